@@ -1,0 +1,180 @@
+// The environment contract (README "Configuration"). Only main.ts and the CLI call loadConfig.
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const port = z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const optional = <T extends z.ZodTypeAny>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+
+const url = (what: string) =>
+  z.string().refine((v) => {
+    try {
+      new URL(v);
+      return true;
+    } catch {
+      return false;
+    }
+  }, `must be an absolute URL (${what})`);
+
+export const ROLE_NAMES = ['web', 'intake', 'outbox', 'scheduler'] as const;
+export type RoleName = (typeof ROLE_NAMES)[number];
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: port.default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PUBLIC_URL: url('e.g. https://help.example.com').default('http://localhost:3000'),
+    DATABASE_URL: z
+      .string()
+      .default('file:./data/helpdesk.sqlite')
+      .refine((v) => v.startsWith('file:'), 'must be a file: URL, e.g. file:./data/helpdesk.sqlite'),
+    DATA_DIR: z.string().min(1).default('./data'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ROLES: z
+      .string()
+      .default(ROLE_NAMES.join(','))
+      .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+      .pipe(z.array(z.enum(ROLE_NAMES, { message: `each role must be one of ${ROLE_NAMES.join(', ')}` }))),
+    DESK_NAME: z.string().min(1).default('Help Desk'),
+    DEFAULT_LOCALE: z.enum(['en', 'ru']).default('en'),
+    TIME_ZONE: z
+      .string()
+      .default('UTC')
+      .refine((tz) => {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be an IANA time zone, e.g. Europe/Moscow'),
+    ADMIN_EMAIL: optional(z.email({ message: 'must be an email address' })),
+    ADMIN_PASSWORD: optional(z.string().min(10, 'must be at least 10 characters')),
+    SESSION_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
+    MAX_MAIL_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
+    MAX_ATTACHMENT_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
+
+    IMAP_HOST: optionalString,
+    IMAP_PORT: optional(port),
+    IMAP_SECURE: optional(bool),
+    IMAP_USER: optionalString,
+    IMAP_PASSWORD: optionalString,
+    IMAP_MAILBOX: z.string().min(1).default('INBOX'),
+    IMAP_ADDRESS: optional(z.email({ message: 'must be an email address' })),
+
+    SMTP_URL: optional(url('e.g. smtp://user:pass@mail.example.com:587')),
+    MAIL_FROM: optional(z.string().min(3)),
+    SMTP_INBOUND_PORT: optional(port),
+    SMTP_INBOUND_HOST: z.string().min(1).default('127.0.0.1'),
+
+    TWILIO_ACCOUNT_SID: optional(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits')),
+    TWILIO_AUTH_TOKEN: optionalString,
+    TWILIO_FROM: optionalString,
+    TWILIO_API_URL: optional(url('e.g. http://127.0.0.1:4010')),
+  })
+  .superRefine((env, ctx) => {
+    const imap = ['IMAP_HOST', 'IMAP_USER', 'IMAP_PASSWORD'] as const;
+    const set = imap.filter((k) => env[k] !== undefined);
+    if (set.length > 0 && set.length < imap.length) {
+      for (const k of imap.filter((k) => env[k] === undefined)) {
+        ctx.addIssue({ code: 'custom', path: [k], message: `is required when ${set.join(', ')} is set` });
+      }
+    }
+    const twilio = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'] as const;
+    const tset = twilio.filter((k) => env[k] !== undefined);
+    if (tset.length > 0 && tset.length < twilio.length) {
+      for (const k of twilio.filter((k) => env[k] === undefined)) {
+        ctx.addIssue({ code: 'custom', path: [k], message: `is required when ${tset.join(', ')} is set` });
+      }
+    }
+    if (env.SMTP_URL && !env.MAIL_FROM) {
+      ctx.addIssue({ code: 'custom', path: ['MAIL_FROM'], message: 'is required when SMTP_URL is set' });
+    }
+    if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
+      const missing = env.ADMIN_EMAIL === undefined ? 'ADMIN_EMAIL' : 'ADMIN_PASSWORD';
+      ctx.addIssue({ code: 'custom', path: [missing], message: 'ADMIN_EMAIL and ADMIN_PASSWORD go together' });
+    }
+  });
+
+export type Env = z.infer<typeof schema>;
+
+export type Config = {
+  env: Env['NODE_ENV'];
+  port: number;
+  host: string;
+  publicUrl: string;
+  databasePath: string;
+  dataDir: string;
+  logLevel: Env['LOG_LEVEL'];
+  roles: RoleName[];
+  deskName: string;
+  defaultLocale: 'en' | 'ru';
+  timeZone: string;
+  admin: { email: string; password: string } | undefined;
+  sessionSecret: string | undefined;
+  limits: { mailBytes: number; attachmentBytes: number };
+  imap:
+    | { host: string; port: number; secure: boolean; user: string; password: string; mailbox: string; address: string }
+    | undefined;
+  smtp: { url: string; from: string } | undefined;
+  smtpInbound: { port: number; host: string } | undefined;
+  twilio: { accountSid: string; authToken: string; from: string; apiUrl: string | undefined } | undefined;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the environment; throws ConfigError listing every problem at once. */
+export function loadConfig(source: Record<string, string | undefined>): Config {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const imapSecure = e.IMAP_SECURE ?? true;
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
+    databasePath: e.DATABASE_URL.slice('file:'.length),
+    dataDir: e.DATA_DIR,
+    logLevel: e.LOG_LEVEL,
+    roles: e.ROLES,
+    deskName: e.DESK_NAME,
+    defaultLocale: e.DEFAULT_LOCALE,
+    timeZone: e.TIME_ZONE,
+    admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : undefined,
+    sessionSecret: e.SESSION_SECRET,
+    limits: { mailBytes: e.MAX_MAIL_BYTES, attachmentBytes: e.MAX_ATTACHMENT_BYTES },
+    imap:
+      e.IMAP_HOST && e.IMAP_USER && e.IMAP_PASSWORD
+        ? {
+            host: e.IMAP_HOST,
+            port: e.IMAP_PORT ?? (imapSecure ? 993 : 143),
+            secure: imapSecure,
+            user: e.IMAP_USER,
+            password: e.IMAP_PASSWORD,
+            mailbox: e.IMAP_MAILBOX,
+            address: (e.IMAP_ADDRESS ?? (e.IMAP_USER.includes('@') ? e.IMAP_USER : `${e.IMAP_USER}@${e.IMAP_HOST}`)).toLowerCase(),
+          }
+        : undefined,
+    smtp: e.SMTP_URL && e.MAIL_FROM ? { url: e.SMTP_URL, from: e.MAIL_FROM } : undefined,
+    smtpInbound: e.SMTP_INBOUND_PORT !== undefined ? { port: e.SMTP_INBOUND_PORT, host: e.SMTP_INBOUND_HOST } : undefined,
+    twilio:
+      e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_FROM
+        ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM, apiUrl: e.TWILIO_API_URL }
+        : undefined,
+  };
+}

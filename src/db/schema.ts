@@ -1,0 +1,399 @@
+// The database schema. drizzle-kit generates migrations/ from this file; FTS tables and their
+// triggers live in a custom migration because drizzle-kit cannot describe virtual tables.
+// Times are integer milliseconds since the epoch (UTC); money is integer minor units (kopecks, cents).
+import { sql } from 'drizzle-orm';
+import { sqliteTable, integer, text, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
+
+const createdAt = () => integer('created_at').notNull();
+const updatedAt = () => integer('updated_at').notNull();
+const bool = (name: string) => integer(name, { mode: 'boolean' });
+
+export const ROLES = ['admin', 'manager', 'agent'] as const;
+export type Role = (typeof ROLES)[number];
+export const LOCALES = ['en', 'ru'] as const;
+export type Locale = (typeof LOCALES)[number];
+export const STATUSES = [
+  'new', 'triaged', 'assigned', 'in_progress', 'pending_requester', 'pending_third_party',
+  'resolved', 'closed', 'reopened',
+] as const;
+export type TicketStatus = (typeof STATUSES)[number];
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+export const TICKET_TYPES = ['incident', 'service_request', 'problem', 'project'] as const;
+export type TicketType = (typeof TICKET_TYPES)[number];
+export const CATEGORIES = ['fault', 'consultation', 'enhancement'] as const;
+export type Category = (typeof CATEGORIES)[number];
+export const CHANNELS = ['email', 'sms', 'web', 'api', 'phone'] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const MESSAGE_KINDS = ['reply', 'note', 'event'] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+export const DIRECTIONS = ['in', 'out', 'internal'] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+
+export const users = sqliteTable('users', {
+  id: integer('id').primaryKey(),
+  email: text('email').notNull(),
+  name: text('name').notNull(),
+  role: text('role', { enum: ROLES }).notNull(),
+  passwordHash: text('password_hash'),
+  locale: text('locale', { enum: LOCALES }).notNull().default('en'),
+  timeZone: text('time_zone').notNull().default('UTC'),
+  available: bool('available').notNull().default(true),
+  active: bool('active').notNull().default(true),
+  // which notices the user gets by mail, e.g. {"assigned":true,"new_in_component":false}
+  notifyPrefs: text('notify_prefs', { mode: 'json' }).$type<Record<string, boolean>>().notNull().default({}),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [uniqueIndex('users_email_uq').on(t.email)]);
+
+export const sessions = sqliteTable('sessions', {
+  id: text('id').primaryKey(), // sha256 of the cookie token; the token itself is never stored
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  createdAt: createdAt(),
+  expiresAt: integer('expires_at').notNull(),
+  lastSeenAt: integer('last_seen_at').notNull(),
+  userAgent: text('user_agent'),
+  ip: text('ip'),
+}, (t) => [index('sessions_user_idx').on(t.userId)]);
+
+export const apiTokens = sqliteTable('api_tokens', {
+  id: integer('id').primaryKey(),
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  tokenHash: text('token_hash').notNull(),
+  prefix: text('prefix').notNull(),
+  createdAt: createdAt(),
+  lastUsedAt: integer('last_used_at'),
+  revokedAt: integer('revoked_at'),
+}, (t) => [uniqueIndex('api_tokens_hash_uq').on(t.tokenHash)]);
+
+export const businessCalendars = sqliteTable('business_calendars', {
+  id: integer('id').primaryKey(),
+  name: text('name').notNull(),
+  timeZone: text('time_zone').notNull().default('UTC'),
+  // weekly hours: index 0 = Monday … 6 = Sunday, each a list of ["09:00","18:00"] intervals
+  weeklyHours: text('weekly_hours', { mode: 'json' }).$type<[string, string][][]>().notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+// Holidays and transferred working days (a production calendar): a date is either closed or
+// open with its own hours.
+export const calendarExceptions = sqliteTable('calendar_exceptions', {
+  id: integer('id').primaryKey(),
+  calendarId: integer('calendar_id').notNull().references(() => businessCalendars.id, { onDelete: 'cascade' }),
+  date: text('date').notNull(), // YYYY-MM-DD in the calendar's zone
+  kind: text('kind', { enum: ['holiday', 'workday'] }).notNull(),
+  hours: text('hours', { mode: 'json' }).$type<[string, string][]>(),
+  note: text('note'),
+}, (t) => [uniqueIndex('calendar_exceptions_uq').on(t.calendarId, t.date)]);
+
+export const slaPolicies = sqliteTable('sla_policies', {
+  id: integer('id').primaryKey(),
+  name: text('name').notNull(),
+  calendarId: integer('calendar_id').references(() => businessCalendars.id, { onDelete: 'set null' }),
+  warningPercent: integer('warning_percent').notNull().default(80),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+// Targets in business minutes per priority; internal_* are stricter goals tracked separately.
+export const slaTargets = sqliteTable('sla_targets', {
+  id: integer('id').primaryKey(),
+  policyId: integer('policy_id').notNull().references(() => slaPolicies.id, { onDelete: 'cascade' }),
+  priority: text('priority', { enum: PRIORITIES }).notNull(),
+  firstResponseMinutes: integer('first_response_minutes'),
+  nextResponseMinutes: integer('next_response_minutes'),
+  resolutionMinutes: integer('resolution_minutes'),
+  internalFirstResponseMinutes: integer('internal_first_response_minutes'),
+  internalResolutionMinutes: integer('internal_resolution_minutes'),
+}, (t) => [uniqueIndex('sla_targets_uq').on(t.policyId, t.priority)]);
+
+export const organizations = sqliteTable('organizations', {
+  id: integer('id').primaryKey(),
+  name: text('name').notNull(),
+  note: text('note'),
+  // contract
+  monthlyFeeCents: integer('monthly_fee_cents'),
+  currency: text('currency').notNull().default('RUB'),
+  includedMinutes: integer('included_minutes'),
+  hourlyRateCents: integer('hourly_rate_cents'),
+  reopenLimit: integer('reopen_limit'),
+  reopenWindowDays: integer('reopen_window_days'),
+  ticketTimeBudgetMinutes: integer('ticket_time_budget_minutes'),
+  slaPolicyId: integer('sla_policy_id').references(() => slaPolicies.id, { onDelete: 'set null' }),
+  coveredComponentIds: text('covered_component_ids', { mode: 'json' }).$type<number[]>(),
+  coveredChannels: text('covered_channels', { mode: 'json' }).$type<Channel[]>(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [uniqueIndex('organizations_name_uq').on(t.name)]);
+
+export const organizationDomains = sqliteTable('organization_domains', {
+  domain: text('domain').primaryKey(),
+  organizationId: integer('organization_id').notNull().references(() => organizations.id, { onDelete: 'cascade' }),
+});
+
+export const contacts = sqliteTable('contacts', {
+  id: integer('id').primaryKey(),
+  name: text('name').notNull(),
+  organizationId: integer('organization_id').references(() => organizations.id, { onDelete: 'set null' }),
+  locale: text('locale', { enum: LOCALES }),
+  note: text('note'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [index('contacts_org_idx').on(t.organizationId)]);
+
+export const contactEmails = sqliteTable('contact_emails', {
+  id: integer('id').primaryKey(),
+  contactId: integer('contact_id').notNull().references(() => contacts.id, { onDelete: 'cascade' }),
+  email: text('email').notNull(), // lower-cased
+  isPrimary: bool('is_primary').notNull().default(false),
+  undeliverableAt: integer('undeliverable_at'),
+  undeliverableReason: text('undeliverable_reason'),
+  optedOutAt: integer('opted_out_at'),
+}, (t) => [uniqueIndex('contact_emails_email_uq').on(t.email), index('contact_emails_contact_idx').on(t.contactId)]);
+
+export const contactPhones = sqliteTable('contact_phones', {
+  id: integer('id').primaryKey(),
+  contactId: integer('contact_id').notNull().references(() => contacts.id, { onDelete: 'cascade' }),
+  phone: text('phone').notNull(), // E.164
+  isPrimary: bool('is_primary').notNull().default(false),
+  smsOptedOutAt: integer('sms_opted_out_at'),
+}, (t) => [uniqueIndex('contact_phones_phone_uq').on(t.phone), index('contact_phones_contact_idx').on(t.contactId)]);
+
+export const components = sqliteTable('components', {
+  id: integer('id').primaryKey(),
+  name: text('name').notNull(),
+  description: text('description'),
+  managerId: integer('manager_id').references(() => users.id, { onDelete: 'set null' }),
+  autoAssign: text('auto_assign', { enum: ['off', 'least_loaded', 'round_robin'] }).notNull().default('off'),
+  lastAssignedUserId: integer('last_assigned_user_id'),
+  // routing: keyword rules and address aliases (support+printers@, printers@desk…)
+  keywords: text('keywords', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  emailAliases: text('email_aliases', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  active: bool('active').notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [uniqueIndex('components_name_uq').on(t.name)]);
+
+export const componentAgents = sqliteTable('component_agents', {
+  componentId: integer('component_id').notNull().references(() => components.id, { onDelete: 'cascade' }),
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+}, (t) => [primaryKey({ columns: [t.componentId, t.userId] }), index('component_agents_user_idx').on(t.userId)]);
+
+export const mailboxes = sqliteTable('mailboxes', {
+  id: integer('id').primaryKey(),
+  name: text('name').notNull(),
+  address: text('address').notNull(), // the desk address mail is sent to; replies go out from it
+  host: text('host').notNull(),
+  port: integer('port').notNull().default(993),
+  secure: bool('secure').notNull().default(true),
+  username: text('username').notNull(),
+  password: text('password').notNull(),
+  folder: text('folder').notNull().default('INBOX'),
+  enabled: bool('enabled').notNull().default(true),
+  markSeen: bool('mark_seen').notNull().default(false),
+  moveTo: text('move_to'),
+  componentId: integer('component_id').references(() => components.id, { onDelete: 'set null' }),
+  fromEnv: bool('from_env').notNull().default(false),
+  uidValidity: text('uid_validity'), // bigint as text
+  lastUid: integer('last_uid').notNull().default(0),
+  lastSuccessAt: integer('last_success_at'),
+  lastError: text('last_error'),
+  lastErrorAt: integer('last_error_at'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [uniqueIndex('mailboxes_address_uq').on(t.address)]);
+
+export const tickets = sqliteTable('tickets', {
+  id: integer('id').primaryKey(),
+  number: integer('number').notNull(),
+  subject: text('subject').notNull(),
+  status: text('status', { enum: STATUSES }).notNull().default('new'),
+  priority: text('priority', { enum: PRIORITIES }).notNull().default('normal'),
+  type: text('type', { enum: TICKET_TYPES }).notNull().default('incident'),
+  category: text('category', { enum: CATEGORIES }),
+  channel: text('channel', { enum: CHANNELS }).notNull(),
+  componentId: integer('component_id').references(() => components.id, { onDelete: 'set null' }),
+  requesterId: integer('requester_id').references(() => contacts.id, { onDelete: 'set null' }),
+  organizationId: integer('organization_id').references(() => organizations.id, { onDelete: 'set null' }),
+  assigneeId: integer('assignee_id').references(() => users.id, { onDelete: 'set null' }),
+  mailboxId: integer('mailbox_id').references(() => mailboxes.id, { onDelete: 'set null' }),
+  estimateMinutes: integer('estimate_minutes'),
+  loggedMinutes: integer('logged_minutes').notNull().default(0),
+  resolutionNote: text('resolution_note'),
+  // SLA: due times are computed by the SLA clock and stored so the queue can sort by them
+  firstResponseDueAt: integer('first_response_due_at'),
+  nextResponseDueAt: integer('next_response_due_at'),
+  resolutionDueAt: integer('resolution_due_at'),
+  firstRespondedAt: integer('first_responded_at'),
+  slaPausedAt: integer('sla_paused_at'),
+  slaState: text('sla_state', { mode: 'json' }).$type<Record<string, unknown>>(),
+  reopenCount: integer('reopen_count').notNull().default(0),
+  parentTicketId: integer('parent_ticket_id'),
+  mergedIntoId: integer('merged_into_id'),
+  billable: bool('billable').notNull().default(false),
+  escalatedAt: integer('escalated_at'),
+  resolvedAt: integer('resolved_at'),
+  closedAt: integer('closed_at'),
+  lastActivityAt: integer('last_activity_at').notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [
+  uniqueIndex('tickets_number_uq').on(t.number),
+  index('tickets_status_id_idx').on(t.status, t.id),
+  index('tickets_assignee_status_idx').on(t.assigneeId, t.status, t.id),
+  index('tickets_component_status_idx').on(t.componentId, t.status, t.id),
+  index('tickets_requester_idx').on(t.requesterId, t.id),
+  index('tickets_org_idx').on(t.organizationId, t.id),
+  index('tickets_resolution_due_idx').on(t.resolutionDueAt),
+]);
+
+export const ticketParticipants = sqliteTable('ticket_participants', {
+  ticketId: integer('ticket_id').notNull().references(() => tickets.id, { onDelete: 'cascade' }),
+  address: text('address').notNull(), // lower-cased email or E.164 phone
+  role: text('role', { enum: ['cc', 'to'] }).notNull().default('cc'),
+}, (t) => [primaryKey({ columns: [t.ticketId, t.address] }), index('ticket_participants_address_idx').on(t.address)]);
+
+export const ticketLinks = sqliteTable('ticket_links', {
+  ticketId: integer('ticket_id').notNull().references(() => tickets.id, { onDelete: 'cascade' }),
+  linkedTicketId: integer('linked_ticket_id').notNull().references(() => tickets.id, { onDelete: 'cascade' }),
+  kind: text('kind', { enum: ['related', 'follow_up', 'merged'] }).notNull(),
+  createdAt: createdAt(),
+}, (t) => [primaryKey({ columns: [t.ticketId, t.linkedTicketId] })]);
+
+export const inboundMessages = sqliteTable('inbound_messages', {
+  id: integer('id').primaryKey(),
+  channel: text('channel', { enum: CHANNELS }).notNull(),
+  source: text('source', { enum: ['imap', 'smtp', 'pipe', 'twilio', 'web', 'api'] }).notNull(),
+  mailboxId: integer('mailbox_id').references(() => mailboxes.id, { onDelete: 'set null' }),
+  dedupeKey: text('dedupe_key').notNull(),
+  externalId: text('external_id'), // Message-ID or MessageSid
+  rawSha256: text('raw_sha256').notNull(),
+  rawSize: integer('raw_size').notNull(),
+  fromAddress: text('from_address'),
+  subject: text('subject'),
+  outcome: text('outcome', {
+    enum: ['created', 'appended', 'auto_reply', 'bounce', 'ignored', 'quarantined'],
+  }).notNull(),
+  reason: text('reason'), // why it was ignored/quarantined, or how it was matched
+  error: text('error'),
+  ticketId: integer('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
+  attempts: integer('attempts').notNull().default(1),
+  receivedAt: integer('received_at').notNull(),
+  processedAt: integer('processed_at').notNull(),
+}, (t) => [
+  uniqueIndex('inbound_dedupe_uq').on(t.dedupeKey),
+  index('inbound_outcome_idx').on(t.outcome, t.id),
+  index('inbound_mailbox_idx').on(t.mailboxId, t.receivedAt),
+]);
+
+export const messages = sqliteTable('messages', {
+  id: integer('id').primaryKey(),
+  ticketId: integer('ticket_id').notNull().references(() => tickets.id, { onDelete: 'cascade' }),
+  kind: text('kind', { enum: MESSAGE_KINDS }).notNull(),
+  direction: text('direction', { enum: DIRECTIONS }).notNull(),
+  channel: text('channel', { enum: CHANNELS }).notNull(),
+  authorUserId: integer('author_user_id').references(() => users.id, { onDelete: 'set null' }),
+  authorContactId: integer('author_contact_id').references(() => contacts.id, { onDelete: 'set null' }),
+  fromAddress: text('from_address'),
+  toAddresses: text('to_addresses', { mode: 'json' }).$type<string[]>(),
+  ccAddresses: text('cc_addresses', { mode: 'json' }).$type<string[]>(),
+  subject: text('subject'),
+  bodyText: text('body_text').notNull().default(''), // the whole text as received/sent
+  newText: text('new_text'), // reply without quoted history and signature (null: same as body)
+  bodyHtml: text('body_html'), // sanitized before it is stored
+  headerMessageId: text('header_message_id'),
+  inReplyTo: text('in_reply_to'),
+  references: text('references', { mode: 'json' }).$type<string[]>(),
+  inboundMessageId: integer('inbound_message_id').references(() => inboundMessages.id, { onDelete: 'set null' }),
+  isAutoReply: bool('is_auto_reply').notNull().default(false),
+  deliveryStatus: text('delivery_status', { enum: ['queued', 'sent', 'delivered', 'failed', 'skipped'] }),
+  externalId: text('external_id'), // provider id, e.g. Twilio MessageSid
+  eventType: text('event_type'), // for kind = event
+  eventData: text('event_data', { mode: 'json' }).$type<Record<string, unknown>>(),
+  createdAt: createdAt(),
+}, (t) => [
+  index('messages_ticket_idx').on(t.ticketId, t.id),
+  index('messages_header_mid_idx').on(t.headerMessageId),
+  index('messages_external_idx').on(t.externalId),
+]);
+
+export const attachments = sqliteTable('attachments', {
+  id: integer('id').primaryKey(),
+  messageId: integer('message_id').notNull().references(() => messages.id, { onDelete: 'cascade' }),
+  sha256: text('sha256').notNull(),
+  size: integer('size').notNull(),
+  filename: text('filename').notNull(),
+  contentType: text('content_type').notNull(),
+  contentId: text('content_id'),
+  inline: bool('inline').notNull().default(false),
+  createdAt: createdAt(),
+}, (t) => [index('attachments_message_idx').on(t.messageId)]);
+
+export const outbox = sqliteTable('outbox', {
+  id: integer('id').primaryKey(),
+  channel: text('channel', { enum: ['email', 'sms'] }).notNull(),
+  event: text('event').notNull(), // ack, reply, status, assigned, new_in_component, sla_warning…
+  ticketId: integer('ticket_id').references(() => tickets.id, { onDelete: 'cascade' }),
+  messageId: integer('message_id').references(() => messages.id, { onDelete: 'set null' }),
+  recipient: text('recipient').notNull(), // email or E.164
+  cc: text('cc', { mode: 'json' }).$type<string[]>(),
+  headerMessageId: text('header_message_id'),
+  payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  status: text('status', { enum: ['pending', 'sending', 'sent', 'dead', 'discarded', 'skipped'] }).notNull().default('pending'),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: integer('next_attempt_at').notNull(),
+  lastError: text('last_error'),
+  providerId: text('provider_id'),
+  createdAt: createdAt(),
+  sentAt: integer('sent_at'),
+}, (t) => [
+  index('outbox_due_idx').on(t.status, t.nextAttemptAt),
+  index('outbox_recipient_idx').on(t.recipient, t.createdAt),
+]);
+
+export const events = sqliteTable('events', {
+  id: integer('id').primaryKey(),
+  ticketId: integer('ticket_id').references(() => tickets.id, { onDelete: 'cascade' }),
+  actorUserId: integer('actor_user_id').references(() => users.id, { onDelete: 'set null' }),
+  actorKind: text('actor_kind', { enum: ['user', 'contact', 'system'] }).notNull(),
+  type: text('type').notNull(),
+  data: text('data', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default({}),
+  createdAt: createdAt(),
+}, (t) => [index('events_ticket_idx').on(t.ticketId, t.id)]);
+
+export const worklogs = sqliteTable('worklogs', {
+  id: integer('id').primaryKey(),
+  ticketId: integer('ticket_id').notNull().references(() => tickets.id, { onDelete: 'cascade' }),
+  userId: integer('user_id').references(() => users.id, { onDelete: 'set null' }),
+  minutes: integer('minutes').notNull(),
+  note: text('note'),
+  billable: bool('billable').notNull().default(true),
+  workedAt: integer('worked_at').notNull(),
+  createdAt: createdAt(),
+}, (t) => [index('worklogs_ticket_idx').on(t.ticketId), index('worklogs_user_idx').on(t.userId, t.workedAt)]);
+
+export const cannedReplies = sqliteTable('canned_replies', {
+  id: integer('id').primaryKey(),
+  title: text('title').notNull(),
+  body: text('body').notNull(),
+  locale: text('locale', { enum: LOCALES }),
+  createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const savedViews = sqliteTable('saved_views', {
+  id: integer('id').primaryKey(),
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  query: text('query').notNull(), // the queue's URL query string
+  createdAt: createdAt(),
+}, (t) => [index('saved_views_user_idx').on(t.userId)]);
+
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value', { mode: 'json' }).notNull(),
+  updatedAt: integer('updated_at').notNull().default(sql`0`),
+});

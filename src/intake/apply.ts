@@ -1,0 +1,198 @@
+// Writes what the steps decided, all in one transaction: the inbound record with its dedupe key,
+// the contact, the ticket or follow-up, the message, its attachments, audit events and whatever
+// the hooks add (outbox rows, SLA clocks). Either all of it is committed or none of it.
+import { inTransaction, type Db } from '../db/client.ts';
+import type { Deps } from '../deps.ts';
+import { sanitizeMailHtml } from '../domain/sanitize.ts';
+import { cleanSubject } from '../domain/ticket-ref.ts';
+import { insertContact, insertContactEmail, insertContactPhone } from '../store/contacts.ts';
+import { insertEvent, type Actor } from '../store/events.ts';
+import { insertInbound, updateInbound, type InboundOutcome } from '../store/inbound.ts';
+import { insertAttachment, insertMessage, type Message } from '../store/messages.ts';
+import { getTicket, insertParticipants, insertTicket, insertTicketLink, updateTicket, type Ticket } from '../store/tickets.ts';
+import type { Draft } from './types.ts';
+
+export type ApplyResult = {
+  outcome: InboundOutcome | 'duplicate';
+  inboundId: number | null;
+  ticketId: number | null;
+  messageId: number | null;
+  reason: string | null;
+};
+
+/** What a hook sees after the writes of one inbound message, inside the same transaction. */
+export type AppliedInbound = {
+  draft: Draft;
+  outcome: InboundOutcome;
+  ticket: Ticket | null;
+  ticketCreated: boolean;
+  message: Message | null;
+  inboundId: number;
+};
+
+export type ApplyHook = (tx: Db, applied: AppliedInbound, deps: Deps) => void;
+
+export type ApplyOptions = { hooks?: readonly ApplyHook[] };
+
+export function applyDraft(deps: Deps, draft: Draft, opts: ApplyOptions = {}): ApplyResult {
+  const { db, files, clock } = deps;
+  if (draft.drop?.outcome === 'duplicate') {
+    if (draft.reprocessOf) {
+      // a quarantined copy of a message we already have: settle it instead of leaving it pending
+      updateInbound(db, draft.reprocessOf, { outcome: 'ignored', reason: draft.drop.reason, error: null, processedAt: clock.now() });
+    }
+    return { outcome: 'duplicate', inboundId: null, ticketId: draft.drop.ticketId ?? null, messageId: null, reason: draft.drop.reason };
+  }
+  const msg = draft.msg;
+  // Files first (content-addressed, idempotent): a crash after this leaves at most an unreferenced file.
+  files.put('raw', msg.raw);
+  const stored = msg.attachments.map((a) => ({ ...a, sha256: files.put('files', a.content) }));
+  const now = clock.now();
+
+  return inTransaction(db, () => {
+    const outcome = outcomeOf(draft);
+    const record = {
+      channel: msg.channel,
+      source: msg.source,
+      mailboxId: msg.mailboxId,
+      dedupeKey: draft.dedupeKey,
+      externalId: msg.externalId,
+      rawSha256: msg.rawSha256,
+      rawSize: msg.raw.length,
+      fromAddress: msg.from?.address ?? null,
+      subject: msg.subject.slice(0, 500),
+      outcome,
+      reason: [draft.drop?.reason, ...draft.notes].filter(Boolean).join('; ') || null,
+      error: null,
+      receivedAt: msg.receivedAt,
+      processedAt: now,
+    };
+    let inboundId: number;
+    if (draft.reprocessOf) {
+      inboundId = draft.reprocessOf;
+      updateInbound(db, inboundId, record);
+    } else {
+      inboundId = insertInbound(db, record).id;
+    }
+
+    let ticket: Ticket | null = null;
+    let ticketCreated = false;
+    let message: Message | null = null;
+
+    if (outcome === 'created' || outcome === 'appended' || (draft.match && (outcome === 'auto_reply' || outcome === 'bounce'))) {
+      const r = draft.requester;
+      const actor: Actor = r?.userId ? { kind: 'user', userId: r.userId } : r?.contactId ? { kind: 'contact', contactId: r.contactId } : { kind: 'system' };
+      let contactId = r?.contactId ?? null;
+      if (outcome === 'created' && r && !contactId && !r.userId) {
+        const isPhone = r.address.startsWith('+');
+        contactId = insertContact(
+          db,
+          { name: r.name, organizationId: r.organizationId, emails: isPhone ? [] : [r.address], phones: isPhone ? [r.address] : [] },
+          now,
+        ).id;
+      }
+
+      if (draft.match) {
+        ticket = getTicket(db, draft.match.ticketId);
+      } else {
+        ticket = insertTicket(
+          db,
+          {
+            subject: cleanSubject(msg.subject) || msg.subject.trim() || firstWords(msg.text) || '(no subject)',
+            channel: msg.channel,
+            requesterId: contactId,
+            organizationId: r?.organizationId ?? null,
+            componentId: draft.route.componentId,
+            mailboxId: msg.mailboxId,
+          },
+          now,
+        );
+        ticketCreated = true;
+        if (draft.followUpOf) insertTicketLink(db, ticket.id, draft.followUpOf.ticketId, 'follow_up', now);
+        insertEvent(db, { ticketId: ticket.id, actor, type: 'ticket.created', data: { channel: msg.channel, via: msg.source, route: draft.route.reason } }, now);
+      }
+
+      if (outcome === 'bounce') {
+        message = insertMessage(db, {
+          ticketId: ticket.id, kind: 'event', direction: 'internal', channel: msg.channel,
+          fromAddress: msg.from?.address ?? null, subject: msg.subject, bodyText: msg.text,
+          headerMessageId: msg.externalId, inboundMessageId: inboundId, eventType: 'delivery.failed',
+          eventData: { ...draft.bounce }, createdAt: now,
+        });
+      } else {
+        message = insertMessage(db, {
+          ticketId: ticket.id,
+          kind: 'reply',
+          direction: 'in',
+          channel: msg.channel,
+          authorUserId: r?.userId ?? null,
+          authorContactId: r?.userId ? null : contactId,
+          fromAddress: msg.from?.address ?? null,
+          toAddresses: msg.to.map((a) => a.address),
+          ccAddresses: msg.cc.map((a) => a.address),
+          subject: msg.subject,
+          bodyText: draft.content.text,
+          newText: draft.content.newText,
+          bodyHtml: draft.content.html ? sanitizeMailHtml(draft.content.html) : null,
+          headerMessageId: msg.externalId,
+          inReplyTo: msg.inReplyTo[0] ?? null,
+          references: msg.references,
+          inboundMessageId: inboundId,
+          isAutoReply: !!draft.autoReply,
+          createdAt: now,
+        });
+        for (const a of stored) {
+          insertAttachment(db, {
+            messageId: message.id, sha256: a.sha256, size: a.size, filename: a.filename,
+            contentType: a.contentType, contentId: a.contentId, inline: a.inline, createdAt: now,
+          });
+        }
+      }
+
+      if (outcome === 'appended' && contactId && r && !r.userId && ticket.requesterId !== contactId) {
+        // another person on the thread: keep them in the loop
+        insertParticipants(db, ticket.id, [r.address]);
+      }
+      if (ticketCreated && msg.channel === 'email') {
+        const ours = new Set(msg.deliveredTo.map((a) => a.toLowerCase()));
+        insertParticipants(db, ticket.id, msg.cc.map((a) => a.address).filter((a) => !ours.has(a) && a !== r?.address));
+      }
+      if (contactId && r && !r.userId && outcome !== 'created') {
+        // a known contact writing from a new address keeps both
+        if (r.address.startsWith('+')) insertContactPhone(db, contactId, r.address);
+        else insertContactEmail(db, contactId, r.address);
+      }
+
+      const patch: Partial<Ticket> = { lastActivityAt: now };
+      if (draft.statusChange && outcome === 'appended') {
+        patch.status = draft.statusChange.to;
+        if (draft.statusChange.reopen) {
+          patch.reopenCount = ticket.reopenCount + 1;
+          patch.resolvedAt = null;
+          patch.closedAt = null;
+        }
+        insertEvent(db, { ticketId: ticket.id, actor, type: 'ticket.status', data: { from: ticket.status, to: draft.statusChange.to, reopen: draft.statusChange.reopen } }, now);
+      }
+      updateTicket(db, ticket.id, patch, now);
+      ticket = getTicket(db, ticket.id);
+      updateInbound(db, inboundId, { ticketId: ticket.id });
+    }
+
+    for (const hook of opts.hooks ?? []) {
+      hook(db, { draft, outcome, ticket, ticketCreated, message, inboundId }, deps);
+    }
+    return { outcome, inboundId, ticketId: ticket?.id ?? null, messageId: message?.id ?? null, reason: record.reason };
+  });
+}
+
+function outcomeOf(draft: Draft): InboundOutcome {
+  if (draft.drop) return 'ignored';
+  if (draft.bounce) return 'bounce';
+  if (draft.autoReply) return 'auto_reply';
+  return draft.match ? 'appended' : 'created';
+}
+
+function firstWords(text: string): string {
+  const words = text.trim().split(/\s+/).slice(0, 8).join(' ');
+  return words.length > 80 ? `${words.slice(0, 79)}…` : words;
+}

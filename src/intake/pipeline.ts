@@ -1,0 +1,43 @@
+// The intake pipeline: an ordered list of small steps, each taking one decision about the draft.
+// The order is part of the design (see DESIGN.md) and pinned by pipeline.test.ts.
+import { dropDuplicate, dedupeKeyOf } from './steps/drop-duplicate.ts';
+import { identifyRequester } from './steps/identify-requester.ts';
+import { matchFollowUp } from './steps/match-follow-up.ts';
+import { decideReopen } from './steps/decide-reopen.ts';
+import { route } from './steps/route.ts';
+import type { Draft, InboundMessage, Step, StepContext } from './types.ts';
+
+export const STEPS: readonly Step[] = [dropDuplicate, matchFollowUp, identifyRequester, decideReopen, route];
+
+export function newDraft(msg: InboundMessage, reprocessOf: number | null = null): Draft {
+  return {
+    msg,
+    dedupeKey: dedupeKeyOf(msg),
+    reprocessOf,
+    drop: null,
+    autoReply: null,
+    bounce: null,
+    match: null,
+    requester: null,
+    statusChange: null,
+    followUpOf: null,
+    content: { text: msg.text, newText: null, html: msg.html },
+    route: { componentId: null, reason: null },
+    notes: [],
+  };
+}
+
+/** Runs the steps in order until one drops the message. Steps only read the database. */
+export function runPipeline(
+  msg: InboundMessage,
+  ctx: StepContext,
+  opts: { steps?: readonly Step[]; reprocessOf?: number | null } = {},
+): Draft {
+  const draft = newDraft(msg, opts.reprocessOf ?? null);
+  const steps = opts.steps ?? STEPS;
+  for (const step of steps) {
+    if (draft.drop) break;
+    step.run(draft, ctx);
+  }
+  return draft;
+}

@@ -1,0 +1,127 @@
+// The intake service every channel calls: archive the raw input, parse it, run the steps, apply.
+// Anything wrong with the message itself quarantines it (raw kept, reprocessable); a temporary
+// failure (database busy, disk full) throws TemporaryIntakeError so the caller retries later.
+import type { Deps } from '../deps.ts';
+import { sha256Hex } from '../store/file-store.ts';
+import { getInbound, insertInbound, updateInbound, findInboundByDedupeKey } from '../store/inbound.ts';
+import { inTransaction } from '../db/client.ts';
+import { applyDraft, type ApplyHook, type ApplyResult } from './apply.ts';
+import { runPipeline } from './pipeline.ts';
+import type { InboundMessage, InboundSource, Step } from './types.ts';
+import type { Channel } from '../db/schema.ts';
+
+export type RawInbound = {
+  channel: Channel;
+  source: InboundSource;
+  mailboxId: number | null;
+  raw: Buffer;
+  receivedAt?: number;
+  /** envelope recipients, when the transport knows them (SMTP RCPT TO) */
+  envelopeTo?: string[];
+};
+
+export type Parser = (input: RawInbound & { receivedAt: number; rawSha256: string }, deps: Deps) => Promise<InboundMessage>;
+
+export type ReceiveResult = ApplyResult & { error?: string };
+
+export class TemporaryIntakeError extends Error {
+  constructor(override readonly cause: unknown) {
+    super(`temporary intake failure: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'TemporaryIntakeError';
+  }
+}
+
+export type Intake = {
+  receive(input: RawInbound): Promise<ReceiveResult>;
+  reprocess(inboundId: number): Promise<ReceiveResult>;
+};
+
+const TEMPORARY_CODES = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_IOERR', 'SQLITE_FULL', 'SQLITE_CANTOPEN', 'SQLITE_READONLY', 'ENOSPC', 'EIO', 'EMFILE', 'ENFILE', 'EROFS']);
+
+export function isTemporary(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  return typeof code === 'string' && [...TEMPORARY_CODES].some((c) => code === c || code.startsWith(`${c}_`));
+}
+
+export function createIntake(
+  deps: Deps,
+  opts: { parsers: Partial<Record<Channel, Parser>>; steps?: readonly Step[]; hooks?: readonly ApplyHook[] },
+): Intake {
+  async function process(input: RawInbound, reprocessOf: number | null): Promise<ReceiveResult> {
+    const receivedAt = input.receivedAt ?? deps.clock.now();
+    const rawSha256 = sha256Hex(input.raw);
+    try {
+      deps.files.put('raw', input.raw); // the evidence is kept before anything else can fail
+    } catch (err) {
+      throw new TemporaryIntakeError(err);
+    }
+    let msg: InboundMessage | undefined;
+    try {
+      const parse = opts.parsers[input.channel];
+      if (!parse) throw new Error(`no parser for channel ${input.channel}`);
+      msg = await parse({ ...input, receivedAt, rawSha256 }, deps);
+      const draft = runPipeline(msg, deps, { steps: opts.steps, reprocessOf });
+      return applyDraft(deps, draft, { hooks: opts.hooks });
+    } catch (err) {
+      if (isTemporary(err)) throw new TemporaryIntakeError(err);
+      deps.log.warn({ err, source: input.source, rawSha256 }, 'inbound message quarantined');
+      try {
+        return quarantine(deps, input, { receivedAt, rawSha256, msg, err, reprocessOf });
+      } catch (qErr) {
+        throw new TemporaryIntakeError(qErr);
+      }
+    }
+  }
+
+  return {
+    receive: (input) => process(input, null),
+    async reprocess(inboundId) {
+      const rec = getInbound(deps.db, inboundId);
+      const raw = deps.files.read('raw', rec.rawSha256);
+      updateInbound(deps.db, inboundId, { attempts: rec.attempts + 1 });
+      return process(
+        { channel: rec.channel, source: rec.source, mailboxId: rec.mailboxId, raw, receivedAt: rec.receivedAt },
+        inboundId,
+      );
+    },
+  };
+}
+
+function quarantine(
+  deps: Deps,
+  input: RawInbound,
+  q: { receivedAt: number; rawSha256: string; msg: InboundMessage | undefined; err: unknown; reprocessOf: number | null },
+): ReceiveResult {
+  const error = q.err instanceof Error ? q.err.message : String(q.err);
+  const now = deps.clock.now();
+  // without a parsed Message-ID the raw bytes identify the message, so the same broken mail
+  // delivered twice is quarantined once
+  const dedupeKey = `${input.channel}:${input.mailboxId ?? 0}:raw-${q.rawSha256}`;
+  return inTransaction(deps.db, () => {
+    if (q.reprocessOf) {
+      updateInbound(deps.db, q.reprocessOf, { outcome: 'quarantined', error, processedAt: now });
+      return { outcome: 'quarantined', inboundId: q.reprocessOf, ticketId: null, messageId: null, reason: null, error };
+    }
+    const existing = findInboundByDedupeKey(deps.db, dedupeKey);
+    if (existing) {
+      return { outcome: 'duplicate', inboundId: existing.id, ticketId: existing.ticketId, messageId: null, reason: 'already quarantined', error };
+    }
+    const rec = insertInbound(deps.db, {
+      channel: input.channel,
+      source: input.source,
+      mailboxId: input.mailboxId,
+      dedupeKey,
+      externalId: q.msg?.externalId ?? null,
+      rawSha256: q.rawSha256,
+      rawSize: input.raw.length,
+      fromAddress: q.msg?.from?.address ?? null,
+      subject: q.msg?.subject.slice(0, 500) ?? null,
+      outcome: 'quarantined',
+      reason: null,
+      error,
+      receivedAt: q.receivedAt,
+      processedAt: now,
+    });
+    return { outcome: 'quarantined', inboundId: rec.id, ticketId: null, messageId: null, reason: null, error };
+  });
+}

@@ -1,0 +1,52 @@
+import { and, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { inboundMessages } from '../db/schema.ts';
+import { notFound } from './errors.ts';
+
+export type InboundRecord = typeof inboundMessages.$inferSelect;
+export type InboundOutcome = InboundRecord['outcome'];
+
+export function findInboundByDedupeKey(db: Db, key: string): InboundRecord | undefined {
+  return db.select().from(inboundMessages).where(eq(inboundMessages.dedupeKey, key)).get();
+}
+
+export function findInbound(db: Db, id: number): InboundRecord | undefined {
+  return db.select().from(inboundMessages).where(eq(inboundMessages.id, id)).get();
+}
+
+export function getInbound(db: Db, id: number): InboundRecord {
+  const r = findInbound(db, id);
+  if (!r) throw notFound('Inbound message');
+  return r;
+}
+
+export function insertInbound(db: Db, r: Omit<typeof inboundMessages.$inferInsert, 'id'>): InboundRecord {
+  return db.insert(inboundMessages).values(r).returning().get();
+}
+
+export function updateInbound(db: Db, id: number, patch: Partial<Omit<InboundRecord, 'id'>>): void {
+  db.update(inboundMessages).set(patch).where(eq(inboundMessages.id, id)).run();
+}
+
+export function listInboundByOutcome(db: Db, outcomes: InboundOutcome[], page: { limit: number; before?: number }): InboundRecord[] {
+  return db
+    .select()
+    .from(inboundMessages)
+    .where(and(inArray(inboundMessages.outcome, outcomes), page.before ? lt(inboundMessages.id, page.before) : undefined))
+    .orderBy(desc(inboundMessages.id))
+    .limit(page.limit)
+    .all();
+}
+
+/** Imported and quarantined counts for one mailbox since a time (the mailbox page's "today"). */
+export function countInboundSince(db: Db, mailboxId: number, since: number): { imported: number; quarantined: number } {
+  const row = db
+    .select({
+      imported: sql<number>`coalesce(sum(case when ${inboundMessages.outcome} != 'quarantined' then 1 else 0 end), 0)`,
+      quarantined: sql<number>`coalesce(sum(case when ${inboundMessages.outcome} = 'quarantined' then 1 else 0 end), 0)`,
+    })
+    .from(inboundMessages)
+    .where(and(eq(inboundMessages.mailboxId, mailboxId), gte(inboundMessages.receivedAt, since)))
+    .get();
+  return { imported: row?.imported ?? 0, quarantined: row?.quarantined ?? 0 };
+}

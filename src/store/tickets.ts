@@ -1,0 +1,100 @@
+import { and, desc, eq, inArray, lt, notInArray, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { ticketLinks, ticketParticipants, tickets, type TicketStatus } from '../db/schema.ts';
+import { notFound } from './errors.ts';
+
+export type Ticket = typeof tickets.$inferSelect;
+export type TicketInsert = Omit<typeof tickets.$inferInsert, 'id' | 'number' | 'createdAt' | 'updatedAt' | 'lastActivityAt'>;
+export type TicketPatch = Partial<Omit<Ticket, 'id' | 'number' | 'createdAt'>>;
+
+export const CLOSED_STATUSES: TicketStatus[] = ['resolved', 'closed'];
+
+export function findTicket(db: Db, id: number): Ticket | undefined {
+  return db.select().from(tickets).where(eq(tickets.id, id)).get();
+}
+
+export function getTicket(db: Db, id: number): Ticket {
+  const t = findTicket(db, id);
+  if (!t) throw notFound('Ticket');
+  return t;
+}
+
+export function findTicketByNumber(db: Db, number: number): Ticket | undefined {
+  return db.select().from(tickets).where(eq(tickets.number, number)).get();
+}
+
+/** Inserts a ticket with the next human number. Call inside a transaction. */
+export function insertTicket(db: Db, t: TicketInsert, now: number): Ticket {
+  const next = db.select({ n: sql<number>`coalesce(max(${tickets.number}), 0) + 1` }).from(tickets).get()!.n;
+  return db
+    .insert(tickets)
+    .values({ ...t, number: next, createdAt: now, updatedAt: now, lastActivityAt: now })
+    .returning()
+    .get();
+}
+
+export function updateTicket(db: Db, id: number, patch: TicketPatch, now: number): void {
+  db.update(tickets).set({ ...patch, updatedAt: now }).where(eq(tickets.id, id)).run();
+}
+
+export type TicketListFilter = {
+  statuses?: TicketStatus[];
+  excludeStatuses?: TicketStatus[];
+  assigneeId?: number | null;
+  componentId?: number;
+  requesterId?: number;
+};
+
+/** Newest first, keyset-paged by id (`before` is the last id of the previous page). */
+export function listTickets(db: Db, filter: TicketListFilter, page: { limit: number; before?: number }): Ticket[] {
+  const where: SQL[] = [];
+  if (filter.statuses?.length) where.push(inArray(tickets.status, filter.statuses));
+  if (filter.excludeStatuses?.length) where.push(notInArray(tickets.status, filter.excludeStatuses));
+  if (filter.assigneeId === null) where.push(sql`${tickets.assigneeId} is null`);
+  else if (filter.assigneeId !== undefined) where.push(eq(tickets.assigneeId, filter.assigneeId));
+  if (filter.componentId !== undefined) where.push(eq(tickets.componentId, filter.componentId));
+  if (filter.requesterId !== undefined) where.push(eq(tickets.requesterId, filter.requesterId));
+  if (page.before !== undefined) where.push(lt(tickets.id, page.before));
+  return db
+    .select()
+    .from(tickets)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(tickets.id))
+    .limit(page.limit)
+    .all();
+}
+
+export function listParticipants(db: Db, ticketId: number): string[] {
+  return db
+    .select({ a: ticketParticipants.address })
+    .from(ticketParticipants)
+    .where(eq(ticketParticipants.ticketId, ticketId))
+    .all()
+    .map((r) => r.a);
+}
+
+export function isParticipant(db: Db, ticketId: number, address: string): boolean {
+  return !!db
+    .select({ a: ticketParticipants.address })
+    .from(ticketParticipants)
+    .where(and(eq(ticketParticipants.ticketId, ticketId), eq(ticketParticipants.address, address.toLowerCase())))
+    .get();
+}
+
+export function insertParticipants(db: Db, ticketId: number, addresses: string[], role: 'cc' | 'to' = 'cc'): void {
+  for (const a of new Set(addresses.map((x) => x.trim().toLowerCase()).filter(Boolean))) {
+    db.insert(ticketParticipants).values({ ticketId, address: a, role }).onConflictDoNothing().run();
+  }
+}
+
+export function insertTicketLink(db: Db, ticketId: number, linkedTicketId: number, kind: 'related' | 'follow_up' | 'merged', now: number): void {
+  db.insert(ticketLinks).values({ ticketId, linkedTicketId, kind, createdAt: now }).onConflictDoNothing().run();
+}
+
+export function listTicketLinks(db: Db, ticketId: number): { ticketId: number; kind: string; direction: 'from' | 'to' }[] {
+  const out = db.select().from(ticketLinks).where(eq(ticketLinks.ticketId, ticketId)).all()
+    .map((l) => ({ ticketId: l.linkedTicketId, kind: l.kind, direction: 'to' as const }));
+  const inc = db.select().from(ticketLinks).where(eq(ticketLinks.linkedTicketId, ticketId)).all()
+    .map((l) => ({ ticketId: l.ticketId, kind: l.kind, direction: 'from' as const }));
+  return [...out, ...inc];
+}

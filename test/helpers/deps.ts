@@ -1,0 +1,47 @@
+// Test dependencies: a real SQLite database with the real migrations in a temp DATA_DIR.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { openDb } from '../../src/db/client.ts';
+import { migrateDb } from '../../src/db/migrate.ts';
+import type { Clock, Deps } from '../../src/deps.ts';
+import { createFileStore } from '../../src/store/file-store.ts';
+
+export type TestClock = Clock & { set(ms: number): void; advance(ms: number): void };
+
+export function testClock(start = Date.UTC(2026, 10, 2, 9, 0, 0)): TestClock {
+  let t = start;
+  return { now: () => t, set: (ms) => (t = ms), advance: (ms) => (t += ms) };
+}
+
+export type TestDeps = Deps & { clock: TestClock; dataDir: string; close(): void };
+
+export function makeTestDeps(env: Record<string, string> = {}, opts: { file?: boolean } = {}): TestDeps {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'helpdesk-test-'));
+  const config: Config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    DATABASE_URL: `file:${opts.file ? path.join(dataDir, 'helpdesk.sqlite') : ':memory:'}`,
+    LOG_LEVEL: 'silent',
+    SESSION_SECRET: 's'.repeat(40),
+    ...env,
+  });
+  const db = openDb(config.databasePath);
+  migrateDb(db);
+  const clock = testClock();
+  return {
+    config,
+    db,
+    files: createFileStore(dataDir),
+    log: pino({ level: 'silent' }),
+    clock,
+    secrets: { session: 's'.repeat(40), token: 't'.repeat(40) },
+    dataDir,
+    close() {
+      db.$client.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

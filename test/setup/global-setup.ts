@@ -1,0 +1,24 @@
+// Provisions what the integration tests need on this machine: Dovecot (IMAP) and Chromium. When
+// they are missing and we are root, they are installed with apt; otherwise the run stops with the
+// exact command to run.
+import { execFileSync, spawnSync } from 'node:child_process';
+
+const PACKAGES: { bin: string; pkgs: string[] }[] = [
+  { bin: 'dovecot', pkgs: ['dovecot-core', 'dovecot-imapd'] },
+  { bin: 'chromium', pkgs: ['chromium'] },
+];
+
+function has(bin: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
+}
+
+export default function setup(): void {
+  const missing = PACKAGES.filter((p) => !has(p.bin)).flatMap((p) => p.pkgs);
+  if (missing.length === 0) return;
+  const cmd = `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing.join(' ')}`;
+  if (process.getuid?.() !== 0) {
+    throw new Error(`The tests need ${missing.join(', ')}. Install them with:\n  sudo sh -c '${cmd}'`);
+  }
+  console.log(`[setup] installing ${missing.join(' ')} …`);
+  execFileSync('sh', ['-c', cmd], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
