@@ -78,30 +78,27 @@ const schema = z
     TWILIO_AUTH_TOKEN: optionalString,
     TWILIO_FROM: optionalString,
     TWILIO_API_URL: optional(url('e.g. http://127.0.0.1:4010')),
-  })
-  .superRefine((env, ctx) => {
-    const imap = ['IMAP_HOST', 'IMAP_USER', 'IMAP_PASSWORD'] as const;
-    const set = imap.filter((k) => env[k] !== undefined);
-    if (set.length > 0 && set.length < imap.length) {
-      for (const k of imap.filter((k) => env[k] === undefined)) {
-        ctx.addIssue({ code: 'custom', path: [k], message: `is required when ${set.join(', ')} is set` });
-      }
-    }
-    const twilio = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'] as const;
-    const tset = twilio.filter((k) => env[k] !== undefined);
-    if (tset.length > 0 && tset.length < twilio.length) {
-      for (const k of twilio.filter((k) => env[k] === undefined)) {
-        ctx.addIssue({ code: 'custom', path: [k], message: `is required when ${tset.join(', ')} is set` });
-      }
-    }
-    if (env.SMTP_URL && !env.MAIL_FROM) {
-      ctx.addIssue({ code: 'custom', path: ['MAIL_FROM'], message: 'is required when SMTP_URL is set' });
-    }
-    if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
-      const missing = env.ADMIN_EMAIL === undefined ? 'ADMIN_EMAIL' : 'ADMIN_PASSWORD';
-      ctx.addIssue({ code: 'custom', path: [missing], message: 'ADMIN_EMAIL and ADMIN_PASSWORD go together' });
-    }
   });
+
+// Rules across variables, checked on the raw values so they are reported even when other
+// variables are invalid (every problem is listed in one go).
+function crossFieldProblems(source: Record<string, string | undefined>): string[] {
+  const isSet = (k: string) => source[k] !== undefined && source[k]!.trim() !== '';
+  const out: string[] = [];
+  const together = (group: string[]) => {
+    const set = group.filter(isSet);
+    if (set.length > 0 && set.length < group.length) {
+      for (const k of group.filter((k) => !isSet(k))) out.push(`${k}: is required when ${set.join(', ')} is set`);
+    }
+  };
+  together(['IMAP_HOST', 'IMAP_USER', 'IMAP_PASSWORD']);
+  together(['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM']);
+  if (isSet('SMTP_URL') && !isSet('MAIL_FROM')) out.push('MAIL_FROM: is required when SMTP_URL is set');
+  if (isSet('ADMIN_EMAIL') !== isSet('ADMIN_PASSWORD')) {
+    out.push(`${isSet('ADMIN_EMAIL') ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'}: ADMIN_EMAIL and ADMIN_PASSWORD go together`);
+  }
+  return out;
+}
 
 export type Env = z.infer<typeof schema>;
 
@@ -138,9 +135,11 @@ export class ConfigError extends Error {
 /** Validates the environment; throws ConfigError listing every problem at once. */
 export function loadConfig(source: Record<string, string | undefined>): Config {
   const parsed = schema.safeParse(source);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
-  }
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`)),
+    ...crossFieldProblems(source),
+  ];
+  if (!parsed.success || problems.length) throw new ConfigError(problems);
   const e = parsed.data;
   const imapSecure = e.IMAP_SECURE ?? true;
   return {

@@ -107,3 +107,9 @@ export function listContacts(db: Db, opts: { q?: string; limit: number; offset?:
     : base;
   return filtered.orderBy(sql`${contacts.name} collate nocase`).limit(opts.limit).offset(opts.offset ?? 0).all();
 }
+
+export function listContactsByIds(db: Db, ids: number[]): Contact[] {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return [];
+  return db.select().from(contacts).where(inArray(contacts.id, unique)).all();
+}

@@ -1,0 +1,40 @@
+// What the use cases run with: the deps plus the hooks other modules plug in (notifications,
+// SLA clocks, workflow rules). Hooks run inside the action's transaction, so a hook that throws
+// refuses the whole change and one that writes (an outbox row) commits with it.
+import type { Db } from '../db/client.ts';
+import type { Deps } from '../deps.ts';
+import type { ApplyHook } from '../intake/apply.ts';
+import type { Message } from '../store/messages.ts';
+import type { Ticket } from '../store/tickets.ts';
+import type { User } from '../store/users.ts';
+import type { TicketStatus } from '../db/schema.ts';
+
+export type ActorRef = { kind: 'user'; user: User } | { kind: 'system' };
+
+export type TicketChange =
+  | { type: 'created'; ticket: Ticket; message: Message | null }
+  | { type: 'status'; ticket: Ticket; from: TicketStatus; to: TicketStatus; reason?: string }
+  | { type: 'assigned'; ticket: Ticket; from: number | null; to: number | null }
+  | { type: 'updated'; ticket: Ticket; before: Ticket; fields: (keyof Ticket)[] }
+  | { type: 'note'; ticket: Ticket; message: Message }
+  | { type: 'reply'; ticket: Ticket; message: Message };
+
+export type TicketChangeHook = (tx: Db, change: TicketChange & { actor: ActorRef }, ctx: Ctx) => void;
+
+export type Hooks = {
+  /** runs before a change is written; throw an AppError to refuse it */
+  validateChange: TicketChangeHook[];
+  /** runs after a change is written, in the same transaction */
+  ticketChanged: TicketChangeHook[];
+  inboundApplied: ApplyHook[];
+};
+
+export type Ctx = Deps & { hooks: Hooks };
+
+export function emptyHooks(): Hooks {
+  return { validateChange: [], ticketChanged: [], inboundApplied: [] };
+}
+
+export function runHooks(list: TicketChangeHook[], ctx: Ctx, change: TicketChange & { actor: ActorRef }): void {
+  for (const hook of list) hook(ctx.db, change, ctx);
+}

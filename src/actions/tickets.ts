@@ -1,0 +1,166 @@
+// Ticket use cases the console, the API and the CLI call. Each runs in one transaction: the
+// change, its audit event, its visible thread event and whatever the hooks add.
+import { z } from 'zod';
+import { inTransaction } from '../db/client.ts';
+import { PRIORITIES, STATUSES, TICKET_TYPES, CATEGORIES, type TicketStatus, type Channel } from '../db/schema.ts';
+import { can, type Permission } from '../domain/permissions.ts';
+import { findContactEmail, findOrganizationIdByDomain, insertContact, findContact } from '../store/contacts.ts';
+import { AppError, forbidden, invalid } from '../store/errors.ts';
+import { insertEvent, type Actor } from '../store/events.ts';
+import { insertMessage, type Message } from '../store/messages.ts';
+import { getTicket, insertTicket, updateTicket, type Ticket } from '../store/tickets.ts';
+import { findUser, type User } from '../store/users.ts';
+import { runHooks, type ActorRef, type Ctx } from './context.ts';
+
+export function requirePermission(user: User, permission: Permission): void {
+  if (!can(user.role, permission)) throw forbidden();
+}
+
+export function auditActor(actor: ActorRef): Actor {
+  return actor.kind === 'user' ? { kind: 'user', userId: actor.user.id } : { kind: 'system' };
+}
+
+function parse<T extends z.ZodTypeAny>(schema: T, input: unknown): z.infer<T> {
+  const r = schema.safeParse(input);
+  if (r.success) return r.data;
+  const fields = Object.fromEntries(r.error.issues.map((i) => [String(i.path[0] ?? 'form'), i.message]));
+  throw invalid(Object.values(fields).join('; '), fields);
+}
+
+/** A system event shown in the ticket's thread (status changes, assignment, skipped sends…). */
+export function insertThreadEvent(
+  ctx: Ctx,
+  ticket: Ticket,
+  actor: ActorRef,
+  eventType: string,
+  eventData: Record<string, unknown>,
+  now: number,
+): Message {
+  return insertMessage(ctx.db, {
+    ticketId: ticket.id,
+    kind: 'event',
+    direction: 'internal',
+    channel: ticket.channel,
+    authorUserId: actor.kind === 'user' ? actor.user.id : null,
+    eventType,
+    eventData,
+    bodyText: '',
+    createdAt: now,
+  });
+}
+
+export const newTicketSchema = z.object({
+  subject: z.string().trim().min(1, 'Enter a subject').max(300),
+  body: z.string().trim().min(1, 'Describe the request').max(100_000),
+  requesterEmail: z.email({ message: 'Enter the requester’s email address' }).transform((v) => v.toLowerCase()),
+  requesterName: z.string().trim().max(200).optional(),
+  priority: z.enum(PRIORITIES).default('normal'),
+  type: z.enum(TICKET_TYPES).default('incident'),
+  category: z.enum(CATEGORIES).optional(),
+  componentId: z.coerce.number().int().positive().optional(),
+  channel: z.enum(['web', 'api', 'phone'] as const satisfies Channel[]).default('web'),
+});
+
+export function createTicket(ctx: Ctx, actor: ActorRef, input: z.input<typeof newTicketSchema>): Ticket {
+  if (actor.kind === 'user') requirePermission(actor.user, 'ticket.create');
+  const v = parse(newTicketSchema, input);
+  const now = ctx.clock.now();
+  return inTransaction(ctx.db, () => {
+    const known = findContactEmail(ctx.db, v.requesterEmail);
+    const contact = known
+      ? findContact(ctx.db, known.contactId)!
+      : insertContact(
+          ctx.db,
+          {
+            name: v.requesterName || v.requesterEmail.split('@')[0],
+            organizationId: findOrganizationIdByDomain(ctx.db, v.requesterEmail.split('@')[1]) ?? null,
+            emails: [v.requesterEmail],
+          },
+          now,
+        );
+    const ticket = insertTicket(
+      ctx.db,
+      {
+        subject: v.subject, channel: v.channel, priority: v.priority, type: v.type, category: v.category ?? null,
+        componentId: v.componentId ?? null, requesterId: contact.id, organizationId: contact.organizationId,
+      },
+      now,
+    );
+    const message = insertMessage(ctx.db, {
+      ticketId: ticket.id, kind: 'reply', direction: 'in', channel: v.channel,
+      authorUserId: actor.kind === 'user' ? actor.user.id : null, authorContactId: contact.id,
+      fromAddress: v.requesterEmail, subject: v.subject, bodyText: v.body, createdAt: now,
+    });
+    insertEvent(ctx.db, { ticketId: ticket.id, actor: auditActor(actor), type: 'ticket.created', data: { channel: v.channel } }, now);
+    runHooks(ctx.hooks.ticketChanged, ctx, { type: 'created', ticket, message, actor });
+    return getTicket(ctx.db, ticket.id);
+  });
+}
+
+export function addNote(ctx: Ctx, actor: ActorRef & { kind: 'user' }, input: { ticketId: number; body: string }): Message {
+  requirePermission(actor.user, 'ticket.note');
+  const body = parse(z.string().trim().min(1, 'Write the note first').max(100_000), input.body);
+  const now = ctx.clock.now();
+  return inTransaction(ctx.db, () => {
+    const ticket = getTicket(ctx.db, input.ticketId);
+    const message = insertMessage(ctx.db, {
+      ticketId: ticket.id, kind: 'note', direction: 'internal', channel: ticket.channel,
+      authorUserId: actor.user.id, bodyText: body, createdAt: now,
+    });
+    updateTicket(ctx.db, ticket.id, { lastActivityAt: now }, now);
+    insertEvent(ctx.db, { ticketId: ticket.id, actor: auditActor(actor), type: 'ticket.note', data: { messageId: message.id } }, now);
+    runHooks(ctx.hooks.ticketChanged, ctx, { type: 'note', ticket, message, actor });
+    return message;
+  });
+}
+
+export function changeStatus(ctx: Ctx, actor: ActorRef, input: { ticketId: number; status: string; reason?: string }): Ticket {
+  if (actor.kind === 'user') requirePermission(actor.user, 'ticket.status');
+  const to = parse(z.enum(STATUSES, { message: 'Unknown status' }), input.status) as TicketStatus;
+  const now = ctx.clock.now();
+  return inTransaction(ctx.db, () => {
+    const ticket = getTicket(ctx.db, input.ticketId);
+    if (ticket.status === to) return ticket;
+    const change = { type: 'status' as const, ticket, from: ticket.status, to, reason: input.reason, actor };
+    runHooks(ctx.hooks.validateChange, ctx, change);
+    const patch: Partial<Ticket> = { status: to, lastActivityAt: now };
+    if (to === 'resolved') patch.resolvedAt = now;
+    if (to === 'closed') patch.closedAt = now;
+    if (to === 'reopened') {
+      patch.reopenCount = ticket.reopenCount + 1;
+      patch.resolvedAt = null;
+      patch.closedAt = null;
+    }
+    updateTicket(ctx.db, ticket.id, patch, now);
+    insertEvent(ctx.db, { ticketId: ticket.id, actor: auditActor(actor), type: 'ticket.status', data: { from: ticket.status, to, reason: input.reason } }, now);
+    insertThreadEvent(ctx, ticket, actor, 'status', { from: ticket.status, to, reason: input.reason ?? null }, now);
+    const updated = getTicket(ctx.db, ticket.id);
+    runHooks(ctx.hooks.ticketChanged, ctx, { ...change, ticket: updated });
+    return updated;
+  });
+}
+
+export function assignTicket(ctx: Ctx, actor: ActorRef, input: { ticketId: number; assigneeId: number | null }): Ticket {
+  if (actor.kind === 'user') requirePermission(actor.user, 'ticket.assign');
+  const now = ctx.clock.now();
+  return inTransaction(ctx.db, () => {
+    const ticket = getTicket(ctx.db, input.ticketId);
+    if (ticket.assigneeId === input.assigneeId) return ticket;
+    if (input.assigneeId !== null) {
+      const assignee = findUser(ctx.db, input.assigneeId);
+      if (!assignee || !assignee.active) throw invalid('Choose an active agent', { assigneeId: 'Unknown agent' });
+    }
+    const change = { type: 'assigned' as const, ticket, from: ticket.assigneeId, to: input.assigneeId, actor };
+    runHooks(ctx.hooks.validateChange, ctx, change);
+    const patch: Partial<Ticket> = { assigneeId: input.assigneeId, lastActivityAt: now };
+    if (input.assigneeId !== null && (ticket.status === 'new' || ticket.status === 'triaged')) patch.status = 'assigned';
+    updateTicket(ctx.db, ticket.id, patch, now);
+    insertEvent(ctx.db, { ticketId: ticket.id, actor: auditActor(actor), type: 'ticket.assigned', data: { from: ticket.assigneeId, to: input.assigneeId } }, now);
+    insertThreadEvent(ctx, ticket, actor, 'assigned', { from: ticket.assigneeId, to: input.assigneeId }, now);
+    const updated = getTicket(ctx.db, ticket.id);
+    runHooks(ctx.hooks.ticketChanged, ctx, { ...change, ticket: updated });
+    return updated;
+  });
+}
+
+export { AppError };

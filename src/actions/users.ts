@@ -1,0 +1,91 @@
+// Use cases around console users: creating them, signing in and out.
+import { hash, verify } from '@node-rs/argon2';
+import { createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { Deps } from '../deps.ts';
+import { ROLES, type Locale, type Role } from '../db/schema.ts';
+import { AppError, invalid } from '../store/errors.ts';
+import { countUsers, findUserByEmail, insertUser, type User } from '../store/users.ts';
+import { deleteSession, insertSession } from '../store/sessions.ts';
+import { inTransaction } from '../db/client.ts';
+
+const ARGON2ID = 2; // @node-rs/argon2 Algorithm.Argon2id (a const enum, so spelled out)
+export const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
+
+export const newUserSchema = z.object({
+  email: z.email({ message: 'Enter a valid email address' }).transform((v) => v.toLowerCase()),
+  name: z.string().trim().min(1, 'Enter a name').max(200),
+  role: z.enum(ROLES),
+  password: z.string().min(10, 'The password needs at least 10 characters').max(200),
+  locale: z.enum(['en', 'ru']).optional(),
+});
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, { algorithm: ARGON2ID });
+}
+
+function parseNewUser(input: unknown) {
+  const parsed = newUserSchema.safeParse(input);
+  if (!parsed.success) {
+    const fields = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message]));
+    throw invalid(Object.values(fields).join('; '), fields);
+  }
+  return parsed.data;
+}
+
+export async function createUser(deps: Deps, input: { email: string; name: string; role: Role; password: string; locale?: Locale }): Promise<User> {
+  const v = parseNewUser(input);
+  if (findUserByEmail(deps.db, v.email)) throw invalid(`A user with ${v.email} already exists`, { email: 'Already in use' });
+  const passwordHash = await hashPassword(v.password);
+  return insertUser(
+    deps.db,
+    { email: v.email, name: v.name, role: v.role, passwordHash, locale: v.locale ?? deps.config.defaultLocale, timeZone: deps.config.timeZone },
+    deps.clock.now(),
+  );
+}
+
+/** First-run setup: creates the admin only while there are no users at all. */
+export async function createFirstAdmin(deps: Deps, input: { email: string; name: string; password: string; locale?: Locale }): Promise<User> {
+  if (countUsers(deps.db) > 0) throw new AppError('conflict', 'The desk is already set up');
+  const v = parseNewUser({ ...input, role: 'admin' });
+  const passwordHash = await hashPassword(v.password);
+  return inTransaction(deps.db, () => {
+    if (countUsers(deps.db) > 0) throw new AppError('conflict', 'The desk is already set up');
+    return insertUser(
+      deps.db,
+      { email: v.email, name: v.name, role: 'admin', passwordHash, locale: v.locale ?? deps.config.defaultLocale, timeZone: deps.config.timeZone },
+      deps.clock.now(),
+    );
+  });
+}
+
+// A fixed hash to verify against when the email is unknown, so timing does not reveal which emails exist.
+let dummyHash: Promise<string> | undefined;
+
+export async function authenticate(deps: Deps, email: string, password: string): Promise<User | undefined> {
+  const user = findUserByEmail(deps.db, email);
+  if (!user || !user.active || !user.passwordHash) {
+    await verify(await (dummyHash ??= hashPassword('not-a-real-password')), password).catch(() => false);
+    return undefined;
+  }
+  return (await verify(user.passwordHash, password).catch(() => false)) ? user : undefined;
+}
+
+export function sessionIdOf(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Starts a session; returns the cookie token (only its hash is stored). */
+export function startSession(deps: Deps, user: User, meta: { userAgent?: string; ip?: string }): string {
+  const token = randomBytes(32).toString('base64url');
+  const now = deps.clock.now();
+  insertSession(deps.db, {
+    id: sessionIdOf(token), userId: user.id, createdAt: now, lastSeenAt: now, expiresAt: now + SESSION_TTL_MS,
+    userAgent: meta.userAgent?.slice(0, 300) ?? null, ip: meta.ip ?? null,
+  });
+  return token;
+}
+
+export function endSession(deps: Deps, token: string): void {
+  deleteSession(deps.db, sessionIdOf(token));
+}

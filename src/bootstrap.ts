@@ -1,0 +1,54 @@
+// Builds Deps from a validated Config: database (migrated), files, logger, secrets.
+// Used by main.ts and the CLI, the two entry points.
+import { createHmac, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import pino from 'pino';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { openDb } from './db/client.ts';
+import { migrateDb } from './db/migrate.ts';
+import { systemClock, type Deps, type Secrets } from './deps.ts';
+import { createFileStore } from './store/file-store.ts';
+
+/** Loads .env (if present) into process.env without overriding what is already set. */
+export function loadDotEnv(file = '.env'): void {
+  if (existsSync(file)) process.loadEnvFile(file);
+}
+
+/** Validates the environment or prints every problem and exits 1. */
+export function configOrExit(env: Record<string, string | undefined> = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      console.error('See .env.example and the README section "Configuration".');
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+/** SESSION_SECRET, or one generated once and kept in DATA_DIR so sessions survive restarts. */
+export function resolveSecrets(config: Config): Secrets {
+  let master = config.sessionSecret;
+  if (!master) {
+    const file = path.join(config.dataDir, 'secret.key');
+    if (existsSync(file)) master = readFileSync(file, 'utf8').trim();
+    else {
+      mkdirSync(config.dataDir, { recursive: true });
+      master = randomBytes(48).toString('base64url');
+      writeFileSync(file, `${master}\n`, { mode: 0o600 });
+      chmodSync(file, 0o600);
+    }
+  }
+  const derive = (purpose: string) => createHmac('sha256', master!).update(purpose).digest('base64url');
+  return { session: derive('session'), token: derive('ticket-token') };
+}
+
+export function openDeps(config: Config, opts: { pretty?: boolean } = {}): Deps {
+  const log = pino({ level: config.logLevel, base: undefined, ...(opts.pretty ? {} : {}) });
+  const db = openDb(config.databasePath);
+  migrateDb(db);
+  return { config, db, files: createFileStore(config.dataDir), log, clock: systemClock, secrets: resolveSecrets(config) };
+}

@@ -1,0 +1,153 @@
+#!/usr/bin/env node
+// The `helpdesk` command line: migrate, user add, import (MTA pipe), reprocess, demo.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { configOrExit, loadDotEnv, openDeps } from './bootstrap.ts';
+import { createUser } from './actions/users.ts';
+import { ROLES, type Role } from './db/schema.ts';
+import { buildServices } from './services.ts';
+import { TemporaryIntakeError } from './intake/receive.ts';
+import { AppError } from './store/errors.ts';
+import { listInboundByOutcome } from './store/inbound.ts';
+import { splitMbox } from './channels/email/mbox.ts';
+import { seedDemo } from './demo/seed.ts';
+
+const EX_USAGE = 64;
+const EX_DATAERR = 65;
+const EX_TEMPFAIL = 75;
+
+const USAGE = `Usage: helpdesk <command> [options]
+
+Commands:
+  migrate                          apply database migrations (also done at every start)
+  user add --email E --name N [--role admin|manager|agent] [--password P]
+                                   create a console user (password from --password or stdin)
+  import <file.eml|file.mbox|->    pipe mail through intake (exit 75 on a temporary failure)
+         [--mailbox ID]            as if it arrived in that mailbox
+  reprocess <id>|--all             run quarantined mail through intake again
+  demo [--tickets N]               seed organisations, components, agents and tickets (en, ru)
+
+Configuration comes from the environment and .env (see .env.example).`;
+
+async function readInput(file: string): Promise<Buffer> {
+  if (file !== '-') return readFileSync(file);
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    console.log(USAGE);
+    return command ? 0 : EX_USAGE;
+  }
+  loadDotEnv();
+  const config = configOrExit();
+  // the CLI logs warnings only, so its own output stays readable
+  const deps = openDeps({ ...config, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel });
+  const services = buildServices(deps);
+  try {
+    switch (command) {
+      case 'migrate':
+        console.log(`Database ${config.databasePath} is up to date.`);
+        return 0;
+
+      case 'user': {
+        const { positionals, values } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string', default: 'agent' }, password: { type: 'string' }, locale: { type: 'string' } },
+        });
+        if (positionals[0] !== 'add' || !values.email) {
+          console.error('Usage: helpdesk user add --email E --name N [--role admin|manager|agent] [--password P]');
+          return EX_USAGE;
+        }
+        if (!(ROLES as readonly string[]).includes(values.role!)) {
+          console.error(`--role must be one of ${ROLES.join(', ')}`);
+          return EX_USAGE;
+        }
+        const password = values.password ?? (process.stdin.isTTY ? '' : (await readInput('-')).toString('utf8').trim());
+        const user = await createUser(services.ctx, {
+          email: values.email, name: values.name ?? values.email.split('@')[0], role: values.role as Role, password,
+          locale: values.locale === 'ru' ? 'ru' : values.locale === 'en' ? 'en' : undefined,
+        });
+        console.log(`Created ${user.role} ${user.email} (id ${user.id}).`);
+        return 0;
+      }
+
+      case 'import': {
+        const { positionals, values } = parseArgs({ args: rest, allowPositionals: true, options: { mailbox: { type: 'string' } } });
+        const file = positionals[0];
+        if (!file) {
+          console.error('Usage: helpdesk import <file.eml|file.mbox|-> [--mailbox ID]');
+          return EX_USAGE;
+        }
+        const raw = await readInput(file);
+        const mails = splitMbox(raw);
+        const mailboxId = values.mailbox ? Number(values.mailbox) : null;
+        let worst = 0;
+        for (const mail of mails) {
+          const r = await services.intake.receive({ channel: 'email', source: 'pipe', mailboxId, raw: mail });
+          const where = r.ticketId ? ` ticket id ${r.ticketId}` : '';
+          if (r.outcome === 'quarantined') {
+            console.error(`quarantined (inbound #${r.inboundId}): ${r.error}. The raw mail is kept; fix the cause and run "helpdesk reprocess ${r.inboundId}".`);
+            worst = Math.max(worst, 0);
+          } else {
+            console.log(`${r.outcome}${where}${r.reason ? ` (${r.reason})` : ''}`);
+          }
+        }
+        return worst;
+      }
+
+      case 'reprocess': {
+        const { positionals, values } = parseArgs({ args: rest, allowPositionals: true, options: { all: { type: 'boolean' } } });
+        const ids = values.all
+          ? listInboundByOutcome(deps.db, ['quarantined'], { limit: 100_000 }).map((r) => r.id)
+          : positionals.map(Number).filter((n) => Number.isInteger(n) && n > 0);
+        if (ids.length === 0) {
+          console.error(values.all ? 'Nothing is quarantined.' : 'Usage: helpdesk reprocess <id>… | --all');
+          return values.all ? 0 : EX_USAGE;
+        }
+        let failed = 0;
+        for (const id of ids) {
+          const r = await services.intake.reprocess(id);
+          if (r.outcome === 'quarantined') failed++;
+          console.log(`#${id}: ${r.outcome}${r.ticketId ? ` ticket id ${r.ticketId}` : ''}${r.error ? ` — ${r.error}` : ''}`);
+        }
+        return failed ? EX_DATAERR : 0;
+      }
+
+      case 'demo': {
+        const { values } = parseArgs({ args: rest, options: { tickets: { type: 'string' } } });
+        const summary = await seedDemo(services, { tickets: values.tickets ? Number(values.tickets) : undefined, log: (s) => console.log(s) });
+        console.log(summary);
+        return 0;
+      }
+
+      default:
+        console.error(`Unknown command "${command}".\n\n${USAGE}`);
+        return EX_USAGE;
+    }
+  } catch (err) {
+    if (err instanceof TemporaryIntakeError) {
+      console.error(`temporary failure, try again later: ${err.message}`);
+      return EX_TEMPFAIL;
+    }
+    if (err instanceof AppError) {
+      console.error(err.message);
+      return err.code === 'temporary' ? EX_TEMPFAIL : EX_DATAERR;
+    }
+    throw err;
+  } finally {
+    deps.db.$client.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(EX_TEMPFAIL);
+  },
+);

@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// Composition root: config → db → migrate → services → roles (web, intake, outbox, scheduler).
+import { configOrExit, loadDotEnv, openDeps } from './bootstrap.ts';
+import type { RoleName } from './config.ts';
+import { buildServices, type Services } from './services.ts';
+import { ensureAdminFromEnv } from './actions/bootstrap-admin.ts';
+import { startWeb } from './roles/web.ts';
+import type { RunningRole } from './roles/role.ts';
+
+const STARTERS: Partial<Record<RoleName, (s: Services) => Promise<RunningRole | null>>> = {
+  web: startWeb,
+};
+
+async function main(): Promise<void> {
+  loadDotEnv();
+  const config = configOrExit();
+  const deps = openDeps(config);
+  const services = buildServices(deps);
+  await ensureAdminFromEnv(services.ctx);
+
+  const running: RunningRole[] = [];
+  for (const name of config.roles) {
+    const start = STARTERS[name];
+    if (!start) continue;
+    const role = await start(services);
+    if (role) running.push(role);
+  }
+  deps.log.info({ roles: running.map((r) => r.name), database: config.databasePath }, 'help desk started');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    deps.log.info({ signal }, 'stopping');
+    const timer = setTimeout(() => {
+      deps.log.error('roles did not stop within 15 s; exiting');
+      process.exit(1);
+    }, 15_000);
+    for (const role of running.reverse()) {
+      await role.stop().catch((err: unknown) => deps.log.error({ err, role: role.name }, 'role failed to stop'));
+    }
+    clearTimeout(timer);
+    deps.db.$client.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,87 @@
+// The web console and its HTTP endpoints, built from the services (no listen here).
+import express, { type Express } from 'express';
+import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
+import { fileURLToPath } from 'node:url';
+import type { Ctx } from '../actions/context.ts';
+import { countUsers } from '../store/users.ts';
+import { createTranslator } from './i18n.ts';
+import { createViews } from './views.ts';
+import { createRenderer } from './render.ts';
+import { sessionMiddleware } from './middleware/session.ts';
+import { csrfMiddleware } from './middleware/csrf.ts';
+import { requireUser } from './middleware/auth.ts';
+import { errorHandler } from './middleware/errors.ts';
+import { authRoutes } from './routes/auth.ts';
+import { ticketRoutes } from './routes/tickets.ts';
+import { attachmentRoutes } from './routes/attachments.ts';
+import { AppError } from '../store/errors.ts';
+
+const PUBLIC_DIR = fileURLToPath(new URL('../../public', import.meta.url));
+const HTMX_DIR = fileURLToPath(new URL('../../node_modules/htmx.org/dist', import.meta.url));
+
+export type WebOptions = {
+  /** extra routers mounted after sign-in (admin pages, API, webhooks register here) */
+  extend?: (app: Express, parts: { render: ReturnType<typeof createRenderer> }) => void;
+};
+
+export async function createApp(ctx: Ctx, opts: WebOptions = {}): Promise<Express> {
+  const app = express();
+  const secure = ctx.config.publicUrl.startsWith('https://');
+  const translator = await createTranslator();
+  const views = createViews({ cache: ctx.config.env !== 'development' });
+  const render = createRenderer(ctx, views);
+
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'none'"],
+          objectSrc: ["'none'"],
+        },
+      },
+      hsts: secure,
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.use('/static/htmx', express.static(HTMX_DIR, { maxAge: '7d', index: false }));
+  app.use('/static', express.static(PUBLIC_DIR, { maxAge: ctx.config.env === 'production' ? '1h' : 0, index: false }));
+
+  app.use(cookieParser(ctx.secrets.session));
+  app.use(express.urlencoded({ extended: false, limit: '2mb' }));
+  app.use(express.json({ limit: '2mb' }));
+  app.use(sessionMiddleware(ctx, translator));
+  app.use(
+    csrfMiddleware({
+      secret: ctx.secrets.session,
+      secure,
+      // bearer-token API calls and provider webhooks carry no cookies and prove themselves otherwise
+      skip: (req) => req.path.startsWith('/api/') || req.path.startsWith('/webhooks/'),
+    }),
+  );
+
+  app.get('/', (_req, res) => {
+    res.redirect(303, countUsers(ctx.db) === 0 ? '/setup' : '/tickets');
+  });
+  app.use(authRoutes(ctx, render, { secureCookies: secure }));
+  opts.extend?.(app, { render });
+  app.use(requireUser);
+  app.use(ticketRoutes(ctx, render));
+  app.use(attachmentRoutes(ctx));
+  app.use((_req, _res, next) => next(new AppError('not_found', 'Page not found')));
+  app.use(errorHandler(render, ctx.log));
+  return app;
+}

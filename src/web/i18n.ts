@@ -1,0 +1,34 @@
+// Console strings in English and Russian (i18next); one instance per app, no globals.
+import i18next, { type TFunction } from 'i18next';
+import type { Locale } from '../db/schema.ts';
+import en from '../i18n/en.json' with { type: 'json' };
+import ru from '../i18n/ru.json' with { type: 'json' };
+
+export type Translator = { t(locale: Locale): TFunction; locales: readonly Locale[] };
+
+export async function createTranslator(): Promise<Translator> {
+  const instance = i18next.createInstance();
+  await instance.init({
+    resources: { en: { translation: en }, ru: { translation: ru } },
+    lng: 'en',
+    fallbackLng: 'en',
+    interpolation: { escapeValue: false }, // handlebars escapes
+    returnNull: false,
+  });
+  const fixed = { en: instance.getFixedT('en'), ru: instance.getFixedT('ru') };
+  return { t: (locale) => fixed[locale] ?? fixed.en, locales: ['en', 'ru'] };
+}
+
+/** The best of our locales for an Accept-Language header. */
+export function pickLocale(acceptLanguage: string | undefined, fallback: Locale): Locale {
+  if (!acceptLanguage) return fallback;
+  const langs = acceptLanguage
+    .split(',')
+    .map((part) => {
+      const [tag, q] = part.trim().split(';q=');
+      return { lang: tag.toLowerCase().slice(0, 2), q: q ? Number(q) : 1 };
+    })
+    .sort((a, b) => b.q - a.q);
+  for (const { lang } of langs) if (lang === 'en' || lang === 'ru') return lang;
+  return fallback;
+}

@@ -1,0 +1,28 @@
+// CSRF protection for every unsafe request (double-submit token bound to the session by HMAC).
+// Signed-out forms (setup, login) are bound to a random pre-session cookie instead.
+import { randomBytes } from 'node:crypto';
+import type { Request, RequestHandler } from 'express';
+import { doubleCsrf } from 'csrf-csrf';
+
+export function csrfMiddleware(opts: { secret: string; secure: boolean; skip: (req: Request) => boolean }): RequestHandler[] {
+  const anonCookie = 'hd_anon';
+  const { doubleCsrfProtection, generateCsrfToken } = doubleCsrf({
+    getSecret: () => opts.secret,
+    getSessionIdentifier: (req) => req.res?.locals.web.sessionId ?? (req.signedCookies?.[anonCookie] as string | undefined) ?? '',
+    cookieName: opts.secure ? '__Host-hd.csrf' : 'hd_csrf',
+    cookieOptions: { sameSite: 'lax', secure: opts.secure, httpOnly: true, path: '/' },
+    getCsrfTokenFromRequest: (req) =>
+      ((req.body as Record<string, unknown> | undefined)?._csrf ?? req.get('x-csrf-token')) as string | undefined,
+    skipCsrfProtection: opts.skip,
+  });
+  const ensureAnon: RequestHandler = (req, res, next) => {
+    if (!res.locals.web.sessionId && !req.signedCookies?.[anonCookie]) {
+      const id = randomBytes(18).toString('base64url');
+      req.signedCookies[anonCookie] = id;
+      res.cookie(anonCookie, id, { signed: true, httpOnly: true, sameSite: 'lax', secure: opts.secure, path: '/' });
+    }
+    res.locals.web.csrfToken = () => generateCsrfToken(req, res);
+    next();
+  };
+  return [ensureAnon, doubleCsrfProtection];
+}

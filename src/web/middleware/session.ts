@@ -1,0 +1,35 @@
+// Loads the signed-in user from the session cookie (the db holds only the token's hash) and
+// settles the request's language and time zone.
+import type { RequestHandler } from 'express';
+import type { Ctx } from '../../actions/context.ts';
+import { SESSION_TTL_MS, sessionIdOf } from '../../actions/users.ts';
+import { findLiveSession, touchSession } from '../../store/sessions.ts';
+import { pickLocale, type Translator } from '../i18n.ts';
+
+export const SESSION_COOKIE = 'hd_session';
+
+export function sessionMiddleware(ctx: Ctx, translator: Translator): RequestHandler {
+  return (req, res, next) => {
+    const token = req.signedCookies?.[SESSION_COOKIE] as string | undefined;
+    const now = ctx.clock.now();
+    let found = token ? findLiveSession(ctx.db, sessionIdOf(token), now) : undefined;
+    if (found && now - found.session.lastSeenAt > 60_000) {
+      touchSession(ctx.db, found.session.id, now, now + SESSION_TTL_MS);
+    }
+    if (token && !found) res.clearCookie(SESSION_COOKIE, { path: '/' });
+    const user = found?.user ?? null;
+    const langCookie = req.cookies?.hd_lang as string | undefined;
+    const locale =
+      user?.locale ?? (langCookie === 'en' || langCookie === 'ru' ? langCookie : pickLocale(req.get('accept-language'), ctx.config.defaultLocale));
+    res.locals.web = {
+      user,
+      sessionId: found?.session.id ?? null,
+      locale,
+      timeZone: user?.timeZone ?? ctx.config.timeZone,
+      t: translator.t(locale),
+      csrfToken: () => '',
+    };
+    found = undefined;
+    next();
+  };
+}
