@@ -8,7 +8,8 @@ import { findContactEmail, findOrganizationIdByDomain, insertContact, findContac
 import { AppError, forbidden, invalid } from '../store/errors.ts';
 import { insertEvent, type Actor } from '../store/events.ts';
 import { insertMessage, type Message } from '../store/messages.ts';
-import { getTicket, insertTicket, updateTicket, type Ticket } from '../store/tickets.ts';
+import { getTicket, insertParticipants, insertTicket, updateTicket, type Ticket } from '../store/tickets.ts';
+import { insertAttachment } from '../store/messages.ts';
 import { findUser, type User } from '../store/users.ts';
 import { runHooks, type ActorRef, type Ctx } from './context.ts';
 
@@ -160,6 +161,48 @@ export function assignTicket(ctx: Ctx, actor: ActorRef, input: { ticketId: numbe
     const updated = getTicket(ctx.db, ticket.id);
     runHooks(ctx.hooks.ticketChanged, ctx, { ...change, ticket: updated });
     return updated;
+  });
+}
+
+export type ReplyAttachment = { filename: string; contentType: string; content: Buffer };
+
+export const replySchema = z.object({
+  body: z.string().trim().min(1, 'Write the reply first').max(100_000),
+  cc: z.array(z.email({ message: 'CC must be email addresses' })).max(20).default([]),
+});
+
+/**
+ * A public reply to the requester through the ticket's channel. The message is stored as queued;
+ * the channel's notification hook (mail, SMS) puts it in the outbox in the same transaction.
+ */
+export function replyToTicket(
+  ctx: Ctx,
+  actor: ActorRef & { kind: 'user' },
+  input: { ticketId: number; body: string; cc?: string[]; attachments?: ReplyAttachment[] },
+): Message {
+  requirePermission(actor.user, 'ticket.reply');
+  const v = parse(replySchema, { body: input.body, cc: (input.cc ?? []).map((a) => a.trim().toLowerCase()).filter(Boolean) });
+  const limit = ctx.config.limits.attachmentBytes;
+  for (const a of input.attachments ?? []) {
+    if (a.content.length > limit) throw invalid(`${a.filename} is larger than the ${Math.round(limit / 1048576)} MB limit`, { attachments: 'Too large' });
+  }
+  const stored = (input.attachments ?? []).map((a) => ({ ...a, sha256: ctx.files.put('files', a.content) }));
+  const now = ctx.clock.now();
+  return inTransaction(ctx.db, () => {
+    const ticket = getTicket(ctx.db, input.ticketId);
+    const message = insertMessage(ctx.db, {
+      ticketId: ticket.id, kind: 'reply', direction: 'out', channel: ticket.channel,
+      authorUserId: actor.user.id, ccAddresses: v.cc.length ? v.cc : null, subject: ticket.subject,
+      bodyText: v.body, deliveryStatus: 'queued', createdAt: now,
+    });
+    for (const a of stored) {
+      insertAttachment(ctx.db, { messageId: message.id, sha256: a.sha256, size: a.content.length, filename: a.filename, contentType: a.contentType || 'application/octet-stream', inline: false, createdAt: now });
+    }
+    if (v.cc.length) insertParticipants(ctx.db, ticket.id, v.cc);
+    updateTicket(ctx.db, ticket.id, { lastActivityAt: now, firstRespondedAt: ticket.firstRespondedAt ?? now }, now);
+    insertEvent(ctx.db, { ticketId: ticket.id, actor: auditActor(actor), type: 'ticket.reply', data: { messageId: message.id, cc: v.cc } }, now);
+    runHooks(ctx.hooks.ticketChanged, ctx, { type: 'reply', ticket: getTicket(ctx.db, ticket.id), message, actor });
+    return message;
   });
 }
 

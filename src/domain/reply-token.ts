@@ -64,3 +64,20 @@ export function readReplyAddress(key: string, address: string): number | undefin
   if (!m) return undefined;
   return safeEqual(sign(key, `reply.t${m[1]}`), m[2].toLowerCase()) ? Number(m[1]) : undefined;
 }
+
+/** A token for the requester's view of one ticket (links in mail and long SMS): t<id>.<sig>. */
+export function makePortalToken(key: string, ticketId: number): string {
+  const payload = `t${ticketId}`;
+  return `${payload}.${sign(key, `portal.${payload}`)}`;
+}
+
+export function readPortalToken(key: string, token: string): number | undefined {
+  const m = /^t(\d+)\.([a-z2-7]+)$/i.exec(token.trim());
+  if (!m) return undefined;
+  return safeEqual(sign(key, `portal.t${m[1]}`), m[2].toLowerCase()) ? Number(m[1]) : undefined;
+}
+
+/** The public URL of the requester's view of a ticket. */
+export function portalUrl(publicUrl: string, key: string, ticketId: number): string {
+  return `${publicUrl}/portal/${makePortalToken(key, ticketId)}`;
+}
