@@ -1,5 +1,5 @@
 // The web console and its HTTP endpoints, built from the services (no listen here).
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +7,7 @@ import type { Ctx } from '../actions/context.ts';
 import { countUsers } from '../store/users.ts';
 import { createTranslator } from './i18n.ts';
 import { createViews } from './views.ts';
-import { createRenderer } from './render.ts';
+import { createRenderer, type NavLink, type Renderer } from './render.ts';
 import { sessionMiddleware } from './middleware/session.ts';
 import { csrfMiddleware } from './middleware/csrf.ts';
 import { requireUser } from './middleware/auth.ts';
@@ -20,9 +20,17 @@ import { AppError } from '../store/errors.ts';
 const PUBLIC_DIR = fileURLToPath(new URL('../../public', import.meta.url));
 const HTMX_DIR = fileURLToPath(new URL('../../node_modules/htmx.org/dist', import.meta.url));
 
+export type WebRouter = {
+  /** 'public' routers (webhooks, requester portal, API with its own auth) are mounted before the
+   * sign-in check and must guard themselves; 'user' routers only see signed-in users */
+  auth: 'public' | 'user';
+  build(parts: { render: Renderer }): Router;
+};
+
 export type WebOptions = {
-  /** extra routers mounted after sign-in (admin pages, API, webhooks register here) */
-  extend?: (app: Express, parts: { render: ReturnType<typeof createRenderer> }) => void;
+  routers?: WebRouter[];
+  /** links in the console's top navigation, shown to roles with the permission */
+  nav?: NavLink[];
 };
 
 export async function createApp(ctx: Ctx, opts: WebOptions = {}): Promise<Express> {
@@ -30,7 +38,7 @@ export async function createApp(ctx: Ctx, opts: WebOptions = {}): Promise<Expres
   const secure = ctx.config.publicUrl.startsWith('https://');
   const translator = await createTranslator();
   const views = createViews({ cache: ctx.config.env !== 'development' });
-  const render = createRenderer(ctx, views);
+  const render = createRenderer(ctx, views, opts.nav ?? []);
 
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -77,10 +85,11 @@ export async function createApp(ctx: Ctx, opts: WebOptions = {}): Promise<Expres
     res.redirect(303, countUsers(ctx.db) === 0 ? '/setup' : '/tickets');
   });
   app.use(authRoutes(ctx, render, { secureCookies: secure }));
-  opts.extend?.(app, { render });
+  for (const r of opts.routers ?? []) if (r.auth === 'public') app.use(r.build({ render }));
   app.use(requireUser);
   app.use(ticketRoutes(ctx, render));
   app.use(attachmentRoutes(ctx));
+  for (const r of opts.routers ?? []) if (r.auth === 'user') app.use(r.build({ render }));
   app.use((_req, _res, next) => next(new AppError('not_found', 'Page not found')));
   app.use(errorHandler(render, ctx.log));
   return app;

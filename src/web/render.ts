@@ -1,6 +1,6 @@
 // Renders a page (or, for an htmx request, just the named partial) with the data every view needs.
 import type { Request, Response } from 'express';
-import { can } from '../domain/permissions.ts';
+import { can, type Permission } from '../domain/permissions.ts';
 import type { Ctx } from '../actions/context.ts';
 import { isHtmx, web } from './context.ts';
 import type { Views } from './views.ts';
@@ -13,7 +13,9 @@ export type Renderer = (
   opts?: { partial?: string; status?: number; layout?: string },
 ) => void;
 
-export function createRenderer(ctx: Ctx, views: Views): Renderer {
+export type NavLink = { href: string; labelKey: string; permission: Permission };
+
+export function createRenderer(ctx: Ctx, views: Views, nav: NavLink[] = []): Renderer {
   return (req, res, page, data = {}, opts = {}) => {
     const w = web(res);
     const user = w.user;
@@ -33,6 +35,7 @@ export function createRenderer(ctx: Ctx, views: Views): Renderer {
         canManageInbound: can(user.role, 'inbound.manage'),
         canManageSettings: can(user.role, 'settings.manage'),
       },
+      nav: user ? nav.filter((l) => can(user.role, l.permission)).map((l) => ({ href: l.href, labelKey: l.labelKey, current: req.path.startsWith(l.href) })) : [],
       path: req.path,
       ...data,
     };
