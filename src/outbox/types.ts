@@ -1,5 +1,24 @@
-// The contract between the outbox worker and the channels that deliver its rows (mail, SMS).
+// The contract between whoever queues outbound mail/SMS (notification rules, workflow, replies)
+// and the outbox worker with the channel senders that deliver the rows.
+import type { Locale } from '../db/schema.ts';
 import type { OutboxRow } from '../store/outbox.ts';
+
+/**
+ * An email row's payload. The worker renders templates/email/<locale>/<template>.{subject,text,html}.hbs
+ * with `vars` at send time and adds the threading headers for the row's ticket.
+ */
+export type EmailPayload = {
+  template: string;
+  locale: Locale;
+  vars: Record<string, unknown>;
+  /** automatic mail (acknowledgements, notices) carries Auto-Submitted and X-Auto-Response-Suppress; agent replies do not */
+  auto: boolean;
+  /** requester mail threads with the ticket's conversation and carries the reply token; agent notices go to staff */
+  audience: 'requester' | 'agent';
+};
+
+/** An SMS row's payload: literal text, or a template under templates/sms/<locale>/<template>.hbs. */
+export type SmsPayload = { text: string } | { template: string; locale: Locale; vars: Record<string, unknown> };
 
 export type SendResult = { providerId: string | null };
 
