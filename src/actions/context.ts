@@ -17,7 +17,8 @@ export type TicketChange =
   | { type: 'assigned'; ticket: Ticket; from: number | null; to: number | null }
   | { type: 'updated'; ticket: Ticket; before: Ticket; fields: (keyof Ticket)[] }
   | { type: 'note'; ticket: Ticket; message: Message }
-  | { type: 'reply'; ticket: Ticket; message: Message };
+  | { type: 'reply'; ticket: Ticket; message: Message }
+  | { type: 'worklog'; ticket: Ticket; minutes: number; billable: boolean };
 
 export type TicketChangeHook = (tx: Db, change: TicketChange & { actor: ActorRef }, ctx: Ctx) => void;
 

@@ -15,6 +15,11 @@ export type TicketRowVM = {
   assignee: string | null;
   updatedAt: number;
   createdAt: number;
+  // SLA clock state, maintained by the workflow/SLA hooks
+  firstResponseDueAt: number | null;
+  firstRespondedAt: number | null;
+  resolutionDueAt: number | null;
+  slaPausedAt: number | null;
 };
 
 export function ticketRow(t: Ticket, names: { users: Map<number, string>; contacts: Map<number, string> }): TicketRowVM {
@@ -29,6 +34,10 @@ export function ticketRow(t: Ticket, names: { users: Map<number, string>; contac
     assignee: t.assigneeId ? (names.users.get(t.assigneeId) ?? null) : null,
     updatedAt: t.lastActivityAt,
     createdAt: t.createdAt,
+    firstResponseDueAt: t.firstResponseDueAt,
+    firstRespondedAt: t.firstRespondedAt,
+    resolutionDueAt: t.resolutionDueAt,
+    slaPausedAt: t.slaPausedAt,
   };
 }
 
