@@ -16,10 +16,30 @@ export function openDb(file: string): Db {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('cache_size = -32000'); // 32 MB page cache
   sqlite.pragma('temp_store = MEMORY');
+  cacheStatements(sqlite);
   return drizzle(sqlite, { schema }) as Db;
 }
 
 /** Runs fn in one IMMEDIATE transaction (takes the write lock up front, so no upgrade deadlocks). */
 export function inTransaction<T>(db: Db, fn: () => T): T {
   return db.$client.transaction(fn).immediate();
+}
+
+/**
+ * drizzle prepares a new statement for every query it runs; compiling SQL is most of the cost of
+ * a small query. Statements are cached by their SQL text (parameters are bound separately, so one
+ * query shape is one statement). drizzle switches a statement to raw mode for mapped selects, so
+ * a cached reader is switched back before it is handed out again.
+ */
+function cacheStatements(sqlite: Database.Database, max = 500): void {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const cache = new Map<string, Database.Statement>();
+  sqlite.prepare = ((source: string) => {
+    const hit = cache.get(source);
+    if (hit) return hit.reader ? hit.raw(false) : hit;
+    const stmt = prepare(source);
+    if (cache.size >= max) cache.delete(cache.keys().next().value!);
+    cache.set(source, stmt);
+    return stmt;
+  }) as typeof sqlite.prepare;
 }

@@ -1,0 +1,18 @@
+import { eq } from 'drizzle-orm';
+import { expect, it } from 'vitest';
+import { openDb } from './client.ts';
+import { migrateDb } from './migrate.ts';
+import { settings } from './schema.ts';
+
+it('reuses compiled statements without leaking drizzle raw mode into plain queries', () => {
+  const db = openDb(':memory:');
+  migrateDb(db);
+  db.insert(settings).values({ key: 'a', value: { x: 1 }, updatedAt: 1 }).run();
+  const q = db.select().from(settings).where(eq(settings.key, 'a'));
+  expect(q.get()).toEqual({ key: 'a', value: { x: 1 }, updatedAt: 1 });
+  const { sql: text } = q.toSQL();
+  // the same SQL text through the plain client gets rows as objects, not arrays
+  expect(db.$client.prepare(text).get('a')).toEqual({ key: 'a', value: '{"x":1}', updated_at: 1 });
+  expect(db.$client.prepare(text)).toBe(db.$client.prepare(text));
+  expect(q.get()).toEqual({ key: 'a', value: { x: 1 }, updatedAt: 1 });
+});
