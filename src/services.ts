@@ -9,6 +9,9 @@ import { createIntake, type Intake } from './intake/receive.ts';
 import { registerNotificationRules } from './outbox/notification-rules.ts';
 import type { ChannelSender } from './outbox/types.ts';
 import type { WebOptions } from './web/app.ts';
+import { emailReplyRouter } from './web/routes/email-reply.ts';
+import { notificationPrefsRouter } from './web/routes/notification-prefs.ts';
+import { outboxAdminRouter } from './web/routes/outbox-admin.ts';
 
 export type Services = {
   ctx: Ctx;
@@ -23,7 +26,13 @@ export function buildServices(deps: Deps): Services {
   const ctx: Ctx = { ...deps, hooks };
   registerNotificationRules(hooks);
   const intake = createIntake(deps, { parsers: { email: parseEmail }, hooks: hooks.inboundApplied });
-  const web: WebOptions = {};
+  const web: WebOptions = {
+    routers: [outboxAdminRouter(ctx), notificationPrefsRouter(ctx), emailReplyRouter(ctx)],
+    nav: [
+      { href: '/admin/outbox', labelKey: 'outbox.nav', permission: 'outbox.manage' },
+      { href: '/me/notifications', labelKey: 'outbox.prefs.nav', permission: 'ticket.view' },
+    ],
+  };
   const senders: ChannelSender[] = [createEmailSender(deps)];
   return { ctx, intake, web, senders };
 }
