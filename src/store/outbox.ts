@@ -45,6 +45,10 @@ export function findDueOutbox(db: Db, channels: OutboxChannel[], now: number): O
     .get();
 }
 
+// how long before the window a row counted by the send limits may have been queued (rows older
+// than that come from an outage backlog, not a loop); it keeps the lookup on the recipient index short
+const QUEUED_BEFORE_WINDOW_MS = 24 * 3_600_000;
+
 /** Automatic email sent (or being sent) to an address since `since`: what the send limits count. */
 export function listRecentAutoSends(db: Db, recipient: string, since: number, now: number, excludeId?: number): { ticketId: number | null; at: number }[] {
   return db
@@ -53,6 +57,7 @@ export function listRecentAutoSends(db: Db, recipient: string, since: number, no
     .where(
       and(
         eq(outbox.recipient, recipient),
+        sql`${outbox.createdAt} > ${since - QUEUED_BEFORE_WINDOW_MS}`,
         eq(outbox.channel, 'email'),
         sql`json_extract(${outbox.payload}, '$.auto') = 1`,
         or(and(eq(outbox.status, 'sent'), sql`${outbox.sentAt} > ${since}`), eq(outbox.status, 'sending')),
