@@ -34,6 +34,8 @@ describe('config', () => {
   it('needs MAIL_FROM with SMTP_URL and both admin variables together', () => {
     expect(problems({ SMTP_URL: 'smtp://localhost:25' })).toEqual(['MAIL_FROM: is required when SMTP_URL is set']);
     expect(problems({ ADMIN_EMAIL: 'a@b.example' })[0]).toMatch(/^ADMIN_PASSWORD/);
+    expect(problems({ SMTP_URL: 'smtp://localhost:25', MAIL_FROM: 'Help Desk' })).toEqual(['MAIL_FROM: must contain an email address, e.g. "Help Desk <support@example.com>"']);
+    expect(loadConfig({ SMTP_URL: 'smtp://localhost:25', MAIL_FROM: 'Help Desk <support@example.com>' }).smtp?.from).toBe('Help Desk <support@example.com>');
   });
 
   it('treats empty values as unset, as .env files write them', () => {

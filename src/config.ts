@@ -70,7 +70,7 @@ const schema = z
     IMAP_ADDRESS: optional(z.email({ message: 'must be an email address' })),
 
     SMTP_URL: optional(url('e.g. smtp://user:pass@mail.example.com:587')),
-    MAIL_FROM: optional(z.string().min(3)),
+    MAIL_FROM: optional(z.string().regex(/[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+/, 'must contain an email address, e.g. "Help Desk <support@example.com>"')),
     SMTP_INBOUND_PORT: optional(port),
     SMTP_INBOUND_HOST: z.string().min(1).default('127.0.0.1'),
 

@@ -4,18 +4,35 @@
 import type { Deps } from './deps.ts';
 import { emptyHooks, type Ctx } from './actions/context.ts';
 import { parseEmail } from './channels/email/parse-email.ts';
+import { createEmailSender } from './channels/email/smtp-sender.ts';
 import { createIntake, type Intake } from './intake/receive.ts';
+import { registerNotificationRules } from './outbox/notification-rules.ts';
+import type { ChannelSender } from './outbox/types.ts';
 import type { WebOptions } from './web/app.ts';
+import { emailReplyRouter } from './web/routes/email-reply.ts';
+import { notificationPrefsRouter } from './web/routes/notification-prefs.ts';
+import { outboxAdminRouter } from './web/routes/outbox-admin.ts';
 
 export type Services = {
   ctx: Ctx;
   intake: Intake;
   web: WebOptions;
+  /** how the outbox worker delivers each channel (a sender that is not configured keeps its rows queued) */
+  senders: ChannelSender[];
 };
 
 export function buildServices(deps: Deps): Services {
   const hooks = emptyHooks();
   const ctx: Ctx = { ...deps, hooks };
+  registerNotificationRules(hooks);
   const intake = createIntake(deps, { parsers: { email: parseEmail }, hooks: hooks.inboundApplied });
-  return { ctx, intake, web: {} };
+  const web: WebOptions = {
+    routers: [outboxAdminRouter(ctx), notificationPrefsRouter(ctx), emailReplyRouter(ctx)],
+    nav: [
+      { href: '/admin/outbox', labelKey: 'outbox.nav', permission: 'outbox.manage' },
+      { href: '/me/notifications', labelKey: 'outbox.prefs.nav', permission: 'ticket.view' },
+    ],
+  };
+  const senders: ChannelSender[] = [createEmailSender(deps)];
+  return { ctx, intake, web, senders };
 }

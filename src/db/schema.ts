@@ -351,6 +351,9 @@ export const outbox = sqliteTable('outbox', {
 }, (t) => [
   index('outbox_due_idx').on(t.status, t.nextAttemptAt),
   index('outbox_recipient_idx').on(t.recipient, t.createdAt),
+  // outbound mail: the ticket page's "waiting/failed mail" notice and the admin list by status
+  index('outbox_ticket_idx').on(t.ticketId, t.status),
+  index('outbox_status_id_idx').on(t.status, t.id),
 ]);
 
 export const events = sqliteTable('events', {

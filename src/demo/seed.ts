@@ -10,6 +10,8 @@ import { insertOrganization, listOrganizations } from '../store/organizations.ts
 import { findUserByEmail, listUsers, type User } from '../store/users.ts';
 import { findTicket } from '../store/tickets.ts';
 import { generateTickets } from './generate.ts';
+import { discardWaitingSince } from '../outbox/outcomes.ts';
+import { reasons } from '../outbox/reasons.ts';
 
 export const DEMO_PASSWORD = 'demo-password';
 
@@ -99,6 +101,8 @@ export async function seedDemo(services: Services, opts: { tickets?: number; log
     }
     if (th.status) changeStatus(ctx, agent ? { kind: 'user', user: agent } : { kind: 'system' }, { ticketId: r.ticketId, status: th.status });
   }
+  // the demo's requesters are made up: what the notification rules queued for them is not sent
+  inTransaction(ctx.db, () => discardWaitingSince(ctx.db, now, reasons.demo(), ctx.clock.now()));
   log(`seeded ${created} demo threads; demo users sign in with the password "${DEMO_PASSWORD}": ${people.map((p) => p.email).join(', ')}`);
 
   if (opts.tickets && opts.tickets > 0) {

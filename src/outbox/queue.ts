@@ -1,7 +1,11 @@
 // The one way to queue outbound mail and SMS. Call inside the transaction of the change that
-// causes the send, so the row commits (or not) with it.
+// causes the send, so the row commits (or not) with it. Every send shows on its ticket's thread once
+// the worker takes it (then sent, skipped or failed); an address known to be undeliverable or opted
+// out is skipped at once, with the reason on the thread. The worker checks again before each attempt.
 import type { Db } from '../db/client.ts';
-import { insertOutbox, type OutboxRow } from '../store/outbox.ts';
+import { insertOutbox, getOutbox, type OutboxRow } from '../store/outbox.ts';
+import { addressBlock } from './backstop.ts';
+import { recordQueued, recordSkipped } from './outcomes.ts';
 import type { EmailPayload, SmsPayload } from './types.ts';
 
 export type QueueInput<P> = {
@@ -16,15 +20,26 @@ export type QueueInput<P> = {
 };
 
 export function queueEmail(tx: Db, input: QueueInput<EmailPayload>, now: number): OutboxRow {
-  return insertOutbox(tx, {
+  const recipient = input.recipient.trim().toLowerCase();
+  const cc = [...new Set((input.cc ?? []).map((a) => a.trim().toLowerCase()).filter((a) => a && a !== recipient))];
+  const row = insertOutbox(tx, {
     channel: 'email', event: input.event, ticketId: input.ticketId, messageId: input.messageId ?? null,
-    recipient: input.recipient.trim().toLowerCase(), cc: input.cc?.length ? input.cc : null, payload: input.payload,
+    recipient, cc: cc.length ? cc : null, payload: input.payload,
   }, now);
+  return settle(tx, row, now);
 }
 
 export function queueSms(tx: Db, input: QueueInput<SmsPayload>, now: number): OutboxRow {
-  return insertOutbox(tx, {
+  const row = insertOutbox(tx, {
     channel: 'sms', event: input.event, ticketId: input.ticketId, messageId: input.messageId ?? null,
     recipient: input.recipient, cc: null, payload: input.payload,
   }, now);
+  return settle(tx, row, now);
+}
+
+function settle(tx: Db, row: OutboxRow, now: number): OutboxRow {
+  recordQueued(tx, row);
+  const blocked = addressBlock(tx, row.channel, row.recipient);
+  if (blocked) recordSkipped(tx, row, blocked, now);
+  return getOutbox(tx, row.id);
 }

@@ -15,18 +15,25 @@ export type EmailPayload = {
   auto: boolean;
   /** requester mail threads with the ticket's conversation and carries the reply token; agent notices go to staff */
   audience: 'requester' | 'agent';
+  /**
+   * RFC 3834 kind of automatic mail: `auto-replied` for a direct answer to an inbound mail (the
+   * acknowledgement of a mailed-in ticket, a refused reopen), else `auto-generated` (the default).
+   */
+  autoSubmitted?: 'auto-replied' | 'auto-generated';
 };
 
 /** An SMS row's payload: literal text, or a template under templates/sms/<locale>/<template>.hbs. */
 export type SmsPayload = { text: string } | { template: string; locale: Locale; vars: Record<string, unknown> };
 
-export type SendResult = { providerId: string | null };
+export type SendResult = { providerId: string | null; /** recipients the server refused while accepting the rest */ rejected?: string[] };
 
 export type ChannelSender = {
   channel: OutboxRow['channel'];
   /** false when the channel is not configured (no SMTP_URL, no Twilio): rows stay queued */
   configured: boolean;
   send(row: OutboxRow): Promise<SendResult>;
+  /** releases connections when the worker stops */
+  close?(): Promise<void>;
 };
 
 /** A failure that retrying cannot fix (invalid address, number opted out at the provider…). */
@@ -34,5 +41,16 @@ export class PermanentSendError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'PermanentSendError';
+  }
+}
+
+/**
+ * The channel cannot be reached at all (connection refused, login failed, 421): nothing of the
+ * row was transmitted, so the attempt does not count; the worker pauses the channel instead.
+ */
+export class ChannelUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ChannelUnavailableError';
   }
 }

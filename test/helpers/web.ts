@@ -68,6 +68,19 @@ export class Browser {
     return { status: res.status, text: await res.text(), location: res.headers.get('location'), headers: res.headers };
   }
 
+  /** A multipart form (file uploads), as a browser sends it; the CSRF token goes in the action URL. */
+  async postMultipart(path: string, form: FormData) {
+    const sep = path.includes('?') ? '&' : '?';
+    const res = await fetch(`${this.base}${path}${sep}_csrf=${encodeURIComponent(this.csrf)}`, {
+      method: 'POST',
+      body: form,
+      headers: { cookie: this.cookieHeader() },
+      redirect: 'manual',
+    });
+    this.store(res);
+    return { status: res.status, text: await res.text(), location: res.headers.get('location'), headers: res.headers };
+  }
+
   async login(email: string, password: string) {
     await this.get('/login');
     const r = await this.post('/login', { email, password });

@@ -12,7 +12,11 @@ export function csrfMiddleware(opts: { secret: string; secure: boolean; skip: (r
     cookieName: opts.secure ? '__Host-hd.csrf' : 'hd_csrf',
     cookieOptions: { sameSite: 'lax', secure: opts.secure, httpOnly: true, path: '/' },
     getCsrfTokenFromRequest: (req) =>
-      ((req.body as Record<string, unknown> | undefined)?._csrf ?? req.get('x-csrf-token')) as string | undefined,
+      ((req.body as Record<string, unknown> | undefined)?._csrf ??
+        req.get('x-csrf-token') ??
+        // a multipart form (file upload) is parsed only by its route, after this check: its token
+        // comes in the form's action URL
+        (req.is('multipart/form-data') ? req.query._csrf : undefined)) as string | undefined,
     skipCsrfProtection: opts.skip,
   });
   const ensureAnon: RequestHandler = (req, res, next) => {

@@ -1,0 +1,11 @@
+// A staff member chooses which notices they get by mail.
+import { NOTICE_KINDS, noticeChoices, type NoticeKind } from '../outbox/notify-prefs.ts';
+import { updateUser } from '../store/users.ts';
+import type { ActorRef, Ctx } from './context.ts';
+
+/** Saves the user's own choices: a kind is on when the form has it checked. */
+export function updateNotificationPrefs(ctx: Ctx, actor: ActorRef & { kind: 'user' }, form: Record<string, unknown>): Record<NoticeKind, boolean> {
+  const prefs = Object.fromEntries(NOTICE_KINDS.map((k) => [k, form[k] === 'on' || form[k] === 'true' || form[k] === true])) as Record<NoticeKind, boolean>;
+  updateUser(ctx.db, actor.user.id, { notifyPrefs: prefs }, ctx.clock.now());
+  return noticeChoices(prefs);
+}

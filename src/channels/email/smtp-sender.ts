@@ -1,0 +1,71 @@
+// The email ChannelSender: composes the row's mail and hands it to nodemailer over SMTP_URL.
+// SMTP failures are sorted for the worker: the server unreachable or refusing us as a whole
+// (nothing of the mail left) → ChannelUnavailableError; a 5xx answer to this mail → permanent;
+// anything else (4xx, a connection lost mid-mail) → retried with backoff.
+import nodemailer from 'nodemailer';
+import type { Deps } from '../../deps.ts';
+import { createEmailRenderer, type EmailRenderer } from '../../outbox/render-email.ts';
+import { getOutboxSettings } from '../../outbox/settings.ts';
+import { ChannelUnavailableError, PermanentSendError, type ChannelSender } from '../../outbox/types.ts';
+import { composeEmail } from './compose-email.ts';
+
+type SmtpError = Error & { code?: string; command?: string; responseCode?: number; response?: string };
+
+// commands before MAIL FROM: a failure there means no mail transaction was started
+const SESSION_COMMANDS = /^(CONN|GREET(ING)?|EHLO|HELO|LHLO|STARTTLS|AUTH\b.*)$/i;
+
+/** Sorts an SMTP failure into the worker's three cases. */
+export function classifySmtpError(err: unknown): Error {
+  const e = err as SmtpError;
+  if (!(err instanceof Error)) return new Error(String(err));
+  const detail = e.response ?? e.message;
+  if (e.code === 'EAUTH') return new ChannelUnavailableError(`SMTP login refused: ${detail}`);
+  if (e.responseCode === 421) return new ChannelUnavailableError(`SMTP server unavailable: ${detail}`);
+  if (e.code === 'ECONNECTION' || e.code === 'EDNS' || e.code === 'ETLS' || (e.command && SESSION_COMMANDS.test(e.command))) {
+    return new ChannelUnavailableError(`SMTP server unreachable: ${e.message}`);
+  }
+  if (e.responseCode && e.responseCode >= 500 && e.responseCode < 600) return new PermanentSendError(`SMTP ${e.command ?? ''} refused: ${detail}`.replace(/\s+/g, ' '));
+  return err;
+}
+
+export function createEmailSender(
+  deps: Pick<Deps, 'db' | 'files' | 'config' | 'secrets' | 'log'>,
+  opts: { renderer?: EmailRenderer } = {},
+): ChannelSender {
+  const smtp = deps.config.smtp;
+  const renderer =
+    opts.renderer ??
+    createEmailRenderer({ cache: deps.config.env !== 'development', defaultLocale: deps.config.defaultLocale, timeZone: deps.config.timeZone });
+  let transport: ReturnType<typeof nodemailer.createTransport> | undefined;
+  const getTransport = () =>
+    (transport ??= nodemailer.createTransport({
+      url: smtp!.url,
+      pool: true,
+      maxConnections: 1,
+      maxMessages: 100,
+      connectionTimeout: 30_000,
+      greetingTimeout: 30_000,
+      socketTimeout: 120_000,
+      logger: false,
+    }));
+
+  return {
+    channel: 'email',
+    configured: !!smtp,
+    async send(row) {
+      if (!smtp) throw new ChannelUnavailableError('SMTP_URL is not set');
+      const mail = composeEmail(deps, renderer, getOutboxSettings(deps.db), row);
+      try {
+        const info = await getTransport().sendMail(mail);
+        const rejected = ((info.rejected ?? []) as (string | { address: string })[]).map((a) => (typeof a === 'string' ? a : a.address));
+        return { providerId: typeof info.response === 'string' ? info.response.slice(0, 200) : null, rejected };
+      } catch (err) {
+        throw classifySmtpError(err);
+      }
+    },
+    async close() {
+      transport?.close();
+      transport = undefined;
+    },
+  };
+}

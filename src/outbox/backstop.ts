@@ -1,0 +1,74 @@
+// The loop backstop, applied to every row whoever queued it: addresses that bounced permanently or
+// opted out get nothing, the desk never mails itself, and automatic mail to one address stays
+// within the tiered send limits. The worker asks right before each attempt; queueEmail asks the
+// address questions right away so a known-bad address shows as skipped at once.
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import { checkSendLimits, longestWindowMs } from '../domain/send-limits.ts';
+import { findContactEmail, findContactPhone } from '../store/contacts.ts';
+import { listDeskAddresses } from '../store/desk-addresses.ts';
+import { listRecentAutoSends, type OutboxRow } from '../store/outbox.ts';
+import type { OutboxSettings } from './settings.ts';
+import { addressOf } from './addresses.ts';
+import { reasons, type Reason } from './reasons.ts';
+
+/** Why nothing may be sent to this address at all, or null. */
+export function addressBlock(db: Db, channel: OutboxRow['channel'], address: string): Reason | null {
+  if (channel === 'sms') {
+    const phone = findContactPhone(db, address);
+    return phone?.smsOptedOutAt ? reasons.smsOptedOut() : null;
+  }
+  const known = findContactEmail(db, address);
+  if (known?.undeliverableAt) return reasons.undeliverable(known.undeliverableReason);
+  if (known?.optedOutAt) return reasons.optedOut();
+  return null;
+}
+
+/** The desk's own addresses (sender, mailboxes, component aliases), without plus tags. */
+export function ownAddresses(db: Db, config: Config): Set<string> {
+  const out = new Set<string>();
+  const add = (a: string | null | undefined) => {
+    if (!a) return;
+    const base = baseAddress(a);
+    if (base) out.add(base);
+  };
+  add(config.smtp ? addressOf(config.smtp.from) : undefined);
+  add(config.imap?.address);
+  for (const a of listDeskAddresses(db)) add(a);
+  return out;
+}
+
+function baseAddress(address: string): string {
+  const a = address.trim().toLowerCase();
+  const at = a.lastIndexOf('@');
+  if (at < 1) return a;
+  return `${a.slice(0, at).split('+')[0]}${a.slice(at)}`;
+}
+
+/** Why this row must not be sent now, or null when it may go. */
+export function sendBlock(db: Db, config: Config, settings: OutboxSettings, row: OutboxRow, now: number): Reason | null {
+  const blocked = addressBlock(db, row.channel, row.recipient);
+  if (blocked) return blocked;
+  if (row.channel !== 'email') return null;
+  if (ownAddresses(db, config).has(baseAddress(row.recipient))) return reasons.ownAddress();
+  const payload = row.payload as { auto?: boolean; audience?: 'requester' | 'agent' };
+  if (!payload.auto) return null;
+  const tiers = payload.audience === 'agent' ? settings.limits.agent : settings.limits.requester;
+  const recent = listRecentAutoSends(db, row.recipient, now - longestWindowMs(tiers), now, row.id);
+  const verdict = checkSendLimits(tiers, recent, row.ticketId, now);
+  if (verdict.ok) return null;
+  return reasons.sendLimit(verdict.count, verdict.tier);
+}
+
+/** CC addresses that may receive the mail, and those left out with the reason. */
+export function filterCc(db: Db, config: Config, cc: string[]): { kept: string[]; dropped: { address: string; reason: Reason }[] } {
+  const own = ownAddresses(db, config);
+  const kept: string[] = [];
+  const dropped: { address: string; reason: Reason }[] = [];
+  for (const address of cc) {
+    const reason = own.has(baseAddress(address)) ? reasons.ownAddress() : addressBlock(db, 'email', address);
+    if (reason) dropped.push({ address, reason });
+    else kept.push(address);
+  }
+  return { kept, dropped };
+}

@@ -1,0 +1,153 @@
+// When the desk sends mail, as hooks on ticket changes and applied inbound mail (they run in the
+// change's transaction, so the outbox rows commit with it):
+// - a new ticket → acknowledgement to the requester, unless the mail it came from must not be
+//   answered automatically (auto-reply, bounce, mailing list, no-reply sender); its component's
+//   manager gets a "new in your component" notice;
+// - an agent's public reply on a mail/web ticket → the requester, with the CC participants;
+// - resolved → the requester, with how to reopen;
+// - assigned → the new assignee; a requester's follow-up → the assignee.
+// Staff notices honour each user's choices (notify-prefs). SMS tickets are answered by SMS.
+import type { Hooks, TicketChange, ActorRef, Ctx } from '../actions/context.ts';
+import type { Db } from '../db/client.ts';
+import type { Deps } from '../deps.ts';
+import type { AppliedInbound } from '../intake/apply.ts';
+import { autoAnswerRefusal, isNoReplyAddress } from '../domain/auto-mail.ts';
+import { findComponent } from '../store/components.ts';
+import { findContact, findContactEmail, findPrimaryEmail, type Contact } from '../store/contacts.ts';
+import { listTicketMessages, updateMessage, type Message } from '../store/messages.ts';
+import { findOrganization } from '../store/organizations.ts';
+import { listParticipants, type Ticket } from '../store/tickets.ts';
+import { findUser } from '../store/users.ts';
+import { queueAgentNotice } from './agent-notice.ts';
+import { filterCc } from './backstop.ts';
+import { recordNotSent } from './outcomes.ts';
+import { reasons } from './reasons.ts';
+import { queueEmail } from './queue.ts';
+import type { EmailPayload } from './types.ts';
+
+type RuleDeps = Pick<Deps, 'clock' | 'config' | 'db'>;
+
+export function registerNotificationRules(hooks: Hooks): void {
+  hooks.ticketChanged.push((tx, change, ctx) => onTicketChanged(tx, change, ctx));
+  hooks.inboundApplied.push((tx, applied, deps) => onInboundApplied(tx, applied, deps));
+}
+
+const mailTicket = (t: Ticket) => t.channel !== 'sms';
+
+/** The requester's address for this ticket: the one they last wrote from, else their primary one. */
+export function requesterAddress(db: Db, ticket: Ticket): { address: string; contact: Contact } | null {
+  const contact = ticket.requesterId ? findContact(db, ticket.requesterId) : undefined;
+  if (!contact) return null;
+  const last = listTicketMessages(db, ticket.id)
+    .filter((m) => m.kind === 'reply' && m.direction === 'in' && m.authorContactId === contact.id && m.fromAddress?.includes('@'))
+    .at(-1);
+  const address = last?.fromAddress ?? findPrimaryEmail(db, contact.id)?.email;
+  return address ? { address: address.toLowerCase(), contact } : null;
+}
+
+function requesterPayload(deps: RuleDeps, contact: Contact, template: string, vars: Record<string, unknown>, auto: boolean, extra: Partial<EmailPayload> = {}): EmailPayload {
+  return { template, locale: contact.locale ?? deps.config.defaultLocale, vars, auto, audience: 'requester', ...extra };
+}
+
+function acknowledge(tx: Db, deps: RuleDeps, ticket: Ticket, opts: { refusal: string | null; fromMail: boolean }): void {
+  const to = requesterAddress(tx, ticket);
+  const now = deps.clock.now();
+  if (!to) return;
+  const refusal = opts.refusal ?? (isNoReplyAddress(to.address) ? `no-reply address ${to.address}` : null);
+  if (refusal) {
+    recordNotSent(tx, ticket, { event: 'ack', recipient: to.address, audience: 'requester', reason: reasons.notAcknowledged(refusal) }, now);
+    return;
+  }
+  queueEmail(tx, {
+    ticketId: ticket.id, event: 'ack', recipient: to.address,
+    payload: requesterPayload(deps, to.contact, 'ack', {}, true, fromMailKind(opts.fromMail)),
+  }, now);
+}
+
+const fromMailKind = (fromMail: boolean): Partial<EmailPayload> => (fromMail ? { autoSubmitted: 'auto-replied' } : { autoSubmitted: 'auto-generated' });
+
+function notifyComponentManager(tx: Db, deps: RuleDeps, ticket: Ticket, actor: ActorRef | null): void {
+  if (!ticket.componentId) return;
+  const component = findComponent(tx, ticket.componentId);
+  if (!component?.managerId) return;
+  if (actor?.kind === 'user' && actor.user.id === component.managerId) return;
+  const manager = findUser(tx, component.managerId);
+  if (manager) queueAgentNotice(tx, deps, { user: manager, kind: 'new_in_component', ticket, vars: { componentName: component.name } });
+}
+
+function sendReply(tx: Db, deps: RuleDeps, ticket: Ticket, message: Message): void {
+  const to = requesterAddress(tx, ticket);
+  const now = deps.clock.now();
+  if (!to) {
+    updateMessage(tx, message.id, { deliveryStatus: 'skipped' });
+    recordNotSent(tx, ticket, { event: 'reply', recipient: null, audience: 'requester', reason: reasons.noAddress() }, now);
+    return;
+  }
+  const wanted = [...listParticipants(tx, ticket.id), ...(message.ccAddresses ?? [])].filter((a) => a !== to.address && a.includes('@'));
+  const { kept, dropped } = filterCc(tx, deps.config, [...new Set(wanted)]);
+  for (const d of dropped) recordNotSent(tx, ticket, { event: 'reply', recipient: d.address, audience: 'requester', reason: d.reason }, now);
+  queueEmail(tx, {
+    ticketId: ticket.id, messageId: message.id, event: 'reply', recipient: to.address, cc: kept,
+    payload: requesterPayload(deps, to.contact, 'reply', {}, false),
+  }, now);
+}
+
+function sendResolved(tx: Db, deps: RuleDeps, ticket: Ticket, reason: string | undefined): void {
+  const to = requesterAddress(tx, ticket);
+  if (!to) return;
+  const org = ticket.organizationId ? findOrganization(tx, ticket.organizationId) : undefined;
+  const vars: Record<string, unknown> = { resolutionNote: ticket.resolutionNote ?? reason ?? null };
+  if (org?.reopenWindowDays) vars.reopenWindowDays = org.reopenWindowDays;
+  if (org?.reopenLimit !== null && org?.reopenLimit !== undefined) vars.reopensLeft = Math.max(0, org.reopenLimit - ticket.reopenCount);
+  queueEmail(tx, {
+    ticketId: ticket.id, event: 'status_resolved', recipient: to.address,
+    payload: requesterPayload(deps, to.contact, 'status_resolved', vars, true),
+  }, deps.clock.now());
+}
+
+export function onTicketChanged(tx: Db, change: TicketChange & { actor: ActorRef }, ctx: Ctx): void {
+  const t = change.ticket;
+  switch (change.type) {
+    case 'created':
+      if (mailTicket(t)) acknowledge(tx, ctx, t, { refusal: null, fromMail: false });
+      notifyComponentManager(tx, ctx, t, change.actor);
+      return;
+    case 'reply':
+      if (mailTicket(t)) sendReply(tx, ctx, t, change.message);
+      return;
+    case 'status':
+      if (change.to === 'resolved' && mailTicket(t)) sendResolved(tx, ctx, t, change.reason);
+      return;
+    case 'assigned': {
+      if (change.to === null || (change.actor.kind === 'user' && change.actor.user.id === change.to)) return;
+      const assignee = findUser(tx, change.to);
+      const by = change.actor.kind === 'user' ? change.actor.user.name : null;
+      if (assignee) queueAgentNotice(tx, ctx, { user: assignee, kind: 'assigned', ticket: t, vars: { assignedBy: by } });
+      return;
+    }
+    case 'updated':
+      if (change.fields.includes('componentId') && t.componentId && t.componentId !== change.before.componentId) notifyComponentManager(tx, ctx, t, change.actor);
+      return;
+    default:
+      return;
+  }
+}
+
+export function onInboundApplied(tx: Db, a: AppliedInbound, deps: Deps): void {
+  const t = a.ticket;
+  if (!t || !a.message || a.draft.msg.channel !== 'email') return;
+  const msg = a.draft.msg;
+  if (a.ticketCreated) {
+    if (!a.draft.requester?.userId) {
+      const flagged = a.draft.autoReply ? `auto-reply (${a.draft.autoReply.reason})` : a.draft.bounce ? 'bounce' : null;
+      const refusal = flagged ?? autoAnswerRefusal({ from: msg.from?.address ?? null, headers: msg.headers });
+      acknowledge(tx, deps, t, { refusal, fromMail: true });
+    }
+    notifyComponentManager(tx, deps, t, null);
+    return;
+  }
+  if (a.outcome !== 'appended' || a.draft.autoReply || a.draft.requester?.userId || !t.assigneeId) return;
+  const fromContact = a.message.authorContactId !== null || (msg.from && findContactEmail(tx, msg.from.address));
+  const assignee = findUser(tx, t.assigneeId);
+  if (fromContact && assignee) queueAgentNotice(tx, deps, { user: assignee, kind: 'customer_reply', ticket: t });
+}

@@ -1,0 +1,133 @@
+// What became of an outbox row, written to the row and to the ticket's thread together: automatic
+// mail gets its own thread event (kind 'event', eventType 'outbox') when the worker first takes it
+// (or when it is skipped), whose delivery status then follows the row; an agent reply's own message
+// carries the status, and a skipped or failed reply also gets an event saying why. Call inside a
+// transaction.
+import type { Db } from '../db/client.ts';
+import { findMessage, insertMessage, updateMessage, type Message } from '../store/messages.ts';
+import { listOutbox, updateOutbox, type OutboxRow } from '../store/outbox.ts';
+import { findTicket } from '../store/tickets.ts';
+import { asReason, reasonData, reasons, type Reason } from './reasons.ts';
+import type { SendResult } from './types.ts';
+
+export const OUTBOX_EVENT = 'outbox';
+
+type Delivery = NonNullable<Message['deliveryStatus']>;
+
+function payloadOf(row: OutboxRow): { template?: string; audience?: string; auto?: boolean } {
+  return row.payload as { template?: string; audience?: string; auto?: boolean };
+}
+
+function eventData(row: OutboxRow, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const p = payloadOf(row);
+  return {
+    outboxId: row.id, channel: row.channel, event: row.event, template: p.template ?? null,
+    audience: p.audience ?? null, recipient: row.recipient, cc: row.cc ?? [], ...extra,
+  };
+}
+
+/** A thread event for a send, on the row's ticket. */
+export function insertOutboxEvent(db: Db, row: OutboxRow, status: Delivery, now: number, extra: Record<string, unknown> = {}): Message | null {
+  if (row.ticketId === null) return null;
+  const ticket = findTicket(db, row.ticketId);
+  if (!ticket) return null;
+  return insertMessage(db, {
+    ticketId: ticket.id, kind: 'event', direction: 'internal', channel: ticket.channel,
+    eventType: OUTBOX_EVENT, eventData: eventData(row, extra), deliveryStatus: status, bodyText: '',
+    headerMessageId: null, createdAt: now,
+  });
+}
+
+const isOwnEvent = (m: Message) => m.kind === 'event' && m.eventType === OUTBOX_EVENT;
+
+/** After the row is inserted: an agent reply's own message shows it as queued. */
+export function recordQueued(db: Db, row: OutboxRow): void {
+  if (row.messageId !== null) updateMessage(db, row.messageId, { deliveryStatus: 'queued' });
+}
+
+/**
+ * When the worker first takes the row: the send appears on the ticket's thread (automatic mail
+ * gets its own event), with the Message-ID it goes out with, before anything leaves. Returns the
+ * row's thread message id.
+ */
+export function recordClaimed(db: Db, row: OutboxRow, headerMessageId: string | null, now: number): number | null {
+  let messageId = row.messageId;
+  if (messageId === null) {
+    messageId = insertOutboxEvent(db, row, 'queued', now)?.id ?? null;
+    if (messageId !== null) updateOutbox(db, row.id, { messageId });
+  }
+  if (headerMessageId) {
+    updateOutbox(db, row.id, { headerMessageId });
+    if (messageId !== null) updateMessage(db, messageId, { headerMessageId });
+  }
+  return messageId;
+}
+
+function setStatus(db: Db, row: OutboxRow, status: Delivery, now: number, extra: Record<string, unknown>, eventForReplies: boolean): void {
+  const m = row.messageId !== null ? findMessage(db, row.messageId) : undefined;
+  if (m && isOwnEvent(m)) {
+    updateMessage(db, m.id, { deliveryStatus: status, eventData: { ...(m.eventData ?? {}), ...extra } });
+    return;
+  }
+  if (m) {
+    const patch: Partial<Message> = { deliveryStatus: status };
+    if (row.channel === 'sms' && typeof extra.providerId === 'string') patch.externalId = extra.providerId;
+    updateMessage(db, m.id, patch);
+  }
+  if (eventForReplies || !m) insertOutboxEvent(db, row, status, now, { ...extra, messageId: m?.id ?? null });
+}
+
+export function recordSkipped(db: Db, row: OutboxRow, reason: Reason | string, now: number): void {
+  updateOutbox(db, row.id, { status: 'skipped', lastError: asReason(reason).text, nextAttemptAt: now });
+  setStatus(db, row, 'skipped', now, reasonData(reason), true);
+}
+
+export function recordSent(db: Db, row: OutboxRow, result: SendResult, now: number): void {
+  updateOutbox(db, row.id, { status: 'sent', sentAt: now, providerId: result.providerId, lastError: null });
+  const extra: Record<string, unknown> = { providerId: result.providerId };
+  if (result.rejected?.length) extra.rejected = result.rejected;
+  setStatus(db, row, 'sent', now, extra, !!result.rejected?.length);
+}
+
+export function recordDead(db: Db, row: OutboxRow, error: Reason | string, now: number): void {
+  updateOutbox(db, row.id, { status: 'dead', lastError: asReason(error).text, nextAttemptAt: now });
+  setStatus(db, row, 'failed', now, reasonData(error), true);
+}
+
+/** A retry from the outbox page: the row is due again with a fresh set of attempts. */
+export function recordRequeued(db: Db, row: OutboxRow, by: string, now: number): void {
+  updateOutbox(db, row.id, { status: 'pending', attempts: 0, nextAttemptAt: now });
+  setStatus(db, row, 'queued', now, { reason: null, reasonKey: null, reasonParams: {}, retriedBy: by }, false);
+}
+
+export function recordDiscarded(db: Db, row: OutboxRow, by: string, now: number): void {
+  const reason = reasons.discarded(by);
+  updateOutbox(db, row.id, { status: 'discarded', lastError: row.lastError ? `${row.lastError} (${reason.text})` : reason.text, nextAttemptAt: now });
+  setStatus(db, row, 'skipped', now, reasonData(reason), true);
+}
+
+/** A send the rules decided against before queueing anything (an auto-reply is never answered…). */
+export function recordNotSent(
+  db: Db,
+  ticket: { id: number; channel: Message['channel'] },
+  what: { event: string; recipient: string | null; audience: 'requester' | 'agent'; reason: Reason },
+  now: number,
+): Message {
+  return insertMessage(db, {
+    ticketId: ticket.id, kind: 'event', direction: 'internal', channel: ticket.channel, eventType: OUTBOX_EVENT,
+    eventData: { outboxId: null, channel: 'email', event: what.event, audience: what.audience, recipient: what.recipient, cc: [], ...reasonData(what.reason) },
+    deliveryStatus: 'skipped', bodyText: '', createdAt: now,
+  });
+}
+
+/** Discards what is still waiting from `since` on (demo data must not mail real-looking addresses). */
+export function discardWaitingSince(db: Db, since: number, reason: Reason, now: number): number {
+  let n = 0;
+  for (const row of listOutbox(db, { statuses: ['pending'] }, { limit: 100_000 })) {
+    if (row.createdAt < since) continue;
+    updateOutbox(db, row.id, { status: 'discarded', lastError: reason.text, nextAttemptAt: now });
+    setStatus(db, row, 'skipped', now, reasonData(reason), true);
+    n++;
+  }
+  return n;
+}

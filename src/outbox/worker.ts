@@ -1,0 +1,228 @@
+// The outbox worker: claims due rows one at a time and delivers each through its channel's sender,
+// with retries and exponential backoff; after the last try the row is dead.
+//
+// Exactly-once as far as SMTP allows: a row is claimed in its own committed transaction before the
+// send (status `sending`, attempts + 1, a lease, and its Message-ID fixed for good), and marked
+// sent in the transaction right after the server's final 250. A worker that dies in between leaves
+// the row `sending`; when the lease runs out another worker (or the restarted one) sends it again
+// with the same Message-ID, which the receiving side can recognise. The only window for a repeat is
+// the server's answer to the final "." plus one SQLite commit.
+import type { Deps } from '../deps.ts';
+import { inTransaction } from '../db/client.ts';
+import { deskHost } from '../domain/desk-identity.ts';
+import { makeMessageId } from '../domain/reply-token.ts';
+import { channelPauseMs, DEFAULT_RETRY, nextAttemptAt, type RetryPolicy } from '../domain/retry-schedule.ts';
+import { findDueOutbox, findOldestPending, getOutbox, updateOutbox, type OutboxChannel, type OutboxRow } from '../store/outbox.ts';
+import { sendBlock } from './backstop.ts';
+import { recordClaimed, recordDead, recordSent, recordSkipped } from './outcomes.ts';
+import { reasons } from './reasons.ts';
+import { getChannelHealth, getOutboxSettings, saveChannelHealth } from './settings.ts';
+import { ChannelUnavailableError, PermanentSendError, type ChannelSender } from './types.ts';
+
+export type WorkerOptions = {
+  senders: ChannelSender[];
+  retry?: RetryPolicy;
+  /** how long a claimed row belongs to its worker; after that it counts as interrupted */
+  leaseMs?: number;
+  pollMs?: number;
+  /** rows per run before the worker looks at the clock again */
+  batch?: number;
+};
+
+export type RunSummary = { sent: number; retried: number; dead: number; skipped: number; deferred: number };
+
+export type OutboxWorker = {
+  /** sends what is due now; resolves when nothing is due (or a batch is done) */
+  runOnce(): Promise<RunSummary>;
+  start(): void;
+  /** finishes the send in progress, then stops */
+  stop(): Promise<void>;
+};
+
+// longer than any SMTP transaction can take with the sender's timeouts
+export const DEFAULT_LEASE_MS = 10 * 60_000;
+
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 1000);
+
+export function createOutboxWorker(deps: Deps, opts: WorkerOptions): OutboxWorker {
+  const { db, clock, log } = deps;
+  const retry = opts.retry ?? DEFAULT_RETRY;
+  const leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
+  const pollMs = opts.pollMs ?? 1000;
+  const batch = opts.batch ?? 50;
+  const senders = new Map(opts.senders.map((s) => [s.channel, s]));
+  const outages = new Map<OutboxChannel, { count: number; until: number }>();
+  let stopping = false;
+  let loop: Promise<void> | undefined;
+  let wakeUp: (() => void) | undefined;
+
+  const activeChannels = (now: number): OutboxChannel[] =>
+    [...senders.values()].filter((s) => s.configured && (outages.get(s.channel)?.until ?? 0) <= now).map((s) => s.channel);
+
+  type Claim = { kind: 'claimed'; row: OutboxRow } | { kind: 'settled'; outcome: 'skipped' | 'dead' };
+
+  function claimNext(): Claim | null {
+    const now = clock.now();
+    const channels = activeChannels(now);
+    if (channels.length === 0) return null;
+    const settings = getOutboxSettings(db);
+    return inTransaction(db, () => {
+      const row = findDueOutbox(db, channels, now);
+      if (!row) return null;
+      const interrupted = row.status === 'sending';
+      if (interrupted) log.warn({ outboxId: row.id, recipient: row.recipient }, 'outbox: resuming an attempt that was interrupted');
+      if (interrupted && row.attempts >= retry.maxAttempts) {
+        recordDead(db, row, reasons.interrupted(), now);
+        return { kind: 'settled', outcome: 'dead' } as const;
+      }
+      const blocked = sendBlock(db, deps.config, settings, row, now);
+      if (blocked) {
+        recordSkipped(db, row, blocked, now);
+        return { kind: 'settled', outcome: 'skipped' } as const;
+      }
+      const headerMessageId =
+        row.channel === 'email' && !row.headerMessageId ? makeMessageId(deps.secrets.token, row.ticketId ?? 0, deskHost(deps.config.publicUrl)) : null;
+      recordClaimed(db, row, headerMessageId, now);
+      updateOutbox(db, row.id, {
+        status: 'sending',
+        attempts: row.attempts + 1,
+        nextAttemptAt: now + leaseMs,
+        lastError: interrupted ? 'the previous attempt was interrupted; sent again with the same Message-ID' : row.lastError,
+      });
+      return { kind: 'claimed', row: getOutbox(db, row.id) } as const;
+    });
+  }
+
+  function channelDown(channel: OutboxChannel, err: Error): void {
+    const now = clock.now();
+    const count = (outages.get(channel)?.count ?? 0) + 1;
+    outages.set(channel, { count, until: now + channelPauseMs(count) });
+    const prev = getChannelHealth(db, channel);
+    saveChannelHealth(db, channel, { ok: false, since: prev && !prev.ok ? prev.since : now, lastError: err.message, checkedAt: now });
+    if (count === 1) log.warn({ channel, err: err.message }, 'outbox: channel unavailable; mail stays queued');
+  }
+
+  function channelUp(channel: OutboxChannel): void {
+    const now = clock.now();
+    if (outages.has(channel)) log.info({ channel }, 'outbox: channel available again');
+    outages.delete(channel);
+    const prev = getChannelHealth(db, channel);
+    if (!prev || !prev.ok) saveChannelHealth(db, channel, { ok: true, since: now, lastError: null, checkedAt: now });
+  }
+
+  /**
+   * Writes an attempt's outcome, unless the row is no longer this attempt's: a worker that took
+   * longer than its lease may find another one has taken the row over (and maybe sent it).
+   */
+  function settle(claimed: OutboxRow, write: (current: OutboxRow) => void): boolean {
+    return inTransaction(db, () => {
+      const current = getOutbox(db, claimed.id);
+      if (current.status !== 'sending' || current.attempts !== claimed.attempts) {
+        log.warn({ outboxId: claimed.id }, 'outbox: the row was taken over by another attempt; this outcome is dropped');
+        return false;
+      }
+      write(current);
+      return true;
+    });
+  }
+
+  async function attempt(row: OutboxRow, summary: RunSummary): Promise<void> {
+    const sender = senders.get(row.channel)!;
+    let result;
+    try {
+      result = await sender.send(row);
+    } catch (err) {
+      failed(row, err, summary);
+      return;
+    }
+    if (settle(row, (current) => recordSent(db, current, result, clock.now()))) summary.sent++;
+    channelUp(row.channel);
+  }
+
+  function failed(row: OutboxRow, err: unknown, summary: RunSummary): void {
+    const now = clock.now();
+    if (err instanceof ChannelUnavailableError) {
+      // nothing of this row left: the attempt does not count, the channel waits instead
+      if (settle(row, (current) => updateOutbox(db, current.id, { status: 'pending', attempts: Math.max(0, current.attempts - 1), nextAttemptAt: now, lastError: err.message }))) {
+        summary.deferred++;
+      }
+      channelDown(row.channel, err);
+      return;
+    }
+    if (err instanceof PermanentSendError) {
+      if (settle(row, (current) => recordDead(db, current, err.message, now))) summary.dead++;
+      log.warn({ outboxId: row.id, err: err.message }, 'outbox: send failed permanently');
+      return;
+    }
+    const next = nextAttemptAt(retry, row.attempts, now);
+    if (next === null) {
+      if (settle(row, (current) => recordDead(db, current, `gave up after ${row.attempts} attempts: ${errorText(err)}`, now))) summary.dead++;
+      log.warn({ outboxId: row.id, err: errorText(err) }, 'outbox: send failed, no attempts left');
+      return;
+    }
+    if (settle(row, (current) => updateOutbox(db, current.id, { status: 'pending', nextAttemptAt: next, lastError: errorText(err) }))) summary.retried++;
+    log.info({ outboxId: row.id, attempts: row.attempts, next, err: errorText(err) }, 'outbox: send failed, will retry');
+  }
+
+  async function runOnce(): Promise<RunSummary> {
+    const summary: RunSummary = { sent: 0, retried: 0, dead: 0, skipped: 0, deferred: 0 };
+    for (let i = 0; i < batch && !stopping; i++) {
+      const claim = claimNext();
+      if (!claim) break;
+      if (claim.kind === 'settled') {
+        summary[claim.outcome]++;
+        continue;
+      }
+      await attempt(claim.row, summary);
+    }
+    return summary;
+  }
+
+  function reportUnconfigured(): void {
+    for (const channel of ['email', 'sms'] as const) {
+      const s = senders.get(channel);
+      if (s?.configured) continue;
+      const waitingSince = findOldestPending(db, channel);
+      if (waitingSince !== undefined) {
+        log.warn({ channel, waitingSince: new Date(waitingSince).toISOString() }, channel === 'email' ? 'outbox: SMTP_URL is not set; mail stays queued' : `outbox: ${channel} is not configured; messages stay queued`);
+      }
+    }
+  }
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wakeUp = undefined;
+        resolve();
+      }
+      wakeUp = done;
+    });
+
+  return {
+    runOnce,
+    start() {
+      if (loop) return;
+      reportUnconfigured();
+      loop = (async () => {
+        while (!stopping) {
+          let busy = false;
+          try {
+            const s = await runOnce();
+            busy = s.sent + s.retried + s.dead + s.skipped >= batch;
+          } catch (err) {
+            log.error({ err }, 'outbox: run failed; trying again shortly');
+          }
+          if (!stopping && !busy) await sleep(pollMs);
+        }
+      })();
+    },
+    async stop() {
+      stopping = true;
+      wakeUp?.();
+      await loop;
+      for (const s of senders.values()) await s.close?.();
+    },
+  };
+}
