@@ -27,7 +27,7 @@ const vladivostok: BusinessCalendar = { timeZone: 'Asia/Vladivostok', weeklyHour
 const newYork247: BusinessCalendar = { ...ALWAYS_OPEN, timeZone: 'America/New_York' };
 
 describe('business calendar: adding business time', () => {
-  it.each([
+  it.each<[string, BusinessCalendar, string, number, string]>([
     ['same day', moscow, '2026-11-02T07:00:00Z' /* Mon 10:00 MSK */, 2 * H, '2026-11-02T09:00:00Z'],
     ['ends exactly at closing time, not the next morning', moscow, '2026-11-02T13:00:00Z', 2 * H, '2026-11-02T15:00:00Z'],
     ['starts before opening', moscow, '2026-11-02T04:00:00Z' /* 07:00 */, 30 * M, '2026-11-02T06:30:00Z'],
@@ -43,20 +43,20 @@ describe('business calendar: adding business time', () => {
     ['across the autumn DST change', berlin, '2026-10-23T14:00:00Z' /* Fri 16:00 CEST */, 2 * H, '2026-10-26T09:00:00Z' /* Mon 10:00 CET */],
     ['24/7 desk across the US DST change counts real hours', newYork247, '2026-03-08T05:00:00Z', 24 * H, '2026-03-09T05:00:00Z'],
     ['nothing to add', moscow, '2026-11-08T10:00:00Z', 0, '2026-11-08T10:00:00Z'],
-  ] as const)('%s', (_name, cal, from, ms, due) => {
+  ])('%s', (_name, cal, from, ms, due) => {
     expect(new Date(addBusinessTime(compileCalendar(cal), Z(from), ms)).toISOString()).toBe(new Date(due).toISOString());
   });
 });
 
 describe('business calendar: business time between two instants', () => {
-  it.each([
+  it.each<[string, BusinessCalendar, string, string, number]>([
     ['inside one day', moscow, '2026-11-02T07:00:00Z', '2026-11-02T08:30:00Z', 90 * M],
     ['a night counts nothing', moscow, '2026-11-02T15:00:00Z', '2026-11-03T06:00:00Z', 0],
     ['Friday evening to Monday morning', { ...moscow, exceptions: [] }, '2026-11-13T14:00:00Z', '2026-11-16T07:00:00Z', 2 * H],
     ['the holiday week', moscow, '2026-11-02T06:00:00Z', '2026-11-09T06:00:00Z', 9 * H + 8 * H + 0 + 9 * H + 9 * H + 9 * H],
     ['Berlin day with 23 hours on a 24/7 calendar', { ...ALWAYS_OPEN, timeZone: 'Europe/Berlin' }, '2026-03-28T23:00:00Z', '2026-03-29T22:00:00Z', 23 * H],
     ['reversed range', moscow, '2026-11-02T08:00:00Z', '2026-11-02T07:00:00Z', 0],
-  ] as const)('%s', (_name, cal, from, to, ms) => {
+  ])('%s', (_name, cal, from, to, ms) => {
     expect(businessTimeBetween(compileCalendar(cal), Z(from), Z(to))).toBe(ms);
   });
 
