@@ -6,6 +6,7 @@ import { emptyHooks, type Ctx } from './actions/context.ts';
 import { parseEmail } from './channels/email/parse-email.ts';
 import { createIntake, type Intake } from './intake/receive.ts';
 import type { WebOptions } from './web/app.ts';
+import { registerWorkflowHooks } from './workflow/hooks.ts';
 
 export type Services = {
   ctx: Ctx;
@@ -16,6 +17,7 @@ export type Services = {
 export function buildServices(deps: Deps): Services {
   const hooks = emptyHooks();
   const ctx: Ctx = { ...deps, hooks };
+  registerWorkflowHooks(hooks);
   const intake = createIntake(deps, { parsers: { email: parseEmail }, hooks: hooks.inboundApplied });
   return { ctx, intake, web: {} };
 }
