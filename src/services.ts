@@ -7,6 +7,7 @@ import { parseEmail } from './channels/email/parse-email.ts';
 import { createIntake, type Intake } from './intake/receive.ts';
 import type { WebOptions } from './web/app.ts';
 import { registerWorkflowHooks } from './workflow/hooks.ts';
+import { WORKFLOW_NAV, workflowRouters } from './web/workflow/index.ts';
 
 export type Services = {
   ctx: Ctx;
@@ -19,5 +20,6 @@ export function buildServices(deps: Deps): Services {
   const ctx: Ctx = { ...deps, hooks };
   registerWorkflowHooks(hooks);
   const intake = createIntake(deps, { parsers: { email: parseEmail }, hooks: hooks.inboundApplied });
-  return { ctx, intake, web: {} };
+  const web: WebOptions = { routers: [...workflowRouters(ctx)], nav: [...WORKFLOW_NAV] };
+  return { ctx, intake, web };
 }

@@ -1,8 +1,8 @@
 // The scheduler's questions about tickets: whose SLA notice falls due, which resolved tickets
 // are old enough to close, which open tickets follow a policy.
-import { and, asc, eq, isNotNull, lte, notInArray, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, lte, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { tickets, type TicketType } from '../db/schema.ts';
+import { organizations, tickets, type TicketType } from '../db/schema.ts';
 
 export function listTicketIdsWithSlaDue(db: Db, now: number, limit: number): number[] {
   return db
@@ -43,6 +43,17 @@ export function listOpenTicketIdsOfOrganization(db: Db, organizationId: number):
     .select({ id: tickets.id })
     .from(tickets)
     .where(and(eq(tickets.organizationId, organizationId), notInArray(tickets.status, ['closed'])))
+    .all()
+    .map((r) => r.id);
+}
+
+/** Open tickets that follow the desk's default policy (no organisation, or a contract without a policy). */
+export function listOpenTicketIdsWithoutContractPolicy(db: Db): number[] {
+  return db
+    .select({ id: tickets.id })
+    .from(tickets)
+    .leftJoin(organizations, eq(organizations.id, tickets.organizationId))
+    .where(and(notInArray(tickets.status, ['closed']), isNull(organizations.slaPolicyId)))
     .all()
     .map((r) => r.id);
 }

@@ -12,7 +12,7 @@ import { insertEvent } from '../store/events.ts';
 import { insertMessage } from '../store/messages.ts';
 import { getTicket, type Ticket } from '../store/tickets.ts';
 import { contractOfTicket } from './contract-of.ts';
-import { formatDateTime, label } from './labels.ts';
+import { formatDateTime, label, plural } from './labels.ts';
 
 export function requesterLocale(db: Db, deps: Pick<Deps, 'config'>, ticket: Pick<Ticket, 'requesterId'>): Locale {
   const contact = ticket.requesterId ? findContact(db, ticket.requesterId) : undefined;
@@ -66,6 +66,8 @@ export function onFollowUpOpened(db: Db, applied: AppliedInbound, deps: Deps): v
           deskName: deps.config.deskName,
           requesterName: applied.draft.requester?.name || address,
           ...vars,
+          limitText: plural(locale, 'plural.times', contract.reopenLimit ?? 0),
+          daysText: plural(locale, 'plural.days', contract.reopenWindowDays ?? 0),
           limitReached: reason === 'limit',
           windowPassed: reason === 'window',
           resolvedAt: old.resolvedAt ? formatDateTime(old.resolvedAt, locale, deps.config.timeZone) : '',

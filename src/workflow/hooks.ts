@@ -60,8 +60,10 @@ export const onTicketChanged: TicketChangeHook = (tx, change, ctx) => {
       const t = getTicket(tx, id);
       const reason = change.reason?.trim();
       if (change.to === 'resolved' && reason && !t.resolutionNote) updateTicket(tx, id, { resolutionNote: reason }, now);
-      // reopened or sent back: the next resolution needs its own note
-      if (CLOSED.includes(change.from) && !CLOSED.includes(change.to) && t.resolutionNote) updateTicket(tx, id, { resolutionNote: null }, now);
+      // reopened or sent back: no longer resolved, and the next resolution needs its own note
+      if (CLOSED.includes(change.from) && !CLOSED.includes(change.to) && (t.resolutionNote || t.resolvedAt || t.closedAt)) {
+        updateTicket(tx, id, { resolutionNote: null, resolvedAt: null, closedAt: null }, now);
+      }
       refreshSla(tx, id, now);
       return;
     }

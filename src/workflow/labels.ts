@@ -31,7 +31,7 @@ export function label(locale: Locale, key: string, vars: Record<string, string |
 }
 
 export function formatDateTime(ms: number, locale: Locale, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone, timeZoneName: 'short' }).format(ms);
+  return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(ms);
 }
 
 /** "2 h 30 min" / "2 ч 30 мин" (whole minutes, rounded up). */
@@ -53,4 +53,11 @@ export function formatMoney(cents: number, currency: string, locale: Locale): st
   } catch {
     return `${(cents / 100).toFixed(2)} ${currency}`;
   }
+}
+
+/** A counted phrase: "plural.days" with {{n}}, in the language's plural form (_one, _few, _many, _other). */
+export function plural(locale: Locale, key: string, n: number): string {
+  const form = new Intl.PluralRules(locale).select(n);
+  const s = lookup(strings(locale), `${key}_${form}`) ?? lookup(strings(locale), `${key}_other`) ?? key;
+  return s.replace(/\{\{\s*n\s*\}\}/g, String(n));
 }
