@@ -10,6 +10,7 @@ import { insertOrganization, listOrganizations } from '../store/organizations.ts
 import { findUserByEmail, listUsers, type User } from '../store/users.ts';
 import { findTicket } from '../store/tickets.ts';
 import { generateTickets } from './generate.ts';
+import { seedWorkflowDemo } from './workflow-demo.ts';
 
 export const DEMO_PASSWORD = 'demo-password';
 
@@ -76,6 +77,8 @@ export async function seedDemo(services: Services, opts: { tickets?: number; log
       insertComponent(ctx.db, { name: 'Workstations / Рабочие места', managerId: manager, keywords: ['laptop', 'monitor', 'компьютер', 'ноутбук'] }, now, [users['sarah@desk.example'].id, users['pavel@desk.example'].id]);
     });
   }
+
+  seedWorkflowDemo(ctx); // a business calendar and the default SLA policy
 
   let created = 0;
   const day = 24 * 3600 * 1000;

@@ -14,6 +14,8 @@ describe('workflow: who may move a ticket where', () => {
     ['new', 'triaged', 'agent', true],
     ['new', 'assigned', 'agent', true],
     ['new', 'assigned', 'system', true], // auto-assignment
+    ['new', 'triaged', 'system', true], // automation may triage
+    ['closed', 'in_progress', 'system', 'not_allowed'], // but only along the graph
     ['new', 'assigned', 'requester', 'role'],
     ['assigned', 'in_progress', 'agent', true],
     ['in_progress', 'pending_requester', 'agent', true],
@@ -71,7 +73,7 @@ describe('workflow: fields required to enter a stage', () => {
 
   it('refuses with a message naming exactly what is missing', () => {
     const v = checkTransition({ from: 'in_progress', to: 'resolved', role: 'agent', type: 'incident', facts: { ...ready, resolutionNote: null, loggedMinutes: 0 }, rules: itil });
-    expect(v).toEqual({ ok: false, reason: 'missing', allowedRoles: ['admin', 'manager', 'agent'], missing: ['resolution_note', 'logged_time'] });
+    expect(v).toEqual({ ok: false, reason: 'missing', allowedRoles: ['admin', 'manager', 'agent', 'system'], missing: ['resolution_note', 'logged_time'] });
     if (v.ok) throw new Error('unreachable');
     expect(refusalMessage(v, 'in_progress', 'resolved', 'agent')).toBe('To move the ticket from In progress to Resolved, fill in: resolution note, logged time');
     const role = checkTransition({ from: 'resolved', to: 'closed', role: 'agent', type: 'incident', facts: ready, rules: itil });

@@ -32,7 +32,7 @@ export function rulesRoutes(ctx: Ctx, render: Renderer): Router {
       fields: REQUIRED_FIELDS,
       matrix: STATUSES.map((from) => ({
         from,
-        moves: STATUSES.filter((to) => rolesFor(from, to).length).map((to) => ({ to, roles: rolesFor(from, to) })),
+        moves: STATUSES.filter((to) => rolesFor(from, to).length).map((to) => ({ to, roles: rolesFor(from, to).filter((r) => r !== 'system') })),
       })),
       errors,
     }, { status });
