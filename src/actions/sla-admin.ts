@@ -10,7 +10,7 @@ import { normalizeRules, type WorkflowRules } from '../domain/workflow.ts';
 import { dateKey, isValidTimeZone, parseDateKey, weekdayOf } from '../domain/zoned-time.ts';
 import {
   deleteCalendar, deleteCalendarException, deleteCalendarExceptionsOfYears, getCalendar, insertCalendar, listCalendarExceptions,
-  updateCalendar, upsertCalendarException, type CalendarRow,
+  touchCalendar, updateCalendar, upsertCalendarException, type CalendarRow,
 } from '../store/calendars.ts';
 import { listComponents } from '../store/components.ts';
 import { insertEvent } from '../store/events.ts';
@@ -111,6 +111,7 @@ export function addCalendarException(ctx: Ctx, actor: UserActor, calendarId: num
       const usual = cal.weeklyHours[weekdayOf(date!)].length ? cal.weeklyHours[weekdayOf(date!)] : standardHours(cal.weeklyHours);
       upsertCalendarException(ctx.db, calendarId, { date: key, kind: 'workday', hours: hours ?? shortenedHours(usual), note });
     } else upsertCalendarException(ctx.db, calendarId, { date: key, kind: 'workday', hours, note });
+    touchCalendar(ctx.db, calendarId, now);
     validateCalendar(ctx, calendarId);
     recompute(ctx, ticketsOnCalendar(ctx, calendarId), now);
   });
@@ -132,6 +133,7 @@ export function removeCalendarException(ctx: Ctx, actor: UserActor, calendarId: 
   const now = ctx.clock.now();
   inTransaction(ctx.db, () => {
     deleteCalendarException(ctx.db, calendarId, exceptionId);
+    touchCalendar(ctx.db, calendarId, now);
     recompute(ctx, ticketsOnCalendar(ctx, calendarId), now);
   });
 }
@@ -148,6 +150,7 @@ export function importCalendar(ctx: Ctx, actor: UserActor, calendarId: number, t
     if (!parsed.exceptions.length && !parsed.years.length) fail({ import: 'The text holds no dates' });
     deleteCalendarExceptionsOfYears(ctx.db, calendarId, parsed.years);
     for (const e of parsed.exceptions) upsertCalendarException(ctx.db, calendarId, e);
+    touchCalendar(ctx.db, calendarId, now);
     validateCalendar(ctx, calendarId);
     insertEvent(ctx.db, { ticketId: null, actor: auditActor(actor), type: 'calendar.imported', data: { calendarId, count: parsed.exceptions.length, years: parsed.years } }, now);
     recompute(ctx, ticketsOnCalendar(ctx, calendarId), now);

@@ -24,6 +24,8 @@ export type CompiledCalendar = {
   weekly: Span[][];
   standard: Span[];
   exceptions: Map<string, Span[]>;
+  /** working time of each local date as instants, computed once per date */
+  days: Map<string, [number, number][]>;
 };
 
 const FULL_DAY: Interval[] = [['00:00', '24:00']];
@@ -136,7 +138,7 @@ export function compileCalendar(cal: BusinessCalendar): CompiledCalendar {
       exceptions.set(e.date, spans(hours));
     }
   }
-  return { timeZone: cal.timeZone, weekly: cal.weeklyHours.map(spans), standard: spans(standard), exceptions };
+  return { timeZone: cal.timeZone, weekly: cal.weeklyHours.map(spans), standard: spans(standard), exceptions, days: new Map() };
 }
 
 /** The working minutes of a local date. */
@@ -146,7 +148,14 @@ export function workingSpans(cal: CompiledCalendar, date: LocalDate): Span[] {
 
 /** Working time of one local date as instants, in order. */
 function dayRanges(cal: CompiledCalendar, date: LocalDate): [number, number][] {
-  return workingSpans(cal, date).map(([s, e]) => [instantOf(date, s, cal.timeZone), instantOf(date, e, cal.timeZone)]);
+  const key = dateKey(date);
+  let ranges = cal.days.get(key);
+  if (!ranges) {
+    if (cal.days.size > 20_000) cal.days.clear();
+    ranges = workingSpans(cal, date).map(([s, e]) => [instantOf(date, s, cal.timeZone), instantOf(date, e, cal.timeZone)]);
+    cal.days.set(key, ranges);
+  }
+  return ranges;
 }
 
 /** The instant when `ms` of business time have passed after `from`. */

@@ -34,18 +34,37 @@ export function weekdayOf(date: LocalDate): number {
   return (new Date(Date.UTC(date.y, date.m - 1, date.d)).getUTCDay() + 6) % 7;
 }
 
-/** The local date and time of an instant in a zone. */
-export function zonedParts(ms: number, timeZone: string): LocalParts {
+/** Local time minus UTC, straight from Intl (slow: formatToParts). */
+function offsetFromIntl(ms: number, timeZone: string): number {
   const parts = formatter(timeZone).formatToParts(new Date(ms));
   const get = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const date = { y: get('year'), m: get('month'), d: get('day') };
-  return { ...date, hh: get('hour') % 24, mm: get('minute'), ss: get('second'), weekday: weekdayOf(date) };
+  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'), get('second')) - Math.floor(ms / 1000) * 1000;
 }
+
+// Offsets change only on quarter-hour instants (transitions happen at whole or half local hours
+// and offsets are multiples of 15 minutes), so one Intl call per zone and quarter hour suffices.
+const QUARTER = 900_000;
+const offsetMemo = new Map<string, Map<number, number>>();
 
 /** Local time minus UTC at an instant, in ms (Moscow: +3 h). */
 export function offsetAt(ms: number, timeZone: string): number {
-  const p = zonedParts(ms, timeZone);
-  return Date.UTC(p.y, p.m - 1, p.d, p.hh, p.mm, p.ss) - Math.floor(ms / 1000) * 1000;
+  let zone = offsetMemo.get(timeZone);
+  if (!zone) offsetMemo.set(timeZone, (zone = new Map()));
+  const bucket = Math.floor(ms / QUARTER);
+  let off = zone.get(bucket);
+  if (off === undefined) {
+    if (zone.size > 200_000) zone.clear(); // a memo of a pure function: keep it bounded
+    off = offsetFromIntl(bucket * QUARTER, timeZone);
+    zone.set(bucket, off);
+  }
+  return off;
+}
+
+/** The local date and time of an instant in a zone. */
+export function zonedParts(ms: number, timeZone: string): LocalParts {
+  const local = new Date(ms + offsetAt(ms, timeZone));
+  const date = { y: local.getUTCFullYear(), m: local.getUTCMonth() + 1, d: local.getUTCDate() };
+  return { ...date, hh: local.getUTCHours(), mm: local.getUTCMinutes(), ss: local.getUTCSeconds(), weekday: weekdayOf(date) };
 }
 
 /**

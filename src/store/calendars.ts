@@ -1,5 +1,5 @@
 // Business calendars and their dated exceptions (holidays, transferred and shortened working days).
-import { and, asc, eq, gte, lte } from 'drizzle-orm';
+import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { businessCalendars, calendarExceptions } from '../db/schema.ts';
 import type { BusinessCalendar, CalendarException } from '../domain/business-calendar.ts';
@@ -27,7 +27,8 @@ export function insertCalendar(db: Db, c: Pick<CalendarRow, 'name' | 'timeZone' 
 }
 
 export function updateCalendar(db: Db, id: number, patch: Partial<Pick<CalendarRow, 'name' | 'timeZone' | 'weeklyHours'>>, now: number): void {
-  db.update(businessCalendars).set({ ...patch, updatedAt: now }).where(eq(businessCalendars.id, id)).run();
+  db.update(businessCalendars).set(patch).where(eq(businessCalendars.id, id)).run();
+  touchCalendar(db, id, now);
 }
 
 export function deleteCalendar(db: Db, id: number): void {
@@ -36,6 +37,13 @@ export function deleteCalendar(db: Db, id: number): void {
 
 export function listCalendarExceptions(db: Db, calendarId: number): CalendarExceptionRow[] {
   return db.select().from(calendarExceptions).where(eq(calendarExceptions.calendarId, calendarId)).orderBy(asc(calendarExceptions.date)).all();
+}
+
+/** Marks the calendar changed (its exceptions count as part of it: computed calendars are cached by this). */
+export function touchCalendar(db: Db, id: number, now: number): void {
+  const c = findCalendar(db, id);
+  // strictly increasing, even for two changes within one millisecond
+  if (c) db.update(businessCalendars).set({ updatedAt: Math.max(now, c.updatedAt + 1) }).where(eq(businessCalendars.id, id)).run();
 }
 
 /** Adds or replaces the exception of one date. */
@@ -49,6 +57,16 @@ export function upsertCalendarException(db: Db, calendarId: number, e: CalendarE
 
 export function deleteCalendarException(db: Db, calendarId: number, id: number): void {
   db.delete(calendarExceptions).where(and(eq(calendarExceptions.calendarId, calendarId), eq(calendarExceptions.id, id))).run();
+}
+
+/** A cheap fingerprint of a calendar's exceptions (how many, the newest row) for caches. */
+export function calendarExceptionsVersion(db: Db, calendarId: number): string {
+  const r = db
+    .select({ n: sql<number>`count(*)`, last: sql<number>`coalesce(max(${calendarExceptions.id}), 0)` })
+    .from(calendarExceptions)
+    .where(eq(calendarExceptions.calendarId, calendarId))
+    .get();
+  return `${r?.n ?? 0}.${r?.last ?? 0}`;
 }
 
 /** Removes every exception of the given years (an imported production calendar replaces them). */

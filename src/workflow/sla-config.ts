@@ -3,7 +3,7 @@
 import type { Db } from '../db/client.ts';
 import { ALWAYS_OPEN, compileCalendar, type CompiledCalendar } from '../domain/business-calendar.ts';
 import type { SlaConfig } from '../domain/sla-clock.ts';
-import { loadBusinessCalendar } from '../store/calendars.ts';
+import { calendarExceptionsVersion, findCalendar, loadBusinessCalendar } from '../store/calendars.ts';
 import { findOrganization } from '../store/organizations.ts';
 import { findSlaPolicy, findSlaTarget, type SlaPolicy } from '../store/sla-policies.ts';
 import type { Ticket } from '../store/tickets.ts';
@@ -15,9 +15,22 @@ export function findPolicyForTicket(db: Db, ticket: Pick<Ticket, 'organizationId
   return id ? findSlaPolicy(db, id) : undefined;
 }
 
+// Compiled calendars per database, by calendar id and version (its row, and a fingerprint of its
+// exceptions): reading and compiling a year of exceptions on every ticket change is slow.
+const compiled = new WeakMap<Db, Map<string, CompiledCalendar>>();
+
 export function loadCompiledCalendar(db: Db, calendarId: number | null): CompiledCalendar {
-  const cal = calendarId ? loadBusinessCalendar(db, calendarId) : undefined;
-  return compileCalendar(cal ?? ALWAYS_OPEN);
+  const row = calendarId ? findCalendar(db, calendarId) : undefined;
+  const key = row ? `${row.id}:${row.updatedAt}:${row.timeZone}:${JSON.stringify(row.weeklyHours)}:${calendarExceptionsVersion(db, row.id)}` : 'always-open';
+  let perDb = compiled.get(db);
+  if (!perDb) compiled.set(db, (perDb = new Map()));
+  let cal = perDb.get(key);
+  if (!cal) {
+    cal = compileCalendar((row && loadBusinessCalendar(db, row.id)) || ALWAYS_OPEN);
+    if (perDb.size > 100) perDb.clear();
+    perDb.set(key, cal);
+  }
+  return cal;
 }
 
 /** The clock's configuration for a ticket, or null when no SLA applies to it. */
