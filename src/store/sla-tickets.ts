@@ -32,7 +32,7 @@ export function listOpenTicketIdsOnPolicies(db: Db, policyIds: number[]): number
   return db
     .select({ id: tickets.id })
     .from(tickets)
-    .where(and(notInArray(tickets.status, ['closed']), sql`json_extract(${tickets.slaState}, '$.policyId') in (${sql.join(policyIds.map((id) => sql`${id}`), sql`, `)})`))
+    .where(and(notInArray(tickets.status, ['closed']), sql`json_extract(${tickets.slaState}, '$.clock.policyId') in (${sql.join(policyIds.map((id) => sql`${id}`), sql`, `)})`))
     .all()
     .map((r) => r.id);
 }
