@@ -1,7 +1,7 @@
 // The workflow through the actions: real SQLite, real hooks (as buildServices wires them).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../test/helpers/deps.ts';
-import { logWork, seedSla } from '../../test/helpers/workflow.ts';
+import { logWork, rawMail, seedSla } from '../../test/helpers/workflow.ts';
 import { buildServices, type Services } from '../services.ts';
 import { createUser } from './users.ts';
 import { assignTicket, changeStatus, createTicket, replyToTicket } from './tickets.ts';
@@ -64,6 +64,26 @@ describe('workflow actions and hooks', () => {
     changeStatus(s.ctx, as(agent), { ticketId: t.id, status: 'in_progress' });
     const resumed = getTicket(deps.db, t.id);
     expect(resumed).toMatchObject({ slaPausedAt: null, resolutionDueAt: Z('2026-11-03T14:00:00Z') });
+  });
+
+  it('runs the next-response clock from the requester’s mail to the agent’s answer', async () => {
+    const { policy } = seedSla(s.ctx);
+    deps.db.$client.prepare('update sla_targets set next_response_minutes = 120 where policy_id = ?').run(policy.id);
+    const first = await s.intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw: rawMail({ from: 'Anna <anna@client.example>', subject: 'VPN down', body: 'Cannot connect' }) });
+    const t = getTicket(deps.db, first.ticketId!);
+    expect(t.nextResponseDueAt).toBeNull();
+    // the agent answers by mail from their own address: that is the first response
+    deps.clock.advance(10 * 60_000);
+    await s.intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw: rawMail({ from: 'Alex <agent@desk.test>', subject: `Re: [#${t.number}] VPN down`, body: 'Which client version?' }) });
+    expect(getTicket(deps.db, t.id).firstRespondedAt).toBe(deps.clock.now());
+    deps.clock.advance(20 * 60_000);
+    await s.intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw: rawMail({ from: 'Anna <anna@client.example>', subject: `Re: [#${t.number}] VPN down`, body: 'Version 5.1' }) });
+    expect(getTicket(deps.db, t.id).nextResponseDueAt).toBe(deps.clock.now() + 2 * H);
+    deps.clock.advance(30 * 60_000);
+    replyToTicket(s.ctx, as(agent), { ticketId: t.id, body: 'Please update to 5.2' });
+    const answered = getTicket(deps.db, t.id);
+    expect(answered.nextResponseDueAt).toBeNull();
+    expect(readWorkflowState(answered).clock?.targets.nextResponse).toMatchObject({ cycle: 1, metAt: deps.clock.now(), late: false });
   });
 
   it('follows the priority: a change of priority moves the due time', () => {
