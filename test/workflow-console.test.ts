@@ -145,6 +145,24 @@ describe('workflow in the console', () => {
     expect((await m.get(`/organizations/${org.id}/contract`)).status).toBe(200);
   });
 
+  it('every workflow page is translated: no raw string keys in English or Russian', async () => {
+    const a = await signIn('admin@desk.test');
+    await configure(a);
+    const org = insertOrganization(deps.db, { name: 'Client Ltd' }, deps.clock.now(), ['client.example']);
+    await srv.services.intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw: rawMail({ from: 'Anna <anna@client.example>', subject: 'Printer jammed', body: 'Paper stuck' }) });
+    const pages = ['/tickets', '/tickets/1', '/admin/calendars', '/admin/calendars/1', '/admin/sla-policies', '/admin/sla-policies/1', '/admin/workflow', `/organizations/${org.id}/contract`, '/reports/contracts', `/portal/${makePortalToken(deps.secrets.token, 1)}`];
+    for (const locale of ['en', 'ru'] as const) {
+      deps.db.$client.prepare('update users set locale = ? where id = ?').run(locale, admin.id);
+      for (const url of pages) {
+        const r = await a.get(url.startsWith('/portal') ? `${url}?lang=${locale}` : url);
+        expect(r.status, url).toBe(200);
+        expect(r.text, `${url} in ${locale}`).not.toMatch(/>[^<]*\bworkflow\.[a-zA-Z]/);
+        expect(r.text, `${url} in ${locale}`).not.toMatch(/"[^"]*\bworkflow\.[a-zA-Z][^"]*"/);
+      }
+    }
+    expect((await a.get('/admin/workflow')).text).toContain('Правила процесса');
+  });
+
   it('refuses a move in the console with 422 naming what is missing, and nothing is half-applied', async () => {
     const a = await signIn('admin@desk.test');
     await a.get('/admin/workflow');
