@@ -264,6 +264,8 @@ CREATE TABLE `outbox` (
 --> statement-breakpoint
 CREATE INDEX `outbox_due_idx` ON `outbox` (`status`,`next_attempt_at`);--> statement-breakpoint
 CREATE INDEX `outbox_recipient_idx` ON `outbox` (`recipient`,`created_at`);--> statement-breakpoint
+CREATE INDEX `outbox_ticket_idx` ON `outbox` (`ticket_id`,`status`);--> statement-breakpoint
+CREATE INDEX `outbox_status_id_idx` ON `outbox` (`status`,`id`);--> statement-breakpoint
 CREATE TABLE `saved_views` (
 	`id` integer PRIMARY KEY NOT NULL,
 	`user_id` integer NOT NULL,
@@ -297,6 +299,8 @@ CREATE TABLE `sla_policies` (
 	`name` text NOT NULL,
 	`calendar_id` integer,
 	`warning_percent` integer DEFAULT 80 NOT NULL,
+	`pause_on_third_party` integer DEFAULT false NOT NULL,
+	`escalation_minutes` integer,
 	`created_at` integer NOT NULL,
 	`updated_at` integer NOT NULL,
 	FOREIGN KEY (`calendar_id`) REFERENCES `business_calendars`(`id`) ON UPDATE no action ON DELETE set null
@@ -357,6 +361,7 @@ CREATE TABLE `tickets` (
 	`first_responded_at` integer,
 	`sla_paused_at` integer,
 	`sla_state` text,
+	`sla_next_event_at` integer,
 	`reopen_count` integer DEFAULT 0 NOT NULL,
 	`parent_ticket_id` integer,
 	`merged_into_id` integer,
@@ -381,6 +386,7 @@ CREATE INDEX `tickets_component_status_idx` ON `tickets` (`component_id`,`status
 CREATE INDEX `tickets_requester_idx` ON `tickets` (`requester_id`,`id`);--> statement-breakpoint
 CREATE INDEX `tickets_org_idx` ON `tickets` (`organization_id`,`id`);--> statement-breakpoint
 CREATE INDEX `tickets_resolution_due_idx` ON `tickets` (`resolution_due_at`);--> statement-breakpoint
+CREATE INDEX `tickets_sla_next_event_idx` ON `tickets` (`sla_next_event_at`);--> statement-breakpoint
 CREATE TABLE `users` (
 	`id` integer PRIMARY KEY NOT NULL,
 	`email` text NOT NULL,

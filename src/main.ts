@@ -6,11 +6,13 @@ import { buildServices, type Services } from './services.ts';
 import { ensureAdminFromEnv } from './actions/bootstrap-admin.ts';
 import { startWeb } from './roles/web.ts';
 import { startOutbox } from './roles/outbox.ts';
+import { startScheduler } from './roles/scheduler.ts';
 import type { RunningRole } from './roles/role.ts';
 
 const STARTERS: Partial<Record<RoleName, (s: Services) => Promise<RunningRole | null>>> = {
   web: startWeb,
   outbox: startOutbox,
+  scheduler: startScheduler,
 };
 
 async function main(): Promise<void> {

@@ -12,6 +12,8 @@ import type { WebOptions } from './web/app.ts';
 import { emailReplyRouter } from './web/routes/email-reply.ts';
 import { notificationPrefsRouter } from './web/routes/notification-prefs.ts';
 import { outboxAdminRouter } from './web/routes/outbox-admin.ts';
+import { registerWorkflowHooks } from './workflow/hooks.ts';
+import { WORKFLOW_NAV, workflowRouters } from './web/workflow/index.ts';
 
 export type Services = {
   ctx: Ctx;
@@ -25,12 +27,14 @@ export function buildServices(deps: Deps): Services {
   const hooks = emptyHooks();
   const ctx: Ctx = { ...deps, hooks };
   registerNotificationRules(hooks);
+  registerWorkflowHooks(hooks);
   const intake = createIntake(deps, { parsers: { email: parseEmail }, hooks: hooks.inboundApplied });
   const web: WebOptions = {
-    routers: [outboxAdminRouter(ctx), notificationPrefsRouter(ctx), emailReplyRouter(ctx)],
+    routers: [outboxAdminRouter(ctx), notificationPrefsRouter(ctx), emailReplyRouter(ctx), ...workflowRouters(ctx)],
     nav: [
       { href: '/admin/outbox', labelKey: 'outbox.nav', permission: 'outbox.manage' },
       { href: '/me/notifications', labelKey: 'outbox.prefs.nav', permission: 'ticket.view' },
+      ...WORKFLOW_NAV,
     ],
   };
   const senders: ChannelSender[] = [createEmailSender(deps)];

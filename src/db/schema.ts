@@ -93,6 +93,9 @@ export const slaPolicies = sqliteTable('sla_policies', {
   name: text('name').notNull(),
   calendarId: integer('calendar_id').references(() => businessCalendars.id, { onDelete: 'set null' }),
   warningPercent: integer('warning_percent').notNull().default(80),
+  // workflow: whether waiting on a third party pauses the clocks, and the complaint (escalation) target
+  pauseOnThirdParty: bool('pause_on_third_party').notNull().default(false),
+  escalationMinutes: integer('escalation_minutes'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -229,6 +232,8 @@ export const tickets = sqliteTable('tickets', {
   firstRespondedAt: integer('first_responded_at'),
   slaPausedAt: integer('sla_paused_at'),
   slaState: text('sla_state', { mode: 'json' }).$type<Record<string, unknown>>(),
+  // workflow: when the scheduler must look at the ticket next (an SLA warning or breach falls due)
+  slaNextEventAt: integer('sla_next_event_at'),
   reopenCount: integer('reopen_count').notNull().default(0),
   parentTicketId: integer('parent_ticket_id'),
   mergedIntoId: integer('merged_into_id'),
@@ -247,6 +252,7 @@ export const tickets = sqliteTable('tickets', {
   index('tickets_requester_idx').on(t.requesterId, t.id),
   index('tickets_org_idx').on(t.organizationId, t.id),
   index('tickets_resolution_due_idx').on(t.resolutionDueAt),
+  index('tickets_sla_next_event_idx').on(t.slaNextEventAt), // workflow scheduler
 ]);
 
 export const ticketParticipants = sqliteTable('ticket_participants', {

@@ -12,6 +12,7 @@ import { findTicket } from '../store/tickets.ts';
 import { generateTickets } from './generate.ts';
 import { discardWaitingSince } from '../outbox/outcomes.ts';
 import { reasons } from '../outbox/reasons.ts';
+import { seedWorkflowDemo } from './workflow-demo.ts';
 
 export const DEMO_PASSWORD = 'demo-password';
 
@@ -78,6 +79,8 @@ export async function seedDemo(services: Services, opts: { tickets?: number; log
       insertComponent(ctx.db, { name: 'Workstations / Рабочие места', managerId: manager, keywords: ['laptop', 'monitor', 'компьютер', 'ноутбук'] }, now, [users['sarah@desk.example'].id, users['pavel@desk.example'].id]);
     });
   }
+
+  seedWorkflowDemo(ctx); // a business calendar and the default SLA policy
 
   let created = 0;
   const day = 24 * 3600 * 1000;

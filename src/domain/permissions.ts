@@ -11,6 +11,10 @@ export const PERMISSIONS = {
   'ticket.worklog': ['admin', 'manager', 'agent'],
   'ticket.bulk': ['admin', 'manager'],
   'ticket.reject_resolution': ['admin', 'manager'],
+  // workflow: complaints (escalations) and the billable flag
+  'ticket.escalate': ['admin', 'manager', 'agent'],
+  'ticket.complaint': ['admin', 'manager'],
+  'ticket.billable': ['admin', 'manager'],
   'contact.manage': ['admin', 'manager', 'agent'],
   'organization.manage': ['admin', 'manager'],
   'component.manage': ['admin', 'manager'],

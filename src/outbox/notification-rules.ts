@@ -138,7 +138,9 @@ export function onInboundApplied(tx: Db, a: AppliedInbound, deps: Deps): void {
   if (!t || !a.message || a.draft.msg.channel !== 'email') return;
   const msg = a.draft.msg;
   if (a.ticketCreated) {
-    if (!a.draft.requester?.userId) {
+    // a follow-up opened because the old ticket could not be reopened gets the workflow's
+    // explanation mail (reopen_refused) instead of a second, generic acknowledgement
+    if (!a.draft.requester?.userId && !a.draft.followUpOf) {
       const flagged = a.draft.autoReply ? `auto-reply (${a.draft.autoReply.reason})` : a.draft.bounce ? 'bounce' : null;
       const refusal = flagged ?? autoAnswerRefusal({ from: msg.from?.address ?? null, headers: msg.headers });
       acknowledge(tx, deps, t, { refusal, fromMail: true });

@@ -39,7 +39,7 @@ export function createRenderer(ctx: Ctx, views: Views, nav: NavLink[] = []): Ren
       path: req.path,
       ...data,
     };
-    const globals = { t: w.t, locale: w.locale, timeZone: w.timeZone };
+    const globals = { t: w.t, locale: w.locale, timeZone: w.timeZone, now: ctx.clock.now() };
     res.vary('HX-Request');
     res.status(opts.status ?? 200);
     res.type('html');

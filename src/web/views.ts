@@ -5,10 +5,11 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TFunction } from 'i18next';
+import { registerWorkflowHelpers } from './workflow/helpers.ts';
 
 export const VIEWS_DIR = fileURLToPath(new URL('../../views', import.meta.url));
 
-export type ViewGlobals = { t: TFunction; locale: string; timeZone: string };
+export type ViewGlobals = { t: TFunction; locale: string; timeZone: string; /** the desk clock, for "time left" */ now?: number };
 
 export type Views = {
   page(name: string, data: Record<string, unknown>, globals: ViewGlobals, layout?: string): string;
@@ -64,6 +65,7 @@ export function createViews(opts: { dir?: string; cache: boolean }): Views {
   const load = () => {
     const hb = Handlebars.create();
     registerHelpers(hb);
+    registerWorkflowHelpers(hb);
     const templates = new Map<string, Handlebars.TemplateDelegate>();
     for (const file of walk(dir)) {
       const rel = path.relative(dir, file).replace(/\\/g, '/').replace(/\.hbs$/, '');

@@ -1,6 +1,10 @@
-// For a follow-up from the requester's side: a resolved or closed ticket is reopened, a ticket
+// For a follow-up from the requester's side: a resolved or closed ticket is reopened unless the
+// contract's reopen limit or reopen window is exhausted — then the message opens a new ticket
+// linked to the old one (the requester is told why, see src/workflow/follow-up.ts). A ticket
 // waiting on the requester goes back to work. Auto-replies and agents' own mail change nothing.
+import { decideReopen as reopenVerdict } from '../../domain/contract.ts';
 import { findTicket } from '../../store/tickets.ts';
+import { contractOfTicket } from '../../workflow/contract-of.ts';
 import type { Step } from '../types.ts';
 
 export const decideReopen: Step = {
@@ -10,7 +14,14 @@ export const decideReopen: Step = {
     const ticket = findTicket(db, draft.match.ticketId);
     if (!ticket) return;
     if (ticket.status === 'resolved' || ticket.status === 'closed') {
-      draft.statusChange = { to: 'reopened', reopen: true };
+      const verdict = reopenVerdict(ticket, contractOfTicket(db, ticket), draft.msg.receivedAt);
+      if (verdict.allowed) {
+        draft.statusChange = { to: 'reopened', reopen: true };
+        return;
+      }
+      draft.followUpOf = { ticketId: ticket.id, reason: verdict.reason };
+      draft.notes.push(`reopen of #${ticket.number} refused (${verdict.reason}): opened as a linked ticket`);
+      draft.match = null;
     } else if (ticket.status === 'pending_requester') {
       draft.statusChange = { to: ticket.assigneeId ? 'in_progress' : 'new', reopen: false };
     }

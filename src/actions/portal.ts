@@ -1,0 +1,88 @@
+// What the requester can do from the portal: confirm a resolution, reopen within the contract's
+// limits (beyond them the message opens a new linked ticket, as a mail reply would), complain.
+import { inTransaction } from '../db/client.ts';
+import { decideReopen } from '../domain/contract.ts';
+import { insertEvent } from '../store/events.ts';
+import { AppError, invalid } from '../store/errors.ts';
+import { findContact } from '../store/contacts.ts';
+import { insertMessage } from '../store/messages.ts';
+import { getTicket, insertTicket, insertTicketLink, type Ticket } from '../store/tickets.ts';
+import { contractOfTicket } from '../workflow/contract-of.ts';
+import { label } from '../workflow/labels.ts';
+import { refreshSla } from '../workflow/sla-sync.ts';
+import { runHooks, type Ctx } from './context.ts';
+import { changeStatus } from './tickets.ts';
+import { escalateTicket } from './workflow.ts';
+
+export type Requester = { contactId: number };
+
+function ownTicket(ctx: Ctx, who: Requester, ticketId: number): Ticket {
+  const t = getTicket(ctx.db, ticketId);
+  if (t.requesterId !== who.contactId) throw new AppError('forbidden', 'This is not your ticket');
+  return t;
+}
+
+function message(value: unknown, required: boolean): string {
+  const s = typeof value === 'string' ? value.trim() : '';
+  if (required && s.length < 2) throw invalid('Tell us what is still wrong', { message: 'required' });
+  if (s.length > 20_000) throw invalid('The message is too long', { message: 'too long' });
+  return s;
+}
+
+export function confirmResolution(ctx: Ctx, who: Requester, input: { ticketId: number }): Ticket {
+  const now = ctx.clock.now();
+  return inTransaction(ctx.db, () => {
+    const t = ownTicket(ctx, who, input.ticketId);
+    if (t.status !== 'resolved') throw new AppError('conflict', 'Only a resolved ticket can be confirmed');
+    const closed = changeStatus(ctx, { kind: 'system' }, { ticketId: t.id, status: 'closed', reason: label(ctx.config.defaultLocale, 'portal.confirmedReason') });
+    insertEvent(ctx.db, { ticketId: t.id, actor: { kind: 'contact', contactId: who.contactId }, type: 'ticket.resolution_confirmed' }, now);
+    return closed;
+  });
+}
+
+export type ReopenResult = { reopened: true; ticket: Ticket } | { reopened: false; reason: 'limit' | 'window'; ticket: Ticket; followUp: Ticket };
+
+/**
+ * "It is not fixed": reopens the ticket with the requester's words, or — beyond the contract's
+ * reopen limit or window — opens a new ticket linked to it.
+ */
+export function reopenByRequester(ctx: Ctx, who: Requester, input: { ticketId: number; message: unknown }): ReopenResult {
+  const body = message(input.message, true);
+  const now = ctx.clock.now();
+  return inTransaction(ctx.db, () => {
+    const t = ownTicket(ctx, who, input.ticketId);
+    if (t.status !== 'resolved' && t.status !== 'closed') throw new AppError('conflict', 'The ticket is still open');
+    const verdict = decideReopen(t, contractOfTicket(ctx.db, t), now);
+    if (verdict.allowed) {
+      insertMessage(ctx.db, {
+        ticketId: t.id, kind: 'reply', direction: 'in', channel: 'web', authorContactId: who.contactId, subject: t.subject, bodyText: body, createdAt: now,
+      });
+      changeStatus(ctx, { kind: 'system' }, { ticketId: t.id, status: 'reopened', reason: label(ctx.config.defaultLocale, 'portal.reopenedReason') });
+      insertEvent(ctx.db, { ticketId: t.id, actor: { kind: 'contact', contactId: who.contactId }, type: 'ticket.reopened_by_requester' }, now);
+      return { reopened: true, ticket: refreshSla(ctx.db, t.id, now, ['requester_wrote']) };
+    }
+    const contact = findContact(ctx.db, who.contactId);
+    const followUp = insertTicket(ctx.db, {
+      subject: t.subject, channel: 'web', requesterId: who.contactId, organizationId: contact?.organizationId ?? t.organizationId,
+      componentId: t.componentId, type: t.type, priority: t.priority,
+    }, now);
+    const first = insertMessage(ctx.db, {
+      ticketId: followUp.id, kind: 'reply', direction: 'in', channel: 'web', authorContactId: who.contactId, subject: t.subject, bodyText: body, createdAt: now,
+    });
+    insertTicketLink(ctx.db, followUp.id, t.id, 'follow_up', now);
+    const contract = contractOfTicket(ctx.db, t);
+    insertMessage(ctx.db, {
+      ticketId: followUp.id, kind: 'note', direction: 'internal', channel: 'web', createdAt: now,
+      bodyText: label(ctx.config.defaultLocale, `followUp.note.${verdict.reason}`, { oldNumber: t.number, limit: contract.reopenLimit ?? 0, days: contract.reopenWindowDays ?? 0 }),
+    });
+    insertEvent(ctx.db, { ticketId: followUp.id, actor: { kind: 'contact', contactId: who.contactId }, type: 'ticket.created', data: { channel: 'web', via: 'portal', followUpOf: t.id } }, now);
+    insertEvent(ctx.db, { ticketId: t.id, actor: { kind: 'system' }, type: 'ticket.follow_up_opened', data: { ticketId: followUp.id, number: followUp.number, reason: verdict.reason } }, now);
+    runHooks(ctx.hooks.ticketChanged, ctx, { type: 'created', ticket: getTicket(ctx.db, followUp.id), message: first, actor: { kind: 'system' } });
+    return { reopened: false, reason: verdict.reason, ticket: t, followUp: getTicket(ctx.db, followUp.id) };
+  });
+}
+
+export function complainAsRequester(ctx: Ctx, who: Requester, input: { ticketId: number; reason: unknown }): Ticket {
+  return escalateTicket(ctx, { kind: 'requester', contactId: who.contactId }, input);
+}
+

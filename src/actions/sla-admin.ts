@@ -1,0 +1,347 @@
+// Admin use cases of the workflow: business calendars (hours, exceptions, import), SLA policies
+// with per-priority targets, workflow rules per ticket type, and an organisation's contract.
+// Open tickets affected by a change get their due times recomputed in the same transaction.
+import { inTransaction } from '../db/client.ts';
+import { CHANNELS, PRIORITIES, type Channel, type Priority } from '../db/schema.ts';
+import { CalendarError, compileCalendar, parseHours, shortenedHours, standardHours, type CalendarException, type Interval } from '../domain/business-calendar.ts';
+import { parseCalendarImport } from '../domain/calendar-import.ts';
+import { parseDurationMinutes, parseMoneyCents } from '../domain/quantities.ts';
+import { normalizeRules, type WorkflowRules } from '../domain/workflow.ts';
+import { dateKey, isValidTimeZone, parseDateKey, weekdayOf } from '../domain/zoned-time.ts';
+import {
+  deleteCalendar, deleteCalendarException, deleteCalendarExceptionsOfYears, getCalendar, insertCalendar, listCalendarExceptions,
+  touchCalendar, updateCalendar, upsertCalendarException, type CalendarRow,
+} from '../store/calendars.ts';
+import { listComponents } from '../store/components.ts';
+import { insertEvent } from '../store/events.ts';
+import { AppError, invalid } from '../store/errors.ts';
+import { getOrganization, updateOrganization, type Organization } from '../store/organizations.ts';
+import {
+  deleteSlaPolicy, findSlaPolicy, getSlaPolicy, insertSlaPolicy, listSlaPolicies, updateSlaPolicy, upsertSlaTarget, type SlaPolicy, type SlaTargetInput,
+} from '../store/sla-policies.ts';
+import { listOpenTicketIdsOfOrganization, listOpenTicketIdsOnPolicies, listOpenTicketIdsWithoutContractPolicy } from '../store/sla-tickets.ts';
+import { findDefaultSlaPolicyId, updateDefaultSlaPolicyId, updateWorkflowRules } from '../store/workflow-settings.ts';
+import { updateBillableFlag } from '../workflow/contract-rules.ts';
+import { refreshSla } from '../workflow/sla-sync.ts';
+import type { ActorRef, Ctx } from './context.ts';
+import { auditActor, requirePermission } from './tickets.ts';
+
+type UserActor = ActorRef & { kind: 'user' };
+type Fields = Record<string, string>;
+
+function fail(fields: Fields): never {
+  throw invalid(Object.values(fields).join('; '), fields);
+}
+
+/** Recomputes the due times (and the billable flag) of open tickets after a rule changed. */
+function recompute(ctx: Ctx, ids: number[], now: number): void {
+  for (const id of new Set(ids)) {
+    refreshSla(ctx.db, id, now);
+    updateBillableFlag(ctx.db, id, now);
+  }
+}
+
+// --- business calendars ----------------------------------------------------------------------
+
+export type CalendarForm = { name?: string; timeZone?: string; hours?: string[] };
+
+export function saveCalendar(ctx: Ctx, actor: UserActor, id: number | null, form: CalendarForm): CalendarRow {
+  requirePermission(actor.user, 'sla.manage');
+  const errors: Fields = {};
+  const name = (form.name ?? '').trim();
+  if (!name) errors.name = 'Name the calendar';
+  const timeZone = (form.timeZone ?? '').trim();
+  if (!isValidTimeZone(timeZone)) errors.timeZone = `“${timeZone}” is not a time zone (e.g. Europe/Moscow)`;
+  const weeklyHours: Interval[][] = [];
+  for (let d = 0; d < 7; d++) {
+    try {
+      weeklyHours.push(parseHours(form.hours?.[d] ?? ''));
+    } catch (err) {
+      errors[`hours${d}`] = (err as Error).message;
+      weeklyHours.push([]);
+    }
+  }
+  if (!Object.keys(errors).length && weeklyHours.every((d) => d.length === 0)) errors.hours0 = 'Give at least one day working hours';
+  if (Object.keys(errors).length) fail(errors);
+  const now = ctx.clock.now();
+  return inTransaction(ctx.db, () => {
+    let cal: CalendarRow;
+    if (id === null) cal = insertCalendar(ctx.db, { name, timeZone, weeklyHours }, now);
+    else {
+      getCalendar(ctx.db, id);
+      updateCalendar(ctx.db, id, { name, timeZone, weeklyHours }, now);
+      cal = getCalendar(ctx.db, id);
+      recompute(ctx, ticketsOnCalendar(ctx, id), now);
+    }
+    insertEvent(ctx.db, { ticketId: null, actor: auditActor(actor), type: id === null ? 'calendar.created' : 'calendar.updated', data: { calendarId: cal.id } }, now);
+    return cal;
+  });
+}
+
+function ticketsOnCalendar(ctx: Ctx, calendarId: number): number[] {
+  return listOpenTicketIdsOnPolicies(ctx.db, listSlaPolicies(ctx.db).filter((p) => p.calendarId === calendarId).map((p) => p.id));
+}
+
+export type ExceptionForm = { date?: string; kind?: string; hours?: string; note?: string };
+
+export function addCalendarException(ctx: Ctx, actor: UserActor, calendarId: number, form: ExceptionForm): void {
+  requirePermission(actor.user, 'sla.manage');
+  const errors: Fields = {};
+  const date = parseDateKey(form.date ?? '');
+  if (!date) errors.date = 'Pick a date';
+  const kind = form.kind === 'workday' || form.kind === 'short' ? form.kind : form.kind === 'holiday' ? 'holiday' : undefined;
+  if (!kind) errors.kind = 'Choose holiday, working day or shortened day';
+  let hours: Interval[] | null = null;
+  if (kind !== 'holiday' && form.hours?.trim()) {
+    try {
+      hours = parseHours(form.hours);
+    } catch (err) {
+      errors.hours = (err as Error).message;
+    }
+  }
+  if (Object.keys(errors).length) fail(errors);
+  const now = ctx.clock.now();
+  inTransaction(ctx.db, () => {
+    const cal = getCalendar(ctx.db, calendarId);
+    const key = dateKey(date!);
+    const note = (form.note ?? '').trim() || null;
+    if (kind === 'holiday') upsertCalendarException(ctx.db, calendarId, { date: key, kind: 'holiday', hours: null, note });
+    else if (kind === 'short') {
+      // a pre-holiday day: the usual hours of that weekday (or the standard day) an hour shorter
+      const usual = cal.weeklyHours[weekdayOf(date!)].length ? cal.weeklyHours[weekdayOf(date!)] : standardHours(cal.weeklyHours);
+      upsertCalendarException(ctx.db, calendarId, { date: key, kind: 'workday', hours: hours ?? shortenedHours(usual), note });
+    } else upsertCalendarException(ctx.db, calendarId, { date: key, kind: 'workday', hours, note });
+    touchCalendar(ctx.db, calendarId, now);
+    validateCalendar(ctx, calendarId);
+    recompute(ctx, ticketsOnCalendar(ctx, calendarId), now);
+  });
+}
+
+function validateCalendar(ctx: Ctx, calendarId: number): void {
+  const cal = getCalendar(ctx.db, calendarId);
+  const exceptions: CalendarException[] = listCalendarExceptions(ctx.db, calendarId).map((e) => ({ date: e.date, kind: e.kind, hours: e.hours ?? null }));
+  try {
+    compileCalendar({ timeZone: cal.timeZone, weeklyHours: cal.weeklyHours, exceptions });
+  } catch (err) {
+    if (err instanceof CalendarError) fail({ hours: err.message });
+    throw err;
+  }
+}
+
+export function removeCalendarException(ctx: Ctx, actor: UserActor, calendarId: number, exceptionId: number): void {
+  requirePermission(actor.user, 'sla.manage');
+  const now = ctx.clock.now();
+  inTransaction(ctx.db, () => {
+    deleteCalendarException(ctx.db, calendarId, exceptionId);
+    touchCalendar(ctx.db, calendarId, now);
+    recompute(ctx, ticketsOnCalendar(ctx, calendarId), now);
+  });
+}
+
+/** Imports a year of holidays and working days; nothing is stored when any line is wrong. */
+export function importCalendar(ctx: Ctx, actor: UserActor, calendarId: number, text: string): { count: number; years: number[] } {
+  requirePermission(actor.user, 'sla.manage');
+  if (!text.trim()) fail({ import: 'Paste the calendar first' });
+  const now = ctx.clock.now();
+  return inTransaction(ctx.db, () => {
+    const cal = getCalendar(ctx.db, calendarId);
+    const parsed = parseCalendarImport(text, cal.weeklyHours);
+    if (parsed.errors.length) fail({ import: parsed.errors.slice(0, 10).join('; ') });
+    if (!parsed.exceptions.length && !parsed.years.length) fail({ import: 'The text holds no dates' });
+    deleteCalendarExceptionsOfYears(ctx.db, calendarId, parsed.years);
+    for (const e of parsed.exceptions) upsertCalendarException(ctx.db, calendarId, e);
+    touchCalendar(ctx.db, calendarId, now);
+    validateCalendar(ctx, calendarId);
+    insertEvent(ctx.db, { ticketId: null, actor: auditActor(actor), type: 'calendar.imported', data: { calendarId, count: parsed.exceptions.length, years: parsed.years } }, now);
+    recompute(ctx, ticketsOnCalendar(ctx, calendarId), now);
+    return { count: parsed.exceptions.length, years: parsed.years };
+  });
+}
+
+export function removeCalendar(ctx: Ctx, actor: UserActor, calendarId: number): void {
+  requirePermission(actor.user, 'sla.manage');
+  const now = ctx.clock.now();
+  inTransaction(ctx.db, () => {
+    const ids = ticketsOnCalendar(ctx, calendarId);
+    deleteCalendar(ctx.db, calendarId); // policies fall back to round-the-clock time
+    recompute(ctx, ids, now);
+  });
+}
+
+// --- SLA policies ----------------------------------------------------------------------------
+
+export const TARGET_FIELDS = ['firstResponseMinutes', 'nextResponseMinutes', 'resolutionMinutes', 'internalFirstResponseMinutes', 'internalResolutionMinutes'] as const;
+export type TargetField = (typeof TARGET_FIELDS)[number];
+
+export type PolicyForm = {
+  name?: string;
+  calendarId?: string;
+  warningPercent?: string;
+  pauseOnThirdParty?: boolean;
+  escalation?: string;
+  isDefault?: boolean;
+  /** per priority, per target field: what was typed ("4h", "90", "") */
+  targets?: Partial<Record<Priority, Partial<Record<TargetField, string>>>>;
+};
+
+export function saveSlaPolicy(ctx: Ctx, actor: UserActor, id: number | null, form: PolicyForm): SlaPolicy {
+  requirePermission(actor.user, 'sla.manage');
+  const errors: Fields = {};
+  const name = (form.name ?? '').trim();
+  if (!name) errors.name = 'Name the policy';
+  const calendarId = form.calendarId ? Number(form.calendarId) : null;
+  if (calendarId !== null && !Number.isInteger(calendarId)) errors.calendarId = 'Choose a calendar';
+  const warningPercent = Number((form.warningPercent ?? '80').trim() || 80);
+  if (!Number.isInteger(warningPercent) || warningPercent < 1 || warningPercent > 99) errors.warningPercent = 'The warning share is a whole percentage between 1 and 99';
+  const escalation = parseDurationMinutes(form.escalation);
+  if (escalation === undefined || (escalation !== null && escalation <= 0)) errors.escalation = 'Write the complaint target like 4h or 90m';
+  const targets: SlaTargetInput[] = [];
+  for (const priority of PRIORITIES) {
+    const row = form.targets?.[priority] ?? {};
+    const t = { priority } as SlaTargetInput;
+    for (const field of TARGET_FIELDS) {
+      const v = parseDurationMinutes(row[field]);
+      if (v === undefined || (v !== null && v <= 0)) {
+        errors[`${priority}.${field}`] = `“${row[field]}” is not a duration like 4h, 30m or 1h30m`;
+        t[field] = null;
+      } else t[field] = v;
+    }
+    // internal targets are stricter goals than the contract's
+    if (t.internalFirstResponseMinutes && t.firstResponseMinutes && t.internalFirstResponseMinutes > t.firstResponseMinutes) {
+      errors[`${priority}.internalFirstResponseMinutes`] = 'An internal target must not be longer than the contract’s';
+    }
+    if (t.internalResolutionMinutes && t.resolutionMinutes && t.internalResolutionMinutes > t.resolutionMinutes) {
+      errors[`${priority}.internalResolutionMinutes`] = 'An internal target must not be longer than the contract’s';
+    }
+    targets.push(t);
+  }
+  if (Object.keys(errors).length) fail(errors);
+  const now = ctx.clock.now();
+  return inTransaction(ctx.db, () => {
+    if (calendarId !== null) getCalendar(ctx.db, calendarId);
+    const values = { name, calendarId, warningPercent, pauseOnThirdParty: !!form.pauseOnThirdParty, escalationMinutes: escalation ?? null };
+    let policy: SlaPolicy;
+    if (id === null) policy = insertSlaPolicy(ctx.db, values, now);
+    else {
+      getSlaPolicy(ctx.db, id);
+      updateSlaPolicy(ctx.db, id, values, now);
+      policy = getSlaPolicy(ctx.db, id);
+    }
+    for (const t of targets) upsertSlaTarget(ctx.db, policy.id, t);
+    const oldDefault = findDefaultSlaPolicyId(ctx.db);
+    const affected = listOpenTicketIdsOnPolicies(ctx.db, [policy.id]);
+    if (form.isDefault && oldDefault !== policy.id) {
+      updateDefaultSlaPolicyId(ctx.db, policy.id, now);
+      affected.push(...listOpenTicketIdsWithoutContractPolicy(ctx.db));
+    } else if (!form.isDefault && oldDefault === policy.id) {
+      updateDefaultSlaPolicyId(ctx.db, null, now);
+      affected.push(...listOpenTicketIdsWithoutContractPolicy(ctx.db));
+    }
+    insertEvent(ctx.db, { ticketId: null, actor: auditActor(actor), type: id === null ? 'sla_policy.created' : 'sla_policy.updated', data: { policyId: policy.id } }, now);
+    recompute(ctx, affected, now);
+    return policy;
+  });
+}
+
+export function removeSlaPolicy(ctx: Ctx, actor: UserActor, id: number): void {
+  requirePermission(actor.user, 'sla.manage');
+  const now = ctx.clock.now();
+  inTransaction(ctx.db, () => {
+    if (!findSlaPolicy(ctx.db, id)) throw new AppError('not_found', 'SLA policy not found');
+    const affected = listOpenTicketIdsOnPolicies(ctx.db, [id]);
+    if (findDefaultSlaPolicyId(ctx.db) === id) updateDefaultSlaPolicyId(ctx.db, null, now);
+    deleteSlaPolicy(ctx.db, id); // contracts that used it fall back to the default policy
+    recompute(ctx, affected, now);
+  });
+}
+
+// --- workflow rules --------------------------------------------------------------------------
+
+export function saveWorkflowRules(ctx: Ctx, actor: UserActor, rules: unknown, autoCloseDays: Record<string, string | undefined>): WorkflowRules {
+  requirePermission(actor.user, 'settings.manage');
+  const errors: Fields = {};
+  const normalized = normalizeRules(rules);
+  for (const [type, raw] of Object.entries(autoCloseDays)) {
+    const s = (raw ?? '').trim();
+    if (!(type in normalized)) continue;
+    if (!s) normalized[type as keyof WorkflowRules].autoCloseDays = null;
+    else if (!/^\d+$/.test(s) || Number(s) < 1 || Number(s) > 365) errors[`${type}.autoCloseDays`] = 'Days between 1 and 365, or empty for never';
+    else normalized[type as keyof WorkflowRules].autoCloseDays = Number(s);
+  }
+  if (Object.keys(errors).length) fail(errors);
+  const now = ctx.clock.now();
+  inTransaction(ctx.db, () => {
+    updateWorkflowRules(ctx.db, normalized, now);
+    insertEvent(ctx.db, { ticketId: null, actor: auditActor(actor), type: 'workflow.rules_updated', data: {} }, now);
+  });
+  return normalized;
+}
+
+// --- contracts -------------------------------------------------------------------------------
+
+export type ContractForm = {
+  monthlyFee?: string;
+  currency?: string;
+  includedTime?: string;
+  hourlyRate?: string;
+  reopenLimit?: string;
+  reopenWindowDays?: string;
+  timeBudget?: string;
+  slaPolicyId?: string;
+  allComponents?: boolean;
+  componentIds?: string[];
+  allChannels?: boolean;
+  channels?: string[];
+};
+
+export function saveContract(ctx: Ctx, actor: UserActor, organizationId: number, form: ContractForm): Organization {
+  requirePermission(actor.user, 'organization.manage');
+  const errors: Fields = {};
+  const money = (key: keyof ContractForm & string, v: string | undefined) => {
+    const c = parseMoneyCents(v);
+    if (c === undefined) errors[key] = `“${v}” is not an amount like 1500 or 1500.50`;
+    return c ?? null;
+  };
+  const duration = (key: string, v: string | undefined) => {
+    const m = parseDurationMinutes(v);
+    if (m === undefined) errors[key] = `“${v}” is not a duration like 20h or 90m`;
+    return m ?? null;
+  };
+  const count = (key: string, v: string | undefined, max: number) => {
+    const s = (v ?? '').trim();
+    if (!s) return null;
+    if (!/^\d+$/.test(s) || Number(s) > max) {
+      errors[key] = `A whole number from 0 to ${max}, or empty for no limit`;
+      return null;
+    }
+    return Number(s);
+  };
+  const monthlyFeeCents = money('monthlyFee', form.monthlyFee);
+  const hourlyRateCents = money('hourlyRate', form.hourlyRate);
+  const currency = (form.currency ?? 'RUB').trim().toUpperCase();
+  if (!/^[A-Z]{3}$/.test(currency)) errors.currency = 'A three-letter currency code, e.g. RUB, USD, EUR';
+  const includedMinutes = duration('includedTime', form.includedTime);
+  const ticketTimeBudgetMinutes = duration('timeBudget', form.timeBudget);
+  const reopenLimit = count('reopenLimit', form.reopenLimit, 100);
+  const reopenWindowDays = count('reopenWindowDays', form.reopenWindowDays, 3650);
+  const slaPolicyId = form.slaPolicyId ? Number(form.slaPolicyId) : null;
+  const components = listComponents(ctx.db);
+  const componentIds = (form.componentIds ?? []).map(Number).filter((id) => components.some((c) => c.id === id));
+  const channels = (form.channels ?? []).filter((c): c is Channel => (CHANNELS as readonly string[]).includes(c));
+  if (!form.allComponents && !componentIds.length) errors.componentIds = 'Tick the covered components, or “all components”';
+  if (!form.allChannels && !channels.length) errors.channels = 'Tick the covered channels, or “all channels”';
+  if (Object.keys(errors).length) fail(errors);
+  const now = ctx.clock.now();
+  return inTransaction(ctx.db, () => {
+    getOrganization(ctx.db, organizationId);
+    if (slaPolicyId !== null && !findSlaPolicy(ctx.db, slaPolicyId)) fail({ slaPolicyId: 'Choose an SLA policy' });
+    updateOrganization(ctx.db, organizationId, {
+      monthlyFeeCents, currency, includedMinutes, hourlyRateCents, reopenLimit, reopenWindowDays, ticketTimeBudgetMinutes, slaPolicyId,
+      coveredComponentIds: form.allComponents ? null : componentIds,
+      coveredChannels: form.allChannels ? null : channels,
+    }, now);
+    insertEvent(ctx.db, { ticketId: null, actor: auditActor(actor), type: 'organization.contract_updated', data: { organizationId } }, now);
+    recompute(ctx, listOpenTicketIdsOfOrganization(ctx.db, organizationId), now);
+    return getOrganization(ctx.db, organizationId);
+  });
+}

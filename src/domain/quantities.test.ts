@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { formatDurationInput, formatMoneyInput, parseDurationMinutes, parseMoneyCents } from './quantities.ts';
+
+describe('durations typed in forms', () => {
+  it.each([
+    ['90', 90], ['1h30m', 90], ['1h 30m', 90], ['1:30', 90], ['4h', 240], ['30 min', 30], ['1.5h', 90],
+    ['2 ч 30 мин', 150], ['1д', 1440], ['2d 4h', 3120], ['', null], ['  ', null],
+    ['soon', undefined], ['1h banana', undefined], ['-5', undefined],
+  ] as const)('“%s” is %s minutes', (text, minutes) => {
+    expect(parseDurationMinutes(text)).toBe(minutes);
+  });
+
+  it.each([[null, ''], [45, '45m'], [240, '4h'], [90, '1h 30m']] as const)('%s is shown as “%s” and reads back', (m, text) => {
+    expect(formatDurationInput(m)).toBe(text);
+    expect(parseDurationMinutes(text)).toBe(m);
+  });
+});
+
+describe('money typed in forms', () => {
+  it.each([
+    ['1500', 150_000], ['1 500,50', 150_050], ['1500.5', 150_050], ['0', 0], ['', null], ['12.345', undefined], ['ten', undefined], ['-3', undefined],
+  ] as const)('“%s” is %s cents', (text, cents) => {
+    expect(parseMoneyCents(text)).toBe(cents);
+  });
+
+  it('formats back for the form', () => {
+    expect(formatMoneyInput(150_000)).toBe('1500');
+    expect(formatMoneyInput(150_050)).toBe('1500.50');
+    expect(formatMoneyInput(null)).toBe('');
+  });
+});

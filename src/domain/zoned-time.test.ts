@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { addDays, instantOf, isValidTimeZone, monthStart, offsetAt, parseDateKey, weekdayOf, zonedParts } from './zoned-time.ts';
+
+const Z = (iso: string) => Date.parse(iso);
+
+describe('zoned time', () => {
+  it.each([
+    // zone, local date, minute of day, expected instant
+    ['Europe/Moscow', { y: 2026, m: 11, d: 2 }, 9 * 60, '2026-11-02T06:00:00Z'],
+    ['UTC', { y: 2026, m: 11, d: 2 }, 24 * 60, '2026-11-03T00:00:00Z'],
+    ['Asia/Vladivostok', { y: 2026, m: 11, d: 3 }, 9 * 60 + 30, '2026-11-02T23:30:00Z'],
+    ['America/New_York', { y: 2026, m: 7, d: 1 }, 9 * 60, '2026-07-01T13:00:00Z'],
+    ['America/New_York', { y: 2026, m: 12, d: 1 }, 9 * 60, '2026-12-01T14:00:00Z'],
+    // clocks go forward in Berlin at 02:00 on 29 March 2026: 02:30 does not exist and becomes 03:30 CEST
+    ['Europe/Berlin', { y: 2026, m: 3, d: 29 }, 150, '2026-03-29T01:30:00Z'],
+    ['Europe/Berlin', { y: 2026, m: 3, d: 29 }, 180, '2026-03-29T01:00:00Z'],
+    // clocks go back at 03:00 on 25 October 2026: 02:30 happens twice, the earlier (CEST) wins
+    ['Europe/Berlin', { y: 2026, m: 10, d: 25 }, 150, '2026-10-25T00:30:00Z'],
+    ['Europe/Berlin', { y: 2026, m: 10, d: 25 }, 9 * 60, '2026-10-25T08:00:00Z'],
+  ] as const)('%s %o minute %i is %s', (zone, date, minute, iso) => {
+    expect(new Date(instantOf(date, minute, zone)).toISOString()).toBe(new Date(iso).toISOString());
+  });
+
+  it('reads local parts and offsets, and knows the weekday', () => {
+    expect(zonedParts(Z('2026-11-02T23:30:00Z'), 'Asia/Vladivostok')).toEqual({ y: 2026, m: 11, d: 3, hh: 9, mm: 30, ss: 0, weekday: 1 });
+    expect(offsetAt(Z('2026-01-15T12:00:00Z'), 'Europe/Berlin')).toBe(3_600_000);
+    expect(offsetAt(Z('2026-07-15T12:00:00Z'), 'Europe/Berlin')).toBe(7_200_000);
+    expect(offsetAt(Z('2026-07-15T12:00:00Z'), 'Europe/Moscow')).toBe(3 * 3_600_000);
+    expect(weekdayOf({ y: 2026, m: 11, d: 2 })).toBe(0); // Monday
+    expect(weekdayOf({ y: 2026, m: 11, d: 8 })).toBe(6); // Sunday
+  });
+
+  it('does date arithmetic and validates names and dates', () => {
+    expect(addDays({ y: 2026, m: 12, d: 31 }, 1)).toEqual({ y: 2027, m: 1, d: 1 });
+    expect(addDays({ y: 2028, m: 3, d: 1 }, -1)).toEqual({ y: 2028, m: 2, d: 29 });
+    expect(parseDateKey('2026-02-29')).toBeUndefined();
+    expect(parseDateKey('2026-02-28')).toEqual({ y: 2026, m: 2, d: 28 });
+    expect(isValidTimeZone('Europe/Moscow')).toBe(true);
+    expect(isValidTimeZone('Mars/Olympus')).toBe(false);
+    expect(new Date(monthStart(2026, 13, 'Europe/Moscow')).toISOString()).toBe('2026-12-31T21:00:00.000Z');
+  });
+});

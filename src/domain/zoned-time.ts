@@ -1,0 +1,111 @@
+// Wall-clock dates and times in an IANA time zone with Intl alone (no tz library): instant →
+// local parts, local date + minute of day → instant, across DST changes.
+
+/** A calendar date; m is 1–12. */
+export type LocalDate = { y: number; m: number; d: number };
+
+export type LocalParts = LocalDate & { hh: number; mm: number; ss: number; /** 0 = Monday … 6 = Sunday */ weekday: number };
+
+const DAY_MS = 86_400_000;
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+export function isValidTimeZone(timeZone: string): boolean {
+  if (!timeZone || typeof timeZone !== 'string') return false;
+  try {
+    formatter(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function weekdayOf(date: LocalDate): number {
+  return (new Date(Date.UTC(date.y, date.m - 1, date.d)).getUTCDay() + 6) % 7;
+}
+
+/** Local time minus UTC, straight from Intl (slow: formatToParts). */
+function offsetFromIntl(ms: number, timeZone: string): number {
+  const parts = formatter(timeZone).formatToParts(new Date(ms));
+  const get = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'), get('second')) - Math.floor(ms / 1000) * 1000;
+}
+
+// Offsets change only on quarter-hour instants (transitions happen at whole or half local hours
+// and offsets are multiples of 15 minutes), so one Intl call per zone and quarter hour suffices.
+const QUARTER = 900_000;
+const offsetMemo = new Map<string, Map<number, number>>();
+
+/** Local time minus UTC at an instant, in ms (Moscow: +3 h). */
+export function offsetAt(ms: number, timeZone: string): number {
+  let zone = offsetMemo.get(timeZone);
+  if (!zone) offsetMemo.set(timeZone, (zone = new Map()));
+  const bucket = Math.floor(ms / QUARTER);
+  let off = zone.get(bucket);
+  if (off === undefined) {
+    if (zone.size > 200_000) zone.clear(); // a memo of a pure function: keep it bounded
+    off = offsetFromIntl(bucket * QUARTER, timeZone);
+    zone.set(bucket, off);
+  }
+  return off;
+}
+
+/** The local date and time of an instant in a zone. */
+export function zonedParts(ms: number, timeZone: string): LocalParts {
+  const local = new Date(ms + offsetAt(ms, timeZone));
+  const date = { y: local.getUTCFullYear(), m: local.getUTCMonth() + 1, d: local.getUTCDate() };
+  return { ...date, hh: local.getUTCHours(), mm: local.getUTCMinutes(), ss: local.getUTCSeconds(), weekday: weekdayOf(date) };
+}
+
+/**
+ * The instant of a local date and minute of day (1440 = the next midnight). A time that does
+ * not exist (the hour skipped when clocks go forward) moves forward by the gap; a time that
+ * happens twice (clocks go back) is the earlier one — as Temporal's "compatible" does.
+ */
+export function instantOf(date: LocalDate, minuteOfDay: number, timeZone: string): number {
+  const wall = Date.UTC(date.y, date.m - 1, date.d, 0, minuteOfDay);
+  const before = offsetAt(wall - DAY_MS, timeZone);
+  const after = offsetAt(wall + DAY_MS, timeZone);
+  const candidates = [wall - before, wall - after].filter((c) => c + offsetAt(c, timeZone) === wall);
+  if (candidates.length) return Math.min(...candidates);
+  return wall - before;
+}
+
+export function localDateOf(ms: number, timeZone: string): LocalDate {
+  const { y, m, d } = zonedParts(ms, timeZone);
+  return { y, m, d };
+}
+
+export function addDays(date: LocalDate, days: number): LocalDate {
+  const t = new Date(Date.UTC(date.y, date.m - 1, date.d + days));
+  return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() };
+}
+
+export function dateKey(date: LocalDate): string {
+  return `${String(date.y).padStart(4, '0')}-${String(date.m).padStart(2, '0')}-${String(date.d).padStart(2, '0')}`;
+}
+
+/** Parses YYYY-MM-DD; undefined when it is not a real date. */
+export function parseDateKey(s: string): LocalDate | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s.trim());
+  if (!m) return undefined;
+  const date = { y: Number(m[1]), m: Number(m[2]), d: Number(m[3]) };
+  const check = addDays(date, 0);
+  return check.y === date.y && check.m === date.m && check.d === date.d ? date : undefined;
+}
+
+/** The first instant of a local month (m 1–12; 13 rolls into the next year). */
+export function monthStart(y: number, m: number, timeZone: string): number {
+  const t = new Date(Date.UTC(y, m - 1, 1));
+  return instantOf({ y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: 1 }, 0, timeZone);
+}

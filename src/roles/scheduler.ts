@@ -1,0 +1,46 @@
+// The scheduler role: every half minute, announce SLA warnings and breaches that fell due and
+// close resolved tickets whose auto-close period passed. Safe to run in several processes:
+// each announcement is recorded in the transaction that queues its mail.
+import type { Ctx } from '../actions/context.ts';
+import { autoCloseResolved, runSlaChecks } from '../actions/sla-checks.ts';
+import type { Services } from '../services.ts';
+import type { RunningRole } from './role.ts';
+
+export const SCHEDULER_INTERVAL_MS = 30_000;
+
+export type TickResult = { notices: number; closed: number };
+
+/** One pass of the scheduler's work at the clock's current time. */
+export function schedulerTick(ctx: Ctx): TickResult {
+  const now = ctx.clock.now();
+  const notices = runSlaChecks(ctx, now);
+  const closed = autoCloseResolved(ctx, now);
+  if (notices || closed) ctx.log.info({ notices, closed }, 'scheduler run');
+  return { notices, closed };
+}
+
+export async function startScheduler(services: Services, opts: { intervalMs?: number } = {}): Promise<RunningRole> {
+  const { ctx } = services;
+  let running: Promise<void> | null = null;
+  const run = () => {
+    if (running) return; // the previous pass is still going
+    running = Promise.resolve()
+      .then(() => {
+        schedulerTick(ctx);
+      })
+      .catch((err: unknown) => ctx.log.error({ err }, 'scheduler run failed'))
+      .finally(() => {
+        running = null;
+      });
+  };
+  run();
+  const timer = setInterval(run, opts.intervalMs ?? SCHEDULER_INTERVAL_MS);
+  ctx.log.info({ everyMs: opts.intervalMs ?? SCHEDULER_INTERVAL_MS }, 'scheduler started');
+  return {
+    name: 'scheduler',
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

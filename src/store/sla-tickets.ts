@@ -1,0 +1,59 @@
+// The scheduler's questions about tickets: whose SLA notice falls due, which resolved tickets
+// are old enough to close, which open tickets follow a policy.
+import { and, asc, eq, isNotNull, isNull, lte, notInArray, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { organizations, tickets, type TicketType } from '../db/schema.ts';
+
+export function listTicketIdsWithSlaDue(db: Db, now: number, limit: number): number[] {
+  return db
+    .select({ id: tickets.id })
+    .from(tickets)
+    .where(and(isNotNull(tickets.slaNextEventAt), lte(tickets.slaNextEventAt, now)))
+    .orderBy(asc(tickets.slaNextEventAt))
+    .limit(limit)
+    .all()
+    .map((r) => r.id);
+}
+
+export function listResolvedTicketIdsBefore(db: Db, type: TicketType, resolvedBefore: number, limit: number): number[] {
+  return db
+    .select({ id: tickets.id })
+    .from(tickets)
+    .where(and(eq(tickets.status, 'resolved'), eq(tickets.type, type), lte(tickets.resolvedAt, resolvedBefore)))
+    .orderBy(asc(tickets.id))
+    .limit(limit)
+    .all()
+    .map((r) => r.id);
+}
+
+/** Open tickets whose clock follows one of these policies (after an admin changes them). */
+export function listOpenTicketIdsOnPolicies(db: Db, policyIds: number[]): number[] {
+  if (!policyIds.length) return [];
+  return db
+    .select({ id: tickets.id })
+    .from(tickets)
+    .where(and(notInArray(tickets.status, ['closed']), sql`json_extract(${tickets.slaState}, '$.clock.policyId') in (${sql.join(policyIds.map((id) => sql`${id}`), sql`, `)})`))
+    .all()
+    .map((r) => r.id);
+}
+
+/** Open tickets of an organisation (its contract changed). */
+export function listOpenTicketIdsOfOrganization(db: Db, organizationId: number): number[] {
+  return db
+    .select({ id: tickets.id })
+    .from(tickets)
+    .where(and(eq(tickets.organizationId, organizationId), notInArray(tickets.status, ['closed'])))
+    .all()
+    .map((r) => r.id);
+}
+
+/** Open tickets that follow the desk's default policy (no organisation, or a contract without a policy). */
+export function listOpenTicketIdsWithoutContractPolicy(db: Db): number[] {
+  return db
+    .select({ id: tickets.id })
+    .from(tickets)
+    .leftJoin(organizations, eq(organizations.id, tickets.organizationId))
+    .where(and(notInArray(tickets.status, ['closed']), isNull(organizations.slaPolicyId)))
+    .all()
+    .map((r) => r.id);
+}

@@ -1,0 +1,35 @@
+// The workflow's part of the console: its routers (the portal is public, the rest needs sign-in)
+// and its navigation links, plugged in by src/services.ts.
+import { Router } from 'express';
+import type { Ctx } from '../../actions/context.ts';
+import type { WebRouter } from '../app.ts';
+import type { NavLink } from '../render.ts';
+import { calendarRoutes } from './calendar-routes.ts';
+import { contractRoutes } from './contract-routes.ts';
+import { policyRoutes } from './policy-routes.ts';
+import { portalRoutes } from './portal-routes.ts';
+import { rulesRoutes } from './rules-routes.ts';
+import { ticketWorkflowRoutes } from './ticket-routes.ts';
+
+export function workflowRouters(ctx: Ctx): WebRouter[] {
+  return [
+    { auth: 'public', build: ({ render }) => portalRoutes(ctx, render) },
+    {
+      auth: 'user',
+      build: ({ render }) =>
+        Router()
+          .use(ticketWorkflowRoutes(ctx, render))
+          .use(calendarRoutes(ctx, render))
+          .use(policyRoutes(ctx, render))
+          .use(rulesRoutes(ctx, render))
+          .use(contractRoutes(ctx, render)),
+    },
+  ];
+}
+
+export const WORKFLOW_NAV: NavLink[] = [
+  { href: '/admin/sla-policies', labelKey: 'workflow.nav.policies', permission: 'sla.manage' },
+  { href: '/admin/calendars', labelKey: 'workflow.nav.calendars', permission: 'sla.manage' },
+  { href: '/admin/workflow', labelKey: 'workflow.nav.rules', permission: 'settings.manage' },
+  { href: '/reports/contracts', labelKey: 'workflow.nav.contracts', permission: 'report.view' },
+];

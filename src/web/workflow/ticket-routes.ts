@@ -1,0 +1,63 @@
+// The ticket page's workflow actions: resolve with a note, reject a resolution, escalate,
+// take a complaint up, set the billable flag; and the ticket-sla region alone for htmx.
+import { Router, type Request, type Response } from 'express';
+import type { Ctx } from '../../actions/context.ts';
+import { escalateTicket, handleComplaint, rejectResolution, resolveTicket, setBillable } from '../../actions/workflow.ts';
+import { AppError } from '../../store/errors.ts';
+import { findTicketByNumber, type Ticket } from '../../store/tickets.ts';
+import { currentUser, intParam } from '../context.ts';
+import { requirePermission } from '../middleware/auth.ts';
+import { redirectWithFlash, type Renderer } from '../render.ts';
+import { ticketPage } from '../routes/tickets.ts';
+
+export function ticketWorkflowRoutes(ctx: Ctx, render: Renderer): Router {
+  const r = Router();
+  const ticketOf = (req: Request): Ticket => {
+    const t = findTicketByNumber(ctx.db, intParam(req.params.number, 'Ticket'));
+    if (!t) throw new AppError('not_found', 'Ticket not found');
+    return t;
+  };
+  /** Runs an action; a refusal re-renders the ticket with the message beside the workflow forms (422). */
+  const act = (req: Request, res: Response, flash: string, fn: (t: Ticket) => void) => {
+    const t = ticketOf(req);
+    try {
+      fn(t);
+    } catch (err) {
+      if (err instanceof AppError && (err.code === 'validation' || err.code === 'transition_refused' || err.code === 'conflict')) {
+        const fresh = findTicketByNumber(ctx.db, t.number)!;
+        return render(req, res, 'ticket', { ...ticketPage(ctx, fresh), workflowError: err.message, form: req.body as Record<string, string> }, { status: 422, partial: 'ticket-sla' });
+      }
+      throw err;
+    }
+    redirectWithFlash(res, `/tickets/${t.number}`, flash);
+  };
+  const body = (req: Request) => req.body as Record<string, string | undefined>;
+
+  r.get('/tickets/:number/workflow', requirePermission('ticket.view'), (req, res) => {
+    render(req, res, 'ticket', ticketPage(ctx, ticketOf(req)), { partial: 'ticket-sla' });
+  });
+
+  r.post('/tickets/:number/resolve', requirePermission('ticket.status'), (req, res) => {
+    act(req, res, 'workflow.flash.resolved', (t) => resolveTicket(ctx, { kind: 'user', user: currentUser(res) }, { ticketId: t.id, note: body(req).note }));
+  });
+
+  r.post('/tickets/:number/reject-resolution', requirePermission('ticket.reject_resolution'), (req, res) => {
+    act(req, res, 'workflow.flash.rejected', (t) => rejectResolution(ctx, { kind: 'user', user: currentUser(res) }, { ticketId: t.id, reason: body(req).reason }));
+  });
+
+  r.post('/tickets/:number/escalate', requirePermission('ticket.escalate'), (req, res) => {
+    act(req, res, 'workflow.flash.escalated', (t) => escalateTicket(ctx, { kind: 'agent', actor: { kind: 'user', user: currentUser(res) } }, { ticketId: t.id, reason: body(req).reason }));
+  });
+
+  r.post('/tickets/:number/complaint/handled', requirePermission('ticket.complaint'), (req, res) => {
+    act(req, res, 'workflow.flash.complaintHandled', (t) => handleComplaint(ctx, { kind: 'user', user: currentUser(res) }, { ticketId: t.id, note: body(req).note }));
+  });
+
+  r.post('/tickets/:number/billable', requirePermission('ticket.billable'), (req, res) => {
+    const v = body(req).billable;
+    const billable = v === 'yes' ? true : v === 'no' ? false : null;
+    act(req, res, 'workflow.flash.billable', (t) => setBillable(ctx, { kind: 'user', user: currentUser(res) }, { ticketId: t.id, billable }));
+  });
+
+  return r;
+}

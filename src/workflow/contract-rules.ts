@@ -1,0 +1,51 @@
+// Contract consequences on a ticket: the billable (out-of-scope) flag and the per-ticket time
+// budget notice. Run inside the change's transaction.
+import type { Db } from '../db/client.ts';
+import type { Deps } from '../deps.ts';
+import { budgetExceeded, checkScope } from '../domain/contract.ts';
+import { sumTicketWorklogMinutes } from '../store/contract-usage.ts';
+import { insertEvent } from '../store/events.ts';
+import { findOrganization } from '../store/organizations.ts';
+import { contractOfTicket } from './contract-of.ts';
+import { getTicket, updateTicket, type Ticket } from '../store/tickets.ts';
+import { formatDuration } from './labels.ts';
+import { queueStaffNotice } from './notices.ts';
+import { noticeRecipients } from './recipients.ts';
+import { readWorkflowState } from './state.ts';
+import { writeWorkflowState } from './sla-sync.ts';
+
+/** Flags a request outside the contract (component or channel not covered) as billable, unless a manager decided. */
+export function updateBillableFlag(db: Db, ticketId: number, now: number): Ticket {
+  const t = getTicket(db, ticketId);
+  if (readWorkflowState(t).billableManual) return t;
+  const scope = checkScope(contractOfTicket(db, t), t);
+  if (scope.outOfScope === t.billable) return t;
+  updateTicket(db, t.id, { billable: scope.outOfScope }, now);
+  insertEvent(db, { ticketId: t.id, actor: { kind: 'system' }, type: 'ticket.billable', data: { billable: scope.outOfScope, reasons: scope.reasons } }, now);
+  return { ...t, billable: scope.outOfScope };
+}
+
+/** After time is logged: one notice to the assignee and the component manager when the budget is passed. */
+export function checkTimeBudget(db: Db, deps: Pick<Deps, 'config'>, ticketId: number, now: number): boolean {
+  const t = getTicket(db, ticketId);
+  const contract = contractOfTicket(db, t);
+  const logged = Math.max(t.loggedMinutes, sumTicketWorklogMinutes(db, t.id));
+  if (!budgetExceeded(contract, logged)) return false;
+  const state = readWorkflowState(t);
+  if (state.fired.includes('budget:exceeded')) return false;
+  const budget = contract.ticketTimeBudgetMinutes ?? 0;
+  const recipients = noticeRecipients(db, t, { escalate: true }).map((r) => r.user);
+  queueStaffNotice(db, deps, t, recipients, {
+    template: 'budget_exceeded',
+    event: 'budget_exceeded',
+    vars: (user) => ({
+      budget: formatDuration(budget * 60_000, user.locale),
+      logged: formatDuration(logged * 60_000, user.locale),
+      over: formatDuration((logged - budget) * 60_000, user.locale),
+      organization: t.organizationId ? (findOrganization(db, t.organizationId)?.name ?? '') : '',
+    }),
+  }, now);
+  insertEvent(db, { ticketId: t.id, actor: { kind: 'system' }, type: 'ticket.budget_exceeded', data: { budgetMinutes: budget, loggedMinutes: logged } }, now);
+  writeWorkflowState(db, t, { ...state, fired: [...state.fired, 'budget:exceeded'] }, now);
+  return true;
+}

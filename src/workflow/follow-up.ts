@@ -1,0 +1,80 @@
+// A reply to a resolved ticket that the contract does not let reopen became a new linked ticket
+// (decide-reopen): note the reason on it for the agents and tell the requester why, in their
+// language, by mail (or by SMS when they wrote by SMS).
+import type { Db } from '../db/client.ts';
+import type { Deps } from '../deps.ts';
+import type { Locale } from '../db/schema.ts';
+import { portalUrl } from '../domain/reply-token.ts';
+import type { AppliedInbound } from '../intake/apply.ts';
+import { queueEmail, queueSms } from '../outbox/queue.ts';
+import { findContact } from '../store/contacts.ts';
+import { insertEvent } from '../store/events.ts';
+import { insertMessage } from '../store/messages.ts';
+import { getTicket, type Ticket } from '../store/tickets.ts';
+import { contractOfTicket } from './contract-of.ts';
+import { formatDateTime, label, plural } from './labels.ts';
+
+export function requesterLocale(db: Db, deps: Pick<Deps, 'config'>, ticket: Pick<Ticket, 'requesterId'>): Locale {
+  const contact = ticket.requesterId ? findContact(db, ticket.requesterId) : undefined;
+  return contact?.locale ?? deps.config.defaultLocale;
+}
+
+export function onFollowUpOpened(db: Db, applied: AppliedInbound, deps: Deps): void {
+  const follow = applied.draft.followUpOf;
+  const ticket = applied.ticket;
+  if (!follow || !ticket || !applied.ticketCreated) return;
+  const now = deps.clock.now();
+  const old = getTicket(db, follow.ticketId);
+  const contract = contractOfTicket(db, old);
+  const reason = follow.reason === 'window' ? 'window' : 'limit';
+  const vars = {
+    oldNumber: old.number,
+    oldSubject: old.subject,
+    newNumber: ticket.number,
+    limit: contract.reopenLimit ?? 0,
+    days: contract.reopenWindowDays ?? 0,
+  };
+
+  const deskLocale = deps.config.defaultLocale;
+  insertMessage(db, {
+    ticketId: ticket.id, kind: 'note', direction: 'internal', channel: ticket.channel,
+    bodyText: label(deskLocale, `followUp.note.${reason}`, vars), createdAt: now,
+  });
+  insertEvent(db, { ticketId: ticket.id, actor: { kind: 'system' }, type: 'ticket.follow_up_of', data: { ticketId: old.id, number: old.number, reason } }, now);
+  insertEvent(db, { ticketId: old.id, actor: { kind: 'system' }, type: 'ticket.follow_up_opened', data: { ticketId: ticket.id, number: ticket.number, reason } }, now);
+
+  const address = applied.draft.requester?.address ?? applied.draft.msg.from?.address;
+  if (!address) return;
+  const locale = requesterLocale(db, deps, ticket);
+  const link = portalUrl(deps.config.publicUrl, deps.secrets.token, ticket.id);
+  if (ticket.channel === 'sms' || address.startsWith('+')) {
+    queueSms(db, { ticketId: ticket.id, event: 'reopen_refused', recipient: address, payload: { text: label(locale, `followUp.sms.${reason}`, { ...vars, link }) } }, now);
+    return;
+  }
+  queueEmail(
+    db,
+    {
+      ticketId: ticket.id,
+      event: 'reopen_refused',
+      recipient: address,
+      payload: {
+        template: 'reopen_refused',
+        locale,
+        auto: true,
+        audience: 'requester',
+        vars: {
+          deskName: deps.config.deskName,
+          requesterName: applied.draft.requester?.name || address,
+          ...vars,
+          limitText: plural(locale, 'plural.times', contract.reopenLimit ?? 0),
+          daysText: plural(locale, 'plural.days', contract.reopenWindowDays ?? 0),
+          limitReached: reason === 'limit',
+          windowPassed: reason === 'window',
+          resolvedAt: old.resolvedAt ? formatDateTime(old.resolvedAt, locale, deps.config.timeZone) : '',
+          portalUrl: link,
+        },
+      },
+    },
+    now,
+  );
+}

@@ -1,0 +1,26 @@
+// Who hears about a ticket's SLA, budget and complaints: its assignee and its component's
+// manager; when there is no component manager (or the matter escalates without one), the managers.
+import type { Db } from '../db/client.ts';
+import { findComponent } from '../store/components.ts';
+import type { Ticket } from '../store/tickets.ts';
+import { findUser, listActiveUsersByRole, type User } from '../store/users.ts';
+
+export type StaffRecipients = { assignee: User | null; componentManager: User | null; managers: User[] };
+
+export function staffAround(db: Db, ticket: Pick<Ticket, 'assigneeId' | 'componentId'>): StaffRecipients {
+  const active = (u: User | undefined) => (u && u.active ? u : null);
+  const assignee = ticket.assigneeId ? active(findUser(db, ticket.assigneeId)) : null;
+  const component = ticket.componentId ? findComponent(db, ticket.componentId) : undefined;
+  const componentManager = component?.managerId ? active(findUser(db, component.managerId)) : null;
+  return { assignee, componentManager, managers: listActiveUsersByRole(db, 'manager') };
+}
+
+/** The assignee and the component manager; the managers stand in for a missing component manager. */
+export function noticeRecipients(db: Db, ticket: Pick<Ticket, 'assigneeId' | 'componentId'>, opts: { escalate: boolean }): { user: User; asManager: boolean }[] {
+  const s = staffAround(db, ticket);
+  const out = new Map<number, { user: User; asManager: boolean }>();
+  if (s.assignee) out.set(s.assignee.id, { user: s.assignee, asManager: false });
+  if (s.componentManager) out.set(s.componentManager.id, { user: s.componentManager, asManager: true });
+  else if (opts.escalate || out.size === 0) for (const m of s.managers) if (!out.has(m.id)) out.set(m.id, { user: m, asManager: true });
+  return [...out.values()];
+}

@@ -1,0 +1,48 @@
+// Test helpers for the workflow: raw mail, SLA setup, and time logging the way the console's
+// worklog action records it (a worklog row, the ticket's counter, and the 'worklog' change).
+import { inTransaction } from '../../src/db/client.ts';
+import { worklogs } from '../../src/db/schema.ts';
+import { runHooks, type Ctx } from '../../src/actions/context.ts';
+import { getTicket, updateTicket } from '../../src/store/tickets.ts';
+import { insertCalendar } from '../../src/store/calendars.ts';
+import { insertSlaPolicy, upsertSlaTarget } from '../../src/store/sla-policies.ts';
+import { updateDefaultSlaPolicyId } from '../../src/store/workflow-settings.ts';
+import type { User } from '../../src/store/users.ts';
+import type { Interval } from '../../src/domain/business-calendar.ts';
+
+let seq = 0;
+
+export function rawMail(m: { from: string; subject: string; body: string; messageId?: string; date?: string; headers?: Record<string, string> }): Buffer {
+  const extra = Object.entries(m.headers ?? {}).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  return Buffer.from(
+    `From: ${m.from}\r\nTo: support@desk.example\r\nSubject: ${m.subject}\r\nDate: ${m.date ?? 'Mon, 2 Nov 2026 12:00:00 +0300'}\r\n` +
+      `Message-ID: <${m.messageId ?? `wf-${Date.now()}-${++seq}@client.example`}>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n${extra}\r\n${m.body}\r\n`,
+  );
+}
+
+export function logWork(ctx: Ctx, user: User, ticketId: number, minutes: number, opts: { billable?: boolean; workedAt?: number } = {}): void {
+  const now = ctx.clock.now();
+  inTransaction(ctx.db, () => {
+    ctx.db.insert(worklogs).values({ ticketId, userId: user.id, minutes, billable: opts.billable ?? true, workedAt: opts.workedAt ?? now, createdAt: now }).run();
+    const t = getTicket(ctx.db, ticketId);
+    updateTicket(ctx.db, ticketId, { loggedMinutes: t.loggedMinutes + minutes }, now);
+    runHooks(ctx.hooks.ticketChanged, ctx, { type: 'worklog', ticket: getTicket(ctx.db, ticketId), minutes, billable: opts.billable ?? true, actor: { kind: 'user', user } });
+  });
+}
+
+const DAY: Interval[] = [['09:00', '18:00']];
+
+/** A Moscow office calendar and a policy (normal priority: 1 h first response, 8 h resolution). */
+export function seedSla(ctx: Ctx, opts: { makeDefault?: boolean; firstResponse?: number; resolution?: number; internalResolution?: number | null; escalation?: number | null } = {}) {
+  const now = ctx.clock.now();
+  const calendar = insertCalendar(ctx.db, { name: 'Moscow office', timeZone: 'Europe/Moscow', weeklyHours: [DAY, DAY, DAY, DAY, DAY, [], []] }, now);
+  const policy = insertSlaPolicy(ctx.db, { name: 'Standard', calendarId: calendar.id, warningPercent: 80, pauseOnThirdParty: false, escalationMinutes: opts.escalation ?? 120 }, now);
+  for (const priority of ['low', 'normal', 'high', 'urgent'] as const) {
+    upsertSlaTarget(ctx.db, policy.id, {
+      priority, firstResponseMinutes: opts.firstResponse ?? 60, nextResponseMinutes: null, resolutionMinutes: opts.resolution ?? 480,
+      internalFirstResponseMinutes: null, internalResolutionMinutes: opts.internalResolution === undefined ? null : opts.internalResolution,
+    });
+  }
+  if (opts.makeDefault !== false) updateDefaultSlaPolicyId(ctx.db, policy.id, now);
+  return { calendar, policy };
+}
