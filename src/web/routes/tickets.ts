@@ -13,6 +13,7 @@ import { currentUser, intParam } from '../context.ts';
 import { requirePermission } from '../middleware/auth.ts';
 import { redirectWithFlash, type Renderer } from '../render.ts';
 import { nameMaps, threadItem, ticketRow } from '../view-models/ticket.ts';
+import { ticketSmsView } from '../view-models/ticket-sms.ts';
 
 const PAGE_SIZE = 50;
 const OPEN_EXCLUDED: TicketStatus[] = ['resolved', 'closed'];
@@ -155,5 +156,6 @@ export function ticketPage(ctx: Ctx, t: Ticket) {
     thread: messages.map((m) => threadItem(m, atts.filter((a) => a.messageId === m.id), names)),
     statuses: STATUSES.map((s) => ({ id: s, selected: s === t.status })),
     agents: users.filter((u) => u.active).map((u) => ({ id: u.id, name: u.name, selected: u.id === t.assigneeId })),
+    sms: ticketSmsView(ctx.db, t),
   };
 }

@@ -1,0 +1,78 @@
+// Delivers SMS outbox rows through Twilio: the number or Messaging Service of TWILIO_FROM, a
+// status callback so delivery is recorded on the message. Numbers that opted out get nothing
+// (except the one confirmation of their opt-out).
+import type { Deps } from '../../deps.ts';
+import { PermanentSendError, type ChannelSender, type SmsPayload } from '../../outbox/types.ts';
+import { findContactPhone } from '../../store/contacts.ts';
+import type { OutboxRow } from '../../store/outbox.ts';
+import { advanceDeliveryStatus, updatePhoneOptOut } from '../../store/sms.ts';
+import { insertSmsEvent } from './sms-events.ts';
+import { createSmsTemplates, type SmsTemplates } from './sms-templates.ts';
+import { createTwilioClient, type TwilioClient } from './twilio-client.ts';
+
+export const STATUS_CALLBACK_PATH = '/webhooks/twilio/status';
+const OPTED_OUT_AT_PROVIDER = 21610; // "Attempt to send to unsubscribed recipient"
+
+/** Where Twilio reports delivery; the message id makes the report independent of timing. */
+export function statusCallbackUrl(publicUrl: string, messageId: number | null): string {
+  return `${publicUrl}${STATUS_CALLBACK_PATH}${messageId ? `?message=${messageId}` : ''}`;
+}
+
+export function smsText(payload: SmsPayload, templates: SmsTemplates): string {
+  return 'text' in payload ? payload.text : templates.render(payload.template, payload.locale, payload.vars);
+}
+
+export function createTwilioSender(deps: Deps, opts: { client?: TwilioClient; templates?: SmsTemplates } = {}): ChannelSender {
+  const tw = deps.config.twilio;
+  const templates = opts.templates ?? createSmsTemplates();
+  let client = opts.client;
+  const sender = tw?.from.startsWith('MG') ? { messagingServiceSid: tw.from } : { from: tw?.from };
+
+  return {
+    channel: 'sms',
+    configured: !!tw,
+    async send(row: OutboxRow) {
+      if (!tw) throw new Error('SMS is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM)');
+      const payload = row.payload as SmsPayload;
+      const confirmation = 'template' in payload && payload.template === 'opted-out';
+      if (findContactPhone(deps.db, row.recipient)?.smsOptedOutAt && !confirmation) {
+        fail(row, 'skipped', null);
+        throw new PermanentSendError(`${row.recipient} has opted out of SMS`);
+      }
+      client ??= createTwilioClient(tw);
+      let sid: string;
+      try {
+        const m = await client.messages.create({
+          to: row.recipient,
+          body: smsText(payload, templates),
+          statusCallback: statusCallbackUrl(deps.config.publicUrl, row.messageId),
+          ...sender,
+        });
+        sid = m.sid;
+      } catch (err) {
+        const e = err as { status?: number; code?: number; message?: string };
+        // 400 is Twilio refusing this message (bad or unsubscribed number…); retrying cannot help.
+        // Auth errors, 429 and 5xx are retried: a fixed configuration or a calmer API sends it.
+        if (e.status === 400) {
+          if (e.code === OPTED_OUT_AT_PROVIDER) updatePhoneOptOut(deps.db, row.recipient, deps.clock.now());
+          fail(row, 'failed', { error: e.message ?? 'refused', code: e.code ?? null });
+          throw new PermanentSendError(`Twilio refused the message: ${e.code ?? ''} ${e.message ?? ''}`.trim());
+        }
+        throw err;
+      }
+      if (row.messageId) advanceDeliveryStatus(deps.db, row.messageId, 'sent', sid);
+      return { providerId: sid };
+    },
+  };
+
+  function fail(row: OutboxRow, status: 'failed' | 'skipped', error: { error: string; code: number | null } | null) {
+    const now = deps.clock.now();
+    if (row.messageId) advanceDeliveryStatus(deps.db, row.messageId, status);
+    if (!row.ticketId || row.event !== 'reply') return;
+    insertSmsEvent(
+      deps.db, row.ticketId,
+      error ? { what: 'failed', phone: row.recipient, ...error } : { what: 'not_sent', phone: row.recipient, reason: 'opted_out' },
+      now,
+    );
+  }
+}
