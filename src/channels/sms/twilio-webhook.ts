@@ -3,7 +3,7 @@
 // plus the path and query exactly as received (right behind a reverse proxy). The check needs
 // nothing but the auth token, so numbers in a Messaging Service pool (whose requests carry a
 // MessagingServiceSid and a To that is not TWILIO_FROM) validate like any other.
-import { Router, type Request, type RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import twilio from 'twilio';
 import type { Ctx } from '../../actions/context.ts';
@@ -17,6 +17,7 @@ import type { WebRouter } from '../../web/app.ts';
 import { messageSidOf, param, type TwilioParams } from './parse-sms.ts';
 import { insertSmsEvent } from './sms-events.ts';
 import { createSmsInbox, type SmsInbox } from './sms-inbox.ts';
+import { isSignedByTwilio, signedUrl } from './twilio-signature.ts';
 
 export const SMS_WEBHOOK_PATH = '/webhooks/twilio/sms';
 export const STATUS_WEBHOOK_PATH = '/webhooks/twilio/status';
@@ -38,10 +39,6 @@ const ERRORS: Record<string, string> = {
   '30008': 'unknown error',
 };
 
-/** The URL Twilio signed: the public base URL and the request's raw path and query. */
-export function signedUrl(publicUrl: string, req: Request): string {
-  return publicUrl + req.originalUrl;
-}
 
 export function twilioWebhooks(ctx: Ctx, intake: Intake, opts: { inbox?: SmsInbox } = {}): WebRouter {
   return {
@@ -58,7 +55,7 @@ export function twilioWebhooks(ctx: Ctx, intake: Intake, opts: { inbox?: SmsInbo
         }
         const signature = req.get('x-twilio-signature');
         const body = (req.body ?? {}) as TwilioParams;
-        res.locals.twilioSigned = !!signature && twilio.validateRequest(tw.authToken, signature, signedUrl(ctx.config.publicUrl, req), body);
+        res.locals.twilioSigned = isSignedByTwilio(tw.authToken, signature, signedUrl(ctx.config.publicUrl, req.originalUrl), body);
         next();
       };
       // Only requests that fail the check count: Twilio does not resend a message it got an
