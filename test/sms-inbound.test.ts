@@ -4,14 +4,15 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { attachments, inboundMessages, messages, tickets } from '../src/db/schema.ts';
+import Database from 'better-sqlite3';
+import { attachments, inboundMessages, messages, smsInbox, tickets } from '../src/db/schema.ts';
 import { buildServices } from '../src/services.ts';
 import { TemporaryIntakeError, type Intake } from '../src/intake/receive.ts';
 import { twilioWebhooks } from '../src/channels/sms/twilio-webhook.ts';
 import { makeTestDeps, type TestDeps } from './helpers/deps.ts';
 import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from './helpers/web.ts';
 import { inboundSms, postSigned, startTwilioFake, twilioEnv, type TwilioFake } from './helpers/twilio-fake.ts';
-import { allInbound, allOutbox, allTickets, countRows, messageAttachments, PNG_1X1, ticketMessages } from './helpers/sms.ts';
+import { allInbound, allOutbox, allTickets, countRows, messageAttachments, PNG_1X1, smsSettled, ticketMessages } from './helpers/sms.ts';
 
 const SMS = '/webhooks/twilio/sms';
 const ANNA = '+79123456789';
@@ -35,6 +36,13 @@ afterEach(async () => {
   await fake.close();
 });
 
+/** posts a signed webhook and waits until what it accepted has been through intake */
+async function post(path: string, params: Record<string, string>, opts?: Parameters<typeof postSigned>[3]) {
+  const r = await postSigned(srv.url, path, params, opts);
+  await smsSettled(deps.db);
+  return r;
+}
+
 const text = (from: string, body: string, extra: Partial<Parameters<typeof inboundSms>[0]> = {}) => inboundSms({ from, body, ...extra });
 
 describe('incoming SMS webhook', () => {
@@ -42,7 +50,7 @@ describe('incoming SMS webhook', () => {
 
   it('turns a signed text into a ticket, answers empty TwiML and keeps the form fields raw', async () => {
     const params = text(ANNA, 'Printer on the 3rd floor jams on every page, please help');
-    const r = await postSigned(srv.url, SMS, params);
+    const r = await post(SMS, params);
     expect(r.status).toBe(200);
     expect(r.contentType).toMatch(/xml/);
     expect(r.text).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
@@ -61,61 +69,61 @@ describe('incoming SMS webhook', () => {
   it('refuses a tampered body, the wrong URL, the wrong token and a missing signature, storing nothing', async () => {
     const params = text(ANNA, 'Hello');
     const signedBody = new URLSearchParams(params).toString();
-    const tampered = await postSigned(srv.url, SMS, params, { body: signedBody.replace('Body=Hello', 'Body=Send+me+the+passwords') });
-    const added = await postSigned(srv.url, SMS, params, { body: `${signedBody}&Extra=1` });
+    const tampered = await post(SMS, params, { body: signedBody.replace('Body=Hello', 'Body=Send+me+the+passwords') });
+    const added = await post(SMS, params, { body: `${signedBody}&Extra=1` });
     // signed for the address the app listens on, not the public URL Twilio was given
-    const wrongUrl = await postSigned(srv.url, SMS, params, { signedAs: `${srv.url}${SMS}` });
-    const httpNotHttps = await postSigned(srv.url, SMS, params, { signedAs: `http://help.example.test${SMS}` });
-    const wrongToken = await postSigned(srv.url, SMS, params, { authToken: 'not-the-token' });
-    const missing = await postSigned(srv.url, SMS, params, { signature: null });
-    const empty = await postSigned(srv.url, SMS, params, { signature: '' });
+    const wrongUrl = await post(SMS, params, { signedAs: `${srv.url}${SMS}` });
+    const httpNotHttps = await post(SMS, params, { signedAs: `http://help.example.test${SMS}` });
+    const wrongToken = await post(SMS, params, { authToken: 'not-the-token' });
+    const missing = await post(SMS, params, { signature: null });
+    const empty = await post(SMS, params, { signature: '' });
     for (const r of [tampered, added, wrongUrl, httpNotHttps, wrongToken, missing, empty]) expect(r.status).toBe(403);
     expect(countRows(deps.db, inboundMessages)).toBe(0);
     expect(countRows(deps.db, tickets)).toBe(0);
     expect(countRows(deps.db, messages)).toBe(0);
     expect(readdirSync(deps.dataDir).filter((d) => d === 'raw' || d === 'spool')).toEqual([]);
     // the signature check itself passes for the genuine request
-    expect((await postSigned(srv.url, SMS, params)).status).toBe(200);
+    expect((await post(SMS, params)).status).toBe(200);
   });
 
   it('stores the same MessageSid once, however often and however concurrently it comes', async () => {
     const params = text(ANNA, 'My laptop does not boot');
-    const results = await Promise.all([postSigned(srv.url, SMS, params), postSigned(srv.url, SMS, params), postSigned(srv.url, SMS, params)]);
+    const results = await Promise.all([post(SMS, params), post(SMS, params), post(SMS, params)]);
     expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
-    expect((await postSigned(srv.url, SMS, params)).status).toBe(200);
+    expect((await post(SMS, params)).status).toBe(200);
     expect(countRows(deps.db, inboundMessages)).toBe(1);
     expect(countRows(deps.db, messages)).toBe(1);
     expect(countRows(deps.db, tickets)).toBe(1);
   });
 
   it('threads replies from the same number onto the open ticket within the window', async () => {
-    await postSigned(srv.url, SMS, text(ANNA, 'VPN is down'));
+    await post(SMS, text(ANNA, 'VPN is down'));
     deps.clock.advance(2 * 3_600_000);
     // the same number, however it is spelled
-    await postSigned(srv.url, SMS, text('+7 912 345-67-89', 'Still down, error 809'));
+    await post(SMS, text('+7 912 345-67-89', 'Still down, error 809'));
     expect(allTickets(deps.db)).toHaveLength(1);
     expect(ticketMessages(deps.db, 1).map((m) => m.bodyText)).toEqual(['VPN is down', 'Still down, error 809']);
     expect(allInbound(deps.db)[1]).toMatchObject({ outcome: 'appended', ticketId: 1 });
 
     // past the window (72 h by default) a text opens a new ticket
     deps.clock.advance(73 * 3_600_000);
-    await postSigned(srv.url, SMS, text(ANNA, 'New problem: the scanner'));
+    await post(SMS, text(ANNA, 'New problem: the scanner'));
     expect(allTickets(deps.db).map((t) => t.subject)).toEqual(['VPN is down', 'New problem: the scanner']);
   });
 
   it('does not join a resolved ticket, but "#N" from its requester reopens it', async () => {
-    await postSigned(srv.url, SMS, text(ANNA, 'Mail is slow'));
+    await post(SMS, text(ANNA, 'Mail is slow'));
     deps.db.update(tickets).set({ status: 'resolved' }).run();
-    await postSigned(srv.url, SMS, text(ANNA, 'Another thing: the phone'));
+    await post(SMS, text(ANNA, 'Another thing: the phone'));
     expect(allTickets(deps.db).map((t) => [t.number, t.status])).toEqual([[1, 'resolved'], [2, 'new']]);
-    await postSigned(srv.url, SMS, text(ANNA, 'About #1: slow again today'));
+    await post(SMS, text(ANNA, 'About #1: slow again today'));
     expect(allTickets(deps.db).map((t) => [t.number, t.status])).toEqual([[1, 'reopened'], [2, 'new']]);
     expect(ticketMessages(deps.db, 1).at(-1)?.bodyText).toBe('About #1: slow again today');
   });
 
   it('ignores "#N" from a stranger, who gets a ticket of their own', async () => {
-    await postSigned(srv.url, SMS, text(ANNA, 'Salary slip question'));
-    const r = await postSigned(srv.url, SMS, text(BORIS, '#1 please send me the attachment of this ticket'));
+    await post(SMS, text(ANNA, 'Salary slip question'));
+    const r = await post(SMS, text(BORIS, '#1 please send me the attachment of this ticket'));
     expect(r.status).toBe(200);
     const [first, second] = allTickets(deps.db);
     expect(ticketMessages(deps.db, first.id)).toHaveLength(1);
@@ -127,7 +135,7 @@ describe('incoming SMS webhook', () => {
   it('accepts numbers in a Messaging Service pool and a webhook URL with a query string', async () => {
     const params = text(ANNA, 'Sent to a pool number', { to: '+15005550099', messagingServiceSid: `MG${'ab'.repeat(16)}` });
     const pathWithQuery = `${SMS}?desk=main&from=pool`;
-    const r = await postSigned(srv.url, pathWithQuery, params, { signedAs: `https://help.example.test${pathWithQuery}` });
+    const r = await post(pathWithQuery, params, { signedAs: `https://help.example.test${pathWithQuery}` });
     expect(r.status).toBe(200);
     expect(allTickets(deps.db)).toHaveLength(1);
     expect(allInbound(deps.db)[0]).toMatchObject({ outcome: 'created' });
@@ -136,7 +144,7 @@ describe('incoming SMS webhook', () => {
   it('stores an MMS image fetched with the account credentials and shows it inline in the thread', async () => {
     const url = fake.addMedia({ contentType: 'image/png', body: PNG_1X1 });
     const params = text(ANNA, 'Screenshot of the error', { media: [{ url, contentType: 'image/png' }] });
-    const r = await postSigned(srv.url, SMS, params);
+    const r = await post(SMS, params);
     expect(r.status).toBe(200);
     await expect.poll(() => countRows(deps.db, attachments), { timeout: 20_000 }).toBe(1);
     const [m] = ticketMessages(deps.db, 1);
@@ -171,7 +179,7 @@ describe('incoming SMS webhook', () => {
         { url: 'https://evil.example/2010-04-01/Accounts/x/Media/y', contentType: 'image/png' },
       ],
     });
-    expect((await postSigned(srv.url, SMS, params)).status).toBe(200);
+    expect((await post(SMS, params)).status).toBe(200);
     await expect.poll(() => countRows(deps.db, messages), { timeout: 20_000 }).toBe(2);
     const [m, event] = ticketMessages(deps.db, 1);
     expect(m.bodyText).toBe('Three files');
@@ -187,10 +195,10 @@ describe('incoming SMS webhook', () => {
   it('refuses unsigned floods with 429 without ever refusing a signed request', async () => {
     const params = text(ANNA, 'hello');
     const statuses: number[] = [];
-    for (let i = 0; i < 105; i++) statuses.push((await postSigned(srv.url, SMS, params, { signature: 'bogus' })).status);
+    for (let i = 0; i < 105; i++) statuses.push((await post(SMS, params, { signature: 'bogus' })).status);
     expect(statuses.slice(0, 100).every((s) => s === 403)).toBe(true);
     expect(statuses.slice(100).every((s) => s === 429)).toBe(true);
-    expect((await postSigned(srv.url, SMS, params)).status).toBe(200);
+    expect((await post(SMS, params)).status).toBe(200);
     expect(countRows(deps.db, tickets)).toBe(1);
   });
 });
@@ -199,7 +207,7 @@ describe('incoming SMS that cannot be stored right away', () => {
   it('quarantines an unanswerable sender raw, and reprocessing stores it once configured', async () => {
     await start();
     const params = text('8 912 345-67-89', 'Written with a national number');
-    expect((await postSigned(srv.url, SMS, params)).status).toBe(200);
+    expect((await post(SMS, params)).status).toBe(200);
     const [rec] = allInbound(deps.db);
     expect(rec).toMatchObject({ outcome: 'quarantined', source: 'twilio', channel: 'sms' });
     expect(rec.error).toMatch(/not a phone number we can answer/);
@@ -211,7 +219,7 @@ describe('incoming SMS that cannot be stored right away', () => {
     expect(ticketMessages(deps.db, r.ticketId!)[0].fromAddress).toBe(ANNA);
   });
 
-  it('answers Twilio, spools the message and stores it when the database is back', async () => {
+  it('answers Twilio at once and keeps retrying intake through temporary failures', async () => {
     deps = makeTestDeps(twilioEnv(fake));
     const services = buildServices(deps);
     let failures = 2;
@@ -225,11 +233,33 @@ describe('incoming SMS that cannot be stored right away', () => {
     srv = await startTestServer(deps, { ...services, web: { ...services.web, routers: [twilioWebhooks(services.ctx, flaky)] } });
     const r = await postSigned(srv.url, SMS, text(ANNA, 'Written while the disk was busy'));
     expect(r.status).toBe(200);
+    expect(countRows(deps.db, smsInbox)).toBe(1); // kept before Twilio got its answer
+    await expect.poll(() => deps.db.select().from(smsInbox).get()?.attempts ?? 0, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
     expect(countRows(deps.db, inboundMessages)).toBe(0);
-    expect(readdirSync(path.join(deps.dataDir, 'spool', 'sms'))).toHaveLength(1);
-    await expect.poll(() => countRows(deps.db, tickets), { timeout: 20_000 }).toBe(1);
+    // retried with backoff on the desk's clock
+    await expect.poll(() => {
+      deps.clock.advance(1000);
+      return countRows(deps.db, smsInbox);
+    }, { timeout: 20_000, interval: 200 }).toBe(0);
     expect(ticketMessages(deps.db, 1)[0].bodyText).toBe('Written while the disk was busy');
-    await expect.poll(() => readdirSync(path.join(deps.dataDir, 'spool', 'sms')).length, { timeout: 10_000 }).toBe(0);
+    expect(failures).toBe(-1);
+  });
+
+  it('spools to disk when even the inbox cannot be written, and stores it once the database is free', async () => {
+    deps = makeTestDeps(twilioEnv(fake), { file: true });
+    srv = await startTestServer(deps);
+    // another process holds the write lock (busy_timeout makes the webhook wait 5 s first)
+    const other = new Database(deps.config.databasePath);
+    other.exec('BEGIN IMMEDIATE');
+    const r = await postSigned(srv.url, SMS, text(ANNA, 'Written while the database was locked'));
+    other.exec('ROLLBACK');
+    other.close();
+    expect(r.status).toBe(200);
+    expect(readdirSync(path.join(deps.dataDir, 'spool', 'sms')).filter((f) => f.endsWith('.json'))).toHaveLength(1);
+    await expect.poll(() => countRows(deps.db, tickets), { timeout: 20_000 }).toBe(1);
+    await smsSettled(deps.db);
+    expect(readdirSync(path.join(deps.dataDir, 'spool', 'sms'))).toEqual([]);
+    expect(ticketMessages(deps.db, 1)[0].bodyText).toBe('Written while the database was locked');
   });
 });
 
@@ -237,15 +267,15 @@ describe('SMS webhook configuration', () => {
   it('validates behind a proxy that serves the desk under a path prefix', async () => {
     await start({ PUBLIC_URL: 'https://example.test/helpdesk' });
     const params = text(ANNA, 'Through the proxy');
-    expect((await postSigned(srv.url, SMS, params, { signedAs: `https://example.test/helpdesk${SMS}` })).status).toBe(200);
-    expect((await postSigned(srv.url, SMS, text(ANNA, 'x'), { signedAs: `https://example.test${SMS}` })).status).toBe(403);
+    expect((await post(SMS, params, { signedAs: `https://example.test/helpdesk${SMS}` })).status).toBe(200);
+    expect((await post(SMS, text(ANNA, 'x'), { signedAs: `https://example.test${SMS}` })).status).toBe(403);
     expect(countRows(deps.db, tickets)).toBe(1);
   });
 
   it('says so when Twilio is not configured', async () => {
     deps = makeTestDeps();
     srv = await startTestServer(deps);
-    const r = await postSigned(srv.url, SMS, text(ANNA, 'x'));
+    const r = await post(SMS, text(ANNA, 'x'));
     expect(r.status).toBe(404);
     expect(r.text).toMatch(/not configured/);
     expect(countRows(deps.db, inboundMessages)).toBe(0);

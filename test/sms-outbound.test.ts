@@ -14,7 +14,7 @@ import { findMessage } from '../src/store/messages.ts';
 import { makeTestDeps, type TestDeps } from './helpers/deps.ts';
 import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from './helpers/web.ts';
 import { inboundSms, postSigned, startTwilioFake, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, twilioEnv, type TwilioFake } from './helpers/twilio-fake.ts';
-import { allOutbox, allTickets, phoneRow, ticketMessages } from './helpers/sms.ts';
+import { allOutbox, allTickets, phoneRow, smsSettled, ticketMessages } from './helpers/sms.ts';
 
 const SMS = '/webhooks/twilio/sms';
 const STATUS = '/webhooks/twilio/status';
@@ -33,7 +33,11 @@ async function start(extraEnv: Record<string, string> = {}) {
 }
 const send = () => sendDueSms(deps, createTwilioSender(deps));
 const reply = (ticketId: number, body: string) => replyToTicket(srv.services.ctx, { kind: 'user', user: agent }, { ticketId, body });
-const textIn = (body: string, from = ANNA) => postSigned(srv.url, SMS, inboundSms({ from, body }));
+async function textIn(body: string, from = ANNA) {
+  const r = await postSigned(srv.url, SMS, inboundSms({ from, body }));
+  await smsSettled(deps.db);
+  return r;
+}
 /** the ticket exists and its acknowledgement has gone out */
 async function ticketFromAnna(body = 'The printer jams') {
   await textIn(body);

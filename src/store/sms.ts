@@ -7,9 +7,9 @@ import type { OutboxRow } from './outbox.ts';
 import { CLOSED_STATUSES, type Ticket } from './tickets.ts';
 
 /** The requester's most recent open SMS ticket that was active since `since`. */
-export function findRecentOpenSmsTicket(db: Db, contactId: number, since: number): Ticket | undefined {
+export function findRecentOpenSmsTicket(db: Db, contactId: number, since: number): Pick<Ticket, 'id' | 'number'> | undefined {
   return db
-    .select()
+    .select({ id: tickets.id, number: tickets.number })
     .from(tickets)
     .where(
       and(

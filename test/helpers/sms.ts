@@ -2,7 +2,8 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../src/db/client.ts';
-import { attachments, contactPhones, inboundMessages, messages, outbox, tickets } from '../../src/db/schema.ts';
+import { expect } from 'vitest';
+import { attachments, contactPhones, inboundMessages, messages, outbox, smsInbox, tickets } from '../../src/db/schema.ts';
 
 export const countRows = (db: Db, table: SQLiteTable) => db.select({ n: sql<number>`count(*)` }).from(table).get()!.n;
 
@@ -15,3 +16,8 @@ export const messageAttachments = (db: Db, messageId: number) => db.select().fro
 
 /** A valid 1×1 PNG. */
 export const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+
+/** Waits until every accepted webhook message has been through intake. */
+export async function smsSettled(db: Db): Promise<void> {
+  await expect.poll(() => countRows(db, smsInbox), { timeout: 20_000, interval: 20 }).toBe(0);
+}

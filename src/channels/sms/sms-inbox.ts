@@ -1,137 +1,198 @@
-// Hands webhook messages to intake without ever losing one. A text is stored before Twilio gets
-// its answer; an MMS (whose media can take seconds to fetch) and any message met by a temporary
-// failure (database busy, disk hiccup) are first written to a spool on disk and processed from
-// there, also after a restart. Twilio does not resend a message it got an answer for, so the
-// spool is what makes "answered" mean "kept".
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// Hands accepted webhook messages to intake without ever losing one. The webhook only checks
+// the signature and writes the message to the sms_inbox table (a millisecond), then answers
+// Twilio; the messages are put through intake right after, in order per sender, off the
+// request path. Twilio does not resend a message it got an answer for, so "answered" has to
+// mean "kept": a row leaves the inbox only once intake has stored (or quarantined) it, a
+// temporary failure is retried with backoff, and a restart resumes where it stopped. If even
+// the inbox cannot be written (database locked), the message goes to a spool file instead.
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../../deps.ts';
-import { TemporaryIntakeError, type Intake } from '../../intake/receive.ts';
+import { TemporaryIntakeError, isTemporary, type Intake } from '../../intake/receive.ts';
+import { dedupeKeyOf } from '../../intake/steps/drop-duplicate.ts';
 import { sha256Hex } from '../../store/file-store.ts';
+import { smsInboxStore, type SmsInboxRow } from '../../store/sms-inbox.ts';
 
 export type SmsInbox = {
-  /** stores now (text) or spools for the background (MMS); throws only if neither is possible */
-  accept(raw: Buffer, opts: { background: boolean }): Promise<void>;
-  /** processes what is in the spool; resolves when the spool is empty or blocked */
+  /** keeps the message for intake; 'duplicate' when it is already stored or waiting */
+  accept(raw: Buffer, meta: { sid: string | undefined; from: string | undefined; hasMedia: boolean }): 'accepted' | 'duplicate';
+  /** resolves when nothing due is left (tests, shutdown) */
   drain(): Promise<void>;
-  /** spooled messages not yet stored */
+  /** messages accepted but not yet through intake */
   pending(): number;
 };
 
-const CONCURRENCY = 4;
+const MAX_MEDIA_IN_FLIGHT = 3; // MMS wait on downloads; texts go one at a time
+const backoffMs = (attempts: number) => Math.min(1000 * 2 ** (attempts - 1), 5 * 60_000);
 
 export function createSmsInbox(deps: Deps, intake: Intake, opts: { spoolDir?: string } = {}): SmsInbox {
-  const dir = opts.spoolDir ?? path.join(deps.config.dataDir, 'spool', 'sms');
-  const inFlight = new Set<string>();
+  const store = smsInboxStore(deps.db);
+  const spoolDir = opts.spoolDir ?? path.join(deps.config.dataDir, 'spool', 'sms');
+  const busySenders = new Set<string>();
+  const busyRows = new Set<number>();
+  const media = new Set<Promise<void>>();
+  let loop: Promise<void> | undefined;
+  let again = false;
   let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let delay = 1000;
+  let stalledUntil = 0;
+  let stallDelay = 1000;
 
-  const list = (): string[] => {
-    try {
-      return readdirSync(dir)
-        .filter((f) => f.endsWith('.json'))
-        .map((f) => ({ f, t: statSync(path.join(dir, f)).mtimeMs }))
-        .sort((a, b) => a.t - b.t)
-        .map((x) => x.f);
-    } catch {
-      return [];
-    }
-  };
+  const keyOf = (sid: string | undefined, raw: Buffer) => sid ?? `raw-${sha256Hex(raw)}`;
 
-  const spool = (raw: Buffer): void => {
-    mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `${sha256Hex(raw)}.json`);
+  function spoolFile(raw: Buffer): void {
+    mkdirSync(spoolDir, { recursive: true });
+    const file = path.join(spoolDir, `${sha256Hex(raw)}.json`);
     const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
     writeFileSync(tmp, raw);
     renameSync(tmp, file);
-  };
+  }
 
-  const receive = (raw: Buffer) => intake.receive({ channel: 'sms', source: 'twilio', mailboxId: null, raw });
+  function spooledFiles(): string[] {
+    try {
+      return readdirSync(spoolDir).filter((f) => f.endsWith('.json'));
+    } catch {
+      return [];
+    }
+  }
 
-  const schedule = (ms: number) => {
+  /** Moves spool files (written while the database was unavailable) into the inbox table. */
+  function importSpool(): void {
+    for (const f of spooledFiles()) {
+      const file = path.join(spoolDir, f);
+      const raw = readFileSync(file);
+      const meta = peek(raw);
+      store.insert({ messageSid: keyOf(meta.sid, raw), fromAddress: meta.from ?? null, raw: raw.toString('utf8'), hasMedia: meta.hasMedia, receivedAt: deps.clock.now() });
+      rmSync(file, { force: true });
+    }
+  }
+
+  async function handOver(row: SmsInboxRow): Promise<void> {
+    try {
+      await intake.receive({ channel: 'sms', source: 'twilio', mailboxId: null, raw: Buffer.from(row.raw, 'utf8'), receivedAt: row.receivedAt });
+      store.remove(row.id); // stored, quarantined or a duplicate: it is safe in the database now
+    } catch (err) {
+      if (!(err instanceof TemporaryIntakeError)) throw err;
+      deps.log.warn({ err, sid: row.messageSid, attempts: row.attempts + 1 }, 'SMS not stored yet; will retry');
+      store.retryLater(row.id, row.attempts + 1, deps.clock.now() + backoffMs(row.attempts + 1), err.message);
+    }
+  }
+
+  function next(): SmsInboxRow | undefined {
+    for (const c of store.listDue(deps.clock.now(), 64)) {
+      if (busyRows.has(c.id) || (c.fromAddress && busySenders.has(c.fromAddress))) continue;
+      if (c.hasMedia && media.size >= MAX_MEDIA_IN_FLIGHT) continue;
+      return store.get(c.id);
+    }
+    return undefined;
+  }
+
+  async function run(): Promise<void> {
+    if (spooledFiles().length) importSpool();
+    for (;;) {
+      const row = next();
+      if (!row) {
+        if (media.size === 0) return;
+        await Promise.race(media); // a download finished: its sender's next message may go
+        continue;
+      }
+      busyRows.add(row.id);
+      if (row.fromAddress) busySenders.add(row.fromAddress);
+      const done = handOver(row).finally(() => {
+        busyRows.delete(row.id);
+        if (row.fromAddress) busySenders.delete(row.fromAddress);
+      });
+      if (row.hasMedia) {
+        const p = done.catch((err: unknown) => deps.log.error({ err }, 'SMS intake failed')).finally(() => media.delete(p));
+        media.add(p);
+      } else {
+        await done;
+        await new Promise<void>((resolve) => setImmediate(resolve)); // let webhooks in between
+      }
+    }
+  }
+
+  function wake(): Promise<void> {
+    if (loop) {
+      again = true;
+      return loop;
+    }
+    if (deps.clock.now() < stalledUntil) return Promise.resolve();
+    loop = (async () => {
+      do {
+        again = false;
+        await run();
+      } while (again);
+      stallDelay = 1000;
+    })()
+      .catch((err: unknown) => {
+        // the database itself is unavailable: try again later rather than spin
+        deps.log.error({ err }, 'SMS inbox stalled; will retry');
+        stalledUntil = deps.clock.now() + stallDelay;
+        schedule(stallDelay);
+        stallDelay = Math.min(stallDelay * 2, 60_000);
+      })
+      .finally(() => {
+        loop = undefined;
+        if (!timer) {
+          try {
+            const at = store.nextDueAt();
+            if (at !== undefined) schedule(Math.max(at - deps.clock.now(), 50));
+          } catch {
+            schedule(stallDelay);
+          }
+        }
+      });
+    return loop;
+  }
+
+  function schedule(ms: number): void {
     if (timer) return;
     timer = setTimeout(() => {
       timer = undefined;
-      void drain();
+      stalledUntil = 0;
+      void wake();
     }, ms);
     timer.unref();
-  };
-
-  async function processFile(name: string): Promise<boolean> {
-    const file = path.join(dir, name);
-    let raw: Buffer;
-    try {
-      raw = readFileSync(file);
-    } catch {
-      return true; // already done by another pass
-    }
-    try {
-      await receive(raw); // stored, quarantined or a duplicate: in every case it is safe in the database
-      rmSync(file, { force: true });
-      return true;
-    } catch (err) {
-      deps.log.warn({ err, spooled: name }, 'spooled SMS not stored yet; will retry');
-      return false;
-    }
   }
 
-  async function drainOnce(): Promise<void> {
-    for (;;) {
-      const batch = list().filter((f) => !inFlight.has(f)).slice(0, CONCURRENCY);
-      if (batch.length === 0) {
-        delay = 1000;
-        return;
-      }
-      batch.forEach((f) => inFlight.add(f));
-      const results = await Promise.all(batch.map((f) => processFile(f).finally(() => inFlight.delete(f))));
-      if (results.includes(false)) {
-        delay = Math.min(delay * 2, 60_000);
-        schedule(delay);
-        return;
-      }
-    }
-  }
-
-  let again = false;
-  function drain(): Promise<void> {
-    if (running) {
-      again = true; // something was spooled while this pass may already have looked
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        await drainOnce();
-      } while (again);
-    })()
-      .catch((err: unknown) => deps.log.error({ err }, 'SMS spool drain failed'))
-      .finally(() => {
-        running = undefined;
-      });
-    return running;
-  }
-
-  if (list().length) schedule(0); // left over from before a restart
+  // left over from before a restart
+  if (spooledFiles().length || store.count()) setImmediate(() => void wake());
 
   return {
-    async accept(raw, { background }) {
-      if (background) {
-        spool(raw);
-        void drain();
-        return;
-      }
+    accept(raw, meta) {
+      let fresh: boolean;
       try {
-        await receive(raw);
+        if (meta.sid && store.alreadyReceived(dedupeKeyOf({ channel: 'sms', mailboxId: null, externalId: meta.sid }))) return 'duplicate';
+        fresh = store.insert({
+          messageSid: keyOf(meta.sid, raw), fromAddress: meta.from ?? null, raw: raw.toString('utf8'), hasMedia: meta.hasMedia, receivedAt: deps.clock.now(),
+        });
       } catch (err) {
-        if (!(err instanceof TemporaryIntakeError)) throw err;
-        deps.log.warn({ err }, 'SMS not stored yet (temporary failure); spooled for retry');
-        spool(raw);
-        schedule(delay);
+        if (!isTemporary(err)) throw err;
+        deps.log.warn({ err, sid: meta.sid }, 'SMS inbox not writable; message spooled to disk');
+        spoolFile(raw); // throws only when the disk fails too: then the webhook answers 503
+        schedule(stallDelay);
+        return 'accepted';
       }
+      if (fresh) setImmediate(() => void wake());
+      return fresh ? 'accepted' : 'duplicate';
     },
-    drain,
-    pending: () => list().length,
+    async drain() {
+      while (loop || media.size) await (loop ?? Promise.race(media));
+      await wake();
+      while (media.size) await Promise.race(media);
+    },
+    pending: () => store.count() + spooledFiles().length,
   };
+}
+
+/** SID, sender and media flag of a webhook's JSON form fields (for spooled files). */
+function peek(raw: Buffer): { sid: string | undefined; from: string | undefined; hasMedia: boolean } {
+  try {
+    const p = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+    const s = (k: string) => (typeof p[k] === 'string' ? (p[k] as string) : undefined);
+    return { sid: s('MessageSid') || s('SmsMessageSid') || s('SmsSid'), from: s('From'), hasMedia: Number(s('NumMedia') ?? '0') > 0 };
+  } catch {
+    return { sid: undefined, from: undefined, hasMedia: false };
+  }
 }

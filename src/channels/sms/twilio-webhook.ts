@@ -8,9 +8,7 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import twilio from 'twilio';
 import type { Ctx } from '../../actions/context.ts';
 import { inTransaction } from '../../db/client.ts';
-import { dedupeKeyOf } from '../../intake/steps/drop-duplicate.ts';
 import type { Intake } from '../../intake/receive.ts';
-import { findInboundByDedupeKey } from '../../store/inbound.ts';
 import { findMessage } from '../../store/messages.ts';
 import { advanceDeliveryStatus, findMessageByExternalId, updatePhoneOptOut, type DeliveryStatus } from '../../store/sms.ts';
 import type { WebRouter } from '../../web/app.ts';
@@ -42,7 +40,7 @@ const ERRORS: Record<string, string> = {
 
 export function twilioWebhooks(ctx: Ctx, intake: Intake, opts: { inbox?: SmsInbox } = {}): WebRouter {
   return {
-    auth: 'public',
+    auth: 'webhook',
     build() {
       const r = Router();
       const inbox = opts.inbox ?? createSmsInbox(ctx, intake);
@@ -77,19 +75,17 @@ export function twilioWebhooks(ctx: Ctx, intake: Intake, opts: { inbox?: SmsInbo
         res.status(403).type('text').send('Invalid or missing X-Twilio-Signature.');
       };
 
-      r.post(SMS_WEBHOOK_PATH, verify, limiter, refuseUnsigned, async (req, res) => {
+      r.post(SMS_WEBHOOK_PATH, verify, limiter, refuseUnsigned, (req, res) => {
         const params = req.body as TwilioParams;
         const sid = messageSidOf(params);
-        // Twilio's retry of a message we already have: answer at once
-        if (!sid || !findInboundByDedupeKey(ctx.db, dedupeKeyOf({ channel: 'sms', mailboxId: null, externalId: sid }))) {
-          const raw = Buffer.from(JSON.stringify(params));
-          try {
-            await inbox.accept(raw, { background: Number(param(params, 'NumMedia') ?? '0') > 0 });
-          } catch (err) {
-            ctx.log.error({ err, sid }, 'incoming SMS could neither be stored nor spooled');
-            res.status(503).type('text').send('Temporarily unable to store the message.');
-            return;
-          }
+        try {
+          inbox.accept(Buffer.from(JSON.stringify(params)), {
+            sid, from: param(params, 'From'), hasMedia: Number(param(params, 'NumMedia') ?? '0') > 0,
+          });
+        } catch (err) {
+          ctx.log.error({ err, sid }, 'incoming SMS could neither be stored nor spooled');
+          res.status(503).type('text').send('Temporarily unable to store the message.');
+          return;
         }
         res.type('text/xml').send(EMPTY_TWIML);
       });
