@@ -111,8 +111,9 @@ describe('replies by SMS', () => {
     const sid2 = findMessage(deps.db, m2.id)!.externalId!;
     await postSigned(srv.url, `${STATUS}?message=${m2.id}`, { MessageSid: sid2, MessageStatus: 'undelivered', ErrorCode: '30003', To: ANNA });
     expect(findMessage(deps.db, m2.id)?.deliveryStatus).toBe('failed');
-    expect(ticketMessages(deps.db, t.id).at(-1)).toMatchObject({ kind: 'event', eventType: 'sms', eventData: { what: 'failed', code: 30003, error: 'unreachable handset' } });
-    expect((await b.get(`/tickets/${t.number}`)).text).toContain(`SMS to ${ANNA} not delivered: unreachable handset (30003)`);
+    expect(ticketMessages(deps.db, t.id).at(-1)).toMatchObject({ kind: 'event', eventType: 'sms', eventData: { what: 'failed', code: 30003, known: true } });
+    expect((await b.get(`/tickets/${t.number}`)).text).toContain(`SMS to ${ANNA} not delivered: the phone is off or out of reach (30003)`);
+
   });
 
   it('sends a reply too long for SMS as its beginning and a link to the requester’s page', async () => {
@@ -132,6 +133,16 @@ describe('replies by SMS', () => {
     reply(t.id, medium);
     await send();
     expect(fake.messages().at(-1)!.form.Body).toBe(medium);
+  });
+
+  it('points to the requester’s page for files, which SMS cannot carry', async () => {
+    const t = await ticketFromAnna();
+    replyToTicket(srv.services.ctx, { kind: 'user', user: agent }, {
+      ticketId: t.id, body: 'Here is the driver.', attachments: [{ filename: 'driver.zip', contentType: 'application/zip', content: Buffer.from('PK') }],
+    });
+    await send();
+    const url = portalUrl('https://help.example.test', deps.secrets.token, t.id);
+    expect(fake.messages().at(-1)!.form.Body).toBe(`Here is the driver.\n\nFiles attached (1): ${url}`);
   });
 
   it('retries what Twilio could not take now and gives up on what it refuses', async () => {

@@ -8,6 +8,7 @@ import { fitsSms, shortenForSms, smsSize } from '../../domain/sms-segments.ts';
 import type { ApplyHook } from '../../intake/apply.ts';
 import { queueSms } from '../../outbox/queue.ts';
 import { findContact, findContactPhone, findPrimaryPhone, insertContact, type ContactPhone } from '../../store/contacts.ts';
+import { listAttachmentsForMessages } from '../../store/messages.ts';
 import { advanceDeliveryStatus, findLastInboundSmsFrom, updatePhoneOptOut } from '../../store/sms.ts';
 import type { Db } from '../../db/client.ts';
 import { insertSmsEvent } from './sms-events.ts';
@@ -31,11 +32,13 @@ export function smsReplyHook(templates: SmsTemplates): TicketChangeHook {
       insertSmsEvent(tx, ticket.id, { what: 'not_sent', phone: phone?.phone ?? null, reason: phone ? 'opted_out' : 'no_phone' }, now);
       return;
     }
-    let text = message.bodyText;
+    // files cannot go by SMS: the requester's page of the ticket has them (and long replies)
+    const url = portalUrl(ctx.config.publicUrl, ctx.secrets.token, ticket.id);
+    const locale = smsLocale(findContact(tx, phone.contactId)?.locale, message.bodyText, ctx.config.defaultLocale);
+    const files = listAttachmentsForMessages(tx, [message.id]).length;
+    let text = files ? `${message.bodyText}\n\n${templates.render('attachments', locale, { count: files, url })}` : message.bodyText;
     if (!fitsSms(text)) {
-      const url = portalUrl(ctx.config.publicUrl, ctx.secrets.token, ticket.id);
-      const locale = smsLocale(findContact(tx, phone.contactId)?.locale, text, ctx.config.defaultLocale);
-      text = shortenForSms(text, (excerpt) => templates.render('long-reply', locale, { excerpt, url }));
+      text = shortenForSms(message.bodyText, (excerpt) => templates.render('long-reply', locale, { excerpt, url }));
       insertSmsEvent(tx, ticket.id, { what: 'shortened', parts: smsSize(text).segments, url }, now);
     }
     queueSms(tx, { ticketId: ticket.id, messageId: message.id, event: 'reply', recipient: phone.phone, payload: { text } }, now);

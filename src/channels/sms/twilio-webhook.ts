@@ -26,16 +26,6 @@ const STATUS_MAP: Record<string, DeliveryStatus> = {
   sent: 'sent', delivered: 'delivered', read: 'delivered', undelivered: 'failed', failed: 'failed',
 };
 
-// The delivery errors people meet most; the rest show their code.
-const ERRORS: Record<string, string> = {
-  '21610': 'the recipient has unsubscribed (STOP)',
-  '30003': 'unreachable handset',
-  '30004': 'message blocked',
-  '30005': 'unknown or inactive number',
-  '30006': 'landline or unreachable carrier',
-  '30007': 'filtered by the carrier',
-  '30008': 'unknown error',
-};
 
 
 export function twilioWebhooks(ctx: Ctx, intake: Intake, opts: { inbox?: SmsInbox } = {}): WebRouter {
@@ -119,6 +109,6 @@ function recordStatus(
     const code = s.errorCode && /^\d+$/.test(s.errorCode) ? Number(s.errorCode) : null;
     const phone = s.to ?? '';
     if (code === 21610 && phone) updatePhoneOptOut(ctx.db, phone, now);
-    insertSmsEvent(ctx.db, msg.ticketId, { what: 'failed', phone, error: (s.errorCode && ERRORS[s.errorCode]) ?? 'not delivered', code }, now);
+    insertSmsEvent(ctx.db, msg.ticketId, { what: 'failed', phone, error: 'not delivered', code }, now);
   });
 }
