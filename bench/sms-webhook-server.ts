@@ -23,11 +23,23 @@ process.on('message', (m) => {
     process.send?.({
       stats: {
         inbound: count('select count(*) n from inbound_messages'),
+        waiting: count('select count(*) n from sms_inbox'),
         quarantined: count("select count(*) n from inbound_messages where outcome = 'quarantined'"),
         tickets: count('select count(*) n from tickets'),
         messages: count("select count(*) n from messages where kind = 'reply'"),
       },
     });
+  }
+  if (m === 'drain') {
+    // how fast intake empties the SMS inbox once the load stops
+    const start = performance.now();
+    const waiting = () => (deps.db.$client.prepare('select count(*) n from sms_inbox').get() as { n: number }).n;
+    const before = waiting();
+    const tick = () => {
+      if (waiting() > 0) return void setTimeout(tick, 20);
+      process.send?.({ drained: { messages: before, ms: performance.now() - start } });
+    };
+    tick();
   }
   if (m === 'stop') {
     void web.stop().then(() => {

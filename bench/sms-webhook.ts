@@ -14,17 +14,24 @@ const PATH = '/webhooks/twilio/sms';
 
 export type SmsWebhookResult = {
   requests: number;
+  /** answered 2xx */
+  answered: number;
   rps: number;
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
   non2xx: number;
   errors: number;
+  /** accepted (answered) and not lost: through intake or waiting in the SMS inbox */
+  accepted: number;
+  /** through intake by the end of the run */
   stored: number;
   tickets: number;
+  /** intake rate emptying the inbox after the load, messages per second */
+  intakeRate: number;
 };
 
-type Stats = { inbound: number; quarantined: number; tickets: number; messages: number };
+type Stats = { inbound: number; waiting: number; quarantined: number; tickets: number; messages: number };
 
 function signedBodies(count: number, senders: number): string[] {
   const out: string[] = [];
@@ -90,16 +97,21 @@ export async function measureSmsWebhook(opts: { durationSec?: number; connection
       ],
     });
     const stats = await ask<Stats>('stats', 'stats');
+    const drained = await ask<{ messages: number; ms: number }>('drain', 'drained');
+    const after = await ask<Stats>('stats', 'stats');
     return {
       requests: result.requests.total,
+      answered: result['2xx'],
       rps: Math.round(result.requests.average),
       p50Ms: result.latency.p50,
       p99Ms: result.latency.p99,
       maxMs: result.latency.max,
       non2xx: result.non2xx,
       errors: result.errors + result.timeouts,
+      accepted: stats.inbound + stats.waiting,
       stored: stats.inbound - stats.quarantined,
-      tickets: stats.tickets,
+      tickets: after.tickets,
+      intakeRate: drained.messages ? Math.round(drained.messages / (drained.ms / 1000)) : 0,
     };
   } finally {
     child.send('stop');
@@ -114,10 +126,11 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   };
   const r = await measureSmsWebhook({ durationSec: arg('duration'), connections: arg('connections') });
   console.table({
-    'Twilio SMS webhook (signed, stored)': {
-      'req/s': r.rps, 'p50 ms': r.p50Ms, 'p99 ms': r.p99Ms, 'max ms': r.maxMs, requests: r.requests, 'non-2xx': r.non2xx, errors: r.errors,
-      stored: r.stored, tickets: r.tickets, target: '≥ 1000 req/s, p99 < 20 ms',
+    'Twilio SMS webhook (signed, kept)': {
+      'req/s': r.rps, 'p50 ms': r.p50Ms, 'p99 ms': r.p99Ms, 'max ms': r.maxMs, answered: r.answered, 'non-2xx': r.non2xx, errors: r.errors,
+      accepted: r.accepted, 'through intake during': r.stored, 'intake msg/s after': r.intakeRate, tickets: r.tickets,
     },
   });
-  process.exit(r.rps >= 1000 && r.p99Ms < 20 ? 0 : 1);
+  console.log('target: ≥ 1000 req/s, p99 < 20 ms (2 cores); every answered request is kept (accepted = 2xx)');
+  process.exit(r.rps >= 1000 && r.p99Ms < 20 && r.accepted >= r.answered ? 0 : 1);
 }

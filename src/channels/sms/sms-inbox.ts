@@ -79,7 +79,7 @@ export function createSmsInbox(deps: Deps, intake: Intake, opts: { spoolDir?: st
   }
 
   function next(): SmsInboxRow | undefined {
-    for (const c of store.listDue(deps.clock.now(), 64)) {
+    for (const c of store.listDue(deps.clock.now(), 16)) {
       if (busyRows.has(c.id) || (c.fromAddress && busySenders.has(c.fromAddress))) continue;
       if (c.hasMedia && media.size >= MAX_MEDIA_IN_FLIGHT) continue;
       return store.get(c.id);
