@@ -113,6 +113,10 @@ describe('replies by SMS', () => {
     expect(findMessage(deps.db, m2.id)?.deliveryStatus).toBe('failed');
     expect(ticketMessages(deps.db, t.id).at(-1)).toMatchObject({ kind: 'event', eventType: 'sms', eventData: { what: 'failed', code: 30003, known: true } });
     expect((await b.get(`/tickets/${t.number}`)).text).toContain(`SMS to ${ANNA} not delivered: the phone is off or out of reach (30003)`);
+    const m3 = reply(t.id, 'Third try');
+    await send();
+    await postSigned(srv.url, `${STATUS}?message=${m3.id}`, { MessageSid: findMessage(deps.db, m3.id)!.externalId!, MessageStatus: 'failed', ErrorCode: '30999', To: ANNA });
+    expect((await b.get(`/tickets/${t.number}`)).text).toContain(`SMS to ${ANNA} not delivered (30999)`);
 
   });
 

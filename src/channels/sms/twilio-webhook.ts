@@ -26,8 +26,6 @@ const STATUS_MAP: Record<string, DeliveryStatus> = {
   sent: 'sent', delivered: 'delivered', read: 'delivered', undelivered: 'failed', failed: 'failed',
 };
 
-
-
 export function twilioWebhooks(ctx: Ctx, intake: Intake, opts: { inbox?: SmsInbox } = {}): WebRouter {
   return {
     auth: 'webhook',
@@ -109,6 +107,6 @@ function recordStatus(
     const code = s.errorCode && /^\d+$/.test(s.errorCode) ? Number(s.errorCode) : null;
     const phone = s.to ?? '';
     if (code === 21610 && phone) updatePhoneOptOut(ctx.db, phone, now);
-    insertSmsEvent(ctx.db, msg.ticketId, { what: 'failed', phone, error: 'not delivered', code }, now);
+    insertSmsEvent(ctx.db, msg.ticketId, { what: 'failed', phone, error: '', code }, now);
   });
 }
