@@ -64,7 +64,7 @@ describe('replies by SMS', () => {
 
     const m = reply(t.id, 'Hi Anna, a technician is on the way.');
     expect(findMessage(deps.db, m.id)?.deliveryStatus).toBe('queued');
-    expect(await send()).toEqual({ sent: 1, retried: 0, dead: 0 });
+    expect(await send()).toEqual({ sent: 1, retried: 0, dead: 0, skipped: 0 });
 
     const calls = fake.messages();
     expect(calls).toHaveLength(2);
@@ -153,16 +153,16 @@ describe('replies by SMS', () => {
     const t = await ticketFromAnna();
     fake.failNext({ status: 503, body: { code: 20500, message: 'Service unavailable', status: 503 } });
     const m = reply(t.id, 'First try fails');
-    expect(await send()).toEqual({ sent: 0, retried: 1, dead: 0 });
+    expect(await send()).toEqual({ sent: 0, retried: 1, dead: 0, skipped: 0 });
     expect(allOutbox(deps.db).at(-1)).toMatchObject({ status: 'pending', attempts: 1 });
-    expect(await send()).toEqual({ sent: 0, retried: 0, dead: 0 }); // not due yet
+    expect(await send()).toEqual({ sent: 0, retried: 0, dead: 0, skipped: 0 }); // not due yet
     deps.clock.advance(61_000);
-    expect(await send()).toEqual({ sent: 1, retried: 0, dead: 0 });
+    expect(await send()).toEqual({ sent: 1, retried: 0, dead: 0, skipped: 0 });
     expect(findMessage(deps.db, m.id)?.deliveryStatus).toBe('sent');
 
     fake.failNext({ status: 400, body: { code: 21211, message: "The 'To' number is not a valid phone number.", status: 400 } });
     const bad = reply(t.id, 'This one is refused');
-    expect(await send()).toEqual({ sent: 0, retried: 0, dead: 1 });
+    expect(await send()).toEqual({ sent: 0, retried: 0, dead: 1, skipped: 0 });
     expect(findMessage(deps.db, bad.id)?.deliveryStatus).toBe('failed');
     expect(ticketMessages(deps.db, t.id).at(-1)).toMatchObject({ eventType: 'sms', eventData: { what: 'failed', code: 21211 } });
   });
@@ -218,7 +218,8 @@ describe('opt-out keywords', () => {
     const before = fake.messages().length;
     const m = reply(t.id, 'Queued before the STOP');
     await textIn('Stop');
-    expect(await send()).toEqual({ sent: 0, retried: 0, dead: 1 });
+    expect(await send()).toEqual({ sent: 0, retried: 0, dead: 0, skipped: 1 });
+    expect(allOutbox(deps.db).find((o) => o.messageId === m.id)?.status).toBe('skipped');
     expect(fake.messages()).toHaveLength(before);
     expect(findMessage(deps.db, m.id)?.deliveryStatus).toBe('skipped');
   });
@@ -317,7 +318,7 @@ it('keeps rows queued while Twilio is not configured', async () => {
   const sender = createTwilioSender(deps);
   expect(sender.configured).toBe(false);
   deps.db.insert(outbox).values({ channel: 'sms', event: 'ack', recipient: ANNA, payload: { text: 'x' }, status: 'pending', attempts: 0, nextAttemptAt: 0, createdAt: 0 }).run();
-  expect(await sendDueSms(deps, sender)).toEqual({ sent: 0, retried: 0, dead: 0 });
+  expect(await sendDueSms(deps, sender)).toEqual({ sent: 0, retried: 0, dead: 0, skipped: 0 });
   expect(deps.db.select().from(outbox).where(eq(outbox.status, 'pending')).all()).toHaveLength(1);
   expect(deps.db.select().from(messages).all()).toHaveLength(0);
 });

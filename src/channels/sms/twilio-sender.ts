@@ -13,6 +13,14 @@ import { createTwilioClient, type TwilioClient } from './twilio-client.ts';
 export const STATUS_CALLBACK_PATH = '/webhooks/twilio/status';
 const OPTED_OUT_AT_PROVIDER = 21610; // "Attempt to send to unsubscribed recipient"
 
+/** The recipient sent STOP after the row was queued: not an error, nothing to retry. */
+export class OptedOutError extends PermanentSendError {
+  constructor(recipient: string) {
+    super(`${recipient} has opted out of SMS`);
+    this.name = 'OptedOutError';
+  }
+}
+
 /** Where Twilio reports delivery; the message id makes the report independent of timing. */
 export function statusCallbackUrl(publicUrl: string, messageId: number | null): string {
   return `${publicUrl}${STATUS_CALLBACK_PATH}${messageId ? `?message=${messageId}` : ''}`;
@@ -37,7 +45,7 @@ export function createTwilioSender(deps: Deps, opts: { client?: TwilioClient; te
       const confirmation = 'template' in payload && payload.template === 'opted-out';
       if (findContactPhone(deps.db, row.recipient)?.smsOptedOutAt && !confirmation) {
         fail(row, 'skipped', null);
-        throw new PermanentSendError(`${row.recipient} has opted out of SMS`);
+        throw new OptedOutError(row.recipient);
       }
       client ??= createTwilioClient(tw);
       let sid: string;
