@@ -17,7 +17,17 @@ const config = loadConfig({
 const deps = openDeps(config);
 const web = await startWeb(buildServices(deps));
 process.send?.({ port: web.port });
+// CPU time of this process (user + system), to tell cost apart from a busy machine's waiting
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+let cpuAtMark = 0;
 process.on('message', (m) => {
+  if (m === 'mark') {
+    cpuAtMark = cpuMs();
+    process.send?.({ marked: true });
+  }
   if (m === 'stats') {
     const count = (sql: string) => (deps.db.$client.prepare(sql).get() as { n: number }).n;
     process.send?.({
@@ -27,17 +37,19 @@ process.on('message', (m) => {
         quarantined: count("select count(*) n from inbound_messages where outcome = 'quarantined'"),
         tickets: count('select count(*) n from tickets'),
         messages: count("select count(*) n from messages where kind = 'reply'"),
+        cpuMs: cpuMs() - cpuAtMark,
       },
     });
   }
   if (m === 'drain') {
     // how fast intake empties the SMS inbox once the load stops
     const start = performance.now();
+    const cpuStart = cpuMs();
     const waiting = () => (deps.db.$client.prepare('select count(*) n from sms_inbox').get() as { n: number }).n;
     const before = waiting();
     const tick = () => {
       if (waiting() > 0) return void setTimeout(tick, 20);
-      process.send?.({ drained: { messages: before, ms: performance.now() - start } });
+      process.send?.({ drained: { messages: before, ms: performance.now() - start, cpuMs: cpuMs() - cpuStart } });
     };
     tick();
   }

@@ -29,9 +29,12 @@ export type SmsWebhookResult = {
   tickets: number;
   /** intake rate emptying the inbox after the load, messages per second */
   intakeRate: number;
+  /** server CPU per webhook request (intake's share taken out) and per message through intake */
+  webhookCpuMs: number;
+  intakeCpuMs: number;
 };
 
-type Stats = { inbound: number; waiting: number; quarantined: number; tickets: number; messages: number };
+type Stats = { inbound: number; waiting: number; quarantined: number; tickets: number; messages: number; cpuMs: number };
 
 function signedBodies(count: number, senders: number): string[] {
   const out: string[] = [];
@@ -47,6 +50,13 @@ function signedBodies(count: number, senders: number): string[] {
     out.push(`${signature}\n${new URLSearchParams(params).toString()}`);
   }
   return out;
+}
+
+function cpuCost(answered: number, during: Stats, drained: { messages: number; cpuMs: number }) {
+  const intakeCpuMs = drained.messages ? drained.cpuMs / drained.messages : 0;
+  const throughIntakeDuring = during.inbound;
+  const webhookCpuMs = answered ? Math.max(0, during.cpuMs - throughIntakeDuring * intakeCpuMs) / answered : 0;
+  return { webhookCpuMs: Math.round(webhookCpuMs * 1000) / 1000, intakeCpuMs: Math.round(intakeCpuMs * 100) / 100 };
 }
 
 export async function measureSmsWebhook(opts: { durationSec?: number; connections?: number; senders?: number } = {}): Promise<SmsWebhookResult> {
@@ -76,6 +86,7 @@ export async function measureSmsWebhook(opts: { durationSec?: number; connection
     const port = await ask<number>('', 'port');
     const bodies = signedBodies(Math.max(20_000, duration * 4_000), opts.senders ?? 500);
     let next = 0;
+    await ask<boolean>('mark', 'marked');
     const result = await autocannon({
       url: `http://127.0.0.1:${port}`,
       connections,
@@ -97,7 +108,7 @@ export async function measureSmsWebhook(opts: { durationSec?: number; connection
       ],
     });
     const stats = await ask<Stats>('stats', 'stats');
-    const drained = await ask<{ messages: number; ms: number }>('drain', 'drained');
+    const drained = await ask<{ messages: number; ms: number; cpuMs: number }>('drain', 'drained');
     const after = await ask<Stats>('stats', 'stats');
     return {
       requests: result.requests.total,
@@ -112,6 +123,7 @@ export async function measureSmsWebhook(opts: { durationSec?: number; connection
       stored: stats.inbound - stats.quarantined,
       tickets: after.tickets,
       intakeRate: drained.messages ? Math.round(drained.messages / (drained.ms / 1000)) : 0,
+      ...cpuCost(result['2xx'], stats, drained),
     };
   } finally {
     child.send('stop');
@@ -130,6 +142,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       'req/s': r.rps, 'p50 ms': r.p50Ms, 'p99 ms': r.p99Ms, 'max ms': r.maxMs, answered: r.answered, 'non-2xx': r.non2xx, errors: r.errors,
       accepted: r.accepted, 'through intake during': r.stored, 'intake msg/s after': r.intakeRate, tickets: r.tickets,
     },
+  });
+  console.table({
+    'server CPU per webhook request': { ms: r.webhookCpuMs, 'req/s one core could take': r.webhookCpuMs ? Math.round(1000 / r.webhookCpuMs) : null },
+    'server CPU per message through intake': { ms: r.intakeCpuMs, 'msg/s one core could take': r.intakeCpuMs ? Math.round(1000 / r.intakeCpuMs) : null },
   });
   console.log('target: ≥ 1000 req/s, p99 < 20 ms (2 cores); every answered request is kept (accepted = 2xx)');
   process.exit(r.rps >= 1000 && r.p99Ms < 20 && r.accepted >= r.answered ? 0 : 1);
