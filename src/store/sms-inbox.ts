@@ -18,7 +18,7 @@ export type SmsInboxStore = {
   /** true when a message with this intake dedupe key is already stored */
   alreadyReceived(dedupeKey: string): boolean;
   /** false when the same MessageSid is already waiting */
-  insert(row: Omit<SmsInboxRow, 'id' | 'attempts'>): boolean;
+  insert(row: Omit<SmsInboxRow, 'id' | 'attempts'>, dueAt: number): boolean;
   listDue(now: number, limit: number): SmsInboxCandidate[];
   /** the earliest time a waiting row is due, if any */
   nextDueAt(): number | undefined;
@@ -43,7 +43,7 @@ export function smsInboxStore(db: Db): SmsInboxStore {
   const count = c.prepare('select count(*) from sms_inbox').pluck();
   return {
     alreadyReceived: (key) => exists.get(key) !== undefined,
-    insert: (r) => insert.run(r.messageSid, r.fromAddress, r.raw, r.hasMedia ? 1 : 0, r.receivedAt, r.receivedAt).changes === 1,
+    insert: (r, dueAt) => insert.run(r.messageSid, r.fromAddress, r.raw, r.hasMedia ? 1 : 0, r.receivedAt, dueAt).changes === 1,
     listDue: (now, limit) =>
       (due.all(now, limit) as { id: number; from_address: string | null; has_media: number }[]).map((r) => ({
         id: r.id, fromAddress: r.from_address, hasMedia: r.has_media === 1,

@@ -18,7 +18,7 @@ const webhook = (sid: string, body: string) => JSON.stringify({ MessageSid: sid,
 it('after a restart, stores what was accepted or spooled before it, once, in order', async () => {
   const store = smsInboxStore(deps.db);
   // accepted, and SM1 even stored just before the crash (its inbox row not yet removed)
-  for (const sid of ['SM1', 'SM2']) store.insert({ messageSid: sid, fromAddress: '+79123456789', raw: webhook(sid, `accepted ${sid}`), hasMedia: false, receivedAt: 1 });
+  for (const sid of ['SM1', 'SM2']) store.insert({ messageSid: sid, fromAddress: '+79123456789', raw: webhook(sid, `accepted ${sid}`), hasMedia: false, receivedAt: 1 }, 1);
   const services = buildServices(deps);
   await services.intake.receive({ channel: 'sms', source: 'twilio', mailboxId: null, raw: Buffer.from(webhook('SM1', 'accepted SM1')) });
   // spooled to disk while the database was locked

@@ -5,7 +5,7 @@
 // mean "kept": a row leaves the inbox only once intake has stored (or quarantined) it, a
 // temporary failure is retried with backoff, and a restart resumes where it stopped. If even
 // the inbox cannot be written (database locked), the message goes to a spool file instead.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../../deps.ts';
@@ -32,6 +32,7 @@ export function createSmsInbox(deps: Deps, intake: Intake, opts: { spoolDir?: st
   const busySenders = new Set<string>();
   const busyRows = new Set<number>();
   const media = new Set<Promise<void>>();
+  const held = new Map<number, number>(); // rows whose hand-over failed unexpectedly: not before…
   let loop: Promise<void> | undefined;
   let again = false;
   let timer: NodeJS.Timeout | undefined;
@@ -62,7 +63,8 @@ export function createSmsInbox(deps: Deps, intake: Intake, opts: { spoolDir?: st
       const file = path.join(spoolDir, f);
       const raw = readFileSync(file);
       const meta = peek(raw);
-      store.insert({ messageSid: keyOf(meta.sid, raw), fromAddress: meta.from ?? null, raw: raw.toString('utf8'), hasMedia: meta.hasMedia, receivedAt: deps.clock.now() });
+      const receivedAt = Math.round(statSync(file).mtimeMs);
+      store.insert({ messageSid: keyOf(meta.sid, raw), fromAddress: meta.from ?? null, raw: raw.toString('utf8'), hasMedia: meta.hasMedia, receivedAt }, deps.clock.now());
       rmSync(file, { force: true });
     }
   }
@@ -81,6 +83,7 @@ export function createSmsInbox(deps: Deps, intake: Intake, opts: { spoolDir?: st
   function next(): SmsInboxRow | undefined {
     for (const c of store.listDue(deps.clock.now(), 16)) {
       if (busyRows.has(c.id) || (c.fromAddress && busySenders.has(c.fromAddress))) continue;
+      if ((held.get(c.id) ?? 0) > Date.now()) continue;
       if (c.hasMedia && media.size >= MAX_MEDIA_IN_FLIGHT) continue;
       return store.get(c.id);
     }
@@ -103,7 +106,13 @@ export function createSmsInbox(deps: Deps, intake: Intake, opts: { spoolDir?: st
         if (row.fromAddress) busySenders.delete(row.fromAddress);
       });
       if (row.hasMedia) {
-        const p = done.catch((err: unknown) => deps.log.error({ err }, 'SMS intake failed')).finally(() => media.delete(p));
+        const p = done
+          .catch((err: unknown) => {
+            deps.log.error({ err }, 'SMS intake failed; will retry');
+            held.set(row.id, Date.now() + 5000);
+            schedule(5000);
+          })
+          .finally(() => media.delete(p));
         media.add(p);
       } else {
         await done;
@@ -164,9 +173,8 @@ export function createSmsInbox(deps: Deps, intake: Intake, opts: { spoolDir?: st
       let fresh: boolean;
       try {
         if (meta.sid && store.alreadyReceived(dedupeKeyOf({ channel: 'sms', mailboxId: null, externalId: meta.sid }))) return 'duplicate';
-        fresh = store.insert({
-          messageSid: keyOf(meta.sid, raw), fromAddress: meta.from ?? null, raw: raw.toString('utf8'), hasMedia: meta.hasMedia, receivedAt: deps.clock.now(),
-        });
+        const now = deps.clock.now();
+        fresh = store.insert({ messageSid: keyOf(meta.sid, raw), fromAddress: meta.from ?? null, raw: raw.toString('utf8'), hasMedia: meta.hasMedia, receivedAt: now }, now);
       } catch (err) {
         if (!isTemporary(err)) throw err;
         deps.log.warn({ err, sid: meta.sid }, 'SMS inbox not writable; message spooled to disk');
