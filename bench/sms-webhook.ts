@@ -1,7 +1,8 @@
 // Twilio webhook throughput with signature validation: signed incoming texts (each a new
 // MessageSid, from a few hundred numbers, so most join an open ticket and some open one) posted
 // to the real app in a child process. Target (DESIGN.md): ≥ 1,000 requests/s on 2 cores, p99 < 20 ms.
-// Run alone: npm run bench:sms [-- --duration 10 --connections 10]
+// Run alone: npm run bench:sms [-- --duration 10 --connections 10]; BENCH_PROF=<dir> writes a CPU
+// profile of the server there.
 import { fork } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
