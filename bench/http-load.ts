@@ -25,13 +25,13 @@ export async function load(opts: {
     headers: opts.headers,
     requests: [
       {
-        setupRequest: (req: Record<string, unknown>) => {
+        setupRequest: (req) => {
           const n = opts.next();
-          return { ...req, path: n.path, method: n.method ?? 'GET', body: n.body, headers: { ...(req.headers as object), ...(n.headers ?? {}) } };
+          return { ...req, path: n.path, method: n.method ?? 'GET', body: n.body, headers: { ...req.headers, ...(n.headers ?? {}) } };
         },
       },
     ],
-  } as autocannon.Options);
+  });
   instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
     times.push(responseTime);
   });

@@ -319,6 +319,20 @@ CREATE TABLE `sla_targets` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `sla_targets_uq` ON `sla_targets` (`policy_id`,`priority`);--> statement-breakpoint
+CREATE TABLE `sms_inbox` (
+	`id` integer PRIMARY KEY NOT NULL,
+	`message_sid` text NOT NULL,
+	`from_address` text,
+	`raw` text NOT NULL,
+	`has_media` integer DEFAULT false NOT NULL,
+	`received_at` integer NOT NULL,
+	`attempts` integer DEFAULT 0 NOT NULL,
+	`next_attempt_at` integer NOT NULL,
+	`last_error` text
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `sms_inbox_sid_uq` ON `sms_inbox` (`message_sid`);--> statement-breakpoint
+CREATE INDEX `sms_inbox_due_idx` ON `sms_inbox` (`next_attempt_at`,`id`);--> statement-breakpoint
 CREATE TABLE `ticket_links` (
 	`ticket_id` integer NOT NULL,
 	`linked_ticket_id` integer NOT NULL,

@@ -1,5 +1,6 @@
 // The environment contract (README "Configuration"). Only main.ts and the CLI call loadConfig.
 import { z } from 'zod';
+import { isSupportedCountry } from 'libphonenumber-js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -76,8 +77,14 @@ const schema = z
 
     TWILIO_ACCOUNT_SID: optional(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits')),
     TWILIO_AUTH_TOKEN: optionalString,
-    TWILIO_FROM: optionalString,
+    TWILIO_FROM: optional(
+      z.string().trim().regex(/^(\+[1-9]\d{4,14}|MG[0-9a-fA-F]{32})$/, 'must be a phone number in +E.164 form or a Messaging Service SID (MG…)'),
+    ),
     TWILIO_API_URL: optional(url('e.g. http://127.0.0.1:4010')),
+    SMS_DEFAULT_COUNTRY: optional(
+      z.string().trim().toUpperCase().refine((v) => isSupportedCountry(v), 'must be a two-letter country code, e.g. RU or US'),
+    ),
+    SMS_THREAD_WINDOW_HOURS: z.coerce.number({ message: 'must be a number of hours' }).int().min(0).max(24 * 365).default(72),
   });
 
 // Rules across variables, checked on the raw values so they are reported even when other
@@ -123,6 +130,8 @@ export type Config = {
   smtp: { url: string; from: string } | undefined;
   smtpInbound: { port: number; host: string } | undefined;
   twilio: { accountSid: string; authToken: string; from: string; apiUrl: string | undefined } | undefined;
+  /** SMS: country for numbers written without +country code; how long a text joins the sender's open ticket */
+  sms: { defaultCountry: string | undefined; threadWindowHours: number };
 };
 
 export class ConfigError extends Error {
@@ -173,7 +182,8 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     smtpInbound: e.SMTP_INBOUND_PORT !== undefined ? { port: e.SMTP_INBOUND_PORT, host: e.SMTP_INBOUND_HOST } : undefined,
     twilio:
       e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_FROM
-        ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM, apiUrl: e.TWILIO_API_URL }
+        ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM, apiUrl: e.TWILIO_API_URL?.replace(/\/+$/, '') }
         : undefined,
+    sms: { defaultCountry: e.SMS_DEFAULT_COUNTRY, threadWindowHours: e.SMS_THREAD_WINDOW_HOURS },
   };
 }

@@ -5,6 +5,11 @@ import type { Deps } from './deps.ts';
 import { emptyHooks, type Ctx } from './actions/context.ts';
 import { parseEmail } from './channels/email/parse-email.ts';
 import { createEmailSender } from './channels/email/smtp-sender.ts';
+import { parseSms } from './channels/sms/parse-sms.ts';
+import { smsInboundHook, smsReplyHook } from './channels/sms/sms-hooks.ts';
+import { createSmsTemplates } from './channels/sms/sms-templates.ts';
+import { twilioWebhooks } from './channels/sms/twilio-webhook.ts';
+import { createTwilioSender } from './channels/sms/twilio-sender.ts';
 import { createIntake, type Intake } from './intake/receive.ts';
 import { registerNotificationRules } from './outbox/notification-rules.ts';
 import type { ChannelSender } from './outbox/types.ts';
@@ -14,6 +19,7 @@ import { notificationPrefsRouter } from './web/routes/notification-prefs.ts';
 import { outboxAdminRouter } from './web/routes/outbox-admin.ts';
 import { registerWorkflowHooks } from './workflow/hooks.ts';
 import { WORKFLOW_NAV, workflowRouters } from './web/workflow/index.ts';
+import { smsConsoleRoutes } from './web/routes/sms.ts';
 
 export type Services = {
   ctx: Ctx;
@@ -28,15 +34,26 @@ export function buildServices(deps: Deps): Services {
   const ctx: Ctx = { ...deps, hooks };
   registerNotificationRules(hooks);
   registerWorkflowHooks(hooks);
-  const intake = createIntake(deps, { parsers: { email: parseEmail }, hooks: hooks.inboundApplied });
+  const smsTemplates = createSmsTemplates();
+  hooks.ticketChanged.push(smsReplyHook(smsTemplates));
+  hooks.inboundApplied.push(smsInboundHook(smsTemplates));
+  const intake = createIntake(deps, { parsers: { email: parseEmail, sms: parseSms }, hooks: hooks.inboundApplied });
   const web: WebOptions = {
-    routers: [outboxAdminRouter(ctx), notificationPrefsRouter(ctx), emailReplyRouter(ctx), ...workflowRouters(ctx)],
+    routers: [
+      twilioWebhooks(ctx, intake),
+      outboxAdminRouter(ctx),
+      notificationPrefsRouter(ctx),
+      emailReplyRouter(ctx),
+      smsConsoleRoutes(ctx),
+      ...workflowRouters(ctx),
+    ],
     nav: [
+      { href: '/sms/new', labelKey: 'sms.nav.new', permission: 'ticket.create' },
       { href: '/admin/outbox', labelKey: 'outbox.nav', permission: 'outbox.manage' },
       { href: '/me/notifications', labelKey: 'outbox.prefs.nav', permission: 'ticket.view' },
       ...WORKFLOW_NAV,
     ],
   };
-  const senders: ChannelSender[] = [createEmailSender(deps)];
+  const senders: ChannelSender[] = [createEmailSender(deps), createTwilioSender(deps)];
   return { ctx, intake, web, senders };
 }

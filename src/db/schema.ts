@@ -406,3 +406,19 @@ export const settings = sqliteTable('settings', {
   value: text('value', { mode: 'json' }).notNull(),
   updatedAt: integer('updated_at').notNull().default(sql`0`),
 });
+
+// --- SMS channel --------------------------------------------------------------------------
+// Incoming Twilio webhooks accepted (signature checked, answered) but not yet through intake.
+// A row is written before Twilio gets its answer and removed once intake has stored the
+// message, so an answered message is never lost, whatever happens in between.
+export const smsInbox = sqliteTable('sms_inbox', {
+  id: integer('id').primaryKey(),
+  messageSid: text('message_sid').notNull(),
+  fromAddress: text('from_address'),
+  raw: text('raw').notNull(), // the webhook's form fields as JSON
+  hasMedia: bool('has_media').notNull().default(false),
+  receivedAt: integer('received_at').notNull(),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: integer('next_attempt_at').notNull(),
+  lastError: text('last_error'),
+}, (t) => [uniqueIndex('sms_inbox_sid_uq').on(t.messageSid), index('sms_inbox_due_idx').on(t.nextAttemptAt, t.id)]);

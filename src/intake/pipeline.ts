@@ -3,11 +3,21 @@
 import { dropDuplicate, dedupeKeyOf } from './steps/drop-duplicate.ts';
 import { identifyRequester } from './steps/identify-requester.ts';
 import { matchFollowUp } from './steps/match-follow-up.ts';
+import { matchSmsThread } from './steps/match-sms-thread.ts';
+import { detectSmsKeyword } from './steps/detect-sms-keyword.ts';
 import { decideReopen } from './steps/decide-reopen.ts';
 import { route } from './steps/route.ts';
 import type { Draft, InboundMessage, Step, StepContext } from './types.ts';
 
-export const STEPS: readonly Step[] = [dropDuplicate, matchFollowUp, identifyRequester, decideReopen, route];
+export const STEPS: readonly Step[] = [
+  dropDuplicate,
+  matchFollowUp,
+  matchSmsThread,
+  detectSmsKeyword, // after the SMS match, so the hook can note an opt-out on that ticket
+  identifyRequester,
+  decideReopen,
+  route,
+];
 
 export function newDraft(msg: InboundMessage, reprocessOf: number | null = null): Draft {
   return {

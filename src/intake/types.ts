@@ -89,6 +89,18 @@ export type Draft = {
   route: { componentId: number | null; reason: string | null };
   /** why each decision was taken, kept on the inbound record */
   notes: string[];
+  /** SMS control keyword (STOP/START/HELP) and what to do about it; written by the SMS hook */
+  sms?: SmsEffect;
+};
+
+export type SmsEffect = {
+  keyword: 'stop' | 'start' | 'help';
+  word: string;
+  /** record the number as opted out (set) or opted in again (clear) */
+  optOut: 'set' | 'clear' | null;
+  /** the text to answer with (templates/sms/<locale>/<reply>.hbs), if any */
+  reply: 'help' | 'opted-out' | 'opted-in' | null;
+  locale: 'en' | 'ru';
 };
 
 export type StepContext = {

@@ -45,9 +45,19 @@ function baseAddress(address: string): string {
   return `${a.slice(0, at).split('+')[0]}${a.slice(at)}`;
 }
 
+/** The one text an opted-out number still gets: the confirmation of its STOP. */
+function isStopConfirmation(row: OutboxRow): boolean {
+  return row.channel === 'sms' && (row.payload as { template?: string }).template === 'opted-out';
+}
+
+/** Why nothing may be sent for this row to its recipient at all, or null. */
+export function recipientBlock(db: Db, row: OutboxRow): Reason | null {
+  return isStopConfirmation(row) ? null : addressBlock(db, row.channel, row.recipient);
+}
+
 /** Why this row must not be sent now, or null when it may go. */
 export function sendBlock(db: Db, config: Config, settings: OutboxSettings, row: OutboxRow, now: number): Reason | null {
-  const blocked = addressBlock(db, row.channel, row.recipient);
+  const blocked = recipientBlock(db, row);
   if (blocked) return blocked;
   if (row.channel !== 'email') return null;
   if (ownAddresses(db, config).has(baseAddress(row.recipient))) return reasons.ownAddress();

@@ -4,7 +4,7 @@
 // out is skipped at once, with the reason on the thread. The worker checks again before each attempt.
 import type { Db } from '../db/client.ts';
 import { insertOutbox, getOutbox, type OutboxRow } from '../store/outbox.ts';
-import { addressBlock } from './backstop.ts';
+import { recipientBlock } from './backstop.ts';
 import { recordQueued, recordSkipped } from './outcomes.ts';
 import type { EmailPayload, SmsPayload } from './types.ts';
 
@@ -39,7 +39,7 @@ export function queueSms(tx: Db, input: QueueInput<SmsPayload>, now: number): Ou
 
 function settle(tx: Db, row: OutboxRow, now: number): OutboxRow {
   recordQueued(tx, row);
-  const blocked = addressBlock(tx, row.channel, row.recipient);
+  const blocked = recipientBlock(tx, row);
   if (blocked) recordSkipped(tx, row, blocked, now);
   return getOutbox(tx, row.id);
 }

@@ -54,3 +54,11 @@ export class ChannelUnavailableError extends Error {
     this.name = 'ChannelUnavailableError';
   }
 }
+
+/** The recipient may not be contacted (opted out at the provider after the row was queued): the row is skipped, not failed. */
+export class SkipSendError extends PermanentSendError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SkipSendError';
+  }
+}

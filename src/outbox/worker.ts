@@ -17,7 +17,7 @@ import { sendBlock } from './backstop.ts';
 import { recordClaimed, recordDead, recordSent, recordSkipped } from './outcomes.ts';
 import { reasons } from './reasons.ts';
 import { getChannelHealth, getOutboxSettings, saveChannelHealth } from './settings.ts';
-import { ChannelUnavailableError, PermanentSendError, type ChannelSender } from './types.ts';
+import { ChannelUnavailableError, PermanentSendError, SkipSendError, type ChannelSender } from './types.ts';
 
 export type WorkerOptions = {
   senders: ChannelSender[];
@@ -147,6 +147,10 @@ export function createOutboxWorker(deps: Deps, opts: WorkerOptions): OutboxWorke
         summary.deferred++;
       }
       channelDown(row.channel, err);
+      return;
+    }
+    if (err instanceof SkipSendError) {
+      if (settle(row, (current) => recordSkipped(db, current, err.message, now))) summary.skipped++;
       return;
     }
     if (err instanceof PermanentSendError) {

@@ -21,9 +21,11 @@ const PUBLIC_DIR = fileURLToPath(new URL('../../public', import.meta.url));
 const HTMX_DIR = fileURLToPath(new URL('../../node_modules/htmx.org/dist', import.meta.url));
 
 export type WebRouter = {
-  /** 'public' routers (webhooks, requester portal, API with its own auth) are mounted before the
-   * sign-in check and must guard themselves; 'user' routers only see signed-in users */
-  auth: 'public' | 'user';
+  /** 'public' routers (requester portal, API with its own auth) are mounted before the sign-in
+   * check and must guard themselves; 'user' routers only see signed-in users; 'webhook' routers
+   * (provider callbacks that prove themselves by signature) come before cookies, sessions and
+   * CSRF, which they have no use for, so they stay cheap under load */
+  auth: 'public' | 'user' | 'webhook';
   build(parts: { render: Renderer }): Router;
 };
 
@@ -68,9 +70,10 @@ export async function createApp(ctx: Ctx, opts: WebOptions = {}): Promise<Expres
   app.use('/static/htmx', express.static(HTMX_DIR, { maxAge: '7d', index: false }));
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: ctx.config.env === 'production' ? '1h' : 0, index: false }));
 
-  app.use(cookieParser(ctx.secrets.session));
   app.use(express.urlencoded({ extended: false, limit: '2mb' }));
   app.use(express.json({ limit: '2mb' }));
+  for (const r of opts.routers ?? []) if (r.auth === 'webhook') app.use(r.build({ render }));
+  app.use(cookieParser(ctx.secrets.session));
   app.use(sessionMiddleware(ctx, translator));
   app.use(
     csrfMiddleware({

@@ -15,6 +15,7 @@ import { redirectWithFlash, type Renderer } from '../render.ts';
 import { nameMaps, threadItem, ticketRow } from '../view-models/ticket.ts';
 import { ticketOutbox } from '../view-models/outbox.ts';
 import { ticketWorkflowView } from '../workflow/ticket-view.ts';
+import { ticketSmsView } from '../view-models/ticket-sms.ts';
 
 const PAGE_SIZE = 50;
 const OPEN_EXCLUDED: TicketStatus[] = ['resolved', 'closed'];
@@ -159,5 +160,6 @@ export function ticketPage(ctx: Ctx, t: Ticket) {
     agents: users.filter((u) => u.active).map((u) => ({ id: u.id, name: u.name, selected: u.id === t.assigneeId })),
     outbox: ticketOutbox(ctx.db, ctx.config, t), // the ticket-outbox slot: reply by email, mail waiting or failed
     workflow: ticketWorkflowView(ctx, t), // the ticket-sla partial (workflow & SLA)
+    sms: ticketSmsView(ctx.db, t),
   };
 }

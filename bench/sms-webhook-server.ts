@@ -1,0 +1,63 @@
+// The desk as it runs in production (file database, the real app and services, web role),
+// started as a child of bench/sms-webhook.ts so the load generator does not share its thread.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openDeps } from '../src/bootstrap.ts';
+import { loadConfig } from '../src/config.ts';
+import { startWeb } from '../src/roles/web.ts';
+import { buildServices } from '../src/services.ts';
+
+const env = JSON.parse(process.env.BENCH_ENV ?? '{}') as Record<string, string>;
+const dir = mkdtempSync(path.join(tmpdir(), 'helpdesk-bench-sms-'));
+const config = loadConfig({
+  NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATA_DIR: dir,
+  DATABASE_URL: `file:${path.join(dir, 'helpdesk.sqlite')}`, SESSION_SECRET: 'b'.repeat(40), ...env,
+});
+const deps = openDeps(config);
+const web = await startWeb(buildServices(deps));
+process.send?.({ port: web.port });
+// CPU time of this process (user + system), to tell cost apart from a busy machine's waiting
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+let cpuAtMark = 0;
+process.on('message', (m) => {
+  if (m === 'mark') {
+    cpuAtMark = cpuMs();
+    process.send?.({ marked: true });
+  }
+  if (m === 'stats') {
+    const count = (sql: string) => (deps.db.$client.prepare(sql).get() as { n: number }).n;
+    process.send?.({
+      stats: {
+        inbound: count('select count(*) n from inbound_messages'),
+        waiting: count('select count(*) n from sms_inbox'),
+        quarantined: count("select count(*) n from inbound_messages where outcome = 'quarantined'"),
+        tickets: count('select count(*) n from tickets'),
+        messages: count("select count(*) n from messages where kind = 'reply'"),
+        cpuMs: cpuMs() - cpuAtMark,
+      },
+    });
+  }
+  if (m === 'drain') {
+    // how fast intake empties the SMS inbox once the load stops
+    const start = performance.now();
+    const cpuStart = cpuMs();
+    const waiting = () => (deps.db.$client.prepare('select count(*) n from sms_inbox').get() as { n: number }).n;
+    const before = waiting();
+    const tick = () => {
+      if (waiting() > 0) return void setTimeout(tick, 20);
+      process.send?.({ drained: { messages: before, ms: performance.now() - start, cpuMs: cpuMs() - cpuStart } });
+    };
+    tick();
+  }
+  if (m === 'stop') {
+    void web.stop().then(() => {
+      deps.db.$client.close();
+      rmSync(dir, { recursive: true, force: true });
+      process.exit(0);
+    });
+  }
+});

@@ -1,0 +1,81 @@
+// An agent starts a conversation by SMS: a new SMS ticket whose first message is the agent's
+// text, sent by the SMS channel's reply hook like any other reply.
+import { z } from 'zod';
+import { inTransaction } from '../db/client.ts';
+import { toE164 } from '../domain/phone.ts';
+import { findContact, findContactPhone, insertContact, insertContactPhone } from '../store/contacts.ts';
+import { invalid } from '../store/errors.ts';
+import { insertEvent } from '../store/events.ts';
+import { insertMessage, type Message } from '../store/messages.ts';
+import { getTicket, insertTicket, updateTicket, type Ticket } from '../store/tickets.ts';
+import { runHooks, type ActorRef, type Ctx } from './context.ts';
+import { auditActor, requirePermission } from './tickets.ts';
+
+export const startSmsSchema = z.object({
+  phone: z.string().trim().min(1, 'Enter the phone number').max(40),
+  contactId: z.coerce.number().int().positive().optional(),
+  name: z.string().trim().max(200).optional(),
+  subject: z.string().trim().max(300).optional(),
+  body: z.string().trim().min(1, 'Write the message').max(10_000),
+});
+
+function firstWords(text: string): string {
+  const words = text.trim().split(/\s+/).slice(0, 8).join(' ');
+  return words.length > 80 ? `${words.slice(0, 79)}…` : words;
+}
+
+export function startSmsConversation(
+  ctx: Ctx,
+  actor: ActorRef & { kind: 'user' },
+  input: z.input<typeof startSmsSchema>,
+): { ticket: Ticket; message: Message } {
+  requirePermission(actor.user, 'ticket.create');
+  const parsed = startSmsSchema.safeParse(input);
+  if (!parsed.success) {
+    const fields = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? 'form'), i.message]));
+    throw invalid(Object.values(fields).join('; '), fields);
+  }
+  const v = parsed.data;
+  const phone = toE164(v.phone, ctx.config.sms.defaultCountry);
+  if (!phone) {
+    const hint = ctx.config.sms.defaultCountry ? '' : ' with its +country code';
+    throw invalid(`Enter a valid phone number${hint}`, { phone: `Enter a valid phone number${hint}` });
+  }
+  const now = ctx.clock.now();
+  return inTransaction(ctx.db, () => {
+    const known = findContactPhone(ctx.db, phone);
+    if (known?.smsOptedOutAt) {
+      const msg = 'This number has opted out of SMS (it sent STOP). It gets texts again only after it sends START.';
+      throw invalid(msg, { phone: msg });
+    }
+    if (known && v.contactId && known.contactId !== v.contactId) {
+      const owner = findContact(ctx.db, known.contactId);
+      const msg = `This number belongs to ${owner?.name ?? 'another contact'}.`;
+      throw invalid(msg, { phone: msg });
+    }
+    let contactId = known?.contactId;
+    if (!contactId && v.contactId) {
+      if (!findContact(ctx.db, v.contactId)) throw invalid('Unknown contact', { contactId: 'Unknown contact' });
+      insertContactPhone(ctx.db, v.contactId, phone);
+      contactId = v.contactId;
+    }
+    const contact = contactId ? findContact(ctx.db, contactId)! : insertContact(ctx.db, { name: v.name || phone, phones: [phone] }, now);
+
+    const ticket = insertTicket(
+      ctx.db,
+      { subject: v.subject || firstWords(v.body), channel: 'sms', requesterId: contact.id, organizationId: contact.organizationId },
+      now,
+    );
+    insertEvent(ctx.db, { ticketId: ticket.id, actor: auditActor(actor), type: 'ticket.created', data: { channel: 'sms', via: 'agent' } }, now);
+    const message = insertMessage(ctx.db, {
+      ticketId: ticket.id, kind: 'reply', direction: 'out', channel: 'sms', authorUserId: actor.user.id,
+      subject: ticket.subject, bodyText: v.body, deliveryStatus: 'queued', createdAt: now,
+    });
+    updateTicket(ctx.db, ticket.id, { firstRespondedAt: now }, now);
+    insertEvent(ctx.db, { ticketId: ticket.id, actor: auditActor(actor), type: 'ticket.reply', data: { messageId: message.id } }, now);
+    const created = getTicket(ctx.db, ticket.id);
+    runHooks(ctx.hooks.ticketChanged, ctx, { type: 'created', ticket: created, message, actor });
+    runHooks(ctx.hooks.ticketChanged, ctx, { type: 'reply', ticket: created, message, actor });
+    return { ticket: getTicket(ctx.db, ticket.id), message };
+  });
+}

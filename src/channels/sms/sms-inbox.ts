@@ -1,0 +1,206 @@
+// Hands accepted webhook messages to intake without ever losing one. The webhook only checks
+// the signature and writes the message to the sms_inbox table (a millisecond), then answers
+// Twilio; the messages are put through intake right after, in order per sender, off the
+// request path. Twilio does not resend a message it got an answer for, so "answered" has to
+// mean "kept": a row leaves the inbox only once intake has stored (or quarantined) it, a
+// temporary failure is retried with backoff, and a restart resumes where it stopped. If even
+// the inbox cannot be written (database locked), the message goes to a spool file instead.
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Deps } from '../../deps.ts';
+import { TemporaryIntakeError, isTemporary, type Intake } from '../../intake/receive.ts';
+import { dedupeKeyOf } from '../../intake/steps/drop-duplicate.ts';
+import { sha256Hex } from '../../store/file-store.ts';
+import { smsInboxStore, type SmsInboxRow } from '../../store/sms-inbox.ts';
+
+export type SmsInbox = {
+  /** keeps the message for intake; 'duplicate' when it is already stored or waiting */
+  accept(raw: Buffer, meta: { sid: string | undefined; from: string | undefined; hasMedia: boolean }): 'accepted' | 'duplicate';
+  /** resolves when nothing due is left (tests, shutdown) */
+  drain(): Promise<void>;
+  /** messages accepted but not yet through intake */
+  pending(): number;
+};
+
+const MAX_MEDIA_IN_FLIGHT = 3; // MMS wait on downloads; texts go one at a time
+const backoffMs = (attempts: number) => Math.min(1000 * 2 ** (attempts - 1), 5 * 60_000);
+
+export function createSmsInbox(deps: Deps, intake: Intake, opts: { spoolDir?: string } = {}): SmsInbox {
+  const store = smsInboxStore(deps.db);
+  const spoolDir = opts.spoolDir ?? path.join(deps.config.dataDir, 'spool', 'sms');
+  const busySenders = new Set<string>();
+  const busyRows = new Set<number>();
+  const media = new Set<Promise<void>>();
+  const held = new Map<number, number>(); // rows whose hand-over failed unexpectedly: not before…
+  let loop: Promise<void> | undefined;
+  let again = false;
+  let timer: NodeJS.Timeout | undefined;
+  let stalledUntil = 0;
+  let stallDelay = 1000;
+
+  const keyOf = (sid: string | undefined, raw: Buffer) => sid ?? `raw-${sha256Hex(raw)}`;
+
+  function spoolFile(raw: Buffer): void {
+    mkdirSync(spoolDir, { recursive: true });
+    const file = path.join(spoolDir, `${sha256Hex(raw)}.json`);
+    const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+    writeFileSync(tmp, raw);
+    renameSync(tmp, file);
+  }
+
+  function spooledFiles(): string[] {
+    try {
+      return readdirSync(spoolDir).filter((f) => f.endsWith('.json'));
+    } catch {
+      return [];
+    }
+  }
+
+  /** Moves spool files (written while the database was unavailable) into the inbox table. */
+  function importSpool(): void {
+    for (const f of spooledFiles()) {
+      const file = path.join(spoolDir, f);
+      const raw = readFileSync(file);
+      const meta = peek(raw);
+      const receivedAt = Math.round(statSync(file).mtimeMs);
+      store.insert({ messageSid: keyOf(meta.sid, raw), fromAddress: meta.from ?? null, raw: raw.toString('utf8'), hasMedia: meta.hasMedia, receivedAt }, deps.clock.now());
+      rmSync(file, { force: true });
+    }
+  }
+
+  async function handOver(row: SmsInboxRow): Promise<void> {
+    try {
+      await intake.receive({ channel: 'sms', source: 'twilio', mailboxId: null, raw: Buffer.from(row.raw, 'utf8'), receivedAt: row.receivedAt });
+      store.remove(row.id); // stored, quarantined or a duplicate: it is safe in the database now
+    } catch (err) {
+      if (!(err instanceof TemporaryIntakeError)) throw err;
+      deps.log.warn({ err, sid: row.messageSid, attempts: row.attempts + 1 }, 'SMS not stored yet; will retry');
+      store.retryLater(row.id, row.attempts + 1, deps.clock.now() + backoffMs(row.attempts + 1), err.message);
+    }
+  }
+
+  function next(): SmsInboxRow | undefined {
+    for (const c of store.listDue(deps.clock.now(), 16)) {
+      if (busyRows.has(c.id) || (c.fromAddress && busySenders.has(c.fromAddress))) continue;
+      if ((held.get(c.id) ?? 0) > Date.now()) continue;
+      if (c.hasMedia && media.size >= MAX_MEDIA_IN_FLIGHT) continue;
+      return store.get(c.id);
+    }
+    return undefined;
+  }
+
+  async function run(): Promise<void> {
+    if (spooledFiles().length) importSpool();
+    for (;;) {
+      const row = next();
+      if (!row) {
+        if (media.size === 0) return;
+        await Promise.race(media); // a download finished: its sender's next message may go
+        continue;
+      }
+      busyRows.add(row.id);
+      if (row.fromAddress) busySenders.add(row.fromAddress);
+      const done = handOver(row).finally(() => {
+        busyRows.delete(row.id);
+        if (row.fromAddress) busySenders.delete(row.fromAddress);
+      });
+      if (row.hasMedia) {
+        const p = done
+          .catch((err: unknown) => {
+            deps.log.error({ err }, 'SMS intake failed; will retry');
+            held.set(row.id, Date.now() + 5000);
+            schedule(5000);
+          })
+          .finally(() => media.delete(p));
+        media.add(p);
+      } else {
+        await done;
+        await new Promise<void>((resolve) => setImmediate(resolve)); // let webhooks in between
+      }
+    }
+  }
+
+  function wake(): Promise<void> {
+    if (loop) {
+      again = true;
+      return loop;
+    }
+    if (deps.clock.now() < stalledUntil) return Promise.resolve();
+    loop = (async () => {
+      do {
+        again = false;
+        await run();
+      } while (again);
+      stallDelay = 1000;
+    })()
+      .catch((err: unknown) => {
+        // the database itself is unavailable: try again later rather than spin
+        deps.log.error({ err }, 'SMS inbox stalled; will retry');
+        stalledUntil = deps.clock.now() + stallDelay;
+        schedule(stallDelay);
+        stallDelay = Math.min(stallDelay * 2, 60_000);
+      })
+      .finally(() => {
+        loop = undefined;
+        if (!timer) {
+          try {
+            const at = store.nextDueAt();
+            if (at !== undefined) schedule(Math.max(at - deps.clock.now(), 50));
+          } catch {
+            schedule(stallDelay);
+          }
+        }
+      });
+    return loop;
+  }
+
+  function schedule(ms: number): void {
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      stalledUntil = 0;
+      void wake();
+    }, ms);
+    timer.unref();
+  }
+
+  // left over from before a restart
+  if (spooledFiles().length || store.count()) setImmediate(() => void wake());
+
+  return {
+    accept(raw, meta) {
+      let fresh: boolean;
+      try {
+        if (meta.sid && store.alreadyReceived(dedupeKeyOf({ channel: 'sms', mailboxId: null, externalId: meta.sid }))) return 'duplicate';
+        const now = deps.clock.now();
+        fresh = store.insert({ messageSid: keyOf(meta.sid, raw), fromAddress: meta.from ?? null, raw: raw.toString('utf8'), hasMedia: meta.hasMedia, receivedAt: now }, now);
+      } catch (err) {
+        if (!isTemporary(err)) throw err;
+        deps.log.warn({ err, sid: meta.sid }, 'SMS inbox not writable; message spooled to disk');
+        spoolFile(raw); // throws only when the disk fails too: then the webhook answers 503
+        schedule(stallDelay);
+        return 'accepted';
+      }
+      if (fresh) setImmediate(() => void wake());
+      return fresh ? 'accepted' : 'duplicate';
+    },
+    async drain() {
+      while (loop || media.size) await (loop ?? Promise.race(media));
+      await wake();
+      while (media.size) await Promise.race(media);
+    },
+    pending: () => store.count() + spooledFiles().length,
+  };
+}
+
+/** SID, sender and media flag of a webhook's JSON form fields (for spooled files). */
+function peek(raw: Buffer): { sid: string | undefined; from: string | undefined; hasMedia: boolean } {
+  try {
+    const p = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+    const s = (k: string) => (typeof p[k] === 'string' ? (p[k] as string) : undefined);
+    return { sid: s('MessageSid') || s('SmsMessageSid') || s('SmsSid'), from: s('From'), hasMedia: Number(s('NumMedia') ?? '0') > 0 };
+  } catch {
+    return { sid: undefined, from: undefined, hasMedia: false };
+  }
+}

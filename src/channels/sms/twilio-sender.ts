@@ -1,0 +1,79 @@
+// Delivers SMS outbox rows through Twilio: the number or Messaging Service of TWILIO_FROM, a
+// status callback so delivery is recorded on the message. Numbers that opted out get nothing
+// (except the one confirmation of their opt-out).
+import type { Deps } from '../../deps.ts';
+import { PermanentSendError, SkipSendError, type ChannelSender, type SmsPayload } from '../../outbox/types.ts';
+import { findContactPhone } from '../../store/contacts.ts';
+import type { OutboxRow } from '../../store/outbox.ts';
+import { advanceDeliveryStatus, updatePhoneOptOut } from '../../store/sms.ts';
+import { createSmsTemplates, type SmsTemplates } from './sms-templates.ts';
+import { createTwilioClient, type TwilioClient } from './twilio-client.ts';
+
+export const STATUS_CALLBACK_PATH = '/webhooks/twilio/status';
+const OPTED_OUT_AT_PROVIDER = 21610; // "Attempt to send to unsubscribed recipient"
+
+/** The recipient sent STOP after the row was queued: not an error, nothing to retry. */
+export class OptedOutError extends SkipSendError {
+  constructor(recipient: string) {
+    super(`${recipient} has opted out of SMS`);
+    this.name = 'OptedOutError';
+  }
+}
+
+/** Where Twilio reports delivery; the message id makes the report independent of timing. */
+export function statusCallbackUrl(publicUrl: string, messageId: number | null): string {
+  return `${publicUrl}${STATUS_CALLBACK_PATH}${messageId ? `?message=${messageId}` : ''}`;
+}
+
+export function smsText(payload: SmsPayload, templates: SmsTemplates): string {
+  return 'text' in payload ? payload.text : templates.render(payload.template, payload.locale, payload.vars);
+}
+
+export function createTwilioSender(deps: Deps, opts: { client?: TwilioClient; templates?: SmsTemplates } = {}): ChannelSender {
+  const tw = deps.config.twilio;
+  const templates = opts.templates ?? createSmsTemplates();
+  let client = opts.client;
+  const sender = tw?.from.startsWith('MG') ? { messagingServiceSid: tw.from } : { from: tw?.from };
+
+  return {
+    channel: 'sms',
+    configured: !!tw,
+    async send(row: OutboxRow) {
+      if (!tw) throw new Error('SMS is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM)');
+      const payload = row.payload as SmsPayload;
+      const confirmation = 'template' in payload && payload.template === 'opted-out';
+      if (findContactPhone(deps.db, row.recipient)?.smsOptedOutAt && !confirmation) {
+        fail(row, 'skipped');
+        throw new OptedOutError(row.recipient);
+      }
+      client ??= createTwilioClient(tw);
+      let sid: string;
+      try {
+        const m = await client.messages.create({
+          to: row.recipient,
+          body: smsText(payload, templates),
+          statusCallback: statusCallbackUrl(deps.config.publicUrl, row.messageId),
+          ...sender,
+        });
+        sid = m.sid;
+      } catch (err) {
+        const e = err as { status?: number; code?: number; message?: string };
+        // 400 is Twilio refusing this message (bad or unsubscribed number…); retrying cannot help.
+        // Auth errors, 429 and 5xx are retried: a fixed configuration or a calmer API sends it.
+        if (e.status === 400) {
+          if (e.code === OPTED_OUT_AT_PROVIDER) updatePhoneOptOut(deps.db, row.recipient, deps.clock.now());
+          fail(row, 'failed');
+          throw new PermanentSendError(`Twilio refused the message: ${e.code ?? ''} ${e.message ?? ''}`.trim());
+        }
+        throw err;
+      }
+      if (row.messageId) advanceDeliveryStatus(deps.db, row.messageId, 'sent', sid);
+      return { providerId: sid };
+    },
+  };
+
+  // the message shows the outcome; the outbox worker records the failed or skipped send in the thread
+  function fail(row: OutboxRow, status: 'failed' | 'skipped') {
+    if (row.messageId) advanceDeliveryStatus(deps.db, row.messageId, status);
+  }
+}

@@ -1,0 +1,112 @@
+// Twilio's webhooks: incoming SMS/MMS and delivery reports. Every request must carry a valid
+// X-Twilio-Signature, checked with Twilio's own code against the URL Twilio called: PUBLIC_URL
+// plus the path and query exactly as received (right behind a reverse proxy). The check needs
+// nothing but the auth token, so numbers in a Messaging Service pool (whose requests carry a
+// MessagingServiceSid and a To that is not TWILIO_FROM) validate like any other.
+import { Router, type RequestHandler } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import twilio from 'twilio';
+import type { Ctx } from '../../actions/context.ts';
+import { inTransaction } from '../../db/client.ts';
+import type { Intake } from '../../intake/receive.ts';
+import { findMessage } from '../../store/messages.ts';
+import { advanceDeliveryStatus, findMessageByExternalId, updatePhoneOptOut, type DeliveryStatus } from '../../store/sms.ts';
+import type { WebRouter } from '../../web/app.ts';
+import { messageSidOf, param, type TwilioParams } from './parse-sms.ts';
+import { insertSmsEvent } from './sms-events.ts';
+import { createSmsInbox, type SmsInbox } from './sms-inbox.ts';
+import { isSignedByTwilio, signedUrl } from './twilio-signature.ts';
+
+export const SMS_WEBHOOK_PATH = '/webhooks/twilio/sms';
+export const STATUS_WEBHOOK_PATH = '/webhooks/twilio/status';
+
+const EMPTY_TWIML = new twilio.twiml.MessagingResponse().toString();
+
+const STATUS_MAP: Record<string, DeliveryStatus> = {
+  sent: 'sent', delivered: 'delivered', read: 'delivered', undelivered: 'failed', failed: 'failed',
+};
+
+export function twilioWebhooks(ctx: Ctx, intake: Intake, opts: { inbox?: SmsInbox } = {}): WebRouter {
+  return {
+    auth: 'webhook',
+    build() {
+      const r = Router();
+      const inbox = opts.inbox ?? createSmsInbox(ctx, intake);
+
+      const verify: RequestHandler = (req, res, next) => {
+        const tw = ctx.config.twilio;
+        if (!tw) {
+          res.status(404).type('text').send('SMS (Twilio) is not configured on this desk.');
+          return;
+        }
+        const signature = req.get('x-twilio-signature');
+        const body = (req.body ?? {}) as TwilioParams;
+        res.locals.twilioSigned = isSignedByTwilio(tw.authToken, signature, signedUrl(ctx.config.publicUrl, req.originalUrl), body);
+        next();
+      };
+      // Only requests that fail the check count: Twilio does not resend a message it got an
+      // error for, so a signed request is never refused, whatever the rate.
+      const limiter = rateLimit({
+        windowMs: 10 * 60 * 1000,
+        limit: 100,
+        standardHeaders: 'draft-8',
+        legacyHeaders: false,
+        skip: (_req, res) => res.locals.twilioSigned === true,
+        keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
+        handler: (_req, res) => {
+          res.status(429).type('text').send('Too many unsigned requests.');
+        },
+      });
+      const refuseUnsigned: RequestHandler = (req, res, next) => {
+        if (res.locals.twilioSigned) return next();
+        ctx.log.warn({ path: req.path, ip: req.ip, hasSignature: !!req.get('x-twilio-signature') }, 'Twilio webhook refused: signature missing or invalid');
+        res.status(403).type('text').send('Invalid or missing X-Twilio-Signature.');
+      };
+
+      r.post(SMS_WEBHOOK_PATH, verify, limiter, refuseUnsigned, (req, res) => {
+        const params = req.body as TwilioParams;
+        const sid = messageSidOf(params);
+        try {
+          inbox.accept(Buffer.from(JSON.stringify(params)), {
+            sid, from: param(params, 'From'), hasMedia: Number(param(params, 'NumMedia') ?? '0') > 0,
+          });
+        } catch (err) {
+          ctx.log.error({ err, sid }, 'incoming SMS could neither be stored nor spooled');
+          res.status(503).type('text').send('Temporarily unable to store the message.');
+          return;
+        }
+        res.type('text/xml').send(EMPTY_TWIML);
+      });
+
+      r.post(STATUS_WEBHOOK_PATH, verify, limiter, refuseUnsigned, (req, res) => {
+        const params = req.body as TwilioParams;
+        const sid = param(params, 'MessageSid') ?? param(params, 'SmsSid');
+        const status = STATUS_MAP[(param(params, 'MessageStatus') ?? param(params, 'SmsStatus') ?? '').toLowerCase()];
+        const messageId = /^\d{1,12}$/.test(String(req.query.message ?? '')) ? Number(req.query.message) : undefined;
+        if (status) recordStatus(ctx, { sid, status, messageId, errorCode: param(params, 'ErrorCode') ?? null, to: param(params, 'To') ?? null });
+        res.status(204).end();
+      });
+
+      return r;
+    },
+  };
+}
+
+function recordStatus(
+  ctx: Ctx,
+  s: { sid: string | undefined; status: DeliveryStatus; messageId: number | undefined; errorCode: string | null; to: string | null },
+): void {
+  const now = ctx.clock.now();
+  inTransaction(ctx.db, () => {
+    const msg = s.messageId !== undefined ? findMessage(ctx.db, s.messageId) : s.sid ? findMessageByExternalId(ctx.db, s.sid) : undefined;
+    if (!msg || msg.channel !== 'sms' || msg.direction !== 'out') return;
+    // a report about an earlier attempt of the same message (sent twice after a timeout)
+    if (s.sid && msg.externalId && msg.externalId !== s.sid) return;
+    const changed = advanceDeliveryStatus(ctx.db, msg.id, s.status, s.sid);
+    if (!changed || s.status !== 'failed') return;
+    const code = s.errorCode && /^\d+$/.test(s.errorCode) ? Number(s.errorCode) : null;
+    const phone = s.to ?? '';
+    if (code === 21610 && phone) updatePhoneOptOut(ctx.db, phone, now);
+    insertSmsEvent(ctx.db, msg.ticketId, { what: 'failed', phone, error: '', code }, now);
+  });
+}

@@ -1,0 +1,29 @@
+// The ticket page's SMS box (partial ticket-sms): the requester's numbers with their opt-out
+// state, and on SMS tickets the delivery status of the last text we sent.
+import type { Db } from '../../db/client.ts';
+import { formatPhone } from '../../domain/phone.ts';
+import { listContactPhones } from '../../store/contacts.ts';
+import { findLastOutgoingSms } from '../../store/sms.ts';
+import type { Ticket } from '../../store/tickets.ts';
+
+export type TicketSmsVM = {
+  isSms: boolean;
+  phones: { number: string; display: string; optedOut: boolean; optedOutAt: number | null }[];
+  anyOptedOut: boolean;
+  last: { status: string; at: number } | null;
+  startHref: string | null;
+};
+
+export function ticketSmsView(db: Db, t: Ticket): TicketSmsVM | null {
+  const phones = t.requesterId ? listContactPhones(db, t.requesterId) : [];
+  if (t.channel !== 'sms' && phones.length === 0) return null;
+  const last = t.channel === 'sms' ? findLastOutgoingSms(db, t.id) : undefined;
+  return {
+    isSms: t.channel === 'sms',
+    phones: phones.map((p) => ({ number: p.phone, display: formatPhone(p.phone), optedOut: !!p.smsOptedOutAt, optedOutAt: p.smsOptedOutAt })),
+    anyOptedOut: phones.some((p) => !!p.smsOptedOutAt),
+    last: last?.deliveryStatus ? { status: last.deliveryStatus, at: last.createdAt } : null,
+    // an SMS ticket is answered with the reply box; other tickets can start a text
+    startHref: t.channel !== 'sms' && t.requesterId && phones.some((p) => !p.smsOptedOutAt) ? `/sms/new?contact=${t.requesterId}` : null,
+  };
+}
