@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureIntakeThroughput } from './intake-throughput.ts';
 import { measureConsole } from './console.ts';
+import { measureSmsWebhook } from './sms-webhook.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -52,6 +53,16 @@ async function main() {
       { key: 'tickets', label: 'Tickets in the database', value: f.tickets, unit: '' },
       { key: 'messages', label: 'Messages in the database', value: f.messages, unit: '' },
     );
+  }
+
+  if (want('sms')) {
+    log('Twilio SMS webhook with signature validation …');
+    const f = await measureSmsWebhook({ durationSec: values.quick ? 5 : 15, connections: 10 });
+    rows.push(
+      { key: 'sms_rps', label: 'SMS webhook, signed requests (10 concurrent)', value: f.rps, unit: 'req/s', target: '≥ 1000' },
+      { key: 'sms_p99_ms', label: 'SMS webhook latency', value: f.p99Ms, unit: 'ms p99', target: '< 20' },
+    );
+    log(`sms: answered ${f.answered}, accepted ${f.accepted}, non-2xx ${f.non2xx}, errors ${f.errors}, server CPU ${f.webhookCpuMs} ms/request`);
   }
 
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
