@@ -68,6 +68,17 @@ export class Browser {
     return { status: res.status, text: await res.text(), location: res.headers.get('location'), headers: res.headers };
   }
 
+  /** A multipart form (file uploads): the CSRF token goes in the URL, as the console's upload forms do. */
+  async postMultipart(path: string, fields: Record<string, string>, files: { field: string; name: string; type: string; content: Buffer }[] = []) {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    for (const f of files) form.append(f.field, new Blob([new Uint8Array(f.content)], { type: f.type }), f.name);
+    const url = `${this.base}${path}${path.includes('?') ? '&' : '?'}_csrf=${encodeURIComponent(this.csrf)}`;
+    const res = await fetch(url, { method: 'POST', body: form, headers: { cookie: this.cookieHeader() }, redirect: 'manual' });
+    this.store(res);
+    return { status: res.status, text: await res.text(), location: res.headers.get('location'), headers: res.headers };
+  }
+
   async login(email: string, password: string) {
     await this.get('/login');
     const r = await this.post('/login', { email, password });
