@@ -103,8 +103,8 @@ export function searchTickets(
     const m = mBuf[0];
     const s = sBuf[0];
     if (!m && !s) return undefined;
-    // a subject hit outranks the body hit of the same (first) message
-    const takeS = s && (!m || s.key > m.key || (s.key === m.key && s.ticketId === m.ticketId));
+    // on a tie (the subject and the first message of one ticket) the message goes first: it has a snippet
+    const takeS = s && (!m || s.key > m.key);
     return takeS ? sBuf.shift() : mBuf.shift();
   };
 

@@ -68,6 +68,14 @@ export class Browser {
     return { status: res.status, text: await res.text(), location: res.headers.get('location'), headers: res.headers };
   }
 
+  /** A form with repeated fields (checkbox lists), CSRF token included. */
+  async postParams(path: string, params: URLSearchParams) {
+    if (!params.has('_csrf')) params.set('_csrf', this.csrf);
+    const res = await fetch(this.base + path, { method: 'POST', body: params, headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual' });
+    this.store(res);
+    return { status: res.status, text: await res.text(), location: res.headers.get('location'), headers: res.headers };
+  }
+
   /** A multipart form (file uploads): the CSRF token goes in the URL, as the console's upload forms do. */
   async postMultipart(path: string, fields: Record<string, string>, files: { field: string; name: string; type: string; content: Buffer }[] = []) {
     const form = new FormData();

@@ -114,17 +114,17 @@ export function ticketPageRoutes(ctx: Ctx, render: Renderer): Router {
     render(req, res, 'ticket', { ticket: { number: t.number }, presence: presenceVM(presence.others(t.id, me.id, now)) }, { partial: 'presence' });
   });
 
-  // inserting a canned reply: the reply box comes back with the text added (htmx), or the page with it filled in
+  // inserting a canned reply after what was typed: the reply box comes back (htmx) or the whole page
   r.get('/tickets/:number/canned', requirePermission('canned.use'), (req, res) => {
     const t = ticketOf(req);
     const id = typeof req.query.id === 'string' && /^\d+$/.test(req.query.id) ? Number(req.query.id) : null;
-    if (!isHtmx(req)) return res.redirect(303, `/tickets/${t.number}${id ? `?canned=${id}` : ''}#reply-form`);
     const me = currentUser(res);
     const typed = typeof req.query.body === 'string' ? req.query.body : '';
     const text = id ? cannedTextFor(ctx, me, t, id) : '';
-    const body = typed.trim() ? `${typed.replace(/\s+$/, '')}\n\n${text}` : text;
-    const cc = typeof req.query.cc === 'string' ? req.query.cc : '';
-    render(req, res, 'ticket', ticketPage(ctx, t, me, { replyValues: { body, cc } }, []), { partial: 'reply-form' });
+    const body = typed.trim() ? `${typed.replace(/\s+$/, '')}${text ? `\n\n${text}` : ''}` : text;
+    const state: FormState = { replyValues: { body, cc: typeof req.query.cc === 'string' ? req.query.cc : '' } };
+    if (!isHtmx(req)) return page(req, res, t, state);
+    render(req, res, 'ticket', ticketPage(ctx, t, me, state, []), { partial: 'reply-form' });
   });
 
   r.post('/tickets/:number/replies', requirePermission('ticket.reply'), uploads('attachments', ctx.config.limits.attachmentBytes), (req, res) => {
