@@ -69,9 +69,11 @@ function readFlash(raw: unknown): Flash | null {
 
 /** 303 after a successful POST, with a one-shot message (a translation key and its values) for the next page. */
 export function redirectWithFlash(res: Response, to: string, flashKey?: string, params?: Record<string, string | number>): void {
-  if (flashKey) {
-    const value = params ? JSON.stringify({ key: flashKey, params }) : flashKey;
-    res.cookie('hd_flash', value, { signed: true, httpOnly: true, sameSite: 'lax', path: '/', maxAge: 60_000 });
-  }
+  if (flashKey) setFlash(res, flashKey, params);
   res.redirect(303, to);
+}
+
+/** The one-shot message the next page shows. */
+export function setFlash(res: Response, key: string, params?: Record<string, string | number>): void {
+  res.cookie('hd_flash', params ? JSON.stringify({ key, params }) : key, { signed: true, httpOnly: true, sameSite: 'lax', path: '/', maxAge: 60_000 });
 }

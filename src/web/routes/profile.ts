@@ -10,7 +10,7 @@ import { currentUser, intParam } from '../context.ts';
 import { checkbox, formError, str, type Body } from '../forms.ts';
 import { requirePermission } from '../middleware/auth.ts';
 import { SESSION_COOKIE } from '../middleware/session.ts';
-import { redirectWithFlash, type Renderer } from '../render.ts';
+import { redirectWithFlash, setFlash, type Renderer } from '../render.ts';
 import { timeZoneOptions } from '../view-models/time-zones.ts';
 
 function tokenVM(t: ReturnType<typeof listApiTokens>[number]) {
@@ -44,7 +44,14 @@ export function profileRoutes(ctx: Ctx, render: Renderer): Router {
     const body = req.body as Body;
     const values = { name: str(body, 'name'), locale: str(body, 'locale'), timeZone: str(body, 'timeZone'), available: checkbox(body, 'available') ? 'on' : '' };
     try {
-      updateProfile(ctx, currentUser(res), { ...values, locale: values.locale as Locale, available: values.available === 'on' });
+      const before = currentUser(res);
+      const after = updateProfile(ctx, before, { ...values, locale: values.locale as Locale, available: values.available === 'on' });
+      if (after.locale !== before.locale && req.get('HX-Request') === 'true') {
+        // a boosted swap keeps <html lang> and the head: load the next page in full, in the new language
+        setFlash(res, 'profile.saved');
+        res.set('HX-Redirect', '/profile').status(200).end();
+        return;
+      }
       redirectWithFlash(res, '/profile', 'profile.saved');
     } catch (err) {
       const e = formError(err);

@@ -43,8 +43,8 @@ export function runQueue(ctx: Ctx, q: QueueQuery, f: QueueFilter, limit: number)
   return { rows: page.rows, next: page.next ? encodeCursor(page.next) : null, truncated: false };
 }
 
-export function filterFor(ctx: Ctx, q: QueueQuery, user: User): QueueFilter {
-  return queueFilter(q, { userId: user.id, componentIds: listUserComponentIds(ctx.db, user.id), now: ctx.clock.now() });
+export function filterFor(ctx: Ctx, q: QueueQuery, user: User, componentIds = listUserComponentIds(ctx.db, user.id)): QueueFilter {
+  return queueFilter(q, { userId: user.id, componentIds, now: ctx.clock.now() });
 }
 
 function maxTicketId(ctx: Ctx): number {
@@ -61,7 +61,8 @@ export function queueRoutes(ctx: Ctx, render: Renderer): Router {
   r.get('/tickets', requirePermission('ticket.view'), (req, res) => {
     const me = currentUser(res);
     const q = parseQueueQuery(req.query as Record<string, unknown>);
-    const f = filterFor(ctx, q, me);
+    const myComponents = listUserComponentIds(ctx.db, me.id);
+    const f = filterFor(ctx, q, me, myComponents);
     const result = runQueue(ctx, q, f, PAGE_SIZE);
     const names = lookupsFor(ctx.db, result.rows);
     const now = ctx.clock.now();
@@ -78,7 +79,7 @@ export function queueRoutes(ctx: Ctx, render: Renderer): Router {
       back: `/tickets?${queueQueryString(q)}`,
       views: QUEUE_VIEWS.map((v) => {
         const vq = { ...parseQueueQuery({ view: v }), sort: sortsFor(v).includes(q.sort) ? q.sort : parseQueueQuery({ view: v }).sort };
-        const count = COUNTED_VIEWS.includes(v) ? countQueue(ctx.db, filterFor(ctx, vq, me), COUNT_CAP) : null;
+        const count = COUNTED_VIEWS.includes(v) ? countQueue(ctx.db, filterFor(ctx, vq, me, myComponents), COUNT_CAP) : null;
         return { id: v, active: v === q.view, href: `/tickets?view=${v}`, count: count === null ? null : count >= COUNT_CAP ? `${COUNT_CAP - 1}+` : String(count) };
       }),
       savedViews: saved.map((s) => ({ id: s.id, name: s.name, href: `/tickets?${s.query}`, active: s.query === base })),
