@@ -9,5 +9,11 @@ CREATE INDEX `tickets_open_assignee_activity_idx` ON `tickets` (`is_open`,`assig
 CREATE INDEX `tickets_open_component_activity_idx` ON `tickets` (`is_open`,`component_id`,`last_activity_at`,`id`);--> statement-breakpoint
 CREATE INDEX `tickets_open_due_idx` ON `tickets` (`is_open`,`sla_due_key`,`id`);--> statement-breakpoint
 CREATE INDEX `tickets_open_priority_idx` ON `tickets` (`is_open`,`priority_order`,`id`);--> statement-breakpoint
+CREATE INDEX `tickets_open_org_activity_idx` ON `tickets` (`is_open`,`organization_id`,`last_activity_at`,`id`);--> statement-breakpoint
 CREATE INDEX `tickets_activity_idx` ON `tickets` (`last_activity_at`,`id`);--> statement-breakpoint
-CREATE INDEX `tickets_status_activity_idx` ON `tickets` (`status`,`last_activity_at`,`id`);
+CREATE INDEX `tickets_status_activity_idx` ON `tickets` (`status`,`last_activity_at`,`id`);--> statement-breakpoint
+CREATE INDEX `tickets_assignee_activity_idx` ON `tickets` (`assignee_id`,`last_activity_at`,`id`);--> statement-breakpoint
+CREATE INDEX `tickets_assignee_id_idx` ON `tickets` (`assignee_id`,`id`);--> statement-breakpoint
+CREATE INDEX `tickets_component_activity_idx` ON `tickets` (`component_id`,`last_activity_at`,`id`);--> statement-breakpoint
+CREATE INDEX `tickets_component_id_idx` ON `tickets` (`component_id`,`id`);--> statement-breakpoint
+CREATE INDEX `tickets_org_activity_idx` ON `tickets` (`organization_id`,`last_activity_at`,`id`);

@@ -198,6 +198,8 @@ export async function generateTickets(ctx: Ctx, opts: GenerateOptions): Promise<
     done += n;
     if (done % 50_000 === 0 || done === opts.tickets) opts.log?.(`generated ${done}/${opts.tickets} tickets, ${messages} messages`);
   }
+  // bulk inserts leave the full-text indexes in many segments; merge them as an admin would after an import
+  db.exec("insert into messages_fts(messages_fts) values('optimize'); insert into tickets_fts(tickets_fts) values('optimize')");
   db.pragma('analysis_limit = 2000');
   db.exec('analyze');
   db.pragma('optimize');

@@ -24,6 +24,17 @@ function walk(dir: string): string[] {
 
 type Root = { _g: ViewGlobals };
 
+// i18next's t() costs tens of microseconds and a queue page asks for hundreds of strings; the
+// ones without values are the same every time, so they are looked up once per language
+const plain = new WeakMap<TFunction, Map<string, string>>();
+function tr(t: TFunction, key: string): string {
+  let m = plain.get(t);
+  if (!m) plain.set(t, (m = new Map()));
+  let v = m.get(key);
+  if (v === undefined) m.set(key, (v = t(key)));
+  return v;
+}
+
 // Intl.DateTimeFormat is slow to build and fast to use: one per locale, zone and style
 const formats = new Map<string, Intl.DateTimeFormat>();
 function dateFormat(locale: string, timeZone: string, style: 'full' | 'time' | 'dayMonth' | 'date' | 'key'): Intl.DateTimeFormat {
@@ -45,11 +56,12 @@ const g = (options: Handlebars.HelperOptions): ViewGlobals => (options.data.root
 
 export function registerHelpers(hb: typeof Handlebars): void {
   hb.registerHelper('t', function (key: string, options: Handlebars.HelperOptions) {
-    return g(options).t(key, options.hash);
+    const { t } = g(options);
+    return Object.keys(options.hash).length ? t(key, options.hash) : tr(t, key);
   });
   // translate "<prefix>.<value>", e.g. (tp "status" ticket.status)
   hb.registerHelper('tp', function (prefix: string, value: unknown, options: Handlebars.HelperOptions) {
-    return value === null || value === undefined || value === '' ? '' : g(options).t(`${prefix}.${String(value)}`);
+    return value === null || value === undefined || value === '' ? '' : tr(g(options).t, `${prefix}.${String(value)}`);
   });
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hb.registerHelper('ne', (a: unknown, b: unknown) => a !== b);
@@ -84,7 +96,7 @@ export function registerHelpers(hb: typeof Handlebars): void {
     const { t } = g(options);
     if (typeof label === 'string' && label) return label;
     if (value === null || value === undefined || value === '') return '—';
-    if (['priority', 'type', 'category', 'status'].includes(field)) return t(`${field}.${String(value)}`);
+    if (['priority', 'type', 'category', 'status'].includes(field)) return tr(t, `${field}.${String(value)}`);
     if (field === 'estimateMinutes' && typeof value === 'number') return formatMinutes(t, value);
     return String(value);
   });
