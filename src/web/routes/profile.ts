@@ -64,7 +64,8 @@ export function profileRoutes(ctx: Ctx, render: Renderer): Router {
     const body = req.body as Body;
     const u = setAvailability(ctx, currentUser(res), str(body, 'available') === '1');
     const back = str(body, 'back');
-    redirectWithFlash(res, back.startsWith('/') && !back.startsWith('//') ? back : '/profile', u.available ? 'profile.nowAvailable' : 'profile.nowAway');
+    const local = back.startsWith('/') && !back.startsWith('//') && !back.startsWith('/\\');
+    redirectWithFlash(res, local ? back : '/profile', u.available ? 'profile.nowAvailable' : 'profile.nowAway');
   });
 
   r.post('/profile/password', requirePermission('profile.edit'), async (req, res) => {
