@@ -386,6 +386,11 @@ CREATE TABLE `tickets` (
 	`last_activity_at` integer NOT NULL,
 	`created_at` integer NOT NULL,
 	`updated_at` integer NOT NULL,
+	`is_open` integer GENERATED ALWAYS AS (status not in ('resolved', 'closed')) VIRTUAL,
+	`priority_order` integer GENERATED ALWAYS AS (case priority when 'urgent' then 0 when 'high' then 1 when 'normal' then 2 else 3 end) VIRTUAL,
+	`sla_due_key` integer GENERATED ALWAYS AS (case when sla_paused_at is not null then 9007199254740991 else min(
+    case when first_responded_at is null then coalesce(first_response_due_at, 9007199254740991) else 9007199254740991 end,
+    coalesce(next_response_due_at, 9007199254740991), coalesce(resolution_due_at, 9007199254740991)) end) VIRTUAL,
 	FOREIGN KEY (`component_id`) REFERENCES `components`(`id`) ON UPDATE no action ON DELETE set null,
 	FOREIGN KEY (`requester_id`) REFERENCES `contacts`(`id`) ON UPDATE no action ON DELETE set null,
 	FOREIGN KEY (`organization_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE set null,
@@ -393,6 +398,20 @@ CREATE TABLE `tickets` (
 	FOREIGN KEY (`mailbox_id`) REFERENCES `mailboxes`(`id`) ON UPDATE no action ON DELETE set null
 );
 --> statement-breakpoint
+CREATE INDEX `tickets_open_activity_idx` ON `tickets` (`is_open`,`last_activity_at`,`id`);--> statement-breakpoint
+CREATE INDEX `tickets_open_id_idx` ON `tickets` (`is_open`,`id`);--> statement-breakpoint
+CREATE INDEX `tickets_open_assignee_activity_idx` ON `tickets` (`is_open`,`assignee_id`,`last_activity_at`,`id`);--> statement-breakpoint
+CREATE INDEX `tickets_open_component_activity_idx` ON `tickets` (`is_open`,`component_id`,`last_activity_at`,`id`);--> statement-breakpoint
+CREATE INDEX `tickets_open_due_idx` ON `tickets` (`is_open`,`sla_due_key`,`id`);--> statement-breakpoint
+CREATE INDEX `tickets_open_priority_idx` ON `tickets` (`is_open`,`priority_order`,`id`);--> statement-breakpoint
+CREATE INDEX `tickets_open_org_activity_idx` ON `tickets` (`is_open`,`organization_id`,`last_activity_at`,`id`);--> statement-breakpoint
+CREATE INDEX `tickets_activity_idx` ON `tickets` (`last_activity_at`,`id`);--> statement-breakpoint
+CREATE INDEX `tickets_status_activity_idx` ON `tickets` (`status`,`last_activity_at`,`id`);--> statement-breakpoint
+CREATE INDEX `tickets_assignee_activity_idx` ON `tickets` (`assignee_id`,`last_activity_at`,`id`);--> statement-breakpoint
+CREATE INDEX `tickets_assignee_id_idx` ON `tickets` (`assignee_id`,`id`);--> statement-breakpoint
+CREATE INDEX `tickets_component_activity_idx` ON `tickets` (`component_id`,`last_activity_at`,`id`);--> statement-breakpoint
+CREATE INDEX `tickets_component_id_idx` ON `tickets` (`component_id`,`id`);--> statement-breakpoint
+CREATE INDEX `tickets_org_activity_idx` ON `tickets` (`organization_id`,`last_activity_at`,`id`);--> statement-breakpoint
 CREATE UNIQUE INDEX `tickets_number_uq` ON `tickets` (`number`);--> statement-breakpoint
 CREATE INDEX `tickets_status_id_idx` ON `tickets` (`status`,`id`);--> statement-breakpoint
 CREATE INDEX `tickets_assignee_status_idx` ON `tickets` (`assignee_id`,`status`,`id`);--> statement-breakpoint

@@ -1,5 +1,161 @@
-// Small progressive enhancements on top of htmx; the console works without this file.
-document.addEventListener('htmx:afterSettle', () => {
-  const flash = document.querySelector('#flash .flash:not(.error)');
-  if (flash) setTimeout(() => flash.remove(), 6000);
-});
+// Progressive enhancements on top of htmx: keyboard shortcuts, filters that apply on change, bulk
+// selection, the presence mode, menus. The console works without this file. Event delegation on
+// document, so htmx swaps need no re-binding.
+(function () {
+  'use strict';
+  document.documentElement.classList.add('js');
+
+  var typing = function (el) {
+    return !!el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+  };
+  var rows = function () {
+    return Array.prototype.slice.call(document.querySelectorAll('[data-queue] tbody tr, .results .result, table.list tbody tr'));
+  };
+  var current = -1;
+  var mark = function (i) {
+    var list = rows();
+    if (!list.length) return false;
+    current = Math.max(0, Math.min(list.length - 1, i));
+    list.forEach(function (r, j) { r.classList.toggle('current', j === current); });
+    var link = list[current].querySelector('[data-row-link]') || list[current].querySelector('a');
+    if (link) link.focus({ preventScroll: true });
+    list[current].scrollIntoView({ block: 'nearest' });
+    return true;
+  };
+  var currentRow = function () {
+    var list = rows();
+    return current >= 0 && current < list.length ? list[current] : null;
+  };
+  var focusKey = function (key) {
+    var el = document.querySelector('[data-key-focus="' + key + '"]');
+    if (!el) return false;
+    el.scrollIntoView({ block: 'center' });
+    el.focus();
+    return true;
+  };
+  var help = function () {
+    var d = document.getElementById('keyboard-help');
+    if (d && !d.open) d.showModal();
+  };
+  var pendingG = false;
+
+  document.addEventListener('keydown', function (e) {
+    var t = e.target;
+    // Ctrl/Cmd+Enter sends the form being typed in
+    if ((e.ctrlKey || e.metaKey) && e.key === 'Enter' && typing(t) && t.form) {
+      e.preventDefault();
+      t.form.requestSubmit();
+      return;
+    }
+    if (e.key === 'Escape') {
+      document.querySelectorAll('details.menu[open]').forEach(function (d) { d.open = false; });
+      if (typing(t)) t.blur();
+      return;
+    }
+    if (typing(t) || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (pendingG) {
+      pendingG = false;
+      if (e.key === 'q') { e.preventDefault(); window.location.href = '/tickets'; }
+      return;
+    }
+    switch (e.key) {
+      case 'j': case 'ArrowDown':
+        if (rows().length && mark(current + 1)) e.preventDefault();
+        break;
+      case 'k': case 'ArrowUp':
+        if (rows().length && mark(current - 1)) e.preventDefault();
+        break;
+      case 'o': case 'Enter': {
+        var row = currentRow();
+        var link = row && (row.querySelector('[data-row-link]') || row.querySelector('a'));
+        if (link && e.key === 'o') { e.preventDefault(); link.click(); }
+        break;
+      }
+      case 'x': {
+        var r = currentRow();
+        var box = r && r.querySelector('input[type=checkbox][name=ids]');
+        if (box) { e.preventDefault(); box.click(); }
+        break;
+      }
+      case '/': {
+        var s = document.querySelector('#filters input[type=search]') || document.querySelector('[data-key="/"]');
+        if (s) { e.preventDefault(); s.focus(); s.select(); }
+        break;
+      }
+      case 'c': {
+        var c = document.querySelector('[data-key="c"]');
+        if (c) { e.preventDefault(); c.click(); }
+        break;
+      }
+      case 'r': case 'n': case 't':
+        if (focusKey(e.key)) e.preventDefault();
+        break;
+      case 'g':
+        pendingG = true;
+        setTimeout(function () { pendingG = false; }, 1500);
+        break;
+      case '?':
+        e.preventDefault();
+        help();
+        break;
+    }
+  });
+
+  document.addEventListener('click', function (e) {
+    var t = e.target;
+    if (t.closest && t.closest('[data-action="help"]')) help();
+    document.querySelectorAll('details.menu[open]').forEach(function (d) {
+      if (!d.contains(t)) d.open = false;
+    });
+  });
+
+  // filters apply as soon as a choice changes
+  document.addEventListener('change', function (e) {
+    var t = e.target;
+    var form = t.form;
+    if (form && form.hasAttribute('data-autosubmit') && t.tagName === 'SELECT') form.requestSubmit();
+    if (t.matches && t.matches('[data-select-all]')) {
+      document.querySelectorAll('#bulk input[name=ids]').forEach(function (b) { b.checked = t.checked; });
+    }
+    if (t.name === 'ids' || (t.matches && t.matches('[data-select-all]'))) updateSelection();
+  });
+
+  function updateSelection() {
+    var label = document.querySelector('[data-selected-count]');
+    if (!label) return;
+    var boxes = document.querySelectorAll('#bulk input[name=ids]');
+    var n = 0;
+    boxes.forEach(function (b) {
+      if (b.checked) n++;
+      var tr = b.closest('tr');
+      if (tr) tr.classList.toggle('selected', b.checked);
+    });
+    if (!label.dataset.hint) label.dataset.hint = label.textContent;
+    label.textContent = n ? label.dataset.label.replace('{{count}}', String(n)) : label.dataset.hint;
+  }
+
+  // the presence poll says whether the reply box has text in it
+  document.addEventListener('htmx:configRequest', function (e) {
+    var elt = e.detail && e.detail.elt;
+    if (elt && elt.hasAttribute && elt.hasAttribute('data-presence')) {
+      var body = document.getElementById('reply-body');
+      e.detail.parameters.mode = body && body.value.trim() ? 'replying' : 'viewing';
+    }
+  });
+
+  // on a phone the extra filters start folded
+  function foldNarrow() {
+    if (window.matchMedia('(max-width: 820px)').matches) {
+      document.querySelectorAll('details[data-collapse-narrow][open]').forEach(function (d) { d.open = false; });
+    }
+  }
+  foldNarrow();
+  document.addEventListener('DOMContentLoaded', foldNarrow);
+
+  document.addEventListener('htmx:afterSettle', function () {
+    foldNarrow();
+    current = -1;
+    var flash = document.querySelector('#flash .flash:not(.error)');
+    if (flash) setTimeout(function () { flash.remove(); }, 6000);
+  });
+})();

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `helpdesk` command line: migrate, user add, import (MTA pipe), reprocess, demo.
+// The `helpdesk` command line: migrate, user add, import (MTA pipe), reprocess, demo, token create.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { configOrExit, loadDotEnv, openDeps } from './bootstrap.ts';
@@ -11,6 +11,8 @@ import { AppError } from './store/errors.ts';
 import { listInboundByOutcome } from './store/inbound.ts';
 import { splitMbox } from './channels/email/mbox.ts';
 import { seedDemo } from './demo/seed.ts';
+import { createApiToken } from './actions/api-tokens.ts';
+import { findUserByEmail } from './store/users.ts';
 
 const EX_USAGE = 64;
 const EX_DATAERR = 65;
@@ -26,6 +28,8 @@ Commands:
          [--mailbox ID]            as if it arrived in that mailbox
   reprocess <id>|--all             run quarantined mail through intake again
   demo [--tickets N]               seed organisations, components, agents and tickets (en, ru)
+  token create --user EMAIL [--name N]
+                                   make an API token for a user; the token is the last line
 
 Configuration comes from the environment and .env (see .env.example).`;
 
@@ -116,6 +120,23 @@ async function main(argv: string[]): Promise<number> {
           console.log(`#${id}: ${r.outcome}${r.ticketId ? ` ticket id ${r.ticketId}` : ''}${r.error ? ` — ${r.error}` : ''}`);
         }
         return failed ? EX_DATAERR : 0;
+      }
+
+      case 'token': {
+        const { positionals, values } = parseArgs({ args: rest, allowPositionals: true, options: { user: { type: 'string' }, name: { type: 'string' } } });
+        if (positionals[0] !== 'create' || !values.user) {
+          console.error('Usage: helpdesk token create --user EMAIL [--name N]');
+          return EX_USAGE;
+        }
+        const user = findUserByEmail(deps.db, values.user);
+        if (!user || !user.active) {
+          console.error(`No active user ${values.user}. Add one with: helpdesk user add --email ${values.user} --name N`);
+          return EX_DATAERR;
+        }
+        const { token, record } = createApiToken(deps, user, { name: values.name ?? 'CLI token' });
+        console.log(`Created API token "${record.name}" (${record.prefix}…) for ${user.email} (${user.role}). Keep it secret; it is shown only now:`);
+        console.log(token);
+        return 0;
       }
 
       case 'demo': {

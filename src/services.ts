@@ -3,6 +3,7 @@
 // what runs.
 import type { Deps } from './deps.ts';
 import { emptyHooks, type Ctx } from './actions/context.ts';
+import { registerAutoAssign } from './actions/assignment.ts';
 import { parseEmail } from './channels/email/parse-email.ts';
 import { createEmailSender } from './channels/email/smtp-sender.ts';
 import { parseSms } from './channels/sms/parse-sms.ts';
@@ -14,12 +15,13 @@ import { createIntake, type Intake } from './intake/receive.ts';
 import { registerNotificationRules } from './outbox/notification-rules.ts';
 import type { ChannelSender } from './outbox/types.ts';
 import type { WebOptions } from './web/app.ts';
-import { emailReplyRouter } from './web/routes/email-reply.ts';
 import { notificationPrefsRouter } from './web/routes/notification-prefs.ts';
 import { outboxAdminRouter } from './web/routes/outbox-admin.ts';
 import { registerWorkflowHooks } from './workflow/hooks.ts';
 import { WORKFLOW_NAV, workflowRouters } from './web/workflow/index.ts';
 import { smsConsoleRoutes } from './web/routes/sms.ts';
+import { apiRouter } from './web/api/router.ts';
+import { CONSOLE_NAV } from './web/routes/nav.ts';
 
 export type Services = {
   ctx: Ctx;
@@ -38,19 +40,22 @@ export function buildServices(deps: Deps): Services {
   hooks.ticketChanged.push(smsReplyHook(smsTemplates));
   hooks.inboundApplied.push(smsInboundHook(smsTemplates));
   const intake = createIntake(deps, { parsers: { email: parseEmail, sms: parseSms }, hooks: hooks.inboundApplied });
+  // console: automatic assignment of new tickets per component (web, API, mail, SMS)
+  registerAutoAssign(hooks, ctx);
   const web: WebOptions = {
     routers: [
       twilioWebhooks(ctx, intake),
+      apiRouter(ctx),
       outboxAdminRouter(ctx),
       notificationPrefsRouter(ctx),
-      emailReplyRouter(ctx),
       smsConsoleRoutes(ctx),
       ...workflowRouters(ctx),
     ],
     nav: [
-      { href: '/sms/new', labelKey: 'sms.nav.new', permission: 'ticket.create' },
+      ...CONSOLE_NAV,
+      { href: '/sms/new', labelKey: 'sms.nav.new', permission: 'ticket.create', group: 'main' },
       { href: '/admin/outbox', labelKey: 'outbox.nav', permission: 'outbox.manage' },
-      { href: '/me/notifications', labelKey: 'outbox.prefs.nav', permission: 'ticket.view' },
+      { href: '/me/notifications', labelKey: 'outbox.prefs.nav', permission: 'ticket.view', group: 'user' },
       ...WORKFLOW_NAV,
     ],
   };

@@ -43,7 +43,8 @@ it('sets up the desk, signs in and opens a ticket in Chromium', async () => {
   await page.waitForURL(/\/tickets$/);
   expect(await page.textContent('#flash')).toContain('The desk is ready');
 
-  // sign out and in again
+  // sign out (from the user menu) and in again
+  await page.click('details.menu.user summary');
   await page.click('form.signout button');
   await page.waitForURL(/\/login$/);
   await page.fill('input[name=email]', 'admin@desk.test');
@@ -61,6 +62,7 @@ it('sets up the desk, signs in and opens a ticket in Chromium', async () => {
   // htmx-boosted note form: the page updates in place and shows the note
   await page.fill('#note-form textarea', 'Checked remotely, needs a technician.');
   await page.click('#note-form button[type=submit]');
+  await page.waitForURL(/\/tickets\/1$/);
   await expect.poll(async () => page.textContent('#thread')).toContain('needs a technician');
   expect(await page.textContent('#flash')).toContain('Note added');
   await page.screenshot({ path: screenshotPath('smoke-ticket-desktop'), fullPage: true });

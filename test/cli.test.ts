@@ -1,5 +1,6 @@
 // The `helpdesk` command as a user or an MTA runs it: real process, real database file.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -85,6 +86,19 @@ describe('helpdesk CLI', () => {
     const short = run(['user', 'add', '--email', 'x@desk.example', '--password', 'short']);
     expect(short.err).toMatch(/at least 10 characters/);
     expect(run(['user', 'add', '--email', 'y@desk.example', '--role', 'boss', '--password', 'long enough pw']).code).toBe(64);
+  });
+
+  it('makes an API token for a user and prints it on the last line (only its hash is stored)', () => {
+    expect(run(['user', 'add', '--email', 'bot@desk.example', '--name', 'Bot', '--password', 'a long enough password']).code).toBe(0);
+    const r = run(['token', 'create', '--user', 'BOT@desk.example', '--name', 'zabbix']);
+    expect(r.code).toBe(0);
+    const token = r.out.trim().split('\n').pop()!;
+    expect(token).toMatch(/^hd_[A-Za-z0-9_-]{43}$/);
+    const hash = createHash('sha256').update(token).digest('hex');
+    expect(count(`select count(*) n from api_tokens where token_hash = '${hash}' and name = 'zabbix'`)).toBe(1);
+    expect(count(`select count(*) n from api_tokens where token_hash = '${token}'`)).toBe(0);
+    expect(run(['token', 'create', '--user', 'nobody@desk.example']).code).toBe(65);
+    expect(run(['token', 'create']).code).toBe(64);
   });
 
   it('stops with every configuration problem named', () => {

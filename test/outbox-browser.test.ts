@@ -65,13 +65,10 @@ it('an agent replies by email with an attachment; the admin sees it sent in the 
   await signIn(page, 'boris@desk.example');
   await page.goto(`${srv.url}/tickets/1`);
   expect(await page.textContent('#thread')).toMatch(/Acknowledgement to anna@client\.example: sent/);
-  await page.click('#ticket-outbox a:has-text("Reply by email")');
-  await page.waitForURL(/\/tickets\/1\/reply$/);
-  await page.fill('#email-reply textarea[name=body]', 'The scanner is back online.\nPlease try again.');
-  await page.setInputFiles('#email-reply input[type=file]', { name: 'scan-test.png', mimeType: 'image/png', buffer: Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex') });
-  await page.click('#email-reply button[type=submit]');
-  await page.waitForURL(/\/tickets\/1$/);
-  expect(await page.textContent('#flash')).toContain('Reply queued for sending.');
+  await page.fill('#reply-form textarea[name=body]', 'The scanner is back online.\nPlease try again.');
+  await page.setInputFiles('#reply-form input[type=file]', { name: 'scan-test.png', mimeType: 'image/png', buffer: Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex') });
+  await page.click('#reply-form button:has-text("Send reply")');
+  await expect.poll(() => page.textContent('#flash')).toContain('Reply queued for sending.');
   expect(await page.textContent('#thread')).toContain('The scanner is back online.');
 
   expect(await worker.runOnce()).toMatchObject({ sent: 1 });
@@ -87,6 +84,7 @@ it('an agent replies by email with an attachment; the admin sees it sent in the 
   const adminPage = await browser.newPage();
   const adminErrors = watchErrors(adminPage);
   await signIn(adminPage, 'admin@desk.example');
+  await adminPage.click('nav.nav details.menu summary');
   await adminPage.click('nav.nav a:has-text("Outbox")');
   await adminPage.waitForURL(/\/admin\/outbox$/);
   await adminPage.click('nav.tabs a:has-text("Sent")');

@@ -51,6 +51,7 @@ it('configures a calendar, a policy and a contract; the queue shows the time lef
   await page.waitForURL(/\/tickets$/);
 
   // a business calendar: Moscow, Monday to Friday 09:00–18:00, with a holiday
+  await page.click('nav.nav details.menu summary'); // the Admin menu
   await page.click('nav.nav >> text=Calendars');
   await page.waitForURL(/\/admin\/calendars$/);
   await page.fill('#calendar-form input[name=name]', 'Moscow office');
@@ -69,6 +70,7 @@ it('configures a calendar, a policy and a contract; the queue shows the time lef
   await page.screenshot({ path: screenshotPath('workflow-calendar'), fullPage: true });
 
   // an SLA policy on that calendar: 30 minutes to the first response, 4 hours to resolve
+  await page.click('nav.nav details.menu summary');
   await page.click('nav.nav >> text=SLA');
   await page.waitForURL(/\/admin\/sla-policies$/);
   await page.fill('#policy-form input[name=name]', 'Standard');

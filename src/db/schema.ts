@@ -23,6 +23,8 @@ export const TICKET_TYPES = ['incident', 'service_request', 'problem', 'project'
 export type TicketType = (typeof TICKET_TYPES)[number];
 export const CATEGORIES = ['fault', 'consultation', 'enhancement'] as const;
 export type Category = (typeof CATEGORIES)[number];
+/** tickets.sla_due_key when no SLA time is pending */
+export const SLA_NONE = 9007199254740991;
 export const CHANNELS = ['email', 'sms', 'web', 'api', 'phone'] as const;
 export type Channel = (typeof CHANNELS)[number];
 export const MESSAGE_KINDS = ['reply', 'note', 'event'] as const;
@@ -244,7 +246,31 @@ export const tickets = sqliteTable('tickets', {
   lastActivityAt: integer('last_activity_at').notNull(),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
+  // console: derived sort keys for the queues (virtual: computed on read, stored only in the indexes below)
+  isOpen: bool('is_open').generatedAlwaysAs(sql`status not in ('resolved', 'closed')`, { mode: 'virtual' }),
+  priorityOrder: integer('priority_order').generatedAlwaysAs(
+    sql`case priority when 'urgent' then 0 when 'high' then 1 when 'normal' then 2 else 3 end`, { mode: 'virtual' }),
+  // the earliest SLA time still pending (first response until answered, next response, resolution);
+  // SLA_NONE while the clock is paused or nothing is due, so "due first" sorts those last
+  slaDueKey: integer('sla_due_key').generatedAlwaysAs(sql`case when sla_paused_at is not null then 9007199254740991 else min(
+    case when first_responded_at is null then coalesce(first_response_due_at, 9007199254740991) else 9007199254740991 end,
+    coalesce(next_response_due_at, 9007199254740991), coalesce(resolution_due_at, 9007199254740991)) end`, { mode: 'virtual' }),
 }, (t) => [
+  // console: keyset-paged queues (open/closed × sort), see src/store/queue.ts
+  index('tickets_open_activity_idx').on(t.isOpen, t.lastActivityAt, t.id),
+  index('tickets_open_id_idx').on(t.isOpen, t.id),
+  index('tickets_open_assignee_activity_idx').on(t.isOpen, t.assigneeId, t.lastActivityAt, t.id),
+  index('tickets_open_component_activity_idx').on(t.isOpen, t.componentId, t.lastActivityAt, t.id),
+  index('tickets_open_due_idx').on(t.isOpen, t.slaDueKey, t.id),
+  index('tickets_open_priority_idx').on(t.isOpen, t.priorityOrder, t.id),
+  index('tickets_open_org_activity_idx').on(t.isOpen, t.organizationId, t.lastActivityAt, t.id),
+  index('tickets_activity_idx').on(t.lastActivityAt, t.id),
+  index('tickets_status_activity_idx').on(t.status, t.lastActivityAt, t.id),
+  index('tickets_assignee_activity_idx').on(t.assigneeId, t.lastActivityAt, t.id),
+  index('tickets_assignee_id_idx').on(t.assigneeId, t.id),
+  index('tickets_component_activity_idx').on(t.componentId, t.lastActivityAt, t.id),
+  index('tickets_component_id_idx').on(t.componentId, t.id),
+  index('tickets_org_activity_idx').on(t.organizationId, t.lastActivityAt, t.id),
   uniqueIndex('tickets_number_uq').on(t.number),
   index('tickets_status_id_idx').on(t.status, t.id),
   index('tickets_assignee_status_idx').on(t.assigneeId, t.status, t.id),

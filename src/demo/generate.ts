@@ -1,10 +1,41 @@
-// Bulk generator for load tests (`helpdesk demo --tickets N`): realistic-looking tickets and
-// threads written straight into the tables in large transactions. Deterministic for a given N.
+// Bulk generator for load tests (`helpdesk demo --tickets N`): a realistic-looking desk written
+// straight into the tables in large transactions. Deterministic for a given N. The shape follows a
+// real desk, because the query plans depend on it: most old tickets are closed, the open ones are
+// recent; words follow a Zipf curve (a few very common, many rare) with codes and host names that
+// make specific searches selective; SLA due times, estimates and logged time are filled in.
 import type { Ctx } from '../actions/context.ts';
-import { PRIORITIES, STATUSES } from '../db/schema.ts';
+import { hashPassword } from '../actions/users.ts';
 
-const EN = ['printer', 'jammed', 'VPN', 'password', 'Outlook', 'laptop', 'monitor', 'network', 'slow', 'error', 'access', 'folder', 'backup', 'license', 'update', 'Wi-Fi', 'scanner', 'invoice', 'server', 'disk', 'mailbox', 'calendar', 'meeting', 'phone', 'account', 'locked', 'reset', 'install', 'crash', 'report'];
-const RU = ['принтер', 'не печатает', 'VPN', 'пароль', 'почта', 'ноутбук', 'монитор', 'сеть', 'медленно', 'ошибка', 'доступ', 'папка', 'резервная копия', 'лицензия', 'обновление', 'сканер', 'счёт', 'сервер', 'диск', '1С', 'бухгалтерия', 'отчёт', 'зависает', 'установить', 'телефон', 'учётная запись', 'заблокирована', 'сброс', 'касса', 'склад'];
+const EN_WORDS = `the a to and is it my on in for not with this of can you please we have after from again since error printer
+VPN password Outlook laptop monitor network slow access folder backup license update Wi-Fi scanner invoice server disk mailbox
+calendar meeting phone account locked reset install crash report screen keyboard mouse driver login email attachment share
+drive permission restart connection timeout certificate browser Chrome Excel Word Teams Zoom headset camera docking station
+battery charger projector room booking printer toner paper jam queue spooler firewall proxy DNS DHCP router switch cable port
+domain group policy profile desktop icon shortcut file lost deleted restore version sync OneDrive SharePoint SAP CRM ERP
+warehouse scanner barcode label order shipment invoice payroll accounting month closing ledger vendor contract renewal quote
+tablet mobile iPhone Android MFA token authenticator code expired SSO portal ticket request urgent today tomorrow morning
+afternoon office floor building remote home hotel travel new starter leaver hardware software approval manager budget`.split(/\s+/);
+const RU_WORDS = `и в не на я что с по это как у меня после снова уже ошибка принтер не-печатает VPN пароль почта ноутбук монитор
+сеть медленно доступ папка резервная копия лицензия обновление сканер счёт сервер диск 1С бухгалтерия отчёт зависает
+установить телефон учётная запись заблокирована сброс касса склад экран клавиатура мышь драйвер вход письмо вложение
+общая папка права перезагрузка подключение сертификат браузер таблица документ камера гарнитура зарядка проектор
+переговорная картридж бумага замятие очередь печати брандмауэр прокси домен профиль рабочий стол ярлык файл удалён
+восстановить версия синхронизация портал заявка срочно сегодня завтра утром офис этаж удалённо дома командировка
+новый сотрудник увольнение оборудование согласование руководитель бюджет закрытие месяца проводки зарплата накладная
+поставщик договор продление планшет смартфон код истёк приложение кабинет бухгалтер кассовый аппарат маркировка`.split(/\s+/);
+const FIRST = ['Anna', 'John', 'Maria', 'Ken', 'Linda', 'Sergey', 'Olga', 'Igor', 'Sarah', 'Pavel', 'Elena', 'David', 'Ivan', 'Nina', 'Tom', 'Irina', 'Alex', 'Yulia', 'Mark', 'Svetlana'];
+const LAST = ['Petrova', 'Smith', 'Volkova', 'Tanaka', 'Martinez', 'Kim', 'Belova', 'Severov', 'Lee', 'Orlov', 'Ivanova', 'Brown', 'Sokolov', 'Popova', 'Garcia', 'Novikova', 'Morozov', 'Wilson', 'Kuznetsova', 'Lebedev'];
+const STATUS_RECENT: [string, number][] = [['new', 12], ['triaged', 5], ['assigned', 14], ['in_progress', 20], ['pending_requester', 10], ['pending_third_party', 4], ['reopened', 2], ['resolved', 20], ['closed', 13]];
+const STATUS_OLD: [string, number][] = [['closed', 90], ['resolved', 6], ['in_progress', 1], ['pending_requester', 1], ['pending_third_party', 1], ['assigned', 1]];
+const PRIORITY: [string, number][] = [['low', 20], ['normal', 55], ['high', 20], ['urgent', 5]];
+const TYPE: [string, number][] = [['incident', 60], ['service_request', 30], ['problem', 6], ['project', 4]];
+const CATEGORY: [string | null, number][] = [[null, 30], ['fault', 40], ['consultation', 20], ['enhancement', 10]];
+const CHANNEL: [string, number][] = [['email', 75], ['sms', 10], ['web', 10], ['api', 3], ['phone', 2]];
+// business-ish minutes to first response / resolution per priority (the SLA clock's real numbers come from policies)
+const FIRST_RESPONSE_MIN: Record<string, number> = { urgent: 30, high: 60, normal: 240, low: 480 };
+const RESOLUTION_MIN: Record<string, number> = { urgent: 240, high: 480, normal: 1440, low: 4320 };
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
 
 function rng(seed: number) {
   let s = seed >>> 0;
@@ -17,52 +48,160 @@ function rng(seed: number) {
   };
 }
 
-export function generateTickets(
-  ctx: Ctx,
-  opts: { tickets: number; messagesPerTicket: number; agentIds: number[]; batch?: number; log?: (s: string) => void },
-): { tickets: number; messages: number } {
+/** Cumulative Zipf weights (s ≈ 1) for picking word i with probability ∝ 1/(i+1). */
+function zipf(n: number): Float64Array {
+  const c = new Float64Array(n);
+  let sum = 0;
+  for (let i = 0; i < n; i++) c[i] = sum += 1 / (i + 1);
+  for (let i = 0; i < n; i++) c[i] /= sum;
+  return c;
+}
+
+export type GenerateOptions = {
+  tickets: number;
+  /** average messages per ticket (each ticket gets between 2 and 2×avg−2) */
+  messagesPerTicket: number;
+  /** agents to assign to; when empty, `agents` load-test agents are created */
+  agentIds?: number[];
+  agents?: number;
+  batch?: number;
+  log?: (s: string) => void;
+};
+
+export async function generateTickets(ctx: Ctx, opts: GenerateOptions): Promise<{ tickets: number; messages: number }> {
   const db = ctx.db.$client;
   const rand = rng(opts.tickets);
+  const pickW = <T>(table: [T, number][]) => {
+    const total = table.reduce((s, [, w]) => s + w, 0);
+    let r = rand() * total;
+    for (const [v, w] of table) if ((r -= w) < 0) return v;
+    return table[table.length - 1][0];
+  };
   const pick = <T>(a: readonly T[]) => a[Math.floor(rand() * a.length)];
-  const words = (lang: string[], n: number) => Array.from({ length: n }, () => pick(lang)).join(' ');
+  const zEn = zipf(EN_WORDS.length);
+  const zRu = zipf(RU_WORDS.length);
+  const word = (ru: boolean) => {
+    const list = ru ? RU_WORDS : EN_WORDS;
+    const c = ru ? zRu : zEn;
+    const r = rand();
+    let lo = 0;
+    let hi = c.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (c[mid] < r) lo = mid + 1;
+      else hi = mid;
+    }
+    return list[lo];
+  };
+  // rare, selective tokens: error codes, host and asset names
+  const rare = () => {
+    const r = rand();
+    if (r < 0.4) return `0x${Math.floor(rand() * 0xffff).toString(16).padStart(4, '0')}`;
+    if (r < 0.7) return `ws-${Math.floor(rand() * 20000)}`;
+    return `inv${Math.floor(rand() * 500000)}`;
+  };
+  const sentence = (ru: boolean, n: number) => {
+    const out: string[] = [];
+    for (let i = 0; i < n; i++) out.push(rand() < 0.03 ? rare() : word(ru));
+    return out.join(' ');
+  };
   const batch = opts.batch ?? 5000;
   const now = ctx.clock.now();
-  const startNumber = (db.prepare('select coalesce(max(number),0) n from tickets').get() as { n: number }).n;
-  const contactIds = (db.prepare('select id from contacts limit 1000').all() as { id: number }[]).map((r) => r.id);
-  const componentIds = (db.prepare('select id from components').all() as { id: number }[]).map((r) => r.id);
 
-  const insTicket = db.prepare(`insert into tickets (number, subject, status, priority, type, channel, component_id, requester_id, assignee_id,
-    estimate_minutes, last_activity_at, created_at, updated_at, resolution_due_at) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`);
-  const insMsg = db.prepare(`insert into messages (ticket_id, kind, direction, channel, author_user_id, author_contact_id, from_address,
-    subject, body_text, created_at) values (?,?,?,?,?,?,?,?,?,?)`);
+  // people: agents, organizations, contacts (created once, reused by later runs)
+  let agentIds = opts.agentIds ?? [];
+  if (agentIds.length === 0) {
+    const count = opts.agents ?? Math.max(5, Math.min(40, Math.round(opts.tickets / 25_000)));
+    const hash = await hashPassword('load-test-password');
+    const ins = db.prepare(`insert or ignore into users (email, name, role, password_hash, locale, time_zone, available, active, notify_prefs, created_at, updated_at)
+      values (?, ?, 'agent', ?, 'en', 'UTC', 1, 1, '{}', ?, ?)`);
+    db.transaction(() => {
+      for (let i = 1; i <= count; i++) ins.run(`agent${String(i).padStart(2, '0')}@load.example`, `${pick(FIRST)} ${pick(LAST)} ${i}`, hash, now, now);
+    })();
+    agentIds = (db.prepare(`select id from users where role = 'agent' and active = 1 order by id`).all() as { id: number }[]).map((r) => r.id);
+  }
+  const orgCount = (db.prepare('select count(*) n from organizations').get() as { n: number }).n;
+  if (orgCount < 50) {
+    const ins = db.prepare('insert or ignore into organizations (name, currency, created_at, updated_at) values (?, ?, ?, ?)');
+    db.transaction(() => {
+      for (let i = 1; i <= 100; i++) ins.run(i % 2 ? `Client ${String(i).padStart(3, '0')} Ltd` : `ООО «Клиент ${String(i).padStart(3, '0')}»`, i % 2 ? 'USD' : 'RUB', now, now);
+    })();
+  }
+  const orgIds = (db.prepare('select id from organizations').all() as { id: number }[]).map((r) => r.id);
+  const wantContacts = Math.min(50_000, Math.max(200, Math.round(opts.tickets / 20)));
+  const haveContacts = (db.prepare('select count(*) n from contacts').get() as { n: number }).n;
+  if (haveContacts < wantContacts) {
+    const insC = db.prepare('insert into contacts (name, organization_id, locale, created_at, updated_at) values (?, ?, ?, ?, ?)');
+    const insE = db.prepare('insert or ignore into contact_emails (contact_id, email, is_primary) values (?, ?, 1)');
+    db.transaction(() => {
+      for (let i = haveContacts; i < wantContacts; i++) {
+        const ru = rand() < 0.5;
+        const c = insC.run(`${pick(FIRST)} ${pick(LAST)}`, pick(orgIds), ru ? 'ru' : 'en', now, now);
+        insE.run(c.lastInsertRowid, `user${i}@client${i % 100}.example`);
+      }
+    })();
+  }
+  const contacts = db.prepare('select id, organization_id org from contacts').all() as { id: number; org: number | null }[];
+  const componentIds = (db.prepare('select id from components').all() as { id: number }[]).map((r) => r.id);
+  const startNumber = (db.prepare('select coalesce(max(number),0) n from tickets').get() as { n: number }).n;
+
+  const insTicket = db.prepare(`insert into tickets (number, subject, status, priority, type, category, channel, component_id,
+    requester_id, organization_id, assignee_id, estimate_minutes, logged_minutes, first_response_due_at, first_responded_at,
+    resolution_due_at, sla_paused_at, resolved_at, closed_at, last_activity_at, created_at, updated_at)
+    values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`);
+  const insMsg = db.prepare(`insert into messages (ticket_id, kind, direction, channel, author_user_id, author_contact_id,
+    subject, body_text, created_at) values (?,?,?,?,?,?,?,?,?)`);
   let messages = 0;
-  const span = 2 * 365 * 24 * 3600 * 1000;
+  const span = 2 * 365 * DAY;
+  const avg = Math.max(1, opts.messagesPerTicket);
   for (let done = 0; done < opts.tickets; ) {
     const n = Math.min(batch, opts.tickets - done);
     db.transaction(() => {
       for (let i = 0; i < n; i++) {
         const k = done + i;
-        const created = now - span + Math.floor((span * k) / opts.tickets);
+        const created = now - span + Math.floor((span * (k + 1)) / (opts.tickets + 1));
+        const age = now - created;
         const ru = rand() < 0.5;
-        const lang = ru ? RU : EN;
-        const subject = `${words(lang, 3 + Math.floor(rand() * 4))}`;
-        const status = rand() < 0.7 ? 'closed' : pick(STATUSES);
-        const assignee = rand() < 0.8 && opts.agentIds.length ? pick(opts.agentIds) : null;
-        const requester = contactIds.length ? pick(contactIds) : null;
-        const t = insTicket.run(startNumber + k + 1, subject, status, pick(PRIORITIES), 'incident', rand() < 0.85 ? 'email' : 'sms',
-          componentIds.length ? pick(componentIds) : null, requester, assignee, 30 + Math.floor(rand() * 8) * 30, created + 3600_000, created, created, created + 8 * 3600_000);
+        const subject = sentence(ru, 3 + Math.floor(rand() * 5));
+        const status = pickW(age > 21 * DAY ? STATUS_OLD : STATUS_RECENT);
+        const priority = pickW(PRIORITY);
+        const channel = pickW(CHANNEL);
+        const contact = pick(contacts);
+        const assignee = status === 'new' || (status === 'triaged' && rand() < 0.7) ? null : pick(agentIds);
+        const closed = status === 'resolved' || status === 'closed';
+        const msgCount = avg <= 2 ? avg : 2 + Math.floor(rand() * (2 * avg - 3));
+        const lastAt = Math.min(now - MINUTE, created + (msgCount - 1) * (20 + Math.floor(rand() * 600)) * MINUTE);
+        const estimate = rand() < 0.6 ? 30 * (1 + Math.floor(rand() * 8)) : null;
+        const logged = closed ? 15 * (1 + Math.floor(rand() * 12)) : status === 'in_progress' ? 15 * Math.floor(rand() * 6) : 0;
+        const responded = status === 'new' ? null : created + Math.floor(rand() * FIRST_RESPONSE_MIN[priority] * 1.3) * MINUTE;
+        const paused = status === 'pending_requester' || status === 'pending_third_party' ? lastAt : null;
+        const t = insTicket.run(
+          startNumber + k + 1, subject, status, priority, pickW(TYPE), pickW(CATEGORY), channel,
+          componentIds.length && rand() < 0.9 ? pick(componentIds) : null, contact.id, contact.org, assignee, estimate, logged,
+          created + FIRST_RESPONSE_MIN[priority] * MINUTE, responded, created + RESOLUTION_MIN[priority] * MINUTE, paused,
+          closed ? lastAt : null, status === 'closed' ? lastAt + 3 * DAY : null, lastAt, created, lastAt,
+        );
         const tid = Number(t.lastInsertRowid);
-        for (let m = 0; m < opts.messagesPerTicket; m++) {
-          const fromAgent = m % 2 === 1 && assignee;
-          insMsg.run(tid, m === 3 ? 'note' : 'reply', fromAgent ? 'out' : m === 3 ? 'internal' : 'in', 'email', fromAgent ? assignee : null,
-            fromAgent ? null : requester, null, m === 0 ? subject : null, words(lang, 20 + Math.floor(rand() * 40)), created + m * 600_000);
+        for (let m = 0; m < msgCount; m++) {
+          const fromAgent = m % 2 === 1 && assignee !== null;
+          const note = m > 0 && m % 4 === 3;
+          insMsg.run(
+            tid, note ? 'note' : 'reply', note ? 'internal' : fromAgent ? 'out' : 'in', channel,
+            fromAgent || note ? (assignee ?? agentIds[0]) : null, fromAgent || note ? null : contact.id,
+            m === 0 ? subject : null, sentence(ru, channel === 'sms' ? 8 + Math.floor(rand() * 12) : 20 + Math.floor(rand() * 50)),
+            created + Math.floor(((lastAt - created) * m) / Math.max(1, msgCount - 1)),
+          );
           messages++;
         }
       }
     }).immediate();
     done += n;
-    if (done % 50_000 === 0 || done === opts.tickets) opts.log?.(`generated ${done}/${opts.tickets} tickets`);
+    if (done % 50_000 === 0 || done === opts.tickets) opts.log?.(`generated ${done}/${opts.tickets} tickets, ${messages} messages`);
   }
+  // bulk inserts leave the full-text indexes in many segments; merge them as an admin would after an import
+  db.exec("insert into messages_fts(messages_fts) values('optimize'); insert into tickets_fts(tickets_fts) values('optimize')");
+  db.pragma('analysis_limit = 2000');
+  db.exec('analyze');
   db.pragma('optimize');
   return { tickets: opts.tickets, messages };
 }

@@ -7,7 +7,7 @@ import { inTransaction } from '../db/client.ts';
 import type { Services } from '../services.ts';
 import { insertComponent, listComponents } from '../store/components.ts';
 import { insertOrganization, listOrganizations } from '../store/organizations.ts';
-import { findUserByEmail, listUsers, type User } from '../store/users.ts';
+import { findUserByEmail, type User } from '../store/users.ts';
 import { findTicket } from '../store/tickets.ts';
 import { generateTickets } from './generate.ts';
 import { discardWaitingSince } from '../outbox/outcomes.ts';
@@ -109,7 +109,7 @@ export async function seedDemo(services: Services, opts: { tickets?: number; log
   log(`seeded ${created} demo threads; demo users sign in with the password "${DEMO_PASSWORD}": ${people.map((p) => p.email).join(', ')}`);
 
   if (opts.tickets && opts.tickets > 0) {
-    const g = generateTickets(ctx, { tickets: opts.tickets, messagesPerTicket: 5, agentIds: listUsers(ctx.db).map((u) => u.id), log });
+    const g = await generateTickets(ctx, { tickets: opts.tickets, messagesPerTicket: 5, log });
     return `generated ${g.tickets} tickets and ${g.messages} messages`;
   }
   return `demo ready: ${created} new threads`;

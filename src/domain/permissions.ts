@@ -8,24 +8,41 @@ export const PERMISSIONS = {
   'ticket.reply': ['admin', 'manager', 'agent'],
   'ticket.status': ['admin', 'manager', 'agent'],
   'ticket.assign': ['admin', 'manager', 'agent'],
+  /** priority, type, category, component, estimate */
+  'ticket.edit': ['admin', 'manager', 'agent'],
   'ticket.worklog': ['admin', 'manager', 'agent'],
+  'ticket.link': ['admin', 'manager', 'agent'],
+  'ticket.merge': ['admin', 'manager', 'agent'],
+  /** bulk changes to any tickets */
   'ticket.bulk': ['admin', 'manager'],
+  /** bulk changes limited to one's own tickets (and taking unassigned ones) */
+  'ticket.bulk_own': ['admin', 'manager', 'agent'],
   'ticket.reject_resolution': ['admin', 'manager'],
   // workflow: complaints (escalations) and the billable flag
   'ticket.escalate': ['admin', 'manager', 'agent'],
   'ticket.complaint': ['admin', 'manager'],
   'ticket.billable': ['admin', 'manager'],
+  'view.save': ['admin', 'manager', 'agent'],
+  'canned.use': ['admin', 'manager', 'agent'],
+  'canned.manage': ['admin', 'manager'],
+  'contact.view': ['admin', 'manager', 'agent'],
   'contact.manage': ['admin', 'manager', 'agent'],
+  'organization.view': ['admin', 'manager', 'agent'],
   'organization.manage': ['admin', 'manager'],
   'component.manage': ['admin', 'manager'],
   'user.manage': ['admin'],
+  /** one's own profile, language, time zone and availability */
+  'profile.edit': ['admin', 'manager', 'agent'],
   'mailbox.manage': ['admin'],
   'inbound.manage': ['admin', 'manager'],
   'outbox.manage': ['admin'],
   'settings.manage': ['admin'],
   'sla.manage': ['admin'],
   'report.view': ['admin', 'manager'],
+  /** one's own API tokens */
   'token.manage': ['admin', 'manager', 'agent'],
+  /** everyone's API tokens */
+  'token.admin': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -13,8 +13,8 @@ import { csrfMiddleware } from './middleware/csrf.ts';
 import { requireUser } from './middleware/auth.ts';
 import { errorHandler } from './middleware/errors.ts';
 import { authRoutes } from './routes/auth.ts';
-import { ticketRoutes } from './routes/tickets.ts';
 import { attachmentRoutes } from './routes/attachments.ts';
+import { consoleRouters } from './routes/console.ts';
 import { AppError } from '../store/errors.ts';
 
 const PUBLIC_DIR = fileURLToPath(new URL('../../public', import.meta.url));
@@ -71,6 +71,8 @@ export async function createApp(ctx: Ctx, opts: WebOptions = {}): Promise<Expres
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: ctx.config.env === 'production' ? '1h' : 0, index: false }));
 
   app.use(express.urlencoded({ extended: false, limit: '2mb' }));
+  // API replies may carry base64 attachments up to MAX_ATTACHMENT_BYTES each
+  app.use('/api', express.json({ limit: Math.ceil(ctx.config.limits.attachmentBytes * 1.4) + 1024 * 1024 }));
   app.use(express.json({ limit: '2mb' }));
   for (const r of opts.routers ?? []) if (r.auth === 'webhook') app.use(r.build({ render }));
   app.use(cookieParser(ctx.secrets.session));
@@ -90,7 +92,7 @@ export async function createApp(ctx: Ctx, opts: WebOptions = {}): Promise<Expres
   app.use(authRoutes(ctx, render, { secureCookies: secure }));
   for (const r of opts.routers ?? []) if (r.auth === 'public') app.use(r.build({ render }));
   app.use(requireUser);
-  app.use(ticketRoutes(ctx, render));
+  for (const router of consoleRouters(ctx, render)) app.use(router);
   app.use(attachmentRoutes(ctx));
   for (const r of opts.routers ?? []) if (r.auth === 'user') app.use(r.build({ render }));
   app.use((_req, _res, next) => next(new AppError('not_found', 'Page not found')));

@@ -24,15 +24,45 @@ function walk(dir: string): string[] {
 }
 
 type Root = { _g: ViewGlobals };
+
+// i18next's t() costs tens of microseconds and a queue page asks for hundreds of strings; the
+// ones without values are the same every time, so they are looked up once per language
+const plain = new WeakMap<TFunction, Map<string, string>>();
+function tr(t: TFunction, key: string): string {
+  let m = plain.get(t);
+  if (!m) plain.set(t, (m = new Map()));
+  let v = m.get(key);
+  if (v === undefined) m.set(key, (v = t(key)));
+  return v;
+}
+
+// Intl.DateTimeFormat is slow to build and fast to use: one per locale, zone and style
+const formats = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(locale: string, timeZone: string, style: 'full' | 'time' | 'dayMonth' | 'date' | 'key'): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone}|${style}`;
+  let f = formats.get(key);
+  if (!f) {
+    const opts: Intl.DateTimeFormatOptions =
+      style === 'full' ? { dateStyle: 'medium', timeStyle: 'short' }
+      : style === 'time' ? { timeStyle: 'short' }
+      : style === 'dayMonth' ? { day: 'numeric', month: 'short' }
+      : style === 'date' ? { dateStyle: 'medium' }
+      : { year: 'numeric', month: '2-digit', day: '2-digit' };
+    f = new Intl.DateTimeFormat(style === 'key' ? 'en-CA' : locale, { ...opts, timeZone });
+    formats.set(key, f);
+  }
+  return f;
+}
 const g = (options: Handlebars.HelperOptions): ViewGlobals => (options.data.root as Root)._g;
 
 export function registerHelpers(hb: typeof Handlebars): void {
   hb.registerHelper('t', function (key: string, options: Handlebars.HelperOptions) {
-    return g(options).t(key, options.hash);
+    const { t } = g(options);
+    return Object.keys(options.hash).length ? t(key, options.hash) : tr(t, key);
   });
   // translate "<prefix>.<value>", e.g. (tp "status" ticket.status)
   hb.registerHelper('tp', function (prefix: string, value: unknown, options: Handlebars.HelperOptions) {
-    return value === null || value === undefined || value === '' ? '' : g(options).t(`${prefix}.${String(value)}`);
+    return value === null || value === undefined || value === '' ? '' : tr(g(options).t, `${prefix}.${String(value)}`);
   });
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hb.registerHelper('ne', (a: unknown, b: unknown) => a !== b);
@@ -44,18 +74,59 @@ export function registerHelpers(hb: typeof Handlebars): void {
   hb.registerHelper('date', function (ts: number | null | undefined, options: Handlebars.HelperOptions) {
     if (ts === null || ts === undefined) return '';
     const { locale, timeZone } = g(options);
-    return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(ts);
+    return dateFormat(locale, timeZone, 'full').format(ts);
+  });
+  // compact: the time today, the day this year, the date before
+  hb.registerHelper('shortDate', function (ts: number | null | undefined, options: Handlebars.HelperOptions) {
+    if (ts === null || ts === undefined) return '';
+    const { locale, timeZone } = g(options);
+    const dayKey = dateFormat(locale, timeZone, 'key');
+    const day = dayKey.format(ts);
+    const today = dayKey.format(Date.now());
+    if (day === today) return dateFormat(locale, timeZone, 'time').format(ts);
+    return dateFormat(locale, timeZone, day.slice(0, 4) === today.slice(0, 4) ? 'dayMonth' : 'date').format(ts);
   });
   hb.registerHelper('isoDate', (ts: number | null | undefined) => (ts ? new Date(ts).toISOString() : ''));
   hb.registerHelper('minutes', function (m: number | null | undefined, options: Handlebars.HelperOptions) {
     if (m === null || m === undefined) return '';
-    const t = g(options).t;
-    const h = Math.floor(Math.abs(m) / 60);
-    const min = Math.abs(m) % 60;
-    const s = h ? (min ? t('time.hm', { h, m: min }) : t('time.h', { h })) : t('time.m', { m: min });
-    return m < 0 ? `−${s}` : s;
+    return formatMinutes(g(options).t, m);
   });
   hb.registerHelper('join', (arr: unknown, sep: unknown) => (Array.isArray(arr) ? arr.join(typeof sep === 'string' ? sep : ', ') : ''));
+  // a ticket field's value in words: (fieldValue "priority" "high") → "High"
+  hb.registerHelper('fieldValue', function (field: string, value: unknown, label: unknown, options: Handlebars.HelperOptions) {
+    const { t } = g(options);
+    if (typeof label === 'string' && label) return label;
+    if (value === null || value === undefined || value === '') return '—';
+    if (['priority', 'type', 'category', 'status'].includes(field)) return tr(t, `${field}.${String(value)}`);
+    if (field === 'estimateMinutes' && typeof value === 'number') return formatMinutes(t, value);
+    return String(value);
+  });
+  // one line of the audit history
+  hb.registerHelper('historyLine', function (type: string, data: Record<string, unknown>, options: Handlebars.HelperOptions) {
+    const { t } = g(options);
+    const d = data ?? {};
+    switch (type) {
+      case 'ticket.status':
+        return t('history.status', { from: t(`status.${String(d.from)}`), to: t(`status.${String(d.to)}`) });
+      case 'ticket.assigned':
+        return d.toName ? t('history.assigned', { to: d.toName }) : t('history.unassigned');
+      case 'ticket.updated':
+        return t('history.updated', { fields: (Array.isArray(d.fields) ? d.fields : []).map((f) => t(`field.${String(f)}`)).join(', ') });
+      case 'ticket.worklog':
+        return t('history.worklog', { time: formatMinutes(t, Number(d.minutes)) });
+      case 'ticket.worklog_removed':
+        return t('history.worklogRemoved', { time: formatMinutes(t, Number(d.minutes)) });
+      default:
+        return t(`history.types.${type.replace(/\./g, '_')}`, { ...d, defaultValue: type });
+    }
+  });
+}
+
+function formatMinutes(t: TFunction, m: number): string {
+  const h = Math.floor(Math.abs(m) / 60);
+  const min = Math.abs(m) % 60;
+  const s = h ? (min ? t('time.hm', { h, m: min }) : t('time.h', { h })) : t('time.m', { m: min });
+  return m < 0 ? `−${s}` : s;
 }
 
 export function createViews(opts: { dir?: string; cache: boolean }): Views {

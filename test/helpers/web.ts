@@ -68,8 +68,8 @@ export class Browser {
     return { status: res.status, text: await res.text(), location: res.headers.get('location'), headers: res.headers };
   }
 
-  /** A multipart form (file uploads), as a browser sends it; the CSRF token goes in the action URL. */
-  async postMultipart(path: string, form: FormData) {
+  /** A multipart FormData as a browser sends it; the CSRF token goes in the action URL. */
+  async postFormData(path: string, form: FormData) {
     const sep = path.includes('?') ? '&' : '?';
     const res = await fetch(`${this.base}${path}${sep}_csrf=${encodeURIComponent(this.csrf)}`, {
       method: 'POST',
@@ -77,6 +77,25 @@ export class Browser {
       headers: { cookie: this.cookieHeader() },
       redirect: 'manual',
     });
+    this.store(res);
+    return { status: res.status, text: await res.text(), location: res.headers.get('location'), headers: res.headers };
+  }
+
+  /** A form with repeated fields (checkbox lists), CSRF token included. */
+  async postParams(path: string, params: URLSearchParams) {
+    if (!params.has('_csrf')) params.set('_csrf', this.csrf);
+    const res = await fetch(this.base + path, { method: 'POST', body: params, headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual' });
+    this.store(res);
+    return { status: res.status, text: await res.text(), location: res.headers.get('location'), headers: res.headers };
+  }
+
+  /** A multipart form (file uploads): the CSRF token goes in the URL, as the console's upload forms do. */
+  async postMultipart(path: string, fields: Record<string, string>, files: { field: string; name: string; type: string; content: Buffer }[] = []) {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    for (const f of files) form.append(f.field, new Blob([new Uint8Array(f.content)], { type: f.type }), f.name);
+    const url = `${this.base}${path}${path.includes('?') ? '&' : '?'}_csrf=${encodeURIComponent(this.csrf)}`;
+    const res = await fetch(url, { method: 'POST', body: form, headers: { cookie: this.cookieHeader() }, redirect: 'manual' });
     this.store(res);
     return { status: res.status, text: await res.text(), location: res.headers.get('location'), headers: res.headers };
   }

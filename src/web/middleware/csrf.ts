@@ -11,6 +11,8 @@ export function csrfMiddleware(opts: { secret: string; secure: boolean; skip: (r
     getSessionIdentifier: (req) => req.res?.locals.web.sessionId ?? (req.signedCookies?.[anonCookie] as string | undefined) ?? '',
     cookieName: opts.secure ? '__Host-hd.csrf' : 'hd_csrf',
     cookieOptions: { sameSite: 'lax', secure: opts.secure, httpOnly: true, path: '/' },
+    // multipart bodies are parsed by the upload route after this check, so their forms carry the
+    // token in the action URL (htmx sends the header anyway)
     getCsrfTokenFromRequest: (req) =>
       ((req.body as Record<string, unknown> | undefined)?._csrf ??
         req.get('x-csrf-token') ??

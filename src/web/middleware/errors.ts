@@ -34,7 +34,7 @@ export function errorHandler(render: Renderer, log: Logger): ErrorRequestHandler
       message = 'The form expired or came from another site. Reload the page and try again.';
     } else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
       status = err.status;
-      code = err.type ?? 'bad_request';
+      code = err.type === 'entity.parse.failed' ? 'invalid_json' : err.type === 'entity.too.large' ? 'too_large' : 'bad_request';
       message = err.expose ? err.message : 'Bad request';
     } else {
       log.error({ err, url: req.originalUrl }, 'request failed');

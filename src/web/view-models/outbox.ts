@@ -75,7 +75,6 @@ export function limitTiers(db: Db): { audience: string; tiers: (LimitTier & { in
 
 export type TicketOutboxVM = {
   ticketNumber: number;
-  canReplyByEmail: boolean;
   smtpConfigured: boolean;
   smtpDown: boolean;
   waiting: number;
@@ -91,7 +90,6 @@ export function ticketOutbox(db: Db, config: Config, t: Ticket): TicketOutboxVM 
   const requester = t.requesterId ? findContact(db, t.requesterId) : undefined;
   return {
     ticketNumber: t.number,
-    canReplyByEmail: t.channel !== 'sms' && !!requester && !!findPrimaryEmail(db, requester.id),
     smtpConfigured: !!config.smtp,
     smtpDown: channelStates(db, config).email.down,
     waiting: (counts.pending ?? 0) + (counts.sending ?? 0),

@@ -3,6 +3,7 @@ import type { Attachment, Message } from '../../store/messages.ts';
 import type { Ticket } from '../../store/tickets.ts';
 import type { User } from '../../store/users.ts';
 import type { Contact } from '../../store/contacts.ts';
+import { SLA_NONE } from '../../db/schema.ts';
 
 export type TicketRowVM = {
   id: number;
@@ -10,34 +11,68 @@ export type TicketRowVM = {
   subject: string;
   status: string;
   priority: string;
+  type: string;
+  category: string | null;
   channel: string;
   requester: string | null;
+  requesterId: number | null;
   assignee: string | null;
+  assigneeId: number | null;
+  component: string | null;
+  componentId: number | null;
+  organization: string | null;
+  organizationId: number | null;
+  isOpen: boolean;
   updatedAt: number;
   createdAt: number;
+  estimateMinutes: number | null;
+  loggedMinutes: number;
+  mergedIntoId: number | null;
   // SLA clock state, maintained by the workflow/SLA hooks
   firstResponseDueAt: number | null;
   firstRespondedAt: number | null;
+  nextResponseDueAt: number | null;
   resolutionDueAt: number | null;
   slaPausedAt: number | null;
+  /** the earliest SLA time still pending, null when none */
+  slaDueAt: number | null;
+  slaOverdue: boolean;
 };
 
-export function ticketRow(t: Ticket, names: { users: Map<number, string>; contacts: Map<number, string> }): TicketRowVM {
+type Names = { users: Map<number, string>; contacts: Map<number, string>; components?: Map<number, string>; organizations?: Map<number, string> };
+
+export function ticketRow(t: Ticket, names: Names, now = Date.now()): TicketRowVM {
+  const due = t.slaDueKey !== null && t.slaDueKey < SLA_NONE ? t.slaDueKey : null;
   return {
     id: t.id,
     number: t.number,
     subject: t.subject,
     status: t.status,
     priority: t.priority,
+    type: t.type,
+    category: t.category,
     channel: t.channel,
     requester: t.requesterId ? (names.contacts.get(t.requesterId) ?? null) : null,
+    requesterId: t.requesterId,
     assignee: t.assigneeId ? (names.users.get(t.assigneeId) ?? null) : null,
+    assigneeId: t.assigneeId,
+    component: t.componentId ? (names.components?.get(t.componentId) ?? null) : null,
+    componentId: t.componentId,
+    organization: t.organizationId ? (names.organizations?.get(t.organizationId) ?? null) : null,
+    organizationId: t.organizationId,
+    isOpen: !!t.isOpen,
     updatedAt: t.lastActivityAt,
     createdAt: t.createdAt,
+    estimateMinutes: t.estimateMinutes,
+    loggedMinutes: t.loggedMinutes,
+    mergedIntoId: t.mergedIntoId,
     firstResponseDueAt: t.firstResponseDueAt,
     firstRespondedAt: t.firstRespondedAt,
+    nextResponseDueAt: t.nextResponseDueAt,
     resolutionDueAt: t.resolutionDueAt,
     slaPausedAt: t.slaPausedAt,
+    slaDueAt: t.isOpen ? due : null,
+    slaOverdue: !!t.isOpen && due !== null && due < now,
   };
 }
 
@@ -75,11 +110,7 @@ export type ThreadItemVM = {
   attachments: AttachmentVM[];
 };
 
-export function threadItem(
-  m: Message,
-  atts: Attachment[],
-  names: { users: Map<number, string>; contacts: Map<number, string> },
-): ThreadItemVM {
+export function threadItem(m: Message, atts: Attachment[], names: Names): ThreadItemVM {
   const author = m.authorUserId
     ? (names.users.get(m.authorUserId) ?? '—')
     : m.authorContactId
@@ -126,11 +157,18 @@ export function nameMaps(users: User[], contacts: Contact[]) {
   };
 }
 
-/** Event data with user ids resolved to names for the thread's sentences. */
-function eventParams(data: Record<string, unknown>, names: { users: Map<number, string> }): Record<string, unknown> {
+/** Event data with user and component ids resolved to names for the thread's sentences. */
+function eventParams(data: Record<string, unknown>, names: Names): Record<string, unknown> {
   const out: Record<string, unknown> = { ...data };
   for (const key of ['from', 'to'] as const) {
     if (typeof data[key] === 'number') out[`${key}Name`] = names.users.get(data[key] as number) ?? `#${String(data[key])}`;
+  }
+  if (Array.isArray(data.changes)) {
+    out.changes = (data.changes as { field: string; from: unknown; to: unknown }[]).map((c) => ({
+      ...c,
+      fromLabel: c.field === 'componentId' && typeof c.from === 'number' ? (names.components?.get(c.from) ?? `#${c.from}`) : null,
+      toLabel: c.field === 'componentId' && typeof c.to === 'number' ? (names.components?.get(c.to) ?? `#${c.to}`) : null,
+    }));
   }
   return out;
 }

@@ -1,0 +1,41 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTestDeps, type TestDeps } from '../../test/helpers/deps.ts';
+import { person } from '../../test/helpers/factories.ts';
+import { apiTokens } from '../db/schema.ts';
+import { buildServices, type Services } from '../services.ts';
+import { updateUser } from '../store/users.ts';
+import { authenticateApiToken, createApiToken, revokeApiToken, tokenHash } from './api-tokens.ts';
+
+describe('API tokens', () => {
+  let deps: TestDeps;
+  let s: Services;
+  beforeEach(() => {
+    deps = makeTestDeps();
+    s = buildServices(deps);
+  });
+  afterEach(() => deps.close());
+
+  it('stores only a hash, authenticates the live token of an active user, and forgets revoked ones', async () => {
+    const agent = await person(s, 'Agent');
+    const { token, record } = createApiToken(s.ctx, agent, { name: 'monitoring' });
+    expect(token).toMatch(/^hd_[A-Za-z0-9_-]{43}$/);
+    const stored = deps.db.select().from(apiTokens).all();
+    expect(JSON.stringify(stored)).not.toContain(token);
+    expect(stored[0]).toMatchObject({ tokenHash: tokenHash(token), prefix: token.slice(0, 10), name: 'monitoring' });
+    expect(authenticateApiToken(s.ctx, token)?.user.id).toBe(agent.id);
+    expect(authenticateApiToken(s.ctx, `${token}x`)).toBeUndefined();
+    updateUser(deps.db, agent.id, { active: false }, 0);
+    expect(authenticateApiToken(s.ctx, token)).toBeUndefined();
+    updateUser(deps.db, agent.id, { active: true }, 0);
+    revokeApiToken(s.ctx, agent, record.id);
+    expect(authenticateApiToken(s.ctx, token)).toBeUndefined();
+  });
+
+  it('lets people revoke their own tokens and admins anyone\'s', async () => {
+    const [a, b, admin] = [await person(s, 'A'), await person(s, 'B'), await person(s, 'Root', 'admin')];
+    const t = createApiToken(s.ctx, a, {});
+    expect(() => revokeApiToken(s.ctx, b, t.record.id)).toThrow(/not allowed/);
+    revokeApiToken(s.ctx, admin, t.record.id);
+    expect(authenticateApiToken(s.ctx, t.token)).toBeUndefined();
+  });
+});

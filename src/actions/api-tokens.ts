@@ -1,0 +1,45 @@
+// API tokens: "hd_" + 32 random bytes. Only the SHA-256 is stored, with a short prefix so people
+// can tell their tokens apart; the token itself is shown once, when it is made.
+import { createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { can } from '../domain/permissions.ts';
+import { findApiToken, findLiveApiToken, insertApiToken, revokeApiToken as revoke, touchApiToken, type ApiToken } from '../store/api-tokens.ts';
+import { forbidden, notFound } from '../store/errors.ts';
+import type { User } from '../store/users.ts';
+import type { Deps } from '../deps.ts';
+import { requirePermission } from './tickets.ts';
+import { parseInput } from './validate.ts';
+
+export const TOKEN_PREFIX = 'hd_';
+
+export function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export function createApiToken(deps: Deps, user: User, input: { name?: string }): { token: string; record: ApiToken } {
+  requirePermission(user, 'token.manage');
+  const { name } = parseInput(z.object({ name: z.string().trim().max(100).default('') }), input);
+  const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+  const record = insertApiToken(deps.db, { userId: user.id, name: name || 'API token', tokenHash: tokenHash(token), prefix: token.slice(0, 10) }, deps.clock.now());
+  return { token, record };
+}
+
+/** The user a bearer token belongs to, when the token is live and the user active. */
+export function authenticateApiToken(deps: Deps, token: string): { user: User; tokenId: number } | undefined {
+  if (!token.startsWith(TOKEN_PREFIX) || token.length > 100) return undefined;
+  const found = findLiveApiToken(deps.db, tokenHash(token));
+  if (!found) return undefined;
+  const now = deps.clock.now();
+  // "last used" is for people reading the token list; once a minute is precise enough
+  if (!found.token.lastUsedAt || now - found.token.lastUsedAt > 60_000) touchApiToken(deps.db, found.token.id, now);
+  return { user: found.user, tokenId: found.token.id };
+}
+
+/** Revokes a token: one's own, or anyone's for an admin. */
+export function revokeApiToken(deps: Deps, user: User, id: number): void {
+  requirePermission(user, 'token.manage');
+  const t = findApiToken(deps.db, id);
+  if (!t) throw notFound('API token');
+  if (t.userId !== user.id && !can(user.role, 'token.admin')) throw forbidden();
+  revoke(deps.db, id, deps.clock.now());
+}

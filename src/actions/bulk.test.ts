@@ -1,0 +1,60 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTestDeps, type TestDeps } from '../../test/helpers/deps.ts';
+import { person, ticket } from '../../test/helpers/factories.ts';
+import { buildServices, type Services } from '../services.ts';
+import { AppError } from '../store/errors.ts';
+import { getTicket } from '../store/tickets.ts';
+import { bulkUpdate } from './bulk.ts';
+import { assignTicket } from './tickets.ts';
+
+describe('bulk changes', () => {
+  let deps: TestDeps;
+  let s: Services;
+  beforeEach(() => {
+    deps = makeTestDeps();
+    s = buildServices(deps);
+  });
+  afterEach(() => deps.close());
+
+  it('a manager assigns, prioritises and changes the status of many tickets; refusals are reported per ticket', async () => {
+    const boss = await person(s, 'Boss', 'manager');
+    const agent = await person(s, 'Agent');
+    const ts = [ticket(s, boss), ticket(s, boss), ticket(s, boss)];
+    const as = { kind: 'user' as const, user: boss };
+    expect(bulkUpdate(s.ctx, as, { ticketIds: ts.map((t) => t.id), action: { kind: 'assign', assigneeId: agent.id } }).changed).toHaveLength(3);
+    expect(bulkUpdate(s.ctx, as, { ticketIds: ts.map((t) => t.id), action: { kind: 'priority', priority: 'urgent' } }).changed).toHaveLength(3);
+    s.ctx.hooks.validateChange.push((_tx, c) => {
+      if (c.type === 'status' && c.ticket.id === ts[1].id) throw new AppError('transition_refused', 'Needs a worklog first');
+    });
+    const r = bulkUpdate(s.ctx, as, { ticketIds: [...ts.map((t) => t.id), 99_999], action: { kind: 'status', status: 'in_progress' } });
+    expect(r.changed).toEqual([ts[0].id, ts[2].id]);
+    expect(r.skipped).toEqual([
+      { ticketId: ts[1].id, number: ts[1].number, reason: 'Needs a worklog first' },
+      { ticketId: 99_999, number: null, reason: 'Ticket not found' },
+    ]);
+    expect(getTicket(deps.db, ts[0].id)).toMatchObject({ assigneeId: agent.id, priority: 'urgent', status: 'in_progress' });
+    expect(getTicket(deps.db, ts[1].id).status).toBe('assigned');
+  });
+
+  it('an agent may take unassigned tickets and change their own, nothing else', async () => {
+    const a = await person(s, 'Agent A');
+    const b = await person(s, 'Agent B');
+    const [free, mine, theirs] = [ticket(s, a), ticket(s, a), ticket(s, a)];
+    assignTicket(s.ctx, { kind: 'system' }, { ticketId: mine.id, assigneeId: a.id });
+    assignTicket(s.ctx, { kind: 'system' }, { ticketId: theirs.id, assigneeId: b.id });
+    const as = { kind: 'user' as const, user: a };
+    const take = bulkUpdate(s.ctx, as, { ticketIds: [free.id, theirs.id], action: { kind: 'assign', assigneeId: a.id } });
+    expect(take.changed).toEqual([free.id]);
+    expect(take.skipped[0]).toMatchObject({ ticketId: theirs.id, reason: expect.stringMatching(/your own/) });
+    expect(bulkUpdate(s.ctx, as, { ticketIds: [mine.id], action: { kind: 'assign', assigneeId: b.id } }).skipped).toHaveLength(1);
+    const pr = bulkUpdate(s.ctx, as, { ticketIds: [mine.id, theirs.id], action: { kind: 'priority', priority: 'low' } });
+    expect(pr.changed).toEqual([mine.id]);
+    expect(getTicket(deps.db, theirs.id)).toMatchObject({ assigneeId: b.id, priority: 'normal' });
+  });
+
+  it('refuses an empty or oversized selection', async () => {
+    const boss = await person(s, 'Boss', 'manager');
+    expect(() => bulkUpdate(s.ctx, { kind: 'user', user: boss }, { ticketIds: [], action: { kind: 'priority', priority: 'low' } })).toThrow(/Select tickets/);
+    expect(() => bulkUpdate(s.ctx, { kind: 'user', user: boss }, { ticketIds: Array.from({ length: 501 }, (_, i) => i + 1), action: { kind: 'priority', priority: 'low' } })).toThrow(/At most 500/);
+  });
+});

@@ -1,0 +1,54 @@
+// Canned replies: managed by managers, inserted into the reply box by agents with the ticket's
+// values filled in (see src/domain/canned.ts for the placeholders).
+import { z } from 'zod';
+import { LOCALES } from '../db/schema.ts';
+import { renderCanned } from '../domain/canned.ts';
+import { getCannedReply, deleteCannedReply, insertCannedReply, updateCannedReply, type CannedReply } from '../store/canned-replies.ts';
+import { findPrimaryEmail, findContact } from '../store/contacts.ts';
+import { findOrganization } from '../store/organizations.ts';
+import type { Ticket } from '../store/tickets.ts';
+import type { User } from '../store/users.ts';
+import type { Ctx } from './context.ts';
+import { requirePermission } from './tickets.ts';
+import { parseInput } from './validate.ts';
+
+export const cannedSchema = z.object({
+  title: z.string().trim().min(1, 'Enter a title').max(120),
+  body: z.string().trim().min(1, 'Write the reply text').max(20_000),
+  locale: z.enum(LOCALES).nullable().default(null),
+});
+
+export function createCannedReply(ctx: Ctx, user: User, input: z.input<typeof cannedSchema>): CannedReply {
+  requirePermission(user, 'canned.manage');
+  const v = parseInput(cannedSchema, input);
+  return insertCannedReply(ctx.db, { ...v, createdBy: user.id }, ctx.clock.now());
+}
+
+export function editCannedReply(ctx: Ctx, user: User, id: number, input: z.input<typeof cannedSchema>): void {
+  requirePermission(user, 'canned.manage');
+  getCannedReply(ctx.db, id);
+  updateCannedReply(ctx.db, id, parseInput(cannedSchema, input), ctx.clock.now());
+}
+
+export function removeCannedReply(ctx: Ctx, user: User, id: number): void {
+  requirePermission(user, 'canned.manage');
+  getCannedReply(ctx.db, id);
+  deleteCannedReply(ctx.db, id);
+}
+
+/** The canned reply's text for this ticket and agent. */
+export function cannedTextFor(ctx: Ctx, user: User, ticket: Ticket, cannedId: number): string {
+  requirePermission(user, 'canned.use');
+  const canned = getCannedReply(ctx.db, cannedId);
+  const requester = ticket.requesterId ? findContact(ctx.db, ticket.requesterId) : undefined;
+  const org = ticket.organizationId ? findOrganization(ctx.db, ticket.organizationId) : undefined;
+  return renderCanned(canned.body, {
+    'requester.name': requester?.name,
+    'requester.email': requester ? findPrimaryEmail(ctx.db, requester.id)?.email : undefined,
+    'ticket.number': ticket.number,
+    'ticket.subject': ticket.subject,
+    'agent.name': user.name,
+    'agent.email': user.email,
+    'organization.name': org?.name,
+  });
+}

@@ -1,0 +1,67 @@
+// Components (Printers, Network & VPN, 1C…): the queue a ticket belongs to, its manager, the agents
+// who work it, how new tickets are assigned, and the routing keywords and address aliases intake reads.
+import { z } from 'zod';
+import { inTransaction } from '../db/client.ts';
+import { getComponent, insertComponent, setComponentAgents, updateComponent, type Component } from '../store/components.ts';
+import { invalid } from '../store/errors.ts';
+import { findUser, type User } from '../store/users.ts';
+import type { Ctx } from './context.ts';
+import { requirePermission } from './tickets.ts';
+import { parseInput } from './validate.ts';
+
+export const componentSchema = z.object({
+  name: z.string().trim().min(1, 'Enter a name').max(120),
+  description: z.string().trim().max(2000).nullable().default(null),
+  managerId: z.number().int().positive().nullable().default(null),
+  agentIds: z.array(z.number().int().positive()).max(500).default([]),
+  autoAssign: z.enum(['off', 'least_loaded', 'round_robin']).default('off'),
+  keywords: z.array(z.string().trim().toLowerCase().min(1).max(60)).max(100).default([]),
+  emailAliases: z.array(z.email({ message: 'Aliases are email addresses' }).transform((e) => e.toLowerCase())).max(50).default([]),
+  active: z.boolean().default(true),
+});
+
+export type ComponentInput = z.input<typeof componentSchema>;
+
+function check(ctx: Ctx, v: z.infer<typeof componentSchema>) {
+  for (const id of [...(v.managerId ? [v.managerId] : []), ...v.agentIds]) {
+    const u = findUser(ctx.db, id);
+    if (!u || !u.active) throw invalid('Choose active people', { agentIds: 'Unknown person' });
+  }
+}
+
+function nameTaken(err: unknown): boolean {
+  return err instanceof Error && /UNIQUE constraint failed: components\.name/.test(err.message);
+}
+
+export function createComponent(ctx: Ctx, user: User, input: ComponentInput): Component {
+  requirePermission(user, 'component.manage');
+  const v = parseInput(componentSchema, input);
+  try {
+    return inTransaction(ctx.db, () => {
+      check(ctx, v);
+      const { agentIds, ...fields } = v;
+      return insertComponent(ctx.db, fields, ctx.clock.now(), agentIds);
+    });
+  } catch (err) {
+    if (nameTaken(err)) throw invalid(`A component named ${v.name} exists already`, { name: 'Already in use' });
+    throw err;
+  }
+}
+
+export function editComponent(ctx: Ctx, user: User, id: number, input: ComponentInput): Component {
+  requirePermission(user, 'component.manage');
+  const v = parseInput(componentSchema, input);
+  try {
+    return inTransaction(ctx.db, () => {
+      getComponent(ctx.db, id);
+      check(ctx, v);
+      const { agentIds, ...fields } = v;
+      updateComponent(ctx.db, id, fields, ctx.clock.now());
+      setComponentAgents(ctx.db, id, agentIds);
+      return getComponent(ctx.db, id);
+    });
+  } catch (err) {
+    if (nameTaken(err)) throw invalid(`A component named ${v.name} exists already`, { name: 'Already in use' });
+    throw err;
+  }
+}

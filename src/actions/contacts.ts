@@ -1,0 +1,73 @@
+// Contacts (requesters): names, email addresses, phone numbers (E.164), organisation, language.
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { z } from 'zod';
+import { inTransaction } from '../db/client.ts';
+import { LOCALES } from '../db/schema.ts';
+import { listEmailsOfOthers, listPhonesOfOthers, replaceContactEmails, replaceContactPhones } from '../store/contact-details.ts';
+import { getContact, insertContact, updateContact, type Contact } from '../store/contacts.ts';
+import { invalid } from '../store/errors.ts';
+import { findOrganization } from '../store/organizations.ts';
+import type { User } from '../store/users.ts';
+import type { Ctx } from './context.ts';
+import { requirePermission } from './tickets.ts';
+import { parseInput } from './validate.ts';
+
+/** +E.164 from what people type ("+7 (912) 345-67-89"), or null. */
+export function normalizePhone(input: string): string | null {
+  const p = parsePhoneNumberFromString(input.trim());
+  return p && p.isPossible() ? p.number : null;
+}
+
+export const contactSchema = z.object({
+  name: z.string().trim().min(1, 'Enter a name').max(200),
+  emails: z.array(z.email({ message: 'Enter valid email addresses' }).transform((e) => e.toLowerCase())).max(10).default([]),
+  phones: z
+    .array(z.string())
+    .max(10)
+    .default([])
+    .transform((list, c) =>
+      list.map((p) => {
+        const n = normalizePhone(p);
+        if (!n) c.addIssue({ code: 'custom', message: `“${p}” is not a phone number; use the international form, e.g. +7 912 345-67-89` });
+        return n ?? '';
+      }),
+    ),
+  organizationId: z.number().int().positive().nullable().default(null),
+  locale: z.enum(LOCALES).nullable().default(null),
+  note: z.string().trim().max(5000).nullable().default(null),
+});
+
+export type ContactInput = z.input<typeof contactSchema>;
+
+function check(ctx: Ctx, id: number | null, v: z.infer<typeof contactSchema>) {
+  if (v.emails.length === 0 && v.phones.length === 0) throw invalid('Give at least an email address or a phone number', { emails: 'Required' });
+  if (v.organizationId !== null && !findOrganization(ctx.db, v.organizationId)) throw invalid('Choose an existing organization', { organizationId: 'Unknown organization' });
+  const takenE = listEmailsOfOthers(ctx.db, id, v.emails);
+  if (takenE.length) throw invalid(`${takenE[0].email} already belongs to another contact`, { emails: 'Already in use' });
+  const takenP = listPhonesOfOthers(ctx.db, id, v.phones);
+  if (takenP.length) throw invalid(`${takenP[0].phone} already belongs to another contact`, { phones: 'Already in use' });
+}
+
+export function createContact(ctx: Ctx, user: User, input: ContactInput): Contact {
+  requirePermission(user, 'contact.manage');
+  const v = parseInput(contactSchema, input);
+  return inTransaction(ctx.db, () => {
+    check(ctx, null, v);
+    const c = insertContact(ctx.db, { name: v.name, organizationId: v.organizationId, locale: v.locale, emails: [...new Set(v.emails)], phones: [...new Set(v.phones)] }, ctx.clock.now());
+    if (v.note) updateContact(ctx.db, c.id, { note: v.note }, ctx.clock.now());
+    return getContact(ctx.db, c.id);
+  });
+}
+
+export function editContact(ctx: Ctx, user: User, id: number, input: ContactInput): Contact {
+  requirePermission(user, 'contact.manage');
+  const v = parseInput(contactSchema, input);
+  return inTransaction(ctx.db, () => {
+    getContact(ctx.db, id);
+    check(ctx, id, v);
+    updateContact(ctx.db, id, { name: v.name, organizationId: v.organizationId, locale: v.locale, note: v.note }, ctx.clock.now());
+    replaceContactEmails(ctx.db, id, [...new Set(v.emails)]);
+    replaceContactPhones(ctx.db, id, [...new Set(v.phones)]);
+    return getContact(ctx.db, id);
+  });
+}

@@ -1,0 +1,102 @@
+// Console people: the admin adds agents, managers and admins, changes roles, deactivates; everyone
+// edits their own profile (name, language, time zone, availability) and password.
+import { verify } from '@node-rs/argon2';
+import { z } from 'zod';
+import { inTransaction } from '../db/client.ts';
+import { LOCALES, ROLES } from '../db/schema.ts';
+import { AppError, invalid } from '../store/errors.ts';
+import { deleteUserSessions } from '../store/sessions.ts';
+import { getUser, listActiveUsersByRole, updateUser, type User } from '../store/users.ts';
+import type { Ctx } from './context.ts';
+import { requirePermission } from './tickets.ts';
+import { createUser, hashPassword } from './users.ts';
+import { parseInput } from './validate.ts';
+
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const timeZone = z.string().trim().refine(isTimeZone, 'Choose a time zone from the list, e.g. Europe/Moscow');
+const password = z.string().min(10, 'The password needs at least 10 characters').max(200);
+
+export const staffSchema = z.object({
+  name: z.string().trim().min(1, 'Enter a name').max(200),
+  role: z.enum(ROLES, { message: 'Choose a role' }),
+  locale: z.enum(LOCALES),
+  timeZone,
+  active: z.boolean().default(true),
+  available: z.boolean().default(true),
+});
+
+export async function addStaff(ctx: Ctx, admin: User, input: { email: string; password: string } & z.input<typeof staffSchema>): Promise<User> {
+  requirePermission(admin, 'user.manage');
+  const v = parseInput(staffSchema, input);
+  const user = await createUser(ctx, { email: input.email, name: v.name, role: v.role, password: input.password, locale: v.locale });
+  updateUser(ctx.db, user.id, { timeZone: v.timeZone, available: v.available }, ctx.clock.now());
+  return getUser(ctx.db, user.id);
+}
+
+export function editStaff(ctx: Ctx, admin: User, id: number, input: z.input<typeof staffSchema>): User {
+  requirePermission(admin, 'user.manage');
+  const v = parseInput(staffSchema, input);
+  return inTransaction(ctx.db, () => {
+    const user = getUser(ctx.db, id);
+    const losesAdmin = user.role === 'admin' && user.active && (v.role !== 'admin' || !v.active);
+    if (losesAdmin && listActiveUsersByRole(ctx.db, 'admin').length <= 1) {
+      throw new AppError('conflict', 'The desk needs at least one active administrator');
+    }
+    updateUser(ctx.db, id, v, ctx.clock.now());
+    if (!v.active) deleteUserSessions(ctx.db, id);
+    return getUser(ctx.db, id);
+  });
+}
+
+export async function setStaffPassword(ctx: Ctx, admin: User, id: number, newPassword: string): Promise<void> {
+  requirePermission(admin, 'user.manage');
+  const p = parseInput(z.object({ password }), { password: newPassword }).password;
+  getUser(ctx.db, id);
+  const hash = await hashPassword(p);
+  inTransaction(ctx.db, () => {
+    updateUser(ctx.db, id, { passwordHash: hash }, ctx.clock.now());
+    deleteUserSessions(ctx.db, id);
+  });
+}
+
+export const profileSchema = z.object({
+  name: z.string().trim().min(1, 'Enter your name').max(200),
+  locale: z.enum(LOCALES),
+  timeZone,
+  available: z.boolean(),
+});
+
+export function updateProfile(ctx: Ctx, user: User, input: z.input<typeof profileSchema>): User {
+  requirePermission(user, 'profile.edit');
+  updateUser(ctx.db, user.id, parseInput(profileSchema, input), ctx.clock.now());
+  return getUser(ctx.db, user.id);
+}
+
+export function setAvailability(ctx: Ctx, user: User, available: boolean): User {
+  requirePermission(user, 'profile.edit');
+  updateUser(ctx.db, user.id, { available }, ctx.clock.now());
+  return getUser(ctx.db, user.id);
+}
+
+/** Changes one's own password after checking the current one; every session ends (sign in again). */
+export async function changeOwnPassword(ctx: Ctx, user: User, input: { current: string; password: string }): Promise<void> {
+  requirePermission(user, 'profile.edit');
+  const p = parseInput(z.object({ password }), { password: input.password }).password;
+  const fresh = getUser(ctx.db, user.id);
+  if (!fresh.passwordHash || !(await verify(fresh.passwordHash, input.current).catch(() => false))) {
+    throw invalid('The current password is not right', { current: 'Wrong password' });
+  }
+  const hash = await hashPassword(p);
+  inTransaction(ctx.db, () => {
+    updateUser(ctx.db, user.id, { passwordHash: hash }, ctx.clock.now());
+    deleteUserSessions(ctx.db, user.id);
+  });
+}

@@ -1,0 +1,62 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTestDeps, type TestDeps } from '../../test/helpers/deps.ts';
+import { person, ticket } from '../../test/helpers/factories.ts';
+import { buildServices, type Services } from '../services.ts';
+import { listAttachmentsForMessages, listTicketMessages } from '../store/messages.ts';
+import { getTicket, listParticipants, listTicketLinks } from '../store/tickets.ts';
+import type { TicketChange } from './context.ts';
+import { linkTickets, mergeTickets, unlinkTickets } from './ticket-links.ts';
+import { addNote, replyToTicket } from './tickets.ts';
+import { logWork } from './worklog.ts';
+import { AppError } from '../store/errors.ts';
+
+describe('links and merging', () => {
+  let deps: TestDeps;
+  let s: Services;
+  beforeEach(() => {
+    deps = makeTestDeps();
+    s = buildServices(deps);
+  });
+  afterEach(() => deps.close());
+
+  it('links and unlinks related tickets both ways', async () => {
+    const a = await person(s, 'Agent');
+    const [t1, t2] = [ticket(s, a), ticket(s, a)];
+    const as = { kind: 'user' as const, user: a };
+    linkTickets(s.ctx, as, { ticketId: t1.id, otherNumber: t2.number });
+    linkTickets(s.ctx, as, { ticketId: t2.id, otherNumber: t1.number }); // already linked: nothing new
+    expect(listTicketLinks(deps.db, t1.id)).toEqual([{ ticketId: t2.id, kind: 'related', direction: 'to' }]);
+    expect(listTicketLinks(deps.db, t2.id)).toEqual([{ ticketId: t1.id, kind: 'related', direction: 'from' }]);
+    expect(() => linkTickets(s.ctx, as, { ticketId: t1.id, otherNumber: t1.number })).toThrow(/another ticket/);
+    expect(() => linkTickets(s.ctx, as, { ticketId: t1.id, otherNumber: 404 })).toThrow(/no ticket #404/);
+    unlinkTickets(s.ctx, as, { ticketId: t2.id, otherTicketId: t1.id });
+    expect(listTicketLinks(deps.db, t1.id)).toEqual([]);
+  });
+
+  it('merges a duplicate: conversation, attachments and time move, the source closes, its requester stays in the loop', async () => {
+    const a = await person(s, 'Agent');
+    const as = { kind: 'user' as const, user: a };
+    const target = ticket(s, a, { requesterEmail: 'anna@client.example' });
+    const source = ticket(s, a, { requesterEmail: 'boris@client.example', subject: 'Printer again' });
+    addNote(s.ctx, as, { ticketId: source.id, body: 'Same printer as the other ticket' });
+    const reply = replyToTicket(s.ctx, as, { ticketId: source.id, body: 'Looking', attachments: [{ filename: 'log.txt', contentType: 'text/plain', content: Buffer.from('x') }] });
+    logWork(s.ctx, as, { ticketId: source.id, minutes: 25 });
+    const seen: TicketChange[] = [];
+    s.ctx.hooks.ticketChanged.push((_tx, c) => seen.push(c));
+    // a workflow rule that refuses closing without time must not block merging
+    s.ctx.hooks.validateChange.push((_tx, c) => {
+      if (c.type === 'status' && c.to === 'closed') throw new AppError('transition_refused', 'no');
+    });
+    mergeTickets(s.ctx, as, { sourceId: source.id, targetNumber: target.number });
+    const moved = listTicketMessages(deps.db, target.id).filter((m) => m.kind !== 'event');
+    expect(moved.map((m) => m.bodyText)).toEqual(['Every page jams.', 'Every page jams.', 'Same printer as the other ticket', 'Looking']);
+    expect(listAttachmentsForMessages(deps.db, [reply.id])[0].filename).toBe('log.txt');
+    expect(getTicket(deps.db, target.id).loggedMinutes).toBe(25);
+    expect(getTicket(deps.db, source.id)).toMatchObject({ status: 'closed', mergedIntoId: target.id, loggedMinutes: 0 });
+    expect(listParticipants(deps.db, target.id)).toContain('boris@client.example');
+    expect(listTicketLinks(deps.db, source.id)).toEqual([{ ticketId: target.id, kind: 'merged', direction: 'to' }]);
+    expect(seen).toMatchObject([{ type: 'status', to: 'closed', reason: 'merged' }]);
+    expect(listTicketMessages(deps.db, source.id).map((m) => m.eventType)).toContain('merged_into');
+    expect(() => mergeTickets(s.ctx, as, { sourceId: source.id, targetNumber: target.number })).toThrow(/already merged/);
+  });
+});

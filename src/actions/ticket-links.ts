@@ -1,0 +1,76 @@
+// Related tickets and merging. Merging moves the source's conversation (replies, notes,
+// attachments) and worklogs to the target, keeps the source's requester in the loop as a
+// participant, closes the source and links the two, in one transaction.
+import { inTransaction } from '../db/client.ts';
+import { findPrimaryEmail, findPrimaryPhone } from '../store/contacts.ts';
+import { AppError, invalid } from '../store/errors.ts';
+import { insertEvent } from '../store/events.ts';
+import { copyParticipants, deleteTicketLink, linkExists, moveConversation } from '../store/ticket-links.ts';
+import { findTicketByNumber, getTicket, insertParticipants, insertTicketLink, updateTicket, type Ticket } from '../store/tickets.ts';
+import { moveWorklogs, refreshLoggedMinutes } from '../store/worklogs.ts';
+import { runHooks, type ActorRef, type Ctx } from './context.ts';
+import { auditActor, insertThreadEvent, requirePermission } from './tickets.ts';
+
+function otherTicket(ctx: Ctx, ticket: Ticket, otherNumber: number): Ticket {
+  const other = findTicketByNumber(ctx.db, otherNumber);
+  if (!other) throw invalid(`There is no ticket #${otherNumber}`, { number: 'Unknown ticket' });
+  if (other.id === ticket.id) throw invalid('Choose another ticket', { number: 'Same ticket' });
+  return other;
+}
+
+export function linkTickets(ctx: Ctx, actor: ActorRef & { kind: 'user' }, input: { ticketId: number; otherNumber: number }): void {
+  requirePermission(actor.user, 'ticket.link');
+  const now = ctx.clock.now();
+  inTransaction(ctx.db, () => {
+    const ticket = getTicket(ctx.db, input.ticketId);
+    const other = otherTicket(ctx, ticket, input.otherNumber);
+    if (linkExists(ctx.db, ticket.id, other.id)) return;
+    insertTicketLink(ctx.db, ticket.id, other.id, 'related', now);
+    insertEvent(ctx.db, { ticketId: ticket.id, actor: auditActor(actor), type: 'ticket.linked', data: { ticketId: other.id, number: other.number } }, now);
+    insertEvent(ctx.db, { ticketId: other.id, actor: auditActor(actor), type: 'ticket.linked', data: { ticketId: ticket.id, number: ticket.number } }, now);
+  });
+}
+
+export function unlinkTickets(ctx: Ctx, actor: ActorRef & { kind: 'user' }, input: { ticketId: number; otherTicketId: number }): void {
+  requirePermission(actor.user, 'ticket.link');
+  const now = ctx.clock.now();
+  inTransaction(ctx.db, () => {
+    if (deleteTicketLink(ctx.db, input.ticketId, input.otherTicketId) === 0) return;
+    insertEvent(ctx.db, { ticketId: input.ticketId, actor: auditActor(actor), type: 'ticket.unlinked', data: { ticketId: input.otherTicketId } }, now);
+  });
+}
+
+/**
+ * Merges the source ticket into the target. The source's close is not put to the workflow's
+ * validateChange hooks (a duplicate must be mergeable whatever it lacks), but ticketChanged
+ * hooks see it as a status change with reason 'merged'.
+ */
+export function mergeTickets(ctx: Ctx, actor: ActorRef & { kind: 'user' }, input: { sourceId: number; targetNumber: number }): Ticket {
+  requirePermission(actor.user, 'ticket.merge');
+  const now = ctx.clock.now();
+  return inTransaction(ctx.db, () => {
+    const source = getTicket(ctx.db, input.sourceId);
+    const target = otherTicket(ctx, source, input.targetNumber);
+    if (source.mergedIntoId) throw new AppError('conflict', 'This ticket was already merged');
+    if (target.mergedIntoId) throw invalid(`#${target.number} was itself merged; merge into the ticket it went to`, { number: 'Merged ticket' });
+    const moved = moveConversation(ctx.db, source.id, target.id);
+    moveWorklogs(ctx.db, source.id, target.id);
+    refreshLoggedMinutes(ctx.db, source.id);
+    refreshLoggedMinutes(ctx.db, target.id);
+    copyParticipants(ctx.db, source.id, target.id);
+    if (source.requesterId && source.requesterId !== target.requesterId) {
+      const address = (source.channel === 'sms' ? findPrimaryPhone(ctx.db, source.requesterId)?.phone : undefined) ?? findPrimaryEmail(ctx.db, source.requesterId)?.email;
+      if (address) insertParticipants(ctx.db, target.id, [address]);
+    }
+    insertTicketLink(ctx.db, source.id, target.id, 'merged', now);
+    updateTicket(ctx.db, source.id, { status: 'closed', closedAt: now, mergedIntoId: target.id, lastActivityAt: now }, now);
+    updateTicket(ctx.db, target.id, { lastActivityAt: now }, now);
+    insertEvent(ctx.db, { ticketId: source.id, actor: auditActor(actor), type: 'ticket.merged_into', data: { ticketId: target.id, number: target.number, messages: moved } }, now);
+    insertEvent(ctx.db, { ticketId: target.id, actor: auditActor(actor), type: 'ticket.merged_from', data: { ticketId: source.id, number: source.number, messages: moved } }, now);
+    insertThreadEvent(ctx, source, actor, 'merged_into', { number: target.number }, now);
+    insertThreadEvent(ctx, target, actor, 'merged_from', { number: source.number }, now);
+    const closed = getTicket(ctx.db, source.id);
+    if (source.status !== 'closed') runHooks(ctx.hooks.ticketChanged, ctx, { type: 'status', ticket: closed, from: source.status, to: 'closed', reason: 'merged', actor });
+    return getTicket(ctx.db, target.id);
+  });
+}

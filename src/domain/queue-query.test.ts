@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { decodeCursor, encodeCursor, parseQueueQuery, queueFilter, queueQueryString, SLA_RISK_MS } from './queue-query.ts';
+
+describe('queue query', () => {
+  it('reads the URL leniently: repeated and comma-separated values, unknown ones dropped', () => {
+    const q = parseQueueQuery({ view: 'mine', status: ['new', 'bogus,in_progress'], priority: 'urgent', component: '3,x,4', assignee: 'none', organization: '12', q: '  vpn  ', sort: 'due' });
+    expect(q).toMatchObject({ view: 'mine', status: ['new', 'in_progress'], priority: ['urgent'], component: [3, 4], assignee: 'none', organization: 12, q: 'vpn', sort: 'due' });
+    expect(parseQueueQuery({ view: 'nope', sort: 'sideways' })).toMatchObject({ view: 'open', sort: 'updated' });
+  });
+
+  it('only allows time sorts on the resolved and all views, and sorts the SLA view by due time', () => {
+    expect(parseQueueQuery({ view: 'all', sort: 'priority' }).sort).toBe('updated');
+    expect(parseQueueQuery({ view: 'sla' }).sort).toBe('due');
+  });
+
+  it('writes a canonical query string that reads back the same', () => {
+    const q = parseQueueQuery({ view: 'open', status: 'new', component: ['2', '1'], assignee: 'me', q: 'принтер', sort: 'priority' });
+    const s = queueQueryString(q);
+    expect(s).toBe('view=open&status=new&component=2%2C1&assignee=me&q=%D0%BF%D1%80%D0%B8%D0%BD%D1%82%D0%B5%D1%80&sort=priority');
+    expect(parseQueueQuery(Object.fromEntries(new URLSearchParams(s)))).toEqual(q);
+  });
+
+  it('resolves views for a user and time, and lets the filter bar narrow them', () => {
+    const who = { userId: 7, componentIds: [1, 2], now: 1_000_000 };
+    expect(queueFilter(parseQueueQuery({ view: 'mine' }), who)).toEqual({ open: true, assigneeId: 7 });
+    expect(queueFilter(parseQueueQuery({ view: 'unassigned' }), who)).toEqual({ open: true, assigneeId: null });
+    expect(queueFilter(parseQueueQuery({ view: 'components', component: '2,5' }), who)).toEqual({ open: true, componentIds: [2] });
+    expect(queueFilter(parseQueueQuery({ view: 'sla' }), who)).toEqual({ open: true, slaDueBefore: 1_000_000 + SLA_RISK_MS });
+    expect(queueFilter(parseQueueQuery({ view: 'pending', status: 'new' }), who).statuses).toEqual(['__none__']);
+    expect(queueFilter(parseQueueQuery({ view: 'all', assignee: 'me', q: 'x' }), who)).toEqual({ assigneeId: 7, text: 'x' });
+    expect(queueFilter(parseQueueQuery({ view: 'mine', assignee: 'none' }), who).assigneeId).toBe(-1);
+  });
+
+  it('round-trips cursors and refuses forged or foreign ones', () => {
+    const c = { sort: 'updated' as const, value: 1_700_000_000_000, id: 42 };
+    expect(decodeCursor(encodeCursor(c), 'updated')).toEqual(c);
+    expect(decodeCursor(encodeCursor(c), 'due')).toBeNull();
+    expect(decodeCursor('not-base64-json', 'updated')).toBeNull();
+    expect(decodeCursor(Buffer.from('["updated","1; drop",3]').toString('base64url'), 'updated')).toBeNull();
+  });
+});

@@ -1,0 +1,187 @@
+// The queue's state as it lives in the URL (and in saved views and API calls): which view, which
+// filters, which sort, where the page starts. Parsing is lenient — an unknown value is dropped, not
+// an error — so old bookmarks keep working. Pure: no I/O.
+import { CATEGORIES, CHANNELS, PRIORITIES, STATUSES, TICKET_TYPES, type Category, type Channel, type Priority, type TicketStatus, type TicketType } from '../db/schema.ts';
+
+export const QUEUE_VIEWS = ['unassigned', 'mine', 'components', 'sla', 'pending', 'open', 'resolved', 'all'] as const;
+export type QueueView = (typeof QUEUE_VIEWS)[number];
+export const QUEUE_SORTS = ['updated', 'created', 'oldest', 'priority', 'due'] as const;
+export type QueueSort = (typeof QUEUE_SORTS)[number];
+
+/** Views over closed tickets (or all of them) only sort by time: the other sorts are indexed for open work. */
+const CLOSED_VIEW_SORTS: readonly QueueSort[] = ['updated', 'created', 'oldest'];
+
+export function sortsFor(view: QueueView): readonly QueueSort[] {
+  return view === 'resolved' || view === 'all' ? CLOSED_VIEW_SORTS : QUEUE_SORTS;
+}
+
+export function defaultSort(view: QueueView): QueueSort {
+  return view === 'sla' ? 'due' : 'updated';
+}
+
+export type AssigneeFilter = 'me' | 'none' | number;
+
+export type QueueQuery = {
+  view: QueueView;
+  status: TicketStatus[];
+  priority: Priority[];
+  type: TicketType[];
+  category: Category[];
+  channel: Channel[];
+  component: number[];
+  assignee: AssigneeFilter | null;
+  organization: number | null;
+  q: string;
+  sort: QueueSort;
+  cursor: string | null;
+};
+
+type Raw = Record<string, unknown>;
+
+function list(raw: unknown): string[] {
+  const values = Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw];
+  return values.flatMap((v) => (typeof v === 'string' ? v.split(',') : [])).map((s) => s.trim()).filter(Boolean);
+}
+
+function oneOf<T extends string>(allowed: readonly T[], raw: unknown): T[] {
+  return [...new Set(list(raw).filter((v): v is T => (allowed as readonly string[]).includes(v)))];
+}
+
+function ids(raw: unknown): number[] {
+  return [...new Set(list(raw).filter((v) => /^\d{1,9}$/.test(v)).map(Number))];
+}
+
+function single(raw: unknown): string | undefined {
+  return list(raw)[0];
+}
+
+export function parseQueueQuery(raw: Raw, fallbackView: QueueView = 'open'): QueueQuery {
+  const view = oneOf(QUEUE_VIEWS, raw.view)[0] ?? fallbackView;
+  const sortWanted = oneOf(QUEUE_SORTS, raw.sort)[0];
+  const sort = sortWanted && sortsFor(view).includes(sortWanted) ? sortWanted : defaultSort(view);
+  const a = single(raw.assignee);
+  const assignee: AssigneeFilter | null = a === 'me' || a === 'none' ? a : a && /^\d{1,9}$/.test(a) ? Number(a) : null;
+  const org = single(raw.organization);
+  const q = typeof raw.q === 'string' ? raw.q.trim().slice(0, 200) : '';
+  const cursor = typeof raw.cursor === 'string' && /^[A-Za-z0-9_-]{1,200}$/.test(raw.cursor) ? raw.cursor : null;
+  return {
+    view,
+    status: oneOf(STATUSES, raw.status),
+    priority: oneOf(PRIORITIES, raw.priority),
+    type: oneOf(TICKET_TYPES, raw.type),
+    category: oneOf(CATEGORIES, raw.category),
+    channel: oneOf(CHANNELS, raw.channel),
+    component: ids(raw.component),
+    assignee,
+    organization: org && /^\d{1,9}$/.test(org) ? Number(org) : null,
+    q,
+    sort,
+    cursor,
+  };
+}
+
+/** The canonical query string (defaults left out), for links, saved views and the address bar. */
+export function queueQueryString(q: QueueQuery, patch: Partial<QueueQuery> = {}): string {
+  const v = { ...q, ...patch };
+  const p = new URLSearchParams();
+  p.set('view', v.view);
+  for (const key of ['status', 'priority', 'type', 'category', 'channel'] as const) if (v[key].length) p.set(key, v[key].join(','));
+  if (v.component.length) p.set('component', v.component.join(','));
+  if (v.assignee !== null) p.set('assignee', String(v.assignee));
+  if (v.organization !== null) p.set('organization', String(v.organization));
+  if (v.q) p.set('q', v.q);
+  if (v.sort !== defaultSort(v.view)) p.set('sort', v.sort);
+  if (v.cursor) p.set('cursor', v.cursor);
+  return p.toString();
+}
+
+/** True when anything beyond the view itself narrows the list. */
+export function hasFilters(q: QueueQuery): boolean {
+  return !!(q.status.length || q.priority.length || q.type.length || q.category.length || q.channel.length || q.component.length || q.assignee !== null || q.organization !== null || q.q);
+}
+
+// Keyset cursors: the sort, the last row's sort value and its id, as base64url JSON.
+export type Cursor = { sort: QueueSort; value: number; id: number };
+
+export function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify([c.sort, c.value, c.id])).toString('base64url');
+}
+
+export function decodeCursor(raw: string | null, sort: QueueSort): Cursor | null {
+  if (!raw) return null;
+  try {
+    const v: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    if (!Array.isArray(v) || v.length !== 3 || v[0] !== sort) return null;
+    const [, value, id] = v as [string, unknown, unknown];
+    if (!Number.isSafeInteger(value) || !Number.isSafeInteger(id)) return null;
+    return { sort, value: value as number, id: id as number };
+  } catch {
+    return null;
+  }
+}
+
+/** How far ahead the "overdue and at risk" view looks. */
+export const SLA_RISK_MS = 60 * 60 * 1000;
+
+/** What the store filters on, with the view resolved for one user at one time. */
+export type QueueFilter = {
+  open?: boolean;
+  statuses?: TicketStatus[];
+  priorities?: Priority[];
+  types?: TicketType[];
+  categories?: Category[];
+  channels?: Channel[];
+  /** an empty list matches nothing (a user with no components) */
+  componentIds?: number[];
+  /** null: unassigned */
+  assigneeId?: number | null;
+  organizationId?: number;
+  /** earliest pending SLA time before this */
+  slaDueBefore?: number;
+  text?: string;
+};
+
+export function queueFilter(q: QueueQuery, who: { userId: number; componentIds: number[]; now: number }): QueueFilter {
+  const f: QueueFilter = {};
+  switch (q.view) {
+    case 'unassigned':
+      Object.assign(f, { open: true, assigneeId: null });
+      break;
+    case 'mine':
+      Object.assign(f, { open: true, assigneeId: who.userId });
+      break;
+    case 'components':
+      Object.assign(f, { open: true, componentIds: who.componentIds });
+      break;
+    case 'sla':
+      Object.assign(f, { open: true, slaDueBefore: who.now + SLA_RISK_MS });
+      break;
+    case 'pending':
+      Object.assign(f, { open: true, statuses: ['pending_requester'] });
+      break;
+    case 'open':
+      f.open = true;
+      break;
+    case 'resolved':
+      f.open = false;
+      break;
+    case 'all':
+      break;
+  }
+  // the filter bar narrows the view further
+  if (q.status.length) f.statuses = f.statuses ? f.statuses.filter((s) => q.status.includes(s)) : q.status;
+  if (f.statuses && f.statuses.length === 0) f.statuses = ['__none__' as TicketStatus];
+  if (q.priority.length) f.priorities = q.priority;
+  if (q.type.length) f.types = q.type;
+  if (q.category.length) f.categories = q.category;
+  if (q.channel.length) f.channels = q.channel;
+  if (q.component.length) f.componentIds = f.componentIds ? f.componentIds.filter((c) => q.component.includes(c)) : q.component;
+  if (q.assignee !== null && f.assigneeId === undefined) f.assigneeId = q.assignee === 'me' ? who.userId : q.assignee === 'none' ? null : q.assignee;
+  else if (q.assignee !== null) {
+    const wanted = q.assignee === 'me' ? who.userId : q.assignee === 'none' ? null : q.assignee;
+    if (wanted !== f.assigneeId) f.assigneeId = -1; // contradicts the view: nothing matches
+  }
+  if (q.organization !== null) f.organizationId = q.organization;
+  if (q.q) f.text = q.q;
+  return f;
+}

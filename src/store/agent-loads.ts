@@ -1,0 +1,40 @@
+// The open work of a component's agents, for the assignment rules in src/domain/assignment.ts.
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { componentAgents, components, tickets, users } from '../db/schema.ts';
+import type { AgentLoad } from '../domain/assignment.ts';
+
+export function listComponentAgentLoads(db: Db, componentId: number, defaultEstimateMinutes: number): AgentLoad[] {
+  return db
+    .select({
+      userId: users.id,
+      available: users.available,
+      active: users.active,
+      openTickets: sql<number>`count(${tickets.id})`,
+      openMinutes: sql<number>`coalesce(sum(coalesce(${tickets.estimateMinutes}, ${defaultEstimateMinutes})), 0)`,
+    })
+    .from(componentAgents)
+    .innerJoin(users, eq(users.id, componentAgents.userId))
+    .leftJoin(tickets, and(eq(tickets.isOpen, true), eq(tickets.assigneeId, users.id)))
+    .where(eq(componentAgents.componentId, componentId))
+    .groupBy(users.id)
+    .all();
+}
+
+/** Components the user works in (member) or manages. */
+export function listUserComponentIds(db: Db, userId: number): number[] {
+  const rows = db.all<{ id: number }>(sql`select ${componentAgents.componentId} as id from ${componentAgents} where ${componentAgents.userId} = ${userId}
+    union select ${components.id} from ${components} where ${components.managerId} = ${userId}`);
+  return rows.map((r) => r.id).sort((a, b) => a - b);
+}
+
+/** Open tickets per agent (the people pages show it next to availability). */
+export function countOpenTicketsByAssignee(db: Db): Map<number, number> {
+  const rows = db
+    .select({ id: tickets.assigneeId, n: sql<number>`count(*)` })
+    .from(tickets)
+    .where(and(eq(tickets.isOpen, true), sql`${tickets.assigneeId} is not null`))
+    .groupBy(tickets.assigneeId)
+    .all();
+  return new Map(rows.map((r) => [r.id!, r.n]));
+}

@@ -1,0 +1,45 @@
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { apiTokens, users } from '../db/schema.ts';
+import type { User } from './users.ts';
+
+export type ApiToken = typeof apiTokens.$inferSelect;
+
+export function insertApiToken(db: Db, t: { userId: number; name: string; tokenHash: string; prefix: string }, now: number): ApiToken {
+  return db.insert(apiTokens).values({ ...t, createdAt: now }).returning().get();
+}
+
+/** The live token with that hash and its active user. */
+export function findLiveApiToken(db: Db, tokenHash: string): { token: ApiToken; user: User } | undefined {
+  return (
+    db
+      .select({ token: apiTokens, user: users })
+      .from(apiTokens)
+      .innerJoin(users, eq(users.id, apiTokens.userId))
+      .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt), eq(users.active, true)))
+      .get() ?? undefined
+  );
+}
+
+export function touchApiToken(db: Db, id: number, now: number): void {
+  db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, id)).run();
+}
+
+export function listApiTokens(db: Db, opts: { userId?: number } = {}): (ApiToken & { userName: string; userEmail: string })[] {
+  const q = db
+    .select({ token: apiTokens, userName: users.name, userEmail: users.email })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId));
+  return (opts.userId !== undefined ? q.where(eq(apiTokens.userId, opts.userId)) : q)
+    .orderBy(desc(apiTokens.id))
+    .all()
+    .map((r) => ({ ...r.token, userName: r.userName, userEmail: r.userEmail }));
+}
+
+export function findApiToken(db: Db, id: number): ApiToken | undefined {
+  return db.select().from(apiTokens).where(eq(apiTokens.id, id)).get();
+}
+
+export function revokeApiToken(db: Db, id: number, now: number): void {
+  db.update(apiTokens).set({ revokedAt: now }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).run();
+}

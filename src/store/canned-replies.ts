@@ -1,0 +1,36 @@
+import { asc, eq, isNull, or, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { cannedReplies, type Locale } from '../db/schema.ts';
+import { notFound } from './errors.ts';
+
+export type CannedReply = typeof cannedReplies.$inferSelect;
+export type CannedReplyInput = { title: string; body: string; locale: Locale | null };
+
+export function listCannedReplies(db: Db, opts: { locale?: Locale } = {}): CannedReply[] {
+  const q = db.select().from(cannedReplies);
+  return (opts.locale ? q.where(or(isNull(cannedReplies.locale), eq(cannedReplies.locale, opts.locale))) : q)
+    .orderBy(sql`${cannedReplies.title} collate nocase`, asc(cannedReplies.id))
+    .all();
+}
+
+export function findCannedReply(db: Db, id: number): CannedReply | undefined {
+  return db.select().from(cannedReplies).where(eq(cannedReplies.id, id)).get();
+}
+
+export function getCannedReply(db: Db, id: number): CannedReply {
+  const c = findCannedReply(db, id);
+  if (!c) throw notFound('Canned reply');
+  return c;
+}
+
+export function insertCannedReply(db: Db, c: CannedReplyInput & { createdBy: number | null }, now: number): CannedReply {
+  return db.insert(cannedReplies).values({ ...c, createdAt: now, updatedAt: now }).returning().get();
+}
+
+export function updateCannedReply(db: Db, id: number, c: CannedReplyInput, now: number): void {
+  db.update(cannedReplies).set({ ...c, updatedAt: now }).where(eq(cannedReplies.id, id)).run();
+}
+
+export function deleteCannedReply(db: Db, id: number): void {
+  db.delete(cannedReplies).where(eq(cannedReplies.id, id)).run();
+}

@@ -1,0 +1,87 @@
+// The queue: tickets for a resolved filter in one of the indexed sorts, keyset-paged. Every sort
+// has a composite index that delivers rows in order (see the console indexes on tickets in
+// schema.ts), so a page costs about the same on the first page and the thousandth.
+import { and, asc, desc, eq, gt, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { tickets } from '../db/schema.ts';
+import type { Cursor, QueueFilter, QueueSort } from '../domain/queue-query.ts';
+import type { Ticket } from './tickets.ts';
+
+/** The filter as SQL conditions on tickets (the text filter is the search's job, see search.ts). */
+export function queueWhere(f: QueueFilter): SQL[] {
+  const w: SQL[] = [];
+  if (f.open !== undefined) w.push(eq(tickets.isOpen, f.open));
+  if (f.statuses?.length) w.push(f.statuses.length === 1 ? eq(tickets.status, f.statuses[0]) : inArray(tickets.status, f.statuses));
+  if (f.priorities?.length) w.push(inArray(tickets.priority, f.priorities));
+  if (f.types?.length) w.push(inArray(tickets.type, f.types));
+  if (f.categories?.length) w.push(inArray(tickets.category, f.categories));
+  if (f.channels?.length) w.push(inArray(tickets.channel, f.channels));
+  if (f.componentIds) w.push(f.componentIds.length ? inArray(tickets.componentId, f.componentIds) : sql`0`);
+  if (f.assigneeId === null) w.push(isNull(tickets.assigneeId));
+  else if (f.assigneeId !== undefined) w.push(eq(tickets.assigneeId, f.assigneeId));
+  if (f.organizationId !== undefined) w.push(eq(tickets.organizationId, f.organizationId));
+  if (f.slaDueBefore !== undefined) w.push(lt(tickets.slaDueKey, f.slaDueBefore));
+  return w;
+}
+
+type SortSpec = { order: SQL[]; value: (t: Ticket) => number; after: (c: Cursor) => SQL };
+
+export const SORTS: Record<QueueSort, SortSpec> = {
+  updated: {
+    order: [desc(tickets.lastActivityAt), desc(tickets.id)],
+    value: (t) => t.lastActivityAt,
+    after: (c) => sql`(${tickets.lastActivityAt}, ${tickets.id}) < (${c.value}, ${c.id})`,
+  },
+  created: { order: [desc(tickets.id)], value: (t) => t.id, after: (c) => lt(tickets.id, c.id) },
+  oldest: { order: [asc(tickets.id)], value: (t) => t.id, after: (c) => gt(tickets.id, c.id) },
+  priority: {
+    order: [asc(tickets.priorityOrder), asc(tickets.id)],
+    value: (t) => t.priorityOrder ?? 3,
+    after: (c) => sql`(${tickets.priorityOrder}, ${tickets.id}) > (${c.value}, ${c.id})`,
+  },
+  due: {
+    order: [asc(tickets.slaDueKey), asc(tickets.id)],
+    value: (t) => t.slaDueKey ?? Number.MAX_SAFE_INTEGER,
+    after: (c) => sql`(${tickets.slaDueKey}, ${tickets.id}) > (${c.value}, ${c.id})`,
+  },
+};
+
+export type QueuePage = { rows: Ticket[]; next: Cursor | null };
+
+export function listQueue(db: Db, f: QueueFilter, sort: QueueSort, cursor: Cursor | null, limit: number): QueuePage {
+  const spec = SORTS[sort];
+  const where = queueWhere(f);
+  if (cursor) where.push(spec.after(cursor));
+  const rows = db
+    .select()
+    .from(tickets)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(...spec.order)
+    .limit(limit + 1)
+    .all();
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { rows: page, next: rows.length > limit && last ? { sort, value: spec.value(last), id: last.id } : null };
+}
+
+/** How many tickets match, counting at most `cap` (the tabs show "99+" rather than scan a million rows). */
+export function countQueue(db: Db, f: QueueFilter, cap: number): number {
+  const where = queueWhere(f);
+  const inner = db.select({ one: sql`1` }).from(tickets).where(where.length ? and(...where) : undefined).limit(cap);
+  return db.get<{ n: number }>(sql`select count(*) as n from (${inner})`)?.n ?? 0;
+}
+
+/** Tickets of the filter created after `maxId`, and older ones active after `since` (the "N new" badge). */
+export function countQueueChanges(db: Db, f: QueueFilter, since: number, maxId: number): { created: number; updated: number } {
+  const where = queueWhere(f);
+  where.push(gt(tickets.lastActivityAt, since));
+  const row = db
+    .select({
+      created: sql<number>`coalesce(sum(${tickets.id} > ${maxId}), 0)`,
+      updated: sql<number>`coalesce(sum(${tickets.id} <= ${maxId}), 0)`,
+    })
+    .from(tickets)
+    .where(and(...where))
+    .get();
+  return { created: row?.created ?? 0, updated: row?.updated ?? 0 };
+}

@@ -1,0 +1,21 @@
+import { and, asc, eq } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { savedViews } from '../db/schema.ts';
+
+export type SavedView = typeof savedViews.$inferSelect;
+
+export function listSavedViews(db: Db, userId: number): SavedView[] {
+  return db.select().from(savedViews).where(eq(savedViews.userId, userId)).orderBy(asc(savedViews.name)).all();
+}
+
+export function findSavedView(db: Db, userId: number, id: number): SavedView | undefined {
+  return db.select().from(savedViews).where(and(eq(savedViews.userId, userId), eq(savedViews.id, id))).get();
+}
+
+export function insertSavedView(db: Db, v: { userId: number; name: string; query: string }, now: number): SavedView {
+  return db.insert(savedViews).values({ ...v, createdAt: now }).returning().get();
+}
+
+export function deleteSavedView(db: Db, userId: number, id: number): boolean {
+  return db.delete(savedViews).where(and(eq(savedViews.userId, userId), eq(savedViews.id, id))).run().changes > 0;
+}

@@ -1,0 +1,87 @@
+// Search against a brute-force answer from the same FTS tables: every matching ticket exactly
+// once across pages, latest match first, filters applied, with any page size.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTestDeps, type TestDeps } from '../../test/helpers/deps.ts';
+import { generateTickets } from '../demo/generate.ts';
+import { tickets } from '../db/schema.ts';
+import type { QueueFilter } from '../domain/queue-query.ts';
+import { buildServices } from '../services.ts';
+import { decodeSearchCursor, encodeSearchCursor, ftsQuery, MARK_END, MARK_START, searchTickets, snippetOf } from './search.ts';
+import { createTicket } from '../actions/tickets.ts';
+
+let deps: TestDeps;
+
+beforeAll(async () => {
+  deps = makeTestDeps();
+  deps.clock.set(Date.UTC(2026, 10, 20, 12));
+  const s = buildServices(deps);
+  await generateTickets(s.ctx, { tickets: 1200, messagesPerTicket: 3, agents: 3 });
+  createTicket(s.ctx, { kind: 'system' }, { subject: 'Сканер не видит сеть', body: 'После обновления драйвера сканер пропал', requesterEmail: 'a@b.example' });
+}, 60_000);
+afterAll(() => deps.close());
+
+/** ticket id → its latest match key (message id, or first message id for a subject match) */
+function bruteForce(text: string, filter: (t: { isOpen: boolean | null }) => boolean): Map<number, number> {
+  const match = ftsQuery(text)!;
+  const db = deps.db.$client;
+  const keys = new Map<number, number>();
+  for (const r of db.prepare('select m.ticket_id t, m.id k from messages m where m.id in (select rowid from messages_fts where messages_fts match ?)').all(match) as { t: number; k: number }[]) {
+    keys.set(r.t, Math.max(keys.get(r.t) ?? 0, r.k));
+  }
+  for (const r of db.prepare('select rowid t, (select min(id) from messages where ticket_id = tickets_fts.rowid) k from tickets_fts where tickets_fts match ?').all(match) as { t: number; k: number }[]) {
+    keys.set(r.t, Math.max(keys.get(r.t) ?? 0, r.k));
+  }
+  const rows = new Map(deps.db.select().from(tickets).all().map((t) => [t.id, t]));
+  return new Map([...keys].filter(([id]) => filter(rows.get(id)!)));
+}
+
+function pageAll(text: string, f: QueueFilter, limit: number): number[] {
+  const out: number[] = [];
+  let cursor = null;
+  for (let i = 0; i < 500; i++) {
+    const page = searchTickets(deps.db, text, f, cursor, { limit, maxScan: 100_000 });
+    out.push(...page.hits.map((h) => h.ticket.id));
+    if (!page.next) return out;
+    cursor = decodeSearchCursor(encodeSearchCursor(page.next));
+  }
+  throw new Error('no end');
+}
+
+describe('search', () => {
+  it.each([
+    ['printer', 7], ['printer', 50], ['password access', 11], ['принтер', 13], ['сканер', 5], ['ws-1*', 9],
+  ])('finds every ticket matching %j once, latest match first (page size %i)', (text, limit) => {
+    const want = bruteForce(text, () => true);
+    expect(want.size).toBeGreaterThan(0);
+    const got = pageAll(text, {}, limit);
+    expect(new Set(got).size).toBe(got.length);
+    expect(got).toEqual([...want].sort((a, b) => b[1] - a[1]).map(([id]) => id));
+  });
+
+  it('applies the queue filter to the matches', () => {
+    const want = bruteForce('printer', (t) => !!t.isOpen);
+    const got = pageAll('printer', { open: true }, 10);
+    expect(got.sort()).toEqual([...want.keys()].sort());
+  });
+
+  it('stops after a bounded number of matches when the filter is picky, and can go on from there', () => {
+    const first = searchTickets(deps.db, 'printer', { assigneeId: 999_999 }, null, { limit: 10, maxScan: 50 });
+    expect(first).toMatchObject({ hits: [], truncated: true, scanned: 50 });
+    expect(first.next).not.toBeNull();
+    const more = searchTickets(deps.db, 'printer', { assigneeId: 999_999 }, first.next, { limit: 10, maxScan: 50 });
+    expect(more.scanned).toBe(50);
+  });
+
+  it('turns what people type into a safe FTS query', () => {
+    expect(ftsQuery('VPN "down" (again)')).toBe('"VPN" "down" "again"');
+    expect(ftsQuery('принтер* NEAR/2 x')).toBe('"принтер"* "NEAR/2" "x"');
+    expect(ftsQuery(' * " ( ')).toBeNull();
+    expect(searchTickets(deps.db, '"', {}, null, { limit: 5 }).hits).toEqual([]);
+  });
+
+  it('marks the searched words in a snippet around the first one', () => {
+    const s = snippetOf(`${'lorem '.repeat(60)}the Printer jams, printers everywhere`, 'printer', 80);
+    expect(s.startsWith('…')).toBe(true);
+    expect(s).toContain(`${MARK_START}Printer${MARK_END} jams, ${MARK_START}printers${MARK_END}`);
+  });
+});

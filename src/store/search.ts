@@ -1,0 +1,195 @@
+// Full-text search over ticket subjects (tickets_fts) and message texts (messages_fts).
+//
+// Results are tickets, latest match first: a message match counts at the message's id, a subject
+// match at the ticket's first message. Both FTS tables are read newest-first (FTS5 walks its
+// doclists backwards and stops at the LIMIT), merged, and turned into tickets until the page is
+// full — so a word found in half of five million messages costs no more than a rare one. The
+// cursor remembers where each stream stopped; a ticket already shown on an earlier page is
+// recognised by a point check (does it match above the cursor?) instead of remembered.
+import { and, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { tickets } from '../db/schema.ts';
+import type { QueueFilter } from '../domain/queue-query.ts';
+import { queueWhere } from './queue.ts';
+import type { Ticket } from './tickets.ts';
+
+/** Builds an FTS5 query from what a person typed: every word must occur; "word*" is a prefix. */
+export function ftsQuery(input: string): string | null {
+  const terms = input
+    .normalize('NFC')
+    .split(/\s+/)
+    .map((w) => {
+      const prefix = w.endsWith('*');
+      const core = w.replace(/["*^():{}[\]]/g, ' ').trim();
+      if (!/[\p{L}\p{N}]/u.test(core)) return null;
+      return `"${core.replace(/"/g, '""')}"${prefix && core.length >= 2 ? '*' : ''}`;
+    })
+    .filter((t): t is string => t !== null)
+    .slice(0, 12);
+  return terms.length ? terms.join(' ') : null;
+}
+
+/** Where each stream stopped: message id and ticket id (exclusive upper bounds for the next page). */
+export type SearchCursor = { m: number; s: number };
+
+export type SearchHit = { ticket: Ticket; messageId: number | null; snippet: string | null };
+
+export type SearchPage = { hits: SearchHit[]; next: SearchCursor | null; scanned: number; truncated: boolean };
+
+/** Marks the highlighted words in snippets; the view escapes the text, then turns these into <mark>. */
+export const MARK_START = '\uE000';
+export const MARK_END = '\uE001';
+
+type Item = { key: number; ticketId: number; messageId: number | null; stream: 'm' | 's'; ok: boolean };
+
+const BIG = Number.MAX_SAFE_INTEGER;
+
+export function searchTickets(
+  db: Db,
+  text: string,
+  filter: QueueFilter,
+  cursor: SearchCursor | null,
+  opts: { limit: number; maxScan?: number; snippets?: boolean },
+): SearchPage {
+  const match = ftsQuery(text);
+  if (!match) return { hits: [], next: null, scanned: 0, truncated: false };
+  // rowid bounds are cast: better-sqlite3 binds numbers as REAL, and FTS5 cannot seek on a REAL rowid
+  const maxScan = opts.maxScan ?? 6000;
+  const where = queueWhere(filter);
+  // the filter is evaluated in SQL for every hit; JS only sees whether the ticket qualifies
+  const ok = where.length ? sql`(${and(...where)})` : sql`1`;
+  // read a little first (most searches fill a page from the first hits), more when filters are picky
+  let chunk = Math.max(64, opts.limit * 2);
+  const readMessages = (before: number) =>
+    db.all<{ key: number; ticketId: number; ok: number }>(sql`
+      select h.rowid as key, m.ticket_id as ticketId, ${ok} as ok
+      from (select rowid from messages_fts where messages_fts match ${match} and rowid < cast(${before} as integer) order by rowid desc limit ${chunk}) h
+      cross join messages m on m.id = h.rowid cross join ${tickets} on ${tickets.id} = m.ticket_id
+      order by h.rowid desc`);
+  const readSubjects = (before: number) =>
+    db.all<{ ticketId: number; first: number | null; ok: number }>(sql`
+      select h.rowid as ticketId, (select min(id) from messages where ticket_id = h.rowid) as first, ${ok} as ok
+      from (select rowid from tickets_fts where tickets_fts match ${match} and rowid < cast(${before} as integer) order by rowid desc limit ${chunk}) h
+      cross join ${tickets} on ${tickets.id} = h.rowid
+      order by h.rowid desc`);
+
+  let pm = cursor?.m ?? BIG;
+  let ps = cursor?.s ?? BIG;
+  let pmRead = pm;
+  let psRead = ps;
+  const mBuf: Item[] = [];
+  const sBuf: Item[] = [];
+  let mDone = false;
+  let sDone = false;
+  const refill = () => {
+    if (!mDone && mBuf.length === 0) {
+      const rows = readMessages(pmRead);
+      if (rows.length < chunk) mDone = true;
+      for (const r of rows) mBuf.push({ key: r.key, ticketId: r.ticketId, messageId: r.key, stream: 'm', ok: !!r.ok });
+      if (rows.length) pmRead = rows[rows.length - 1].key;
+    }
+    if (!sDone && sBuf.length === 0) {
+      const rows = readSubjects(psRead);
+      if (rows.length < chunk) sDone = true;
+      for (const r of rows) sBuf.push({ key: r.first ?? 0, ticketId: r.ticketId, messageId: null, stream: 's', ok: !!r.ok });
+      if (rows.length) psRead = rows[rows.length - 1].ticketId;
+    }
+  };
+  const nextItem = (): Item | undefined => {
+    if ((!mDone && mBuf.length === 0) || (!sDone && sBuf.length === 0)) {
+      refill();
+      chunk = Math.min(chunk * 4, 2000);
+    }
+    const m = mBuf[0];
+    const s = sBuf[0];
+    if (!m && !s) return undefined;
+    // on a tie (the subject and the first message of one ticket) the message goes first: it has a snippet
+    const takeS = s && (!m || s.key > m.key);
+    return takeS ? sBuf.shift() : mBuf.shift();
+  };
+
+  // Tickets shown on earlier pages: everything at or above the cursor's stream positions was
+  // processed then, so a ticket matching up there has been shown. Computed once, when needed.
+  let shown: Set<number> | undefined;
+  const shownBefore = (ticketId: number): boolean => {
+    if (!cursor) return false;
+    shown ??= new Set([
+      ...db.all<{ t: number }>(sql`select distinct m.ticket_id as t from (select rowid from messages_fts where messages_fts match ${match} and rowid >= cast(${cursor.m} as integer)) h cross join messages m on m.id = h.rowid`).map((r) => r.t),
+      ...db.all<{ t: number }>(sql`select rowid as t from tickets_fts where tickets_fts match ${match} and rowid >= cast(${cursor.s} as integer)`).map((r) => r.t),
+    ]);
+    return shown.has(ticketId);
+  };
+
+  const picked: Item[] = [];
+  const seen = new Set<number>();
+  let scanned = 0;
+  let truncated = false;
+  let last: Item | undefined;
+  while (picked.length < opts.limit) {
+    if (scanned >= maxScan) {
+      truncated = true;
+      break;
+    }
+    const it = nextItem();
+    if (!it) break;
+    scanned++;
+    last = it;
+    if (it.stream === 'm') pm = it.key;
+    else ps = it.ticketId;
+    if (!it.ok || seen.has(it.ticketId)) continue;
+    seen.add(it.ticketId);
+    if (shownBefore(it.ticketId)) continue;
+    picked.push(it);
+  }
+  const byId = picked.length
+    ? new Map(db.select().from(tickets).where(inArray(tickets.id, picked.map((p) => p.ticketId))).all().map((t) => [t.id, t]))
+    : new Map<number, Ticket>();
+  const hits: SearchHit[] = picked.flatMap((p) => {
+    const t = byId.get(p.ticketId);
+    return t ? [{ ticket: t, messageId: p.messageId, snippet: null }] : [];
+  });
+  if (opts.snippets) {
+    const ids = hits.flatMap((h) => (h.messageId ? [h.messageId] : []));
+    const texts = ids.length
+      ? new Map(db.all<{ id: number; t: string }>(sql`select id, body_text as t from messages where id in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`).map((r) => [r.id, r.t]))
+      : new Map<number, string>();
+    for (const h of hits) if (h.messageId) h.snippet = snippetOf(texts.get(h.messageId) ?? '', text);
+  }
+  const more = mBuf.length > 0 || sBuf.length > 0 || !mDone || !sDone;
+  const next = last && more ? { m: pm, s: ps } : null;
+  return { hits, next, scanned, truncated };
+}
+
+/** Search cursors travel in URLs as base64url JSON, like the queue's. */
+export function encodeSearchCursor(c: SearchCursor): string {
+  return Buffer.from(JSON.stringify(['search', c.m, c.s])).toString('base64url');
+}
+
+export function decodeSearchCursor(raw: string | null): SearchCursor | null {
+  if (!raw) return null;
+  try {
+    const v: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    if (!Array.isArray(v) || v.length !== 3 || v[0] !== 'search' || !v.slice(1).every((n) => Number.isSafeInteger(n))) return null;
+    const [, m, s] = v as [string, number, number];
+    return { m, s };
+  } catch {
+    return null;
+  }
+}
+
+/** A short excerpt around the first searched word, with the words marked (MARK_START/MARK_END). */
+export function snippetOf(body: string, query: string, width = 160): string {
+  const words = query
+    .toLocaleLowerCase()
+    .split(/[^\p{L}\p{N}*]+/u)
+    .filter((w) => w.replace(/\*$/, '').length > 0)
+    .map((w) => w.replace(/\*$/, ''));
+  const text = body.replace(/\s+/g, ' ').trim();
+  if (!words.length) return text.slice(0, width);
+  const escaped = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const re = new RegExp(`(?<![\\p{L}\\p{N}])(${escaped.join('|')})[\\p{L}\\p{N}]*`, 'giu');
+  const first = re.exec(text);
+  const start = first ? Math.max(0, first.index - Math.floor(width / 3)) : 0;
+  const excerpt = (start > 0 ? '…' : '') + text.slice(start, start + width) + (start + width < text.length ? '…' : '');
+  return excerpt.replace(re, (w) => `${MARK_START}${w}${MARK_END}`);
+}

@@ -1,0 +1,69 @@
+// /api/v1: a public router that authenticates bearer tokens itself (no cookies, so no CSRF), checks
+// the route's permission, and answers JSON — errors as {error: {code, message}} through the app's
+// one error handler.
+import { Router, type RequestHandler } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import type { Ctx } from '../../actions/context.ts';
+import { authenticateApiToken } from '../../actions/api-tokens.ts';
+import { can } from '../../domain/permissions.ts';
+import { AppError } from '../../store/errors.ts';
+import type { User } from '../../store/users.ts';
+import type { WebRouter } from '../app.ts';
+import { openApiDocument } from './openapi.ts';
+import { API_ROUTES } from './routes.ts';
+
+export const API_BASE = '/api/v1';
+
+declare module 'express-serve-static-core' {
+  interface Locals {
+    apiUser?: User;
+  }
+}
+
+function bearer(ctx: Ctx): RequestHandler {
+  const failures = rateLimit({
+    windowMs: 15 * 60 * 1000,
+    limit: 100,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
+    handler: (_req, _res, next) => next(new AppError('rate_limited', 'Too many requests with a bad token; wait 15 minutes')),
+  });
+  return (req, res, next) => {
+    const m = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
+    const found = m ? authenticateApiToken(ctx, m[1]) : undefined;
+    if (found) {
+      res.locals.apiUser = found.user;
+      return next();
+    }
+    res.set('WWW-Authenticate', 'Bearer realm="helpdesk"');
+    // only failures count towards the limit
+    failures(req, res, () => next(new AppError('unauthenticated', m ? 'The token is unknown, revoked, or its user is inactive' : 'Send an API token: Authorization: Bearer hd_…')));
+  };
+}
+
+export function apiRouter(ctx: Ctx): WebRouter {
+  return {
+    auth: 'public',
+    build() {
+      const r = Router();
+      const doc = openApiDocument(ctx.config.publicUrl);
+      r.get(`${API_BASE}/openapi.json`, (_req, res) => {
+        res.json(doc);
+      });
+      r.use(API_BASE, bearer(ctx));
+      for (const route of API_ROUTES) {
+        r[route.method](`${API_BASE}${route.path}`, (req, res) => {
+          const user = res.locals.apiUser!;
+          if (!can(user.role, route.permission)) throw new AppError('forbidden', `Your role (${user.role}) may not do this`);
+          const out = route.handle({ ctx, user, req, params: req.params as Record<string, string>, query: req.query as Record<string, unknown>, body: req.body ?? {} });
+          res.status(route.status ?? 200).json(out);
+        });
+      }
+      r.all(`${API_BASE}/{*rest}`, () => {
+        throw new AppError('not_found', 'No such endpoint; see /api/v1/openapi.json');
+      });
+      return r;
+    },
+  };
+}

@@ -1,0 +1,243 @@
+// The REST API's endpoints as one table: path, permission, schemas, handler. The router and the
+// OpenAPI document are both built from it.
+import type { Request } from 'express';
+import type { z } from 'zod';
+import type { Ctx } from '../../actions/context.ts';
+import { createContact, editContact } from '../../actions/contacts.ts';
+import { createOrganization, editOrganization } from '../../actions/organizations.ts';
+import { updateTicketProperties } from '../../actions/ticket-fields.ts';
+import { addNote, createTicket, replyToTicket } from '../../actions/tickets.ts';
+import { parseInput } from '../../actions/validate.ts';
+import { logWork } from '../../actions/worklog.ts';
+import type { Category, Priority, TicketType } from '../../db/schema.ts';
+import type { Permission } from '../../domain/permissions.ts';
+import { parseQueueQuery } from '../../domain/queue-query.ts';
+import { listContactsAfter } from '../../store/contact-pages.ts';
+import { getContact } from '../../store/contacts.ts';
+import { AppError, invalid } from '../../store/errors.ts';
+import { listAttachmentsForMessages, listTicketMessages } from '../../store/messages.ts';
+import { getOrganization, listOrganizations } from '../../store/organizations.ts';
+import { findTicketByNumber, getTicket, type Ticket } from '../../store/tickets.ts';
+import type { User } from '../../store/users.ts';
+import { filterFor, runQueue } from '../routes/queue.ts';
+import { presentContact, presentMessage, presentOrganization, presentTicket, presentWorklog } from './presenters.ts';
+import * as s from './schemas.ts';
+
+export type ApiContext = { ctx: Ctx; user: User; req: Request; params: Record<string, string>; query: Record<string, unknown>; body: unknown };
+
+export type ApiRoute = {
+  method: 'get' | 'post' | 'patch';
+  /** express path under /api/v1 */
+  path: string;
+  permission: Permission;
+  tag: string;
+  summary: string;
+  query?: z.ZodObject;
+  body?: z.ZodTypeAny;
+  status?: 200 | 201;
+  response: z.ZodTypeAny;
+  handle(c: ApiContext): unknown;
+};
+
+const perPage = (raw: unknown, fallback = 25) => {
+  const n = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : fallback;
+  if (n < 1 || n > 100) throw invalid('per_page must be between 1 and 100', { per_page: 'Out of range' });
+  return n;
+};
+
+const ticketOf = (c: ApiContext): Ticket => {
+  const n = c.params.number;
+  const t = /^\d{1,9}$/.test(n ?? '') ? findTicketByNumber(c.ctx.db, Number(n)) : undefined;
+  if (!t) throw new AppError('not_found', `Ticket ${n} not found`);
+  return t;
+};
+
+const numberParam = (raw: string | undefined, what: string) => {
+  if (!raw || !/^\d{1,12}$/.test(raw)) throw new AppError('not_found', `${what} not found`);
+  return Number(raw);
+};
+
+const actor = (c: ApiContext) => ({ kind: 'user' as const, user: c.user });
+const url = (c: ApiContext) => c.ctx.config.publicUrl;
+
+function ticketWithMessages(c: ApiContext, t: Ticket) {
+  const messages = listTicketMessages(c.ctx.db, t.id);
+  const atts = listAttachmentsForMessages(c.ctx.db, messages.map((m) => m.id));
+  return { ...presentTicket(t, url(c)), messages: messages.map((m) => presentMessage(m, atts.filter((a) => a.messageId === m.id), url(c))) };
+}
+
+function contactInput(body: z.infer<typeof s.contactPatch>, base?: ReturnType<typeof presentContact>) {
+  return {
+    name: body.name ?? base?.name ?? '',
+    emails: body.emails ?? base?.emails ?? [],
+    phones: body.phones ?? base?.phones ?? [],
+    organizationId: body.organization_id !== undefined ? body.organization_id : (base?.organization_id ?? null),
+    locale: body.locale !== undefined ? body.locale : (base?.locale ?? null),
+    note: body.note !== undefined ? body.note : (base?.note ?? null),
+  };
+}
+
+function organizationInput(body: z.infer<typeof s.organizationPatch>, base?: ReturnType<typeof presentOrganization>) {
+  const k = { ...(base?.contract ?? {}), ...(body.contract ?? {}) } as Partial<ReturnType<typeof presentOrganization>['contract']>;
+  return {
+    name: body.name ?? base?.name ?? '',
+    note: body.note !== undefined ? body.note : (base?.note ?? null),
+    domains: body.domains ?? base?.domains ?? [],
+    monthlyFeeCents: k.monthly_fee_cents ?? null,
+    currency: k.currency ?? 'RUB',
+    includedMinutes: k.included_minutes ?? null,
+    hourlyRateCents: k.hourly_rate_cents ?? null,
+    reopenLimit: k.reopen_limit ?? null,
+    reopenWindowDays: k.reopen_window_days ?? null,
+    ticketTimeBudgetMinutes: k.ticket_time_budget_minutes ?? null,
+    slaPolicyId: k.sla_policy_id ?? null,
+    coveredComponentIds: k.covered_component_ids ?? null,
+    coveredChannels: k.covered_channels ?? null,
+  };
+}
+
+const encodeId = (n: number) => Buffer.from(String(n)).toString('base64url');
+const decodeId = (raw: unknown) => {
+  if (typeof raw !== 'string' || raw === '') return undefined;
+  const v = Buffer.from(raw, 'base64url').toString('utf8');
+  if (!/^\d{1,12}$/.test(v)) throw invalid('cursor is not one this API gave out', { cursor: 'Invalid' });
+  return Number(v);
+};
+
+export const API_ROUTES: ApiRoute[] = [
+  {
+    method: 'get', path: '/me', permission: 'profile.edit', tag: 'me', summary: 'The user the token belongs to',
+    response: s.one(s.meOut),
+    handle: (c) => ({ data: { id: c.user.id, email: c.user.email, name: c.user.name, role: c.user.role, locale: c.user.locale, time_zone: c.user.timeZone } }),
+  },
+  {
+    method: 'get', path: '/tickets', permission: 'ticket.view', tag: 'tickets',
+    summary: 'List tickets: the queue views and filters of the console, keyset-paged',
+    query: s.ticketListQuery, response: s.page(s.ticketOut),
+    handle: (c) => {
+      const q = parseQueueQuery(c.query);
+      if (typeof c.query.cursor === 'string' && c.query.cursor && !q.cursor) throw invalid('cursor is not one this API gave out', { cursor: 'Invalid' });
+      const result = runQueue(c.ctx, q, filterFor(c.ctx, q, c.user), perPage(c.query.per_page));
+      return { data: result.rows.map((t) => presentTicket(t, url(c))), next_cursor: result.next };
+    },
+  },
+  {
+    method: 'post', path: '/tickets', permission: 'ticket.create', tag: 'tickets', summary: 'Open a ticket for a requester (found or created by email)',
+    body: s.ticketCreate, status: 201, response: s.one(s.ticketOut),
+    handle: (c) => {
+      const b = parseInput(s.ticketCreate, c.body);
+      const t = createTicket(c.ctx, actor(c), {
+        subject: b.subject, body: b.body, requesterEmail: b.requester_email, requesterName: b.requester_name, priority: b.priority,
+        type: b.type, category: b.category, componentId: b.component_id, channel: b.channel ?? 'api',
+      });
+      return { data: presentTicket(getTicket(c.ctx.db, t.id), url(c)) };
+    },
+  },
+  {
+    method: 'get', path: '/tickets/:number', permission: 'ticket.view', tag: 'tickets', summary: 'One ticket with its messages (replies, internal notes, events)',
+    response: s.one(s.ticketWithMessagesOut),
+    handle: (c) => ({ data: ticketWithMessages(c, ticketOf(c)) }),
+  },
+  {
+    method: 'patch', path: '/tickets/:number', permission: 'ticket.edit', tag: 'tickets',
+    summary: 'Change status, priority, type, category, component, assignee or estimate (all or nothing)',
+    body: s.ticketPatch, response: s.one(s.ticketOut),
+    handle: (c) => {
+      const t = ticketOf(c);
+      const b = parseInput(s.ticketPatch, c.body);
+      const updated = updateTicketProperties(c.ctx, actor(c), {
+        ticketId: t.id, status: b.status, reason: b.reason, priority: b.priority as Priority | undefined, type: b.type as TicketType | undefined,
+        category: b.category as Category | null | undefined, componentId: b.component_id, assigneeId: b.assignee_id, estimateMinutes: b.estimate_minutes,
+      });
+      return { data: presentTicket(updated, url(c)) };
+    },
+  },
+  {
+    method: 'post', path: '/tickets/:number/replies', permission: 'ticket.reply', tag: 'tickets',
+    summary: 'Reply to the requester through the ticket\'s channel (email or SMS); the outbox sends it',
+    body: s.replyCreate, status: 201, response: s.one(s.messageOut),
+    handle: (c) => {
+      const t = ticketOf(c);
+      const b = parseInput(s.replyCreate, c.body);
+      const attachments = (b.attachments ?? []).map((a) => {
+        if (!/^[A-Za-z0-9+/=\s]*$/.test(a.content_base64)) throw invalid(`${a.filename}: content_base64 is not base64`, { attachments: 'Not base64' });
+        return { filename: a.filename, contentType: a.content_type ?? 'application/octet-stream', content: Buffer.from(a.content_base64, 'base64') };
+      });
+      const m = replyToTicket(c.ctx, actor(c), { ticketId: t.id, body: b.body, cc: b.cc, attachments });
+      return { data: presentMessage(m, listAttachmentsForMessages(c.ctx.db, [m.id]), url(c)) };
+    },
+  },
+  {
+    method: 'post', path: '/tickets/:number/notes', permission: 'ticket.note', tag: 'tickets', summary: 'Add an internal note (agents only see it)',
+    body: s.noteCreate, status: 201, response: s.one(s.messageOut),
+    handle: (c) => {
+      const t = ticketOf(c);
+      const m = addNote(c.ctx, actor(c), { ticketId: t.id, body: parseInput(s.noteCreate, c.body).body });
+      return { data: presentMessage(m, [], url(c)) };
+    },
+  },
+  {
+    method: 'post', path: '/tickets/:number/worklogs', permission: 'ticket.worklog', tag: 'tickets', summary: 'Log time spent on the ticket',
+    body: s.worklogCreate, status: 201, response: s.one(s.worklogOut),
+    handle: (c) => {
+      const t = ticketOf(c);
+      const b = parseInput(s.worklogCreate, c.body);
+      return { data: presentWorklog(logWork(c.ctx, actor(c), { ticketId: t.id, minutes: b.minutes, note: b.note, billable: b.billable ?? true })) };
+    },
+  },
+  {
+    method: 'get', path: '/contacts', permission: 'contact.view', tag: 'contacts', summary: 'List or search contacts, keyset-paged by id',
+    query: s.contactListQuery, response: s.page(s.contactOut),
+    handle: (c) => {
+      const limit = perPage(c.query.per_page, 50);
+      const org = typeof c.query.organization === 'string' && /^\d+$/.test(c.query.organization) ? Number(c.query.organization) : undefined;
+      const rows = listContactsAfter(c.ctx.db, { q: typeof c.query.q === 'string' ? c.query.q : undefined, organizationId: org, afterId: decodeId(c.query.cursor), limit: limit + 1 });
+      const shown = rows.slice(0, limit);
+      return { data: shown.map((x) => presentContact(c.ctx.db, x)), next_cursor: rows.length > limit ? encodeId(shown[shown.length - 1].id) : null };
+    },
+  },
+  {
+    method: 'post', path: '/contacts', permission: 'contact.manage', tag: 'contacts', summary: 'Create a contact',
+    body: s.contactCreate, status: 201, response: s.one(s.contactOut),
+    handle: (c) => ({ data: presentContact(c.ctx.db, createContact(c.ctx, c.user, contactInput(parseInput(s.contactCreate, c.body)))) }),
+  },
+  {
+    method: 'get', path: '/contacts/:id', permission: 'contact.view', tag: 'contacts', summary: 'One contact',
+    response: s.one(s.contactOut),
+    handle: (c) => ({ data: presentContact(c.ctx.db, getContact(c.ctx.db, numberParam(c.params.id, 'Contact'))) }),
+  },
+  {
+    method: 'patch', path: '/contacts/:id', permission: 'contact.manage', tag: 'contacts', summary: 'Change a contact (fields left out stay as they are)',
+    body: s.contactPatch, response: s.one(s.contactOut),
+    handle: (c) => {
+      const id = numberParam(c.params.id, 'Contact');
+      const base = presentContact(c.ctx.db, getContact(c.ctx.db, id));
+      return { data: presentContact(c.ctx.db, editContact(c.ctx, c.user, id, contactInput(parseInput(s.contactPatch, c.body), base))) };
+    },
+  },
+  {
+    method: 'get', path: '/organizations', permission: 'organization.view', tag: 'organizations', summary: 'All organizations with their contract fields',
+    response: s.page(s.organizationOut),
+    handle: (c) => ({ data: listOrganizations(c.ctx.db).map((o) => presentOrganization(c.ctx.db, o)), next_cursor: null }),
+  },
+  {
+    method: 'post', path: '/organizations', permission: 'organization.manage', tag: 'organizations', summary: 'Create an organization (domains, contract)',
+    body: s.organizationCreate, status: 201, response: s.one(s.organizationOut),
+    handle: (c) => ({ data: presentOrganization(c.ctx.db, createOrganization(c.ctx, c.user, organizationInput(parseInput(s.organizationCreate, c.body)))) }),
+  },
+  {
+    method: 'get', path: '/organizations/:id', permission: 'organization.view', tag: 'organizations', summary: 'One organization',
+    response: s.one(s.organizationOut),
+    handle: (c) => ({ data: presentOrganization(c.ctx.db, getOrganization(c.ctx.db, numberParam(c.params.id, 'Organization'))) }),
+  },
+  {
+    method: 'patch', path: '/organizations/:id', permission: 'organization.manage', tag: 'organizations',
+    summary: 'Change an organization; contract fields left out stay as they are',
+    body: s.organizationPatch, response: s.one(s.organizationOut),
+    handle: (c) => {
+      const id = numberParam(c.params.id, 'Organization');
+      const base = presentOrganization(c.ctx.db, getOrganization(c.ctx.db, id));
+      return { data: presentOrganization(c.ctx.db, editOrganization(c.ctx, c.user, id, organizationInput(parseInput(s.organizationPatch, c.body), base))) };
+    },
+  },
+];

@@ -1,0 +1,27 @@
+// The console's signed-in routers, in the order they are mounted.
+import type { Router } from 'express';
+import type { Ctx } from '../../actions/context.ts';
+import type { Renderer } from '../render.ts';
+import { cannedRoutes } from './canned.ts';
+import { componentRoutes } from './components.ts';
+import { contactRoutes } from './contacts.ts';
+import { organizationRoutes } from './organizations.ts';
+import { profileRoutes } from './profile.ts';
+import { queueRoutes } from './queue.ts';
+import { searchRoutes } from './search.ts';
+import { staffRoutes } from './staff.ts';
+import { ticketPageRoutes } from './ticket-page.ts';
+
+export function consoleRouters(ctx: Ctx, render: Renderer): Router[] {
+  return [
+    queueRoutes(ctx, render),
+    ticketPageRoutes(ctx, render),
+    searchRoutes(ctx, render),
+    contactRoutes(ctx, render),
+    organizationRoutes(ctx, render),
+    componentRoutes(ctx, render),
+    staffRoutes(ctx, render),
+    cannedRoutes(ctx, render),
+    profileRoutes(ctx, render),
+  ];
+}

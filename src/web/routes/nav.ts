@@ -1,0 +1,14 @@
+// The console's navigation links (others add theirs in services.ts): 'main' in the top bar,
+// the rest in the Admin menu; each shown only to roles with the permission.
+import type { NavLink } from '../render.ts';
+
+export const CONSOLE_NAV: NavLink[] = [
+  { href: '/tickets', labelKey: 'app.tickets', permission: 'ticket.view', group: 'main' },
+  { href: '/search', labelKey: 'app.search', permission: 'ticket.view', group: 'main' },
+  { href: '/contacts', labelKey: 'app.contacts', permission: 'contact.view', group: 'main' },
+  { href: '/organizations', labelKey: 'app.organizations', permission: 'organization.view', group: 'main' },
+  { href: '/components', labelKey: 'app.components', permission: 'component.manage' },
+  { href: '/canned', labelKey: 'app.canned', permission: 'canned.manage' },
+  { href: '/admin/users', labelKey: 'app.people', permission: 'user.manage' },
+  { href: '/admin/tokens', labelKey: 'app.tokens', permission: 'token.admin' },
+];

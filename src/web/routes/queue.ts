@@ -1,0 +1,178 @@
+// The queue: views (unassigned, mine, my components, SLA, pending, open, resolved, all), the filter
+// bar whose state lives in the URL, saved views, keyset pages, bulk changes and the "N new" poll.
+import { Router } from 'express';
+import type { Ctx } from '../../actions/context.ts';
+import { bulkUpdate, type BulkAction } from '../../actions/bulk.ts';
+import { removeView, saveView } from '../../actions/saved-views.ts';
+import { CATEGORIES, CHANNELS, PRIORITIES, STATUSES, TICKET_TYPES, type Priority, type TicketStatus } from '../../db/schema.ts';
+import { can } from '../../domain/permissions.ts';
+import {
+  decodeCursor, encodeCursor, hasFilters, parseQueueQuery, queueFilter, queueQueryString, QUEUE_VIEWS, sortsFor,
+  type QueueFilter, type QueueQuery, type QueueView,
+} from '../../domain/queue-query.ts';
+import { listUserComponentIds } from '../../store/agent-loads.ts';
+import { invalid } from '../../store/errors.ts';
+import { listComponents } from '../../store/components.ts';
+import { listOrganizationOptions } from '../../store/organization-names.ts';
+import { countQueue, countQueueChanges, listQueue } from '../../store/queue.ts';
+import { listSavedViews } from '../../store/saved-views.ts';
+import { decodeSearchCursor, encodeSearchCursor, searchTickets } from '../../store/search.ts';
+import type { Ticket } from '../../store/tickets.ts';
+import { listUsers, type User } from '../../store/users.ts';
+import { currentUser, intParam, isHtmx } from '../context.ts';
+import { formError, ids, str } from '../forms.ts';
+import { requirePermission } from '../middleware/auth.ts';
+import { redirectWithFlash, type Renderer } from '../render.ts';
+import { lookupsFor } from '../view-models/lookups.ts';
+import { ticketRow } from '../view-models/ticket.ts';
+
+export const PAGE_SIZE = 50;
+/** tab counts stop here ("99+"): counting a whole million-ticket view would cost more than the page */
+const COUNT_CAP = 100;
+const COUNTED_VIEWS: QueueView[] = ['unassigned', 'mine', 'components', 'sla', 'pending', 'open'];
+
+export type QueueResult = { rows: Ticket[]; next: string | null; truncated: boolean };
+
+/** One page of a queue query for a user: the indexed keyset path, or the search path when there is text. */
+export function runQueue(ctx: Ctx, q: QueueQuery, f: QueueFilter, limit: number): QueueResult {
+  if (q.q) {
+    const page = searchTickets(ctx.db, q.q, f, decodeSearchCursor(q.cursor), { limit });
+    return { rows: page.hits.map((h) => h.ticket), next: page.next ? encodeSearchCursor(page.next) : null, truncated: page.truncated };
+  }
+  const page = listQueue(ctx.db, f, q.sort, decodeCursor(q.cursor, q.sort), limit);
+  return { rows: page.rows, next: page.next ? encodeCursor(page.next) : null, truncated: false };
+}
+
+export function filterFor(ctx: Ctx, q: QueueQuery, user: User, componentIds = listUserComponentIds(ctx.db, user.id)): QueueFilter {
+  return queueFilter(q, { userId: user.id, componentIds, now: ctx.clock.now() });
+}
+
+function maxTicketId(ctx: Ctx): number {
+  return ctx.db.$client.prepare('select coalesce(max(id), 0) as m from tickets').pluck().get() as number;
+}
+
+function options<T extends string>(all: readonly T[], selected: readonly string[]) {
+  return all.map((id) => ({ id, selected: selected.includes(id) }));
+}
+
+export function queueRoutes(ctx: Ctx, render: Renderer): Router {
+  const r = Router();
+
+  r.get('/tickets', requirePermission('ticket.view'), (req, res) => {
+    const me = currentUser(res);
+    const q = parseQueueQuery(req.query as Record<string, unknown>);
+    const myComponents = listUserComponentIds(ctx.db, me.id);
+    const f = filterFor(ctx, q, me, myComponents);
+    const result = runQueue(ctx, q, f, PAGE_SIZE);
+    const names = lookupsFor(ctx.db, result.rows);
+    const now = ctx.clock.now();
+    const base = queueQueryString(q, { cursor: null });
+    const users = listUsers(ctx.db, { activeOnly: true });
+    const components = listComponents(ctx.db);
+    const saved = listSavedViews(ctx.db, me.id);
+    const pollQuery = new URLSearchParams(base);
+    pollQuery.set('since', String(now));
+    pollQuery.set('max', String(maxTicketId(ctx)));
+    render(req, res, 'queue', {
+      q,
+      query: base,
+      back: `/tickets?${queueQueryString(q)}`,
+      views: QUEUE_VIEWS.map((v) => {
+        const vq = { ...parseQueueQuery({ view: v }), sort: sortsFor(v).includes(q.sort) ? q.sort : parseQueueQuery({ view: v }).sort };
+        const count = COUNTED_VIEWS.includes(v) ? countQueue(ctx.db, filterFor(ctx, vq, me, myComponents), COUNT_CAP) : null;
+        return { id: v, active: v === q.view, href: `/tickets?view=${v}`, count: count === null ? null : count >= COUNT_CAP ? `${COUNT_CAP - 1}+` : String(count) };
+      }),
+      savedViews: saved.map((s) => ({ id: s.id, name: s.name, href: `/tickets?${s.query}`, active: s.query === base })),
+      filtered: hasFilters(q),
+      filters: {
+        statuses: options(STATUSES, q.status),
+        priorities: options(PRIORITIES, q.priority),
+        types: options(TICKET_TYPES, q.type),
+        categories: options(CATEGORIES, q.category),
+        channels: options(CHANNELS, q.channel),
+        components: components.map((c) => ({ id: c.id, name: c.name, selected: q.component.includes(c.id) })),
+        assignees: users.map((u) => ({ id: u.id, name: u.name, selected: q.assignee === u.id })),
+        assigneeMe: q.assignee === 'me',
+        assigneeNone: q.assignee === 'none',
+        organizations: listOrganizationOptions(ctx.db).map((o) => ({ ...o, selected: q.organization === o.id })),
+        sorts: sortsFor(q.view).map((s) => ({ id: s, selected: s === q.sort })),
+      },
+      tickets: result.rows.map((t) => ticketRow(t, names, now)),
+      truncated: result.truncated,
+      nextHref: result.next ? `/tickets?${queueQueryString(q, { cursor: result.next })}` : null,
+      firstHref: q.cursor ? `/tickets?${base}` : null,
+      pollHref: `/tickets/poll?${pollQuery.toString()}`,
+      bulk: can(me.role, 'ticket.bulk_own') && {
+        all: can(me.role, 'ticket.bulk'),
+        agents: users.map((u) => ({ id: u.id, name: u.name })),
+        statuses: STATUSES,
+        priorities: PRIORITIES,
+      },
+    }, { partial: 'ticket-list' });
+  });
+
+  // The "N new" badge: counts what changed in this view since the page was drawn.
+  r.get('/tickets/poll', requirePermission('ticket.view'), (req, res) => {
+    const q = parseQueueQuery(req.query as Record<string, unknown>);
+    if (!isHtmx(req)) return res.redirect(303, `/tickets?${queueQueryString(q, { cursor: null })}`);
+    const since = Number(req.query.since);
+    const max = Number(req.query.max);
+    const me = currentUser(res);
+    const f = filterFor(ctx, { ...q, q: '' }, me);
+    const changes = Number.isSafeInteger(since) && Number.isSafeInteger(max) ? countQueueChanges(ctx.db, f, since, max) : { created: 0, updated: 0 };
+    const base = queueQueryString(q, { cursor: null });
+    const params = new URLSearchParams(base);
+    params.set('since', String(since));
+    params.set('max', String(max));
+    res.set('Cache-Control', 'no-store');
+    render(req, res, 'queue', { pollHref: `/tickets/poll?${params.toString()}`, query: base, changes, hasChanges: changes.created + changes.updated > 0 }, { partial: 'queue-poll' });
+  });
+
+  r.post('/tickets/bulk', requirePermission('ticket.bulk_own'), (req, res) => {
+    const me = currentUser(res);
+    const body = req.body as Record<string, unknown>;
+    const back = safeBack(str(body, 'back'));
+    const kind = str(body, 'action');
+    let action: BulkAction | null = null;
+    if (kind === 'assign') {
+      const v = str(body, 'assigneeId');
+      action = { kind: 'assign', assigneeId: v === 'me' ? me.id : v === 'none' || v === '' ? null : Number(v) };
+    } else if (kind === 'status') action = { kind: 'status', status: str(body, 'status') as TicketStatus };
+    else if (kind === 'priority') action = { kind: 'priority', priority: str(body, 'priority') as Priority };
+    try {
+      if (!action) throw invalid('Choose what to change');
+      const result = bulkUpdate(ctx, { kind: 'user', user: me }, { ticketIds: ids(body, 'ids'), action });
+      const skipped = result.skipped.map((s) => (s.number ? `#${s.number}: ${s.reason}` : s.reason)).slice(0, 5).join('; ');
+      redirectWithFlash(res, back, result.skipped.length ? 'queue.bulkPartly' : 'queue.bulkDone', { changed: result.changed.length, skipped: result.skipped.length, reasons: skipped });
+    } catch (err) {
+      const e = formError(err);
+      if (!e) throw err;
+      redirectWithFlash(res, back, 'queue.bulkFailed', { reason: e.message });
+    }
+  });
+
+  r.post('/views', requirePermission('view.save'), (req, res) => {
+    const body = req.body as Record<string, unknown>;
+    const query = Object.fromEntries(new URLSearchParams(str(body, 'query')));
+    try {
+      const v = saveView(ctx, currentUser(res), { name: str(body, 'name'), query });
+      redirectWithFlash(res, `/tickets?${v.query}`, 'queue.viewSaved', { name: v.name });
+    } catch (err) {
+      const e = formError(err);
+      if (!e) throw err;
+      redirectWithFlash(res, `/tickets?${str(body, 'query')}`, 'queue.viewNotSaved', { reason: e.message });
+    }
+  });
+
+  r.post('/views/:id/delete', requirePermission('view.save'), (req, res) => {
+    removeView(ctx, currentUser(res), intParam(req.params.id, 'Saved view'));
+    redirectWithFlash(res, '/tickets', 'queue.viewDeleted');
+  });
+
+  return r;
+}
+
+/** Only our own queue URLs are places to go back to. */
+export function safeBack(back: string): string {
+  return back.startsWith('/tickets') && !back.startsWith('//') ? back : '/tickets';
+}
