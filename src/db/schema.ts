@@ -280,6 +280,8 @@ export const inboundMessages = sqliteTable('inbound_messages', {
   error: text('error'),
   ticketId: integer('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
   attempts: integer('attempts').notNull().default(1),
+  // email intake: non-fatal parse problems (charset fallback, attachment over the size limit…)
+  problems: text('problems', { mode: 'json' }).$type<string[]>(),
   receivedAt: integer('received_at').notNull(),
   processedAt: integer('processed_at').notNull(),
 }, (t) => [

@@ -1,8 +1,11 @@
-// Turns raw RFC 5322 mail into an InboundMessage (mailparser does the MIME work).
-import { simpleParser, type AddressObject, type HeaderValue } from 'mailparser';
+// Turns raw RFC 5322 mail into an InboundMessage (mailparser does the MIME work; our charset
+// fallback runs first, and attachments over MAX_ATTACHMENT_BYTES are reported, not stored).
+import { simpleParser, type AddressObject } from 'mailparser';
+import libmime from 'libmime';
 import { sha256Hex } from '../../store/file-store.ts';
 import type { Parser } from '../../intake/receive.ts';
 import type { Address, InboundAttachment, InboundMessage } from '../../intake/types.ts';
+import { repairCharsets } from './charset-fallback.ts';
 
 export class MalformedMailError extends Error {
   constructor(message: string) {
@@ -56,58 +59,74 @@ function addresses(value: AddressObject | AddressObject[] | undefined): Address[
   return out;
 }
 
-function headerText(v: HeaderValue): string {
-  if (typeof v === 'string') return v;
-  if (v instanceof Date) return v.toISOString();
-  if (Array.isArray(v)) return v.map((x) => headerText(x as HeaderValue)).join(', ');
-  if (v && typeof v === 'object') {
-    if ('text' in v && typeof v.text === 'string') return v.text;
-    if ('value' in v && typeof v.value === 'string') {
-      const params = 'params' in v && v.params ? Object.entries(v.params).map(([k, p]) => `; ${k}=${p}`).join('') : '';
-      return v.value + params;
-    }
-  }
-  return String(v);
-}
-
 export const parseEmail: Parser = async (input, deps) => {
   const raw = input.raw;
   if (raw.length === 0 || raw.toString('latin1').trim() === '') throw new MalformedMailError('empty message');
   if (raw.length > deps.config.limits.mailBytes) {
     throw new MalformedMailError(`message is ${raw.length} bytes, over the ${deps.config.limits.mailBytes}-byte limit (MAX_MAIL_BYTES)`);
   }
-  const parsed = await simpleParser(raw, { skipImageLinks: true, skipTextLinks: true, skipTextToHtml: true, keepCidLinks: true });
+  // 8-bit text without a usable charset is given the likely one first (never fails the message)
+  const repaired = repairCharsets(raw);
+  const parsed = await simpleParser(repaired.raw, {
+    skipImageLinks: true, skipTextLinks: true, skipTextToHtml: true, keepCidLinks: true,
+    // DSN fields stay a part of their own, for bounce detection, instead of joining the text
+    keepDeliveryStatus: true,
+  });
 
   const headers: Record<string, string[]> = {};
   for (const line of parsed.headerLines) {
-    const name = line.key.toLowerCase();
-    const value = parsed.headers.get(name);
-    (headers[name] ??= []).push(value === undefined ? line.line.slice(line.line.indexOf(':') + 1).trim() : headerText(value));
+    const rawValue = line.line.slice(line.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+    (headers[line.key.toLowerCase()] ??= []).push(decodeWords(rawValue));
   }
   if (parsed.headerLines.length === 0) throw new MalformedMailError('no mail headers found');
 
-  const from = addresses(parsed.from)[0] ?? addresses(parsed.headers.get('sender') as AddressObject | undefined)[0] ?? null;
+  const from =
+    addresses(parsed.from)[0] ??
+    addresses(parsed.headers.get('sender') as AddressObject | undefined)[0] ??
+    addresses(parsed.replyTo)[0] ??
+    null;
   if (!from) throw new MalformedMailError('no sender address (From header missing or unreadable)');
 
   const messageId = parsed.messageId ? stripAngles(parsed.messageId) : '';
-  const problems: string[] = [];
-  const attachments: InboundAttachment[] = parsed.attachments.map((a, i) => {
-    const filename = (a.filename ?? '').trim() || `attachment-${i + 1}${extensionFor(a.contentType)}`;
-    return {
+  const problems: string[] = [...repaired.problems];
+  const html = typeof parsed.html === 'string' ? parsed.html : null;
+  const htmlLower = html?.toLowerCase() ?? '';
+  const limit = deps.config.limits.attachmentBytes;
+  const attachments: InboundAttachment[] = [];
+  const omittedAttachments: { filename: string; contentType: string; size: number }[] = [];
+  parsed.attachments.forEach((a, i) => {
+    const contentType = (a.contentType || 'application/octet-stream').toLowerCase();
+    const filename = (a.filename ?? '').trim() || `attachment-${i + 1}${extensionFor(contentType)}`;
+    const size = a.size ?? a.content.length;
+    if (size > limit) {
+      omittedAttachments.push({ filename, contentType, size });
+      problems.push(`attachment "${filename}" (${size} bytes) is over the ${limit}-byte limit (MAX_ATTACHMENT_BYTES); it is kept only in the original message`);
+      return;
+    }
+    const contentId = a.contentId ? stripAngles(a.contentId) : null;
+    attachments.push({
       filename,
-      contentType: a.contentType || 'application/octet-stream',
+      contentType,
       content: a.content,
-      size: a.size ?? a.content.length,
-      contentId: a.contentId ? stripAngles(a.contentId) : null,
-      inline: a.contentDisposition === 'inline' && !!a.contentId,
-    };
+      size,
+      contentId,
+      // shown in the HTML body rather than listed: an image the HTML refers to by cid:
+      inline: !!contentId && htmlLower.includes(`cid:${contentId.toLowerCase()}`),
+    });
   });
+  if (parsed.textConversionError) problems.push(`HTML could not be converted to text: ${parsed.textConversionError.message}`);
+
+  let text = (parsed.text ?? '').replace(/\r\n/g, '\n');
+  if (text.includes('\uFFFD') && !raw.includes(REPLACEMENT_UTF8)) problems.push('some characters could not be decoded and were replaced');
+  // Gmail's plain-text stand-ins for images shown inline in the HTML part
+  if (attachments.some((a) => a.inline)) text = text.replace(/^\[image: [^\]\n]*\]\n?/gm, '');
 
   const deliveredTo = [
     ...(input.envelopeTo ?? []),
     ...(headers['delivered-to'] ?? []),
     ...(headers['x-original-to'] ?? []),
-  ].map((a) => stripAngles(a).toLowerCase());
+    ...(headers['envelope-to'] ?? []),
+  ].map((a) => stripAngles(a).toLowerCase()).filter((a) => a.includes('@'));
 
   const msg: InboundMessage = {
     channel: 'email',
@@ -124,17 +143,28 @@ export const parseEmail: Parser = async (input, deps) => {
     replyTo: addresses(parsed.replyTo),
     deliveredTo: [...new Set(deliveredTo)],
     subject: (parsed.subject ?? '').replace(/\s+/g, ' ').trim(),
-    text: (parsed.text ?? '').replace(/\r\n/g, '\n'),
-    html: typeof parsed.html === 'string' ? parsed.html : null,
+    text,
+    html,
     date: parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date.getTime() : null,
     inReplyTo: messageIdList(parsed.inReplyTo),
     references: messageIdList(parsed.references),
     headers,
     attachments,
     problems,
+    omittedAttachments,
   };
   return msg;
 };
+
+function decodeWords(value: string): string {
+  try {
+    return libmime.decodeWords(value);
+  } catch {
+    return value;
+  }
+}
+
+const REPLACEMENT_UTF8 = Buffer.from('\uFFFD', 'utf8');
 
 function extensionFor(contentType: string): string {
   const map: Record<string, string> = {

@@ -1,0 +1,134 @@
+// Finds the new content of a mail reply: the text above the quoted history ("On … wrote:",
+// Outlook's "From: / Sent:" block, "-----Original Message-----", Russian "От:" and
+// "-----Исходное сообщение-----", Yandex/Mail.ru "<date>, <name> <address>:", "> " lines) and
+// without the signature. email-reply-parser covers the quote headers of more languages; our rules
+// come first because they know the Russian and Outlook forms and never cut a forwarded message.
+import EmailReplyParser from 'email-reply-parser';
+
+const ORIGINAL_MESSAGE =
+  /^\s*[-_=*]{2,}\s*(original message|original e-?mail|исходное (сообщение|письмо)|оригинальное сообщение|ursprüngliche nachricht|originalnachricht|message d'origine|mensaje original|messaggio originale|oorspronkelijk bericht|wiadomość oryginalna|původní zpráva|alkuperäinen viesti|opprinnelig melding|oprindelig meddelelse|originalmeddelande|mensagem original|eredeti üzenet|orijinal mesaj|оригінальне повідомлення|vastaus)\s*[-_=*]{2,}\s*$/i;
+const FORWARDED =
+  /^\s*(-{2,}\s*(forwarded message|пересылаемое сообщение|пересланное сообщение|weitergeleitete nachricht|message transféré|mensaje reenviado|messaggio inoltrato|doorgestuurd bericht|переслане повідомлення)\s*-{2,}|begin forwarded message:|начало переадресованного сообщения:|-{5,} ?(пересылаемое|forwarded) .*)\s*$/i;
+
+// first line of an Outlook/Exchange header block and the lines that must follow it
+const FROM_LINE = /^\s*[*>]*\s*\*?(from|от|von|de|van|da|fra|från|od|lähettäjä|kimden|feladó|від|発信者|发件人|寄件者)\s*\*?\s*[:：]/i;
+const HEADER_LINE =
+  /^\s*[*>]*\s*\*?(sent|date|to|cc|subject|отправлено|дата|кому|копия|тема|gesendet|datum|an|betreff|envoyé|date d'envoi|à|objet|enviado|fecha|para|asunto|inviato|data|oggetto|a|verzonden|aan|onderwerp|sendt|til|emne|skickat|till|ämne|wysłano|do|temat|odesláno|komu|předmět|lähetetty|vastaanottaja|aihe|tarih|kime|konu|надіслано|тема|送信日時|宛先|件名|发送时间|收件人|主题)\s*\*?\s*[:：]/i;
+
+// "On <date>, <name> wrote:" in the languages our requesters write in, on up to three lines
+const WROTE =
+  /(wrote|writes|написал|написала|написал\(а\)|пишет|писал|писала|schrieb|a écrit|escribió|ha scritto|schreef|skrev|napisał|napisała|kirjoitti|escreveu|đã viết|yazdı|írta|napsal|написав|написала|寫道|写道|のメッセージ)\s*[:：]?\s*$/i;
+const ADDRESS_COLON = /(<[^<>\s@]+@[^<>\s]+>|\b[^\s<>()@]+@[^\s<>()]+\.[a-z]{2,}\)?|\]\s*)\s*[:：]\s*$/i;
+const DATEISH = /\d{1,4}[./:-]\d{1,2}|\d{4}|\b\d{1,2}:\d{2}\b|(mon|tue|wed|thu|fri|sat|sun|пн|вт|ср|чт|пт|сб|вс|понедельник|вторник|среда|четверг|пятница|суббота|воскресенье)/i;
+
+const MOBILE_SIGNATURE =
+  /^\s*(sent from (my )?[\w .-]{2,40}|sent via [\w .-]{2,40}|sent with [\w .-]{2,40}|get outlook for \w+|отправлено (с|из|через) .{2,60}|отправлено с моего .{2,40}|с уважением,? отправлено .{2,40}|von meinem [\w .-]{2,30} gesendet|envoyé de mon [\w .-]{2,30}|enviado desde mi [\w .-]{2,30}|inviato da(l mio)? [\w .-]{2,30}|verzonden (vanaf|met) (mijn )?[\w .-]{2,30}|skickat från min [\w .-]{2,30}|wysłane z (mojego )?[\w .-]{2,30})\s*$/i;
+
+export type TrimResult = { reply: string; trimmed: boolean };
+
+function isQuoteHeaderAt(lines: string[], i: number): number {
+  // returns how many lines the header spans (0: not a header)
+  const line = lines[i];
+  if (ORIGINAL_MESSAGE.test(line)) return 1;
+  if (/^\s*_{10,}\s*$/.test(line) && i + 1 < lines.length && FROM_LINE.test(lines[i + 1])) return 1;
+  if (FROM_LINE.test(line) || /^\s*\*?(date|дата)\s*\*?\s*:/i.test(line)) {
+    let headerish = 0;
+    for (let j = i + 1; j < Math.min(lines.length, i + 7); j++) {
+      if (HEADER_LINE.test(lines[j]) || FROM_LINE.test(lines[j])) headerish++;
+      else if (lines[j].trim() === '' && headerish > 0) break;
+    }
+    if (headerish >= 1) return 1;
+  }
+  for (let span = 1; span <= 3 && i + span <= lines.length; span++) {
+    const joined = lines.slice(i, i + span).join(' ').replace(/\s+/g, ' ').trim();
+    if (joined.length > 400) break;
+    const stripped = joined.replace(/^[-\s>]*/, '').replace(/-+$/, '').trim();
+    if (/^(on|le|am|el|il|op|em|w dniu|dne|den|på|vào)\b/i.test(stripped) && WROTE.test(stripped)) return span;
+    if (WROTE.test(stripped) && DATEISH.test(stripped) && stripped.length < 300) return span;
+    if (ADDRESS_COLON.test(stripped) && DATEISH.test(stripped) && stripped.length < 300 && !FROM_LINE.test(stripped)) return span;
+    // "---- John Smith wrote ----" (Android)
+    if (/^-{2,}\s*.{1,80}\s(wrote|написал\(а\)|написал|пишет)\s*-{2,}$/i.test(joined)) return span;
+    // the header ends at a line ending with ":" or "wrote"; do not join past a blank line
+    if (i + span < lines.length && lines[i + span - 1].trim() === '') break;
+  }
+  return 0;
+}
+
+/** Index of the first line of the quoted history, or -1; a forwarded message is never cut. */
+function findQuoteStart(lines: string[]): number {
+  for (let i = 0; i < lines.length; i++) {
+    if (FORWARDED.test(lines[i])) return -1;
+    if (isQuoteHeaderAt(lines, i)) return i;
+    if (/^\s*>/.test(lines[i])) {
+      // a trailing block of "> " lines; interleaved answers below it keep everything
+      const rest = lines.slice(i);
+      const unquotedAfter = rest.filter((l) => !/^\s*>/.test(l) && l.trim() !== '');
+      if (unquotedAfter.length === 0 || unquotedAfter.every((l) => MOBILE_SIGNATURE.test(l) || /^--\s*$/.test(l))) return i;
+      return -1;
+    }
+  }
+  return -1;
+}
+
+function stripSignature(lines: string[]): string[] {
+  let end = lines.length;
+  // "-- " (RFC 3676) and friends start a signature
+  for (let i = 1; i < end; i++) {
+    if (/^--\s?$/.test(lines[i]) || /^__\s*$/.test(lines[i])) {
+      end = i;
+      break;
+    }
+  }
+  // mobile "Sent from my iPhone" lines at the end
+  let j = end - 1;
+  while (j >= 0 && lines[j].trim() === '') j--;
+  if (j > 0 && MOBILE_SIGNATURE.test(lines[j])) end = j;
+  return lines.slice(0, end);
+}
+
+function tidy(lines: string[]): string {
+  return lines.join('\n').replace(/[ \t\u00a0]+$/gm, '').replace(/^\s*\n/, '').trimEnd();
+}
+
+export function trimReply(text: string): TrimResult {
+  const normalized = text.replace(/\r\n?/g, '\n');
+  const original = normalized.trim();
+  if (!original) return { reply: '', trimmed: false };
+  const lines = normalized.split('\n');
+  let start = findQuoteStart(lines);
+  let body: string[];
+  if (start === 0) {
+    // quote first, answer below it (bottom posting)
+    const header = isQuoteHeaderAt(lines, 0);
+    let k = header;
+    while (k < lines.length && (/^\s*>/.test(lines[k]) || lines[k].trim() === '')) k++;
+    body = lines.slice(k);
+    start = -1;
+  } else if (start > 0) {
+    body = lines.slice(0, start);
+  } else {
+    body = lines;
+    if (!lines.some((l) => FORWARDED.test(l))) {
+      const viaLibrary = quoteStartFromLibrary(normalized);
+      if (viaLibrary !== null) body = viaLibrary.split('\n');
+    }
+  }
+  const reply = tidy(stripSignature(body));
+  if (!reply) return { reply: original, trimmed: false };
+  return { reply, trimmed: reply !== original };
+}
+
+/** email-reply-parser's cut, used only when it found a quoted part that our rules did not. */
+function quoteStartFromLibrary(text: string): string | null {
+  if (text.length > 200_000) return null; // its regexes are slow on huge quotes
+  try {
+    const email = new EmailReplyParser().read(text);
+    const fragments = email.getFragments();
+    const firstQuoted = fragments.findIndex((f) => f.isQuoted());
+    if (firstQuoted <= 0) return null;
+    const before = fragments.slice(0, firstQuoted).map((f) => f.getContent()).join('\n').trim();
+    return before || null;
+  } catch {
+    return null;
+  }
+}
