@@ -5,10 +5,12 @@ import type { RoleName } from './config.ts';
 import { buildServices, type Services } from './services.ts';
 import { ensureAdminFromEnv } from './actions/bootstrap-admin.ts';
 import { startWeb } from './roles/web.ts';
+import { startIntake } from './roles/intake.ts';
 import type { RunningRole } from './roles/role.ts';
 
 const STARTERS: Partial<Record<RoleName, (s: Services) => Promise<RunningRole | null>>> = {
   web: startWeb,
+  intake: (s) => startIntake(s),
 };
 
 async function main(): Promise<void> {

@@ -2,7 +2,7 @@
 // Mail is appended through IMAP (imapflow); the server can be stopped and started again on the same
 // port, and a mailbox's UIDVALIDITY can be changed, to test what a real mail server does to a poller.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, closeSync, openSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, openSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,7 +14,11 @@ export type Dovecot = {
   host: string;
   port: number;
   dir: string;
-  /** adds a mail user (live: no restart needed); each user has an empty, private maildir */
+  /**
+   * a new mail user with an empty, private maildir (live at once). A failed login makes Dovecot
+   * delay the next ones from the same address for seconds: test wrong passwords on a Dovecot of
+   * their own.
+   */
   addUser(name?: string): DovecotUser;
   /** a connected imapflow client for the user (the caller logs out) */
   connect(u: DovecotUser): Promise<ImapFlow>;
@@ -35,6 +39,7 @@ export type Dovecot = {
 };
 
 let counter = 0;
+const PASSWORD = 'dovecot-test-password';
 
 function ensureMailUser(): void {
   if (spawnSync('getent', ['passwd', 'vmail'], { stdio: 'ignore' }).status === 0) return;
@@ -129,9 +134,11 @@ mail_gid = vmail
 first_valid_uid = 1
 default_internal_user = dovecot
 default_login_user = dovenull
+# every user name logs in with the one test password: a new name is a new, empty mailbox at once
+# (a passwd-file is re-read at most once a second, so users added to it are not always live)
 passdb {
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u ${dir}/users
+  driver = static
+  args = password=${PASSWORD}
 }
 userdb {
   driver = static
@@ -174,7 +181,6 @@ export async function startDovecot(): Promise<Dovecot> {
   chmodSync(dir, 0o755);
   for (const sub of ['run', 'state', 'mail']) mkdirSync(path.join(dir, sub), { recursive: true });
   chownSync(path.join(dir, 'mail'), vmail.uid, vmail.gid);
-  writeFileSync(path.join(dir, 'users'), '');
   const conf = path.join(dir, 'dovecot.conf');
   let port = 0;
   const host = '127.0.0.1';
@@ -255,8 +261,7 @@ export async function startDovecot(): Promise<Dovecot> {
     dir,
     addUser(name) {
       const user = `${name ?? `u${process.pid}-${++counter}`}@mail.test`;
-      const password = `pw-${Math.random().toString(36).slice(2)}`;
-      appendFileSync(path.join(dir, 'users'), `${user}:{PLAIN}${password}::::::\n`);
+      const password = PASSWORD;
       return { user, password, address: user };
     },
     connect,
