@@ -145,20 +145,25 @@ export function repairCharsets(raw: Buffer): { raw: Buffer; problems: string[] }
   const latin = raw.toString('latin1');
   let guess: GuessedCharset | undefined;
   const messageGuess = () => (guess ??= detectCharset(raw));
-  const fixed = fixEntity(latin, 0, problems, messageGuess);
+  // charsets the message declares for its text are the best guess for its raw 8-bit headers
+  // (a GB2312 mail's attachment names, a KOI8-R mail's subject)
+  const declared = [...new Set([...latin.matchAll(/charset\s*=\s*"?([A-Za-z0-9._:-]+)/gi)].map((m) => m[1].toLowerCase()))]
+    .filter((c) => isKnownCharset(c) && !ASCII_NAMES.test(c) && !/^utf-?8$/i.test(c));
+  const fixed = fixEntity(latin, 0, problems, messageGuess, declared);
   if (fixed === latin) return { raw, problems };
   return { raw: Buffer.from(fixed, 'latin1'), problems: [...new Set(problems)] };
 }
 
-function fixEntity(entity: string, depth: number, problems: string[], messageGuess: () => GuessedCharset): string {
+function fixEntity(entity: string, depth: number, problems: string[], messageGuess: () => GuessedCharset, declared: string[]): string {
   const split = /\r?\n\r?\n/.exec(entity);
   let head = split ? entity.slice(0, split.index) : entity;
   const sep = split ? split[0] : '';
   let body = split ? entity.slice(split.index + sep.length) : '';
 
   if (has8bit(head) && !isValidUtf8(Buffer.from(head, 'latin1'))) {
-    const cs = messageGuess() === 'utf-8' ? 'windows-1252' : messageGuess();
-    head = Buffer.from(iconv.decode(Buffer.from(head, 'latin1'), cs), 'utf8').toString('latin1');
+    const bytes = Buffer.from(head, 'latin1');
+    const cs = declared.find((c) => !iconv.decode(bytes, c).includes('\uFFFD')) ?? (messageGuess() === 'utf-8' ? 'windows-1252' : messageGuess());
+    head = Buffer.from(iconv.decode(bytes, cs), 'utf8').toString('latin1');
     problems.push(`header with 8-bit characters and no charset, read as ${cs}`);
   }
   const h = parseHeader(head);
@@ -167,7 +172,6 @@ function fixEntity(entity: string, depth: number, problems: string[], messageGue
   if (h.contentType.startsWith('multipart/') && h.params.boundary && depth < 20) {
     const delim = `--${h.params.boundary}`;
     const lines = body.split(/(?<=\n)/);
-    const chunks: string[] = [];
     let current: string[] = [];
     const out: string[] = [];
     let inPart = false;
@@ -178,7 +182,7 @@ function fixEntity(entity: string, depth: number, problems: string[], messageGue
           // the line break before a delimiter belongs to the delimiter
           const part = current.join('');
           const m = /\r?\n$/.exec(part);
-          out.push(fixEntity(m ? part.slice(0, m.index) : part, depth + 1, problems, messageGuess) + (m ? m[0] : ''));
+          out.push(fixEntity(m ? part.slice(0, m.index) : part, depth + 1, problems, messageGuess, declared) + (m ? m[0] : ''));
         } else out.push(current.join(''));
         out.push(line);
         current = [];
@@ -188,27 +192,25 @@ function fixEntity(entity: string, depth: number, problems: string[], messageGue
       current.push(line);
     }
     out.push(current.join(''));
-    chunks.push(...out);
-    return head + sep + chunks.join('');
+    return head + sep + out.join('');
   }
 
   const isText = h.contentType === '' || h.contentType.startsWith('text/');
   if (!isText || !split) return head + sep + body;
-  const declared = h.params.charset?.trim() ?? '';
-  const usable = declared && isKnownCharset(declared) && !ASCII_NAMES.test(declared) && !/^utf-?8$/i.test(declared);
+  const partCharset = h.params.charset?.trim() ?? '';
+  const usable = partCharset && isKnownCharset(partCharset) && !ASCII_NAMES.test(partCharset) && !/^utf-?8$/i.test(partCharset);
   if (usable) return head + sep + body;
   const decoded = transferDecode(body, cte);
   if (!decoded.some((b) => b >= 0x80 || b === 0x1b)) return head + sep + body;
-  if (/^utf-?8$/i.test(declared) && isValidUtf8(decoded)) return head + sep + body;
-  if (!declared && isValidUtf8(decoded)) return head + sep + body; // mailparser reads undeclared as UTF-8
+  if (/^utf-?8$/i.test(partCharset) && isValidUtf8(decoded)) return head + sep + body;
+  if (!partCharset && isValidUtf8(decoded)) return head + sep + body; // mailparser reads undeclared as UTF-8
   const cs = cte === 'base64' || cte === 'quoted-printable' ? detectCharset(decoded) : messageGuess() === 'utf-8' ? detectCharset(decoded) : messageGuess();
   const chosen = cs === 'utf-8' ? 'windows-1252' : cs;
   head = setCharset(head, chosen);
   problems.push(
-    declared
-      ? `text declared as charset "${declared}" does not decode as such, read as ${chosen}`
+    partCharset
+      ? `text declared as charset "${partCharset}" does not decode as such, read as ${chosen}`
       : `text without a charset, read as ${chosen}`,
   );
-  body = body.replace(/^/, '');
   return head + sep + body;
 }

@@ -80,23 +80,38 @@ export const parseEmail: Parser = async (input, deps) => {
   }
   if (parsed.headerLines.length === 0) throw new MalformedMailError('no mail headers found');
 
-  const from =
+  const problems: string[] = [...repaired.problems];
+  let from =
     addresses(parsed.from)[0] ??
     addresses(parsed.headers.get('sender') as AddressObject | undefined)[0] ??
     addresses(parsed.replyTo)[0] ??
     null;
+  if (!from) {
+    // "From: MAILER-DAEMON <>" or "From: mailer-daemon": a sender without an address is still a
+    // sender (mostly bounces); it gets a placeholder address that can never receive mail
+    const first = parsed.from?.value[0];
+    const token = (first?.address || first?.name || '').trim().toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');
+    const fromLine = headers.from?.[0]?.trim();
+    const contentType = headers['content-type']?.[0] ?? '';
+    // the null sender "<>" is the mail system itself (a report with no From at all is too)
+    const mailSystem = fromLine === '<>' || (!fromLine && (/^<\s*>$/.test(headers['return-path']?.[0]?.trim() ?? '') || /multipart\/report/i.test(contentType)));
+    if (token || mailSystem) {
+      from = { address: `${token || 'mailer-daemon'}@unknown.invalid`, name: first?.name?.trim() || (mailSystem ? 'Mail Delivery System' : '') };
+      problems.push(`the sender has no address (From: ${fromLine ?? 'missing'}); recorded as ${from.address}`);
+    }
+  }
   if (!from) throw new MalformedMailError('no sender address (From header missing or unreadable)');
 
   const messageId = parsed.messageId ? stripAngles(parsed.messageId) : '';
-  const problems: string[] = [...repaired.problems];
   const html = typeof parsed.html === 'string' ? parsed.html : null;
   const htmlLower = html?.toLowerCase() ?? '';
   const limit = deps.config.limits.attachmentBytes;
   const attachments: InboundAttachment[] = [];
   const omittedAttachments: { filename: string; contentType: string; size: number }[] = [];
-  parsed.attachments.forEach((a, i) => {
+  const names = new Set<string>();
+  parsed.attachments.forEach((a) => {
     const contentType = (a.contentType || 'application/octet-stream').toLowerCase();
-    const filename = (a.filename ?? '').trim() || `attachment-${i + 1}${extensionFor(contentType)}`;
+    const filename = uniqueName(names, (a.filename ?? '').trim() || nameFor(a.contentType, a.contentId, a.content));
     const size = a.size ?? a.content.length;
     if (size > limit) {
       omittedAttachments.push({ filename, contentType, size });
@@ -110,8 +125,9 @@ export const parseEmail: Parser = async (input, deps) => {
       content: a.content,
       size,
       contentId,
-      // shown in the HTML body rather than listed: an image the HTML refers to by cid:
-      inline: !!contentId && htmlLower.includes(`cid:${contentId.toLowerCase()}`),
+      // shown in the body rather than listed: an image the HTML refers to by cid:, or an inline
+      // image of a mail without HTML (its text has "[image: …]" stand-ins instead)
+      inline: !!contentId && (htmlLower.includes(`cid:${contentId.toLowerCase()}`) || (!html && a.contentDisposition === 'inline' && contentType.startsWith('image/'))),
     });
   });
   if (parsed.textConversionError) problems.push(`HTML could not be converted to text: ${parsed.textConversionError.message}`);
@@ -166,10 +182,50 @@ function decodeWords(value: string): string {
 
 const REPLACEMENT_UTF8 = Buffer.from('\uFFFD', 'utf8');
 
+const EXTENSIONS: Record<string, string> = {
+  'image/png': '.png', 'image/jpeg': '.jpg', 'image/jpg': '.jpg', 'image/pjpeg': '.jpg', 'image/gif': '.gif', 'image/webp': '.webp',
+  'image/bmp': '.bmp', 'image/tiff': '.tif', 'image/svg+xml': '.svg', 'application/pdf': '.pdf', 'text/plain': '.txt',
+  'text/html': '.html', 'text/csv': '.csv', 'text/calendar': '.ics', 'message/rfc822': '.eml', 'message/delivery-status': '.txt',
+  'message/global-delivery-status': '.txt', 'text/rfc822-headers': '.txt', 'message/disposition-notification': '.txt',
+  'message/feedback-report': '.txt', 'application/zip': '.zip', 'application/x-zip-compressed': '.zip', 'application/gzip': '.gz',
+  'application/msword': '.doc', 'application/vnd.ms-excel': '.xls', 'application/vnd.ms-powerpoint': '.ppt',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': '.docx',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': '.xlsx',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation': '.pptx',
+  'application/pgp-signature': '.asc', 'application/pkcs7-signature': '.p7s', 'application/x-pkcs7-signature': '.p7s',
+  'application/ms-tnef': '.dat', 'video/quicktime': '.mov', 'video/mp4': '.mp4', 'audio/mpeg': '.mp3', 'audio/wav': '.wav',
+};
+
 function extensionFor(contentType: string): string {
-  const map: Record<string, string> = {
-    'image/png': '.png', 'image/jpeg': '.jpg', 'image/gif': '.gif', 'application/pdf': '.pdf',
-    'text/plain': '.txt', 'text/html': '.html', 'message/rfc822': '.eml', 'text/calendar': '.ics',
-  };
-  return map[contentType.toLowerCase()] ?? '.bin';
+  return EXTENSIONS[contentType.toLowerCase()] ?? '';
+}
+
+/** A name for a part that has none, as an agent would want to see it in the attachment list. */
+function nameFor(contentType: string, contentId: string | undefined, content: Buffer): string {
+  const type = (contentType || 'application/octet-stream').toLowerCase();
+  if (type === 'message/rfc822' || type === 'message/global') {
+    // a forwarded or returned mail: its subject
+    const head = content.subarray(0, 64 * 1024).toString('utf8').split(/\r?\n\r?\n/)[0].replace(/\r?\n[ \t]+/g, ' ');
+    const subject = /^subject:[ \t]*(.*)$/im.exec(head)?.[1]?.trim();
+    const clean = subject ? decodeWords(subject).replace(/[\\/:*?"<>|\x00-\x1f]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 120) : '';
+    return `${clean || 'message'}.eml`;
+  }
+  if (type.endsWith('delivery-status')) return 'delivery-status.txt';
+  if (type === 'text/rfc822-headers') return 'original-headers.txt';
+  // Outlook and Apple Mail name inline images in their Content-ID: <image001.jpg@01CDB132.D8A510F0>
+  const local = contentId ? stripAngles(contentId).split('@')[0].trim() : '';
+  if (local && /^[\p{L}\p{N} ._()-]{1,100}$/u.test(local) && /\.[a-z0-9]{2,5}$/i.test(local)) return local;
+  const major = type.split('/')[0];
+  const base = ['image', 'video', 'audio'].includes(major) ? major : 'attachment';
+  return `${base}${extensionFor(type)}`;
+}
+
+/** image.jpg, image1.jpg, image2.jpg… */
+function uniqueName(taken: Set<string>, name: string): string {
+  let out = name;
+  const dot = name.lastIndexOf('.');
+  const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+  for (let n = 1; taken.has(out.toLowerCase()); n++) out = `${stem}${n}${ext}`;
+  taken.add(out.toLowerCase());
+  return out;
 }

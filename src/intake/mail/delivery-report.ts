@@ -82,6 +82,9 @@ function fromText(text: string): Omit<DeliveryReport, 'originalMessageId'> {
 export function readDeliveryReport(msg: InboundMessage): DeliveryReport {
   const dsn = msg.attachments.find((a) => REPORT_TYPES.has(a.contentType));
   const base = dsn ? fromDsn(dsn) : fromText(msg.text);
+  // a generic X.0.0 next to the remote server's own, more precise code: keep the precise one
+  const precise = statusCode(base.diagnostic ?? undefined);
+  if (base.status && /\.0\.0$/.test(base.status) && precise && precise[0] === base.status[0]) base.status = precise;
   if (dsn && !base.status) base.status = fromText(msg.text).status;
   if (dsn && base.recipients.length === 0) base.recipients = fromText(msg.text).recipients;
   const original = msg.attachments.find((a) => ORIGINAL_TYPES.has(a.contentType));
