@@ -5,7 +5,7 @@ import libmime from 'libmime';
 import { sha256Hex } from '../../store/file-store.ts';
 import type { Parser } from '../../intake/receive.ts';
 import type { Address, InboundAttachment, InboundMessage } from '../../intake/types.ts';
-import { repairCharsets } from './charset-fallback.ts';
+import { repairMime } from './mime-repair.ts';
 
 export class MalformedMailError extends Error {
   constructor(message: string) {
@@ -65,8 +65,8 @@ export const parseEmail: Parser = async (input, deps) => {
   if (raw.length > deps.config.limits.mailBytes) {
     throw new MalformedMailError(`message is ${raw.length} bytes, over the ${deps.config.limits.mailBytes}-byte limit (MAX_MAIL_BYTES)`);
   }
-  // 8-bit text without a usable charset is given the likely one first (never fails the message)
-  const repaired = repairCharsets(raw);
+  // 8-bit text without a usable charset gets the likely one, broken folding is mended (never fails)
+  const repaired = repairMime(raw);
   const parsed = await simpleParser(repaired.raw, {
     skipImageLinks: true, skipTextLinks: true, skipTextToHtml: true, keepCidLinks: true,
     // DSN fields stay a part of their own, for bounce detection, instead of joining the text
@@ -135,7 +135,7 @@ export const parseEmail: Parser = async (input, deps) => {
   let text = (parsed.text ?? '').replace(/\r\n/g, '\n');
   if (text.includes('\uFFFD') && !raw.includes(REPLACEMENT_UTF8)) problems.push('some characters could not be decoded and were replaced');
   // Gmail's plain-text stand-ins for images shown inline in the HTML part
-  if (attachments.some((a) => a.inline)) text = text.replace(/^\[image: [^\]\n]*\]\n?/gm, '');
+  if (attachments.some((a) => a.inline)) text = text.replace(/\[image: [^\]\n]*\]/g, '').replace(/^[ \t]*\n/, '');
 
   const deliveredTo = [
     ...(input.envelopeTo ?? []),

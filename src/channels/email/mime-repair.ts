@@ -1,6 +1,8 @@
-// The charset fallback that never fails a message: mail whose 8-bit text has no charset (or a
-// wrong or unknown one) is given the most likely charset before mailparser reads it, and the guess
-// is reported as a parse problem. Declared charsets that we know are always trusted.
+// Mends what mailparser cannot read, before it reads it, and reports each repair as a parse
+// problem. The charset fallback that never fails a message: 8-bit text without a charset (or with
+// a wrong or unknown one) gets the most likely charset; declared charsets that we know are always
+// trusted. And a header line that lost its folding indent (a bare "boundary=…" line) is joined
+// to the header above it, so the part's content is not lost.
 import iconv from 'iconv-lite';
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -140,7 +142,7 @@ function has8bit(s: string): boolean {
  * likely one, so mailparser decodes it instead of replacing its characters. Mail that is already
  * fine comes back as the same buffer.
  */
-export function repairCharsets(raw: Buffer): { raw: Buffer; problems: string[] } {
+export function repairMime(raw: Buffer): { raw: Buffer; problems: string[] } {
   const problems: string[] = [];
   const latin = raw.toString('latin1');
   let guess: GuessedCharset | undefined;
@@ -150,7 +152,7 @@ export function repairCharsets(raw: Buffer): { raw: Buffer; problems: string[] }
   const declared = [...new Set([...latin.matchAll(/charset\s*=\s*"?([A-Za-z0-9._:-]+)/gi)].map((m) => m[1].toLowerCase()))]
     .filter((c) => isKnownCharset(c) && !ASCII_NAMES.test(c) && !/^utf-?8$/i.test(c));
   const fixed = fixEntity(latin, 0, problems, messageGuess, declared);
-  if (fixed === latin) return { raw, problems };
+  if (fixed === latin) return { raw, problems: [] };
   return { raw: Buffer.from(fixed, 'latin1'), problems: [...new Set(problems)] };
 }
 
@@ -159,6 +161,10 @@ function fixEntity(entity: string, depth: number, problems: string[], messageGue
   let head = split ? entity.slice(0, split.index) : entity;
   const sep = split ? split[0] : '';
   let body = split ? entity.slice(split.index + sep.length) : '';
+  if (depth > 0 && /\r?\n[^ \t:\r\n][^:\r\n]*(?=\r?\n|$)/.test(head)) {
+    head = head.replace(/(\r?\n)([^ \t:\r\n][^:\r\n]*)(?=\r?\n|$)/g, '$1\t$2');
+    problems.push('a part header line without a name was read as part of the line above');
+  }
 
   if (has8bit(head) && !isValidUtf8(Buffer.from(head, 'latin1'))) {
     const bytes = Buffer.from(head, 'latin1');
