@@ -27,7 +27,8 @@ export const mailboxSchema = z.object({
   enabled: checkbox,
 });
 
-export type MailboxForm = z.input<typeof mailboxSchema>;
+/** Raw form input; the schema checks and converts every field. */
+export type MailboxForm = Record<string, unknown>;
 
 function parseForm(input: unknown) {
   const r = mailboxSchema.safeParse(input);

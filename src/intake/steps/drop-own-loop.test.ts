@@ -39,3 +39,13 @@ describe('drop-own-loop', () => {
     expect((await decide(deps, fixture('new-ticket-plain.eml'), { steps })).drop).toBeNull();
   });
 });
+
+it("drops a help desk's own notification coming back (chatwoot's, with its sender configured as ours)", async () => {
+  const deps = makeTestDeps({ SMTP_URL: 'smtp://127.0.0.1:2525', MAIL_FROM: 'Chatwoot <accounts@chatwoot.com>' });
+  try {
+    const d = await decide(deps, fixture('chatwoot-own-notification.eml'), { steps: [dropOwnLoop] });
+    expect(d.drop?.reason).toBe("sent from the desk's own address accounts@chatwoot.com");
+  } finally {
+    deps.close();
+  }
+});

@@ -1,0 +1,4 @@
+// npm run bench: every benchmark, one after the other; each prints its own lines.
+import { formatTimeToTicket, measureTimeToTicket } from './time-to-ticket.ts';
+
+console.log(formatTimeToTicket(await measureTimeToTicket({ mails: Number(process.env.TTT_MAILS ?? 100) })));
