@@ -42,6 +42,8 @@ export type InboundMessage = {
   text: string;
   /** HTML as received; sanitised before it is stored */
   html: string | null;
+  /** email: the mail has no text/plain part, `text` was made from the HTML */
+  textFromHtml?: boolean;
   date: number | null;
   inReplyTo: string[];
   references: string[];

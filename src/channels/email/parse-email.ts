@@ -106,6 +106,7 @@ export const parseEmail: Parser = async (input, deps) => {
   const html = typeof parsed.html === 'string' ? parsed.html : null;
   const htmlLower = html?.toLowerCase() ?? '';
   const limit = deps.config.limits.attachmentBytes;
+  const rawText = parsed.text ?? '';
   const attachments: InboundAttachment[] = [];
   const omittedAttachments: { filename: string; contentType: string; size: number }[] = [];
   const names = new Set<string>();
@@ -125,9 +126,9 @@ export const parseEmail: Parser = async (input, deps) => {
       content: a.content,
       size,
       contentId,
-      // shown in the body rather than listed: an image the HTML refers to by cid:, or an inline
-      // image of a mail without HTML (its text has "[image: …]" stand-ins instead)
-      inline: !!contentId && (htmlLower.includes(`cid:${contentId.toLowerCase()}`) || (!html && a.contentDisposition === 'inline' && contentType.startsWith('image/'))),
+      // shown in the body rather than listed: an image the HTML refers to by cid:, or one a
+      // mail without HTML stands in for with "[image: name]" (Gmail's plain text)
+      inline: !!contentId && (htmlLower.includes(`cid:${contentId.toLowerCase()}`) || (!html && rawText.includes(`[image: ${filename}]`))),
     });
   });
   if (parsed.textConversionError) problems.push(`HTML could not be converted to text: ${parsed.textConversionError.message}`);
@@ -161,6 +162,7 @@ export const parseEmail: Parser = async (input, deps) => {
     subject: (parsed.subject ?? '').replace(/\s+/g, ' ').trim(),
     text,
     html,
+    textFromHtml: !!html && !hasPlainPart(repaired.raw),
     date: parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date.getTime() : null,
     inReplyTo: messageIdList(parsed.inReplyTo),
     references: messageIdList(parsed.references),
@@ -178,6 +180,14 @@ function decodeWords(value: string): string {
   } catch {
     return value;
   }
+}
+
+/** Whether any part of the mail is text/plain (or has no Content-Type, which means text/plain). */
+function hasPlainPart(raw: Buffer): boolean {
+  const text = raw.subarray(0, 4 * 1024 * 1024).toString('latin1');
+  const head = text.slice(0, text.search(/\r?\n\r?\n/) >>> 0);
+  if (!/^content-type:/im.test(head)) return true;
+  return /^content-type:[ \t]*text\/plain/im.test(text);
 }
 
 const REPLACEMENT_UTF8 = Buffer.from('\uFFFD', 'utf8');

@@ -29,6 +29,12 @@ describe('strip-quoted-reply', () => {
     expect(d.content.text).toContain(quoted);
   });
 
+  it('reads an HTML-only mail from its markup: no signature, no quote', async () => {
+    const d = await decide(deps, fixture('gmail-html-only-signature.eml'), { steps: [stripQuotedReply] });
+    expect(d.content.newText).toBe('It prints again & faster.');
+    expect(d.content.text).toContain('Accounting, room 312');
+  });
+
   it('leaves a mail without a quote as it is (no separate new text)', async () => {
     const d = await decide(deps, fixture('new-ticket-plain.eml'), { steps: [stripQuotedReply] });
     expect(d.content.newText).toBeNull();
