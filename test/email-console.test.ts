@@ -141,6 +141,8 @@ describe('intake console', () => {
       expect(created.status).toBe(303);
       const mb = findMailboxByAddress(deps.db, 'support@desk.example')!;
       expect(mb.password).toBe(u.password);
+      // mail already in the folder is left alone unless asked for (else every old mail becomes a ticket)
+      expect(mb.importSince).toBe(deps.clock.now() - 24 * 3600_000);
 
       // the list: last success, last error, today's counts
       updateMailboxState(deps.db, mb.id, { lastSuccessAt: deps.clock.now(), lastError: 'connection refused (x)', lastErrorAt: deps.clock.now() - 60_000 });

@@ -103,6 +103,18 @@ describe('IMAP intake against Dovecot', () => {
     expect(processed[0].flags).toContain('\\Seen');
   });
 
+  it('leaves mail that was in the folder long before the mailbox was connected alone', async () => {
+    const mb = addMailbox({ address: `backlog-${user.address}`, importSince: Date.now() - 24 * 3600_000 });
+    await dovecot.append(user, makeMail({ subject: 'Old, from last year' }), { internalDate: new Date(Date.now() - 300 * 24 * 3600_000) });
+    await dovecot.append(user, makeMail({ subject: 'Arrived this morning' }), { internalDate: new Date(Date.now() - 3600_000) });
+    await dovecot.append(user, makeMail({ subject: 'Old again' }), { internalDate: new Date(Date.now() - 3 * 24 * 3600_000) });
+    const poller = startPoller(mb, { idle: false });
+    await poller.syncNow();
+    await poller.syncNow();
+    expect((deps.db.$client.prepare('select subject from tickets').all() as { subject: string }[]).map((r) => r.subject)).toEqual(['Arrived this morning']);
+    expect(getMailbox(deps.db, mb.id).lastUid).toBe(3);
+  });
+
   it('quarantines a bad message and goes on with the rest', async () => {
     await dovecot.append(user, makeMail({ subject: 'Good one' }));
     await dovecot.append(user, 'This is not a mail at all, no headers\r\n');

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { inTransaction } from '../db/client.ts';
 import { AppError, invalid } from '../store/errors.ts';
 import { findComponent } from '../store/components.ts';
-import { findMailboxByAddress, getMailbox, insertMailbox, updateMailbox, type Mailbox } from '../store/mailboxes.ts';
+import { BACKLOG_MS, findMailboxByAddress, getMailbox, insertMailbox, updateMailbox, type Mailbox } from '../store/mailboxes.ts';
 import type { User } from '../store/users.ts';
 import type { Ctx } from './context.ts';
 import { requirePermission } from './tickets.ts';
@@ -25,6 +25,8 @@ export const mailboxSchema = z.object({
   moveTo: optionalText,
   componentId: z.preprocess((v) => (v === '' || v === undefined || v === null ? null : Number(v)), z.number().int().positive().nullable()),
   enabled: checkbox,
+  /** on creation: also import what is already in the folder (else only the last day's mail) */
+  importExisting: checkbox,
 });
 
 /** Raw form input; the schema checks and converts every field. */
@@ -50,7 +52,9 @@ export function createMailbox(ctx: Ctx, user: User, input: MailboxForm): Mailbox
   if (!v.password) throw invalid('Enter the password', { password: 'Enter the password' });
   return inTransaction(ctx.db, () => {
     checkRefs(ctx, v, null);
-    return insertMailbox(ctx.db, { ...v, password: v.password!, moveTo: v.moveTo ?? null, fromEnv: false }, ctx.clock.now());
+    const { importExisting, ...fields } = v;
+    const now = ctx.clock.now();
+    return insertMailbox(ctx.db, { ...fields, password: v.password!, moveTo: v.moveTo ?? null, fromEnv: false, importSince: importExisting ? null : now - BACKLOG_MS }, now);
   });
 }
 

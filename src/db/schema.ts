@@ -201,6 +201,8 @@ export const mailboxes = sqliteTable('mailboxes', {
   lastSuccessAt: integer('last_success_at'),
   lastError: text('last_error'),
   lastErrorAt: integer('last_error_at'),
+  // email intake: mail that was in the folder before this time is left alone (null: import all)
+  importSince: integer('import_since'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 }, (t) => [uniqueIndex('mailboxes_address_uq').on(t.address)]);

@@ -4,6 +4,9 @@ import { mailboxes } from '../db/schema.ts';
 import { notFound } from './errors.ts';
 
 export type Mailbox = typeof mailboxes.$inferSelect;
+
+/** Mail already in a folder when it is connected is imported back to this age; older mail is left alone. */
+export const BACKLOG_MS = 24 * 3600 * 1000;
 export type MailboxInput = Omit<typeof mailboxes.$inferInsert, 'id' | 'createdAt' | 'updatedAt'>;
 
 export function findMailbox(db: Db, id: number): Mailbox | undefined {
@@ -62,7 +65,8 @@ export function upsertEnvMailbox(
 ): Mailbox {
   const existing = db.select().from(mailboxes).where(eq(mailboxes.fromEnv, true)).get() ?? findMailboxByAddress(db, m.address);
   const connection = { address: m.address.toLowerCase(), host: m.host, port: m.port, secure: m.secure, username: m.username, password: m.password, folder: m.folder };
-  if (!existing) return insertMailbox(db, { ...connection, name: m.name, fromEnv: true }, now);
+  // a mailbox that already holds years of mail must not turn all of it into tickets
+  if (!existing) return insertMailbox(db, { ...connection, name: m.name, fromEnv: true, importSince: now - BACKLOG_MS }, now);
   const changed = (Object.keys(connection) as (keyof typeof connection)[]).some((k) => existing[k] !== connection[k]) || !existing.fromEnv;
   if (changed) updateMailbox(db, existing.id, { ...connection, fromEnv: true }, now);
   return getMailbox(db, existing.id);

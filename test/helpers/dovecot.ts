@@ -23,7 +23,7 @@ export type Dovecot = {
   /** a connected imapflow client for the user (the caller logs out) */
   connect(u: DovecotUser): Promise<ImapFlow>;
   /** appends one raw mail; returns its UID */
-  append(u: DovecotUser, raw: Buffer | string, opts?: { folder?: string; flags?: string[] }): Promise<number>;
+  append(u: DovecotUser, raw: Buffer | string, opts?: { folder?: string; flags?: string[]; internalDate?: Date }): Promise<number>;
   /** appends many mails over one connection */
   appendMany(u: DovecotUser, raws: (Buffer | string)[], opts?: { folder?: string }): Promise<number[]>;
   createFolder(u: DovecotUser, folder: string): Promise<void>;
@@ -267,7 +267,7 @@ export async function startDovecot(): Promise<Dovecot> {
     connect,
     append: (u, raw, opts = {}) =>
       withClient(u, async (c) => {
-        const r = await c.append(opts.folder ?? 'INBOX', typeof raw === 'string' ? Buffer.from(raw) : raw, opts.flags ?? []);
+        const r = await c.append(opts.folder ?? 'INBOX', typeof raw === 'string' ? Buffer.from(raw) : raw, opts.flags ?? [], opts.internalDate);
         if (!r || !r.uid) throw new Error('APPEND returned no UID');
         return r.uid;
       }),

@@ -138,10 +138,19 @@ export function startImapPoller(opts: PollerOptions): ImapPoller {
         last = 0;
       }
       if (box.exists > 0) {
-        const sizes = (await c.fetchAll(`${last + 1}:*`, { uid: true, size: true }, { uid: true }))
+        const listed = (await c.fetchAll(`${last + 1}:*`, { uid: true, size: true, internalDate: true }, { uid: true }))
           .filter((m) => m.uid > last)
           .sort((a, b) => a.uid - b.uid);
-        for (const batch of batches(sizes, batchBytes)) {
+        // mail that was in the folder before the mailbox was connected is left alone
+        const since = mb.importSince;
+        const isBacklog = (m: FetchMessageObject) => since !== null && m.internalDate instanceof Date && m.internalDate.getTime() < since;
+        const wanted = listed.filter((m) => !isBacklog(m));
+        const skipped = listed.length - wanted.length;
+        if (skipped > 0 && wanted.length === 0) {
+          mlog.info({ skipped }, 'left older mail in the folder alone');
+          saveState({ lastUid: listed[listed.length - 1].uid });
+        }
+        for (const batch of batches(wanted, batchBytes)) {
           if (stopped) break;
           const fetched = (await c.fetchAll(batch.map((m) => m.uid).join(','), { uid: true, source: true }, { uid: true }))
             .filter((m): m is FetchMessageObject & { source: Buffer } => !!m.source)
@@ -152,6 +161,7 @@ export function startImapPoller(opts: PollerOptions): ImapPoller {
               if (stopped) break;
               // one message at a time: a broken one is quarantined by intake, the rest go on
               await intake.receive({ channel: 'email', source: 'imap', mailboxId, raw: m.source, receivedAt: clock.now() });
+              // older mail skipped before this one is passed by the same cursor move
               saveState({ lastUid: m.uid });
               committed.push(m.uid);
             }

@@ -49,6 +49,7 @@ export type MailboxRowVM = {
   fromEnv: boolean;
   markSeen: boolean;
   moveTo: string | null;
+  importSince: number | null;
   lastSuccessAt: number | null;
   lastError: string | null;
   lastErrorAt: number | null;
@@ -69,6 +70,7 @@ export function mailboxRow(m: Mailbox, today: { imported: number; quarantined: n
     fromEnv: m.fromEnv,
     markSeen: m.markSeen,
     moveTo: m.moveTo,
+    importSince: m.importSince,
     lastSuccessAt: m.lastSuccessAt,
     lastError: m.lastError,
     lastErrorAt: m.lastErrorAt,
