@@ -3,27 +3,17 @@
 // Prints per source: imported / quarantined / crashed and the agreement on fields, bounce and
 // auto-reply classification and reply trimming. --details lists every disagreement;
 // --source NAME runs one source; PEERS_DIR overrides where the peers folder is.
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { openHarness } from './corpus/harness.ts';
 import { allSources, type Check, type CheckKind } from './corpus/sources.ts';
+import { findPeersDir } from './corpus/peers-dir.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-function findPeers(): string | null {
-  const candidates = [process.env.PEERS_DIR, path.resolve(ROOT, '../shared/fixtures/peers')];
-  try {
-    // in a git worktree the shared folder sits beside the main checkout
-    const common = execFileSync('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    candidates.push(path.resolve(path.dirname(common), '../shared/fixtures/peers'));
-  } catch {
-    // not a git checkout
-  }
-  return candidates.find((c): c is string => !!c && existsSync(path.join(c, 'SOURCES.md'))) ?? null;
-}
+const findPeers = () => findPeersDir(ROOT);
 
 type Row = {
   source: string; mails: number; created: number; appended: number; auto: number; bounce: number; ignored: number;

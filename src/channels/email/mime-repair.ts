@@ -143,6 +143,8 @@ function has8bit(s: string): boolean {
  * fine comes back as the same buffer.
  */
 export function repairMime(raw: Buffer): { raw: Buffer; problems: string[] } {
+  // the common case, checked natively: UTF-8 (or ASCII) throughout and no bare parameter line
+  if (isValidUtf8(raw) && !/\n(boundary|charset|name|filename|type)\*?=/i.test(raw.toString('latin1'))) return { raw, problems: [] };
   const problems: string[] = [];
   const latin = raw.toString('latin1');
   let guess: GuessedCharset | undefined;

@@ -85,8 +85,13 @@ function isQuoteHeaderAt(lines: string[], i: number): number {
  * stay whole (a forwarded message, answers interleaved with quotes).
  */
 const KEEP = -2;
+// a line that can take part in a quote header or marker; the others are skipped quickly
+const HOT = /[:：>]|-{2,}|_{5,}|wrote|writes|schrieb|écrit|пиш|написал|skrev|schreef|escribió|scritto|napisa|kirjoitti|escreveu|viết|yazdı|írta|napsal|寫道|写道|メッセージ|sent |sendt |отправлено|gesendet|envoyé|enviado|inviato|verzonden|skickat|wysłane|get outlook/i;
+
 function findQuoteStart(lines: string[]): number {
+  const hot = lines.map((l) => HOT.test(l));
   for (let i = 0; i < lines.length; i++) {
+    if (!hot[i] && !hot[i + 1] && !hot[i + 2] && !hot[i + 3]) continue;
     if (FORWARDED.test(lines[i])) return KEEP;
     // "Sent from my iPhone" ends what the sender wrote; what follows is the quoted mail
     if (i > 0 && MOBILE_SIGNATURE.test(lines[i]) && lines.slice(i + 1).some((l) => l.trim() !== '')) return i;
@@ -175,6 +180,8 @@ export function trimReply(text: string): TrimResult {
 /** email-reply-parser's cut, used only when it found a quoted part that our rules did not. */
 function quoteStartFromLibrary(text: string): string | null {
   if (text.length > 200_000) return null; // its regexes are slow on huge quotes
+  // every quote header it knows ends a line with ":" (or the quote is "> " lines): skip the rest
+  if (!/[:：]\s*$|^\s*>/m.test(text)) return null;
   try {
     const email = new EmailReplyParser().read(text);
     const fragments = email.getFragments();
