@@ -6,7 +6,7 @@ import type { Draft, Step } from '../types.ts';
 
 const SUBJECT =
   /^(auto(matic)?[ -]?(reply|response|answer)|autoreply|out of (the )?office|ooo\b|vacation( reply| response)?:|away from (the )?office|abwesenheitsnotiz|automatische antwort|r[ée]ponse automatique|absence du bureau|respuesta autom[áa]tica|fuera de la oficina|risposta automatica|fuori sede|automatisch antwoord|afwezig|autosvar|automaattinen vastaus|odpowiedź automatyczna|automatická odpověď|автоответ|автоматический ответ|нет на месте|вне офиса|в отпуске|отсутствую|автовідповідь|自动回复|自動返信|不在)/i;
-const SUBJECT_ANYWHERE = /(out of (the )?office|vacation response|automatic reply|auto[- ]?reply|автоответ|автоматический ответ)\s*(:|$|\(|-)/i;
+const SUBJECT_ANYWHERE = /(out of (the )?office|vacation response|automatic reply|auto[- ]?reply|автоответ|автоматический ответ)\s*(:|$|\()/i;
 
 function firstHeader(draft: Draft, name: string): string | undefined {
   return draft.msg.headers[name]?.[0]?.trim();
