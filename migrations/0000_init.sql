@@ -146,6 +146,7 @@ CREATE TABLE `inbound_messages` (
 	`error` text,
 	`ticket_id` integer,
 	`attempts` integer DEFAULT 1 NOT NULL,
+	`problems` text,
 	`received_at` integer NOT NULL,
 	`processed_at` integer NOT NULL,
 	FOREIGN KEY (`mailbox_id`) REFERENCES `mailboxes`(`id`) ON UPDATE no action ON DELETE set null,
@@ -175,6 +176,7 @@ CREATE TABLE `mailboxes` (
 	`last_success_at` integer,
 	`last_error` text,
 	`last_error_at` integer,
+	`import_since` integer,
 	`created_at` integer NOT NULL,
 	`updated_at` integer NOT NULL,
 	FOREIGN KEY (`component_id`) REFERENCES `components`(`id`) ON UPDATE no action ON DELETE set null

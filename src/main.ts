@@ -7,12 +7,14 @@ import { ensureAdminFromEnv } from './actions/bootstrap-admin.ts';
 import { startWeb } from './roles/web.ts';
 import { startOutbox } from './roles/outbox.ts';
 import { startScheduler } from './roles/scheduler.ts';
+import { startIntake } from './roles/intake.ts';
 import type { RunningRole } from './roles/role.ts';
 
 const STARTERS: Partial<Record<RoleName, (s: Services) => Promise<RunningRole | null>>> = {
   web: startWeb,
   outbox: startOutbox,
   scheduler: startScheduler,
+  intake: (s) => startIntake(s),
 };
 
 async function main(): Promise<void> {

@@ -22,6 +22,8 @@ import { WORKFLOW_NAV, workflowRouters } from './web/workflow/index.ts';
 import { smsConsoleRoutes } from './web/routes/sms.ts';
 import { apiRouter } from './web/api/router.ts';
 import { CONSOLE_NAV } from './web/routes/nav.ts';
+import { inboundRoutes } from './web/routes/admin-inbound.ts';
+import { mailboxRoutes } from './web/routes/admin-mailboxes.ts';
 
 export type Services = {
   ctx: Ctx;
@@ -46,6 +48,9 @@ export function buildServices(deps: Deps): Services {
     routers: [
       twilioWebhooks(ctx, intake),
       apiRouter(ctx),
+      // email intake: quarantine console, raw downloads, mailboxes
+      { auth: 'user', build: ({ render }) => inboundRoutes(ctx, intake, render) },
+      { auth: 'user', build: ({ render }) => mailboxRoutes(ctx, render) },
       outboxAdminRouter(ctx),
       notificationPrefsRouter(ctx),
       smsConsoleRoutes(ctx),
@@ -54,6 +59,8 @@ export function buildServices(deps: Deps): Services {
     nav: [
       ...CONSOLE_NAV,
       { href: '/sms/new', labelKey: 'sms.nav.new', permission: 'ticket.create', group: 'main' },
+      { href: '/admin/inbound', labelKey: 'intake.nav.inbound', permission: 'inbound.manage' },
+      { href: '/admin/mailboxes', labelKey: 'intake.nav.mailboxes', permission: 'mailbox.manage' },
       { href: '/admin/outbox', labelKey: 'outbox.nav', permission: 'outbox.manage' },
       { href: '/me/notifications', labelKey: 'outbox.prefs.nav', permission: 'ticket.view', group: 'user' },
       ...WORKFLOW_NAV,

@@ -1,7 +1,8 @@
 // A mail loop with a second "desk" that auto-replies to everything: its SMTP server receives our
 // mail and answers each one, and its answers are delivered into our intake. The loop must stop on
 // our side, within the send limits, even without intake's auto-reply detection (the other desk
-// sends no Auto-Submitted header and opens a ticket of its own for every mail).
+// sends no Auto-Submitted header and opens a ticket of its own for every mail): the first case
+// runs the pipeline without the detect-auto-reply step to prove the backstop alone holds.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from './helpers/deps.ts';
 import { startSmtpServer, type ReceivedMail, type TestSmtp } from './helpers/smtp.ts';
@@ -11,6 +12,9 @@ import { createOutboxWorker, type OutboxWorker } from '../src/outbox/worker.ts';
 import { DEFAULT_SEND_LIMITS } from '../src/domain/send-limits.ts';
 import { listOutbox } from '../src/store/outbox.ts';
 import { listTicketMessages } from '../src/store/messages.ts';
+import { createIntake, type Intake } from '../src/intake/receive.ts';
+import { STEPS } from '../src/intake/pipeline.ts';
+import { parseEmail } from '../src/channels/email/parse-email.ts';
 
 const OTHER = 'support@other.example';
 
@@ -21,19 +25,22 @@ describe('mail loop with a desk that answers everything', () => {
   let worker: OutboxWorker;
   let theirMails: number;
   let inFlight: Promise<unknown>[];
+  let intake: Intake;
 
   /** The other desk: a new ticket of its own for each mail, answered at once from its address. */
-  const answerEverything = (keepOurSubject: boolean) => (mail: ReceivedMail) => {
+  const answerEverything = (keepOurSubject: boolean, opts: { ignoreReplyTo?: boolean; headers?: Record<string, string> } = {}) => (mail: ReceivedMail) => {
     theirMails++;
-    const replyTo = mail.parsed.replyTo && !Array.isArray(mail.parsed.replyTo) ? mail.parsed.replyTo.value[0].address! : mail.from;
+    // a careless desk answers the From address and drops our Reply-To token; a careful one uses Reply-To
+    const replyTo = !opts.ignoreReplyTo && mail.parsed.replyTo && !Array.isArray(mail.parsed.replyTo) ? mail.parsed.replyTo.value[0].address! : mail.from;
     const answer = rawMail({
       from: `Other Desk <${OTHER}>`,
       to: replyTo,
       subject: keepOurSubject ? `Re: ${mail.parsed.subject}` : `[OTHER-${theirMails}] We have received your message`,
       body: 'Thank you for contacting Other Desk. We will answer within 2 business days.',
       messageId: `other-${theirMails}@other.example`,
+      headers: opts.headers,
     });
-    inFlight.push(services.intake.receive({ channel: 'email', source: 'smtp', mailboxId: null, raw: answer, envelopeTo: [replyTo] }));
+    inFlight.push(intake.receive({ channel: 'email', source: 'smtp', mailboxId: null, raw: answer, envelopeTo: [replyTo] }));
   };
 
   /** Sends and lets the other side answer until neither side has anything left to say. */
@@ -54,6 +61,7 @@ describe('mail loop with a desk that answers everything', () => {
     worker = createOutboxWorker(services.ctx, { senders: services.senders });
     theirMails = 0;
     inFlight = [];
+    intake = services.intake;
   });
   afterEach(async () => {
     await worker.stop();
@@ -61,9 +69,10 @@ describe('mail loop with a desk that answers everything', () => {
     deps.close();
   });
 
-  it('stops at the per-recipient limit when every answer opens a new ticket: 11 mails in all', async () => {
-    smtp.behaviour.onMail = answerEverything(false);
-    const first = await services.intake.receive({
+  it('stops at the per-recipient limit when every answer opens a new ticket, even without auto-reply detection: 11 mails in all', async () => {
+    intake = createIntake(deps, { parsers: { email: parseEmail }, steps: STEPS.filter((st) => st.name !== 'detect-auto-reply'), hooks: services.ctx.hooks.inboundApplied });
+    smtp.behaviour.onMail = answerEverything(false, { ignoreReplyTo: true });
+    const first = await intake.receive({
       channel: 'email', source: 'smtp', mailboxId: null,
       raw: rawMail({ from: `Other Desk <${OTHER}>`, subject: 'Our printer is broken', body: 'Please help.', messageId: 'start@other.example' }),
     });
@@ -90,6 +99,32 @@ describe('mail loop with a desk that answers everything', () => {
     deps.clock.advance(11 * 60_000);
     expect(await runUntilQuiet()).toBe(0);
     expect(smtp.received.length).toBe(limit);
+  });
+
+  it('ends at once when the other desk marks its answers as automatic (RFC 3834): recognised and never answered (3 mails)', async () => {
+    smtp.behaviour.onMail = answerEverything(false, { ignoreReplyTo: true, headers: { 'Auto-Submitted': 'auto-replied' } });
+    await intake.receive({
+      channel: 'email', source: 'smtp', mailboxId: null,
+      raw: rawMail({ from: `Other Desk <${OTHER}>`, subject: 'Our printer is broken', body: 'Please help.', messageId: 'start3@other.example' }),
+    });
+    await runUntilQuiet();
+    expect(smtp.received).toHaveLength(1); // our one acknowledgement
+    expect(theirMails).toBe(1); // their one answer, recorded as an automatic reply
+    const outcomes = deps.db.$client.prepare('select outcome from inbound_messages order by id').all() as { outcome: string }[];
+    expect(outcomes.map((o) => o.outcome)).toEqual(['created', 'auto_reply']);
+  });
+
+  it('ends after one answer when the other desk answers our Reply-To: the token threads it onto the ticket (3 mails)', async () => {
+    smtp.behaviour.onMail = answerEverything(false);
+    await intake.receive({
+      channel: 'email', source: 'smtp', mailboxId: null,
+      raw: rawMail({ from: `Other Desk <${OTHER}>`, subject: 'Our printer is broken', body: 'Please help.', messageId: 'start4@other.example' }),
+    });
+    await runUntilQuiet();
+    expect(smtp.received).toHaveLength(1);
+    expect(theirMails).toBe(1);
+    const outcomes = deps.db.$client.prepare('select outcome, reason from inbound_messages order by id').all() as { outcome: string; reason: string }[];
+    expect(outcomes.map((o) => o.outcome)).toEqual(['created', 'appended']);
   });
 
   it('ends after one answer when the other desk keeps our subject: it threads onto the ticket (3 mails)', async () => {

@@ -184,7 +184,8 @@ describe('incoming SMS webhook', () => {
     const [m, event] = ticketMessages(deps.db, 1);
     expect(m.bodyText).toBe('Three files');
     expect(messageAttachments(deps.db, m.id).map((a) => a.contentType)).toEqual(['image/jpeg']);
-    expect(event).toMatchObject({ kind: 'event', eventType: 'sms', eventData: { what: 'media_failed' } });
+    // intake shows what went wrong while reading the message, for mail and SMS alike
+    expect(event).toMatchObject({ kind: 'event', eventType: 'intake.problems' });
     const problems = (event.eventData as { problems: string[] }).problems.join('\n');
     expect(problems).toMatch(/media 2 .*HTTP 404/);
     expect(problems).toMatch(/media 3 .*application\/x-msdownload is not accepted/);

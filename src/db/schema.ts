@@ -206,6 +206,8 @@ export const mailboxes = sqliteTable('mailboxes', {
   lastSuccessAt: integer('last_success_at'),
   lastError: text('last_error'),
   lastErrorAt: integer('last_error_at'),
+  // email intake: mail that was in the folder before this time is left alone (null: import all)
+  importSince: integer('import_since'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 }, (t) => [uniqueIndex('mailboxes_address_uq').on(t.address)]);
@@ -312,6 +314,8 @@ export const inboundMessages = sqliteTable('inbound_messages', {
   error: text('error'),
   ticketId: integer('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
   attempts: integer('attempts').notNull().default(1),
+  // email intake: non-fatal parse problems (charset fallback, attachment over the size limit…)
+  problems: text('problems', { mode: 'json' }).$type<string[]>(),
   receivedAt: integer('received_at').notNull(),
   processedAt: integer('processed_at').notNull(),
 }, (t) => [

@@ -10,3 +10,11 @@ export const LOOP_HEADER = 'X-Helpdesk-Loop';
 export function deskHost(publicUrl: string): string {
   return new URL(publicUrl).hostname.toLowerCase();
 }
+
+/** support+t12.abc@desk.example → support@desk.example: the address without its plus tag. */
+export function baseAddress(address: string): string {
+  const a = address.trim().toLowerCase();
+  const at = a.lastIndexOf('@');
+  if (at < 1) return a;
+  return `${a.slice(0, at).split('+')[0]}${a.slice(at)}`;
+}

@@ -5,7 +5,7 @@ import { inTransaction, type Db } from '../db/client.ts';
 import type { Deps } from '../deps.ts';
 import { sanitizeMailHtml } from '../domain/sanitize.ts';
 import { cleanSubject } from '../domain/ticket-ref.ts';
-import { insertContact, insertContactEmail, insertContactPhone } from '../store/contacts.ts';
+import { insertContact, insertContactEmail, insertContactPhone, markEmailUndeliverable } from '../store/contacts.ts';
 import { insertEvent, type Actor } from '../store/events.ts';
 import { insertInbound, updateInbound, type InboundOutcome } from '../store/inbound.ts';
 import { insertAttachment, insertMessage, type Message } from '../store/messages.ts';
@@ -64,6 +64,7 @@ export function applyDraft(deps: Deps, draft: Draft, opts: ApplyOptions = {}): A
       outcome,
       reason: [draft.drop?.reason, ...draft.notes].filter(Boolean).join('; ') || null,
       error: null,
+      problems: msg.problems.length ? msg.problems : null,
       receivedAt: msg.receivedAt,
       processedAt: now,
     };
@@ -116,7 +117,8 @@ export function applyDraft(deps: Deps, draft: Draft, opts: ApplyOptions = {}): A
         message = insertMessage(db, {
           ticketId: ticket.id, kind: 'event', direction: 'internal', channel: msg.channel,
           fromAddress: msg.from?.address ?? null, subject: msg.subject, bodyText: msg.text,
-          headerMessageId: msg.externalId, inboundMessageId: inboundId, eventType: 'delivery.failed',
+          headerMessageId: msg.externalId, inboundMessageId: inboundId,
+          eventType: draft.bounce?.permanent ? 'delivery.failed' : draft.bounce?.status?.startsWith('2') ? 'delivery.report' : 'delivery.delayed',
           eventData: { ...draft.bounce }, createdAt: now,
         });
       } else {
@@ -149,6 +151,21 @@ export function applyDraft(deps: Deps, draft: Draft, opts: ApplyOptions = {}): A
         }
       }
 
+      if (message && msg.problems.length) {
+        // what could not be read or stored is visible on the thread, with the original mail
+        insertMessage(db, {
+          ticketId: ticket.id, kind: 'event', direction: 'internal', channel: msg.channel,
+          fromAddress: msg.from?.address ?? null, bodyText: msg.problems.join('\n'), inboundMessageId: inboundId,
+          eventType: 'intake.problems',
+          eventData: { problems: msg.problems, inboundId, omitted: msg.omittedAttachments ?? [] },
+          createdAt: now,
+        });
+      }
+      if (outcome === 'bounce' && draft.bounce?.permanent && draft.match && draft.match.via !== 'subject-tag') {
+        // only a report tied to our own mail may stop mail to an address (a forged one cannot)
+        const reason = `${draft.bounce.status ?? '5.0.0'} ${draft.bounce.diagnostic ?? ''}`.trim().slice(0, 500);
+        for (const address of draft.bounce.recipients) markEmailUndeliverable(db, address, reason, now);
+      }
       if (outcome === 'appended' && contactId && r && !r.userId && ticket.requesterId !== contactId) {
         // another person on the thread: keep them in the loop
         insertParticipants(db, ticket.id, [r.address]);

@@ -1,21 +1,29 @@
 // The intake pipeline: an ordered list of small steps, each taking one decision about the draft.
 // The order is part of the design (see DESIGN.md) and pinned by pipeline.test.ts.
 import { dropDuplicate, dedupeKeyOf } from './steps/drop-duplicate.ts';
+import { dropOwnLoop } from './steps/drop-own-loop.ts';
+import { detectBounce } from './steps/detect-bounce.ts';
+import { detectAutoReply } from './steps/detect-auto-reply.ts';
 import { identifyRequester } from './steps/identify-requester.ts';
 import { matchFollowUp } from './steps/match-follow-up.ts';
 import { matchSmsThread } from './steps/match-sms-thread.ts';
 import { detectSmsKeyword } from './steps/detect-sms-keyword.ts';
 import { decideReopen } from './steps/decide-reopen.ts';
+import { stripQuotedReply } from './steps/strip-quoted-reply.ts';
 import { route } from './steps/route.ts';
 import type { Draft, InboundMessage, Step, StepContext } from './types.ts';
 
 export const STEPS: readonly Step[] = [
   dropDuplicate,
+  dropOwnLoop,
+  detectBounce,
+  detectAutoReply,
   matchFollowUp,
   matchSmsThread,
   detectSmsKeyword, // after the SMS match, so the hook can note an opt-out on that ticket
   identifyRequester,
   decideReopen,
+  stripQuotedReply,
   route,
 ];
 
@@ -26,6 +34,7 @@ export function newDraft(msg: InboundMessage, reprocessOf: number | null = null)
     reprocessOf,
     drop: null,
     autoReply: null,
+    mailingList: null,
     bounce: null,
     match: null,
     requester: null,

@@ -42,6 +42,8 @@ export type InboundMessage = {
   text: string;
   /** HTML as received; sanitised before it is stored */
   html: string | null;
+  /** email: the mail has no text/plain part, `text` was made from the HTML */
+  textFromHtml?: boolean;
   date: number | null;
   inReplyTo: string[];
   references: string[];
@@ -50,6 +52,8 @@ export type InboundMessage = {
   attachments: InboundAttachment[];
   /** non-fatal problems met while parsing (charset fallback, oversized part…) */
   problems: string[];
+  /** attachments not stored because they are over MAX_ATTACHMENT_BYTES (kept in the raw mail) */
+  omittedAttachments?: { filename: string; contentType: string; size: number }[];
 };
 
 export type MatchVia = 'signed-message-id' | 'message-id' | 'reply-token' | 'body-marker' | 'subject-tag' | 'sms-ref' | 'sms-recent';
@@ -59,6 +63,10 @@ export type BounceInfo = {
   status: string | null; // e.g. 5.1.1
   recipients: string[];
   originalMessageId: string | null;
+  /** the remote server's answer (Diagnostic-Code), when the report has one */
+  diagnostic?: string | null;
+  /** DSN Action: failed, delayed, delivered, relayed, expanded */
+  action?: string | null;
 };
 
 /** An inbound message that stops here: stored as a record with this outcome, no ticket change. */
@@ -71,6 +79,8 @@ export type Draft = {
   reprocessOf: number | null;
   drop: Drop | null;
   autoReply: { reason: string } | null;
+  /** mail from a mailing list (List-Id, List-Unsubscribe…): becomes a ticket but is never acknowledged */
+  mailingList: { listId: string | null } | null;
   bounce: BounceInfo | null;
   match: { ticketId: number; via: MatchVia } | null;
   requester: {

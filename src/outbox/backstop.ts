@@ -5,6 +5,7 @@
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { checkSendLimits, longestWindowMs } from '../domain/send-limits.ts';
+import { baseAddress } from '../domain/desk-identity.ts';
 import { findContactEmail, findContactPhone } from '../store/contacts.ts';
 import { listDeskAddresses } from '../store/desk-addresses.ts';
 import { listRecentAutoSends, type OutboxRow } from '../store/outbox.ts';
@@ -38,12 +39,6 @@ export function ownAddresses(db: Db, config: Config): Set<string> {
   return out;
 }
 
-function baseAddress(address: string): string {
-  const a = address.trim().toLowerCase();
-  const at = a.lastIndexOf('@');
-  if (at < 1) return a;
-  return `${a.slice(0, at).split('+')[0]}${a.slice(at)}`;
-}
 
 /** The one text an opted-out number still gets: the confirmation of its STOP. */
 function isStopConfirmation(row: OutboxRow): boolean {

@@ -51,8 +51,16 @@ describe('notification rules', () => {
     });
 
     it.each([
-      ['an auto-reply', { headers: { 'Auto-Submitted': 'auto-replied' } }, /Auto-Submitted/],
-      ['bulk mail', { headers: { Precedence: 'bulk' } }, /Precedence/],
+      ['an auto-reply', { headers: { 'Auto-Submitted': 'auto-replied' } }],
+      ['bulk mail', { headers: { Precedence: 'bulk' } }],
+    ])('never answers %s: intake records it as automatic mail without a ticket', async (_what, m) => {
+      const r = await mail(m as Partial<RawMailInput>);
+      expect(r.outcome).toBe('auto_reply');
+      expect(r.ticketId).toBeNull();
+      expect(rows()).toEqual([]);
+    });
+
+    it.each([
       ['a mailing list', { headers: { 'List-Id': '<staff.lists.client.example>' } }, /mailing list/],
       ['a bounce', { headers: { 'Return-Path': '<>' } }, /bounce/],
       ['a no-reply sender', { from: 'No Reply <noreply@shop.example>' }, /no-reply address/],

@@ -141,7 +141,7 @@ export function onInboundApplied(tx: Db, a: AppliedInbound, deps: Deps): void {
     // a follow-up opened because the old ticket could not be reopened gets the workflow's
     // explanation mail (reopen_refused) instead of a second, generic acknowledgement
     if (!a.draft.requester?.userId && !a.draft.followUpOf) {
-      const flagged = a.draft.autoReply ? `auto-reply (${a.draft.autoReply.reason})` : a.draft.bounce ? 'bounce' : null;
+      const flagged = a.draft.autoReply ? `auto-reply (${a.draft.autoReply.reason})` : a.draft.bounce ? 'bounce' : a.draft.mailingList ? 'mailing list' : null;
       const refusal = flagged ?? autoAnswerRefusal({ from: msg.from?.address ?? null, headers: msg.headers });
       acknowledge(tx, deps, t, { refusal, fromMail: true });
     }

@@ -1,6 +1,6 @@
-import { and, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { inboundMessages } from '../db/schema.ts';
+import { inboundMessages, tickets } from '../db/schema.ts';
 import { notFound } from './errors.ts';
 
 export type InboundRecord = typeof inboundMessages.$inferSelect;
@@ -49,4 +49,39 @@ export function countInboundSince(db: Db, mailboxId: number, since: number): { i
     .where(and(eq(inboundMessages.mailboxId, mailboxId), gte(inboundMessages.receivedAt, since)))
     .get();
   return { imported: row?.imported ?? 0, quarantined: row?.quarantined ?? 0 };
+}
+
+export const INBOUND_VIEWS = ['quarantined', 'ignored', 'problems', 'all'] as const;
+export type InboundView = (typeof INBOUND_VIEWS)[number];
+
+/**
+ * The console's lists of inbound mail, newest first: quarantined; ignored (our own mail, and
+ * automatic mail and bounces that matched no ticket); imported with parse problems; everything.
+ */
+export function listInboundView(
+  db: Db,
+  view: InboundView,
+  page: { limit: number; before?: number },
+): (InboundRecord & { ticketNumber: number | null })[] {
+  const where =
+    view === 'quarantined'
+      ? eq(inboundMessages.outcome, 'quarantined')
+      : view === 'ignored'
+        ? or(eq(inboundMessages.outcome, 'ignored'), and(inArray(inboundMessages.outcome, ['auto_reply', 'bounce']), isNull(inboundMessages.ticketId)))
+        : view === 'problems'
+          ? isNotNull(inboundMessages.problems)
+          : undefined;
+  return db
+    .select({ row: inboundMessages, ticketNumber: tickets.number })
+    .from(inboundMessages)
+    .leftJoin(tickets, eq(tickets.id, inboundMessages.ticketId))
+    .where(and(where, page.before ? lt(inboundMessages.id, page.before) : undefined))
+    .orderBy(desc(inboundMessages.id))
+    .limit(page.limit)
+    .all()
+    .map((r) => ({ ...r.row, ticketNumber: r.ticketNumber ?? null }));
+}
+
+export function countInboundByOutcome(db: Db, outcome: InboundOutcome): number {
+  return db.select({ n: sql<number>`count(*)` }).from(inboundMessages).where(eq(inboundMessages.outcome, outcome)).get()?.n ?? 0;
 }

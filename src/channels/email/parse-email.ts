@@ -1,8 +1,11 @@
-// Turns raw RFC 5322 mail into an InboundMessage (mailparser does the MIME work).
-import { simpleParser, type AddressObject, type HeaderValue } from 'mailparser';
+// Turns raw RFC 5322 mail into an InboundMessage (mailparser does the MIME work; our charset
+// fallback runs first, and attachments over MAX_ATTACHMENT_BYTES are reported, not stored).
+import { simpleParser, type AddressObject } from 'mailparser';
+import libmime from 'libmime';
 import { sha256Hex } from '../../store/file-store.ts';
 import type { Parser } from '../../intake/receive.ts';
 import type { Address, InboundAttachment, InboundMessage } from '../../intake/types.ts';
+import { repairMime } from './mime-repair.ts';
 
 export class MalformedMailError extends Error {
   constructor(message: string) {
@@ -56,58 +59,91 @@ function addresses(value: AddressObject | AddressObject[] | undefined): Address[
   return out;
 }
 
-function headerText(v: HeaderValue): string {
-  if (typeof v === 'string') return v;
-  if (v instanceof Date) return v.toISOString();
-  if (Array.isArray(v)) return v.map((x) => headerText(x as HeaderValue)).join(', ');
-  if (v && typeof v === 'object') {
-    if ('text' in v && typeof v.text === 'string') return v.text;
-    if ('value' in v && typeof v.value === 'string') {
-      const params = 'params' in v && v.params ? Object.entries(v.params).map(([k, p]) => `; ${k}=${p}`).join('') : '';
-      return v.value + params;
-    }
-  }
-  return String(v);
-}
-
 export const parseEmail: Parser = async (input, deps) => {
   const raw = input.raw;
   if (raw.length === 0 || raw.toString('latin1').trim() === '') throw new MalformedMailError('empty message');
   if (raw.length > deps.config.limits.mailBytes) {
     throw new MalformedMailError(`message is ${raw.length} bytes, over the ${deps.config.limits.mailBytes}-byte limit (MAX_MAIL_BYTES)`);
   }
-  const parsed = await simpleParser(raw, { skipImageLinks: true, skipTextLinks: true, skipTextToHtml: true, keepCidLinks: true });
+  // 8-bit text without a usable charset gets the likely one, broken folding is mended (never fails)
+  const repaired = repairMime(raw);
+  const parsed = await simpleParser(repaired.raw, {
+    skipImageLinks: true, skipTextLinks: true, skipTextToHtml: true, keepCidLinks: true,
+    // DSN fields stay a part of their own, for bounce detection, instead of joining the text
+    keepDeliveryStatus: true,
+  });
 
   const headers: Record<string, string[]> = {};
   for (const line of parsed.headerLines) {
-    const name = line.key.toLowerCase();
-    const value = parsed.headers.get(name);
-    (headers[name] ??= []).push(value === undefined ? line.line.slice(line.line.indexOf(':') + 1).trim() : headerText(value));
+    const rawValue = line.line.slice(line.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+    (headers[line.key.toLowerCase()] ??= []).push(decodeWords(rawValue));
   }
   if (parsed.headerLines.length === 0) throw new MalformedMailError('no mail headers found');
 
-  const from = addresses(parsed.from)[0] ?? addresses(parsed.headers.get('sender') as AddressObject | undefined)[0] ?? null;
+  const problems: string[] = [...repaired.problems];
+  let from =
+    addresses(parsed.from)[0] ??
+    addresses(parsed.headers.get('sender') as AddressObject | undefined)[0] ??
+    addresses(parsed.replyTo)[0] ??
+    null;
+  if (!from) {
+    // "From: MAILER-DAEMON <>" or "From: mailer-daemon": a sender without an address is still a
+    // sender (mostly bounces); it gets a placeholder address that can never receive mail
+    const first = parsed.from?.value[0];
+    const token = (first?.address || first?.name || '').trim().toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');
+    const fromLine = headers.from?.[0]?.trim();
+    const contentType = headers['content-type']?.[0] ?? '';
+    // the null sender "<>" is the mail system itself (a report with no From at all is too)
+    const mailSystem = fromLine === '<>' || (!fromLine && (/^<\s*>$/.test(headers['return-path']?.[0]?.trim() ?? '') || /multipart\/report/i.test(contentType)));
+    if (token || mailSystem) {
+      from = { address: `${token || 'mailer-daemon'}@unknown.invalid`, name: first?.name?.trim() || (mailSystem ? 'Mail Delivery System' : '') };
+      problems.push(`the sender has no address (From: ${fromLine ?? 'missing'}); recorded as ${from.address}`);
+    }
+  }
   if (!from) throw new MalformedMailError('no sender address (From header missing or unreadable)');
 
   const messageId = parsed.messageId ? stripAngles(parsed.messageId) : '';
-  const problems: string[] = [];
-  const attachments: InboundAttachment[] = parsed.attachments.map((a, i) => {
-    const filename = (a.filename ?? '').trim() || `attachment-${i + 1}${extensionFor(a.contentType)}`;
-    return {
+  const html = typeof parsed.html === 'string' ? parsed.html : null;
+  const htmlLower = html?.toLowerCase() ?? '';
+  const limit = deps.config.limits.attachmentBytes;
+  const rawText = parsed.text ?? '';
+  const attachments: InboundAttachment[] = [];
+  const omittedAttachments: { filename: string; contentType: string; size: number }[] = [];
+  const names = new Set<string>();
+  parsed.attachments.forEach((a) => {
+    const contentType = (a.contentType || 'application/octet-stream').toLowerCase();
+    const filename = uniqueName(names, (a.filename ?? '').trim() || nameFor(a.contentType, a.contentId, a.content));
+    const size = a.size ?? a.content.length;
+    if (size > limit) {
+      omittedAttachments.push({ filename, contentType, size });
+      problems.push(`attachment "${filename}" (${size} bytes) is over the ${limit}-byte limit (MAX_ATTACHMENT_BYTES); it is kept only in the original message`);
+      return;
+    }
+    const contentId = a.contentId ? stripAngles(a.contentId) : null;
+    attachments.push({
       filename,
-      contentType: a.contentType || 'application/octet-stream',
+      contentType,
       content: a.content,
-      size: a.size ?? a.content.length,
-      contentId: a.contentId ? stripAngles(a.contentId) : null,
-      inline: a.contentDisposition === 'inline' && !!a.contentId,
-    };
+      size,
+      contentId,
+      // shown in the body rather than listed: an image the HTML refers to by cid:, or one a
+      // mail without HTML stands in for with "[image: name]" (Gmail's plain text)
+      inline: !!contentId && (htmlLower.includes(`cid:${contentId.toLowerCase()}`) || (!html && rawText.includes(`[image: ${filename}]`))),
+    });
   });
+  if (parsed.textConversionError) problems.push(`HTML could not be converted to text: ${parsed.textConversionError.message}`);
+
+  let text = (parsed.text ?? '').replace(/\r\n/g, '\n');
+  if (text.includes('\uFFFD') && !raw.includes(REPLACEMENT_UTF8)) problems.push('some characters could not be decoded and were replaced');
+  // Gmail's plain-text stand-ins for images shown inline in the HTML part
+  if (attachments.some((a) => a.inline)) text = text.replace(/\[image: [^\]\n]*\]/g, '').replace(/^[ \t]*\n/, '');
 
   const deliveredTo = [
     ...(input.envelopeTo ?? []),
     ...(headers['delivered-to'] ?? []),
     ...(headers['x-original-to'] ?? []),
-  ].map((a) => stripAngles(a).toLowerCase());
+    ...(headers['envelope-to'] ?? []),
+  ].map((a) => stripAngles(a).toLowerCase()).filter((a) => a.includes('@'));
 
   const msg: InboundMessage = {
     channel: 'email',
@@ -124,22 +160,82 @@ export const parseEmail: Parser = async (input, deps) => {
     replyTo: addresses(parsed.replyTo),
     deliveredTo: [...new Set(deliveredTo)],
     subject: (parsed.subject ?? '').replace(/\s+/g, ' ').trim(),
-    text: (parsed.text ?? '').replace(/\r\n/g, '\n'),
-    html: typeof parsed.html === 'string' ? parsed.html : null,
+    text,
+    html,
+    textFromHtml: !!html && !hasPlainPart(repaired.raw),
     date: parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date.getTime() : null,
     inReplyTo: messageIdList(parsed.inReplyTo),
     references: messageIdList(parsed.references),
     headers,
     attachments,
     problems,
+    omittedAttachments,
   };
   return msg;
 };
 
+function decodeWords(value: string): string {
+  try {
+    return libmime.decodeWords(value);
+  } catch {
+    return value;
+  }
+}
+
+/** Whether any part of the mail is text/plain (or has no Content-Type, which means text/plain). */
+function hasPlainPart(raw: Buffer): boolean {
+  const text = raw.subarray(0, 4 * 1024 * 1024).toString('latin1');
+  const head = text.slice(0, text.search(/\r?\n\r?\n/) >>> 0);
+  if (!/^content-type:/im.test(head)) return true;
+  return /^content-type:[ \t]*text\/plain/im.test(text);
+}
+
+const REPLACEMENT_UTF8 = Buffer.from('\uFFFD', 'utf8');
+
+const EXTENSIONS: Record<string, string> = {
+  'image/png': '.png', 'image/jpeg': '.jpg', 'image/jpg': '.jpg', 'image/pjpeg': '.jpg', 'image/gif': '.gif', 'image/webp': '.webp',
+  'image/bmp': '.bmp', 'image/tiff': '.tif', 'image/svg+xml': '.svg', 'application/pdf': '.pdf', 'text/plain': '.txt',
+  'text/html': '.html', 'text/csv': '.csv', 'text/calendar': '.ics', 'message/rfc822': '.eml', 'message/delivery-status': '.txt',
+  'message/global-delivery-status': '.txt', 'text/rfc822-headers': '.txt', 'message/disposition-notification': '.txt',
+  'message/feedback-report': '.txt', 'application/zip': '.zip', 'application/x-zip-compressed': '.zip', 'application/gzip': '.gz',
+  'application/msword': '.doc', 'application/vnd.ms-excel': '.xls', 'application/vnd.ms-powerpoint': '.ppt',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': '.docx',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': '.xlsx',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation': '.pptx',
+  'application/pgp-signature': '.asc', 'application/pkcs7-signature': '.p7s', 'application/x-pkcs7-signature': '.p7s',
+  'application/ms-tnef': '.dat', 'video/quicktime': '.mov', 'video/mp4': '.mp4', 'audio/mpeg': '.mp3', 'audio/wav': '.wav',
+};
+
 function extensionFor(contentType: string): string {
-  const map: Record<string, string> = {
-    'image/png': '.png', 'image/jpeg': '.jpg', 'image/gif': '.gif', 'application/pdf': '.pdf',
-    'text/plain': '.txt', 'text/html': '.html', 'message/rfc822': '.eml', 'text/calendar': '.ics',
-  };
-  return map[contentType.toLowerCase()] ?? '.bin';
+  return EXTENSIONS[contentType.toLowerCase()] ?? '';
+}
+
+/** A name for a part that has none, as an agent would want to see it in the attachment list. */
+function nameFor(contentType: string, contentId: string | undefined, content: Buffer): string {
+  const type = (contentType || 'application/octet-stream').toLowerCase();
+  if (type === 'message/rfc822' || type === 'message/global') {
+    // a forwarded or returned mail: its subject
+    const head = content.subarray(0, 64 * 1024).toString('utf8').split(/\r?\n\r?\n/)[0].replace(/\r?\n[ \t]+/g, ' ');
+    const subject = /^subject:[ \t]*(.*)$/im.exec(head)?.[1]?.trim();
+    const clean = subject ? decodeWords(subject).replace(/[\\/:*?"<>|\x00-\x1f]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 120) : '';
+    return `${clean || 'message'}.eml`;
+  }
+  if (type.endsWith('delivery-status')) return 'delivery-status.txt';
+  if (type === 'text/rfc822-headers') return 'original-headers.txt';
+  // Outlook and Apple Mail name inline images in their Content-ID: <image001.jpg@01CDB132.D8A510F0>
+  const local = contentId ? stripAngles(contentId).split('@')[0].trim() : '';
+  if (local && /^[\p{L}\p{N} ._()-]{1,100}$/u.test(local) && /\.[a-z0-9]{2,5}$/i.test(local)) return local;
+  const major = type.split('/')[0];
+  const base = ['image', 'video', 'audio'].includes(major) ? major : 'attachment';
+  return `${base}${extensionFor(type)}`;
+}
+
+/** image.jpg, image1.jpg, image2.jpg… */
+function uniqueName(taken: Set<string>, name: string): string {
+  let out = name;
+  const dot = name.lastIndexOf('.');
+  const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+  for (let n = 1; taken.has(out.toLowerCase()); n++) out = `${stem}${n}${ext}`;
+  taken.add(out.toLowerCase());
+  return out;
 }

@@ -8,7 +8,6 @@ export type SmsEvent =
   | { what: 'not_sent'; phone: string | null; reason: 'opted_out' | 'no_phone' }
   | { what: 'failed'; phone: string; error: string; code: number | null; known?: boolean }
   | { what: 'shortened'; parts: number; url: string }
-  | { what: 'media_failed'; problems: string[] };
 
 // Twilio error codes people meet most; the console explains these in their language
 // (sms.errors.<code>), others show Twilio's own message.

@@ -73,7 +73,6 @@ export function smsInboundHook(templates: SmsTemplates): ApplyHook {
     }
 
     if (!ticket) return;
-    if (draft.msg.problems.length) insertSmsEvent(tx, ticket.id, { what: 'media_failed', problems: draft.msg.problems }, now);
     if (applied.ticketCreated) {
       const phone = findContactPhone(tx, from);
       if (phone?.smsOptedOutAt) return;

@@ -1,22 +1,45 @@
-// Finds the sender among contacts (by email or phone) and agents; the organisation by email domain.
+// Step 6: who wrote — a contact (by email or phone) or an agent; the organisation by email domain.
+// Mail relayed for someone else names them: Google Groups put the author in X-Original-Sender, web
+// forms and no-reply senders put the person to answer in Reply-To.
 import { findContactEmail, findContact, findContactPhone, findOrganizationIdByDomain } from '../../store/contacts.ts';
 import { findUserByEmail } from '../../store/users.ts';
-import type { Step } from '../types.ts';
+import { baseAddress, ourAddresses } from '../mail/our-addresses.ts';
+import type { Address, Draft, Step, StepContext } from '../types.ts';
+
+const NO_REPLY = /^(no-?reply|do-?not-?reply|donotreply|noreply-[^@]*|notifications?|mailer|forms?|wordpress|www-data|apache|nobody|system)@/i;
+
+function onBehalfOf(draft: Draft, ctx: StepContext): Address | null {
+  const msg = draft.msg;
+  const from = msg.from;
+  if (!from || from.address.startsWith('+')) return from;
+  const original = msg.headers['x-original-sender']?.[0]?.trim().toLowerCase();
+  if (original && /^[^\s@<>]+@[^\s@<>]+$/.test(original) && original !== from.address) {
+    return { address: original, name: from.name };
+  }
+  const replyTo = msg.replyTo.filter((a) => a.address !== from.address);
+  if (replyTo.length === 1 && NO_REPLY.test(from.address)) {
+    const ours = ourAddresses(ctx.db, ctx.config);
+    if (!ours.has(baseAddress(replyTo[0].address))) return replyTo[0];
+  }
+  return from;
+}
 
 export const identifyRequester: Step = {
   name: 'identify-requester',
-  run(draft, { db }) {
-    const from = draft.msg.from;
-    if (!from) return;
-    const address = from.address;
+  run(draft, ctx) {
+    const sender = onBehalfOf(draft, ctx);
+    if (!sender) return;
+    const { db } = ctx;
+    const address = sender.address;
     const isPhone = address.startsWith('+');
     const known = isPhone ? findContactPhone(db, address) : findContactEmail(db, address);
     const contact = known ? findContact(db, known.contactId) : undefined;
     const domain = isPhone ? undefined : address.split('@')[1];
     const user = isPhone ? undefined : findUserByEmail(db, address);
+    if (sender !== draft.msg.from) draft.notes.push(`requester ${address} (sent on their behalf by ${draft.msg.from?.address})`);
     draft.requester = {
       address,
-      name: contact?.name ?? (from.name || (isPhone ? address : address.split('@')[0])),
+      name: contact?.name ?? (sender.name || (isPhone ? address : address.split('@')[0])),
       contactId: contact?.id ?? null,
       organizationId: contact?.organizationId ?? (domain ? (findOrganizationIdByDomain(db, domain) ?? null) : null),
       userId: user?.active ? user.id : null,

@@ -1,20 +1,56 @@
-// Decides whether the message continues an existing ticket. Strongest evidence first; the subject
-// tag alone is trusted only from the requester, a participant or an agent, so a stranger quoting
-// "[#N]" gets a ticket of their own instead of writing into someone else's.
-import { findTicketByNumber, isParticipant } from '../../store/tickets.ts';
-import { findContactEmail } from '../../store/contacts.ts';
-import { findUserByEmail } from '../../store/users.ts';
+// Step 5: does the message continue an existing ticket? Strongest evidence first: our signed
+// Message-ID in In-Reply-To/References (or in a bounce's returned original), any Message-ID we
+// stored (inbound or outbound), the signed plus-address reply token, and last the "[#N]" subject
+// tag — trusted only from the requester, a participant or an agent, so a stranger quoting "[#N]"
+// gets a ticket of their own instead of writing into someone else's.
+import { readMessageId, readReplyAddress } from '../../domain/reply-token.ts';
 import { findSubjectTag } from '../../domain/ticket-ref.ts';
-import type { Step } from '../types.ts';
+import { findContactEmail } from '../../store/contacts.ts';
+import { findTicketIdByHeaderMessageId } from '../../store/messages.ts';
+import { findTicket, findTicketByNumber, isParticipant, type Ticket } from '../../store/tickets.ts';
+import { findUserByEmail } from '../../store/users.ts';
+import type { Db } from '../../db/client.ts';
+import type { MatchVia, Step } from '../types.ts';
+
+/** A merged ticket's replies go to the ticket it was merged into. */
+function live(db: Db, ticket: Ticket | undefined): Ticket | undefined {
+  let t = ticket;
+  for (let hops = 0; t?.mergedIntoId && hops < 10; hops++) t = findTicket(db, t.mergedIntoId) ?? t;
+  return t;
+}
 
 export const matchFollowUp: Step = {
   name: 'match-follow-up',
-  run(draft, { db }) {
-    if (draft.match) return;
-    const number = findSubjectTag(draft.msg.subject);
+  run(draft, { db, secrets }) {
+    if (draft.match || draft.msg.channel !== 'email') return;
+    const msg = draft.msg;
+    const matchTo = (ticket: Ticket | undefined, via: MatchVia, why: string) => {
+      const t = live(db, ticket);
+      if (!t) return false;
+      draft.match = { ticketId: t.id, via };
+      draft.notes.push(`follow-up of ticket #${t.number} by ${why}`);
+      return true;
+    };
+    // the parent first, then the thread from the newest reference back
+    const ids = [draft.bounce?.originalMessageId, ...msg.inReplyTo, ...[...msg.references].reverse()].filter((x): x is string => !!x);
+    for (const id of ids) {
+      const ticketId = readMessageId(secrets.token, id);
+      if (ticketId !== undefined && matchTo(findTicket(db, ticketId), 'signed-message-id', `our signed Message-ID ${id}`)) return;
+    }
+    for (const id of ids) {
+      const ticketId = findTicketIdByHeaderMessageId(db, id);
+      if (ticketId !== undefined && matchTo(findTicket(db, ticketId), 'message-id', `a known Message-ID ${id}`)) return;
+    }
+    const recipients = [...msg.to, ...msg.cc].map((a) => a.address).concat(msg.deliveredTo);
+    for (const address of recipients) {
+      const ticketId = readReplyAddress(secrets.token, address);
+      if (ticketId !== undefined && matchTo(findTicket(db, ticketId), 'reply-token', `the reply address ${address}`)) return;
+    }
+
+    const number = findSubjectTag(msg.subject);
     if (number === undefined) return;
-    const ticket = findTicketByNumber(db, number);
-    const sender = draft.msg.from?.address;
+    const ticket = live(db, findTicketByNumber(db, number));
+    const sender = msg.from?.address;
     if (!ticket || !sender) return;
     const requesterContact = findContactEmail(db, sender);
     const trusted =
@@ -25,6 +61,6 @@ export const matchFollowUp: Step = {
       draft.notes.push(`subject tag [#${number}] ignored: sender is not a party to that ticket`);
       return;
     }
-    draft.match = { ticketId: ticket.id, via: 'subject-tag' };
+    matchTo(ticket, 'subject-tag', `the subject tag [#${number}] from a party to the ticket`);
   },
 };

@@ -1,0 +1,97 @@
+// Mailbox settings from the console: add, edit, enable or disable. The intake role notices a change
+// by the row's updatedAt and restarts that mailbox's poller.
+import { z } from 'zod';
+import { inTransaction } from '../db/client.ts';
+import { AppError, invalid } from '../store/errors.ts';
+import { findComponent } from '../store/components.ts';
+import { BACKLOG_MS, findMailboxByAddress, getMailbox, insertMailbox, updateMailbox, type Mailbox } from '../store/mailboxes.ts';
+import type { User } from '../store/users.ts';
+import type { Ctx } from './context.ts';
+import { requirePermission } from './tickets.ts';
+
+const checkbox = z.preprocess((v) => v === true || v === 'on' || v === '1' || v === 'true', z.boolean());
+const optionalText = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().max(300).optional());
+
+export const mailboxSchema = z.object({
+  name: z.string().trim().min(1, 'Enter a name').max(200),
+  address: z.email({ message: 'Enter the address people write to' }).transform((v) => v.toLowerCase()),
+  host: z.string().trim().min(1, 'Enter the IMAP server').max(255).regex(/^[a-z0-9.-]+$|^\[[0-9a-f:.]+\]$/i, 'Enter a host name, without imap:// or a port'),
+  port: z.coerce.number({ message: 'Enter a port number' }).int().min(1, 'Enter a port number').max(65535),
+  secure: checkbox,
+  username: z.string().trim().min(1, 'Enter the user name').max(300),
+  password: z.string().max(500).optional(),
+  folder: z.string().trim().min(1, 'Enter the folder, usually INBOX').max(300),
+  markSeen: checkbox,
+  moveTo: optionalText,
+  componentId: z.preprocess((v) => (v === '' || v === undefined || v === null ? null : Number(v)), z.number().int().positive().nullable()),
+  enabled: checkbox,
+  /** on creation: also import what is already in the folder (else only the last day's mail) */
+  importExisting: checkbox,
+});
+
+/** Raw form input; the schema checks and converts every field. */
+export type MailboxForm = Record<string, unknown>;
+
+function parseForm(input: unknown) {
+  const r = mailboxSchema.safeParse(input);
+  if (r.success) return r.data;
+  const fields = Object.fromEntries(r.error.issues.map((i) => [String(i.path[0] ?? 'form'), i.message]));
+  throw invalid(Object.values(fields).join('; '), fields);
+}
+
+function checkRefs(ctx: Ctx, v: ReturnType<typeof parseForm>, id: number | null) {
+  const other = findMailboxByAddress(ctx.db, v.address);
+  if (other && other.id !== id) throw invalid(`${v.address} is already a mailbox`, { address: 'Already used by another mailbox' });
+  if (v.componentId !== null && !findComponent(ctx.db, v.componentId)) throw invalid('Unknown component', { componentId: 'Unknown component' });
+  if (v.moveTo && v.moveTo === v.folder) throw invalid('Moving mail to the folder it is read from would read it again', { moveTo: 'Choose another folder' });
+}
+
+export function createMailbox(ctx: Ctx, user: User, input: MailboxForm): Mailbox {
+  requirePermission(user, 'mailbox.manage');
+  const v = parseForm(input);
+  if (!v.password) throw invalid('Enter the password', { password: 'Enter the password' });
+  return inTransaction(ctx.db, () => {
+    checkRefs(ctx, v, null);
+    const { importExisting, ...fields } = v;
+    const now = ctx.clock.now();
+    return insertMailbox(ctx.db, { ...fields, password: v.password!, moveTo: v.moveTo ?? null, fromEnv: false, importSince: importExisting ? null : now - BACKLOG_MS }, now);
+  });
+}
+
+export function editMailbox(ctx: Ctx, user: User, id: number, input: MailboxForm): Mailbox {
+  requirePermission(user, 'mailbox.manage');
+  const v = parseForm(input);
+  return inTransaction(ctx.db, () => {
+    const mb = getMailbox(ctx.db, id);
+    checkRefs(ctx, v, id);
+    const own = { name: v.name, markSeen: v.markSeen, moveTo: v.moveTo ?? null, componentId: v.componentId, enabled: v.enabled };
+    // the connection of the IMAP_* mailbox comes from the environment and is refreshed at start
+    const connection = mb.fromEnv
+      ? {}
+      : { address: v.address, host: v.host, port: v.port, secure: v.secure, username: v.username, folder: v.folder, ...(v.password ? { password: v.password } : {}) };
+    const moved = !mb.fromEnv && (v.host !== mb.host || v.username !== mb.username || v.folder !== mb.folder);
+    // another server or folder: its UIDs mean nothing against the old cursor
+    updateMailbox(ctx.db, id, { ...own, ...connection, ...(moved ? { uidValidity: null, lastUid: 0 } : {}) }, ctx.clock.now());
+    return getMailbox(ctx.db, id);
+  });
+}
+
+export function setMailboxEnabled(ctx: Ctx, user: User, id: number, enabled: boolean): Mailbox {
+  requirePermission(user, 'mailbox.manage');
+  return inTransaction(ctx.db, () => {
+    const mb = getMailbox(ctx.db, id);
+    if (mb.enabled !== enabled) updateMailbox(ctx.db, id, { enabled }, ctx.clock.now());
+    return getMailbox(ctx.db, id);
+  });
+}
+
+/** The settings to try a connection with: the form's, with the stored password when left empty. */
+export function connectionToTest(ctx: Ctx, user: User, id: number | null, input: MailboxForm) {
+  requirePermission(user, 'mailbox.manage');
+  const v = parseForm(input);
+  const stored = id ? getMailbox(ctx.db, id) : null;
+  const base = stored?.fromEnv ? stored : v;
+  const password = v.password || stored?.password;
+  if (!password) throw new AppError('validation', 'Enter the password', { fields: { password: 'Enter the password' } });
+  return { host: base.host, port: base.port, secure: base.secure, username: base.username, password, folder: base.folder, moveTo: v.moveTo ?? null };
+}

@@ -1,0 +1,292 @@
+// Reads one IMAP mailbox into intake. Messages are addressed by UID above a cursor kept in the
+// database with the folder's UIDVALIDITY, fetched with BODY.PEEK (so \Seen, which people change,
+// means nothing to us), handed to intake one by one, and the cursor moves past a message only
+// after its transaction committed. IDLE brings new mail within a second; a periodic poll covers
+// servers and networks that drop IDLE; a lost connection is retried with exponential backoff.
+import { ImapFlow, type FetchMessageObject, type MailboxObject } from 'imapflow';
+import type { Deps } from '../../deps.ts';
+import { TemporaryIntakeError, type Intake } from '../../intake/receive.ts';
+import { getMailbox, updateMailboxState, type Mailbox } from '../../store/mailboxes.ts';
+
+export type PollerOptions = {
+  deps: Deps;
+  intake: Intake;
+  mailboxId: number;
+  /** the poll that runs even when IDLE reports nothing (default 60 s) */
+  pollIntervalMs?: number;
+  /** wait for new mail with IDLE (default true) */
+  idle?: boolean;
+  /** reconnect delays: initial, doubled after each failure up to max (default 1 s … 5 min) */
+  backoff?: { initialMs: number; maxMs: number };
+  /** how long a batch may hold in memory (default 32 MiB) */
+  batchBytes?: number;
+};
+
+export type ImapPoller = {
+  readonly mailboxId: number;
+  /** runs a sync now (also used by tests to wait for one) */
+  syncNow(): Promise<void>;
+  stop(): Promise<void>;
+};
+
+type SyncResult = 'done' | 'retry';
+
+/** A readable reason from an imapflow or network error. */
+export function imapErrorText(err: unknown): string {
+  const e = err as { authenticationFailed?: boolean; responseText?: string; code?: string; message?: string } | null;
+  if (e?.authenticationFailed) return `login failed: ${e.responseText || 'wrong user name or password'}`;
+  if (e?.code === 'ECONNREFUSED') return `connection refused (${e.message ?? ''})`;
+  if (e?.code === 'ENOTFOUND') return `host not found (${e.message ?? ''})`;
+  if (e?.code === 'ETIMEDOUT' || e?.code === 'CONNECT_TIMEOUT') return 'connection timed out';
+  const text = e?.responseText ? `${e.message ?? 'IMAP error'}: ${e.responseText}` : (e?.message ?? String(err));
+  return text.slice(0, 500);
+}
+
+export function imapClientFor(mb: Pick<Mailbox, 'host' | 'port' | 'secure' | 'username' | 'password'>, opts: { idle: boolean }): ImapFlow {
+  return new ImapFlow({
+    host: mb.host,
+    port: mb.port,
+    secure: mb.secure,
+    auth: { user: mb.username, pass: mb.password },
+    logger: false,
+    // IDLE starts as soon as we are done (imapflow only idles with no mailbox lock held)
+    autoIdleDelay: 100,
+    disableAutoIdle: !opts.idle,
+    // a server that stops answering is noticed within minutes, not hours
+    socketTimeout: 5 * 60_000,
+    connectionTimeout: 30_000,
+    greetingTimeout: 15_000,
+    clientInfo: { name: 'helpdesk' },
+  });
+}
+
+export function startImapPoller(opts: PollerOptions): ImapPoller {
+  const { deps, intake, mailboxId } = opts;
+  const { db, log, clock } = deps;
+  const pollIntervalMs = opts.pollIntervalMs ?? 60_000;
+  const idle = opts.idle ?? true;
+  const backoff = opts.backoff ?? { initialMs: 1000, maxMs: 5 * 60_000 };
+  const batchBytes = opts.batchBytes ?? 32 * 1024 * 1024;
+  const mlog = log.child({ mailboxId });
+
+  let stopped = false;
+  let client: ImapFlow | null = null;
+  let pending = true;
+  let wake: (() => void) | null = null;
+  let syncWaiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
+  const kick = () => {
+    pending = true;
+    wake?.();
+  };
+
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        if (wake === done) wake = null;
+        resolve();
+      }
+      wake = done;
+    });
+
+  // Bookkeeping must not fail a sync: when the database is busy the state waits for the next
+  // write (the cursor too — a message read again is a duplicate, which intake drops).
+  let unsaved: Parameters<typeof updateMailboxState>[2] = {};
+  const saveState = (patch: Parameters<typeof updateMailboxState>[2]) => {
+    const merged = { ...unsaved, ...patch };
+    try {
+      updateMailboxState(db, mailboxId, merged);
+      unsaved = {};
+    } catch (err) {
+      unsaved = merged;
+      mlog.warn({ err }, 'could not save the mailbox state yet');
+    }
+  };
+  const recordError = (text: string) => saveState({ lastError: text, lastErrorAt: clock.now() });
+
+  async function afterCommit(c: ImapFlow, mb: Mailbox, uids: number[]): Promise<void> {
+    if (uids.length === 0) return;
+    const range = uids.join(',');
+    try {
+      if (mb.markSeen) await c.messageFlagsAdd(range, ['\\Seen'], { uid: true });
+      if (mb.moveTo) {
+        const moved = await c.messageMove(range, mb.moveTo, { uid: true });
+        if (!moved) throw new Error(`the server refused to move them to "${mb.moveTo}"`);
+      }
+    } catch (err) {
+      // the tickets are committed; only the tidying failed, and a duplicate is never re-imported
+      if (!c.usable) throw err;
+      const text = `imported, but could not ${mb.moveTo ? `move to "${mb.moveTo}"` : 'flag as read'}: ${imapErrorText(err)}`;
+      mlog.warn({ err, uids }, text);
+      recordError(text);
+    }
+  }
+
+  async function syncOnce(c: ImapFlow): Promise<SyncResult> {
+    const mb = { ...getMailbox(db, mailboxId), ...unsaved };
+    const lock = await c.getMailboxLock(mb.folder);
+    try {
+      const box = c.mailbox as MailboxObject;
+      const validity = String(box.uidValidity);
+      let last = mb.lastUid;
+      if (mb.uidValidity !== validity) {
+        // a new UIDVALIDITY means old UIDs name other messages: read the folder again from the
+        // start; dedupe (Message-ID per mailbox) keeps what we already have from coming in twice
+        if (mb.uidValidity !== null) mlog.warn({ was: mb.uidValidity, now: validity }, 'UIDVALIDITY changed: reading the folder again');
+        saveState({ uidValidity: validity, lastUid: 0 });
+        last = 0;
+      }
+      if (box.exists > 0) {
+        const listed = (await c.fetchAll(`${last + 1}:*`, { uid: true, size: true, internalDate: true }, { uid: true }))
+          .filter((m) => m.uid > last)
+          .sort((a, b) => a.uid - b.uid);
+        // mail that was in the folder before the mailbox was connected is left alone
+        const since = mb.importSince;
+        const isBacklog = (m: FetchMessageObject) => since !== null && m.internalDate instanceof Date && m.internalDate.getTime() < since;
+        const wanted = listed.filter((m) => !isBacklog(m));
+        const skipped = listed.length - wanted.length;
+        if (skipped > 0 && wanted.length === 0) {
+          mlog.info({ skipped }, 'left older mail in the folder alone');
+          saveState({ lastUid: listed[listed.length - 1].uid });
+        }
+        for (const batch of batches(wanted, batchBytes)) {
+          if (stopped) break;
+          const fetched = (await c.fetchAll(batch.map((m) => m.uid).join(','), { uid: true, source: true }, { uid: true }))
+            .filter((m): m is FetchMessageObject & { source: Buffer } => !!m.source)
+            .sort((a, b) => a.uid - b.uid);
+          const committed: number[] = [];
+          try {
+            for (const m of fetched) {
+              if (stopped) break;
+              // one message at a time: a broken one is quarantined by intake, the rest go on
+              await intake.receive({ channel: 'email', source: 'imap', mailboxId, raw: m.source, receivedAt: clock.now() });
+              // older mail skipped before this one is passed by the same cursor move
+              saveState({ lastUid: m.uid });
+              committed.push(m.uid);
+            }
+          } catch (err) {
+            await afterCommit(c, mb, committed);
+            if (err instanceof TemporaryIntakeError) {
+              const text = `${err.message}; will retry`;
+              mlog.warn({ err }, text);
+              recordError(text);
+              return 'retry';
+            }
+            throw err;
+          }
+          await afterCommit(c, mb, committed);
+        }
+      }
+      saveState({ lastSuccessAt: clock.now() });
+      return 'done';
+    } finally {
+      lock.release();
+    }
+  }
+
+  async function session(): Promise<boolean> {
+    const mb = getMailbox(db, mailboxId);
+    const c = imapClientFor(mb, { idle });
+    client = c;
+    let closed = false;
+    c.on('error', (err: unknown) => mlog.debug({ err }, 'IMAP connection error'));
+    c.on('close', () => {
+      closed = true;
+      wake?.();
+    });
+    c.on('exists', () => kick());
+    await c.connect();
+    await c.mailboxOpen(mb.folder);
+    let connectedOk = false;
+    pending = true;
+    let retryAt = 0;
+    while (!stopped && !closed) {
+      if (pending || (retryAt && Date.now() >= retryAt)) {
+        pending = false;
+        retryAt = 0;
+        const waiters = syncWaiters;
+        syncWaiters = [];
+        try {
+          const r = await syncOnce(c);
+          connectedOk = true;
+          if (r === 'retry') retryAt = Date.now() + backoff.initialMs; // wall time, not the domain clock
+          for (const w of waiters) w.resolve();
+        } catch (err) {
+          for (const w of waiters) w.reject(err);
+          throw err;
+        }
+        continue;
+      }
+      await pause(retryAt ? Math.max(10, Math.min(pollIntervalMs, retryAt - Date.now())) : pollIntervalMs);
+      // the periodic poll: also notices mail when IDLE is off or silently broken
+      if (!pending && !retryAt) pending = true;
+    }
+    return connectedOk;
+  }
+
+  const loop = (async () => {
+    let failures = 0;
+    while (!stopped) {
+      try {
+        const ok = await session();
+        if (ok) failures = 0;
+      } catch (err) {
+        if (stopped) break;
+        const text = imapErrorText(err);
+        mlog.warn({ err }, `mailbox: ${text}`);
+        recordError(text);
+      } finally {
+        const c = client as ImapFlow | null; // set by session()
+        client = null;
+        if (c) {
+          if (stopped && c.usable) await c.logout().catch(() => c.close());
+          else c.close();
+        }
+      }
+      if (stopped) break;
+      failures++;
+      const delay = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(failures - 1, 20));
+      // jitter, so many desks do not reconnect in step after a server restart
+      await pause(delay * (0.8 + Math.random() * 0.4));
+    }
+    for (const w of syncWaiters.splice(0)) w.reject(new Error('poller stopped'));
+  })();
+
+  return {
+    mailboxId,
+    syncNow: () =>
+      new Promise<void>((resolve, reject) => {
+        if (stopped) return reject(new Error('poller stopped'));
+        syncWaiters.push({ resolve, reject });
+        kick();
+      }),
+    async stop() {
+      stopped = true;
+      wake?.();
+      // a command that hangs must not hold up shutdown
+      const force = setTimeout(() => client?.close(), 5000);
+      await loop;
+      clearTimeout(force);
+    },
+  };
+}
+
+/** UIDs grouped so that one batch holds at most `maxBytes` (a bigger message goes alone). */
+function batches(list: { uid: number; size?: number }[], maxBytes: number): { uid: number }[][] {
+  const out: { uid: number }[][] = [];
+  let current: { uid: number }[] = [];
+  let bytes = 0;
+  for (const m of list) {
+    const size = m.size ?? 0;
+    if (current.length && (bytes + size > maxBytes || current.length >= 100)) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(m);
+    bytes += size;
+  }
+  if (current.length) out.push(current);
+  return out;
+}

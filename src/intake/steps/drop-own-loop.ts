@@ -1,0 +1,36 @@
+// Step 2: our own mail coming back (a forwarding rule, an alias that includes the desk, a list we
+// are on) is recorded and goes no further: it carries our loop header, our Message-ID, or it was
+// sent from one of our own addresses. Any of them alone could start a mail loop.
+import { looksLikeOurMessageId, readMessageId } from '../../domain/reply-token.ts';
+import { baseAddress, LOOP_HEADER, loopHeaderValue, ourAddresses, ourDomains } from '../mail/our-addresses.ts';
+import type { Step } from '../types.ts';
+
+export const dropOwnLoop: Step = {
+  name: 'drop-own-loop',
+  run(draft, { db, config, secrets }) {
+    const msg = draft.msg;
+    if (msg.channel !== 'email') return;
+    const host = loopHeaderValue(config);
+    if ((msg.headers[LOOP_HEADER] ?? []).some((v) => v.trim().toLowerCase() === host)) {
+      draft.drop = { outcome: 'ignored', reason: `our own mail came back (${LOOP_HEADER}: ${host})` };
+      return;
+    }
+    if (!msg.externalIdSynthesized) {
+      const signed = readMessageId(secrets.token, msg.externalId) !== undefined;
+      const idDomain = msg.externalId.slice(msg.externalId.lastIndexOf('@') + 1).toLowerCase();
+      const ours =
+        signed ||
+        [...ourDomains(db, config)].some((d) => looksLikeOurMessageId(msg.externalId, d)) ||
+        // nobody else makes Message-IDs at the desk's public host (unless it is a local default)
+        (idDomain === host && !/^(localhost|127\.0\.0\.1|\[?::1\]?)$/.test(host));
+      if (ours) {
+        draft.drop = { outcome: 'ignored', reason: `our own Message-ID came back (${msg.externalId})` };
+        return;
+      }
+    }
+    const from = msg.from?.address;
+    if (from && ourAddresses(db, config).has(baseAddress(from))) {
+      draft.drop = { outcome: 'ignored', reason: `sent from the desk's own address ${from}` };
+    }
+  },
+};

@@ -1,0 +1,37 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTestDeps, type TestDeps } from '../../../test/helpers/deps.ts';
+import { decide, fixture } from '../../../test/helpers/intake.ts';
+import { makeMail } from '../../../test/helpers/mail.ts';
+import { addUser } from '../../../test/helpers/web.ts';
+import { buildServices } from '../../services.ts';
+import { identifyRequester } from './identify-requester.ts';
+
+describe('identify-requester', () => {
+  let deps: TestDeps;
+  beforeEach(() => {
+    deps = makeTestDeps();
+  });
+  afterEach(() => deps.close());
+  const steps = [identifyRequester];
+
+  it('is the sender, a new contact, named from the From header', async () => {
+    const d = await decide(deps, fixture('new-ticket-plain.eml'), { steps });
+    expect(d.requester).toEqual({ address: 'anna@client.example', name: 'Anna Petrova', contactId: null, organizationId: null, userId: null });
+  });
+
+  it('is the author named in X-Original-Sender for Google Groups mail', async () => {
+    expect((await decide(deps, fixture('google-groups-x-original-sender.eml'), { steps })).requester?.address).toBe('jane@client.example');
+    expect((await decide(deps, fixture('chatwoot-group-sender.eml'), { steps })).requester).toMatchObject({ address: 'jane@example.com', name: 'ACME group' });
+  });
+
+  it('is the Reply-To person when a web form or no-reply address sent the mail, else the sender', async () => {
+    expect((await decide(deps, fixture('web-form-reply-to.eml'), { steps })).requester).toMatchObject({ address: 'peter@visitor.example', name: 'Peter Visitor' });
+    const personal = makeMail({ from: 'Anna <anna@client.example>', headers: { 'Reply-To': 'anna.private@home.example' } });
+    expect((await decide(deps, personal, { steps })).requester?.address).toBe('anna@client.example');
+  });
+
+  it('knows agents writing by mail', async () => {
+    const agent = await addUser(buildServices(deps), 'agent', 'agent@desk.example');
+    expect((await decide(deps, makeMail({ from: 'Agent <agent@desk.example>' }), { steps })).requester?.userId).toBe(agent.id);
+  });
+});

@@ -1,0 +1,72 @@
+// The intake role: one IMAP poller per enabled mailbox (the IMAP_* mailbox is added to the
+// mailboxes table first) and the optional SMTP listener. Mailboxes an admin adds, edits, enables
+// or disables in the console are picked up within seconds, even when the console runs in another
+// process.
+import { startImapPoller, type ImapPoller, type PollerOptions } from '../channels/email/imap-poller.ts';
+import { startSmtpListener, type SmtpListener } from '../channels/email/smtp-listener.ts';
+import type { Services } from '../services.ts';
+import { listMailboxes, upsertEnvMailbox } from '../store/mailboxes.ts';
+import type { RunningRole } from './role.ts';
+
+export type IntakeRoleOptions = Pick<PollerOptions, 'pollIntervalMs' | 'idle' | 'backoff'> & {
+  /** how often the mailbox settings are checked for changes (default 5 s) */
+  reconcileMs?: number;
+};
+
+export type IntakeRole = RunningRole & {
+  smtp: SmtpListener | null;
+  pollers(): ImapPoller[];
+  /** applies mailbox changes now instead of at the next check */
+  reconcile(): Promise<void>;
+};
+
+export async function startIntake(services: Services, opts: IntakeRoleOptions = {}): Promise<IntakeRole> {
+  const { ctx, intake } = services;
+  const { config, db, clock, log } = ctx;
+  if (config.imap) {
+    const i = config.imap;
+    upsertEnvMailbox(db, { name: i.address, address: i.address, host: i.host, port: i.port, secure: i.secure, username: i.user, password: i.password, folder: i.mailbox }, clock.now());
+  }
+
+  const running = new Map<number, { poller: ImapPoller; version: number }>();
+  let reconciling: Promise<void> = Promise.resolve();
+  let stopped = false;
+  const reconcile = () => {
+    reconciling = reconciling.catch(() => undefined).then(async () => {
+      if (stopped) return;
+      const wanted = new Map(listMailboxes(db, { enabledOnly: true }).map((m) => [m.id, m.updatedAt]));
+      for (const [id, r] of running) {
+        if (wanted.get(id) !== r.version) {
+          running.delete(id);
+          await r.poller.stop().catch((err: unknown) => log.warn({ err, mailboxId: id }, 'mailbox poller did not stop cleanly'));
+        }
+      }
+      for (const [id, version] of wanted) {
+        if (running.has(id)) continue;
+        running.set(id, { poller: startImapPoller({ deps: ctx, intake, mailboxId: id, ...opts }), version });
+        log.info({ mailboxId: id }, 'mailbox poller started');
+      }
+    });
+    return reconciling;
+  };
+  await reconcile();
+  const timer = setInterval(() => void reconcile().catch((err: unknown) => log.error({ err }, 'mailbox check failed')), opts.reconcileMs ?? 5000);
+  timer.unref();
+
+  const smtp = config.smtpInbound ? await startSmtpListener({ deps: ctx, intake, port: config.smtpInbound.port, host: config.smtpInbound.host }) : null;
+
+  return {
+    name: 'intake',
+    smtp,
+    pollers: () => [...running.values()].map((r) => r.poller),
+    reconcile,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await reconciling.catch(() => undefined);
+      await Promise.all([...running.values()].map((r) => r.poller.stop()));
+      running.clear();
+      await smtp?.stop();
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import { asc, eq } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { mailboxes } from '../db/schema.ts';
+import { notFound } from './errors.ts';
+
+export type Mailbox = typeof mailboxes.$inferSelect;
+
+/** Mail already in a folder when it is connected is imported back to this age; older mail is left alone. */
+export const BACKLOG_MS = 24 * 3600 * 1000;
+export type MailboxInput = Omit<typeof mailboxes.$inferInsert, 'id' | 'createdAt' | 'updatedAt'>;
+
+export function findMailbox(db: Db, id: number): Mailbox | undefined {
+  return db.select().from(mailboxes).where(eq(mailboxes.id, id)).get();
+}
+
+export function getMailbox(db: Db, id: number): Mailbox {
+  const m = findMailbox(db, id);
+  if (!m) throw notFound('Mailbox');
+  return m;
+}
+
+export function findMailboxByAddress(db: Db, address: string): Mailbox | undefined {
+  return db.select().from(mailboxes).where(eq(mailboxes.address, address.trim().toLowerCase())).get();
+}
+
+export function listMailboxes(db: Db, opts: { enabledOnly?: boolean } = {}): Mailbox[] {
+  const q = db.select().from(mailboxes);
+  return (opts.enabledOnly ? q.where(eq(mailboxes.enabled, true)) : q).orderBy(asc(mailboxes.id)).all();
+}
+
+/** Every address mail to the desk arrives at (lower-case). */
+export function listMailboxAddresses(db: Db): string[] {
+  return db.select({ a: mailboxes.address }).from(mailboxes).all().map((r) => r.a.toLowerCase());
+}
+
+export function insertMailbox(db: Db, m: MailboxInput, now: number): Mailbox {
+  return db.insert(mailboxes).values({ ...m, address: m.address.trim().toLowerCase(), createdAt: now, updatedAt: now }).returning().get();
+}
+
+export function updateMailbox(db: Db, id: number, patch: Partial<MailboxInput>, now: number): void {
+  const p = patch.address ? { ...patch, address: patch.address.trim().toLowerCase() } : patch;
+  db.update(mailboxes).set({ ...p, updatedAt: now }).where(eq(mailboxes.id, id)).run();
+}
+
+/**
+ * The poller's bookkeeping (cursor, last success/error). It leaves updatedAt alone: updatedAt
+ * tells the intake role that an admin changed the settings and the poller must restart.
+ */
+export function updateMailboxState(
+  db: Db,
+  id: number,
+  patch: Partial<Pick<Mailbox, 'uidValidity' | 'lastUid' | 'lastSuccessAt' | 'lastError' | 'lastErrorAt'>>,
+): void {
+  db.update(mailboxes).set(patch).where(eq(mailboxes.id, id)).run();
+}
+
+/**
+ * The mailbox from IMAP_* settings: created once, its connection settings refreshed at every start.
+ * What an admin set in the console (enabled, mark as read, move to, component) is kept.
+ */
+export function upsertEnvMailbox(
+  db: Db,
+  m: { name: string; address: string; host: string; port: number; secure: boolean; username: string; password: string; folder: string },
+  now: number,
+): Mailbox {
+  const existing = db.select().from(mailboxes).where(eq(mailboxes.fromEnv, true)).get() ?? findMailboxByAddress(db, m.address);
+  const connection = { address: m.address.toLowerCase(), host: m.host, port: m.port, secure: m.secure, username: m.username, password: m.password, folder: m.folder };
+  // a mailbox that already holds years of mail must not turn all of it into tickets
+  if (!existing) return insertMailbox(db, { ...connection, name: m.name, fromEnv: true, importSince: now - BACKLOG_MS }, now);
+  const changed = (Object.keys(connection) as (keyof typeof connection)[]).some((k) => existing[k] !== connection[k]) || !existing.fromEnv;
+  if (changed) updateMailbox(db, existing.id, { ...connection, fromEnv: true }, now);
+  return getMailbox(db, existing.id);
+}

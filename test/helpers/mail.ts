@@ -1,0 +1,54 @@
+// Builds raw RFC 5322 mail for tests (CRLF line ends, like a mail server stores it).
+export type MailSpec = {
+  from?: string;
+  to?: string;
+  cc?: string;
+  subject?: string;
+  body?: string;
+  messageId?: string | null;
+  inReplyTo?: string;
+  references?: string[];
+  date?: string;
+  headers?: Record<string, string>;
+};
+
+let seq = 0;
+
+export function makeMail(spec: MailSpec = {}): string {
+  const id = spec.messageId === null ? null : (spec.messageId ?? `m${Date.now()}.${++seq}.${Math.random().toString(36).slice(2)}@client.example`);
+  const lines = [
+    `From: ${spec.from ?? 'Anna Petrova <anna@client.example>'}`,
+    `To: ${spec.to ?? 'support@desk.example'}`,
+    ...(spec.cc ? [`Cc: ${spec.cc}`] : []),
+    `Subject: ${spec.subject ?? 'Printer is jammed'}`,
+    `Date: ${spec.date ?? 'Mon, 02 Nov 2026 09:00:00 +0300'}`,
+    ...(id ? [`Message-ID: <${id}>`] : []),
+    ...(spec.inReplyTo ? [`In-Reply-To: <${spec.inReplyTo}>`] : []),
+    ...(spec.references ? [`References: ${spec.references.map((r) => `<${r}>`).join(' ')}`] : []),
+    ...Object.entries(spec.headers ?? {}).map(([k, v]) => `${k}: ${v}`),
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: 8bit',
+    '',
+    spec.body ?? 'Hello,\n\nthe printer on the 3rd floor jams on every page.\n\nAnna',
+  ];
+  return `${lines.join('\r\n').replace(/\r?\n/g, '\r\n')}\r\n`;
+}
+
+/** Polls until check() returns a truthy value (generous timeouts: the test machine is busy). */
+type Truthy<T> = Exclude<T, false | '' | 0 | null | undefined>;
+
+export async function waitUntil<T>(what: string, check: () => T | Promise<T>, timeoutMs = 30_000, everyMs = 25): Promise<Truthy<T>> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v as Truthy<T>;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
