@@ -28,7 +28,7 @@ export type RoleName = (typeof ROLE_NAMES)[number];
 
 const schema = z
   .object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
     PORT: port.default(3000),
     HOST: z.string().min(1).default('127.0.0.1'),
     PUBLIC_URL: url('e.g. https://help.example.com').default('http://localhost:3000'),
