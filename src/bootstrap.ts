@@ -1,7 +1,7 @@
 // Builds Deps from a validated Config: database (migrated), files, logger, secrets.
 // Used by main.ts and the CLI, the two entry points.
 import { createHmac, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.ts';
@@ -35,11 +35,21 @@ export function resolveSecrets(config: Config): Secrets {
   if (!master) {
     const file = path.join(config.dataDir, 'secret.key');
     if (existsSync(file)) master = readFileSync(file, 'utf8').trim();
-    else {
+    // an empty file is what a crash during the first start can leave: never sign with an empty key
+    if (!master) {
       mkdirSync(config.dataDir, { recursive: true });
       master = randomBytes(48).toString('base64url');
-      writeFileSync(file, `${master}\n`, { mode: 0o600 });
-      chmodSync(file, 0o600);
+      // written whole and flushed under another name, then renamed: the key file is complete or absent
+      const tmp = `${file}.${process.pid}.tmp`;
+      const fd = openSync(tmp, 'w', 0o600);
+      try {
+        writeSync(fd, `${master}\n`);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      chmodSync(tmp, 0o600);
+      renameSync(tmp, file);
     }
   }
   const derive = (purpose: string) => createHmac('sha256', master!).update(purpose).digest('base64url');

@@ -4,7 +4,9 @@ import { sanitizeMailHtml } from './sanitize.ts';
 describe('sanitizeMailHtml', () => {
   it.each([
     ['<script>alert(1)</script><p>hi</p>', '<p>hi</p>'],
-    ['<img src="x" onerror="alert(1)">', '<img src="x" />'],
+    ['<img src="x" onerror="alert(1)">', ''],
+    ['<img src="/admin/outbox"><p>hi</p>', '<p>hi</p>'],
+    ['<img src="https://tracker.example/pixel.gif">', '<img />'],
     ['<a href="javascript:alert(1)">x</a>', '<a rel="noopener noreferrer nofollow" target="_blank">x</a>'],
     ['<svg><script>alert(1)</script></svg>', ''],
     ['<iframe src="https://evil"></iframe>ok', 'ok'],

@@ -25,7 +25,10 @@ const OPTIONS: sanitizeHtml.IOptions = {
   transformTags: {
     a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: 'noopener noreferrer nofollow', target: '_blank' } }),
   },
-  exclusiveFilter: (frame) => frame.tag === 'img' && !!frame.attribs.src && /^data:/i.test(frame.attribs.src) && !/^data:image\/(png|gif|jpe?g|webp);/i.test(frame.attribs.src),
+  // An image shows one of the mail's own parts (cid:) or inline data. Anything else is dropped:
+  // a relative URL has no base in a mail, so it could only point at the desk's own pages and make
+  // every reader's browser request them with their session (and tell the sender it was read).
+  exclusiveFilter: (frame) => frame.tag === 'img' && !!frame.attribs.src && !/^(cid:|data:image\/(png|gif|jpe?g|webp);)/i.test(frame.attribs.src.trim()),
 };
 
 export function sanitizeMailHtml(html: string): string {

@@ -2,12 +2,13 @@
 // without touching its status, unmatched ones recorded without a ticket, problems on the thread.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../test/helpers/deps.ts';
-import { fixture, seedTicketOne } from '../../test/helpers/intake.ts';
+import { decide, fixture, seedTicketOne } from '../../test/helpers/intake.ts';
 import { buildServices, type Services } from '../services.ts';
 import { findContactEmail } from '../store/contacts.ts';
 import { getInbound } from '../store/inbound.ts';
 import { listTicketMessages } from '../store/messages.ts';
 import { getTicket, updateTicket } from '../store/tickets.ts';
+import { applyDraft } from './apply.ts';
 import type { RawInbound } from './receive.ts';
 
 const pipe = (raw: Buffer): RawInbound => ({ channel: 'email', source: 'pipe', mailboxId: null, raw });
@@ -94,5 +95,21 @@ describe('apply', () => {
     const m = listTicketMessages(deps.db, ticketId).at(-1)!;
     expect(m.newText).toBe('Thanks, it prints again.\n\nAnna');
     expect(m.bodyText).toContain('> We replaced the fuser unit.');
+  });
+
+  it('records a message once when another process committed it after the duplicate check (two desks on one mailbox)', async () => {
+    const raw = fixture('gmail-reply.eml');
+    // this desk's steps ran and found nothing; meanwhile the other desk stores the same mail
+    const draft = await decide(deps, raw);
+    expect(draft.drop).toBeNull();
+    const other = await services.intake.receive(pipe(raw));
+    expect(other.outcome).toBe('appended');
+    const before = { inbound: count(deps, 'inbound_messages'), messages: count(deps, 'messages') };
+
+    const r = applyDraft(deps, draft);
+    expect(r).toMatchObject({ outcome: 'duplicate', ticketId, inboundId: null });
+    expect(r.reason).toBe(`already received as inbound #${other.inboundId}`);
+    // neither a second message nor a quarantined copy
+    expect({ inbound: count(deps, 'inbound_messages'), messages: count(deps, 'messages') }).toEqual(before);
   });
 });

@@ -7,7 +7,7 @@ import { sanitizeMailHtml } from '../domain/sanitize.ts';
 import { cleanSubject } from '../domain/ticket-ref.ts';
 import { insertContact, insertContactEmail, insertContactPhone, markEmailUndeliverable } from '../store/contacts.ts';
 import { insertEvent, type Actor } from '../store/events.ts';
-import { insertInbound, updateInbound, type InboundOutcome } from '../store/inbound.ts';
+import { findInboundByDedupeKey, insertInbound, updateInbound, type InboundOutcome } from '../store/inbound.ts';
 import { insertAttachment, insertMessage, type Message } from '../store/messages.ts';
 import { getTicket, insertParticipants, insertTicket, insertTicketLink, updateTicket, type Ticket } from '../store/tickets.ts';
 import type { Draft } from './types.ts';
@@ -50,6 +50,12 @@ export function applyDraft(deps: Deps, draft: Draft, opts: ApplyOptions = {}): A
   const now = clock.now();
 
   return inTransaction(db, () => {
+    // drop-duplicate looked before the write lock: another process reading the same mailbox may
+    // have committed this message since (two desks, or a restart overlapping the old process)
+    const committed = draft.reprocessOf ? undefined : findInboundByDedupeKey(db, draft.dedupeKey);
+    if (committed) {
+      return { outcome: 'duplicate', inboundId: null, ticketId: committed.ticketId, messageId: null, reason: `already received as inbound #${committed.id}` } as const;
+    }
     const outcome = outcomeOf(draft);
     const record = {
       channel: msg.channel,

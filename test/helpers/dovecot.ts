@@ -30,7 +30,8 @@ export type Dovecot = {
   status(u: DovecotUser, folder?: string): Promise<{ messages: number; uidValidity: bigint; uidNext: number }>;
   /** UIDs and flags of the messages in a folder */
   list(u: DovecotUser, folder?: string): Promise<{ uid: number; flags: string[] }[]>;
-  stop(): Promise<void>;
+  /** a crash (every process killed at once), or with graceful: a clean shutdown (SIGTERM to the master) */
+  stop(opts?: { graceful?: boolean }): Promise<void>;
   start(): Promise<void>;
   running(): boolean;
   /** gives the folder a new UIDVALIDITY (the server is restarted); returns the new value */
@@ -217,8 +218,13 @@ export async function startDovecot(): Promise<Dovecot> {
   const instance = `helpdesk-test-${path.basename(dir)}`;
   // A hard stop, like a crash or a power cut: every process of the instance is killed at once and
   // clients see their connections drop (a graceful SIGTERM takes ~3 s here).
-  const stop = async () => {
+  const stop = async (opts: { graceful?: boolean } = {}) => {
     const master = masterPid();
+    if (opts.graceful && master && pidAlive(master)) {
+      // Dovecot's own shutdown: the master tells its children to finish and closes the listeners
+      process.kill(master, 'SIGTERM');
+      await waitFor('Dovecot to shut down', () => instancePids(instance, master).every((pid) => !pidAlive(pid)), 20_000).catch(() => undefined);
+    }
     for (const pid of instancePids(instance, master)) {
       try {
         process.kill(pid, 'SIGKILL');

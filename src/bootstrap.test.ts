@@ -1,0 +1,35 @@
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { resolveSecrets } from './bootstrap.ts';
+import { loadConfig } from './config.ts';
+
+describe('resolveSecrets without SESSION_SECRET', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'helpdesk-secret-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const config = () => loadConfig({ DATA_DIR: dir, DATABASE_URL: `file:${path.join(dir, 'desk.sqlite')}` });
+
+  it('generates the secret once, keeps it private, and uses the same one after a restart', () => {
+    const first = resolveSecrets(config());
+    const file = path.join(dir, 'secret.key');
+    expect(readFileSync(file, 'utf8').trim().length).toBeGreaterThanOrEqual(64);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(resolveSecrets(config())).toEqual(first);
+    expect(readdirSync(dir)).toEqual(['secret.key']);
+  });
+
+  it('replaces an empty secret file (what a crash during the first start leaves) instead of signing with an empty key', () => {
+    writeFileSync(path.join(dir, 'secret.key'), '\n');
+    const secrets = resolveSecrets(config());
+    // an empty file would have given HMACs under an empty key, which anyone can compute
+    expect(secrets.session).not.toBe(createHmac('sha256', '').update('session').digest('base64url'));
+    expect(secrets.token).not.toBe(createHmac('sha256', '').update('ticket-token').digest('base64url'));
+    expect(readFileSync(path.join(dir, 'secret.key'), 'utf8').trim().length).toBeGreaterThanOrEqual(64);
+    expect(resolveSecrets(config())).toEqual(secrets);
+  });
+});
