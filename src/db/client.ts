@@ -36,7 +36,7 @@ function cacheStatements(sqlite: Database.Database, max = 500): void {
   const cache = new Map<string, Database.Statement>();
   sqlite.prepare = ((source: string) => {
     const hit = cache.get(source);
-    if (hit) return hit.reader ? hit.raw(false) : hit;
+    if (hit) return hit.reader ? hit.pluck(false).raw(false) : hit;
     const stmt = prepare(source);
     if (cache.size >= max) cache.delete(cache.keys().next().value!);
     cache.set(source, stmt);

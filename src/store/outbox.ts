@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, inArray, lt, lte, or, sql, type SQL } from '
 import type { Db } from '../db/client.ts';
 import { outbox, tickets } from '../db/schema.ts';
 import { notFound } from './errors.ts';
+import { findRow, insertRow, updateRows } from './rows.ts';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 export type OutboxStatus = OutboxRow['status'];
@@ -13,11 +14,11 @@ export const OUTBOX_STATUSES: OutboxStatus[] = ['pending', 'sending', 'dead', 's
 
 /** Queues one outbound mail or SMS. Call inside the transaction of the change that causes it. */
 export function insertOutbox(db: Db, row: OutboxInsert, now: number): OutboxRow {
-  return db.insert(outbox).values({ ...row, status: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now }).returning().get();
+  return insertRow(db, outbox, { ...row, status: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now });
 }
 
 export function findOutbox(db: Db, id: number): OutboxRow | undefined {
-  return db.select().from(outbox).where(eq(outbox.id, id)).get();
+  return findRow(db, outbox, 'where id = ?', id);
 }
 
 export function getOutbox(db: Db, id: number): OutboxRow {
@@ -27,7 +28,7 @@ export function getOutbox(db: Db, id: number): OutboxRow {
 }
 
 export function updateOutbox(db: Db, id: number, patch: OutboxPatch): void {
-  db.update(outbox).set(patch).where(eq(outbox.id, id)).run();
+  updateRows(db, outbox, patch, 'where id = ?', id);
 }
 
 /**

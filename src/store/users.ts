@@ -2,6 +2,7 @@ import { and, asc, count, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { users, type Locale, type Role } from '../db/schema.ts';
 import { notFound } from './errors.ts';
+import { findRow } from './rows.ts';
 
 export type User = typeof users.$inferSelect;
 
@@ -10,11 +11,11 @@ export function countUsers(db: Db): number {
 }
 
 export function findUserByEmail(db: Db, email: string): User | undefined {
-  return db.select().from(users).where(eq(users.email, email.trim().toLowerCase())).get();
+  return findRow(db, users, 'where email = ?', email.trim().toLowerCase());
 }
 
 export function findUser(db: Db, id: number): User | undefined {
-  return db.select().from(users).where(eq(users.id, id)).get();
+  return findRow(db, users, 'where id = ?', id);
 }
 
 export function getUser(db: Db, id: number): User {
