@@ -21,6 +21,16 @@ export function listComponents(db: Db, opts: { activeOnly?: boolean } = {}): Com
   return listRows(db, components, opts.activeOnly ? 'where active = 1 order by name' : 'order by name');
 }
 
+export type ComponentOption = Pick<Component, 'id' | 'name' | 'active'>;
+
+/** Ids and names (for lookups and selects), without the rest of the row. */
+export function listComponentOptions(db: Db, opts: { activeOnly?: boolean } = {}): ComponentOption[] {
+  const rows = db.$client
+    .prepare(opts.activeOnly ? 'select id, name, active from components where active = 1 order by name' : 'select id, name, active from components order by name')
+    .all() as { id: number; name: string; active: number }[];
+  return rows.map((r) => ({ id: r.id, name: r.name, active: r.active === 1 }));
+}
+
 export function insertComponent(db: Db, c: ComponentInput, now: number, agentIds: number[] = []): Component {
   const comp = db.insert(components).values({ ...c, createdAt: now, updatedAt: now }).returning().get();
   setComponentAgents(db, comp.id, agentIds);

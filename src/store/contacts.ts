@@ -2,7 +2,7 @@ import { inArray, like, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { contactEmails, contactPhones, contacts, type Locale } from '../db/schema.ts';
 import { notFound } from './errors.ts';
-import { findRow, insertRow, insertRowOnly, listRows, updateRows } from './rows.ts';
+import { findRow, insertRow, insertRowOnly, listRows, placeholders, updateRows } from './rows.ts';
 
 export type Contact = typeof contacts.$inferSelect;
 export type ContactEmail = typeof contactEmails.$inferSelect;
@@ -98,8 +98,15 @@ export function listContacts(db: Db, opts: { q?: string; limit: number; offset?:
   return filtered.orderBy(sql`${contacts.name} collate nocase`).limit(opts.limit).offset(opts.offset ?? 0).all();
 }
 
+/** Names of the given contacts (lookups for lists of tickets). */
+export function listContactNames(db: Db, ids: number[]): { id: number; name: string }[] {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return [];
+  return db.$client.prepare(`select id, name from contacts where id in (${placeholders(unique.length)})`).all(...unique) as { id: number; name: string }[];
+}
+
 export function listContactsByIds(db: Db, ids: number[]): Contact[] {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return [];
-  return db.select().from(contacts).where(inArray(contacts.id, unique)).all();
+  return listRows(db, contacts, `where id in (${placeholders(unique.length)})`, ...unique);
 }

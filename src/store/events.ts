@@ -1,7 +1,6 @@
-import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { events } from '../db/schema.ts';
-import { insertRowOnly } from './rows.ts';
+import { insertRowOnly, listRows } from './rows.ts';
 
 export type AuditEvent = typeof events.$inferSelect;
 export type Actor = { kind: 'user'; userId: number } | { kind: 'contact'; contactId: number } | { kind: 'system' };
@@ -22,5 +21,5 @@ export function insertEvent(
 }
 
 export function listTicketEvents(db: Db, ticketId: number): AuditEvent[] {
-  return db.select().from(events).where(eq(events.ticketId, ticketId)).orderBy(asc(events.id)).all();
+  return listRows(db, events, 'where ticket_id = ? order by id', ticketId);
 }

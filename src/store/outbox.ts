@@ -1,8 +1,8 @@
-import { and, asc, count, desc, eq, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { outbox, tickets } from '../db/schema.ts';
+import { outbox } from '../db/schema.ts';
 import { notFound } from './errors.ts';
-import { findRow, insertRow, updateRows } from './rows.ts';
+import { findRow, insertRow, placeholders, updateRows } from './rows.ts';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 export type OutboxStatus = OutboxRow['status'];
@@ -91,8 +91,9 @@ export function listOutbox(db: Db, filter: OutboxListFilter, page: { limit: numb
 export function countOutboxByStatus(db: Db, statuses: OutboxStatus[], filter: { ticketId?: number } = {}): Partial<Record<OutboxStatus, number>> {
   const out: Partial<Record<OutboxStatus, number>> = {};
   for (const status of statuses) {
-    const where = filter.ticketId !== undefined ? and(eq(outbox.ticketId, filter.ticketId), eq(outbox.status, status)) : eq(outbox.status, status);
-    out[status] = db.select({ n: count() }).from(outbox).where(where).get()?.n ?? 0;
+    out[status] = (filter.ticketId !== undefined
+      ? db.$client.prepare('select count(*) from outbox where ticket_id = ? and status = ?').pluck().get(filter.ticketId, status)
+      : db.$client.prepare('select count(*) from outbox where status = ?').pluck().get(status)) as number;
   }
   return out;
 }
@@ -110,16 +111,11 @@ export function findOldestPending(db: Db, channel: OutboxChannel): number | unde
 export function listTicketNumbers(db: Db, ticketIds: number[]): Map<number, number> {
   const ids = [...new Set(ticketIds)];
   if (ids.length === 0) return new Map();
-  return new Map(db.select({ id: tickets.id, number: tickets.number }).from(tickets).where(inArray(tickets.id, ids)).all().map((r) => [r.id, r.number]));
+  const rows = db.$client.prepare(`select id, number from tickets where id in (${placeholders(ids.length)})`).all(...ids) as { id: number; number: number }[];
+  return new Map(rows.map((r) => [r.id, r.number]));
 }
 
 /** The newest waiting row of a ticket that has an error (to say why its mail is not out yet). */
 export function findLatestTicketOutboxError(db: Db, ticketId: number): OutboxRow | undefined {
-  return db
-    .select()
-    .from(outbox)
-    .where(and(eq(outbox.ticketId, ticketId), inArray(outbox.status, ['pending', 'sending']), sql`${outbox.lastError} is not null`))
-    .orderBy(desc(outbox.id))
-    .limit(1)
-    .get();
+  return findRow(db, outbox, "where ticket_id = ? and status in ('pending', 'sending') and last_error is not null order by id desc limit 1", ticketId);
 }

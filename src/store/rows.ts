@@ -90,6 +90,11 @@ function insertParams(s: Shape, values: Record<string, unknown>): unknown[] {
   });
 }
 
+/** `?, ?, …` for an `in (…)` list of n values. */
+export function placeholders(n: number): string {
+  return n === 1 ? '?' : `?${', ?'.repeat(n - 1)}`;
+}
+
 /** `select <every column> from <table> <tail>`, one row (tail: where/order, with `?` params). */
 export function findRow<T extends SQLiteTable>(db: Db, table: T, tail: string, ...params: unknown[]): InferSelectModel<T> | undefined {
   const s = shapeOf(table);

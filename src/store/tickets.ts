@@ -2,7 +2,7 @@ import { and, desc, eq, inArray, lt, notInArray, sql, type SQL } from 'drizzle-o
 import type { Db } from '../db/client.ts';
 import { ticketLinks, ticketParticipants, tickets, type TicketStatus } from '../db/schema.ts';
 import { notFound } from './errors.ts';
-import { findRow, insertRow, insertRowOnly, updateRows } from './rows.ts';
+import { findRow, insertRow, insertRowOnly, listRows, updateRows } from './rows.ts';
 
 export type Ticket = typeof tickets.$inferSelect;
 export type TicketInsert = Omit<typeof tickets.$inferInsert, 'id' | 'number' | 'createdAt' | 'updatedAt' | 'lastActivityAt'>;
@@ -80,9 +80,9 @@ export function insertTicketLink(db: Db, ticketId: number, linkedTicketId: numbe
 }
 
 export function listTicketLinks(db: Db, ticketId: number): { ticketId: number; kind: string; direction: 'from' | 'to' }[] {
-  const out = db.select().from(ticketLinks).where(eq(ticketLinks.ticketId, ticketId)).all()
+  const out = listRows(db, ticketLinks, 'where ticket_id = ?', ticketId)
     .map((l) => ({ ticketId: l.linkedTicketId, kind: l.kind, direction: 'to' as const }));
-  const inc = db.select().from(ticketLinks).where(eq(ticketLinks.linkedTicketId, ticketId)).all()
+  const inc = listRows(db, ticketLinks, 'where linked_ticket_id = ?', ticketId)
     .map((l) => ({ ticketId: l.ticketId, kind: l.kind, direction: 'from' as const }));
   return [...out, ...inc];
 }

@@ -1,8 +1,8 @@
-import { and, asc, count, eq } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { users, type Locale, type Role } from '../db/schema.ts';
 import { notFound } from './errors.ts';
-import { findRow } from './rows.ts';
+import { findRow, listRows } from './rows.ts';
 
 export type User = typeof users.$inferSelect;
 
@@ -25,12 +25,21 @@ export function getUser(db: Db, id: number): User {
 }
 
 export function listUsers(db: Db, opts: { activeOnly?: boolean } = {}): User[] {
-  const q = db.select().from(users);
-  return (opts.activeOnly ? q.where(eq(users.active, true)) : q).orderBy(asc(users.name)).all();
+  return listRows(db, users, opts.activeOnly ? 'where active = 1 order by name' : 'order by name');
+}
+
+export type UserOption = Pick<User, 'id' | 'name' | 'active' | 'available'>;
+
+/** Ids and names (for lookups and selects): what pages need of every user, without the rest of the row. */
+export function listUserOptions(db: Db, opts: { activeOnly?: boolean } = {}): UserOption[] {
+  const rows = db.$client
+    .prepare(opts.activeOnly ? 'select id, name, active, available from users where active = 1 order by name' : 'select id, name, active, available from users order by name')
+    .all() as { id: number; name: string; active: number; available: number }[];
+  return rows.map((r) => ({ id: r.id, name: r.name, active: r.active === 1, available: r.available === 1 }));
 }
 
 export function listActiveUsersByRole(db: Db, role: Role): User[] {
-  return db.select().from(users).where(and(eq(users.role, role), eq(users.active, true))).orderBy(asc(users.name)).all();
+  return listRows(db, users, 'where role = ? and active = 1 order by name', role);
 }
 
 export function insertUser(
