@@ -26,9 +26,12 @@ export function createFileStore(dataDir: string): FileStore {
   };
   // directories known to exist: a recursive mkdir costs more than writing a small file
   const made = new Set<string>();
+  // temporary names unique per process and write (another process has another pid)
+  const tmpPrefix = `${process.pid}.${randomBytes(4).toString('hex')}`;
+  let tmpCount = 0;
   const write = (file: string, data: Buffer) => {
     // write then rename: a crash never leaves a half-written file under the final name
-    const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+    const tmp = `${file}.${tmpPrefix}.${++tmpCount}.tmp`;
     writeFileSync(tmp, data);
     renameSync(tmp, file);
   };
