@@ -9,12 +9,20 @@ import { load, type LoadFigures } from './http-load.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
+export type PageFigures = LoadFigures & { /** CPU time of the desk process per request (user + system), a figure a busy machine does not inflate */ cpu_ms: number };
+
 export type ConsoleFigures = {
   tickets: number;
   messages: number;
-  pages: Record<string, LoadFigures | null>;
+  pages: Record<string, PageFigures | null>;
   rss_peak_mb: number;
 };
+
+/** CPU time (user + system) a process has used, in ms, from /proc (clock ticks of 10 ms). */
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -32,7 +40,7 @@ function cli(env: NodeJS.ProcessEnv, args: string[], input?: string): string {
 }
 
 /** Builds (once) and returns a database with `tickets` tickets and five messages each. */
-export function ensureDataset(dataRoot: string, tickets: number, log: (s: string) => void): { env: NodeJS.ProcessEnv; messages: number } {
+export function ensureDataset(dataRoot: string, tickets: number, log: (s: string) => void): { env: NodeJS.ProcessEnv; tickets: number; messages: number } {
   const dir = path.join(dataRoot, `console-${tickets}`);
   mkdirSync(dir, { recursive: true });
   const env = { ...process.env, DATABASE_URL: `file:${path.join(dir, 'desk.sqlite')}`, DATA_DIR: dir, LOG_LEVEL: 'warn', NODE_ENV: 'production', SESSION_SECRET: 'bench-'.repeat(8) };
@@ -46,7 +54,15 @@ export function ensureDataset(dataRoot: string, tickets: number, log: (s: string
     writeFileSync(marker, JSON.stringify(counts));
   }
   const counts = JSON.parse(readFileSync(marker, 'utf8')) as { t: number; m: number };
-  return { env, messages: counts.m };
+  return { env, tickets: counts.t, messages: counts.m };
+}
+
+/** The node options of package.json's start script (`node <options> dist/main.js`). */
+export function startNodeArgs(): string[] {
+  const start = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start;
+  const m = /^node\s+(.*?)\s*dist\/main\.js$/.exec(start.trim());
+  if (!m) throw new Error(`package.json's start script is not "node [options] dist/main.js": ${start}`);
+  return m[1] ? m[1].split(/\s+/) : [];
 }
 
 async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
@@ -85,19 +101,31 @@ async function signIn(url: string, email: string, password: string): Promise<str
 }
 
 export type ConsoleTarget = {
-  name: string;
+  /** key in the figures and in the JSON (`<name>_p95_ms`) */
+  name: 'queue' | 'ticket' | 'search' | 'api_list';
+  label: string;
   /** path of the next request; `n` is the number of tickets in the database */
-  next: (n: number, rand: () => number) => { path: string; headers?: Record<string, string> };
+  next: (n: number, rand: () => number) => string;
   auth: 'session' | 'token';
+  /** what a real answer contains (checked on a sample before the load): not an empty or error page */
+  looksRight: (body: string) => boolean;
 };
 
-const WORDS = ['printer', 'VPN', 'password', 'Outlook', 'принтер', 'пароль', 'почта', 'сеть', 'ошибка', 'доступ'];
+const pick = <T>(a: readonly T[], rand: () => number) => a[Math.floor(rand() * a.length)];
+// the queue views an agent switches between, each with its sorts (closed views sort by time only)
+const QUEUE_PAGES = [
+  'view=open', 'view=open&sort=priority', 'view=open&sort=created', 'view=unassigned', 'view=mine', 'view=components',
+  'view=sla', 'view=sla&sort=updated', 'view=pending', 'view=resolved', 'view=all', 'view=all&sort=oldest',
+];
+// common words (many matches: the page fills at once) and rarer ones, English and Russian, one and two words
+const SEARCHES = ['printer', 'VPN', 'password', 'Outlook', 'принтер', 'пароль', 'почта', 'сеть', 'ошибка', 'доступ', 'toner jam', 'certificate expired', 'склад накладная', 'SharePoint sync'];
+const API_PAGES = ['', '&view=all', '&view=unassigned', '&sort=priority', '&view=sla'];
 
 export const CONSOLE_TARGETS: ConsoleTarget[] = [
-  { name: 'queue', auth: 'session', next: (n, r) => ({ path: r() < 0.5 ? '/tickets?view=open' : `/tickets?view=all&before=${1 + Math.floor(r() * n)}` }) },
-  { name: 'ticket', auth: 'session', next: (n, r) => ({ path: `/tickets/${1 + Math.floor(r() * n)}` }) },
-  { name: 'search', auth: 'session', next: (_n, r) => ({ path: `/search?q=${encodeURIComponent(WORDS[Math.floor(r() * WORDS.length)])}` }) },
-  { name: 'api_list', auth: 'token', next: () => ({ path: '/api/v1/tickets?per_page=25' }) },
+  { name: 'queue', label: 'Queue page', auth: 'session', next: (_n, r) => `/tickets?${pick(QUEUE_PAGES, r)}`, looksRight: (b) => b.includes('href="/tickets/') },
+  { name: 'ticket', label: 'Ticket page', auth: 'session', next: (n, r) => `/tickets/${1 + Math.floor(r() * n)}`, looksRight: (b) => b.includes('<h1') },
+  { name: 'search', label: 'Search page', auth: 'session', next: (_n, r) => `/search?q=${encodeURIComponent(pick(SEARCHES, r))}`, looksRight: (b) => b.includes('<mark>') },
+  { name: 'api_list', label: 'REST API ticket list', auth: 'token', next: (_n, r) => `/api/v1/tickets?per_page=25${pick(API_PAGES, r)}`, looksRight: (b) => (JSON.parse(b) as { data: unknown[] }).data.length > 0 },
 ];
 
 export async function measureConsole(opts: {
@@ -106,18 +134,20 @@ export async function measureConsole(opts: {
   connections: number;
   dataRoot: string;
   log: (s: string) => void;
+  /** measure only these pages (profiling one page) */
+  pages?: string[];
 }): Promise<ConsoleFigures> {
-  const { env, messages } = ensureDataset(opts.dataRoot, opts.tickets, opts.log);
-  // the token command exists once the API does; without it the API line is reported as missing
-  let token: string | null = null;
-  try {
-    token = cli(env, ['token', 'create', '--user', 'olga@desk.example', '--name', 'bench']).trim().split('\n').pop() ?? null;
-  } catch {
-    token = null;
-  }
+  const { env, messages, tickets } = ensureDataset(opts.dataRoot, opts.tickets, opts.log);
+  const token = cli(env, ['token', 'create', '--user', 'olga@desk.example', '--name', 'bench']).trim().split('\n').pop()!;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/main.js')], {
+  // the desk runs as `npm start` runs it, with the same node options
+  const nodeArgs = startNodeArgs();
+  // BENCH_PROF=<dir> writes a CPU profile of the desk process there (node --cpu-prof)
+  if (process.env.BENCH_PROF) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF);
+  if (process.env.BENCH_PRELOAD) nodeArgs.push('--import', process.env.BENCH_PRELOAD);
+  opts.log(`desk: node ${nodeArgs.join(' ')} dist/main.js (web role)`);
+  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'dist/main.js')], {
     env: { ...env, ROLES: 'web', PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -126,28 +156,35 @@ export async function measureConsole(opts: {
     const cookie = await signIn(url, 'olga@desk.example', 'demo-password');
     let seed = 7;
     const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-    const pages: Record<string, LoadFigures | null> = {};
+    const pages: Record<string, PageFigures | null> = {};
     for (const target of CONSOLE_TARGETS) {
-      const headers: Record<string, string> | null = target.auth === 'session' ? { cookie } : token ? { authorization: `Bearer ${token}` } : null;
-      if (!headers) {
-        pages[target.name] = null;
-        continue;
+      if (opts.pages && !opts.pages.includes(target.name)) continue;
+      const headers: Record<string, string> = target.auth === 'session' ? { cookie } : { authorization: `Bearer ${token}` };
+      const next = () => ({ path: target.next(tickets, rand) });
+      // every kind of request the load sends must answer 200 with a real page, or the figure means nothing
+      const wrong: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        const path = next().path;
+        const res = await fetch(url + path, { headers, redirect: 'manual' });
+        const body = await res.text();
+        if (res.status !== 200 || !target.looksRight(body)) wrong.push(`${path} → ${res.status}`);
       }
-      const probe = await fetch(url + target.next(opts.tickets, rand).path, { headers, redirect: 'manual' });
-      await probe.arrayBuffer();
-      if (probe.status !== 200) {
-        opts.log(`${target.name}: ${probe.status}, not measured`);
+      if (wrong.length) {
+        opts.log(`${target.name}: NOT MEASURED, wrong answers: ${wrong.slice(0, 5).join(', ')}`);
         pages[target.name] = null;
         continue;
       }
       // a short warm-up fills SQLite's page cache the way a running desk has it filled
-      await load({ url, headers, connections: opts.connections, seconds: 1, next: () => target.next(opts.tickets, rand) });
-      pages[target.name] = await load({ url, headers, connections: opts.connections, seconds: opts.seconds, next: () => target.next(opts.tickets, rand) });
-      opts.log(`${target.name}: ${JSON.stringify(pages[target.name])}`);
+      await load({ url, headers, connections: opts.connections, seconds: 2, next });
+      const cpu0 = processCpuMs(child.pid!);
+      const f = await load({ url, headers, connections: opts.connections, seconds: opts.seconds, next });
+      const p = { ...f, cpu_ms: Math.round(((processCpuMs(child.pid!) - cpu0) / Math.max(1, f.requests)) * 100) / 100 };
+      pages[target.name] = p;
+      opts.log(`${target.name}: ${p.rps} req/s, p50 ${p.p50_ms} ms, p95 ${p.p95_ms} ms, p99 ${p.p99_ms} ms, desk CPU ${p.cpu_ms} ms/request (${p.requests} requests, ${p.non2xx} non-2xx, ${p.errors} errors)`);
     }
     const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
     const hwm = Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1] ?? 0);
-    return { tickets: opts.tickets, messages, pages, rss_peak_mb: Math.round(hwm / 1024) };
+    return { tickets, messages, pages, rss_peak_mb: Math.round(hwm / 1024) };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));

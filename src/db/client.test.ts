@@ -16,3 +16,14 @@ it('reuses compiled statements without leaking drizzle raw mode into plain queri
   expect(db.$client.prepare(text)).toBe(db.$client.prepare(text));
   expect(q.get()).toEqual({ key: 'a', value: { x: 1 }, updatedAt: 1 });
 });
+
+it('hands out a cached statement in plain mode after it was plucked', () => {
+  const db = openDb(':memory:');
+  migrateDb(db);
+  db.insert(settings).values({ key: 'a', value: 1, updatedAt: 1 }).run();
+  const text = 'select key, updated_at from settings where key = ?';
+  expect(db.$client.prepare(text).pluck().get('a')).toBe('a');
+  expect(db.$client.prepare(text).get('a')).toEqual({ key: 'a', updated_at: 1 });
+  expect(db.$client.prepare(text).raw().get('a')).toEqual(['a', 1]);
+  expect(db.$client.prepare(text).get('a')).toEqual({ key: 'a', updated_at: 1 });
+});

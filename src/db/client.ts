@@ -16,13 +16,23 @@ export function openDb(file: string): Db {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('cache_size = -32000'); // 32 MB page cache
   sqlite.pragma('temp_store = MEMORY');
+  // checkpoint every ~16 MB of WAL instead of every 4 MB: each write transaction rewrites the same
+  // hot index pages (newest entries), and a larger checkpoint writes each of them once; commits of
+  // mail intake got about a quarter cheaper
+  sqlite.pragma('wal_autocheckpoint = 4000');
   cacheStatements(sqlite);
   return drizzle(sqlite, { schema }) as Db;
 }
 
+// one transaction wrapper per connection that runs whatever it is given (better-sqlite3 builds a
+// new wrapper per transaction() call, which costs more than a small transaction's statements)
+const runners = new WeakMap<Database.Database, Database.Transaction<(fn: () => unknown) => unknown>>();
+
 /** Runs fn in one IMMEDIATE transaction (takes the write lock up front, so no upgrade deadlocks). */
 export function inTransaction<T>(db: Db, fn: () => T): T {
-  return db.$client.transaction(fn).immediate();
+  let run = runners.get(db.$client);
+  if (!run) runners.set(db.$client, (run = db.$client.transaction((f: () => unknown) => f())));
+  return run.immediate(fn) as T;
 }
 
 /**
@@ -36,7 +46,7 @@ function cacheStatements(sqlite: Database.Database, max = 500): void {
   const cache = new Map<string, Database.Statement>();
   sqlite.prepare = ((source: string) => {
     const hit = cache.get(source);
-    if (hit) return hit.reader ? hit.raw(false) : hit;
+    if (hit) return hit.reader ? hit.pluck(false).raw(false) : hit;
     const stmt = prepare(source);
     if (cache.size >= max) cache.delete(cache.keys().next().value!);
     cache.set(source, stmt);

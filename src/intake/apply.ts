@@ -45,7 +45,7 @@ export function applyDraft(deps: Deps, draft: Draft, opts: ApplyOptions = {}): A
   }
   const msg = draft.msg;
   // Files first (content-addressed, idempotent): a crash after this leaves at most an unreferenced file.
-  files.put('raw', msg.raw);
+  if (!files.has('raw', msg.rawSha256)) files.put('raw', msg.raw); // intake's receive archived it already
   const stored = msg.attachments.map((a) => ({ ...a, sha256: files.put('files', a.content) }));
   const now = clock.now();
 

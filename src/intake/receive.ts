@@ -2,7 +2,6 @@
 // Anything wrong with the message itself quarantines it (raw kept, reprocessable); a temporary
 // failure (database busy, disk full) throws TemporaryIntakeError so the caller retries later.
 import type { Deps } from '../deps.ts';
-import { sha256Hex } from '../store/file-store.ts';
 import { getInbound, insertInbound, updateInbound, findInboundByDedupeKey } from '../store/inbound.ts';
 import { inTransaction } from '../db/client.ts';
 import { applyDraft, type ApplyHook, type ApplyResult } from './apply.ts';
@@ -49,9 +48,9 @@ export function createIntake(
 ): Intake {
   async function process(input: RawInbound, reprocessOf: number | null): Promise<ReceiveResult> {
     const receivedAt = input.receivedAt ?? deps.clock.now();
-    const rawSha256 = sha256Hex(input.raw);
+    let rawSha256: string;
     try {
-      deps.files.put('raw', input.raw); // the evidence is kept before anything else can fail
+      rawSha256 = deps.files.put('raw', input.raw); // the evidence is kept before anything else can fail
     } catch (err) {
       throw new TemporaryIntakeError(err);
     }

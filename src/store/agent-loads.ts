@@ -1,7 +1,7 @@
 // The open work of a component's agents, for the assignment rules in src/domain/assignment.ts.
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { componentAgents, components, tickets, users } from '../db/schema.ts';
+import { componentAgents, tickets, users } from '../db/schema.ts';
 import type { AgentLoad } from '../domain/assignment.ts';
 
 export function listComponentAgentLoads(db: Db, componentId: number, defaultEstimateMinutes: number): AgentLoad[] {
@@ -23,9 +23,11 @@ export function listComponentAgentLoads(db: Db, componentId: number, defaultEsti
 
 /** Components the user works in (member) or manages. */
 export function listUserComponentIds(db: Db, userId: number): number[] {
-  const rows = db.all<{ id: number }>(sql`select ${componentAgents.componentId} as id from ${componentAgents} where ${componentAgents.userId} = ${userId}
-    union select ${components.id} from ${components} where ${components.managerId} = ${userId}`);
-  return rows.map((r) => r.id).sort((a, b) => a - b);
+  const ids = db.$client
+    .prepare('select component_id from component_agents where user_id = ? union select id from components where manager_id = ?')
+    .pluck()
+    .all(userId, userId) as number[];
+  return ids.sort((a, b) => a - b);
 }
 
 /** Open tickets per agent (the people pages show it next to availability). */

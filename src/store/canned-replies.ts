@@ -1,16 +1,16 @@
-import { asc, eq, isNull, or, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { cannedReplies, type Locale } from '../db/schema.ts';
 import { notFound } from './errors.ts';
+import { listRows } from './rows.ts';
 
 export type CannedReply = typeof cannedReplies.$inferSelect;
 export type CannedReplyInput = { title: string; body: string; locale: Locale | null };
 
 export function listCannedReplies(db: Db, opts: { locale?: Locale } = {}): CannedReply[] {
-  const q = db.select().from(cannedReplies);
-  return (opts.locale ? q.where(or(isNull(cannedReplies.locale), eq(cannedReplies.locale, opts.locale))) : q)
-    .orderBy(sql`${cannedReplies.title} collate nocase`, asc(cannedReplies.id))
-    .all();
+  return opts.locale
+    ? listRows(db, cannedReplies, 'where locale is null or locale = ? order by title collate nocase, id', opts.locale)
+    : listRows(db, cannedReplies, 'order by title collate nocase, id');
 }
 
 export function findCannedReply(db: Db, id: number): CannedReply | undefined {

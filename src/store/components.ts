@@ -1,13 +1,14 @@
-import { asc, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { componentAgents, components } from '../db/schema.ts';
 import { notFound } from './errors.ts';
+import { findRow, listRows } from './rows.ts';
 
 export type Component = typeof components.$inferSelect;
 export type ComponentInput = Omit<typeof components.$inferInsert, 'id' | 'createdAt' | 'updatedAt'>;
 
 export function findComponent(db: Db, id: number): Component | undefined {
-  return db.select().from(components).where(eq(components.id, id)).get();
+  return findRow(db, components, 'where id = ?', id);
 }
 
 export function getComponent(db: Db, id: number): Component {
@@ -17,8 +18,17 @@ export function getComponent(db: Db, id: number): Component {
 }
 
 export function listComponents(db: Db, opts: { activeOnly?: boolean } = {}): Component[] {
-  const q = db.select().from(components);
-  return (opts.activeOnly ? q.where(eq(components.active, true)) : q).orderBy(asc(components.name)).all();
+  return listRows(db, components, opts.activeOnly ? 'where active = 1 order by name' : 'order by name');
+}
+
+export type ComponentOption = Pick<Component, 'id' | 'name' | 'active'>;
+
+/** Ids and names (for lookups and selects), without the rest of the row. */
+export function listComponentOptions(db: Db, opts: { activeOnly?: boolean } = {}): ComponentOption[] {
+  const rows = db.$client
+    .prepare(opts.activeOnly ? 'select id, name, active from components where active = 1 order by name' : 'select id, name, active from components order by name')
+    .all() as { id: number; name: string; active: number }[];
+  return rows.map((r) => ({ id: r.id, name: r.name, active: r.active === 1 }));
 }
 
 export function insertComponent(db: Db, c: ComponentInput, now: number, agentIds: number[] = []): Component {

@@ -1,14 +1,15 @@
-import { asc, eq, inArray, like, or, sql } from 'drizzle-orm';
+import { inArray, like, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { contactEmails, contactPhones, contacts, organizationDomains, type Locale } from '../db/schema.ts';
+import { contactEmails, contactPhones, contacts, type Locale } from '../db/schema.ts';
 import { notFound } from './errors.ts';
+import { findRow, insertRow, insertRowOnly, listRows, placeholders, updateRows } from './rows.ts';
 
 export type Contact = typeof contacts.$inferSelect;
 export type ContactEmail = typeof contactEmails.$inferSelect;
 export type ContactPhone = typeof contactPhones.$inferSelect;
 
 export function findContact(db: Db, id: number): Contact | undefined {
-  return db.select().from(contacts).where(eq(contacts.id, id)).get();
+  return findRow(db, contacts, 'where id = ?', id);
 }
 
 export function getContact(db: Db, id: number): Contact {
@@ -18,19 +19,19 @@ export function getContact(db: Db, id: number): Contact {
 }
 
 export function findContactEmail(db: Db, email: string): ContactEmail | undefined {
-  return db.select().from(contactEmails).where(eq(contactEmails.email, email.trim().toLowerCase())).get();
+  return findRow(db, contactEmails, 'where email = ?', email.trim().toLowerCase());
 }
 
 export function findContactPhone(db: Db, phone: string): ContactPhone | undefined {
-  return db.select().from(contactPhones).where(eq(contactPhones.phone, phone)).get();
+  return findRow(db, contactPhones, 'where phone = ?', phone);
 }
 
 export function listContactEmails(db: Db, contactId: number): ContactEmail[] {
-  return db.select().from(contactEmails).where(eq(contactEmails.contactId, contactId)).orderBy(asc(contactEmails.id)).all();
+  return listRows(db, contactEmails, 'where contact_id = ? order by id', contactId);
 }
 
 export function listContactPhones(db: Db, contactId: number): ContactPhone[] {
-  return db.select().from(contactPhones).where(eq(contactPhones.contactId, contactId)).orderBy(asc(contactPhones.id)).all();
+  return listRows(db, contactPhones, 'where contact_id = ? order by id', contactId);
 }
 
 /** The primary email of a contact (else its first), for replies. */
@@ -45,11 +46,7 @@ export function findPrimaryPhone(db: Db, contactId: number): ContactPhone | unde
 }
 
 export function findOrganizationIdByDomain(db: Db, domain: string): number | undefined {
-  return db
-    .select({ id: organizationDomains.organizationId })
-    .from(organizationDomains)
-    .where(eq(organizationDomains.domain, domain.trim().toLowerCase()))
-    .get()?.id;
+  return db.$client.prepare('select organization_id from organization_domains where domain = ?').pluck().get(domain.trim().toLowerCase()) as number | undefined;
 }
 
 export function insertContact(
@@ -57,37 +54,30 @@ export function insertContact(
   c: { name: string; organizationId?: number | null; locale?: Locale | null; emails?: string[]; phones?: string[] },
   now: number,
 ): Contact {
-  const contact = db
-    .insert(contacts)
-    .values({ name: c.name, organizationId: c.organizationId ?? null, locale: c.locale ?? null, createdAt: now, updatedAt: now })
-    .returning()
-    .get();
+  const contact = insertRow(db, contacts, { name: c.name, organizationId: c.organizationId ?? null, locale: c.locale ?? null, createdAt: now, updatedAt: now });
   (c.emails ?? []).forEach((email, i) => {
-    db.insert(contactEmails).values({ contactId: contact.id, email: email.trim().toLowerCase(), isPrimary: i === 0 }).run();
+    insertRowOnly(db, contactEmails, { contactId: contact.id, email: email.trim().toLowerCase(), isPrimary: i === 0 });
   });
   (c.phones ?? []).forEach((phone, i) => {
-    db.insert(contactPhones).values({ contactId: contact.id, phone, isPrimary: i === 0 }).run();
+    insertRowOnly(db, contactPhones, { contactId: contact.id, phone, isPrimary: i === 0 });
   });
   return contact;
 }
 
 export function updateContact(db: Db, id: number, patch: Partial<Omit<Contact, 'id' | 'createdAt'>>, now: number): void {
-  db.update(contacts).set({ ...patch, updatedAt: now }).where(eq(contacts.id, id)).run();
+  updateRows(db, contacts, { ...patch, updatedAt: now }, 'where id = ?', id);
 }
 
 export function insertContactEmail(db: Db, contactId: number, email: string): void {
-  db.insert(contactEmails).values({ contactId, email: email.trim().toLowerCase() }).onConflictDoNothing().run();
+  insertRowOnly(db, contactEmails, { contactId, email: email.trim().toLowerCase() }, 'on conflict do nothing');
 }
 
 export function insertContactPhone(db: Db, contactId: number, phone: string): void {
-  db.insert(contactPhones).values({ contactId, phone }).onConflictDoNothing().run();
+  insertRowOnly(db, contactPhones, { contactId, phone }, 'on conflict do nothing');
 }
 
 export function markEmailUndeliverable(db: Db, email: string, reason: string, now: number): void {
-  db.update(contactEmails)
-    .set({ undeliverableAt: now, undeliverableReason: reason })
-    .where(eq(contactEmails.email, email.trim().toLowerCase()))
-    .run();
+  updateRows(db, contactEmails, { undeliverableAt: now, undeliverableReason: reason }, 'where email = ?', email.trim().toLowerCase());
 }
 
 export function listContacts(db: Db, opts: { q?: string; limit: number; offset?: number }): Contact[] {
@@ -108,8 +98,15 @@ export function listContacts(db: Db, opts: { q?: string; limit: number; offset?:
   return filtered.orderBy(sql`${contacts.name} collate nocase`).limit(opts.limit).offset(opts.offset ?? 0).all();
 }
 
+/** Names of the given contacts (lookups for lists of tickets). */
+export function listContactNames(db: Db, ids: number[]): { id: number; name: string }[] {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return [];
+  return db.$client.prepare(`select id, name from contacts where id in (${placeholders(unique.length)})`).all(...unique) as { id: number; name: string }[];
+}
+
 export function listContactsByIds(db: Db, ids: number[]): Contact[] {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return [];
-  return db.select().from(contacts).where(inArray(contacts.id, unique)).all();
+  return listRows(db, contacts, `where id in (${placeholders(unique.length)})`, ...unique);
 }

@@ -50,6 +50,5 @@ export function listBillableTickets(db: Db, filter: { organizationId?: number; f
 
 /** Minutes logged on a ticket (the worklog rows are the record; the ticket's counter follows them). */
 export function sumTicketWorklogMinutes(db: Db, ticketId: number): number {
-  const r = db.select({ m: sql<number>`coalesce(sum(${worklogs.minutes}), 0)` }).from(worklogs).where(eq(worklogs.ticketId, ticketId)).get();
-  return Number(r?.m ?? 0);
+  return Number(db.$client.prepare('select coalesce(sum(minutes), 0) from worklogs where ticket_id = ?').pluck().get(ticketId) ?? 0);
 }

@@ -1,6 +1,6 @@
-import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { events } from '../db/schema.ts';
+import { insertRowOnly, listRows } from './rows.ts';
 
 export type AuditEvent = typeof events.$inferSelect;
 export type Actor = { kind: 'user'; userId: number } | { kind: 'contact'; contactId: number } | { kind: 'system' };
@@ -10,18 +10,16 @@ export function insertEvent(
   e: { ticketId: number | null; actor: Actor; type: string; data?: Record<string, unknown> },
   now: number,
 ): void {
-  db.insert(events)
-    .values({
-      ticketId: e.ticketId,
-      actorKind: e.actor.kind,
-      actorUserId: e.actor.kind === 'user' ? e.actor.userId : null,
-      type: e.type,
-      data: { ...(e.data ?? {}), ...(e.actor.kind === 'contact' ? { contactId: e.actor.contactId } : {}) },
-      createdAt: now,
-    })
-    .run();
+  insertRowOnly(db, events, {
+    ticketId: e.ticketId,
+    actorKind: e.actor.kind,
+    actorUserId: e.actor.kind === 'user' ? e.actor.userId : null,
+    type: e.type,
+    data: { ...(e.data ?? {}), ...(e.actor.kind === 'contact' ? { contactId: e.actor.contactId } : {}) },
+    createdAt: now,
+  });
 }
 
 export function listTicketEvents(db: Db, ticketId: number): AuditEvent[] {
-  return db.select().from(events).where(eq(events.ticketId, ticketId)).orderBy(asc(events.id)).all();
+  return listRows(db, events, 'where ticket_id = ? order by id', ticketId);
 }

@@ -24,17 +24,36 @@ export function createFileStore(dataDir: string): FileStore {
     if (!/^[0-9a-f]{64}$/.test(sha)) throw new Error(`not a sha256: ${sha}`);
     return path.join(root, kind, sha.slice(0, 2), sha.slice(2, 4), sha);
   };
+  // directories known to exist: a recursive mkdir costs more than writing a small file
+  const made = new Set<string>();
+  // temporary names unique per process and write (another process has another pid)
+  const tmpPrefix = `${process.pid}.${randomBytes(4).toString('hex')}`;
+  let tmpCount = 0;
+  const write = (file: string, data: Buffer) => {
+    // write then rename: a crash never leaves a half-written file under the final name
+    const tmp = `${file}.${tmpPrefix}.${++tmpCount}.tmp`;
+    writeFileSync(tmp, data);
+    renameSync(tmp, file);
+  };
   return {
     pathOf,
     put(kind, data) {
       const sha = sha256Hex(data);
       const file = pathOf(kind, sha);
       if (existsSync(file)) return sha;
-      mkdirSync(path.dirname(file), { recursive: true });
-      // write then rename: a crash never leaves a half-written file under the final name
-      const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-      writeFileSync(tmp, data);
-      renameSync(tmp, file);
+      const dir = path.dirname(file);
+      if (!made.has(dir)) {
+        mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
+      try {
+        write(file, data);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        // the directory went away under us (cleaned up by hand): make it again
+        mkdirSync(dir, { recursive: true });
+        write(file, data);
+      }
       return sha;
     },
     read: (kind, sha) => readFileSync(pathOf(kind, sha)),

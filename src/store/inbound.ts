@@ -2,16 +2,17 @@ import { and, desc, eq, gte, inArray, isNotNull, isNull, lt, or, sql } from 'dri
 import type { Db } from '../db/client.ts';
 import { inboundMessages, tickets } from '../db/schema.ts';
 import { notFound } from './errors.ts';
+import { findRow, insertRow, updateRows } from './rows.ts';
 
 export type InboundRecord = typeof inboundMessages.$inferSelect;
 export type InboundOutcome = InboundRecord['outcome'];
 
 export function findInboundByDedupeKey(db: Db, key: string): InboundRecord | undefined {
-  return db.select().from(inboundMessages).where(eq(inboundMessages.dedupeKey, key)).get();
+  return findRow(db, inboundMessages, 'where dedupe_key = ?', key);
 }
 
 export function findInbound(db: Db, id: number): InboundRecord | undefined {
-  return db.select().from(inboundMessages).where(eq(inboundMessages.id, id)).get();
+  return findRow(db, inboundMessages, 'where id = ?', id);
 }
 
 export function getInbound(db: Db, id: number): InboundRecord {
@@ -21,11 +22,11 @@ export function getInbound(db: Db, id: number): InboundRecord {
 }
 
 export function insertInbound(db: Db, r: Omit<typeof inboundMessages.$inferInsert, 'id'>): InboundRecord {
-  return db.insert(inboundMessages).values(r).returning().get();
+  return insertRow(db, inboundMessages, r);
 }
 
 export function updateInbound(db: Db, id: number, patch: Partial<Omit<InboundRecord, 'id'>>): void {
-  db.update(inboundMessages).set(patch).where(eq(inboundMessages.id, id)).run();
+  updateRows(db, inboundMessages, patch, 'where id = ?', id);
 }
 
 export function listInboundByOutcome(db: Db, outcomes: InboundOutcome[], page: { limit: number; before?: number }): InboundRecord[] {

@@ -30,7 +30,7 @@ export function listMailboxes(db: Db, opts: { enabledOnly?: boolean } = {}): Mai
 
 /** Every address mail to the desk arrives at (lower-case). */
 export function listMailboxAddresses(db: Db): string[] {
-  return db.select({ a: mailboxes.address }).from(mailboxes).all().map((r) => r.a.toLowerCase());
+  return (db.$client.prepare('select address from mailboxes').pluck().all() as string[]).map((a) => a.toLowerCase());
 }
 
 export function insertMailbox(db: Db, m: MailboxInput, now: number): Mailbox {

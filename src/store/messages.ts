@@ -1,46 +1,41 @@
-import { asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { attachments, messages } from '../db/schema.ts';
+import { findRow, insertRow, listRows, updateRows } from './rows.ts';
 
 export type Message = typeof messages.$inferSelect;
 export type MessageInsert = Omit<typeof messages.$inferInsert, 'id'>;
 export type Attachment = typeof attachments.$inferSelect;
 
 export function insertMessage(db: Db, m: MessageInsert): Message {
-  return db.insert(messages).values(m).returning().get();
+  return insertRow(db, messages, m);
 }
 
 export function findMessage(db: Db, id: number): Message | undefined {
-  return db.select().from(messages).where(eq(messages.id, id)).get();
+  return findRow(db, messages, 'where id = ?', id);
 }
 
 export function updateMessage(db: Db, id: number, patch: Partial<Omit<Message, 'id' | 'ticketId'>>): void {
-  db.update(messages).set(patch).where(eq(messages.id, id)).run();
+  updateRows(db, messages, patch, 'where id = ?', id);
 }
 
 export function listTicketMessages(db: Db, ticketId: number): Message[] {
-  return db.select().from(messages).where(eq(messages.ticketId, ticketId)).orderBy(asc(messages.id)).all();
+  return listRows(db, messages, 'where ticket_id = ? order by id', ticketId);
 }
 
 /** The ticket that a stored Message-ID (inbound or outbound) belongs to. */
 export function findTicketIdByHeaderMessageId(db: Db, headerMessageId: string): number | undefined {
-  return db
-    .select({ t: messages.ticketId })
-    .from(messages)
-    .where(eq(messages.headerMessageId, headerMessageId))
-    .limit(1)
-    .get()?.t;
+  return db.$client.prepare('select ticket_id from messages where header_message_id = ? limit 1').pluck().get(headerMessageId) as number | undefined;
 }
 
 export function insertAttachment(db: Db, a: Omit<typeof attachments.$inferInsert, 'id'>): Attachment {
-  return db.insert(attachments).values(a).returning().get();
+  return insertRow(db, attachments, a);
 }
 
 export function findAttachment(db: Db, id: number): Attachment | undefined {
-  return db.select().from(attachments).where(eq(attachments.id, id)).get();
+  return findRow(db, attachments, 'where id = ?', id);
 }
 
 export function listAttachmentsForMessages(db: Db, messageIds: number[]): Attachment[] {
   if (messageIds.length === 0) return [];
-  return db.select().from(attachments).where(inArray(attachments.messageId, messageIds)).orderBy(asc(attachments.id)).all();
+  return listRows(db, attachments, `where message_id in (${messageIds.map(() => '?').join(', ')}) order by id`, ...messageIds);
 }

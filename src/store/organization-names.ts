@@ -1,17 +1,18 @@
-import { inArray, sql, asc } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { contacts, organizations, tickets } from '../db/schema.ts';
+import { contacts, tickets } from '../db/schema.ts';
 import { eq } from 'drizzle-orm';
+import { placeholders } from './rows.ts';
 
 export function listOrganizationsByIds(db: Db, ids: number[]): { id: number; name: string }[] {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return [];
-  return db.select({ id: organizations.id, name: organizations.name }).from(organizations).where(inArray(organizations.id, unique)).all();
+  return db.$client.prepare(`select id, name from organizations where id in (${placeholders(unique.length)})`).all(...unique) as { id: number; name: string }[];
 }
 
 /** id and name of every organisation, for filter and form selects. */
 export function listOrganizationOptions(db: Db): { id: number; name: string }[] {
-  return db.select({ id: organizations.id, name: organizations.name }).from(organizations).orderBy(sql`${organizations.name} collate nocase`, asc(organizations.id)).all();
+  return db.$client.prepare('select id, name from organizations order by name collate nocase, id').all() as { id: number; name: string }[];
 }
 
 export function countOrganizationContacts(db: Db, organizationId: number): number {

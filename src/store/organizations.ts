@@ -1,13 +1,14 @@
-import { asc, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { organizationDomains, organizations } from '../db/schema.ts';
 import { notFound } from './errors.ts';
+import { findRow, listRows } from './rows.ts';
 
 export type Organization = typeof organizations.$inferSelect;
 export type OrganizationInput = Omit<typeof organizations.$inferInsert, 'id' | 'createdAt' | 'updatedAt'>;
 
 export function findOrganization(db: Db, id: number): Organization | undefined {
-  return db.select().from(organizations).where(eq(organizations.id, id)).get();
+  return findRow(db, organizations, 'where id = ?', id);
 }
 
 export function getOrganization(db: Db, id: number): Organization {
@@ -17,7 +18,7 @@ export function getOrganization(db: Db, id: number): Organization {
 }
 
 export function listOrganizations(db: Db): Organization[] {
-  return db.select().from(organizations).orderBy(asc(organizations.name)).all();
+  return listRows(db, organizations, 'order by name');
 }
 
 export function insertOrganization(db: Db, o: OrganizationInput, now: number, domains: string[] = []): Organization {

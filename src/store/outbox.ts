@@ -1,7 +1,8 @@
-import { and, asc, count, desc, eq, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { outbox, tickets } from '../db/schema.ts';
+import { outbox } from '../db/schema.ts';
 import { notFound } from './errors.ts';
+import { findRow, insertRow, placeholders, updateRows } from './rows.ts';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 export type OutboxStatus = OutboxRow['status'];
@@ -13,11 +14,11 @@ export const OUTBOX_STATUSES: OutboxStatus[] = ['pending', 'sending', 'dead', 's
 
 /** Queues one outbound mail or SMS. Call inside the transaction of the change that causes it. */
 export function insertOutbox(db: Db, row: OutboxInsert, now: number): OutboxRow {
-  return db.insert(outbox).values({ ...row, status: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now }).returning().get();
+  return insertRow(db, outbox, { ...row, status: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now });
 }
 
 export function findOutbox(db: Db, id: number): OutboxRow | undefined {
-  return db.select().from(outbox).where(eq(outbox.id, id)).get();
+  return findRow(db, outbox, 'where id = ?', id);
 }
 
 export function getOutbox(db: Db, id: number): OutboxRow {
@@ -27,7 +28,7 @@ export function getOutbox(db: Db, id: number): OutboxRow {
 }
 
 export function updateOutbox(db: Db, id: number, patch: OutboxPatch): void {
-  db.update(outbox).set(patch).where(eq(outbox.id, id)).run();
+  updateRows(db, outbox, patch, 'where id = ?', id);
 }
 
 /**
@@ -90,8 +91,9 @@ export function listOutbox(db: Db, filter: OutboxListFilter, page: { limit: numb
 export function countOutboxByStatus(db: Db, statuses: OutboxStatus[], filter: { ticketId?: number } = {}): Partial<Record<OutboxStatus, number>> {
   const out: Partial<Record<OutboxStatus, number>> = {};
   for (const status of statuses) {
-    const where = filter.ticketId !== undefined ? and(eq(outbox.ticketId, filter.ticketId), eq(outbox.status, status)) : eq(outbox.status, status);
-    out[status] = db.select({ n: count() }).from(outbox).where(where).get()?.n ?? 0;
+    out[status] = (filter.ticketId !== undefined
+      ? db.$client.prepare('select count(*) from outbox where ticket_id = ? and status = ?').pluck().get(filter.ticketId, status)
+      : db.$client.prepare('select count(*) from outbox where status = ?').pluck().get(status)) as number;
   }
   return out;
 }
@@ -109,16 +111,11 @@ export function findOldestPending(db: Db, channel: OutboxChannel): number | unde
 export function listTicketNumbers(db: Db, ticketIds: number[]): Map<number, number> {
   const ids = [...new Set(ticketIds)];
   if (ids.length === 0) return new Map();
-  return new Map(db.select({ id: tickets.id, number: tickets.number }).from(tickets).where(inArray(tickets.id, ids)).all().map((r) => [r.id, r.number]));
+  const rows = db.$client.prepare(`select id, number from tickets where id in (${placeholders(ids.length)})`).all(...ids) as { id: number; number: number }[];
+  return new Map(rows.map((r) => [r.id, r.number]));
 }
 
 /** The newest waiting row of a ticket that has an error (to say why its mail is not out yet). */
 export function findLatestTicketOutboxError(db: Db, ticketId: number): OutboxRow | undefined {
-  return db
-    .select()
-    .from(outbox)
-    .where(and(eq(outbox.ticketId, ticketId), inArray(outbox.status, ['pending', 'sending']), sql`${outbox.lastError} is not null`))
-    .orderBy(desc(outbox.id))
-    .limit(1)
-    .get();
+  return findRow(db, outbox, "where ticket_id = ? and status in ('pending', 'sending') and last_error is not null order by id desc limit 1", ticketId);
 }

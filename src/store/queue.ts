@@ -2,10 +2,28 @@
 // has a composite index that delivers rows in order (see the console indexes on tickets in
 // schema.ts), so a page costs about the same on the first page and the thousandth.
 import { and, asc, desc, eq, gt, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/client.ts';
 import { tickets } from '../db/schema.ts';
 import type { Cursor, QueueFilter, QueueSort } from '../domain/queue-query.ts';
+import { listRows } from './rows.ts';
 import type { Ticket } from './tickets.ts';
+
+// The conditions are drizzle SQL (the search reuses them); only they are compiled per request, the
+// select list and the sort once (building drizzle's select of every ticket column costs more than
+// running the query).
+const dialect = new SQLiteSyncDialect();
+function compiled(where: SQL[]): { sql: string; params: unknown[] } {
+  if (where.length === 0) return { sql: '', params: [] };
+  const q = dialect.sqlToQuery(and(...where)!);
+  return { sql: `where ${q.sql}`, params: q.params };
+}
+const orderSql = new Map<QueueSort, string>();
+function orderOf(sort: QueueSort): string {
+  let s = orderSql.get(sort);
+  if (s === undefined) orderSql.set(sort, (s = dialect.sqlToQuery(sql.join(SORTS[sort].order, sql`, `)).sql));
+  return s;
+}
 
 /** The filter as SQL conditions on tickets (the text filter is the search's job, see search.ts). */
 export function queueWhere(f: QueueFilter): SQL[] {
@@ -52,13 +70,8 @@ export function listQueue(db: Db, f: QueueFilter, sort: QueueSort, cursor: Curso
   const spec = SORTS[sort];
   const where = queueWhere(f);
   if (cursor) where.push(spec.after(cursor));
-  const rows = db
-    .select()
-    .from(tickets)
-    .where(where.length ? and(...where) : undefined)
-    .orderBy(...spec.order)
-    .limit(limit + 1)
-    .all();
+  const w = compiled(where);
+  const rows = listRows(db, tickets, `${w.sql} order by ${orderOf(sort)} limit ?`, ...w.params, limit + 1);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return { rows: page, next: rows.length > limit && last ? { sort, value: spec.value(last), id: last.id } : null };
@@ -66,9 +79,8 @@ export function listQueue(db: Db, f: QueueFilter, sort: QueueSort, cursor: Curso
 
 /** How many tickets match, counting at most `cap` (the tabs show "99+" rather than scan a million rows). */
 export function countQueue(db: Db, f: QueueFilter, cap: number): number {
-  const where = queueWhere(f);
-  const inner = db.select({ one: sql`1` }).from(tickets).where(where.length ? and(...where) : undefined).limit(cap);
-  return db.get<{ n: number }>(sql`select count(*) as n from (${inner})`)?.n ?? 0;
+  const w = compiled(queueWhere(f));
+  return db.$client.prepare(`select count(*) from (select 1 from "tickets" ${w.sql} limit ?)`).pluck().get(...w.params, cap) as number;
 }
 
 /** Tickets of the filter created after `maxId`, and older ones active after `since` (the "N new" badge). */

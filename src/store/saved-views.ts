@@ -1,11 +1,12 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { savedViews } from '../db/schema.ts';
+import { listRows } from './rows.ts';
 
 export type SavedView = typeof savedViews.$inferSelect;
 
 export function listSavedViews(db: Db, userId: number): SavedView[] {
-  return db.select().from(savedViews).where(eq(savedViews.userId, userId)).orderBy(asc(savedViews.name)).all();
+  return listRows(db, savedViews, 'where user_id = ? order by name', userId);
 }
 
 export function findSavedView(db: Db, userId: number, id: number): SavedView | undefined {

@@ -11,6 +11,7 @@ import type { Db } from '../db/client.ts';
 import { tickets } from '../db/schema.ts';
 import type { QueueFilter } from '../domain/queue-query.ts';
 import { queueWhere } from './queue.ts';
+import { listRows, placeholders } from './rows.ts';
 import type { Ticket } from './tickets.ts';
 
 /** Builds an FTS5 query from what a person typed: every word must occur; "word*" is a prefix. */
@@ -142,7 +143,7 @@ export function searchTickets(
     picked.push(it);
   }
   const byId = picked.length
-    ? new Map(db.select().from(tickets).where(inArray(tickets.id, picked.map((p) => p.ticketId))).all().map((t) => [t.id, t]))
+    ? new Map(listRows(db, tickets, `where id in (${placeholders(picked.length)})`, ...picked.map((p) => p.ticketId)).map((t) => [t.id, t]))
     : new Map<number, Ticket>();
   const hits: SearchHit[] = picked.flatMap((p) => {
     const t = byId.get(p.ticketId);
@@ -179,17 +180,28 @@ export function decodeSearchCursor(raw: string | null): SearchCursor | null {
 
 /** A short excerpt around the first searched word, with the words marked (MARK_START/MARK_END). */
 export function snippetOf(body: string, query: string, width = 160): string {
+  const re = wordsPattern(query);
+  const text = body.replace(/\s+/g, ' ').trim();
+  if (!re) return text.slice(0, width);
+  re.lastIndex = 0;
+  const first = re.exec(text);
+  const start = first ? Math.max(0, first.index - Math.floor(width / 3)) : 0;
+  const excerpt = (start > 0 ? '…' : '') + text.slice(start, start + width) + (start + width < text.length ? '…' : '');
+  return excerpt.replace(re, (w) => `${MARK_START}${w}${MARK_END}`);
+}
+
+// A page of results asks for the same query's pattern for every snippet: compiling a Unicode
+// regular expression costs more than using it, so the last one is kept.
+let lastPattern: { query: string; re: RegExp | null } | undefined;
+function wordsPattern(query: string): RegExp | null {
+  if (lastPattern?.query === query) return lastPattern.re;
   const words = query
     .toLocaleLowerCase()
     .split(/[^\p{L}\p{N}*]+/u)
     .filter((w) => w.replace(/\*$/, '').length > 0)
     .map((w) => w.replace(/\*$/, ''));
-  const text = body.replace(/\s+/g, ' ').trim();
-  if (!words.length) return text.slice(0, width);
   const escaped = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  const re = new RegExp(`(?<![\\p{L}\\p{N}])(${escaped.join('|')})[\\p{L}\\p{N}]*`, 'giu');
-  const first = re.exec(text);
-  const start = first ? Math.max(0, first.index - Math.floor(width / 3)) : 0;
-  const excerpt = (start > 0 ? '…' : '') + text.slice(start, start + width) + (start + width < text.length ? '…' : '');
-  return excerpt.replace(re, (w) => `${MARK_START}${w}${MARK_END}`);
+  const re = words.length ? new RegExp(`(?<![\\p{L}\\p{N}])(${escaped.join('|')})[\\p{L}\\p{N}]*`, 'giu') : null;
+  lastPattern = { query, re };
+  return re;
 }

@@ -1,6 +1,7 @@
-import { and, eq, gt, lt } from 'drizzle-orm';
+import { eq, lt } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { sessions, users } from '../db/schema.ts';
+import { findRow, updateRows } from './rows.ts';
 import type { User } from './users.ts';
 
 export type Session = typeof sessions.$inferSelect;
@@ -11,17 +12,14 @@ export function insertSession(db: Db, s: typeof sessions.$inferInsert): void {
 
 /** The live session with its active user, or undefined. */
 export function findLiveSession(db: Db, id: string, now: number): { session: Session; user: User } | undefined {
-  const row = db
-    .select({ session: sessions, user: users })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.id, id), gt(sessions.expiresAt, now), eq(users.active, true)))
-    .get();
-  return row ?? undefined;
+  // every request asks: two primary-key reads
+  const session = findRow(db, sessions, 'where id = ? and expires_at > ?', id, now);
+  const user = session && findRow(db, users, 'where id = ? and active = 1', session.userId);
+  return session && user ? { session, user } : undefined;
 }
 
 export function touchSession(db: Db, id: string, now: number, expiresAt: number): void {
-  db.update(sessions).set({ lastSeenAt: now, expiresAt }).where(eq(sessions.id, id)).run();
+  updateRows(db, sessions, { lastSeenAt: now, expiresAt }, 'where id = ?', id);
 }
 
 export function deleteSession(db: Db, id: string): void {

@@ -3,6 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { organizations, slaPolicies, slaTargets, type Priority } from '../db/schema.ts';
 import { notFound } from './errors.ts';
+import { findRow } from './rows.ts';
 
 export type SlaPolicy = typeof slaPolicies.$inferSelect;
 export type SlaTargetRow = typeof slaTargets.$inferSelect;
@@ -14,7 +15,7 @@ export function listSlaPolicies(db: Db): SlaPolicy[] {
 }
 
 export function findSlaPolicy(db: Db, id: number): SlaPolicy | undefined {
-  return db.select().from(slaPolicies).where(eq(slaPolicies.id, id)).get();
+  return findRow(db, slaPolicies, 'where id = ?', id);
 }
 
 export function getSlaPolicy(db: Db, id: number): SlaPolicy {

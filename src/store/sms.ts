@@ -3,6 +3,7 @@ import { and, asc, desc, eq, gte, inArray, isNotNull, lte, notInArray, sql } fro
 import type { Db } from '../db/client.ts';
 import { contactPhones, messages, outbox, tickets } from '../db/schema.ts';
 import type { Message } from './messages.ts';
+import { findRow } from './rows.ts';
 import type { OutboxRow } from './outbox.ts';
 import { CLOSED_STATUSES, type Ticket } from './tickets.ts';
 
@@ -32,13 +33,7 @@ export function updatePhoneOptOut(db: Db, phone: string, optedOutAt: number | nu
 
 /** The last text we sent on a ticket (the console shows its delivery status). */
 export function findLastOutgoingSms(db: Db, ticketId: number): Message | undefined {
-  return db
-    .select()
-    .from(messages)
-    .where(and(eq(messages.ticketId, ticketId), eq(messages.channel, 'sms'), eq(messages.direction, 'out'), isNotNull(messages.deliveryStatus)))
-    .orderBy(desc(messages.id))
-    .limit(1)
-    .get();
+  return findRow(db, messages, "where ticket_id = ? and channel = 'sms' and direction = 'out' and delivery_status is not null order by id desc limit 1", ticketId);
 }
 
 export type DeliveryStatus = NonNullable<Message['deliveryStatus']>;

@@ -2,6 +2,7 @@ import { and, desc, eq, inArray, lt, notInArray, sql, type SQL } from 'drizzle-o
 import type { Db } from '../db/client.ts';
 import { ticketLinks, ticketParticipants, tickets, type TicketStatus } from '../db/schema.ts';
 import { notFound } from './errors.ts';
+import { findRow, insertRow, insertRowOnly, listRows, updateRows } from './rows.ts';
 
 export type Ticket = typeof tickets.$inferSelect;
 export type TicketInsert = Omit<typeof tickets.$inferInsert, 'id' | 'number' | 'createdAt' | 'updatedAt' | 'lastActivityAt'>;
@@ -10,7 +11,7 @@ export type TicketPatch = Partial<Omit<Ticket, 'id' | 'number' | 'createdAt'>>;
 export const CLOSED_STATUSES: TicketStatus[] = ['resolved', 'closed'];
 
 export function findTicket(db: Db, id: number): Ticket | undefined {
-  return db.select().from(tickets).where(eq(tickets.id, id)).get();
+  return findRow(db, tickets, 'where id = ?', id);
 }
 
 export function getTicket(db: Db, id: number): Ticket {
@@ -20,21 +21,17 @@ export function getTicket(db: Db, id: number): Ticket {
 }
 
 export function findTicketByNumber(db: Db, number: number): Ticket | undefined {
-  return db.select().from(tickets).where(eq(tickets.number, number)).get();
+  return findRow(db, tickets, 'where number = ?', number);
 }
 
 /** Inserts a ticket with the next human number. Call inside a transaction. */
 export function insertTicket(db: Db, t: TicketInsert, now: number): Ticket {
-  const next = db.select({ n: sql<number>`coalesce(max(${tickets.number}), 0) + 1` }).from(tickets).get()!.n;
-  return db
-    .insert(tickets)
-    .values({ ...t, number: next, createdAt: now, updatedAt: now, lastActivityAt: now })
-    .returning()
-    .get();
+  const next = (db.$client.prepare('select coalesce(max(number), 0) + 1 as n from tickets').get() as { n: number }).n;
+  return insertRow(db, tickets, { ...t, number: next, createdAt: now, updatedAt: now, lastActivityAt: now });
 }
 
 export function updateTicket(db: Db, id: number, patch: TicketPatch, now: number): void {
-  db.update(tickets).set({ ...patch, updatedAt: now }).where(eq(tickets.id, id)).run();
+  updateRows(db, tickets, { ...patch, updatedAt: now }, 'where id = ?', id);
 }
 
 export type TicketListFilter = {
@@ -65,36 +62,27 @@ export function listTickets(db: Db, filter: TicketListFilter, page: { limit: num
 }
 
 export function listParticipants(db: Db, ticketId: number): string[] {
-  return db
-    .select({ a: ticketParticipants.address })
-    .from(ticketParticipants)
-    .where(eq(ticketParticipants.ticketId, ticketId))
-    .all()
-    .map((r) => r.a);
+  return db.$client.prepare('select address from ticket_participants where ticket_id = ?').pluck().all(ticketId) as string[];
 }
 
 export function isParticipant(db: Db, ticketId: number, address: string): boolean {
-  return !!db
-    .select({ a: ticketParticipants.address })
-    .from(ticketParticipants)
-    .where(and(eq(ticketParticipants.ticketId, ticketId), eq(ticketParticipants.address, address.toLowerCase())))
-    .get();
+  return !!db.$client.prepare('select 1 from ticket_participants where ticket_id = ? and address = ?').get(ticketId, address.toLowerCase());
 }
 
 export function insertParticipants(db: Db, ticketId: number, addresses: string[], role: 'cc' | 'to' = 'cc'): void {
   for (const a of new Set(addresses.map((x) => x.trim().toLowerCase()).filter(Boolean))) {
-    db.insert(ticketParticipants).values({ ticketId, address: a, role }).onConflictDoNothing().run();
+    insertRowOnly(db, ticketParticipants, { ticketId, address: a, role }, 'on conflict do nothing');
   }
 }
 
 export function insertTicketLink(db: Db, ticketId: number, linkedTicketId: number, kind: 'related' | 'follow_up' | 'merged', now: number): void {
-  db.insert(ticketLinks).values({ ticketId, linkedTicketId, kind, createdAt: now }).onConflictDoNothing().run();
+  insertRowOnly(db, ticketLinks, { ticketId, linkedTicketId, kind, createdAt: now }, 'on conflict do nothing');
 }
 
 export function listTicketLinks(db: Db, ticketId: number): { ticketId: number; kind: string; direction: 'from' | 'to' }[] {
-  const out = db.select().from(ticketLinks).where(eq(ticketLinks.ticketId, ticketId)).all()
+  const out = listRows(db, ticketLinks, 'where ticket_id = ?', ticketId)
     .map((l) => ({ ticketId: l.linkedTicketId, kind: l.kind, direction: 'to' as const }));
-  const inc = db.select().from(ticketLinks).where(eq(ticketLinks.linkedTicketId, ticketId)).all()
+  const inc = listRows(db, ticketLinks, 'where linked_ticket_id = ?', ticketId)
     .map((l) => ({ ticketId: l.ticketId, kind: l.kind, direction: 'from' as const }));
   return [...out, ...inc];
 }

@@ -1,7 +1,8 @@
-import { and, asc, count, eq } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { users, type Locale, type Role } from '../db/schema.ts';
 import { notFound } from './errors.ts';
+import { findRow, listRows } from './rows.ts';
 
 export type User = typeof users.$inferSelect;
 
@@ -10,11 +11,11 @@ export function countUsers(db: Db): number {
 }
 
 export function findUserByEmail(db: Db, email: string): User | undefined {
-  return db.select().from(users).where(eq(users.email, email.trim().toLowerCase())).get();
+  return findRow(db, users, 'where email = ?', email.trim().toLowerCase());
 }
 
 export function findUser(db: Db, id: number): User | undefined {
-  return db.select().from(users).where(eq(users.id, id)).get();
+  return findRow(db, users, 'where id = ?', id);
 }
 
 export function getUser(db: Db, id: number): User {
@@ -24,12 +25,21 @@ export function getUser(db: Db, id: number): User {
 }
 
 export function listUsers(db: Db, opts: { activeOnly?: boolean } = {}): User[] {
-  const q = db.select().from(users);
-  return (opts.activeOnly ? q.where(eq(users.active, true)) : q).orderBy(asc(users.name)).all();
+  return listRows(db, users, opts.activeOnly ? 'where active = 1 order by name' : 'order by name');
+}
+
+export type UserOption = Pick<User, 'id' | 'name' | 'active' | 'available'>;
+
+/** Ids and names (for lookups and selects): what pages need of every user, without the rest of the row. */
+export function listUserOptions(db: Db, opts: { activeOnly?: boolean } = {}): UserOption[] {
+  const rows = db.$client
+    .prepare(opts.activeOnly ? 'select id, name, active, available from users where active = 1 order by name' : 'select id, name, active, available from users order by name')
+    .all() as { id: number; name: string; active: number; available: number }[];
+  return rows.map((r) => ({ id: r.id, name: r.name, active: r.active === 1, available: r.available === 1 }));
 }
 
 export function listActiveUsersByRole(db: Db, role: Role): User[] {
-  return db.select().from(users).where(and(eq(users.role, role), eq(users.active, true))).orderBy(asc(users.name)).all();
+  return listRows(db, users, 'where role = ? and active = 1 order by name', role);
 }
 
 export function insertUser(

@@ -1,5 +1,6 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { listRows } from './rows.ts';
 import { tickets, worklogs } from '../db/schema.ts';
 
 export type Worklog = typeof worklogs.$inferSelect;
@@ -9,7 +10,7 @@ export function insertWorklog(db: Db, w: Omit<typeof worklogs.$inferInsert, 'id'
 }
 
 export function listTicketWorklogs(db: Db, ticketId: number): Worklog[] {
-  return db.select().from(worklogs).where(eq(worklogs.ticketId, ticketId)).orderBy(desc(worklogs.workedAt), desc(worklogs.id)).all();
+  return listRows(db, worklogs, 'where ticket_id = ? order by worked_at desc, id desc', ticketId);
 }
 
 export function findWorklog(db: Db, id: number): Worklog | undefined {
@@ -33,13 +34,8 @@ export function refreshLoggedMinutes(db: Db, ticketId: number): number {
 }
 
 export function sumWorklogs(db: Db, ticketId: number): { total: number; billable: number } {
-  const r = db
-    .select({
-      total: sql<number>`coalesce(sum(${worklogs.minutes}), 0)`,
-      billable: sql<number>`coalesce(sum(case when ${worklogs.billable} then ${worklogs.minutes} else 0 end), 0)`,
-    })
-    .from(worklogs)
-    .where(and(eq(worklogs.ticketId, ticketId)))
-    .get();
+  const r = db.$client
+    .prepare('select coalesce(sum(minutes), 0) as total, coalesce(sum(case when billable then minutes else 0 end), 0) as billable from worklogs where ticket_id = ?')
+    .get(ticketId) as { total: number; billable: number } | undefined;
   return { total: r?.total ?? 0, billable: r?.billable ?? 0 };
 }

@@ -36,9 +36,26 @@ function tr(t: TFunction, key: string): string {
   return v;
 }
 
-// Intl.DateTimeFormat is slow to build and fast to use: one per locale, zone and style
-const formats = new Map<string, Intl.DateTimeFormat>();
-function dateFormat(locale: string, timeZone: string, style: 'full' | 'time' | 'dayMonth' | 'date' | 'key'): Intl.DateTimeFormat {
+// Intl.DateTimeFormat is slow to build and fast to use: one per locale, zone and style. No style
+// shows seconds, so each formatter also keeps what it wrote per minute (a queue page formats a few
+// hundred times, mostly the same minutes; bounded, cleared when full).
+type DateFormat = { format(ts: number): string };
+const formats = new Map<string, DateFormat>();
+function minuteMemo(f: Intl.DateTimeFormat): DateFormat {
+  const seen = new Map<number, string>();
+  return {
+    format(ts) {
+      const minute = Math.floor(ts / 60_000);
+      let s = seen.get(minute);
+      if (s === undefined) {
+        if (seen.size >= 10_000) seen.clear();
+        seen.set(minute, (s = f.format(minute * 60_000)));
+      }
+      return s;
+    },
+  };
+}
+function dateFormat(locale: string, timeZone: string, style: 'full' | 'time' | 'dayMonth' | 'date' | 'key'): DateFormat {
   const key = `${locale}|${timeZone}|${style}`;
   let f = formats.get(key);
   if (!f) {
@@ -48,7 +65,7 @@ function dateFormat(locale: string, timeZone: string, style: 'full' | 'time' | '
       : style === 'dayMonth' ? { day: 'numeric', month: 'short' }
       : style === 'date' ? { dateStyle: 'medium' }
       : { year: 'numeric', month: '2-digit', day: '2-digit' };
-    f = new Intl.DateTimeFormat(style === 'key' ? 'en-CA' : locale, { ...opts, timeZone });
+    f = minuteMemo(new Intl.DateTimeFormat(style === 'key' ? 'en-CA' : locale, { ...opts, timeZone }));
     formats.set(key, f);
   }
   return f;

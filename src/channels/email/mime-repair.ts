@@ -3,17 +3,28 @@
 // a wrong or unknown one) gets the most likely charset; declared charsets that we know are always
 // trusted. And a header line that lost its folding indent (a bare "boundary=…" line) is joined
 // to the header above it, so the part's content is not lost.
+import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
-
 export function isValidUtf8(bytes: Buffer): boolean {
-  try {
-    UTF8.decode(bytes);
-    return true;
-  } catch {
-    return false;
+  return isUtf8(bytes);
+}
+
+const PARAMETER_LINE = /^\n(boundary|charset|name|filename|type)\*?=/i;
+
+/**
+ * Whether a line starts with a bare Content-Type parameter (its folding indent lost). Scans the
+ * line starts instead of running one regular expression over the whole mail, which is slow on
+ * large base64 bodies.
+ */
+function hasBareParameterLine(raw: Buffer): boolean {
+  const text = raw.toString('latin1');
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
+    const c = text.charCodeAt(i + 1) | 0x20; // b, c, n, f, t in either case
+    if (c !== 0x62 && c !== 0x63 && c !== 0x6e && c !== 0x66 && c !== 0x74) continue;
+    if (PARAMETER_LINE.test(text.slice(i, i + 12))) return true;
   }
+  return false;
 }
 
 // Relative frequency of Russian letters (per cent), lower case; upper case scores a third.
@@ -144,7 +155,7 @@ function has8bit(s: string): boolean {
  */
 export function repairMime(raw: Buffer): { raw: Buffer; problems: string[] } {
   // the common case, checked natively: UTF-8 (or ASCII) throughout and no bare parameter line
-  if (isValidUtf8(raw) && !/\n(boundary|charset|name|filename|type)\*?=/i.test(raw.toString('latin1'))) return { raw, problems: [] };
+  if (isValidUtf8(raw) && !hasBareParameterLine(raw)) return { raw, problems: [] };
   const problems: string[] = [];
   const latin = raw.toString('latin1');
   let guess: GuessedCharset | undefined;

@@ -12,13 +12,13 @@ import {
 } from '../../domain/queue-query.ts';
 import { listUserComponentIds } from '../../store/agent-loads.ts';
 import { invalid } from '../../store/errors.ts';
-import { listComponents } from '../../store/components.ts';
+import { listComponentOptions } from '../../store/components.ts';
 import { listOrganizationOptions } from '../../store/organization-names.ts';
 import { countQueue, countQueueChanges, listQueue } from '../../store/queue.ts';
 import { listSavedViews } from '../../store/saved-views.ts';
 import { decodeSearchCursor, encodeSearchCursor, searchTickets } from '../../store/search.ts';
 import type { Ticket } from '../../store/tickets.ts';
-import { listUsers, type User } from '../../store/users.ts';
+import { listUserOptions, type User } from '../../store/users.ts';
 import { currentUser, intParam, isHtmx } from '../context.ts';
 import { formError, ids, str } from '../forms.ts';
 import { requirePermission } from '../middleware/auth.ts';
@@ -67,8 +67,8 @@ export function queueRoutes(ctx: Ctx, render: Renderer): Router {
     const names = lookupsFor(ctx.db, result.rows);
     const now = ctx.clock.now();
     const base = queueQueryString(q, { cursor: null });
-    const users = listUsers(ctx.db, { activeOnly: true });
-    const components = listComponents(ctx.db);
+    const users = listUserOptions(ctx.db, { activeOnly: true });
+    const components = listComponentOptions(ctx.db);
     const saved = listSavedViews(ctx.db, me.id);
     const pollQuery = new URLSearchParams(base);
     pollQuery.set('since', String(now));

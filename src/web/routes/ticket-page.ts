@@ -16,14 +16,14 @@ import { CATEGORIES, PRIORITIES, STATUSES, TICKET_TYPES, type Category, type Pri
 import { CANNED_PLACEHOLDERS } from '../../domain/canned.ts';
 import { can } from '../../domain/permissions.ts';
 import { listCannedReplies } from '../../store/canned-replies.ts';
-import { listComponents } from '../../store/components.ts';
+import { listComponentOptions, listComponents } from '../../store/components.ts';
 import { findContact, listContactEmails, listContactPhones } from '../../store/contacts.ts';
 import { AppError } from '../../store/errors.ts';
 import { listTicketEvents, type AuditEvent } from '../../store/events.ts';
 import { listAttachmentsForMessages, listTicketMessages } from '../../store/messages.ts';
 import { findOrganization } from '../../store/organizations.ts';
 import { findTicket, findTicketByNumber, listParticipants, listTicketLinks, type Ticket } from '../../store/tickets.ts';
-import { listUsers, type User } from '../../store/users.ts';
+import { listUserOptions, listUsers, type User } from '../../store/users.ts';
 import { listTicketWorklogs, sumWorklogs } from '../../store/worklogs.ts';
 import { currentUser, intParam, isHtmx } from '../context.ts';
 import { checkbox, formError, idOrNull, list, minutes, str, type Body } from '../forms.ts';
@@ -318,7 +318,7 @@ function historyItem(e: AuditEvent, users: Map<number, string>) {
 export function ticketPage(ctx: Ctx, t: Ticket, me: User, state: FormState, others: { name: string; mode: PresenceMode }[]) {
   const messages = listTicketMessages(ctx.db, t.id);
   const atts = listAttachmentsForMessages(ctx.db, messages.map((m) => m.id));
-  const users = listUsers(ctx.db);
+  const users = listUserOptions(ctx.db);
   const names = lookupsFor(ctx.db, [t], messages.flatMap((m) => (m.authorContactId ? [m.authorContactId] : [])));
   const requester = t.requesterId ? findContact(ctx.db, t.requesterId) : undefined;
   const org = t.organizationId ? findOrganization(ctx.db, t.organizationId) : undefined;
@@ -374,7 +374,7 @@ export function ticketPage(ctx: Ctx, t: Ticket, me: User, state: FormState, othe
       priorities: PRIORITIES.map((s) => ({ id: s, selected: pick('priority', t.priority) === s })),
       types: TICKET_TYPES.map((s) => ({ id: s, selected: pick('type', t.type) === s })),
       categories: CATEGORIES.map((s) => ({ id: s, selected: pick('category', t.category) === s })),
-      components: listComponents(ctx.db).filter((c) => c.active || c.id === t.componentId).map((c) => ({ id: c.id, name: c.name, selected: pick('componentId', t.componentId) === String(c.id) })),
+      components: listComponentOptions(ctx.db).filter((c) => c.active || c.id === t.componentId).map((c) => ({ id: c.id, name: c.name, selected: pick('componentId', t.componentId) === String(c.id) })),
       agents: users.filter((u) => u.active).map((u) => ({ id: u.id, name: u.name, away: !u.available, selected: pick('assigneeId', t.assigneeId) === String(u.id) })),
     },
     time: {

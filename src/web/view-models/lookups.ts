@@ -1,10 +1,10 @@
 // Names for the ids on tickets (people, contacts, components, organisations), loaded once per page.
 import type { Db } from '../../db/client.ts';
-import { listComponents } from '../../store/components.ts';
-import { listContactsByIds } from '../../store/contacts.ts';
+import { listComponentOptions } from '../../store/components.ts';
+import { listContactNames } from '../../store/contacts.ts';
 import { listOrganizationsByIds } from '../../store/organization-names.ts';
 import type { Ticket } from '../../store/tickets.ts';
-import { listUsers } from '../../store/users.ts';
+import { listUserOptions } from '../../store/users.ts';
 
 export type Lookups = {
   users: Map<number, string>;
@@ -17,9 +17,9 @@ export function lookupsFor(db: Db, tickets: Ticket[], extraContactIds: number[] 
   const contactIds = [...tickets.flatMap((t) => (t.requesterId ? [t.requesterId] : [])), ...extraContactIds];
   const orgIds = tickets.flatMap((t) => (t.organizationId ? [t.organizationId] : []));
   return {
-    users: new Map(listUsers(db).map((u) => [u.id, u.name])),
-    contacts: new Map(listContactsByIds(db, contactIds).map((c) => [c.id, c.name])),
-    components: new Map(listComponents(db).map((c) => [c.id, c.name])),
+    users: new Map(listUserOptions(db).map((u) => [u.id, u.name])),
+    contacts: new Map(listContactNames(db, contactIds).map((c) => [c.id, c.name])),
+    components: new Map(listComponentOptions(db).map((c) => [c.id, c.name])),
     organizations: new Map(listOrganizationsByIds(db, orgIds).map((o) => [o.id, o.name])),
   };
 }
