@@ -8,6 +8,7 @@
 // header lines and MIME parts per mail, and bare mailparser parses both at a similar rate.
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import iconv from 'iconv-lite';
+import { seededRandom as rng } from '../src/demo/random.ts';
 
 export type CorpusMail = { kind: string; raw: Buffer };
 
@@ -17,17 +18,6 @@ const EN_BODY = 'Hello team,\n\nsince this morning the problem is back. I restar
 const RU_BODY = 'Добрый день!\n\nС утра снова та же проблема. Перезагружал компьютер дважды — не помогло. Посмотрите, пожалуйста, сегодня, я на месте до 18:00.\n\nС уважением,\n';
 const NAMES = [['Anna Petrova', 'anna.petrova'], ['John Smith', 'j.smith'], ['Сергей Ким', 'sergey.kim'], ['Linda Martinez', 'linda.m'], ['Мария Волкова', 'm.volkova'], ['Ken Tanaka', 'k.tanaka'], ['Игорь Северов', 'i.severov'], ['Olga Belova', 'o.belova']];
 const DOMAINS = ['romashka.ru', 'acme.example', 'severtrans.ru', 'client.example'];
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const CLIENTS = [

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { makeTestDeps, type TestDeps } from './helpers/deps.ts';
 import { startTestServer, TEST_PASSWORD, type TestServer } from './helpers/web.ts';
-import { launchChromium, screenshotPath } from './helpers/browser.ts';
+import { launchChromium, screenshotPath, signInAs, watchPageProblems } from './helpers/browser.ts';
 
 let deps: TestDeps;
 let srv: TestServer;
@@ -24,14 +24,7 @@ afterAll(async () => {
 
 it('sets up the desk, signs in and opens a ticket in Chromium', async () => {
   const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('response', (r) => {
-    if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) errors.push(`${r.status()} ${r.url()}`);
-  });
+  const errors = watchPageProblems(page);
 
   await page.goto(`${srv.url}/`);
   await expect.poll(() => page.url()).toContain('/setup');

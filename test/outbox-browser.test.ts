@@ -6,7 +6,7 @@ import { makeTestDeps, type TestDeps } from './helpers/deps.ts';
 import { startSmtpServer, type TestSmtp } from './helpers/smtp.ts';
 import { rawMail } from './helpers/raw-mail.ts';
 import { addUser, startTestServer, TEST_PASSWORD, type TestServer } from './helpers/web.ts';
-import { launchChromium, screenshotPath } from './helpers/browser.ts';
+import { launchChromium, screenshotPath, signInAs, watchPageProblems } from './helpers/browser.ts';
 import { createOutboxWorker, type OutboxWorker } from '../src/outbox/worker.ts';
 
 let deps: TestDeps;
@@ -31,26 +31,6 @@ afterAll(async () => {
   deps?.close();
 });
 
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('response', (r) => {
-    if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) errors.push(`${r.status()} ${r.url()}`);
-  });
-  return errors;
-}
-
-async function signIn(page: Page, email: string) {
-  await page.goto(`${srv.url}/login`);
-  await page.fill('input[name=email]', email);
-  await page.fill('input[name=password]', TEST_PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForURL(/\/tickets$/);
-}
-
 it('an agent replies by email with an attachment; the admin sees it sent in the outbox', async () => {
   await addUser(srv.services, 'agent', 'boris@desk.example', 'Boris Agent');
   await addUser(srv.services, 'admin', 'admin@desk.example', 'Ada Admin');
@@ -61,8 +41,8 @@ it('an agent replies by email with an attachment; the admin sees it sent in the 
   await worker.runOnce(); // the acknowledgement
 
   const page = await browser.newPage();
-  const errors = watchErrors(page);
-  await signIn(page, 'boris@desk.example');
+  const errors = watchPageProblems(page);
+  await signInAs(page, srv.url, 'boris@desk.example', TEST_PASSWORD);
   await page.goto(`${srv.url}/tickets/1`);
   expect(await page.textContent('#thread')).toMatch(/Acknowledgement to anna@client\.example: sent/);
   await page.fill('#reply-form textarea[name=body]', 'The scanner is back online.\nPlease try again.');
@@ -82,8 +62,8 @@ it('an agent replies by email with an attachment; the admin sees it sent in the 
   expect(errors).toEqual([]);
 
   const adminPage = await browser.newPage();
-  const adminErrors = watchErrors(adminPage);
-  await signIn(adminPage, 'admin@desk.example');
+  const adminErrors = watchPageProblems(adminPage);
+  await signInAs(adminPage, srv.url, 'admin@desk.example', TEST_PASSWORD);
   await adminPage.click('nav.nav details.menu summary');
   await adminPage.click('nav.nav a:has-text("Outbox")');
   await adminPage.waitForURL(/\/admin\/outbox$/);

@@ -5,7 +5,7 @@ import type { Browser } from 'playwright-core';
 import { attachments } from '../src/db/schema.ts';
 import { makeTestDeps, type TestDeps } from './helpers/deps.ts';
 import { addUser, startTestServer, TEST_PASSWORD, type TestServer } from './helpers/web.ts';
-import { launchChromium, screenshotPath } from './helpers/browser.ts';
+import { launchChromium, screenshotPath, signInAs, watchPageProblems } from './helpers/browser.ts';
 import { inboundSms, postSigned, startTwilioFake, twilioEnv, type TwilioFake } from './helpers/twilio-fake.ts';
 import { allTickets, countRows, PNG_1X1, smsSettled } from './helpers/sms.ts';
 
@@ -35,20 +35,9 @@ it('shows an MMS picture, the requester’s SMS state, and sends a new SMS', asy
   await expect.poll(() => countRows(deps.db, attachments), { timeout: 20_000 }).toBe(1);
 
   const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('response', (r) => {
-    if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) errors.push(`${r.status()} ${r.url()}`);
-  });
+  const errors = watchPageProblems(page);
 
-  await page.goto(`${srv.url}/login`);
-  await page.fill('input[name=email]', 'agent@desk.test');
-  await page.fill('input[name=password]', TEST_PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForURL(/\/tickets$/);
+  await signInAs(page, srv.url, 'agent@desk.test', TEST_PASSWORD);
 
   await page.goto(`${srv.url}/tickets/1`);
   const img = page.locator('#thread .attachments img');

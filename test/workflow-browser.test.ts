@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { makeTestDeps, type TestDeps } from './helpers/deps.ts';
 import { addUser, startTestServer, TEST_PASSWORD, type TestServer } from './helpers/web.ts';
-import { launchChromium, screenshotPath } from './helpers/browser.ts';
+import { launchChromium, screenshotPath, signInAs, watchPageProblems } from './helpers/browser.ts';
 import { rawMail } from './helpers/workflow.ts';
 import { insertOrganization } from '../src/store/organizations.ts';
 import { findOrganization } from '../src/store/organizations.ts';
@@ -26,29 +26,13 @@ afterAll(async () => {
   deps?.close();
 });
 
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('response', (r) => {
-    if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) errors.push(`${r.status()} ${r.url()}`);
-  });
-  return errors;
-}
-
 it('configures a calendar, a policy and a contract; the queue shows the time left and the breach', async () => {
   await addUser(srv.services, 'admin', 'admin@desk.test', 'Ada Admin');
   const org = insertOrganization(deps.db, { name: 'ООО «Ромашка»' }, deps.clock.now(), ['romashka.ru']);
   const page = await browser.newPage();
-  const errors = watchErrors(page);
+  const errors = watchPageProblems(page);
 
-  await page.goto(`${srv.url}/login`);
-  await page.fill('input[name=email]', 'admin@desk.test');
-  await page.fill('input[name=password]', TEST_PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForURL(/\/tickets$/);
+  await signInAs(page, srv.url, 'admin@desk.test', TEST_PASSWORD);
 
   // a business calendar: Moscow, Monday to Friday 09:00–18:00, with a holiday
   await page.click('nav.nav details.menu summary'); // the Admin menu

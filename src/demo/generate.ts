@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import type { Ctx } from '../actions/context.ts';
 import { hashPassword } from '../actions/users.ts';
 import { findSetting, upsertSetting } from '../store/settings.ts';
+import { seededRandom as rng } from './random.ts';
 
 const EN_WORDS = `the a to and is it my on in for not with this of can you please we have after from again since error printer
 VPN password Outlook laptop monitor network slow access folder backup license update Wi-Fi scanner invoice server disk mailbox
@@ -38,17 +39,6 @@ const FIRST_RESPONSE_MIN: Record<string, number> = { urgent: 30, high: 60, norma
 const RESOLUTION_MIN: Record<string, number> = { urgent: 240, high: 480, normal: 1440, low: 4320 };
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Cumulative Zipf weights (s ≈ 1) for picking word i with probability ∝ 1/(i+1). */
 function zipf(n: number): Float64Array {

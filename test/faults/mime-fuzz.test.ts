@@ -8,20 +8,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildCorpus } from '../../bench/corpus.ts';
 import { buildServices } from '../../src/services.ts';
 import { makeTestDeps, type TestDeps } from '../helpers/deps.ts';
+import { seededRandom as rng } from '../../src/demo/random.ts';
 
 const CASES = Number(process.env.FUZZ_CASES ?? 300);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261127);
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Mutation = (raw: Buffer, r: () => number) => Buffer;
 

@@ -3,6 +3,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { seededRandom } from '../../src/demo/random.ts';
+export { seededRandom };
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -115,18 +117,6 @@ export function readDb<T>(file: string, fn: (db: Database.Database) => T): T | u
   } finally {
     db.close();
   }
-}
-
-/** Deterministic pseudo-random numbers (mulberry32): a fault run is repeated with its seed. */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** An integer from the environment, or the default (sizes: small for `npm test`, large for the fault run). */
