@@ -65,7 +65,7 @@ export function startNodeArgs(): string[] {
   return m[1] ? m[1].split(/\s+/) : [];
 }
 
-async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
+export async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
   for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) throw new Error(`the desk exited with ${child.exitCode}`);
     try {
@@ -78,7 +78,7 @@ async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
   throw new Error('the desk did not start within 60 s');
 }
 
-async function signIn(url: string, email: string, password: string): Promise<string> {
+export async function signIn(url: string, email: string, password: string): Promise<string> {
   const jar = new Map<string, string>();
   const keep = (res: Response) => {
     for (const c of res.headers.getSetCookie()) {
@@ -113,12 +113,12 @@ export type ConsoleTarget = {
 
 const pick = <T>(a: readonly T[], rand: () => number) => a[Math.floor(rand() * a.length)];
 // the queue views an agent switches between, each with its sorts (closed views sort by time only)
-const QUEUE_PAGES = [
+export const QUEUE_PAGES = [
   'view=open', 'view=open&sort=priority', 'view=open&sort=created', 'view=unassigned', 'view=mine', 'view=components',
   'view=sla', 'view=sla&sort=updated', 'view=pending', 'view=resolved', 'view=all', 'view=all&sort=oldest',
 ];
 // common words (many matches: the page fills at once) and rarer ones, English and Russian, one and two words
-const SEARCHES = ['printer', 'VPN', 'password', 'Outlook', 'принтер', 'пароль', 'почта', 'сеть', 'ошибка', 'доступ', 'toner jam', 'certificate expired', 'склад накладная', 'SharePoint sync'];
+export const SEARCHES = ['printer', 'VPN', 'password', 'Outlook', 'принтер', 'пароль', 'почта', 'сеть', 'ошибка', 'доступ', 'toner jam', 'certificate expired', 'склад накладная', 'SharePoint sync'];
 const API_PAGES = ['', '&view=all', '&view=unassigned', '&sort=priority', '&view=sla'];
 
 export const CONSOLE_TARGETS: ConsoleTarget[] = [

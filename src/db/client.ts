@@ -53,3 +53,14 @@ function cacheStatements(sqlite: Database.Database, max = 500): void {
     return stmt;
   }) as typeof sqlite.prepare;
 }
+
+/**
+ * A value that changes whenever the database may have changed: commits by other connections
+ * (`PRAGMA data_version`) and rows written by this one (`total_changes()`). Cheap enough to check
+ * on every request; what is derived from the data can be kept until it changes.
+ */
+export function changeToken(db: Db): string {
+  const version = db.$client.pragma('data_version', { simple: true }) as number;
+  const own = db.$client.prepare('select total_changes()').pluck().get() as number;
+  return `${version}:${own}`;
+}

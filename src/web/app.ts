@@ -43,6 +43,9 @@ export async function createApp(ctx: Ctx, opts: WebOptions = {}): Promise<Expres
   const render = createRenderer(ctx, views, opts.nav ?? []);
 
   app.disable('x-powered-by');
+  // pages are built per user and request: an ETag would hash every page and never match
+  // (static files keep theirs: express.static sets its own)
+  app.set('etag', false);
   app.set('trust proxy', 'loopback');
   app.use(
     helmet({

@@ -146,6 +146,18 @@ function formatMinutes(t: TFunction, m: number): string {
   return m < 0 ? `−${s}` : s;
 }
 
+/**
+ * Drops the indentation of template lines (and empty lines): a queue page is about a third
+ * indentation otherwise, and every byte is encoded and written per request. Text inside <pre> and
+ * <textarea> keeps its spaces; line breaks stay, so words on separate lines stay apart.
+ */
+export function compactIndentation(source: string): string {
+  return source
+    .split(/(<(pre|textarea)\b[\s\S]*?<\/\2>)/i)
+    .map((part, i) => (i % 3 === 0 ? part.replace(/\n[ \t]+/g, '\n').replace(/\n{2,}/g, '\n') : i % 3 === 1 ? part : ''))
+    .join('');
+}
+
 export function createViews(opts: { dir?: string; cache: boolean }): Views {
   const dir = opts.dir ?? VIEWS_DIR;
   let compiled: { hb: typeof Handlebars; templates: Map<string, Handlebars.TemplateDelegate> } | undefined;
@@ -155,11 +167,14 @@ export function createViews(opts: { dir?: string; cache: boolean }): Views {
     registerHelpers(hb);
     registerWorkflowHelpers(hb);
     const templates = new Map<string, Handlebars.TemplateDelegate>();
+    // helpers known when compiling are called directly, not looked up and checked per use
+    const options: CompileOptions = { strict: false, preventIndent: true, knownHelpers: Object.fromEntries(Object.keys(hb.helpers).map((h) => [h, true])) };
     for (const file of walk(dir)) {
       const rel = path.relative(dir, file).replace(/\\/g, '/').replace(/\.hbs$/, '');
-      const source = readFileSync(file, 'utf8');
-      if (rel.startsWith('partials/')) hb.registerPartial(rel.slice('partials/'.length), source);
-      templates.set(rel, hb.compile(source, { strict: false, preventIndent: true }));
+      const source = compactIndentation(readFileSync(file, 'utf8'));
+      const template = hb.compile(source, options);
+      if (rel.startsWith('partials/')) hb.registerPartial(rel.slice('partials/'.length), template);
+      templates.set(rel, template);
     }
     return { hb, templates };
   };

@@ -15,6 +15,7 @@ import { invalid } from '../../store/errors.ts';
 import { listComponentOptions } from '../../store/components.ts';
 import { listOrganizationOptions } from '../../store/organization-names.ts';
 import { countQueue, countQueueChanges, listQueue } from '../../store/queue.ts';
+import { changeToken } from '../../db/client.ts';
 import { listSavedViews } from '../../store/saved-views.ts';
 import { decodeSearchCursor, encodeSearchCursor, searchTickets } from '../../store/search.ts';
 import type { Ticket } from '../../store/tickets.ts';
@@ -57,6 +58,21 @@ function options<T extends string>(all: readonly T[], selected: readonly string[
 
 export function queueRoutes(ctx: Ctx, render: Renderer): Router {
   const r = Router();
+  // tab counts are six counting queries per page view: kept per user and view until the database
+  // changes (any commit, from any process) or half a minute passes (the SLA view moves with time)
+  const counts = new Map<string, number>();
+  let countsToken = '';
+  const tabCount = (userId: number, view: QueueView, now: number, count: () => number): number => {
+    const token = `${changeToken(ctx.db)}:${Math.floor(now / 30_000)}`;
+    if (token !== countsToken) {
+      counts.clear();
+      countsToken = token;
+    }
+    const key = `${userId}:${view}`;
+    let n = counts.get(key);
+    if (n === undefined) counts.set(key, (n = count()));
+    return n;
+  };
 
   r.get('/tickets', requirePermission('ticket.view'), (req, res) => {
     const me = currentUser(res);
@@ -79,7 +95,7 @@ export function queueRoutes(ctx: Ctx, render: Renderer): Router {
       back: `/tickets?${queueQueryString(q)}`,
       views: QUEUE_VIEWS.map((v) => {
         const vq = { ...parseQueueQuery({ view: v }), sort: sortsFor(v).includes(q.sort) ? q.sort : parseQueueQuery({ view: v }).sort };
-        const count = COUNTED_VIEWS.includes(v) ? countQueue(ctx.db, filterFor(ctx, vq, me, myComponents), COUNT_CAP) : null;
+        const count = COUNTED_VIEWS.includes(v) ? tabCount(me.id, v, now, () => countQueue(ctx.db, filterFor(ctx, vq, me, myComponents), COUNT_CAP)) : null;
         return { id: v, active: v === q.view, href: `/tickets?view=${v}`, count: count === null ? null : count >= COUNT_CAP ? `${COUNT_CAP - 1}+` : String(count) };
       }),
       savedViews: saved.map((s) => ({ id: s.id, name: s.name, href: `/tickets?${s.query}`, active: s.query === base })),
