@@ -12,6 +12,8 @@ import { applyDraft } from './apply.ts';
 import type { RawInbound } from './receive.ts';
 
 const pipe = (raw: Buffer): RawInbound => ({ channel: 'email', source: 'pipe', mailboxId: null, raw });
+const inboundOf = (deps: TestDeps, ticketId: number) =>
+  (deps.db.$client.prepare('select id from inbound_messages where ticket_id = ? order by id limit 1').get(ticketId) as { id: number } | undefined)?.id;
 const count = (deps: TestDeps, table: string) => (deps.db.$client.prepare(`select count(*) n from ${table}`).get() as { n: number }).n;
 
 describe('apply', () => {
@@ -33,6 +35,22 @@ describe('apply', () => {
     expect(event.eventData).toMatchObject({ status: '5.1.1', recipients: ['anna@client.example'] });
     expect(findContactEmail(deps.db, 'anna@client.example')?.undeliverableReason).toMatch(/^5\.1\.1 550 5\.1\.1/);
     expect(getTicket(deps.db, ticketId).status).toBe('new');
+  });
+
+  it('records each inbound mail with the ticket it created or continued, and dates the ticket by it', async () => {
+    const created = getTicket(deps.db, ticketId);
+    expect(inboundOf(deps, ticketId)).toBeDefined();
+    expect(created.lastActivityAt).toBe(created.createdAt);
+    expect(created.updatedAt).toBe(created.createdAt);
+
+    deps.clock.advance(60_000);
+    const reply = await services.intake.receive(pipe(fixture('gmail-reply.eml')));
+    expect(reply).toMatchObject({ outcome: 'appended', ticketId });
+    expect(getInbound(deps.db, reply.inboundId!).ticketId).toBe(ticketId);
+    expect(getTicket(deps.db, ticketId).lastActivityAt).toBe(deps.clock.now());
+
+    const unmatched = await services.intake.receive(pipe(fixture('bounce-null-sender-dragonfly.eml')));
+    expect(getInbound(deps.db, unmatched.inboundId!).ticketId).toBeNull();
   });
 
   it('records a transient bounce (4.4.1) without stopping mail', async () => {

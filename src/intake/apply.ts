@@ -74,22 +74,14 @@ export function applyDraft(deps: Deps, draft: Draft, opts: ApplyOptions = {}): A
       receivedAt: msg.receivedAt,
       processedAt: now,
     };
-    let inboundId: number;
-    if (draft.reprocessOf) {
-      inboundId = draft.reprocessOf;
-      updateInbound(db, inboundId, record);
-    } else {
-      inboundId = insertInbound(db, record).id;
-    }
-
     let ticket: Ticket | null = null;
     let ticketCreated = false;
     let message: Message | null = null;
-
-    if (outcome === 'created' || outcome === 'appended' || (draft.match && (outcome === 'auto_reply' || outcome === 'bounce'))) {
-      const r = draft.requester;
-      const actor: Actor = r?.userId ? { kind: 'user', userId: r.userId } : r?.contactId ? { kind: 'contact', contactId: r.contactId } : { kind: 'system' };
-      let contactId = r?.contactId ?? null;
+    const onTicket = outcome === 'created' || outcome === 'appended' || (!!draft.match && (outcome === 'auto_reply' || outcome === 'bounce'));
+    const r = draft.requester;
+    const actor: Actor = r?.userId ? { kind: 'user', userId: r.userId } : r?.contactId ? { kind: 'contact', contactId: r.contactId } : { kind: 'system' };
+    let contactId = r?.contactId ?? null;
+    if (onTicket) {
       if (outcome === 'created' && r && !contactId && !r.userId) {
         const isPhone = r.address.startsWith('+');
         contactId = insertContact(
@@ -118,7 +110,18 @@ export function applyDraft(deps: Deps, draft: Draft, opts: ApplyOptions = {}): A
         if (draft.followUpOf) insertTicketLink(db, ticket.id, draft.followUpOf.ticketId, 'follow_up', now);
         insertEvent(db, { ticketId: ticket.id, actor, type: 'ticket.created', data: { channel: msg.channel, via: msg.source, route: draft.route.reason } }, now);
       }
+    }
 
+    // the ticket is known before the inbound record is written, so the record carries it at once
+    let inboundId: number;
+    if (draft.reprocessOf) {
+      inboundId = draft.reprocessOf;
+      updateInbound(db, inboundId, ticket ? { ...record, ticketId: ticket.id } : record);
+    } else {
+      inboundId = insertInbound(db, { ...record, ticketId: ticket?.id ?? null }).id;
+    }
+
+    if (ticket) {
       if (outcome === 'bounce') {
         message = insertMessage(db, {
           ticketId: ticket.id, kind: 'event', direction: 'internal', channel: msg.channel,
@@ -196,9 +199,11 @@ export function applyDraft(deps: Deps, draft: Draft, opts: ApplyOptions = {}): A
         }
         insertEvent(db, { ticketId: ticket.id, actor, type: 'ticket.status', data: { from: ticket.status, to: draft.statusChange.to, reopen: draft.statusChange.reopen } }, now);
       }
-      updateTicket(db, ticket.id, patch, now);
-      ticket = getTicket(db, ticket.id);
-      updateInbound(db, inboundId, { ticketId: ticket.id });
+      // a ticket inserted just now already has this activity time (and no status change)
+      if (!ticketCreated) {
+        updateTicket(db, ticket.id, patch, now);
+        ticket = getTicket(db, ticket.id);
+      }
     }
 
     for (const hook of opts.hooks ?? []) {

@@ -97,7 +97,8 @@ describe('intake: receive → pipeline → apply', () => {
       const again = await buildServices(fixed).intake.reprocess(r.inboundId!);
       expect(again.outcome).toBe('created');
       expect(again.inboundId).toBe(r.inboundId);
-      expect(getInbound(small.db, r.inboundId!).outcome).toBe('created');
+      expect(getInbound(small.db, r.inboundId!)).toMatchObject({ outcome: 'created', ticketId: again.ticketId });
+      expect(again.ticketId).not.toBeNull();
     } finally {
       small.close();
     }

@@ -40,6 +40,7 @@ export function queueSms(tx: Db, input: QueueInput<SmsPayload>, now: number): Ou
 function settle(tx: Db, row: OutboxRow, now: number): OutboxRow {
   recordQueued(tx, row);
   const blocked = recipientBlock(tx, row);
-  if (blocked) recordSkipped(tx, row, blocked, now);
+  if (!blocked) return row; // recordQueued writes the message, not the row
+  recordSkipped(tx, row, blocked, now);
   return getOutbox(tx, row.id);
 }

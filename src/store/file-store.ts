@@ -1,6 +1,9 @@
 // Content-addressed files under DATA_DIR: attachments and the raw archive of every inbound message.
+// Layout: <kind>/<first two hex digits>/<sha256>, 256 directories per kind. Stores written before
+// kept a second level (<kind>/ab/cd/<sha256>), which cost a new directory for nearly every file
+// until 65,536 of them existed; files stored that way are still found where they are.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, createReadStream, type ReadStream } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync, createReadStream, type ReadStream } from 'node:fs';
 import path from 'node:path';
 
 export type FileKind = 'raw' | 'files';
@@ -11,6 +14,7 @@ export type FileStore = {
   read(kind: FileKind, sha256: string): Buffer;
   stream(kind: FileKind, sha256: string): ReadStream;
   has(kind: FileKind, sha256: string): boolean;
+  /** Where the file is (or would be written, when it is not stored). */
   pathOf(kind: FileKind, sha256: string): string;
 };
 
@@ -18,11 +22,31 @@ export function sha256Hex(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
+const SHA256 = /^[0-9a-f]{64}$/;
+const TWO_HEX = /^[0-9a-f]{2}$/;
+const LAYOUT_MARKER = '.layout-v2';
+
 export function createFileStore(dataDir: string): FileStore {
   const root = path.resolve(dataDir);
-  const pathOf = (kind: FileKind, sha: string) => {
-    if (!/^[0-9a-f]{64}$/.test(sha)) throw new Error(`not a sha256: ${sha}`);
-    return path.join(root, kind, sha.slice(0, 2), sha.slice(2, 4), sha);
+  const check = (sha: string) => {
+    if (!SHA256.test(sha)) throw new Error(`not a sha256: ${sha}`);
+  };
+  const currentPath = (kind: FileKind, sha: string) => path.join(root, kind, sha.slice(0, 2), sha);
+  const legacyPath = (kind: FileKind, sha: string) => path.join(root, kind, sha.slice(0, 2), sha.slice(2, 4), sha);
+  // whether a kind's directory may hold files of the two-level layout, decided once per kind: a
+  // store that never had one skips the second look-up for every new file
+  const legacy = new Map<FileKind, boolean>();
+  const hasLegacy = (kind: FileKind) => {
+    let known = legacy.get(kind);
+    if (known === undefined) legacy.set(kind, (known = holdsLegacyLayout(path.join(root, kind))));
+    return known;
+  };
+  const locate = (kind: FileKind, sha: string) => {
+    check(sha);
+    const file = currentPath(kind, sha);
+    if (!hasLegacy(kind) || existsSync(file)) return file;
+    const old = legacyPath(kind, sha);
+    return existsSync(old) ? old : file;
   };
   // directories known to exist: a recursive mkdir costs more than writing a small file
   const made = new Set<string>();
@@ -36,11 +60,11 @@ export function createFileStore(dataDir: string): FileStore {
     renameSync(tmp, file);
   };
   return {
-    pathOf,
+    pathOf: locate,
     put(kind, data) {
       const sha = sha256Hex(data);
-      const file = pathOf(kind, sha);
-      if (existsSync(file)) return sha;
+      const file = currentPath(kind, sha);
+      if (existsSync(file) || (hasLegacy(kind) && existsSync(legacyPath(kind, sha)))) return sha;
       const dir = path.dirname(file);
       if (!made.has(dir)) {
         mkdirSync(dir, { recursive: true });
@@ -56,8 +80,38 @@ export function createFileStore(dataDir: string): FileStore {
       }
       return sha;
     },
-    read: (kind, sha) => readFileSync(pathOf(kind, sha)),
-    stream: (kind, sha) => createReadStream(pathOf(kind, sha)),
-    has: (kind, sha) => existsSync(pathOf(kind, sha)),
+    read: (kind, sha) => readFileSync(locate(kind, sha)),
+    stream: (kind, sha) => createReadStream(locate(kind, sha)),
+    has: (kind, sha) => existsSync(locate(kind, sha)),
   };
+}
+
+/**
+ * Whether <kind>/ab/ holds a two-hex-digit directory anywhere (the current layout puts only files
+ * there). Looked for once per store: when none is found a marker file says so, so a large store
+ * is not listed again at every start.
+ */
+function holdsLegacyLayout(kindDir: string): boolean {
+  const marker = path.join(kindDir, LAYOUT_MARKER);
+  if (existsSync(marker)) return false;
+  let fanOut: string[] = [];
+  try {
+    fanOut = readdirSync(kindDir).filter((n) => TWO_HEX.test(n));
+  } catch {
+    // nothing stored yet
+  }
+  for (const ab of fanOut) {
+    try {
+      if (readdirSync(path.join(kindDir, ab), { withFileTypes: true }).some((e) => e.isDirectory() && TWO_HEX.test(e.name))) return true;
+    } catch {
+      // a file, or a directory that went away: not the old layout
+    }
+  }
+  try {
+    mkdirSync(kindDir, { recursive: true });
+    writeFileSync(marker, 'one directory level\n');
+  } catch {
+    // a read-only store is still readable; it is listed again next time
+  }
+  return false;
 }
