@@ -62,16 +62,14 @@ export function queueRoutes(ctx: Ctx, render: Renderer): Router {
   // changes (any commit, from any process) or half a minute passes (the SLA view moves with time)
   const counts = new Map<string, number>();
   let countsToken = '';
-  const tabCount = (userId: number, view: QueueView, now: number, count: () => number): number => {
+  /** the kept counts, emptied first when the database changed or the half minute passed */
+  const keptCounts = (now: number): Map<string, number> => {
     const token = `${changeToken(ctx.db)}:${Math.floor(now / 30_000)}`;
     if (token !== countsToken) {
       counts.clear();
       countsToken = token;
     }
-    const key = `${userId}:${view}`;
-    let n = counts.get(key);
-    if (n === undefined) counts.set(key, (n = count()));
-    return n;
+    return counts;
   };
 
   r.get('/tickets', requirePermission('ticket.view'), (req, res) => {
@@ -82,6 +80,7 @@ export function queueRoutes(ctx: Ctx, render: Renderer): Router {
     const result = runQueue(ctx, q, f, PAGE_SIZE);
     const names = lookupsFor(ctx.db, result.rows);
     const now = ctx.clock.now();
+    const kept = keptCounts(now);
     const base = queueQueryString(q, { cursor: null });
     const users = listUserOptions(ctx.db, { activeOnly: true });
     const components = listComponentOptions(ctx.db);
@@ -94,8 +93,9 @@ export function queueRoutes(ctx: Ctx, render: Renderer): Router {
       query: base,
       back: `/tickets?${queueQueryString(q)}`,
       views: QUEUE_VIEWS.map((v) => {
-        const vq = { ...parseQueueQuery({ view: v }), sort: sortsFor(v).includes(q.sort) ? q.sort : parseQueueQuery({ view: v }).sort };
-        const count = COUNTED_VIEWS.includes(v) ? tabCount(me.id, v, now, () => countQueue(ctx.db, filterFor(ctx, vq, me, myComponents), COUNT_CAP)) : null;
+        const key = `${me.id}:${v}`;
+        if (COUNTED_VIEWS.includes(v) && !kept.has(key)) kept.set(key, countQueue(ctx.db, filterFor(ctx, parseQueueQuery({ view: v }), me, myComponents), COUNT_CAP));
+        const count = kept.get(key) ?? null;
         return { id: v, active: v === q.view, href: `/tickets?view=${v}`, count: count === null ? null : count >= COUNT_CAP ? `${COUNT_CAP - 1}+` : String(count) };
       }),
       savedViews: saved.map((s) => ({ id: s.id, name: s.name, href: `/tickets?${s.query}`, active: s.query === base })),
