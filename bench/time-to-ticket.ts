@@ -16,12 +16,9 @@ import { createFileStore } from '../src/store/file-store.ts';
 import { insertMailbox } from '../src/store/mailboxes.ts';
 import { startDovecot } from '../test/helpers/dovecot.ts';
 import { makeMail } from '../test/helpers/mail.ts';
+import { percentile } from './http-load.ts';
 
 export type TimeToTicket = { mails: number; p50: number; p95: number; p99: number; max: number; mean: number };
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 export async function measureTimeToTicket(opts: { mails?: number; pauseMs?: number; log?: (s: string) => void } = {}): Promise<TimeToTicket> {
   const mails = opts.mails ?? 100;

@@ -5,7 +5,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from './helpers/deps.ts';
-import { startSmtpServer, waitUntil, type TestSmtp } from './helpers/smtp.ts';
+import { startSmtpServer, type TestSmtp } from './helpers/smtp.ts';
+import { waitUntil } from './helpers/mail.ts';
 import { rawMail } from './helpers/raw-mail.ts';
 import { buildServices } from '../src/services.ts';
 import { createOutboxWorker } from '../src/outbox/worker.ts';
@@ -56,7 +57,9 @@ describe('outbox: crash in the middle of a send', () => {
     });
     child.stdout!.on('data', (d: Buffer) => (childLog += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (childLog += d.toString()));
-    await waitUntil(() => smtp.held.length === 1, `the desk process to start sending (log: ${childLog})`, 60_000);
+    await waitUntil('the desk process to start sending', () => smtp.held.length === 1, 60_000).catch((err: unknown) => {
+      throw new Error(`${String(err)} (log: ${childLog})`);
+    });
 
     const inFlight = getOutbox(deps.db, firstRow.id);
     expect(inFlight).toMatchObject({ status: 'sending', attempts: 1 });

@@ -1,5 +1,6 @@
 // Mailbox settings from the console: add, edit, enable or disable. The intake role notices a change
 // by the row's updatedAt and restarts that mailbox's poller.
+import { parseInput } from './validate.ts';
 import { z } from 'zod';
 import { inTransaction } from '../db/client.ts';
 import { AppError, invalid } from '../store/errors.ts';
@@ -32,12 +33,7 @@ export const mailboxSchema = z.object({
 /** Raw form input; the schema checks and converts every field. */
 export type MailboxForm = Record<string, unknown>;
 
-function parseForm(input: unknown) {
-  const r = mailboxSchema.safeParse(input);
-  if (r.success) return r.data;
-  const fields = Object.fromEntries(r.error.issues.map((i) => [String(i.path[0] ?? 'form'), i.message]));
-  throw invalid(Object.values(fields).join('; '), fields);
-}
+const parseForm = (input: unknown) => parseInput(mailboxSchema, input);
 
 function checkRefs(ctx: Ctx, v: ReturnType<typeof parseForm>, id: number | null) {
   const other = findMailboxByAddress(ctx.db, v.address);

@@ -1,5 +1,6 @@
 // An agent starts a conversation by SMS: a new SMS ticket whose first message is the agent's
 // text, sent by the SMS channel's reply hook like any other reply.
+import { parseInput } from './validate.ts';
 import { z } from 'zod';
 import { inTransaction } from '../db/client.ts';
 import { toE164 } from '../domain/phone.ts';
@@ -30,12 +31,7 @@ export function startSmsConversation(
   input: z.input<typeof startSmsSchema>,
 ): { ticket: Ticket; message: Message } {
   requirePermission(actor.user, 'ticket.create');
-  const parsed = startSmsSchema.safeParse(input);
-  if (!parsed.success) {
-    const fields = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? 'form'), i.message]));
-    throw invalid(Object.values(fields).join('; '), fields);
-  }
-  const v = parsed.data;
+  const v = parseInput(startSmsSchema, input);
   const phone = toE164(v.phone, ctx.config.sms.defaultCountry);
   if (!phone) {
     const hint = ctx.config.sms.defaultCountry ? '' : ' with its +country code';

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../test/helpers/deps.ts';
 import { startSmtpServer, type TestSmtp } from '../../test/helpers/smtp.ts';
+import { waitUntil } from '../../test/helpers/mail.ts';
 import { buildServices, type Services } from '../services.ts';
 import { createTicket } from '../actions/tickets.ts';
 import { retryOutbox } from '../actions/outbox.ts';
@@ -155,7 +156,7 @@ describe('outbox worker (real SMTP server on loopback)', () => {
     const [row] = rows();
     const stuck = worker();
     const stuckRun = stuck.runOnce();
-    await smtp.waitUntil(() => smtp.held.length === 1, 'the first attempt to reach the server');
+    await waitUntil('the first attempt to reach the server', () => smtp.held.length === 1);
     expect(getOutbox(deps.db, row.id)).toMatchObject({ status: 'sending', attempts: 1 });
 
     // another worker (a restarted desk) leaves the row alone while the lease holds…

@@ -47,8 +47,3 @@ export function listBillableTickets(db: Db, filter: { organizationId?: number; f
     .limit(limit)
     .all();
 }
-
-/** Minutes logged on a ticket (the worklog rows are the record; the ticket's counter follows them). */
-export function sumTicketWorklogMinutes(db: Db, ticketId: number): number {
-  return Number(db.$client.prepare('select coalesce(sum(minutes), 0) from worklogs where ticket_id = ?').pluck().get(ticketId) ?? 0);
-}

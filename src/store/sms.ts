@@ -1,10 +1,9 @@
 // Queries of the SMS channel: threading by phone, opt-out state, delivery status of texts.
-import { and, asc, desc, eq, gte, inArray, isNotNull, lte, notInArray, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, isNotNull, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { contactPhones, messages, outbox, tickets } from '../db/schema.ts';
+import { contactPhones, messages, tickets } from '../db/schema.ts';
 import type { Message } from './messages.ts';
 import { findRow } from './rows.ts';
-import type { OutboxRow } from './outbox.ts';
 import { CLOSED_STATUSES, type Ticket } from './tickets.ts';
 
 /** The requester's most recent open SMS ticket that was active since `since`. */
@@ -58,26 +57,6 @@ export function advanceDeliveryStatus(db: Db, messageId: number, status: Deliver
 
 export function findMessageByExternalId(db: Db, externalId: string): Message | undefined {
   return db.select().from(messages).where(eq(messages.externalId, externalId)).limit(1).get();
-}
-
-/** Pending SMS rows whose time has come, oldest first. */
-export function listDueSms(db: Db, now: number, limit: number): OutboxRow[] {
-  return db
-    .select()
-    .from(outbox)
-    .where(and(eq(outbox.channel, 'sms'), inArray(outbox.status, ['pending']), lte(outbox.nextAttemptAt, now)))
-    .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
-    .limit(limit)
-    .all();
-}
-
-/** Takes a pending row for sending; false when another worker took it first. */
-export function claimOutboxRow(db: Db, id: number): boolean {
-  return db.update(outbox).set({ status: 'sending' }).where(and(eq(outbox.id, id), eq(outbox.status, 'pending'))).run().changes === 1;
-}
-
-export function updateOutboxRow(db: Db, id: number, patch: Partial<Omit<OutboxRow, 'id'>>): void {
-  db.update(outbox).set(patch).where(eq(outbox.id, id)).run();
 }
 
 /** The number the requester last texted from on this ticket. */

@@ -3,7 +3,6 @@
 import type { Db } from '../db/client.ts';
 import type { Deps } from '../deps.ts';
 import { budgetExceeded, checkScope } from '../domain/contract.ts';
-import { sumTicketWorklogMinutes } from '../store/contract-usage.ts';
 import { insertEvent } from '../store/events.ts';
 import { findOrganization } from '../store/organizations.ts';
 import { contractOfTicket } from './contract-of.ts';
@@ -29,7 +28,7 @@ export function updateBillableFlag(db: Db, ticketId: number, now: number): Ticke
 export function checkTimeBudget(db: Db, deps: Pick<Deps, 'config'>, ticketId: number, now: number): boolean {
   const t = getTicket(db, ticketId);
   const contract = contractOfTicket(db, t);
-  const logged = Math.max(t.loggedMinutes, sumTicketWorklogMinutes(db, t.id));
+  const logged = t.loggedMinutes;
   if (!budgetExceeded(contract, logged)) return false;
   const state = readWorkflowState(t);
   if (state.fired.includes('budget:exceeded')) return false;

@@ -5,7 +5,6 @@ import type { TicketChangeHook, Hooks } from '../actions/context.ts';
 import type { TicketStatus } from '../db/schema.ts';
 import { checkTransition, refusalMessage, type WorkflowRole } from '../domain/workflow.ts';
 import type { ApplyHook } from '../intake/apply.ts';
-import { sumTicketWorklogMinutes } from '../store/contract-usage.ts';
 import { AppError } from '../store/errors.ts';
 import { getTicket, updateTicket, type Ticket } from '../store/tickets.ts';
 import { getWorkflowRules } from '../store/workflow-settings.ts';
@@ -40,7 +39,7 @@ export const validateTransition: TicketChangeHook = (tx, change) => {
       assigneeId: change.type === 'assigned' ? change.to : t.assigneeId,
       // the reason given when resolving is the resolution note
       resolutionNote: t.resolutionNote || (to === 'resolved' ? reason || null : null),
-      loggedMinutes: Math.max(t.loggedMinutes, sumTicketWorklogMinutes(tx, t.id)),
+      loggedMinutes: t.loggedMinutes,
     },
   });
   if (!verdict.ok) {

@@ -44,7 +44,7 @@ describe('IMAP intake while Dovecot stops and starts', () => {
     const inboundCount = () => readDb(dbFile, (db) => (db.prepare('select count(*) n from inbound_messages').get() as { n: number }).n) ?? 0;
     const state = () => readDb(dbFile, (db) => db.prepare('select last_uid lastUid, last_success_at lastSuccessAt from mailboxes where from_env = 1').get() as { lastUid: number; lastSuccessAt: number | null } | undefined);
     const alive = () => {
-      if (!desk!.running()) throw new Error(`the desk exited on its own:\n${desk!.log()}`);
+      desk!.assertRunning();
     };
 
     desk = startDesk({

@@ -68,7 +68,7 @@ describe('IMAP intake under kill -9', () => {
   const settle = async (dbFile: string, u: DovecotUser, what: string, running: DeskProcess[], since: number) => {
     const last = (await dovecot.status(u)).uidNext - 1;
     await waitUntil(what, () => {
-      for (const d of running) if (!d.running()) throw new Error(`the desk exited on its own:\n${d.log()}`);
+      for (const d of running) d.assertRunning();
       const state = mailboxState(dbFile);
       return inboundCount(dbFile) >= MAILS && !!state && state.lastUid >= last && (state.lastSuccessAt ?? 0) >= since;
     }, TIMEOUT_MS / 2, 200);
@@ -121,7 +121,7 @@ describe('IMAP intake under kill -9', () => {
         const waiting = appended - before;
         const target = before + 1 + Math.floor(rand() * Math.max(0, waiting - 1));
         await waitUntil(`mail to come in before kill ${k + 1}`, () => {
-          if (!desk.running()) throw new Error(`the desk exited on its own:\n${desk.log()}`);
+          desk.assertRunning();
           return inboundCount(dbFile) >= target;
         }, TIMEOUT_MS / 2, 5);
         await sleep(Math.floor(rand() * 40));
@@ -180,7 +180,7 @@ describe('IMAP intake under kill -9', () => {
     for (let k = 0; k < restarts; k++) {
       const target = Math.min(MAILS, inboundCount(dbFile) + 1 + Math.floor(rand() * Math.max(1, MAILS / (restarts + 1))));
       await waitUntil(`mail before restart ${k + 1}`, () => {
-        for (const d of [a, b]) if (!d.running()) throw new Error(`a desk exited on its own:\n${d.log()}`);
+        for (const d of [a, b]) d.assertRunning();
         return inboundCount(dbFile) >= target;
       }, TIMEOUT_MS / 2, 5);
       await sleep(Math.floor(rand() * 40));

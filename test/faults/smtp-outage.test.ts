@@ -88,7 +88,7 @@ describe('outbox while the SMTP server is down', () => {
     await queueMany(beforeOutage, 30);
     // the server goes down after a seeded number of deliveries, in the middle of the burst
     const downAfter = 1 + Math.floor(rand() * (beforeOutage - 1));
-    await smtp.waitUntil(() => smtp.received.length >= downAfter, `${downAfter} deliveries before the outage`, TIMEOUT_MS / 4);
+    await waitUntil(`${downAfter} deliveries before the outage`, () => smtp.received.length >= downAfter, TIMEOUT_MS / 4);
     // a mail server shutting down refuses the mail in flight with 421 and then closes its port
     smtp.behaviour.respond = () => ({ code: 421, message: '4.3.2 Service shutting down, try again later' });
     await sleep(200);
@@ -101,7 +101,7 @@ describe('outbox while the SMTP server is down', () => {
     // the desk has tried and paused the channel: now it is killed, between two attempts
     const downSince = Date.now();
     await waitUntil('the desk to notice the outage', () => {
-      if (!desk.running()) throw new Error(`the desk exited on its own:\n${desk.log()}`);
+      desk.assertRunning();
       const h = getChannelHealth(deps.db, 'email');
       return h && !h.ok && h.checkedAt >= downSince && rows().every((r) => r.status !== 'sending');
     }, TIMEOUT_MS / 4, 20);
@@ -128,7 +128,7 @@ describe('outbox while the SMTP server is down', () => {
     smtp.behaviour.respond = undefined;
     await smtp.start();
     await waitUntil(`all ${BURST} notifications delivered`, () => {
-      if (!desk.running()) throw new Error(`the desk exited on its own:\n${desk.log()}`);
+      desk.assertRunning();
       return rows().every((r) => r.status === 'sent');
     }, TIMEOUT_MS / 2, 100);
     expect(await desk.stop(), desk.log()).toBe(0);

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser as Chromium, Page } from 'playwright-core';
 import { makeTestDeps, type TestDeps } from './deps.ts';
 import { startTestServer, type TestServer } from './web.ts';
+import { signInAs, watchPageProblems } from './browser.ts';
 import { component, PASSWORD, person } from './factories.ts';
 import { createCannedReply } from '../../src/actions/canned-replies.ts';
 import { updateTicketFields } from '../../src/actions/ticket-fields.ts';
@@ -79,20 +80,9 @@ export const PHONE: Viewport = { width: 390, height: 844 };
 export async function signedIn(chromium: Chromium, desk: Desk, user: User, viewport: Viewport): Promise<{ page: Page; problems: string[] }> {
   const ctx = await chromium.newContext({ viewport, locale: 'en-US', timezoneId: 'UTC', isMobile: viewport.width < 500, hasTouch: viewport.width < 500 });
   const page = await ctx.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  page.on('response', (r) => {
-    // 422 is how a refused form comes back; anything else 4xx/5xx is a problem
-    if (r.status() >= 400 && r.status() !== 422 && !r.url().endsWith('/favicon.ico')) problems.push(`${r.status()} ${r.url()}`);
-  });
-  await page.goto(`${desk.srv.url}/login`);
-  await page.fill('input[name=email]', user.email);
-  await page.fill('input[name=password]', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForURL(/\/tickets$/);
+  // 422 is how a refused form comes back; anything else 4xx/5xx is a problem
+  const problems = watchPageProblems(page, [422]);
+  await signInAs(page, desk.srv.url, user.email, PASSWORD);
   return { page, problems };
 }
 

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { seededRandom } from '../../src/demo/random.ts';
+import { StopWaiting } from './mail.ts';
 export { seededRandom };
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -14,6 +15,8 @@ export type DeskProcess = {
   /** everything the process wrote to stdout and stderr */
   log(): string;
   running(): boolean;
+  /** throws StopWaiting (ends a waitUntil at once) when the process has exited on its own */
+  assertRunning(): void;
   /** resolves with the exit code (null when killed by a signal) */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** resolves once main.ts logged that every role is running; rejects if the process exits first */
@@ -80,6 +83,9 @@ export function startDesk(opts: DeskEnv): DeskProcess {
     child,
     log: () => log,
     running: () => alive,
+    assertRunning: () => {
+      if (!alive) throw new StopWaiting(`the desk exited on its own:\n${log}`);
+    },
     exited,
     started: startedOrExited,
     async kill9() {

@@ -7,6 +7,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
+import { waitUntil } from './mail.ts';
 
 export type DovecotUser = { user: string; password: string; address: string };
 
@@ -78,15 +79,6 @@ function portOpen(port: number): Promise<boolean> {
     });
     sock.once('error', () => resolve(false));
   });
-}
-
-async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 function pidAlive(pid: number): boolean {
@@ -199,7 +191,7 @@ export async function startDovecot(): Promise<Dovecot> {
       closeSync(fd);
       if (r.status === 0) {
         try {
-          await waitFor(`Dovecot on port ${port}`, () => portOpen(port), 15_000);
+          await waitUntil(`Dovecot on port ${port}`, () => portOpen(port), 15_000);
           return;
         } catch (err) {
           if (attempt >= 2) throw err;
@@ -223,7 +215,7 @@ export async function startDovecot(): Promise<Dovecot> {
     if (opts.graceful && master && pidAlive(master)) {
       // Dovecot's own shutdown: the master tells its children to finish and closes the listeners
       process.kill(master, 'SIGTERM');
-      await waitFor('Dovecot to shut down', () => instancePids(instance, master).every((pid) => !pidAlive(pid)), 20_000).catch(() => undefined);
+      await waitUntil('Dovecot to shut down', () => instancePids(instance, master).every((pid) => !pidAlive(pid)), 20_000).catch(() => undefined);
     }
     for (const pid of instancePids(instance, master)) {
       try {
@@ -233,7 +225,7 @@ export async function startDovecot(): Promise<Dovecot> {
       }
     }
     rmSync(pidFile, { force: true });
-    if (port) await waitFor('the IMAP port to close', async () => !(await portOpen(port)), 10_000);
+    if (port) await waitUntil('the IMAP port to close', async () => !(await portOpen(port)), 10_000);
   };
 
   await start();

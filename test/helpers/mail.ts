@@ -35,9 +35,16 @@ export function makeMail(spec: MailSpec = {}): string {
   return `${lines.join('\r\n').replace(/\r?\n/g, '\r\n')}\r\n`;
 }
 
-/** Polls until check() returns a truthy value (generous timeouts: the test machine is busy). */
+/** Thrown by a check to end the wait at once (a process it waits on has died): nothing to wait for. */
+export class StopWaiting extends Error {}
+
 type Truthy<T> = Exclude<T, false | '' | 0 | null | undefined>;
 
+/**
+ * Polls until check() returns a truthy value (generous timeouts: the test machine is busy). An
+ * error from the check counts as "not yet" (a database another process is still creating), except
+ * StopWaiting, which ends the wait.
+ */
 export async function waitUntil<T>(what: string, check: () => T | Promise<T>, timeoutMs = 30_000, everyMs = 25): Promise<Truthy<T>> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
@@ -46,6 +53,7 @@ export async function waitUntil<T>(what: string, check: () => T | Promise<T>, ti
       const v = await check();
       if (v) return v as Truthy<T>;
     } catch (err) {
+      if (err instanceof StopWaiting) throw err;
       last = err;
     }
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);

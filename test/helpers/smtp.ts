@@ -4,6 +4,7 @@
 // (a second desk that answers everything).
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
+import { waitUntil } from './mail.ts';
 
 export type ReceivedMail = { from: string; to: string[]; raw: Buffer; parsed: ParsedMail; messageId: string };
 
@@ -26,7 +27,6 @@ export type TestSmtp = {
   held: ReceivedMail[];
   behaviour: SmtpBehaviour;
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
-  waitUntil(check: () => boolean, what: string, timeoutMs?: number): Promise<void>;
   /** Message-IDs of accepted mail, each as often as it arrived */
   messageIds(): string[];
   /** stops listening and drops open connections: the server is down */
@@ -35,14 +35,6 @@ export type TestSmtp = {
   start(): Promise<void>;
   close(): Promise<void>;
 };
-
-export async function waitUntil(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 export async function startSmtpServer(behaviour: SmtpBehaviour = {}, port = 0): Promise<TestSmtp> {
   const received: ReceivedMail[] = [];
@@ -114,10 +106,11 @@ export async function startSmtpServer(behaviour: SmtpBehaviour = {}, port = 0): 
     held,
     behaviour,
     async waitFor(count, timeoutMs = 20_000) {
-      await waitUntil(() => received.length >= count, `${count} mails at the SMTP server (got ${received.length})`, timeoutMs);
+      await waitUntil(`${count} mails at the SMTP server`, () => received.length >= count, timeoutMs).catch((err: unknown) => {
+        throw new Error(`${String(err)} (got ${received.length})`);
+      });
       return received;
     },
-    waitUntil: (check, what, timeoutMs) => waitUntil(check, what, timeoutMs),
     messageIds: () => received.map((m) => m.messageId),
     async stop() {
       const s = server;

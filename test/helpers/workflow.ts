@@ -1,9 +1,6 @@
-// Test helpers for the workflow: raw mail, SLA setup, and time logging the way the console's
-// worklog action records it (a worklog row, the ticket's counter, and the 'worklog' change).
-import { inTransaction } from '../../src/db/client.ts';
-import { worklogs } from '../../src/db/schema.ts';
-import { runHooks, type Ctx } from '../../src/actions/context.ts';
-import { getTicket, updateTicket } from '../../src/store/tickets.ts';
+// Test helpers for the workflow: raw mail, SLA setup, and time logging through the worklog action.
+import type { Ctx } from '../../src/actions/context.ts';
+import { logWork as logWorkAction } from '../../src/actions/worklog.ts';
 import { insertCalendar } from '../../src/store/calendars.ts';
 import { insertSlaPolicy, upsertSlaTarget } from '../../src/store/sla-policies.ts';
 import { updateDefaultSlaPolicyId } from '../../src/store/workflow-settings.ts';
@@ -20,14 +17,9 @@ export function rawMail(m: { from: string; subject: string; body: string; messag
   );
 }
 
+/** Logs time through the console's worklog action. */
 export function logWork(ctx: Ctx, user: User, ticketId: number, minutes: number, opts: { billable?: boolean; workedAt?: number } = {}): void {
-  const now = ctx.clock.now();
-  inTransaction(ctx.db, () => {
-    ctx.db.insert(worklogs).values({ ticketId, userId: user.id, minutes, billable: opts.billable ?? true, workedAt: opts.workedAt ?? now, createdAt: now }).run();
-    const t = getTicket(ctx.db, ticketId);
-    updateTicket(ctx.db, ticketId, { loggedMinutes: t.loggedMinutes + minutes }, now);
-    runHooks(ctx.hooks.ticketChanged, ctx, { type: 'worklog', ticket: getTicket(ctx.db, ticketId), minutes, billable: opts.billable ?? true, actor: { kind: 'user', user } });
-  });
+  logWorkAction(ctx, { kind: 'user', user }, { ticketId, minutes, billable: opts.billable ?? true, workedAt: opts.workedAt });
 }
 
 const DAY: Interval[] = [['09:00', '18:00']];

@@ -24,6 +24,15 @@ describe('identify-requester', () => {
     expect((await decide(deps, fixture('chatwoot-group-sender.eml'), { steps })).requester).toMatchObject({ address: 'jane@example.com', name: 'ACME group' });
   });
 
+  it('does not believe X-Original-Sender from a stranger, nor take an address named on someone\'s behalf for an agent', async () => {
+    const agent = await addUser(buildServices(deps), 'agent', 'agent@desk.example');
+    const forged = makeMail({ from: 'Mallory <mallory@evil.example>', headers: { 'X-Original-Sender': 'agent@desk.example' } });
+    expect((await decide(deps, forged, { steps })).requester).toMatchObject({ address: 'mallory@evil.example', userId: null });
+    const viaForm = makeMail({ from: 'Forms <no-reply@forms.example>', headers: { 'Reply-To': 'agent@desk.example' } });
+    expect((await decide(deps, viaForm, { steps })).requester).toMatchObject({ address: 'agent@desk.example', userId: null });
+    expect((await decide(deps, makeMail({ from: 'Agent <agent@desk.example>' }), { steps })).requester?.userId).toBe(agent.id);
+  });
+
   it('is the Reply-To person when a web form or no-reply address sent the mail, else the sender', async () => {
     expect((await decide(deps, fixture('web-form-reply-to.eml'), { steps })).requester).toMatchObject({ address: 'peter@visitor.example', name: 'Peter Visitor' });
     const personal = makeMail({ from: 'Anna <anna@client.example>', headers: { 'Reply-To': 'anna.private@home.example' } });

@@ -12,8 +12,11 @@ function onBehalfOf(draft: Draft, ctx: StepContext): Address | null {
   const msg = draft.msg;
   const from = msg.from;
   if (!from || from.address.startsWith('+')) return from;
+  // nobody checks this header (DMARC checks From): it is believed only from a mailing list or a
+  // group address of the author's own domain, never from a stranger naming someone else
   const original = msg.headers['x-original-sender']?.[0]?.trim().toLowerCase();
-  if (original && /^[^\s@<>]+@[^\s@<>]+$/.test(original) && original !== from.address) {
+  const relayed = draft.mailingList !== null || (original !== undefined && original.split('@')[1] === from.address.split('@')[1]);
+  if (original && relayed && /^[^\s@<>]+@[^\s@<>]+$/.test(original) && original !== from.address) {
     return { address: original, name: from.name };
   }
   const replyTo = msg.replyTo.filter((a) => a.address !== from.address);
@@ -42,7 +45,8 @@ export const identifyRequester: Step = {
       name: contact?.name ?? (sender.name || (isPhone ? address : address.split('@')[0])),
       contactId: contact?.id ?? null,
       organizationId: contact?.organizationId ?? (domain ? (findOrganizationIdByDomain(db, domain) ?? null) : null),
-      userId: user?.active ? user.id : null,
+      // only the real sender is taken for an agent: an address named on someone's behalf is not proof
+      userId: user?.active && sender === draft.msg.from ? user.id : null,
     };
   },
 };

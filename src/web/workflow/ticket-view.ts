@@ -7,7 +7,6 @@ import { portalUrl } from '../../domain/reply-token.ts';
 import { describeTargets } from '../../domain/sla-clock.ts';
 import { missingFields } from '../../domain/workflow.ts';
 import { findContact } from '../../store/contacts.ts';
-import { sumTicketWorklogMinutes } from '../../store/contract-usage.ts';
 import { findOrganization } from '../../store/organizations.ts';
 import { findSlaPolicy } from '../../store/sla-policies.ts';
 import { findTicket, listTicketLinks, type Ticket } from '../../store/tickets.ts';
@@ -23,7 +22,7 @@ export function ticketWorkflowView(ctx: Ctx, t: Ticket) {
   const policy = state.clock?.policyId ? findSlaPolicy(ctx.db, state.clock.policyId) : undefined;
   const contract = contractOfTicket(ctx.db, t);
   const org = t.organizationId ? findOrganization(ctx.db, t.organizationId) : undefined;
-  const logged = Math.max(t.loggedMinutes, sumTicketWorklogMinutes(ctx.db, t.id));
+  const logged = t.loggedMinutes;
   const open = t.status !== 'resolved' && t.status !== 'closed';
   const toResolve = open
     ? missingFields(getWorkflowRules(ctx.db), t.type, t.status, 'resolved', {
