@@ -5,7 +5,7 @@ import { inTransaction } from '../db/client.ts';
 import { TICKET_TYPES } from '../db/schema.ts';
 import { dueNotices, recordNotices, type Notice } from '../domain/sla-clock.ts';
 import { insertEvent } from '../store/events.ts';
-import { listResolvedTicketIdsBefore, listTicketIdsWithSlaDue } from '../store/sla-tickets.ts';
+import { listResolvedTicketIdsBefore, listTicketsWithSlaDue, type SlaDueCursor } from '../store/sla-tickets.ts';
 import { getTicket, type Ticket } from '../store/tickets.ts';
 import { findUser } from '../store/users.ts';
 import { getWorkflowRules } from '../store/workflow-settings.ts';
@@ -19,6 +19,9 @@ import { changeStatus } from './tickets.ts';
 
 const BATCH = 200;
 const DAY_MS = 86_400_000;
+
+/** How many tickets each query reads (tests page with small batches). */
+export type SlaCheckOptions = { batch?: number };
 
 function announce(ctx: Ctx, t: Ticket, n: Notice, now: number): number {
   const recipients = noticeRecipients(ctx.db, t, { escalate: n.kind === 'breach' });
@@ -44,15 +47,20 @@ function announce(ctx: Ctx, t: Ticket, n: Notice, now: number): number {
   }, now);
 }
 
-/** Sends the SLA notices that are due at `now`. Returns how many notices (not mails) were announced. */
-export function runSlaChecks(ctx: Ctx, now: number): number {
+/**
+ * Sends the SLA notices that are due at `now`. Returns how many notices (not mails) were announced.
+ * Reads the due tickets page by page with a (due time, id) cursor: a ticket whose check fails keeps
+ * its due time, and without the cursor a front page of such tickets would hide every ticket behind it.
+ */
+export function runSlaChecks(ctx: Ctx, now: number, opts: SlaCheckOptions = {}): number {
+  const batch = opts.batch ?? BATCH;
   let announced = 0;
-  const seen = new Set<number>();
+  let after: SlaDueCursor | undefined;
   for (;;) {
-    const ids = listTicketIdsWithSlaDue(ctx.db, now, BATCH).filter((id) => !seen.has(id));
-    if (!ids.length) return announced;
-    for (const id of ids) {
-      seen.add(id);
+    const page = listTicketsWithSlaDue(ctx.db, now, batch, after);
+    if (!page.length) return announced;
+    after = page[page.length - 1];
+    for (const { id } of page) {
       try {
         announced += inTransaction(ctx.db, () => {
           const t = getTicket(ctx.db, id);
@@ -72,23 +80,27 @@ export function runSlaChecks(ctx: Ctx, now: number): number {
   }
 }
 
-/** Closes resolved tickets whose type's auto-close period has passed. Returns how many were closed. */
-export function autoCloseResolved(ctx: Ctx, now: number): number {
+/**
+ * Closes resolved tickets whose type's auto-close period has passed. Returns how many were closed.
+ * Pages by id, so tickets that fail to close cannot hide the ones behind them.
+ */
+export function autoCloseResolved(ctx: Ctx, now: number, opts: SlaCheckOptions = {}): number {
+  const batch = opts.batch ?? BATCH;
   const rules = getWorkflowRules(ctx.db);
   let closed = 0;
   for (const type of TICKET_TYPES) {
     const days = rules[type].autoCloseDays;
     if (!days) continue;
-    const failed = new Set<number>();
+    let afterId = 0;
     for (;;) {
-      const ids = listResolvedTicketIdsBefore(ctx.db, type, now - days * DAY_MS, BATCH).filter((id) => !failed.has(id));
+      const ids = listResolvedTicketIdsBefore(ctx.db, type, now - days * DAY_MS, batch, afterId);
       if (!ids.length) break;
+      afterId = ids[ids.length - 1];
       for (const id of ids) {
         try {
           const t = changeStatus(ctx, { kind: 'system' }, { ticketId: id, status: 'closed', reason: label(ctx.config.defaultLocale, 'autoClose.reason', { days }) });
           if (t.status === 'closed') closed++;
         } catch (err) {
-          failed.add(id);
           ctx.log.error({ err, ticketId: id }, 'auto-close failed for a ticket');
         }
       }

@@ -1,25 +1,39 @@
 // The scheduler's questions about tickets: whose SLA notice falls due, which resolved tickets
 // are old enough to close, which open tickets follow a policy.
-import { and, asc, eq, isNotNull, isNull, lte, notInArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNotNull, isNull, lte, notInArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { organizations, tickets, type TicketType } from '../db/schema.ts';
 
-export function listTicketIdsWithSlaDue(db: Db, now: number, limit: number): number[] {
+/** Where the scheduler stopped reading a list: the key of the last row it saw. */
+export type SlaDueCursor = { at: number; id: number };
+
+/**
+ * Tickets whose next SLA event is due at `now`, in (due time, id) order, after `after`. Callers
+ * page with the last row's key, so tickets that stay due (their check failed) cannot hide the rest.
+ */
+export function listTicketsWithSlaDue(db: Db, now: number, limit: number, after?: SlaDueCursor): { id: number; at: number }[] {
   return db
-    .select({ id: tickets.id })
+    .select({ id: tickets.id, at: tickets.slaNextEventAt })
     .from(tickets)
-    .where(and(isNotNull(tickets.slaNextEventAt), lte(tickets.slaNextEventAt, now)))
-    .orderBy(asc(tickets.slaNextEventAt))
+    .where(
+      and(
+        isNotNull(tickets.slaNextEventAt),
+        lte(tickets.slaNextEventAt, now),
+        after ? or(gt(tickets.slaNextEventAt, after.at), and(eq(tickets.slaNextEventAt, after.at), gt(tickets.id, after.id))) : undefined,
+      ),
+    )
+    .orderBy(asc(tickets.slaNextEventAt), asc(tickets.id))
     .limit(limit)
     .all()
-    .map((r) => r.id);
+    .map((r) => ({ id: r.id, at: r.at! }));
 }
 
-export function listResolvedTicketIdsBefore(db: Db, type: TicketType, resolvedBefore: number, limit: number): number[] {
+/** Resolved tickets of a type resolved by `resolvedBefore`, in id order, with ids above `afterId` (the paging cursor). */
+export function listResolvedTicketIdsBefore(db: Db, type: TicketType, resolvedBefore: number, limit: number, afterId = 0): number[] {
   return db
     .select({ id: tickets.id })
     .from(tickets)
-    .where(and(eq(tickets.status, 'resolved'), eq(tickets.type, type), lte(tickets.resolvedAt, resolvedBefore)))
+    .where(and(eq(tickets.status, 'resolved'), eq(tickets.type, type), lte(tickets.resolvedAt, resolvedBefore), gt(tickets.id, afterId)))
     .orderBy(asc(tickets.id))
     .limit(limit)
     .all()
