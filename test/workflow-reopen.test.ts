@@ -16,6 +16,8 @@ import { listTicketMessages } from '../src/store/messages.ts';
 import { getInbound } from '../src/store/inbound.ts';
 import type { User } from '../src/store/users.ts';
 import type { EmailPayload } from '../src/outbox/types.ts';
+import { createOutboxWorker } from '../src/outbox/worker.ts';
+import { startSmtpServer, waitUntil } from './helpers/smtp.ts';
 
 const DAY = 86_400_000;
 
@@ -102,6 +104,38 @@ describe('reopening by mail within the contract', () => {
     expect(findContactEmail(deps.db, 'jane@acme.example')).toBeDefined();
   });
 
+  it('beyond the limit, a reply from a mailing list or a no-reply address opens the linked ticket but gets no explanation mail', async () => {
+    insertOrganization(deps.db, { name: 'Acme', reopenLimit: 0, reopenWindowDays: null }, deps.clock.now(), ['acme.example']);
+    const first = await mail('Jane Doe <jane@acme.example>', 'VPN drops', 'Every hour', 'v1@acme.example');
+    const t = getTicket(deps.db, first.ticketId!);
+    resolve(t.id);
+    deps.clock.advance(DAY);
+
+    const listed = await s.intake.receive({
+      channel: 'email', source: 'pipe', mailboxId: null,
+      raw: rawMail({ from: 'Jane Doe <jane@acme.example>', subject: `Re: [#${t.number}] VPN drops`, body: 'Dropped again', messageId: 'v2@acme.example', headers: { 'List-Id': 'IT news <it-news.acme.example>' } }),
+    });
+    expect(listed.outcome).toBe('created');
+    const fromList = getTicket(deps.db, listed.ticketId!);
+    expect(listTicketLinks(deps.db, fromList.id)).toEqual([{ ticketId: t.id, kind: 'follow_up', direction: 'to' }]);
+
+    const robot = await s.intake.receive({
+      channel: 'email', source: 'pipe', mailboxId: null,
+      raw: rawMail({ from: 'VPN monitor <noreply@acme.example>', subject: 'Re: VPN drops', body: 'Tunnel down', messageId: 'v3@acme.example', headers: { 'In-Reply-To': '<v1@acme.example>' } }),
+    });
+    expect(robot.outcome).toBe('created');
+    const fromRobot = getTicket(deps.db, robot.ticketId!);
+    expect(listTicketLinks(deps.db, fromRobot.id)).toEqual([{ ticketId: t.id, kind: 'follow_up', direction: 'to' }]);
+
+    expect(refusals()).toEqual([]);
+    const notSent = (ticketId: number) =>
+      listTicketMessages(deps.db, ticketId).filter((m) => m.eventType === 'outbox').map((m) => ({ status: m.deliveryStatus, ...m.eventData }));
+    expect(notSent(fromList.id)).toEqual([expect.objectContaining({ status: 'skipped', event: 'reopen_refused', recipient: 'jane@acme.example', reasonKey: 'outbox.reason.notAcknowledged', reason: 'not acknowledged: mailing list' })]);
+    expect(notSent(fromRobot.id)).toEqual([
+      expect.objectContaining({ status: 'skipped', event: 'reopen_refused', recipient: 'noreply@acme.example', reasonKey: 'outbox.reason.notAcknowledged', reason: 'not acknowledged: no-reply address noreply@acme.example' }),
+    ]);
+  });
+
   it('without a contract a resolved ticket reopens as often as the requester writes', async () => {
     const first = await mail('Bob <bob@nowhere.example>', 'Mouse broken', 'Left button', 'b1@nowhere.example');
     const t = getTicket(deps.db, first.ticketId!);
@@ -113,4 +147,37 @@ describe('reopening by mail within the contract', () => {
     expect(getTicket(deps.db, t.id)).toMatchObject({ status: 'reopened', reopenCount: 3 });
     expect(refusals()).toEqual([]);
   });
+});
+
+it('the explanation mail goes out as an automatic answer (Auto-Submitted: auto-replied)', async () => {
+  const smtp = await startSmtpServer();
+  const deps = makeTestDeps({ SMTP_URL: smtp.url, MAIL_FROM: 'Acme IT <support@desk.example>', PUBLIC_URL: 'https://help.desk.example' });
+  const s = buildServices(deps);
+  const worker = createOutboxWorker(s.ctx, { senders: s.senders });
+  try {
+    const agent = await createUser(s.ctx, { email: 'agent@desk.test', name: 'Alex Agent', role: 'agent', password: 'long enough password' });
+    insertOrganization(deps.db, { name: 'Acme', reopenLimit: 0, reopenWindowDays: null }, deps.clock.now(), ['acme.example']);
+    const mail = (subject: string, messageId: string) =>
+      s.intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw: rawMail({ from: 'Jane Doe <jane@acme.example>', subject, body: 'It is broken', messageId }) });
+    const first = await mail('Scanner offline', 's1@acme.example');
+    const t = getTicket(deps.db, first.ticketId!);
+    resolveTicket(s.ctx, { kind: 'user', user: agent }, { ticketId: t.id, note: 'Restarted it' });
+    deps.clock.advance(DAY);
+    expect((await mail(`Re: [#${t.number}] Scanner offline`, 's2@acme.example')).outcome).toBe('created');
+
+    const [row] = deps.db.select().from(outbox).all().filter((r) => r.event === 'reopen_refused');
+    expect((row.payload as unknown as EmailPayload).autoSubmitted).toBe('auto-replied');
+    const current = () => deps.db.select().from(outbox).all().find((r) => r.id === row.id)!;
+    for (let i = 0; i < 10 && current().status === 'pending'; i++) await worker.runOnce();
+    const sent = current();
+    expect(sent.status).toBe('sent');
+    await waitUntil(() => smtp.received.some((m) => m.messageId === sent.headerMessageId), 'the explanation mail');
+    const explanation = smtp.received.find((m) => m.messageId === sent.headerMessageId)!;
+    expect(explanation.to).toEqual(['jane@acme.example']);
+    expect(explanation.parsed.headers.get('auto-submitted')).toBe('auto-replied');
+  } finally {
+    await worker.stop();
+    await smtp.close();
+    deps.close();
+  }
 });

@@ -44,10 +44,14 @@ export function readMessageId(key: string, messageId: string): number | undefine
   return safeEqual(sign(key, payload), m[3].toLowerCase()) ? Number(m[1]) : undefined;
 }
 
-/** True when the Message-ID looks like one of ours, signed or not (loop detection). */
+/** The domain (lower-case) of a Message-ID shaped like ours, signed or not; undefined for any other id. */
+export function ourStyleMessageIdDomain(messageId: string): string | undefined {
+  return /^<?hd\.t\d+\.[a-z2-7]+\.[a-z2-7]+@([^>]+)>?$/i.exec(messageId.trim())?.[1].toLowerCase();
+}
+
+/** True when the Message-ID looks like one of ours at this domain, signed or not (loop detection). */
 export function looksLikeOurMessageId(messageId: string, domain: string): boolean {
-  const m = /^<?hd\.t\d+\.[a-z2-7]+\.[a-z2-7]+@([^>]+)>?$/i.exec(messageId.trim());
-  return !!m && m[1].toLowerCase() === domain.toLowerCase();
+  return ourStyleMessageIdDomain(messageId) === domain.toLowerCase();
 }
 
 /** The plus-address reply token: support+t<id>.<sig>@domain. */

@@ -5,12 +5,11 @@
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { checkSendLimits, longestWindowMs } from '../domain/send-limits.ts';
-import { baseAddress } from '../domain/desk-identity.ts';
+import { baseAddress, ownAddresses } from '../domain/desk-identity.ts';
 import { findContactEmail, findContactPhone } from '../store/contacts.ts';
 import { listDeskAddresses } from '../store/desk-addresses.ts';
 import { listRecentAutoSends, type OutboxRow } from '../store/outbox.ts';
 import type { OutboxSettings } from './settings.ts';
-import { addressOf } from './addresses.ts';
 import { reasons, type Reason } from './reasons.ts';
 
 /** Why nothing may be sent to this address at all, or null. */
@@ -24,21 +23,6 @@ export function addressBlock(db: Db, channel: OutboxRow['channel'], address: str
   if (known?.optedOutAt) return reasons.optedOut();
   return null;
 }
-
-/** The desk's own addresses (sender, mailboxes, component aliases), without plus tags. */
-export function ownAddresses(db: Db, config: Config): Set<string> {
-  const out = new Set<string>();
-  const add = (a: string | null | undefined) => {
-    if (!a) return;
-    const base = baseAddress(a);
-    if (base) out.add(base);
-  };
-  add(config.smtp ? addressOf(config.smtp.from) : undefined);
-  add(config.imap?.address);
-  for (const a of listDeskAddresses(db)) add(a);
-  return out;
-}
-
 
 /** The one text an opted-out number still gets: the confirmation of its STOP. */
 function isStopConfirmation(row: OutboxRow): boolean {
@@ -55,7 +39,7 @@ export function sendBlock(db: Db, config: Config, settings: OutboxSettings, row:
   const blocked = recipientBlock(db, row);
   if (blocked) return blocked;
   if (row.channel !== 'email') return null;
-  if (ownAddresses(db, config).has(baseAddress(row.recipient))) return reasons.ownAddress();
+  if (ownAddresses(config, listDeskAddresses(db)).has(baseAddress(row.recipient))) return reasons.ownAddress();
   const payload = row.payload as { auto?: boolean; audience?: 'requester' | 'agent' };
   if (!payload.auto) return null;
   const tiers = payload.audience === 'agent' ? settings.limits.agent : settings.limits.requester;
@@ -67,7 +51,7 @@ export function sendBlock(db: Db, config: Config, settings: OutboxSettings, row:
 
 /** CC addresses that may receive the mail, and those left out with the reason. */
 export function filterCc(db: Db, config: Config, cc: string[]): { kept: string[]; dropped: { address: string; reason: Reason }[] } {
-  const own = ownAddresses(db, config);
+  const own = ownAddresses(config, listDeskAddresses(db));
   const kept: string[] = [];
   const dropped: { address: string; reason: Reason }[] = [];
   for (const address of cc) {

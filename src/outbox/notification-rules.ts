@@ -49,18 +49,33 @@ function requesterPayload(deps: RuleDeps, contact: Contact, template: string, va
   return { template, locale: contact.locale ?? deps.config.defaultLocale, vars, auto, audience: 'requester', ...extra };
 }
 
-function acknowledge(tx: Db, deps: RuleDeps, ticket: Ticket, opts: { refusal: string | null; fromMail: boolean }): void {
+/**
+ * Why an automatic answer to `recipient` must not be sent, or null: the inbound mail it would answer
+ * (when there is one) was flagged by intake (auto-reply, bounce, mailing list) or its headers or
+ * sender refuse automatic answers (RFC 3834); or the recipient is a no-reply address.
+ */
+export function autoAnswerBlock(inbound: AppliedInbound | null, recipient: string): string | null {
+  if (inbound) {
+    const d = inbound.draft;
+    const flagged = d.autoReply ? `auto-reply (${d.autoReply.reason})` : d.bounce ? 'bounce' : d.mailingList ? 'mailing list' : null;
+    const refusal = flagged ?? autoAnswerRefusal({ from: d.msg.from?.address ?? null, headers: d.msg.headers });
+    if (refusal) return refusal;
+  }
+  return isNoReplyAddress(recipient) ? `no-reply address ${recipient}` : null;
+}
+
+function acknowledge(tx: Db, deps: RuleDeps, ticket: Ticket, inbound: AppliedInbound | null): void {
   const to = requesterAddress(tx, ticket);
   const now = deps.clock.now();
   if (!to) return;
-  const refusal = opts.refusal ?? (isNoReplyAddress(to.address) ? `no-reply address ${to.address}` : null);
+  const refusal = autoAnswerBlock(inbound, to.address);
   if (refusal) {
     recordNotSent(tx, ticket, { event: 'ack', recipient: to.address, audience: 'requester', reason: reasons.notAcknowledged(refusal) }, now);
     return;
   }
   queueEmail(tx, {
     ticketId: ticket.id, event: 'ack', recipient: to.address,
-    payload: requesterPayload(deps, to.contact, 'ack', {}, true, fromMailKind(opts.fromMail)),
+    payload: requesterPayload(deps, to.contact, 'ack', {}, true, fromMailKind(inbound !== null)),
   }, now);
 }
 
@@ -109,7 +124,7 @@ export function onTicketChanged(tx: Db, change: TicketChange & { actor: ActorRef
   const t = change.ticket;
   switch (change.type) {
     case 'created':
-      if (mailTicket(t)) acknowledge(tx, ctx, t, { refusal: null, fromMail: false });
+      if (mailTicket(t)) acknowledge(tx, ctx, t, null);
       notifyComponentManager(tx, ctx, t, change.actor);
       return;
     case 'reply':
@@ -140,11 +155,7 @@ export function onInboundApplied(tx: Db, a: AppliedInbound, deps: Deps): void {
   if (a.ticketCreated) {
     // a follow-up opened because the old ticket could not be reopened gets the workflow's
     // explanation mail (reopen_refused) instead of a second, generic acknowledgement
-    if (!a.draft.requester?.userId && !a.draft.followUpOf) {
-      const flagged = a.draft.autoReply ? `auto-reply (${a.draft.autoReply.reason})` : a.draft.bounce ? 'bounce' : a.draft.mailingList ? 'mailing list' : null;
-      const refusal = flagged ?? autoAnswerRefusal({ from: msg.from?.address ?? null, headers: msg.headers });
-      acknowledge(tx, deps, t, { refusal, fromMail: true });
-    }
+    if (!a.draft.requester?.userId && !a.draft.followUpOf) acknowledge(tx, deps, t, a);
     notifyComponentManager(tx, deps, t, null);
     return;
   }

@@ -28,11 +28,6 @@ export function listMailboxes(db: Db, opts: { enabledOnly?: boolean } = {}): Mai
   return (opts.enabledOnly ? q.where(eq(mailboxes.enabled, true)) : q).orderBy(asc(mailboxes.id)).all();
 }
 
-/** Every address mail to the desk arrives at (lower-case). */
-export function listMailboxAddresses(db: Db): string[] {
-  return (db.$client.prepare('select address from mailboxes').pluck().all() as string[]).map((a) => a.toLowerCase());
-}
-
 export function insertMailbox(db: Db, m: MailboxInput, now: number): Mailbox {
   return db.insert(mailboxes).values({ ...m, address: m.address.trim().toLowerCase(), createdAt: now, updatedAt: now }).returning().get();
 }

@@ -1,12 +1,16 @@
 // A reply to a resolved ticket that the contract does not let reopen became a new linked ticket
 // (decide-reopen): note the reason on it for the agents and tell the requester why, in their
-// language, by mail (or by SMS when they wrote by SMS).
+// language, by mail (or by SMS when they wrote by SMS). The mail is an automatic answer to theirs:
+// it is refused exactly where an acknowledgement would be (auto-reply, mailing list, no-reply…).
 import type { Db } from '../db/client.ts';
 import type { Deps } from '../deps.ts';
 import type { Locale } from '../db/schema.ts';
 import { portalUrl } from '../domain/reply-token.ts';
 import type { AppliedInbound } from '../intake/apply.ts';
+import { autoAnswerBlock } from '../outbox/notification-rules.ts';
+import { recordNotSent } from '../outbox/outcomes.ts';
 import { queueEmail, queueSms } from '../outbox/queue.ts';
+import { reasons } from '../outbox/reasons.ts';
 import { findContact } from '../store/contacts.ts';
 import { insertEvent } from '../store/events.ts';
 import { insertMessage } from '../store/messages.ts';
@@ -51,6 +55,11 @@ export function onFollowUpOpened(db: Db, applied: AppliedInbound, deps: Deps): v
     queueSms(db, { ticketId: ticket.id, event: 'reopen_refused', recipient: address, payload: { text: label(locale, `followUp.sms.${reason}`, { ...vars, link }) } }, now);
     return;
   }
+  const refusal = autoAnswerBlock(applied, address);
+  if (refusal) {
+    recordNotSent(db, ticket, { event: 'reopen_refused', recipient: address, audience: 'requester', reason: reasons.notAcknowledged(refusal) }, now);
+    return;
+  }
   queueEmail(
     db,
     {
@@ -62,6 +71,7 @@ export function onFollowUpOpened(db: Db, applied: AppliedInbound, deps: Deps): v
         locale,
         auto: true,
         audience: 'requester',
+        autoSubmitted: 'auto-replied',
         vars: {
           deskName: deps.config.deskName,
           requesterName: applied.draft.requester?.name || address,

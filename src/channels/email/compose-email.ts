@@ -15,7 +15,7 @@ import type { OutboxRow } from '../../store/outbox.ts';
 import { findTicket, type Ticket } from '../../store/tickets.ts';
 import { findUser, findUserByEmail } from '../../store/users.ts';
 import { findMailboxAddress } from '../../store/desk-addresses.ts';
-import { parseAddress, type MailAddress } from '../../outbox/addresses.ts';
+import { parseAddress, type MailAddress } from '../../domain/mail-address.ts';
 import type { EmailRenderer } from '../../outbox/render-email.ts';
 import type { OutboxSettings } from '../../outbox/settings.ts';
 import { requesterThreadRefs } from '../../outbox/thread-refs.ts';

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../../test/helpers/deps.ts';
 import { decide, fixture } from '../../../test/helpers/intake.ts';
 import { makeMail } from '../../../test/helpers/mail.ts';
+import { insertComponent } from '../../store/components.ts';
 import { insertMailbox } from '../../store/mailboxes.ts';
 import { dropOwnLoop } from './drop-own-loop.ts';
 
@@ -33,6 +34,20 @@ describe('drop-own-loop', () => {
   it('drops mail sent from one of our own addresses, plus-addressed or not', async () => {
     expect((await decide(deps, fixture('own-loop.eml'), { steps })).drop).not.toBeNull();
     expect((await decide(deps, makeMail({ from: 'Desk <Support+t5.abc@desk.example>' }), { steps })).drop?.reason).toMatch(/sent from the desk's own address/);
+  });
+
+  it("drops mail sent from an active component's alias, the same addresses outbound never mails", async () => {
+    insertComponent(deps.db, { name: 'Printers', emailAliases: ['Printers@Desk.example'] }, 0);
+    insertComponent(deps.db, { name: 'Old', emailAliases: ['retired@desk.example'], active: false }, 0);
+    const d = await decide(deps, makeMail({ from: 'Printers <printers+t7.abc@desk.example>' }), { steps });
+    expect(d.drop).toEqual({ outcome: 'ignored', reason: "sent from the desk's own address printers+t7.abc@desk.example" });
+    expect((await decide(deps, makeMail({ from: 'retired@desk.example' }), { steps })).drop).toBeNull();
+  });
+
+  it("drops a Message-ID shaped like ours at the domain of any of the desk's addresses, and no other", async () => {
+    insertComponent(deps.db, { name: 'Printers', emailAliases: ['printers@print.example'] }, 0);
+    expect((await decide(deps, makeMail({ messageId: 'hd.t3.abcdefgh.aaaaaaaaaaaa@print.example' }), { steps })).drop?.reason).toBe('our own Message-ID came back (hd.t3.abcdefgh.aaaaaaaaaaaa@print.example)');
+    expect((await decide(deps, makeMail({ messageId: 'hd.t3.abcdefgh.aaaaaaaaaaaa@elsewhere.example' }), { steps })).drop).toBeNull();
   });
 
   it('lets ordinary mail through', async () => {

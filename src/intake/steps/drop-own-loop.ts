@@ -1,9 +1,14 @@
 // Step 2: our own mail coming back (a forwarding rule, an alias that includes the desk, a list we
 // are on) is recorded and goes no further: it carries our loop header, our Message-ID, or it was
-// sent from one of our own addresses. Any of them alone could start a mail loop.
-import { looksLikeOurMessageId, readMessageId } from '../../domain/reply-token.ts';
-import { baseAddress, LOOP_HEADER, loopHeaderValue, ourAddresses, ourDomains } from '../mail/our-addresses.ts';
+// sent from one of our own addresses (mailboxes, component aliases, the sender). Any of them alone
+// could start a mail loop.
+import { ownAddresses } from '../../domain/desk-identity.ts';
+import { ourStyleMessageIdDomain, readMessageId } from '../../domain/reply-token.ts';
+import { listDeskAddresses } from '../../store/desk-addresses.ts';
+import { baseAddress, LOOP_HEADER, loopHeaderValue } from '../mail/our-addresses.ts';
 import type { Step } from '../types.ts';
+
+const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1);
 
 export const dropOwnLoop: Step = {
   name: 'drop-own-loop',
@@ -15,12 +20,15 @@ export const dropOwnLoop: Step = {
       draft.drop = { outcome: 'ignored', reason: `our own mail came back (${LOOP_HEADER}: ${host})` };
       return;
     }
+    const own = ownAddresses(config, listDeskAddresses(db));
     if (!msg.externalIdSynthesized) {
       const signed = readMessageId(secrets.token, msg.externalId) !== undefined;
-      const idDomain = msg.externalId.slice(msg.externalId.lastIndexOf('@') + 1).toLowerCase();
+      const idDomain = domainOf(msg.externalId).toLowerCase();
+      const ourDomains = new Set([host, ...[...own].map(domainOf)]);
+      const styleDomain = ourStyleMessageIdDomain(msg.externalId);
       const ours =
         signed ||
-        [...ourDomains(db, config)].some((d) => looksLikeOurMessageId(msg.externalId, d)) ||
+        (styleDomain !== undefined && ourDomains.has(styleDomain)) ||
         // nobody else makes Message-IDs at the desk's public host (unless it is a local default)
         (idDomain === host && !/^(localhost|127\.0\.0\.1|\[?::1\]?)$/.test(host));
       if (ours) {
@@ -29,7 +37,7 @@ export const dropOwnLoop: Step = {
       }
     }
     const from = msg.from?.address;
-    if (from && ourAddresses(db, config).has(baseAddress(from))) {
+    if (from && own.has(baseAddress(from))) {
       draft.drop = { outcome: 'ignored', reason: `sent from the desk's own address ${from}` };
     }
   },

@@ -4,6 +4,7 @@ import { decide, fixture } from '../../../test/helpers/intake.ts';
 import { makeMail } from '../../../test/helpers/mail.ts';
 import { addUser } from '../../../test/helpers/web.ts';
 import { buildServices } from '../../services.ts';
+import { insertComponent } from '../../store/components.ts';
 import { identifyRequester } from './identify-requester.ts';
 
 describe('identify-requester', () => {
@@ -37,6 +38,14 @@ describe('identify-requester', () => {
     expect((await decide(deps, fixture('web-form-reply-to.eml'), { steps })).requester).toMatchObject({ address: 'peter@visitor.example', name: 'Peter Visitor' });
     const personal = makeMail({ from: 'Anna <anna@client.example>', headers: { 'Reply-To': 'anna.private@home.example' } });
     expect((await decide(deps, personal, { steps })).requester?.address).toBe('anna@client.example');
+  });
+
+  it("is the no-reply sender, not the Reply-To, when the Reply-To names the desk's own component alias", async () => {
+    insertComponent(deps.db, { name: 'Printers', emailAliases: ['printers@desk.example'] }, 0);
+    const relayed = makeMail({ from: 'Forms <noreply@forms.example>', headers: { 'Reply-To': 'Printers <printers@desk.example>' } });
+    expect((await decide(deps, relayed, { steps })).requester?.address).toBe('noreply@forms.example');
+    const person = makeMail({ from: 'Forms <noreply@forms.example>', headers: { 'Reply-To': 'Peter <peter@visitor.example>' } });
+    expect((await decide(deps, person, { steps })).requester?.address).toBe('peter@visitor.example');
   });
 
   it('knows agents writing by mail', async () => {

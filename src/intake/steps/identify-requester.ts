@@ -3,7 +3,8 @@
 // forms and no-reply senders put the person to answer in Reply-To.
 import { findContactEmail, findContact, findContactPhone, findOrganizationIdByDomain } from '../../store/contacts.ts';
 import { findUserByEmail } from '../../store/users.ts';
-import { baseAddress, ourAddresses } from '../mail/our-addresses.ts';
+import { baseAddress, ownAddresses } from '../../domain/desk-identity.ts';
+import { listDeskAddresses } from '../../store/desk-addresses.ts';
 import type { Address, Draft, Step, StepContext } from '../types.ts';
 
 const NO_REPLY = /^(no-?reply|do-?not-?reply|donotreply|noreply-[^@]*|notifications?|mailer|forms?|wordpress|www-data|apache|nobody|system)@/i;
@@ -21,8 +22,8 @@ function onBehalfOf(draft: Draft, ctx: StepContext): Address | null {
   }
   const replyTo = msg.replyTo.filter((a) => a.address !== from.address);
   if (replyTo.length === 1 && NO_REPLY.test(from.address)) {
-    const ours = ourAddresses(ctx.db, ctx.config);
-    if (!ours.has(baseAddress(replyTo[0].address))) return replyTo[0];
+    // a Reply-To naming the desk itself (a mailbox or a component alias) is not the requester
+    if (!ownAddresses(ctx.config, listDeskAddresses(ctx.db)).has(baseAddress(replyTo[0].address))) return replyTo[0];
   }
   return from;
 }
