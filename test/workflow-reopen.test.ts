@@ -17,7 +17,8 @@ import { getInbound } from '../src/store/inbound.ts';
 import type { User } from '../src/store/users.ts';
 import type { EmailPayload } from '../src/outbox/types.ts';
 import { createOutboxWorker } from '../src/outbox/worker.ts';
-import { startSmtpServer, waitUntil } from './helpers/smtp.ts';
+import { startSmtpServer } from './helpers/smtp.ts';
+import { waitUntil } from './helpers/mail.ts';
 
 const DAY = 86_400_000;
 
@@ -171,7 +172,7 @@ it('the explanation mail goes out as an automatic answer (Auto-Submitted: auto-r
     for (let i = 0; i < 10 && current().status === 'pending'; i++) await worker.runOnce();
     const sent = current();
     expect(sent.status).toBe('sent');
-    await waitUntil(() => smtp.received.some((m) => m.messageId === sent.headerMessageId), 'the explanation mail');
+    await waitUntil('the explanation mail', () => smtp.received.some((m) => m.messageId === sent.headerMessageId));
     const explanation = smtp.received.find((m) => m.messageId === sent.headerMessageId)!;
     expect(explanation.to).toEqual(['jane@acme.example']);
     expect(explanation.parsed.headers.get('auto-submitted')).toBe('auto-replied');
