@@ -11,20 +11,25 @@
   var rows = function () {
     return Array.prototype.slice.call(document.querySelectorAll('[data-queue] tbody tr, .results .result, table.list tbody tr'));
   };
-  var current = -1;
+  // the row the keys are on, kept as an element: a swap elsewhere on the page (the "new: N" poll,
+  // presence) leaves it where it is; only a list that no longer holds it starts again from the top
+  var currentEl = null;
+  var currentIndex = function () {
+    return currentEl ? rows().indexOf(currentEl) : -1;
+  };
   var mark = function (i) {
     var list = rows();
     if (!list.length) return false;
-    current = Math.max(0, Math.min(list.length - 1, i));
-    list.forEach(function (r, j) { r.classList.toggle('current', j === current); });
-    var link = list[current].querySelector('[data-row-link]') || list[current].querySelector('a');
+    var n = Math.max(0, Math.min(list.length - 1, i));
+    currentEl = list[n];
+    list.forEach(function (r, j) { r.classList.toggle('current', j === n); });
+    var link = currentEl.querySelector('[data-row-link]') || currentEl.querySelector('a');
     if (link) link.focus({ preventScroll: true });
-    list[current].scrollIntoView({ block: 'nearest' });
+    currentEl.scrollIntoView({ block: 'nearest' });
     return true;
   };
   var currentRow = function () {
-    var list = rows();
-    return current >= 0 && current < list.length ? list[current] : null;
+    return currentIndex() >= 0 ? currentEl : null;
   };
   var focusKey = function (key) {
     var el = document.querySelector('[data-key-focus="' + key + '"]');
@@ -60,10 +65,10 @@
     }
     switch (e.key) {
       case 'j': case 'ArrowDown':
-        if (rows().length && mark(current + 1)) e.preventDefault();
+        if (rows().length && mark(currentIndex() + 1)) e.preventDefault();
         break;
       case 'k': case 'ArrowUp':
-        if (rows().length && mark(current - 1)) e.preventDefault();
+        if (rows().length && mark(currentIndex() - 1)) e.preventDefault();
         break;
       case 'o': case 'Enter': {
         var row = currentRow();
@@ -154,7 +159,6 @@
 
   document.addEventListener('htmx:afterSettle', function () {
     foldNarrow();
-    current = -1;
     var flash = document.querySelector('#flash .flash:not(.error)');
     if (flash) setTimeout(function () { flash.remove(); }, 6000);
   });

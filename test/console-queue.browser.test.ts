@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser as Chromium } from 'playwright-core';
 import { launchChromium, screenshotPath } from './helpers/browser.ts';
-import { DESKTOP, flash, mailIn, PHONE, signedIn, startDesk, type Desk } from './helpers/console-desk.ts';
+import { DESKTOP, flash, mailIn, PHONE, settled, signedIn, startDesk, type Desk } from './helpers/console-desk.ts';
 import { findTicketByNumber } from '../src/store/tickets.ts';
 import { listSavedViews } from '../src/store/saved-views.ts';
 import { findUserByEmail } from '../src/store/users.ts';
@@ -67,10 +67,13 @@ describe('the queue', () => {
     await flash(page, 'Changed 2 tickets.');
     for (const n of before.slice(0, 2)) expect(findTicketByNumber(desk.deps.db, n)!.status).toBe('pending_requester');
     expect(findTicketByNumber(desk.deps.db, before[2])!.status).toBe('new');
-    // j, j, o opens the second row
+    // j, j, o opens the second row, also when the "new: N" poll swaps its badge in between
     const rows = await numbersOnPage(page);
     await page.keyboard.press('j');
     await page.keyboard.press('j');
+    await page.evaluate(`htmx.ajax('GET', document.querySelector('#queue-poll').getAttribute('hx-get'), { source: '#queue-poll', target: '#queue-poll', swap: 'outerHTML' })`);
+    await settled(page);
+    expect(await page.getAttribute('tr.current', 'data-ticket')).toBe(String(rows[1]));
     await page.keyboard.press('o');
     await page.waitForURL(new RegExp(`/tickets/${rows[1]}$`));
     await page.keyboard.press('r');

@@ -86,7 +86,18 @@ export async function signedIn(chromium: Chromium, desk: Desk, user: User, viewp
   return { page, problems };
 }
 
-/** Waits for the one-shot message after a boosted form post. */
+/**
+ * Waits for the one-shot message after a boosted form post, then for htmx to settle: the new
+ * content is in the page from the swap on, but its hx- attributes work only after the settle.
+ */
 export async function flash(page: Page, text: string | RegExp): Promise<void> {
   await page.locator('#flash .flash').filter({ hasText: text }).first().waitFor({ timeout: 15_000 });
+  await settled(page);
+}
+
+/** Waits until no htmx swap is in progress in the page. */
+export async function settled(page: Page): Promise<void> {
+  // a function, not a string: the console's CSP forbids eval
+  const noSwap = (): boolean => !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector('.htmx-swapping, .htmx-settling');
+  await page.waitForFunction(noSwap, undefined, { timeout: 15_000 });
 }
