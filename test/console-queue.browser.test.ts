@@ -2,8 +2,8 @@
 // keyboard, the "N new" badge that appears without a reload, and the console in Russian.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser as Chromium } from 'playwright-core';
-import { launchChromium, screenshotPath } from './helpers/browser.ts';
-import { DESKTOP, flash, mailIn, PHONE, settled, signedIn, startDesk, type Desk } from './helpers/console-desk.ts';
+import { launchChromium, screenshotPath, settled } from './helpers/browser.ts';
+import { DESKTOP, flash, mailIn, PHONE, signedIn, startDesk, type Desk } from './helpers/console-desk.ts';
 import { findTicketByNumber } from '../src/store/tickets.ts';
 import { listSavedViews } from '../src/store/saved-views.ts';
 import { findUserByEmail } from '../src/store/users.ts';
@@ -31,11 +31,13 @@ describe('the queue', () => {
     const { page, problems } = await signedIn(chromium, desk, desk.olga, DESKTOP);
     await page.selectOption('#filters select[name=priority]', 'high'); // no Apply click: it applies on change
     await page.waitForURL(/priority=high/);
+    await settled(page);
     const high = await numbersOnPage(page);
     expect(high.length).toBeGreaterThan(1);
     for (const n of high) expect(findTicketByNumber(desk.deps.db, n)!.priority).toBe('high');
     await page.selectOption('#filters select[name=assignee]', 'none');
     await page.waitForURL(/assignee=none/);
+    await settled(page);
     expect((await numbersOnPage(page)).every((n) => findTicketByNumber(desk.deps.db, n)!.assigneeId === null)).toBe(true);
     await page.click('.save-view summary');
     await page.fill('.save-view input[name=name]', 'High, nobody on it');
@@ -44,8 +46,10 @@ describe('the queue', () => {
     expect(listSavedViews(desk.deps.db, desk.olga.id)[0].query).toBe('view=open&priority=high&assignee=none');
     await page.click('nav.tabs a:has-text("All")');
     await page.waitForURL(/view=all$/);
+    await settled(page);
     await page.click('.saved-views a:has-text("High, nobody on it")');
     await page.waitForURL(/priority=high&assignee=none/);
+    await settled(page);
     expect(await page.inputValue('#filters select[name=priority]')).toBe('high');
     expect(problems).toEqual([]);
   }, 60_000);
@@ -76,6 +80,7 @@ describe('the queue', () => {
     expect(await page.getAttribute('tr.current', 'data-ticket')).toBe(String(rows[1]));
     await page.keyboard.press('o');
     await page.waitForURL(new RegExp(`/tickets/${rows[1]}$`));
+    await settled(page);
     await page.keyboard.press('r');
     expect(await page.evaluate<string>('document.activeElement.id')).toBe('reply-body');
     await page.keyboard.press('Escape');
@@ -102,6 +107,7 @@ describe('the queue', () => {
     await page.click('details.menu.user summary');
     await page.click('a[href="/profile"]');
     await page.waitForURL(/\/profile$/);
+    await settled(page);
     await page.selectOption('select[name=locale]', 'ru');
     await page.selectOption('select[name=timeZone]', 'Europe/Moscow');
     await page.click('form[action="/profile"] button[type=submit]');
@@ -110,11 +116,13 @@ describe('the queue', () => {
     expect(findUserByEmail(desk.deps.db, desk.sarah.email)).toMatchObject({ locale: 'ru', timeZone: 'Europe/Moscow' });
     await page.click('nav.nav a[href="/tickets"]');
     await page.waitForURL(/\/tickets$/);
+    await settled(page);
     expect(await page.textContent('h1')).toBe('Заявки');
     expect(await page.textContent('nav.tabs')).toContain('Без исполнителя');
     await page.screenshot({ path: screenshotPath('console-queue-phone-ru'), fullPage: true });
     await page.locator('table.tickets tbody tr [data-row-link]').first().click();
     await page.waitForURL(/\/tickets\/\d+$/);
+    await settled(page);
     expect(await page.textContent('#ticket-props h2')).toBe('Свойства');
     expect(await page.textContent('#reply-form')).toContain('Отправить ответ');
     expect(problems).toEqual([]);

@@ -4,7 +4,7 @@
 // and the ticket page go to test-output/screenshots/.
 import { afterAll, beforeAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser as Chromium, Page } from 'playwright-core';
-import { launchChromium, screenshotPath } from './helpers/browser.ts';
+import { launchChromium, screenshotPath, settled } from './helpers/browser.ts';
 import { DESKTOP, flash, mailIn, PHONE, signedIn, startDesk, type Desk } from './helpers/console-desk.ts';
 import { findTicket } from '../src/store/tickets.ts';
 import { listAttachmentsForMessages, listTicketMessages } from '../src/store/messages.ts';
@@ -30,6 +30,7 @@ describe('triage to resolution', () => {
   async function triage(page: Page, number: number) {
     await page.locator(`tr[data-ticket="${number}"] [data-row-link]`).click();
     await page.waitForURL(new RegExp(`/tickets/${number}$`));
+    await settled(page);
     await expect.poll(() => page.textContent('#thread')).toContain('blank');
     await page.selectOption('#ticket-props select[name=componentId]', { label: 'Printers' });
     await page.selectOption('#ticket-props select[name=priority]', 'high');

@@ -6,7 +6,7 @@ import { makeTestDeps, type TestDeps } from './helpers/deps.ts';
 import { startSmtpServer, type TestSmtp } from './helpers/smtp.ts';
 import { rawMail } from './helpers/raw-mail.ts';
 import { addUser, startTestServer, TEST_PASSWORD, type TestServer } from './helpers/web.ts';
-import { launchChromium, screenshotPath, signInAs, watchPageProblems } from './helpers/browser.ts';
+import { launchChromium, screenshotPath, settled, signInAs, watchPageProblems } from './helpers/browser.ts';
 import { createOutboxWorker, type OutboxWorker } from '../src/outbox/worker.ts';
 
 let deps: TestDeps;
@@ -67,6 +67,7 @@ it('an agent replies by email with an attachment; the admin sees it sent in the 
   await adminPage.click('nav.nav details.menu summary');
   await adminPage.click('nav.nav a:has-text("Outbox")');
   await adminPage.waitForURL(/\/admin\/outbox$/);
+  await settled(adminPage);
   await adminPage.click('nav.tabs a:has-text("Sent")');
   await expect.poll(() => adminPage.textContent('#outbox-list')).toContain('Agent reply');
   expect(await adminPage.textContent('#outbox-list')).toContain('Acknowledgement');

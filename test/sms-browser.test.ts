@@ -5,7 +5,7 @@ import type { Browser } from 'playwright-core';
 import { attachments } from '../src/db/schema.ts';
 import { makeTestDeps, type TestDeps } from './helpers/deps.ts';
 import { addUser, startTestServer, TEST_PASSWORD, type TestServer } from './helpers/web.ts';
-import { launchChromium, screenshotPath, signInAs, watchPageProblems } from './helpers/browser.ts';
+import { launchChromium, screenshotPath, settled, signInAs, watchPageProblems } from './helpers/browser.ts';
 import { inboundSms, postSigned, startTwilioFake, twilioEnv, type TwilioFake } from './helpers/twilio-fake.ts';
 import { allTickets, countRows, PNG_1X1, smsSettled } from './helpers/sms.ts';
 
@@ -54,11 +54,13 @@ it('shows an MMS picture, the requester’s SMS state, and sends a new SMS', asy
 
   await page.click('nav >> text=New SMS');
   await page.waitForURL(/\/sms\/new$/);
+  await settled(page);
   await page.fill('input[name=phone]', '8 999 000-11-22');
   await page.fill('input[name=name]', 'Boris');
   await page.fill('textarea[name=body]', 'Boris, your access card is ready at the front desk.');
   await page.click('#sms-new button[type=submit]');
   await page.waitForURL(/\/tickets\/2$/);
+  await settled(page);
   expect(await page.textContent('#flash')).toContain('The SMS is on its way.');
   expect(await page.textContent('#thread')).toContain('your access card is ready');
   expect(allTickets(deps.db).map((t) => t.channel)).toEqual(['sms', 'sms']);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { makeTestDeps, type TestDeps } from './helpers/deps.ts';
 import { addUser, startTestServer, TEST_PASSWORD, type TestServer } from './helpers/web.ts';
-import { launchChromium, screenshotPath, signInAs, watchPageProblems } from './helpers/browser.ts';
+import { launchChromium, screenshotPath, settled, signInAs, watchPageProblems } from './helpers/browser.ts';
 import { rawMail } from './helpers/workflow.ts';
 import { insertOrganization } from '../src/store/organizations.ts';
 import { findOrganization } from '../src/store/organizations.ts';
@@ -38,11 +38,13 @@ it('configures a calendar, a policy and a contract; the queue shows the time lef
   await page.click('nav.nav details.menu summary'); // the Admin menu
   await page.click('nav.nav >> text=Calendars');
   await page.waitForURL(/\/admin\/calendars$/);
+  await settled(page);
   await page.fill('#calendar-form input[name=name]', 'Moscow office');
   await page.fill('#calendar-form input[name=timeZone]', 'Europe/Moscow');
   await expect.poll(() => page.inputValue('#calendar-form input[name=hours0]')).toBe('09:00-18:00');
   await page.click('#calendar-form button[type=submit]');
   await page.waitForURL(/\/admin\/calendars\/\d+$/);
+  await settled(page);
   await page.fill('#calendar-exceptions input[name=date]', '2026-11-04');
   await page.fill('#calendar-exceptions input[name=note]', 'National Unity Day');
   await page.click('#calendar-exceptions button[type=submit]');
@@ -57,6 +59,7 @@ it('configures a calendar, a policy and a contract; the queue shows the time lef
   await page.click('nav.nav details.menu summary');
   await page.click('nav.nav >> text=SLA');
   await page.waitForURL(/\/admin\/sla-policies$/);
+  await settled(page);
   await page.fill('#policy-form input[name=name]', 'Standard');
   await page.selectOption('#policy-form select[name=calendarId]', { label: 'Moscow office' });
   await page.fill('#policy-form input[name="normal.firstResponseMinutes"]', '30m');
@@ -64,6 +67,7 @@ it('configures a calendar, a policy and a contract; the queue shows the time lef
   await page.fill('#policy-form input[name="normal.internalResolutionMinutes"]', '3h');
   await page.click('#policy-form button[type=submit]');
   await page.waitForURL(/\/admin\/sla-policies\/\d+$/);
+  await settled(page);
   expect(await page.inputValue('#policy-form input[name="normal.resolutionMinutes"]')).toBe('4h');
 
   // the organisation's contract uses the policy
@@ -86,6 +90,7 @@ it('configures a calendar, a policy and a contract; the queue shows the time lef
   expect(getTicket(deps.db, r.ticketId!).firstResponseDueAt).toBe(Date.parse('2026-11-02T09:30:00Z'));
   await page.click('nav.nav >> text=Tickets');
   await page.waitForURL(/\/tickets$/);
+  await settled(page);
   const cell = page.locator('tr[data-ticket="1"] td.sla');
   await expect.poll(() => cell.textContent()).toBe('30 min');
   expect(await cell.getAttribute('class')).toBe('sla sla-soon');
@@ -102,6 +107,7 @@ it('configures a calendar, a policy and a contract; the queue shows the time lef
   // the ticket page shows each target, the contract's and the internal one
   await page.click('tr[data-ticket="1"] td.subject a');
   await page.waitForURL(/\/tickets\/1$/);
+  await settled(page);
   expect(await page.textContent('#sla-firstResponse')).toContain('overdue 20 min');
   expect(await page.textContent('#sla-internalResolution')).toContain('Resolution (internal)');
   expect(await page.getAttribute('#sla-resolution', 'class')).toBe('sla-running');

@@ -19,7 +19,7 @@ import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { Browser as Chromium, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePortalToken } from '../../src/domain/reply-token.ts';
-import { launchChromium } from '../helpers/browser.ts';
+import { launchChromium, settled } from '../helpers/browser.ts';
 import { makeTestDeps, type TestDeps } from '../helpers/deps.ts';
 import { waitUntil } from '../helpers/mail.ts';
 import { inboundSms, postSigned, startTwilioFake, twilioEnv, type TwilioFake } from '../helpers/twilio-fake.ts';
@@ -251,6 +251,7 @@ describe('hostile input in the console (headless Chromium)', () => {
     await page.fill('input[name=password]', TEST_PASSWORD);
     await page.click('button[type=submit]');
     await page.waitForURL(/\/tickets$/);
+    await settled(page);
   };
 
   it.concurrent(`stops all ${XSS_VECTORS.length} vectors in every place with the CSP switched off: the sanitizer and the templates alone`, { timeout: 600_000 }, async () => {

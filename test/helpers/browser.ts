@@ -46,4 +46,15 @@ export async function signInAs(page: Page, baseUrl: string, email: string, passw
   await page.fill('input[name=password]', password);
   await page.click('button[type=submit]');
   await page.waitForURL(/\/tickets$/);
+  await settled(page);
+}
+
+/**
+ * Waits until no htmx swap is in progress in the page. A boosted link or form puts the new URL in
+ * the address bar before the swap, and the new content's hx- attributes work only after the settle.
+ */
+export async function settled(page: Page): Promise<void> {
+  // a function, not a string: the console's CSP forbids eval
+  const noSwap = (): boolean => !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector('.htmx-swapping, .htmx-settling');
+  await page.waitForFunction(noSwap, undefined, { timeout: 15_000 });
 }

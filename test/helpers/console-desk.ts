@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser as Chromium, Page } from 'playwright-core';
 import { makeTestDeps, type TestDeps } from './deps.ts';
 import { startTestServer, type TestServer } from './web.ts';
-import { signInAs, watchPageProblems } from './browser.ts';
+import { settled, signInAs, watchPageProblems } from './browser.ts';
 import { component, PASSWORD, person } from './factories.ts';
 import { createCannedReply } from '../../src/actions/canned-replies.ts';
 import { updateTicketFields } from '../../src/actions/ticket-fields.ts';
@@ -95,9 +95,3 @@ export async function flash(page: Page, text: string | RegExp): Promise<void> {
   await settled(page);
 }
 
-/** Waits until no htmx swap is in progress in the page. */
-export async function settled(page: Page): Promise<void> {
-  // a function, not a string: the console's CSP forbids eval
-  const noSwap = (): boolean => !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector('.htmx-swapping, .htmx-settling');
-  await page.waitForFunction(noSwap, undefined, { timeout: 15_000 });
-}
