@@ -3,7 +3,7 @@ import { makeTestDeps, type TestDeps } from '../../test/helpers/deps.ts';
 import { person } from '../../test/helpers/factories.ts';
 import { buildServices, type Services } from '../services.ts';
 import { listContactEmails, listContactPhones, markEmailUndeliverable } from '../store/contacts.ts';
-import { createContact, editContact, normalizePhone } from './contacts.ts';
+import { createContact, editContact } from './contacts.ts';
 
 describe('contacts', () => {
   let deps: TestDeps;
@@ -14,10 +14,26 @@ describe('contacts', () => {
   });
   afterEach(() => deps.close());
 
-  it('normalises phone numbers to E.164', () => {
-    expect(normalizePhone('+7 (912) 345-67-89')).toBe('+79123456789');
-    expect(normalizePhone('+1 415 555 2671')).toBe('+14155552671');
-    expect(normalizePhone('call me')).toBeNull();
+  it('keeps phone numbers in E.164, international forms everywhere and national ones in the default country', async () => {
+    const agent = await person(s, 'Agent');
+    const a = createContact(s.ctx, agent, { name: 'Anna', phones: ['+7 (912) 345-67-89', '+1 415 555 2671', ''] });
+    expect(listContactPhones(deps.db, a.id).map((p) => p.phone)).toEqual(['+79123456789', '+14155552671']);
+    // without SMS_DEFAULT_COUNTRY a national form is refused, with the international form as the hint
+    expect(() => createContact(s.ctx, agent, { name: 'Boris', phones: ['8 916 123-45-67'] })).toThrow('“8 916 123-45-67” is not a phone number; use the international form');
+    expect(() => createContact(s.ctx, agent, { name: 'Boris', phones: ['call me'] })).toThrow(/not a phone number/);
+
+    const ru = makeTestDeps({ SMS_DEFAULT_COUNTRY: 'RU' });
+    try {
+      const rs = buildServices(ru);
+      const ruAgent = await person(rs, 'Agent');
+      const b = createContact(rs.ctx, ruAgent, { name: 'Boris', phones: ['8 916 123-45-67'] });
+      expect(listContactPhones(ru.db, b.id).map((p) => p.phone)).toEqual(['+79161234567']);
+      // the same number written the other way is the same phone, so it belongs to Boris already
+      expect(() => createContact(rs.ctx, ruAgent, { name: 'Vera', phones: ['+7 916 123 45 67'] })).toThrow('+79161234567 already belongs to another contact');
+      expect(() => createContact(rs.ctx, ruAgent, { name: 'Vera', phones: ['12'] })).toThrow(/^“12” is not a phone number$/);
+    } finally {
+      ru.close();
+    }
   });
 
   it('creates and edits a contact, keeping the marks of addresses that stay', async () => {

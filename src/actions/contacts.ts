@@ -1,8 +1,8 @@
 // Contacts (requesters): names, email addresses, phone numbers (E.164), organisation, language.
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
 import { inTransaction } from '../db/client.ts';
 import { LOCALES } from '../db/schema.ts';
+import { toE164 } from '../domain/phone.ts';
 import { listEmailsOfOthers, listPhonesOfOthers, replaceContactEmails, replaceContactPhones } from '../store/contact-details.ts';
 import { getContact, insertContact, updateContact, type Contact } from '../store/contacts.ts';
 import { invalid } from '../store/errors.ts';
@@ -12,26 +12,12 @@ import type { Ctx } from './context.ts';
 import { requirePermission } from './tickets.ts';
 import { parseInput } from './validate.ts';
 
-/** +E.164 from what people type ("+7 (912) 345-67-89"), or null. */
-export function normalizePhone(input: string): string | null {
-  const p = parsePhoneNumberFromString(input.trim());
-  return p && p.isPossible() ? p.number : null;
-}
 
 export const contactSchema = z.object({
   name: z.string().trim().min(1, 'Enter a name').max(200),
   emails: z.array(z.email({ message: 'Enter valid email addresses' }).transform((e) => e.toLowerCase())).max(10).default([]),
-  phones: z
-    .array(z.string())
-    .max(10)
-    .default([])
-    .transform((list, c) =>
-      list.map((p) => {
-        const n = normalizePhone(p);
-        if (!n) c.addIssue({ code: 'custom', message: `“${p}” is not a phone number; use the international form, e.g. +7 912 345-67-89` });
-        return n ?? '';
-      }),
-    ),
+  // as typed; made E.164 with the desk's SMS_DEFAULT_COUNTRY for national forms ("8 912 345-67-89")
+  phones: z.array(z.string().trim().max(40)).max(10).default([]),
   organizationId: z.number().int().positive().nullable().default(null),
   locale: z.enum(LOCALES).nullable().default(null),
   note: z.string().trim().max(5000).nullable().default(null),
@@ -39,7 +25,22 @@ export const contactSchema = z.object({
 
 export type ContactInput = z.input<typeof contactSchema>;
 
-function check(ctx: Ctx, id: number | null, v: z.infer<typeof contactSchema>) {
+/** The E.164 form of each number typed; national forms are read in the desk's default country. */
+function phonesOf(ctx: Ctx, typed: string[]): string[] {
+  const country = ctx.config.sms.defaultCountry;
+  return typed.filter((p) => p !== '').map((p) => {
+    const n = toE164(p, country);
+    if (!n) {
+      const hint = country ? '' : '; use the international form, e.g. +7 912 345-67-89';
+      throw invalid(`“${p}” is not a phone number${hint}`, { phones: 'Not a phone number' });
+    }
+    return n;
+  });
+}
+
+type Checked = Omit<z.infer<typeof contactSchema>, 'phones'> & { phones: string[] };
+
+function check(ctx: Ctx, id: number | null, v: Checked) {
   if (v.emails.length === 0 && v.phones.length === 0) throw invalid('Give at least an email address or a phone number', { emails: 'Required' });
   if (v.organizationId !== null && !findOrganization(ctx.db, v.organizationId)) throw invalid('Choose an existing organization', { organizationId: 'Unknown organization' });
   const takenE = listEmailsOfOthers(ctx.db, id, v.emails);
@@ -50,7 +51,8 @@ function check(ctx: Ctx, id: number | null, v: z.infer<typeof contactSchema>) {
 
 export function createContact(ctx: Ctx, user: User, input: ContactInput): Contact {
   requirePermission(user, 'contact.manage');
-  const v = parseInput(contactSchema, input);
+  const parsed = parseInput(contactSchema, input);
+  const v = { ...parsed, phones: phonesOf(ctx, parsed.phones) };
   return inTransaction(ctx.db, () => {
     check(ctx, null, v);
     const c = insertContact(ctx.db, { name: v.name, organizationId: v.organizationId, locale: v.locale, emails: [...new Set(v.emails)], phones: [...new Set(v.phones)] }, ctx.clock.now());
@@ -61,7 +63,8 @@ export function createContact(ctx: Ctx, user: User, input: ContactInput): Contac
 
 export function editContact(ctx: Ctx, user: User, id: number, input: ContactInput): Contact {
   requirePermission(user, 'contact.manage');
-  const v = parseInput(contactSchema, input);
+  const parsed = parseInput(contactSchema, input);
+  const v = { ...parsed, phones: phonesOf(ctx, parsed.phones) };
   return inTransaction(ctx.db, () => {
     getContact(ctx.db, id);
     check(ctx, id, v);

@@ -81,7 +81,7 @@ export const contactListQuery = z.object({
 const contactFields = {
   name: z.string().trim().min(1).max(200),
   emails: z.array(z.email()).max(10),
-  phones: z.array(z.string()).max(10).describe('international form, e.g. +79123456789'),
+  phones: z.array(z.string()).max(10).describe('international form, e.g. +79123456789; national forms are read in SMS_DEFAULT_COUNTRY'),
   organization_id: id.nullable(),
   locale: z.enum(LOCALES).nullable(),
   note: z.string().max(5000).nullable(),
