@@ -1,34 +1,37 @@
 // Durations and money as people type them in forms: "90", "1h30m", "1:30", "2 ч 30 мин";
 // "1500", "1 500,50", "1500.5". Parsed to minutes and minor units (cents, kopecks).
 
-/** Minutes from a duration; undefined when it cannot be read, null for an empty field. */
-export function parseDurationMinutes(text: string | undefined | null): number | null | undefined {
+const DAYS = new Set(['d', 'day', 'days', 'д', 'дн', 'день', 'дня', 'дней']);
+const HOURS = new Set(['h', 'hr', 'hrs', 'hour', 'hours', 'ч', 'час', 'часа', 'часов']);
+const MINUTES = new Set(['m', 'min', 'mins', 'minute', 'minutes', 'м', 'мин', 'минут', 'минуты', 'минута']);
+
+/**
+ * Minutes from a duration: "90", "1:30", "1h 30m", "1h30m", "1,5 ч", "2 часа", "45 мин", and with
+ * `days` (SLA targets, calendars) "1д", "2d 4h" as 24-hour days. Logged time and estimates leave
+ * days out: a "day" of work is not 24 hours. Undefined when it cannot be read, null when empty.
+ */
+export function parseDurationMinutes(text: string | undefined | null, opts: { days?: boolean } = {}): number | null | undefined {
   const s = (text ?? '').trim().toLowerCase().replace(/\s+/g, ' ');
   if (!s) return null;
   if (/^\d+$/.test(s)) return Number(s);
   const clock = /^(\d+):([0-5]\d)$/.exec(s);
   if (clock) return Number(clock[1]) * 60 + Number(clock[2]);
-  const re = /(\d+(?:[.,]\d+)?)\s*(d|дн|д|h|ч|min|m|мин|м)\.?(?=[\s\d]|$)/y;
+  const part = /(\d+(?:[.,]\d+)?)\s*([a-zа-яё]+)\.?\s*/y;
   let total = 0;
-  let matched = 0;
-  re.lastIndex = 0;
-  let m: RegExpExecArray | null;
   let pos = 0;
   while (pos < s.length) {
-    if (s[pos] === ' ') {
-      pos++;
-      continue;
-    }
-    re.lastIndex = pos;
-    m = re.exec(s);
+    part.lastIndex = pos;
+    const m = part.exec(s);
     if (!m) return undefined;
     const n = Number(m[1].replace(',', '.'));
     const unit = m[2];
-    total += unit.startsWith('d') || unit.startsWith('д') ? n * 1440 : unit === 'h' || unit === 'ч' ? n * 60 : n;
-    matched++;
-    pos = re.lastIndex;
+    if (HOURS.has(unit)) total += n * 60;
+    else if (MINUTES.has(unit)) total += n;
+    else if (opts.days !== false && DAYS.has(unit)) total += n * 1440;
+    else return undefined;
+    pos = part.lastIndex;
   }
-  return matched ? Math.round(total) : undefined;
+  return Math.round(total);
 }
 
 /** "1h 30m" for a form field (empty for null). */

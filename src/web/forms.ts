@@ -1,6 +1,6 @@
 // Reading console forms: urlencoded bodies into the typed values the actions take. Lenient about
 // shape (a missing field is empty), strict about meaning (the actions validate).
-import { parseDuration } from '../domain/duration.ts';
+import { parseDurationMinutes } from '../domain/quantities.ts';
 import { AppError } from '../store/errors.ts';
 
 export type Body = Record<string, unknown>;
@@ -45,11 +45,9 @@ export function centsToMoney(cents: number | null): string {
   return cents === null ? '' : (cents / 100).toFixed(2).replace(/\.00$/, '');
 }
 
-/** "90", "1:30", "1h 30m", "1,5 ч" → minutes; null when empty; NaN when unreadable. */
+/** Logged time and estimates: "90", "1:30", "1h 30m", "1,5 ч" → minutes; null when empty; NaN when unreadable. */
 export function minutes(body: Body, key: string): number | null {
-  const s = str(body, key).trim();
-  if (s === '') return null;
-  return parseDuration(s) ?? Number.NaN;
+  return parseDurationMinutes(str(body, key), { days: false }) ?? Number.NaN;
 }
 
 export function checkbox(body: Body, key: string): boolean {
