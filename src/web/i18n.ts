@@ -9,7 +9,7 @@ import type { Locale } from '../db/schema.ts';
 
 export const I18N_DIR = fileURLToPath(new URL('../../src/i18n', import.meta.url));
 
-type Tree = { [k: string]: string | Tree };
+export type Tree = { [k: string]: string | Tree };
 
 function merge(into: Tree, from: Tree, where: string): Tree {
   for (const [k, v] of Object.entries(from)) {

@@ -1,18 +1,15 @@
 // Words the workflow puts into mail and thread notes, in the recipient's language, read from
 // the workflow's own strings (src/i18n/<locale>/workflow.json), plus date and duration formats.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Locale } from '../db/schema.ts';
+import { loadLocale, type Tree } from '../web/i18n.ts';
 
-const I18N_DIR = fileURLToPath(new URL('../../src/i18n', import.meta.url));
-type Tree = { [k: string]: string | Tree };
 const cache = new Map<Locale, Tree>();
 
 function strings(locale: Locale): Tree {
   let t = cache.get(locale);
   if (!t) {
-    t = (JSON.parse(readFileSync(path.join(I18N_DIR, locale, 'workflow.json'), 'utf8')) as { workflow: Tree }).workflow;
+    const workflow = loadLocale(locale).workflow;
+    t = typeof workflow === 'object' ? workflow : {};
     cache.set(locale, t);
   }
   return t;
