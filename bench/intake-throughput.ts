@@ -39,7 +39,7 @@ export async function measureIntakeThroughput(opts: { mails: number; log?: (s: s
     const config = loadConfig({ DATA_DIR: dir, DATABASE_URL: `file:${path.join(dir, 'desk.sqlite')}`, LOG_LEVEL: 'silent', SESSION_SECRET: 'b'.repeat(40) });
     const db = openDb(config.databasePath);
     migrateDb(db);
-    const deps: Deps = { config, db, files: createFileStore(dir), log: pino({ level: 'silent' }), clock: systemClock, secrets: { session: 's'.repeat(40), token: 't'.repeat(40) } };
+    const deps: Deps = { config, db, files: createFileStore(dir), log: pino({ level: 'silent' }), clock: systemClock, secrets: { session: 's'.repeat(40), token: 't'.repeat(40), credentials: 'c'.repeat(43) } };
     const { intake } = buildServices(deps);
 
     // warm both paths (JIT, caches) on mails that are not timed: the warm-up corpus has its own seed

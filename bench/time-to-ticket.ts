@@ -28,7 +28,7 @@ export async function measureTimeToTicket(opts: { mails?: number; pauseMs?: numb
   const config = loadConfig({ DATA_DIR: dir, DATABASE_URL: `file:${path.join(dir, 'desk.sqlite')}`, LOG_LEVEL: 'silent', SESSION_SECRET: 'b'.repeat(40) });
   const db = openDb(config.databasePath);
   migrateDb(db);
-  const deps: Deps = { config, db, files: createFileStore(dir), log: pino({ level: 'silent' }), clock: systemClock, secrets: { session: 's'.repeat(40), token: 't'.repeat(40) } };
+  const deps: Deps = { config, db, files: createFileStore(dir), log: pino({ level: 'silent' }), clock: systemClock, secrets: { session: 's'.repeat(40), token: 't'.repeat(40), credentials: 'c'.repeat(43) } };
   const services = buildServices(deps);
   // the moment each message's transaction is about to commit (hooks run last, inside it)
   const committed = new Map<string, number>();

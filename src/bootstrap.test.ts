@@ -3,8 +3,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resolveSecrets } from './bootstrap.ts';
+import { openDeps, resolveSecrets } from './bootstrap.ts';
 import { loadConfig } from './config.ts';
+import { getMailbox, insertMailbox, mailboxPassword } from './store/mailboxes.ts';
 
 describe('resolveSecrets without SESSION_SECRET', () => {
   let dir: string;
@@ -31,5 +32,20 @@ describe('resolveSecrets without SESSION_SECRET', () => {
     expect(secrets.token).not.toBe(createHmac('sha256', '').update('ticket-token').digest('base64url'));
     expect(readFileSync(path.join(dir, 'secret.key'), 'utf8').trim().length).toBeGreaterThanOrEqual(64);
     expect(resolveSecrets(config())).toEqual(secrets);
+  });
+
+  it('seals mailbox passwords saved before sealing existed when the desk starts', () => {
+    const first = openDeps(config());
+    const mb = insertMailbox(first.db, { name: 'Old', address: 'old@desk.example', host: 'imap.desk.example', username: 'old', password: 'plain-text-password' }, 1);
+    first.db.$client.close();
+    const next = openDeps(config());
+    try {
+      const stored = getMailbox(next.db, mb.id);
+      expect(stored.password).toMatch(/^sealed:v1:/);
+      expect(mailboxPassword(stored, next.secrets.credentials)).toBe('plain-text-password');
+      expect(next.secrets.credentials).toBe(resolveSecrets(config()).credentials);
+    } finally {
+      next.db.$client.close();
+    }
   });
 });

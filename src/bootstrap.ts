@@ -9,6 +9,7 @@ import { openDb } from './db/client.ts';
 import { migrateDb } from './db/migrate.ts';
 import { systemClock, type Deps, type Secrets } from './deps.ts';
 import { createFileStore } from './store/file-store.ts';
+import { sealStoredPasswords } from './store/mailboxes.ts';
 
 /** Loads .env (if present) into process.env without overriding what is already set. */
 export function loadDotEnv(file = '.env'): void {
@@ -53,12 +54,16 @@ export function resolveSecrets(config: Config): Secrets {
     }
   }
   const derive = (purpose: string) => createHmac('sha256', master!).update(purpose).digest('base64url');
-  return { session: derive('session'), token: derive('ticket-token') };
+  return { session: derive('session'), token: derive('ticket-token'), credentials: derive('stored-credentials') };
 }
 
 export function openDeps(config: Config, opts: { pretty?: boolean } = {}): Deps {
   const log = pino({ level: config.logLevel, base: undefined, ...(opts.pretty ? {} : {}) });
   const db = openDb(config.databasePath);
   migrateDb(db);
-  return { config, db, files: createFileStore(config.dataDir), log, clock: systemClock, secrets: resolveSecrets(config) };
+  const secrets = resolveSecrets(config);
+  // mailbox passwords saved before they were sealed
+  const sealed = sealStoredPasswords(db, secrets.credentials);
+  if (sealed) log.info({ mailboxes: sealed }, 'sealed stored mailbox passwords');
+  return { config, db, files: createFileStore(config.dataDir), log, clock: systemClock, secrets };
 }

@@ -11,6 +11,8 @@ export type Secrets = {
   session: string;
   /** signs ticket references in outgoing mail (Message-ID, reply address) */
   token: string;
+  /** seals the passwords the desk keeps for other servers (32 bytes, base64url) */
+  credentials: string;
 };
 
 export type Deps = {

@@ -1,9 +1,11 @@
 // The intake pages of the console, over HTTP in-process: the quarantine list with raw downloads
 // and reprocessing, the mailboxes page with a real IMAP connection test, inline images.
 import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildServices } from '../src/services.ts';
-import { findMailboxByAddress, getMailbox, insertMailbox, updateMailboxState } from '../src/store/mailboxes.ts';
+import { findMailboxByAddress, getMailbox, insertMailbox, mailboxPassword, updateMailbox, updateMailboxState } from '../src/store/mailboxes.ts';
+import { sealSecret } from '../src/domain/stored-secret.ts';
 import { findInbound } from '../src/store/inbound.ts';
 import { listTicketMessages } from '../src/store/messages.ts';
 import { makeTestDeps, type TestDeps } from './helpers/deps.ts';
@@ -140,7 +142,10 @@ describe('intake console', () => {
       const created = await admin.post('/admin/mailboxes', form);
       expect(created.status).toBe(303);
       const mb = findMailboxByAddress(deps.db, 'support@desk.example')!;
-      expect(mb.password).toBe(u.password);
+      // the password is kept sealed: the database alone does not give it away
+      expect(mb.password).toMatch(/^sealed:v1:/);
+      expect(mb.password).not.toContain(u.password);
+      expect(mailboxPassword(mb, deps.secrets.credentials)).toBe(u.password);
       // mail already in the folder is left alone unless asked for (else every old mail becomes a ticket)
       expect(mb.importSince).toBe(deps.clock.now() - 24 * 3600_000);
 
@@ -159,7 +164,14 @@ describe('intake console', () => {
       expect(retest.text).toContain('Connected');
       expect((await admin.post(`/admin/mailboxes/${mb.id}`, { ...form, name: 'Help', password: '', markSeen: 'on', moveTo: 'Processed' })).status).toBe(303);
       const edited = getMailbox(deps.db, mb.id);
-      expect(edited).toMatchObject({ name: 'Help', password: u.password, markSeen: true, moveTo: 'Processed' });
+      expect(edited).toMatchObject({ name: 'Help', password: mb.password, markSeen: true, moveTo: 'Processed' });
+
+      // after the desk's secret changed, the stored password cannot be opened: the form says so
+      updateMailbox(deps.db, mb.id, { password: sealSecret(randomBytes(32).toString('base64url'), u.password) }, deps.clock.now());
+      const unreadable = await admin.post(`/admin/mailboxes/${mb.id}/test`, { ...form, password: '' });
+      expect(unreadable.status).toBe(422);
+      expect(unreadable.text).toContain('The stored mailbox password cannot be read with this desk&#x27;s secret key');
+      expect((await admin.post(`/admin/mailboxes/${mb.id}/test`, form)).text).toContain('Connected');
 
       expect((await admin.post(`/admin/mailboxes/${mb.id}/enabled`, { enabled: '0' })).status).toBe(303);
       expect(getMailbox(deps.db, mb.id).enabled).toBe(false);

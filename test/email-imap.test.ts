@@ -1,10 +1,12 @@
 // The IMAP poller against a real Dovecot: mail appended to INBOX becomes tickets, exactly once,
 // whatever the server or other mail clients do meanwhile.
+import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startImapPoller, type ImapPoller } from '../src/channels/email/imap-poller.ts';
 import { buildServices, type Services } from '../src/services.ts';
-import { getMailbox, insertMailbox, type Mailbox } from '../src/store/mailboxes.ts';
+import { sealSecret } from '../src/domain/stored-secret.ts';
+import { getMailbox, insertMailbox, updateMailbox, type Mailbox } from '../src/store/mailboxes.ts';
 import { listTicketMessages } from '../src/store/messages.ts';
 import { findTicket } from '../src/store/tickets.ts';
 import { makeTestDeps, type TestDeps } from './helpers/deps.ts';
@@ -219,5 +221,24 @@ describe('IMAP intake against Dovecot', () => {
     } finally {
       await own.close();
     }
+  });
+
+  it('logs in with a sealed password, and says what to do when the desk secret changed since it was sealed', async () => {
+    updateMailbox(deps.db, mailbox.id, { password: sealSecret(deps.secrets.credentials, user.password) }, Date.now());
+    await dovecot.append(user, makeMail({ subject: 'Through a sealed password' }));
+    const poller = startPoller();
+    await waitUntil('the ticket', () => count(deps, 'tickets') === 1);
+    await poller.stop();
+
+    const other = dovecot.addUser();
+    const stale = insertMailbox(deps.db, {
+      name: 'Stale', address: other.address, host: dovecot.host, port: dovecot.port, secure: false,
+      username: other.user, password: sealSecret(randomBytes(32).toString('base64url'), other.password), folder: 'INBOX',
+    }, Date.now());
+    const stalePoller = startPoller(stale);
+    const mb = await waitUntil('the error', () => getMailbox(deps.db, stale.id).lastError && getMailbox(deps.db, stale.id));
+    expect(mb.lastError).toContain("the stored mailbox password cannot be read with this desk's secret key");
+    expect(mb.lastSuccessAt).toBeNull();
+    await stalePoller.stop();
   });
 });

@@ -58,7 +58,7 @@ export function openHarness(opts: { ourAddresses?: string[] } = {}): Harness {
     files: createFileStore(dir),
     log: pino({ level: 'silent' }),
     clock: { now: () => (t += 1000) },
-    secrets: { session: 's'.repeat(40), token: 't'.repeat(40) },
+    secrets: { session: 's'.repeat(40), token: 't'.repeat(40), credentials: 'c'.repeat(43) },
   };
   for (const [i, address] of (opts.ourAddresses ?? []).entries()) {
     insertMailbox(db, { name: `ours ${i}`, address, host: 'imap.invalid', username: address, password: 'x', enabled: false }, deps.clock.now());

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { inTransaction } from '../db/client.ts';
 import { AppError, invalid } from '../store/errors.ts';
 import { findComponent } from '../store/components.ts';
-import { BACKLOG_MS, findMailboxByAddress, getMailbox, insertMailbox, updateMailbox, type Mailbox } from '../store/mailboxes.ts';
+import { sealSecret, UnreadableSecretError } from '../domain/stored-secret.ts';
+import { BACKLOG_MS, findMailboxByAddress, getMailbox, insertMailbox, mailboxPassword, updateMailbox, type Mailbox } from '../store/mailboxes.ts';
 import type { User } from '../store/users.ts';
 import type { Ctx } from './context.ts';
 import { requirePermission } from './tickets.ts';
@@ -50,7 +51,7 @@ export function createMailbox(ctx: Ctx, user: User, input: MailboxForm): Mailbox
     checkRefs(ctx, v, null);
     const { importExisting, ...fields } = v;
     const now = ctx.clock.now();
-    return insertMailbox(ctx.db, { ...fields, password: v.password!, moveTo: v.moveTo ?? null, fromEnv: false, importSince: importExisting ? null : now - BACKLOG_MS }, now);
+    return insertMailbox(ctx.db, { ...fields, password: sealSecret(ctx.secrets.credentials, v.password!), moveTo: v.moveTo ?? null, fromEnv: false, importSince: importExisting ? null : now - BACKLOG_MS }, now);
   });
 }
 
@@ -64,7 +65,7 @@ export function editMailbox(ctx: Ctx, user: User, id: number, input: MailboxForm
     // the connection of the IMAP_* mailbox comes from the environment and is refreshed at start
     const connection = mb.fromEnv
       ? {}
-      : { address: v.address, host: v.host, port: v.port, secure: v.secure, username: v.username, folder: v.folder, ...(v.password ? { password: v.password } : {}) };
+      : { address: v.address, host: v.host, port: v.port, secure: v.secure, username: v.username, folder: v.folder, ...(v.password ? { password: sealSecret(ctx.secrets.credentials, v.password) } : {}) };
     const moved = !mb.fromEnv && (v.host !== mb.host || v.username !== mb.username || v.folder !== mb.folder);
     // another server or folder: its UIDs mean nothing against the old cursor
     updateMailbox(ctx.db, id, { ...own, ...connection, ...(moved ? { uidValidity: null, lastUid: 0 } : {}) }, ctx.clock.now());
@@ -87,7 +88,15 @@ export function connectionToTest(ctx: Ctx, user: User, id: number | null, input:
   const v = parseForm(input);
   const stored = id ? getMailbox(ctx.db, id) : null;
   const base = stored?.fromEnv ? stored : v;
-  const password = v.password || stored?.password;
+  let password = v.password;
+  if (!password && stored) {
+    try {
+      password = mailboxPassword(stored, ctx.secrets.credentials);
+    } catch (err) {
+      if (!(err instanceof UnreadableSecretError)) throw err;
+      throw new AppError('validation', err.message.charAt(0).toUpperCase() + err.message.slice(1), { fields: { password: 'Enter the password' } });
+    }
+  }
   if (!password) throw new AppError('validation', 'Enter the password', { fields: { password: 'Enter the password' } });
   return { host: base.host, port: base.port, secure: base.secure, username: base.username, password, folder: base.folder, moveTo: v.moveTo ?? null };
 }

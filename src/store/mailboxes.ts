@@ -1,6 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { mailboxes } from '../db/schema.ts';
+import { isSealed, openSecret, sealSecret, UnreadableSecretError } from '../domain/stored-secret.ts';
 import { notFound } from './errors.ts';
 
 export type Mailbox = typeof mailboxes.$inferSelect;
@@ -51,18 +52,47 @@ export function updateMailboxState(
 
 /**
  * The mailbox from IMAP_* settings: created once, its connection settings refreshed at every start.
- * What an admin set in the console (enabled, mark as read, move to, component) is kept.
+ * What an admin set in the console (enabled, mark as read, move to, component) is kept. The
+ * password is stored sealed with `credentialsKey`.
  */
 export function upsertEnvMailbox(
   db: Db,
   m: { name: string; address: string; host: string; port: number; secure: boolean; username: string; password: string; folder: string },
   now: number,
+  credentialsKey: string,
 ): Mailbox {
   const existing = db.select().from(mailboxes).where(eq(mailboxes.fromEnv, true)).get() ?? findMailboxByAddress(db, m.address);
-  const connection = { address: m.address.toLowerCase(), host: m.host, port: m.port, secure: m.secure, username: m.username, password: m.password, folder: m.folder };
+  const connection = { address: m.address.toLowerCase(), host: m.host, port: m.port, secure: m.secure, username: m.username, folder: m.folder };
+  const password = sealSecret(credentialsKey, m.password);
   // a mailbox that already holds years of mail must not turn all of it into tickets
-  if (!existing) return insertMailbox(db, { ...connection, name: m.name, fromEnv: true, importSince: now - BACKLOG_MS }, now);
-  const changed = (Object.keys(connection) as (keyof typeof connection)[]).some((k) => existing[k] !== connection[k]) || !existing.fromEnv;
-  if (changed) updateMailbox(db, existing.id, { ...connection, fromEnv: true }, now);
+  if (!existing) return insertMailbox(db, { ...connection, password, name: m.name, fromEnv: true, importSince: now - BACKLOG_MS }, now);
+  let samePassword: boolean;
+  try {
+    samePassword = isSealed(existing.password) && openSecret(credentialsKey, existing.password) === m.password;
+  } catch (err) {
+    if (!(err instanceof UnreadableSecretError)) throw err;
+    samePassword = false; // sealed under another key: the environment's password replaces it
+  }
+  const changed = (Object.keys(connection) as (keyof typeof connection)[]).some((k) => existing[k] !== connection[k]) || !existing.fromEnv || !samePassword;
+  if (changed) updateMailbox(db, existing.id, { ...connection, ...(samePassword ? {} : { password }), fromEnv: true }, now);
   return getMailbox(db, existing.id);
+}
+
+/**
+ * Seals the mailbox passwords stored before sealing existed (run at every start; a no-op once done).
+ * Returns how many were sealed.
+ */
+export function sealStoredPasswords(db: Db, credentialsKey: string): number {
+  let n = 0;
+  for (const mb of db.select({ id: mailboxes.id, password: mailboxes.password }).from(mailboxes).all()) {
+    if (isSealed(mb.password)) continue;
+    db.update(mailboxes).set({ password: sealSecret(credentialsKey, mb.password) }).where(eq(mailboxes.id, mb.id)).run();
+    n++;
+  }
+  return n;
+}
+
+/** The password to log in with. Throws UnreadableSecretError when the desk's secret changed. */
+export function mailboxPassword(mb: Pick<Mailbox, 'password'>, credentialsKey: string): string {
+  return openSecret(credentialsKey, mb.password, 'mailbox password');
 }

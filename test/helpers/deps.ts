@@ -37,7 +37,7 @@ export function makeTestDeps(env: Record<string, string> = {}, opts: { file?: bo
     files: createFileStore(dataDir),
     log: pino({ level: 'silent' }),
     clock,
-    secrets: { session: 's'.repeat(40), token: 't'.repeat(40) },
+    secrets: { session: 's'.repeat(40), token: 't'.repeat(40), credentials: 'c'.repeat(43) },
     dataDir,
     close() {
       db.$client.close();

@@ -6,7 +6,7 @@
 import { ImapFlow, type FetchMessageObject, type MailboxObject } from 'imapflow';
 import type { Deps } from '../../deps.ts';
 import { TemporaryIntakeError, type Intake } from '../../intake/receive.ts';
-import { getMailbox, updateMailboxState, type Mailbox } from '../../store/mailboxes.ts';
+import { getMailbox, mailboxPassword, updateMailboxState, type Mailbox } from '../../store/mailboxes.ts';
 
 export type PollerOptions = {
   deps: Deps;
@@ -187,7 +187,7 @@ export function startImapPoller(opts: PollerOptions): ImapPoller {
 
   async function session(): Promise<boolean> {
     const mb = getMailbox(db, mailboxId);
-    const c = imapClientFor(mb, { idle });
+    const c = imapClientFor({ ...mb, password: mailboxPassword(mb, deps.secrets.credentials) }, { idle });
     client = c;
     let closed = false;
     c.on('error', (err: unknown) => mlog.debug({ err }, 'IMAP connection error'));
