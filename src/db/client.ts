@@ -11,7 +11,11 @@ export function openDb(file: string): Db {
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
+  // FULL: every commit is on disk before it returns, also across a power loss or an OS crash. An
+  // SMTP 250, a pipe's exit 0, a mail moved out of its IMAP folder and a webhook's 200 are given
+  // after the commit; with NORMAL in WAL mode the last commits could vanish after the sender had
+  // already let go of the mail. It costs about 0.07 ms per commit on the test machine.
+  sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('cache_size = -32000'); // 32 MB page cache

@@ -3,8 +3,9 @@
 // kept a second level (<kind>/ab/cd/<sha256>), which cost a new directory for nearly every file
 // until 65,536 of them existed; files stored that way are still found where they are.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync, createReadStream, type ReadStream } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, createReadStream, type ReadStream } from 'node:fs';
 import path from 'node:path';
+import { makeDirDurably, writeFileDurably } from './durable-file.ts';
 
 export type FileKind = 'raw' | 'files';
 
@@ -53,12 +54,7 @@ export function createFileStore(dataDir: string): FileStore {
   // temporary names unique per process and write (another process has another pid)
   const tmpPrefix = `${process.pid}.${randomBytes(4).toString('hex')}`;
   let tmpCount = 0;
-  const write = (file: string, data: Buffer) => {
-    // write then rename: a crash never leaves a half-written file under the final name
-    const tmp = `${file}.${tmpPrefix}.${++tmpCount}.tmp`;
-    writeFileSync(tmp, data);
-    renameSync(tmp, file);
-  };
+  const write = (file: string, data: Buffer) => writeFileDurably(file, data, `${tmpPrefix}.${++tmpCount}`);
   return {
     pathOf: locate,
     put(kind, data) {
@@ -67,7 +63,7 @@ export function createFileStore(dataDir: string): FileStore {
       if (existsSync(file) || (hasLegacy(kind) && existsSync(legacyPath(kind, sha)))) return sha;
       const dir = path.dirname(file);
       if (!made.has(dir)) {
-        mkdirSync(dir, { recursive: true });
+        makeDirDurably(dir);
         made.add(dir);
       }
       try {
@@ -75,7 +71,7 @@ export function createFileStore(dataDir: string): FileStore {
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
         // the directory went away under us (cleaned up by hand): make it again
-        mkdirSync(dir, { recursive: true });
+        makeDirDurably(dir);
         write(file, data);
       }
       return sha;

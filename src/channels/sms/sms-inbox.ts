@@ -5,12 +5,13 @@
 // mean "kept": a row leaves the inbox only once intake has stored (or quarantined) it, a
 // temporary failure is retried with backoff, and a restart resumes where it stopped. If even
 // the inbox cannot be written (database locked), the message goes to a spool file instead.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../../deps.ts';
 import { TemporaryIntakeError, isTemporary, type Intake } from '../../intake/receive.ts';
 import { dedupeKeyOf } from '../../intake/steps/drop-duplicate.ts';
+import { makeDirDurably, writeFileDurably } from '../../store/durable-file.ts';
 import { sha256Hex } from '../../store/file-store.ts';
 import { smsInboxStore, type SmsInboxRow } from '../../store/sms-inbox.ts';
 
@@ -42,11 +43,9 @@ export function createSmsInbox(deps: Deps, intake: Intake, opts: { spoolDir?: st
   const keyOf = (sid: string | undefined, raw: Buffer) => sid ?? `raw-${sha256Hex(raw)}`;
 
   function spoolFile(raw: Buffer): void {
-    mkdirSync(spoolDir, { recursive: true });
-    const file = path.join(spoolDir, `${sha256Hex(raw)}.json`);
-    const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-    writeFileSync(tmp, raw);
-    renameSync(tmp, file);
+    makeDirDurably(spoolDir);
+    // on disk before Twilio gets its answer: Twilio does not send the message again
+    writeFileDurably(path.join(spoolDir, `${sha256Hex(raw)}.json`), raw, randomBytes(6).toString('hex'));
   }
 
   function spooledFiles(): string[] {
