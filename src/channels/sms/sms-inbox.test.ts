@@ -44,10 +44,11 @@ it('takes a MessageSid once, whether waiting or already stored', async () => {
   const inbox = createSmsInbox(deps, services.intake);
   const raw = Buffer.from(webhook('SM9', 'hello'));
   const meta = { sid: 'SM9', from: '+79123456789', hasMedia: false };
-  expect(inbox.accept(raw, meta)).toBe('accepted');
-  expect(inbox.accept(raw, meta)).toBe('duplicate');
+  // the same message twice in one turn (one commit), then again once stored
+  expect(await Promise.all([inbox.accept(raw, meta), inbox.accept(raw, meta)])).toEqual(['accepted', 'duplicate']);
+  expect(await inbox.accept(raw, meta)).toBe('duplicate');
   await inbox.drain();
   expect(inbox.pending()).toBe(0);
-  expect(inbox.accept(raw, meta)).toBe('duplicate');
+  expect(await inbox.accept(raw, meta)).toBe('duplicate');
   expect(inbox.pending()).toBe(0);
 });

@@ -12,12 +12,19 @@ import type { Deps } from '../../deps.ts';
 import { TemporaryIntakeError, isTemporary, type Intake } from '../../intake/receive.ts';
 import { dedupeKeyOf } from '../../intake/steps/drop-duplicate.ts';
 import { makeDirDurably, writeFileDurably } from '../../store/durable-file.ts';
+import { inTransaction } from '../../db/client.ts';
 import { sha256Hex } from '../../store/file-store.ts';
 import { smsInboxStore, type SmsInboxRow } from '../../store/sms-inbox.ts';
 
+type Meta = { sid: string | undefined; from: string | undefined; hasMedia: boolean };
+
 export type SmsInbox = {
-  /** keeps the message for intake; 'duplicate' when it is already stored or waiting */
-  accept(raw: Buffer, meta: { sid: string | undefined; from: string | undefined; hasMedia: boolean }): 'accepted' | 'duplicate';
+  /**
+   * Keeps the message for intake and resolves once it is on disk; 'duplicate' when it is already
+   * stored or waiting. Messages accepted in the same turn of the event loop share one commit.
+   * Rejects only when neither the database nor the spool directory can take it.
+   */
+  accept(raw: Buffer, meta: Meta): Promise<'accepted' | 'duplicate'>;
   /** resolves when nothing due is left (tests, shutdown) */
   drain(): Promise<void>;
   /** messages accepted but not yet through intake */
@@ -167,22 +174,48 @@ export function createSmsInbox(deps: Deps, intake: Intake, opts: { spoolDir?: st
   // left over from before a restart
   if (spooledFiles().length || store.count()) setImmediate(() => void wake());
 
+  // Group commit: the webhooks that arrive in one turn of the event loop are written in one
+  // transaction, so one flush to disk answers all of them.
+  type Waiting = { raw: Buffer; meta: Meta; resolve(r: 'accepted' | 'duplicate'): void; reject(err: unknown): void };
+  let waiting: Waiting[] = [];
+  const keep = (w: Waiting, now: number): 'accepted' | 'duplicate' => {
+    if (w.meta.sid && store.alreadyReceived(dedupeKeyOf({ channel: 'sms', mailboxId: null, externalId: w.meta.sid }))) return 'duplicate';
+    const row = { messageSid: keyOf(w.meta.sid, w.raw), fromAddress: w.meta.from ?? null, raw: w.raw.toString('utf8'), hasMedia: w.meta.hasMedia, receivedAt: now };
+    return store.insert(row, now) ? 'accepted' : 'duplicate';
+  };
+  function flush(): void {
+    const batch = waiting;
+    waiting = [];
+    let results: ('accepted' | 'duplicate')[];
+    try {
+      const now = deps.clock.now();
+      results = inTransaction(deps.db, () => batch.map((w) => keep(w, now)));
+    } catch (err) {
+      if (!isTemporary(err)) {
+        for (const w of batch) w.reject(err);
+        return;
+      }
+      deps.log.warn({ err, messages: batch.length }, 'SMS inbox not writable; messages spooled to disk');
+      for (const w of batch) {
+        try {
+          spoolFile(w.raw);
+          w.resolve('accepted');
+        } catch (spoolErr) {
+          w.reject(spoolErr); // the disk fails too: the webhook answers 503
+        }
+      }
+      schedule(stallDelay);
+      return;
+    }
+    batch.forEach((w, i) => w.resolve(results[i]));
+    if (results.includes('accepted')) setImmediate(() => void wake());
+  }
+
   return {
     accept(raw, meta) {
-      let fresh: boolean;
-      try {
-        if (meta.sid && store.alreadyReceived(dedupeKeyOf({ channel: 'sms', mailboxId: null, externalId: meta.sid }))) return 'duplicate';
-        const now = deps.clock.now();
-        fresh = store.insert({ messageSid: keyOf(meta.sid, raw), fromAddress: meta.from ?? null, raw: raw.toString('utf8'), hasMedia: meta.hasMedia, receivedAt: now }, now);
-      } catch (err) {
-        if (!isTemporary(err)) throw err;
-        deps.log.warn({ err, sid: meta.sid }, 'SMS inbox not writable; message spooled to disk');
-        spoolFile(raw); // throws only when the disk fails too: then the webhook answers 503
-        schedule(stallDelay);
-        return 'accepted';
-      }
-      if (fresh) setImmediate(() => void wake());
-      return fresh ? 'accepted' : 'duplicate';
+      return new Promise((resolve, reject) => {
+        if (waiting.push({ raw, meta, resolve, reject }) === 1) setImmediate(flush);
+      });
     },
     async drain() {
       while (loop || media.size) await (loop ?? Promise.race(media));

@@ -66,16 +66,14 @@ export function twilioWebhooks(ctx: Ctx, intake: Intake, opts: { inbox?: SmsInbo
       r.post(SMS_WEBHOOK_PATH, verify, limiter, refuseUnsigned, (req, res) => {
         const params = req.body as TwilioParams;
         const sid = messageSidOf(params);
-        try {
-          inbox.accept(Buffer.from(JSON.stringify(params)), {
-            sid, from: param(params, 'From'), hasMedia: Number(param(params, 'NumMedia') ?? '0') > 0,
-          });
-        } catch (err) {
-          ctx.log.error({ err, sid }, 'incoming SMS could neither be stored nor spooled');
-          res.status(503).type('text').send('Temporarily unable to store the message.');
-          return;
-        }
-        res.type('text/xml').send(EMPTY_TWIML);
+        // Twilio gets its answer only once the message is on disk
+        inbox.accept(Buffer.from(JSON.stringify(params)), { sid, from: param(params, 'From'), hasMedia: Number(param(params, 'NumMedia') ?? '0') > 0 }).then(
+          () => res.type('text/xml').send(EMPTY_TWIML),
+          (err: unknown) => {
+            ctx.log.error({ err, sid }, 'incoming SMS could neither be stored nor spooled');
+            res.status(503).type('text').send('Temporarily unable to store the message.');
+          },
+        );
       });
 
       r.post(STATUS_WEBHOOK_PATH, verify, limiter, refuseUnsigned, (req, res) => {
