@@ -38,9 +38,13 @@ function phonesOf(ctx: Ctx, typed: string[]): string[] {
   });
 }
 
-type Checked = Omit<z.infer<typeof contactSchema>, 'phones'> & { phones: string[] };
+/** The form, checked, with its phones in E.164. */
+function parseContact(ctx: Ctx, input: ContactInput) {
+  const v = parseInput(contactSchema, input);
+  return { ...v, phones: phonesOf(ctx, v.phones) };
+}
 
-function check(ctx: Ctx, id: number | null, v: Checked) {
+function check(ctx: Ctx, id: number | null, v: ReturnType<typeof parseContact>) {
   if (v.emails.length === 0 && v.phones.length === 0) throw invalid('Give at least an email address or a phone number', { emails: 'Required' });
   if (v.organizationId !== null && !findOrganization(ctx.db, v.organizationId)) throw invalid('Choose an existing organization', { organizationId: 'Unknown organization' });
   const takenE = listEmailsOfOthers(ctx.db, id, v.emails);
@@ -51,8 +55,7 @@ function check(ctx: Ctx, id: number | null, v: Checked) {
 
 export function createContact(ctx: Ctx, user: User, input: ContactInput): Contact {
   requirePermission(user, 'contact.manage');
-  const parsed = parseInput(contactSchema, input);
-  const v = { ...parsed, phones: phonesOf(ctx, parsed.phones) };
+  const v = parseContact(ctx, input);
   return inTransaction(ctx.db, () => {
     check(ctx, null, v);
     const c = insertContact(ctx.db, { name: v.name, organizationId: v.organizationId, locale: v.locale, emails: [...new Set(v.emails)], phones: [...new Set(v.phones)] }, ctx.clock.now());
@@ -63,8 +66,7 @@ export function createContact(ctx: Ctx, user: User, input: ContactInput): Contac
 
 export function editContact(ctx: Ctx, user: User, id: number, input: ContactInput): Contact {
   requirePermission(user, 'contact.manage');
-  const parsed = parseInput(contactSchema, input);
-  const v = { ...parsed, phones: phonesOf(ctx, parsed.phones) };
+  const v = parseContact(ctx, input);
   return inTransaction(ctx.db, () => {
     getContact(ctx.db, id);
     check(ctx, id, v);

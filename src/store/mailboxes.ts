@@ -63,9 +63,9 @@ export function upsertEnvMailbox(
 ): Mailbox {
   const existing = db.select().from(mailboxes).where(eq(mailboxes.fromEnv, true)).get() ?? findMailboxByAddress(db, m.address);
   const connection = { address: m.address.toLowerCase(), host: m.host, port: m.port, secure: m.secure, username: m.username, folder: m.folder };
-  const password = sealSecret(credentialsKey, m.password);
+  const sealed = () => ({ password: sealSecret(credentialsKey, m.password) });
   // a mailbox that already holds years of mail must not turn all of it into tickets
-  if (!existing) return insertMailbox(db, { ...connection, password, name: m.name, fromEnv: true, importSince: now - BACKLOG_MS }, now);
+  if (!existing) return insertMailbox(db, { ...connection, ...sealed(), name: m.name, fromEnv: true, importSince: now - BACKLOG_MS }, now);
   let samePassword: boolean;
   try {
     samePassword = isSealed(existing.password) && openSecret(credentialsKey, existing.password) === m.password;
@@ -74,7 +74,7 @@ export function upsertEnvMailbox(
     samePassword = false; // sealed under another key: the environment's password replaces it
   }
   const changed = (Object.keys(connection) as (keyof typeof connection)[]).some((k) => existing[k] !== connection[k]) || !existing.fromEnv || !samePassword;
-  if (changed) updateMailbox(db, existing.id, { ...connection, ...(samePassword ? {} : { password }), fromEnv: true }, now);
+  if (changed) updateMailbox(db, existing.id, { ...connection, ...(samePassword ? {} : sealed()), fromEnv: true }, now);
   return getMailbox(db, existing.id);
 }
 
