@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { makeTestDeps, type TestDeps } from './helpers/deps.ts';
 import { startTestServer, TEST_PASSWORD, type TestServer } from './helpers/web.ts';
-import { launchChromium, screenshotPath, settled, signInAs, watchPageProblems } from './helpers/browser.ts';
+import { launchChromium, screenshotPath, settled, watchPageProblems } from './helpers/browser.ts';
 
 let deps: TestDeps;
 let srv: TestServer;

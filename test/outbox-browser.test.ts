@@ -1,7 +1,7 @@
 // Replying by email from the console in Chromium (htmx-boosted multipart form with a file), then
 // the admin's outbox page; the mail arrives at a real SMTP server with the attachment.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { makeTestDeps, type TestDeps } from './helpers/deps.ts';
 import { startSmtpServer, type TestSmtp } from './helpers/smtp.ts';
 import { rawMail } from './helpers/raw-mail.ts';

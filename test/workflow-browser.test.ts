@@ -1,7 +1,7 @@
 // In Chromium: the admin configures a business calendar, an SLA policy and a contract; a mail
 // arrives; the queue shows the time left, and the breach once the clock passes the due time.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { makeTestDeps, type TestDeps } from './helpers/deps.ts';
 import { addUser, startTestServer, TEST_PASSWORD, type TestServer } from './helpers/web.ts';
 import { launchChromium, screenshotPath, settled, signInAs, watchPageProblems } from './helpers/browser.ts';

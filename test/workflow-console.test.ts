@@ -29,7 +29,6 @@ describe('workflow in the console', () => {
   let srv: TestServer;
   let admin: User;
   let agent: User;
-  let manager: User;
   beforeEach(async () => {
     deps = makeTestDeps();
     const services = buildServices(deps);
@@ -46,7 +45,7 @@ describe('workflow in the console', () => {
     srv = await startTestServer(deps, services);
     admin = await addUser(srv.services, 'admin');
     agent = await addUser(srv.services, 'agent', 'agent@desk.test', 'Alex Agent');
-    manager = await addUser(srv.services, 'manager', 'manager@desk.test', 'Maria Manager');
+    await addUser(srv.services, 'manager', 'manager@desk.test', 'Maria Manager');
   });
   afterEach(async () => {
     await srv.close();

@@ -27,13 +27,12 @@ describe('workflow actions and hooks', () => {
   let s: Services;
   let agent: User;
   let manager: User;
-  let boss: User;
   beforeEach(async () => {
     deps = makeTestDeps(); // the clock starts on Monday 2 Nov 2026, 12:00 in Moscow
     s = buildServices(deps);
     agent = await createUser(s.ctx, { email: 'agent@desk.test', name: 'Alex Agent', role: 'agent', password: 'long enough password' });
     manager = await createUser(s.ctx, { email: 'manager@desk.test', name: 'Maria Manager', role: 'manager', password: 'long enough password', locale: 'ru' });
-    boss = await createUser(s.ctx, { email: 'boss@desk.test', name: 'Boris Boss', role: 'manager', password: 'long enough password' });
+    await createUser(s.ctx, { email: 'boss@desk.test', name: 'Boris Boss', role: 'manager', password: 'long enough password' });
   });
   afterEach(() => deps.close());
 

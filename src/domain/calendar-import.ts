@@ -4,7 +4,7 @@
 //  - the Russian open-data production calendar (data.gov.ru, xmlcalendar.ru): a "Год/Месяц" header and
 //    one row per year listing the days off of each month; `*` marks a shortened pre-holiday working
 //    day, `+` a transferred day off.
-import { CalendarError, parseHours, shortenedHours, standardHours, type CalendarException, type WeeklyHours } from './business-calendar.ts';
+import { parseHours, shortenedHours, standardHours, type CalendarException, type WeeklyHours } from './business-calendar.ts';
 import { addDays, dateKey, parseDateKey, weekdayOf, type LocalDate } from './zoned-time.ts';
 
 export type CalendarImport = {
@@ -149,9 +149,4 @@ function parseProductionCalendar(lines: string[], weekly: WeeklyHours): Calendar
   });
   if (!years.length && !errors.length) errors.push('no year rows under the “Год/Месяц” header');
   return { format: 'production-calendar', exceptions, years, errors };
-}
-
-/** Throws the first problems of an import as one CalendarError. */
-export function assertImportOk(result: CalendarImport): void {
-  if (result.errors.length) throw new CalendarError(result.errors.slice(0, 10).join('; '));
 }

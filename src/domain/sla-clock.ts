@@ -302,14 +302,6 @@ export function recordNotices(s: SlaState, notices: Notice[]): SlaState {
   return { ...s, targets, fired: [...fired] };
 }
 
-export function hasFired(s: SlaState | null, key: string): boolean {
-  return !!s?.fired.includes(key);
-}
-
-export function withFired(s: SlaState, key: string): SlaState {
-  return s.fired.includes(key) ? s : { ...s, fired: [...s.fired, key] };
-}
-
 /** When the scheduler should look at this ticket next (null: nothing pending). */
 export function nextCheckAt(s: SlaState | null): number | null {
   if (!s) return null;

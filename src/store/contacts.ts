@@ -104,9 +104,3 @@ export function listContactNames(db: Db, ids: number[]): { id: number; name: str
   if (unique.length === 0) return [];
   return db.$client.prepare(`select id, name from contacts where id in (${placeholders(unique.length)})`).all(...unique) as { id: number; name: string }[];
 }
-
-export function listContactsByIds(db: Db, ids: number[]): Contact[] {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0) return [];
-  return listRows(db, contacts, `where id in (${placeholders(unique.length)})`, ...unique);
-}

@@ -9,10 +9,6 @@ export function listSavedViews(db: Db, userId: number): SavedView[] {
   return listRows(db, savedViews, 'where user_id = ? order by name', userId);
 }
 
-export function findSavedView(db: Db, userId: number, id: number): SavedView | undefined {
-  return db.select().from(savedViews).where(and(eq(savedViews.userId, userId), eq(savedViews.id, id))).get();
-}
-
 export function insertSavedView(db: Db, v: { userId: number; name: string; query: string }, now: number): SavedView {
   return db.insert(savedViews).values({ ...v, createdAt: now }).returning().get();
 }

@@ -6,7 +6,7 @@
 // full — so a word found in half of five million messages costs no more than a rare one. The
 // cursor remembers where each stream stopped; a ticket already shown on an earlier page is
 // recognised by a point check (does it match above the cursor?) instead of remembered.
-import { and, inArray, sql } from 'drizzle-orm';
+import { and, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { tickets } from '../db/schema.ts';
 import type { QueueFilter } from '../domain/queue-query.ts';

@@ -96,9 +96,3 @@ export function readDeliveryReport(msg: InboundMessage): DeliveryReport {
   }
   return { ...base, originalMessageId };
 }
-
-/** The headers of the returned original, when the report carries it. */
-export function originalHeaders(msg: InboundMessage): Map<string, string[]> | null {
-  const original = msg.attachments.find((a) => ORIGINAL_TYPES.has(a.contentType));
-  return original ? headerFields(original.content.toString('utf8').split(/\r?\n\r?\n/)[0]) : null;
-}

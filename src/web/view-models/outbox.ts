@@ -4,7 +4,6 @@ import type { Db } from '../../db/client.ts';
 import { describeTier, type LimitTier } from '../../domain/send-limits.ts';
 import { getChannelHealth, getOutboxSettings, type ChannelHealth } from '../../outbox/settings.ts';
 import { countOutboxByStatus, findLatestTicketOutboxError, listTicketNumbers, type OutboxRow } from '../../store/outbox.ts';
-import { findContact, findPrimaryEmail } from '../../store/contacts.ts';
 import type { Ticket } from '../../store/tickets.ts';
 
 export type OutboxRowVM = {
@@ -87,7 +86,6 @@ export type TicketOutboxVM = {
 export function ticketOutbox(db: Db, config: Config, t: Ticket): TicketOutboxVM {
   const counts = countOutboxByStatus(db, ['pending', 'sending', 'dead'], { ticketId: t.id });
   const err = findLatestTicketOutboxError(db, t.id);
-  const requester = t.requesterId ? findContact(db, t.requesterId) : undefined;
   return {
     ticketNumber: t.number,
     smtpConfigured: !!config.smtp,

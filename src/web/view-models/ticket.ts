@@ -1,8 +1,6 @@
 // What ticket templates see: plain presented objects, never raw rows.
 import type { Attachment, Message } from '../../store/messages.ts';
 import type { Ticket } from '../../store/tickets.ts';
-import type { User } from '../../store/users.ts';
-import type { Contact } from '../../store/contacts.ts';
 import { SLA_NONE } from '../../db/schema.ts';
 
 export type TicketRowVM = {
@@ -148,13 +146,6 @@ export function humanSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
-export function nameMaps(users: User[], contacts: Contact[]) {
-  return {
-    users: new Map(users.map((u) => [u.id, u.name])),
-    contacts: new Map(contacts.map((c) => [c.id, c.name])),
-  };
 }
 
 /** Event data with user and component ids resolved to names for the thread's sentences. */

@@ -3,7 +3,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Ctx } from '../../actions/context.ts';
 import { addCalendarException, importCalendar, removeCalendar, removeCalendarException, saveCalendar } from '../../actions/sla-admin.ts';
-import { addBusinessTime, compileCalendar, formatHours, type Interval } from '../../domain/business-calendar.ts';
+import { addBusinessTime, compileCalendar, formatHours } from '../../domain/business-calendar.ts';
 import { parseDurationMinutes } from '../../domain/quantities.ts';
 import { instantOf, parseDateKey } from '../../domain/zoned-time.ts';
 import { AppError } from '../../store/errors.ts';
