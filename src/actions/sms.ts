@@ -4,6 +4,7 @@ import { parseInput } from './validate.ts';
 import { z } from 'zod';
 import { inTransaction } from '../db/client.ts';
 import { toE164 } from '../domain/phone.ts';
+import { firstWords } from '../domain/first-words.ts';
 import { findContact, findContactPhone, insertContact, insertContactPhone } from '../store/contacts.ts';
 import { invalid } from '../store/errors.ts';
 import { insertEvent } from '../store/events.ts';
@@ -20,10 +21,6 @@ export const startSmsSchema = z.object({
   body: z.string().trim().min(1, 'Write the message').max(10_000),
 });
 
-function firstWords(text: string): string {
-  const words = text.trim().split(/\s+/).slice(0, 8).join(' ');
-  return words.length > 80 ? `${words.slice(0, 79)}…` : words;
-}
 
 export function startSmsConversation(
   ctx: Ctx,

@@ -11,6 +11,7 @@ import { findInboundByDedupeKey, insertInbound, updateInbound, type InboundOutco
 import { insertAttachment, insertMessage, type Message } from '../store/messages.ts';
 import { getTicket, insertParticipants, insertTicket, insertTicketLink, updateTicket, type Ticket } from '../store/tickets.ts';
 import type { Draft } from './types.ts';
+import { firstWords } from '../domain/first-words.ts';
 
 export type ApplyResult = {
   outcome: InboundOutcome | 'duplicate';
@@ -220,7 +221,3 @@ function outcomeOf(draft: Draft): InboundOutcome {
   return draft.match ? 'appended' : 'created';
 }
 
-function firstWords(text: string): string {
-  const words = text.trim().split(/\s+/).slice(0, 8).join(' ');
-  return words.length > 80 ? `${words.slice(0, 79)}…` : words;
-}

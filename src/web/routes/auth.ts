@@ -1,4 +1,5 @@
 // First-run setup, sign-in and sign-out.
+import { localPath } from '../local-path.ts';
 import { Router } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Ctx } from '../../actions/context.ts';
@@ -10,7 +11,7 @@ import { SESSION_COOKIE } from '../middleware/session.ts';
 import { redirectWithFlash, type Renderer } from '../render.ts';
 
 function safeNext(next: unknown): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/tickets';
+  return localPath(next, '/tickets');
 }
 
 export function authRoutes(ctx: Ctx, render: Renderer, opts: { secureCookies: boolean }): Router {

@@ -1,5 +1,6 @@
 // One's own profile: name, language, time zone, availability, password, API tokens. Admins also
 // see and revoke everyone's tokens.
+import { localPath } from '../local-path.ts';
 import { Router, type Request, type Response } from 'express';
 import type { Ctx } from '../../actions/context.ts';
 import { createApiToken, revokeApiToken } from '../../actions/api-tokens.ts';
@@ -64,8 +65,7 @@ export function profileRoutes(ctx: Ctx, render: Renderer): Router {
     const body = req.body as Body;
     const u = setAvailability(ctx, currentUser(res), str(body, 'available') === '1');
     const back = str(body, 'back');
-    const local = back.startsWith('/') && !back.startsWith('//') && !back.startsWith('/\\');
-    redirectWithFlash(res, local ? back : '/profile', u.available ? 'profile.nowAvailable' : 'profile.nowAway');
+    redirectWithFlash(res, localPath(back, '/profile'), u.available ? 'profile.nowAvailable' : 'profile.nowAway');
   });
 
   r.post('/profile/password', requirePermission('profile.edit'), async (req, res) => {

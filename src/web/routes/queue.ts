@@ -1,5 +1,6 @@
 // The queue: views (unassigned, mine, my components, SLA, pending, open, resolved, all), the filter
 // bar whose state lives in the URL, saved views, keyset pages, bulk changes and the "N new" poll.
+import { localPath } from '../local-path.ts';
 import { Router } from 'express';
 import type { Ctx } from '../../actions/context.ts';
 import { bulkUpdate, type BulkAction } from '../../actions/bulk.ts';
@@ -147,7 +148,7 @@ export function queueRoutes(ctx: Ctx, render: Renderer): Router {
   r.post('/tickets/bulk', requirePermission('ticket.bulk_own'), (req, res) => {
     const me = currentUser(res);
     const body = req.body as Record<string, unknown>;
-    const back = safeBack(str(body, 'back'));
+    const back = localPath(str(body, 'back'), '/tickets', '/tickets');
     const kind = str(body, 'action');
     let action: BulkAction | null = null;
     if (kind === 'assign') {
@@ -188,7 +189,3 @@ export function queueRoutes(ctx: Ctx, render: Renderer): Router {
   return r;
 }
 
-/** Only our own queue URLs are places to go back to. */
-export function safeBack(back: string): string {
-  return back.startsWith('/tickets') && !back.startsWith('//') ? back : '/tickets';
-}
