@@ -188,4 +188,3 @@ export function queueRoutes(ctx: Ctx, render: Renderer): Router {
 
   return r;
 }
-
