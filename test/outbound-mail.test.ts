@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ParsedMail } from 'mailparser';
 import { makeTestDeps, type TestDeps } from './helpers/deps.ts';
 import { startSmtpServer, type ReceivedMail, type TestSmtp } from './helpers/smtp.ts';
-import { rawMail } from './helpers/raw-mail.ts';
+import { rawMail } from './helpers/mail.ts';
 import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from './helpers/web.ts';
 import { buildServices, type Services } from '../src/services.ts';
 import { createOutboxWorker, type OutboxWorker } from '../src/outbox/worker.ts';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { makeTestDeps, type TestDeps } from './helpers/deps.ts';
 import { startSmtpServer, type TestSmtp } from './helpers/smtp.ts';
-import { rawMail } from './helpers/raw-mail.ts';
+import { rawMail } from './helpers/mail.ts';
 import { addUser, startTestServer, TEST_PASSWORD, type TestServer } from './helpers/web.ts';
 import { launchChromium, screenshotPath, settled, signInAs, watchPageProblems } from './helpers/browser.ts';
 import { createOutboxWorker, type OutboxWorker } from '../src/outbox/worker.ts';

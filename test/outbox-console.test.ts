@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from './helpers/deps.ts';
 import { startSmtpServer, type TestSmtp } from './helpers/smtp.ts';
-import { rawMail } from './helpers/raw-mail.ts';
+import { rawMail } from './helpers/mail.ts';
 import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from './helpers/web.ts';
 import { createOutboxWorker } from '../src/outbox/worker.ts';
 import { getOutboxSettings, saveChannelHealth } from '../src/outbox/settings.ts';

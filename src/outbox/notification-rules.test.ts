@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../test/helpers/deps.ts';
-import { rawMail, type RawMailInput } from '../../test/helpers/raw-mail.ts';
+import { rawMail, type RawMailInput } from '../../test/helpers/mail.ts';
 import { buildServices, type Services } from '../services.ts';
 import { assignTicket, changeStatus, createTicket, replyToTicket } from '../actions/tickets.ts';
 import { createUser } from '../actions/users.ts';

@@ -11,8 +11,7 @@ import { buildServices, type Services } from '../../src/services.ts';
 import { getChannelHealth } from '../../src/outbox/settings.ts';
 import { makeTestDeps, type TestDeps } from '../helpers/deps.ts';
 import { envInt, seededRandom, startDesk, type DeskProcess } from '../helpers/desk-process.ts';
-import { waitUntil } from '../helpers/mail.ts';
-import { rawMail } from '../helpers/raw-mail.ts';
+import { rawMail, waitUntil } from '../helpers/mail.ts';
 import { startSmtpServer, type TestSmtp } from '../helpers/smtp.ts';
 import { addUser } from '../helpers/web.ts';
 

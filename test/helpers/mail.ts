@@ -12,6 +12,15 @@ export type MailSpec = {
   headers?: Record<string, string>;
 };
 
+/** The outbound-mail tests' shape: from, subject and body required, the date as a Date. */
+export type RawMailInput = Omit<MailSpec, 'from' | 'subject' | 'body' | 'date' | 'messageId'> & {
+  from: string;
+  subject: string;
+  body: string;
+  messageId?: string;
+  date?: Date;
+};
+
 let seq = 0;
 
 export function makeMail(spec: MailSpec = {}): string {
@@ -33,6 +42,24 @@ export function makeMail(spec: MailSpec = {}): string {
     spec.body ?? 'Hello,\n\nthe printer on the 3rd floor jams on every page.\n\nAnna',
   ];
   return `${lines.join('\r\n').replace(/\r?\n/g, '\r\n')}\r\n`;
+}
+
+/** A mail as a client writes it: a non-ASCII subject encoded as an RFC 2047 word, as a Buffer. */
+export function rawMail(m: RawMailInput): Buffer {
+  return Buffer.from(
+    makeMail({
+      ...m,
+      to: m.to ?? 'Support <support@desk.example>',
+      subject: encodeSubject(m.subject),
+      date: (m.date ?? new Date(Date.UTC(2026, 10, 2, 9, 0))).toUTCString(),
+    }),
+    'utf8',
+  );
+}
+
+function encodeSubject(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /^[\x20-\x7e]*$/.test(s) ? s : `=?UTF-8?B?${Buffer.from(s, 'utf8').toString('base64')}?=`;
 }
 
 /** Thrown by a check to end the wait at once (a process it waits on has died): nothing to wait for. */
