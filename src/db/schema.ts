@@ -3,34 +3,14 @@
 // Times are integer milliseconds since the epoch (UTC); money is integer minor units (kopecks, cents).
 import { sql } from 'drizzle-orm';
 import { sqliteTable, integer, text, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
+import { type Channel, ROLES, LOCALES, STATUSES, PRIORITIES, TICKET_TYPES, CATEGORIES, CHANNELS, MESSAGE_KINDS, DIRECTIONS } from '../domain/vocabulary.ts';
+// the vocabulary lives in the domain; re-exported for the code that still reads it from here
+export { ROLES, LOCALES, STATUSES, PRIORITIES, TICKET_TYPES, CATEGORIES, SLA_NONE, CHANNELS, MESSAGE_KINDS, DIRECTIONS, type Role, type Locale, type TicketStatus, type Priority, type TicketType, type Category, type Channel, type MessageKind, type Direction } from '../domain/vocabulary.ts';
 
 const createdAt = () => integer('created_at').notNull();
 const updatedAt = () => integer('updated_at').notNull();
 const bool = (name: string) => integer(name, { mode: 'boolean' });
 
-export const ROLES = ['admin', 'manager', 'agent'] as const;
-export type Role = (typeof ROLES)[number];
-export const LOCALES = ['en', 'ru'] as const;
-export type Locale = (typeof LOCALES)[number];
-export const STATUSES = [
-  'new', 'triaged', 'assigned', 'in_progress', 'pending_requester', 'pending_third_party',
-  'resolved', 'closed', 'reopened',
-] as const;
-export type TicketStatus = (typeof STATUSES)[number];
-export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
-export type Priority = (typeof PRIORITIES)[number];
-export const TICKET_TYPES = ['incident', 'service_request', 'problem', 'project'] as const;
-export type TicketType = (typeof TICKET_TYPES)[number];
-export const CATEGORIES = ['fault', 'consultation', 'enhancement'] as const;
-export type Category = (typeof CATEGORIES)[number];
-/** tickets.sla_due_key when no SLA time is pending */
-export const SLA_NONE = 9007199254740991;
-export const CHANNELS = ['email', 'sms', 'web', 'api', 'phone'] as const;
-export type Channel = (typeof CHANNELS)[number];
-export const MESSAGE_KINDS = ['reply', 'note', 'event'] as const;
-export type MessageKind = (typeof MESSAGE_KINDS)[number];
-export const DIRECTIONS = ['in', 'out', 'internal'] as const;
-export type Direction = (typeof DIRECTIONS)[number];
 
 export const users = sqliteTable('users', {
   id: integer('id').primaryKey(),

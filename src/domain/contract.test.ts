@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { budgetExceeded, checkScope, decideReopen, monthlyBill } from './contract.ts';
-import type { TicketStatus } from '../db/schema.ts';
+import type { TicketStatus } from './vocabulary.ts';
 
 const DAY = 86_400_000;
 const resolvedAt = Date.parse('2026-11-02T10:00:00Z');

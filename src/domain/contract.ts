@@ -1,6 +1,6 @@
 // What an organisation's contract allows: how often and for how long a ticket may be reopened,
 // which components and channels are covered, the per-ticket time budget, and the month's bill.
-import type { Channel, TicketStatus } from '../db/schema.ts';
+import type { Channel, TicketStatus } from './vocabulary.ts';
 
 export type Contract = {
   monthlyFeeCents: number | null;

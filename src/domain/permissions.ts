@@ -1,5 +1,5 @@
 // Who may do what. Every console route and API action asks here; the answer depends only on the role.
-import type { Role } from '../db/schema.ts';
+import type { Role } from './vocabulary.ts';
 
 export const PERMISSIONS = {
   'ticket.view': ['admin', 'manager', 'agent'],

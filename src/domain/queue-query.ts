@@ -1,7 +1,7 @@
 // The queue's state as it lives in the URL (and in saved views and API calls): which view, which
 // filters, which sort, where the page starts. Parsing is lenient — an unknown value is dropped, not
 // an error — so old bookmarks keep working. Pure: no I/O.
-import { CATEGORIES, CHANNELS, PRIORITIES, STATUSES, TICKET_TYPES, type Category, type Channel, type Priority, type TicketStatus, type TicketType } from '../db/schema.ts';
+import { CATEGORIES, CHANNELS, PRIORITIES, STATUSES, TICKET_TYPES, type Category, type Channel, type Priority, type TicketStatus, type TicketType } from './vocabulary.ts';
 
 export const QUEUE_VIEWS = ['unassigned', 'mine', 'components', 'sla', 'pending', 'open', 'resolved', 'all'] as const;
 export type QueueView = (typeof QUEUE_VIEWS)[number];

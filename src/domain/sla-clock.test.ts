@@ -4,7 +4,7 @@ import {
   agentReplied, describeTargets, dueNotices, escalationHandled, escalationStarted, nextCheckAt, recordNotices, requesterWrote, startClock, syncClock,
   type SlaConfig, type SlaState, type TicketSnapshot,
 } from './sla-clock.ts';
-import type { TicketStatus } from '../db/schema.ts';
+import type { TicketStatus } from './vocabulary.ts';
 
 const Z = (iso: string) => Date.parse(iso);
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString().replace('.000Z', 'Z'));

@@ -3,7 +3,7 @@
 // policy says so, on a third party), and which warnings and breaches were already announced.
 // Every function takes the time in and returns a new state; nothing here reads a clock.
 import { addBusinessTime, businessTimeBetween, type CompiledCalendar } from './business-calendar.ts';
-import type { TicketStatus } from '../db/schema.ts';
+import type { TicketStatus } from './vocabulary.ts';
 
 export const TARGET_KEYS = ['firstResponse', 'nextResponse', 'resolution', 'internalFirstResponse', 'internalResolution', 'escalation'] as const;
 export type TargetKey = (typeof TARGET_KEYS)[number];

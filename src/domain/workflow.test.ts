@@ -3,7 +3,7 @@ import {
   allowedTargets, checkTransition, defaultRules, missingFields, normalizeRules, RECOMMENDED_REQUIREMENTS, refusalMessage,
   type TicketFacts, type WorkflowRole, type WorkflowRules,
 } from './workflow.ts';
-import type { TicketStatus } from '../db/schema.ts';
+import type { TicketStatus } from './vocabulary.ts';
 
 const bare: TicketFacts = { componentId: null, priority: 'normal', category: null, estimateMinutes: null, assigneeId: null, resolutionNote: null, loggedMinutes: 0 };
 const ready: TicketFacts = { componentId: 3, priority: 'high', category: 'fault', estimateMinutes: 90, assigneeId: 7, resolutionNote: 'Replaced the toner', loggedMinutes: 45 };

@@ -1,6 +1,6 @@
 // The ticket workflow: which status may follow which, who may make each move, and which fields
 // must be filled to enter a stage (configurable per ticket type). Plain data in, a verdict out.
-import { STATUSES, TICKET_TYPES, type Role, type TicketStatus, type TicketType } from '../db/schema.ts';
+import { STATUSES, TICKET_TYPES, type Role, type TicketStatus, type TicketType } from './vocabulary.ts';
 
 /** Console roles, plus the requester (portal, mail) and the desk itself (intake, scheduler, auto-assignment). */
 export type WorkflowRole = Role | 'requester' | 'system';
