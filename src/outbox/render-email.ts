@@ -8,10 +8,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LOCALES, type Locale } from '../db/schema.ts';
 import { PermanentSendError } from './types.ts';
+import { loadLocale } from '../i18n/locales.ts';
 
 export const EMAIL_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/email', import.meta.url));
 // from src/outbox and from dist/outbox alike
-const I18N_DIR = fileURLToPath(new URL('../../src/i18n', import.meta.url));
 
 export type RenderedEmail = { subject: string; text: string; html: string; locale: Locale };
 
@@ -25,15 +25,6 @@ type Parts = { subject: Handlebars.TemplateDelegate; text: Handlebars.TemplateDe
 type Compiled = { parts: Map<string, Parts>; layouts: Map<Locale, { text: Handlebars.TemplateDelegate; html: Handlebars.TemplateDelegate }> };
 
 type Labels = Record<string, unknown>;
-
-/** Value labels (status, priority…) from the console strings, so mail and console say the same. */
-function loadLabels(locale: Locale): Labels {
-  const dir = path.join(I18N_DIR, locale);
-  if (!existsSync(dir)) return {};
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .reduce<Labels>((acc, f) => ({ ...acc, ...(JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as Labels) }), {});
-}
 
 function lookup(labels: Labels, key: string): string | undefined {
   let node: unknown = labels;
@@ -58,7 +49,7 @@ function helpers(hb: typeof Handlebars, html: boolean, timeZone: string): void {
   hb.registerHelper('label', function (prefix: string, value: unknown, options: Handlebars.HelperOptions) {
     if (value === null || value === undefined || value === '') return '';
     const l = loc(options);
-    if (!labels.has(l)) labels.set(l, loadLabels(l));
+    if (!labels.has(l)) labels.set(l, loadLocale(l));
     return lookup(labels.get(l)!, `${prefix}.${String(value)}`) ?? String(value);
   });
   // plain text quoted the way mail clients quote: "> " before every line

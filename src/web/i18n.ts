@@ -2,32 +2,8 @@
 // Strings live in src/i18n/<locale>/<area>.json; the files of a locale are merged, so each area
 // (core, intake, outbox…) keeps its own file.
 import i18next, { type TFunction } from 'i18next';
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
-import type { Locale } from '../db/schema.ts';
-
-export const I18N_DIR = fileURLToPath(new URL('../../src/i18n', import.meta.url));
-
-export type Tree = { [k: string]: string | Tree };
-
-function merge(into: Tree, from: Tree, where: string): Tree {
-  for (const [k, v] of Object.entries(from)) {
-    const existing = into[k];
-    if (typeof v === 'object' && typeof existing === 'object') merge(existing, v, `${where}.${k}`);
-    else if (existing !== undefined) throw new Error(`i18n key ${where}.${k} is defined twice`);
-    else into[k] = v;
-  }
-  return into;
-}
-
-export function loadLocale(locale: Locale, dir = I18N_DIR): Tree {
-  const folder = path.join(dir, locale);
-  return readdirSync(folder)
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .reduce<Tree>((acc, f) => merge(acc, JSON.parse(readFileSync(path.join(folder, f), 'utf8')) as Tree, locale), {});
-}
+import type { Locale } from '../domain/vocabulary.ts';
+import { loadLocale } from '../i18n/locales.ts';
 
 export type Translator = { t(locale: Locale): TFunction; locales: readonly Locale[] };
 

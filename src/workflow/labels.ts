@@ -1,7 +1,7 @@
 // Words the workflow puts into mail and thread notes, in the recipient's language, read from
 // the workflow's own strings (src/i18n/<locale>/workflow.json), plus date and duration formats.
 import type { Locale } from '../db/schema.ts';
-import { loadLocale, type Tree } from '../web/i18n.ts';
+import { loadLocale, type Tree } from '../i18n/locales.ts';
 
 const cache = new Map<Locale, Tree>();
 

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { loadLocale } from './i18n.ts';
+import { loadLocale } from './locales.ts';
 
 function keys(tree: object, prefix = ''): string[] {
   return Object.entries(tree).flatMap(([k, v]) => (typeof v === 'object' ? keys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`]));
