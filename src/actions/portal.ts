@@ -7,7 +7,7 @@ import { AppError, invalid } from '../store/errors.ts';
 import { findContact } from '../store/contacts.ts';
 import { insertMessage } from '../store/messages.ts';
 import { getTicket, insertTicket, insertTicketLink, type Ticket } from '../store/tickets.ts';
-import { contractOfTicket } from '../workflow/contract-of.ts';
+import { contractOfTicket } from '../store/contract-of.ts';
 import { label } from '../workflow/labels.ts';
 import { refreshSla } from '../workflow/sla-sync.ts';
 import { runHooks, type Ctx } from './context.ts';

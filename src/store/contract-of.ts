@@ -1,8 +1,8 @@
 // The contract terms of a ticket's organisation (no organisation: no limits, everything covered).
 import type { Db } from '../db/client.ts';
 import { NO_CONTRACT, type Contract } from '../domain/contract.ts';
-import { findOrganization, type Organization } from '../store/organizations.ts';
-import type { Ticket } from '../store/tickets.ts';
+import { findOrganization, type Organization } from './organizations.ts';
+import type { Ticket } from './tickets.ts';
 
 export function contractOf(org: Organization | undefined | null): Contract {
   if (!org) return NO_CONTRACT;

@@ -5,7 +5,7 @@ import type { Deps } from '../deps.ts';
 import { budgetExceeded, checkScope } from '../domain/contract.ts';
 import { insertEvent } from '../store/events.ts';
 import { findOrganization } from '../store/organizations.ts';
-import { contractOfTicket } from './contract-of.ts';
+import { contractOfTicket } from '../store/contract-of.ts';
 import { getTicket, updateTicket, type Ticket } from '../store/tickets.ts';
 import { formatDuration } from './labels.ts';
 import { queueStaffNotice } from './notices.ts';

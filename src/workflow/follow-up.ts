@@ -15,7 +15,7 @@ import { findContact } from '../store/contacts.ts';
 import { insertEvent } from '../store/events.ts';
 import { insertMessage } from '../store/messages.ts';
 import { getTicket, type Ticket } from '../store/tickets.ts';
-import { contractOfTicket } from './contract-of.ts';
+import { contractOfTicket } from '../store/contract-of.ts';
 import { formatDateTime, label, plural } from './labels.ts';
 
 export function requesterLocale(db: Db, deps: Pick<Deps, 'config'>, ticket: Pick<Ticket, 'requesterId'>): Locale {

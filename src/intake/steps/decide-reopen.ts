@@ -4,7 +4,7 @@
 // waiting on the requester goes back to work. Auto-replies and agents' own mail change nothing.
 import { decideReopen as reopenVerdict } from '../../domain/contract.ts';
 import { findTicket } from '../../store/tickets.ts';
-import { contractOfTicket } from '../../workflow/contract-of.ts';
+import { contractOfTicket } from '../../store/contract-of.ts';
 import type { Step } from '../types.ts';
 
 export const decideReopen: Step = {

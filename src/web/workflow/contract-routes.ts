@@ -13,7 +13,7 @@ import { listBillableTickets, listUsageByOrganization } from '../../store/contra
 import { AppError } from '../../store/errors.ts';
 import { getOrganization, listOrganizations, type Organization } from '../../store/organizations.ts';
 import { listSlaPolicies } from '../../store/sla-policies.ts';
-import { contractOf } from '../../workflow/contract-of.ts';
+import { contractOf } from '../../store/contract-of.ts';
 import { formatMoney } from '../../workflow/labels.ts';
 import { currentUser, intParam, web } from '../context.ts';
 import { requirePermission } from '../middleware/auth.ts';

@@ -13,7 +13,7 @@ import { AppError } from '../../store/errors.ts';
 import { listTicketMessages } from '../../store/messages.ts';
 import { findTicket, type Ticket } from '../../store/tickets.ts';
 import { listUsers } from '../../store/users.ts';
-import { contractOfTicket } from '../../workflow/contract-of.ts';
+import { contractOfTicket } from '../../store/contract-of.ts';
 import { readWorkflowState } from '../../workflow/state.ts';
 import { createTranslator, pickLocale, type Translator } from '../i18n.ts';
 import { redirectWithFlash, type Renderer } from '../render.ts';

@@ -12,7 +12,7 @@ import { findSlaPolicy } from '../../store/sla-policies.ts';
 import { findTicket, listTicketLinks, type Ticket } from '../../store/tickets.ts';
 import { findUser } from '../../store/users.ts';
 import { getWorkflowRules } from '../../store/workflow-settings.ts';
-import { contractOfTicket } from '../../workflow/contract-of.ts';
+import { contractOfTicket } from '../../store/contract-of.ts';
 import { readWorkflowState } from '../../workflow/state.ts';
 
 export function ticketWorkflowView(ctx: Ctx, t: Ticket) {
