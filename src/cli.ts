@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { configOrExit, loadDotEnv, openDeps } from './bootstrap.ts';
 import { createUser } from './actions/users.ts';
 import { ROLES, type Role } from './db/schema.ts';
+import { closeDb } from './db/client.ts';
 import { buildServices } from './services.ts';
 import { TemporaryIntakeError } from './intake/receive.ts';
 import { AppError } from './store/errors.ts';
@@ -161,7 +162,7 @@ async function main(argv: string[]): Promise<number> {
     }
     throw err;
   } finally {
-    deps.db.$client.close();
+    closeDb(deps.db);
   }
 }
 

@@ -5,6 +5,7 @@ import type { RoleName } from './config.ts';
 import { buildServices, type Services } from './services.ts';
 import { ensureAdminFromEnv } from './actions/bootstrap-admin.ts';
 import { startWeb } from './roles/web.ts';
+import { closeDb } from './db/client.ts';
 import { startOutbox } from './roles/outbox.ts';
 import { startScheduler } from './roles/scheduler.ts';
 import { startIntake } from './roles/intake.ts';
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
       await role.stop().catch((err: unknown) => deps.log.error({ err, role: role.name }, 'role failed to stop'));
     }
     clearTimeout(timer);
-    deps.db.$client.close();
+    closeDb(deps.db);
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

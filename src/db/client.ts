@@ -28,6 +28,11 @@ export function openDb(file: string): Db {
   return drizzle(sqlite, { schema }) as Db;
 }
 
+/** Closes the database (at shutdown: the WAL is checkpointed and the file left whole). */
+export function closeDb(db: Db): void {
+  db.$client.close();
+}
+
 // one transaction wrapper per connection that runs whatever it is given (better-sqlite3 builds a
 // new wrapper per transaction() call, which costs more than a small transaction's statements)
 const runners = new WeakMap<Database.Database, Database.Transaction<(fn: () => unknown) => unknown>>();

@@ -25,6 +25,11 @@ export function findTicketByNumber(db: Db, number: number): Ticket | undefined {
 }
 
 /** Inserts a ticket with the next human number. Call inside a transaction. */
+/** The newest ticket's id (0 when there is none): the queue's poll asks what came after it. */
+export function maxTicketId(db: Db): number {
+  return db.$client.prepare('select coalesce(max(id), 0) as m from tickets').pluck().get() as number;
+}
+
 export function insertTicket(db: Db, t: TicketInsert, now: number): Ticket {
   const next = (db.$client.prepare('select coalesce(max(number), 0) + 1 as n from tickets').get() as { n: number }).n;
   return insertRow(db, tickets, { ...t, number: next, createdAt: now, updatedAt: now, lastActivityAt: now });

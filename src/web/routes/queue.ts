@@ -19,7 +19,7 @@ import { countQueue, countQueueChanges, listQueue } from '../../store/queue.ts';
 import { changeToken } from '../../db/client.ts';
 import { listSavedViews } from '../../store/saved-views.ts';
 import { decodeSearchCursor, encodeSearchCursor, searchTickets } from '../../store/search.ts';
-import type { Ticket } from '../../store/tickets.ts';
+import { maxTicketId, type Ticket } from '../../store/tickets.ts';
 import { listUserOptions, type User } from '../../store/users.ts';
 import { currentUser, intParam, isHtmx } from '../context.ts';
 import { formError, ids, str } from '../forms.ts';
@@ -47,10 +47,6 @@ export function runQueue(ctx: Ctx, q: QueueQuery, f: QueueFilter, limit: number)
 
 export function filterFor(ctx: Ctx, q: QueueQuery, user: User, componentIds = listUserComponentIds(ctx.db, user.id)): QueueFilter {
   return queueFilter(q, { userId: user.id, componentIds, now: ctx.clock.now() });
-}
-
-function maxTicketId(ctx: Ctx): number {
-  return ctx.db.$client.prepare('select coalesce(max(id), 0) as m from tickets').pluck().get() as number;
 }
 
 function options<T extends string>(all: readonly T[], selected: readonly string[]) {
@@ -88,7 +84,7 @@ export function queueRoutes(ctx: Ctx, render: Renderer): Router {
     const saved = listSavedViews(ctx.db, me.id);
     const pollQuery = new URLSearchParams(base);
     pollQuery.set('since', String(now));
-    pollQuery.set('max', String(maxTicketId(ctx)));
+    pollQuery.set('max', String(maxTicketId(ctx.db)));
     render(req, res, 'queue', {
       q,
       query: base,
