@@ -31,6 +31,8 @@ export const MESSAGE_KINDS = ['reply', 'note', 'event'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 export const DIRECTIONS = ['in', 'out', 'internal'] as const;
 export type Direction = (typeof DIRECTIONS)[number];
+export const API_TOKEN_SCOPES = ['full', 'read'] as const;
+export type ApiTokenScope = (typeof API_TOKEN_SCOPES)[number];
 
 export const users = sqliteTable('users', {
   id: integer('id').primaryKey(),
@@ -67,7 +69,31 @@ export const apiTokens = sqliteTable('api_tokens', {
   createdAt: createdAt(),
   lastUsedAt: integer('last_used_at'),
   revokedAt: integer('revoked_at'),
+  /** null: the token does not expire */
+  expiresAt: integer('expires_at'),
+  /** 'read': GET requests only */
+  scope: text('scope', { enum: API_TOKEN_SCOPES }).notNull().default('full'),
 }, (t) => [uniqueIndex('api_tokens_hash_uq').on(t.tokenHash)]);
+
+// One row per refused password (and per wrong setup code, without an email). A sign-in attempt
+// writes its row before the password is checked and removes it when the password was right, so
+// concurrent guesses count too. The account and the IP are throttled separately; an admin lifts
+// one lock by marking its rows, which leaves the other count as it was. Old rows are purged by
+// the scheduler.
+export const signInFailures = sqliteTable('sign_in_failures', {
+  id: integer('id').primaryKey(),
+  /** lower-cased as typed, also when no such account exists (the lock must not tell) */
+  email: text('email'),
+  /** the client address; IPv6 by its /56 network */
+  ip: text('ip').notNull(),
+  at: integer('at').notNull(),
+  emailLifted: bool('email_lifted').notNull().default(false),
+  ipLifted: bool('ip_lifted').notNull().default(false),
+}, (t) => [
+  index('sign_in_failures_email_idx').on(t.email, t.at),
+  index('sign_in_failures_ip_idx').on(t.ip, t.at),
+  index('sign_in_failures_at_idx').on(t.at),
+]);
 
 export const businessCalendars = sqliteTable('business_calendars', {
   id: integer('id').primaryKey(),
