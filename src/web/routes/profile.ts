@@ -79,7 +79,7 @@ export function profileRoutes(ctx: Ctx, render: Renderer): Router {
     try {
       // this session stays; every other one (another browser, a stolen cookie) ends
       await changeOwnPassword(ctx, currentUser(res), { current: str(body, 'current'), password: str(body, 'password'), currentSessionId: web(res).sessionId });
-      redirectWithFlash(res, '/profile', 'signin.passwordChanged');
+      redirectWithFlash(res, '/profile', 'profile.passwordChanged');
     } catch (err) {
       const e = formError(err);
       if (!e) throw err;
