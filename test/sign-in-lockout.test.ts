@@ -25,7 +25,7 @@ describe('sign-in lock-out', () => {
 
   const from = (ip: string) => ({ headers: { 'x-forwarded-for': ip } });
   const attempt = async (b: Browser, email: string, password: string, ip: string) => (await b.post('/login', { email, password }, from(ip))).status;
-  const refusals = () => lines.filter((l) => l.event === 'sign-in_refused').map((l) => `${String(l.reason)} ${String(l.email)} ${String(l.ip)}`);
+  const refusals = () => lines.filter((l) => l.event === 'sign_in_refused').map((l) => `${String(l.reason)} ${String(l.email)} ${String(l.ip)}`);
 
   it('locks an address after 10 wrong passwords on 10 different accounts, a right password included', async () => {
     const people = await Promise.all(Array.from({ length: 11 }, (_, i) => person(srv.services, `Agent ${i}`)));

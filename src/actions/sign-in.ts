@@ -19,7 +19,7 @@ const normalEmail = (email: string) => email.trim().toLowerCase().slice(0, 320);
 
 /** One structured line per refusal, for people watching the log (and fail2ban). */
 export function logRefusal(ctx: Ctx, what: 'sign-in' | 'setup', reason: SignInRefusal, email: string | null, ip: string): void {
-  ctx.log.warn({ event: `${what}_refused`, reason, email, ip }, `${what} refused: ${reason}`);
+  ctx.log.warn({ event: what === 'sign-in' ? 'sign_in_refused' : 'setup_refused', reason, email, ip }, `${what} refused: ${reason}`);
 }
 
 /**
