@@ -29,7 +29,7 @@ Commands:
          [--mailbox ID]            as if it arrived in that mailbox
   reprocess <id>|--all             run quarantined mail through intake again
   demo [--tickets N]               seed organisations, components, agents and tickets (en, ru)
-  token create --user EMAIL [--name N]
+  token create --user EMAIL [--name N] [--expires-days D] [--read-only]
                                    make an API token for a user; the token is the last line
 
 Configuration comes from the environment and .env (see .env.example).`;
@@ -124,9 +124,13 @@ async function main(argv: string[]): Promise<number> {
       }
 
       case 'token': {
-        const { positionals, values } = parseArgs({ args: rest, allowPositionals: true, options: { user: { type: 'string' }, name: { type: 'string' } } });
+        const { positionals, values } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: { user: { type: 'string' }, name: { type: 'string' }, 'expires-days': { type: 'string' }, 'read-only': { type: 'boolean' } },
+        });
         if (positionals[0] !== 'create' || !values.user) {
-          console.error('Usage: helpdesk token create --user EMAIL [--name N]');
+          console.error('Usage: helpdesk token create --user EMAIL [--name N] [--expires-days D] [--read-only]');
           return EX_USAGE;
         }
         const user = findUserByEmail(deps.db, values.user);
@@ -134,7 +138,7 @@ async function main(argv: string[]): Promise<number> {
           console.error(`No active user ${values.user}. Add one with: helpdesk user add --email ${values.user} --name N`);
           return EX_DATAERR;
         }
-        const { token, record } = createApiToken(deps, user, { name: values.name ?? 'CLI token' });
+        const { token, record } = createApiToken(deps, user, { name: values.name ?? 'CLI token', expiresInDays: values['expires-days'] ?? null, scope: values['read-only'] ? 'read' : 'full' });
         console.log(`Created API token "${record.name}" (${record.prefix}…) for ${user.email} (${user.role}). Keep it secret; it is shown only now:`);
         console.log(token);
         return 0;

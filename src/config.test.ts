@@ -38,6 +38,13 @@ describe('config', () => {
     expect(loadConfig({ SMTP_URL: 'smtp://localhost:25', MAIL_FROM: 'Help Desk <support@example.com>' }).smtp?.from).toBe('Help Desk <support@example.com>');
   });
 
+  it('reads the sign-in limits, with defaults of 10 failures per account and per address in 15 minutes', () => {
+    expect(loadConfig({}).signIn).toEqual({ failuresPerAccount: 10, failuresPerIp: 10, windowMs: 15 * 60_000 });
+    const c = loadConfig({ SIGN_IN_FAILURES_PER_ACCOUNT: '5', SIGN_IN_FAILURES_PER_IP: '50', SIGN_IN_WINDOW_MINUTES: '60' });
+    expect(c.signIn).toEqual({ failuresPerAccount: 5, failuresPerIp: 50, windowMs: 3_600_000 });
+    expect(problems({ SIGN_IN_FAILURES_PER_IP: '0', SIGN_IN_WINDOW_MINUTES: 'soon' }).map((x) => x.split(':')[0])).toEqual(['SIGN_IN_FAILURES_PER_IP', 'SIGN_IN_WINDOW_MINUTES']);
+  });
+
   it('treats empty values as unset, as .env files write them', () => {
     const c = loadConfig({ IMAP_HOST: '', SMTP_URL: '', TWILIO_ACCOUNT_SID: '', SMTP_INBOUND_PORT: '' });
     expect(c.imap).toBeUndefined();

@@ -59,6 +59,9 @@ const schema = z
     ADMIN_EMAIL: optional(z.email({ message: 'must be an email address' })),
     ADMIN_PASSWORD: optional(z.string().min(10, 'must be at least 10 characters')),
     SESSION_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
+    SIGN_IN_FAILURES_PER_ACCOUNT: z.coerce.number({ message: 'must be a number' }).int().min(1).max(1000).default(10),
+    SIGN_IN_FAILURES_PER_IP: z.coerce.number({ message: 'must be a number' }).int().min(1).max(10000).default(10),
+    SIGN_IN_WINDOW_MINUTES: z.coerce.number({ message: 'must be a number of minutes' }).int().min(1).max(24 * 60).default(15),
     MAX_MAIL_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
     MAX_ATTACHMENT_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
 
@@ -123,6 +126,8 @@ export type Config = {
   timeZone: string;
   admin: { email: string; password: string } | undefined;
   sessionSecret: string | undefined;
+  /** failed sign-ins allowed per account and per client address within the window, before a lock */
+  signIn: { failuresPerAccount: number; failuresPerIp: number; windowMs: number };
   limits: { mailBytes: number; attachmentBytes: number };
   imap:
     | { host: string; port: number; secure: boolean; user: string; password: string; mailbox: string; address: string }
@@ -165,6 +170,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     timeZone: e.TIME_ZONE,
     admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : undefined,
     sessionSecret: e.SESSION_SECRET,
+    signIn: { failuresPerAccount: e.SIGN_IN_FAILURES_PER_ACCOUNT, failuresPerIp: e.SIGN_IN_FAILURES_PER_IP, windowMs: e.SIGN_IN_WINDOW_MINUTES * 60_000 },
     limits: { mailBytes: e.MAX_MAIL_BYTES, attachmentBytes: e.MAX_ATTACHMENT_BYTES },
     imap:
       e.IMAP_HOST && e.IMAP_USER && e.IMAP_PASSWORD

@@ -94,6 +94,8 @@ const CONSOLE: Record<string, Row> = {
   'POST /profile/tokens/:id/revoke': { roles: STAFF, path: '/profile/tokens/999/revoke' },
   'GET /admin/tokens': admin,
   'POST /admin/tokens/:id/revoke': { roles: ADMIN, path: '/admin/tokens/999/revoke' },
+  'GET /admin/sign-in-locks': admin,
+  'POST /admin/sign-in-locks/lift': admin,
   'GET /attachments/:id': staff,
   // provider webhooks and the requester portal prove themselves (signature, signed link)
   'POST /webhooks/twilio/sms': pub,

@@ -4,7 +4,7 @@ import { person } from '../../test/helpers/factories.ts';
 import { apiTokens } from '../db/schema.ts';
 import { buildServices, type Services } from '../services.ts';
 import { updateUser } from '../store/users.ts';
-import { authenticateApiToken, createApiToken, revokeApiToken, tokenHash } from './api-tokens.ts';
+import { authenticateApiToken, createApiToken, revokeApiToken, scopeAllows, tokenHash } from './api-tokens.ts';
 
 describe('API tokens', () => {
   let deps: TestDeps;
@@ -29,6 +29,29 @@ describe('API tokens', () => {
     updateUser(deps.db, agent.id, { active: true }, 0);
     revokeApiToken(s.ctx, agent, record.id);
     expect(authenticateApiToken(s.ctx, token)).toBeUndefined();
+  });
+
+  it('refuses a token from the moment it expires; without an expiry it lasts', async () => {
+    const agent = await person(s, 'Agent');
+    const weekly = createApiToken(s.ctx, agent, { name: 'weekly', expiresInDays: 7 });
+    const lasting = createApiToken(s.ctx, agent, { name: 'lasting' });
+    expect(weekly.record.expiresAt).toBe(deps.clock.now() + 7 * 24 * 3600 * 1000);
+    expect(lasting.record.expiresAt).toBeNull();
+    deps.clock.advance(7 * 24 * 3600 * 1000 - 1);
+    expect(authenticateApiToken(s.ctx, weekly.token)).toBeDefined();
+    deps.clock.advance(1);
+    expect(authenticateApiToken(s.ctx, weekly.token)).toBeUndefined();
+    expect(authenticateApiToken(s.ctx, lasting.token)).toBeDefined();
+    expect(() => createApiToken(s.ctx, agent, { expiresInDays: 0 })).toThrow();
+    expect(() => createApiToken(s.ctx, agent, { scope: 'admin' as 'read' })).toThrow();
+  });
+
+  it('a read-only token may only read', async () => {
+    const agent = await person(s, 'Agent');
+    const found = authenticateApiToken(s.ctx, createApiToken(s.ctx, agent, { scope: 'read' }).token);
+    expect(found?.scope).toBe('read');
+    expect(['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE'].filter((m) => scopeAllows('read', m))).toEqual(['GET', 'HEAD']);
+    expect(scopeAllows('full', 'PATCH')).toBe(true);
   });
 
   it('lets people revoke their own tokens and admins anyone\'s', async () => {

@@ -2,6 +2,7 @@
 // can tell their tokens apart; the token itself is shown once, when it is made.
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { API_TOKEN_SCOPES, type ApiTokenScope } from '../db/schema.ts';
 import { can } from '../domain/permissions.ts';
 import { findApiToken, findLiveApiToken, insertApiToken, revokeApiToken as revoke, touchApiToken, type ApiToken } from '../store/api-tokens.ts';
 import { forbidden, notFound } from '../store/errors.ts';
@@ -16,23 +17,42 @@ export function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-export function createApiToken(deps: Deps, user: User, input: { name?: string }): { token: string; record: ApiToken } {
+const DAY_MS = 24 * 3600 * 1000;
+
+export const newTokenSchema = z.object({
+  name: z.string().trim().max(100).default(''),
+  /** empty: the token does not expire */
+  expiresInDays: z.coerce.number({ message: 'Choose how long the token lasts' }).int().min(1).max(3650).nullish(),
+  scope: z.enum(API_TOKEN_SCOPES, { message: 'Choose full access or read-only' }).default('full'),
+});
+
+export function createApiToken(deps: Deps, user: User, input: z.input<typeof newTokenSchema>): { token: string; record: ApiToken } {
   requirePermission(user, 'token.manage');
-  const { name } = parseInput(z.object({ name: z.string().trim().max(100).default('') }), input);
+  const v = parseInput(newTokenSchema, input);
   const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
-  const record = insertApiToken(deps.db, { userId: user.id, name: name || 'API token', tokenHash: tokenHash(token), prefix: token.slice(0, 10) }, deps.clock.now());
+  const now = deps.clock.now();
+  const record = insertApiToken(
+    deps.db,
+    { userId: user.id, name: v.name || 'API token', tokenHash: tokenHash(token), prefix: token.slice(0, 10), scope: v.scope, expiresAt: v.expiresInDays ? now + v.expiresInDays * DAY_MS : null },
+    now,
+  );
   return { token, record };
 }
 
-/** The user a bearer token belongs to, when the token is live and the user active. */
-export function authenticateApiToken(deps: Deps, token: string): { user: User; tokenId: number } | undefined {
+/** The user a bearer token belongs to, when the token is live (not revoked or expired) and the user active. */
+export function authenticateApiToken(deps: Deps, token: string): { user: User; tokenId: number; scope: ApiTokenScope } | undefined {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 100) return undefined;
-  const found = findLiveApiToken(deps.db, tokenHash(token));
-  if (!found) return undefined;
   const now = deps.clock.now();
+  const found = findLiveApiToken(deps.db, tokenHash(token), now);
+  if (!found) return undefined;
   // "last used" is for people reading the token list; once a minute is precise enough
   if (!found.token.lastUsedAt || now - found.token.lastUsedAt > 60_000) touchApiToken(deps.db, found.token.id, now);
-  return { user: found.user, tokenId: found.token.id };
+  return { user: found.user, tokenId: found.token.id, scope: found.token.scope };
+}
+
+/** What a token of this scope may do with an HTTP method: a read-only token only reads. */
+export function scopeAllows(scope: ApiTokenScope, method: string): boolean {
+  return scope === 'full' || ['GET', 'HEAD', 'OPTIONS'].includes(method.toUpperCase());
 }
 
 /** Revokes a token: one's own, or anyone's for an admin. */

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { inTransaction } from '../db/client.ts';
 import { LOCALES, ROLES } from '../db/schema.ts';
 import { AppError, invalid } from '../store/errors.ts';
+import { revokeUserApiTokens } from '../store/api-tokens.ts';
 import { deleteUserSessions } from '../store/sessions.ts';
 import { getUser, listActiveUsersByRole, updateUser, type User } from '../store/users.ts';
 import type { Ctx } from './context.ts';
@@ -51,19 +52,24 @@ export function editStaff(ctx: Ctx, admin: User, id: number, input: z.input<type
       throw new AppError('conflict', 'The desk needs at least one active administrator');
     }
     updateUser(ctx.db, id, v, ctx.clock.now());
-    if (!v.active) deleteUserSessions(ctx.db, id);
+    // a deactivated person is out at once: every session ends and every API token is revoked
+    if (!v.active) {
+      deleteUserSessions(ctx.db, id);
+      revokeUserApiTokens(ctx.db, id, ctx.clock.now());
+    }
     return getUser(ctx.db, id);
   });
 }
 
-export async function setStaffPassword(ctx: Ctx, admin: User, id: number, newPassword: string): Promise<void> {
+/** An admin sets someone's password: that person's sessions end (an admin's own current session stays). */
+export async function setStaffPassword(ctx: Ctx, admin: User, id: number, newPassword: string, opts: { currentSessionId?: string | null } = {}): Promise<void> {
   requirePermission(admin, 'user.manage');
   const p = parseInput(z.object({ password }), { password: newPassword }).password;
   getUser(ctx.db, id);
   const hash = await hashPassword(p);
   inTransaction(ctx.db, () => {
     updateUser(ctx.db, id, { passwordHash: hash }, ctx.clock.now());
-    deleteUserSessions(ctx.db, id);
+    deleteUserSessions(ctx.db, id, { except: id === admin.id ? opts.currentSessionId : null });
   });
 }
 
@@ -86,8 +92,8 @@ export function setAvailability(ctx: Ctx, user: User, available: boolean): User 
   return getUser(ctx.db, user.id);
 }
 
-/** Changes one's own password after checking the current one; every session ends (sign in again). */
-export async function changeOwnPassword(ctx: Ctx, user: User, input: { current: string; password: string }): Promise<void> {
+/** Changes one's own password after checking the current one; every other session ends. */
+export async function changeOwnPassword(ctx: Ctx, user: User, input: { current: string; password: string; currentSessionId?: string | null }): Promise<void> {
   requirePermission(user, 'profile.edit');
   const p = parseInput(z.object({ password }), { password: input.password }).password;
   const fresh = getUser(ctx.db, user.id);
@@ -97,6 +103,6 @@ export async function changeOwnPassword(ctx: Ctx, user: User, input: { current: 
   const hash = await hashPassword(p);
   inTransaction(ctx.db, () => {
     updateUser(ctx.db, user.id, { passwordHash: hash }, ctx.clock.now());
-    deleteUserSessions(ctx.db, user.id);
+    deleteUserSessions(ctx.db, user.id, { except: input.currentSessionId });
   });
 }

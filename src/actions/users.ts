@@ -8,9 +8,9 @@ import { AppError, invalid } from '../store/errors.ts';
 import { countUsers, findUserByEmail, insertUser, type User } from '../store/users.ts';
 import { deleteSession, insertSession } from '../store/sessions.ts';
 import { inTransaction } from '../db/client.ts';
+import { sessionExpiry } from '../domain/session-lifetime.ts';
 
 const ARGON2ID = 2; // @node-rs/argon2 Algorithm.Argon2id (a const enum, so spelled out)
-export const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
 
 export const newUserSchema = z.object({
   email: z.email({ message: 'Enter a valid email address' }).transform((v) => v.toLowerCase()),
@@ -62,13 +62,16 @@ export async function createFirstAdmin(deps: Deps, input: { email: string; name:
 // A fixed hash to verify against when the email is unknown, so timing does not reveal which emails exist.
 let dummyHash: Promise<string> | undefined;
 
-export async function authenticate(deps: Deps, email: string, password: string): Promise<User | undefined> {
+export type PasswordCheck = { ok: true; user: User } | { ok: false; reason: 'unknown_account' | 'inactive_account' | 'wrong_password' };
+
+/** Checks an email and password; a refusal says why (for the log, never for the visitor). */
+export async function authenticate(deps: Deps, email: string, password: string): Promise<PasswordCheck> {
   const user = findUserByEmail(deps.db, email);
   if (!user || !user.active || !user.passwordHash) {
     await verify(await (dummyHash ??= hashPassword('not-a-real-password')), password).catch(() => false);
-    return undefined;
+    return { ok: false, reason: user ? 'inactive_account' : 'unknown_account' };
   }
-  return (await verify(user.passwordHash, password).catch(() => false)) ? user : undefined;
+  return (await verify(user.passwordHash, password).catch(() => false)) ? { ok: true, user } : { ok: false, reason: 'wrong_password' };
 }
 
 export function sessionIdOf(token: string): string {
@@ -80,7 +83,7 @@ export function startSession(deps: Deps, user: User, meta: { userAgent?: string;
   const token = randomBytes(32).toString('base64url');
   const now = deps.clock.now();
   insertSession(deps.db, {
-    id: sessionIdOf(token), userId: user.id, createdAt: now, lastSeenAt: now, expiresAt: now + SESSION_TTL_MS,
+    id: sessionIdOf(token), userId: user.id, createdAt: now, lastSeenAt: now, expiresAt: sessionExpiry(now, now),
     userAgent: meta.userAgent?.slice(0, 300) ?? null, ip: meta.ip ?? null,
   });
   return token;

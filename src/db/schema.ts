@@ -3,14 +3,13 @@
 // Times are integer milliseconds since the epoch (UTC); money is integer minor units (kopecks, cents).
 import { sql } from 'drizzle-orm';
 import { sqliteTable, integer, text, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
-import { type Channel, ROLES, LOCALES, STATUSES, PRIORITIES, TICKET_TYPES, CATEGORIES, CHANNELS, MESSAGE_KINDS, DIRECTIONS } from '../domain/vocabulary.ts';
+import { type Channel, ROLES, LOCALES, STATUSES, PRIORITIES, TICKET_TYPES, CATEGORIES, CHANNELS, MESSAGE_KINDS, DIRECTIONS, API_TOKEN_SCOPES } from '../domain/vocabulary.ts';
 // the vocabulary lives in the domain; re-exported for the code that still reads it from here
-export { ROLES, LOCALES, STATUSES, PRIORITIES, TICKET_TYPES, CATEGORIES, SLA_NONE, CHANNELS, MESSAGE_KINDS, DIRECTIONS, type Role, type Locale, type TicketStatus, type Priority, type TicketType, type Category, type Channel, type MessageKind, type Direction } from '../domain/vocabulary.ts';
+export { ROLES, LOCALES, STATUSES, PRIORITIES, TICKET_TYPES, CATEGORIES, SLA_NONE, CHANNELS, MESSAGE_KINDS, DIRECTIONS, API_TOKEN_SCOPES, type ApiTokenScope, type Role, type Locale, type TicketStatus, type Priority, type TicketType, type Category, type Channel, type MessageKind, type Direction } from '../domain/vocabulary.ts';
 
 const createdAt = () => integer('created_at').notNull();
 const updatedAt = () => integer('updated_at').notNull();
 const bool = (name: string) => integer(name, { mode: 'boolean' });
-
 
 export const users = sqliteTable('users', {
   id: integer('id').primaryKey(),
@@ -47,7 +46,31 @@ export const apiTokens = sqliteTable('api_tokens', {
   createdAt: createdAt(),
   lastUsedAt: integer('last_used_at'),
   revokedAt: integer('revoked_at'),
+  /** null: the token does not expire */
+  expiresAt: integer('expires_at'),
+  /** 'read': GET requests only */
+  scope: text('scope', { enum: API_TOKEN_SCOPES }).notNull().default('full'),
 }, (t) => [uniqueIndex('api_tokens_hash_uq').on(t.tokenHash)]);
+
+// One row per refused password (and per wrong setup code, without an email). A sign-in attempt
+// writes its row before the password is checked and removes it when the password was right, so
+// concurrent guesses count too. The account and the IP are throttled separately; an admin lifts
+// one lock by marking its rows, which leaves the other count as it was. Old rows are purged by
+// the scheduler.
+export const signInFailures = sqliteTable('sign_in_failures', {
+  id: integer('id').primaryKey(),
+  /** lower-cased as typed, also when no such account exists (the lock must not tell) */
+  email: text('email'),
+  /** the client address; IPv6 by its /56 network */
+  ip: text('ip').notNull(),
+  at: integer('at').notNull(),
+  emailLifted: bool('email_lifted').notNull().default(false),
+  ipLifted: bool('ip_lifted').notNull().default(false),
+}, (t) => [
+  index('sign_in_failures_email_idx').on(t.email, t.at),
+  index('sign_in_failures_ip_idx').on(t.ip, t.at),
+  index('sign_in_failures_at_idx').on(t.at),
+]);
 
 export const businessCalendars = sqliteTable('business_calendars', {
   id: integer('id').primaryKey(),

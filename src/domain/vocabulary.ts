@@ -23,3 +23,5 @@ export const MESSAGE_KINDS = ['reply', 'note', 'event'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 export const DIRECTIONS = ['in', 'out', 'internal'] as const;
 export type Direction = (typeof DIRECTIONS)[number];
+export const API_TOKEN_SCOPES = ['full', 'read'] as const;
+export type ApiTokenScope = (typeof API_TOKEN_SCOPES)[number];

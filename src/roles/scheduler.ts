@@ -1,22 +1,25 @@
-// The scheduler role: every half minute, announce SLA warnings and breaches that fell due and
-// close resolved tickets whose auto-close period passed. Safe to run in several processes:
-// each announcement is recorded in the transaction that queues its mail.
+// The scheduler role: every half minute, announce SLA warnings and breaches that fell due, close
+// resolved tickets whose auto-close period passed, and delete sessions and sign-in failures that
+// are over. Safe to run in several processes: each announcement is recorded in the transaction
+// that queues its mail.
 import type { Ctx } from '../actions/context.ts';
 import { autoCloseResolved, runSlaChecks } from '../actions/sla-checks.ts';
+import { purgeSignInRecords } from '../actions/sign-in.ts';
 import type { Services } from '../services.ts';
 import type { RunningRole } from './role.ts';
 
 export const SCHEDULER_INTERVAL_MS = 30_000;
 
-export type TickResult = { notices: number; closed: number };
+export type TickResult = { notices: number; closed: number; purged: { sessions: number; failures: number } };
 
 /** One pass of the scheduler's work at the clock's current time. */
 export function schedulerTick(ctx: Ctx): TickResult {
   const now = ctx.clock.now();
   const notices = runSlaChecks(ctx, now);
   const closed = autoCloseResolved(ctx, now);
-  if (notices || closed) ctx.log.info({ notices, closed }, 'scheduler run');
-  return { notices, closed };
+  const purged = purgeSignInRecords(ctx, now);
+  if (notices || closed || purged.sessions) ctx.log.info({ notices, closed, purgedSessions: purged.sessions }, 'scheduler run');
+  return { notices, closed, purged };
 }
 
 export async function startScheduler(services: Services, opts: { intervalMs?: number } = {}): Promise<RunningRole> {

@@ -1,22 +1,26 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, or } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { apiTokens, users } from '../db/schema.ts';
+import { apiTokens, users, type ApiTokenScope } from '../db/schema.ts';
 import type { User } from './users.ts';
 
 export type ApiToken = typeof apiTokens.$inferSelect;
 
-export function insertApiToken(db: Db, t: { userId: number; name: string; tokenHash: string; prefix: string }, now: number): ApiToken {
+export function insertApiToken(
+  db: Db,
+  t: { userId: number; name: string; tokenHash: string; prefix: string; scope: ApiTokenScope; expiresAt: number | null },
+  now: number,
+): ApiToken {
   return db.insert(apiTokens).values({ ...t, createdAt: now }).returning().get();
 }
 
-/** The live token with that hash and its active user. */
-export function findLiveApiToken(db: Db, tokenHash: string): { token: ApiToken; user: User } | undefined {
+/** The live token with that hash (not revoked, not expired) and its active user. */
+export function findLiveApiToken(db: Db, tokenHash: string, now: number): { token: ApiToken; user: User } | undefined {
   return (
     db
       .select({ token: apiTokens, user: users })
       .from(apiTokens)
       .innerJoin(users, eq(users.id, apiTokens.userId))
-      .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt), eq(users.active, true)))
+      .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)), eq(users.active, true)))
       .get() ?? undefined
   );
 }
@@ -42,4 +46,9 @@ export function findApiToken(db: Db, id: number): ApiToken | undefined {
 
 export function revokeApiToken(db: Db, id: number, now: number): void {
   db.update(apiTokens).set({ revokedAt: now }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).run();
+}
+
+/** Revokes every live token of the user (deactivation); returns how many. */
+export function revokeUserApiTokens(db: Db, userId: number, now: number): number {
+  return db.update(apiTokens).set({ revokedAt: now }).where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt))).run().changes;
 }

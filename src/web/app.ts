@@ -10,6 +10,7 @@ import { createViews } from './views.ts';
 import { createRenderer, type NavLink, type Renderer } from './render.ts';
 import { sessionMiddleware } from './middleware/session.ts';
 import { csrfMiddleware } from './middleware/csrf.ts';
+import { consoleCookies } from './cookies.ts';
 import { requireUser } from './middleware/auth.ts';
 import { errorHandler } from './middleware/errors.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -37,7 +38,7 @@ export type WebOptions = {
 
 export async function createApp(ctx: Ctx, opts: WebOptions = {}): Promise<Express> {
   const app = express();
-  const secure = ctx.config.publicUrl.startsWith('https://');
+  const cookies = consoleCookies(ctx.config);
   const translator = await createTranslator();
   const views = createViews({ cache: ctx.config.env !== 'development' });
   const render = createRenderer(ctx, views, opts.nav ?? []);
@@ -63,7 +64,7 @@ export async function createApp(ctx: Ctx, opts: WebOptions = {}): Promise<Expres
           objectSrc: ["'none'"],
         },
       },
-      hsts: secure,
+      hsts: cookies.secure,
       crossOriginEmbedderPolicy: false,
     }),
   );
@@ -79,11 +80,11 @@ export async function createApp(ctx: Ctx, opts: WebOptions = {}): Promise<Expres
   app.use(express.json({ limit: '2mb' }));
   for (const r of opts.routers ?? []) if (r.auth === 'webhook') app.use(r.build({ render }));
   app.use(cookieParser(ctx.secrets.session));
-  app.use(sessionMiddleware(ctx, translator));
+  app.use(sessionMiddleware(ctx, translator, cookies));
   app.use(
     csrfMiddleware({
       secret: ctx.secrets.session,
-      secure,
+      cookies,
       // bearer-token API calls and provider webhooks carry no cookies and prove themselves otherwise
       skip: (req) => req.path.startsWith('/api/') || req.path.startsWith('/webhooks/'),
     }),
@@ -92,7 +93,7 @@ export async function createApp(ctx: Ctx, opts: WebOptions = {}): Promise<Expres
   app.get('/', (_req, res) => {
     res.redirect(303, countUsers(ctx.db) === 0 ? '/setup' : '/tickets');
   });
-  app.use(authRoutes(ctx, render, { secureCookies: secure }));
+  app.use(authRoutes(ctx, render, cookies));
   for (const r of opts.routers ?? []) if (r.auth === 'public') app.use(r.build({ render }));
   app.use(requireUser);
   for (const router of consoleRouters(ctx, render)) app.use(router);

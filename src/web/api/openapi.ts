@@ -16,8 +16,8 @@ export function openApiPath(expressPath: string): string {
 }
 
 const ERRORS: Record<string, string> = {
-  '401': 'No token, or a token that is unknown, revoked or whose user is inactive (code unauthenticated)',
-  '403': 'The token\'s user lacks the permission (code forbidden)',
+  '401': 'No token, or a token that is unknown, revoked, expired or whose user is inactive (code unauthenticated)',
+  '403': 'The token\'s user lacks the permission, or the token is read-only and the method is not GET (code forbidden)',
   '404': 'Not found (code not_found)',
   '422': 'Invalid input (code validation, with fields) or a status change the workflow refuses (code transition_refused)',
 };

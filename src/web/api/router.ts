@@ -4,7 +4,7 @@
 import { Router, type RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Ctx } from '../../actions/context.ts';
-import { authenticateApiToken } from '../../actions/api-tokens.ts';
+import { authenticateApiToken, scopeAllows } from '../../actions/api-tokens.ts';
 import { can } from '../../domain/permissions.ts';
 import { AppError } from '../../store/errors.ts';
 import type { User } from '../../store/users.ts';
@@ -33,12 +33,13 @@ function bearer(ctx: Ctx): RequestHandler {
     const m = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
     const found = m ? authenticateApiToken(ctx, m[1]) : undefined;
     if (found) {
+      if (!scopeAllows(found.scope, req.method)) return next(new AppError('forbidden', 'This token is read-only'));
       res.locals.apiUser = found.user;
       return next();
     }
     res.set('WWW-Authenticate', 'Bearer realm="helpdesk"');
     // only failures count towards the limit
-    failures(req, res, () => next(new AppError('unauthenticated', m ? 'The token is unknown, revoked, or its user is inactive' : 'Send an API token: Authorization: Bearer hd_…')));
+    failures(req, res, () => next(new AppError('unauthenticated', m ? 'The token is unknown, revoked or expired, or its user is inactive' : 'Send an API token: Authorization: Bearer hd_…')));
   };
 }
 

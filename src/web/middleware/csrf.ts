@@ -3,14 +3,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { doubleCsrf } from 'csrf-csrf';
+import type { ConsoleCookies } from '../cookies.ts';
 
-export function csrfMiddleware(opts: { secret: string; secure: boolean; skip: (req: Request) => boolean }): RequestHandler[] {
-  const anonCookie = 'hd_anon';
+export function csrfMiddleware(opts: { secret: string; cookies: ConsoleCookies; skip: (req: Request) => boolean }): RequestHandler[] {
+  const anonCookie = opts.cookies.anon;
   const { doubleCsrfProtection, generateCsrfToken } = doubleCsrf({
     getSecret: () => opts.secret,
     getSessionIdentifier: (req) => req.res?.locals.web.sessionId ?? (req.signedCookies?.[anonCookie] as string | undefined) ?? '',
-    cookieName: opts.secure ? '__Host-hd.csrf' : 'hd_csrf',
-    cookieOptions: { sameSite: 'lax', secure: opts.secure, httpOnly: true, path: '/' },
+    cookieName: opts.cookies.csrf,
+    cookieOptions: { sameSite: 'lax', secure: opts.cookies.secure, httpOnly: true, path: '/' },
     // multipart bodies are parsed by the upload route after this check, so their forms carry the
     // token in the action URL (htmx sends the header anyway)
     getCsrfTokenFromRequest: (req) =>
@@ -25,7 +26,7 @@ export function csrfMiddleware(opts: { secret: string; secure: boolean; skip: (r
     if (!res.locals.web.sessionId && !req.signedCookies?.[anonCookie]) {
       const id = randomBytes(18).toString('base64url');
       req.signedCookies[anonCookie] = id;
-      res.cookie(anonCookie, id, { signed: true, httpOnly: true, sameSite: 'lax', secure: opts.secure, path: '/' });
+      res.cookie(anonCookie, id, { ...opts.cookies.options, signed: true });
     }
     res.locals.web.csrfToken = () => generateCsrfToken(req, res);
     next();

@@ -2,21 +2,21 @@
 // settles the request's language and time zone.
 import type { RequestHandler } from 'express';
 import type { Ctx } from '../../actions/context.ts';
-import { SESSION_TTL_MS, sessionIdOf } from '../../actions/users.ts';
+import { sessionIdOf } from '../../actions/users.ts';
+import { sessionExpiry } from '../../domain/session-lifetime.ts';
 import { findLiveSession, touchSession } from '../../store/sessions.ts';
+import type { ConsoleCookies } from '../cookies.ts';
 import { pickLocale, type Translator } from '../i18n.ts';
 
-export const SESSION_COOKIE = 'hd_session';
-
-export function sessionMiddleware(ctx: Ctx, translator: Translator): RequestHandler {
+export function sessionMiddleware(ctx: Ctx, translator: Translator, cookies: ConsoleCookies): RequestHandler {
   return (req, res, next) => {
-    const token = req.signedCookies?.[SESSION_COOKIE] as string | undefined;
+    const token = req.signedCookies?.[cookies.session] as string | undefined;
     const now = ctx.clock.now();
     let found = token ? findLiveSession(ctx.db, sessionIdOf(token), now) : undefined;
     if (found && now - found.session.lastSeenAt > 60_000) {
-      touchSession(ctx.db, found.session.id, now, now + SESSION_TTL_MS);
+      touchSession(ctx.db, found.session.id, now, sessionExpiry(found.session.createdAt, now));
     }
-    if (token && !found) res.clearCookie(SESSION_COOKIE, { path: '/' });
+    if (token && !found) res.clearCookie(cookies.session, cookies.options);
     const user = found?.user ?? null;
     const langCookie = req.cookies?.hd_lang as string | undefined;
     const locale =

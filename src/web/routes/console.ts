@@ -9,6 +9,7 @@ import { organizationRoutes } from './organizations.ts';
 import { profileRoutes } from './profile.ts';
 import { queueRoutes } from './queue.ts';
 import { searchRoutes } from './search.ts';
+import { signInLockRoutes } from './sign-in-locks.ts';
 import { staffRoutes } from './staff.ts';
 import { ticketPageRoutes } from './ticket-page.ts';
 
@@ -23,5 +24,6 @@ export function consoleRouters(ctx: Ctx, render: Renderer): Router[] {
     staffRoutes(ctx, render),
     cannedRoutes(ctx, render),
     profileRoutes(ctx, render),
+    signInLockRoutes(ctx, render),
   ];
 }

@@ -11,4 +11,5 @@ export const CONSOLE_NAV: NavLink[] = [
   { href: '/canned', labelKey: 'app.canned', permission: 'canned.manage' },
   { href: '/admin/users', labelKey: 'app.people', permission: 'user.manage' },
   { href: '/admin/tokens', labelKey: 'app.tokens', permission: 'token.admin' },
+  { href: '/admin/sign-in-locks', labelKey: 'signin.nav', permission: 'user.manage' },
 ];

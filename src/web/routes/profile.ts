@@ -7,16 +7,21 @@ import { createApiToken, revokeApiToken } from '../../actions/api-tokens.ts';
 import { changeOwnPassword, setAvailability, updateProfile } from '../../actions/staff.ts';
 import { LOCALES, type Locale } from '../../db/schema.ts';
 import { listApiTokens } from '../../store/api-tokens.ts';
-import { currentUser, intParam } from '../context.ts';
+import { currentUser, intParam, web } from '../context.ts';
 import { checkbox, formError, str, type Body } from '../forms.ts';
 import { requirePermission } from '../middleware/auth.ts';
-import { SESSION_COOKIE } from '../middleware/session.ts';
 import { redirectWithFlash, setFlash, type Renderer } from '../render.ts';
 import { timeZoneOptions } from '../view-models/time-zones.ts';
 
-function tokenVM(t: ReturnType<typeof listApiTokens>[number]) {
-  return { id: t.id, name: t.name, prefix: t.prefix, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt, revoked: t.revokedAt !== null, revokedAt: t.revokedAt, user: t.userName, email: t.userEmail };
+function tokenVM(t: ReturnType<typeof listApiTokens>[number], now: number) {
+  return {
+    id: t.id, name: t.name, prefix: t.prefix, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt, revoked: t.revokedAt !== null, revokedAt: t.revokedAt, user: t.userName, email: t.userEmail,
+    readOnly: t.scope === 'read', expiresAt: t.expiresAt, expired: t.expiresAt !== null && t.expiresAt <= now,
+  };
 }
+
+/** Lifetimes offered when a token is made (days; empty: never expires). */
+const TOKEN_LIFETIMES = [null, 7, 30, 90, 365];
 
 export function profileRoutes(ctx: Ctx, render: Renderer): Router {
   const r = Router();
@@ -32,7 +37,8 @@ export function profileRoutes(ctx: Ctx, render: Renderer): Router {
       passwordError: data.passwordError,
       locales: LOCALES.map((l) => ({ id: l, selected: v.locale === l })),
       timeZones: timeZoneOptions(v.timeZone),
-      tokens: listApiTokens(ctx.db, { userId: me.id }).map(tokenVM),
+      tokens: listApiTokens(ctx.db, { userId: me.id }).map((t) => tokenVM(t, ctx.clock.now())),
+      tokenLifetimes: TOKEN_LIFETIMES.map((d) => ({ days: d ?? '', selected: d === 90 })),
       newToken: data.newToken,
       tokenError: data.tokenError,
       apiBase: `${ctx.config.publicUrl}/api/v1`,
@@ -71,9 +77,9 @@ export function profileRoutes(ctx: Ctx, render: Renderer): Router {
   r.post('/profile/password', requirePermission('profile.edit'), async (req, res) => {
     const body = req.body as Body;
     try {
-      await changeOwnPassword(ctx, currentUser(res), { current: str(body, 'current'), password: str(body, 'password') });
-      res.clearCookie(SESSION_COOKIE, { path: '/' });
-      redirectWithFlash(res, '/login', 'profile.passwordChanged');
+      // this session stays; every other one (another browser, a stolen cookie) ends
+      await changeOwnPassword(ctx, currentUser(res), { current: str(body, 'current'), password: str(body, 'password'), currentSessionId: web(res).sessionId });
+      redirectWithFlash(res, '/profile', 'profile.passwordChanged');
     } catch (err) {
       const e = formError(err);
       if (!e) throw err;
@@ -84,7 +90,8 @@ export function profileRoutes(ctx: Ctx, render: Renderer): Router {
   // the new token is shown once, on this response; only its hash is kept
   r.post('/profile/tokens', requirePermission('token.manage'), (req, res) => {
     try {
-      const { token } = createApiToken(ctx, currentUser(res), { name: str(req.body as Body, 'name') });
+      const body = req.body as Body;
+      const { token } = createApiToken(ctx, currentUser(res), { name: str(body, 'name'), expiresInDays: str(body, 'expiresInDays') || null, scope: str(body, 'scope') === 'read' ? 'read' : 'full' });
       res.set('Cache-Control', 'no-store');
       page(req, res, { newToken: token });
     } catch (err) {
@@ -100,7 +107,7 @@ export function profileRoutes(ctx: Ctx, render: Renderer): Router {
   });
 
   r.get('/admin/tokens', requirePermission('token.admin'), (req, res) => {
-    render(req, res, 'tokens', { tokens: listApiTokens(ctx.db).map(tokenVM) });
+    render(req, res, 'tokens', { tokens: listApiTokens(ctx.db).map((t) => tokenVM(t, ctx.clock.now())) });
   });
 
   r.post('/admin/tokens/:id/revoke', requirePermission('token.admin'), (req, res) => {

@@ -7,7 +7,7 @@ import { LOCALES, ROLES, type Locale, type Role } from '../../db/schema.ts';
 import { countOpenTicketsByAssignee, listUserComponentIds } from '../../store/agent-loads.ts';
 import { listComponents } from '../../store/components.ts';
 import { getUser, listUsers } from '../../store/users.ts';
-import { currentUser, intParam } from '../context.ts';
+import { currentUser, intParam, web } from '../context.ts';
 import { checkbox, formError, str, type Body } from '../forms.ts';
 import { requirePermission } from '../middleware/auth.ts';
 import { redirectWithFlash, type Renderer } from '../render.ts';
@@ -85,7 +85,7 @@ export function staffRoutes(ctx: Ctx, render: Renderer): Router {
   r.post('/admin/users/:id/password', requirePermission('user.manage'), async (req, res) => {
     const id = intParam(req.params.id, 'User');
     try {
-      await setStaffPassword(ctx, currentUser(res), id, str(req.body as Body, 'password'));
+      await setStaffPassword(ctx, currentUser(res), id, str(req.body as Body, 'password'), { currentSessionId: web(res).sessionId });
       redirectWithFlash(res, `/admin/users/${id}`, 'people.passwordSet');
     } catch (err) {
       const e = formError(err);

@@ -1,0 +1,61 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTestDeps, type TestDeps } from '../../test/helpers/deps.ts';
+import { recordingLogger, type LogLine } from '../../test/helpers/log.ts';
+import { buildServices } from '../services.ts';
+import { countUsers } from '../store/users.ts';
+import { isLoopbackHost, issueSetupCode, newSetupCode, setupCodeMatches } from './setup-code.ts';
+import type { Ctx } from './context.ts';
+
+describe('setup code', () => {
+  it('is needed unless the desk listens on loopback only', () => {
+    for (const h of ['127.0.0.1', '127.0.1.1', 'localhost', '::1', '[::1]', '::ffff:127.0.0.1']) expect(isLoopbackHost(h), h).toBe(true);
+    for (const h of ['0.0.0.0', '::', '10.0.0.5', 'help.example.com', '128.0.0.1']) expect(isLoopbackHost(h), h).toBe(false);
+  });
+
+  it('is 16 unambiguous characters in groups of four, different every time', () => {
+    const code = newSetupCode();
+    expect(code).toMatch(/^[A-HJ-NP-Z2-9]{4}(-[A-HJ-NP-Z2-9]{4}){3}$/);
+    expect(newSetupCode()).not.toBe(code);
+  });
+
+  describe('off loopback', () => {
+    let deps: TestDeps;
+    let ctx: Ctx;
+    let lines: LogLine[];
+    beforeEach(() => {
+      deps = makeTestDeps({ HOST: '0.0.0.0' });
+      ({ log: deps.log, lines } = recordingLogger());
+      ctx = buildServices(deps).ctx;
+    });
+    afterEach(() => deps.close());
+
+    const logged = () => lines.filter((l) => l.event === 'setup_code').map((l) => String(l.setupCode));
+
+    it('logs a code at each start; each works, typed loosely; nothing else does', () => {
+      issueSetupCode(ctx);
+      issueSetupCode(ctx); // a second web process
+      const [a, b] = logged();
+      expect(a).not.toBe(b);
+      expect(lines.find((l) => l.event === 'setup_code')?.msg).toContain(a);
+      expect(setupCodeMatches(ctx, a)).toBe(true);
+      expect(setupCodeMatches(ctx, ` ${b.toLowerCase().replaceAll('-', ' ')} `)).toBe(true);
+      expect(setupCodeMatches(ctx, '')).toBe(false);
+      expect(setupCodeMatches(ctx, newSetupCode())).toBe(false);
+      // only hashes are stored
+      expect(JSON.stringify(deps.db.$client.prepare('select * from settings').all())).not.toContain(a.replaceAll('-', ''));
+    });
+
+    it('logs none once a user exists, or on loopback', () => {
+      deps.db.$client.prepare("insert into users (email, name, role, created_at, updated_at) values ('a@b.test', 'A', 'admin', 0, 0)").run();
+      expect(countUsers(deps.db)).toBe(1);
+      issueSetupCode(ctx);
+      expect(logged()).toEqual([]);
+      const local = makeTestDeps({ HOST: '127.0.0.1' });
+      const rec = recordingLogger();
+      local.log = rec.log;
+      issueSetupCode(buildServices(local).ctx);
+      local.close();
+      expect(rec.lines).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,80 @@
+// The first-run setup page creates an admin for whoever comes first. When the desk listens on
+// more than the loopback interface, that form also needs a one-time code that only someone who
+// can read the desk's log has: each web process prints its own at start; the hashes are kept in
+// the database so a code works on whichever process serves the form, and are gone once the
+// admin exists.
+import { createHash, randomInt } from 'node:crypto';
+import { isIP } from 'node:net';
+import type { Config } from '../config.ts';
+import type { Locale } from '../db/schema.ts';
+import { AppError } from '../store/errors.ts';
+import { findSetting, upsertSetting } from '../store/settings.ts';
+import { countUsers, type User } from '../store/users.ts';
+import type { Ctx } from './context.ts';
+import { beginAttempt, forgiveAttempt, logRefusal } from './sign-in.ts';
+import { createFirstAdmin } from './users.ts';
+
+const SETTING = 'setup.codeHashes';
+const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'; // no 0/O, 1/I: it is typed from a log
+const KEEP = 20;
+
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || h === '::1') return true;
+  const v4 = h.startsWith('::ffff:') ? h.slice(7) : h;
+  return isIP(v4) === 4 && v4.startsWith('127.');
+}
+
+export function setupCodeRequired(config: Pick<Config, 'host'>): boolean {
+  return !isLoopbackHost(config.host);
+}
+
+const hashOf = (code: string) => createHash('sha256').update(code.toUpperCase().replace(/[^A-Z0-9]/g, '')).digest('hex');
+
+/** 16 characters from 32 (80 bits), in groups of four. */
+export function newSetupCode(): string {
+  const chars = Array.from({ length: 16 }, () => ALPHABET[randomInt(ALPHABET.length)]);
+  return [0, 4, 8, 12].map((i) => chars.slice(i, i + 4).join('')).join('-');
+}
+
+/** At start of the web role: while no user exists and a code is needed, makes one and logs it (only there). */
+export function issueSetupCode(ctx: Ctx): void {
+  if (!setupCodeRequired(ctx.config) || countUsers(ctx.db) > 0) return;
+  const code = newSetupCode();
+  const kept = findSetting<string[]>(ctx.db, SETTING) ?? [];
+  upsertSetting(ctx.db, SETTING, [...kept, hashOf(code)].slice(-KEEP), ctx.clock.now());
+  ctx.log.warn({ event: 'setup_code', setupCode: code }, `First-run setup: open ${ctx.config.publicUrl}/setup and enter the setup code ${code}`);
+}
+
+export function setupCodeMatches(ctx: Ctx, code: string): boolean {
+  const kept = findSetting<string[]>(ctx.db, SETTING) ?? [];
+  return code.trim() !== '' && kept.includes(hashOf(code));
+}
+
+/** The codes are of no use once the admin exists. */
+export function forgetSetupCodes(ctx: Ctx): void {
+  upsertSetting(ctx.db, SETTING, [], ctx.clock.now());
+}
+
+/**
+ * Creates the first admin from the setup form. Off loopback the setup code must match; a wrong
+ * code is logged and counts as a failed sign-in of the address, so the lock-out limits guessing.
+ */
+export async function setUpDesk(ctx: Ctx, input: { email: string; name: string; password: string; locale?: Locale; setupCode: string; ip: string }): Promise<User> {
+  if (setupCodeRequired(ctx.config)) {
+    const attempt = beginAttempt(ctx, null, input.ip);
+    if ('locked' in attempt) {
+      logRefusal(ctx, 'setup', attempt.locked, null, input.ip);
+      throw new AppError('rate_limited', 'Too many wrong attempts from your address. Wait and try again.');
+    }
+    if (!setupCodeMatches(ctx, input.setupCode)) {
+      logRefusal(ctx, 'setup', 'wrong_setup_code', null, input.ip);
+      throw new AppError('forbidden', 'The setup code is not right', { fields: { setupCode: 'signin.setupCodeWrong' } });
+    }
+    forgiveAttempt(ctx, attempt.id, null);
+  }
+  const user = await createFirstAdmin(ctx, input);
+  forgetSetupCodes(ctx);
+  ctx.log.info({ event: 'setup_done', email: user.email, ip: input.ip }, 'first admin created on the setup page');
+  return user;
+}

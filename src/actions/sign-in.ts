@@ -1,0 +1,80 @@
+// Signing in with the lock-out: failures are counted per account and per client address in the
+// database (so every web process sees the same counts, also after a restart), and every refusal
+// is logged with its reason.
+import type { User } from '../store/users.ts';
+import { inTransaction } from '../db/client.ts';
+import { decideSignIn, windowStart } from '../domain/sign-in-throttle.ts';
+import { deleteExpiredSessions } from '../store/sessions.ts';
+import { countSignInFailures, deleteSignInFailure, deleteSignInFailuresBefore, insertSignInFailure, liftSignInFailures, type LockScope } from '../store/sign-in-failures.ts';
+import { invalid } from '../store/errors.ts';
+import type { Ctx } from './context.ts';
+import { requirePermission } from './tickets.ts';
+import { authenticate } from './users.ts';
+
+export type SignInRefusal = 'unknown_account' | 'inactive_account' | 'wrong_password' | 'wrong_setup_code' | 'account_locked' | 'ip_locked';
+
+export type SignInResult = { ok: true; user: User } | { ok: false; reason: SignInRefusal; locked: boolean };
+
+const normalEmail = (email: string) => email.trim().toLowerCase().slice(0, 320);
+
+/** One structured line per refusal, for people watching the log (and fail2ban). */
+export function logRefusal(ctx: Ctx, what: 'sign-in' | 'setup', reason: SignInRefusal, email: string | null, ip: string): void {
+  ctx.log.warn({ event: what === 'sign-in' ? 'sign_in_refused' : 'setup_refused', reason, email, ip }, `${what} refused: ${reason}`);
+}
+
+/**
+ * Counts an attempt as a failure before anything is checked, unless the account or the address
+ * is locked (then says which). Check and count are one transaction, so guesses sent in parallel
+ * cannot all slip under the limit.
+ */
+export function beginAttempt(ctx: Ctx, email: string | null, ip: string): { id: number } | { locked: 'account_locked' | 'ip_locked' } {
+  const now = ctx.clock.now();
+  const limits = ctx.config.signIn;
+  return inTransaction(ctx.db, () => {
+    const decision = decideSignIn(countSignInFailures(ctx.db, { email, ip, since: windowStart(now, limits) }), limits);
+    return decision === 'allow' ? { id: insertSignInFailure(ctx.db, { email, ip, at: now }) } : { locked: decision };
+  });
+}
+
+/** The attempt proved right: it is no failure, and the account's earlier failures are forgiven (the address's are not). */
+export function forgiveAttempt(ctx: Ctx, attemptId: number, email: string | null): void {
+  inTransaction(ctx.db, () => {
+    deleteSignInFailure(ctx.db, attemptId);
+    if (email !== null) liftSignInFailures(ctx.db, 'account', email);
+  });
+}
+
+/** A correct password is refused too while the account or the address is locked. */
+export async function signIn(ctx: Ctx, input: { email: string; password: string; ip: string }): Promise<SignInResult> {
+  const email = normalEmail(input.email);
+  const attempt = beginAttempt(ctx, email, input.ip);
+  if ('locked' in attempt) {
+    logRefusal(ctx, 'sign-in', attempt.locked, email, input.ip);
+    return { ok: false, reason: attempt.locked, locked: true };
+  }
+  const checked = await authenticate(ctx, email, input.password);
+  if (!checked.ok) {
+    logRefusal(ctx, 'sign-in', checked.reason, email, input.ip);
+    return { ok: false, reason: checked.reason, locked: false };
+  }
+  forgiveAttempt(ctx, attempt.id, email);
+  return { ok: true, user: checked.user };
+}
+
+/** An admin lifts the lock of an account (email) or an address. */
+export function liftSignInLock(ctx: Ctx, admin: User, input: { scope: string; key: string }): number {
+  requirePermission(admin, 'user.manage');
+  if (input.scope !== 'account' && input.scope !== 'ip') throw invalid('Choose an account or an address');
+  const scope: LockScope = input.scope;
+  const lifted = liftSignInFailures(ctx.db, scope, scope === 'account' ? normalEmail(input.key) : input.key);
+  ctx.log.info({ event: 'sign_in_lock_lifted', scope, key: input.key, by: admin.email, failures: lifted }, 'sign-in lock lifted');
+  return lifted;
+}
+
+/** Scheduler: deletes sessions that can no longer be used and failures that no longer count. */
+export function purgeSignInRecords(ctx: Ctx, now: number): { sessions: number; failures: number } {
+  return {
+    sessions: deleteExpiredSessions(ctx.db, now),
+    failures: deleteSignInFailuresBefore(ctx.db, windowStart(now, ctx.config.signIn)),
+  };
+}
