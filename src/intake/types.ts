@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { Channel, TicketStatus } from '../db/schema.ts';
 import type { Clock, Secrets } from '../deps.ts';
+import type { SenderCheck, SenderEvidence } from '../domain/sender-trust.ts';
 
 export type Address = { address: string; name: string };
 
@@ -54,6 +55,8 @@ export type InboundMessage = {
   problems: string[];
   /** attachments not stored because they are over MAX_ATTACHMENT_BYTES (kept in the raw mail) */
   omittedAttachments?: { filename: string; contentType: string; size: number }[];
+  /** what the channel established about the sender's domain (email: DKIM/SPF/DMARC); absent when not checked */
+  senderAuth?: SenderEvidence;
 };
 
 export type MatchVia = 'signed-message-id' | 'message-id' | 'reply-token' | 'body-marker' | 'subject-tag' | 'sms-ref' | 'sms-recent';

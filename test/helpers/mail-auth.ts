@@ -71,10 +71,10 @@ export function dnsTable(...domains: SigningDomain[]): DnsTable {
 
 /** The mail with a DKIM-Signature of `by` prepended (relaxed/relaxed, as most providers sign). */
 export async function signMail(raw: string, by: SigningDomain): Promise<string> {
-  const { signatures, errors } = await dkimSign(raw, {
-    canonicalization: 'relaxed/relaxed',
-    signatureData: [{ signingDomain: by.domain, selector: by.selector, privateKey: by.privateKey }],
-  });
+  const key = { signingDomain: by.domain, selector: by.selector, privateKey: by.privateKey };
+  // mailauth signs what signatureData lists (its type declarations name the fields at the top level)
+  const options = { canonicalization: 'relaxed/relaxed', ...key, signatureData: [key] };
+  const { signatures, errors } = await dkimSign(raw, options);
   if (errors?.length) throw new Error(`DKIM signing failed: ${JSON.stringify(errors)}`);
   return signatures + raw;
 }

@@ -2,14 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { judgeSender } from '../../domain/sender-trust.ts';
 import { makeMail } from '../../../test/helpers/mail.ts';
 import { dnsTable, failingResolver, fakeResolver, mailDomain, signMail, silentResolver } from '../../../test/helpers/mail-auth.ts';
-import { checkMailAuth, type DnsResolve, type SmtpClient } from './mail-auth.ts';
+import type { SendingServer } from '../../intake/receive.ts';
+import { checkMailAuth, type DnsResolve } from './mail-auth.ts';
 
 const desk = mailDomain('desk.example');
 const evil = mailDomain('evil.example');
 const relaxed = mailDomain('client.example', { dmarc: null, spfIps: ['192.0.2.10'] });
 const resolver = fakeResolver(dnsTable(desk, evil, relaxed));
 
-async function verdict(raw: string, opts: { resolver?: DnsResolve; client?: SmtpClient; deadlineMs?: number } = {}) {
+async function verdict(raw: string, opts: { resolver?: DnsResolve; client?: SendingServer; deadlineMs?: number } = {}) {
   const evidence = await checkMailAuth(Buffer.from(raw), { resolver: opts.resolver ?? resolver, client: opts.client, mta: 'desk.test', deadlineMs: opts.deadlineMs ?? 10_000 });
   const from = raw.match(/^From:.*<([^>]+)>/m)?.[1] ?? null;
   return { ...judgeSender(evidence, from), evidence };

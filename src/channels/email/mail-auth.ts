@@ -5,13 +5,11 @@
 // that fails or a check that runs out of time leaves the sender unknown, never loses the mail.
 import { Resolver } from 'node:dns/promises';
 import { dkimVerify, dmarc, spf } from 'mailauth';
+import type { DnsResolve } from '../../deps.ts';
 import { relaxedAligned, type SenderEvidence } from '../../domain/sender-trust.ts';
+import type { SendingServer } from '../../intake/receive.ts';
 
-/** mailauth's resolver contract: node's dns.resolve(name, rrtype), errors with ENOTFOUND/ENODATA/ETIMEOUT codes. */
-export type DnsResolve = (name: string, rrtype: string) => Promise<string[] | string[][]>;
-
-/** The sending server as the SMTP listener saw it. */
-export type SmtpClient = { ip: string; helo: string | null; mailFrom: string | null };
+export type { DnsResolve };
 
 /** The system's DNS servers, each lookup limited to `timeoutMs` (one retry). */
 export function systemDnsResolver(timeoutMs: number): DnsResolve {
@@ -21,7 +19,7 @@ export function systemDnsResolver(timeoutMs: number): DnsResolve {
 
 const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1).toLowerCase();
 
-async function evaluate(raw: Buffer, resolver: DnsResolve, client: SmtpClient | undefined, mta: string): Promise<SenderEvidence> {
+async function evaluate(raw: Buffer, resolver: DnsResolve, client: SendingServer | undefined, mta: string): Promise<SenderEvidence> {
   const dkimResult = await dkimVerify(raw, { resolver, sender: client?.mailFrom ?? undefined });
   const from = dkimResult.headerFrom ?? [];
   const fromDomain = from.length === 1 ? domainOf(from[0]) : null;
@@ -55,7 +53,7 @@ async function evaluate(raw: Buffer, resolver: DnsResolve, client: SmtpClient | 
 /** The evidence for one mail; a failure or `deadlineMs` passing gives evidence with `error` set. */
 export async function checkMailAuth(
   raw: Buffer,
-  opts: { resolver: DnsResolve; client?: SmtpClient; mta: string; deadlineMs: number },
+  opts: { resolver: DnsResolve; client?: SendingServer; mta: string; deadlineMs: number },
 ): Promise<SenderEvidence> {
   const failed = (error: string): SenderEvidence => ({ method: 'mailauth', fromDomain: null, dmarc: null, dkim: [], spf: null, error });
   let timer: NodeJS.Timeout | undefined;
