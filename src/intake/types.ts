@@ -94,6 +94,8 @@ export type Draft = {
     /** the sender is one of our agents (their replies by mail are agent replies) */
     userId: number | null;
   } | null;
+  /** what intake concluded about the sender (null: not checked) and whether this mail needs it verified */
+  sender: (SenderCheck & { required: boolean }) | null;
   /** for a follow-up: the status to set (null: leave it) and whether it counts as a reopen */
   statusChange: { to: TicketStatus; reopen: boolean } | null;
   /** set when a follow-up must open a new ticket linked to the old one (reopen limits) */
