@@ -3,6 +3,7 @@
 // Times are integer milliseconds since the epoch (UTC); money is integer minor units (kopecks, cents).
 import { sql } from 'drizzle-orm';
 import { sqliteTable, integer, text, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
+import type { SenderCheck } from '../domain/sender-trust.ts';
 
 const createdAt = () => integer('created_at').notNull();
 const updatedAt = () => integer('updated_at').notNull();
@@ -344,6 +345,8 @@ export const messages = sqliteTable('messages', {
   references: text('references', { mode: 'json' }).$type<string[]>(),
   inboundMessageId: integer('inbound_message_id').references(() => inboundMessages.id, { onDelete: 'set null' }),
   isAutoReply: bool('is_auto_reply').notNull().default(false),
+  // inbound mail: what intake concluded about the sender (null: not checked)
+  senderCheck: text('sender_check', { mode: 'json' }).$type<SenderCheck>(),
   deliveryStatus: text('delivery_status', { enum: ['queued', 'sent', 'delivered', 'failed', 'skipped'] }),
   externalId: text('external_id'), // provider id, e.g. Twilio MessageSid
   eventType: text('event_type'), // for kind = event
