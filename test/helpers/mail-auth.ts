@@ -1,9 +1,10 @@
 // A DNS answered from a table (for mailauth's resolver option) and real DKIM keys made per test:
 // a test domain publishes its key, SPF and DMARC records in the table and signs mail with mailauth,
 // so the desk's checks run exactly as against the real DNS.
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { dkimSign } from 'mailauth';
 import type { DnsResolve } from '../../src/channels/email/mail-auth.ts';
+import type { Deps } from '../../src/deps.ts';
 
 export type DnsTable = Record<string, Record<string, unknown[]>>;
 
@@ -41,6 +42,14 @@ export function silentResolver(): DnsResolve {
   return () => new Promise(() => {});
 }
 
+const keys = new Map<string, { privateKey: KeyObject; publicKey: KeyObject }>();
+/** One key per domain name for the whole test file (making RSA keys is slow). */
+function keyOf(domain: string) {
+  let pair = keys.get(domain);
+  if (!pair) keys.set(domain, (pair = generateKeyPairSync('rsa', { modulusLength: 2048 })));
+  return pair;
+}
+
 export type SigningDomain = { domain: string; selector: string; privateKey: string; records: DnsTable };
 
 /**
@@ -48,7 +57,7 @@ export type SigningDomain = { domain: string; selector: string; privateKey: stri
  * DMARC (p=…) and SPF (the IPs allowed to send for it).
  */
 export function mailDomain(domain: string, opts: { dmarc?: 'reject' | 'none' | null; spfIps?: string[] } = {}): SigningDomain {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { privateKey, publicKey } = keyOf(domain);
   const selector = 'test';
   const p = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
   const txt = (s: string) => [s.match(/.{1,250}/g)!];
@@ -69,8 +78,20 @@ export function dnsTable(...domains: SigningDomain[]): DnsTable {
   return Object.assign({}, ...domains.map((d) => d.records));
 }
 
+/**
+ * Publishes `domain` (key, DMARC p=reject) in the DNS the desk's checks ask (deps.resolveDns,
+ * a table resolver made on first use), so mail it signs is verified.
+ */
+export function useMailDomain(deps: Deps, domain: string, opts: Parameters<typeof mailDomain>[1] = {}): SigningDomain {
+  const d = mailDomain(domain, opts);
+  const current = deps.resolveDns as FakeResolver | undefined;
+  if (current?.table) Object.assign(current.table, d.records);
+  else deps.resolveDns = fakeResolver({ ...d.records });
+  return d;
+}
+
 /** The mail with a DKIM-Signature of `by` prepended (relaxed/relaxed, as most providers sign). */
-export async function signMail(raw: string, by: SigningDomain): Promise<string> {
+export async function signMail(raw: string | Buffer, by: SigningDomain): Promise<string> {
   const key = { signingDomain: by.domain, selector: by.selector, privateKey: by.privateKey };
   // mailauth signs what signatureData lists (its type declarations name the fields at the top level)
   const options = { canonicalization: 'relaxed/relaxed', ...key, signatureData: [key] };
