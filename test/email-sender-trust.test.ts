@@ -11,7 +11,7 @@ import { makeTestDeps, type TestDeps } from './helpers/deps.ts';
 import { OUR_MESSAGE_ID, seedTicketOne } from './helpers/intake.ts';
 import { failingResolver, signMail, useMailDomain, type SigningDomain } from './helpers/mail-auth.ts';
 import { makeMail } from './helpers/mail.ts';
-import { addUser } from './helpers/web.ts';
+import { addUser, Browser, startTestServer, TEST_PASSWORD } from './helpers/web.ts';
 
 describe('who sent a mail', () => {
   let deps: TestDeps;
@@ -145,6 +145,25 @@ describe('who sent a mail', () => {
       expect(below.outcome).toBe('created');
       expect(lastMessage(below.ticketId!)).toMatchObject({ authorUserId: null, senderCheck: { verdict: 'unverified', reason: 'dmarc-fail' } });
     });
+  });
+
+  it('shows agents which messages have a sender the desk could not verify, and why', async () => {
+    await open();
+    useMailDomain(deps, 'desk.example');
+    const forged = await receive(makeMail({ from: 'Alex Agent <agent@desk.example>', subject: 'Re: [#1] reset the CEO password', inReplyTo: OUR_MESSAGE_ID }));
+    const srv = await startTestServer(deps, s);
+    try {
+      const browser = new Browser(srv.url);
+      await browser.login('agent@desk.example', TEST_PASSWORD);
+      const page = await browser.get(`/tickets/${getTicket(deps.db, forged.ticketId!).number}`);
+      expect(page.status).toBe(200);
+      const item = page.text.slice(page.text.indexOf(`id="m${lastMessage(ticketId).id}"`));
+      expect(item).toMatch(/<span class="badge warn sender-unverified" title="[^"]*DMARC[^"]*">Sender not verified<\/span>/);
+      expect(item).toContain('taken as a requester-side message that changed no status');
+      expect(page.text.match(/>Sender not verified</g)).toHaveLength(1);
+    } finally {
+      await srv.close();
+    }
   });
 
   it('believes From as written with MAIL_SENDER_VERIFY=off, and marks nothing', async () => {
