@@ -49,3 +49,23 @@ describe('resolveSecrets without SESSION_SECRET', () => {
     }
   });
 });
+
+describe('openDeps', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'helpdesk-deps-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('gives intake the system DNS for sender checks, whose failures carry a DNS error code', async () => {
+    const deps = openDeps(loadConfig({ DATA_DIR: dir, DATABASE_URL: `file:${path.join(dir, 'desk.sqlite')}`, MAIL_DNS_TIMEOUT_MS: '200' }));
+    try {
+      expect(deps.resolveDns).toBeTypeOf('function');
+      // .invalid never exists (RFC 2606); with no DNS reachable the lookup fails with a code too
+      const err = await deps.resolveDns!('no-such-host.invalid', 'TXT').then(() => null, (e: unknown) => e as { code?: string });
+      expect(err?.code).toMatch(/^E[A-Z]+$/);
+    } finally {
+      deps.db.$client.close();
+    }
+  });
+});

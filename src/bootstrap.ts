@@ -10,6 +10,7 @@ import { migrateDb } from './db/migrate.ts';
 import { systemClock, type Deps, type Secrets } from './deps.ts';
 import { createFileStore } from './store/file-store.ts';
 import { sealStoredPasswords } from './store/mailboxes.ts';
+import { systemDnsResolver } from './channels/email/mail-auth.ts';
 
 /** Loads .env (if present) into process.env without overriding what is already set. */
 export function loadDotEnv(file = '.env'): void {
@@ -65,5 +66,6 @@ export function openDeps(config: Config, opts: { pretty?: boolean } = {}): Deps 
   // mailbox passwords saved before they were sealed
   const sealed = sealStoredPasswords(db, secrets.credentials);
   if (sealed) log.info({ mailboxes: sealed }, 'sealed stored mailbox passwords');
-  return { config, db, files: createFileStore(config.dataDir), log, clock: systemClock, secrets };
+  const resolveDns = systemDnsResolver(config.senderVerify.dnsTimeoutMs);
+  return { config, db, files: createFileStore(config.dataDir), log, clock: systemClock, secrets, resolveDns };
 }

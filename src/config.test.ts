@@ -63,6 +63,30 @@ describe('config', () => {
   });
 });
 
+describe('sender verification and the SMTP listener', () => {
+  it('checks senders itself by default, agents always and requesters only when asked', () => {
+    expect(loadConfig({}).senderVerify).toEqual({ mode: 'mailauth', authservId: undefined, requesters: false, dnsTimeoutMs: 5000 });
+    expect(loadConfig({ MAIL_VERIFY_REQUESTERS: 'on' }).senderVerify.requesters).toBe(true);
+    expect(loadConfig({ MAIL_SENDER_VERIFY: 'off' }).senderVerify.mode).toBe('off');
+  });
+
+  it('believes the provider once its authserv-id is configured, and needs the id for authserv', () => {
+    expect(loadConfig({ MAIL_AUTHSERV_ID: 'MX.Google.com' }).senderVerify).toMatchObject({ mode: 'authserv', authservId: 'mx.google.com' });
+    expect(loadConfig({ MAIL_AUTHSERV_ID: 'mx.google.com', MAIL_SENDER_VERIFY: 'mailauth' }).senderVerify.mode).toBe('mailauth');
+    expect(problems({ MAIL_SENDER_VERIFY: 'authserv' })).toEqual([expect.stringMatching(/^MAIL_AUTHSERV_ID: is required when MAIL_SENDER_VERIFY=authserv/)]);
+    expect(problems({ MAIL_SENDER_VERIFY: 'dkim', MAIL_VERIFY_REQUESTERS: 'maybe' }).map((p) => p.split(':')[0])).toEqual(['MAIL_SENDER_VERIFY', 'MAIL_VERIFY_REQUESTERS']);
+  });
+
+  it('reads the listener limits, accepted addresses and AUTH credentials', () => {
+    const c = loadConfig({ SMTP_INBOUND_PORT: '2525', SMTP_INBOUND_ADDRESSES: 'Help@Desk.example, @tickets.desk.example', SMTP_INBOUND_USER: 'relay', SMTP_INBOUND_PASSWORD: 'pw' });
+    expect(c.smtpInbound).toEqual({
+      port: 2525, host: '127.0.0.1', addresses: ['help@desk.example', '@tickets.desk.example'], maxClients: 20, maxPerIp: 5, auth: { user: 'relay', password: 'pw' },
+    });
+    expect(problems({ SMTP_INBOUND_PORT: '2525', SMTP_INBOUND_USER: 'relay' })).toEqual(['SMTP_INBOUND_PASSWORD: is required when SMTP_INBOUND_USER is set']);
+    expect(problems({ SMTP_INBOUND_ADDRESSES: 'support' })[0]).toMatch(/^SMTP_INBOUND_ADDRESSES/);
+  });
+});
+
 describe('.env.example', () => {
   it('documents every variable the schema reads, and loads as it is', async () => {
     const { readFileSync } = await import('node:fs');

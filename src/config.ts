@@ -77,6 +77,24 @@ const schema = z
     MAIL_FROM: optional(z.string().regex(/[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+/, 'must contain an email address, e.g. "Help Desk <support@example.com>"')),
     SMTP_INBOUND_PORT: optional(port),
     SMTP_INBOUND_HOST: z.string().min(1).default('127.0.0.1'),
+    SMTP_INBOUND_ADDRESSES: optional(
+      z
+        .string()
+        .transform((v) => v.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean))
+        .pipe(z.array(z.string().regex(/^([^\s@<>,]+)?@[^\s@<>,]+\.[^\s@<>,]+$/, 'each entry must be an address (support@example.com) or a whole domain (@example.com)'))),
+    ),
+    SMTP_INBOUND_MAX_CLIENTS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(10_000).default(20),
+    SMTP_INBOUND_MAX_PER_IP: z.coerce.number({ message: 'must be a number' }).int().min(1).max(10_000).default(5),
+    SMTP_INBOUND_USER: optionalString,
+    SMTP_INBOUND_PASSWORD: optionalString,
+
+    MAIL_SENDER_VERIFY: optional(z.enum(['mailauth', 'authserv', 'off'], { message: 'must be mailauth, authserv or off' })),
+    MAIL_AUTHSERV_ID: optional(z.string().trim().toLowerCase().regex(/^[^\s;]+$/, 'must be one authserv-id, e.g. mx.google.com')),
+    MAIL_VERIFY_REQUESTERS: z
+      .enum(['on', 'off', 'true', 'false', '1', '0', 'yes', 'no'], { message: 'must be on or off' })
+      .default('off')
+      .transform((v) => v === 'on' || v === 'true' || v === '1' || v === 'yes'),
+    MAIL_DNS_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(100).max(60_000).default(5000),
 
     TWILIO_ACCOUNT_SID: optional(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits')),
     TWILIO_AUTH_TOKEN: optionalString,
@@ -103,6 +121,10 @@ function crossFieldProblems(source: Record<string, string | undefined>): string[
   };
   together(['IMAP_HOST', 'IMAP_USER', 'IMAP_PASSWORD']);
   together(['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM']);
+  together(['SMTP_INBOUND_USER', 'SMTP_INBOUND_PASSWORD']);
+  if (source.MAIL_SENDER_VERIFY?.trim() === 'authserv' && !isSet('MAIL_AUTHSERV_ID')) {
+    out.push('MAIL_AUTHSERV_ID: is required when MAIL_SENDER_VERIFY=authserv (the authserv-id your mailbox provider writes, e.g. mx.google.com)');
+  }
   if (isSet('SMTP_URL') && !isSet('MAIL_FROM')) out.push('MAIL_FROM: is required when SMTP_URL is set');
   if (isSet('ADMIN_EMAIL') !== isSet('ADMIN_PASSWORD')) {
     out.push(`${isSet('ADMIN_EMAIL') ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'}: ADMIN_EMAIL and ADMIN_PASSWORD go together`);
@@ -133,10 +155,32 @@ export type Config = {
     | { host: string; port: number; secure: boolean; user: string; password: string; mailbox: string; address: string }
     | undefined;
   smtp: { url: string; from: string } | undefined;
-  smtpInbound: { port: number; host: string } | undefined;
+  smtpInbound: SmtpInboundConfig | undefined;
+  /** how much a mail's From is believed (README "What the desk believes about a mail's sender") */
+  senderVerify: SenderVerifyConfig;
   twilio: { accountSid: string; authToken: string; from: string; apiUrl: string | undefined } | undefined;
   /** SMS: country for numbers written without +country code; how long a text joins the sender's open ticket */
   sms: { defaultCountry: string | undefined; threadWindowHours: number };
+};
+
+export type SmtpInboundConfig = {
+  port: number;
+  host: string;
+  /** accepted as RCPT besides the desk's own addresses: full addresses or "@domain" */
+  addresses: string[];
+  maxClients: number;
+  maxPerIp: number;
+  /** when set, a client must AUTH before MAIL FROM */
+  auth: { user: string; password: string } | undefined;
+};
+
+export type SenderVerifyConfig = {
+  /** mailauth: DKIM/SPF/DMARC checked here; authserv: the provider's Authentication-Results believed; off: From believed as written */
+  mode: 'mailauth' | 'authserv' | 'off';
+  authservId: string | undefined;
+  /** requesters' ticket references (subject tag) and reopening need a verified sender too */
+  requesters: boolean;
+  dnsTimeoutMs: number;
 };
 
 export class ConfigError extends Error {
@@ -185,7 +229,24 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
           }
         : undefined,
     smtp: e.SMTP_URL && e.MAIL_FROM ? { url: e.SMTP_URL, from: e.MAIL_FROM } : undefined,
-    smtpInbound: e.SMTP_INBOUND_PORT !== undefined ? { port: e.SMTP_INBOUND_PORT, host: e.SMTP_INBOUND_HOST } : undefined,
+    smtpInbound:
+      e.SMTP_INBOUND_PORT !== undefined
+        ? {
+            port: e.SMTP_INBOUND_PORT,
+            host: e.SMTP_INBOUND_HOST,
+            addresses: e.SMTP_INBOUND_ADDRESSES ?? [],
+            maxClients: e.SMTP_INBOUND_MAX_CLIENTS,
+            maxPerIp: e.SMTP_INBOUND_MAX_PER_IP,
+            auth: e.SMTP_INBOUND_USER && e.SMTP_INBOUND_PASSWORD ? { user: e.SMTP_INBOUND_USER, password: e.SMTP_INBOUND_PASSWORD } : undefined,
+          }
+        : undefined,
+    senderVerify: {
+      // a configured provider id means "believe my provider"; otherwise the desk checks for itself
+      mode: e.MAIL_SENDER_VERIFY ?? (e.MAIL_AUTHSERV_ID ? 'authserv' : 'mailauth'),
+      authservId: e.MAIL_AUTHSERV_ID,
+      requesters: e.MAIL_VERIFY_REQUESTERS,
+      dnsTimeoutMs: e.MAIL_DNS_TIMEOUT_MS,
+    },
     twilio:
       e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_FROM
         ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM, apiUrl: e.TWILIO_API_URL?.replace(/\/+$/, '') }

@@ -15,6 +15,9 @@ export type Secrets = {
   credentials: string;
 };
 
+/** A DNS lookup as node's dns.resolve(name, rrtype) does it (errors carry ENOTFOUND, ENODATA, ETIMEOUT…). */
+export type DnsResolve = (name: string, rrtype: string) => Promise<string[] | string[][]>;
+
 export type Deps = {
   config: Config;
   db: Db;
@@ -22,6 +25,8 @@ export type Deps = {
   log: Logger;
   clock: Clock;
   secrets: Secrets;
+  /** DNS for checking who sent a mail (MAIL_SENDER_VERIFY=mailauth); without it the sender stays unknown */
+  resolveDns?: DnsResolve;
 };
 
 export const systemClock: Clock = { now: () => Date.now() };

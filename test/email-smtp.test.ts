@@ -1,15 +1,32 @@
 // The SMTP intake listener with a real SMTP client (nodemailer): delivered mail becomes a ticket,
-// a temporary failure answers 451 so the sender retries, oversized mail is refused with 552.
+// a temporary failure answers 451 so the sender retries, oversized mail is refused with 552, mail
+// for anyone but the desk with 550; connections are limited and AUTH can be required.
 import Database from 'better-sqlite3';
+import { connect, type Socket } from 'node:net';
 import nodemailer from 'nodemailer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSmtpListener, type SmtpListener } from '../src/channels/email/smtp-listener.ts';
 import { buildServices } from '../src/services.ts';
 import { insertComponent } from '../src/store/components.ts';
+import { insertMailbox } from '../src/store/mailboxes.ts';
 import { listTicketMessages } from '../src/store/messages.ts';
 import { findTicket } from '../src/store/tickets.ts';
 import { makeTestDeps, type TestDeps } from './helpers/deps.ts';
-import { makeMail } from './helpers/mail.ts';
+import { makeMail, waitUntil } from './helpers/mail.ts';
+import { dnsTable, fakeResolver, mailDomain } from './helpers/mail-auth.ts';
+
+/** A raw client connection and the server's first line (its greeting or refusal). */
+function greeting(port: number, localAddress = '127.0.0.1'): Promise<{ socket: Socket; line: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, localAddress });
+    let buf = '';
+    socket.on('data', (d) => {
+      buf += d.toString();
+      if (buf.includes('\r\n')) resolve({ socket, line: buf.slice(0, buf.indexOf('\r\n')) });
+    });
+    socket.once('error', reject);
+  });
+}
 
 const count = (deps: TestDeps, table: string) => (deps.db.$client.prepare(`select count(*) n from ${table}`).get() as { n: number }).n;
 
@@ -18,8 +35,8 @@ describe('SMTP intake listener', () => {
   let listener: SmtpListener;
 
   const start = async (env: Record<string, string> = {}) => {
-    deps = makeTestDeps(env, { file: true });
-    listener = await startSmtpListener({ deps, intake: buildServices(deps).intake, port: 0, host: '127.0.0.1' });
+    deps = makeTestDeps({ SMTP_INBOUND_PORT: '0', SMTP_INBOUND_ADDRESSES: 'support@desk.example', ...env }, { file: true });
+    listener = await startSmtpListener({ deps, intake: buildServices(deps).intake, settings: deps.config.smtpInbound! });
   };
   const transport = () => nodemailer.createTransport({ host: '127.0.0.1', port: listener.port, secure: false, ignoreTLS: true });
 
@@ -76,5 +93,71 @@ describe('SMTP intake listener', () => {
     expect(err?.responseCode).toBe(552);
     expect(err?.response).toMatch(/over the 2000-byte limit/);
     expect(count(deps, 'inbound_messages')).toBe(0);
+  });
+
+  describe('who may deliver, and to whom', () => {
+    const refusal = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as { responseCode?: number; response?: string; code?: string });
+
+    it('refuses with 550 every recipient that is not the desk’s, and stores nothing', async () => {
+      await start();
+      const err = await refusal(transport().sendMail({ envelope: { from: 'spammer@evil.example', to: ['victim@elsewhere.example'] }, raw: makeMail({ subject: 'Relay me' }) }));
+      expect(err?.responseCode).toBe(550);
+      expect(err?.response).toMatch(/5\.1\.1 <victim@elsewhere\.example>: no such mailbox/);
+      expect(count(deps, 'inbound_messages')).toBe(0);
+    });
+
+    it('takes the desk’s addresses: configured ones, MAIL_FROM, mailboxes, aliases and plus-address reply tokens', async () => {
+      await start({ SMTP_INBOUND_ADDRESSES: '@tickets.desk.example', SMTP_URL: 'smtp://127.0.0.1:9', MAIL_FROM: 'Help <help@desk.example>' });
+      insertMailbox(deps.db, { name: 'IT', address: 'it@desk.example', host: 'imap.desk.example', username: 'it', password: 'x' }, Date.now());
+      insertComponent(deps.db, { name: 'Printers', emailAliases: ['printers@desk.example'] }, Date.now());
+      const to = ['anything@tickets.desk.example', 'help@desk.example', 'it@desk.example', 'printers@desk.example', 'help+t1.abcdefghijkl@desk.example', 'outsider@desk.example'];
+      const info = await transport().sendMail({ envelope: { from: 'anna@client.example', to }, raw: makeMail({ subject: 'Scanner is broken' }) });
+      expect(info.accepted).toEqual(to.slice(0, 5));
+      expect(info.rejected).toEqual(['outsider@desk.example']);
+      expect(count(deps, 'tickets')).toBe(1);
+    });
+
+    it('limits connections per client address and in total (421)', async () => {
+      await start({ SMTP_INBOUND_MAX_PER_IP: '2', SMTP_INBOUND_MAX_CLIENTS: '3' });
+      const first = await Promise.all([greeting(listener.port), greeting(listener.port)]);
+      expect(first.map((g) => g.line.slice(0, 3))).toEqual(['220', '220']);
+      const third = await greeting(listener.port);
+      expect(third.line).toMatch(/^421 4\.7\.0 Too many connections from 127\.0\.0\.1/);
+      // another address of the same machine is another client, up to the total
+      const other = await greeting(listener.port, '127.0.0.2');
+      expect(other.line.slice(0, 3)).toBe('220');
+      const overTotal = await greeting(listener.port, '127.0.0.3');
+      expect(overTotal.line).toMatch(/^421 .*Too many connected clients/);
+      for (const g of [...first, third, other, overTotal]) g.socket.destroy();
+      // a closed connection frees its slot
+      await waitUntil('slots freed', async () => {
+        const g = await greeting(listener.port);
+        g.socket.destroy();
+        return g.line.startsWith('220');
+      });
+    });
+
+    it('requires AUTH before MAIL FROM when SMTP_INBOUND_USER is set', async () => {
+      await start({ SMTP_INBOUND_USER: 'relay', SMTP_INBOUND_PASSWORD: 'relay-secret' });
+      const envelope = { from: 'anna@client.example', to: ['support@desk.example'] };
+      const anonymous = await refusal(transport().sendMail({ envelope, raw: makeMail() }));
+      expect(anonymous?.responseCode).toBe(530);
+      const wrong = await refusal(
+        nodemailer.createTransport({ host: '127.0.0.1', port: listener.port, secure: false, ignoreTLS: true, auth: { user: 'relay', pass: 'guess' } }).sendMail({ envelope, raw: makeMail() }),
+      );
+      expect(wrong?.responseCode).toBe(535);
+      expect(count(deps, 'inbound_messages')).toBe(0);
+      const info = await nodemailer
+        .createTransport({ host: '127.0.0.1', port: listener.port, secure: false, ignoreTLS: true, auth: { user: 'relay', pass: 'relay-secret' } })
+        .sendMail({ envelope, raw: makeMail({ subject: 'Authenticated' }) });
+      expect(info.response).toMatch(/^250 .*\(created\)/);
+    });
+
+    it('hands the sending server to the sender check: an SPF pass for the From domain verifies it', async () => {
+      await start({ MAIL_VERIFY_REQUESTERS: 'on' });
+      deps.resolveDns = fakeResolver(dnsTable(mailDomain('client.example', { dmarc: 'reject', spfIps: ['127.0.0.1'] })));
+      await transport().sendMail({ envelope: { from: 'anna@client.example', to: ['support@desk.example'] }, raw: makeMail({ from: 'Anna <anna@client.example>' }) });
+      expect(listTicketMessages(deps.db, 1)[0].senderCheck).toEqual({ verdict: 'verified', reason: 'dmarc', method: 'mailauth', claimsAgent: false });
+    });
   });
 });

@@ -1,6 +1,7 @@
 // The workflow through the actions: real SQLite, real hooks (as buildServices wires them).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../test/helpers/deps.ts';
+import { signMail, useMailDomain } from '../../test/helpers/mail-auth.ts';
 import { logWork, rawMail, seedSla } from '../../test/helpers/workflow.ts';
 import { buildServices, type Services } from '../services.ts';
 import { createUser } from './users.ts';
@@ -71,9 +72,10 @@ describe('workflow actions and hooks', () => {
     const first = await s.intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw: rawMail({ from: 'Anna <anna@client.example>', subject: 'VPN down', body: 'Cannot connect' }) });
     const t = getTicket(deps.db, first.ticketId!);
     expect(t.nextResponseDueAt).toBeNull();
-    // the agent answers by mail from their own address: that is the first response
+    // the agent answers by mail from their own (DKIM-signed) address: that is the first response
     deps.clock.advance(10 * 60_000);
-    await s.intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw: rawMail({ from: 'Alex <agent@desk.test>', subject: `Re: [#${t.number}] VPN down`, body: 'Which client version?' }) });
+    const signed = await signMail(rawMail({ from: 'Alex <agent@desk.test>', subject: `Re: [#${t.number}] VPN down`, body: 'Which client version?' }), useMailDomain(deps, 'desk.test'));
+    await s.intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw: Buffer.from(signed) });
     expect(getTicket(deps.db, t.id).firstRespondedAt).toBe(deps.clock.now());
     deps.clock.advance(20 * 60_000);
     await s.intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw: rawMail({ from: 'Anna <anna@client.example>', subject: `Re: [#${t.number}] VPN down`, body: 'Version 5.1' }) });

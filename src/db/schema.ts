@@ -6,6 +6,7 @@ import { sqliteTable, integer, text, index, uniqueIndex, primaryKey } from 'driz
 import { type Channel, ROLES, LOCALES, STATUSES, PRIORITIES, TICKET_TYPES, CATEGORIES, CHANNELS, MESSAGE_KINDS, DIRECTIONS, API_TOKEN_SCOPES } from '../domain/vocabulary.ts';
 // the vocabulary lives in the domain; re-exported for the code that still reads it from here
 export { ROLES, LOCALES, STATUSES, PRIORITIES, TICKET_TYPES, CATEGORIES, SLA_NONE, CHANNELS, MESSAGE_KINDS, DIRECTIONS, API_TOKEN_SCOPES, type ApiTokenScope, type Role, type Locale, type TicketStatus, type Priority, type TicketType, type Category, type Channel, type MessageKind, type Direction } from '../domain/vocabulary.ts';
+import type { SenderCheck } from '../domain/sender-trust.ts';
 
 const createdAt = () => integer('created_at').notNull();
 const updatedAt = () => integer('updated_at').notNull();
@@ -347,6 +348,8 @@ export const messages = sqliteTable('messages', {
   references: text('references', { mode: 'json' }).$type<string[]>(),
   inboundMessageId: integer('inbound_message_id').references(() => inboundMessages.id, { onDelete: 'set null' }),
   isAutoReply: bool('is_auto_reply').notNull().default(false),
+  // inbound mail: what intake concluded about the sender (null: not checked)
+  senderCheck: text('sender_check', { mode: 'json' }).$type<SenderCheck>(),
   deliveryStatus: text('delivery_status', { enum: ['queued', 'sent', 'delivered', 'failed', 'skipped'] }),
   externalId: text('external_id'), // provider id, e.g. Twilio MessageSid
   eventType: text('event_type'), // for kind = event

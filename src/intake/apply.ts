@@ -4,6 +4,7 @@
 import { inTransaction, type Db } from '../db/client.ts';
 import type { Deps } from '../deps.ts';
 import { sanitizeMailHtml } from '../domain/sanitize.ts';
+import type { SenderCheck } from '../domain/sender-trust.ts';
 import { cleanSubject } from '../domain/ticket-ref.ts';
 import { insertContact, insertContactEmail, insertContactPhone, markEmailUndeliverable } from '../store/contacts.ts';
 import { insertEvent, type Actor } from '../store/events.ts';
@@ -151,6 +152,7 @@ export function applyDraft(deps: Deps, draft: Draft, opts: ApplyOptions = {}): A
           references: msg.references,
           inboundMessageId: inboundId,
           isAutoReply: !!draft.autoReply,
+          senderCheck: senderCheckOf(draft),
           createdAt: now,
         });
         for (const a of stored) {
@@ -212,6 +214,13 @@ export function applyDraft(deps: Deps, draft: Draft, opts: ApplyOptions = {}): A
     }
     return { outcome, inboundId, ticketId: ticket?.id ?? null, messageId: message?.id ?? null, reason: record.reason };
   });
+}
+
+/** The verdict as the message keeps it (whether it was required belongs to this intake only). */
+function senderCheckOf(draft: Draft): SenderCheck | null {
+  if (!draft.sender) return null;
+  const { verdict, reason, method, claimsAgent } = draft.sender;
+  return { verdict, reason, method, claimsAgent };
 }
 
 function outcomeOf(draft: Draft): InboundOutcome {

@@ -7,6 +7,7 @@ it('runs the steps in the designed order', () => {
     'drop-own-loop',
     'detect-bounce',
     'detect-auto-reply',
+    'decide-sender-trust',
     'match-follow-up',
     'match-sms-thread',
     'detect-sms-keyword',

@@ -4,6 +4,7 @@ import { dropDuplicate, dedupeKeyOf } from './steps/drop-duplicate.ts';
 import { dropOwnLoop } from './steps/drop-own-loop.ts';
 import { detectBounce } from './steps/detect-bounce.ts';
 import { detectAutoReply } from './steps/detect-auto-reply.ts';
+import { decideSenderTrust } from './steps/decide-sender-trust.ts';
 import { identifyRequester } from './steps/identify-requester.ts';
 import { matchFollowUp } from './steps/match-follow-up.ts';
 import { matchSmsThread } from './steps/match-sms-thread.ts';
@@ -18,6 +19,7 @@ export const STEPS: readonly Step[] = [
   dropOwnLoop,
   detectBounce,
   detectAutoReply,
+  decideSenderTrust, // before anything that believes the From: threading by subject tag, agents, reopening
   matchFollowUp,
   matchSmsThread,
   detectSmsKeyword, // after the SMS match, so the hook can note an opt-out on that ticket
@@ -37,6 +39,7 @@ export function newDraft(msg: InboundMessage, reprocessOf: number | null = null)
     mailingList: null,
     bounce: null,
     match: null,
+    sender: null,
     requester: null,
     statusChange: null,
     followUpOf: null,

@@ -17,7 +17,11 @@ export type RawInbound = {
   receivedAt?: number;
   /** envelope recipients, when the transport knows them (SMTP RCPT TO) */
   envelopeTo?: string[];
+  /** the server that handed the message over, when the transport spoke to it (SMTP) */
+  sender?: SendingServer;
 };
+
+export type SendingServer = { ip: string; helo: string | null; mailFrom: string | null };
 
 export type Parser = (input: RawInbound & { receivedAt: number; rawSha256: string }, deps: Deps) => Promise<InboundMessage>;
 

@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { Channel, TicketStatus } from '../db/schema.ts';
 import type { Clock, Secrets } from '../deps.ts';
+import type { SenderCheck, SenderEvidence } from '../domain/sender-trust.ts';
 
 export type Address = { address: string; name: string };
 
@@ -54,6 +55,8 @@ export type InboundMessage = {
   problems: string[];
   /** attachments not stored because they are over MAX_ATTACHMENT_BYTES (kept in the raw mail) */
   omittedAttachments?: { filename: string; contentType: string; size: number }[];
+  /** what the channel established about the sender's domain (email: DKIM/SPF/DMARC); absent when not checked */
+  senderAuth?: SenderEvidence;
 };
 
 export type MatchVia = 'signed-message-id' | 'message-id' | 'reply-token' | 'body-marker' | 'subject-tag' | 'sms-ref' | 'sms-recent';
@@ -91,6 +94,8 @@ export type Draft = {
     /** the sender is one of our agents (their replies by mail are agent replies) */
     userId: number | null;
   } | null;
+  /** what intake concluded about the sender (null: not checked) and whether this mail needs it verified */
+  sender: (SenderCheck & { required: boolean }) | null;
   /** for a follow-up: the status to set (null: leave it) and whether it counts as a reopen */
   statusChange: { to: TicketStatus; reopen: boolean } | null;
   /** set when a follow-up must open a new ticket linked to the old one (reopen limits) */

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../test/helpers/deps.ts';
+import { signMail, useMailDomain } from '../../test/helpers/mail-auth.ts';
 import { rawMail, type RawMailInput } from '../../test/helpers/mail.ts';
 import { buildServices, type Services } from '../services.ts';
 import { assignTicket, changeStatus, createTicket, replyToTicket } from '../actions/tickets.ts';
@@ -75,7 +76,8 @@ describe('notification rules', () => {
     });
 
     it('does not answer mail an agent sends in, and nothing on follow-ups', async () => {
-      await mail({ from: 'boris@desk.example', subject: 'Server room is hot' });
+      const raw = await signMail(rawMail({ from: 'boris@desk.example', subject: 'Server room is hot', body: 'It is 35 °C.' }), useMailDomain(deps, 'desk.example'));
+      await s.intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw: Buffer.from(raw) });
       expect(rows()).toEqual([]);
       const first = await mail({ messageId: 'first@client.example' });
       await mail({ subject: `Re: Printer jammed [#2]`, body: 'Still jams.' });

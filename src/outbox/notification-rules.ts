@@ -153,9 +153,10 @@ export function onInboundApplied(tx: Db, a: AppliedInbound, deps: Deps): void {
   if (!t || !a.message || a.draft.msg.channel !== 'email') return;
   const msg = a.draft.msg;
   if (a.ticketCreated) {
-    // a follow-up opened because the old ticket could not be reopened gets the workflow's
-    // explanation mail (reopen_refused) instead of a second, generic acknowledgement
-    if (!a.draft.requester?.userId && !a.draft.followUpOf) acknowledge(tx, deps, t, a);
+    // a follow-up opened because the contract did not let the old ticket reopen gets the
+    // workflow's explanation mail (reopen_refused) instead of a second, generic acknowledgement
+    const explained = !!a.draft.followUpOf && a.draft.followUpOf.reason !== 'sender';
+    if (!a.draft.requester?.userId && !explained) acknowledge(tx, deps, t, a);
     notifyComponentManager(tx, deps, t, null);
     return;
   }

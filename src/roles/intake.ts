@@ -53,7 +53,7 @@ export async function startIntake(services: Services, opts: IntakeRoleOptions = 
   const timer = setInterval(() => void reconcile().catch((err: unknown) => log.error({ err }, 'mailbox check failed')), opts.reconcileMs ?? 5000);
   timer.unref();
 
-  const smtp = config.smtpInbound ? await startSmtpListener({ deps: ctx, intake, port: config.smtpInbound.port, host: config.smtpInbound.host }) : null;
+  const smtp = config.smtpInbound ? await startSmtpListener({ deps: ctx, intake, settings: config.smtpInbound }) : null;
 
   return {
     name: 'intake',

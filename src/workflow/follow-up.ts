@@ -2,6 +2,7 @@
 // (decide-reopen): note the reason on it for the agents and tell the requester why, in their
 // language, by mail (or by SMS when they wrote by SMS). The mail is an automatic answer to theirs:
 // it is refused exactly where an acknowledgement would be (auto-reply, mailing list, no-reply…).
+// A reopen refused because the sender could not be verified gets the note only.
 import type { Db } from '../db/client.ts';
 import type { Deps } from '../deps.ts';
 import type { Locale } from '../db/schema.ts';
@@ -30,7 +31,7 @@ export function onFollowUpOpened(db: Db, applied: AppliedInbound, deps: Deps): v
   const now = deps.clock.now();
   const old = getTicket(db, follow.ticketId);
   const contract = contractOfTicket(db, old);
-  const reason = follow.reason === 'window' ? 'window' : 'limit';
+  const reason = follow.reason === 'window' || follow.reason === 'sender' ? follow.reason : 'limit';
   const vars = {
     oldNumber: old.number,
     oldSubject: old.subject,
@@ -47,6 +48,8 @@ export function onFollowUpOpened(db: Db, applied: AppliedInbound, deps: Deps): v
   insertEvent(db, { ticketId: ticket.id, actor: { kind: 'system' }, type: 'ticket.follow_up_of', data: { ticketId: old.id, number: old.number, reason } }, now);
   insertEvent(db, { ticketId: old.id, actor: { kind: 'system' }, type: 'ticket.follow_up_opened', data: { ticketId: ticket.id, number: ticket.number, reason } }, now);
 
+  // an unverified sender is not told about contracts: the new ticket is acknowledged as any other
+  if (reason === 'sender') return;
   const address = applied.draft.requester?.address ?? applied.draft.msg.from?.address;
   if (!address) return;
   const locale = requesterLocale(db, deps, ticket);

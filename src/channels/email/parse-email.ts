@@ -6,6 +6,7 @@ import { sha256Hex } from '../../store/file-store.ts';
 import type { Parser } from '../../intake/receive.ts';
 import type { Address, InboundAttachment, InboundMessage } from '../../intake/types.ts';
 import { repairMime } from './mime-repair.ts';
+import { senderEvidence } from './sender-evidence.ts';
 
 export class MalformedMailError extends Error {
   constructor(message: string) {
@@ -171,6 +172,8 @@ export const parseEmail: Parser = async (input, deps) => {
     problems,
     omittedAttachments,
   };
+  const auth = await senderEvidence({ raw, sender: input.sender, from: from.address, headers }, deps);
+  if (auth) msg.senderAuth = auth;
   return msg;
 };
 

@@ -1,13 +1,22 @@
 // The optional SMTP listener for intake (a relay's or MX's delivery target): each message goes
-// through the same intake as IMAP and the pipe. The sender's server keeps the mail and retries
-// when we answer 451 (a temporary intake failure); mail over MAX_MAIL_BYTES is refused with 552.
+// through the same intake as IMAP and the pipe. It takes mail only for the desk's own addresses
+// (550 for any other recipient), from a limited number of clients at once, and only after AUTH
+// when SMTP_INBOUND_USER is set. The sender's server keeps the mail and retries when we answer 451
+// (a temporary intake failure); mail over MAX_MAIL_BYTES is refused with 552.
+import { timingSafeEqual } from 'node:crypto';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import type { SmtpInboundConfig } from '../../config.ts';
 import type { Deps } from '../../deps.ts';
+import { ownAddresses } from '../../domain/desk-identity.ts';
 import { baseAddress } from '../../intake/mail/our-addresses.ts';
 import { TemporaryIntakeError, type Intake } from '../../intake/receive.ts';
+import { listDeskAddresses } from '../../store/desk-addresses.ts';
 import { listMailboxes } from '../../store/mailboxes.ts';
 
 export type SmtpListener = { port: number; stop(): Promise<void> };
+
+/** More recipients than any real reply has; a mail to more is someone using us as a list. */
+const MAX_RECIPIENTS = 50;
 
 type SmtpError = Error & { responseCode?: number };
 
@@ -21,6 +30,45 @@ function smtpError(code: number, message: string): SmtpError {
 function mailboxFor(deps: Deps, rcpts: string[]): number | null {
   const wanted = new Set(rcpts.map(baseAddress));
   return listMailboxes(deps.db).find((m) => wanted.has(baseAddress(m.address)))?.id ?? null;
+}
+
+/**
+ * Whether mail to `address` is for the desk: one of its own addresses (mailboxes, component
+ * aliases, MAIL_FROM, IMAP_ADDRESS) or SMTP_INBOUND_ADDRESSES, plus-tagged (reply tokens) or not.
+ * Asked per recipient: an admin's new mailbox or alias counts at once.
+ */
+export function isDeskRecipient(deps: Pick<Deps, 'db' | 'config'>, accepted: readonly string[], address: string): boolean {
+  const base = baseAddress(address);
+  const domain = `@${base.slice(base.lastIndexOf('@') + 1)}`;
+  if (accepted.some((a) => a === domain || baseAddress(a) === base)) return true;
+  return ownAddresses(deps.config, listDeskAddresses(deps.db)).has(base);
+}
+
+/** Open connections per client address, so one client cannot take every slot. */
+function perIpLimit(max: number) {
+  const open = new Map<string, number>();
+  const counted = new Set<string>();
+  return {
+    onConnect(session: SMTPServerSession, callback: (err?: Error | null) => void) {
+      const n = open.get(session.remoteAddress) ?? 0;
+      if (n >= max) return callback(smtpError(421, `4.7.0 Too many connections from ${session.remoteAddress}, try again later`));
+      open.set(session.remoteAddress, n + 1);
+      counted.add(session.id);
+      callback();
+    },
+    onClose(session: SMTPServerSession) {
+      if (!counted.delete(session.id)) return;
+      const n = (open.get(session.remoteAddress) ?? 1) - 1;
+      if (n > 0) open.set(session.remoteAddress, n);
+      else open.delete(session.remoteAddress);
+    },
+  };
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 function readLimited(stream: SMTPServerDataStream, limit: number): Promise<Buffer | null> {
@@ -37,48 +85,76 @@ function readLimited(stream: SMTPServerDataStream, limit: number): Promise<Buffe
   });
 }
 
-export async function startSmtpListener(opts: { deps: Deps; intake: Intake; port: number; host: string }): Promise<SmtpListener> {
-  const { deps, intake } = opts;
+function receiveData(deps: Deps, intake: Intake, stream: SMTPServerDataStream, session: SMTPServerSession, callback: (err?: Error | null, message?: string) => void) {
   const limit = deps.config.limits.mailBytes;
+  const rcpts = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
+  const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address.toLowerCase() || null : null;
+  readLimited(stream, limit)
+    .then(async (raw) => {
+      if (!raw) {
+        return callback(smtpError(552, `5.3.4 Message is over the ${limit}-byte limit of this help desk (MAX_MAIL_BYTES)`));
+      }
+      const sender = { ip: session.remoteAddress, helo: session.hostNameAppearsAs || null, mailFrom };
+      const r = await intake.receive({ channel: 'email', source: 'smtp', mailboxId: mailboxFor(deps, rcpts), raw, envelopeTo: rcpts, sender });
+      // quarantined mail is accepted too: it is kept and can be reprocessed, a retry would not help
+      callback(null, `2.0.0 Accepted as inbound #${r.inboundId ?? 'duplicate'} (${r.outcome})`);
+    })
+    .catch((err: unknown) => {
+      if (err instanceof TemporaryIntakeError) {
+        deps.log.warn({ err }, 'SMTP intake: temporary failure, asking the sender to retry');
+        return callback(smtpError(451, '4.3.0 Temporary failure storing the message, please try again later'));
+      }
+      deps.log.error({ err }, 'SMTP intake failed');
+      callback(smtpError(451, '4.3.0 Temporary failure, please try again later'));
+    });
+}
+
+export async function startSmtpListener(opts: { deps: Deps; intake: Intake; settings: SmtpInboundConfig }): Promise<SmtpListener> {
+  const { deps, intake, settings } = opts;
+  const auth = settings.auth;
+  const perIp = perIpLimit(settings.maxPerIp);
   const server = new SMTPServer({
     name: new URL(deps.config.publicUrl).hostname,
     banner: `${deps.config.deskName} intake`,
-    size: limit,
-    authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
+    size: deps.config.limits.mailBytes,
+    maxClients: settings.maxClients,
+    disableReverseLookup: true,
+    // with credentials configured, MAIL FROM needs AUTH first (530 otherwise); no TLS here, so
+    // AUTH goes in the clear: the listener belongs on loopback or a private network
+    authOptional: !auth,
+    authMethods: ['PLAIN', 'LOGIN'],
+    allowInsecureAuth: true,
+    disabledCommands: auth ? ['STARTTLS'] : ['AUTH', 'STARTTLS'],
     logger: false,
-    onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback) {
-      const rcpts = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
-      readLimited(stream, limit)
-        .then(async (raw) => {
-          if (!raw) {
-            return callback(smtpError(552, `5.3.4 Message is over the ${limit}-byte limit of this help desk (MAX_MAIL_BYTES)`));
-          }
-          const r = await intake.receive({ channel: 'email', source: 'smtp', mailboxId: mailboxFor(deps, rcpts), raw, envelopeTo: rcpts });
-          // quarantined mail is accepted too: it is kept and can be reprocessed, a retry would not help
-          callback(null, `2.0.0 Accepted as inbound #${r.inboundId ?? 'duplicate'} (${r.outcome})`);
-        })
-        .catch((err: unknown) => {
-          if (err instanceof TemporaryIntakeError) {
-            deps.log.warn({ err }, 'SMTP intake: temporary failure, asking the sender to retry');
-            return callback(smtpError(451, '4.3.0 Temporary failure storing the message, please try again later'));
-          }
-          deps.log.error({ err }, 'SMTP intake failed');
-          callback(smtpError(451, '4.3.0 Temporary failure, please try again later'));
-        });
+    onConnect: perIp.onConnect,
+    onClose: (session) => perIp.onClose(session),
+    onAuth(a, _session, callback) {
+      if (auth && sameSecret(a.username ?? '', auth.user) && sameSecret(a.password ?? '', auth.password)) return callback(null, { user: a.username });
+      callback(smtpError(535, '5.7.8 Authentication credentials invalid'));
     },
+    onRcptTo(address, session, callback) {
+      if (session.envelope.rcptTo.length >= MAX_RECIPIENTS) return callback(smtpError(452, '4.5.3 Too many recipients'));
+      if (!isDeskRecipient(deps, settings.addresses, address.address)) {
+        return callback(smtpError(550, `5.1.1 <${address.address}>: no such mailbox at this help desk`));
+      }
+      callback();
+    },
+    onData: (stream, session, callback) => receiveData(deps, intake, stream, session, callback),
   });
   server.on('error', (err) => deps.log.warn({ err }, 'SMTP listener error'));
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
+    server.listen(settings.port, settings.host, () => {
       server.server.off('error', reject);
       resolve();
     });
   });
   const addr = server.server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : opts.port;
-  deps.log.info({ host: opts.host, port }, 'SMTP intake listening');
+  const port = typeof addr === 'object' && addr ? addr.port : settings.port;
+  if (ownAddresses(deps.config, listDeskAddresses(deps.db)).size === 0 && settings.addresses.length === 0) {
+    deps.log.warn('SMTP intake: the desk has no address yet (mailbox, alias, MAIL_FROM or SMTP_INBOUND_ADDRESSES): every recipient is refused');
+  }
+  deps.log.info({ host: settings.host, port, auth: !!auth }, 'SMTP intake listening');
   return {
     port,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),

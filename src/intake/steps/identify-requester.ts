@@ -6,6 +6,7 @@ import { findUserByEmail } from '../../store/users.ts';
 import { baseAddress, ownAddresses } from '../../domain/desk-identity.ts';
 import { listDeskAddresses } from '../../store/desk-addresses.ts';
 import type { Address, Draft, Step, StepContext } from '../types.ts';
+import { senderTrusted } from './decide-sender-trust.ts';
 
 const NO_REPLY = /^(no-?reply|do-?not-?reply|donotreply|noreply-[^@]*|notifications?|mailer|forms?|wordpress|www-data|apache|nobody|system)@/i;
 
@@ -46,8 +47,9 @@ export const identifyRequester: Step = {
       name: contact?.name ?? (sender.name || (isPhone ? address : address.split('@')[0])),
       contactId: contact?.id ?? null,
       organizationId: contact?.organizationId ?? (domain ? (findOrganizationIdByDomain(db, domain) ?? null) : null),
-      // only the real sender is taken for an agent: an address named on someone's behalf is not proof
-      userId: user?.active && sender === draft.msg.from ? user.id : null,
+      // only the real sender is taken for an agent: an address named on someone's behalf is not
+      // proof, nor a From the desk could not verify (decide-sender-trust)
+      userId: user?.active && sender === draft.msg.from && senderTrusted(draft) ? user.id : null,
     };
   },
 };

@@ -5,6 +5,7 @@ import { makeMail } from '../../../test/helpers/mail.ts';
 import { addUser } from '../../../test/helpers/web.ts';
 import { buildServices } from '../../services.ts';
 import { insertParticipants, updateTicket } from '../../store/tickets.ts';
+import { decideSenderTrust } from './decide-sender-trust.ts';
 import { detectBounce } from './detect-bounce.ts';
 import { matchFollowUp } from './match-follow-up.ts';
 
@@ -49,6 +50,21 @@ describe('match-follow-up', () => {
     expect(await matchOf(fixture('stranger-quotes-tag.eml'))).toEqual({ ticketId, via: 'subject-tag' });
     await addUser(buildServices(deps), 'agent', 'agent@desk.example');
     expect(await matchOf(makeMail({ from: 'agent@desk.example', subject: 'Re: [#1]' }))).toEqual({ ticketId, via: 'subject-tag' });
+  });
+
+  it('threads an agent address the desk could not verify by signed references only', async () => {
+    await addUser(buildServices(deps), 'agent', 'agent@desk.example');
+    const stepsWithTrust = [detectBounce, decideSenderTrust, matchFollowUp];
+    const byStoredId = await decide(deps, makeMail({ from: 'agent@desk.example', subject: 'Re: [#1]', inReplyTo: 'printer-1@client.example' }), { steps: stepsWithTrust });
+    expect(byStoredId.match).toBeNull();
+    expect(byStoredId.notes).toEqual(expect.arrayContaining([
+      'known Message-ID printer-1@client.example ignored: the sender is not verified',
+      'subject tag [#1] ignored: the sender is not verified',
+    ]));
+    const bySigned = await decide(deps, makeMail({ from: 'agent@desk.example', subject: 'Re: x', inReplyTo: OUR_MESSAGE_ID }), { steps: stepsWithTrust });
+    expect(bySigned.match).toEqual({ ticketId, via: 'signed-message-id' });
+    const byToken = await decide(deps, makeMail({ from: 'agent@desk.example', to: 'support+t1.ut3othu66t2e@desk.example', subject: 'x' }), { steps: stepsWithTrust });
+    expect(byToken.match).toEqual({ ticketId, via: 'reply-token' });
   });
 
   it('links a bounce to its ticket through the returned original', async () => {

@@ -2,7 +2,8 @@
 // Message-ID in In-Reply-To/References (or in a bounce's returned original), any Message-ID we
 // stored (inbound or outbound), the signed plus-address reply token, and last the "[#N]" subject
 // tag — trusted only from the requester, a participant or an agent, so a stranger quoting "[#N]"
-// gets a ticket of their own instead of writing into someone else's.
+// gets a ticket of their own instead of writing into someone else's. A sender who must be verified
+// (decide-sender-trust) and is not threads by signed references only.
 import { readMessageId, readReplyAddress } from '../../domain/reply-token.ts';
 import { findSubjectTag } from '../../domain/ticket-ref.ts';
 import { findContactEmail } from '../../store/contacts.ts';
@@ -10,13 +11,38 @@ import { findTicketIdByHeaderMessageId } from '../../store/messages.ts';
 import { findTicket, findTicketByNumber, isParticipant, type Ticket } from '../../store/tickets.ts';
 import { findUserByEmail } from '../../store/users.ts';
 import type { Db } from '../../db/client.ts';
-import type { MatchVia, Step } from '../types.ts';
+import type { Draft, MatchVia, Step } from '../types.ts';
+import { senderTrusted } from './decide-sender-trust.ts';
 
 /** A merged ticket's replies go to the ticket it was merged into. */
 function live(db: Db, ticket: Ticket | undefined): Ticket | undefined {
   let t = ticket;
   for (let hops = 0; t?.mergedIntoId && hops < 10; hops++) t = findTicket(db, t.mergedIntoId) ?? t;
   return t;
+}
+
+/** "[#N]" in the subject, trusted only from a party to that ticket. */
+function matchSubjectTag(draft: Draft, db: Db, matchTo: (t: Ticket | undefined, via: MatchVia, why: string) => boolean): void {
+  const msg = draft.msg;
+  const number = findSubjectTag(msg.subject);
+  if (number === undefined) return;
+  const ticket = live(db, findTicketByNumber(db, number));
+  const sender = msg.from?.address;
+  if (!ticket || !sender) return;
+  if (!senderTrusted(draft)) {
+    draft.notes.push(`subject tag [#${number}] ignored: the sender is not verified`);
+    return;
+  }
+  const requesterContact = findContactEmail(db, sender);
+  const trusted =
+    (requesterContact && ticket.requesterId === requesterContact.contactId) ||
+    isParticipant(db, ticket.id, sender) ||
+    findUserByEmail(db, sender)?.active === true;
+  if (!trusted) {
+    draft.notes.push(`subject tag [#${number}] ignored: sender is not a party to that ticket`);
+    return;
+  }
+  matchTo(ticket, 'subject-tag', `the subject tag [#${number}] from a party to the ticket`);
 }
 
 export const matchFollowUp: Step = {
@@ -37,30 +63,23 @@ export const matchFollowUp: Step = {
       const ticketId = readMessageId(secrets.token, id);
       if (ticketId !== undefined && matchTo(findTicket(db, ticketId), 'signed-message-id', `our signed Message-ID ${id}`)) return;
     }
+    // a stored Message-ID is known to everyone on the thread: only signed references thread
+    // mail whose sender must be verified and is not
+    const trusted = senderTrusted(draft);
     for (const id of ids) {
       const ticketId = findTicketIdByHeaderMessageId(db, id);
-      if (ticketId !== undefined && matchTo(findTicket(db, ticketId), 'message-id', `a known Message-ID ${id}`)) return;
+      if (ticketId === undefined) continue;
+      if (!trusted) {
+        draft.notes.push(`known Message-ID ${id} ignored: the sender is not verified`);
+        break;
+      }
+      if (matchTo(findTicket(db, ticketId), 'message-id', `a known Message-ID ${id}`)) return;
     }
     const recipients = [...msg.to, ...msg.cc].map((a) => a.address).concat(msg.deliveredTo);
     for (const address of recipients) {
       const ticketId = readReplyAddress(secrets.token, address);
       if (ticketId !== undefined && matchTo(findTicket(db, ticketId), 'reply-token', `the reply address ${address}`)) return;
     }
-
-    const number = findSubjectTag(msg.subject);
-    if (number === undefined) return;
-    const ticket = live(db, findTicketByNumber(db, number));
-    const sender = msg.from?.address;
-    if (!ticket || !sender) return;
-    const requesterContact = findContactEmail(db, sender);
-    const trusted =
-      (requesterContact && ticket.requesterId === requesterContact.contactId) ||
-      isParticipant(db, ticket.id, sender) ||
-      findUserByEmail(db, sender)?.active === true;
-    if (!trusted) {
-      draft.notes.push(`subject tag [#${number}] ignored: sender is not a party to that ticket`);
-      return;
-    }
-    matchTo(ticket, 'subject-tag', `the subject tag [#${number}] from a party to the ticket`);
+    matchSubjectTag(draft, db, matchTo);
   },
 };

@@ -59,6 +59,9 @@ export function presentMessage(m: Message, atts: Attachment[], publicUrl: string
     new_text: m.newText,
     html: m.bodyHtml,
     is_auto_reply: m.isAutoReply,
+    sender_check: m.senderCheck
+      ? { verdict: m.senderCheck.verdict, reason: m.senderCheck.reason, method: m.senderCheck.method, claims_agent: m.senderCheck.claimsAgent }
+      : null,
     delivery_status: m.deliveryStatus,
     event_type: m.eventType,
     event_data: m.eventData,

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { CATEGORIES, CHANNELS, LOCALES, PRIORITIES, STATUSES, TICKET_TYPES } from '../../db/schema.ts';
 import { QUEUE_SORTS, QUEUE_VIEWS } from '../../domain/queue-query.ts';
+import { SENDER_REASONS } from '../../domain/sender-trust.ts';
 
 const id = z.number().int().positive();
 const time = z.string().describe('ISO 8601 time (UTC)');
@@ -162,6 +163,10 @@ export const messageOut = z.object({
   new_text: z.string().nullable().describe('the message without quoted history and signature'),
   html: z.string().nullable().describe('sanitized HTML of mail'),
   is_auto_reply: z.boolean(),
+  sender_check: z
+    .object({ verdict: z.enum(['verified', 'unverified', 'unknown']), reason: z.enum(SENDER_REASONS), method: z.enum(['mailauth', 'authserv']), claims_agent: z.boolean() })
+    .nullable()
+    .describe('inbound mail: whether the desk could verify the From address (null: not checked)'),
   delivery_status: z.enum(['queued', 'sent', 'delivered', 'failed', 'skipped']).nullable(),
   event_type: z.string().nullable(),
   event_data: z.record(z.string(), z.unknown()).nullable(),

@@ -102,6 +102,8 @@ export type ThreadItemVM = {
   /** sanitized at intake; cid: images point at their attachments */
   html: string | null;
   isAutoReply: boolean;
+  /** inbound mail whose sender the desk could not verify (verified and unchecked mail: null) */
+  senderWarning: { unknown: boolean; reason: string; claimsAgent: boolean } | null;
   deliveryStatus: string | null;
   eventType: string | null;
   eventData: Record<string, unknown> | null;
@@ -135,6 +137,10 @@ export function threadItem(m: Message, atts: Attachment[], names: Names): Thread
     fullText: newText && newText !== m.bodyText.trim() ? m.bodyText : null,
     html,
     isAutoReply: m.isAutoReply,
+    senderWarning:
+      m.senderCheck && m.senderCheck.verdict !== 'verified'
+        ? { unknown: m.senderCheck.verdict === 'unknown', reason: m.senderCheck.reason, claimsAgent: m.senderCheck.claimsAgent }
+        : null,
     deliveryStatus: m.deliveryStatus,
     eventType: m.eventType,
     eventData: m.eventData ? eventParams(m.eventData, names) : null,
