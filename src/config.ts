@@ -61,6 +61,7 @@ const schema = z
     SESSION_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
     MAX_MAIL_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
     MAX_ATTACHMENT_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
+    MAX_ATTACHMENTS_PER_MAIL: z.coerce.number().int().min(0).default(100),
 
     IMAP_HOST: optionalString,
     IMAP_PORT: optional(port),
@@ -123,7 +124,8 @@ export type Config = {
   timeZone: string;
   admin: { email: string; password: string } | undefined;
   sessionSecret: string | undefined;
-  limits: { mailBytes: number; attachmentBytes: number };
+  /** what one inbound mail may cost: its size, one attachment's size, how many attachments are stored */
+  limits: { mailBytes: number; attachmentBytes: number; attachmentsPerMail: number };
   imap:
     | { host: string; port: number; secure: boolean; user: string; password: string; mailbox: string; address: string }
     | undefined;
@@ -165,7 +167,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     timeZone: e.TIME_ZONE,
     admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : undefined,
     sessionSecret: e.SESSION_SECRET,
-    limits: { mailBytes: e.MAX_MAIL_BYTES, attachmentBytes: e.MAX_ATTACHMENT_BYTES },
+    limits: { mailBytes: e.MAX_MAIL_BYTES, attachmentBytes: e.MAX_ATTACHMENT_BYTES, attachmentsPerMail: e.MAX_ATTACHMENTS_PER_MAIL },
     imap:
       e.IMAP_HOST && e.IMAP_USER && e.IMAP_PASSWORD
         ? {
