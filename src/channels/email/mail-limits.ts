@@ -9,6 +9,8 @@ export const MAX_HEADER_BYTES = 1024 * 1024;
 export const MAX_TEXT_CHARS = 1024 * 1024;
 /** characters of HTML kept (and turned into text when the mail has no text part) */
 export const MAX_HTML_CHARS = 2 * 1024 * 1024;
+/** elements nested in the HTML; deeper HTML is not kept (sanitizing it costs the square of the depth) */
+export const MAX_HTML_DEPTH = 1000;
 /** characters of the subject kept */
 export const MAX_SUBJECT_CHARS = 1000;
 /** Message-IDs kept from References (the newest), for threading */

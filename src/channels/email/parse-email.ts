@@ -6,7 +6,8 @@ import libmime from 'libmime';
 import { sha256Hex } from '../../store/file-store.ts';
 import type { Parser } from '../../intake/receive.ts';
 import type { Address, InboundAttachment, InboundMessage } from '../../intake/types.ts';
-import { capChars, limitReason, MAX_REFERENCES, MAX_SUBJECT_CHARS, MAX_TEXT_CHARS, MAX_HTML_CHARS, PARSER_LIMITS } from './mail-limits.ts';
+import { htmlDeeperThan } from './html-depth.ts';
+import { capChars, limitReason, MAX_HTML_CHARS, MAX_HTML_DEPTH, MAX_REFERENCES, MAX_SUBJECT_CHARS, MAX_TEXT_CHARS, PARSER_LIMITS } from './mail-limits.ts';
 import { repairMime } from './mime-repair.ts';
 
 export class MalformedMailError extends Error {
@@ -101,7 +102,7 @@ export const parseEmail: Parser = async (input, deps) => {
   if (!from) throw new MalformedMailError('no sender address (From header missing or unreadable)');
 
   const messageId = parsed.messageId ? stripAngles(parsed.messageId) : '';
-  const html = typeof parsed.html === 'string' ? kept(capChars(parsed.html, MAX_HTML_CHARS, 'HTML'), problems) : null;
+  const html = keptHtml(parsed.html, problems);
   const { attachments, omittedAttachments } = keepAttachments(parsed, html, deps.config.limits, problems);
   if (parsed.textConversionError) problems.push(`HTML could not be converted to text: ${parsed.textConversionError.message}`);
 
@@ -165,6 +166,15 @@ async function parseMime(raw: Buffer): Promise<ParsedMail> {
 function kept(capped: { text: string; problem: string | null }, problems: string[]): string {
   if (capped.problem) problems.push(capped.problem);
   return capped.text;
+}
+
+/** The HTML to keep: at most MAX_HTML_CHARS of it, none when it nests deeper than MAX_HTML_DEPTH. */
+function keptHtml(value: string | false | undefined, problems: string[]): string | null {
+  if (typeof value !== 'string') return null;
+  const html = kept(capChars(value, MAX_HTML_CHARS, 'HTML'), problems);
+  if (!htmlDeeperThan(html, MAX_HTML_DEPTH)) return html;
+  problems.push(`the HTML nests elements more than ${MAX_HTML_DEPTH.toLocaleString('en-US')} deep; it is not kept (the text is), the whole HTML is in the original mail`);
+  return null;
 }
 
 /**
