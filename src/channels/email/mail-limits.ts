@@ -23,7 +23,7 @@ export const PARSER_LIMITS = { maxChildNodes: MAX_PARTS, maxHeadSize: MAX_HEADER
 export function sizeText(bytes: number): string {
   if (bytes < 1024) return `${bytes} bytes`;
   const [value, unit] = bytes < 1024 * 1024 ? [bytes / 1024, 'KB'] : [bytes / 1024 / 1024, 'MB'];
-  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
+  return `${value.toFixed(1).replace(/\.0$/, '')} ${unit}`;
 }
 
 /**
