@@ -76,9 +76,10 @@ export function deepHtml(depth: number): Buffer {
   return Buffer.from(`${head('deep html', 'multipart/alternative; boundary="b"')}\r\n\r\n${body}--b--\r\n`);
 }
 
-/** a plain mail that is `bytes` long (for size limits) */
-export function bigMail(bytes: number, subject = 'A big mail'): Buffer {
-  const start = `${head(subject, 'text/plain')}\r\n\r\n`;
+/** a plain mail that is about `bytes` long (for size limits), optionally with a big header block */
+export function bigMail(bytes: number, subject = 'A big mail', headerBytes = 0): Buffer {
+  const filler = Array.from({ length: Math.ceil(headerBytes / 80) }, (_, i) => `X-Filler-${i}: ${'h'.repeat(64)}`);
+  const start = `${head(subject, 'text/plain', filler)}\r\n\r\n`;
   const lines = `${'x'.repeat(76)}\r\n`.repeat(Math.ceil((bytes - start.length) / 78));
   return Buffer.from(start + lines);
 }

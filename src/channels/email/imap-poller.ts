@@ -131,7 +131,7 @@ export function startImapPoller(opts: PollerOptions): ImapPoller {
   async function quarantineOversized(c: ImapFlow, mb: Mailbox, validity: string, m: FetchMessageObject): Promise<void> {
     const head = await c.fetchOne(String(m.uid), { uid: true, bodyParts: [{ key: 'header', maxLength: OVERSIZED_HEADER_BYTES }] }, { uid: true });
     if (!head) return; // expunged meanwhile
-    const headers = [...(head.bodyParts?.values() ?? [])][0] ?? head.headers ?? Buffer.alloc(0);
+    const headers = head.headers ?? Buffer.alloc(0); // imapflow puts BODY[HEADER]<0> here
     const ref = { folder: mb.folder, uidValidity: validity, uid: m.uid, size: m.size ?? 0 };
     const summary = await oversizedMailSummary(headers, ref, deps.config.limits.mailBytes);
     const r = quarantineByReference(deps, { channel: 'email', source: 'imap', mailboxId, headers, ref, ...summary });
