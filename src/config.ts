@@ -64,6 +64,7 @@ const schema = z
     SIGN_IN_WINDOW_MINUTES: z.coerce.number({ message: 'must be a number of minutes' }).int().min(1).max(24 * 60).default(15),
     MAX_MAIL_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
     MAX_ATTACHMENT_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
+    MAX_ATTACHMENTS_PER_MAIL: z.coerce.number().int().min(0).default(100),
 
     IMAP_HOST: optionalString,
     IMAP_PORT: optional(port),
@@ -150,7 +151,8 @@ export type Config = {
   sessionSecret: string | undefined;
   /** failed sign-ins allowed per account and per client address within the window, before a lock */
   signIn: { failuresPerAccount: number; failuresPerIp: number; windowMs: number };
-  limits: { mailBytes: number; attachmentBytes: number };
+  /** what one inbound mail may cost: its size, one attachment's size, how many attachments are stored */
+  limits: { mailBytes: number; attachmentBytes: number; attachmentsPerMail: number };
   imap:
     | { host: string; port: number; secure: boolean; user: string; password: string; mailbox: string; address: string }
     | undefined;
@@ -215,7 +217,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : undefined,
     sessionSecret: e.SESSION_SECRET,
     signIn: { failuresPerAccount: e.SIGN_IN_FAILURES_PER_ACCOUNT, failuresPerIp: e.SIGN_IN_FAILURES_PER_IP, windowMs: e.SIGN_IN_WINDOW_MINUTES * 60_000 },
-    limits: { mailBytes: e.MAX_MAIL_BYTES, attachmentBytes: e.MAX_ATTACHMENT_BYTES },
+    limits: { mailBytes: e.MAX_MAIL_BYTES, attachmentBytes: e.MAX_ATTACHMENT_BYTES, attachmentsPerMail: e.MAX_ATTACHMENTS_PER_MAIL },
     imap:
       e.IMAP_HOST && e.IMAP_USER && e.IMAP_PASSWORD
         ? {

@@ -300,6 +300,9 @@ export const ticketLinks = sqliteTable('ticket_links', {
   createdAt: createdAt(),
 }, (t) => [primaryKey({ columns: [t.ticketId, t.linkedTicketId] })]);
 
+/** Where a message left on its server is: the mailbox folder, its UIDVALIDITY and UID, its size. */
+export type RemoteRef = { folder: string; uidValidity: string; uid: number; size: number };
+
 export const inboundMessages = sqliteTable('inbound_messages', {
   id: integer('id').primaryKey(),
   channel: text('channel', { enum: CHANNELS }).notNull(),
@@ -320,6 +323,8 @@ export const inboundMessages = sqliteTable('inbound_messages', {
   attempts: integer('attempts').notNull().default(1),
   // email intake: non-fatal parse problems (charset fallback, attachment over the size limit…)
   problems: text('problems', { mode: 'json' }).$type<string[]>(),
+  // a message quarantined by reference, too big to read: where it stays (only its headers are kept)
+  remoteRef: text('remote_ref', { mode: 'json' }).$type<RemoteRef>(),
   receivedAt: integer('received_at').notNull(),
   processedAt: integer('processed_at').notNull(),
 }, (t) => [

@@ -80,6 +80,10 @@ export function createIntake(
     receive: (input) => process(input, null),
     async reprocess(inboundId) {
       const rec = getInbound(deps.db, inboundId);
+      if (rec.remoteRef) {
+        // only its headers are here: parsing them would make a ticket of an empty mail
+        return { outcome: 'quarantined', inboundId, ticketId: null, messageId: null, reason: null, error: rec.error ?? 'the message was not read' };
+      }
       const raw = deps.files.read('raw', rec.rawSha256);
       updateInbound(deps.db, inboundId, { attempts: rec.attempts + 1 });
       return process(

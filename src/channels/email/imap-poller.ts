@@ -1,12 +1,16 @@
 // Reads one IMAP mailbox into intake. Messages are addressed by UID above a cursor kept in the
 // database with the folder's UIDVALIDITY, fetched with BODY.PEEK (so \Seen, which people change,
 // means nothing to us), handed to intake one by one, and the cursor moves past a message only
-// after its transaction committed. IDLE brings new mail within a second; a periodic poll covers
-// servers and networks that drop IDLE; a lost connection is retried with exponential backoff.
+// after its transaction committed. A message over MAX_MAIL_BYTES (by its RFC822.SIZE) is never
+// downloaded: its headers are read and it is quarantined by reference, left in the folder. IDLE
+// brings new mail within a second; a periodic poll covers servers and networks that drop IDLE; a
+// lost connection is retried with exponential backoff.
 import { ImapFlow, type FetchMessageObject, type MailboxObject } from 'imapflow';
 import type { Deps } from '../../deps.ts';
+import { quarantineByReference } from '../../intake/quarantine-by-reference.ts';
 import { TemporaryIntakeError, type Intake } from '../../intake/receive.ts';
 import { getMailbox, mailboxPassword, updateMailboxState, type Mailbox } from '../../store/mailboxes.ts';
+import { OVERSIZED_HEADER_BYTES, oversizedMailSummary } from './oversized-mail.ts';
 
 export type PollerOptions = {
   deps: Deps;
@@ -123,6 +127,17 @@ export function startImapPoller(opts: PollerOptions): ImapPoller {
     }
   }
 
+  /** A mail over MAX_MAIL_BYTES: the start of its header block is read, never its body. */
+  async function quarantineOversized(c: ImapFlow, mb: Mailbox, validity: string, m: FetchMessageObject): Promise<void> {
+    const head = await c.fetchOne(String(m.uid), { uid: true, bodyParts: [{ key: 'header', maxLength: OVERSIZED_HEADER_BYTES }] }, { uid: true });
+    if (!head) return; // expunged meanwhile
+    const headers = head.headers ?? Buffer.alloc(0); // imapflow puts BODY[HEADER]<0> here
+    const ref = { folder: mb.folder, uidValidity: validity, uid: m.uid, size: m.size ?? 0 };
+    const summary = await oversizedMailSummary(headers, ref, deps.config.limits.mailBytes);
+    const r = quarantineByReference(deps, { channel: 'email', source: 'imap', mailboxId, headers, ref, ...summary });
+    mlog.warn({ uid: m.uid, size: m.size, inboundId: r.inboundId }, 'mail over MAX_MAIL_BYTES quarantined by reference');
+  }
+
   async function syncOnce(c: ImapFlow): Promise<SyncResult> {
     const mb = { ...getMailbox(db, mailboxId), ...unsaved };
     const lock = await c.getMailboxLock(mb.folder);
@@ -150,20 +165,32 @@ export function startImapPoller(opts: PollerOptions): ImapPoller {
           mlog.info({ skipped }, 'left older mail in the folder alone');
           saveState({ lastUid: listed[listed.length - 1].uid });
         }
-        for (const batch of batches(wanted, batchBytes)) {
+        const oversized = (m: FetchMessageObject) => (m.size ?? 0) > deps.config.limits.mailBytes;
+        for (const batch of batches(wanted, batchBytes, oversized)) {
           if (stopped) break;
-          const fetched = (await c.fetchAll(batch.map((m) => m.uid).join(','), { uid: true, source: true }, { uid: true }))
-            .filter((m): m is FetchMessageObject & { source: Buffer } => !!m.source)
-            .sort((a, b) => a.uid - b.uid);
+          const toFetch = batch.filter((m) => !oversized(m)).map((m) => m.uid);
+          const fetched = new Map(
+            (toFetch.length ? await c.fetchAll(toFetch.join(','), { uid: true, source: true }, { uid: true }) : [])
+              .filter((m): m is FetchMessageObject & { source: Buffer } => !!m.source)
+              .map((m) => [m.uid, m.source]),
+          );
           const committed: number[] = [];
           try {
-            for (const m of fetched) {
+            for (const m of batch) {
               if (stopped) break;
-              // one message at a time: a broken one is quarantined by intake, the rest go on
-              await intake.receive({ channel: 'email', source: 'imap', mailboxId, raw: m.source, receivedAt: clock.now() });
-              // older mail skipped before this one is passed by the same cursor move
+              const source = fetched.get(m.uid);
+              if (oversized(m)) {
+                // left where it is (its UID stays valid for the admin), so not flagged or moved
+                await quarantineOversized(c, mb, validity, m);
+              } else if (source) {
+                // one message at a time: a broken one is quarantined by intake, the rest go on
+                await intake.receive({ channel: 'email', source: 'imap', mailboxId, raw: source, receivedAt: clock.now() });
+                committed.push(m.uid);
+              } else {
+                continue; // expunged between listing and fetching
+              }
+              // only now, with its record committed; older mail skipped before it is passed too
               saveState({ lastUid: m.uid });
-              committed.push(m.uid);
             }
           } catch (err) {
             await afterCommit(c, mb, committed);
@@ -272,13 +299,16 @@ export function startImapPoller(opts: PollerOptions): ImapPoller {
   };
 }
 
-/** UIDs grouped so that one batch holds at most `maxBytes` (a bigger message goes alone). */
-function batches(list: { uid: number; size?: number }[], maxBytes: number): { uid: number }[][] {
-  const out: { uid: number }[][] = [];
-  let current: { uid: number }[] = [];
+/**
+ * Messages grouped so that one batch downloads at most `maxBytes` (a bigger message goes alone);
+ * a message that is `skipped` (not downloaded) weighs nothing.
+ */
+function batches<T extends { uid: number; size?: number }>(list: T[], maxBytes: number, skipped: (m: T) => boolean): T[][] {
+  const out: T[][] = [];
+  let current: T[] = [];
   let bytes = 0;
   for (const m of list) {
-    const size = m.size ?? 0;
+    const size = skipped(m) ? 0 : (m.size ?? 0);
     if (current.length && (bytes + size > maxBytes || current.length >= 100)) {
       out.push(current);
       current = [];

@@ -1,10 +1,13 @@
 // Turns raw RFC 5322 mail into an InboundMessage (mailparser does the MIME work; our charset
-// fallback runs first, and attachments over MAX_ATTACHMENT_BYTES are reported, not stored).
-import { simpleParser, type AddressObject } from 'mailparser';
+// fallback runs first; attachments over MAX_ATTACHMENT_BYTES or past MAX_ATTACHMENTS_PER_MAIL, and
+// text past the limits in mail-limits.ts, are reported and stay only in the original mail).
+import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
 import libmime from 'libmime';
 import { sha256Hex } from '../../store/file-store.ts';
 import type { Parser } from '../../intake/receive.ts';
 import type { Address, InboundAttachment, InboundMessage } from '../../intake/types.ts';
+import { htmlDeeperThan } from './html-depth.ts';
+import { capChars, limitReason, MAX_HTML_CHARS, MAX_HTML_DEPTH, MAX_REFERENCES, MAX_SUBJECT_CHARS, MAX_TEXT_CHARS, PARSER_LIMITS } from './mail-limits.ts';
 import { repairMime } from './mime-repair.ts';
 import { senderEvidence } from './sender-evidence.ts';
 
@@ -68,11 +71,7 @@ export const parseEmail: Parser = async (input, deps) => {
   }
   // 8-bit text without a usable charset gets the likely one, broken folding is mended (never fails)
   const repaired = repairMime(raw);
-  const parsed = await simpleParser(repaired.raw, {
-    skipImageLinks: true, skipTextLinks: true, skipTextToHtml: true, keepCidLinks: true,
-    // DSN fields stay a part of their own, for bounce detection, instead of joining the text
-    keepDeliveryStatus: true,
-  });
+  const parsed = await parseMime(repaired.raw);
 
   const headers: Record<string, string[]> = {};
   for (const line of parsed.headerLines) {
@@ -104,37 +103,11 @@ export const parseEmail: Parser = async (input, deps) => {
   if (!from) throw new MalformedMailError('no sender address (From header missing or unreadable)');
 
   const messageId = parsed.messageId ? stripAngles(parsed.messageId) : '';
-  const html = typeof parsed.html === 'string' ? parsed.html : null;
-  const htmlLower = html?.toLowerCase() ?? '';
-  const limit = deps.config.limits.attachmentBytes;
-  const rawText = parsed.text ?? '';
-  const attachments: InboundAttachment[] = [];
-  const omittedAttachments: { filename: string; contentType: string; size: number }[] = [];
-  const names = new Set<string>();
-  parsed.attachments.forEach((a) => {
-    const contentType = (a.contentType || 'application/octet-stream').toLowerCase();
-    const filename = uniqueName(names, (a.filename ?? '').trim() || nameFor(a.contentType, a.contentId, a.content));
-    const size = a.size ?? a.content.length;
-    if (size > limit) {
-      omittedAttachments.push({ filename, contentType, size });
-      problems.push(`attachment "${filename}" (${size} bytes) is over the ${limit}-byte limit (MAX_ATTACHMENT_BYTES); it is kept only in the original message`);
-      return;
-    }
-    const contentId = a.contentId ? stripAngles(a.contentId) : null;
-    attachments.push({
-      filename,
-      contentType,
-      content: a.content,
-      size,
-      contentId,
-      // shown in the body rather than listed: an image the HTML refers to by cid:, or one a
-      // mail without HTML stands in for with "[image: name]" (Gmail's plain text)
-      inline: !!contentId && (htmlLower.includes(`cid:${contentId.toLowerCase()}`) || (!html && rawText.includes(`[image: ${filename}]`))),
-    });
-  });
+  const html = keptHtml(parsed.html, problems);
+  const { attachments, omittedAttachments } = keepAttachments(parsed, html, deps.config.limits, problems);
   if (parsed.textConversionError) problems.push(`HTML could not be converted to text: ${parsed.textConversionError.message}`);
 
-  let text = (parsed.text ?? '').replace(/\r\n/g, '\n');
+  let text = kept(capChars((parsed.text ?? '').replace(/\r\n/g, '\n'), MAX_TEXT_CHARS, 'text'), problems);
   if (text.includes('\uFFFD') && !raw.includes(REPLACEMENT_UTF8)) problems.push('some characters could not be decoded and were replaced');
   // Gmail's plain-text stand-ins for images shown inline in the HTML part
   if (attachments.some((a) => a.inline)) text = text.replace(/\[image: [^\]\n]*\]/g, '').replace(/^[ \t]*\n/, '');
@@ -160,13 +133,14 @@ export const parseEmail: Parser = async (input, deps) => {
     cc: addresses(parsed.cc),
     replyTo: addresses(parsed.replyTo),
     deliveredTo: [...new Set(deliveredTo)],
-    subject: (parsed.subject ?? '').replace(/\s+/g, ' ').trim(),
+    subject: kept(capChars((parsed.subject ?? '').replace(/\s+/g, ' ').trim(), MAX_SUBJECT_CHARS, 'subject'), problems),
     text,
     html,
     textFromHtml: !!html && !hasPlainPart(repaired.raw),
     date: parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date.getTime() : null,
     inReplyTo: messageIdList(parsed.inReplyTo),
-    references: messageIdList(parsed.references),
+    // the newest are the ones threading needs; a mail with thousands is not worth thousands of lookups
+    references: messageIdList(parsed.references).slice(-MAX_REFERENCES),
     headers,
     attachments,
     problems,
@@ -176,6 +150,85 @@ export const parseEmail: Parser = async (input, deps) => {
   if (auth) msg.senderAuth = auth;
   return msg;
 };
+
+/** mailparser, bounded by the limits in mail-limits.ts; a mail that breaks one gets a plain reason. */
+async function parseMime(raw: Buffer): Promise<ParsedMail> {
+  try {
+    return await simpleParser(raw, {
+      skipImageLinks: true, skipTextLinks: true, skipTextToHtml: true, keepCidLinks: true,
+      // DSN fields stay a part of their own, for bounce detection, instead of joining the text
+      keepDeliveryStatus: true,
+      ...PARSER_LIMITS,
+    });
+  } catch (err) {
+    const reason = limitReason(err);
+    throw reason ? new MalformedMailError(reason) : err;
+  }
+}
+
+function kept(capped: { text: string; problem: string | null }, problems: string[]): string {
+  if (capped.problem) problems.push(capped.problem);
+  return capped.text;
+}
+
+/** The HTML to keep: at most MAX_HTML_CHARS of it, none when it nests deeper than MAX_HTML_DEPTH. */
+function keptHtml(value: string | false | undefined, problems: string[]): string | null {
+  if (typeof value !== 'string') return null;
+  const html = kept(capChars(value, MAX_HTML_CHARS, 'HTML'), problems);
+  if (!htmlDeeperThan(html, MAX_HTML_DEPTH)) return html;
+  problems.push(`the HTML nests elements more than ${MAX_HTML_DEPTH.toLocaleString('en-US')} deep; it is not kept (the text is), the whole HTML is in the original mail`);
+  return null;
+}
+
+/**
+ * The attachments to store: each within MAX_ATTACHMENT_BYTES, at most MAX_ATTACHMENTS_PER_MAIL of
+ * them in mail order. The rest are reported and stay only in the original mail.
+ */
+function keepAttachments(
+  parsed: ParsedMail,
+  html: string | null,
+  limits: { attachmentBytes: number; attachmentsPerMail: number },
+  problems: string[],
+): { attachments: InboundAttachment[]; omittedAttachments: NonNullable<InboundMessage['omittedAttachments']> } {
+  const htmlLower = html?.toLowerCase() ?? '';
+  const rawText = parsed.text ?? '';
+  const attachments: InboundAttachment[] = [];
+  const omittedAttachments: NonNullable<InboundMessage['omittedAttachments']> = [];
+  const names = new Set<string>();
+  let overCount = 0;
+  parsed.attachments.forEach((a: Attachment) => {
+    const size = a.size ?? a.content.length;
+    if (attachments.length >= limits.attachmentsPerMail && size <= limits.attachmentBytes) {
+      overCount++; // not named: a mail with hundreds of them gets one line, not hundreds
+      return;
+    }
+    const contentType = (a.contentType || 'application/octet-stream').toLowerCase();
+    const filename = uniqueName(names, (a.filename ?? '').trim() || nameFor(a.contentType, a.contentId, a.content));
+    if (size > limits.attachmentBytes) {
+      omittedAttachments.push({ filename, contentType, size });
+      problems.push(`attachment "${filename}" (${size} bytes) is over the ${limits.attachmentBytes}-byte limit (MAX_ATTACHMENT_BYTES); it is kept only in the original message`);
+      return;
+    }
+    const contentId = a.contentId ? stripAngles(a.contentId) : null;
+    attachments.push({
+      filename,
+      contentType,
+      content: a.content,
+      size,
+      contentId,
+      // shown in the body rather than listed: an image the HTML refers to by cid:, or one a
+      // mail without HTML stands in for with "[image: name]" (Gmail's plain text)
+      inline: !!contentId && (htmlLower.includes(`cid:${contentId.toLowerCase()}`) || (!html && rawText.includes(`[image: ${filename}]`))),
+    });
+  });
+  if (overCount > 0) {
+    problems.push(
+      `${overCount} more ${overCount === 1 ? 'attachment is' : 'attachments are'} only in the original mail ` +
+        `(a mail keeps at most ${limits.attachmentsPerMail}: MAX_ATTACHMENTS_PER_MAIL)`,
+    );
+  }
+  return { attachments, omittedAttachments };
+}
 
 /** Nothing but white space (or nothing at all), without turning a large mail into a string. */
 function isBlank(raw: Buffer): boolean {

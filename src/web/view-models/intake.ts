@@ -18,6 +18,8 @@ export type InboundRowVM = {
   size: string;
   ticketNumber: number | null;
   canReprocess: boolean;
+  /** quarantined by reference (too big to read): the download is its headers, the mail is on its server */
+  headersOnly: boolean;
 };
 
 export function inboundRow(r: InboundRecord & { ticketNumber: number | null }, mailboxNames: Map<number, string>): InboundRowVM {
@@ -33,9 +35,10 @@ export function inboundRow(r: InboundRecord & { ticketNumber: number | null }, m
     error: r.error,
     problems: r.problems ?? [],
     attempts: r.attempts,
-    size: humanSize(r.rawSize),
+    size: humanSize(r.remoteRef?.size ?? r.rawSize),
     ticketNumber: r.ticketNumber,
-    canReprocess: r.outcome === 'quarantined' || r.outcome === 'ignored' || (r.ticketNumber === null && (r.outcome === 'auto_reply' || r.outcome === 'bounce')),
+    headersOnly: !!r.remoteRef,
+    canReprocess: (r.outcome === 'quarantined' && !r.remoteRef) || r.outcome === 'ignored' || (r.ticketNumber === null && (r.outcome === 'auto_reply' || r.outcome === 'bounce')),
   };
 }
 

@@ -1,0 +1,126 @@
+// A mail over MAX_MAIL_BYTES in a real Dovecot mailbox: quarantined by reference from its size and
+// headers, its body never downloaded, the cursor moved past it only once its record is committed.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startImapPoller, type ImapPoller } from '../src/channels/email/imap-poller.ts';
+import { buildServices, type Services } from '../src/services.ts';
+import { getInbound, type InboundRecord } from '../src/store/inbound.ts';
+import { getMailbox, insertMailbox, updateMailboxState, type Mailbox } from '../src/store/mailboxes.ts';
+import { makeTestDeps, type TestDeps } from './helpers/deps.ts';
+import { startDovecot, type Dovecot, type DovecotUser } from './helpers/dovecot.ts';
+import { bigMail } from './helpers/hostile-mail.ts';
+import { makeMail, waitUntil } from './helpers/mail.ts';
+
+const LIMIT = 1024 * 1024;
+
+describe('IMAP intake of mail over MAX_MAIL_BYTES', () => {
+  let dovecot: Dovecot;
+  let deps: TestDeps;
+  let services: Services;
+  let user: DovecotUser;
+  let mailbox: Mailbox;
+  const pollers: ImapPoller[] = [];
+
+  const count = (table: string, where = '1=1') => (deps.db.$client.prepare(`select count(*) n from ${table} where ${where}`).get() as { n: number }).n;
+  const quarantined = () => deps.db.$client.prepare("select id from inbound_messages where outcome = 'quarantined'").pluck().all() as number[];
+  const startPoller = () => {
+    const p = startImapPoller({ deps, intake: services.intake, mailboxId: mailbox.id, backoff: { initialMs: 50, maxMs: 500 }, idle: false });
+    pollers.push(p);
+    return p;
+  };
+  /** Dovecot's own account of each finished session of a user: bytes sent, bodies and headers fetched */
+  const sessionsOf = (u: DovecotUser) =>
+    [...readFileSync(path.join(dovecot.dir, 'dovecot.log'), 'utf8').matchAll(/imap\(([^)]+)\).*Logged out in=\d+ out=(\d+) .*hdr_count=(\d+) hdr_bytes=\d+ body_count=(\d+) body_bytes=(\d+)/g)]
+      .filter((m) => m[1] === u.user)
+      .map((m) => ({ out: Number(m[2]), headers: Number(m[3]), bodies: Number(m[4]), bodyBytes: Number(m[5]) }));
+  const rawFiles = (dir = path.join(deps.dataDir, 'raw')): number[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? rawFiles(path.join(dir, e.name)) : [statSync(path.join(dir, e.name)).size]));
+
+  beforeAll(async () => {
+    dovecot = await startDovecot();
+  });
+  afterAll(async () => {
+    await dovecot?.close();
+  });
+  beforeEach(() => {
+    deps = makeTestDeps({ MAX_MAIL_BYTES: String(LIMIT) }, { file: true });
+    services = buildServices(deps);
+    user = dovecot.addUser();
+    mailbox = insertMailbox(deps.db, {
+      name: 'Support', address: user.address, host: dovecot.host, port: dovecot.port, secure: false,
+      username: user.user, password: user.password, folder: 'INBOX', markSeen: true,
+    }, Date.now());
+  });
+  afterEach(async () => {
+    await Promise.all(pollers.splice(0).map((p) => p.stop()));
+    deps.close();
+  });
+
+  it('keeps only the headers of a mail over the limit, leaves it in the folder and goes on with the next', async () => {
+    const big = bigMail(3 * LIMIT, 'Scans of the whole archive', 200 * 1024);
+    await dovecot.append(user, makeMail({ subject: 'Before the big one' }));
+    await dovecot.append(user, big);
+    await dovecot.append(user, makeMail({ subject: 'After the big one' }));
+    const poller = startPoller();
+    await poller.syncNow();
+
+    expect(count('tickets')).toBe(2);
+    expect(getMailbox(deps.db, mailbox.id).lastUid).toBe(3);
+    const [id] = quarantined();
+    const rec: InboundRecord = getInbound(deps.db, id);
+    expect(rec).toMatchObject({
+      source: 'imap', mailboxId: mailbox.id, fromAddress: 'eve@hostile.example', subject: 'Scans of the whole archive',
+      remoteRef: { folder: 'INBOX', uid: 2, size: big.length, uidValidity: getMailbox(deps.db, mailbox.id).uidValidity },
+      error: 'mail is 3 MB, over the 1 MB limit (MAX_MAIL_BYTES): only its headers were read; it is still in the mailbox (folder "INBOX", UID 2)',
+    });
+    // what was kept is the header block, nothing of the body
+    const kept = deps.files.read('raw', rec.rawSha256).toString('latin1');
+    expect(rec.rawSize).toBe(kept.length);
+    expect(kept.length).toBe(64 * 1024); // the first 64 KB of its 200 KB header block
+    expect(kept).toContain('Subject: Scans of the whole archive');
+    expect(kept).not.toContain('xxxxxxxx');
+    expect(Math.max(...rawFiles())).toBeLessThanOrEqual(64 * 1024);
+    // still in the folder, unread and where it was (the others were flagged as the mailbox asks)
+    expect(await dovecot.list(user)).toEqual([
+      { uid: 1, flags: ['\\Seen'] }, { uid: 2, flags: [] }, { uid: 3, flags: ['\\Seen'] },
+    ]);
+    // reprocessing cannot make a ticket of its headers
+    expect((await services.intake.reprocess(id)).outcome).toBe('quarantined');
+    expect(count('tickets')).toBe(2);
+
+    // the server's own count for the poller's session (the one that fetched mail): the two small
+    // mails' bodies and one header block, never the 3 MB body
+    await poller.stop();
+    const session = await waitUntil('the poller\'s logout line', () => sessionsOf(user).find((x) => x.bodies > 0));
+    expect(session.bodies).toBe(2);
+    expect(session.bodyBytes).toBeLessThan(4096);
+    expect(session.out).toBeLessThan(LIMIT / 4);
+  });
+
+  it('moves the cursor past it only once the record is committed, and records it once', async () => {
+    await dovecot.append(user, bigMail(2 * LIMIT, 'Too big, while the database is busy'));
+    deps.db.$client.pragma('busy_timeout = 50');
+    const other = new Database(deps.config.databasePath);
+    other.exec('BEGIN IMMEDIATE');
+    const poller = startPoller();
+    try {
+      await poller.syncNow();
+      expect(quarantined()).toEqual([]);
+      expect(getMailbox(deps.db, mailbox.id).lastUid).toBe(0);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    await waitUntil('the quarantine record', () => quarantined().length === 1);
+    await waitUntil('the cursor', () => getMailbox(deps.db, mailbox.id).lastUid === 1);
+
+    // a crash between the commit and the cursor write: the mail is met again, and is one record
+    updateMailboxState(deps.db, mailbox.id, { lastUid: 0 });
+    await poller.syncNow();
+    expect(quarantined()).toHaveLength(1);
+    expect(count('inbound_messages')).toBe(1);
+    expect(getMailbox(deps.db, mailbox.id).lastUid).toBe(1);
+  });
+});
