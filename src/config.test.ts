@@ -22,6 +22,13 @@ describe('config', () => {
     expect(c.smtp).toBeUndefined();
     expect(c.twilio).toBeUndefined();
     expect(c.roles).toEqual(['web', 'intake', 'outbox', 'scheduler']);
+    expect(c.portal.linkDays).toBe(30);
+  });
+
+  it('reads how long requester portal links live, in whole days', () => {
+    expect(loadConfig({ PORTAL_LINK_DAYS: '7' }).portal.linkDays).toBe(7);
+    expect(problems({ PORTAL_LINK_DAYS: '0' })[0]).toMatch(/^PORTAL_LINK_DAYS/);
+    expect(problems({ PORTAL_LINK_DAYS: 'a month' })[0]).toMatch(/^PORTAL_LINK_DAYS: must be a number of days/);
   });
 
   it('lists every problem at once, naming the variable', () => {
