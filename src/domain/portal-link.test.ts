@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { freshLinkWaitMs, judgePortalLink, makePortalToken, mayFollowMerge, newPortalNonce, readPortalToken, type PortalLinkTicket } from './portal-link.ts';
+import { freshLinkWaitMs, judgePortalLink, makePortalToken, mergeFollow, newPortalNonce, readPortalToken, type PortalLinkTicket } from './portal-link.ts';
 import { signPayload } from './reply-token.ts';
 
 const key = 'k'.repeat(32);
@@ -67,12 +67,12 @@ describe('portal link tokens', () => {
 
 describe('following a merge', () => {
   const x = { contactId: 1, addresses: ['X@Example.com', '+79123456789'] };
-  it('is allowed to the target’s requester and participants only', () => {
-    expect(mayFollowMerge(x, { requesterId: 1, participants: [] })).toBe(true);
-    expect(mayFollowMerge(x, { requesterId: 2, participants: ['x@example.com'] })).toBe(true);
-    expect(mayFollowMerge(x, { requesterId: 2, participants: ['+79123456789'] })).toBe(true);
-    expect(mayFollowMerge(x, { requesterId: 2, participants: ['y@example.com'] })).toBe(false);
-    expect(mayFollowMerge(null, { requesterId: null, participants: [] })).toBe(false);
+  it('links only to the requester’s own ticket; a participant is told it goes on by mail; others learn nothing', () => {
+    expect(mergeFollow(x, { requesterId: 1, participants: [] })).toBe('link');
+    expect(mergeFollow(x, { requesterId: 2, participants: ['x@example.com'] })).toBe('by_mail');
+    expect(mergeFollow(x, { requesterId: 2, participants: ['+79123456789'] })).toBe('by_mail');
+    expect(mergeFollow(x, { requesterId: 2, participants: ['y@example.com'] })).toBe('none');
+    expect(mergeFollow(null, { requesterId: null, participants: [] })).toBe('none');
   });
 });
 

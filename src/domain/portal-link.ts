@@ -76,17 +76,19 @@ export function judgePortalLink(key: string, claim: PortalTokenClaim, ticket: Po
 }
 
 /**
- * Whether the requester of a merged ticket may follow it to the ticket it went into: only when
- * they are that ticket's requester or one of its participants (never someone else's thread).
+ * How a merged ticket's link may point on to the ticket it went into: with a link when the
+ * requester of both is the same person; by name only when they take part in it as a participant
+ * (merging adds them; they get its replies by mail, but its page would let them act as its
+ * requester); otherwise not at all — never someone else's thread.
  */
-export function mayFollowMerge(
+export function mergeFollow(
   requester: { contactId: number; addresses: string[] } | null,
   target: { requesterId: number | null; participants: string[] },
-): boolean {
-  if (!requester) return false;
-  if (target.requesterId === requester.contactId) return true;
+): 'link' | 'by_mail' | 'none' {
+  if (!requester) return 'none';
+  if (target.requesterId === requester.contactId) return 'link';
   const mine = new Set(requester.addresses.map((a) => a.trim().toLowerCase()));
-  return target.participants.some((p) => mine.has(p.trim().toLowerCase()));
+  return target.participants.some((p) => mine.has(p.trim().toLowerCase())) ? 'by_mail' : 'none';
 }
 
 /** How long the requester must wait before another fresh link is sent for the ticket (0: now). */

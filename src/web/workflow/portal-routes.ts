@@ -10,7 +10,7 @@ import { complainAsRequester, confirmResolution, reopenByRequester } from '../..
 import { sendFreshPortalLink } from '../../actions/portal-links.ts';
 import type { Locale } from '../../db/schema.ts';
 import { decideReopen } from '../../domain/contract.ts';
-import { judgePortalLink, makePortalToken, mayFollowMerge, readPortalToken, type PortalLinkVerdict } from '../../domain/portal-link.ts';
+import { judgePortalLink, makePortalToken, mergeFollow, readPortalToken, type PortalLinkVerdict } from '../../domain/portal-link.ts';
 import { findContact, listContactEmails, listContactPhones } from '../../store/contacts.ts';
 import { AppError } from '../../store/errors.ts';
 import { listTicketMessages } from '../../store/messages.ts';
@@ -87,7 +87,7 @@ export function portalRoutes(ctx: Ctx, render: Renderer): Router {
     }, { status, layout });
   };
 
-  /** The requester of the merged ticket may go on to the ticket it went into only if it is theirs too. */
+  /** Where the merged ticket went, as far as its requester may know (domain/portal-link.ts, mergeFollow). */
   const followTarget = (o: MergedLink) => {
     const target = findTicket(ctx.db, o.verdict.intoId);
     if (!target || !o.ticket.requesterId) return null;
@@ -95,11 +95,12 @@ export function portalRoutes(ctx: Ctx, render: Renderer): Router {
       contactId: o.ticket.requesterId,
       addresses: [...listContactEmails(ctx.db, o.ticket.requesterId).map((e) => e.email), ...listContactPhones(ctx.db, o.ticket.requesterId).map((p) => p.phone)],
     };
-    if (!mayFollowMerge(requester, { requesterId: target.requesterId, participants: listParticipants(ctx.db, target.id) })) return null;
-    return { number: target.number, url: `/portal/${makePortalToken(key, target, ctx.clock.now())}` };
+    const how = mergeFollow(requester, { requesterId: target.requesterId, participants: listParticipants(ctx.db, target.id) });
+    if (how === 'none') return null;
+    return { number: target.number, url: how === 'link' ? `/portal/${makePortalToken(key, target, ctx.clock.now())}` : null };
   };
 
-  /** "This request was merged": nothing of the other ticket unless it is the requester's too. */
+  /** "This request was merged": nothing of the other ticket unless it is the requester's own. */
   const mergedPage = async (req: Request, res: Response, o: MergedLink, status: number) => {
     await settleLocale(req, res, o.ticket);
     res.set('X-Robots-Tag', 'noindex');
