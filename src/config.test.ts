@@ -23,12 +23,19 @@ describe('config', () => {
     expect(c.twilio).toBeUndefined();
     expect(c.roles).toEqual(['web', 'intake', 'outbox', 'scheduler']);
     expect(c.limits).toEqual({ mailBytes: 25 * 1024 * 1024, attachmentBytes: 20 * 1024 * 1024, attachmentsPerMail: 100 });
+    expect(c.portal.linkDays).toBe(30);
   });
 
   it('reads the limits on one mail, and refuses a negative attachment count', () => {
     expect(loadConfig({ MAX_ATTACHMENTS_PER_MAIL: '5', MAX_MAIL_BYTES: '1048576' }).limits).toMatchObject({ attachmentsPerMail: 5, mailBytes: 1048576 });
     expect(loadConfig({ MAX_ATTACHMENTS_PER_MAIL: '0' }).limits.attachmentsPerMail).toBe(0);
     expect(problems({ MAX_ATTACHMENTS_PER_MAIL: '-1' })[0]).toMatch(/^MAX_ATTACHMENTS_PER_MAIL/);
+  });
+
+  it('reads how long requester portal links live, in whole days', () => {
+    expect(loadConfig({ PORTAL_LINK_DAYS: '7' }).portal.linkDays).toBe(7);
+    expect(problems({ PORTAL_LINK_DAYS: '0' })[0]).toMatch(/^PORTAL_LINK_DAYS/);
+    expect(problems({ PORTAL_LINK_DAYS: 'a month' })[0]).toMatch(/^PORTAL_LINK_DAYS: must be a number of days/);
   });
 
   it('lists every problem at once, naming the variable', () => {

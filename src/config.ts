@@ -107,6 +107,7 @@ const schema = z
       z.string().trim().toUpperCase().refine((v) => isSupportedCountry(v), 'must be a two-letter country code, e.g. RU or US'),
     ),
     SMS_THREAD_WINDOW_HOURS: z.coerce.number({ message: 'must be a number of hours' }).int().min(0).max(24 * 365).default(72),
+    PORTAL_LINK_DAYS: z.coerce.number({ message: 'must be a number of days' }).int().min(1).max(3650).default(30),
   });
 
 // Rules across variables, checked on the raw values so they are reported even when other
@@ -163,6 +164,8 @@ export type Config = {
   twilio: { accountSid: string; authToken: string; from: string; apiUrl: string | undefined } | undefined;
   /** SMS: country for numbers written without +country code; how long a text joins the sender's open ticket */
   sms: { defaultCountry: string | undefined; threadWindowHours: number };
+  /** requester portal links: how many days after the ticket closes (or the link was sent, if later) a link still opens */
+  portal: { linkDays: number };
 };
 
 export type SmtpInboundConfig = {
@@ -254,5 +257,6 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
         ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM, apiUrl: e.TWILIO_API_URL?.replace(/\/+$/, '') }
         : undefined,
     sms: { defaultCountry: e.SMS_DEFAULT_COUNTRY, threadWindowHours: e.SMS_THREAD_WINDOW_HOURS },
+    portal: { linkDays: e.PORTAL_LINK_DAYS },
   };
 }

@@ -104,6 +104,7 @@ const CONSOLE: Record<string, Row> = {
   'POST /portal/:token/confirm': pub,
   'POST /portal/:token/reopen': pub,
   'POST /portal/:token/escalate': pub,
+  'POST /portal/:token/fresh-link': pub,
   // incoming mail: quarantine and mailboxes (any agent may download the original of mail on a ticket)
   'GET /admin/inbound': managers,
   'POST /admin/inbound/:id/reprocess': { roles: MANAGERS, path: '/admin/inbound/999/reprocess' },
@@ -135,6 +136,7 @@ const CONSOLE: Record<string, Row> = {
   'POST /tickets/:number/escalate': staff,
   'POST /tickets/:number/complaint/handled': managers,
   'POST /tickets/:number/billable': managers,
+  'POST /tickets/:number/portal-links/revoke': staff,
   'GET /admin/calendars': admin,
   'POST /admin/calendars': admin,
   'GET /admin/calendars/:id': { roles: ADMIN, path: '/admin/calendars/999' },

@@ -8,7 +8,8 @@ import { createTwilioSender } from '../src/channels/sms/twilio-sender.ts';
 import { createOutboxWorker } from '../src/outbox/worker.ts';
 import type { ChannelSender } from '../src/outbox/types.ts';
 import { messages, outbox } from '../src/db/schema.ts';
-import { portalUrl } from '../src/domain/reply-token.ts';
+import { portalUrl } from '../src/domain/portal-link.ts';
+import { getTicket } from '../src/store/tickets.ts';
 import { smsSize } from '../src/domain/sms-segments.ts';
 import type { User } from '../src/store/users.ts';
 import { findMessage } from '../src/store/messages.ts';
@@ -132,7 +133,7 @@ describe('replies by SMS', () => {
     const m = reply(t.id, long);
     await send();
     const body = fake.messages().at(-1)!.form.Body;
-    const url = portalUrl('https://help.example.test', deps.secrets.token, t.id);
+    const url = portalUrl('https://help.example.test', deps.secrets.token, getTicket(deps.db, t.id), deps.clock.now());
     expect(body.startsWith('step0 step1 step2')).toBe(true);
     expect(body.endsWith(`... Full reply: ${url}`)).toBe(true);
     expect(body.length).toBeLessThanOrEqual(1600);
@@ -151,7 +152,7 @@ describe('replies by SMS', () => {
       ticketId: t.id, body: 'Here is the driver.', attachments: [{ filename: 'driver.zip', contentType: 'application/zip', content: Buffer.from('PK') }],
     });
     await send();
-    const url = portalUrl('https://help.example.test', deps.secrets.token, t.id);
+    const url = portalUrl('https://help.example.test', deps.secrets.token, getTicket(deps.db, t.id), deps.clock.now());
     expect(fake.messages().at(-1)!.form.Body).toBe(`Here is the driver.\n\nFiles attached (1): ${url}`);
   });
 

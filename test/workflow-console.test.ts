@@ -9,7 +9,7 @@ import { logWork, rawMail } from './helpers/workflow.ts';
 import { buildServices } from '../src/services.ts';
 import { changeStatus, createTicket, replyToTicket, addNote } from '../src/actions/tickets.ts';
 import { resolveTicket } from '../src/actions/workflow.ts';
-import { makePortalToken } from '../src/domain/reply-token.ts';
+import { makePortalToken } from '../src/domain/portal-link.ts';
 import { outbox } from '../src/db/schema.ts';
 import { insertOrganization } from '../src/store/organizations.ts';
 import { insertComponent } from '../src/store/components.ts';
@@ -149,7 +149,7 @@ describe('workflow in the console', () => {
     await configure(a);
     const org = insertOrganization(deps.db, { name: 'Client Ltd' }, deps.clock.now(), ['client.example']);
     await srv.services.intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw: rawMail({ from: 'Anna <anna@client.example>', subject: 'Printer jammed', body: 'Paper stuck' }) });
-    const pages = ['/tickets', '/tickets/1', '/admin/calendars', '/admin/calendars/1', '/admin/sla-policies', '/admin/sla-policies/1', '/admin/workflow', `/organizations/${org.id}/contract`, '/reports/contracts', `/portal/${makePortalToken(deps.secrets.token, 1)}`];
+    const pages = ['/tickets', '/tickets/1', '/admin/calendars', '/admin/calendars/1', '/admin/sla-policies', '/admin/sla-policies/1', '/admin/workflow', `/organizations/${org.id}/contract`, '/reports/contracts', `/portal/${makePortalToken(deps.secrets.token, getTicket(deps.db, 1), deps.clock.now())}`];
     for (const locale of ['en', 'ru'] as const) {
       deps.db.$client.prepare('update users set locale = ? where id = ?').run(locale, admin.id);
       for (const url of pages) {
@@ -270,7 +270,7 @@ describe('the requester portal', () => {
     resolveTicket(ctx(), { kind: 'user', user: agent }, { ticketId: t.id, note: 'Почистили ролики' });
     return t;
   };
-  const portal = (ticketId: number) => `/portal/${makePortalToken(deps.secrets.token, ticketId)}`;
+  const portal = (ticketId: number) => `/portal/${makePortalToken(deps.secrets.token, getTicket(deps.db, ticketId), deps.clock.now())}`;
 
   it('shows the public conversation in the requester’s language, never internal notes; confirm closes', async () => {
     const t = resolvedTicket();
@@ -327,7 +327,7 @@ describe('the requester portal', () => {
     const t = resolvedTicket();
     const b = new Browser(srv.url);
     expect((await b.get(`/portal/t${t.id}.aaaaaaaaaaaa`)).status).toBe(404);
-    expect((await b.get(`/portal/${makePortalToken(deps.secrets.token, 999)}`)).status).toBe(404);
+    expect((await b.get(`/portal/${makePortalToken(deps.secrets.token, { id: 999, portalNonce: '' }, deps.clock.now())}`)).status).toBe(404);
     expect((await b.get('/portal/nonsense')).status).toBe(404);
   });
 });

@@ -17,19 +17,23 @@ import { insertComponent } from '../src/store/components.ts';
 import { outbox } from '../src/db/schema.ts';
 import { findContactEmail, updateContact } from '../src/store/contacts.ts';
 import type { EmailPayload } from '../src/outbox/types.ts';
+import { portalUrl } from '../src/domain/portal-link.ts';
+import { getTicket } from '../src/store/tickets.ts';
 import type { User } from '../src/store/users.ts';
 
 const DIR = path.resolve('templates/email');
 const OURS = ['sla_warning', 'sla_breach', 'budget_exceeded', 'reopen_refused', 'escalated', 'resolution_rejected'];
 
 // what the outbox worker adds to every mail's data (src/channels/email/compose-email.ts): the desk,
-// the recipient and the row's ticket
-function workerData(deps: TestDeps, row: { recipient: string; ticketId: number | null }) {
-  const t = row.ticketId ? deps.db.$client.prepare('select number, subject from tickets where id = ?').get(row.ticketId) as { number: number; subject: string } : null;
+// the recipient, the row's ticket and, in requester mail, the portal link issued at send time
+function workerData(deps: TestDeps, row: { recipient: string; ticketId: number | null; payload: unknown }) {
+  const t = row.ticketId ? getTicket(deps.db, row.ticketId) : null;
+  const requesterMail = (row.payload as EmailPayload).audience === 'requester';
   return {
     desk: { name: deps.config.deskName, url: deps.config.publicUrl },
     recipient: { name: row.recipient.split('@')[0], address: row.recipient },
     ...(t ? { ticket: { number: t.number, subject: t.subject, tag: `[#${t.number}]`, url: `${deps.config.publicUrl}/tickets/${t.number}` } } : {}),
+    ...(t && requesterMail ? { portalUrl: portalUrl(deps.config.publicUrl, deps.secrets.token, t, deps.clock.now()) } : {}),
   };
 }
 

@@ -245,6 +245,8 @@ export const tickets = sqliteTable('tickets', {
   reopenCount: integer('reopen_count').notNull().default(0),
   parentTicketId: integer('parent_ticket_id'),
   mergedIntoId: integer('merged_into_id'),
+  // requester portal links: part of every link's signature; a new value revokes all links given out
+  portalNonce: text('portal_nonce').notNull().default(''),
   billable: bool('billable').notNull().default(false),
   escalatedAt: integer('escalated_at'),
   resolvedAt: integer('resolved_at'),

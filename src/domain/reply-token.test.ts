@@ -26,13 +26,3 @@ describe('signed message ids', () => {
     expect(readReplyAddress(key, 'support@desk.example')).toBeUndefined();
   });
 });
-
-describe('portal tokens', () => {
-  it('name one ticket and cannot be altered', async () => {
-    const { makePortalToken, readPortalToken, portalUrl } = await import('./reply-token.ts');
-    const tok = makePortalToken(key, 12);
-    expect(readPortalToken(key, tok)).toBe(12);
-    expect(readPortalToken(key, tok.replace('t12.', 't13.'))).toBeUndefined();
-    expect(portalUrl('https://help.example', key, 12)).toBe(`https://help.example/portal/${tok}`);
-  });
-});

@@ -4,7 +4,8 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const SIG_LEN = 12; // base32 chars = 60 bits of HMAC-SHA256
 
-function sign(key: string, payload: string): string {
+/** A short HMAC of a payload (also signs requester portal links, domain/portal-link.ts). */
+export function signPayload(key: string, payload: string): string {
   return base32(createHmac('sha256', key).update(payload).digest()).slice(0, SIG_LEN);
 }
 
@@ -24,7 +25,8 @@ function base32(buf: Buffer): string {
   return out;
 }
 
-function safeEqual(a: string, b: string): boolean {
+/** Compares two signatures in constant time. */
+export function sameSignature(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
@@ -33,7 +35,7 @@ function safeEqual(a: string, b: string): boolean {
 /** A Message-ID (without angle brackets) naming the ticket: hd.t<id>.<nonce>.<sig>@<domain>. */
 export function makeMessageId(key: string, ticketId: number, domain: string, nonce = base32(randomBytes(8))): string {
   const payload = `t${ticketId}.${nonce}`;
-  return `hd.${payload}.${sign(key, payload)}@${domain}`;
+  return `hd.${payload}.${signPayload(key, payload)}@${domain}`;
 }
 
 /** The ticket id a Message-ID of ours names, if its signature holds. */
@@ -41,7 +43,7 @@ export function readMessageId(key: string, messageId: string): number | undefine
   const m = /^<?hd\.t(\d+)\.([a-z2-7]+)\.([a-z2-7]+)@[^>]+>?$/i.exec(messageId.trim());
   if (!m) return undefined;
   const payload = `t${m[1]}.${m[2]}`;
-  return safeEqual(sign(key, payload), m[3].toLowerCase()) ? Number(m[1]) : undefined;
+  return sameSignature(signPayload(key, payload), m[3].toLowerCase()) ? Number(m[1]) : undefined;
 }
 
 /** The domain (lower-case) of a Message-ID shaped like ours, signed or not; undefined for any other id. */
@@ -59,29 +61,12 @@ export function makeReplyAddress(key: string, address: string, ticketId: number)
   const at = address.lastIndexOf('@');
   const local = address.slice(0, at).split('+')[0];
   const payload = `t${ticketId}`;
-  return `${local}+${payload}.${sign(key, `reply.${payload}`)}${address.slice(at)}`;
+  return `${local}+${payload}.${signPayload(key, `reply.${payload}`)}${address.slice(at)}`;
 }
 
 /** The ticket id in a plus-address reply token, if its signature holds. */
 export function readReplyAddress(key: string, address: string): number | undefined {
   const m = /^[^+@]+\+t(\d+)\.([a-z2-7]+)@/i.exec(address.trim());
   if (!m) return undefined;
-  return safeEqual(sign(key, `reply.t${m[1]}`), m[2].toLowerCase()) ? Number(m[1]) : undefined;
-}
-
-/** A token for the requester's view of one ticket (links in mail and long SMS): t<id>.<sig>. */
-export function makePortalToken(key: string, ticketId: number): string {
-  const payload = `t${ticketId}`;
-  return `${payload}.${sign(key, `portal.${payload}`)}`;
-}
-
-export function readPortalToken(key: string, token: string): number | undefined {
-  const m = /^t(\d+)\.([a-z2-7]+)$/i.exec(token.trim());
-  if (!m) return undefined;
-  return safeEqual(sign(key, `portal.t${m[1]}`), m[2].toLowerCase()) ? Number(m[1]) : undefined;
-}
-
-/** The public URL of the requester's view of a ticket. */
-export function portalUrl(publicUrl: string, key: string, ticketId: number): string {
-  return `${publicUrl}/portal/${makePortalToken(key, ticketId)}`;
+  return sameSignature(signPayload(key, `reply.t${m[1]}`), m[2].toLowerCase()) ? Number(m[1]) : undefined;
 }

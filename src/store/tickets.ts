@@ -1,11 +1,12 @@
 import { and, desc, eq, inArray, lt, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { ticketLinks, ticketParticipants, tickets, type TicketStatus } from '../db/schema.ts';
+import { newPortalNonce } from '../domain/portal-link.ts';
 import { notFound } from './errors.ts';
 import { findRow, insertRow, insertRowOnly, listRows, updateRows } from './rows.ts';
 
 export type Ticket = typeof tickets.$inferSelect;
-export type TicketInsert = Omit<typeof tickets.$inferInsert, 'id' | 'number' | 'createdAt' | 'updatedAt' | 'lastActivityAt'>;
+export type TicketInsert = Omit<typeof tickets.$inferInsert, 'id' | 'number' | 'createdAt' | 'updatedAt' | 'lastActivityAt' | 'portalNonce'>;
 export type TicketPatch = Partial<Omit<Ticket, 'id' | 'number' | 'createdAt'>>;
 
 export const CLOSED_STATUSES: TicketStatus[] = ['resolved', 'closed'];
@@ -32,7 +33,7 @@ export function maxTicketId(db: Db): number {
 
 export function insertTicket(db: Db, t: TicketInsert, now: number): Ticket {
   const next = (db.$client.prepare('select coalesce(max(number), 0) + 1 as n from tickets').get() as { n: number }).n;
-  return insertRow(db, tickets, { ...t, number: next, createdAt: now, updatedAt: now, lastActivityAt: now });
+  return insertRow(db, tickets, { portalNonce: newPortalNonce(), ...t, number: next, createdAt: now, updatedAt: now, lastActivityAt: now });
 }
 
 export function updateTicket(db: Db, id: number, patch: TicketPatch, now: number): void {

@@ -6,7 +6,7 @@
 import type { Db } from '../db/client.ts';
 import type { Deps } from '../deps.ts';
 import type { Locale } from '../db/schema.ts';
-import { portalUrl } from '../domain/reply-token.ts';
+import { portalUrl } from '../domain/portal-link.ts';
 import type { AppliedInbound } from '../intake/apply.ts';
 import { autoAnswerBlock } from '../outbox/notification-rules.ts';
 import { recordNotSent } from '../outbox/outcomes.ts';
@@ -53,8 +53,8 @@ export function onFollowUpOpened(db: Db, applied: AppliedInbound, deps: Deps): v
   const address = applied.draft.requester?.address ?? applied.draft.msg.from?.address;
   if (!address) return;
   const locale = requesterLocale(db, deps, ticket);
-  const link = portalUrl(deps.config.publicUrl, deps.secrets.token, ticket.id);
   if (ticket.channel === 'sms' || address.startsWith('+')) {
+    const link = portalUrl(deps.config.publicUrl, deps.secrets.token, ticket, now);
     queueSms(db, { ticketId: ticket.id, event: 'reopen_refused', recipient: address, payload: { text: label(locale, `followUp.sms.${reason}`, { ...vars, link }) } }, now);
     return;
   }
@@ -84,7 +84,7 @@ export function onFollowUpOpened(db: Db, applied: AppliedInbound, deps: Deps): v
           limitReached: reason === 'limit',
           windowPassed: reason === 'window',
           resolvedAt: old.resolvedAt ? formatDateTime(old.resolvedAt, locale, deps.config.timeZone) : '',
-          portalUrl: link,
+          // portalUrl: added when the mail is sent (channels/email/compose-email.ts)
         },
       },
     },

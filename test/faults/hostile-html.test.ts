@@ -18,7 +18,8 @@
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { Browser as Chromium, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makePortalToken } from '../../src/domain/reply-token.ts';
+import { makePortalToken } from '../../src/domain/portal-link.ts';
+import { getTicket } from '../../src/store/tickets.ts';
 import { launchChromium, settled } from '../helpers/browser.ts';
 import { makeTestDeps, type TestDeps } from '../helpers/deps.ts';
 import { waitUntil } from '../helpers/mail.ts';
@@ -166,7 +167,7 @@ describe('hostile input in the console (headless Chromium)', () => {
     const rand = seededRandom(SEED + 4);
     const sample = [...tickets].sort(() => rand() - 0.5).slice(0, PORTAL_PAGES);
     for (const t of tickets) ticketNumbers.push(t.number);
-    for (const t of sample) portalTokens.push(makePortalToken(deps.secrets.token, t.id));
+    for (const t of sample) portalTokens.push(makePortalToken(deps.secrets.token, getTicket(deps.db, t.id), deps.clock.now()));
     const outcomes = deps.db.$client.prepare("select outcome, count(*) n from inbound_messages group by outcome order by outcome").all() as { outcome: string; n: number }[];
     expect(Object.fromEntries(outcomes.map((o) => [o.outcome, o.n]))).toEqual({
       created: XSS_VECTORS.length + SMS_SENDERS, appended: XSS_VECTORS.length - SMS_SENDERS, quarantined: 2 * XSS_VECTORS.length, ignored: XSS_VECTORS.length,

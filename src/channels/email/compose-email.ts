@@ -1,12 +1,13 @@
 // Turns an email outbox row into the mail nodemailer sends: rendered text + HTML, our signed
 // Message-ID, the requester's thread (In-Reply-To/References), the [#N] subject tag, the
-// plus-address Reply-To, agent reply attachments and, on automatic mail only, the RFC 3834 and
-// loop headers.
+// plus-address Reply-To, agent reply attachments, the requester's portal link (issued now, so it
+// counts its days from the send) and, on automatic mail only, the RFC 3834 and loop headers.
 import type { SendMailOptions } from 'nodemailer';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
 import { LOCALES } from '../../db/schema.ts';
 import { deskHost, LOOP_HEADER } from '../../domain/desk-identity.ts';
+import { portalUrl } from '../../domain/portal-link.ts';
 import { makeReplyAddress } from '../../domain/reply-token.ts';
 import { subjectTag, taggedSubject } from '../../domain/ticket-ref.ts';
 import { findContact, findContactEmail } from '../../store/contacts.ts';
@@ -21,7 +22,7 @@ import type { OutboxSettings } from '../../outbox/settings.ts';
 import { requesterThreadRefs } from '../../outbox/thread-refs.ts';
 import { ChannelUnavailableError, PermanentSendError, type EmailPayload } from '../../outbox/types.ts';
 
-export type ComposeDeps = Pick<Deps, 'db' | 'files' | 'config' | 'secrets'>;
+export type ComposeDeps = Pick<Deps, 'db' | 'files' | 'config' | 'secrets' | 'clock'>;
 
 const payloadSchema = z.object({
   template: z.string().min(1),
@@ -135,6 +136,8 @@ export function composeEmail(deps: ComposeDeps, renderer: EmailRenderer, setting
     ...(base ? { ticket: base.ticket, requester: base.requester, assignee: base.assignee, message: base.message } : {}),
     ...(reply ? { reply: reply.reply, quote: reply.quote } : {}),
     ...payload.vars,
+    // after the vars: a link queued with the row (older rows have one) would carry the queue time
+    ...(ticket && requesterMail ? { portalUrl: portalUrl(deps.config.publicUrl, deps.secrets.token, ticket, deps.clock.now()) } : {}),
   };
   const rendered = renderer.render(payload.template, payload.locale, data);
   const subject = ticket && !rendered.subject.includes(subjectTag(ticket.number)) ? `${rendered.subject} ${subjectTag(ticket.number)}`.trim() : rendered.subject;

@@ -29,7 +29,7 @@ export function classifySmtpError(err: unknown): Error {
 }
 
 export function createEmailSender(
-  deps: Pick<Deps, 'db' | 'files' | 'config' | 'secrets' | 'log'>,
+  deps: Pick<Deps, 'db' | 'files' | 'config' | 'secrets' | 'log' | 'clock'>,
   opts: { renderer?: EmailRenderer } = {},
 ): ChannelSender {
   const smtp = deps.config.smtp;

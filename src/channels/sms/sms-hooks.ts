@@ -3,7 +3,7 @@
 // visibly why it was not sent. After intake: write the opt-out state a keyword decided, answer
 // keywords and acknowledge new tickets, and note media that could not be fetched.
 import type { TicketChangeHook } from '../../actions/context.ts';
-import { portalUrl } from '../../domain/reply-token.ts';
+import { portalUrl } from '../../domain/portal-link.ts';
 import { fitsSms, shortenForSms, smsSize } from '../../domain/sms-segments.ts';
 import type { ApplyHook } from '../../intake/apply.ts';
 import { queueSms } from '../../outbox/queue.ts';
@@ -33,7 +33,7 @@ export function smsReplyHook(templates: SmsTemplates): TicketChangeHook {
       return;
     }
     // files cannot go by SMS: the requester's page of the ticket has them (and long replies)
-    const url = portalUrl(ctx.config.publicUrl, ctx.secrets.token, ticket.id);
+    const url = portalUrl(ctx.config.publicUrl, ctx.secrets.token, ticket, now);
     const locale = smsLocale(findContact(tx, phone.contactId)?.locale, message.bodyText, ctx.config.defaultLocale);
     const files = listAttachmentsForMessages(tx, [message.id]).length;
     let text = files ? `${message.bodyText}\n\n${templates.render('attachments', locale, { count: files, url })}` : message.bodyText;

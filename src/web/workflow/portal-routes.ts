@@ -1,17 +1,20 @@
 // The requester's portal (/portal/:token, no sign-in: the signed token in the link is the key):
 // their ticket's public conversation, in their language, with confirm / reopen / complain.
 // Internal notes and events are never shown. Forms are CSRF-protected through the hd_anon
-// pre-session cookie like the other signed-out forms.
+// pre-session cookie like the other signed-out forms. A link the desk never issued is unknown
+// (404); one that expired or was revoked gets a 410 page offering a fresh link by mail to the
+// requester's address on file; a merged ticket's link only says so (domain/portal-link.ts).
 import { Router, type Request, type Response } from 'express';
 import type { Ctx } from '../../actions/context.ts';
 import { complainAsRequester, confirmResolution, reopenByRequester } from '../../actions/portal.ts';
+import { sendFreshPortalLink } from '../../actions/portal-links.ts';
 import type { Locale } from '../../db/schema.ts';
 import { decideReopen } from '../../domain/contract.ts';
-import { makePortalToken, readPortalToken } from '../../domain/reply-token.ts';
-import { findContact } from '../../store/contacts.ts';
+import { judgePortalLink, makePortalToken, mergeFollow, readPortalToken, type PortalLinkVerdict } from '../../domain/portal-link.ts';
+import { findContact, listContactEmails, listContactPhones } from '../../store/contacts.ts';
 import { AppError } from '../../store/errors.ts';
 import { listTicketMessages } from '../../store/messages.ts';
-import { findTicket, type Ticket } from '../../store/tickets.ts';
+import { findTicket, listParticipants, type Ticket } from '../../store/tickets.ts';
 import { listUsers } from '../../store/users.ts';
 import { contractOfTicket } from '../../store/contract-of.ts';
 import { readWorkflowState } from '../../workflow/state.ts';
@@ -21,16 +24,22 @@ import { web } from '../context.ts';
 
 const LANG_COOKIE = 'hd_lang';
 
+type Opened = { token: string; ticket: Ticket; verdict: PortalLinkVerdict };
+type MergedLink = Opened & { verdict: { kind: 'merged'; intoId: number } };
+
 export function portalRoutes(ctx: Ctx, render: Renderer): Router {
   const r = Router();
   let translator: Promise<Translator> | undefined;
+  const key = ctx.secrets.token;
+  const layout = 'layouts/portal';
 
-  const ticketOf = (req: Request): Ticket => {
+  /** The link's ticket and what the link may still do; 404 for a link the desk never issued. */
+  const open = (req: Request): Opened => {
     const token = String(req.params.token ?? '');
-    const id = readPortalToken(ctx.secrets.token, token);
-    const t = id ? findTicket(ctx.db, id) : undefined;
-    if (!t) throw new AppError('not_found', 'This link is not valid. Please use the latest link from our mail.');
-    return t;
+    const claim = readPortalToken(key, token);
+    const ticket = claim ? findTicket(ctx.db, claim.ticketId) : undefined;
+    if (!claim || !ticket) throw new AppError('not_found', 'This link is not valid. Please use the latest link from our mail.');
+    return { token, ticket, verdict: judgePortalLink(key, claim, ticket, ctx.clock.now(), ctx.config.portal.linkDays) };
   };
 
   /** The requester's language: their choice on this page, else their contact record, else the browser's. */
@@ -46,10 +55,11 @@ export function portalRoutes(ctx: Ctx, render: Renderer): Router {
     w.timeZone = ctx.config.timeZone;
     return locale;
   };
+  const langs = [{ id: 'en', name: 'English' }, { id: 'ru', name: 'Русский' }];
 
-  const page = async (req: Request, res: Response, t: Ticket, extra: Record<string, unknown> = {}, status = 200) => {
+  /** The ticket's page, its forms posting to the link it was opened with (never a fresher one). */
+  const page = async (req: Request, res: Response, t: Ticket, token: string, extra: Record<string, unknown> = {}, status = 200) => {
     await settleLocale(req, res, t);
-    const token = makePortalToken(ctx.secrets.token, t.id);
     const users = new Map(listUsers(ctx.db).map((u) => [u.id, u.name]));
     const contact = t.requesterId ? findContact(ctx.db, t.requesterId) : undefined;
     const state = readWorkflowState(t);
@@ -72,65 +82,114 @@ export function portalRoutes(ctx: Ctx, render: Renderer): Router {
       canReopen: verdict?.allowed === true,
       reopenRefusal: verdict && !verdict.allowed ? verdict : null,
       complaintOpen: !!state.complaint && state.complaint.handledAt === null,
-      langs: [{ id: 'en', name: 'English' }, { id: 'ru', name: 'Русский' }],
+      langs,
       ...extra,
-    }, { status, layout: 'layouts/portal' });
+    }, { status, layout });
   };
 
-  const back = (res: Response, t: Ticket, flash: string) => redirectWithFlash(res, `/portal/${makePortalToken(ctx.secrets.token, t.id)}`, flash);
+  /** Where the merged ticket went, as far as its requester may know (domain/portal-link.ts, mergeFollow). */
+  const followTarget = (o: MergedLink) => {
+    const target = findTicket(ctx.db, o.verdict.intoId);
+    if (!target || !o.ticket.requesterId) return null;
+    const requester = {
+      contactId: o.ticket.requesterId,
+      addresses: [...listContactEmails(ctx.db, o.ticket.requesterId).map((e) => e.email), ...listContactPhones(ctx.db, o.ticket.requesterId).map((p) => p.phone)],
+    };
+    const how = mergeFollow(requester, { requesterId: target.requesterId, participants: listParticipants(ctx.db, target.id) });
+    if (how === 'none') return null;
+    return { number: target.number, url: how === 'link' ? `/portal/${makePortalToken(key, target, ctx.clock.now())}` : null };
+  };
+
+  /** "This request was merged": nothing of the other ticket unless it is the requester's own. */
+  const mergedPage = async (req: Request, res: Response, o: MergedLink, status: number) => {
+    await settleLocale(req, res, o.ticket);
+    res.set('X-Robots-Tag', 'noindex');
+    render(req, res, 'workflow/portal-merged', { title: `#${o.ticket.number}`, number: o.ticket.number, target: followTarget(o), refused: status === 409, langs }, { status, layout });
+  };
+
+  /** An expired or revoked link: 410, with the offer to send a fresh link to the address on file. */
+  const gonePage = async (req: Request, res: Response, o: Opened, extra: Record<string, unknown> = {}, status = 410) => {
+    await settleLocale(req, res, o.ticket);
+    res.set('X-Robots-Tag', 'noindex');
+    render(req, res, 'workflow/portal-gone', { token: o.token, expired: o.verdict.kind === 'expired', langs, ...extra }, { status, layout });
+  };
+
+  /** Answers for a link that cannot act on its ticket: merged 409, expired or revoked 410. */
+  const refuse = (req: Request, res: Response, o: Opened) =>
+    o.verdict.kind === 'merged' ? mergedPage(req, res, o as MergedLink, 409) : gonePage(req, res, o, { refused: true });
+
+  const back = (res: Response, token: string, flash: string) => redirectWithFlash(res, `/portal/${token}`, flash);
   const who = (t: Ticket) => {
     if (!t.requesterId) throw new AppError('forbidden', 'This ticket has no requester');
     return { contactId: t.requesterId };
   };
-  const guarded = async (req: Request, res: Response, t: Ticket, fn: () => string) => {
+  /** Runs a requester action on a link that may still act; a refusal re-renders the page (422). */
+  const guarded = async (req: Request, res: Response, fn: (t: Ticket) => string) => {
+    const o = open(req);
+    if (o.verdict.kind !== 'valid') return refuse(req, res, o);
     try {
-      back(res, t, fn());
+      back(res, o.token, fn(o.ticket));
     } catch (err) {
       if (err instanceof AppError && (err.code === 'validation' || err.code === 'conflict' || err.code === 'transition_refused')) {
-        return page(req, res, findTicket(ctx.db, t.id)!, { error: err.code === 'conflict' ? 'workflow.portal.errors.conflict' : 'workflow.portal.errors.missing', form: req.body }, 422);
+        return page(req, res, findTicket(ctx.db, o.ticket.id)!, o.token, { error: err.code === 'conflict' ? 'workflow.portal.errors.conflict' : 'workflow.portal.errors.missing', form: req.body }, 422);
       }
       throw err;
     }
   };
 
   r.get('/portal/:token', async (req, res) => {
-    const t = ticketOf(req);
-    if (t.mergedIntoId) {
-      res.redirect(303, `/portal/${makePortalToken(ctx.secrets.token, t.mergedIntoId)}`);
-      return;
-    }
-    await page(req, res, t);
+    const o = open(req);
+    if (o.verdict.kind === 'valid') return page(req, res, o.ticket, o.token);
+    if (o.verdict.kind === 'merged') return mergedPage(req, res, o as MergedLink, 200);
+    await gonePage(req, res, o);
   });
 
   r.post('/portal/:token/confirm', async (req, res) => {
-    const t = ticketOf(req);
-    await guarded(req, res, t, () => {
+    await guarded(req, res, (t) => {
       confirmResolution(ctx, who(t), { ticketId: t.id });
       return 'workflow.portal.flash.confirmed';
     });
   });
 
   r.post('/portal/:token/reopen', async (req, res) => {
-    const t = ticketOf(req);
-    let target = t;
+    const o = open(req);
+    if (o.verdict.kind !== 'valid') return refuse(req, res, o);
+    const t = o.ticket;
     try {
       const result = reopenByRequester(ctx, who(t), { ticketId: t.id, message: (req.body as Record<string, unknown>).message });
-      if (!result.reopened) target = result.followUp;
-      back(res, target, result.reopened ? 'workflow.portal.flash.reopened' : 'workflow.portal.flash.followUp');
+      if (result.reopened) return back(res, o.token, 'workflow.portal.flash.reopened');
+      back(res, makePortalToken(key, result.followUp, ctx.clock.now()), 'workflow.portal.flash.followUp');
     } catch (err) {
       if (err instanceof AppError && (err.code === 'validation' || err.code === 'conflict')) {
-        return page(req, res, findTicket(ctx.db, t.id)!, { error: err.code === 'conflict' ? 'workflow.portal.errors.conflict' : 'workflow.portal.errors.message', form: req.body }, 422);
+        return page(req, res, findTicket(ctx.db, t.id)!, o.token, { error: err.code === 'conflict' ? 'workflow.portal.errors.conflict' : 'workflow.portal.errors.message', form: req.body }, 422);
       }
       throw err;
     }
   });
 
   r.post('/portal/:token/escalate', async (req, res) => {
-    const t = ticketOf(req);
-    await guarded(req, res, t, () => {
+    await guarded(req, res, (t) => {
       complainAsRequester(ctx, who(t), { ticketId: t.id, reason: (req.body as Record<string, unknown>).reason });
       return 'workflow.portal.flash.escalated';
     });
+  });
+
+  // a fresh link, only ever to the requester's address on file (anything typed in is ignored)
+  r.post('/portal/:token/fresh-link', async (req, res) => {
+    const o = open(req);
+    if (o.verdict.kind !== 'expired' && o.verdict.kind !== 'revoked') return void res.redirect(303, `/portal/${o.token}`);
+    try {
+      sendFreshPortalLink(ctx, { ticketId: o.ticket.id });
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'rate_limited') {
+        const seconds = Number(err.details.retryAfterSeconds) || 600;
+        res.set('Retry-After', String(seconds));
+        return gonePage(req, res, o, { error: 'workflow.portal.gone.tooSoon', minutes: Math.ceil(seconds / 60) }, 429);
+      }
+      if (err instanceof AppError && err.code === 'validation') return gonePage(req, res, o, { error: 'workflow.portal.gone.noAddress', noAddress: true }, 422);
+      throw err;
+    }
+    back(res, o.token, 'workflow.portal.flash.linkSent');
   });
 
   return r;

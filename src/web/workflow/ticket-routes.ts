@@ -1,7 +1,9 @@
 // The ticket page's workflow actions: resolve with a note, reject a resolution, escalate,
-// take a complaint up, set the billable flag; and the ticket-sla region alone for htmx.
+// take a complaint up, set the billable flag, revoke the requester's portal links; and the
+// ticket-sla region alone for htmx.
 import { Router, type Request, type Response } from 'express';
 import type { Ctx } from '../../actions/context.ts';
+import { revokePortalLinks } from '../../actions/portal-links.ts';
 import { escalateTicket, handleComplaint, rejectResolution, resolveTicket, setBillable } from '../../actions/workflow.ts';
 import { AppError } from '../../store/errors.ts';
 import { findTicketByNumber, type Ticket } from '../../store/tickets.ts';
@@ -57,6 +59,10 @@ export function ticketWorkflowRoutes(ctx: Ctx, render: Renderer): Router {
     const v = body(req).billable;
     const billable = v === 'yes' ? true : v === 'no' ? false : null;
     act(req, res, 'workflow.flash.billable', (t) => setBillable(ctx, { kind: 'user', user: currentUser(res) }, { ticketId: t.id, billable }));
+  });
+
+  r.post('/tickets/:number/portal-links/revoke', requirePermission('ticket.edit'), (req, res) => {
+    act(req, res, 'workflow.flash.portalLinksRevoked', (t) => revokePortalLinks(ctx, { kind: 'user', user: currentUser(res) }, { ticketId: t.id }));
   });
 
   return r;

@@ -3,7 +3,7 @@
 // still missing to resolve.
 import type { Ctx } from '../../actions/context.ts';
 import { checkScope } from '../../domain/contract.ts';
-import { portalUrl } from '../../domain/reply-token.ts';
+import { portalUrl } from '../../domain/portal-link.ts';
 import { describeTargets } from '../../domain/sla-clock.ts';
 import { missingFields } from '../../domain/workflow.ts';
 import { findContact } from '../../store/contacts.ts';
@@ -65,6 +65,6 @@ export function ticketWorkflowView(ctx: Ctx, t: Ticket) {
     reopenCount: t.reopenCount,
     reopenLimit: contract.reopenLimit,
     followUps: links,
-    portalUrl: portalUrl(ctx.config.publicUrl, ctx.secrets.token, t.id),
+    portalUrl: portalUrl(ctx.config.publicUrl, ctx.secrets.token, t, now),
   };
 }

@@ -1,0 +1,1 @@
+ALTER TABLE `tickets` ADD `portal_nonce` text DEFAULT '' NOT NULL;
