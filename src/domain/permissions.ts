@@ -13,6 +13,8 @@ export const PERMISSIONS = {
   'ticket.worklog': ['admin', 'manager', 'agent'],
   'ticket.link': ['admin', 'manager', 'agent'],
   'ticket.merge': ['admin', 'manager', 'agent'],
+  /** assign, status, fields, links and merges on every ticket; agents only on theirs (domain/ticket-rights.ts) */
+  'ticket.change_any': ['admin', 'manager'],
   /** bulk changes to any tickets */
   'ticket.bulk': ['admin', 'manager'],
   /** bulk changes limited to one's own tickets (and taking unassigned ones) */
