@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeDisclosure, mergeDisclosures, mergeNeedsConfirmation, type MergeSide } from './merge-disclosure.ts';
+import { describeDisclosure, mergeDisclosures, type MergeSide } from './merge-disclosure.ts';
 
 const side = (number: number, extra: Partial<MergeSide> = {}): MergeSide => ({
   number, requesterId: 1, requesterName: 'Anna Petrova', organizationId: 10, organizationName: 'Romashka', participants: [], ...extra,
@@ -7,13 +7,11 @@ const side = (number: number, extra: Partial<MergeSide> = {}): MergeSide => ({
 
 describe('merge disclosure', () => {
   it('asks nothing when both tickets have the same requester and organisation', () => {
-    expect(mergeNeedsConfirmation(side(12), side(15))).toBe(false);
     expect(mergeDisclosures(side(12, { participants: ['boss@romashka.ru'] }), side(15))).toEqual([]);
   });
 
   it('says who joins whose conversation when the requesters differ', () => {
     const source = side(12, { requesterId: 2, requesterName: 'Ivan Petrov' });
-    expect(mergeNeedsConfirmation(source, side(15))).toBe(true);
     const d = mergeDisclosures(source, side(15));
     expect(d.map(describeDisclosure)).toEqual([
       'Ivan Petrov (requester of #12) will become a participant of #15 and will see its whole conversation',
@@ -36,5 +34,7 @@ describe('merge disclosure', () => {
   it('handles tickets without a requester or organisation', () => {
     expect(mergeDisclosures(side(12, { requesterId: null, organizationId: null }), side(15)).map((x) => x.kind)).toEqual(['requester_sees', 'organization_sees']);
     expect(mergeDisclosures(side(12), side(15, { requesterId: null, organizationId: null })).map((x) => x.kind)).toEqual(['requester_joins']);
+    // the same requester into a ticket without an organisation: nobody new sees anything
+    expect(mergeDisclosures(side(12), side(15, { organizationId: null }))).toEqual([]);
   });
 });

@@ -23,13 +23,12 @@ export type Disclosure =
   /** the target's organisation may see its tickets: it sees the source's conversation */
   | { kind: 'organization_sees'; name: string; source: number; target: number };
 
-export function mergeNeedsConfirmation(source: MergeSide, target: MergeSide): boolean {
-  return source.requesterId !== target.requesterId || source.organizationId !== target.organizationId;
-}
-
-/** What a merge of source into target shows to whom; empty when nobody sees anything new. */
+/**
+ * What a merge of source into target shows to whom: empty for the same requester and organisation
+ * (nobody sees anything new, so the merge needs no confirmation).
+ */
 export function mergeDisclosures(source: MergeSide, target: MergeSide): Disclosure[] {
-  if (!mergeNeedsConfirmation(source, target)) return [];
+  if (source.requesterId === target.requesterId && source.organizationId === target.organizationId) return [];
   const at = { source: source.number, target: target.number };
   const out: Disclosure[] = [];
   const otherPerson = source.requesterId !== target.requesterId;

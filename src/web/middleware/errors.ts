@@ -9,9 +9,11 @@ import { isHtmx } from '../context.ts';
 const STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   forbidden: 403,
+  not_your_ticket: 403,
   unauthenticated: 401,
   validation: 422,
   conflict: 409,
+  confirmation_required: 409,
   rate_limited: 429,
   transition_refused: 422,
   temporary: 503,
