@@ -163,6 +163,7 @@ const API: Record<string, Row> = {
   'POST /api/v1/tickets/:number/replies': staff,
   'POST /api/v1/tickets/:number/notes': staff,
   'POST /api/v1/tickets/:number/worklogs': staff,
+  'POST /api/v1/tickets/:number/merge': staff,
   'GET /api/v1/contacts': staff,
   'POST /api/v1/contacts': staff,
   'GET /api/v1/contacts/:id': staff,
