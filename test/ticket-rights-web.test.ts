@@ -8,7 +8,7 @@ import { createApiToken } from '../src/actions/api-tokens.ts';
 import { assignTicket } from '../src/actions/tickets.ts';
 import { findTicketByNumber, listParticipants, type Ticket } from '../src/store/tickets.ts';
 import { listTicketMessages } from '../src/store/messages.ts';
-import type { User } from '../src/store/users.ts';
+import { updateUser, type User } from '../src/store/users.ts';
 
 describe('agents\' rights on tickets, in the console and the API', () => {
   let deps: TestDeps;
@@ -64,6 +64,10 @@ describe('agents\' rights on tickets, in the console and the API', () => {
     expect(htmx.headers.get('hx-retarget')).toBe('#flash');
     expect(htmx.text).toMatch(/^<p class="flash error" role="alert">This ticket is assigned to Irina Orlova/);
     expect(now(theirs)).toMatchObject({ status: 'assigned', assigneeId: irina.id });
+    updateUser(deps.db, dmitry.id, { locale: 'ru' }, Date.now());
+    const ru = await b.post(`/tickets/${theirs.number}/status`, { status: 'closed' });
+    expect(ru.status).toBe(403);
+    expect(ru.text).toContain('Заявка назначена на сотрудника Irina Orlova');
   });
 
   it('sends an agent\'s reply on a colleague\'s ticket but keeps its status, saying why', async () => {
