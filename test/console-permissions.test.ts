@@ -13,8 +13,12 @@ import { createCannedReply } from '../src/actions/canned-replies.ts';
 import { createOrganization } from '../src/actions/organizations.ts';
 import { createComponent } from '../src/actions/components.ts';
 import { logWork } from '../src/actions/worklog.ts';
-import { replyToTicket } from '../src/actions/tickets.ts';
+import { assignTicket, replyToTicket } from '../src/actions/tickets.ts';
+import { linkTickets } from '../src/actions/ticket-links.ts';
 import type { Role } from '../src/db/schema.ts';
+import { findTicket, listParticipants, listTicketLinks, type Ticket } from '../src/store/tickets.ts';
+import { listTicketMessages } from '../src/store/messages.ts';
+import type { User } from '../src/store/users.ts';
 
 const ADMIN: Role[] = ['admin'];
 const MANAGERS: Role[] = ['admin', 'manager'];
@@ -167,6 +171,7 @@ const API: Record<string, Row> = {
   'POST /api/v1/tickets/:number/replies': staff,
   'POST /api/v1/tickets/:number/notes': staff,
   'POST /api/v1/tickets/:number/worklogs': staff,
+  'POST /api/v1/tickets/:number/merge': staff,
   'GET /api/v1/contacts': staff,
   'POST /api/v1/contacts': staff,
   'GET /api/v1/contacts/:id': staff,
@@ -183,6 +188,8 @@ let deps: TestDeps;
 let srv: TestServer;
 let app: Express;
 const sessions = new Map<Role, Browser>();
+let staffOf: Record<Role | 'colleague' | 'specialist', User>;
+let printersId: number;
 const tokens = new Map<Role, string>();
 
 beforeAll(async () => {
@@ -191,12 +198,14 @@ beforeAll(async () => {
   app = await createApp(srv.services.ctx, srv.services.web);
   const s = srv.services;
   const people = { admin: await person(s, 'Root', 'admin'), manager: await person(s, 'Olga', 'manager'), agent: await person(s, 'Dmitry', 'agent') };
+  staffOf = { ...people, colleague: await person(s, 'Irina', 'agent'), specialist: await person(s, 'Pavel', 'agent') };
   const t = ticket(s, people.agent);
   ticket(s, people.agent, { subject: 'Second' });
   replyToTicket(s.ctx, { kind: 'user', user: people.agent }, { ticketId: t.id, body: 'See the file', attachments: [{ filename: 'a.txt', contentType: 'text/plain', content: Buffer.from('a') }] });
   logWork(s.ctx, { kind: 'user', user: people.agent }, { ticketId: t.id, minutes: 5 });
   createOrganization(s.ctx, people.manager, { name: 'Acme' });
-  createComponent(s.ctx, people.manager, { name: 'Printers' });
+  // "assign to a free specialist" picks Pavel, whom no ticket of the rights table is assigned to
+  printersId = createComponent(s.ctx, people.manager, { name: 'Printers', agentIds: [staffOf.specialist.id] }).id;
   createCannedReply(s.ctx, people.manager, { title: 'Hi', body: 'Hello' });
   for (const role of ['admin', 'manager', 'agent'] as const) {
     const b = new Browser(srv.url);
@@ -265,6 +274,103 @@ describe('permissions', () => {
         const status = await call(method, path, tokens.get(role));
         const allowed = row.roles !== 'public' && row.roles.includes(role);
         if (allowed ? status === 401 || status === 403 : status !== 403) report.push(`${role} ${key} → ${status}`);
+      }
+    }
+    expect(report).toEqual([]);
+  });
+});
+
+/**
+ * Agents' rights on tickets: every route that assigns, changes the status or fields of, links or
+ * merges a ticket, tried by an agent on a colleague's ticket (refused, nothing changes), on their
+ * own and on an unassigned one (allowed), and by a manager and an admin on the colleague's ticket.
+ * `body` makes a real change; `other` is a second ticket of the same requester (links, merges).
+ */
+type Change = { body: (t: Ticket, other: Ticket) => Record<string, unknown>; path?: (t: Ticket, other: Ticket) => string; refusedStatus?: number };
+const RIGHTS: Record<string, Change> = {
+  'POST /tickets/:number/properties': { body: (t) => ({ priority: 'urgent', status: t.status, assigneeId: t.assigneeId ? String(t.assigneeId) : '' }) },
+  'POST /tickets/:number/assign': { body: () => ({ assigneeId: String(staffOf.specialist.id) }) },
+  'POST /tickets/:number/status': { body: () => ({ status: 'pending_requester' }) },
+  'POST /tickets/:number/assign-free': { body: () => ({}) },
+  'POST /tickets/:number/estimate': { body: () => ({ estimate: '90' }) },
+  'POST /tickets/:number/links': { body: (_t, other) => ({ number: String(other.number) }) },
+  'POST /tickets/:number/links/:id/delete': { body: () => ({}), path: (t, other) => `/tickets/${t.number}/links/${other.id}/delete` },
+  'POST /tickets/:number/merge': { body: (_t, other) => ({ number: String(other.number), confirmed: 'yes' }) },
+  'POST /tickets/:number/resolve': { body: () => ({ note: 'Replaced the fuser' }) },
+  // bulk changes report a refusal per ticket on the queue page (303), changing nothing
+  'POST /tickets/bulk': { body: (t) => ({ ids: String(t.id), action: 'priority', priority: 'urgent', back: '/tickets' }), path: () => '/tickets/bulk', refusedStatus: 303 },
+  'PATCH /api/v1/tickets/:number': { body: () => ({ priority: 'urgent' }) },
+  'POST /api/v1/tickets/:number/merge': { body: (_t, other) => ({ into: other.number, confirm: true }) },
+};
+/** ticket routes every agent may use on any ticket, and routes only managers reach at all */
+const OPEN_TO_EVERY_AGENT = [
+  'POST /tickets/:number/replies', 'POST /tickets/:number/notes', 'POST /tickets/:number/worklogs', 'POST /tickets/:number/worklogs/:id/delete',
+  'POST /tickets/:number/escalate', 'POST /api/v1/tickets/:number/replies', 'POST /api/v1/tickets/:number/notes', 'POST /api/v1/tickets/:number/worklogs',
+];
+
+function snapshot(ids: number[]) {
+  const db = srv.services.ctx.db;
+  return ids.map((id) => ({
+    ticket: findTicket(db, id), links: listTicketLinks(db, id), participants: listParticipants(db, id),
+    messages: listTicketMessages(db, id).map((m) => m.id),
+  }));
+}
+
+type Holder = 'colleague' | 'agent' | null;
+function rightsCase(holder: Holder, linked: boolean) {
+  const s = srv.services;
+  const t = ticket(s, null, { subject: 'Toner', componentId: printersId });
+  const other = ticket(s, null, { subject: 'Toner again' });
+  if (holder) assignTicket(s.ctx, { kind: 'system' }, { ticketId: t.id, assigneeId: staffOf[holder].id });
+  if (linked) linkTickets(s.ctx, { kind: 'user', user: staffOf.manager }, { ticketId: t.id, otherNumber: other.number });
+  return { t: findTicket(s.ctx.db, t.id)!, other };
+}
+
+async function send(role: Role, key: string, change: Change, t: Ticket, other: Ticket) {
+  const [method, route] = key.split(' ');
+  const path = change.path?.(t, other) ?? route.replace(':number', String(t.number));
+  const body = change.body(t, other);
+  if (path.startsWith('/api/')) {
+    const res = await fetch(srv.url + path, { method, headers: { authorization: `Bearer ${tokens.get(role)}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: res.status, json: (await res.json()) as { error?: { code: string } } };
+  }
+  const r = await sessions.get(role)!.post(path, body as Record<string, string>);
+  return { status: r.status, text: r.text };
+}
+
+describe('agents\' rights on tickets', () => {
+  it('has a row for every route that changes a ticket', () => {
+    const ticketRoutes = listRoutes(app).map((r) => `${r.method} ${r.path}`)
+      .filter((k) => /^(POST|PATCH) (\/api\/v1)?\/tickets\/(:number|bulk)/.test(k))
+      .filter((k) => { const row = { ...CONSOLE, ...API }[k]; return row.roles !== 'public' && row.roles.includes('agent'); });
+    expect(ticketRoutes.filter((k) => !(k in RIGHTS) && !OPEN_TO_EVERY_AGENT.includes(k)), 'ticket routes without a rights row').toEqual([]);
+  });
+
+  it('refuses an agent on a colleague\'s ticket on every changing route (403, or a bulk refusal), and changes nothing', async () => {
+    const report: string[] = [];
+    for (const [key, change] of Object.entries(RIGHTS)) {
+      const { t, other } = rightsCase('colleague', key.includes('/links/:id/delete'));
+      const before = snapshot([t.id, other.id]);
+      const r = await send('agent', key, change, t, other);
+      if (r.status !== (change.refusedStatus ?? 403)) report.push(`${key} → ${r.status}`);
+      if (r.json && r.json.error?.code !== 'not_your_ticket') report.push(`${key} → code ${r.json.error?.code}`);
+      if (r.status === 403 && 'text' in r && !/assigned to Irina/.test(r.text ?? '')) report.push(`${key}: the page does not say whose ticket it is`);
+      if (JSON.stringify(snapshot([t.id, other.id])) !== JSON.stringify(before)) report.push(`${key} changed the ticket`);
+    }
+    expect(report).toEqual([]);
+  });
+
+  it('lets an agent change their own and unassigned tickets, and managers and admins change anyone\'s, on every changing route', async () => {
+    const report: string[] = [];
+    const cases: [Role, Holder][] = [['agent', 'agent'], ['agent', null], ['manager', 'colleague'], ['admin', 'colleague']];
+    for (const [key, change] of Object.entries(RIGHTS)) {
+      for (const [role, holder] of cases) {
+        const { t, other } = rightsCase(holder, key.includes('/links/:id/delete'));
+        const before = snapshot([t.id, other.id]);
+        const r = await send(role, key, change, t, other);
+        const ok = key.startsWith('POST /api/') || key.startsWith('PATCH /api/') ? r.status === 200 : r.status === 303;
+        if (!ok) report.push(`${role} on ${holder ?? 'an unassigned'} ticket: ${key} → ${r.status}`);
+        if (JSON.stringify(snapshot([t.id, other.id])) === JSON.stringify(before)) report.push(`${role} on ${holder ?? 'an unassigned'} ticket: ${key} changed nothing`);
       }
     }
     expect(report).toEqual([]);

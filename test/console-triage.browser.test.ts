@@ -1,6 +1,6 @@
 // The agent's day in headless Chromium, at desktop and phone sizes: a mail comes in, the manager
-// triages it (component, priority) and hands it to a free specialist; the specialist replies
-// with a canned answer and a file, adds a note, logs time and resolves. Screenshots of the queue
+// (on a phone: an agent) triages it (component, priority) and hands it to a free specialist; the
+// specialist replies with a canned answer and a file, adds a note, logs time and resolves. Screenshots of the queue
 // and the ticket page go to test-output/screenshots/.
 import { afterAll, beforeAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser as Chromium, Page } from 'playwright-core';
@@ -106,10 +106,17 @@ describe('triage to resolution', () => {
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
     await page.screenshot({ path: screenshotPath('console-queue-phone'), fullPage: true });
     await triage(page, number);
-    await work(page, number);
+    // the ticket is Sarah's now: Dmitry may still reply, note and log time, but not resolve it
+    await expect.poll(() => page.textContent('#ticket-props')).toContain('Assigned to Sarah Lee: only they');
+    expect(await page.locator('#ticket-props button:has-text("Resolve")').count()).toBe(0);
+    const sarah = await signedIn(chromium, desk, desk.sarah, PHONE);
+    await sarah.page.goto(`${desk.srv.url}/tickets/${number}`);
+    await settled(sarah.page);
+    await work(sarah.page, number);
     checkTicket(id);
-    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
-    await page.screenshot({ path: screenshotPath('console-ticket-phone'), fullPage: true });
+    expect(await sarah.page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
+    await sarah.page.screenshot({ path: screenshotPath('console-ticket-phone'), fullPage: true });
     expect(problems).toEqual([]);
+    expect(sarah.problems).toEqual([]);
   }, 120_000);
 });

@@ -203,8 +203,8 @@ describe('console', () => {
     expect((await b.get(`/tickets/${t.number}`)).text).toContain('Assigned to Sarah Lee.');
     expect((await b.post(`/tickets/${t.number}/links`, { number: '#1' })).status).toBe(303);
     expect((await b.get(`/tickets/${t.number}`)).text).toMatch(/Related:<\/span>\s*<a href="\/tickets\/1">#1<\/a>/);
-    expect((await b.post(`/tickets/${dup.number}/merge`, { number: '999', confirm: 'on' })).status).toBe(422);
-    const merged = await b.post(`/tickets/${dup.number}/merge`, { number: String(t.number), confirm: 'on' });
+    expect((await b.post(`/tickets/${dup.number}/merge`, { number: '999', understood: 'on' })).status).toBe(422);
+    const merged = await b.post(`/tickets/${dup.number}/merge`, { number: String(t.number), understood: 'on' });
     expect(merged.location).toBe(`/tickets/${t.number}`);
     expect((await b.get(`/tickets/${dup.number}`)).text).toContain('This ticket was merged into');
   });

@@ -9,11 +9,13 @@ import { invalid } from '../store/errors.ts';
 import { getTicket, type Ticket } from '../store/tickets.ts';
 import type { ActorRef, Ctx, Hooks, TicketChange } from './context.ts';
 import { assignTicket, requirePermission } from './tickets.ts';
+import { requireTicketRights } from './ticket-rights.ts';
 
 /** Assigns the ticket to the least-loaded available agent of its component. */
 export function assignFreeSpecialist(ctx: Ctx, actor: ActorRef & { kind: 'user' }, input: { ticketId: number }): Ticket {
   requirePermission(actor.user, 'ticket.assign');
   const ticket = getTicket(ctx.db, input.ticketId);
+  requireTicketRights(ctx.db, actor, ticket, 'assign');
   if (!ticket.componentId) throw invalid('Set the component first: the specialist is chosen among its agents', { assigneeId: 'No component' });
   const component = findComponent(ctx.db, ticket.componentId);
   const loads = listComponentAgentLoads(ctx.db, ticket.componentId, DEFAULT_ESTIMATE_MINUTES);

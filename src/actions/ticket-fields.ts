@@ -3,13 +3,14 @@
 // so a status the workflow refuses leaves nothing half-saved.
 import { z } from 'zod';
 import { inTransaction } from '../db/client.ts';
-import { CATEGORIES, PRIORITIES, TICKET_TYPES } from '../db/schema.ts';
+import { CATEGORIES, PRIORITIES, STATUSES, TICKET_TYPES } from '../db/schema.ts';
 import { findComponent } from '../store/components.ts';
 import { invalid } from '../store/errors.ts';
 import { insertEvent } from '../store/events.ts';
 import { getTicket, updateTicket, type Ticket } from '../store/tickets.ts';
 import { runHooks, type ActorRef, type Ctx } from './context.ts';
-import { assignTicket, auditActor, changeStatus, insertThreadEvent, requirePermission } from './tickets.ts';
+import { applyAssignment, applyStatus, auditActor, insertThreadEvent, requirePermission } from './tickets.ts';
+import { requireTicketRights } from './ticket-rights.ts';
 import { parseInput } from './validate.ts';
 
 export const ticketFieldsSchema = z.object({
@@ -21,33 +22,40 @@ export const ticketFieldsSchema = z.object({
 });
 
 export type TicketFields = z.infer<typeof ticketFieldsSchema>;
+const statusSchema = z.enum(STATUSES, { message: 'Unknown status' });
 const FIELD_KEYS = ['priority', 'type', 'category', 'componentId', 'estimateMinutes'] as const;
 
 export function updateTicketFields(ctx: Ctx, actor: ActorRef, input: { ticketId: number } & TicketFields): Ticket {
   if (actor.kind === 'user') requirePermission(actor.user, 'ticket.edit');
   const v = parseInput(ticketFieldsSchema, { ...input, ticketId: undefined });
-  const now = ctx.clock.now();
   return inTransaction(ctx.db, () => {
     const before = getTicket(ctx.db, input.ticketId);
-    const patch: Partial<Ticket> = {};
-    const changes: { field: string; from: unknown; to: unknown }[] = [];
-    for (const key of FIELD_KEYS) {
-      const to = v[key];
-      if (to === undefined || to === before[key]) continue;
-      (patch as Record<string, unknown>)[key] = to;
-      changes.push({ field: key, from: before[key], to });
-    }
-    if (changes.length === 0) return before;
-    if (patch.componentId && !findComponent(ctx.db, patch.componentId)) throw invalid('Choose an existing component', { componentId: 'Unknown component' });
-    const fields = changes.map((c) => c.field as keyof Ticket);
-    runHooks(ctx.hooks.validateChange, ctx, { type: 'updated', ticket: { ...before, ...patch }, before, fields, actor });
-    updateTicket(ctx.db, before.id, { ...patch, lastActivityAt: now }, now);
-    insertEvent(ctx.db, { ticketId: before.id, actor: auditActor(actor), type: 'ticket.updated', data: { changes } }, now);
-    insertThreadEvent(ctx, before, actor, 'updated', { changes }, now);
-    const ticket = getTicket(ctx.db, before.id);
-    runHooks(ctx.hooks.ticketChanged, ctx, { type: 'updated', ticket, before, fields, actor });
-    return ticket;
+    requireTicketRights(ctx.db, actor, before, 'fields');
+    return applyFields(ctx, actor, before, v);
   });
+}
+
+/** The field changes themselves, for actions that checked the actor's rights on the ticket already. */
+function applyFields(ctx: Ctx, actor: ActorRef, before: Ticket, v: TicketFields): Ticket {
+  const patch: Partial<Ticket> = {};
+  const changes: { field: string; from: unknown; to: unknown }[] = [];
+  for (const key of FIELD_KEYS) {
+    const to = v[key];
+    if (to === undefined || to === before[key]) continue;
+    (patch as Record<string, unknown>)[key] = to;
+    changes.push({ field: key, from: before[key], to });
+  }
+  if (changes.length === 0) return before;
+  if (patch.componentId && !findComponent(ctx.db, patch.componentId)) throw invalid('Choose an existing component', { componentId: 'Unknown component' });
+  const now = ctx.clock.now();
+  const fields = changes.map((c) => c.field as keyof Ticket);
+  runHooks(ctx.hooks.validateChange, ctx, { type: 'updated', ticket: { ...before, ...patch }, before, fields, actor });
+  updateTicket(ctx.db, before.id, { ...patch, lastActivityAt: now }, now);
+  insertEvent(ctx.db, { ticketId: before.id, actor: auditActor(actor), type: 'ticket.updated', data: { changes } }, now);
+  insertThreadEvent(ctx, before, actor, 'updated', { changes }, now);
+  const ticket = getTicket(ctx.db, before.id);
+  runHooks(ctx.hooks.ticketChanged, ctx, { type: 'updated', ticket, before, fields, actor });
+  return ticket;
 }
 
 export type TicketProperties = TicketFields & {
@@ -59,19 +67,28 @@ export type TicketProperties = TicketFields & {
 
 /**
  * The ticket page's properties form: fields, then assignee, then status, all or nothing. Values
- * equal to the ticket's current ones are left alone (the form always sends every control).
+ * equal to the ticket's current ones are left alone (the form always sends every control). The
+ * actor's rights are judged on the ticket as it was, so handing one's ticket to a colleague and
+ * setting its status in the same form is one change, not a change to a colleague's ticket.
  */
 export function updateTicketProperties(ctx: Ctx, actor: ActorRef & { kind: 'user' }, input: { ticketId: number } & TicketProperties): Ticket {
   return inTransaction(ctx.db, () => {
     const original = getTicket(ctx.db, input.ticketId);
-    const { assigneeId, status, reason, ticketId, ...fields } = input;
+    const { assigneeId, status, reason, ticketId: _id, ...fields } = input;
     const changedFields = Object.fromEntries(
       Object.entries(fields).filter(([k, val]) => val !== undefined && val !== original[k as keyof Ticket]),
     );
+    const editing = Object.keys(changedFields).length > 0;
+    const assigning = assigneeId !== undefined && assigneeId !== original.assigneeId;
+    const restatus = status !== undefined && status !== original.status;
+    if (editing) requirePermission(actor.user, 'ticket.edit');
+    if (assigning) requirePermission(actor.user, 'ticket.assign');
+    if (restatus) requirePermission(actor.user, 'ticket.status');
+    if (editing || assigning || restatus) requireTicketRights(ctx.db, actor, original, assigning ? 'assign' : restatus ? 'status' : 'fields');
     let t = original;
-    if (Object.keys(changedFields).length) t = updateTicketFields(ctx, actor, { ticketId, ...changedFields });
-    if (assigneeId !== undefined && assigneeId !== original.assigneeId) t = assignTicket(ctx, actor, { ticketId, assigneeId });
-    if (status !== undefined && status !== original.status && status !== t.status) t = changeStatus(ctx, actor, { ticketId, status, reason });
+    if (editing) t = applyFields(ctx, actor, t, parseInput(ticketFieldsSchema, changedFields));
+    if (assigning) t = applyAssignment(ctx, actor, t, assigneeId);
+    if (restatus && status !== t.status) t = applyStatus(ctx, actor, t, parseInput(statusSchema, status), reason);
     return t;
   });
 }

@@ -6,7 +6,7 @@ import { listAttachmentsForMessages, listTicketMessages } from '../store/message
 import { getTicket, listParticipants, listTicketLinks } from '../store/tickets.ts';
 import type { TicketChange } from './context.ts';
 import { linkTickets, mergeTickets, unlinkTickets } from './ticket-links.ts';
-import { addNote, replyToTicket } from './tickets.ts';
+import { addNote, assignTicket, replyToTicket } from './tickets.ts';
 import { logWork } from './worklog.ts';
 import { AppError } from '../store/errors.ts';
 
@@ -47,7 +47,7 @@ describe('links and merging', () => {
     s.ctx.hooks.validateChange.push((_tx, c) => {
       if (c.type === 'status' && c.to === 'closed') throw new AppError('transition_refused', 'no');
     });
-    mergeTickets(s.ctx, as, { sourceId: source.id, targetNumber: target.number });
+    mergeTickets(s.ctx, as, { sourceId: source.id, targetNumber: target.number, confirm: true });
     const moved = listTicketMessages(deps.db, target.id).filter((m) => m.kind !== 'event');
     expect(moved.map((m) => m.bodyText)).toEqual(['Every page jams.', 'Every page jams.', 'Same printer as the other ticket', 'Looking']);
     expect(listAttachmentsForMessages(deps.db, [reply.id])[0].filename).toBe('log.txt');
@@ -57,6 +57,51 @@ describe('links and merging', () => {
     expect(listTicketLinks(deps.db, source.id)).toEqual([{ ticketId: target.id, kind: 'merged', direction: 'to' }]);
     expect(seen).toMatchObject([{ type: 'status', to: 'closed', reason: 'merged' }]);
     expect(listTicketMessages(deps.db, source.id).map((m) => m.eventType)).toContain('merged_into');
-    expect(() => mergeTickets(s.ctx, as, { sourceId: source.id, targetNumber: target.number })).toThrow(/already merged/);
+    expect(() => mergeTickets(s.ctx, as, { sourceId: source.id, targetNumber: target.number, confirm: true })).toThrow(/already merged/);
+  });
+
+  it('asks before merging tickets of different requesters, says who sees what, and changes nothing until confirmed', async () => {
+    const a = await person(s, 'Agent');
+    const as = { kind: 'user' as const, user: a };
+    const target = ticket(s, a, { requesterEmail: 'anna@client.example', requesterName: 'Anna Petrova' });
+    const source = ticket(s, a, { requesterEmail: 'ivan@other.example', requesterName: 'Ivan Petrov' });
+    let refusal: AppError | undefined;
+    try {
+      mergeTickets(s.ctx, as, { sourceId: source.id, targetNumber: target.number });
+    } catch (err) {
+      refusal = err as AppError;
+    }
+    expect(refusal).toMatchObject({ code: 'confirmation_required' });
+    expect(refusal!.details.who_sees_what).toEqual([
+      `Ivan Petrov (requester of #${source.number}) will become a participant of #${target.number} and will see its whole conversation`,
+      `Anna Petrova (requester of #${target.number}) will see the conversation of #${source.number}`,
+    ]);
+    expect(getTicket(deps.db, source.id)).toMatchObject({ status: 'new', mergedIntoId: null });
+    expect(listParticipants(deps.db, target.id)).toEqual([]);
+    mergeTickets(s.ctx, as, { sourceId: source.id, targetNumber: target.number, confirm: true });
+    expect(getTicket(deps.db, source.id)).toMatchObject({ status: 'closed', mergedIntoId: target.id });
+    expect(listParticipants(deps.db, target.id)).toEqual(['ivan@other.example']);
+  });
+
+  it('merges tickets of the same requester without asking', async () => {
+    const a = await person(s, 'Agent');
+    const [target, source] = [ticket(s, a), ticket(s, a)];
+    mergeTickets(s.ctx, { kind: 'user', user: a }, { sourceId: source.id, targetNumber: target.number });
+    expect(getTicket(deps.db, source.id).mergedIntoId).toBe(target.id);
+  });
+
+  it('refuses an agent linking or merging a colleague\'s ticket, and leaves it as it was', async () => {
+    const a = await person(s, 'Agent A');
+    const b = await person(s, 'Agent B');
+    const [theirs, mine] = [ticket(s, a), ticket(s, a)];
+    assignTicket(s.ctx, { kind: 'system' }, { ticketId: theirs.id, assigneeId: b.id });
+    const as = { kind: 'user' as const, user: a };
+    expect(() => mergeTickets(s.ctx, as, { sourceId: theirs.id, targetNumber: mine.number, confirm: true })).toThrow(expect.objectContaining({ code: 'not_your_ticket' }));
+    expect(() => linkTickets(s.ctx, as, { ticketId: theirs.id, otherNumber: mine.number })).toThrow(expect.objectContaining({ code: 'not_your_ticket' }));
+    expect(getTicket(deps.db, theirs.id)).toMatchObject({ status: 'assigned', mergedIntoId: null });
+    expect(listTicketLinks(deps.db, theirs.id)).toEqual([]);
+    // their ticket may receive: merging one's own into it is allowed
+    mergeTickets(s.ctx, as, { sourceId: mine.id, targetNumber: theirs.number });
+    expect(getTicket(deps.db, mine.id).mergedIntoId).toBe(theirs.id);
   });
 });

@@ -12,6 +12,7 @@ import { getTicket, insertParticipants, insertTicket, updateTicket, type Ticket 
 import { insertAttachment } from '../store/messages.ts';
 import { findUser, type User } from '../store/users.ts';
 import { runHooks, type ActorRef, type Ctx } from './context.ts';
+import { requireTicketRights } from './ticket-rights.ts';
 
 export function requirePermission(user: User, permission: Permission): void {
   if (!can(user.role, permission)) throw forbidden();
@@ -118,50 +119,62 @@ export function addNote(ctx: Ctx, actor: ActorRef & { kind: 'user' }, input: { t
 export function changeStatus(ctx: Ctx, actor: ActorRef, input: { ticketId: number; status: string; reason?: string }): Ticket {
   if (actor.kind === 'user') requirePermission(actor.user, 'ticket.status');
   const to = parse(z.enum(STATUSES, { message: 'Unknown status' }), input.status) as TicketStatus;
-  const now = ctx.clock.now();
   return inTransaction(ctx.db, () => {
     const ticket = getTicket(ctx.db, input.ticketId);
-    if (ticket.status === to) return ticket;
-    const change = { type: 'status' as const, ticket, from: ticket.status, to, reason: input.reason, actor };
-    runHooks(ctx.hooks.validateChange, ctx, change);
-    const patch: Partial<Ticket> = { status: to, lastActivityAt: now };
-    if (to === 'resolved') patch.resolvedAt = now;
-    if (to === 'closed') patch.closedAt = now;
-    if (to === 'reopened') {
-      patch.reopenCount = ticket.reopenCount + 1;
-      patch.resolvedAt = null;
-      patch.closedAt = null;
-    }
-    updateTicket(ctx.db, ticket.id, patch, now);
-    insertEvent(ctx.db, { ticketId: ticket.id, actor: auditActor(actor), type: 'ticket.status', data: { from: ticket.status, to, reason: input.reason } }, now);
-    insertThreadEvent(ctx, ticket, actor, 'status', { from: ticket.status, to, reason: input.reason ?? null }, now);
-    const updated = getTicket(ctx.db, ticket.id);
-    runHooks(ctx.hooks.ticketChanged, ctx, { ...change, ticket: updated });
-    return updated;
+    requireTicketRights(ctx.db, actor, ticket, 'status');
+    return applyStatus(ctx, actor, ticket, to, input.reason);
   });
+}
+
+/** The status change itself, for actions that checked the actor's rights on the ticket already. */
+export function applyStatus(ctx: Ctx, actor: ActorRef, ticket: Ticket, to: TicketStatus, reason?: string): Ticket {
+  if (ticket.status === to) return ticket;
+  const now = ctx.clock.now();
+  const change = { type: 'status' as const, ticket, from: ticket.status, to, reason, actor };
+  runHooks(ctx.hooks.validateChange, ctx, change);
+  const patch: Partial<Ticket> = { status: to, lastActivityAt: now };
+  if (to === 'resolved') patch.resolvedAt = now;
+  if (to === 'closed') patch.closedAt = now;
+  if (to === 'reopened') {
+    patch.reopenCount = ticket.reopenCount + 1;
+    patch.resolvedAt = null;
+    patch.closedAt = null;
+  }
+  updateTicket(ctx.db, ticket.id, patch, now);
+  insertEvent(ctx.db, { ticketId: ticket.id, actor: auditActor(actor), type: 'ticket.status', data: { from: ticket.status, to, reason } }, now);
+  insertThreadEvent(ctx, ticket, actor, 'status', { from: ticket.status, to, reason: reason ?? null }, now);
+  const updated = getTicket(ctx.db, ticket.id);
+  runHooks(ctx.hooks.ticketChanged, ctx, { ...change, ticket: updated });
+  return updated;
 }
 
 export function assignTicket(ctx: Ctx, actor: ActorRef, input: { ticketId: number; assigneeId: number | null }): Ticket {
   if (actor.kind === 'user') requirePermission(actor.user, 'ticket.assign');
-  const now = ctx.clock.now();
   return inTransaction(ctx.db, () => {
     const ticket = getTicket(ctx.db, input.ticketId);
-    if (ticket.assigneeId === input.assigneeId) return ticket;
-    if (input.assigneeId !== null) {
-      const assignee = findUser(ctx.db, input.assigneeId);
-      if (!assignee || !assignee.active) throw invalid('Choose an active agent', { assigneeId: 'Unknown agent' });
-    }
-    const change = { type: 'assigned' as const, ticket, from: ticket.assigneeId, to: input.assigneeId, actor };
-    runHooks(ctx.hooks.validateChange, ctx, change);
-    const patch: Partial<Ticket> = { assigneeId: input.assigneeId, lastActivityAt: now };
-    if (input.assigneeId !== null && (ticket.status === 'new' || ticket.status === 'triaged')) patch.status = 'assigned';
-    updateTicket(ctx.db, ticket.id, patch, now);
-    insertEvent(ctx.db, { ticketId: ticket.id, actor: auditActor(actor), type: 'ticket.assigned', data: { from: ticket.assigneeId, to: input.assigneeId } }, now);
-    insertThreadEvent(ctx, ticket, actor, 'assigned', { from: ticket.assigneeId, to: input.assigneeId }, now);
-    const updated = getTicket(ctx.db, ticket.id);
-    runHooks(ctx.hooks.ticketChanged, ctx, { ...change, ticket: updated });
-    return updated;
+    requireTicketRights(ctx.db, actor, ticket, 'assign');
+    return applyAssignment(ctx, actor, ticket, input.assigneeId);
   });
+}
+
+/** The assignment itself, for actions that checked the actor's rights on the ticket already. */
+export function applyAssignment(ctx: Ctx, actor: ActorRef, ticket: Ticket, assigneeId: number | null): Ticket {
+  if (ticket.assigneeId === assigneeId) return ticket;
+  if (assigneeId !== null) {
+    const assignee = findUser(ctx.db, assigneeId);
+    if (!assignee || !assignee.active) throw invalid('Choose an active agent', { assigneeId: 'Unknown agent' });
+  }
+  const now = ctx.clock.now();
+  const change = { type: 'assigned' as const, ticket, from: ticket.assigneeId, to: assigneeId, actor };
+  runHooks(ctx.hooks.validateChange, ctx, change);
+  const patch: Partial<Ticket> = { assigneeId, lastActivityAt: now };
+  if (assigneeId !== null && (ticket.status === 'new' || ticket.status === 'triaged')) patch.status = 'assigned';
+  updateTicket(ctx.db, ticket.id, patch, now);
+  insertEvent(ctx.db, { ticketId: ticket.id, actor: auditActor(actor), type: 'ticket.assigned', data: { from: ticket.assigneeId, to: assigneeId } }, now);
+  insertThreadEvent(ctx, ticket, actor, 'assigned', { from: ticket.assigneeId, to: assigneeId }, now);
+  const updated = getTicket(ctx.db, ticket.id);
+  runHooks(ctx.hooks.ticketChanged, ctx, { ...change, ticket: updated });
+  return updated;
 }
 
 export type ReplyAttachment = { filename: string; contentType: string; content: Buffer };

@@ -15,6 +15,7 @@ import { readWorkflowState, type Complaint } from '../workflow/state.ts';
 import { updateBillableFlag } from '../workflow/contract-rules.ts';
 import { runHooks, type ActorRef, type Ctx } from './context.ts';
 import { auditActor, changeStatus, requirePermission } from './tickets.ts';
+import { requireTicketRights } from './ticket-rights.ts';
 
 type UserActor = ActorRef & { kind: 'user' };
 
@@ -31,7 +32,7 @@ export function resolveTicket(ctx: Ctx, actor: UserActor, input: { ticketId: num
   const note = text(input.note, 'note', 'Write what was done to resolve the request');
   const now = ctx.clock.now();
   return inTransaction(ctx.db, () => {
-    getTicket(ctx.db, input.ticketId);
+    requireTicketRights(ctx.db, actor, getTicket(ctx.db, input.ticketId), 'status');
     updateTicket(ctx.db, input.ticketId, { resolutionNote: note }, now);
     return changeStatus(ctx, actor, { ticketId: input.ticketId, status: 'resolved', reason: note });
   });

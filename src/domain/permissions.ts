@@ -13,9 +13,11 @@ export const PERMISSIONS = {
   'ticket.worklog': ['admin', 'manager', 'agent'],
   'ticket.link': ['admin', 'manager', 'agent'],
   'ticket.merge': ['admin', 'manager', 'agent'],
-  /** bulk changes to any tickets */
+  /** assign, status, fields, links and merges on every ticket; agents only on theirs (domain/ticket-rights.ts) */
+  'ticket.change_any': ['admin', 'manager'],
+  /** bulk changes offering every assignee (and removing anyone's worklog entries) */
   'ticket.bulk': ['admin', 'manager'],
-  /** bulk changes limited to one's own tickets (and taking unassigned ones) */
+  /** bulk changes, each ticket within the ticket-rights rule (domain/ticket-rights.ts) */
   'ticket.bulk_own': ['admin', 'manager', 'agent'],
   'ticket.reject_resolution': ['admin', 'manager'],
   // workflow: complaints (escalations) and the billable flag

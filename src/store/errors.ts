@@ -2,9 +2,13 @@
 export type ErrorCode =
   | 'not_found'
   | 'forbidden'
+  /** the role may do it, but not on this ticket (domain/ticket-rights.ts) */
+  | 'not_your_ticket'
   | 'unauthenticated'
   | 'validation'
   | 'conflict'
+  /** the change shows something to someone new: send it again with confirm */
+  | 'confirmation_required'
   | 'rate_limited'
   | 'transition_refused'
   | 'temporary';

@@ -17,7 +17,7 @@ export function openApiPath(expressPath: string): string {
 
 const ERRORS: Record<string, string> = {
   '401': 'No token, or a token that is unknown, revoked, expired or whose user is inactive (code unauthenticated)',
-  '403': 'The token\'s user lacks the permission, or the token is read-only and the method is not GET (code forbidden)',
+  '403': 'The token\'s user lacks the permission, or the token is read-only and the method is not GET (code forbidden), or the user is an agent and the ticket is someone else\'s (code not_your_ticket)',
   '404': 'Not found (code not_found)',
   '422': 'Invalid input (code validation, with fields) or a status change the workflow refuses (code transition_refused)',
 };
@@ -38,7 +38,7 @@ export function openApiDocument(publicUrl: string): JsonSchema {
     const responses: Record<string, unknown> = {
       [String(r.status ?? 200)]: { description: 'OK', content: { 'application/json': { schema: schemaOf(r.response, 'output') } } },
     };
-    for (const [code, description] of Object.entries(ERRORS)) {
+    for (const [code, description] of Object.entries({ ...ERRORS, ...r.errors })) {
       if (code === '404' && pathParams.length === 0) continue;
       if (code === '422' && !r.body && !r.query) continue;
       responses[code] = { description, content: { 'application/json': { schema: error } } };

@@ -6,6 +6,7 @@ import type { Ctx } from '../../actions/context.ts';
 import { createContact, editContact } from '../../actions/contacts.ts';
 import { createOrganization, editOrganization } from '../../actions/organizations.ts';
 import { updateTicketProperties } from '../../actions/ticket-fields.ts';
+import { mergeTickets } from '../../actions/ticket-links.ts';
 import { addNote, createTicket, replyToTicket } from '../../actions/tickets.ts';
 import { parseInput } from '../../actions/validate.ts';
 import { logWork } from '../../actions/worklog.ts';
@@ -36,6 +37,8 @@ export type ApiRoute = {
   body?: z.ZodTypeAny;
   status?: 200 | 201;
   response: z.ZodTypeAny;
+  /** responses beyond the common errors, by status */
+  errors?: Record<string, string>;
   handle(c: ApiContext): unknown;
 };
 
@@ -183,6 +186,18 @@ export const API_ROUTES: ApiRoute[] = [
       const t = ticketOf(c);
       const b = parseInput(s.worklogCreate, c.body);
       return { data: presentWorklog(logWork(c.ctx, actor(c), { ticketId: t.id, minutes: b.minutes, note: b.note, billable: b.billable ?? true })) };
+    },
+  },
+  {
+    method: 'post', path: '/tickets/:number/merge', permission: 'ticket.merge', tag: 'tickets',
+    summary: 'Merge this ticket into another: its conversation and time move there, it is closed and linked; its requester joins the other ticket',
+    body: s.mergeCreate, response: s.one(s.ticketOut),
+    errors: { '409': 'The tickets belong to different requesters or organisations: who_sees_what says who would see which conversation; send again with "confirm": true (code confirmation_required)' },
+    handle: (c) => {
+      const t = ticketOf(c);
+      const b = parseInput(s.mergeCreate, c.body);
+      const target = mergeTickets(c.ctx, actor(c), { sourceId: t.id, targetNumber: b.into, confirm: b.confirm === true });
+      return { data: presentTicket(target, url(c)) };
     },
   },
   {

@@ -66,6 +66,11 @@ export const replyCreate = z.object({
 
 export const noteCreate = z.object({ body: z.string().trim().min(1).max(100_000) });
 
+export const mergeCreate = z.object({
+  into: z.number().int().positive().describe('the number of the ticket to merge this one into'),
+  confirm: z.boolean().optional().describe('true to merge tickets of different requesters or organisations (otherwise 409 confirmation_required says who would see what)'),
+});
+
 export const worklogCreate = z.object({
   minutes: z.number().int().min(1).max(7 * 24 * 60),
   note: z.string().trim().max(2000).optional(),
@@ -213,9 +218,10 @@ export const meOut = z.object({ id, email: z.string(), name: z.string(), role: z
 
 export const errorOut = z.object({
   error: z.object({
-    code: z.string().describe('stable: unauthenticated, forbidden, not_found, validation, transition_refused, conflict, rate_limited, invalid_json, too_large, bad_request, internal'),
+    code: z.string().describe('stable: unauthenticated, forbidden, not_your_ticket, not_found, validation, transition_refused, conflict, confirmation_required, rate_limited, invalid_json, too_large, bad_request, internal'),
     message: z.string(),
     fields: z.record(z.string(), z.string()).optional().describe('for validation: a message per field'),
+    who_sees_what: z.array(z.string()).optional().describe('for confirmation_required: who would see which conversation'),
   }),
 });
 

@@ -9,9 +9,11 @@ import { isHtmx } from '../context.ts';
 const STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   forbidden: 403,
+  not_your_ticket: 403,
   unauthenticated: 401,
   validation: 422,
   conflict: 409,
+  confirmation_required: 409,
   rate_limited: 429,
   transition_refused: 422,
   temporary: 503,
@@ -50,6 +52,8 @@ export function errorHandler(render: Renderer, log: Logger): ErrorRequestHandler
     }
     // htmx requests for a region get the message swapped into the page's flash region instead
     if (isHtmx(req)) res.set('HX-Retarget', '#flash').set('HX-Reswap', 'innerHTML');
-    render(req, res, 'error', { status, code, message }, { status, partial: 'flash-error' });
+    // a code with a console text (error.code.<code>) is shown in the reader's language
+    const shown = res.locals.web.t(`error.code.${code}`, { ...details, defaultValue: message });
+    render(req, res, 'error', { status, code, message: shown }, { status, partial: 'flash-error' });
   };
 }

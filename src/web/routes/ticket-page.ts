@@ -14,7 +14,10 @@ import { addNote, assignTicket, changeStatus, createTicket, replyToTicket } from
 import { logWork, removeWorkEntry } from '../../actions/worklog.ts';
 import { CATEGORIES, PRIORITIES, STATUSES, TICKET_TYPES, type Category, type Priority, type TicketType } from '../../db/schema.ts';
 import { CANNED_PLACEHOLDERS } from '../../domain/canned.ts';
-import { can } from '../../domain/permissions.ts';
+import { can, type Permission } from '../../domain/permissions.ts';
+import type { Disclosure } from '../../domain/merge-disclosure.ts';
+import type { TicketAction } from '../../domain/ticket-rights.ts';
+import { userMayChange } from '../../actions/ticket-rights.ts';
 import { listCannedReplies } from '../../store/canned-replies.ts';
 import { listComponentOptions, listComponents } from '../../store/components.ts';
 import { findContact, listContactEmails, listContactPhones } from '../../store/contacts.ts';
@@ -44,6 +47,8 @@ type FormState = {
   timeValues?: Record<string, string>;
   timeError?: string;
   linkError?: string;
+  /** a merge that waits for confirmation: the target and who would see what */
+  mergeConfirm?: { target: number; disclosures: Disclosure[] };
 };
 
 export function ticketPageRoutes(ctx: Ctx, render: Renderer): Router {
@@ -148,7 +153,7 @@ export function ticketPageRoutes(ctx: Ctx, render: Renderer): Router {
           changeStatus(ctx, actor(res), { ticketId: t.id, status: values.statusAfter });
         } catch (err) {
           // the reply is sent either way; say why the status stayed
-          const e = formError(err);
+          const e = formError(err) ?? (err instanceof AppError && err.code === 'not_your_ticket' ? err : null);
           if (!e) throw err;
           statusNote = e.message;
         }
@@ -175,8 +180,6 @@ export function ticketPageRoutes(ctx: Ctx, render: Renderer): Router {
     const values = Object.fromEntries(['status', 'priority', 'type', 'category', 'componentId', 'assigneeId', 'reason'].map((k) => [k, str(body, k)]));
     act(req, res, t, () => {
       const assignee = values.assigneeId === 'me' ? me.id : idOrNull(body, 'assigneeId');
-      if (assignee !== t.assigneeId && !can(me.role, 'ticket.assign')) throw new AppError('forbidden', 'You may not assign tickets');
-      if (values.status !== t.status && !can(me.role, 'ticket.status')) throw new AppError('forbidden', 'You may not change the status');
       updateTicketProperties(ctx, actor(res), {
         ticketId: t.id,
         status: values.status || undefined,
@@ -264,13 +267,19 @@ export function ticketPageRoutes(ctx: Ctx, render: Renderer): Router {
     }, (message) => ({ linkError: message }));
   });
 
+  // merging: a merge that shows conversations to new people first shows who sees what (409),
+  // and happens when that step's form comes back with confirmed=yes
   r.post('/tickets/:number/merge', requirePermission('ticket.merge'), (req, res) => {
     const t = ticketOf(req);
     const n = str(req.body as Body, 'number').replace(/^#/, '').trim();
+    const targetNumber = /^\d{1,9}$/.test(n) ? Number(n) : -1;
     try {
-      const target = mergeTickets(ctx, actor(res), { sourceId: t.id, targetNumber: /^\d{1,9}$/.test(n) ? Number(n) : -1 });
+      const target = mergeTickets(ctx, actor(res), { sourceId: t.id, targetNumber, confirm: str(req.body as Body, 'confirmed') === 'yes' });
       redirectWithFlash(res, `/tickets/${target.number}`, 'ticket.merged', { number: t.number });
     } catch (err) {
+      if (err instanceof AppError && err.code === 'confirmation_required') {
+        return page(req, res, t, { mergeConfirm: { target: targetNumber, disclosures: err.details.disclosures as Disclosure[] } }, 409);
+      }
       const e = formError(err);
       if (!e) throw err;
       page(req, res, t, { linkError: e.message }, 422);
@@ -392,17 +401,33 @@ export function ticketPage(ctx: Ctx, t: Ticket, me: User, state: FormState, othe
         removable: w.userId === me.id || can(me.role, 'ticket.bulk'),
       })),
     },
-    links: { list: links, error: state.linkError },
+    links: { list: links, error: state.linkError, confirm: state.mergeConfirm && mergeConfirmVM(t, state.mergeConfirm) },
     history: listTicketEvents(ctx.db, t.id).map((e) => historyItem(e, userNames)).reverse(),
-    can: {
-      reply: can(me.role, 'ticket.reply'),
-      note: can(me.role, 'ticket.note'),
-      edit: can(me.role, 'ticket.edit'),
-      assign: can(me.role, 'ticket.assign'),
-      worklog: can(me.role, 'ticket.worklog'),
-      link: can(me.role, 'ticket.link'),
-      merge: can(me.role, 'ticket.merge') && !t.mergedIntoId,
-      canned: can(me.role, 'canned.use') && canned.length > 0,
-    },
+    can: ticketControls(ctx, t, me, canned.length > 0),
+    readOnlyFor: userMayChange(ctx.db, me, t, 'status') ? null : (users.find((u) => u.id === t.assigneeId)?.name ?? null),
+  };
+}
+
+/** The controls the user may use on this ticket: their role's permissions and, for changes, their rights on it. */
+function ticketControls(ctx: Ctx, t: Ticket, me: User, hasCanned: boolean) {
+  const change = (permission: Permission, action: TicketAction) => can(me.role, permission) && userMayChange(ctx.db, me, t, action);
+  return {
+    reply: can(me.role, 'ticket.reply'),
+    note: can(me.role, 'ticket.note'),
+    worklog: can(me.role, 'ticket.worklog'),
+    canned: can(me.role, 'canned.use') && hasCanned,
+    edit: change('ticket.edit', 'fields'),
+    assign: change('ticket.assign', 'assign'),
+    status: change('ticket.status', 'status'),
+    link: change('ticket.link', 'link'),
+    merge: change('ticket.merge', 'merge') && !t.mergedIntoId,
+  };
+}
+
+function mergeConfirmVM(t: Ticket, c: NonNullable<FormState['mergeConfirm']>) {
+  return {
+    source: t.number,
+    target: c.target,
+    lines: c.disclosures.map((d) => ({ ...d, key: `rights.merge.${d.kind}`, addresses: d.kind === 'participants_join' ? d.addresses.join(', ') : undefined })),
   };
 }
