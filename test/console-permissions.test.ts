@@ -305,7 +305,9 @@ const RIGHTS: Record<string, Change> = {
 /** ticket routes every agent may use on any ticket, and routes only managers reach at all */
 const OPEN_TO_EVERY_AGENT = [
   'POST /tickets/:number/replies', 'POST /tickets/:number/notes', 'POST /tickets/:number/worklogs', 'POST /tickets/:number/worklogs/:id/delete',
-  'POST /tickets/:number/escalate', 'POST /api/v1/tickets/:number/replies', 'POST /api/v1/tickets/:number/notes', 'POST /api/v1/tickets/:number/worklogs',
+  'POST /tickets/:number/escalate', 'POST /api/v1/tickets/:number/replies',
+  // a leaked link is stopped by whoever notices it first, whoever holds the ticket
+  'POST /tickets/:number/portal-links/revoke', 'POST /api/v1/tickets/:number/notes', 'POST /api/v1/tickets/:number/worklogs',
 ];
 
 function snapshot(ids: number[]) {

@@ -66,7 +66,7 @@ describe('requester portal links', () => {
     const linkA = link(a);
     const x = new Browser(srv.url);
     expect((await x.get(linkA)).status).toBe(200); // his page, with its forms, open before the merge
-    mergeTickets(ctx(), { ...as, user: agent }, { sourceId: a.id, targetNumber: b.number });
+    mergeTickets(ctx(), { ...as, user: agent }, { sourceId: a.id, targetNumber: b.number, confirm: true });
     const before = { b: getTicket(deps.db, b.id), messages: listTicketMessages(deps.db, b.id).length };
     const neverShown = ['Yolanda', 'private conversation', 'Answer meant for', `/portal/t${b.id}.`];
 
