@@ -36,6 +36,18 @@ export type MailboxForm = Record<string, unknown>;
 
 const parseForm = (input: unknown) => parseInput(mailboxSchema, input);
 
+/**
+ * The stored password is only ever sent to the server and user it was saved for: with another host
+ * or user name, an empty password field would hand it to whoever runs that other server.
+ */
+function storedPasswordApplies(stored: Mailbox, v: { host: string; username: string }): boolean {
+  return stored.fromEnv || (v.host.toLowerCase() === stored.host.toLowerCase() && v.username === stored.username);
+}
+
+const PASSWORD_AGAIN = 'Enter the password again: the server or user name changed, and the stored password is only sent to the server and user it was saved for';
+/** `key` names the console's translation of the message. */
+const passwordAgain = () => new AppError('validation', PASSWORD_AGAIN, { fields: { password: PASSWORD_AGAIN }, key: 'intake.mailboxes.passwordAgain' });
+
 function checkRefs(ctx: Ctx, v: ReturnType<typeof parseForm>, id: number | null) {
   const other = findMailboxByAddress(ctx.db, v.address);
   if (other && other.id !== id) throw invalid(`${v.address} is already a mailbox`, { address: 'Already used by another mailbox' });
@@ -60,6 +72,7 @@ export function editMailbox(ctx: Ctx, user: User, id: number, input: MailboxForm
   const v = parseForm(input);
   return inTransaction(ctx.db, () => {
     const mb = getMailbox(ctx.db, id);
+    if (!v.password && !storedPasswordApplies(mb, v)) throw passwordAgain();
     checkRefs(ctx, v, id);
     const own = { name: v.name, markSeen: v.markSeen, moveTo: v.moveTo ?? null, componentId: v.componentId, enabled: v.enabled };
     // the connection of the IMAP_* mailbox comes from the environment and is refreshed at start
@@ -89,6 +102,7 @@ export function connectionToTest(ctx: Ctx, user: User, id: number | null, input:
   const stored = id ? getMailbox(ctx.db, id) : null;
   const base = stored?.fromEnv ? stored : v;
   let password = v.password;
+  if (!password && stored && !storedPasswordApplies(stored, v)) throw passwordAgain();
   if (!password && stored) {
     try {
       password = mailboxPassword(stored, ctx.secrets.credentials);
