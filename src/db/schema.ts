@@ -338,7 +338,7 @@ export const messages = sqliteTable('messages', {
   subject: text('subject'),
   bodyText: text('body_text').notNull().default(''), // the whole text as received/sent
   newText: text('new_text'), // reply without quoted history and signature (null: same as body)
-  bodyHtml: text('body_html'), // sanitized before it is stored
+  bodyHtml: text('body_html'), // sanitized before it is stored, and again when shown (domain/safe-mail-html.ts)
   headerMessageId: text('header_message_id'),
   inReplyTo: text('in_reply_to'),
   references: text('references', { mode: 'json' }).$type<string[]>(),

@@ -160,7 +160,7 @@ export const messageOut = z.object({
   subject: z.string().nullable(),
   body: z.string(),
   new_text: z.string().nullable().describe('the message without quoted history and signature'),
-  html: z.string().nullable().describe('sanitized HTML of mail'),
+  html: z.string().nullable().describe('sanitized HTML of mail (sanitized again when read, with the current rules)'),
   is_auto_reply: z.boolean(),
   delivery_status: z.enum(['queued', 'sent', 'delivered', 'failed', 'skipped']).nullable(),
   event_type: z.string().nullable(),

@@ -354,7 +354,7 @@ export function ticketPage(ctx: Ctx, t: Ticket, me: User, state: FormState, othe
       organization: org && { id: org.id, name: org.name },
     },
     participants: listParticipants(ctx.db, t.id),
-    thread: messages.map((m) => threadItem(m, atts.filter((a) => a.messageId === m.id), names)),
+    thread: messages.map((m) => threadItem(m, atts.filter((a) => a.messageId === m.id), names, ctx.mailHtml)),
     presence: presenceVM(others),
     reply: {
       channel: t.channel,
