@@ -65,12 +65,14 @@ const schema = z
     IMAP_HOST: optionalString,
     IMAP_PORT: optional(port),
     IMAP_SECURE: optional(bool),
+    IMAP_ALLOW_PLAINTEXT: optional(bool),
     IMAP_USER: optionalString,
     IMAP_PASSWORD: optionalString,
     IMAP_MAILBOX: z.string().min(1).default('INBOX'),
     IMAP_ADDRESS: optional(z.email({ message: 'must be an email address' })),
 
     SMTP_URL: optional(url('e.g. smtp://user:pass@mail.example.com:587')),
+    SMTP_ALLOW_PLAINTEXT: optional(bool),
     MAIL_FROM: optional(z.string().regex(/[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+/, 'must contain an email address, e.g. "Help Desk <support@example.com>"')),
     SMTP_INBOUND_PORT: optional(port),
     SMTP_INBOUND_HOST: z.string().min(1).default('127.0.0.1'),
@@ -125,9 +127,10 @@ export type Config = {
   sessionSecret: string | undefined;
   limits: { mailBytes: number; attachmentBytes: number };
   imap:
-    | { host: string; port: number; secure: boolean; user: string; password: string; mailbox: string; address: string }
+    | { host: string; port: number; secure: boolean; allowPlaintext: boolean; user: string; password: string; mailbox: string; address: string }
     | undefined;
-  smtp: { url: string; from: string } | undefined;
+  /** without TLS from the start (smtp://), STARTTLS is required unless allowPlaintext */
+  smtp: { url: string; from: string; allowPlaintext: boolean } | undefined;
   smtpInbound: { port: number; host: string } | undefined;
   twilio: { accountSid: string; authToken: string; from: string; apiUrl: string | undefined } | undefined;
   /** SMS: country for numbers written without +country code; how long a text joins the sender's open ticket */
@@ -172,13 +175,15 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
             host: e.IMAP_HOST,
             port: e.IMAP_PORT ?? (imapSecure ? 993 : 143),
             secure: imapSecure,
+            // without TLS from the start, STARTTLS is required unless plain text is allowed explicitly
+            allowPlaintext: !imapSecure && (e.IMAP_ALLOW_PLAINTEXT ?? false),
             user: e.IMAP_USER,
             password: e.IMAP_PASSWORD,
             mailbox: e.IMAP_MAILBOX,
             address: (e.IMAP_ADDRESS ?? (e.IMAP_USER.includes('@') ? e.IMAP_USER : `${e.IMAP_USER}@${e.IMAP_HOST}`)).toLowerCase(),
           }
         : undefined,
-    smtp: e.SMTP_URL && e.MAIL_FROM ? { url: e.SMTP_URL, from: e.MAIL_FROM } : undefined,
+    smtp: e.SMTP_URL && e.MAIL_FROM ? { url: e.SMTP_URL, from: e.MAIL_FROM, allowPlaintext: e.SMTP_ALLOW_PLAINTEXT ?? false } : undefined,
     smtpInbound: e.SMTP_INBOUND_PORT !== undefined ? { port: e.SMTP_INBOUND_PORT, host: e.SMTP_INBOUND_HOST } : undefined,
     twilio:
       e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_FROM

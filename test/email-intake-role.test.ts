@@ -53,7 +53,7 @@ describe('intake role', () => {
     const admin = await addUser(services, 'admin');
     const second = dovecot.addUser();
     const mb = createMailbox(services.ctx, admin, {
-      name: 'Second', address: second.address, host: dovecot.host, port: dovecot.port, secure: false, username: second.user, password: second.password, folder: 'INBOX', enabled: true,
+      name: 'Second', address: second.address, host: dovecot.host, port: dovecot.port, secure: false, allowPlaintext: true, username: second.user, password: second.password, folder: 'INBOX', enabled: true,
     });
     await role.reconcile();
     await dovecot.append(second, makeMail({ subject: 'From the second mailbox' }));

@@ -1,10 +1,16 @@
-// Mailbox connections from the console: the stored password never goes to another server or user.
+// Mailbox connections: the stored password never goes to another server or user, and a mailbox
+// without TLS from the start must switch to TLS (STARTTLS) unless plain text is allowed explicitly.
 import { createServer, type Server, type Socket } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { checkImapConnection } from '../src/channels/email/imap-check.ts';
 import { sealSecret } from '../src/domain/stored-secret.ts';
-import { getMailbox, insertMailbox, type Mailbox } from '../src/store/mailboxes.ts';
+import { startIntake, type IntakeRole } from '../src/roles/intake.ts';
+import { buildServices } from '../src/services.ts';
+import { findMailboxByAddress, getMailbox, insertMailbox, listMailboxes, type Mailbox } from '../src/store/mailboxes.ts';
 import { findUserByEmail, updateUser } from '../src/store/users.ts';
 import { makeTestDeps, type TestDeps } from './helpers/deps.ts';
+import { startDovecot, type Dovecot } from './helpers/dovecot.ts';
+import { makeMail, waitUntil } from './helpers/mail.ts';
 import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from './helpers/web.ts';
 
 /** A TCP listener on loopback that only counts who connects to it (a stranger's "IMAP server"). */
@@ -89,5 +95,78 @@ describe('mailbox password on a changed server', () => {
     expect(r.status).toBe(422);
     expect(r.text).toContain('Введите пароль ещё раз');
     expect(stranger.connections()).toBe(0);
+  });
+});
+
+describe('a mailbox on a server without TLS (Dovecot on loopback, plain text only)', () => {
+  let dovecot: Dovecot;
+  let deps: TestDeps;
+  beforeAll(async () => {
+    dovecot = await startDovecot();
+  });
+  afterAll(async () => {
+    await dovecot?.close();
+  });
+  afterEach(() => deps?.close());
+
+  it('is refused with a clear error unless plain text is allowed for it, in the console', async () => {
+    deps = makeTestDeps();
+    const srv = await startTestServer(deps);
+    try {
+      await addUser(srv.services, 'admin');
+      const admin = new Browser(srv.url);
+      await admin.login('admin@desk.test', TEST_PASSWORD);
+      const u = dovecot.addUser();
+      await admin.get('/admin/mailboxes/new');
+      const form = { name: 'Support', address: u.address, host: dovecot.host, port: String(dovecot.port), username: u.user, password: u.password, folder: 'INBOX', enabled: 'on' };
+
+      const refused = await admin.post('/admin/mailboxes/test', form);
+      expect(refused.status).toBe(422);
+      expect(refused.text).toContain('the server did not switch to TLS (STARTTLS), and the password is not sent without it');
+      const allowed = await admin.post('/admin/mailboxes/test', { ...form, allowPlaintext: 'on' });
+      expect(allowed.status).toBe(200);
+      expect(allowed.text).toContain('Connected');
+
+      expect((await admin.post('/admin/mailboxes', { ...form, allowPlaintext: 'on' })).status).toBe(303);
+      const mb = findMailboxByAddress(deps.db, u.address)!;
+      expect(mb).toMatchObject({ secure: false, allowPlaintext: true });
+      expect((await admin.get('/admin/mailboxes')).text).toContain('plain text, insecure');
+      expect((await admin.get(`/admin/mailboxes/${mb.id}`)).text).toMatch(/name="allowPlaintext" checked/);
+      // with TLS from the start there is nothing to allow
+      expect((await admin.post(`/admin/mailboxes/${mb.id}`, { ...form, secure: 'on', allowPlaintext: 'on', password: '' })).status).toBe(303);
+      expect(getMailbox(deps.db, mb.id)).toMatchObject({ secure: true, allowPlaintext: false });
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it('is refused by the connection check before any password is sent', async () => {
+    deps = makeTestDeps();
+    const u = dovecot.addUser();
+    const base = { host: dovecot.host, port: dovecot.port, secure: false, username: u.user, password: u.password, folder: 'INBOX' };
+    const refused = await checkImapConnection({ ...base, allowPlaintext: false });
+    expect(refused).toMatchObject({ ok: false });
+    expect(refused.ok ? '' : refused.error).toMatch(/STARTTLS/);
+    expect(await checkImapConnection({ ...base, allowPlaintext: true })).toMatchObject({ ok: true });
+  });
+
+  it('IMAP_SECURE=false requires STARTTLS for the IMAP_* mailbox unless IMAP_ALLOW_PLAINTEXT=true', { timeout: 30_000 }, async () => {
+    const u = dovecot.addUser();
+    deps = makeTestDeps({
+      IMAP_HOST: dovecot.host, IMAP_PORT: String(dovecot.port), IMAP_SECURE: 'false', IMAP_ALLOW_PLAINTEXT: 'false',
+      IMAP_USER: u.user, IMAP_PASSWORD: u.password, IMAP_ADDRESS: u.address,
+    }, { file: true });
+    await dovecot.append(u, makeMail({ subject: 'Must not be read in plain text' }));
+    let role: IntakeRole | undefined;
+    try {
+      role = await startIntake(buildServices(deps), { reconcileMs: 100_000, backoff: { initialMs: 50, maxMs: 500 } });
+      const [env] = listMailboxes(deps.db);
+      expect(env).toMatchObject({ fromEnv: true, secure: false, allowPlaintext: false });
+      const failed = await waitUntil('the error', () => getMailbox(deps.db, env.id).lastError);
+      expect(failed).toMatch(/did not switch to TLS \(STARTTLS\)/);
+      expect(deps.db.$client.prepare('select count(*) n from tickets').get()).toEqual({ n: 0 });
+    } finally {
+      await role?.stop();
+    }
   });
 });

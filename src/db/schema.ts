@@ -193,6 +193,8 @@ export const mailboxes = sqliteTable('mailboxes', {
   host: text('host').notNull(),
   port: integer('port').notNull().default(993),
   secure: bool('secure').notNull().default(true),
+  // without TLS from the start: false requires STARTTLS, true reads the mailbox in plain text (insecure)
+  allowPlaintext: bool('allow_plaintext').notNull().default(false),
   username: text('username').notNull(),
   password: text('password').notNull(),
   folder: text('folder').notNull().default('INBOX'),
