@@ -79,7 +79,7 @@ describe('intake role', () => {
         cwd: dir,
         env: {
           ...process.env, ROLES: 'intake', NODE_ENV: 'test', LOG_LEVEL: 'warn', DATA_DIR: dir, DATABASE_URL: `file:${path.join(dir, 'desk.sqlite')}`,
-          IMAP_HOST: dovecot.host, IMAP_PORT: String(dovecot.port), IMAP_SECURE: 'false', IMAP_USER: u.user, IMAP_PASSWORD: u.password,
+          IMAP_HOST: dovecot.host, IMAP_PORT: String(dovecot.port), IMAP_SECURE: 'false', IMAP_ALLOW_PLAINTEXT: 'true', IMAP_USER: u.user, IMAP_PASSWORD: u.password,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
