@@ -140,7 +140,7 @@ describe('a mailbox on a server without TLS (Dovecot on loopback, plain text onl
     }
   });
 
-  it('is refused by the connection check before any password is sent', async () => {
+  it('is refused by the connection check itself unless allowed', async () => {
     deps = makeTestDeps();
     const u = dovecot.addUser();
     const base = { host: dovecot.host, port: dovecot.port, secure: false, username: u.user, password: u.password, folder: 'INBOX' };
