@@ -39,7 +39,7 @@ export async function measureTimeToTicket(opts: { mails?: number; pauseMs?: numb
     queueMicrotask(() => waiters.get(id)?.());
   });
   const user = dovecot.addUser();
-  const mb = insertMailbox(db, { name: 'Bench', address: user.address, host: dovecot.host, port: dovecot.port, secure: false, username: user.user, password: user.password }, Date.now());
+  const mb = insertMailbox(db, { name: 'Bench', address: user.address, host: dovecot.host, port: dovecot.port, secure: false, allowPlaintext: true, username: user.user, password: user.password }, Date.now());
   const poller = startImapPoller({ deps, intake: services.intake, mailboxId: mb.id, idle: true, pollIntervalMs: 60_000 });
   const appender = await dovecot.connect(user);
   try {

@@ -71,7 +71,7 @@ describe('config', () => {
       IMAP_HOST: 'imap.example.com', IMAP_USER: 'support@example.com', IMAP_PASSWORD: 'x', IMAP_SECURE: 'false',
       TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`, TWILIO_AUTH_TOKEN: 'tok', TWILIO_FROM: '+15005550006', PUBLIC_URL: 'https://help.example.com/',
     });
-    expect(c.imap).toMatchObject({ host: 'imap.example.com', port: 143, secure: false, address: 'support@example.com', mailbox: 'INBOX' });
+    expect(c.imap).toMatchObject({ host: 'imap.example.com', port: 143, secure: false, allowPlaintext: false, address: 'support@example.com', mailbox: 'INBOX' });
     expect(c.twilio?.from).toBe('+15005550006');
     expect(c.publicUrl).toBe('https://help.example.com');
   });
@@ -98,6 +98,27 @@ describe('sender verification and the SMTP listener', () => {
     });
     expect(problems({ SMTP_INBOUND_PORT: '2525', SMTP_INBOUND_USER: 'relay' })).toEqual(['SMTP_INBOUND_PASSWORD: is required when SMTP_INBOUND_USER is set']);
     expect(problems({ SMTP_INBOUND_ADDRESSES: 'support' })[0]).toMatch(/^SMTP_INBOUND_ADDRESSES/);
+  });
+});
+
+describe('plain text connections', () => {
+  const imap = { IMAP_HOST: 'imap.example.com', IMAP_USER: 'support@example.com', IMAP_PASSWORD: 'x' };
+  const smtp = { SMTP_URL: 'smtp://relay.example.com:587', MAIL_FROM: 'support@example.com' };
+
+  it('requires TLS (STARTTLS) unless plain text is allowed explicitly', () => {
+    expect(loadConfig({ ...imap, IMAP_SECURE: 'false' }).imap?.allowPlaintext).toBe(false);
+    expect(loadConfig({ ...imap, IMAP_SECURE: 'false', IMAP_ALLOW_PLAINTEXT: 'true' }).imap?.allowPlaintext).toBe(true);
+    // with TLS from the start there is nothing to allow
+    expect(loadConfig({ ...imap, IMAP_ALLOW_PLAINTEXT: 'true' }).imap).toMatchObject({ secure: true, allowPlaintext: false });
+    expect(loadConfig(smtp).smtp?.allowPlaintext).toBe(false);
+    expect(loadConfig({ ...smtp, SMTP_ALLOW_PLAINTEXT: 'true' }).smtp?.allowPlaintext).toBe(true);
+  });
+
+  it('lists a mistyped allowance', () => {
+    expect(problems({ ...imap, IMAP_ALLOW_PLAINTEXT: 'sure', ...smtp, SMTP_ALLOW_PLAINTEXT: 'ok' })).toEqual([
+      'IMAP_ALLOW_PLAINTEXT: must be true or false',
+      'SMTP_ALLOW_PLAINTEXT: must be true or false',
+    ]);
   });
 });
 

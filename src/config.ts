@@ -69,12 +69,14 @@ const schema = z
     IMAP_HOST: optionalString,
     IMAP_PORT: optional(port),
     IMAP_SECURE: optional(bool),
+    IMAP_ALLOW_PLAINTEXT: optional(bool),
     IMAP_USER: optionalString,
     IMAP_PASSWORD: optionalString,
     IMAP_MAILBOX: z.string().min(1).default('INBOX'),
     IMAP_ADDRESS: optional(z.email({ message: 'must be an email address' })),
 
     SMTP_URL: optional(url('e.g. smtp://user:pass@mail.example.com:587')),
+    SMTP_ALLOW_PLAINTEXT: optional(bool),
     MAIL_FROM: optional(z.string().regex(/[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+/, 'must contain an email address, e.g. "Help Desk <support@example.com>"')),
     SMTP_INBOUND_PORT: optional(port),
     SMTP_INBOUND_HOST: z.string().min(1).default('127.0.0.1'),
@@ -155,9 +157,10 @@ export type Config = {
   /** what one inbound mail may cost: its size, one attachment's size, how many attachments are stored */
   limits: { mailBytes: number; attachmentBytes: number; attachmentsPerMail: number };
   imap:
-    | { host: string; port: number; secure: boolean; user: string; password: string; mailbox: string; address: string }
+    | { host: string; port: number; secure: boolean; allowPlaintext: boolean; user: string; password: string; mailbox: string; address: string }
     | undefined;
-  smtp: { url: string; from: string } | undefined;
+  /** without TLS from the start (smtp://), STARTTLS is required unless allowPlaintext */
+  smtp: { url: string; from: string; allowPlaintext: boolean } | undefined;
   smtpInbound: SmtpInboundConfig | undefined;
   /** how much a mail's From is believed (README "What the desk believes about a mail's sender") */
   senderVerify: SenderVerifyConfig;
@@ -227,13 +230,15 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
             host: e.IMAP_HOST,
             port: e.IMAP_PORT ?? (imapSecure ? 993 : 143),
             secure: imapSecure,
+            // without TLS from the start, STARTTLS is required unless plain text is allowed explicitly
+            allowPlaintext: !imapSecure && (e.IMAP_ALLOW_PLAINTEXT ?? false),
             user: e.IMAP_USER,
             password: e.IMAP_PASSWORD,
             mailbox: e.IMAP_MAILBOX,
             address: (e.IMAP_ADDRESS ?? (e.IMAP_USER.includes('@') ? e.IMAP_USER : `${e.IMAP_USER}@${e.IMAP_HOST}`)).toLowerCase(),
           }
         : undefined,
-    smtp: e.SMTP_URL && e.MAIL_FROM ? { url: e.SMTP_URL, from: e.MAIL_FROM } : undefined,
+    smtp: e.SMTP_URL && e.MAIL_FROM ? { url: e.SMTP_URL, from: e.MAIL_FROM, allowPlaintext: e.SMTP_ALLOW_PLAINTEXT ?? false } : undefined,
     smtpInbound:
       e.SMTP_INBOUND_PORT !== undefined
         ? {

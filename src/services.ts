@@ -3,6 +3,7 @@
 // what runs.
 import type { Deps } from './deps.ts';
 import { emptyHooks, type Ctx } from './actions/context.ts';
+import { createMailHtmlCache } from './domain/safe-mail-html.ts';
 import { registerAutoAssign } from './actions/assignment.ts';
 import { parseEmail } from './channels/email/parse-email.ts';
 import { createEmailSender } from './channels/email/smtp-sender.ts';
@@ -35,7 +36,7 @@ export type Services = {
 
 export function buildServices(deps: Deps): Services {
   const hooks = emptyHooks();
-  const ctx: Ctx = { ...deps, hooks };
+  const ctx: Ctx = { ...deps, hooks, mailHtml: createMailHtmlCache() };
   registerNotificationRules(hooks);
   registerWorkflowHooks(hooks);
   const smsTemplates = createSmsTemplates();

@@ -140,7 +140,7 @@ describe('console', () => {
     expect(reply).toMatchObject({ bodyText: 'Please restart the printer.', deliveryStatus: 'queued', ccAddresses: ['boss@client.example'] });
     expect(listAttachmentsForMessages(deps.db, [reply.id])).toMatchObject([{ filename: 'инструкция.pdf', size: 13 }]);
     expect(listParticipants(deps.db, t.id)).toEqual(['boss@client.example']);
-    // without the token in the URL (a forged cross-site upload) nothing happens
+    // without the token (a forged cross-site upload) nothing happens
     const forged = await fetch(`${srv.url}/tickets/${t.number}/replies`, { method: 'POST', body: new FormData(), redirect: 'manual' });
     expect(forged.status).toBe(403);
   });

@@ -129,7 +129,7 @@ describe('intake console', () => {
       expect(bad.text).toContain('Enter the address people write to');
       expect(bad.text).toContain('Enter a host name, without imap:// or a port');
 
-      const form = { name: 'Support', address: 'Support@Desk.Example', host: dovecot.host, port: String(dovecot.port), username: u.user, password: u.password, folder: 'INBOX', enabled: 'on' };
+      const form = { name: 'Support', address: 'Support@Desk.Example', host: dovecot.host, port: String(dovecot.port), allowPlaintext: 'on', username: u.user, password: u.password, folder: 'INBOX', enabled: 'on' };
       const test = await admin.post('/admin/mailboxes/test', form);
       expect(test.status).toBe(200);
       expect(test.text).toContain('Connected: logged in and opened the folder (0 messages in it).');
@@ -186,7 +186,7 @@ describe('intake console', () => {
         const u = own.addUser();
         await admin.get('/admin/mailboxes/new');
         const r = await admin.post('/admin/mailboxes/test', {
-          name: 'X', address: 'x@desk.example', host: own.host, port: String(own.port), username: u.user, password: 'wrong', folder: 'INBOX',
+          name: 'X', address: 'x@desk.example', host: own.host, port: String(own.port), allowPlaintext: 'on', username: u.user, password: 'wrong', folder: 'INBOX',
         });
         expect(r.status).toBe(422);
         expect(r.text).toContain('Connection test failed: login failed');

@@ -28,7 +28,7 @@ describe('IMAP intake against Dovecot', () => {
     insertMailbox(
       deps.db,
       {
-        name: 'Support', address: user.address, host: dovecot.host, port: dovecot.port, secure: false,
+        name: 'Support', address: user.address, host: dovecot.host, port: dovecot.port, secure: false, allowPlaintext: true,
         username: user.user, password: user.password, folder: 'INBOX', ...patch,
       },
       Date.now(),
@@ -210,7 +210,7 @@ describe('IMAP intake against Dovecot', () => {
     try {
       const u = own.addUser();
       const bad = insertMailbox(deps.db, {
-        name: 'Wrong', address: u.address, host: own.host, port: own.port, secure: false,
+        name: 'Wrong', address: u.address, host: own.host, port: own.port, secure: false, allowPlaintext: true,
         username: u.user, password: 'wrong password', folder: 'INBOX',
       }, Date.now());
       const poller = startPoller(bad);
@@ -232,7 +232,7 @@ describe('IMAP intake against Dovecot', () => {
 
     const other = dovecot.addUser();
     const stale = insertMailbox(deps.db, {
-      name: 'Stale', address: other.address, host: dovecot.host, port: dovecot.port, secure: false,
+      name: 'Stale', address: other.address, host: dovecot.host, port: dovecot.port, secure: false, allowPlaintext: true,
       username: other.user, password: sealSecret(randomBytes(32).toString('base64url'), other.password), folder: 'INBOX',
     }, Date.now());
     const stalePoller = startPoller(stale);

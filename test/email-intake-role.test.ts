@@ -53,7 +53,7 @@ describe('intake role', () => {
     const admin = await addUser(services, 'admin');
     const second = dovecot.addUser();
     const mb = createMailbox(services.ctx, admin, {
-      name: 'Second', address: second.address, host: dovecot.host, port: dovecot.port, secure: false, username: second.user, password: second.password, folder: 'INBOX', enabled: true,
+      name: 'Second', address: second.address, host: dovecot.host, port: dovecot.port, secure: false, allowPlaintext: true, username: second.user, password: second.password, folder: 'INBOX', enabled: true,
     });
     await role.reconcile();
     await dovecot.append(second, makeMail({ subject: 'From the second mailbox' }));
@@ -82,7 +82,7 @@ describe('intake role', () => {
         cwd: dir,
         env: {
           ...process.env, ROLES: 'intake', NODE_ENV: 'test', LOG_LEVEL: 'warn', DATA_DIR: dir, DATABASE_URL: `file:${path.join(dir, 'desk.sqlite')}`,
-          IMAP_HOST: dovecot.host, IMAP_PORT: String(dovecot.port), IMAP_SECURE: 'false', IMAP_USER: u.user, IMAP_PASSWORD: u.password,
+          IMAP_HOST: dovecot.host, IMAP_PORT: String(dovecot.port), IMAP_SECURE: 'false', IMAP_ALLOW_PLAINTEXT: 'true', IMAP_USER: u.user, IMAP_PASSWORD: u.password,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });

@@ -50,7 +50,7 @@ describe('outbox: crash in the middle of a send', () => {
       env: {
         ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', ROLES: 'outbox',
         DATABASE_URL: `file:${path.join(deps.dataDir, 'helpdesk.sqlite')}`, DATA_DIR: deps.dataDir,
-        SESSION_SECRET: 's'.repeat(40), SMTP_URL: smtp.url, MAIL_FROM: 'support@desk.example',
+        SESSION_SECRET: 's'.repeat(40), SMTP_URL: smtp.url, SMTP_ALLOW_PLAINTEXT: 'true', MAIL_FROM: 'support@desk.example',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

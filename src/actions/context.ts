@@ -8,6 +8,7 @@ import type { Message } from '../store/messages.ts';
 import type { Ticket } from '../store/tickets.ts';
 import type { User } from '../store/users.ts';
 import type { TicketStatus } from '../db/schema.ts';
+import type { MailHtmlCache } from '../domain/safe-mail-html.ts';
 
 export type ActorRef = { kind: 'user'; user: User } | { kind: 'system' };
 
@@ -30,7 +31,8 @@ export type Hooks = {
   inboundApplied: ApplyHook[];
 };
 
-export type Ctx = Deps & { hooks: Hooks };
+/** `mailHtml`: stored mail HTML sanitised again when it is shown (web pages and the API) */
+export type Ctx = Deps & { hooks: Hooks; mailHtml: MailHtmlCache };
 
 export function emptyHooks(): Hooks {
   return { validateChange: [], ticketChanged: [], inboundApplied: [] };

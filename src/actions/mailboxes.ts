@@ -20,6 +20,8 @@ export const mailboxSchema = z.object({
   host: z.string().trim().min(1, 'Enter the IMAP server').max(255).regex(/^[a-z0-9.-]+$|^\[[0-9a-f:.]+\]$/i, 'Enter a host name, without imap:// or a port'),
   port: z.coerce.number({ message: 'Enter a port number' }).int().min(1, 'Enter a port number').max(65535),
   secure: checkbox,
+  /** without TLS from the start: read the mailbox without STARTTLS (insecure) */
+  allowPlaintext: checkbox,
   username: z.string().trim().min(1, 'Enter the user name').max(300),
   password: z.string().max(500).optional(),
   folder: z.string().trim().min(1, 'Enter the folder, usually INBOX').max(300),
@@ -36,6 +38,18 @@ export type MailboxForm = Record<string, unknown>;
 
 const parseForm = (input: unknown) => parseInput(mailboxSchema, input);
 
+/**
+ * The stored password is only ever sent to the server and user it was saved for: with another host
+ * or user name, an empty password field would hand it to whoever runs that other server.
+ */
+function storedPasswordApplies(stored: Mailbox, v: { host: string; username: string }): boolean {
+  return stored.fromEnv || (v.host.toLowerCase() === stored.host.toLowerCase() && v.username === stored.username);
+}
+
+const PASSWORD_AGAIN = 'Enter the password again: the server or user name changed, and the stored password is only sent to the server and user it was saved for';
+/** `key` names the console's translation of the message. */
+const passwordAgain = () => new AppError('validation', PASSWORD_AGAIN, { fields: { password: PASSWORD_AGAIN }, key: 'intake.mailboxes.passwordAgain' });
+
 function checkRefs(ctx: Ctx, v: ReturnType<typeof parseForm>, id: number | null) {
   const other = findMailboxByAddress(ctx.db, v.address);
   if (other && other.id !== id) throw invalid(`${v.address} is already a mailbox`, { address: 'Already used by another mailbox' });
@@ -50,6 +64,7 @@ export function createMailbox(ctx: Ctx, user: User, input: MailboxForm): Mailbox
   return inTransaction(ctx.db, () => {
     checkRefs(ctx, v, null);
     const { importExisting, ...fields } = v;
+    fields.allowPlaintext = !v.secure && v.allowPlaintext;
     const now = ctx.clock.now();
     return insertMailbox(ctx.db, { ...fields, password: sealSecret(ctx.secrets.credentials, v.password!), moveTo: v.moveTo ?? null, fromEnv: false, importSince: importExisting ? null : now - BACKLOG_MS }, now);
   });
@@ -60,12 +75,13 @@ export function editMailbox(ctx: Ctx, user: User, id: number, input: MailboxForm
   const v = parseForm(input);
   return inTransaction(ctx.db, () => {
     const mb = getMailbox(ctx.db, id);
+    if (!v.password && !storedPasswordApplies(mb, v)) throw passwordAgain();
     checkRefs(ctx, v, id);
     const own = { name: v.name, markSeen: v.markSeen, moveTo: v.moveTo ?? null, componentId: v.componentId, enabled: v.enabled };
     // the connection of the IMAP_* mailbox comes from the environment and is refreshed at start
     const connection = mb.fromEnv
       ? {}
-      : { address: v.address, host: v.host, port: v.port, secure: v.secure, username: v.username, folder: v.folder, ...(v.password ? { password: sealSecret(ctx.secrets.credentials, v.password) } : {}) };
+      : { address: v.address, host: v.host, port: v.port, secure: v.secure, allowPlaintext: !v.secure && v.allowPlaintext, username: v.username, folder: v.folder, ...(v.password ? { password: sealSecret(ctx.secrets.credentials, v.password) } : {}) };
     const moved = !mb.fromEnv && (v.host !== mb.host || v.username !== mb.username || v.folder !== mb.folder);
     // another server or folder: its UIDs mean nothing against the old cursor
     updateMailbox(ctx.db, id, { ...own, ...connection, ...(moved ? { uidValidity: null, lastUid: 0 } : {}) }, ctx.clock.now());
@@ -89,6 +105,7 @@ export function connectionToTest(ctx: Ctx, user: User, id: number | null, input:
   const stored = id ? getMailbox(ctx.db, id) : null;
   const base = stored?.fromEnv ? stored : v;
   let password = v.password;
+  if (!password && stored && !storedPasswordApplies(stored, v)) throw passwordAgain();
   if (!password && stored) {
     try {
       password = mailboxPassword(stored, ctx.secrets.credentials);
@@ -98,5 +115,5 @@ export function connectionToTest(ctx: Ctx, user: User, id: number | null, input:
     }
   }
   if (!password) throw new AppError('validation', 'Enter the password', { fields: { password: 'Enter the password' } });
-  return { host: base.host, port: base.port, secure: base.secure, username: base.username, password, folder: base.folder, moveTo: v.moveTo ?? null };
+  return { host: base.host, port: base.port, secure: base.secure, allowPlaintext: !base.secure && base.allowPlaintext, username: base.username, password, folder: base.folder, moveTo: v.moveTo ?? null };
 }

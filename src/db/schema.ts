@@ -197,6 +197,8 @@ export const mailboxes = sqliteTable('mailboxes', {
   host: text('host').notNull(),
   port: integer('port').notNull().default(993),
   secure: bool('secure').notNull().default(true),
+  // without TLS from the start: false requires STARTTLS, true reads the mailbox in plain text (insecure)
+  allowPlaintext: bool('allow_plaintext').notNull().default(false),
   username: text('username').notNull(),
   password: text('password').notNull(),
   folder: text('folder').notNull().default('INBOX'),
@@ -349,7 +351,7 @@ export const messages = sqliteTable('messages', {
   subject: text('subject'),
   bodyText: text('body_text').notNull().default(''), // the whole text as received/sent
   newText: text('new_text'), // reply without quoted history and signature (null: same as body)
-  bodyHtml: text('body_html'), // sanitized before it is stored
+  bodyHtml: text('body_html'), // sanitized before it is stored, and again when shown (domain/safe-mail-html.ts)
   headerMessageId: text('header_message_id'),
   inReplyTo: text('in_reply_to'),
   references: text('references', { mode: 'json' }).$type<string[]>(),

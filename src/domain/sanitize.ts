@@ -2,6 +2,12 @@
 // remote resources that track the reader, no styles that escape their box.
 import sanitizeHtml from 'sanitize-html';
 
+/**
+ * Bump whenever OPTIONS (or the sanitize-html version) changes what is let through: HTML is
+ * sanitised again when it is shown, and what was sanitised by an older version is not reused.
+ */
+export const SANITIZER_VERSION = 1;
+
 const OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: [
     'a', 'abbr', 'b', 'blockquote', 'br', 'caption', 'code', 'col', 'colgroup', 'dd', 'del', 'div', 'dl', 'dt', 'em',

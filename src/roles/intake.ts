@@ -25,7 +25,7 @@ export async function startIntake(services: Services, opts: IntakeRoleOptions = 
   const { config, db, clock, log } = ctx;
   if (config.imap) {
     const i = config.imap;
-    upsertEnvMailbox(db, { name: i.address, address: i.address, host: i.host, port: i.port, secure: i.secure, username: i.user, password: i.password, folder: i.mailbox }, clock.now(), ctx.secrets.credentials);
+    upsertEnvMailbox(db, { name: i.address, address: i.address, host: i.host, port: i.port, secure: i.secure, allowPlaintext: i.allowPlaintext, username: i.user, password: i.password, folder: i.mailbox }, clock.now(), ctx.secrets.credentials);
   }
 
   const running = new Map<number, { poller: ImapPoller; version: number }>();

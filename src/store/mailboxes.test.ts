@@ -10,7 +10,7 @@ describe('stored mailbox passwords', () => {
   });
   afterEach(() => deps.close());
   const key = () => deps.secrets.credentials;
-  const env = { name: 'support@desk.example', address: 'support@desk.example', host: 'imap.desk.example', port: 993, secure: true, username: 'support', password: 'app-password-1', folder: 'INBOX' };
+  const env = { name: 'support@desk.example', address: 'support@desk.example', host: 'imap.desk.example', port: 993, secure: true, allowPlaintext: false, username: 'support', password: 'app-password-1', folder: 'INBOX' };
 
   it('seals the passwords stored before sealing existed, once', () => {
     const old = insertMailbox(deps.db, { name: 'Old', address: 'old@desk.example', host: 'imap.desk.example', username: 'old', password: 'plain-text-password' }, 1);

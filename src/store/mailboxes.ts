@@ -57,12 +57,12 @@ export function updateMailboxState(
  */
 export function upsertEnvMailbox(
   db: Db,
-  m: { name: string; address: string; host: string; port: number; secure: boolean; username: string; password: string; folder: string },
+  m: { name: string; address: string; host: string; port: number; secure: boolean; allowPlaintext: boolean; username: string; password: string; folder: string },
   now: number,
   credentialsKey: string,
 ): Mailbox {
   const existing = db.select().from(mailboxes).where(eq(mailboxes.fromEnv, true)).get() ?? findMailboxByAddress(db, m.address);
-  const connection = { address: m.address.toLowerCase(), host: m.host, port: m.port, secure: m.secure, username: m.username, folder: m.folder };
+  const connection = { address: m.address.toLowerCase(), host: m.host, port: m.port, secure: m.secure, allowPlaintext: m.allowPlaintext, username: m.username, folder: m.folder };
   const sealed = () => ({ password: sealSecret(credentialsKey, m.password) });
   // a mailbox that already holds years of mail must not turn all of it into tickets
   if (!existing) return insertMailbox(db, { ...connection, ...sealed(), name: m.name, fromEnv: true, importSince: now - BACKLOG_MS }, now);

@@ -87,6 +87,7 @@ export async function createApp(ctx: Ctx, opts: WebOptions = {}): Promise<Expres
       cookies,
       // bearer-token API calls and provider webhooks carry no cookies and prove themselves otherwise
       skip: (req) => req.path.startsWith('/api/') || req.path.startsWith('/webhooks/'),
+      uploadBytes: ctx.config.limits.attachmentBytes,
     }),
   );
 

@@ -26,6 +26,9 @@ export function makeTestDeps(env: Record<string, string> = {}, opts: { file?: bo
     DATABASE_URL: `file:${opts.file ? path.join(dataDir, 'helpdesk.sqlite') : ':memory:'}`,
     LOG_LEVEL: 'silent',
     SESSION_SECRET: 's'.repeat(40),
+    // the loopback test servers (Dovecot, smtp-server) speak plain text only
+    IMAP_ALLOW_PLAINTEXT: 'true',
+    SMTP_ALLOW_PLAINTEXT: 'true',
     ...env,
   });
   const db = openDb(config.databasePath);

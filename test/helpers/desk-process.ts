@@ -47,6 +47,9 @@ export function startDesk(opts: DeskEnv): DeskProcess {
       DATA_DIR: opts.dataDir,
       DATABASE_URL: `file:${deskDatabase(opts.dataDir)}`,
       SESSION_SECRET: 's'.repeat(40),
+      // the loopback test servers (Dovecot, smtp-server) speak plain text only
+      IMAP_ALLOW_PLAINTEXT: 'true',
+      SMTP_ALLOW_PLAINTEXT: 'true',
       ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -68,13 +68,21 @@ export class Browser {
     return { status: res.status, text: await res.text(), location: res.headers.get('location'), headers: res.headers };
   }
 
-  /** A multipart FormData as a browser sends it; the CSRF token goes in the action URL. */
-  async postFormData(path: string, form: FormData) {
-    const sep = path.includes('?') ? '&' : '?';
-    const res = await fetch(`${this.base}${path}${sep}_csrf=${encodeURIComponent(this.csrf)}`, {
+  /**
+   * A multipart FormData as a browser sends it: the CSRF token as the first field (a form's hidden
+   * _csrf input comes first), or in the X-CSRF-Token header as htmx sends it, or — to show that it
+   * is refused — only in the URL.
+   */
+  async postFormData(path: string, form: FormData, opts: { csrf?: 'body' | 'header' | 'url' | false } = {}) {
+    const how = opts.csrf ?? 'body';
+    const body = new FormData();
+    if (how === 'body' && !form.has('_csrf')) body.append('_csrf', this.csrf);
+    for (const [k, v] of form.entries()) body.append(k, v);
+    const url = how === 'url' ? `${this.base}${path}${path.includes('?') ? '&' : '?'}_csrf=${encodeURIComponent(this.csrf)}` : this.base + path;
+    const res = await fetch(url, {
       method: 'POST',
-      body: form,
-      headers: { cookie: this.cookieHeader() },
+      body,
+      headers: { cookie: this.cookieHeader(), ...(how === 'header' ? { 'x-csrf-token': this.csrf } : {}) },
       redirect: 'manual',
     });
     this.store(res);
@@ -89,15 +97,12 @@ export class Browser {
     return { status: res.status, text: await res.text(), location: res.headers.get('location'), headers: res.headers };
   }
 
-  /** A multipart form (file uploads): the CSRF token goes in the URL, as the console's upload forms do. */
+  /** A multipart form (file uploads), the CSRF token as its first field. */
   async postMultipart(path: string, fields: Record<string, string>, files: { field: string; name: string; type: string; content: Buffer }[] = []) {
     const form = new FormData();
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
     for (const f of files) form.append(f.field, new Blob([new Uint8Array(f.content)], { type: f.type }), f.name);
-    const url = `${this.base}${path}${path.includes('?') ? '&' : '?'}_csrf=${encodeURIComponent(this.csrf)}`;
-    const res = await fetch(url, { method: 'POST', body: form, headers: { cookie: this.cookieHeader() }, redirect: 'manual' });
-    this.store(res);
-    return { status: res.status, text: await res.text(), location: res.headers.get('location'), headers: res.headers };
+    return this.postFormData(path, form);
   }
 
   async login(email: string, password: string) {

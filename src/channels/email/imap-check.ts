@@ -5,7 +5,7 @@ import { imapClientFor, imapErrorText } from './imap-poller.ts';
 export type ImapCheck = { ok: true; messages: number; folders: string[] } | { ok: false; error: string };
 
 export async function checkImapConnection(s: {
-  host: string; port: number; secure: boolean; username: string; password: string; folder: string; moveTo?: string | null;
+  host: string; port: number; secure: boolean; allowPlaintext: boolean; username: string; password: string; folder: string; moveTo?: string | null;
 }, opts: { timeoutMs?: number } = {}): Promise<ImapCheck> {
   const client = imapClientFor(s, { idle: false });
   client.on('error', () => undefined);

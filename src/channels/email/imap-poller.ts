@@ -37,8 +37,9 @@ type SyncResult = 'done' | 'retry';
 
 /** A readable reason from an imapflow or network error. */
 export function imapErrorText(err: unknown): string {
-  const e = err as { authenticationFailed?: boolean; responseText?: string; code?: string; message?: string } | null;
+  const e = err as { authenticationFailed?: boolean; tlsFailed?: boolean; responseText?: string; code?: string; message?: string } | null;
   if (e?.authenticationFailed) return `login failed: ${e.responseText || 'wrong user name or password'}`;
+  if (e?.tlsFailed) return `${PLAIN_REFUSED} (${e.message ?? 'STARTTLS failed'})`;
   if (e?.code === 'ECONNREFUSED') return `connection refused (${e.message ?? ''})`;
   if (e?.code === 'ENOTFOUND') return `host not found (${e.message ?? ''})`;
   if (e?.code === 'ETIMEDOUT' || e?.code === 'CONNECT_TIMEOUT') return 'connection timed out';
@@ -46,11 +47,17 @@ export function imapErrorText(err: unknown): string {
   return text.slice(0, 500);
 }
 
-export function imapClientFor(mb: Pick<Mailbox, 'host' | 'port' | 'secure' | 'username' | 'password'>, opts: { idle: boolean }): ImapFlow {
+export const PLAIN_REFUSED =
+  'the server did not switch to TLS (STARTTLS), and the password is not sent without it: use TLS on port 993, or allow plain text for this mailbox (IMAP_ALLOW_PLAINTEXT for the IMAP_* one) only on a network you trust';
+
+export function imapClientFor(mb: Pick<Mailbox, 'host' | 'port' | 'secure' | 'allowPlaintext' | 'username' | 'password'>, opts: { idle: boolean }): ImapFlow {
   return new ImapFlow({
     host: mb.host,
     port: mb.port,
     secure: mb.secure,
+    // not TLS from the start: STARTTLS is required (a server that does not offer it, or an attacker
+    // who strips it from the capability list, is refused), unless plain text was allowed explicitly
+    doSTARTTLS: mb.secure ? undefined : !mb.allowPlaintext,
     auth: { user: mb.username, pass: mb.password },
     logger: false,
     // IDLE starts as soon as we are done (imapflow only idles with no mailbox lock held)

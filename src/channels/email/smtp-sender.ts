@@ -21,6 +21,9 @@ export function classifySmtpError(err: unknown): Error {
   const detail = e.response ?? e.message;
   if (e.code === 'EAUTH') return new ChannelUnavailableError(`SMTP login refused: ${detail}`);
   if (e.responseCode === 421) return new ChannelUnavailableError(`SMTP server unavailable: ${detail}`);
+  if (e.code === 'ETLS' && e.command === 'STARTTLS') {
+    return new ChannelUnavailableError(`SMTP server did not switch to TLS (STARTTLS), and mail is not sent without it: use smtps:// (port 465), or set SMTP_ALLOW_PLAINTEXT=true only for a relay on a network you trust (${detail})`);
+  }
   if (e.code === 'ECONNECTION' || e.code === 'EDNS' || e.code === 'ETLS' || (e.command && SESSION_COMMANDS.test(e.command))) {
     return new ChannelUnavailableError(`SMTP server unreachable: ${e.message}`);
   }
@@ -40,6 +43,9 @@ export function createEmailSender(
   const getTransport = () =>
     (transport ??= nodemailer.createTransport({
       url: smtp!.url,
+      // smtp:// must switch to TLS: opportunistic STARTTLS can be stripped by anyone on the path.
+      // (smtps:// is TLS from the start; options in the URL's query string still take precedence.)
+      requireTLS: !smtp!.allowPlaintext,
       pool: true,
       maxConnections: 1,
       maxMessages: 100,

@@ -6,6 +6,7 @@ import type { Attachment, Message } from '../../store/messages.ts';
 import { listOrganizationDomains, type Organization } from '../../store/organizations.ts';
 import type { Ticket } from '../../store/tickets.ts';
 import type { Worklog } from '../../store/worklogs.ts';
+import type { MailHtmlCache } from '../../domain/safe-mail-html.ts';
 
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 
@@ -43,7 +44,7 @@ export function presentTicket(t: Ticket, publicUrl: string) {
   };
 }
 
-export function presentMessage(m: Message, atts: Attachment[], publicUrl: string) {
+export function presentMessage(m: Message, atts: Attachment[], publicUrl: string, mailHtml: MailHtmlCache) {
   return {
     id: m.id,
     kind: m.kind,
@@ -57,7 +58,7 @@ export function presentMessage(m: Message, atts: Attachment[], publicUrl: string
     subject: m.subject,
     body: m.bodyText,
     new_text: m.newText,
-    html: m.bodyHtml,
+    html: m.bodyHtml ? mailHtml.safeHtml(m.id, m.bodyHtml) : null,
     is_auto_reply: m.isAutoReply,
     sender_check: m.senderCheck
       ? { verdict: m.senderCheck.verdict, reason: m.senderCheck.reason, method: m.senderCheck.method, claims_agent: m.senderCheck.claimsAgent }

@@ -66,7 +66,7 @@ const url = (c: ApiContext) => c.ctx.config.publicUrl;
 function ticketWithMessages(c: ApiContext, t: Ticket) {
   const messages = listTicketMessages(c.ctx.db, t.id);
   const atts = listAttachmentsForMessages(c.ctx.db, messages.map((m) => m.id));
-  return { ...presentTicket(t, url(c)), messages: messages.map((m) => presentMessage(m, atts.filter((a) => a.messageId === m.id), url(c))) };
+  return { ...presentTicket(t, url(c)), messages: messages.map((m) => presentMessage(m, atts.filter((a) => a.messageId === m.id), url(c), c.ctx.mailHtml)) };
 }
 
 function contactInput(body: z.infer<typeof s.contactPatch>, base?: ReturnType<typeof presentContact>) {
@@ -167,7 +167,7 @@ export const API_ROUTES: ApiRoute[] = [
         return { filename: a.filename, contentType: a.content_type ?? 'application/octet-stream', content: Buffer.from(a.content_base64, 'base64') };
       });
       const m = replyToTicket(c.ctx, actor(c), { ticketId: t.id, body: b.body, cc: b.cc, attachments });
-      return { data: presentMessage(m, listAttachmentsForMessages(c.ctx.db, [m.id]), url(c)) };
+      return { data: presentMessage(m, listAttachmentsForMessages(c.ctx.db, [m.id]), url(c), c.ctx.mailHtml) };
     },
   },
   {
@@ -176,7 +176,7 @@ export const API_ROUTES: ApiRoute[] = [
     handle: (c) => {
       const t = ticketOf(c);
       const m = addNote(c.ctx, actor(c), { ticketId: t.id, body: parseInput(s.noteCreate, c.body).body });
-      return { data: presentMessage(m, [], url(c)) };
+      return { data: presentMessage(m, [], url(c), c.ctx.mailHtml) };
     },
   },
   {

@@ -166,7 +166,7 @@ export const messageOut = z.object({
   subject: z.string().nullable(),
   body: z.string(),
   new_text: z.string().nullable().describe('the message without quoted history and signature'),
-  html: z.string().nullable().describe('sanitized HTML of mail'),
+  html: z.string().nullable().describe('sanitized HTML of mail (sanitized again when read, with the current rules)'),
   is_auto_reply: z.boolean(),
   sender_check: z
     .object({ verdict: z.enum(['verified', 'unverified', 'unknown']), reason: z.enum(SENDER_REASONS), method: z.enum(['mailauth', 'authserv']), claims_agent: z.boolean() })

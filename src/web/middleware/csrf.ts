@@ -4,22 +4,21 @@ import { randomBytes } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { doubleCsrf } from 'csrf-csrf';
 import type { ConsoleCookies } from '../cookies.ts';
+import { readMultipart } from '../multipart.ts';
 
-export function csrfMiddleware(opts: { secret: string; cookies: ConsoleCookies; skip: (req: Request) => boolean }): RequestHandler[] {
+/**
+ * The token comes in the body field `_csrf` or the X-CSRF-Token header (htmx sends it on every
+ * request), never in the URL: a URL ends up in logs, history and Referer headers. Multipart bodies
+ * (uploads) are read just before the check, with at most `uploadBytes` per file.
+ */
+export function csrfMiddleware(opts: { secret: string; cookies: ConsoleCookies; skip: (req: Request) => boolean; uploadBytes: number }): RequestHandler[] {
   const anonCookie = opts.cookies.anon;
-  const { doubleCsrfProtection, generateCsrfToken } = doubleCsrf({
+  const { doubleCsrfProtection, generateCsrfToken, validateRequest, invalidCsrfTokenError } = doubleCsrf({
     getSecret: () => opts.secret,
     getSessionIdentifier: (req) => req.res?.locals.web.sessionId ?? (req.signedCookies?.[anonCookie] as string | undefined) ?? '',
     cookieName: opts.cookies.csrf,
     cookieOptions: { sameSite: 'lax', secure: opts.cookies.secure, httpOnly: true, path: '/' },
-    // multipart bodies are parsed by the upload route after this check, so their forms carry the
-    // token in the action URL (htmx sends the header anyway)
-    getCsrfTokenFromRequest: (req) =>
-      ((req.body as Record<string, unknown> | undefined)?._csrf ??
-        req.get('x-csrf-token') ??
-        // a multipart form (file upload) is parsed only by its route, after this check: its token
-        // comes in the form's action URL
-        (req.is('multipart/form-data') ? req.query._csrf : undefined)) as string | undefined,
+    getCsrfTokenFromRequest: (req) => ((req.body as Record<string, unknown> | undefined)?._csrf ?? req.get('x-csrf-token')) as string | undefined,
     skipCsrfProtection: opts.skip,
   });
   const ensureAnon: RequestHandler = (req, res, next) => {
@@ -31,5 +30,7 @@ export function csrfMiddleware(opts: { secret: string; cookies: ConsoleCookies; 
     res.locals.web.csrfToken = () => generateCsrfToken(req, res);
     next();
   };
-  return [ensureAnon, doubleCsrfProtection];
+  const multipart = readMultipart({ maxBytes: opts.uploadBytes, tokenOk: validateRequest, refusal: () => invalidCsrfTokenError });
+  const readUploads: RequestHandler = (req, res, next) => (opts.skip(req) ? next() : multipart(req, res, next));
+  return [ensureAnon, readUploads, doubleCsrfProtection];
 }

@@ -34,6 +34,14 @@ export function mailboxRoutes(ctx: Ctx, render: Renderer): Router {
     }, { status: o.status, partial: o.check ? 'mailbox-check' : undefined });
   };
   const body = (req: Request) => req.body as MailboxForm & Values;
+  // an error that names a translation (details.key) is shown in the reader's language
+  const problems = (res: Response, err: AppError) => {
+    const key = typeof err.details.key === 'string' ? err.details.key : null;
+    const fields = { ...(err.details.fields as Record<string, string>) };
+    const message = key ? res.locals.web.t(key) : err.message;
+    if (key) for (const f of Object.keys(fields)) if (fields[f] === err.message) fields[f] = message;
+    return { message, fields };
+  };
 
   r.get('/admin/mailboxes', guard, (req, res) => {
     const since = startOfToday(ctx.clock.now(), ctx.config.timeZone);
@@ -54,7 +62,7 @@ export function mailboxRoutes(ctx: Ctx, render: Renderer): Router {
       redirectWithFlash(res, '/admin/mailboxes', 'intake.mailboxes.created');
     } catch (err) {
       if (err instanceof AppError && err.code === 'validation') {
-        return form(req, res, { id: null, values: { ...body(req), password: '' }, errors: err.details.fields as Record<string, string>, status: 422 });
+        return form(req, res, { id: null, values: { ...body(req), password: '' }, errors: problems(res, err).fields, status: 422 });
       }
       throw err;
     }
@@ -68,8 +76,8 @@ export function mailboxRoutes(ctx: Ctx, render: Renderer): Router {
       form(req, res, { id, values: { ...body(req), password: '' }, check, status: check.ok ? 200 : 422 });
     } catch (err) {
       if (err instanceof AppError && err.code === 'validation') {
-        const check = { ok: false, error: err.message };
-        return form(req, res, { id, values: { ...body(req), password: '' }, errors: err.details.fields as Record<string, string>, check, status: 422 });
+        const { message, fields } = problems(res, err);
+        return form(req, res, { id, values: { ...body(req), password: '' }, errors: fields, check: { ok: false, error: message }, status: 422 });
       }
       throw err;
     }
@@ -89,7 +97,7 @@ export function mailboxRoutes(ctx: Ctx, render: Renderer): Router {
       redirectWithFlash(res, '/admin/mailboxes', 'intake.mailboxes.saved');
     } catch (err) {
       if (err instanceof AppError && err.code === 'validation') {
-        return form(req, res, { id, values: { ...body(req), password: '' }, errors: err.details.fields as Record<string, string>, status: 422 });
+        return form(req, res, { id, values: { ...body(req), password: '' }, errors: problems(res, err).fields, status: 422 });
       }
       throw err;
     }

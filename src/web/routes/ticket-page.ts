@@ -31,7 +31,7 @@ import { listTicketWorklogs, sumWorklogs } from '../../store/worklogs.ts';
 import { currentUser, intParam, isHtmx } from '../context.ts';
 import { checkbox, formError, idOrNull, list, minutes, str, type Body } from '../forms.ts';
 import { requirePermission } from '../middleware/auth.ts';
-import { uploadedFiles, uploads } from '../multipart.ts';
+import { uploadedFiles } from '../multipart.ts';
 import { createPresence, type PresenceMode } from '../presence.ts';
 import { redirectWithFlash, type Renderer } from '../render.ts';
 import { lookupsFor } from '../view-models/lookups.ts';
@@ -135,7 +135,8 @@ export function ticketPageRoutes(ctx: Ctx, render: Renderer): Router {
     render(req, res, 'ticket', ticketPage(ctx, t, me, state, []), { partial: 'reply-form' });
   });
 
-  r.post('/tickets/:number/replies', requirePermission('ticket.reply'), uploads('attachments', ctx.config.limits.attachmentBytes), (req, res) => {
+  // a multipart form: its body (attachments) was read before the CSRF check (web/multipart.ts)
+  r.post('/tickets/:number/replies', requirePermission('ticket.reply'), (req, res) => {
     const t = ticketOf(req);
     const body = req.body as Body;
     const values = { body: str(body, 'body'), cc: str(body, 'cc'), statusAfter: str(body, 'statusAfter') };
@@ -145,7 +146,7 @@ export function ticketPageRoutes(ctx: Ctx, render: Renderer): Router {
     act(req, res, t, () => {
       replyToTicket(ctx, actor(res), {
         ticketId: t.id, body: values.body, cc: list(body, 'cc'),
-        attachments: uploadedFiles(req).map((f) => ({ filename: f.originalname, contentType: f.mimetype, content: f.buffer })),
+        attachments: uploadedFiles(req, 'attachments').map((f) => ({ filename: f.originalname, contentType: f.mimetype, content: f.buffer })),
       });
       presence.leave(t.id, currentUser(res).id);
       if (values.statusAfter && values.statusAfter !== t.status) {
@@ -362,7 +363,7 @@ export function ticketPage(ctx: Ctx, t: Ticket, me: User, state: FormState, othe
       organization: org && { id: org.id, name: org.name },
     },
     participants: listParticipants(ctx.db, t.id),
-    thread: messages.map((m) => threadItem(m, atts.filter((a) => a.messageId === m.id), names)),
+    thread: messages.map((m) => threadItem(m, atts.filter((a) => a.messageId === m.id), names, ctx.mailHtml)),
     presence: presenceVM(others),
     reply: {
       channel: t.channel,

@@ -47,6 +47,8 @@ export type MailboxRowVM = {
   name: string;
   address: string;
   server: string;
+  /** read without any TLS (allowed explicitly): shown as a warning */
+  plainText: boolean;
   folder: string;
   enabled: boolean;
   fromEnv: boolean;
@@ -67,7 +69,8 @@ export function mailboxRow(m: Mailbox, today: { imported: number; quarantined: n
     id: m.id,
     name: m.name,
     address: m.address,
-    server: `${m.username} @ ${m.host}:${m.port}${m.secure ? ' (TLS)' : ''}`,
+    server: `${m.username} @ ${m.host}:${m.port}${m.secure ? ' (TLS)' : m.allowPlaintext ? '' : ' (STARTTLS)'}`,
+    plainText: !m.secure && m.allowPlaintext,
     folder: m.folder,
     enabled: m.enabled,
     fromEnv: m.fromEnv,
@@ -86,7 +89,7 @@ export function mailboxRow(m: Mailbox, today: { imported: number; quarantined: n
 /** The form's values: the stored settings, the password never sent back. */
 export function mailboxFormValues(m: Mailbox): Record<string, string | boolean | number | null> {
   return {
-    name: m.name, address: m.address, host: m.host, port: m.port, secure: m.secure, username: m.username, password: '',
+    name: m.name, address: m.address, host: m.host, port: m.port, secure: m.secure, allowPlaintext: m.allowPlaintext, username: m.username, password: '',
     folder: m.folder, markSeen: m.markSeen, moveTo: m.moveTo ?? '', componentId: m.componentId ?? '', enabled: m.enabled,
   };
 }

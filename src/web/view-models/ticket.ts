@@ -2,6 +2,7 @@
 import type { Attachment, Message } from '../../store/messages.ts';
 import type { Ticket } from '../../store/tickets.ts';
 import { SLA_NONE } from '../../db/schema.ts';
+import type { MailHtmlCache } from '../../domain/safe-mail-html.ts';
 
 export type TicketRowVM = {
   id: number;
@@ -99,7 +100,7 @@ export type ThreadItemVM = {
   text: string;
   /** the whole text when it differs from `text` (shown behind "show quoted text") */
   fullText: string | null;
-  /** sanitized at intake; cid: images point at their attachments */
+  /** sanitised now, whatever intake stored (see domain/safe-mail-html.ts); cid: images point at their attachments */
   html: string | null;
   isAutoReply: boolean;
   /** inbound mail whose sender the desk could not verify (verified and unchecked mail: null) */
@@ -110,7 +111,7 @@ export type ThreadItemVM = {
   attachments: AttachmentVM[];
 };
 
-export function threadItem(m: Message, atts: Attachment[], names: Names): ThreadItemVM {
+export function threadItem(m: Message, atts: Attachment[], names: Names, mailHtml: MailHtmlCache): ThreadItemVM {
   const author = m.authorUserId
     ? (names.users.get(m.authorUserId) ?? '—')
     : m.authorContactId
@@ -119,7 +120,7 @@ export function threadItem(m: Message, atts: Attachment[], names: Names): Thread
   const newText = m.newText?.trim();
   const cids = new Map(atts.filter((a) => a.contentId).map((a) => [a.contentId!.toLowerCase(), a.id]));
   const html = m.bodyHtml
-    ? m.bodyHtml.replace(/src="cid:([^"]+)"/gi, (whole, cid: string) => {
+    ? mailHtml.safeHtml(m.id, m.bodyHtml).replace(/src="cid:([^"]+)"/gi, (whole, cid: string) => {
         const id = cids.get(cid.toLowerCase());
         return id ? `src="/attachments/${id}?inline=1"` : whole;
       })

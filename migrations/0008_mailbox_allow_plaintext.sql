@@ -1,0 +1,1 @@
+ALTER TABLE `mailboxes` ADD `allow_plaintext` integer DEFAULT false NOT NULL;
