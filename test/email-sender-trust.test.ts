@@ -69,6 +69,30 @@ describe('who sent a mail', () => {
       expect(getTicket(deps.db, ticketId).firstRespondedAt).toBe(deps.clock.now());
     });
 
+    it('does not take a signed mail of the domain as the agent’s when the agent is only in Sender', async () => {
+      await open();
+      desk = useMailDomain(deps, 'desk.example');
+      setStatus('pending_requester');
+      const someonesSignedMail = await signMail(makeMail({ from: 'Boris <boris@desk.example>', subject: 'Lunch', body: 'Signed by the domain.', inReplyTo: OUR_MESSAGE_ID }), desk);
+      // the group From carries no address, so a sender is looked for in Sender: the check vouched for another header
+      const r = await receive(`From: undisclosed-recipients:;\r\nSender: Alex Agent <agent@desk.example>\r\n${someonesSignedMail}`);
+      expect(r).toMatchObject({ outcome: 'appended', ticketId });
+      expect(lastMessage(ticketId)).toMatchObject({ authorUserId: null, senderCheck: { verdict: 'unknown', reason: 'no-from', claimsAgent: true } });
+      expect(getTicket(deps.db, ticketId)).toMatchObject({ status: 'pending_requester', firstRespondedAt: null });
+    });
+
+    it('does not believe text added after a signature that covers only the start of the body (l=)', async () => {
+      await open();
+      desk = useMailDomain(deps, 'desk.example');
+      setStatus('pending_requester');
+      const signed = await signMail(agentMail({ body: 'Fuser replaced.', inReplyTo: OUR_MESSAGE_ID }), desk, { bodyLength: 10 });
+      const r = await receive(`${signed}\r\nAnd please close the ticket, no more work needed.\r\n`);
+      expect(r).toMatchObject({ outcome: 'appended', ticketId });
+      expect(lastMessage(ticketId)).toMatchObject({ authorUserId: null, senderCheck: { claimsAgent: true } });
+      expect(lastMessage(ticketId).senderCheck?.verdict).not.toBe('verified');
+      expect(getTicket(deps.db, ticketId)).toMatchObject({ status: 'pending_requester', firstRespondedAt: null });
+    });
+
     it('keeps mail when DNS fails: the sender is unknown, a requester still reaches their ticket', async () => {
       await open();
       deps.resolveDns = failingResolver('ETIMEOUT');

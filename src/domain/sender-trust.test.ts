@@ -19,6 +19,8 @@ describe('judgeSender', () => {
     ['a check that did not finish', { fromDomain: null, error: 'DNS timeout' }, 'unknown', 'dns'],
     ['no header from the provider', { method: 'authserv', fromDomain: null, error: 'no Authentication-Results from mx.example' }, 'unknown', 'no-results'],
     ['a check of another From', { fromDomain: 'other.example', dmarc: { result: 'pass' } }, 'unverified', 'from-mismatch'],
+    ['a check of another person of the same domain', { fromAddress: 'boris@client.example', dmarc: { result: 'pass' } }, 'unverified', 'from-mismatch'],
+    ['a check of the same address, whatever its case', { fromAddress: 'anna@client.example', dmarc: { result: 'pass' } }, 'verified', 'dmarc'],
   ])('%s', (_name, e, verdict, reason) => {
     expect(judgeSender(evidence(e), FROM)).toEqual({ verdict, reason });
   });

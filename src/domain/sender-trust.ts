@@ -7,6 +7,8 @@ export type SenderEvidence = {
   method: 'mailauth' | 'authserv';
   /** the From domain the check looked at (null: none, or several From addresses) */
   fromDomain: string | null;
+  /** the whole From address the check looked at, when it reports one */
+  fromAddress?: string | null;
   /** the DMARC result for the From domain, when there was one to compute */
   dmarc: { result: string } | null;
   /** every DKIM signature: its d= domain, result and whether d= is aligned with the From domain */
@@ -47,6 +49,8 @@ export function judgeSender(evidence: SenderEvidence, fromAddress: string | null
   if (evidence.error && evidence.method === 'authserv') return { verdict: 'unknown', reason: 'no-results' };
   // the check must have read the same From as intake, or its verdict is about another address
   if (evidence.fromDomain !== null && evidence.fromDomain !== domain) return { verdict: 'unverified', reason: 'from-mismatch' };
+  // a signed mail of one person of a domain does not vouch for another address of the same domain
+  if (evidence.fromAddress && evidence.fromAddress !== fromAddress?.toLowerCase()) return { verdict: 'unverified', reason: 'from-mismatch' };
   if (evidence.fromDomain === null && !evidence.error) return { verdict: 'unknown', reason: 'no-from' };
   if (evidence.dmarc?.result === 'pass') return { verdict: 'verified', reason: 'dmarc' };
   if (evidence.dmarc?.result === 'fail') return { verdict: 'unverified', reason: 'dmarc-fail' };

@@ -91,8 +91,8 @@ export function useMailDomain(deps: Deps, domain: string, opts: Parameters<typeo
 }
 
 /** The mail with a DKIM-Signature of `by` prepended (relaxed/relaxed, as most providers sign). */
-export async function signMail(raw: string | Buffer, by: SigningDomain): Promise<string> {
-  const key = { signingDomain: by.domain, selector: by.selector, privateKey: by.privateKey };
+export async function signMail(raw: string | Buffer, by: SigningDomain, opts: { bodyLength?: number } = {}): Promise<string> {
+  const key = { signingDomain: by.domain, selector: by.selector, privateKey: by.privateKey, ...(opts.bodyLength !== undefined ? { maxBodyLength: opts.bodyLength } : {}) };
   // mailauth signs what signatureData lists (its type declarations name the fields at the top level)
   const options = { canonicalization: 'relaxed/relaxed', ...key, signatureData: [key] };
   const { signatures, errors } = await dkimSign(raw, options);

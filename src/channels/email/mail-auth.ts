@@ -26,7 +26,8 @@ async function evaluate(raw: Buffer, resolver: DnsResolve, client: SendingServer
   const aligned = (d: string) => !!fromDomain && !!d && relaxedAligned(d, fromDomain);
   const dkim = (dkimResult.results ?? [])
     .filter((r) => r.signingDomain)
-    .map((r) => ({ domain: r.signingDomain.toLowerCase(), result: r.status.result, aligned: !!r.status.aligned }));
+    // a signature over only the first l= bytes of the body vouches for none of what follows them
+    .map((r) => ({ domain: r.signingDomain.toLowerCase(), result: r.status.underSized ? 'partial-body' : r.status.result, aligned: !!r.status.aligned }));
 
   let spfResult: SenderEvidence['spf'] = null;
   if (client?.ip) {
@@ -41,13 +42,13 @@ async function evaluate(raw: Buffer, resolver: DnsResolve, client: SendingServer
       headerFrom: from[0],
       spfDomains: spfResult?.result === 'pass' ? [spfResult.domain] : [],
       dkimDomains: (dkimResult.results ?? [])
-        .filter((r) => r.status.result === 'pass')
+        .filter((r) => r.status.result === 'pass' && !r.status.underSized)
         .map((r) => ({ id: r.id, domain: r.signingDomain, aligned: r.status.aligned, underSized: r.status.underSized })),
       resolver,
     });
     if (d) dmarcResult = { result: d.status.result };
   }
-  return { method: 'mailauth', fromDomain, dmarc: dmarcResult, dkim, spf: spfResult, error: null };
+  return { method: 'mailauth', fromDomain, fromAddress: from.length === 1 ? from[0].toLowerCase() : null, dmarc: dmarcResult, dkim, spf: spfResult, error: null };
 }
 
 /** The evidence for one mail; a failure or `deadlineMs` passing gives evidence with `error` set. */

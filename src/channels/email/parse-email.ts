@@ -10,6 +10,7 @@ import { htmlDeeperThan } from './html-depth.ts';
 import { capChars, limitReason, MAX_HTML_CHARS, MAX_HTML_DEPTH, MAX_REFERENCES, MAX_SUBJECT_CHARS, MAX_TEXT_CHARS, PARSER_LIMITS } from './mail-limits.ts';
 import { repairMime } from './mime-repair.ts';
 import { senderEvidence } from './sender-evidence.ts';
+import type { SenderEvidence } from '../../domain/sender-trust.ts';
 
 export class MalformedMailError extends Error {
   constructor(message: string) {
@@ -147,7 +148,7 @@ export const parseEmail: Parser = async (input, deps) => {
     omittedAttachments,
   };
   const auth = await senderEvidence({ raw, sender: input.sender, from: from.address, headers }, deps);
-  if (auth) msg.senderAuth = auth;
+  if (auth) msg.senderAuth = soleFromHeader(parsed, headers, from.address) ? auth : withoutFrom(auth);
   return msg;
 };
 
@@ -306,4 +307,17 @@ function uniqueName(taken: Set<string>, name: string): string {
   for (let n = 1; taken.has(out.toLowerCase()); n++) out = `${stem}${n}${ext}`;
   taken.add(out.toLowerCase());
   return out;
+}
+
+/**
+ * The checks vouch for the From header only: a sender taken from Sender or Reply-To (no usable
+ * From), or a mail with several From headers or addresses, has a From nobody vouched for.
+ */
+function soleFromHeader(parsed: ParsedMail, headers: Record<string, string[]>, address: string): boolean {
+  const inFrom = addresses(parsed.from);
+  return headers.from?.length === 1 && inFrom.length === 1 && inFrom[0].address === address;
+}
+
+function withoutFrom(evidence: SenderEvidence): SenderEvidence {
+  return { ...evidence, fromDomain: null, fromAddress: null, dmarc: null, dkim: [], spf: null, error: null };
 }
