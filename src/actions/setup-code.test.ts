@@ -3,13 +3,20 @@ import { makeTestDeps, type TestDeps } from '../../test/helpers/deps.ts';
 import { recordingLogger, type LogLine } from '../../test/helpers/log.ts';
 import { buildServices } from '../services.ts';
 import { countUsers } from '../store/users.ts';
-import { isLoopbackHost, issueSetupCode, newSetupCode, setupCodeMatches } from './setup-code.ts';
+import { isLoopbackHost, issueSetupCode, newSetupCode, setupCodeMatches, setupCodeRequired } from './setup-code.ts';
 import type { Ctx } from './context.ts';
 
 describe('setup code', () => {
   it('is needed unless the desk listens on loopback only', () => {
     for (const h of ['127.0.0.1', '127.0.1.1', 'localhost', '::1', '[::1]', '::ffff:127.0.0.1']) expect(isLoopbackHost(h), h).toBe(true);
     for (const h of ['0.0.0.0', '::', '10.0.0.5', 'help.example.com', '128.0.0.1']) expect(isLoopbackHost(h), h).toBe(false);
+  });
+
+  it('is needed behind a reverse proxy on the same machine: a public PUBLIC_URL means others reach the form', () => {
+    expect(setupCodeRequired({ host: '127.0.0.1', publicUrl: 'http://localhost:3000' })).toBe(false);
+    expect(setupCodeRequired({ host: '127.0.0.1', publicUrl: 'http://127.0.0.1:3000' })).toBe(false);
+    expect(setupCodeRequired({ host: '127.0.0.1', publicUrl: 'https://help.example.com' })).toBe(true);
+    expect(setupCodeRequired({ host: '0.0.0.0', publicUrl: 'http://localhost:3000' })).toBe(true);
   });
 
   it('is 16 unambiguous characters in groups of four, different every time', () => {

@@ -1,5 +1,5 @@
 // The first-run setup page creates an admin for whoever comes first. When the desk listens on
-// more than the loopback interface, that form also needs a one-time code that only someone who
+// more than the loopback interface or is published under a public address, that form also needs a one-time code that only someone who
 // can read the desk's log has: each web process prints its own at start; the hashes are kept in
 // the database so a code works on whichever process serves the form, and are gone once the
 // admin exists.
@@ -25,8 +25,13 @@ export function isLoopbackHost(host: string): boolean {
   return isIP(v4) === 4 && v4.startsWith('127.');
 }
 
-export function setupCodeRequired(config: Pick<Config, 'host'>): boolean {
-  return !isLoopbackHost(config.host);
+/**
+ * Only a desk that nobody else can reach goes without the code: one listening on loopback and not
+ * published elsewhere. A reverse proxy on the same machine connects from loopback too, so a public
+ * PUBLIC_URL means other people can reach the form.
+ */
+export function setupCodeRequired(config: Pick<Config, 'host' | 'publicUrl'>): boolean {
+  return !isLoopbackHost(config.host) || !isLoopbackHost(new URL(config.publicUrl).hostname);
 }
 
 const hashOf = (code: string) => createHash('sha256').update(code.toUpperCase().replace(/[^A-Z0-9]/g, '')).digest('hex');
