@@ -49,7 +49,7 @@ describe('IMAP intake of mail over MAX_MAIL_BYTES', () => {
     services = buildServices(deps);
     user = dovecot.addUser();
     mailbox = insertMailbox(deps.db, {
-      name: 'Support', address: user.address, host: dovecot.host, port: dovecot.port, secure: false,
+      name: 'Support', address: user.address, host: dovecot.host, port: dovecot.port, secure: false, allowPlaintext: true,
       username: user.user, password: user.password, folder: 'INBOX', markSeen: true,
     }, Date.now());
   });
