@@ -69,7 +69,11 @@ describe('sessions', () => {
     expect(schedulerTick(ctx).purged).toEqual({ sessions: 0, failures: 0 });
   });
 
-  it('a password change by the user ends their other sessions and keeps the one that made it', async () => {
+  const tokenStatus = async (token: string) => (await fetch(`${srv.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } })).status;
+
+  it('a password change by the user ends their other sessions, keeps the one that made it, and revokes their API tokens', async () => {
+    const { token } = createApiToken(srv.services.ctx, agent, { name: 'made with the old password' });
+    expect(await tokenStatus(token)).toBe(200);
     const here = await signedIn(agent.email);
     const elsewhere = await signedIn(agent.email);
     await here.get('/profile');
@@ -78,15 +82,18 @@ describe('sessions', () => {
     expect(r.location).toBe('/profile');
     expect(await isSignedIn(here)).toBe(true);
     expect(await isSignedIn(elsewhere)).toBe(false);
+    expect(await tokenStatus(token)).toBe(401);
   });
 
-  it('an admin setting a password ends every session of that person', async () => {
+  it('an admin setting a password ends every session of that person and revokes their API tokens', async () => {
+    const { token } = createApiToken(srv.services.ctx, agent, { name: 'made with the old password' });
     const a = await signedIn(agent.email);
     const admin = await signedIn('root@desk.test');
     await admin.get(`/admin/users/${agent.id}`);
     expect((await admin.post(`/admin/users/${agent.id}/password`, { password: 'set by the admin' })).status).toBe(303);
     expect(await isSignedIn(a)).toBe(false);
     expect(await isSignedIn(admin)).toBe(true);
+    expect(await tokenStatus(token)).toBe(401);
   });
 
   it('deactivation ends every session and revokes every API token, for good', async () => {

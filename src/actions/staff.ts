@@ -61,7 +61,11 @@ export function editStaff(ctx: Ctx, admin: User, id: number, input: z.input<type
   });
 }
 
-/** An admin sets someone's password: that person's sessions end (an admin's own current session stays). */
+/**
+ * An admin sets someone's password: that person's sessions end (an admin's own current session
+ * stays) and their API tokens are revoked — a reset follows a suspicion, and a token made with the
+ * old password would outlive it.
+ */
 export async function setStaffPassword(ctx: Ctx, admin: User, id: number, newPassword: string, opts: { currentSessionId?: string | null } = {}): Promise<void> {
   requirePermission(admin, 'user.manage');
   const p = parseInput(z.object({ password }), { password: newPassword }).password;
@@ -70,6 +74,7 @@ export async function setStaffPassword(ctx: Ctx, admin: User, id: number, newPas
   inTransaction(ctx.db, () => {
     updateUser(ctx.db, id, { passwordHash: hash }, ctx.clock.now());
     deleteUserSessions(ctx.db, id, { except: id === admin.id ? opts.currentSessionId : null });
+    revokeUserApiTokens(ctx.db, id, ctx.clock.now());
   });
 }
 
@@ -92,7 +97,7 @@ export function setAvailability(ctx: Ctx, user: User, available: boolean): User 
   return getUser(ctx.db, user.id);
 }
 
-/** Changes one's own password after checking the current one; every other session ends. */
+/** Changes one's own password after checking the current one; every other session ends and every API token is revoked. */
 export async function changeOwnPassword(ctx: Ctx, user: User, input: { current: string; password: string; currentSessionId?: string | null }): Promise<void> {
   requirePermission(user, 'profile.edit');
   const p = parseInput(z.object({ password }), { password: input.password }).password;
@@ -104,5 +109,6 @@ export async function changeOwnPassword(ctx: Ctx, user: User, input: { current: 
   inTransaction(ctx.db, () => {
     updateUser(ctx.db, user.id, { passwordHash: hash }, ctx.clock.now());
     deleteUserSessions(ctx.db, user.id, { except: input.currentSessionId });
+    revokeUserApiTokens(ctx.db, user.id, ctx.clock.now());
   });
 }
