@@ -153,6 +153,17 @@ describe('SMTP intake listener', () => {
       expect(info.response).toMatch(/^250 .*\(created\)/);
     });
 
+    it('does not believe an Authentication-Results header brought to the listener, even of the configured authserv-id', async () => {
+      await start({ MAIL_AUTHSERV_ID: 'mx.provider.example', SMTP_INBOUND_ADDRESSES: 'support@desk.example' });
+      deps.resolveDns = fakeResolver(dnsTable(mailDomain('desk.example', { dmarc: 'reject' })));
+      const forged = makeMail({
+        from: 'Alex Agent <agent@desk.example>',
+        headers: { 'Authentication-Results': 'mx.provider.example; dkim=pass header.d=desk.example; dmarc=pass header.from=desk.example' },
+      });
+      await transport().sendMail({ envelope: { from: 'agent@desk.example', to: ['support@desk.example'] }, raw: forged });
+      expect(listTicketMessages(deps.db, 1)[0].senderCheck).toMatchObject({ verdict: 'unverified', method: 'mailauth' });
+    });
+
     it('hands the sending server to the sender check: an SPF pass for the From domain verifies it', async () => {
       await start({ MAIL_VERIFY_REQUESTERS: 'on' });
       deps.resolveDns = fakeResolver(dnsTable(mailDomain('client.example', { dmarc: 'reject', spfIps: ['127.0.0.1'] })));

@@ -14,7 +14,10 @@ export async function senderEvidence(
 ): Promise<SenderEvidence | undefined> {
   const cfg = deps.config.senderVerify;
   if (cfg.mode === 'off') return undefined;
-  if (cfg.mode === 'authserv') return authservEvidence(mail.headers['authentication-results'], cfg.authservId ?? '', mail.from);
+  // the provider's header is believed where the provider delivered the mail (a mailbox, a pipe from
+  // the MTA that writes it); whoever connects to our own listener could have written it, so mail
+  // from the listener is checked here
+  if (cfg.mode === 'authserv' && !mail.sender) return authservEvidence(mail.headers['authentication-results'], cfg.authservId ?? '', mail.from);
   if (!deps.resolveDns) return { method: 'mailauth', fromDomain: null, dmarc: null, dkim: [], spf: null, error: 'no DNS resolver' };
   return checkMailAuth(mail.raw, {
     resolver: deps.resolveDns,
