@@ -76,6 +76,12 @@ export function deepHtml(depth: number): Buffer {
   return Buffer.from(`${head('deep html', 'multipart/alternative; boundary="b"')}\r\n\r\n${body}--b--\r\n`);
 }
 
+/** an HTML-only mail of `rounds` <li><p> pairs: a p is not closed by the next li, so they nest */
+export function listParagraphHtml(rounds: number): Buffer {
+  const html = `<ul>${'<li><p>x'.repeat(rounds)}</ul>`;
+  return Buffer.from(`${head('list html', 'text/html; charset=utf-8')}\r\nContent-Transfer-Encoding: base64\r\n\r\n${base64Lines(html)}\r\n`);
+}
+
 /** a plain mail that is about `bytes` long (for size limits), optionally with a big header block */
 export function bigMail(bytes: number, subject = 'A big mail', headerBytes = 0): Buffer {
   const filler = Array.from({ length: Math.ceil(headerBytes / 80) }, (_, i) => `X-Filler-${i}: ${'h'.repeat(64)}`);

@@ -130,6 +130,17 @@ describe('limits on one mail', () => {
     await nextMailIsTakenIn();
   });
 
+  it('keeps neither the HTML nor its text of an HTML-only mail of 80,000 nesting <li><p> pairs, and goes on', async () => {
+    const r = await receive(hostile.listParagraphHtml(80_000));
+    expect(r.outcome).toBe('created');
+    const msg = listTicketMessages(deps.db, r.ticketId!)[0];
+    expect(msg.bodyHtml).toBeNull();
+    expect(getInbound(deps.db, r.inboundId!).problems).toEqual([
+      'the HTML nests elements more than 1,000 deep; it is not kept (the text is), the whole HTML is in the original mail',
+    ]);
+    await nextMailIsTakenIn();
+  });
+
   it('keeps HTML nested as deep as real mail', async () => {
     const r = await receive(hostile.deepHtml(200));
     expect(listTicketMessages(deps.db, r.ticketId!)[0].bodyHtml).toContain('deep');

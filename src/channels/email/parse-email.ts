@@ -2,6 +2,7 @@
 // fallback runs first; attachments over MAX_ATTACHMENT_BYTES or past MAX_ATTACHMENTS_PER_MAIL, and
 // text past the limits in mail-limits.ts, are reported and stay only in the original mail).
 import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
+import { htmlToText } from 'html-to-text';
 import libmime from 'libmime';
 import { sha256Hex } from '../../store/file-store.ts';
 import type { Parser } from '../../intake/receive.ts';
@@ -108,7 +109,7 @@ export const parseEmail: Parser = async (input, deps) => {
   const { attachments, omittedAttachments } = keepAttachments(parsed, html, deps.config.limits, problems);
   if (parsed.textConversionError) problems.push(`HTML could not be converted to text: ${parsed.textConversionError.message}`);
 
-  let text = kept(capChars((parsed.text ?? '').replace(/\r\n/g, '\n'), MAX_TEXT_CHARS, 'text'), problems);
+  let text = kept(capChars((parsed.text || htmlText(html, problems)).replace(/\r\n/g, '\n'), MAX_TEXT_CHARS, 'text'), problems);
   if (text.includes('\uFFFD') && !raw.includes(REPLACEMENT_UTF8)) problems.push('some characters could not be decoded and were replaced');
   // Gmail's plain-text stand-ins for images shown inline in the HTML part
   if (attachments.some((a) => a.inline)) text = text.replace(/\[image: [^\]\n]*\]/g, '').replace(/^[ \t]*\n/, '');
@@ -157,6 +158,9 @@ async function parseMime(raw: Buffer): Promise<ParsedMail> {
   try {
     return await simpleParser(raw, {
       skipImageLinks: true, skipTextLinks: true, skipTextToHtml: true, keepCidLinks: true,
+      // HTML-only mail is turned into text here, after our own depth check (htmlText), not by the
+      // parser before it: its check misses nesting that implied closes do not undo
+      skipHtmlToText: true,
       // DSN fields stay a part of their own, for bounce detection, instead of joining the text
       keepDeliveryStatus: true,
       ...PARSER_LIMITS,
@@ -320,4 +324,15 @@ function soleFromHeader(parsed: ParsedMail, headers: Record<string, string[]>, a
 
 function withoutFrom(evidence: SenderEvidence): SenderEvidence {
   return { ...evidence, fromDomain: null, fromAddress: null, dmarc: null, dkim: [], spf: null, error: null };
+}
+
+/** The text of a mail that has only HTML (already capped and depth-checked by keptHtml). */
+function htmlText(html: string | null, problems: string[]): string {
+  if (!html) return '';
+  try {
+    return htmlToText(html, { limits: { maxDepth: MAX_HTML_DEPTH } });
+  } catch (err) {
+    problems.push(`HTML could not be converted to text: ${err instanceof Error ? err.message : String(err)}`);
+    return '';
+  }
 }
