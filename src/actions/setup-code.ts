@@ -1,8 +1,8 @@
 // The first-run setup page creates an admin for whoever comes first. When the desk listens on
-// more than the loopback interface or is published under a public address, that form also needs a one-time code that only someone who
-// can read the desk's log has: each web process prints its own at start; the hashes are kept in
-// the database so a code works on whichever process serves the form, and are gone once the
-// admin exists.
+// more than the loopback interface or is published under a public address, that form also needs
+// a one-time code that only someone who can read the desk's log has: each web process prints its
+// own at start; the hashes are kept in the database so a code works on whichever process serves
+// the form, and are gone once the admin exists.
 import { createHash, randomInt } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Config } from '../config.ts';
