@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `helpdesk` command line: migrate, user add, import (MTA pipe), reprocess, demo, token create.
+// The `helpdesk` command line: migrate, user add, import (MTA pipe), reprocess, demo, token create, unlock.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { configOrExit, loadDotEnv, openDeps } from './bootstrap.ts';
@@ -13,6 +13,7 @@ import { listInboundByOutcome } from './store/inbound.ts';
 import { splitMbox } from './channels/email/mbox.ts';
 import { seedDemo } from './demo/seed.ts';
 import { createApiToken } from './actions/api-tokens.ts';
+import { currentSignInLocks, liftLock } from './actions/sign-in.ts';
 import { findUserByEmail } from './store/users.ts';
 
 const EX_USAGE = 64;
@@ -31,6 +32,8 @@ Commands:
   demo [--tickets N]               seed organisations, components, agents and tickets (en, ru)
   token create --user EMAIL [--name N] [--expires-days D] [--read-only]
                                    make an API token for a user; the token is the last line
+  unlock [--account EMAIL | --ip ADDRESS]
+                                   list the sign-in locks, or lift one (also when no admin can sign in)
 
 Configuration comes from the environment and .env (see .env.example).`;
 
@@ -141,6 +144,27 @@ async function main(argv: string[]): Promise<number> {
         const { token, record } = createApiToken(deps, user, { name: values.name ?? 'CLI token', expiresInDays: values['expires-days'] ?? null, scope: values['read-only'] ? 'read' : 'full' });
         console.log(`Created API token "${record.name}" (${record.prefix}…) for ${user.email} (${user.role}). Keep it secret; it is shown only now:`);
         console.log(token);
+        return 0;
+      }
+
+      case 'unlock': {
+        const { values } = parseArgs({ args: rest, options: { account: { type: 'string' }, ip: { type: 'string' } } });
+        if (values.account === undefined && values.ip === undefined) {
+          const locks = currentSignInLocks(services.ctx);
+          if (locks.length === 0) console.log('No account or address is locked.');
+          for (const l of locks) {
+            const what = l.scope === 'account' ? `account ${l.key}: ${l.failures} failures from ${l.others} addresses` : `address ${l.key}: ${l.failures} failures on ${l.others} accounts`;
+            console.log(`${what}, lifts by itself at ${new Date(l.until).toISOString()} (helpdesk unlock --${l.scope} ${l.key})`);
+          }
+          return 0;
+        }
+        if (values.account !== undefined && values.ip !== undefined) {
+          console.error('Usage: helpdesk unlock [--account EMAIL | --ip ADDRESS]');
+          return EX_USAGE;
+        }
+        const input = values.account !== undefined ? { scope: 'account', key: values.account } : { scope: 'ip', key: values.ip ?? '' };
+        const lifted = liftLock(services.ctx, input, 'command line');
+        console.log(lifted ? `Lifted: ${lifted} failures of ${input.key} no longer count.` : `${input.key} was not locked (no failures counted).`);
         return 0;
       }
 

@@ -104,6 +104,35 @@ describe('helpdesk CLI', () => {
     expect(run(['token', 'create']).code).toBe(64);
   });
 
+  it('lists the sign-in locks and lifts one, for a desk whose admins are all locked out', () => {
+    expect(run(['migrate']).code).toBe(0);
+    const db = new Database(path.join(dir, 'desk.sqlite'));
+    const now = Date.now();
+    const add = db.prepare('insert into sign_in_failures (email, ip, at) values (?, ?, ?)');
+    for (let i = 1; i <= 10; i++) add.run('root@desk.test', `192.0.2.${i}`, now - i * 1000);
+    for (let i = 1; i <= 10; i++) add.run(`x${i}@desk.test`, '203.0.113.5', now - i * 1000);
+    db.close();
+
+    const list = run(['unlock']);
+    expect(list.code).toBe(0);
+    expect(list.out).toContain('account root@desk.test: 10 failures from 10 addresses');
+    expect(list.out).toContain('address 203.0.113.5: 10 failures on 10 accounts');
+    expect(list.out).toContain('helpdesk unlock --account root@desk.test');
+
+    const lifted = run(['unlock', '--account', 'Root@Desk.test']);
+    expect(lifted.code).toBe(0);
+    expect(lifted.out).toContain('Lifted: 10 failures of Root@Desk.test');
+    expect(count("select count(*) n from sign_in_failures where email = 'root@desk.test' and email_lifted = 0")).toBe(0);
+    // the addresses those failures came from keep their counts; the other lock stays
+    expect(count("select count(*) n from sign_in_failures where email = 'root@desk.test' and ip_lifted = 0")).toBe(10);
+    const after = run(['unlock']);
+    expect(after.out).not.toContain('root@desk.test');
+    expect(after.out).toContain('address 203.0.113.5');
+    expect(run(['unlock', '--ip', '203.0.113.5']).out).toContain('Lifted: 10 failures');
+    expect(run(['unlock']).out).toContain('No account or address is locked.');
+    expect(run(['unlock', '--account', 'a@b.c', '--ip', '1.2.3.4']).code).toBe(64);
+  });
+
   it('stops with every configuration problem named', () => {
     const r = run(['migrate'], undefined, { PORT: 'eighty', PUBLIC_URL: 'nope' });
     expect(r.code).toBe(1);

@@ -57,6 +57,40 @@ describe('sign-in lock-out', () => {
     expect(refusals()).toContain('unknown_account nobody@desk.test 192.0.2.101');
   });
 
+  it('lets the owner in from where they signed in lately while strangers keep the account locked', async () => {
+    const victim = await person(srv.services, 'Victim');
+    const b = new Browser(srv.url);
+    await b.get('/login');
+    expect(await attempt(b, victim.email, PASSWORD, '198.51.100.20')).toBe(303);
+    // an IPv6 client is known by its /56 network, as it is counted
+    const laptop = new Browser(srv.url);
+    await laptop.get('/login');
+    expect(await attempt(laptop, victim.email, PASSWORD, '2001:db8:1:2::1')).toBe(303);
+    deps.clock.advance(60 * 86_400_000);
+    const attacker = new Browser(srv.url);
+    await attacker.get('/login');
+    for (let i = 1; i <= 10; i++) expect(await attempt(attacker, victim.email, 'guess', `192.0.2.${i}`)).toBe(401);
+    expect(await attempt(attacker, victim.email, PASSWORD, '192.0.2.50')).toBe(429);
+    const owner = new Browser(srv.url);
+    await owner.get('/login');
+    expect(await attempt(owner, victim.email, PASSWORD, '198.51.100.20')).toBe(303);
+    const ipv6 = new Browser(srv.url);
+    await ipv6.get('/login');
+    expect(await attempt(ipv6, victim.email, PASSWORD, '2001:db8:1:2:aaaa::7')).toBe(303);
+
+    // a client known too long ago is not: 90 days after its last sign-in
+    for (let i = 1; i <= 10; i++) await attempt(attacker, victim.email, 'guess', `192.0.2.${i + 10}`);
+    deps.clock.advance(89 * 86_400_000);
+    for (let i = 1; i <= 10; i++) await attempt(attacker, victim.email, 'guess', `192.0.2.${i + 20}`);
+    const late = new Browser(srv.url);
+    await late.get('/login');
+    expect(await attempt(late, victim.email, PASSWORD, '198.51.100.20')).toBe(303);
+    for (let i = 1; i <= 10; i++) await attempt(attacker, victim.email, 'guess', `192.0.2.${i + 30}`);
+    deps.clock.advance(91 * 86_400_000);
+    for (let i = 1; i <= 10; i++) await attempt(attacker, victim.email, 'guess', `192.0.2.${i + 40}`);
+    expect(await attempt(late, victim.email, PASSWORD, '198.51.100.20')).toBe(429);
+  });
+
   it('counts guesses sent in parallel: exactly 10 are checked', async () => {
     const p = await person(srv.services, 'Agent');
     const b = new Browser(srv.url);

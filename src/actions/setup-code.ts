@@ -76,7 +76,7 @@ export async function setUpDesk(ctx: Ctx, input: { email: string; name: string; 
       logRefusal(ctx, 'setup', 'wrong_setup_code', null, input.ip);
       throw new AppError('forbidden', 'The setup code is not right', { fields: { setupCode: 'signin.setupCodeWrong' } });
     }
-    forgiveAttempt(ctx, attempt.id, null);
+    forgiveAttempt(ctx, { id: attempt.id, ip: input.ip }, null);
   }
   const user = await createFirstAdmin(ctx, input);
   forgetSetupCodes(ctx);

@@ -3,9 +3,10 @@
 // is logged with its reason.
 import type { User } from '../store/users.ts';
 import { inTransaction } from '../db/client.ts';
-import { decideSignIn, windowStart } from '../domain/sign-in-throttle.ts';
+import { decideSignIn, KNOWN_CLIENT_MS, lockEndsAt, windowStart } from '../domain/sign-in-throttle.ts';
 import { deleteExpiredSessions } from '../store/sessions.ts';
-import { countSignInFailures, deleteSignInFailure, deleteSignInFailuresBefore, insertSignInFailure, liftSignInFailures, type LockScope } from '../store/sign-in-failures.ts';
+import { countSignInFailures, deleteSignInFailure, deleteSignInFailuresBefore, insertSignInFailure, liftSignInFailures, listSignInLocks, type LockScope, type SignInLock } from '../store/sign-in-failures.ts';
+import { deleteKnownClientsBefore, isKnownClient, recordKnownClient } from '../store/sign-in-known-clients.ts';
 import { invalid } from '../store/errors.ts';
 import type { Ctx } from './context.ts';
 import { requirePermission } from './tickets.ts';
@@ -31,16 +32,22 @@ export function beginAttempt(ctx: Ctx, email: string | null, ip: string): { id: 
   const now = ctx.clock.now();
   const limits = ctx.config.signIn;
   return inTransaction(ctx.db, () => {
-    const decision = decideSignIn(countSignInFailures(ctx.db, { email, ip, since: windowStart(now, limits) }), limits);
+    const known = email !== null && isKnownClient(ctx.db, { email, ip, since: now - KNOWN_CLIENT_MS });
+    const decision = decideSignIn(countSignInFailures(ctx.db, { email, ip, since: windowStart(now, limits) }), limits, known);
     return decision === 'allow' ? { id: insertSignInFailure(ctx.db, { email, ip, at: now }) } : { locked: decision };
   });
 }
 
-/** The attempt proved right: it is no failure, and the account's earlier failures are forgiven (the address's are not). */
-export function forgiveAttempt(ctx: Ctx, attemptId: number, email: string | null): void {
+/**
+ * The attempt proved right: it is no failure, the account's earlier failures are forgiven (the
+ * address's are not), and the client becomes known to the account.
+ */
+export function forgiveAttempt(ctx: Ctx, attempt: { id: number; ip: string }, email: string | null): void {
   inTransaction(ctx.db, () => {
-    deleteSignInFailure(ctx.db, attemptId);
-    if (email !== null) liftSignInFailures(ctx.db, 'account', email);
+    deleteSignInFailure(ctx.db, attempt.id);
+    if (email === null) return;
+    liftSignInFailures(ctx.db, 'account', email);
+    recordKnownClient(ctx.db, { email, ip: attempt.ip, at: ctx.clock.now() });
   });
 }
 
@@ -57,24 +64,41 @@ export async function signIn(ctx: Ctx, input: { email: string; password: string;
     logRefusal(ctx, 'sign-in', checked.reason, email, input.ip);
     return { ok: false, reason: checked.reason, locked: false };
   }
-  forgiveAttempt(ctx, attempt.id, email);
+  forgiveAttempt(ctx, { id: attempt.id, ip: input.ip }, email);
   return { ok: true, user: checked.user };
 }
 
 /** An admin lifts the lock of an account (email) or an address. */
 export function liftSignInLock(ctx: Ctx, admin: User, input: { scope: string; key: string }): number {
   requirePermission(admin, 'user.manage');
+  return liftLock(ctx, input, admin.email);
+}
+
+/**
+ * Lifts a lock on behalf of `by` (an admin's email, or the command line on the server, which
+ * needs no account: it is how a desk whose every admin is locked out gets back in).
+ */
+export function liftLock(ctx: Ctx, input: { scope: string; key: string }, by: string): number {
   if (input.scope !== 'account' && input.scope !== 'ip') throw invalid('Choose an account or an address');
   const scope: LockScope = input.scope;
-  const lifted = liftSignInFailures(ctx.db, scope, scope === 'account' ? normalEmail(input.key) : input.key);
-  ctx.log.info({ event: 'sign_in_lock_lifted', scope, key: input.key, by: admin.email, failures: lifted }, 'sign-in lock lifted');
+  const key = scope === 'account' ? normalEmail(input.key) : input.key.trim();
+  const lifted = liftSignInFailures(ctx.db, scope, key);
+  ctx.log.info({ event: 'sign_in_lock_lifted', scope, key, by, failures: lifted }, 'sign-in lock lifted');
   return lifted;
 }
 
-/** Scheduler: deletes sessions that can no longer be used and failures that no longer count. */
-export function purgeSignInRecords(ctx: Ctx, now: number): { sessions: number; failures: number } {
+/** The accounts and addresses locked now, with when each lock ends by itself. */
+export function currentSignInLocks(ctx: Ctx): (SignInLock & { until: number })[] {
+  const limits = ctx.config.signIn;
+  const locks = listSignInLocks(ctx.db, windowStart(ctx.clock.now(), limits), { account: limits.failuresPerAccount, ip: limits.failuresPerIp });
+  return locks.map((l) => ({ ...l, until: lockEndsAt(l.firstAt, limits) }));
+}
+
+/** Scheduler: deletes sessions that can no longer be used, failures that no longer count and clients no longer known. */
+export function purgeSignInRecords(ctx: Ctx, now: number): { sessions: number; failures: number; knownClients: number } {
   return {
     sessions: deleteExpiredSessions(ctx.db, now),
     failures: deleteSignInFailuresBefore(ctx.db, windowStart(now, ctx.config.signIn)),
+    knownClients: deleteKnownClientsBefore(ctx.db, now - KNOWN_CLIENT_MS),
   };
 }

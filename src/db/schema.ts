@@ -73,6 +73,17 @@ export const signInFailures = sqliteTable('sign_in_failures', {
   index('sign_in_failures_at_idx').on(t.at),
 ]);
 
+/**
+ * Where each account last signed in: a lock on the account spares these clients, so failures sent
+ * from elsewhere cannot keep its owner out (the address's own limit still applies to them).
+ */
+export const signInKnownClients = sqliteTable('sign_in_known_clients', {
+  email: text('email').notNull(),
+  /** the client address; IPv6 by its /56 network */
+  ip: text('ip').notNull(),
+  lastAt: integer('last_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.email, t.ip] }), index('sign_in_known_clients_last_at_idx').on(t.lastAt)]);
+
 export const businessCalendars = sqliteTable('business_calendars', {
   id: integer('id').primaryKey(),
   name: text('name').notNull(),

@@ -14,6 +14,12 @@ describe('sign-in throttle', () => {
     expect(decideSignIn({ account: 10, ip: 20 }, limits)).toBe('ip_locked');
   });
 
+  it('spares a client the account signed in from lately its account lock, not its address lock', () => {
+    expect(decideSignIn({ account: 50, ip: 0 }, limits, true)).toBe('allow');
+    expect(decideSignIn({ account: 50, ip: 20 }, limits, true)).toBe('ip_locked');
+    expect(decideSignIn({ account: 50, ip: 0 }, limits, false)).toBe('account_locked');
+  });
+
   it('counts failures of the last window, and a lock ends when its oldest failure leaves it', () => {
     expect(windowStart(limits.windowMs, limits)).toBe(1);
     expect(lockEndsAt(1000, limits)).toBe(1000 + limits.windowMs);

@@ -1,15 +1,20 @@
 // Whether a sign-in may be tried, from the recent failures of its account and of its client
 // address. Each is limited on its own: one address guessing across many accounts and many
-// addresses guessing one account are both stopped.
+// addresses guessing one account are both stopped. A locked account still lets in a client it
+// signed in from within KNOWN_CLIENT_MS, so strangers' failures cannot keep its owner out; such a
+// client is still held to its address's own limit.
 
 export type SignInLimits = { failuresPerAccount: number; failuresPerIp: number; windowMs: number };
 
 export type SignInDecision = 'allow' | 'account_locked' | 'ip_locked';
 
-/** `account`, `ip`: failures not lifted within the window. */
-export function decideSignIn(recent: { account: number; ip: number }, limits: SignInLimits): SignInDecision {
+/** How long a successful sign-in makes its client known to the account. */
+export const KNOWN_CLIENT_MS = 90 * 86_400_000;
+
+/** `account`, `ip`: failures not lifted within the window; `knownClient`: the account signed in from this client lately. */
+export function decideSignIn(recent: { account: number; ip: number }, limits: SignInLimits, knownClient = false): SignInDecision {
   if (recent.ip >= limits.failuresPerIp) return 'ip_locked';
-  if (recent.account >= limits.failuresPerAccount) return 'account_locked';
+  if (recent.account >= limits.failuresPerAccount && !knownClient) return 'account_locked';
   return 'allow';
 }
 

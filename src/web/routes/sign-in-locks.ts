@@ -2,9 +2,7 @@
 // button to lift a lock.
 import { Router } from 'express';
 import type { Ctx } from '../../actions/context.ts';
-import { liftSignInLock } from '../../actions/sign-in.ts';
-import { lockEndsAt, windowStart } from '../../domain/sign-in-throttle.ts';
-import { listSignInLocks } from '../../store/sign-in-failures.ts';
+import { currentSignInLocks, liftSignInLock } from '../../actions/sign-in.ts';
 import { findUserByEmail } from '../../store/users.ts';
 import { currentUser } from '../context.ts';
 import { str, type Body } from '../forms.ts';
@@ -12,11 +10,9 @@ import { requirePermission } from '../middleware/auth.ts';
 import { redirectWithFlash, type Renderer } from '../render.ts';
 
 function locksVM(ctx: Ctx) {
-  const limits = ctx.config.signIn;
-  const locks = listSignInLocks(ctx.db, windowStart(ctx.clock.now(), limits), { account: limits.failuresPerAccount, ip: limits.failuresPerIp });
-  return locks.map((l) => {
+  return currentSignInLocks(ctx).map((l) => {
     const user = l.scope === 'account' ? findUserByEmail(ctx.db, l.key) : undefined;
-    return { ...l, isAccount: l.scope === 'account', userId: user?.id, userName: user?.name, until: lockEndsAt(l.firstAt, limits) };
+    return { ...l, isAccount: l.scope === 'account', userId: user?.id, userName: user?.name };
   });
 }
 
