@@ -11,7 +11,9 @@ import { insertComponent } from '../src/store/components.ts';
 import { insertMailbox } from '../src/store/mailboxes.ts';
 import { listTicketMessages } from '../src/store/messages.ts';
 import { findTicket } from '../src/store/tickets.ts';
+import { currentSignInLocks, liftLock } from '../src/actions/sign-in.ts';
 import { makeTestDeps, type TestDeps } from './helpers/deps.ts';
+import { recordingLogger } from './helpers/log.ts';
 import { makeMail, waitUntil } from './helpers/mail.ts';
 import { dnsTable, fakeResolver, mailDomain } from './helpers/mail-auth.ts';
 
@@ -150,6 +152,29 @@ describe('SMTP intake listener', () => {
       const info = await nodemailer
         .createTransport({ host: '127.0.0.1', port: listener.port, secure: false, ignoreTLS: true, auth: { user: 'relay', pass: 'relay-secret' } })
         .sendMail({ envelope, raw: makeMail({ subject: 'Authenticated' }) });
+      expect(info.response).toMatch(/^250 .*\(created\)/);
+    });
+
+    it('counts failed AUTH toward the address\'s sign-in lock-out: then even the right password gets 421', async () => {
+      await start({ SMTP_INBOUND_USER: 'relay', SMTP_INBOUND_PASSWORD: 'relay-secret', SIGN_IN_FAILURES_PER_IP: '3' });
+      const { log, lines } = recordingLogger();
+      deps.log = log;
+      const envelope = { from: 'anna@client.example', to: ['support@desk.example'] };
+      const as = (pass: string) =>
+        nodemailer.createTransport({ host: '127.0.0.1', port: listener.port, secure: false, ignoreTLS: true, auth: { user: 'relay', pass } }).sendMail({ envelope, raw: makeMail() });
+      for (let i = 0; i < 3; i++) expect((await refusal(as(`guess ${i}`)))?.responseCode).toBe(535);
+      const locked = await refusal(as('relay-secret'));
+      expect(locked?.responseCode).toBe(421);
+      expect(locked?.response).toMatch(/Too many failed authentications/);
+      expect(count(deps, 'inbound_messages')).toBe(0);
+      expect(lines.filter((l) => l.event === 'smtp_auth_refused').map((l) => `${String(l.reason)} ${String(l.email)} ${String(l.ip)}`)).toEqual([
+        'wrong_password relay 127.0.0.1', 'wrong_password relay 127.0.0.1', 'wrong_password relay 127.0.0.1', 'ip_locked relay 127.0.0.1',
+      ]);
+      // the admin sees the lock beside the console's and lifts it the same way
+      const services = buildServices(deps);
+      expect(currentSignInLocks(services.ctx).map((l) => `${l.scope} ${l.key} ${l.failures}`)).toEqual(['ip 127.0.0.1 3']);
+      liftLock(services.ctx, { scope: 'ip', key: '127.0.0.1' }, 'test');
+      const info = await as('relay-secret');
       expect(info.response).toMatch(/^250 .*\(created\)/);
     });
 

@@ -8,6 +8,7 @@ import { deleteExpiredSessions } from '../store/sessions.ts';
 import { countSignInFailures, deleteSignInFailure, deleteSignInFailuresBefore, insertSignInFailure, liftSignInFailures, listSignInLocks, type LockScope, type SignInLock } from '../store/sign-in-failures.ts';
 import { deleteKnownClientsBefore, isKnownClient, recordKnownClient } from '../store/sign-in-known-clients.ts';
 import { invalid } from '../store/errors.ts';
+import type { Deps } from '../deps.ts';
 import type { Ctx } from './context.ts';
 import { requirePermission } from './tickets.ts';
 import { authenticate } from './users.ts';
@@ -16,11 +17,16 @@ export type SignInRefusal = 'unknown_account' | 'inactive_account' | 'wrong_pass
 
 export type SignInResult = { ok: true; user: User } | { ok: false; reason: SignInRefusal; locked: boolean };
 
+/** What counting attempts needs: the SMTP listener counts its AUTH failures with the same lock-out. */
+type AttemptDeps = Pick<Deps, 'db' | 'clock' | 'config'>;
+
 const normalEmail = (email: string) => email.trim().toLowerCase().slice(0, 320);
 
+const REFUSAL_EVENTS = { 'sign-in': 'sign_in_refused', setup: 'setup_refused', 'smtp-auth': 'smtp_auth_refused' } as const;
+
 /** One structured line per refusal, for people watching the log (and fail2ban). */
-export function logRefusal(ctx: Ctx, what: 'sign-in' | 'setup', reason: SignInRefusal, email: string | null, ip: string): void {
-  ctx.log.warn({ event: what === 'sign-in' ? 'sign_in_refused' : 'setup_refused', reason, email, ip }, `${what} refused: ${reason}`);
+export function logRefusal(deps: Pick<Deps, 'log'>, what: keyof typeof REFUSAL_EVENTS, reason: SignInRefusal, email: string | null, ip: string): void {
+  deps.log.warn({ event: REFUSAL_EVENTS[what], reason, email, ip }, `${what} refused: ${reason}`);
 }
 
 /**
@@ -28,7 +34,7 @@ export function logRefusal(ctx: Ctx, what: 'sign-in' | 'setup', reason: SignInRe
  * is locked (then says which). Check and count are one transaction, so guesses sent in parallel
  * cannot all slip under the limit.
  */
-export function beginAttempt(ctx: Ctx, email: string | null, ip: string): { id: number } | { locked: 'account_locked' | 'ip_locked' } {
+export function beginAttempt(ctx: AttemptDeps, email: string | null, ip: string): { id: number } | { locked: 'account_locked' | 'ip_locked' } {
   const now = ctx.clock.now();
   const limits = ctx.config.signIn;
   return inTransaction(ctx.db, () => {
@@ -42,7 +48,7 @@ export function beginAttempt(ctx: Ctx, email: string | null, ip: string): { id: 
  * The attempt proved right: it is no failure, the account's earlier failures are forgiven (the
  * address's are not), and the client becomes known to the account.
  */
-export function forgiveAttempt(ctx: Ctx, attempt: { id: number; ip: string }, email: string | null): void {
+export function forgiveAttempt(ctx: AttemptDeps, attempt: { id: number; ip: string }, email: string | null): void {
   inTransaction(ctx.db, () => {
     deleteSignInFailure(ctx.db, attempt.id);
     if (email === null) return;

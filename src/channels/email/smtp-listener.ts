@@ -1,12 +1,15 @@
 // The optional SMTP listener for intake (a relay's or MX's delivery target): each message goes
 // through the same intake as IMAP and the pipe. It takes mail only for the desk's own addresses
 // (550 for any other recipient), from a limited number of clients at once, and only after AUTH
-// when SMTP_INBOUND_USER is set. The sender's server keeps the mail and retries when we answer 451
-// (a temporary intake failure); mail over MAX_MAIL_BYTES is refused with 552.
+// when SMTP_INBOUND_USER is set; failed AUTH counts toward the client address's sign-in lock-out,
+// as a wrong console password does. The sender's server keeps the mail and retries when we answer
+// 451 (a temporary intake failure); mail over MAX_MAIL_BYTES is refused with 552.
 import { timingSafeEqual } from 'node:crypto';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { SmtpInboundConfig } from '../../config.ts';
 import type { Deps } from '../../deps.ts';
+import { beginAttempt, forgiveAttempt, logRefusal } from '../../actions/sign-in.ts';
+import { clientKey } from '../../domain/client-key.ts';
 import { ownAddresses } from '../../domain/desk-identity.ts';
 import { baseAddress } from '../../intake/mail/our-addresses.ts';
 import { TemporaryIntakeError, type Intake } from '../../intake/receive.ts';
@@ -44,25 +47,44 @@ export function isDeskRecipient(deps: Pick<Deps, 'db' | 'config'>, accepted: rea
   return ownAddresses(deps.config, listDeskAddresses(deps.db)).has(base);
 }
 
-/** Open connections per client address, so one client cannot take every slot. */
-function perIpLimit(max: number) {
+/** Open connections per client address (IPv6: per /56 network), so one client cannot take every slot. */
+export function perIpLimit(max: number) {
   const open = new Map<string, number>();
-  const counted = new Set<string>();
+  const counted = new Map<string, string>();
   return {
     onConnect(session: SMTPServerSession, callback: (err?: Error | null) => void) {
-      const n = open.get(session.remoteAddress) ?? 0;
+      const key = clientKey(session.remoteAddress);
+      const n = open.get(key) ?? 0;
       if (n >= max) return callback(smtpError(421, `4.7.0 Too many connections from ${session.remoteAddress}, try again later`));
-      open.set(session.remoteAddress, n + 1);
-      counted.add(session.id);
+      open.set(key, n + 1);
+      counted.set(session.id, key);
       callback();
     },
     onClose(session: SMTPServerSession) {
-      if (!counted.delete(session.id)) return;
-      const n = (open.get(session.remoteAddress) ?? 1) - 1;
-      if (n > 0) open.set(session.remoteAddress, n);
-      else open.delete(session.remoteAddress);
+      const key = counted.get(session.id);
+      if (key === undefined) return;
+      counted.delete(session.id);
+      const n = (open.get(key) ?? 1) - 1;
+      if (n > 0) open.set(key, n);
+      else open.delete(key);
     },
   };
+}
+
+/** AUTH against the configured credentials, counted like a sign-in so a client cannot guess on and on. */
+function checkAuth(deps: Deps, auth: { user: string; password: string } | undefined, a: { username?: string; password?: string | null }, session: SMTPServerSession): SmtpError | null {
+  const ip = clientKey(session.remoteAddress);
+  const attempt = beginAttempt(deps, null, ip);
+  if ('locked' in attempt) {
+    logRefusal(deps, 'smtp-auth', attempt.locked, a.username ?? null, ip);
+    return smtpError(421, '4.7.0 Too many failed authentications from this address, try again later');
+  }
+  if (auth && sameSecret(a.username ?? '', auth.user) && sameSecret(a.password ?? '', auth.password)) {
+    forgiveAttempt(deps, { id: attempt.id, ip }, null);
+    return null;
+  }
+  logRefusal(deps, 'smtp-auth', 'wrong_password', a.username ?? null, ip);
+  return smtpError(535, '5.7.8 Authentication credentials invalid');
 }
 
 function sameSecret(a: string, b: string): boolean {
@@ -128,9 +150,10 @@ export async function startSmtpListener(opts: { deps: Deps; intake: Intake; sett
     logger: false,
     onConnect: perIp.onConnect,
     onClose: (session) => perIp.onClose(session),
-    onAuth(a, _session, callback) {
-      if (auth && sameSecret(a.username ?? '', auth.user) && sameSecret(a.password ?? '', auth.password)) return callback(null, { user: a.username });
-      callback(smtpError(535, '5.7.8 Authentication credentials invalid'));
+    onAuth(a, session, callback) {
+      const refused = checkAuth(deps, auth, a, session);
+      if (refused) return callback(refused);
+      callback(null, { user: a.username });
     },
     onRcptTo(address, session, callback) {
       if (session.envelope.rcptTo.length >= MAX_RECIPIENTS) return callback(smtpError(452, '4.5.3 Too many recipients'));

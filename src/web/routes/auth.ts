@@ -1,10 +1,10 @@
 // First-run setup, sign-in and sign-out.
 import { localPath } from '../local-path.ts';
 import { Router, type Request, type Response } from 'express';
-import { ipKeyGenerator } from 'express-rate-limit';
 import type { Ctx } from '../../actions/context.ts';
 import { issueSetupCode, setUpDesk, setupCodeRequired } from '../../actions/setup-code.ts';
 import { signIn } from '../../actions/sign-in.ts';
+import { clientKey } from '../../domain/client-key.ts';
 import { endSession, startSession } from '../../actions/users.ts';
 import { AppError } from '../../store/errors.ts';
 import { countUsers } from '../../store/users.ts';
@@ -17,8 +17,8 @@ function safeNext(next: unknown): string {
 }
 
 /** The address failures are counted under: IPv4 as is, IPv6 by its /56 network (one host has many). */
-export function clientKey(req: Request): string {
-  return ipKeyGenerator(req.ip ?? '');
+function clientOf(req: Request): string {
+  return clientKey(req.ip ?? '');
 }
 
 export function authRoutes(ctx: Ctx, render: Renderer, cookies: ConsoleCookies): Router {
@@ -41,7 +41,7 @@ export function authRoutes(ctx: Ctx, render: Renderer, cookies: ConsoleCookies):
     if ((body.password ?? '') !== (body.passwordConfirm ?? '')) return setupPage(req, res, body, { passwordConfirm: 'auth.passwordsDiffer' }, 422);
     try {
       const user = await setUpDesk(ctx, {
-        email: body.email ?? '', name: body.name ?? '', password: body.password ?? '', locale: web(res).locale, setupCode: body.setupCode ?? '', ip: clientKey(req),
+        email: body.email ?? '', name: body.name ?? '', password: body.password ?? '', locale: web(res).locale, setupCode: body.setupCode ?? '', ip: clientOf(req),
       });
       signedIn(req, res, user);
       redirectWithFlash(res, '/tickets', 'setup.done');
@@ -61,7 +61,7 @@ export function authRoutes(ctx: Ctx, render: Renderer, cookies: ConsoleCookies):
 
   r.post('/login', async (req, res) => {
     const body = req.body as Record<string, string>;
-    const result = await signIn(ctx, { email: body.email ?? '', password: body.password ?? '', ip: clientKey(req) });
+    const result = await signIn(ctx, { email: body.email ?? '', password: body.password ?? '', ip: clientOf(req) });
     if (!result.ok) {
       const data = { next: safeNext(body.next), values: { email: body.email }, failed: !result.locked, locked: result.locked, lockMinutes: Math.ceil(ctx.config.signIn.windowMs / 60_000) };
       return render(req, res, 'login', data, { status: result.locked ? 429 : 401, layout: 'layouts/bare' });
