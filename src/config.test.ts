@@ -94,8 +94,10 @@ describe('sender verification and the SMTP listener', () => {
   it('reads the listener limits, accepted addresses and AUTH credentials', () => {
     const c = loadConfig({ SMTP_INBOUND_PORT: '2525', SMTP_INBOUND_ADDRESSES: 'Help@Desk.example, @tickets.desk.example', SMTP_INBOUND_USER: 'relay', SMTP_INBOUND_PASSWORD: 'pw' });
     expect(c.smtpInbound).toEqual({
-      port: 2525, host: '127.0.0.1', addresses: ['help@desk.example', '@tickets.desk.example'], maxClients: 20, maxPerIp: 5, auth: { user: 'relay', password: 'pw' },
+      port: 2525, host: '127.0.0.1', addresses: ['help@desk.example', '@tickets.desk.example'], maxClients: 20, maxPerIp: 5, auth: { user: 'relay', password: 'pw' }, mx: false,
     });
+    expect(loadConfig({ SMTP_INBOUND_PORT: '25', SMTP_INBOUND_MX: 'true' }).smtpInbound?.mx).toBe(true);
+    expect(problems({ SMTP_INBOUND_MX: 'maybe' })).toEqual(['SMTP_INBOUND_MX: must be true or false']);
     expect(problems({ SMTP_INBOUND_PORT: '2525', SMTP_INBOUND_USER: 'relay' })).toEqual(['SMTP_INBOUND_PASSWORD: is required when SMTP_INBOUND_USER is set']);
     expect(problems({ SMTP_INBOUND_ADDRESSES: 'support' })[0]).toMatch(/^SMTP_INBOUND_ADDRESSES/);
   });

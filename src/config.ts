@@ -90,6 +90,7 @@ const schema = z
     SMTP_INBOUND_MAX_PER_IP: z.coerce.number({ message: 'must be a number' }).int().min(1).max(10_000).default(5),
     SMTP_INBOUND_USER: optionalString,
     SMTP_INBOUND_PASSWORD: optionalString,
+    SMTP_INBOUND_MX: bool.default(false),
 
     MAIL_SENDER_VERIFY: optional(z.enum(['mailauth', 'authserv', 'off'], { message: 'must be mailauth, authserv or off' })),
     MAIL_AUTHSERV_ID: optional(z.string().trim().toLowerCase().regex(/^[^\s;]+$/, 'must be one authserv-id, e.g. mx.google.com')),
@@ -180,6 +181,11 @@ export type SmtpInboundConfig = {
   maxPerIp: number;
   /** when set, a client must AUTH before MAIL FROM */
   auth: { user: string; password: string } | undefined;
+  /**
+   * the listener is the internet-facing MX, so a public client is the sender's own server and SPF
+   * is checked for it; false (behind a relay): the client is our relay and SPF says nothing
+   */
+  mx: boolean;
 };
 
 export type SenderVerifyConfig = {
@@ -248,6 +254,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
             maxClients: e.SMTP_INBOUND_MAX_CLIENTS,
             maxPerIp: e.SMTP_INBOUND_MAX_PER_IP,
             auth: e.SMTP_INBOUND_USER && e.SMTP_INBOUND_PASSWORD ? { user: e.SMTP_INBOUND_USER, password: e.SMTP_INBOUND_PASSWORD } : undefined,
+            mx: e.SMTP_INBOUND_MX,
           }
         : undefined,
     senderVerify: {

@@ -105,6 +105,39 @@ describe('who sent a mail', () => {
     });
   });
 
+  describe('delivered to the SMTP listener', () => {
+    // the desk's domain lists its own mail server (203.0.113.5, loopback on that server) in SPF, as
+    // every company does; a forged agent mail from the internet reaches the desk through that server
+    const fromServer = async (raw: string, ip: string) =>
+      s.intake.receive({ channel: 'email', source: 'smtp', mailboxId: null, raw: Buffer.from(raw), envelopeTo: ['support@desk.example'], sender: { ip, helo: 'mail.desk.example', mailFrom: 'agent@desk.example' } });
+    const forged = () => makeMail({ from: 'Alex Agent <agent@desk.example>', subject: 'Re: [#1] close it', body: 'Done, closing.' });
+
+    it('takes no SPF pass from the relay in front of the listener (the default): the forged agent mail is not verified', async () => {
+      await open();
+      useMailDomain(deps, 'desk.example', { dmarc: null, spfIps: ['203.0.113.5', '127.0.0.1', '10.0.0.25'] });
+      setStatus('pending_requester');
+      for (const ip of ['203.0.113.5', '127.0.0.1', '10.0.0.25']) {
+        const r = await fromServer(forged(), ip);
+        expect(r.outcome, ip).toBe('created');
+        expect(lastMessage(r.ticketId!), ip).toMatchObject({ authorUserId: null, senderCheck: { verdict: 'unverified', reason: 'no-signature', claimsAgent: true } });
+      }
+      expect(getTicket(deps.db, ticketId)).toMatchObject({ status: 'pending_requester', firstRespondedAt: null });
+    });
+
+    it('believes SPF with SMTP_INBOUND_MX=true when the client is a public server, never a loopback or private one', async () => {
+      await open({ SMTP_INBOUND_PORT: '0', SMTP_INBOUND_MX: 'true' });
+      useMailDomain(deps, 'desk.example', { dmarc: null, spfIps: ['203.0.113.5', '127.0.0.1', '10.0.0.25'] });
+      setStatus('pending_requester');
+      for (const ip of ['127.0.0.1', '10.0.0.25']) {
+        const r = await fromServer(forged(), ip);
+        expect(lastMessage(r.ticketId!), ip).toMatchObject({ authorUserId: null, senderCheck: { verdict: 'unverified', reason: 'no-signature' } });
+      }
+      const r = await fromServer(makeMail({ from: 'Alex Agent <agent@desk.example>', subject: 'Re: Printer on 3rd floor is jammed [#1]', body: 'Fuser replaced.' }), '203.0.113.5');
+      expect(r).toMatchObject({ outcome: 'appended', ticketId });
+      expect(lastMessage(ticketId)).toMatchObject({ authorUserId: agent.id, senderCheck: { verdict: 'verified', reason: 'spf', claimsAgent: true } });
+    });
+  });
+
   describe('requesters', () => {
     const annaReply = () => makeMail({ from: 'Anna Petrova <anna@client.example>', subject: 'Re: Printer on 3rd floor is jammed', inReplyTo: OUR_MESSAGE_ID, body: 'It jams again.' });
 

@@ -1,13 +1,15 @@
 // Checks DKIM, SPF and DMARC of an inbound mail with mailauth (MAIL_SENDER_VERIFY=mailauth) and
 // reports what it found as SenderEvidence. SPF needs the sending server's address, which only the
-// SMTP listener knows; mail read from a mailbox is judged by DKIM and DMARC. Every lookup goes
-// through the resolver it is given (the real DNS with a timeout, or a test's table); a lookup
-// that fails or a check that runs out of time leaves the sender unknown, never loses the mail.
+// SMTP listener knows, and only when it is the MX speaking with that server (spf-applies.ts); all
+// other mail is judged by DKIM and DMARC. Every lookup goes through the resolver it is given (the
+// real DNS with a timeout, or a test's table); a lookup that fails or a check that runs out of
+// time leaves the sender unknown, never loses the mail.
 import { Resolver } from 'node:dns/promises';
 import { dkimVerify, dmarc, spf } from 'mailauth';
 import type { DnsResolve } from '../../deps.ts';
 import { relaxedAligned, type SenderEvidence } from '../../domain/sender-trust.ts';
 import type { SendingServer } from '../../intake/receive.ts';
+import { spfApplies } from './spf-applies.ts';
 
 export type { DnsResolve };
 
@@ -19,7 +21,16 @@ export function systemDnsResolver(timeoutMs: number): DnsResolve {
 
 const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1).toLowerCase();
 
-async function evaluate(raw: Buffer, resolver: DnsResolve, client: SendingServer | undefined, mta: string): Promise<SenderEvidence> {
+type CheckOptions = {
+  resolver: DnsResolve;
+  /** the SMTP client that handed the mail over (the listener's mail only) */
+  client?: SendingServer;
+  /** the listener is the internet-facing MX (SMTP_INBOUND_MX): only then can the client be the sender's server */
+  listenerIsMx: boolean;
+  mta: string;
+};
+
+async function evaluate(raw: Buffer, { resolver, client, listenerIsMx, mta }: CheckOptions): Promise<SenderEvidence> {
   const dkimResult = await dkimVerify(raw, { resolver, sender: client?.mailFrom ?? undefined });
   const from = dkimResult.headerFrom ?? [];
   const fromDomain = from.length === 1 ? domainOf(from[0]) : null;
@@ -30,7 +41,7 @@ async function evaluate(raw: Buffer, resolver: DnsResolve, client: SendingServer
     .map((r) => ({ domain: r.signingDomain.toLowerCase(), result: r.status.underSized ? 'partial-body' : r.status.result, aligned: !!r.status.aligned }));
 
   let spfResult: SenderEvidence['spf'] = null;
-  if (client?.ip) {
+  if (client && spfApplies(client.ip, listenerIsMx)) {
     const s = await spf({ sender: client.mailFrom || undefined, ip: client.ip, helo: client.helo || client.ip, mta, resolver });
     const domain = (s.domain ?? '').toLowerCase();
     spfResult = { domain, result: s.status.result, aligned: aligned(domain) };
@@ -54,7 +65,7 @@ async function evaluate(raw: Buffer, resolver: DnsResolve, client: SendingServer
 /** The evidence for one mail; a failure or `deadlineMs` passing gives evidence with `error` set. */
 export async function checkMailAuth(
   raw: Buffer,
-  opts: { resolver: DnsResolve; client?: SendingServer; mta: string; deadlineMs: number },
+  opts: CheckOptions & { deadlineMs: number },
 ): Promise<SenderEvidence> {
   const failed = (error: string): SenderEvidence => ({ method: 'mailauth', fromDomain: null, dmarc: null, dkim: [], spf: null, error });
   let timer: NodeJS.Timeout | undefined;
@@ -62,7 +73,7 @@ export async function checkMailAuth(
     timer = setTimeout(() => resolve(failed(`the check took longer than ${opts.deadlineMs} ms`)), opts.deadlineMs);
   });
   try {
-    const work = evaluate(raw, opts.resolver, opts.client, opts.mta).catch((err: unknown) => failed(err instanceof Error ? err.message : String(err)));
+    const work = evaluate(raw, opts).catch((err: unknown) => failed(err instanceof Error ? err.message : String(err)));
     return await Promise.race([work, deadline]);
   } finally {
     clearTimeout(timer);

@@ -22,6 +22,8 @@ export async function senderEvidence(
   return checkMailAuth(mail.raw, {
     resolver: deps.resolveDns,
     client: mail.sender,
+    // behind a relay the client is the relay, whose SPF pass would vouch for every mail it forwards
+    listenerIsMx: deps.config.smtpInbound?.mx ?? false,
     mta: deskHost(deps.config.publicUrl),
     // each lookup has its own timeout; a chain of slow ones (SPF includes) still ends here
     deadlineMs: 2 * cfg.dnsTimeoutMs,
