@@ -42,7 +42,7 @@ export function buildServices(deps: Deps): Services {
   const smsTemplates = createSmsTemplates();
   hooks.ticketChanged.push(smsReplyHook(smsTemplates));
   hooks.inboundApplied.push(smsInboundHook(smsTemplates));
-  const intake = createIntake(deps, { parsers: { email: parseEmail, sms: parseSms }, hooks: hooks.inboundApplied });
+  const intake = createIntake(deps, { parsers: { email: parseEmail, sms: parseSms }, desk: ctx });
   // console: automatic assignment of new tickets per component (web, API, mail, SMS)
   registerAutoAssign(hooks, ctx);
   const web: WebOptions = {

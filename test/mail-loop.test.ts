@@ -70,7 +70,7 @@ describe('mail loop with a desk that answers everything', () => {
   });
 
   it('stops at the per-recipient limit when every answer opens a new ticket, even without auto-reply detection: 11 mails in all', async () => {
-    intake = createIntake(deps, { parsers: { email: parseEmail }, steps: STEPS.filter((st) => st.name !== 'detect-auto-reply'), hooks: services.ctx.hooks.inboundApplied });
+    intake = createIntake(deps, { parsers: { email: parseEmail }, steps: STEPS.filter((st) => st.name !== 'detect-auto-reply'), desk: services.ctx });
     smtp.behaviour.onMail = answerEverything(false, { ignoreReplyTo: true });
     const first = await intake.receive({
       channel: 'email', source: 'smtp', mailboxId: null,

@@ -42,6 +42,23 @@ describe('reopening by mail within the contract', () => {
     return resolveTicket(s.ctx, { kind: 'user', user: agent }, { ticketId: id, note: 'Replaced the toner' });
   };
 
+  it('a reopen by mail is the same status change as the console\'s: one event shape for every rule, and the thread shows it', async () => {
+    const seen: string[] = [];
+    s.ctx.hooks.ticketChanged.push((_tx, c) => {
+      if (c.type === 'status') seen.push(`${c.from}->${c.to} by ${c.actor.kind} ticket=${c.ticket.status}`);
+    });
+    const first = await mail('Anna <anna@client.test>', 'Printer jammed', 'Paper stuck', 'r1@client.test');
+    const t = getTicket(deps.db, first.ticketId!);
+    resolve(t.id);
+    deps.clock.advance(DAY);
+    await mail('Anna <anna@client.test>', `Re: [#${t.number}] Printer jammed`, 'Stuck again', 'r2@client.test');
+    expect(seen).toEqual(['new->resolved by user ticket=resolved', 'resolved->reopened by contact ticket=reopened']);
+    const events = listTicketMessages(deps.db, t.id).filter((m) => m.kind === 'event' && m.eventType === 'status').map((m) => m.eventData);
+    expect(events.at(-1)).toMatchObject({ from: 'resolved', to: 'reopened' });
+    const audit = deps.db.$client.prepare("select actor_kind from events where ticket_id = ? and type = 'ticket.status' order by id").pluck().all(t.id);
+    expect(audit).toEqual(['user', 'contact']);
+  });
+
   it('M = 1: the first reply reopens, the second opens a linked ticket and tells the requester why in Russian', async () => {
     insertOrganization(deps.db, { name: 'ООО «Ромашка»', reopenLimit: 1, reopenWindowDays: 14 }, deps.clock.now(), ['romashka.ru']);
     const first = await mail('Иван Петров <ivan@romashka.ru>', 'Принтер не печатает', 'Застревает бумага', 'p1@romashka.ru');

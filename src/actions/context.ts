@@ -10,7 +10,8 @@ import type { User } from '../store/users.ts';
 import type { TicketStatus } from '../db/schema.ts';
 import type { MailHtmlCache } from '../domain/safe-mail-html.ts';
 
-export type ActorRef = { kind: 'user'; user: User } | { kind: 'system' };
+/** Who makes a change: a staff user, a requester (their mail or SMS, the portal) or the desk itself. */
+export type ActorRef = { kind: 'user'; user: User } | { kind: 'contact'; contactId: number } | { kind: 'system' };
 
 export type TicketChange =
   | { type: 'created'; ticket: Ticket; message: Message | null }

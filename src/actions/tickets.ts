@@ -19,7 +19,8 @@ export function requirePermission(user: User, permission: Permission): void {
 }
 
 export function auditActor(actor: ActorRef): Actor {
-  return actor.kind === 'user' ? { kind: 'user', userId: actor.user.id } : { kind: 'system' };
+  if (actor.kind === 'user') return { kind: 'user', userId: actor.user.id };
+  return actor.kind === 'contact' ? { kind: 'contact', contactId: actor.contactId } : { kind: 'system' };
 }
 
 function parse<T extends z.ZodTypeAny>(schema: T, input: unknown): z.infer<T> {
@@ -129,9 +130,18 @@ export function changeStatus(ctx: Ctx, actor: ActorRef, input: { ticketId: numbe
 /** The status change itself, for actions that checked the actor's rights on the ticket already. */
 export function applyStatus(ctx: Ctx, actor: ActorRef, ticket: Ticket, to: TicketStatus, reason?: string): Ticket {
   if (ticket.status === to) return ticket;
+  runHooks(ctx.hooks.validateChange, ctx, { type: 'status', ticket, from: ticket.status, to, reason, actor });
+  return writeStatus(ctx, actor, ticket, to, reason);
+}
+
+/**
+ * Writes a status change and runs the change hooks: the one path for every status change. Intake
+ * calls it directly for the moves its steps decided (a requester's reply reopens or resumes a
+ * ticket); everyone else goes through applyStatus, which validates the move first.
+ */
+export function writeStatus(ctx: Ctx, actor: ActorRef, ticket: Ticket, to: TicketStatus, reason?: string): Ticket {
+  if (ticket.status === to) return ticket;
   const now = ctx.clock.now();
-  const change = { type: 'status' as const, ticket, from: ticket.status, to, reason, actor };
-  runHooks(ctx.hooks.validateChange, ctx, change);
   const patch: Partial<Ticket> = { status: to, lastActivityAt: now };
   if (to === 'resolved') patch.resolvedAt = now;
   if (to === 'closed') patch.closedAt = now;
@@ -144,7 +154,7 @@ export function applyStatus(ctx: Ctx, actor: ActorRef, ticket: Ticket, to: Ticke
   insertEvent(ctx.db, { ticketId: ticket.id, actor: auditActor(actor), type: 'ticket.status', data: { from: ticket.status, to, reason } }, now);
   insertThreadEvent(ctx, ticket, actor, 'status', { from: ticket.status, to, reason: reason ?? null }, now);
   const updated = getTicket(ctx.db, ticket.id);
-  runHooks(ctx.hooks.ticketChanged, ctx, { ...change, ticket: updated });
+  runHooks(ctx.hooks.ticketChanged, ctx, { type: 'status', ticket: updated, from: ticket.status, to, reason, actor });
   return updated;
 }
 

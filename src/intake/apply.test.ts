@@ -124,7 +124,7 @@ describe('apply', () => {
     expect(other.outcome).toBe('appended');
     const before = { inbound: count(deps, 'inbound_messages'), messages: count(deps, 'messages') };
 
-    const r = applyDraft(deps, draft);
+    const r = applyDraft(services.ctx, draft);
     expect(r).toMatchObject({ outcome: 'duplicate', ticketId, inboundId: null });
     expect(r.reason).toBe(`already received as inbound #${other.inboundId}`);
     // neither a second message nor a quarantined copy

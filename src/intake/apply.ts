@@ -11,6 +11,9 @@ import { insertEvent, type Actor } from '../store/events.ts';
 import { findInboundByDedupeKey, insertInbound, updateInbound, type InboundOutcome } from '../store/inbound.ts';
 import { insertAttachment, insertMessage, type Message } from '../store/messages.ts';
 import { getTicket, insertParticipants, insertTicket, insertTicketLink, updateTicket, type Ticket } from '../store/tickets.ts';
+import { findUser } from '../store/users.ts';
+import type { ActorRef, Ctx } from '../actions/context.ts';
+import { writeStatus } from '../actions/tickets.ts';
 import type { Draft } from './types.ts';
 import { firstWords } from '../domain/first-words.ts';
 
@@ -22,7 +25,7 @@ export type ApplyResult = {
   reason: string | null;
 };
 
-/** What a hook sees after the writes of one inbound message, inside the same transaction. */
+/** What an inbound hook sees after the writes of one inbound message, inside the same transaction. */
 export type AppliedInbound = {
   draft: Draft;
   outcome: InboundOutcome;
@@ -34,10 +37,12 @@ export type AppliedInbound = {
 
 export type ApplyHook = (tx: Db, applied: AppliedInbound, deps: Deps) => void;
 
-export type ApplyOptions = { hooks?: readonly ApplyHook[] };
-
-export function applyDraft(deps: Deps, draft: Draft, opts: ApplyOptions = {}): ApplyResult {
-  const { db, files, clock } = deps;
+/**
+ * `ctx.hooks`: a status change the steps decided runs the ticket-change hooks (as the console's
+ * does), then the inbound hooks see the whole message.
+ */
+export function applyDraft(ctx: Ctx, draft: Draft): ApplyResult {
+  const { db, files, clock } = ctx;
   if (draft.drop?.outcome === 'duplicate') {
     if (draft.reprocessOf) {
       // a quarantined copy of a message we already have: settle it instead of leaving it pending
@@ -82,6 +87,7 @@ export function applyDraft(deps: Deps, draft: Draft, opts: ApplyOptions = {}): A
     const onTicket = outcome === 'created' || outcome === 'appended' || (!!draft.match && (outcome === 'auto_reply' || outcome === 'bounce'));
     const r = draft.requester;
     const actor: Actor = r?.userId ? { kind: 'user', userId: r.userId } : r?.contactId ? { kind: 'contact', contactId: r.contactId } : { kind: 'system' };
+    const author = r?.userId ? findUser(db, r.userId) : undefined;
     let contactId = r?.contactId ?? null;
     if (onTicket) {
       if (outcome === 'created' && r && !contactId && !r.userId) {
@@ -192,25 +198,19 @@ export function applyDraft(deps: Deps, draft: Draft, opts: ApplyOptions = {}): A
         else insertContactEmail(db, contactId, r.address);
       }
 
-      const patch: Partial<Ticket> = { lastActivityAt: now };
-      if (draft.statusChange && outcome === 'appended') {
-        patch.status = draft.statusChange.to;
-        if (draft.statusChange.reopen) {
-          patch.reopenCount = ticket.reopenCount + 1;
-          patch.resolvedAt = null;
-          patch.closedAt = null;
-        }
-        insertEvent(db, { ticketId: ticket.id, actor, type: 'ticket.status', data: { from: ticket.status, to: draft.statusChange.to, reopen: draft.statusChange.reopen } }, now);
-      }
       // a ticket inserted just now already has this activity time (and no status change)
       if (!ticketCreated) {
-        updateTicket(db, ticket.id, patch, now);
+        updateTicket(db, ticket.id, { lastActivityAt: now }, now);
         ticket = getTicket(db, ticket.id);
+      }
+      if (draft.statusChange && outcome === 'appended') {
+        const by: ActorRef = author ? { kind: 'user', user: author } : contactId ? { kind: 'contact', contactId } : { kind: 'system' };
+        ticket = writeStatus(ctx, by, ticket, draft.statusChange.to);
       }
     }
 
-    for (const hook of opts.hooks ?? []) {
-      hook(db, { draft, outcome, ticket, ticketCreated, message, inboundId }, deps);
+    for (const hook of ctx.hooks.inboundApplied) {
+      hook(db, { draft, outcome, ticket, ticketCreated, message, inboundId }, ctx);
     }
     return { outcome, inboundId, ticketId: ticket?.id ?? null, messageId: message?.id ?? null, reason: record.reason };
   });

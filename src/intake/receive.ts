@@ -4,7 +4,9 @@
 import type { Deps } from '../deps.ts';
 import { getInbound, insertInbound, updateInbound, findInboundByDedupeKey } from '../store/inbound.ts';
 import { inTransaction } from '../db/client.ts';
-import { applyDraft, type ApplyHook, type ApplyResult } from './apply.ts';
+import { emptyHooks, type Ctx } from '../actions/context.ts';
+import { createMailHtmlCache } from '../domain/safe-mail-html.ts';
+import { applyDraft, type ApplyResult } from './apply.ts';
 import { runPipeline } from './pipeline.ts';
 import type { InboundMessage, InboundSource, Step } from './types.ts';
 import type { Channel } from '../db/schema.ts';
@@ -46,10 +48,15 @@ export function isTemporary(err: unknown): boolean {
   return typeof code === 'string' && [...TEMPORARY_CODES].some((c) => code === c || code.startsWith(`${c}_`));
 }
 
+/**
+ * `desk`: the hooks the changes of an applied mail run (and the rest of the action context), as
+ * for a change made in the console; without it, none.
+ */
 export function createIntake(
   deps: Deps,
-  opts: { parsers: Partial<Record<Channel, Parser>>; steps?: readonly Step[]; hooks?: readonly ApplyHook[] },
+  opts: { parsers: Partial<Record<Channel, Parser>>; steps?: readonly Step[]; desk?: Pick<Ctx, 'hooks' | 'mailHtml'> },
 ): Intake {
+  const desk = opts.desk ?? { hooks: emptyHooks(), mailHtml: createMailHtmlCache() };
   async function process(input: RawInbound, reprocessOf: number | null): Promise<ReceiveResult> {
     const receivedAt = input.receivedAt ?? deps.clock.now();
     let rawSha256: string;
@@ -64,7 +71,7 @@ export function createIntake(
       if (!parse) throw new Error(`no parser for channel ${input.channel}`);
       msg = await parse({ ...input, receivedAt, rawSha256 }, deps);
       const draft = runPipeline(msg, deps, { steps: opts.steps, reprocessOf });
-      return applyDraft(deps, draft, { hooks: opts.hooks });
+      return applyDraft({ ...deps, ...desk }, draft);
     } catch (err) {
       if (isTemporary(err)) throw new TemporaryIntakeError(err);
       deps.log.warn({ err, source: input.source, rawSha256 }, 'inbound message quarantined');

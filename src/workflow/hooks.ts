@@ -95,7 +95,6 @@ export const onInboundApplied: ApplyHook = (tx, applied, deps) => {
     return;
   }
   if (applied.outcome !== 'appended') return; // auto-replies and bounces change no clock
-  if (applied.draft.statusChange?.reopen && ticket.resolutionNote) updateTicket(tx, ticket.id, { resolutionNote: null }, now);
   if (applied.draft.requester?.userId) {
     // an agent answered by mail
     if (ticket.firstRespondedAt === null) updateTicket(tx, ticket.id, { firstRespondedAt: now }, now);
