@@ -123,4 +123,27 @@ describe('IMAP intake of mail over MAX_MAIL_BYTES', () => {
     expect(count('inbound_messages')).toBe(1);
     expect(getMailbox(deps.db, mailbox.id).lastUid).toBe(1);
   });
+
+  it('keeps a record for each of two mails over the limit whose headers read alike', async () => {
+    // the first 64 KB of their header blocks are the same; they differ only after that
+    const alike = (subject: string, body: string) => {
+      const filler = Array.from({ length: 1200 }, (_, i) => `X-Filler-${i}: ${'h'.repeat(64)}`).join('\r\n');
+      const headers = `From: Eve <eve@hostile.example>\r\nTo: ${user.address}\r\n${filler}\r\nSubject: ${subject}\r\nMessage-ID: <${subject.replace(/\W/g, '')}@hostile.example>\r\n\r\n`;
+      return headers + `${body.repeat(76)}\r\n`.repeat(Math.ceil((2 * LIMIT) / 78));
+    };
+    await dovecot.append(user, alike('First scan', 'a'));
+    await dovecot.append(user, alike('Second scan', 'b'));
+    const poller = startPoller();
+    await poller.syncNow();
+
+    const recs = quarantined().map((id) => getInbound(deps.db, id));
+    expect(recs.map((r) => r.remoteRef?.uid)).toEqual([1, 2]);
+    expect(recs[0].rawSha256).toBe(recs[1].rawSha256); // what was read of them is the same
+    expect(getMailbox(deps.db, mailbox.id).lastUid).toBe(2);
+
+    // read again from the start: still one record each
+    updateMailboxState(deps.db, mailbox.id, { lastUid: 0 });
+    await poller.syncNow();
+    expect(quarantined()).toHaveLength(2);
+  });
 });
