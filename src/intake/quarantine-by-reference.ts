@@ -21,11 +21,15 @@ export type ReferencedInbound = {
   reason: string;
 };
 
-/** Keeps the headers and where the message is; the same message held twice is one record. */
+/**
+ * Keeps the headers and where the message is. One message is one record: it is known by where it
+ * is (folder, UIDVALIDITY, UID), not by its headers, which two mails can share in what was read.
+ */
 export function quarantineByReference(deps: Deps, input: ReferencedInbound): ReceiveResult {
   try {
     const rawSha256 = deps.files.put('raw', input.headers);
-    const dedupeKey = `${input.channel}:${input.mailboxId ?? 0}:ref-${rawSha256}`;
+    const { folder, uidValidity, uid } = input.ref;
+    const dedupeKey = `${input.channel}:${input.mailboxId ?? 0}:ref-${uidValidity}-${uid}-${encodeURIComponent(folder)}`;
     const now = deps.clock.now();
     return inTransaction(deps.db, () => {
       const existing = findInboundByDedupeKey(deps.db, dedupeKey);

@@ -1,15 +1,17 @@
 // Reads one IMAP mailbox into intake. Messages are addressed by UID above a cursor kept in the
 // database with the folder's UIDVALIDITY, fetched with BODY.PEEK (so \Seen, which people change,
 // means nothing to us), handed to intake one by one, and the cursor moves past a message only
-// after its transaction committed. A message over MAX_MAIL_BYTES (by its RFC822.SIZE) is never
-// downloaded: its headers are read and it is quarantined by reference, left in the folder. IDLE
-// brings new mail within a second; a periodic poll covers servers and networks that drop IDLE; a
-// lost connection is retried with exponential backoff.
+// after its transaction committed. A message over MAX_MAIL_BYTES is never downloaded whole: one
+// listed over it (RFC822.SIZE) is not downloaded at all, the others are read at most one byte past
+// it (fetch-plan.ts); either way its headers are read and it is quarantined by reference, left in
+// the folder. IDLE brings new mail within a second; a periodic poll covers servers and networks
+// that drop IDLE; a lost connection is retried with exponential backoff.
 import { ImapFlow, type FetchMessageObject, type MailboxObject } from 'imapflow';
 import type { Deps } from '../../deps.ts';
 import { quarantineByReference } from '../../intake/quarantine-by-reference.ts';
 import { TemporaryIntakeError, type Intake } from '../../intake/receive.ts';
 import { getMailbox, mailboxPassword, updateMailboxState, type Mailbox } from '../../store/mailboxes.ts';
+import { fetchBatches, listedOversized, sourceVerdict } from './fetch-plan.ts';
 import { OVERSIZED_HEADER_BYTES, oversizedMailSummary } from './oversized-mail.ts';
 
 export type PollerOptions = {
@@ -43,6 +45,7 @@ export function imapErrorText(err: unknown): string {
   if (e?.code === 'ECONNREFUSED') return `connection refused (${e.message ?? ''})`;
   if (e?.code === 'ENOTFOUND') return `host not found (${e.message ?? ''})`;
   if (e?.code === 'ETIMEDOUT' || e?.code === 'CONNECT_TIMEOUT') return 'connection timed out';
+  if (e?.code === 'LiteralTooLarge') return `the server sent more of a mail than was asked for (${e.message ?? ''}): the connection was closed`;
   const text = e?.responseText ? `${e.message ?? 'IMAP error'}: ${e.responseText}` : (e?.message ?? String(err));
   return text.slice(0, 500);
 }
@@ -50,7 +53,10 @@ export function imapErrorText(err: unknown): string {
 export const PLAIN_REFUSED =
   'the server did not switch to TLS (STARTTLS), and the password is not sent without it: use TLS on port 993, or allow plain text for this mailbox (IMAP_ALLOW_PLAINTEXT for the IMAP_* one) only on a network you trust';
 
-export function imapClientFor(mb: Pick<Mailbox, 'host' | 'port' | 'secure' | 'allowPlaintext' | 'username' | 'password'>, opts: { idle: boolean }): ImapFlow {
+export function imapClientFor(
+  mb: Pick<Mailbox, 'host' | 'port' | 'secure' | 'allowPlaintext' | 'username' | 'password'>,
+  opts: { idle: boolean; /** the longest literal taken from the server; longer and the connection fails */ maxLiteralBytes?: number },
+): ImapFlow {
   return new ImapFlow({
     host: mb.host,
     port: mb.port,
@@ -68,6 +74,7 @@ export function imapClientFor(mb: Pick<Mailbox, 'host' | 'port' | 'secure' | 'al
     connectionTimeout: 30_000,
     greetingTimeout: 15_000,
     clientInfo: { name: 'helpdesk' },
+    ...(opts.maxLiteralBytes ? { maxLiteralSize: opts.maxLiteralBytes } : {}),
   });
 }
 
@@ -78,6 +85,7 @@ export function startImapPoller(opts: PollerOptions): ImapPoller {
   const idle = opts.idle ?? true;
   const backoff = opts.backoff ?? { initialMs: 1000, maxMs: 5 * 60_000 };
   const batchBytes = opts.batchBytes ?? 32 * 1024 * 1024;
+  const limitBytes = deps.config.limits.mailBytes;
   const mlog = log.child({ mailboxId });
 
   let stopped = false;
@@ -134,15 +142,31 @@ export function startImapPoller(opts: PollerOptions): ImapPoller {
     }
   }
 
-  /** A mail over MAX_MAIL_BYTES: the start of its header block is read, never its body. */
-  async function quarantineOversized(c: ImapFlow, mb: Mailbox, validity: string, m: FetchMessageObject): Promise<void> {
+  /**
+   * A mail over MAX_MAIL_BYTES: the start of its header block is read, never its body. `readBytes`:
+   * how much of it was read when that showed it over the limit (its listed size said otherwise).
+   */
+  async function quarantineOversized(c: ImapFlow, mb: Mailbox, validity: string, m: FetchMessageObject, readBytes = 0): Promise<void> {
     const head = await c.fetchOne(String(m.uid), { uid: true, bodyParts: [{ key: 'header', maxLength: OVERSIZED_HEADER_BYTES }] }, { uid: true });
     if (!head) return; // expunged meanwhile
     const headers = head.headers ?? Buffer.alloc(0); // imapflow puts BODY[HEADER]<0> here
-    const ref = { folder: mb.folder, uidValidity: validity, uid: m.uid, size: m.size ?? 0 };
-    const summary = await oversizedMailSummary(headers, ref, deps.config.limits.mailBytes);
+    const listedSize = m.size ?? 0;
+    const ref = { folder: mb.folder, uidValidity: validity, uid: m.uid, size: Math.max(listedSize, readBytes) };
+    const summary = await oversizedMailSummary(headers, ref, limitBytes, listedSize);
     const r = quarantineByReference(deps, { channel: 'email', source: 'imap', mailboxId, headers, ref, ...summary });
-    mlog.warn({ uid: m.uid, size: m.size, inboundId: r.inboundId }, 'mail over MAX_MAIL_BYTES quarantined by reference');
+    mlog.warn({ uid: m.uid, size: m.size, readBytes, inboundId: r.inboundId }, 'mail over MAX_MAIL_BYTES quarantined by reference');
+  }
+
+  /** What a message fetched cut at `maxLength` is: whole (its source), over the limit, or gone. */
+  async function readSource(c: ImapFlow, uid: number, source: Buffer | undefined, maxLength: number): Promise<{ whole: Buffer } | { oversized: number } | undefined> {
+    if (!source) return undefined; // expunged between listing and fetching
+    if (sourceVerdict(source.length, maxLength, limitBytes) === 'cut') {
+      // longer than the server listed it: read again alone, one byte past the limit at most
+      const again = await c.fetchOne(String(uid), { uid: true, source: { maxLength: limitBytes + 1 } }, { uid: true });
+      if (!again || !again.source) return undefined;
+      source = again.source;
+    }
+    return sourceVerdict(source.length, limitBytes + 1, limitBytes) === 'whole' ? { whole: source } : { oversized: source.length };
   }
 
   async function syncOnce(c: ImapFlow): Promise<SyncResult> {
@@ -172,29 +196,30 @@ export function startImapPoller(opts: PollerOptions): ImapPoller {
           mlog.info({ skipped }, 'left older mail in the folder alone');
           saveState({ lastUid: listed[listed.length - 1].uid });
         }
-        const oversized = (m: FetchMessageObject) => (m.size ?? 0) > deps.config.limits.mailBytes;
-        for (const batch of batches(wanted, batchBytes, oversized)) {
+        for (const batch of fetchBatches(wanted, { limitBytes, batchBytes })) {
           if (stopped) break;
-          const toFetch = batch.filter((m) => !oversized(m)).map((m) => m.uid);
+          const toFetch = batch.messages.filter((m) => !listedOversized(m, limitBytes)).map((m) => m.uid);
+          // never the whole of a message: each is cut where the plan says, so a size the server
+          // gives wrongly (or a lie) cannot make us download more than that
           const fetched = new Map(
-            (toFetch.length ? await c.fetchAll(toFetch.join(','), { uid: true, source: true }, { uid: true }) : [])
+            (toFetch.length ? await c.fetchAll(toFetch.join(','), { uid: true, source: { maxLength: batch.maxLength } }, { uid: true }) : [])
               .filter((m): m is FetchMessageObject & { source: Buffer } => !!m.source)
               .map((m) => [m.uid, m.source]),
           );
           const committed: number[] = [];
           try {
-            for (const m of batch) {
+            for (const m of batch.messages) {
               if (stopped) break;
-              const source = fetched.get(m.uid);
-              if (oversized(m)) {
+              const read = listedOversized(m, limitBytes) ? { oversized: 0 } : await readSource(c, m.uid, fetched.get(m.uid), batch.maxLength);
+              fetched.delete(m.uid);
+              if (!read) continue; // expunged meanwhile
+              if ('oversized' in read) {
                 // left where it is (its UID stays valid for the admin), so not flagged or moved
-                await quarantineOversized(c, mb, validity, m);
-              } else if (source) {
-                // one message at a time: a broken one is quarantined by intake, the rest go on
-                await intake.receive({ channel: 'email', source: 'imap', mailboxId, raw: source, receivedAt: clock.now() });
-                committed.push(m.uid);
+                await quarantineOversized(c, mb, validity, m, read.oversized);
               } else {
-                continue; // expunged between listing and fetching
+                // one message at a time: a broken one is quarantined by intake, the rest go on
+                await intake.receive({ channel: 'email', source: 'imap', mailboxId, raw: read.whole, receivedAt: clock.now() });
+                committed.push(m.uid);
               }
               // only now, with its record committed; older mail skipped before it is passed too
               saveState({ lastUid: m.uid });
@@ -221,10 +246,17 @@ export function startImapPoller(opts: PollerOptions): ImapPoller {
 
   async function session(): Promise<boolean> {
     const mb = getMailbox(db, mailboxId);
-    const c = imapClientFor({ ...mb, password: mailboxPassword(mb, deps.secrets.credentials) }, { idle });
+    // a server that sends more of a message than was asked for fails the connection, not our memory
+    const maxLiteralBytes = Math.max(limitBytes + 1, OVERSIZED_HEADER_BYTES);
+    const c = imapClientFor({ ...mb, password: mailboxPassword(mb, deps.secrets.credentials) }, { idle, maxLiteralBytes });
     client = c;
     let closed = false;
-    c.on('error', (err: unknown) => mlog.debug({ err }, 'IMAP connection error'));
+    // what broke the connection, when the command it broke only says the connection is gone
+    let refused: unknown = null;
+    c.on('error', (err: unknown) => {
+      if ((err as { code?: string } | null)?.code === 'LiteralTooLarge') refused = err;
+      mlog.debug({ err }, 'IMAP connection error');
+    });
     c.on('close', () => {
       closed = true;
       wake?.();
@@ -247,8 +279,9 @@ export function startImapPoller(opts: PollerOptions): ImapPoller {
           if (r === 'retry') retryAt = Date.now() + backoff.initialMs; // wall time, not the domain clock
           for (const w of waiters) w.resolve();
         } catch (err) {
-          for (const w of waiters) w.reject(err);
-          throw err;
+          const cause = refused ?? err;
+          for (const w of waiters) w.reject(cause);
+          throw cause;
         }
         continue;
       }
@@ -304,26 +337,4 @@ export function startImapPoller(opts: PollerOptions): ImapPoller {
       clearTimeout(force);
     },
   };
-}
-
-/**
- * Messages grouped so that one batch downloads at most `maxBytes` (a bigger message goes alone);
- * a message that is `skipped` (not downloaded) weighs nothing.
- */
-function batches<T extends { uid: number; size?: number }>(list: T[], maxBytes: number, skipped: (m: T) => boolean): T[][] {
-  const out: T[][] = [];
-  let current: T[] = [];
-  let bytes = 0;
-  for (const m of list) {
-    const size = skipped(m) ? 0 : (m.size ?? 0);
-    if (current.length && (bytes + size > maxBytes || current.length >= 100)) {
-      out.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(m);
-    bytes += size;
-  }
-  if (current.length) out.push(current);
-  return out;
 }

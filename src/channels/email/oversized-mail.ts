@@ -10,10 +10,13 @@ export const OVERSIZED_HEADER_BYTES = 64 * 1024;
 
 export type OversizedSummary = { fromAddress: string | null; subject: string | null; externalId: string | null; reason: string };
 
-export async function oversizedMailSummary(headers: Buffer, ref: RemoteRef, limitBytes: number): Promise<OversizedSummary> {
-  const reason =
-    `mail is ${sizeText(ref.size)}, over the ${sizeText(limitBytes)} limit (MAX_MAIL_BYTES): only its headers were read; ` +
-    `it is still in the mailbox (folder "${ref.folder}", UID ${ref.uid})`;
+/** `listedSize`: the size the server gave; when that is within the limit, reading showed otherwise */
+export async function oversizedMailSummary(headers: Buffer, ref: RemoteRef, limitBytes: number, listedSize = ref.size): Promise<OversizedSummary> {
+  const size =
+    listedSize > limitBytes
+      ? `mail is ${sizeText(ref.size)}, over the ${sizeText(limitBytes)} limit (MAX_MAIL_BYTES)`
+      : `mail is over the ${sizeText(limitBytes)} limit (MAX_MAIL_BYTES), though the server gave its size as ${sizeText(listedSize)}`;
+  const reason = `${size}: only its headers were read; it is still in the mailbox (folder "${ref.folder}", UID ${ref.uid})`;
   try {
     // the header block alone, ended so that the parser finds no body
     const parsed = await simpleParser(Buffer.concat([headers, Buffer.from('\r\n\r\n')]), { skipHtmlToText: true, maxChildNodes: 1 });
