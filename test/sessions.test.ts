@@ -64,9 +64,9 @@ describe('sessions', () => {
     deps.clock.advance(15 * DAY);
     startSession(ctx, agent, {}); // fresh
     insertSignInFailure(deps.db, { email: agent.email, ip: '192.0.2.1', at: deps.clock.now() });
-    expect(schedulerTick(ctx).purged).toEqual({ sessions: 2, failures: 1 });
+    expect(schedulerTick(ctx).purged).toEqual({ sessions: 2, failures: 1, knownClients: 0 });
     expect(deps.db.select().from(sessions).all().map((s) => s.createdAt)).toEqual([deps.clock.now()]);
-    expect(schedulerTick(ctx).purged).toEqual({ sessions: 0, failures: 0 });
+    expect(schedulerTick(ctx).purged).toEqual({ sessions: 0, failures: 0, knownClients: 0 });
   });
 
   const tokenStatus = async (token: string) => (await fetch(`${srv.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } })).status;

@@ -118,7 +118,8 @@ describe('incoming SMS webhook', () => {
     expect(allTickets(deps.db).map((t) => [t.number, t.status])).toEqual([[1, 'resolved'], [2, 'new']]);
     await post(SMS, text(ANNA, 'About #1: slow again today'));
     expect(allTickets(deps.db).map((t) => [t.number, t.status])).toEqual([[1, 'reopened'], [2, 'new']]);
-    expect(ticketMessages(deps.db, 1).at(-1)?.bodyText).toBe('About #1: slow again today');
+    expect(ticketMessages(deps.db, 1).filter((m) => m.kind === 'reply').at(-1)?.bodyText).toBe('About #1: slow again today');
+    expect(ticketMessages(deps.db, 1).at(-1)).toMatchObject({ kind: 'event', eventType: 'status', eventData: { from: 'resolved', to: 'reopened' } });
   });
 
   it('ignores "#N" from a stranger, who gets a ticket of their own', async () => {
