@@ -2,17 +2,16 @@
 // with per-priority targets, workflow rules per ticket type, and an organisation's contract.
 // Open tickets affected by a change get their due times recomputed in the same transaction.
 import { inTransaction } from '../db/client.ts';
-import { CHANNELS, PRIORITIES, type Channel, type Priority } from '../db/schema.ts';
+import { PRIORITIES, type Priority } from '../db/schema.ts';
 import { CalendarError, compileCalendar, parseHours, shortenedHours, standardHours, type CalendarException, type Interval } from '../domain/business-calendar.ts';
 import { parseCalendarImport } from '../domain/calendar-import.ts';
-import { parseDurationMinutes, parseMoneyCents } from '../domain/quantities.ts';
+import { parseDurationMinutes } from '../domain/quantities.ts';
 import { normalizeRules, type WorkflowRules } from '../domain/workflow.ts';
 import { dateKey, isValidTimeZone, parseDateKey, weekdayOf } from '../domain/zoned-time.ts';
 import {
   deleteCalendar, deleteCalendarException, deleteCalendarExceptionsOfYears, getCalendar, insertCalendar, listCalendarExceptions,
   touchCalendar, updateCalendar, upsertCalendarException, type CalendarRow,
 } from '../store/calendars.ts';
-import { listComponents } from '../store/components.ts';
 import { insertEvent } from '../store/events.ts';
 import { AppError, invalid } from '../store/errors.ts';
 import { getOrganization, updateOrganization, type Organization } from '../store/organizations.ts';
@@ -23,8 +22,10 @@ import { listOpenTicketIdsOfOrganization, listOpenTicketIdsOnPolicies, listOpenT
 import { findDefaultSlaPolicyId, updateDefaultSlaPolicyId, updateWorkflowRules } from '../store/workflow-settings.ts';
 import { updateBillableFlag } from '../workflow/contract-rules.ts';
 import { refreshSla } from '../workflow/sla-sync.ts';
+import { checkContractReferences, CONTRACT_FORM_KEYS, contractFormSchema, type ContractForm } from './contract-schema.ts';
 import type { ActorRef, Ctx } from './context.ts';
 import { auditActor, requirePermission } from './tickets.ts';
+import { parseInput } from './validate.ts';
 
 type UserActor = ActorRef & { kind: 'user' };
 type Fields = Record<string, string>;
@@ -279,67 +280,14 @@ export function saveWorkflowRules(ctx: Ctx, actor: UserActor, rules: unknown, au
 
 // --- contracts -------------------------------------------------------------------------------
 
-export type ContractForm = {
-  monthlyFee?: string;
-  currency?: string;
-  includedTime?: string;
-  hourlyRate?: string;
-  reopenLimit?: string;
-  reopenWindowDays?: string;
-  timeBudget?: string;
-  slaPolicyId?: string;
-  allComponents?: boolean;
-  componentIds?: string[];
-  allChannels?: boolean;
-  channels?: string[];
-};
-
 export function saveContract(ctx: Ctx, actor: UserActor, organizationId: number, form: ContractForm): Organization {
   requirePermission(actor.user, 'organization.manage');
-  const errors: Fields = {};
-  const money = (key: keyof ContractForm & string, v: string | undefined) => {
-    const c = parseMoneyCents(v);
-    if (c === undefined) errors[key] = `“${v}” is not an amount like 1500 or 1500.50`;
-    return c ?? null;
-  };
-  const duration = (key: string, v: string | undefined) => {
-    const m = parseDurationMinutes(v);
-    if (m === undefined) errors[key] = `“${v}” is not a duration like 20h or 90m`;
-    return m ?? null;
-  };
-  const count = (key: string, v: string | undefined, max: number) => {
-    const s = (v ?? '').trim();
-    if (!s) return null;
-    if (!/^\d+$/.test(s) || Number(s) > max) {
-      errors[key] = `A whole number from 0 to ${max}, or empty for no limit`;
-      return null;
-    }
-    return Number(s);
-  };
-  const monthlyFeeCents = money('monthlyFee', form.monthlyFee);
-  const hourlyRateCents = money('hourlyRate', form.hourlyRate);
-  const currency = (form.currency ?? 'RUB').trim().toUpperCase();
-  if (!/^[A-Z]{3}$/.test(currency)) errors.currency = 'A three-letter currency code, e.g. RUB, USD, EUR';
-  const includedMinutes = duration('includedTime', form.includedTime);
-  const ticketTimeBudgetMinutes = duration('timeBudget', form.timeBudget);
-  const reopenLimit = count('reopenLimit', form.reopenLimit, 100);
-  const reopenWindowDays = count('reopenWindowDays', form.reopenWindowDays, 3650);
-  const slaPolicyId = form.slaPolicyId ? Number(form.slaPolicyId) : null;
-  const components = listComponents(ctx.db);
-  const componentIds = (form.componentIds ?? []).map(Number).filter((id) => components.some((c) => c.id === id));
-  const channels = (form.channels ?? []).filter((c): c is Channel => (CHANNELS as readonly string[]).includes(c));
-  if (!form.allComponents && !componentIds.length) errors.componentIds = 'Tick the covered components, or “all components”';
-  if (!form.allChannels && !channels.length) errors.channels = 'Tick the covered channels, or “all channels”';
-  if (Object.keys(errors).length) fail(errors);
+  const contract = parseInput(contractFormSchema, form);
   const now = ctx.clock.now();
   return inTransaction(ctx.db, () => {
     getOrganization(ctx.db, organizationId);
-    if (slaPolicyId !== null && !findSlaPolicy(ctx.db, slaPolicyId)) fail({ slaPolicyId: 'Choose an SLA policy' });
-    updateOrganization(ctx.db, organizationId, {
-      monthlyFeeCents, currency, includedMinutes, hourlyRateCents, reopenLimit, reopenWindowDays, ticketTimeBudgetMinutes, slaPolicyId,
-      coveredComponentIds: form.allComponents ? null : componentIds,
-      coveredChannels: form.allChannels ? null : channels,
-    }, now);
+    checkContractReferences(ctx.db, contract, CONTRACT_FORM_KEYS);
+    updateOrganization(ctx.db, organizationId, contract, now);
     insertEvent(ctx.db, { ticketId: null, actor: auditActor(actor), type: 'organization.contract_updated', data: { organizationId } }, now);
     recompute(ctx, listOpenTicketIdsOfOrganization(ctx.db, organizationId), now);
     return getOrganization(ctx.db, organizationId);

@@ -13,6 +13,7 @@ import { insertAttachment } from '../store/messages.ts';
 import { findUser, type User } from '../store/users.ts';
 import { runHooks, type ActorRef, type Ctx } from './context.ts';
 import { requireTicketRights } from './ticket-rights.ts';
+import { parseInput as parse } from './validate.ts';
 
 export function requirePermission(user: User, permission: Permission): void {
   if (!can(user.role, permission)) throw forbidden();
@@ -21,13 +22,6 @@ export function requirePermission(user: User, permission: Permission): void {
 export function auditActor(actor: ActorRef): Actor {
   if (actor.kind === 'user') return { kind: 'user', userId: actor.user.id };
   return actor.kind === 'contact' ? { kind: 'contact', contactId: actor.contactId } : { kind: 'system' };
-}
-
-function parse<T extends z.ZodTypeAny>(schema: T, input: unknown): z.infer<T> {
-  const r = schema.safeParse(input);
-  if (r.success) return r.data;
-  const fields = Object.fromEntries(r.error.issues.map((i) => [String(i.path[0] ?? 'form'), i.message]));
-  throw invalid(Object.values(fields).join('; '), fields);
 }
 
 /** A system event shown in the ticket's thread (status changes, assignment, skipped sends…). */

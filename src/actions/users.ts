@@ -9,6 +9,7 @@ import { countUsers, findUserByEmail, insertUser, type User } from '../store/use
 import { deleteSession, insertSession } from '../store/sessions.ts';
 import { inTransaction } from '../db/client.ts';
 import { sessionExpiry } from '../domain/session-lifetime.ts';
+import { parseInput } from './validate.ts';
 
 const ARGON2ID = 2; // @node-rs/argon2 Algorithm.Argon2id (a const enum, so spelled out)
 
@@ -24,17 +25,8 @@ export function hashPassword(password: string): Promise<string> {
   return hash(password, { algorithm: ARGON2ID });
 }
 
-function parseNewUser(input: unknown) {
-  const parsed = newUserSchema.safeParse(input);
-  if (!parsed.success) {
-    const fields = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message]));
-    throw invalid(Object.values(fields).join('; '), fields);
-  }
-  return parsed.data;
-}
-
 export async function createUser(deps: Deps, input: { email: string; name: string; role: Role; password: string; locale?: Locale }): Promise<User> {
-  const v = parseNewUser(input);
+  const v = parseInput(newUserSchema, input);
   if (findUserByEmail(deps.db, v.email)) throw invalid(`A user with ${v.email} already exists`, { email: 'Already in use' });
   const passwordHash = await hashPassword(v.password);
   return insertUser(
@@ -47,7 +39,7 @@ export async function createUser(deps: Deps, input: { email: string; name: strin
 /** First-run setup: creates the admin only while there are no users at all. */
 export async function createFirstAdmin(deps: Deps, input: { email: string; name: string; password: string; locale?: Locale }): Promise<User> {
   if (countUsers(deps.db) > 0) throw new AppError('conflict', 'The desk is already set up');
-  const v = parseNewUser({ ...input, role: 'admin' });
+  const v = parseInput(newUserSchema, { ...input, role: 'admin' });
   const passwordHash = await hashPassword(v.password);
   return inTransaction(deps.db, () => {
     if (countUsers(deps.db) > 0) throw new AppError('conflict', 'The desk is already set up');

@@ -3,7 +3,8 @@
 // contracts for a month with the out-of-scope (billable) requests.
 import { Router, type Request, type Response } from 'express';
 import type { Ctx } from '../../actions/context.ts';
-import { saveContract, type ContractForm } from '../../actions/sla-admin.ts';
+import type { ContractForm } from '../../actions/contract-schema.ts';
+import { saveContract } from '../../actions/sla-admin.ts';
 import { CHANNELS, type Locale } from '../../db/schema.ts';
 import { monthlyBill } from '../../domain/contract.ts';
 import { formatDurationInput, formatMoneyInput } from '../../domain/quantities.ts';
