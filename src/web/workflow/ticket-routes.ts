@@ -10,7 +10,7 @@ import { findTicketByNumber, type Ticket } from '../../store/tickets.ts';
 import { currentUser, intParam } from '../context.ts';
 import { requirePermission } from '../middleware/auth.ts';
 import { redirectWithFlash, type Renderer } from '../render.ts';
-import { ticketPage } from '../routes/ticket-page.ts';
+import { ticketPage } from '../view-models/ticket-page.ts';
 
 export function ticketWorkflowRoutes(ctx: Ctx, render: Renderer): Router {
   const r = Router();
