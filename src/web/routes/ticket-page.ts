@@ -21,7 +21,7 @@ import { uploadedFiles } from '../multipart.ts';
 import { createPresence, type PresenceMode } from '../presence.ts';
 import { redirectWithFlash, type Renderer } from '../render.ts';
 import { newTicketForm } from '../view-models/new-ticket.ts';
-import { presenceVM, ticketPage, type FormState } from '../view-models/ticket-page.ts';
+import { presenceVM, ticketPageView, type TicketFormState } from '../view-models/ticket-page.ts';
 
 export function ticketPageRoutes(ctx: Ctx, render: Renderer): Router {
   const r = Router();
@@ -32,17 +32,17 @@ export function ticketPageRoutes(ctx: Ctx, render: Renderer): Router {
     return t;
   };
   const actor = (res: Response) => ({ kind: 'user' as const, user: currentUser(res) });
-  const page = (req: Request, res: Response, t: Ticket, state: FormState = {}, status = 200) => {
+  const page = (req: Request, res: Response, t: Ticket, state: TicketFormState = {}, status = 200) => {
     const me = currentUser(res);
     presence.touch(t.id, me, 'viewing', ctx.clock.now());
-    render(req, res, 'ticket', ticketPage(ctx, t, me, state, presence.others(t.id, me.id, ctx.clock.now())), {
+    render(req, res, 'ticket', ticketPageView(ctx, { ticket: t, user: me, forms: state, others: presence.others(t.id, me.id, ctx.clock.now()) }), {
       status,
       partial: req.query.part === 'thread' ? 'thread' : undefined,
     });
   };
   /** Runs a form action: success → 303 to the ticket with a message; a form error → the page again, 422, input kept. */
   type Flash = string | { key: string; params: Record<string, string | number>; to?: string };
-  const act = (req: Request, res: Response, t: Ticket, run: () => Flash, onError: (message: string) => FormState) => {
+  const act = (req: Request, res: Response, t: Ticket, run: () => Flash, onError: (message: string) => TicketFormState) => {
     try {
       const flash = run();
       if (typeof flash === 'string') redirectWithFlash(res, `/tickets/${t.number}`, flash);
@@ -78,7 +78,7 @@ export function ticketPageRoutes(ctx: Ctx, render: Renderer): Router {
   r.get('/tickets/:number', requirePermission('ticket.view'), (req, res) => {
     const t = ticketOf(req);
     const cannedId = typeof req.query.canned === 'string' && /^\d+$/.test(req.query.canned) ? Number(req.query.canned) : null;
-    const state: FormState = {};
+    const state: TicketFormState = {};
     if (cannedId) state.replyValues = { body: cannedTextFor(ctx, currentUser(res), t, cannedId) };
     page(req, res, t, state);
   });
@@ -102,9 +102,9 @@ export function ticketPageRoutes(ctx: Ctx, render: Renderer): Router {
     const typed = typeof req.query.body === 'string' ? req.query.body : '';
     const text = id ? cannedTextFor(ctx, me, t, id) : '';
     const body = typed.trim() ? `${typed.replace(/\s+$/, '')}${text ? `\n\n${text}` : ''}` : text;
-    const state: FormState = { replyValues: { body, cc: typeof req.query.cc === 'string' ? req.query.cc : '' } };
+    const state: TicketFormState = { replyValues: { body, cc: typeof req.query.cc === 'string' ? req.query.cc : '' } };
     if (!isHtmx(req)) return page(req, res, t, state);
-    render(req, res, 'ticket', ticketPage(ctx, t, me, state, []), { partial: 'reply-form' });
+    render(req, res, 'ticket', ticketPageView(ctx, { ticket: t, user: me, forms: state }), { partial: 'reply-form' });
   });
 
   // a multipart form: its body (attachments) was read before the CSRF check (web/multipart.ts)
