@@ -1,58 +1,28 @@
-// The ticket page and everything done on it: reply (with CC, attachments, canned replies), internal
-// note, properties (status, priority, type, category, component, assignee), assignment to a free
-// specialist, estimate and worklog, links and merging, and the "someone else is here" banner.
-import { Router, type Request, type Response } from 'express';
+// The ticket page and the conversation on it: the page itself, a new ticket, reply (with CC,
+// attachments, canned replies), internal note and the "someone else is here" banner. Properties,
+// time (ticket-properties.ts) and links and merging (ticket-links.ts) are their own routers.
+import { Router } from 'express';
 import type { Ctx } from '../../actions/context.ts';
-import { assignFreeSpecialist } from '../../actions/assignment.ts';
 import { cannedTextFor } from '../../actions/canned-replies.ts';
-import { updateTicketFields, updateTicketProperties } from '../../actions/ticket-fields.ts';
-import { linkTickets, mergeTickets, unlinkTickets } from '../../actions/ticket-links.ts';
-import { addNote, assignTicket, changeStatus, createTicket, replyToTicket } from '../../actions/tickets.ts';
-import { logWork, removeWorkEntry } from '../../actions/worklog.ts';
+import { addNote, changeStatus, createTicket, replyToTicket } from '../../actions/tickets.ts';
 import type { Category, Priority, TicketType } from '../../db/schema.ts';
-import type { Disclosure } from '../../domain/merge-disclosure.ts';
 import { AppError } from '../../store/errors.ts';
-import { findTicket, findTicketByNumber, type Ticket } from '../../store/tickets.ts';
-import { listUsers } from '../../store/users.ts';
-import { currentUser, intParam, isHtmx } from '../context.ts';
-import { checkbox, formError, idOrNull, list, minutes, str, type Body } from '../forms.ts';
+import { currentUser, isHtmx } from '../context.ts';
+import { formError, list, str, type Body } from '../forms.ts';
 import { requirePermission } from '../middleware/auth.ts';
 import { uploadedFiles } from '../multipart.ts';
-import { createPresence, type PresenceMode } from '../presence.ts';
+import type { PresenceMode } from '../presence.ts';
 import { redirectWithFlash, type Renderer } from '../render.ts';
 import { newTicketForm } from '../view-models/new-ticket.ts';
 import { presenceVM, ticketPageView, type TicketFormState } from '../view-models/ticket-page.ts';
+import { ticketLinkRoutes } from './ticket-links.ts';
+import { ticketPageKit } from './ticket-page-kit.ts';
+import { ticketPropertyRoutes } from './ticket-properties.ts';
 
 export function ticketPageRoutes(ctx: Ctx, render: Renderer): Router {
   const r = Router();
-  const presence = createPresence();
-  const ticketOf = (req: Request) => {
-    const t = findTicketByNumber(ctx.db, intParam(req.params.number, 'Ticket'));
-    if (!t) throw new AppError('not_found', 'Ticket not found');
-    return t;
-  };
-  const actor = (res: Response) => ({ kind: 'user' as const, user: currentUser(res) });
-  const page = (req: Request, res: Response, t: Ticket, state: TicketFormState = {}, status = 200) => {
-    const me = currentUser(res);
-    presence.touch(t.id, me, 'viewing', ctx.clock.now());
-    render(req, res, 'ticket', ticketPageView(ctx, { ticket: t, user: me, forms: state, others: presence.others(t.id, me.id, ctx.clock.now()) }), {
-      status,
-      partial: req.query.part === 'thread' ? 'thread' : undefined,
-    });
-  };
-  /** Runs a form action: success → 303 to the ticket with a message; a form error → the page again, 422, input kept. */
-  type Flash = string | { key: string; params: Record<string, string | number>; to?: string };
-  const act = (req: Request, res: Response, t: Ticket, run: () => Flash, onError: (message: string) => TicketFormState) => {
-    try {
-      const flash = run();
-      if (typeof flash === 'string') redirectWithFlash(res, `/tickets/${t.number}`, flash);
-      else redirectWithFlash(res, flash.to ?? `/tickets/${t.number}`, flash.key, flash.params);
-    } catch (err) {
-      const e = formError(err);
-      if (!e) throw err;
-      page(req, res, findTicket(ctx.db, t.id) ?? t, onError(e.message), 422);
-    }
-  };
+  const kit = ticketPageKit(ctx, render);
+  const { presence, ticketOf, actor, page, act } = kit;
 
   r.get('/tickets/new', requirePermission('ticket.create'), (req, res) => {
     render(req, res, 'new-ticket', newTicketForm(ctx, {}));
@@ -146,118 +116,6 @@ export function ticketPageRoutes(ctx: Ctx, render: Renderer): Router {
     }, (message) => ({ noteValues: { body: text }, noteError: message }));
   });
 
-  r.post('/tickets/:number/properties', requirePermission('ticket.edit'), (req, res) => {
-    const t = ticketOf(req);
-    const body = req.body as Body;
-    const me = currentUser(res);
-    const values = Object.fromEntries(['status', 'priority', 'type', 'category', 'componentId', 'assigneeId', 'reason'].map((k) => [k, str(body, k)]));
-    act(req, res, t, () => {
-      const assignee = values.assigneeId === 'me' ? me.id : idOrNull(body, 'assigneeId');
-      updateTicketProperties(ctx, actor(res), {
-        ticketId: t.id,
-        status: values.status || undefined,
-        reason: values.reason || undefined,
-        priority: (values.priority || undefined) as Priority | undefined,
-        type: (values.type || undefined) as TicketType | undefined,
-        category: values.category ? (values.category as Category) : null,
-        componentId: idOrNull(body, 'componentId'),
-        assigneeId: assignee,
-      });
-      return 'ticket.saved';
-    }, (message) => ({ propsValues: values, propsError: message }));
-  });
-
-  // quick buttons: "assign to me", "resolve"
-  r.post('/tickets/:number/assign', requirePermission('ticket.assign'), (req, res) => {
-    const t = ticketOf(req);
-    const raw = str(req.body as Body, 'assigneeId');
-    const me = currentUser(res);
-    const assigneeId = raw === 'me' ? me.id : idOrNull(req.body as Body, 'assigneeId');
-    act(req, res, t, () => {
-      assignTicket(ctx, actor(res), { ticketId: t.id, assigneeId });
-      return 'ticket.assigned';
-    }, (message) => ({ propsError: message }));
-  });
-
-  r.post('/tickets/:number/status', requirePermission('ticket.status'), (req, res) => {
-    const t = ticketOf(req);
-    const b = req.body as Body;
-    act(req, res, t, () => {
-      changeStatus(ctx, actor(res), { ticketId: t.id, status: str(b, 'status'), reason: str(b, 'reason') || undefined });
-      return 'ticket.statusChanged';
-    }, (message) => ({ propsError: message, propsValues: { status: str(b, 'status') } }));
-  });
-
-  r.post('/tickets/:number/assign-free', requirePermission('ticket.assign'), (req, res) => {
-    const t = ticketOf(req);
-    act(req, res, t, () => {
-      const after = assignFreeSpecialist(ctx, actor(res), { ticketId: t.id });
-      return { key: 'ticket.assignedTo', params: { name: listUsers(ctx.db).find((u) => u.id === after.assigneeId)?.name ?? '' } };
-    }, (message) => ({ propsError: message }));
-  });
-
-  r.post('/tickets/:number/estimate', requirePermission('ticket.edit'), (req, res) => {
-    const t = ticketOf(req);
-    const text = str(req.body as Body, 'estimate');
-    act(req, res, t, () => {
-      updateTicketFields(ctx, actor(res), { ticketId: t.id, estimateMinutes: minutes(req.body as Body, 'estimate') });
-      return 'ticket.estimateSaved';
-    }, (message) => ({ timeValues: { estimate: text }, timeError: message }));
-  });
-
-  r.post('/tickets/:number/worklogs', requirePermission('ticket.worklog'), (req, res) => {
-    const t = ticketOf(req);
-    const body = req.body as Body;
-    const values = { minutes: str(body, 'minutes'), note: str(body, 'note'), billable: checkbox(body, 'billable') ? 'on' : '' };
-    act(req, res, t, () => {
-      logWork(ctx, actor(res), { ticketId: t.id, minutes: minutes(body, 'minutes') ?? Number.NaN, note: values.note, billable: checkbox(body, 'billable') });
-      return 'ticket.timeLogged';
-    }, (message) => ({ timeValues: values, timeError: message }));
-  });
-
-  r.post('/tickets/:number/worklogs/:id/delete', requirePermission('ticket.worklog'), (req, res) => {
-    const t = ticketOf(req);
-    act(req, res, t, () => {
-      removeWorkEntry(ctx, actor(res), { ticketId: t.id, worklogId: intParam(req.params.id, 'Worklog entry') });
-      return 'ticket.timeRemoved';
-    }, (message) => ({ timeError: message }));
-  });
-
-  r.post('/tickets/:number/links', requirePermission('ticket.link'), (req, res) => {
-    const t = ticketOf(req);
-    const n = str(req.body as Body, 'number').replace(/^#/, '').trim();
-    act(req, res, t, () => {
-      linkTickets(ctx, actor(res), { ticketId: t.id, otherNumber: /^\d{1,9}$/.test(n) ? Number(n) : -1 });
-      return 'ticket.linked';
-    }, (message) => ({ linkError: message }));
-  });
-
-  r.post('/tickets/:number/links/:id/delete', requirePermission('ticket.link'), (req, res) => {
-    const t = ticketOf(req);
-    act(req, res, t, () => {
-      unlinkTickets(ctx, actor(res), { ticketId: t.id, otherTicketId: intParam(req.params.id, 'Ticket') });
-      return 'ticket.unlinked';
-    }, (message) => ({ linkError: message }));
-  });
-
-  // merging: a merge that shows conversations to new people first shows who sees what (409),
-  // and happens when that step's form comes back with confirmed=yes
-  r.post('/tickets/:number/merge', requirePermission('ticket.merge'), (req, res) => {
-    const t = ticketOf(req);
-    const n = str(req.body as Body, 'number').replace(/^#/, '').trim();
-    const targetNumber = /^\d{1,9}$/.test(n) ? Number(n) : -1;
-    try {
-      const target = mergeTickets(ctx, actor(res), { sourceId: t.id, targetNumber, confirm: str(req.body as Body, 'confirmed') === 'yes' });
-      redirectWithFlash(res, `/tickets/${target.number}`, 'ticket.merged', { number: t.number });
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'confirmation_required') {
-        return page(req, res, t, { mergeConfirm: { target: targetNumber, disclosures: err.details.disclosures as Disclosure[] } }, 409);
-      }
-      const e = formError(err);
-      if (!e) throw err;
-      page(req, res, t, { linkError: e.message }, 422);
-    }
-  });
-
+  r.use(ticketPropertyRoutes(ctx, kit), ticketLinkRoutes(ctx, kit));
   return r;
 }
