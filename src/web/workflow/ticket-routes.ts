@@ -10,7 +10,7 @@ import { findTicketByNumber, type Ticket } from '../../store/tickets.ts';
 import { currentUser, intParam } from '../context.ts';
 import { requirePermission } from '../middleware/auth.ts';
 import { redirectWithFlash, type Renderer } from '../render.ts';
-import { ticketPage } from '../routes/ticket-page.ts';
+import { ticketPageView } from '../view-models/ticket-page.ts';
 
 export function ticketWorkflowRoutes(ctx: Ctx, render: Renderer): Router {
   const r = Router();
@@ -27,7 +27,7 @@ export function ticketWorkflowRoutes(ctx: Ctx, render: Renderer): Router {
     } catch (err) {
       if (err instanceof AppError && (err.code === 'validation' || err.code === 'transition_refused' || err.code === 'conflict')) {
         const fresh = findTicketByNumber(ctx.db, t.number)!;
-        return render(req, res, 'ticket', { ...ticketPage(ctx, fresh, currentUser(res), {}, []), workflowError: err.message, form: req.body as Record<string, string> }, { status: 422, partial: 'ticket-sla' });
+        return render(req, res, 'ticket', { ...ticketPageView(ctx, { ticket: fresh, user: currentUser(res) }), workflowError: err.message, form: req.body as Record<string, string> }, { status: 422, partial: 'ticket-sla' });
       }
       throw err;
     }
@@ -36,7 +36,7 @@ export function ticketWorkflowRoutes(ctx: Ctx, render: Renderer): Router {
   const body = (req: Request) => req.body as Record<string, string | undefined>;
 
   r.get('/tickets/:number/workflow', requirePermission('ticket.view'), (req, res) => {
-    render(req, res, 'ticket', ticketPage(ctx, ticketOf(req), currentUser(res), {}, []), { partial: 'ticket-sla' });
+    render(req, res, 'ticket', ticketPageView(ctx, { ticket: ticketOf(req), user: currentUser(res) }), { partial: 'ticket-sla' });
   });
 
   r.post('/tickets/:number/resolve', requirePermission('ticket.status'), (req, res) => {

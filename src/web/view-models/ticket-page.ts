@@ -1,0 +1,219 @@
+// What the ticket page's template sees: the ticket, its thread and history, the sidebar (requester,
+// properties, time, links) and the forms with what was typed and the error, as presented objects.
+import type { Ctx } from '../../actions/context.ts';
+import { userMayChange } from '../../actions/ticket-rights.ts';
+import { CATEGORIES, PRIORITIES, STATUSES, TICKET_TYPES } from '../../db/schema.ts';
+import { CANNED_PLACEHOLDERS } from '../../domain/canned.ts';
+import type { Disclosure } from '../../domain/merge-disclosure.ts';
+import { can, type Permission } from '../../domain/permissions.ts';
+import type { TicketAction } from '../../domain/ticket-rights.ts';
+import { listCannedReplies, type CannedReply } from '../../store/canned-replies.ts';
+import { listComponentOptions } from '../../store/components.ts';
+import { findContact, listContactEmails, listContactPhones, type Contact, type ContactEmail, type ContactPhone } from '../../store/contacts.ts';
+import { listTicketEvents, type AuditEvent } from '../../store/events.ts';
+import { listAttachmentsForMessages, listTicketMessages, type Message } from '../../store/messages.ts';
+import { findOrganization } from '../../store/organizations.ts';
+import { findTicket, listParticipants, listTicketLinks, type Ticket } from '../../store/tickets.ts';
+import { listUserOptions, type User, type UserOption } from '../../store/users.ts';
+import { listTicketWorklogs, sumWorklogs } from '../../store/worklogs.ts';
+import type { PresenceMode } from '../presence.ts';
+import { ticketWorkflowView } from '../workflow/ticket-view.ts';
+import { lookupsFor, type Lookups } from './lookups.ts';
+import { ticketOutbox } from './outbox.ts';
+import { ticketSmsView } from './ticket-sms.ts';
+import { threadItem, ticketRow } from './ticket.ts';
+
+/** What was typed into the page's forms and why it was refused, shown again when the page comes back. */
+export type TicketFormState = {
+  replyValues?: Record<string, string>;
+  replyError?: string;
+  noteValues?: Record<string, string>;
+  noteError?: string;
+  propsValues?: Record<string, string>;
+  propsError?: string;
+  timeValues?: Record<string, string>;
+  timeError?: string;
+  linkError?: string;
+  /** a merge that waits for confirmation: the target and who would see what */
+  mergeConfirm?: { target: number; disclosures: Disclosure[] };
+};
+
+/** Someone else on the page (the presence banner). */
+export type PresenceOther = { name: string; mode: PresenceMode };
+
+export type TicketPageInput = {
+  /** the ticket as the route loaded it (the route answers 404 for an unknown number) */
+  ticket: Ticket;
+  /** who looks: their role and rights decide the controls */
+  user: User;
+  forms?: TicketFormState;
+  others?: PresenceOther[];
+};
+
+export type TicketPageVM = ReturnType<typeof ticketPageView>;
+
+export function ticketPageView(ctx: Ctx, { ticket: t, user: me, forms = {}, others = [] }: TicketPageInput) {
+  const messages = listTicketMessages(ctx.db, t.id);
+  const names = lookupsFor(ctx.db, [t], messages.flatMap((m) => (m.authorContactId ? [m.authorContactId] : [])));
+  const requester = requesterContact(ctx, t);
+  const canned = listCannedReplies(ctx.db);
+  return {
+    title: `#${t.number} ${t.subject}`,
+    outbox: ticketOutbox(ctx.db, ctx.config, t), // the ticket-outbox slot: mail waiting or failed
+    workflow: ticketWorkflowView(ctx, t), // the ticket-sla slot (workflow & SLA)
+    sms: ticketSmsView(ctx.db, t), // the ticket-sms slot
+    ticket: { ...ticketRow(t, names, ctx.clock.now()), reopenCount: t.reopenCount, resolutionNote: t.resolutionNote },
+    mergedInto: t.mergedIntoId ? findTicket(ctx.db, t.mergedIntoId)?.number ?? null : null,
+    requester: requester && requesterVM(ctx, t, requester),
+    participants: listParticipants(ctx.db, t.id),
+    thread: threadVM(ctx, messages, names),
+    presence: presenceVM(others),
+    reply: replyFormVM(ctx, t, forms, requester, canned),
+    note: { values: forms.noteValues ?? {}, error: forms.noteError },
+    props: propertiesVM(ctx, t, forms, listUserOptions(ctx.db)),
+    time: timeVM(ctx, t, me, forms, names.users),
+    links: linksVM(ctx, t, forms),
+    history: historyVM(ctx, t, names.users),
+    can: ticketControls(ctx, t, me, canned.length > 0),
+    readOnlyFor: userMayChange(ctx.db, me, t, 'status') ? null : t.assigneeId ? (names.users.get(t.assigneeId) ?? null) : null,
+  };
+}
+
+export function presenceVM(others: PresenceOther[]) {
+  return {
+    replying: others.filter((o) => o.mode === 'replying').map((o) => o.name),
+    viewing: others.filter((o) => o.mode === 'viewing').map((o) => o.name),
+    any: others.length > 0,
+  };
+}
+
+type RequesterContact = { contact: Contact; emails: ContactEmail[]; phones: ContactPhone[] };
+
+/** The requester with their addresses: the sidebar lists them and a reply goes to one of them. */
+function requesterContact(ctx: Ctx, t: Ticket): RequesterContact | undefined {
+  const contact = t.requesterId ? findContact(ctx.db, t.requesterId) : undefined;
+  if (!contact) return undefined;
+  return { contact, emails: listContactEmails(ctx.db, contact.id), phones: listContactPhones(ctx.db, contact.id) };
+}
+
+function requesterVM(ctx: Ctx, t: Ticket, r: RequesterContact) {
+  const org = t.organizationId ? findOrganization(ctx.db, t.organizationId) : undefined;
+  return {
+    id: r.contact.id,
+    name: r.contact.name,
+    emails: r.emails.map((e) => ({ email: e.email, undeliverable: !!e.undeliverableAt })),
+    phones: r.phones.map((p) => ({ phone: p.phone, optedOut: !!p.smsOptedOutAt })),
+    organization: org && { id: org.id, name: org.name },
+  };
+}
+
+function threadVM(ctx: Ctx, messages: Message[], names: Lookups) {
+  const atts = listAttachmentsForMessages(ctx.db, messages.map((m) => m.id));
+  return messages.map((m) => threadItem(m, atts.filter((a) => a.messageId === m.id), names, ctx.mailHtml));
+}
+
+/** The reply box: where the reply goes (an SMS ticket: the primary phone; otherwise the first address). */
+function replyFormVM(ctx: Ctx, t: Ticket, forms: TicketFormState, requester: RequesterContact | undefined, canned: CannedReply[]) {
+  const to = t.channel === 'sms' ? (requester?.phones.find((p) => p.isPrimary)?.phone ?? requester?.phones[0]?.phone) : requester?.emails[0]?.email;
+  return {
+    channel: t.channel,
+    isSms: t.channel === 'sms',
+    mailOff: t.channel !== 'sms' && !ctx.config.smtp,
+    to: to ?? null,
+    values: forms.replyValues ?? {},
+    error: forms.replyError,
+    canned: canned.map((c) => ({ id: c.id, title: c.title, locale: c.locale })),
+    placeholders: CANNED_PLACEHOLDERS,
+    statuses: STATUSES.filter((s) => s !== t.status && s !== 'new').map((s) => ({ id: s, selected: forms.replyValues?.statusAfter === s })),
+  };
+}
+
+/** The properties form: each choice selected as typed (after a refused save) or as the ticket has it. */
+function propertiesVM(ctx: Ctx, t: Ticket, forms: TicketFormState, users: UserOption[]) {
+  const typed = forms.propsValues ?? {};
+  const pick = (key: string, current: unknown) => (key in typed ? typed[key] : current === null || current === undefined ? '' : String(current));
+  return {
+    error: forms.propsError,
+    reason: typed.reason ?? '',
+    statuses: STATUSES.map((s) => ({ id: s, selected: pick('status', t.status) === s })),
+    priorities: PRIORITIES.map((s) => ({ id: s, selected: pick('priority', t.priority) === s })),
+    types: TICKET_TYPES.map((s) => ({ id: s, selected: pick('type', t.type) === s })),
+    categories: CATEGORIES.map((s) => ({ id: s, selected: pick('category', t.category) === s })),
+    // an inactive component stays choosable on the tickets that already have it
+    components: listComponentOptions(ctx.db).filter((c) => c.active || c.id === t.componentId).map((c) => ({ id: c.id, name: c.name, selected: pick('componentId', t.componentId) === String(c.id) })),
+    agents: users.filter((u) => u.active).map((u) => ({ id: u.id, name: u.name, away: !u.available, selected: pick('assigneeId', t.assigneeId) === String(u.id) })),
+  };
+}
+
+/** Estimate, logged and billable time, and the worklog entries (removable by their author or a manager). */
+function timeVM(ctx: Ctx, t: Ticket, me: User, forms: TicketFormState, users: Map<number, string>) {
+  const sums = sumWorklogs(ctx.db, t.id);
+  return {
+    estimate: forms.timeValues && 'estimate' in forms.timeValues ? forms.timeValues.estimate : t.estimateMinutes ?? '',
+    estimateMinutes: t.estimateMinutes,
+    loggedMinutes: t.loggedMinutes,
+    billableMinutes: sums.billable,
+    remaining: t.estimateMinutes !== null ? t.estimateMinutes - t.loggedMinutes : null,
+    overEstimate: t.estimateMinutes !== null && t.loggedMinutes > t.estimateMinutes,
+    values: forms.timeValues ?? { billable: 'on' },
+    error: forms.timeError,
+    entries: listTicketWorklogs(ctx.db, t.id).map((w) => ({
+      id: w.id, minutes: w.minutes, note: w.note, billable: w.billable, at: w.workedAt,
+      who: w.userId ? (users.get(w.userId) ?? '—') : '—',
+      removable: w.userId === me.id || can(me.role, 'ticket.bulk'),
+    })),
+  };
+}
+
+/** Linked tickets (only "related" links can be removed here) and a merge waiting for confirmation. */
+function linksVM(ctx: Ctx, t: Ticket, forms: TicketFormState) {
+  const list = listTicketLinks(ctx.db, t.id).map((l) => {
+    const other = findTicket(ctx.db, l.ticketId);
+    return other && { id: other.id, number: other.number, subject: other.subject, status: other.status, kind: l.kind, direction: l.direction, removable: l.kind === 'related' };
+  }).filter((l) => !!l);
+  return { list, error: forms.linkError, confirm: forms.mergeConfirm && mergeConfirmVM(t, forms.mergeConfirm) };
+}
+
+function mergeConfirmVM(t: Ticket, c: NonNullable<TicketFormState['mergeConfirm']>) {
+  return {
+    source: t.number,
+    target: c.target,
+    lines: c.disclosures.map((d) => ({ ...d, key: `rights.merge.${d.kind}`, addresses: d.kind === 'participants_join' ? d.addresses.join(', ') : undefined })),
+  };
+}
+
+/** The audit trail, newest first. */
+function historyVM(ctx: Ctx, t: Ticket, users: Map<number, string>) {
+  return listTicketEvents(ctx.db, t.id).map((e) => historyItem(e, users)).reverse();
+}
+
+function historyItem(e: AuditEvent, users: Map<number, string>) {
+  const d = e.data as Record<string, unknown>;
+  const params: Record<string, unknown> = { ...d };
+  if (typeof d.from === 'number' || d.from === null) params.fromName = typeof d.from === 'number' ? (users.get(d.from) ?? `#${d.from}`) : null;
+  if (typeof d.to === 'number' || d.to === null) params.toName = typeof d.to === 'number' ? (users.get(d.to) ?? `#${d.to}`) : null;
+  if (Array.isArray(d.changes)) params.fields = (d.changes as { field: string }[]).map((c) => c.field);
+  return {
+    at: e.createdAt,
+    actor: e.actorUserId ? (users.get(e.actorUserId) ?? '—') : e.actorKind === 'contact' ? 'contact' : 'system',
+    actorKind: e.actorKind,
+    type: e.type,
+    data: params,
+  };
+}
+
+/** The controls the user may use on this ticket: their role's permissions and, for changes, their rights on it. */
+function ticketControls(ctx: Ctx, t: Ticket, me: User, hasCanned: boolean) {
+  const change = (permission: Permission, action: TicketAction) => can(me.role, permission) && userMayChange(ctx.db, me, t, action);
+  return {
+    reply: can(me.role, 'ticket.reply'),
+    note: can(me.role, 'ticket.note'),
+    worklog: can(me.role, 'ticket.worklog'),
+    canned: can(me.role, 'canned.use') && hasCanned,
+    edit: change('ticket.edit', 'fields'),
+    assign: change('ticket.assign', 'assign'),
+    status: change('ticket.status', 'status'),
+    link: change('ticket.link', 'link'),
+    merge: change('ticket.merge', 'merge') && !t.mergedIntoId,
+  };
+}
