@@ -2,6 +2,7 @@
 // the desk issued that expired or was revoked may have a fresh one sent — only ever to the
 // requester's address on file (mail, else SMS), at most once per ten minutes per ticket.
 import { inTransaction } from '../db/client.ts';
+import type { OutboundChannel } from '../domain/channel-traits.ts';
 import { freshLinkWaitMs, newPortalNonce, portalUrl } from '../domain/portal-link.ts';
 import { queueEmail, queueSms } from '../outbox/queue.ts';
 import { findContact, findPrimaryEmail, findPrimaryPhone } from '../store/contacts.ts';
@@ -26,7 +27,7 @@ export function revokePortalLinks(ctx: Ctx, actor: ActorRef & { kind: 'user' }, 
   });
 }
 
-export type FreshLinkSent = { channel: 'email' | 'sms' };
+export type FreshLinkSent = { channel: OutboundChannel };
 
 /**
  * Queues a fresh link to the ticket's requester. The caller has checked that the request comes
@@ -45,18 +46,16 @@ export function sendFreshPortalLink(ctx: Ctx, input: { ticketId: number }): Fres
     const locale = contact?.locale ?? ctx.config.defaultLocale;
     let channel: FreshLinkSent['channel'];
     if (email) {
-      channel = 'email';
       // the link itself is issued when the mail is sent (compose-email adds portalUrl)
-      queueEmail(ctx.db, {
+      channel = queueEmail(ctx.db, {
         ticketId: t.id, event: 'portal_link', recipient: email.email,
         payload: { template: 'portal_link', locale, auto: true, audience: 'requester', vars: {} },
-      }, now);
+      }, now).channel;
     } else if (phone) {
-      channel = 'sms';
-      queueSms(ctx.db, {
+      channel = queueSms(ctx.db, {
         ticketId: t.id, event: 'portal_link', recipient: phone.phone,
         payload: { template: 'portal-link', locale, vars: { deskName: ctx.config.deskName, number: t.number, url: portalUrl(ctx.config.publicUrl, ctx.secrets.token, t, now) } },
-      }, now);
+      }, now).channel;
     } else {
       throw new AppError('validation', 'There is no address on file to send a new link to', { reason: 'no_address' });
     }

@@ -3,6 +3,7 @@
 // participant, closes the source and links the two, in one transaction — once confirmed when
 // that shows conversations to new people (domain/merge-disclosure.ts).
 import { inTransaction, type Db } from '../db/client.ts';
+import { channelTraits } from '../domain/channel-traits.ts';
 import { describeDisclosure, mergeDisclosures, type Disclosure, type MergeSide } from '../domain/merge-disclosure.ts';
 import { findContact, findPrimaryEmail, findPrimaryPhone } from '../store/contacts.ts';
 import { findOrganization } from '../store/organizations.ts';
@@ -109,7 +110,7 @@ function moveMergedWork(ctx: Ctx, source: Ticket, target: Ticket): number {
   refreshLoggedMinutes(ctx.db, target.id);
   copyParticipants(ctx.db, source.id, target.id);
   if (source.requesterId && source.requesterId !== target.requesterId) {
-    const address = (source.channel === 'sms' ? findPrimaryPhone(ctx.db, source.requesterId)?.phone : undefined) ?? findPrimaryEmail(ctx.db, source.requesterId)?.email;
+    const address = (channelTraits(source.channel).addressKind === 'phone' ? findPrimaryPhone(ctx.db, source.requesterId)?.phone : undefined) ?? findPrimaryEmail(ctx.db, source.requesterId)?.email;
     if (address) insertParticipants(ctx.db, target.id, [address]);
   }
   return moved;

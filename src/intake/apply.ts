@@ -3,6 +3,7 @@
 // the hooks add (outbox rows, SLA clocks). Either all of it is committed or none of it.
 import { inTransaction, type Db } from '../db/client.ts';
 import type { Deps } from '../deps.ts';
+import { addressKindOf, channelTraits } from '../domain/channel-traits.ts';
 import { sanitizeMailHtml } from '../domain/sanitize.ts';
 import type { SenderCheck } from '../domain/sender-trust.ts';
 import { cleanSubject } from '../domain/ticket-ref.ts';
@@ -91,7 +92,7 @@ export function applyDraft(ctx: Ctx, draft: Draft): ApplyResult {
     let contactId = r?.contactId ?? null;
     if (onTicket) {
       if (outcome === 'created' && r && !contactId && !r.userId) {
-        const isPhone = r.address.startsWith('+');
+        const isPhone = addressKindOf(r.address) === 'phone';
         contactId = insertContact(
           db,
           { name: r.name, organizationId: r.organizationId, emails: isPhone ? [] : [r.address], phones: isPhone ? [r.address] : [] },
@@ -188,13 +189,13 @@ export function applyDraft(ctx: Ctx, draft: Draft): ApplyResult {
         // another person on the thread: keep them in the loop
         insertParticipants(db, ticket.id, [r.address]);
       }
-      if (ticketCreated && msg.channel === 'email') {
+      if (ticketCreated && channelTraits(msg.channel).carriesCc) {
         const ours = new Set(msg.deliveredTo.map((a) => a.toLowerCase()));
         insertParticipants(db, ticket.id, msg.cc.map((a) => a.address).filter((a) => !ours.has(a) && a !== r?.address));
       }
       if (contactId && r && !r.userId && outcome !== 'created') {
         // a known contact writing from a new address keeps both
-        if (r.address.startsWith('+')) insertContactPhone(db, contactId, r.address);
+        if (addressKindOf(r.address) === 'phone') insertContactPhone(db, contactId, r.address);
         else insertContactEmail(db, contactId, r.address);
       }
 

@@ -6,6 +6,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { checkSendLimits, longestWindowMs } from '../domain/send-limits.ts';
 import { baseAddress, ownAddresses } from '../domain/desk-identity.ts';
+import { channelTraits, type AddressKind } from '../domain/channel-traits.ts';
 import { findContactEmail, findContactPhone } from '../store/contacts.ts';
 import { listDeskAddresses } from '../store/desk-addresses.ts';
 import { listRecentAutoSends, type OutboxRow } from '../store/outbox.ts';
@@ -13,8 +14,8 @@ import type { OutboxSettings } from './settings.ts';
 import { reasons, type Reason } from './reasons.ts';
 
 /** Why nothing may be sent to this address at all, or null. */
-export function addressBlock(db: Db, channel: OutboxRow['channel'], address: string): Reason | null {
-  if (channel === 'sms') {
+export function addressBlock(db: Db, kind: AddressKind, address: string): Reason | null {
+  if (kind === 'phone') {
     const phone = findContactPhone(db, address);
     return phone?.smsOptedOutAt ? reasons.smsOptedOut() : null;
   }
@@ -26,19 +27,19 @@ export function addressBlock(db: Db, channel: OutboxRow['channel'], address: str
 
 /** The one text an opted-out number still gets: the confirmation of its STOP. */
 function isStopConfirmation(row: OutboxRow): boolean {
-  return row.channel === 'sms' && (row.payload as { template?: string }).template === 'opted-out';
+  return channelTraits(row.channel).optOutKeywords && (row.payload as { template?: string }).template === 'opted-out';
 }
 
 /** Why nothing may be sent for this row to its recipient at all, or null. */
 export function recipientBlock(db: Db, row: OutboxRow): Reason | null {
-  return isStopConfirmation(row) ? null : addressBlock(db, row.channel, row.recipient);
+  return isStopConfirmation(row) ? null : addressBlock(db, channelTraits(row.channel).addressKind, row.recipient);
 }
 
 /** Why this row must not be sent now, or null when it may go. */
 export function sendBlock(db: Db, config: Config, settings: OutboxSettings, row: OutboxRow, now: number): Reason | null {
   const blocked = recipientBlock(db, row);
   if (blocked) return blocked;
-  if (row.channel !== 'email') return null;
+  if (!channelTraits(row.channel).loopBackstop) return null;
   if (ownAddresses(config, listDeskAddresses(db)).has(baseAddress(row.recipient))) return reasons.ownAddress();
   const payload = row.payload as { auto?: boolean; audience?: 'requester' | 'agent' };
   if (!payload.auto) return null;

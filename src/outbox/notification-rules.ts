@@ -12,6 +12,7 @@ import type { Db } from '../db/client.ts';
 import type { Deps } from '../deps.ts';
 import type { AppliedInbound } from '../intake/apply.ts';
 import { autoAnswerRefusal, isNoReplyAddress } from '../domain/auto-mail.ts';
+import { channelTraits } from '../domain/channel-traits.ts';
 import { findComponent } from '../store/components.ts';
 import { findContact, findContactEmail, findPrimaryEmail, type Contact } from '../store/contacts.ts';
 import { listTicketMessages, updateMessage, type Message } from '../store/messages.ts';
@@ -32,7 +33,7 @@ export function registerNotificationRules(hooks: Hooks): void {
   hooks.inboundApplied.push((tx, applied, deps) => onInboundApplied(tx, applied, deps));
 }
 
-const mailTicket = (t: Ticket) => t.channel !== 'sms';
+const mailTicket = (t: Ticket) => channelTraits(t.channel).answeredBy === 'email';
 
 /** The requester's address for this ticket: the one they last wrote from, else their primary one. */
 export function requesterAddress(db: Db, ticket: Ticket): { address: string; contact: Contact } | null {
@@ -150,7 +151,8 @@ export function onTicketChanged(tx: Db, change: TicketChange & { actor: ActorRef
 
 export function onInboundApplied(tx: Db, a: AppliedInbound, deps: Deps): void {
   const t = a.ticket;
-  if (!t || !a.message || a.draft.msg.channel !== 'email') return;
+  // inbound mail; a channel without mail headers answers its messages through its own hooks
+  if (!t || !a.message || !channelTraits(a.draft.msg.channel).mailHeaders) return;
   const msg = a.draft.msg;
   if (a.ticketCreated) {
     // a follow-up opened because the contract did not let the old ticket reopen gets the

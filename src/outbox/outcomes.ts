@@ -4,6 +4,7 @@
 // carries the status, and a skipped or failed reply also gets an event saying why. Call inside a
 // transaction.
 import type { Db } from '../db/client.ts';
+import { channelTraits } from '../domain/channel-traits.ts';
 import { findMessage, insertMessage, updateMessage, type Message } from '../store/messages.ts';
 import { listOutbox, updateOutbox, type OutboxRow } from '../store/outbox.ts';
 import { findTicket } from '../store/tickets.ts';
@@ -71,7 +72,7 @@ function setStatus(db: Db, row: OutboxRow, status: Delivery, now: number, extra:
   }
   if (m) {
     const patch: Partial<Message> = { deliveryStatus: status };
-    if (row.channel === 'sms' && typeof extra.providerId === 'string') patch.externalId = extra.providerId;
+    if (channelTraits(row.channel).providerIdOnMessage && typeof extra.providerId === 'string') patch.externalId = extra.providerId;
     updateMessage(db, m.id, patch);
   }
   if (eventForReplies || !m) insertOutboxEvent(db, row, status, now, { ...extra, messageId: m?.id ?? null });

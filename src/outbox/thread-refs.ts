@@ -2,12 +2,17 @@
 // their mail client: their own mails (with the References they carried), our replies and our
 // automatic requester mail that actually went out. Agent notices are not part of it.
 import type { Db } from '../db/client.ts';
+import { channelTraits } from '../domain/channel-traits.ts';
+import type { Channel } from '../domain/vocabulary.ts';
 import { listTicketMessages, type Message } from '../store/messages.ts';
 import { OUTBOX_EVENT } from './outcomes.ts';
 
 export type ThreadRefs = { inReplyTo: string | null; references: string[] };
 
 const MAX_REFERENCES = 50;
+
+/** Messages on a ticket of this channel travel where Message-IDs thread (a text's id is its provider's, not a Message-ID). */
+const mailThreaded = (channel: Channel) => channelTraits(channelTraits(channel).answeredBy).threadsByMessageId;
 
 const isReal = (id: string | null | undefined): id is string => !!id && !id.endsWith('@synthesized.invalid');
 
@@ -32,7 +37,7 @@ export function requesterThreadRefs(db: Db, ticketId: number, opts: { before?: n
   };
   let latestInbound: string | null = null;
   for (const m of all) {
-    if (!inConversation(m) || !m.channel || m.channel === 'sms') continue;
+    if (!inConversation(m) || !m.channel || !mailThreaded(m.channel)) continue;
     if (m.direction === 'in') for (const r of m.references ?? []) if (isReal(r)) add(r);
     if (!isReal(m.headerMessageId)) continue;
     add(m.headerMessageId);

@@ -9,6 +9,7 @@
 // the server's answer to the final "." plus one SQLite commit.
 import type { Deps } from '../deps.ts';
 import { inTransaction } from '../db/client.ts';
+import { channelTraits } from '../domain/channel-traits.ts';
 import { deskHost } from '../domain/desk-identity.ts';
 import { makeMessageId } from '../domain/reply-token.ts';
 import { channelPauseMs, DEFAULT_RETRY, nextAttemptAt, type RetryPolicy } from '../domain/retry-schedule.ts';
@@ -81,7 +82,7 @@ export function createOutboxWorker(deps: Deps, opts: WorkerOptions): OutboxWorke
         return { kind: 'settled', outcome: 'skipped' } as const;
       }
       const headerMessageId =
-        row.channel === 'email' && !row.headerMessageId ? makeMessageId(deps.secrets.token, row.ticketId ?? 0, deskHost(deps.config.publicUrl)) : null;
+        channelTraits(row.channel).threadsByMessageId && !row.headerMessageId ? makeMessageId(deps.secrets.token, row.ticketId ?? 0, deskHost(deps.config.publicUrl)) : null;
       recordClaimed(db, row, headerMessageId, now);
       updateOutbox(db, row.id, {
         status: 'sending',

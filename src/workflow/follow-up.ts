@@ -6,6 +6,7 @@
 import type { Db } from '../db/client.ts';
 import type { Deps } from '../deps.ts';
 import type { Locale } from '../db/schema.ts';
+import { addressKindOf, channelTraits } from '../domain/channel-traits.ts';
 import { portalUrl } from '../domain/portal-link.ts';
 import type { AppliedInbound } from '../intake/apply.ts';
 import { autoAnswerBlock } from '../outbox/notification-rules.ts';
@@ -53,7 +54,7 @@ export function onFollowUpOpened(db: Db, applied: AppliedInbound, deps: Deps): v
   const address = applied.draft.requester?.address ?? applied.draft.msg.from?.address;
   if (!address) return;
   const locale = requesterLocale(db, deps, ticket);
-  if (ticket.channel === 'sms' || address.startsWith('+')) {
+  if (channelTraits(ticket.channel).answeredBy === 'sms' || addressKindOf(address) === 'phone') {
     const link = portalUrl(deps.config.publicUrl, deps.secrets.token, ticket, now);
     queueSms(db, { ticketId: ticket.id, event: 'reopen_refused', recipient: address, payload: { text: label(locale, `followUp.sms.${reason}`, { ...vars, link }) } }, now);
     return;

@@ -2,6 +2,7 @@
 // friends, Exchange and Zimbra out-of-office marks, read receipts and abuse reports, localized
 // "Out of Office" subjects. It is stored on the ticket it matches, never changes that ticket's
 // status and is never answered. Mailing-list mail is flagged so that it is never acknowledged.
+import { channelTraits } from '../../domain/channel-traits.ts';
 import type { Draft, Step } from '../types.ts';
 
 const SUBJECT =
@@ -41,7 +42,7 @@ export function autoReplyReason(draft: Draft): string | undefined {
 export const detectAutoReply: Step = {
   name: 'detect-auto-reply',
   run(draft) {
-    if (draft.msg.channel !== 'email') return;
+    if (!channelTraits(draft.msg.channel).mailHeaders) return;
     const listId = firstHeader(draft, 'list-id');
     if (listId !== undefined || firstHeader(draft, 'list-unsubscribe') !== undefined || firstHeader(draft, 'list-post') !== undefined || firstHeader(draft, 'mailing-list') !== undefined) {
       draft.mailingList = { listId: listId ? listId.replace(/^.*<([^>]+)>.*$/, '$1') : null };

@@ -1,6 +1,7 @@
 // Step 3: delivery failure reports (DSN multipart/report, mailer-daemon, empty Return-Path). The
 // returned original's Message-ID links the report to its ticket (match-follow-up); apply marks
 // the address undeliverable on a permanent (5.x.x) failure, a transient (4.x.x) one is recorded.
+import { channelTraits } from '../../domain/channel-traits.ts';
 import { readDeliveryReport } from '../mail/delivery-report.ts';
 import type { Step } from '../types.ts';
 
@@ -16,7 +17,7 @@ export const detectBounce: Step = {
   name: 'detect-bounce',
   run(draft) {
     const msg = draft.msg;
-    if (msg.channel !== 'email' || !msg.from) return;
+    if (!channelTraits(msg.channel).mailHeaders || !msg.from) return;
     const contentType = msg.headers['content-type']?.[0] ?? '';
     const isDsn =
       (/multipart\/report/i.test(contentType) && /report-type\s*=\s*"?(global-)?delivery-status/i.test(contentType)) ||

@@ -2,6 +2,7 @@
 // message is recorded but opens or joins no ticket; the SMS hook writes the opt-out state and
 // queues the answer. Twilio answers its standard English keywords itself, so we answer only
 // what it does not (Russian keywords, HELP unless Twilio reports it handled it).
+import { channelTraits } from '../../domain/channel-traits.ts';
 import { parseSmsKeyword } from '../../domain/sms-keywords.ts';
 import { findContactPhone } from '../../store/contacts.ts';
 import type { SmsEffect, Step } from '../types.ts';
@@ -9,7 +10,7 @@ import type { SmsEffect, Step } from '../types.ts';
 export const detectSmsKeyword: Step = {
   name: 'detect-sms-keyword',
   run(draft, { db }) {
-    if (draft.msg.channel !== 'sms' || !draft.msg.from) return;
+    if (!channelTraits(draft.msg.channel).optOutKeywords || !draft.msg.from) return;
     const kw = parseSmsKeyword(draft.msg.text);
     if (!kw || draft.msg.attachments.length) return;
     const phone = findContactPhone(db, draft.msg.from.address);

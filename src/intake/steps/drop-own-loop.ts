@@ -2,6 +2,7 @@
 // are on) is recorded and goes no further: it carries our loop header, our Message-ID, or it was
 // sent from one of our own addresses (mailboxes, component aliases, the sender). Any of them alone
 // could start a mail loop.
+import { channelTraits } from '../../domain/channel-traits.ts';
 import { ownAddresses } from '../../domain/desk-identity.ts';
 import { ourStyleMessageIdDomain, readMessageId } from '../../domain/reply-token.ts';
 import { listDeskAddresses } from '../../store/desk-addresses.ts';
@@ -14,7 +15,7 @@ export const dropOwnLoop: Step = {
   name: 'drop-own-loop',
   run(draft, { db, config, secrets }) {
     const msg = draft.msg;
-    if (msg.channel !== 'email') return;
+    if (!channelTraits(msg.channel).mailHeaders) return;
     const host = loopHeaderValue(config);
     if ((msg.headers[LOOP_HEADER] ?? []).some((v) => v.trim().toLowerCase() === host)) {
       draft.drop = { outcome: 'ignored', reason: `our own mail came back (${LOOP_HEADER}: ${host})` };

@@ -3,6 +3,7 @@
 // forms and no-reply senders put the person to answer in Reply-To.
 import { findContactEmail, findContact, findContactPhone, findOrganizationIdByDomain } from '../../store/contacts.ts';
 import { findUserByEmail } from '../../store/users.ts';
+import { addressKindOf } from '../../domain/channel-traits.ts';
 import { baseAddress, ownAddresses } from '../../domain/desk-identity.ts';
 import { listDeskAddresses } from '../../store/desk-addresses.ts';
 import type { Address, Draft, Step, StepContext } from '../types.ts';
@@ -13,7 +14,7 @@ const NO_REPLY = /^(no-?reply|do-?not-?reply|donotreply|noreply-[^@]*|notificati
 function onBehalfOf(draft: Draft, ctx: StepContext): Address | null {
   const msg = draft.msg;
   const from = msg.from;
-  if (!from || from.address.startsWith('+')) return from;
+  if (!from || addressKindOf(from.address) === 'phone') return from;
   // nobody checks this header (DMARC checks From): it is believed only from a mailing list or a
   // group address of the author's own domain, never from a stranger naming someone else
   const original = msg.headers['x-original-sender']?.[0]?.trim().toLowerCase();
@@ -36,7 +37,7 @@ export const identifyRequester: Step = {
     if (!sender) return;
     const { db } = ctx;
     const address = sender.address;
-    const isPhone = address.startsWith('+');
+    const isPhone = addressKindOf(address) === 'phone';
     const known = isPhone ? findContactPhone(db, address) : findContactEmail(db, address);
     const contact = known ? findContact(db, known.contactId) : undefined;
     const domain = isPhone ? undefined : address.split('@')[1];

@@ -4,6 +4,7 @@
 // tag — trusted only from the requester, a participant or an agent, so a stranger quoting "[#N]"
 // gets a ticket of their own instead of writing into someone else's. A sender who must be verified
 // (decide-sender-trust) and is not threads by signed references only.
+import { channelTraits } from '../../domain/channel-traits.ts';
 import { readMessageId, readReplyAddress } from '../../domain/reply-token.ts';
 import { findSubjectTag } from '../../domain/ticket-ref.ts';
 import { findContactEmail } from '../../store/contacts.ts';
@@ -48,7 +49,7 @@ function matchSubjectTag(draft: Draft, db: Db, matchTo: (t: Ticket | undefined, 
 export const matchFollowUp: Step = {
   name: 'match-follow-up',
   run(draft, { db, secrets }) {
-    if (draft.match || draft.msg.channel !== 'email') return;
+    if (draft.match || !channelTraits(draft.msg.channel).threadsByMessageId) return;
     const msg = draft.msg;
     const matchTo = (ticket: Ticket | undefined, via: MatchVia, why: string) => {
       const t = live(db, ticket);

@@ -1,6 +1,7 @@
 // Threads a text message: "#N" in the text when the sender is that ticket's requester (or on
 // its thread), else the sender's most recent open SMS ticket within the window. A stranger who
 // writes "#N" gets a ticket of their own instead of writing into someone else's.
+import { channelTraits } from '../../domain/channel-traits.ts';
 import { findContactPhone } from '../../store/contacts.ts';
 import { findRecentOpenSmsTicket } from '../../store/sms.ts';
 import { findTicketByNumber, isParticipant } from '../../store/tickets.ts';
@@ -11,7 +12,7 @@ const REF = /(?:^|[^\p{L}\p{N}&#/])#(\d{1,9})(?!\d)/gu;
 export const matchSmsThread: Step = {
   name: 'match-sms-thread',
   run(draft, { db, config, clock }) {
-    if (draft.match || draft.msg.channel !== 'sms') return;
+    if (draft.match || !channelTraits(draft.msg.channel).threadsBySender) return;
     const sender = draft.msg.from?.address;
     if (!sender) return;
     const contactId = findContactPhone(db, sender)?.contactId;

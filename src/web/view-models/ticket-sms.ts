@@ -1,6 +1,7 @@
 // The ticket page's SMS box (partial ticket-sms): the requester's numbers with their opt-out
 // state, and on SMS tickets the delivery status of the last text we sent.
 import type { Db } from '../../db/client.ts';
+import { channelTraits } from '../../domain/channel-traits.ts';
 import { formatPhone } from '../../domain/phone.ts';
 import { listContactPhones } from '../../store/contacts.ts';
 import { findLastOutgoingSms } from '../../store/sms.ts';
@@ -16,14 +17,15 @@ export type TicketSmsVM = {
 
 export function ticketSmsView(db: Db, t: Ticket): TicketSmsVM | null {
   const phones = t.requesterId ? listContactPhones(db, t.requesterId) : [];
-  if (t.channel !== 'sms' && phones.length === 0) return null;
-  const last = t.channel === 'sms' ? findLastOutgoingSms(db, t.id) : undefined;
+  const isSms = channelTraits(t.channel).answeredBy === 'sms';
+  if (!isSms && phones.length === 0) return null;
+  const last = isSms ? findLastOutgoingSms(db, t.id) : undefined;
   return {
-    isSms: t.channel === 'sms',
+    isSms,
     phones: phones.map((p) => ({ number: p.phone, display: formatPhone(p.phone), optedOut: !!p.smsOptedOutAt, optedOutAt: p.smsOptedOutAt })),
     anyOptedOut: phones.some((p) => !!p.smsOptedOutAt),
     last: last?.deliveryStatus ? { status: last.deliveryStatus, at: last.createdAt } : null,
     // an SMS ticket is answered with the reply box; other tickets can start a text
-    startHref: t.channel !== 'sms' && t.requesterId && phones.some((p) => !p.smsOptedOutAt) ? `/sms/new?contact=${t.requesterId}` : null,
+    startHref: !isSms && t.requesterId && phones.some((p) => !p.smsOptedOutAt) ? `/sms/new?contact=${t.requesterId}` : null,
   };
 }
