@@ -1,6 +1,7 @@
 // The ticket page and the conversation on it: the page itself, a new ticket, reply (with CC,
 // attachments, canned replies), internal note and the "someone else is here" banner. Properties,
 // time (ticket-properties.ts) and links and merging (ticket-links.ts) are their own routers.
+import { channelTraits } from '../../domain/channel-traits.ts';
 import { Router } from 'express';
 import type { Ctx } from '../../actions/context.ts';
 import { cannedTextFor } from '../../actions/canned-replies.ts';
@@ -103,7 +104,7 @@ export function ticketPageRoutes(ctx: Ctx, render: Renderer): Router {
       }
       if (statusNote) return { key: 'ticket.replySentStatusKept', params: { reason: statusNote } };
       // the reply is kept in the outbox either way; say when it cannot leave yet
-      return t.channel === 'email' && !ctx.config.smtp ? 'outbox.reply.queuedNoSmtp' : 'ticket.replySent';
+      return channelTraits(t.channel).answeredBy === 'email' && !ctx.config.smtp ? 'outbox.reply.queuedNoSmtp' : 'ticket.replySent';
     }, (message) => ({ replyValues: values, replyError: message }));
   });
 

@@ -1,5 +1,6 @@
 // What the ticket page's template sees: the ticket, its thread and history, the sidebar (requester,
 // properties, time, links) and the forms with what was typed and the error, as presented objects.
+import { channelTraits } from '../../domain/channel-traits.ts';
 import type { Ctx } from '../../actions/context.ts';
 import { userMayChange } from '../../actions/ticket-rights.ts';
 import { CATEGORIES, PRIORITIES, STATUSES, TICKET_TYPES } from '../../db/schema.ts';
@@ -114,11 +115,12 @@ function threadVM(ctx: Ctx, messages: Message[], names: Lookups) {
 
 /** The reply box: where the reply goes (an SMS ticket: the primary phone; otherwise the first address). */
 function replyFormVM(ctx: Ctx, t: Ticket, forms: TicketFormState, requester: RequesterContact | undefined, canned: CannedReply[]) {
-  const to = t.channel === 'sms' ? (requester?.phones.find((p) => p.isPrimary)?.phone ?? requester?.phones[0]?.phone) : requester?.emails[0]?.email;
+  const answeredBy = channelTraits(t.channel).answeredBy;
+  const to = answeredBy === 'sms' ? (requester?.phones.find((p) => p.isPrimary)?.phone ?? requester?.phones[0]?.phone) : requester?.emails[0]?.email;
   return {
     channel: t.channel,
-    isSms: t.channel === 'sms',
-    mailOff: t.channel !== 'sms' && !ctx.config.smtp,
+    isSms: answeredBy === 'sms',
+    mailOff: answeredBy === 'email' && !ctx.config.smtp,
     to: to ?? null,
     values: forms.replyValues ?? {},
     error: forms.replyError,
