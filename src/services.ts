@@ -4,6 +4,7 @@
 import type { Deps } from './deps.ts';
 import { emptyHooks, type Ctx } from './actions/context.ts';
 import { createMailHtmlCache } from './domain/safe-mail-html.ts';
+import { createLocaleStrings } from './i18n/locale-strings.ts';
 import { registerAutoAssign } from './actions/assignment.ts';
 import { parseEmail } from './channels/email/parse-email.ts';
 import { createEmailSender } from './channels/email/smtp-sender.ts';
@@ -36,9 +37,9 @@ export type Services = {
 
 export function buildServices(deps: Deps): Services {
   const hooks = emptyHooks();
-  const ctx: Ctx = { ...deps, hooks, mailHtml: createMailHtmlCache() };
+  const ctx: Ctx = { ...deps, hooks, mailHtml: createMailHtmlCache(), locales: createLocaleStrings() };
   registerNotificationRules(hooks);
-  registerWorkflowHooks(hooks);
+  registerWorkflowHooks(hooks, ctx.locales);
   const smsTemplates = createSmsTemplates();
   hooks.ticketChanged.push(smsReplyHook(smsTemplates));
   hooks.inboundApplied.push(smsInboundHook(smsTemplates));

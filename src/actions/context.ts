@@ -9,6 +9,7 @@ import type { Ticket } from '../store/tickets.ts';
 import type { User } from '../store/users.ts';
 import type { TicketStatus } from '../db/schema.ts';
 import type { MailHtmlCache } from '../domain/safe-mail-html.ts';
+import type { LocaleStrings } from '../i18n/locale-strings.ts';
 
 /** Who makes a change: a staff user, a requester (their mail or SMS, the portal) or the desk itself. */
 export type ActorRef = { kind: 'user'; user: User } | { kind: 'contact'; contactId: number } | { kind: 'system' };
@@ -32,8 +33,11 @@ export type Hooks = {
   inboundApplied: ApplyHook[];
 };
 
-/** `mailHtml`: stored mail HTML sanitised again when it is shown (web pages and the API) */
-export type Ctx = Deps & { hooks: Hooks; mailHtml: MailHtmlCache };
+/**
+ * `mailHtml`: stored mail HTML sanitised again when it is shown (web pages and the API);
+ * `locales`: the strings the workflow writes into notes and mail, read once per desk.
+ */
+export type Ctx = Deps & { hooks: Hooks; mailHtml: MailHtmlCache; locales: LocaleStrings };
 
 export function emptyHooks(): Hooks {
   return { validateChange: [], ticketChanged: [], inboundApplied: [] };

@@ -34,7 +34,7 @@ export function confirmResolution(ctx: Ctx, who: Requester, input: { ticketId: n
   return inTransaction(ctx.db, () => {
     const t = ownTicket(ctx, who, input.ticketId);
     if (t.status !== 'resolved') throw new AppError('conflict', 'Only a resolved ticket can be confirmed');
-    const closed = changeStatus(ctx, { kind: 'system' }, { ticketId: t.id, status: 'closed', reason: label(ctx.config.defaultLocale, 'portal.confirmedReason') });
+    const closed = changeStatus(ctx, { kind: 'system' }, { ticketId: t.id, status: 'closed', reason: label(ctx.locales, ctx.config.defaultLocale, 'portal.confirmedReason') });
     insertEvent(ctx.db, { ticketId: t.id, actor: { kind: 'contact', contactId: who.contactId }, type: 'ticket.resolution_confirmed' }, now);
     return closed;
   });
@@ -57,7 +57,7 @@ export function reopenByRequester(ctx: Ctx, who: Requester, input: { ticketId: n
       insertMessage(ctx.db, {
         ticketId: t.id, kind: 'reply', direction: 'in', channel: 'web', authorContactId: who.contactId, subject: t.subject, bodyText: body, createdAt: now,
       });
-      changeStatus(ctx, { kind: 'system' }, { ticketId: t.id, status: 'reopened', reason: label(ctx.config.defaultLocale, 'portal.reopenedReason') });
+      changeStatus(ctx, { kind: 'system' }, { ticketId: t.id, status: 'reopened', reason: label(ctx.locales, ctx.config.defaultLocale, 'portal.reopenedReason') });
       insertEvent(ctx.db, { ticketId: t.id, actor: { kind: 'contact', contactId: who.contactId }, type: 'ticket.reopened_by_requester' }, now);
       return { reopened: true, ticket: refreshSla(ctx.db, t.id, now, ['requester_wrote']) };
     }
@@ -73,7 +73,7 @@ export function reopenByRequester(ctx: Ctx, who: Requester, input: { ticketId: n
     const contract = contractOfTicket(ctx.db, t);
     insertMessage(ctx.db, {
       ticketId: followUp.id, kind: 'note', direction: 'internal', channel: 'web', createdAt: now,
-      bodyText: label(ctx.config.defaultLocale, `followUp.note.${verdict.reason}`, { oldNumber: t.number, limit: contract.reopenLimit ?? 0, days: contract.reopenWindowDays ?? 0 }),
+      bodyText: label(ctx.locales, ctx.config.defaultLocale, `followUp.note.${verdict.reason}`, { oldNumber: t.number, limit: contract.reopenLimit ?? 0, days: contract.reopenWindowDays ?? 0 }),
     });
     insertEvent(ctx.db, { ticketId: followUp.id, actor: { kind: 'contact', contactId: who.contactId }, type: 'ticket.created', data: { channel: 'web', via: 'portal', followUpOf: t.id } }, now);
     insertEvent(ctx.db, { ticketId: t.id, actor: { kind: 'system' }, type: 'ticket.follow_up_opened', data: { ticketId: followUp.id, number: followUp.number, reason: verdict.reason } }, now);

@@ -36,8 +36,8 @@ function announce(ctx: Ctx, t: Ticket, n: Notice, now: number): number {
         targetKey: n.target,
         internal: n.internal,
         dueAt: fmt.date(n.dueAt),
-        left: formatDuration(n.dueAt - now, user.locale),
-        overdue: formatDuration(now - n.dueAt, user.locale),
+        left: formatDuration(ctx.locales, n.dueAt - now, user.locale),
+        overdue: formatDuration(ctx.locales, now - n.dueAt, user.locale),
         priority: fmt.t(`priority.${t.priority}`),
         assigneeName: assignee?.name ?? '',
         unassigned: !assignee,
@@ -98,7 +98,7 @@ export function autoCloseResolved(ctx: Ctx, now: number, opts: SlaCheckOptions =
       afterId = ids[ids.length - 1];
       for (const id of ids) {
         try {
-          const t = changeStatus(ctx, { kind: 'system' }, { ticketId: id, status: 'closed', reason: label(ctx.config.defaultLocale, 'autoClose.reason', { days }) });
+          const t = changeStatus(ctx, { kind: 'system' }, { ticketId: id, status: 'closed', reason: label(ctx.locales, ctx.config.defaultLocale, 'autoClose.reason', { days }) });
           if (t.status === 'closed') closed++;
         } catch (err) {
           ctx.log.error({ err, ticketId: id }, 'auto-close failed for a ticket');

@@ -48,7 +48,7 @@ export function rejectResolution(ctx: Ctx, actor: UserActor, input: { ticketId: 
     if (t.status !== 'resolved') throw new AppError('conflict', 'Only a resolved ticket’s resolution can be rejected');
     const note = t.resolutionNote;
     const updated = changeStatus(ctx, actor, {
-      ticketId: t.id, status: 'in_progress', reason: `${label(actor.user.locale, 'reject.prefix')}: ${reason}`,
+      ticketId: t.id, status: 'in_progress', reason: `${label(ctx.locales, actor.user.locale, 'reject.prefix')}: ${reason}`,
     });
     insertEvent(ctx.db, { ticketId: t.id, actor: auditActor(actor), type: 'ticket.resolution_rejected', data: { reason, resolutionNote: note } }, now);
     const { assignee } = staffAround(ctx.db, updated);
@@ -88,7 +88,7 @@ export function escalateTicket(ctx: Ctx, by: ComplaintBy, input: { ticketId: num
       ticketId: t.id, kind: 'note', direction: 'internal', channel: t.channel,
       authorUserId: by.kind === 'agent' ? by.actor.user.id : null,
       authorContactId: by.kind === 'requester' ? by.contactId : null,
-      bodyText: `${label(ctx.config.defaultLocale, by.kind === 'requester' ? 'complaint.noteByRequester' : 'complaint.noteByAgent', { name: contact?.name ?? '' })}\n\n${reason}`,
+      bodyText: `${label(ctx.locales, ctx.config.defaultLocale, by.kind === 'requester' ? 'complaint.noteByRequester' : 'complaint.noteByAgent', { name: contact?.name ?? '' })}\n\n${reason}`,
       createdAt: now,
     });
     updateTicket(ctx.db, t.id, { escalatedAt: now, lastActivityAt: now }, now);

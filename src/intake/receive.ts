@@ -6,6 +6,7 @@ import { getInbound, insertInbound, updateInbound, findInboundByDedupeKey } from
 import { inTransaction } from '../db/client.ts';
 import { emptyHooks, type Ctx } from '../actions/context.ts';
 import { createMailHtmlCache } from '../domain/safe-mail-html.ts';
+import { createLocaleStrings } from '../i18n/locale-strings.ts';
 import { applyDraft, type ApplyResult } from './apply.ts';
 import { runPipeline } from './pipeline.ts';
 import type { InboundMessage, InboundSource, Step } from './types.ts';
@@ -54,9 +55,9 @@ export function isTemporary(err: unknown): boolean {
  */
 export function createIntake(
   deps: Deps,
-  opts: { parsers: Partial<Record<Channel, Parser>>; steps?: readonly Step[]; desk?: Pick<Ctx, 'hooks' | 'mailHtml'> },
+  opts: { parsers: Partial<Record<Channel, Parser>>; steps?: readonly Step[]; desk?: Pick<Ctx, 'hooks' | 'mailHtml' | 'locales'> },
 ): Intake {
-  const desk = opts.desk ?? { hooks: emptyHooks(), mailHtml: createMailHtmlCache() };
+  const desk = opts.desk ?? { hooks: emptyHooks(), mailHtml: createMailHtmlCache(), locales: createLocaleStrings() };
   async function process(input: RawInbound, reprocessOf: number | null): Promise<ReceiveResult> {
     const receivedAt = input.receivedAt ?? deps.clock.now();
     let rawSha256: string;

@@ -2,6 +2,7 @@
 // budget notice. Run inside the change's transaction.
 import type { Db } from '../db/client.ts';
 import type { Deps } from '../deps.ts';
+import type { LocaleStrings } from '../i18n/locale-strings.ts';
 import { budgetExceeded, checkScope } from '../domain/contract.ts';
 import { insertEvent } from '../store/events.ts';
 import { findOrganization } from '../store/organizations.ts';
@@ -25,7 +26,7 @@ export function updateBillableFlag(db: Db, ticketId: number, now: number): Ticke
 }
 
 /** After time is logged: one notice to the assignee and the component manager when the budget is passed. */
-export function checkTimeBudget(db: Db, deps: Pick<Deps, 'config'>, ticketId: number, now: number): boolean {
+export function checkTimeBudget(db: Db, deps: Pick<Deps, 'config'> & { locales: LocaleStrings }, ticketId: number, now: number): boolean {
   const t = getTicket(db, ticketId);
   const contract = contractOfTicket(db, t);
   const logged = t.loggedMinutes;
@@ -38,9 +39,9 @@ export function checkTimeBudget(db: Db, deps: Pick<Deps, 'config'>, ticketId: nu
     template: 'budget_exceeded',
     event: 'budget_exceeded',
     vars: (user) => ({
-      budget: formatDuration(budget * 60_000, user.locale),
-      logged: formatDuration(logged * 60_000, user.locale),
-      over: formatDuration((logged - budget) * 60_000, user.locale),
+      budget: formatDuration(deps.locales, budget * 60_000, user.locale),
+      logged: formatDuration(deps.locales, logged * 60_000, user.locale),
+      over: formatDuration(deps.locales, (logged - budget) * 60_000, user.locale),
       organization: t.organizationId ? (findOrganization(db, t.organizationId)?.name ?? '') : '',
     }),
   }, now);

@@ -7,6 +7,7 @@ import type { Db } from '../db/client.ts';
 import type { Deps } from '../deps.ts';
 import type { Locale } from '../db/schema.ts';
 import { addressKindOf, channelTraits } from '../domain/channel-traits.ts';
+import type { LocaleStrings } from '../i18n/locale-strings.ts';
 import { portalUrl } from '../domain/portal-link.ts';
 import type { AppliedInbound } from '../intake/apply.ts';
 import { autoAnswerBlock } from '../outbox/notification-rules.ts';
@@ -25,7 +26,7 @@ export function requesterLocale(db: Db, deps: Pick<Deps, 'config'>, ticket: Pick
   return contact?.locale ?? deps.config.defaultLocale;
 }
 
-export function onFollowUpOpened(db: Db, applied: AppliedInbound, deps: Deps): void {
+export function onFollowUpOpened(db: Db, applied: AppliedInbound, deps: Deps, locales: LocaleStrings): void {
   const follow = applied.draft.followUpOf;
   const ticket = applied.ticket;
   if (!follow || !ticket || !applied.ticketCreated) return;
@@ -44,7 +45,7 @@ export function onFollowUpOpened(db: Db, applied: AppliedInbound, deps: Deps): v
   const deskLocale = deps.config.defaultLocale;
   insertMessage(db, {
     ticketId: ticket.id, kind: 'note', direction: 'internal', channel: ticket.channel,
-    bodyText: label(deskLocale, `followUp.note.${reason}`, vars), createdAt: now,
+    bodyText: label(locales, deskLocale, `followUp.note.${reason}`, vars), createdAt: now,
   });
   insertEvent(db, { ticketId: ticket.id, actor: { kind: 'system' }, type: 'ticket.follow_up_of', data: { ticketId: old.id, number: old.number, reason } }, now);
   insertEvent(db, { ticketId: old.id, actor: { kind: 'system' }, type: 'ticket.follow_up_opened', data: { ticketId: ticket.id, number: ticket.number, reason } }, now);
@@ -56,7 +57,7 @@ export function onFollowUpOpened(db: Db, applied: AppliedInbound, deps: Deps): v
   const locale = requesterLocale(db, deps, ticket);
   if (channelTraits(ticket.channel).answeredBy === 'sms' || addressKindOf(address) === 'phone') {
     const link = portalUrl(deps.config.publicUrl, deps.secrets.token, ticket, now);
-    queueSms(db, { ticketId: ticket.id, event: 'reopen_refused', recipient: address, payload: { text: label(locale, `followUp.sms.${reason}`, { ...vars, link }) } }, now);
+    queueSms(db, { ticketId: ticket.id, event: 'reopen_refused', recipient: address, payload: { text: label(locales, locale, `followUp.sms.${reason}`, { ...vars, link }) } }, now);
     return;
   }
   const refusal = autoAnswerBlock(applied, address);
@@ -80,8 +81,8 @@ export function onFollowUpOpened(db: Db, applied: AppliedInbound, deps: Deps): v
           deskName: deps.config.deskName,
           requesterName: applied.draft.requester?.name || address,
           ...vars,
-          limitText: plural(locale, 'plural.times', contract.reopenLimit ?? 0),
-          daysText: plural(locale, 'plural.days', contract.reopenWindowDays ?? 0),
+          limitText: plural(locales, locale, 'plural.times', contract.reopenLimit ?? 0),
+          daysText: plural(locales, locale, 'plural.days', contract.reopenWindowDays ?? 0),
           limitReached: reason === 'limit',
           windowPassed: reason === 'window',
           resolvedAt: old.resolvedAt ? formatDateTime(old.resolvedAt, locale, deps.config.timeZone) : '',

@@ -2,9 +2,12 @@
 // refuse a move the role may not make or that lacks required fields, keep the SLA clock and
 // columns current, flag out-of-scope requests, watch the time budget, explain refused reopens.
 import type { TicketChangeHook, Hooks } from '../actions/context.ts';
+import type { Db } from '../db/client.ts';
 import type { TicketStatus } from '../db/schema.ts';
+import type { Deps } from '../deps.ts';
 import { checkTransition, refusalMessage, type WorkflowRole } from '../domain/workflow.ts';
-import type { ApplyHook } from '../intake/apply.ts';
+import type { LocaleStrings } from '../i18n/locale-strings.ts';
+import type { AppliedInbound } from '../intake/apply.ts';
 import { AppError } from '../store/errors.ts';
 import { getTicket, updateTicket, type Ticket } from '../store/tickets.ts';
 import { getWorkflowRules } from '../store/workflow-settings.ts';
@@ -84,14 +87,14 @@ export const onTicketChanged: TicketChangeHook = (tx, change, ctx) => {
   }
 };
 
-export const onInboundApplied: ApplyHook = (tx, applied, deps) => {
+export function onInboundApplied(tx: Db, applied: AppliedInbound, deps: Deps, locales: LocaleStrings): void {
   const ticket = applied.ticket;
   if (!ticket) return;
   const now = deps.clock.now();
   if (applied.ticketCreated) {
     refreshSla(tx, ticket.id, now);
     updateBillableFlag(tx, ticket.id, now);
-    onFollowUpOpened(tx, applied, deps);
+    onFollowUpOpened(tx, applied, deps, locales);
     return;
   }
   if (applied.outcome !== 'appended') return; // auto-replies and bounces change no clock
@@ -102,11 +105,11 @@ export const onInboundApplied: ApplyHook = (tx, applied, deps) => {
   } else {
     refreshSla(tx, ticket.id, now, ['requester_wrote']);
   }
-};
+}
 
 /** Plugs the workflow into the action and intake hooks (called once from buildServices). */
-export function registerWorkflowHooks(hooks: Hooks): void {
+export function registerWorkflowHooks(hooks: Hooks, locales: LocaleStrings): void {
   hooks.validateChange.push(validateTransition);
   hooks.ticketChanged.push(onTicketChanged);
-  hooks.inboundApplied.push(onInboundApplied);
+  hooks.inboundApplied.push((tx, applied, deps) => onInboundApplied(tx, applied, deps, locales));
 }

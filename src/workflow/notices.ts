@@ -2,6 +2,7 @@
 // rejected resolutions) in each recipient's language and time zone, through the outbox.
 import type { Db } from '../db/client.ts';
 import type { Deps } from '../deps.ts';
+import type { LocaleStrings } from '../i18n/locale-strings.ts';
 import { queueEmail } from '../outbox/queue.ts';
 import type { Ticket } from '../store/tickets.ts';
 import type { User } from '../store/users.ts';
@@ -19,7 +20,7 @@ export function ticketUrl(deps: Pick<Deps, 'config'>, ticket: Pick<Ticket, 'numb
 }
 
 /** One mail per recipient; a user who turned this notice off (notifyPrefs[event] === false) gets none. */
-export function queueStaffNotice(db: Db, deps: Pick<Deps, 'config'>, ticket: Ticket, recipients: User[], notice: StaffNotice, now: number): number {
+export function queueStaffNotice(db: Db, deps: Pick<Deps, 'config'> & { locales: LocaleStrings }, ticket: Ticket, recipients: User[], notice: StaffNotice, now: number): number {
   let queued = 0;
   const seen = new Set<string>();
   for (const user of recipients) {
@@ -28,7 +29,7 @@ export function queueStaffNotice(db: Db, deps: Pick<Deps, 'config'>, ticket: Tic
     seen.add(address);
     const fmt = {
       date: (ms: number) => formatDateTime(ms, user.locale, user.timeZone),
-      t: (key: string, v?: Record<string, string | number>) => label(user.locale, key, v),
+      t: (key: string, v?: Record<string, string | number>) => label(deps.locales, user.locale, key, v),
     };
     queueEmail(
       db,
