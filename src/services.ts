@@ -40,6 +40,7 @@ export function buildServices(deps: Deps): Services {
   const ctx: Ctx = { ...deps, hooks, mailHtml: createMailHtmlCache(), locales: createLocaleStrings() };
   registerNotificationRules(hooks);
   registerWorkflowHooks(hooks, ctx.locales);
+  // the SMS texts are compiled once per desk, for the hooks that queue them and the sender alike
   const smsTemplates = createSmsTemplates();
   hooks.ticketChanged.push(smsReplyHook(smsTemplates));
   hooks.inboundApplied.push(smsInboundHook(smsTemplates));
@@ -68,6 +69,6 @@ export function buildServices(deps: Deps): Services {
       ...WORKFLOW_NAV,
     ],
   };
-  const senders: ChannelSender[] = [createEmailSender(deps), createTwilioSender(deps)];
+  const senders: ChannelSender[] = [createEmailSender(deps), createTwilioSender(deps, { templates: smsTemplates })];
   return { ctx, intake, web, senders };
 }
