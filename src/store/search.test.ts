@@ -84,4 +84,15 @@ describe('search', () => {
     expect(s.startsWith('…')).toBe(true);
     expect(s).toContain(`${MARK_START}Printer${MARK_END} jams, ${MARK_START}printers${MARK_END}`);
   });
+
+  it('marks each search’s own words in its snippets, whatever was searched before', () => {
+    const marked = (text: string) =>
+      searchTickets(deps.db, text, {}, null, { limit: 5, snippets: true }).hits.flatMap((h) => (h.snippet ? [h.snippet] : []))
+        .map((snippet) => [...snippet.matchAll(new RegExp(`${MARK_START}(.*?)${MARK_END}`, 'g'))].map((m) => m[1].toLowerCase()));
+    for (const [text, stem] of [['printer', 'printer'], ['сканер', 'сканер'], ['printer', 'printer']]) {
+      const words = marked(text).flat();
+      expect(words.length).toBeGreaterThan(0);
+      for (const w of words) expect(w.startsWith(stem), `${w} in a snippet for ${text}`).toBe(true);
+    }
+  });
 });

@@ -154,7 +154,8 @@ export function searchTickets(
     const texts = ids.length
       ? new Map(db.all<{ id: number; t: string }>(sql`select id, body_text as t from messages where id in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`).map((r) => [r.id, r.t]))
       : new Map<number, string>();
-    for (const h of hits) if (h.messageId) h.snippet = snippetOf(texts.get(h.messageId) ?? '', text);
+    const re = wordsPattern(text); // compiled once for the page: compiling costs more than using it
+    for (const h of hits) if (h.messageId) h.snippet = snippetWith(texts.get(h.messageId) ?? '', re, SNIPPET_WIDTH);
   }
   const more = mBuf.length > 0 || sBuf.length > 0 || !mDone || !sDone;
   const next = last && more ? { m: pm, s: ps } : null;
@@ -178,9 +179,14 @@ export function decodeSearchCursor(raw: string | null): SearchCursor | null {
   }
 }
 
+const SNIPPET_WIDTH = 160;
+
 /** A short excerpt around the first searched word, with the words marked (MARK_START/MARK_END). */
-export function snippetOf(body: string, query: string, width = 160): string {
-  const re = wordsPattern(query);
+export function snippetOf(body: string, query: string, width = SNIPPET_WIDTH): string {
+  return snippetWith(body, wordsPattern(query), width);
+}
+
+function snippetWith(body: string, re: RegExp | null, width: number): string {
   const text = body.replace(/\s+/g, ' ').trim();
   if (!re) return text.slice(0, width);
   re.lastIndex = 0;
@@ -190,18 +196,13 @@ export function snippetOf(body: string, query: string, width = 160): string {
   return excerpt.replace(re, (w) => `${MARK_START}${w}${MARK_END}`);
 }
 
-// A page of results asks for the same query's pattern for every snippet: compiling a Unicode
-// regular expression costs more than using it, so the last one is kept.
-let lastPattern: { query: string; re: RegExp | null } | undefined;
+/** The searched words as one pattern, each matching the start of a word in the text. */
 function wordsPattern(query: string): RegExp | null {
-  if (lastPattern?.query === query) return lastPattern.re;
   const words = query
     .toLocaleLowerCase()
     .split(/[^\p{L}\p{N}*]+/u)
     .filter((w) => w.replace(/\*$/, '').length > 0)
     .map((w) => w.replace(/\*$/, ''));
   const escaped = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  const re = words.length ? new RegExp(`(?<![\\p{L}\\p{N}])(${escaped.join('|')})[\\p{L}\\p{N}]*`, 'giu') : null;
-  lastPattern = { query, re };
-  return re;
+  return words.length ? new RegExp(`(?<![\\p{L}\\p{N}])(${escaped.join('|')})[\\p{L}\\p{N}]*`, 'giu') : null;
 }
