@@ -39,4 +39,15 @@ describe('zoned time', () => {
     expect(isValidTimeZone('Mars/Olympus')).toBe(false);
     expect(new Date(monthStart(2026, 13, 'Europe/Moscow')).toISOString()).toBe('2026-12-31T21:00:00.000Z');
   });
+
+  it('answers right for more spellings of zones than its memos keep (Intl takes any letter case)', () => {
+    const spell = (zone: string, i: number) => [...zone].map((c, k) => ((i >> k) & 1 ? c.toUpperCase() : c.toLowerCase())).join('');
+    for (let i = 0; i < 1200; i++) {
+      const berlin = spell('Europe/Berlin', i);
+      expect(isValidTimeZone(berlin)).toBe(true);
+      expect(offsetAt(Z('2026-07-15T12:00:00Z'), berlin)).toBe(7_200_000);
+      expect(offsetAt(Z('2026-07-15T12:00:00Z'), spell('Asia/Tokyo', i))).toBe(9 * 3_600_000);
+    }
+    expect(offsetAt(Z('2026-01-15T12:00:00Z'), 'Europe/Berlin')).toBe(3_600_000);
+  });
 });

@@ -1,5 +1,6 @@
 // Wall-clock dates and times in an IANA time zone with Intl alone (no tz library): instant →
 // local parts, local date + minute of day → instant, across DST changes.
+import { keepBounded } from './bounded-memo.ts';
 
 /** A calendar date; m is 1–12. */
 export type LocalDate = { y: number; m: number; d: number };
@@ -7,6 +8,10 @@ export type LocalDate = { y: number; m: number; d: number };
 export type LocalParts = LocalDate & { hh: number; mm: number; ss: number; /** 0 = Monday … 6 = Sunday */ weekday: number };
 
 const DAY_MS = 86_400_000;
+// Time zones come from data (users, calendars) and Intl takes any spelling of a name
+// ("europe/moscow"), so the memos per zone are bounded, far above what a desk uses.
+const MAX_ZONES = 500;
+// a pure memo: one formatter per time zone
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(timeZone: string): Intl.DateTimeFormat {
@@ -15,7 +20,7 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
     f = new Intl.DateTimeFormat('en-US', {
       timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
     });
-    formatters.set(timeZone, f);
+    keepBounded(formatters, timeZone, f, MAX_ZONES);
   }
   return f;
 }
@@ -44,12 +49,13 @@ function offsetFromIntl(ms: number, timeZone: string): number {
 // Offsets change only on quarter-hour instants (transitions happen at whole or half local hours
 // and offsets are multiples of 15 minutes), so one Intl call per zone and quarter hour suffices.
 const QUARTER = 900_000;
+// a pure memo: the offset per zone and quarter hour (at most MAX_ZONES zones of 200,001 quarters)
 const offsetMemo = new Map<string, Map<number, number>>();
 
 /** Local time minus UTC at an instant, in ms (Moscow: +3 h). */
 export function offsetAt(ms: number, timeZone: string): number {
   let zone = offsetMemo.get(timeZone);
-  if (!zone) offsetMemo.set(timeZone, (zone = new Map()));
+  if (!zone) zone = keepBounded(offsetMemo, timeZone, new Map<number, number>(), MAX_ZONES);
   const bucket = Math.floor(ms / QUARTER);
   let off = zone.get(bucket);
   if (off === undefined) {

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TFunction } from 'i18next';
+import { keepBounded } from '../domain/bounded-memo.ts';
 import { registerWorkflowHelpers } from './workflow/helpers.ts';
 
 export const VIEWS_DIR = fileURLToPath(new URL('../../views', import.meta.url));
@@ -26,19 +27,21 @@ function walk(dir: string): string[] {
 type Root = { _g: ViewGlobals };
 
 // i18next's t() costs tens of microseconds and a queue page asks for hundreds of strings; the
-// ones without values are the same every time, so they are looked up once per language
+// ones without values are the same every time, so they are looked up once per language.
+// A pure memo per translation function (so per app and language); keys can carry data (an SMS
+// error code, an event's value), so each is bounded.
 const plain = new WeakMap<TFunction, Map<string, string>>();
 function tr(t: TFunction, key: string): string {
   let m = plain.get(t);
   if (!m) plain.set(t, (m = new Map()));
-  let v = m.get(key);
-  if (v === undefined) m.set(key, (v = t(key)));
-  return v;
+  const v = m.get(key);
+  return v === undefined ? keepBounded(m, key, t(key), 20_000) : v;
 }
 
 // Intl.DateTimeFormat is slow to build and fast to use: one per locale, zone and style. No style
 // shows seconds, so each formatter also keeps what it wrote per minute (a queue page formats a few
 // hundred times, mostly the same minutes; bounded, cleared when full).
+// A pure memo; the zone is a user's setting and Intl takes any spelling of it, so it is bounded too.
 type DateFormat = { format(ts: number): string };
 const formats = new Map<string, DateFormat>();
 function minuteMemo(f: Intl.DateTimeFormat): DateFormat {
@@ -65,8 +68,7 @@ function dateFormat(locale: string, timeZone: string, style: 'full' | 'time' | '
       : style === 'dayMonth' ? { day: 'numeric', month: 'short' }
       : style === 'date' ? { dateStyle: 'medium' }
       : { year: 'numeric', month: '2-digit', day: '2-digit' };
-    f = minuteMemo(new Intl.DateTimeFormat(style === 'key' ? 'en-CA' : locale, { ...opts, timeZone }));
-    formats.set(key, f);
+    f = keepBounded(formats, key, minuteMemo(new Intl.DateTimeFormat(style === 'key' ? 'en-CA' : locale, { ...opts, timeZone })), 256);
   }
   return f;
 }
