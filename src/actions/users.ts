@@ -52,6 +52,7 @@ export async function createFirstAdmin(deps: Deps, input: { email: string; name:
 }
 
 // A fixed hash to verify against when the email is unknown, so timing does not reveal which emails exist.
+// A memo of a constant (made once per process): any hash of this password serves, and it holds nothing of a desk.
 let dummyHash: Promise<string> | undefined;
 
 export type PasswordCheck = { ok: true; user: User } | { ok: false; reason: 'unknown_account' | 'inactive_account' | 'wrong_password' };

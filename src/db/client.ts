@@ -34,7 +34,8 @@ export function closeDb(db: Db): void {
 }
 
 // one transaction wrapper per connection that runs whatever it is given (better-sqlite3 builds a
-// new wrapper per transaction() call, which costs more than a small transaction's statements)
+// new wrapper per transaction() call, which costs more than a small transaction's statements);
+// kept by connection, so it goes with its connection and no two desks share one
 const runners = new WeakMap<Database.Database, Database.Transaction<(fn: () => unknown) => unknown>>();
 
 /** Runs fn in one IMMEDIATE transaction (takes the write lock up front, so no upgrade deadlocks). */

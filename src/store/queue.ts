@@ -18,6 +18,7 @@ function compiled(where: SQL[]): { sql: string; params: unknown[] } {
   const q = dialect.sqlToQuery(and(...where)!);
   return { sql: `where ${q.sql}`, params: q.params };
 }
+// a pure memo of constants: each sort's ORDER BY text from SORTS (at most one entry per QueueSort)
 const orderSql = new Map<QueueSort, string>();
 function orderOf(sort: QueueSort): string {
   let s = orderSql.get(sort);

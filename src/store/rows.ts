@@ -22,6 +22,7 @@ type Shape = {
   insertOnlySql: string;
 };
 
+// a pure memo of constants: one shape per table of the schema
 const shapes = new WeakMap<SQLiteTable, Shape>();
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const identity = Column.prototype.mapFromDriverValue;
