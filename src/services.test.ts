@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../test/helpers/deps.ts';
 import { buildServices } from './services.ts';
+import { loadCompiledCalendar } from './workflow/sla-config.ts';
 
 let deps: TestDeps[];
 beforeEach(() => {
@@ -16,4 +17,13 @@ it('gives each desk its own locale strings', () => {
   expect(a.ctx.locales.tree('en')).not.toBe(b.ctx.locales.tree('en'));
   expect(a.ctx.locales.tree('en')).toEqual(b.ctx.locales.tree('en'));
   expect(a.ctx.locales.tree('en')).toBe(a.ctx.locales.tree('en'));
+});
+
+it('gives each desk its own compiled calendars, even two desks on one database', () => {
+  const [a, b] = [buildServices(deps[0]), buildServices(deps[0])];
+  const cal = loadCompiledCalendar(deps[0].db, a.ctx.calendars, null);
+  expect(loadCompiledCalendar(deps[0].db, a.ctx.calendars, null)).toBe(cal); // kept by the desk that compiled it
+  const other = loadCompiledCalendar(deps[0].db, b.ctx.calendars, null);
+  expect(other).not.toBe(cal);
+  expect(other).toEqual(cal);
 });

@@ -3,6 +3,7 @@
 // what runs.
 import type { Deps } from './deps.ts';
 import { emptyHooks, type Ctx } from './actions/context.ts';
+import { createCompiledCalendars } from './domain/compiled-calendars.ts';
 import { createMailHtmlCache } from './domain/safe-mail-html.ts';
 import { createLocaleStrings } from './i18n/locale-strings.ts';
 import { registerAutoAssign } from './actions/assignment.ts';
@@ -37,9 +38,9 @@ export type Services = {
 
 export function buildServices(deps: Deps): Services {
   const hooks = emptyHooks();
-  const ctx: Ctx = { ...deps, hooks, mailHtml: createMailHtmlCache(), locales: createLocaleStrings() };
+  const ctx: Ctx = { ...deps, hooks, mailHtml: createMailHtmlCache(), locales: createLocaleStrings(), calendars: createCompiledCalendars() };
   registerNotificationRules(hooks);
-  registerWorkflowHooks(hooks, ctx.locales);
+  registerWorkflowHooks(hooks, ctx);
   // the SMS texts are compiled once per desk, for the hooks that queue them and the sender alike
   const smsTemplates = createSmsTemplates();
   hooks.ticketChanged.push(smsReplyHook(smsTemplates));

@@ -8,6 +8,7 @@ import type { Message } from '../store/messages.ts';
 import type { Ticket } from '../store/tickets.ts';
 import type { User } from '../store/users.ts';
 import type { TicketStatus } from '../db/schema.ts';
+import type { CompiledCalendars } from '../domain/compiled-calendars.ts';
 import type { MailHtmlCache } from '../domain/safe-mail-html.ts';
 import type { LocaleStrings } from '../i18n/locale-strings.ts';
 
@@ -35,9 +36,10 @@ export type Hooks = {
 
 /**
  * `mailHtml`: stored mail HTML sanitised again when it is shown (web pages and the API);
- * `locales`: the strings the workflow writes into notes and mail, read once per desk.
+ * `locales`: the strings the workflow writes into notes and mail, read once per desk;
+ * `calendars`: the business calendars the SLA clocks run on, compiled once per version.
  */
-export type Ctx = Deps & { hooks: Hooks; mailHtml: MailHtmlCache; locales: LocaleStrings };
+export type Ctx = Deps & { hooks: Hooks; mailHtml: MailHtmlCache; locales: LocaleStrings; calendars: CompiledCalendars };
 
 export function emptyHooks(): Hooks {
   return { validateChange: [], ticketChanged: [], inboundApplied: [] };

@@ -59,7 +59,7 @@ export function reopenByRequester(ctx: Ctx, who: Requester, input: { ticketId: n
       });
       changeStatus(ctx, { kind: 'system' }, { ticketId: t.id, status: 'reopened', reason: label(ctx.locales, ctx.config.defaultLocale, 'portal.reopenedReason') });
       insertEvent(ctx.db, { ticketId: t.id, actor: { kind: 'contact', contactId: who.contactId }, type: 'ticket.reopened_by_requester' }, now);
-      return { reopened: true, ticket: refreshSla(ctx.db, t.id, now, ['requester_wrote']) };
+      return { reopened: true, ticket: refreshSla(ctx.db, ctx.calendars, t.id, now, ['requester_wrote']) };
     }
     const contact = findContact(ctx.db, who.contactId);
     const followUp = insertTicket(ctx.db, {

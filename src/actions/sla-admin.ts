@@ -37,7 +37,7 @@ function fail(fields: Fields): never {
 /** Recomputes the due times (and the billable flag) of open tickets after a rule changed. */
 function recompute(ctx: Ctx, ids: number[], now: number): void {
   for (const id of new Set(ids)) {
-    refreshSla(ctx.db, id, now);
+    refreshSla(ctx.db, ctx.calendars, id, now);
     updateBillableFlag(ctx.db, id, now);
   }
 }

@@ -93,7 +93,7 @@ export function escalateTicket(ctx: Ctx, by: ComplaintBy, input: { ticketId: num
     });
     updateTicket(ctx.db, t.id, { escalatedAt: now, lastActivityAt: now }, now);
     writeWorkflowState(ctx.db, getTicket(ctx.db, t.id), { ...state, complaint }, now);
-    const updated = refreshSla(ctx.db, t.id, now, ['escalated']);
+    const updated = refreshSla(ctx.db, ctx.calendars, t.id, now, ['escalated']);
     insertEvent(ctx.db, {
       ticketId: t.id, actor: by.kind === 'agent' ? auditActor(by.actor) : { kind: 'contact', contactId: by.contactId }, type: 'ticket.escalated', data: { reason },
     }, now);
@@ -131,7 +131,7 @@ export function handleComplaint(ctx: Ctx, actor: UserActor, input: { ticketId: n
       insertMessage(ctx.db, { ticketId: t.id, kind: 'note', direction: 'internal', channel: t.channel, authorUserId: actor.user.id, bodyText: note, createdAt: now });
     }
     insertEvent(ctx.db, { ticketId: t.id, actor: auditActor(actor), type: 'ticket.complaint_handled', data: { note: note || null } }, now);
-    return refreshSla(ctx.db, t.id, now, ['escalation_handled']);
+    return refreshSla(ctx.db, ctx.calendars, t.id, now, ['escalation_handled']);
   });
 }
 

@@ -5,6 +5,7 @@ import type { Deps } from '../deps.ts';
 import { getInbound, insertInbound, updateInbound, findInboundByDedupeKey } from '../store/inbound.ts';
 import { inTransaction } from '../db/client.ts';
 import { emptyHooks, type Ctx } from '../actions/context.ts';
+import { createCompiledCalendars } from '../domain/compiled-calendars.ts';
 import { createMailHtmlCache } from '../domain/safe-mail-html.ts';
 import { createLocaleStrings } from '../i18n/locale-strings.ts';
 import { applyDraft, type ApplyResult } from './apply.ts';
@@ -55,9 +56,9 @@ export function isTemporary(err: unknown): boolean {
  */
 export function createIntake(
   deps: Deps,
-  opts: { parsers: Partial<Record<Channel, Parser>>; steps?: readonly Step[]; desk?: Pick<Ctx, 'hooks' | 'mailHtml' | 'locales'> },
+  opts: { parsers: Partial<Record<Channel, Parser>>; steps?: readonly Step[]; desk?: Pick<Ctx, 'hooks' | 'mailHtml' | 'locales' | 'calendars'> },
 ): Intake {
-  const desk = opts.desk ?? { hooks: emptyHooks(), mailHtml: createMailHtmlCache(), locales: createLocaleStrings() };
+  const desk = opts.desk ?? { hooks: emptyHooks(), mailHtml: createMailHtmlCache(), locales: createLocaleStrings(), calendars: createCompiledCalendars() };
   async function process(input: RawInbound, reprocessOf: number | null): Promise<ReceiveResult> {
     const receivedAt = input.receivedAt ?? deps.clock.now();
     let rawSha256: string;

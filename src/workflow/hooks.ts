@@ -1,12 +1,11 @@
 // The workflow's hooks on ticket changes (src/actions/context.ts) and on intake (apply):
 // refuse a move the role may not make or that lacks required fields, keep the SLA clock and
 // columns current, flag out-of-scope requests, watch the time budget, explain refused reopens.
-import type { TicketChangeHook, Hooks } from '../actions/context.ts';
+import type { Ctx, TicketChangeHook, Hooks } from '../actions/context.ts';
 import type { Db } from '../db/client.ts';
 import type { TicketStatus } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { checkTransition, refusalMessage, type WorkflowRole } from '../domain/workflow.ts';
-import type { LocaleStrings } from '../i18n/locale-strings.ts';
 import type { AppliedInbound } from '../intake/apply.ts';
 import { AppError } from '../store/errors.ts';
 import { getTicket, updateTicket, type Ticket } from '../store/tickets.ts';
@@ -55,7 +54,7 @@ export const onTicketChanged: TicketChangeHook = (tx, change, ctx) => {
   const id = change.ticket.id;
   switch (change.type) {
     case 'created':
-      refreshSla(tx, id, now);
+      refreshSla(tx, ctx.calendars, id, now);
       updateBillableFlag(tx, id, now);
       return;
     case 'status': {
@@ -66,18 +65,18 @@ export const onTicketChanged: TicketChangeHook = (tx, change, ctx) => {
       if (CLOSED.includes(change.from) && !CLOSED.includes(change.to) && (t.resolutionNote || t.resolvedAt || t.closedAt)) {
         updateTicket(tx, id, { resolutionNote: null, resolvedAt: null, closedAt: null }, now);
       }
-      refreshSla(tx, id, now);
+      refreshSla(tx, ctx.calendars, id, now);
       return;
     }
     case 'assigned':
-      refreshSla(tx, id, now);
+      refreshSla(tx, ctx.calendars, id, now);
       return;
     case 'updated':
-      if (change.fields.some((f) => SLA_FIELDS.includes(f))) refreshSla(tx, id, now);
+      if (change.fields.some((f) => SLA_FIELDS.includes(f))) refreshSla(tx, ctx.calendars, id, now);
       if (change.fields.some((f) => SCOPE_FIELDS.includes(f))) updateBillableFlag(tx, id, now);
       return;
     case 'reply':
-      refreshSla(tx, id, now, ['agent_replied']);
+      refreshSla(tx, ctx.calendars, id, now, ['agent_replied']);
       return;
     case 'worklog':
       checkTimeBudget(tx, ctx, id, now);
@@ -87,29 +86,32 @@ export const onTicketChanged: TicketChangeHook = (tx, change, ctx) => {
   }
 };
 
-export function onInboundApplied(tx: Db, applied: AppliedInbound, deps: Deps, locales: LocaleStrings): void {
+/** What the intake hook keeps per desk (the action hooks find the same on ctx). */
+type DeskMemos = Pick<Ctx, 'locales' | 'calendars'>;
+
+export function onInboundApplied(tx: Db, applied: AppliedInbound, deps: Deps, desk: DeskMemos): void {
   const ticket = applied.ticket;
   if (!ticket) return;
   const now = deps.clock.now();
   if (applied.ticketCreated) {
-    refreshSla(tx, ticket.id, now);
+    refreshSla(tx, desk.calendars, ticket.id, now);
     updateBillableFlag(tx, ticket.id, now);
-    onFollowUpOpened(tx, applied, deps, locales);
+    onFollowUpOpened(tx, applied, deps, desk.locales);
     return;
   }
   if (applied.outcome !== 'appended') return; // auto-replies and bounces change no clock
   if (applied.draft.requester?.userId) {
     // an agent answered by mail
     if (ticket.firstRespondedAt === null) updateTicket(tx, ticket.id, { firstRespondedAt: now }, now);
-    refreshSla(tx, ticket.id, now, ['agent_replied']);
+    refreshSla(tx, desk.calendars, ticket.id, now, ['agent_replied']);
   } else {
-    refreshSla(tx, ticket.id, now, ['requester_wrote']);
+    refreshSla(tx, desk.calendars, ticket.id, now, ['requester_wrote']);
   }
 }
 
 /** Plugs the workflow into the action and intake hooks (called once from buildServices). */
-export function registerWorkflowHooks(hooks: Hooks, locales: LocaleStrings): void {
+export function registerWorkflowHooks(hooks: Hooks, desk: DeskMemos): void {
   hooks.validateChange.push(validateTransition);
   hooks.ticketChanged.push(onTicketChanged);
-  hooks.inboundApplied.push((tx, applied, deps) => onInboundApplied(tx, applied, deps, locales));
+  hooks.inboundApplied.push((tx, applied, deps) => onInboundApplied(tx, applied, deps, desk));
 }

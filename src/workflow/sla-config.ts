@@ -2,6 +2,7 @@
 // default policy), the targets for its priority, and the policy's business calendar.
 import type { Db } from '../db/client.ts';
 import { ALWAYS_OPEN, compileCalendar, type CompiledCalendar } from '../domain/business-calendar.ts';
+import type { CompiledCalendars } from '../domain/compiled-calendars.ts';
 import type { SlaConfig } from '../domain/sla-clock.ts';
 import { calendarExceptionsVersion, findCalendar, loadBusinessCalendar } from '../store/calendars.ts';
 import { findOrganization } from '../store/organizations.ts';
@@ -15,32 +16,21 @@ export function findPolicyForTicket(db: Db, ticket: Pick<Ticket, 'organizationId
   return id ? findSlaPolicy(db, id) : undefined;
 }
 
-// Compiled calendars per database, by calendar id and version (its row, and a fingerprint of its
-// exceptions): reading and compiling a year of exceptions on every ticket change is slow.
-const compiled = new WeakMap<Db, Map<string, CompiledCalendar>>();
-
-export function loadCompiledCalendar(db: Db, calendarId: number | null): CompiledCalendar {
+/** The compiled calendar, from the desk's compiled calendars while its row and exceptions are unchanged. */
+export function loadCompiledCalendar(db: Db, calendars: CompiledCalendars, calendarId: number | null): CompiledCalendar {
   const row = calendarId ? findCalendar(db, calendarId) : undefined;
   const key = row ? `${row.id}:${row.updatedAt}:${row.timeZone}:${JSON.stringify(row.weeklyHours)}:${calendarExceptionsVersion(db, row.id)}` : 'always-open';
-  let perDb = compiled.get(db);
-  if (!perDb) compiled.set(db, (perDb = new Map()));
-  let cal = perDb.get(key);
-  if (!cal) {
-    cal = compileCalendar((row && loadBusinessCalendar(db, row.id)) || ALWAYS_OPEN);
-    if (perDb.size > 100) perDb.clear();
-    perDb.set(key, cal);
-  }
-  return cal;
+  return calendars.get(key, () => compileCalendar((row && loadBusinessCalendar(db, row.id)) || ALWAYS_OPEN));
 }
 
 /** The clock's configuration for a ticket, or null when no SLA applies to it. */
-export function loadSlaConfig(db: Db, ticket: Pick<Ticket, 'organizationId' | 'priority'>): SlaConfig | null {
+export function loadSlaConfig(db: Db, calendars: CompiledCalendars, ticket: Pick<Ticket, 'organizationId' | 'priority'>): SlaConfig | null {
   const policy = findPolicyForTicket(db, ticket);
   if (!policy) return null;
   const t = findSlaTarget(db, policy.id, ticket.priority);
   return {
     policyId: policy.id,
-    calendar: loadCompiledCalendar(db, policy.calendarId),
+    calendar: loadCompiledCalendar(db, calendars, policy.calendarId),
     minutes: {
       firstResponse: t?.firstResponseMinutes ?? null,
       nextResponse: t?.nextResponseMinutes ?? null,

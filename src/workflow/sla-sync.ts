@@ -5,6 +5,7 @@ import type { Db } from '../db/client.ts';
 import {
   agentReplied, escalationHandled, escalationStarted, nextCheckAt, requesterWrote, syncClock, type SlaConfig, type SlaState, type TicketSnapshot,
 } from '../domain/sla-clock.ts';
+import type { CompiledCalendars } from '../domain/compiled-calendars.ts';
 import { getTicket, updateTicket, type Ticket } from '../store/tickets.ts';
 import { loadSlaConfig } from './sla-config.ts';
 import { readWorkflowState, type TicketWorkflowState } from './state.ts';
@@ -54,12 +55,12 @@ export function writeWorkflowState(db: Db, ticket: Ticket, state: TicketWorkflow
 
 /**
  * Brings the ticket's clock in line with the ticket and applies the clock events of this change.
- * Call inside the change's transaction.
+ * Call inside the change's transaction; `calendars` are the desk's (ctx.calendars).
  */
-export function refreshSla(db: Db, ticketId: number, now: number, events: ClockEvent[] = []): Ticket {
+export function refreshSla(db: Db, calendars: CompiledCalendars, ticketId: number, now: number, events: ClockEvent[] = []): Ticket {
   const ticket = getTicket(db, ticketId);
   const state = readWorkflowState(ticket);
-  const cfg = loadSlaConfig(db, ticket);
+  const cfg = loadSlaConfig(db, calendars, ticket);
   let clock: SlaState | null = null;
   if (cfg) {
     clock = syncClock(state.clock, cfg, snapshot(ticket), now);
