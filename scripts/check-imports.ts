@@ -12,7 +12,7 @@ export const ROOMS: readonly (readonly string[])[] = [
   ['store', 'deps.ts'],
   ['outbox'],
   ['intake', 'actions'],
-  ['policies', 'reports', 'workflow'],
+  ['policies', 'reports'],
   ['channels', 'web'],
   ['roles', 'services.ts'],
   ['main.ts', 'cli.ts', 'bootstrap.ts', 'demo'],

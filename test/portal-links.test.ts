@@ -9,7 +9,7 @@ import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } fro
 import { confirmResolution } from '../src/actions/portal.ts';
 import { mergeTickets } from '../src/actions/ticket-links.ts';
 import { createTicket, replyToTicket } from '../src/actions/tickets.ts';
-import { resolveTicket } from '../src/actions/workflow.ts';
+import { resolveTicket } from '../src/actions/resolution.ts';
 import { outbox } from '../src/db/schema.ts';
 import { makePortalToken } from '../src/domain/portal-link.ts';
 import { signPayload } from '../src/domain/reply-token.ts';

@@ -8,7 +8,7 @@ import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } fro
 import { logWork, rawMail } from './helpers/workflow.ts';
 import { buildServices } from '../src/services.ts';
 import { changeStatus, createTicket, replyToTicket, addNote } from '../src/actions/tickets.ts';
-import { resolveTicket } from '../src/actions/workflow.ts';
+import { resolveTicket } from '../src/actions/resolution.ts';
 import { makePortalToken } from '../src/domain/portal-link.ts';
 import { outbox } from '../src/db/schema.ts';
 import { insertOrganization } from '../src/store/organizations.ts';

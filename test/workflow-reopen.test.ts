@@ -7,7 +7,7 @@ import { rawMail, seedSla } from './helpers/workflow.ts';
 import { buildServices, type Services } from '../src/services.ts';
 import { createUser } from '../src/actions/users.ts';
 import { replyToTicket } from '../src/actions/tickets.ts';
-import { resolveTicket } from '../src/actions/workflow.ts';
+import { resolveTicket } from '../src/actions/resolution.ts';
 import { outbox } from '../src/db/schema.ts';
 import { findContactEmail, updateContact } from '../src/store/contacts.ts';
 import { insertOrganization } from '../src/store/organizations.ts';

@@ -10,7 +10,7 @@ import { logWork, rawMail, seedSla } from './helpers/workflow.ts';
 import { buildServices, type Services } from '../src/services.ts';
 import { createUser } from '../src/actions/users.ts';
 import { assignTicket, createTicket, replyToTicket } from '../src/actions/tickets.ts';
-import { escalateTicket, rejectResolution, resolveTicket } from '../src/actions/workflow.ts';
+import { escalateTicket, rejectResolution, resolveTicket } from '../src/actions/resolution.ts';
 import { runSlaChecks } from '../src/actions/sla-checks.ts';
 import { insertOrganization } from '../src/store/organizations.ts';
 import { insertComponent } from '../src/store/components.ts';

@@ -8,11 +8,11 @@ import { findContact } from '../store/contacts.ts';
 import { insertMessage } from '../store/messages.ts';
 import { getTicket, insertTicket, insertTicketLink, type Ticket } from '../store/tickets.ts';
 import { contractOfTicket } from '../store/contract-of.ts';
-import { label } from '../workflow/labels.ts';
-import { refreshSla } from '../workflow/sla-sync.ts';
+import { label } from '../policies/labels.ts';
+import { refreshSla } from '../policies/sla-sync.ts';
 import { runHooks, type Ctx } from './context.ts';
 import { changeStatus } from './tickets.ts';
-import { escalateTicket } from './workflow.ts';
+import { escalateTicket } from './resolution.ts';
 
 export type Requester = { contactId: number };
 

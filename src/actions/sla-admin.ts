@@ -6,7 +6,7 @@ import { PRIORITIES, type Priority } from '../db/schema.ts';
 import { CalendarError, compileCalendar, parseHours, shortenedHours, standardHours, type CalendarException, type Interval } from '../domain/business-calendar.ts';
 import { parseCalendarImport } from '../domain/calendar-import.ts';
 import { parseDurationMinutes } from '../domain/quantities.ts';
-import { normalizeRules, type WorkflowRules } from '../domain/workflow.ts';
+import { normalizeRules, type WorkflowRules } from '../domain/transitions.ts';
 import { dateKey, isValidTimeZone, parseDateKey, weekdayOf } from '../domain/zoned-time.ts';
 import {
   deleteCalendar, deleteCalendarException, deleteCalendarExceptionsOfYears, getCalendar, insertCalendar, listCalendarExceptions,
@@ -20,8 +20,8 @@ import {
 } from '../store/sla-policies.ts';
 import { listOpenTicketIdsOfOrganization, listOpenTicketIdsOnPolicies, listOpenTicketIdsWithoutContractPolicy } from '../store/sla-tickets.ts';
 import { findDefaultSlaPolicyId, updateDefaultSlaPolicyId, updateWorkflowRules } from '../store/workflow-settings.ts';
-import { updateBillableFlag } from '../workflow/contract-rules.ts';
-import { refreshSla } from '../workflow/sla-sync.ts';
+import { updateBillableFlag } from '../policies/contract-rules.ts';
+import { refreshSla } from '../policies/sla-sync.ts';
 import { checkContractReferences, CONTRACT_FORM_KEYS, contractFormSchema, type ContractForm } from './contract-schema.ts';
 import type { ActorRef, Ctx } from './context.ts';
 import { auditActor, requirePermission } from './tickets.ts';

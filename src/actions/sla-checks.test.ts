@@ -6,7 +6,7 @@ import { seedSla } from '../../test/helpers/workflow.ts';
 import { buildServices, type Services } from '../services.ts';
 import { createUser } from './users.ts';
 import { assignTicket, createTicket } from './tickets.ts';
-import { resolveTicket } from './workflow.ts';
+import { resolveTicket } from './resolution.ts';
 import { autoCloseResolved, runSlaChecks } from './sla-checks.ts';
 import { AppError } from '../store/errors.ts';
 import { getTicket, type Ticket } from '../store/tickets.ts';

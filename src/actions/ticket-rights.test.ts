@@ -8,7 +8,7 @@ import type { User } from '../store/users.ts';
 import { assignFreeSpecialist } from './assignment.ts';
 import { updateTicketFields, updateTicketProperties } from './ticket-fields.ts';
 import { addNote, assignTicket, changeStatus, replyToTicket } from './tickets.ts';
-import { escalateTicket, resolveTicket } from './workflow.ts';
+import { escalateTicket, resolveTicket } from './resolution.ts';
 import { logWork } from './worklog.ts';
 
 const refused = expect.objectContaining({ code: 'not_your_ticket' });

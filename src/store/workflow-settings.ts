@@ -1,7 +1,7 @@
 // The workflow's desk-wide settings: rules per ticket type and the SLA policy for tickets
 // without a contract policy. Kept in the settings table.
 import type { Db } from '../db/client.ts';
-import { normalizeRules, type WorkflowRules } from '../domain/workflow.ts';
+import { normalizeRules, type WorkflowRules } from '../domain/transitions.ts';
 import { findSetting, upsertSetting } from './settings.ts';
 
 const RULES_KEY = 'workflow.rules';

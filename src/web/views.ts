@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TFunction } from 'i18next';
 import { keepBounded } from '../domain/bounded-memo.ts';
-import { registerWorkflowHelpers } from './workflow/helpers.ts';
+import { registerWorkflowHelpers } from './features/helpers.ts';
 
 export const VIEWS_DIR = fileURLToPath(new URL('../../views', import.meta.url));
 

@@ -1,6 +1,6 @@
 // For a follow-up from the requester's side: a resolved or closed ticket is reopened unless the
 // contract's reopen limit or reopen window is exhausted — then the message opens a new ticket
-// linked to the old one (the requester is told why, see src/workflow/follow-up.ts). A ticket
+// linked to the old one (the requester is told why, see src/policies/follow-up.ts). A ticket
 // waiting on the requester goes back to work. Auto-replies and agents' own mail change nothing, nor
 // does mail claiming an agent's address that could not be verified; a requester whose sender must
 // be verified (MAIL_VERIFY_REQUESTERS=on) and is not gets a new linked ticket instead of a reopen.

@@ -18,7 +18,7 @@ import { findTicket, listParticipants, listTicketLinks, type Ticket } from '../.
 import { listUserOptions, type User, type UserOption } from '../../store/users.ts';
 import { listTicketWorklogs, sumWorklogs } from '../../store/worklogs.ts';
 import type { PresenceMode } from '../presence.ts';
-import { ticketWorkflowView } from '../workflow/ticket-view.ts';
+import { ticketWorkflowView } from '../features/ticket-lifecycle/view.ts';
 import { lookupsFor, type Lookups } from './lookups.ts';
 import { ticketOutbox } from './outbox.ts';
 import { ticketSmsView } from './ticket-sms.ts';

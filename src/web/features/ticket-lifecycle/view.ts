@@ -1,19 +1,19 @@
 // What the ticket page's workflow sidebar (partial ticket-sla) shows: each SLA target's state,
 // the complaint, the contract's view of the ticket (billable, time budget, reopens) and what is
 // still missing to resolve.
-import type { Ctx } from '../../actions/context.ts';
-import { checkScope } from '../../domain/contract.ts';
-import { portalUrl } from '../../domain/portal-link.ts';
-import { describeTargets } from '../../domain/sla-clock.ts';
-import { missingFields } from '../../domain/workflow.ts';
-import { findContact } from '../../store/contacts.ts';
-import { findOrganization } from '../../store/organizations.ts';
-import { findSlaPolicy } from '../../store/sla-policies.ts';
-import { findTicket, listTicketLinks, type Ticket } from '../../store/tickets.ts';
-import { findUser } from '../../store/users.ts';
-import { getWorkflowRules } from '../../store/workflow-settings.ts';
-import { contractOfTicket } from '../../store/contract-of.ts';
-import { readWorkflowState } from '../../workflow/state.ts';
+import type { Ctx } from '../../../actions/context.ts';
+import { checkScope } from '../../../domain/contract.ts';
+import { portalUrl } from '../../../domain/portal-link.ts';
+import { describeTargets } from '../../../domain/sla-clock.ts';
+import { missingFields } from '../../../domain/transitions.ts';
+import { findContact } from '../../../store/contacts.ts';
+import { findOrganization } from '../../../store/organizations.ts';
+import { findSlaPolicy } from '../../../store/sla-policies.ts';
+import { findTicket, listTicketLinks, type Ticket } from '../../../store/tickets.ts';
+import { findUser } from '../../../store/users.ts';
+import { getWorkflowRules } from '../../../store/workflow-settings.ts';
+import { contractOfTicket } from '../../../store/contract-of.ts';
+import { readWorkflowState } from '../../../policies/state.ts';
 
 export function ticketWorkflowView(ctx: Ctx, t: Ticket) {
   const now = ctx.clock.now();

@@ -2,15 +2,15 @@
 // take a complaint up, set the billable flag, revoke the requester's portal links; and the
 // ticket-sla region alone for htmx.
 import { Router, type Request, type Response } from 'express';
-import type { Ctx } from '../../actions/context.ts';
-import { revokePortalLinks } from '../../actions/portal-links.ts';
-import { escalateTicket, handleComplaint, rejectResolution, resolveTicket, setBillable } from '../../actions/workflow.ts';
-import { AppError } from '../../store/errors.ts';
-import { findTicketByNumber, type Ticket } from '../../store/tickets.ts';
-import { currentUser, intParam } from '../context.ts';
-import { requirePermission } from '../middleware/auth.ts';
-import { redirectWithFlash, type Renderer } from '../render.ts';
-import { ticketPageView } from '../view-models/ticket-page.ts';
+import type { Ctx } from '../../../actions/context.ts';
+import { revokePortalLinks } from '../../../actions/portal-links.ts';
+import { escalateTicket, handleComplaint, rejectResolution, resolveTicket, setBillable } from '../../../actions/resolution.ts';
+import { AppError } from '../../../store/errors.ts';
+import { findTicketByNumber, type Ticket } from '../../../store/tickets.ts';
+import { currentUser, intParam } from '../../context.ts';
+import { requirePermission } from '../../middleware/auth.ts';
+import { redirectWithFlash, type Renderer } from '../../render.ts';
+import { ticketPageView } from '../../view-models/ticket-page.ts';
 
 export function ticketWorkflowRoutes(ctx: Ctx, render: Renderer): Router {
   const r = Router();

@@ -5,22 +5,22 @@
 // (404); one that expired or was revoked gets a 410 page offering a fresh link by mail to the
 // requester's address on file; a merged ticket's link only says so (domain/portal-link.ts).
 import { Router, type Request, type Response } from 'express';
-import type { Ctx } from '../../actions/context.ts';
-import { complainAsRequester, confirmResolution, reopenByRequester } from '../../actions/portal.ts';
-import { sendFreshPortalLink } from '../../actions/portal-links.ts';
-import type { Locale } from '../../db/schema.ts';
-import { decideReopen } from '../../domain/contract.ts';
-import { judgePortalLink, makePortalToken, mergeFollow, readPortalToken, type PortalLinkVerdict } from '../../domain/portal-link.ts';
-import { findContact, listContactEmails, listContactPhones } from '../../store/contacts.ts';
-import { AppError } from '../../store/errors.ts';
-import { listTicketMessages } from '../../store/messages.ts';
-import { findTicket, listParticipants, type Ticket } from '../../store/tickets.ts';
-import { listUsers } from '../../store/users.ts';
-import { contractOfTicket } from '../../store/contract-of.ts';
-import { readWorkflowState } from '../../workflow/state.ts';
-import { createTranslator, pickLocale, type Translator } from '../i18n.ts';
-import { redirectWithFlash, type Renderer } from '../render.ts';
-import { web } from '../context.ts';
+import type { Ctx } from '../../../actions/context.ts';
+import { complainAsRequester, confirmResolution, reopenByRequester } from '../../../actions/portal.ts';
+import { sendFreshPortalLink } from '../../../actions/portal-links.ts';
+import type { Locale } from '../../../db/schema.ts';
+import { decideReopen } from '../../../domain/contract.ts';
+import { judgePortalLink, makePortalToken, mergeFollow, readPortalToken, type PortalLinkVerdict } from '../../../domain/portal-link.ts';
+import { findContact, listContactEmails, listContactPhones } from '../../../store/contacts.ts';
+import { AppError } from '../../../store/errors.ts';
+import { listTicketMessages } from '../../../store/messages.ts';
+import { findTicket, listParticipants, type Ticket } from '../../../store/tickets.ts';
+import { listUsers } from '../../../store/users.ts';
+import { contractOfTicket } from '../../../store/contract-of.ts';
+import { readWorkflowState } from '../../../policies/state.ts';
+import { createTranslator, pickLocale, type Translator } from '../../i18n.ts';
+import { redirectWithFlash, type Renderer } from '../../render.ts';
+import { web } from '../../context.ts';
 
 const LANG_COOKIE = 'hd_lang';
 

@@ -4,12 +4,12 @@ import { Router } from 'express';
 import type { Ctx } from '../../actions/context.ts';
 import type { WebRouter } from '../app.ts';
 import type { NavLink } from '../render.ts';
-import { calendarRoutes } from './calendar-routes.ts';
-import { contractRoutes } from './contract-routes.ts';
-import { policyRoutes } from './policy-routes.ts';
-import { portalRoutes } from './portal-routes.ts';
-import { rulesRoutes } from './rules-routes.ts';
-import { ticketWorkflowRoutes } from './ticket-routes.ts';
+import { calendarRoutes } from './sla/calendar-routes.ts';
+import { contractRoutes } from './contracts/routes.ts';
+import { policyRoutes } from './sla/policy-routes.ts';
+import { portalRoutes } from './portal/routes.ts';
+import { rulesRoutes } from './sla/stage-rules-routes.ts';
+import { ticketWorkflowRoutes } from './ticket-lifecycle/routes.ts';
 
 export function workflowRouters(ctx: Ctx): WebRouter[] {
   return [

@@ -5,7 +5,7 @@ import type { Ctx, TicketChangeHook, Hooks } from '../actions/context.ts';
 import type { Db } from '../db/client.ts';
 import type { TicketStatus } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
-import { checkTransition, refusalMessage, type WorkflowRole } from '../domain/workflow.ts';
+import { checkTransition, refusalMessage, type WorkflowRole } from '../domain/transitions.ts';
 import type { AppliedInbound } from '../intake/apply.ts';
 import { AppError } from '../store/errors.ts';
 import { getTicket, updateTicket, type Ticket } from '../store/tickets.ts';

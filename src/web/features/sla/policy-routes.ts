@@ -1,17 +1,17 @@
 // Admin pages for SLA policies: calendar, warning share, pauses, complaint target, and the
 // per-priority targets (contract and internal), plus which policy applies by default.
 import { Router, type Request, type Response } from 'express';
-import type { Ctx } from '../../actions/context.ts';
-import { removeSlaPolicy, saveSlaPolicy, TARGET_FIELDS, type PolicyForm, type TargetField } from '../../actions/sla-admin.ts';
-import { PRIORITIES, type Priority } from '../../db/schema.ts';
-import { formatDurationInput } from '../../domain/quantities.ts';
-import { AppError } from '../../store/errors.ts';
-import { listCalendars } from '../../store/calendars.ts';
-import { countOrganizationsUsingPolicy, getSlaPolicy, listSlaPolicies, listSlaTargets } from '../../store/sla-policies.ts';
-import { findDefaultSlaPolicyId } from '../../store/workflow-settings.ts';
-import { currentUser, intParam } from '../context.ts';
-import { requirePermission } from '../middleware/auth.ts';
-import { redirectWithFlash, type Renderer } from '../render.ts';
+import type { Ctx } from '../../../actions/context.ts';
+import { removeSlaPolicy, saveSlaPolicy, TARGET_FIELDS, type PolicyForm, type TargetField } from '../../../actions/sla-admin.ts';
+import { PRIORITIES, type Priority } from '../../../db/schema.ts';
+import { formatDurationInput } from '../../../domain/quantities.ts';
+import { AppError } from '../../../store/errors.ts';
+import { listCalendars } from '../../../store/calendars.ts';
+import { countOrganizationsUsingPolicy, getSlaPolicy, listSlaPolicies, listSlaTargets } from '../../../store/sla-policies.ts';
+import { findDefaultSlaPolicyId } from '../../../store/workflow-settings.ts';
+import { currentUser, intParam } from '../../context.ts';
+import { requirePermission } from '../../middleware/auth.ts';
+import { redirectWithFlash, type Renderer } from '../../render.ts';
 
 type Values = { name: string; calendarId: string; warningPercent: string; pauseOnThirdParty: boolean; escalation: string; isDefault: boolean; targets: Record<string, Record<string, string>> };
 

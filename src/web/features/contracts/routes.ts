@@ -2,23 +2,23 @@
 // covered components and channels) with the month's usage and bill, and the report of all
 // contracts for a month with the out-of-scope (billable) requests.
 import { Router, type Request, type Response } from 'express';
-import type { Ctx } from '../../actions/context.ts';
-import type { ContractForm } from '../../actions/contract-schema.ts';
-import { saveContract } from '../../actions/sla-admin.ts';
-import { CHANNELS, type Locale } from '../../db/schema.ts';
-import { monthlyBill } from '../../domain/contract.ts';
-import { formatDurationInput, formatMoneyInput } from '../../domain/quantities.ts';
-import { monthStart, zonedParts } from '../../domain/zoned-time.ts';
-import { listComponents } from '../../store/components.ts';
-import { listBillableTickets, listUsageByOrganization } from '../../store/contract-usage.ts';
-import { AppError } from '../../store/errors.ts';
-import { getOrganization, listOrganizations, type Organization } from '../../store/organizations.ts';
-import { listSlaPolicies } from '../../store/sla-policies.ts';
-import { contractOf } from '../../store/contract-of.ts';
-import { formatMoney } from '../../workflow/labels.ts';
-import { currentUser, intParam, web } from '../context.ts';
-import { requirePermission } from '../middleware/auth.ts';
-import { redirectWithFlash, type Renderer } from '../render.ts';
+import type { Ctx } from '../../../actions/context.ts';
+import type { ContractForm } from '../../../actions/contract-schema.ts';
+import { saveContract } from '../../../actions/sla-admin.ts';
+import { CHANNELS, type Locale } from '../../../db/schema.ts';
+import { monthlyBill } from '../../../domain/contract.ts';
+import { formatDurationInput, formatMoneyInput } from '../../../domain/quantities.ts';
+import { monthStart, zonedParts } from '../../../domain/zoned-time.ts';
+import { listComponents } from '../../../store/components.ts';
+import { listBillableTickets, listUsageByOrganization } from '../../../store/contract-usage.ts';
+import { AppError } from '../../../store/errors.ts';
+import { getOrganization, listOrganizations, type Organization } from '../../../store/organizations.ts';
+import { listSlaPolicies } from '../../../store/sla-policies.ts';
+import { contractOf } from '../../../store/contract-of.ts';
+import { formatMoney } from '../../../policies/labels.ts';
+import { currentUser, intParam, web } from '../../context.ts';
+import { requirePermission } from '../../middleware/auth.ts';
+import { redirectWithFlash, type Renderer } from '../../render.ts';
 
 type Month = { key: string; from: number; to: number; prev: string; next: string };
 

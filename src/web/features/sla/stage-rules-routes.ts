@@ -1,15 +1,15 @@
 // Admin page for the workflow rules: fields required to enter each stage and auto-close days,
 // per ticket type; and the transition matrix (who may move a ticket where), for reference.
 import { Router, type Request, type Response } from 'express';
-import type { Ctx } from '../../actions/context.ts';
-import { saveWorkflowRules } from '../../actions/sla-admin.ts';
-import { STATUSES, TICKET_TYPES } from '../../db/schema.ts';
-import { GATED_STAGES, RECOMMENDED_REQUIREMENTS, REQUIRED_FIELDS, rolesFor, type WorkflowRules } from '../../domain/workflow.ts';
-import { AppError } from '../../store/errors.ts';
-import { getWorkflowRules } from '../../store/workflow-settings.ts';
-import { currentUser } from '../context.ts';
-import { requirePermission } from '../middleware/auth.ts';
-import { redirectWithFlash, type Renderer } from '../render.ts';
+import type { Ctx } from '../../../actions/context.ts';
+import { saveWorkflowRules } from '../../../actions/sla-admin.ts';
+import { STATUSES, TICKET_TYPES } from '../../../db/schema.ts';
+import { GATED_STAGES, RECOMMENDED_REQUIREMENTS, REQUIRED_FIELDS, rolesFor, type WorkflowRules } from '../../../domain/transitions.ts';
+import { AppError } from '../../../store/errors.ts';
+import { getWorkflowRules } from '../../../store/workflow-settings.ts';
+import { currentUser } from '../../context.ts';
+import { requirePermission } from '../../middleware/auth.ts';
+import { redirectWithFlash, type Renderer } from '../../render.ts';
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
 

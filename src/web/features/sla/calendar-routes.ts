@@ -1,17 +1,17 @@
 // Admin pages for business calendars: weekly hours and time zone, holidays and working-day
 // exceptions, import of a production calendar, and a due-time preview.
 import { Router, type Request, type Response } from 'express';
-import type { Ctx } from '../../actions/context.ts';
-import { addCalendarException, importCalendar, removeCalendar, removeCalendarException, saveCalendar } from '../../actions/sla-admin.ts';
-import { addBusinessTime, compileCalendar, formatHours } from '../../domain/business-calendar.ts';
-import { parseDurationMinutes } from '../../domain/quantities.ts';
-import { instantOf, parseDateKey } from '../../domain/zoned-time.ts';
-import { AppError } from '../../store/errors.ts';
-import { getCalendar, listCalendarExceptions, listCalendars, loadBusinessCalendar } from '../../store/calendars.ts';
-import { listSlaPolicies } from '../../store/sla-policies.ts';
-import { currentUser, intParam } from '../context.ts';
-import { requirePermission } from '../middleware/auth.ts';
-import { redirectWithFlash, type Renderer } from '../render.ts';
+import type { Ctx } from '../../../actions/context.ts';
+import { addCalendarException, importCalendar, removeCalendar, removeCalendarException, saveCalendar } from '../../../actions/sla-admin.ts';
+import { addBusinessTime, compileCalendar, formatHours } from '../../../domain/business-calendar.ts';
+import { parseDurationMinutes } from '../../../domain/quantities.ts';
+import { instantOf, parseDateKey } from '../../../domain/zoned-time.ts';
+import { AppError } from '../../../store/errors.ts';
+import { getCalendar, listCalendarExceptions, listCalendars, loadBusinessCalendar } from '../../../store/calendars.ts';
+import { listSlaPolicies } from '../../../store/sla-policies.ts';
+import { currentUser, intParam } from '../../context.ts';
+import { requirePermission } from '../../middleware/auth.ts';
+import { redirectWithFlash, type Renderer } from '../../render.ts';
 
 const DEFAULT_WEEK = ['09:00-18:00', '09:00-18:00', '09:00-18:00', '09:00-18:00', '09:00-18:00', '', ''];
 

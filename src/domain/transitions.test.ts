@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   allowedTargets, checkTransition, defaultRules, missingFields, normalizeRules, RECOMMENDED_REQUIREMENTS, refusalMessage,
   type TicketFacts, type WorkflowRole, type WorkflowRules,
-} from './workflow.ts';
+} from './transitions.ts';
 import type { TicketStatus } from './vocabulary.ts';
 
 const bare: TicketFacts = { componentId: null, priority: 'normal', category: null, estimateMinutes: null, assigneeId: null, resolutionNote: null, loggedMinutes: 0 };
