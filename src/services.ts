@@ -20,8 +20,8 @@ import type { ChannelSender } from './outbox/types.ts';
 import type { WebOptions } from './web/app.ts';
 import { notificationPrefsRouter } from './web/routes/notification-prefs.ts';
 import { outboxAdminRouter } from './web/routes/outbox-admin.ts';
-import { registerWorkflowHooks } from './policies/hooks.ts';
-import { WORKFLOW_NAV, workflowRouters } from './web/features/index.ts';
+import { registerPolicyHooks } from './policies/hooks.ts';
+import { FEATURE_NAV, featureRouters } from './web/features/index.ts';
 import { smsConsoleRoutes } from './web/routes/sms.ts';
 import { apiRouter } from './web/api/router.ts';
 import { CONSOLE_NAV } from './web/routes/nav.ts';
@@ -40,7 +40,7 @@ export function buildServices(deps: Deps): Services {
   const hooks = emptyHooks();
   const ctx: Ctx = { ...deps, hooks, mailHtml: createMailHtmlCache(), locales: createLocaleStrings(), calendars: createCompiledCalendars() };
   registerNotificationRules(hooks);
-  registerWorkflowHooks(hooks, ctx);
+  registerPolicyHooks(hooks, ctx);
   // the SMS texts are compiled once per desk, for the hooks that queue them and the sender alike
   const smsTemplates = createSmsTemplates();
   hooks.ticketChanged.push(smsReplyHook(smsTemplates));
@@ -58,7 +58,7 @@ export function buildServices(deps: Deps): Services {
       outboxAdminRouter(ctx),
       notificationPrefsRouter(ctx),
       smsConsoleRoutes(ctx),
-      ...workflowRouters(ctx),
+      ...featureRouters(ctx),
     ],
     nav: [
       ...CONSOLE_NAV,
@@ -67,7 +67,7 @@ export function buildServices(deps: Deps): Services {
       { href: '/admin/mailboxes', labelKey: 'intake.nav.mailboxes', permission: 'mailbox.manage' },
       { href: '/admin/outbox', labelKey: 'outbox.nav', permission: 'outbox.manage' },
       { href: '/me/notifications', labelKey: 'outbox.prefs.nav', permission: 'ticket.view', group: 'user' },
-      ...WORKFLOW_NAV,
+      ...FEATURE_NAV,
     ],
   };
   const senders: ChannelSender[] = [createEmailSender(deps), createTwilioSender(deps, { templates: smsTemplates })];

@@ -110,7 +110,7 @@ export function onInboundApplied(tx: Db, applied: AppliedInbound, deps: Deps, de
 }
 
 /** Plugs the workflow into the action and intake hooks (called once from buildServices). */
-export function registerWorkflowHooks(hooks: Hooks, desk: DeskMemos): void {
+export function registerPolicyHooks(hooks: Hooks, desk: DeskMemos): void {
   hooks.validateChange.push(validateTransition);
   hooks.ticketChanged.push(onTicketChanged);
   hooks.inboundApplied.push((tx, applied, deps) => onInboundApplied(tx, applied, deps, desk));

@@ -1,5 +1,5 @@
-// The workflow's part of the console: its routers (the portal is public, the rest needs sign-in)
-// and its navigation links, plugged in by src/services.ts.
+// The console's feature areas (web/features/<area>/): their routers (the portal is public, the
+// rest needs sign-in) and their navigation links, plugged in by src/services.ts.
 import { Router } from 'express';
 import type { Ctx } from '../../actions/context.ts';
 import type { WebRouter } from '../app.ts';
@@ -11,7 +11,7 @@ import { portalRoutes } from './portal/routes.ts';
 import { rulesRoutes } from './sla/stage-rules-routes.ts';
 import { ticketWorkflowRoutes } from './ticket-lifecycle/routes.ts';
 
-export function workflowRouters(ctx: Ctx): WebRouter[] {
+export function featureRouters(ctx: Ctx): WebRouter[] {
   return [
     { auth: 'public', build: ({ render }) => portalRoutes(ctx, render) },
     {
@@ -27,7 +27,7 @@ export function workflowRouters(ctx: Ctx): WebRouter[] {
   ];
 }
 
-export const WORKFLOW_NAV: NavLink[] = [
+export const FEATURE_NAV: NavLink[] = [
   { href: '/admin/sla-policies', labelKey: 'workflow.nav.policies', permission: 'sla.manage' },
   { href: '/admin/calendars', labelKey: 'workflow.nav.calendars', permission: 'sla.manage' },
   { href: '/admin/workflow', labelKey: 'workflow.nav.rules', permission: 'settings.manage' },
