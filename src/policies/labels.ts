@@ -1,7 +1,7 @@
 // Words the workflow puts into mail and thread notes, in the recipient's language, read from
 // the workflow's own strings (src/i18n/<locale>/workflow.json), plus date and duration formats.
 // The strings come from the desk's LocaleStrings (ctx.locales), which keeps what it has read.
-import type { Locale } from '../db/schema.ts';
+import type { Locale } from '../domain/vocabulary.ts';
 import type { LocaleStrings } from '../i18n/locale-strings.ts';
 import type { Tree } from '../i18n/locales.ts';
 
