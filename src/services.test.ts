@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../test/helpers/deps.ts';
 import { buildServices } from './services.ts';
-import { loadCompiledCalendar } from './policies/sla-config.ts';
+import { loadCompiledCalendar } from './store/sla-config.ts';
 
 let deps: TestDeps[];
 beforeEach(() => {

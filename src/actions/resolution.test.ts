@@ -18,7 +18,7 @@ import { updateWorkflowRules } from '../store/workflow-settings.ts';
 import { defaultRules, RECOMMENDED_REQUIREMENTS } from '../domain/transitions.ts';
 import { outbox } from '../db/schema.ts';
 import type { User } from '../store/users.ts';
-import { readWorkflowState } from '../policies/state.ts';
+import { readWorkflowState } from '../store/workflow-state.ts';
 
 const Z = (iso: string) => Date.parse(iso);
 const H = 3_600_000;

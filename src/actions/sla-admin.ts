@@ -20,8 +20,8 @@ import {
 } from '../store/sla-policies.ts';
 import { listOpenTicketIdsOfOrganization, listOpenTicketIdsOnPolicies, listOpenTicketIdsWithoutContractPolicy } from '../store/sla-tickets.ts';
 import { findDefaultSlaPolicyId, updateDefaultSlaPolicyId, updateWorkflowRules } from '../store/workflow-settings.ts';
-import { updateBillableFlag } from '../policies/contract-rules.ts';
-import { refreshSla } from '../policies/sla-sync.ts';
+import { updateBillableFlag } from './contract-rules.ts';
+import { refreshSla } from './sla-sync.ts';
 import { checkContractReferences, CONTRACT_FORM_KEYS, contractFormSchema, type ContractForm } from './contract-schema.ts';
 import type { ActorRef, Ctx } from './context.ts';
 import { auditActor, requirePermission } from './tickets.ts';

@@ -9,11 +9,11 @@ import { listResolvedTicketIdsBefore, listTicketsWithSlaDue, type SlaDueCursor }
 import { getTicket, type Ticket } from '../store/tickets.ts';
 import { findUser } from '../store/users.ts';
 import { getWorkflowRules } from '../store/workflow-settings.ts';
-import { formatDuration, label } from '../policies/labels.ts';
-import { queueStaffNotice } from '../policies/notices.ts';
-import { noticeRecipients } from '../policies/recipients.ts';
-import { writeWorkflowState } from '../policies/sla-sync.ts';
-import { readWorkflowState } from '../policies/state.ts';
+import { formatDuration, label } from '../i18n/labels.ts';
+import { queueStaffNotice } from './staff-notices.ts';
+import { noticeRecipients } from '../store/notice-recipients.ts';
+import { writeWorkflowState } from './sla-sync.ts';
+import { readWorkflowState } from '../store/workflow-state.ts';
 import type { Ctx } from './context.ts';
 import { changeStatus } from './tickets.ts';
 

@@ -19,7 +19,7 @@ import { insertEvent } from '../store/events.ts';
 import { insertMessage } from '../store/messages.ts';
 import { getTicket, type Ticket } from '../store/tickets.ts';
 import { contractOfTicket } from '../store/contract-of.ts';
-import { formatDateTime, label, plural } from './labels.ts';
+import { formatDateTime, label, plural } from '../i18n/labels.ts';
 
 export function requesterLocale(db: Db, deps: Pick<Deps, 'config'>, ticket: Pick<Ticket, 'requesterId'>): Locale {
   const contact = ticket.requesterId ? findContact(db, ticket.requesterId) : undefined;

@@ -10,9 +10,9 @@ import type { AppliedInbound } from '../intake/apply.ts';
 import { AppError } from '../store/errors.ts';
 import { getTicket, updateTicket, type Ticket } from '../store/tickets.ts';
 import { getWorkflowRules } from '../store/workflow-settings.ts';
-import { checkTimeBudget, updateBillableFlag } from './contract-rules.ts';
+import { checkTimeBudget, updateBillableFlag } from '../actions/contract-rules.ts';
 import { onFollowUpOpened } from './follow-up.ts';
-import { refreshSla } from './sla-sync.ts';
+import { refreshSla } from '../actions/sla-sync.ts';
 
 const CLOSED: TicketStatus[] = ['resolved', 'closed'];
 const SLA_FIELDS: (keyof Ticket)[] = ['priority', 'organizationId', 'status', 'type', 'firstRespondedAt', 'createdAt'];

@@ -15,7 +15,7 @@ import { AppError } from '../../../store/errors.ts';
 import { getOrganization, listOrganizations, type Organization } from '../../../store/organizations.ts';
 import { listSlaPolicies } from '../../../store/sla-policies.ts';
 import { contractOf } from '../../../store/contract-of.ts';
-import { formatMoney } from '../../../policies/labels.ts';
+import { formatMoney } from '../../../i18n/labels.ts';
 import { currentUser, intParam, web } from '../../context.ts';
 import { requirePermission } from '../../middleware/auth.ts';
 import { redirectWithFlash, type Renderer } from '../../render.ts';

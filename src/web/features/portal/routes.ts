@@ -17,7 +17,7 @@ import { listTicketMessages } from '../../../store/messages.ts';
 import { findTicket, listParticipants, type Ticket } from '../../../store/tickets.ts';
 import { listUsers } from '../../../store/users.ts';
 import { contractOfTicket } from '../../../store/contract-of.ts';
-import { readWorkflowState } from '../../../policies/state.ts';
+import { readWorkflowState } from '../../../store/workflow-state.ts';
 import { createTranslator, pickLocale, type Translator } from '../../i18n.ts';
 import { redirectWithFlash, type Renderer } from '../../render.ts';
 import { web } from '../../context.ts';

@@ -13,7 +13,7 @@ import { findTicket, listTicketLinks, type Ticket } from '../../../store/tickets
 import { findUser } from '../../../store/users.ts';
 import { getWorkflowRules } from '../../../store/workflow-settings.ts';
 import { contractOfTicket } from '../../../store/contract-of.ts';
-import { readWorkflowState } from '../../../policies/state.ts';
+import { readWorkflowState } from '../../../store/workflow-state.ts';
 
 export function ticketWorkflowView(ctx: Ctx, t: Ticket) {
   const now = ctx.clock.now();

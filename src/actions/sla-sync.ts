@@ -7,8 +7,8 @@ import {
 } from '../domain/sla-clock.ts';
 import type { CompiledCalendars } from '../domain/compiled-calendars.ts';
 import { getTicket, updateTicket, type Ticket } from '../store/tickets.ts';
-import { loadSlaConfig } from './sla-config.ts';
-import { readWorkflowState, type TicketWorkflowState } from './state.ts';
+import { loadSlaConfig } from '../store/sla-config.ts';
+import { readWorkflowState, type TicketWorkflowState } from '../store/workflow-state.ts';
 
 export type ClockEvent = 'requester_wrote' | 'agent_replied' | 'escalated' | 'escalation_handled';
 

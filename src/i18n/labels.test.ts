@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { createLocaleStrings } from '../i18n/locale-strings.ts';
+import { createLocaleStrings } from './locale-strings.ts';
 import { formatDuration, label, plural } from './labels.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'workflow-labels-'));

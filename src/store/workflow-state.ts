@@ -2,7 +2,7 @@
 // already sent that are not SLA targets (time budget), the complaint, and whether a person
 // decided the billable flag (then it is no longer computed from the contract).
 import type { SlaState } from '../domain/sla-clock.ts';
-import type { Ticket } from '../store/tickets.ts';
+import type { Ticket } from './tickets.ts';
 
 export type Complaint = {
   at: number;

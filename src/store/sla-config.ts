@@ -4,11 +4,11 @@ import type { Db } from '../db/client.ts';
 import { ALWAYS_OPEN, compileCalendar, type CompiledCalendar } from '../domain/business-calendar.ts';
 import type { CompiledCalendars } from '../domain/compiled-calendars.ts';
 import type { SlaConfig } from '../domain/sla-clock.ts';
-import { calendarExceptionsVersion, findCalendar, loadBusinessCalendar } from '../store/calendars.ts';
-import { findOrganization } from '../store/organizations.ts';
-import { findSlaPolicy, findSlaTarget, type SlaPolicy } from '../store/sla-policies.ts';
-import type { Ticket } from '../store/tickets.ts';
-import { findDefaultSlaPolicyId } from '../store/workflow-settings.ts';
+import { calendarExceptionsVersion, findCalendar, loadBusinessCalendar } from './calendars.ts';
+import { findOrganization } from './organizations.ts';
+import { findSlaPolicy, findSlaTarget, type SlaPolicy } from './sla-policies.ts';
+import type { Ticket } from './tickets.ts';
+import { findDefaultSlaPolicyId } from './workflow-settings.ts';
 
 export function findPolicyForTicket(db: Db, ticket: Pick<Ticket, 'organizationId'>): SlaPolicy | undefined {
   const org = ticket.organizationId ? findOrganization(db, ticket.organizationId) : undefined;

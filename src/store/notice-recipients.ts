@@ -1,9 +1,9 @@
 // Who hears about a ticket's SLA, budget and complaints: its assignee and its component's
 // manager; when there is no component manager (or the matter escalates without one), the managers.
 import type { Db } from '../db/client.ts';
-import { findComponent } from '../store/components.ts';
-import type { Ticket } from '../store/tickets.ts';
-import { findUser, listActiveUsersByRole, type User } from '../store/users.ts';
+import { findComponent } from './components.ts';
+import type { Ticket } from './tickets.ts';
+import { findUser, listActiveUsersByRole, type User } from './users.ts';
 
 export type StaffRecipients = { assignee: User | null; componentManager: User | null; managers: User[] };
 

@@ -6,7 +6,7 @@ import type { LocaleStrings } from '../i18n/locale-strings.ts';
 import { queueEmail } from '../outbox/queue.ts';
 import type { Ticket } from '../store/tickets.ts';
 import type { User } from '../store/users.ts';
-import { formatDateTime, label } from './labels.ts';
+import { formatDateTime, label } from '../i18n/labels.ts';
 
 export type StaffNotice = {
   template: 'sla_warning' | 'sla_breach' | 'budget_exceeded' | 'escalated' | 'resolution_rejected';

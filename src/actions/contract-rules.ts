@@ -8,10 +8,10 @@ import { insertEvent } from '../store/events.ts';
 import { findOrganization } from '../store/organizations.ts';
 import { contractOfTicket } from '../store/contract-of.ts';
 import { getTicket, updateTicket, type Ticket } from '../store/tickets.ts';
-import { formatDuration } from './labels.ts';
-import { queueStaffNotice } from './notices.ts';
-import { noticeRecipients } from './recipients.ts';
-import { readWorkflowState } from './state.ts';
+import { formatDuration } from '../i18n/labels.ts';
+import { queueStaffNotice } from './staff-notices.ts';
+import { noticeRecipients } from '../store/notice-recipients.ts';
+import { readWorkflowState } from '../store/workflow-state.ts';
 import { writeWorkflowState } from './sla-sync.ts';
 
 /** Flags a request outside the contract (component or channel not covered) as billable, unless a manager decided. */

@@ -2,8 +2,8 @@
 // the workflow's own strings (src/i18n/<locale>/workflow.json), plus date and duration formats.
 // The strings come from the desk's LocaleStrings (ctx.locales), which keeps what it has read.
 import type { Locale } from '../domain/vocabulary.ts';
-import type { LocaleStrings } from '../i18n/locale-strings.ts';
-import type { Tree } from '../i18n/locales.ts';
+import type { LocaleStrings } from './locale-strings.ts';
+import type { Tree } from './locales.ts';
 
 function workflowStrings(locales: LocaleStrings, locale: Locale): Tree {
   const workflow = locales.tree(locale).workflow;
