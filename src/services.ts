@@ -15,7 +15,7 @@ import { createSmsTemplates } from './channels/sms/sms-templates.ts';
 import { twilioWebhooks } from './channels/sms/twilio-webhook.ts';
 import { createTwilioSender } from './channels/sms/twilio-sender.ts';
 import { createIntake, type Intake } from './intake/receive.ts';
-import { registerNotificationRules } from './outbox/notification-rules.ts';
+import { registerNotificationRules } from './policies/notification-rules.ts';
 import type { ChannelSender } from './outbox/types.ts';
 import type { WebOptions } from './web/app.ts';
 import { notificationPrefsRouter } from './web/routes/notification-prefs.ts';

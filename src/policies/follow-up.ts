@@ -10,7 +10,7 @@ import { addressKindOf, channelTraits } from '../domain/channel-traits.ts';
 import type { LocaleStrings } from '../i18n/locale-strings.ts';
 import { portalUrl } from '../domain/portal-link.ts';
 import type { AppliedInbound } from '../intake/apply.ts';
-import { autoAnswerBlock } from '../outbox/notification-rules.ts';
+import { autoAnswerBlock } from './notification-rules.ts';
 import { recordNotSent } from '../outbox/outcomes.ts';
 import { queueEmail, queueSms } from '../outbox/queue.ts';
 import { reasons } from '../outbox/reasons.ts';

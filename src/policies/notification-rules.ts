@@ -19,12 +19,12 @@ import { listTicketMessages, updateMessage, type Message } from '../store/messag
 import { findOrganization } from '../store/organizations.ts';
 import { listParticipants, type Ticket } from '../store/tickets.ts';
 import { findUser } from '../store/users.ts';
-import { queueAgentNotice } from './agent-notice.ts';
-import { filterCc } from './backstop.ts';
-import { recordNotSent } from './outcomes.ts';
-import { reasons } from './reasons.ts';
-import { queueEmail } from './queue.ts';
-import type { EmailPayload } from './types.ts';
+import { queueAgentNotice } from '../outbox/agent-notice.ts';
+import { filterCc } from '../outbox/backstop.ts';
+import { recordNotSent } from '../outbox/outcomes.ts';
+import { reasons } from '../outbox/reasons.ts';
+import { queueEmail } from '../outbox/queue.ts';
+import type { EmailPayload } from '../outbox/types.ts';
 
 type RuleDeps = Pick<Deps, 'clock' | 'config' | 'db'>;
 

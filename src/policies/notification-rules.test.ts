@@ -13,7 +13,7 @@ import { insertOrganization } from '../store/organizations.ts';
 import { insertContact } from '../store/contacts.ts';
 import { findUser, type User } from '../store/users.ts';
 import { insertTicket, updateTicket } from '../store/tickets.ts';
-import type { EmailPayload } from './types.ts';
+import type { EmailPayload } from '../outbox/types.ts';
 
 describe('notification rules', () => {
   let deps: TestDeps;
