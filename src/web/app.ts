@@ -25,7 +25,8 @@ export type WebRouter = {
   /** 'public' routers (requester portal, API with its own auth) are mounted before the sign-in
    * check and must guard themselves; 'user' routers only see signed-in users; 'webhook' routers
    * (provider callbacks that prove themselves by signature) come before cookies, sessions and
-   * CSRF, which they have no use for, so they stay cheap under load */
+   * CSRF, which they have no use for, so they stay cheap under load (channels contribute theirs as
+   * ChannelWebhooks, src/channels/channel.ts, which may not import the web) */
   auth: 'public' | 'user' | 'webhook';
   build(parts: { render: Renderer }): Router;
 };

@@ -11,7 +11,7 @@ import { inTransaction } from '../../db/client.ts';
 import type { Intake } from '../../intake/receive.ts';
 import { findMessage } from '../../store/messages.ts';
 import { advanceDeliveryStatus, findMessageByExternalId, updatePhoneOptOut, type DeliveryStatus } from '../../store/sms.ts';
-import type { WebRouter } from '../../web/app.ts';
+import type { ChannelWebhooks } from '../channel.ts';
 import { messageSidOf, param, type TwilioParams } from './parse-sms.ts';
 import { insertSmsEvent } from './sms-events.ts';
 import { createSmsInbox, type SmsInbox } from './sms-inbox.ts';
@@ -26,7 +26,7 @@ const STATUS_MAP: Record<string, DeliveryStatus> = {
   sent: 'sent', delivered: 'delivered', read: 'delivered', undelivered: 'failed', failed: 'failed',
 };
 
-export function twilioWebhooks(ctx: Ctx, intake: Intake, opts: { inbox?: SmsInbox } = {}): WebRouter {
+export function twilioWebhooks(ctx: Ctx, intake: Intake, opts: { inbox?: SmsInbox } = {}): ChannelWebhooks {
   return {
     auth: 'webhook',
     build() {
