@@ -1,20 +1,16 @@
 // Wires the use cases from deps: the action context with its hooks, the intake service and the
 // web extensions. main.ts, the CLI and the tests build the same services, so what is tested is
-// what runs.
+// what runs. The channels come from CHANNELS_ENABLED; nothing here names one.
 import type { Deps } from './deps.ts';
 import { emptyHooks, type Ctx } from './actions/context.ts';
+import type { Channel as MessageChannel } from './domain/vocabulary.ts';
 import { createCompiledCalendars } from './domain/compiled-calendars.ts';
 import { createMailHtmlCache } from './domain/safe-mail-html.ts';
 import { createLocaleStrings } from './i18n/locale-strings.ts';
 import { registerAutoAssign } from './actions/assignment.ts';
-import { parseEmail } from './channels/email/parse-email.ts';
-import { createEmailSender } from './channels/email/smtp-sender.ts';
-import { parseSms } from './channels/sms/parse-sms.ts';
-import { smsInboundHook, smsReplyHook } from './channels/sms/sms-hooks.ts';
-import { createSmsTemplates } from './channels/sms/sms-templates.ts';
-import { twilioWebhooks } from './channels/sms/twilio-webhook.ts';
-import { createTwilioSender } from './channels/sms/twilio-sender.ts';
-import { createIntake, type Intake } from './intake/receive.ts';
+import type { Channel, ChannelParts } from './channels/channel.ts';
+import { CHANNELS_ENABLED } from './channels/index.ts';
+import { createIntake, type Intake, type Parser } from './intake/receive.ts';
 import { registerNotificationRules } from './policies/notification-rules.ts';
 import type { ChannelSender } from './outbox/types.ts';
 import type { WebOptions } from './web/app.ts';
@@ -22,11 +18,13 @@ import { notificationPrefsRouter } from './web/routes/notification-prefs.ts';
 import { outboxAdminRouter } from './web/routes/outbox-admin.ts';
 import { registerPolicyHooks } from './policies/hooks.ts';
 import { FEATURE_NAV, featureRouters } from './web/features/index.ts';
-import { smsConsoleRoutes } from './web/routes/sms.ts';
 import { apiRouter } from './web/api/router.ts';
+import { channelConsole } from './web/routes/channel-consoles.ts';
 import { CONSOLE_NAV } from './web/routes/nav.ts';
 import { inboundRoutes } from './web/routes/admin-inbound.ts';
-import { mailboxRoutes } from './web/routes/admin-mailboxes.ts';
+
+/** A channel with the parts it built for this desk. */
+export type DeskChannel = { channel: Channel; parts: ChannelParts };
 
 export type Services = {
   ctx: Ctx;
@@ -34,42 +32,62 @@ export type Services = {
   web: WebOptions;
   /** how the outbox worker delivers each channel (a sender that is not configured keeps its rows queued) */
   senders: ChannelSender[];
+  /** the channels this desk runs, for the intake role */
+  channels: DeskChannel[];
 };
 
-export function buildServices(deps: Deps): Services {
+export type BuildOptions = {
+  /** the channels the desk runs (default CHANNELS_ENABLED); tests build desks with more or fewer */
+  channels?: readonly Channel[];
+};
+
+export function buildServices(deps: Deps, opts: BuildOptions = {}): Services {
   const hooks = emptyHooks();
   const ctx: Ctx = { ...deps, hooks, mailHtml: createMailHtmlCache(), locales: createLocaleStrings(), calendars: createCompiledCalendars() };
   registerNotificationRules(hooks);
   registerPolicyHooks(hooks, ctx);
-  // the SMS texts are compiled once per desk, for the hooks that queue them and the sender alike
-  const smsTemplates = createSmsTemplates();
-  hooks.ticketChanged.push(smsReplyHook(smsTemplates));
-  hooks.inboundApplied.push(smsInboundHook(smsTemplates));
-  const intake = createIntake(deps, { parsers: { email: parseEmail, sms: parseSms }, desk: ctx });
+  const registered = opts.channels ?? CHANNELS_ENABLED;
+  const twice = registered.find((c, i) => registered.findIndex((o) => o.id === c.id) !== i);
+  if (twice) throw new Error(`channel ${twice.id} is registered twice`);
+  const channels = registered.map((channel): DeskChannel => ({ channel, parts: channel.forDesk(deps) }));
+  for (const { parts } of channels) parts.registerHooks?.(hooks);
+  const intake = createIntake(deps, { parsers: parsersOf(channels), desk: ctx });
   // console: automatic assignment of new tickets per component (web, API, mail, SMS)
   registerAutoAssign(hooks, ctx);
+  const consoles = channels.flatMap(({ channel }) => channelConsole(channel.id) ?? []);
   const web: WebOptions = {
     routers: [
-      twilioWebhooks(ctx, intake),
+      ...channels.flatMap(({ parts }) => parts.webhooks?.(ctx, intake) ?? []),
       apiRouter(ctx),
-      // email intake: quarantine console, raw downloads, mailboxes
+      // intake: quarantine console and raw downloads, for every channel
       { auth: 'user', build: ({ render }) => inboundRoutes(ctx, intake, render) },
-      { auth: 'user', build: ({ render }) => mailboxRoutes(ctx, render) },
+      ...consoles.flatMap((c) => c.routers(ctx)),
       outboxAdminRouter(ctx),
       notificationPrefsRouter(ctx),
-      smsConsoleRoutes(ctx),
       ...featureRouters(ctx),
     ],
+    // each group (top bar, Admin menu, user menu) lists its links in this order
     nav: [
       ...CONSOLE_NAV,
-      { href: '/sms/new', labelKey: 'sms.nav.new', permission: 'ticket.create', group: 'main' },
       { href: '/admin/inbound', labelKey: 'intake.nav.inbound', permission: 'inbound.manage' },
-      { href: '/admin/mailboxes', labelKey: 'intake.nav.mailboxes', permission: 'mailbox.manage' },
+      ...consoles.flatMap((c) => c.nav),
       { href: '/admin/outbox', labelKey: 'outbox.nav', permission: 'outbox.manage' },
       { href: '/me/notifications', labelKey: 'outbox.prefs.nav', permission: 'ticket.view', group: 'user' },
       ...FEATURE_NAV,
     ],
   };
-  const senders: ChannelSender[] = [createEmailSender(deps), createTwilioSender(deps, { templates: smsTemplates })];
-  return { ctx, intake, web, senders };
+  const senders = channels.flatMap(({ parts }) => parts.sender ?? []);
+  return { ctx, intake, web, senders, channels };
+}
+
+/** Every channel's parsers; two channels that parse the same message channel are a wiring mistake. */
+function parsersOf(channels: DeskChannel[]): Partial<Record<MessageChannel, Parser>> {
+  const parsers: Partial<Record<MessageChannel, Parser>> = {};
+  for (const { channel, parts } of channels) {
+    for (const [name, parse] of Object.entries(parts.parsers ?? {}) as [MessageChannel, Parser][]) {
+      if (parsers[name]) throw new Error(`two channels parse ${name} messages (the second is ${channel.id})`);
+      parsers[name] = parse;
+    }
+  }
+  return parsers;
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMailbox, setMailboxEnabled } from '../src/actions/mailboxes.ts';
+import { emailChannel } from '../src/channels/email/index.ts';
 import { startIntake, type IntakeRole } from '../src/roles/intake.ts';
 import { buildServices } from '../src/services.ts';
 import { listMailboxes } from '../src/store/mailboxes.ts';
@@ -44,7 +45,7 @@ describe('intake role', () => {
     role = await startIntake(services, { reconcileMs: 100_000, backoff: { initialMs: 50, maxMs: 500 } });
     const [envBox] = listMailboxes(deps.db);
     expect(envBox).toMatchObject({ fromEnv: true, address: envUser.address, host: dovecot.host, port: dovecot.port, enabled: true });
-    expect(role.smtp?.port).toBeGreaterThan(0);
+    expect(role.channel(emailChannel)?.smtp?.port).toBeGreaterThan(0);
 
     await dovecot.append(envUser, makeMail({ subject: 'From the env mailbox' }));
     await waitUntil('the first ticket', () => count(deps.db.$client, 'select count(*) n from tickets') === 1);
@@ -62,7 +63,7 @@ describe('intake role', () => {
     // switched off: nothing more is read until it is switched on again
     setMailboxEnabled(services.ctx, admin, mb.id, false);
     await role.reconcile();
-    expect(role.pollers().map((p) => p.mailboxId)).toEqual([envBox.id]);
+    expect(role.channel(emailChannel)?.pollers().map((p) => p.mailboxId)).toEqual([envBox.id]);
     await dovecot.append(second, makeMail({ subject: 'While off' }));
     // positive signal first: a mail appended later to the running mailbox has been taken in, so
     // intake has gone round since; only then is the absence of 'While off' evidence

@@ -1,72 +1,41 @@
-// The intake role: one IMAP poller per enabled mailbox (the IMAP_* mailbox is added to the
-// mailboxes table first) and the optional SMTP listener. Mailboxes an admin adds, edits, enables
-// or disables in the console are picked up within seconds, even when the console runs in another
-// process.
-import { startImapPoller, type ImapPoller, type PollerOptions } from '../channels/email/imap-poller.ts';
-import { startSmtpListener, type SmtpListener } from '../channels/email/smtp-listener.ts';
+// The intake role: what each channel of the desk runs to take messages in (the email channel's
+// IMAP pollers and SMTP listener), started in the channels' order and stopped in reverse.
+import type { Channel, ChannelIntake, IntakeTiming } from '../channels/channel.ts';
 import type { Services } from '../services.ts';
-import { listMailboxes, upsertEnvMailbox } from '../store/mailboxes.ts';
 import type { RunningRole } from './role.ts';
 
-export type IntakeRoleOptions = Pick<PollerOptions, 'pollIntervalMs' | 'idle' | 'backoff'> & {
-  /** how often the mailbox settings are checked for changes (default 5 s) */
-  reconcileMs?: number;
-};
+export type IntakeRoleOptions = IntakeTiming;
 
 export type IntakeRole = RunningRole & {
-  smtp: SmtpListener | null;
-  pollers(): ImapPoller[];
-  /** applies mailbox changes now instead of at the next check */
+  /** what this channel runs here; undefined when it runs nothing in this role */
+  channel<Running extends ChannelIntake>(channel: Channel<Running>): Running | undefined;
+  /** applies the channels' changed settings (mailboxes) now instead of at their next check */
   reconcile(): Promise<void>;
 };
 
 export async function startIntake(services: Services, opts: IntakeRoleOptions = {}): Promise<IntakeRole> {
   const { ctx, intake } = services;
-  const { config, db, clock, log } = ctx;
-  if (config.imap) {
-    const i = config.imap;
-    upsertEnvMailbox(db, { name: i.address, address: i.address, host: i.host, port: i.port, secure: i.secure, allowPlaintext: i.allowPlaintext, username: i.user, password: i.password, folder: i.mailbox }, clock.now(), ctx.secrets.credentials);
-  }
-
-  const running = new Map<number, { poller: ImapPoller; version: number }>();
-  let reconciling: Promise<void> = Promise.resolve();
-  let stopped = false;
-  const reconcile = () => {
-    reconciling = reconciling.catch(() => undefined).then(async () => {
-      if (stopped) return;
-      const wanted = new Map(listMailboxes(db, { enabledOnly: true }).map((m) => [m.id, m.updatedAt]));
-      for (const [id, r] of running) {
-        if (wanted.get(id) !== r.version) {
-          running.delete(id);
-          await r.poller.stop().catch((err: unknown) => log.warn({ err, mailboxId: id }, 'mailbox poller did not stop cleanly'));
-        }
-      }
-      for (const [id, version] of wanted) {
-        if (running.has(id)) continue;
-        running.set(id, { poller: startImapPoller({ deps: ctx, intake, mailboxId: id, ...opts }), version });
-        log.info({ mailboxId: id }, 'mailbox poller started');
-      }
-    });
-    return reconciling;
+  const running = new Map<string, ChannelIntake>();
+  const stopAll = async () => {
+    for (const r of [...running.values()].reverse()) await r.stop();
+    running.clear();
   };
-  await reconcile();
-  const timer = setInterval(() => void reconcile().catch((err: unknown) => log.error({ err }, 'mailbox check failed')), opts.reconcileMs ?? 5000);
-  timer.unref();
-
-  const smtp = config.smtpInbound ? await startSmtpListener({ deps: ctx, intake, settings: config.smtpInbound }) : null;
+  try {
+    for (const { channel, parts } of services.channels) {
+      const started = await parts.startIntake?.(ctx, intake, opts);
+      if (started) running.set(channel.id, started);
+    }
+  } catch (err) {
+    await stopAll().catch((stopErr: unknown) => ctx.log.warn({ err: stopErr }, 'intake did not stop cleanly after a failed start'));
+    throw err;
+  }
 
   return {
     name: 'intake',
-    smtp,
-    pollers: () => [...running.values()].map((r) => r.poller),
-    reconcile,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await reconciling.catch(() => undefined);
-      await Promise.all([...running.values()].map((r) => r.poller.stop()));
-      running.clear();
-      await smtp?.stop();
+    channel: <Running extends ChannelIntake>(channel: Channel<Running>) => running.get(channel.id) as Running | undefined,
+    async reconcile() {
+      for (const r of running.values()) await r.reconcile?.();
     },
+    stop: stopAll,
   };
 }

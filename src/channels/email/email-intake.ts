@@ -1,0 +1,67 @@
+// What the email channel runs in the intake role: one IMAP poller per enabled mailbox (the IMAP_*
+// mailbox is added to the mailboxes table first) and the optional SMTP listener. Mailboxes an
+// admin adds, edits, enables or disables in the console are picked up within seconds, even when
+// the console runs in another process.
+import type { Ctx } from '../../actions/context.ts';
+import type { Intake } from '../../intake/receive.ts';
+import { listMailboxes, upsertEnvMailbox } from '../../store/mailboxes.ts';
+import type { ChannelIntake, IntakeTiming } from '../channel.ts';
+import { startImapPoller, type ImapPoller } from './imap-poller.ts';
+import { startSmtpListener, type SmtpListener } from './smtp-listener.ts';
+
+export type EmailIntake = ChannelIntake & {
+  smtp: SmtpListener | null;
+  pollers(): ImapPoller[];
+  /** applies mailbox changes now instead of at the next check */
+  reconcile(): Promise<void>;
+};
+
+export async function startEmailIntake(ctx: Ctx, intake: Intake, timing: IntakeTiming = {}): Promise<EmailIntake> {
+  const { config, db, clock, log } = ctx;
+  const { reconcileMs, ...pollerTiming } = timing;
+  if (config.imap) {
+    const i = config.imap;
+    upsertEnvMailbox(db, { name: i.address, address: i.address, host: i.host, port: i.port, secure: i.secure, allowPlaintext: i.allowPlaintext, username: i.user, password: i.password, folder: i.mailbox }, clock.now(), ctx.secrets.credentials);
+  }
+
+  const running = new Map<number, { poller: ImapPoller; version: number }>();
+  let reconciling: Promise<void> = Promise.resolve();
+  let stopped = false;
+  const reconcile = () => {
+    reconciling = reconciling.catch(() => undefined).then(async () => {
+      if (stopped) return;
+      const wanted = new Map(listMailboxes(db, { enabledOnly: true }).map((m) => [m.id, m.updatedAt]));
+      for (const [id, r] of running) {
+        if (wanted.get(id) !== r.version) {
+          running.delete(id);
+          await r.poller.stop().catch((err: unknown) => log.warn({ err, mailboxId: id }, 'mailbox poller did not stop cleanly'));
+        }
+      }
+      for (const [id, version] of wanted) {
+        if (running.has(id)) continue;
+        running.set(id, { poller: startImapPoller({ deps: ctx, intake, mailboxId: id, ...pollerTiming }), version });
+        log.info({ mailboxId: id }, 'mailbox poller started');
+      }
+    });
+    return reconciling;
+  };
+  await reconcile();
+  const timer = setInterval(() => void reconcile().catch((err: unknown) => log.error({ err }, 'mailbox check failed')), reconcileMs ?? 5000);
+  timer.unref();
+
+  const smtp = config.smtpInbound ? await startSmtpListener({ deps: ctx, intake, settings: config.smtpInbound }) : null;
+
+  return {
+    smtp,
+    pollers: () => [...running.values()].map((r) => r.poller),
+    reconcile,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await reconciling.catch(() => undefined);
+      await Promise.all([...running.values()].map((r) => r.poller.stop()));
+      running.clear();
+      await smtp?.stop();
+    },
+  };
+}
