@@ -21,7 +21,9 @@ import type { WebOptions } from './web/app.ts';
 import { notificationPrefsRouter } from './web/routes/notification-prefs.ts';
 import { outboxAdminRouter } from './web/routes/outbox-admin.ts';
 import { registerPolicyHooks } from './policies/hooks.ts';
-import { FEATURE_NAV, featureRouters } from './web/features/index.ts';
+import { REPORTS } from './reports/index.ts';
+import type { Report } from './reports/report.ts';
+import { featureNav, featureRouters } from './web/features/index.ts';
 import { smsConsoleRoutes } from './web/routes/sms.ts';
 import { apiRouter } from './web/api/router.ts';
 import { CONSOLE_NAV } from './web/routes/nav.ts';
@@ -36,7 +38,13 @@ export type Services = {
   senders: ChannelSender[];
 };
 
-export function buildServices(deps: Deps): Services {
+export type ServiceOptions = {
+  /** the reports the console offers; the registry's by default */
+  reports?: readonly Report[];
+};
+
+export function buildServices(deps: Deps, opts: ServiceOptions = {}): Services {
+  const reports = opts.reports ?? REPORTS;
   const hooks = emptyHooks();
   const ctx: Ctx = { ...deps, hooks, mailHtml: createMailHtmlCache(), locales: createLocaleStrings(), calendars: createCompiledCalendars() };
   registerNotificationRules(hooks);
@@ -58,7 +66,7 @@ export function buildServices(deps: Deps): Services {
       outboxAdminRouter(ctx),
       notificationPrefsRouter(ctx),
       smsConsoleRoutes(ctx),
-      ...featureRouters(ctx),
+      ...featureRouters(ctx, reports),
     ],
     nav: [
       ...CONSOLE_NAV,
@@ -67,7 +75,7 @@ export function buildServices(deps: Deps): Services {
       { href: '/admin/mailboxes', labelKey: 'intake.nav.mailboxes', permission: 'mailbox.manage' },
       { href: '/admin/outbox', labelKey: 'outbox.nav', permission: 'outbox.manage' },
       { href: '/me/notifications', labelKey: 'outbox.prefs.nav', permission: 'ticket.view', group: 'user' },
-      ...FEATURE_NAV,
+      ...featureNav(reports),
     ],
   };
   const senders: ChannelSender[] = [createEmailSender(deps), createTwilioSender(deps, { templates: smsTemplates })];
