@@ -17,7 +17,9 @@ import type { WebOptions } from './web/app.ts';
 import { notificationPrefsRouter } from './web/routes/notification-prefs.ts';
 import { outboxAdminRouter } from './web/routes/outbox-admin.ts';
 import { registerPolicyHooks } from './policies/hooks.ts';
-import { FEATURE_NAV, featureRouters } from './web/features/index.ts';
+import { REPORTS } from './reports/index.ts';
+import type { Report } from './reports/report.ts';
+import { featureNav, featureRouters } from './web/features/index.ts';
 import { apiRouter } from './web/api/router.ts';
 import { channelConsole } from './web/routes/channel-consoles.ts';
 import { CONSOLE_NAV } from './web/routes/nav.ts';
@@ -39,9 +41,12 @@ export type Services = {
 export type BuildOptions = {
   /** the channels the desk runs (default CHANNELS_ENABLED); tests build desks with more or fewer */
   channels?: readonly Channel[];
+  /** the reports the console offers; the registry's by default */
+  reports?: readonly Report[];
 };
 
 export function buildServices(deps: Deps, opts: BuildOptions = {}): Services {
+  const reports = opts.reports ?? REPORTS;
   const hooks = emptyHooks();
   const ctx: Ctx = { ...deps, hooks, mailHtml: createMailHtmlCache(), locales: createLocaleStrings(), calendars: createCompiledCalendars() };
   registerNotificationRules(hooks);
@@ -64,7 +69,7 @@ export function buildServices(deps: Deps, opts: BuildOptions = {}): Services {
       ...consoles.flatMap((c) => c.routers(ctx)),
       outboxAdminRouter(ctx),
       notificationPrefsRouter(ctx),
-      ...featureRouters(ctx),
+      ...featureRouters(ctx, reports),
     ],
     // each group (top bar, Admin menu, user menu) lists its links in this order
     nav: [
@@ -73,7 +78,7 @@ export function buildServices(deps: Deps, opts: BuildOptions = {}): Services {
       ...consoles.flatMap((c) => c.nav),
       { href: '/admin/outbox', labelKey: 'outbox.nav', permission: 'outbox.manage' },
       { href: '/me/notifications', labelKey: 'outbox.prefs.nav', permission: 'ticket.view', group: 'user' },
-      ...FEATURE_NAV,
+      ...featureNav(reports),
     ],
   };
   const senders = channels.flatMap(({ parts }) => parts.sender ?? []);

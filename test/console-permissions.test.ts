@@ -16,6 +16,8 @@ import { logWork } from '../src/actions/worklog.ts';
 import { assignTicket, replyToTicket } from '../src/actions/tickets.ts';
 import { linkTickets } from '../src/actions/ticket-links.ts';
 import type { Role } from '../src/db/schema.ts';
+import { PERMISSIONS } from '../src/domain/permissions.ts';
+import { REPORTS } from '../src/reports/index.ts';
 import { findTicket, listParticipants, listTicketLinks, type Ticket } from '../src/store/tickets.ts';
 import { listTicketMessages } from '../src/store/messages.ts';
 import type { User } from '../src/store/users.ts';
@@ -28,6 +30,14 @@ const pub: Row = { roles: 'public' };
 const staff: Row = { roles: STAFF };
 const managers: Row = { roles: MANAGERS };
 const admin: Row = { roles: ADMIN };
+
+/** Every registered report's page (and CSV download), open to the roles its permission names, so a new report has its rows. */
+const REPORT_ROWS: Record<string, Row> = Object.fromEntries(
+  REPORTS.flatMap((r) => {
+    const row: Row = { roles: [...PERMISSIONS[r.permission]] };
+    return r.csv ? [[`GET ${r.path}`, row], [`GET ${r.path}.csv`, row]] : [[`GET ${r.path}`, row]];
+  }),
+);
 
 /** method + express path → who may use it; `path` is the concrete URL to try (ids of seeded rows) */
 const CONSOLE: Record<string, Row> = {
@@ -158,6 +168,8 @@ const CONSOLE: Record<string, Row> = {
   'POST /admin/workflow': admin,
   'GET /organizations/:id/contract': managers,
   'POST /organizations/:id/contract': managers,
+  // reports: each from the registry, and the ones whose audience is pinned here
+  ...REPORT_ROWS,
   'GET /reports/contracts': managers,
 };
 

@@ -1,17 +1,21 @@
 // The console's feature areas (web/features/<area>/): their routers (the portal is public, the
-// rest needs sign-in) and their navigation links, plugged in by src/services.ts.
+// rest needs sign-in) and their navigation links, plugged in by src/services.ts. The reports come
+// from their registry (src/reports/index.ts), passed in so a desk (or a test) may offer others.
 import { Router } from 'express';
 import type { Ctx } from '../../actions/context.ts';
+import type { Report } from '../../reports/report.ts';
 import type { WebRouter } from '../app.ts';
 import type { NavLink } from '../render.ts';
 import { calendarRoutes } from './sla/calendar-routes.ts';
 import { contractRoutes } from './contracts/routes.ts';
 import { policyRoutes } from './sla/policy-routes.ts';
 import { portalRoutes } from './portal/routes.ts';
+import { reportNav } from './reports/nav.ts';
+import { reportRoutes } from './reports/routes.ts';
 import { rulesRoutes } from './sla/stage-rules-routes.ts';
 import { ticketWorkflowRoutes } from './ticket-lifecycle/routes.ts';
 
-export function featureRouters(ctx: Ctx): WebRouter[] {
+export function featureRouters(ctx: Ctx, reports: readonly Report[]): WebRouter[] {
   return [
     { auth: 'public', build: ({ render }) => portalRoutes(ctx, render) },
     {
@@ -22,14 +26,17 @@ export function featureRouters(ctx: Ctx): WebRouter[] {
           .use(calendarRoutes(ctx, render))
           .use(policyRoutes(ctx, render))
           .use(rulesRoutes(ctx, render))
-          .use(contractRoutes(ctx, render)),
+          .use(contractRoutes(ctx, render))
+          .use(reportRoutes(ctx, render, reports)),
     },
   ];
 }
 
-export const FEATURE_NAV: NavLink[] = [
-  { href: '/admin/sla-policies', labelKey: 'workflow.nav.policies', permission: 'sla.manage' },
-  { href: '/admin/calendars', labelKey: 'workflow.nav.calendars', permission: 'sla.manage' },
-  { href: '/admin/workflow', labelKey: 'workflow.nav.rules', permission: 'settings.manage' },
-  { href: '/reports/contracts', labelKey: 'workflow.nav.contracts', permission: 'report.view' },
-];
+export function featureNav(reports: readonly Report[]): NavLink[] {
+  return [
+    { href: '/admin/sla-policies', labelKey: 'workflow.nav.policies', permission: 'sla.manage' },
+    { href: '/admin/calendars', labelKey: 'workflow.nav.calendars', permission: 'sla.manage' },
+    { href: '/admin/workflow', labelKey: 'workflow.nav.rules', permission: 'settings.manage' },
+    ...reportNav(reports),
+  ];
+}

@@ -1,63 +1,22 @@
 // An organisation's contract (fee, included time, rate, reopen limits, time budget, SLA policy,
-// covered components and channels) with the month's usage and bill, and the report of all
-// contracts for a month with the out-of-scope (billable) requests.
+// covered components and channels) with the month's usage and bill. The report of all contracts
+// for a month is src/reports/contracts.
 import { Router, type Request, type Response } from 'express';
 import type { Ctx } from '../../../actions/context.ts';
 import type { ContractForm } from '../../../actions/contract-schema.ts';
 import { saveContract } from '../../../actions/sla-admin.ts';
-import { CHANNELS, type Locale } from '../../../db/schema.ts';
-import { monthlyBill } from '../../../domain/contract.ts';
+import { CHANNELS } from '../../../db/schema.ts';
 import { formatDurationInput, formatMoneyInput } from '../../../domain/quantities.ts';
-import { monthStart, zonedParts } from '../../../domain/zoned-time.ts';
+import { billView, NO_USAGE } from '../../../reports/contracts/bill-view.ts';
+import { monthOf } from '../../../reports/contracts/month.ts';
 import { listComponents } from '../../../store/components.ts';
 import { listBillableTickets, listUsageByOrganization } from '../../../store/contract-usage.ts';
 import { AppError } from '../../../store/errors.ts';
-import { getOrganization, listOrganizations, type Organization } from '../../../store/organizations.ts';
+import { getOrganization, type Organization } from '../../../store/organizations.ts';
 import { listSlaPolicies } from '../../../store/sla-policies.ts';
-import { contractOf } from '../../../store/contract-of.ts';
-import { formatMoney } from '../../../i18n/labels.ts';
 import { currentUser, intParam, web } from '../../context.ts';
 import { requirePermission } from '../../middleware/auth.ts';
 import { redirectWithFlash, type Renderer } from '../../render.ts';
-
-type Month = { key: string; from: number; to: number; prev: string; next: string };
-
-export function monthOf(query: unknown, now: number, timeZone: string): Month {
-  const m = typeof query === 'string' ? /^(\d{4})-(\d{2})$/.exec(query) : null;
-  let y: number;
-  let mo: number;
-  if (m && Number(m[2]) >= 1 && Number(m[2]) <= 12) {
-    y = Number(m[1]);
-    mo = Number(m[2]);
-  } else {
-    const p = zonedParts(now, timeZone);
-    y = p.y;
-    mo = p.m;
-  }
-  const key = (yy: number, mm: number) => {
-    const d = new Date(Date.UTC(yy, mm - 1, 1));
-    return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
-  };
-  return { key: key(y, mo), from: monthStart(y, mo, timeZone), to: monthStart(y, mo + 1, timeZone), prev: key(y, mo - 1), next: key(y, mo + 1) };
-}
-
-function billView(org: Organization, usage: { coveredMinutes: number; outOfScopeMinutes: number }, locale: Locale) {
-  const bill = monthlyBill(contractOf(org), usage);
-  const money = (c: number) => formatMoney(c, org.currency, locale);
-  return {
-    ...bill,
-    includedMs: bill.includedMinutes * 60_000,
-    coveredMs: bill.coveredMinutes * 60_000,
-    outOfScopeMs: bill.outOfScopeMinutes * 60_000,
-    overageMs: bill.overageMinutes * 60_000,
-    fee: money(bill.feeCents),
-    overageCost: money(bill.overageCents),
-    outOfScopeCost: money(bill.outOfScopeCents),
-    total: money(bill.totalCents),
-    rate: org.hourlyRateCents !== null ? money(org.hourlyRateCents) : null,
-    over: bill.usedPercent !== null && bill.usedPercent > 100,
-  };
-}
 
 function valuesOf(org: Organization): Record<string, string> {
   return {
@@ -74,7 +33,7 @@ export function contractRoutes(ctx: Ctx, render: Renderer): Router {
 
   const page = (req: Request, res: Response, org: Organization, form: { values: Record<string, string>; componentIds: number[] | null; channels: string[] | null }, errors: Record<string, string> = {}, status = 200) => {
     const month = monthOf(req.query.month, ctx.clock.now(), ctx.config.timeZone);
-    const usage = listUsageByOrganization(ctx.db, month, org.id)[0] ?? { coveredMinutes: 0, outOfScopeMinutes: 0 };
+    const usage = listUsageByOrganization(ctx.db, month, org.id)[0] ?? NO_USAGE;
     const policies = listSlaPolicies(ctx.db);
     render(req, res, 'workflow/contract', {
       title: org.name,
@@ -119,26 +78,6 @@ export function contractRoutes(ctx: Ctx, render: Renderer): Router {
         channels: form.allChannels ? null : (form.channels ?? []),
       }, err.details.fields as Record<string, string>, 422);
     }
-  });
-
-  r.get('/reports/contracts', requirePermission('report.view'), (req, res) => {
-    const month = monthOf(req.query.month, ctx.clock.now(), ctx.config.timeZone);
-    const usage = new Map(listUsageByOrganization(ctx.db, month).map((u) => [u.organizationId, u]));
-    const orgFilter = typeof req.query.org === 'string' && /^\d+$/.test(req.query.org) ? Number(req.query.org) : undefined;
-    const orgs = listOrganizations(ctx.db);
-    const names = new Map(orgs.map((o) => [o.id, o.name]));
-    render(req, res, 'workflow/contracts-report', {
-      title: 'Contracts',
-      month,
-      orgFilter,
-      organizations: orgs.map((o) => ({ id: o.id, name: o.name, selected: o.id === orgFilter })),
-      rows: orgs
-        .filter((o) => orgFilter === undefined || o.id === orgFilter)
-        .map((o) => ({ id: o.id, name: o.name, currency: o.currency, bill: billView(o, usage.get(o.id) ?? { coveredMinutes: 0, outOfScopeMinutes: 0 }, web(res).locale) })),
-      billable: listBillableTickets(ctx.db, { organizationId: orgFilter, from: month.from, to: month.to }).map((t) => ({
-        ...t, ms: t.minutes * 60_000, organization: t.organizationId ? names.get(t.organizationId) : null,
-      })),
-    });
   });
 
   return r;

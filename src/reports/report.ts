@@ -1,0 +1,43 @@
+// What a report is: a read-only console page at /reports/<id> that one permission opens, whose
+// filters come from the query string (checked by a zod schema) and whose data is built from store
+// queries. The console mounts every registered report (src/reports/index.ts) the same way.
+import type { z } from 'zod';
+import type { Ctx } from '../actions/context.ts';
+import type { Locale } from '../domain/vocabulary.ts';
+import type { Permission } from '../domain/permissions.ts';
+
+/** Who is looking: their language, for money, dates and column names. */
+export type ReportViewer = { locale: Locale; t: (key: string) => string };
+
+export type ReportCtx = Ctx & { viewer: ReportViewer };
+
+/** A download of the report: a header row and the data rows, each cell plain text or a number. */
+export type ReportCsv = { filename: string; header: string[]; rows: (string | number | null)[][] };
+
+/** The query string as Express parses it: a value, a repeated value (array) or none. */
+export type ReportQuery = Record<string, unknown>;
+
+export type ReportDefinition<F = unknown> = {
+  /** kebab-case; the page lives at `/reports/<id>` */
+  id: string;
+  path: `/reports/${string}`;
+  permission: Permission;
+  /** the translation key of the report's link in the Admin menu */
+  navLabelKey: string;
+  /** the page under views/pages that renders `load`'s data */
+  template: string;
+  /** reads the filters from the query string; a value it refuses is a validation error (422) */
+  filters: z.ZodType<F>;
+  /** the view data: a view model, never raw rows */
+  load(ctx: ReportCtx, filters: F): Record<string, unknown> | Promise<Record<string, unknown>>;
+  /** when present, the same data as a CSV download at `<path>.csv`, with the same filters */
+  csv?(ctx: ReportCtx, filters: F): ReportCsv | Promise<ReportCsv>;
+};
+
+/** A report of any filter type, as the registry holds it (its schema and `load` still agree). */
+export type Report = ReportDefinition<unknown>;
+
+/** Types a report's definition, so `load` and `csv` see the filters its schema gives. */
+export function defineReport<F>(definition: ReportDefinition<F>): ReportDefinition<F> {
+  return definition;
+}

@@ -1,0 +1,70 @@
+// A report registered through the services' option (not the registry's list) gets its page, its
+// CSV download and its Admin menu link for the roles its permission names; others get 403.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { makeTestDeps, type TestDeps } from '../../../../test/helpers/deps.ts';
+import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from '../../../../test/helpers/web.ts';
+import { REPORTS } from '../../../reports/index.ts';
+import { defineReport } from '../../../reports/report.ts';
+import { buildServices } from '../../../services.ts';
+
+// admins only (unlike the contracts report), so the link and the refusal follow the report's own permission
+const tinyReport = defineReport({
+  id: 'tiny',
+  path: '/reports/tiny',
+  permission: 'sla.manage',
+  navLabelKey: 'tiny.nav',
+  // any page shows the data it is given; the error page prints a message
+  template: 'error',
+  filters: z.object({ n: z.coerce.number().int().min(1).default(1) }),
+  load: (ctx, { n }) => ({ status: 200, message: `Tiny report: ${n} in ${ctx.viewer.locale}` }),
+  csv: (_ctx, { n }) => ({ filename: 'tiny.csv', header: ['n', 'subject'], rows: [[n, '=HYPERLINK("http://evil.example")'], [n + 1, 'Printer, jammed']] }),
+});
+
+describe('a report added by registration', () => {
+  let deps: TestDeps;
+  let srv: TestServer;
+  const as: Record<'admin' | 'manager' | 'agent', Browser> = {} as never;
+
+  beforeAll(async () => {
+    deps = makeTestDeps();
+    srv = await startTestServer(deps, buildServices(deps, { reports: [...REPORTS, tinyReport] }));
+    for (const role of ['admin', 'manager', 'agent'] as const) {
+      await addUser(srv.services, role);
+      as[role] = new Browser(srv.url);
+      await as[role].login(`${role}@desk.test`, TEST_PASSWORD);
+    }
+  });
+  afterAll(async () => {
+    await srv?.close();
+    deps?.close();
+  });
+
+  it('has a page with its filters from the query string, and refuses a filter its schema refuses', async () => {
+    const page = await as.admin.get('/reports/tiny?n=3');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Tiny report: 3 in en');
+    expect((await as.admin.get('/reports/tiny')).text).toContain('Tiny report: 1 in en');
+    expect((await as.admin.get('/reports/tiny?n=0')).status).toBe(422);
+  });
+
+  it('offers its CSV download with the same filters, formulas defused', async () => {
+    const res = await as.admin.get('/reports/tiny.csv?n=2');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="?tiny\.csv"?$/);
+    expect(res.text).toBe('n,subject\n2,"\'=HYPERLINK(""http://evil.example"")"\n3,"Printer, jammed"\n');
+  });
+
+  it('links it in the Admin menu for the roles its permission names only, and refuses the others', async () => {
+    expect((await as.admin.get('/tickets')).text).toContain('href="/reports/tiny"');
+    for (const role of ['manager', 'agent'] as const) {
+      expect((await as[role].get('/tickets')).text, role).not.toContain('href="/reports/tiny"');
+      expect((await as[role].get('/reports/tiny')).status, role).toBe(403);
+      expect((await as[role].get('/reports/tiny.csv')).status, role).toBe(403);
+    }
+    // the registry's reports are still there beside it
+    expect((await as.manager.get('/tickets')).text).toContain('href="/reports/contracts"');
+    expect((await as.manager.get('/reports/contracts')).status).toBe(200);
+  });
+});
