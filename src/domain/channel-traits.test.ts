@@ -21,7 +21,7 @@ const REPLACED: { where: string; old: (c: Channel) => boolean | string; now: (t:
   { where: 'intake/steps/strip-quoted-reply.ts', old: (c) => c === 'email', now: (t) => t.quotesHistory },
   { where: 'intake/steps/match-sms-thread.ts', old: (c) => c === 'sms', now: (t) => t.threadsBySender },
   { where: 'intake/steps/detect-sms-keyword.ts', old: (c) => c === 'sms', now: (t) => t.optOutKeywords },
-  { where: 'workflow/follow-up.ts (by SMS)', old: (c) => c === 'sms', now: (t) => t.answeredBy === 'sms' },
+  { where: 'policies/follow-up.ts (by SMS)', old: (c) => c === 'sms', now: (t) => t.answeredBy === 'sms' },
   { where: 'actions/ticket-links.ts (phone first)', old: (c) => c === 'sms', now: (t) => t.addressKind === 'phone' },
   { where: 'web/view-models/ticket-sms.ts isSms', old: (c) => c === 'sms', now: (t) => t.answeredBy === 'sms' },
 ];

@@ -35,7 +35,7 @@ export function contractRoutes(ctx: Ctx, render: Renderer): Router {
     const month = monthOf(req.query.month, ctx.clock.now(), ctx.config.timeZone);
     const usage = listUsageByOrganization(ctx.db, month, org.id)[0] ?? NO_USAGE;
     const policies = listSlaPolicies(ctx.db);
-    render(req, res, 'workflow/contract', {
+    render(req, res, 'contracts/contract', {
       title: org.name,
       org: { id: org.id, name: org.name },
       values: form.values,

@@ -65,7 +65,7 @@ export function portalRoutes(ctx: Ctx, render: Renderer): Router {
     const state = readWorkflowState(t);
     const verdict = t.status === 'resolved' || t.status === 'closed' ? decideReopen(t, contractOfTicket(ctx.db, t), ctx.clock.now()) : null;
     res.set('X-Robots-Tag', 'noindex');
-    render(req, res, 'workflow/portal', {
+    render(req, res, 'portal/portal', {
       title: `#${t.number}`,
       token,
       ticket: { number: t.number, subject: t.subject, status: t.status, createdAt: t.createdAt, resolutionNote: t.resolutionNote },
@@ -104,14 +104,14 @@ export function portalRoutes(ctx: Ctx, render: Renderer): Router {
   const mergedPage = async (req: Request, res: Response, o: MergedLink, status: number) => {
     await settleLocale(req, res, o.ticket);
     res.set('X-Robots-Tag', 'noindex');
-    render(req, res, 'workflow/portal-merged', { title: `#${o.ticket.number}`, number: o.ticket.number, target: followTarget(o), refused: status === 409, langs }, { status, layout });
+    render(req, res, 'portal/merged', { title: `#${o.ticket.number}`, number: o.ticket.number, target: followTarget(o), refused: status === 409, langs }, { status, layout });
   };
 
   /** An expired or revoked link: 410, with the offer to send a fresh link to the address on file. */
   const gonePage = async (req: Request, res: Response, o: Opened, extra: Record<string, unknown> = {}, status = 410) => {
     await settleLocale(req, res, o.ticket);
     res.set('X-Robots-Tag', 'noindex');
-    render(req, res, 'workflow/portal-gone', { token: o.token, expired: o.verdict.kind === 'expired', langs, ...extra }, { status, layout });
+    render(req, res, 'portal/gone', { token: o.token, expired: o.verdict.kind === 'expired', langs, ...extra }, { status, layout });
   };
 
   /** Answers for a link that cannot act on its ticket: merged 409, expired or revoked 410. */

@@ -36,7 +36,7 @@ export function calendarRoutes(ctx: Ctx, render: Renderer): Router {
 
   const listPage = (req: Request, res: Response, values: { name?: string; timeZone?: string; hours?: string[] } = {}, errors: Record<string, string> = {}, status = 200) => {
     const policies = listSlaPolicies(ctx.db);
-    render(req, res, 'workflow/calendars', {
+    render(req, res, 'sla/calendars', {
       title: 'Business calendars',
       calendars: listCalendars(ctx.db).map((c) => ({
         id: c.id, name: c.name, timeZone: c.timeZone,
@@ -56,7 +56,7 @@ export function calendarRoutes(ctx: Ctx, render: Renderer): Router {
     const errors = (extra.errors as Record<string, string> | undefined) ?? {};
     const hours = (extra.hours as string[] | undefined) ?? c.weeklyHours.map((d) => formatHours(d));
     const q = req.query as Record<string, string | undefined>;
-    render(req, res, 'workflow/calendar', {
+    render(req, res, 'sla/calendar', {
       title: c.name,
       calendar: { id: c.id, name: (extra.name as string | undefined) ?? c.name, timeZone: (extra.timeZone as string | undefined) ?? c.timeZone },
       days: dayRows(hours, errors),

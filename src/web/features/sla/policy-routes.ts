@@ -56,7 +56,7 @@ export function policyRoutes(ctx: Ctx, render: Renderer): Router {
   const page = (req: Request, res: Response, id: number | null, values: Values, errors: Record<string, string> = {}, status = 200) => {
     const defaultId = findDefaultSlaPolicyId(ctx.db);
     const calendars = listCalendars(ctx.db);
-    render(req, res, id === null ? 'workflow/policies' : 'workflow/policy', {
+    render(req, res, id === null ? 'sla/policies' : 'sla/policy', {
       title: id === null ? 'SLA policies' : values.name,
       policyId: id,
       policies: listSlaPolicies(ctx.db).map((p) => ({

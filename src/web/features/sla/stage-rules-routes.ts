@@ -18,7 +18,7 @@ export function rulesRoutes(ctx: Ctx, render: Renderer): Router {
   const guard = requirePermission('settings.manage');
 
   const page = (req: Request, res: Response, rules: WorkflowRules, days: Record<string, string>, errors: Record<string, string> = {}, status = 200) => {
-    render(req, res, 'workflow/rules', {
+    render(req, res, 'sla/stage-rules', {
       title: 'Workflow',
       types: TICKET_TYPES.map((type) => ({
         type,
