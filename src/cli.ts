@@ -8,7 +8,7 @@ import { ROLES, type Role } from './db/schema.ts';
 import { closeDb } from './db/client.ts';
 import { buildServices } from './services.ts';
 import { TemporaryIntakeError } from './intake/receive.ts';
-import { AppError } from './store/errors.ts';
+import { AppError } from './domain/errors.ts';
 import { listInboundByOutcome } from './store/inbound.ts';
 import { splitMbox } from './channels/email/mbox.ts';
 import { seedDemo } from './demo/seed.ts';

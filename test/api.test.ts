@@ -12,7 +12,7 @@ import { createApp } from '../src/web/app.ts';
 import { API_ROUTES } from '../src/web/api/routes.ts';
 import { openApiPath } from '../src/web/api/openapi.ts';
 import * as schemas from '../src/web/api/schemas.ts';
-import { AppError } from '../src/store/errors.ts';
+import { AppError } from '../src/domain/errors.ts';
 import { findTicketByNumber } from '../src/store/tickets.ts';
 import { listAttachmentsForMessages, listTicketMessages } from '../src/store/messages.ts';
 import type { User } from '../src/store/users.ts';

@@ -7,7 +7,7 @@ import { Browser, startTestServer, type TestServer } from './helpers/web.ts';
 import { component, PASSWORD, person, ticket } from './helpers/factories.ts';
 import { createCannedReply } from '../src/actions/canned-replies.ts';
 import { createContact } from '../src/actions/contacts.ts';
-import { AppError } from '../src/store/errors.ts';
+import { AppError } from '../src/domain/errors.ts';
 import { findTicketByNumber, listParticipants } from '../src/store/tickets.ts';
 import { listAttachmentsForMessages, listTicketMessages } from '../src/store/messages.ts';
 import { listTicketWorklogs } from '../src/store/worklogs.ts';

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { API_TOKEN_SCOPES, type ApiTokenScope } from '../db/schema.ts';
 import { can } from '../domain/permissions.ts';
 import { findApiToken, findLiveApiToken, insertApiToken, revokeApiToken as revoke, touchApiToken, type ApiToken } from '../store/api-tokens.ts';
-import { forbidden, notFound } from '../store/errors.ts';
+import { forbidden, notFound } from '../domain/errors.ts';
 import type { User } from '../store/users.ts';
 import type { Deps } from '../deps.ts';
 import { requirePermission } from './tickets.ts';

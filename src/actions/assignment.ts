@@ -5,7 +5,7 @@ import { DEFAULT_ESTIMATE_MINUTES, pickAssignee, pickLeastLoaded } from '../doma
 import type { AppliedInbound } from '../intake/apply.ts';
 import { listComponentAgentLoads } from '../store/agent-loads.ts';
 import { findComponent, updateComponent } from '../store/components.ts';
-import { invalid } from '../store/errors.ts';
+import { invalid } from '../domain/errors.ts';
 import { getTicket, type Ticket } from '../store/tickets.ts';
 import type { ActorRef, Ctx, Hooks, TicketChange } from './context.ts';
 import { assignTicket, requirePermission } from './tickets.ts';

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../test/helpers/deps.ts';
 import { person, ticket } from '../../test/helpers/factories.ts';
 import { buildServices, type Services } from '../services.ts';
-import { AppError } from '../store/errors.ts';
+import { AppError } from '../domain/errors.ts';
 import { getTicket } from '../store/tickets.ts';
 import { bulkUpdate } from './bulk.ts';
 import { assignTicket } from './tickets.ts';

@@ -3,7 +3,7 @@
 // block the rest. The actions called here apply the ticket-rights rule, as on a single ticket.
 import { z } from 'zod';
 import { PRIORITIES, STATUSES, type TicketStatus, type Priority } from '../db/schema.ts';
-import { AppError } from '../store/errors.ts';
+import { AppError } from '../domain/errors.ts';
 import { findTicket } from '../store/tickets.ts';
 import type { ActorRef, Ctx } from './context.ts';
 import { updateTicketFields } from './ticket-fields.ts';

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { inTransaction } from '../db/client.ts';
 import { getComponent, insertComponent, setComponentAgents, updateComponent, type Component } from '../store/components.ts';
-import { invalid } from '../store/errors.ts';
+import { invalid } from '../domain/errors.ts';
 import { findUser, type User } from '../store/users.ts';
 import type { Ctx } from './context.ts';
 import { requirePermission } from './tickets.ts';

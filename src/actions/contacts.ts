@@ -5,7 +5,7 @@ import { LOCALES } from '../db/schema.ts';
 import { toE164 } from '../domain/phone.ts';
 import { listEmailsOfOthers, listPhonesOfOthers, replaceContactEmails, replaceContactPhones } from '../store/contact-details.ts';
 import { getContact, insertContact, updateContact, type Contact } from '../store/contacts.ts';
-import { invalid } from '../store/errors.ts';
+import { invalid } from '../domain/errors.ts';
 import { findOrganization } from '../store/organizations.ts';
 import type { User } from '../store/users.ts';
 import type { Ctx } from './context.ts';

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../test/helpers/deps.ts';
 import { component, person } from '../../test/helpers/factories.ts';
 import { buildServices, type Services } from '../services.ts';
-import { AppError } from '../store/errors.ts';
+import { AppError } from '../domain/errors.ts';
 import { getOrganization, insertOrganization } from '../store/organizations.ts';
 import type { User } from '../store/users.ts';
 import type { ContractForm, ContractInput } from './contract-schema.ts';

@@ -7,7 +7,7 @@ import type { Db } from '../db/client.ts';
 import { CHANNELS, type Channel } from '../db/schema.ts';
 import { parseDurationMinutes, parseMoneyCents } from '../domain/quantities.ts';
 import { listComponents } from '../store/components.ts';
-import { invalid } from '../store/errors.ts';
+import { invalid } from '../domain/errors.ts';
 import { slaPolicyExists } from '../store/sla-policy-options.ts';
 
 /** The largest value each field takes (money in minor units, times in minutes); more is a typo. */

@@ -1,6 +1,6 @@
 // Quarantined mail from the console: run it through intake again once the cause is fixed.
 import type { Intake, ReceiveResult } from '../intake/receive.ts';
-import { AppError } from '../store/errors.ts';
+import { AppError } from '../domain/errors.ts';
 import { getInbound, listInboundByOutcome } from '../store/inbound.ts';
 import type { User } from '../store/users.ts';
 import type { Ctx } from './context.ts';

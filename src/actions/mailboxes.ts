@@ -3,7 +3,7 @@
 import { parseInput } from './validate.ts';
 import { z } from 'zod';
 import { inTransaction } from '../db/client.ts';
-import { AppError, invalid } from '../store/errors.ts';
+import { AppError, invalid } from '../domain/errors.ts';
 import { findComponent } from '../store/components.ts';
 import { sealSecret, UnreadableSecretError } from '../domain/stored-secret.ts';
 import { BACKLOG_MS, findMailboxByAddress, getMailbox, insertMailbox, mailboxPassword, updateMailbox, type Mailbox } from '../store/mailboxes.ts';

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { inTransaction } from '../db/client.ts';
 import { findOrganizationIdByDomain } from '../store/contacts.ts';
-import { invalid } from '../store/errors.ts';
+import { invalid } from '../domain/errors.ts';
 import { getOrganization, insertOrganization, setOrganizationDomains, updateOrganization, type Organization } from '../store/organizations.ts';
 import type { User } from '../store/users.ts';
 import { checkContractReferences, contractSchema } from './contract-schema.ts';

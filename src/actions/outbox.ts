@@ -6,7 +6,7 @@ import type { LimitTier } from '../domain/send-limits.ts';
 import { recordDiscarded, recordRequeued } from '../outbox/outcomes.ts';
 import { getOutboxSettings, saveOutboxSettings, type OutboxSettings } from '../outbox/settings.ts';
 import { insertEvent } from '../store/events.ts';
-import { invalid } from '../store/errors.ts';
+import { invalid } from '../domain/errors.ts';
 import { getOutbox, listOutbox, type OutboxRow } from '../store/outbox.ts';
 import type { ActorRef, Ctx } from './context.ts';
 import { auditActor, requirePermission } from './tickets.ts';

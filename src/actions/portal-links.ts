@@ -6,7 +6,7 @@ import type { OutboundChannel } from '../domain/channel-traits.ts';
 import { freshLinkWaitMs, newPortalNonce, portalUrl } from '../domain/portal-link.ts';
 import { queueEmail, queueSms } from '../outbox/queue.ts';
 import { findContact, findPrimaryEmail, findPrimaryPhone } from '../store/contacts.ts';
-import { AppError } from '../store/errors.ts';
+import { AppError } from '../domain/errors.ts';
 import { insertEvent, listTicketEvents } from '../store/events.ts';
 import { getTicket, updateTicket, type Ticket } from '../store/tickets.ts';
 import type { ActorRef, Ctx } from './context.ts';

@@ -3,7 +3,7 @@
 import { inTransaction } from '../db/client.ts';
 import { decideReopen } from '../domain/contract.ts';
 import { insertEvent } from '../store/events.ts';
-import { AppError, invalid } from '../store/errors.ts';
+import { AppError, invalid } from '../domain/errors.ts';
 import { findContact } from '../store/contacts.ts';
 import { insertMessage } from '../store/messages.ts';
 import { getTicket, insertTicket, insertTicketLink, type Ticket } from '../store/tickets.ts';

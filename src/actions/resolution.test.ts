@@ -8,7 +8,7 @@ import { createUser } from './users.ts';
 import { assignTicket, changeStatus, createTicket, replyToTicket } from './tickets.ts';
 import { escalateTicket, handleComplaint, rejectResolution, resolveTicket, setBillable } from './resolution.ts';
 import { autoCloseResolved } from './sla-checks.ts';
-import { AppError } from '../store/errors.ts';
+import { AppError } from '../domain/errors.ts';
 import { getTicket, updateTicket } from '../store/tickets.ts';
 import { listTicketMessages } from '../store/messages.ts';
 import { listTicketEvents } from '../store/events.ts';

@@ -3,7 +3,7 @@
 // Each runs in one transaction with the hooks (nothing is half-applied).
 import { inTransaction } from '../db/client.ts';
 import { insertEvent } from '../store/events.ts';
-import { AppError, invalid } from '../store/errors.ts';
+import { AppError, invalid } from '../domain/errors.ts';
 import { insertMessage } from '../store/messages.ts';
 import { getTicket, updateTicket, type Ticket } from '../store/tickets.ts';
 import { findContact } from '../store/contacts.ts';

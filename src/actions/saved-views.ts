@@ -1,14 +1,14 @@
 // Saved queue views: a name and the queue's canonical query string, per user.
 import { z } from 'zod';
 import { parseQueueQuery, queueQueryString } from '../domain/queue-query.ts';
-import { notFound } from '../store/errors.ts';
+import { notFound } from '../domain/errors.ts';
 import { deleteSavedView, insertSavedView, listSavedViews, type SavedView } from '../store/saved-views.ts';
 import type { User } from '../store/users.ts';
 import type { Ctx } from './context.ts';
 import { requirePermission } from './tickets.ts';
 import { parseInput } from './validate.ts';
 import { inTransaction } from '../db/client.ts';
-import { invalid } from '../store/errors.ts';
+import { invalid } from '../domain/errors.ts';
 
 export const MAX_SAVED_VIEWS = 30;
 

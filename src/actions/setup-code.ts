@@ -7,7 +7,7 @@ import { createHash, randomInt } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Config } from '../config.ts';
 import type { Locale } from '../db/schema.ts';
-import { AppError } from '../store/errors.ts';
+import { AppError } from '../domain/errors.ts';
 import { findSetting, upsertSetting } from '../store/settings.ts';
 import { countUsers, type User } from '../store/users.ts';
 import type { Ctx } from './context.ts';

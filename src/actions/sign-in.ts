@@ -7,7 +7,7 @@ import { decideSignIn, KNOWN_CLIENT_MS, lockEndsAt, windowStart } from '../domai
 import { deleteExpiredSessions } from '../store/sessions.ts';
 import { countSignInFailures, deleteSignInFailure, deleteSignInFailuresBefore, insertSignInFailure, liftSignInFailures, listSignInLocks, type LockScope, type SignInLock } from '../store/sign-in-failures.ts';
 import { deleteKnownClientsBefore, isKnownClient, recordKnownClient } from '../store/sign-in-known-clients.ts';
-import { invalid } from '../store/errors.ts';
+import { invalid } from '../domain/errors.ts';
 import type { Deps } from '../deps.ts';
 import type { Ctx } from './context.ts';
 import { requirePermission } from './tickets.ts';

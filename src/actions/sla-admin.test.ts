@@ -5,7 +5,7 @@ import { buildServices, type Services } from '../services.ts';
 import { createUser } from './users.ts';
 import { changeStatus, createTicket } from './tickets.ts';
 import { addCalendarException, importCalendar, removeCalendarException, saveCalendar, saveContract, saveSlaPolicy, saveWorkflowRules } from './sla-admin.ts';
-import { AppError } from '../store/errors.ts';
+import { AppError } from '../domain/errors.ts';
 import { listCalendarExceptions } from '../store/calendars.ts';
 import { insertOrganization } from '../store/organizations.ts';
 import { getTicket } from '../store/tickets.ts';

@@ -13,7 +13,7 @@ import {
   touchCalendar, updateCalendar, upsertCalendarException, type CalendarRow,
 } from '../store/calendars.ts';
 import { insertEvent } from '../store/events.ts';
-import { AppError, invalid } from '../store/errors.ts';
+import { AppError, invalid } from '../domain/errors.ts';
 import { getOrganization, updateOrganization, type Organization } from '../store/organizations.ts';
 import {
   deleteSlaPolicy, findSlaPolicy, getSlaPolicy, insertSlaPolicy, listSlaPolicies, updateSlaPolicy, upsertSlaTarget, type SlaPolicy, type SlaTargetInput,

@@ -8,7 +8,7 @@ import { createUser } from './users.ts';
 import { assignTicket, createTicket } from './tickets.ts';
 import { resolveTicket } from './resolution.ts';
 import { autoCloseResolved, runSlaChecks } from './sla-checks.ts';
-import { AppError } from '../store/errors.ts';
+import { AppError } from '../domain/errors.ts';
 import { getTicket, type Ticket } from '../store/tickets.ts';
 import { listTicketEvents } from '../store/events.ts';
 import { outbox } from '../db/schema.ts';

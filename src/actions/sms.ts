@@ -6,7 +6,7 @@ import { inTransaction } from '../db/client.ts';
 import { toE164 } from '../domain/phone.ts';
 import { firstWords } from '../domain/first-words.ts';
 import { findContact, findContactPhone, insertContact, insertContactPhone } from '../store/contacts.ts';
-import { invalid } from '../store/errors.ts';
+import { invalid } from '../domain/errors.ts';
 import { insertEvent } from '../store/events.ts';
 import { insertMessage, type Message } from '../store/messages.ts';
 import { getTicket, insertTicket, updateTicket, type Ticket } from '../store/tickets.ts';

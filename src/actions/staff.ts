@@ -4,7 +4,7 @@ import { verify } from '@node-rs/argon2';
 import { z } from 'zod';
 import { inTransaction } from '../db/client.ts';
 import { LOCALES, ROLES } from '../db/schema.ts';
-import { AppError, invalid } from '../store/errors.ts';
+import { AppError, invalid } from '../domain/errors.ts';
 import { revokeUserApiTokens } from '../store/api-tokens.ts';
 import { deleteUserSessions } from '../store/sessions.ts';
 import { getUser, listActiveUsersByRole, updateUser, type User } from '../store/users.ts';

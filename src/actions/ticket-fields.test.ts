@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../test/helpers/deps.ts';
 import { component, person, ticket } from '../../test/helpers/factories.ts';
 import { buildServices, type Services } from '../services.ts';
-import { AppError } from '../store/errors.ts';
+import { AppError } from '../domain/errors.ts';
 import { listTicketEvents } from '../store/events.ts';
 import { listTicketMessages } from '../store/messages.ts';
 import { getTicket } from '../store/tickets.ts';

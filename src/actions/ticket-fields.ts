@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { inTransaction } from '../db/client.ts';
 import { CATEGORIES, PRIORITIES, STATUSES, TICKET_TYPES } from '../db/schema.ts';
 import { findComponent } from '../store/components.ts';
-import { invalid } from '../store/errors.ts';
+import { invalid } from '../domain/errors.ts';
 import { insertEvent } from '../store/events.ts';
 import { getTicket, updateTicket, type Ticket } from '../store/tickets.ts';
 import { runHooks, type ActorRef, type Ctx } from './context.ts';

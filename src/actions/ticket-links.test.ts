@@ -8,7 +8,7 @@ import type { TicketChange } from './context.ts';
 import { linkTickets, mergeTickets, unlinkTickets } from './ticket-links.ts';
 import { addNote, assignTicket, replyToTicket } from './tickets.ts';
 import { logWork } from './worklog.ts';
-import { AppError } from '../store/errors.ts';
+import { AppError } from '../domain/errors.ts';
 
 describe('links and merging', () => {
   let deps: TestDeps;

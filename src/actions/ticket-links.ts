@@ -7,7 +7,7 @@ import { channelTraits } from '../domain/channel-traits.ts';
 import { describeDisclosure, mergeDisclosures, type Disclosure, type MergeSide } from '../domain/merge-disclosure.ts';
 import { findContact, findPrimaryEmail, findPrimaryPhone } from '../store/contacts.ts';
 import { findOrganization } from '../store/organizations.ts';
-import { AppError, invalid } from '../store/errors.ts';
+import { AppError, invalid } from '../domain/errors.ts';
 import { insertEvent } from '../store/events.ts';
 import { copyParticipants, deleteTicketLink, linkExists, moveConversation } from '../store/ticket-links.ts';
 import { findTicketByNumber, getTicket, insertParticipants, insertTicketLink, listParticipants, updateTicket, type Ticket } from '../store/tickets.ts';

@@ -4,7 +4,7 @@
 import type { Db } from '../db/client.ts';
 import { mayChangeTicket, type RightsTicket, type TicketAction } from '../domain/ticket-rights.ts';
 import { findComponent } from '../store/components.ts';
-import { AppError } from '../store/errors.ts';
+import { AppError } from '../domain/errors.ts';
 import type { Ticket } from '../store/tickets.ts';
 import { findUser, type User } from '../store/users.ts';
 import type { ActorRef } from './context.ts';

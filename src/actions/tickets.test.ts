@@ -5,7 +5,7 @@ import { createUser } from './users.ts';
 import { addNote, assignTicket, changeStatus, createTicket, replyToTicket } from './tickets.ts';
 import { listAttachmentsForMessages, listTicketMessages } from '../store/messages.ts';
 import { getTicket, listParticipants } from '../store/tickets.ts';
-import { AppError } from '../store/errors.ts';
+import { AppError } from '../domain/errors.ts';
 import type { User } from '../store/users.ts';
 
 describe('ticket actions', () => {

@@ -5,7 +5,7 @@ import { inTransaction } from '../db/client.ts';
 import { PRIORITIES, STATUSES, TICKET_TYPES, CATEGORIES, type TicketStatus, type Channel } from '../db/schema.ts';
 import { can, type Permission } from '../domain/permissions.ts';
 import { findContactEmail, findOrganizationIdByDomain, insertContact, findContact } from '../store/contacts.ts';
-import { AppError, forbidden, invalid } from '../store/errors.ts';
+import { AppError, forbidden, invalid } from '../domain/errors.ts';
 import { insertEvent, type Actor } from '../store/events.ts';
 import { insertMessage, type Message } from '../store/messages.ts';
 import { getTicket, insertParticipants, insertTicket, updateTicket, type Ticket } from '../store/tickets.ts';

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { ROLES, type Locale, type Role } from '../db/schema.ts';
-import { AppError, invalid } from '../store/errors.ts';
+import { AppError, invalid } from '../domain/errors.ts';
 import { countUsers, findUserByEmail, insertUser, type User } from '../store/users.ts';
 import { deleteSession, insertSession } from '../store/sessions.ts';
 import { inTransaction } from '../db/client.ts';

@@ -1,7 +1,7 @@
 // Input checking shared by the use cases: a zod schema in, typed values or a validation AppError
 // (with a message per field) out.
 import type { z } from 'zod';
-import { invalid } from '../store/errors.ts';
+import { invalid } from '../domain/errors.ts';
 
 export function parseInput<T extends z.ZodTypeAny>(schema: T, input: unknown): z.infer<T> {
   const r = schema.safeParse(input);

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { inTransaction } from '../db/client.ts';
 import { can } from '../domain/permissions.ts';
-import { forbidden, notFound } from '../store/errors.ts';
+import { forbidden, notFound } from '../domain/errors.ts';
 import { insertEvent } from '../store/events.ts';
 import { getTicket, updateTicket } from '../store/tickets.ts';
 import { deleteWorklog, findWorklog, insertWorklog, refreshLoggedMinutes, type Worklog } from '../store/worklogs.ts';

@@ -7,7 +7,7 @@ import type { TicketStatus } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { checkTransition, refusalMessage, type WorkflowRole } from '../domain/transitions.ts';
 import type { AppliedInbound } from '../intake/apply.ts';
-import { AppError } from '../store/errors.ts';
+import { AppError } from '../domain/errors.ts';
 import { getTicket, updateTicket, type Ticket } from '../store/tickets.ts';
 import { getWorkflowRules } from '../store/workflow-settings.ts';
 import { checkTimeBudget, updateBillableFlag } from '../actions/contract-rules.ts';

@@ -3,7 +3,7 @@ import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { businessCalendars, calendarExceptions } from '../db/schema.ts';
 import type { BusinessCalendar, CalendarException } from '../domain/business-calendar.ts';
-import { notFound } from './errors.ts';
+import { notFound } from '../domain/errors.ts';
 
 export type CalendarRow = typeof businessCalendars.$inferSelect;
 export type CalendarExceptionRow = typeof calendarExceptions.$inferSelect;

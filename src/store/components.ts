@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { componentAgents, components } from '../db/schema.ts';
-import { notFound } from './errors.ts';
+import { notFound } from '../domain/errors.ts';
 import { findRow, listRows } from './rows.ts';
 
 export type Component = typeof components.$inferSelect;

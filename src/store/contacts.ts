@@ -1,7 +1,7 @@
 import { inArray, like, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { contactEmails, contactPhones, contacts, type Locale } from '../db/schema.ts';
-import { notFound } from './errors.ts';
+import { notFound } from '../domain/errors.ts';
 import { findRow, insertRow, insertRowOnly, listRows, placeholders, updateRows } from './rows.ts';
 
 export type Contact = typeof contacts.$inferSelect;

@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { inboundMessages, tickets } from '../db/schema.ts';
-import { notFound } from './errors.ts';
+import { notFound } from '../domain/errors.ts';
 import { findRow, insertRow, updateRows } from './rows.ts';
 
 export type InboundRecord = typeof inboundMessages.$inferSelect;

@@ -2,7 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { mailboxes } from '../db/schema.ts';
 import { isSealed, openSecret, sealSecret, UnreadableSecretError } from '../domain/stored-secret.ts';
-import { notFound } from './errors.ts';
+import { notFound } from '../domain/errors.ts';
 
 export type Mailbox = typeof mailboxes.$inferSelect;
 

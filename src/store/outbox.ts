@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { outbox } from '../db/schema.ts';
-import { notFound } from './errors.ts';
+import { notFound } from '../domain/errors.ts';
 import { findRow, insertRow, placeholders, updateRows } from './rows.ts';
 
 export type OutboxRow = typeof outbox.$inferSelect;

@@ -2,7 +2,7 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { organizations, slaPolicies, slaTargets, type Priority } from '../db/schema.ts';
-import { notFound } from './errors.ts';
+import { notFound } from '../domain/errors.ts';
 import { findRow } from './rows.ts';
 
 export type SlaPolicy = typeof slaPolicies.$inferSelect;

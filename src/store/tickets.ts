@@ -2,7 +2,7 @@ import { and, desc, eq, inArray, lt, notInArray, sql, type SQL } from 'drizzle-o
 import type { Db } from '../db/client.ts';
 import { ticketLinks, ticketParticipants, tickets, type TicketStatus } from '../db/schema.ts';
 import { newPortalNonce } from '../domain/portal-link.ts';
-import { notFound } from './errors.ts';
+import { notFound } from '../domain/errors.ts';
 import { findRow, insertRow, insertRowOnly, listRows, updateRows } from './rows.ts';
 
 export type Ticket = typeof tickets.$inferSelect;

@@ -16,7 +16,7 @@ import { errorHandler } from './middleware/errors.ts';
 import { authRoutes } from './routes/auth.ts';
 import { attachmentRoutes } from './routes/attachments.ts';
 import { consoleRouters } from './routes/console.ts';
-import { AppError } from '../store/errors.ts';
+import { AppError } from '../domain/errors.ts';
 
 const PUBLIC_DIR = fileURLToPath(new URL('../../public', import.meta.url));
 const HTMX_DIR = fileURLToPath(new URL('../../node_modules/htmx.org/dist', import.meta.url));

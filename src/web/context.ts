@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import type { TFunction } from 'i18next';
 import type { Locale } from '../db/schema.ts';
 import type { User } from '../store/users.ts';
-import { AppError } from '../store/errors.ts';
+import { AppError } from '../domain/errors.ts';
 
 export type WebState = {
   user: User | null;

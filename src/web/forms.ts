@@ -1,7 +1,7 @@
 // Reading console forms: urlencoded bodies into the typed values the actions take. Lenient about
 // shape (a missing field is empty), strict about meaning (the actions validate).
 import { parseDurationMinutes } from '../domain/quantities.ts';
-import { AppError } from '../store/errors.ts';
+import { AppError } from '../domain/errors.ts';
 
 export type Body = Record<string, unknown>;
 

@@ -4,7 +4,7 @@
 // that is too large becomes a form error, with the text fields that came before it kept.
 import type { Request, RequestHandler } from 'express';
 import multer from 'multer';
-import { invalid } from '../store/errors.ts';
+import { invalid } from '../domain/errors.ts';
 
 export const MAX_FILES = 10;
 

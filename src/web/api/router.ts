@@ -6,7 +6,7 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Ctx } from '../../actions/context.ts';
 import { authenticateApiToken, scopeAllows } from '../../actions/api-tokens.ts';
 import { can } from '../../domain/permissions.ts';
-import { AppError } from '../../store/errors.ts';
+import { AppError } from '../../domain/errors.ts';
 import type { User } from '../../store/users.ts';
 import type { WebRouter } from '../app.ts';
 import { openApiDocument } from './openapi.ts';

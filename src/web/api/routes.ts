@@ -15,12 +15,12 @@ import type { Permission } from '../../domain/permissions.ts';
 import { parseQueueQuery } from '../../domain/queue-query.ts';
 import { listContactsAfter } from '../../store/contact-pages.ts';
 import { getContact } from '../../store/contacts.ts';
-import { AppError, invalid } from '../../store/errors.ts';
+import { AppError, invalid } from '../../domain/errors.ts';
 import { listAttachmentsForMessages, listTicketMessages } from '../../store/messages.ts';
 import { getOrganization, listOrganizations } from '../../store/organizations.ts';
 import { findTicketByNumber, getTicket, type Ticket } from '../../store/tickets.ts';
 import type { User } from '../../store/users.ts';
-import { filterFor, runQueue } from '../routes/queue.ts';
+import { filterFor, runQueue } from '../../actions/queue.ts';
 import { presentContact, presentMessage, presentOrganization, presentTicket, presentWorklog } from './presenters.ts';
 import * as s from './schemas.ts';
 

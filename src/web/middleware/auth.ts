@@ -1,7 +1,7 @@
 // Route guards: signed in, and allowed by role.
 import type { RequestHandler } from 'express';
 import { can, type Permission } from '../../domain/permissions.ts';
-import { AppError } from '../../store/errors.ts';
+import { AppError } from '../../domain/errors.ts';
 
 export const requireUser: RequestHandler = (req, res, next) => {
   if (res.locals.web.user) return next();

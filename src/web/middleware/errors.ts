@@ -2,7 +2,7 @@
 // (or a JSON body on the API).
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { AppError, type ErrorCode } from '../../store/errors.ts';
+import { AppError, type ErrorCode } from '../../domain/errors.ts';
 import type { Renderer } from '../render.ts';
 import { isHtmx } from '../context.ts';
 

@@ -5,7 +5,7 @@ import type { Ctx } from '../../actions/context.ts';
 import { reprocessAllQuarantined, reprocessInbound } from '../../actions/inbound.ts';
 import { can } from '../../domain/permissions.ts';
 import type { Intake } from '../../intake/receive.ts';
-import { AppError } from '../../store/errors.ts';
+import { AppError } from '../../domain/errors.ts';
 import { countInboundByOutcome, findInbound, INBOUND_VIEWS, listInboundView, type InboundView } from '../../store/inbound.ts';
 import { listMailboxes } from '../../store/mailboxes.ts';
 import { currentUser, intParam } from '../context.ts';

@@ -4,7 +4,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Ctx } from '../../actions/context.ts';
 import { connectionToTest, createMailbox, editMailbox, setMailboxEnabled, type MailboxForm } from '../../actions/mailboxes.ts';
 import { checkImapConnection } from '../../channels/email/imap-check.ts';
-import { AppError } from '../../store/errors.ts';
+import { AppError } from '../../domain/errors.ts';
 import { listComponents } from '../../store/components.ts';
 import { countInboundSince } from '../../store/inbound.ts';
 import { getMailbox, listMailboxes } from '../../store/mailboxes.ts';

@@ -2,7 +2,7 @@
 // download, under a sandboxing CSP, so a hostile file cannot run in the console's origin.
 import { Router } from 'express';
 import type { Ctx } from '../../actions/context.ts';
-import { AppError } from '../../store/errors.ts';
+import { AppError } from '../../domain/errors.ts';
 import { findAttachment } from '../../store/messages.ts';
 import { intParam } from '../context.ts';
 import { requirePermission } from '../middleware/auth.ts';

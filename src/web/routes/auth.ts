@@ -6,7 +6,7 @@ import { issueSetupCode, setUpDesk, setupCodeRequired } from '../../actions/setu
 import { signIn } from '../../actions/sign-in.ts';
 import { clientKey } from '../../domain/client-key.ts';
 import { endSession, startSession } from '../../actions/users.ts';
-import { AppError } from '../../store/errors.ts';
+import { AppError } from '../../domain/errors.ts';
 import { countUsers } from '../../store/users.ts';
 import { web } from '../context.ts';
 import type { ConsoleCookies } from '../cookies.ts';

@@ -4,7 +4,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Ctx } from '../../actions/context.ts';
 import { discardOutbox, retryAllDead, retryOutbox, updateOutboxSettings } from '../../actions/outbox.ts';
 import { getOutboxSettings } from '../../outbox/settings.ts';
-import { AppError } from '../../store/errors.ts';
+import { AppError } from '../../domain/errors.ts';
 import { countOutboxByStatus, findOldestPending, listOutbox, type OutboxStatus } from '../../store/outbox.ts';
 import { findTicketByNumber } from '../../store/tickets.ts';
 import type { WebRouter } from '../app.ts';

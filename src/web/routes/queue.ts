@@ -3,24 +3,21 @@
 import { localPath } from '../local-path.ts';
 import { Router } from 'express';
 import type { Ctx } from '../../actions/context.ts';
+import { filterFor, runQueue } from '../../actions/queue.ts';
 import { bulkUpdate, type BulkAction } from '../../actions/bulk.ts';
 import { removeView, saveView } from '../../actions/saved-views.ts';
 import { CATEGORIES, CHANNELS, PRIORITIES, STATUSES, TICKET_TYPES, type Priority, type TicketStatus } from '../../db/schema.ts';
 import { can } from '../../domain/permissions.ts';
-import {
-  decodeCursor, encodeCursor, hasFilters, parseQueueQuery, queueFilter, queueQueryString, QUEUE_VIEWS, sortsFor,
-  type QueueFilter, type QueueQuery, type QueueView,
-} from '../../domain/queue-query.ts';
+import { hasFilters, parseQueueQuery, queueQueryString, QUEUE_VIEWS, sortsFor, type QueueView } from '../../domain/queue-query.ts';
 import { listUserComponentIds } from '../../store/agent-loads.ts';
-import { invalid } from '../../store/errors.ts';
+import { invalid } from '../../domain/errors.ts';
 import { listComponentOptions } from '../../store/components.ts';
 import { listOrganizationOptions } from '../../store/organization-names.ts';
-import { countQueue, countQueueChanges, listQueue } from '../../store/queue.ts';
+import { countQueue, countQueueChanges } from '../../store/queue.ts';
 import { changeToken } from '../../db/client.ts';
 import { listSavedViews } from '../../store/saved-views.ts';
-import { decodeSearchCursor, encodeSearchCursor, searchTickets } from '../../store/search.ts';
-import { maxTicketId, type Ticket } from '../../store/tickets.ts';
-import { listUserOptions, type User } from '../../store/users.ts';
+import { maxTicketId } from '../../store/tickets.ts';
+import { listUserOptions } from '../../store/users.ts';
 import { currentUser, intParam, isHtmx } from '../context.ts';
 import { formError, ids, str } from '../forms.ts';
 import { requirePermission } from '../middleware/auth.ts';
@@ -32,22 +29,6 @@ export const PAGE_SIZE = 50;
 /** tab counts stop here ("99+"): counting a whole million-ticket view would cost more than the page */
 const COUNT_CAP = 100;
 const COUNTED_VIEWS: QueueView[] = ['unassigned', 'mine', 'components', 'sla', 'pending', 'open'];
-
-export type QueueResult = { rows: Ticket[]; next: string | null; truncated: boolean };
-
-/** One page of a queue query for a user: the indexed keyset path, or the search path when there is text. */
-export function runQueue(ctx: Ctx, q: QueueQuery, f: QueueFilter, limit: number): QueueResult {
-  if (q.q) {
-    const page = searchTickets(ctx.db, q.q, f, decodeSearchCursor(q.cursor), { limit });
-    return { rows: page.hits.map((h) => h.ticket), next: page.next ? encodeSearchCursor(page.next) : null, truncated: page.truncated };
-  }
-  const page = listQueue(ctx.db, f, q.sort, decodeCursor(q.cursor, q.sort), limit);
-  return { rows: page.rows, next: page.next ? encodeCursor(page.next) : null, truncated: false };
-}
-
-export function filterFor(ctx: Ctx, q: QueueQuery, user: User, componentIds = listUserComponentIds(ctx.db, user.id)): QueueFilter {
-  return queueFilter(q, { userId: user.id, componentIds, now: ctx.clock.now() });
-}
 
 function options<T extends string>(all: readonly T[], selected: readonly string[]) {
   return all.map((id) => ({ id, selected: selected.includes(id) }));

@@ -10,7 +10,7 @@ import { requirePermission } from '../middleware/auth.ts';
 import type { Renderer } from '../render.ts';
 import { lookupsFor } from '../view-models/lookups.ts';
 import { ticketRow } from '../view-models/ticket.ts';
-import { filterFor } from './queue.ts';
+import { filterFor } from '../../actions/queue.ts';
 
 export const SEARCH_PAGE_SIZE = 25;
 

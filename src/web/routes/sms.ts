@@ -5,7 +5,7 @@ import type { Ctx } from '../../actions/context.ts';
 import { startSmsConversation } from '../../actions/sms.ts';
 import { formatPhone, toE164 } from '../../domain/phone.ts';
 import { findContact, findContactPhone, listContactPhones } from '../../store/contacts.ts';
-import { AppError } from '../../store/errors.ts';
+import { AppError } from '../../domain/errors.ts';
 import { currentUser } from '../context.ts';
 import type { WebRouter } from '../app.ts';
 import { requirePermission } from '../middleware/auth.ts';

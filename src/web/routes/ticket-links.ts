@@ -3,7 +3,7 @@ import { Router } from 'express';
 import type { Ctx } from '../../actions/context.ts';
 import { linkTickets, mergeTickets, unlinkTickets } from '../../actions/ticket-links.ts';
 import type { Disclosure } from '../../domain/merge-disclosure.ts';
-import { AppError } from '../../store/errors.ts';
+import { AppError } from '../../domain/errors.ts';
 import { intParam } from '../context.ts';
 import { formError, str, type Body } from '../forms.ts';
 import { requirePermission } from '../middleware/auth.ts';

@@ -3,7 +3,7 @@
 // message, or the page again with the input kept).
 import type { Request, Response } from 'express';
 import type { Ctx } from '../../actions/context.ts';
-import { AppError } from '../../store/errors.ts';
+import { AppError } from '../../domain/errors.ts';
 import { findTicket, findTicketByNumber, type Ticket } from '../../store/tickets.ts';
 import type { User } from '../../store/users.ts';
 import { currentUser, intParam } from '../context.ts';

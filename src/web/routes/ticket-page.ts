@@ -7,7 +7,7 @@ import type { Ctx } from '../../actions/context.ts';
 import { cannedTextFor } from '../../actions/canned-replies.ts';
 import { addNote, changeStatus, createTicket, replyToTicket } from '../../actions/tickets.ts';
 import type { Category, Priority, TicketType } from '../../db/schema.ts';
-import { AppError } from '../../store/errors.ts';
+import { AppError } from '../../domain/errors.ts';
 import { currentUser, isHtmx } from '../context.ts';
 import { formError, list, str, type Body } from '../forms.ts';
 import { requirePermission } from '../middleware/auth.ts';

@@ -11,7 +11,7 @@ import { billView, NO_USAGE } from '../../../reports/contracts/bill-view.ts';
 import { monthOf } from '../../../reports/contracts/month.ts';
 import { listComponents } from '../../../store/components.ts';
 import { listBillableTickets, listUsageByOrganization } from '../../../store/contract-usage.ts';
-import { AppError } from '../../../store/errors.ts';
+import { AppError } from '../../../domain/errors.ts';
 import { getOrganization, type Organization } from '../../../store/organizations.ts';
 import { listSlaPolicies } from '../../../store/sla-policies.ts';
 import { currentUser, intParam, web } from '../../context.ts';

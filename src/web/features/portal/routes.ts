@@ -12,7 +12,7 @@ import type { Locale } from '../../../db/schema.ts';
 import { decideReopen } from '../../../domain/contract.ts';
 import { judgePortalLink, makePortalToken, mergeFollow, readPortalToken, type PortalLinkVerdict } from '../../../domain/portal-link.ts';
 import { findContact, listContactEmails, listContactPhones } from '../../../store/contacts.ts';
-import { AppError } from '../../../store/errors.ts';
+import { AppError } from '../../../domain/errors.ts';
 import { listTicketMessages } from '../../../store/messages.ts';
 import { findTicket, listParticipants, type Ticket } from '../../../store/tickets.ts';
 import { listUsers } from '../../../store/users.ts';

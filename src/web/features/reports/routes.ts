@@ -5,7 +5,7 @@ import { Router, type Request, type Response } from 'express';
 import { stringify } from 'csv-stringify/sync';
 import type { Ctx } from '../../../actions/context.ts';
 import type { Report, ReportCtx } from '../../../reports/report.ts';
-import { invalid } from '../../../store/errors.ts';
+import { invalid } from '../../../domain/errors.ts';
 import { web } from '../../context.ts';
 import { requirePermission } from '../../middleware/auth.ts';
 import type { Renderer } from '../../render.ts';

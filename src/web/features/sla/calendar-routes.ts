@@ -6,7 +6,7 @@ import { addCalendarException, importCalendar, removeCalendar, removeCalendarExc
 import { addBusinessTime, compileCalendar, formatHours } from '../../../domain/business-calendar.ts';
 import { parseDurationMinutes } from '../../../domain/quantities.ts';
 import { instantOf, parseDateKey } from '../../../domain/zoned-time.ts';
-import { AppError } from '../../../store/errors.ts';
+import { AppError } from '../../../domain/errors.ts';
 import { getCalendar, listCalendarExceptions, listCalendars, loadBusinessCalendar } from '../../../store/calendars.ts';
 import { listSlaPolicies } from '../../../store/sla-policies.ts';
 import { currentUser, intParam } from '../../context.ts';

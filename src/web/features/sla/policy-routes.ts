@@ -5,7 +5,7 @@ import type { Ctx } from '../../../actions/context.ts';
 import { removeSlaPolicy, saveSlaPolicy, TARGET_FIELDS, type PolicyForm, type TargetField } from '../../../actions/sla-admin.ts';
 import { PRIORITIES, type Priority } from '../../../db/schema.ts';
 import { formatDurationInput } from '../../../domain/quantities.ts';
-import { AppError } from '../../../store/errors.ts';
+import { AppError } from '../../../domain/errors.ts';
 import { listCalendars } from '../../../store/calendars.ts';
 import { countOrganizationsUsingPolicy, getSlaPolicy, listSlaPolicies, listSlaTargets } from '../../../store/sla-policies.ts';
 import { findDefaultSlaPolicyId } from '../../../store/workflow-settings.ts';

@@ -5,7 +5,7 @@ import type { Ctx } from '../../../actions/context.ts';
 import { saveWorkflowRules } from '../../../actions/sla-admin.ts';
 import { STATUSES, TICKET_TYPES } from '../../../db/schema.ts';
 import { GATED_STAGES, RECOMMENDED_REQUIREMENTS, REQUIRED_FIELDS, rolesFor, type WorkflowRules } from '../../../domain/transitions.ts';
-import { AppError } from '../../../store/errors.ts';
+import { AppError } from '../../../domain/errors.ts';
 import { getWorkflowRules } from '../../../store/workflow-settings.ts';
 import { currentUser } from '../../context.ts';
 import { requirePermission } from '../../middleware/auth.ts';

@@ -5,7 +5,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Ctx } from '../../../actions/context.ts';
 import { revokePortalLinks } from '../../../actions/portal-links.ts';
 import { escalateTicket, handleComplaint, rejectResolution, resolveTicket, setBillable } from '../../../actions/resolution.ts';
-import { AppError } from '../../../store/errors.ts';
+import { AppError } from '../../../domain/errors.ts';
 import { findTicketByNumber, type Ticket } from '../../../store/tickets.ts';
 import { currentUser, intParam } from '../../context.ts';
 import { requirePermission } from '../../middleware/auth.ts';
