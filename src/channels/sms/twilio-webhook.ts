@@ -14,7 +14,7 @@ import { advanceDeliveryStatus, findMessageByExternalId, updatePhoneOptOut, type
 import type { ChannelWebhooks } from '../channel.ts';
 import { messageSidOf, param, type TwilioParams } from './parse-sms.ts';
 import { insertSmsEvent } from './sms-events.ts';
-import { createSmsInbox, type SmsInbox } from './sms-inbox.ts';
+import { createSmsInbox, type SmsInbox } from '../../intake/webhook-inbox.ts';
 import { isSignedByTwilio, signedUrl } from './twilio-signature.ts';
 
 export const SMS_WEBHOOK_PATH = '/webhooks/twilio/sms';

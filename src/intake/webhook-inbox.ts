@@ -8,13 +8,13 @@
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { Deps } from '../../deps.ts';
-import { TemporaryIntakeError, isTemporary, type Intake } from '../../intake/receive.ts';
-import { dedupeKeyOf } from '../../intake/steps/drop-duplicate.ts';
-import { makeDirDurably, writeFileDurably } from '../../store/durable-file.ts';
-import { inTransaction } from '../../db/client.ts';
-import { sha256Hex } from '../../store/file-store.ts';
-import { smsInboxStore, type SmsInboxRow } from '../../store/sms-inbox.ts';
+import type { Deps } from '../deps.ts';
+import { TemporaryIntakeError, isTemporary, type Intake } from './receive.ts';
+import { dedupeKeyOf } from './steps/drop-duplicate.ts';
+import { makeDirDurably, writeFileDurably } from '../store/durable-file.ts';
+import { inTransaction } from '../db/client.ts';
+import { sha256Hex } from '../store/file-store.ts';
+import { smsInboxStore, type SmsInboxRow } from '../store/webhook-inbox.ts';
 
 type Meta = { sid: string | undefined; from: string | undefined; hasMedia: boolean };
 

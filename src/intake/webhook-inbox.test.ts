@@ -1,11 +1,11 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { buildServices } from '../../services.ts';
-import { sha256Hex } from '../../store/file-store.ts';
-import { smsInboxStore } from '../../store/sms-inbox.ts';
-import { makeTestDeps, type TestDeps } from '../../../test/helpers/deps.ts';
-import { createSmsInbox } from './sms-inbox.ts';
+import { buildServices } from '../services.ts';
+import { sha256Hex } from '../store/file-store.ts';
+import { smsInboxStore } from '../store/webhook-inbox.ts';
+import { makeTestDeps, type TestDeps } from '../../test/helpers/deps.ts';
+import { createSmsInbox } from './webhook-inbox.ts';
 
 let deps: TestDeps;
 beforeEach(() => {
