@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { attachments, inboundMessages, messages, smsInbox, tickets } from '../src/db/schema.ts';
+import { attachments, inboundMessages, messages, webhookInbox, tickets } from '../src/db/schema.ts';
 import { buildServices } from '../src/services.ts';
 import { TemporaryIntakeError, type Intake } from '../src/intake/receive.ts';
 import { twilioWebhooks } from '../src/channels/sms/twilio-webhook.ts';
@@ -235,13 +235,13 @@ describe('incoming SMS that cannot be stored right away', () => {
     srv = await startTestServer(deps, { ...services, web: { ...services.web, routers: [twilioWebhooks(services.ctx, flaky)] } });
     const r = await postSigned(srv.url, SMS, text(ANNA, 'Written while the disk was busy'));
     expect(r.status).toBe(200);
-    expect(countRows(deps.db, smsInbox)).toBe(1); // kept before Twilio got its answer
-    await expect.poll(() => deps.db.select().from(smsInbox).get()?.attempts ?? 0, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+    expect(countRows(deps.db, webhookInbox)).toBe(1); // kept before Twilio got its answer
+    await expect.poll(() => deps.db.select().from(webhookInbox).get()?.attempts ?? 0, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
     expect(countRows(deps.db, inboundMessages)).toBe(0);
     // retried with backoff on the desk's clock
     await expect.poll(() => {
       deps.clock.advance(1000);
-      return countRows(deps.db, smsInbox);
+      return countRows(deps.db, webhookInbox);
     }, { timeout: 20_000, interval: 200 }).toBe(0);
     expect(ticketMessages(deps.db, 1)[0].bodyText).toBe('Written while the disk was busy');
     expect(failures).toBe(-1);

@@ -463,18 +463,24 @@ export const settings = sqliteTable('settings', {
   updatedAt: integer('updated_at').notNull().default(sql`0`),
 });
 
-// --- SMS channel --------------------------------------------------------------------------
-// Incoming Twilio webhooks accepted (signature checked, answered) but not yet through intake.
-// A row is written before Twilio gets its answer and removed once intake has stored the
-// message, so an answered message is never lost, whatever happens in between.
-export const smsInbox = sqliteTable('sms_inbox', {
+// --- Webhook channels ---------------------------------------------------------------------
+// Incoming webhook messages accepted (signature checked, answered) but not yet through intake
+// (src/intake/webhook-inbox.ts). A row is written before the provider gets its answer and removed
+// once intake has stored the message, so an answered message is never lost, whatever happens in
+// between. The table and its columns keep the names they had when only SMS (Twilio) used it:
+// renaming them would make the upgrade copy or re-create the table that holds messages already
+// answered, for no gain. message_sid is the channel's message id (or raw-<sha256> without one),
+// from_address the sender whose messages go in order; the rows from before the channel column
+// were all SMS.
+export const webhookInbox = sqliteTable('sms_inbox', {
   id: integer('id').primaryKey(),
+  channel: text('channel', { enum: CHANNELS }).notNull().default('sms'),
   messageSid: text('message_sid').notNull(),
   fromAddress: text('from_address'),
-  raw: text('raw').notNull(), // the webhook's form fields as JSON
+  raw: text('raw').notNull(), // the webhook's fields as JSON (Twilio: its form fields)
   hasMedia: bool('has_media').notNull().default(false),
   receivedAt: integer('received_at').notNull(),
   attempts: integer('attempts').notNull().default(0),
   nextAttemptAt: integer('next_attempt_at').notNull(),
   lastError: text('last_error'),
-}, (t) => [uniqueIndex('sms_inbox_sid_uq').on(t.messageSid), index('sms_inbox_due_idx').on(t.nextAttemptAt, t.id)]);
+}, (t) => [uniqueIndex('sms_inbox_channel_sid_uq').on(t.channel, t.messageSid), index('sms_inbox_channel_due_idx').on(t.channel, t.nextAttemptAt, t.id)]);

@@ -1,42 +1,71 @@
-// Hands accepted webhook messages to intake without ever losing one. The webhook only checks
-// the signature and writes the message to the sms_inbox table (a millisecond), then answers
-// Twilio; the messages are put through intake right after, in order per sender, off the
-// request path. Twilio does not resend a message it got an answer for, so "answered" has to
-// mean "kept": a row leaves the inbox only once intake has stored (or quarantined) it, a
-// temporary failure is retried with backoff, and a restart resumes where it stopped. If even
-// the inbox cannot be written (database locked), the message goes to a spool file instead.
+// Hands accepted webhook messages to intake without ever losing one, for any channel whose
+// provider pushes its messages (Twilio for SMS). The webhook only checks the signature and writes
+// the message to the inbox table (a millisecond), then answers the provider; the messages are put
+// through intake right after, in order per sender, off the request path. A provider does not
+// resend a message it got an answer for, so "answered" has to mean "kept": a row leaves the inbox
+// only once intake has stored (or quarantined) it, a temporary failure is retried with backoff,
+// and a restart resumes where it stopped. If even the inbox cannot be written (database locked),
+// the message goes to a spool file instead.
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../deps.ts';
+import type { Channel } from '../domain/vocabulary.ts';
 import { TemporaryIntakeError, isTemporary, type Intake } from './receive.ts';
 import { dedupeKeyOf } from './steps/drop-duplicate.ts';
+import type { InboundSource } from './types.ts';
 import { makeDirDurably, writeFileDurably } from '../store/durable-file.ts';
 import { inTransaction } from '../db/client.ts';
 import { sha256Hex } from '../store/file-store.ts';
-import { smsInboxStore, type SmsInboxRow } from '../store/webhook-inbox.ts';
+import { webhookInboxStore, type WebhookInboxRow } from '../store/webhook-inbox.ts';
 
-type Meta = { sid: string | undefined; from: string | undefined; hasMedia: boolean };
+/** What the inbox needs to know of a message besides its raw bytes; the channel reads it off the request. */
+export type WebhookMeta = {
+  /**
+   * The provider's id of the message (Twilio: MessageSid), the externalId the channel's parser
+   * gives it: a message already stored or waiting under it is a duplicate. Without one, the raw
+   * bytes identify the message.
+   */
+  externalId: string | undefined;
+  /** whose messages go through intake one after the other, in order (SMS: the From number) */
+  sender: string | undefined;
+  /**
+   * intake will download files for it (MMS media), which takes a while: a few such messages are
+   * handed over side by side while the others go one at a time
+   */
+  hasMedia: boolean;
+};
 
-export type SmsInbox = {
+export type WebhookInboxOptions = {
+  /** the channel the messages go to intake as; the inbox keeps its own rows apart by it */
+  channel: Channel;
+  source: InboundSource;
+  /** reads the metadata back from a message's raw bytes, for the ones spooled to disk */
+  metaOf(raw: Buffer): WebhookMeta;
+  /** where messages go when the database cannot take them; default DATA_DIR/spool/<channel> */
+  spoolDir?: string;
+};
+
+export type WebhookInbox = {
   /**
    * Keeps the message for intake and resolves once it is on disk; 'duplicate' when it is already
    * stored or waiting. Messages accepted in the same turn of the event loop share one commit.
    * Rejects only when neither the database nor the spool directory can take it.
    */
-  accept(raw: Buffer, meta: Meta): Promise<'accepted' | 'duplicate'>;
+  accept(raw: Buffer, meta: WebhookMeta): Promise<'accepted' | 'duplicate'>;
   /** resolves when nothing due is left (tests, shutdown) */
   drain(): Promise<void>;
   /** messages accepted but not yet through intake */
   pending(): number;
 };
 
-const MAX_MEDIA_IN_FLIGHT = 3; // MMS wait on downloads; texts go one at a time
+const MAX_MEDIA_IN_FLIGHT = 3; // messages with media wait on downloads; the others go one at a time
 const backoffMs = (attempts: number) => Math.min(1000 * 2 ** (attempts - 1), 5 * 60_000);
 
-export function createSmsInbox(deps: Deps, intake: Intake, opts: { spoolDir?: string } = {}): SmsInbox {
-  const store = smsInboxStore(deps.db);
-  const spoolDir = opts.spoolDir ?? path.join(deps.config.dataDir, 'spool', 'sms');
+export function createWebhookInbox(deps: Deps, intake: Intake, opts: WebhookInboxOptions): WebhookInbox {
+  const { channel, source } = opts;
+  const store = webhookInboxStore(deps.db, channel);
+  const spoolDir = opts.spoolDir ?? path.join(deps.config.dataDir, 'spool', channel);
   const busySenders = new Set<string>();
   const busyRows = new Set<number>();
   const media = new Set<Promise<void>>();
@@ -47,11 +76,11 @@ export function createSmsInbox(deps: Deps, intake: Intake, opts: { spoolDir?: st
   let stalledUntil = 0;
   let stallDelay = 1000;
 
-  const keyOf = (sid: string | undefined, raw: Buffer) => sid ?? `raw-${sha256Hex(raw)}`;
+  const keyOf = (externalId: string | undefined, raw: Buffer) => externalId ?? `raw-${sha256Hex(raw)}`;
 
   function spoolFile(raw: Buffer): void {
     makeDirDurably(spoolDir);
-    // on disk before Twilio gets its answer: Twilio does not send the message again
+    // on disk before the provider gets its answer: it does not send the message again
     writeFileDurably(path.join(spoolDir, `${sha256Hex(raw)}.json`), raw, randomBytes(6).toString('hex'));
   }
 
@@ -68,27 +97,27 @@ export function createSmsInbox(deps: Deps, intake: Intake, opts: { spoolDir?: st
     for (const f of spooledFiles()) {
       const file = path.join(spoolDir, f);
       const raw = readFileSync(file);
-      const meta = peek(raw);
+      const meta = opts.metaOf(raw);
       const receivedAt = Math.round(statSync(file).mtimeMs);
-      store.insert({ messageSid: keyOf(meta.sid, raw), fromAddress: meta.from ?? null, raw: raw.toString('utf8'), hasMedia: meta.hasMedia, receivedAt }, deps.clock.now());
+      store.insert({ key: keyOf(meta.externalId, raw), sender: meta.sender ?? null, raw: raw.toString('utf8'), hasMedia: meta.hasMedia, receivedAt }, deps.clock.now());
       rmSync(file, { force: true });
     }
   }
 
-  async function handOver(row: SmsInboxRow): Promise<void> {
+  async function handOver(row: WebhookInboxRow): Promise<void> {
     try {
-      await intake.receive({ channel: 'sms', source: 'twilio', mailboxId: null, raw: Buffer.from(row.raw, 'utf8'), receivedAt: row.receivedAt });
+      await intake.receive({ channel, source, mailboxId: null, raw: Buffer.from(row.raw, 'utf8'), receivedAt: row.receivedAt });
       store.remove(row.id); // stored, quarantined or a duplicate: it is safe in the database now
     } catch (err) {
       if (!(err instanceof TemporaryIntakeError)) throw err;
-      deps.log.warn({ err, sid: row.messageSid, attempts: row.attempts + 1 }, 'SMS not stored yet; will retry');
+      deps.log.warn({ err, channel, key: row.key, attempts: row.attempts + 1 }, 'webhook message not stored yet; will retry');
       store.retryLater(row.id, row.attempts + 1, deps.clock.now() + backoffMs(row.attempts + 1), err.message);
     }
   }
 
-  function next(): SmsInboxRow | undefined {
+  function next(): WebhookInboxRow | undefined {
     for (const c of store.listDue(deps.clock.now(), 16)) {
-      if (busyRows.has(c.id) || (c.fromAddress && busySenders.has(c.fromAddress))) continue;
+      if (busyRows.has(c.id) || (c.sender && busySenders.has(c.sender))) continue;
       if ((held.get(c.id) ?? 0) > Date.now()) continue;
       if (c.hasMedia && media.size >= MAX_MEDIA_IN_FLIGHT) continue;
       return store.get(c.id);
@@ -106,15 +135,15 @@ export function createSmsInbox(deps: Deps, intake: Intake, opts: { spoolDir?: st
         continue;
       }
       busyRows.add(row.id);
-      if (row.fromAddress) busySenders.add(row.fromAddress);
+      if (row.sender) busySenders.add(row.sender);
       const done = handOver(row).finally(() => {
         busyRows.delete(row.id);
-        if (row.fromAddress) busySenders.delete(row.fromAddress);
+        if (row.sender) busySenders.delete(row.sender);
       });
       if (row.hasMedia) {
         const p = done
           .catch((err: unknown) => {
-            deps.log.error({ err }, 'SMS intake failed; will retry');
+            deps.log.error({ err, channel }, 'webhook message intake failed; will retry');
             held.set(row.id, Date.now() + 5000);
             schedule(5000);
           })
@@ -142,7 +171,7 @@ export function createSmsInbox(deps: Deps, intake: Intake, opts: { spoolDir?: st
     })()
       .catch((err: unknown) => {
         // the database itself is unavailable: try again later rather than spin
-        deps.log.error({ err }, 'SMS inbox stalled; will retry');
+        deps.log.error({ err, channel }, 'webhook inbox stalled; will retry');
         stalledUntil = deps.clock.now() + stallDelay;
         schedule(stallDelay);
         stallDelay = Math.min(stallDelay * 2, 60_000);
@@ -176,11 +205,11 @@ export function createSmsInbox(deps: Deps, intake: Intake, opts: { spoolDir?: st
 
   // Group commit: the webhooks that arrive in one turn of the event loop are written in one
   // transaction, so one flush to disk answers all of them.
-  type Waiting = { raw: Buffer; meta: Meta; resolve(r: 'accepted' | 'duplicate'): void; reject(err: unknown): void };
+  type Waiting = { raw: Buffer; meta: WebhookMeta; resolve(r: 'accepted' | 'duplicate'): void; reject(err: unknown): void };
   let waiting: Waiting[] = [];
   const keep = (w: Waiting, now: number): 'accepted' | 'duplicate' => {
-    if (w.meta.sid && store.alreadyReceived(dedupeKeyOf({ channel: 'sms', mailboxId: null, externalId: w.meta.sid }))) return 'duplicate';
-    const row = { messageSid: keyOf(w.meta.sid, w.raw), fromAddress: w.meta.from ?? null, raw: w.raw.toString('utf8'), hasMedia: w.meta.hasMedia, receivedAt: now };
+    if (w.meta.externalId && store.alreadyReceived(dedupeKeyOf({ channel, mailboxId: null, externalId: w.meta.externalId }))) return 'duplicate';
+    const row = { key: keyOf(w.meta.externalId, w.raw), sender: w.meta.sender ?? null, raw: w.raw.toString('utf8'), hasMedia: w.meta.hasMedia, receivedAt: now };
     return store.insert(row, now) ? 'accepted' : 'duplicate';
   };
   function flush(): void {
@@ -195,7 +224,7 @@ export function createSmsInbox(deps: Deps, intake: Intake, opts: { spoolDir?: st
         for (const w of batch) w.reject(err);
         return;
       }
-      deps.log.warn({ err, messages: batch.length }, 'SMS inbox not writable; messages spooled to disk');
+      deps.log.warn({ err, channel, messages: batch.length }, 'webhook inbox not writable; messages spooled to disk');
       for (const w of batch) {
         try {
           spoolFile(w.raw);
@@ -224,15 +253,4 @@ export function createSmsInbox(deps: Deps, intake: Intake, opts: { spoolDir?: st
     },
     pending: () => store.count() + spooledFiles().length,
   };
-}
-
-/** SID, sender and media flag of a webhook's JSON form fields (for spooled files). */
-function peek(raw: Buffer): { sid: string | undefined; from: string | undefined; hasMedia: boolean } {
-  try {
-    const p = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
-    const s = (k: string) => (typeof p[k] === 'string' ? (p[k] as string) : undefined);
-    return { sid: s('MessageSid') || s('SmsMessageSid') || s('SmsSid'), from: s('From'), hasMedia: Number(s('NumMedia') ?? '0') > 0 };
-  } catch {
-    return { sid: undefined, from: undefined, hasMedia: false };
-  }
 }

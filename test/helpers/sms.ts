@@ -3,7 +3,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../src/db/client.ts';
 import { expect } from 'vitest';
-import { attachments, contactPhones, inboundMessages, messages, outbox, smsInbox, tickets } from '../../src/db/schema.ts';
+import { attachments, contactPhones, inboundMessages, messages, outbox, webhookInbox, tickets } from '../../src/db/schema.ts';
 
 export const countRows = (db: Db, table: SQLiteTable) => db.select({ n: sql<number>`count(*)` }).from(table).get()!.n;
 
@@ -19,5 +19,5 @@ export const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJ
 
 /** Waits until every accepted webhook message has been through intake. */
 export async function smsSettled(db: Db): Promise<void> {
-  await expect.poll(() => countRows(db, smsInbox), { timeout: 20_000, interval: 20 }).toBe(0);
+  await expect.poll(() => countRows(db, webhookInbox), { timeout: 20_000, interval: 20 }).toBe(0);
 }

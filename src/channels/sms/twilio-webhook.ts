@@ -2,19 +2,20 @@
 // X-Twilio-Signature, checked with Twilio's own code against the URL Twilio called: PUBLIC_URL
 // plus the path and query exactly as received (right behind a reverse proxy). The check needs
 // nothing but the auth token, so numbers in a Messaging Service pool (whose requests carry a
-// MessagingServiceSid and a To that is not TWILIO_FROM) validate like any other.
+// MessagingServiceSid and a To that is not TWILIO_FROM) validate like any other. A signed message
+// is kept in the desk's webhook inbox (src/intake/webhook-inbox.ts) before Twilio gets its answer.
 import { Router, type RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import twilio from 'twilio';
 import type { Ctx } from '../../actions/context.ts';
 import { inTransaction } from '../../db/client.ts';
 import type { Intake } from '../../intake/receive.ts';
+import { createWebhookInbox, type WebhookInbox, type WebhookInboxOptions, type WebhookMeta } from '../../intake/webhook-inbox.ts';
 import { findMessage } from '../../store/messages.ts';
 import { advanceDeliveryStatus, findMessageByExternalId, updatePhoneOptOut, type DeliveryStatus } from '../../store/sms.ts';
 import type { ChannelWebhooks } from '../channel.ts';
 import { messageSidOf, param, type TwilioParams } from './parse-sms.ts';
 import { insertSmsEvent } from './sms-events.ts';
-import { createSmsInbox, type SmsInbox } from '../../intake/webhook-inbox.ts';
 import { isSignedByTwilio, signedUrl } from './twilio-signature.ts';
 
 export const SMS_WEBHOOK_PATH = '/webhooks/twilio/sms';
@@ -26,12 +27,15 @@ const STATUS_MAP: Record<string, DeliveryStatus> = {
   sent: 'sent', delivered: 'delivered', read: 'delivered', undelivered: 'failed', failed: 'failed',
 };
 
-export function twilioWebhooks(ctx: Ctx, intake: Intake, opts: { inbox?: SmsInbox } = {}): ChannelWebhooks {
+/** How incoming texts wait for intake: as SMS from Twilio, in order per sending number. */
+export const SMS_INBOX: WebhookInboxOptions = { channel: 'sms', source: 'twilio', metaOf: spooledSmsMeta };
+
+export function twilioWebhooks(ctx: Ctx, intake: Intake, opts: { inbox?: WebhookInbox } = {}): ChannelWebhooks {
   return {
     auth: 'webhook',
     build() {
       const r = Router();
-      const inbox = opts.inbox ?? createSmsInbox(ctx, intake);
+      const inbox = opts.inbox ?? createWebhookInbox(ctx, intake, SMS_INBOX);
 
       const verify: RequestHandler = (req, res, next) => {
         const tw = ctx.config.twilio;
@@ -67,7 +71,7 @@ export function twilioWebhooks(ctx: Ctx, intake: Intake, opts: { inbox?: SmsInbo
         const params = req.body as TwilioParams;
         const sid = messageSidOf(params);
         // Twilio gets its answer only once the message is on disk
-        inbox.accept(Buffer.from(JSON.stringify(params)), { sid, from: param(params, 'From'), hasMedia: Number(param(params, 'NumMedia') ?? '0') > 0 }).then(
+        inbox.accept(Buffer.from(JSON.stringify(params)), { externalId: sid, sender: param(params, 'From'), hasMedia: Number(param(params, 'NumMedia') ?? '0') > 0 }).then(
           () => res.type('text/xml').send(EMPTY_TWIML),
           (err: unknown) => {
             ctx.log.error({ err, sid }, 'incoming SMS could neither be stored nor spooled');
@@ -107,4 +111,15 @@ function recordStatus(
     if (code === 21610 && phone) updatePhoneOptOut(ctx.db, phone, now);
     insertSmsEvent(ctx.db, msg.ticketId, { what: 'failed', phone, error: '', code }, now);
   });
+}
+
+/** SID, sender and media flag of a webhook's JSON form fields (for spooled files). */
+function spooledSmsMeta(raw: Buffer): WebhookMeta {
+  try {
+    const p = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+    const s = (k: string) => (typeof p[k] === 'string' ? (p[k] as string) : undefined);
+    return { externalId: s('MessageSid') || s('SmsMessageSid') || s('SmsSid'), sender: s('From'), hasMedia: Number(s('NumMedia') ?? '0') > 0 };
+  } catch {
+    return { externalId: undefined, sender: undefined, hasMedia: false };
+  }
 }

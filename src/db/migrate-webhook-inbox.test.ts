@@ -1,0 +1,45 @@
+// The inbox's channel column: texts waiting in the inbox when it arrives stay there, as SMS.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { expect, it } from 'vitest';
+import { webhookInboxStore } from '../store/webhook-inbox.ts';
+import { openDb } from './client.ts';
+import { MIGRATIONS_DIR, migrateDb } from './migrate.ts';
+
+type Journal = { entries: { tag: string }[] };
+
+it('keeps the texts waiting in the inbox through the upgrade, as SMS, each id still taken once', () => {
+  const journal = JSON.parse(readFileSync(path.join(MIGRATIONS_DIR, 'meta/_journal.json'), 'utf8')) as Journal;
+  const at = journal.entries.findIndex((e) => e.tag.endsWith('_webhook_inbox_channel'));
+  expect(at).toBeGreaterThan(0);
+  // the migrations as they were before the column: a copy with the journal cut there
+  const before = mkdtempSync(path.join(tmpdir(), 'helpdesk-migrations-'));
+  try {
+    cpSync(MIGRATIONS_DIR, before, { recursive: true });
+    writeFileSync(path.join(before, 'meta/_journal.json'), JSON.stringify({ ...journal, entries: journal.entries.slice(0, at) }));
+    const db = openDb(':memory:');
+    migrate(db, { migrationsFolder: before });
+    const raw = JSON.stringify({ MessageSid: 'SM1', From: '+79123456789', Body: 'Printer jams' });
+    db.$client
+      .prepare("insert into sms_inbox (message_sid, from_address, raw, has_media, received_at, attempts, next_attempt_at, last_error) values ('SM1', '+79123456789', ?, 1, 1000, 2, 5000, 'database is locked')")
+      .run(raw);
+    migrateDb(db);
+
+    expect(db.$client.prepare('select * from sms_inbox').all()).toEqual([{
+      id: 1, channel: 'sms', message_sid: 'SM1', from_address: '+79123456789', raw, has_media: 1, received_at: 1000, attempts: 2, next_attempt_at: 5000, last_error: 'database is locked',
+    }]);
+    const sms = webhookInboxStore(db, 'sms');
+    expect(sms.listDue(5000, 16)).toEqual([{ id: 1, sender: '+79123456789', hasMedia: true }]);
+    expect(sms.get(1)).toEqual({ id: 1, key: 'SM1', sender: '+79123456789', raw, hasMedia: true, receivedAt: 1000, attempts: 2 });
+    expect(sms.insert({ key: 'SM1', sender: '+79123456789', raw, hasMedia: false, receivedAt: 2000 }, 2000)).toBe(false);
+    // another channel's rows are its own, even under the same id
+    const phone = webhookInboxStore(db, 'phone');
+    expect(phone.count()).toBe(0);
+    expect(phone.insert({ key: 'SM1', sender: null, raw: '{}', hasMedia: false, receivedAt: 2000 }, 2000)).toBe(true);
+    expect(sms.count()).toBe(1);
+  } finally {
+    rmSync(before, { recursive: true, force: true });
+  }
+});
