@@ -1,12 +1,11 @@
 // The REST API end to end over HTTP: tokens, tickets (list with the queue's filters and cursors,
 // create, read with messages, patch, replies, notes, time), contacts, organizations with their
 // contract, errors as JSON with stable codes — and every route documented in the OpenAPI file.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { makeTestDeps, type TestDeps } from '../../helpers/deps.ts';
-import { Browser, startTestServer, type TestServer } from '../../helpers/web.ts';
 import { listRoutes } from '../../helpers/routes.ts';
-import { component, PASSWORD, person } from '../../helpers/factories.ts';
+import { component } from '../../helpers/factories.ts';
+import { useTestDesk } from '../../helpers/test-desk.ts';
 import { createApiToken, revokeApiToken } from '../../../src/actions/api-tokens.ts';
 import { createApp } from '../../../src/web/app.ts';
 import { API_ROUTES } from '../../../src/web/api/routes.ts';
@@ -18,23 +17,16 @@ import { listAttachmentsForMessages, listTicketMessages } from '../../../src/sto
 import type { User } from '../../../src/store/users.ts';
 
 describe('REST API', () => {
-  let deps: TestDeps;
-  let srv: TestServer;
+  const desk = useTestDesk();
   let agent: User;
   let token: string;
   beforeEach(async () => {
-    deps = makeTestDeps();
-    srv = await startTestServer(deps);
-    agent = await person(srv.services, 'Dmitry');
-    token = createApiToken(srv.services.ctx, agent, { name: 'test' }).token;
-  });
-  afterEach(async () => {
-    await srv.close();
-    deps.close();
+    agent = await desk.person('Dmitry');
+    token = createApiToken(desk.srv.services.ctx, agent, { name: 'test' }).token;
   });
 
   const api = async (method: string, path: string, body?: unknown, tok: string | null = token) => {
-    const res = await fetch(`${srv.url}/api/v1${path}`, {
+    const res = await fetch(`${desk.srv.url}/api/v1${path}`, {
       method,
       headers: { ...(tok ? { authorization: `Bearer ${tok}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
@@ -48,7 +40,7 @@ describe('REST API', () => {
   };
 
   it('opens a ticket, reads it with its messages, replies, notes, logs time and changes it', async () => {
-    const printers = component(srv.services, 'Printers', [agent]);
+    const printers = component(desk.srv.services, 'Printers', [agent]);
     const created = await api('POST', '/tickets', { subject: 'Scanner offline', body: 'Since Monday.', requester_email: 'Ken@Acme.example', priority: 'high', component_id: printers.id });
     expect(created.status).toBe(201);
     const t = valid(schemas.one(schemas.ticketOut), created.json).data;
@@ -57,8 +49,8 @@ describe('REST API', () => {
     const reply = await api('POST', '/tickets/1/replies', { body: 'Please restart it.', cc: ['boss@acme.example'], attachments: [{ filename: 'steps.txt', content_type: 'text/plain', content_base64: Buffer.from('1. off 2. on').toString('base64') }] });
     expect(reply.status).toBe(201);
     expect(valid(schemas.one(schemas.messageOut), reply.json).data).toMatchObject({ kind: 'reply', direction: 'out', delivery_status: 'queued', cc: ['boss@acme.example'], attachments: [{ filename: 'steps.txt', size: 12 }] });
-    const m = listTicketMessages(deps.db, findTicketByNumber(deps.db, 1)!.id).find((x) => x.kind === 'reply' && x.direction === 'out')!;
-    expect(srv.services.ctx.files.read('files', listAttachmentsForMessages(deps.db, [m.id])[0].sha256).toString()).toBe('1. off 2. on');
+    const m = listTicketMessages(desk.deps.db, findTicketByNumber(desk.deps.db, 1)!.id).find((x) => x.kind === 'reply' && x.direction === 'out')!;
+    expect(desk.srv.services.ctx.files.read('files', listAttachmentsForMessages(desk.deps.db, [m.id])[0].sha256).toString()).toBe('1. off 2. on');
 
     expect((await api('POST', '/tickets/1/notes', { body: 'Driver issue, I think.' })).status).toBe(201);
     const work = await api('POST', '/tickets/1/worklogs', { minutes: 25, note: 'Remote session', billable: false });
@@ -94,8 +86,8 @@ describe('REST API', () => {
   });
 
   it('manages contacts and organizations with their contract fields', async () => {
-    const boss = await person(srv.services, 'Olga', 'manager');
-    const bossToken = createApiToken(srv.services.ctx, boss, {}).token;
+    const boss = await desk.person('Olga', 'manager');
+    const bossToken = createApiToken(desk.srv.services.ctx, boss, {}).token;
     const org = await api('POST', '/organizations', { name: 'Romashka', domains: ['romashka.ru'], contract: { monthly_fee_cents: 6_000_000, currency: 'RUB', included_minutes: 1200, reopen_limit: 2, covered_channels: ['email'] } }, bossToken);
     expect(org.status).toBe(201);
     const o = valid(schemas.one(schemas.organizationOut), org.json).data;
@@ -130,30 +122,29 @@ describe('REST API', () => {
     expect((await api('PATCH', '/tickets/1', { colour: 'red' })).status).toBe(404);
     await api('POST', '/tickets', { subject: 'x', body: 'y', requester_email: 'a@b.example' });
     expect((await api('PATCH', '/tickets/1', { colour: 'red' })).json.error.code).toBe('validation');
-    srv.services.ctx.hooks.validateChange.push((_tx, c) => {
+    desk.srv.services.ctx.hooks.validateChange.push((_tx, c) => {
       if (c.type === 'status' && c.to === 'resolved') throw new AppError('transition_refused', 'Log the time spent first');
     });
     const refused = await api('PATCH', '/tickets/1', { status: 'resolved', priority: 'low' });
     expect(refused.status).toBe(422);
     expect(refused.json.error).toEqual({ code: 'transition_refused', message: 'Log the time spent first' });
-    expect(findTicketByNumber(deps.db, 1)!.priority).toBe('normal');
+    expect(findTicketByNumber(desk.deps.db, 1)!.priority).toBe('normal');
   });
 
   it('stops accepting a revoked token and never accepts a session cookie instead', async () => {
-    const { token: t2, record } = createApiToken(srv.services.ctx, agent, {});
+    const { token: t2, record } = createApiToken(desk.srv.services.ctx, agent, {});
     expect((await api('GET', '/me', undefined, t2)).json.data).toMatchObject({ email: agent.email, role: 'agent' });
-    revokeApiToken(srv.services.ctx, agent, record.id);
+    revokeApiToken(desk.srv.services.ctx, agent, record.id);
     expect((await api('GET', '/me', undefined, t2)).status).toBe(401);
     // a signed-in browser's cookies are no credential here (the API skips CSRF, so it must)
-    const b = new Browser(srv.url);
-    await b.login(agent.email, PASSWORD);
+    const b = await desk.signIn(agent);
     expect((await b.get('/api/v1/me')).status).toBe(401);
   });
 
   it('serves an OpenAPI 3.1 document that describes every API route', async () => {
-    const doc = (await (await fetch(`${srv.url}/api/v1/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, { responses: Record<string, unknown>; parameters: { name: string }[] }>> };
+    const doc = (await (await fetch(`${desk.srv.url}/api/v1/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, { responses: Record<string, unknown>; parameters: { name: string }[] }>> };
     expect(doc.openapi).toBe('3.1.0');
-    const app = await createApp(srv.services.ctx, srv.services.web);
+    const app = await createApp(desk.srv.services.ctx, desk.srv.services.web);
     const served = listRoutes(app).filter((r) => r.path.startsWith('/api/v1/')).map((r) => `${r.method.toLowerCase()} ${openApiPath(r.path.slice('/api/v1'.length))}`);
     const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`));
     expect(served.length).toBeGreaterThan(10);

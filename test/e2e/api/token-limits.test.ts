@@ -1,9 +1,7 @@
 // API tokens over HTTP: an expiry chosen when the token is made, read-only tokens, and both
 // shown in the token lists.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTestDeps, type TestDeps } from '../../helpers/deps.ts';
-import { PASSWORD, person } from '../../helpers/factories.ts';
-import { Browser, startTestServer, type TestServer } from '../../helpers/web.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useTestDesk } from '../../helpers/test-desk.ts';
 import { createApiToken } from '../../../src/actions/api-tokens.ts';
 import { listApiTokens } from '../../../src/store/api-tokens.ts';
 import type { User } from '../../../src/store/users.ts';
@@ -11,21 +9,14 @@ import type { User } from '../../../src/store/users.ts';
 const DAY = 24 * 3600 * 1000;
 
 describe('API token expiry and scope', () => {
-  let deps: TestDeps;
-  let srv: TestServer;
+  const desk = useTestDesk();
   let agent: User;
   beforeEach(async () => {
-    deps = makeTestDeps();
-    srv = await startTestServer(deps);
-    agent = await person(srv.services, 'Agent');
-  });
-  afterEach(async () => {
-    await srv.close();
-    deps.close();
+    agent = await desk.person('Agent');
   });
 
   const call = async (token: string, method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${srv.url}/api/v1${path}`, {
+    const res = await fetch(`${desk.srv.url}/api/v1${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -34,17 +25,17 @@ describe('API token expiry and scope', () => {
   };
 
   it('answers 401 once a token has expired', async () => {
-    const { token } = createApiToken(srv.services.ctx, agent, { expiresInDays: 30 });
+    const { token } = createApiToken(desk.srv.services.ctx, agent, { expiresInDays: 30 });
     expect((await call(token, 'GET', '/me')).status).toBe(200);
-    deps.clock.advance(30 * DAY);
+    desk.deps.clock.advance(30 * DAY);
     const r = await call(token, 'GET', '/me');
     expect(r.status).toBe(401);
     expect(r.json.error?.message).toMatch(/expired/);
   });
 
   it('answers 403 to a read-only token on every unsafe method, and reads for it', async () => {
-    const { token } = createApiToken(srv.services.ctx, agent, { scope: 'read' });
-    const full = createApiToken(srv.services.ctx, agent, {}).token;
+    const { token } = createApiToken(desk.srv.services.ctx, agent, { scope: 'read' });
+    const full = createApiToken(desk.srv.services.ctx, agent, {}).token;
     const ticket = { subject: 'Printer', body: 'Jams', requester_email: 'anna@client.example' };
     expect((await call(full, 'POST', '/tickets', ticket)).status).toBe(201);
     expect((await call(token, 'GET', '/tickets')).status).toBe(200);
@@ -57,16 +48,15 @@ describe('API token expiry and scope', () => {
   });
 
   it('makes tokens with a lifetime and a scope on the profile page and lists both', async () => {
-    const b = new Browser(srv.url);
-    await b.login(agent.email, PASSWORD);
+    const b = await desk.signIn(agent);
     const page = await b.get('/profile');
     expect(page.text).toContain('name="expiresInDays"');
     expect(page.text).toContain('name="scope"');
     const made = await b.post('/profile/tokens', { name: 'reports', scope: 'read', expiresInDays: '7' });
     expect(made.status).toBe(200);
     await b.post('/profile/tokens', { name: 'deploy', scope: 'full', expiresInDays: '' });
-    const [deploy, reports] = listApiTokens(deps.db, { userId: agent.id });
-    expect(reports).toMatchObject({ name: 'reports', scope: 'read', expiresAt: deps.clock.now() + 7 * DAY });
+    const [deploy, reports] = listApiTokens(desk.deps.db, { userId: agent.id });
+    expect(reports).toMatchObject({ name: 'reports', scope: 'read', expiresAt: desk.deps.clock.now() + 7 * DAY });
     expect(deploy).toMatchObject({ name: 'deploy', scope: 'full', expiresAt: null });
     const row = (html: string, name: string) => html.slice(html.indexOf(`<td>${name}</td>`), html.indexOf('</tr>', html.indexOf(`<td>${name}</td>`)));
     const list = (await b.get('/profile')).text;
@@ -74,13 +64,12 @@ describe('API token expiry and scope', () => {
     expect(row(list, 'reports')).toContain(new Date(reports.expiresAt!).toISOString());
     expect(row(list, 'deploy')).toContain('Full');
     expect(row(list, 'deploy')).toContain('Never');
-    deps.clock.advance(7 * DAY);
+    desk.deps.clock.advance(7 * DAY);
     expect(row((await b.get('/profile')).text, 'reports')).toContain('expired');
     expect((await b.post('/profile/tokens', { name: 'bad', expiresInDays: 'soon' })).status).toBe(422);
 
-    const admin = await person(srv.services, 'Root', 'admin');
-    const ab = new Browser(srv.url);
-    await ab.login(admin.email, PASSWORD);
+    const admin = await desk.person('Root', 'admin');
+    const ab = await desk.signIn(admin);
     const all = (await ab.get('/admin/tokens')).text;
     expect(all).toContain('Read-only');
     expect(all).toContain('expired');

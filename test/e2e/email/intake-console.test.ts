@@ -2,39 +2,29 @@
 // and reprocessing, the mailboxes page with a real IMAP connection test, inline images.
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildServices } from '../../../src/services.ts';
 import { findMailboxByAddress, getMailbox, insertMailbox, mailboxPassword, updateMailbox, updateMailboxState } from '../../../src/store/mailboxes.ts';
 import { sealSecret } from '../../../src/domain/stored-secret.ts';
 import { findInbound } from '../../../src/store/inbound.ts';
 import { listTicketMessages } from '../../../src/store/messages.ts';
-import { makeTestDeps, type TestDeps } from '../../helpers/deps.ts';
 import { startDovecot, type Dovecot } from '../../helpers/dovecot.ts';
 import { makeMail } from '../../helpers/mail.ts';
-import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from '../../helpers/web.ts';
+import { addUser, Browser, TEST_PASSWORD } from '../../helpers/web.ts';
+import { useTestDesk } from '../../helpers/test-desk.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../../../fixtures/email/${name}`, import.meta.url));
 
 describe('intake console', () => {
-  let deps: TestDeps;
-  let srv: TestServer;
+  const desk = useTestDesk({ file: true });
   let admin: Browser;
-
   beforeEach(async () => {
-    deps = makeTestDeps({}, { file: true });
-    srv = await startTestServer(deps);
-    await addUser(srv.services, 'admin');
-    admin = new Browser(srv.url);
-    await admin.login('admin@desk.test', TEST_PASSWORD);
-  });
-  afterEach(async () => {
-    await srv.close();
-    deps.close();
+    admin = await desk.signIn(await addUser(desk.srv.services, 'admin'));
   });
 
   it('lists quarantined mail with its error, serves the raw file as a download and reprocesses it', async () => {
     // quarantined under a small size limit
-    const small = { ...deps, config: { ...deps.config, limits: { ...deps.config.limits, mailBytes: 100 } } };
+    const small = { ...desk.deps, config: { ...desk.deps.config, limits: { ...desk.deps.config.limits, mailBytes: 100 } } };
     const raw = fixture('new-ticket-plain.eml');
     const q = await buildServices(small).intake.receive({ channel: 'email', source: 'imap', mailboxId: null, raw });
     expect(q.outcome).toBe('quarantined');
@@ -45,7 +35,7 @@ describe('intake console', () => {
     expect(page.text).toContain('over the 100-byte limit (MAX_MAIL_BYTES)');
     expect(page.text).toContain('href="/admin/inbound"'); // the nav link
 
-    const dl = await fetch(`${srv.url}/inbound/${q.inboundId}/raw`, { headers: { cookie: cookieOf(admin) } });
+    const dl = await fetch(`${desk.srv.url}/inbound/${q.inboundId}/raw`, { headers: { cookie: cookieOf(admin) } });
     expect(dl.status).toBe(200);
     expect(dl.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="?inbound-${q.inboundId}\\.eml"?$`));
     expect(dl.headers.get('content-type')).toBe('application/octet-stream');
@@ -58,7 +48,7 @@ describe('intake console', () => {
     const r = await admin.post(`/admin/inbound/${q.inboundId}/reprocess`, { view: 'quarantined' });
     expect(r.status).toBe(303);
     expect(r.location).toBe('/admin/inbound?view=quarantined');
-    const rec = findInbound(deps.db, q.inboundId!)!;
+    const rec = findInbound(desk.deps.db, q.inboundId!)!;
     expect(rec.outcome).toBe('created');
     expect(rec.attempts).toBe(2);
     const after = await admin.get('/admin/inbound?view=quarantined');
@@ -68,7 +58,7 @@ describe('intake console', () => {
   });
 
   it('lists ignored mail (own loop, unmatched auto-replies) and mail with parse problems', async () => {
-    const { intake } = srv.services;
+    const { intake } = desk.srv.services;
     await intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw: fixture('exchange-oof.eml') });
     await intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw: fixture('ru-undeclared-koi8r.eml') });
     const ignored = await admin.get('/admin/inbound?view=ignored');
@@ -79,34 +69,34 @@ describe('intake console', () => {
   });
 
   it('keeps the quarantine and the mailboxes to the roles that may see them', async () => {
-    await addUser(srv.services, 'agent');
-    await addUser(srv.services, 'manager');
-    const agent = new Browser(srv.url);
+    await addUser(desk.srv.services, 'agent');
+    await addUser(desk.srv.services, 'manager');
+    const agent = desk.browser();
     await agent.login('agent@desk.test', TEST_PASSWORD);
     expect((await agent.get('/admin/inbound')).status).toBe(403);
     expect((await agent.get('/admin/mailboxes')).status).toBe(403);
-    const manager = new Browser(srv.url);
+    const manager = desk.browser();
     await manager.login('manager@desk.test', TEST_PASSWORD);
     expect((await manager.get('/admin/inbound')).status).toBe(200);
     expect((await manager.get('/admin/mailboxes')).status).toBe(403);
 
     // an agent may download the original of mail on a ticket, not quarantined mail
-    const { intake } = srv.services;
+    const { intake } = desk.srv.services;
     const onTicket = await intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw: fixture('new-ticket-plain.eml') });
     const broken = await intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw: fixture('corrupt-no-headers.eml') });
-    expect((await fetch(`${srv.url}/inbound/${onTicket.inboundId}/raw`, { headers: { cookie: cookieOf(agent) } })).status).toBe(200);
-    expect((await fetch(`${srv.url}/inbound/${broken.inboundId}/raw`, { headers: { cookie: cookieOf(agent) } })).status).toBe(403);
+    expect((await fetch(`${desk.srv.url}/inbound/${onTicket.inboundId}/raw`, { headers: { cookie: cookieOf(agent) } })).status).toBe(200);
+    expect((await fetch(`${desk.srv.url}/inbound/${broken.inboundId}/raw`, { headers: { cookie: cookieOf(agent) } })).status).toBe(403);
   });
 
   it('shows an inline cid: image inside the HTML body, served inline from the attachments route', async () => {
-    const r = await srv.services.intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw: fixture('html-inline-image.eml') });
-    const messages = listTicketMessages(deps.db, r.ticketId!);
+    const r = await desk.srv.services.intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw: fixture('html-inline-image.eml') });
+    const messages = listTicketMessages(desk.deps.db, r.ticketId!);
     expect(messages[0].bodyHtml).toContain('src="cid:logo@client.example"');
     const page = await admin.get('/tickets/1');
     const m = /src="\/attachments\/(\d+)\?inline=1"/.exec(page.text);
     expect(m, 'the cid: link is rewritten to the attachment').not.toBeNull();
     expect(page.text).not.toContain('cid:logo@client.example');
-    const img = await fetch(`${srv.url}/attachments/${m![1]}?inline=1`, { headers: { cookie: cookieOf(admin) } });
+    const img = await fetch(`${desk.srv.url}/attachments/${m![1]}?inline=1`, { headers: { cookie: cookieOf(admin) } });
     expect(img.status).toBe(200);
     expect(img.headers.get('content-type')).toBe('image/png');
     expect(img.headers.get('content-disposition')).toMatch(/^inline;/);
@@ -141,17 +131,17 @@ describe('intake console', () => {
 
       const created = await admin.post('/admin/mailboxes', form);
       expect(created.status).toBe(303);
-      const mb = findMailboxByAddress(deps.db, 'support@desk.example')!;
+      const mb = findMailboxByAddress(desk.deps.db, 'support@desk.example')!;
       // the password is kept sealed: the database alone does not give it away
       expect(mb.password).toMatch(/^sealed:v1:/);
       expect(mb.password).not.toContain(u.password);
-      expect(mailboxPassword(mb, deps.secrets.credentials)).toBe(u.password);
+      expect(mailboxPassword(mb, desk.deps.secrets.credentials)).toBe(u.password);
       // mail already in the folder is left alone unless asked for (else every old mail becomes a ticket)
-      expect(mb.importSince).toBe(deps.clock.now() - 24 * 3600_000);
+      expect(mb.importSince).toBe(desk.deps.clock.now() - 24 * 3600_000);
 
       // the list: last success, last error, today's counts
-      updateMailboxState(deps.db, mb.id, { lastSuccessAt: deps.clock.now(), lastError: 'connection refused (x)', lastErrorAt: deps.clock.now() - 60_000 });
-      await srv.services.intake.receive({ channel: 'email', source: 'imap', mailboxId: mb.id, raw: Buffer.from(makeMail({ subject: 'Today' })) });
+      updateMailboxState(desk.deps.db, mb.id, { lastSuccessAt: desk.deps.clock.now(), lastError: 'connection refused (x)', lastErrorAt: desk.deps.clock.now() - 60_000 });
+      await desk.srv.services.intake.receive({ channel: 'email', source: 'imap', mailboxId: mb.id, raw: Buffer.from(makeMail({ subject: 'Today' })) });
       const list = await admin.get('/admin/mailboxes');
       expect(list.text).toContain('support@desk.example');
       expect(list.text).toContain('Last successful fetch');
@@ -163,21 +153,21 @@ describe('intake console', () => {
       const retest = await admin.post(`/admin/mailboxes/${mb.id}/test`, { ...form, password: '' });
       expect(retest.text).toContain('Connected');
       expect((await admin.post(`/admin/mailboxes/${mb.id}`, { ...form, name: 'Help', password: '', markSeen: 'on', moveTo: 'Processed' })).status).toBe(303);
-      const edited = getMailbox(deps.db, mb.id);
+      const edited = getMailbox(desk.deps.db, mb.id);
       expect(edited).toMatchObject({ name: 'Help', password: mb.password, markSeen: true, moveTo: 'Processed' });
 
       // after the desk's secret changed, the stored password cannot be opened: the form says so
-      updateMailbox(deps.db, mb.id, { password: sealSecret(randomBytes(32).toString('base64url'), u.password) }, deps.clock.now());
+      updateMailbox(desk.deps.db, mb.id, { password: sealSecret(randomBytes(32).toString('base64url'), u.password) }, desk.deps.clock.now());
       const unreadable = await admin.post(`/admin/mailboxes/${mb.id}/test`, { ...form, password: '' });
       expect(unreadable.status).toBe(422);
       expect(unreadable.text).toContain('The stored mailbox password cannot be read with this desk&#x27;s secret key');
       expect((await admin.post(`/admin/mailboxes/${mb.id}/test`, form)).text).toContain('Connected');
 
       expect((await admin.post(`/admin/mailboxes/${mb.id}/enabled`, { enabled: '0' })).status).toBe(303);
-      expect(getMailbox(deps.db, mb.id).enabled).toBe(false);
+      expect(getMailbox(desk.deps.db, mb.id).enabled).toBe(false);
       expect((await admin.get('/admin/mailboxes')).text).toContain('Enable');
       await admin.post(`/admin/mailboxes/${mb.id}/enabled`, { enabled: '1' });
-      expect(getMailbox(deps.db, mb.id).enabled).toBe(true);
+      expect(getMailbox(desk.deps.db, mb.id).enabled).toBe(true);
     });
 
     it('says clearly when the login is refused', async () => {
@@ -196,12 +186,12 @@ describe('intake console', () => {
     });
 
     it('keeps the connection of the IMAP_* mailbox read-only', async () => {
-      const env = insertMailbox(deps.db, { name: 'Env', address: 'env@desk.example', host: 'imap.example.com', username: 'env', password: 'secret', fromEnv: true }, Date.now());
+      const env = insertMailbox(desk.deps.db, { name: 'Env', address: 'env@desk.example', host: 'imap.example.com', username: 'env', password: 'secret', fromEnv: true }, Date.now());
       const page = await admin.get(`/admin/mailboxes/${env.id}`);
       expect(page.text).toContain('comes from the IMAP_* settings');
       expect(page.text).not.toContain('secret');
       await admin.post(`/admin/mailboxes/${env.id}`, { name: 'Renamed', address: 'env@desk.example', host: 'evil.example', port: '993', username: 'x', folder: 'INBOX', enabled: 'on' });
-      expect(getMailbox(deps.db, env.id)).toMatchObject({ name: 'Renamed', host: 'imap.example.com', username: 'env' });
+      expect(getMailbox(desk.deps.db, env.id)).toMatchObject({ name: 'Renamed', host: 'imap.example.com', username: 'env' });
     });
   });
 });

@@ -1,31 +1,21 @@
 // What the console shows of mail that went over a limit: the thread of a mail with more
 // attachments than are stored, and the quarantine list with a mail too big to read.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { quarantineByReference } from '../../../src/intake/quarantine-by-reference.ts';
-import { makeTestDeps, type TestDeps } from '../../helpers/deps.ts';
 import { manyAttachments } from '../../helpers/hostile-mail.ts';
-import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from '../../helpers/web.ts';
+import { addUser, Browser } from '../../helpers/web.ts';
+import { useTestDesk } from '../../helpers/test-desk.ts';
 
 describe('limits on one mail, in the console', () => {
-  let deps: TestDeps;
-  let srv: TestServer;
+  const desk = useTestDesk({ env: { MAX_ATTACHMENTS_PER_MAIL: '5' }, file: true });
   let admin: Browser;
-
   beforeEach(async () => {
-    deps = makeTestDeps({ MAX_ATTACHMENTS_PER_MAIL: '5' }, { file: true });
-    srv = await startTestServer(deps);
-    await addUser(srv.services, 'admin');
-    admin = new Browser(srv.url);
-    await admin.login('admin@desk.test', TEST_PASSWORD);
-  });
-  afterEach(async () => {
-    await srv.close();
-    deps.close();
+    admin = await desk.signIn(await addUser(desk.srv.services, 'admin'));
   });
 
   it('says on the thread how many attachments are only in the original mail, and serves the original with all of them', async () => {
     const raw = manyAttachments(12);
-    const r = await srv.services.intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw });
+    const r = await desk.srv.services.intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw });
     const page = await admin.get('/tickets/1');
     expect(page.status).toBe(200);
     expect(page.text.match(/href="\/attachments\/\d+"/g)).toHaveLength(5);
@@ -40,7 +30,7 @@ describe('limits on one mail, in the console', () => {
   it('lists a mail quarantined by reference with its plain reason and real size, its headers to download and no reprocessing', async () => {
     const headers = Buffer.from('From: Eve <eve@hostile.example>\r\nSubject: Scans\r\n\r\n');
     const error = 'mail is 30 MB, over the 25 MB limit (MAX_MAIL_BYTES): only its headers were read; it is still in the mailbox (folder "INBOX", UID 7)';
-    const q = quarantineByReference(deps, {
+    const q = quarantineByReference(desk.deps, {
       channel: 'email', source: 'imap', mailboxId: null, headers, fromAddress: 'eve@hostile.example', subject: 'Scans', externalId: null,
       ref: { folder: 'INBOX', uidValidity: '1', uid: 7, size: 30 * 1024 * 1024 }, reason: error,
     });
@@ -57,6 +47,6 @@ describe('limits on one mail, in the console', () => {
     const all = await admin.post('/admin/inbound/reprocess-all', { view: 'quarantined' });
     expect(all.status).toBe(303);
     expect((await admin.get('/admin/inbound')).text).toContain(`data-inbound="${q.inboundId}"`);
-    expect(deps.db.$client.prepare('select count(*) n from tickets').pluck().get()).toBe(0);
+    expect(desk.deps.db.$client.prepare('select count(*) n from tickets').pluck().get()).toBe(0);
   });
 });

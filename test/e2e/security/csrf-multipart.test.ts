@@ -1,29 +1,21 @@
 // Multipart forms (uploads) carry their CSRF token in the body or the X-CSRF-Token header like
 // every other form; a token given only in the URL is refused, and so is a file sent before it.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { listAttachmentsForMessages, listTicketMessages } from '../../../src/store/messages.ts';
 import type { Ticket } from '../../../src/store/tickets.ts';
-import { makeTestDeps, type TestDeps } from '../../helpers/deps.ts';
-import { PASSWORD, person, ticket } from '../../helpers/factories.ts';
-import { Browser, startTestServer, type TestServer } from '../../helpers/web.ts';
+import { ticket } from '../../helpers/factories.ts';
+import { Browser } from '../../helpers/web.ts';
+import { useTestDesk } from '../../helpers/test-desk.ts';
 
 describe('CSRF token of multipart forms', () => {
-  let deps: TestDeps;
-  let srv: TestServer;
+  const desk = useTestDesk();
   let b: Browser;
   let t: Ticket;
   beforeEach(async () => {
-    deps = makeTestDeps();
-    srv = await startTestServer(deps);
-    const agent = await person(srv.services, 'Dmitry Ivanov');
-    t = ticket(srv.services, agent);
-    b = new Browser(srv.url);
-    await b.login(agent.email, PASSWORD);
+    const agent = await desk.person('Dmitry Ivanov');
+    t = ticket(desk.srv.services, agent);
+    b = await desk.signIn(agent);
     await b.get(`/tickets/${t.number}`);
-  });
-  afterEach(async () => {
-    await srv.close();
-    deps.close();
   });
 
   const reply = (body: string, withFile = true) => {
@@ -32,7 +24,7 @@ describe('CSRF token of multipart forms', () => {
     if (withFile) form.append('attachments', new Blob(['log line'], { type: 'text/plain' }), 'app.log');
     return form;
   };
-  const replies = () => listTicketMessages(deps.db, t.id).filter((m) => m.direction === 'out');
+  const replies = () => listTicketMessages(desk.deps.db, t.id).filter((m) => m.direction === 'out');
 
   it('refuses a token given only in the URL', async () => {
     const page = await b.get(`/tickets/${t.number}`);
@@ -50,7 +42,7 @@ describe('CSRF token of multipart forms', () => {
     expect(header.status).toBe(303);
     const sent = replies();
     expect(sent.map((m) => m.bodyText)).toEqual(['as a field', 'in the header']);
-    expect(listAttachmentsForMessages(deps.db, sent.map((m) => m.id)).map((a) => a.filename)).toEqual(['app.log', 'app.log']);
+    expect(listAttachmentsForMessages(desk.deps.db, sent.map((m) => m.id)).map((a) => a.filename)).toEqual(['app.log', 'app.log']);
   });
 
   it('refuses a file that comes before the token: nothing is read for a forged request', async () => {

@@ -11,7 +11,8 @@ import { findUserByEmail, updateUser } from '../../../src/store/users.ts';
 import { makeTestDeps, type TestDeps } from '../../helpers/deps.ts';
 import { startDovecot, type Dovecot } from '../../helpers/dovecot.ts';
 import { makeMail, waitUntil } from '../../helpers/mail.ts';
-import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from '../../helpers/web.ts';
+import { addUser, Browser, startTestServer, TEST_PASSWORD } from '../../helpers/web.ts';
+import { useTestDesk } from '../../helpers/test-desk.ts';
 
 /** A TCP listener on loopback that only counts who connects to it (a stranger's "IMAP server"). */
 async function countingListener(): Promise<{ port: number; connections: () => number; close(): Promise<void> }> {
@@ -35,28 +36,20 @@ async function countingListener(): Promise<{ port: number; connections: () => nu
 }
 
 describe('mailbox password on a changed server', () => {
-  let deps: TestDeps;
-  let srv: TestServer;
+  const desk = useTestDesk();
   let admin: Browser;
   let mb: Mailbox;
   let stranger: Awaited<ReturnType<typeof countingListener>>;
-
   beforeEach(async () => {
-    deps = makeTestDeps();
-    srv = await startTestServer(deps);
-    await addUser(srv.services, 'admin');
-    admin = new Browser(srv.url);
-    await admin.login('admin@desk.test', TEST_PASSWORD);
-    mb = insertMailbox(deps.db, {
+    admin = await desk.signIn(await addUser(desk.srv.services, 'admin'));
+    mb = insertMailbox(desk.deps.db, {
       name: 'Support', address: 'support@desk.example', host: 'imap.desk.example', port: 993, secure: true,
-      username: 'support', password: sealSecret(deps.secrets.credentials, 'stored-secret'), folder: 'INBOX', fromEnv: false,
-    }, deps.clock.now());
+      username: 'support', password: sealSecret(desk.deps.secrets.credentials, 'stored-secret'), folder: 'INBOX', fromEnv: false,
+    }, desk.deps.clock.now());
     stranger = await countingListener();
   });
   afterEach(async () => {
     await stranger.close();
-    await srv.close();
-    deps.close();
   });
 
   const form = (over: Record<string, string>) => ({
@@ -79,17 +72,17 @@ describe('mailbox password on a changed server', () => {
     expect(host.text).toContain('Enter the password again');
     const user = await admin.post(`/admin/mailboxes/${mb.id}`, form({ username: 'someone-else' }));
     expect(user.status).toBe(422);
-    expect(getMailbox(deps.db, mb.id)).toMatchObject({ host: 'imap.desk.example', username: 'support', password: mb.password });
+    expect(getMailbox(desk.deps.db, mb.id)).toMatchObject({ host: 'imap.desk.example', username: 'support', password: mb.password });
 
     // the same server and user keep the stored password; a new password goes with a new server
     expect((await admin.post(`/admin/mailboxes/${mb.id}`, form({ host: 'IMAP.desk.example', name: 'Help' }))).status).toBe(303);
-    expect(getMailbox(deps.db, mb.id).password).toBe(mb.password);
+    expect(getMailbox(desk.deps.db, mb.id).password).toBe(mb.password);
     expect((await admin.post(`/admin/mailboxes/${mb.id}`, form({ host: 'imap.elsewhere.example', password: 'new-secret' }))).status).toBe(303);
-    expect(getMailbox(deps.db, mb.id).host).toBe('imap.elsewhere.example');
+    expect(getMailbox(desk.deps.db, mb.id).host).toBe('imap.elsewhere.example');
   });
 
   it('says so in Russian', async () => {
-    updateUser(deps.db, findUserByEmail(deps.db, 'admin@desk.test')!.id, { locale: 'ru' }, deps.clock.now());
+    updateUser(desk.deps.db, findUserByEmail(desk.deps.db, 'admin@desk.test')!.id, { locale: 'ru' }, desk.deps.clock.now());
     await admin.get(`/admin/mailboxes/${mb.id}`);
     const r = await admin.post(`/admin/mailboxes/${mb.id}/test`, form({ host: '127.0.0.1', port: String(stranger.port) }));
     expect(r.status).toBe(422);

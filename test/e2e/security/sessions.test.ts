@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../helpers/deps.ts';
 import { PASSWORD, person } from '../../helpers/factories.ts';
 import { Browser, startTestServer, type TestServer } from '../../helpers/web.ts';
+import { useTestDesk } from '../../helpers/test-desk.ts';
 import { createApiToken } from '../../../src/actions/api-tokens.ts';
 import { startSession } from '../../../src/actions/users.ts';
 import { sessions } from '../../../src/db/schema.ts';
@@ -15,34 +16,23 @@ import type { User } from '../../../src/store/users.ts';
 const DAY = 24 * 3600 * 1000;
 
 describe('sessions', () => {
-  let deps: TestDeps;
-  let srv: TestServer;
+  const desk = useTestDesk();
   let agent: User;
   beforeEach(async () => {
-    deps = makeTestDeps();
-    srv = await startTestServer(deps);
-    await person(srv.services, 'Root', 'admin');
-    agent = await person(srv.services, 'Agent');
-  });
-  afterEach(async () => {
-    await srv.close();
-    deps.close();
+    await desk.person('Root', 'admin');
+    agent = await desk.person('Agent');
   });
 
-  const signedIn = async (email: string) => {
-    const b = new Browser(srv.url);
-    await b.login(email, PASSWORD);
-    return b;
-  };
+  const signedIn = (email: string) => desk.signIn({ email });
   const isSignedIn = async (b: Browser) => (await b.get('/tickets')).status === 200;
 
   it('ends a session 30 days after sign-in even when it is used every day', async () => {
     const b = await signedIn(agent.email);
     for (let day = 1; day < 30; day++) {
-      deps.clock.advance(DAY);
+      desk.deps.clock.advance(DAY);
       expect(await isSignedIn(b), `day ${day}`).toBe(true);
     }
-    deps.clock.advance(DAY);
+    desk.deps.clock.advance(DAY);
     const r = await b.get('/tickets');
     expect(r.status).toBe(303);
     expect(r.headers.get('location')).toMatch(/^\/login/);
@@ -50,29 +40,29 @@ describe('sessions', () => {
 
   it('ends an idle session after 14 days', async () => {
     const b = await signedIn(agent.email);
-    deps.clock.advance(14 * DAY);
+    desk.deps.clock.advance(14 * DAY);
     expect(await isSignedIn(b)).toBe(false);
   });
 
   it('the scheduler deletes expired sessions, sessions past 30 days and failures that no longer count', () => {
-    const ctx = srv.services.ctx;
-    const t0 = deps.clock.now();
+    const ctx = desk.srv.services.ctx;
+    const t0 = desk.deps.clock.now();
     startSession(ctx, agent, {}); // idle: expires after 14 days
     // written before the absolute limit existed: its expiry is far off, but it is 31 days old at the purge
-    insertSession(deps.db, { id: 'old', userId: agent.id, createdAt: t0 - 16 * DAY, lastSeenAt: t0, expiresAt: t0 + 365 * DAY });
-    insertSignInFailure(deps.db, { email: agent.email, ip: '192.0.2.1', at: t0 });
-    deps.clock.advance(15 * DAY);
+    insertSession(desk.deps.db, { id: 'old', userId: agent.id, createdAt: t0 - 16 * DAY, lastSeenAt: t0, expiresAt: t0 + 365 * DAY });
+    insertSignInFailure(desk.deps.db, { email: agent.email, ip: '192.0.2.1', at: t0 });
+    desk.deps.clock.advance(15 * DAY);
     startSession(ctx, agent, {}); // fresh
-    insertSignInFailure(deps.db, { email: agent.email, ip: '192.0.2.1', at: deps.clock.now() });
+    insertSignInFailure(desk.deps.db, { email: agent.email, ip: '192.0.2.1', at: desk.deps.clock.now() });
     expect(schedulerTick(ctx).purged).toEqual({ sessions: 2, failures: 1, knownClients: 0 });
-    expect(deps.db.select().from(sessions).all().map((s) => s.createdAt)).toEqual([deps.clock.now()]);
+    expect(desk.deps.db.select().from(sessions).all().map((s) => s.createdAt)).toEqual([desk.deps.clock.now()]);
     expect(schedulerTick(ctx).purged).toEqual({ sessions: 0, failures: 0, knownClients: 0 });
   });
 
-  const tokenStatus = async (token: string) => (await fetch(`${srv.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } })).status;
+  const tokenStatus = async (token: string) => (await fetch(`${desk.srv.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } })).status;
 
   it('a password change by the user ends their other sessions, keeps the one that made it, and revokes their API tokens', async () => {
-    const { token } = createApiToken(srv.services.ctx, agent, { name: 'made with the old password' });
+    const { token } = createApiToken(desk.srv.services.ctx, agent, { name: 'made with the old password' });
     expect(await tokenStatus(token)).toBe(200);
     const here = await signedIn(agent.email);
     const elsewhere = await signedIn(agent.email);
@@ -86,7 +76,7 @@ describe('sessions', () => {
   });
 
   it('an admin setting a password ends every session of that person and revokes their API tokens', async () => {
-    const { token } = createApiToken(srv.services.ctx, agent, { name: 'made with the old password' });
+    const { token } = createApiToken(desk.srv.services.ctx, agent, { name: 'made with the old password' });
     const a = await signedIn(agent.email);
     const admin = await signedIn('root@desk.test');
     await admin.get(`/admin/users/${agent.id}`);
@@ -98,8 +88,8 @@ describe('sessions', () => {
 
   it('deactivation ends every session and revokes every API token, for good', async () => {
     const a = await signedIn(agent.email);
-    const { token } = createApiToken(srv.services.ctx, agent, { name: 'script' });
-    const me = async () => (await fetch(`${srv.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } })).status;
+    const { token } = createApiToken(desk.srv.services.ctx, agent, { name: 'script' });
+    const me = async () => (await fetch(`${desk.srv.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } })).status;
     expect(await me()).toBe(200);
     const admin = await signedIn('root@desk.test');
     await admin.get(`/admin/users/${agent.id}`);

@@ -1,9 +1,8 @@
 // Agents' rights on tickets and merge confirmation, over HTTP: what the console shows an agent on
 // a colleague's ticket, what a refusal says, and the who-sees-what step of a merge (console and API).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTestDeps, type TestDeps } from '../../helpers/deps.ts';
-import { Browser, startTestServer, type TestServer } from '../../helpers/web.ts';
-import { PASSWORD, person, ticket } from '../../helpers/factories.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ticket } from '../../helpers/factories.ts';
+import { useTestDesk } from '../../helpers/test-desk.ts';
 import { createApiToken } from '../../../src/actions/api-tokens.ts';
 import { assignTicket } from '../../../src/actions/tickets.ts';
 import { findTicketByNumber, listParticipants, type Ticket } from '../../../src/store/tickets.ts';
@@ -11,36 +10,24 @@ import { listTicketMessages } from '../../../src/store/messages.ts';
 import { updateUser, type User } from '../../../src/store/users.ts';
 
 describe('agents\' rights on tickets, in the console and the API', () => {
-  let deps: TestDeps;
-  let srv: TestServer;
+  const desk = useTestDesk();
   let dmitry: User;
   let irina: User;
   beforeEach(async () => {
-    deps = makeTestDeps();
-    srv = await startTestServer(deps);
-    dmitry = await person(srv.services, 'Dmitry Ivanov');
-    irina = await person(srv.services, 'Irina Orlova');
+    dmitry = await desk.person('Dmitry Ivanov');
+    irina = await desk.person('Irina Orlova');
   });
-  afterEach(async () => {
-    await srv.close();
-    deps.close();
-  });
-  const signIn = async (u: User) => {
-    const b = new Browser(srv.url);
-    await b.login(u.email, PASSWORD);
-    return b;
-  };
   const held = (by: User | null, extra: Parameters<typeof ticket>[2] = {}): Ticket => {
-    const t = ticket(srv.services, null, extra);
-    return by ? assignTicket(srv.services.ctx, { kind: 'system' }, { ticketId: t.id, assigneeId: by.id }) : t;
+    const t = ticket(desk.srv.services, null, extra);
+    return by ? assignTicket(desk.srv.services.ctx, { kind: 'system' }, { ticketId: t.id, assigneeId: by.id }) : t;
   };
-  const now = (t: Ticket) => findTicketByNumber(deps.db, t.number)!;
+  const now = (t: Ticket) => findTicketByNumber(desk.deps.db, t.number)!;
   const unescape = (s: string) => s.replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
 
   it('shows an agent on a colleague\'s ticket only what they may do, and says whose ticket it is', async () => {
     const theirs = held(irina);
     const mine = held(dmitry);
-    const b = await signIn(dmitry);
+    const b = await desk.signIn(dmitry);
     const page = (await b.get(`/tickets/${theirs.number}`)).text;
     expect(page).toContain('Assigned to Irina Orlova: only they, a manager or the manager of the component change this ticket.');
     for (const action of ['properties', 'assign', 'assign-free', 'status', 'links', 'merge', 'resolve']) {
@@ -55,7 +42,7 @@ describe('agents\' rights on tickets, in the console and the API', () => {
 
   it('refuses a change with a clear message: an error page, or the flash region for htmx', async () => {
     const theirs = held(irina);
-    const b = await signIn(dmitry);
+    const b = await desk.signIn(dmitry);
     const plain = await b.post(`/tickets/${theirs.number}/status`, { status: 'closed' });
     expect(plain.status).toBe(403);
     expect(unescape(plain.text)).toContain('This ticket is assigned to Irina Orlova: only they, a manager or the manager of its component may change it.');
@@ -64,7 +51,7 @@ describe('agents\' rights on tickets, in the console and the API', () => {
     expect(htmx.headers.get('hx-retarget')).toBe('#flash');
     expect(htmx.text).toMatch(/^<p class="flash error" role="alert">This ticket is assigned to Irina Orlova/);
     expect(now(theirs)).toMatchObject({ status: 'assigned', assigneeId: irina.id });
-    updateUser(deps.db, dmitry.id, { locale: 'ru' }, Date.now());
+    updateUser(desk.deps.db, dmitry.id, { locale: 'ru' }, Date.now());
     const ru = await b.post(`/tickets/${theirs.number}/status`, { status: 'closed' });
     expect(ru.status).toBe(403);
     expect(ru.text).toContain('Заявка назначена на сотрудника Irina Orlova');
@@ -72,19 +59,19 @@ describe('agents\' rights on tickets, in the console and the API', () => {
 
   it('sends an agent\'s reply on a colleague\'s ticket but keeps its status, saying why', async () => {
     const theirs = held(irina);
-    const b = await signIn(dmitry);
+    const b = await desk.signIn(dmitry);
     await b.get(`/tickets/${theirs.number}`);
     const r = await b.postMultipart(`/tickets/${theirs.number}/replies`, { body: 'Try the other tray', statusAfter: 'pending_requester' });
     expect(r.status).toBe(303);
     expect(unescape((await b.get(`/tickets/${theirs.number}`)).text)).toMatch(/Reply queued for sending\. The status stayed: This ticket is assigned to Irina Orlova/);
     expect(now(theirs).status).toBe('assigned');
-    expect(listTicketMessages(deps.db, theirs.id).some((m) => m.bodyText === 'Try the other tray')).toBe(true);
+    expect(listTicketMessages(desk.deps.db, theirs.id).some((m) => m.bodyText === 'Try the other tray')).toBe(true);
   });
 
   it('asks before merging tickets of different requesters, saying who will see what, and merges once confirmed', async () => {
     const target = held(dmitry, { requesterEmail: 'anna@client.example', requesterName: 'Anna Petrova' });
     const source = held(dmitry, { requesterEmail: 'ivan@other.example', requesterName: 'Ivan Petrov', subject: 'Printer again' });
-    const b = await signIn(dmitry);
+    const b = await desk.signIn(dmitry);
     await b.get(`/tickets/${source.number}`);
     const ask = await b.post(`/tickets/${source.number}/merge`, { number: String(target.number), understood: 'on' });
     expect(ask.status).toBe(409);
@@ -94,17 +81,17 @@ describe('agents\' rights on tickets, in the console and the API', () => {
     expect(text).toContain(`Anna Petrova (requester of #${target.number}) will see the conversation of #${source.number}.`);
     expect(text).toMatch(/name="confirmed" value="yes"/);
     expect(now(source)).toMatchObject({ status: 'assigned', mergedIntoId: null });
-    expect(listParticipants(deps.db, target.id)).toEqual([]);
+    expect(listParticipants(desk.deps.db, target.id)).toEqual([]);
     const done = await b.post(`/tickets/${source.number}/merge`, { number: String(target.number), confirmed: 'yes' });
     expect(done.status).toBe(303);
     expect(done.location).toBe(`/tickets/${target.number}`);
     expect(now(source)).toMatchObject({ status: 'closed', mergedIntoId: target.id });
-    expect(listParticipants(deps.db, target.id)).toEqual(['ivan@other.example']);
+    expect(listParticipants(desk.deps.db, target.id)).toEqual(['ivan@other.example']);
   });
 
   it('merges tickets of the same requester at once, as before', async () => {
     const [target, source] = [held(dmitry), held(dmitry)];
-    const b = await signIn(dmitry);
+    const b = await desk.signIn(dmitry);
     await b.get(`/tickets/${source.number}`);
     expect((await b.post(`/tickets/${source.number}/merge`, { number: String(target.number), understood: 'on' })).status).toBe(303);
     expect(now(source).mergedIntoId).toBe(target.id);
@@ -113,8 +100,8 @@ describe('agents\' rights on tickets, in the console and the API', () => {
   it('API: 409 confirmation_required with who sees what, nothing merged; 200 with confirm: true', async () => {
     const target = held(dmitry, { requesterEmail: 'anna@client.example', requesterName: 'Anna Petrova' });
     const source = held(dmitry, { requesterEmail: 'ivan@other.example', requesterName: 'Ivan Petrov' });
-    const token = createApiToken(srv.services.ctx, dmitry, { name: 'cli' }).token;
-    const merge = (body: unknown) => fetch(`${srv.url}/api/v1/tickets/${source.number}/merge`, {
+    const token = createApiToken(desk.srv.services.ctx, dmitry, { name: 'cli' }).token;
+    const merge = (body: unknown) => fetch(`${desk.srv.url}/api/v1/tickets/${source.number}/merge`, {
       method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
     });
     const ask = await merge({ into: target.number });
@@ -137,8 +124,8 @@ describe('agents\' rights on tickets, in the console and the API', () => {
   it('API: an agent may not PATCH or merge a colleague\'s ticket (403 not_your_ticket, unchanged)', async () => {
     const theirs = held(irina);
     const mine = held(dmitry);
-    const token = createApiToken(srv.services.ctx, dmitry, { name: 'cli' }).token;
-    const call = (method: string, path: string, body: unknown) => fetch(`${srv.url}/api/v1${path}`, {
+    const token = createApiToken(desk.srv.services.ctx, dmitry, { name: 'cli' }).token;
+    const call = (method: string, path: string, body: unknown) => fetch(`${desk.srv.url}/api/v1${path}`, {
       method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
     });
     const patch = await call('PATCH', `/tickets/${theirs.number}`, { status: 'closed', assignee_id: dmitry.id });

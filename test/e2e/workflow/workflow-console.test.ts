@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../helpers/deps.ts';
 import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from '../../helpers/web.ts';
 import { logWork, rawMail } from '../../helpers/workflow.ts';
+import { useTestDesk } from '../../helpers/test-desk.ts';
 import { buildServices } from '../../../src/services.ts';
 import { changeStatus, createTicket, replyToTicket, addNote } from '../../../src/actions/tickets.ts';
 import { resolveTicket } from '../../../src/actions/resolution.ts';
@@ -247,34 +248,27 @@ describe('workflow in the console', () => {
 });
 
 describe('the requester portal', () => {
-  let deps: TestDeps;
-  let srv: TestServer;
+  const desk = useTestDesk();
   let agent: User;
   beforeEach(async () => {
-    deps = makeTestDeps();
-    srv = await startTestServer(deps);
-    agent = await addUser(srv.services, 'agent', 'agent@desk.test', 'Alex Agent');
-    insertOrganization(deps.db, { name: 'ООО «Ромашка»', reopenLimit: 1 }, deps.clock.now(), ['romashka.ru']);
-  });
-  afterEach(async () => {
-    await srv.close();
-    deps.close();
+    agent = await addUser(desk.srv.services, 'agent', 'agent@desk.test', 'Alex Agent');
+    insertOrganization(desk.deps.db, { name: 'ООО «Ромашка»', reopenLimit: 1 }, desk.deps.clock.now(), ['romashka.ru']);
   });
 
-  const ctx = () => srv.services.ctx;
+  const ctx = () => desk.srv.services.ctx;
   const resolvedTicket = () => {
     const t = createTicket(ctx(), { kind: 'user', user: agent }, { subject: 'Принтер', body: 'Застревает бумага', requesterEmail: 'ivan@romashka.ru', requesterName: 'Иван' });
-    updateContact(deps.db, t.requesterId!, { locale: 'ru' }, deps.clock.now());
+    updateContact(desk.deps.db, t.requesterId!, { locale: 'ru' }, desk.deps.clock.now());
     replyToTicket(ctx(), { kind: 'user', user: agent }, { ticketId: t.id, body: 'Почистили ролики, попробуйте.' });
     addNote(ctx(), { kind: 'user', user: agent }, { ticketId: t.id, body: 'SECRET internal remark' });
     resolveTicket(ctx(), { kind: 'user', user: agent }, { ticketId: t.id, note: 'Почистили ролики' });
     return t;
   };
-  const portal = (ticketId: number) => `/portal/${makePortalToken(deps.secrets.token, getTicket(deps.db, ticketId), deps.clock.now())}`;
+  const portal = (ticketId: number) => `/portal/${makePortalToken(desk.deps.secrets.token, getTicket(desk.deps.db, ticketId), desk.deps.clock.now())}`;
 
   it('shows the public conversation in the requester’s language, never internal notes; confirm closes', async () => {
     const t = resolvedTicket();
-    const b = new Browser(srv.url);
+    const b = desk.browser();
     const page = await b.get(portal(t.id));
     expect(page.status).toBe(200);
     expect(page.text).toContain('<html lang="ru">');
@@ -289,45 +283,45 @@ describe('the requester portal', () => {
     expect((await b.post(`${portal(t.id)}/confirm`, {}, { csrf: false })).status).toBe(403);
     const done = await b.post(`${portal(t.id)}/confirm`, {});
     expect(done.status).toBe(303);
-    expect(getTicket(deps.db, t.id).status).toBe('closed');
+    expect(getTicket(desk.deps.db, t.id).status).toBe('closed');
     expect((await b.get(done.location!)).text).toContain('Thank you! The request is closed.');
     expect((await b.post(`${portal(t.id)}/confirm`, {})).status).toBe(422);
   });
 
   it('reopens within the contract, then opens a linked request; a complaint reaches the managers', async () => {
     const t = resolvedTicket();
-    const b = new Browser(srv.url);
+    const b = desk.browser();
     await b.get(portal(t.id));
     expect((await b.post(`${portal(t.id)}/reopen`, { message: '' })).status).toBe(422);
     const reopened = await b.post(`${portal(t.id)}/reopen`, { message: 'Снова застревает' });
     expect(reopened.status).toBe(303);
-    expect(getTicket(deps.db, t.id)).toMatchObject({ status: 'reopened', reopenCount: 1 });
-    expect(listTicketMessages(deps.db, t.id).at(-2)).toMatchObject({ kind: 'reply', direction: 'in', channel: 'web', bodyText: 'Снова застревает' });
+    expect(getTicket(desk.deps.db, t.id)).toMatchObject({ status: 'reopened', reopenCount: 1 });
+    expect(listTicketMessages(desk.deps.db, t.id).at(-2)).toMatchObject({ kind: 'reply', direction: 'in', channel: 'web', bodyText: 'Снова застревает' });
 
     resolveTicket(ctx(), { kind: 'user', user: agent }, { ticketId: t.id, note: 'Заменили ролики' });
     const limit = await b.get(portal(t.id));
     expect(limit.text).toContain('уже открывали повторно 1 раз');
     const follow = await b.post(`${portal(t.id)}/reopen`, { message: 'И опять' });
     expect(follow.status).toBe(303);
-    const next = findTicketByNumber(deps.db, t.number + 1)!;
+    const next = findTicketByNumber(desk.deps.db, t.number + 1)!;
     expect(follow.location).toBe(portal(next.id));
-    expect(listTicketLinks(deps.db, next.id)).toEqual([{ ticketId: t.id, kind: 'follow_up', direction: 'to' }]);
-    expect(getTicket(deps.db, t.id).status).toBe('resolved');
+    expect(listTicketLinks(desk.deps.db, next.id)).toEqual([{ ticketId: t.id, kind: 'follow_up', direction: 'to' }]);
+    expect(getTicket(desk.deps.db, t.id).status).toBe('resolved');
     expect((await b.get(follow.location!)).text).toContain('Мы открыли для вашего сообщения новую заявку');
 
-    await addUser(srv.services, 'manager', 'manager@desk.test', 'Maria Manager');
+    await addUser(desk.srv.services, 'manager', 'manager@desk.test', 'Maria Manager');
     const complaint = await b.post(`${portal(next.id)}/escalate`, { reason: 'Третий раз одно и то же' });
     expect(complaint.status).toBe(303);
-    expect(getTicket(deps.db, next.id).escalatedAt).not.toBeNull();
-    expect(deps.db.select().from(outbox).all().filter((o) => o.event === 'escalated').map((o) => o.recipient)).toEqual(['manager@desk.test']);
+    expect(getTicket(desk.deps.db, next.id).escalatedAt).not.toBeNull();
+    expect(desk.deps.db.select().from(outbox).all().filter((o) => o.event === 'escalated').map((o) => o.recipient)).toEqual(['manager@desk.test']);
     expect((await b.get(portal(next.id))).text).toContain('Ваша жалоба у руководителя.');
   });
 
   it('refuses forged or unknown links', async () => {
     const t = resolvedTicket();
-    const b = new Browser(srv.url);
+    const b = desk.browser();
     expect((await b.get(`/portal/t${t.id}.aaaaaaaaaaaa`)).status).toBe(404);
-    expect((await b.get(`/portal/${makePortalToken(deps.secrets.token, { id: 999, portalNonce: '' }, deps.clock.now())}`)).status).toBe(404);
+    expect((await b.get(`/portal/${makePortalToken(desk.deps.secrets.token, { id: 999, portalNonce: '' }, desk.deps.clock.now())}`)).status).toBe(404);
     expect((await b.get('/portal/nonsense')).status).toBe(404);
   });
 });
