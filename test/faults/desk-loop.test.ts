@@ -10,7 +10,7 @@
 //    in turn: the send limits alone end it, after 5 acknowledgements each way (11 mails).
 // The loop is over when everything is quiet: no mail waits in either outbox or in the relay, and
 // both desks have read their mailboxes to the end — nothing is left that could start it again.
-// test/mail-loop.test.ts measures the same limits in-process on a test clock; this is the version
+// test/e2e/email/mail-loop.test.ts measures the same limits in-process on a test clock; this is the version
 // with the real processes, transports and clock.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -106,7 +106,7 @@ describe('outbox while the SMTP server is down', () => {
     }, TIMEOUT_MS / 4, 20);
     await desk.kill9();
     // killed between attempts, so no row waits for the lease of an interrupted send (that case is
-    // test/outbox-crash.test.ts); a row left 'sending' here would hold this test for 10 minutes
+    // test/e2e/email/outbox-crash.test.ts); a row left 'sending' here would hold this test for 10 minutes
     expect(rows().filter((r) => r.status === 'sending')).toEqual([]);
 
     desk = outboxDesk();

@@ -1,0 +1,150 @@
+// The `helpdesk` command as a user or an MTA runs it: real process, real database file.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+const fixture = (name: string) => path.join(root, 'fixtures/email', name);
+
+describe('helpdesk CLI', () => {
+  let dir: string;
+  let env: Record<string, string>;
+  const run = (args: string[], input?: Buffer | string, extraEnv: Record<string, string> = {}) => {
+    const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), path.join(root, 'src/cli.ts'), ...args], {
+      cwd: dir, env: { ...process.env, ...env, ...extraEnv }, input, encoding: 'utf8', timeout: 30_000,
+    });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+  const count = (sql: string) => {
+    const db = new Database(path.join(dir, 'desk.sqlite'), { readonly: true });
+    try {
+      return (db.prepare(sql).get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  };
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'helpdesk-cli-'));
+    env = { DATABASE_URL: `file:${path.join(dir, 'desk.sqlite')}`, DATA_DIR: dir, LOG_LEVEL: 'warn', NODE_ENV: 'test' };
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('imports a mail, threads the [#N] reply, and ignores the same file twice', () => {
+    const first = run(['import', fixture('new-ticket-plain.eml')]);
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(/^created ticket id 1/);
+    const again = run(['import', fixture('new-ticket-plain.eml')]);
+    expect(again.code).toBe(0);
+    expect(again.out).toMatch(/^duplicate/);
+    const reply = run(['import', '-'], readFileSync(fixture('reply-subject-tag.eml')));
+    expect(reply.out).toMatch(/^appended ticket id 1/);
+    expect(count('select count(*) n from tickets')).toBe(1);
+    expect(count('select count(*) n from messages')).toBe(2);
+  });
+
+  it('quarantines an empty or corrupt file, says so, and can reprocess it', () => {
+    const empty = path.join(dir, 'empty.eml');
+    writeFileSync(empty, '');
+    const r = run(['import', empty]);
+    expect(r.code).toBe(0); // kept in quarantine: the MTA must not retry
+    expect(r.err).toMatch(/quarantined \(inbound #1\): empty message/);
+    const corrupt = run(['import', fixture('corrupt-no-headers.eml')]);
+    expect(corrupt.err).toMatch(/quarantined \(inbound #2\)/);
+    expect(count("select count(*) n from inbound_messages where outcome = 'quarantined'")).toBe(2);
+    const re = run(['reprocess', '1']);
+    expect(re.code).toBe(65);
+    expect(re.out).toMatch(/#1: quarantined — empty message/);
+  });
+
+  it('exits 75 (retry later) when the database is locked by another writer', () => {
+    expect(run(['migrate']).code).toBe(0);
+    const db = new Database(path.join(dir, 'desk.sqlite'));
+    db.exec('BEGIN EXCLUSIVE');
+    try {
+      const r = run(['import', fixture('new-ticket-plain.eml')]);
+      expect(r.code).toBe(75);
+      expect(r.err).toMatch(/temporary failure|database is locked/);
+    } finally {
+      db.exec('ROLLBACK');
+      db.close();
+    }
+    expect(run(['import', fixture('new-ticket-plain.eml')]).out).toMatch(/^created/);
+  });
+
+  it('adds users and refuses bad input with a clear message', () => {
+    const ok = run(['user', 'add', '--email', 'olga@desk.example', '--name', 'Olga', '--role', 'manager'], 'a long enough password\n');
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/Created manager olga@desk.example/);
+    const dup = run(['user', 'add', '--email', 'olga@desk.example', '--password', 'another password']);
+    expect(dup.code).toBe(65);
+    expect(dup.err).toMatch(/already exists/);
+    const short = run(['user', 'add', '--email', 'x@desk.example', '--password', 'short']);
+    expect(short.err).toMatch(/at least 10 characters/);
+    expect(run(['user', 'add', '--email', 'y@desk.example', '--role', 'boss', '--password', 'long enough pw']).code).toBe(64);
+  });
+
+  it('makes an API token for a user and prints it on the last line (only its hash is stored)', () => {
+    expect(run(['user', 'add', '--email', 'bot@desk.example', '--name', 'Bot', '--password', 'a long enough password']).code).toBe(0);
+    const r = run(['token', 'create', '--user', 'BOT@desk.example', '--name', 'zabbix']);
+    expect(r.code).toBe(0);
+    const token = r.out.trim().split('\n').pop()!;
+    expect(token).toMatch(/^hd_[A-Za-z0-9_-]{43}$/);
+    const hash = createHash('sha256').update(token).digest('hex');
+    expect(count(`select count(*) n from api_tokens where token_hash = '${hash}' and name = 'zabbix'`)).toBe(1);
+    expect(count(`select count(*) n from api_tokens where token_hash = '${token}'`)).toBe(0);
+    expect(run(['token', 'create', '--user', 'bot@desk.example', '--name', 'reports', '--read-only', '--expires-days', '30']).code).toBe(0);
+    expect(count(`select count(*) n from api_tokens where name = 'reports' and scope = 'read' and expires_at = created_at + 30 * 86400000`)).toBe(1);
+    expect(count(`select count(*) n from api_tokens where name = 'zabbix' and scope = 'full' and expires_at is null`)).toBe(1);
+    expect(run(['token', 'create', '--user', 'nobody@desk.example']).code).toBe(65);
+    expect(run(['token', 'create']).code).toBe(64);
+  });
+
+  it('lists the sign-in locks and lifts one, for a desk whose admins are all locked out', () => {
+    expect(run(['migrate']).code).toBe(0);
+    const db = new Database(path.join(dir, 'desk.sqlite'));
+    const now = Date.now();
+    const add = db.prepare('insert into sign_in_failures (email, ip, at) values (?, ?, ?)');
+    for (let i = 1; i <= 10; i++) add.run('root@desk.test', `192.0.2.${i}`, now - i * 1000);
+    for (let i = 1; i <= 10; i++) add.run(`x${i}@desk.test`, '203.0.113.5', now - i * 1000);
+    db.close();
+
+    const list = run(['unlock']);
+    expect(list.code).toBe(0);
+    expect(list.out).toContain('account root@desk.test: 10 failures from 10 addresses');
+    expect(list.out).toContain('address 203.0.113.5: 10 failures on 10 accounts');
+    expect(list.out).toContain('helpdesk unlock --account root@desk.test');
+
+    const lifted = run(['unlock', '--account', 'Root@Desk.test']);
+    expect(lifted.code).toBe(0);
+    expect(lifted.out).toContain('Lifted: 10 failures of Root@Desk.test');
+    expect(count("select count(*) n from sign_in_failures where email = 'root@desk.test' and email_lifted = 0")).toBe(0);
+    // the addresses those failures came from keep their counts; the other lock stays
+    expect(count("select count(*) n from sign_in_failures where email = 'root@desk.test' and ip_lifted = 0")).toBe(10);
+    const after = run(['unlock']);
+    expect(after.out).not.toContain('root@desk.test');
+    expect(after.out).toContain('address 203.0.113.5');
+    expect(run(['unlock', '--ip', '203.0.113.5']).out).toContain('Lifted: 10 failures');
+    expect(run(['unlock']).out).toContain('No account or address is locked.');
+    expect(run(['unlock', '--account', 'a@b.c', '--ip', '1.2.3.4']).code).toBe(64);
+  });
+
+  it('stops with every configuration problem named', () => {
+    const r = run(['migrate'], undefined, { PORT: 'eighty', PUBLIC_URL: 'nope' });
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/PORT: /);
+    expect(r.err).toMatch(/PUBLIC_URL: must be an absolute URL/);
+  });
+
+  it('seeds a demo desk', () => {
+    const r = run(['demo']);
+    expect(r.code).toBe(0);
+    expect(count('select count(*) n from tickets')).toBeGreaterThanOrEqual(9);
+    expect(count("select count(*) n from users where role = 'agent'")).toBe(3);
+    expect(count("select count(*) n from tickets where subject like '%принтер%'")).toBe(1);
+  });
+});
