@@ -31,6 +31,8 @@ export type ChannelSender = {
   channel: OutboxRow['channel'];
   /** false when the channel is not configured (no SMTP_URL, no Twilio): rows stay queued */
   configured: boolean;
+  /** what the log says while it is not configured and rows wait, e.g. "SMTP_URL is not set; mail stays queued" */
+  notConfigured?: string;
   send(row: OutboxRow): Promise<SendResult>;
   /** releases connections when the worker stops */
   close?(): Promise<void>;

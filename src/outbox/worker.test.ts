@@ -14,6 +14,7 @@ import { contactEmails } from '../db/schema.ts';
 import { eq } from 'drizzle-orm';
 import { getChannelHealth } from './settings.ts';
 import { createOutboxWorker, type OutboxWorker } from './worker.ts';
+import { recordingLogger } from '../../test/helpers/log.ts';
 
 const FROM = 'Acme IT <support@desk.example>';
 const retry = { maxAttempts: 3, baseMs: 60_000, maxMs: 600_000 };
@@ -131,15 +132,20 @@ describe('outbox worker (real SMTP server on loopback)', () => {
     expect(getChannelHealth(deps.db, 'email')).toMatchObject({ ok: true });
   });
 
-  it('leaves mail queued when SMTP_URL is not set', async () => {
+  it('leaves mail queued when SMTP_URL is not set, and says so at start in the sender\'s words', async () => {
     const off = makeTestDeps({});
     try {
+      const { log, lines } = recordingLogger();
+      off.log = log;
       const s = buildServices(off);
       createTicket(s.ctx, { kind: 'system' }, { subject: 'x', body: 'y', requesterEmail: 'anna@client.example' });
       const w = createOutboxWorker(s.ctx, { senders: s.senders });
       expect(await w.runOnce()).toEqual({ sent: 0, retried: 0, dead: 0, skipped: 0, deferred: 0 });
       expect(listOutbox(off.db, {}, { limit: 5 })).toMatchObject([{ status: 'pending', attempts: 0 }]);
+      w.start();
       await w.stop();
+      // only the channel with waiting rows is named: no SMS is queued here
+      expect(lines.filter((l) => l.level === 40).map((l) => [l.channel, l.msg])).toEqual([['email', 'outbox: SMTP_URL is not set; mail stays queued']]);
     } finally {
       off.close();
     }

@@ -184,12 +184,11 @@ export function createOutboxWorker(deps: Deps, opts: WorkerOptions): OutboxWorke
   }
 
   function reportUnconfigured(): void {
-    for (const channel of ['email', 'sms'] as const) {
-      const s = senders.get(channel);
-      if (s?.configured) continue;
-      const waitingSince = findOldestPending(db, channel);
+    for (const s of senders.values()) {
+      if (s.configured) continue;
+      const waitingSince = findOldestPending(db, s.channel);
       if (waitingSince !== undefined) {
-        log.warn({ channel, waitingSince: new Date(waitingSince).toISOString() }, channel === 'email' ? 'outbox: SMTP_URL is not set; mail stays queued' : `outbox: ${channel} is not configured; messages stay queued`);
+        log.warn({ channel: s.channel, waitingSince: new Date(waitingSince).toISOString() }, `outbox: ${s.notConfigured ?? `${s.channel} is not configured; messages stay queued`}`);
       }
     }
   }

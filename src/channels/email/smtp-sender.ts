@@ -58,6 +58,7 @@ export function createEmailSender(
   return {
     channel: 'email',
     configured: !!smtp,
+    notConfigured: 'SMTP_URL is not set; mail stays queued',
     async send(row) {
       if (!smtp) throw new ChannelUnavailableError('SMTP_URL is not set');
       const mail = composeEmail(deps, renderer, getOutboxSettings(deps.db), row);

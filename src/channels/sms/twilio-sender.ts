@@ -38,6 +38,7 @@ export function createTwilioSender(deps: Deps, opts: { client?: TwilioClient; te
   return {
     channel: 'sms',
     configured: !!tw,
+    notConfigured: 'SMS is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM); texts stay queued',
     async send(row: OutboxRow) {
       if (!tw) throw new Error('SMS is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM)');
       const payload = row.payload as SmsPayload;
