@@ -3,10 +3,13 @@
 // real desk, because the query plans depend on it: most old tickets are closed, the open ones are
 // recent; words follow a Zipf curve (a few very common, many rare) with codes and host names that
 // make specific searches selective; SLA due times, estimates and logged time are filled in.
-import type Database from 'better-sqlite3';
 import type { Ctx } from '../actions/context.ts';
 import { hashPassword } from '../actions/users.ts';
-import { findSetting, upsertSetting } from '../store/settings.ts';
+import {
+  countContacts, countOrganizations, insertBulkAgents, insertBulkContacts, insertBulkOrganizations, insertBulkTickets,
+  listActiveAgentIds, listComponentIds, listContactOrganizations, listOrganizationIds, maxTicketNumber, optimizeAfterBulkLoad,
+  restoreSetAside as restoreStoreSetAside, setAsideForBulkLoad, withBulkCache, type BulkContact, type BulkMessage, type BulkTicket,
+} from '../store/bulk-load.ts';
 import { seededRandom as rng } from './random.ts';
 
 const EN_WORDS = `the a to and is it my on in for not with this of can you please we have after from again since error printer
@@ -67,55 +70,13 @@ export type GenerateOptions = {
   log?: (s: string) => void;
 };
 
-/** Where bulk mode records what it set aside, so a run that was killed is repaired by the next one. */
-const SET_ASIDE_KEY = 'demo.setAside';
-type SetAside = { type: 'index' | 'trigger'; name: string; sql: string }[];
-
-function setAside(ctx: Ctx): void {
-  const db = ctx.db.$client;
-  const objects = db
-    .prepare(
-      `select type, name, sql from sqlite_master where sql is not null and tbl_name in ('tickets', 'messages')
-        and ((type = 'index' and sql not like 'CREATE UNIQUE%') or (type = 'trigger' and name in ('tickets_fts_ai', 'messages_fts_ai')))`,
-    )
-    .all() as SetAside;
-  db.transaction(() => {
-    upsertSetting(ctx.db, SET_ASIDE_KEY, objects, ctx.clock.now());
-    for (const o of objects) db.exec(`drop ${o.type} "${o.name}"`);
-  }).immediate();
-}
-
-/** Puts back what bulk mode set aside (indexes, then triggers) and rebuilds the full-text indexes. */
+/** Puts back what an interrupted bulk run set aside (indexes, then triggers) and rebuilds the full-text indexes. */
 export function restoreSetAside(ctx: Ctx, log?: (s: string) => void): boolean {
-  const db = ctx.db.$client;
-  const objects = findSetting<SetAside>(ctx.db, SET_ASIDE_KEY);
-  if (!objects) return false;
-  const exists = db.prepare('select 1 from sqlite_master where type = ? and name = ?').pluck();
-  let t = Date.now();
-  for (const o of objects.filter((x) => x.type === 'index')) if (!exists.get(o.type, o.name)) db.exec(o.sql);
-  log?.(`indexes built in ${((Date.now() - t) / 1000).toFixed(0)} s`);
-  t = Date.now();
-  db.transaction(() => {
-    for (const o of objects.filter((x) => x.type === 'trigger')) if (!exists.get(o.type, o.name)) db.exec(o.sql);
-    db.exec("insert into tickets_fts(tickets_fts) values('rebuild'); insert into messages_fts(messages_fts) values('rebuild')");
-    db.prepare('delete from settings where key = ?').run(SET_ASIDE_KEY);
-  }).immediate();
-  log?.(`full-text index rebuilt in ${((Date.now() - t) / 1000).toFixed(0)} s`);
-  return true;
-}
-
-function withBulkCache<T>(db: Database.Database, fn: () => T): T {
-  const before = db.pragma('cache_size', { simple: true }) as number;
-  db.pragma('cache_size = -262144'); // 256 MB while building; the desk's own setting afterwards
-  try {
-    return fn();
-  } finally {
-    db.pragma(`cache_size = ${before}`);
-  }
+  return restoreStoreSetAside(ctx.db, log);
 }
 
 export async function generateTickets(ctx: Ctx, opts: GenerateOptions): Promise<{ tickets: number; messages: number }> {
-  const db = ctx.db.$client;
+  const db = ctx.db;
   // an earlier bulk run that was interrupted left indexes and triggers aside: put them back first
   restoreSetAside(ctx, opts.log);
   const rand = rng(opts.tickets);
@@ -161,49 +122,37 @@ export async function generateTickets(ctx: Ctx, opts: GenerateOptions): Promise<
   if (agentIds.length === 0) {
     const count = opts.agents ?? Math.max(5, Math.min(40, Math.round(opts.tickets / 25_000)));
     const hash = await hashPassword('load-test-password');
-    const ins = db.prepare(`insert or ignore into users (email, name, role, password_hash, locale, time_zone, available, active, notify_prefs, created_at, updated_at)
-      values (?, ?, 'agent', ?, 'en', 'UTC', 1, 1, '{}', ?, ?)`);
-    db.transaction(() => {
-      for (let i = 1; i <= count; i++) ins.run(`agent${String(i).padStart(2, '0')}@load.example`, `${pick(FIRST)} ${pick(LAST)} ${i}`, hash, now, now);
-    })();
-    agentIds = (db.prepare(`select id from users where role = 'agent' and active = 1 order by id`).all() as { id: number }[]).map((r) => r.id);
+    const agents = Array.from({ length: count }, (_, j) => ({ email: `agent${String(j + 1).padStart(2, '0')}@load.example`, name: `${pick(FIRST)} ${pick(LAST)} ${j + 1}` }));
+    insertBulkAgents(db, agents, hash, now);
+    agentIds = listActiveAgentIds(db);
   }
-  const orgCount = (db.prepare('select count(*) n from organizations').get() as { n: number }).n;
-  if (orgCount < 50) {
-    const ins = db.prepare('insert or ignore into organizations (name, currency, created_at, updated_at) values (?, ?, ?, ?)');
-    db.transaction(() => {
-      for (let i = 1; i <= 100; i++) ins.run(i % 2 ? `Client ${String(i).padStart(3, '0')} Ltd` : `ООО «Клиент ${String(i).padStart(3, '0')}»`, i % 2 ? 'USD' : 'RUB', now, now);
-    })();
+  if (countOrganizations(db) < 50) {
+    const orgs = Array.from({ length: 100 }, (_, j) => {
+      const i = j + 1;
+      return { name: i % 2 ? `Client ${String(i).padStart(3, '0')} Ltd` : `ООО «Клиент ${String(i).padStart(3, '0')}»`, currency: i % 2 ? 'USD' : 'RUB' };
+    });
+    insertBulkOrganizations(db, orgs, now);
   }
-  const orgIds = (db.prepare('select id from organizations').all() as { id: number }[]).map((r) => r.id);
+  const orgIds = listOrganizationIds(db);
   const wantContacts = Math.min(50_000, Math.max(200, Math.round(opts.tickets / 20)));
-  const haveContacts = (db.prepare('select count(*) n from contacts').get() as { n: number }).n;
+  const haveContacts = countContacts(db);
   if (haveContacts < wantContacts) {
-    const insC = db.prepare('insert into contacts (name, organization_id, locale, created_at, updated_at) values (?, ?, ?, ?, ?)');
-    const insE = db.prepare('insert or ignore into contact_emails (contact_id, email, is_primary) values (?, ?, 1)');
-    db.transaction(() => {
-      for (let i = haveContacts; i < wantContacts; i++) {
-        const ru = rand() < 0.5;
-        const c = insC.run(`${pick(FIRST)} ${pick(LAST)}`, pick(orgIds), ru ? 'ru' : 'en', now, now);
-        insE.run(c.lastInsertRowid, `user${i}@client${i % 100}.example`);
-      }
-    })();
+    const rows: BulkContact[] = [];
+    for (let i = haveContacts; i < wantContacts; i++) {
+      const ru = rand() < 0.5;
+      rows.push({ name: `${pick(FIRST)} ${pick(LAST)}`, organizationId: pick(orgIds), locale: ru ? 'ru' : 'en', email: `user${i}@client${i % 100}.example` });
+    }
+    insertBulkContacts(db, rows, now);
   }
-  const contacts = db.prepare('select id, organization_id org from contacts').all() as { id: number; org: number | null }[];
-  const componentIds = (db.prepare('select id from components').all() as { id: number }[]).map((r) => r.id);
-  const startNumber = (db.prepare('select coalesce(max(number),0) n from tickets').get() as { n: number }).n;
+  const contacts = listContactOrganizations(db);
+  const componentIds = listComponentIds(db);
+  const startNumber = maxTicketNumber(db);
 
-  const insTicket = db.prepare(`insert into tickets (number, subject, status, priority, type, category, channel, component_id,
-    requester_id, organization_id, assignee_id, estimate_minutes, logged_minutes, first_response_due_at, first_responded_at,
-    resolution_due_at, sla_paused_at, resolved_at, closed_at, last_activity_at, created_at, updated_at)
-    values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`);
-  const insMsg = db.prepare(`insert into messages (ticket_id, kind, direction, channel, author_user_id, author_contact_id,
-    subject, body_text, created_at) values (?,?,?,?,?,?,?,?,?)`);
   let messages = 0;
   const span = 2 * 365 * DAY;
   const avg = Math.max(1, opts.messagesPerTicket);
   const bulk = opts.bulk ?? opts.tickets >= 10_000;
-  if (bulk) setAside(ctx);
+  if (bulk) setAsideForBulkLoad(db, ctx.clock.now());
   const t0 = Date.now();
   withBulkCache(db, () => {
     try {
@@ -214,10 +163,7 @@ export async function generateTickets(ctx: Ctx, opts: GenerateOptions): Promise<
     }
     // bulk inserts leave the full-text indexes in many segments; merge them as an admin would after an import
     const t1 = Date.now();
-    db.exec("insert into messages_fts(messages_fts) values('optimize'); insert into tickets_fts(tickets_fts) values('optimize')");
-    db.pragma('analysis_limit = 2000');
-    db.exec('analyze');
-    db.pragma('optimize');
+    optimizeAfterBulkLoad(db);
     opts.log?.(`full-text index merged and statistics updated in ${((Date.now() - t1) / 1000).toFixed(0)} s`);
   });
   return { tickets: opts.tickets, messages };
@@ -225,45 +171,50 @@ export async function generateTickets(ctx: Ctx, opts: GenerateOptions): Promise<
   function insertAll(): void {
     for (let done = 0; done < opts.tickets; ) {
       const n = Math.min(batch, opts.tickets - done);
-      db.transaction(() => {
-        for (let i = 0; i < n; i++) {
-          const k = done + i;
-          const created = now - span + Math.floor((span * (k + 1)) / (opts.tickets + 1));
-          const age = now - created;
-          const ru = rand() < 0.5;
-          const subject = sentence(ru, 3 + Math.floor(rand() * 5));
-          const status = pickW(age > 21 * DAY ? STATUS_OLD : STATUS_RECENT);
-          const priority = pickW(PRIORITY);
-          const channel = pickW(CHANNEL);
-          const contact = pick(contacts);
-          const assignee = status === 'new' || (status === 'triaged' && rand() < 0.7) ? null : pick(agentIds);
-          const closed = status === 'resolved' || status === 'closed';
-          const msgCount = avg <= 2 ? avg : 2 + Math.floor(rand() * (2 * avg - 3));
-          const lastAt = Math.min(now - MINUTE, created + (msgCount - 1) * (20 + Math.floor(rand() * 600)) * MINUTE);
-          const estimate = rand() < 0.6 ? 30 * (1 + Math.floor(rand() * 8)) : null;
-          const logged = closed ? 15 * (1 + Math.floor(rand() * 12)) : status === 'in_progress' ? 15 * Math.floor(rand() * 6) : 0;
-          const responded = status === 'new' ? null : created + Math.floor(rand() * FIRST_RESPONSE_MIN[priority] * 1.3) * MINUTE;
-          const paused = status === 'pending_requester' || status === 'pending_third_party' ? lastAt : null;
-          const t = insTicket.run(
-            startNumber + k + 1, subject, status, priority, pickW(TYPE), pickW(CATEGORY), channel,
-            componentIds.length && rand() < 0.9 ? pick(componentIds) : null, contact.id, contact.org, assignee, estimate, logged,
-            created + FIRST_RESPONSE_MIN[priority] * MINUTE, responded, created + RESOLUTION_MIN[priority] * MINUTE, paused,
-            closed ? lastAt : null, status === 'closed' ? lastAt + 3 * DAY : null, lastAt, created, lastAt,
-          );
-          const tid = Number(t.lastInsertRowid);
-          for (let m = 0; m < msgCount; m++) {
-            const fromAgent = m % 2 === 1 && assignee !== null;
-            const note = m > 0 && m % 4 === 3;
-            insMsg.run(
-              tid, note ? 'note' : 'reply', note ? 'internal' : fromAgent ? 'out' : 'in', channel,
-              fromAgent || note ? (assignee ?? agentIds[0]) : null, fromAgent || note ? null : contact.id,
-              m === 0 ? subject : null, sentence(ru, channel === 'sms' ? 8 + Math.floor(rand() * 12) : 20 + Math.floor(rand() * 50)),
-              created + Math.floor(((lastAt - created) * m) / Math.max(1, msgCount - 1)),
-            );
-            messages++;
-          }
+      const rows: BulkTicket[] = [];
+      for (let i = 0; i < n; i++) {
+        const k = done + i;
+        const created = now - span + Math.floor((span * (k + 1)) / (opts.tickets + 1));
+        const age = now - created;
+        const ru = rand() < 0.5;
+        const subject = sentence(ru, 3 + Math.floor(rand() * 5));
+        const status = pickW(age > 21 * DAY ? STATUS_OLD : STATUS_RECENT);
+        const priority = pickW(PRIORITY);
+        const channel = pickW(CHANNEL);
+        const contact = pick(contacts);
+        const assignee = status === 'new' || (status === 'triaged' && rand() < 0.7) ? null : pick(agentIds);
+        const closed = status === 'resolved' || status === 'closed';
+        const msgCount = avg <= 2 ? avg : 2 + Math.floor(rand() * (2 * avg - 3));
+        const lastAt = Math.min(now - MINUTE, created + (msgCount - 1) * (20 + Math.floor(rand() * 600)) * MINUTE);
+        const estimate = rand() < 0.6 ? 30 * (1 + Math.floor(rand() * 8)) : null;
+        const logged = closed ? 15 * (1 + Math.floor(rand() * 12)) : status === 'in_progress' ? 15 * Math.floor(rand() * 6) : 0;
+        const responded = status === 'new' ? null : created + Math.floor(rand() * FIRST_RESPONSE_MIN[priority] * 1.3) * MINUTE;
+        const paused = status === 'pending_requester' || status === 'pending_third_party' ? lastAt : null;
+        // the fields in the order the random draws were always made: the same N gives the same desk
+        const ticket: BulkTicket = {
+          number: startNumber + k + 1, subject, status, priority, type: pickW(TYPE), category: pickW(CATEGORY), channel,
+          componentId: componentIds.length && rand() < 0.9 ? pick(componentIds) : null, requesterId: contact.id,
+          organizationId: contact.org, assigneeId: assignee, estimateMinutes: estimate, loggedMinutes: logged,
+          firstResponseDueAt: created + FIRST_RESPONSE_MIN[priority] * MINUTE, firstRespondedAt: responded,
+          resolutionDueAt: created + RESOLUTION_MIN[priority] * MINUTE, slaPausedAt: paused,
+          resolvedAt: closed ? lastAt : null, closedAt: status === 'closed' ? lastAt + 3 * DAY : null,
+          lastActivityAt: lastAt, createdAt: created, updatedAt: lastAt, messages: [],
+        };
+        for (let m = 0; m < msgCount; m++) {
+          const fromAgent = m % 2 === 1 && assignee !== null;
+          const note = m > 0 && m % 4 === 3;
+          const message: BulkMessage = {
+            kind: note ? 'note' : 'reply', direction: note ? 'internal' : fromAgent ? 'out' : 'in', channel,
+            authorUserId: fromAgent || note ? (assignee ?? agentIds[0]) : null, authorContactId: fromAgent || note ? null : contact.id,
+            subject: m === 0 ? subject : null, bodyText: sentence(ru, channel === 'sms' ? 8 + Math.floor(rand() * 12) : 20 + Math.floor(rand() * 50)),
+            createdAt: created + Math.floor(((lastAt - created) * m) / Math.max(1, msgCount - 1)),
+          };
+          ticket.messages.push(message);
         }
-      }).immediate();
+        rows.push(ticket);
+      }
+      insertBulkTickets(db, rows);
+      messages += rows.reduce((sum, t) => sum + t.messages.length, 0);
       done += n;
       if (done % 50_000 === 0 || done === opts.tickets) opts.log?.(`generated ${done}/${opts.tickets} tickets, ${messages} messages (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
     }
