@@ -1,26 +1,11 @@
 // The inbox's channel column: texts waiting in the inbox when it arrives stay there, as SMS.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { expect, it } from 'vitest';
 import { webhookInboxStore } from '../store/webhook-inbox.ts';
-import { openDb } from './client.ts';
-import { MIGRATIONS_DIR, migrateDb } from './migrate.ts';
-
-type Journal = { entries: { tag: string }[] };
+import { migrateDb } from './migrate.ts';
+import { withDbBefore } from '../../test/helpers/migrations.ts';
 
 it('keeps the texts waiting in the inbox through the upgrade, as SMS, each id still taken once', () => {
-  const journal = JSON.parse(readFileSync(path.join(MIGRATIONS_DIR, 'meta/_journal.json'), 'utf8')) as Journal;
-  const at = journal.entries.findIndex((e) => e.tag.endsWith('_webhook_inbox_channel'));
-  expect(at).toBeGreaterThan(0);
-  // the migrations as they were before the column: a copy with the journal cut there
-  const before = mkdtempSync(path.join(tmpdir(), 'helpdesk-migrations-'));
-  try {
-    cpSync(MIGRATIONS_DIR, before, { recursive: true });
-    writeFileSync(path.join(before, 'meta/_journal.json'), JSON.stringify({ ...journal, entries: journal.entries.slice(0, at) }));
-    const db = openDb(':memory:');
-    migrate(db, { migrationsFolder: before });
+  withDbBefore('_webhook_inbox_channel', (db) => {
     const raw = JSON.stringify({ MessageSid: 'SM1', From: '+79123456789', Body: 'Printer jams' });
     db.$client
       .prepare("insert into sms_inbox (message_sid, from_address, raw, has_media, received_at, attempts, next_attempt_at, last_error) values ('SM1', '+79123456789', ?, 1, 1000, 2, 5000, 'database is locked')")
@@ -39,7 +24,5 @@ it('keeps the texts waiting in the inbox through the upgrade, as SMS, each id st
     expect(phone.count()).toBe(0);
     expect(phone.insert({ key: 'SM1', sender: null, raw: '{}', hasMedia: false, receivedAt: 2000 }, 2000)).toBe(true);
     expect(sms.count()).toBe(1);
-  } finally {
-    rmSync(before, { recursive: true, force: true });
-  }
+  });
 });
