@@ -10,10 +10,11 @@ export const I18N_DIR = fileURLToPath(new URL('../../src/i18n', import.meta.url)
 
 export type Tree = { [k: string]: string | Tree };
 
-function merge(into: Tree, from: Tree, where: string): Tree {
+/** Adds `from`'s strings to `into` (which it changes and returns); a key in both is an error. */
+export function mergeTrees(into: Tree, from: Tree, where: string): Tree {
   for (const [k, v] of Object.entries(from)) {
     const existing = into[k];
-    if (typeof v === 'object' && typeof existing === 'object') merge(existing, v, `${where}.${k}`);
+    if (typeof v === 'object' && typeof existing === 'object') mergeTrees(existing, v, `${where}.${k}`);
     else if (existing !== undefined) throw new Error(`i18n key ${where}.${k} is defined twice`);
     else into[k] = v;
   }
@@ -25,5 +26,5 @@ export function loadLocale(locale: Locale, dir = I18N_DIR): Tree {
   return readdirSync(folder)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .reduce<Tree>((acc, f) => merge(acc, JSON.parse(readFileSync(path.join(folder, f), 'utf8')) as Tree, locale), {});
+    .reduce<Tree>((acc, f) => mergeTrees(acc, JSON.parse(readFileSync(path.join(folder, f), 'utf8')) as Tree, locale), {});
 }

@@ -17,6 +17,8 @@ import { authRoutes } from './routes/auth.ts';
 import { attachmentRoutes } from './routes/attachments.ts';
 import { consoleRouters } from './routes/console.ts';
 import { AppError } from '../domain/errors.ts';
+import type { Locale } from '../domain/vocabulary.ts';
+import type { Tree } from '../i18n/locales.ts';
 
 const PUBLIC_DIR = fileURLToPath(new URL('../../public', import.meta.url));
 const HTMX_DIR = fileURLToPath(new URL('../../node_modules/htmx.org/dist', import.meta.url));
@@ -35,13 +37,17 @@ export type WebOptions = {
   routers?: WebRouter[];
   /** links in the console's top navigation, shown to roles with the permission */
   nav?: NavLink[];
+  /** pages kept outside views/ (each report's, in its folder): page name → .hbs file */
+  pages?: Record<string, string>;
+  /** strings added to the console's, per language (each report's, under reports.<id>) */
+  strings?: Partial<Record<Locale, Tree>>;
 };
 
 export async function createApp(ctx: Ctx, opts: WebOptions = {}): Promise<Express> {
   const app = express();
   const cookies = consoleCookies(ctx.config);
-  const translator = await createTranslator();
-  const views = createViews({ cache: ctx.config.env !== 'development' });
+  const translator = await createTranslator(opts.strings);
+  const views = createViews({ cache: ctx.config.env !== 'development', pages: opts.pages });
   const render = createRenderer(ctx, views, opts.nav ?? []);
 
   app.disable('x-powered-by');

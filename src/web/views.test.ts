@@ -40,3 +40,23 @@ it('formats dates right in more spellings of zones than its formatter memo keeps
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+it('renders a page kept outside the views folder with the same helpers and partials, and refuses one named like a page inside', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'views-'));
+  try {
+    mkdirSync(path.join(dir, 'pages', 'reports'), { recursive: true });
+    mkdirSync(path.join(dir, 'partials'));
+    mkdirSync(path.join(dir, 'elsewhere'));
+    writeFileSync(path.join(dir, 'partials', 'cell.hbs'), '<td>{{v}}</td>');
+    writeFileSync(path.join(dir, 'pages', 'reports', 'taken.hbs'), 'inside');
+    writeFileSync(path.join(dir, 'elsewhere', 'view.hbs'), '<h1>{{t "h"}}</h1>\n    {{> cell v=n}}');
+    const t = ((key: string) => `[${key}]`) as unknown as TFunction;
+    const globals = { t, locale: 'en', timeZone: 'UTC' };
+    const views = createViews({ dir, cache: true, pages: { 'reports/out': path.join(dir, 'elsewhere', 'view.hbs') } });
+    expect(views.page('reports/out', { n: 3 }, globals, '')).toBe('<h1>[h]</h1>\n<td>3</td>');
+    const clash = createViews({ dir, cache: true, pages: { 'reports/taken': path.join(dir, 'elsewhere', 'view.hbs') } });
+    expect(() => clash.page('reports/taken', {}, globals, '')).toThrow('view pages/reports/taken is defined twice');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

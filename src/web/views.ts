@@ -160,7 +160,11 @@ export function compactIndentation(source: string): string {
     .join('');
 }
 
-export function createViews(opts: { dir?: string; cache: boolean }): Views {
+/**
+ * `pages` are pages kept outside views/ (a report's, in its folder): page name → .hbs file. They
+ * are read and compiled with the others, so they may use every helper and partial.
+ */
+export function createViews(opts: { dir?: string; cache: boolean; pages?: Readonly<Record<string, string>> }): Views {
   const dir = opts.dir ?? VIEWS_DIR;
   let compiled: { hb: typeof Handlebars; templates: Map<string, Handlebars.TemplateDelegate> } | undefined;
 
@@ -171,12 +175,16 @@ export function createViews(opts: { dir?: string; cache: boolean }): Views {
     const templates = new Map<string, Handlebars.TemplateDelegate>();
     // helpers known when compiling are called directly, not looked up and checked per use
     const options: CompileOptions = { strict: false, preventIndent: true, knownHelpers: Object.fromEntries(Object.keys(hb.helpers).map((h) => [h, true])) };
+    const compile = (file: string) => hb.compile(compactIndentation(readFileSync(file, 'utf8')), options);
     for (const file of walk(dir)) {
       const rel = path.relative(dir, file).replace(/\\/g, '/').replace(/\.hbs$/, '');
-      const source = compactIndentation(readFileSync(file, 'utf8'));
-      const template = hb.compile(source, options);
+      const template = compile(file);
       if (rel.startsWith('partials/')) hb.registerPartial(rel.slice('partials/'.length), template);
       templates.set(rel, template);
+    }
+    for (const [name, file] of Object.entries(opts.pages ?? {})) {
+      if (templates.has(`pages/${name}`)) throw new Error(`view pages/${name} is defined twice (${file})`);
+      templates.set(`pages/${name}`, compile(file));
     }
     return { hb, templates };
   };
