@@ -19,7 +19,7 @@ import { outboxAdminRouter } from './web/routes/outbox-admin.ts';
 import { registerPolicyHooks } from './policies/hooks.ts';
 import { REPORTS } from './reports/index.ts';
 import type { Report } from './reports/report.ts';
-import { featureNav, featureRouters } from './web/features/index.ts';
+import { featureNav, featureRouters, featureViews } from './web/features/index.ts';
 import { apiRouter } from './web/api/router.ts';
 import { channelConsole } from './web/routes/channel-consoles.ts';
 import { CONSOLE_NAV } from './web/routes/nav.ts';
@@ -80,6 +80,8 @@ export function buildServices(deps: Deps, opts: BuildOptions = {}): Services {
       { href: '/me/notifications', labelKey: 'outbox.prefs.nav', permission: 'ticket.view', group: 'user' },
       ...featureNav(reports),
     ],
+    // each report's page and strings, from its folder
+    ...featureViews(reports),
   };
   const senders = channels.flatMap(({ parts }) => parts.sender ?? []);
   return { ctx, intake, web, senders, channels };

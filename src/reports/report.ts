@@ -1,6 +1,10 @@
 // What a report is: a read-only console page at /reports/<id> that one permission opens, whose
 // filters come from the query string (checked by a zod schema) and whose data is built from store
 // queries. The console mounts every registered report (src/reports/index.ts) the same way.
+// A report's folder holds all of it: its code, its page (view.hbs) and its strings in each
+// language (strings.<locale>.json, under the keys reports.<id>.*; `title` names its menu link).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import type { Ctx } from '../actions/context.ts';
 import type { Locale } from '../domain/vocabulary.ts';
@@ -22,10 +26,8 @@ export type ReportDefinition<F = unknown> = {
   id: string;
   path: `/reports/${string}`;
   permission: Permission;
-  /** the translation key of the report's link in the Admin menu */
-  navLabelKey: string;
-  /** the page under views/pages that renders `load`'s data */
-  template: string;
+  /** the folder with its view.hbs (renders `load`'s data) and strings.<locale>.json: `reportFolder(import.meta.url)` */
+  folder: string;
   /** reads the filters from the query string; a value it refuses is a validation error (422) */
   filters: z.ZodType<F>;
   /** the view data: a view model, never raw rows */
@@ -40,4 +42,14 @@ export type Report = ReportDefinition<unknown>;
 /** Types a report's definition, so `load` and `csv` see the filters its schema gives. */
 export function defineReport<F>(definition: ReportDefinition<F>): ReportDefinition<F> {
   return definition;
+}
+
+// the code runs from src/ (tsx, vitest) or from the build in dist/, which has no .hbs or .json
+// files (tsc copies none): a report's page and strings are read from its folder in src/ either way
+const CODE_DIR = fileURLToPath(new URL('..', import.meta.url));
+const SOURCE_DIR = fileURLToPath(new URL('../../src', import.meta.url));
+
+/** The source folder of a report module (pass its `import.meta.url`), also when it runs from dist/. */
+export function reportFolder(moduleUrl: string): string {
+  return path.join(SOURCE_DIR, path.relative(CODE_DIR, path.dirname(fileURLToPath(moduleUrl))));
 }

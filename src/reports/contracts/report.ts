@@ -1,9 +1,10 @@
 // The monthly contracts report: every organisation's bill for a month (or one organisation's),
-// and the out-of-scope (billable) requests opened that month.
+// and the out-of-scope (billable) requests opened that month. Its page is view.hbs beside this
+// file, its strings strings.<locale>.json.
 import { z } from 'zod';
 import { listBillableTickets, listUsageByOrganization } from '../../store/contract-usage.ts';
 import { listOrganizations } from '../../store/organizations.ts';
-import { defineReport } from '../report.ts';
+import { defineReport, reportFolder } from '../report.ts';
 import { billView, NO_USAGE } from './bill-view.ts';
 import { monthOf } from './month.ts';
 
@@ -17,8 +18,7 @@ export const contractsReport = defineReport({
   id: 'contracts',
   path: '/reports/contracts',
   permission: 'report.view',
-  navLabelKey: 'workflow.nav.contracts',
-  template: 'reports/contracts',
+  folder: reportFolder(import.meta.url),
   filters,
   load(ctx, { month: monthKey, org: orgFilter }) {
     const month = monthOf(monthKey, ctx.clock.now(), ctx.config.timeZone);

@@ -4,7 +4,7 @@
 import { Router } from 'express';
 import type { Ctx } from '../../actions/context.ts';
 import type { Report } from '../../reports/report.ts';
-import type { WebRouter } from '../app.ts';
+import type { WebOptions, WebRouter } from '../app.ts';
 import type { NavLink } from '../render.ts';
 import { calendarRoutes } from './sla/calendar-routes.ts';
 import { contractRoutes } from './contracts/routes.ts';
@@ -12,6 +12,7 @@ import { policyRoutes } from './sla/policy-routes.ts';
 import { portalRoutes } from './portal/routes.ts';
 import { reportNav } from './reports/nav.ts';
 import { reportRoutes } from './reports/routes.ts';
+import { reportViews } from './reports/views.ts';
 import { rulesRoutes } from './sla/stage-rules-routes.ts';
 import { ticketWorkflowRoutes } from './ticket-lifecycle/routes.ts';
 
@@ -30,6 +31,11 @@ export function featureRouters(ctx: Ctx, reports: readonly Report[]): WebRouter[
           .use(reportRoutes(ctx, render, reports)),
     },
   ];
+}
+
+/** Pages and strings the features keep outside views/ and src/i18n: each report's, from its folder. */
+export function featureViews(reports: readonly Report[]): Pick<WebOptions, 'pages' | 'strings'> {
+  return reportViews(reports);
 }
 
 export function featureNav(reports: readonly Report[]): NavLink[] {

@@ -1,5 +1,9 @@
-// A report registered through the services' option (not the registry's list) gets its page, its
-// CSV download and its Admin menu link for the roles its permission names; others get 403.
+// A report registered through the services' option (not the registry's list) gets its page (its
+// view and strings read from its own folder), its CSV download and its Admin menu link for the
+// roles its permission names; others get 403.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { makeTestDeps, type TestDeps } from '../../../../test/helpers/deps.ts';
@@ -7,17 +11,22 @@ import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } fro
 import { REPORTS } from '../../../reports/index.ts';
 import { defineReport } from '../../../reports/report.ts';
 import { buildServices } from '../../../services.ts';
+import { updateUser } from '../../../store/users.ts';
+
+// a report folder outside src/reports: its view and its strings in both languages
+const folder = mkdtempSync(path.join(tmpdir(), 'tiny-report-'));
+writeFileSync(path.join(folder, 'view.hbs'), '<p id="tiny">{{t "reports.tiny.says"}}: {{n}} in {{viewer}}</p>\n');
+writeFileSync(path.join(folder, 'strings.en.json'), JSON.stringify({ title: 'Tiny sums', says: 'Tiny report' }));
+writeFileSync(path.join(folder, 'strings.ru.json'), JSON.stringify({ title: 'Мелкие суммы', says: 'Крошечный отчёт' }));
 
 // admins only (unlike the contracts report), so the link and the refusal follow the report's own permission
 const tinyReport = defineReport({
   id: 'tiny',
   path: '/reports/tiny',
   permission: 'sla.manage',
-  navLabelKey: 'tiny.nav',
-  // any page shows the data it is given; the error page prints a message
-  template: 'error',
+  folder,
   filters: z.object({ n: z.coerce.number().int().min(1).default(1) }),
-  load: (ctx, { n }) => ({ status: 200, message: `Tiny report: ${n} in ${ctx.viewer.locale}` }),
+  load: (ctx, { n }) => ({ n, viewer: ctx.viewer.locale }),
   csv: (_ctx, { n }) => ({ filename: 'tiny.csv', header: ['n', 'subject'], rows: [[n, '=HYPERLINK("http://evil.example")'], [n + 1, 'Printer, jammed']] }),
 });
 
@@ -38,14 +47,27 @@ describe('a report added by registration', () => {
   afterAll(async () => {
     await srv?.close();
     deps?.close();
+    rmSync(folder, { recursive: true, force: true });
   });
 
   it('has a page with its filters from the query string, and refuses a filter its schema refuses', async () => {
     const page = await as.admin.get('/reports/tiny?n=3');
     expect(page.status).toBe(200);
-    expect(page.text).toContain('Tiny report: 3 in en');
+    expect(page.text).toContain('<p id="tiny">Tiny report: 3 in en</p>');
     expect((await as.admin.get('/reports/tiny')).text).toContain('Tiny report: 1 in en');
     expect((await as.admin.get('/reports/tiny?n=0')).status).toBe(422);
+  });
+
+  it('speaks the viewer’s language with the strings from its folder, in the page and the menu', async () => {
+    const ru = await addUser(srv.services, 'admin', 'admin-ru@desk.test', 'Админ');
+    updateUser(deps.db, ru.id, { locale: 'ru' }, deps.clock.now());
+    const b = new Browser(srv.url);
+    await b.login('admin-ru@desk.test', TEST_PASSWORD);
+    const page = await b.get('/reports/tiny?n=2');
+    expect(page.text).toContain('<p id="tiny">Крошечный отчёт: 2 in ru</p>');
+    expect(page.text).toContain('<a href="/reports/tiny" aria-current="page">Мелкие суммы</a>');
+    // the registry's report keeps its own strings beside it
+    expect(page.text).toContain('<a href="/reports/contracts" >Договоры</a>');
   });
 
   it('offers its CSV download with the same filters, formulas defused', async () => {
@@ -57,7 +79,7 @@ describe('a report added by registration', () => {
   });
 
   it('links it in the Admin menu for the roles its permission names only, and refuses the others', async () => {
-    expect((await as.admin.get('/tickets')).text).toContain('href="/reports/tiny"');
+    expect((await as.admin.get('/tickets')).text).toContain('<a href="/reports/tiny" >Tiny sums</a>');
     for (const role of ['manager', 'agent'] as const) {
       expect((await as[role].get('/tickets')).text, role).not.toContain('href="/reports/tiny"');
       expect((await as[role].get('/reports/tiny')).status, role).toBe(403);

@@ -9,13 +9,14 @@ import { invalid } from '../../../domain/errors.ts';
 import { web } from '../../context.ts';
 import { requirePermission } from '../../middleware/auth.ts';
 import type { Renderer } from '../../render.ts';
+import { reportPage } from './views.ts';
 
 export function reportRoutes(ctx: Ctx, render: Renderer, reports: readonly Report[]): Router {
   const r = Router();
   for (const report of reports) {
     r.get(report.path, requirePermission(report.permission), async (req, res) => {
       const data = await report.load(reportCtx(ctx, res), filtersOf(report, req));
-      render(req, res, report.template, data);
+      render(req, res, reportPage(report), data);
     });
     const csv = report.csv;
     if (!csv) continue;
