@@ -9,9 +9,8 @@ import { getCalendar, listCalendarExceptions } from '../store/calendars.ts';
 import { getSlaPolicy, listSlaTargets } from '../store/sla-policies.ts';
 import { getWorkflowRules } from '../store/workflow-settings.ts';
 import type { User } from '../store/users.ts';
-import {
-  addCalendarException, saveCalendar, saveSlaPolicy, saveWorkflowRules, type CalendarForm, type ExceptionForm, type PolicyForm,
-} from './sla-admin.ts';
+import { addCalendarException, saveCalendar, saveSlaPolicy, saveWorkflowRules } from './sla-admin.ts';
+import type { CalendarForm, ExceptionForm, PolicyForm } from './sla-schemas.ts';
 
 const WEEK = ['09:00-18:00', '09:00-18:00', '09:00-18:00', '09:00-18:00', '09:00-18:00', '', ''];
 const NINE_TO_SIX: [string, string][] = [['09:00', '18:00']];
