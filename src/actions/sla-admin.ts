@@ -2,12 +2,10 @@
 // with per-priority targets, workflow rules per ticket type, and an organisation's contract.
 // Open tickets affected by a change get their due times recomputed in the same transaction.
 import { inTransaction } from '../db/client.ts';
-import { PRIORITIES, type Priority } from '../db/schema.ts';
-import { CalendarError, compileCalendar, parseHours, shortenedHours, standardHours, type CalendarException, type Interval } from '../domain/business-calendar.ts';
+import { CalendarError, compileCalendar, shortenedHours, standardHours, type CalendarException } from '../domain/business-calendar.ts';
 import { parseCalendarImport } from '../domain/calendar-import.ts';
-import { parseDurationMinutes } from '../domain/quantities.ts';
 import { normalizeRules, type WorkflowRules } from '../domain/transitions.ts';
-import { dateKey, isValidTimeZone, parseDateKey, weekdayOf } from '../domain/zoned-time.ts';
+import { dateKey, weekdayOf } from '../domain/zoned-time.ts';
 import {
   deleteCalendar, deleteCalendarException, deleteCalendarExceptionsOfYears, getCalendar, insertCalendar, listCalendarExceptions,
   touchCalendar, updateCalendar, upsertCalendarException, type CalendarRow,
@@ -16,7 +14,7 @@ import { insertEvent } from '../store/events.ts';
 import { AppError, invalid } from '../domain/errors.ts';
 import { getOrganization, updateOrganization, type Organization } from '../store/organizations.ts';
 import {
-  deleteSlaPolicy, findSlaPolicy, getSlaPolicy, insertSlaPolicy, listSlaPolicies, updateSlaPolicy, upsertSlaTarget, type SlaPolicy, type SlaTargetInput,
+  deleteSlaPolicy, findSlaPolicy, getSlaPolicy, insertSlaPolicy, listSlaPolicies, updateSlaPolicy, upsertSlaTarget, type SlaPolicy,
 } from '../store/sla-policies.ts';
 import { listOpenTicketIdsOfOrganization, listOpenTicketIdsOnPolicies, listOpenTicketIdsWithoutContractPolicy } from '../store/sla-tickets.ts';
 import { findDefaultSlaPolicyId, updateDefaultSlaPolicyId, updateWorkflowRules } from '../store/workflow-settings.ts';
@@ -24,13 +22,16 @@ import { updateBillableFlag } from './contract-rules.ts';
 import { refreshSla } from './sla-sync.ts';
 import { checkContractReferences, CONTRACT_FORM_KEYS, contractFormSchema, type ContractForm } from './contract-schema.ts';
 import type { ActorRef, Ctx } from './context.ts';
+import {
+  autoCloseDaysField, autoCloseDaysSchema, calendarFormField, calendarFormSchema, exceptionFormSchema, policyFormField, policyFormSchema,
+  type CalendarForm, type ExceptionForm, type PolicyForm,
+} from './sla-schemas.ts';
 import { auditActor, requirePermission } from './tickets.ts';
 import { parseInput } from './validate.ts';
 
 type UserActor = ActorRef & { kind: 'user' };
-type Fields = Record<string, string>;
 
-function fail(fields: Fields): never {
+function fail(fields: Record<string, string>): never {
   throw invalid(Object.values(fields).join('; '), fields);
 }
 
@@ -44,26 +45,9 @@ function recompute(ctx: Ctx, ids: number[], now: number): void {
 
 // --- business calendars ----------------------------------------------------------------------
 
-export type CalendarForm = { name?: string; timeZone?: string; hours?: string[] };
-
 export function saveCalendar(ctx: Ctx, actor: UserActor, id: number | null, form: CalendarForm): CalendarRow {
   requirePermission(actor.user, 'sla.manage');
-  const errors: Fields = {};
-  const name = (form.name ?? '').trim();
-  if (!name) errors.name = 'Name the calendar';
-  const timeZone = (form.timeZone ?? '').trim();
-  if (!isValidTimeZone(timeZone)) errors.timeZone = `“${timeZone}” is not a time zone (e.g. Europe/Moscow)`;
-  const weeklyHours: Interval[][] = [];
-  for (let d = 0; d < 7; d++) {
-    try {
-      weeklyHours.push(parseHours(form.hours?.[d] ?? ''));
-    } catch (err) {
-      errors[`hours${d}`] = (err as Error).message;
-      weeklyHours.push([]);
-    }
-  }
-  if (!Object.keys(errors).length && weeklyHours.every((d) => d.length === 0)) errors.hours0 = 'Give at least one day working hours';
-  if (Object.keys(errors).length) fail(errors);
+  const { name, timeZone, hours: weeklyHours } = parseInput(calendarFormSchema, form, calendarFormField);
   const now = ctx.clock.now();
   return inTransaction(ctx.db, () => {
     let cal: CalendarRow;
@@ -83,33 +67,17 @@ function ticketsOnCalendar(ctx: Ctx, calendarId: number): number[] {
   return listOpenTicketIdsOnPolicies(ctx.db, listSlaPolicies(ctx.db).filter((p) => p.calendarId === calendarId).map((p) => p.id));
 }
 
-export type ExceptionForm = { date?: string; kind?: string; hours?: string; note?: string };
-
 export function addCalendarException(ctx: Ctx, actor: UserActor, calendarId: number, form: ExceptionForm): void {
   requirePermission(actor.user, 'sla.manage');
-  const errors: Fields = {};
-  const date = parseDateKey(form.date ?? '');
-  if (!date) errors.date = 'Pick a date';
-  const kind = form.kind === 'workday' || form.kind === 'short' ? form.kind : form.kind === 'holiday' ? 'holiday' : undefined;
-  if (!kind) errors.kind = 'Choose holiday, working day or shortened day';
-  let hours: Interval[] | null = null;
-  if (kind !== 'holiday' && form.hours?.trim()) {
-    try {
-      hours = parseHours(form.hours);
-    } catch (err) {
-      errors.hours = (err as Error).message;
-    }
-  }
-  if (Object.keys(errors).length) fail(errors);
+  const { date, kind, hours, note } = parseInput(exceptionFormSchema, form);
   const now = ctx.clock.now();
   inTransaction(ctx.db, () => {
     const cal = getCalendar(ctx.db, calendarId);
-    const key = dateKey(date!);
-    const note = (form.note ?? '').trim() || null;
+    const key = dateKey(date);
     if (kind === 'holiday') upsertCalendarException(ctx.db, calendarId, { date: key, kind: 'holiday', hours: null, note });
     else if (kind === 'short') {
       // a pre-holiday day: the usual hours of that weekday (or the standard day) an hour shorter
-      const usual = cal.weeklyHours[weekdayOf(date!)].length ? cal.weeklyHours[weekdayOf(date!)] : standardHours(cal.weeklyHours);
+      const usual = cal.weeklyHours[weekdayOf(date)].length ? cal.weeklyHours[weekdayOf(date)] : standardHours(cal.weeklyHours);
       upsertCalendarException(ctx.db, calendarId, { date: key, kind: 'workday', hours: hours ?? shortenedHours(usual), note });
     } else upsertCalendarException(ctx.db, calendarId, { date: key, kind: 'workday', hours, note });
     touchCalendar(ctx.db, calendarId, now);
@@ -171,56 +139,13 @@ export function removeCalendar(ctx: Ctx, actor: UserActor, calendarId: number): 
 
 // --- SLA policies ----------------------------------------------------------------------------
 
-export const TARGET_FIELDS = ['firstResponseMinutes', 'nextResponseMinutes', 'resolutionMinutes', 'internalFirstResponseMinutes', 'internalResolutionMinutes'] as const;
-export type TargetField = (typeof TARGET_FIELDS)[number];
-
-export type PolicyForm = {
-  name?: string;
-  calendarId?: string;
-  warningPercent?: string;
-  pauseOnThirdParty?: boolean;
-  escalation?: string;
-  isDefault?: boolean;
-  /** per priority, per target field: what was typed ("4h", "90", "") */
-  targets?: Partial<Record<Priority, Partial<Record<TargetField, string>>>>;
-};
-
 export function saveSlaPolicy(ctx: Ctx, actor: UserActor, id: number | null, form: PolicyForm): SlaPolicy {
   requirePermission(actor.user, 'sla.manage');
-  const errors: Fields = {};
-  const name = (form.name ?? '').trim();
-  if (!name) errors.name = 'Name the policy';
-  const calendarId = form.calendarId ? Number(form.calendarId) : null;
-  if (calendarId !== null && !Number.isInteger(calendarId)) errors.calendarId = 'Choose a calendar';
-  const warningPercent = Number((form.warningPercent ?? '80').trim() || 80);
-  if (!Number.isInteger(warningPercent) || warningPercent < 1 || warningPercent > 99) errors.warningPercent = 'The warning share is a whole percentage between 1 and 99';
-  const escalation = parseDurationMinutes(form.escalation);
-  if (escalation === undefined || (escalation !== null && escalation <= 0)) errors.escalation = 'Write the complaint target like 4h or 90m';
-  const targets: SlaTargetInput[] = [];
-  for (const priority of PRIORITIES) {
-    const row = form.targets?.[priority] ?? {};
-    const t = { priority } as SlaTargetInput;
-    for (const field of TARGET_FIELDS) {
-      const v = parseDurationMinutes(row[field]);
-      if (v === undefined || (v !== null && v <= 0)) {
-        errors[`${priority}.${field}`] = `“${row[field]}” is not a duration like 4h, 30m or 1h30m`;
-        t[field] = null;
-      } else t[field] = v;
-    }
-    // internal targets are stricter goals than the contract's
-    if (t.internalFirstResponseMinutes && t.firstResponseMinutes && t.internalFirstResponseMinutes > t.firstResponseMinutes) {
-      errors[`${priority}.internalFirstResponseMinutes`] = 'An internal target must not be longer than the contract’s';
-    }
-    if (t.internalResolutionMinutes && t.resolutionMinutes && t.internalResolutionMinutes > t.resolutionMinutes) {
-      errors[`${priority}.internalResolutionMinutes`] = 'An internal target must not be longer than the contract’s';
-    }
-    targets.push(t);
-  }
-  if (Object.keys(errors).length) fail(errors);
+  const { name, calendarId, warningPercent, pauseOnThirdParty, escalation, isDefault, targets } = parseInput(policyFormSchema, form, policyFormField);
   const now = ctx.clock.now();
   return inTransaction(ctx.db, () => {
     if (calendarId !== null) getCalendar(ctx.db, calendarId);
-    const values = { name, calendarId, warningPercent, pauseOnThirdParty: !!form.pauseOnThirdParty, escalationMinutes: escalation ?? null };
+    const values = { name, calendarId, warningPercent, pauseOnThirdParty, escalationMinutes: escalation };
     let policy: SlaPolicy;
     if (id === null) policy = insertSlaPolicy(ctx.db, values, now);
     else {
@@ -231,10 +156,10 @@ export function saveSlaPolicy(ctx: Ctx, actor: UserActor, id: number | null, for
     for (const t of targets) upsertSlaTarget(ctx.db, policy.id, t);
     const oldDefault = findDefaultSlaPolicyId(ctx.db);
     const affected = listOpenTicketIdsOnPolicies(ctx.db, [policy.id]);
-    if (form.isDefault && oldDefault !== policy.id) {
+    if (isDefault && oldDefault !== policy.id) {
       updateDefaultSlaPolicyId(ctx.db, policy.id, now);
       affected.push(...listOpenTicketIdsWithoutContractPolicy(ctx.db));
-    } else if (!form.isDefault && oldDefault === policy.id) {
+    } else if (!isDefault && oldDefault === policy.id) {
       updateDefaultSlaPolicyId(ctx.db, null, now);
       affected.push(...listOpenTicketIdsWithoutContractPolicy(ctx.db));
     }
@@ -260,16 +185,9 @@ export function removeSlaPolicy(ctx: Ctx, actor: UserActor, id: number): void {
 
 export function saveWorkflowRules(ctx: Ctx, actor: UserActor, rules: unknown, autoCloseDays: Record<string, string | undefined>): WorkflowRules {
   requirePermission(actor.user, 'settings.manage');
-  const errors: Fields = {};
+  const days = parseInput(autoCloseDaysSchema, autoCloseDays, autoCloseDaysField);
   const normalized = normalizeRules(rules);
-  for (const [type, raw] of Object.entries(autoCloseDays)) {
-    const s = (raw ?? '').trim();
-    if (!(type in normalized)) continue;
-    if (!s) normalized[type as keyof WorkflowRules].autoCloseDays = null;
-    else if (!/^\d+$/.test(s) || Number(s) < 1 || Number(s) > 365) errors[`${type}.autoCloseDays`] = 'Days between 1 and 365, or empty for never';
-    else normalized[type as keyof WorkflowRules].autoCloseDays = Number(s);
-  }
-  if (Object.keys(errors).length) fail(errors);
+  for (const [type, d] of Object.entries(days)) normalized[type as keyof WorkflowRules].autoCloseDays = d;
   const now = ctx.clock.now();
   inTransaction(ctx.db, () => {
     updateWorkflowRules(ctx.db, normalized, now);

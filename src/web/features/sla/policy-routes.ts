@@ -2,7 +2,8 @@
 // per-priority targets (contract and internal), plus which policy applies by default.
 import { Router, type Request, type Response } from 'express';
 import type { Ctx } from '../../../actions/context.ts';
-import { removeSlaPolicy, saveSlaPolicy, TARGET_FIELDS, type PolicyForm, type TargetField } from '../../../actions/sla-admin.ts';
+import { removeSlaPolicy, saveSlaPolicy } from '../../../actions/sla-admin.ts';
+import { TARGET_FIELDS, type PolicyForm, type TargetField } from '../../../actions/sla-schemas.ts';
 import { PRIORITIES, type Priority } from '../../../db/schema.ts';
 import { formatDurationInput } from '../../../domain/quantities.ts';
 import { AppError } from '../../../domain/errors.ts';
