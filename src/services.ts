@@ -60,6 +60,7 @@ export function buildServices(deps: Deps, opts: BuildOptions = {}): Services {
   // console: automatic assignment of new tickets per component (web, API, mail, SMS)
   registerAutoAssign(hooks, ctx);
   const consoles = channels.flatMap(({ channel }) => channelConsole(channel.id) ?? []);
+  const senders = channels.flatMap(({ parts }) => parts.sender ?? []);
   const web: WebOptions = {
     routers: [
       ...channels.flatMap(({ parts }) => parts.webhooks?.(ctx, intake) ?? []),
@@ -67,7 +68,7 @@ export function buildServices(deps: Deps, opts: BuildOptions = {}): Services {
       // intake: quarantine console and raw downloads, for every channel
       { auth: 'user', build: ({ render }) => inboundRoutes(ctx, intake, render) },
       ...consoles.flatMap((c) => c.routers(ctx)),
-      outboxAdminRouter(ctx),
+      outboxAdminRouter(ctx, senders),
       notificationPrefsRouter(ctx),
       ...featureRouters(ctx, reports),
     ],
@@ -83,7 +84,6 @@ export function buildServices(deps: Deps, opts: BuildOptions = {}): Services {
     // each report's page and strings, from its folder
     ...featureViews(reports),
   };
-  const senders = channels.flatMap(({ parts }) => parts.sender ?? []);
   return { ctx, intake, web, senders, channels };
 }
 

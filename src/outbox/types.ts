@@ -27,12 +27,22 @@ export type SmsPayload = { text: string } | { template: string; locale: Locale; 
 
 export type SendResult = { providerId: string | null; /** recipients the server refused while accepting the rest */ rejected?: string[] };
 
+/**
+ * What the admin outbox page says of a sender, in the sender's own words (i18n keys):
+ * `notConfigured` what it lacks, with `waitingSince` ({{since}}) after it while rows wait;
+ * `down` ({{since}}, {{error}}) while its server cannot be reached; `on` when all is well
+ * (without it, a sender that is fine shows nothing).
+ */
+export type SenderBanners = { notConfigured: string; waitingSince?: string; down: string; on?: string };
+
 export type ChannelSender = {
   channel: OutboxRow['channel'];
   /** false when the channel is not configured (no SMTP_URL, no Twilio): rows stay queued */
   configured: boolean;
   /** what the log says while it is not configured and rows wait, e.g. "SMTP_URL is not set; mail stays queued" */
   notConfigured?: string;
+  /** the admin outbox page's banner for this sender, in its words */
+  banners: SenderBanners;
   send(row: OutboxRow): Promise<SendResult>;
   /** releases connections when the worker stops */
   close?(): Promise<void>;

@@ -59,6 +59,7 @@ export function createEmailSender(
     channel: 'email',
     configured: !!smtp,
     notConfigured: 'SMTP_URL is not set; mail stays queued',
+    banners: { notConfigured: 'outbox.smtpOff', waitingSince: 'outbox.waitingSince', down: 'outbox.smtpDown', on: 'outbox.smtpOn' },
     async send(row) {
       if (!smtp) throw new ChannelUnavailableError('SMTP_URL is not set');
       const mail = composeEmail(deps, renderer, getOutboxSettings(deps.db), row);

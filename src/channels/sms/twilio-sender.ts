@@ -39,6 +39,7 @@ export function createTwilioSender(deps: Deps, opts: { client?: TwilioClient; te
     channel: 'sms',
     configured: !!tw,
     notConfigured: 'SMS is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM); texts stay queued',
+    banners: { notConfigured: 'outbox.smsOff', waitingSince: 'outbox.smsWaitingSince', down: 'outbox.smsDown' },
     async send(row: OutboxRow) {
       if (!tw) throw new Error('SMS is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM)');
       const payload = row.payload as SmsPayload;

@@ -5,13 +5,13 @@ import type { Ctx } from '../../actions/context.ts';
 import { discardOutbox, retryAllDead, retryOutbox, updateOutboxSettings } from '../../actions/outbox.ts';
 import { getOutboxSettings } from '../../outbox/settings.ts';
 import { AppError } from '../../domain/errors.ts';
-import { countOutboxByStatus, findOldestPending, listOutbox, type OutboxStatus } from '../../store/outbox.ts';
+import { countOutboxByStatus, listOutbox, type OutboxStatus } from '../../store/outbox.ts';
 import { findTicketByNumber } from '../../store/tickets.ts';
 import type { WebRouter } from '../app.ts';
 import { currentUser, intParam } from '../context.ts';
 import { requirePermission } from '../middleware/auth.ts';
 import { redirectWithFlash } from '../render.ts';
-import { channelStates, limitTiers, outboxRows } from '../view-models/outbox.ts';
+import { channelBanners, limitTiers, outboxRows, type BannerSender } from '../view-models/outbox.ts';
 
 const PAGE_SIZE = 50;
 export const OUTBOX_VIEWS: Record<string, OutboxStatus[]> = {
@@ -27,7 +27,8 @@ function backTo(req: Request): string {
   return /^\/admin\/outbox(\?[\w=&%.-]*)?$/.test(back) ? back : '/admin/outbox';
 }
 
-export function outboxAdminRouter(ctx: Ctx): WebRouter {
+/** `senders`: the desk's channel senders, each of which gets its banner on the page. */
+export function outboxAdminRouter(ctx: Ctx, senders: readonly BannerSender[]): WebRouter {
   return {
     auth: 'user',
     build({ render }) {
@@ -43,8 +44,6 @@ export function outboxAdminRouter(ctx: Ctx): WebRouter {
         const rows = listOutbox(ctx.db, { statuses: OUTBOX_VIEWS[view], ticketId: ticket?.id }, { limit: PAGE_SIZE + 1, before });
         const pageRows = rows.slice(0, PAGE_SIZE);
         const counts = countOutboxByStatus(ctx.db, ['pending', 'sending', 'dead', 'skipped', 'discarded'], { ticketId: ticket?.id });
-        const channels = channelStates(ctx.db, ctx.config);
-        const oldest = findOldestPending(ctx.db, 'email');
         const query = (more: Record<string, string | number>) =>
           `/admin/outbox?${new URLSearchParams({ view, ...(ticketNumber ? { ticket: String(ticketNumber) } : {}), ...Object.fromEntries(Object.entries(more).map(([k, v]) => [k, String(v)])) })}`;
         render(req, res, 'outbox', {
@@ -60,8 +59,7 @@ export function outboxAdminRouter(ctx: Ctx): WebRouter {
           nextHref: rows.length > PAGE_SIZE ? query({ before: pageRows[pageRows.length - 1].id }) : null,
           firstHref: before !== undefined ? query({}) : null,
           here: req.originalUrl,
-          channels,
-          waitingSince: oldest ?? null,
+          banners: channelBanners(ctx.db, senders),
           deadCount: counts.dead ?? 0,
           limits: limitTiers(ctx.db),
           quoteHistory: getOutboxSettings(ctx.db).quoteHistory,

@@ -1,9 +1,11 @@
-// What the outbox page and the ticket page's mail notice see: presented rows, never raw payloads.
+// What the outbox page (its rows and each sender's banner) and the ticket page's mail notice see:
+// presented rows, never raw payloads.
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
 import { describeTier, type LimitTier } from '../../domain/send-limits.ts';
-import { getChannelHealth, getOutboxSettings, type ChannelHealth } from '../../outbox/settings.ts';
-import { countOutboxByStatus, findLatestTicketOutboxError, listTicketNumbers, type OutboxRow } from '../../store/outbox.ts';
+import { getChannelHealth, getOutboxSettings } from '../../outbox/settings.ts';
+import type { ChannelSender } from '../../outbox/types.ts';
+import { countOutboxByStatus, findLatestTicketOutboxError, findOldestPending, listTicketNumbers, type OutboxRow } from '../../store/outbox.ts';
 import type { Ticket } from '../../store/tickets.ts';
 
 export type OutboxRowVM = {
@@ -50,18 +52,41 @@ export function outboxRows(db: Db, rows: OutboxRow[]): OutboxRowVM[] {
   });
 }
 
-export type ChannelStateVM = { configured: boolean; down: boolean; since: number | null; lastError: string | null };
+/** What the outbox page needs of a sender: which channel, whether it is configured, and its words. */
+export type BannerSender = Pick<ChannelSender, 'channel' | 'configured' | 'banners'>;
 
-function channelState(configured: boolean, health: ChannelHealth | undefined): ChannelStateVM {
-  const down = configured && !!health && !health.ok;
-  return { configured, down, since: down ? health!.since : null, lastError: down ? health!.lastError : null };
-}
+/** One banner of the outbox page; `key` and `waitingKey` are the sender's i18n keys. */
+export type ChannelBannerVM = {
+  channel: string;
+  state: 'notConfigured' | 'down' | 'on';
+  key: string;
+  /** warn while messages wait or the server is down; muted for a channel that is off with nothing waiting */
+  tone: 'warn' | 'muted' | 'ok';
+  since: number | null;
+  error: string;
+  waitingKey: string | null;
+  waitingSince: number | null;
+};
 
-export function channelStates(db: Db, config: Config) {
-  return {
-    email: channelState(!!config.smtp, getChannelHealth(db, 'email')),
-    sms: channelState(!!config.twilio, getChannelHealth(db, 'sms')),
-  };
+/**
+ * A banner per sender the desk runs, in the sender's own words: not configured (and since when
+ * its messages wait), configured but down since a time with the last error, or fine — nothing,
+ * unless the sender has something to say then.
+ */
+export function channelBanners(db: Db, senders: readonly BannerSender[]): ChannelBannerVM[] {
+  return senders.flatMap(({ channel, configured, banners }): ChannelBannerVM[] => {
+    const base = { channel, since: null, error: '', waitingKey: null, waitingSince: null };
+    if (!configured) {
+      const waitingSince = findOldestPending(db, channel) ?? null;
+      return [{
+        ...base, state: 'notConfigured', key: banners.notConfigured, tone: waitingSince === null ? 'muted' : 'warn',
+        waitingKey: waitingSince === null ? null : (banners.waitingSince ?? null), waitingSince,
+      }];
+    }
+    const health = getChannelHealth(db, channel);
+    if (health && !health.ok) return [{ ...base, state: 'down', key: banners.down, tone: 'warn', since: health.since, error: health.lastError ?? '' }];
+    return banners.on ? [{ ...base, state: 'on', key: banners.on, tone: 'ok' }] : [];
+  });
 }
 
 export function limitTiers(db: Db): { audience: string; tiers: (LimitTier & { index: number; text: string; hours: number | null })[] }[] {
@@ -89,7 +114,7 @@ export function ticketOutbox(db: Db, config: Config, t: Ticket): TicketOutboxVM 
   return {
     ticketNumber: t.number,
     smtpConfigured: !!config.smtp,
-    smtpDown: channelStates(db, config).email.down,
+    smtpDown: !!config.smtp && getChannelHealth(db, 'email')?.ok === false,
     waiting: (counts.pending ?? 0) + (counts.sending ?? 0),
     failed: counts.dead ?? 0,
     lastError: err?.lastError ?? null,

@@ -11,15 +11,21 @@ import { listOutbox } from '../../../src/store/outbox.ts';
 import { findUserByEmail } from '../../../src/store/users.ts';
 import { listTicketMessages } from '../../../src/store/messages.ts';
 import { createUser } from '../../../src/actions/users.ts';
+import { buildServices } from '../../../src/services.ts';
+import type { Channel } from '../../../src/channels/channel.ts';
+import { emailChannel } from '../../../src/channels/email/index.ts';
+import { loadLocale, type Tree } from '../../../src/i18n/locales.ts';
+import { queueSms } from '../../../src/outbox/queue.ts';
+import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from '../../helpers/twilio-fake.ts';
 
 describe('outbox in the console', () => {
   let deps: TestDeps;
   let srv: TestServer;
   let smtp: TestSmtp | undefined;
 
-  const setup = async (env: Record<string, string> = {}) => {
+  const setup = async (env: Record<string, string> = {}, channels?: readonly Channel[]) => {
     deps = makeTestDeps(env);
-    srv = await startTestServer(deps);
+    srv = await startTestServer(deps, buildServices(deps, { channels }));
     await addUser(srv.services, 'admin', 'admin@desk.example', 'Ada Admin');
     await addUser(srv.services, 'agent', 'boris@desk.example', 'Boris');
     const admin = new Browser(srv.url);
@@ -135,6 +141,78 @@ describe('outbox in the console', () => {
     saveChannelHealth(deps.db, 'email', { ok: false, since: deps.clock.now(), lastError: 'SMTP server unreachable: connect ECONNREFUSED', checkedAt: deps.clock.now() });
     expect((await admin.get('/admin/outbox')).text).toContain('The mail server has been unreachable since');
     expect((await admin.get('/tickets/1')).text).toContain('The mail server cannot be reached; mail of this ticket waits and is retried.');
+  });
+
+  describe('banners of the registered channels', () => {
+    // Twilio configured; nothing is sent in these cases, so the API address is never called
+    const TWILIO = { TWILIO_ACCOUNT_SID: TEST_ACCOUNT_SID, TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN, TWILIO_FROM: '+15005550006', TWILIO_API_URL: 'http://127.0.0.1:9', PUBLIC_URL: 'https://help.example.test' };
+    const banners = (html: string) => [...html.matchAll(/<p class="banner (\w+)" data-channel="(\w+)" data-state="(\w+)"[^>]*>([^<]*)<\/p>/g)].map((m) => ({ tone: m[1], channel: m[2], state: m[3], text: m[4] }));
+    const textIn = () => queueSms(deps.db, { ticketId: null, event: 'reply', recipient: '+79123456789', payload: { text: 'On our way' } }, deps.clock.now());
+
+    it('says what SMS lacks while it is not configured, and since when texts wait', async () => {
+      const { admin } = await setup({ SMTP_URL: 'smtp://127.0.0.1:9', MAIL_FROM: 'support@desk.example' });
+      expect(banners((await admin.get('/admin/outbox')).text)).toEqual([
+        { tone: 'ok', channel: 'email', state: 'on', text: 'Outgoing mail is on (SMTP).' },
+        { tone: 'muted', channel: 'sms', state: 'notConfigured', text: 'SMS is not configured (TWILIO_*): text messages stay queued.' },
+      ]);
+      textIn();
+      const waiting = (await admin.get('/admin/outbox')).text;
+      expect(waiting).toContain('The oldest text has been waiting since');
+      const [, sms] = banners(waiting);
+      expect(sms).toMatchObject({ tone: 'warn', state: 'notConfigured' });
+      expect(sms.text).toMatch(/^SMS is not configured \(TWILIO_\*\): text messages stay queued\. The oldest text has been waiting since \S/);
+    });
+
+    it('says since when Twilio has been down, with its last error, and nothing while it is fine', async () => {
+      const { admin } = await setup(TWILIO);
+      expect(banners((await admin.get('/admin/outbox')).text).map((b) => b.channel)).toEqual(['email']);
+      saveChannelHealth(deps.db, 'sms', { ok: false, since: deps.clock.now(), lastError: 'Twilio API unreachable: connect ECONNREFUSED', checkedAt: deps.clock.now() });
+      const down = (await admin.get('/admin/outbox')).text;
+      expect(down).toContain('Twilio has been unreachable since');
+      const [, sms] = banners(down);
+      expect(sms).toMatchObject({ tone: 'warn', channel: 'sms', state: 'down' });
+      expect(sms.text).toMatch(/^Twilio has been unreachable since \S.*: Twilio API unreachable: connect ECONNREFUSED\. Texts stay queued/);
+      saveChannelHealth(deps.db, 'sms', { ok: true, since: deps.clock.now(), lastError: null, checkedAt: deps.clock.now() });
+      expect(banners((await admin.get('/admin/outbox')).text).map((b) => b.channel)).toEqual(['email']);
+    });
+
+    it('follows the channels the desk runs and speaks in their senders’ words', async () => {
+      // a stand-in SMS gateway whose sender words its own notice
+      const gateway: Channel = {
+        id: 'sms-gateway',
+        forDesk: () => ({
+          sender: {
+            channel: 'sms', configured: false, banners: { notConfigured: 'sms.new.notConfigured', down: 'outbox.smsDown' },
+            send: () => Promise.reject(new Error('not configured')),
+          },
+        }),
+      };
+      const { admin } = await setup({}, [emailChannel, gateway]);
+      const page = (await admin.get('/admin/outbox')).text;
+      expect(page).not.toContain('text messages stay queued'); // the words of the Twilio sender, which this desk does not run
+      expect(banners(page)).toEqual([
+        { tone: 'muted', channel: 'email', state: 'notConfigured', text: 'Outgoing mail is off: SMTP_URL is not set. Mail stays in the outbox and goes out once SMTP_URL and MAIL_FROM are set.' },
+        { tone: 'muted', channel: 'sms', state: 'notConfigured', text: 'SMS is not configured on this desk (TWILIO_* settings): the text will wait in the outbox.' },
+      ]);
+      await srv.close();
+      deps.close();
+      // a desk without SMS has no SMS banner
+      const { admin: mailOnly } = await setup({}, [emailChannel]);
+      const mailPage = (await mailOnly.get('/admin/outbox')).text;
+      expect(mailPage).not.toContain('SMS is not configured');
+      expect(banners(mailPage).map((b) => b.channel)).toEqual(['email']);
+    });
+
+    it('has every sender’s words in English and Russian', () => {
+      deps = makeTestDeps();
+      const keys = buildServices(deps).senders.flatMap((s) => Object.values(s.banners));
+      expect(keys.length).toBeGreaterThan(0);
+      for (const locale of ['en', 'ru'] as const) {
+        const tree = loadLocale(locale);
+        const missing = keys.filter((k) => typeof k.split('.').reduce<Tree | string | undefined>((t, part) => (typeof t === 'object' ? t[part] : undefined), tree) !== 'string');
+        expect(missing, locale).toEqual([]);
+      }
+    });
   });
 
   it('lets an admin change the send limits and reply quoting, and rejects bad numbers', async () => {
