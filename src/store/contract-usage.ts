@@ -39,7 +39,9 @@ export function listBillableTickets(db: Db, filter: { organizationId?: number; f
   return db
     .select({
       id: tickets.id, number: tickets.number, subject: tickets.subject, status: tickets.status, organizationId: tickets.organizationId, createdAt: tickets.createdAt,
-      minutes: sql<number>`(select coalesce(sum(${worklogs.minutes}), 0) from ${worklogs} where ${worklogs.ticketId} = ${tickets.id})`,
+      // written out with table names: drizzle leaves the columns of a one-table select unqualified,
+      // and inside the subquery a bare "id" would be the worklog's
+      minutes: sql<number>`(select coalesce(sum(w.minutes), 0) from worklogs w where w.ticket_id = "tickets"."id")`,
     })
     .from(tickets)
     .where(and(...where))
