@@ -7,7 +7,8 @@ export async function startOutbox(services: Services): Promise<RunningRole> {
   const { ctx } = services;
   const worker = createOutboxWorker(ctx, { senders: services.senders });
   worker.start();
-  ctx.log.info({ channels: services.senders.filter((s) => s.configured).map((s) => s.channel) }, 'outbox worker started');
-  if (!ctx.config.smtp) ctx.log.warn('outgoing mail is off (SMTP_URL is not set): mail stays queued in the outbox until it is configured');
+  // a sender that is not configured says what it lacks once something waits for it (the worker's warning)
+  const by = (configured: boolean) => services.senders.filter((s) => s.configured === configured).map((s) => s.channel);
+  ctx.log.info({ channels: by(true), notConfigured: by(false) }, 'outbox worker started');
   return { name: 'outbox', stop: () => worker.stop() };
 }
