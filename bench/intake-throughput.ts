@@ -38,7 +38,7 @@ export async function measureIntakeThroughput(opts: { mails: number; log?: (s: s
   try {
     const config = loadConfig({ DATA_DIR: dir, DATABASE_URL: `file:${path.join(dir, 'desk.sqlite')}`, LOG_LEVEL: 'silent', SESSION_SECRET: 'b'.repeat(40) });
     const db = openDb(config.databasePath);
-    migrateDb(db);
+    await migrateDb(db);
     const deps: Deps = { config, db, files: createFileStore(dir), log: pino({ level: 'silent' }), clock: systemClock, secrets: { session: 's'.repeat(40), token: 't'.repeat(40), credentials: 'c'.repeat(43) } };
     const { intake } = buildServices(deps);
 
@@ -56,7 +56,7 @@ export async function measureIntakeThroughput(opts: { mails: number; log?: (s: s
     }
     const intakeSeconds = (performance.now() - t) / 1000;
     const parseAfter = await timeMailparser(corpus);
-    db.$client.close();
+    db.sqlite.close();
     log(`mailparser ${Math.round(corpus.length / parseBefore)} msg/s before intake, ${Math.round(corpus.length / parseAfter)} msg/s after`);
     const mailparser = corpus.length / Math.min(parseBefore, parseAfter);
     const intakeRate = corpus.length / intakeSeconds;

@@ -14,7 +14,7 @@ const config = loadConfig({
   NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATA_DIR: dir,
   DATABASE_URL: `file:${path.join(dir, 'helpdesk.sqlite')}`, SESSION_SECRET: 'b'.repeat(40), ...env,
 });
-const deps = openDeps(config);
+const deps = await openDeps(config);
 const web = await startWeb(buildServices(deps));
 process.send?.({ port: web.port });
 // CPU time of this process (user + system), to tell cost apart from a busy machine's waiting
@@ -23,20 +23,20 @@ const cpuMs = () => {
   return (u.user + u.system) / 1000;
 };
 let cpuAtMark = 0;
-process.on('message', (m) => {
+process.on('message', async (m) => {
   if (m === 'mark') {
     cpuAtMark = cpuMs();
     process.send?.({ marked: true });
   }
   if (m === 'stats') {
-    const count = (sql: string) => (deps.db.$client.prepare(sql).get() as { n: number }).n;
+    const count = async (sql: string) => ((await deps.db.get(sql)) as { n: number }).n;
     process.send?.({
       stats: {
-        inbound: count('select count(*) n from inbound_messages'),
-        waiting: count('select count(*) n from sms_inbox'),
-        quarantined: count("select count(*) n from inbound_messages where outcome = 'quarantined'"),
-        tickets: count('select count(*) n from tickets'),
-        messages: count("select count(*) n from messages where kind = 'reply'"),
+        inbound: await count('select count(*) n from inbound_messages'),
+        waiting: await count('select count(*) n from sms_inbox'),
+        quarantined: await count("select count(*) n from inbound_messages where outcome = 'quarantined'"),
+        tickets: await count('select count(*) n from tickets'),
+        messages: await count("select count(*) n from messages where kind = 'reply'"),
         cpuMs: cpuMs() - cpuAtMark,
       },
     });
@@ -45,17 +45,17 @@ process.on('message', (m) => {
     // how fast intake empties the SMS inbox once the load stops
     const start = performance.now();
     const cpuStart = cpuMs();
-    const waiting = () => (deps.db.$client.prepare('select count(*) n from sms_inbox').get() as { n: number }).n;
-    const before = waiting();
-    const tick = () => {
-      if (waiting() > 0) return void setTimeout(tick, 20);
+    const waiting = async () => ((await deps.db.get('select count(*) n from sms_inbox')) as { n: number }).n;
+    const before = await waiting();
+    const tick = async () => {
+      if (await waiting() > 0) return void setTimeout(tick, 20);
       process.send?.({ drained: { messages: before, ms: performance.now() - start, cpuMs: cpuMs() - cpuStart } });
     };
-    tick();
+    await tick();
   }
   if (m === 'stop') {
     void web.stop().then(() => {
-      deps.db.$client.close();
+      deps.db.sqlite.close();
       rmSync(dir, { recursive: true, force: true });
       process.exit(0);
     });

@@ -27,7 +27,7 @@ export async function measureTimeToTicket(opts: { mails?: number; pauseMs?: numb
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-ttt-'));
   const config = loadConfig({ DATA_DIR: dir, DATABASE_URL: `file:${path.join(dir, 'desk.sqlite')}`, LOG_LEVEL: 'silent', SESSION_SECRET: 'b'.repeat(40) });
   const db = openDb(config.databasePath);
-  migrateDb(db);
+  await migrateDb(db);
   const deps: Deps = { config, db, files: createFileStore(dir), log: pino({ level: 'silent' }), clock: systemClock, secrets: { session: 's'.repeat(40), token: 't'.repeat(40), credentials: 'c'.repeat(43) } };
   const services = buildServices(deps);
   // the moment each message's transaction is about to commit (hooks run last, inside it)
@@ -39,7 +39,7 @@ export async function measureTimeToTicket(opts: { mails?: number; pauseMs?: numb
     queueMicrotask(() => waiters.get(id)?.());
   });
   const user = dovecot.addUser();
-  const mb = insertMailbox(db, { name: 'Bench', address: user.address, host: dovecot.host, port: dovecot.port, secure: false, allowPlaintext: true, username: user.user, password: user.password }, Date.now());
+  const mb = await insertMailbox(db, { name: 'Bench', address: user.address, host: dovecot.host, port: dovecot.port, secure: false, allowPlaintext: true, username: user.user, password: user.password }, Date.now());
   const poller = startImapPoller({ deps, intake: services.intake, mailboxId: mb.id, idle: true, pollIntervalMs: 60_000 });
   const appender = await dovecot.connect(user);
   try {
@@ -74,7 +74,7 @@ export async function measureTimeToTicket(opts: { mails?: number; pauseMs?: numb
   } finally {
     await appender.logout().catch(() => appender.close());
     await poller.stop();
-    db.$client.close();
+    db.sqlite.close();
     rmSync(dir, { recursive: true, force: true });
     await dovecot.close();
   }

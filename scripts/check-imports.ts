@@ -56,7 +56,7 @@ export function findViolations(srcDir: string): { violations: Violation[]; unpla
       continue;
     }
     const text = readFileSync(abs, 'utf8');
-    if (!PACKAGE_ROOMS['drizzle-orm'].includes(from.room) && text.includes('.$client')) violations.push({ from: file, to: '$client' });
+    if (!PACKAGE_ROOMS['drizzle-orm'].includes(from.room) && /\bdb\.sqlite\b/.test(text)) violations.push({ from: file, to: 'sqlite' });
     for (const m of text.matchAll(IMPORT)) {
       const spec = m[1] ?? m[2];
       if (!spec.startsWith('.')) {

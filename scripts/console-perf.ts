@@ -19,7 +19,7 @@ import { createApp } from '../src/web/app.ts';
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '30' }, plans: { type: 'boolean', default: false }, user: { type: 'string', default: 'agent01@load.example' }, password: { type: 'string', default: 'load-test-password' } } });
 loadDotEnv();
 const config = configOrExit({ ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'production' });
-const deps = openDeps(config);
+const deps = await openDeps(config);
 const db = deps.db;
 
 if (values.plans) {
@@ -28,7 +28,7 @@ if (values.plans) {
       const f = queueFilter(parseQueueQuery({ view, sort }), { userId: 10, componentIds: [1, 2], now: Date.now() });
       const w = queueWhere(f);
       const q = db.select().from(tickets).where(w.length ? and(...w) : undefined).orderBy(...SORTS[sort].order).limit(51).toSQL();
-      const plan = (db.$client.prepare(`explain query plan ${q.sql}`).all(...q.params) as { detail: string }[]).map((r) => r.detail).join(' | ');
+      const plan = ((await db.all(`explain query plan ${q.sql}`, ...q.params)) as { detail: string }[]).map((r) => r.detail).join(' | ');
       console.log(`${view}/${sort}`.padEnd(24), plan);
     }
   }
@@ -63,7 +63,7 @@ const res = await fetch(`${base}/login`, { method: 'POST', redirect: 'manual', h
 keep(res);
 if (res.status !== 303) throw new Error(`could not sign in as ${values.user} (${res.status}); generate data with "helpdesk demo --tickets N" first`);
 
-const counts = db.$client.prepare('select (select count(*) from tickets) t, (select count(*) from messages) m, (select max(number) from tickets) n').get() as { t: number; m: number; n: number };
+const counts = (await db.get('select (select count(*) from tickets) t, (select count(*) from messages) m, (select max(number) from tickets) n')) as { t: number; m: number; n: number };
 console.log(`database: ${counts.t} tickets, ${counts.m} messages`);
 const recent = counts.n;
 const pages: [string, () => string][] = [
@@ -97,4 +97,4 @@ for (const [name, path] of pages) {
 }
 console.log(`rss ${Math.round(process.memoryUsage().rss / 1048576)} MB`);
 server.close();
-db.$client.close();
+db.sqlite.close();

@@ -42,7 +42,7 @@ async function main() {
       problems.push(`${source.name}: folder missing`);
       continue;
     }
-    const h = openHarness({ ourAddresses: source.ourAddresses });
+    const h = await openHarness({ ourAddresses: source.ourAddresses });
     const row: Row = {
       source: source.name, mails: 0, created: 0, appended: 0, auto: 0, bounce: 0, ignored: 0, duplicate: 0, quarantined: 0, crashed: 0,
       agree: { fields: [0, 0], bounce: [0, 0], auto: [0, 0], trim: [0, 0] },

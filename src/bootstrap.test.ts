@@ -34,18 +34,18 @@ describe('resolveSecrets without SESSION_SECRET', () => {
     expect(resolveSecrets(config())).toEqual(secrets);
   });
 
-  it('seals mailbox passwords saved before sealing existed when the desk starts', () => {
-    const first = openDeps(config());
-    const mb = insertMailbox(first.db, { name: 'Old', address: 'old@desk.example', host: 'imap.desk.example', username: 'old', password: 'plain-text-password' }, 1);
-    first.db.$client.close();
-    const next = openDeps(config());
+  it('seals mailbox passwords saved before sealing existed when the desk starts', async () => {
+    const first = await openDeps(config());
+    const mb = await insertMailbox(first.db, { name: 'Old', address: 'old@desk.example', host: 'imap.desk.example', username: 'old', password: 'plain-text-password' }, 1);
+    first.db.sqlite.close();
+    const next = await openDeps(config());
     try {
-      const stored = getMailbox(next.db, mb.id);
+      const stored = await getMailbox(next.db, mb.id);
       expect(stored.password).toMatch(/^sealed:v1:/);
       expect(mailboxPassword(stored, next.secrets.credentials)).toBe('plain-text-password');
       expect(next.secrets.credentials).toBe(resolveSecrets(config()).credentials);
     } finally {
-      next.db.$client.close();
+      next.db.sqlite.close();
     }
   });
 });
@@ -58,14 +58,14 @@ describe('openDeps', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('gives intake the system DNS for sender checks, whose failures carry a DNS error code', async () => {
-    const deps = openDeps(loadConfig({ DATA_DIR: dir, DATABASE_URL: `file:${path.join(dir, 'desk.sqlite')}`, MAIL_DNS_TIMEOUT_MS: '200' }));
+    const deps = await openDeps(loadConfig({ DATA_DIR: dir, DATABASE_URL: `file:${path.join(dir, 'desk.sqlite')}`, MAIL_DNS_TIMEOUT_MS: '200' }));
     try {
       expect(deps.resolveDns).toBeTypeOf('function');
       // .invalid never exists (RFC 2606); with no DNS reachable the lookup fails with a code too
       const err = await deps.resolveDns!('no-such-host.invalid', 'TXT').then(() => null, (e: unknown) => e as { code?: string });
       expect(err?.code).toMatch(/^E[A-Z]+$/);
     } finally {
-      deps.db.$client.close();
+      deps.db.sqlite.close();
     }
   });
 });

@@ -58,13 +58,13 @@ export function resolveSecrets(config: Config): Secrets {
   return { session: derive('session'), token: derive('ticket-token'), credentials: derive('stored-credentials') };
 }
 
-export function openDeps(config: Config, opts: { pretty?: boolean } = {}): Deps {
+export async function openDeps(config: Config, opts: { pretty?: boolean } = {}): Promise<Deps> {
   const log = pino({ level: config.logLevel, base: undefined, ...(opts.pretty ? {} : {}) });
   const db = openDb(config.databasePath);
-  migrateDb(db);
+  await migrateDb(db);
   const secrets = resolveSecrets(config);
   // mailbox passwords saved before they were sealed
-  const sealed = sealStoredPasswords(db, secrets.credentials);
+  const sealed = await sealStoredPasswords(db, secrets.credentials);
   if (sealed) log.info({ mailboxes: sealed }, 'sealed stored mailbox passwords');
   const resolveDns = systemDnsResolver(config.senderVerify.dnsTimeoutMs);
   return { config, db, files: createFileStore(config.dataDir), log, clock: systemClock, secrets, resolveDns };

@@ -53,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
   loadDotEnv();
   const config = configOrExit();
   // the CLI logs warnings only, so its own output stays readable
-  const deps = openDeps({ ...config, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel });
+  const deps = await openDeps({ ...config, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel });
   const services = buildServices(deps);
   try {
     switch (command) {
@@ -111,7 +111,7 @@ async function main(argv: string[]): Promise<number> {
       case 'reprocess': {
         const { positionals, values } = parseArgs({ args: rest, allowPositionals: true, options: { all: { type: 'boolean' } } });
         const ids = values.all
-          ? listInboundByOutcome(deps.db, ['quarantined'], { limit: 100_000 }).map((r) => r.id)
+          ? (await listInboundByOutcome(deps.db, ['quarantined'], { limit: 100_000 })).map((r) => r.id)
           : positionals.map(Number).filter((n) => Number.isInteger(n) && n > 0);
         if (ids.length === 0) {
           console.error(values.all ? 'Nothing is quarantined.' : 'Usage: helpdesk reprocess <id>… | --all');
@@ -136,12 +136,12 @@ async function main(argv: string[]): Promise<number> {
           console.error('Usage: helpdesk token create --user EMAIL [--name N] [--expires-days D] [--read-only]');
           return EX_USAGE;
         }
-        const user = findUserByEmail(deps.db, values.user);
+        const user = await findUserByEmail(deps.db, values.user);
         if (!user || !user.active) {
           console.error(`No active user ${values.user}. Add one with: helpdesk user add --email ${values.user} --name N`);
           return EX_DATAERR;
         }
-        const { token, record } = createApiToken(deps, user, { name: values.name ?? 'CLI token', expiresInDays: values['expires-days'] ?? null, scope: values['read-only'] ? 'read' : 'full' });
+        const { token, record } = await createApiToken(deps, user, { name: values.name ?? 'CLI token', expiresInDays: values['expires-days'] ?? null, scope: values['read-only'] ? 'read' : 'full' });
         console.log(`Created API token "${record.name}" (${record.prefix}…) for ${user.email} (${user.role}). Keep it secret; it is shown only now:`);
         console.log(token);
         return 0;
@@ -150,7 +150,7 @@ async function main(argv: string[]): Promise<number> {
       case 'unlock': {
         const { values } = parseArgs({ args: rest, options: { account: { type: 'string' }, ip: { type: 'string' } } });
         if (values.account === undefined && values.ip === undefined) {
-          const locks = currentSignInLocks(services.ctx);
+          const locks = await currentSignInLocks(services.ctx);
           if (locks.length === 0) console.log('No account or address is locked.');
           for (const l of locks) {
             const what = l.scope === 'account' ? `account ${l.key}: ${l.failures} failures from ${l.others} addresses` : `address ${l.key}: ${l.failures} failures on ${l.others} accounts`;
@@ -163,7 +163,7 @@ async function main(argv: string[]): Promise<number> {
           return EX_USAGE;
         }
         const input = values.account !== undefined ? { scope: 'account', key: values.account } : { scope: 'ip', key: values.ip ?? '' };
-        const lifted = liftLock(services.ctx, input, 'command line');
+        const lifted = await liftLock(services.ctx, input, 'command line');
         console.log(lifted ? `Lifted: ${lifted} failures of ${input.key} no longer count.` : `${input.key} was not locked (no failures counted).`);
         return 0;
       }

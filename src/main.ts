@@ -21,7 +21,7 @@ const STARTERS: Partial<Record<RoleName, (s: Services) => Promise<RunningRole | 
 async function main(): Promise<void> {
   loadDotEnv();
   const config = configOrExit();
-  const deps = openDeps(config);
+  const deps = await openDeps(config);
   const services = buildServices(deps);
   await ensureAdminFromEnv(services.ctx);
 

@@ -14,8 +14,8 @@ import { loadCompiledCalendar } from './store/sla-config.ts';
 import { getTicket } from './store/tickets.ts';
 
 let deps: TestDeps[];
-beforeEach(() => {
-  deps = [makeTestDeps(), makeTestDeps()];
+beforeEach(async () => {
+  deps = [await makeTestDeps(), await makeTestDeps()];
 });
 afterEach(() => deps.forEach((d) => d.close()));
 
@@ -27,11 +27,11 @@ it('gives each desk its own locale strings', () => {
   expect(a.ctx.locales.tree('en')).toBe(a.ctx.locales.tree('en'));
 });
 
-it('gives each desk its own compiled calendars, even two desks on one database', () => {
+it('gives each desk its own compiled calendars, even two desks on one database', async () => {
   const [a, b] = [buildServices(deps[0]), buildServices(deps[0])];
-  const cal = loadCompiledCalendar(deps[0].db, a.ctx.calendars, null);
-  expect(loadCompiledCalendar(deps[0].db, a.ctx.calendars, null)).toBe(cal); // kept by the desk that compiled it
-  const other = loadCompiledCalendar(deps[0].db, b.ctx.calendars, null);
+  const cal = await loadCompiledCalendar(deps[0].db, a.ctx.calendars, null);
+  expect(await loadCompiledCalendar(deps[0].db, a.ctx.calendars, null)).toBe(cal); // kept by the desk that compiled it
+  const other = await loadCompiledCalendar(deps[0].db, b.ctx.calendars, null);
   expect(other).not.toBe(cal);
   expect(other).toEqual(cal);
 });
@@ -84,7 +84,7 @@ describe('channels', () => {
     expect(res.status).toBe(200);
     const result = (await res.json()) as ReceiveResult;
     expect(result).toMatchObject({ outcome: 'created' });
-    expect(getTicket(deps[0].db, result.ticketId!)).toMatchObject({ channel: 'phone', subject: 'Printer on floor 3 is jammed' });
+    expect(await getTicket(deps[0].db, result.ticketId!)).toMatchObject({ channel: 'phone', subject: 'Printer on floor 3 is jammed' });
     expect(applied).toEqual([result.ticketId]);
     const sms = await fetch(`${server.url}/webhooks/twilio/sms`, { method: 'POST', body: new URLSearchParams({ MessageSid: 'SM2' }) });
     expect([sms.status, await sms.text()]).toEqual([404, 'SMS (Twilio) is not configured on this desk.']);

@@ -26,7 +26,7 @@ describe('import direction', () => {
 
   it('finds an upward import, a channel leaning on the web, the database outside the store, and an unplaced file', () => {
     file('domain/rule.ts', "import type { Page } from '../web/page.ts';\nimport { x } from './x.ts';\n");
-    file('web/page.ts', "import { rule } from '../domain/rule.ts';\nexport const n = db.$client;\n");
+    file('web/page.ts', "import { rule } from '../domain/rule.ts';\nexport const n = db.sqlite;\n");
     file('channels/sms.ts', "export { app } from '../web/page.ts';\n");
     file('store/tickets.ts', "import { sql } from 'drizzle-orm';\nimport { z } from '../outbox/queue.ts';\n");
     file('actions/ticket.ts', "import { eq } from 'drizzle-orm';\nconst m = await import('../roles/web.ts');\n");
@@ -39,7 +39,7 @@ describe('import direction', () => {
       'channels/sms.ts -> web/page.ts',
       'domain/rule.ts -> web/page.ts',
       'store/tickets.ts -> outbox/queue.ts',
-      'web/page.ts -> $client',
+      'web/page.ts -> sqlite',
     ]);
     expect(unplaced).toEqual(['stray/thing.ts']);
   });

@@ -39,7 +39,7 @@ export type Harness = {
 // the parser's own verdicts on broken mail; any other quarantine means a step or apply threw
 const MAIL_PROBLEM = /^(empty message|no mail headers found|no sender address|message is \d+ bytes, over)/;
 
-export function openHarness(opts: { ourAddresses?: string[] } = {}): Harness {
+export async function openHarness(opts: { ourAddresses?: string[] } = {}): Promise<Harness> {
   const dir = mkdtempSync(path.join(tmpdir(), 'score-corpus-'));
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -50,7 +50,7 @@ export function openHarness(opts: { ourAddresses?: string[] } = {}): Harness {
     SESSION_SECRET: 'corpus-score-secret-corpus-score-secret',
   });
   const db = openDb(config.databasePath);
-  migrateDb(db);
+  await migrateDb(db);
   let t = Date.UTC(2026, 10, 2, 9, 0, 0);
   const deps: Deps = {
     config,
@@ -61,7 +61,7 @@ export function openHarness(opts: { ourAddresses?: string[] } = {}): Harness {
     secrets: { session: 's'.repeat(40), token: 't'.repeat(40), credentials: 'c'.repeat(43) },
   };
   for (const [i, address] of (opts.ourAddresses ?? []).entries()) {
-    insertMailbox(db, { name: `ours ${i}`, address, host: 'imap.invalid', username: address, password: 'x', enabled: false }, deps.clock.now());
+    await insertMailbox(db, { name: `ours ${i}`, address, host: 'imap.invalid', username: address, password: 'x', enabled: false }, deps.clock.now());
   }
   const services = buildServices(deps);
   const withoutDedupe = STEPS.filter((s) => s.name !== 'drop-duplicate');
@@ -73,7 +73,7 @@ export function openHarness(opts: { ourAddresses?: string[] } = {}): Harness {
       const out: Run = { msg: null, parseError: null, draft: null, result: null, crash: null };
       try {
         out.msg = await parseEmail({ channel: 'email', source: 'pipe', mailboxId: null, raw, receivedAt: deps.clock.now(), rawSha256: sha256Hex(raw) }, deps);
-        out.draft = runPipeline(out.msg, deps, { steps: withoutDedupe });
+        out.draft = await runPipeline(out.msg, deps, { steps: withoutDedupe });
       } catch (err) {
         if (out.msg) out.crash = `pipeline: ${err instanceof Error ? err.stack ?? err.message : String(err)}`;
         else out.parseError = err instanceof Error ? err.message : String(err);
@@ -87,7 +87,7 @@ export function openHarness(opts: { ourAddresses?: string[] } = {}): Harness {
       return out;
     },
     close() {
-      db.$client.close();
+      db.sqlite.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

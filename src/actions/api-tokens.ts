@@ -26,12 +26,12 @@ export const newTokenSchema = z.object({
   scope: z.enum(API_TOKEN_SCOPES, { message: 'Choose full access or read-only' }).default('full'),
 });
 
-export function createApiToken(deps: Deps, user: User, input: z.input<typeof newTokenSchema>): { token: string; record: ApiToken } {
+export async function createApiToken(deps: Deps, user: User, input: z.input<typeof newTokenSchema>): Promise<{ token: string; record: ApiToken }> {
   requirePermission(user, 'token.manage');
   const v = parseInput(newTokenSchema, input);
   const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
   const now = deps.clock.now();
-  const record = insertApiToken(
+  const record = await insertApiToken(
     deps.db,
     { userId: user.id, name: v.name || 'API token', tokenHash: tokenHash(token), prefix: token.slice(0, 10), scope: v.scope, expiresAt: v.expiresInDays ? now + v.expiresInDays * DAY_MS : null },
     now,
@@ -40,13 +40,13 @@ export function createApiToken(deps: Deps, user: User, input: z.input<typeof new
 }
 
 /** The user a bearer token belongs to, when the token is live (not revoked or expired) and the user active. */
-export function authenticateApiToken(deps: Deps, token: string): { user: User; tokenId: number; scope: ApiTokenScope } | undefined {
+export async function authenticateApiToken(deps: Deps, token: string): Promise<{ user: User; tokenId: number; scope: ApiTokenScope } | undefined> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 100) return undefined;
   const now = deps.clock.now();
-  const found = findLiveApiToken(deps.db, tokenHash(token), now);
+  const found = await findLiveApiToken(deps.db, tokenHash(token), now);
   if (!found) return undefined;
   // "last used" is for people reading the token list; once a minute is precise enough
-  if (!found.token.lastUsedAt || now - found.token.lastUsedAt > 60_000) touchApiToken(deps.db, found.token.id, now);
+  if (!found.token.lastUsedAt || now - found.token.lastUsedAt > 60_000) await touchApiToken(deps.db, found.token.id, now);
   return { user: found.user, tokenId: found.token.id, scope: found.token.scope };
 }
 
@@ -56,10 +56,10 @@ export function scopeAllows(scope: ApiTokenScope, method: string): boolean {
 }
 
 /** Revokes a token: one's own, or anyone's for an admin. */
-export function revokeApiToken(deps: Deps, user: User, id: number): void {
+export async function revokeApiToken(deps: Deps, user: User, id: number): Promise<void> {
   requirePermission(user, 'token.manage');
-  const t = findApiToken(deps.db, id);
+  const t = await findApiToken(deps.db, id);
   if (!t) throw notFound('API token');
   if (t.userId !== user.id && !can(user.role, 'token.admin')) throw forbidden();
-  revoke(deps.db, id, deps.clock.now());
+  await revoke(deps.db, id, deps.clock.now());
 }

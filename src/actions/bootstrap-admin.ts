@@ -5,7 +5,7 @@ import { createFirstAdmin } from './users.ts';
 
 export async function ensureAdminFromEnv(ctx: Ctx): Promise<void> {
   const admin = ctx.config.admin;
-  if (!admin || countUsers(ctx.db) > 0) return;
+  if (!admin || await countUsers(ctx.db) > 0) return;
   const user = await createFirstAdmin(ctx, { email: admin.email, name: admin.email.split('@')[0], password: admin.password });
   ctx.log.info({ email: user.email }, 'created the admin from ADMIN_EMAIL');
 }

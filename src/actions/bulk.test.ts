@@ -10,8 +10,8 @@ import { assignTicket } from './tickets.ts';
 describe('bulk changes', () => {
   let deps: TestDeps;
   let s: Services;
-  beforeEach(() => {
-    deps = makeTestDeps();
+  beforeEach(async () => {
+    deps = await makeTestDeps();
     s = buildServices(deps);
   });
   afterEach(() => deps.close());
@@ -19,45 +19,45 @@ describe('bulk changes', () => {
   it('a manager assigns, prioritises and changes the status of many tickets; refusals are reported per ticket', async () => {
     const boss = await person(s, 'Boss', 'manager');
     const agent = await person(s, 'Agent');
-    const ts = [ticket(s, boss), ticket(s, boss), ticket(s, boss)];
+    const ts = [await ticket(s, boss), await ticket(s, boss), await ticket(s, boss)];
     const as = { kind: 'user' as const, user: boss };
-    expect(bulkUpdate(s.ctx, as, { ticketIds: ts.map((t) => t.id), action: { kind: 'assign', assigneeId: agent.id } }).changed).toHaveLength(3);
-    expect(bulkUpdate(s.ctx, as, { ticketIds: ts.map((t) => t.id), action: { kind: 'priority', priority: 'urgent' } }).changed).toHaveLength(3);
+    expect((await bulkUpdate(s.ctx, as, { ticketIds: ts.map((t) => t.id), action: { kind: 'assign', assigneeId: agent.id } })).changed).toHaveLength(3);
+    expect((await bulkUpdate(s.ctx, as, { ticketIds: ts.map((t) => t.id), action: { kind: 'priority', priority: 'urgent' } })).changed).toHaveLength(3);
     s.ctx.hooks.validateChange.push((_tx, c) => {
       if (c.type === 'status' && c.ticket.id === ts[1].id) throw new AppError('transition_refused', 'Needs a worklog first');
     });
-    const r = bulkUpdate(s.ctx, as, { ticketIds: [...ts.map((t) => t.id), 99_999], action: { kind: 'status', status: 'in_progress' } });
+    const r = await bulkUpdate(s.ctx, as, { ticketIds: [...ts.map((t) => t.id), 99_999], action: { kind: 'status', status: 'in_progress' } });
     expect(r.changed).toEqual([ts[0].id, ts[2].id]);
     expect(r.skipped).toEqual([
       { ticketId: ts[1].id, number: ts[1].number, reason: 'Needs a worklog first' },
       { ticketId: 99_999, number: null, reason: 'Ticket not found' },
     ]);
-    expect(getTicket(deps.db, ts[0].id)).toMatchObject({ assigneeId: agent.id, priority: 'urgent', status: 'in_progress' });
-    expect(getTicket(deps.db, ts[1].id).status).toBe('assigned');
+    expect(await getTicket(deps.db, ts[0].id)).toMatchObject({ assigneeId: agent.id, priority: 'urgent', status: 'in_progress' });
+    expect((await getTicket(deps.db, ts[1].id)).status).toBe('assigned');
   });
 
   it('an agent may change their own and unassigned tickets, not a colleague\'s: the rule of a single ticket', async () => {
     const a = await person(s, 'Agent A');
     const b = await person(s, 'Agent B');
-    const [free, mine, theirs] = [ticket(s, a), ticket(s, a), ticket(s, a)];
-    assignTicket(s.ctx, { kind: 'system' }, { ticketId: mine.id, assigneeId: a.id });
-    assignTicket(s.ctx, { kind: 'system' }, { ticketId: theirs.id, assigneeId: b.id });
+    const [free, mine, theirs] = [await ticket(s, a), await ticket(s, a), await ticket(s, a)];
+    await assignTicket(s.ctx, { kind: 'system' }, { ticketId: mine.id, assigneeId: a.id });
+    await assignTicket(s.ctx, { kind: 'system' }, { ticketId: theirs.id, assigneeId: b.id });
     const as = { kind: 'user' as const, user: a };
-    const take = bulkUpdate(s.ctx, as, { ticketIds: [free.id, theirs.id], action: { kind: 'assign', assigneeId: a.id } });
+    const take = await bulkUpdate(s.ctx, as, { ticketIds: [free.id, theirs.id], action: { kind: 'assign', assigneeId: a.id } });
     expect(take.changed).toEqual([free.id]);
     expect(take.skipped[0]).toMatchObject({ ticketId: theirs.id, reason: expect.stringMatching(/assigned to Agent B/) });
-    const pr = bulkUpdate(s.ctx, as, { ticketIds: [mine.id, theirs.id], action: { kind: 'priority', priority: 'low' } });
+    const pr = await bulkUpdate(s.ctx, as, { ticketIds: [mine.id, theirs.id], action: { kind: 'priority', priority: 'low' } });
     expect(pr.changed).toEqual([mine.id]);
-    const st = bulkUpdate(s.ctx, as, { ticketIds: [theirs.id], action: { kind: 'status', status: 'closed' } });
+    const st = await bulkUpdate(s.ctx, as, { ticketIds: [theirs.id], action: { kind: 'status', status: 'closed' } });
     expect(st.skipped).toHaveLength(1);
-    expect(getTicket(deps.db, theirs.id)).toMatchObject({ assigneeId: b.id, priority: 'normal', status: 'assigned' });
+    expect(await getTicket(deps.db, theirs.id)).toMatchObject({ assigneeId: b.id, priority: 'normal', status: 'assigned' });
     // handing one's own ticket to a colleague is allowed, as on the ticket page
-    expect(bulkUpdate(s.ctx, as, { ticketIds: [mine.id], action: { kind: 'assign', assigneeId: b.id } }).changed).toEqual([mine.id]);
+    expect((await bulkUpdate(s.ctx, as, { ticketIds: [mine.id], action: { kind: 'assign', assigneeId: b.id } })).changed).toEqual([mine.id]);
   });
 
   it('refuses an empty or oversized selection', async () => {
     const boss = await person(s, 'Boss', 'manager');
-    expect(() => bulkUpdate(s.ctx, { kind: 'user', user: boss }, { ticketIds: [], action: { kind: 'priority', priority: 'low' } })).toThrow(/Select tickets/);
-    expect(() => bulkUpdate(s.ctx, { kind: 'user', user: boss }, { ticketIds: Array.from({ length: 501 }, (_, i) => i + 1), action: { kind: 'priority', priority: 'low' } })).toThrow(/At most 500/);
+    await expect(bulkUpdate(s.ctx, { kind: 'user', user: boss }, { ticketIds: [], action: { kind: 'priority', priority: 'low' } })).rejects.toThrow(/Select tickets/);
+    await expect(bulkUpdate(s.ctx, { kind: 'user', user: boss }, { ticketIds: Array.from({ length: 501 }, (_, i) => i + 1), action: { kind: 'priority', priority: 'low' } })).rejects.toThrow(/At most 500/);
   });
 });

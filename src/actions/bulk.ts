@@ -28,20 +28,20 @@ export const bulkSchema = z.object({
 
 export type BulkResult = { changed: number[]; skipped: { ticketId: number; number: number | null; reason: string }[] };
 
-export function bulkUpdate(ctx: Ctx, actor: ActorRef & { kind: 'user' }, input: { ticketIds: number[]; action: BulkAction }): BulkResult {
+export async function bulkUpdate(ctx: Ctx, actor: ActorRef & { kind: 'user' }, input: { ticketIds: number[]; action: BulkAction }): Promise<BulkResult> {
   requirePermission(actor.user, 'ticket.bulk_own');
   const v = parseInput(bulkSchema, input);
   const result: BulkResult = { changed: [], skipped: [] };
   for (const id of new Set(v.ticketIds)) {
-    const t = findTicket(ctx.db, id);
+    const t = await findTicket(ctx.db, id);
     if (!t) {
       result.skipped.push({ ticketId: id, number: null, reason: 'Ticket not found' });
       continue;
     }
     try {
-      if (v.action.kind === 'assign') assignTicket(ctx, actor, { ticketId: t.id, assigneeId: v.action.assigneeId });
-      else if (v.action.kind === 'status') changeStatus(ctx, actor, { ticketId: t.id, status: v.action.status });
-      else updateTicketFields(ctx, actor, { ticketId: t.id, priority: v.action.priority });
+      if (v.action.kind === 'assign') await assignTicket(ctx, actor, { ticketId: t.id, assigneeId: v.action.assigneeId });
+      else if (v.action.kind === 'status') await changeStatus(ctx, actor, { ticketId: t.id, status: v.action.status });
+      else await updateTicketFields(ctx, actor, { ticketId: t.id, priority: v.action.priority });
       result.changed.push(t.id);
     } catch (err) {
       if (!(err instanceof AppError)) throw err;

@@ -7,8 +7,8 @@ import { cannedTextFor, createCannedReply, editCannedReply, removeCannedReply } 
 describe('canned replies', () => {
   let deps: TestDeps;
   let s: Services;
-  beforeEach(() => {
-    deps = makeTestDeps();
+  beforeEach(async () => {
+    deps = await makeTestDeps();
     s = buildServices(deps);
   });
   afterEach(() => deps.close());
@@ -16,13 +16,13 @@ describe('canned replies', () => {
   it('managers keep canned replies; agents get them filled in for the ticket', async () => {
     const boss = await person(s, 'Olga', 'manager');
     const agent = await person(s, 'Sarah Lee');
-    const c = createCannedReply(s.ctx, boss, { title: 'Restart', body: 'Hello {{requester.name}}, ticket #{{ticket.number}}: restart please. — {{agent.name}}' });
-    const t = ticket(s, agent);
-    expect(cannedTextFor(s.ctx, agent, t, c.id)).toBe(`Hello Anna Petrova, ticket #${t.number}: restart please. — Sarah Lee`);
-    expect(() => createCannedReply(s.ctx, agent, { title: 'x', body: 'y' })).toThrow(/not allowed/);
-    editCannedReply(s.ctx, boss, c.id, { title: 'Restart', body: '{{requester.email}}', locale: 'en' });
-    expect(cannedTextFor(s.ctx, agent, t, c.id)).toBe('anna@client.example');
-    removeCannedReply(s.ctx, boss, c.id);
-    expect(() => cannedTextFor(s.ctx, agent, t, c.id)).toThrow(/not found/);
+    const c = await createCannedReply(s.ctx, boss, { title: 'Restart', body: 'Hello {{requester.name}}, ticket #{{ticket.number}}: restart please. — {{agent.name}}' });
+    const t = await ticket(s, agent);
+    expect(await cannedTextFor(s.ctx, agent, t, c.id)).toBe(`Hello Anna Petrova, ticket #${t.number}: restart please. — Sarah Lee`);
+    await expect(createCannedReply(s.ctx, agent, { title: 'x', body: 'y' })).rejects.toThrow(/not allowed/);
+    await editCannedReply(s.ctx, boss, c.id, { title: 'Restart', body: '{{requester.email}}', locale: 'en' });
+    expect(await cannedTextFor(s.ctx, agent, t, c.id)).toBe('anna@client.example');
+    await removeCannedReply(s.ctx, boss, c.id);
+    await expect(cannedTextFor(s.ctx, agent, t, c.id)).rejects.toThrow(/not found/);
   });
 });

@@ -18,33 +18,33 @@ export const cannedSchema = z.object({
   locale: z.enum(LOCALES).nullable().default(null),
 });
 
-export function createCannedReply(ctx: Ctx, user: User, input: z.input<typeof cannedSchema>): CannedReply {
+export async function createCannedReply(ctx: Ctx, user: User, input: z.input<typeof cannedSchema>): Promise<CannedReply> {
   requirePermission(user, 'canned.manage');
   const v = parseInput(cannedSchema, input);
-  return insertCannedReply(ctx.db, { ...v, createdBy: user.id }, ctx.clock.now());
+  return await insertCannedReply(ctx.db, { ...v, createdBy: user.id }, ctx.clock.now());
 }
 
-export function editCannedReply(ctx: Ctx, user: User, id: number, input: z.input<typeof cannedSchema>): void {
+export async function editCannedReply(ctx: Ctx, user: User, id: number, input: z.input<typeof cannedSchema>): Promise<void> {
   requirePermission(user, 'canned.manage');
-  getCannedReply(ctx.db, id);
-  updateCannedReply(ctx.db, id, parseInput(cannedSchema, input), ctx.clock.now());
+  await getCannedReply(ctx.db, id);
+  await updateCannedReply(ctx.db, id, parseInput(cannedSchema, input), ctx.clock.now());
 }
 
-export function removeCannedReply(ctx: Ctx, user: User, id: number): void {
+export async function removeCannedReply(ctx: Ctx, user: User, id: number): Promise<void> {
   requirePermission(user, 'canned.manage');
-  getCannedReply(ctx.db, id);
-  deleteCannedReply(ctx.db, id);
+  await getCannedReply(ctx.db, id);
+  await deleteCannedReply(ctx.db, id);
 }
 
 /** The canned reply's text for this ticket and agent. */
-export function cannedTextFor(ctx: Ctx, user: User, ticket: Ticket, cannedId: number): string {
+export async function cannedTextFor(ctx: Ctx, user: User, ticket: Ticket, cannedId: number): Promise<string> {
   requirePermission(user, 'canned.use');
-  const canned = getCannedReply(ctx.db, cannedId);
-  const requester = ticket.requesterId ? findContact(ctx.db, ticket.requesterId) : undefined;
-  const org = ticket.organizationId ? findOrganization(ctx.db, ticket.organizationId) : undefined;
+  const canned = await getCannedReply(ctx.db, cannedId);
+  const requester = ticket.requesterId ? await findContact(ctx.db, ticket.requesterId) : undefined;
+  const org = ticket.organizationId ? await findOrganization(ctx.db, ticket.organizationId) : undefined;
   return renderCanned(canned.body, {
     'requester.name': requester?.name,
-    'requester.email': requester ? findPrimaryEmail(ctx.db, requester.id)?.email : undefined,
+    'requester.email': requester ? (await findPrimaryEmail(ctx.db, requester.id))?.email : undefined,
     'ticket.number': ticket.number,
     'ticket.subject': ticket.subject,
     'agent.name': user.name,

@@ -9,8 +9,8 @@ import { createComponent, editComponent } from './components.ts';
 describe('components', () => {
   let deps: TestDeps;
   let s: Services;
-  beforeEach(() => {
-    deps = makeTestDeps();
+  beforeEach(async () => {
+    deps = await makeTestDeps();
     s = buildServices(deps);
   });
   afterEach(() => deps.close());
@@ -18,15 +18,15 @@ describe('components', () => {
   it('keeps manager, agents, assignment mode and routing words; people see their components', async () => {
     const boss = await person(s, 'Olga', 'manager');
     const [a, b] = [await person(s, 'A'), await person(s, 'B')];
-    const c = createComponent(s.ctx, boss, { name: 'Printers', managerId: boss.id, agentIds: [a.id, b.id], autoAssign: 'round_robin', keywords: ['Printer', 'принтер'], emailAliases: ['Printers@Desk.example'] });
+    const c = await createComponent(s.ctx, boss, { name: 'Printers', managerId: boss.id, agentIds: [a.id, b.id], autoAssign: 'round_robin', keywords: ['Printer', 'принтер'], emailAliases: ['Printers@Desk.example'] });
     expect(c).toMatchObject({ managerId: boss.id, autoAssign: 'round_robin', keywords: ['printer', 'принтер'], emailAliases: ['printers@desk.example'], active: true });
-    expect(listComponentAgentIds(deps.db, c.id).sort()).toEqual([a.id, b.id].sort());
-    expect(listUserComponentIds(deps.db, boss.id)).toEqual([c.id]);
-    editComponent(s.ctx, boss, c.id, { name: 'Printers', agentIds: [b.id], active: false });
-    expect(listComponentAgentIds(deps.db, c.id)).toEqual([b.id]);
-    expect(listUserComponentIds(deps.db, a.id)).toEqual([]);
-    expect(() => createComponent(s.ctx, boss, { name: 'Printers' })).toThrow(/exists already/);
-    expect(() => createComponent(s.ctx, boss, { name: 'X', agentIds: [999] })).toThrow(/active people/);
-    expect(() => createComponent(s.ctx, a, { name: 'Mine' })).toThrow(/not allowed/);
+    expect((await listComponentAgentIds(deps.db, c.id)).sort()).toEqual([a.id, b.id].sort());
+    expect(await listUserComponentIds(deps.db, boss.id)).toEqual([c.id]);
+    await editComponent(s.ctx, boss, c.id, { name: 'Printers', agentIds: [b.id], active: false });
+    expect(await listComponentAgentIds(deps.db, c.id)).toEqual([b.id]);
+    expect(await listUserComponentIds(deps.db, a.id)).toEqual([]);
+    await expect(createComponent(s.ctx, boss, { name: 'Printers' })).rejects.toThrow(/exists already/);
+    await expect(createComponent(s.ctx, boss, { name: 'X', agentIds: [999] })).rejects.toThrow(/active people/);
+    await expect(createComponent(s.ctx, a, { name: 'Mine' })).rejects.toThrow(/not allowed/);
   });
 });

@@ -1,7 +1,7 @@
 // Components (Printers, Network & VPN, 1C…): the queue a ticket belongs to, its manager, the agents
 // who work it, how new tickets are assigned, and the routing keywords and address aliases intake reads.
 import { z } from 'zod';
-import { inTransaction } from '../db/client.ts';
+import { inTransaction, isUniqueViolation } from '../db/client.ts';
 import { getComponent, insertComponent, setComponentAgents, updateComponent, type Component } from '../store/components.ts';
 import { invalid } from '../domain/errors.ts';
 import { findUser, type User } from '../store/users.ts';
@@ -22,25 +22,25 @@ export const componentSchema = z.object({
 
 export type ComponentInput = z.input<typeof componentSchema>;
 
-function check(ctx: Ctx, v: z.infer<typeof componentSchema>) {
+async function check(ctx: Ctx, v: z.infer<typeof componentSchema>) {
   for (const id of [...(v.managerId ? [v.managerId] : []), ...v.agentIds]) {
-    const u = findUser(ctx.db, id);
+    const u = await findUser(ctx.db, id);
     if (!u || !u.active) throw invalid('Choose active people', { agentIds: 'Unknown person' });
   }
 }
 
 function nameTaken(err: unknown): boolean {
-  return err instanceof Error && /UNIQUE constraint failed: components\.name/.test(err.message);
+  return isUniqueViolation(err, 'components', 'name');
 }
 
-export function createComponent(ctx: Ctx, user: User, input: ComponentInput): Component {
+export async function createComponent(ctx: Ctx, user: User, input: ComponentInput): Promise<Component> {
   requirePermission(user, 'component.manage');
   const v = parseInput(componentSchema, input);
   try {
-    return inTransaction(ctx.db, () => {
-      check(ctx, v);
+    return await inTransaction(ctx.db, async () => {
+      await check(ctx, v);
       const { agentIds, ...fields } = v;
-      return insertComponent(ctx.db, fields, ctx.clock.now(), agentIds);
+      return await insertComponent(ctx.db, fields, ctx.clock.now(), agentIds);
     });
   } catch (err) {
     if (nameTaken(err)) throw invalid(`A component named ${v.name} exists already`, { name: 'Already in use' });
@@ -48,17 +48,17 @@ export function createComponent(ctx: Ctx, user: User, input: ComponentInput): Co
   }
 }
 
-export function editComponent(ctx: Ctx, user: User, id: number, input: ComponentInput): Component {
+export async function editComponent(ctx: Ctx, user: User, id: number, input: ComponentInput): Promise<Component> {
   requirePermission(user, 'component.manage');
   const v = parseInput(componentSchema, input);
   try {
-    return inTransaction(ctx.db, () => {
-      getComponent(ctx.db, id);
-      check(ctx, v);
+    return await inTransaction(ctx.db, async () => {
+      await getComponent(ctx.db, id);
+      await check(ctx, v);
       const { agentIds, ...fields } = v;
-      updateComponent(ctx.db, id, fields, ctx.clock.now());
-      setComponentAgents(ctx.db, id, agentIds);
-      return getComponent(ctx.db, id);
+      await updateComponent(ctx.db, id, fields, ctx.clock.now());
+      await setComponentAgents(ctx.db, id, agentIds);
+      return await getComponent(ctx.db, id);
     });
   } catch (err) {
     if (nameTaken(err)) throw invalid(`A component named ${v.name} exists already`, { name: 'Already in use' });

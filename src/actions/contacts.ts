@@ -44,35 +44,35 @@ function parseContact(ctx: Ctx, input: ContactInput) {
   return { ...v, phones: phonesOf(ctx, v.phones) };
 }
 
-function check(ctx: Ctx, id: number | null, v: ReturnType<typeof parseContact>) {
+async function check(ctx: Ctx, id: number | null, v: ReturnType<typeof parseContact>) {
   if (v.emails.length === 0 && v.phones.length === 0) throw invalid('Give at least an email address or a phone number', { emails: 'Required' });
-  if (v.organizationId !== null && !findOrganization(ctx.db, v.organizationId)) throw invalid('Choose an existing organization', { organizationId: 'Unknown organization' });
-  const takenE = listEmailsOfOthers(ctx.db, id, v.emails);
+  if (v.organizationId !== null && !await findOrganization(ctx.db, v.organizationId)) throw invalid('Choose an existing organization', { organizationId: 'Unknown organization' });
+  const takenE = await listEmailsOfOthers(ctx.db, id, v.emails);
   if (takenE.length) throw invalid(`${takenE[0].email} already belongs to another contact`, { emails: 'Already in use' });
-  const takenP = listPhonesOfOthers(ctx.db, id, v.phones);
+  const takenP = await listPhonesOfOthers(ctx.db, id, v.phones);
   if (takenP.length) throw invalid(`${takenP[0].phone} already belongs to another contact`, { phones: 'Already in use' });
 }
 
-export function createContact(ctx: Ctx, user: User, input: ContactInput): Contact {
+export async function createContact(ctx: Ctx, user: User, input: ContactInput): Promise<Contact> {
   requirePermission(user, 'contact.manage');
   const v = parseContact(ctx, input);
-  return inTransaction(ctx.db, () => {
-    check(ctx, null, v);
-    const c = insertContact(ctx.db, { name: v.name, organizationId: v.organizationId, locale: v.locale, emails: [...new Set(v.emails)], phones: [...new Set(v.phones)] }, ctx.clock.now());
-    if (v.note) updateContact(ctx.db, c.id, { note: v.note }, ctx.clock.now());
-    return getContact(ctx.db, c.id);
+  return await inTransaction(ctx.db, async () => {
+    await check(ctx, null, v);
+    const c = await insertContact(ctx.db, { name: v.name, organizationId: v.organizationId, locale: v.locale, emails: [...new Set(v.emails)], phones: [...new Set(v.phones)] }, ctx.clock.now());
+    if (v.note) await updateContact(ctx.db, c.id, { note: v.note }, ctx.clock.now());
+    return await getContact(ctx.db, c.id);
   });
 }
 
-export function editContact(ctx: Ctx, user: User, id: number, input: ContactInput): Contact {
+export async function editContact(ctx: Ctx, user: User, id: number, input: ContactInput): Promise<Contact> {
   requirePermission(user, 'contact.manage');
   const v = parseContact(ctx, input);
-  return inTransaction(ctx.db, () => {
-    getContact(ctx.db, id);
-    check(ctx, id, v);
-    updateContact(ctx.db, id, { name: v.name, organizationId: v.organizationId, locale: v.locale, note: v.note }, ctx.clock.now());
-    replaceContactEmails(ctx.db, id, [...new Set(v.emails)]);
-    replaceContactPhones(ctx.db, id, [...new Set(v.phones)]);
-    return getContact(ctx.db, id);
+  return await inTransaction(ctx.db, async () => {
+    await getContact(ctx.db, id);
+    await check(ctx, id, v);
+    await updateContact(ctx.db, id, { name: v.name, organizationId: v.organizationId, locale: v.locale, note: v.note }, ctx.clock.now());
+    await replaceContactEmails(ctx.db, id, [...new Set(v.emails)]);
+    await replaceContactPhones(ctx.db, id, [...new Set(v.phones)]);
+    return await getContact(ctx.db, id);
   });
 }

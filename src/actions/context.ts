@@ -24,7 +24,7 @@ export type TicketChange =
   | { type: 'reply'; ticket: Ticket; message: Message }
   | { type: 'worklog'; ticket: Ticket; minutes: number; billable: boolean };
 
-export type TicketChangeHook = (tx: Db, change: TicketChange & { actor: ActorRef }, ctx: Ctx) => void;
+export type TicketChangeHook = (tx: Db, change: TicketChange & { actor: ActorRef }, ctx: Ctx) => Promise<void> | void;
 
 export type Hooks = {
   /** runs before a change is written; throw an AppError to refuse it */
@@ -45,6 +45,6 @@ export function emptyHooks(): Hooks {
   return { validateChange: [], ticketChanged: [], inboundApplied: [] };
 }
 
-export function runHooks(list: TicketChangeHook[], ctx: Ctx, change: TicketChange & { actor: ActorRef }): void {
-  for (const hook of list) hook(ctx.db, change, ctx);
+export async function runHooks(list: TicketChangeHook[], ctx: Ctx, change: TicketChange & { actor: ActorRef }): Promise<void> {
+  for (const hook of list) await hook(ctx.db, change, ctx);
 }

@@ -15,37 +15,38 @@ import { readWorkflowState } from '../store/workflow-state.ts';
 import { writeWorkflowState } from './sla-sync.ts';
 
 /** Flags a request outside the contract (component or channel not covered) as billable, unless a manager decided. */
-export function updateBillableFlag(db: Db, ticketId: number, now: number): Ticket {
-  const t = getTicket(db, ticketId);
+export async function updateBillableFlag(db: Db, ticketId: number, now: number): Promise<Ticket> {
+  const t = await getTicket(db, ticketId);
   if (readWorkflowState(t).billableManual) return t;
-  const scope = checkScope(contractOfTicket(db, t), t);
+  const scope = checkScope(await contractOfTicket(db, t), t);
   if (scope.outOfScope === t.billable) return t;
-  updateTicket(db, t.id, { billable: scope.outOfScope }, now);
-  insertEvent(db, { ticketId: t.id, actor: { kind: 'system' }, type: 'ticket.billable', data: { billable: scope.outOfScope, reasons: scope.reasons } }, now);
+  await updateTicket(db, t.id, { billable: scope.outOfScope }, now);
+  await insertEvent(db, { ticketId: t.id, actor: { kind: 'system' }, type: 'ticket.billable', data: { billable: scope.outOfScope, reasons: scope.reasons } }, now);
   return { ...t, billable: scope.outOfScope };
 }
 
 /** After time is logged: one notice to the assignee and the component manager when the budget is passed. */
-export function checkTimeBudget(db: Db, deps: Pick<Deps, 'config'> & { locales: LocaleStrings }, ticketId: number, now: number): boolean {
-  const t = getTicket(db, ticketId);
-  const contract = contractOfTicket(db, t);
+export async function checkTimeBudget(db: Db, deps: Pick<Deps, 'config'> & { locales: LocaleStrings }, ticketId: number, now: number): Promise<boolean> {
+  const t = await getTicket(db, ticketId);
+  const contract = await contractOfTicket(db, t);
   const logged = t.loggedMinutes;
   if (!budgetExceeded(contract, logged)) return false;
   const state = readWorkflowState(t);
   if (state.fired.includes('budget:exceeded')) return false;
   const budget = contract.ticketTimeBudgetMinutes ?? 0;
-  const recipients = noticeRecipients(db, t, { escalate: true }).map((r) => r.user);
-  queueStaffNotice(db, deps, t, recipients, {
+  const recipients = (await noticeRecipients(db, t, { escalate: true })).map((r) => r.user);
+  const organization = t.organizationId ? ((await findOrganization(db, t.organizationId))?.name ?? '') : '';
+  await queueStaffNotice(db, deps, t, recipients, {
     template: 'budget_exceeded',
     event: 'budget_exceeded',
     vars: (user) => ({
       budget: formatDuration(deps.locales, budget * 60_000, user.locale),
       logged: formatDuration(deps.locales, logged * 60_000, user.locale),
       over: formatDuration(deps.locales, (logged - budget) * 60_000, user.locale),
-      organization: t.organizationId ? (findOrganization(db, t.organizationId)?.name ?? '') : '',
+      organization,
     }),
   }, now);
-  insertEvent(db, { ticketId: t.id, actor: { kind: 'system' }, type: 'ticket.budget_exceeded', data: { budgetMinutes: budget, loggedMinutes: logged } }, now);
-  writeWorkflowState(db, t, { ...state, fired: [...state.fired, 'budget:exceeded'] }, now);
+  await insertEvent(db, { ticketId: t.id, actor: { kind: 'system' }, type: 'ticket.budget_exceeded', data: { budgetMinutes: budget, loggedMinutes: logged } }, now);
+  await writeWorkflowState(db, t, { ...state, fired: [...state.fired, 'budget:exceeded'] }, now);
   return true;
 }

@@ -132,14 +132,14 @@ export const contractFormSchema = z
 export type ReferenceKeys = { slaPolicyId: string; coveredComponentIds: string };
 
 /** The SLA policy and the covered components must exist. */
-export function checkContractReferences(
+export async function checkContractReferences(
   db: Db,
   v: Pick<ContractValues, 'slaPolicyId' | 'coveredComponentIds'>,
   keys: ReferenceKeys = { slaPolicyId: 'slaPolicyId', coveredComponentIds: 'coveredComponentIds' },
-): void {
-  if (v.slaPolicyId !== null && !slaPolicyExists(db, v.slaPolicyId)) throw invalid('Choose an existing SLA policy', { [keys.slaPolicyId]: 'Unknown policy' });
+): Promise<void> {
+  if (v.slaPolicyId !== null && !await slaPolicyExists(db, v.slaPolicyId)) throw invalid('Choose an existing SLA policy', { [keys.slaPolicyId]: 'Unknown policy' });
   if (v.coveredComponentIds) {
-    const known = new Set(listComponents(db).map((c) => c.id));
+    const known = new Set((await listComponents(db)).map((c) => c.id));
     if (v.coveredComponentIds.some((c) => !known.has(c))) throw invalid('Choose existing components', { [keys.coveredComponentIds]: 'Unknown component' });
   }
 }

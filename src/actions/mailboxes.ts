@@ -50,33 +50,33 @@ const PASSWORD_AGAIN = 'Enter the password again: the server or user name change
 /** `key` names the console's translation of the message. */
 const passwordAgain = () => new AppError('validation', PASSWORD_AGAIN, { fields: { password: PASSWORD_AGAIN }, key: 'intake.mailboxes.passwordAgain' });
 
-function checkRefs(ctx: Ctx, v: ReturnType<typeof parseForm>, id: number | null) {
-  const other = findMailboxByAddress(ctx.db, v.address);
+async function checkRefs(ctx: Ctx, v: ReturnType<typeof parseForm>, id: number | null) {
+  const other = await findMailboxByAddress(ctx.db, v.address);
   if (other && other.id !== id) throw invalid(`${v.address} is already a mailbox`, { address: 'Already used by another mailbox' });
-  if (v.componentId !== null && !findComponent(ctx.db, v.componentId)) throw invalid('Unknown component', { componentId: 'Unknown component' });
+  if (v.componentId !== null && !await findComponent(ctx.db, v.componentId)) throw invalid('Unknown component', { componentId: 'Unknown component' });
   if (v.moveTo && v.moveTo === v.folder) throw invalid('Moving mail to the folder it is read from would read it again', { moveTo: 'Choose another folder' });
 }
 
-export function createMailbox(ctx: Ctx, user: User, input: MailboxForm): Mailbox {
+export async function createMailbox(ctx: Ctx, user: User, input: MailboxForm): Promise<Mailbox> {
   requirePermission(user, 'mailbox.manage');
   const v = parseForm(input);
   if (!v.password) throw invalid('Enter the password', { password: 'Enter the password' });
-  return inTransaction(ctx.db, () => {
-    checkRefs(ctx, v, null);
+  return await inTransaction(ctx.db, async () => {
+    await checkRefs(ctx, v, null);
     const { importExisting, ...fields } = v;
     fields.allowPlaintext = !v.secure && v.allowPlaintext;
     const now = ctx.clock.now();
-    return insertMailbox(ctx.db, { ...fields, password: sealSecret(ctx.secrets.credentials, v.password!), moveTo: v.moveTo ?? null, fromEnv: false, importSince: importExisting ? null : now - BACKLOG_MS }, now);
+    return await insertMailbox(ctx.db, { ...fields, password: sealSecret(ctx.secrets.credentials, v.password!), moveTo: v.moveTo ?? null, fromEnv: false, importSince: importExisting ? null : now - BACKLOG_MS }, now);
   });
 }
 
-export function editMailbox(ctx: Ctx, user: User, id: number, input: MailboxForm): Mailbox {
+export async function editMailbox(ctx: Ctx, user: User, id: number, input: MailboxForm): Promise<Mailbox> {
   requirePermission(user, 'mailbox.manage');
   const v = parseForm(input);
-  return inTransaction(ctx.db, () => {
-    const mb = getMailbox(ctx.db, id);
+  return await inTransaction(ctx.db, async () => {
+    const mb = await getMailbox(ctx.db, id);
     if (!v.password && !storedPasswordApplies(mb, v)) throw passwordAgain();
-    checkRefs(ctx, v, id);
+    await checkRefs(ctx, v, id);
     const own = { name: v.name, markSeen: v.markSeen, moveTo: v.moveTo ?? null, componentId: v.componentId, enabled: v.enabled };
     // the connection of the IMAP_* mailbox comes from the environment and is refreshed at start
     const connection = mb.fromEnv
@@ -84,25 +84,25 @@ export function editMailbox(ctx: Ctx, user: User, id: number, input: MailboxForm
       : { address: v.address, host: v.host, port: v.port, secure: v.secure, allowPlaintext: !v.secure && v.allowPlaintext, username: v.username, folder: v.folder, ...(v.password ? { password: sealSecret(ctx.secrets.credentials, v.password) } : {}) };
     const moved = !mb.fromEnv && (v.host !== mb.host || v.username !== mb.username || v.folder !== mb.folder);
     // another server or folder: its UIDs mean nothing against the old cursor
-    updateMailbox(ctx.db, id, { ...own, ...connection, ...(moved ? { uidValidity: null, lastUid: 0 } : {}) }, ctx.clock.now());
-    return getMailbox(ctx.db, id);
+    await updateMailbox(ctx.db, id, { ...own, ...connection, ...(moved ? { uidValidity: null, lastUid: 0 } : {}) }, ctx.clock.now());
+    return await getMailbox(ctx.db, id);
   });
 }
 
-export function setMailboxEnabled(ctx: Ctx, user: User, id: number, enabled: boolean): Mailbox {
+export async function setMailboxEnabled(ctx: Ctx, user: User, id: number, enabled: boolean): Promise<Mailbox> {
   requirePermission(user, 'mailbox.manage');
-  return inTransaction(ctx.db, () => {
-    const mb = getMailbox(ctx.db, id);
-    if (mb.enabled !== enabled) updateMailbox(ctx.db, id, { enabled }, ctx.clock.now());
-    return getMailbox(ctx.db, id);
+  return await inTransaction(ctx.db, async () => {
+    const mb = await getMailbox(ctx.db, id);
+    if (mb.enabled !== enabled) await updateMailbox(ctx.db, id, { enabled }, ctx.clock.now());
+    return await getMailbox(ctx.db, id);
   });
 }
 
 /** The settings to try a connection with: the form's, with the stored password when left empty. */
-export function connectionToTest(ctx: Ctx, user: User, id: number | null, input: MailboxForm) {
+export async function connectionToTest(ctx: Ctx, user: User, id: number | null, input: MailboxForm) {
   requirePermission(user, 'mailbox.manage');
   const v = parseForm(input);
-  const stored = id ? getMailbox(ctx.db, id) : null;
+  const stored = id ? await getMailbox(ctx.db, id) : null;
   const base = stored?.fromEnv ? stored : v;
   let password = v.password;
   if (!password && stored && !storedPasswordApplies(stored, v)) throw passwordAgain();

@@ -4,8 +4,8 @@ import { updateUser } from '../store/users.ts';
 import type { ActorRef, Ctx } from './context.ts';
 
 /** Saves the user's own choices: a kind is on when the form has it checked. */
-export function updateNotificationPrefs(ctx: Ctx, actor: ActorRef & { kind: 'user' }, form: Record<string, unknown>): Record<NoticeKind, boolean> {
+export async function updateNotificationPrefs(ctx: Ctx, actor: ActorRef & { kind: 'user' }, form: Record<string, unknown>): Promise<Record<NoticeKind, boolean>> {
   const prefs = Object.fromEntries(NOTICE_KINDS.map((k) => [k, form[k] === 'on' || form[k] === 'true' || form[k] === true])) as Record<NoticeKind, boolean>;
-  updateUser(ctx.db, actor.user.id, { notifyPrefs: prefs }, ctx.clock.now());
+  await updateUser(ctx.db, actor.user.id, { notifyPrefs: prefs }, ctx.clock.now());
   return noticeChoices(prefs);
 }

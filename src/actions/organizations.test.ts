@@ -10,38 +10,38 @@ import { createOrganization, editOrganization } from './organizations.ts';
 describe('organizations', () => {
   let deps: TestDeps;
   let s: Services;
-  beforeEach(() => {
-    deps = makeTestDeps();
+  beforeEach(async () => {
+    deps = await makeTestDeps();
     s = buildServices(deps);
   });
   afterEach(() => deps.close());
 
   it('keeps the name, domains and every contract field', async () => {
     const boss = await person(s, 'Boss', 'manager');
-    const printers = component(s, 'Printers', []);
-    const policy = deps.db.insert(slaPolicies).values({ name: 'Gold', createdAt: 0, updatedAt: 0 }).returning().get();
-    const o = createOrganization(s.ctx, boss, {
+    const printers = await component(s, 'Printers', []);
+    const policy = await deps.db.insert(slaPolicies).values({ name: 'Gold', createdAt: 0, updatedAt: 0 }).returning().get();
+    const o = await createOrganization(s.ctx, boss, {
       name: 'Romashka', domains: ['Romashka.RU', 'romashka.ru'], monthlyFeeCents: 6_000_000, currency: 'rub', includedMinutes: 1200,
       hourlyRateCents: 250_000, reopenLimit: 2, reopenWindowDays: 14, ticketTimeBudgetMinutes: 240, slaPolicyId: policy.id,
       coveredComponentIds: [printers.id], coveredChannels: ['email', 'sms'],
     });
     expect(o).toMatchObject({ currency: 'RUB', monthlyFeeCents: 6_000_000, includedMinutes: 1200, reopenLimit: 2, slaPolicyId: policy.id, coveredComponentIds: [printers.id], coveredChannels: ['email', 'sms'] });
-    expect(listOrganizationDomains(deps.db, o.id)).toEqual(['romashka.ru']);
-    const edited = editOrganization(s.ctx, boss, o.id, { name: 'Romashka LLC', domains: ['romashka.com'], currency: 'USD' });
+    expect(await listOrganizationDomains(deps.db, o.id)).toEqual(['romashka.ru']);
+    const edited = await editOrganization(s.ctx, boss, o.id, { name: 'Romashka LLC', domains: ['romashka.com'], currency: 'USD' });
     expect(edited).toMatchObject({ name: 'Romashka LLC', currency: 'USD', monthlyFeeCents: null, coveredChannels: null });
-    expect(findOrganizationIdByDomain(deps.db, 'romashka.ru')).toBeUndefined();
-    expect(findOrganizationIdByDomain(deps.db, 'romashka.com')).toBe(o.id);
+    expect(await findOrganizationIdByDomain(deps.db, 'romashka.ru')).toBeUndefined();
+    expect(await findOrganizationIdByDomain(deps.db, 'romashka.com')).toBe(o.id);
   });
 
   it('refuses taken names and domains, unknown policies, negative numbers; agents may not edit', async () => {
     const boss = await person(s, 'Boss', 'manager');
     const agent = await person(s, 'Agent');
-    createOrganization(s.ctx, boss, { name: 'Acme', domains: ['acme.example'] });
-    expect(() => createOrganization(s.ctx, boss, { name: 'Acme' })).toThrow(/named Acme exists/);
-    expect(() => createOrganization(s.ctx, boss, { name: 'Other', domains: ['acme.example'] })).toThrow(/already belongs/);
-    expect(() => createOrganization(s.ctx, boss, { name: 'Other', slaPolicyId: 77 })).toThrow(/SLA policy/);
-    expect(() => createOrganization(s.ctx, boss, { name: 'Other', reopenLimit: -1 })).toThrow(/cannot be negative/);
-    expect(() => createOrganization(s.ctx, boss, { name: 'Other', currency: 'roubles' })).toThrow(/three-letter/);
-    expect(() => createOrganization(s.ctx, agent, { name: 'Mine' })).toThrow(/not allowed/);
+    await createOrganization(s.ctx, boss, { name: 'Acme', domains: ['acme.example'] });
+    await expect(createOrganization(s.ctx, boss, { name: 'Acme' })).rejects.toThrow(/named Acme exists/);
+    await expect(createOrganization(s.ctx, boss, { name: 'Other', domains: ['acme.example'] })).rejects.toThrow(/already belongs/);
+    await expect(createOrganization(s.ctx, boss, { name: 'Other', slaPolicyId: 77 })).rejects.toThrow(/SLA policy/);
+    await expect(createOrganization(s.ctx, boss, { name: 'Other', reopenLimit: -1 })).rejects.toThrow(/cannot be negative/);
+    await expect(createOrganization(s.ctx, boss, { name: 'Other', currency: 'roubles' })).rejects.toThrow(/three-letter/);
+    await expect(createOrganization(s.ctx, agent, { name: 'Mine' })).rejects.toThrow(/not allowed/);
   });
 });

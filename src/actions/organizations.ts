@@ -2,7 +2,7 @@
 // contract fields the workflow rules read (fee, included minutes, rate, reopen limits, time budget,
 // SLA policy, covered components and channels). Money is in minor units (cents, kopecks).
 import { z } from 'zod';
-import { inTransaction } from '../db/client.ts';
+import { inTransaction, isUniqueViolation } from '../db/client.ts';
 import { findOrganizationIdByDomain } from '../store/contacts.ts';
 import { invalid } from '../domain/errors.ts';
 import { getOrganization, insertOrganization, setOrganizationDomains, updateOrganization, type Organization } from '../store/organizations.ts';
@@ -24,12 +24,12 @@ export const organizationSchema = z.object({
 
 export type OrganizationInput = z.input<typeof organizationSchema>;
 
-function check(ctx: Ctx, id: number | null, v: z.infer<typeof organizationSchema>) {
+async function check(ctx: Ctx, id: number | null, v: z.infer<typeof organizationSchema>) {
   for (const d of v.domains) {
-    const owner = findOrganizationIdByDomain(ctx.db, d);
+    const owner = await findOrganizationIdByDomain(ctx.db, d);
     if (owner !== undefined && owner !== id) throw invalid(`${d} already belongs to another organization`, { domains: 'Already in use' });
   }
-  checkContractReferences(ctx.db, v);
+  await checkContractReferences(ctx.db, v);
 }
 
 function row(v: z.infer<typeof organizationSchema>) {
@@ -38,16 +38,16 @@ function row(v: z.infer<typeof organizationSchema>) {
 }
 
 function nameTaken(err: unknown): boolean {
-  return err instanceof Error && /UNIQUE constraint failed: organizations\.name/.test(err.message);
+  return isUniqueViolation(err, 'organizations', 'name');
 }
 
-export function createOrganization(ctx: Ctx, user: User, input: OrganizationInput): Organization {
+export async function createOrganization(ctx: Ctx, user: User, input: OrganizationInput): Promise<Organization> {
   requirePermission(user, 'organization.manage');
   const v = parseInput(organizationSchema, input);
   try {
-    return inTransaction(ctx.db, () => {
-      check(ctx, null, v);
-      return insertOrganization(ctx.db, row(v), ctx.clock.now(), v.domains);
+    return await inTransaction(ctx.db, async () => {
+      await check(ctx, null, v);
+      return await insertOrganization(ctx.db, row(v), ctx.clock.now(), v.domains);
     });
   } catch (err) {
     if (nameTaken(err)) throw invalid(`An organization named ${v.name} exists already`, { name: 'Already in use' });
@@ -55,16 +55,16 @@ export function createOrganization(ctx: Ctx, user: User, input: OrganizationInpu
   }
 }
 
-export function editOrganization(ctx: Ctx, user: User, id: number, input: OrganizationInput): Organization {
+export async function editOrganization(ctx: Ctx, user: User, id: number, input: OrganizationInput): Promise<Organization> {
   requirePermission(user, 'organization.manage');
   const v = parseInput(organizationSchema, input);
   try {
-    return inTransaction(ctx.db, () => {
-      getOrganization(ctx.db, id);
-      check(ctx, id, v);
-      updateOrganization(ctx.db, id, row(v), ctx.clock.now());
-      setOrganizationDomains(ctx.db, id, v.domains);
-      return getOrganization(ctx.db, id);
+    return await inTransaction(ctx.db, async () => {
+      await getOrganization(ctx.db, id);
+      await check(ctx, id, v);
+      await updateOrganization(ctx.db, id, row(v), ctx.clock.now());
+      await setOrganizationDomains(ctx.db, id, v.domains);
+      return await getOrganization(ctx.db, id);
     });
   } catch (err) {
     if (nameTaken(err)) throw invalid(`An organization named ${v.name} exists already`, { name: 'Already in use' });

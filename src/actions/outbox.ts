@@ -16,44 +16,44 @@ type UserActor = ActorRef & { kind: 'user' };
 const RETRYABLE: OutboxRow['status'][] = ['dead', 'skipped', 'discarded'];
 const DISCARDABLE: OutboxRow['status'][] = ['pending', 'dead'];
 
-export function retryOutbox(ctx: Ctx, actor: UserActor, id: number): OutboxRow {
+export async function retryOutbox(ctx: Ctx, actor: UserActor, id: number): Promise<OutboxRow> {
   requirePermission(actor.user, 'outbox.manage');
   const now = ctx.clock.now();
-  return inTransaction(ctx.db, () => {
-    const row = getOutbox(ctx.db, id);
+  return await inTransaction(ctx.db, async () => {
+    const row = await getOutbox(ctx.db, id);
     if (!RETRYABLE.includes(row.status)) throw invalid(`Only failed, skipped or discarded mail can be sent again (this one is ${row.status}).`);
-    recordRequeued(ctx.db, row, actor.user.name, now);
-    insertEvent(ctx.db, { ticketId: row.ticketId, actor: auditActor(actor), type: 'outbox.retry', data: { outboxId: row.id, from: row.status } }, now);
-    return getOutbox(ctx.db, id);
+    await recordRequeued(ctx.db, row, actor.user.name, now);
+    await insertEvent(ctx.db, { ticketId: row.ticketId, actor: auditActor(actor), type: 'outbox.retry', data: { outboxId: row.id, from: row.status } }, now);
+    return await getOutbox(ctx.db, id);
   });
 }
 
 /** Every dead row back in the queue, e.g. after the mail server was down longer than the retries last. */
-export function retryAllDead(ctx: Ctx, actor: UserActor): number {
+export async function retryAllDead(ctx: Ctx, actor: UserActor): Promise<number> {
   requirePermission(actor.user, 'outbox.manage');
   const now = ctx.clock.now();
-  return inTransaction(ctx.db, () => {
+  return await inTransaction(ctx.db, async () => {
     let n = 0;
-    for (let rows = listOutbox(ctx.db, { statuses: ['dead'] }, { limit: 500 }); rows.length; rows = listOutbox(ctx.db, { statuses: ['dead'] }, { limit: 500 })) {
+    for (let rows = await listOutbox(ctx.db, { statuses: ['dead'] }, { limit: 500 }); rows.length; rows = await listOutbox(ctx.db, { statuses: ['dead'] }, { limit: 500 })) {
       for (const row of rows) {
-        recordRequeued(ctx.db, row, actor.user.name, now);
+        await recordRequeued(ctx.db, row, actor.user.name, now);
         n++;
       }
     }
-    insertEvent(ctx.db, { ticketId: null, actor: auditActor(actor), type: 'outbox.retry_all', data: { count: n } }, now);
+    await insertEvent(ctx.db, { ticketId: null, actor: auditActor(actor), type: 'outbox.retry_all', data: { count: n } }, now);
     return n;
   });
 }
 
-export function discardOutbox(ctx: Ctx, actor: UserActor, id: number): OutboxRow {
+export async function discardOutbox(ctx: Ctx, actor: UserActor, id: number): Promise<OutboxRow> {
   requirePermission(actor.user, 'outbox.manage');
   const now = ctx.clock.now();
-  return inTransaction(ctx.db, () => {
-    const row = getOutbox(ctx.db, id);
+  return await inTransaction(ctx.db, async () => {
+    const row = await getOutbox(ctx.db, id);
     if (!DISCARDABLE.includes(row.status)) throw invalid(`Only waiting or failed mail can be discarded (this one is ${row.status}).`);
-    recordDiscarded(ctx.db, row, actor.user.name, now);
-    insertEvent(ctx.db, { ticketId: row.ticketId, actor: auditActor(actor), type: 'outbox.discard', data: { outboxId: row.id, from: row.status } }, now);
-    return getOutbox(ctx.db, id);
+    await recordDiscarded(ctx.db, row, actor.user.name, now);
+    await insertEvent(ctx.db, { ticketId: row.ticketId, actor: auditActor(actor), type: 'outbox.discard', data: { outboxId: row.id, from: row.status } }, now);
+    return await getOutbox(ctx.db, id);
   });
 }
 
@@ -63,9 +63,9 @@ const maxField = z.coerce.number({ message: 'Enter a whole number' }).int('Enter
  * New settings from the form: `quoteHistory` and one `<audience>.<index>` maximum per tier of the
  * current limits (the tiers' windows are fixed; their maximums are the admin's to choose).
  */
-export function updateOutboxSettings(ctx: Ctx, actor: UserActor, form: Record<string, unknown>): OutboxSettings {
+export async function updateOutboxSettings(ctx: Ctx, actor: UserActor, form: Record<string, unknown>): Promise<OutboxSettings> {
   requirePermission(actor.user, 'outbox.manage');
-  const current = getOutboxSettings(ctx.db);
+  const current = await getOutboxSettings(ctx.db);
   const fields: Record<string, string> = {};
   const tiers = (audience: 'requester' | 'agent'): LimitTier[] =>
     current.limits[audience].map((tier, i) => {
@@ -84,9 +84,9 @@ export function updateOutboxSettings(ctx: Ctx, actor: UserActor, form: Record<st
   };
   if (Object.keys(fields).length) throw invalid('Some limits are not valid', fields);
   const now = ctx.clock.now();
-  inTransaction(ctx.db, () => {
-    saveOutboxSettings(ctx.db, next, now);
-    insertEvent(ctx.db, { ticketId: null, actor: auditActor(actor), type: 'outbox.settings', data: next as unknown as Record<string, unknown> }, now);
+  await inTransaction(ctx.db, async () => {
+    await saveOutboxSettings(ctx.db, next, now);
+    await insertEvent(ctx.db, { ticketId: null, actor: auditActor(actor), type: 'outbox.settings', data: next as unknown as Record<string, unknown> }, now);
   });
   return next;
 }

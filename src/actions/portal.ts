@@ -16,8 +16,8 @@ import { escalateTicket } from './resolution.ts';
 
 export type Requester = { contactId: number };
 
-function ownTicket(ctx: Ctx, who: Requester, ticketId: number): Ticket {
-  const t = getTicket(ctx.db, ticketId);
+async function ownTicket(ctx: Ctx, who: Requester, ticketId: number): Promise<Ticket> {
+  const t = await getTicket(ctx.db, ticketId);
   if (t.requesterId !== who.contactId) throw new AppError('forbidden', 'This is not your ticket');
   return t;
 }
@@ -29,13 +29,13 @@ function message(value: unknown, required: boolean): string {
   return s;
 }
 
-export function confirmResolution(ctx: Ctx, who: Requester, input: { ticketId: number }): Ticket {
+export async function confirmResolution(ctx: Ctx, who: Requester, input: { ticketId: number }): Promise<Ticket> {
   const now = ctx.clock.now();
-  return inTransaction(ctx.db, () => {
-    const t = ownTicket(ctx, who, input.ticketId);
+  return await inTransaction(ctx.db, async () => {
+    const t = await ownTicket(ctx, who, input.ticketId);
     if (t.status !== 'resolved') throw new AppError('conflict', 'Only a resolved ticket can be confirmed');
-    const closed = changeStatus(ctx, { kind: 'system' }, { ticketId: t.id, status: 'closed', reason: label(ctx.locales, ctx.config.defaultLocale, 'portal.confirmedReason') });
-    insertEvent(ctx.db, { ticketId: t.id, actor: { kind: 'contact', contactId: who.contactId }, type: 'ticket.resolution_confirmed' }, now);
+    const closed = await changeStatus(ctx, { kind: 'system' }, { ticketId: t.id, status: 'closed', reason: label(ctx.locales, ctx.config.defaultLocale, 'portal.confirmedReason') });
+    await insertEvent(ctx.db, { ticketId: t.id, actor: { kind: 'contact', contactId: who.contactId }, type: 'ticket.resolution_confirmed' }, now);
     return closed;
   });
 }
@@ -46,43 +46,43 @@ export type ReopenResult = { reopened: true; ticket: Ticket } | { reopened: fals
  * "It is not fixed": reopens the ticket with the requester's words, or — beyond the contract's
  * reopen limit or window — opens a new ticket linked to it.
  */
-export function reopenByRequester(ctx: Ctx, who: Requester, input: { ticketId: number; message: unknown }): ReopenResult {
+export async function reopenByRequester(ctx: Ctx, who: Requester, input: { ticketId: number; message: unknown }): Promise<ReopenResult> {
   const body = message(input.message, true);
   const now = ctx.clock.now();
-  return inTransaction(ctx.db, () => {
-    const t = ownTicket(ctx, who, input.ticketId);
+  return await inTransaction(ctx.db, async () => {
+    const t = await ownTicket(ctx, who, input.ticketId);
     if (t.status !== 'resolved' && t.status !== 'closed') throw new AppError('conflict', 'The ticket is still open');
-    const verdict = decideReopen(t, contractOfTicket(ctx.db, t), now);
+    const verdict = decideReopen(t, await contractOfTicket(ctx.db, t), now);
     if (verdict.allowed) {
-      insertMessage(ctx.db, {
+      await insertMessage(ctx.db, {
         ticketId: t.id, kind: 'reply', direction: 'in', channel: 'web', authorContactId: who.contactId, subject: t.subject, bodyText: body, createdAt: now,
       });
-      changeStatus(ctx, { kind: 'system' }, { ticketId: t.id, status: 'reopened', reason: label(ctx.locales, ctx.config.defaultLocale, 'portal.reopenedReason') });
-      insertEvent(ctx.db, { ticketId: t.id, actor: { kind: 'contact', contactId: who.contactId }, type: 'ticket.reopened_by_requester' }, now);
-      return { reopened: true, ticket: refreshSla(ctx.db, ctx.calendars, t.id, now, ['requester_wrote']) };
+      await changeStatus(ctx, { kind: 'system' }, { ticketId: t.id, status: 'reopened', reason: label(ctx.locales, ctx.config.defaultLocale, 'portal.reopenedReason') });
+      await insertEvent(ctx.db, { ticketId: t.id, actor: { kind: 'contact', contactId: who.contactId }, type: 'ticket.reopened_by_requester' }, now);
+      return { reopened: true, ticket: await refreshSla(ctx.db, ctx.calendars, t.id, now, ['requester_wrote']) };
     }
-    const contact = findContact(ctx.db, who.contactId);
-    const followUp = insertTicket(ctx.db, {
+    const contact = await findContact(ctx.db, who.contactId);
+    const followUp = await insertTicket(ctx.db, {
       subject: t.subject, channel: 'web', requesterId: who.contactId, organizationId: contact?.organizationId ?? t.organizationId,
       componentId: t.componentId, type: t.type, priority: t.priority,
     }, now);
-    const first = insertMessage(ctx.db, {
+    const first = await insertMessage(ctx.db, {
       ticketId: followUp.id, kind: 'reply', direction: 'in', channel: 'web', authorContactId: who.contactId, subject: t.subject, bodyText: body, createdAt: now,
     });
-    insertTicketLink(ctx.db, followUp.id, t.id, 'follow_up', now);
-    const contract = contractOfTicket(ctx.db, t);
-    insertMessage(ctx.db, {
+    await insertTicketLink(ctx.db, followUp.id, t.id, 'follow_up', now);
+    const contract = await contractOfTicket(ctx.db, t);
+    await insertMessage(ctx.db, {
       ticketId: followUp.id, kind: 'note', direction: 'internal', channel: 'web', createdAt: now,
       bodyText: label(ctx.locales, ctx.config.defaultLocale, `followUp.note.${verdict.reason}`, { oldNumber: t.number, limit: contract.reopenLimit ?? 0, days: contract.reopenWindowDays ?? 0 }),
     });
-    insertEvent(ctx.db, { ticketId: followUp.id, actor: { kind: 'contact', contactId: who.contactId }, type: 'ticket.created', data: { channel: 'web', via: 'portal', followUpOf: t.id } }, now);
-    insertEvent(ctx.db, { ticketId: t.id, actor: { kind: 'system' }, type: 'ticket.follow_up_opened', data: { ticketId: followUp.id, number: followUp.number, reason: verdict.reason } }, now);
-    runHooks(ctx.hooks.ticketChanged, ctx, { type: 'created', ticket: getTicket(ctx.db, followUp.id), message: first, actor: { kind: 'system' } });
-    return { reopened: false, reason: verdict.reason, ticket: t, followUp: getTicket(ctx.db, followUp.id) };
+    await insertEvent(ctx.db, { ticketId: followUp.id, actor: { kind: 'contact', contactId: who.contactId }, type: 'ticket.created', data: { channel: 'web', via: 'portal', followUpOf: t.id } }, now);
+    await insertEvent(ctx.db, { ticketId: t.id, actor: { kind: 'system' }, type: 'ticket.follow_up_opened', data: { ticketId: followUp.id, number: followUp.number, reason: verdict.reason } }, now);
+    await runHooks(ctx.hooks.ticketChanged, ctx, { type: 'created', ticket: await getTicket(ctx.db, followUp.id), message: first, actor: { kind: 'system' } });
+    return { reopened: false, reason: verdict.reason, ticket: t, followUp: await getTicket(ctx.db, followUp.id) };
   });
 }
 
-export function complainAsRequester(ctx: Ctx, who: Requester, input: { ticketId: number; reason: unknown }): Ticket {
-  return escalateTicket(ctx, { kind: 'requester', contactId: who.contactId }, input);
+export async function complainAsRequester(ctx: Ctx, who: Requester, input: { ticketId: number; reason: unknown }): Promise<Ticket> {
+  return await escalateTicket(ctx, { kind: 'requester', contactId: who.contactId }, input);
 }
 

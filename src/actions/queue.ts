@@ -13,15 +13,16 @@ import type { Ctx } from './context.ts';
 export type QueueResult = { rows: Ticket[]; next: string | null; truncated: boolean };
 
 /** One page of a queue query for a user: the indexed keyset path, or the search path when there is text. */
-export function runQueue(ctx: Ctx, q: QueueQuery, f: QueueFilter, limit: number): QueueResult {
+export async function runQueue(ctx: Ctx, q: QueueQuery, f: QueueFilter, limit: number): Promise<QueueResult> {
   if (q.q) {
-    const page = searchTickets(ctx.db, q.q, f, decodeSearchCursor(q.cursor), { limit });
+    const page = await searchTickets(ctx.db, q.q, f, decodeSearchCursor(q.cursor), { limit });
     return { rows: page.hits.map((h) => h.ticket), next: page.next ? encodeSearchCursor(page.next) : null, truncated: page.truncated };
   }
-  const page = listQueue(ctx.db, f, q.sort, decodeCursor(q.cursor, q.sort), limit);
+  const page = await listQueue(ctx.db, f, q.sort, decodeCursor(q.cursor, q.sort), limit);
   return { rows: page.rows, next: page.next ? encodeCursor(page.next) : null, truncated: false };
 }
 
-export function filterFor(ctx: Ctx, q: QueueQuery, user: User, componentIds = listUserComponentIds(ctx.db, user.id)): QueueFilter {
+export async function filterFor(ctx: Ctx, q: QueueQuery, user: User, componentIds?: number[]): Promise<QueueFilter> {
+  componentIds ??= await listUserComponentIds(ctx.db, user.id);
   return queueFilter(q, { userId: user.id, componentIds, now: ctx.clock.now() });
 }

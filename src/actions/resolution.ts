@@ -27,39 +27,39 @@ function text(value: unknown, field: string, message: string, min = 1, max = 20_
 }
 
 /** Resolves with a resolution note (the workflow may demand more, e.g. logged time). */
-export function resolveTicket(ctx: Ctx, actor: UserActor, input: { ticketId: number; note: unknown }): Ticket {
+export async function resolveTicket(ctx: Ctx, actor: UserActor, input: { ticketId: number; note: unknown }): Promise<Ticket> {
   requirePermission(actor.user, 'ticket.status');
   const note = text(input.note, 'note', 'Write what was done to resolve the request');
   const now = ctx.clock.now();
-  return inTransaction(ctx.db, () => {
-    requireTicketRights(ctx.db, actor, getTicket(ctx.db, input.ticketId), 'status');
-    updateTicket(ctx.db, input.ticketId, { resolutionNote: note }, now);
-    return changeStatus(ctx, actor, { ticketId: input.ticketId, status: 'resolved', reason: note });
+  return await inTransaction(ctx.db, async () => {
+    await requireTicketRights(ctx.db, actor, await getTicket(ctx.db, input.ticketId), 'status');
+    await updateTicket(ctx.db, input.ticketId, { resolutionNote: note }, now);
+    return await changeStatus(ctx, actor, { ticketId: input.ticketId, status: 'resolved', reason: note });
   });
 }
 
 /** A manager sends a resolution back: the ticket returns to its assignee with the reason in its history. */
-export function rejectResolution(ctx: Ctx, actor: UserActor, input: { ticketId: number; reason: unknown }): Ticket {
+export async function rejectResolution(ctx: Ctx, actor: UserActor, input: { ticketId: number; reason: unknown }): Promise<Ticket> {
   requirePermission(actor.user, 'ticket.reject_resolution');
   const reason = text(input.reason, 'reason', 'Say why the resolution is rejected', 3);
   const now = ctx.clock.now();
-  return inTransaction(ctx.db, () => {
-    const t = getTicket(ctx.db, input.ticketId);
+  return await inTransaction(ctx.db, async () => {
+    const t = await getTicket(ctx.db, input.ticketId);
     if (t.status !== 'resolved') throw new AppError('conflict', 'Only a resolved ticket’s resolution can be rejected');
     const note = t.resolutionNote;
-    const updated = changeStatus(ctx, actor, {
+    const updated = await changeStatus(ctx, actor, {
       ticketId: t.id, status: 'in_progress', reason: `${label(ctx.locales, actor.user.locale, 'reject.prefix')}: ${reason}`,
     });
-    insertEvent(ctx.db, { ticketId: t.id, actor: auditActor(actor), type: 'ticket.resolution_rejected', data: { reason, resolutionNote: note } }, now);
-    const { assignee } = staffAround(ctx.db, updated);
+    await insertEvent(ctx.db, { ticketId: t.id, actor: auditActor(actor), type: 'ticket.resolution_rejected', data: { reason, resolutionNote: note } }, now);
+    const { assignee } = await staffAround(ctx.db, updated);
     if (assignee && assignee.id !== actor.user.id) {
-      queueStaffNotice(ctx.db, ctx, updated, [assignee], {
+      await queueStaffNotice(ctx.db, ctx, updated, [assignee], {
         template: 'resolution_rejected',
         event: 'resolution_rejected',
         vars: () => ({ managerName: actor.user.name, reason, resolutionNote: note ?? '' }),
       }, now);
     }
-    return getTicket(ctx.db, t.id);
+    return await getTicket(ctx.db, t.id);
   });
 }
 
@@ -69,12 +69,12 @@ export type ComplaintBy = { kind: 'agent'; actor: UserActor } | { kind: 'request
  * A complaint: the requester (or an agent on their behalf) escalates the ticket to the
  * component manager, whose own SLA clock starts (the policy's escalation target).
  */
-export function escalateTicket(ctx: Ctx, by: ComplaintBy, input: { ticketId: number; reason: unknown }): Ticket {
+export async function escalateTicket(ctx: Ctx, by: ComplaintBy, input: { ticketId: number; reason: unknown }): Promise<Ticket> {
   if (by.kind === 'agent') requirePermission(by.actor.user, 'ticket.escalate');
   const reason = text(input.reason, 'reason', 'Describe the complaint', 3);
   const now = ctx.clock.now();
-  return inTransaction(ctx.db, () => {
-    const t = getTicket(ctx.db, input.ticketId);
+  return await inTransaction(ctx.db, async () => {
+    const t = await getTicket(ctx.db, input.ticketId);
     if (by.kind === 'requester' && t.requesterId !== by.contactId) throw new AppError('forbidden', 'This is not your ticket');
     const state = readWorkflowState(t);
     if (state.complaint && state.complaint.handledAt === null) {
@@ -83,24 +83,24 @@ export function escalateTicket(ctx: Ctx, by: ComplaintBy, input: { ticketId: num
     const complaint: Complaint = {
       at: now, by: by.kind, byUserId: by.kind === 'agent' ? by.actor.user.id : null, reason, handledAt: null, handledByUserId: null,
     };
-    const contact = t.requesterId ? findContact(ctx.db, t.requesterId) : undefined;
-    insertMessage(ctx.db, {
+    const contact = t.requesterId ? await findContact(ctx.db, t.requesterId) : undefined;
+    await insertMessage(ctx.db, {
       ticketId: t.id, kind: 'note', direction: 'internal', channel: t.channel,
       authorUserId: by.kind === 'agent' ? by.actor.user.id : null,
       authorContactId: by.kind === 'requester' ? by.contactId : null,
       bodyText: `${label(ctx.locales, ctx.config.defaultLocale, by.kind === 'requester' ? 'complaint.noteByRequester' : 'complaint.noteByAgent', { name: contact?.name ?? '' })}\n\n${reason}`,
       createdAt: now,
     });
-    updateTicket(ctx.db, t.id, { escalatedAt: now, lastActivityAt: now }, now);
-    writeWorkflowState(ctx.db, getTicket(ctx.db, t.id), { ...state, complaint }, now);
-    const updated = refreshSla(ctx.db, ctx.calendars, t.id, now, ['escalated']);
-    insertEvent(ctx.db, {
+    await updateTicket(ctx.db, t.id, { escalatedAt: now, lastActivityAt: now }, now);
+    await writeWorkflowState(ctx.db, await getTicket(ctx.db, t.id), { ...state, complaint }, now);
+    const updated = await refreshSla(ctx.db, ctx.calendars, t.id, now, ['escalated']);
+    await insertEvent(ctx.db, {
       ticketId: t.id, actor: by.kind === 'agent' ? auditActor(by.actor) : { kind: 'contact', contactId: by.contactId }, type: 'ticket.escalated', data: { reason },
     }, now);
-    const staff = staffAround(ctx.db, updated);
+    const staff = await staffAround(ctx.db, updated);
     const managers = staff.componentManager ? [staff.componentManager] : staff.managers;
     const due = readWorkflowState(updated).clock?.targets.escalation?.dueAt ?? null;
-    queueStaffNotice(ctx.db, ctx, updated, managers, {
+    await queueStaffNotice(ctx.db, ctx, updated, managers, {
       template: 'escalated',
       event: 'escalated',
       vars: (user) => ({
@@ -112,39 +112,39 @@ export function escalateTicket(ctx: Ctx, by: ComplaintBy, input: { ticketId: num
       }),
     }, now);
     const actor: ActorRef = by.kind === 'agent' ? by.actor : { kind: 'system' };
-    runHooks(ctx.hooks.ticketChanged, ctx, { type: 'updated', ticket: updated, before: t, fields: ['escalatedAt'], actor });
+    await runHooks(ctx.hooks.ticketChanged, ctx, { type: 'updated', ticket: updated, before: t, fields: ['escalatedAt'], actor });
     return updated;
   });
 }
 
 /** The manager takes the complaint up: its clock stops. */
-export function handleComplaint(ctx: Ctx, actor: UserActor, input: { ticketId: number; note?: unknown }): Ticket {
+export async function handleComplaint(ctx: Ctx, actor: UserActor, input: { ticketId: number; note?: unknown }): Promise<Ticket> {
   requirePermission(actor.user, 'ticket.complaint');
   const note = typeof input.note === 'string' ? input.note.trim() : '';
   const now = ctx.clock.now();
-  return inTransaction(ctx.db, () => {
-    const t = getTicket(ctx.db, input.ticketId);
+  return await inTransaction(ctx.db, async () => {
+    const t = await getTicket(ctx.db, input.ticketId);
     const state = readWorkflowState(t);
     if (!state.complaint || state.complaint.handledAt !== null) throw new AppError('conflict', 'There is no open complaint on this ticket');
-    writeWorkflowState(ctx.db, t, { ...state, complaint: { ...state.complaint, handledAt: now, handledByUserId: actor.user.id } }, now);
+    await writeWorkflowState(ctx.db, t, { ...state, complaint: { ...state.complaint, handledAt: now, handledByUserId: actor.user.id } }, now);
     if (note) {
-      insertMessage(ctx.db, { ticketId: t.id, kind: 'note', direction: 'internal', channel: t.channel, authorUserId: actor.user.id, bodyText: note, createdAt: now });
+      await insertMessage(ctx.db, { ticketId: t.id, kind: 'note', direction: 'internal', channel: t.channel, authorUserId: actor.user.id, bodyText: note, createdAt: now });
     }
-    insertEvent(ctx.db, { ticketId: t.id, actor: auditActor(actor), type: 'ticket.complaint_handled', data: { note: note || null } }, now);
-    return refreshSla(ctx.db, ctx.calendars, t.id, now, ['escalation_handled']);
+    await insertEvent(ctx.db, { ticketId: t.id, actor: auditActor(actor), type: 'ticket.complaint_handled', data: { note: note || null } }, now);
+    return await refreshSla(ctx.db, ctx.calendars, t.id, now, ['escalation_handled']);
   });
 }
 
 /** A manager decides whether a request is billable; `null` hands the decision back to the contract's scope. */
-export function setBillable(ctx: Ctx, actor: UserActor, input: { ticketId: number; billable: boolean | null }): Ticket {
+export async function setBillable(ctx: Ctx, actor: UserActor, input: { ticketId: number; billable: boolean | null }): Promise<Ticket> {
   requirePermission(actor.user, 'ticket.billable');
   const now = ctx.clock.now();
-  return inTransaction(ctx.db, () => {
-    const t = getTicket(ctx.db, input.ticketId);
+  return await inTransaction(ctx.db, async () => {
+    const t = await getTicket(ctx.db, input.ticketId);
     const state = readWorkflowState(t);
-    writeWorkflowState(ctx.db, t, { ...state, billableManual: input.billable !== null }, now);
-    if (input.billable !== null && input.billable !== t.billable) updateTicket(ctx.db, t.id, { billable: input.billable }, now);
-    insertEvent(ctx.db, { ticketId: t.id, actor: auditActor(actor), type: 'ticket.billable', data: { billable: input.billable, manual: input.billable !== null } }, now);
-    return input.billable === null ? updateBillableFlag(ctx.db, t.id, now) : getTicket(ctx.db, t.id);
+    await writeWorkflowState(ctx.db, t, { ...state, billableManual: input.billable !== null }, now);
+    if (input.billable !== null && input.billable !== t.billable) await updateTicket(ctx.db, t.id, { billable: input.billable }, now);
+    await insertEvent(ctx.db, { ticketId: t.id, actor: auditActor(actor), type: 'ticket.billable', data: { billable: input.billable, manual: input.billable !== null } }, now);
+    return input.billable === null ? await updateBillableFlag(ctx.db, t.id, now) : await getTicket(ctx.db, t.id);
   });
 }

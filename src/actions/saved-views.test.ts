@@ -8,8 +8,8 @@ import { removeView, saveView } from './saved-views.ts';
 describe('saved views', () => {
   let deps: TestDeps;
   let s: Services;
-  beforeEach(() => {
-    deps = makeTestDeps();
+  beforeEach(async () => {
+    deps = await makeTestDeps();
     s = buildServices(deps);
   });
   afterEach(() => deps.close());
@@ -17,12 +17,12 @@ describe('saved views', () => {
   it('saves queue views per user under a canonical query, replacing one of the same name', async () => {
     const a = await person(s, 'A');
     const b = await person(s, 'B');
-    saveView(s.ctx, a, { name: 'Urgent mine', query: { view: 'mine', priority: 'urgent', cursor: 'abc', junk: 'x' } });
-    const again = saveView(s.ctx, a, { name: 'urgent MINE', query: { view: 'mine', priority: 'urgent,high' } });
-    expect(listSavedViews(deps.db, a.id)).toEqual([expect.objectContaining({ id: again.id, query: 'view=mine&priority=urgent%2Chigh' })]);
-    expect(listSavedViews(deps.db, b.id)).toEqual([]);
-    expect(() => removeView(s.ctx, b, again.id)).toThrow(/not found/);
-    removeView(s.ctx, a, again.id);
-    expect(() => saveView(s.ctx, a, { name: '  ', query: {} })).toThrow(/Name the view/);
+    await saveView(s.ctx, a, { name: 'Urgent mine', query: { view: 'mine', priority: 'urgent', cursor: 'abc', junk: 'x' } });
+    const again = await saveView(s.ctx, a, { name: 'urgent MINE', query: { view: 'mine', priority: 'urgent,high' } });
+    expect(await listSavedViews(deps.db, a.id)).toEqual([expect.objectContaining({ id: again.id, query: 'view=mine&priority=urgent%2Chigh' })]);
+    expect(await listSavedViews(deps.db, b.id)).toEqual([]);
+    await expect(removeView(s.ctx, b, again.id)).rejects.toThrow(/not found/);
+    await removeView(s.ctx, a, again.id);
+    await expect(saveView(s.ctx, a, { name: '  ', query: {} })).rejects.toThrow(/Name the view/);
   });
 });

@@ -29,8 +29,8 @@ describe('setup code', () => {
     let deps: TestDeps;
     let ctx: Ctx;
     let lines: LogLine[];
-    beforeEach(() => {
-      deps = makeTestDeps({ HOST: '0.0.0.0' });
+    beforeEach(async () => {
+      deps = await makeTestDeps({ HOST: '0.0.0.0' });
       ({ log: deps.log, lines } = recordingLogger());
       ctx = buildServices(deps).ctx;
     });
@@ -38,29 +38,29 @@ describe('setup code', () => {
 
     const logged = () => lines.filter((l) => l.event === 'setup_code').map((l) => String(l.setupCode));
 
-    it('logs a code at each start; each works, typed loosely; nothing else does', () => {
-      issueSetupCode(ctx);
-      issueSetupCode(ctx); // a second web process
+    it('logs a code at each start; each works, typed loosely; nothing else does', async () => {
+      await issueSetupCode(ctx);
+      await issueSetupCode(ctx); // a second web process
       const [a, b] = logged();
       expect(a).not.toBe(b);
       expect(lines.find((l) => l.event === 'setup_code')?.msg).toContain(a);
-      expect(setupCodeMatches(ctx, a)).toBe(true);
-      expect(setupCodeMatches(ctx, ` ${b.toLowerCase().replaceAll('-', ' ')} `)).toBe(true);
-      expect(setupCodeMatches(ctx, '')).toBe(false);
-      expect(setupCodeMatches(ctx, newSetupCode())).toBe(false);
+      expect(await setupCodeMatches(ctx, a)).toBe(true);
+      expect(await setupCodeMatches(ctx, ` ${b.toLowerCase().replaceAll('-', ' ')} `)).toBe(true);
+      expect(await setupCodeMatches(ctx, '')).toBe(false);
+      expect(await setupCodeMatches(ctx, newSetupCode())).toBe(false);
       // only hashes are stored
-      expect(JSON.stringify(deps.db.$client.prepare('select * from settings').all())).not.toContain(a.replaceAll('-', ''));
+      expect(JSON.stringify(await deps.db.all('select * from settings'))).not.toContain(a.replaceAll('-', ''));
     });
 
-    it('logs none once a user exists, or on loopback', () => {
-      deps.db.$client.prepare("insert into users (email, name, role, created_at, updated_at) values ('a@b.test', 'A', 'admin', 0, 0)").run();
-      expect(countUsers(deps.db)).toBe(1);
-      issueSetupCode(ctx);
+    it('logs none once a user exists, or on loopback', async () => {
+      await deps.db.run("insert into users (email, name, role, created_at, updated_at) values ('a@b.test', 'A', 'admin', 0, 0)");
+      expect(await countUsers(deps.db)).toBe(1);
+      await issueSetupCode(ctx);
       expect(logged()).toEqual([]);
-      const local = makeTestDeps({ HOST: '127.0.0.1' });
+      const local = await makeTestDeps({ HOST: '127.0.0.1' });
       const rec = recordingLogger();
       local.log = rec.log;
-      issueSetupCode(buildServices(local).ctx);
+      await issueSetupCode(buildServices(local).ctx);
       local.close();
       expect(rec.lines).toEqual([]);
     });

@@ -43,22 +43,22 @@ export function newSetupCode(): string {
 }
 
 /** At start of the web role: while no user exists and a code is needed, makes one and logs it (only there). */
-export function issueSetupCode(ctx: Ctx): void {
-  if (!setupCodeRequired(ctx.config) || countUsers(ctx.db) > 0) return;
+export async function issueSetupCode(ctx: Ctx): Promise<void> {
+  if (!setupCodeRequired(ctx.config) || await countUsers(ctx.db) > 0) return;
   const code = newSetupCode();
-  const kept = findSetting<string[]>(ctx.db, SETTING) ?? [];
-  upsertSetting(ctx.db, SETTING, [...kept, hashOf(code)].slice(-KEEP), ctx.clock.now());
+  const kept = await findSetting<string[]>(ctx.db, SETTING) ?? [];
+  await upsertSetting(ctx.db, SETTING, [...kept, hashOf(code)].slice(-KEEP), ctx.clock.now());
   ctx.log.warn({ event: 'setup_code', setupCode: code }, `First-run setup: open ${ctx.config.publicUrl}/setup and enter the setup code ${code}`);
 }
 
-export function setupCodeMatches(ctx: Ctx, code: string): boolean {
-  const kept = findSetting<string[]>(ctx.db, SETTING) ?? [];
+export async function setupCodeMatches(ctx: Ctx, code: string): Promise<boolean> {
+  const kept = await findSetting<string[]>(ctx.db, SETTING) ?? [];
   return code.trim() !== '' && kept.includes(hashOf(code));
 }
 
 /** The codes are of no use once the admin exists. */
-export function forgetSetupCodes(ctx: Ctx): void {
-  upsertSetting(ctx.db, SETTING, [], ctx.clock.now());
+export async function forgetSetupCodes(ctx: Ctx): Promise<void> {
+  await upsertSetting(ctx.db, SETTING, [], ctx.clock.now());
 }
 
 /**
@@ -67,19 +67,19 @@ export function forgetSetupCodes(ctx: Ctx): void {
  */
 export async function setUpDesk(ctx: Ctx, input: { email: string; name: string; password: string; locale?: Locale; setupCode: string; ip: string }): Promise<User> {
   if (setupCodeRequired(ctx.config)) {
-    const attempt = beginAttempt(ctx, null, input.ip);
+    const attempt = await beginAttempt(ctx, null, input.ip);
     if ('locked' in attempt) {
       logRefusal(ctx, 'setup', attempt.locked, null, input.ip);
       throw new AppError('rate_limited', 'Too many wrong attempts from your address. Wait and try again.');
     }
-    if (!setupCodeMatches(ctx, input.setupCode)) {
+    if (!await setupCodeMatches(ctx, input.setupCode)) {
       logRefusal(ctx, 'setup', 'wrong_setup_code', null, input.ip);
       throw new AppError('forbidden', 'The setup code is not right', { fields: { setupCode: 'signin.setupCodeWrong' } });
     }
-    forgiveAttempt(ctx, { id: attempt.id, ip: input.ip }, null);
+    await forgiveAttempt(ctx, { id: attempt.id, ip: input.ip }, null);
   }
   const user = await createFirstAdmin(ctx, input);
-  forgetSetupCodes(ctx);
+  await forgetSetupCodes(ctx);
   ctx.log.info({ event: 'setup_done', email: user.email, ip: input.ip }, 'first admin created on the setup page');
   return user;
 }

@@ -34,13 +34,13 @@ export function logRefusal(deps: Pick<Deps, 'log'>, what: keyof typeof REFUSAL_E
  * is locked (then says which). Check and count are one transaction, so guesses sent in parallel
  * cannot all slip under the limit.
  */
-export function beginAttempt(ctx: AttemptDeps, email: string | null, ip: string): { id: number } | { locked: 'account_locked' | 'ip_locked' } {
+export async function beginAttempt(ctx: AttemptDeps, email: string | null, ip: string): Promise<{ id: number } | { locked: 'account_locked' | 'ip_locked' }> {
   const now = ctx.clock.now();
   const limits = ctx.config.signIn;
-  return inTransaction(ctx.db, () => {
-    const known = email !== null && isKnownClient(ctx.db, { email, ip, since: now - KNOWN_CLIENT_MS });
-    const decision = decideSignIn(countSignInFailures(ctx.db, { email, ip, since: windowStart(now, limits) }), limits, known);
-    return decision === 'allow' ? { id: insertSignInFailure(ctx.db, { email, ip, at: now }) } : { locked: decision };
+  return await inTransaction(ctx.db, async () => {
+    const known = email !== null && await isKnownClient(ctx.db, { email, ip, since: now - KNOWN_CLIENT_MS });
+    const decision = decideSignIn(await countSignInFailures(ctx.db, { email, ip, since: windowStart(now, limits) }), limits, known);
+    return decision === 'allow' ? { id: await insertSignInFailure(ctx.db, { email, ip, at: now }) } : { locked: decision };
   });
 }
 
@@ -48,19 +48,19 @@ export function beginAttempt(ctx: AttemptDeps, email: string | null, ip: string)
  * The attempt proved right: it is no failure, the account's earlier failures are forgiven (the
  * address's are not), and the client becomes known to the account.
  */
-export function forgiveAttempt(ctx: AttemptDeps, attempt: { id: number; ip: string }, email: string | null): void {
-  inTransaction(ctx.db, () => {
-    deleteSignInFailure(ctx.db, attempt.id);
+export async function forgiveAttempt(ctx: AttemptDeps, attempt: { id: number; ip: string }, email: string | null): Promise<void> {
+  await inTransaction(ctx.db, async () => {
+    await deleteSignInFailure(ctx.db, attempt.id);
     if (email === null) return;
-    liftSignInFailures(ctx.db, 'account', email);
-    recordKnownClient(ctx.db, { email, ip: attempt.ip, at: ctx.clock.now() });
+    await liftSignInFailures(ctx.db, 'account', email);
+    await recordKnownClient(ctx.db, { email, ip: attempt.ip, at: ctx.clock.now() });
   });
 }
 
 /** A correct password is refused too while the account or the address is locked. */
 export async function signIn(ctx: Ctx, input: { email: string; password: string; ip: string }): Promise<SignInResult> {
   const email = normalEmail(input.email);
-  const attempt = beginAttempt(ctx, email, input.ip);
+  const attempt = await beginAttempt(ctx, email, input.ip);
   if ('locked' in attempt) {
     logRefusal(ctx, 'sign-in', attempt.locked, email, input.ip);
     return { ok: false, reason: attempt.locked, locked: true };
@@ -70,41 +70,41 @@ export async function signIn(ctx: Ctx, input: { email: string; password: string;
     logRefusal(ctx, 'sign-in', checked.reason, email, input.ip);
     return { ok: false, reason: checked.reason, locked: false };
   }
-  forgiveAttempt(ctx, { id: attempt.id, ip: input.ip }, email);
+  await forgiveAttempt(ctx, { id: attempt.id, ip: input.ip }, email);
   return { ok: true, user: checked.user };
 }
 
 /** An admin lifts the lock of an account (email) or an address. */
-export function liftSignInLock(ctx: Ctx, admin: User, input: { scope: string; key: string }): number {
+export async function liftSignInLock(ctx: Ctx, admin: User, input: { scope: string; key: string }): Promise<number> {
   requirePermission(admin, 'user.manage');
-  return liftLock(ctx, input, admin.email);
+  return await liftLock(ctx, input, admin.email);
 }
 
 /**
  * Lifts a lock on behalf of `by` (an admin's email, or the command line on the server, which
  * needs no account: it is how a desk whose every admin is locked out gets back in).
  */
-export function liftLock(ctx: Ctx, input: { scope: string; key: string }, by: string): number {
+export async function liftLock(ctx: Ctx, input: { scope: string; key: string }, by: string): Promise<number> {
   if (input.scope !== 'account' && input.scope !== 'ip') throw invalid('Choose an account or an address');
   const scope: LockScope = input.scope;
   const key = scope === 'account' ? normalEmail(input.key) : input.key.trim();
-  const lifted = liftSignInFailures(ctx.db, scope, key);
+  const lifted = await liftSignInFailures(ctx.db, scope, key);
   ctx.log.info({ event: 'sign_in_lock_lifted', scope, key, by, failures: lifted }, 'sign-in lock lifted');
   return lifted;
 }
 
 /** The accounts and addresses locked now, with when each lock ends by itself. */
-export function currentSignInLocks(ctx: Ctx): (SignInLock & { until: number })[] {
+export async function currentSignInLocks(ctx: Ctx): Promise<(SignInLock & { until: number })[]> {
   const limits = ctx.config.signIn;
-  const locks = listSignInLocks(ctx.db, windowStart(ctx.clock.now(), limits), { account: limits.failuresPerAccount, ip: limits.failuresPerIp });
+  const locks = await listSignInLocks(ctx.db, windowStart(ctx.clock.now(), limits), { account: limits.failuresPerAccount, ip: limits.failuresPerIp });
   return locks.map((l) => ({ ...l, until: lockEndsAt(l.firstAt, limits) }));
 }
 
 /** Scheduler: deletes sessions that can no longer be used, failures that no longer count and clients no longer known. */
-export function purgeSignInRecords(ctx: Ctx, now: number): { sessions: number; failures: number; knownClients: number } {
+export async function purgeSignInRecords(ctx: Ctx, now: number): Promise<{ sessions: number; failures: number; knownClients: number }> {
   return {
-    sessions: deleteExpiredSessions(ctx.db, now),
-    failures: deleteSignInFailuresBefore(ctx.db, windowStart(now, ctx.config.signIn)),
-    knownClients: deleteKnownClientsBefore(ctx.db, now - KNOWN_CLIENT_MS),
+    sessions: await deleteExpiredSessions(ctx.db, now),
+    failures: await deleteSignInFailuresBefore(ctx.db, windowStart(now, ctx.config.signIn)),
+    knownClients: await deleteKnownClientsBefore(ctx.db, now - KNOWN_CLIENT_MS),
   };
 }

@@ -21,16 +21,16 @@ describe('workflow administration', () => {
   let admin: User;
   let agent: User;
   beforeEach(async () => {
-    deps = makeTestDeps();
+    deps = await makeTestDeps();
     s = buildServices(deps);
     admin = await createUser(s.ctx, { email: 'admin@desk.test', name: 'Ada', role: 'admin', password: 'long enough password' });
     agent = await createUser(s.ctx, { email: 'agent@desk.test', name: 'Alex', role: 'agent', password: 'long enough password' });
   });
   afterEach(() => deps.close());
   const as = (user: User) => ({ kind: 'user' as const, user });
-  const fields = (fn: () => unknown) => {
+  const fields = async (fn: () => Promise<unknown>) => {
     try {
-      fn();
+      await fn();
     } catch (err) {
       if (err instanceof AppError && err.code === 'validation') return err.details.fields;
       throw err;
@@ -38,51 +38,51 @@ describe('workflow administration', () => {
     throw new Error('not refused');
   };
 
-  it('recomputes open tickets when a holiday is added, removed or imported', () => {
-    const cal = saveCalendar(s.ctx, as(admin), null, { name: 'Moscow', timeZone: 'Europe/Moscow', hours: WEEK });
+  it('recomputes open tickets when a holiday is added, removed or imported', async () => {
+    const cal = await saveCalendar(s.ctx, as(admin), null, { name: 'Moscow', timeZone: 'Europe/Moscow', hours: WEEK });
     const t = (x: string) => ({ firstResponseMinutes: '', nextResponseMinutes: '', resolutionMinutes: x, internalFirstResponseMinutes: '', internalResolutionMinutes: '' });
-    saveSlaPolicy(s.ctx, as(admin), null, { name: 'Std', calendarId: String(cal.id), warningPercent: '80', isDefault: true, targets: { normal: t('12h') } });
+    await saveSlaPolicy(s.ctx, as(admin), null, { name: 'Std', calendarId: String(cal.id), warningPercent: '80', isDefault: true, targets: { normal: t('12h') } });
     deps.clock.set(Z('2026-11-03T12:00:00Z')); // Tuesday 15:00 in Moscow
-    const ticket = createTicket(s.ctx, as(agent), { subject: 'VPN', body: 'down', requesterEmail: 'anna@client.example' });
-    expect(getTicket(deps.db, ticket.id).resolutionDueAt).toBe(Z('2026-11-04T15:00:00Z')); // 3 h on Tuesday, 9 h on Wednesday
+    const ticket = await createTicket(s.ctx, as(agent), { subject: 'VPN', body: 'down', requesterEmail: 'anna@client.example' });
+    expect((await getTicket(deps.db, ticket.id)).resolutionDueAt).toBe(Z('2026-11-04T15:00:00Z')); // 3 h on Tuesday, 9 h on Wednesday
 
-    addCalendarException(s.ctx, as(admin), cal.id, { date: '2026-11-04', kind: 'holiday', note: 'National Unity Day' });
-    expect(getTicket(deps.db, ticket.id).resolutionDueAt).toBe(Z('2026-11-05T15:00:00Z')); // skips the holiday
-    const holiday = listCalendarExceptions(deps.db, cal.id)[0];
-    removeCalendarException(s.ctx, as(admin), cal.id, holiday.id);
-    expect(getTicket(deps.db, ticket.id).resolutionDueAt).toBe(Z('2026-11-04T15:00:00Z'));
-    importCalendar(s.ctx, as(admin), cal.id, '2026-11-04,holiday\n2026-11-05,short');
-    expect(getTicket(deps.db, ticket.id).resolutionDueAt).toBe(Z('2026-11-06T07:00:00Z')); // Thursday ends at 17:00, so an hour on Friday
+    await addCalendarException(s.ctx, as(admin), cal.id, { date: '2026-11-04', kind: 'holiday', note: 'National Unity Day' });
+    expect((await getTicket(deps.db, ticket.id)).resolutionDueAt).toBe(Z('2026-11-05T15:00:00Z')); // skips the holiday
+    const holiday = (await listCalendarExceptions(deps.db, cal.id))[0];
+    await removeCalendarException(s.ctx, as(admin), cal.id, holiday.id);
+    expect((await getTicket(deps.db, ticket.id)).resolutionDueAt).toBe(Z('2026-11-04T15:00:00Z'));
+    await importCalendar(s.ctx, as(admin), cal.id, '2026-11-04,holiday\n2026-11-05,short');
+    expect((await getTicket(deps.db, ticket.id)).resolutionDueAt).toBe(Z('2026-11-06T07:00:00Z')); // Thursday ends at 17:00, so an hour on Friday
     // a closed ticket keeps what it had
-    changeStatus(s.ctx, { kind: 'system' }, { ticketId: ticket.id, status: 'closed' });
-    const before = getTicket(deps.db, ticket.id).resolutionDueAt;
-    addCalendarException(s.ctx, as(admin), cal.id, { date: '2026-11-05', kind: 'holiday' });
-    expect(getTicket(deps.db, ticket.id).resolutionDueAt).toBe(before);
+    await changeStatus(s.ctx, { kind: 'system' }, { ticketId: ticket.id, status: 'closed' });
+    const before = (await getTicket(deps.db, ticket.id)).resolutionDueAt;
+    await addCalendarException(s.ctx, as(admin), cal.id, { date: '2026-11-05', kind: 'holiday' });
+    expect((await getTicket(deps.db, ticket.id)).resolutionDueAt).toBe(before);
   });
 
-  it('a contract naming another policy moves its organisation’s open tickets', () => {
+  it('a contract naming another policy moves its organisation’s open tickets', async () => {
     const t = (x: string) => ({ firstResponseMinutes: '', nextResponseMinutes: '', resolutionMinutes: x, internalFirstResponseMinutes: '', internalResolutionMinutes: '' });
-    saveSlaPolicy(s.ctx, as(admin), null, { name: 'Slow', warningPercent: '80', isDefault: true, targets: { normal: t('48h') } });
-    const fast = saveSlaPolicy(s.ctx, as(admin), null, { name: 'Fast', warningPercent: '80', targets: { normal: t('2h') } });
-    const org = insertOrganization(deps.db, { name: 'Client' }, deps.clock.now(), ['client.example']);
-    const ticket = createTicket(s.ctx, as(agent), { subject: 'VPN', body: 'down', requesterEmail: 'anna@client.example' });
-    expect(getTicket(deps.db, ticket.id).resolutionDueAt).toBe(deps.clock.now() + 48 * 3_600_000); // round the clock
-    saveContract(s.ctx, as(admin), org.id, { slaPolicyId: String(fast.id), allComponents: true, allChannels: true });
-    expect(getTicket(deps.db, ticket.id).resolutionDueAt).toBe(deps.clock.now() + 2 * 3_600_000);
+    await saveSlaPolicy(s.ctx, as(admin), null, { name: 'Slow', warningPercent: '80', isDefault: true, targets: { normal: t('48h') } });
+    const fast = await saveSlaPolicy(s.ctx, as(admin), null, { name: 'Fast', warningPercent: '80', targets: { normal: t('2h') } });
+    const org = await insertOrganization(deps.db, { name: 'Client' }, deps.clock.now(), ['client.example']);
+    const ticket = await createTicket(s.ctx, as(agent), { subject: 'VPN', body: 'down', requesterEmail: 'anna@client.example' });
+    expect((await getTicket(deps.db, ticket.id)).resolutionDueAt).toBe(deps.clock.now() + 48 * 3_600_000); // round the clock
+    await saveContract(s.ctx, as(admin), org.id, { slaPolicyId: String(fast.id), allComponents: true, allChannels: true });
+    expect((await getTicket(deps.db, ticket.id)).resolutionDueAt).toBe(deps.clock.now() + 2 * 3_600_000);
   });
 
-  it('names every bad field and stores nothing', () => {
-    expect(fields(() => saveCalendar(s.ctx, as(admin), null, { name: '', timeZone: 'Europe/Moskva', hours: ['09:00-18:00', '18:00-09:00'] }))).toEqual({
+  it('names every bad field and stores nothing', async () => {
+    expect(await fields(async () => await saveCalendar(s.ctx, as(admin), null, { name: '', timeZone: 'Europe/Moskva', hours: ['09:00-18:00', '18:00-09:00'] }))).toEqual({
       name: 'Name the calendar', timeZone: '“Europe/Moskva” is not a time zone (e.g. Europe/Moscow)', hours1: '“18:00–09:00” ends before it starts',
     });
-    expect(fields(() => saveCalendar(s.ctx, as(admin), null, { name: 'Closed', timeZone: 'UTC', hours: [] }))).toEqual({ hours0: 'Give at least one day working hours' });
-    expect(fields(() => saveSlaPolicy(s.ctx, as(admin), null, { name: 'P', warningPercent: '100', escalation: 'soon', targets: { high: { resolutionMinutes: '1h', internalResolutionMinutes: '2h' } } }))).toEqual({
+    expect(await fields(async () => await saveCalendar(s.ctx, as(admin), null, { name: 'Closed', timeZone: 'UTC', hours: [] }))).toEqual({ hours0: 'Give at least one day working hours' });
+    expect(await fields(async () => await saveSlaPolicy(s.ctx, as(admin), null, { name: 'P', warningPercent: '100', escalation: 'soon', targets: { high: { resolutionMinutes: '1h', internalResolutionMinutes: '2h' } } }))).toEqual({
       warningPercent: 'The warning share is a whole percentage between 1 and 99', escalation: 'Write the complaint target like 4h or 90m',
       'high.internalResolutionMinutes': 'An internal target must not be longer than the contract’s',
     });
-    expect(fields(() => saveWorkflowRules(s.ctx, as(admin), {}, { incident: '0' }))).toEqual({ 'incident.autoCloseDays': 'Days between 1 and 365, or empty for never' });
-    expect(getWorkflowRules(deps.db).incident.autoCloseDays).toBe(7);
-    expect(() => saveCalendar(s.ctx, as(agent), null, { name: 'x', timeZone: 'UTC', hours: WEEK })).toThrow(/not allowed/);
-    expect(() => saveWorkflowRules(s.ctx, as(agent), {}, {})).toThrow(/not allowed/);
+    expect(await fields(async () => await saveWorkflowRules(s.ctx, as(admin), {}, { incident: '0' }))).toEqual({ 'incident.autoCloseDays': 'Days between 1 and 365, or empty for never' });
+    expect((await getWorkflowRules(deps.db)).incident.autoCloseDays).toBe(7);
+    await expect(saveCalendar(s.ctx, as(agent), null, { name: 'x', timeZone: 'UTC', hours: WEEK })).rejects.toThrow(/not allowed/);
+    await expect(saveWorkflowRules(s.ctx, as(agent), {}, {})).rejects.toThrow(/not allowed/);
   });
 });

@@ -36,59 +36,59 @@ function fail(fields: Record<string, string>): never {
 }
 
 /** Recomputes the due times (and the billable flag) of open tickets after a rule changed. */
-function recompute(ctx: Ctx, ids: number[], now: number): void {
+async function recompute(ctx: Ctx, ids: number[], now: number): Promise<void> {
   for (const id of new Set(ids)) {
-    refreshSla(ctx.db, ctx.calendars, id, now);
-    updateBillableFlag(ctx.db, id, now);
+    await refreshSla(ctx.db, ctx.calendars, id, now);
+    await updateBillableFlag(ctx.db, id, now);
   }
 }
 
 // --- business calendars ----------------------------------------------------------------------
 
-export function saveCalendar(ctx: Ctx, actor: UserActor, id: number | null, form: CalendarForm): CalendarRow {
+export async function saveCalendar(ctx: Ctx, actor: UserActor, id: number | null, form: CalendarForm): Promise<CalendarRow> {
   requirePermission(actor.user, 'sla.manage');
   const { name, timeZone, hours: weeklyHours } = parseInput(calendarFormSchema, form, calendarFormField);
   const now = ctx.clock.now();
-  return inTransaction(ctx.db, () => {
+  return await inTransaction(ctx.db, async () => {
     let cal: CalendarRow;
-    if (id === null) cal = insertCalendar(ctx.db, { name, timeZone, weeklyHours }, now);
+    if (id === null) cal = await insertCalendar(ctx.db, { name, timeZone, weeklyHours }, now);
     else {
-      getCalendar(ctx.db, id);
-      updateCalendar(ctx.db, id, { name, timeZone, weeklyHours }, now);
-      cal = getCalendar(ctx.db, id);
-      recompute(ctx, ticketsOnCalendar(ctx, id), now);
+      await getCalendar(ctx.db, id);
+      await updateCalendar(ctx.db, id, { name, timeZone, weeklyHours }, now);
+      cal = await getCalendar(ctx.db, id);
+      await recompute(ctx, await ticketsOnCalendar(ctx, id), now);
     }
-    insertEvent(ctx.db, { ticketId: null, actor: auditActor(actor), type: id === null ? 'calendar.created' : 'calendar.updated', data: { calendarId: cal.id } }, now);
+    await insertEvent(ctx.db, { ticketId: null, actor: auditActor(actor), type: id === null ? 'calendar.created' : 'calendar.updated', data: { calendarId: cal.id } }, now);
     return cal;
   });
 }
 
-function ticketsOnCalendar(ctx: Ctx, calendarId: number): number[] {
-  return listOpenTicketIdsOnPolicies(ctx.db, listSlaPolicies(ctx.db).filter((p) => p.calendarId === calendarId).map((p) => p.id));
+async function ticketsOnCalendar(ctx: Ctx, calendarId: number): Promise<number[]> {
+  return await listOpenTicketIdsOnPolicies(ctx.db, (await listSlaPolicies(ctx.db)).filter((p) => p.calendarId === calendarId).map((p) => p.id));
 }
 
-export function addCalendarException(ctx: Ctx, actor: UserActor, calendarId: number, form: ExceptionForm): void {
+export async function addCalendarException(ctx: Ctx, actor: UserActor, calendarId: number, form: ExceptionForm): Promise<void> {
   requirePermission(actor.user, 'sla.manage');
   const { date, kind, hours, note } = parseInput(exceptionFormSchema, form);
   const now = ctx.clock.now();
-  inTransaction(ctx.db, () => {
-    const cal = getCalendar(ctx.db, calendarId);
+  await inTransaction(ctx.db, async () => {
+    const cal = await getCalendar(ctx.db, calendarId);
     const key = dateKey(date);
-    if (kind === 'holiday') upsertCalendarException(ctx.db, calendarId, { date: key, kind: 'holiday', hours: null, note });
+    if (kind === 'holiday') await upsertCalendarException(ctx.db, calendarId, { date: key, kind: 'holiday', hours: null, note });
     else if (kind === 'short') {
       // a pre-holiday day: the usual hours of that weekday (or the standard day) an hour shorter
       const usual = cal.weeklyHours[weekdayOf(date)].length ? cal.weeklyHours[weekdayOf(date)] : standardHours(cal.weeklyHours);
-      upsertCalendarException(ctx.db, calendarId, { date: key, kind: 'workday', hours: hours ?? shortenedHours(usual), note });
-    } else upsertCalendarException(ctx.db, calendarId, { date: key, kind: 'workday', hours, note });
-    touchCalendar(ctx.db, calendarId, now);
-    validateCalendar(ctx, calendarId);
-    recompute(ctx, ticketsOnCalendar(ctx, calendarId), now);
+      await upsertCalendarException(ctx.db, calendarId, { date: key, kind: 'workday', hours: hours ?? shortenedHours(usual), note });
+    } else await upsertCalendarException(ctx.db, calendarId, { date: key, kind: 'workday', hours, note });
+    await touchCalendar(ctx.db, calendarId, now);
+    await validateCalendar(ctx, calendarId);
+    await recompute(ctx, await ticketsOnCalendar(ctx, calendarId), now);
   });
 }
 
-function validateCalendar(ctx: Ctx, calendarId: number): void {
-  const cal = getCalendar(ctx.db, calendarId);
-  const exceptions: CalendarException[] = listCalendarExceptions(ctx.db, calendarId).map((e) => ({ date: e.date, kind: e.kind, hours: e.hours ?? null }));
+async function validateCalendar(ctx: Ctx, calendarId: number): Promise<void> {
+  const cal = await getCalendar(ctx.db, calendarId);
+  const exceptions: CalendarException[] = (await listCalendarExceptions(ctx.db, calendarId)).map((e) => ({ date: e.date, kind: e.kind, hours: e.hours ?? null }));
   try {
     compileCalendar({ timeZone: cal.timeZone, weeklyHours: cal.weeklyHours, exceptions });
   } catch (err) {
@@ -97,117 +97,117 @@ function validateCalendar(ctx: Ctx, calendarId: number): void {
   }
 }
 
-export function removeCalendarException(ctx: Ctx, actor: UserActor, calendarId: number, exceptionId: number): void {
+export async function removeCalendarException(ctx: Ctx, actor: UserActor, calendarId: number, exceptionId: number): Promise<void> {
   requirePermission(actor.user, 'sla.manage');
   const now = ctx.clock.now();
-  inTransaction(ctx.db, () => {
-    deleteCalendarException(ctx.db, calendarId, exceptionId);
-    touchCalendar(ctx.db, calendarId, now);
-    recompute(ctx, ticketsOnCalendar(ctx, calendarId), now);
+  await inTransaction(ctx.db, async () => {
+    await deleteCalendarException(ctx.db, calendarId, exceptionId);
+    await touchCalendar(ctx.db, calendarId, now);
+    await recompute(ctx, await ticketsOnCalendar(ctx, calendarId), now);
   });
 }
 
 /** Imports a year of holidays and working days; nothing is stored when any line is wrong. */
-export function importCalendar(ctx: Ctx, actor: UserActor, calendarId: number, text: string): { count: number; years: number[] } {
+export async function importCalendar(ctx: Ctx, actor: UserActor, calendarId: number, text: string): Promise<{ count: number; years: number[] }> {
   requirePermission(actor.user, 'sla.manage');
   if (!text.trim()) fail({ import: 'Paste the calendar first' });
   const now = ctx.clock.now();
-  return inTransaction(ctx.db, () => {
-    const cal = getCalendar(ctx.db, calendarId);
+  return await inTransaction(ctx.db, async () => {
+    const cal = await getCalendar(ctx.db, calendarId);
     const parsed = parseCalendarImport(text, cal.weeklyHours);
     if (parsed.errors.length) fail({ import: parsed.errors.slice(0, 10).join('; ') });
     if (!parsed.exceptions.length && !parsed.years.length) fail({ import: 'The text holds no dates' });
-    deleteCalendarExceptionsOfYears(ctx.db, calendarId, parsed.years);
-    for (const e of parsed.exceptions) upsertCalendarException(ctx.db, calendarId, e);
-    touchCalendar(ctx.db, calendarId, now);
-    validateCalendar(ctx, calendarId);
-    insertEvent(ctx.db, { ticketId: null, actor: auditActor(actor), type: 'calendar.imported', data: { calendarId, count: parsed.exceptions.length, years: parsed.years } }, now);
-    recompute(ctx, ticketsOnCalendar(ctx, calendarId), now);
+    await deleteCalendarExceptionsOfYears(ctx.db, calendarId, parsed.years);
+    for (const e of parsed.exceptions) await upsertCalendarException(ctx.db, calendarId, e);
+    await touchCalendar(ctx.db, calendarId, now);
+    await validateCalendar(ctx, calendarId);
+    await insertEvent(ctx.db, { ticketId: null, actor: auditActor(actor), type: 'calendar.imported', data: { calendarId, count: parsed.exceptions.length, years: parsed.years } }, now);
+    await recompute(ctx, await ticketsOnCalendar(ctx, calendarId), now);
     return { count: parsed.exceptions.length, years: parsed.years };
   });
 }
 
-export function removeCalendar(ctx: Ctx, actor: UserActor, calendarId: number): void {
+export async function removeCalendar(ctx: Ctx, actor: UserActor, calendarId: number): Promise<void> {
   requirePermission(actor.user, 'sla.manage');
   const now = ctx.clock.now();
-  inTransaction(ctx.db, () => {
-    const ids = ticketsOnCalendar(ctx, calendarId);
-    deleteCalendar(ctx.db, calendarId); // policies fall back to round-the-clock time
-    recompute(ctx, ids, now);
+  await inTransaction(ctx.db, async () => {
+    const ids = await ticketsOnCalendar(ctx, calendarId);
+    await deleteCalendar(ctx.db, calendarId); // policies fall back to round-the-clock time
+    await recompute(ctx, ids, now);
   });
 }
 
 // --- SLA policies ----------------------------------------------------------------------------
 
-export function saveSlaPolicy(ctx: Ctx, actor: UserActor, id: number | null, form: PolicyForm): SlaPolicy {
+export async function saveSlaPolicy(ctx: Ctx, actor: UserActor, id: number | null, form: PolicyForm): Promise<SlaPolicy> {
   requirePermission(actor.user, 'sla.manage');
   const { name, calendarId, warningPercent, pauseOnThirdParty, escalation, isDefault, targets } = parseInput(policyFormSchema, form, policyFormField);
   const now = ctx.clock.now();
-  return inTransaction(ctx.db, () => {
-    if (calendarId !== null) getCalendar(ctx.db, calendarId);
+  return await inTransaction(ctx.db, async () => {
+    if (calendarId !== null) await getCalendar(ctx.db, calendarId);
     const values = { name, calendarId, warningPercent, pauseOnThirdParty, escalationMinutes: escalation };
     let policy: SlaPolicy;
-    if (id === null) policy = insertSlaPolicy(ctx.db, values, now);
+    if (id === null) policy = await insertSlaPolicy(ctx.db, values, now);
     else {
-      getSlaPolicy(ctx.db, id);
-      updateSlaPolicy(ctx.db, id, values, now);
-      policy = getSlaPolicy(ctx.db, id);
+      await getSlaPolicy(ctx.db, id);
+      await updateSlaPolicy(ctx.db, id, values, now);
+      policy = await getSlaPolicy(ctx.db, id);
     }
-    for (const t of targets) upsertSlaTarget(ctx.db, policy.id, t);
-    const oldDefault = findDefaultSlaPolicyId(ctx.db);
-    const affected = listOpenTicketIdsOnPolicies(ctx.db, [policy.id]);
+    for (const t of targets) await upsertSlaTarget(ctx.db, policy.id, t);
+    const oldDefault = await findDefaultSlaPolicyId(ctx.db);
+    const affected = await listOpenTicketIdsOnPolicies(ctx.db, [policy.id]);
     if (isDefault && oldDefault !== policy.id) {
-      updateDefaultSlaPolicyId(ctx.db, policy.id, now);
-      affected.push(...listOpenTicketIdsWithoutContractPolicy(ctx.db));
+      await updateDefaultSlaPolicyId(ctx.db, policy.id, now);
+      affected.push(...await listOpenTicketIdsWithoutContractPolicy(ctx.db));
     } else if (!isDefault && oldDefault === policy.id) {
-      updateDefaultSlaPolicyId(ctx.db, null, now);
-      affected.push(...listOpenTicketIdsWithoutContractPolicy(ctx.db));
+      await updateDefaultSlaPolicyId(ctx.db, null, now);
+      affected.push(...await listOpenTicketIdsWithoutContractPolicy(ctx.db));
     }
-    insertEvent(ctx.db, { ticketId: null, actor: auditActor(actor), type: id === null ? 'sla_policy.created' : 'sla_policy.updated', data: { policyId: policy.id } }, now);
-    recompute(ctx, affected, now);
+    await insertEvent(ctx.db, { ticketId: null, actor: auditActor(actor), type: id === null ? 'sla_policy.created' : 'sla_policy.updated', data: { policyId: policy.id } }, now);
+    await recompute(ctx, affected, now);
     return policy;
   });
 }
 
-export function removeSlaPolicy(ctx: Ctx, actor: UserActor, id: number): void {
+export async function removeSlaPolicy(ctx: Ctx, actor: UserActor, id: number): Promise<void> {
   requirePermission(actor.user, 'sla.manage');
   const now = ctx.clock.now();
-  inTransaction(ctx.db, () => {
-    if (!findSlaPolicy(ctx.db, id)) throw new AppError('not_found', 'SLA policy not found');
-    const affected = listOpenTicketIdsOnPolicies(ctx.db, [id]);
-    if (findDefaultSlaPolicyId(ctx.db) === id) updateDefaultSlaPolicyId(ctx.db, null, now);
-    deleteSlaPolicy(ctx.db, id); // contracts that used it fall back to the default policy
-    recompute(ctx, affected, now);
+  await inTransaction(ctx.db, async () => {
+    if (!await findSlaPolicy(ctx.db, id)) throw new AppError('not_found', 'SLA policy not found');
+    const affected = await listOpenTicketIdsOnPolicies(ctx.db, [id]);
+    if (await findDefaultSlaPolicyId(ctx.db) === id) await updateDefaultSlaPolicyId(ctx.db, null, now);
+    await deleteSlaPolicy(ctx.db, id); // contracts that used it fall back to the default policy
+    await recompute(ctx, affected, now);
   });
 }
 
 // --- workflow rules --------------------------------------------------------------------------
 
-export function saveWorkflowRules(ctx: Ctx, actor: UserActor, rules: unknown, autoCloseDays: Record<string, string | undefined>): WorkflowRules {
+export async function saveWorkflowRules(ctx: Ctx, actor: UserActor, rules: unknown, autoCloseDays: Record<string, string | undefined>): Promise<WorkflowRules> {
   requirePermission(actor.user, 'settings.manage');
   const days = parseInput(autoCloseDaysSchema, autoCloseDays, autoCloseDaysField);
   const normalized = normalizeRules(rules);
   for (const [type, d] of Object.entries(days)) normalized[type as keyof WorkflowRules].autoCloseDays = d;
   const now = ctx.clock.now();
-  inTransaction(ctx.db, () => {
-    updateWorkflowRules(ctx.db, normalized, now);
-    insertEvent(ctx.db, { ticketId: null, actor: auditActor(actor), type: 'workflow.rules_updated', data: {} }, now);
+  await inTransaction(ctx.db, async () => {
+    await updateWorkflowRules(ctx.db, normalized, now);
+    await insertEvent(ctx.db, { ticketId: null, actor: auditActor(actor), type: 'workflow.rules_updated', data: {} }, now);
   });
   return normalized;
 }
 
 // --- contracts -------------------------------------------------------------------------------
 
-export function saveContract(ctx: Ctx, actor: UserActor, organizationId: number, form: ContractForm): Organization {
+export async function saveContract(ctx: Ctx, actor: UserActor, organizationId: number, form: ContractForm): Promise<Organization> {
   requirePermission(actor.user, 'organization.manage');
   const contract = parseInput(contractFormSchema, form);
   const now = ctx.clock.now();
-  return inTransaction(ctx.db, () => {
-    getOrganization(ctx.db, organizationId);
-    checkContractReferences(ctx.db, contract, CONTRACT_FORM_KEYS);
-    updateOrganization(ctx.db, organizationId, contract, now);
-    insertEvent(ctx.db, { ticketId: null, actor: auditActor(actor), type: 'organization.contract_updated', data: { organizationId } }, now);
-    recompute(ctx, listOpenTicketIdsOfOrganization(ctx.db, organizationId), now);
-    return getOrganization(ctx.db, organizationId);
+  return await inTransaction(ctx.db, async () => {
+    await getOrganization(ctx.db, organizationId);
+    await checkContractReferences(ctx.db, contract, CONTRACT_FORM_KEYS);
+    await updateOrganization(ctx.db, organizationId, contract, now);
+    await insertEvent(ctx.db, { ticketId: null, actor: auditActor(actor), type: 'organization.contract_updated', data: { organizationId } }, now);
+    await recompute(ctx, await listOpenTicketIdsOfOrganization(ctx.db, organizationId), now);
+    return await getOrganization(ctx.db, organizationId);
   });
 }

@@ -22,57 +22,59 @@ describe('SLA checks and auto-close past tickets that keep failing', () => {
   let s: Services;
   let agent: User;
   beforeEach(async () => {
-    deps = makeTestDeps(); // the clock starts on Monday 2 Nov 2026, 12:00 in Moscow (09:00 UTC)
+    deps = await makeTestDeps(); // the clock starts on Monday 2 Nov 2026, 12:00 in Moscow (09:00 UTC)
     s = buildServices(deps);
     agent = await createUser(s.ctx, { email: 'agent@desk.test', name: 'Alex Agent', role: 'agent', password: 'long enough password' });
   });
   afterEach(() => deps.close());
 
   const as = (user: User) => ({ kind: 'user' as const, user });
-  const newTicket = (subject: string) => {
-    const t = createTicket(s.ctx, as(agent), { subject, body: 'x', requesterEmail: 'anna@client.example' });
-    assignTicket(s.ctx, as(agent), { ticketId: t.id, assigneeId: agent.id });
-    return getTicket(deps.db, t.id);
+  const newTicket = async (subject: string) => {
+    const t = await createTicket(s.ctx, as(agent), { subject, body: 'x', requesterEmail: 'anna@client.example' });
+    await assignTicket(s.ctx, as(agent), { ticketId: t.id, assigneeId: agent.id });
+    return await getTicket(deps.db, t.id);
   };
-  const slaEvents = (t: Ticket) => listTicketEvents(deps.db, t.id).filter((e) => e.type.startsWith('sla.')).map((e) => e.type);
+  const slaEvents = async (t: Ticket) => (await listTicketEvents(deps.db, t.id)).filter((e) => e.type.startsWith('sla.')).map((e) => e.type);
 
-  it('announces the notices of tickets behind more than a page of tickets whose check fails', () => {
-    seedSla(s.ctx, { firstResponse: 60 });
+  it('announces the notices of tickets behind more than a page of tickets whose check fails', async () => {
+    await seedSla(s.ctx, { firstResponse: 60 });
     // created first, so they come first in (due time, id) order; their stored clock is damaged,
     // so every check throws and rolls back, and they stay due
-    const broken = Array.from({ length: BATCH + 1 }, (_, i) => newTicket(`Broken ${i}`));
-    const stmt = deps.db.$client.prepare(`update tickets set sla_state = '{"v":1,"clock":{"v":1}}' where id = ?`);
+    const broken = [];
+    for (let i = 0; i <= BATCH; i++) broken.push(await newTicket(`Broken ${i}`));
+    const stmt = deps.db.sqlite.prepare(`update tickets set sla_state = '{"v":1,"clock":{"v":1}}' where id = ?`);
     for (const t of broken) stmt.run(t.id);
-    const sameDue = newTicket('Same due time as the broken ones');
+    const sameDue = await newTicket('Same due time as the broken ones');
     deps.clock.advance(60_000);
-    const later = newTicket('Due a minute later');
+    const later = await newTicket('Due a minute later');
     expect(broken.every((t) => t.slaNextEventAt === sameDue.slaNextEventAt)).toBe(true);
     expect(later.slaNextEventAt).toBe(Z('2026-11-02T09:49:00Z'));
 
     deps.clock.set(Z('2026-11-02T09:50:00Z')); // both good tickets are past their first-response warning
-    expect(runSlaChecks(s.ctx, deps.clock.now(), { batch: BATCH })).toBe(2);
-    expect(slaEvents(sameDue)).toEqual(['sla.warning']);
-    expect(slaEvents(later)).toEqual(['sla.warning']);
-    const warned = deps.db.select().from(outbox).all().filter((r) => r.event === 'sla_warning');
+    expect(await runSlaChecks(s.ctx, deps.clock.now(), { batch: BATCH })).toBe(2);
+    expect(await slaEvents(sameDue)).toEqual(['sla.warning']);
+    expect(await slaEvents(later)).toEqual(['sla.warning']);
+    const warned = (await deps.db.select().from(outbox).all()).filter((r) => r.event === 'sla_warning');
     expect(warned.map((r) => r.ticketId).sort((a, b) => a! - b!)).toEqual([sameDue.id, later.id]);
     // the broken tickets announced nothing and are still due, so the next run retries them
     for (const t of broken) {
-      expect(slaEvents(t)).toEqual([]);
-      expect(getTicket(deps.db, t.id).slaNextEventAt).toBe(t.slaNextEventAt);
+      expect(await slaEvents(t)).toEqual([]);
+      expect((await getTicket(deps.db, t.id)).slaNextEventAt).toBe(t.slaNextEventAt);
     }
-    expect(getTicket(deps.db, sameDue.id).slaNextEventAt).toBe(Z('2026-11-02T10:00:00Z'));
+    expect((await getTicket(deps.db, sameDue.id)).slaNextEventAt).toBe(Z('2026-11-02T10:00:00Z'));
 
     // a second run announces nothing twice; at the breach both good tickets are announced again
-    expect(runSlaChecks(s.ctx, deps.clock.now(), { batch: BATCH })).toBe(0);
+    expect(await runSlaChecks(s.ctx, deps.clock.now(), { batch: BATCH })).toBe(0);
     deps.clock.set(Z('2026-11-02T10:01:00Z'));
-    expect(runSlaChecks(s.ctx, deps.clock.now(), { batch: BATCH })).toBe(2);
-    expect(slaEvents(sameDue)).toEqual(['sla.warning', 'sla.breach']);
-    expect(slaEvents(later)).toEqual(['sla.warning', 'sla.breach']);
+    expect(await runSlaChecks(s.ctx, deps.clock.now(), { batch: BATCH })).toBe(2);
+    expect(await slaEvents(sameDue)).toEqual(['sla.warning', 'sla.breach']);
+    expect(await slaEvents(later)).toEqual(['sla.warning', 'sla.breach']);
   });
 
-  it('closes resolved tickets behind more than a page of tickets that cannot be closed', () => {
-    const tickets = Array.from({ length: 2 * BATCH + 2 }, (_, i) => newTicket(`Resolved ${i}`));
-    for (const t of tickets) resolveTicket(s.ctx, as(agent), { ticketId: t.id, note: 'Done' });
+  it('closes resolved tickets behind more than a page of tickets that cannot be closed', async () => {
+    const tickets = [];
+    for (let i = 0; i < 2 * BATCH + 2; i++) tickets.push(await newTicket(`Resolved ${i}`));
+    for (const t of tickets) await resolveTicket(s.ctx, as(agent), { ticketId: t.id, note: 'Done' });
     // the first BATCH + 1 tickets (lowest ids, first in the list) refuse to close
     const blocked = new Set(tickets.slice(0, BATCH + 1).map((t) => t.id));
     s.ctx.hooks.validateChange.push((_db, change) => {
@@ -80,12 +82,12 @@ describe('SLA checks and auto-close past tickets that keep failing', () => {
     });
     deps.clock.advance(7 * 86_400_000);
 
-    expect(autoCloseResolved(s.ctx, deps.clock.now(), { batch: BATCH })).toBe(tickets.length - blocked.size);
-    for (const t of tickets) expect(getTicket(deps.db, t.id).status).toBe(blocked.has(t.id) ? 'resolved' : 'closed');
+    expect(await autoCloseResolved(s.ctx, deps.clock.now(), { batch: BATCH })).toBe(tickets.length - blocked.size);
+    for (const t of tickets) expect((await getTicket(deps.db, t.id)).status).toBe(blocked.has(t.id) ? 'resolved' : 'closed');
 
     // the held tickets are retried on the next run and close once they are released
     blocked.clear();
-    expect(autoCloseResolved(s.ctx, deps.clock.now(), { batch: BATCH })).toBe(BATCH + 1);
-    expect(tickets.every((t) => getTicket(deps.db, t.id).status === 'closed')).toBe(true);
+    expect(await autoCloseResolved(s.ctx, deps.clock.now(), { batch: BATCH })).toBe(BATCH + 1);
+    for (const t of tickets) expect((await getTicket(deps.db, t.id)).status).toBe('closed');
   });
 });

@@ -23,10 +23,10 @@ const DAY_MS = 86_400_000;
 /** How many tickets each query reads (tests page with small batches). */
 export type SlaCheckOptions = { batch?: number };
 
-function announce(ctx: Ctx, t: Ticket, n: Notice, now: number): number {
-  const recipients = noticeRecipients(ctx.db, t, { escalate: n.kind === 'breach' });
-  const assignee = t.assigneeId ? findUser(ctx.db, t.assigneeId) : undefined;
-  return queueStaffNotice(ctx.db, ctx, t, recipients.map((r) => r.user), {
+async function announce(ctx: Ctx, t: Ticket, n: Notice, now: number): Promise<number> {
+  const recipients = await noticeRecipients(ctx.db, t, { escalate: n.kind === 'breach' });
+  const assignee = t.assigneeId ? await findUser(ctx.db, t.assigneeId) : undefined;
+  return await queueStaffNotice(ctx.db, ctx, t, recipients.map((r) => r.user), {
     template: n.kind === 'breach' ? 'sla_breach' : 'sla_warning',
     event: n.kind === 'breach' ? 'sla_breach' : 'sla_warning',
     vars: (user, fmt) => {
@@ -52,25 +52,25 @@ function announce(ctx: Ctx, t: Ticket, n: Notice, now: number): number {
  * Reads the due tickets page by page with a (due time, id) cursor: a ticket whose check fails keeps
  * its due time, and without the cursor a front page of such tickets would hide every ticket behind it.
  */
-export function runSlaChecks(ctx: Ctx, now: number, opts: SlaCheckOptions = {}): number {
+export async function runSlaChecks(ctx: Ctx, now: number, opts: SlaCheckOptions = {}): Promise<number> {
   const batch = opts.batch ?? BATCH;
   let announced = 0;
   let after: SlaDueCursor | undefined;
   for (;;) {
-    const page = listTicketsWithSlaDue(ctx.db, now, batch, after);
+    const page = await listTicketsWithSlaDue(ctx.db, now, batch, after);
     if (!page.length) return announced;
     after = page[page.length - 1];
     for (const { id } of page) {
       try {
-        announced += inTransaction(ctx.db, () => {
-          const t = getTicket(ctx.db, id);
+        announced += await inTransaction(ctx.db, async () => {
+          const t = await getTicket(ctx.db, id);
           const state = readWorkflowState(t);
           const notices = state.clock ? dueNotices(state.clock, now) : [];
           for (const n of notices) {
-            announce(ctx, t, n, now);
-            insertEvent(ctx.db, { ticketId: t.id, actor: { kind: 'system' }, type: `sla.${n.kind}`, data: { target: n.target, cycle: n.cycle, dueAt: n.dueAt, internal: n.internal } }, now);
+            await announce(ctx, t, n, now);
+            await insertEvent(ctx.db, { ticketId: t.id, actor: { kind: 'system' }, type: `sla.${n.kind}`, data: { target: n.target, cycle: n.cycle, dueAt: n.dueAt, internal: n.internal } }, now);
           }
-          writeWorkflowState(ctx.db, t, { ...state, clock: state.clock ? recordNotices(state.clock, notices) : null }, now);
+          await writeWorkflowState(ctx.db, t, { ...state, clock: state.clock ? recordNotices(state.clock, notices) : null }, now);
           return notices.length;
         });
       } catch (err) {
@@ -84,21 +84,21 @@ export function runSlaChecks(ctx: Ctx, now: number, opts: SlaCheckOptions = {}):
  * Closes resolved tickets whose type's auto-close period has passed. Returns how many were closed.
  * Pages by id, so tickets that fail to close cannot hide the ones behind them.
  */
-export function autoCloseResolved(ctx: Ctx, now: number, opts: SlaCheckOptions = {}): number {
+export async function autoCloseResolved(ctx: Ctx, now: number, opts: SlaCheckOptions = {}): Promise<number> {
   const batch = opts.batch ?? BATCH;
-  const rules = getWorkflowRules(ctx.db);
+  const rules = await getWorkflowRules(ctx.db);
   let closed = 0;
   for (const type of TICKET_TYPES) {
     const days = rules[type].autoCloseDays;
     if (!days) continue;
     let afterId = 0;
     for (;;) {
-      const ids = listResolvedTicketIdsBefore(ctx.db, type, now - days * DAY_MS, batch, afterId);
+      const ids = await listResolvedTicketIdsBefore(ctx.db, type, now - days * DAY_MS, batch, afterId);
       if (!ids.length) break;
       afterId = ids[ids.length - 1];
       for (const id of ids) {
         try {
-          const t = changeStatus(ctx, { kind: 'system' }, { ticketId: id, status: 'closed', reason: label(ctx.locales, ctx.config.defaultLocale, 'autoClose.reason', { days }) });
+          const t = await changeStatus(ctx, { kind: 'system' }, { ticketId: id, status: 'closed', reason: label(ctx.locales, ctx.config.defaultLocale, 'autoClose.reason', { days }) });
           if (t.status === 'closed') closed++;
         } catch (err) {
           ctx.log.error({ err, ticketId: id }, 'auto-close failed for a ticket');

@@ -30,7 +30,7 @@ function applyEvent(clock: SlaState, cfg: SlaConfig, t: Ticket, e: ClockEvent, n
 }
 
 /** Stores the workflow state and the SLA columns derived from it, if anything changed. */
-export function writeWorkflowState(db: Db, ticket: Ticket, state: TicketWorkflowState, now: number): Ticket {
+export async function writeWorkflowState(db: Db, ticket: Ticket, state: TicketWorkflowState, now: number): Promise<Ticket> {
   const clock = state.clock;
   const next = clock?.targets.nextResponse;
   const patch = {
@@ -49,7 +49,7 @@ export function writeWorkflowState(db: Db, ticket: Ticket, state: TicketWorkflow
     patch.slaNextEventAt === ticket.slaNextEventAt &&
     JSON.stringify(patch.slaState) === JSON.stringify(ticket.slaState);
   if (same) return ticket;
-  updateTicket(db, ticket.id, patch, now);
+  await updateTicket(db, ticket.id, patch, now);
   return { ...ticket, ...patch };
 }
 
@@ -57,14 +57,14 @@ export function writeWorkflowState(db: Db, ticket: Ticket, state: TicketWorkflow
  * Brings the ticket's clock in line with the ticket and applies the clock events of this change.
  * Call inside the change's transaction; `calendars` are the desk's (ctx.calendars).
  */
-export function refreshSla(db: Db, calendars: CompiledCalendars, ticketId: number, now: number, events: ClockEvent[] = []): Ticket {
-  const ticket = getTicket(db, ticketId);
+export async function refreshSla(db: Db, calendars: CompiledCalendars, ticketId: number, now: number, events: ClockEvent[] = []): Promise<Ticket> {
+  const ticket = await getTicket(db, ticketId);
   const state = readWorkflowState(ticket);
-  const cfg = loadSlaConfig(db, calendars, ticket);
+  const cfg = await loadSlaConfig(db, calendars, ticket);
   let clock: SlaState | null = null;
   if (cfg) {
     clock = syncClock(state.clock, cfg, snapshot(ticket), now);
     for (const e of events) clock = applyEvent(clock, cfg, ticket, e, now);
   }
-  return writeWorkflowState(db, ticket, { ...state, clock }, now);
+  return await writeWorkflowState(db, ticket, { ...state, clock }, now);
 }

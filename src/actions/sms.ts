@@ -22,11 +22,11 @@ export const startSmsSchema = z.object({
 });
 
 
-export function startSmsConversation(
+export async function startSmsConversation(
   ctx: Ctx,
   actor: ActorRef & { kind: 'user' },
   input: z.input<typeof startSmsSchema>,
-): { ticket: Ticket; message: Message } {
+): Promise<{ ticket: Ticket; message: Message }> {
   requirePermission(actor.user, 'ticket.create');
   const v = parseInput(startSmsSchema, input);
   const phone = toE164(v.phone, ctx.config.sms.defaultCountry);
@@ -35,40 +35,40 @@ export function startSmsConversation(
     throw invalid(`Enter a valid phone number${hint}`, { phone: `Enter a valid phone number${hint}` });
   }
   const now = ctx.clock.now();
-  return inTransaction(ctx.db, () => {
-    const known = findContactPhone(ctx.db, phone);
+  return await inTransaction(ctx.db, async () => {
+    const known = await findContactPhone(ctx.db, phone);
     if (known?.smsOptedOutAt) {
       const msg = 'This number has opted out of SMS (it sent STOP). It gets texts again only after it sends START.';
       throw invalid(msg, { phone: msg });
     }
     if (known && v.contactId && known.contactId !== v.contactId) {
-      const owner = findContact(ctx.db, known.contactId);
+      const owner = await findContact(ctx.db, known.contactId);
       const msg = `This number belongs to ${owner?.name ?? 'another contact'}.`;
       throw invalid(msg, { phone: msg });
     }
     let contactId = known?.contactId;
     if (!contactId && v.contactId) {
-      if (!findContact(ctx.db, v.contactId)) throw invalid('Unknown contact', { contactId: 'Unknown contact' });
-      insertContactPhone(ctx.db, v.contactId, phone);
+      if (!await findContact(ctx.db, v.contactId)) throw invalid('Unknown contact', { contactId: 'Unknown contact' });
+      await insertContactPhone(ctx.db, v.contactId, phone);
       contactId = v.contactId;
     }
-    const contact = contactId ? findContact(ctx.db, contactId)! : insertContact(ctx.db, { name: v.name || phone, phones: [phone] }, now);
+    const contact = contactId ? (await findContact(ctx.db, contactId))! : await insertContact(ctx.db, { name: v.name || phone, phones: [phone] }, now);
 
-    const ticket = insertTicket(
+    const ticket = await insertTicket(
       ctx.db,
       { subject: v.subject || firstWords(v.body), channel: 'sms', requesterId: contact.id, organizationId: contact.organizationId },
       now,
     );
-    insertEvent(ctx.db, { ticketId: ticket.id, actor: auditActor(actor), type: 'ticket.created', data: { channel: 'sms', via: 'agent' } }, now);
-    const message = insertMessage(ctx.db, {
+    await insertEvent(ctx.db, { ticketId: ticket.id, actor: auditActor(actor), type: 'ticket.created', data: { channel: 'sms', via: 'agent' } }, now);
+    const message = await insertMessage(ctx.db, {
       ticketId: ticket.id, kind: 'reply', direction: 'out', channel: 'sms', authorUserId: actor.user.id,
       subject: ticket.subject, bodyText: v.body, deliveryStatus: 'queued', createdAt: now,
     });
-    updateTicket(ctx.db, ticket.id, { firstRespondedAt: now }, now);
-    insertEvent(ctx.db, { ticketId: ticket.id, actor: auditActor(actor), type: 'ticket.reply', data: { messageId: message.id } }, now);
-    const created = getTicket(ctx.db, ticket.id);
-    runHooks(ctx.hooks.ticketChanged, ctx, { type: 'created', ticket: created, message, actor });
-    runHooks(ctx.hooks.ticketChanged, ctx, { type: 'reply', ticket: created, message, actor });
-    return { ticket: getTicket(ctx.db, ticket.id), message };
+    await updateTicket(ctx.db, ticket.id, { firstRespondedAt: now }, now);
+    await insertEvent(ctx.db, { ticketId: ticket.id, actor: auditActor(actor), type: 'ticket.reply', data: { messageId: message.id } }, now);
+    const created = await getTicket(ctx.db, ticket.id);
+    await runHooks(ctx.hooks.ticketChanged, ctx, { type: 'created', ticket: created, message, actor });
+    await runHooks(ctx.hooks.ticketChanged, ctx, { type: 'reply', ticket: created, message, actor });
+    return { ticket: await getTicket(ctx.db, ticket.id), message };
   });
 }

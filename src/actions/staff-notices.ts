@@ -20,7 +20,7 @@ export function ticketUrl(deps: Pick<Deps, 'config'>, ticket: Pick<Ticket, 'numb
 }
 
 /** One mail per recipient; a user who turned this notice off (notifyPrefs[event] === false) gets none. */
-export function queueStaffNotice(db: Db, deps: Pick<Deps, 'config'> & { locales: LocaleStrings }, ticket: Ticket, recipients: User[], notice: StaffNotice, now: number): number {
+export async function queueStaffNotice(db: Db, deps: Pick<Deps, 'config'> & { locales: LocaleStrings }, ticket: Ticket, recipients: User[], notice: StaffNotice, now: number): Promise<number> {
   let queued = 0;
   const seen = new Set<string>();
   for (const user of recipients) {
@@ -31,7 +31,7 @@ export function queueStaffNotice(db: Db, deps: Pick<Deps, 'config'> & { locales:
       date: (ms: number) => formatDateTime(ms, user.locale, user.timeZone),
       t: (key: string, v?: Record<string, string | number>) => label(deps.locales, user.locale, key, v),
     };
-    queueEmail(
+    await queueEmail(
       db,
       {
         ticketId: ticket.id,

@@ -10,8 +10,8 @@ import { authenticate, sessionIdOf, startSession } from './users.ts';
 describe('staff and profile', () => {
   let deps: TestDeps;
   let s: Services;
-  beforeEach(() => {
-    deps = makeTestDeps();
+  beforeEach(async () => {
+    deps = await makeTestDeps();
     s = buildServices(deps);
   });
   afterEach(() => deps.close());
@@ -20,24 +20,24 @@ describe('staff and profile', () => {
     const admin = await person(s, 'Admin', 'admin');
     const u = await addStaff(s.ctx, admin, { email: 'new@desk.test', password: 'long enough pw', name: 'Newbie', role: 'agent', locale: 'ru', timeZone: 'Europe/Moscow', available: true });
     expect(u).toMatchObject({ role: 'agent', locale: 'ru', timeZone: 'Europe/Moscow' });
-    const token = startSession(s.ctx, u, {});
-    editStaff(s.ctx, admin, u.id, { name: 'Newbie', role: 'manager', locale: 'ru', timeZone: 'Europe/Moscow', active: false, available: true });
-    expect(getUser(deps.db, u.id)).toMatchObject({ role: 'manager', active: false });
-    expect(findLiveSession(deps.db, sessionIdOf(token), deps.clock.now())).toBeUndefined();
-    expect(() => editStaff(s.ctx, admin, u.id, { name: 'x', role: 'agent', locale: 'en', timeZone: 'Mars/Olympus', active: true, available: true })).toThrow(/time zone/);
+    const token = await startSession(s.ctx, u, {});
+    await editStaff(s.ctx, admin, u.id, { name: 'Newbie', role: 'manager', locale: 'ru', timeZone: 'Europe/Moscow', active: false, available: true });
+    expect(await getUser(deps.db, u.id)).toMatchObject({ role: 'manager', active: false });
+    expect(await findLiveSession(deps.db, sessionIdOf(token), deps.clock.now())).toBeUndefined();
+    await expect(editStaff(s.ctx, admin, u.id, { name: 'x', role: 'agent', locale: 'en', timeZone: 'Mars/Olympus', active: true, available: true })).rejects.toThrow(/time zone/);
   });
 
   it('keeps at least one active admin, and only admins manage people', async () => {
     const admin = await person(s, 'Admin', 'admin');
     const agent = await person(s, 'Agent');
-    expect(() => editStaff(s.ctx, admin, admin.id, { name: 'Admin', role: 'agent', locale: 'en', timeZone: 'UTC', active: true, available: true })).toThrow(/at least one active administrator/);
-    expect(() => editStaff(s.ctx, agent, agent.id, { name: 'Agent', role: 'admin', locale: 'en', timeZone: 'UTC', active: true, available: true })).toThrow(/not allowed/);
+    await expect(editStaff(s.ctx, admin, admin.id, { name: 'Admin', role: 'agent', locale: 'en', timeZone: 'UTC', active: true, available: true })).rejects.toThrow(/at least one active administrator/);
+    await expect(editStaff(s.ctx, agent, agent.id, { name: 'Agent', role: 'admin', locale: 'en', timeZone: 'UTC', active: true, available: true })).rejects.toThrow(/not allowed/);
   });
 
   it('people set their own language, zone and availability, and change their password with the current one', async () => {
     const agent = await person(s, 'Agent');
-    expect(updateProfile(s.ctx, agent, { name: 'Агент', locale: 'ru', timeZone: 'Asia/Yekaterinburg', available: false })).toMatchObject({ locale: 'ru', timeZone: 'Asia/Yekaterinburg', available: false });
-    expect(setAvailability(s.ctx, agent, true).available).toBe(true);
+    expect(await updateProfile(s.ctx, agent, { name: 'Агент', locale: 'ru', timeZone: 'Asia/Yekaterinburg', available: false })).toMatchObject({ locale: 'ru', timeZone: 'Asia/Yekaterinburg', available: false });
+    expect((await setAvailability(s.ctx, agent, true)).available).toBe(true);
     await expect(changeOwnPassword(s.ctx, agent, { current: 'wrong one', password: 'a brand new password' })).rejects.toThrow(/current password/);
     await changeOwnPassword(s.ctx, agent, { current: PASSWORD, password: 'a brand new password' });
     expect(await authenticate(s.ctx, agent.email, 'a brand new password')).toMatchObject({ ok: true });

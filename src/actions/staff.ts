@@ -38,26 +38,26 @@ export async function addStaff(ctx: Ctx, admin: User, input: { email: string; pa
   requirePermission(admin, 'user.manage');
   const v = parseInput(staffSchema, input);
   const user = await createUser(ctx, { email: input.email, name: v.name, role: v.role, password: input.password, locale: v.locale });
-  updateUser(ctx.db, user.id, { timeZone: v.timeZone, available: v.available }, ctx.clock.now());
-  return getUser(ctx.db, user.id);
+  await updateUser(ctx.db, user.id, { timeZone: v.timeZone, available: v.available }, ctx.clock.now());
+  return await getUser(ctx.db, user.id);
 }
 
-export function editStaff(ctx: Ctx, admin: User, id: number, input: z.input<typeof staffSchema>): User {
+export async function editStaff(ctx: Ctx, admin: User, id: number, input: z.input<typeof staffSchema>): Promise<User> {
   requirePermission(admin, 'user.manage');
   const v = parseInput(staffSchema, input);
-  return inTransaction(ctx.db, () => {
-    const user = getUser(ctx.db, id);
+  return await inTransaction(ctx.db, async () => {
+    const user = await getUser(ctx.db, id);
     const losesAdmin = user.role === 'admin' && user.active && (v.role !== 'admin' || !v.active);
-    if (losesAdmin && listActiveUsersByRole(ctx.db, 'admin').length <= 1) {
+    if (losesAdmin && (await listActiveUsersByRole(ctx.db, 'admin')).length <= 1) {
       throw new AppError('conflict', 'The desk needs at least one active administrator');
     }
-    updateUser(ctx.db, id, v, ctx.clock.now());
+    await updateUser(ctx.db, id, v, ctx.clock.now());
     // a deactivated person is out at once: every session ends and every API token is revoked
     if (!v.active) {
-      deleteUserSessions(ctx.db, id);
-      revokeUserApiTokens(ctx.db, id, ctx.clock.now());
+      await deleteUserSessions(ctx.db, id);
+      await revokeUserApiTokens(ctx.db, id, ctx.clock.now());
     }
-    return getUser(ctx.db, id);
+    return await getUser(ctx.db, id);
   });
 }
 
@@ -69,12 +69,12 @@ export function editStaff(ctx: Ctx, admin: User, id: number, input: z.input<type
 export async function setStaffPassword(ctx: Ctx, admin: User, id: number, newPassword: string, opts: { currentSessionId?: string | null } = {}): Promise<void> {
   requirePermission(admin, 'user.manage');
   const p = parseInput(z.object({ password }), { password: newPassword }).password;
-  getUser(ctx.db, id);
+  await getUser(ctx.db, id);
   const hash = await hashPassword(p);
-  inTransaction(ctx.db, () => {
-    updateUser(ctx.db, id, { passwordHash: hash }, ctx.clock.now());
-    deleteUserSessions(ctx.db, id, { except: id === admin.id ? opts.currentSessionId : null });
-    revokeUserApiTokens(ctx.db, id, ctx.clock.now());
+  await inTransaction(ctx.db, async () => {
+    await updateUser(ctx.db, id, { passwordHash: hash }, ctx.clock.now());
+    await deleteUserSessions(ctx.db, id, { except: id === admin.id ? opts.currentSessionId : null });
+    await revokeUserApiTokens(ctx.db, id, ctx.clock.now());
   });
 }
 
@@ -85,30 +85,30 @@ export const profileSchema = z.object({
   available: z.boolean(),
 });
 
-export function updateProfile(ctx: Ctx, user: User, input: z.input<typeof profileSchema>): User {
+export async function updateProfile(ctx: Ctx, user: User, input: z.input<typeof profileSchema>): Promise<User> {
   requirePermission(user, 'profile.edit');
-  updateUser(ctx.db, user.id, parseInput(profileSchema, input), ctx.clock.now());
-  return getUser(ctx.db, user.id);
+  await updateUser(ctx.db, user.id, parseInput(profileSchema, input), ctx.clock.now());
+  return await getUser(ctx.db, user.id);
 }
 
-export function setAvailability(ctx: Ctx, user: User, available: boolean): User {
+export async function setAvailability(ctx: Ctx, user: User, available: boolean): Promise<User> {
   requirePermission(user, 'profile.edit');
-  updateUser(ctx.db, user.id, { available }, ctx.clock.now());
-  return getUser(ctx.db, user.id);
+  await updateUser(ctx.db, user.id, { available }, ctx.clock.now());
+  return await getUser(ctx.db, user.id);
 }
 
 /** Changes one's own password after checking the current one; every other session ends and every API token is revoked. */
 export async function changeOwnPassword(ctx: Ctx, user: User, input: { current: string; password: string; currentSessionId?: string | null }): Promise<void> {
   requirePermission(user, 'profile.edit');
   const p = parseInput(z.object({ password }), { password: input.password }).password;
-  const fresh = getUser(ctx.db, user.id);
+  const fresh = await getUser(ctx.db, user.id);
   if (!fresh.passwordHash || !(await verify(fresh.passwordHash, input.current).catch(() => false))) {
     throw invalid('The current password is not right', { current: 'Wrong password' });
   }
   const hash = await hashPassword(p);
-  inTransaction(ctx.db, () => {
-    updateUser(ctx.db, user.id, { passwordHash: hash }, ctx.clock.now());
-    deleteUserSessions(ctx.db, user.id, { except: input.currentSessionId });
-    revokeUserApiTokens(ctx.db, user.id, ctx.clock.now());
+  await inTransaction(ctx.db, async () => {
+    await updateUser(ctx.db, user.id, { passwordHash: hash }, ctx.clock.now());
+    await deleteUserSessions(ctx.db, user.id, { except: input.currentSessionId });
+    await revokeUserApiTokens(ctx.db, user.id, ctx.clock.now());
   });
 }

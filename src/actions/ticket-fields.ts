@@ -25,18 +25,18 @@ export type TicketFields = z.infer<typeof ticketFieldsSchema>;
 const statusSchema = z.enum(STATUSES, { message: 'Unknown status' });
 const FIELD_KEYS = ['priority', 'type', 'category', 'componentId', 'estimateMinutes'] as const;
 
-export function updateTicketFields(ctx: Ctx, actor: ActorRef, input: { ticketId: number } & TicketFields): Ticket {
+export async function updateTicketFields(ctx: Ctx, actor: ActorRef, input: { ticketId: number } & TicketFields): Promise<Ticket> {
   if (actor.kind === 'user') requirePermission(actor.user, 'ticket.edit');
   const v = parseInput(ticketFieldsSchema, { ...input, ticketId: undefined });
-  return inTransaction(ctx.db, () => {
-    const before = getTicket(ctx.db, input.ticketId);
-    requireTicketRights(ctx.db, actor, before, 'fields');
-    return applyFields(ctx, actor, before, v);
+  return await inTransaction(ctx.db, async () => {
+    const before = await getTicket(ctx.db, input.ticketId);
+    await requireTicketRights(ctx.db, actor, before, 'fields');
+    return await applyFields(ctx, actor, before, v);
   });
 }
 
 /** The field changes themselves, for actions that checked the actor's rights on the ticket already. */
-function applyFields(ctx: Ctx, actor: ActorRef, before: Ticket, v: TicketFields): Ticket {
+async function applyFields(ctx: Ctx, actor: ActorRef, before: Ticket, v: TicketFields): Promise<Ticket> {
   const patch: Partial<Ticket> = {};
   const changes: { field: string; from: unknown; to: unknown }[] = [];
   for (const key of FIELD_KEYS) {
@@ -46,15 +46,15 @@ function applyFields(ctx: Ctx, actor: ActorRef, before: Ticket, v: TicketFields)
     changes.push({ field: key, from: before[key], to });
   }
   if (changes.length === 0) return before;
-  if (patch.componentId && !findComponent(ctx.db, patch.componentId)) throw invalid('Choose an existing component', { componentId: 'Unknown component' });
+  if (patch.componentId && !await findComponent(ctx.db, patch.componentId)) throw invalid('Choose an existing component', { componentId: 'Unknown component' });
   const now = ctx.clock.now();
   const fields = changes.map((c) => c.field as keyof Ticket);
-  runHooks(ctx.hooks.validateChange, ctx, { type: 'updated', ticket: { ...before, ...patch }, before, fields, actor });
-  updateTicket(ctx.db, before.id, { ...patch, lastActivityAt: now }, now);
-  insertEvent(ctx.db, { ticketId: before.id, actor: auditActor(actor), type: 'ticket.updated', data: { changes } }, now);
-  insertThreadEvent(ctx, before, actor, 'updated', { changes }, now);
-  const ticket = getTicket(ctx.db, before.id);
-  runHooks(ctx.hooks.ticketChanged, ctx, { type: 'updated', ticket, before, fields, actor });
+  await runHooks(ctx.hooks.validateChange, ctx, { type: 'updated', ticket: { ...before, ...patch }, before, fields, actor });
+  await updateTicket(ctx.db, before.id, { ...patch, lastActivityAt: now }, now);
+  await insertEvent(ctx.db, { ticketId: before.id, actor: auditActor(actor), type: 'ticket.updated', data: { changes } }, now);
+  await insertThreadEvent(ctx, before, actor, 'updated', { changes }, now);
+  const ticket = await getTicket(ctx.db, before.id);
+  await runHooks(ctx.hooks.ticketChanged, ctx, { type: 'updated', ticket, before, fields, actor });
   return ticket;
 }
 
@@ -71,9 +71,9 @@ export type TicketProperties = TicketFields & {
  * actor's rights are judged on the ticket as it was, so handing one's ticket to a colleague and
  * setting its status in the same form is one change, not a change to a colleague's ticket.
  */
-export function updateTicketProperties(ctx: Ctx, actor: ActorRef & { kind: 'user' }, input: { ticketId: number } & TicketProperties): Ticket {
-  return inTransaction(ctx.db, () => {
-    const original = getTicket(ctx.db, input.ticketId);
+export async function updateTicketProperties(ctx: Ctx, actor: ActorRef & { kind: 'user' }, input: { ticketId: number } & TicketProperties): Promise<Ticket> {
+  return await inTransaction(ctx.db, async () => {
+    const original = await getTicket(ctx.db, input.ticketId);
     const { assigneeId, status, reason, ticketId: _id, ...fields } = input;
     const changedFields = Object.fromEntries(
       Object.entries(fields).filter(([k, val]) => val !== undefined && val !== original[k as keyof Ticket]),
@@ -84,11 +84,11 @@ export function updateTicketProperties(ctx: Ctx, actor: ActorRef & { kind: 'user
     if (editing) requirePermission(actor.user, 'ticket.edit');
     if (assigning) requirePermission(actor.user, 'ticket.assign');
     if (restatus) requirePermission(actor.user, 'ticket.status');
-    if (editing || assigning || restatus) requireTicketRights(ctx.db, actor, original, assigning ? 'assign' : restatus ? 'status' : 'fields');
+    if (editing || assigning || restatus) await requireTicketRights(ctx.db, actor, original, assigning ? 'assign' : restatus ? 'status' : 'fields');
     let t = original;
-    if (editing) t = applyFields(ctx, actor, t, parseInput(ticketFieldsSchema, changedFields));
-    if (assigning) t = applyAssignment(ctx, actor, t, assigneeId);
-    if (restatus && status !== t.status) t = applyStatus(ctx, actor, t, parseInput(statusSchema, status), reason);
+    if (editing) t = await applyFields(ctx, actor, t, parseInput(ticketFieldsSchema, changedFields));
+    if (assigning) t = await applyAssignment(ctx, actor, t, assigneeId);
+    if (restatus && status !== t.status) t = await applyStatus(ctx, actor, t, parseInput(statusSchema, status), reason);
     return t;
   });
 }

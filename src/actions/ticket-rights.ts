@@ -9,18 +9,18 @@ import type { Ticket } from '../store/tickets.ts';
 import { findUser, type User } from '../store/users.ts';
 import type { ActorRef } from './context.ts';
 
-function rightsTicket(db: Db, ticket: Ticket): RightsTicket {
-  const componentManagerId = ticket.componentId ? (findComponent(db, ticket.componentId)?.managerId ?? null) : null;
+async function rightsTicket(db: Db, ticket: Ticket): Promise<RightsTicket> {
+  const componentManagerId = ticket.componentId ? ((await findComponent(db, ticket.componentId))?.managerId ?? null) : null;
   return { assigneeId: ticket.assigneeId, componentManagerId };
 }
 
 /** Whether the user may take the action on this ticket (the console hides what they may not). */
-export function userMayChange(db: Db, user: User, ticket: Ticket, action: TicketAction = 'status'): boolean {
-  return mayChangeTicket(user, rightsTicket(db, ticket), action);
+export async function userMayChange(db: Db, user: User, ticket: Ticket, action: TicketAction = 'status'): Promise<boolean> {
+  return mayChangeTicket(user, await rightsTicket(db, ticket), action);
 }
 
-export function notYourTicket(db: Db, ticket: Ticket): AppError {
-  const assignee = ticket.assigneeId ? (findUser(db, ticket.assigneeId)?.name ?? `#${ticket.assigneeId}`) : '';
+export async function notYourTicket(db: Db, ticket: Ticket): Promise<AppError> {
+  const assignee = ticket.assigneeId ? ((await findUser(db, ticket.assigneeId))?.name ?? `#${ticket.assigneeId}`) : '';
   return new AppError(
     'not_your_ticket',
     `This ticket is assigned to ${assignee}: only they, a manager or the manager of its component may change it; ` +
@@ -30,7 +30,7 @@ export function notYourTicket(db: Db, ticket: Ticket): AppError {
 }
 
 /** Throws not_your_ticket (403) when the actor may not take the action on the ticket. */
-export function requireTicketRights(db: Db, actor: ActorRef, ticket: Ticket, action: TicketAction): void {
+export async function requireTicketRights(db: Db, actor: ActorRef, ticket: Ticket, action: TicketAction): Promise<void> {
   if (actor.kind !== 'user') return;
-  if (!userMayChange(db, actor.user, ticket, action)) throw notYourTicket(db, ticket);
+  if (!await userMayChange(db, actor.user, ticket, action)) throw await notYourTicket(db, ticket);
 }

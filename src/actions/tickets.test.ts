@@ -13,7 +13,7 @@ describe('ticket actions', () => {
   let s: Services;
   let agent: User;
   beforeEach(async () => {
-    deps = makeTestDeps();
+    deps = await makeTestDeps();
     s = buildServices(deps);
     agent = await createUser(s.ctx, { email: 'agent@desk.test', name: 'Agent', role: 'agent', password: 'long enough password' });
   });
@@ -21,12 +21,12 @@ describe('ticket actions', () => {
 
   const actor = () => ({ kind: 'user' as const, user: agent });
 
-  it('creates a ticket for a new requester, and refuses an incomplete one naming the field', () => {
-    const t = createTicket(s.ctx, actor(), { subject: 'Mouse broken', body: 'Left button', requesterEmail: 'Bob@Client.example' });
+  it('creates a ticket for a new requester, and refuses an incomplete one naming the field', async () => {
+    const t = await createTicket(s.ctx, actor(), { subject: 'Mouse broken', body: 'Left button', requesterEmail: 'Bob@Client.example' });
     expect(t.number).toBe(1);
     expect(t.status).toBe('new');
     try {
-      createTicket(s.ctx, actor(), { subject: '', body: 'x', requesterEmail: 'not-an-email' });
+      await createTicket(s.ctx, actor(), { subject: '', body: 'x', requesterEmail: 'not-an-email' });
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(AppError);
@@ -34,37 +34,37 @@ describe('ticket actions', () => {
     }
   });
 
-  it('stores a reply as queued with attachments and CC participants, and runs the reply hooks in the transaction', () => {
+  it('stores a reply as queued with attachments and CC participants, and runs the reply hooks in the transaction', async () => {
     const seen: string[] = [];
-    s.ctx.hooks.ticketChanged.push((_tx, change) => seen.push(change.type));
-    const t = createTicket(s.ctx, actor(), { subject: 'VPN', body: 'down', requesterEmail: 'bob@client.example' });
-    const m = replyToTicket(s.ctx, actor(), { ticketId: t.id, body: 'Restart the client.', cc: ['Boss@Client.example'], attachments: [{ filename: 'howto.txt', contentType: 'text/plain', content: Buffer.from('steps') }] });
+    s.ctx.hooks.ticketChanged.push((_tx, change) => void seen.push(change.type));
+    const t = await createTicket(s.ctx, actor(), { subject: 'VPN', body: 'down', requesterEmail: 'bob@client.example' });
+    const m = await replyToTicket(s.ctx, actor(), { ticketId: t.id, body: 'Restart the client.', cc: ['Boss@Client.example'], attachments: [{ filename: 'howto.txt', contentType: 'text/plain', content: Buffer.from('steps') }] });
     expect(m).toMatchObject({ kind: 'reply', direction: 'out', deliveryStatus: 'queued', ccAddresses: ['boss@client.example'] });
-    expect(listAttachmentsForMessages(deps.db, [m.id])[0]).toMatchObject({ filename: 'howto.txt', size: 5 });
-    expect(listParticipants(deps.db, t.id)).toEqual(['boss@client.example']);
-    expect(getTicket(deps.db, t.id).firstRespondedAt).toBe(deps.clock.now());
+    expect((await listAttachmentsForMessages(deps.db, [m.id]))[0]).toMatchObject({ filename: 'howto.txt', size: 5 });
+    expect(await listParticipants(deps.db, t.id)).toEqual(['boss@client.example']);
+    expect((await getTicket(deps.db, t.id)).firstRespondedAt).toBe(deps.clock.now());
     expect(seen).toEqual(['created', 'reply']);
   });
 
-  it('rolls the whole change back when a hook refuses it', () => {
-    const t = createTicket(s.ctx, actor(), { subject: 'VPN', body: 'down', requesterEmail: 'bob@client.example' });
+  it('rolls the whole change back when a hook refuses it', async () => {
+    const t = await createTicket(s.ctx, actor(), { subject: 'VPN', body: 'down', requesterEmail: 'bob@client.example' });
     s.ctx.hooks.validateChange.push((_tx, change) => {
       if (change.type === 'status' && change.to === 'resolved') throw new AppError('transition_refused', 'Log time first');
     });
-    expect(() => changeStatus(s.ctx, actor(), { ticketId: t.id, status: 'resolved' })).toThrow('Log time first');
-    expect(getTicket(deps.db, t.id).status).toBe('new');
-    expect(listTicketMessages(deps.db, t.id).filter((m) => m.kind === 'event')).toHaveLength(0);
+    await expect(changeStatus(s.ctx, actor(), { ticketId: t.id, status: 'resolved' })).rejects.toThrow('Log time first');
+    expect((await getTicket(deps.db, t.id)).status).toBe('new');
+    expect((await listTicketMessages(deps.db, t.id)).filter((m) => m.kind === 'event')).toHaveLength(0);
     s.ctx.hooks.ticketChanged.push(() => {
       throw new Error('disk on fire');
     });
-    expect(() => addNote(s.ctx, actor(), { ticketId: t.id, body: 'note' })).toThrow('disk on fire');
-    expect(listTicketMessages(deps.db, t.id).filter((m) => m.kind === 'note')).toHaveLength(0);
+    await expect(addNote(s.ctx, actor(), { ticketId: t.id, body: 'note' })).rejects.toThrow('disk on fire');
+    expect((await listTicketMessages(deps.db, t.id)).filter((m) => m.kind === 'note')).toHaveLength(0);
   });
 
-  it('assigning a new ticket moves it to assigned and records who did it', () => {
-    const t = createTicket(s.ctx, actor(), { subject: 'VPN', body: 'down', requesterEmail: 'bob@client.example' });
-    const a = assignTicket(s.ctx, actor(), { ticketId: t.id, assigneeId: agent.id });
+  it('assigning a new ticket moves it to assigned and records who did it', async () => {
+    const t = await createTicket(s.ctx, actor(), { subject: 'VPN', body: 'down', requesterEmail: 'bob@client.example' });
+    const a = await assignTicket(s.ctx, actor(), { ticketId: t.id, assigneeId: agent.id });
     expect(a).toMatchObject({ assigneeId: agent.id, status: 'assigned' });
-    expect(() => assignTicket(s.ctx, actor(), { ticketId: t.id, assigneeId: 999 })).toThrow(/active agent/);
+    await expect(assignTicket(s.ctx, actor(), { ticketId: t.id, assigneeId: 999 })).rejects.toThrow(/active agent/);
   });
 });

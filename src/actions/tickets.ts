@@ -25,15 +25,15 @@ export function auditActor(actor: ActorRef): Actor {
 }
 
 /** A system event shown in the ticket's thread (status changes, assignment, skipped sends…). */
-export function insertThreadEvent(
+export async function insertThreadEvent(
   ctx: Ctx,
   ticket: Ticket,
   actor: ActorRef,
   eventType: string,
   eventData: Record<string, unknown>,
   now: number,
-): Message {
-  return insertMessage(ctx.db, {
+): Promise<Message> {
+  return await insertMessage(ctx.db, {
     ticketId: ticket.id,
     kind: 'event',
     direction: 'internal',
@@ -58,24 +58,24 @@ export const newTicketSchema = z.object({
   channel: z.enum(['web', 'api', 'phone'] as const satisfies Channel[]).default('web'),
 });
 
-export function createTicket(ctx: Ctx, actor: ActorRef, input: z.input<typeof newTicketSchema>): Ticket {
+export async function createTicket(ctx: Ctx, actor: ActorRef, input: z.input<typeof newTicketSchema>): Promise<Ticket> {
   if (actor.kind === 'user') requirePermission(actor.user, 'ticket.create');
   const v = parse(newTicketSchema, input);
   const now = ctx.clock.now();
-  return inTransaction(ctx.db, () => {
-    const known = findContactEmail(ctx.db, v.requesterEmail);
+  return await inTransaction(ctx.db, async () => {
+    const known = await findContactEmail(ctx.db, v.requesterEmail);
     const contact = known
-      ? findContact(ctx.db, known.contactId)!
-      : insertContact(
+      ? (await findContact(ctx.db, known.contactId))!
+      : await insertContact(
           ctx.db,
           {
             name: v.requesterName || v.requesterEmail.split('@')[0],
-            organizationId: findOrganizationIdByDomain(ctx.db, v.requesterEmail.split('@')[1]) ?? null,
+            organizationId: await findOrganizationIdByDomain(ctx.db, v.requesterEmail.split('@')[1]) ?? null,
             emails: [v.requesterEmail],
           },
           now,
         );
-    const ticket = insertTicket(
+    const ticket = await insertTicket(
       ctx.db,
       {
         subject: v.subject, channel: v.channel, priority: v.priority, type: v.type, category: v.category ?? null,
@@ -83,49 +83,49 @@ export function createTicket(ctx: Ctx, actor: ActorRef, input: z.input<typeof ne
       },
       now,
     );
-    const message = insertMessage(ctx.db, {
+    const message = await insertMessage(ctx.db, {
       ticketId: ticket.id, kind: 'reply', direction: 'in', channel: v.channel,
       authorUserId: actor.kind === 'user' ? actor.user.id : null, authorContactId: contact.id,
       fromAddress: v.requesterEmail, subject: v.subject, bodyText: v.body, createdAt: now,
     });
-    insertEvent(ctx.db, { ticketId: ticket.id, actor: auditActor(actor), type: 'ticket.created', data: { channel: v.channel } }, now);
-    runHooks(ctx.hooks.ticketChanged, ctx, { type: 'created', ticket, message, actor });
-    return getTicket(ctx.db, ticket.id);
+    await insertEvent(ctx.db, { ticketId: ticket.id, actor: auditActor(actor), type: 'ticket.created', data: { channel: v.channel } }, now);
+    await runHooks(ctx.hooks.ticketChanged, ctx, { type: 'created', ticket, message, actor });
+    return await getTicket(ctx.db, ticket.id);
   });
 }
 
-export function addNote(ctx: Ctx, actor: ActorRef & { kind: 'user' }, input: { ticketId: number; body: string }): Message {
+export async function addNote(ctx: Ctx, actor: ActorRef & { kind: 'user' }, input: { ticketId: number; body: string }): Promise<Message> {
   requirePermission(actor.user, 'ticket.note');
   const body = parse(z.string().trim().min(1, 'Write the note first').max(100_000), input.body);
   const now = ctx.clock.now();
-  return inTransaction(ctx.db, () => {
-    const ticket = getTicket(ctx.db, input.ticketId);
-    const message = insertMessage(ctx.db, {
+  return await inTransaction(ctx.db, async () => {
+    const ticket = await getTicket(ctx.db, input.ticketId);
+    const message = await insertMessage(ctx.db, {
       ticketId: ticket.id, kind: 'note', direction: 'internal', channel: ticket.channel,
       authorUserId: actor.user.id, bodyText: body, createdAt: now,
     });
-    updateTicket(ctx.db, ticket.id, { lastActivityAt: now }, now);
-    insertEvent(ctx.db, { ticketId: ticket.id, actor: auditActor(actor), type: 'ticket.note', data: { messageId: message.id } }, now);
-    runHooks(ctx.hooks.ticketChanged, ctx, { type: 'note', ticket, message, actor });
+    await updateTicket(ctx.db, ticket.id, { lastActivityAt: now }, now);
+    await insertEvent(ctx.db, { ticketId: ticket.id, actor: auditActor(actor), type: 'ticket.note', data: { messageId: message.id } }, now);
+    await runHooks(ctx.hooks.ticketChanged, ctx, { type: 'note', ticket, message, actor });
     return message;
   });
 }
 
-export function changeStatus(ctx: Ctx, actor: ActorRef, input: { ticketId: number; status: string; reason?: string }): Ticket {
+export async function changeStatus(ctx: Ctx, actor: ActorRef, input: { ticketId: number; status: string; reason?: string }): Promise<Ticket> {
   if (actor.kind === 'user') requirePermission(actor.user, 'ticket.status');
   const to = parse(z.enum(STATUSES, { message: 'Unknown status' }), input.status) as TicketStatus;
-  return inTransaction(ctx.db, () => {
-    const ticket = getTicket(ctx.db, input.ticketId);
-    requireTicketRights(ctx.db, actor, ticket, 'status');
-    return applyStatus(ctx, actor, ticket, to, input.reason);
+  return await inTransaction(ctx.db, async () => {
+    const ticket = await getTicket(ctx.db, input.ticketId);
+    await requireTicketRights(ctx.db, actor, ticket, 'status');
+    return await applyStatus(ctx, actor, ticket, to, input.reason);
   });
 }
 
 /** The status change itself, for actions that checked the actor's rights on the ticket already. */
-export function applyStatus(ctx: Ctx, actor: ActorRef, ticket: Ticket, to: TicketStatus, reason?: string): Ticket {
+export async function applyStatus(ctx: Ctx, actor: ActorRef, ticket: Ticket, to: TicketStatus, reason?: string): Promise<Ticket> {
   if (ticket.status === to) return ticket;
-  runHooks(ctx.hooks.validateChange, ctx, { type: 'status', ticket, from: ticket.status, to, reason, actor });
-  return writeStatus(ctx, actor, ticket, to, reason);
+  await runHooks(ctx.hooks.validateChange, ctx, { type: 'status', ticket, from: ticket.status, to, reason, actor });
+  return await writeStatus(ctx, actor, ticket, to, reason);
 }
 
 /**
@@ -133,7 +133,7 @@ export function applyStatus(ctx: Ctx, actor: ActorRef, ticket: Ticket, to: Ticke
  * calls it directly for the moves its steps decided (a requester's reply reopens or resumes a
  * ticket); everyone else goes through applyStatus, which validates the move first.
  */
-export function writeStatus(ctx: Ctx, actor: ActorRef, ticket: Ticket, to: TicketStatus, reason?: string): Ticket {
+export async function writeStatus(ctx: Ctx, actor: ActorRef, ticket: Ticket, to: TicketStatus, reason?: string): Promise<Ticket> {
   if (ticket.status === to) return ticket;
   const now = ctx.clock.now();
   const patch: Partial<Ticket> = { status: to, lastActivityAt: now };
@@ -144,40 +144,40 @@ export function writeStatus(ctx: Ctx, actor: ActorRef, ticket: Ticket, to: Ticke
     patch.resolvedAt = null;
     patch.closedAt = null;
   }
-  updateTicket(ctx.db, ticket.id, patch, now);
-  insertEvent(ctx.db, { ticketId: ticket.id, actor: auditActor(actor), type: 'ticket.status', data: { from: ticket.status, to, reason } }, now);
-  insertThreadEvent(ctx, ticket, actor, 'status', { from: ticket.status, to, reason: reason ?? null }, now);
-  const updated = getTicket(ctx.db, ticket.id);
-  runHooks(ctx.hooks.ticketChanged, ctx, { type: 'status', ticket: updated, from: ticket.status, to, reason, actor });
+  await updateTicket(ctx.db, ticket.id, patch, now);
+  await insertEvent(ctx.db, { ticketId: ticket.id, actor: auditActor(actor), type: 'ticket.status', data: { from: ticket.status, to, reason } }, now);
+  await insertThreadEvent(ctx, ticket, actor, 'status', { from: ticket.status, to, reason: reason ?? null }, now);
+  const updated = await getTicket(ctx.db, ticket.id);
+  await runHooks(ctx.hooks.ticketChanged, ctx, { type: 'status', ticket: updated, from: ticket.status, to, reason, actor });
   return updated;
 }
 
-export function assignTicket(ctx: Ctx, actor: ActorRef, input: { ticketId: number; assigneeId: number | null }): Ticket {
+export async function assignTicket(ctx: Ctx, actor: ActorRef, input: { ticketId: number; assigneeId: number | null }): Promise<Ticket> {
   if (actor.kind === 'user') requirePermission(actor.user, 'ticket.assign');
-  return inTransaction(ctx.db, () => {
-    const ticket = getTicket(ctx.db, input.ticketId);
-    requireTicketRights(ctx.db, actor, ticket, 'assign');
-    return applyAssignment(ctx, actor, ticket, input.assigneeId);
+  return await inTransaction(ctx.db, async () => {
+    const ticket = await getTicket(ctx.db, input.ticketId);
+    await requireTicketRights(ctx.db, actor, ticket, 'assign');
+    return await applyAssignment(ctx, actor, ticket, input.assigneeId);
   });
 }
 
 /** The assignment itself, for actions that checked the actor's rights on the ticket already. */
-export function applyAssignment(ctx: Ctx, actor: ActorRef, ticket: Ticket, assigneeId: number | null): Ticket {
+export async function applyAssignment(ctx: Ctx, actor: ActorRef, ticket: Ticket, assigneeId: number | null): Promise<Ticket> {
   if (ticket.assigneeId === assigneeId) return ticket;
   if (assigneeId !== null) {
-    const assignee = findUser(ctx.db, assigneeId);
+    const assignee = await findUser(ctx.db, assigneeId);
     if (!assignee || !assignee.active) throw invalid('Choose an active agent', { assigneeId: 'Unknown agent' });
   }
   const now = ctx.clock.now();
   const change = { type: 'assigned' as const, ticket, from: ticket.assigneeId, to: assigneeId, actor };
-  runHooks(ctx.hooks.validateChange, ctx, change);
+  await runHooks(ctx.hooks.validateChange, ctx, change);
   const patch: Partial<Ticket> = { assigneeId, lastActivityAt: now };
   if (assigneeId !== null && (ticket.status === 'new' || ticket.status === 'triaged')) patch.status = 'assigned';
-  updateTicket(ctx.db, ticket.id, patch, now);
-  insertEvent(ctx.db, { ticketId: ticket.id, actor: auditActor(actor), type: 'ticket.assigned', data: { from: ticket.assigneeId, to: assigneeId } }, now);
-  insertThreadEvent(ctx, ticket, actor, 'assigned', { from: ticket.assigneeId, to: assigneeId }, now);
-  const updated = getTicket(ctx.db, ticket.id);
-  runHooks(ctx.hooks.ticketChanged, ctx, { ...change, ticket: updated });
+  await updateTicket(ctx.db, ticket.id, patch, now);
+  await insertEvent(ctx.db, { ticketId: ticket.id, actor: auditActor(actor), type: 'ticket.assigned', data: { from: ticket.assigneeId, to: assigneeId } }, now);
+  await insertThreadEvent(ctx, ticket, actor, 'assigned', { from: ticket.assigneeId, to: assigneeId }, now);
+  const updated = await getTicket(ctx.db, ticket.id);
+  await runHooks(ctx.hooks.ticketChanged, ctx, { ...change, ticket: updated });
   return updated;
 }
 
@@ -192,11 +192,11 @@ export const replySchema = z.object({
  * A public reply to the requester through the ticket's channel. The message is stored as queued;
  * the channel's notification hook (mail, SMS) puts it in the outbox in the same transaction.
  */
-export function replyToTicket(
+export async function replyToTicket(
   ctx: Ctx,
   actor: ActorRef & { kind: 'user' },
   input: { ticketId: number; body: string; cc?: string[]; attachments?: ReplyAttachment[] },
-): Message {
+): Promise<Message> {
   requirePermission(actor.user, 'ticket.reply');
   const v = parse(replySchema, { body: input.body, cc: (input.cc ?? []).map((a) => a.trim().toLowerCase()).filter(Boolean) });
   const limit = ctx.config.limits.attachmentBytes;
@@ -205,20 +205,20 @@ export function replyToTicket(
   }
   const stored = (input.attachments ?? []).map((a) => ({ ...a, sha256: ctx.files.put('files', a.content) }));
   const now = ctx.clock.now();
-  return inTransaction(ctx.db, () => {
-    const ticket = getTicket(ctx.db, input.ticketId);
-    const message = insertMessage(ctx.db, {
+  return await inTransaction(ctx.db, async () => {
+    const ticket = await getTicket(ctx.db, input.ticketId);
+    const message = await insertMessage(ctx.db, {
       ticketId: ticket.id, kind: 'reply', direction: 'out', channel: ticket.channel,
       authorUserId: actor.user.id, ccAddresses: v.cc.length ? v.cc : null, subject: ticket.subject,
       bodyText: v.body, deliveryStatus: 'queued', createdAt: now,
     });
     for (const a of stored) {
-      insertAttachment(ctx.db, { messageId: message.id, sha256: a.sha256, size: a.content.length, filename: a.filename, contentType: a.contentType || 'application/octet-stream', inline: false, createdAt: now });
+      await insertAttachment(ctx.db, { messageId: message.id, sha256: a.sha256, size: a.content.length, filename: a.filename, contentType: a.contentType || 'application/octet-stream', inline: false, createdAt: now });
     }
-    if (v.cc.length) insertParticipants(ctx.db, ticket.id, v.cc);
-    updateTicket(ctx.db, ticket.id, { lastActivityAt: now, firstRespondedAt: ticket.firstRespondedAt ?? now }, now);
-    insertEvent(ctx.db, { ticketId: ticket.id, actor: auditActor(actor), type: 'ticket.reply', data: { messageId: message.id, cc: v.cc } }, now);
-    runHooks(ctx.hooks.ticketChanged, ctx, { type: 'reply', ticket: getTicket(ctx.db, ticket.id), message, actor });
+    if (v.cc.length) await insertParticipants(ctx.db, ticket.id, v.cc);
+    await updateTicket(ctx.db, ticket.id, { lastActivityAt: now, firstRespondedAt: ticket.firstRespondedAt ?? now }, now);
+    await insertEvent(ctx.db, { ticketId: ticket.id, actor: auditActor(actor), type: 'ticket.reply', data: { messageId: message.id, cc: v.cc } }, now);
+    await runHooks(ctx.hooks.ticketChanged, ctx, { type: 'reply', ticket: await getTicket(ctx.db, ticket.id), message, actor });
     return message;
   });
 }

@@ -27,9 +27,9 @@ export function hashPassword(password: string): Promise<string> {
 
 export async function createUser(deps: Deps, input: { email: string; name: string; role: Role; password: string; locale?: Locale }): Promise<User> {
   const v = parseInput(newUserSchema, input);
-  if (findUserByEmail(deps.db, v.email)) throw invalid(`A user with ${v.email} already exists`, { email: 'Already in use' });
+  if (await findUserByEmail(deps.db, v.email)) throw invalid(`A user with ${v.email} already exists`, { email: 'Already in use' });
   const passwordHash = await hashPassword(v.password);
-  return insertUser(
+  return await insertUser(
     deps.db,
     { email: v.email, name: v.name, role: v.role, passwordHash, locale: v.locale ?? deps.config.defaultLocale, timeZone: deps.config.timeZone },
     deps.clock.now(),
@@ -38,12 +38,12 @@ export async function createUser(deps: Deps, input: { email: string; name: strin
 
 /** First-run setup: creates the admin only while there are no users at all. */
 export async function createFirstAdmin(deps: Deps, input: { email: string; name: string; password: string; locale?: Locale }): Promise<User> {
-  if (countUsers(deps.db) > 0) throw new AppError('conflict', 'The desk is already set up');
+  if (await countUsers(deps.db) > 0) throw new AppError('conflict', 'The desk is already set up');
   const v = parseInput(newUserSchema, { ...input, role: 'admin' });
   const passwordHash = await hashPassword(v.password);
-  return inTransaction(deps.db, () => {
-    if (countUsers(deps.db) > 0) throw new AppError('conflict', 'The desk is already set up');
-    return insertUser(
+  return await inTransaction(deps.db, async () => {
+    if (await countUsers(deps.db) > 0) throw new AppError('conflict', 'The desk is already set up');
+    return await insertUser(
       deps.db,
       { email: v.email, name: v.name, role: 'admin', passwordHash, locale: v.locale ?? deps.config.defaultLocale, timeZone: deps.config.timeZone },
       deps.clock.now(),
@@ -59,7 +59,7 @@ export type PasswordCheck = { ok: true; user: User } | { ok: false; reason: 'unk
 
 /** Checks an email and password; a refusal says why (for the log, never for the visitor). */
 export async function authenticate(deps: Deps, email: string, password: string): Promise<PasswordCheck> {
-  const user = findUserByEmail(deps.db, email);
+  const user = await findUserByEmail(deps.db, email);
   if (!user || !user.active || !user.passwordHash) {
     await verify(await (dummyHash ??= hashPassword('not-a-real-password')), password).catch(() => false);
     return { ok: false, reason: user ? 'inactive_account' : 'unknown_account' };
@@ -72,16 +72,16 @@ export function sessionIdOf(token: string): string {
 }
 
 /** Starts a session; returns the cookie token (only its hash is stored). */
-export function startSession(deps: Deps, user: User, meta: { userAgent?: string; ip?: string }): string {
+export async function startSession(deps: Deps, user: User, meta: { userAgent?: string; ip?: string }): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   const now = deps.clock.now();
-  insertSession(deps.db, {
+  await insertSession(deps.db, {
     id: sessionIdOf(token), userId: user.id, createdAt: now, lastSeenAt: now, expiresAt: sessionExpiry(now, now),
     userAgent: meta.userAgent?.slice(0, 300) ?? null, ip: meta.ip ?? null,
   });
   return token;
 }
 
-export function endSession(deps: Deps, token: string): void {
-  deleteSession(deps.db, sessionIdOf(token));
+export async function endSession(deps: Deps, token: string): Promise<void> {
+  await deleteSession(deps.db, sessionIdOf(token));
 }

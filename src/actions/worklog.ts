@@ -18,43 +18,43 @@ export const worklogSchema = z.object({
   workedAt: z.number().int().positive().optional(),
 });
 
-export function logWork(
+export async function logWork(
   ctx: Ctx,
   actor: ActorRef & { kind: 'user' },
   input: { ticketId: number } & z.input<typeof worklogSchema>,
-): Worklog {
+): Promise<Worklog> {
   requirePermission(actor.user, 'ticket.worklog');
   const v = parseInput(worklogSchema, { ...input, ticketId: undefined });
   const now = ctx.clock.now();
-  return inTransaction(ctx.db, () => {
-    const ticket = getTicket(ctx.db, input.ticketId);
-    runHooks(ctx.hooks.validateChange, ctx, { type: 'worklog', ticket, minutes: v.minutes, billable: v.billable, actor });
-    const entry = insertWorklog(ctx.db, {
+  return await inTransaction(ctx.db, async () => {
+    const ticket = await getTicket(ctx.db, input.ticketId);
+    await runHooks(ctx.hooks.validateChange, ctx, { type: 'worklog', ticket, minutes: v.minutes, billable: v.billable, actor });
+    const entry = await insertWorklog(ctx.db, {
       ticketId: ticket.id, userId: actor.user.id, minutes: v.minutes, note: v.note || null, billable: v.billable,
       workedAt: v.workedAt ?? now, createdAt: now,
     });
-    refreshLoggedMinutes(ctx.db, ticket.id);
-    updateTicket(ctx.db, ticket.id, { lastActivityAt: now }, now);
-    insertEvent(ctx.db, { ticketId: ticket.id, actor: auditActor(actor), type: 'ticket.worklog', data: { worklogId: entry.id, minutes: v.minutes, billable: v.billable } }, now);
-    insertThreadEvent(ctx, ticket, actor, 'worklog', { minutes: v.minutes, billable: v.billable, note: v.note || null }, now);
-    runHooks(ctx.hooks.ticketChanged, ctx, { type: 'worklog', ticket: getTicket(ctx.db, ticket.id), minutes: v.minutes, billable: v.billable, actor });
+    await refreshLoggedMinutes(ctx.db, ticket.id);
+    await updateTicket(ctx.db, ticket.id, { lastActivityAt: now }, now);
+    await insertEvent(ctx.db, { ticketId: ticket.id, actor: auditActor(actor), type: 'ticket.worklog', data: { worklogId: entry.id, minutes: v.minutes, billable: v.billable } }, now);
+    await insertThreadEvent(ctx, ticket, actor, 'worklog', { minutes: v.minutes, billable: v.billable, note: v.note || null }, now);
+    await runHooks(ctx.hooks.ticketChanged, ctx, { type: 'worklog', ticket: await getTicket(ctx.db, ticket.id), minutes: v.minutes, billable: v.billable, actor });
     return entry;
   });
 }
 
 /** Removes a worklog entry: its author may, and managers may remove anyone's. */
-export function removeWorkEntry(ctx: Ctx, actor: ActorRef & { kind: 'user' }, input: { ticketId: number; worklogId: number }): void {
+export async function removeWorkEntry(ctx: Ctx, actor: ActorRef & { kind: 'user' }, input: { ticketId: number; worklogId: number }): Promise<void> {
   requirePermission(actor.user, 'ticket.worklog');
   const now = ctx.clock.now();
-  inTransaction(ctx.db, () => {
-    const entry = findWorklog(ctx.db, input.worklogId);
+  await inTransaction(ctx.db, async () => {
+    const entry = await findWorklog(ctx.db, input.worklogId);
     if (!entry || entry.ticketId !== input.ticketId) throw notFound('Worklog entry');
     if (entry.userId !== actor.user.id && !can(actor.user.role, 'ticket.bulk')) throw forbidden('Only the author or a manager can remove this entry');
-    const ticket = getTicket(ctx.db, entry.ticketId);
-    runHooks(ctx.hooks.validateChange, ctx, { type: 'worklog', ticket, minutes: -entry.minutes, billable: entry.billable, actor });
-    deleteWorklog(ctx.db, entry.id);
-    refreshLoggedMinutes(ctx.db, ticket.id);
-    insertEvent(ctx.db, { ticketId: ticket.id, actor: auditActor(actor), type: 'ticket.worklog_removed', data: { worklogId: entry.id, minutes: entry.minutes } }, now);
-    runHooks(ctx.hooks.ticketChanged, ctx, { type: 'worklog', ticket: getTicket(ctx.db, ticket.id), minutes: -entry.minutes, billable: entry.billable, actor });
+    const ticket = await getTicket(ctx.db, entry.ticketId);
+    await runHooks(ctx.hooks.validateChange, ctx, { type: 'worklog', ticket, minutes: -entry.minutes, billable: entry.billable, actor });
+    await deleteWorklog(ctx.db, entry.id);
+    await refreshLoggedMinutes(ctx.db, ticket.id);
+    await insertEvent(ctx.db, { ticketId: ticket.id, actor: auditActor(actor), type: 'ticket.worklog_removed', data: { worklogId: entry.id, minutes: entry.minutes } }, now);
+    await runHooks(ctx.hooks.ticketChanged, ctx, { type: 'worklog', ticket: await getTicket(ctx.db, ticket.id), minutes: -entry.minutes, billable: entry.billable, actor });
   });
 }

@@ -1,55 +1,259 @@
-// Opens the SQLite database with the pragmas every connection needs.
+// The database handle every store function receives: asynchronous, so that the same store runs over
+// a network client, and here implemented on SQLite (better-sqlite3, embedded).
+//
+// One writer at a time: a transaction holds the writer connection from BEGIN to COMMIT across its
+// awaits, and nothing of another request slips into it. Statements run outside the open
+// transaction go elsewhere: a read to a second, read-only connection (WAL: it sees the last commit),
+// a write waits until the transaction has ended. Which transaction a statement belongs to is known
+// from the async context the transaction's function runs in, so store functions take the same
+// handle inside and outside a transaction.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import Database from 'better-sqlite3';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import type { SQL } from 'drizzle-orm';
+import { drizzle, type SqliteRemoteDatabase } from 'drizzle-orm/sqlite-proxy';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import * as schema from './schema.ts';
 
-export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+export type RunResult = { changes: number; lastId: number };
 
-export function openDb(file: string): Db {
-  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const sqlite = new Database(file);
-  sqlite.pragma('journal_mode = WAL');
-  // FULL: every commit is on disk before it returns, also across a power loss or an OS crash. An
-  // SMTP 250, a pipe's exit 0, a mail moved out of its IMAP folder and a webhook's 200 are given
-  // after the commit; with NORMAL in WAL mode the last commits could vanish after the sender had
-  // already let go of the mail. It costs about 0.07 ms per commit on the test machine.
-  sqlite.pragma('synchronous = FULL');
+/** SQL text with `?` placeholders, or a drizzle `sql` template (its values become parameters) */
+export type Query = string | SQL;
+
+/** Raw SQL (`?` placeholders) and drizzle's query builder (`db.select()…`, awaited). */
+export type Db = Omit<SqliteRemoteDatabase<typeof schema>, 'all' | 'get' | 'run' | 'values' | 'transaction' | 'batch'> & {
+  readonly engine: 'sqlite';
+  /** every row, as objects keyed by column name */
+  all<R = Record<string, unknown>>(sql: Query, ...params: unknown[]): Promise<R[]>;
+  /** the first row, or undefined */
+  get<R = Record<string, unknown>>(sql: Query, ...params: unknown[]): Promise<R | undefined>;
+  /** the first column of every row */
+  column<V = unknown>(sql: Query, ...params: unknown[]): Promise<V[]>;
+  /** the first column of the first row, or undefined */
+  value<V = unknown>(sql: Query, ...params: unknown[]): Promise<V | undefined>;
+  /** every row as an array, in the select's column order */
+  rows(sql: Query, ...params: unknown[]): Promise<unknown[][]>;
+  /** the first row as an array, or undefined */
+  row(sql: Query, ...params: unknown[]): Promise<unknown[] | undefined>;
+  /** a statement that returns nothing; the rows it changed and the last id it inserted */
+  run(sql: Query, ...params: unknown[]): Promise<RunResult>;
+  /** runs fn as one unit (BEGIN IMMEDIATE … COMMIT); inside another transaction, as a savepoint of it */
+  transaction<T>(fn: () => Promise<T> | T): Promise<T>;
+  /** whether the caller runs inside a transaction of this handle */
+  readonly inTransaction: boolean;
+  /** the SQLite connection that writes, for what only SQLite does (pragmas, bulk load, backups) */
+  readonly sqlite: Database.Database;
+};
+
+type Tx = { open: boolean; savepoints: number };
+
+function connect(file: string, readonly: boolean): Database.Database {
+  const sqlite = new Database(file, { readonly, fileMustExist: readonly });
+  if (!readonly) {
+    sqlite.pragma('journal_mode = WAL');
+    // FULL: every commit is on disk before it returns, also across a power loss or an OS crash. An
+    // SMTP 250, a pipe's exit 0, a mail moved out of its IMAP folder and a webhook's 200 are given
+    // after the commit; with NORMAL in WAL mode the last commits could vanish after the sender had
+    // already let go of the mail. It costs about 0.07 ms per commit on the test machine.
+    sqlite.pragma('synchronous = FULL');
+    // checkpoint every ~16 MB of WAL instead of every 4 MB: each write transaction rewrites the same
+    // hot index pages (newest entries), and a larger checkpoint writes each of them once; commits of
+    // mail intake got about a quarter cheaper
+    sqlite.pragma('wal_autocheckpoint = 4000');
+  }
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('cache_size = -32000'); // 32 MB page cache
   sqlite.pragma('temp_store = MEMORY');
-  // checkpoint every ~16 MB of WAL instead of every 4 MB: each write transaction rewrites the same
-  // hot index pages (newest entries), and a larger checkpoint writes each of them once; commits of
-  // mail intake got about a quarter cheaper
-  sqlite.pragma('wal_autocheckpoint = 4000');
   cacheStatements(sqlite);
-  return drizzle(sqlite, { schema }) as Db;
+  return sqlite;
+}
+
+class SqliteHandle {
+  readonly engine = 'sqlite' as const;
+  private readonly context = new AsyncLocalStorage<Tx>();
+  /** the transaction holding the writer, if any */
+  private current: Tx | null = null;
+  private tail: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly sqlite: Database.Database,
+    /** null for an in-memory database (nothing else can open it): reads then wait like writes */
+    private readonly reader: Database.Database | null,
+    /** drizzle's `sql` template as text; its values are appended to params */
+    private readonly render: (query: SQL, params: unknown[]) => string,
+  ) {}
+
+  get inTransaction(): boolean {
+    return this.mine();
+  }
+
+  private mine(): boolean {
+    const tx = this.context.getStore();
+    return !!tx && tx.open && tx === this.current;
+  }
+
+  /** waits for the writer; the returned function hands it on */
+  private acquire(): Promise<() => void> {
+    let release!: () => void;
+    const next = new Promise<void>((r) => (release = r));
+    const prev = this.tail;
+    this.tail = prev.then(() => next);
+    return prev.then(() => release);
+  }
+
+  /** runs f on the connection this statement belongs on (see the top of the file) */
+  private use<T>(query: Query, params: unknown[], f: (s: Database.Statement) => T): T | Promise<T> {
+    const sql = typeof query === 'string' ? query : this.render(query, params);
+    if (!this.current || this.mine()) return f(this.sqlite.prepare(sql));
+    if (this.reader) {
+      const s = this.reader.prepare(sql);
+      if (s.readonly) return f(s);
+    }
+    return this.acquire().then((release) => {
+      try {
+        return f(this.sqlite.prepare(sql));
+      } finally {
+        release();
+      }
+    });
+  }
+
+  async all<R>(sql: Query, ...params: unknown[]): Promise<R[]> {
+    return this.use(sql, params, (s) => s.all(...params) as R[]);
+  }
+
+  async get<R>(sql: Query, ...params: unknown[]): Promise<R | undefined> {
+    return this.use(sql, params, (s) => s.get(...params) as R | undefined);
+  }
+
+  async column<V>(sql: Query, ...params: unknown[]): Promise<V[]> {
+    return this.use(sql, params, (s) => s.pluck().all(...params) as V[]);
+  }
+
+  async value<V>(sql: Query, ...params: unknown[]): Promise<V | undefined> {
+    return this.use(sql, params, (s) => s.pluck().get(...params) as V | undefined);
+  }
+
+  async rows(sql: Query, ...params: unknown[]): Promise<unknown[][]> {
+    return this.use(sql, params, (s) => s.raw(true).all(...params) as unknown[][]);
+  }
+
+  async row(sql: Query, ...params: unknown[]): Promise<unknown[] | undefined> {
+    return this.use(sql, params, (s) => s.raw(true).get(...params) as unknown[] | undefined);
+  }
+
+  async run(sql: Query, ...params: unknown[]): Promise<RunResult> {
+    return this.use(sql, params, (s) => {
+      const r = s.run(...params);
+      return { changes: r.changes, lastId: Number(r.lastInsertRowid) };
+    });
+  }
+
+  /** drizzle's query builder runs its statements here */
+  async remote(sql: string, params: unknown[], method: 'run' | 'all' | 'values' | 'get'): Promise<{ rows: unknown[] }> {
+    return this.use(sql, params, (s) => {
+      if (method === 'run' || !s.reader) {
+        const r = s.run(...params);
+        return { rows: [], changes: r.changes, lastInsertRowid: r.lastInsertRowid };
+      }
+      if (method === 'get') return { rows: s.raw(true).get(...params) as unknown[] };
+      return { rows: s.raw(true).all(...params) as unknown[] };
+    });
+  }
+
+  async transaction<T>(fn: () => Promise<T> | T): Promise<T> {
+    const outer = this.context.getStore();
+    if (outer && outer.open && outer === this.current) return this.savepoint(outer, fn);
+    const release = await this.acquire();
+    const tx: Tx = { open: true, savepoints: 0 };
+    this.current = tx;
+    try {
+      this.sqlite.prepare('begin immediate').run();
+      const result = await this.context.run(tx, fn);
+      this.sqlite.prepare('commit').run();
+      return result;
+    } finally {
+      if (this.sqlite.inTransaction) this.sqlite.prepare('rollback').run();
+      tx.open = false;
+      this.current = null;
+      release();
+    }
+  }
+
+  private async savepoint<T>(tx: Tx, fn: () => Promise<T> | T): Promise<T> {
+    const name = `sp${++tx.savepoints}`;
+    this.sqlite.prepare(`savepoint ${name}`).run();
+    try {
+      const result = await fn();
+      this.sqlite.prepare(`release ${name}`).run();
+      return result;
+    } catch (err) {
+      this.sqlite.prepare(`rollback to ${name}`).run();
+      this.sqlite.prepare(`release ${name}`).run();
+      throw err;
+    }
+  }
+
+  /**
+   * A value that changes whenever the database may have changed: commits by other connections
+   * (`PRAGMA data_version`) and rows written by this one (`total_changes()`). While another
+   * request's transaction is open its uncommitted rows count in `total_changes()`, so the token is
+   * then one that never repeats: nothing derived from the data is kept meanwhile.
+   */
+  changeToken(): string {
+    if (this.current && !this.mine()) return `busy:${Math.random()}`;
+    const version = this.sqlite.pragma('data_version', { simple: true }) as number;
+    const own = this.sqlite.prepare('select total_changes()').pluck().get() as number;
+    return `${version}:${own}`;
+  }
+
+  close(): void {
+    this.reader?.close();
+    this.sqlite.close();
+  }
+}
+
+export function openDb(file: string): Db {
+  const memory = file === ':memory:';
+  if (!memory) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const writer = connect(file, false);
+  const render = (query: SQL, params: unknown[]) => {
+    const q = dialect.sqlToQuery(query);
+    params.push(...q.params);
+    return q.sql;
+  };
+  const handle = new SqliteHandle(writer, memory ? null : connect(file, true), render);
+  const orm = drizzle((sql, params, method) => handle.remote(sql, params, method), { schema });
+  const dialect = (orm as unknown as { dialect: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } } }).dialect;
+  // the handle answers for its own methods and hands drizzle's query builder on to drizzle
+  return new Proxy(handle, {
+    get(target, key) {
+      if (key in target) {
+        const v = Reflect.get(target, key, target);
+        return typeof v === 'function' ? v.bind(target) : v;
+      }
+      const v = Reflect.get(orm, key, orm);
+      return typeof v === 'function' ? v.bind(orm) : v;
+    },
+  }) as unknown as Db;
 }
 
 /** Closes the database (at shutdown: the WAL is checkpointed and the file left whole). */
 export function closeDb(db: Db): void {
-  db.$client.close();
+  (db as unknown as SqliteHandle).close();
 }
 
-// one transaction wrapper per connection that runs whatever it is given (better-sqlite3 builds a
-// new wrapper per transaction() call, which costs more than a small transaction's statements);
-// kept by connection, so it goes with its connection and no two desks share one
-const runners = new WeakMap<Database.Database, Database.Transaction<(fn: () => unknown) => unknown>>();
-
-/** Runs fn in one IMMEDIATE transaction (takes the write lock up front, so no upgrade deadlocks). */
-export function inTransaction<T>(db: Db, fn: () => T): T {
-  let run = runners.get(db.$client);
-  if (!run) runners.set(db.$client, (run = db.$client.transaction((f: () => unknown) => f())));
-  return run.immediate(fn) as T;
+/** Runs fn as one unit of work (see Db.transaction). */
+export function inTransaction<T>(db: Db, fn: () => Promise<T> | T): Promise<T> {
+  return db.transaction(fn);
 }
 
 /**
  * drizzle prepares a new statement for every query it runs; compiling SQL is most of the cost of
  * a small query. Statements are cached by their SQL text (parameters are bound separately, so one
- * query shape is one statement). drizzle switches a statement to raw mode for mapped selects, so
- * a cached reader is switched back before it is handed out again.
+ * query shape is one statement). A statement switched to raw or pluck mode for one query is
+ * switched back before it is handed out again.
  */
 function cacheStatements(sqlite: Database.Database, max = 500): void {
   const prepare = sqlite.prepare.bind(sqlite);
@@ -64,13 +268,20 @@ function cacheStatements(sqlite: Database.Database, max = 500): void {
   }) as typeof sqlite.prepare;
 }
 
-/**
- * A value that changes whenever the database may have changed: commits by other connections
- * (`PRAGMA data_version`) and rows written by this one (`total_changes()`). Cheap enough to check
- * on every request; what is derived from the data can be kept until it changes.
- */
+/** See SqliteHandle.changeToken. */
 export function changeToken(db: Db): string {
-  const version = db.$client.pragma('data_version', { simple: true }) as number;
-  const own = db.$client.prepare('select total_changes()').pluck().get() as number;
-  return `${version}:${own}`;
+  return (db as unknown as SqliteHandle).changeToken();
+}
+
+/** The rows a drizzle `run()` changed (its result type does not say). */
+export function changed(result: unknown): number {
+  return (result as { changes?: number }).changes ?? 0;
+}
+
+/** Whether err (or what it wraps: drizzle names the failed query around the driver's error) is a unique violation of table.column. */
+export function isUniqueViolation(err: unknown, table: string, column: string): boolean {
+  for (let e = err; e instanceof Error; e = e.cause) {
+    if (e.message.includes(`UNIQUE constraint failed: ${table}.${column}`)) return true;
+  }
+  return false;
 }

@@ -71,14 +71,14 @@ export type GenerateOptions = {
 };
 
 /** Puts back what an interrupted bulk run set aside (indexes, then triggers) and rebuilds the full-text indexes. */
-export function restoreSetAside(ctx: Ctx, log?: (s: string) => void): boolean {
-  return restoreStoreSetAside(ctx.db, log);
+export async function restoreSetAside(ctx: Ctx, log?: (s: string) => void): Promise<boolean> {
+  return await restoreStoreSetAside(ctx.db, log);
 }
 
 export async function generateTickets(ctx: Ctx, opts: GenerateOptions): Promise<{ tickets: number; messages: number }> {
   const db = ctx.db;
   // an earlier bulk run that was interrupted left indexes and triggers aside: put them back first
-  restoreSetAside(ctx, opts.log);
+  await restoreSetAside(ctx, opts.log);
   const rand = rng(opts.tickets);
   const pickW = <T>(table: [T, number][]) => {
     const total = table.reduce((s, [, w]) => s + w, 0);
@@ -152,14 +152,14 @@ export async function generateTickets(ctx: Ctx, opts: GenerateOptions): Promise<
   const span = 2 * 365 * DAY;
   const avg = Math.max(1, opts.messagesPerTicket);
   const bulk = opts.bulk ?? opts.tickets >= 10_000;
-  if (bulk) setAsideForBulkLoad(db, ctx.clock.now());
+  if (bulk) await setAsideForBulkLoad(db, ctx.clock.now());
   const t0 = Date.now();
-  withBulkCache(db, () => {
+  await withBulkCache(db, async () => {
     try {
       insertAll();
     } finally {
       // also after a failure: the desk must not be left without its indexes
-      if (bulk) restoreSetAside(ctx, opts.log);
+      if (bulk) await restoreSetAside(ctx, opts.log);
     }
     // bulk inserts leave the full-text indexes in many segments; merge them as an admin would after an import
     const t1 = Date.now();

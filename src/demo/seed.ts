@@ -59,28 +59,28 @@ export async function seedDemo(services: Services, opts: { tickets?: number; log
   ];
   const users: Record<string, User> = {};
   for (const p of people) {
-    users[p.email] = findUserByEmail(ctx.db, p.email) ?? (await createUser(ctx, { ...p, password: DEMO_PASSWORD, locale: /[а-я]/i.test(p.name) ? 'ru' : 'en' }));
+    users[p.email] = await findUserByEmail(ctx.db, p.email) ?? (await createUser(ctx, { ...p, password: DEMO_PASSWORD, locale: /[а-я]/i.test(p.name) ? 'ru' : 'en' }));
   }
 
-  if (listOrganizations(ctx.db).length === 0) {
-    inTransaction(ctx.db, () => {
-      insertOrganization(ctx.db, { name: 'ООО «Ромашка»', monthlyFeeCents: 60_000_00, currency: 'RUB', includedMinutes: 1200, hourlyRateCents: 2_500_00, reopenLimit: 2, reopenWindowDays: 14, ticketTimeBudgetMinutes: 240 }, now, ['romashka.ru']);
-      insertOrganization(ctx.db, { name: 'Acme Logistics', monthlyFeeCents: 1_500_00, currency: 'USD', includedMinutes: 600, hourlyRateCents: 90_00, reopenLimit: 1, reopenWindowDays: 7, ticketTimeBudgetMinutes: 120 }, now, ['acme.example']);
-      insertOrganization(ctx.db, { name: 'Севертранс', monthlyFeeCents: 25_000_00, currency: 'RUB', includedMinutes: 300, hourlyRateCents: 2_000_00, reopenLimit: 1, reopenWindowDays: 10 }, now, ['severtrans.ru']);
+  if ((await listOrganizations(ctx.db)).length === 0) {
+    await inTransaction(ctx.db, async () => {
+      await insertOrganization(ctx.db, { name: 'ООО «Ромашка»', monthlyFeeCents: 60_000_00, currency: 'RUB', includedMinutes: 1200, hourlyRateCents: 2_500_00, reopenLimit: 2, reopenWindowDays: 14, ticketTimeBudgetMinutes: 240 }, now, ['romashka.ru']);
+      await insertOrganization(ctx.db, { name: 'Acme Logistics', monthlyFeeCents: 1_500_00, currency: 'USD', includedMinutes: 600, hourlyRateCents: 90_00, reopenLimit: 1, reopenWindowDays: 7, ticketTimeBudgetMinutes: 120 }, now, ['acme.example']);
+      await insertOrganization(ctx.db, { name: 'Севертранс', monthlyFeeCents: 25_000_00, currency: 'RUB', includedMinutes: 300, hourlyRateCents: 2_000_00, reopenLimit: 1, reopenWindowDays: 10 }, now, ['severtrans.ru']);
     });
   }
-  if (listComponents(ctx.db).length === 0) {
+  if ((await listComponents(ctx.db)).length === 0) {
     const manager = users['olga@desk.example'].id;
-    inTransaction(ctx.db, () => {
-      insertComponent(ctx.db, { name: 'Printers / Принтеры', managerId: manager, keywords: ['printer', 'принтер', 'печат'], autoAssign: 'off' }, now, [users['dmitry@desk.example'].id]);
-      insertComponent(ctx.db, { name: 'Network & VPN', managerId: manager, keywords: ['vpn', 'wi-fi', 'wifi', 'сеть'], autoAssign: 'least_loaded' }, now, [users['dmitry@desk.example'].id, users['sarah@desk.example'].id]);
-      insertComponent(ctx.db, { name: 'Email & Office', managerId: manager, keywords: ['outlook', 'почта', 'mailbox'] }, now, [users['sarah@desk.example'].id]);
-      insertComponent(ctx.db, { name: '1C:Бухгалтерия', managerId: manager, keywords: ['1с', '1c'] }, now, [users['pavel@desk.example'].id]);
-      insertComponent(ctx.db, { name: 'Workstations / Рабочие места', managerId: manager, keywords: ['laptop', 'monitor', 'компьютер', 'ноутбук'] }, now, [users['sarah@desk.example'].id, users['pavel@desk.example'].id]);
+    await inTransaction(ctx.db, async () => {
+      await insertComponent(ctx.db, { name: 'Printers / Принтеры', managerId: manager, keywords: ['printer', 'принтер', 'печат'], autoAssign: 'off' }, now, [users['dmitry@desk.example'].id]);
+      await insertComponent(ctx.db, { name: 'Network & VPN', managerId: manager, keywords: ['vpn', 'wi-fi', 'wifi', 'сеть'], autoAssign: 'least_loaded' }, now, [users['dmitry@desk.example'].id, users['sarah@desk.example'].id]);
+      await insertComponent(ctx.db, { name: 'Email & Office', managerId: manager, keywords: ['outlook', 'почта', 'mailbox'] }, now, [users['sarah@desk.example'].id]);
+      await insertComponent(ctx.db, { name: '1C:Бухгалтерия', managerId: manager, keywords: ['1с', '1c'] }, now, [users['pavel@desk.example'].id]);
+      await insertComponent(ctx.db, { name: 'Workstations / Рабочие места', managerId: manager, keywords: ['laptop', 'monitor', 'компьютер', 'ноутбук'] }, now, [users['sarah@desk.example'].id, users['pavel@desk.example'].id]);
     });
   }
 
-  seedWorkflowDemo(ctx); // a business calendar and the default SLA policy
+  await seedWorkflowDemo(ctx); // a business calendar and the default SLA policy
 
   let created = 0;
   const day = 24 * 3600 * 1000;
@@ -91,10 +91,10 @@ export async function seedDemo(services: Services, opts: { tickets?: number; log
     if (r.outcome !== 'created' || !r.ticketId) continue;
     created++;
     const agent = th.agent ? users[th.agent] : undefined;
-    if (agent) assignTicket(ctx, { kind: 'user', user: users['olga@desk.example'] }, { ticketId: r.ticketId, assigneeId: agent.id });
-    if (th.note && agent) addNote(ctx, { kind: 'user', user: agent }, { ticketId: r.ticketId, body: th.note });
+    if (agent) await assignTicket(ctx, { kind: 'user', user: users['olga@desk.example'] }, { ticketId: r.ticketId, assigneeId: agent.id });
+    if (th.note && agent) await addNote(ctx, { kind: 'user', user: agent }, { ticketId: r.ticketId, body: th.note });
     if (th.reply) {
-      const t = findTicket(ctx.db, r.ticketId)!;
+      const t = (await findTicket(ctx.db, r.ticketId))!;
       const follow = rawMail({
         from: th.mail.from, name: th.mail.name, subject: `Re: ${th.mail.subject} [#${t.number}]`,
         body: /[а-я]/i.test(th.mail.body) ? 'Спасибо, попробую.\n\n> ' + th.reply : 'Thanks, will try.\n\n> ' + th.reply,
@@ -102,10 +102,10 @@ export async function seedDemo(services: Services, opts: { tickets?: number; log
       });
       await intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw: follow });
     }
-    if (th.status) changeStatus(ctx, agent ? { kind: 'user', user: agent } : { kind: 'system' }, { ticketId: r.ticketId, status: th.status });
+    if (th.status) await changeStatus(ctx, agent ? { kind: 'user', user: agent } : { kind: 'system' }, { ticketId: r.ticketId, status: th.status });
   }
   // the demo's requesters are made up: what the notification rules queued for them is not sent
-  inTransaction(ctx.db, () => discardWaitingSince(ctx.db, now, reasons.demo(), ctx.clock.now()));
+  await inTransaction(ctx.db, async () => await discardWaitingSince(ctx.db, now, reasons.demo(), ctx.clock.now()));
   log(`seeded ${created} demo threads; demo users sign in with the password "${DEMO_PASSWORD}": ${people.map((p) => p.email).join(', ')}`);
 
   if (opts.tickets && opts.tickets > 0) {

@@ -7,6 +7,8 @@ import type { CompiledCalendar } from './business-calendar.ts';
 export type CompiledCalendars = {
   /** the calendar kept under `version`, compiled now if it is not */
   get(version: string, compile: () => CompiledCalendar): CompiledCalendar;
+  /** the calendar kept under `version`, or undefined (then read what it needs and `get` it) */
+  peek(version: string): CompiledCalendar | undefined;
 };
 
 export function createCompiledCalendars(max = 100): CompiledCalendars {
@@ -14,6 +16,9 @@ export function createCompiledCalendars(max = 100): CompiledCalendars {
   return {
     get(version, compile) {
       return byVersion.get(version) ?? keepBounded(byVersion, version, compile(), max);
+    },
+    peek(version) {
+      return byVersion.get(version);
     },
   };
 }

@@ -32,18 +32,18 @@ export type AppliedInbound = {
   inboundId: number;
 };
 
-export type ApplyHook = (tx: Db, applied: AppliedInbound, deps: Deps) => void;
+export type ApplyHook = (tx: Db, applied: AppliedInbound, deps: Deps) => Promise<void> | void;
 
 /**
  * `ctx.hooks`: a status change the steps decided runs the ticket-change hooks (as the console's
  * does), then the inbound hooks see the whole message.
  */
-export function applyDraft(ctx: Ctx, draft: Draft): ApplyResult {
+export async function applyDraft(ctx: Ctx, draft: Draft): Promise<ApplyResult> {
   const { db, files, clock } = ctx;
   if (draft.drop?.outcome === 'duplicate') {
     if (draft.reprocessOf) {
       // a quarantined copy of a message we already have: settle it instead of leaving it pending
-      updateInbound(db, draft.reprocessOf, { outcome: 'ignored', reason: draft.drop.reason, error: null, processedAt: clock.now() });
+      await updateInbound(db, draft.reprocessOf, { outcome: 'ignored', reason: draft.drop.reason, error: null, processedAt: clock.now() });
     }
     return { outcome: 'duplicate', inboundId: null, ticketId: draft.drop.ticketId ?? null, messageId: null, reason: draft.drop.reason };
   }
@@ -53,35 +53,35 @@ export function applyDraft(ctx: Ctx, draft: Draft): ApplyResult {
   const stored = msg.attachments.map((a) => ({ ...a, sha256: files.put('files', a.content) }));
   const now = clock.now();
 
-  return inTransaction(db, () => {
+  return await inTransaction(db, async () => {
     // drop-duplicate looked before the write lock: another process reading the same mailbox may
     // have committed this message since (two desks, or a restart overlapping the old process)
-    const committed = draft.reprocessOf ? undefined : findInboundByDedupeKey(db, draft.dedupeKey);
+    const committed = draft.reprocessOf ? undefined : await findInboundByDedupeKey(db, draft.dedupeKey);
     if (committed) {
       return { outcome: 'duplicate', inboundId: null, ticketId: committed.ticketId, messageId: null, reason: `already received as inbound #${committed.id}` } as const;
     }
     const outcome = outcomeOf(draft);
-    const landing = ticketFor(db, draft, outcome, now);
+    const landing = await ticketFor(db, draft, outcome, now);
     const { created, contactId } = landing;
     let ticket = landing.ticket;
     // the ticket is known before the inbound record is written, so the record carries it at once
     const record = inboundRecord(draft, outcome, now);
-    const inboundId = writeInboundRecord(db, draft, { ...record, ticketId: ticket?.id ?? null });
+    const inboundId = await writeInboundRecord(db, draft, { ...record, ticketId: ticket?.id ?? null });
 
     let message: Message | null = null;
     if (ticket) {
-      message = writeThreadMessage(db, draft, stored, { ticket, contactId, inboundId, outcome, now });
-      recordAddresses(db, draft, { ticket, created, contactId, outcome, now });
+      message = await writeThreadMessage(db, draft, stored, { ticket, contactId, inboundId, outcome, now });
+      await recordAddresses(db, draft, { ticket, created, contactId, outcome, now });
       // a ticket inserted just now already has this activity time (and no status change)
       if (!created) {
-        updateTicket(db, ticket.id, { lastActivityAt: now }, now);
-        ticket = getTicket(db, ticket.id);
+        await updateTicket(db, ticket.id, { lastActivityAt: now }, now);
+        ticket = await getTicket(db, ticket.id);
       }
-      if (draft.statusChange && outcome === 'appended') ticket = writeStatus(ctx, statusActor(db, draft, contactId), ticket, draft.statusChange.to);
+      if (draft.statusChange && outcome === 'appended') ticket = await writeStatus(ctx, await statusActor(db, draft, contactId), ticket, draft.statusChange.to);
     }
 
     for (const hook of ctx.hooks.inboundApplied) {
-      hook(db, { draft, outcome, ticket, ticketCreated: created, message, inboundId }, ctx);
+      await hook(db, { draft, outcome, ticket, ticketCreated: created, message, inboundId }, ctx);
     }
     return { outcome, inboundId, ticketId: ticket?.id ?? null, messageId: message?.id ?? null, reason: record.reason };
   });
@@ -109,16 +109,16 @@ function inboundRecord(draft: Draft, outcome: InboundOutcome, now: number) {
 }
 
 /** A reprocessed message settles its quarantined record; a new one gets its record (and dedupe key). */
-function writeInboundRecord(db: Db, draft: Draft, record: ReturnType<typeof inboundRecord> & { ticketId: number | null }): number {
-  if (!draft.reprocessOf) return insertInbound(db, record).id;
+async function writeInboundRecord(db: Db, draft: Draft, record: ReturnType<typeof inboundRecord> & { ticketId: number | null }): Promise<number> {
+  if (!draft.reprocessOf) return (await insertInbound(db, record)).id;
   const { ticketId, ...rest } = record;
-  updateInbound(db, draft.reprocessOf, ticketId === null ? rest : record);
+  await updateInbound(db, draft.reprocessOf, ticketId === null ? rest : record);
   return draft.reprocessOf;
 }
 
 /** Who changes the status: the agent who wrote, else the contact, else the desk. */
-function statusActor(db: Db, draft: Draft, contactId: number | null): ActorRef {
-  const author = draft.requester?.userId ? findUser(db, draft.requester.userId) : undefined;
+async function statusActor(db: Db, draft: Draft, contactId: number | null): Promise<ActorRef> {
+  const author = draft.requester?.userId ? await findUser(db, draft.requester.userId) : undefined;
   if (author) return { kind: 'user', user: author };
   return contactId ? { kind: 'contact', contactId } : { kind: 'system' };
 }

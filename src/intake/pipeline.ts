@@ -50,16 +50,16 @@ export function newDraft(msg: InboundMessage, reprocessOf: number | null = null)
 }
 
 /** Runs the steps in order until one drops the message. Steps only read the database. */
-export function runPipeline(
+export async function runPipeline(
   msg: InboundMessage,
   ctx: StepContext,
   opts: { steps?: readonly Step[]; reprocessOf?: number | null } = {},
-): Draft {
+): Promise<Draft> {
   const draft = newDraft(msg, opts.reprocessOf ?? null);
   const steps = opts.steps ?? STEPS;
   for (const step of steps) {
     if (draft.drop) break;
-    step.run(draft, ctx);
+    await step.run(draft, ctx);
   }
   return draft;
 }

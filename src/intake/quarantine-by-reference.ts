@@ -25,16 +25,16 @@ export type ReferencedInbound = {
  * Keeps the headers and where the message is. One message is one record: it is known by where it
  * is (folder, UIDVALIDITY, UID), not by its headers, which two mails can share in what was read.
  */
-export function quarantineByReference(deps: Deps, input: ReferencedInbound): ReceiveResult {
+export async function quarantineByReference(deps: Deps, input: ReferencedInbound): Promise<ReceiveResult> {
   try {
     const rawSha256 = deps.files.put('raw', input.headers);
     const { folder, uidValidity, uid } = input.ref;
     const dedupeKey = `${input.channel}:${input.mailboxId ?? 0}:ref-${uidValidity}-${uid}-${encodeURIComponent(folder)}`;
     const now = deps.clock.now();
-    return inTransaction(deps.db, () => {
-      const existing = findInboundByDedupeKey(deps.db, dedupeKey);
+    return await inTransaction(deps.db, async () => {
+      const existing = await findInboundByDedupeKey(deps.db, dedupeKey);
       if (existing) return { outcome: 'duplicate', inboundId: existing.id, ticketId: null, messageId: null, reason: 'already quarantined', error: existing.error ?? input.reason };
-      const rec = insertInbound(deps.db, {
+      const rec = await insertInbound(deps.db, {
         channel: input.channel, source: input.source, mailboxId: input.mailboxId, dedupeKey,
         externalId: input.externalId, rawSha256, rawSize: input.headers.length, remoteRef: input.ref,
         fromAddress: input.fromAddress, subject: input.subject?.slice(0, 500) ?? null,

@@ -12,8 +12,8 @@ const pipe = (raw: Buffer): RawInbound => ({ channel: 'email', source: 'pipe', m
 
 describe('intake: receive → pipeline → apply', () => {
   let deps: TestDeps;
-  beforeEach(() => {
-    deps = makeTestDeps();
+  beforeEach(async () => {
+    deps = await makeTestDeps();
   });
   afterEach(() => deps.close());
 
@@ -21,15 +21,15 @@ describe('intake: receive → pipeline → apply', () => {
     const { intake } = buildServices(deps);
     const r = await intake.receive(pipe(fixture('new-ticket-plain.eml')));
     expect(r.outcome).toBe('created');
-    const t = findTicket(deps.db, r.ticketId!)!;
+    const t = (await findTicket(deps.db, r.ticketId!))!;
     expect(t.number).toBe(1);
     expect(t.subject).toBe('Printer on 3rd floor is jammed');
     expect(t.status).toBe('new');
-    const msgs = listTicketMessages(deps.db, t.id);
+    const msgs = await listTicketMessages(deps.db, t.id);
     expect(msgs).toHaveLength(1);
     expect(msgs[0].bodyText).toContain('jams on every page');
     expect(msgs[0].headerMessageId).toBe('printer-1@client.example');
-    expect(deps.files.has('raw', getInbound(deps.db, r.inboundId!).rawSha256)).toBe(true);
+    expect(deps.files.has('raw', (await getInbound(deps.db, r.inboundId!)).rawSha256)).toBe(true);
   });
 
   it('appends a reply carrying the subject tag from the requester', async () => {
@@ -38,7 +38,7 @@ describe('intake: receive → pipeline → apply', () => {
     const reply = await intake.receive(pipe(fixture('reply-subject-tag.eml')));
     expect(reply.outcome).toBe('appended');
     expect(reply.ticketId).toBe(first.ticketId);
-    expect(listTicketMessages(deps.db, first.ticketId!)).toHaveLength(2);
+    expect(await listTicketMessages(deps.db, first.ticketId!)).toHaveLength(2);
   });
 
   it('gives a stranger who quotes [#N] a ticket of their own', async () => {
@@ -47,8 +47,8 @@ describe('intake: receive → pipeline → apply', () => {
     const stranger = await intake.receive(pipe(fixture('stranger-quotes-tag.eml')));
     expect(stranger.outcome).toBe('created');
     expect(stranger.ticketId).not.toBe(first.ticketId);
-    expect(listTicketMessages(deps.db, first.ticketId!)).toHaveLength(1);
-    expect(listParticipants(deps.db, first.ticketId!)).not.toContain('mallory@stranger.example');
+    expect(await listTicketMessages(deps.db, first.ticketId!)).toHaveLength(1);
+    expect(await listParticipants(deps.db, first.ticketId!)).not.toContain('mallory@stranger.example');
     expect(stranger.reason).toMatch(/subject tag \[#1\] ignored/);
   });
 
@@ -61,7 +61,7 @@ describe('intake: receive → pipeline → apply', () => {
       expect(b.outcome).toBe('duplicate');
       expect(b.ticketId).toBe(a.ticketId);
     }
-    const n = deps.db.$client.prepare('select count(*) n from tickets').get() as { n: number };
+    const n = (await deps.db.get('select count(*) n from tickets')) as { n: number };
     expect(n.n).toBe(2);
   });
 
@@ -79,7 +79,7 @@ describe('intake: receive → pipeline → apply', () => {
     const r = await intake.receive(pipe(raw));
     expect(r.outcome).toBe('quarantined');
     expect(r.error).toMatch(/empty message|no mail headers|no sender/);
-    const rec = getInbound(deps.db, r.inboundId!);
+    const rec = await getInbound(deps.db, r.inboundId!);
     expect(rec.outcome).toBe('quarantined');
     expect(deps.files.read('raw', rec.rawSha256).equals(raw)).toBe(true);
     // the same broken bytes again are not quarantined twice
@@ -88,7 +88,7 @@ describe('intake: receive → pipeline → apply', () => {
 
   it('reprocesses a quarantined message once the cause is fixed', async () => {
     const { intake } = buildServices(deps);
-    const small = makeTestDeps({ MAX_MAIL_BYTES: '100' });
+    const small = await makeTestDeps({ MAX_MAIL_BYTES: '100' });
     try {
       const r = await buildServices(small).intake.receive(pipe(fixture('new-ticket-plain.eml')));
       expect(r.outcome).toBe('quarantined');
@@ -97,7 +97,7 @@ describe('intake: receive → pipeline → apply', () => {
       const again = await buildServices(fixed).intake.reprocess(r.inboundId!);
       expect(again.outcome).toBe('created');
       expect(again.inboundId).toBe(r.inboundId);
-      expect(getInbound(small.db, r.inboundId!)).toMatchObject({ outcome: 'created', ticketId: again.ticketId });
+      expect(await getInbound(small.db, r.inboundId!)).toMatchObject({ outcome: 'created', ticketId: again.ticketId });
       expect(again.ticketId).not.toBeNull();
     } finally {
       small.close();
@@ -108,8 +108,8 @@ describe('intake: receive → pipeline → apply', () => {
   it('decodes windows-1251 mail', async () => {
     const { intake } = buildServices(deps);
     const r = await intake.receive(pipe(fixture('ru-windows-1251.eml')));
-    const t = findTicket(deps.db, r.ticketId!)!;
+    const t = (await findTicket(deps.db, r.ticketId!))!;
     expect(t.subject).toBe('Не работает VPN');
-    expect(listTicketMessages(deps.db, t.id)[0].bodyText).toContain('Не работает VPN с утра.');
+    expect((await listTicketMessages(deps.db, t.id))[0].bodyText).toContain('Не работает VPN с утра.');
   });
 });

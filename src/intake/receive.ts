@@ -72,13 +72,13 @@ export function createIntake(
       const parse = opts.parsers[input.channel];
       if (!parse) throw new Error(`no parser for channel ${input.channel}`);
       msg = await parse({ ...input, receivedAt, rawSha256 }, deps);
-      const draft = runPipeline(msg, deps, { steps: opts.steps, reprocessOf });
-      return applyDraft({ ...deps, ...desk }, draft);
+      const draft = await runPipeline(msg, deps, { steps: opts.steps, reprocessOf });
+      return await applyDraft({ ...deps, ...desk }, draft);
     } catch (err) {
       if (isTemporary(err)) throw new TemporaryIntakeError(err);
       deps.log.warn({ err, source: input.source, rawSha256 }, 'inbound message quarantined');
       try {
-        return quarantine(deps, input, { receivedAt, rawSha256, msg, err, reprocessOf });
+        return await quarantine(deps, input, { receivedAt, rawSha256, msg, err, reprocessOf });
       } catch (qErr) {
         throw new TemporaryIntakeError(qErr);
       }
@@ -88,13 +88,13 @@ export function createIntake(
   return {
     receive: (input) => process(input, null),
     async reprocess(inboundId) {
-      const rec = getInbound(deps.db, inboundId);
+      const rec = await getInbound(deps.db, inboundId);
       if (rec.remoteRef) {
         // only its headers are here: parsing them would make a ticket of an empty mail
         return { outcome: 'quarantined', inboundId, ticketId: null, messageId: null, reason: null, error: rec.error ?? 'the message was not read' };
       }
       const raw = deps.files.read('raw', rec.rawSha256);
-      updateInbound(deps.db, inboundId, { attempts: rec.attempts + 1 });
+      await updateInbound(deps.db, inboundId, { attempts: rec.attempts + 1 });
       return process(
         { channel: rec.channel, source: rec.source, mailboxId: rec.mailboxId, raw, receivedAt: rec.receivedAt },
         inboundId,
@@ -103,26 +103,26 @@ export function createIntake(
   };
 }
 
-function quarantine(
+async function quarantine(
   deps: Deps,
   input: RawInbound,
   q: { receivedAt: number; rawSha256: string; msg: InboundMessage | undefined; err: unknown; reprocessOf: number | null },
-): ReceiveResult {
+): Promise<ReceiveResult> {
   const error = q.err instanceof Error ? q.err.message : String(q.err);
   const now = deps.clock.now();
   // without a parsed Message-ID the raw bytes identify the message, so the same broken mail
   // delivered twice is quarantined once
   const dedupeKey = `${input.channel}:${input.mailboxId ?? 0}:raw-${q.rawSha256}`;
-  return inTransaction(deps.db, () => {
+  return await inTransaction(deps.db, async () => {
     if (q.reprocessOf) {
-      updateInbound(deps.db, q.reprocessOf, { outcome: 'quarantined', error, processedAt: now });
+      await updateInbound(deps.db, q.reprocessOf, { outcome: 'quarantined', error, processedAt: now });
       return { outcome: 'quarantined', inboundId: q.reprocessOf, ticketId: null, messageId: null, reason: null, error };
     }
-    const existing = findInboundByDedupeKey(deps.db, dedupeKey);
+    const existing = await findInboundByDedupeKey(deps.db, dedupeKey);
     if (existing) {
       return { outcome: 'duplicate', inboundId: existing.id, ticketId: existing.ticketId, messageId: null, reason: 'already quarantined', error };
     }
-    const rec = insertInbound(deps.db, {
+    const rec = await insertInbound(deps.db, {
       channel: input.channel,
       source: input.source,
       mailboxId: input.mailboxId,

@@ -128,5 +128,5 @@ export type StepContext = {
 
 export type Step = {
   name: string;
-  run(draft: Draft, ctx: StepContext): void;
+  run(draft: Draft, ctx: StepContext): Promise<void> | void;
 };

@@ -10,8 +10,8 @@ import { createIntake, type Parser } from './receive.ts';
 import { createWebhookInbox, type WebhookInboxOptions } from './webhook-inbox.ts';
 
 let deps: TestDeps;
-beforeEach(() => {
-  deps = makeTestDeps({ TWILIO_ACCOUNT_SID: `AC${'1'.repeat(32)}`, TWILIO_AUTH_TOKEN: 't', TWILIO_FROM: '+15005550006' });
+beforeEach(async () => {
+  deps = await makeTestDeps({ TWILIO_ACCOUNT_SID: `AC${'1'.repeat(32)}`, TWILIO_AUTH_TOKEN: 't', TWILIO_FROM: '+15005550006' });
 });
 afterEach(() => deps.close());
 
@@ -20,7 +20,7 @@ const webhook = (sid: string, body: string) => JSON.stringify({ MessageSid: sid,
 it('after a restart, stores what was accepted or spooled before it, once, in order', async () => {
   const store = webhookInboxStore(deps.db, 'sms');
   // accepted, and SM1 even stored just before the crash (its inbox row not yet removed)
-  for (const sid of ['SM1', 'SM2']) store.insert({ key: sid, sender: '+79123456789', raw: webhook(sid, `accepted ${sid}`), hasMedia: false, receivedAt: 1 }, 1);
+  for (const sid of ['SM1', 'SM2']) await store.insert({ key: sid, sender: '+79123456789', raw: webhook(sid, `accepted ${sid}`), hasMedia: false, receivedAt: 1 }, 1);
   const services = buildServices(deps);
   await services.intake.receive({ channel: 'sms', source: 'twilio', mailboxId: null, raw: Buffer.from(webhook('SM1', 'accepted SM1')) });
   // spooled to disk while the database was locked
@@ -30,9 +30,9 @@ it('after a restart, stores what was accepted or spooled before it, once, in ord
   writeFileSync(path.join(dir, `${sha256Hex(raw)}.json`), raw);
 
   const inbox = createWebhookInbox(deps, services.intake, SMS_INBOX);
-  expect(inbox.pending()).toBe(3);
+  expect(await inbox.pending()).toBe(3);
   await expect.poll(() => inbox.pending(), { timeout: 10_000 }).toBe(0);
-  const rows = deps.db.$client.prepare('select external_id, outcome from inbound_messages order by id').all();
+  const rows = await deps.db.all('select external_id, outcome from inbound_messages order by id');
   expect(rows).toEqual([
     { external_id: 'SM1', outcome: 'created' },
     { external_id: 'SM2', outcome: 'appended' },
@@ -50,9 +50,9 @@ it('takes a MessageSid once, whether waiting or already stored', async () => {
   expect(await Promise.all([inbox.accept(raw, meta), inbox.accept(raw, meta)])).toEqual(['accepted', 'duplicate']);
   expect(await inbox.accept(raw, meta)).toBe('duplicate');
   await inbox.drain();
-  expect(inbox.pending()).toBe(0);
+  expect(await inbox.pending()).toBe(0);
   expect(await inbox.accept(raw, meta)).toBe('duplicate');
-  expect(inbox.pending()).toBe(0);
+  expect(await inbox.pending()).toBe(0);
 });
 
 // Another channel's webhook (the phone channel stands in for the next one, Telegram say): its own
@@ -81,7 +81,7 @@ function callIntake(media: Promise<void>) {
   return { intake: createIntake(deps, { parsers: { phone: parseCall } }), started };
 }
 
-const inbound = () => deps.db.$client.prepare('select channel, source, external_id from inbound_messages order by id').all();
+const inbound = async () => await deps.db.all('select channel, source, external_id from inbound_messages order by id');
 
 it('serves another channel: its messages go to intake as that channel, in order per its sender key', async () => {
   let download!: () => void;
@@ -96,36 +96,36 @@ it('serves another channel: its messages go to intake as that channel, in order 
   ];
   expect(await Promise.all(messages.map((m) => inbox.accept(call(m), callMeta(call(m)))))).toEqual(['accepted', 'accepted', 'accepted']);
   // Boris is not held up by Anna's download; Anna's next message waits for it
-  await expect.poll(() => inbound(), { timeout: 10_000 }).toEqual([{ channel: 'phone', source: 'api', external_id: 'C3' }]);
+  await expect.poll(async () => await inbound(), { timeout: 10_000 }).toEqual([{ channel: 'phone', source: 'api', external_id: 'C3' }]);
   expect(started).toEqual(['C1', 'C3']);
   download();
   await inbox.drain();
   expect(started).toEqual(['C1', 'C3', 'C2']);
-  expect(inbound()).toEqual([
+  expect(await inbound()).toEqual([
     { channel: 'phone', source: 'api', external_id: 'C3' },
     { channel: 'phone', source: 'api', external_id: 'C1' },
     { channel: 'phone', source: 'api', external_id: 'C2' },
   ]);
-  expect(inbox.pending()).toBe(0);
+  expect(await inbox.pending()).toBe(0);
   // a message already stored under this channel's id is a duplicate
   expect(await inbox.accept(call(messages[1]), callMeta(call(messages[1])))).toBe('duplicate');
 });
 
 it('keeps the messages of each channel apart: ids, waiting rows and spool files', async () => {
   // an SMS waiting, and one spooled, with the id the call below has too
-  webhookInboxStore(deps.db, 'sms').insert({ key: 'X1', sender: '+79123456789', raw: webhook('X1', 'a text'), hasMedia: false, receivedAt: 1 }, 1);
+  await webhookInboxStore(deps.db, 'sms').insert({ key: 'X1', sender: '+79123456789', raw: webhook('X1', 'a text'), hasMedia: false, receivedAt: 1 }, 1);
   const smsSpool = path.join(deps.dataDir, 'spool', 'sms');
   mkdirSync(smsSpool, { recursive: true });
   writeFileSync(path.join(smsSpool, 'x.json'), webhook('SM2', 'spooled text'));
 
   const { intake } = callIntake(Promise.resolve());
   const inbox = createWebhookInbox(deps, intake, CALLS);
-  expect(inbox.pending()).toBe(0);
+  expect(await inbox.pending()).toBe(0);
   const m = { id: 'X1', caller: 'anna@example.test', text: 'A call' };
   expect(await inbox.accept(call(m), callMeta(call(m)))).toBe('accepted');
   await inbox.drain();
-  expect(inbound()).toEqual([{ channel: 'phone', source: 'api', external_id: 'X1' }]);
+  expect(await inbound()).toEqual([{ channel: 'phone', source: 'api', external_id: 'X1' }]);
   // the SMS is still waiting for the SMS inbox
-  expect(webhookInboxStore(deps.db, 'sms').count()).toBe(1);
+  expect(await webhookInboxStore(deps.db, 'sms').count()).toBe(1);
   expect(readdirSync(smsSpool)).toEqual(['x.json']);
 });

@@ -56,7 +56,7 @@ export type WebhookInbox = {
   /** resolves when nothing due is left (tests, shutdown) */
   drain(): Promise<void>;
   /** messages accepted but not yet through intake */
-  pending(): number;
+  pending(): Promise<number>;
 };
 
 const MAX_MEDIA_IN_FLIGHT = 3; // messages with media wait on downloads; the others go one at a time
@@ -93,13 +93,13 @@ export function createWebhookInbox(deps: Deps, intake: Intake, opts: WebhookInbo
   }
 
   /** Moves spool files (written while the database was unavailable) into the inbox table. */
-  function importSpool(): void {
+  async function importSpool(): Promise<void> {
     for (const f of spooledFiles()) {
       const file = path.join(spoolDir, f);
       const raw = readFileSync(file);
       const meta = opts.metaOf(raw);
       const receivedAt = Math.round(statSync(file).mtimeMs);
-      store.insert({ key: keyOf(meta.externalId, raw), sender: meta.sender ?? null, raw: raw.toString('utf8'), hasMedia: meta.hasMedia, receivedAt }, deps.clock.now());
+      await store.insert({ key: keyOf(meta.externalId, raw), sender: meta.sender ?? null, raw: raw.toString('utf8'), hasMedia: meta.hasMedia, receivedAt }, deps.clock.now());
       rmSync(file, { force: true });
     }
   }
@@ -107,16 +107,16 @@ export function createWebhookInbox(deps: Deps, intake: Intake, opts: WebhookInbo
   async function handOver(row: WebhookInboxRow): Promise<void> {
     try {
       await intake.receive({ channel, source, mailboxId: null, raw: Buffer.from(row.raw, 'utf8'), receivedAt: row.receivedAt });
-      store.remove(row.id); // stored, quarantined or a duplicate: it is safe in the database now
+      await store.remove(row.id); // stored, quarantined or a duplicate: it is safe in the database now
     } catch (err) {
       if (!(err instanceof TemporaryIntakeError)) throw err;
       deps.log.warn({ err, channel, key: row.key, attempts: row.attempts + 1 }, 'webhook message not stored yet; will retry');
-      store.retryLater(row.id, row.attempts + 1, deps.clock.now() + backoffMs(row.attempts + 1), err.message);
+      await store.retryLater(row.id, row.attempts + 1, deps.clock.now() + backoffMs(row.attempts + 1), err.message);
     }
   }
 
-  function next(): WebhookInboxRow | undefined {
-    for (const c of store.listDue(deps.clock.now(), 16)) {
+  async function next(): Promise<WebhookInboxRow | undefined> {
+    for (const c of await store.listDue(deps.clock.now(), 16)) {
       if (busyRows.has(c.id) || (c.sender && busySenders.has(c.sender))) continue;
       if ((held.get(c.id) ?? 0) > Date.now()) continue;
       if (c.hasMedia && media.size >= MAX_MEDIA_IN_FLIGHT) continue;
@@ -126,9 +126,9 @@ export function createWebhookInbox(deps: Deps, intake: Intake, opts: WebhookInbo
   }
 
   async function run(): Promise<void> {
-    if (spooledFiles().length) importSpool();
+    if (spooledFiles().length) await importSpool();
     for (;;) {
-      const row = next();
+      const row = await next();
       if (!row) {
         if (media.size === 0) return;
         await Promise.race(media); // a download finished: its sender's next message may go
@@ -179,12 +179,12 @@ export function createWebhookInbox(deps: Deps, intake: Intake, opts: WebhookInbo
       .finally(() => {
         loop = undefined;
         if (!timer) {
-          try {
-            const at = store.nextDueAt();
-            if (at !== undefined) schedule(Math.max(at - deps.clock.now(), 50));
-          } catch {
-            schedule(stallDelay);
-          }
+          store.nextDueAt().then(
+            (at) => {
+              if (at !== undefined) schedule(Math.max(at - deps.clock.now(), 50));
+            },
+            () => schedule(stallDelay),
+          );
         }
       });
     return loop;
@@ -201,24 +201,30 @@ export function createWebhookInbox(deps: Deps, intake: Intake, opts: WebhookInbo
   }
 
   // left over from before a restart
-  if (spooledFiles().length || store.count()) setImmediate(() => void wake());
+  void (async () => {
+    if (spooledFiles().length || (await store.count())) setImmediate(() => void wake());
+  })().catch((err) => deps.log.error({ err, channel }, 'webhook inbox: could not read what waits'));
 
   // Group commit: the webhooks that arrive in one turn of the event loop are written in one
   // transaction, so one flush to disk answers all of them.
   type Waiting = { raw: Buffer; meta: WebhookMeta; resolve(r: 'accepted' | 'duplicate'): void; reject(err: unknown): void };
   let waiting: Waiting[] = [];
-  const keep = (w: Waiting, now: number): 'accepted' | 'duplicate' => {
-    if (w.meta.externalId && store.alreadyReceived(dedupeKeyOf({ channel, mailboxId: null, externalId: w.meta.externalId }))) return 'duplicate';
+  const keep = async (w: Waiting, now: number): Promise<'accepted' | 'duplicate'> => {
+    if (w.meta.externalId && await store.alreadyReceived(dedupeKeyOf({ channel, mailboxId: null, externalId: w.meta.externalId }))) return 'duplicate';
     const row = { key: keyOf(w.meta.externalId, w.raw), sender: w.meta.sender ?? null, raw: w.raw.toString('utf8'), hasMedia: w.meta.hasMedia, receivedAt: now };
-    return store.insert(row, now) ? 'accepted' : 'duplicate';
+    return await store.insert(row, now) ? 'accepted' : 'duplicate';
   };
-  function flush(): void {
+  async function flush(): Promise<void> {
     const batch = waiting;
     waiting = [];
     let results: ('accepted' | 'duplicate')[];
     try {
       const now = deps.clock.now();
-      results = inTransaction(deps.db, () => batch.map((w) => keep(w, now)));
+      results = await inTransaction(deps.db, async () => {
+        const out: ('accepted' | 'duplicate')[] = [];
+        for (const w of batch) out.push(await keep(w, now));
+        return out;
+      });
     } catch (err) {
       if (!isTemporary(err)) {
         for (const w of batch) w.reject(err);
@@ -251,6 +257,6 @@ export function createWebhookInbox(deps: Deps, intake: Intake, opts: WebhookInbo
       await wake();
       while (media.size) await Promise.race(media);
     },
-    pending: () => store.count() + spooledFiles().length,
+    pending: async () => await store.count() + spooledFiles().length,
   };
 }

@@ -8,14 +8,14 @@ import type { User } from '../store/users.ts';
 import { wantsNotice, type NoticeKind } from './notify-prefs.ts';
 import { queueEmail } from './queue.ts';
 
-export function queueAgentNotice(
+export async function queueAgentNotice(
   tx: Db,
   deps: Pick<Deps, 'clock'>,
   input: { user: User; kind: NoticeKind; ticket: Ticket; vars?: Record<string, unknown>; template?: string },
-): OutboxRow | null {
+): Promise<OutboxRow | null> {
   const { user } = input;
   if (!wantsNotice(user, input.kind) || !user.email.includes('@')) return null;
-  return queueEmail(
+  return await queueEmail(
     tx,
     {
       ticketId: input.ticket.id,

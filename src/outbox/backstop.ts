@@ -14,12 +14,12 @@ import type { OutboxSettings } from './settings.ts';
 import { reasons, type Reason } from './reasons.ts';
 
 /** Why nothing may be sent to this address at all, or null. */
-export function addressBlock(db: Db, kind: AddressKind, address: string): Reason | null {
+export async function addressBlock(db: Db, kind: AddressKind, address: string): Promise<Reason | null> {
   if (kind === 'phone') {
-    const phone = findContactPhone(db, address);
+    const phone = await findContactPhone(db, address);
     return phone?.smsOptedOutAt ? reasons.smsOptedOut() : null;
   }
-  const known = findContactEmail(db, address);
+  const known = await findContactEmail(db, address);
   if (known?.undeliverableAt) return reasons.undeliverable(known.undeliverableReason);
   if (known?.optedOutAt) return reasons.optedOut();
   return null;
@@ -31,32 +31,32 @@ function isStopConfirmation(row: OutboxRow): boolean {
 }
 
 /** Why nothing may be sent for this row to its recipient at all, or null. */
-export function recipientBlock(db: Db, row: OutboxRow): Reason | null {
-  return isStopConfirmation(row) ? null : addressBlock(db, channelTraits(row.channel).addressKind, row.recipient);
+export async function recipientBlock(db: Db, row: OutboxRow): Promise<Reason | null> {
+  return isStopConfirmation(row) ? null : await addressBlock(db, channelTraits(row.channel).addressKind, row.recipient);
 }
 
 /** Why this row must not be sent now, or null when it may go. */
-export function sendBlock(db: Db, config: Config, settings: OutboxSettings, row: OutboxRow, now: number): Reason | null {
-  const blocked = recipientBlock(db, row);
+export async function sendBlock(db: Db, config: Config, settings: OutboxSettings, row: OutboxRow, now: number): Promise<Reason | null> {
+  const blocked = await recipientBlock(db, row);
   if (blocked) return blocked;
   if (!channelTraits(row.channel).loopBackstop) return null;
-  if (ownAddresses(config, listDeskAddresses(db)).has(baseAddress(row.recipient))) return reasons.ownAddress();
+  if (ownAddresses(config, await listDeskAddresses(db)).has(baseAddress(row.recipient))) return reasons.ownAddress();
   const payload = row.payload as { auto?: boolean; audience?: 'requester' | 'agent' };
   if (!payload.auto) return null;
   const tiers = payload.audience === 'agent' ? settings.limits.agent : settings.limits.requester;
-  const recent = listRecentAutoSends(db, row.recipient, now - longestWindowMs(tiers), now, row.id);
+  const recent = await listRecentAutoSends(db, row.recipient, now - longestWindowMs(tiers), now, row.id);
   const verdict = checkSendLimits(tiers, recent, row.ticketId, now);
   if (verdict.ok) return null;
   return reasons.sendLimit(verdict.count, verdict.tier);
 }
 
 /** CC addresses that may receive the mail, and those left out with the reason. */
-export function filterCc(db: Db, config: Config, cc: string[]): { kept: string[]; dropped: { address: string; reason: Reason }[] } {
-  const own = ownAddresses(config, listDeskAddresses(db));
+export async function filterCc(db: Db, config: Config, cc: string[]): Promise<{ kept: string[]; dropped: { address: string; reason: Reason }[] }> {
+  const own = ownAddresses(config, await listDeskAddresses(db));
   const kept: string[] = [];
   const dropped: { address: string; reason: Reason }[] = [];
   for (const address of cc) {
-    const reason = own.has(baseAddress(address)) ? reasons.ownAddress() : addressBlock(db, 'email', address);
+    const reason = own.has(baseAddress(address)) ? reasons.ownAddress() : await addressBlock(db, 'email', address);
     if (reason) dropped.push({ address, reason });
     else kept.push(address);
   }

@@ -28,11 +28,11 @@ function eventData(row: OutboxRow, extra: Record<string, unknown> = {}): Record<
 }
 
 /** A thread event for a send, on the row's ticket. */
-export function insertOutboxEvent(db: Db, row: OutboxRow, status: Delivery, now: number, extra: Record<string, unknown> = {}): Message | null {
+export async function insertOutboxEvent(db: Db, row: OutboxRow, status: Delivery, now: number, extra: Record<string, unknown> = {}): Promise<Message | null> {
   if (row.ticketId === null) return null;
-  const ticket = findTicket(db, row.ticketId);
+  const ticket = await findTicket(db, row.ticketId);
   if (!ticket) return null;
-  return insertMessage(db, {
+  return await insertMessage(db, {
     ticketId: ticket.id, kind: 'event', direction: 'internal', channel: ticket.channel,
     eventType: OUTBOX_EVENT, eventData: eventData(row, extra), deliveryStatus: status, bodyText: '',
     headerMessageId: null, createdAt: now,
@@ -42,8 +42,8 @@ export function insertOutboxEvent(db: Db, row: OutboxRow, status: Delivery, now:
 const isOwnEvent = (m: Message) => m.kind === 'event' && m.eventType === OUTBOX_EVENT;
 
 /** After the row is inserted: an agent reply's own message shows it as queued. */
-export function recordQueued(db: Db, row: OutboxRow): void {
-  if (row.messageId !== null) updateMessage(db, row.messageId, { deliveryStatus: 'queued' });
+export async function recordQueued(db: Db, row: OutboxRow): Promise<void> {
+  if (row.messageId !== null) await updateMessage(db, row.messageId, { deliveryStatus: 'queued' });
 }
 
 /**
@@ -51,70 +51,70 @@ export function recordQueued(db: Db, row: OutboxRow): void {
  * gets its own event), with the Message-ID it goes out with, before anything leaves. Returns the
  * row's thread message id.
  */
-export function recordClaimed(db: Db, row: OutboxRow, headerMessageId: string | null, now: number): number | null {
+export async function recordClaimed(db: Db, row: OutboxRow, headerMessageId: string | null, now: number): Promise<number | null> {
   let messageId = row.messageId;
   if (messageId === null) {
-    messageId = insertOutboxEvent(db, row, 'queued', now)?.id ?? null;
-    if (messageId !== null) updateOutbox(db, row.id, { messageId });
+    messageId = (await insertOutboxEvent(db, row, 'queued', now))?.id ?? null;
+    if (messageId !== null) await updateOutbox(db, row.id, { messageId });
   }
   if (headerMessageId) {
-    updateOutbox(db, row.id, { headerMessageId });
-    if (messageId !== null) updateMessage(db, messageId, { headerMessageId });
+    await updateOutbox(db, row.id, { headerMessageId });
+    if (messageId !== null) await updateMessage(db, messageId, { headerMessageId });
   }
   return messageId;
 }
 
-function setStatus(db: Db, row: OutboxRow, status: Delivery, now: number, extra: Record<string, unknown>, eventForReplies: boolean): void {
-  const m = row.messageId !== null ? findMessage(db, row.messageId) : undefined;
+async function setStatus(db: Db, row: OutboxRow, status: Delivery, now: number, extra: Record<string, unknown>, eventForReplies: boolean): Promise<void> {
+  const m = row.messageId !== null ? await findMessage(db, row.messageId) : undefined;
   if (m && isOwnEvent(m)) {
-    updateMessage(db, m.id, { deliveryStatus: status, eventData: { ...(m.eventData ?? {}), ...extra } });
+    await updateMessage(db, m.id, { deliveryStatus: status, eventData: { ...(m.eventData ?? {}), ...extra } });
     return;
   }
   if (m) {
     const patch: Partial<Message> = { deliveryStatus: status };
     if (channelTraits(row.channel).providerIdOnMessage && typeof extra.providerId === 'string') patch.externalId = extra.providerId;
-    updateMessage(db, m.id, patch);
+    await updateMessage(db, m.id, patch);
   }
-  if (eventForReplies || !m) insertOutboxEvent(db, row, status, now, { ...extra, messageId: m?.id ?? null });
+  if (eventForReplies || !m) await insertOutboxEvent(db, row, status, now, { ...extra, messageId: m?.id ?? null });
 }
 
-export function recordSkipped(db: Db, row: OutboxRow, reason: Reason | string, now: number): void {
-  updateOutbox(db, row.id, { status: 'skipped', lastError: asReason(reason).text, nextAttemptAt: now });
-  setStatus(db, row, 'skipped', now, reasonData(reason), true);
+export async function recordSkipped(db: Db, row: OutboxRow, reason: Reason | string, now: number): Promise<void> {
+  await updateOutbox(db, row.id, { status: 'skipped', lastError: asReason(reason).text, nextAttemptAt: now });
+  await setStatus(db, row, 'skipped', now, reasonData(reason), true);
 }
 
-export function recordSent(db: Db, row: OutboxRow, result: SendResult, now: number): void {
-  updateOutbox(db, row.id, { status: 'sent', sentAt: now, providerId: result.providerId, lastError: null });
+export async function recordSent(db: Db, row: OutboxRow, result: SendResult, now: number): Promise<void> {
+  await updateOutbox(db, row.id, { status: 'sent', sentAt: now, providerId: result.providerId, lastError: null });
   const extra: Record<string, unknown> = { providerId: result.providerId };
   if (result.rejected?.length) extra.rejected = result.rejected;
-  setStatus(db, row, 'sent', now, extra, !!result.rejected?.length);
+  await setStatus(db, row, 'sent', now, extra, !!result.rejected?.length);
 }
 
-export function recordDead(db: Db, row: OutboxRow, error: Reason | string, now: number): void {
-  updateOutbox(db, row.id, { status: 'dead', lastError: asReason(error).text, nextAttemptAt: now });
-  setStatus(db, row, 'failed', now, reasonData(error), true);
+export async function recordDead(db: Db, row: OutboxRow, error: Reason | string, now: number): Promise<void> {
+  await updateOutbox(db, row.id, { status: 'dead', lastError: asReason(error).text, nextAttemptAt: now });
+  await setStatus(db, row, 'failed', now, reasonData(error), true);
 }
 
 /** A retry from the outbox page: the row is due again with a fresh set of attempts. */
-export function recordRequeued(db: Db, row: OutboxRow, by: string, now: number): void {
-  updateOutbox(db, row.id, { status: 'pending', attempts: 0, nextAttemptAt: now });
-  setStatus(db, row, 'queued', now, { reason: null, reasonKey: null, reasonParams: {}, retriedBy: by }, false);
+export async function recordRequeued(db: Db, row: OutboxRow, by: string, now: number): Promise<void> {
+  await updateOutbox(db, row.id, { status: 'pending', attempts: 0, nextAttemptAt: now });
+  await setStatus(db, row, 'queued', now, { reason: null, reasonKey: null, reasonParams: {}, retriedBy: by }, false);
 }
 
-export function recordDiscarded(db: Db, row: OutboxRow, by: string, now: number): void {
+export async function recordDiscarded(db: Db, row: OutboxRow, by: string, now: number): Promise<void> {
   const reason = reasons.discarded(by);
-  updateOutbox(db, row.id, { status: 'discarded', lastError: row.lastError ? `${row.lastError} (${reason.text})` : reason.text, nextAttemptAt: now });
-  setStatus(db, row, 'skipped', now, reasonData(reason), true);
+  await updateOutbox(db, row.id, { status: 'discarded', lastError: row.lastError ? `${row.lastError} (${reason.text})` : reason.text, nextAttemptAt: now });
+  await setStatus(db, row, 'skipped', now, reasonData(reason), true);
 }
 
 /** A send the rules decided against before queueing anything (an auto-reply is never answered…). */
-export function recordNotSent(
+export async function recordNotSent(
   db: Db,
   ticket: { id: number; channel: Message['channel'] },
   what: { event: string; recipient: string | null; audience: 'requester' | 'agent'; reason: Reason },
   now: number,
-): Message {
-  return insertMessage(db, {
+): Promise<Message> {
+  return await insertMessage(db, {
     ticketId: ticket.id, kind: 'event', direction: 'internal', channel: ticket.channel, eventType: OUTBOX_EVENT,
     eventData: { outboxId: null, channel: 'email', event: what.event, audience: what.audience, recipient: what.recipient, cc: [], ...reasonData(what.reason) },
     deliveryStatus: 'skipped', bodyText: '', createdAt: now,
@@ -122,12 +122,12 @@ export function recordNotSent(
 }
 
 /** Discards what is still waiting from `since` on (demo data must not mail real-looking addresses). */
-export function discardWaitingSince(db: Db, since: number, reason: Reason, now: number): number {
+export async function discardWaitingSince(db: Db, since: number, reason: Reason, now: number): Promise<number> {
   let n = 0;
-  for (const row of listOutbox(db, { statuses: ['pending'] }, { limit: 100_000 })) {
+  for (const row of await listOutbox(db, { statuses: ['pending'] }, { limit: 100_000 })) {
     if (row.createdAt < since) continue;
-    updateOutbox(db, row.id, { status: 'discarded', lastError: reason.text, nextAttemptAt: now });
-    setStatus(db, row, 'skipped', now, reasonData(reason), true);
+    await updateOutbox(db, row.id, { status: 'discarded', lastError: reason.text, nextAttemptAt: now });
+    await setStatus(db, row, 'skipped', now, reasonData(reason), true);
     n++;
   }
   return n;

@@ -19,28 +19,28 @@ export type QueueInput<P> = {
   payload: P;
 };
 
-export function queueEmail(tx: Db, input: QueueInput<EmailPayload>, now: number): OutboxRow {
+export async function queueEmail(tx: Db, input: QueueInput<EmailPayload>, now: number): Promise<OutboxRow> {
   const recipient = input.recipient.trim().toLowerCase();
   const cc = [...new Set((input.cc ?? []).map((a) => a.trim().toLowerCase()).filter((a) => a && a !== recipient))];
-  const row = insertOutbox(tx, {
+  const row = await insertOutbox(tx, {
     channel: 'email', event: input.event, ticketId: input.ticketId, messageId: input.messageId ?? null,
     recipient, cc: cc.length ? cc : null, payload: input.payload,
   }, now);
-  return settle(tx, row, now);
+  return await settle(tx, row, now);
 }
 
-export function queueSms(tx: Db, input: QueueInput<SmsPayload>, now: number): OutboxRow {
-  const row = insertOutbox(tx, {
+export async function queueSms(tx: Db, input: QueueInput<SmsPayload>, now: number): Promise<OutboxRow> {
+  const row = await insertOutbox(tx, {
     channel: 'sms', event: input.event, ticketId: input.ticketId, messageId: input.messageId ?? null,
     recipient: input.recipient, cc: null, payload: input.payload,
   }, now);
-  return settle(tx, row, now);
+  return await settle(tx, row, now);
 }
 
-function settle(tx: Db, row: OutboxRow, now: number): OutboxRow {
-  recordQueued(tx, row);
-  const blocked = recipientBlock(tx, row);
+async function settle(tx: Db, row: OutboxRow, now: number): Promise<OutboxRow> {
+  await recordQueued(tx, row);
+  const blocked = await recipientBlock(tx, row);
   if (!blocked) return row; // recordQueued writes the message, not the row
-  recordSkipped(tx, row, blocked, now);
-  return getOutbox(tx, row.id);
+  await recordSkipped(tx, row, blocked, now);
+  return await getOutbox(tx, row.id);
 }

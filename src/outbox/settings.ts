@@ -14,26 +14,26 @@ export type OutboxSettings = { limits: SendLimits; quoteHistory: boolean };
 
 const KEYS = { limits: 'outbox.limits', quoteHistory: 'outbox.quoteHistory' } as const;
 
-export function getOutboxSettings(db: Db): OutboxSettings {
-  const limits = limitsSchema.safeParse(findSetting(db, KEYS.limits));
-  const quote = findSetting<unknown>(db, KEYS.quoteHistory);
+export async function getOutboxSettings(db: Db): Promise<OutboxSettings> {
+  const limits = limitsSchema.safeParse(await findSetting(db, KEYS.limits));
+  const quote = await findSetting<unknown>(db, KEYS.quoteHistory);
   return {
     limits: limits.success ? limits.data : DEFAULT_SEND_LIMITS,
     quoteHistory: typeof quote === 'boolean' ? quote : true,
   };
 }
 
-export function saveOutboxSettings(db: Db, s: OutboxSettings, now: number): void {
-  upsertSetting(db, KEYS.limits, limitsSchema.parse(s.limits), now);
-  upsertSetting(db, KEYS.quoteHistory, s.quoteHistory, now);
+export async function saveOutboxSettings(db: Db, s: OutboxSettings, now: number): Promise<void> {
+  await upsertSetting(db, KEYS.limits, limitsSchema.parse(s.limits), now);
+  await upsertSetting(db, KEYS.quoteHistory, s.quoteHistory, now);
 }
 
 export type ChannelHealth = { ok: boolean; since: number; lastError: string | null; checkedAt: number };
 
-export function getChannelHealth(db: Db, channel: OutboxChannel): ChannelHealth | undefined {
-  return findSetting<ChannelHealth>(db, `outbox.health.${channel}`);
+export async function getChannelHealth(db: Db, channel: OutboxChannel): Promise<ChannelHealth | undefined> {
+  return await findSetting<ChannelHealth>(db, `outbox.health.${channel}`);
 }
 
-export function saveChannelHealth(db: Db, channel: OutboxChannel, h: ChannelHealth): void {
-  upsertSetting(db, `outbox.health.${channel}`, h, h.checkedAt);
+export async function saveChannelHealth(db: Db, channel: OutboxChannel, h: ChannelHealth): Promise<void> {
+  await upsertSetting(db, `outbox.health.${channel}`, h, h.checkedAt);
 }

@@ -25,8 +25,8 @@ function inConversation(m: Message): boolean {
 }
 
 /** In-Reply-To (the requester's latest mail, else our latest) and References, oldest first. */
-export function requesterThreadRefs(db: Db, ticketId: number, opts: { before?: number; exclude?: number | null } = {}): ThreadRefs {
-  const all = listTicketMessages(db, ticketId).filter((m) => m.id !== opts.exclude && (opts.before === undefined || m.id < opts.before));
+export async function requesterThreadRefs(db: Db, ticketId: number, opts: { before?: number; exclude?: number | null } = {}): Promise<ThreadRefs> {
+  const all = (await listTicketMessages(db, ticketId)).filter((m) => m.id !== opts.exclude && (opts.before === undefined || m.id < opts.before));
   const seen = new Set<string>();
   const refs: string[] = [];
   const add = (id: string) => {

@@ -31,13 +31,13 @@ describe('outbox worker (real SMTP server on loopback)', () => {
     workers.push(w);
     return w;
   };
-  const webTicket = (email = 'anna@client.example', subject = 'Printer jammed') =>
-    createTicket(services.ctx, { kind: 'system' }, { subject, body: 'It jams on every page.', requesterEmail: email, requesterName: 'Anna' });
-  const rows = (): OutboxRow[] => listOutbox(deps.db, {}, { limit: 100 }).reverse();
+  const webTicket = async (email = 'anna@client.example', subject = 'Printer jammed') =>
+    await createTicket(services.ctx, { kind: 'system' }, { subject, body: 'It jams on every page.', requesterEmail: email, requesterName: 'Anna' });
+  const rows = async (): Promise<OutboxRow[]> => (await listOutbox(deps.db, {}, { limit: 100 })).reverse();
 
   beforeEach(async () => {
     smtp = await startSmtpServer();
-    deps = makeTestDeps({ SMTP_URL: smtp.url, MAIL_FROM: FROM, PUBLIC_URL: 'https://help.desk.example' });
+    deps = await makeTestDeps({ SMTP_URL: smtp.url, MAIL_FROM: FROM, PUBLIC_URL: 'https://help.desk.example' });
     services = buildServices(deps);
     workers = [];
   });
@@ -48,14 +48,14 @@ describe('outbox worker (real SMTP server on loopback)', () => {
   });
 
   it('sends a queued mail once and records its signed Message-ID on the ticket thread', async () => {
-    const t = webTicket();
-    const [row] = rows();
+    const t = await webTicket();
+    const [row] = await rows();
     expect(row).toMatchObject({ status: 'pending', event: 'ack', recipient: 'anna@client.example', attempts: 0 });
     const w = worker();
     expect(await w.runOnce()).toMatchObject({ sent: 1 });
     expect(await w.runOnce()).toMatchObject({ sent: 0 });
     await smtp.waitFor(1);
-    const sent = getOutbox(deps.db, row.id);
+    const sent = await getOutbox(deps.db, row.id);
     expect(sent).toMatchObject({ status: 'sent', attempts: 1, sentAt: deps.clock.now() });
     expect(smtp.received).toHaveLength(1);
     const mail = smtp.received[0];
@@ -65,59 +65,59 @@ describe('outbox worker (real SMTP server on loopback)', () => {
     expect(mail.from).toBe('support@desk.example');
     expect(mail.to).toEqual(['anna@client.example']);
     // the thread event that stands for the mail carries the Message-ID (email intake threads by it)
-    const ev = findMessage(deps.db, sent.messageId!)!;
+    const ev = (await findMessage(deps.db, sent.messageId!))!;
     expect(ev).toMatchObject({ kind: 'event', eventType: 'outbox', deliveryStatus: 'sent', headerMessageId: mail.messageId });
   });
 
   it('retries a temporary refusal with exponential backoff and marks the row dead after the last attempt', async () => {
     smtp.behaviour.respond = () => ({ code: 451, message: 'try again later' });
-    const t = webTicket();
-    const [row] = rows();
+    const t = await webTicket();
+    const [row] = await rows();
     const w = worker();
     const start = deps.clock.now();
     expect(await w.runOnce()).toMatchObject({ retried: 1 });
-    expect(getOutbox(deps.db, row.id)).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: start + 60_000 });
-    expect(getOutbox(deps.db, row.id).lastError).toMatch(/451 try again later/);
+    expect(await getOutbox(deps.db, row.id)).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: start + 60_000 });
+    expect((await getOutbox(deps.db, row.id)).lastError).toMatch(/451 try again later/);
     expect(await w.runOnce()).toMatchObject({ retried: 0 }); // not due yet
     deps.clock.advance(60_000);
     await w.runOnce();
-    expect(getOutbox(deps.db, row.id)).toMatchObject({ status: 'pending', attempts: 2, nextAttemptAt: start + 60_000 + 120_000 });
+    expect(await getOutbox(deps.db, row.id)).toMatchObject({ status: 'pending', attempts: 2, nextAttemptAt: start + 60_000 + 120_000 });
     deps.clock.advance(120_000);
     expect(await w.runOnce()).toMatchObject({ dead: 1 });
-    const dead = getOutbox(deps.db, row.id);
+    const dead = await getOutbox(deps.db, row.id);
     expect(dead).toMatchObject({ status: 'dead', attempts: 3 });
     expect(dead.lastError).toMatch(/gave up after 3 attempts/);
     expect(smtp.refused).toHaveLength(3);
-    expect(findMessage(deps.db, dead.messageId!)).toMatchObject({ deliveryStatus: 'failed' });
+    expect(await findMessage(deps.db, dead.messageId!)).toMatchObject({ deliveryStatus: 'failed' });
 
     // an admin sends it again once the server accepts mail
     smtp.behaviour.respond = undefined;
     const admin = await createUser(services.ctx, { email: 'admin@desk.example', name: 'Admin', role: 'admin', password: 'correct horse battery' });
-    retryOutbox(services.ctx, { kind: 'user', user: admin }, row.id);
+    await retryOutbox(services.ctx, { kind: 'user', user: admin }, row.id);
     expect(await w.runOnce()).toMatchObject({ sent: 1 });
-    expect(getOutbox(deps.db, row.id)).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(await getOutbox(deps.db, row.id)).toMatchObject({ status: 'sent', attempts: 1 });
     expect(smtp.messageIds()).toEqual([dead.headerMessageId]);
     expect(t.id).toBe(dead.ticketId);
   });
 
   it('gives up at once on a permanent refusal', async () => {
     smtp.behaviour.respond = () => ({ code: 550, message: 'mailbox unavailable' });
-    webTicket();
+    await webTicket();
     const w = worker();
     expect(await w.runOnce()).toMatchObject({ dead: 1 });
-    const [row] = rows();
+    const [row] = await rows();
     expect(row).toMatchObject({ status: 'dead', attempts: 1 });
     expect(row.lastError).toMatch(/550 mailbox unavailable/);
   });
 
   it('keeps mail queued while the server is unreachable, without using up attempts, and sends each once when it is back', async () => {
     await smtp.stop();
-    for (const who of ['a', 'b', 'c']) webTicket(`${who}@client.example`);
+    for (const who of ['a', 'b', 'c']) await webTicket(`${who}@client.example`);
     const w = worker();
     expect(await w.runOnce()).toMatchObject({ deferred: 1, sent: 0 });
-    expect(rows().map((r) => [r.status, r.attempts])).toEqual([['pending', 0], ['pending', 0], ['pending', 0]]);
-    expect(rows()[0].lastError).toMatch(/unreachable/);
-    expect(getChannelHealth(deps.db, 'email')).toMatchObject({ ok: false });
+    expect((await rows()).map((r) => [r.status, r.attempts])).toEqual([['pending', 0], ['pending', 0], ['pending', 0]]);
+    expect((await rows())[0].lastError).toMatch(/unreachable/);
+    expect(await getChannelHealth(deps.db, 'email')).toMatchObject({ ok: false });
     // the paused channel is left alone until the pause is over, then tried again
     expect(await w.runOnce()).toMatchObject({ deferred: 0, sent: 0 });
     deps.clock.advance(5_000);
@@ -125,23 +125,23 @@ describe('outbox worker (real SMTP server on loopback)', () => {
     await smtp.start();
     deps.clock.advance(10_000);
     expect(await w.runOnce()).toMatchObject({ sent: 3 });
-    expect(rows().map((r) => [r.status, r.attempts])).toEqual([['sent', 1], ['sent', 1], ['sent', 1]]);
+    expect((await rows()).map((r) => [r.status, r.attempts])).toEqual([['sent', 1], ['sent', 1], ['sent', 1]]);
     const ids = smtp.messageIds();
     expect(new Set(ids).size).toBe(3);
-    expect(ids.sort()).toEqual(rows().map((r) => r.headerMessageId).sort());
-    expect(getChannelHealth(deps.db, 'email')).toMatchObject({ ok: true });
+    expect(ids.sort()).toEqual((await rows()).map((r) => r.headerMessageId).sort());
+    expect(await getChannelHealth(deps.db, 'email')).toMatchObject({ ok: true });
   });
 
   it('leaves mail queued when SMTP_URL is not set, and says so at start in the sender\'s words', async () => {
-    const off = makeTestDeps({});
+    const off = await makeTestDeps({});
     try {
       const { log, lines } = recordingLogger();
       off.log = log;
       const s = buildServices(off);
-      createTicket(s.ctx, { kind: 'system' }, { subject: 'x', body: 'y', requesterEmail: 'anna@client.example' });
+      await createTicket(s.ctx, { kind: 'system' }, { subject: 'x', body: 'y', requesterEmail: 'anna@client.example' });
       const w = createOutboxWorker(s.ctx, { senders: s.senders });
       expect(await w.runOnce()).toEqual({ sent: 0, retried: 0, dead: 0, skipped: 0, deferred: 0 });
-      expect(listOutbox(off.db, {}, { limit: 5 })).toMatchObject([{ status: 'pending', attempts: 0 }]);
+      expect(await listOutbox(off.db, {}, { limit: 5 })).toMatchObject([{ status: 'pending', attempts: 0 }]);
       w.start();
       await w.stop();
       // only the channel with waiting rows is named: no SMS is queued here
@@ -158,12 +158,12 @@ describe('outbox worker (real SMTP server on loopback)', () => {
       first = false;
       return hold;
     };
-    webTicket();
-    const [row] = rows();
+    await webTicket();
+    const [row] = await rows();
     const stuck = worker();
     const stuckRun = stuck.runOnce();
     await waitUntil('the first attempt to reach the server', () => smtp.held.length === 1);
-    expect(getOutbox(deps.db, row.id)).toMatchObject({ status: 'sending', attempts: 1 });
+    expect(await getOutbox(deps.db, row.id)).toMatchObject({ status: 'sending', attempts: 1 });
 
     // another worker (a restarted desk) leaves the row alone while the lease holds…
     const fresh = worker();
@@ -171,7 +171,7 @@ describe('outbox worker (real SMTP server on loopback)', () => {
     // …and sends it again, with the same Message-ID, once the lease is over
     deps.clock.advance(10 * 60_000 + 1);
     expect(await fresh.runOnce()).toMatchObject({ sent: 1 });
-    const sent = getOutbox(deps.db, row.id);
+    const sent = await getOutbox(deps.db, row.id);
     expect(sent).toMatchObject({ status: 'sent', attempts: 2 });
     expect(smtp.held[0].messageId).toBe(sent.headerMessageId);
     expect(smtp.messageIds()).toEqual([sent.headerMessageId]);
@@ -179,18 +179,18 @@ describe('outbox worker (real SMTP server on loopback)', () => {
     // the stuck worker's connection breaks; its late failure must not undo the send
     await smtp.stop();
     await stuckRun;
-    expect(getOutbox(deps.db, row.id)).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(await getOutbox(deps.db, row.id)).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
   describe('loop backstop', () => {
     it('skips an address marked undeliverable as soon as the mail is queued, visibly on the ticket', async () => {
-      insertContact(deps.db, { name: 'Gone', emails: ['gone@client.example'] }, deps.clock.now());
-      deps.db.update(contactEmails).set({ undeliverableAt: deps.clock.now(), undeliverableReason: '5.1.1 user unknown' }).where(eq(contactEmails.email, 'gone@client.example')).run();
-      const t = webTicket('gone@client.example');
-      const [row] = rows();
+      await insertContact(deps.db, { name: 'Gone', emails: ['gone@client.example'] }, deps.clock.now());
+      await deps.db.update(contactEmails).set({ undeliverableAt: deps.clock.now(), undeliverableReason: '5.1.1 user unknown' }).where(eq(contactEmails.email, 'gone@client.example')).run();
+      const t = await webTicket('gone@client.example');
+      const [row] = await rows();
       expect(row.status).toBe('skipped');
       expect(row.lastError).toMatch(/undeliverable \(5\.1\.1 user unknown\)/);
-      const ev = listTicketMessages(deps.db, t.id).find((m) => m.eventType === 'outbox')!;
+      const ev = (await listTicketMessages(deps.db, t.id)).find((m) => m.eventType === 'outbox')!;
       expect(ev).toMatchObject({ deliveryStatus: 'skipped' });
       expect(ev.eventData).toMatchObject({ event: 'ack', recipient: 'gone@client.example' });
       expect(await worker().runOnce()).toMatchObject({ sent: 0 });
@@ -198,32 +198,32 @@ describe('outbox worker (real SMTP server on loopback)', () => {
     });
 
     it('sends nothing to an address that opted out after the mail was queued', async () => {
-      webTicket('later@client.example');
-      deps.db.update(contactEmails).set({ optedOutAt: deps.clock.now() }).where(eq(contactEmails.email, 'later@client.example')).run();
+      await webTicket('later@client.example');
+      await deps.db.update(contactEmails).set({ optedOutAt: deps.clock.now() }).where(eq(contactEmails.email, 'later@client.example')).run();
       expect(await worker().runOnce()).toMatchObject({ skipped: 1 });
-      expect(rows()[0]).toMatchObject({ status: 'skipped', lastError: 'the address opted out of mail' });
-      expect(findContactEmail(deps.db, 'later@client.example')?.optedOutAt).toBeTruthy();
+      expect((await rows())[0]).toMatchObject({ status: 'skipped', lastError: 'the address opted out of mail' });
+      expect((await findContactEmail(deps.db, 'later@client.example'))?.optedOutAt).toBeTruthy();
       expect(smtp.received).toHaveLength(0);
     });
 
     it('never mails the desk itself', async () => {
-      webTicket('Support+t99.abc@desk.example');
+      await webTicket('Support+t99.abc@desk.example');
       expect(await worker().runOnce()).toMatchObject({ skipped: 1 });
-      expect(rows()[0].lastError).toMatch(/desk’s own addresses/);
+      expect((await rows())[0].lastError).toMatch(/desk’s own addresses/);
     });
 
     it('stops automatic mail to one address at the per-recipient limit, across tickets', async () => {
-      for (let i = 1; i <= 7; i++) webTicket('busy@client.example', `Request ${i}`);
+      for (let i = 1; i <= 7; i++) await webTicket('busy@client.example', `Request ${i}`);
       expect(await worker().runOnce()).toMatchObject({ sent: 5, skipped: 2 });
-      expect(rows().map((r) => r.status)).toEqual(['sent', 'sent', 'sent', 'sent', 'sent', 'skipped', 'skipped']);
-      expect(rows()[5].lastError).toBe('send limit reached: 5 automatic mails to this address (limit 5 per 10 min)');
+      expect((await rows()).map((r) => r.status)).toEqual(['sent', 'sent', 'sent', 'sent', 'sent', 'skipped', 'skipped']);
+      expect((await rows())[5].lastError).toBe('send limit reached: 5 automatic mails to this address (limit 5 per 10 min)');
       // after the window the next tier still counts them (10 per hour)
       deps.clock.advance(11 * 60_000);
-      for (let i = 8; i <= 14; i++) webTicket('busy@client.example', `Request ${i}`);
+      for (let i = 8; i <= 14; i++) await webTicket('busy@client.example', `Request ${i}`);
       expect(await worker().runOnce()).toMatchObject({ sent: 5, skipped: 2 });
       expect(smtp.received).toHaveLength(10);
       // other addresses are not affected
-      webTicket('calm@client.example');
+      await webTicket('calm@client.example');
       expect(await worker().runOnce()).toMatchObject({ sent: 1 });
     });
   });

@@ -62,67 +62,67 @@ export function createOutboxWorker(deps: Deps, opts: WorkerOptions): OutboxWorke
 
   type Claim = { kind: 'claimed'; row: OutboxRow } | { kind: 'settled'; outcome: 'skipped' | 'dead' };
 
-  function claimNext(): Claim | null {
+  async function claimNext(): Promise<Claim | null> {
     const now = clock.now();
     const channels = activeChannels(now);
     if (channels.length === 0) return null;
-    const settings = getOutboxSettings(db);
-    return inTransaction(db, () => {
-      const row = findDueOutbox(db, channels, now);
+    const settings = await getOutboxSettings(db);
+    return await inTransaction(db, async () => {
+      const row = await findDueOutbox(db, channels, now);
       if (!row) return null;
       const interrupted = row.status === 'sending';
       if (interrupted) log.warn({ outboxId: row.id, recipient: row.recipient }, 'outbox: resuming an attempt that was interrupted');
       if (interrupted && row.attempts >= retry.maxAttempts) {
-        recordDead(db, row, reasons.interrupted(), now);
+        await recordDead(db, row, reasons.interrupted(), now);
         return { kind: 'settled', outcome: 'dead' } as const;
       }
-      const blocked = sendBlock(db, deps.config, settings, row, now);
+      const blocked = await sendBlock(db, deps.config, settings, row, now);
       if (blocked) {
-        recordSkipped(db, row, blocked, now);
+        await recordSkipped(db, row, blocked, now);
         return { kind: 'settled', outcome: 'skipped' } as const;
       }
       const headerMessageId =
         channelTraits(row.channel).threadsByMessageId && !row.headerMessageId ? makeMessageId(deps.secrets.token, row.ticketId ?? 0, deskHost(deps.config.publicUrl)) : null;
-      recordClaimed(db, row, headerMessageId, now);
-      updateOutbox(db, row.id, {
+      await recordClaimed(db, row, headerMessageId, now);
+      await updateOutbox(db, row.id, {
         status: 'sending',
         attempts: row.attempts + 1,
         nextAttemptAt: now + leaseMs,
         lastError: interrupted ? 'the previous attempt was interrupted; sent again with the same Message-ID' : row.lastError,
       });
-      return { kind: 'claimed', row: getOutbox(db, row.id) } as const;
+      return { kind: 'claimed', row: await getOutbox(db, row.id) } as const;
     });
   }
 
-  function channelDown(channel: OutboxChannel, err: Error): void {
+  async function channelDown(channel: OutboxChannel, err: Error): Promise<void> {
     const now = clock.now();
     const count = (outages.get(channel)?.count ?? 0) + 1;
     outages.set(channel, { count, until: now + channelPauseMs(count) });
-    const prev = getChannelHealth(db, channel);
-    saveChannelHealth(db, channel, { ok: false, since: prev && !prev.ok ? prev.since : now, lastError: err.message, checkedAt: now });
+    const prev = await getChannelHealth(db, channel);
+    await saveChannelHealth(db, channel, { ok: false, since: prev && !prev.ok ? prev.since : now, lastError: err.message, checkedAt: now });
     if (count === 1) log.warn({ channel, err: err.message }, 'outbox: channel unavailable; mail stays queued');
   }
 
-  function channelUp(channel: OutboxChannel): void {
+  async function channelUp(channel: OutboxChannel): Promise<void> {
     const now = clock.now();
     if (outages.has(channel)) log.info({ channel }, 'outbox: channel available again');
     outages.delete(channel);
-    const prev = getChannelHealth(db, channel);
-    if (!prev || !prev.ok) saveChannelHealth(db, channel, { ok: true, since: now, lastError: null, checkedAt: now });
+    const prev = await getChannelHealth(db, channel);
+    if (!prev || !prev.ok) await saveChannelHealth(db, channel, { ok: true, since: now, lastError: null, checkedAt: now });
   }
 
   /**
    * Writes an attempt's outcome, unless the row is no longer this attempt's: a worker that took
    * longer than its lease may find another one has taken the row over (and maybe sent it).
    */
-  function settle(claimed: OutboxRow, write: (current: OutboxRow) => void): boolean {
-    return inTransaction(db, () => {
-      const current = getOutbox(db, claimed.id);
+  async function settle(claimed: OutboxRow, write: (current: OutboxRow) => Promise<void> | void): Promise<boolean> {
+    return await inTransaction(db, async () => {
+      const current = await getOutbox(db, claimed.id);
       if (current.status !== 'sending' || current.attempts !== claimed.attempts) {
         log.warn({ outboxId: claimed.id }, 'outbox: the row was taken over by another attempt; this outcome is dropped');
         return false;
       }
-      write(current);
+      await write(current);
       return true;
     });
   }
@@ -133,46 +133,46 @@ export function createOutboxWorker(deps: Deps, opts: WorkerOptions): OutboxWorke
     try {
       result = await sender.send(row);
     } catch (err) {
-      failed(row, err, summary);
+      await failed(row, err, summary);
       return;
     }
-    if (settle(row, (current) => recordSent(db, current, result, clock.now()))) summary.sent++;
-    channelUp(row.channel);
+    if (await settle(row, async (current) => await recordSent(db, current, result, clock.now()))) summary.sent++;
+    await channelUp(row.channel);
   }
 
-  function failed(row: OutboxRow, err: unknown, summary: RunSummary): void {
+  async function failed(row: OutboxRow, err: unknown, summary: RunSummary): Promise<void> {
     const now = clock.now();
     if (err instanceof ChannelUnavailableError) {
       // nothing of this row left: the attempt does not count, the channel waits instead
-      if (settle(row, (current) => updateOutbox(db, current.id, { status: 'pending', attempts: Math.max(0, current.attempts - 1), nextAttemptAt: now, lastError: err.message }))) {
+      if (await settle(row, async (current) => await updateOutbox(db, current.id, { status: 'pending', attempts: Math.max(0, current.attempts - 1), nextAttemptAt: now, lastError: err.message }))) {
         summary.deferred++;
       }
-      channelDown(row.channel, err);
+      await channelDown(row.channel, err);
       return;
     }
     if (err instanceof SkipSendError) {
-      if (settle(row, (current) => recordSkipped(db, current, err.message, now))) summary.skipped++;
+      if (await settle(row, async (current) => await recordSkipped(db, current, err.message, now))) summary.skipped++;
       return;
     }
     if (err instanceof PermanentSendError) {
-      if (settle(row, (current) => recordDead(db, current, err.message, now))) summary.dead++;
+      if (await settle(row, async (current) => await recordDead(db, current, err.message, now))) summary.dead++;
       log.warn({ outboxId: row.id, err: err.message }, 'outbox: send failed permanently');
       return;
     }
     const next = nextAttemptAt(retry, row.attempts, now);
     if (next === null) {
-      if (settle(row, (current) => recordDead(db, current, `gave up after ${row.attempts} attempts: ${errorText(err)}`, now))) summary.dead++;
+      if (await settle(row, async (current) => await recordDead(db, current, `gave up after ${row.attempts} attempts: ${errorText(err)}`, now))) summary.dead++;
       log.warn({ outboxId: row.id, err: errorText(err) }, 'outbox: send failed, no attempts left');
       return;
     }
-    if (settle(row, (current) => updateOutbox(db, current.id, { status: 'pending', nextAttemptAt: next, lastError: errorText(err) }))) summary.retried++;
+    if (await settle(row, async (current) => await updateOutbox(db, current.id, { status: 'pending', nextAttemptAt: next, lastError: errorText(err) }))) summary.retried++;
     log.info({ outboxId: row.id, attempts: row.attempts, next, err: errorText(err) }, 'outbox: send failed, will retry');
   }
 
   async function runOnce(): Promise<RunSummary> {
     const summary: RunSummary = { sent: 0, retried: 0, dead: 0, skipped: 0, deferred: 0 };
     for (let i = 0; i < batch && !stopping; i++) {
-      const claim = claimNext();
+      const claim = await claimNext();
       if (!claim) break;
       if (claim.kind === 'settled') {
         summary[claim.outcome]++;
@@ -183,10 +183,10 @@ export function createOutboxWorker(deps: Deps, opts: WorkerOptions): OutboxWorke
     return summary;
   }
 
-  function reportUnconfigured(): void {
+  async function reportUnconfigured(): Promise<void> {
     for (const s of senders.values()) {
       if (s.configured) continue;
-      const waitingSince = findOldestPending(db, s.channel);
+      const waitingSince = await findOldestPending(db, s.channel);
       if (waitingSince !== undefined) {
         log.warn({ channel: s.channel, waitingSince: new Date(waitingSince).toISOString() }, `outbox: ${s.notConfigured ?? `${s.channel} is not configured; messages stay queued`}`);
       }
@@ -208,8 +208,8 @@ export function createOutboxWorker(deps: Deps, opts: WorkerOptions): OutboxWorke
     runOnce,
     start() {
       if (loop) return;
-      reportUnconfigured();
       loop = (async () => {
+        await reportUnconfigured().catch((err) => log.error({ err }, 'outbox: could not read what is waiting'));
         while (!stopping) {
           let busy = false;
           try {

@@ -21,18 +21,18 @@ import { getTicket, type Ticket } from '../store/tickets.ts';
 import { contractOfTicket } from '../store/contract-of.ts';
 import { formatDateTime, label, plural } from '../i18n/labels.ts';
 
-export function requesterLocale(db: Db, deps: Pick<Deps, 'config'>, ticket: Pick<Ticket, 'requesterId'>): Locale {
-  const contact = ticket.requesterId ? findContact(db, ticket.requesterId) : undefined;
+export async function requesterLocale(db: Db, deps: Pick<Deps, 'config'>, ticket: Pick<Ticket, 'requesterId'>): Promise<Locale> {
+  const contact = ticket.requesterId ? await findContact(db, ticket.requesterId) : undefined;
   return contact?.locale ?? deps.config.defaultLocale;
 }
 
-export function onFollowUpOpened(db: Db, applied: AppliedInbound, deps: Deps, locales: LocaleStrings): void {
+export async function onFollowUpOpened(db: Db, applied: AppliedInbound, deps: Deps, locales: LocaleStrings): Promise<void> {
   const follow = applied.draft.followUpOf;
   const ticket = applied.ticket;
   if (!follow || !ticket || !applied.ticketCreated) return;
   const now = deps.clock.now();
-  const old = getTicket(db, follow.ticketId);
-  const contract = contractOfTicket(db, old);
+  const old = await getTicket(db, follow.ticketId);
+  const contract = await contractOfTicket(db, old);
   const reason = follow.reason === 'window' || follow.reason === 'sender' ? follow.reason : 'limit';
   const vars = {
     oldNumber: old.number,
@@ -43,29 +43,29 @@ export function onFollowUpOpened(db: Db, applied: AppliedInbound, deps: Deps, lo
   };
 
   const deskLocale = deps.config.defaultLocale;
-  insertMessage(db, {
+  await insertMessage(db, {
     ticketId: ticket.id, kind: 'note', direction: 'internal', channel: ticket.channel,
     bodyText: label(locales, deskLocale, `followUp.note.${reason}`, vars), createdAt: now,
   });
-  insertEvent(db, { ticketId: ticket.id, actor: { kind: 'system' }, type: 'ticket.follow_up_of', data: { ticketId: old.id, number: old.number, reason } }, now);
-  insertEvent(db, { ticketId: old.id, actor: { kind: 'system' }, type: 'ticket.follow_up_opened', data: { ticketId: ticket.id, number: ticket.number, reason } }, now);
+  await insertEvent(db, { ticketId: ticket.id, actor: { kind: 'system' }, type: 'ticket.follow_up_of', data: { ticketId: old.id, number: old.number, reason } }, now);
+  await insertEvent(db, { ticketId: old.id, actor: { kind: 'system' }, type: 'ticket.follow_up_opened', data: { ticketId: ticket.id, number: ticket.number, reason } }, now);
 
   // an unverified sender is not told about contracts: the new ticket is acknowledged as any other
   if (reason === 'sender') return;
   const address = applied.draft.requester?.address ?? applied.draft.msg.from?.address;
   if (!address) return;
-  const locale = requesterLocale(db, deps, ticket);
+  const locale = await requesterLocale(db, deps, ticket);
   if (channelTraits(ticket.channel).answeredBy === 'sms' || addressKindOf(address) === 'phone') {
     const link = portalUrl(deps.config.publicUrl, deps.secrets.token, ticket, now);
-    queueSms(db, { ticketId: ticket.id, event: 'reopen_refused', recipient: address, payload: { text: label(locales, locale, `followUp.sms.${reason}`, { ...vars, link }) } }, now);
+    await queueSms(db, { ticketId: ticket.id, event: 'reopen_refused', recipient: address, payload: { text: label(locales, locale, `followUp.sms.${reason}`, { ...vars, link }) } }, now);
     return;
   }
   const refusal = autoAnswerBlock(applied, address);
   if (refusal) {
-    recordNotSent(db, ticket, { event: 'reopen_refused', recipient: address, audience: 'requester', reason: reasons.notAcknowledged(refusal) }, now);
+    await recordNotSent(db, ticket, { event: 'reopen_refused', recipient: address, audience: 'requester', reason: reasons.notAcknowledged(refusal) }, now);
     return;
   }
-  queueEmail(
+  await queueEmail(
     db,
     {
       ticketId: ticket.id,

@@ -18,7 +18,7 @@ const CLOSED: TicketStatus[] = ['resolved', 'closed'];
 const SLA_FIELDS: (keyof Ticket)[] = ['priority', 'organizationId', 'status', 'type', 'firstRespondedAt', 'createdAt'];
 const SCOPE_FIELDS: (keyof Ticket)[] = ['componentId', 'channel', 'organizationId'];
 
-export const validateTransition: TicketChangeHook = (tx, change) => {
+export const validateTransition: TicketChangeHook = async (tx, change) => {
   let from: TicketStatus;
   let to: TicketStatus;
   const t = change.ticket;
@@ -32,7 +32,7 @@ export const validateTransition: TicketChangeHook = (tx, change) => {
   const role: WorkflowRole = change.actor.kind === 'user' ? change.actor.user.role : 'system';
   const reason = change.type === 'status' ? change.reason?.trim() : undefined;
   const verdict = checkTransition({
-    from, to, role, type: t.type, rules: getWorkflowRules(tx),
+    from, to, role, type: t.type, rules: await getWorkflowRules(tx),
     facts: {
       componentId: t.componentId,
       priority: t.priority,
@@ -49,37 +49,37 @@ export const validateTransition: TicketChangeHook = (tx, change) => {
   }
 };
 
-export const onTicketChanged: TicketChangeHook = (tx, change, ctx) => {
+export const onTicketChanged: TicketChangeHook = async (tx, change, ctx) => {
   const now = ctx.clock.now();
   const id = change.ticket.id;
   switch (change.type) {
     case 'created':
-      refreshSla(tx, ctx.calendars, id, now);
-      updateBillableFlag(tx, id, now);
+      await refreshSla(tx, ctx.calendars, id, now);
+      await updateBillableFlag(tx, id, now);
       return;
     case 'status': {
-      const t = getTicket(tx, id);
+      const t = await getTicket(tx, id);
       const reason = change.reason?.trim();
-      if (change.to === 'resolved' && reason && !t.resolutionNote) updateTicket(tx, id, { resolutionNote: reason }, now);
+      if (change.to === 'resolved' && reason && !t.resolutionNote) await updateTicket(tx, id, { resolutionNote: reason }, now);
       // reopened or sent back: no longer resolved, and the next resolution needs its own note
       if (CLOSED.includes(change.from) && !CLOSED.includes(change.to) && (t.resolutionNote || t.resolvedAt || t.closedAt)) {
-        updateTicket(tx, id, { resolutionNote: null, resolvedAt: null, closedAt: null }, now);
+        await updateTicket(tx, id, { resolutionNote: null, resolvedAt: null, closedAt: null }, now);
       }
-      refreshSla(tx, ctx.calendars, id, now);
+      await refreshSla(tx, ctx.calendars, id, now);
       return;
     }
     case 'assigned':
-      refreshSla(tx, ctx.calendars, id, now);
+      await refreshSla(tx, ctx.calendars, id, now);
       return;
     case 'updated':
-      if (change.fields.some((f) => SLA_FIELDS.includes(f))) refreshSla(tx, ctx.calendars, id, now);
-      if (change.fields.some((f) => SCOPE_FIELDS.includes(f))) updateBillableFlag(tx, id, now);
+      if (change.fields.some((f) => SLA_FIELDS.includes(f))) await refreshSla(tx, ctx.calendars, id, now);
+      if (change.fields.some((f) => SCOPE_FIELDS.includes(f))) await updateBillableFlag(tx, id, now);
       return;
     case 'reply':
-      refreshSla(tx, ctx.calendars, id, now, ['agent_replied']);
+      await refreshSla(tx, ctx.calendars, id, now, ['agent_replied']);
       return;
     case 'worklog':
-      checkTimeBudget(tx, ctx, id, now);
+      await checkTimeBudget(tx, ctx, id, now);
       return;
     case 'note':
       return;
@@ -89,23 +89,23 @@ export const onTicketChanged: TicketChangeHook = (tx, change, ctx) => {
 /** What the intake hook keeps per desk (the action hooks find the same on ctx). */
 type DeskMemos = Pick<Ctx, 'locales' | 'calendars'>;
 
-export function onInboundApplied(tx: Db, applied: AppliedInbound, deps: Deps, desk: DeskMemos): void {
+export async function onInboundApplied(tx: Db, applied: AppliedInbound, deps: Deps, desk: DeskMemos): Promise<void> {
   const ticket = applied.ticket;
   if (!ticket) return;
   const now = deps.clock.now();
   if (applied.ticketCreated) {
-    refreshSla(tx, desk.calendars, ticket.id, now);
-    updateBillableFlag(tx, ticket.id, now);
-    onFollowUpOpened(tx, applied, deps, desk.locales);
+    await refreshSla(tx, desk.calendars, ticket.id, now);
+    await updateBillableFlag(tx, ticket.id, now);
+    await onFollowUpOpened(tx, applied, deps, desk.locales);
     return;
   }
   if (applied.outcome !== 'appended') return; // auto-replies and bounces change no clock
   if (applied.draft.requester?.userId) {
     // an agent answered by mail
-    if (ticket.firstRespondedAt === null) updateTicket(tx, ticket.id, { firstRespondedAt: now }, now);
-    refreshSla(tx, desk.calendars, ticket.id, now, ['agent_replied']);
+    if (ticket.firstRespondedAt === null) await updateTicket(tx, ticket.id, { firstRespondedAt: now }, now);
+    await refreshSla(tx, desk.calendars, ticket.id, now, ['agent_replied']);
   } else {
-    refreshSla(tx, desk.calendars, ticket.id, now, ['requester_wrote']);
+    await refreshSla(tx, desk.calendars, ticket.id, now, ['requester_wrote']);
   }
 }
 
@@ -113,5 +113,5 @@ export function onInboundApplied(tx: Db, applied: AppliedInbound, deps: Deps, de
 export function registerPolicyHooks(hooks: Hooks, desk: DeskMemos): void {
   hooks.validateChange.push(validateTransition);
   hooks.ticketChanged.push(onTicketChanged);
-  hooks.inboundApplied.push((tx, applied, deps) => onInboundApplied(tx, applied, deps, desk));
+  hooks.inboundApplied.push(async (tx, applied, deps) => await onInboundApplied(tx, applied, deps, desk));
 }

@@ -21,14 +21,14 @@ describe('notification rules', () => {
   let agent: User;
   let manager: User;
 
-  const rows = (): (OutboxRow & { payload: EmailPayload })[] => listOutbox(deps.db, {}, { limit: 100 }).reverse() as never;
+  const rows = async (): Promise<(OutboxRow & { payload: EmailPayload })[]> => (await listOutbox(deps.db, {}, { limit: 100 })).reverse() as never;
   const mail = (m: Partial<RawMailInput> = {}) =>
     s.intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw: rawMail({ from: 'Anna Petrova <anna@client.example>', subject: 'Printer jammed', body: 'It jams.', ...m }) });
   const as = (user: User) => ({ kind: 'user' as const, user });
 
   beforeEach(async () => {
     // nothing is sent in these tests (no worker runs); MAIL_FROM makes the desk's own address known
-    deps = makeTestDeps({ DEFAULT_LOCALE: 'en', SMTP_URL: 'smtp://127.0.0.1:9', MAIL_FROM: 'Support <support@desk.example>' });
+    deps = await makeTestDeps({ DEFAULT_LOCALE: 'en', SMTP_URL: 'smtp://127.0.0.1:9', MAIL_FROM: 'Support <support@desk.example>' });
     s = buildServices(deps);
     agent = await createUser(s.ctx, { email: 'boris@desk.example', name: 'Boris', role: 'agent', password: 'correct horse battery' });
     manager = await createUser(s.ctx, { email: 'maria@desk.example', name: 'Maria', role: 'manager', password: 'correct horse battery' });
@@ -37,18 +37,18 @@ describe('notification rules', () => {
 
   describe('acknowledgement of a new ticket', () => {
     it('answers a mailed-in ticket as an auto-reply, in the requester’s language', async () => {
-      insertContact(deps.db, { name: 'Ivan', locale: 'ru', emails: ['ivan@client.example'] }, deps.clock.now());
+      await insertContact(deps.db, { name: 'Ivan', locale: 'ru', emails: ['ivan@client.example'] }, deps.clock.now());
       await mail();
       await mail({ from: 'ivan@client.example', subject: 'Не печатает' });
-      expect(rows().map((r) => [r.event, r.recipient, r.payload.locale, r.payload.auto, r.payload.audience, r.payload.autoSubmitted])).toEqual([
+      expect((await rows()).map((r) => [r.event, r.recipient, r.payload.locale, r.payload.auto, r.payload.audience, r.payload.autoSubmitted])).toEqual([
         ['ack', 'anna@client.example', 'en', true, 'requester', 'auto-replied'],
         ['ack', 'ivan@client.example', 'ru', true, 'requester', 'auto-replied'],
       ]);
     });
 
-    it('acknowledges a ticket opened in the console as auto-generated mail', () => {
-      createTicket(s.ctx, as(agent), { subject: 'Phone call', body: 'Called about VPN', requesterEmail: 'olga@client.example', channel: 'phone' });
-      expect(rows()).toMatchObject([{ event: 'ack', recipient: 'olga@client.example', payload: { autoSubmitted: 'auto-generated' } }]);
+    it('acknowledges a ticket opened in the console as auto-generated mail', async () => {
+      await createTicket(s.ctx, as(agent), { subject: 'Phone call', body: 'Called about VPN', requesterEmail: 'olga@client.example', channel: 'phone' });
+      expect(await rows()).toMatchObject([{ event: 'ack', recipient: 'olga@client.example', payload: { autoSubmitted: 'auto-generated' } }]);
     });
 
     it.each([
@@ -58,7 +58,7 @@ describe('notification rules', () => {
       const r = await mail(m as Partial<RawMailInput>);
       expect(r.outcome).toBe('auto_reply');
       expect(r.ticketId).toBeNull();
-      expect(rows()).toEqual([]);
+      expect(await rows()).toEqual([]);
     });
 
     it.each([
@@ -69,8 +69,8 @@ describe('notification rules', () => {
     ])('never answers %s, and says so on the ticket', async (_what, m, reason) => {
       const r = await mail(m as Partial<RawMailInput>);
       expect(r.outcome).toBe('created');
-      expect(rows()).toEqual([]);
-      const ev = listTicketMessages(deps.db, r.ticketId!).find((x) => x.eventType === 'outbox')!;
+      expect(await rows()).toEqual([]);
+      const ev = (await listTicketMessages(deps.db, r.ticketId!)).find((x) => x.eventType === 'outbox')!;
       expect(ev.deliveryStatus).toBe('skipped');
       expect(String(ev.eventData?.reason)).toMatch(reason);
     });
@@ -78,42 +78,42 @@ describe('notification rules', () => {
     it('does not answer mail an agent sends in, and nothing on follow-ups', async () => {
       const raw = await signMail(rawMail({ from: 'boris@desk.example', subject: 'Server room is hot', body: 'It is 35 °C.' }), useMailDomain(deps, 'desk.example'));
       await s.intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw: Buffer.from(raw) });
-      expect(rows()).toEqual([]);
+      expect(await rows()).toEqual([]);
       const first = await mail({ messageId: 'first@client.example' });
       await mail({ subject: `Re: Printer jammed [#2]`, body: 'Still jams.' });
-      expect(rows().map((r) => [r.event, r.ticketId])).toEqual([['ack', first.ticketId]]);
+      expect((await rows()).map((r) => [r.event, r.ticketId])).toEqual([['ack', first.ticketId]]);
     });
   });
 
   it('sends an agent reply to the requester with the thread’s participants in CC', async () => {
     const r = await mail({ cc: 'Lena <lena@client.example>, support@desk.example' });
-    const msg = replyToTicket(s.ctx, as(agent), { ticketId: r.ticketId!, body: 'Please restart it.', cc: ['boss@client.example'] });
-    const reply = rows().find((x) => x.event === 'reply')!;
+    const msg = await replyToTicket(s.ctx, as(agent), { ticketId: r.ticketId!, body: 'Please restart it.', cc: ['boss@client.example'] });
+    const reply = (await rows()).find((x) => x.event === 'reply')!;
     expect(reply).toMatchObject({ recipient: 'anna@client.example', messageId: msg.id, payload: { template: 'reply', auto: false, audience: 'requester' } });
     expect(reply.cc?.sort()).toEqual(['boss@client.example', 'lena@client.example']);
     // the desk's own address, CC'd by the requester, is left out (and the thread says so)
-    const left = listTicketMessages(deps.db, r.ticketId!).find((m) => m.eventType === 'outbox' && m.eventData?.recipient === 'support@desk.example');
+    const left = (await listTicketMessages(deps.db, r.ticketId!)).find((m) => m.eventType === 'outbox' && m.eventData?.recipient === 'support@desk.example');
     expect(left?.eventData).toMatchObject({ reason: 'the recipient is one of the desk’s own addresses', reasonKey: 'outbox.reason.ownAddress' });
-    expect(listTicketMessages(deps.db, r.ticketId!).find((m) => m.id === msg.id)?.deliveryStatus).toBe('queued');
+    expect((await listTicketMessages(deps.db, r.ticketId!)).find((m) => m.id === msg.id)?.deliveryStatus).toBe('queued');
   });
 
-  it('keeps a reply on the ticket, marked not sent, when the requester has no address', () => {
-    const contact = insertContact(deps.db, { name: 'Walk-in', emails: [] }, deps.clock.now());
-    const t = insertTicket(deps.db, { subject: 'Desk visit', channel: 'web', requesterId: contact.id }, deps.clock.now());
-    const msg = replyToTicket(s.ctx, as(agent), { ticketId: t.id, body: 'Done.' });
-    expect(rows()).toEqual([]);
-    const thread = listTicketMessages(deps.db, t.id);
+  it('keeps a reply on the ticket, marked not sent, when the requester has no address', async () => {
+    const contact = await insertContact(deps.db, { name: 'Walk-in', emails: [] }, deps.clock.now());
+    const t = await insertTicket(deps.db, { subject: 'Desk visit', channel: 'web', requesterId: contact.id }, deps.clock.now());
+    const msg = await replyToTicket(s.ctx, as(agent), { ticketId: t.id, body: 'Done.' });
+    expect(await rows()).toEqual([]);
+    const thread = await listTicketMessages(deps.db, t.id);
     expect(thread.find((m) => m.id === msg.id)?.deliveryStatus).toBe('skipped');
     expect(thread.find((m) => m.eventType === 'outbox')?.eventData).toMatchObject({ reason: 'the requester has no email address' });
   });
 
   it('tells the requester a ticket is resolved, with the contract’s reopen window and the reopens left', async () => {
-    const org = insertOrganization(deps.db, { name: 'Client Ltd', reopenLimit: 2, reopenWindowDays: 14 }, deps.clock.now(), ['client.example']);
+    const org = await insertOrganization(deps.db, { name: 'Client Ltd', reopenLimit: 2, reopenWindowDays: 14 }, deps.clock.now(), ['client.example']);
     const r = await mail();
-    updateTicket(deps.db, r.ticketId!, { reopenCount: 1, resolutionNote: 'Replaced the fuser.' }, deps.clock.now());
-    changeStatus(s.ctx, as(agent), { ticketId: r.ticketId!, status: 'in_progress' });
-    changeStatus(s.ctx, as(agent), { ticketId: r.ticketId!, status: 'resolved' });
-    const resolved = rows().filter((x) => x.event === 'status_resolved');
+    await updateTicket(deps.db, r.ticketId!, { reopenCount: 1, resolutionNote: 'Replaced the fuser.' }, deps.clock.now());
+    await changeStatus(s.ctx, as(agent), { ticketId: r.ticketId!, status: 'in_progress' });
+    await changeStatus(s.ctx, as(agent), { ticketId: r.ticketId!, status: 'resolved' });
+    const resolved = (await rows()).filter((x) => x.event === 'status_resolved');
     expect(resolved).toHaveLength(1);
     expect(resolved[0]).toMatchObject({ recipient: 'anna@client.example', payload: { auto: true, vars: { reopenWindowDays: 14, reopensLeft: 1, resolutionNote: 'Replaced the fuser.' } } });
     expect(org.id).toBeGreaterThan(0);
@@ -121,41 +121,41 @@ describe('notification rules', () => {
 
   it('notifies the assignee, not someone who takes the ticket themselves, and honours their choices', async () => {
     const r = await mail();
-    assignTicket(s.ctx, as(manager), { ticketId: r.ticketId!, assigneeId: agent.id });
-    expect(rows().filter((x) => x.event === 'assigned')).toMatchObject([{ recipient: 'boris@desk.example', payload: { audience: 'agent', vars: { assignedBy: 'Maria' } } }]);
-    assignTicket(s.ctx, as(manager), { ticketId: r.ticketId!, assigneeId: manager.id });
-    assignTicket(s.ctx, as(manager), { ticketId: r.ticketId!, assigneeId: null });
-    assignTicket(s.ctx, as(agent), { ticketId: r.ticketId!, assigneeId: agent.id });
-    expect(rows().filter((x) => x.event === 'assigned')).toHaveLength(1);
+    await assignTicket(s.ctx, as(manager), { ticketId: r.ticketId!, assigneeId: agent.id });
+    expect((await rows()).filter((x) => x.event === 'assigned')).toMatchObject([{ recipient: 'boris@desk.example', payload: { audience: 'agent', vars: { assignedBy: 'Maria' } } }]);
+    await assignTicket(s.ctx, as(manager), { ticketId: r.ticketId!, assigneeId: manager.id });
+    await assignTicket(s.ctx, as(manager), { ticketId: r.ticketId!, assigneeId: null });
+    await assignTicket(s.ctx, as(agent), { ticketId: r.ticketId!, assigneeId: agent.id });
+    expect((await rows()).filter((x) => x.event === 'assigned')).toHaveLength(1);
 
-    updateNotificationPrefs(s.ctx, as(agent), { new_in_component: 'on' }); // everything else off
-    expect(findUser(deps.db, agent.id)?.notifyPrefs).toMatchObject({ assigned: false, new_in_component: true });
-    assignTicket(s.ctx, as(manager), { ticketId: r.ticketId!, assigneeId: null });
-    assignTicket(s.ctx, as(manager), { ticketId: r.ticketId!, assigneeId: findUser(deps.db, agent.id)!.id });
-    expect(rows().filter((x) => x.event === 'assigned')).toHaveLength(1);
+    await updateNotificationPrefs(s.ctx, as(agent), { new_in_component: 'on' }); // everything else off
+    expect((await findUser(deps.db, agent.id))?.notifyPrefs).toMatchObject({ assigned: false, new_in_component: true });
+    await assignTicket(s.ctx, as(manager), { ticketId: r.ticketId!, assigneeId: null });
+    await assignTicket(s.ctx, as(manager), { ticketId: r.ticketId!, assigneeId: (await findUser(deps.db, agent.id))!.id });
+    expect((await rows()).filter((x) => x.event === 'assigned')).toHaveLength(1);
   });
 
   it('tells a component’s manager about a new ticket there, by mail or from the console', async () => {
-    const c = insertComponent(deps.db, { name: 'Printers', managerId: manager.id }, deps.clock.now());
-    createTicket(s.ctx, as(agent), { subject: 'Toner', body: 'Out of toner', requesterEmail: 'anna@client.example', componentId: c.id });
-    createTicket(s.ctx, as(manager), { subject: 'Paper', body: 'Out of paper', requesterEmail: 'anna@client.example', componentId: c.id });
-    const notices = rows().filter((x) => x.event === 'new_in_component');
+    const c = await insertComponent(deps.db, { name: 'Printers', managerId: manager.id }, deps.clock.now());
+    await createTicket(s.ctx, as(agent), { subject: 'Toner', body: 'Out of toner', requesterEmail: 'anna@client.example', componentId: c.id });
+    await createTicket(s.ctx, as(manager), { subject: 'Paper', body: 'Out of paper', requesterEmail: 'anna@client.example', componentId: c.id });
+    const notices = (await rows()).filter((x) => x.event === 'new_in_component');
     expect(notices).toMatchObject([{ recipient: 'maria@desk.example', payload: { template: 'new_in_component', vars: { componentName: 'Printers' } } }]);
   });
 
   it('tells the assignee when the requester writes again', async () => {
     const r = await mail({ messageId: 'orig@client.example' });
-    assignTicket(s.ctx, { kind: 'system' }, { ticketId: r.ticketId!, assigneeId: agent.id });
+    await assignTicket(s.ctx, { kind: 'system' }, { ticketId: r.ticketId!, assigneeId: agent.id });
     await mail({ subject: 'Re: Printer jammed [#1]', body: 'Now it smokes.' });
-    expect(rows().filter((x) => x.event === 'customer_reply')).toMatchObject([{ recipient: 'boris@desk.example' }]);
+    expect((await rows()).filter((x) => x.event === 'customer_reply')).toMatchObject([{ recipient: 'boris@desk.example' }]);
   });
 
-  it('leaves SMS tickets to the SMS channel', () => {
-    const contact = insertContact(deps.db, { name: 'Texter', emails: ['texter@client.example'], phones: ['+79990001122'] }, deps.clock.now());
-    const t = insertTicket(deps.db, { subject: 'SMS', channel: 'sms', requesterId: contact.id }, deps.clock.now());
-    replyToTicket(s.ctx, as(agent), { ticketId: t.id, body: 'On it' });
-    changeStatus(s.ctx, as(agent), { ticketId: t.id, status: 'resolved' });
+  it('leaves SMS tickets to the SMS channel', async () => {
+    const contact = await insertContact(deps.db, { name: 'Texter', emails: ['texter@client.example'], phones: ['+79990001122'] }, deps.clock.now());
+    const t = await insertTicket(deps.db, { subject: 'SMS', channel: 'sms', requesterId: contact.id }, deps.clock.now());
+    await replyToTicket(s.ctx, as(agent), { ticketId: t.id, body: 'On it' });
+    await changeStatus(s.ctx, as(agent), { ticketId: t.id, status: 'resolved' });
     // no mail: the reply goes out as a text through the SMS channel's own hook
-    expect(rows().map((r) => [r.channel, r.event, r.recipient])).toEqual([['sms', 'reply', '+79990001122']]);
+    expect((await rows()).map((r) => [r.channel, r.event, r.recipient])).toEqual([['sms', 'reply', '+79990001122']]);
   });
 });

@@ -29,20 +29,20 @@ import type { EmailPayload } from '../outbox/types.ts';
 type RuleDeps = Pick<Deps, 'clock' | 'config' | 'db'>;
 
 export function registerNotificationRules(hooks: Hooks): void {
-  hooks.ticketChanged.push((tx, change, ctx) => onTicketChanged(tx, change, ctx));
-  hooks.inboundApplied.push((tx, applied, deps) => onInboundApplied(tx, applied, deps));
+  hooks.ticketChanged.push(async (tx, change, ctx) => await onTicketChanged(tx, change, ctx));
+  hooks.inboundApplied.push(async (tx, applied, deps) => await onInboundApplied(tx, applied, deps));
 }
 
 const mailTicket = (t: Ticket) => channelTraits(t.channel).answeredBy === 'email';
 
 /** The requester's address for this ticket: the one they last wrote from, else their primary one. */
-export function requesterAddress(db: Db, ticket: Ticket): { address: string; contact: Contact } | null {
-  const contact = ticket.requesterId ? findContact(db, ticket.requesterId) : undefined;
+export async function requesterAddress(db: Db, ticket: Ticket): Promise<{ address: string; contact: Contact } | null> {
+  const contact = ticket.requesterId ? await findContact(db, ticket.requesterId) : undefined;
   if (!contact) return null;
-  const last = listTicketMessages(db, ticket.id)
+  const last = (await listTicketMessages(db, ticket.id))
     .filter((m) => m.kind === 'reply' && m.direction === 'in' && m.authorContactId === contact.id && m.fromAddress?.includes('@'))
     .at(-1);
-  const address = last?.fromAddress ?? findPrimaryEmail(db, contact.id)?.email;
+  const address = last?.fromAddress ?? (await findPrimaryEmail(db, contact.id))?.email;
   return address ? { address: address.toLowerCase(), contact } : null;
 }
 
@@ -65,16 +65,16 @@ export function autoAnswerBlock(inbound: AppliedInbound | null, recipient: strin
   return isNoReplyAddress(recipient) ? `no-reply address ${recipient}` : null;
 }
 
-function acknowledge(tx: Db, deps: RuleDeps, ticket: Ticket, inbound: AppliedInbound | null): void {
-  const to = requesterAddress(tx, ticket);
+async function acknowledge(tx: Db, deps: RuleDeps, ticket: Ticket, inbound: AppliedInbound | null): Promise<void> {
+  const to = await requesterAddress(tx, ticket);
   const now = deps.clock.now();
   if (!to) return;
   const refusal = autoAnswerBlock(inbound, to.address);
   if (refusal) {
-    recordNotSent(tx, ticket, { event: 'ack', recipient: to.address, audience: 'requester', reason: reasons.notAcknowledged(refusal) }, now);
+    await recordNotSent(tx, ticket, { event: 'ack', recipient: to.address, audience: 'requester', reason: reasons.notAcknowledged(refusal) }, now);
     return;
   }
-  queueEmail(tx, {
+  await queueEmail(tx, {
     ticketId: ticket.id, event: 'ack', recipient: to.address,
     payload: requesterPayload(deps, to.contact, 'ack', {}, true, fromMailKind(inbound !== null)),
   }, now);
@@ -82,74 +82,74 @@ function acknowledge(tx: Db, deps: RuleDeps, ticket: Ticket, inbound: AppliedInb
 
 const fromMailKind = (fromMail: boolean): Partial<EmailPayload> => (fromMail ? { autoSubmitted: 'auto-replied' } : { autoSubmitted: 'auto-generated' });
 
-function notifyComponentManager(tx: Db, deps: RuleDeps, ticket: Ticket, actor: ActorRef | null): void {
+async function notifyComponentManager(tx: Db, deps: RuleDeps, ticket: Ticket, actor: ActorRef | null): Promise<void> {
   if (!ticket.componentId) return;
-  const component = findComponent(tx, ticket.componentId);
+  const component = await findComponent(tx, ticket.componentId);
   if (!component?.managerId) return;
   if (actor?.kind === 'user' && actor.user.id === component.managerId) return;
-  const manager = findUser(tx, component.managerId);
-  if (manager) queueAgentNotice(tx, deps, { user: manager, kind: 'new_in_component', ticket, vars: { componentName: component.name } });
+  const manager = await findUser(tx, component.managerId);
+  if (manager) await queueAgentNotice(tx, deps, { user: manager, kind: 'new_in_component', ticket, vars: { componentName: component.name } });
 }
 
-function sendReply(tx: Db, deps: RuleDeps, ticket: Ticket, message: Message): void {
-  const to = requesterAddress(tx, ticket);
+async function sendReply(tx: Db, deps: RuleDeps, ticket: Ticket, message: Message): Promise<void> {
+  const to = await requesterAddress(tx, ticket);
   const now = deps.clock.now();
   if (!to) {
-    updateMessage(tx, message.id, { deliveryStatus: 'skipped' });
-    recordNotSent(tx, ticket, { event: 'reply', recipient: null, audience: 'requester', reason: reasons.noAddress() }, now);
+    await updateMessage(tx, message.id, { deliveryStatus: 'skipped' });
+    await recordNotSent(tx, ticket, { event: 'reply', recipient: null, audience: 'requester', reason: reasons.noAddress() }, now);
     return;
   }
-  const wanted = [...listParticipants(tx, ticket.id), ...(message.ccAddresses ?? [])].filter((a) => a !== to.address && a.includes('@'));
-  const { kept, dropped } = filterCc(tx, deps.config, [...new Set(wanted)]);
-  for (const d of dropped) recordNotSent(tx, ticket, { event: 'reply', recipient: d.address, audience: 'requester', reason: d.reason }, now);
-  queueEmail(tx, {
+  const wanted = [...await listParticipants(tx, ticket.id), ...(message.ccAddresses ?? [])].filter((a) => a !== to.address && a.includes('@'));
+  const { kept, dropped } = await filterCc(tx, deps.config, [...new Set(wanted)]);
+  for (const d of dropped) await recordNotSent(tx, ticket, { event: 'reply', recipient: d.address, audience: 'requester', reason: d.reason }, now);
+  await queueEmail(tx, {
     ticketId: ticket.id, messageId: message.id, event: 'reply', recipient: to.address, cc: kept,
     payload: requesterPayload(deps, to.contact, 'reply', {}, false),
   }, now);
 }
 
-function sendResolved(tx: Db, deps: RuleDeps, ticket: Ticket, reason: string | undefined): void {
-  const to = requesterAddress(tx, ticket);
+async function sendResolved(tx: Db, deps: RuleDeps, ticket: Ticket, reason: string | undefined): Promise<void> {
+  const to = await requesterAddress(tx, ticket);
   if (!to) return;
-  const org = ticket.organizationId ? findOrganization(tx, ticket.organizationId) : undefined;
+  const org = ticket.organizationId ? await findOrganization(tx, ticket.organizationId) : undefined;
   const vars: Record<string, unknown> = { resolutionNote: ticket.resolutionNote ?? reason ?? null };
   if (org?.reopenWindowDays) vars.reopenWindowDays = org.reopenWindowDays;
   if (org?.reopenLimit !== null && org?.reopenLimit !== undefined) vars.reopensLeft = Math.max(0, org.reopenLimit - ticket.reopenCount);
-  queueEmail(tx, {
+  await queueEmail(tx, {
     ticketId: ticket.id, event: 'status_resolved', recipient: to.address,
     payload: requesterPayload(deps, to.contact, 'status_resolved', vars, true),
   }, deps.clock.now());
 }
 
-export function onTicketChanged(tx: Db, change: TicketChange & { actor: ActorRef }, ctx: Ctx): void {
+export async function onTicketChanged(tx: Db, change: TicketChange & { actor: ActorRef }, ctx: Ctx): Promise<void> {
   const t = change.ticket;
   switch (change.type) {
     case 'created':
-      if (mailTicket(t)) acknowledge(tx, ctx, t, null);
-      notifyComponentManager(tx, ctx, t, change.actor);
+      if (mailTicket(t)) await acknowledge(tx, ctx, t, null);
+      await notifyComponentManager(tx, ctx, t, change.actor);
       return;
     case 'reply':
-      if (mailTicket(t)) sendReply(tx, ctx, t, change.message);
+      if (mailTicket(t)) await sendReply(tx, ctx, t, change.message);
       return;
     case 'status':
-      if (change.to === 'resolved' && mailTicket(t)) sendResolved(tx, ctx, t, change.reason);
+      if (change.to === 'resolved' && mailTicket(t)) await sendResolved(tx, ctx, t, change.reason);
       return;
     case 'assigned': {
       if (change.to === null || (change.actor.kind === 'user' && change.actor.user.id === change.to)) return;
-      const assignee = findUser(tx, change.to);
+      const assignee = await findUser(tx, change.to);
       const by = change.actor.kind === 'user' ? change.actor.user.name : null;
-      if (assignee) queueAgentNotice(tx, ctx, { user: assignee, kind: 'assigned', ticket: t, vars: { assignedBy: by } });
+      if (assignee) await queueAgentNotice(tx, ctx, { user: assignee, kind: 'assigned', ticket: t, vars: { assignedBy: by } });
       return;
     }
     case 'updated':
-      if (change.fields.includes('componentId') && t.componentId && t.componentId !== change.before.componentId) notifyComponentManager(tx, ctx, t, change.actor);
+      if (change.fields.includes('componentId') && t.componentId && t.componentId !== change.before.componentId) await notifyComponentManager(tx, ctx, t, change.actor);
       return;
     default:
       return;
   }
 }
 
-export function onInboundApplied(tx: Db, a: AppliedInbound, deps: Deps): void {
+export async function onInboundApplied(tx: Db, a: AppliedInbound, deps: Deps): Promise<void> {
   const t = a.ticket;
   // inbound mail; a channel without mail headers answers its messages through its own hooks
   if (!t || !a.message || !channelTraits(a.draft.msg.channel).mailHeaders) return;
@@ -158,12 +158,12 @@ export function onInboundApplied(tx: Db, a: AppliedInbound, deps: Deps): void {
     // a follow-up opened because the contract did not let the old ticket reopen gets the
     // workflow's explanation mail (reopen_refused) instead of a second, generic acknowledgement
     const explained = !!a.draft.followUpOf && a.draft.followUpOf.reason !== 'sender';
-    if (!a.draft.requester?.userId && !explained) acknowledge(tx, deps, t, a);
-    notifyComponentManager(tx, deps, t, null);
+    if (!a.draft.requester?.userId && !explained) await acknowledge(tx, deps, t, a);
+    await notifyComponentManager(tx, deps, t, null);
     return;
   }
   if (a.outcome !== 'appended' || a.draft.autoReply || a.draft.requester?.userId || !t.assigneeId) return;
-  const fromContact = a.message.authorContactId !== null || (msg.from && findContactEmail(tx, msg.from.address));
-  const assignee = findUser(tx, t.assigneeId);
-  if (fromContact && assignee) queueAgentNotice(tx, deps, { user: assignee, kind: 'customer_reply', ticket: t });
+  const fromContact = a.message.authorContactId !== null || (msg.from && await findContactEmail(tx, msg.from.address));
+  const assignee = await findUser(tx, t.assigneeId);
+  if (fromContact && assignee) await queueAgentNotice(tx, deps, { user: assignee, kind: 'customer_reply', ticket: t });
 }

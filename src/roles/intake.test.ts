@@ -9,8 +9,8 @@ import { buildServices } from '../services.ts';
 import { startIntake } from './intake.ts';
 
 let deps: TestDeps;
-beforeEach(() => {
-  deps = makeTestDeps();
+beforeEach(async () => {
+  deps = await makeTestDeps();
 });
 afterEach(() => deps.close());
 

@@ -13,11 +13,11 @@ export const SCHEDULER_INTERVAL_MS = 30_000;
 export type TickResult = { notices: number; closed: number; purged: { sessions: number; failures: number } };
 
 /** One pass of the scheduler's work at the clock's current time. */
-export function schedulerTick(ctx: Ctx): TickResult {
+export async function schedulerTick(ctx: Ctx): Promise<TickResult> {
   const now = ctx.clock.now();
-  const notices = runSlaChecks(ctx, now);
-  const closed = autoCloseResolved(ctx, now);
-  const purged = purgeSignInRecords(ctx, now);
+  const notices = await runSlaChecks(ctx, now);
+  const closed = await autoCloseResolved(ctx, now);
+  const purged = await purgeSignInRecords(ctx, now);
   if (notices || closed || purged.sessions) ctx.log.info({ notices, closed, purgedSessions: purged.sessions }, 'scheduler run');
   return { notices, closed, purged };
 }
@@ -28,8 +28,8 @@ export async function startScheduler(services: Services, opts: { intervalMs?: nu
   const run = () => {
     if (running) return; // the previous pass is still going
     running = Promise.resolve()
-      .then(() => {
-        schedulerTick(ctx);
+      .then(async () => {
+        await schedulerTick(ctx);
       })
       .catch((err: unknown) => ctx.log.error({ err }, 'scheduler run failed'))
       .finally(() => {

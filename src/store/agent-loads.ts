@@ -4,8 +4,8 @@ import type { Db } from '../db/client.ts';
 import { componentAgents, tickets, users } from '../db/schema.ts';
 import type { AgentLoad } from '../domain/assignment.ts';
 
-export function listComponentAgentLoads(db: Db, componentId: number, defaultEstimateMinutes: number): AgentLoad[] {
-  return db
+export async function listComponentAgentLoads(db: Db, componentId: number, defaultEstimateMinutes: number): Promise<AgentLoad[]> {
+  return await db
     .select({
       userId: users.id,
       available: users.available,
@@ -22,17 +22,14 @@ export function listComponentAgentLoads(db: Db, componentId: number, defaultEsti
 }
 
 /** Components the user works in (member) or manages. */
-export function listUserComponentIds(db: Db, userId: number): number[] {
-  const ids = db.$client
-    .prepare('select component_id from component_agents where user_id = ? union select id from components where manager_id = ?')
-    .pluck()
-    .all(userId, userId) as number[];
+export async function listUserComponentIds(db: Db, userId: number): Promise<number[]> {
+  const ids = (await db.column('select component_id from component_agents where user_id = ? union select id from components where manager_id = ?', userId, userId)) as number[];
   return ids.sort((a, b) => a - b);
 }
 
 /** Open tickets per agent (the people pages show it next to availability). */
-export function countOpenTicketsByAssignee(db: Db): Map<number, number> {
-  const rows = db
+export async function countOpenTicketsByAssignee(db: Db): Promise<Map<number, number>> {
+  const rows = await db
     .select({ id: tickets.assigneeId, n: sql<number>`count(*)` })
     .from(tickets)
     .where(and(eq(tickets.isOpen, true), sql`${tickets.assigneeId} is not null`))

@@ -4,7 +4,7 @@ import type { Db } from '../db/client.ts';
 import { contactEmails, contactPhones, contacts } from '../db/schema.ts';
 import type { Contact } from './contacts.ts';
 
-export function listContactsAfter(db: Db, opts: { q?: string; organizationId?: number; afterId?: number; limit: number }): Contact[] {
+export async function listContactsAfter(db: Db, opts: { q?: string; organizationId?: number; afterId?: number; limit: number }): Promise<Contact[]> {
   const where: SQL[] = [];
   const q = opts.q?.trim();
   if (q) {
@@ -18,5 +18,5 @@ export function listContactsAfter(db: Db, opts: { q?: string; organizationId?: n
   }
   if (opts.organizationId !== undefined) where.push(inArray(contacts.organizationId, [opts.organizationId]));
   if (opts.afterId !== undefined) where.push(gt(contacts.id, opts.afterId));
-  return db.select().from(contacts).where(where.length ? and(...where) : undefined).orderBy(asc(contacts.id)).limit(opts.limit).all();
+  return await db.select().from(contacts).where(where.length ? and(...where) : undefined).orderBy(asc(contacts.id)).limit(opts.limit).all();
 }

@@ -19,6 +19,6 @@ export function contractOf(org: Organization | undefined | null): Contract {
   };
 }
 
-export function contractOfTicket(db: Db, ticket: Pick<Ticket, 'organizationId'>): Contract {
-  return contractOf(ticket.organizationId ? findOrganization(db, ticket.organizationId) : undefined);
+export async function contractOfTicket(db: Db, ticket: Pick<Ticket, 'organizationId'>): Promise<Contract> {
+  return contractOf(ticket.organizationId ? await findOrganization(db, ticket.organizationId) : undefined);
 }

@@ -7,10 +7,10 @@ import { tickets, worklogs } from '../db/schema.ts';
 export type OrganizationUsage = { organizationId: number; coveredMinutes: number; outOfScopeMinutes: number };
 
 /** Billable minutes worked in [from, to), per organisation, split by whether the ticket is out of scope. */
-export function listUsageByOrganization(db: Db, range: { from: number; to: number }, organizationId?: number): OrganizationUsage[] {
+export async function listUsageByOrganization(db: Db, range: { from: number; to: number }, organizationId?: number): Promise<OrganizationUsage[]> {
   const where: SQL[] = [eq(worklogs.billable, true), gte(worklogs.workedAt, range.from), lt(worklogs.workedAt, range.to), sql`${tickets.organizationId} is not null`];
   if (organizationId !== undefined) where.push(eq(tickets.organizationId, organizationId));
-  const rows = db
+  const rows = await db
     .select({ organizationId: tickets.organizationId, billable: tickets.billable, minutes: sql<number>`coalesce(sum(${worklogs.minutes}), 0)` })
     .from(worklogs)
     .innerJoin(tickets, eq(tickets.id, worklogs.ticketId))
@@ -31,12 +31,12 @@ export function listUsageByOrganization(db: Db, range: { from: number; to: numbe
 export type BillableTicket = { id: number; number: number; subject: string; status: string; organizationId: number | null; createdAt: number; minutes: number };
 
 /** Out-of-scope (billable) tickets, newest first, optionally of one organisation and opened in [from, to). */
-export function listBillableTickets(db: Db, filter: { organizationId?: number; from?: number; to?: number }, limit = 200): BillableTicket[] {
+export async function listBillableTickets(db: Db, filter: { organizationId?: number; from?: number; to?: number }, limit = 200): Promise<BillableTicket[]> {
   const where: SQL[] = [eq(tickets.billable, true)];
   if (filter.organizationId !== undefined) where.push(eq(tickets.organizationId, filter.organizationId));
   if (filter.from !== undefined) where.push(gte(tickets.createdAt, filter.from));
   if (filter.to !== undefined) where.push(lt(tickets.createdAt, filter.to));
-  return db
+  return await db
     .select({
       id: tickets.id, number: tickets.number, subject: tickets.subject, status: tickets.status, organizationId: tickets.organizationId, createdAt: tickets.createdAt,
       // written out with table names: drizzle leaves the columns of a one-table select unqualified,

@@ -5,12 +5,12 @@ import { insertRowOnly, listRows } from './rows.ts';
 export type AuditEvent = typeof events.$inferSelect;
 export type Actor = { kind: 'user'; userId: number } | { kind: 'contact'; contactId: number } | { kind: 'system' };
 
-export function insertEvent(
+export async function insertEvent(
   db: Db,
   e: { ticketId: number | null; actor: Actor; type: string; data?: Record<string, unknown> },
   now: number,
-): void {
-  insertRowOnly(db, events, {
+): Promise<void> {
+  await insertRowOnly(db, events, {
     ticketId: e.ticketId,
     actorKind: e.actor.kind,
     actorUserId: e.actor.kind === 'user' ? e.actor.userId : null,
@@ -20,6 +20,6 @@ export function insertEvent(
   });
 }
 
-export function listTicketEvents(db: Db, ticketId: number): AuditEvent[] {
-  return listRows(db, events, 'where ticket_id = ? order by id', ticketId);
+export async function listTicketEvents(db: Db, ticketId: number): Promise<AuditEvent[]> {
+  return await listRows(db, events, 'where ticket_id = ? order by id', ticketId);
 }

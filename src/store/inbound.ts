@@ -7,30 +7,30 @@ import { findRow, insertRow, updateRows } from './rows.ts';
 export type InboundRecord = typeof inboundMessages.$inferSelect;
 export type InboundOutcome = InboundRecord['outcome'];
 
-export function findInboundByDedupeKey(db: Db, key: string): InboundRecord | undefined {
-  return findRow(db, inboundMessages, 'where dedupe_key = ?', key);
+export async function findInboundByDedupeKey(db: Db, key: string): Promise<InboundRecord | undefined> {
+  return await findRow(db, inboundMessages, 'where dedupe_key = ?', key);
 }
 
-export function findInbound(db: Db, id: number): InboundRecord | undefined {
-  return findRow(db, inboundMessages, 'where id = ?', id);
+export async function findInbound(db: Db, id: number): Promise<InboundRecord | undefined> {
+  return await findRow(db, inboundMessages, 'where id = ?', id);
 }
 
-export function getInbound(db: Db, id: number): InboundRecord {
-  const r = findInbound(db, id);
+export async function getInbound(db: Db, id: number): Promise<InboundRecord> {
+  const r = await findInbound(db, id);
   if (!r) throw notFound('Inbound message');
   return r;
 }
 
-export function insertInbound(db: Db, r: Omit<typeof inboundMessages.$inferInsert, 'id'>): InboundRecord {
-  return insertRow(db, inboundMessages, r);
+export async function insertInbound(db: Db, r: Omit<typeof inboundMessages.$inferInsert, 'id'>): Promise<InboundRecord> {
+  return await insertRow(db, inboundMessages, r);
 }
 
-export function updateInbound(db: Db, id: number, patch: Partial<Omit<InboundRecord, 'id'>>): void {
-  updateRows(db, inboundMessages, patch, 'where id = ?', id);
+export async function updateInbound(db: Db, id: number, patch: Partial<Omit<InboundRecord, 'id'>>): Promise<void> {
+  await updateRows(db, inboundMessages, patch, 'where id = ?', id);
 }
 
-export function listInboundByOutcome(db: Db, outcomes: InboundOutcome[], page: { limit: number; before?: number }): InboundRecord[] {
-  return db
+export async function listInboundByOutcome(db: Db, outcomes: InboundOutcome[], page: { limit: number; before?: number }): Promise<InboundRecord[]> {
+  return await db
     .select()
     .from(inboundMessages)
     .where(and(inArray(inboundMessages.outcome, outcomes), page.before ? lt(inboundMessages.id, page.before) : undefined))
@@ -40,8 +40,8 @@ export function listInboundByOutcome(db: Db, outcomes: InboundOutcome[], page: {
 }
 
 /** Imported and quarantined counts for one mailbox since a time (the mailbox page's "today"). */
-export function countInboundSince(db: Db, mailboxId: number, since: number): { imported: number; quarantined: number } {
-  const row = db
+export async function countInboundSince(db: Db, mailboxId: number, since: number): Promise<{ imported: number; quarantined: number }> {
+  const row = await db
     .select({
       imported: sql<number>`coalesce(sum(case when ${inboundMessages.outcome} != 'quarantined' then 1 else 0 end), 0)`,
       quarantined: sql<number>`coalesce(sum(case when ${inboundMessages.outcome} = 'quarantined' then 1 else 0 end), 0)`,
@@ -59,11 +59,11 @@ export type InboundView = (typeof INBOUND_VIEWS)[number];
  * The console's lists of inbound mail, newest first: quarantined; ignored (our own mail, and
  * automatic mail and bounces that matched no ticket); imported with parse problems; everything.
  */
-export function listInboundView(
+export async function listInboundView(
   db: Db,
   view: InboundView,
   page: { limit: number; before?: number },
-): (InboundRecord & { ticketNumber: number | null })[] {
+): Promise<(InboundRecord & { ticketNumber: number | null })[]> {
   const where =
     view === 'quarantined'
       ? eq(inboundMessages.outcome, 'quarantined')
@@ -72,17 +72,17 @@ export function listInboundView(
         : view === 'problems'
           ? isNotNull(inboundMessages.problems)
           : undefined;
-  return db
+  return (await db
     .select({ row: inboundMessages, ticketNumber: tickets.number })
     .from(inboundMessages)
     .leftJoin(tickets, eq(tickets.id, inboundMessages.ticketId))
     .where(and(where, page.before ? lt(inboundMessages.id, page.before) : undefined))
     .orderBy(desc(inboundMessages.id))
     .limit(page.limit)
-    .all()
+    .all())
     .map((r) => ({ ...r.row, ticketNumber: r.ticketNumber ?? null }));
 }
 
-export function countInboundByOutcome(db: Db, outcome: InboundOutcome): number {
-  return db.select({ n: sql<number>`count(*)` }).from(inboundMessages).where(eq(inboundMessages.outcome, outcome)).get()?.n ?? 0;
+export async function countInboundByOutcome(db: Db, outcome: InboundOutcome): Promise<number> {
+  return (await db.select({ n: sql<number>`count(*)` }).from(inboundMessages).where(eq(inboundMessages.outcome, outcome)).get())?.n ?? 0;
 }

@@ -5,46 +5,46 @@ import { getMailbox, insertMailbox, mailboxPassword, sealStoredPasswords, upsert
 
 describe('stored mailbox passwords', () => {
   let deps: TestDeps;
-  beforeEach(() => {
-    deps = makeTestDeps();
+  beforeEach(async () => {
+    deps = await makeTestDeps();
   });
   afterEach(() => deps.close());
   const key = () => deps.secrets.credentials;
   const env = { name: 'support@desk.example', address: 'support@desk.example', host: 'imap.desk.example', port: 993, secure: true, allowPlaintext: false, username: 'support', password: 'app-password-1', folder: 'INBOX' };
 
-  it('seals the passwords stored before sealing existed, once', () => {
-    const old = insertMailbox(deps.db, { name: 'Old', address: 'old@desk.example', host: 'imap.desk.example', username: 'old', password: 'plain-text-password' }, 1);
-    expect(sealStoredPasswords(deps.db, key())).toBe(1);
-    const stored = getMailbox(deps.db, old.id).password;
+  it('seals the passwords stored before sealing existed, once', async () => {
+    const old = await insertMailbox(deps.db, { name: 'Old', address: 'old@desk.example', host: 'imap.desk.example', username: 'old', password: 'plain-text-password' }, 1);
+    expect(await sealStoredPasswords(deps.db, key())).toBe(1);
+    const stored = (await getMailbox(deps.db, old.id)).password;
     expect(stored).toMatch(/^sealed:v1:/);
     expect(stored).not.toContain('plain-text-password');
-    expect(mailboxPassword(getMailbox(deps.db, old.id), key())).toBe('plain-text-password');
-    expect(sealStoredPasswords(deps.db, key())).toBe(0);
-    expect(getMailbox(deps.db, old.id).password).toBe(stored);
+    expect(mailboxPassword(await getMailbox(deps.db, old.id), key())).toBe('plain-text-password');
+    expect(await sealStoredPasswords(deps.db, key())).toBe(0);
+    expect((await getMailbox(deps.db, old.id)).password).toBe(stored);
   });
 
-  it('keeps the IMAP_* password sealed, and touches the mailbox only when the environment changed it', () => {
-    const first = upsertEnvMailbox(deps.db, env, 1, key());
+  it('keeps the IMAP_* password sealed, and touches the mailbox only when the environment changed it', async () => {
+    const first = await upsertEnvMailbox(deps.db, env, 1, key());
     expect(first.password).toMatch(/^sealed:v1:/);
     expect(mailboxPassword(first, key())).toBe('app-password-1');
     // the same settings at the next start: no change, so the poller is not restarted
-    const again = upsertEnvMailbox(deps.db, env, 2, key());
+    const again = await upsertEnvMailbox(deps.db, env, 2, key());
     expect(again).toMatchObject({ password: first.password, updatedAt: first.updatedAt });
     // a new password in the environment
-    const changed = upsertEnvMailbox(deps.db, { ...env, password: 'app-password-2' }, 3, key());
+    const changed = await upsertEnvMailbox(deps.db, { ...env, password: 'app-password-2' }, 3, key());
     expect(changed.updatedAt).toBe(3);
     expect(mailboxPassword(changed, key())).toBe('app-password-2');
     // the desk's secret changed: the environment's password is sealed again with the new key
     const newKey = randomBytes(32).toString('base64url');
-    const rekeyed = upsertEnvMailbox(deps.db, { ...env, password: 'app-password-2' }, 4, newKey);
+    const rekeyed = await upsertEnvMailbox(deps.db, { ...env, password: 'app-password-2' }, 4, newKey);
     expect(rekeyed.updatedAt).toBe(4);
     expect(mailboxPassword(rekeyed, newKey)).toBe('app-password-2');
     expect(() => mailboxPassword(rekeyed, key())).toThrow(/cannot be read with this desk's secret key/);
   });
 
-  it('replaces a plain IMAP_* password from before sealing', () => {
-    insertMailbox(deps.db, { ...env, fromEnv: true, password: 'app-password-1' }, 1);
-    const m = upsertEnvMailbox(deps.db, env, 2, key());
+  it('replaces a plain IMAP_* password from before sealing', async () => {
+    await insertMailbox(deps.db, { ...env, fromEnv: true, password: 'app-password-1' }, 1);
+    const m = await upsertEnvMailbox(deps.db, env, 2, key());
     expect(m.password).toMatch(/^sealed:v1:/);
     expect(mailboxPassword(m, key())).toBe('app-password-1');
   });

@@ -10,44 +10,44 @@ export type Mailbox = typeof mailboxes.$inferSelect;
 export const BACKLOG_MS = 24 * 3600 * 1000;
 export type MailboxInput = Omit<typeof mailboxes.$inferInsert, 'id' | 'createdAt' | 'updatedAt'>;
 
-export function findMailbox(db: Db, id: number): Mailbox | undefined {
-  return db.select().from(mailboxes).where(eq(mailboxes.id, id)).get();
+export async function findMailbox(db: Db, id: number): Promise<Mailbox | undefined> {
+  return await db.select().from(mailboxes).where(eq(mailboxes.id, id)).get();
 }
 
-export function getMailbox(db: Db, id: number): Mailbox {
-  const m = findMailbox(db, id);
+export async function getMailbox(db: Db, id: number): Promise<Mailbox> {
+  const m = await findMailbox(db, id);
   if (!m) throw notFound('Mailbox');
   return m;
 }
 
-export function findMailboxByAddress(db: Db, address: string): Mailbox | undefined {
-  return db.select().from(mailboxes).where(eq(mailboxes.address, address.trim().toLowerCase())).get();
+export async function findMailboxByAddress(db: Db, address: string): Promise<Mailbox | undefined> {
+  return await db.select().from(mailboxes).where(eq(mailboxes.address, address.trim().toLowerCase())).get();
 }
 
-export function listMailboxes(db: Db, opts: { enabledOnly?: boolean } = {}): Mailbox[] {
+export async function listMailboxes(db: Db, opts: { enabledOnly?: boolean } = {}): Promise<Mailbox[]> {
   const q = db.select().from(mailboxes);
-  return (opts.enabledOnly ? q.where(eq(mailboxes.enabled, true)) : q).orderBy(asc(mailboxes.id)).all();
+  return await (opts.enabledOnly ? q.where(eq(mailboxes.enabled, true)) : q).orderBy(asc(mailboxes.id)).all();
 }
 
-export function insertMailbox(db: Db, m: MailboxInput, now: number): Mailbox {
-  return db.insert(mailboxes).values({ ...m, address: m.address.trim().toLowerCase(), createdAt: now, updatedAt: now }).returning().get();
+export async function insertMailbox(db: Db, m: MailboxInput, now: number): Promise<Mailbox> {
+  return await db.insert(mailboxes).values({ ...m, address: m.address.trim().toLowerCase(), createdAt: now, updatedAt: now }).returning().get();
 }
 
-export function updateMailbox(db: Db, id: number, patch: Partial<MailboxInput>, now: number): void {
+export async function updateMailbox(db: Db, id: number, patch: Partial<MailboxInput>, now: number): Promise<void> {
   const p = patch.address ? { ...patch, address: patch.address.trim().toLowerCase() } : patch;
-  db.update(mailboxes).set({ ...p, updatedAt: now }).where(eq(mailboxes.id, id)).run();
+  await db.update(mailboxes).set({ ...p, updatedAt: now }).where(eq(mailboxes.id, id)).run();
 }
 
 /**
  * The poller's bookkeeping (cursor, last success/error). It leaves updatedAt alone: updatedAt
  * tells the intake role that an admin changed the settings and the poller must restart.
  */
-export function updateMailboxState(
+export async function updateMailboxState(
   db: Db,
   id: number,
   patch: Partial<Pick<Mailbox, 'uidValidity' | 'lastUid' | 'lastSuccessAt' | 'lastError' | 'lastErrorAt'>>,
-): void {
-  db.update(mailboxes).set(patch).where(eq(mailboxes.id, id)).run();
+): Promise<void> {
+  await db.update(mailboxes).set(patch).where(eq(mailboxes.id, id)).run();
 }
 
 /**
@@ -55,17 +55,17 @@ export function updateMailboxState(
  * What an admin set in the console (enabled, mark as read, move to, component) is kept. The
  * password is stored sealed with `credentialsKey`.
  */
-export function upsertEnvMailbox(
+export async function upsertEnvMailbox(
   db: Db,
   m: { name: string; address: string; host: string; port: number; secure: boolean; allowPlaintext: boolean; username: string; password: string; folder: string },
   now: number,
   credentialsKey: string,
-): Mailbox {
-  const existing = db.select().from(mailboxes).where(eq(mailboxes.fromEnv, true)).get() ?? findMailboxByAddress(db, m.address);
+): Promise<Mailbox> {
+  const existing = await db.select().from(mailboxes).where(eq(mailboxes.fromEnv, true)).get() ?? await findMailboxByAddress(db, m.address);
   const connection = { address: m.address.toLowerCase(), host: m.host, port: m.port, secure: m.secure, allowPlaintext: m.allowPlaintext, username: m.username, folder: m.folder };
   const sealed = () => ({ password: sealSecret(credentialsKey, m.password) });
   // a mailbox that already holds years of mail must not turn all of it into tickets
-  if (!existing) return insertMailbox(db, { ...connection, ...sealed(), name: m.name, fromEnv: true, importSince: now - BACKLOG_MS }, now);
+  if (!existing) return await insertMailbox(db, { ...connection, ...sealed(), name: m.name, fromEnv: true, importSince: now - BACKLOG_MS }, now);
   let samePassword: boolean;
   try {
     samePassword = isSealed(existing.password) && openSecret(credentialsKey, existing.password) === m.password;
@@ -74,19 +74,19 @@ export function upsertEnvMailbox(
     samePassword = false; // sealed under another key: the environment's password replaces it
   }
   const changed = (Object.keys(connection) as (keyof typeof connection)[]).some((k) => existing[k] !== connection[k]) || !existing.fromEnv || !samePassword;
-  if (changed) updateMailbox(db, existing.id, { ...connection, ...(samePassword ? {} : sealed()), fromEnv: true }, now);
-  return getMailbox(db, existing.id);
+  if (changed) await updateMailbox(db, existing.id, { ...connection, ...(samePassword ? {} : sealed()), fromEnv: true }, now);
+  return await getMailbox(db, existing.id);
 }
 
 /**
  * Seals the mailbox passwords stored before sealing existed (run at every start; a no-op once done).
  * Returns how many were sealed.
  */
-export function sealStoredPasswords(db: Db, credentialsKey: string): number {
+export async function sealStoredPasswords(db: Db, credentialsKey: string): Promise<number> {
   let n = 0;
-  for (const mb of db.select({ id: mailboxes.id, password: mailboxes.password }).from(mailboxes).all()) {
+  for (const mb of await db.select({ id: mailboxes.id, password: mailboxes.password }).from(mailboxes).all()) {
     if (isSealed(mb.password)) continue;
-    db.update(mailboxes).set({ password: sealSecret(credentialsKey, mb.password) }).where(eq(mailboxes.id, mb.id)).run();
+    await db.update(mailboxes).set({ password: sealSecret(credentialsKey, mb.password) }).where(eq(mailboxes.id, mb.id)).run();
     n++;
   }
   return n;

@@ -6,36 +6,36 @@ export type Message = typeof messages.$inferSelect;
 export type MessageInsert = Omit<typeof messages.$inferInsert, 'id'>;
 export type Attachment = typeof attachments.$inferSelect;
 
-export function insertMessage(db: Db, m: MessageInsert): Message {
-  return insertRow(db, messages, m);
+export async function insertMessage(db: Db, m: MessageInsert): Promise<Message> {
+  return await insertRow(db, messages, m);
 }
 
-export function findMessage(db: Db, id: number): Message | undefined {
-  return findRow(db, messages, 'where id = ?', id);
+export async function findMessage(db: Db, id: number): Promise<Message | undefined> {
+  return await findRow(db, messages, 'where id = ?', id);
 }
 
-export function updateMessage(db: Db, id: number, patch: Partial<Omit<Message, 'id' | 'ticketId'>>): void {
-  updateRows(db, messages, patch, 'where id = ?', id);
+export async function updateMessage(db: Db, id: number, patch: Partial<Omit<Message, 'id' | 'ticketId'>>): Promise<void> {
+  await updateRows(db, messages, patch, 'where id = ?', id);
 }
 
-export function listTicketMessages(db: Db, ticketId: number): Message[] {
-  return listRows(db, messages, 'where ticket_id = ? order by id', ticketId);
+export async function listTicketMessages(db: Db, ticketId: number): Promise<Message[]> {
+  return await listRows(db, messages, 'where ticket_id = ? order by id', ticketId);
 }
 
 /** The ticket that a stored Message-ID (inbound or outbound) belongs to. */
-export function findTicketIdByHeaderMessageId(db: Db, headerMessageId: string): number | undefined {
-  return db.$client.prepare('select ticket_id from messages where header_message_id = ? limit 1').pluck().get(headerMessageId) as number | undefined;
+export async function findTicketIdByHeaderMessageId(db: Db, headerMessageId: string): Promise<number | undefined> {
+  return (await db.value('select ticket_id from messages where header_message_id = ? limit 1', headerMessageId)) as number | undefined;
 }
 
-export function insertAttachment(db: Db, a: Omit<typeof attachments.$inferInsert, 'id'>): Attachment {
-  return insertRow(db, attachments, a);
+export async function insertAttachment(db: Db, a: Omit<typeof attachments.$inferInsert, 'id'>): Promise<Attachment> {
+  return await insertRow(db, attachments, a);
 }
 
-export function findAttachment(db: Db, id: number): Attachment | undefined {
-  return findRow(db, attachments, 'where id = ?', id);
+export async function findAttachment(db: Db, id: number): Promise<Attachment | undefined> {
+  return await findRow(db, attachments, 'where id = ?', id);
 }
 
-export function listAttachmentsForMessages(db: Db, messageIds: number[]): Attachment[] {
+export async function listAttachmentsForMessages(db: Db, messageIds: number[]): Promise<Attachment[]> {
   if (messageIds.length === 0) return [];
-  return listRows(db, attachments, `where message_id in (${messageIds.map(() => '?').join(', ')}) order by id`, ...messageIds);
+  return await listRows(db, attachments, `where message_id in (${messageIds.map(() => '?').join(', ')}) order by id`, ...messageIds);
 }

@@ -7,17 +7,17 @@ import { findUser, listActiveUsersByRole, type User } from './users.ts';
 
 export type StaffRecipients = { assignee: User | null; componentManager: User | null; managers: User[] };
 
-export function staffAround(db: Db, ticket: Pick<Ticket, 'assigneeId' | 'componentId'>): StaffRecipients {
+export async function staffAround(db: Db, ticket: Pick<Ticket, 'assigneeId' | 'componentId'>): Promise<StaffRecipients> {
   const active = (u: User | undefined) => (u && u.active ? u : null);
-  const assignee = ticket.assigneeId ? active(findUser(db, ticket.assigneeId)) : null;
-  const component = ticket.componentId ? findComponent(db, ticket.componentId) : undefined;
-  const componentManager = component?.managerId ? active(findUser(db, component.managerId)) : null;
-  return { assignee, componentManager, managers: listActiveUsersByRole(db, 'manager') };
+  const assignee = ticket.assigneeId ? active(await findUser(db, ticket.assigneeId)) : null;
+  const component = ticket.componentId ? await findComponent(db, ticket.componentId) : undefined;
+  const componentManager = component?.managerId ? active(await findUser(db, component.managerId)) : null;
+  return { assignee, componentManager, managers: await listActiveUsersByRole(db, 'manager') };
 }
 
 /** The assignee and the component manager; the managers stand in for a missing component manager. */
-export function noticeRecipients(db: Db, ticket: Pick<Ticket, 'assigneeId' | 'componentId'>, opts: { escalate: boolean }): { user: User; asManager: boolean }[] {
-  const s = staffAround(db, ticket);
+export async function noticeRecipients(db: Db, ticket: Pick<Ticket, 'assigneeId' | 'componentId'>, opts: { escalate: boolean }): Promise<{ user: User; asManager: boolean }[]> {
+  const s = await staffAround(db, ticket);
   const out = new Map<number, { user: User; asManager: boolean }>();
   if (s.assignee) out.set(s.assignee.id, { user: s.assignee, asManager: false });
   if (s.componentManager) out.set(s.componentManager.id, { user: s.componentManager, asManager: true });

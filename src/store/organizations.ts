@@ -7,42 +7,42 @@ import { findRow, listRows } from './rows.ts';
 export type Organization = typeof organizations.$inferSelect;
 export type OrganizationInput = Omit<typeof organizations.$inferInsert, 'id' | 'createdAt' | 'updatedAt'>;
 
-export function findOrganization(db: Db, id: number): Organization | undefined {
-  return findRow(db, organizations, 'where id = ?', id);
+export async function findOrganization(db: Db, id: number): Promise<Organization | undefined> {
+  return await findRow(db, organizations, 'where id = ?', id);
 }
 
-export function getOrganization(db: Db, id: number): Organization {
-  const o = findOrganization(db, id);
+export async function getOrganization(db: Db, id: number): Promise<Organization> {
+  const o = await findOrganization(db, id);
   if (!o) throw notFound('Organization');
   return o;
 }
 
-export function listOrganizations(db: Db): Organization[] {
-  return listRows(db, organizations, 'order by name');
+export async function listOrganizations(db: Db): Promise<Organization[]> {
+  return await listRows(db, organizations, 'order by name');
 }
 
-export function insertOrganization(db: Db, o: OrganizationInput, now: number, domains: string[] = []): Organization {
-  const org = db.insert(organizations).values({ ...o, createdAt: now, updatedAt: now }).returning().get();
-  setOrganizationDomains(db, org.id, domains);
+export async function insertOrganization(db: Db, o: OrganizationInput, now: number, domains: string[] = []): Promise<Organization> {
+  const org = await db.insert(organizations).values({ ...o, createdAt: now, updatedAt: now }).returning().get();
+  await setOrganizationDomains(db, org.id, domains);
   return org;
 }
 
-export function updateOrganization(db: Db, id: number, patch: Partial<OrganizationInput>, now: number): void {
-  db.update(organizations).set({ ...patch, updatedAt: now }).where(eq(organizations.id, id)).run();
+export async function updateOrganization(db: Db, id: number, patch: Partial<OrganizationInput>, now: number): Promise<void> {
+  await db.update(organizations).set({ ...patch, updatedAt: now }).where(eq(organizations.id, id)).run();
 }
 
-export function listOrganizationDomains(db: Db, organizationId: number): string[] {
-  return db
+export async function listOrganizationDomains(db: Db, organizationId: number): Promise<string[]> {
+  return (await db
     .select({ d: organizationDomains.domain })
     .from(organizationDomains)
     .where(eq(organizationDomains.organizationId, organizationId))
-    .all()
+    .all())
     .map((r) => r.d);
 }
 
-export function setOrganizationDomains(db: Db, organizationId: number, domains: string[]): void {
-  db.delete(organizationDomains).where(eq(organizationDomains.organizationId, organizationId)).run();
+export async function setOrganizationDomains(db: Db, organizationId: number, domains: string[]): Promise<void> {
+  await db.delete(organizationDomains).where(eq(organizationDomains.organizationId, organizationId)).run();
   for (const d of new Set(domains.map((d) => d.trim().toLowerCase()).filter(Boolean))) {
-    db.insert(organizationDomains).values({ domain: d, organizationId }).run();
+    await db.insert(organizationDomains).values({ domain: d, organizationId }).run();
   }
 }

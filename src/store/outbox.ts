@@ -13,31 +13,31 @@ export type OutboxPatch = Partial<Omit<OutboxRow, 'id' | 'createdAt' | 'channel'
 export const OUTBOX_STATUSES: OutboxStatus[] = ['pending', 'sending', 'dead', 'sent', 'skipped', 'discarded'];
 
 /** Queues one outbound mail or SMS. Call inside the transaction of the change that causes it. */
-export function insertOutbox(db: Db, row: OutboxInsert, now: number): OutboxRow {
-  return insertRow(db, outbox, { ...row, status: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now });
+export async function insertOutbox(db: Db, row: OutboxInsert, now: number): Promise<OutboxRow> {
+  return await insertRow(db, outbox, { ...row, status: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now });
 }
 
-export function findOutbox(db: Db, id: number): OutboxRow | undefined {
-  return findRow(db, outbox, 'where id = ?', id);
+export async function findOutbox(db: Db, id: number): Promise<OutboxRow | undefined> {
+  return await findRow(db, outbox, 'where id = ?', id);
 }
 
-export function getOutbox(db: Db, id: number): OutboxRow {
-  const row = findOutbox(db, id);
+export async function getOutbox(db: Db, id: number): Promise<OutboxRow> {
+  const row = await findOutbox(db, id);
   if (!row) throw notFound('Outbox entry');
   return row;
 }
 
-export function updateOutbox(db: Db, id: number, patch: OutboxPatch): void {
-  updateRows(db, outbox, patch, 'where id = ?', id);
+export async function updateOutbox(db: Db, id: number, patch: OutboxPatch): Promise<void> {
+  await updateRows(db, outbox, patch, 'where id = ?', id);
 }
 
 /**
  * The next row due on one of the channels: pending and due, or sending with an expired lease (its
  * worker stopped in the middle of an attempt). Oldest due first.
  */
-export function findDueOutbox(db: Db, channels: OutboxChannel[], now: number): OutboxRow | undefined {
+export async function findDueOutbox(db: Db, channels: OutboxChannel[], now: number): Promise<OutboxRow | undefined> {
   if (channels.length === 0) return undefined;
-  return db
+  return await db
     .select()
     .from(outbox)
     .where(and(inArray(outbox.status, ['pending', 'sending']), lte(outbox.nextAttemptAt, now), inArray(outbox.channel, channels)))
@@ -51,8 +51,8 @@ export function findDueOutbox(db: Db, channels: OutboxChannel[], now: number): O
 const QUEUED_BEFORE_WINDOW_MS = 24 * 3_600_000;
 
 /** Automatic email sent (or being sent) to an address since `since`: what the send limits count. */
-export function listRecentAutoSends(db: Db, recipient: string, since: number, now: number, excludeId?: number): { ticketId: number | null; at: number }[] {
-  return db
+export async function listRecentAutoSends(db: Db, recipient: string, since: number, now: number, excludeId?: number): Promise<{ ticketId: number | null; at: number }[]> {
+  return (await db
     .select({ ticketId: outbox.ticketId, sentAt: outbox.sentAt, status: outbox.status })
     .from(outbox)
     .where(
@@ -65,20 +65,20 @@ export function listRecentAutoSends(db: Db, recipient: string, since: number, no
         excludeId !== undefined ? sql`${outbox.id} <> ${excludeId}` : undefined,
       ),
     )
-    .all()
+    .all())
     .map((r) => ({ ticketId: r.ticketId, at: r.sentAt ?? now }));
 }
 
 export type OutboxListFilter = { statuses?: OutboxStatus[]; ticketId?: number; channel?: OutboxChannel };
 
 /** Newest first, keyset-paged by id. */
-export function listOutbox(db: Db, filter: OutboxListFilter, page: { limit: number; before?: number }): OutboxRow[] {
+export async function listOutbox(db: Db, filter: OutboxListFilter, page: { limit: number; before?: number }): Promise<OutboxRow[]> {
   const where: SQL[] = [];
   if (filter.statuses?.length) where.push(inArray(outbox.status, filter.statuses));
   if (filter.ticketId !== undefined) where.push(eq(outbox.ticketId, filter.ticketId));
   if (filter.channel) where.push(eq(outbox.channel, filter.channel));
   if (page.before !== undefined) where.push(lt(outbox.id, page.before));
-  return db
+  return await db
     .select()
     .from(outbox)
     .where(where.length ? and(...where) : undefined)
@@ -88,34 +88,34 @@ export function listOutbox(db: Db, filter: OutboxListFilter, page: { limit: numb
 }
 
 /** Row counts per status; `sent` grows without bound, so callers name the statuses they need. */
-export function countOutboxByStatus(db: Db, statuses: OutboxStatus[], filter: { ticketId?: number } = {}): Partial<Record<OutboxStatus, number>> {
+export async function countOutboxByStatus(db: Db, statuses: OutboxStatus[], filter: { ticketId?: number } = {}): Promise<Partial<Record<OutboxStatus, number>>> {
   const out: Partial<Record<OutboxStatus, number>> = {};
   for (const status of statuses) {
     out[status] = (filter.ticketId !== undefined
-      ? db.$client.prepare('select count(*) from outbox where ticket_id = ? and status = ?').pluck().get(filter.ticketId, status)
-      : db.$client.prepare('select count(*) from outbox where status = ?').pluck().get(status)) as number;
+      ? await db.value('select count(*) from outbox where ticket_id = ? and status = ?', filter.ticketId, status)
+      : await db.value('select count(*) from outbox where status = ?', status)) as number;
   }
   return out;
 }
 
 /** The oldest time a pending row has been waiting, per channel (for "mail is waiting since …"). */
-export function findOldestPending(db: Db, channel: OutboxChannel): number | undefined {
-  return db
+export async function findOldestPending(db: Db, channel: OutboxChannel): Promise<number | undefined> {
+  return (await db
     .select({ at: sql<number>`min(${outbox.createdAt})` })
     .from(outbox)
     .where(and(eq(outbox.status, 'pending'), eq(outbox.channel, channel)))
-    .get()?.at ?? undefined;
+    .get())?.at ?? undefined;
 }
 
 /** Ticket numbers for the rows of a list (the console links to tickets by number). */
-export function listTicketNumbers(db: Db, ticketIds: number[]): Map<number, number> {
+export async function listTicketNumbers(db: Db, ticketIds: number[]): Promise<Map<number, number>> {
   const ids = [...new Set(ticketIds)];
   if (ids.length === 0) return new Map();
-  const rows = db.$client.prepare(`select id, number from tickets where id in (${placeholders(ids.length)})`).all(...ids) as { id: number; number: number }[];
+  const rows = (await db.all(`select id, number from tickets where id in (${placeholders(ids.length)})`, ...ids)) as { id: number; number: number }[];
   return new Map(rows.map((r) => [r.id, r.number]));
 }
 
 /** The newest waiting row of a ticket that has an error (to say why its mail is not out yet). */
-export function findLatestTicketOutboxError(db: Db, ticketId: number): OutboxRow | undefined {
-  return findRow(db, outbox, "where ticket_id = ? and status in ('pending', 'sending') and last_error is not null order by id desc limit 1", ticketId);
+export async function findLatestTicketOutboxError(db: Db, ticketId: number): Promise<OutboxRow | undefined> {
+  return await findRow(db, outbox, "where ticket_id = ? and status in ('pending', 'sending') and last_error is not null order by id desc limit 1", ticketId);
 }

@@ -16,13 +16,13 @@ let all: Ticket[];
 let agentId: number;
 
 beforeAll(async () => {
-  deps = makeTestDeps();
+  deps = await makeTestDeps();
   deps.clock.set(Date.UTC(2026, 10, 20, 12));
   const s = buildServices(deps);
-  insertComponent(deps.db, { name: 'Printers' }, deps.clock.now());
-  insertComponent(deps.db, { name: 'Network' }, deps.clock.now());
+  await insertComponent(deps.db, { name: 'Printers' }, deps.clock.now());
+  await insertComponent(deps.db, { name: 'Network' }, deps.clock.now());
   await generateTickets(s.ctx, { tickets: 1500, messagesPerTicket: 2, agents: 4 });
-  all = deps.db.select().from(tickets).all();
+  all = await deps.db.select().from(tickets).all();
   agentId = all.find((t) => t.assigneeId)!.assigneeId!;
 }, 60_000);
 afterAll(() => deps.close());
@@ -54,11 +54,11 @@ function expected(f: QueueFilter, sort: QueueSort): number[] {
   }).map((t) => t.id);
 }
 
-function pageThrough(f: QueueFilter, sort: QueueSort, size: number): number[] {
+async function pageThrough(f: QueueFilter, sort: QueueSort, size: number): Promise<number[]> {
   const out: number[] = [];
   let cursor = null;
   for (let i = 0; i < 1000; i++) {
-    const page = listQueue(deps.db, f, sort, cursor, size);
+    const page = await listQueue(deps.db, f, sort, cursor, size);
     out.push(...page.rows.map((r) => r.id));
     if (!page.next) return out;
     cursor = page.next;
@@ -69,12 +69,12 @@ function pageThrough(f: QueueFilter, sort: QueueSort, size: number): number[] {
 describe('queue', () => {
   const who = () => ({ userId: agentId, componentIds: [1], now: deps.clock.now() });
 
-  it('pages through every view and sort in order, each ticket exactly once', () => {
+  it('pages through every view and sort in order, each ticket exactly once', async () => {
     let checked = 0;
     for (const view of QUEUE_VIEWS) {
       for (const sort of sortsFor(view)) {
         const f = queueFilter(parseQueueQuery({ view, sort }), who());
-        const got = pageThrough(f, sort, 97);
+        const got = await pageThrough(f, sort, 97);
         expect(got, `${view}/${sort}`).toEqual(expected(f, sort));
         checked += got.length;
       }
@@ -82,29 +82,29 @@ describe('queue', () => {
     expect(checked).toBeGreaterThan(3000);
   });
 
-  it('combines the filter bar with the view', () => {
+  it('combines the filter bar with the view', async () => {
     const f = queueFilter(parseQueueQuery({ view: 'open', priority: 'high,urgent', channel: 'email', sort: 'priority' }), who());
-    const got = pageThrough(f, 'priority', 20);
+    const got = await pageThrough(f, 'priority', 20);
     expect(got.length).toBeGreaterThan(5);
     expect(got).toEqual(expected(f, 'priority'));
     const org = all.find((t) => t.organizationId && t.isOpen)!.organizationId!;
     const g = queueFilter(parseQueueQuery({ view: 'all', organization: String(org) }), who());
-    expect(pageThrough(g, 'updated', 10)).toEqual(expected(g, 'updated'));
+    expect(await pageThrough(g, 'updated', 10)).toEqual(expected(g, 'updated'));
   });
 
-  it('counts up to a cap, and counts what changed since a moment', () => {
+  it('counts up to a cap, and counts what changed since a moment', async () => {
     const f = queueFilter(parseQueueQuery({ view: 'open' }), who());
     const n = expected(f, 'updated').length;
-    expect(countQueue(deps.db, f, 10_000)).toBe(n);
-    expect(countQueue(deps.db, f, 7)).toBe(7);
+    expect(await countQueue(deps.db, f, 10_000)).toBe(n);
+    expect(await countQueue(deps.db, f, 7)).toBe(7);
     const maxId = Math.max(...all.map((t) => t.id));
     const since = deps.clock.now() - 3 * 3600_000;
     const changed = all.filter((t) => matches(t, f) && t.lastActivityAt > since);
-    expect(countQueueChanges(deps.db, f, since, maxId)).toEqual({ created: 0, updated: changed.length });
-    expect(countQueueChanges(deps.db, f, since, maxId - 1).created).toBe(changed.some((t) => t.id === maxId) ? 1 : 0);
+    expect(await countQueueChanges(deps.db, f, since, maxId)).toEqual({ created: 0, updated: changed.length });
+    expect((await countQueueChanges(deps.db, f, since, maxId - 1)).created).toBe(changed.some((t) => t.id === maxId) ? 1 : 0);
   });
 
-  it('serves every view and sort from an index, in index order (no sort of the view)', () => {
+  it('serves every view and sort from an index, in index order (no sort of the view)', async () => {
     for (const view of QUEUE_VIEWS) {
       for (const sort of sortsFor(view)) {
         // "mine" sorted by priority or due sorts one agent's open tickets, a few hundred at most
@@ -112,7 +112,7 @@ describe('queue', () => {
         const f = queueFilter(parseQueueQuery({ view, sort }), who());
         const w = queueWhere(f);
         const q = deps.db.select().from(tickets).where(w.length ? and(...w) : undefined).orderBy(...SORTS[sort].order).limit(51).toSQL();
-        const plan = (deps.db.$client.prepare(`explain query plan ${q.sql}`).all(...q.params) as { detail: string }[]).map((r) => r.detail).join(' | ');
+        const plan = ((await deps.db.all(`explain query plan ${q.sql}`, ...q.params)) as { detail: string }[]).map((r) => r.detail).join(' | ');
         expect(plan, `${view}/${sort}`).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
         expect(plan, `${view}/${sort}`).toMatch(/USING (INDEX|INTEGER PRIMARY KEY)|^SCAN tickets$/);
       }

@@ -67,28 +67,28 @@ export const SORTS: Record<QueueSort, SortSpec> = {
 
 export type QueuePage = { rows: Ticket[]; next: Cursor | null };
 
-export function listQueue(db: Db, f: QueueFilter, sort: QueueSort, cursor: Cursor | null, limit: number): QueuePage {
+export async function listQueue(db: Db, f: QueueFilter, sort: QueueSort, cursor: Cursor | null, limit: number): Promise<QueuePage> {
   const spec = SORTS[sort];
   const where = queueWhere(f);
   if (cursor) where.push(spec.after(cursor));
   const w = compiled(where);
-  const rows = listRows(db, tickets, `${w.sql} order by ${orderOf(sort)} limit ?`, ...w.params, limit + 1);
+  const rows = await listRows(db, tickets, `${w.sql} order by ${orderOf(sort)} limit ?`, ...w.params, limit + 1);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return { rows: page, next: rows.length > limit && last ? { sort, value: spec.value(last), id: last.id } : null };
 }
 
 /** How many tickets match, counting at most `cap` (the tabs show "99+" rather than scan a million rows). */
-export function countQueue(db: Db, f: QueueFilter, cap: number): number {
+export async function countQueue(db: Db, f: QueueFilter, cap: number): Promise<number> {
   const w = compiled(queueWhere(f));
-  return db.$client.prepare(`select count(*) from (select 1 from "tickets" ${w.sql} limit ?)`).pluck().get(...w.params, cap) as number;
+  return (await db.value(`select count(*) from (select 1 from "tickets" ${w.sql} limit ?)`, ...w.params, cap)) as number;
 }
 
 /** Tickets of the filter created after `maxId`, and older ones active after `since` (the "N new" badge). */
-export function countQueueChanges(db: Db, f: QueueFilter, since: number, maxId: number): { created: number; updated: number } {
+export async function countQueueChanges(db: Db, f: QueueFilter, since: number, maxId: number): Promise<{ created: number; updated: number }> {
   const where = queueWhere(f);
   where.push(gt(tickets.lastActivityAt, since));
-  const row = db
+  const row = await db
     .select({
       created: sql<number>`coalesce(sum(${tickets.id} > ${maxId}), 0)`,
       updated: sql<number>`coalesce(sum(${tickets.id} <= ${maxId}), 0)`,

@@ -97,35 +97,35 @@ export function placeholders(n: number): string {
 }
 
 /** `select <every column> from <table> <tail>`, one row (tail: where/order, with `?` params). */
-export function findRow<T extends SQLiteTable>(db: Db, table: T, tail: string, ...params: unknown[]): InferSelectModel<T> | undefined {
+export async function findRow<T extends SQLiteTable>(db: Db, table: T, tail: string, ...params: unknown[]): Promise<InferSelectModel<T> | undefined> {
   const s = shapeOf(table);
-  const row = db.$client.prepare(`select ${s.list} from ${s.table} ${tail}`).raw(true).get(...params) as unknown[] | undefined;
+  const row = (await db.row(`select ${s.list} from ${s.table} ${tail}`, ...params)) as unknown[] | undefined;
   return row ? decodeRow<T>(s, row) : undefined;
 }
 
 /** `select <every column> from <table> <tail>`, every row. */
-export function listRows<T extends SQLiteTable>(db: Db, table: T, tail: string, ...params: unknown[]): InferSelectModel<T>[] {
+export async function listRows<T extends SQLiteTable>(db: Db, table: T, tail: string, ...params: unknown[]): Promise<InferSelectModel<T>[]> {
   const s = shapeOf(table);
-  const rows = db.$client.prepare(`select ${s.list} from ${s.table} ${tail}`).raw(true).all(...params) as unknown[][];
+  const rows = (await db.rows(`select ${s.list} from ${s.table} ${tail}`, ...params)) as unknown[][];
   return rows.map((r) => decodeRow<T>(s, r));
 }
 
 /** Inserts one row (defaults as drizzle fills them) and returns it as drizzle's returning() would. */
-export function insertRow<T extends SQLiteTable>(db: Db, table: T, values: InferInsertModel<T>): InferSelectModel<T> {
+export async function insertRow<T extends SQLiteTable>(db: Db, table: T, values: InferInsertModel<T>): Promise<InferSelectModel<T>> {
   const s = shapeOf(table);
-  const row = db.$client.prepare(s.insertSql).raw(true).get(...insertParams(s, values as Record<string, unknown>)) as unknown[];
+  const row = (await db.row(s.insertSql, ...insertParams(s, values as Record<string, unknown>))) as unknown[];
   return decodeRow<T>(s, row);
 }
 
 /** Inserts one row without reading it back; `conflict` is an optional `on conflict …` clause. Returns the rowid, 0 when nothing was inserted. */
-export function insertRowOnly<T extends SQLiteTable>(db: Db, table: T, values: InferInsertModel<T>, conflict = ''): number {
+export async function insertRowOnly<T extends SQLiteTable>(db: Db, table: T, values: InferInsertModel<T>, conflict = ''): Promise<number> {
   const s = shapeOf(table);
-  const r = db.$client.prepare(conflict ? `${s.insertOnlySql} ${conflict}` : s.insertOnlySql).run(...insertParams(s, values as Record<string, unknown>));
-  return r.changes ? Number(r.lastInsertRowid) : 0;
+  const r = await db.run(conflict ? `${s.insertOnlySql} ${conflict}` : s.insertOnlySql, ...insertParams(s, values as Record<string, unknown>));
+  return r.changes ? Number(r.lastId) : 0;
 }
 
 /** `update <table> set <patch> <tail>`; undefined values are left out, as drizzle's set() does. Returns the rows changed. */
-export function updateRows<T extends SQLiteTable>(db: Db, table: T, patch: Partial<InferSelectModel<T>>, tail: string, ...params: unknown[]): number {
+export async function updateRows<T extends SQLiteTable>(db: Db, table: T, patch: Partial<InferSelectModel<T>>, tail: string, ...params: unknown[]): Promise<number> {
   const s = shapeOf(table);
   const sets: string[] = [];
   const values: unknown[] = [];
@@ -136,5 +136,5 @@ export function updateRows<T extends SQLiteTable>(db: Db, table: T, patch: Parti
     values.push(encode(c, v));
   }
   if (sets.length === 0) return 0;
-  return db.$client.prepare(`update ${s.table} set ${sets.join(', ')} ${tail}`).run(...values, ...params).changes;
+  return (await db.run(`update ${s.table} set ${sets.join(', ')} ${tail}`, ...values, ...params)).changes;
 }

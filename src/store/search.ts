@@ -45,13 +45,13 @@ type Item = { key: number; ticketId: number; messageId: number | null; stream: '
 
 const BIG = Number.MAX_SAFE_INTEGER;
 
-export function searchTickets(
+export async function searchTickets(
   db: Db,
   text: string,
   filter: QueueFilter,
   cursor: SearchCursor | null,
   opts: { limit: number; maxScan?: number; snippets?: boolean },
-): SearchPage {
+): Promise<SearchPage> {
   const match = ftsQuery(text);
   if (!match) return { hits: [], next: null, scanned: 0, truncated: false };
   // rowid bounds are cast: better-sqlite3 binds numbers as REAL, and FTS5 cannot seek on a REAL rowid
@@ -61,14 +61,14 @@ export function searchTickets(
   const ok = where.length ? sql`(${and(...where)})` : sql`1`;
   // read a little first (most searches fill a page from the first hits), more when filters are picky
   let chunk = Math.max(64, opts.limit * 2);
-  const readMessages = (before: number) =>
-    db.all<{ key: number; ticketId: number; ok: number }>(sql`
+  const readMessages = async (before: number) =>
+    await db.all<{ key: number; ticketId: number; ok: number }>(sql`
       select h.rowid as key, m.ticket_id as ticketId, ${ok} as ok
       from (select rowid from messages_fts where messages_fts match ${match} and rowid < cast(${before} as integer) order by rowid desc limit ${chunk}) h
       cross join messages m on m.id = h.rowid cross join ${tickets} on ${tickets.id} = m.ticket_id
       order by h.rowid desc`);
-  const readSubjects = (before: number) =>
-    db.all<{ ticketId: number; first: number | null; ok: number }>(sql`
+  const readSubjects = async (before: number) =>
+    await db.all<{ ticketId: number; first: number | null; ok: number }>(sql`
       select h.rowid as ticketId, (select min(id) from messages where ticket_id = h.rowid) as first, ${ok} as ok
       from (select rowid from tickets_fts where tickets_fts match ${match} and rowid < cast(${before} as integer) order by rowid desc limit ${chunk}) h
       cross join ${tickets} on ${tickets.id} = h.rowid
@@ -82,23 +82,23 @@ export function searchTickets(
   const sBuf: Item[] = [];
   let mDone = false;
   let sDone = false;
-  const refill = () => {
+  const refill = async () => {
     if (!mDone && mBuf.length === 0) {
-      const rows = readMessages(pmRead);
+      const rows = await readMessages(pmRead);
       if (rows.length < chunk) mDone = true;
       for (const r of rows) mBuf.push({ key: r.key, ticketId: r.ticketId, messageId: r.key, stream: 'm', ok: !!r.ok });
       if (rows.length) pmRead = rows[rows.length - 1].key;
     }
     if (!sDone && sBuf.length === 0) {
-      const rows = readSubjects(psRead);
+      const rows = await readSubjects(psRead);
       if (rows.length < chunk) sDone = true;
       for (const r of rows) sBuf.push({ key: r.first ?? 0, ticketId: r.ticketId, messageId: null, stream: 's', ok: !!r.ok });
       if (rows.length) psRead = rows[rows.length - 1].ticketId;
     }
   };
-  const nextItem = (): Item | undefined => {
+  const nextItem = async (): Promise<Item | undefined> => {
     if ((!mDone && mBuf.length === 0) || (!sDone && sBuf.length === 0)) {
-      refill();
+      await refill();
       chunk = Math.min(chunk * 4, 2000);
     }
     const m = mBuf[0];
@@ -112,11 +112,11 @@ export function searchTickets(
   // Tickets shown on earlier pages: everything at or above the cursor's stream positions was
   // processed then, so a ticket matching up there has been shown. Computed once, when needed.
   let shown: Set<number> | undefined;
-  const shownBefore = (ticketId: number): boolean => {
+  const shownBefore = async (ticketId: number): Promise<boolean> => {
     if (!cursor) return false;
     shown ??= new Set([
-      ...db.all<{ t: number }>(sql`select distinct m.ticket_id as t from (select rowid from messages_fts where messages_fts match ${match} and rowid >= cast(${cursor.m} as integer)) h cross join messages m on m.id = h.rowid`).map((r) => r.t),
-      ...db.all<{ t: number }>(sql`select rowid as t from tickets_fts where tickets_fts match ${match} and rowid >= cast(${cursor.s} as integer)`).map((r) => r.t),
+      ...(await db.all<{ t: number }>(sql`select distinct m.ticket_id as t from (select rowid from messages_fts where messages_fts match ${match} and rowid >= cast(${cursor.m} as integer)) h cross join messages m on m.id = h.rowid`)).map((r) => r.t),
+      ...(await db.all<{ t: number }>(sql`select rowid as t from tickets_fts where tickets_fts match ${match} and rowid >= cast(${cursor.s} as integer)`)).map((r) => r.t),
     ]);
     return shown.has(ticketId);
   };
@@ -131,7 +131,7 @@ export function searchTickets(
       truncated = true;
       break;
     }
-    const it = nextItem();
+    const it = await nextItem();
     if (!it) break;
     scanned++;
     last = it;
@@ -139,11 +139,11 @@ export function searchTickets(
     else ps = it.ticketId;
     if (!it.ok || seen.has(it.ticketId)) continue;
     seen.add(it.ticketId);
-    if (shownBefore(it.ticketId)) continue;
+    if (await shownBefore(it.ticketId)) continue;
     picked.push(it);
   }
   const byId = picked.length
-    ? new Map(listRows(db, tickets, `where id in (${placeholders(picked.length)})`, ...picked.map((p) => p.ticketId)).map((t) => [t.id, t]))
+    ? new Map((await listRows(db, tickets, `where id in (${placeholders(picked.length)})`, ...picked.map((p) => p.ticketId))).map((t) => [t.id, t]))
     : new Map<number, Ticket>();
   const hits: SearchHit[] = picked.flatMap((p) => {
     const t = byId.get(p.ticketId);
@@ -152,7 +152,7 @@ export function searchTickets(
   if (opts.snippets) {
     const ids = hits.flatMap((h) => (h.messageId ? [h.messageId] : []));
     const texts = ids.length
-      ? new Map(db.all<{ id: number; t: string }>(sql`select id, body_text as t from messages where id in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`).map((r) => [r.id, r.t]))
+      ? new Map((await db.all<{ id: number; t: string }>(sql`select id, body_text as t from messages where id in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`)).map((r) => [r.id, r.t]))
       : new Map<number, string>();
     const re = wordsPattern(text); // compiled once for the page: compiling costs more than using it
     for (const h of hits) if (h.messageId) h.snippet = snippetWith(texts.get(h.messageId) ?? '', re, SNIPPET_WIDTH);

@@ -10,27 +10,30 @@ import { findSlaPolicy, findSlaTarget, type SlaPolicy } from './sla-policies.ts'
 import type { Ticket } from './tickets.ts';
 import { findDefaultSlaPolicyId } from './workflow-settings.ts';
 
-export function findPolicyForTicket(db: Db, ticket: Pick<Ticket, 'organizationId'>): SlaPolicy | undefined {
-  const org = ticket.organizationId ? findOrganization(db, ticket.organizationId) : undefined;
-  const id = org?.slaPolicyId ?? findDefaultSlaPolicyId(db);
-  return id ? findSlaPolicy(db, id) : undefined;
+export async function findPolicyForTicket(db: Db, ticket: Pick<Ticket, 'organizationId'>): Promise<SlaPolicy | undefined> {
+  const org = ticket.organizationId ? await findOrganization(db, ticket.organizationId) : undefined;
+  const id = org?.slaPolicyId ?? await findDefaultSlaPolicyId(db);
+  return id ? await findSlaPolicy(db, id) : undefined;
 }
 
 /** The compiled calendar, from the desk's compiled calendars while its row and exceptions are unchanged. */
-export function loadCompiledCalendar(db: Db, calendars: CompiledCalendars, calendarId: number | null): CompiledCalendar {
-  const row = calendarId ? findCalendar(db, calendarId) : undefined;
-  const key = row ? `${row.id}:${row.updatedAt}:${row.timeZone}:${JSON.stringify(row.weeklyHours)}:${calendarExceptionsVersion(db, row.id)}` : 'always-open';
-  return calendars.get(key, () => compileCalendar((row && loadBusinessCalendar(db, row.id)) || ALWAYS_OPEN));
+export async function loadCompiledCalendar(db: Db, calendars: CompiledCalendars, calendarId: number | null): Promise<CompiledCalendar> {
+  const row = calendarId ? await findCalendar(db, calendarId) : undefined;
+  const key = row ? `${row.id}:${row.updatedAt}:${row.timeZone}:${JSON.stringify(row.weeklyHours)}:${await calendarExceptionsVersion(db, row.id)}` : 'always-open';
+  const kept = calendars.peek(key);
+  if (kept) return kept;
+  const business = row ? await loadBusinessCalendar(db, row.id) : undefined;
+  return calendars.get(key, () => compileCalendar(business || ALWAYS_OPEN));
 }
 
 /** The clock's configuration for a ticket, or null when no SLA applies to it. */
-export function loadSlaConfig(db: Db, calendars: CompiledCalendars, ticket: Pick<Ticket, 'organizationId' | 'priority'>): SlaConfig | null {
-  const policy = findPolicyForTicket(db, ticket);
+export async function loadSlaConfig(db: Db, calendars: CompiledCalendars, ticket: Pick<Ticket, 'organizationId' | 'priority'>): Promise<SlaConfig | null> {
+  const policy = await findPolicyForTicket(db, ticket);
   if (!policy) return null;
-  const t = findSlaTarget(db, policy.id, ticket.priority);
+  const t = await findSlaTarget(db, policy.id, ticket.priority);
   return {
     policyId: policy.id,
-    calendar: loadCompiledCalendar(db, calendars, policy.calendarId),
+    calendar: await loadCompiledCalendar(db, calendars, policy.calendarId),
     minutes: {
       firstResponse: t?.firstResponseMinutes ?? null,
       nextResponse: t?.nextResponseMinutes ?? null,

@@ -4,10 +4,10 @@ import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { slaPolicies } from '../db/schema.ts';
 
-export function listSlaPolicyOptions(db: Db): { id: number; name: string }[] {
-  return db.select({ id: slaPolicies.id, name: slaPolicies.name }).from(slaPolicies).orderBy(asc(slaPolicies.name)).all();
+export async function listSlaPolicyOptions(db: Db): Promise<{ id: number; name: string }[]> {
+  return await db.select({ id: slaPolicies.id, name: slaPolicies.name }).from(slaPolicies).orderBy(asc(slaPolicies.name)).all();
 }
 
-export function slaPolicyExists(db: Db, id: number): boolean {
-  return !!db.select({ id: slaPolicies.id }).from(slaPolicies).where(eq(slaPolicies.id, id)).get();
+export async function slaPolicyExists(db: Db, id: number): Promise<boolean> {
+  return !!await db.select({ id: slaPolicies.id }).from(slaPolicies).where(eq(slaPolicies.id, id)).get();
 }

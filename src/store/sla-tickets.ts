@@ -11,8 +11,8 @@ export type SlaDueCursor = { at: number; id: number };
  * Tickets whose next SLA event is due at `now`, in (due time, id) order, after `after`. Callers
  * page with the last row's key, so tickets that stay due (their check failed) cannot hide the rest.
  */
-export function listTicketsWithSlaDue(db: Db, now: number, limit: number, after?: SlaDueCursor): { id: number; at: number }[] {
-  return db
+export async function listTicketsWithSlaDue(db: Db, now: number, limit: number, after?: SlaDueCursor): Promise<{ id: number; at: number }[]> {
+  return (await db
     .select({ id: tickets.id, at: tickets.slaNextEventAt })
     .from(tickets)
     .where(
@@ -24,50 +24,50 @@ export function listTicketsWithSlaDue(db: Db, now: number, limit: number, after?
     )
     .orderBy(asc(tickets.slaNextEventAt), asc(tickets.id))
     .limit(limit)
-    .all()
+    .all())
     .map((r) => ({ id: r.id, at: r.at! }));
 }
 
 /** Resolved tickets of a type resolved by `resolvedBefore`, in id order, with ids above `afterId` (the paging cursor). */
-export function listResolvedTicketIdsBefore(db: Db, type: TicketType, resolvedBefore: number, limit: number, afterId = 0): number[] {
-  return db
+export async function listResolvedTicketIdsBefore(db: Db, type: TicketType, resolvedBefore: number, limit: number, afterId = 0): Promise<number[]> {
+  return (await db
     .select({ id: tickets.id })
     .from(tickets)
     .where(and(eq(tickets.status, 'resolved'), eq(tickets.type, type), lte(tickets.resolvedAt, resolvedBefore), gt(tickets.id, afterId)))
     .orderBy(asc(tickets.id))
     .limit(limit)
-    .all()
+    .all())
     .map((r) => r.id);
 }
 
 /** Open tickets whose clock follows one of these policies (after an admin changes them). */
-export function listOpenTicketIdsOnPolicies(db: Db, policyIds: number[]): number[] {
+export async function listOpenTicketIdsOnPolicies(db: Db, policyIds: number[]): Promise<number[]> {
   if (!policyIds.length) return [];
-  return db
+  return (await db
     .select({ id: tickets.id })
     .from(tickets)
     .where(and(notInArray(tickets.status, ['closed']), sql`json_extract(${tickets.slaState}, '$.clock.policyId') in (${sql.join(policyIds.map((id) => sql`${id}`), sql`, `)})`))
-    .all()
+    .all())
     .map((r) => r.id);
 }
 
 /** Open tickets of an organisation (its contract changed). */
-export function listOpenTicketIdsOfOrganization(db: Db, organizationId: number): number[] {
-  return db
+export async function listOpenTicketIdsOfOrganization(db: Db, organizationId: number): Promise<number[]> {
+  return (await db
     .select({ id: tickets.id })
     .from(tickets)
     .where(and(eq(tickets.organizationId, organizationId), notInArray(tickets.status, ['closed'])))
-    .all()
+    .all())
     .map((r) => r.id);
 }
 
 /** Open tickets that follow the desk's default policy (no organisation, or a contract without a policy). */
-export function listOpenTicketIdsWithoutContractPolicy(db: Db): number[] {
-  return db
+export async function listOpenTicketIdsWithoutContractPolicy(db: Db): Promise<number[]> {
+  return (await db
     .select({ id: tickets.id })
     .from(tickets)
     .leftJoin(organizations, eq(organizations.id, tickets.organizationId))
     .where(and(notInArray(tickets.status, ['closed']), isNull(organizations.slaPolicyId)))
-    .all()
+    .all())
     .map((r) => r.id);
 }

@@ -1,17 +1,17 @@
 // Links between tickets (related, follow-up, merged) beyond what intake writes, and the moves a merge makes.
 import { and, eq, inArray, ne, or } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
+import { changed, type Db } from '../db/client.ts';
 import { messages, ticketLinks, ticketParticipants } from '../db/schema.ts';
 
-export function deleteTicketLink(db: Db, a: number, b: number): number {
-  return db
+export async function deleteTicketLink(db: Db, a: number, b: number): Promise<number> {
+  return changed(await db
     .delete(ticketLinks)
     .where(and(ne(ticketLinks.kind, 'merged'), or(and(eq(ticketLinks.ticketId, a), eq(ticketLinks.linkedTicketId, b)), and(eq(ticketLinks.ticketId, b), eq(ticketLinks.linkedTicketId, a)))))
-    .run().changes;
+    .run());
 }
 
-export function linkExists(db: Db, a: number, b: number): boolean {
-  return !!db
+export async function linkExists(db: Db, a: number, b: number): Promise<boolean> {
+  return !!await db
     .select({ k: ticketLinks.kind })
     .from(ticketLinks)
     .where(or(and(eq(ticketLinks.ticketId, a), eq(ticketLinks.linkedTicketId, b)), and(eq(ticketLinks.ticketId, b), eq(ticketLinks.linkedTicketId, a))))
@@ -19,15 +19,15 @@ export function linkExists(db: Db, a: number, b: number): boolean {
 }
 
 /** Moves the conversation (replies and notes, with their attachments) of one ticket to another. */
-export function moveConversation(db: Db, fromTicketId: number, toTicketId: number): number {
-  return db
+export async function moveConversation(db: Db, fromTicketId: number, toTicketId: number): Promise<number> {
+  return changed(await db
     .update(messages)
     .set({ ticketId: toTicketId })
     .where(and(eq(messages.ticketId, fromTicketId), inArray(messages.kind, ['reply', 'note'])))
-    .run().changes;
+    .run());
 }
 
-export function copyParticipants(db: Db, fromTicketId: number, toTicketId: number): void {
-  const rows = db.select().from(ticketParticipants).where(eq(ticketParticipants.ticketId, fromTicketId)).all();
-  for (const r of rows) db.insert(ticketParticipants).values({ ...r, ticketId: toTicketId }).onConflictDoNothing().run();
+export async function copyParticipants(db: Db, fromTicketId: number, toTicketId: number): Promise<void> {
+  const rows = await db.select().from(ticketParticipants).where(eq(ticketParticipants.ticketId, fromTicketId)).all();
+  for (const r of rows) await db.insert(ticketParticipants).values({ ...r, ticketId: toTicketId }).onConflictDoNothing().run();
 }

@@ -6,54 +6,52 @@ import { findRow, listRows } from './rows.ts';
 
 export type User = typeof users.$inferSelect;
 
-export function countUsers(db: Db): number {
-  return db.select({ n: count() }).from(users).get()?.n ?? 0;
+export async function countUsers(db: Db): Promise<number> {
+  return (await db.select({ n: count() }).from(users).get())?.n ?? 0;
 }
 
-export function findUserByEmail(db: Db, email: string): User | undefined {
-  return findRow(db, users, 'where email = ?', email.trim().toLowerCase());
+export async function findUserByEmail(db: Db, email: string): Promise<User | undefined> {
+  return await findRow(db, users, 'where email = ?', email.trim().toLowerCase());
 }
 
-export function findUser(db: Db, id: number): User | undefined {
-  return findRow(db, users, 'where id = ?', id);
+export async function findUser(db: Db, id: number): Promise<User | undefined> {
+  return await findRow(db, users, 'where id = ?', id);
 }
 
-export function getUser(db: Db, id: number): User {
-  const u = findUser(db, id);
+export async function getUser(db: Db, id: number): Promise<User> {
+  const u = await findUser(db, id);
   if (!u) throw notFound('User');
   return u;
 }
 
-export function listUsers(db: Db, opts: { activeOnly?: boolean } = {}): User[] {
-  return listRows(db, users, opts.activeOnly ? 'where active = 1 order by name' : 'order by name');
+export async function listUsers(db: Db, opts: { activeOnly?: boolean } = {}): Promise<User[]> {
+  return await listRows(db, users, opts.activeOnly ? 'where active = 1 order by name' : 'order by name');
 }
 
 export type UserOption = Pick<User, 'id' | 'name' | 'active' | 'available'>;
 
 /** Ids and names (for lookups and selects): what pages need of every user, without the rest of the row. */
-export function listUserOptions(db: Db, opts: { activeOnly?: boolean } = {}): UserOption[] {
-  const rows = db.$client
-    .prepare(opts.activeOnly ? 'select id, name, active, available from users where active = 1 order by name' : 'select id, name, active, available from users order by name')
-    .all() as { id: number; name: string; active: number; available: number }[];
+export async function listUserOptions(db: Db, opts: { activeOnly?: boolean } = {}): Promise<UserOption[]> {
+  const rows = (await db.all(opts.activeOnly ? 'select id, name, active, available from users where active = 1 order by name' : 'select id, name, active, available from users order by name')) as { id: number; name: string; active: number; available: number }[];
   return rows.map((r) => ({ id: r.id, name: r.name, active: r.active === 1, available: r.available === 1 }));
 }
 
-export function listActiveUsersByRole(db: Db, role: Role): User[] {
-  return listRows(db, users, 'where role = ? and active = 1 order by name', role);
+export async function listActiveUsersByRole(db: Db, role: Role): Promise<User[]> {
+  return await listRows(db, users, 'where role = ? and active = 1 order by name', role);
 }
 
-export function insertUser(
+export async function insertUser(
   db: Db,
   u: { email: string; name: string; role: Role; passwordHash: string | null; locale?: Locale; timeZone?: string },
   now: number,
-): User {
-  return db
+): Promise<User> {
+  return await db
     .insert(users)
     .values({ ...u, email: u.email.trim().toLowerCase(), createdAt: now, updatedAt: now })
     .returning()
     .get();
 }
 
-export function updateUser(db: Db, id: number, patch: Partial<Omit<User, 'id' | 'createdAt'>>, now: number): void {
-  db.update(users).set({ ...patch, updatedAt: now }).where(eq(users.id, id)).run();
+export async function updateUser(db: Db, id: number, patch: Partial<Omit<User, 'id' | 'createdAt'>>, now: number): Promise<void> {
+  await db.update(users).set({ ...patch, updatedAt: now }).where(eq(users.id, id)).run();
 }

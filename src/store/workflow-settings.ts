@@ -7,19 +7,19 @@ import { findSetting, upsertSetting } from './settings.ts';
 const RULES_KEY = 'workflow.rules';
 const DEFAULT_POLICY_KEY = 'workflow.defaultSlaPolicyId';
 
-export function getWorkflowRules(db: Db): WorkflowRules {
-  return normalizeRules(findSetting(db, RULES_KEY));
+export async function getWorkflowRules(db: Db): Promise<WorkflowRules> {
+  return normalizeRules(await findSetting(db, RULES_KEY));
 }
 
-export function updateWorkflowRules(db: Db, rules: WorkflowRules, now: number): void {
-  upsertSetting(db, RULES_KEY, rules, now);
+export async function updateWorkflowRules(db: Db, rules: WorkflowRules, now: number): Promise<void> {
+  await upsertSetting(db, RULES_KEY, rules, now);
 }
 
-export function findDefaultSlaPolicyId(db: Db): number | undefined {
-  const v = findSetting<number | null>(db, DEFAULT_POLICY_KEY);
+export async function findDefaultSlaPolicyId(db: Db): Promise<number | undefined> {
+  const v = await findSetting<number | null>(db, DEFAULT_POLICY_KEY);
   return typeof v === 'number' ? v : undefined;
 }
 
-export function updateDefaultSlaPolicyId(db: Db, id: number | null, now: number): void {
-  upsertSetting(db, DEFAULT_POLICY_KEY, id, now);
+export async function updateDefaultSlaPolicyId(db: Db, id: number | null, now: number): Promise<void> {
+  await upsertSetting(db, DEFAULT_POLICY_KEY, id, now);
 }

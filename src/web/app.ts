@@ -98,10 +98,10 @@ export async function createApp(ctx: Ctx, opts: WebOptions = {}): Promise<Expres
     }),
   );
 
-  app.get('/', (_req, res) => {
-    res.redirect(303, countUsers(ctx.db) === 0 ? '/setup' : '/tickets');
+  app.get('/', async (_req, res) => {
+    res.redirect(303, await countUsers(ctx.db) === 0 ? '/setup' : '/tickets');
   });
-  app.use(authRoutes(ctx, render, cookies));
+  app.use(await authRoutes(ctx, render, cookies));
   for (const r of opts.routers ?? []) if (r.auth === 'public') app.use(r.build({ render }));
   app.use(requireUser);
   for (const router of consoleRouters(ctx, render)) app.use(router);

@@ -34,16 +34,16 @@ describe('the queue', () => {
     await settled(page);
     const high = await numbersOnPage(page);
     expect(high.length).toBeGreaterThan(1);
-    for (const n of high) expect(findTicketByNumber(desk.deps.db, n)!.priority).toBe('high');
+    for (const n of high) expect((await findTicketByNumber(desk.deps.db, n))!.priority).toBe('high');
     await page.selectOption('#filters select[name=assignee]', 'none');
     await page.waitForURL(/assignee=none/);
     await settled(page);
-    expect((await numbersOnPage(page)).every((n) => findTicketByNumber(desk.deps.db, n)!.assigneeId === null)).toBe(true);
+    expect((await numbersOnPage(page)).every(async (n) => (await findTicketByNumber(desk.deps.db, n))!.assigneeId === null)).toBe(true);
     await page.click('.save-view summary');
     await page.fill('.save-view input[name=name]', 'High, nobody on it');
     await page.click('.save-view button[type=submit]');
     await flash(page, 'View “High, nobody on it” saved.');
-    expect(listSavedViews(desk.deps.db, desk.olga.id)[0].query).toBe('view=open&priority=high&assignee=none');
+    expect((await listSavedViews(desk.deps.db, desk.olga.id))[0].query).toBe('view=open&priority=high&assignee=none');
     await page.click('nav.tabs a:has-text("All")');
     await page.waitForURL(/view=all$/);
     await settled(page);
@@ -69,8 +69,8 @@ describe('the queue', () => {
     await page.selectOption('.bulk-bar select[name=status]', 'pending_requester');
     await page.click('.bulk-bar button[value=status]');
     await flash(page, 'Changed 2 tickets.');
-    for (const n of before.slice(0, 2)) expect(findTicketByNumber(desk.deps.db, n)!.status).toBe('pending_requester');
-    expect(findTicketByNumber(desk.deps.db, before[2])!.status).toBe('new');
+    for (const n of before.slice(0, 2)) expect((await findTicketByNumber(desk.deps.db, n))!.status).toBe('pending_requester');
+    expect((await findTicketByNumber(desk.deps.db, before[2]))!.status).toBe('new');
     // j, j, o opens the second row, also when the "new: N" poll swaps its badge in between
     const rows = await numbersOnPage(page);
     await page.keyboard.press('j');
@@ -113,7 +113,7 @@ describe('the queue', () => {
     await page.click('form[action="/profile"] button[type=submit]');
     await flash(page, 'Профиль сохранён.');
     expect(await page.getAttribute('html', 'lang')).toBe('ru');
-    expect(findUserByEmail(desk.deps.db, desk.sarah.email)).toMatchObject({ locale: 'ru', timeZone: 'Europe/Moscow' });
+    expect(await findUserByEmail(desk.deps.db, desk.sarah.email)).toMatchObject({ locale: 'ru', timeZone: 'Europe/Moscow' });
     await page.click('nav.nav a[href="/tickets"]');
     await page.waitForURL(/\/tickets$/);
     await settled(page);

@@ -11,7 +11,7 @@ let srv: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  deps = makeTestDeps();
+  deps = await makeTestDeps();
   srv = await startTestServer(deps);
   browser = await launchChromium();
 });

@@ -60,21 +60,21 @@ describe('triage to resolution', () => {
     await flash(page, 'Status changed.');
   }
 
-  function checkTicket(id: number) {
-    const t = findTicket(desk.deps.db, id)!;
+  async function checkTicket(id: number) {
+    const t = (await findTicket(desk.deps.db, id))!;
     expect(t).toMatchObject({ componentId: desk.printers.id, priority: 'high', category: 'fault', assigneeId: desk.sarah.id, status: 'resolved', loggedMinutes: 75 });
-    const msgs = listTicketMessages(desk.deps.db, id);
+    const msgs = await listTicketMessages(desk.deps.db, id);
     const reply = msgs.find((m) => m.direction === 'out')!;
     expect(reply.bodyText).toMatch(/^Good morning Ken Tanaka,/);
-    expect(listAttachmentsForMessages(desk.deps.db, [reply.id]).map((a) => a.filename)).toEqual(['how-to.txt']);
+    expect((await listAttachmentsForMessages(desk.deps.db, [reply.id])).map((a) => a.filename)).toEqual(['how-to.txt']);
     expect(msgs.some((m) => m.kind === 'note' && m.bodyText.startsWith('Fuser unit'))).toBe(true);
-    expect(listTicketWorklogs(desk.deps.db, id)[0]).toMatchObject({ minutes: 75, note: 'Diagnosis on site' });
+    expect((await listTicketWorklogs(desk.deps.db, id))[0]).toMatchObject({ minutes: 75, note: 'Diagnosis on site' });
   }
 
   it('at desktop size, with the manager seeing the specialist write', async () => {
     const olga = await signedIn(chromium, desk, desk.olga, DESKTOP);
     const id = await mailIn(desk, 'Scanner on floor 2 prints blank pages', 'Every scan comes out blank since this morning.');
-    const number = findTicket(desk.deps.db, id)!.number;
+    const number = (await findTicket(desk.deps.db, id))!.number;
     await olga.page.goto(`${desk.srv.url}/tickets?view=open`);
     await olga.page.locator(`tr[data-ticket="${number}"]`).waitFor();
     await olga.page.screenshot({ path: screenshotPath('console-queue-desktop'), fullPage: true });
@@ -89,7 +89,7 @@ describe('triage to resolution', () => {
     await expect.poll(() => olga.page.textContent('#presence'), { timeout: 30_000, interval: 1000 }).toContain('Sarah Lee is writing a reply.');
     await sarah.page.fill('#reply-body', '');
     await work(sarah.page, number);
-    checkTicket(id);
+    await checkTicket(id);
     await expect.poll(() => sarah.page.textContent('#thread')).toContain('Fuser unit is worn');
     await sarah.page.screenshot({ path: screenshotPath('console-ticket-desktop'), fullPage: true });
     expect(olga.problems).toEqual([]);
@@ -99,7 +99,7 @@ describe('triage to resolution', () => {
   it('at phone size', async () => {
     const { page, problems } = await signedIn(chromium, desk, desk.dmitry, PHONE);
     const id = await mailIn(desk, 'Printer in room 214 prints blank pages', 'Since Monday every page comes out blank.');
-    const number = findTicket(desk.deps.db, id)!.number;
+    const number = (await findTicket(desk.deps.db, id))!.number;
     await page.goto(`${desk.srv.url}/tickets?view=unassigned`);
     await page.locator(`tr[data-ticket="${number}"]`).waitFor();
     // the queue fits the phone: no sideways scrolling
@@ -113,7 +113,7 @@ describe('triage to resolution', () => {
     await sarah.page.goto(`${desk.srv.url}/tickets/${number}`);
     await settled(sarah.page);
     await work(sarah.page, number);
-    checkTicket(id);
+    await checkTicket(id);
     expect(await sarah.page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
     await sarah.page.screenshot({ path: screenshotPath('console-ticket-phone'), fullPage: true });
     expect(problems).toEqual([]);

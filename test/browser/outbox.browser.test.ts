@@ -17,7 +17,7 @@ let worker: OutboxWorker;
 
 beforeAll(async () => {
   smtp = await startSmtpServer();
-  deps = makeTestDeps({ SMTP_URL: smtp.url, MAIL_FROM: 'Acme IT <support@desk.example>', PUBLIC_URL: 'https://help.desk.example' });
+  deps = await makeTestDeps({ SMTP_URL: smtp.url, MAIL_FROM: 'Acme IT <support@desk.example>', PUBLIC_URL: 'https://help.desk.example' });
   srv = await startTestServer(deps);
   worker = createOutboxWorker(srv.services.ctx, { senders: srv.services.senders });
   browser = await launchChromium();

@@ -16,7 +16,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   fake = await startTwilioFake();
-  deps = makeTestDeps(twilioEnv(fake, { SMS_DEFAULT_COUNTRY: 'RU' }));
+  deps = await makeTestDeps(twilioEnv(fake, { SMS_DEFAULT_COUNTRY: 'RU' }));
   srv = await startTestServer(deps);
   browser = await launchChromium();
 });
@@ -32,7 +32,7 @@ it('shows an MMS picture, the requester’s SMS state, and sends a new SMS', asy
   await addUser(srv.services, 'agent', 'agent@desk.test', 'Olga Agent');
   const url = fake.addMedia({ contentType: 'image/png', body: PNG_1X1 });
   await postSigned(srv.url, '/webhooks/twilio/sms', inboundSms({ from: '+79123456789', body: 'Экран показывает ошибку', media: [{ url, contentType: 'image/png' }] }));
-  await expect.poll(() => countRows(deps.db, attachments), { timeout: 20_000 }).toBe(1);
+  await expect.poll(async () => await countRows(deps.db, attachments), { timeout: 20_000 }).toBe(1);
 
   const page = await browser.newPage();
   const errors = watchPageProblems(page);
@@ -63,6 +63,6 @@ it('shows an MMS picture, the requester’s SMS state, and sends a new SMS', asy
   await settled(page);
   expect(await page.textContent('#flash')).toContain('The SMS is on its way.');
   expect(await page.textContent('#thread')).toContain('your access card is ready');
-  expect(allTickets(deps.db).map((t) => t.channel)).toEqual(['sms', 'sms']);
+  expect((await allTickets(deps.db)).map((t) => t.channel)).toEqual(['sms', 'sms']);
   expect(errors).toEqual([]);
 });

@@ -15,7 +15,7 @@ let srv: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  deps = makeTestDeps(); // the desk's clock: Monday 2 Nov 2026, 09:00 UTC (12:00 in Moscow)
+  deps = await makeTestDeps(); // the desk's clock: Monday 2 Nov 2026, 09:00 UTC (12:00 in Moscow)
   srv = await startTestServer(deps);
   browser = await launchChromium();
 });
@@ -28,7 +28,7 @@ afterAll(async () => {
 
 it('configures a calendar, a policy and a contract; the queue shows the time left and the breach', async () => {
   await addUser(srv.services, 'admin', 'admin@desk.test', 'Ada Admin');
-  const org = insertOrganization(deps.db, { name: 'ООО «Ромашка»' }, deps.clock.now(), ['romashka.ru']);
+  const org = await insertOrganization(deps.db, { name: 'ООО «Ромашка»' }, deps.clock.now(), ['romashka.ru']);
   const page = await browser.newPage();
   const errors = watchPageProblems(page);
 
@@ -82,12 +82,12 @@ it('configures a calendar, a policy and a contract; the queue shows the time lef
   await page.check('#contract-form input[name=allChannels]');
   await page.click('#contract-form button[type=submit]');
   await expect.poll(() => page.textContent('#flash')).toContain('Saved');
-  expect(findOrganization(deps.db, org.id)).toMatchObject({ reopenLimit: 1, includedMinutes: 1200, monthlyFeeCents: 6_000_000, slaPolicyId: expect.any(Number) });
+  expect(await findOrganization(deps.db, org.id)).toMatchObject({ reopenLimit: 1, includedMinutes: 1200, monthlyFeeCents: 6_000_000, slaPolicyId: expect.any(Number) });
   await page.screenshot({ path: screenshotPath('workflow-contract'), fullPage: true });
 
   // a mail from the client: the queue shows the time left to the first response
   const r = await srv.services.intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw: rawMail({ from: 'Иван <ivan@romashka.ru>', subject: 'Принтер не печатает', body: 'Застревает бумага' }) });
-  expect(getTicket(deps.db, r.ticketId!).firstResponseDueAt).toBe(Date.parse('2026-11-02T09:30:00Z'));
+  expect((await getTicket(deps.db, r.ticketId!)).firstResponseDueAt).toBe(Date.parse('2026-11-02T09:30:00Z'));
   await page.click('nav.nav >> text=Tickets');
   await page.waitForURL(/\/tickets$/);
   await settled(page);

@@ -79,7 +79,7 @@ describe('two desks auto-replying to each other (real processes)', () => {
     };
     desks = [make('A'), make('B')];
     // the relay delivers into the mailbox of the desk the mail is addressed to
-    relay.behaviour.onMail = (mail: ReceivedMail) => {
+    relay.behaviour.onMail = async (mail: ReceivedMail) => {
       for (const rcpt of mail.to) {
         const local = rcpt.toLowerCase().replace(/\+[^@]*@/, '@');
         const desk = desks.find((d) => d.user.address.toLowerCase() === local);

@@ -116,7 +116,7 @@ describe('hostile input in the console (headless Chromium)', () => {
     chromium = await launchChromium();
     fake = await startTwilioFake();
     // small enough that the second attachment of each mail is left out and named in the parse problems
-    deps = makeTestDeps(twilioEnv(fake, { MAX_ATTACHMENT_BYTES: '4096' }));
+    deps = await makeTestDeps(twilioEnv(fake, { MAX_ATTACHMENT_BYTES: '4096' }));
     deps.clock.set(Date.now());
     srv = await startTestServer(deps);
     await addUser(srv.services, 'admin', 'admin@desk.test', 'Admin');
@@ -161,14 +161,14 @@ describe('hostile input in the console (headless Chromium)', () => {
       const q = await postSigned(srv.url, '/webhooks/twilio/sms', inboundSms({ from: v.make(idOf(i, 0)), body: `xsssender${i}` }));
       expect(q.status, v.name).toBe(200);
     }
-    await waitUntil('the texts to be through intake', () => (deps.db.$client.prepare('select count(*) n from sms_inbox').get() as { n: number }).n === 0);
-    const tickets = deps.db.$client.prepare('select id, number, channel from tickets order by id').all() as { id: number; number: number; channel: string }[];
+    await waitUntil('the texts to be through intake', async () => ((await deps.db.get('select count(*) n from sms_inbox')) as { n: number }).n === 0);
+    const tickets = (await deps.db.all('select id, number, channel from tickets order by id')) as { id: number; number: number; channel: string }[];
     expect(tickets).toHaveLength(XSS_VECTORS.length + SMS_SENDERS);
     const rand = seededRandom(SEED + 4);
     const sample = [...tickets].sort(() => rand() - 0.5).slice(0, PORTAL_PAGES);
     for (const t of tickets) ticketNumbers.push(t.number);
-    for (const t of sample) portalTokens.push(makePortalToken(deps.secrets.token, getTicket(deps.db, t.id), deps.clock.now()));
-    const outcomes = deps.db.$client.prepare("select outcome, count(*) n from inbound_messages group by outcome order by outcome").all() as { outcome: string; n: number }[];
+    for (const t of sample) portalTokens.push(makePortalToken(deps.secrets.token, await getTicket(deps.db, t.id), deps.clock.now()));
+    const outcomes = (await deps.db.all("select outcome, count(*) n from inbound_messages group by outcome order by outcome")) as { outcome: string; n: number }[];
     expect(Object.fromEntries(outcomes.map((o) => [o.outcome, o.n]))).toEqual({
       created: XSS_VECTORS.length + SMS_SENDERS, appended: XSS_VECTORS.length - SMS_SENDERS, quarantined: 2 * XSS_VECTORS.length, ignored: XSS_VECTORS.length,
     });
@@ -292,7 +292,7 @@ describe('hostile input in the console (headless Chromium)', () => {
       expect(found.dialogs).toEqual([]);
       expect(found.beacons).toEqual([]);
       expect(found.markup).toEqual([]);
-      const atts = deps.db.$client.prepare('select id, filename, content_type type from attachments').all() as { id: number; filename: string; type: string }[];
+      const atts = (await deps.db.all('select id, filename, content_type type from attachments')) as { id: number; filename: string; type: string }[];
       expect(atts.length).toBe(XSS_VECTORS.length);
       for (const a of atts) {
         for (const q of ['', '?inline=1']) {

@@ -58,7 +58,7 @@ let deps: TestDeps;
 let seeds: Buffer[] = [];
 
 beforeAll(async () => {
-  deps = makeTestDeps({}, { file: true });
+  deps = await makeTestDeps({}, { file: true });
   const dir = path.resolve(import.meta.dirname, '../../fixtures/email');
   seeds = readdirSync(dir)
     .filter((f) => /\.(eml|box|msg)$/.test(f))
@@ -95,13 +95,13 @@ it(`survives ${CASES} mutated mails: each is stored or quarantined, nothing thro
     outcomes[result.outcome] = (outcomes[result.outcome] ?? 0) + 1;
     if (result.outcome === 'quarantined') {
       // the evidence is kept: the raw bytes are retrievable exactly as received
-      const rec = deps.db.$client.prepare('select raw_sha256 from inbound_messages where id = ?').get(result.inboundId) as { raw_sha256: string };
+      const rec = (await deps.db.get('select raw_sha256 from inbound_messages where id = ?', result.inboundId)) as { raw_sha256: string };
       expect(deps.files.read('raw', rec.raw_sha256).equals(raw)).toBe(true);
     }
     if (i % 100 === 0) peak = Math.max(peak, process.memoryUsage().rss);
   }
   peak = Math.max(peak, process.memoryUsage().rss);
-  const stored = deps.db.$client.prepare('select count(*) n from inbound_messages').get() as { n: number };
+  const stored = (await deps.db.get('select count(*) n from inbound_messages')) as { n: number };
   expect(Object.keys(outcomes).every((o) => ['created', 'appended', 'auto_reply', 'bounce', 'ignored', 'quarantined', 'duplicate'].includes(o))).toBe(true);
   expect(stored.n).toBe(CASES - (outcomes.duplicate ?? 0));
   // bounded: growth well below what leaking the inputs would cost

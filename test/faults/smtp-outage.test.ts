@@ -30,7 +30,7 @@ describe('outbox while the SMTP server is down', () => {
 
   beforeEach(async () => {
     smtp = await startSmtpServer();
-    deps = makeTestDeps({ SMTP_URL: smtp.url, MAIL_FROM: FROM }, { file: true });
+    deps = await makeTestDeps({ SMTP_URL: smtp.url, MAIL_FROM: FROM }, { file: true });
     // the desk process runs on the real clock: queue with it too
     deps.clock.set(Date.now());
     services = buildServices(deps);
@@ -41,8 +41,8 @@ describe('outbox while the SMTP server is down', () => {
     deps.close();
   });
 
-  const rows = () =>
-    deps.db.$client.prepare('select id, status, attempts, header_message_id mid, last_error err from outbox order by id').all() as
+  const rows = async () =>
+    (await deps.db.all('select id, status, attempts, header_message_id mid, last_error err from outbox order by id')) as
       { id: number; status: string; attempts: number; mid: string | null; err: string | null }[];
   const outboxDesk = () => {
     const d = startDesk({ dataDir: deps.dataDir, roles: 'outbox', env: { SMTP_URL: smtp.url, MAIL_FROM: FROM } });
@@ -59,7 +59,7 @@ describe('outbox while the SMTP server is down', () => {
     /** one notification: the acknowledgement of a new mail, or (about one in three) an agent's reply */
     const queueOne = async () => {
       if (tickets.length > 0 && rand() < 0.35) {
-        replyToTicket(services.ctx, { kind: 'user', user: agent }, { ticketId: tickets[Math.floor(rand() * tickets.length)], body: `Please try again now (${queued}).` });
+        await replyToTicket(services.ctx, { kind: 'user', user: agent }, { ticketId: tickets[Math.floor(rand() * tickets.length)], body: `Please try again now (${queued}).` });
       } else {
         mailNo++;
         const r = await services.intake.receive({
@@ -70,7 +70,7 @@ describe('outbox while the SMTP server is down', () => {
         tickets.push(r.ticketId!);
       }
       queued++;
-      expect(rows()).toHaveLength(queued);
+      expect(await rows()).toHaveLength(queued);
     };
     const queueMany = async (n: number, pauseMs: number) => {
       for (let i = 0; i < n; i++) {
@@ -99,26 +99,26 @@ describe('outbox while the SMTP server is down', () => {
     await queueMany(duringOutage, 10);
     // the desk has tried and paused the channel: now it is killed, between two attempts
     const downSince = Date.now();
-    await waitUntil('the desk to notice the outage', () => {
+    await waitUntil('the desk to notice the outage', async () => {
       desk.assertRunning();
-      const h = getChannelHealth(deps.db, 'email');
-      return h && !h.ok && h.checkedAt >= downSince && rows().every((r) => r.status !== 'sending');
+      const h = await getChannelHealth(deps.db, 'email');
+      return h && !h.ok && h.checkedAt >= downSince && (await rows()).every((r) => r.status !== 'sending');
     }, TIMEOUT_MS / 4, 20);
     await desk.kill9();
     // killed between attempts, so no row waits for the lease of an interrupted send (that case is
     // test/e2e/email/outbox-crash.test.ts); a row left 'sending' here would hold this test for 10 minutes
-    expect(rows().filter((r) => r.status === 'sending')).toEqual([]);
+    expect((await rows()).filter((r) => r.status === 'sending')).toEqual([]);
 
     desk = outboxDesk();
     await desk.started;
     await queueMany(BURST - beforeOutage - duringOutage, 10);
     const restartedAt = Date.now();
-    await waitUntil('the restarted desk to find the server still down', () => {
-      const h = getChannelHealth(deps.db, 'email');
+    await waitUntil('the restarted desk to find the server still down', async () => {
+      const h = await getChannelHealth(deps.db, 'email');
       return h && !h.ok && h.checkedAt >= restartedAt;
     }, TIMEOUT_MS / 4, 20);
     // nothing was given up on while the server was away: what was not delivered waits, untried
-    const waiting = rows().filter((r) => r.status !== 'sent');
+    const waiting = (await rows()).filter((r) => r.status !== 'sent');
     expect(waiting.length).toBe(BURST - deliveredBeforeOutage);
     expect(waiting.every((r) => r.status === 'pending')).toBe(true);
     expect(smtp.received.length).toBe(deliveredBeforeOutage);
@@ -126,14 +126,14 @@ describe('outbox while the SMTP server is down', () => {
     // the server comes back
     smtp.behaviour.respond = undefined;
     await smtp.start();
-    await waitUntil(`all ${BURST} notifications delivered`, () => {
+    await waitUntil(`all ${BURST} notifications delivered`, async () => {
       desk.assertRunning();
-      return rows().every((r) => r.status === 'sent');
+      return (await rows()).every((r) => r.status === 'sent');
     }, TIMEOUT_MS / 2, 100);
     expect(await desk.stop(), desk.log()).toBe(0);
 
     const ids = smtp.messageIds();
-    const all = rows();
+    const all = await rows();
     const counts = new Map<string, number>();
     for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
     const twice = [...counts].filter(([, n]) => n > 1);

@@ -23,21 +23,21 @@ export type Desk = {
 };
 
 export async function startDesk(): Promise<Desk> {
-  const deps = makeTestDeps();
+  const deps = await makeTestDeps();
   deps.clock.set(Date.now());
   const srv = await startTestServer(deps);
   const s = srv.services;
   const olga = await person(s, 'Olga Smirnova', 'manager');
   const dmitry = await person(s, 'Dmitry Ivanov');
   const sarah = await person(s, 'Sarah Lee');
-  const printers = component(s, 'Printers', [dmitry, sarah], { managerId: olga.id });
-  component(s, 'Network & VPN', [dmitry]);
-  createCannedReply(s.ctx, olga, { title: 'Restart the printer', body: 'Hello {{requester.name}},\n\nplease switch the printer off and on again and tell us if #{{ticket.number}} is solved.\n\n{{agent.name}}' });
+  const printers = await component(s, 'Printers', [dmitry, sarah], { managerId: olga.id });
+  await component(s, 'Network & VPN', [dmitry]);
+  await createCannedReply(s.ctx, olga, { title: 'Restart the printer', body: 'Hello {{requester.name}},\n\nplease switch the printer off and on again and tell us if #{{ticket.number}} is solved.\n\n{{agent.name}}' });
   // Dmitry already has a big printer job, so the free specialist is Sarah
   const mail = readFileSync(new URL('../../fixtures/email/new-ticket-plain.eml', import.meta.url));
   const first = await s.intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw: mail });
-  updateTicketFields(s.ctx, { kind: 'user', user: olga }, { ticketId: first.ticketId!, componentId: printers.id, estimateMinutes: 240, priority: 'high' });
-  assignTicket(s.ctx, { kind: 'user', user: olga }, { ticketId: first.ticketId!, assigneeId: dmitry.id });
+  await updateTicketFields(s.ctx, { kind: 'user', user: olga }, { ticketId: first.ticketId!, componentId: printers.id, estimateMinutes: 240, priority: 'high' });
+  await assignTicket(s.ctx, { kind: 'user', user: olga }, { ticketId: first.ticketId!, assigneeId: dmitry.id });
   const desk = { deps, srv, olga, dmitry, sarah, printers };
   // some everyday work around it, in both languages
   const more: [string, string, string, 'low' | 'normal' | 'high' | 'urgent', User | null][] = [
@@ -49,8 +49,8 @@ export async function startDesk(): Promise<Desk> {
   ];
   for (const [subject, from, body, priority, who] of more) {
     const tid = await mailIn(desk, subject, body, from);
-    updateTicketFields(s.ctx, { kind: 'user', user: olga }, { ticketId: tid, priority });
-    if (who) assignTicket(s.ctx, { kind: 'user', user: olga }, { ticketId: tid, assigneeId: who.id });
+    await updateTicketFields(s.ctx, { kind: 'user', user: olga }, { ticketId: tid, priority });
+    if (who) await assignTicket(s.ctx, { kind: 'user', user: olga }, { ticketId: tid, assigneeId: who.id });
     deps.clock.advance(7 * 60_000);
   }
   return {

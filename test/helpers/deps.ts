@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { openDb } from '../../src/db/client.ts';
+import { closeDb, openDb } from '../../src/db/client.ts';
 import { migrateDb } from '../../src/db/migrate.ts';
 import type { Clock, Deps } from '../../src/deps.ts';
 import { createFileStore } from '../../src/store/file-store.ts';
@@ -18,7 +18,7 @@ export function testClock(start = Date.UTC(2026, 10, 2, 9, 0, 0)): TestClock {
 
 export type TestDeps = Deps & { clock: TestClock; dataDir: string; close(): void };
 
-export function makeTestDeps(env: Record<string, string> = {}, opts: { file?: boolean } = {}): TestDeps {
+export async function makeTestDeps(env: Record<string, string> = {}, opts: { file?: boolean } = {}): Promise<TestDeps> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'helpdesk-test-'));
   const config: Config = loadConfig({
     NODE_ENV: 'test',
@@ -32,7 +32,7 @@ export function makeTestDeps(env: Record<string, string> = {}, opts: { file?: bo
     ...env,
   });
   const db = openDb(config.databasePath);
-  migrateDb(db);
+  await migrateDb(db);
   const clock = testClock();
   return {
     config,
@@ -43,7 +43,7 @@ export function makeTestDeps(env: Record<string, string> = {}, opts: { file?: bo
     secrets: { session: 's'.repeat(40), token: 't'.repeat(40), credentials: 'c'.repeat(43) },
     dataDir,
     close() {
-      db.$client.close();
+      closeDb(db);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

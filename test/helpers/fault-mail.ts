@@ -62,11 +62,11 @@ function inboundRows(db: Database.Database): InboundRow[] {
 export type Expected = Map<string, { outcome: string; messages: number }>;
 
 export async function cleanOutcomes(mails: FaultMail[]): Promise<Expected> {
-  const deps = makeTestDeps();
+  const deps = await makeTestDeps();
   try {
     const { intake } = buildServices(deps);
     const out: Expected = new Map();
-    const count = deps.db.$client.prepare('select count(*) n from messages where inbound_message_id = ?');
+    const count = deps.db.sqlite.prepare('select count(*) n from messages where inbound_message_id = ?');
     for (const m of mails) {
       const r = await intake.receive({ channel: 'email', source: 'imap', mailboxId: null, raw: m.raw });
       out.set(m.seq, { outcome: r.outcome, messages: r.inboundId === null ? 0 : (count.get(r.inboundId) as { n: number }).n });

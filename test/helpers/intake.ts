@@ -26,14 +26,14 @@ export function parse(deps: Deps, raw: Buffer | string, opts: { envelopeTo?: str
 
 /** What the steps decide for a mail, without writing anything. */
 export async function decide(deps: Deps, raw: Buffer | string, opts: { steps?: readonly Step[]; envelopeTo?: string[]; mailboxId?: number | null } = {}): Promise<Draft> {
-  return runPipeline(await parse(deps, raw, opts), deps, { steps: opts.steps });
+  return await runPipeline(await parse(deps, raw, opts), deps, { steps: opts.steps });
 }
 
 /** Ticket #1 (id 1) from Anna, with our reply carrying OUR_MESSAGE_ID stored as outbound does. */
 export async function seedTicketOne(deps: Deps): Promise<number> {
   const { intake } = buildServices(deps);
   const r = await intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw: fixture('new-ticket-plain.eml') });
-  insertMessage(deps.db, {
+  await insertMessage(deps.db, {
     ticketId: r.ticketId!, kind: 'reply', direction: 'out', channel: 'email', fromAddress: 'support@desk.example',
     toAddresses: ['anna@client.example'], subject: 'Re: Printer on 3rd floor is jammed [#1]', bodyText: 'We replaced the fuser unit.',
     headerMessageId: OUR_MESSAGE_ID, deliveryStatus: 'sent', createdAt: deps.clock.now(),

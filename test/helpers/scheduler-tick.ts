@@ -6,9 +6,9 @@ import { buildServices } from '../../src/services.ts';
 import { schedulerTick } from '../../src/roles/scheduler.ts';
 
 const config = loadConfig(process.env);
-const deps = { ...openDeps(config), clock: { now: () => Number(process.env.WF_NOW) } };
+const deps = { ...await openDeps(config), clock: { now: () => Number(process.env.WF_NOW) } };
 const { ctx } = buildServices(deps);
 let notices = 0;
-for (let i = 0; i < Number(process.env.WF_TICKS ?? 3); i++) notices += schedulerTick(ctx).notices;
-deps.db.$client.close();
+for (let i = 0; i < Number(process.env.WF_TICKS ?? 3); i++) notices += (await schedulerTick(ctx)).notices;
+deps.db.sqlite.close();
 process.stdout.write(`${notices}\n`);

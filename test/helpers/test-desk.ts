@@ -27,7 +27,7 @@ export function useTestDesk(opts: { env?: Record<string, string>; file?: boolean
     return current;
   };
   beforeEach(async () => {
-    const deps = makeTestDeps(opts.env, { file: opts.file });
+    const deps = await makeTestDeps(opts.env, { file: opts.file });
     try {
       current = { deps, srv: await startTestServer(deps) };
     } catch (e) {

@@ -18,23 +18,23 @@ export function rawMail(m: { from: string; subject: string; body: string; messag
 }
 
 /** Logs time through the console's worklog action. */
-export function logWork(ctx: Ctx, user: User, ticketId: number, minutes: number, opts: { billable?: boolean; workedAt?: number } = {}): void {
-  logWorkAction(ctx, { kind: 'user', user }, { ticketId, minutes, billable: opts.billable ?? true, workedAt: opts.workedAt });
+export async function logWork(ctx: Ctx, user: User, ticketId: number, minutes: number, opts: { billable?: boolean; workedAt?: number } = {}): Promise<void> {
+  await logWorkAction(ctx, { kind: 'user', user }, { ticketId, minutes, billable: opts.billable ?? true, workedAt: opts.workedAt });
 }
 
 const DAY: Interval[] = [['09:00', '18:00']];
 
 /** A Moscow office calendar and a policy (normal priority: 1 h first response, 8 h resolution). */
-export function seedSla(ctx: Ctx, opts: { makeDefault?: boolean; firstResponse?: number; resolution?: number; internalResolution?: number | null; escalation?: number | null } = {}) {
+export async function seedSla(ctx: Ctx, opts: { makeDefault?: boolean; firstResponse?: number; resolution?: number; internalResolution?: number | null; escalation?: number | null } = {}) {
   const now = ctx.clock.now();
-  const calendar = insertCalendar(ctx.db, { name: 'Moscow office', timeZone: 'Europe/Moscow', weeklyHours: [DAY, DAY, DAY, DAY, DAY, [], []] }, now);
-  const policy = insertSlaPolicy(ctx.db, { name: 'Standard', calendarId: calendar.id, warningPercent: 80, pauseOnThirdParty: false, escalationMinutes: opts.escalation ?? 120 }, now);
+  const calendar = await insertCalendar(ctx.db, { name: 'Moscow office', timeZone: 'Europe/Moscow', weeklyHours: [DAY, DAY, DAY, DAY, DAY, [], []] }, now);
+  const policy = await insertSlaPolicy(ctx.db, { name: 'Standard', calendarId: calendar.id, warningPercent: 80, pauseOnThirdParty: false, escalationMinutes: opts.escalation ?? 120 }, now);
   for (const priority of ['low', 'normal', 'high', 'urgent'] as const) {
-    upsertSlaTarget(ctx.db, policy.id, {
+    await upsertSlaTarget(ctx.db, policy.id, {
       priority, firstResponseMinutes: opts.firstResponse ?? 60, nextResponseMinutes: null, resolutionMinutes: opts.resolution ?? 480,
       internalFirstResponseMinutes: null, internalResolutionMinutes: opts.internalResolution === undefined ? null : opts.internalResolution,
     });
   }
-  if (opts.makeDefault !== false) updateDefaultSlaPolicyId(ctx.db, policy.id, now);
+  if (opts.makeDefault !== false) await updateDefaultSlaPolicyId(ctx.db, policy.id, now);
   return { calendar, policy };
 }

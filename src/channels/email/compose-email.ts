@@ -52,10 +52,10 @@ export function messageIdDomain(config: ComposeDeps['config']): string {
   return deskHost(config.publicUrl);
 }
 
-function nameFor(deps: ComposeDeps, address: string): string {
-  const contact = findContactEmail(deps.db, address);
-  if (contact) return findContact(deps.db, contact.contactId)?.name ?? '';
-  return findUserByEmail(deps.db, address)?.name ?? '';
+async function nameFor(deps: ComposeDeps, address: string): Promise<string> {
+  const contact = await findContactEmail(deps.db, address);
+  if (contact) return (await findContact(deps.db, contact.contactId))?.name ?? '';
+  return (await findUserByEmail(deps.db, address))?.name ?? '';
 }
 
 function excerpt(text: string, max = 1200): string {
@@ -67,9 +67,9 @@ function latestInbound(messages: Message[], before?: number): Message | undefine
   return messages.filter((m) => m.kind === 'reply' && m.direction === 'in' && (before === undefined || m.id < before)).at(-1);
 }
 
-function ticketData(deps: ComposeDeps, ticket: Ticket) {
-  const requester = ticket.requesterId ? findContact(deps.db, ticket.requesterId) : undefined;
-  const messages = listTicketMessages(deps.db, ticket.id);
+async function ticketData(deps: ComposeDeps, ticket: Ticket) {
+  const requester = ticket.requesterId ? await findContact(deps.db, ticket.requesterId) : undefined;
+  const messages = await listTicketMessages(deps.db, ticket.id);
   const first = messages.find((m) => m.kind === 'reply' && m.direction === 'in');
   const latest = latestInbound(messages);
   return {
@@ -79,25 +79,25 @@ function ticketData(deps: ComposeDeps, ticket: Ticket) {
       url: `${deps.config.publicUrl}/tickets/${ticket.number}`,
     },
     requester: { name: requester?.name ?? first?.fromAddress ?? '', address: first?.fromAddress ?? null },
-    assignee: ticket.assigneeId ? (findUser(deps.db, ticket.assigneeId)?.name ?? null) : null,
+    assignee: ticket.assigneeId ? ((await findUser(deps.db, ticket.assigneeId))?.name ?? null) : null,
     message: { excerpt: latest ? excerpt(latest.newText?.trim() || latest.bodyText) : null },
     messages,
   };
 }
 
 /** The reply part of an agent reply: its body, author, attachments and the message it answers. */
-function replyData(deps: ComposeDeps, reply: Message, messages: Message[], quoteHistory: boolean) {
-  const author = reply.authorUserId ? (findUser(deps.db, reply.authorUserId)?.name ?? '') : '';
-  const atts = listAttachmentsForMessages(deps.db, [reply.id]);
+async function replyData(deps: ComposeDeps, reply: Message, messages: Message[], quoteHistory: boolean) {
+  const author = reply.authorUserId ? ((await findUser(deps.db, reply.authorUserId))?.name ?? '') : '';
+  const atts = await listAttachmentsForMessages(deps.db, [reply.id]);
   const previous = quoteHistory
     ? messages.filter((m) => m.kind === 'reply' && m.id < reply.id && (m.direction === 'in' || m.deliveryStatus === 'sent')).at(-1)
     : undefined;
   let quote: { author: string; date: number; text: string } | null = null;
   if (previous) {
     const who = previous.authorUserId
-      ? (findUser(deps.db, previous.authorUserId)?.name ?? '')
+      ? ((await findUser(deps.db, previous.authorUserId))?.name ?? '')
       : previous.authorContactId
-        ? (findContact(deps.db, previous.authorContactId)?.name ?? previous.fromAddress ?? '')
+        ? ((await findContact(deps.db, previous.authorContactId))?.name ?? previous.fromAddress ?? '')
         : (previous.fromAddress ?? '');
     quote = { author: who, date: previous.createdAt, text: previous.newText?.trim() || previous.bodyText };
   }
@@ -113,25 +113,25 @@ function replyData(deps: ComposeDeps, reply: Message, messages: Message[], quote
 
 export type ComposedEmail = SendMailOptions & { envelope: { from: string; to: string[] } };
 
-export function composeEmail(deps: ComposeDeps, renderer: EmailRenderer, settings: OutboxSettings, row: OutboxRow): ComposedEmail {
+export async function composeEmail(deps: ComposeDeps, renderer: EmailRenderer, settings: OutboxSettings, row: OutboxRow): Promise<ComposedEmail> {
   if (row.channel !== 'email') throw new PermanentSendError(`not an email row: ${row.channel}`);
   if (!row.headerMessageId) throw new Error('the row has no Message-ID yet');
   const payload = parseEmailPayload(row.payload);
-  const ticket = row.ticketId !== null ? findTicket(deps.db, row.ticketId) : undefined;
+  const ticket = row.ticketId !== null ? await findTicket(deps.db, row.ticketId) : undefined;
   if (row.ticketId !== null && !ticket) throw new PermanentSendError(`ticket ${row.ticketId} no longer exists`);
   const from = senderOf(deps.config);
   const requesterMail = payload.audience === 'requester';
 
-  const base = ticket ? ticketData(deps, ticket) : undefined;
-  const threadMessage = row.messageId !== null ? findMessage(deps.db, row.messageId) : undefined;
+  const base = ticket ? await ticketData(deps, ticket) : undefined;
+  const threadMessage = row.messageId !== null ? await findMessage(deps.db, row.messageId) : undefined;
   const isReply = threadMessage?.kind === 'reply' && threadMessage.direction === 'out';
-  const reply = isReply && base ? replyData(deps, threadMessage, base.messages, settings.quoteHistory) : undefined;
-  const refs = ticket && requesterMail ? requesterThreadRefs(deps.db, ticket.id, { exclude: row.messageId }) : { inReplyTo: null, references: [] };
+  const reply = isReply && base ? await replyData(deps, threadMessage, base.messages, settings.quoteHistory) : undefined;
+  const refs = ticket && requesterMail ? await requesterThreadRefs(deps.db, ticket.id, { exclude: row.messageId }) : { inReplyTo: null, references: [] };
 
   const data: Record<string, unknown> = {
     desk: { name: deps.config.deskName, url: deps.config.publicUrl },
     audience: payload.audience,
-    recipient: { name: nameFor(deps, row.recipient) || row.recipient.split('@')[0], address: row.recipient },
+    recipient: { name: await nameFor(deps, row.recipient) || row.recipient.split('@')[0], address: row.recipient },
     thread: { isReply: !!refs.inReplyTo },
     ...(base ? { ticket: base.ticket, requester: base.requester, assignee: base.assignee, message: base.message } : {}),
     ...(reply ? { reply: reply.reply, quote: reply.quote } : {}),
@@ -151,7 +151,7 @@ export function composeEmail(deps: ComposeDeps, renderer: EmailRenderer, setting
 
   const mail: ComposedEmail = {
     from: { name: from.name, address: from.address },
-    to: [{ name: nameFor(deps, row.recipient), address: row.recipient }],
+    to: [{ name: await nameFor(deps, row.recipient), address: row.recipient }],
     cc: row.cc?.length ? row.cc : undefined,
     subject,
     text: rendered.text,
@@ -165,7 +165,7 @@ export function composeEmail(deps: ComposeDeps, renderer: EmailRenderer, setting
   if (refs.references.length) mail.references = refs.references.map((r) => `<${r}>`);
   if (ticket && requesterMail) {
     // replies go back to the mailbox the ticket came in on, else to the sender address
-    const mailbox = ticket.mailboxId !== null ? findMailboxAddress(deps.db, ticket.mailboxId) : undefined;
+    const mailbox = ticket.mailboxId !== null ? await findMailboxAddress(deps.db, ticket.mailboxId) : undefined;
     const replyBase = mailbox ?? deps.config.imap?.address ?? from.address;
     mail.replyTo = { name: from.name, address: makeReplyAddress(deps.secrets.token, replyBase, ticket.id) };
   }

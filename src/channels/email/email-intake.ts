@@ -21,7 +21,7 @@ export async function startEmailIntake(ctx: Ctx, intake: Intake, timing: IntakeT
   const { reconcileMs, ...pollerTiming } = timing;
   if (config.imap) {
     const i = config.imap;
-    upsertEnvMailbox(db, { name: i.address, address: i.address, host: i.host, port: i.port, secure: i.secure, allowPlaintext: i.allowPlaintext, username: i.user, password: i.password, folder: i.mailbox }, clock.now(), ctx.secrets.credentials);
+    await upsertEnvMailbox(db, { name: i.address, address: i.address, host: i.host, port: i.port, secure: i.secure, allowPlaintext: i.allowPlaintext, username: i.user, password: i.password, folder: i.mailbox }, clock.now(), ctx.secrets.credentials);
   }
 
   const running = new Map<number, { poller: ImapPoller; version: number }>();
@@ -30,7 +30,7 @@ export async function startEmailIntake(ctx: Ctx, intake: Intake, timing: IntakeT
   const reconcile = () => {
     reconciling = reconciling.catch(() => undefined).then(async () => {
       if (stopped) return;
-      const wanted = new Map(listMailboxes(db, { enabledOnly: true }).map((m) => [m.id, m.updatedAt]));
+      const wanted = new Map((await listMailboxes(db, { enabledOnly: true })).map((m) => [m.id, m.updatedAt]));
       for (const [id, r] of running) {
         if (wanted.get(id) !== r.version) {
           running.delete(id);

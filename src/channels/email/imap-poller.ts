@@ -112,17 +112,17 @@ export function startImapPoller(opts: PollerOptions): ImapPoller {
   // Bookkeeping must not fail a sync: when the database is busy the state waits for the next
   // write (the cursor too — a message read again is a duplicate, which intake drops).
   let unsaved: Parameters<typeof updateMailboxState>[2] = {};
-  const saveState = (patch: Parameters<typeof updateMailboxState>[2]) => {
+  const saveState = async (patch: Parameters<typeof updateMailboxState>[2]) => {
     const merged = { ...unsaved, ...patch };
     try {
-      updateMailboxState(db, mailboxId, merged);
+      await updateMailboxState(db, mailboxId, merged);
       unsaved = {};
     } catch (err) {
       unsaved = merged;
       mlog.warn({ err }, 'could not save the mailbox state yet');
     }
   };
-  const recordError = (text: string) => saveState({ lastError: text, lastErrorAt: clock.now() });
+  const recordError = async (text: string) => await saveState({ lastError: text, lastErrorAt: clock.now() });
 
   async function afterCommit(c: ImapFlow, mb: Mailbox, uids: number[]): Promise<void> {
     if (uids.length === 0) return;
@@ -138,7 +138,7 @@ export function startImapPoller(opts: PollerOptions): ImapPoller {
       if (!c.usable) throw err;
       const text = `imported, but could not ${mb.moveTo ? `move to "${mb.moveTo}"` : 'flag as read'}: ${imapErrorText(err)}`;
       mlog.warn({ err, uids }, text);
-      recordError(text);
+      await recordError(text);
     }
   }
 
@@ -153,7 +153,7 @@ export function startImapPoller(opts: PollerOptions): ImapPoller {
     const listedSize = m.size ?? 0;
     const ref = { folder: mb.folder, uidValidity: validity, uid: m.uid, size: Math.max(listedSize, readBytes) };
     const summary = await oversizedMailSummary(headers, ref, limitBytes, listedSize);
-    const r = quarantineByReference(deps, { channel: 'email', source: 'imap', mailboxId, headers, ref, ...summary });
+    const r = await quarantineByReference(deps, { channel: 'email', source: 'imap', mailboxId, headers, ref, ...summary });
     mlog.warn({ uid: m.uid, size: m.size, readBytes, inboundId: r.inboundId }, 'mail over MAX_MAIL_BYTES quarantined by reference');
   }
 
@@ -170,7 +170,7 @@ export function startImapPoller(opts: PollerOptions): ImapPoller {
   }
 
   async function syncOnce(c: ImapFlow): Promise<SyncResult> {
-    const mb = { ...getMailbox(db, mailboxId), ...unsaved };
+    const mb = { ...await getMailbox(db, mailboxId), ...unsaved };
     const lock = await c.getMailboxLock(mb.folder);
     try {
       const box = c.mailbox as MailboxObject;
@@ -180,7 +180,7 @@ export function startImapPoller(opts: PollerOptions): ImapPoller {
         // a new UIDVALIDITY means old UIDs name other messages: read the folder again from the
         // start; dedupe (Message-ID per mailbox) keeps what we already have from coming in twice
         if (mb.uidValidity !== null) mlog.warn({ was: mb.uidValidity, now: validity }, 'UIDVALIDITY changed: reading the folder again');
-        saveState({ uidValidity: validity, lastUid: 0 });
+        await saveState({ uidValidity: validity, lastUid: 0 });
         last = 0;
       }
       if (box.exists > 0) {
@@ -194,7 +194,7 @@ export function startImapPoller(opts: PollerOptions): ImapPoller {
         const skipped = listed.length - wanted.length;
         if (skipped > 0 && wanted.length === 0) {
           mlog.info({ skipped }, 'left older mail in the folder alone');
-          saveState({ lastUid: listed[listed.length - 1].uid });
+          await saveState({ lastUid: listed[listed.length - 1].uid });
         }
         for (const batch of fetchBatches(wanted, { limitBytes, batchBytes })) {
           if (stopped) break;
@@ -222,14 +222,14 @@ export function startImapPoller(opts: PollerOptions): ImapPoller {
                 committed.push(m.uid);
               }
               // only now, with its record committed; older mail skipped before it is passed too
-              saveState({ lastUid: m.uid });
+              await saveState({ lastUid: m.uid });
             }
           } catch (err) {
             await afterCommit(c, mb, committed);
             if (err instanceof TemporaryIntakeError) {
               const text = `${err.message}; will retry`;
               mlog.warn({ err }, text);
-              recordError(text);
+              await recordError(text);
               return 'retry';
             }
             throw err;
@@ -237,7 +237,7 @@ export function startImapPoller(opts: PollerOptions): ImapPoller {
           await afterCommit(c, mb, committed);
         }
       }
-      saveState({ lastSuccessAt: clock.now() });
+      await saveState({ lastSuccessAt: clock.now() });
       return 'done';
     } finally {
       lock.release();
@@ -245,7 +245,7 @@ export function startImapPoller(opts: PollerOptions): ImapPoller {
   }
 
   async function session(): Promise<boolean> {
-    const mb = getMailbox(db, mailboxId);
+    const mb = await getMailbox(db, mailboxId);
     // a server that sends more of a message than was asked for fails the connection, not our memory
     const maxLiteralBytes = Math.max(limitBytes + 1, OVERSIZED_HEADER_BYTES);
     const c = imapClientFor({ ...mb, password: mailboxPassword(mb, deps.secrets.credentials) }, { idle, maxLiteralBytes });
@@ -302,7 +302,7 @@ export function startImapPoller(opts: PollerOptions): ImapPoller {
         if (stopped) break;
         const text = imapErrorText(err);
         mlog.warn({ err }, `mailbox: ${text}`);
-        recordError(text);
+        await recordError(text);
       } finally {
         const c = client as ImapFlow | null; // set by session()
         client = null;

@@ -11,13 +11,13 @@ import { capChars, limitReason, MAX_TEXT_CHARS, sizeText } from './mail-limits.t
 
 describe('limits on one mail', () => {
   let deps: TestDeps;
-  beforeEach(() => {
-    deps = makeTestDeps();
+  beforeEach(async () => {
+    deps = await makeTestDeps();
   });
   afterEach(() => deps.close());
 
   const receive = (raw: Buffer, d: TestDeps = deps) => buildServices(d).intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw });
-  const rows = (sql: string, ...args: unknown[]) => deps.db.$client.prepare(sql).all(...args) as Record<string, unknown>[];
+  const rows = async (sql: string, ...args: unknown[]) => (await deps.db.all(sql, ...args)) as Record<string, unknown>[];
 
   /** the mail after a hostile one is still taken in */
   async function nextMailIsTakenIn(): Promise<void> {
@@ -29,14 +29,14 @@ describe('limits on one mail', () => {
     const raw = hostile.manyAttachments(130);
     const r = await receive(raw);
     expect(r.outcome).toBe('created');
-    const stored = rows('select filename from attachments order by id').map((a) => a.filename);
+    const stored = (await rows('select filename from attachments order by id')).map((a) => a.filename);
     expect(stored).toHaveLength(100);
     expect(stored.slice(0, 2)).toEqual(['f1.txt', 'f2.txt']);
     expect(stored.at(-1)).toBe('f100.txt');
     const note = '30 more attachments are only in the original mail (a mail keeps at most 100: MAX_ATTACHMENTS_PER_MAIL)';
-    const rec = getInbound(deps.db, r.inboundId!);
+    const rec = await getInbound(deps.db, r.inboundId!);
     expect(rec.problems).toEqual([note]);
-    const event = listTicketMessages(deps.db, r.ticketId!).find((m) => m.eventType === 'intake.problems');
+    const event = (await listTicketMessages(deps.db, r.ticketId!)).find((m) => m.eventType === 'intake.problems');
     expect(event?.bodyText).toBe(note);
     expect(event?.eventData).toMatchObject({ inboundId: r.inboundId });
     // the original, every attachment in it, is kept byte for byte
@@ -45,11 +45,11 @@ describe('limits on one mail', () => {
   });
 
   it('takes the cap from MAX_ATTACHMENTS_PER_MAIL, one line for one attachment', async () => {
-    const three = makeTestDeps({ MAX_ATTACHMENTS_PER_MAIL: '3' });
+    const three = await makeTestDeps({ MAX_ATTACHMENTS_PER_MAIL: '3' });
     try {
       const r = await receive(hostile.manyAttachments(4), three);
-      expect((three.db.$client.prepare('select count(*) n from attachments').get() as { n: number }).n).toBe(3);
-      expect(getInbound(three.db, r.inboundId!).problems).toEqual(['1 more attachment is only in the original mail (a mail keeps at most 3: MAX_ATTACHMENTS_PER_MAIL)']);
+      expect(((await three.db.get('select count(*) n from attachments')) as { n: number }).n).toBe(3);
+      expect((await getInbound(three.db, r.inboundId!)).problems).toEqual(['1 more attachment is only in the original mail (a mail keeps at most 3: MAX_ATTACHMENTS_PER_MAIL)']);
     } finally {
       three.close();
     }
@@ -59,15 +59,15 @@ describe('limits on one mail', () => {
     const r = await receive(hostile.manyAttachments(1200));
     expect(r.outcome).toBe('quarantined');
     expect(r.error).toBe('mail has more than 1,000 parts');
-    expect(getInbound(deps.db, r.inboundId!).error).toBe('mail has more than 1,000 parts');
-    expect(rows('select id from attachments')).toEqual([]);
+    expect((await getInbound(deps.db, r.inboundId!)).error).toBe('mail has more than 1,000 parts');
+    expect(await rows('select id from attachments')).toEqual([]);
     await nextMailIsTakenIn();
   });
 
   it('stores a multipart nested 200 deep, with the text at its bottom', async () => {
     const r = await receive(hostile.nestedMultipart(200));
     expect(r.outcome).toBe('created');
-    expect(listTicketMessages(deps.db, r.ticketId!)[0].bodyText).toBe('Found me at the bottom.');
+    expect((await listTicketMessages(deps.db, r.ticketId!))[0].bodyText).toBe('Found me at the bottom.');
     await nextMailIsTakenIn();
   });
 
@@ -86,9 +86,9 @@ describe('limits on one mail', () => {
   it('cuts a subject of 500,000 characters to 1,000', async () => {
     const r = await receive(hostile.hugeSubject(500_000));
     expect(r.outcome).toBe('created');
-    const ticket = rows('select subject from tickets where id = ?', r.ticketId)[0];
+    const ticket = (await rows('select subject from tickets where id = ?', r.ticketId))[0];
     expect(ticket.subject).toBe('S'.repeat(1000));
-    expect(getInbound(deps.db, r.inboundId!).problems).toEqual([
+    expect((await getInbound(deps.db, r.inboundId!)).problems).toEqual([
       'the subject has 500,000 characters; the first 1,000 are kept, the whole subject is in the original mail',
     ]);
     await nextMailIsTakenIn();
@@ -97,10 +97,10 @@ describe('limits on one mail', () => {
   it('keeps the first 1 MB of a base64 text part that decodes to 18 MB', async () => {
     const r = await receive(hostile.base64Text(18 * 1024 * 1024));
     expect(r.outcome).toBe('created');
-    const msg = listTicketMessages(deps.db, r.ticketId!)[0];
+    const msg = (await listTicketMessages(deps.db, r.ticketId!))[0];
     expect(msg.bodyText.length).toBe(MAX_TEXT_CHARS);
     expect(msg.bodyText.startsWith('All work and no play makes Jack a dull boy.\n')).toBe(true);
-    expect(getInbound(deps.db, r.inboundId!).problems).toEqual([
+    expect((await getInbound(deps.db, r.inboundId!)).problems).toEqual([
       'the text has 18,874,368 characters; the first 1,048,576 are kept, the whole text is in the original mail',
     ]);
     await nextMailIsTakenIn();
@@ -110,21 +110,21 @@ describe('limits on one mail', () => {
     const raw = hostile.base64Garbage(2 * 1024 * 1024);
     const r = await receive(raw);
     expect(r.outcome).toBe('created');
-    const [att] = rows('select filename, size from attachments');
+    const [att] = await rows('select filename, size from attachments');
     // what the decoder made of it (less than the input); the original keeps the exact bytes
     expect(att.filename).toBe('report.pdf');
     expect(att.size as number).toBeLessThan(2 * 1024 * 1024);
-    expect(listTicketMessages(deps.db, r.ticketId!)[0].bodyText).toBe('The report is attached.');
+    expect((await listTicketMessages(deps.db, r.ticketId!))[0].bodyText).toBe('The report is attached.');
     await nextMailIsTakenIn();
   });
 
   it('keeps the text, not the HTML, of a mail whose HTML nests 100,000 elements deep', async () => {
     const r = await receive(hostile.deepHtml(100_000));
     expect(r.outcome).toBe('created');
-    const msg = listTicketMessages(deps.db, r.ticketId!)[0];
+    const msg = (await listTicketMessages(deps.db, r.ticketId!))[0];
     expect(msg.bodyText).toBe('The plain text of a deep HTML mail.');
     expect(msg.bodyHtml).toBeNull();
-    expect(getInbound(deps.db, r.inboundId!).problems).toEqual([
+    expect((await getInbound(deps.db, r.inboundId!)).problems).toEqual([
       'the HTML nests elements more than 1,000 deep; it is not kept (the text is), the whole HTML is in the original mail',
     ]);
     await nextMailIsTakenIn();
@@ -133,9 +133,9 @@ describe('limits on one mail', () => {
   it('keeps neither the HTML nor its text of an HTML-only mail of 80,000 nesting <li><p> pairs, and goes on', async () => {
     const r = await receive(hostile.listParagraphHtml(80_000));
     expect(r.outcome).toBe('created');
-    const msg = listTicketMessages(deps.db, r.ticketId!)[0];
+    const msg = (await listTicketMessages(deps.db, r.ticketId!))[0];
     expect(msg.bodyHtml).toBeNull();
-    expect(getInbound(deps.db, r.inboundId!).problems).toEqual([
+    expect((await getInbound(deps.db, r.inboundId!)).problems).toEqual([
       'the HTML nests elements more than 1,000 deep; it is not kept (the text is), the whole HTML is in the original mail',
     ]);
     await nextMailIsTakenIn();
@@ -143,8 +143,8 @@ describe('limits on one mail', () => {
 
   it('keeps HTML nested as deep as real mail', async () => {
     const r = await receive(hostile.deepHtml(200));
-    expect(listTicketMessages(deps.db, r.ticketId!)[0].bodyHtml).toContain('deep');
-    expect(getInbound(deps.db, r.inboundId!).problems).toBeNull();
+    expect((await listTicketMessages(deps.db, r.ticketId!))[0].bodyHtml).toContain('deep');
+    expect((await getInbound(deps.db, r.inboundId!)).problems).toBeNull();
   });
 });
 

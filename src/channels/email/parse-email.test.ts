@@ -4,8 +4,8 @@ import { fixture, parse } from '../../../test/helpers/intake.ts';
 
 describe('parseEmail', () => {
   let deps: TestDeps;
-  beforeEach(() => {
-    deps = makeTestDeps();
+  beforeEach(async () => {
+    deps = await makeTestDeps();
   });
   afterEach(() => deps.close());
 
@@ -46,7 +46,7 @@ describe('parseEmail', () => {
   });
 
   it('keeps an attachment over MAX_ATTACHMENT_BYTES out of the stored files and reports it', async () => {
-    const small = makeTestDeps({ MAX_ATTACHMENT_BYTES: '10' });
+    const small = await makeTestDeps({ MAX_ATTACHMENT_BYTES: '10' });
     try {
       const m = await parse(small, fixture('html-inline-image.eml'));
       expect(m.attachments).toEqual([]);

@@ -30,9 +30,9 @@ function smtpError(code: number, message: string): SmtpError {
 }
 
 /** The mailbox whose address the envelope names, if any (routing and dedupe are per mailbox). */
-function mailboxFor(deps: Deps, rcpts: string[]): number | null {
+async function mailboxFor(deps: Deps, rcpts: string[]): Promise<number | null> {
   const wanted = new Set(rcpts.map(baseAddress));
-  return listMailboxes(deps.db).find((m) => wanted.has(baseAddress(m.address)))?.id ?? null;
+  return (await listMailboxes(deps.db)).find((m) => wanted.has(baseAddress(m.address)))?.id ?? null;
 }
 
 /**
@@ -40,11 +40,11 @@ function mailboxFor(deps: Deps, rcpts: string[]): number | null {
  * aliases, MAIL_FROM, IMAP_ADDRESS) or SMTP_INBOUND_ADDRESSES, plus-tagged (reply tokens) or not.
  * Asked per recipient: an admin's new mailbox or alias counts at once.
  */
-export function isDeskRecipient(deps: Pick<Deps, 'db' | 'config'>, accepted: readonly string[], address: string): boolean {
+export async function isDeskRecipient(deps: Pick<Deps, 'db' | 'config'>, accepted: readonly string[], address: string): Promise<boolean> {
   const base = baseAddress(address);
   const domain = `@${base.slice(base.lastIndexOf('@') + 1)}`;
   if (accepted.some((a) => a === domain || baseAddress(a) === base)) return true;
-  return ownAddresses(deps.config, listDeskAddresses(deps.db)).has(base);
+  return ownAddresses(deps.config, await listDeskAddresses(deps.db)).has(base);
 }
 
 /** Open connections per client address (IPv6: per /56 network), so one client cannot take every slot. */
@@ -72,15 +72,15 @@ export function perIpLimit(max: number) {
 }
 
 /** AUTH against the configured credentials, counted like a sign-in so a client cannot guess on and on. */
-function checkAuth(deps: Deps, auth: { user: string; password: string } | undefined, a: { username?: string; password?: string | null }, session: SMTPServerSession): SmtpError | null {
+async function checkAuth(deps: Deps, auth: { user: string; password: string } | undefined, a: { username?: string; password?: string | null }, session: SMTPServerSession): Promise<SmtpError | null> {
   const ip = clientKey(session.remoteAddress);
-  const attempt = beginAttempt(deps, null, ip);
+  const attempt = await beginAttempt(deps, null, ip);
   if ('locked' in attempt) {
     logRefusal(deps, 'smtp-auth', attempt.locked, a.username ?? null, ip);
     return smtpError(421, '4.7.0 Too many failed authentications from this address, try again later');
   }
   if (auth && sameSecret(a.username ?? '', auth.user) && sameSecret(a.password ?? '', auth.password)) {
-    forgiveAttempt(deps, { id: attempt.id, ip }, null);
+    await forgiveAttempt(deps, { id: attempt.id, ip }, null);
     return null;
   }
   logRefusal(deps, 'smtp-auth', 'wrong_password', a.username ?? null, ip);
@@ -117,7 +117,7 @@ function receiveData(deps: Deps, intake: Intake, stream: SMTPServerDataStream, s
         return callback(smtpError(552, `5.3.4 Message is over the ${limit}-byte limit of this help desk (MAX_MAIL_BYTES)`));
       }
       const sender = { ip: session.remoteAddress, helo: session.hostNameAppearsAs || null, mailFrom };
-      const r = await intake.receive({ channel: 'email', source: 'smtp', mailboxId: mailboxFor(deps, rcpts), raw, envelopeTo: rcpts, sender });
+      const r = await intake.receive({ channel: 'email', source: 'smtp', mailboxId: await mailboxFor(deps, rcpts), raw, envelopeTo: rcpts, sender });
       // quarantined mail is accepted too: it is kept and can be reprocessed, a retry would not help
       callback(null, `2.0.0 Accepted as inbound #${r.inboundId ?? 'duplicate'} (${r.outcome})`);
     })
@@ -150,14 +150,14 @@ export async function startSmtpListener(opts: { deps: Deps; intake: Intake; sett
     logger: false,
     onConnect: perIp.onConnect,
     onClose: (session) => perIp.onClose(session),
-    onAuth(a, session, callback) {
-      const refused = checkAuth(deps, auth, a, session);
+    async onAuth(a, session, callback) {
+      const refused = await checkAuth(deps, auth, a, session);
       if (refused) return callback(refused);
       callback(null, { user: a.username });
     },
-    onRcptTo(address, session, callback) {
+    async onRcptTo(address, session, callback) {
       if (session.envelope.rcptTo.length >= MAX_RECIPIENTS) return callback(smtpError(452, '4.5.3 Too many recipients'));
-      if (!isDeskRecipient(deps, settings.addresses, address.address)) {
+      if (!await isDeskRecipient(deps, settings.addresses, address.address)) {
         return callback(smtpError(550, `5.1.1 <${address.address}>: no such mailbox at this help desk`));
       }
       callback();
@@ -174,7 +174,7 @@ export async function startSmtpListener(opts: { deps: Deps; intake: Intake; sett
   });
   const addr = server.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : settings.port;
-  if (ownAddresses(deps.config, listDeskAddresses(deps.db)).size === 0 && settings.addresses.length === 0) {
+  if (ownAddresses(deps.config, await listDeskAddresses(deps.db)).size === 0 && settings.addresses.length === 0) {
     deps.log.warn('SMTP intake: the desk has no address yet (mailbox, alias, MAIL_FROM or SMTP_INBOUND_ADDRESSES): every recipient is refused');
   }
   deps.log.info({ host: settings.host, port, auth: !!auth }, 'SMTP intake listening');

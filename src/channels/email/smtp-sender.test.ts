@@ -21,9 +21,9 @@ describe('email sender on a server without STARTTLS', () => {
   });
 
   const sendAck = async (allow: 'true' | 'false') => {
-    deps = makeTestDeps({ SMTP_URL: smtp.url, MAIL_FROM: 'support@desk.example', SMTP_ALLOW_PLAINTEXT: allow });
+    deps = await makeTestDeps({ SMTP_URL: smtp.url, MAIL_FROM: 'support@desk.example', SMTP_ALLOW_PLAINTEXT: allow });
     const services = buildServices(deps);
-    createTicket(services.ctx, { kind: 'system' }, { subject: 'Printer', body: 'It jams.', requesterEmail: 'anna@client.example', requesterName: 'Anna' });
+    await createTicket(services.ctx, { kind: 'system' }, { subject: 'Printer', body: 'It jams.', requesterEmail: 'anna@client.example', requesterName: 'Anna' });
     const worker = createOutboxWorker(services.ctx, { senders: services.senders, retry: { maxAttempts: 3, baseMs: 60_000, maxMs: 600_000 } });
     try {
       return await worker.runOnce();
@@ -35,10 +35,10 @@ describe('email sender on a server without STARTTLS', () => {
   it('refuses to send in plain text, with an error that says what to do', async () => {
     expect(await sendAck('false')).toMatchObject({ sent: 0, deferred: 1 });
     expect(smtp.received).toHaveLength(0);
-    const [row] = listOutbox(deps.db, {}, { limit: 1 });
+    const [row] = await listOutbox(deps.db, {}, { limit: 1 });
     expect(row).toMatchObject({ status: 'pending', attempts: 0 }); // kept until the configuration is fixed
     expect(row.lastError).toMatch(/did not switch to TLS \(STARTTLS\).*SMTP_ALLOW_PLAINTEXT=true/);
-    expect(getChannelHealth(deps.db, 'email')).toMatchObject({ ok: false });
+    expect(await getChannelHealth(deps.db, 'email')).toMatchObject({ ok: false });
   });
 
   it('sends when plain text is allowed explicitly', async () => {

@@ -62,7 +62,7 @@ export function createEmailSender(
     banners: { notConfigured: 'outbox.smtpOff', waitingSince: 'outbox.waitingSince', down: 'outbox.smtpDown', on: 'outbox.smtpOn' },
     async send(row) {
       if (!smtp) throw new ChannelUnavailableError('SMTP_URL is not set');
-      const mail = composeEmail(deps, renderer, getOutboxSettings(deps.db), row);
+      const mail = await composeEmail(deps, renderer, await getOutboxSettings(deps.db), row);
       try {
         const info = await getTransport().sendMail(mail);
         const rejected = ((info.rejected ?? []) as (string | { address: string })[]).map((a) => (typeof a === 'string' ? a : a.address));

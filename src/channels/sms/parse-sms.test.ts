@@ -16,8 +16,8 @@ const raw = (params: Record<string, string>) => Buffer.from(JSON.stringify(param
 
 let deps: TestDeps;
 let services: Services;
-beforeEach(() => {
-  deps = makeTestDeps({ TWILIO_ACCOUNT_SID: `AC${'1'.repeat(32)}`, TWILIO_AUTH_TOKEN: 't', TWILIO_FROM: '+15005550006' });
+beforeEach(async () => {
+  deps = await makeTestDeps({ TWILIO_ACCOUNT_SID: `AC${'1'.repeat(32)}`, TWILIO_AUTH_TOKEN: 't', TWILIO_FROM: '+15005550006' });
   services = buildServices(deps);
 });
 afterEach(() => deps.close());
@@ -67,7 +67,7 @@ describe('Chatwoot’s expectations through our intake', () => {
     expect(first.outcome).toBe('created');
     const again = await receive(byId('sms-existing-thread').params);
     expect(again).toMatchObject({ outcome: 'appended', ticketId: first.ticketId });
-    expect(listTicketMessages(deps.db, first.ticketId!).at(-1)?.bodyText).toBe('testing3');
+    expect((await listTicketMessages(deps.db, first.ticketId!)).at(-1)?.bodyText).toBe('testing3');
     // Chatwoot's cases all use the placeholder SmsSid "SMxx": the same id is the same message
     expect((await receive(byId('sms-new-number').params)).outcome).toBe('duplicate');
     const other = await receive({ ...byId('sms-new-number').params, SmsSid: 'SM2' });
@@ -77,15 +77,15 @@ describe('Chatwoot’s expectations through our intake', () => {
 
   it('reopens a resolved conversation only when the text names it', async () => {
     const first = await receive({ ...byId('sms-by-phone-number-existing-thread').params, SmsSid: 'SM0' });
-    deps.db.$client.prepare("update tickets set status = 'resolved'").run();
-    const r = await receive({ ...byId('sms-resolved-lock-to-single-conversation').params, Body: `testing3 #${findTicket(deps.db, first.ticketId!)!.number}` });
+    await deps.db.run("update tickets set status = 'resolved'");
+    const r = await receive({ ...byId('sms-resolved-lock-to-single-conversation').params, Body: `testing3 #${(await findTicket(deps.db, first.ticketId!))!.number}` });
     expect(r).toMatchObject({ outcome: 'appended', ticketId: first.ticketId });
-    expect(findTicket(deps.db, first.ticketId!)?.status).toBe('reopened');
+    expect((await findTicket(deps.db, first.ticketId!))?.status).toBe('reopened');
   });
 
   it('does not fail on an empty body', async () => {
     const r = await receive({ ...byId('sms-empty-body').params, From: '+15550001111' });
     expect(r.outcome).toBe('created');
-    expect(findTicket(deps.db, r.ticketId!)?.subject).toBe('(no subject)');
+    expect((await findTicket(deps.db, r.ticketId!))?.subject).toBe('(no subject)');
   });
 });

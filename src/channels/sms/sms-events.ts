@@ -13,9 +13,9 @@ export type SmsEvent =
 // (sms.errors.<code>), others show Twilio's own message.
 const EXPLAINED = new Set([21211, 21408, 21610, 21614, 30003, 30004, 30005, 30006, 30007, 30008, 30034]);
 
-export function insertSmsEvent(db: Db, ticketId: number, event: SmsEvent, now: number): Message {
+export async function insertSmsEvent(db: Db, ticketId: number, event: SmsEvent, now: number): Promise<Message> {
   const data = event.what === 'failed' ? { ...event, known: event.code !== null && EXPLAINED.has(event.code) } : { ...event };
-  return insertMessage(db, {
+  return await insertMessage(db, {
     ticketId, kind: 'event', direction: 'internal', channel: 'sms', eventType: 'sms', eventData: data, bodyText: '', createdAt: now,
   });
 }

@@ -44,8 +44,8 @@ export function createTwilioSender(deps: Deps, opts: { client?: TwilioClient; te
       if (!tw) throw new Error('SMS is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM)');
       const payload = row.payload as SmsPayload;
       const confirmation = 'template' in payload && payload.template === 'opted-out';
-      if (findContactPhone(deps.db, row.recipient)?.smsOptedOutAt && !confirmation) {
-        fail(row, 'skipped');
+      if ((await findContactPhone(deps.db, row.recipient))?.smsOptedOutAt && !confirmation) {
+        await fail(row, 'skipped');
         throw new OptedOutError(row.recipient);
       }
       client ??= createTwilioClient(tw);
@@ -63,19 +63,19 @@ export function createTwilioSender(deps: Deps, opts: { client?: TwilioClient; te
         // 400 is Twilio refusing this message (bad or unsubscribed number…); retrying cannot help.
         // Auth errors, 429 and 5xx are retried: a fixed configuration or a calmer API sends it.
         if (e.status === 400) {
-          if (e.code === OPTED_OUT_AT_PROVIDER) updatePhoneOptOut(deps.db, row.recipient, deps.clock.now());
-          fail(row, 'failed');
+          if (e.code === OPTED_OUT_AT_PROVIDER) await updatePhoneOptOut(deps.db, row.recipient, deps.clock.now());
+          await fail(row, 'failed');
           throw new PermanentSendError(`Twilio refused the message: ${e.code ?? ''} ${e.message ?? ''}`.trim());
         }
         throw err;
       }
-      if (row.messageId) advanceDeliveryStatus(deps.db, row.messageId, 'sent', sid);
+      if (row.messageId) await advanceDeliveryStatus(deps.db, row.messageId, 'sent', sid);
       return { providerId: sid };
     },
   };
 
   // the message shows the outcome; the outbox worker records the failed or skipped send in the thread
-  function fail(row: OutboxRow, status: 'failed' | 'skipped') {
-    if (row.messageId) advanceDeliveryStatus(deps.db, row.messageId, status);
+  async function fail(row: OutboxRow, status: 'failed' | 'skipped') {
+    if (row.messageId) await advanceDeliveryStatus(deps.db, row.messageId, status);
   }
 }

@@ -80,12 +80,12 @@ export function twilioWebhooks(ctx: Ctx, intake: Intake, opts: { inbox?: Webhook
         );
       });
 
-      r.post(STATUS_WEBHOOK_PATH, verify, limiter, refuseUnsigned, (req, res) => {
+      r.post(STATUS_WEBHOOK_PATH, verify, limiter, refuseUnsigned, async (req, res) => {
         const params = req.body as TwilioParams;
         const sid = param(params, 'MessageSid') ?? param(params, 'SmsSid');
         const status = STATUS_MAP[(param(params, 'MessageStatus') ?? param(params, 'SmsStatus') ?? '').toLowerCase()];
         const messageId = /^\d{1,12}$/.test(String(req.query.message ?? '')) ? Number(req.query.message) : undefined;
-        if (status) recordStatus(ctx, { sid, status, messageId, errorCode: param(params, 'ErrorCode') ?? null, to: param(params, 'To') ?? null });
+        if (status) await recordStatus(ctx, { sid, status, messageId, errorCode: param(params, 'ErrorCode') ?? null, to: param(params, 'To') ?? null });
         res.status(204).end();
       });
 
@@ -94,22 +94,22 @@ export function twilioWebhooks(ctx: Ctx, intake: Intake, opts: { inbox?: Webhook
   };
 }
 
-function recordStatus(
+async function recordStatus(
   ctx: Ctx,
   s: { sid: string | undefined; status: DeliveryStatus; messageId: number | undefined; errorCode: string | null; to: string | null },
-): void {
+): Promise<void> {
   const now = ctx.clock.now();
-  inTransaction(ctx.db, () => {
-    const msg = s.messageId !== undefined ? findMessage(ctx.db, s.messageId) : s.sid ? findMessageByExternalId(ctx.db, s.sid) : undefined;
+  await inTransaction(ctx.db, async () => {
+    const msg = s.messageId !== undefined ? await findMessage(ctx.db, s.messageId) : s.sid ? await findMessageByExternalId(ctx.db, s.sid) : undefined;
     if (!msg || msg.channel !== 'sms' || msg.direction !== 'out') return;
     // a report about an earlier attempt of the same message (sent twice after a timeout)
     if (s.sid && msg.externalId && msg.externalId !== s.sid) return;
-    const changed = advanceDeliveryStatus(ctx.db, msg.id, s.status, s.sid);
+    const changed = await advanceDeliveryStatus(ctx.db, msg.id, s.status, s.sid);
     if (!changed || s.status !== 'failed') return;
     const code = s.errorCode && /^\d+$/.test(s.errorCode) ? Number(s.errorCode) : null;
     const phone = s.to ?? '';
-    if (code === 21610 && phone) updatePhoneOptOut(ctx.db, phone, now);
-    insertSmsEvent(ctx.db, msg.ticketId, { what: 'failed', phone, error: '', code }, now);
+    if (code === 21610 && phone) await updatePhoneOptOut(ctx.db, phone, now);
+    await insertSmsEvent(ctx.db, msg.ticketId, { what: 'failed', phone, error: '', code }, now);
   });
 }
 

@@ -10,26 +10,26 @@ import type { Draft } from '../types.ts';
 
 type Where = { ticket: Ticket; created: boolean; contactId: number | null; outcome: InboundOutcome; now: number };
 
-export function recordAddresses(db: Db, draft: Draft, at: Where): void {
+export async function recordAddresses(db: Db, draft: Draft, at: Where): Promise<void> {
   const { ticket, contactId, outcome } = at;
   const r = draft.requester;
   const msg = draft.msg;
   if (outcome === 'bounce' && draft.bounce?.permanent && draft.match && draft.match.via !== 'subject-tag') {
     // only a report tied to our own mail may stop mail to an address (a forged one cannot)
     const reason = `${draft.bounce.status ?? '5.0.0'} ${draft.bounce.diagnostic ?? ''}`.trim().slice(0, 500);
-    for (const address of draft.bounce.recipients) markEmailUndeliverable(db, address, reason, at.now);
+    for (const address of draft.bounce.recipients) await markEmailUndeliverable(db, address, reason, at.now);
   }
   if (outcome === 'appended' && contactId && r && !r.userId && ticket.requesterId !== contactId) {
     // another person on the thread: keep them in the loop
-    insertParticipants(db, ticket.id, [r.address]);
+    await insertParticipants(db, ticket.id, [r.address]);
   }
   if (at.created && channelTraits(msg.channel).carriesCc) {
     const ours = new Set(msg.deliveredTo.map((a) => a.toLowerCase()));
-    insertParticipants(db, ticket.id, msg.cc.map((a) => a.address).filter((a) => !ours.has(a) && a !== r?.address));
+    await insertParticipants(db, ticket.id, msg.cc.map((a) => a.address).filter((a) => !ours.has(a) && a !== r?.address));
   }
   if (contactId && r && !r.userId && outcome !== 'created') {
     // a known contact writing from a new address keeps both
-    if (addressKindOf(r.address) === 'phone') insertContactPhone(db, contactId, r.address);
-    else insertContactEmail(db, contactId, r.address);
+    if (addressKindOf(r.address) === 'phone') await insertContactPhone(db, contactId, r.address);
+    else await insertContactEmail(db, contactId, r.address);
   }
 }

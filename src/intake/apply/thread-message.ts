@@ -12,12 +12,12 @@ export type StoredAttachment = InboundAttachment & { sha256: string };
 
 type Where = { ticket: Ticket; contactId: number | null; inboundId: number; outcome: InboundOutcome; now: number };
 
-export function writeThreadMessage(db: Db, draft: Draft, stored: StoredAttachment[], at: Where): Message {
-  const message = at.outcome === 'bounce' ? insertDeliveryEvent(db, draft, at) : insertReply(db, draft, stored, at);
+export async function writeThreadMessage(db: Db, draft: Draft, stored: StoredAttachment[], at: Where): Promise<Message> {
+  const message = at.outcome === 'bounce' ? await insertDeliveryEvent(db, draft, at) : await insertReply(db, draft, stored, at);
   const msg = draft.msg;
   if (msg.problems.length) {
     // what could not be read or stored is visible on the thread, with the original mail
-    insertMessage(db, {
+    await insertMessage(db, {
       ticketId: at.ticket.id, kind: 'event', direction: 'internal', channel: msg.channel,
       fromAddress: msg.from?.address ?? null, bodyText: msg.problems.join('\n'), inboundMessageId: at.inboundId,
       eventType: 'intake.problems',
@@ -28,9 +28,9 @@ export function writeThreadMessage(db: Db, draft: Draft, stored: StoredAttachmen
   return message;
 }
 
-function insertDeliveryEvent(db: Db, draft: Draft, at: Where): Message {
+async function insertDeliveryEvent(db: Db, draft: Draft, at: Where): Promise<Message> {
   const msg = draft.msg;
-  return insertMessage(db, {
+  return await insertMessage(db, {
     ticketId: at.ticket.id, kind: 'event', direction: 'internal', channel: msg.channel,
     fromAddress: msg.from?.address ?? null, subject: msg.subject, bodyText: msg.text,
     headerMessageId: msg.externalId, inboundMessageId: at.inboundId,
@@ -39,10 +39,10 @@ function insertDeliveryEvent(db: Db, draft: Draft, at: Where): Message {
   });
 }
 
-function insertReply(db: Db, draft: Draft, stored: StoredAttachment[], at: Where): Message {
+async function insertReply(db: Db, draft: Draft, stored: StoredAttachment[], at: Where): Promise<Message> {
   const msg = draft.msg;
   const r = draft.requester;
-  const message = insertMessage(db, {
+  const message = await insertMessage(db, {
     ticketId: at.ticket.id,
     kind: 'reply',
     direction: 'in',
@@ -65,7 +65,7 @@ function insertReply(db: Db, draft: Draft, stored: StoredAttachment[], at: Where
     createdAt: at.now,
   });
   for (const a of stored) {
-    insertAttachment(db, {
+    await insertAttachment(db, {
       messageId: message.id, sha256: a.sha256, size: a.size, filename: a.filename,
       contentType: a.contentType, contentId: a.contentId, inline: a.inline, createdAt: at.now,
     });

@@ -19,24 +19,24 @@ export function inboundActor(draft: Draft): Actor {
   return r?.contactId ? { kind: 'contact', contactId: r.contactId } : { kind: 'system' };
 }
 
-export function ticketFor(db: Db, draft: Draft, outcome: InboundOutcome, now: number): Landing {
+export async function ticketFor(db: Db, draft: Draft, outcome: InboundOutcome, now: number): Promise<Landing> {
   const r = draft.requester;
   const contactId = r?.contactId ?? null;
   const onTicket = outcome === 'created' || outcome === 'appended' || (!!draft.match && (outcome === 'auto_reply' || outcome === 'bounce'));
   if (!onTicket) return { ticket: null, created: false, contactId };
-  if (draft.match) return { ticket: getTicket(db, draft.match.ticketId), created: false, contactId };
+  if (draft.match) return { ticket: await getTicket(db, draft.match.ticketId), created: false, contactId };
 
   const msg = draft.msg;
   let requesterId = contactId;
   if (outcome === 'created' && r && !requesterId && !r.userId) {
     const isPhone = addressKindOf(r.address) === 'phone';
-    requesterId = insertContact(
+    requesterId = (await insertContact(
       db,
       { name: r.name, organizationId: r.organizationId, emails: isPhone ? [] : [r.address], phones: isPhone ? [r.address] : [] },
       now,
-    ).id;
+    )).id;
   }
-  const ticket = insertTicket(
+  const ticket = await insertTicket(
     db,
     {
       subject: cleanSubject(msg.subject) || msg.subject.trim() || firstWords(msg.text) || '(no subject)',
@@ -48,7 +48,7 @@ export function ticketFor(db: Db, draft: Draft, outcome: InboundOutcome, now: nu
     },
     now,
   );
-  if (draft.followUpOf) insertTicketLink(db, ticket.id, draft.followUpOf.ticketId, 'follow_up', now);
-  insertEvent(db, { ticketId: ticket.id, actor: inboundActor(draft), type: 'ticket.created', data: { channel: msg.channel, via: msg.source, route: draft.route.reason } }, now);
+  if (draft.followUpOf) await insertTicketLink(db, ticket.id, draft.followUpOf.ticketId, 'follow_up', now);
+  await insertEvent(db, { ticketId: ticket.id, actor: inboundActor(draft), type: 'ticket.created', data: { channel: msg.channel, via: msg.source, route: draft.route.reason } }, now);
   return { ticket, created: true, contactId: requesterId };
 }

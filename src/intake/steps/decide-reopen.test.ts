@@ -20,22 +20,22 @@ function message(receivedAt: number): InboundMessage {
 describe('decide-reopen', () => {
   let deps: TestDeps;
   let orgId: number;
-  beforeAll(() => {
-    deps = makeTestDeps();
-    orgId = insertOrganization(deps.db, { name: 'Client', reopenLimit: 2, reopenWindowDays: 10 }, deps.clock.now()).id;
+  beforeAll(async () => {
+    deps = await makeTestDeps();
+    orgId = (await insertOrganization(deps.db, { name: 'Client', reopenLimit: 2, reopenWindowDays: 10 }, deps.clock.now())).id;
   });
   afterAll(() => deps.close());
 
   const resolvedAt = Date.UTC(2026, 10, 2);
   type Case = { status: TicketStatus; reopenCount?: number; after?: number; autoReply?: boolean; fromAgent?: boolean; contract?: boolean };
-  const run = (c: Case): Draft => {
-    const t = insertTicket(deps.db, { subject: 'x', channel: 'email', organizationId: c.contract === false ? null : orgId }, resolvedAt);
-    updateTicket(deps.db, t.id, { status: c.status, reopenCount: c.reopenCount ?? 0, assigneeId: null, resolvedAt: c.status === 'resolved' || c.status === 'closed' ? resolvedAt : null }, resolvedAt);
+  const run = async (c: Case): Promise<Draft> => {
+    const t = await insertTicket(deps.db, { subject: 'x', channel: 'email', organizationId: c.contract === false ? null : orgId }, resolvedAt);
+    await updateTicket(deps.db, t.id, { status: c.status, reopenCount: c.reopenCount ?? 0, assigneeId: null, resolvedAt: c.status === 'resolved' || c.status === 'closed' ? resolvedAt : null }, resolvedAt);
     const draft = newDraft(message(resolvedAt + (c.after ?? DAY)));
     draft.match = { ticketId: t.id, via: 'subject-tag' };
     draft.requester = { address: 'anna@client.example', name: 'Anna', contactId: null, organizationId: orgId, userId: c.fromAgent ? 1 : null };
     if (c.autoReply) draft.autoReply = { reason: 'Auto-Submitted: auto-replied' };
-    decideReopen.run(draft, deps);
+    await decideReopen.run(draft, deps);
     return draft;
   };
 
@@ -50,8 +50,8 @@ describe('decide-reopen', () => {
     ['an agent’s mail does not reopen', { status: 'resolved', fromAgent: true }, { statusChange: null, followUp: null, matched: true }],
     ['the requester answers a pending ticket: back to the queue', { status: 'pending_requester' }, { statusChange: { to: 'new', reopen: false }, followUp: null, matched: true }],
     ['an open ticket stays as it is', { status: 'in_progress' }, { statusChange: null, followUp: null, matched: true }],
-  ])('%s', (_name, c, expected) => {
-    const d = run(c);
+  ])('%s', async (_name, c, expected) => {
+    const d = await run(c);
     expect(d.statusChange).toEqual(expected.statusChange);
     expect(d.followUpOf?.reason ?? null).toBe(expected.followUp);
     expect(!!d.match).toBe(expected.matched);

@@ -12,14 +12,14 @@ import { senderTrusted } from './decide-sender-trust.ts';
 
 export const decideReopen: Step = {
   name: 'decide-reopen',
-  run(draft, { db }) {
+  async run(draft, { db }) {
     if (!draft.match || draft.autoReply || draft.bounce || draft.requester?.userId) return;
     if (draft.sender?.claimsAgent && !senderTrusted(draft)) return;
-    const ticket = findTicket(db, draft.match.ticketId);
+    const ticket = await findTicket(db, draft.match.ticketId);
     if (!ticket) return;
     if (ticket.status === 'resolved' || ticket.status === 'closed') {
       const verdict: { allowed: true } | { allowed: false; reason: string } = senderTrusted(draft)
-        ? reopenVerdict(ticket, contractOfTicket(db, ticket), draft.msg.receivedAt)
+        ? reopenVerdict(ticket, await contractOfTicket(db, ticket), draft.msg.receivedAt)
         : { allowed: false, reason: 'sender' };
       if (verdict.allowed) {
         draft.statusChange = { to: 'reopened', reopen: true };

@@ -13,7 +13,7 @@ describe('decide-sender-trust', () => {
   const steps = [decideSenderTrust];
 
   it('requires a verified sender for an agent’s address, not for a requester’s by default', async () => {
-    deps = makeTestDeps();
+    deps = await makeTestDeps();
     useMailDomain(deps, 'desk.example');
     await addUser(buildServices(deps), 'agent', 'agent@desk.example');
     const forged = await decide(deps, makeMail({ from: 'agent@desk.example' }), { steps });
@@ -26,7 +26,7 @@ describe('decide-sender-trust', () => {
   });
 
   it('requires it of requesters too with MAIL_VERIFY_REQUESTERS=on, and is satisfied by a valid signature', async () => {
-    deps = makeTestDeps({ MAIL_VERIFY_REQUESTERS: 'on' });
+    deps = await makeTestDeps({ MAIL_VERIFY_REQUESTERS: 'on' });
     const client = useMailDomain(deps, 'client.example');
     const unsigned = await decide(deps, makeMail({ from: 'anna@client.example' }), { steps });
     expect(senderTrusted(unsigned)).toBe(false);
@@ -36,7 +36,7 @@ describe('decide-sender-trust', () => {
   });
 
   it('has no verdict when the desk does not check senders', async () => {
-    deps = makeTestDeps({ MAIL_SENDER_VERIFY: 'off' });
+    deps = await makeTestDeps({ MAIL_SENDER_VERIFY: 'off' });
     const d = await decide(deps, makeMail({ from: 'agent@desk.example' }), { steps });
     expect(d.sender).toBeNull();
     expect(senderTrusted(d)).toBe(true);

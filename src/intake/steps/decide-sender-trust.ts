@@ -8,12 +8,12 @@ import type { Draft, Step } from '../types.ts';
 
 export const decideSenderTrust: Step = {
   name: 'decide-sender-trust',
-  run(draft, { db, config }) {
+  async run(draft, { db, config }) {
     const evidence = draft.msg.senderAuth;
     if (!evidence) return; // the desk does not check senders (MAIL_SENDER_VERIFY=off), or the channel cannot
     const from = draft.msg.from?.address ?? null;
     const { verdict, reason } = judgeSender(evidence, from);
-    const claimsAgent = !!from && findUserByEmail(db, from)?.active === true;
+    const claimsAgent = !!from && (await findUserByEmail(db, from))?.active === true;
     const required = claimsAgent || config.senderVerify.requesters;
     draft.sender = { verdict, reason, method: evidence.method, claimsAgent, required };
     if (verdict === 'verified') return;

@@ -8,8 +8,8 @@ import { detectBounce } from './detect-bounce.ts';
 
 describe('detect-auto-reply', () => {
   let deps: TestDeps;
-  beforeEach(() => {
-    deps = makeTestDeps();
+  beforeEach(async () => {
+    deps = await makeTestDeps();
   });
   afterEach(() => deps.close());
   const steps = [detectBounce, detectAutoReply];

@@ -5,8 +5,8 @@ import { detectBounce } from './detect-bounce.ts';
 
 describe('detect-bounce', () => {
   let deps: TestDeps;
-  beforeEach(() => {
-    deps = makeTestDeps();
+  beforeEach(async () => {
+    deps = await makeTestDeps();
   });
   afterEach(() => deps.close());
   const steps = [detectBounce];

@@ -9,11 +9,11 @@ import type { SmsEffect, Step } from '../types.ts';
 
 export const detectSmsKeyword: Step = {
   name: 'detect-sms-keyword',
-  run(draft, { db }) {
+  async run(draft, { db }) {
     if (!channelTraits(draft.msg.channel).optOutKeywords || !draft.msg.from) return;
     const kw = parseSmsKeyword(draft.msg.text);
     if (!kw || draft.msg.attachments.length) return;
-    const phone = findContactPhone(db, draft.msg.from.address);
+    const phone = await findContactPhone(db, draft.msg.from.address);
     const optedOut = !!phone?.smsOptedOutAt;
     if (kw.onlyWhenOptedOut && !optedOut) return;
     // Advanced Opt-Out reports the keyword it acted on (and answered) in OptOutType

@@ -6,8 +6,8 @@ import { dropDuplicate } from './drop-duplicate.ts';
 
 describe('drop-duplicate', () => {
   let deps: TestDeps;
-  beforeEach(() => {
-    deps = makeTestDeps();
+  beforeEach(async () => {
+    deps = await makeTestDeps();
   });
   afterEach(() => deps.close());
 
@@ -24,7 +24,7 @@ describe('drop-duplicate', () => {
     const raw = fixture('new-ticket-plain.eml');
     await buildServices(deps).intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw });
     expect((await decide(deps, raw, { steps: [dropDuplicate] })).drop?.outcome).toBe('duplicate');
-    deps.db.$client.prepare("insert into mailboxes (name, address, host, username, password, created_at, updated_at) values ('B', 'b@desk.example', 'h', 'u', 'p', 0, 0)").run();
+    await deps.db.run("insert into mailboxes (name, address, host, username, password, created_at, updated_at) values ('B', 'b@desk.example', 'h', 'u', 'p', 0, 0)");
     expect((await decide(deps, raw, { steps: [dropDuplicate], mailboxId: 1 })).drop).toBeNull();
   });
 });

@@ -8,8 +8,8 @@ export function dedupeKeyOf(msg: { channel: string; mailboxId: number | null; ex
 
 export const dropDuplicate: Step = {
   name: 'drop-duplicate',
-  run(draft, { db }) {
-    const existing = findInboundByDedupeKey(db, draft.dedupeKey);
+  async run(draft, { db }) {
+    const existing = await findInboundByDedupeKey(db, draft.dedupeKey);
     if (!existing || existing.id === draft.reprocessOf) return;
     draft.drop = { outcome: 'duplicate', reason: `already received as inbound #${existing.id}`, ticketId: existing.ticketId };
   },

@@ -8,9 +8,9 @@ import { dropOwnLoop } from './drop-own-loop.ts';
 
 describe('drop-own-loop', () => {
   let deps: TestDeps;
-  beforeEach(() => {
-    deps = makeTestDeps({ PUBLIC_URL: 'https://desk.example.test' });
-    insertMailbox(deps.db, { name: 'Support', address: 'support@desk.example', host: 'imap.desk.example', username: 'support', password: 'x' }, 0);
+  beforeEach(async () => {
+    deps = await makeTestDeps({ PUBLIC_URL: 'https://desk.example.test' });
+    await insertMailbox(deps.db, { name: 'Support', address: 'support@desk.example', host: 'imap.desk.example', username: 'support', password: 'x' }, 0);
   });
   afterEach(() => deps.close());
   const steps = [dropOwnLoop];
@@ -37,15 +37,15 @@ describe('drop-own-loop', () => {
   });
 
   it("drops mail sent from an active component's alias, the same addresses outbound never mails", async () => {
-    insertComponent(deps.db, { name: 'Printers', emailAliases: ['Printers@Desk.example'] }, 0);
-    insertComponent(deps.db, { name: 'Old', emailAliases: ['retired@desk.example'], active: false }, 0);
+    await insertComponent(deps.db, { name: 'Printers', emailAliases: ['Printers@Desk.example'] }, 0);
+    await insertComponent(deps.db, { name: 'Old', emailAliases: ['retired@desk.example'], active: false }, 0);
     const d = await decide(deps, makeMail({ from: 'Printers <printers+t7.abc@desk.example>' }), { steps });
     expect(d.drop).toEqual({ outcome: 'ignored', reason: "sent from the desk's own address printers+t7.abc@desk.example" });
     expect((await decide(deps, makeMail({ from: 'retired@desk.example' }), { steps })).drop).toBeNull();
   });
 
   it("drops a Message-ID shaped like ours at the domain of any of the desk's addresses, and no other", async () => {
-    insertComponent(deps.db, { name: 'Printers', emailAliases: ['printers@print.example'] }, 0);
+    await insertComponent(deps.db, { name: 'Printers', emailAliases: ['printers@print.example'] }, 0);
     expect((await decide(deps, makeMail({ messageId: 'hd.t3.abcdefgh.aaaaaaaaaaaa@print.example' }), { steps })).drop?.reason).toBe('our own Message-ID came back (hd.t3.abcdefgh.aaaaaaaaaaaa@print.example)');
     expect((await decide(deps, makeMail({ messageId: 'hd.t3.abcdefgh.aaaaaaaaaaaa@elsewhere.example' }), { steps })).drop).toBeNull();
   });
@@ -56,7 +56,7 @@ describe('drop-own-loop', () => {
 });
 
 it("drops a help desk's own notification coming back (chatwoot's, with its sender configured as ours)", async () => {
-  const deps = makeTestDeps({ SMTP_URL: 'smtp://127.0.0.1:2525', MAIL_FROM: 'Chatwoot <accounts@chatwoot.com>' });
+  const deps = await makeTestDeps({ SMTP_URL: 'smtp://127.0.0.1:2525', MAIL_FROM: 'Chatwoot <accounts@chatwoot.com>' });
   try {
     const d = await decide(deps, fixture('chatwoot-own-notification.eml'), { steps: [dropOwnLoop] });
     expect(d.drop?.reason).toBe("sent from the desk's own address accounts@chatwoot.com");

@@ -13,7 +13,7 @@ const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1
 
 export const dropOwnLoop: Step = {
   name: 'drop-own-loop',
-  run(draft, { db, config, secrets }) {
+  async run(draft, { db, config, secrets }) {
     const msg = draft.msg;
     if (!channelTraits(msg.channel).mailHeaders) return;
     const host = loopHeaderValue(config);
@@ -21,7 +21,7 @@ export const dropOwnLoop: Step = {
       draft.drop = { outcome: 'ignored', reason: `our own mail came back (${LOOP_HEADER}: ${host})` };
       return;
     }
-    const own = ownAddresses(config, listDeskAddresses(db));
+    const own = ownAddresses(config, await listDeskAddresses(db));
     if (!msg.externalIdSynthesized) {
       const signed = readMessageId(secrets.token, msg.externalId) !== undefined;
       const idDomain = domainOf(msg.externalId).toLowerCase();

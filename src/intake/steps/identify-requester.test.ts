@@ -9,8 +9,8 @@ import { identifyRequester } from './identify-requester.ts';
 
 describe('identify-requester', () => {
   let deps: TestDeps;
-  beforeEach(() => {
-    deps = makeTestDeps();
+  beforeEach(async () => {
+    deps = await makeTestDeps();
   });
   afterEach(() => deps.close());
   const steps = [identifyRequester];
@@ -41,7 +41,7 @@ describe('identify-requester', () => {
   });
 
   it("is the no-reply sender, not the Reply-To, when the Reply-To names the desk's own component alias", async () => {
-    insertComponent(deps.db, { name: 'Printers', emailAliases: ['printers@desk.example'] }, 0);
+    await insertComponent(deps.db, { name: 'Printers', emailAliases: ['printers@desk.example'] }, 0);
     const relayed = makeMail({ from: 'Forms <noreply@forms.example>', headers: { 'Reply-To': 'Printers <printers@desk.example>' } });
     expect((await decide(deps, relayed, { steps })).requester?.address).toBe('noreply@forms.example');
     const person = makeMail({ from: 'Forms <noreply@forms.example>', headers: { 'Reply-To': 'Peter <peter@visitor.example>' } });

@@ -11,7 +11,7 @@ import { senderTrusted } from './decide-sender-trust.ts';
 
 const NO_REPLY = /^(no-?reply|do-?not-?reply|donotreply|noreply-[^@]*|notifications?|mailer|forms?|wordpress|www-data|apache|nobody|system)@/i;
 
-function onBehalfOf(draft: Draft, ctx: StepContext): Address | null {
+async function onBehalfOf(draft: Draft, ctx: StepContext): Promise<Address | null> {
   const msg = draft.msg;
   const from = msg.from;
   if (!from || addressKindOf(from.address) === 'phone') return from;
@@ -25,29 +25,29 @@ function onBehalfOf(draft: Draft, ctx: StepContext): Address | null {
   const replyTo = msg.replyTo.filter((a) => a.address !== from.address);
   if (replyTo.length === 1 && NO_REPLY.test(from.address)) {
     // a Reply-To naming the desk itself (a mailbox or a component alias) is not the requester
-    if (!ownAddresses(ctx.config, listDeskAddresses(ctx.db)).has(baseAddress(replyTo[0].address))) return replyTo[0];
+    if (!ownAddresses(ctx.config, await listDeskAddresses(ctx.db)).has(baseAddress(replyTo[0].address))) return replyTo[0];
   }
   return from;
 }
 
 export const identifyRequester: Step = {
   name: 'identify-requester',
-  run(draft, ctx) {
-    const sender = onBehalfOf(draft, ctx);
+  async run(draft, ctx) {
+    const sender = await onBehalfOf(draft, ctx);
     if (!sender) return;
     const { db } = ctx;
     const address = sender.address;
     const isPhone = addressKindOf(address) === 'phone';
-    const known = isPhone ? findContactPhone(db, address) : findContactEmail(db, address);
-    const contact = known ? findContact(db, known.contactId) : undefined;
+    const known = isPhone ? await findContactPhone(db, address) : await findContactEmail(db, address);
+    const contact = known ? await findContact(db, known.contactId) : undefined;
     const domain = isPhone ? undefined : address.split('@')[1];
-    const user = isPhone ? undefined : findUserByEmail(db, address);
+    const user = isPhone ? undefined : await findUserByEmail(db, address);
     if (sender !== draft.msg.from) draft.notes.push(`requester ${address} (sent on their behalf by ${draft.msg.from?.address})`);
     draft.requester = {
       address,
       name: contact?.name ?? (sender.name || (isPhone ? address : address.split('@')[0])),
       contactId: contact?.id ?? null,
-      organizationId: contact?.organizationId ?? (domain ? (findOrganizationIdByDomain(db, domain) ?? null) : null),
+      organizationId: contact?.organizationId ?? (domain ? (await findOrganizationIdByDomain(db, domain) ?? null) : null),
       // only the real sender is taken for an agent: an address named on someone's behalf is not
       // proof, nor a From the desk could not verify (decide-sender-trust)
       userId: user?.active && sender === draft.msg.from && senderTrusted(draft) ? user.id : null,

@@ -13,7 +13,7 @@ describe('match-follow-up', () => {
   let deps: TestDeps;
   let ticketId: number;
   beforeEach(async () => {
-    deps = makeTestDeps();
+    deps = await makeTestDeps();
     ticketId = await seedTicketOne(deps);
   });
   afterEach(() => deps.close());
@@ -46,7 +46,7 @@ describe('match-follow-up', () => {
     const stranger = await decide(deps, fixture('stranger-quotes-tag.eml'), { steps });
     expect(stranger.match).toBeNull();
     expect(stranger.notes).toContain('subject tag [#1] ignored: sender is not a party to that ticket');
-    insertParticipants(deps.db, ticketId, ['mallory@stranger.example']);
+    await insertParticipants(deps.db, ticketId, ['mallory@stranger.example']);
     expect(await matchOf(fixture('stranger-quotes-tag.eml'))).toEqual({ ticketId, via: 'subject-tag' });
     await addUser(buildServices(deps), 'agent', 'agent@desk.example');
     expect(await matchOf(makeMail({ from: 'agent@desk.example', subject: 'Re: [#1]' }))).toEqual({ ticketId, via: 'subject-tag' });
@@ -73,7 +73,7 @@ describe('match-follow-up', () => {
 
   it('follows a merged ticket to the one it was merged into', async () => {
     const other = await buildServices(deps).intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw: Buffer.from(makeMail({ subject: 'Second' })) });
-    updateTicket(deps.db, ticketId, { mergedIntoId: other.ticketId }, 0);
+    await updateTicket(deps.db, ticketId, { mergedIntoId: other.ticketId }, 0);
     expect(await matchOf(makeMail({ from: 'x@other.example', inReplyTo: OUR_MESSAGE_ID }))).toEqual({ ticketId: other.ticketId, via: 'signed-message-id' });
   });
 });

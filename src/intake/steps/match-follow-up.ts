@@ -16,43 +16,43 @@ import type { Draft, MatchVia, Step } from '../types.ts';
 import { senderTrusted } from './decide-sender-trust.ts';
 
 /** A merged ticket's replies go to the ticket it was merged into. */
-function live(db: Db, ticket: Ticket | undefined): Ticket | undefined {
+async function live(db: Db, ticket: Ticket | undefined): Promise<Ticket | undefined> {
   let t = ticket;
-  for (let hops = 0; t?.mergedIntoId && hops < 10; hops++) t = findTicket(db, t.mergedIntoId) ?? t;
+  for (let hops = 0; t?.mergedIntoId && hops < 10; hops++) t = await findTicket(db, t.mergedIntoId) ?? t;
   return t;
 }
 
 /** "[#N]" in the subject, trusted only from a party to that ticket. */
-function matchSubjectTag(draft: Draft, db: Db, matchTo: (t: Ticket | undefined, via: MatchVia, why: string) => boolean): void {
+async function matchSubjectTag(draft: Draft, db: Db, matchTo: (t: Ticket | undefined, via: MatchVia, why: string) => Promise<boolean>): Promise<void> {
   const msg = draft.msg;
   const number = findSubjectTag(msg.subject);
   if (number === undefined) return;
-  const ticket = live(db, findTicketByNumber(db, number));
+  const ticket = await live(db, await findTicketByNumber(db, number));
   const sender = msg.from?.address;
   if (!ticket || !sender) return;
   if (!senderTrusted(draft)) {
     draft.notes.push(`subject tag [#${number}] ignored: the sender is not verified`);
     return;
   }
-  const requesterContact = findContactEmail(db, sender);
+  const requesterContact = await findContactEmail(db, sender);
   const trusted =
     (requesterContact && ticket.requesterId === requesterContact.contactId) ||
-    isParticipant(db, ticket.id, sender) ||
-    findUserByEmail(db, sender)?.active === true;
+    await isParticipant(db, ticket.id, sender) ||
+    (await findUserByEmail(db, sender))?.active === true;
   if (!trusted) {
     draft.notes.push(`subject tag [#${number}] ignored: sender is not a party to that ticket`);
     return;
   }
-  matchTo(ticket, 'subject-tag', `the subject tag [#${number}] from a party to the ticket`);
+  await matchTo(ticket, 'subject-tag', `the subject tag [#${number}] from a party to the ticket`);
 }
 
 export const matchFollowUp: Step = {
   name: 'match-follow-up',
-  run(draft, { db, secrets }) {
+  async run(draft, { db, secrets }) {
     if (draft.match || !channelTraits(draft.msg.channel).threadsByMessageId) return;
     const msg = draft.msg;
-    const matchTo = (ticket: Ticket | undefined, via: MatchVia, why: string) => {
-      const t = live(db, ticket);
+    const matchTo = async (ticket: Ticket | undefined, via: MatchVia, why: string) => {
+      const t = await live(db, ticket);
       if (!t) return false;
       draft.match = { ticketId: t.id, via };
       draft.notes.push(`follow-up of ticket #${t.number} by ${why}`);
@@ -62,25 +62,25 @@ export const matchFollowUp: Step = {
     const ids = [draft.bounce?.originalMessageId, ...msg.inReplyTo, ...[...msg.references].reverse()].filter((x): x is string => !!x);
     for (const id of ids) {
       const ticketId = readMessageId(secrets.token, id);
-      if (ticketId !== undefined && matchTo(findTicket(db, ticketId), 'signed-message-id', `our signed Message-ID ${id}`)) return;
+      if (ticketId !== undefined && await matchTo(await findTicket(db, ticketId), 'signed-message-id', `our signed Message-ID ${id}`)) return;
     }
     // a stored Message-ID is known to everyone on the thread: only signed references thread
     // mail whose sender must be verified and is not
     const trusted = senderTrusted(draft);
     for (const id of ids) {
-      const ticketId = findTicketIdByHeaderMessageId(db, id);
+      const ticketId = await findTicketIdByHeaderMessageId(db, id);
       if (ticketId === undefined) continue;
       if (!trusted) {
         draft.notes.push(`known Message-ID ${id} ignored: the sender is not verified`);
         break;
       }
-      if (matchTo(findTicket(db, ticketId), 'message-id', `a known Message-ID ${id}`)) return;
+      if (await matchTo(await findTicket(db, ticketId), 'message-id', `a known Message-ID ${id}`)) return;
     }
     const recipients = [...msg.to, ...msg.cc].map((a) => a.address).concat(msg.deliveredTo);
     for (const address of recipients) {
       const ticketId = readReplyAddress(secrets.token, address);
-      if (ticketId !== undefined && matchTo(findTicket(db, ticketId), 'reply-token', `the reply address ${address}`)) return;
+      if (ticketId !== undefined && await matchTo(await findTicket(db, ticketId), 'reply-token', `the reply address ${address}`)) return;
     }
-    matchSubjectTag(draft, db, matchTo);
+    await matchSubjectTag(draft, db, matchTo);
   },
 };

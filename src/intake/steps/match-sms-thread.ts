@@ -11,16 +11,16 @@ const REF = /(?:^|[^\p{L}\p{N}&#/])#(\d{1,9})(?!\d)/gu;
 
 export const matchSmsThread: Step = {
   name: 'match-sms-thread',
-  run(draft, { db, config, clock }) {
+  async run(draft, { db, config, clock }) {
     if (draft.match || !channelTraits(draft.msg.channel).threadsBySender) return;
     const sender = draft.msg.from?.address;
     if (!sender) return;
-    const contactId = findContactPhone(db, sender)?.contactId;
+    const contactId = (await findContactPhone(db, sender))?.contactId;
 
     for (const m of draft.msg.text.matchAll(REF)) {
-      const ticket = findTicketByNumber(db, Number(m[1]));
+      const ticket = await findTicketByNumber(db, Number(m[1]));
       if (!ticket) continue;
-      if ((contactId && ticket.requesterId === contactId) || isParticipant(db, ticket.id, sender)) {
+      if ((contactId && ticket.requesterId === contactId) || await isParticipant(db, ticket.id, sender)) {
         draft.match = { ticketId: ticket.id, via: 'sms-ref' };
         return;
       }
@@ -29,7 +29,7 @@ export const matchSmsThread: Step = {
 
     if (!contactId) return;
     const since = clock.now() - config.sms.threadWindowHours * 3_600_000;
-    const recent = findRecentOpenSmsTicket(db, contactId, since);
+    const recent = await findRecentOpenSmsTicket(db, contactId, since);
     if (recent) {
       draft.match = { ticketId: recent.id, via: 'sms-recent' };
       draft.notes.push(`joined #${recent.number}, the sender's open SMS ticket`);

@@ -12,11 +12,11 @@ describe('route', () => {
   let printers: number;
   let network: number;
   let hr: number;
-  beforeEach(() => {
-    deps = makeTestDeps();
-    printers = insertComponent(deps.db, { name: 'Printers', emailAliases: ['printers@desk.example'], keywords: ['printer', 'принтер'] }, 0).id;
-    network = insertComponent(deps.db, { name: 'Network', keywords: ['vpn', 'wi-fi'] }, 0).id;
-    hr = insertComponent(deps.db, { name: 'HR' }, 0).id;
+  beforeEach(async () => {
+    deps = await makeTestDeps();
+    printers = (await insertComponent(deps.db, { name: 'Printers', emailAliases: ['printers@desk.example'], keywords: ['printer', 'принтер'] }, 0)).id;
+    network = (await insertComponent(deps.db, { name: 'Network', keywords: ['vpn', 'wi-fi'] }, 0)).id;
+    hr = (await insertComponent(deps.db, { name: 'HR' }, 0)).id;
   });
   afterEach(() => deps.close());
   const steps = [stripQuotedReply, route];
@@ -27,7 +27,7 @@ describe('route', () => {
   });
 
   it("routes by the mailbox's component before keywords", async () => {
-    const mb = insertMailbox(deps.db, { name: 'HR', address: 'hr@desk.example', host: 'h', username: 'u', password: 'p', componentId: hr }, 0);
+    const mb = await insertMailbox(deps.db, { name: 'HR', address: 'hr@desk.example', host: 'h', username: 'u', password: 'p', componentId: hr }, 0);
     const d = await decide(deps, makeMail({ to: 'hr@desk.example', subject: 'printer' }), { steps, mailboxId: mb.id });
     expect(d.route).toEqual({ componentId: hr, reason: 'mailbox hr@desk.example' });
   });

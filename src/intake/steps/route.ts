@@ -15,10 +15,10 @@ function keywordHit(c: Component, haystack: string): string | undefined {
 
 export const route: Step = {
   name: 'route',
-  run(draft, { db }) {
+  async run(draft, { db }) {
     if (draft.match || draft.route.componentId) return;
     const msg = draft.msg;
-    const components = listComponents(db, { activeOnly: true });
+    const components = await listComponents(db, { activeOnly: true });
     const recipients = new Set([...msg.deliveredTo, ...msg.to.map((a) => a.address), ...msg.cc.map((a) => a.address)].map((a) => a.toLowerCase()));
     for (const c of components) {
       const alias = c.emailAliases.map((a) => a.trim().toLowerCase()).find((a) => recipients.has(a));
@@ -27,7 +27,7 @@ export const route: Step = {
         return;
       }
     }
-    const mb = msg.mailboxId !== null ? findMailbox(db, msg.mailboxId) : undefined;
+    const mb = msg.mailboxId !== null ? await findMailbox(db, msg.mailboxId) : undefined;
     if (mb?.componentId) {
       draft.route = { componentId: mb.componentId, reason: `mailbox ${mb.address}` };
       return;

@@ -6,8 +6,8 @@ import { stripQuotedReply } from './strip-quoted-reply.ts';
 
 describe('strip-quoted-reply', () => {
   let deps: TestDeps;
-  beforeEach(() => {
-    deps = makeTestDeps();
+  beforeEach(async () => {
+    deps = await makeTestDeps();
   });
   afterEach(() => deps.close());
 

@@ -19,25 +19,25 @@ describe('the contracts report page', () => {
   let client: Organization;
 
   beforeAll(async () => {
-    deps = makeTestDeps();
+    deps = await makeTestDeps();
     srv = await startTestServer(deps);
     const now = deps.clock.now();
-    const printers = insertComponent(deps.db, { name: 'Printers' }, now);
-    const servers = insertComponent(deps.db, { name: 'Servers' }, now);
-    client = insertOrganization(deps.db, {
+    const printers = await insertComponent(deps.db, { name: 'Printers' }, now);
+    const servers = await insertComponent(deps.db, { name: 'Servers' }, now);
+    client = await insertOrganization(deps.db, {
       name: 'Client Ltd', monthlyFeeCents: 6_000_000, currency: 'RUB', includedMinutes: 1200, hourlyRateCents: 250_000, coveredComponentIds: [printers.id],
     }, now, ['client.example']);
-    insertOrganization(deps.db, { name: 'Other & Co', monthlyFeeCents: 50_000, currency: 'EUR', includedMinutes: 600 }, now, ['other.example']);
+    await insertOrganization(deps.db, { name: 'Other & Co', monthlyFeeCents: 50_000, currency: 'EUR', includedMinutes: 600 }, now, ['other.example']);
     const agent = await addUser(srv.services, 'agent');
     for (const locale of LOCALES) {
       const manager = await addUser(srv.services, 'manager', `manager-${locale}@desk.test`, `Manager ${locale}`);
-      updateUser(deps.db, manager.id, { locale }, now);
+      await updateUser(deps.db, manager.id, { locale }, now);
     }
     const by = { kind: 'user', user: agent } as const;
-    const covered = createTicket(srv.services.ctx, by, { subject: 'Printer', body: 'x', requesterEmail: 'anna@client.example', componentId: printers.id });
-    const outside = createTicket(srv.services.ctx, by, { subject: 'Website <down>', body: 'x', requesterEmail: 'anna@client.example', componentId: servers.id });
-    logWork(srv.services.ctx, agent, covered.id, 21 * 60);
-    logWork(srv.services.ctx, agent, outside.id, 75);
+    const covered = await createTicket(srv.services.ctx, by, { subject: 'Printer', body: 'x', requesterEmail: 'anna@client.example', componentId: printers.id });
+    const outside = await createTicket(srv.services.ctx, by, { subject: 'Website <down>', body: 'x', requesterEmail: 'anna@client.example', componentId: servers.id });
+    await logWork(srv.services.ctx, agent, covered.id, 21 * 60);
+    await logWork(srv.services.ctx, agent, outside.id, 75);
   });
   afterAll(async () => {
     await srv?.close();

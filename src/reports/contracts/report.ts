@@ -20,10 +20,10 @@ export const contractsReport = defineReport({
   permission: 'report.view',
   folder: reportFolder(import.meta.url),
   filters,
-  load(ctx, { month: monthKey, org: orgFilter }) {
+  async load(ctx, { month: monthKey, org: orgFilter }) {
     const month = monthOf(monthKey, ctx.clock.now(), ctx.config.timeZone);
-    const usage = new Map(listUsageByOrganization(ctx.db, month).map((u) => [u.organizationId, u]));
-    const orgs = listOrganizations(ctx.db);
+    const usage = new Map((await listUsageByOrganization(ctx.db, month)).map((u) => [u.organizationId, u]));
+    const orgs = await listOrganizations(ctx.db);
     const names = new Map(orgs.map((o) => [o.id, o.name]));
     return {
       title: 'Contracts',
@@ -33,7 +33,7 @@ export const contractsReport = defineReport({
       rows: orgs
         .filter((o) => orgFilter === undefined || o.id === orgFilter)
         .map((o) => ({ id: o.id, name: o.name, currency: o.currency, bill: billView(o, usage.get(o.id) ?? NO_USAGE, ctx.viewer.locale) })),
-      billable: listBillableTickets(ctx.db, { organizationId: orgFilter, from: month.from, to: month.to }).map((t) => ({
+      billable: (await listBillableTickets(ctx.db, { organizationId: orgFilter, from: month.from, to: month.to })).map((t) => ({
         ...t, ms: t.minutes * 60_000, organization: t.organizationId ? names.get(t.organizationId) : null,
       })),
     };

@@ -71,12 +71,12 @@ export function presentMessage(m: Message, atts: Attachment[], publicUrl: string
   };
 }
 
-export function presentContact(db: Db, c: Contact) {
+export async function presentContact(db: Db, c: Contact) {
   return {
     id: c.id,
     name: c.name,
-    emails: listContactEmails(db, c.id).map((e) => e.email),
-    phones: listContactPhones(db, c.id).map((p) => p.phone),
+    emails: (await listContactEmails(db, c.id)).map((e) => e.email),
+    phones: (await listContactPhones(db, c.id)).map((p) => p.phone),
     organization_id: c.organizationId,
     locale: c.locale,
     note: c.note,
@@ -85,12 +85,12 @@ export function presentContact(db: Db, c: Contact) {
   };
 }
 
-export function presentOrganization(db: Db, o: Organization) {
+export async function presentOrganization(db: Db, o: Organization) {
   return {
     id: o.id,
     name: o.name,
     note: o.note,
-    domains: listOrganizationDomains(db, o.id),
+    domains: await listOrganizationDomains(db, o.id),
     contract: {
       monthly_fee_cents: o.monthlyFeeCents,
       currency: o.currency,

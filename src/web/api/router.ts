@@ -29,9 +29,9 @@ function bearer(ctx: Ctx): RequestHandler {
     keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
     handler: (_req, _res, next) => next(new AppError('rate_limited', 'Too many requests with a bad token; wait 15 minutes')),
   });
-  return (req, res, next) => {
+  return async (req, res, next) => {
     const m = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
-    const found = m ? authenticateApiToken(ctx, m[1]) : undefined;
+    const found = m ? await authenticateApiToken(ctx, m[1]) : undefined;
     if (found) {
       if (!scopeAllows(found.scope, req.method)) return next(new AppError('forbidden', 'This token is read-only'));
       res.locals.apiUser = found.user;
@@ -54,10 +54,10 @@ export function apiRouter(ctx: Ctx): WebRouter {
       });
       r.use(API_BASE, bearer(ctx));
       for (const route of API_ROUTES) {
-        r[route.method](`${API_BASE}${route.path}`, (req, res) => {
+        r[route.method](`${API_BASE}${route.path}`, async (req, res) => {
           const user = res.locals.apiUser!;
           if (!can(user.role, route.permission)) throw new AppError('forbidden', `Your role (${user.role}) may not do this`);
-          const out = route.handle({ ctx, user, req, params: req.params as Record<string, string>, query: req.query as Record<string, unknown>, body: req.body ?? {} });
+          const out = await route.handle({ ctx, user, req, params: req.params as Record<string, string>, query: req.query as Record<string, unknown>, body: req.body ?? {} });
           res.status(route.status ?? 200).json(out);
         });
       }

@@ -39,7 +39,7 @@ export type ApiRoute = {
   response: z.ZodTypeAny;
   /** responses beyond the common errors, by status */
   errors?: Record<string, string>;
-  handle(c: ApiContext): unknown;
+  handle(c: ApiContext): Promise<unknown> | unknown;
 };
 
 const perPage = (raw: unknown, fallback = 25) => {
@@ -48,9 +48,9 @@ const perPage = (raw: unknown, fallback = 25) => {
   return n;
 };
 
-const ticketOf = (c: ApiContext): Ticket => {
+const ticketOf = async (c: ApiContext): Promise<Ticket> => {
   const n = c.params.number;
-  const t = /^\d{1,9}$/.test(n ?? '') ? findTicketByNumber(c.ctx.db, Number(n)) : undefined;
+  const t = /^\d{1,9}$/.test(n ?? '') ? await findTicketByNumber(c.ctx.db, Number(n)) : undefined;
   if (!t) throw new AppError('not_found', `Ticket ${n} not found`);
   return t;
 };
@@ -63,13 +63,13 @@ const numberParam = (raw: string | undefined, what: string) => {
 const actor = (c: ApiContext) => ({ kind: 'user' as const, user: c.user });
 const url = (c: ApiContext) => c.ctx.config.publicUrl;
 
-function ticketWithMessages(c: ApiContext, t: Ticket) {
-  const messages = listTicketMessages(c.ctx.db, t.id);
-  const atts = listAttachmentsForMessages(c.ctx.db, messages.map((m) => m.id));
+async function ticketWithMessages(c: ApiContext, t: Ticket) {
+  const messages = await listTicketMessages(c.ctx.db, t.id);
+  const atts = await listAttachmentsForMessages(c.ctx.db, messages.map((m) => m.id));
   return { ...presentTicket(t, url(c)), messages: messages.map((m) => presentMessage(m, atts.filter((a) => a.messageId === m.id), url(c), c.ctx.mailHtml)) };
 }
 
-function contactInput(body: z.infer<typeof s.contactPatch>, base?: ReturnType<typeof presentContact>) {
+function contactInput(body: z.infer<typeof s.contactPatch>, base?: Awaited<ReturnType<typeof presentContact>>) {
   return {
     name: body.name ?? base?.name ?? '',
     emails: body.emails ?? base?.emails ?? [],
@@ -80,8 +80,8 @@ function contactInput(body: z.infer<typeof s.contactPatch>, base?: ReturnType<ty
   };
 }
 
-function organizationInput(body: z.infer<typeof s.organizationPatch>, base?: ReturnType<typeof presentOrganization>) {
-  const k = { ...(base?.contract ?? {}), ...(body.contract ?? {}) } as Partial<ReturnType<typeof presentOrganization>['contract']>;
+function organizationInput(body: z.infer<typeof s.organizationPatch>, base?: Awaited<ReturnType<typeof presentOrganization>>) {
+  const k = { ...(base?.contract ?? {}), ...(body.contract ?? {}) } as Partial<Awaited<ReturnType<typeof presentOrganization>>['contract']>;
   return {
     name: body.name ?? base?.name ?? '',
     note: body.note !== undefined ? body.note : (base?.note ?? null),
@@ -117,38 +117,38 @@ export const API_ROUTES: ApiRoute[] = [
     method: 'get', path: '/tickets', permission: 'ticket.view', tag: 'tickets',
     summary: 'List tickets: the queue views and filters of the console, keyset-paged',
     query: s.ticketListQuery, response: s.page(s.ticketOut),
-    handle: (c) => {
+    handle: async (c) => {
       const q = parseQueueQuery(c.query);
       if (typeof c.query.cursor === 'string' && c.query.cursor && !q.cursor) throw invalid('cursor is not one this API gave out', { cursor: 'Invalid' });
-      const result = runQueue(c.ctx, q, filterFor(c.ctx, q, c.user), perPage(c.query.per_page));
+      const result = await runQueue(c.ctx, q, await filterFor(c.ctx, q, c.user), perPage(c.query.per_page));
       return { data: result.rows.map((t) => presentTicket(t, url(c))), next_cursor: result.next };
     },
   },
   {
     method: 'post', path: '/tickets', permission: 'ticket.create', tag: 'tickets', summary: 'Open a ticket for a requester (found or created by email)',
     body: s.ticketCreate, status: 201, response: s.one(s.ticketOut),
-    handle: (c) => {
+    handle: async (c) => {
       const b = parseInput(s.ticketCreate, c.body);
-      const t = createTicket(c.ctx, actor(c), {
+      const t = await createTicket(c.ctx, actor(c), {
         subject: b.subject, body: b.body, requesterEmail: b.requester_email, requesterName: b.requester_name, priority: b.priority,
         type: b.type, category: b.category, componentId: b.component_id, channel: b.channel ?? 'api',
       });
-      return { data: presentTicket(getTicket(c.ctx.db, t.id), url(c)) };
+      return { data: presentTicket(await getTicket(c.ctx.db, t.id), url(c)) };
     },
   },
   {
     method: 'get', path: '/tickets/:number', permission: 'ticket.view', tag: 'tickets', summary: 'One ticket with its messages (replies, internal notes, events)',
     response: s.one(s.ticketWithMessagesOut),
-    handle: (c) => ({ data: ticketWithMessages(c, ticketOf(c)) }),
+    handle: async (c) => ({ data: await ticketWithMessages(c, await ticketOf(c)) }),
   },
   {
     method: 'patch', path: '/tickets/:number', permission: 'ticket.edit', tag: 'tickets',
     summary: 'Change status, priority, type, category, component, assignee or estimate (all or nothing)',
     body: s.ticketPatch, response: s.one(s.ticketOut),
-    handle: (c) => {
-      const t = ticketOf(c);
+    handle: async (c) => {
+      const t = await ticketOf(c);
       const b = parseInput(s.ticketPatch, c.body);
-      const updated = updateTicketProperties(c.ctx, actor(c), {
+      const updated = await updateTicketProperties(c.ctx, actor(c), {
         ticketId: t.id, status: b.status, reason: b.reason, priority: b.priority as Priority | undefined, type: b.type as TicketType | undefined,
         category: b.category as Category | null | undefined, componentId: b.component_id, assigneeId: b.assignee_id, estimateMinutes: b.estimate_minutes,
       });
@@ -159,33 +159,33 @@ export const API_ROUTES: ApiRoute[] = [
     method: 'post', path: '/tickets/:number/replies', permission: 'ticket.reply', tag: 'tickets',
     summary: 'Reply to the requester through the ticket\'s channel (email or SMS); the outbox sends it',
     body: s.replyCreate, status: 201, response: s.one(s.messageOut),
-    handle: (c) => {
-      const t = ticketOf(c);
+    handle: async (c) => {
+      const t = await ticketOf(c);
       const b = parseInput(s.replyCreate, c.body);
       const attachments = (b.attachments ?? []).map((a) => {
         if (!/^[A-Za-z0-9+/=\s]*$/.test(a.content_base64)) throw invalid(`${a.filename}: content_base64 is not base64`, { attachments: 'Not base64' });
         return { filename: a.filename, contentType: a.content_type ?? 'application/octet-stream', content: Buffer.from(a.content_base64, 'base64') };
       });
-      const m = replyToTicket(c.ctx, actor(c), { ticketId: t.id, body: b.body, cc: b.cc, attachments });
-      return { data: presentMessage(m, listAttachmentsForMessages(c.ctx.db, [m.id]), url(c), c.ctx.mailHtml) };
+      const m = await replyToTicket(c.ctx, actor(c), { ticketId: t.id, body: b.body, cc: b.cc, attachments });
+      return { data: presentMessage(m, await listAttachmentsForMessages(c.ctx.db, [m.id]), url(c), c.ctx.mailHtml) };
     },
   },
   {
     method: 'post', path: '/tickets/:number/notes', permission: 'ticket.note', tag: 'tickets', summary: 'Add an internal note (agents only see it)',
     body: s.noteCreate, status: 201, response: s.one(s.messageOut),
-    handle: (c) => {
-      const t = ticketOf(c);
-      const m = addNote(c.ctx, actor(c), { ticketId: t.id, body: parseInput(s.noteCreate, c.body).body });
+    handle: async (c) => {
+      const t = await ticketOf(c);
+      const m = await addNote(c.ctx, actor(c), { ticketId: t.id, body: parseInput(s.noteCreate, c.body).body });
       return { data: presentMessage(m, [], url(c), c.ctx.mailHtml) };
     },
   },
   {
     method: 'post', path: '/tickets/:number/worklogs', permission: 'ticket.worklog', tag: 'tickets', summary: 'Log time spent on the ticket',
     body: s.worklogCreate, status: 201, response: s.one(s.worklogOut),
-    handle: (c) => {
-      const t = ticketOf(c);
+    handle: async (c) => {
+      const t = await ticketOf(c);
       const b = parseInput(s.worklogCreate, c.body);
-      return { data: presentWorklog(logWork(c.ctx, actor(c), { ticketId: t.id, minutes: b.minutes, note: b.note, billable: b.billable ?? true })) };
+      return { data: presentWorklog(await logWork(c.ctx, actor(c), { ticketId: t.id, minutes: b.minutes, note: b.note, billable: b.billable ?? true })) };
     },
   },
   {
@@ -193,66 +193,66 @@ export const API_ROUTES: ApiRoute[] = [
     summary: 'Merge this ticket into another: its conversation and time move there, it is closed and linked; its requester joins the other ticket',
     body: s.mergeCreate, response: s.one(s.ticketOut),
     errors: { '409': 'The tickets belong to different requesters or organisations: who_sees_what says who would see which conversation; send again with "confirm": true (code confirmation_required)' },
-    handle: (c) => {
-      const t = ticketOf(c);
+    handle: async (c) => {
+      const t = await ticketOf(c);
       const b = parseInput(s.mergeCreate, c.body);
-      const target = mergeTickets(c.ctx, actor(c), { sourceId: t.id, targetNumber: b.into, confirm: b.confirm === true });
+      const target = await mergeTickets(c.ctx, actor(c), { sourceId: t.id, targetNumber: b.into, confirm: b.confirm === true });
       return { data: presentTicket(target, url(c)) };
     },
   },
   {
     method: 'get', path: '/contacts', permission: 'contact.view', tag: 'contacts', summary: 'List or search contacts, keyset-paged by id',
     query: s.contactListQuery, response: s.page(s.contactOut),
-    handle: (c) => {
+    handle: async (c) => {
       const limit = perPage(c.query.per_page, 50);
       const org = typeof c.query.organization === 'string' && /^\d+$/.test(c.query.organization) ? Number(c.query.organization) : undefined;
-      const rows = listContactsAfter(c.ctx.db, { q: typeof c.query.q === 'string' ? c.query.q : undefined, organizationId: org, afterId: decodeId(c.query.cursor), limit: limit + 1 });
+      const rows = await listContactsAfter(c.ctx.db, { q: typeof c.query.q === 'string' ? c.query.q : undefined, organizationId: org, afterId: decodeId(c.query.cursor), limit: limit + 1 });
       const shown = rows.slice(0, limit);
-      return { data: shown.map((x) => presentContact(c.ctx.db, x)), next_cursor: rows.length > limit ? encodeId(shown[shown.length - 1].id) : null };
+      return { data: await Promise.all(shown.map(async (x) => await presentContact(c.ctx.db, x))), next_cursor: rows.length > limit ? encodeId(shown[shown.length - 1].id) : null };
     },
   },
   {
     method: 'post', path: '/contacts', permission: 'contact.manage', tag: 'contacts', summary: 'Create a contact',
     body: s.contactCreate, status: 201, response: s.one(s.contactOut),
-    handle: (c) => ({ data: presentContact(c.ctx.db, createContact(c.ctx, c.user, contactInput(parseInput(s.contactCreate, c.body)))) }),
+    handle: async (c) => ({ data: await presentContact(c.ctx.db, await createContact(c.ctx, c.user, contactInput(parseInput(s.contactCreate, c.body)))) }),
   },
   {
     method: 'get', path: '/contacts/:id', permission: 'contact.view', tag: 'contacts', summary: 'One contact',
     response: s.one(s.contactOut),
-    handle: (c) => ({ data: presentContact(c.ctx.db, getContact(c.ctx.db, numberParam(c.params.id, 'Contact'))) }),
+    handle: async (c) => ({ data: await presentContact(c.ctx.db, await getContact(c.ctx.db, numberParam(c.params.id, 'Contact'))) }),
   },
   {
     method: 'patch', path: '/contacts/:id', permission: 'contact.manage', tag: 'contacts', summary: 'Change a contact (fields left out stay as they are)',
     body: s.contactPatch, response: s.one(s.contactOut),
-    handle: (c) => {
+    handle: async (c) => {
       const id = numberParam(c.params.id, 'Contact');
-      const base = presentContact(c.ctx.db, getContact(c.ctx.db, id));
-      return { data: presentContact(c.ctx.db, editContact(c.ctx, c.user, id, contactInput(parseInput(s.contactPatch, c.body), base))) };
+      const base = await presentContact(c.ctx.db, await getContact(c.ctx.db, id));
+      return { data: await presentContact(c.ctx.db, await editContact(c.ctx, c.user, id, contactInput(parseInput(s.contactPatch, c.body), base))) };
     },
   },
   {
     method: 'get', path: '/organizations', permission: 'organization.view', tag: 'organizations', summary: 'All organizations with their contract fields',
     response: s.page(s.organizationOut),
-    handle: (c) => ({ data: listOrganizations(c.ctx.db).map((o) => presentOrganization(c.ctx.db, o)), next_cursor: null }),
+    handle: async (c) => ({ data: await Promise.all((await listOrganizations(c.ctx.db)).map(async (o) => await presentOrganization(c.ctx.db, o))), next_cursor: null }),
   },
   {
     method: 'post', path: '/organizations', permission: 'organization.manage', tag: 'organizations', summary: 'Create an organization (domains, contract)',
     body: s.organizationCreate, status: 201, response: s.one(s.organizationOut),
-    handle: (c) => ({ data: presentOrganization(c.ctx.db, createOrganization(c.ctx, c.user, organizationInput(parseInput(s.organizationCreate, c.body)))) }),
+    handle: async (c) => ({ data: await presentOrganization(c.ctx.db, await createOrganization(c.ctx, c.user, organizationInput(parseInput(s.organizationCreate, c.body)))) }),
   },
   {
     method: 'get', path: '/organizations/:id', permission: 'organization.view', tag: 'organizations', summary: 'One organization',
     response: s.one(s.organizationOut),
-    handle: (c) => ({ data: presentOrganization(c.ctx.db, getOrganization(c.ctx.db, numberParam(c.params.id, 'Organization'))) }),
+    handle: async (c) => ({ data: await presentOrganization(c.ctx.db, await getOrganization(c.ctx.db, numberParam(c.params.id, 'Organization'))) }),
   },
   {
     method: 'patch', path: '/organizations/:id', permission: 'organization.manage', tag: 'organizations',
     summary: 'Change an organization; contract fields left out stay as they are',
     body: s.organizationPatch, response: s.one(s.organizationOut),
-    handle: (c) => {
+    handle: async (c) => {
       const id = numberParam(c.params.id, 'Organization');
-      const base = presentOrganization(c.ctx.db, getOrganization(c.ctx.db, id));
-      return { data: presentOrganization(c.ctx.db, editOrganization(c.ctx, c.user, id, organizationInput(parseInput(s.organizationPatch, c.body), base))) };
+      const base = await presentOrganization(c.ctx.db, await getOrganization(c.ctx.db, id));
+      return { data: await presentOrganization(c.ctx.db, await editOrganization(c.ctx, c.user, id, organizationInput(parseInput(s.organizationPatch, c.body), base))) };
     },
   },
 ];

@@ -9,12 +9,12 @@ import type { ConsoleCookies } from '../cookies.ts';
 import { pickLocale, type Translator } from '../i18n.ts';
 
 export function sessionMiddleware(ctx: Ctx, translator: Translator, cookies: ConsoleCookies): RequestHandler {
-  return (req, res, next) => {
+  return async (req, res, next) => {
     const token = req.signedCookies?.[cookies.session] as string | undefined;
     const now = ctx.clock.now();
-    let found = token ? findLiveSession(ctx.db, sessionIdOf(token), now) : undefined;
+    let found = token ? await findLiveSession(ctx.db, sessionIdOf(token), now) : undefined;
     if (found && now - found.session.lastSeenAt > 60_000) {
-      touchSession(ctx.db, found.session.id, now, sessionExpiry(found.session.createdAt, now));
+      await touchSession(ctx.db, found.session.id, now, sessionExpiry(found.session.createdAt, now));
     }
     if (token && !found) res.clearCookie(cookies.session, cookies.options);
     const user = found?.user ?? null;

@@ -23,18 +23,18 @@ function backTo(req: Request): string {
 export function inboundRoutes(ctx: Ctx, intake: Intake, render: Renderer): Router {
   const r = Router();
 
-  r.get('/admin/inbound', requirePermission('inbound.manage'), (req, res) => {
+  r.get('/admin/inbound', requirePermission('inbound.manage'), async (req, res) => {
     const view = ((INBOUND_VIEWS as readonly string[]).includes(String(req.query.view)) ? String(req.query.view) : 'quarantined') as InboundView;
     const before = typeof req.query.before === 'string' && /^\d{1,12}$/.test(req.query.before) ? Number(req.query.before) : undefined;
-    const rows = listInboundView(ctx.db, view, { limit: PAGE_SIZE + 1, before });
+    const rows = await listInboundView(ctx.db, view, { limit: PAGE_SIZE + 1, before });
     const page = rows.slice(0, PAGE_SIZE);
-    const names = new Map(listMailboxes(ctx.db).map((m) => [m.id, m.name]));
+    const names = new Map((await listMailboxes(ctx.db)).map((m) => [m.id, m.name]));
     render(req, res, 'admin-inbound', {
       title: res.locals.web.t('intake.inbound.title'),
       view,
       views: INBOUND_VIEWS.map((v) => ({ id: v, active: v === view })),
       rows: page.map((row) => inboundRow(row, names)),
-      quarantinedCount: countInboundByOutcome(ctx.db, 'quarantined'),
+      quarantinedCount: await countInboundByOutcome(ctx.db, 'quarantined'),
       nextBefore: rows.length > PAGE_SIZE ? page[page.length - 1].id : null,
       isFirstPage: before === undefined,
     }, { partial: 'inbound-list' });
@@ -42,7 +42,7 @@ export function inboundRoutes(ctx: Ctx, intake: Intake, render: Renderer): Route
 
   r.post('/admin/inbound/:id/reprocess', requirePermission('inbound.manage'), async (req, res) => {
     const id = intParam(req.params.id, 'Inbound message');
-    if (!findInbound(ctx.db, id)) throw new AppError('not_found', 'Inbound message not found');
+    if (!await findInbound(ctx.db, id)) throw new AppError('not_found', 'Inbound message not found');
     const result = await reprocessInbound(ctx, intake, currentUser(res), id);
     const flash = result.outcome === 'quarantined' ? 'intake.inbound.stillQuarantined' : result.ticketId ? 'intake.inbound.reprocessedTicket' : 'intake.inbound.reprocessed';
     redirectWithFlash(res, backTo(req), flash);
@@ -54,8 +54,8 @@ export function inboundRoutes(ctx: Ctx, intake: Intake, render: Renderer): Route
   });
 
   // The mail exactly as it arrived. A download, never shown: it is untrusted content.
-  r.get('/inbound/:id/raw', (req, res) => {
-    const rec = findInbound(ctx.db, intParam(req.params.id, 'Inbound message'));
+  r.get('/inbound/:id/raw', async (req, res) => {
+    const rec = await findInbound(ctx.db, intParam(req.params.id, 'Inbound message'));
     const user = currentUser(res);
     const allowed = can(user.role, 'inbound.manage') || (rec?.ticketId != null && can(user.role, 'ticket.view'));
     if (!rec) throw new AppError('not_found', 'Inbound message not found');

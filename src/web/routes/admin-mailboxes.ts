@@ -19,8 +19,8 @@ export function mailboxRoutes(ctx: Ctx, render: Renderer): Router {
   const r = Router();
   const guard = requirePermission('mailbox.manage');
 
-  const form = (req: Request, res: Response, o: { id: number | null; values: Values; errors?: Record<string, string>; check?: unknown; status?: number }) => {
-    const stored = o.id ? getMailbox(ctx.db, o.id) : null;
+  const form = async (req: Request, res: Response, o: { id: number | null; values: Values; errors?: Record<string, string>; check?: unknown; status?: number }) => {
+    const stored = o.id ? await getMailbox(ctx.db, o.id) : null;
     render(req, res, 'admin-mailbox-form', {
       title: res.locals.web.t(o.id ? 'intake.mailboxes.editTitle' : 'intake.mailboxes.newTitle'),
       id: o.id,
@@ -30,7 +30,7 @@ export function mailboxRoutes(ctx: Ctx, render: Renderer): Router {
       values: o.values,
       errors: o.errors ?? {},
       check: o.check ?? null,
-      components: listComponents(ctx.db, { activeOnly: true }).map((c) => ({ id: c.id, name: c.name, selected: String(c.id) === String(o.values.componentId ?? '') })),
+      components: (await listComponents(ctx.db, { activeOnly: true })).map((c) => ({ id: c.id, name: c.name, selected: String(c.id) === String(o.values.componentId ?? '') })),
     }, { status: o.status, partial: o.check ? 'mailbox-check' : undefined });
   };
   const body = (req: Request) => req.body as MailboxForm & Values;
@@ -43,26 +43,26 @@ export function mailboxRoutes(ctx: Ctx, render: Renderer): Router {
     return { message, fields };
   };
 
-  r.get('/admin/mailboxes', guard, (req, res) => {
+  r.get('/admin/mailboxes', guard, async (req, res) => {
     const since = startOfToday(ctx.clock.now(), ctx.config.timeZone);
     render(req, res, 'admin-mailboxes', {
       title: res.locals.web.t('intake.mailboxes.title'),
-      mailboxes: listMailboxes(ctx.db).map((m) => mailboxRow(m, countInboundSince(ctx.db, m.id, since))),
+      mailboxes: await Promise.all((await listMailboxes(ctx.db)).map(async (m) => mailboxRow(m, await countInboundSince(ctx.db, m.id, since)))),
       smtpListener: ctx.config.smtpInbound ? `${ctx.config.smtpInbound.host}:${ctx.config.smtpInbound.port}` : null,
     }, { partial: 'mailbox-list' });
   });
 
-  r.get('/admin/mailboxes/new', guard, (req, res) => {
-    form(req, res, { id: null, values: { port: 993, secure: true, folder: 'INBOX', enabled: true } });
+  r.get('/admin/mailboxes/new', guard, async (req, res) => {
+    await form(req, res, { id: null, values: { port: 993, secure: true, folder: 'INBOX', enabled: true } });
   });
 
-  r.post('/admin/mailboxes', guard, (req, res) => {
+  r.post('/admin/mailboxes', guard, async (req, res) => {
     try {
-      createMailbox(ctx, currentUser(res), body(req));
+      await createMailbox(ctx, currentUser(res), body(req));
       redirectWithFlash(res, '/admin/mailboxes', 'intake.mailboxes.created');
     } catch (err) {
       if (err instanceof AppError && err.code === 'validation') {
-        return form(req, res, { id: null, values: { ...body(req), password: '' }, errors: problems(res, err).fields, status: 422 });
+        return await form(req, res, { id: null, values: { ...body(req), password: '' }, errors: problems(res, err).fields, status: 422 });
       }
       throw err;
     }
@@ -71,13 +71,13 @@ export function mailboxRoutes(ctx: Ctx, render: Renderer): Router {
   // "Test connection" from the form (unsaved values; an empty password means the stored one)
   const test = async (req: Request, res: Response, id: number | null) => {
     try {
-      const settings = connectionToTest(ctx, currentUser(res), id, body(req));
+      const settings = await connectionToTest(ctx, currentUser(res), id, body(req));
       const check = await checkImapConnection(settings);
-      form(req, res, { id, values: { ...body(req), password: '' }, check, status: check.ok ? 200 : 422 });
+      await form(req, res, { id, values: { ...body(req), password: '' }, check, status: check.ok ? 200 : 422 });
     } catch (err) {
       if (err instanceof AppError && err.code === 'validation') {
         const { message, fields } = problems(res, err);
-        return form(req, res, { id, values: { ...body(req), password: '' }, errors: fields, check: { ok: false, error: message }, status: 422 });
+        return await form(req, res, { id, values: { ...body(req), password: '' }, errors: fields, check: { ok: false, error: message }, status: 422 });
       }
       throw err;
     }
@@ -85,28 +85,28 @@ export function mailboxRoutes(ctx: Ctx, render: Renderer): Router {
   r.post('/admin/mailboxes/test', guard, (req, res) => test(req, res, null));
   r.post('/admin/mailboxes/:id/test', guard, (req, res) => test(req, res, intParam(req.params.id, 'Mailbox')));
 
-  r.get('/admin/mailboxes/:id', guard, (req, res) => {
+  r.get('/admin/mailboxes/:id', guard, async (req, res) => {
     const id = intParam(req.params.id, 'Mailbox');
-    form(req, res, { id, values: mailboxFormValues(getMailbox(ctx.db, id)) });
+    await form(req, res, { id, values: mailboxFormValues(await getMailbox(ctx.db, id)) });
   });
 
-  r.post('/admin/mailboxes/:id', guard, (req, res) => {
+  r.post('/admin/mailboxes/:id', guard, async (req, res) => {
     const id = intParam(req.params.id, 'Mailbox');
     try {
-      editMailbox(ctx, currentUser(res), id, body(req));
+      await editMailbox(ctx, currentUser(res), id, body(req));
       redirectWithFlash(res, '/admin/mailboxes', 'intake.mailboxes.saved');
     } catch (err) {
       if (err instanceof AppError && err.code === 'validation') {
-        return form(req, res, { id, values: { ...body(req), password: '' }, errors: problems(res, err).fields, status: 422 });
+        return await form(req, res, { id, values: { ...body(req), password: '' }, errors: problems(res, err).fields, status: 422 });
       }
       throw err;
     }
   });
 
-  r.post('/admin/mailboxes/:id/enabled', guard, (req, res) => {
+  r.post('/admin/mailboxes/:id/enabled', guard, async (req, res) => {
     const id = intParam(req.params.id, 'Mailbox');
     const enabled = (req.body as Values).enabled === '1';
-    setMailboxEnabled(ctx, currentUser(res), id, enabled);
+    await setMailboxEnabled(ctx, currentUser(res), id, enabled);
     redirectWithFlash(res, '/admin/mailboxes', enabled ? 'intake.mailboxes.enabledNow' : 'intake.mailboxes.disabledNow');
   });
 

@@ -11,8 +11,8 @@ const INLINE_SAFE = /^image\/(png|jpeg|gif|webp)$/i;
 
 export function attachmentRoutes(ctx: Ctx): Router {
   const r = Router();
-  r.get('/attachments/:id', requirePermission('ticket.view'), (req, res) => {
-    const a = findAttachment(ctx.db, intParam(req.params.id, 'Attachment'));
+  r.get('/attachments/:id', requirePermission('ticket.view'), async (req, res) => {
+    const a = await findAttachment(ctx.db, intParam(req.params.id, 'Attachment'));
     if (!a || !ctx.files.has('files', a.sha256)) throw new AppError('not_found', 'Attachment not found');
     const inline = req.query.inline === '1' && INLINE_SAFE.test(a.contentType);
     if (inline) res.set('Content-Disposition', `inline; filename*=UTF-8''${encodeURIComponent(a.filename)}`);

@@ -21,29 +21,29 @@ function clientOf(req: Request): string {
   return clientKey(req.ip ?? '');
 }
 
-export function authRoutes(ctx: Ctx, render: Renderer, cookies: ConsoleCookies): Router {
+export async function authRoutes(ctx: Ctx, render: Renderer, cookies: ConsoleCookies): Promise<Router> {
   const r = Router();
   const needsCode = setupCodeRequired(ctx.config);
-  issueSetupCode(ctx);
-  const signedIn = (req: Request, res: Response, user: Parameters<typeof startSession>[1]) =>
-    res.cookie(cookies.session, startSession(ctx, user, { userAgent: req.get('user-agent'), ip: req.ip }), { ...cookies.options, signed: true });
+  await issueSetupCode(ctx);
+  const signedIn = async (req: Request, res: Response, user: Parameters<typeof startSession>[1]) =>
+    res.cookie(cookies.session, await startSession(ctx, user, { userAgent: req.get('user-agent'), ip: req.ip }), { ...cookies.options, signed: true });
   const setupPage = (req: Request, res: Response, values: Record<string, string>, errors?: Record<string, string>, status = 200) =>
     render(req, res, 'setup', { values: { ...values, setupCode: '' }, errors, needsCode }, { status, layout: 'layouts/bare' });
 
-  r.get('/setup', (req, res) => {
-    if (countUsers(ctx.db) > 0) return res.redirect(303, '/login');
+  r.get('/setup', async (req, res) => {
+    if (await countUsers(ctx.db) > 0) return res.redirect(303, '/login');
     setupPage(req, res, {});
   });
 
   r.post('/setup', async (req, res) => {
     const body = req.body as Record<string, string>;
-    if (countUsers(ctx.db) > 0) return res.redirect(303, '/login');
+    if (await countUsers(ctx.db) > 0) return res.redirect(303, '/login');
     if ((body.password ?? '') !== (body.passwordConfirm ?? '')) return setupPage(req, res, body, { passwordConfirm: 'auth.passwordsDiffer' }, 422);
     try {
       const user = await setUpDesk(ctx, {
         email: body.email ?? '', name: body.name ?? '', password: body.password ?? '', locale: web(res).locale, setupCode: body.setupCode ?? '', ip: clientOf(req),
       });
-      signedIn(req, res, user);
+      await signedIn(req, res, user);
       redirectWithFlash(res, '/tickets', 'setup.done');
     } catch (err) {
       if (err instanceof AppError && (err.code === 'validation' || (err.code === 'forbidden' && err.details.fields))) {
@@ -53,8 +53,8 @@ export function authRoutes(ctx: Ctx, render: Renderer, cookies: ConsoleCookies):
     }
   });
 
-  r.get('/login', (req, res) => {
-    if (countUsers(ctx.db) === 0) return res.redirect(303, '/setup');
+  r.get('/login', async (req, res) => {
+    if (await countUsers(ctx.db) === 0) return res.redirect(303, '/setup');
     if (web(res).user) return res.redirect(303, safeNext(req.query.next));
     render(req, res, 'login', { next: safeNext(req.query.next), values: {} }, { layout: 'layouts/bare' });
   });
@@ -66,13 +66,13 @@ export function authRoutes(ctx: Ctx, render: Renderer, cookies: ConsoleCookies):
       const data = { next: safeNext(body.next), values: { email: body.email }, failed: !result.locked, locked: result.locked, lockMinutes: Math.ceil(ctx.config.signIn.windowMs / 60_000) };
       return render(req, res, 'login', data, { status: result.locked ? 429 : 401, layout: 'layouts/bare' });
     }
-    signedIn(req, res, result.user);
+    await signedIn(req, res, result.user);
     res.redirect(303, safeNext(body.next));
   });
 
-  r.post('/logout', (req, res) => {
+  r.post('/logout', async (req, res) => {
     const token = req.signedCookies?.[cookies.session] as string | undefined;
-    if (token) endSession(ctx, token);
+    if (token) await endSession(ctx, token);
     res.clearCookie(cookies.session, cookies.options);
     res.redirect(303, '/login');
   });

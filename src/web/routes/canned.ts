@@ -28,16 +28,16 @@ export function cannedRoutes(ctx: Ctx, render: Renderer): Router {
     }, { status });
   };
 
-  r.get('/canned', requirePermission('canned.manage'), (req, res) => {
-    render(req, res, 'canned-replies', { replies: listCannedReplies(ctx.db).map((c) => ({ id: c.id, title: c.title, locale: c.locale, preview: c.body.slice(0, 140) })) });
+  r.get('/canned', requirePermission('canned.manage'), async (req, res) => {
+    render(req, res, 'canned-replies', { replies: (await listCannedReplies(ctx.db)).map((c) => ({ id: c.id, title: c.title, locale: c.locale, preview: c.body.slice(0, 140) })) });
   });
 
   r.get('/canned/new', requirePermission('canned.manage'), (req, res) => form(req, res, { values: {} }));
 
-  r.post('/canned', requirePermission('canned.manage'), (req, res) => {
+  r.post('/canned', requirePermission('canned.manage'), async (req, res) => {
     const body = req.body as Body;
     try {
-      createCannedReply(ctx, currentUser(res), input(body));
+      await createCannedReply(ctx, currentUser(res), input(body));
       redirectWithFlash(res, '/canned', 'people.cannedSaved');
     } catch (err) {
       const e = formError(err);
@@ -46,16 +46,16 @@ export function cannedRoutes(ctx: Ctx, render: Renderer): Router {
     }
   });
 
-  r.get('/canned/:id', requirePermission('canned.manage'), (req, res) => {
-    const c = getCannedReply(ctx.db, intParam(req.params.id, 'Canned reply'));
+  r.get('/canned/:id', requirePermission('canned.manage'), async (req, res) => {
+    const c = await getCannedReply(ctx.db, intParam(req.params.id, 'Canned reply'));
     form(req, res, { id: c.id, values: { title: c.title, body: c.body, locale: c.locale ?? '' } });
   });
 
-  r.post('/canned/:id', requirePermission('canned.manage'), (req, res) => {
+  r.post('/canned/:id', requirePermission('canned.manage'), async (req, res) => {
     const id = intParam(req.params.id, 'Canned reply');
     const body = req.body as Body;
     try {
-      editCannedReply(ctx, currentUser(res), id, input(body));
+      await editCannedReply(ctx, currentUser(res), id, input(body));
       redirectWithFlash(res, '/canned', 'people.cannedSaved');
     } catch (err) {
       const e = formError(err);
@@ -64,8 +64,8 @@ export function cannedRoutes(ctx: Ctx, render: Renderer): Router {
     }
   });
 
-  r.post('/canned/:id/delete', requirePermission('canned.manage'), (req, res) => {
-    removeCannedReply(ctx, currentUser(res), intParam(req.params.id, 'Canned reply'));
+  r.post('/canned/:id/delete', requirePermission('canned.manage'), async (req, res) => {
+    await removeCannedReply(ctx, currentUser(res), intParam(req.params.id, 'Canned reply'));
     redirectWithFlash(res, '/canned', 'people.cannedDeleted');
   });
   return r;

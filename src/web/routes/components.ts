@@ -28,11 +28,11 @@ function input(body: Body): ComponentInput {
 
 export function componentRoutes(ctx: Ctx, render: Renderer): Router {
   const r = Router();
-  const form = (req: Request, res: Response, data: { id?: number; values: Record<string, string | string[]>; error?: string }, status = 200) => {
+  const form = async (req: Request, res: Response, data: { id?: number; values: Record<string, string | string[]>; error?: string }, status = 200) => {
     const v = data.values;
     const members = Array.isArray(v.agentIds) ? v.agentIds : v.agentIds ? [v.agentIds] : [];
-    const open = countOpenTicketsByAssignee(ctx.db);
-    const people = listUsers(ctx.db, { activeOnly: true });
+    const open = await countOpenTicketsByAssignee(ctx.db);
+    const people = await listUsers(ctx.db, { activeOnly: true });
     render(req, res, 'component', {
       title: (v.name as string) || undefined,
       id: data.id,
@@ -44,54 +44,54 @@ export function componentRoutes(ctx: Ctx, render: Renderer): Router {
     }, { status });
   };
 
-  r.get('/components', requirePermission('component.manage'), (req, res) => {
-    const users = new Map(listUsers(ctx.db).map((u) => [u.id, u.name]));
+  r.get('/components', requirePermission('component.manage'), async (req, res) => {
+    const users = new Map((await listUsers(ctx.db)).map((u) => [u.id, u.name]));
     render(req, res, 'components', {
-      components: listComponents(ctx.db).map((c) => ({
+      components: await Promise.all((await listComponents(ctx.db)).map(async (c) => ({
         id: c.id, name: c.name, active: c.active, autoAssign: c.autoAssign,
         manager: c.managerId ? (users.get(c.managerId) ?? null) : null,
-        agents: listComponentAgentIds(ctx.db, c.id).map((id) => users.get(id)).filter(Boolean),
-      })),
+        agents: (await listComponentAgentIds(ctx.db, c.id)).map((id) => users.get(id)).filter(Boolean),
+      }))),
     });
   });
 
-  r.get('/components/new', requirePermission('component.manage'), (req, res) => form(req, res, { values: { active: 'on', autoAssign: 'off' } }));
+  r.get('/components/new', requirePermission('component.manage'), async (req, res) => await form(req, res, { values: { active: 'on', autoAssign: 'off' } }));
 
-  r.post('/components', requirePermission('component.manage'), (req, res) => {
+  r.post('/components', requirePermission('component.manage'), async (req, res) => {
     const body = req.body as Body;
     try {
-      const c = createComponent(ctx, currentUser(res), input(body));
+      const c = await createComponent(ctx, currentUser(res), input(body));
       redirectWithFlash(res, `/components/${c.id}`, 'people.componentSaved');
     } catch (err) {
       const e = formError(err);
       if (!e) throw err;
-      form(req, res, { values: body as Record<string, string>, error: e.message }, 422);
+      await form(req, res, { values: body as Record<string, string>, error: e.message }, 422);
     }
   });
 
-  r.get('/components/:id', requirePermission('component.manage'), (req, res) => {
+  r.get('/components/:id', requirePermission('component.manage'), async (req, res) => {
     const id = intParam(req.params.id, 'Component');
-    const c = getComponent(ctx.db, id);
-    form(req, res, {
+    const c = await getComponent(ctx.db, id);
+    await form(req, res, {
       id,
       values: {
         name: c.name, description: c.description ?? '', managerId: c.managerId ? String(c.managerId) : '', autoAssign: c.autoAssign,
-        agentIds: listComponentAgentIds(ctx.db, id).map(String), keywords: c.keywords.join(', '), emailAliases: c.emailAliases.join('\n'),
+        agentIds: (await listComponentAgentIds(ctx.db, id)).map(String), keywords: c.keywords.join(', '), emailAliases: c.emailAliases.join('\n'),
         active: c.active ? 'on' : '',
       },
     });
   });
 
-  r.post('/components/:id', requirePermission('component.manage'), (req, res) => {
+  r.post('/components/:id', requirePermission('component.manage'), async (req, res) => {
     const id = intParam(req.params.id, 'Component');
     const body = req.body as Body;
     try {
-      editComponent(ctx, currentUser(res), id, input(body));
+      await editComponent(ctx, currentUser(res), id, input(body));
       redirectWithFlash(res, `/components/${id}`, 'people.componentSaved');
     } catch (err) {
       const e = formError(err);
       if (!e) throw err;
-      form(req, res, { id, values: body as Record<string, string>, error: e.message }, 422);
+      await form(req, res, { id, values: body as Record<string, string>, error: e.message }, 422);
     }
   });
   return r;

@@ -30,84 +30,84 @@ function input(body: Body): ContactInput {
 
 export function contactRoutes(ctx: Ctx, render: Renderer): Router {
   const r = Router();
-  const form = (req: Request, res: Response, data: { id?: number; values: Record<string, string>; error?: string; fields?: Record<string, string> }, status = 200) => {
+  const form = async (req: Request, res: Response, data: { id?: number; values: Record<string, string>; error?: string; fields?: Record<string, string> }, status = 200) => {
     const me = currentUser(res);
     const contactId = data.id;
-    const tickets = contactId ? listTickets(ctx.db, { requesterId: contactId }, { limit: 20 }) : [];
-    const names = lookupsFor(ctx.db, tickets);
-    const phones = contactId ? listContactPhones(ctx.db, contactId) : [];
+    const tickets = contactId ? await listTickets(ctx.db, { requesterId: contactId }, { limit: 20 }) : [];
+    const names = await lookupsFor(ctx.db, tickets);
+    const phones = contactId ? await listContactPhones(ctx.db, contactId) : [];
     render(req, res, 'contact', {
       title: data.values.name || undefined,
       id: contactId,
       values: data.values,
       error: data.error,
       fields: data.fields ?? {},
-      organizations: listOrganizationOptions(ctx.db).map((o) => ({ ...o, selected: data.values.organizationId === String(o.id) })),
+      organizations: (await listOrganizationOptions(ctx.db)).map((o) => ({ ...o, selected: data.values.organizationId === String(o.id) })),
       locales: LOCALES.map((l) => ({ id: l, selected: data.values.locale === l })),
       tickets: tickets.map((t) => ticketRow(t, names, ctx.clock.now())),
       smsPhone: phones.find((p) => !p.smsOptedOutAt)?.phone ?? null,
       readOnly: !can(me.role, 'contact.manage'),
     }, { status });
   };
-  const valuesOf = (id: number) => {
-    const c = getContact(ctx.db, id);
+  const valuesOf = async (id: number) => {
+    const c = await getContact(ctx.db, id);
     return {
       name: c.name,
-      emails: listContactEmails(ctx.db, id).map((e) => e.email).join('\n'),
-      phones: listContactPhones(ctx.db, id).map((p) => p.phone).join('\n'),
+      emails: (await listContactEmails(ctx.db, id)).map((e) => e.email).join('\n'),
+      phones: (await listContactPhones(ctx.db, id)).map((p) => p.phone).join('\n'),
       organizationId: c.organizationId ? String(c.organizationId) : '',
       locale: c.locale ?? '',
       note: c.note ?? '',
     };
   };
 
-  r.get('/contacts', requirePermission('contact.view'), (req, res) => {
+  r.get('/contacts', requirePermission('contact.view'), async (req, res) => {
     const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 100) : '';
     const pageNo = typeof req.query.page === 'string' && /^\d{1,4}$/.test(req.query.page) ? Math.max(1, Number(req.query.page)) : 1;
-    const rows = listContacts(ctx.db, { q, limit: PAGE + 1, offset: (pageNo - 1) * PAGE });
+    const rows = await listContacts(ctx.db, { q, limit: PAGE + 1, offset: (pageNo - 1) * PAGE });
     const shown = rows.slice(0, PAGE);
-    const orgs = new Map(listOrganizationsByIds(ctx.db, shown.flatMap((c) => (c.organizationId ? [c.organizationId] : []))).map((o) => [o.id, o.name]));
+    const orgs = new Map((await listOrganizationsByIds(ctx.db, shown.flatMap((c) => (c.organizationId ? [c.organizationId] : [])))).map((o) => [o.id, o.name]));
     render(req, res, 'contacts', {
       q,
-      contacts: shown.map((c) => ({
+      contacts: await Promise.all(shown.map(async (c) => ({
         id: c.id, name: c.name, organization: c.organizationId ? (orgs.get(c.organizationId) ?? null) : null,
-        emails: listContactEmails(ctx.db, c.id).map((e) => e.email), phones: listContactPhones(ctx.db, c.id).map((p) => p.phone),
-      })),
+        emails: (await listContactEmails(ctx.db, c.id)).map((e) => e.email), phones: (await listContactPhones(ctx.db, c.id)).map((p) => p.phone),
+      }))),
       nextHref: rows.length > PAGE ? `/contacts?${new URLSearchParams({ q, page: String(pageNo + 1) })}` : null,
       prevHref: pageNo > 1 ? `/contacts?${new URLSearchParams({ q, page: String(pageNo - 1) })}` : null,
       canCreate: can(currentUser(res).role, 'contact.manage'),
     }, { partial: 'contact-list' });
   });
 
-  r.get('/contacts/new', requirePermission('contact.manage'), (req, res) => form(req, res, { values: {} }));
+  r.get('/contacts/new', requirePermission('contact.manage'), async (req, res) => await form(req, res, { values: {} }));
 
-  r.post('/contacts', requirePermission('contact.manage'), (req, res) => {
+  r.post('/contacts', requirePermission('contact.manage'), async (req, res) => {
     const body = req.body as Body;
     try {
-      const c = createContact(ctx, currentUser(res), input(body));
+      const c = await createContact(ctx, currentUser(res), input(body));
       redirectWithFlash(res, `/contacts/${c.id}`, 'people.contactSaved');
     } catch (err) {
       const e = formError(err);
       if (!e) throw err;
-      form(req, res, { values: body as Record<string, string>, error: e.message, fields: e.fields }, 422);
+      await form(req, res, { values: body as Record<string, string>, error: e.message, fields: e.fields }, 422);
     }
   });
 
-  r.get('/contacts/:id', requirePermission('contact.view'), (req, res) => {
+  r.get('/contacts/:id', requirePermission('contact.view'), async (req, res) => {
     const id = intParam(req.params.id, 'Contact');
-    form(req, res, { id, values: valuesOf(id) });
+    await form(req, res, { id, values: await valuesOf(id) });
   });
 
-  r.post('/contacts/:id', requirePermission('contact.manage'), (req, res) => {
+  r.post('/contacts/:id', requirePermission('contact.manage'), async (req, res) => {
     const id = intParam(req.params.id, 'Contact');
     const body = req.body as Body;
     try {
-      editContact(ctx, currentUser(res), id, input(body));
+      await editContact(ctx, currentUser(res), id, input(body));
       redirectWithFlash(res, `/contacts/${id}`, 'people.contactSaved');
     } catch (err) {
       const e = formError(err);
       if (!e) throw err;
-      form(req, res, { id, values: body as Record<string, string>, error: e.message, fields: e.fields }, 422);
+      await form(req, res, { id, values: body as Record<string, string>, error: e.message, fields: e.fields }, 422);
     }
   });
   return r;

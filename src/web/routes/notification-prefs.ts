@@ -22,8 +22,8 @@ export function notificationPrefsRouter(ctx: Ctx): WebRouter {
           smtpConfigured: !!ctx.config.smtp,
         });
       });
-      r.post('/me/notifications', (req, res) => {
-        updateNotificationPrefs(ctx, { kind: 'user', user: currentUser(res) }, req.body as Record<string, unknown>);
+      r.post('/me/notifications', async (req, res) => {
+        await updateNotificationPrefs(ctx, { kind: 'user', user: currentUser(res) }, req.body as Record<string, unknown>);
         redirectWithFlash(res, '/me/notifications', 'outbox.prefs.saved');
       });
       return r;

@@ -47,7 +47,7 @@ function valuesOf(o: Organization, domains: string[]): Record<string, string | s
 
 export function organizationRoutes(ctx: Ctx, render: Renderer): Router {
   const r = Router();
-  const form = (req: Request, res: Response, data: { id?: number; values: Record<string, string | string[]>; error?: string; fields?: Record<string, string> }, status = 200) => {
+  const form = async (req: Request, res: Response, data: { id?: number; values: Record<string, string | string[]>; error?: string; fields?: Record<string, string> }, status = 200) => {
     const v = data.values;
     const asList = (x: string | string[] | undefined) => (Array.isArray(x) ? x : x ? [x] : []);
     render(req, res, 'organization', {
@@ -56,55 +56,55 @@ export function organizationRoutes(ctx: Ctx, render: Renderer): Router {
       values: v,
       error: data.error,
       fields: data.fields ?? {},
-      slaPolicies: listSlaPolicyOptions(ctx.db).map((p) => ({ ...p, selected: v.slaPolicyId === String(p.id) })),
-      components: listComponents(ctx.db).map((c) => ({ id: c.id, name: c.name, checked: asList(v.coveredComponentIds).includes(String(c.id)) })),
+      slaPolicies: (await listSlaPolicyOptions(ctx.db)).map((p) => ({ ...p, selected: v.slaPolicyId === String(p.id) })),
+      components: (await listComponents(ctx.db)).map((c) => ({ id: c.id, name: c.name, checked: asList(v.coveredComponentIds).includes(String(c.id)) })),
       channels: CHANNELS.map((c) => ({ id: c, checked: asList(v.coveredChannels).includes(c) })),
-      contacts: data.id ? listContactsOfOrganization(ctx.db, data.id, 50) : [],
-      contactCount: data.id ? countOrganizationContacts(ctx.db, data.id) : 0,
-      openTickets: data.id ? countOrganizationOpenTickets(ctx.db, data.id) : 0,
+      contacts: data.id ? await listContactsOfOrganization(ctx.db, data.id, 50) : [],
+      contactCount: data.id ? await countOrganizationContacts(ctx.db, data.id) : 0,
+      openTickets: data.id ? await countOrganizationOpenTickets(ctx.db, data.id) : 0,
       readOnly: !can(currentUser(res).role, 'organization.manage'),
     }, { status });
   };
 
-  r.get('/organizations', requirePermission('organization.view'), (req, res) => {
+  r.get('/organizations', requirePermission('organization.view'), async (req, res) => {
     render(req, res, 'organizations', {
-      organizations: listOrganizations(ctx.db).map((o) => ({
-        id: o.id, name: o.name, domains: listOrganizationDomains(ctx.db, o.id), currency: o.currency,
+      organizations: await Promise.all((await listOrganizations(ctx.db)).map(async (o) => ({
+        id: o.id, name: o.name, domains: await listOrganizationDomains(ctx.db, o.id), currency: o.currency,
         monthlyFee: centsToMoney(o.monthlyFeeCents), includedMinutes: o.includedMinutes,
-      })),
+      }))),
       canCreate: can(currentUser(res).role, 'organization.manage'),
     });
   });
 
-  r.get('/organizations/new', requirePermission('organization.manage'), (req, res) => form(req, res, { values: { currency: 'RUB' } }));
+  r.get('/organizations/new', requirePermission('organization.manage'), async (req, res) => await form(req, res, { values: { currency: 'RUB' } }));
 
-  r.post('/organizations', requirePermission('organization.manage'), (req, res) => {
+  r.post('/organizations', requirePermission('organization.manage'), async (req, res) => {
     const body = req.body as Body;
     try {
-      const o = createOrganization(ctx, currentUser(res), input(body));
+      const o = await createOrganization(ctx, currentUser(res), input(body));
       redirectWithFlash(res, `/organizations/${o.id}`, 'people.organizationSaved');
     } catch (err) {
       const e = formError(err);
       if (!e) throw err;
-      form(req, res, { values: body as Record<string, string>, error: e.message, fields: e.fields }, 422);
+      await form(req, res, { values: body as Record<string, string>, error: e.message, fields: e.fields }, 422);
     }
   });
 
-  r.get('/organizations/:id', requirePermission('organization.view'), (req, res) => {
+  r.get('/organizations/:id', requirePermission('organization.view'), async (req, res) => {
     const id = intParam(req.params.id, 'Organization');
-    form(req, res, { id, values: valuesOf(getOrganization(ctx.db, id), listOrganizationDomains(ctx.db, id)) });
+    await form(req, res, { id, values: valuesOf(await getOrganization(ctx.db, id), await listOrganizationDomains(ctx.db, id)) });
   });
 
-  r.post('/organizations/:id', requirePermission('organization.manage'), (req, res) => {
+  r.post('/organizations/:id', requirePermission('organization.manage'), async (req, res) => {
     const id = intParam(req.params.id, 'Organization');
     const body = req.body as Body;
     try {
-      editOrganization(ctx, currentUser(res), id, input(body));
+      await editOrganization(ctx, currentUser(res), id, input(body));
       redirectWithFlash(res, `/organizations/${id}`, 'people.organizationSaved');
     } catch (err) {
       const e = formError(err);
       if (!e) throw err;
-      form(req, res, { id, values: body as Record<string, string>, error: e.message, fields: e.fields }, 422);
+      await form(req, res, { id, values: body as Record<string, string>, error: e.message, fields: e.fields }, 422);
     }
   });
   return r;

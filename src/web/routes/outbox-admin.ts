@@ -35,15 +35,15 @@ export function outboxAdminRouter(ctx: Ctx, senders: readonly BannerSender[]): W
       const r = Router();
       r.use('/admin/outbox', requirePermission('outbox.manage'));
 
-      const page = (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
+      const page = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
         const view = Object.hasOwn(OUTBOX_VIEWS, String(req.query.view)) ? String(req.query.view) : 'waiting';
         const before = typeof req.query.before === 'string' && /^\d+$/.test(req.query.before) ? Number(req.query.before) : undefined;
         const ticketNumber = typeof req.query.ticket === 'string' && /^\d+$/.test(req.query.ticket) ? Number(req.query.ticket) : undefined;
-        const ticket = ticketNumber !== undefined ? findTicketByNumber(ctx.db, ticketNumber) : undefined;
+        const ticket = ticketNumber !== undefined ? await findTicketByNumber(ctx.db, ticketNumber) : undefined;
         if (ticketNumber !== undefined && !ticket) throw new AppError('not_found', 'Ticket not found');
-        const rows = listOutbox(ctx.db, { statuses: OUTBOX_VIEWS[view], ticketId: ticket?.id }, { limit: PAGE_SIZE + 1, before });
+        const rows = await listOutbox(ctx.db, { statuses: OUTBOX_VIEWS[view], ticketId: ticket?.id }, { limit: PAGE_SIZE + 1, before });
         const pageRows = rows.slice(0, PAGE_SIZE);
-        const counts = countOutboxByStatus(ctx.db, ['pending', 'sending', 'dead', 'skipped', 'discarded'], { ticketId: ticket?.id });
+        const counts = await countOutboxByStatus(ctx.db, ['pending', 'sending', 'dead', 'skipped', 'discarded'], { ticketId: ticket?.id });
         const query = (more: Record<string, string | number>) =>
           `/admin/outbox?${new URLSearchParams({ view, ...(ticketNumber ? { ticket: String(ticketNumber) } : {}), ...Object.fromEntries(Object.entries(more).map(([k, v]) => [k, String(v)])) })}`;
         render(req, res, 'outbox', {
@@ -55,44 +55,44 @@ export function outboxAdminRouter(ctx: Ctx, senders: readonly BannerSender[]): W
             href: `/admin/outbox?${new URLSearchParams({ view: id, ...(ticketNumber ? { ticket: String(ticketNumber) } : {}) })}`,
             count: id === 'waiting' ? (counts.pending ?? 0) + (counts.sending ?? 0) : id === 'failed' ? counts.dead : id === 'sent' ? null : counts[id as OutboxStatus],
           })),
-          rows: outboxRows(ctx.db, pageRows),
+          rows: await outboxRows(ctx.db, pageRows),
           nextHref: rows.length > PAGE_SIZE ? query({ before: pageRows[pageRows.length - 1].id }) : null,
           firstHref: before !== undefined ? query({}) : null,
           here: req.originalUrl,
-          banners: channelBanners(ctx.db, senders),
+          banners: await channelBanners(ctx.db, senders),
           deadCount: counts.dead ?? 0,
-          limits: limitTiers(ctx.db),
-          quoteHistory: getOutboxSettings(ctx.db).quoteHistory,
+          limits: await limitTiers(ctx.db),
+          quoteHistory: (await getOutboxSettings(ctx.db)).quoteHistory,
           ...extra,
         }, { partial: 'outbox-list', status });
       };
 
-      r.get('/admin/outbox', (req, res) => page(req, res));
+      r.get('/admin/outbox', async (req, res) => await page(req, res));
 
-      r.post('/admin/outbox/retry-dead', (req, res) => {
-        retryAllDead(ctx, { kind: 'user', user: currentUser(res) });
+      r.post('/admin/outbox/retry-dead', async (req, res) => {
+        await retryAllDead(ctx, { kind: 'user', user: currentUser(res) });
         redirectWithFlash(res, backTo(req), 'outbox.flash.retriedAll');
       });
 
-      r.post('/admin/outbox/settings', (req, res) => {
+      r.post('/admin/outbox/settings', async (req, res) => {
         try {
-          updateOutboxSettings(ctx, { kind: 'user', user: currentUser(res) }, req.body as Record<string, unknown>);
+          await updateOutboxSettings(ctx, { kind: 'user', user: currentUser(res) }, req.body as Record<string, unknown>);
         } catch (err) {
           if (err instanceof AppError && err.code === 'validation') {
-            return page(req, res, { settingsErrors: err.details.fields, settingsError: err.message }, 422);
+            return await page(req, res, { settingsErrors: err.details.fields, settingsError: err.message }, 422);
           }
           throw err;
         }
         redirectWithFlash(res, '/admin/outbox#settings', 'outbox.flash.settingsSaved');
       });
 
-      r.post('/admin/outbox/:id/retry', (req, res) => {
-        retryOutbox(ctx, { kind: 'user', user: currentUser(res) }, intParam(req.params.id, 'Outbox entry'));
+      r.post('/admin/outbox/:id/retry', async (req, res) => {
+        await retryOutbox(ctx, { kind: 'user', user: currentUser(res) }, intParam(req.params.id, 'Outbox entry'));
         redirectWithFlash(res, backTo(req), 'outbox.flash.retried');
       });
 
-      r.post('/admin/outbox/:id/discard', (req, res) => {
-        discardOutbox(ctx, { kind: 'user', user: currentUser(res) }, intParam(req.params.id, 'Outbox entry'));
+      r.post('/admin/outbox/:id/discard', async (req, res) => {
+        await discardOutbox(ctx, { kind: 'user', user: currentUser(res) }, intParam(req.params.id, 'Outbox entry'));
         redirectWithFlash(res, backTo(req), 'outbox.flash.discarded');
       });
       return r;

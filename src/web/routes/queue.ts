@@ -50,32 +50,32 @@ export function queueRoutes(ctx: Ctx, render: Renderer): Router {
     return counts;
   };
 
-  r.get('/tickets', requirePermission('ticket.view'), (req, res) => {
+  r.get('/tickets', requirePermission('ticket.view'), async (req, res) => {
     const me = currentUser(res);
     const q = parseQueueQuery(req.query as Record<string, unknown>);
-    const myComponents = listUserComponentIds(ctx.db, me.id);
-    const f = filterFor(ctx, q, me, myComponents);
-    const result = runQueue(ctx, q, f, PAGE_SIZE);
-    const names = lookupsFor(ctx.db, result.rows);
+    const myComponents = await listUserComponentIds(ctx.db, me.id);
+    const f = await filterFor(ctx, q, me, myComponents);
+    const result = await runQueue(ctx, q, f, PAGE_SIZE);
+    const names = await lookupsFor(ctx.db, result.rows);
     const now = ctx.clock.now();
     const kept = keptCounts(now);
     const base = queueQueryString(q, { cursor: null });
-    const users = listUserOptions(ctx.db, { activeOnly: true });
-    const components = listComponentOptions(ctx.db);
-    const saved = listSavedViews(ctx.db, me.id);
+    const users = await listUserOptions(ctx.db, { activeOnly: true });
+    const components = await listComponentOptions(ctx.db);
+    const saved = await listSavedViews(ctx.db, me.id);
     const pollQuery = new URLSearchParams(base);
     pollQuery.set('since', String(now));
-    pollQuery.set('max', String(maxTicketId(ctx.db)));
+    pollQuery.set('max', String(await maxTicketId(ctx.db)));
     render(req, res, 'queue', {
       q,
       query: base,
       back: `/tickets?${queueQueryString(q)}`,
-      views: QUEUE_VIEWS.map((v) => {
+      views: await Promise.all(QUEUE_VIEWS.map(async (v) => {
         const key = `${me.id}:${v}`;
-        if (COUNTED_VIEWS.includes(v) && !kept.has(key)) kept.set(key, countQueue(ctx.db, filterFor(ctx, parseQueueQuery({ view: v }), me, myComponents), COUNT_CAP));
+        if (COUNTED_VIEWS.includes(v) && !kept.has(key)) kept.set(key, await countQueue(ctx.db, await filterFor(ctx, parseQueueQuery({ view: v }), me, myComponents), COUNT_CAP));
         const count = kept.get(key) ?? null;
         return { id: v, active: v === q.view, href: `/tickets?view=${v}`, count: count === null ? null : count >= COUNT_CAP ? `${COUNT_CAP - 1}+` : String(count) };
-      }),
+      })),
       savedViews: saved.map((s) => ({ id: s.id, name: s.name, href: `/tickets?${s.query}`, active: s.query === base })),
       filtered: hasFilters(q),
       filters: {
@@ -88,7 +88,7 @@ export function queueRoutes(ctx: Ctx, render: Renderer): Router {
         assignees: users.map((u) => ({ id: u.id, name: u.name, selected: q.assignee === u.id })),
         assigneeMe: q.assignee === 'me',
         assigneeNone: q.assignee === 'none',
-        organizations: listOrganizationOptions(ctx.db).map((o) => ({ ...o, selected: q.organization === o.id })),
+        organizations: (await listOrganizationOptions(ctx.db)).map((o) => ({ ...o, selected: q.organization === o.id })),
         sorts: sortsFor(q.view).map((s) => ({ id: s, selected: s === q.sort })),
       },
       tickets: result.rows.map((t) => ticketRow(t, names, now)),
@@ -106,14 +106,14 @@ export function queueRoutes(ctx: Ctx, render: Renderer): Router {
   });
 
   // The "N new" badge: counts what changed in this view since the page was drawn.
-  r.get('/tickets/poll', requirePermission('ticket.view'), (req, res) => {
+  r.get('/tickets/poll', requirePermission('ticket.view'), async (req, res) => {
     const q = parseQueueQuery(req.query as Record<string, unknown>);
     if (!isHtmx(req)) return res.redirect(303, `/tickets?${queueQueryString(q, { cursor: null })}`);
     const since = Number(req.query.since);
     const max = Number(req.query.max);
     const me = currentUser(res);
-    const f = filterFor(ctx, { ...q, q: '' }, me);
-    const changes = Number.isSafeInteger(since) && Number.isSafeInteger(max) ? countQueueChanges(ctx.db, f, since, max) : { created: 0, updated: 0 };
+    const f = await filterFor(ctx, { ...q, q: '' }, me);
+    const changes = Number.isSafeInteger(since) && Number.isSafeInteger(max) ? await countQueueChanges(ctx.db, f, since, max) : { created: 0, updated: 0 };
     const base = queueQueryString(q, { cursor: null });
     const params = new URLSearchParams(base);
     params.set('since', String(since));
@@ -122,7 +122,7 @@ export function queueRoutes(ctx: Ctx, render: Renderer): Router {
     render(req, res, 'queue', { pollHref: `/tickets/poll?${params.toString()}`, query: base, changes, hasChanges: changes.created + changes.updated > 0 }, { partial: 'queue-poll' });
   });
 
-  r.post('/tickets/bulk', requirePermission('ticket.bulk_own'), (req, res) => {
+  r.post('/tickets/bulk', requirePermission('ticket.bulk_own'), async (req, res) => {
     const me = currentUser(res);
     const body = req.body as Record<string, unknown>;
     const back = localPath(str(body, 'back'), '/tickets', '/tickets');
@@ -135,7 +135,7 @@ export function queueRoutes(ctx: Ctx, render: Renderer): Router {
     else if (kind === 'priority') action = { kind: 'priority', priority: str(body, 'priority') as Priority };
     try {
       if (!action) throw invalid('Choose what to change');
-      const result = bulkUpdate(ctx, { kind: 'user', user: me }, { ticketIds: ids(body, 'ids'), action });
+      const result = await bulkUpdate(ctx, { kind: 'user', user: me }, { ticketIds: ids(body, 'ids'), action });
       const skipped = result.skipped.map((s) => (s.number ? `#${s.number}: ${s.reason}` : s.reason)).slice(0, 5).join('; ');
       redirectWithFlash(res, back, result.skipped.length ? 'queue.bulkPartly' : 'queue.bulkDone', { changed: result.changed.length, skipped: result.skipped.length, reasons: skipped });
     } catch (err) {
@@ -145,11 +145,11 @@ export function queueRoutes(ctx: Ctx, render: Renderer): Router {
     }
   });
 
-  r.post('/views', requirePermission('view.save'), (req, res) => {
+  r.post('/views', requirePermission('view.save'), async (req, res) => {
     const body = req.body as Record<string, unknown>;
     const query = Object.fromEntries(new URLSearchParams(str(body, 'query')));
     try {
-      const v = saveView(ctx, currentUser(res), { name: str(body, 'name'), query });
+      const v = await saveView(ctx, currentUser(res), { name: str(body, 'name'), query });
       redirectWithFlash(res, `/tickets?${v.query}`, 'queue.viewSaved', { name: v.name });
     } catch (err) {
       const e = formError(err);
@@ -158,8 +158,8 @@ export function queueRoutes(ctx: Ctx, render: Renderer): Router {
     }
   });
 
-  r.post('/views/:id/delete', requirePermission('view.save'), (req, res) => {
-    removeView(ctx, currentUser(res), intParam(req.params.id, 'Saved view'));
+  r.post('/views/:id/delete', requirePermission('view.save'), async (req, res) => {
+    await removeView(ctx, currentUser(res), intParam(req.params.id, 'Saved view'));
     redirectWithFlash(res, '/tickets', 'queue.viewDeleted');
   });
 

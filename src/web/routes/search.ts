@@ -23,16 +23,16 @@ export function snippetHtml(snippet: string): string {
 
 export function searchRoutes(ctx: Ctx, render: Renderer): Router {
   const r = Router();
-  r.get('/search', requirePermission('ticket.view'), (req, res) => {
+  r.get('/search', requirePermission('ticket.view'), async (req, res) => {
     const text = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 200) : '';
     const ref = /^#?(\d{1,9})$/.exec(text);
-    if (ref && findTicketByNumber(ctx.db, Number(ref[1]))) return res.redirect(303, `/tickets/${ref[1]}`);
+    if (ref && await findTicketByNumber(ctx.db, Number(ref[1]))) return res.redirect(303, `/tickets/${ref[1]}`);
     const scope = req.query.scope === 'open' ? 'open' : 'all';
     const cursorRaw = typeof req.query.cursor === 'string' ? req.query.cursor : null;
     const page = text
-      ? searchTickets(ctx.db, text, filterFor(ctx, parseQueueQuery({ view: scope }), currentUser(res)), decodeSearchCursor(cursorRaw), { limit: SEARCH_PAGE_SIZE, snippets: true })
+      ? await searchTickets(ctx.db, text, await filterFor(ctx, parseQueueQuery({ view: scope }), currentUser(res)), decodeSearchCursor(cursorRaw), { limit: SEARCH_PAGE_SIZE, snippets: true })
       : { hits: [], next: null, scanned: 0, truncated: false };
-    const names = lookupsFor(ctx.db, page.hits.map((h) => h.ticket));
+    const names = await lookupsFor(ctx.db, page.hits.map((h) => h.ticket));
     const base = new URLSearchParams({ q: text, ...(scope === 'open' ? { scope } : {}) });
     render(req, res, 'search', {
       title: text,

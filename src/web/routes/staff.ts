@@ -26,9 +26,9 @@ function fields(body: Body) {
 
 export function staffRoutes(ctx: Ctx, render: Renderer): Router {
   const r = Router();
-  const form = (req: Request, res: Response, data: { id?: number; values: Record<string, string>; error?: string; passwordError?: string }, status = 200) => {
+  const form = async (req: Request, res: Response, data: { id?: number; values: Record<string, string>; error?: string; passwordError?: string }, status = 200) => {
     const v = data.values;
-    const comps = data.id ? new Set(listUserComponentIds(ctx.db, data.id)) : new Set<number>();
+    const comps = data.id ? new Set(await listUserComponentIds(ctx.db, data.id)) : new Set<number>();
     render(req, res, 'staff-member', {
       title: v.name || undefined,
       id: data.id,
@@ -38,19 +38,19 @@ export function staffRoutes(ctx: Ctx, render: Renderer): Router {
       roles: ROLES.map((x) => ({ id: x, selected: v.role === x })),
       locales: LOCALES.map((x) => ({ id: x, selected: v.locale === x })),
       timeZones: timeZoneOptions(v.timeZone),
-      components: listComponents(ctx.db).filter((c) => comps.has(c.id)).map((c) => ({ id: c.id, name: c.name })),
+      components: (await listComponents(ctx.db)).filter((c) => comps.has(c.id)).map((c) => ({ id: c.id, name: c.name })),
       isMe: data.id === currentUser(res).id,
     }, { status });
   };
 
-  r.get('/admin/users', requirePermission('user.manage'), (req, res) => {
-    const open = countOpenTicketsByAssignee(ctx.db);
+  r.get('/admin/users', requirePermission('user.manage'), async (req, res) => {
+    const open = await countOpenTicketsByAssignee(ctx.db);
     render(req, res, 'staff', {
-      people: listUsers(ctx.db).map((u) => ({ id: u.id, name: u.name, email: u.email, role: u.role, active: u.active, available: u.available, open: open.get(u.id) ?? 0 })),
+      people: (await listUsers(ctx.db)).map((u) => ({ id: u.id, name: u.name, email: u.email, role: u.role, active: u.active, available: u.available, open: open.get(u.id) ?? 0 })),
     });
   });
 
-  r.get('/admin/users/new', requirePermission('user.manage'), (req, res) => form(req, res, { values: { role: 'agent', locale: ctx.config.defaultLocale, timeZone: ctx.config.timeZone, active: 'on', available: 'on' } }));
+  r.get('/admin/users/new', requirePermission('user.manage'), async (req, res) => await form(req, res, { values: { role: 'agent', locale: ctx.config.defaultLocale, timeZone: ctx.config.timeZone, active: 'on', available: 'on' } }));
 
   r.post('/admin/users', requirePermission('user.manage'), async (req, res) => {
     const body = req.body as Body;
@@ -60,25 +60,25 @@ export function staffRoutes(ctx: Ctx, render: Renderer): Router {
     } catch (err) {
       const e = formError(err);
       if (!e) throw err;
-      form(req, res, { values: { ...(body as Record<string, string>), password: '' }, error: e.message }, 422);
+      await form(req, res, { values: { ...(body as Record<string, string>), password: '' }, error: e.message }, 422);
     }
   });
 
-  r.get('/admin/users/:id', requirePermission('user.manage'), (req, res) => {
-    const u = getUser(ctx.db, intParam(req.params.id, 'User'));
-    form(req, res, { id: u.id, values: { name: u.name, email: u.email, role: u.role, locale: u.locale, timeZone: u.timeZone, active: u.active ? 'on' : '', available: u.available ? 'on' : '' } });
+  r.get('/admin/users/:id', requirePermission('user.manage'), async (req, res) => {
+    const u = await getUser(ctx.db, intParam(req.params.id, 'User'));
+    await form(req, res, { id: u.id, values: { name: u.name, email: u.email, role: u.role, locale: u.locale, timeZone: u.timeZone, active: u.active ? 'on' : '', available: u.available ? 'on' : '' } });
   });
 
-  r.post('/admin/users/:id', requirePermission('user.manage'), (req, res) => {
+  r.post('/admin/users/:id', requirePermission('user.manage'), async (req, res) => {
     const id = intParam(req.params.id, 'User');
     const body = req.body as Body;
     try {
-      editStaff(ctx, currentUser(res), id, fields(body));
+      await editStaff(ctx, currentUser(res), id, fields(body));
       redirectWithFlash(res, `/admin/users/${id}`, 'people.staffSaved');
     } catch (err) {
       const e = formError(err);
       if (!e) throw err;
-      form(req, res, { id, values: { ...(body as Record<string, string>), email: getUser(ctx.db, id).email }, error: e.message }, 422);
+      await form(req, res, { id, values: { ...(body as Record<string, string>), email: (await getUser(ctx.db, id)).email }, error: e.message }, 422);
     }
   });
 
@@ -90,8 +90,8 @@ export function staffRoutes(ctx: Ctx, render: Renderer): Router {
     } catch (err) {
       const e = formError(err);
       if (!e) throw err;
-      const u = getUser(ctx.db, id);
-      form(req, res, { id, values: { name: u.name, email: u.email, role: u.role, locale: u.locale, timeZone: u.timeZone, active: u.active ? 'on' : '', available: u.available ? 'on' : '' }, passwordError: e.message }, 422);
+      const u = await getUser(ctx.db, id);
+      await form(req, res, { id, values: { name: u.name, email: u.email, role: u.role, locale: u.locale, timeZone: u.timeZone, active: u.active ? 'on' : '', available: u.available ? 'on' : '' }, passwordError: e.message }, 422);
     }
   });
   return r;

@@ -16,38 +16,38 @@ type Flash = string | { key: string; params: Record<string, string | number>; to
 
 export type TicketPageKit = {
   presence: Presence;
-  ticketOf(req: Request): Ticket;
+  ticketOf(req: Request): Promise<Ticket>;
   actor(res: Response): { kind: 'user'; user: User };
-  page(req: Request, res: Response, t: Ticket, state?: TicketFormState, status?: number): void;
-  act(req: Request, res: Response, t: Ticket, run: () => Flash, onError: (message: string) => TicketFormState): void;
+  page(req: Request, res: Response, t: Ticket, state?: TicketFormState, status?: number): Promise<void>;
+  act(req: Request, res: Response, t: Ticket, run: () => Promise<Flash> | Flash, onError: (message: string) => TicketFormState): Promise<void>;
 };
 
 export function ticketPageKit(ctx: Ctx, render: Renderer): TicketPageKit {
   const presence = createPresence();
-  const ticketOf = (req: Request) => {
-    const t = findTicketByNumber(ctx.db, intParam(req.params.number, 'Ticket'));
+  const ticketOf = async (req: Request) => {
+    const t = await findTicketByNumber(ctx.db, intParam(req.params.number, 'Ticket'));
     if (!t) throw new AppError('not_found', 'Ticket not found');
     return t;
   };
   const actor = (res: Response) => ({ kind: 'user' as const, user: currentUser(res) });
-  const page = (req: Request, res: Response, t: Ticket, state: TicketFormState = {}, status = 200) => {
+  const page = async (req: Request, res: Response, t: Ticket, state: TicketFormState = {}, status = 200) => {
     const me = currentUser(res);
     presence.touch(t.id, me, 'viewing', ctx.clock.now());
-    render(req, res, 'ticket', ticketPageView(ctx, { ticket: t, user: me, forms: state, others: presence.others(t.id, me.id, ctx.clock.now()) }), {
+    render(req, res, 'ticket', await ticketPageView(ctx, { ticket: t, user: me, forms: state, others: presence.others(t.id, me.id, ctx.clock.now()) }), {
       status,
       partial: req.query.part === 'thread' ? 'thread' : undefined,
     });
   };
   /** Runs a form action: success → 303 to the ticket with a message; a form error → the page again, 422, input kept. */
-  const act = (req: Request, res: Response, t: Ticket, run: () => Flash, onError: (message: string) => TicketFormState) => {
+  const act = async (req: Request, res: Response, t: Ticket, run: () => Promise<Flash> | Flash, onError: (message: string) => TicketFormState) => {
     try {
-      const flash = run();
+      const flash = await run();
       if (typeof flash === 'string') redirectWithFlash(res, `/tickets/${t.number}`, flash);
       else redirectWithFlash(res, flash.to ?? `/tickets/${t.number}`, flash.key, flash.params);
     } catch (err) {
       const e = formError(err);
       if (!e) throw err;
-      page(req, res, findTicket(ctx.db, t.id) ?? t, onError(e.message), 422);
+      await page(req, res, await findTicket(ctx.db, t.id) ?? t, onError(e.message), 422);
     }
   };
   return { presence, ticketOf, actor, page, act };

@@ -25,14 +25,14 @@ export function ticketPageRoutes(ctx: Ctx, render: Renderer): Router {
   const kit = ticketPageKit(ctx, render);
   const { presence, ticketOf, actor, page, act } = kit;
 
-  r.get('/tickets/new', requirePermission('ticket.create'), (req, res) => {
-    render(req, res, 'new-ticket', newTicketForm(ctx, {}));
+  r.get('/tickets/new', requirePermission('ticket.create'), async (req, res) => {
+    render(req, res, 'new-ticket', await newTicketForm(ctx, {}));
   });
 
-  r.post('/tickets', requirePermission('ticket.create'), (req, res) => {
+  r.post('/tickets', requirePermission('ticket.create'), async (req, res) => {
     const body = req.body as Record<string, string>;
     try {
-      const t = createTicket(ctx, actor(res), {
+      const t = await createTicket(ctx, actor(res), {
         subject: body.subject ?? '', body: body.body ?? '', requesterEmail: body.requesterEmail ?? '',
         requesterName: body.requesterName, priority: (body.priority || undefined) as Priority | undefined,
         type: (body.type || undefined) as TicketType | undefined, category: (body.category || undefined) as Category | undefined,
@@ -42,21 +42,21 @@ export function ticketPageRoutes(ctx: Ctx, render: Renderer): Router {
     } catch (err) {
       const e = formError(err);
       if (!e) throw err;
-      render(req, res, 'new-ticket', newTicketForm(ctx, body, e.fields, e.message), { status: 422 });
+      render(req, res, 'new-ticket', await newTicketForm(ctx, body, e.fields, e.message), { status: 422 });
     }
   });
 
-  r.get('/tickets/:number', requirePermission('ticket.view'), (req, res) => {
-    const t = ticketOf(req);
+  r.get('/tickets/:number', requirePermission('ticket.view'), async (req, res) => {
+    const t = await ticketOf(req);
     const cannedId = typeof req.query.canned === 'string' && /^\d+$/.test(req.query.canned) ? Number(req.query.canned) : null;
     const state: TicketFormState = {};
-    if (cannedId) state.replyValues = { body: cannedTextFor(ctx, currentUser(res), t, cannedId) };
-    page(req, res, t, state);
+    if (cannedId) state.replyValues = { body: await cannedTextFor(ctx, currentUser(res), t, cannedId) };
+    await page(req, res, t, state);
   });
 
   // the presence banner, polled by the page; mode=replying while the reply box has text
-  r.get('/tickets/:number/presence', requirePermission('ticket.view'), (req, res) => {
-    const t = ticketOf(req);
+  r.get('/tickets/:number/presence', requirePermission('ticket.view'), async (req, res) => {
+    const t = await ticketOf(req);
     const me = currentUser(res);
     const mode: PresenceMode = req.query.mode === 'replying' ? 'replying' : 'viewing';
     const now = ctx.clock.now();
@@ -66,35 +66,35 @@ export function ticketPageRoutes(ctx: Ctx, render: Renderer): Router {
   });
 
   // inserting a canned reply after what was typed: the reply box comes back (htmx) or the whole page
-  r.get('/tickets/:number/canned', requirePermission('canned.use'), (req, res) => {
-    const t = ticketOf(req);
+  r.get('/tickets/:number/canned', requirePermission('canned.use'), async (req, res) => {
+    const t = await ticketOf(req);
     const id = typeof req.query.id === 'string' && /^\d+$/.test(req.query.id) ? Number(req.query.id) : null;
     const me = currentUser(res);
     const typed = typeof req.query.body === 'string' ? req.query.body : '';
-    const text = id ? cannedTextFor(ctx, me, t, id) : '';
+    const text = id ? await cannedTextFor(ctx, me, t, id) : '';
     const body = typed.trim() ? `${typed.replace(/\s+$/, '')}${text ? `\n\n${text}` : ''}` : text;
     const state: TicketFormState = { replyValues: { body, cc: typeof req.query.cc === 'string' ? req.query.cc : '' } };
     if (!isHtmx(req)) return page(req, res, t, state);
-    render(req, res, 'ticket', ticketPageView(ctx, { ticket: t, user: me, forms: state }), { partial: 'reply-form' });
+    render(req, res, 'ticket', await ticketPageView(ctx, { ticket: t, user: me, forms: state }), { partial: 'reply-form' });
   });
 
   // a multipart form: its body (attachments) was read before the CSRF check (web/multipart.ts)
-  r.post('/tickets/:number/replies', requirePermission('ticket.reply'), (req, res) => {
-    const t = ticketOf(req);
+  r.post('/tickets/:number/replies', requirePermission('ticket.reply'), async (req, res) => {
+    const t = await ticketOf(req);
     const body = req.body as Body;
     const values = { body: str(body, 'body'), cc: str(body, 'cc'), statusAfter: str(body, 'statusAfter') };
     const uploadError = res.locals.uploadError as AppError | undefined;
     if (uploadError) return page(req, res, t, { replyValues: values, replyError: uploadError.message }, 422);
     let statusNote: string | undefined;
-    act(req, res, t, () => {
-      replyToTicket(ctx, actor(res), {
+    await act(req, res, t, async () => {
+      await replyToTicket(ctx, actor(res), {
         ticketId: t.id, body: values.body, cc: list(body, 'cc'),
         attachments: uploadedFiles(req, 'attachments').map((f) => ({ filename: f.originalname, contentType: f.mimetype, content: f.buffer })),
       });
       presence.leave(t.id, currentUser(res).id);
       if (values.statusAfter && values.statusAfter !== t.status) {
         try {
-          changeStatus(ctx, actor(res), { ticketId: t.id, status: values.statusAfter });
+          await changeStatus(ctx, actor(res), { ticketId: t.id, status: values.statusAfter });
         } catch (err) {
           // the reply is sent either way; say why the status stayed
           const e = formError(err) ?? (err instanceof AppError && err.code === 'not_your_ticket' ? err : null);
@@ -108,11 +108,11 @@ export function ticketPageRoutes(ctx: Ctx, render: Renderer): Router {
     }, (message) => ({ replyValues: values, replyError: message }));
   });
 
-  r.post('/tickets/:number/notes', requirePermission('ticket.note'), (req, res) => {
-    const t = ticketOf(req);
+  r.post('/tickets/:number/notes', requirePermission('ticket.note'), async (req, res) => {
+    const t = await ticketOf(req);
     const text = str(req.body as Body, 'body');
-    act(req, res, t, () => {
-      addNote(ctx, actor(res), { ticketId: t.id, body: text });
+    await act(req, res, t, async () => {
+      await addNote(ctx, actor(res), { ticketId: t.id, body: text });
       return 'ticket.noteAdded';
     }, (message) => ({ noteValues: { body: text }, noteError: message }));
   });

@@ -17,14 +17,14 @@ import type { TicketPageKit } from './ticket-page-kit.ts';
 export function ticketPropertyRoutes(ctx: Ctx, { ticketOf, actor, act }: TicketPageKit): Router {
   const r = Router();
 
-  r.post('/tickets/:number/properties', requirePermission('ticket.edit'), (req, res) => {
-    const t = ticketOf(req);
+  r.post('/tickets/:number/properties', requirePermission('ticket.edit'), async (req, res) => {
+    const t = await ticketOf(req);
     const body = req.body as Body;
     const me = currentUser(res);
     const values = Object.fromEntries(['status', 'priority', 'type', 'category', 'componentId', 'assigneeId', 'reason'].map((k) => [k, str(body, k)]));
-    act(req, res, t, () => {
+    await act(req, res, t, async () => {
       const assignee = values.assigneeId === 'me' ? me.id : idOrNull(body, 'assigneeId');
-      updateTicketProperties(ctx, actor(res), {
+      await updateTicketProperties(ctx, actor(res), {
         ticketId: t.id,
         status: values.status || undefined,
         reason: values.reason || undefined,
@@ -39,57 +39,57 @@ export function ticketPropertyRoutes(ctx: Ctx, { ticketOf, actor, act }: TicketP
   });
 
   // quick buttons: "assign to me", "resolve"
-  r.post('/tickets/:number/assign', requirePermission('ticket.assign'), (req, res) => {
-    const t = ticketOf(req);
+  r.post('/tickets/:number/assign', requirePermission('ticket.assign'), async (req, res) => {
+    const t = await ticketOf(req);
     const raw = str(req.body as Body, 'assigneeId');
     const me = currentUser(res);
     const assigneeId = raw === 'me' ? me.id : idOrNull(req.body as Body, 'assigneeId');
-    act(req, res, t, () => {
-      assignTicket(ctx, actor(res), { ticketId: t.id, assigneeId });
+    await act(req, res, t, async () => {
+      await assignTicket(ctx, actor(res), { ticketId: t.id, assigneeId });
       return 'ticket.assigned';
     }, (message) => ({ propsError: message }));
   });
 
-  r.post('/tickets/:number/status', requirePermission('ticket.status'), (req, res) => {
-    const t = ticketOf(req);
+  r.post('/tickets/:number/status', requirePermission('ticket.status'), async (req, res) => {
+    const t = await ticketOf(req);
     const b = req.body as Body;
-    act(req, res, t, () => {
-      changeStatus(ctx, actor(res), { ticketId: t.id, status: str(b, 'status'), reason: str(b, 'reason') || undefined });
+    await act(req, res, t, async () => {
+      await changeStatus(ctx, actor(res), { ticketId: t.id, status: str(b, 'status'), reason: str(b, 'reason') || undefined });
       return 'ticket.statusChanged';
     }, (message) => ({ propsError: message, propsValues: { status: str(b, 'status') } }));
   });
 
-  r.post('/tickets/:number/assign-free', requirePermission('ticket.assign'), (req, res) => {
-    const t = ticketOf(req);
-    act(req, res, t, () => {
-      const after = assignFreeSpecialist(ctx, actor(res), { ticketId: t.id });
-      return { key: 'ticket.assignedTo', params: { name: listUsers(ctx.db).find((u) => u.id === after.assigneeId)?.name ?? '' } };
+  r.post('/tickets/:number/assign-free', requirePermission('ticket.assign'), async (req, res) => {
+    const t = await ticketOf(req);
+    await act(req, res, t, async () => {
+      const after = await assignFreeSpecialist(ctx, actor(res), { ticketId: t.id });
+      return { key: 'ticket.assignedTo', params: { name: (await listUsers(ctx.db)).find((u) => u.id === after.assigneeId)?.name ?? '' } };
     }, (message) => ({ propsError: message }));
   });
 
-  r.post('/tickets/:number/estimate', requirePermission('ticket.edit'), (req, res) => {
-    const t = ticketOf(req);
+  r.post('/tickets/:number/estimate', requirePermission('ticket.edit'), async (req, res) => {
+    const t = await ticketOf(req);
     const text = str(req.body as Body, 'estimate');
-    act(req, res, t, () => {
-      updateTicketFields(ctx, actor(res), { ticketId: t.id, estimateMinutes: minutes(req.body as Body, 'estimate') });
+    await act(req, res, t, async () => {
+      await updateTicketFields(ctx, actor(res), { ticketId: t.id, estimateMinutes: minutes(req.body as Body, 'estimate') });
       return 'ticket.estimateSaved';
     }, (message) => ({ timeValues: { estimate: text }, timeError: message }));
   });
 
-  r.post('/tickets/:number/worklogs', requirePermission('ticket.worklog'), (req, res) => {
-    const t = ticketOf(req);
+  r.post('/tickets/:number/worklogs', requirePermission('ticket.worklog'), async (req, res) => {
+    const t = await ticketOf(req);
     const body = req.body as Body;
     const values = { minutes: str(body, 'minutes'), note: str(body, 'note'), billable: checkbox(body, 'billable') ? 'on' : '' };
-    act(req, res, t, () => {
-      logWork(ctx, actor(res), { ticketId: t.id, minutes: minutes(body, 'minutes') ?? Number.NaN, note: values.note, billable: checkbox(body, 'billable') });
+    await act(req, res, t, async () => {
+      await logWork(ctx, actor(res), { ticketId: t.id, minutes: minutes(body, 'minutes') ?? Number.NaN, note: values.note, billable: checkbox(body, 'billable') });
       return 'ticket.timeLogged';
     }, (message) => ({ timeValues: values, timeError: message }));
   });
 
-  r.post('/tickets/:number/worklogs/:id/delete', requirePermission('ticket.worklog'), (req, res) => {
-    const t = ticketOf(req);
-    act(req, res, t, () => {
-      removeWorkEntry(ctx, actor(res), { ticketId: t.id, worklogId: intParam(req.params.id, 'Worklog entry') });
+  r.post('/tickets/:number/worklogs/:id/delete', requirePermission('ticket.worklog'), async (req, res) => {
+    const t = await ticketOf(req);
+    await act(req, res, t, async () => {
+      await removeWorkEntry(ctx, actor(res), { ticketId: t.id, worklogId: intParam(req.params.id, 'Worklog entry') });
       return 'ticket.timeRemoved';
     }, (message) => ({ timeError: message }));
   });

@@ -13,13 +13,13 @@ export type Lookups = {
   organizations: Map<number, string>;
 };
 
-export function lookupsFor(db: Db, tickets: Ticket[], extraContactIds: number[] = []): Lookups {
+export async function lookupsFor(db: Db, tickets: Ticket[], extraContactIds: number[] = []): Promise<Lookups> {
   const contactIds = [...tickets.flatMap((t) => (t.requesterId ? [t.requesterId] : [])), ...extraContactIds];
   const orgIds = tickets.flatMap((t) => (t.organizationId ? [t.organizationId] : []));
   return {
-    users: new Map(listUserOptions(db).map((u) => [u.id, u.name])),
-    contacts: new Map(listContactNames(db, contactIds).map((c) => [c.id, c.name])),
-    components: new Map(listComponentOptions(db).map((c) => [c.id, c.name])),
-    organizations: new Map(listOrganizationsByIds(db, orgIds).map((o) => [o.id, o.name])),
+    users: new Map((await listUserOptions(db)).map((u) => [u.id, u.name])),
+    contacts: new Map((await listContactNames(db, contactIds)).map((c) => [c.id, c.name])),
+    components: new Map((await listComponentOptions(db)).map((c) => [c.id, c.name])),
+    organizations: new Map((await listOrganizationsByIds(db, orgIds)).map((o) => [o.id, o.name])),
   };
 }

@@ -3,7 +3,7 @@ import type { Ctx } from '../../actions/context.ts';
 import { CATEGORIES, PRIORITIES, TICKET_TYPES } from '../../db/schema.ts';
 import { listComponents } from '../../store/components.ts';
 
-export function newTicketForm(ctx: Ctx, values: Record<string, string>, errors: Record<string, string> = {}, message?: string) {
+export async function newTicketForm(ctx: Ctx, values: Record<string, string>, errors: Record<string, string> = {}, message?: string) {
   return {
     values,
     errors,
@@ -11,6 +11,6 @@ export function newTicketForm(ctx: Ctx, values: Record<string, string>, errors: 
     priorities: PRIORITIES.map((p) => ({ id: p, selected: (values.priority || 'normal') === p })),
     types: TICKET_TYPES.map((p) => ({ id: p, selected: (values.type || 'incident') === p })),
     categories: CATEGORIES.map((p) => ({ id: p, selected: values.category === p })),
-    components: listComponents(ctx.db, { activeOnly: true }).map((c) => ({ id: c.id, name: c.name, selected: String(c.id) === values.componentId })),
+    components: (await listComponents(ctx.db, { activeOnly: true })).map((c) => ({ id: c.id, name: c.name, selected: String(c.id) === values.componentId })),
   };
 }

@@ -27,8 +27,8 @@ export type OutboxRowVM = {
   canDiscard: boolean;
 };
 
-export function outboxRows(db: Db, rows: OutboxRow[]): OutboxRowVM[] {
-  const numbers = listTicketNumbers(db, rows.flatMap((r) => (r.ticketId ? [r.ticketId] : [])));
+export async function outboxRows(db: Db, rows: OutboxRow[]): Promise<OutboxRowVM[]> {
+  const numbers = await listTicketNumbers(db, rows.flatMap((r) => (r.ticketId ? [r.ticketId] : [])));
   return rows.map((r) => {
     const p = r.payload as { template?: string; auto?: boolean };
     return {
@@ -73,24 +73,24 @@ export type ChannelBannerVM = {
  * its messages wait), configured but down since a time with the last error, or fine — nothing,
  * unless the sender has something to say then.
  */
-export function channelBanners(db: Db, senders: readonly BannerSender[]): ChannelBannerVM[] {
-  return senders.flatMap(({ channel, configured, banners }): ChannelBannerVM[] => {
+export async function channelBanners(db: Db, senders: readonly BannerSender[]): Promise<ChannelBannerVM[]> {
+  return (await Promise.all(senders.map(async ({ channel, configured, banners }): Promise<ChannelBannerVM[]> => {
     const base = { channel, since: null, error: '', waitingKey: null, waitingSince: null };
     if (!configured) {
-      const waitingSince = findOldestPending(db, channel) ?? null;
+      const waitingSince = await findOldestPending(db, channel) ?? null;
       return [{
         ...base, state: 'notConfigured', key: banners.notConfigured, tone: waitingSince === null ? 'muted' : 'warn',
         waitingKey: waitingSince === null ? null : (banners.waitingSince ?? null), waitingSince,
       }];
     }
-    const health = getChannelHealth(db, channel);
+    const health = await getChannelHealth(db, channel);
     if (health && !health.ok) return [{ ...base, state: 'down', key: banners.down, tone: 'warn', since: health.since, error: health.lastError ?? '' }];
     return banners.on ? [{ ...base, state: 'on', key: banners.on, tone: 'ok' }] : [];
-  });
+  }))).flat();
 }
 
-export function limitTiers(db: Db): { audience: string; tiers: (LimitTier & { index: number; text: string; hours: number | null })[] }[] {
-  const s = getOutboxSettings(db);
+export async function limitTiers(db: Db): Promise<{ audience: string; tiers: (LimitTier & { index: number; text: string; hours: number | null })[] }[]> {
+  const s = await getOutboxSettings(db);
   return (['requester', 'agent'] as const).map((audience) => ({
     audience,
     tiers: s.limits[audience].map((t, index) => ({ ...t, index, text: describeTier(t), hours: t.windowMinutes % 60 === 0 ? t.windowMinutes / 60 : null })),
@@ -108,13 +108,13 @@ export type TicketOutboxVM = {
 };
 
 /** The ticket page's mail notice: reply by email, and whatever of this ticket's mail is not out. */
-export function ticketOutbox(db: Db, config: Config, t: Ticket): TicketOutboxVM {
-  const counts = countOutboxByStatus(db, ['pending', 'sending', 'dead'], { ticketId: t.id });
-  const err = findLatestTicketOutboxError(db, t.id);
+export async function ticketOutbox(db: Db, config: Config, t: Ticket): Promise<TicketOutboxVM> {
+  const counts = await countOutboxByStatus(db, ['pending', 'sending', 'dead'], { ticketId: t.id });
+  const err = await findLatestTicketOutboxError(db, t.id);
   return {
     ticketNumber: t.number,
     smtpConfigured: !!config.smtp,
-    smtpDown: !!config.smtp && getChannelHealth(db, 'email')?.ok === false,
+    smtpDown: !!config.smtp && (await getChannelHealth(db, 'email'))?.ok === false,
     waiting: (counts.pending ?? 0) + (counts.sending ?? 0),
     failed: counts.dead ?? 0,
     lastError: err?.lastError ?? null,

@@ -19,25 +19,25 @@ describe('ticket page view model', () => {
   // Monday 12:00 in Moscow: Anna writes in, Sarah answers ten minutes later, Anna writes back,
   // Sarah notes something for her colleagues and logs time
   beforeEach(async () => {
-    deps = makeTestDeps();
+    deps = await makeTestDeps();
     s = buildServices(deps);
-    seedSla(s.ctx);
+    await seedSla(s.ctx);
     sarah = await person(s, 'Sarah Lee');
     const r = await mailIn('Printer jams', 'Every page jams.');
-    t = getTicket(deps.db, r.ticketId!);
-    assignTicket(s.ctx, { kind: 'user', user: sarah }, { ticketId: t.id, assigneeId: sarah.id });
+    t = await getTicket(deps.db, r.ticketId!);
+    await assignTicket(s.ctx, { kind: 'user', user: sarah }, { ticketId: t.id, assigneeId: sarah.id });
     deps.clock.advance(10 * 60_000);
-    replyToTicket(s.ctx, { kind: 'user', user: sarah }, { ticketId: t.id, body: 'Please restart it.', cc: [] });
+    await replyToTicket(s.ctx, { kind: 'user', user: sarah }, { ticketId: t.id, body: 'Please restart it.', cc: [] });
     deps.clock.advance(30 * 60_000);
     await mailIn(`Re: [#${t.number}] Printer jams`, 'Still jams after the restart.');
-    addNote(s.ctx, { kind: 'user', user: sarah }, { ticketId: t.id, body: 'Roller is worn' });
-    logWork(s.ctx, sarah, t.id, 25);
-    t = getTicket(deps.db, t.id);
+    await addNote(s.ctx, { kind: 'user', user: sarah }, { ticketId: t.id, body: 'Roller is worn' });
+    await logWork(s.ctx, sarah, t.id, 25);
+    t = await getTicket(deps.db, t.id);
   });
   afterEach(() => deps.close());
 
-  it('presents the thread, the requester, the SLA, time and history of a ticket with messages and a note', () => {
-    const vm = ticketPageView(s.ctx, { ticket: t, user: sarah });
+  it('presents the thread, the requester, the SLA, time and history of a ticket with messages and a note', async () => {
+    const vm = await ticketPageView(s.ctx, { ticket: t, user: sarah });
 
     expect(vm.title).toBe(`#${t.number} Printer jams`);
     expect(vm.ticket).toMatchObject({ number: t.number, subject: 'Printer jams', status: 'assigned', channel: 'email', requester: 'Anna Petrova', assignee: 'Sarah Lee' });
@@ -78,7 +78,7 @@ describe('ticket page view model', () => {
 
   it('keeps what was typed into a refused form, shows who else is here, and reads the page for a colleague who may not change it', async () => {
     const bob = await person(s, 'Bob Stone');
-    const vm = ticketPageView(s.ctx, {
+    const vm = await ticketPageView(s.ctx, {
       ticket: t,
       user: bob,
       forms: { propsValues: { priority: 'urgent', reason: 'VIP' }, propsError: 'Not allowed', replyValues: { body: 'Hi', statusAfter: 'resolved' }, timeValues: { estimate: '2h' } },

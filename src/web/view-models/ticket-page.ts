@@ -51,32 +51,32 @@ export type TicketPageInput = {
   others?: PresenceOther[];
 };
 
-export type TicketPageVM = ReturnType<typeof ticketPageView>;
+export type TicketPageVM = Awaited<ReturnType<typeof ticketPageView>>;
 
-export function ticketPageView(ctx: Ctx, { ticket: t, user: me, forms = {}, others = [] }: TicketPageInput) {
-  const messages = listTicketMessages(ctx.db, t.id);
-  const names = lookupsFor(ctx.db, [t], messages.flatMap((m) => (m.authorContactId ? [m.authorContactId] : [])));
-  const requester = requesterContact(ctx, t);
-  const canned = listCannedReplies(ctx.db);
+export async function ticketPageView(ctx: Ctx, { ticket: t, user: me, forms = {}, others = [] }: TicketPageInput) {
+  const messages = await listTicketMessages(ctx.db, t.id);
+  const names = await lookupsFor(ctx.db, [t], messages.flatMap((m) => (m.authorContactId ? [m.authorContactId] : [])));
+  const requester = await requesterContact(ctx, t);
+  const canned = await listCannedReplies(ctx.db);
   return {
     title: `#${t.number} ${t.subject}`,
-    outbox: ticketOutbox(ctx.db, ctx.config, t), // the ticket-outbox slot: mail waiting or failed
-    workflow: ticketWorkflowView(ctx, t), // the ticket-sla slot (workflow & SLA)
-    sms: ticketSmsView(ctx.db, t), // the ticket-sms slot
+    outbox: await ticketOutbox(ctx.db, ctx.config, t), // the ticket-outbox slot: mail waiting or failed
+    workflow: await ticketWorkflowView(ctx, t), // the ticket-sla slot (workflow & SLA)
+    sms: await ticketSmsView(ctx.db, t), // the ticket-sms slot
     ticket: { ...ticketRow(t, names, ctx.clock.now()), reopenCount: t.reopenCount, resolutionNote: t.resolutionNote },
-    mergedInto: t.mergedIntoId ? findTicket(ctx.db, t.mergedIntoId)?.number ?? null : null,
-    requester: requester && requesterVM(ctx, t, requester),
-    participants: listParticipants(ctx.db, t.id),
-    thread: threadVM(ctx, messages, names),
+    mergedInto: t.mergedIntoId ? (await findTicket(ctx.db, t.mergedIntoId))?.number ?? null : null,
+    requester: requester && await requesterVM(ctx, t, requester),
+    participants: await listParticipants(ctx.db, t.id),
+    thread: await threadVM(ctx, messages, names),
     presence: presenceVM(others),
     reply: replyFormVM(ctx, t, forms, requester, canned),
     note: { values: forms.noteValues ?? {}, error: forms.noteError },
-    props: propertiesVM(ctx, t, forms, listUserOptions(ctx.db)),
-    time: timeVM(ctx, t, me, forms, names.users),
-    links: linksVM(ctx, t, forms),
-    history: historyVM(ctx, t, names.users),
-    can: ticketControls(ctx, t, me, canned.length > 0),
-    readOnlyFor: userMayChange(ctx.db, me, t, 'status') ? null : t.assigneeId ? (names.users.get(t.assigneeId) ?? null) : null,
+    props: await propertiesVM(ctx, t, forms, await listUserOptions(ctx.db)),
+    time: await timeVM(ctx, t, me, forms, names.users),
+    links: await linksVM(ctx, t, forms),
+    history: await historyVM(ctx, t, names.users),
+    can: await ticketControls(ctx, t, me, canned.length > 0),
+    readOnlyFor: await userMayChange(ctx.db, me, t, 'status') ? null : t.assigneeId ? (names.users.get(t.assigneeId) ?? null) : null,
   };
 }
 
@@ -91,14 +91,14 @@ export function presenceVM(others: PresenceOther[]) {
 type RequesterContact = { contact: Contact; emails: ContactEmail[]; phones: ContactPhone[] };
 
 /** The requester with their addresses: the sidebar lists them and a reply goes to one of them. */
-function requesterContact(ctx: Ctx, t: Ticket): RequesterContact | undefined {
-  const contact = t.requesterId ? findContact(ctx.db, t.requesterId) : undefined;
+async function requesterContact(ctx: Ctx, t: Ticket): Promise<RequesterContact | undefined> {
+  const contact = t.requesterId ? await findContact(ctx.db, t.requesterId) : undefined;
   if (!contact) return undefined;
-  return { contact, emails: listContactEmails(ctx.db, contact.id), phones: listContactPhones(ctx.db, contact.id) };
+  return { contact, emails: await listContactEmails(ctx.db, contact.id), phones: await listContactPhones(ctx.db, contact.id) };
 }
 
-function requesterVM(ctx: Ctx, t: Ticket, r: RequesterContact) {
-  const org = t.organizationId ? findOrganization(ctx.db, t.organizationId) : undefined;
+async function requesterVM(ctx: Ctx, t: Ticket, r: RequesterContact) {
+  const org = t.organizationId ? await findOrganization(ctx.db, t.organizationId) : undefined;
   return {
     id: r.contact.id,
     name: r.contact.name,
@@ -108,8 +108,8 @@ function requesterVM(ctx: Ctx, t: Ticket, r: RequesterContact) {
   };
 }
 
-function threadVM(ctx: Ctx, messages: Message[], names: Lookups) {
-  const atts = listAttachmentsForMessages(ctx.db, messages.map((m) => m.id));
+async function threadVM(ctx: Ctx, messages: Message[], names: Lookups) {
+  const atts = await listAttachmentsForMessages(ctx.db, messages.map((m) => m.id));
   return messages.map((m) => threadItem(m, atts.filter((a) => a.messageId === m.id), names, ctx.mailHtml));
 }
 
@@ -131,7 +131,7 @@ function replyFormVM(ctx: Ctx, t: Ticket, forms: TicketFormState, requester: Req
 }
 
 /** The properties form: each choice selected as typed (after a refused save) or as the ticket has it. */
-function propertiesVM(ctx: Ctx, t: Ticket, forms: TicketFormState, users: UserOption[]) {
+async function propertiesVM(ctx: Ctx, t: Ticket, forms: TicketFormState, users: UserOption[]) {
   const typed = forms.propsValues ?? {};
   const pick = (key: string, current: unknown) => (key in typed ? typed[key] : current === null || current === undefined ? '' : String(current));
   return {
@@ -142,14 +142,14 @@ function propertiesVM(ctx: Ctx, t: Ticket, forms: TicketFormState, users: UserOp
     types: TICKET_TYPES.map((s) => ({ id: s, selected: pick('type', t.type) === s })),
     categories: CATEGORIES.map((s) => ({ id: s, selected: pick('category', t.category) === s })),
     // an inactive component stays choosable on the tickets that already have it
-    components: listComponentOptions(ctx.db).filter((c) => c.active || c.id === t.componentId).map((c) => ({ id: c.id, name: c.name, selected: pick('componentId', t.componentId) === String(c.id) })),
+    components: (await listComponentOptions(ctx.db)).filter((c) => c.active || c.id === t.componentId).map((c) => ({ id: c.id, name: c.name, selected: pick('componentId', t.componentId) === String(c.id) })),
     agents: users.filter((u) => u.active).map((u) => ({ id: u.id, name: u.name, away: !u.available, selected: pick('assigneeId', t.assigneeId) === String(u.id) })),
   };
 }
 
 /** Estimate, logged and billable time, and the worklog entries (removable by their author or a manager). */
-function timeVM(ctx: Ctx, t: Ticket, me: User, forms: TicketFormState, users: Map<number, string>) {
-  const sums = sumWorklogs(ctx.db, t.id);
+async function timeVM(ctx: Ctx, t: Ticket, me: User, forms: TicketFormState, users: Map<number, string>) {
+  const sums = await sumWorklogs(ctx.db, t.id);
   return {
     estimate: forms.timeValues && 'estimate' in forms.timeValues ? forms.timeValues.estimate : t.estimateMinutes ?? '',
     estimateMinutes: t.estimateMinutes,
@@ -159,7 +159,7 @@ function timeVM(ctx: Ctx, t: Ticket, me: User, forms: TicketFormState, users: Ma
     overEstimate: t.estimateMinutes !== null && t.loggedMinutes > t.estimateMinutes,
     values: forms.timeValues ?? { billable: 'on' },
     error: forms.timeError,
-    entries: listTicketWorklogs(ctx.db, t.id).map((w) => ({
+    entries: (await listTicketWorklogs(ctx.db, t.id)).map((w) => ({
       id: w.id, minutes: w.minutes, note: w.note, billable: w.billable, at: w.workedAt,
       who: w.userId ? (users.get(w.userId) ?? '—') : '—',
       removable: w.userId === me.id || can(me.role, 'ticket.bulk'),
@@ -168,11 +168,11 @@ function timeVM(ctx: Ctx, t: Ticket, me: User, forms: TicketFormState, users: Ma
 }
 
 /** Linked tickets (only "related" links can be removed here) and a merge waiting for confirmation. */
-function linksVM(ctx: Ctx, t: Ticket, forms: TicketFormState) {
-  const list = listTicketLinks(ctx.db, t.id).map((l) => {
-    const other = findTicket(ctx.db, l.ticketId);
+async function linksVM(ctx: Ctx, t: Ticket, forms: TicketFormState) {
+  const list = (await Promise.all((await listTicketLinks(ctx.db, t.id)).map(async (l) => {
+    const other = await findTicket(ctx.db, l.ticketId);
     return other && { id: other.id, number: other.number, subject: other.subject, status: other.status, kind: l.kind, direction: l.direction, removable: l.kind === 'related' };
-  }).filter((l) => !!l);
+  }))).filter((l) => !!l);
   return { list, error: forms.linkError, confirm: forms.mergeConfirm && mergeConfirmVM(t, forms.mergeConfirm) };
 }
 
@@ -185,8 +185,8 @@ function mergeConfirmVM(t: Ticket, c: NonNullable<TicketFormState['mergeConfirm'
 }
 
 /** The audit trail, newest first. */
-function historyVM(ctx: Ctx, t: Ticket, users: Map<number, string>) {
-  return listTicketEvents(ctx.db, t.id).map((e) => historyItem(e, users)).reverse();
+async function historyVM(ctx: Ctx, t: Ticket, users: Map<number, string>) {
+  return (await listTicketEvents(ctx.db, t.id)).map((e) => historyItem(e, users)).reverse();
 }
 
 function historyItem(e: AuditEvent, users: Map<number, string>) {
@@ -205,17 +205,17 @@ function historyItem(e: AuditEvent, users: Map<number, string>) {
 }
 
 /** The controls the user may use on this ticket: their role's permissions and, for changes, their rights on it. */
-function ticketControls(ctx: Ctx, t: Ticket, me: User, hasCanned: boolean) {
-  const change = (permission: Permission, action: TicketAction) => can(me.role, permission) && userMayChange(ctx.db, me, t, action);
+async function ticketControls(ctx: Ctx, t: Ticket, me: User, hasCanned: boolean) {
+  const change = async (permission: Permission, action: TicketAction) => can(me.role, permission) && await userMayChange(ctx.db, me, t, action);
   return {
     reply: can(me.role, 'ticket.reply'),
     note: can(me.role, 'ticket.note'),
     worklog: can(me.role, 'ticket.worklog'),
     canned: can(me.role, 'canned.use') && hasCanned,
-    edit: change('ticket.edit', 'fields'),
-    assign: change('ticket.assign', 'assign'),
-    status: change('ticket.status', 'status'),
-    link: change('ticket.link', 'link'),
-    merge: change('ticket.merge', 'merge') && !t.mergedIntoId,
+    edit: await change('ticket.edit', 'fields'),
+    assign: await change('ticket.assign', 'assign'),
+    status: await change('ticket.status', 'status'),
+    link: await change('ticket.link', 'link'),
+    merge: await change('ticket.merge', 'merge') && !t.mergedIntoId,
   };
 }

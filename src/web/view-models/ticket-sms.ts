@@ -15,11 +15,11 @@ export type TicketSmsVM = {
   startHref: string | null;
 };
 
-export function ticketSmsView(db: Db, t: Ticket): TicketSmsVM | null {
-  const phones = t.requesterId ? listContactPhones(db, t.requesterId) : [];
+export async function ticketSmsView(db: Db, t: Ticket): Promise<TicketSmsVM | null> {
+  const phones = t.requesterId ? await listContactPhones(db, t.requesterId) : [];
   const isSms = channelTraits(t.channel).answeredBy === 'sms';
   if (!isSms && phones.length === 0) return null;
-  const last = isSms ? findLastOutgoingSms(db, t.id) : undefined;
+  const last = isSms ? await findLastOutgoingSms(db, t.id) : undefined;
   return {
     isSms,
     phones: phones.map((p) => ({ number: p.phone, display: formatPhone(p.phone), optedOut: !!p.smsOptedOutAt, optedOutAt: p.smsOptedOutAt })),

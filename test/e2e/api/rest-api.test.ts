@@ -22,7 +22,7 @@ describe('REST API', () => {
   let token: string;
   beforeEach(async () => {
     agent = await desk.person('Dmitry');
-    token = createApiToken(desk.srv.services.ctx, agent, { name: 'test' }).token;
+    token = (await createApiToken(desk.srv.services.ctx, agent, { name: 'test' })).token;
   });
 
   const api = async (method: string, path: string, body?: unknown, tok: string | null = token) => {
@@ -40,7 +40,7 @@ describe('REST API', () => {
   };
 
   it('opens a ticket, reads it with its messages, replies, notes, logs time and changes it', async () => {
-    const printers = component(desk.srv.services, 'Printers', [agent]);
+    const printers = await component(desk.srv.services, 'Printers', [agent]);
     const created = await api('POST', '/tickets', { subject: 'Scanner offline', body: 'Since Monday.', requester_email: 'Ken@Acme.example', priority: 'high', component_id: printers.id });
     expect(created.status).toBe(201);
     const t = valid(schemas.one(schemas.ticketOut), created.json).data;
@@ -49,8 +49,8 @@ describe('REST API', () => {
     const reply = await api('POST', '/tickets/1/replies', { body: 'Please restart it.', cc: ['boss@acme.example'], attachments: [{ filename: 'steps.txt', content_type: 'text/plain', content_base64: Buffer.from('1. off 2. on').toString('base64') }] });
     expect(reply.status).toBe(201);
     expect(valid(schemas.one(schemas.messageOut), reply.json).data).toMatchObject({ kind: 'reply', direction: 'out', delivery_status: 'queued', cc: ['boss@acme.example'], attachments: [{ filename: 'steps.txt', size: 12 }] });
-    const m = listTicketMessages(desk.deps.db, findTicketByNumber(desk.deps.db, 1)!.id).find((x) => x.kind === 'reply' && x.direction === 'out')!;
-    expect(desk.srv.services.ctx.files.read('files', listAttachmentsForMessages(desk.deps.db, [m.id])[0].sha256).toString()).toBe('1. off 2. on');
+    const m = (await listTicketMessages(desk.deps.db, (await findTicketByNumber(desk.deps.db, 1))!.id)).find((x) => x.kind === 'reply' && x.direction === 'out')!;
+    expect(desk.srv.services.ctx.files.read('files', (await listAttachmentsForMessages(desk.deps.db, [m.id]))[0].sha256).toString()).toBe('1. off 2. on');
 
     expect((await api('POST', '/tickets/1/notes', { body: 'Driver issue, I think.' })).status).toBe(201);
     const work = await api('POST', '/tickets/1/worklogs', { minutes: 25, note: 'Remote session', billable: false });
@@ -87,7 +87,7 @@ describe('REST API', () => {
 
   it('manages contacts and organizations with their contract fields', async () => {
     const boss = await desk.person('Olga', 'manager');
-    const bossToken = createApiToken(desk.srv.services.ctx, boss, {}).token;
+    const bossToken = (await createApiToken(desk.srv.services.ctx, boss, {})).token;
     const org = await api('POST', '/organizations', { name: 'Romashka', domains: ['romashka.ru'], contract: { monthly_fee_cents: 6_000_000, currency: 'RUB', included_minutes: 1200, reopen_limit: 2, covered_channels: ['email'] } }, bossToken);
     expect(org.status).toBe(201);
     const o = valid(schemas.one(schemas.organizationOut), org.json).data;
@@ -128,13 +128,13 @@ describe('REST API', () => {
     const refused = await api('PATCH', '/tickets/1', { status: 'resolved', priority: 'low' });
     expect(refused.status).toBe(422);
     expect(refused.json.error).toEqual({ code: 'transition_refused', message: 'Log the time spent first' });
-    expect(findTicketByNumber(desk.deps.db, 1)!.priority).toBe('normal');
+    expect((await findTicketByNumber(desk.deps.db, 1))!.priority).toBe('normal');
   });
 
   it('stops accepting a revoked token and never accepts a session cookie instead', async () => {
-    const { token: t2, record } = createApiToken(desk.srv.services.ctx, agent, {});
+    const { token: t2, record } = await createApiToken(desk.srv.services.ctx, agent, {});
     expect((await api('GET', '/me', undefined, t2)).json.data).toMatchObject({ email: agent.email, role: 'agent' });
-    revokeApiToken(desk.srv.services.ctx, agent, record.id);
+    await revokeApiToken(desk.srv.services.ctx, agent, record.id);
     expect((await api('GET', '/me', undefined, t2)).status).toBe(401);
     // a signed-in browser's cookies are no credential here (the API skips CSRF, so it must)
     const b = await desk.signIn(agent);

@@ -25,7 +25,7 @@ describe('API token expiry and scope', () => {
   };
 
   it('answers 401 once a token has expired', async () => {
-    const { token } = createApiToken(desk.srv.services.ctx, agent, { expiresInDays: 30 });
+    const { token } = await createApiToken(desk.srv.services.ctx, agent, { expiresInDays: 30 });
     expect((await call(token, 'GET', '/me')).status).toBe(200);
     desk.deps.clock.advance(30 * DAY);
     const r = await call(token, 'GET', '/me');
@@ -34,8 +34,8 @@ describe('API token expiry and scope', () => {
   });
 
   it('answers 403 to a read-only token on every unsafe method, and reads for it', async () => {
-    const { token } = createApiToken(desk.srv.services.ctx, agent, { scope: 'read' });
-    const full = createApiToken(desk.srv.services.ctx, agent, {}).token;
+    const { token } = await createApiToken(desk.srv.services.ctx, agent, { scope: 'read' });
+    const full = (await createApiToken(desk.srv.services.ctx, agent, {})).token;
     const ticket = { subject: 'Printer', body: 'Jams', requester_email: 'anna@client.example' };
     expect((await call(full, 'POST', '/tickets', ticket)).status).toBe(201);
     expect((await call(token, 'GET', '/tickets')).status).toBe(200);
@@ -55,7 +55,7 @@ describe('API token expiry and scope', () => {
     const made = await b.post('/profile/tokens', { name: 'reports', scope: 'read', expiresInDays: '7' });
     expect(made.status).toBe(200);
     await b.post('/profile/tokens', { name: 'deploy', scope: 'full', expiresInDays: '' });
-    const [deploy, reports] = listApiTokens(desk.deps.db, { userId: agent.id });
+    const [deploy, reports] = await listApiTokens(desk.deps.db, { userId: agent.id });
     expect(reports).toMatchObject({ name: 'reports', scope: 'read', expiresAt: desk.deps.clock.now() + 7 * DAY });
     expect(deploy).toMatchObject({ name: 'deploy', scope: 'full', expiresAt: null });
     const row = (html: string, name: string) => html.slice(html.indexOf(`<td>${name}</td>`), html.indexOf('</tr>', html.indexOf(`<td>${name}</td>`)));

@@ -26,7 +26,7 @@ describe('web console', () => {
     await other.get('/login');
     const again = await other.post('/setup', { name: 'X', email: 'x@desk.test', password: TEST_PASSWORD, passwordConfirm: TEST_PASSWORD });
     expect(again.location).toBe('/login');
-    expect(countUsers(desk.deps.db)).toBe(1);
+    expect(await countUsers(desk.deps.db)).toBe(1);
   });
 
   it('signs in with the right password only, and signs out', async () => {
@@ -62,7 +62,7 @@ describe('web console', () => {
     expect(forged.status).toBe(403);
     const ok = await b.post('/tickets', { subject: 'Broken chair', body: 'It wobbles', requesterEmail: 'a@b.example' });
     expect(ok.status).toBe(303);
-    expect(findTicketByNumber(desk.deps.db, 1)?.subject).toBe('Broken chair');
+    expect((await findTicketByNumber(desk.deps.db, 1))?.subject).toBe('Broken chair');
     // a signed-in token does not work in another session
     const other = desk.browser();
     await addUser(desk.srv.services, 'agent', 'agent2@desk.test');
@@ -100,10 +100,10 @@ describe('web console', () => {
     expect((await b.post('/tickets/1/status', { status: 'in_progress' })).status).toBe(303);
     expect((await b.post('/tickets/1/status', { status: 'exploded' })).status).toBe(422);
 
-    const t = findTicketByNumber(desk.deps.db, 1)!;
+    const t = (await findTicketByNumber(desk.deps.db, 1))!;
     expect(t.assigneeId).toBe(agent.id);
     expect(t.status).toBe('in_progress');
-    const kinds = listTicketMessages(desk.deps.db, t.id).map((m) => m.kind);
+    const kinds = (await listTicketMessages(desk.deps.db, t.id)).map((m) => m.kind);
     expect(kinds).toEqual(['reply', 'note', 'event', 'event']);
     const after = await b.get('/tickets/1');
     expect(after.text).toContain('Called Anna, toner is fine.');

@@ -29,9 +29,9 @@ describe('console', () => {
   const rows = (html: string) => [...html.matchAll(/<tr class="[^"]*" data-ticket="(\d+)"/g)].map((m) => Number(m[1]));
 
   it('shows the queues: unassigned, mine, my components, pending, resolved — with tab counts', async () => {
-    const printers = component(desk.srv.services, 'Printers', [agent]);
-    const t1 = ticket(desk.srv.services, boss, { subject: 'Unassigned one' });
-    const t2 = ticket(desk.srv.services, boss, { subject: 'Printer for Dmitry', componentId: printers.id });
+    const printers = await component(desk.srv.services, 'Printers', [agent]);
+    const t1 = await ticket(desk.srv.services, boss, { subject: 'Unassigned one' });
+    const t2 = await ticket(desk.srv.services, boss, { subject: 'Printer for Dmitry', componentId: printers.id });
     const b = await desk.signIn(agent);
     await b.post(`/tickets/${t2.number}/assign`, { assigneeId: 'me' });
     await b.post(`/tickets/${t1.number}/status`, { status: 'pending_requester' });
@@ -47,14 +47,14 @@ describe('console', () => {
   });
 
   it('filters through the URL, saves the view, pages with a cursor', async () => {
-    for (let i = 1; i <= 60; i++) ticket(desk.srv.services, boss, { subject: `Ticket ${i}`, priority: i % 3 === 0 ? 'urgent' : 'normal' });
+    for (let i = 1; i <= 60; i++) await ticket(desk.srv.services, boss, { subject: `Ticket ${i}`, priority: i % 3 === 0 ? 'urgent' : 'normal' });
     const b = await desk.signIn(boss);
     const urgent = await b.get('/tickets?view=open&priority=urgent&sort=oldest');
     expect(rows(urgent.text)).toEqual(Array.from({ length: 20 }, (_, i) => (i + 1) * 3));
     expect(urgent.text).toContain('<option value="urgent" selected>');
     const saved = await b.post('/views', { name: 'Urgent first', query: 'view=open&priority=urgent&sort=oldest' });
     expect(saved.location).toBe('/tickets?view=open&priority=urgent&sort=oldest');
-    expect(listSavedViews(desk.deps.db, boss.id).map((v) => v.name)).toEqual(['Urgent first']);
+    expect((await listSavedViews(desk.deps.db, boss.id)).map((v) => v.name)).toEqual(['Urgent first']);
     expect((await b.get('/tickets')).text).toContain('Urgent first');
     const first = await b.get('/tickets?view=open');
     expect(rows(first.text)).toHaveLength(50);
@@ -66,13 +66,13 @@ describe('console', () => {
 
   it('the poll tells how many tickets are new or changed in the view since the page was drawn', async () => {
     const b = await desk.signIn(agent);
-    ticket(desk.srv.services, boss);
+    await ticket(desk.srv.services, boss);
     const page = await b.get('/tickets?view=unassigned');
     const poll = unescape(/hx-get="(\/tickets\/poll\?[^"]+)"/.exec(page.text)![1]);
     expect((await b.get(poll, { 'HX-Request': 'true' })).text).not.toContain('new:');
     desk.deps.clock.advance(60_000);
-    ticket(desk.srv.services, boss, { subject: 'Fresh one' });
-    ticket(desk.srv.services, boss, { subject: 'Another' });
+    await ticket(desk.srv.services, boss, { subject: 'Fresh one' });
+    await ticket(desk.srv.services, boss, { subject: 'Another' });
     const after = await b.get(poll, { 'HX-Request': 'true' });
     expect(after.text).toContain('new: 2');
     expect(after.text).toContain('hx-trigger="every 15s"');
@@ -80,7 +80,7 @@ describe('console', () => {
   });
 
   it('changes many tickets at once and says what it could not change', async () => {
-    const ts = [ticket(desk.srv.services, boss), ticket(desk.srv.services, boss), ticket(desk.srv.services, boss)];
+    const ts = [await ticket(desk.srv.services, boss), await ticket(desk.srv.services, boss), await ticket(desk.srv.services, boss)];
     desk.srv.services.ctx.hooks.validateChange.push((_tx, c) => {
       if (c.type === 'status' && c.ticket.id === ts[2].id) throw new AppError('transition_refused', 'Needs a component');
     });
@@ -90,14 +90,14 @@ describe('console', () => {
     const res = await b.postParams('/tickets/bulk', body);
     expect(res.status).toBe(303);
     expect(res.location).toBe('/tickets?view=open');
-    expect(ts.map((t) => findTicketByNumber(desk.deps.db, t.number)!.status)).toEqual(['in_progress', 'in_progress', 'new']);
+    expect(await Promise.all(ts.map(async (t) => (await findTicketByNumber(desk.deps.db, t.number))!.status))).toEqual(['in_progress', 'in_progress', 'new']);
     const flash = await b.get('/tickets?view=open');
     expect(flash.text).toContain(`Changed 2 tickets; 1 left as they were: #${ts[2].number}: Needs a component`);
   });
 
   it('the properties form shows a refused status change (422) with what was chosen still selected', async () => {
-    const printers = component(desk.srv.services, 'Printers', [agent]);
-    const t = ticket(desk.srv.services, boss);
+    const printers = await component(desk.srv.services, 'Printers', [agent]);
+    const t = await ticket(desk.srv.services, boss);
     desk.srv.services.ctx.hooks.validateChange.push((_tx, c) => {
       if (c.type === 'status' && c.to === 'resolved') throw new AppError('transition_refused', 'Log the time spent before resolving');
     });
@@ -109,26 +109,26 @@ describe('console', () => {
     expect(r.text).toContain('<option value="urgent" selected>');
     expect(r.text).toContain(`<option value="${printers.id}" selected>`);
     expect(r.text).toContain('value="fixed it"');
-    expect(findTicketByNumber(desk.deps.db, t.number)).toMatchObject({ status: 'new', priority: 'normal', componentId: null });
+    expect(await findTicketByNumber(desk.deps.db, t.number)).toMatchObject({ status: 'new', priority: 'normal', componentId: null });
     const ok = await b.post(`/tickets/${t.number}/properties`, { status: 'in_progress', priority: 'urgent', type: 'problem', category: 'fault', componentId: String(printers.id), assigneeId: 'me' });
     expect(ok.status).toBe(303);
-    expect(findTicketByNumber(desk.deps.db, t.number)).toMatchObject({ status: 'in_progress', priority: 'urgent', componentId: printers.id, assigneeId: agent.id, category: 'fault' });
+    expect(await findTicketByNumber(desk.deps.db, t.number)).toMatchObject({ status: 'in_progress', priority: 'urgent', componentId: printers.id, assigneeId: agent.id, category: 'fault' });
   });
 
   it('sends a reply with CC and attachments (multipart) and can set the status after it', async () => {
-    const t = ticket(desk.srv.services, boss);
+    const t = await ticket(desk.srv.services, boss);
     const b = await desk.signIn(agent);
     await b.get(`/tickets/${t.number}`);
     const r = await b.postMultipart(`/tickets/${t.number}/replies`, { body: 'Please restart the printer.', cc: 'boss@client.example', statusAfter: 'pending_requester' }, [
       { field: 'attachments', name: 'инструкция.pdf', type: 'application/pdf', content: Buffer.from('%PDF-1.4 fake') },
     ]);
     expect(r.status).toBe(303);
-    const after = findTicketByNumber(desk.deps.db, t.number)!;
+    const after = (await findTicketByNumber(desk.deps.db, t.number))!;
     expect(after.status).toBe('pending_requester');
-    const reply = listTicketMessages(desk.deps.db, t.id).find((m) => m.direction === 'out')!;
+    const reply = (await listTicketMessages(desk.deps.db, t.id)).find((m) => m.direction === 'out')!;
     expect(reply).toMatchObject({ bodyText: 'Please restart the printer.', deliveryStatus: 'queued', ccAddresses: ['boss@client.example'] });
-    expect(listAttachmentsForMessages(desk.deps.db, [reply.id])).toMatchObject([{ filename: 'инструкция.pdf', size: 13 }]);
-    expect(listParticipants(desk.deps.db, t.id)).toEqual(['boss@client.example']);
+    expect(await listAttachmentsForMessages(desk.deps.db, [reply.id])).toMatchObject([{ filename: 'инструкция.pdf', size: 13 }]);
+    expect(await listParticipants(desk.deps.db, t.id)).toEqual(['boss@client.example']);
     // without the token (a forged cross-site upload) nothing happens
     const forged = await fetch(`${desk.srv.url}/tickets/${t.number}/replies`, { method: 'POST', body: new FormData(), redirect: 'manual' });
     expect(forged.status).toBe(403);
@@ -136,11 +136,11 @@ describe('console', () => {
 
   it('keeps the reply text when an attachment is too large', async () => {
     // a desk of its own, with a small attachment limit
-    const small = makeTestDeps({ MAX_ATTACHMENT_BYTES: '1000' });
+    const small = await makeTestDeps({ MAX_ATTACHMENT_BYTES: '1000' });
     const smallSrv = await startTestServer(small);
     try {
       const sender = await person(smallSrv.services, 'Dmitry Ivanov');
-      const t = ticket(smallSrv.services, sender);
+      const t = await ticket(smallSrv.services, sender);
       const b = new Browser(smallSrv.url);
       await b.login(sender.email, PASSWORD);
       await b.get(`/tickets/${t.number}`);
@@ -148,7 +148,7 @@ describe('console', () => {
       expect(r.status).toBe(422);
       expect(r.text).toContain('larger than the');
       expect(r.text).toContain('>Here is the log</textarea>');
-      expect(listTicketMessages(small.db, t.id).filter((m) => m.direction === 'out')).toHaveLength(0);
+      expect((await listTicketMessages(small.db, t.id)).filter((m) => m.direction === 'out')).toHaveLength(0);
     } finally {
       await smallSrv.close();
       small.close();
@@ -156,8 +156,8 @@ describe('console', () => {
   });
 
   it('inserts a canned reply with the ticket\'s values, as an htmx region and as a page', async () => {
-    const c = createCannedReply(desk.srv.services.ctx, boss, { title: 'Restart', body: 'Hello {{requester.name}}, about #{{ticket.number}}. {{agent.name}}' });
-    const t = ticket(desk.srv.services, boss);
+    const c = await createCannedReply(desk.srv.services.ctx, boss, { title: 'Restart', body: 'Hello {{requester.name}}, about #{{ticket.number}}. {{agent.name}}' });
+    const t = await ticket(desk.srv.services, boss);
     const b = await desk.signIn(agent);
     const region = await b.get(`/tickets/${t.number}/canned?id=${c.id}&body=${encodeURIComponent('I checked.')}`, { 'HX-Request': 'true' });
     expect(region.text.startsWith('<form id="reply-form"')).toBe(true);
@@ -169,15 +169,15 @@ describe('console', () => {
   });
 
   it('logs time with the words people type, sets the estimate, and shows it all', async () => {
-    const t = ticket(desk.srv.services, boss);
+    const t = await ticket(desk.srv.services, boss);
     const b = await desk.signIn(agent);
     expect((await b.post(`/tickets/${t.number}/estimate`, { estimate: '2h' })).status).toBe(303);
     expect((await b.post(`/tickets/${t.number}/worklogs`, { minutes: '1h 30m', note: 'Cleaned the rollers', billable: 'on' })).status).toBe(303);
     const bad = await b.post(`/tickets/${t.number}/worklogs`, { minutes: 'a while', note: 'keep me' });
     expect(bad.status).toBe(422);
     expect(bad.text).toContain('value="keep me"');
-    expect(findTicketByNumber(desk.deps.db, t.number)).toMatchObject({ estimateMinutes: 120, loggedMinutes: 90 });
-    expect(listTicketWorklogs(desk.deps.db, t.id)).toMatchObject([{ minutes: 90, note: 'Cleaned the rollers', billable: true }]);
+    expect(await findTicketByNumber(desk.deps.db, t.number)).toMatchObject({ estimateMinutes: 120, loggedMinutes: 90 });
+    expect(await listTicketWorklogs(desk.deps.db, t.id)).toMatchObject([{ minutes: 90, note: 'Cleaned the rollers', billable: true }]);
     const page = await b.get(`/tickets/${t.number}`);
     expect(page.text).toContain('1 h 30 min');
     expect(page.text).toContain('Dmitry Ivanov logged 1 h 30 min');
@@ -185,15 +185,15 @@ describe('console', () => {
 
   it('assigns to a free specialist, links and merges tickets from the page', async () => {
     const sarah = await desk.person('Sarah Lee');
-    const printers = component(desk.srv.services, 'Printers', [agent, sarah]);
-    ticket(desk.srv.services, boss, { componentId: printers.id }); // keeps Dmitry busy once assigned
-    const t = ticket(desk.srv.services, boss, { componentId: printers.id });
-    const dup = ticket(desk.srv.services, boss, { subject: 'Same printer' });
+    const printers = await component(desk.srv.services, 'Printers', [agent, sarah]);
+    await ticket(desk.srv.services, boss, { componentId: printers.id }); // keeps Dmitry busy once assigned
+    const t = await ticket(desk.srv.services, boss, { componentId: printers.id });
+    const dup = await ticket(desk.srv.services, boss, { subject: 'Same printer' });
     const b = await desk.signIn(boss);
     await b.post('/tickets/1/assign', { assigneeId: String(agent.id) });
     const r = await b.post(`/tickets/${t.number}/assign-free`, {});
     expect(r.status).toBe(303);
-    expect(findTicketByNumber(desk.deps.db, t.number)!.assigneeId).toBe(sarah.id);
+    expect((await findTicketByNumber(desk.deps.db, t.number))!.assigneeId).toBe(sarah.id);
     expect((await b.get(`/tickets/${t.number}`)).text).toContain('Assigned to Sarah Lee.');
     expect((await b.post(`/tickets/${t.number}/links`, { number: '#1' })).status).toBe(303);
     expect((await b.get(`/tickets/${t.number}`)).text).toMatch(/Related:<\/span>\s*<a href="\/tickets\/1">#1<\/a>/);
@@ -204,7 +204,7 @@ describe('console', () => {
   });
 
   it('shows who else is viewing or replying, from the presence poll', async () => {
-    const t = ticket(desk.srv.services, boss);
+    const t = await ticket(desk.srv.services, boss);
     const olga = await desk.signIn(boss);
     const dmitry = await desk.signIn(agent);
     await olga.get(`/tickets/${t.number}/presence?mode=replying`, { 'HX-Request': 'true' });
@@ -216,8 +216,8 @@ describe('console', () => {
   });
 
   it('searches subjects and messages with highlights, and jumps to a ticket by number', async () => {
-    ticket(desk.srv.services, boss, { subject: 'VPN error 809', body: 'The <script>alert(1)</script> VPN client fails' });
-    ticket(desk.srv.services, boss, { subject: 'Printer', body: 'nothing to see' });
+    await ticket(desk.srv.services, boss, { subject: 'VPN error 809', body: 'The <script>alert(1)</script> VPN client fails' });
+    await ticket(desk.srv.services, boss, { subject: 'Printer', body: 'nothing to see' });
     const b = await desk.signIn(agent);
     const r = await b.get('/search?q=vpn');
     expect(r.text).toContain('VPN error 809');
@@ -248,7 +248,7 @@ describe('console', () => {
   });
 
   it('dates follow the user\'s time zone and the profile switches the language to Russian', async () => {
-    const t = ticket(desk.srv.services, boss); // created 2026-11-02 09:00 UTC
+    const t = await ticket(desk.srv.services, boss); // created 2026-11-02 09:00 UTC
     const b = await desk.signIn(agent);
     expect((await b.get(`/tickets/${t.number}`)).text).toContain('Nov 2, 2026, 9:00 AM');
     const r = await b.post('/profile', { name: 'Дмитрий Иванов', locale: 'ru', timeZone: 'Asia/Yekaterinburg', available: 'on' });
@@ -257,7 +257,7 @@ describe('console', () => {
     expect(ru.text).toContain('<html lang="ru">');
     expect(ru.text).toContain('Свойства');
     expect(ru.text).toContain('14:00'); // 09:00 UTC in Yekaterinburg (UTC+5)
-    expect(findUserByEmail(desk.deps.db, agent.email)).toMatchObject({ locale: 'ru', timeZone: 'Asia/Yekaterinburg' });
+    expect(await findUserByEmail(desk.deps.db, agent.email)).toMatchObject({ locale: 'ru', timeZone: 'Asia/Yekaterinburg' });
   });
 
   it('makes API tokens on the profile page (shown once) and revokes them', async () => {
@@ -269,7 +269,7 @@ describe('console', () => {
     const again = await b.get('/profile');
     expect(again.text).not.toContain(token);
     expect(again.text).toContain(token.slice(0, 10));
-    const id = listApiTokens(desk.deps.db, { userId: agent.id })[0].id;
+    const id = (await listApiTokens(desk.deps.db, { userId: agent.id }))[0].id;
     await b.post(`/profile/tokens/${id}/revoke`, {});
     expect((await fetch(`${desk.srv.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
   });
@@ -279,16 +279,16 @@ describe('console', () => {
     const a = await desk.signIn(root);
     const add = await a.post('/admin/users', { name: 'Pavel Orlov', email: 'pavel@desk.test', password: 'long enough password', role: 'agent', locale: 'ru', timeZone: 'Europe/Moscow', active: 'on', available: 'on' });
     expect(add.status).toBe(303);
-    const pavel = findUserByEmail(desk.deps.db, 'pavel@desk.test')!;
+    const pavel = (await findUserByEmail(desk.deps.db, 'pavel@desk.test'))!;
     const m = await desk.signIn(boss);
     const comp = await m.post('/components', { name: '1C', managerId: String(boss.id), agentIds: String(pavel.id), autoAssign: 'least_loaded', keywords: '1c, 1с', active: 'on' });
     expect(comp.status).toBe(303);
     expect((await m.get('/components')).text).toContain('Pavel Orlov');
     expect((await m.post('/canned', { title: 'Thanks', body: 'Thank you, {{requester.name}}!' })).status).toBe(303);
     expect((await m.get('/canned')).text).toContain('Thanks');
-    const t = ticket(desk.srv.services, boss, { componentId: Number(comp.location!.split('/').pop()) });
+    const t = await ticket(desk.srv.services, boss, { componentId: Number(comp.location!.split('/').pop()) });
     expect(t.assigneeId).toBe(pavel.id);
-    createContact(desk.srv.services.ctx, boss, { name: 'Zed', emails: ['zed@x.example'] });
+    await createContact(desk.srv.services.ctx, boss, { name: 'Zed', emails: ['zed@x.example'] });
     expect((await m.get('/contacts?q=zed')).text).toContain('Zed');
   });
 });

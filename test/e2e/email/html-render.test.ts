@@ -13,9 +13,9 @@ describe('mail HTML rendered from an old, badly sanitised row', () => {
 
   it('shows it without scripts or event handlers, on the ticket page and in the API', async () => {
     const agent = await desk.person('Dmitry Ivanov');
-    const t = ticket(desk.srv.services, agent);
+    const t = await ticket(desk.srv.services, agent);
     // written directly, as an older version of the desk could have stored it
-    insertMessage(desk.deps.db, {
+    await insertMessage(desk.deps.db, {
       ticketId: t.id, kind: 'reply', direction: 'in', channel: 'email', fromAddress: 'anna@client.example',
       subject: 'Printer', bodyText: 'Printer is broken', bodyHtml: STORED, createdAt: desk.deps.clock.now(),
     });
@@ -27,7 +27,7 @@ describe('mail HTML rendered from an old, badly sanitised row', () => {
     expect(html).toContain('<p>Printer is broken</p>');
     expect(html).not.toMatch(/onerror|<script|javascript:/i);
 
-    const { token } = createApiToken(desk.deps, agent, { name: 'test' });
+    const { token } = await createApiToken(desk.deps, agent, { name: 'test' });
     const res = await fetch(`${desk.srv.url}/api/v1/tickets/${t.number}`, { headers: { authorization: `Bearer ${token}` } });
     const body = (await res.json()) as { data: { messages: { html: string | null }[] } };
     const api = body.data.messages.find((m) => m.html)!.html!;

@@ -27,8 +27,8 @@ describe('IMAP intake of mail over MAX_MAIL_BYTES', () => {
   const pollers: ImapPoller[] = [];
   const proxies: ImapProxy[] = [];
 
-  const count = (table: string, where = '1=1') => (deps.db.$client.prepare(`select count(*) n from ${table} where ${where}`).get() as { n: number }).n;
-  const quarantined = () => deps.db.$client.prepare("select id from inbound_messages where outcome = 'quarantined'").pluck().all() as number[];
+  const count = async (table: string, where = '1=1') => ((await deps.db.get(`select count(*) n from ${table} where ${where}`)) as { n: number }).n;
+  const quarantined = async () => (await deps.db.column("select id from inbound_messages where outcome = 'quarantined'")) as number[];
   const startPoller = () => {
     const p = startImapPoller({ deps, intake: services.intake, mailboxId: mailbox.id, backoff: { initialMs: 50, maxMs: 500 }, idle: false });
     pollers.push(p);
@@ -43,7 +43,7 @@ describe('IMAP intake of mail over MAX_MAIL_BYTES', () => {
   const throughProxy = async (rewrite: Omit<ProxyOptions, 'target'>) => {
     const proxy = await startImapProxy({ target: { host: dovecot.host, port: dovecot.port }, ...rewrite });
     proxies.push(proxy);
-    updateMailbox(deps.db, mailbox.id, { host: proxy.host, port: proxy.port }, Date.now());
+    await updateMailbox(deps.db, mailbox.id, { host: proxy.host, port: proxy.port }, Date.now());
     return proxy;
   };
   /** every message listed as 2 KB, whatever it is */
@@ -57,11 +57,11 @@ describe('IMAP intake of mail over MAX_MAIL_BYTES', () => {
   afterAll(async () => {
     await dovecot?.close();
   });
-  beforeEach(() => {
-    deps = makeTestDeps({ MAX_MAIL_BYTES: String(LIMIT) }, { file: true });
+  beforeEach(async () => {
+    deps = await makeTestDeps({ MAX_MAIL_BYTES: String(LIMIT) }, { file: true });
     services = buildServices(deps);
     user = dovecot.addUser();
-    mailbox = insertMailbox(deps.db, {
+    mailbox = await insertMailbox(deps.db, {
       name: 'Support', address: user.address, host: dovecot.host, port: dovecot.port, secure: false, allowPlaintext: true,
       username: user.user, password: user.password, folder: 'INBOX', markSeen: true,
     }, Date.now());
@@ -80,13 +80,13 @@ describe('IMAP intake of mail over MAX_MAIL_BYTES', () => {
     const poller = startPoller();
     await poller.syncNow();
 
-    expect(count('tickets')).toBe(2);
-    expect(getMailbox(deps.db, mailbox.id).lastUid).toBe(3);
-    const [id] = quarantined();
-    const rec: InboundRecord = getInbound(deps.db, id);
+    expect(await count('tickets')).toBe(2);
+    expect((await getMailbox(deps.db, mailbox.id)).lastUid).toBe(3);
+    const [id] = await quarantined();
+    const rec: InboundRecord = await getInbound(deps.db, id);
     expect(rec).toMatchObject({
       source: 'imap', mailboxId: mailbox.id, fromAddress: 'eve@hostile.example', subject: 'Scans of the whole archive',
-      remoteRef: { folder: 'INBOX', uid: 2, size: big.length, uidValidity: getMailbox(deps.db, mailbox.id).uidValidity },
+      remoteRef: { folder: 'INBOX', uid: 2, size: big.length, uidValidity: (await getMailbox(deps.db, mailbox.id)).uidValidity },
       error: 'mail is 3 MB, over the 1 MB limit (MAX_MAIL_BYTES): only its headers were read; it is still in the mailbox (folder "INBOX", UID 2)',
     });
     // what was kept is the header block, nothing of the body
@@ -102,7 +102,7 @@ describe('IMAP intake of mail over MAX_MAIL_BYTES', () => {
     ]);
     // reprocessing cannot make a ticket of its headers
     expect((await services.intake.reprocess(id)).outcome).toBe('quarantined');
-    expect(count('tickets')).toBe(2);
+    expect(await count('tickets')).toBe(2);
 
     // the server's own count for the poller's session (the one that fetched mail): the two small
     // mails' bodies and one header block, never the 3 MB body
@@ -115,27 +115,27 @@ describe('IMAP intake of mail over MAX_MAIL_BYTES', () => {
 
   it('moves the cursor past it only once the record is committed, and records it once', async () => {
     await dovecot.append(user, bigMail(2 * LIMIT, 'Too big, while the database is busy'));
-    deps.db.$client.pragma('busy_timeout = 50');
+    deps.db.sqlite.pragma('busy_timeout = 50');
     const other = new Database(deps.config.databasePath);
     other.exec('BEGIN IMMEDIATE');
     const poller = startPoller();
     try {
       await poller.syncNow();
-      expect(quarantined()).toEqual([]);
-      expect(getMailbox(deps.db, mailbox.id).lastUid).toBe(0);
+      expect(await quarantined()).toEqual([]);
+      expect((await getMailbox(deps.db, mailbox.id)).lastUid).toBe(0);
     } finally {
       other.exec('ROLLBACK');
       other.close();
     }
-    await waitUntil('the quarantine record', () => quarantined().length === 1);
-    await waitUntil('the cursor', () => getMailbox(deps.db, mailbox.id).lastUid === 1);
+    await waitUntil('the quarantine record', async () => (await quarantined()).length === 1);
+    await waitUntil('the cursor', async () => (await getMailbox(deps.db, mailbox.id)).lastUid === 1);
 
     // a crash between the commit and the cursor write: the mail is met again, and is one record
-    updateMailboxState(deps.db, mailbox.id, { lastUid: 0 });
+    await updateMailboxState(deps.db, mailbox.id, { lastUid: 0 });
     await poller.syncNow();
-    expect(quarantined()).toHaveLength(1);
-    expect(count('inbound_messages')).toBe(1);
-    expect(getMailbox(deps.db, mailbox.id).lastUid).toBe(1);
+    expect(await quarantined()).toHaveLength(1);
+    expect(await count('inbound_messages')).toBe(1);
+    expect((await getMailbox(deps.db, mailbox.id)).lastUid).toBe(1);
   });
 
   it('reads a mail listed as small no further than the limit, and quarantines it by reference when it is over', async () => {
@@ -146,14 +146,14 @@ describe('IMAP intake of mail over MAX_MAIL_BYTES', () => {
     await dovecot.append(user, makeMail({ subject: 'After the big one' }));
     await startPoller().syncNow();
 
-    expect(count('tickets')).toBe(2);
-    expect(getMailbox(deps.db, mailbox.id).lastUid).toBe(3);
-    const [id] = quarantined();
-    const rec = getInbound(deps.db, id);
+    expect(await count('tickets')).toBe(2);
+    expect((await getMailbox(deps.db, mailbox.id)).lastUid).toBe(3);
+    const [id] = await quarantined();
+    const rec = await getInbound(deps.db, id);
     expect(rec).toMatchObject({
       fromAddress: 'eve@hostile.example', subject: 'Under a false size',
       // what is known for sure: it is longer than the limit
-      remoteRef: { folder: 'INBOX', uid: 2, size: LIMIT + 1, uidValidity: getMailbox(deps.db, mailbox.id).uidValidity },
+      remoteRef: { folder: 'INBOX', uid: 2, size: LIMIT + 1, uidValidity: (await getMailbox(deps.db, mailbox.id)).uidValidity },
       error: 'mail is over the 1 MB limit (MAX_MAIL_BYTES), though the server gave its size as 2 KB: only its headers were read; it is still in the mailbox (folder "INBOX", UID 2)',
     });
     // only the headers are kept, and it is still in the folder, unread and where it was
@@ -175,9 +175,9 @@ describe('IMAP intake of mail over MAX_MAIL_BYTES', () => {
     const raw = makeMail({ subject: 'Bigger than it says', body: 'y'.repeat(300 * 1024) });
     await dovecot.append(user, raw);
     await startPoller().syncNow();
-    expect(quarantined()).toEqual([]);
-    expect(count('tickets')).toBe(1);
-    const [rec] = deps.db.$client.prepare('select raw_sha256 sha from inbound_messages').all() as { sha: string }[];
+    expect(await quarantined()).toEqual([]);
+    expect(await count('tickets')).toBe(1);
+    const [rec] = (await deps.db.all('select raw_sha256 sha from inbound_messages')) as { sha: string }[];
     expect(deps.files.read('raw', rec.sha).equals(Buffer.from(raw))).toBe(true);
   });
 
@@ -186,9 +186,9 @@ describe('IMAP intake of mail over MAX_MAIL_BYTES', () => {
     await throughProxy({ serverLine: smallSizes, clientLine: (l) => l.replace(/BODY\.PEEK\[\]<0\.\d+>/gi, 'BODY.PEEK[]') });
     await dovecot.append(user, bigMail(3 * LIMIT, 'Sent whole anyway'));
     await expect(startPoller().syncNow()).rejects.toThrow(/Literal size \d+ exceeds/);
-    expect(count('inbound_messages')).toBe(0);
-    const mb = await waitUntil('the error on the mailbox', () => {
-      const m = getMailbox(deps.db, mailbox.id);
+    expect(await count('inbound_messages')).toBe(0);
+    const mb = await waitUntil('the error on the mailbox', async () => {
+      const m = await getMailbox(deps.db, mailbox.id);
       return m.lastError ? m : undefined;
     });
     expect(mb.lastError).toMatch(/^the server sent more of a mail than was asked for \(Literal size \d+ exceeds maximum allowed size of 1048577 bytes\)/);
@@ -207,14 +207,14 @@ describe('IMAP intake of mail over MAX_MAIL_BYTES', () => {
     const poller = startPoller();
     await poller.syncNow();
 
-    const recs = quarantined().map((id) => getInbound(deps.db, id));
+    const recs = await Promise.all((await quarantined()).map(async (id) => await getInbound(deps.db, id)));
     expect(recs.map((r) => r.remoteRef?.uid)).toEqual([1, 2]);
     expect(recs[0].rawSha256).toBe(recs[1].rawSha256); // what was read of them is the same
-    expect(getMailbox(deps.db, mailbox.id).lastUid).toBe(2);
+    expect((await getMailbox(deps.db, mailbox.id)).lastUid).toBe(2);
 
     // read again from the start: still one record each
-    updateMailboxState(deps.db, mailbox.id, { lastUid: 0 });
+    await updateMailboxState(deps.db, mailbox.id, { lastUid: 0 });
     await poller.syncNow();
-    expect(quarantined()).toHaveLength(2);
+    expect(await quarantined()).toHaveLength(2);
   });
 });

@@ -48,7 +48,7 @@ describe('intake console', () => {
     const r = await admin.post(`/admin/inbound/${q.inboundId}/reprocess`, { view: 'quarantined' });
     expect(r.status).toBe(303);
     expect(r.location).toBe('/admin/inbound?view=quarantined');
-    const rec = findInbound(desk.deps.db, q.inboundId!)!;
+    const rec = (await findInbound(desk.deps.db, q.inboundId!))!;
     expect(rec.outcome).toBe('created');
     expect(rec.attempts).toBe(2);
     const after = await admin.get('/admin/inbound?view=quarantined');
@@ -90,7 +90,7 @@ describe('intake console', () => {
 
   it('shows an inline cid: image inside the HTML body, served inline from the attachments route', async () => {
     const r = await desk.srv.services.intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw: fixture('html-inline-image.eml') });
-    const messages = listTicketMessages(desk.deps.db, r.ticketId!);
+    const messages = await listTicketMessages(desk.deps.db, r.ticketId!);
     expect(messages[0].bodyHtml).toContain('src="cid:logo@client.example"');
     const page = await admin.get('/tickets/1');
     const m = /src="\/attachments\/(\d+)\?inline=1"/.exec(page.text);
@@ -131,7 +131,7 @@ describe('intake console', () => {
 
       const created = await admin.post('/admin/mailboxes', form);
       expect(created.status).toBe(303);
-      const mb = findMailboxByAddress(desk.deps.db, 'support@desk.example')!;
+      const mb = (await findMailboxByAddress(desk.deps.db, 'support@desk.example'))!;
       // the password is kept sealed: the database alone does not give it away
       expect(mb.password).toMatch(/^sealed:v1:/);
       expect(mb.password).not.toContain(u.password);
@@ -140,7 +140,7 @@ describe('intake console', () => {
       expect(mb.importSince).toBe(desk.deps.clock.now() - 24 * 3600_000);
 
       // the list: last success, last error, today's counts
-      updateMailboxState(desk.deps.db, mb.id, { lastSuccessAt: desk.deps.clock.now(), lastError: 'connection refused (x)', lastErrorAt: desk.deps.clock.now() - 60_000 });
+      await updateMailboxState(desk.deps.db, mb.id, { lastSuccessAt: desk.deps.clock.now(), lastError: 'connection refused (x)', lastErrorAt: desk.deps.clock.now() - 60_000 });
       await desk.srv.services.intake.receive({ channel: 'email', source: 'imap', mailboxId: mb.id, raw: Buffer.from(makeMail({ subject: 'Today' })) });
       const list = await admin.get('/admin/mailboxes');
       expect(list.text).toContain('support@desk.example');
@@ -153,21 +153,21 @@ describe('intake console', () => {
       const retest = await admin.post(`/admin/mailboxes/${mb.id}/test`, { ...form, password: '' });
       expect(retest.text).toContain('Connected');
       expect((await admin.post(`/admin/mailboxes/${mb.id}`, { ...form, name: 'Help', password: '', markSeen: 'on', moveTo: 'Processed' })).status).toBe(303);
-      const edited = getMailbox(desk.deps.db, mb.id);
+      const edited = await getMailbox(desk.deps.db, mb.id);
       expect(edited).toMatchObject({ name: 'Help', password: mb.password, markSeen: true, moveTo: 'Processed' });
 
       // after the desk's secret changed, the stored password cannot be opened: the form says so
-      updateMailbox(desk.deps.db, mb.id, { password: sealSecret(randomBytes(32).toString('base64url'), u.password) }, desk.deps.clock.now());
+      await updateMailbox(desk.deps.db, mb.id, { password: sealSecret(randomBytes(32).toString('base64url'), u.password) }, desk.deps.clock.now());
       const unreadable = await admin.post(`/admin/mailboxes/${mb.id}/test`, { ...form, password: '' });
       expect(unreadable.status).toBe(422);
       expect(unreadable.text).toContain('The stored mailbox password cannot be read with this desk&#x27;s secret key');
       expect((await admin.post(`/admin/mailboxes/${mb.id}/test`, form)).text).toContain('Connected');
 
       expect((await admin.post(`/admin/mailboxes/${mb.id}/enabled`, { enabled: '0' })).status).toBe(303);
-      expect(getMailbox(desk.deps.db, mb.id).enabled).toBe(false);
+      expect((await getMailbox(desk.deps.db, mb.id)).enabled).toBe(false);
       expect((await admin.get('/admin/mailboxes')).text).toContain('Enable');
       await admin.post(`/admin/mailboxes/${mb.id}/enabled`, { enabled: '1' });
-      expect(getMailbox(desk.deps.db, mb.id).enabled).toBe(true);
+      expect((await getMailbox(desk.deps.db, mb.id)).enabled).toBe(true);
     });
 
     it('says clearly when the login is refused', async () => {
@@ -186,12 +186,12 @@ describe('intake console', () => {
     });
 
     it('keeps the connection of the IMAP_* mailbox read-only', async () => {
-      const env = insertMailbox(desk.deps.db, { name: 'Env', address: 'env@desk.example', host: 'imap.example.com', username: 'env', password: 'secret', fromEnv: true }, Date.now());
+      const env = await insertMailbox(desk.deps.db, { name: 'Env', address: 'env@desk.example', host: 'imap.example.com', username: 'env', password: 'secret', fromEnv: true }, Date.now());
       const page = await admin.get(`/admin/mailboxes/${env.id}`);
       expect(page.text).toContain('comes from the IMAP_* settings');
       expect(page.text).not.toContain('secret');
       await admin.post(`/admin/mailboxes/${env.id}`, { name: 'Renamed', address: 'env@desk.example', host: 'evil.example', port: '993', username: 'x', folder: 'INBOX', enabled: 'on' });
-      expect(getMailbox(desk.deps.db, env.id)).toMatchObject({ name: 'Renamed', host: 'imap.example.com', username: 'env' });
+      expect(await getMailbox(desk.deps.db, env.id)).toMatchObject({ name: 'Renamed', host: 'imap.example.com', username: 'env' });
     });
   });
 });

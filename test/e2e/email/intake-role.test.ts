@@ -37,42 +37,42 @@ describe('intake role', () => {
 
   it('reads the IMAP_* mailbox, picks up console changes, and runs the SMTP listener', { timeout: 60_000 }, async () => {
     const envUser = dovecot.addUser();
-    deps = makeTestDeps({
+    deps = await makeTestDeps({
       IMAP_HOST: dovecot.host, IMAP_PORT: String(dovecot.port), IMAP_SECURE: 'false', IMAP_USER: envUser.user, IMAP_PASSWORD: envUser.password,
       SMTP_INBOUND_PORT: '0',
     }, { file: true });
     const services = buildServices(deps);
     role = await startIntake(services, { reconcileMs: 100_000, backoff: { initialMs: 50, maxMs: 500 } });
-    const [envBox] = listMailboxes(deps.db);
+    const [envBox] = await listMailboxes(deps.db);
     expect(envBox).toMatchObject({ fromEnv: true, address: envUser.address, host: dovecot.host, port: dovecot.port, enabled: true });
     expect(role.channel(emailChannel)?.smtp?.port).toBeGreaterThan(0);
 
     await dovecot.append(envUser, makeMail({ subject: 'From the env mailbox' }));
-    await waitUntil('the first ticket', () => count(deps.db.$client, 'select count(*) n from tickets') === 1);
+    await waitUntil('the first ticket', () => count(deps.db.sqlite, 'select count(*) n from tickets') === 1);
 
     // an admin adds a second mailbox in the console
     const admin = await addUser(services, 'admin');
     const second = dovecot.addUser();
-    const mb = createMailbox(services.ctx, admin, {
+    const mb = await createMailbox(services.ctx, admin, {
       name: 'Second', address: second.address, host: dovecot.host, port: dovecot.port, secure: false, allowPlaintext: true, username: second.user, password: second.password, folder: 'INBOX', enabled: true,
     });
     await role.reconcile();
     await dovecot.append(second, makeMail({ subject: 'From the second mailbox' }));
-    await waitUntil('the second ticket', () => count(deps.db.$client, 'select count(*) n from tickets') === 2);
+    await waitUntil('the second ticket', () => count(deps.db.sqlite, 'select count(*) n from tickets') === 2);
 
     // switched off: nothing more is read until it is switched on again
-    setMailboxEnabled(services.ctx, admin, mb.id, false);
+    await setMailboxEnabled(services.ctx, admin, mb.id, false);
     await role.reconcile();
     expect(role.channel(emailChannel)?.pollers().map((p) => p.mailboxId)).toEqual([envBox.id]);
     await dovecot.append(second, makeMail({ subject: 'While off' }));
     // positive signal first: a mail appended later to the running mailbox has been taken in, so
     // intake has gone round since; only then is the absence of 'While off' evidence
     await dovecot.append(envUser, makeMail({ subject: 'After the switch-off' }));
-    await waitUntil('the later mail of the running mailbox', () => count(deps.db.$client, "select count(*) n from tickets where subject = 'After the switch-off'") === 1);
-    expect(count(deps.db.$client, "select count(*) n from tickets where subject = 'While off'")).toBe(0);
-    setMailboxEnabled(services.ctx, admin, mb.id, true);
+    await waitUntil('the later mail of the running mailbox', () => count(deps.db.sqlite, "select count(*) n from tickets where subject = 'After the switch-off'") === 1);
+    expect(count(deps.db.sqlite, "select count(*) n from tickets where subject = 'While off'")).toBe(0);
+    await setMailboxEnabled(services.ctx, admin, mb.id, true);
     await role.reconcile();
-    await waitUntil('the mail that came while off', () => count(deps.db.$client, "select count(*) n from tickets where subject = 'While off'") === 1);
+    await waitUntil('the mail that came while off', () => count(deps.db.sqlite, "select count(*) n from tickets where subject = 'While off'") === 1);
   });
 
   it('stops cleanly on SIGTERM (main.ts with ROLES=intake)', { timeout: 60_000 }, async () => {

@@ -30,7 +30,7 @@ describe('limits on one mail, in the console', () => {
   it('lists a mail quarantined by reference with its plain reason and real size, its headers to download and no reprocessing', async () => {
     const headers = Buffer.from('From: Eve <eve@hostile.example>\r\nSubject: Scans\r\n\r\n');
     const error = 'mail is 30 MB, over the 25 MB limit (MAX_MAIL_BYTES): only its headers were read; it is still in the mailbox (folder "INBOX", UID 7)';
-    const q = quarantineByReference(desk.deps, {
+    const q = await quarantineByReference(desk.deps, {
       channel: 'email', source: 'imap', mailboxId: null, headers, fromAddress: 'eve@hostile.example', subject: 'Scans', externalId: null,
       ref: { folder: 'INBOX', uidValidity: '1', uid: 7, size: 30 * 1024 * 1024 }, reason: error,
     });
@@ -47,6 +47,6 @@ describe('limits on one mail, in the console', () => {
     const all = await admin.post('/admin/inbound/reprocess-all', { view: 'quarantined' });
     expect(all.status).toBe(303);
     expect((await admin.get('/admin/inbound')).text).toContain(`data-inbound="${q.inboundId}"`);
-    expect(desk.deps.db.$client.prepare('select count(*) n from tickets').pluck().get()).toBe(0);
+    expect(await desk.deps.db.value('select count(*) n from tickets')).toBe(0);
   });
 });

@@ -28,7 +28,7 @@ describe('mail loop with a desk that answers everything', () => {
   let intake: Intake;
 
   /** The other desk: a new ticket of its own for each mail, answered at once from its address. */
-  const answerEverything = (keepOurSubject: boolean, opts: { ignoreReplyTo?: boolean; headers?: Record<string, string> } = {}) => (mail: ReceivedMail) => {
+  const answerEverything = (keepOurSubject: boolean, opts: { ignoreReplyTo?: boolean; headers?: Record<string, string> } = {}) => async (mail: ReceivedMail) => {
     theirMails++;
     // a careless desk answers the From address and drops our Reply-To token; a careful one uses Reply-To
     const replyTo = !opts.ignoreReplyTo && mail.parsed.replyTo && !Array.isArray(mail.parsed.replyTo) ? mail.parsed.replyTo.value[0].address! : mail.from;
@@ -56,7 +56,7 @@ describe('mail loop with a desk that answers everything', () => {
 
   beforeEach(async () => {
     smtp = await startSmtpServer();
-    deps = makeTestDeps({ SMTP_URL: smtp.url, MAIL_FROM: 'Acme IT <support@desk.example>', PUBLIC_URL: 'https://help.desk.example' });
+    deps = await makeTestDeps({ SMTP_URL: smtp.url, MAIL_FROM: 'Acme IT <support@desk.example>', PUBLIC_URL: 'https://help.desk.example' });
     services = buildServices(deps);
     worker = createOutboxWorker(services.ctx, { senders: services.senders });
     theirMails = 0;
@@ -85,14 +85,14 @@ describe('mail loop with a desk that answers everything', () => {
     expect(ours).toBe(limit); // 5 acknowledgements
     expect(theirMails).toBe(limit); // 5 answers
     expect(exchanged).toBe(11);
-    const rows = listOutbox(deps.db, {}, { limit: 50 }).reverse();
+    const rows = (await listOutbox(deps.db, {}, { limit: 50 })).reverse();
     expect(rows.map((r) => r.status)).toEqual([...Array(limit).fill('sent'), 'skipped']);
     // the ticket opened by the last answer shows why it got no acknowledgement
     const last = rows.at(-1)!;
-    const ev = listTicketMessages(deps.db, last.ticketId!).find((m) => m.eventType === 'outbox')!;
+    const ev = (await listTicketMessages(deps.db, last.ticketId!)).find((m) => m.eventType === 'outbox')!;
     expect(ev.deliveryStatus).toBe('skipped');
     expect(String(ev.eventData?.reason)).toMatch(/send limit reached: 5 automatic mails to this address/);
-    const tickets = deps.db.$client.prepare('select count(*) n from tickets').get() as { n: number };
+    const tickets = (await deps.db.get('select count(*) n from tickets')) as { n: number };
     expect(tickets.n).toBe(limit + 1);
 
     // the loop is over, not paused: nothing is waiting to go out when the window has passed
@@ -110,7 +110,7 @@ describe('mail loop with a desk that answers everything', () => {
     await runUntilQuiet();
     expect(smtp.received).toHaveLength(1); // our one acknowledgement
     expect(theirMails).toBe(1); // their one answer, recorded as an automatic reply
-    const outcomes = deps.db.$client.prepare('select outcome from inbound_messages order by id').all() as { outcome: string }[];
+    const outcomes = (await deps.db.all('select outcome from inbound_messages order by id')) as { outcome: string }[];
     expect(outcomes.map((o) => o.outcome)).toEqual(['created', 'auto_reply']);
   });
 
@@ -123,7 +123,7 @@ describe('mail loop with a desk that answers everything', () => {
     await runUntilQuiet();
     expect(smtp.received).toHaveLength(1);
     expect(theirMails).toBe(1);
-    const outcomes = deps.db.$client.prepare('select outcome, reason from inbound_messages order by id').all() as { outcome: string; reason: string }[];
+    const outcomes = (await deps.db.all('select outcome, reason from inbound_messages order by id')) as { outcome: string; reason: string }[];
     expect(outcomes.map((o) => o.outcome)).toEqual(['created', 'appended']);
   });
 
@@ -136,8 +136,8 @@ describe('mail loop with a desk that answers everything', () => {
     await runUntilQuiet();
     expect(smtp.received).toHaveLength(1);
     expect(theirMails).toBe(1);
-    const tickets = deps.db.$client.prepare('select count(*) n from tickets').get() as { n: number };
+    const tickets = (await deps.db.get('select count(*) n from tickets')) as { n: number };
     expect(tickets.n).toBe(1);
-    expect(listTicketMessages(deps.db, 1).filter((m) => m.kind === 'reply')).toHaveLength(2);
+    expect((await listTicketMessages(deps.db, 1)).filter((m) => m.kind === 'reply')).toHaveLength(2);
   });
 });

@@ -40,7 +40,7 @@ describe('outbound mail, end to end', () => {
 
   beforeEach(async () => {
     smtp = await startSmtpServer();
-    deps = makeTestDeps({ SMTP_URL: smtp.url, MAIL_FROM: `Acme IT <${DESK}>`, PUBLIC_URL: 'https://help.desk.example', DESK_NAME: 'Acme IT' });
+    deps = await makeTestDeps({ SMTP_URL: smtp.url, MAIL_FROM: `Acme IT <${DESK}>`, PUBLIC_URL: 'https://help.desk.example', DESK_NAME: 'Acme IT' });
     services = buildServices(deps);
     worker = createOutboxWorker(services.ctx, { senders: services.senders });
   });
@@ -83,7 +83,7 @@ describe('outbound mail, end to end', () => {
     expect(m.text).toContain('we have received your request and opened ticket [#1] "Printer jammed"');
     expect(m.html).toContain('<strong>[#1]</strong>');
     // the Message-ID is on the ticket's thread (email intake recognises replies to it)
-    const event = listTicketMessages(deps.db, ticketId).find((x) => x.eventType === 'outbox')!;
+    const event = (await listTicketMessages(deps.db, ticketId)).find((x) => x.eventType === 'outbox')!;
     expect(event).toMatchObject({ headerMessageId: ack.messageId, deliveryStatus: 'sent' });
 
     // the requester presses Reply in their mail client
@@ -94,7 +94,7 @@ describe('outbound mail, end to end', () => {
     });
     const second = await mailIn(answer, [replyTo]);
     expect(second).toMatchObject({ outcome: 'appended', ticketId });
-    expect(listTicketMessages(deps.db, ticketId).filter((x) => x.kind === 'reply').map((x) => x.headerMessageId)).toEqual(['orig-1@client.example', 'answer-1@client.example']);
+    expect((await listTicketMessages(deps.db, ticketId)).filter((x) => x.kind === 'reply').map((x) => x.headerMessageId)).toEqual(['orig-1@client.example', 'answer-1@client.example']);
     // a follow-up gets no second acknowledgement
     expect(await worker.runOnce()).toMatchObject({ sent: 0 });
   });
@@ -138,7 +138,7 @@ describe('outbound mail, end to end', () => {
       expect(m.attachments[0]).toMatchObject({ filename: 'vpn-guide.pdf', contentType: 'application/pdf' });
       expect(createHash('sha256').update(m.attachments[0].content).digest('hex')).toBe(createHash('sha256').update(pdf).digest('hex'));
 
-      const replyMsg = listTicketMessages(deps.db, 1).find((x) => x.kind === 'reply' && x.direction === 'out')!;
+      const replyMsg = (await listTicketMessages(deps.db, 1)).find((x) => x.kind === 'reply' && x.direction === 'out')!;
       expect(replyMsg).toMatchObject({ headerMessageId: reply.messageId, deliveryStatus: 'sent' });
       const after = await b.get('/tickets/1');
       expect(after.text).toContain('Please update the client to 5.2.');
@@ -150,7 +150,7 @@ describe('outbound mail, end to end', () => {
   });
 
   it('writes to a Russian requester in Russian and to an English one in English', async () => {
-    insertContact(deps.db, { name: 'Иван Петров', locale: 'ru', emails: ['ivan@client.example'] }, deps.clock.now());
+    await insertContact(deps.db, { name: 'Иван Петров', locale: 'ru', emails: ['ivan@client.example'] }, deps.clock.now());
     await mailIn(rawMail({ from: 'ivan@client.example', subject: 'Не работает принтер', body: 'Принтер зажевал бумагу.', messageId: 'ru-1@client.example' }));
     await mailIn(rawMail({ from: 'john@client.example', subject: 'Printer', body: 'Jammed.', messageId: 'en-1@client.example' }));
     const acks = await send(2);
@@ -165,7 +165,7 @@ describe('outbound mail, end to end', () => {
     expect(header(en, 'content-language')).toBe('en');
 
     const agent = await addUser(services, 'agent', 'boris@desk.example', 'Борис');
-    replyToTicket(services.ctx, { kind: 'user', user: agent }, { ticketId: 1, body: 'Перезагрузите принтер.' });
+    await replyToTicket(services.ctx, { kind: 'user', user: agent }, { ticketId: 1, body: 'Перезагрузите принтер.' });
     const [reply] = await send(1);
     expect(reply.parsed.text).toContain('Перезагрузите принтер.');
     expect(reply.parsed.text).toMatch(/Иван Петров пишет:\n> Принтер зажевал бумагу\./);
@@ -177,14 +177,14 @@ describe('outbound mail, end to end', () => {
     for (let i = 1; i <= 5; i++) {
       await mailIn(rawMail({ from: `user${i}@client.example`, subject: `Problem ${i}`, body: `Details ${i}`, messageId: `p${i}@client.example` }));
     }
-    replyToTicket(services.ctx, { kind: 'user', user: agent }, { ticketId: 2, body: 'Looking into it.' });
-    replyToTicket(services.ctx, { kind: 'user', user: agent }, { ticketId: 4, body: 'Fixed, please check.' });
+    await replyToTicket(services.ctx, { kind: 'user', user: agent }, { ticketId: 2, body: 'Looking into it.' });
+    await replyToTicket(services.ctx, { kind: 'user', user: agent }, { ticketId: 4, body: 'Fixed, please check.' });
     // the server stays down for a while: the worker keeps trying and keeps everything queued
     for (let round = 0; round < 12; round++) {
       await worker.runOnce();
       deps.clock.advance(30_000);
     }
-    const waiting = listOutbox(deps.db, {}, { limit: 50 });
+    const waiting = await listOutbox(deps.db, {}, { limit: 50 });
     expect(waiting).toHaveLength(7);
     expect(waiting.every((r) => r.status === 'pending' && r.attempts === 0)).toBe(true);
     expect(smtp.received).toHaveLength(0);
@@ -197,10 +197,10 @@ describe('outbound mail, end to end', () => {
     const ids = smtp.messageIds();
     expect(ids).toHaveLength(7);
     expect(new Set(ids).size).toBe(7);
-    const rows = listOutbox(deps.db, {}, { limit: 50 });
+    const rows = await listOutbox(deps.db, {}, { limit: 50 });
     expect(rows.every((r) => r.status === 'sent' && r.attempts === 1)).toBe(true);
     expect(ids.sort()).toEqual(rows.map((r) => r.headerMessageId).sort());
-    expect(findTicket(deps.db, 2)?.subject).toBe('Problem 2');
+    expect((await findTicket(deps.db, 2))?.subject).toBe('Problem 2');
   });
 
   it('a restarted worker resumes where the stopped one left off', async () => {

@@ -24,7 +24,7 @@ describe('outbox in the console', () => {
   let smtp: TestSmtp | undefined;
 
   const setup = async (env: Record<string, string> = {}, channels?: readonly Channel[]) => {
-    deps = makeTestDeps(env);
+    deps = await makeTestDeps(env);
     srv = await startTestServer(deps, buildServices(deps, { channels }));
     await addUser(srv.services, 'admin', 'admin@desk.example', 'Ada Admin');
     await addUser(srv.services, 'agent', 'boris@desk.example', 'Boris');
@@ -77,7 +77,7 @@ describe('outbox in the console', () => {
     const r = await agent.postFormData('/tickets/1/replies', form);
     expect(r.status).toBe(303);
     expect((await agent.get('/tickets/1')).text).toContain('Reply saved. Outgoing mail is off');
-    expect(listOutbox(deps.db, { statuses: ['pending'] }, { limit: 10 })).toHaveLength(2);
+    expect(await listOutbox(deps.db, { statuses: ['pending'] }, { limit: 10 })).toHaveLength(2);
   });
 
   it('refuses a reply upload without the CSRF token, and an empty reply with a message', async () => {
@@ -93,7 +93,7 @@ describe('outbox in the console', () => {
     const r = await agent.postFormData('/tickets/1/replies', empty);
     expect(r.status).toBe(422);
     expect(r.text).toContain('Write the reply first');
-    expect(listOutbox(deps.db, { statuses: ['pending'] }, { limit: 10 })).toHaveLength(1); // only the acknowledgement
+    expect(await listOutbox(deps.db, { statuses: ['pending'] }, { limit: 10 })).toHaveLength(1); // only the acknowledgement
   });
 
   it('lists failed mail with its error; an admin retries, discards, or retries all', async () => {
@@ -109,7 +109,7 @@ describe('outbox in the console', () => {
     expect(failed.text).toContain('Outgoing mail is on (SMTP).');
     expect(failed.text).toContain('550 no such user here');
     expect(failed.text).toContain('Send all failed mail again (3)');
-    const ids = listOutbox(deps.db, { statuses: ['dead'] }, { limit: 10 }).map((r) => r.id).sort();
+    const ids = (await listOutbox(deps.db, { statuses: ['dead'] }, { limit: 10 })).map((r) => r.id).sort();
     const ticketPage = await admin.get('/tickets/1');
     expect(ticketPage.text).toContain('Could not be sent: 1');
     expect(ticketPage.text).toMatch(/Acknowledgement to a@client\.example: <strong>not delivered<\/strong> — SMTP DATA refused: 550 no such user here/);
@@ -125,11 +125,11 @@ describe('outbox in the console', () => {
     expect(await worker.runOnce()).toMatchObject({ sent: 1 });
     await worker.stop();
 
-    const byId = new Map(listOutbox(deps.db, {}, { limit: 10 }).map((r) => [r.id, r.status]));
+    const byId = new Map((await listOutbox(deps.db, {}, { limit: 10 })).map((r) => [r.id, r.status]));
     expect([byId.get(ids[0]), byId.get(ids[1]), byId.get(ids[2])]).toEqual(['sent', 'discarded', 'sent']);
     expect(smtp.received).toHaveLength(2);
     expect((await admin.get('/admin/outbox?view=discarded')).text).toContain('discarded by Ada Admin');
-    const thread = listTicketMessages(deps.db, 2).filter((m) => m.eventType === 'outbox');
+    const thread = (await listTicketMessages(deps.db, 2)).filter((m) => m.eventType === 'outbox');
     expect(thread.at(-1)?.deliveryStatus).toBe('skipped');
     expect((await admin.get('/admin/outbox?view=sent')).text).toContain('a@client.example');
   });
@@ -138,7 +138,7 @@ describe('outbox in the console', () => {
     smtp = await startSmtpServer();
     const { admin } = await setup({ SMTP_URL: smtp.url, MAIL_FROM: 'support@desk.example' });
     await mailIn();
-    saveChannelHealth(deps.db, 'email', { ok: false, since: deps.clock.now(), lastError: 'SMTP server unreachable: connect ECONNREFUSED', checkedAt: deps.clock.now() });
+    await saveChannelHealth(deps.db, 'email', { ok: false, since: deps.clock.now(), lastError: 'SMTP server unreachable: connect ECONNREFUSED', checkedAt: deps.clock.now() });
     expect((await admin.get('/admin/outbox')).text).toContain('The mail server has been unreachable since');
     expect((await admin.get('/tickets/1')).text).toContain('The mail server cannot be reached; mail of this ticket waits and is retried.');
   });
@@ -147,7 +147,7 @@ describe('outbox in the console', () => {
     // Twilio configured; nothing is sent in these cases, so the API address is never called
     const TWILIO = { TWILIO_ACCOUNT_SID: TEST_ACCOUNT_SID, TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN, TWILIO_FROM: '+15005550006', TWILIO_API_URL: 'http://127.0.0.1:9', PUBLIC_URL: 'https://help.example.test' };
     const banners = (html: string) => [...html.matchAll(/<p class="banner (\w+)" data-channel="(\w+)" data-state="(\w+)"[^>]*>([^<]*)<\/p>/g)].map((m) => ({ tone: m[1], channel: m[2], state: m[3], text: m[4] }));
-    const textIn = () => queueSms(deps.db, { ticketId: null, event: 'reply', recipient: '+79123456789', payload: { text: 'On our way' } }, deps.clock.now());
+    const textIn = async () => await queueSms(deps.db, { ticketId: null, event: 'reply', recipient: '+79123456789', payload: { text: 'On our way' } }, deps.clock.now());
 
     it('says what SMS lacks while it is not configured, and since when texts wait', async () => {
       const { admin } = await setup({ SMTP_URL: 'smtp://127.0.0.1:9', MAIL_FROM: 'support@desk.example' });
@@ -155,7 +155,7 @@ describe('outbox in the console', () => {
         { tone: 'ok', channel: 'email', state: 'on', text: 'Outgoing mail is on (SMTP).' },
         { tone: 'muted', channel: 'sms', state: 'notConfigured', text: 'SMS is not configured (TWILIO_*): text messages stay queued.' },
       ]);
-      textIn();
+      await textIn();
       const waiting = (await admin.get('/admin/outbox')).text;
       expect(waiting).toContain('The oldest text has been waiting since');
       const [, sms] = banners(waiting);
@@ -166,13 +166,13 @@ describe('outbox in the console', () => {
     it('says since when Twilio has been down, with its last error, and nothing while it is fine', async () => {
       const { admin } = await setup(TWILIO);
       expect(banners((await admin.get('/admin/outbox')).text).map((b) => b.channel)).toEqual(['email']);
-      saveChannelHealth(deps.db, 'sms', { ok: false, since: deps.clock.now(), lastError: 'Twilio API unreachable: connect ECONNREFUSED', checkedAt: deps.clock.now() });
+      await saveChannelHealth(deps.db, 'sms', { ok: false, since: deps.clock.now(), lastError: 'Twilio API unreachable: connect ECONNREFUSED', checkedAt: deps.clock.now() });
       const down = (await admin.get('/admin/outbox')).text;
       expect(down).toContain('Twilio has been unreachable since');
       const [, sms] = banners(down);
       expect(sms).toMatchObject({ tone: 'warn', channel: 'sms', state: 'down' });
       expect(sms.text).toMatch(/^Twilio has been unreachable since \S.*: Twilio API unreachable: connect ECONNREFUSED\. Texts stay queued/);
-      saveChannelHealth(deps.db, 'sms', { ok: true, since: deps.clock.now(), lastError: null, checkedAt: deps.clock.now() });
+      await saveChannelHealth(deps.db, 'sms', { ok: true, since: deps.clock.now(), lastError: null, checkedAt: deps.clock.now() });
       expect(banners((await admin.get('/admin/outbox')).text).map((b) => b.channel)).toEqual(['email']);
     });
 
@@ -203,8 +203,8 @@ describe('outbox in the console', () => {
       expect(banners(mailPage).map((b) => b.channel)).toEqual(['email']);
     });
 
-    it('has every sender’s words in English and Russian', () => {
-      deps = makeTestDeps();
+    it('has every sender’s words in English and Russian', async () => {
+      deps = await makeTestDeps();
       const keys = buildServices(deps).senders.flatMap((s) => Object.values(s.banners));
       expect(keys.length).toBeGreaterThan(0);
       for (const locale of ['en', 'ru'] as const) {
@@ -225,7 +225,7 @@ describe('outbox in the console', () => {
     expect(bad.text).toContain('Enter a whole number');
     const ok = await admin.post('/admin/outbox/settings', { 'requester.2': '3', 'agent.1': '50' });
     expect(ok.status).toBe(303);
-    const s = getOutboxSettings(deps.db);
+    const s = await getOutboxSettings(deps.db);
     expect(s.limits.requester[2]).toEqual({ scope: 'recipient', windowMinutes: 10, max: 3 });
     expect(s.limits.agent[1].max).toBe(50);
     expect(s.quoteHistory).toBe(false);
@@ -255,7 +255,7 @@ describe('outbox in the console', () => {
     expect(page.text.match(/type="checkbox" name="\w+" checked/g)).toHaveLength(5);
     const r = await agent.post('/me/notifications', { assigned: 'on', sla_breach: 'on' });
     expect(r.status).toBe(303);
-    expect(findUserByEmail(deps.db, 'boris@desk.example')?.notifyPrefs).toEqual({
+    expect((await findUserByEmail(deps.db, 'boris@desk.example'))?.notifyPrefs).toEqual({
       assigned: true, new_in_component: false, customer_reply: false, sla_warning: false, sla_breach: true,
     });
     const after = await agent.get('/me/notifications');

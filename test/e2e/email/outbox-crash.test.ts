@@ -21,7 +21,7 @@ describe('outbox: crash in the middle of a send', () => {
 
   beforeEach(async () => {
     smtp = await startSmtpServer();
-    deps = makeTestDeps({ SMTP_URL: smtp.url, MAIL_FROM: 'support@desk.example' }, { file: true });
+    deps = await makeTestDeps({ SMTP_URL: smtp.url, MAIL_FROM: 'support@desk.example' }, { file: true });
   });
   afterEach(async () => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
@@ -34,8 +34,8 @@ describe('outbox: crash in the middle of a send', () => {
     for (let i = 1; i <= 3; i++) {
       await services.intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw: rawMail({ from: `user${i}@client.example`, subject: `Problem ${i}`, body: 'x', messageId: `c${i}@client.example` }) });
     }
-    expect(listOutbox(deps.db, { statuses: ['pending'] }, { limit: 10 })).toHaveLength(3);
-    const firstRow = listOutbox(deps.db, {}, { limit: 10 }).at(-1)!;
+    expect(await listOutbox(deps.db, { statuses: ['pending'] }, { limit: 10 })).toHaveLength(3);
+    const firstRow = (await listOutbox(deps.db, {}, { limit: 10 })).at(-1)!;
 
     // the server reads the first mail completely and never answers it
     let holdNext = true;
@@ -60,7 +60,7 @@ describe('outbox: crash in the middle of a send', () => {
       throw new Error(`${String(err)} (log: ${childLog})`);
     });
 
-    const inFlight = getOutbox(deps.db, firstRow.id);
+    const inFlight = await getOutbox(deps.db, firstRow.id);
     expect(inFlight).toMatchObject({ status: 'sending', attempts: 1 });
     expect(inFlight.headerMessageId).toBe(smtp.held[0].messageId);
 
@@ -79,8 +79,8 @@ describe('outbox: crash in the middle of a send', () => {
     const ids = smtp.messageIds();
     expect(new Set(ids).size).toBe(3);
     expect(ids).toContain(smtp.held[0].messageId);
-    const rows = listOutbox(deps.db, {}, { limit: 10 });
+    const rows = await listOutbox(deps.db, {}, { limit: 10 });
     expect(rows.map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
-    expect(getOutbox(deps.db, firstRow.id)).toMatchObject({ attempts: 2, headerMessageId: smtp.held[0].messageId });
+    expect(await getOutbox(deps.db, firstRow.id)).toMatchObject({ attempts: 2, headerMessageId: smtp.held[0].messageId });
   }, 90_000);
 });

@@ -30,14 +30,14 @@ function greeting(port: number, localAddress = '127.0.0.1'): Promise<{ socket: S
   });
 }
 
-const count = (deps: TestDeps, table: string) => (deps.db.$client.prepare(`select count(*) n from ${table}`).get() as { n: number }).n;
+const count = async (deps: TestDeps, table: string) => ((await deps.db.get(`select count(*) n from ${table}`)) as { n: number }).n;
 
 describe('SMTP intake listener', () => {
   let deps: TestDeps;
   let listener: SmtpListener;
 
   const start = async (env: Record<string, string> = {}) => {
-    deps = makeTestDeps({ SMTP_INBOUND_PORT: '0', SMTP_INBOUND_ADDRESSES: 'support@desk.example', ...env }, { file: true });
+    deps = await makeTestDeps({ SMTP_INBOUND_PORT: '0', SMTP_INBOUND_ADDRESSES: 'support@desk.example', ...env }, { file: true });
     listener = await startSmtpListener({ deps, intake: buildServices(deps).intake, settings: deps.config.smtpInbound! });
   };
   const transport = () => nodemailer.createTransport({ host: '127.0.0.1', port: listener.port, secure: false, ignoreTLS: true });
@@ -51,20 +51,20 @@ describe('SMTP intake listener', () => {
     beforeEach(() => start());
 
     it('turns a delivered mail into a ticket, routed by the envelope recipient', async () => {
-      const printers = insertComponent(deps.db, { name: 'Printers', emailAliases: ['printers@desk.example'] }, Date.now());
+      const printers = await insertComponent(deps.db, { name: 'Printers', emailAliases: ['printers@desk.example'] }, Date.now());
       const info = await transport().sendMail({
         envelope: { from: 'anna@client.example', to: ['printers@desk.example'] },
         raw: makeMail({ to: 'support@desk.example', subject: 'Toner is empty' }),
       });
       expect(info.response).toMatch(/^250 .*Accepted as inbound #1 \(created\)/);
-      const t = findTicket(deps.db, 1)!;
+      const t = (await findTicket(deps.db, 1))!;
       expect(t.subject).toBe('Toner is empty');
       expect(t.componentId).toBe(printers.id);
-      expect(listTicketMessages(deps.db, t.id)[0].fromAddress).toBe('anna@client.example');
+      expect((await listTicketMessages(deps.db, t.id))[0].fromAddress).toBe('anna@client.example');
     });
 
     it('answers 451 while the desk cannot store mail, and takes the retry', async () => {
-      deps.db.$client.pragma('busy_timeout = 50');
+      deps.db.sqlite.pragma('busy_timeout = 50');
       const other = new Database(deps.config.databasePath);
       other.exec('BEGIN IMMEDIATE');
       const raw = makeMail({ subject: 'Retry me' });
@@ -79,11 +79,11 @@ describe('SMTP intake listener', () => {
         other.exec('ROLLBACK');
         other.close();
       }
-      expect(count(deps, 'tickets')).toBe(0);
+      expect(await count(deps, 'tickets')).toBe(0);
       // the sending server retries later
       const info = await transport().sendMail({ envelope: { from: 'anna@client.example', to: ['support@desk.example'] }, raw });
       expect(info.response).toMatch(/^250 /);
-      expect(count(deps, 'tickets')).toBe(1);
+      expect(await count(deps, 'tickets')).toBe(1);
     });
   });
 
@@ -94,7 +94,7 @@ describe('SMTP intake listener', () => {
       .then(() => null, (e: unknown) => e as { responseCode?: number; response?: string });
     expect(err?.responseCode).toBe(552);
     expect(err?.response).toMatch(/over the 2000-byte limit/);
-    expect(count(deps, 'inbound_messages')).toBe(0);
+    expect(await count(deps, 'inbound_messages')).toBe(0);
   });
 
   describe('who may deliver, and to whom', () => {
@@ -105,18 +105,18 @@ describe('SMTP intake listener', () => {
       const err = await refusal(transport().sendMail({ envelope: { from: 'spammer@evil.example', to: ['victim@elsewhere.example'] }, raw: makeMail({ subject: 'Relay me' }) }));
       expect(err?.responseCode).toBe(550);
       expect(err?.response).toMatch(/5\.1\.1 <victim@elsewhere\.example>: no such mailbox/);
-      expect(count(deps, 'inbound_messages')).toBe(0);
+      expect(await count(deps, 'inbound_messages')).toBe(0);
     });
 
     it('takes the desk’s addresses: configured ones, MAIL_FROM, mailboxes, aliases and plus-address reply tokens', async () => {
       await start({ SMTP_INBOUND_ADDRESSES: '@tickets.desk.example', SMTP_URL: 'smtp://127.0.0.1:9', MAIL_FROM: 'Help <help@desk.example>' });
-      insertMailbox(deps.db, { name: 'IT', address: 'it@desk.example', host: 'imap.desk.example', username: 'it', password: 'x' }, Date.now());
-      insertComponent(deps.db, { name: 'Printers', emailAliases: ['printers@desk.example'] }, Date.now());
+      await insertMailbox(deps.db, { name: 'IT', address: 'it@desk.example', host: 'imap.desk.example', username: 'it', password: 'x' }, Date.now());
+      await insertComponent(deps.db, { name: 'Printers', emailAliases: ['printers@desk.example'] }, Date.now());
       const to = ['anything@tickets.desk.example', 'help@desk.example', 'it@desk.example', 'printers@desk.example', 'help+t1.abcdefghijkl@desk.example', 'outsider@desk.example'];
       const info = await transport().sendMail({ envelope: { from: 'anna@client.example', to }, raw: makeMail({ subject: 'Scanner is broken' }) });
       expect(info.accepted).toEqual(to.slice(0, 5));
       expect(info.rejected).toEqual(['outsider@desk.example']);
-      expect(count(deps, 'tickets')).toBe(1);
+      expect(await count(deps, 'tickets')).toBe(1);
     });
 
     it('limits connections per client address and in total (421)', async () => {
@@ -148,7 +148,7 @@ describe('SMTP intake listener', () => {
         nodemailer.createTransport({ host: '127.0.0.1', port: listener.port, secure: false, ignoreTLS: true, auth: { user: 'relay', pass: 'guess' } }).sendMail({ envelope, raw: makeMail() }),
       );
       expect(wrong?.responseCode).toBe(535);
-      expect(count(deps, 'inbound_messages')).toBe(0);
+      expect(await count(deps, 'inbound_messages')).toBe(0);
       const info = await nodemailer
         .createTransport({ host: '127.0.0.1', port: listener.port, secure: false, ignoreTLS: true, auth: { user: 'relay', pass: 'relay-secret' } })
         .sendMail({ envelope, raw: makeMail({ subject: 'Authenticated' }) });
@@ -166,14 +166,14 @@ describe('SMTP intake listener', () => {
       const locked = await refusal(as('relay-secret'));
       expect(locked?.responseCode).toBe(421);
       expect(locked?.response).toMatch(/Too many failed authentications/);
-      expect(count(deps, 'inbound_messages')).toBe(0);
+      expect(await count(deps, 'inbound_messages')).toBe(0);
       expect(lines.filter((l) => l.event === 'smtp_auth_refused').map((l) => `${String(l.reason)} ${String(l.email)} ${String(l.ip)}`)).toEqual([
         'wrong_password relay 127.0.0.1', 'wrong_password relay 127.0.0.1', 'wrong_password relay 127.0.0.1', 'ip_locked relay 127.0.0.1',
       ]);
       // the admin sees the lock beside the console's and lifts it the same way
       const services = buildServices(deps);
-      expect(currentSignInLocks(services.ctx).map((l) => `${l.scope} ${l.key} ${l.failures}`)).toEqual(['ip 127.0.0.1 3']);
-      liftLock(services.ctx, { scope: 'ip', key: '127.0.0.1' }, 'test');
+      expect((await currentSignInLocks(services.ctx)).map((l) => `${l.scope} ${l.key} ${l.failures}`)).toEqual(['ip 127.0.0.1 3']);
+      await liftLock(services.ctx, { scope: 'ip', key: '127.0.0.1' }, 'test');
       const info = await as('relay-secret');
       expect(info.response).toMatch(/^250 .*\(created\)/);
     });
@@ -186,7 +186,7 @@ describe('SMTP intake listener', () => {
         headers: { 'Authentication-Results': 'mx.provider.example; dkim=pass header.d=desk.example; dmarc=pass header.from=desk.example' },
       });
       await transport().sendMail({ envelope: { from: 'agent@desk.example', to: ['support@desk.example'] }, raw: forged });
-      expect(listTicketMessages(deps.db, 1)[0].senderCheck).toMatchObject({ verdict: 'unverified', method: 'mailauth' });
+      expect((await listTicketMessages(deps.db, 1))[0].senderCheck).toMatchObject({ verdict: 'unverified', method: 'mailauth' });
     });
 
     // the client here is on loopback: the relay in front of the listener, listed in its own domain's
@@ -196,7 +196,7 @@ describe('SMTP intake listener', () => {
         await start({ MAIL_VERIFY_REQUESTERS: 'on', ...env });
         deps.resolveDns = fakeResolver(dnsTable(mailDomain('desk.example', { dmarc: 'reject', spfIps: ['127.0.0.1'] })));
         await transport().sendMail({ envelope: { from: 'agent@desk.example', to: ['support@desk.example'] }, raw: makeMail({ from: 'Alex Agent <agent@desk.example>' }) });
-        expect(listTicketMessages(deps.db, 1)[0].senderCheck).toEqual({ verdict: 'unverified', reason: 'dmarc-fail', method: 'mailauth', claimsAgent: false });
+        expect((await listTicketMessages(deps.db, 1))[0].senderCheck).toEqual({ verdict: 'unverified', reason: 'dmarc-fail', method: 'mailauth', claimsAgent: false });
       });
     }
   });

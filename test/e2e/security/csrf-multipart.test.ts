@@ -13,7 +13,7 @@ describe('CSRF token of multipart forms', () => {
   let t: Ticket;
   beforeEach(async () => {
     const agent = await desk.person('Dmitry Ivanov');
-    t = ticket(desk.srv.services, agent);
+    t = await ticket(desk.srv.services, agent);
     b = await desk.signIn(agent);
     await b.get(`/tickets/${t.number}`);
   });
@@ -24,7 +24,7 @@ describe('CSRF token of multipart forms', () => {
     if (withFile) form.append('attachments', new Blob(['log line'], { type: 'text/plain' }), 'app.log');
     return form;
   };
-  const replies = () => listTicketMessages(desk.deps.db, t.id).filter((m) => m.direction === 'out');
+  const replies = async () => (await listTicketMessages(desk.deps.db, t.id)).filter((m) => m.direction === 'out');
 
   it('refuses a token given only in the URL', async () => {
     const page = await b.get(`/tickets/${t.number}`);
@@ -32,7 +32,7 @@ describe('CSRF token of multipart forms', () => {
     expect(page.text).not.toMatch(/\?_csrf=/);
     expect((await b.postFormData(`/tickets/${t.number}/replies`, reply('via URL'), { csrf: 'url' })).status).toBe(403);
     expect((await b.postFormData(`/tickets/${t.number}/replies`, reply('via URL, no file', false), { csrf: 'url' })).status).toBe(403);
-    expect(replies()).toHaveLength(0);
+    expect(await replies()).toHaveLength(0);
   });
 
   it('accepts the token as the first body field (a form without JavaScript) or in the header (htmx)', async () => {
@@ -40,16 +40,16 @@ describe('CSRF token of multipart forms', () => {
     expect(field.status).toBe(303);
     const header = await b.postFormData(`/tickets/${t.number}/replies`, reply('in the header'), { csrf: 'header' });
     expect(header.status).toBe(303);
-    const sent = replies();
+    const sent = await replies();
     expect(sent.map((m) => m.bodyText)).toEqual(['as a field', 'in the header']);
-    expect(listAttachmentsForMessages(desk.deps.db, sent.map((m) => m.id)).map((a) => a.filename)).toEqual(['app.log', 'app.log']);
+    expect((await listAttachmentsForMessages(desk.deps.db, sent.map((m) => m.id))).map((a) => a.filename)).toEqual(['app.log', 'app.log']);
   });
 
   it('refuses a file that comes before the token: nothing is read for a forged request', async () => {
     const form = reply('file first');
     form.append('_csrf', b.csrf);
     expect((await b.postFormData(`/tickets/${t.number}/replies`, form, { csrf: false })).status).toBe(403);
-    expect(replies()).toHaveLength(0);
+    expect(await replies()).toHaveLength(0);
   });
 
   it('protects every route against multipart bodies, not only the upload form', async () => {

@@ -42,7 +42,7 @@ describe('mailbox password on a changed server', () => {
   let stranger: Awaited<ReturnType<typeof countingListener>>;
   beforeEach(async () => {
     admin = await desk.signIn(await addUser(desk.srv.services, 'admin'));
-    mb = insertMailbox(desk.deps.db, {
+    mb = await insertMailbox(desk.deps.db, {
       name: 'Support', address: 'support@desk.example', host: 'imap.desk.example', port: 993, secure: true,
       username: 'support', password: sealSecret(desk.deps.secrets.credentials, 'stored-secret'), folder: 'INBOX', fromEnv: false,
     }, desk.deps.clock.now());
@@ -72,17 +72,17 @@ describe('mailbox password on a changed server', () => {
     expect(host.text).toContain('Enter the password again');
     const user = await admin.post(`/admin/mailboxes/${mb.id}`, form({ username: 'someone-else' }));
     expect(user.status).toBe(422);
-    expect(getMailbox(desk.deps.db, mb.id)).toMatchObject({ host: 'imap.desk.example', username: 'support', password: mb.password });
+    expect(await getMailbox(desk.deps.db, mb.id)).toMatchObject({ host: 'imap.desk.example', username: 'support', password: mb.password });
 
     // the same server and user keep the stored password; a new password goes with a new server
     expect((await admin.post(`/admin/mailboxes/${mb.id}`, form({ host: 'IMAP.desk.example', name: 'Help' }))).status).toBe(303);
-    expect(getMailbox(desk.deps.db, mb.id).password).toBe(mb.password);
+    expect((await getMailbox(desk.deps.db, mb.id)).password).toBe(mb.password);
     expect((await admin.post(`/admin/mailboxes/${mb.id}`, form({ host: 'imap.elsewhere.example', password: 'new-secret' }))).status).toBe(303);
-    expect(getMailbox(desk.deps.db, mb.id).host).toBe('imap.elsewhere.example');
+    expect((await getMailbox(desk.deps.db, mb.id)).host).toBe('imap.elsewhere.example');
   });
 
   it('says so in Russian', async () => {
-    updateUser(desk.deps.db, findUserByEmail(desk.deps.db, 'admin@desk.test')!.id, { locale: 'ru' }, desk.deps.clock.now());
+    await updateUser(desk.deps.db, (await findUserByEmail(desk.deps.db, 'admin@desk.test'))!.id, { locale: 'ru' }, desk.deps.clock.now());
     await admin.get(`/admin/mailboxes/${mb.id}`);
     const r = await admin.post(`/admin/mailboxes/${mb.id}/test`, form({ host: '127.0.0.1', port: String(stranger.port) }));
     expect(r.status).toBe(422);
@@ -103,7 +103,7 @@ describe('a mailbox on a server without TLS (Dovecot on loopback, plain text onl
   afterEach(() => deps?.close());
 
   it('is refused with a clear error unless plain text is allowed for it, in the console', async () => {
-    deps = makeTestDeps();
+    deps = await makeTestDeps();
     const srv = await startTestServer(deps);
     try {
       await addUser(srv.services, 'admin');
@@ -121,20 +121,20 @@ describe('a mailbox on a server without TLS (Dovecot on loopback, plain text onl
       expect(allowed.text).toContain('Connected');
 
       expect((await admin.post('/admin/mailboxes', { ...form, allowPlaintext: 'on' })).status).toBe(303);
-      const mb = findMailboxByAddress(deps.db, u.address)!;
+      const mb = (await findMailboxByAddress(deps.db, u.address))!;
       expect(mb).toMatchObject({ secure: false, allowPlaintext: true });
       expect((await admin.get('/admin/mailboxes')).text).toContain('plain text, insecure');
       expect((await admin.get(`/admin/mailboxes/${mb.id}`)).text).toMatch(/name="allowPlaintext" checked/);
       // with TLS from the start there is nothing to allow
       expect((await admin.post(`/admin/mailboxes/${mb.id}`, { ...form, secure: 'on', allowPlaintext: 'on', password: '' })).status).toBe(303);
-      expect(getMailbox(deps.db, mb.id)).toMatchObject({ secure: true, allowPlaintext: false });
+      expect(await getMailbox(deps.db, mb.id)).toMatchObject({ secure: true, allowPlaintext: false });
     } finally {
       await srv.close();
     }
   });
 
   it('is refused by the connection check itself unless allowed', async () => {
-    deps = makeTestDeps();
+    deps = await makeTestDeps();
     const u = dovecot.addUser();
     const base = { host: dovecot.host, port: dovecot.port, secure: false, username: u.user, password: u.password, folder: 'INBOX' };
     const refused = await checkImapConnection({ ...base, allowPlaintext: false });
@@ -145,7 +145,7 @@ describe('a mailbox on a server without TLS (Dovecot on loopback, plain text onl
 
   it('IMAP_SECURE=false requires STARTTLS for the IMAP_* mailbox unless IMAP_ALLOW_PLAINTEXT=true', { timeout: 30_000 }, async () => {
     const u = dovecot.addUser();
-    deps = makeTestDeps({
+    deps = await makeTestDeps({
       IMAP_HOST: dovecot.host, IMAP_PORT: String(dovecot.port), IMAP_SECURE: 'false', IMAP_ALLOW_PLAINTEXT: 'false',
       IMAP_USER: u.user, IMAP_PASSWORD: u.password, IMAP_ADDRESS: u.address,
     }, { file: true });
@@ -153,11 +153,11 @@ describe('a mailbox on a server without TLS (Dovecot on loopback, plain text onl
     let role: IntakeRole | undefined;
     try {
       role = await startIntake(buildServices(deps), { reconcileMs: 100_000, backoff: { initialMs: 50, maxMs: 500 } });
-      const [env] = listMailboxes(deps.db);
+      const [env] = await listMailboxes(deps.db);
       expect(env).toMatchObject({ fromEnv: true, secure: false, allowPlaintext: false });
-      const failed = await waitUntil('the error', () => getMailbox(deps.db, env.id).lastError);
+      const failed = await waitUntil('the error', async () => (await getMailbox(deps.db, env.id)).lastError);
       expect(failed).toMatch(/did not switch to TLS \(STARTTLS\)/);
-      expect(deps.db.$client.prepare('select count(*) n from tickets').get()).toEqual({ n: 0 });
+      expect(await deps.db.get('select count(*) n from tickets')).toEqual({ n: 0 });
     } finally {
       await role?.stop();
     }

@@ -31,7 +31,7 @@ describe('requester portal links', () => {
   let agent: User;
   beforeEach(async () => {
     smtp = await startSmtpServer();
-    deps = makeTestDeps({ SMTP_URL: smtp.url, MAIL_FROM: 'Acme IT <support@desk.example>', PUBLIC_URL });
+    deps = await makeTestDeps({ SMTP_URL: smtp.url, MAIL_FROM: 'Acme IT <support@desk.example>', PUBLIC_URL });
     srv = await startTestServer(deps);
     worker = createOutboxWorker(srv.services.ctx, { senders: srv.services.senders });
     agent = await addUser(srv.services, 'agent', 'agent@desk.example', 'Alex Agent');
@@ -46,28 +46,28 @@ describe('requester portal links', () => {
   const ctx = () => srv.services.ctx;
   const as = { kind: 'user' as const };
   /** the link as a mail sent now would carry it */
-  const link = (t: Pick<Ticket, 'id'>) => `/portal/${makePortalToken(deps.secrets.token, getTicket(deps.db, t.id), deps.clock.now())}`;
-  const open = (requesterEmail: string, requesterName: string, body: string) =>
-    createTicket(ctx(), { ...as, user: agent }, { subject: `Request of ${requesterName}`, body, requesterEmail, requesterName });
-  const closed = (t: Ticket) => {
-    resolveTicket(ctx(), { ...as, user: agent }, { ticketId: t.id, note: 'Cleaned the rollers' });
-    confirmResolution(ctx(), { contactId: t.requesterId! }, { ticketId: t.id });
-    return getTicket(deps.db, t.id);
+  const link = async (t: Pick<Ticket, 'id'>) => `/portal/${makePortalToken(deps.secrets.token, await getTicket(deps.db, t.id), deps.clock.now())}`;
+  const open = async (requesterEmail: string, requesterName: string, body: string) =>
+    await createTicket(ctx(), { ...as, user: agent }, { subject: `Request of ${requesterName}`, body, requesterEmail, requesterName });
+  const closed = async (t: Ticket) => {
+    await resolveTicket(ctx(), { ...as, user: agent }, { ticketId: t.id, note: 'Cleaned the rollers' });
+    await confirmResolution(ctx(), { contactId: t.requesterId! }, { ticketId: t.id });
+    return await getTicket(deps.db, t.id);
   };
-  const outboxRows = () => deps.db.select().from(outbox).all();
+  const outboxRows = async () => await deps.db.select().from(outbox).all();
   const pathOf = (url: string) => url.slice(PUBLIC_URL.length);
   const linkInMail = (text: string) => pathOf(/https:\/\/help\.desk\.example\/portal\/\S+/.exec(text)![0]);
 
   it('a merged ticket’s link says so, never shows the other ticket to someone else, and refuses every action', async () => {
-    const a = open('xavier@client.example', 'Xavier', 'My own words');
-    const b = open('yolanda@other.example', 'Yolanda', 'Yolanda’s private conversation');
-    replyToTicket(ctx(), { ...as, user: agent }, { ticketId: b.id, body: 'Answer meant for Yolanda only' });
-    resolveTicket(ctx(), { ...as, user: agent }, { ticketId: b.id, note: 'Done' });
-    const linkA = link(a);
+    const a = await open('xavier@client.example', 'Xavier', 'My own words');
+    const b = await open('yolanda@other.example', 'Yolanda', 'Yolanda’s private conversation');
+    await replyToTicket(ctx(), { ...as, user: agent }, { ticketId: b.id, body: 'Answer meant for Yolanda only' });
+    await resolveTicket(ctx(), { ...as, user: agent }, { ticketId: b.id, note: 'Done' });
+    const linkA = await link(a);
     const x = new Browser(srv.url);
     expect((await x.get(linkA)).status).toBe(200); // his page, with its forms, open before the merge
-    mergeTickets(ctx(), { ...as, user: agent }, { sourceId: a.id, targetNumber: b.number, confirm: true });
-    const before = { b: getTicket(deps.db, b.id), messages: listTicketMessages(deps.db, b.id).length };
+    await mergeTickets(ctx(), { ...as, user: agent }, { sourceId: a.id, targetNumber: b.number, confirm: true });
+    const before = { b: await getTicket(deps.db, b.id), messages: (await listTicketMessages(deps.db, b.id)).length };
     const neverShown = ['Yolanda', 'private conversation', 'Answer meant for', `/portal/t${b.id}.`];
 
     // the merge keeps Xavier in the loop by mail: he is told so, but gets no page of Yolanda's ticket
@@ -84,21 +84,21 @@ describe('requester portal links', () => {
       for (const secret of neverShown) expect(r.text).not.toContain(secret);
     }
     expect((await x.post(`${linkA}/fresh-link`, {})).status).toBe(303);
-    expect(getTicket(deps.db, b.id)).toEqual(before.b);
-    expect(listTicketMessages(deps.db, b.id)).toHaveLength(before.messages);
-    expect(getTicket(deps.db, a.id)).toMatchObject({ status: 'closed', mergedIntoId: b.id, reopenCount: 0 });
-    expect(outboxRows().filter((r) => r.event === 'portal_link')).toHaveLength(0);
+    expect(await getTicket(deps.db, b.id)).toEqual(before.b);
+    expect(await listTicketMessages(deps.db, b.id)).toHaveLength(before.messages);
+    expect(await getTicket(deps.db, a.id)).toMatchObject({ status: 'closed', mergedIntoId: b.id, reopenCount: 0 });
+    expect((await outboxRows()).filter((r) => r.event === 'portal_link')).toHaveLength(0);
 
     // no longer a participant: not even the other ticket's number
-    deps.db.$client.prepare('delete from ticket_participants where ticket_id = ?').run(b.id);
+    await deps.db.run('delete from ticket_participants where ticket_id = ?', b.id);
     const stranger = await x.get(linkA);
     expect(stranger.text).not.toContain(`#${b.number}`);
     for (const secret of neverShown) expect(stranger.text).not.toContain(secret);
 
     // Yolanda's own duplicate leads her on to her ticket
-    const c = open('yolanda@other.example', 'Yolanda', 'Same problem again');
-    const linkC = link(c);
-    mergeTickets(ctx(), { ...as, user: agent }, { sourceId: c.id, targetNumber: b.number });
+    const c = await open('yolanda@other.example', 'Yolanda', 'Same problem again');
+    const linkC = await link(c);
+    await mergeTickets(ctx(), { ...as, user: agent }, { sourceId: c.id, targetNumber: b.number });
     const y = new Browser(srv.url);
     const to = /href="(\/portal\/t\d+\.[^"]+)"/.exec((await y.get(linkC)).text)?.[1];
     expect(to).toMatch(new RegExp(`^/portal/t${b.id}\\.`));
@@ -106,12 +106,12 @@ describe('requester portal links', () => {
   });
 
   it('links the desk never issued are unknown: old-style, forged, altered, or for another ticket', async () => {
-    const t = open('anna@client.example', 'Anna', 'Printer jams');
-    const good = link(t);
+    const t = await open('anna@client.example', 'Anna', 'Printer jams');
+    const good = await link(t);
     const b = new Browser(srv.url);
     expect((await b.get(good)).status).toBe(200);
     const oldStyle = `/portal/t${t.id}.${signPayload(deps.secrets.token, `portal.t${t.id}`)}`;
-    const otherKey = `/portal/${makePortalToken('another key entirely, 32 chars long', getTicket(deps.db, t.id), deps.clock.now())}`;
+    const otherKey = `/portal/${makePortalToken('another key entirely, 32 chars long', await getTicket(deps.db, t.id), deps.clock.now())}`;
     // a changed signature (its first half proves the desk issued the link)
     const [head, issued, sig] = good.split('.');
     const altered = `${head}.${issued}.${sig[0] === 'a' ? 'b' : 'a'}${sig.slice(1)}`;
@@ -120,13 +120,13 @@ describe('requester portal links', () => {
       expect((await b.get(url)).status, url).toBe(404);
       expect((await b.post(`${url}/fresh-link`, {})).status, url).toBe(404);
     }
-    expect(outboxRows().filter((r) => r.event === 'portal_link')).toHaveLength(0);
+    expect((await outboxRows()).filter((r) => r.event === 'portal_link')).toHaveLength(0);
   });
 
   it('an expired link gives 410 and acts on nothing; the fresh link goes once, to the address on file only, and works', async () => {
-    const t = open('anna@client.example', 'Anna', 'Printer jams');
-    const oldLink = link(t);
-    closed(t);
+    const t = await open('anna@client.example', 'Anna', 'Printer jams');
+    const oldLink = await link(t);
+    await closed(t);
     await worker.runOnce(); // the mail about the ticket so far
     deps.clock.advance(30 * DAY - 1000);
     const b = new Browser(srv.url);
@@ -139,21 +139,21 @@ describe('requester portal links', () => {
     expect(gone.text).toContain('/fresh-link');
     expect(gone.text).not.toContain('Printer jams');
     expect((await b.post(`${oldLink}/reopen`, { message: 'Again' })).status).toBe(410);
-    expect(getTicket(deps.db, t.id)).toMatchObject({ status: 'closed', reopenCount: 0 });
+    expect(await getTicket(deps.db, t.id)).toMatchObject({ status: 'closed', reopenCount: 0 });
 
-    const queued = outboxRows().length;
+    const queued = (await outboxRows()).length;
     const asked = await b.post(`${oldLink}/fresh-link`, { email: 'mallory@evil.example', recipient: 'mallory@evil.example' });
     expect(asked.status).toBe(303);
     expect((await b.get(asked.location!)).text).toContain('A new link is on its way');
-    const rows = outboxRows().slice(queued);
+    const rows = (await outboxRows()).slice(queued);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ channel: 'email', event: 'portal_link', recipient: 'anna@client.example', ticketId: t.id });
-    expect(JSON.stringify(outboxRows())).not.toContain('mallory');
+    expect(JSON.stringify(await outboxRows())).not.toContain('mallory');
 
     const again = await b.post(`${oldLink}/fresh-link`, {});
     expect(again.status).toBe(429);
     expect(again.headers.get('retry-after')).toBe('600');
-    expect(outboxRows()).toHaveLength(queued + 1);
+    expect(await outboxRows()).toHaveLength(queued + 1);
 
     // the link is issued when the mail goes, so it counts its days from then
     deps.clock.advance(60_000);
@@ -169,28 +169,28 @@ describe('requester portal links', () => {
 
     deps.clock.advance(10 * 60_000);
     expect((await b.post(`${oldLink}/fresh-link`, {})).status).toBe(303);
-    expect(outboxRows()).toHaveLength(queued + 2);
+    expect(await outboxRows()).toHaveLength(queued + 2);
   });
 
   it('a requester with only a phone gets the fresh link by SMS', async () => {
     const now = deps.clock.now();
-    const c = insertContact(deps.db, { name: 'Boris', phones: ['+79123456789'] }, now);
-    const t = insertTicket(deps.db, { subject: 'Phone only', channel: 'sms', requesterId: c.id }, now);
-    updateTicket(deps.db, t.id, { status: 'closed', closedAt: now }, now);
-    const oldLink = link(t);
+    const c = await insertContact(deps.db, { name: 'Boris', phones: ['+79123456789'] }, now);
+    const t = await insertTicket(deps.db, { subject: 'Phone only', channel: 'sms', requesterId: c.id }, now);
+    await updateTicket(deps.db, t.id, { status: 'closed', closedAt: now }, now);
+    const oldLink = await link(t);
     deps.clock.advance(31 * DAY);
     const b = new Browser(srv.url);
     expect((await b.get(oldLink)).status).toBe(410);
     expect((await b.post(`${oldLink}/fresh-link`, {})).status).toBe(303);
-    const row = outboxRows().find((r) => r.event === 'portal_link')!;
+    const row = (await outboxRows()).find((r) => r.event === 'portal_link')!;
     expect(row).toMatchObject({ channel: 'sms', recipient: '+79123456789', ticketId: t.id });
     const url = String((row.payload as { vars: { url: string } }).vars.url);
     expect((await b.get(pathOf(url))).status).toBe(200);
   });
 
   it('revoking makes every link given out so far 410, and links in new mail work', async () => {
-    const t = open('anna@client.example', 'Anna', 'Printer jams');
-    const oldLink = link(t);
+    const t = await open('anna@client.example', 'Anna', 'Printer jams');
+    const oldLink = await link(t);
     const requester = new Browser(srv.url);
     expect((await requester.get(oldLink)).status).toBe(200);
 
@@ -200,14 +200,14 @@ describe('requester portal links', () => {
     expect(ticketPage.text).toContain(`/tickets/${t.number}/portal-links/revoke`);
     const revoked = await a.post(`/tickets/${t.number}/portal-links/revoke`, {});
     expect(revoked.status).toBe(303);
-    expect(listTicketEvents(deps.db, t.id).map((e) => e.type)).toContain('ticket.portal_links_revoked');
+    expect((await listTicketEvents(deps.db, t.id)).map((e) => e.type)).toContain('ticket.portal_links_revoked');
     expect((await a.get(`/tickets/${t.number}`)).text).toContain('revoked all requester links');
 
     const gone = await requester.get(`${oldLink}?lang=en`);
     expect(gone.status).toBe(410);
     expect(gone.text).toContain('This link no longer works');
     expect((await requester.post(`${oldLink}/escalate`, { reason: 'Slow' })).status).toBe(410);
-    expect(getTicket(deps.db, t.id).escalatedAt).toBeNull();
+    expect((await getTicket(deps.db, t.id)).escalatedAt).toBeNull();
 
     // the requester asks for a new link: it arrives by mail and opens the ticket
     await worker.runOnce(); // the mail about the ticket so far

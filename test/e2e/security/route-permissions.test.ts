@@ -205,25 +205,25 @@ let printersId: number;
 const tokens = new Map<Role, string>();
 
 beforeAll(async () => {
-  deps = makeTestDeps();
+  deps = await makeTestDeps();
   srv = await startTestServer(deps);
   app = await createApp(srv.services.ctx, srv.services.web);
   const s = srv.services;
   const people = { admin: await person(s, 'Root', 'admin'), manager: await person(s, 'Olga', 'manager'), agent: await person(s, 'Dmitry', 'agent') };
   staffOf = { ...people, colleague: await person(s, 'Irina', 'agent'), specialist: await person(s, 'Pavel', 'agent') };
-  const t = ticket(s, people.agent);
-  ticket(s, people.agent, { subject: 'Second' });
-  replyToTicket(s.ctx, { kind: 'user', user: people.agent }, { ticketId: t.id, body: 'See the file', attachments: [{ filename: 'a.txt', contentType: 'text/plain', content: Buffer.from('a') }] });
-  logWork(s.ctx, { kind: 'user', user: people.agent }, { ticketId: t.id, minutes: 5 });
-  createOrganization(s.ctx, people.manager, { name: 'Acme' });
+  const t = await ticket(s, people.agent);
+  await ticket(s, people.agent, { subject: 'Second' });
+  await replyToTicket(s.ctx, { kind: 'user', user: people.agent }, { ticketId: t.id, body: 'See the file', attachments: [{ filename: 'a.txt', contentType: 'text/plain', content: Buffer.from('a') }] });
+  await logWork(s.ctx, { kind: 'user', user: people.agent }, { ticketId: t.id, minutes: 5 });
+  await createOrganization(s.ctx, people.manager, { name: 'Acme' });
   // "assign to a free specialist" picks Pavel, whom no ticket of the rights table is assigned to
-  printersId = createComponent(s.ctx, people.manager, { name: 'Printers', agentIds: [staffOf.specialist.id] }).id;
-  createCannedReply(s.ctx, people.manager, { title: 'Hi', body: 'Hello' });
+  printersId = (await createComponent(s.ctx, people.manager, { name: 'Printers', agentIds: [staffOf.specialist.id] })).id;
+  await createCannedReply(s.ctx, people.manager, { title: 'Hi', body: 'Hello' });
   for (const role of ['admin', 'manager', 'agent'] as const) {
     const b = new Browser(srv.url);
     await b.login(people[role].email, PASSWORD);
     sessions.set(role, b);
-    tokens.set(role, createApiToken(s.ctx, people[role], { name: role }).token);
+    tokens.set(role, (await createApiToken(s.ctx, people[role], { name: role })).token);
   }
 }, 60_000);
 
@@ -322,22 +322,22 @@ const OPEN_TO_EVERY_AGENT = [
   'POST /tickets/:number/portal-links/revoke', 'POST /api/v1/tickets/:number/notes', 'POST /api/v1/tickets/:number/worklogs',
 ];
 
-function snapshot(ids: number[]) {
+async function snapshot(ids: number[]) {
   const db = srv.services.ctx.db;
-  return ids.map((id) => ({
-    ticket: findTicket(db, id), links: listTicketLinks(db, id), participants: listParticipants(db, id),
-    messages: listTicketMessages(db, id).map((m) => m.id),
-  }));
+  return await Promise.all(ids.map(async (id) => ({
+    ticket: await findTicket(db, id), links: await listTicketLinks(db, id), participants: await listParticipants(db, id),
+    messages: (await listTicketMessages(db, id)).map((m) => m.id),
+  })));
 }
 
 type Holder = 'colleague' | 'agent' | null;
-function rightsCase(holder: Holder, linked: boolean) {
+async function rightsCase(holder: Holder, linked: boolean) {
   const s = srv.services;
-  const t = ticket(s, null, { subject: 'Toner', componentId: printersId });
-  const other = ticket(s, null, { subject: 'Toner again' });
-  if (holder) assignTicket(s.ctx, { kind: 'system' }, { ticketId: t.id, assigneeId: staffOf[holder].id });
-  if (linked) linkTickets(s.ctx, { kind: 'user', user: staffOf.manager }, { ticketId: t.id, otherNumber: other.number });
-  return { t: findTicket(s.ctx.db, t.id)!, other };
+  const t = await ticket(s, null, { subject: 'Toner', componentId: printersId });
+  const other = await ticket(s, null, { subject: 'Toner again' });
+  if (holder) await assignTicket(s.ctx, { kind: 'system' }, { ticketId: t.id, assigneeId: staffOf[holder].id });
+  if (linked) await linkTickets(s.ctx, { kind: 'user', user: staffOf.manager }, { ticketId: t.id, otherNumber: other.number });
+  return { t: (await findTicket(s.ctx.db, t.id))!, other };
 }
 
 async function send(role: Role, key: string, change: Change, t: Ticket, other: Ticket) {
@@ -363,13 +363,13 @@ describe('agents\' rights on tickets', () => {
   it('refuses an agent on a colleague\'s ticket on every changing route (403, or a bulk refusal), and changes nothing', async () => {
     const report: string[] = [];
     for (const [key, change] of Object.entries(RIGHTS)) {
-      const { t, other } = rightsCase('colleague', key.includes('/links/:id/delete'));
-      const before = snapshot([t.id, other.id]);
+      const { t, other } = await rightsCase('colleague', key.includes('/links/:id/delete'));
+      const before = await snapshot([t.id, other.id]);
       const r = await send('agent', key, change, t, other);
       if (r.status !== (change.refusedStatus ?? 403)) report.push(`${key} → ${r.status}`);
       if (r.json && r.json.error?.code !== 'not_your_ticket') report.push(`${key} → code ${r.json.error?.code}`);
       if (r.status === 403 && 'text' in r && !/assigned to Irina/.test(r.text ?? '')) report.push(`${key}: the page does not say whose ticket it is`);
-      if (JSON.stringify(snapshot([t.id, other.id])) !== JSON.stringify(before)) report.push(`${key} changed the ticket`);
+      if (JSON.stringify(await snapshot([t.id, other.id])) !== JSON.stringify(before)) report.push(`${key} changed the ticket`);
     }
     expect(report).toEqual([]);
   });
@@ -379,12 +379,12 @@ describe('agents\' rights on tickets', () => {
     const cases: [Role, Holder][] = [['agent', 'agent'], ['agent', null], ['manager', 'colleague'], ['admin', 'colleague']];
     for (const [key, change] of Object.entries(RIGHTS)) {
       for (const [role, holder] of cases) {
-        const { t, other } = rightsCase(holder, key.includes('/links/:id/delete'));
-        const before = snapshot([t.id, other.id]);
+        const { t, other } = await rightsCase(holder, key.includes('/links/:id/delete'));
+        const before = await snapshot([t.id, other.id]);
         const r = await send(role, key, change, t, other);
         const ok = key.startsWith('POST /api/') || key.startsWith('PATCH /api/') ? r.status === 200 : r.status === 303;
         if (!ok) report.push(`${role} on ${holder ?? 'an unassigned'} ticket: ${key} → ${r.status}`);
-        if (JSON.stringify(snapshot([t.id, other.id])) === JSON.stringify(before)) report.push(`${role} on ${holder ?? 'an unassigned'} ticket: ${key} changed nothing`);
+        if (JSON.stringify(await snapshot([t.id, other.id])) === JSON.stringify(before)) report.push(`${role} on ${holder ?? 'an unassigned'} ticket: ${key} changed nothing`);
       }
     }
     expect(report).toEqual([]);

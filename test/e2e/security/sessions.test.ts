@@ -44,25 +44,25 @@ describe('sessions', () => {
     expect(await isSignedIn(b)).toBe(false);
   });
 
-  it('the scheduler deletes expired sessions, sessions past 30 days and failures that no longer count', () => {
+  it('the scheduler deletes expired sessions, sessions past 30 days and failures that no longer count', async () => {
     const ctx = desk.srv.services.ctx;
     const t0 = desk.deps.clock.now();
-    startSession(ctx, agent, {}); // idle: expires after 14 days
+    await startSession(ctx, agent, {}); // idle: expires after 14 days
     // written before the absolute limit existed: its expiry is far off, but it is 31 days old at the purge
-    insertSession(desk.deps.db, { id: 'old', userId: agent.id, createdAt: t0 - 16 * DAY, lastSeenAt: t0, expiresAt: t0 + 365 * DAY });
-    insertSignInFailure(desk.deps.db, { email: agent.email, ip: '192.0.2.1', at: t0 });
+    await insertSession(desk.deps.db, { id: 'old', userId: agent.id, createdAt: t0 - 16 * DAY, lastSeenAt: t0, expiresAt: t0 + 365 * DAY });
+    await insertSignInFailure(desk.deps.db, { email: agent.email, ip: '192.0.2.1', at: t0 });
     desk.deps.clock.advance(15 * DAY);
-    startSession(ctx, agent, {}); // fresh
-    insertSignInFailure(desk.deps.db, { email: agent.email, ip: '192.0.2.1', at: desk.deps.clock.now() });
-    expect(schedulerTick(ctx).purged).toEqual({ sessions: 2, failures: 1, knownClients: 0 });
-    expect(desk.deps.db.select().from(sessions).all().map((s) => s.createdAt)).toEqual([desk.deps.clock.now()]);
-    expect(schedulerTick(ctx).purged).toEqual({ sessions: 0, failures: 0, knownClients: 0 });
+    await startSession(ctx, agent, {}); // fresh
+    await insertSignInFailure(desk.deps.db, { email: agent.email, ip: '192.0.2.1', at: desk.deps.clock.now() });
+    expect((await schedulerTick(ctx)).purged).toEqual({ sessions: 2, failures: 1, knownClients: 0 });
+    expect((await desk.deps.db.select().from(sessions).all()).map((s) => s.createdAt)).toEqual([desk.deps.clock.now()]);
+    expect((await schedulerTick(ctx)).purged).toEqual({ sessions: 0, failures: 0, knownClients: 0 });
   });
 
   const tokenStatus = async (token: string) => (await fetch(`${desk.srv.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } })).status;
 
   it('a password change by the user ends their other sessions, keeps the one that made it, and revokes their API tokens', async () => {
-    const { token } = createApiToken(desk.srv.services.ctx, agent, { name: 'made with the old password' });
+    const { token } = await createApiToken(desk.srv.services.ctx, agent, { name: 'made with the old password' });
     expect(await tokenStatus(token)).toBe(200);
     const here = await signedIn(agent.email);
     const elsewhere = await signedIn(agent.email);
@@ -76,7 +76,7 @@ describe('sessions', () => {
   });
 
   it('an admin setting a password ends every session of that person and revokes their API tokens', async () => {
-    const { token } = createApiToken(desk.srv.services.ctx, agent, { name: 'made with the old password' });
+    const { token } = await createApiToken(desk.srv.services.ctx, agent, { name: 'made with the old password' });
     const a = await signedIn(agent.email);
     const admin = await signedIn('root@desk.test');
     await admin.get(`/admin/users/${agent.id}`);
@@ -88,7 +88,7 @@ describe('sessions', () => {
 
   it('deactivation ends every session and revokes every API token, for good', async () => {
     const a = await signedIn(agent.email);
-    const { token } = createApiToken(desk.srv.services.ctx, agent, { name: 'script' });
+    const { token } = await createApiToken(desk.srv.services.ctx, agent, { name: 'script' });
     const me = async () => (await fetch(`${desk.srv.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } })).status;
     expect(await me()).toBe(200);
     const admin = await signedIn('root@desk.test');
@@ -115,7 +115,7 @@ describe('session cookies behind https', () => {
   const cookieNamed = (headers: Headers, name: string) => headers.getSetCookie().find((c) => c.startsWith(`${name}=`));
 
   it('names the session and CSRF cookies __Host-: Secure, Path=/, no Domain', async () => {
-    deps = makeTestDeps({ PUBLIC_URL: 'https://help.example.com' });
+    deps = await makeTestDeps({ PUBLIC_URL: 'https://help.example.com' });
     srv = await startTestServer(deps);
     const agent = await person(srv.services, 'Agent');
     const b = new Browser(srv.url);
@@ -138,7 +138,7 @@ describe('session cookies behind https', () => {
   });
 
   it('keeps plain names over http (a browser refuses __Host- cookies there)', async () => {
-    deps = makeTestDeps();
+    deps = await makeTestDeps();
     srv = await startTestServer(deps);
     const agent = await person(srv.services, 'Agent');
     const b = new Browser(srv.url);

@@ -11,7 +11,7 @@ describe('setup off loopback', () => {
   let srv: TestServer;
   let lines: LogLine[];
   beforeEach(async () => {
-    deps = makeTestDeps({ HOST: '0.0.0.0' });
+    deps = await makeTestDeps({ HOST: '0.0.0.0' });
     ({ log: deps.log, lines } = recordingLogger());
     srv = await startTestServer(deps);
   });
@@ -34,7 +34,7 @@ describe('setup off loopback', () => {
     expect(missing.text).toContain('setup code is not right');
     const wrong = await b.post('/setup', { ...admin, setupCode: 'AAAA-BBBB-CCCC-DDDD' }, { headers: { 'x-forwarded-for': '203.0.113.4' } });
     expect(wrong.status).toBe(403);
-    expect(countUsers(deps.db)).toBe(0);
+    expect(await countUsers(deps.db)).toBe(0);
     expect(lines.filter((l) => l.event === 'setup_refused').map((l) => [l.reason, l.ip])).toEqual([
       ['wrong_setup_code', '203.0.113.4'],
       ['wrong_setup_code', '203.0.113.4'],
@@ -43,7 +43,7 @@ describe('setup off loopback', () => {
     const ok = await b.post('/setup', { ...admin, setupCode: code().toLowerCase() });
     expect(ok.status).toBe(303);
     expect(ok.location).toBe('/tickets');
-    expect(countUsers(deps.db)).toBe(1);
+    expect(await countUsers(deps.db)).toBe(1);
     expect((await b.get('/tickets')).status).toBe(200);
   });
 
@@ -54,7 +54,7 @@ describe('setup off loopback', () => {
     for (let i = 0; i < 10; i++) expect((await b.post('/setup', { ...admin, setupCode: `WRONG-${i}` }, from)).status).toBe(403);
     expect((await b.post('/setup', { ...admin, setupCode: code() }, from)).status).toBe(429);
     expect(lines.at(-1)).toMatchObject({ event: 'setup_refused', reason: 'ip_locked', ip: '203.0.113.5' });
-    expect(countUsers(deps.db)).toBe(0);
+    expect(await countUsers(deps.db)).toBe(0);
     // another address with the code gets through
     expect((await b.post('/setup', { ...admin, setupCode: code() }, { headers: { 'x-forwarded-for': '198.51.100.5' } })).status).toBe(303);
   });
@@ -62,7 +62,7 @@ describe('setup off loopback', () => {
 
 describe('setup on loopback', () => {
   it('needs no code, as before', async () => {
-    const deps = makeTestDeps({ HOST: '127.0.0.1' });
+    const deps = await makeTestDeps({ HOST: '127.0.0.1' });
     const srv = await startTestServer(deps);
     try {
       const b = new Browser(srv.url);

@@ -13,7 +13,7 @@ describe('sign-in lock-out', () => {
   let srv: TestServer;
   let lines: LogLine[];
   beforeEach(async () => {
-    deps = makeTestDeps();
+    deps = await makeTestDeps();
     ({ log: deps.log, lines } = recordingLogger());
     srv = await startTestServer(deps);
     await person(srv.services, 'Root', 'admin');

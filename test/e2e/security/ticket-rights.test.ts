@@ -17,16 +17,16 @@ describe('agents\' rights on tickets, in the console and the API', () => {
     dmitry = await desk.person('Dmitry Ivanov');
     irina = await desk.person('Irina Orlova');
   });
-  const held = (by: User | null, extra: Parameters<typeof ticket>[2] = {}): Ticket => {
-    const t = ticket(desk.srv.services, null, extra);
-    return by ? assignTicket(desk.srv.services.ctx, { kind: 'system' }, { ticketId: t.id, assigneeId: by.id }) : t;
+  const held = async (by: User | null, extra: Parameters<typeof ticket>[2] = {}): Promise<Ticket> => {
+    const t = await ticket(desk.srv.services, null, extra);
+    return by ? await assignTicket(desk.srv.services.ctx, { kind: 'system' }, { ticketId: t.id, assigneeId: by.id }) : t;
   };
-  const now = (t: Ticket) => findTicketByNumber(desk.deps.db, t.number)!;
+  const now = async (t: Ticket) => (await findTicketByNumber(desk.deps.db, t.number))!;
   const unescape = (s: string) => s.replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
 
   it('shows an agent on a colleague\'s ticket only what they may do, and says whose ticket it is', async () => {
-    const theirs = held(irina);
-    const mine = held(dmitry);
+    const theirs = await held(irina);
+    const mine = await held(dmitry);
     const b = await desk.signIn(dmitry);
     const page = (await b.get(`/tickets/${theirs.number}`)).text;
     expect(page).toContain('Assigned to Irina Orlova: only they, a manager or the manager of the component change this ticket.');
@@ -41,7 +41,7 @@ describe('agents\' rights on tickets, in the console and the API', () => {
   });
 
   it('refuses a change with a clear message: an error page, or the flash region for htmx', async () => {
-    const theirs = held(irina);
+    const theirs = await held(irina);
     const b = await desk.signIn(dmitry);
     const plain = await b.post(`/tickets/${theirs.number}/status`, { status: 'closed' });
     expect(plain.status).toBe(403);
@@ -50,27 +50,27 @@ describe('agents\' rights on tickets, in the console and the API', () => {
     expect(htmx.status).toBe(403);
     expect(htmx.headers.get('hx-retarget')).toBe('#flash');
     expect(htmx.text).toMatch(/^<p class="flash error" role="alert">This ticket is assigned to Irina Orlova/);
-    expect(now(theirs)).toMatchObject({ status: 'assigned', assigneeId: irina.id });
-    updateUser(desk.deps.db, dmitry.id, { locale: 'ru' }, Date.now());
+    expect(await now(theirs)).toMatchObject({ status: 'assigned', assigneeId: irina.id });
+    await updateUser(desk.deps.db, dmitry.id, { locale: 'ru' }, Date.now());
     const ru = await b.post(`/tickets/${theirs.number}/status`, { status: 'closed' });
     expect(ru.status).toBe(403);
     expect(ru.text).toContain('Заявка назначена на сотрудника Irina Orlova');
   });
 
   it('sends an agent\'s reply on a colleague\'s ticket but keeps its status, saying why', async () => {
-    const theirs = held(irina);
+    const theirs = await held(irina);
     const b = await desk.signIn(dmitry);
     await b.get(`/tickets/${theirs.number}`);
     const r = await b.postMultipart(`/tickets/${theirs.number}/replies`, { body: 'Try the other tray', statusAfter: 'pending_requester' });
     expect(r.status).toBe(303);
     expect(unescape((await b.get(`/tickets/${theirs.number}`)).text)).toMatch(/Reply queued for sending\. The status stayed: This ticket is assigned to Irina Orlova/);
-    expect(now(theirs).status).toBe('assigned');
-    expect(listTicketMessages(desk.deps.db, theirs.id).some((m) => m.bodyText === 'Try the other tray')).toBe(true);
+    expect((await now(theirs)).status).toBe('assigned');
+    expect((await listTicketMessages(desk.deps.db, theirs.id)).some((m) => m.bodyText === 'Try the other tray')).toBe(true);
   });
 
   it('asks before merging tickets of different requesters, saying who will see what, and merges once confirmed', async () => {
-    const target = held(dmitry, { requesterEmail: 'anna@client.example', requesterName: 'Anna Petrova' });
-    const source = held(dmitry, { requesterEmail: 'ivan@other.example', requesterName: 'Ivan Petrov', subject: 'Printer again' });
+    const target = await held(dmitry, { requesterEmail: 'anna@client.example', requesterName: 'Anna Petrova' });
+    const source = await held(dmitry, { requesterEmail: 'ivan@other.example', requesterName: 'Ivan Petrov', subject: 'Printer again' });
     const b = await desk.signIn(dmitry);
     await b.get(`/tickets/${source.number}`);
     const ask = await b.post(`/tickets/${source.number}/merge`, { number: String(target.number), understood: 'on' });
@@ -80,27 +80,27 @@ describe('agents\' rights on tickets, in the console and the API', () => {
     expect(text).toContain(`Ivan Petrov (requester of #${source.number}) will become a participant of #${target.number} and will see its whole conversation.`);
     expect(text).toContain(`Anna Petrova (requester of #${target.number}) will see the conversation of #${source.number}.`);
     expect(text).toMatch(/name="confirmed" value="yes"/);
-    expect(now(source)).toMatchObject({ status: 'assigned', mergedIntoId: null });
-    expect(listParticipants(desk.deps.db, target.id)).toEqual([]);
+    expect(await now(source)).toMatchObject({ status: 'assigned', mergedIntoId: null });
+    expect(await listParticipants(desk.deps.db, target.id)).toEqual([]);
     const done = await b.post(`/tickets/${source.number}/merge`, { number: String(target.number), confirmed: 'yes' });
     expect(done.status).toBe(303);
     expect(done.location).toBe(`/tickets/${target.number}`);
-    expect(now(source)).toMatchObject({ status: 'closed', mergedIntoId: target.id });
-    expect(listParticipants(desk.deps.db, target.id)).toEqual(['ivan@other.example']);
+    expect(await now(source)).toMatchObject({ status: 'closed', mergedIntoId: target.id });
+    expect(await listParticipants(desk.deps.db, target.id)).toEqual(['ivan@other.example']);
   });
 
   it('merges tickets of the same requester at once, as before', async () => {
-    const [target, source] = [held(dmitry), held(dmitry)];
+    const [target, source] = [await held(dmitry), await held(dmitry)];
     const b = await desk.signIn(dmitry);
     await b.get(`/tickets/${source.number}`);
     expect((await b.post(`/tickets/${source.number}/merge`, { number: String(target.number), understood: 'on' })).status).toBe(303);
-    expect(now(source).mergedIntoId).toBe(target.id);
+    expect((await now(source)).mergedIntoId).toBe(target.id);
   });
 
   it('API: 409 confirmation_required with who sees what, nothing merged; 200 with confirm: true', async () => {
-    const target = held(dmitry, { requesterEmail: 'anna@client.example', requesterName: 'Anna Petrova' });
-    const source = held(dmitry, { requesterEmail: 'ivan@other.example', requesterName: 'Ivan Petrov' });
-    const token = createApiToken(desk.srv.services.ctx, dmitry, { name: 'cli' }).token;
+    const target = await held(dmitry, { requesterEmail: 'anna@client.example', requesterName: 'Anna Petrova' });
+    const source = await held(dmitry, { requesterEmail: 'ivan@other.example', requesterName: 'Ivan Petrov' });
+    const token = (await createApiToken(desk.srv.services.ctx, dmitry, { name: 'cli' })).token;
     const merge = (body: unknown) => fetch(`${desk.srv.url}/api/v1/tickets/${source.number}/merge`, {
       method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
     });
@@ -113,18 +113,18 @@ describe('agents\' rights on tickets, in the console and the API', () => {
       `Anna Petrova (requester of #${target.number}) will see the conversation of #${source.number}`,
     ]);
     expect(err.message).toMatch(/"confirm": true/);
-    expect(now(source).mergedIntoId).toBeNull();
+    expect((await now(source)).mergedIntoId).toBeNull();
     expect((await merge({ into: target.number, confirm: 'yes' })).status).toBe(422);
     const done = await merge({ into: target.number, confirm: true });
     expect(done.status).toBe(200);
     expect(((await done.json()) as { data: { number: number } }).data.number).toBe(target.number);
-    expect(now(source).mergedIntoId).toBe(target.id);
+    expect((await now(source)).mergedIntoId).toBe(target.id);
   });
 
   it('API: an agent may not PATCH or merge a colleague\'s ticket (403 not_your_ticket, unchanged)', async () => {
-    const theirs = held(irina);
-    const mine = held(dmitry);
-    const token = createApiToken(desk.srv.services.ctx, dmitry, { name: 'cli' }).token;
+    const theirs = await held(irina);
+    const mine = await held(dmitry);
+    const token = (await createApiToken(desk.srv.services.ctx, dmitry, { name: 'cli' })).token;
     const call = (method: string, path: string, body: unknown) => fetch(`${desk.srv.url}/api/v1${path}`, {
       method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
     });
@@ -132,7 +132,7 @@ describe('agents\' rights on tickets, in the console and the API', () => {
     expect(patch.status).toBe(403);
     expect(await patch.json()).toMatchObject({ error: { code: 'not_your_ticket', ticket: theirs.number, assignee: 'Irina Orlova' } });
     expect((await call('POST', `/tickets/${theirs.number}/merge`, { into: mine.number, confirm: true })).status).toBe(403);
-    expect(now(theirs)).toMatchObject({ status: 'assigned', assigneeId: irina.id, mergedIntoId: null });
+    expect(await now(theirs)).toMatchObject({ status: 'assigned', assigneeId: irina.id, mergedIntoId: null });
     expect((await call('PATCH', `/tickets/${mine.number}`, { priority: 'high' })).status).toBe(200);
   });
 });

@@ -23,7 +23,7 @@ let deps: TestDeps;
 let srv: TestServer;
 
 async function start(extraEnv: Record<string, string> = {}) {
-  deps = makeTestDeps(twilioEnv(fake, extraEnv));
+  deps = await makeTestDeps(twilioEnv(fake, extraEnv));
   srv = await startTestServer(deps);
 }
 
@@ -55,15 +55,15 @@ describe('incoming SMS webhook', () => {
     expect(r.contentType).toMatch(/xml/);
     expect(r.text).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
 
-    const [t] = allTickets(deps.db);
+    const [t] = await allTickets(deps.db);
     expect(t).toMatchObject({ number: 1, channel: 'sms', subject: 'Printer on the 3rd floor jams on every' });
-    const [m] = ticketMessages(deps.db, t.id);
+    const [m] = await ticketMessages(deps.db, t.id);
     expect(m).toMatchObject({ kind: 'reply', direction: 'in', channel: 'sms', fromAddress: ANNA, bodyText: params.Body, headerMessageId: params.MessageSid });
-    const [rec] = allInbound(deps.db);
+    const [rec] = await allInbound(deps.db);
     expect(rec).toMatchObject({ channel: 'sms', source: 'twilio', outcome: 'created', externalId: params.MessageSid, fromAddress: ANNA, ticketId: t.id });
     expect(JSON.parse(deps.files.read('raw', rec.rawSha256).toString('utf8'))).toEqual(params);
     // the requester is told the ticket number, in the language they wrote in
-    expect(allOutbox(deps.db)).toMatchObject([{ channel: 'sms', event: 'ack', recipient: ANNA, payload: { template: 'ack', locale: 'en', vars: { number: 1 } } }]);
+    expect(await allOutbox(deps.db)).toMatchObject([{ channel: 'sms', event: 'ack', recipient: ANNA, payload: { template: 'ack', locale: 'en', vars: { number: 1 } } }]);
   });
 
   it('refuses a tampered body, the wrong URL, the wrong token and a missing signature, storing nothing', async () => {
@@ -78,9 +78,9 @@ describe('incoming SMS webhook', () => {
     const missing = await post(SMS, params, { signature: null });
     const empty = await post(SMS, params, { signature: '' });
     for (const r of [tampered, added, wrongUrl, httpNotHttps, wrongToken, missing, empty]) expect(r.status).toBe(403);
-    expect(countRows(deps.db, inboundMessages)).toBe(0);
-    expect(countRows(deps.db, tickets)).toBe(0);
-    expect(countRows(deps.db, messages)).toBe(0);
+    expect(await countRows(deps.db, inboundMessages)).toBe(0);
+    expect(await countRows(deps.db, tickets)).toBe(0);
+    expect(await countRows(deps.db, messages)).toBe(0);
     expect(readdirSync(deps.dataDir).filter((d) => d === 'raw' || d === 'spool')).toEqual([]);
     // the signature check itself passes for the genuine request
     expect((await post(SMS, params)).status).toBe(200);
@@ -91,9 +91,9 @@ describe('incoming SMS webhook', () => {
     const results = await Promise.all([post(SMS, params), post(SMS, params), post(SMS, params)]);
     expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
     expect((await post(SMS, params)).status).toBe(200);
-    expect(countRows(deps.db, inboundMessages)).toBe(1);
-    expect(countRows(deps.db, messages)).toBe(1);
-    expect(countRows(deps.db, tickets)).toBe(1);
+    expect(await countRows(deps.db, inboundMessages)).toBe(1);
+    expect(await countRows(deps.db, messages)).toBe(1);
+    expect(await countRows(deps.db, tickets)).toBe(1);
   });
 
   it('threads replies from the same number onto the open ticket within the window', async () => {
@@ -101,36 +101,36 @@ describe('incoming SMS webhook', () => {
     deps.clock.advance(2 * 3_600_000);
     // the same number, however it is spelled
     await post(SMS, text('+7 912 345-67-89', 'Still down, error 809'));
-    expect(allTickets(deps.db)).toHaveLength(1);
-    expect(ticketMessages(deps.db, 1).map((m) => m.bodyText)).toEqual(['VPN is down', 'Still down, error 809']);
-    expect(allInbound(deps.db)[1]).toMatchObject({ outcome: 'appended', ticketId: 1 });
+    expect(await allTickets(deps.db)).toHaveLength(1);
+    expect((await ticketMessages(deps.db, 1)).map((m) => m.bodyText)).toEqual(['VPN is down', 'Still down, error 809']);
+    expect((await allInbound(deps.db))[1]).toMatchObject({ outcome: 'appended', ticketId: 1 });
 
     // past the window (72 h by default) a text opens a new ticket
     deps.clock.advance(73 * 3_600_000);
     await post(SMS, text(ANNA, 'New problem: the scanner'));
-    expect(allTickets(deps.db).map((t) => t.subject)).toEqual(['VPN is down', 'New problem: the scanner']);
+    expect((await allTickets(deps.db)).map((t) => t.subject)).toEqual(['VPN is down', 'New problem: the scanner']);
   });
 
   it('does not join a resolved ticket, but "#N" from its requester reopens it', async () => {
     await post(SMS, text(ANNA, 'Mail is slow'));
-    deps.db.update(tickets).set({ status: 'resolved' }).run();
+    await deps.db.update(tickets).set({ status: 'resolved' }).run();
     await post(SMS, text(ANNA, 'Another thing: the phone'));
-    expect(allTickets(deps.db).map((t) => [t.number, t.status])).toEqual([[1, 'resolved'], [2, 'new']]);
+    expect((await allTickets(deps.db)).map((t) => [t.number, t.status])).toEqual([[1, 'resolved'], [2, 'new']]);
     await post(SMS, text(ANNA, 'About #1: slow again today'));
-    expect(allTickets(deps.db).map((t) => [t.number, t.status])).toEqual([[1, 'reopened'], [2, 'new']]);
-    expect(ticketMessages(deps.db, 1).filter((m) => m.kind === 'reply').at(-1)?.bodyText).toBe('About #1: slow again today');
-    expect(ticketMessages(deps.db, 1).at(-1)).toMatchObject({ kind: 'event', eventType: 'status', eventData: { from: 'resolved', to: 'reopened' } });
+    expect((await allTickets(deps.db)).map((t) => [t.number, t.status])).toEqual([[1, 'reopened'], [2, 'new']]);
+    expect((await ticketMessages(deps.db, 1)).filter((m) => m.kind === 'reply').at(-1)?.bodyText).toBe('About #1: slow again today');
+    expect((await ticketMessages(deps.db, 1)).at(-1)).toMatchObject({ kind: 'event', eventType: 'status', eventData: { from: 'resolved', to: 'reopened' } });
   });
 
   it('ignores "#N" from a stranger, who gets a ticket of their own', async () => {
     await post(SMS, text(ANNA, 'Salary slip question'));
     const r = await post(SMS, text(BORIS, '#1 please send me the attachment of this ticket'));
     expect(r.status).toBe(200);
-    const [first, second] = allTickets(deps.db);
-    expect(ticketMessages(deps.db, first.id)).toHaveLength(1);
+    const [first, second] = await allTickets(deps.db);
+    expect(await ticketMessages(deps.db, first.id)).toHaveLength(1);
     expect(second.number).toBe(2);
-    expect(ticketMessages(deps.db, second.id)[0].fromAddress).toBe(BORIS);
-    expect(allInbound(deps.db)[1].reason).toMatch(/#1 ignored: sender is not a party/);
+    expect((await ticketMessages(deps.db, second.id))[0].fromAddress).toBe(BORIS);
+    expect((await allInbound(deps.db))[1].reason).toMatch(/#1 ignored: sender is not a party/);
   });
 
   it('accepts numbers in a Messaging Service pool and a webhook URL with a query string', async () => {
@@ -138,8 +138,8 @@ describe('incoming SMS webhook', () => {
     const pathWithQuery = `${SMS}?desk=main&from=pool`;
     const r = await post(pathWithQuery, params, { signedAs: `https://help.example.test${pathWithQuery}` });
     expect(r.status).toBe(200);
-    expect(allTickets(deps.db)).toHaveLength(1);
-    expect(allInbound(deps.db)[0]).toMatchObject({ outcome: 'created' });
+    expect(await allTickets(deps.db)).toHaveLength(1);
+    expect((await allInbound(deps.db))[0]).toMatchObject({ outcome: 'created' });
   });
 
   it('stores an MMS image fetched with the account credentials and shows it inline in the thread', async () => {
@@ -147,9 +147,9 @@ describe('incoming SMS webhook', () => {
     const params = text(ANNA, 'Screenshot of the error', { media: [{ url, contentType: 'image/png' }] });
     const r = await post(SMS, params);
     expect(r.status).toBe(200);
-    await expect.poll(() => countRows(deps.db, attachments), { timeout: 20_000 }).toBe(1);
-    const [m] = ticketMessages(deps.db, 1);
-    const [a] = messageAttachments(deps.db, m.id);
+    await expect.poll(async () => await countRows(deps.db, attachments), { timeout: 20_000 }).toBe(1);
+    const [m] = await ticketMessages(deps.db, 1);
+    const [a] = await messageAttachments(deps.db, m.id);
     expect(a).toMatchObject({ contentType: 'image/png', size: PNG_1X1.length });
     expect(a.filename).toMatch(/^ME[0-9a-f]{32}\.png$/);
     expect(deps.files.read('files', a.sha256).equals(PNG_1X1)).toBe(true);
@@ -181,10 +181,10 @@ describe('incoming SMS webhook', () => {
       ],
     });
     expect((await post(SMS, params)).status).toBe(200);
-    await expect.poll(() => countRows(deps.db, messages), { timeout: 20_000 }).toBe(2);
-    const [m, event] = ticketMessages(deps.db, 1);
+    await expect.poll(async () => await countRows(deps.db, messages), { timeout: 20_000 }).toBe(2);
+    const [m, event] = await ticketMessages(deps.db, 1);
     expect(m.bodyText).toBe('Three files');
-    expect(messageAttachments(deps.db, m.id).map((a) => a.contentType)).toEqual(['image/jpeg']);
+    expect((await messageAttachments(deps.db, m.id)).map((a) => a.contentType)).toEqual(['image/jpeg']);
     // intake shows what went wrong while reading the message, for mail and SMS alike
     expect(event).toMatchObject({ kind: 'event', eventType: 'intake.problems' });
     const problems = (event.eventData as { problems: string[] }).problems.join('\n');
@@ -201,7 +201,7 @@ describe('incoming SMS webhook', () => {
     expect(statuses.slice(0, 100).every((s) => s === 403)).toBe(true);
     expect(statuses.slice(100).every((s) => s === 429)).toBe(true);
     expect((await post(SMS, params)).status).toBe(200);
-    expect(countRows(deps.db, tickets)).toBe(1);
+    expect(await countRows(deps.db, tickets)).toBe(1);
   });
 });
 
@@ -210,7 +210,7 @@ describe('incoming SMS that cannot be stored right away', () => {
     await start();
     const params = text('8 912 345-67-89', 'Written with a national number');
     expect((await post(SMS, params)).status).toBe(200);
-    const [rec] = allInbound(deps.db);
+    const [rec] = await allInbound(deps.db);
     expect(rec).toMatchObject({ outcome: 'quarantined', source: 'twilio', channel: 'sms' });
     expect(rec.error).toMatch(/not a phone number we can answer/);
     expect(deps.files.has('raw', rec.rawSha256)).toBe(true);
@@ -218,11 +218,11 @@ describe('incoming SMS that cannot be stored right away', () => {
     const withCountry = buildServices({ ...deps, config: { ...deps.config, sms: { ...deps.config.sms, defaultCountry: 'RU' } } });
     const r = await withCountry.intake.reprocess(rec.id);
     expect(r.outcome).toBe('created');
-    expect(ticketMessages(deps.db, r.ticketId!)[0].fromAddress).toBe(ANNA);
+    expect((await ticketMessages(deps.db, r.ticketId!))[0].fromAddress).toBe(ANNA);
   });
 
   it('answers Twilio at once and keeps retrying intake through temporary failures', async () => {
-    deps = makeTestDeps(twilioEnv(fake));
+    deps = await makeTestDeps(twilioEnv(fake));
     const services = buildServices(deps);
     let failures = 2;
     const flaky: Intake = {
@@ -235,20 +235,20 @@ describe('incoming SMS that cannot be stored right away', () => {
     srv = await startTestServer(deps, { ...services, web: { ...services.web, routers: [twilioWebhooks(services.ctx, flaky)] } });
     const r = await postSigned(srv.url, SMS, text(ANNA, 'Written while the disk was busy'));
     expect(r.status).toBe(200);
-    expect(countRows(deps.db, webhookInbox)).toBe(1); // kept before Twilio got its answer
-    await expect.poll(() => deps.db.select().from(webhookInbox).get()?.attempts ?? 0, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
-    expect(countRows(deps.db, inboundMessages)).toBe(0);
+    expect(await countRows(deps.db, webhookInbox)).toBe(1); // kept before Twilio got its answer
+    await expect.poll(async () => (await deps.db.select().from(webhookInbox).get())?.attempts ?? 0, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+    expect(await countRows(deps.db, inboundMessages)).toBe(0);
     // retried with backoff on the desk's clock
-    await expect.poll(() => {
+    await expect.poll(async () => {
       deps.clock.advance(1000);
-      return countRows(deps.db, webhookInbox);
+      return await countRows(deps.db, webhookInbox);
     }, { timeout: 20_000, interval: 200 }).toBe(0);
-    expect(ticketMessages(deps.db, 1)[0].bodyText).toBe('Written while the disk was busy');
+    expect((await ticketMessages(deps.db, 1))[0].bodyText).toBe('Written while the disk was busy');
     expect(failures).toBe(-1);
   });
 
   it('spools to disk when even the inbox cannot be written, and stores it once the database is free', async () => {
-    deps = makeTestDeps(twilioEnv(fake), { file: true });
+    deps = await makeTestDeps(twilioEnv(fake), { file: true });
     srv = await startTestServer(deps);
     // another process holds the write lock (busy_timeout makes the webhook wait 5 s first)
     const other = new Database(deps.config.databasePath);
@@ -258,10 +258,10 @@ describe('incoming SMS that cannot be stored right away', () => {
     other.close();
     expect(r.status).toBe(200);
     expect(readdirSync(path.join(deps.dataDir, 'spool', 'sms')).filter((f) => f.endsWith('.json'))).toHaveLength(1);
-    await expect.poll(() => countRows(deps.db, tickets), { timeout: 20_000 }).toBe(1);
+    await expect.poll(async () => await countRows(deps.db, tickets), { timeout: 20_000 }).toBe(1);
     await smsSettled(deps.db);
     expect(readdirSync(path.join(deps.dataDir, 'spool', 'sms'))).toEqual([]);
-    expect(ticketMessages(deps.db, 1)[0].bodyText).toBe('Written while the database was locked');
+    expect((await ticketMessages(deps.db, 1))[0].bodyText).toBe('Written while the database was locked');
   });
 });
 
@@ -271,15 +271,15 @@ describe('SMS webhook configuration', () => {
     const params = text(ANNA, 'Through the proxy');
     expect((await post(SMS, params, { signedAs: `https://example.test/helpdesk${SMS}` })).status).toBe(200);
     expect((await post(SMS, text(ANNA, 'x'), { signedAs: `https://example.test${SMS}` })).status).toBe(403);
-    expect(countRows(deps.db, tickets)).toBe(1);
+    expect(await countRows(deps.db, tickets)).toBe(1);
   });
 
   it('says so when Twilio is not configured', async () => {
-    deps = makeTestDeps();
+    deps = await makeTestDeps();
     srv = await startTestServer(deps);
     const r = await post(SMS, text(ANNA, 'x'));
     expect(r.status).toBe(404);
     expect(r.text).toMatch(/not configured/);
-    expect(countRows(deps.db, inboundMessages)).toBe(0);
+    expect(await countRows(deps.db, inboundMessages)).toBe(0);
   });
 });

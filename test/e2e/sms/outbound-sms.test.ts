@@ -29,7 +29,7 @@ let srv: TestServer;
 let agent: User;
 
 async function start(extraEnv: Record<string, string> = {}) {
-  deps = makeTestDeps(twilioEnv(fake, extraEnv));
+  deps = await makeTestDeps(twilioEnv(fake, extraEnv));
   srv = await startTestServer(deps);
   agent = await addUser(srv.services, 'agent');
 }
@@ -39,7 +39,7 @@ async function sendWith(sender: ChannelSender) {
   return summary;
 }
 const send = () => sendWith(createTwilioSender(deps));
-const reply = (ticketId: number, body: string) => replyToTicket(srv.services.ctx, { kind: 'user', user: agent }, { ticketId, body });
+const reply = async (ticketId: number, body: string) => await replyToTicket(srv.services.ctx, { kind: 'user', user: agent }, { ticketId, body });
 async function textIn(body: string, from = ANNA) {
   const r = await postSigned(srv.url, SMS, inboundSms({ from, body }));
   await smsSettled(deps.db);
@@ -49,7 +49,7 @@ async function textIn(body: string, from = ANNA) {
 async function ticketFromAnna(body = 'The printer jams') {
   await textIn(body);
   await send();
-  return allTickets(deps.db).at(-1)!;
+  return (await allTickets(deps.db)).at(-1)!;
 }
 
 beforeEach(async () => {
@@ -69,8 +69,8 @@ describe('replies by SMS', () => {
     const [ack] = fake.messages();
     expect(ack.form.Body).toBe('Help Desk: we got your message, ticket #1. Reply to this text to add to it.');
 
-    const m = reply(t.id, 'Hi Anna, a technician is on the way.');
-    expect(findMessage(deps.db, m.id)?.deliveryStatus).toBe('queued');
+    const m = await reply(t.id, 'Hi Anna, a technician is on the way.');
+    expect((await findMessage(deps.db, m.id))?.deliveryStatus).toBe('queued');
     expect(await send()).toEqual({ sent: 1, retried: 0, dead: 0, skipped: 0 });
 
     const calls = fake.messages();
@@ -86,26 +86,26 @@ describe('replies by SMS', () => {
       Body: 'Hi Anna, a technician is on the way.',
       StatusCallback: `https://help.example.test${STATUS}?message=${m.id}`,
     });
-    const stored = findMessage(deps.db, m.id)!;
+    const stored = (await findMessage(deps.db, m.id))!;
     expect(stored.deliveryStatus).toBe('sent');
     expect(stored.externalId).toMatch(/^SM[0-9a-f]{32}$/);
-    expect(allOutbox(deps.db).find((o) => o.messageId === m.id)).toMatchObject({ status: 'sent', attempts: 1, providerId: stored.externalId });
+    expect((await allOutbox(deps.db)).find((o) => o.messageId === m.id)).toMatchObject({ status: 'sent', attempts: 1, providerId: stored.externalId });
   });
 
   it('records delivery reports from the signed status callback, never moving a status back', async () => {
     const t = await ticketFromAnna();
-    const m = reply(t.id, 'Please restart the printer.');
+    const m = await reply(t.id, 'Please restart the printer.');
     await send();
-    const sid = findMessage(deps.db, m.id)!.externalId!;
+    const sid = (await findMessage(deps.db, m.id))!.externalId!;
     const report = (status: string, extra: Record<string, string> = {}) =>
       postSigned(srv.url, `${STATUS}?message=${m.id}`, { MessageSid: sid, SmsSid: sid, MessageStatus: status, SmsStatus: status, AccountSid: TEST_ACCOUNT_SID, To: ANNA, From: '+15005550006', ApiVersion: '2010-04-01', ...extra });
 
     expect((await postSigned(srv.url, `${STATUS}?message=${m.id}`, { MessageSid: sid, MessageStatus: 'delivered' }, { signature: 'forged' })).status).toBe(403);
-    expect(findMessage(deps.db, m.id)?.deliveryStatus).toBe('sent');
+    expect((await findMessage(deps.db, m.id))?.deliveryStatus).toBe('sent');
     expect((await report('delivered')).status).toBe(204);
-    expect(findMessage(deps.db, m.id)?.deliveryStatus).toBe('delivered');
+    expect((await findMessage(deps.db, m.id))?.deliveryStatus).toBe('delivered');
     expect((await report('sent')).status).toBe(204); // late and out of order
-    expect(findMessage(deps.db, m.id)?.deliveryStatus).toBe('delivered');
+    expect((await findMessage(deps.db, m.id))?.deliveryStatus).toBe('delivered');
 
     const b = new Browser(srv.url);
     await b.login('agent@desk.test', TEST_PASSWORD);
@@ -113,16 +113,16 @@ describe('replies by SMS', () => {
     expect(page.text).toMatch(/<section id="ticket-sms"[\s\S]*\+7 912 345 67 89[\s\S]*gets texts[\s\S]*Last text:[\s\S]*delivered/);
 
     // a failed one is recorded visibly, with Twilio's error code
-    const m2 = reply(t.id, 'Did that help?');
+    const m2 = await reply(t.id, 'Did that help?');
     await send();
-    const sid2 = findMessage(deps.db, m2.id)!.externalId!;
+    const sid2 = (await findMessage(deps.db, m2.id))!.externalId!;
     await postSigned(srv.url, `${STATUS}?message=${m2.id}`, { MessageSid: sid2, MessageStatus: 'undelivered', ErrorCode: '30003', To: ANNA });
-    expect(findMessage(deps.db, m2.id)?.deliveryStatus).toBe('failed');
-    expect(ticketMessages(deps.db, t.id).at(-1)).toMatchObject({ kind: 'event', eventType: 'sms', eventData: { what: 'failed', code: 30003, known: true } });
+    expect((await findMessage(deps.db, m2.id))?.deliveryStatus).toBe('failed');
+    expect((await ticketMessages(deps.db, t.id)).at(-1)).toMatchObject({ kind: 'event', eventType: 'sms', eventData: { what: 'failed', code: 30003, known: true } });
     expect((await b.get(`/tickets/${t.number}`)).text).toContain(`SMS to ${ANNA} not delivered: the phone is off or out of reach (30003)`);
-    const m3 = reply(t.id, 'Third try');
+    const m3 = await reply(t.id, 'Third try');
     await send();
-    await postSigned(srv.url, `${STATUS}?message=${m3.id}`, { MessageSid: findMessage(deps.db, m3.id)!.externalId!, MessageStatus: 'failed', ErrorCode: '30999', To: ANNA });
+    await postSigned(srv.url, `${STATUS}?message=${m3.id}`, { MessageSid: (await findMessage(deps.db, m3.id))!.externalId!, MessageStatus: 'failed', ErrorCode: '30999', To: ANNA });
     expect((await b.get(`/tickets/${t.number}`)).text).toContain(`SMS to ${ANNA} not delivered (30999)`);
 
   });
@@ -130,48 +130,48 @@ describe('replies by SMS', () => {
   it('sends a reply too long for SMS as its beginning and a link to the requester’s page', async () => {
     const t = await ticketFromAnna();
     const long = Array.from({ length: 300 }, (_, i) => `step${i}`).join(' ');
-    const m = reply(t.id, long);
+    const m = await reply(t.id, long);
     await send();
     const body = fake.messages().at(-1)!.form.Body;
-    const url = portalUrl('https://help.example.test', deps.secrets.token, getTicket(deps.db, t.id), deps.clock.now());
+    const url = portalUrl('https://help.example.test', deps.secrets.token, await getTicket(deps.db, t.id), deps.clock.now());
     expect(body.startsWith('step0 step1 step2')).toBe(true);
     expect(body.endsWith(`... Full reply: ${url}`)).toBe(true);
     expect(body.length).toBeLessThanOrEqual(1600);
     expect(smsSize(body).segments).toBeLessThanOrEqual(10);
-    expect(findMessage(deps.db, m.id)?.bodyText).toBe(long); // the thread keeps the whole reply
+    expect((await findMessage(deps.db, m.id))?.bodyText).toBe(long); // the thread keeps the whole reply
     // a reply that fits (several segments, split by the provider) goes as one body
     const medium = 'a'.repeat(700);
-    reply(t.id, medium);
+    await reply(t.id, medium);
     await send();
     expect(fake.messages().at(-1)!.form.Body).toBe(medium);
   });
 
   it('points to the requester’s page for files, which SMS cannot carry', async () => {
     const t = await ticketFromAnna();
-    replyToTicket(srv.services.ctx, { kind: 'user', user: agent }, {
+    await replyToTicket(srv.services.ctx, { kind: 'user', user: agent }, {
       ticketId: t.id, body: 'Here is the driver.', attachments: [{ filename: 'driver.zip', contentType: 'application/zip', content: Buffer.from('PK') }],
     });
     await send();
-    const url = portalUrl('https://help.example.test', deps.secrets.token, getTicket(deps.db, t.id), deps.clock.now());
+    const url = portalUrl('https://help.example.test', deps.secrets.token, await getTicket(deps.db, t.id), deps.clock.now());
     expect(fake.messages().at(-1)!.form.Body).toBe(`Here is the driver.\n\nFiles attached (1): ${url}`);
   });
 
   it('retries what Twilio could not take now and gives up on what it refuses', async () => {
     const t = await ticketFromAnna();
     fake.failNext({ status: 503, body: { code: 20500, message: 'Service unavailable', status: 503 } });
-    const m = reply(t.id, 'First try fails');
+    const m = await reply(t.id, 'First try fails');
     expect(await send()).toEqual({ sent: 0, retried: 1, dead: 0, skipped: 0 });
-    expect(allOutbox(deps.db).at(-1)).toMatchObject({ status: 'pending', attempts: 1 });
+    expect((await allOutbox(deps.db)).at(-1)).toMatchObject({ status: 'pending', attempts: 1 });
     expect(await send()).toEqual({ sent: 0, retried: 0, dead: 0, skipped: 0 }); // not due yet
     deps.clock.advance(61_000);
     expect(await send()).toEqual({ sent: 1, retried: 0, dead: 0, skipped: 0 });
-    expect(findMessage(deps.db, m.id)?.deliveryStatus).toBe('sent');
+    expect((await findMessage(deps.db, m.id))?.deliveryStatus).toBe('sent');
 
     fake.failNext({ status: 400, body: { code: 21211, message: "The 'To' number is not a valid phone number.", status: 400 } });
-    const bad = reply(t.id, 'This one is refused');
+    const bad = await reply(t.id, 'This one is refused');
     expect(await send()).toEqual({ sent: 0, retried: 0, dead: 1, skipped: 0 });
-    expect(findMessage(deps.db, bad.id)?.deliveryStatus).toBe('failed');
-    expect(ticketMessages(deps.db, t.id).at(-1)).toMatchObject({ eventType: 'outbox', deliveryStatus: 'failed', eventData: { reason: expect.stringContaining('21211') } });
+    expect((await findMessage(deps.db, bad.id))?.deliveryStatus).toBe('failed');
+    expect((await ticketMessages(deps.db, t.id)).at(-1)).toMatchObject({ eventType: 'outbox', deliveryStatus: 'failed', eventData: { reason: expect.stringContaining('21211') } });
   });
 
   it('sends from a Messaging Service when TWILIO_FROM is one', async () => {
@@ -179,7 +179,7 @@ describe('replies by SMS', () => {
     deps.close();
     await start({ TWILIO_FROM: `MG${'cd'.repeat(16)}` });
     const t = await ticketFromAnna();
-    reply(t.id, 'From the pool');
+    await reply(t.id, 'From the pool');
     await send();
     expect(fake.messages().at(-1)!.form).toEqual({
       To: ANNA, MessagingServiceSid: `MG${'cd'.repeat(16)}`, Body: 'From the pool', StatusCallback: expect.stringMatching(/^https:\/\/help\.example\.test\/webhooks\/twilio\/status\?message=\d+$/),
@@ -194,16 +194,16 @@ describe('opt-out keywords', () => {
     const t = await ticketFromAnna();
     const before = fake.messages().length;
     expect((await textIn('STOP')).status).toBe(200);
-    expect(phoneRow(deps.db, ANNA)?.smsOptedOutAt).toBe(deps.clock.now());
-    expect(allTickets(deps.db)).toHaveLength(1); // a keyword is no support request
-    expect(ticketMessages(deps.db, t.id).at(-1)).toMatchObject({ eventType: 'sms', eventData: { what: 'opted_out', word: 'STOP' } });
+    expect((await phoneRow(deps.db, ANNA))?.smsOptedOutAt).toBe(deps.clock.now());
+    expect(await allTickets(deps.db)).toHaveLength(1); // a keyword is no support request
+    expect((await ticketMessages(deps.db, t.id)).at(-1)).toMatchObject({ eventType: 'sms', eventData: { what: 'opted_out', word: 'STOP' } });
 
-    const notice = reply(t.id, 'Your laptop is ready for pickup.');
+    const notice = await reply(t.id, 'Your laptop is ready for pickup.');
     await send();
     expect(fake.messages()).toHaveLength(before); // Twilio answers STOP itself; we send nothing
-    expect(findMessage(deps.db, notice.id)?.deliveryStatus).toBe('skipped');
-    expect(allOutbox(deps.db).some((o) => o.messageId === notice.id)).toBe(false);
-    expect(ticketMessages(deps.db, t.id).at(-1)).toMatchObject({ eventType: 'sms', eventData: { what: 'not_sent', reason: 'opted_out' } });
+    expect((await findMessage(deps.db, notice.id))?.deliveryStatus).toBe('skipped');
+    expect((await allOutbox(deps.db)).some((o) => o.messageId === notice.id)).toBe(false);
+    expect((await ticketMessages(deps.db, t.id)).at(-1)).toMatchObject({ eventType: 'sms', eventData: { what: 'not_sent', reason: 'opted_out' } });
 
     const b = new Browser(srv.url);
     await b.login('agent@desk.test', TEST_PASSWORD);
@@ -212,8 +212,8 @@ describe('opt-out keywords', () => {
     expect(page.text).toContain(`Not sent by SMS: ${ANNA} has opted out`);
 
     expect((await textIn('start')).status).toBe(200);
-    expect(phoneRow(deps.db, ANNA)?.smsOptedOutAt).toBeNull();
-    reply(t.id, 'Your laptop is ready for pickup.');
+    expect((await phoneRow(deps.db, ANNA))?.smsOptedOutAt).toBeNull();
+    await reply(t.id, 'Your laptop is ready for pickup.');
     await send();
     expect(fake.messages()).toHaveLength(before + 1);
     expect(fake.messages().at(-1)!.form.Body).toBe('Your laptop is ready for pickup.');
@@ -223,23 +223,23 @@ describe('opt-out keywords', () => {
   it('does not send a reply queued before a STOP that came in meanwhile', async () => {
     const t = await ticketFromAnna();
     const before = fake.messages().length;
-    const m = reply(t.id, 'Queued before the STOP');
+    const m = await reply(t.id, 'Queued before the STOP');
     await textIn('Stop');
     expect(await send()).toEqual({ sent: 0, retried: 0, dead: 0, skipped: 1 });
-    expect(allOutbox(deps.db).find((o) => o.messageId === m.id)?.status).toBe('skipped');
+    expect((await allOutbox(deps.db)).find((o) => o.messageId === m.id)?.status).toBe('skipped');
     expect(fake.messages()).toHaveLength(before);
-    expect(findMessage(deps.db, m.id)?.deliveryStatus).toBe('skipped');
+    expect((await findMessage(deps.db, m.id))?.deliveryStatus).toBe('skipped');
   });
 
   it('answers Russian keywords itself: confirmation for СТОП, then silence, and СТАРТ', async () => {
     const t = await ticketFromAnna('Не работает принтер');
     expect(fake.messages().at(-1)!.form.Body).toBe('Help Desk: сообщение получено, заявка #1. Ответьте на это SMS, чтобы дополнить её.');
     await textIn('Стоп');
-    expect(phoneRow(deps.db, ANNA)?.smsOptedOutAt).not.toBeNull();
+    expect((await phoneRow(deps.db, ANNA))?.smsOptedOutAt).not.toBeNull();
     await send();
     expect(fake.messages().at(-1)!.form.Body).toBe('Вы отписались от SMS Help Desk. Чтобы снова получать сообщения, ответьте СТАРТ.');
     const count = fake.messages().length;
-    reply(t.id, 'Принтер починили');
+    await reply(t.id, 'Принтер починили');
     await textIn('СТОП'); // a second STOP gets no second confirmation
     await send();
     expect(fake.messages()).toHaveLength(count);
@@ -253,27 +253,27 @@ describe('opt-out keywords', () => {
     await send();
     expect(fake.messages()).toHaveLength(1);
     expect(fake.messages()[0].form).toMatchObject({ To: ANNA, Body: expect.stringContaining('Write #123 to add to ticket 123. Reply STOP') });
-    expect(allTickets(deps.db)).toHaveLength(0);
+    expect(await allTickets(deps.db)).toHaveLength(0);
 
     const stranger = '+79995554433';
     await textIn('STOP', stranger);
-    expect(phoneRow(deps.db, stranger)?.smsOptedOutAt).not.toBeNull();
+    expect((await phoneRow(deps.db, stranger))?.smsOptedOutAt).not.toBeNull();
     await textIn('My monitor flickers', stranger);
-    expect(allTickets(deps.db)).toHaveLength(1); // they can still write to us…
+    expect(await allTickets(deps.db)).toHaveLength(1); // they can still write to us…
     await send();
     expect(fake.messages().filter((m) => m.form.To === stranger)).toHaveLength(0); // …but get nothing back
     // "yes" is an opt-in only for an opted-out number; otherwise an answer like any other
     await textIn('Yes');
-    expect(phoneRow(deps.db, ANNA)?.smsOptedOutAt ?? null).toBeNull();
-    expect(ticketMessages(deps.db, allTickets(deps.db).find((x) => x.requesterId === phoneRow(deps.db, ANNA)?.contactId)?.id ?? 0)).toHaveLength(1);
+    expect((await phoneRow(deps.db, ANNA))?.smsOptedOutAt ?? null).toBeNull();
+    expect(await ticketMessages(deps.db, (await allTickets(deps.db)).find(async (x) => x.requesterId === (await phoneRow(deps.db, ANNA))?.contactId)?.id ?? 0)).toHaveLength(1);
   });
 
   it('marks a number opted out when Twilio refuses it as unsubscribed (21610)', async () => {
     const t = await ticketFromAnna();
     fake.failNext({ status: 400, body: { code: 21610, message: 'Attempt to send to unsubscribed recipient', status: 400 } });
-    reply(t.id, 'Hello?');
+    await reply(t.id, 'Hello?');
     await send();
-    expect(phoneRow(deps.db, ANNA)?.smsOptedOutAt).not.toBeNull();
+    expect((await phoneRow(deps.db, ANNA))?.smsOptedOutAt).not.toBeNull();
   });
 });
 
@@ -293,9 +293,9 @@ describe('starting an SMS conversation from the console', () => {
     const ok = await b.post('/sms/new', { phone: '8 (912) 345-67-89', name: 'Anna Petrova', body: 'Hello Anna, your new laptop has arrived. When can you pick it up?' });
     expect(ok.status).toBe(303);
     expect(ok.location).toBe('/tickets/1');
-    const [t] = allTickets(deps.db);
+    const [t] = await allTickets(deps.db);
     expect(t).toMatchObject({ channel: 'sms', subject: 'Hello Anna, your new laptop has arrived. When' });
-    expect(ticketMessages(deps.db, t.id)[0]).toMatchObject({ kind: 'reply', direction: 'out', authorUserId: agent.id, deliveryStatus: 'queued' });
+    expect((await ticketMessages(deps.db, t.id))[0]).toMatchObject({ kind: 'reply', direction: 'out', authorUserId: agent.id, deliveryStatus: 'queued' });
     await send();
     expect(fake.messages()[0].form).toMatchObject({ To: ANNA, Body: 'Hello Anna, your new laptop has arrived. When can you pick it up?' });
     const page = await b.get('/tickets/1');
@@ -304,8 +304,8 @@ describe('starting an SMS conversation from the console', () => {
 
     // her answer threads onto that ticket
     await textIn('Tomorrow at 10');
-    expect(allTickets(deps.db)).toHaveLength(1);
-    expect(ticketMessages(deps.db, t.id).at(-1)?.bodyText).toBe('Tomorrow at 10');
+    expect(await allTickets(deps.db)).toHaveLength(1);
+    expect((await ticketMessages(deps.db, t.id)).at(-1)?.bodyText).toBe('Tomorrow at 10');
 
     // the contact's page link: /sms/new?contact=ID lists her numbers
     const again = await b.get(`/sms/new?contact=${t.requesterId}`);
@@ -314,18 +314,18 @@ describe('starting an SMS conversation from the console', () => {
     const refused = await b.post('/sms/new', { phone: ANNA, contactId: String(t.requesterId), body: 'One more thing' });
     expect(refused.status).toBe(422);
     expect(refused.text).toContain('opted out of SMS');
-    expect(allTickets(deps.db)).toHaveLength(1);
+    expect(await allTickets(deps.db)).toHaveLength(1);
     expect((await b.get('/sms/new?contact=99999')).status).toBe(404);
   });
 });
 
 it('keeps rows queued while Twilio is not configured', async () => {
-  deps = makeTestDeps();
+  deps = await makeTestDeps();
   srv = await startTestServer(deps);
   const sender = createTwilioSender(deps);
   expect(sender.configured).toBe(false);
-  deps.db.insert(outbox).values({ channel: 'sms', event: 'ack', recipient: ANNA, payload: { text: 'x' }, status: 'pending', attempts: 0, nextAttemptAt: 0, createdAt: 0 }).run();
+  await deps.db.insert(outbox).values({ channel: 'sms', event: 'ack', recipient: ANNA, payload: { text: 'x' }, status: 'pending', attempts: 0, nextAttemptAt: 0, createdAt: 0 }).run();
   expect(await sendWith(sender)).toEqual({ sent: 0, retried: 0, dead: 0, skipped: 0 });
-  expect(deps.db.select().from(outbox).where(eq(outbox.status, 'pending')).all()).toHaveLength(1);
-  expect(deps.db.select().from(messages).all()).toHaveLength(0);
+  expect(await deps.db.select().from(outbox).where(eq(outbox.status, 'pending')).all()).toHaveLength(1);
+  expect(await deps.db.select().from(messages).all()).toHaveLength(0);
 });

@@ -26,8 +26,8 @@ const OURS = ['sla_warning', 'sla_breach', 'budget_exceeded', 'reopen_refused', 
 
 // what the outbox worker adds to every mail's data (src/channels/email/compose-email.ts): the desk,
 // the recipient, the row's ticket and, in requester mail, the portal link issued at send time
-function workerData(deps: TestDeps, row: { recipient: string; ticketId: number | null; payload: unknown }) {
-  const t = row.ticketId ? getTicket(deps.db, row.ticketId) : null;
+async function workerData(deps: TestDeps, row: { recipient: string; ticketId: number | null; payload: unknown }) {
+  const t = row.ticketId ? await getTicket(deps.db, row.ticketId) : null;
   const requesterMail = (row.payload as EmailPayload).audience === 'requester';
   return {
     desk: { name: deps.config.deskName, url: deps.config.publicUrl },
@@ -49,40 +49,40 @@ describe('workflow mail templates', () => {
   const rows: { event: string; recipient: string; payload: EmailPayload & { data: Record<string, unknown> } }[] = [];
 
   beforeAll(async () => {
-    deps = makeTestDeps();
+    deps = await makeTestDeps();
     s = buildServices(deps);
     const agentEn = await createUser(s.ctx, { email: 'agent@desk.test', name: 'Alex Agent', role: 'agent', password: 'long enough password' });
     const managerRu = await createUser(s.ctx, { email: 'manager@desk.test', name: 'Мария Петрова', role: 'manager', password: 'long enough password', locale: 'ru' });
     const as = (user: User) => ({ kind: 'user' as const, user });
-    seedSla(s.ctx, { firstResponse: 60 });
-    const comp = insertComponent(deps.db, { name: 'Printers', managerId: managerRu.id }, deps.clock.now());
-    insertOrganization(deps.db, { name: 'ООО «Ромашка»', reopenLimit: 0, ticketTimeBudgetMinutes: 30 }, deps.clock.now(), ['romashka.ru']);
-    insertOrganization(deps.db, { name: 'Acme', reopenLimit: 0 }, deps.clock.now(), ['acme.example']);
+    await seedSla(s.ctx, { firstResponse: 60 });
+    const comp = await insertComponent(deps.db, { name: 'Printers', managerId: managerRu.id }, deps.clock.now());
+    await insertOrganization(deps.db, { name: 'ООО «Ромашка»', reopenLimit: 0, ticketTimeBudgetMinutes: 30 }, deps.clock.now(), ['romashka.ru']);
+    await insertOrganization(deps.db, { name: 'Acme', reopenLimit: 0 }, deps.clock.now(), ['acme.example']);
 
-    const t = createTicket(s.ctx, as(agentEn), { subject: 'Принтер <не печатает>', body: 'Застревает бумага', requesterEmail: 'ivan@romashka.ru', componentId: comp.id });
-    assignTicket(s.ctx, as(agentEn), { ticketId: t.id, assigneeId: agentEn.id });
+    const t = await createTicket(s.ctx, as(agentEn), { subject: 'Принтер <не печатает>', body: 'Застревает бумага', requesterEmail: 'ivan@romashka.ru', componentId: comp.id });
+    await assignTicket(s.ctx, as(agentEn), { ticketId: t.id, assigneeId: agentEn.id });
     deps.clock.advance(50 * 60_000);
-    runSlaChecks(s.ctx, deps.clock.now()); // first-response warning
+    await runSlaChecks(s.ctx, deps.clock.now()); // first-response warning
     deps.clock.advance(20 * 60_000);
-    runSlaChecks(s.ctx, deps.clock.now()); // first-response breach
-    logWork(s.ctx, agentEn, t.id, 45); // over the 30-minute budget
-    escalateTicket(s.ctx, { kind: 'requester', contactId: t.requesterId! }, { ticketId: t.id, reason: 'Никто не перезвонил' });
-    replyToTicket(s.ctx, as(agentEn), { ticketId: t.id, body: 'Done' });
-    resolveTicket(s.ctx, as(agentEn), { ticketId: t.id, note: 'Почистил ролики' });
-    rejectResolution(s.ctx, as(managerRu), { ticketId: t.id, reason: 'Бумага всё ещё застревает' });
-    resolveTicket(s.ctx, as(agentEn), { ticketId: t.id, note: 'Заменил ролики' });
+    await runSlaChecks(s.ctx, deps.clock.now()); // first-response breach
+    await logWork(s.ctx, agentEn, t.id, 45); // over the 30-minute budget
+    await escalateTicket(s.ctx, { kind: 'requester', contactId: t.requesterId! }, { ticketId: t.id, reason: 'Никто не перезвонил' });
+    await replyToTicket(s.ctx, as(agentEn), { ticketId: t.id, body: 'Done' });
+    await resolveTicket(s.ctx, as(agentEn), { ticketId: t.id, note: 'Почистил ролики' });
+    await rejectResolution(s.ctx, as(managerRu), { ticketId: t.id, reason: 'Бумага всё ещё застревает' });
+    await resolveTicket(s.ctx, as(agentEn), { ticketId: t.id, note: 'Заменил ролики' });
 
     // replies to resolved tickets on contracts that allow no reopen: one Russian, one English requester
-    const ru = findContactEmail(deps.db, 'ivan@romashka.ru')!;
-    updateContact(deps.db, ru.contactId, { locale: 'ru' }, deps.clock.now());
+    const ru = (await findContactEmail(deps.db, 'ivan@romashka.ru'))!;
+    await updateContact(deps.db, ru.contactId, { locale: 'ru' }, deps.clock.now());
     await s.intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw: rawMail({ from: 'Иван <ivan@romashka.ru>', subject: `Re: [#${t.number}] Принтер`, body: 'Опять застревает' }) });
-    const en = createTicket(s.ctx, as(agentEn), { subject: 'Laptop fan', body: 'Loud', requesterEmail: 'jane@acme.example' });
-    resolveTicket(s.ctx, as(agentEn), { ticketId: en.id, note: 'Cleaned' });
+    const en = await createTicket(s.ctx, as(agentEn), { subject: 'Laptop fan', body: 'Loud', requesterEmail: 'jane@acme.example' });
+    await resolveTicket(s.ctx, as(agentEn), { ticketId: en.id, note: 'Cleaned' });
     await s.intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw: rawMail({ from: 'Jane <jane@acme.example>', subject: `Re: [#${en.number}] Laptop fan`, body: 'Loud again' }) });
 
-    for (const r of deps.db.select().from(outbox).all()) {
+    for (const r of await deps.db.select().from(outbox).all()) {
       const p = r.payload as unknown as EmailPayload;
-      if (r.channel === 'email' && OURS.includes(p.template)) rows.push({ event: r.event, recipient: r.recipient, payload: { ...p, data: workerData(deps, r) } });
+      if (r.channel === 'email' && OURS.includes(p.template)) rows.push({ event: r.event, recipient: r.recipient, payload: { ...p, data: await workerData(deps, r) } });
     }
   });
   afterAll(() => deps.close());

@@ -31,14 +31,14 @@ describe('workflow in the console', () => {
   let admin: User;
   let agent: User;
   beforeEach(async () => {
-    deps = makeTestDeps();
+    deps = await makeTestDeps();
     const services = buildServices(deps);
     // an API-style endpoint, to see how a refusal reads for API clients
     const api: WebRouter = {
       auth: 'public',
       build: () =>
-        express.Router().post('/api/test/tickets/:id/status', (req, res) => {
-          const t = changeStatus(services.ctx, { kind: 'user', user: agent }, { ticketId: Number(req.params.id), status: String((req.body as { status: string }).status) });
+        express.Router().post('/api/test/tickets/:id/status', async (req, res) => {
+          const t = await changeStatus(services.ctx, { kind: 'user', user: agent }, { ticketId: Number(req.params.id), status: String((req.body as { status: string }).status) });
           res.json({ status: t.status });
         }),
     };
@@ -77,7 +77,7 @@ describe('workflow in the console', () => {
     expect(badImport.status).toBe(422);
     expect(badImport.text).toContain('“party” is not one of holiday, workday, short');
     const calId = Number(calUrl.split('/').pop());
-    expect(listCalendarExceptions(deps.db, calId).map((e) => [e.date, e.kind, e.hours])).toEqual([
+    expect((await listCalendarExceptions(deps.db, calId)).map((e) => [e.date, e.kind, e.hours])).toEqual([
       ['2026-11-03', 'workday', [['09:00', '17:00']]], ['2026-11-04', 'holiday', null], ['2026-12-31', 'holiday', null],
     ]);
     const preview = await b.get(`${calUrl}?from=2026-11-03T16:00&add=3h`);
@@ -97,16 +97,16 @@ describe('workflow in the console', () => {
     expect(policyPage.text).toMatch(/name="normal\.resolutionMinutes" value="8h"/);
     expect(policyPage.text).toMatch(/name="isDefault" checked/);
     expect((await b.get('/admin/calendars')).text).toMatch(/Moscow office[^]*Europe\/Moscow[^]*Standard/);
-    expect(listSlaTargets(deps.db, policyId).find((t) => t.priority === 'normal')).toMatchObject({ firstResponseMinutes: 60, resolutionMinutes: 480, internalResolutionMinutes: 240 });
+    expect((await listSlaTargets(deps.db, policyId)).find((t) => t.priority === 'normal')).toMatchObject({ firstResponseMinutes: 60, resolutionMinutes: 480, internalResolutionMinutes: 240 });
     return { calId, policyId };
   }
 
   it('admin pages: a calendar with holidays and an import, a policy with targets, a contract; others may not', async () => {
     const a = await signIn('admin@desk.test');
     const { policyId } = await configure(a);
-    const org = insertOrganization(deps.db, { name: 'Client Ltd' }, deps.clock.now(), ['client.example']);
-    const printers = insertComponent(deps.db, { name: 'Printers' }, deps.clock.now());
-    const servers = insertComponent(deps.db, { name: 'Servers' }, deps.clock.now());
+    const org = await insertOrganization(deps.db, { name: 'Client Ltd' }, deps.clock.now(), ['client.example']);
+    const printers = await insertComponent(deps.db, { name: 'Printers' }, deps.clock.now());
+    const servers = await insertComponent(deps.db, { name: 'Servers' }, deps.clock.now());
     await a.get(`/organizations/${org.id}/contract`);
     const bad = await a.post(`/organizations/${org.id}/contract`, { monthlyFee: 'lots', currency: 'RUB', allChannels: 'on' });
     expect(bad.status).toBe(422);
@@ -117,17 +117,17 @@ describe('workflow in the console', () => {
       slaPolicyId: String(policyId), componentIds: String(printers.id), allChannels: 'on',
     });
     expect(ok.status).toBe(303);
-    expect(findOrganization(deps.db, org.id)).toMatchObject({
+    expect(await findOrganization(deps.db, org.id)).toMatchObject({
       monthlyFeeCents: 6_000_000, currency: 'RUB', includedMinutes: 1200, hourlyRateCents: 250_000, reopenLimit: 1, reopenWindowDays: 14,
       ticketTimeBudgetMinutes: 240, slaPolicyId: policyId, coveredComponentIds: [printers.id], coveredChannels: null,
     });
     // usage: 21 h logged on a covered request, 1 h on one outside the contract
-    const covered = createTicket(ctx(), { kind: 'user', user: agent }, { subject: 'Printer', body: 'x', requesterEmail: 'anna@client.example', componentId: printers.id });
-    const outside = createTicket(ctx(), { kind: 'user', user: agent }, { subject: 'Website', body: 'x', requesterEmail: 'anna@client.example', componentId: servers.id });
-    expect(getTicket(deps.db, outside.id).billable).toBe(true); // a component the contract does not cover
-    expect(getTicket(deps.db, covered.id).billable).toBe(false);
-    logWork(ctx(), agent, covered.id, 21 * 60);
-    logWork(ctx(), agent, outside.id, 60);
+    const covered = await createTicket(ctx(), { kind: 'user', user: agent }, { subject: 'Printer', body: 'x', requesterEmail: 'anna@client.example', componentId: printers.id });
+    const outside = await createTicket(ctx(), { kind: 'user', user: agent }, { subject: 'Website', body: 'x', requesterEmail: 'anna@client.example', componentId: servers.id });
+    expect((await getTicket(deps.db, outside.id)).billable).toBe(true); // a component the contract does not cover
+    expect((await getTicket(deps.db, covered.id)).billable).toBe(false);
+    await logWork(ctx(), agent, covered.id, 21 * 60);
+    await logWork(ctx(), agent, outside.id, 60);
     const report = await a.get('/reports/contracts?month=2026-11');
     expect(report.status).toBe(200);
     expect(report.text).toMatch(/data-org="\d+">[^]*Client Ltd[^]*20 h[^]*21 h[^]*\(105 %\)[^]*1 h · RUB[^]*2,500.00[^]*1 h · RUB[^]*2,500.00[^]*RUB[^]*60,000.00[^]*RUB[^]*65,000.00/);
@@ -148,11 +148,11 @@ describe('workflow in the console', () => {
   it('every workflow page is translated: no raw string keys in English or Russian', async () => {
     const a = await signIn('admin@desk.test');
     await configure(a);
-    const org = insertOrganization(deps.db, { name: 'Client Ltd' }, deps.clock.now(), ['client.example']);
+    const org = await insertOrganization(deps.db, { name: 'Client Ltd' }, deps.clock.now(), ['client.example']);
     await srv.services.intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw: rawMail({ from: 'Anna <anna@client.example>', subject: 'Printer jammed', body: 'Paper stuck' }) });
-    const pages = ['/tickets', '/tickets/1', '/admin/calendars', '/admin/calendars/1', '/admin/sla-policies', '/admin/sla-policies/1', '/admin/workflow', `/organizations/${org.id}/contract`, '/reports/contracts', `/portal/${makePortalToken(deps.secrets.token, getTicket(deps.db, 1), deps.clock.now())}`];
+    const pages = ['/tickets', '/tickets/1', '/admin/calendars', '/admin/calendars/1', '/admin/sla-policies', '/admin/sla-policies/1', '/admin/workflow', `/organizations/${org.id}/contract`, '/reports/contracts', `/portal/${makePortalToken(deps.secrets.token, await getTicket(deps.db, 1), deps.clock.now())}`];
     for (const locale of ['en', 'ru'] as const) {
-      deps.db.$client.prepare('update users set locale = ? where id = ?').run(locale, admin.id);
+      await deps.db.run('update users set locale = ? where id = ?', locale, admin.id);
       for (const url of pages) {
         const r = await a.get(url.startsWith('/portal') ? `${url}?lang=${locale}` : url);
         expect(r.status, url).toBe(200);
@@ -170,7 +170,7 @@ describe('workflow in the console', () => {
     const page = await a.get('/admin/workflow');
     expect(page.text).toMatch(/name="incident\.assigned" value="estimate" checked/);
 
-    const t = createTicket(ctx(), { kind: 'user', user: agent }, { subject: 'VPN', body: 'down', requesterEmail: 'anna@client.example' });
+    const t = await createTicket(ctx(), { kind: 'user', user: agent }, { subject: 'VPN', body: 'down', requesterEmail: 'anna@client.example' });
     const b = await signIn('agent@desk.test');
     await b.get(`/tickets/${t.number}`);
     const refused = await b.post(`/tickets/${t.number}/status`, { status: 'resolved' });
@@ -186,8 +186,8 @@ describe('workflow in the console', () => {
     expect(resolve.status).toBe(422);
     expect(resolve.text).toMatch(/id="ticket-sla"[^]*class="error" role="alert">To move the ticket from New to Resolved, fill in: component, estimate, logged time/);
     expect(resolve.text).toContain('Restarted it'); // the note is kept in the form
-    expect(getTicket(deps.db, t.id)).toMatchObject({ status: 'new', assigneeId: null, resolutionNote: null });
-    expect(listTicketMessages(deps.db, t.id).filter((m) => m.kind === 'event')).toEqual([]);
+    expect(await getTicket(deps.db, t.id)).toMatchObject({ status: 'new', assigneeId: null, resolutionNote: null });
+    expect((await listTicketMessages(deps.db, t.id)).filter((m) => m.kind === 'event')).toEqual([]);
 
     // an API client gets the same refusal as JSON, with the missing fields
     const res = await fetch(`${srv.url}/api/test/tickets/${t.id}/status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'resolved' }) });
@@ -221,7 +221,7 @@ describe('workflow in the console', () => {
   });
 
   it('a manager rejects a resolution from the ticket page; the ticket goes back to its assignee', async () => {
-    const t = createTicket(ctx(), { kind: 'user', user: agent }, { subject: 'VPN', body: 'down', requesterEmail: 'anna@client.example' });
+    const t = await createTicket(ctx(), { kind: 'user', user: agent }, { subject: 'VPN', body: 'down', requesterEmail: 'anna@client.example' });
     const b = await signIn('agent@desk.test');
     await b.get(`/tickets/${t.number}`);
     expect((await b.post(`/tickets/${t.number}/assign`, { assigneeId: 'me' })).status).toBe(303);
@@ -235,10 +235,10 @@ describe('workflow in the console', () => {
     expect((await m.post(`/tickets/${t.number}/reject-resolution`, { reason: '' })).status).toBe(422);
     const r = await m.post(`/tickets/${t.number}/reject-resolution`, { reason: 'Users still report drops' });
     expect(r.status).toBe(303);
-    expect(getTicket(deps.db, t.id)).toMatchObject({ status: 'in_progress', assigneeId: agent.id });
+    expect(await getTicket(deps.db, t.id)).toMatchObject({ status: 'in_progress', assigneeId: agent.id });
     const thread = (await m.get(`/tickets/${t.number}`)).text;
     expect(thread).toContain('Maria Manager changed the status from Resolved to In progress: Resolution rejected: Users still report drops');
-    expect(deps.db.select().from(outbox).all().filter((o) => o.event === 'resolution_rejected').map((o) => o.recipient)).toEqual(['agent@desk.test']);
+    expect((await deps.db.select().from(outbox).all()).filter((o) => o.event === 'resolution_rejected').map((o) => o.recipient)).toEqual(['agent@desk.test']);
     // escalating on the requester's behalf and taking it up
     expect((await b.post(`/tickets/${t.number}/escalate`, { reason: 'The client called, angry' })).status).toBe(303);
     expect((await m.get(`/tickets/${t.number}`)).text).toContain('Complaint open');
@@ -252,24 +252,24 @@ describe('the requester portal', () => {
   let agent: User;
   beforeEach(async () => {
     agent = await addUser(desk.srv.services, 'agent', 'agent@desk.test', 'Alex Agent');
-    insertOrganization(desk.deps.db, { name: 'ООО «Ромашка»', reopenLimit: 1 }, desk.deps.clock.now(), ['romashka.ru']);
+    await insertOrganization(desk.deps.db, { name: 'ООО «Ромашка»', reopenLimit: 1 }, desk.deps.clock.now(), ['romashka.ru']);
   });
 
   const ctx = () => desk.srv.services.ctx;
-  const resolvedTicket = () => {
-    const t = createTicket(ctx(), { kind: 'user', user: agent }, { subject: 'Принтер', body: 'Застревает бумага', requesterEmail: 'ivan@romashka.ru', requesterName: 'Иван' });
-    updateContact(desk.deps.db, t.requesterId!, { locale: 'ru' }, desk.deps.clock.now());
-    replyToTicket(ctx(), { kind: 'user', user: agent }, { ticketId: t.id, body: 'Почистили ролики, попробуйте.' });
-    addNote(ctx(), { kind: 'user', user: agent }, { ticketId: t.id, body: 'SECRET internal remark' });
-    resolveTicket(ctx(), { kind: 'user', user: agent }, { ticketId: t.id, note: 'Почистили ролики' });
+  const resolvedTicket = async () => {
+    const t = await createTicket(ctx(), { kind: 'user', user: agent }, { subject: 'Принтер', body: 'Застревает бумага', requesterEmail: 'ivan@romashka.ru', requesterName: 'Иван' });
+    await updateContact(desk.deps.db, t.requesterId!, { locale: 'ru' }, desk.deps.clock.now());
+    await replyToTicket(ctx(), { kind: 'user', user: agent }, { ticketId: t.id, body: 'Почистили ролики, попробуйте.' });
+    await addNote(ctx(), { kind: 'user', user: agent }, { ticketId: t.id, body: 'SECRET internal remark' });
+    await resolveTicket(ctx(), { kind: 'user', user: agent }, { ticketId: t.id, note: 'Почистили ролики' });
     return t;
   };
-  const portal = (ticketId: number) => `/portal/${makePortalToken(desk.deps.secrets.token, getTicket(desk.deps.db, ticketId), desk.deps.clock.now())}`;
+  const portal = async (ticketId: number) => `/portal/${makePortalToken(desk.deps.secrets.token, await getTicket(desk.deps.db, ticketId), desk.deps.clock.now())}`;
 
   it('shows the public conversation in the requester’s language, never internal notes; confirm closes', async () => {
-    const t = resolvedTicket();
+    const t = await resolvedTicket();
     const b = desk.browser();
-    const page = await b.get(portal(t.id));
+    const page = await b.get(await portal(t.id));
     expect(page.status).toBe(200);
     expect(page.text).toContain('<html lang="ru">');
     expect(page.text).toContain('Почистили ролики, попробуйте.');
@@ -277,48 +277,48 @@ describe('the requester portal', () => {
     expect(page.text).not.toContain('SECRET');
     expect(page.text).toContain('Да, решена');
     expect(page.headers.get('x-robots-tag')).toBe('noindex');
-    expect((await b.get(`${portal(t.id)}?lang=en`)).text).toContain('Yes, it is solved');
-    expect((await b.get(portal(t.id))).text).toContain('Yes, it is solved'); // the choice sticks
+    expect((await b.get(`${await portal(t.id)}?lang=en`)).text).toContain('Yes, it is solved');
+    expect((await b.get(await portal(t.id))).text).toContain('Yes, it is solved'); // the choice sticks
 
-    expect((await b.post(`${portal(t.id)}/confirm`, {}, { csrf: false })).status).toBe(403);
-    const done = await b.post(`${portal(t.id)}/confirm`, {});
+    expect((await b.post(`${await portal(t.id)}/confirm`, {}, { csrf: false })).status).toBe(403);
+    const done = await b.post(`${await portal(t.id)}/confirm`, {});
     expect(done.status).toBe(303);
-    expect(getTicket(desk.deps.db, t.id).status).toBe('closed');
+    expect((await getTicket(desk.deps.db, t.id)).status).toBe('closed');
     expect((await b.get(done.location!)).text).toContain('Thank you! The request is closed.');
-    expect((await b.post(`${portal(t.id)}/confirm`, {})).status).toBe(422);
+    expect((await b.post(`${await portal(t.id)}/confirm`, {})).status).toBe(422);
   });
 
   it('reopens within the contract, then opens a linked request; a complaint reaches the managers', async () => {
-    const t = resolvedTicket();
+    const t = await resolvedTicket();
     const b = desk.browser();
-    await b.get(portal(t.id));
-    expect((await b.post(`${portal(t.id)}/reopen`, { message: '' })).status).toBe(422);
-    const reopened = await b.post(`${portal(t.id)}/reopen`, { message: 'Снова застревает' });
+    await b.get(await portal(t.id));
+    expect((await b.post(`${await portal(t.id)}/reopen`, { message: '' })).status).toBe(422);
+    const reopened = await b.post(`${await portal(t.id)}/reopen`, { message: 'Снова застревает' });
     expect(reopened.status).toBe(303);
-    expect(getTicket(desk.deps.db, t.id)).toMatchObject({ status: 'reopened', reopenCount: 1 });
-    expect(listTicketMessages(desk.deps.db, t.id).at(-2)).toMatchObject({ kind: 'reply', direction: 'in', channel: 'web', bodyText: 'Снова застревает' });
+    expect(await getTicket(desk.deps.db, t.id)).toMatchObject({ status: 'reopened', reopenCount: 1 });
+    expect((await listTicketMessages(desk.deps.db, t.id)).at(-2)).toMatchObject({ kind: 'reply', direction: 'in', channel: 'web', bodyText: 'Снова застревает' });
 
-    resolveTicket(ctx(), { kind: 'user', user: agent }, { ticketId: t.id, note: 'Заменили ролики' });
-    const limit = await b.get(portal(t.id));
+    await resolveTicket(ctx(), { kind: 'user', user: agent }, { ticketId: t.id, note: 'Заменили ролики' });
+    const limit = await b.get(await portal(t.id));
     expect(limit.text).toContain('уже открывали повторно 1 раз');
-    const follow = await b.post(`${portal(t.id)}/reopen`, { message: 'И опять' });
+    const follow = await b.post(`${await portal(t.id)}/reopen`, { message: 'И опять' });
     expect(follow.status).toBe(303);
-    const next = findTicketByNumber(desk.deps.db, t.number + 1)!;
-    expect(follow.location).toBe(portal(next.id));
-    expect(listTicketLinks(desk.deps.db, next.id)).toEqual([{ ticketId: t.id, kind: 'follow_up', direction: 'to' }]);
-    expect(getTicket(desk.deps.db, t.id).status).toBe('resolved');
+    const next = (await findTicketByNumber(desk.deps.db, t.number + 1))!;
+    expect(follow.location).toBe(await portal(next.id));
+    expect(await listTicketLinks(desk.deps.db, next.id)).toEqual([{ ticketId: t.id, kind: 'follow_up', direction: 'to' }]);
+    expect((await getTicket(desk.deps.db, t.id)).status).toBe('resolved');
     expect((await b.get(follow.location!)).text).toContain('Мы открыли для вашего сообщения новую заявку');
 
     await addUser(desk.srv.services, 'manager', 'manager@desk.test', 'Maria Manager');
-    const complaint = await b.post(`${portal(next.id)}/escalate`, { reason: 'Третий раз одно и то же' });
+    const complaint = await b.post(`${await portal(next.id)}/escalate`, { reason: 'Третий раз одно и то же' });
     expect(complaint.status).toBe(303);
-    expect(getTicket(desk.deps.db, next.id).escalatedAt).not.toBeNull();
-    expect(desk.deps.db.select().from(outbox).all().filter((o) => o.event === 'escalated').map((o) => o.recipient)).toEqual(['manager@desk.test']);
-    expect((await b.get(portal(next.id))).text).toContain('Ваша жалоба у руководителя.');
+    expect((await getTicket(desk.deps.db, next.id)).escalatedAt).not.toBeNull();
+    expect((await desk.deps.db.select().from(outbox).all()).filter((o) => o.event === 'escalated').map((o) => o.recipient)).toEqual(['manager@desk.test']);
+    expect((await b.get(await portal(next.id))).text).toContain('Ваша жалоба у руководителя.');
   });
 
   it('refuses forged or unknown links', async () => {
-    const t = resolvedTicket();
+    const t = await resolvedTicket();
     const b = desk.browser();
     expect((await b.get(`/portal/t${t.id}.aaaaaaaaaaaa`)).status).toBe(404);
     expect((await b.get(`/portal/${makePortalToken(desk.deps.secrets.token, { id: 999, portalNonce: '' }, desk.deps.clock.now())}`)).status).toBe(404);

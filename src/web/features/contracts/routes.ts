@@ -31,10 +31,10 @@ export function contractRoutes(ctx: Ctx, render: Renderer): Router {
   const r = Router();
   const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
 
-  const page = (req: Request, res: Response, org: Organization, form: { values: Record<string, string>; componentIds: number[] | null; channels: string[] | null }, errors: Record<string, string> = {}, status = 200) => {
+  const page = async (req: Request, res: Response, org: Organization, form: { values: Record<string, string>; componentIds: number[] | null; channels: string[] | null }, errors: Record<string, string> = {}, status = 200) => {
     const month = monthOf(req.query.month, ctx.clock.now(), ctx.config.timeZone);
-    const usage = listUsageByOrganization(ctx.db, month, org.id)[0] ?? NO_USAGE;
-    const policies = listSlaPolicies(ctx.db);
+    const usage = (await listUsageByOrganization(ctx.db, month, org.id))[0] ?? NO_USAGE;
+    const policies = await listSlaPolicies(ctx.db);
     render(req, res, 'contracts/contract', {
       title: org.name,
       org: { id: org.id, name: org.name },
@@ -42,21 +42,21 @@ export function contractRoutes(ctx: Ctx, render: Renderer): Router {
       errors,
       policies: policies.map((p) => ({ id: p.id, name: p.name, selected: String(p.id) === form.values.slaPolicyId })),
       allComponents: form.componentIds === null,
-      components: listComponents(ctx.db).map((c) => ({ id: c.id, name: c.name, checked: !!form.componentIds?.includes(c.id) })),
+      components: (await listComponents(ctx.db)).map((c) => ({ id: c.id, name: c.name, checked: !!form.componentIds?.includes(c.id) })),
       allChannels: form.channels === null,
       channels: CHANNELS.map((c) => ({ id: c, checked: !!form.channels?.includes(c) })),
       month,
       bill: billView(org, usage, web(res).locale),
-      billable: listBillableTickets(ctx.db, { organizationId: org.id, from: month.from, to: month.to }).map((t) => ({ ...t, ms: t.minutes * 60_000 })),
+      billable: (await listBillableTickets(ctx.db, { organizationId: org.id, from: month.from, to: month.to })).map((t) => ({ ...t, ms: t.minutes * 60_000 })),
     }, { status });
   };
 
-  r.get('/organizations/:id/contract', requirePermission('organization.manage'), (req, res) => {
-    const org = getOrganization(ctx.db, intParam(req.params.id, 'Organization'));
-    page(req, res, org, { values: valuesOf(org), componentIds: org.coveredComponentIds ?? null, channels: org.coveredChannels ?? null });
+  r.get('/organizations/:id/contract', requirePermission('organization.manage'), async (req, res) => {
+    const org = await getOrganization(ctx.db, intParam(req.params.id, 'Organization'));
+    await page(req, res, org, { values: valuesOf(org), componentIds: org.coveredComponentIds ?? null, channels: org.coveredChannels ?? null });
   });
 
-  r.post('/organizations/:id/contract', requirePermission('organization.manage'), (req, res) => {
+  r.post('/organizations/:id/contract', requirePermission('organization.manage'), async (req, res) => {
     const id = intParam(req.params.id, 'Organization');
     const b = req.body as Record<string, unknown>;
     const str = (k: string) => (typeof b[k] === 'string' ? (b[k] as string) : '');
@@ -66,13 +66,13 @@ export function contractRoutes(ctx: Ctx, render: Renderer): Router {
       allComponents: b.allComponents === 'on', componentIds: list(b.componentIds), allChannels: b.allChannels === 'on', channels: list(b.channels),
     };
     try {
-      saveContract(ctx, { kind: 'user', user: currentUser(res) }, id, form);
+      await saveContract(ctx, { kind: 'user', user: currentUser(res) }, id, form);
       redirectWithFlash(res, `/organizations/${id}/contract`, 'workflow.flash.saved');
     } catch (err) {
       if (!(err instanceof AppError && err.code === 'validation')) throw err;
-      const org = getOrganization(ctx.db, id);
+      const org = await getOrganization(ctx.db, id);
       const values = Object.fromEntries(Object.entries(form).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
-      page(req, res, org, {
+      await page(req, res, org, {
         values,
         componentIds: form.allComponents ? null : (form.componentIds ?? []).map(Number),
         channels: form.allChannels ? null : (form.channels ?? []),

@@ -34,10 +34,10 @@ export function portalRoutes(ctx: Ctx, render: Renderer): Router {
   const layout = 'layouts/portal';
 
   /** The link's ticket and what the link may still do; 404 for a link the desk never issued. */
-  const open = (req: Request): Opened => {
+  const open = async (req: Request): Promise<Opened> => {
     const token = String(req.params.token ?? '');
     const claim = readPortalToken(key, token);
-    const ticket = claim ? findTicket(ctx.db, claim.ticketId) : undefined;
+    const ticket = claim ? await findTicket(ctx.db, claim.ticketId) : undefined;
     if (!claim || !ticket) throw new AppError('not_found', 'This link is not valid. Please use the latest link from our mail.');
     return { token, ticket, verdict: judgePortalLink(key, claim, ticket, ctx.clock.now(), ctx.config.portal.linkDays) };
   };
@@ -47,7 +47,7 @@ export function portalRoutes(ctx: Ctx, render: Renderer): Router {
     const asked = req.query.lang === 'en' || req.query.lang === 'ru' ? (req.query.lang as Locale) : undefined;
     if (asked) res.cookie(LANG_COOKIE, asked, { sameSite: 'lax', httpOnly: true, path: '/', maxAge: 365 * 86_400_000 });
     const cookie = req.cookies?.[LANG_COOKIE] as string | undefined;
-    const contact = t.requesterId ? findContact(ctx.db, t.requesterId) : undefined;
+    const contact = t.requesterId ? await findContact(ctx.db, t.requesterId) : undefined;
     const locale: Locale = asked ?? (cookie === 'en' || cookie === 'ru' ? cookie : undefined) ?? contact?.locale ?? pickLocale(req.get('accept-language'), ctx.config.defaultLocale);
     const w = web(res);
     w.locale = locale;
@@ -60,17 +60,17 @@ export function portalRoutes(ctx: Ctx, render: Renderer): Router {
   /** The ticket's page, its forms posting to the link it was opened with (never a fresher one). */
   const page = async (req: Request, res: Response, t: Ticket, token: string, extra: Record<string, unknown> = {}, status = 200) => {
     await settleLocale(req, res, t);
-    const users = new Map(listUsers(ctx.db).map((u) => [u.id, u.name]));
-    const contact = t.requesterId ? findContact(ctx.db, t.requesterId) : undefined;
+    const users = new Map((await listUsers(ctx.db)).map((u) => [u.id, u.name]));
+    const contact = t.requesterId ? await findContact(ctx.db, t.requesterId) : undefined;
     const state = readWorkflowState(t);
-    const verdict = t.status === 'resolved' || t.status === 'closed' ? decideReopen(t, contractOfTicket(ctx.db, t), ctx.clock.now()) : null;
+    const verdict = t.status === 'resolved' || t.status === 'closed' ? decideReopen(t, await contractOfTicket(ctx.db, t), ctx.clock.now()) : null;
     res.set('X-Robots-Tag', 'noindex');
     render(req, res, 'portal/portal', {
       title: `#${t.number}`,
       token,
       ticket: { number: t.number, subject: t.subject, status: t.status, createdAt: t.createdAt, resolutionNote: t.resolutionNote },
       requesterName: contact?.name ?? '',
-      messages: listTicketMessages(ctx.db, t.id)
+      messages: (await listTicketMessages(ctx.db, t.id))
         .filter((m) => m.kind === 'reply' && !m.isAutoReply)
         .map((m) => ({
           id: m.id, fromDesk: m.direction === 'out', createdAt: m.createdAt,
@@ -88,14 +88,14 @@ export function portalRoutes(ctx: Ctx, render: Renderer): Router {
   };
 
   /** Where the merged ticket went, as far as its requester may know (domain/portal-link.ts, mergeFollow). */
-  const followTarget = (o: MergedLink) => {
-    const target = findTicket(ctx.db, o.verdict.intoId);
+  const followTarget = async (o: MergedLink) => {
+    const target = await findTicket(ctx.db, o.verdict.intoId);
     if (!target || !o.ticket.requesterId) return null;
     const requester = {
       contactId: o.ticket.requesterId,
-      addresses: [...listContactEmails(ctx.db, o.ticket.requesterId).map((e) => e.email), ...listContactPhones(ctx.db, o.ticket.requesterId).map((p) => p.phone)],
+      addresses: [...(await listContactEmails(ctx.db, o.ticket.requesterId)).map((e) => e.email), ...(await listContactPhones(ctx.db, o.ticket.requesterId)).map((p) => p.phone)],
     };
-    const how = mergeFollow(requester, { requesterId: target.requesterId, participants: listParticipants(ctx.db, target.id) });
+    const how = mergeFollow(requester, { requesterId: target.requesterId, participants: await listParticipants(ctx.db, target.id) });
     if (how === 'none') return null;
     return { number: target.number, url: how === 'link' ? `/portal/${makePortalToken(key, target, ctx.clock.now())}` : null };
   };
@@ -104,7 +104,7 @@ export function portalRoutes(ctx: Ctx, render: Renderer): Router {
   const mergedPage = async (req: Request, res: Response, o: MergedLink, status: number) => {
     await settleLocale(req, res, o.ticket);
     res.set('X-Robots-Tag', 'noindex');
-    render(req, res, 'portal/merged', { title: `#${o.ticket.number}`, number: o.ticket.number, target: followTarget(o), refused: status === 409, langs }, { status, layout });
+    render(req, res, 'portal/merged', { title: `#${o.ticket.number}`, number: o.ticket.number, target: await followTarget(o), refused: status === 409, langs }, { status, layout });
   };
 
   /** An expired or revoked link: 410, with the offer to send a fresh link to the address on file. */
@@ -124,62 +124,62 @@ export function portalRoutes(ctx: Ctx, render: Renderer): Router {
     return { contactId: t.requesterId };
   };
   /** Runs a requester action on a link that may still act; a refusal re-renders the page (422). */
-  const guarded = async (req: Request, res: Response, fn: (t: Ticket) => string) => {
-    const o = open(req);
+  const guarded = async (req: Request, res: Response, fn: (t: Ticket) => Promise<string> | string) => {
+    const o = await open(req);
     if (o.verdict.kind !== 'valid') return refuse(req, res, o);
     try {
-      back(res, o.token, fn(o.ticket));
+      back(res, o.token, await fn(o.ticket));
     } catch (err) {
       if (err instanceof AppError && (err.code === 'validation' || err.code === 'conflict' || err.code === 'transition_refused')) {
-        return page(req, res, findTicket(ctx.db, o.ticket.id)!, o.token, { error: err.code === 'conflict' ? 'workflow.portal.errors.conflict' : 'workflow.portal.errors.missing', form: req.body }, 422);
+        return page(req, res, (await findTicket(ctx.db, o.ticket.id))!, o.token, { error: err.code === 'conflict' ? 'workflow.portal.errors.conflict' : 'workflow.portal.errors.missing', form: req.body }, 422);
       }
       throw err;
     }
   };
 
   r.get('/portal/:token', async (req, res) => {
-    const o = open(req);
+    const o = await open(req);
     if (o.verdict.kind === 'valid') return page(req, res, o.ticket, o.token);
     if (o.verdict.kind === 'merged') return mergedPage(req, res, o as MergedLink, 200);
     await gonePage(req, res, o);
   });
 
   r.post('/portal/:token/confirm', async (req, res) => {
-    await guarded(req, res, (t) => {
-      confirmResolution(ctx, who(t), { ticketId: t.id });
+    await guarded(req, res, async (t) => {
+      await confirmResolution(ctx, who(t), { ticketId: t.id });
       return 'workflow.portal.flash.confirmed';
     });
   });
 
   r.post('/portal/:token/reopen', async (req, res) => {
-    const o = open(req);
+    const o = await open(req);
     if (o.verdict.kind !== 'valid') return refuse(req, res, o);
     const t = o.ticket;
     try {
-      const result = reopenByRequester(ctx, who(t), { ticketId: t.id, message: (req.body as Record<string, unknown>).message });
+      const result = await reopenByRequester(ctx, who(t), { ticketId: t.id, message: (req.body as Record<string, unknown>).message });
       if (result.reopened) return back(res, o.token, 'workflow.portal.flash.reopened');
       back(res, makePortalToken(key, result.followUp, ctx.clock.now()), 'workflow.portal.flash.followUp');
     } catch (err) {
       if (err instanceof AppError && (err.code === 'validation' || err.code === 'conflict')) {
-        return page(req, res, findTicket(ctx.db, t.id)!, o.token, { error: err.code === 'conflict' ? 'workflow.portal.errors.conflict' : 'workflow.portal.errors.message', form: req.body }, 422);
+        return page(req, res, (await findTicket(ctx.db, t.id))!, o.token, { error: err.code === 'conflict' ? 'workflow.portal.errors.conflict' : 'workflow.portal.errors.message', form: req.body }, 422);
       }
       throw err;
     }
   });
 
   r.post('/portal/:token/escalate', async (req, res) => {
-    await guarded(req, res, (t) => {
-      complainAsRequester(ctx, who(t), { ticketId: t.id, reason: (req.body as Record<string, unknown>).reason });
+    await guarded(req, res, async (t) => {
+      await complainAsRequester(ctx, who(t), { ticketId: t.id, reason: (req.body as Record<string, unknown>).reason });
       return 'workflow.portal.flash.escalated';
     });
   });
 
   // a fresh link, only ever to the requester's address on file (anything typed in is ignored)
   r.post('/portal/:token/fresh-link', async (req, res) => {
-    const o = open(req);
+    const o = await open(req);
     if (o.verdict.kind !== 'expired' && o.verdict.kind !== 'revoked') return void res.redirect(303, `/portal/${o.token}`);
     try {
-      sendFreshPortalLink(ctx, { ticketId: o.ticket.id });
+      await sendFreshPortalLink(ctx, { ticketId: o.ticket.id });
     } catch (err) {
       if (err instanceof AppError && err.code === 'rate_limited') {
         const seconds = Number(err.details.retryAfterSeconds) || 600;

@@ -36,7 +36,7 @@ describe('a report added by registration', () => {
   const as: Record<'admin' | 'manager' | 'agent', Browser> = {} as never;
 
   beforeAll(async () => {
-    deps = makeTestDeps();
+    deps = await makeTestDeps();
     srv = await startTestServer(deps, buildServices(deps, { reports: [...REPORTS, tinyReport] }));
     for (const role of ['admin', 'manager', 'agent'] as const) {
       await addUser(srv.services, role);
@@ -60,7 +60,7 @@ describe('a report added by registration', () => {
 
   it('speaks the viewer’s language with the strings from its folder, in the page and the menu', async () => {
     const ru = await addUser(srv.services, 'admin', 'admin-ru@desk.test', 'Админ');
-    updateUser(deps.db, ru.id, { locale: 'ru' }, deps.clock.now());
+    await updateUser(deps.db, ru.id, { locale: 'ru' }, deps.clock.now());
     const b = new Browser(srv.url);
     await b.login('admin-ru@desk.test', TEST_PASSWORD);
     const page = await b.get('/reports/tiny?n=2');

@@ -34,16 +34,16 @@ export function calendarRoutes(ctx: Ctx, render: Renderer): Router {
   const body = (req: Request) => req.body as Record<string, string | undefined>;
   const hoursOf = (req: Request) => Array.from({ length: 7 }, (_, i) => body(req)[`hours${i}`] ?? '');
 
-  const listPage = (req: Request, res: Response, values: { name?: string; timeZone?: string; hours?: string[] } = {}, errors: Record<string, string> = {}, status = 200) => {
-    const policies = listSlaPolicies(ctx.db);
+  const listPage = async (req: Request, res: Response, values: { name?: string; timeZone?: string; hours?: string[] } = {}, errors: Record<string, string> = {}, status = 200) => {
+    const policies = await listSlaPolicies(ctx.db);
     render(req, res, 'sla/calendars', {
       title: 'Business calendars',
-      calendars: listCalendars(ctx.db).map((c) => ({
+      calendars: await Promise.all((await listCalendars(ctx.db)).map(async (c) => ({
         id: c.id, name: c.name, timeZone: c.timeZone,
         week: c.weeklyHours.map((d, i) => ({ name: `workflow.weekday.${i}`, hours: formatHours(d) })),
-        exceptions: listCalendarExceptions(ctx.db, c.id).length,
+        exceptions: (await listCalendarExceptions(ctx.db, c.id)).length,
         policies: policies.filter((p) => p.calendarId === c.id).map((p) => p.name),
-      })),
+      }))),
       values: { name: values.name ?? '', timeZone: values.timeZone ?? ctx.config.timeZone },
       days: dayRows(values.hours ?? DEFAULT_WEEK, errors),
       errors,
@@ -51,8 +51,8 @@ export function calendarRoutes(ctx: Ctx, render: Renderer): Router {
     }, { status });
   };
 
-  const editPage = (req: Request, res: Response, id: number, extra: Record<string, unknown> = {}, status = 200) => {
-    const c = getCalendar(ctx.db, id);
+  const editPage = async (req: Request, res: Response, id: number, extra: Record<string, unknown> = {}, status = 200) => {
+    const c = await getCalendar(ctx.db, id);
     const errors = (extra.errors as Record<string, string> | undefined) ?? {};
     const hours = (extra.hours as string[] | undefined) ?? c.weeklyHours.map((d) => formatHours(d));
     const q = req.query as Record<string, string | undefined>;
@@ -60,81 +60,81 @@ export function calendarRoutes(ctx: Ctx, render: Renderer): Router {
       title: c.name,
       calendar: { id: c.id, name: (extra.name as string | undefined) ?? c.name, timeZone: (extra.timeZone as string | undefined) ?? c.timeZone },
       days: dayRows(hours, errors),
-      exceptions: listCalendarExceptions(ctx.db, id).map((e) => ({
+      exceptions: (await listCalendarExceptions(ctx.db, id)).map((e) => ({
         id: e.id, date: e.date, kind: e.kind, hours: e.kind === 'workday' ? formatHours(e.hours ?? null) : '', standard: e.kind === 'workday' && !e.hours, note: e.note,
       })),
       errors,
       exceptionValues: extra.exceptionValues ?? {},
       importText: extra.importText ?? '',
-      preview: preview(ctx, id, q.from, q.add),
+      preview: await preview(ctx, id, q.from, q.add),
       previewValues: { from: q.from ?? '', add: q.add ?? '' },
       timeZones: timeZones(),
     }, { status });
   };
 
-  r.get('/admin/calendars', guard, (req, res) => listPage(req, res));
+  r.get('/admin/calendars', guard, async (req, res) => await listPage(req, res));
 
-  r.post('/admin/calendars', guard, (req, res) => {
+  r.post('/admin/calendars', guard, async (req, res) => {
     const form = { name: body(req).name, timeZone: body(req).timeZone, hours: hoursOf(req) };
     try {
-      const c = saveCalendar(ctx, user(res), null, form);
+      const c = await saveCalendar(ctx, user(res), null, form);
       redirectWithFlash(res, `/admin/calendars/${c.id}`, 'workflow.flash.saved');
     } catch (err) {
       const errors = fieldErrors(err);
       if (!errors) throw err;
-      listPage(req, res, form, errors, 422);
+      await listPage(req, res, form, errors, 422);
     }
   });
 
-  r.get('/admin/calendars/:id', guard, (req, res) => editPage(req, res, intParam(req.params.id, 'Calendar')));
+  r.get('/admin/calendars/:id', guard, async (req, res) => await editPage(req, res, intParam(req.params.id, 'Calendar')));
 
-  r.post('/admin/calendars/:id', guard, (req, res) => {
+  r.post('/admin/calendars/:id', guard, async (req, res) => {
     const id = intParam(req.params.id, 'Calendar');
     const form = { name: body(req).name, timeZone: body(req).timeZone, hours: hoursOf(req) };
     try {
-      saveCalendar(ctx, user(res), id, form);
+      await saveCalendar(ctx, user(res), id, form);
       redirectWithFlash(res, `/admin/calendars/${id}`, 'workflow.flash.saved');
     } catch (err) {
       const errors = fieldErrors(err);
       if (!errors) throw err;
-      editPage(req, res, id, { ...form, errors }, 422);
+      await editPage(req, res, id, { ...form, errors }, 422);
     }
   });
 
-  r.post('/admin/calendars/:id/delete', guard, (req, res) => {
-    removeCalendar(ctx, user(res), intParam(req.params.id, 'Calendar'));
+  r.post('/admin/calendars/:id/delete', guard, async (req, res) => {
+    await removeCalendar(ctx, user(res), intParam(req.params.id, 'Calendar'));
     redirectWithFlash(res, '/admin/calendars', 'workflow.flash.deleted');
   });
 
-  r.post('/admin/calendars/:id/exceptions', guard, (req, res) => {
+  r.post('/admin/calendars/:id/exceptions', guard, async (req, res) => {
     const id = intParam(req.params.id, 'Calendar');
     const b = body(req);
     try {
-      addCalendarException(ctx, user(res), id, { date: b.date, kind: b.kind, hours: b.hours, note: b.note });
+      await addCalendarException(ctx, user(res), id, { date: b.date, kind: b.kind, hours: b.hours, note: b.note });
       redirectWithFlash(res, `/admin/calendars/${id}#calendar-exceptions`, 'workflow.flash.saved');
     } catch (err) {
       const errors = fieldErrors(err);
       if (!errors) throw err;
-      editPage(req, res, id, { errors: Object.fromEntries(Object.entries(errors).map(([k, v]) => [`exception.${k}`, v])), exceptionValues: b }, 422);
+      await editPage(req, res, id, { errors: Object.fromEntries(Object.entries(errors).map(([k, v]) => [`exception.${k}`, v])), exceptionValues: b }, 422);
     }
   });
 
-  r.post('/admin/calendars/:id/exceptions/:eid/delete', guard, (req, res) => {
+  r.post('/admin/calendars/:id/exceptions/:eid/delete', guard, async (req, res) => {
     const id = intParam(req.params.id, 'Calendar');
-    removeCalendarException(ctx, user(res), id, intParam(req.params.eid, 'Exception'));
+    await removeCalendarException(ctx, user(res), id, intParam(req.params.eid, 'Exception'));
     redirectWithFlash(res, `/admin/calendars/${id}#calendar-exceptions`, 'workflow.flash.deleted');
   });
 
-  r.post('/admin/calendars/:id/import', guard, (req, res) => {
+  r.post('/admin/calendars/:id/import', guard, async (req, res) => {
     const id = intParam(req.params.id, 'Calendar');
     const text = body(req).text ?? '';
     try {
-      importCalendar(ctx, user(res), id, text);
+      await importCalendar(ctx, user(res), id, text);
       redirectWithFlash(res, `/admin/calendars/${id}#calendar-exceptions`, 'workflow.flash.imported');
     } catch (err) {
       const errors = fieldErrors(err);
       if (!errors) throw err;
-      editPage(req, res, id, { errors, importText: text }, 422);
+      await editPage(req, res, id, { errors, importText: text }, 422);
     }
   });
 
@@ -142,11 +142,11 @@ export function calendarRoutes(ctx: Ctx, render: Renderer): Router {
 }
 
 /** "Work from <local date-time> for <duration>: due at …" for the admin to check a calendar. */
-function preview(ctx: Ctx, calendarId: number, from: string | undefined, add: string | undefined) {
+async function preview(ctx: Ctx, calendarId: number, from: string | undefined, add: string | undefined) {
   if (!from || !add) return null;
   const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})$/.exec(from);
   const minutes = parseDurationMinutes(add);
-  const cal = loadBusinessCalendar(ctx.db, calendarId);
+  const cal = await loadBusinessCalendar(ctx.db, calendarId);
   if (!m || !minutes || !cal) return { error: true };
   const date = parseDateKey(m[1]);
   if (!date) return { error: true };

@@ -29,9 +29,9 @@ function formOf(body: Record<string, string | undefined>): PolicyForm & Values {
   };
 }
 
-function valuesOf(ctx: Ctx, id: number): Values {
-  const p = getSlaPolicy(ctx.db, id);
-  const rows = listSlaTargets(ctx.db, id);
+async function valuesOf(ctx: Ctx, id: number): Promise<Values> {
+  const p = await getSlaPolicy(ctx.db, id);
+  const rows = await listSlaTargets(ctx.db, id);
   const targets: Record<string, Record<string, string>> = {};
   for (const prio of PRIORITIES) {
     const row = rows.find((r) => r.priority === prio);
@@ -40,7 +40,7 @@ function valuesOf(ctx: Ctx, id: number): Values {
   }
   return {
     name: p.name, calendarId: p.calendarId ? String(p.calendarId) : '', warningPercent: String(p.warningPercent), pauseOnThirdParty: p.pauseOnThirdParty,
-    escalation: formatDurationInput(p.escalationMinutes), isDefault: findDefaultSlaPolicyId(ctx.db) === id, targets,
+    escalation: formatDurationInput(p.escalationMinutes), isDefault: await findDefaultSlaPolicyId(ctx.db) === id, targets,
   };
 }
 
@@ -54,16 +54,16 @@ export function policyRoutes(ctx: Ctx, render: Renderer): Router {
   const guard = requirePermission('sla.manage');
   const user = (res: Response) => ({ kind: 'user' as const, user: currentUser(res) });
 
-  const page = (req: Request, res: Response, id: number | null, values: Values, errors: Record<string, string> = {}, status = 200) => {
-    const defaultId = findDefaultSlaPolicyId(ctx.db);
-    const calendars = listCalendars(ctx.db);
+  const page = async (req: Request, res: Response, id: number | null, values: Values, errors: Record<string, string> = {}, status = 200) => {
+    const defaultId = await findDefaultSlaPolicyId(ctx.db);
+    const calendars = await listCalendars(ctx.db);
     render(req, res, id === null ? 'sla/policies' : 'sla/policy', {
       title: id === null ? 'SLA policies' : values.name,
       policyId: id,
-      policies: listSlaPolicies(ctx.db).map((p) => ({
+      policies: await Promise.all((await listSlaPolicies(ctx.db)).map(async (p) => ({
         id: p.id, name: p.name, warningPercent: p.warningPercent, isDefault: p.id === defaultId,
-        calendar: calendars.find((c) => c.id === p.calendarId)?.name ?? null, organizations: countOrganizationsUsingPolicy(ctx.db, p.id),
-      })),
+        calendar: calendars.find((c) => c.id === p.calendarId)?.name ?? null, organizations: await countOrganizationsUsingPolicy(ctx.db, p.id),
+      }))),
       values,
       calendars: calendars.map((c) => ({ id: c.id, name: c.name, selected: String(c.id) === values.calendarId })),
       rows: PRIORITIES.map((p: Priority) => ({
@@ -75,28 +75,28 @@ export function policyRoutes(ctx: Ctx, render: Renderer): Router {
     }, { status });
   };
 
-  r.get('/admin/sla-policies', guard, (req, res) => page(req, res, null, EMPTY));
+  r.get('/admin/sla-policies', guard, async (req, res) => await page(req, res, null, EMPTY));
 
-  r.post('/admin/sla-policies', guard, (req, res) => save(req, res, null));
-  r.get('/admin/sla-policies/:id', guard, (req, res) => {
+  r.post('/admin/sla-policies', guard, async (req, res) => await save(req, res, null));
+  r.get('/admin/sla-policies/:id', guard, async (req, res) => {
     const id = intParam(req.params.id, 'SLA policy');
-    page(req, res, id, valuesOf(ctx, id));
+    await page(req, res, id, await valuesOf(ctx, id));
   });
-  r.post('/admin/sla-policies/:id', guard, (req, res) => save(req, res, intParam(req.params.id, 'SLA policy')));
-  r.post('/admin/sla-policies/:id/delete', guard, (req, res) => {
-    removeSlaPolicy(ctx, user(res), intParam(req.params.id, 'SLA policy'));
+  r.post('/admin/sla-policies/:id', guard, async (req, res) => await save(req, res, intParam(req.params.id, 'SLA policy')));
+  r.post('/admin/sla-policies/:id/delete', guard, async (req, res) => {
+    await removeSlaPolicy(ctx, user(res), intParam(req.params.id, 'SLA policy'));
     redirectWithFlash(res, '/admin/sla-policies', 'workflow.flash.deleted');
   });
 
-  function save(req: Request, res: Response, id: number | null) {
+  async function save(req: Request, res: Response, id: number | null) {
     const form = formOf(req.body as Record<string, string | undefined>);
     try {
-      const p = saveSlaPolicy(ctx, user(res), id, form);
+      const p = await saveSlaPolicy(ctx, user(res), id, form);
       redirectWithFlash(res, `/admin/sla-policies/${p.id}`, 'workflow.flash.saved');
     } catch (err) {
       if (!(err instanceof AppError && err.code === 'validation')) throw err;
-      if (id !== null) getSlaPolicy(ctx.db, id);
-      page(req, res, id, form, err.details.fields as Record<string, string>, 422);
+      if (id !== null) await getSlaPolicy(ctx.db, id);
+      await page(req, res, id, form, err.details.fields as Record<string, string>, 422);
     }
   }
 

@@ -39,12 +39,12 @@ export function rulesRoutes(ctx: Ctx, render: Renderer): Router {
   };
   const daysOf = (rules: WorkflowRules) => Object.fromEntries(TICKET_TYPES.map((t) => [t, rules[t].autoCloseDays ? String(rules[t].autoCloseDays) : '']));
 
-  r.get('/admin/workflow', guard, (req, res) => {
-    const rules = getWorkflowRules(ctx.db);
+  r.get('/admin/workflow', guard, async (req, res) => {
+    const rules = await getWorkflowRules(ctx.db);
     page(req, res, rules, daysOf(rules));
   });
 
-  r.post('/admin/workflow', guard, (req, res) => {
+  r.post('/admin/workflow', guard, async (req, res) => {
     const body = req.body as Record<string, unknown>;
     const recommend = typeof body.recommend === 'string' ? body.recommend : null;
     const rules = {} as Record<string, { requirements: Record<string, string[]>; autoCloseDays: number | null }>;
@@ -57,11 +57,11 @@ export function rulesRoutes(ctx: Ctx, render: Renderer): Router {
       days[type] = typeof body[`${type}.autoCloseDays`] === 'string' ? (body[`${type}.autoCloseDays`] as string) : '';
     }
     try {
-      saveWorkflowRules(ctx, { kind: 'user', user: currentUser(res) }, rules, days);
+      await saveWorkflowRules(ctx, { kind: 'user', user: currentUser(res) }, rules, days);
       redirectWithFlash(res, '/admin/workflow', 'workflow.flash.saved');
     } catch (err) {
       if (!(err instanceof AppError && err.code === 'validation')) throw err;
-      const shown = getWorkflowRules(ctx.db);
+      const shown = await getWorkflowRules(ctx.db);
       page(req, res, { ...shown, ...(rules as unknown as WorkflowRules) }, days, err.details.fields as Record<string, string>, 422);
     }
   });

@@ -14,20 +14,20 @@ import { ticketPageView } from '../../view-models/ticket-page.ts';
 
 export function ticketWorkflowRoutes(ctx: Ctx, render: Renderer): Router {
   const r = Router();
-  const ticketOf = (req: Request): Ticket => {
-    const t = findTicketByNumber(ctx.db, intParam(req.params.number, 'Ticket'));
+  const ticketOf = async (req: Request): Promise<Ticket> => {
+    const t = await findTicketByNumber(ctx.db, intParam(req.params.number, 'Ticket'));
     if (!t) throw new AppError('not_found', 'Ticket not found');
     return t;
   };
   /** Runs an action; a refusal re-renders the ticket with the message beside the workflow forms (422). */
-  const act = (req: Request, res: Response, flash: string, fn: (t: Ticket) => void) => {
-    const t = ticketOf(req);
+  const act = async (req: Request, res: Response, flash: string, fn: (t: Ticket) => Promise<unknown> | void) => {
+    const t = await ticketOf(req);
     try {
-      fn(t);
+      await fn(t);
     } catch (err) {
       if (err instanceof AppError && (err.code === 'validation' || err.code === 'transition_refused' || err.code === 'conflict')) {
-        const fresh = findTicketByNumber(ctx.db, t.number)!;
-        return render(req, res, 'ticket', { ...ticketPageView(ctx, { ticket: fresh, user: currentUser(res) }), workflowError: err.message, form: req.body as Record<string, string> }, { status: 422, partial: 'ticket-sla' });
+        const fresh = (await findTicketByNumber(ctx.db, t.number))!;
+        return render(req, res, 'ticket', { ...await ticketPageView(ctx, { ticket: fresh, user: currentUser(res) }), workflowError: err.message, form: req.body as Record<string, string> }, { status: 422, partial: 'ticket-sla' });
       }
       throw err;
     }
@@ -35,34 +35,34 @@ export function ticketWorkflowRoutes(ctx: Ctx, render: Renderer): Router {
   };
   const body = (req: Request) => req.body as Record<string, string | undefined>;
 
-  r.get('/tickets/:number/workflow', requirePermission('ticket.view'), (req, res) => {
-    render(req, res, 'ticket', ticketPageView(ctx, { ticket: ticketOf(req), user: currentUser(res) }), { partial: 'ticket-sla' });
+  r.get('/tickets/:number/workflow', requirePermission('ticket.view'), async (req, res) => {
+    render(req, res, 'ticket', await ticketPageView(ctx, { ticket: await ticketOf(req), user: currentUser(res) }), { partial: 'ticket-sla' });
   });
 
-  r.post('/tickets/:number/resolve', requirePermission('ticket.status'), (req, res) => {
-    act(req, res, 'workflow.flash.resolved', (t) => resolveTicket(ctx, { kind: 'user', user: currentUser(res) }, { ticketId: t.id, note: body(req).note }));
+  r.post('/tickets/:number/resolve', requirePermission('ticket.status'), async (req, res) => {
+    await act(req, res, 'workflow.flash.resolved', async (t) => await resolveTicket(ctx, { kind: 'user', user: currentUser(res) }, { ticketId: t.id, note: body(req).note }));
   });
 
-  r.post('/tickets/:number/reject-resolution', requirePermission('ticket.reject_resolution'), (req, res) => {
-    act(req, res, 'workflow.flash.rejected', (t) => rejectResolution(ctx, { kind: 'user', user: currentUser(res) }, { ticketId: t.id, reason: body(req).reason }));
+  r.post('/tickets/:number/reject-resolution', requirePermission('ticket.reject_resolution'), async (req, res) => {
+    await act(req, res, 'workflow.flash.rejected', async (t) => await rejectResolution(ctx, { kind: 'user', user: currentUser(res) }, { ticketId: t.id, reason: body(req).reason }));
   });
 
-  r.post('/tickets/:number/escalate', requirePermission('ticket.escalate'), (req, res) => {
-    act(req, res, 'workflow.flash.escalated', (t) => escalateTicket(ctx, { kind: 'agent', actor: { kind: 'user', user: currentUser(res) } }, { ticketId: t.id, reason: body(req).reason }));
+  r.post('/tickets/:number/escalate', requirePermission('ticket.escalate'), async (req, res) => {
+    await act(req, res, 'workflow.flash.escalated', async (t) => await escalateTicket(ctx, { kind: 'agent', actor: { kind: 'user', user: currentUser(res) } }, { ticketId: t.id, reason: body(req).reason }));
   });
 
-  r.post('/tickets/:number/complaint/handled', requirePermission('ticket.complaint'), (req, res) => {
-    act(req, res, 'workflow.flash.complaintHandled', (t) => handleComplaint(ctx, { kind: 'user', user: currentUser(res) }, { ticketId: t.id, note: body(req).note }));
+  r.post('/tickets/:number/complaint/handled', requirePermission('ticket.complaint'), async (req, res) => {
+    await act(req, res, 'workflow.flash.complaintHandled', async (t) => await handleComplaint(ctx, { kind: 'user', user: currentUser(res) }, { ticketId: t.id, note: body(req).note }));
   });
 
-  r.post('/tickets/:number/billable', requirePermission('ticket.billable'), (req, res) => {
+  r.post('/tickets/:number/billable', requirePermission('ticket.billable'), async (req, res) => {
     const v = body(req).billable;
     const billable = v === 'yes' ? true : v === 'no' ? false : null;
-    act(req, res, 'workflow.flash.billable', (t) => setBillable(ctx, { kind: 'user', user: currentUser(res) }, { ticketId: t.id, billable }));
+    await act(req, res, 'workflow.flash.billable', async (t) => await setBillable(ctx, { kind: 'user', user: currentUser(res) }, { ticketId: t.id, billable }));
   });
 
-  r.post('/tickets/:number/portal-links/revoke', requirePermission('ticket.edit'), (req, res) => {
-    act(req, res, 'workflow.flash.portalLinksRevoked', (t) => revokePortalLinks(ctx, { kind: 'user', user: currentUser(res) }, { ticketId: t.id }));
+  r.post('/tickets/:number/portal-links/revoke', requirePermission('ticket.edit'), async (req, res) => {
+    await act(req, res, 'workflow.flash.portalLinksRevoked', async (t) => await revokePortalLinks(ctx, { kind: 'user', user: currentUser(res) }, { ticketId: t.id }));
   });
 
   return r;

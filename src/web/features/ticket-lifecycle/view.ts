@@ -15,17 +15,17 @@ import { getWorkflowRules } from '../../../store/workflow-settings.ts';
 import { contractOfTicket } from '../../../store/contract-of.ts';
 import { readWorkflowState } from '../../../store/workflow-state.ts';
 
-export function ticketWorkflowView(ctx: Ctx, t: Ticket) {
+export async function ticketWorkflowView(ctx: Ctx, t: Ticket) {
   const now = ctx.clock.now();
   const state = readWorkflowState(t);
   const targets = describeTargets(state.clock, now);
-  const policy = state.clock?.policyId ? findSlaPolicy(ctx.db, state.clock.policyId) : undefined;
-  const contract = contractOfTicket(ctx.db, t);
-  const org = t.organizationId ? findOrganization(ctx.db, t.organizationId) : undefined;
+  const policy = state.clock?.policyId ? await findSlaPolicy(ctx.db, state.clock.policyId) : undefined;
+  const contract = await contractOfTicket(ctx.db, t);
+  const org = t.organizationId ? await findOrganization(ctx.db, t.organizationId) : undefined;
   const logged = t.loggedMinutes;
   const open = t.status !== 'resolved' && t.status !== 'closed';
   const toResolve = open
-    ? missingFields(getWorkflowRules(ctx.db), t.type, t.status, 'resolved', {
+    ? missingFields(await getWorkflowRules(ctx.db), t.type, t.status, 'resolved', {
         componentId: t.componentId, priority: t.priority, category: t.category, estimateMinutes: t.estimateMinutes,
         assigneeId: t.assigneeId, resolutionNote: t.resolutionNote, loggedMinutes: logged,
       }).filter((f) => f !== 'resolution_note')
@@ -35,15 +35,15 @@ export function ticketWorkflowView(ctx: Ctx, t: Ticket) {
     open: c.handledAt === null,
     at: c.at,
     byRequester: c.by === 'requester',
-    byName: c.by === 'agent' ? (c.byUserId ? findUser(ctx.db, c.byUserId)?.name : '') : t.requesterId ? findContact(ctx.db, t.requesterId)?.name : '',
+    byName: c.by === 'agent' ? (c.byUserId ? (await findUser(ctx.db, c.byUserId))?.name : '') : t.requesterId ? (await findContact(ctx.db, t.requesterId))?.name : '',
     reason: c.reason,
     dueAt: state.clock?.targets.escalation?.metAt === null ? state.clock.targets.escalation.dueAt : null,
     handledAt: c.handledAt,
-    handledBy: c.handledByUserId ? findUser(ctx.db, c.handledByUserId)?.name : null,
+    handledBy: c.handledByUserId ? (await findUser(ctx.db, c.handledByUserId))?.name : null,
   };
-  const links = listTicketLinks(ctx.db, t.id)
+  const links = (await Promise.all((await listTicketLinks(ctx.db, t.id))
     .filter((l) => l.kind === 'follow_up')
-    .map((l) => ({ number: findTicket(ctx.db, l.ticketId)?.number, followUpOf: l.direction === 'to' }))
+    .map(async (l) => ({ number: (await findTicket(ctx.db, l.ticketId))?.number, followUpOf: l.direction === 'to' }))))
     .filter((l) => l.number !== undefined);
   return {
     hasSla: targets.length > 0,
