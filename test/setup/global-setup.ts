@@ -1,19 +1,22 @@
-// Provisions what the integration tests need on this machine: Dovecot (IMAP) and Chromium. When
+// Provisions what the integration tests need on this machine: Dovecot (IMAP), Chromium and
+// PostgreSQL (15 or newer; the tests start their own cluster in a temp folder). When
 // they are missing and we are root, they are installed with apt; otherwise the run stops with the
 // exact command to run.
 import { execFileSync, spawnSync } from 'node:child_process';
-
-const PACKAGES: { bin: string; pkgs: string[] }[] = [
-  { bin: 'dovecot', pkgs: ['dovecot-core', 'dovecot-imapd'] },
-  { bin: 'chromium', pkgs: ['chromium'] },
-];
+import { postgresBinDir } from '../helpers/postgres.ts';
 
 function has(bin: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
 }
 
+const PACKAGES: { present: () => boolean; pkgs: string[] }[] = [
+  { present: () => has('dovecot'), pkgs: ['dovecot-core', 'dovecot-imapd'] },
+  { present: () => has('chromium'), pkgs: ['chromium'] },
+  { present: () => postgresBinDir() !== undefined, pkgs: ['postgresql'] },
+];
+
 export default function setup(): void {
-  const missing = PACKAGES.filter((p) => !has(p.bin)).flatMap((p) => p.pkgs);
+  const missing = PACKAGES.filter((p) => !p.present()).flatMap((p) => p.pkgs);
   if (missing.length === 0) return;
   const cmd = `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing.join(' ')}`;
   if (process.getuid?.() !== 0) {

@@ -1,0 +1,85 @@
+// A private PostgreSQL cluster for the tests: initdb in a temp folder, started on a free loopback
+// port, stopped and removed at the end. PostgreSQL refuses to run as root, so when the tests run as
+// root the server's commands run as the `postgres` user (the Debian package creates it).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+
+/** The newest PostgreSQL 15+ server binaries on this machine (Debian keeps them per major version). */
+export function postgresBinDir(): string | undefined {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return undefined;
+  const versions = readdirSync(root)
+    .map(Number)
+    .filter((v) => v >= 15 && existsSync(path.join(root, String(v), 'bin', 'initdb')))
+    .sort((a, b) => b - a);
+  return versions.length ? path.join(root, String(versions[0]), 'bin') : undefined;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export type PostgresCluster = {
+  /** postgres://postgres@127.0.0.1:PORT/DB for a database of this cluster */
+  url(database?: string): string;
+  port: number;
+  /** a fresh, empty database; its name */
+  createDatabase(name?: string): Promise<string>;
+  stop(): void;
+};
+
+export async function startPostgres(): Promise<PostgresCluster> {
+  const bin = postgresBinDir();
+  if (!bin) throw new Error('PostgreSQL 15 or newer is not installed: apt-get install -y --no-install-recommends postgresql');
+  const dir = mkdtempSync(path.join(tmpdir(), 'helpdesk-pg-'));
+  const asRoot = process.getuid?.() === 0;
+  const run = (cmd: string, args: string[]) => {
+    const argv = asRoot ? ['runuser', ['-u', 'postgres', '--', path.join(bin, cmd), ...args]] as const : [path.join(bin, cmd), args] as const;
+    execFileSync(argv[0], [...argv[1]], { stdio: ['ignore', 'ignore', 'pipe'] });
+  };
+  if (asRoot) {
+    const pw = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
+    const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
+    chownSync(dir, Number(pw.stdout.trim()), Number(gid.stdout.trim()));
+  }
+  chmodSync(dir, 0o700);
+  const data = path.join(dir, 'data');
+  run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
+  const port = await freePort();
+  // tests need no durability: no fsync, no full-page writes; a small shared memory for many clusters
+  run('pg_ctl', ['-D', data, '-l', path.join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=200`, 'start']);
+  const url = (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`;
+  let n = 0;
+  return {
+    url,
+    port,
+    async createDatabase(name = `t${process.pid}_${++n}`) {
+      const c = new pg.Client({ connectionString: url() });
+      await c.connect();
+      try {
+        await c.query(`create database "${name}"`);
+      } finally {
+        await c.end();
+      }
+      return name;
+    },
+    stop() {
+      try {
+        run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
