@@ -1,4 +1,5 @@
-// The database schema. drizzle-kit generates migrations/ from this file; FTS tables and their
+// The database schema. drizzle-kit generates migrations/sqlite/ from this file (and, through
+// schema-postgres.ts, migrations/postgres/); FTS tables and their
 // triggers live in a custom migration because drizzle-kit cannot describe virtual tables.
 // Times are integer milliseconds since the epoch (UTC); money is integer minor units (kopecks, cents).
 import { sql } from 'drizzle-orm';
