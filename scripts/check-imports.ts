@@ -22,6 +22,7 @@ export const ROOMS: readonly (readonly string[])[] = [
 export const PACKAGE_ROOMS: Record<string, readonly string[]> = {
   'drizzle-orm': ['db', 'store'],
   'better-sqlite3': ['db', 'store'],
+  pg: ['db', 'store'],
 };
 
 /** Rooms on one level that still must not lean on each other: a channel is an adapter, not a page. */

@@ -1,0 +1,221 @@
+// The database handle on PostgreSQL (`pg`): the same methods as on SQLite (src/db/client.ts), so
+// one store serves both engines.
+//
+// A transaction runs on a connection of its own from BEGIN to COMMIT, at SERIALIZABLE isolation: a
+// read-modify-write (the next ticket number, a counter) behaves as under SQLite's single writer.
+// When PostgreSQL refuses a commit for a serialization failure or a deadlock, the whole
+// transaction function runs again (a few times, after a short random pause). Statements belong to
+// the transaction whose async context they run in, as on SQLite; everything else runs on the pool.
+//
+// The store's SQL is written once, in the dialect both engines share; `toPostgres` turns the few
+// SQLite spellings drizzle and the store use into PostgreSQL's (`?` placeholders, qualified
+// conflict targets, camelCase aliases).
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { SQL } from 'drizzle-orm';
+import { drizzle as pgDrizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import { drizzle, type SqliteRemoteDatabase } from 'drizzle-orm/sqlite-proxy';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import * as schema from './schema.ts';
+
+export const POSTGRES_MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/postgres', import.meta.url));
+
+type Query = string | SQL;
+type RunResult = { changes: number; lastId: number };
+type Tx = { client: pg.PoolClient; open: boolean; savepoints: number };
+
+/** SQLSTATEs after which a transaction may simply run again. */
+const RETRYABLE = new Set(['40001', '40P01']);
+
+/**
+ * The store's SQL as PostgreSQL reads it: `?` → `$1…`, `on conflict ("t"."c")` → `on conflict ("c")`,
+ * and `as camelCase` quoted (PostgreSQL folds unquoted names to lower case). Quoted strings and
+ * identifiers are left as they are.
+ */
+export function toPostgres(sql: string): string {
+  let out = '';
+  let n = 0;
+  for (let i = 0; i < sql.length; i++) {
+    const c = sql[i];
+    if (c === "'" || c === '"') {
+      const end = closing(sql, i, c);
+      out += sql.slice(i, end);
+      i = end - 1;
+    } else if (c === '?') {
+      out += `$${++n}`;
+    } else {
+      out += c;
+    }
+  }
+  return out
+    .replace(/on conflict \(([^)]*)\)/gi, (_m, cols: string) => `on conflict (${cols.replace(/"[^"]+"\./g, '')})`)
+    .replace(/\bas ([a-z]+[A-Z]\w*)\b/g, 'as "$1"');
+}
+
+function closing(sql: string, start: number, quote: string): number {
+  let i = start + 1;
+  while (i < sql.length) {
+    if (sql[i] === quote) {
+      if (sql[i + 1] === quote) i += 2;
+      else return i + 1;
+    } else i++;
+  }
+  return i;
+}
+
+// int8 (counts, ids, times in ms) and numeric (sums, averages) as numbers: every value the desk
+// keeps fits in a double
+const TYPES = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20 || oid === 1700) return (v: string) => Number(v);
+    return pg.types.getTypeParser(oid, format);
+  },
+} as unknown as pg.CustomTypesConfig;
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+class PostgresHandle {
+  readonly engine = 'postgres' as const;
+  private readonly context = new AsyncLocalStorage<Tx>();
+
+  constructor(
+    readonly pool: pg.Pool,
+    private readonly render: (query: SQL, params: unknown[]) => string,
+  ) {}
+
+  get inTransaction(): boolean {
+    return !!this.mine();
+  }
+
+  get sqlite(): never {
+    throw new Error('this desk runs on PostgreSQL: there is no SQLite connection');
+  }
+
+  private mine(): Tx | undefined {
+    const tx = this.context.getStore();
+    return tx && tx.open ? tx : undefined;
+  }
+
+  private async query(query: Query, params: unknown[], rowMode?: 'array'): Promise<pg.QueryResult> {
+    const text = toPostgres(typeof query === 'string' ? query : this.render(query, params));
+    const on: pg.ClientBase | pg.Pool = this.mine()?.client ?? this.pool;
+    const config: pg.QueryArrayConfig | pg.QueryConfig = rowMode ? { text, values: params, rowMode, types: TYPES } : { text, values: params, types: TYPES };
+    return (on as pg.Pool).query(config as pg.QueryConfig);
+  }
+
+  async all<R>(sql: Query, ...params: unknown[]): Promise<R[]> {
+    return (await this.query(sql, params)).rows as R[];
+  }
+
+  async get<R>(sql: Query, ...params: unknown[]): Promise<R | undefined> {
+    return (await this.query(sql, params)).rows[0] as R | undefined;
+  }
+
+  async column<V>(sql: Query, ...params: unknown[]): Promise<V[]> {
+    return (await this.query(sql, params, 'array')).rows.map((r: unknown[]) => r[0] as V);
+  }
+
+  async value<V>(sql: Query, ...params: unknown[]): Promise<V | undefined> {
+    return (await this.query(sql, params, 'array')).rows[0]?.[0] as V | undefined;
+  }
+
+  async rows(sql: Query, ...params: unknown[]): Promise<unknown[][]> {
+    return (await this.query(sql, params, 'array')).rows as unknown[][];
+  }
+
+  async row(sql: Query, ...params: unknown[]): Promise<unknown[] | undefined> {
+    return (await this.query(sql, params, 'array')).rows[0] as unknown[] | undefined;
+  }
+
+  async run(sql: Query, ...params: unknown[]): Promise<RunResult> {
+    const r = await this.query(sql, params);
+    const first = r.rows[0] as { id?: unknown } | undefined;
+    return { changes: r.rowCount ?? 0, lastId: typeof first?.id === 'number' ? first.id : 0 };
+  }
+
+  /** drizzle's query builder runs its statements here */
+  async remote(sql: string, params: unknown[], method: 'run' | 'all' | 'values' | 'get'): Promise<{ rows: unknown[] }> {
+    const r = await this.query(sql, params, 'array');
+    if (method === 'run') return { rows: [], changes: r.rowCount ?? 0 } as { rows: unknown[] };
+    if (method === 'get') return { rows: r.rows[0] as unknown[] };
+    return { rows: r.rows };
+  }
+
+  async transaction<T>(fn: () => Promise<T> | T): Promise<T> {
+    const outer = this.mine();
+    if (outer) return this.savepoint(outer, fn);
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.pool.connect();
+      const tx: Tx = { client, open: true, savepoints: 0 };
+      let broken = false;
+      try {
+        await client.query('begin isolation level serializable');
+        const result = await this.context.run(tx, fn);
+        await client.query('commit');
+        return result;
+      } catch (err) {
+        await client.query('rollback').catch(() => (broken = true));
+        const code = (err as { code?: string }).code;
+        if (code && RETRYABLE.has(code) && attempt < 20) {
+          await pause(Math.random() * 4 * attempt);
+          continue;
+        }
+        throw err;
+      } finally {
+        tx.open = false;
+        client.release(broken);
+      }
+    }
+  }
+
+  private async savepoint<T>(tx: Tx, fn: () => Promise<T> | T): Promise<T> {
+    const name = `sp${++tx.savepoints}`;
+    await tx.client.query(`savepoint ${name}`);
+    try {
+      const result = await fn();
+      await tx.client.query(`release savepoint ${name}`);
+      return result;
+    } catch (err) {
+      await tx.client.query(`rollback to savepoint ${name}`);
+      await tx.client.query(`release savepoint ${name}`);
+      throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+export type PostgresDb = Omit<SqliteRemoteDatabase<typeof schema>, 'all' | 'get' | 'run' | 'values' | 'transaction' | 'batch'> & PostgresHandle;
+
+/** A handle on the PostgreSQL database at url (postgres://user:pass@host:port/db). */
+export function openPostgres(url: string, opts: { max?: number } = {}): PostgresDb {
+  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10 });
+  // an idle connection that breaks (the server restarted) is dropped, not thrown at the process
+  pool.on('error', () => undefined);
+  const render = (query: SQL, params: unknown[]) => {
+    const q = dialect.sqlToQuery(query);
+    params.push(...q.params);
+    return q.sql;
+  };
+  const handle = new PostgresHandle(pool, render);
+  const orm = drizzle((sql, params, method) => handle.remote(sql, params, method), { schema });
+  const dialect = (orm as unknown as { dialect: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } } }).dialect;
+  return new Proxy(handle, {
+    get(target, key) {
+      if (key in target) {
+        const v = Reflect.get(target, key, target);
+        return typeof v === 'function' ? v.bind(target) : v;
+      }
+      const v = Reflect.get(orm, key, orm);
+      return typeof v === 'function' ? v.bind(orm) : v;
+    },
+  }) as unknown as PostgresDb;
+}
+
+/** Applies migrations/postgres/ (generated by drizzle-kit plus custom ones) in order. */
+export async function migratePostgres(db: PostgresDb): Promise<void> {
+  await migrate(pgDrizzle(db.pool), { migrationsFolder: POSTGRES_MIGRATIONS_DIR });
+}

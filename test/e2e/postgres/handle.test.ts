@@ -1,0 +1,80 @@
+// The PostgreSQL handle on a real server: the store's own functions and drizzle's query builder
+// work on it as on SQLite, and its transactions are units, retried when PostgreSQL asks.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Db } from '../../../src/db/client.ts';
+import { migratePostgres, openPostgres, type PostgresDb } from '../../../src/db/postgres.ts';
+import { findContact, insertContact } from '../../../src/store/contacts.ts';
+import { findTicket, insertTicket, listTickets } from '../../../src/store/tickets.ts';
+import { startPostgres, type PostgresCluster } from '../../helpers/postgres.ts';
+
+let cluster: PostgresCluster;
+let db: PostgresDb;
+beforeAll(async () => {
+  cluster = await startPostgres();
+  db = openPostgres(cluster.url(await cluster.createDatabase()));
+  await migratePostgres(db);
+}, 60_000);
+afterAll(async () => {
+  await db?.close();
+  cluster?.stop();
+});
+
+const store = () => db as unknown as Db;
+const later = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const keys = () => db.column<string>('select key from settings order by key');
+
+it('runs the store: numbered tickets, contacts with their addresses, flags and JSON read back as on SQLite', async () => {
+  const now = 1_790_000_000_000;
+  const contact = await insertContact(store(), { name: 'Анна', emails: ['Anna@Client.example'], phones: ['+79123456789'] }, now);
+  expect(contact).toMatchObject({ id: 1, name: 'Анна', organizationId: null, createdAt: now });
+  const a = await insertTicket(store(), { subject: 'Принтер', channel: 'email', requesterId: contact.id }, now);
+  const b = await insertTicket(store(), { subject: 'VPN', channel: 'sms', billable: true }, now);
+  expect([a.number, b.number]).toEqual([1, 2]);
+  expect(await findTicket(store(), b.id)).toMatchObject({ subject: 'VPN', billable: true, status: 'new', isOpen: true, priorityOrder: 2, createdAt: now });
+  expect((await listTickets(store(), {}, { limit: 5 })).map((t) => t.subject)).toEqual(['VPN', 'Принтер']);
+  expect((await findContact(store(), contact.id))?.name).toBe('Анна');
+  expect(await db.all('select email, is_primary from contact_emails')).toEqual([{ email: 'anna@client.example', is_primary: 1 }]);
+});
+
+it('keeps another request out of an open transaction, and a write outside it is not undone with it', async () => {
+  const seen: string[] = [];
+  const tx = db
+    .transaction(async () => {
+      await db.run("insert into settings (key, value, updated_at) values ('in-tx', '1', 1)");
+      await later(30);
+      seen.push(`tx sees ${(await keys()).join(',')}`);
+      throw new Error('rolled back');
+    })
+    .catch((err: Error) => seen.push(err.message));
+  await later(5);
+  seen.push(`outside sees ${(await keys()).join(',') || 'nothing'}`);
+  // on its own connection, a write from outside need not wait; the transaction keeps its snapshot
+  await db.run("insert into settings (key, value, updated_at) values ('outside', '1', 1)");
+  await tx;
+  expect(seen).toEqual(['outside sees nothing', 'tx sees in-tx', 'rolled back']);
+  expect(await keys()).toEqual(['outside']);
+});
+
+it('runs transactions that read and write the same row one after another in effect: retried, none lost', async () => {
+  await db.run("insert into settings (key, value, updated_at) values ('n', '0', 1)");
+  const bump = () =>
+    db.transaction(async () => {
+      const n = Number(await db.value<string>("select value from settings where key = 'n'"));
+      await later(1);
+      await db.run("update settings set value = ? where key = 'n'", String(n + 1));
+    });
+  await Promise.all(Array.from({ length: 10 }, bump));
+  expect(await db.value("select value from settings where key = 'n'")).toBe('10');
+});
+
+it('undoes only a failing savepoint inside a transaction', async () => {
+  await db.transaction(async () => {
+    await db.run("insert into settings (key, value, updated_at) values ('outer', '1', 1)");
+    await db.transaction(async () => {
+      await db.run("insert into settings (key, value, updated_at) values ('inner', '1', 1)");
+      throw new Error('inner fails');
+    }).catch(() => undefined);
+  });
+  expect(await keys()).toContain('outer');
+  expect(await keys()).not.toContain('inner');
+});
