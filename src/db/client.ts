@@ -281,7 +281,11 @@ export function changed(result: unknown): number {
 /** Whether err (or what it wraps: drizzle names the failed query around the driver's error) is a unique violation of table.column. */
 export function isUniqueViolation(err: unknown, table: string, column: string): boolean {
   for (let e = err; e instanceof Error; e = e.cause) {
+    // SQLite names table.column in the message
     if (e.message.includes(`UNIQUE constraint failed: ${table}.${column}`)) return true;
+    // PostgreSQL: SQLSTATE 23505, with the table and "Key (column)=(value) already exists."
+    const pg = e as Error & { code?: string; table?: string; detail?: string };
+    if (pg.code === '23505' && pg.table === table && pg.detail?.startsWith(`Key (${column})=`)) return true;
   }
   return false;
 }

@@ -8,6 +8,33 @@ import { closeDb, openDb } from '../../src/db/client.ts';
 import { migrateDb } from '../../src/db/migrate.ts';
 import type { Clock, Deps } from '../../src/deps.ts';
 import { createFileStore } from '../../src/store/file-store.ts';
+import { migratePostgres, openPostgres } from '../../src/db/postgres.ts';
+import { startPostgres, type PostgresCluster } from './postgres.ts';
+
+// TEST_DATABASE=postgres: each test desk gets a fresh database, copied from one migrated template,
+// on one private cluster per test file
+let cluster: Promise<{ c: PostgresCluster; template: string }> | undefined;
+function postgresCluster() {
+  cluster ??= (async () => {
+    const c = await startPostgres();
+    const template = await c.createDatabase('template_desk');
+    const db = openPostgres(c.url(template), { max: 1 });
+    await migratePostgres(db);
+    await db.close();
+    process.once('exit', () => c.stop());
+    return { c, template };
+  })();
+  return cluster;
+}
+let copies = 0;
+async function postgresDb() {
+  const { c, template } = await postgresCluster();
+  const name = `desk_${++copies}`;
+  const admin = openPostgres(c.url(), { max: 1 });
+  await admin.run(`create database ${name} template ${template}`);
+  await admin.close();
+  return openPostgres(c.url(name));
+}
 
 export type TestClock = Clock & { set(ms: number): void; advance(ms: number): void };
 
@@ -31,8 +58,9 @@ export async function makeTestDeps(env: Record<string, string> = {}, opts: { fil
     SMTP_ALLOW_PLAINTEXT: 'true',
     ...env,
   });
-  const db = openDb(config.databasePath);
-  await migrateDb(db);
+  const onPostgres = process.env.TEST_DATABASE === 'postgres' && !opts.file;
+  const db = onPostgres ? ((await postgresDb()) as unknown as ReturnType<typeof openDb>) : openDb(config.databasePath);
+  if (!onPostgres) await migrateDb(db);
   const clock = testClock();
   return {
     config,
@@ -43,7 +71,8 @@ export async function makeTestDeps(env: Record<string, string> = {}, opts: { fil
     secrets: { session: 's'.repeat(40), token: 't'.repeat(40), credentials: 'c'.repeat(43) },
     dataDir,
     close() {
-      closeDb(db);
+      if (onPostgres) void (db as unknown as { close(): Promise<void> }).close();
+      else closeDb(db);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
