@@ -190,7 +190,7 @@ async function main(argv: string[]): Promise<number> {
     }
     throw err;
   } finally {
-    closeDb(deps.db);
+    await closeDb(deps.db);
   }
 }
 

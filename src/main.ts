@@ -47,7 +47,7 @@ async function main(): Promise<void> {
       await role.stop().catch((err: unknown) => deps.log.error({ err, role: role.name }, 'role failed to stop'));
     }
     clearTimeout(timer);
-    closeDb(deps.db);
+    await closeDb(deps.db);
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

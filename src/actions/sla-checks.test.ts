@@ -42,8 +42,7 @@ describe('SLA checks and auto-close past tickets that keep failing', () => {
     // so every check throws and rolls back, and they stay due
     const broken = [];
     for (let i = 0; i <= BATCH; i++) broken.push(await newTicket(`Broken ${i}`));
-    const stmt = deps.db.sqlite.prepare(`update tickets set sla_state = '{"v":1,"clock":{"v":1}}' where id = ?`);
-    for (const t of broken) stmt.run(t.id);
+    for (const t of broken) await deps.db.run(`update tickets set sla_state = '{"v":1,"clock":{"v":1}}' where id = ?`, t.id);
     const sameDue = await newTicket('Same due time as the broken ones');
     deps.clock.advance(60_000);
     const later = await newTicket('Due a minute later');

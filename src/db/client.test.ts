@@ -38,15 +38,15 @@ it('changes its change token on a write of its own or a commit by another connec
     const web = openDb(file);
     await migrateDb(web);
     const intake = openDb(file);
-    const t0 = changeToken(web);
+    const t0 = await changeToken(web);
     await web.select().from(settings).all();
-    expect(changeToken(web)).toBe(t0);
+    expect(await changeToken(web)).toBe(t0);
     await intake.insert(settings).values({ key: 'a', value: 1, updatedAt: 1 }).run();
-    const t1 = changeToken(web);
+    const t1 = await changeToken(web);
     expect(t1).not.toBe(t0);
-    expect(changeToken(web)).toBe(t1);
+    expect(await changeToken(web)).toBe(t1);
     await web.update(settings).set({ value: 2 }).where(eq(settings.key, 'a')).run();
-    expect(changeToken(web)).not.toBe(t1);
+    expect(await changeToken(web)).not.toBe(t1);
     closeDb(web);
     closeDb(intake);
   } finally {

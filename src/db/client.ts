@@ -22,7 +22,8 @@ export type Query = string | SQL;
 
 /** Raw SQL (`?` placeholders) and drizzle's query builder (`db.select()…`, awaited). */
 export type Db = Omit<SqliteRemoteDatabase<typeof schema>, 'all' | 'get' | 'run' | 'values' | 'transaction' | 'batch'> & {
-  readonly engine: 'sqlite';
+  /** which database the desk runs on; the few statements the engines spell differently ask (see dialect.ts) */
+  readonly engine: 'sqlite' | 'postgres';
   /** every row, as objects keyed by column name */
   all<R = Record<string, unknown>>(sql: Query, ...params: unknown[]): Promise<R[]>;
   /** the first row, or undefined */
@@ -41,8 +42,12 @@ export type Db = Omit<SqliteRemoteDatabase<typeof schema>, 'all' | 'get' | 'run'
   transaction<T>(fn: () => Promise<T> | T): Promise<T>;
   /** whether the caller runs inside a transaction of this handle */
   readonly inTransaction: boolean;
-  /** the SQLite connection that writes, for what only SQLite does (pragmas, bulk load, backups) */
+  /** the SQLite connection that writes, for what only SQLite does (pragmas, bulk load, backups); throws on PostgreSQL */
   readonly sqlite: Database.Database;
+  /** a value that changes whenever the database may have changed (see SqliteHandle.changeToken) */
+  changeToken(): Promise<string>;
+  /** closes the connections (at shutdown) */
+  close(): Promise<void>;
 };
 
 type Tx = { open: boolean; savepoints: number };
@@ -201,14 +206,14 @@ class SqliteHandle {
    * request's transaction is open its uncommitted rows count in `total_changes()`, so the token is
    * then one that never repeats: nothing derived from the data is kept meanwhile.
    */
-  changeToken(): string {
+  async changeToken(): Promise<string> {
     if (this.current && !this.mine()) return `busy:${Math.random()}`;
     const version = this.sqlite.pragma('data_version', { simple: true }) as number;
     const own = this.sqlite.prepare('select total_changes()').pluck().get() as number;
     return `${version}:${own}`;
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.reader?.close();
     this.sqlite.close();
   }
@@ -239,9 +244,9 @@ export function openDb(file: string): Db {
   }) as unknown as Db;
 }
 
-/** Closes the database (at shutdown: the WAL is checkpointed and the file left whole). */
-export function closeDb(db: Db): void {
-  (db as unknown as SqliteHandle).close();
+/** Closes the database (at shutdown: on SQLite the WAL is checkpointed and the file left whole; the connections are closed before the first await). */
+export function closeDb(db: Db): Promise<void> {
+  return db.close();
 }
 
 /** Runs fn as one unit of work (see Db.transaction). */
@@ -269,8 +274,8 @@ function cacheStatements(sqlite: Database.Database, max = 500): void {
 }
 
 /** See SqliteHandle.changeToken. */
-export function changeToken(db: Db): string {
-  return (db as unknown as SqliteHandle).changeToken();
+export function changeToken(db: Db): Promise<string> {
+  return db.changeToken();
 }
 
 /** The rows a drizzle `run()` changed (its result type does not say). */

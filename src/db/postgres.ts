@@ -14,9 +14,10 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { SQL } from 'drizzle-orm';
 import { drizzle as pgDrizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
-import { drizzle, type SqliteRemoteDatabase } from 'drizzle-orm/sqlite-proxy';
+import { drizzle } from 'drizzle-orm/sqlite-proxy';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import type { Db } from './client.ts';
 import * as schema from './schema.ts';
 
 export const POSTGRES_MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/postgres', import.meta.url));
@@ -183,12 +184,21 @@ class PostgresHandle {
     }
   }
 
+  /**
+   * A value that changes whenever the database may have changed: the end of the write-ahead log,
+   * which every commit that wrote something moves (so do a few things that change no rows, which
+   * only costs a recount).
+   */
+  async changeToken(): Promise<string> {
+    return String(await this.value('select pg_current_wal_lsn()::text'));
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }
 }
 
-export type PostgresDb = Omit<SqliteRemoteDatabase<typeof schema>, 'all' | 'get' | 'run' | 'values' | 'transaction' | 'batch'> & PostgresHandle;
+export type PostgresDb = Db & { readonly engine: 'postgres'; readonly pool: pg.Pool };
 
 /** A handle on the PostgreSQL database at url (postgres://user:pass@host:port/db). */
 export function openPostgres(url: string, opts: { max?: number } = {}): PostgresDb {

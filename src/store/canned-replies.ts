@@ -9,8 +9,8 @@ export type CannedReplyInput = { title: string; body: string; locale: Locale | n
 
 export async function listCannedReplies(db: Db, opts: { locale?: Locale } = {}): Promise<CannedReply[]> {
   return opts.locale
-    ? await listRows(db, cannedReplies, 'where locale is null or locale = ? order by title collate nocase, id', opts.locale)
-    : await listRows(db, cannedReplies, 'order by title collate nocase, id');
+    ? await listRows(db, cannedReplies, 'where locale is null or locale = ? order by lower(title), id', opts.locale)
+    : await listRows(db, cannedReplies, 'order by lower(title), id');
 }
 
 export async function findCannedReply(db: Db, id: number): Promise<CannedReply | undefined> {

@@ -95,7 +95,7 @@ export async function listContacts(db: Db, opts: { q?: string; limit: number; of
         ),
       )
     : base;
-  return await filtered.orderBy(sql`${contacts.name} collate nocase`).limit(opts.limit).offset(opts.offset ?? 0).all();
+  return await filtered.orderBy(sql`lower(${contacts.name})`).limit(opts.limit).offset(opts.offset ?? 0).all();
 }
 
 /** Names of the given contacts (lookups for lists of tickets). */

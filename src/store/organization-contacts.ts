@@ -7,7 +7,7 @@ export async function listContactsOfOrganization(db: Db, organizationId: number,
     .select({ id: contacts.id, name: contacts.name })
     .from(contacts)
     .where(eq(contacts.organizationId, organizationId))
-    .orderBy(sql`${contacts.name} collate nocase`, asc(contacts.id))
+    .orderBy(sql`lower(${contacts.name})`, asc(contacts.id))
     .limit(limit)
     .all();
 }

@@ -12,7 +12,7 @@ export async function listOrganizationsByIds(db: Db, ids: number[]): Promise<{ i
 
 /** id and name of every organisation, for filter and form selects. */
 export async function listOrganizationOptions(db: Db): Promise<{ id: number; name: string }[]> {
-  return (await db.all('select id, name from organizations order by name collate nocase, id')) as { id: number; name: string }[];
+  return (await db.all('select id, name from organizations order by lower(name), id')) as { id: number; name: string }[];
 }
 
 export async function countOrganizationContacts(db: Db, organizationId: number): Promise<number> {

@@ -3,6 +3,7 @@ import type { Db } from '../db/client.ts';
 import { outbox } from '../db/schema.ts';
 import { notFound } from '../domain/errors.ts';
 import { findRow, insertRow, placeholders, updateRows } from './rows.ts';
+import { jsonIsTrue } from '../db/dialect.ts';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 export type OutboxStatus = OutboxRow['status'];
@@ -60,7 +61,7 @@ export async function listRecentAutoSends(db: Db, recipient: string, since: numb
         eq(outbox.recipient, recipient),
         sql`${outbox.createdAt} > ${since - QUEUED_BEFORE_WINDOW_MS}`,
         eq(outbox.channel, 'email'),
-        sql`json_extract(${outbox.payload}, '$.auto') = 1`,
+        jsonIsTrue(db, outbox.payload, ['auto']),
         or(and(eq(outbox.status, 'sent'), sql`${outbox.sentAt} > ${since}`), eq(outbox.status, 'sending')),
         excludeId !== undefined ? sql`${outbox.id} <> ${excludeId}` : undefined,
       ),

@@ -120,7 +120,9 @@ export async function insertRow<T extends SQLiteTable>(db: Db, table: T, values:
 /** Inserts one row without reading it back; `conflict` is an optional `on conflict …` clause. Returns the rowid, 0 when nothing was inserted. */
 export async function insertRowOnly<T extends SQLiteTable>(db: Db, table: T, values: InferInsertModel<T>, conflict = ''): Promise<number> {
   const s = shapeOf(table);
-  const r = await db.run(conflict ? `${s.insertOnlySql} ${conflict}` : s.insertOnlySql, ...insertParams(s, values as Record<string, unknown>));
+  // PostgreSQL has no last insert id: the row's id is read back (the handle takes it from the returned row)
+  const returning = db.engine === 'postgres' && s.byKey.has('id') ? ' returning "id"' : '';
+  const r = await db.run(`${s.insertOnlySql}${conflict ? ` ${conflict}` : ''}${returning}`, ...insertParams(s, values as Record<string, unknown>));
   return r.changes ? Number(r.lastId) : 0;
 }
 

@@ -3,6 +3,7 @@
 import { and, asc, eq, gt, isNotNull, isNull, lte, notInArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { organizations, tickets, type TicketType } from '../db/schema.ts';
+import { jsonNumber } from '../db/dialect.ts';
 
 /** Where the scheduler stopped reading a list: the key of the last row it saw. */
 export type SlaDueCursor = { at: number; id: number };
@@ -46,7 +47,7 @@ export async function listOpenTicketIdsOnPolicies(db: Db, policyIds: number[]): 
   return (await db
     .select({ id: tickets.id })
     .from(tickets)
-    .where(and(notInArray(tickets.status, ['closed']), sql`json_extract(${tickets.slaState}, '$.clock.policyId') in (${sql.join(policyIds.map((id) => sql`${id}`), sql`, `)})`))
+    .where(and(notInArray(tickets.status, ['closed']), sql`${jsonNumber(db, tickets.slaState, ['clock', 'policyId'])} in (${sql.join(policyIds.map((id) => sql`${id}`), sql`, `)})`))
     .all())
     .map((r) => r.id);
 }

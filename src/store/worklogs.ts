@@ -34,6 +34,6 @@ export async function refreshLoggedMinutes(db: Db, ticketId: number): Promise<nu
 }
 
 export async function sumWorklogs(db: Db, ticketId: number): Promise<{ total: number; billable: number }> {
-  const r = (await db.get('select coalesce(sum(minutes), 0) as total, coalesce(sum(case when billable then minutes else 0 end), 0) as billable from worklogs where ticket_id = ?', ticketId)) as { total: number; billable: number } | undefined;
+  const r = (await db.get('select coalesce(sum(minutes), 0) as total, coalesce(sum(case when billable = 1 then minutes else 0 end), 0) as billable from worklogs where ticket_id = ?', ticketId)) as { total: number; billable: number } | undefined;
   return { total: r?.total ?? 0, billable: r?.billable ?? 0 };
 }

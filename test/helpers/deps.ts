@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { closeDb, openDb } from '../../src/db/client.ts';
+import { closeDb, openDb, type Db } from '../../src/db/client.ts';
 import { migrateDb } from '../../src/db/migrate.ts';
 import type { Clock, Deps } from '../../src/deps.ts';
 import { createFileStore } from '../../src/store/file-store.ts';
@@ -36,6 +36,9 @@ async function postgresDb() {
   return openPostgres(c.url(name));
 }
 
+/** The engine test desks run on: SQLite, or PostgreSQL with TEST_DATABASE=postgres. Tests of what only one engine has (SQLite's bulk load, its files) run on that engine only. */
+export const TEST_ENGINE: 'sqlite' | 'postgres' = process.env.TEST_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
+
 export type TestClock = Clock & { set(ms: number): void; advance(ms: number): void };
 
 export function testClock(start = Date.UTC(2026, 10, 2, 9, 0, 0)): TestClock {
@@ -58,8 +61,8 @@ export async function makeTestDeps(env: Record<string, string> = {}, opts: { fil
     SMTP_ALLOW_PLAINTEXT: 'true',
     ...env,
   });
-  const onPostgres = process.env.TEST_DATABASE === 'postgres' && !opts.file;
-  const db = onPostgres ? ((await postgresDb()) as unknown as ReturnType<typeof openDb>) : openDb(config.databasePath);
+  const onPostgres = TEST_ENGINE === 'postgres' && !opts.file;
+  const db: Db = onPostgres ? await postgresDb() : openDb(config.databasePath);
   if (!onPostgres) await migrateDb(db);
   const clock = testClock();
   return {
@@ -71,8 +74,7 @@ export async function makeTestDeps(env: Record<string, string> = {}, opts: { fil
     secrets: { session: 's'.repeat(40), token: 't'.repeat(40), credentials: 'c'.repeat(43) },
     dataDir,
     close() {
-      if (onPostgres) void (db as unknown as { close(): Promise<void> }).close();
-      else closeDb(db);
+      void closeDb(db);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

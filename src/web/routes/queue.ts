@@ -38,11 +38,12 @@ export function queueRoutes(ctx: Ctx, render: Renderer): Router {
   const r = Router();
   // tab counts are six counting queries per page view: kept per user and view until the database
   // changes (any commit, from any process) or half a minute passes (the SLA view moves with time)
-  const counts = new Map<string, number>();
+  // (promises: pages asking at once share one count)
+  const counts = new Map<string, Promise<number>>();
   let countsToken = '';
   /** the kept counts, emptied first when the database changed or the half minute passed */
-  const keptCounts = (now: number): Map<string, number> => {
-    const token = `${changeToken(ctx.db)}:${Math.floor(now / 30_000)}`;
+  const keptCounts = async (now: number): Promise<Map<string, Promise<number>>> => {
+    const token = `${await changeToken(ctx.db)}:${Math.floor(now / 30_000)}`;
     if (token !== countsToken) {
       counts.clear();
       countsToken = token;
@@ -58,7 +59,7 @@ export function queueRoutes(ctx: Ctx, render: Renderer): Router {
     const result = await runQueue(ctx, q, f, PAGE_SIZE);
     const names = await lookupsFor(ctx.db, result.rows);
     const now = ctx.clock.now();
-    const kept = keptCounts(now);
+    const kept = await keptCounts(now);
     const base = queueQueryString(q, { cursor: null });
     const users = await listUserOptions(ctx.db, { activeOnly: true });
     const components = await listComponentOptions(ctx.db);
@@ -72,8 +73,13 @@ export function queueRoutes(ctx: Ctx, render: Renderer): Router {
       back: `/tickets?${queueQueryString(q)}`,
       views: await Promise.all(QUEUE_VIEWS.map(async (v) => {
         const key = `${me.id}:${v}`;
-        if (COUNTED_VIEWS.includes(v) && !kept.has(key)) kept.set(key, await countQueue(ctx.db, await filterFor(ctx, parseQueueQuery({ view: v }), me, myComponents), COUNT_CAP));
-        const count = kept.get(key) ?? null;
+        if (COUNTED_VIEWS.includes(v) && !kept.has(key)) {
+          const counting = filterFor(ctx, parseQueueQuery({ view: v }), me, myComponents).then((f) => countQueue(ctx.db, f, COUNT_CAP));
+          // a failed count is not kept: the next page asks again
+          counting.catch(() => kept.get(key) === counting && kept.delete(key));
+          kept.set(key, counting);
+        }
+        const count = (await kept.get(key)) ?? null;
         return { id: v, active: v === q.view, href: `/tickets?view=${v}`, count: count === null ? null : count >= COUNT_CAP ? `${COUNT_CAP - 1}+` : String(count) };
       })),
       savedViews: saved.map((s) => ({ id: s.id, name: s.name, href: `/tickets?${s.query}`, active: s.query === base })),
