@@ -8,8 +8,7 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { startImapPoller } from '../src/channels/email/imap-poller.ts';
 import { loadConfig } from '../src/config.ts';
-import { openDb } from '../src/db/client.ts';
-import { migrateDb } from '../src/db/migrate.ts';
+import { openDatabase } from '../src/db/open.ts';
 import { systemClock, type Deps } from '../src/deps.ts';
 import { buildServices } from '../src/services.ts';
 import { createFileStore } from '../src/store/file-store.ts';
@@ -26,8 +25,7 @@ export async function measureTimeToTicket(opts: { mails?: number; pauseMs?: numb
   const dovecot = await startDovecot();
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-ttt-'));
   const config = loadConfig({ DATA_DIR: dir, DATABASE_URL: `file:${path.join(dir, 'desk.sqlite')}`, LOG_LEVEL: 'silent', SESSION_SECRET: 'b'.repeat(40) });
-  const db = openDb(config.databasePath);
-  await migrateDb(db);
+  const db = await openDatabase(config.database);
   const deps: Deps = { config, db, files: createFileStore(dir), log: pino({ level: 'silent' }), clock: systemClock, secrets: { session: 's'.repeat(40), token: 't'.repeat(40), credentials: 'c'.repeat(43) } };
   const services = buildServices(deps);
   // the moment each message's transaction is about to commit (hooks run last, inside it)

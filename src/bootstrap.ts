@@ -5,8 +5,7 @@ import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readF
 import path from 'node:path';
 import pino from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { openDb } from './db/client.ts';
-import { migrateDb } from './db/migrate.ts';
+import { openDatabase } from './db/open.ts';
 import { systemClock, type Deps, type Secrets } from './deps.ts';
 import { createFileStore } from './store/file-store.ts';
 import { sealStoredPasswords } from './store/mailboxes.ts';
@@ -60,8 +59,7 @@ export function resolveSecrets(config: Config): Secrets {
 
 export async function openDeps(config: Config, opts: { pretty?: boolean } = {}): Promise<Deps> {
   const log = pino({ level: config.logLevel, base: undefined, ...(opts.pretty ? {} : {}) });
-  const db = openDb(config.databasePath);
-  await migrateDb(db);
+  const db = await openDatabase(config.database);
   const secrets = resolveSecrets(config);
   // mailbox passwords saved before they were sealed
   const sealed = await sealStoredPasswords(db, secrets.credentials);

@@ -6,6 +6,7 @@ import { configOrExit, loadDotEnv, openDeps } from './bootstrap.ts';
 import { createUser } from './actions/users.ts';
 import { ROLES, type Role } from './db/schema.ts';
 import { closeDb } from './db/client.ts';
+import { databaseLabel } from './config.ts';
 import { buildServices } from './services.ts';
 import { TemporaryIntakeError } from './intake/receive.ts';
 import { AppError } from './domain/errors.ts';
@@ -58,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'migrate':
-        console.log(`Database ${config.databasePath} is up to date.`);
+        console.log(`Database ${databaseLabel(config.database)} is up to date.`);
         return 0;
 
       case 'user': {

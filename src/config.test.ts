@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, databaseLabel, loadConfig } from './config.ts';
 
 function problems(env: Record<string, string>): string[] {
   try {
@@ -16,7 +16,7 @@ describe('config', () => {
     const c = loadConfig({});
     expect(c.port).toBe(3000);
     expect(c.host).toBe('127.0.0.1');
-    expect(c.databasePath).toBe('./data/helpdesk.sqlite');
+    expect(c.database).toEqual({ engine: 'sqlite', file: './data/helpdesk.sqlite' });
     expect(c.dataDir).toBe('./data');
     expect(c.imap).toBeUndefined();
     expect(c.smtp).toBeUndefined();
@@ -38,8 +38,17 @@ describe('config', () => {
     expect(problems({ PORTAL_LINK_DAYS: 'a month' })[0]).toMatch(/^PORTAL_LINK_DAYS: must be a number of days/);
   });
 
+  it('runs on PostgreSQL when DATABASE_URL names a server, and never logs its password', () => {
+    const c = loadConfig({ DATABASE_URL: 'postgres://desk:s3cret@db.example:5432/desk', DATABASE_POOL_SIZE: '4' });
+    expect(c.database).toEqual({ engine: 'postgres', url: 'postgres://desk:s3cret@db.example:5432/desk', poolSize: 4 });
+    expect(databaseLabel(c.database)).toBe('postgres://desk:***@db.example:5432/desk');
+    expect(loadConfig({ DATABASE_URL: 'postgresql://db.example/desk' }).database).toMatchObject({ engine: 'postgres', poolSize: 10 });
+    expect(databaseLabel(loadConfig({}).database)).toBe('./data/helpdesk.sqlite');
+    expect(problems({ DATABASE_URL: 'postgres://db.example/desk', DATABASE_POOL_SIZE: '0' })[0]).toMatch(/^DATABASE_POOL_SIZE/);
+  });
+
   it('lists every problem at once, naming the variable', () => {
-    const p = problems({ PORT: 'eighty', PUBLIC_URL: 'help.example.com', DATABASE_URL: 'postgres://x', IMAP_HOST: 'imap.example.com', TWILIO_ACCOUNT_SID: 'XX', TIME_ZONE: 'Mars/Olympus' });
+    const p = problems({ PORT: 'eighty', PUBLIC_URL: 'help.example.com', DATABASE_URL: 'mysql://x', IMAP_HOST: 'imap.example.com', TWILIO_ACCOUNT_SID: 'XX', TIME_ZONE: 'Mars/Olympus' });
     const names = p.map((x) => x.split(':')[0]);
     expect(names).toEqual(expect.arrayContaining(['PORT', 'PUBLIC_URL', 'DATABASE_URL', 'IMAP_USER', 'IMAP_PASSWORD', 'TWILIO_ACCOUNT_SID', 'TIME_ZONE']));
     expect(p.find((x) => x.startsWith('IMAP_USER'))).toMatch(/required when IMAP_HOST is set/);

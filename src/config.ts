@@ -35,7 +35,8 @@ const schema = z
     DATABASE_URL: z
       .string()
       .default('file:./data/helpdesk.sqlite')
-      .refine((v) => v.startsWith('file:'), 'must be a file: URL, e.g. file:./data/helpdesk.sqlite'),
+      .refine((v) => v.startsWith('file:') || /^postgres(ql)?:\/\/./.test(v), 'must be a file: URL (SQLite, e.g. file:./data/helpdesk.sqlite) or a postgres:// URL (e.g. postgres://desk:secret@db.example:5432/desk)'),
+    DATABASE_POOL_SIZE: z.coerce.number({ message: 'must be a number of connections' }).int().min(1).max(200).default(10),
     DATA_DIR: z.string().min(1).default('./data'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     ROLES: z
@@ -139,12 +140,27 @@ function crossFieldProblems(source: Record<string, string | undefined>): string[
 
 export type Env = z.infer<typeof schema>;
 
+/** SQLite in one file (the default), or a PostgreSQL server that several desk instances share. */
+export type DatabaseConfig = { engine: 'sqlite'; file: string } | { engine: 'postgres'; url: string; poolSize: number };
+
+/** The database as logs and the CLI name it: the file, or the server's URL without its password. */
+export function databaseLabel(db: DatabaseConfig): string {
+  if (db.engine === 'sqlite') return db.file;
+  try {
+    const u = new URL(db.url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
 export type Config = {
   env: Env['NODE_ENV'];
   port: number;
   host: string;
   publicUrl: string;
-  databasePath: string;
+  database: DatabaseConfig;
   dataDir: string;
   logLevel: Env['LOG_LEVEL'];
   roles: RoleName[];
@@ -219,7 +235,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     port: e.PORT,
     host: e.HOST,
     publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
-    databasePath: e.DATABASE_URL.slice('file:'.length),
+    database: e.DATABASE_URL.startsWith('file:') ? { engine: 'sqlite', file: e.DATABASE_URL.slice('file:'.length) } : { engine: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     roles: e.ROLES,

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Composition root: config → db → migrate → services → roles (web, intake, outbox, scheduler).
 import { configOrExit, loadDotEnv, openDeps } from './bootstrap.ts';
-import type { RoleName } from './config.ts';
+import { databaseLabel, type RoleName } from './config.ts';
 import { buildServices, type Services } from './services.ts';
 import { ensureAdminFromEnv } from './actions/bootstrap-admin.ts';
 import { startWeb } from './roles/web.ts';
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     const role = await start(services);
     if (role) running.push(role);
   }
-  deps.log.info({ roles: running.map((r) => r.name), database: config.databasePath }, 'help desk started');
+  deps.log.info({ roles: running.map((r) => r.name), database: databaseLabel(config.database) }, 'help desk started');
 
   let stopping = false;
   const stop = async (signal: string) => {

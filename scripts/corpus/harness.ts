@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../../src/config.ts';
-import { openDb } from '../../src/db/client.ts';
-import { migrateDb } from '../../src/db/migrate.ts';
+import { openDatabase } from '../../src/db/open.ts';
 import type { Deps } from '../../src/deps.ts';
 import { parseEmail } from '../../src/channels/email/parse-email.ts';
 import { runPipeline, STEPS } from '../../src/intake/pipeline.ts';
@@ -49,8 +48,7 @@ export async function openHarness(opts: { ourAddresses?: string[] } = {}): Promi
     PUBLIC_URL: `https://${DESK_HOST}`,
     SESSION_SECRET: 'corpus-score-secret-corpus-score-secret',
   });
-  const db = openDb(config.databasePath);
-  await migrateDb(db);
+  const db = await openDatabase(config.database);
   let t = Date.UTC(2026, 10, 2, 9, 0, 0);
   const deps: Deps = {
     config,

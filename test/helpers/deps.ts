@@ -1,4 +1,5 @@
-// Test dependencies: a real SQLite database with the real migrations in a temp DATA_DIR.
+// Test dependencies: a real database with the real migrations (SQLite, or PostgreSQL with
+// TEST_DATABASE=postgres) and a temp DATA_DIR.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,13 +28,14 @@ function postgresCluster() {
   return cluster;
 }
 let copies = 0;
-async function postgresDb() {
+/** A fresh database copied from the migrated template; its URL */
+async function postgresDatabase(): Promise<string> {
   const { c, template } = await postgresCluster();
-  const name = `desk_${++copies}`;
+  const name = `desk_${process.pid}_${++copies}`;
   const admin = openPostgres(c.url(), { max: 1 });
   await admin.run(`create database ${name} template ${template}`);
   await admin.close();
-  return openPostgres(c.url(name));
+  return c.url(name);
 }
 
 /** The engine test desks run on: SQLite, or PostgreSQL with TEST_DATABASE=postgres. Tests of what only one engine has (SQLite's bulk load, its files) run on that engine only. */
@@ -48,12 +50,14 @@ export function testClock(start = Date.UTC(2026, 10, 2, 9, 0, 0)): TestClock {
 
 export type TestDeps = Deps & { clock: TestClock; dataDir: string; close(): void };
 
+/** A test desk on TEST_ENGINE; opts.file: on SQLite, a database file (other connections and processes can open it) instead of one in memory. */
 export async function makeTestDeps(env: Record<string, string> = {}, opts: { file?: boolean } = {}): Promise<TestDeps> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'helpdesk-test-'));
   const config: Config = loadConfig({
     NODE_ENV: 'test',
     DATA_DIR: dataDir,
-    DATABASE_URL: `file:${opts.file ? path.join(dataDir, 'helpdesk.sqlite') : ':memory:'}`,
+    // on PostgreSQL a database of its own, which other processes reach as well as a file
+    DATABASE_URL: TEST_ENGINE === 'postgres' ? await postgresDatabase() : `file:${opts.file ? path.join(dataDir, 'helpdesk.sqlite') : ':memory:'}`,
     LOG_LEVEL: 'silent',
     SESSION_SECRET: 's'.repeat(40),
     // the loopback test servers (Dovecot, smtp-server) speak plain text only
@@ -61,9 +65,14 @@ export async function makeTestDeps(env: Record<string, string> = {}, opts: { fil
     SMTP_ALLOW_PLAINTEXT: 'true',
     ...env,
   });
-  const onPostgres = TEST_ENGINE === 'postgres' && !opts.file;
-  const db: Db = onPostgres ? await postgresDb() : openDb(config.databasePath);
-  if (!onPostgres) await migrateDb(db);
+  const database = config.database;
+  let db: Db;
+  if (database.engine === 'postgres') {
+    db = openPostgres(database.url, { max: database.poolSize }); // migrated: a copy of the template
+  } else {
+    db = openDb(database.file);
+    await migrateDb(db);
+  }
   const clock = testClock();
   return {
     config,

@@ -4,12 +4,12 @@
 // read no further than the limit.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startImapPoller, type ImapPoller } from '../../../src/channels/email/imap-poller.ts';
 import { buildServices, type Services } from '../../../src/services.ts';
 import { getInbound, type InboundRecord } from '../../../src/store/inbound.ts';
 import { getMailbox, insertMailbox, updateMailbox, updateMailboxState, type Mailbox } from '../../../src/store/mailboxes.ts';
+import { lockForWrites } from '../../helpers/lock-database.ts';
 import { makeTestDeps, type TestDeps } from '../../helpers/deps.ts';
 import { startDovecot, type Dovecot, type DovecotUser } from '../../helpers/dovecot.ts';
 import { bigMail } from '../../helpers/hostile-mail.ts';
@@ -115,17 +115,14 @@ describe('IMAP intake of mail over MAX_MAIL_BYTES', () => {
 
   it('moves the cursor past it only once the record is committed, and records it once', async () => {
     await dovecot.append(user, bigMail(2 * LIMIT, 'Too big, while the database is busy'));
-    deps.db.sqlite.pragma('busy_timeout = 50');
-    const other = new Database(deps.config.databasePath);
-    other.exec('BEGIN IMMEDIATE');
+    const other = await lockForWrites(deps, { waitMs: 50 });
     const poller = startPoller();
     try {
       await poller.syncNow();
       expect(await quarantined()).toEqual([]);
       expect((await getMailbox(deps.db, mailbox.id)).lastUid).toBe(0);
     } finally {
-      other.exec('ROLLBACK');
-      other.close();
+      await other.release();
     }
     await waitUntil('the quarantine record', async () => (await quarantined()).length === 1);
     await waitUntil('the cursor', async () => (await getMailbox(deps.db, mailbox.id)).lastUid === 1);

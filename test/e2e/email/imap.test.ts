@@ -1,7 +1,6 @@
 // The IMAP poller against a real Dovecot: mail appended to INBOX becomes tickets, exactly once,
 // whatever the server or other mail clients do meanwhile.
 import { randomBytes } from 'node:crypto';
-import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startImapPoller, type ImapPoller } from '../../../src/channels/email/imap-poller.ts';
 import { buildServices, type Services } from '../../../src/services.ts';
@@ -9,6 +8,7 @@ import { sealSecret } from '../../../src/domain/stored-secret.ts';
 import { getMailbox, insertMailbox, updateMailbox, type Mailbox } from '../../../src/store/mailboxes.ts';
 import { listTicketMessages } from '../../../src/store/messages.ts';
 import { findTicket } from '../../../src/store/tickets.ts';
+import { lockForWrites } from '../../helpers/lock-database.ts';
 import { makeTestDeps, type TestDeps } from '../../helpers/deps.ts';
 import { startDovecot, type Dovecot, type DovecotUser } from '../../helpers/dovecot.ts';
 import { makeMail, waitUntil } from '../../helpers/mail.ts';
@@ -183,9 +183,7 @@ describe('IMAP intake against Dovecot', () => {
   });
 
   it('retries later without moving on when intake fails temporarily (database locked)', async () => {
-    deps.db.sqlite.pragma('busy_timeout = 50');
-    const other = new Database(deps.config.databasePath);
-    other.exec('BEGIN IMMEDIATE');
+    const other = await lockForWrites(deps, { waitMs: 50 });
     try {
       await dovecot.append(user, makeMail({ subject: 'Wait for me' }));
       const poller = startPoller(mailbox, { idle: false });
@@ -194,8 +192,7 @@ describe('IMAP intake against Dovecot', () => {
       expect(await count(deps, 'tickets')).toBe(0);
       expect((await getMailbox(deps.db, mailbox.id)).lastUid).toBe(0);
     } finally {
-      other.exec('ROLLBACK');
-      other.close();
+      await other.release();
     }
     await waitUntil('the ticket after the retry', async () => await count(deps, 'tickets') === 1);
     const mb = await waitUntil('the cursor', async () => (await getMailbox(deps.db, mailbox.id)).lastUid === 1 && await getMailbox(deps.db, mailbox.id));

@@ -1,7 +1,6 @@
 // The SMTP intake listener with a real SMTP client (nodemailer): delivered mail becomes a ticket,
 // a temporary failure answers 451 so the sender retries, oversized mail is refused with 552, mail
 // for anyone but the desk with 550; connections are limited and AUTH can be required.
-import Database from 'better-sqlite3';
 import { connect, type Socket } from 'node:net';
 import nodemailer from 'nodemailer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import { insertMailbox } from '../../../src/store/mailboxes.ts';
 import { listTicketMessages } from '../../../src/store/messages.ts';
 import { findTicket } from '../../../src/store/tickets.ts';
 import { currentSignInLocks, liftLock } from '../../../src/actions/sign-in.ts';
+import { lockForWrites } from '../../helpers/lock-database.ts';
 import { makeTestDeps, type TestDeps } from '../../helpers/deps.ts';
 import { recordingLogger } from '../../helpers/log.ts';
 import { makeMail, waitUntil } from '../../helpers/mail.ts';
@@ -64,9 +64,7 @@ describe('SMTP intake listener', () => {
     });
 
     it('answers 451 while the desk cannot store mail, and takes the retry', async () => {
-      deps.db.sqlite.pragma('busy_timeout = 50');
-      const other = new Database(deps.config.databasePath);
-      other.exec('BEGIN IMMEDIATE');
+      const other = await lockForWrites(deps, { waitMs: 50 });
       const raw = makeMail({ subject: 'Retry me' });
       try {
         const err = await transport().sendMail({ envelope: { from: 'anna@client.example', to: ['support@desk.example'] }, raw }).then(
@@ -76,8 +74,7 @@ describe('SMTP intake listener', () => {
         expect(err?.responseCode).toBe(451);
         expect(err?.response).toMatch(/4\.3\.0 Temporary failure/);
       } finally {
-        other.exec('ROLLBACK');
-        other.close();
+        await other.release();
       }
       expect(await count(deps, 'tickets')).toBe(0);
       // the sending server retries later

@@ -4,11 +4,11 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
 import { attachments, inboundMessages, messages, webhookInbox, tickets } from '../../../src/db/schema.ts';
 import { buildServices } from '../../../src/services.ts';
 import { TemporaryIntakeError, type Intake } from '../../../src/intake/receive.ts';
 import { twilioWebhooks } from '../../../src/channels/sms/twilio-webhook.ts';
+import { lockForWrites } from '../../helpers/lock-database.ts';
 import { makeTestDeps, type TestDeps } from '../../helpers/deps.ts';
 import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from '../../helpers/web.ts';
 import { inboundSms, postSigned, startTwilioFake, twilioEnv, type TwilioFake } from '../../helpers/twilio-fake.ts';
@@ -251,11 +251,9 @@ describe('incoming SMS that cannot be stored right away', () => {
     deps = await makeTestDeps(twilioEnv(fake), { file: true });
     srv = await startTestServer(deps);
     // another process holds the write lock (busy_timeout makes the webhook wait 5 s first)
-    const other = new Database(deps.config.databasePath);
-    other.exec('BEGIN IMMEDIATE');
+    const other = await lockForWrites(deps);
     const r = await postSigned(srv.url, SMS, text(ANNA, 'Written while the database was locked'));
-    other.exec('ROLLBACK');
-    other.close();
+    await other.release();
     expect(r.status).toBe(200);
     expect(readdirSync(path.join(deps.dataDir, 'spool', 'sms')).filter((f) => f.endsWith('.json'))).toHaveLength(1);
     await expect.poll(async () => await countRows(deps.db, tickets), { timeout: 20_000 }).toBe(1);
