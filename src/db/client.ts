@@ -46,8 +46,21 @@ export type Db = Omit<SqliteRemoteDatabase<typeof schema>, 'all' | 'get' | 'run'
   readonly sqlite: Database.Database;
   /** a value that changes whenever the database may have changed (see SqliteHandle.changeToken) */
   changeToken(): Promise<string>;
+  /**
+   * Takes the named lock if no other desk process holds it, else null: one IMAP poller per mailbox,
+   * one scheduler. It is held until released or until this process loses its connection (`lost`),
+   * and is free again at once when the process dies. On SQLite, where the desk runs on one machine,
+   * it is always granted.
+   */
+  tryLock(name: string): Promise<HeldLock | null>;
   /** closes the connections (at shutdown) */
   close(): Promise<void>;
+};
+
+export type HeldLock = {
+  /** settles when the lock is gone without release() (the connection that held it broke) */
+  readonly lost: Promise<void>;
+  release(): Promise<void>;
 };
 
 type Tx = { open: boolean; savepoints: number };
@@ -211,6 +224,10 @@ class SqliteHandle {
     const version = this.sqlite.pragma('data_version', { simple: true }) as number;
     const own = this.sqlite.prepare('select total_changes()').pluck().get() as number;
     return `${version}:${own}`;
+  }
+
+  async tryLock(): Promise<HeldLock> {
+    return { lost: new Promise<void>(() => undefined), release: async () => undefined };
   }
 
   async close(): Promise<void> {

@@ -17,7 +17,7 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { drizzle } from 'drizzle-orm/sqlite-proxy';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import type { Db } from './client.ts';
+import type { Db, HeldLock } from './client.ts';
 import * as schema from './schema.ts';
 
 export const POSTGRES_MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/postgres', import.meta.url));
@@ -27,6 +27,10 @@ type RunResult = { changes: number; lastId: number };
 type Tx = { client: pg.PoolClient; open: boolean; savepoints: number };
 
 const LOCK_TIMEOUT_MS = 5000;
+/** the first key of the desk's named advisory locks (the second is the name's hash) */
+const LOCK_SPACE = 0x6864; // "hd"
+const LOCK_KEEPALIVE_S = 5;
+const LOCK_CHECK_MS = 5000;
 
 /** SQLSTATEs after which a transaction may simply run again. */
 const RETRYABLE = new Set(['40001', '40P01']);
@@ -84,6 +88,7 @@ class PostgresHandle {
 
   constructor(
     readonly pool: pg.Pool,
+    readonly url: string,
     private readonly render: (query: SQL, params: unknown[]) => string,
   ) {}
 
@@ -102,6 +107,12 @@ class PostgresHandle {
 
   private async query(query: Query, params: unknown[], rowMode?: 'array'): Promise<pg.QueryResult> {
     const text = toPostgres(typeof query === 'string' ? query : this.render(query, params));
+    // PostgreSQL's text cannot hold NUL (SQLite's can): written as U+FFFD, the mark of a character
+    // that could not be kept (the raw mail, with its NULs, stays in the file store)
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i];
+      if (typeof p === 'string' && p.includes('\0')) params[i] = p.replaceAll('\0', '\uFFFD');
+    }
     const on: pg.ClientBase | pg.Pool = this.mine()?.client ?? this.pool;
     const config: pg.QueryArrayConfig | pg.QueryConfig = rowMode ? { text, values: params, rowMode, types: TYPES } : { text, values: params, types: TYPES };
     return (on as pg.Pool).query(config as pg.QueryConfig);
@@ -195,12 +206,59 @@ class PostgresHandle {
     return String(await this.value('select pg_current_wal_lsn()::text'));
   }
 
+  /**
+   * A session advisory lock on a connection of its own: the server lets it go when that connection
+   * ends, also when the process or its machine dies (TCP keep-alives every few seconds on both
+   * sides). This side checks the connection every few seconds and reports it `lost` when it breaks.
+   */
+  async tryLock(name: string): Promise<HeldLock | null> {
+    const client = new pg.Client({
+      connectionString: this.url,
+      options: `-c tcp_keepalives_idle=${LOCK_KEEPALIVE_S} -c tcp_keepalives_interval=2 -c tcp_keepalives_count=3`,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: LOCK_KEEPALIVE_S * 1000,
+      query_timeout: LOCK_CHECK_MS,
+    });
+    let settle!: () => void;
+    const lost = new Promise<void>((r) => (settle = r));
+    client.on('error', () => settle());
+    client.on('end', () => settle());
+    await client.connect();
+    const end = () => client.end().catch(() => undefined);
+    try {
+      const got = (await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1, hashtext($2)) as ok', [LOCK_SPACE, name])).rows[0].ok;
+      if (!got) {
+        await end();
+        return null;
+      }
+    } catch (err) {
+      await end();
+      throw err;
+    }
+    const timer = setInterval(() => void client.query('select 1').catch(end), LOCK_CHECK_MS);
+    timer.unref();
+    let released = false;
+    return {
+      lost: lost.then(() => {
+        clearInterval(timer);
+        if (released) return new Promise<void>(() => undefined); // released, not lost
+      }),
+      async release() {
+        if (released) return;
+        released = true;
+        clearInterval(timer);
+        await client.query('select pg_advisory_unlock($1, hashtext($2))', [LOCK_SPACE, name]).catch(() => undefined);
+        await end();
+      },
+    };
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }
 }
 
-export type PostgresDb = Db & { readonly engine: 'postgres'; readonly pool: pg.Pool };
+export type PostgresDb = Db & { readonly engine: 'postgres'; readonly pool: pg.Pool; readonly url: string };
 
 /** A handle on the PostgreSQL database at url (postgres://user:pass@host:port/db). */
 export function openPostgres(url: string, opts: { max?: number } = {}): PostgresDb {
@@ -214,7 +272,7 @@ export function openPostgres(url: string, opts: { max?: number } = {}): Postgres
     params.push(...q.params);
     return q.sql;
   };
-  const handle = new PostgresHandle(pool, render);
+  const handle = new PostgresHandle(pool, url, render);
   const orm = drizzle((sql, params, method) => handle.remote(sql, params, method), { schema });
   const dialect = (orm as unknown as { dialect: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } } }).dialect;
   return new Proxy(handle, {
@@ -236,13 +294,14 @@ export function openPostgres(url: string, opts: { max?: number } = {}): Postgres
 const MIGRATION_LOCK = 0x68656c70; // any constant the desk uses for nothing else
 
 export async function migratePostgres(db: PostgresDb): Promise<void> {
-  const lock = await db.pool.connect();
+  // not a connection of the pool: the migration needs one of those (a pool of one would wait forever)
+  const lock = new pg.Client({ connectionString: db.url });
+  await lock.connect();
   try {
     await lock.query('set lock_timeout = 0'); // waits for another instance's whole migration
     await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await migrate(pgDrizzle(db.pool), { migrationsFolder: POSTGRES_MIGRATIONS_DIR });
   } finally {
-    await lock.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
-    lock.release();
+    await lock.end().catch(() => undefined);
   }
 }

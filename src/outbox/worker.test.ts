@@ -69,6 +69,19 @@ describe('outbox worker (real SMTP server on loopback)', () => {
     expect(ev).toMatchObject({ kind: 'event', eventType: 'outbox', deliveryStatus: 'sent', headerMessageId: mail.messageId });
   });
 
+  it('sends each queued mail exactly once when several workers claim at the same time', { timeout: 60_000 }, async () => {
+    for (let i = 0; i < 24; i++) await webTicket(`user${i}@client.example`, `Question ${i}`);
+    expect((await rows()).filter((r) => r.status === 'pending')).toHaveLength(24);
+    const ws = [worker(), worker(), worker()];
+    const results = await Promise.all(ws.map((w) => w.runOnce()));
+    // every row claimed by one worker: sent once, on its first attempt
+    expect(results.reduce((n, r) => n + r.sent, 0)).toBe(24);
+    await smtp.waitFor(24);
+    expect(smtp.received).toHaveLength(24);
+    expect(new Set(smtp.received.map((m) => m.to[0])).size).toBe(24);
+    expect((await rows()).every((r) => r.status === 'sent' && r.attempts === 1)).toBe(true);
+  });
+
   it('retries a temporary refusal with exponential backoff and marks the row dead after the last attempt', async () => {
     smtp.behaviour.respond = () => ({ code: 451, message: 'try again later' });
     const t = await webTicket();

@@ -1,10 +1,12 @@
 // The scheduler role: every half minute, announce SLA warnings and breaches that fell due, close
 // resolved tickets whose auto-close period passed, and delete sessions and sign-in failures that
-// are over. Safe to run in several processes: each announcement is recorded in the transaction
-// that queues its mail.
+// are over. In one process at a time (the one holding the scheduler's lock; the others take over
+// within a pass when it dies); each announcement is also recorded in the transaction that queues
+// its mail, so a pass that ran twice announces nothing twice.
 import type { Ctx } from '../actions/context.ts';
 import { autoCloseResolved, runSlaChecks } from '../actions/sla-checks.ts';
 import { purgeSignInRecords } from '../actions/sign-in.ts';
+import type { HeldLock } from '../db/client.ts';
 import type { Services } from '../services.ts';
 import type { RunningRole } from './role.ts';
 
@@ -25,10 +27,25 @@ export async function schedulerTick(ctx: Ctx): Promise<TickResult> {
 export async function startScheduler(services: Services, opts: { intervalMs?: number } = {}): Promise<RunningRole> {
   const { ctx } = services;
   let running: Promise<void> | null = null;
+  // one scheduler at a time among the desk processes sharing the database: the one holding the lock
+  let lock: HeldLock | null = null;
+  let stopped = false;
   const run = () => {
     if (running) return; // the previous pass is still going
     running = Promise.resolve()
       .then(async () => {
+        if (!lock) {
+          const got = await ctx.db.tryLock('scheduler');
+          if (!got) return; // another process schedules
+          if (stopped) return void (await got.release());
+          lock = got;
+          ctx.log.info('this process runs the scheduler');
+          void got.lost.then(() => {
+            if (lock !== got) return;
+            lock = null;
+            ctx.log.warn('lost the database connection that held the scheduler; it runs wherever the lock is taken next');
+          });
+        }
         await schedulerTick(ctx);
       })
       .catch((err: unknown) => ctx.log.error({ err }, 'scheduler run failed'))
@@ -42,8 +59,12 @@ export async function startScheduler(services: Services, opts: { intervalMs?: nu
   return {
     name: 'scheduler',
     async stop() {
+      stopped = true;
       clearInterval(timer);
       await running;
+      const held = lock;
+      lock = null;
+      await held?.release();
     },
   };
 }

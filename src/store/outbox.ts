@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { outbox } from '../db/schema.ts';
 import { notFound } from '../domain/errors.ts';
@@ -34,17 +34,20 @@ export async function updateOutbox(db: Db, id: number, patch: OutboxPatch): Prom
 
 /**
  * The next row due on one of the channels: pending and due, or sending with an expired lease (its
- * worker stopped in the middle of an attempt). Oldest due first.
+ * worker stopped in the middle of an attempt). Oldest due first. On PostgreSQL the row is locked
+ * for the caller's transaction and rows other workers are claiming are passed over (SKIP LOCKED),
+ * so workers in several processes claim different rows instead of queueing behind one.
  */
 export async function findDueOutbox(db: Db, channels: OutboxChannel[], now: number): Promise<OutboxRow | undefined> {
   if (channels.length === 0) return undefined;
-  return await db
-    .select()
-    .from(outbox)
-    .where(and(inArray(outbox.status, ['pending', 'sending']), lte(outbox.nextAttemptAt, now), inArray(outbox.channel, channels)))
-    .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
-    .limit(1)
-    .get();
+  const claim = db.engine === 'postgres' ? ' for update skip locked' : '';
+  return await findRow(
+    db,
+    outbox,
+    `where status in ('pending', 'sending') and next_attempt_at <= ? and channel in (${placeholders(channels.length)}) order by next_attempt_at, id limit 1${claim}`,
+    now,
+    ...channels,
+  );
 }
 
 // how long before the window a row counted by the send limits may have been queued (rows older

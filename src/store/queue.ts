@@ -81,7 +81,7 @@ export async function listQueue(db: Db, f: QueueFilter, sort: QueueSort, cursor:
 /** How many tickets match, counting at most `cap` (the tabs show "99+" rather than scan a million rows). */
 export async function countQueue(db: Db, f: QueueFilter, cap: number): Promise<number> {
   const w = compiled(queueWhere(f));
-  return (await db.value(`select count(*) from (select 1 from "tickets" ${w.sql} limit ?)`, ...w.params, cap)) as number;
+  return (await db.value(`select count(*) from (select 1 from "tickets" ${w.sql} limit ?) capped`, ...w.params, cap)) as number;
 }
 
 /** Tickets of the filter created after `maxId`, and older ones active after `since` (the "N new" badge). */

@@ -9,33 +9,47 @@ import { closeDb, openDb, type Db } from '../../src/db/client.ts';
 import { migrateDb } from '../../src/db/migrate.ts';
 import type { Clock, Deps } from '../../src/deps.ts';
 import { createFileStore } from '../../src/store/file-store.ts';
-import { migratePostgres, openPostgres } from '../../src/db/postgres.ts';
-import { startPostgres, type PostgresCluster } from './postgres.ts';
+import { openPostgres } from '../../src/db/postgres.ts';
 
 // TEST_DATABASE=postgres: each test desk gets a fresh database, copied from one migrated template,
-// on one private cluster per test file
-let cluster: Promise<{ c: PostgresCluster; template: string }> | undefined;
+// on the cluster the global setup started for the run
 function postgresCluster() {
-  cluster ??= (async () => {
-    const c = await startPostgres();
-    const template = await c.createDatabase('template_desk');
-    const db = openPostgres(c.url(template), { max: 1 });
-    await migratePostgres(db);
-    await db.close();
-    process.once('exit', () => c.stop());
-    return { c, template };
-  })();
-  return cluster;
+  const shared = process.env.TEST_POSTGRES_URL;
+  if (!shared) throw new Error('TEST_DATABASE=postgres: the global setup (test/setup/global-setup.ts) starts the cluster; run the tests through vitest');
+  const template = process.env.TEST_POSTGRES_TEMPLATE ?? 'template_desk';
+  return { url: (db = 'postgres') => shared.replace(/\/[^/]*$/, `/${db}`), template };
 }
+
 let copies = 0;
-/** A fresh database copied from the migrated template; its URL */
 async function postgresDatabase(): Promise<string> {
-  const { c, template } = await postgresCluster();
+  const { url, template } = postgresCluster();
   const name = `desk_${process.pid}_${++copies}`;
-  const admin = openPostgres(c.url(), { max: 1 });
-  await admin.run(`create database ${name} template ${template}`);
-  await admin.close();
-  return c.url(name);
+  const admin = openPostgres(url(), { max: 1 });
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await admin.run(`create database ${name} template ${template}`);
+        break;
+      } catch (err) {
+        // another worker copying the template at this moment
+        if (attempt >= 50 || !/being accessed by other users/.test(String(err))) throw err;
+        await new Promise((r) => setTimeout(r, 50 + Math.random() * 100));
+      }
+    }
+  } finally {
+    await admin.close();
+  }
+  return url(name);
+}
+
+/** The DATABASE_URL of a test desk, for a process of its own (the desk, the CLI) to open the same database. */
+export function databaseUrlOf(config: Config): string {
+  return config.database.engine === 'sqlite' ? `file:${config.database.file}` : config.database.url;
+}
+
+/** A DATABASE_URL for a new, empty desk on TEST_ENGINE (on SQLite a file in dir; on PostgreSQL a fresh migrated database). */
+export async function newDatabaseUrl(dir: string): Promise<string> {
+  return TEST_ENGINE === 'postgres' ? await postgresDatabase() : `file:${path.join(dir, 'desk.sqlite')}`;
 }
 
 /** The engine test desks run on: SQLite, or PostgreSQL with TEST_DATABASE=postgres. Tests of what only one engine has (SQLite's bulk load, its files) run on that engine only. */
@@ -78,7 +92,7 @@ export async function makeTestDeps(env: Record<string, string> = {}, opts: { fil
     config,
     db,
     files: createFileStore(dataDir),
-    log: pino({ level: 'silent' }),
+    log: pino({ level: process.env.TEST_LOG ?? 'silent' }),
     clock,
     secrets: { session: 's'.repeat(40), token: 't'.repeat(40), credentials: 'c'.repeat(43) },
     dataDir,

@@ -66,10 +66,10 @@ export async function cleanOutcomes(mails: FaultMail[]): Promise<Expected> {
   try {
     const { intake } = buildServices(deps);
     const out: Expected = new Map();
-    const count = deps.db.sqlite.prepare('select count(*) n from messages where inbound_message_id = ?');
+
     for (const m of mails) {
       const r = await intake.receive({ channel: 'email', source: 'imap', mailboxId: null, raw: m.raw });
-      out.set(m.seq, { outcome: r.outcome, messages: r.inboundId === null ? 0 : (count.get(r.inboundId) as { n: number }).n });
+      out.set(m.seq, { outcome: r.outcome, messages: r.inboundId === null ? 0 : Number(await deps.db.value('select count(*) from messages where inbound_message_id = ?', r.inboundId)) });
     }
     return out;
   } finally {

@@ -83,3 +83,22 @@ export async function startPostgres(): Promise<PostgresCluster> {
     },
   };
 }
+
+/** A cluster with a database every migration has been applied to, to copy test databases from (`create database … template …`). */
+export async function startTemplateCluster(): Promise<{ cluster: PostgresCluster; template: string }> {
+  const { migratePostgres, openPostgres } = await import('../../src/db/postgres.ts');
+  const cluster = await startPostgres();
+  try {
+    const template = await cluster.createDatabase('template_desk');
+    const db = openPostgres(cluster.url(template), { max: 1 });
+    try {
+      await migratePostgres(db);
+    } finally {
+      await db.close();
+    }
+    return { cluster, template };
+  } catch (err) {
+    cluster.stop();
+    throw err;
+  }
+}

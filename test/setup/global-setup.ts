@@ -3,7 +3,7 @@
 // they are missing and we are root, they are installed with apt; otherwise the run stops with the
 // exact command to run.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { postgresBinDir } from '../helpers/postgres.ts';
+import { postgresBinDir, startTemplateCluster } from '../helpers/postgres.ts';
 
 function has(bin: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
@@ -15,7 +15,19 @@ const PACKAGES: { present: () => boolean; pkgs: string[] }[] = [
   { present: () => postgresBinDir() !== undefined, pkgs: ['postgresql'] },
 ];
 
-export default function setup(): void {
+export default async function setup(): Promise<(() => void) | undefined> {
+  install();
+  // TEST_DATABASE=postgres: one cluster for the whole run, with a migrated template every test desk copies
+  if (process.env.TEST_DATABASE === 'postgres' && !process.env.TEST_POSTGRES_URL) {
+    const { cluster, template } = await startTemplateCluster();
+    process.env.TEST_POSTGRES_URL = cluster.url();
+    process.env.TEST_POSTGRES_TEMPLATE = template;
+    return () => cluster.stop();
+  }
+  return undefined;
+}
+
+function install(): void {
   const missing = PACKAGES.filter((p) => !p.present()).flatMap((p) => p.pkgs);
   if (missing.length === 0) return;
   const cmd = `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing.join(' ')}`;

@@ -1,8 +1,10 @@
 // What the email channel runs in the intake role: one IMAP poller per enabled mailbox (the IMAP_*
-// mailbox is added to the mailboxes table first) and the optional SMTP listener. Mailboxes an
+// mailbox is added to the mailboxes table first), in one desk process at a time, and the optional
+// SMTP listener. Mailboxes an
 // admin adds, edits, enables or disables in the console are picked up within seconds, even when
 // the console runs in another process.
 import type { Ctx } from '../../actions/context.ts';
+import type { HeldLock } from '../../db/client.ts';
 import type { Intake } from '../../intake/receive.ts';
 import { listMailboxes, upsertEnvMailbox } from '../../store/mailboxes.ts';
 import type { ChannelIntake, IntakeTiming } from '../channel.ts';
@@ -24,7 +26,15 @@ export async function startEmailIntake(ctx: Ctx, intake: Intake, timing: IntakeT
     await upsertEnvMailbox(db, { name: i.address, address: i.address, host: i.host, port: i.port, secure: i.secure, allowPlaintext: i.allowPlaintext, username: i.user, password: i.password, folder: i.mailbox }, clock.now(), ctx.secrets.credentials);
   }
 
-  const running = new Map<number, { poller: ImapPoller; version: number }>();
+  // a mailbox is polled by one desk process at a time: the one holding its lock (on PostgreSQL, where
+  // several processes share the database; on SQLite always this one); the others try again at every
+  // check, so a mailbox whose process died is taken over within seconds
+  type Running = { poller: ImapPoller; version: number; lock: HeldLock };
+  const running = new Map<number, Running>();
+  const stopOne = async (id: number, r: Running) => {
+    await r.poller.stop().catch((err: unknown) => log.warn({ err, mailboxId: id }, 'mailbox poller did not stop cleanly'));
+    await r.lock.release();
+  };
   let reconciling: Promise<void> = Promise.resolve();
   let stopped = false;
   const reconcile = () => {
@@ -34,13 +44,22 @@ export async function startEmailIntake(ctx: Ctx, intake: Intake, timing: IntakeT
       for (const [id, r] of running) {
         if (wanted.get(id) !== r.version) {
           running.delete(id);
-          await r.poller.stop().catch((err: unknown) => log.warn({ err, mailboxId: id }, 'mailbox poller did not stop cleanly'));
+          await stopOne(id, r);
         }
       }
       for (const [id, version] of wanted) {
-        if (running.has(id)) continue;
-        running.set(id, { poller: startImapPoller({ deps: ctx, intake, mailboxId: id, ...pollerTiming }), version });
+        if (running.has(id) || stopped) continue;
+        const lock = await db.tryLock(`mailbox:${id}`);
+        if (!lock) continue; // polled by another desk process
+        const r: Running = { poller: startImapPoller({ deps: ctx, intake, mailboxId: id, ...pollerTiming }), version, lock };
+        running.set(id, r);
         log.info({ mailboxId: id }, 'mailbox poller started');
+        void lock.lost.then(() => {
+          if (running.get(id) !== r) return;
+          running.delete(id);
+          log.warn({ mailboxId: id }, 'lost the database connection that held this mailbox; stopped polling it until it can be taken again');
+          return stopOne(id, r);
+        });
       }
     });
     return reconciling;
@@ -59,7 +78,7 @@ export async function startEmailIntake(ctx: Ctx, intake: Intake, timing: IntakeT
       stopped = true;
       clearInterval(timer);
       await reconciling.catch(() => undefined);
-      await Promise.all([...running.values()].map((r) => r.poller.stop()));
+      await Promise.all([...running].map(([id, r]) => stopOne(id, r)));
       running.clear();
       await smtp?.stop();
     },

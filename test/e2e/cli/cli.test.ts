@@ -1,11 +1,15 @@
-// The `helpdesk` command as a user or an MTA runs it: real process, real database file.
+// The `helpdesk` command as a user or an MTA runs it: real process, real database.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config.ts';
+import { closeDb } from '../../../src/db/client.ts';
+import { openDatabase } from '../../../src/db/open.ts';
+import { newDatabaseUrl } from '../../helpers/deps.ts';
+import { lockForWrites } from '../../helpers/lock-database.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const fixture = (name: string) => path.join(root, 'fixtures/email', name);
@@ -19,22 +23,23 @@ describe('helpdesk CLI', () => {
     });
     return { code: r.status, out: r.stdout, err: r.stderr };
   };
-  const count = (sql: string) => {
-    const db = new Database(path.join(dir, 'desk.sqlite'), { readonly: true });
+  const config = () => loadConfig({ ...env, LOG_LEVEL: 'silent' });
+  const count = async (sql: string) => {
+    const db = await openDatabase(config().database);
     try {
-      return (db.prepare(sql).get() as { n: number }).n;
+      return Number(await db.value(sql));
     } finally {
-      db.close();
+      await closeDb(db);
     }
   };
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'helpdesk-cli-'));
-    env = { DATABASE_URL: `file:${path.join(dir, 'desk.sqlite')}`, DATA_DIR: dir, LOG_LEVEL: 'warn', NODE_ENV: 'test' };
+    env = { DATABASE_URL: await newDatabaseUrl(dir), DATA_DIR: dir, LOG_LEVEL: 'warn', NODE_ENV: 'test' };
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('imports a mail, threads the [#N] reply, and ignores the same file twice', () => {
+  it('imports a mail, threads the [#N] reply, and ignores the same file twice', async () => {
     const first = run(['import', fixture('new-ticket-plain.eml')]);
     expect(first.code).toBe(0);
     expect(first.out).toMatch(/^created ticket id 1/);
@@ -43,11 +48,11 @@ describe('helpdesk CLI', () => {
     expect(again.out).toMatch(/^duplicate/);
     const reply = run(['import', '-'], readFileSync(fixture('reply-subject-tag.eml')));
     expect(reply.out).toMatch(/^appended ticket id 1/);
-    expect(count('select count(*) n from tickets')).toBe(1);
-    expect(count('select count(*) n from messages')).toBe(2);
+    expect(await count('select count(*) n from tickets')).toBe(1);
+    expect(await count('select count(*) n from messages')).toBe(2);
   });
 
-  it('quarantines an empty or corrupt file, says so, and can reprocess it', () => {
+  it('quarantines an empty or corrupt file, says so, and can reprocess it', async () => {
     const empty = path.join(dir, 'empty.eml');
     writeFileSync(empty, '');
     const r = run(['import', empty]);
@@ -55,28 +60,28 @@ describe('helpdesk CLI', () => {
     expect(r.err).toMatch(/quarantined \(inbound #1\): empty message/);
     const corrupt = run(['import', fixture('corrupt-no-headers.eml')]);
     expect(corrupt.err).toMatch(/quarantined \(inbound #2\)/);
-    expect(count("select count(*) n from inbound_messages where outcome = 'quarantined'")).toBe(2);
+    expect(await count("select count(*) n from inbound_messages where outcome = 'quarantined'")).toBe(2);
     const re = run(['reprocess', '1']);
     expect(re.code).toBe(65);
     expect(re.out).toMatch(/#1: quarantined — empty message/);
   });
 
-  it('exits 75 (retry later) when the database is locked by another writer', () => {
+  it('exits 75 (retry later) when the database is locked by another writer', async () => {
     expect(run(['migrate']).code).toBe(0);
-    const db = new Database(path.join(dir, 'desk.sqlite'));
-    db.exec('BEGIN EXCLUSIVE');
+    const db = await openDatabase(config().database);
+    const lock = await lockForWrites({ db, config: config() });
     try {
       const r = run(['import', fixture('new-ticket-plain.eml')]);
       expect(r.code).toBe(75);
-      expect(r.err).toMatch(/temporary failure|database is locked/);
+      expect(r.err).toMatch(/temporary failure|database is locked|lock timeout/);
     } finally {
-      db.exec('ROLLBACK');
-      db.close();
+      await lock.release();
+      await closeDb(db);
     }
     expect(run(['import', fixture('new-ticket-plain.eml')]).out).toMatch(/^created/);
   });
 
-  it('adds users and refuses bad input with a clear message', () => {
+  it('adds users and refuses bad input with a clear message', async () => {
     const ok = run(['user', 'add', '--email', 'olga@desk.example', '--name', 'Olga', '--role', 'manager'], 'a long enough password\n');
     expect(ok.code).toBe(0);
     expect(ok.out).toMatch(/Created manager olga@desk.example/);
@@ -88,30 +93,30 @@ describe('helpdesk CLI', () => {
     expect(run(['user', 'add', '--email', 'y@desk.example', '--role', 'boss', '--password', 'long enough pw']).code).toBe(64);
   });
 
-  it('makes an API token for a user and prints it on the last line (only its hash is stored)', () => {
+  it('makes an API token for a user and prints it on the last line (only its hash is stored)', async () => {
     expect(run(['user', 'add', '--email', 'bot@desk.example', '--name', 'Bot', '--password', 'a long enough password']).code).toBe(0);
     const r = run(['token', 'create', '--user', 'BOT@desk.example', '--name', 'zabbix']);
     expect(r.code).toBe(0);
     const token = r.out.trim().split('\n').pop()!;
     expect(token).toMatch(/^hd_[A-Za-z0-9_-]{43}$/);
     const hash = createHash('sha256').update(token).digest('hex');
-    expect(count(`select count(*) n from api_tokens where token_hash = '${hash}' and name = 'zabbix'`)).toBe(1);
-    expect(count(`select count(*) n from api_tokens where token_hash = '${token}'`)).toBe(0);
+    expect(await count(`select count(*) n from api_tokens where token_hash = '${hash}' and name = 'zabbix'`)).toBe(1);
+    expect(await count(`select count(*) n from api_tokens where token_hash = '${token}'`)).toBe(0);
     expect(run(['token', 'create', '--user', 'bot@desk.example', '--name', 'reports', '--read-only', '--expires-days', '30']).code).toBe(0);
-    expect(count(`select count(*) n from api_tokens where name = 'reports' and scope = 'read' and expires_at = created_at + 30 * 86400000`)).toBe(1);
-    expect(count(`select count(*) n from api_tokens where name = 'zabbix' and scope = 'full' and expires_at is null`)).toBe(1);
+    expect(await count(`select count(*) n from api_tokens where name = 'reports' and scope = 'read' and expires_at = created_at + 30 * 86400000`)).toBe(1);
+    expect(await count(`select count(*) n from api_tokens where name = 'zabbix' and scope = 'full' and expires_at is null`)).toBe(1);
     expect(run(['token', 'create', '--user', 'nobody@desk.example']).code).toBe(65);
     expect(run(['token', 'create']).code).toBe(64);
   });
 
-  it('lists the sign-in locks and lifts one, for a desk whose admins are all locked out', () => {
+  it('lists the sign-in locks and lifts one, for a desk whose admins are all locked out', async () => {
     expect(run(['migrate']).code).toBe(0);
-    const db = new Database(path.join(dir, 'desk.sqlite'));
+    const db = await openDatabase(config().database);
     const now = Date.now();
-    const add = db.prepare('insert into sign_in_failures (email, ip, at) values (?, ?, ?)');
-    for (let i = 1; i <= 10; i++) add.run('root@desk.test', `192.0.2.${i}`, now - i * 1000);
-    for (let i = 1; i <= 10; i++) add.run(`x${i}@desk.test`, '203.0.113.5', now - i * 1000);
-    db.close();
+    const add = 'insert into sign_in_failures (email, ip, at) values (?, ?, ?)';
+    for (let i = 1; i <= 10; i++) await db.run(add, 'root@desk.test', `192.0.2.${i}`, now - i * 1000);
+    for (let i = 1; i <= 10; i++) await db.run(add, `x${i}@desk.test`, '203.0.113.5', now - i * 1000);
+    await closeDb(db);
 
     const list = run(['unlock']);
     expect(list.code).toBe(0);
@@ -122,9 +127,9 @@ describe('helpdesk CLI', () => {
     const lifted = run(['unlock', '--account', 'Root@Desk.test']);
     expect(lifted.code).toBe(0);
     expect(lifted.out).toContain('Lifted: 10 failures of Root@Desk.test');
-    expect(count("select count(*) n from sign_in_failures where email = 'root@desk.test' and email_lifted = 0")).toBe(0);
+    expect(await count("select count(*) n from sign_in_failures where email = 'root@desk.test' and email_lifted = 0")).toBe(0);
     // the addresses those failures came from keep their counts; the other lock stays
-    expect(count("select count(*) n from sign_in_failures where email = 'root@desk.test' and ip_lifted = 0")).toBe(10);
+    expect(await count("select count(*) n from sign_in_failures where email = 'root@desk.test' and ip_lifted = 0")).toBe(10);
     const after = run(['unlock']);
     expect(after.out).not.toContain('root@desk.test');
     expect(after.out).toContain('address 203.0.113.5');
@@ -133,18 +138,18 @@ describe('helpdesk CLI', () => {
     expect(run(['unlock', '--account', 'a@b.c', '--ip', '1.2.3.4']).code).toBe(64);
   });
 
-  it('stops with every configuration problem named', () => {
+  it('stops with every configuration problem named', async () => {
     const r = run(['migrate'], undefined, { PORT: 'eighty', PUBLIC_URL: 'nope' });
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/PORT: /);
     expect(r.err).toMatch(/PUBLIC_URL: must be an absolute URL/);
   });
 
-  it('seeds a demo desk', () => {
+  it('seeds a demo desk', async () => {
     const r = run(['demo']);
     expect(r.code).toBe(0);
-    expect(count('select count(*) n from tickets')).toBeGreaterThanOrEqual(9);
-    expect(count("select count(*) n from users where role = 'agent'")).toBe(3);
-    expect(count("select count(*) n from tickets where subject like '%принтер%'")).toBe(1);
+    expect(await count('select count(*) n from tickets')).toBeGreaterThanOrEqual(9);
+    expect(await count("select count(*) n from users where role = 'agent'")).toBe(3);
+    expect(await count("select count(*) n from tickets where subject like '%принтер%'")).toBe(1);
   });
 });

@@ -4,20 +4,22 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMailbox, setMailboxEnabled } from '../../../src/actions/mailboxes.ts';
 import { emailChannel } from '../../../src/channels/email/index.ts';
 import { startIntake, type IntakeRole } from '../../../src/roles/intake.ts';
 import { buildServices } from '../../../src/services.ts';
 import { listMailboxes } from '../../../src/store/mailboxes.ts';
-import { makeTestDeps, type TestDeps } from '../../helpers/deps.ts';
+import { makeTestDeps, newDatabaseUrl, type TestDeps } from '../../helpers/deps.ts';
+import { loadConfig } from '../../../src/config.ts';
+import { closeDb, type Db } from '../../../src/db/client.ts';
+import { openDatabase } from '../../../src/db/open.ts';
 import { startDovecot, type Dovecot } from '../../helpers/dovecot.ts';
 import { makeMail, waitUntil } from '../../helpers/mail.ts';
 import { addUser } from '../../helpers/web.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
-const count = (db: { prepare(sql: string): { get(): unknown } }, sql: string) => (db.prepare(sql).get() as { n: number }).n;
+const count = async (db: Db, sql: string) => Number(await db.value(sql));
 
 describe('intake role', () => {
   let dovecot: Dovecot;
@@ -48,7 +50,7 @@ describe('intake role', () => {
     expect(role.channel(emailChannel)?.smtp?.port).toBeGreaterThan(0);
 
     await dovecot.append(envUser, makeMail({ subject: 'From the env mailbox' }));
-    await waitUntil('the first ticket', () => count(deps.db.sqlite, 'select count(*) n from tickets') === 1);
+    await waitUntil('the first ticket', async () => await count(deps.db, 'select count(*) n from tickets') === 1);
 
     // an admin adds a second mailbox in the console
     const admin = await addUser(services, 'admin');
@@ -58,7 +60,7 @@ describe('intake role', () => {
     });
     await role.reconcile();
     await dovecot.append(second, makeMail({ subject: 'From the second mailbox' }));
-    await waitUntil('the second ticket', () => count(deps.db.sqlite, 'select count(*) n from tickets') === 2);
+    await waitUntil('the second ticket', async () => await count(deps.db, 'select count(*) n from tickets') === 2);
 
     // switched off: nothing more is read until it is switched on again
     await setMailboxEnabled(services.ctx, admin, mb.id, false);
@@ -68,21 +70,22 @@ describe('intake role', () => {
     // positive signal first: a mail appended later to the running mailbox has been taken in, so
     // intake has gone round since; only then is the absence of 'While off' evidence
     await dovecot.append(envUser, makeMail({ subject: 'After the switch-off' }));
-    await waitUntil('the later mail of the running mailbox', () => count(deps.db.sqlite, "select count(*) n from tickets where subject = 'After the switch-off'") === 1);
-    expect(count(deps.db.sqlite, "select count(*) n from tickets where subject = 'While off'")).toBe(0);
+    await waitUntil('the later mail of the running mailbox', async () => await count(deps.db, "select count(*) n from tickets where subject = 'After the switch-off'") === 1);
+    expect(await count(deps.db, "select count(*) n from tickets where subject = 'While off'")).toBe(0);
     await setMailboxEnabled(services.ctx, admin, mb.id, true);
     await role.reconcile();
-    await waitUntil('the mail that came while off', () => count(deps.db.sqlite, "select count(*) n from tickets where subject = 'While off'") === 1);
+    await waitUntil('the mail that came while off', async () => await count(deps.db, "select count(*) n from tickets where subject = 'While off'") === 1);
   });
 
   it('stops cleanly on SIGTERM (main.ts with ROLES=intake)', { timeout: 60_000 }, async () => {
     const u = dovecot.addUser();
     const dir = mkdtempSync(path.join(tmpdir(), 'helpdesk-role-'));
+    const url = await newDatabaseUrl(dir);
     try {
       const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), path.join(root, 'src/main.ts')], {
         cwd: dir,
         env: {
-          ...process.env, ROLES: 'intake', NODE_ENV: 'test', LOG_LEVEL: 'warn', DATA_DIR: dir, DATABASE_URL: `file:${path.join(dir, 'desk.sqlite')}`,
+          ...process.env, ROLES: 'intake', NODE_ENV: 'test', LOG_LEVEL: 'warn', DATA_DIR: dir, DATABASE_URL: url,
           IMAP_HOST: dovecot.host, IMAP_PORT: String(dovecot.port), IMAP_SECURE: 'false', IMAP_ALLOW_PLAINTEXT: 'true', IMAP_USER: u.user, IMAP_PASSWORD: u.password,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -91,13 +94,13 @@ describe('intake role', () => {
       child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       await dovecot.append(u, makeMail({ subject: 'Imported by the intake role' }));
-      await waitUntil('the ticket from the child process', () => {
+      await waitUntil('the ticket from the child process', async () => {
         try {
-          const db = new Database(path.join(dir, 'desk.sqlite'), { readonly: true, fileMustExist: true });
+          const db = await openDatabase(loadConfig({ DATABASE_URL: url, DATA_DIR: dir }).database);
           try {
-            return count(db, "select count(*) n from tickets where subject = 'Imported by the intake role'") === 1;
+            return (await count(db, "select count(*) n from tickets where subject = 'Imported by the intake role'")) === 1;
           } finally {
-            db.close();
+            await closeDb(db);
           }
         } catch {
           return false;

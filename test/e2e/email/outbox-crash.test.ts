@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTestDeps, type TestDeps } from '../../helpers/deps.ts';
+import { databaseUrlOf, makeTestDeps, type TestDeps } from '../../helpers/deps.ts';
 import { startSmtpServer, type TestSmtp } from '../../helpers/smtp.ts';
 import { rawMail, waitUntil } from '../../helpers/mail.ts';
 import { buildServices } from '../../../src/services.ts';
@@ -49,7 +49,7 @@ describe('outbox: crash in the middle of a send', () => {
       cwd: deps.dataDir,
       env: {
         ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', ROLES: 'outbox',
-        DATABASE_URL: `file:${path.join(deps.dataDir, 'helpdesk.sqlite')}`, DATA_DIR: deps.dataDir,
+        DATABASE_URL: databaseUrlOf(deps.config), DATA_DIR: deps.dataDir,
         SESSION_SECRET: 's'.repeat(40), SMTP_URL: smtp.url, SMTP_ALLOW_PLAINTEXT: 'true', MAIL_FROM: 'support@desk.example',
       },
       stdio: ['ignore', 'pipe', 'pipe'],

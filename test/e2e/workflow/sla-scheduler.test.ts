@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTestDeps, type TestDeps } from '../../helpers/deps.ts';
+import { databaseUrlOf, makeTestDeps, type TestDeps } from '../../helpers/deps.ts';
 import { seedSla } from '../../helpers/workflow.ts';
 import { buildServices, type Services } from '../../../src/services.ts';
 import { createUser } from '../../../src/actions/users.ts';
@@ -111,7 +111,7 @@ describe('SLA notices from the scheduler', () => {
       const t = await createTicket(s.ctx, as(agent), { subject: `Printer ${i}`, body: 'x', requesterEmail: `user${i}@client.example`, componentId: printers.id });
       await assignTicket(s.ctx, as(agent), { ticketId: t.id, assigneeId: agent.id });
     }
-    const env = { ...process.env, DATABASE_URL: `file:${path.join(deps.dataDir, 'helpdesk.sqlite')}`, DATA_DIR: deps.dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test', SESSION_SECRET: 's'.repeat(40), WF_NOW: String(Z('2026-11-02T10:05:00Z')), WF_TICKS: '3' };
+    const env = { ...process.env, DATABASE_URL: databaseUrlOf(deps.config), DATA_DIR: deps.dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test', SESSION_SECRET: 's'.repeat(40), WF_NOW: String(Z('2026-11-02T10:05:00Z')), WF_TICKS: '3' };
     const run = () =>
       new Promise<number>((resolve, reject) => {
         const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), path.join(root, 'test/helpers/scheduler-tick.ts')], { env, cwd: root });
