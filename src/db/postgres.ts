@@ -198,12 +198,13 @@ class PostgresHandle {
   }
 
   /**
-   * A value that changes whenever the database may have changed: the end of the write-ahead log,
-   * which every commit that wrote something moves (so do a few things that change no rows, which
-   * only costs a recount).
+   * A value that changes whenever the database may have changed: the current snapshot (the
+   * transactions running and the next transaction id), which changes exactly when a write
+   * transaction starts or becomes visible. A change that becomes visible after the token was read
+   * changes the next token, so nothing derived afterwards is kept past it.
    */
   async changeToken(): Promise<string> {
-    return String(await this.value('select pg_current_wal_lsn()::text'));
+    return String(await this.value('select pg_current_snapshot()::text'));
   }
 
   /**

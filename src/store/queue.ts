@@ -35,7 +35,7 @@ export function queueWhere(f: QueueFilter): SQL[] {
   if (f.types?.length) w.push(inArray(tickets.type, f.types));
   if (f.categories?.length) w.push(inArray(tickets.category, f.categories));
   if (f.channels?.length) w.push(inArray(tickets.channel, f.channels));
-  if (f.componentIds) w.push(f.componentIds.length ? inArray(tickets.componentId, f.componentIds) : sql`0`);
+  if (f.componentIds) w.push(f.componentIds.length ? inArray(tickets.componentId, f.componentIds) : sql`1 = 0`);
   if (f.assigneeId === null) w.push(isNull(tickets.assigneeId));
   else if (f.assigneeId !== undefined) w.push(eq(tickets.assigneeId, f.assigneeId));
   if (f.organizationId !== undefined) w.push(eq(tickets.organizationId, f.organizationId));
@@ -90,8 +90,8 @@ export async function countQueueChanges(db: Db, f: QueueFilter, since: number, m
   where.push(gt(tickets.lastActivityAt, since));
   const row = await db
     .select({
-      created: sql<number>`coalesce(sum(${tickets.id} > ${maxId}), 0)`,
-      updated: sql<number>`coalesce(sum(${tickets.id} <= ${maxId}), 0)`,
+      created: sql<number>`count(case when ${tickets.id} > ${maxId} then 1 end)`,
+      updated: sql<number>`count(case when ${tickets.id} <= ${maxId} then 1 end)`,
     })
     .from(tickets)
     .where(and(...where))

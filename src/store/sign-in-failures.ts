@@ -7,7 +7,7 @@ export type LockScope = 'account' | 'ip';
 export type SignInLock = { scope: LockScope; key: string; failures: number; others: number; firstAt: number; lastAt: number };
 
 export async function insertSignInFailure(db: Db, f: { email: string | null; ip: string; at: number }): Promise<number> {
-  return Number((await db.run('insert into sign_in_failures (email, ip, at) values (?, ?, ?)', f.email, f.ip, f.at)).lastId);
+  return Number(await db.value('insert into sign_in_failures (email, ip, at) values (?, ?, ?) returning id', f.email, f.ip, f.at));
 }
 
 export async function deleteSignInFailure(db: Db, id: number): Promise<void> {

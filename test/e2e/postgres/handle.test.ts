@@ -78,3 +78,18 @@ it('undoes only a failing savepoint inside a transaction', async () => {
   expect(await keys()).toContain('outer');
   expect(await keys()).not.toContain('inner');
 });
+
+it('changes its change token when another connection commits a write, and only then', async () => {
+  const other = openPostgres(db.url, { max: 1 });
+  try {
+    const t0 = await db.changeToken();
+    await db.all('select * from settings');
+    expect(await db.changeToken()).toBe(t0);
+    await other.run("insert into settings (key, value, updated_at) values ('token-test', '1', 1)");
+    const t1 = await db.changeToken();
+    expect(t1).not.toBe(t0);
+    expect(await db.changeToken()).toBe(t1);
+  } finally {
+    await other.close();
+  }
+});
