@@ -53,6 +53,14 @@ export type Db = Omit<SqliteRemoteDatabase<typeof schema>, 'all' | 'get' | 'run'
    * it is always granted.
    */
   tryLock(name: string): Promise<HeldLock | null>;
+  /**
+   * Tells the desk's processes that something changed (`channel`: what, e.g. 'mailboxes'), once the
+   * caller's transaction commits (at once outside one). On PostgreSQL every process listening
+   * hears it (NOTIFY); on SQLite the listeners of this process.
+   */
+  notify(channel: string): Promise<void>;
+  /** Calls fn on every notify(channel), until the returned function is called. */
+  listen(channel: string, fn: () => void): Promise<() => Promise<void>>;
   /** closes the connections (at shutdown) */
   close(): Promise<void>;
 };
@@ -63,7 +71,7 @@ export type HeldLock = {
   release(): Promise<void>;
 };
 
-type Tx = { open: boolean; savepoints: number };
+type Tx = { open: boolean; savepoints: number; notices: Set<string> };
 
 function connect(file: string, readonly: boolean): Database.Database {
   const sqlite = new Database(file, { readonly, fileMustExist: readonly });
@@ -184,12 +192,13 @@ class SqliteHandle {
     const outer = this.context.getStore();
     if (outer && outer.open && outer === this.current) return this.savepoint(outer, fn);
     const release = await this.acquire();
-    const tx: Tx = { open: true, savepoints: 0 };
+    const tx: Tx = { open: true, savepoints: 0, notices: new Set() };
     this.current = tx;
     try {
       this.sqlite.prepare('begin immediate').run();
       const result = await this.context.run(tx, fn);
       this.sqlite.prepare('commit').run();
+      for (const channel of tx.notices) this.emit(channel);
       return result;
     } finally {
       if (this.sqlite.inTransaction) this.sqlite.prepare('rollback').run();
@@ -224,6 +233,26 @@ class SqliteHandle {
     const version = this.sqlite.pragma('data_version', { simple: true }) as number;
     const own = this.sqlite.prepare('select total_changes()').pluck().get() as number;
     return `${version}:${own}`;
+  }
+
+  private readonly listeners = new Map<string, Set<() => void>>();
+
+  private emit(channel: string): void {
+    for (const fn of this.listeners.get(channel) ?? []) fn();
+  }
+
+  async notify(channel: string): Promise<void> {
+    const tx = this.context.getStore();
+    if (tx && tx.open && tx === this.current) tx.notices.add(channel);
+    else this.emit(channel);
+  }
+
+  async listen(channel: string, fn: () => void): Promise<() => Promise<void>> {
+    let set = this.listeners.get(channel);
+    if (!set) this.listeners.set(channel, (set = new Set()));
+    const own = () => fn();
+    set.add(own);
+    return async () => void set.delete(own);
   }
 
   async tryLock(): Promise<HeldLock> {

@@ -254,7 +254,74 @@ class PostgresHandle {
     };
   }
 
+  async notify(channel: string): Promise<void> {
+    // NOTIFY inside a transaction is delivered when it commits, and not at all when it rolls back
+    await this.query('select pg_notify(?, ?)', [`helpdesk_${channel}`, '']);
+  }
+
+  private listener: { client: pg.Client | null; channels: Map<string, Set<() => void>>; closed: boolean } | null = null;
+
+
+  /**
+   * One connection per process LISTENs for every channel. When it breaks it is opened again a
+   * second later, and every listener is called once (a notice may have been missed meanwhile).
+   */
+  async listen(channel: string, fn: () => void): Promise<() => Promise<void>> {
+    const l = (this.listener ??= { client: null, channels: new Map<string, Set<() => void>>(), closed: false });
+    let set = l.channels.get(channel);
+    const fresh = !set;
+    if (!set) l.channels.set(channel, (set = new Set<() => void>()));
+    const own = () => fn();
+    set.add(own);
+    if (!l.client) await this.connectListener();
+    else if (fresh) await l.client.query(`listen "helpdesk_${channel}"`);
+    return async () => void set.delete(own);
+  }
+
+  private async connectListener(): Promise<void> {
+    const l = this.listener!;
+    const client = new pg.Client({ connectionString: this.url, keepAlive: true });
+    l.client = client;
+    let dropped = false;
+    const drop = () => {
+      if (dropped) return;
+      dropped = true;
+      if (l.client === client) l.client = null;
+      client.end().catch(() => undefined);
+      if (!l.closed) this.listenAgainLater();
+    };
+    client.on('error', drop);
+    client.on('end', drop);
+    client.on('notification', (n) => {
+      for (const fn of l.channels.get(n.channel.replace(/^helpdesk_/, '')) ?? []) fn();
+    });
+    try {
+      await client.connect();
+      for (const channel of l.channels.keys()) await client.query(`listen "helpdesk_${channel}"`);
+    } catch (err) {
+      drop();
+      throw err;
+    }
+  }
+
+  private listenAgainLater(): void {
+    setTimeout(() => {
+      const l = this.listener!;
+      if (l.closed || l.client) return;
+      this.connectListener().then(
+        () => {
+          for (const set of l.channels.values()) for (const fn of set) fn();
+        },
+        () => undefined, // dropped: it tries again
+      );
+    }, 1000).unref();
+  }
+
   async close(): Promise<void> {
+    if (this.listener) {
+      this.listener.closed = true;
+      await this.listener.client?.end().catch(() => undefined);
+    }
     await this.pool.end();
   }
 }

@@ -29,13 +29,19 @@ export async function listMailboxes(db: Db, opts: { enabledOnly?: boolean } = {}
   return await (opts.enabledOnly ? q.where(eq(mailboxes.enabled, true)) : q).orderBy(asc(mailboxes.id)).all();
 }
 
+/** Mailbox settings changed: the intake roles of every desk process apply them at once (db.notify), not at their next check. */
+export const MAILBOXES_CHANGED = 'mailboxes';
+
 export async function insertMailbox(db: Db, m: MailboxInput, now: number): Promise<Mailbox> {
-  return await db.insert(mailboxes).values({ ...m, address: m.address.trim().toLowerCase(), createdAt: now, updatedAt: now }).returning().get();
+  const row = await db.insert(mailboxes).values({ ...m, address: m.address.trim().toLowerCase(), createdAt: now, updatedAt: now }).returning().get();
+  await db.notify(MAILBOXES_CHANGED);
+  return row;
 }
 
 export async function updateMailbox(db: Db, id: number, patch: Partial<MailboxInput>, now: number): Promise<void> {
   const p = patch.address ? { ...patch, address: patch.address.trim().toLowerCase() } : patch;
   await db.update(mailboxes).set({ ...p, updatedAt: now }).where(eq(mailboxes.id, id)).run();
+  await db.notify(MAILBOXES_CHANGED);
 }
 
 /**

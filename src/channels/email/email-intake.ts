@@ -1,12 +1,11 @@
 // What the email channel runs in the intake role: one IMAP poller per enabled mailbox (the IMAP_*
 // mailbox is added to the mailboxes table first), in one desk process at a time, and the optional
-// SMTP listener. Mailboxes an
-// admin adds, edits, enables or disables in the console are picked up within seconds, even when
-// the console runs in another process.
+// SMTP listener. Mailboxes an admin adds, edits, enables or disables in the console are picked up
+// at once (a notice from the store), and within seconds without it (a check every few seconds).
 import type { Ctx } from '../../actions/context.ts';
 import type { HeldLock } from '../../db/client.ts';
 import type { Intake } from '../../intake/receive.ts';
-import { listMailboxes, upsertEnvMailbox } from '../../store/mailboxes.ts';
+import { listMailboxes, MAILBOXES_CHANGED, upsertEnvMailbox } from '../../store/mailboxes.ts';
 import type { ChannelIntake, IntakeTiming } from '../channel.ts';
 import { startImapPoller, type ImapPoller } from './imap-poller.ts';
 import { startSmtpListener, type SmtpListener } from './smtp-listener.ts';
@@ -65,8 +64,15 @@ export async function startEmailIntake(ctx: Ctx, intake: Intake, timing: IntakeT
     return reconciling;
   };
   await reconcile();
-  const timer = setInterval(() => void reconcile().catch((err: unknown) => log.error({ err }, 'mailbox check failed')), reconcileMs ?? 5000);
+  const check = () => void reconcile().catch((err: unknown) => log.error({ err }, 'mailbox check failed'));
+  const timer = setInterval(check, reconcileMs ?? 5000);
   timer.unref();
+  // settings changed in the console (of any desk process on PostgreSQL) apply at once; the check
+  // above still runs, for a mailbox whose process died and for a missed notice
+  const unlisten = await db.listen(MAILBOXES_CHANGED, check).catch((err: unknown) => {
+    log.warn({ err }, 'cannot listen for mailbox changes; they apply at the next check');
+    return async () => undefined;
+  });
 
   const smtp = config.smtpInbound ? await startSmtpListener({ deps: ctx, intake, settings: config.smtpInbound }) : null;
 
@@ -77,6 +83,7 @@ export async function startEmailIntake(ctx: Ctx, intake: Intake, timing: IntakeT
     async stop() {
       stopped = true;
       clearInterval(timer);
+      await unlisten();
       await reconciling.catch(() => undefined);
       await Promise.all([...running].map(([id, r]) => stopOne(id, r)));
       running.clear();

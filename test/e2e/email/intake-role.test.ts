@@ -77,6 +77,25 @@ describe('intake role', () => {
     await waitUntil('the mail that came while off', async () => await count(deps.db, "select count(*) n from tickets where subject = 'While off'") === 1);
   });
 
+  it('applies a mailbox switched off or on in the console at once, without waiting for its next check', { timeout: 60_000 }, async () => {
+    deps = await makeTestDeps({}, { file: true });
+    const services = buildServices(deps);
+    const admin = await addUser(services, 'admin');
+    const u = dovecot.addUser();
+    const mb = await createMailbox(services.ctx, admin, {
+      name: 'Support', address: u.address, host: dovecot.host, port: dovecot.port, secure: false, allowPlaintext: true, username: u.user, password: u.password, folder: 'INBOX', enabled: true,
+    });
+    role = await startIntake(services, { reconcileMs: 100_000, backoff: { initialMs: 50, maxMs: 500 } });
+    const polled = () => role!.channel(emailChannel)?.pollers().map((p) => p.mailboxId) ?? [];
+    expect(polled()).toEqual([mb.id]);
+    await setMailboxEnabled(services.ctx, admin, mb.id, false);
+    await waitUntil('the poller stopped', () => polled().length === 0, 5_000);
+    await setMailboxEnabled(services.ctx, admin, mb.id, true);
+    await waitUntil('the poller started again', () => polled().length === 1, 5_000);
+    await dovecot.append(u, makeMail({ subject: 'After the switch-on' }));
+    await waitUntil('the mail', async () => (await count(deps.db, 'select count(*) n from tickets')) === 1);
+  });
+
   it('stops cleanly on SIGTERM (main.ts with ROLES=intake)', { timeout: 60_000 }, async () => {
     const u = dovecot.addUser();
     const dir = mkdtempSync(path.join(tmpdir(), 'helpdesk-role-'));

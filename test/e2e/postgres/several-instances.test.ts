@@ -15,7 +15,7 @@ import type { Deps } from '../../../src/deps.ts';
 import { startIntake, type IntakeRole } from '../../../src/roles/intake.ts';
 import { startScheduler } from '../../../src/roles/scheduler.ts';
 import { buildServices } from '../../../src/services.ts';
-import { insertMailbox } from '../../../src/store/mailboxes.ts';
+import { insertMailbox, updateMailbox } from '../../../src/store/mailboxes.ts';
 import { createFileStore } from '../../../src/store/file-store.ts';
 import { startDovecot, type Dovecot } from '../../helpers/dovecot.ts';
 import { makeMail, waitUntil } from '../../helpers/mail.ts';
@@ -131,6 +131,59 @@ describe('one poller per mailbox among intake roles', () => {
       for (const r of roles) await r?.stop();
       await closeDb(a.db);
       await closeDb(b.db);
+    }
+  });
+});
+
+describe('notices between processes', () => {
+  it('tells every listening process of a change once it commits, and not of one rolled back', async () => {
+    const url = cluster.url(await cluster.createDatabase());
+    const dir = mkdtempSync(path.join(tmpdir(), 'helpdesk-notify-'));
+    dirs.push(dir);
+    const [a, b] = [await desk(url, dir), await desk(url, dir)];
+    const heard: string[] = [];
+    const stop = await b.db.listen('mailboxes', () => heard.push('mailboxes'));
+    try {
+      await a.db.transaction(async () => {
+        await a.db.notify('mailboxes');
+        await new Promise((r) => setTimeout(r, 300));
+        expect(heard).toEqual([]); // not before the commit
+      });
+      await waitUntil('the notice', () => heard.length === 1, 5_000);
+      await a.db.transaction(async () => {
+        await a.db.notify('mailboxes');
+        throw new Error('rolled back');
+      }).catch(() => undefined);
+      await a.db.notify('other');
+      await a.db.notify('mailboxes');
+      await waitUntil('the second notice', () => heard.length === 2, 5_000);
+      expect(heard).toEqual(['mailboxes', 'mailboxes']);
+    } finally {
+      await stop();
+      await closeDb(a.db);
+      await closeDb(b.db);
+    }
+  });
+
+  it('stops and starts the poller of a mailbox in another process as soon as the console changes it', { timeout: 60_000 }, async () => {
+    const url = cluster.url(await cluster.createDatabase());
+    const dir = mkdtempSync(path.join(tmpdir(), 'helpdesk-notify-intake-'));
+    dirs.push(dir);
+    const user = dovecot.addUser();
+    const [web, intakeDesk] = [await desk(url, dir), await desk(url, dir)];
+    const mailbox = await insertMailbox(web.db, { name: 'Support', address: user.address, host: dovecot.host, port: dovecot.port, secure: false, allowPlaintext: true, username: user.user, password: user.password, folder: 'INBOX' }, Date.now());
+    const role = await startIntake(buildServices(intakeDesk), { reconcileMs: 100_000, backoff: { initialMs: 50, maxMs: 500 } });
+    const polled = () => role.channel(emailChannel)?.pollers().length ?? 0;
+    try {
+      expect(polled()).toBe(1);
+      await updateMailbox(web.db, mailbox.id, { enabled: false }, Date.now());
+      await waitUntil('the poller stopped', () => polled() === 0, 5_000);
+      await updateMailbox(web.db, mailbox.id, { enabled: true }, Date.now());
+      await waitUntil('the poller started again', () => polled() === 1, 5_000);
+    } finally {
+      await role.stop();
+      await closeDb(web.db);
+      await closeDb(intakeDesk.db);
     }
   });
 });
