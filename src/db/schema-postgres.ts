@@ -130,3 +130,4 @@ export const cannedReplies = pgTwin(lite.cannedReplies);
 export const savedViews = pgTwin(lite.savedViews);
 export const settings = pgTwin(lite.settings);
 export const webhookInbox = pgTwin(lite.webhookInbox);
+export const presence = pgTwin(lite.presence);

@@ -485,3 +485,14 @@ export const webhookInbox = sqliteTable('sms_inbox', {
   nextAttemptAt: integer('next_attempt_at').notNull(),
   lastError: text('last_error'),
 }, (t) => [uniqueIndex('sms_inbox_channel_sid_uq').on(t.channel, t.messageSid), index('sms_inbox_channel_due_idx').on(t.channel, t.nextAttemptAt, t.id)]);
+
+// Who has a ticket open in the console, and who is writing a reply ("X is replying"): a row per
+// person and ticket, refreshed by the ticket page's polling and read as current for half a minute;
+// in the database so that every desk process sees it.
+export const presence = sqliteTable('presence', {
+  ticketId: integer('ticket_id').notNull().references(() => tickets.id, { onDelete: 'cascade' }),
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  mode: text('mode', { enum: ['viewing', 'replying'] }).notNull(),
+  at: integer('at').notNull(),
+}, (t) => [primaryKey({ columns: [t.ticketId, t.userId] }), index('presence_at_idx').on(t.at)]);

@@ -23,7 +23,7 @@ export type TicketPageKit = {
 };
 
 export function ticketPageKit(ctx: Ctx, render: Renderer): TicketPageKit {
-  const presence = createPresence();
+  const presence = createPresence(ctx.db);
   const ticketOf = async (req: Request) => {
     const t = await findTicketByNumber(ctx.db, intParam(req.params.number, 'Ticket'));
     if (!t) throw new AppError('not_found', 'Ticket not found');
@@ -32,8 +32,8 @@ export function ticketPageKit(ctx: Ctx, render: Renderer): TicketPageKit {
   const actor = (res: Response) => ({ kind: 'user' as const, user: currentUser(res) });
   const page = async (req: Request, res: Response, t: Ticket, state: TicketFormState = {}, status = 200) => {
     const me = currentUser(res);
-    presence.touch(t.id, me, 'viewing', ctx.clock.now());
-    render(req, res, 'ticket', await ticketPageView(ctx, { ticket: t, user: me, forms: state, others: presence.others(t.id, me.id, ctx.clock.now()) }), {
+    await presence.touch(t.id, me, 'viewing', ctx.clock.now());
+    render(req, res, 'ticket', await ticketPageView(ctx, { ticket: t, user: me, forms: state, others: await presence.others(t.id, me.id, ctx.clock.now()) }), {
       status,
       partial: req.query.part === 'thread' ? 'thread' : undefined,
     });

@@ -60,9 +60,9 @@ export function ticketPageRoutes(ctx: Ctx, render: Renderer): Router {
     const me = currentUser(res);
     const mode: PresenceMode = req.query.mode === 'replying' ? 'replying' : 'viewing';
     const now = ctx.clock.now();
-    presence.touch(t.id, me, mode, now);
+    await presence.touch(t.id, me, mode, now);
     res.set('Cache-Control', 'no-store');
-    render(req, res, 'ticket', { ticket: { number: t.number }, presence: presenceVM(presence.others(t.id, me.id, now)) }, { partial: 'presence' });
+    render(req, res, 'ticket', { ticket: { number: t.number }, presence: presenceVM(await presence.others(t.id, me.id, now)) }, { partial: 'presence' });
   });
 
   // inserting a canned reply after what was typed: the reply box comes back (htmx) or the whole page
@@ -91,7 +91,7 @@ export function ticketPageRoutes(ctx: Ctx, render: Renderer): Router {
         ticketId: t.id, body: values.body, cc: list(body, 'cc'),
         attachments: uploadedFiles(req, 'attachments').map((f) => ({ filename: f.originalname, contentType: f.mimetype, content: f.buffer })),
       });
-      presence.leave(t.id, currentUser(res).id);
+      await presence.leave(t.id, currentUser(res).id);
       if (values.statusAfter && values.statusAfter !== t.status) {
         try {
           await changeStatus(ctx, actor(res), { ticketId: t.id, status: values.statusAfter });
