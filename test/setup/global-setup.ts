@@ -17,8 +17,10 @@ const PACKAGES: { present: () => boolean; pkgs: string[] }[] = [
 
 export default async function setup(): Promise<(() => void) | undefined> {
   install();
-  // TEST_DATABASE=postgres: one cluster for the whole run, with a migrated template every test desk copies
-  if (process.env.TEST_DATABASE === 'postgres' && !process.env.TEST_POSTGRES_URL) {
+  // one cluster for the whole run, with a migrated template every test desk of the postgres project
+  // copies (not when only the sqlite project runs: `vitest run --project sqlite`)
+  const onlySqlite = process.argv.some((a, i) => (a === '--project' && process.argv[i + 1] === 'sqlite') || a === '--project=sqlite');
+  if (!onlySqlite && !process.env.TEST_POSTGRES_URL) {
     const { cluster, template } = await startTemplateCluster();
     process.env.TEST_POSTGRES_URL = cluster.url();
     process.env.TEST_POSTGRES_TEMPLATE = template;
