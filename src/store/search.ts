@@ -8,9 +8,9 @@
 // recognised by a point check (does it match above the cursor?) instead of remembered.
 //
 // On PostgreSQL the same streams come from GIN indexes (migrations/postgres/0003_search.sql: words
-// cut and folded as unicode61 does, no stemming) and the same LIMIT: for a word found in many
-// messages the planner walks the newest ones backwards by id, testing their stored words, and stops
-// at the LIMIT; a rarer word's matches are collected from the index and only those are sorted.
+// cut and folded as unicode61 does, no stemming), read newest-first in the same chunks: a word in
+// many messages by walking the newest ones backwards, a rarer word by collecting its matches from
+// the index and sorting only those (newestMatches).
 import { and, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { tickets } from '../db/schema.ts';
@@ -208,28 +208,82 @@ function sqliteStreams(db: Db, match: string, ok: SQL): Streams {
 }
 
 /**
- * PostgreSQL: the messages' stored words (body_words) and an index on the subjects' words, read
- * newest-first by id with a LIMIT, so the planner may stop early (see the header).
+ * PostgreSQL: the messages' stored words (body_words) and the subjects' words (an index on
+ * helpdesk_search_doc(subject)). Each read finds the newest matches below `before` itself instead
+ * of leaving the choice to the planner, whose guess for a rare or absent word (from the statistics
+ * of common words) can make it walk every message looking for one.
  */
 function postgresStreams(db: Db, query: SQL, ok: SQL): Streams {
+  const messagesSource: Source = { table: sql`messages`, words: sql`body_words`, ticket: sql`ticket_id`, first: sql`null`, walkCost: 1 };
+  // a subject's words are worked out again for each one tested on a walk: several times the cost
+  const subjectsSource: Source = {
+    table: sql`${tickets}`, words: sql`helpdesk_search_doc(subject)`, ticket: sql`id`, first: sql`(select min(id) from messages where ticket_id = x.id)`, walkCost: 5,
+  };
   return {
-    messages: async (before, limit) =>
-      await db.all(sql`
-        select h.id as key, h.ticket_id as ticketId, ${ok} as ok
-        from (select id, ticket_id from messages where body_words @@ (${query}) and id < ${before} order by id desc limit ${limit}) h
-        join ${tickets} on ${tickets.id} = h.ticket_id
-        order by h.id desc`),
+    messages: async (before, limit) => await newestMatches(db, messagesSource, query, ok, before, limit),
     subjects: async (before, limit) =>
-      await db.all(sql`
-        select h.id as ticketId, (select min(id) from messages where ticket_id = h.id) as first, ${ok} as ok
-        from (select id from ${tickets} where helpdesk_search_doc(subject) @@ (${query}) and id < ${before} order by id desc limit ${limit}) h
-        join ${tickets} on ${tickets.id} = h.id
-        order by h.id desc`),
+      (await newestMatches(db, subjectsSource, query, ok, before, limit)).map((r) => ({ ticketId: r.key, first: r.first, ok: r.ok })),
     shown: async (cursor) =>
       (await db.all<{ t: number }>(sql`
         select ticket_id as t from messages where body_words @@ (${query}) and id >= ${cursor.m}
         union select id from ${tickets} where helpdesk_search_doc(subject) @@ (${query}) and id >= ${cursor.s}`)).map((r) => r.t),
   };
+}
+
+/**
+ * A table searched on PostgreSQL: its words, the ticket a row belongs to, (subjects) the ticket's
+ * first message, `x` naming the row; and what testing a row on a walk costs, where fetching a match
+ * found in the index costs 1.
+ */
+type Source = { table: SQL; words: SQL; ticket: SQL; first: SQL; walkCost: number };
+type Match = { key: number; ticketId: number; first: number | null; ok: unknown };
+
+/**
+ * The newest `limit` rows of source below `before` whose words match, newest first (fewer only
+ * when there are no more). Two ways, whichever costs less: walking the rows backwards by id,
+ * testing each, costs limit / density rows; collecting every match below from the GIN index and
+ * sorting them costs rows below × density. A first walk over the newest 2 × limit rows measures the
+ * density (a word in half the messages fills the read right there); the rest is walked when that is
+ * cheaper, else collected from the index (a rare word: only its matches are read and sorted).
+ */
+async function newestMatches(db: Db, src: Source, query: SQL, ok: SQL, before: number, limit: number): Promise<Match[]> {
+  const out: Match[] = [];
+  let from = before;
+  let walked = 0;
+  let found = 0;
+  let window = 2 * limit;
+  for (let walks = 0; walks < 4; walks++) {
+    // one bounded walk: the hits of the `window` rows below `from`, and the lowest of those rows
+    const rows = await db.all<Match & { hit: boolean; floor: number; n: number }>(sql`
+      select x.id as key, x.ticket_id as ticketId, ${src.first} as first, ${ok} as ok, x.hit, x.floor, x.n
+      from (select id, ticket_id, hit, min(id) over () as floor, count(*) over () as n
+        from (select id, ${src.ticket} as ticket_id, ${src.words} @@ (${query}) as hit from ${src.table} where id < ${from} order by id desc limit ${window}) w) x
+      join ${tickets} on ${tickets.id} = x.ticket_id
+      where x.hit or x.id = x.floor
+      order by x.id desc`);
+    if (!rows.length) return out; // nothing below
+    const hits = rows.filter((r) => r.hit);
+    out.push(...hits.slice(0, limit - out.length));
+    if (out.length >= limit || rows[0].n < window) return out; // full, or the oldest row was reached
+    from = rows[0].floor;
+    walked += rows[0].n;
+    found += hits.length;
+    if (found === 0) break; // a rare word, or none
+    // a few hits measure the density roughly: counted one more, a walk that falls short is retried
+    const need = limit - out.length;
+    const density = (found + 1) / walked;
+    if ((src.walkCost * need) / density > from * density) break;
+    window = Math.ceil((need / density) * 1.25);
+  }
+  // the rest from the index: every match below `from`, then the newest of them (the CTE keeps the
+  // planner from walking again)
+  const rest = await db.all<Match>(sql`
+    with h as materialized (select id, ${src.ticket} as ticket_id from ${src.table} where ${src.words} @@ (${query}) and id < ${from})
+    select x.id as key, x.ticket_id as ticketId, ${src.first} as first, ${ok} as ok
+    from (select id, ticket_id from h order by id desc limit ${limit - out.length}) x
+    join ${tickets} on ${tickets.id} = x.ticket_id
+    order by x.id desc`);
+  return [...out, ...rest];
 }
 
 /** Search cursors travel in URLs as base64url JSON, like the queue's. */
