@@ -6,7 +6,12 @@
 // full — so a word found in half of five million messages costs no more than a rare one. The
 // cursor remembers where each stream stopped; a ticket already shown on an earlier page is
 // recognised by a point check (does it match above the cursor?) instead of remembered.
-import { and, sql } from 'drizzle-orm';
+//
+// On PostgreSQL the same streams come from GIN indexes (migrations/postgres/0003_search.sql: words
+// cut and folded as unicode61 does, no stemming), read newest-first in the same chunks: a word in
+// many messages by walking the newest ones backwards, a rarer word by collecting its matches from
+// the index and sorting only those (newestMatches).
+import { and, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { tickets } from '../db/schema.ts';
 import type { QueueFilter } from '../domain/queue-query.ts';
@@ -14,20 +19,41 @@ import { queueWhere } from './queue.ts';
 import { listRows, placeholders } from './rows.ts';
 import type { Ticket } from './tickets.ts';
 
-/** Builds an FTS5 query from what a person typed: every word must occur; "word*" is a prefix. */
-export function ftsQuery(input: string): string | null {
-  const terms = input
+/** One searched term: a word, or words joined by punctuation (which must follow each other); a prefix when typed with `*`. */
+export type SearchTerm = { text: string; prefix: boolean };
+
+/** What a person typed as search terms: split at spaces, FTS5's operators dropped, at most 12. */
+export function searchTerms(input: string): SearchTerm[] {
+  return input
     .normalize('NFC')
-    .split(/\s+/)
+    .split(/[\s\0]+/) // a NUL would end FTS5's quoted string early: a syntax error
     .map((w) => {
       const prefix = w.endsWith('*');
       const core = w.replace(/["*^():{}[\]]/g, ' ').trim();
       if (!/[\p{L}\p{N}]/u.test(core)) return null;
-      return `"${core.replace(/"/g, '""')}"${prefix && core.length >= 2 ? '*' : ''}`;
+      return { text: core, prefix: prefix && core.length >= 2 };
     })
-    .filter((t): t is string => t !== null)
+    .filter((t): t is SearchTerm => t !== null)
     .slice(0, 12);
-  return terms.length ? terms.join(' ') : null;
+}
+
+/** Builds an FTS5 query from what a person typed: every word must occur; "word*" is a prefix. */
+export function ftsQuery(input: string): string | null {
+  const terms = searchTerms(input);
+  return terms.length ? ftsMatch(terms) : null;
+}
+
+function ftsMatch(terms: SearchTerm[]): string {
+  return terms.map((t) => `"${t.text.replace(/"/g, '""')}"${t.prefix ? '*' : ''}`).join(' ');
+}
+
+/**
+ * The same terms as a PostgreSQL tsquery, built by the database from plain text
+ * (helpdesk_search_term, with the words cut and folded as in the index): nothing typed can make it
+ * a syntax error. Immutable, so the planner sees the finished tsquery and its selectivity.
+ */
+export function tsQuery(terms: SearchTerm[]): SQL {
+  return sql.join(terms.map((t) => sql`helpdesk_search_term(${t.text}, ${sql.raw(t.prefix ? 'true' : 'false')})`), sql` && `);
 }
 
 /** Where each stream stopped: message id and ticket id (exclusive upper bounds for the next page). */
@@ -52,27 +78,17 @@ export async function searchTickets(
   cursor: SearchCursor | null,
   opts: { limit: number; maxScan?: number; snippets?: boolean },
 ): Promise<SearchPage> {
-  const match = ftsQuery(text);
-  if (!match) return { hits: [], next: null, scanned: 0, truncated: false };
-  // rowid bounds are cast: better-sqlite3 binds numbers as REAL, and FTS5 cannot seek on a REAL rowid
+  const terms = searchTerms(text);
+  if (!terms.length) return { hits: [], next: null, scanned: 0, truncated: false };
   const maxScan = opts.maxScan ?? 6000;
   const where = queueWhere(filter);
   // the filter is evaluated in SQL for every hit; JS only sees whether the ticket qualifies
   const ok = where.length ? sql`(${and(...where)})` : sql`1`;
+  const read = db.engine === 'postgres' ? postgresStreams(db, tsQuery(terms), ok) : sqliteStreams(db, ftsMatch(terms), ok);
   // read a little first (most searches fill a page from the first hits), more when filters are picky
   let chunk = Math.max(64, opts.limit * 2);
-  const readMessages = async (before: number) =>
-    await db.all<{ key: number; ticketId: number; ok: number }>(sql`
-      select h.rowid as key, m.ticket_id as ticketId, ${ok} as ok
-      from (select rowid from messages_fts where messages_fts match ${match} and rowid < cast(${before} as integer) order by rowid desc limit ${chunk}) h
-      cross join messages m on m.id = h.rowid cross join ${tickets} on ${tickets.id} = m.ticket_id
-      order by h.rowid desc`);
-  const readSubjects = async (before: number) =>
-    await db.all<{ ticketId: number; first: number | null; ok: number }>(sql`
-      select h.rowid as ticketId, (select min(id) from messages where ticket_id = h.rowid) as first, ${ok} as ok
-      from (select rowid from tickets_fts where tickets_fts match ${match} and rowid < cast(${before} as integer) order by rowid desc limit ${chunk}) h
-      cross join ${tickets} on ${tickets.id} = h.rowid
-      order by h.rowid desc`);
+  const readMessages = (before: number) => read.messages(before, chunk);
+  const readSubjects = (before: number) => read.subjects(before, chunk);
 
   let pm = cursor?.m ?? BIG;
   let ps = cursor?.s ?? BIG;
@@ -114,10 +130,7 @@ export async function searchTickets(
   let shown: Set<number> | undefined;
   const shownBefore = async (ticketId: number): Promise<boolean> => {
     if (!cursor) return false;
-    shown ??= new Set([
-      ...(await db.all<{ t: number }>(sql`select distinct m.ticket_id as t from (select rowid from messages_fts where messages_fts match ${match} and rowid >= cast(${cursor.m} as integer)) h cross join messages m on m.id = h.rowid`)).map((r) => r.t),
-      ...(await db.all<{ t: number }>(sql`select rowid as t from tickets_fts where tickets_fts match ${match} and rowid >= cast(${cursor.s} as integer)`)).map((r) => r.t),
-    ]);
+    shown ??= new Set(await read.shown(cursor));
     return shown.has(ticketId);
   };
 
@@ -160,6 +173,117 @@ export async function searchTickets(
   const more = mBuf.length > 0 || sBuf.length > 0 || !mDone || !sDone;
   const next = last && more ? { m: pm, s: ps } : null;
   return { hits, next, scanned, truncated };
+}
+
+type Streams = {
+  /** matching messages below `before`, newest first: id, ticket, whether the ticket passes the filter */
+  messages(before: number, limit: number): Promise<{ key: number; ticketId: number; ok: unknown }[]>;
+  /** tickets whose subject matches, below `before`, newest first, with their first message's id */
+  subjects(before: number, limit: number): Promise<{ ticketId: number; first: number | null; ok: unknown }[]>;
+  /** the tickets matching at or above the cursor's stream positions */
+  shown(cursor: SearchCursor): Promise<number[]>;
+};
+
+/** SQLite: the FTS5 tables, read newest-first (FTS5 walks its doclists backwards and stops at the LIMIT). */
+function sqliteStreams(db: Db, match: string, ok: SQL): Streams {
+  // rowid bounds are cast: better-sqlite3 binds numbers as REAL, and FTS5 cannot seek on a REAL rowid
+  return {
+    messages: async (before, limit) =>
+      await db.all(sql`
+        select h.rowid as key, m.ticket_id as ticketId, ${ok} as ok
+        from (select rowid from messages_fts where messages_fts match ${match} and rowid < cast(${before} as integer) order by rowid desc limit ${limit}) h
+        cross join messages m on m.id = h.rowid cross join ${tickets} on ${tickets.id} = m.ticket_id
+        order by h.rowid desc`),
+    subjects: async (before, limit) =>
+      await db.all(sql`
+        select h.rowid as ticketId, (select min(id) from messages where ticket_id = h.rowid) as first, ${ok} as ok
+        from (select rowid from tickets_fts where tickets_fts match ${match} and rowid < cast(${before} as integer) order by rowid desc limit ${limit}) h
+        cross join ${tickets} on ${tickets.id} = h.rowid
+        order by h.rowid desc`),
+    shown: async (cursor) => [
+      ...(await db.all<{ t: number }>(sql`select distinct m.ticket_id as t from (select rowid from messages_fts where messages_fts match ${match} and rowid >= cast(${cursor.m} as integer)) h cross join messages m on m.id = h.rowid`)).map((r) => r.t),
+      ...(await db.all<{ t: number }>(sql`select rowid as t from tickets_fts where tickets_fts match ${match} and rowid >= cast(${cursor.s} as integer)`)).map((r) => r.t),
+    ],
+  };
+}
+
+/**
+ * PostgreSQL: the messages' stored words (body_words) and the subjects' words (an index on
+ * helpdesk_search_doc(subject)). Each read finds the newest matches below `before` itself instead
+ * of leaving the choice to the planner, whose guess for a rare or absent word (from the statistics
+ * of common words) can make it walk every message looking for one.
+ */
+function postgresStreams(db: Db, query: SQL, ok: SQL): Streams {
+  const messagesSource: Source = { table: sql`messages`, words: sql`body_words`, ticket: sql`ticket_id`, first: sql`null`, walkCost: 1 };
+  // a subject's words are worked out again for each one tested on a walk: several times the cost
+  const subjectsSource: Source = {
+    table: sql`${tickets}`, words: sql`helpdesk_search_doc(subject)`, ticket: sql`id`, first: sql`(select min(id) from messages where ticket_id = x.id)`, walkCost: 5,
+  };
+  return {
+    messages: async (before, limit) => await newestMatches(db, messagesSource, query, ok, before, limit),
+    subjects: async (before, limit) =>
+      (await newestMatches(db, subjectsSource, query, ok, before, limit)).map((r) => ({ ticketId: r.key, first: r.first, ok: r.ok })),
+    shown: async (cursor) =>
+      (await db.all<{ t: number }>(sql`
+        select ticket_id as t from messages where body_words @@ (${query}) and id >= ${cursor.m}
+        union select id from ${tickets} where helpdesk_search_doc(subject) @@ (${query}) and id >= ${cursor.s}`)).map((r) => r.t),
+  };
+}
+
+/**
+ * A table searched on PostgreSQL: its words, the ticket a row belongs to, (subjects) the ticket's
+ * first message, `x` naming the row; and what testing a row on a walk costs, where fetching a match
+ * found in the index costs 1.
+ */
+type Source = { table: SQL; words: SQL; ticket: SQL; first: SQL; walkCost: number };
+type Match = { key: number; ticketId: number; first: number | null; ok: unknown };
+
+/**
+ * The newest `limit` rows of source below `before` whose words match, newest first (fewer only
+ * when there are no more). Two ways, whichever costs less: walking the rows backwards by id,
+ * testing each, costs limit / density rows; collecting every match below from the GIN index and
+ * sorting them costs rows below × density. A first walk over the newest 2 × limit rows measures the
+ * density (a word in half the messages fills the read right there); the rest is walked when that is
+ * cheaper, else collected from the index (a rare word: only its matches are read and sorted).
+ */
+async function newestMatches(db: Db, src: Source, query: SQL, ok: SQL, before: number, limit: number): Promise<Match[]> {
+  const out: Match[] = [];
+  let from = before;
+  let walked = 0;
+  let found = 0;
+  let window = 2 * limit;
+  for (let walks = 0; walks < 4; walks++) {
+    // one bounded walk: the hits of the `window` rows below `from`, and the lowest of those rows
+    const rows = await db.all<Match & { hit: boolean; floor: number; n: number }>(sql`
+      select x.id as key, x.ticket_id as ticketId, ${src.first} as first, ${ok} as ok, x.hit, x.floor, x.n
+      from (select id, ticket_id, hit, min(id) over () as floor, count(*) over () as n
+        from (select id, ${src.ticket} as ticket_id, ${src.words} @@ (${query}) as hit from ${src.table} where id < ${from} order by id desc limit ${window}) w) x
+      join ${tickets} on ${tickets.id} = x.ticket_id
+      where x.hit or x.id = x.floor
+      order by x.id desc`);
+    if (!rows.length) return out; // nothing below
+    const hits = rows.filter((r) => r.hit);
+    out.push(...hits.slice(0, limit - out.length));
+    if (out.length >= limit || rows[0].n < window) return out; // full, or the oldest row was reached
+    from = rows[0].floor;
+    walked += rows[0].n;
+    found += hits.length;
+    if (found === 0) break; // a rare word, or none
+    // a few hits measure the density roughly: counted one more, a walk that falls short is retried
+    const need = limit - out.length;
+    const density = (found + 1) / walked;
+    if ((src.walkCost * need) / density > from * density) break;
+    window = Math.ceil((need / density) * 1.25);
+  }
+  // the rest from the index: every match below `from`, then the newest of them (the CTE keeps the
+  // planner from walking again)
+  const rest = await db.all<Match>(sql`
+    with h as materialized (select id, ${src.ticket} as ticket_id from ${src.table} where ${src.words} @@ (${query}) and id < ${from})
+    select x.id as key, x.ticket_id as ticketId, ${src.first} as first, ${ok} as ok
+    from (select id, ticket_id from h order by id desc limit ${limit - out.length}) x
+    join ${tickets} on ${tickets.id} = x.ticket_id
+    order by x.id desc`);
+  return [...out, ...rest];
 }
 
 /** Search cursors travel in URLs as base64url JSON, like the queue's. */
