@@ -1,8 +1,10 @@
-// Provisions what the integration tests need on this machine: Dovecot (IMAP), Chromium and
-// PostgreSQL (15 or newer; the tests start their own cluster in a temp folder). When
+// Provisions what the integration tests need on this machine: Dovecot (IMAP), Chromium,
+// PostgreSQL (15 or newer; the tests start their own cluster in a temp folder) and nginx (the
+// tests run their own, in the foreground, in a temp folder). When
 // they are missing and we are root, they are installed with apt; otherwise the run stops with the
 // exact command to run.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { nginxBin } from '../helpers/nginx.ts';
 import { postgresBinDir, startTemplateCluster } from '../helpers/postgres.ts';
 
 function has(bin: string): boolean {
@@ -13,6 +15,7 @@ const PACKAGES: { present: () => boolean; pkgs: string[] }[] = [
   { present: () => has('dovecot'), pkgs: ['dovecot-core', 'dovecot-imapd'] },
   { present: () => has('chromium'), pkgs: ['chromium'] },
   { present: () => postgresBinDir() !== undefined, pkgs: ['postgresql'] },
+  { present: () => nginxBin() !== undefined, pkgs: ['nginx'] },
 ];
 
 export default async function setup(): Promise<(() => void) | undefined> {
