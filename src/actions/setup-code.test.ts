@@ -5,6 +5,7 @@ import { buildServices } from '../services.ts';
 import { countUsers } from '../store/users.ts';
 import { isLoopbackHost, issueSetupCode, newSetupCode, setupCodeMatches, setupCodeRequired } from './setup-code.ts';
 import type { Ctx } from './context.ts';
+import { ensureAdminFromEnv } from './bootstrap-admin.ts';
 
 describe('setup code', () => {
   it('is needed unless the desk listens on loopback only', () => {
@@ -50,6 +51,24 @@ describe('setup code', () => {
       expect(await setupCodeMatches(ctx, newSetupCode())).toBe(false);
       // only hashes are stored
       expect(JSON.stringify(await deps.db.all('select * from settings'))).not.toContain(a.replaceAll('-', ''));
+    });
+
+    it('keeps every code when processes start at the same moment', async () => {
+      await Promise.all([issueSetupCode(ctx), issueSetupCode(ctx), issueSetupCode(ctx)]);
+      const codes = logged();
+      expect(codes).toHaveLength(3);
+      for (const c of codes) expect(await setupCodeMatches(ctx, c), c).toBe(true);
+    });
+
+    it('creates the admin from ADMIN_EMAIL once when processes start at the same moment', async () => {
+      const withAdmin = await makeTestDeps({ ADMIN_EMAIL: 'root@desk.test', ADMIN_PASSWORD: 'a long enough password' });
+      try {
+        const c = buildServices(withAdmin).ctx;
+        await Promise.all([ensureAdminFromEnv(c), ensureAdminFromEnv(c), ensureAdminFromEnv(c)]);
+        expect(await countUsers(withAdmin.db)).toBe(1);
+      } finally {
+        withAdmin.close();
+      }
     });
 
     it('logs none once a user exists, or on loopback', async () => {

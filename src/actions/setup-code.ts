@@ -13,6 +13,7 @@ import { countUsers, type User } from '../store/users.ts';
 import type { Ctx } from './context.ts';
 import { beginAttempt, forgiveAttempt, logRefusal } from './sign-in.ts';
 import { createFirstAdmin } from './users.ts';
+import { inTransaction } from '../db/client.ts';
 
 const SETTING = 'setup.codeHashes';
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'; // no 0/O, 1/I: it is typed from a log
@@ -46,8 +47,11 @@ export function newSetupCode(): string {
 export async function issueSetupCode(ctx: Ctx): Promise<void> {
   if (!setupCodeRequired(ctx.config) || await countUsers(ctx.db) > 0) return;
   const code = newSetupCode();
-  const kept = await findSetting<string[]>(ctx.db, SETTING) ?? [];
-  await upsertSetting(ctx.db, SETTING, [...kept, hashOf(code)].slice(-KEEP), ctx.clock.now());
+  // read and written as one unit: processes starting together each add their code
+  await inTransaction(ctx.db, async () => {
+    const kept = await findSetting<string[]>(ctx.db, SETTING) ?? [];
+    await upsertSetting(ctx.db, SETTING, [...kept, hashOf(code)].slice(-KEEP), ctx.clock.now());
+  });
   ctx.log.warn({ event: 'setup_code', setupCode: code }, `First-run setup: open ${ctx.config.publicUrl}/setup and enter the setup code ${code}`);
 }
 

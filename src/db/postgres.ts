@@ -82,6 +82,15 @@ const TYPES = {
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Whether err, or what it wraps (drizzle names the failed query around the driver's error), is a conflict worth running again. */
+function retryable(err: unknown): boolean {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && RETRYABLE.has(code)) return true;
+  }
+  return false;
+}
+
 class PostgresHandle {
   readonly engine = 'postgres' as const;
   private readonly context = new AsyncLocalStorage<Tx>();
@@ -170,8 +179,7 @@ class PostgresHandle {
         return result;
       } catch (err) {
         await client.query('rollback').catch(() => (broken = true));
-        const code = (err as { code?: string }).code;
-        if (code && RETRYABLE.has(code) && attempt < 20) {
+        if (retryable(err) && attempt < 20) {
           await pause(Math.random() * 4 * attempt);
           continue;
         }
