@@ -1,8 +1,9 @@
 // Bulk generator for load tests (`helpdesk demo --tickets N`): a realistic-looking desk written
-// straight into the tables in large transactions. Deterministic for a given N. The shape follows a
-// real desk, because the query plans depend on it: most old tickets are closed, the open ones are
-// recent; words follow a Zipf curve (a few very common, many rare) with codes and host names that
-// make specific searches selective; SLA due times, estimates and logged time are filled in.
+// straight into the tables in large transactions. Deterministic for a given N, and the same desk on
+// SQLite and on PostgreSQL. The shape follows a real desk, because the query plans depend on it: most
+// old tickets are closed, the open ones are recent; words follow a Zipf curve (a few very common, many
+// rare) with codes and host names that make specific searches selective; SLA due times, estimates and
+// logged time are filled in.
 import type { Ctx } from '../actions/context.ts';
 import { hashPassword } from '../actions/users.ts';
 import {
@@ -61,10 +62,11 @@ export type GenerateOptions = {
   agents?: number;
   batch?: number;
   /**
-   * Bulk load (default from 10,000 tickets on): the full-text triggers and the secondary indexes
-   * of tickets and messages are set aside while the rows go in and rebuilt in one pass at the end.
-   * Building an index by sorting, and the full-text index with FTS5's 'rebuild', is several times
-   * faster than updating them row by row once they outgrow the page cache.
+   * Bulk load (default from 10,000 tickets on): the secondary indexes of tickets and messages (on
+   * SQLite also the full-text triggers) are set aside while the rows go in and rebuilt in one pass
+   * at the end (on PostgreSQL side by side). Building an index by sorting, and the full-text index
+   * with FTS5's 'rebuild', is several times faster than updating them row by row once they outgrow
+   * the page cache. Without it the rows still go in batches of `batch` tickets, one transaction each.
    */
   bulk?: boolean;
   log?: (s: string) => void;
@@ -123,30 +125,30 @@ export async function generateTickets(ctx: Ctx, opts: GenerateOptions): Promise<
     const count = opts.agents ?? Math.max(5, Math.min(40, Math.round(opts.tickets / 25_000)));
     const hash = await hashPassword('load-test-password');
     const agents = Array.from({ length: count }, (_, j) => ({ email: `agent${String(j + 1).padStart(2, '0')}@load.example`, name: `${pick(FIRST)} ${pick(LAST)} ${j + 1}` }));
-    insertBulkAgents(db, agents, hash, now);
-    agentIds = listActiveAgentIds(db);
+    await insertBulkAgents(db, agents, hash, now);
+    agentIds = await listActiveAgentIds(db);
   }
-  if (countOrganizations(db) < 50) {
+  if ((await countOrganizations(db)) < 50) {
     const orgs = Array.from({ length: 100 }, (_, j) => {
       const i = j + 1;
       return { name: i % 2 ? `Client ${String(i).padStart(3, '0')} Ltd` : `ООО «Клиент ${String(i).padStart(3, '0')}»`, currency: i % 2 ? 'USD' : 'RUB' };
     });
-    insertBulkOrganizations(db, orgs, now);
+    await insertBulkOrganizations(db, orgs, now);
   }
-  const orgIds = listOrganizationIds(db);
+  const orgIds = await listOrganizationIds(db);
   const wantContacts = Math.min(50_000, Math.max(200, Math.round(opts.tickets / 20)));
-  const haveContacts = countContacts(db);
+  const haveContacts = await countContacts(db);
   if (haveContacts < wantContacts) {
     const rows: BulkContact[] = [];
     for (let i = haveContacts; i < wantContacts; i++) {
       const ru = rand() < 0.5;
       rows.push({ name: `${pick(FIRST)} ${pick(LAST)}`, organizationId: pick(orgIds), locale: ru ? 'ru' : 'en', email: `user${i}@client${i % 100}.example` });
     }
-    insertBulkContacts(db, rows, now);
+    await insertBulkContacts(db, rows, now);
   }
-  const contacts = listContactOrganizations(db);
-  const componentIds = listComponentIds(db);
-  const startNumber = maxTicketNumber(db);
+  const contacts = await listContactOrganizations(db);
+  const componentIds = await listComponentIds(db);
+  const startNumber = await maxTicketNumber(db);
 
   let messages = 0;
   const span = 2 * 365 * DAY;
@@ -156,19 +158,19 @@ export async function generateTickets(ctx: Ctx, opts: GenerateOptions): Promise<
   const t0 = Date.now();
   await withBulkCache(db, async () => {
     try {
-      insertAll();
+      await insertAll();
     } finally {
       // also after a failure: the desk must not be left without its indexes
       if (bulk) await restoreSetAside(ctx, opts.log);
     }
-    // bulk inserts leave the full-text indexes in many segments; merge them as an admin would after an import
+    // bulk inserts leave SQLite's full-text indexes in many segments: merge them as an admin would after an import; update the statistics
     const t1 = Date.now();
-    optimizeAfterBulkLoad(db);
-    opts.log?.(`full-text index merged and statistics updated in ${((Date.now() - t1) / 1000).toFixed(0)} s`);
+    await optimizeAfterBulkLoad(db);
+    opts.log?.(`${db.engine === 'sqlite' ? 'full-text index merged and ' : ''}statistics updated in ${((Date.now() - t1) / 1000).toFixed(0)} s`);
   });
   return { tickets: opts.tickets, messages };
 
-  function insertAll(): void {
+  async function insertAll(): Promise<void> {
     for (let done = 0; done < opts.tickets; ) {
       const n = Math.min(batch, opts.tickets - done);
       const rows: BulkTicket[] = [];
@@ -213,7 +215,7 @@ export async function generateTickets(ctx: Ctx, opts: GenerateOptions): Promise<
         }
         rows.push(ticket);
       }
-      insertBulkTickets(db, rows);
+      await insertBulkTickets(db, rows);
       messages += rows.reduce((sum, t) => sum + t.messages.length, 0);
       done += n;
       if (done % 50_000 === 0 || done === opts.tickets) opts.log?.(`generated ${done}/${opts.tickets} tickets, ${messages} messages (${((Date.now() - t0) / 1000).toFixed(0)} s)`);

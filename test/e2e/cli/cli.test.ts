@@ -152,4 +152,14 @@ describe('helpdesk CLI', () => {
     expect(await count("select count(*) n from users where role = 'agent'")).toBe(3);
     expect(await count("select count(*) n from tickets where subject like '%принтер%'")).toBe(1);
   });
+
+  it('seeds a demo desk with generated tickets for load tests, numbered after the demo threads', async () => {
+    const r = run(['demo', '--tickets', '300']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/generated 300 tickets and \d+ messages/);
+    expect(await count('select count(*) n from tickets')).toBe(309);
+    expect(await count('select count(distinct number) n from tickets where number between 1 and 309')).toBe(309);
+    expect(await count("select count(*) n from users where email like '%@load.example'")).toBe(5);
+    expect(await count('select count(*) n from messages m join tickets t on t.id = m.ticket_id where t.number > 9')).toBe(Number(/and (\d+) messages/.exec(r.out)![1]));
+  });
 });
