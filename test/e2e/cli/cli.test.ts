@@ -103,7 +103,7 @@ describe('helpdesk CLI', () => {
     expect(await count(`select count(*) n from api_tokens where token_hash = '${hash}' and name = 'zabbix'`)).toBe(1);
     expect(await count(`select count(*) n from api_tokens where token_hash = '${token}'`)).toBe(0);
     expect(run(['token', 'create', '--user', 'bot@desk.example', '--name', 'reports', '--read-only', '--expires-days', '30']).code).toBe(0);
-    expect(await count(`select count(*) n from api_tokens where name = 'reports' and scope = 'read' and expires_at = created_at + 30 * 86400000`)).toBe(1);
+    expect(await count(`select count(*) n from api_tokens where name = 'reports' and scope = 'read' and expires_at = created_at + 2592000000`)).toBe(1);
     expect(await count(`select count(*) n from api_tokens where name = 'zabbix' and scope = 'full' and expires_at is null`)).toBe(1);
     expect(run(['token', 'create', '--user', 'nobody@desk.example']).code).toBe(65);
     expect(run(['token', 'create']).code).toBe(64);
