@@ -325,12 +325,18 @@ class PostgresHandle {
     }, 1000).unref();
   }
 
-  async close(): Promise<void> {
-    if (this.listener) {
-      this.listener.closed = true;
-      await this.listener.client?.end().catch(() => undefined);
-    }
-    await this.pool.end();
+  private closing: Promise<void> | null = null;
+
+  /** Closes the pool and the listening connection; a second call waits for the first. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      if (this.listener) {
+        this.listener.closed = true;
+        await this.listener.client?.end().catch(() => undefined);
+      }
+      await this.pool.end();
+    })();
+    return this.closing;
   }
 }
 

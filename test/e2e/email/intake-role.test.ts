@@ -34,7 +34,9 @@ describe('intake role', () => {
   afterEach(async () => {
     await role?.stop();
     role = undefined;
+    // once per desk: a test without a desk of its own must not close the last one again
     deps?.close();
+    deps = undefined!;
   });
 
   it('reads the IMAP_* mailbox, picks up console changes, and runs the SMTP listener', { timeout: 60_000 }, async () => {

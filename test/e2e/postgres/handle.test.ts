@@ -38,18 +38,25 @@ it('runs the store: numbered tickets, contacts with their addresses, flags and J
 
 it('keeps another request out of an open transaction, and a write outside it is not undone with it', async () => {
   const seen: string[] = [];
+  // the steps interleave in a fixed order: the transaction writes, the outside reads and writes, the transaction reads
+  let inserted!: () => void;
+  const afterInsert = new Promise<void>((r) => (inserted = r));
+  let wrote!: () => void;
+  const outsideWrote = new Promise<void>((r) => (wrote = r));
   const tx = db
     .transaction(async () => {
       await db.run("insert into settings (key, value, updated_at) values ('in-tx', '1', 1)");
-      await later(30);
+      inserted();
+      await outsideWrote;
       seen.push(`tx sees ${(await keys()).join(',')}`);
       throw new Error('rolled back');
     })
     .catch((err: Error) => seen.push(err.message));
-  await later(5);
+  await afterInsert;
   seen.push(`outside sees ${(await keys()).join(',') || 'nothing'}`);
   // on its own connection, a write from outside need not wait; the transaction keeps its snapshot
   await db.run("insert into settings (key, value, updated_at) values ('outside', '1', 1)");
+  wrote();
   await tx;
   expect(seen).toEqual(['outside sees nothing', 'tx sees in-tx', 'rolled back']);
   expect(await keys()).toEqual(['outside']);
