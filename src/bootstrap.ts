@@ -7,7 +7,7 @@ import pino from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openDatabase } from './db/open.ts';
 import { systemClock, type Deps, type Secrets } from './deps.ts';
-import { createFileStore } from './store/file-store.ts';
+import { openFileStore } from './store/open-file-store.ts';
 import { sealStoredPasswords } from './store/mailboxes.ts';
 import { systemDnsResolver } from './channels/email/mail-auth.ts';
 
@@ -65,5 +65,5 @@ export async function openDeps(config: Config, opts: { pretty?: boolean } = {}):
   const sealed = await sealStoredPasswords(db, secrets.credentials);
   if (sealed) log.info({ mailboxes: sealed }, 'sealed stored mailbox passwords');
   const resolveDns = systemDnsResolver(config.senderVerify.dnsTimeoutMs);
-  return { config, db, files: createFileStore(config.dataDir), log, clock: systemClock, secrets, resolveDns };
+  return { config, db, files: openFileStore(db, config.dataDir), log, clock: systemClock, secrets, resolveDns };
 }

@@ -9,7 +9,7 @@ import { requirePermission } from './tickets.ts';
 export async function reprocessInbound(ctx: Ctx, intake: Intake, user: User, id: number): Promise<ReceiveResult> {
   requirePermission(user, 'inbound.manage');
   const rec = await getInbound(ctx.db, id);
-  if (!ctx.files.has('raw', rec.rawSha256)) throw new AppError('conflict', 'The original mail is missing from the archive');
+  if (!(await ctx.files.has('raw', rec.rawSha256))) throw new AppError('conflict', 'The original mail is missing from the archive');
   return intake.reprocess(id);
 }
 

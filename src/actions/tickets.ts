@@ -203,7 +203,8 @@ export async function replyToTicket(
   for (const a of input.attachments ?? []) {
     if (a.content.length > limit) throw invalid(`${a.filename} is larger than the ${Math.round(limit / 1048576)} MB limit`, { attachments: 'Too large' });
   }
-  const stored = (input.attachments ?? []).map((a) => ({ ...a, sha256: ctx.files.put('files', a.content) }));
+  const stored: (ReplyAttachment & { sha256: string })[] = [];
+  for (const a of input.attachments ?? []) stored.push({ ...a, sha256: await ctx.files.put('files', a.content) });
   const now = ctx.clock.now();
   return await inTransaction(ctx.db, async () => {
     const ticket = await getTicket(ctx.db, input.ticketId);

@@ -1,13 +1,13 @@
 // The same schema for PostgreSQL, made from src/db/schema.ts table by table, so the two cannot
 // drift: drizzle-kit generates migrations/postgres/ from this file (`npm run db:generate`).
 // Values are stored as on SQLite, so one store and one set of column codecs serve both engines:
-// integers and times (milliseconds) as bigint, flags as integer 0/1, JSON as text. Generated
-// columns are stored (PostgreSQL 15 has no virtual ones) and say in PostgreSQL's words what the
-// SQLite expression says. Full-text search is not described here: its columns, indexes and
+// integers and times (milliseconds) as bigint, flags as integer 0/1, JSON as text, bytes as
+// bytea. Generated columns are stored (PostgreSQL 15 has no virtual ones) and say in PostgreSQL's
+// words what the SQLite expression says. Full-text search is not described here: its columns, indexes and
 // triggers are in a custom migration, as on SQLite.
 import { getTableColumns, is, SQL, sql } from 'drizzle-orm';
 import {
-  bigint, foreignKey, index, integer, pgTable, primaryKey, text, uniqueIndex,
+  bigint, customType, foreignKey, index, integer, pgTable, primaryKey, text, uniqueIndex,
   type AnyPgColumn, type PgColumnBuilderBase, type PgTableWithColumns,
 } from 'drizzle-orm/pg-core';
 import { getTableConfig, type SQLiteColumn, type SQLiteTable } from 'drizzle-orm/sqlite-core';
@@ -33,6 +33,9 @@ function storedDefault(c: SQLiteColumn): unknown {
   return d;
 }
 
+/** Bytes (a file store chunk): bytea, read and written as a Buffer. */
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
 function column(table: string, c: SQLiteColumn, singleIntegerKey: boolean): PgColumnBuilderBase {
   let b;
   switch (c.columnType) {
@@ -45,6 +48,9 @@ function column(table: string, c: SQLiteColumn, singleIntegerKey: boolean): PgCo
     case 'SQLiteText':
     case 'SQLiteTextJson':
       b = text(c.name);
+      break;
+    case 'SQLiteBlobBuffer':
+      b = bytea(c.name);
       break;
     default:
       throw new Error(`schema-postgres: ${table}.${c.name} has a column type without a PostgreSQL twin (${c.columnType})`);
@@ -61,7 +67,7 @@ function column(table: string, c: SQLiteColumn, singleIntegerKey: boolean): PgCo
   return b;
 }
 
-// a pure memo of constants: one twin per table of the schema (30), so references share it
+// a pure memo of constants: one twin per table of the schema (33), so references share it
 const made = new Map<SQLiteTable, PgTableWithColumns<never>>();
 
 /** The PostgreSQL twin of one SQLite table: columns, keys, indexes and foreign keys. */
@@ -131,3 +137,5 @@ export const savedViews = pgTwin(lite.savedViews);
 export const settings = pgTwin(lite.settings);
 export const webhookInbox = pgTwin(lite.webhookInbox);
 export const presence = pgTwin(lite.presence);
+export const storedFiles = pgTwin(lite.storedFiles);
+export const storedFileChunks = pgTwin(lite.storedFileChunks);

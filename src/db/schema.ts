@@ -3,7 +3,7 @@
 // triggers live in a custom migration because drizzle-kit cannot describe virtual tables.
 // Times are integer milliseconds since the epoch (UTC); money is integer minor units (kopecks, cents).
 import { sql } from 'drizzle-orm';
-import { sqliteTable, integer, text, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, integer, text, blob, index, uniqueIndex, primaryKey, foreignKey } from 'drizzle-orm/sqlite-core';
 import { type Channel, ROLES, LOCALES, STATUSES, PRIORITIES, TICKET_TYPES, CATEGORIES, CHANNELS, MESSAGE_KINDS, DIRECTIONS, API_TOKEN_SCOPES } from '../domain/vocabulary.ts';
 // the vocabulary lives in the domain; re-exported for the code that still reads it from here
 export { ROLES, LOCALES, STATUSES, PRIORITIES, TICKET_TYPES, CATEGORIES, SLA_NONE, CHANNELS, MESSAGE_KINDS, DIRECTIONS, API_TOKEN_SCOPES, type ApiTokenScope, type Role, type Locale, type TicketStatus, type Priority, type TicketType, type Category, type Channel, type MessageKind, type Direction } from '../domain/vocabulary.ts';
@@ -496,3 +496,24 @@ export const presence = sqliteTable('presence', {
   mode: text('mode', { enum: ['viewing', 'replying'] }).notNull(),
   at: integer('at').notNull(),
 }, (t) => [primaryKey({ columns: [t.ticketId, t.userId] }), index('presence_at_idx').on(t.at)]);
+
+// The file store in the database (src/store/database-file-store.ts): attachments and raw mail,
+// content-addressed, so that every desk process on PostgreSQL reaches them. A file is cut into
+// chunks (1 MiB) so that a download is read chunk by chunk. A SQLite desk keeps its files under
+// DATA_DIR and leaves these tables empty.
+export const storedFiles = sqliteTable('stored_files', {
+  kind: text('kind', { enum: ['raw', 'files'] }).notNull(),
+  sha256: text('sha256').notNull(),
+  size: integer('size').notNull(),
+  chunks: integer('chunks').notNull(),
+}, (t) => [primaryKey({ columns: [t.kind, t.sha256] })]);
+
+export const storedFileChunks = sqliteTable('stored_file_chunks', {
+  kind: text('kind', { enum: ['raw', 'files'] }).notNull(),
+  sha256: text('sha256').notNull(),
+  seq: integer('seq').notNull(),
+  data: blob('data', { mode: 'buffer' }).notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.kind, t.sha256, t.seq] }),
+  foreignKey({ columns: [t.kind, t.sha256], foreignColumns: [storedFiles.kind, storedFiles.sha256], name: 'stored_file_chunks_file_fk' }).onDelete('cascade'),
+]);

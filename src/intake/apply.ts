@@ -12,7 +12,7 @@ import { writeStatus } from '../actions/tickets.ts';
 import { recordAddresses } from './apply/addresses.ts';
 import { writeThreadMessage } from './apply/thread-message.ts';
 import { ticketFor } from './apply/ticket-for.ts';
-import type { Draft } from './types.ts';
+import type { Draft, InboundAttachment } from './types.ts';
 
 export type ApplyResult = {
   outcome: InboundOutcome | 'duplicate';
@@ -49,8 +49,9 @@ export async function applyDraft(ctx: Ctx, draft: Draft): Promise<ApplyResult> {
   }
   const msg = draft.msg;
   // Files first (content-addressed, idempotent): a crash after this leaves at most an unreferenced file.
-  if (!files.has('raw', msg.rawSha256)) files.put('raw', msg.raw); // intake's receive archived it already
-  const stored = msg.attachments.map((a) => ({ ...a, sha256: files.put('files', a.content) }));
+  if (!(await files.has('raw', msg.rawSha256))) await files.put('raw', msg.raw); // intake's receive archived it already
+  const stored: (InboundAttachment & { sha256: string })[] = [];
+  for (const a of msg.attachments) stored.push({ ...a, sha256: await files.put('files', a.content) });
   const now = clock.now();
 
   return await inTransaction(db, async () => {

@@ -27,7 +27,7 @@ export type ReferencedInbound = {
  */
 export async function quarantineByReference(deps: Deps, input: ReferencedInbound): Promise<ReceiveResult> {
   try {
-    const rawSha256 = deps.files.put('raw', input.headers);
+    const rawSha256 = await deps.files.put('raw', input.headers);
     const { folder, uidValidity, uid } = input.ref;
     const dedupeKey = `${input.channel}:${input.mailboxId ?? 0}:ref-${uidValidity}-${uid}-${encodeURIComponent(folder)}`;
     const now = deps.clock.now();

@@ -29,7 +29,7 @@ describe('intake: receive → pipeline → apply', () => {
     expect(msgs).toHaveLength(1);
     expect(msgs[0].bodyText).toContain('jams on every page');
     expect(msgs[0].headerMessageId).toBe('printer-1@client.example');
-    expect(deps.files.has('raw', (await getInbound(deps.db, r.inboundId!)).rawSha256)).toBe(true);
+    expect(await deps.files.has('raw', (await getInbound(deps.db, r.inboundId!)).rawSha256)).toBe(true);
   });
 
   it('appends a reply carrying the subject tag from the requester', async () => {
@@ -81,7 +81,7 @@ describe('intake: receive → pipeline → apply', () => {
     expect(r.error).toMatch(/empty message|no mail headers|no sender/);
     const rec = await getInbound(deps.db, r.inboundId!);
     expect(rec.outcome).toBe('quarantined');
-    expect(deps.files.read('raw', rec.rawSha256).equals(raw)).toBe(true);
+    expect((await deps.files.read('raw', rec.rawSha256)).equals(raw)).toBe(true);
     // the same broken bytes again are not quarantined twice
     expect((await intake.receive(pipe(raw))).outcome).toBe('duplicate');
   });

@@ -78,7 +78,7 @@ export function createIntake(
     const receivedAt = input.receivedAt ?? deps.clock.now();
     let rawSha256: string;
     try {
-      rawSha256 = deps.files.put('raw', input.raw); // the evidence is kept before anything else can fail
+      rawSha256 = await deps.files.put('raw', input.raw); // the evidence is kept before anything else can fail
     } catch (err) {
       throw new TemporaryIntakeError(err);
     }
@@ -108,7 +108,7 @@ export function createIntake(
         // only its headers are here: parsing them would make a ticket of an empty mail
         return { outcome: 'quarantined', inboundId, ticketId: null, messageId: null, reason: null, error: rec.error ?? 'the message was not read' };
       }
-      const raw = deps.files.read('raw', rec.rawSha256);
+      const raw = await deps.files.read('raw', rec.rawSha256);
       await updateInbound(deps.db, inboundId, { attempts: rec.attempts + 1 });
       return process(
         { channel: rec.channel, source: rec.source, mailboxId: rec.mailboxId, raw, receivedAt: rec.receivedAt },

@@ -1,8 +1,11 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFileStore, sha256Hex } from './file-store.ts';
+import { makeTestDeps, TEST_ENGINE } from '../../test/helpers/deps.ts';
+import { createFileStore, isMissingFile, sha256Hex } from './file-store.ts';
+import { openFileStore } from './open-file-store.ts';
 
 const dirs: string[] = [];
 function dataDir(): string {
@@ -23,23 +26,32 @@ function storeTheOldWay(dir: string, kind: 'raw' | 'files', data: Buffer): strin
   return sha;
 }
 
-describe('file store', () => {
+async function drain(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Files in dir and below, as paths relative to it. */
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
+}
+
+describe('file store under DATA_DIR', () => {
   it('stores bytes under their sha256 in one directory level, and reads them back', async () => {
     const dir = dataDir();
     const files = createFileStore(dir);
     const data = Buffer.from('Subject: hello\r\n\r\nbody\r\n');
-    const sha = files.put('raw', data);
+    const sha = await files.put('raw', data);
     expect(sha).toBe(sha256Hex(data));
     expect(readFileSync(path.join(dir, 'raw', sha.slice(0, 2), sha))).toEqual(data);
-    expect(files.pathOf('raw', sha)).toBe(path.join(dir, 'raw', sha.slice(0, 2), sha));
-    expect(files.has('raw', sha)).toBe(true);
-    expect(files.has('files', sha)).toBe(false);
-    expect(files.read('raw', sha)).toEqual(data);
-    const chunks: Buffer[] = [];
-    for await (const c of files.stream('raw', sha)) chunks.push(c as Buffer);
-    expect(Buffer.concat(chunks)).toEqual(data);
+    expect(await files.has('raw', sha)).toBe(true);
+    expect(await files.has('files', sha)).toBe(false);
+    expect(await files.read('raw', sha)).toEqual(data);
+    expect(await drain(await files.stream('raw', sha))).toEqual(data);
     // no temporary file is left behind; a second put of the same bytes writes nothing new
-    expect(files.put('raw', data)).toBe(sha);
+    expect(await files.put('raw', data)).toBe(sha);
     expect(readdirSync(path.join(dir, 'raw', sha.slice(0, 2)))).toEqual([sha]);
   });
 
@@ -51,43 +63,67 @@ describe('file store', () => {
     const fileSha = storeTheOldWay(dir, 'files', oldFile);
 
     const files = createFileStore(dir);
-    expect(files.has('raw', rawSha)).toBe(true);
-    expect(files.read('raw', rawSha)).toEqual(oldRaw);
-    expect(files.read('files', fileSha)).toEqual(oldFile);
-    const chunks: Buffer[] = [];
-    for await (const c of files.stream('files', fileSha)) chunks.push(c as Buffer);
-    expect(Buffer.concat(chunks)).toEqual(oldFile);
-    expect(files.pathOf('raw', rawSha)).toBe(path.join(dir, 'raw', rawSha.slice(0, 2), rawSha.slice(2, 4), rawSha));
+    expect(await files.has('raw', rawSha)).toBe(true);
+    expect(await files.read('raw', rawSha)).toEqual(oldRaw);
+    expect(await files.read('files', fileSha)).toEqual(oldFile);
+    expect(await drain(await files.stream('files', fileSha))).toEqual(oldFile);
 
     // the same bytes again: found in the old place, not written a second time
-    expect(files.put('files', oldFile)).toBe(fileSha);
+    expect(await files.put('files', oldFile)).toBe(fileSha);
     expect(existsSync(path.join(dir, 'files', fileSha.slice(0, 2), fileSha))).toBe(false);
     // new bytes go to the current layout, beside the old ones
     const fresh = Buffer.from('a new attachment');
-    const freshSha = files.put('files', fresh);
+    const freshSha = await files.put('files', fresh);
     expect(readFileSync(path.join(dir, 'files', freshSha.slice(0, 2), freshSha))).toEqual(fresh);
-    expect(files.read('files', freshSha)).toEqual(fresh);
+    expect(await files.read('files', freshSha)).toEqual(fresh);
 
     // a later process over the same directory finds both
     const again = createFileStore(dir);
-    expect(again.read('files', fileSha)).toEqual(oldFile);
-    expect(again.read('files', freshSha)).toEqual(fresh);
+    expect(await again.read('files', fileSha)).toEqual(oldFile);
+    expect(await again.read('files', freshSha)).toEqual(fresh);
   });
 
-  it('reports a missing file as missing', () => {
+  it('reports a missing file as missing, from read and from stream before any byte', async () => {
     const files = createFileStore(dataDir());
     const sha = sha256Hex('never stored');
-    expect(files.has('raw', sha)).toBe(false);
-    expect(() => files.read('raw', sha)).toThrow(/ENOENT/);
-    expect(() => files.read('raw', '../etc/passwd')).toThrow(/not a sha256/);
+    expect(await files.has('raw', sha)).toBe(false);
+    const read = await files.read('raw', sha).catch((e: unknown) => e);
+    expect(isMissingFile(read)).toBe(true);
+    expect(String(read)).toMatch(/ENOENT/);
+    expect(isMissingFile(await files.stream('raw', sha).catch((e: unknown) => e))).toBe(true);
+    await expect(files.read('raw', '../etc/passwd')).rejects.toThrow(/not a sha256/);
+    await expect(files.has('raw', '../etc/passwd')).rejects.toThrow(/not a sha256/);
   });
 
-  it('writes the file again when its directory was removed by hand', () => {
+  it('writes the file again when its directory was removed by hand', async () => {
     const dir = dataDir();
     const files = createFileStore(dir);
-    const first = files.put('files', Buffer.from('one'));
+    const first = await files.put('files', Buffer.from('one'));
     rmSync(path.join(dir, 'files', first.slice(0, 2)), { recursive: true });
-    expect(files.put('files', Buffer.from('one'))).toBe(first);
-    expect(files.read('files', first)).toEqual(Buffer.from('one'));
+    expect(await files.put('files', Buffer.from('one'))).toBe(first);
+    expect(await files.read('files', first)).toEqual(Buffer.from('one'));
+  });
+});
+
+describe("the desk's file store", () => {
+  it(`keeps files where the engine says (${TEST_ENGINE}): under DATA_DIR on SQLite, in the database on PostgreSQL`, async () => {
+    const deps = await makeTestDeps();
+    try {
+      const data = Buffer.from('Subject: where am I\r\n\r\nkept\r\n');
+      const sha = await deps.files.put('raw', data);
+      expect(await deps.files.read('raw', sha)).toEqual(data);
+      const rows = Number(await deps.db.value('select count(*) from stored_files'));
+      if (deps.db.engine === 'sqlite') {
+        expect(filesUnder(path.join(deps.dataDir, 'raw'))).toContain(path.join(sha.slice(0, 2), sha));
+        expect(rows).toBe(0);
+      } else {
+        expect(filesUnder(path.join(deps.dataDir, 'raw'))).toEqual([]);
+        expect(rows).toBe(1);
+      }
+      // the store a desk process opens over the same database and DATA_DIR finds it
+      expect(await openFileStore(deps.db, deps.dataDir).read('raw', sha)).toEqual(data);
+    } finally {
+      deps.close();
+    }
   });
 });

@@ -1,37 +1,57 @@
-// Content-addressed files under DATA_DIR: attachments and the raw archive of every inbound message.
-// Layout: <kind>/<first two hex digits>/<sha256>, 256 directories per kind. Stores written before
-// kept a second level (<kind>/ab/cd/<sha256>), which cost a new directory for nearly every file
-// until 65,536 of them existed; files stored that way are still found where they are.
+// The file store: attachments and the raw archive of every inbound message, content-addressed by
+// SHA-256. A SQLite desk keeps them under DATA_DIR (createFileStore); a desk on PostgreSQL keeps
+// them in the database, so that every desk process reaches them, and still finds under DATA_DIR
+// what an earlier SQLite desk stored there (open-file-store.ts, database-file-store.ts).
+//
+// DATA_DIR layout: <kind>/<first two hex digits>/<sha256>, 256 directories per kind. Stores written
+// before kept a second level (<kind>/ab/cd/<sha256>), which cost a new directory for nearly every
+// file until 65,536 of them existed; files stored that way are still found where they are.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, createReadStream, type ReadStream } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { makeDirDurably, writeFileDurably } from './durable-file.ts';
 
 export type FileKind = 'raw' | 'files';
 
 export type FileStore = {
-  /** Stores bytes under their SHA-256 and returns it; storing the same bytes twice is a no-op. */
-  put(kind: FileKind, data: Buffer): string;
-  read(kind: FileKind, sha256: string): Buffer;
-  stream(kind: FileKind, sha256: string): ReadStream;
-  has(kind: FileKind, sha256: string): boolean;
-  /** Where the file is (or would be written, when it is not stored). */
-  pathOf(kind: FileKind, sha256: string): string;
+  /**
+   * Stores bytes under their SHA-256 and returns it; storing the same bytes twice is a no-op. The
+   * file is durable when the promise settles, whatever transaction the caller is in or starts next.
+   */
+  put(kind: FileKind, data: Buffer): Promise<string>;
+  /** The whole file; a file that is not stored is an error with code ENOENT (isMissingFile). */
+  read(kind: FileKind, sha256: string): Promise<Buffer>;
+  /** The file as a stream of its bytes, found before the promise settles (ENOENT as read). */
+  stream(kind: FileKind, sha256: string): Promise<Readable>;
+  has(kind: FileKind, sha256: string): Promise<boolean>;
 };
 
 export function sha256Hex(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
+/** Whether err says that a file is not in the store. */
+export function isMissingFile(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}
+
 const SHA256 = /^[0-9a-f]{64}$/;
 const TWO_HEX = /^[0-9a-f]{2}$/;
 const LAYOUT_MARKER = '.layout-v2';
 
+export function checkSha256(sha: string): void {
+  if (!SHA256.test(sha)) throw new Error(`not a sha256: ${sha}`);
+}
+
+/**
+ * Files under dataDir. The file system calls are synchronous, as before the store's API became
+ * asynchronous: a put is a few small writes and fsyncs, cheaper than a trip through the thread pool.
+ */
 export function createFileStore(dataDir: string): FileStore {
   const root = path.resolve(dataDir);
-  const check = (sha: string) => {
-    if (!SHA256.test(sha)) throw new Error(`not a sha256: ${sha}`);
-  };
+  const check = checkSha256;
   const currentPath = (kind: FileKind, sha: string) => path.join(root, kind, sha.slice(0, 2), sha);
   const legacyPath = (kind: FileKind, sha: string) => path.join(root, kind, sha.slice(0, 2), sha.slice(2, 4), sha);
   // whether a kind's directory may hold files of the two-level layout, decided once per kind: a
@@ -56,8 +76,7 @@ export function createFileStore(dataDir: string): FileStore {
   let tmpCount = 0;
   const write = (file: string, data: Buffer) => writeFileDurably(file, data, `${tmpPrefix}.${++tmpCount}`);
   return {
-    pathOf: locate,
-    put(kind, data) {
+    async put(kind, data) {
       const sha = sha256Hex(data);
       const file = currentPath(kind, sha);
       if (existsSync(file) || (hasLegacy(kind) && existsSync(legacyPath(kind, sha)))) return sha;
@@ -76,9 +95,10 @@ export function createFileStore(dataDir: string): FileStore {
       }
       return sha;
     },
-    read: (kind, sha) => readFileSync(locate(kind, sha)),
-    stream: (kind, sha) => createReadStream(locate(kind, sha)),
-    has: (kind, sha) => existsSync(locate(kind, sha)),
+    read: async (kind, sha) => readFileSync(locate(kind, sha)),
+    // opened here, so that a missing file fails the call rather than the stream (which closes it)
+    stream: async (kind, sha) => (await open(locate(kind, sha), 'r')).createReadStream(),
+    has: async (kind, sha) => existsSync(locate(kind, sha)),
   };
 }
 

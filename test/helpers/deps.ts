@@ -1,5 +1,5 @@
 // Test dependencies: a real database with the real migrations (SQLite, or PostgreSQL with
-// TEST_DATABASE=postgres) and a temp DATA_DIR.
+// TEST_DATABASE=postgres), a temp DATA_DIR, and the file store the desk keeps on that engine.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,7 +8,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { closeDb, openDb, type Db } from '../../src/db/client.ts';
 import { migrateDb } from '../../src/db/migrate.ts';
 import type { Clock, Deps } from '../../src/deps.ts';
-import { createFileStore } from '../../src/store/file-store.ts';
+import { openFileStore } from '../../src/store/open-file-store.ts';
 import { openPostgres } from '../../src/db/postgres.ts';
 
 // TEST_DATABASE=postgres: each test desk gets a fresh database, copied from one migrated template,
@@ -91,7 +91,7 @@ export async function makeTestDeps(env: Record<string, string> = {}, opts: { fil
   return {
     config,
     db,
-    files: createFileStore(dataDir),
+    files: openFileStore(db, dataDir),
     log: pino({ level: process.env.TEST_LOG ?? 'silent' }),
     clock,
     secrets: { session: 's'.repeat(40), token: 't'.repeat(40), credentials: 'c'.repeat(43) },

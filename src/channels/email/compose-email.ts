@@ -104,10 +104,10 @@ async function replyData(deps: ComposeDeps, reply: Message, messages: Message[],
   return {
     reply: { body: reply.bodyText, author, attachments: atts.map((a) => a.filename) },
     quote,
-    attachments: atts.map((a) => {
-      if (!deps.files.has('files', a.sha256)) throw new PermanentSendError(`attachment ${a.filename} is missing from the file store`);
-      return { filename: a.filename, content: deps.files.read('files', a.sha256), contentType: a.contentType };
-    }),
+    attachments: await Promise.all(atts.map(async (a) => {
+      if (!(await deps.files.has('files', a.sha256))) throw new PermanentSendError(`attachment ${a.filename} is missing from the file store`);
+      return { filename: a.filename, content: await deps.files.read('files', a.sha256), contentType: a.contentType };
+    })),
   };
 }
 

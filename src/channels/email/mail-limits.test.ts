@@ -40,7 +40,7 @@ describe('limits on one mail', () => {
     expect(event?.bodyText).toBe(note);
     expect(event?.eventData).toMatchObject({ inboundId: r.inboundId });
     // the original, every attachment in it, is kept byte for byte
-    expect(deps.files.read('raw', rec.rawSha256).equals(raw)).toBe(true);
+    expect((await deps.files.read('raw', rec.rawSha256)).equals(raw)).toBe(true);
     await nextMailIsTakenIn();
   });
 

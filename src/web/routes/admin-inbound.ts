@@ -11,6 +11,7 @@ import { listMailboxes } from '../../store/mailboxes.ts';
 import { currentUser, intParam } from '../context.ts';
 import { requirePermission } from '../middleware/auth.ts';
 import { redirectWithFlash, type Renderer } from '../render.ts';
+import { sendStoredFile } from '../send-stored-file.ts';
 import { inboundRow } from '../view-models/intake.ts';
 
 const PAGE_SIZE = 50;
@@ -60,7 +61,7 @@ export function inboundRoutes(ctx: Ctx, intake: Intake, render: Renderer): Route
     const allowed = can(user.role, 'inbound.manage') || (rec?.ticketId != null && can(user.role, 'ticket.view'));
     if (!rec) throw new AppError('not_found', 'Inbound message not found');
     if (!allowed) throw new AppError('forbidden', 'You are not allowed to do that');
-    if (!ctx.files.has('raw', rec.rawSha256)) throw new AppError('not_found', 'The original mail is missing from the archive');
+    if (!(await ctx.files.has('raw', rec.rawSha256))) throw new AppError('not_found', 'The original mail is missing from the archive');
     res.attachment(`inbound-${rec.id}.eml`);
     res.set({
       'Content-Type': 'application/octet-stream',
@@ -69,7 +70,7 @@ export function inboundRoutes(ctx: Ctx, intake: Intake, render: Renderer): Route
       'Cache-Control': 'private, no-store',
       'Content-Length': String(rec.rawSize),
     });
-    ctx.files.stream('raw', rec.rawSha256).pipe(res);
+    sendStoredFile(res, await ctx.files.stream('raw', rec.rawSha256), ctx.log, { inboundId: rec.id });
   });
 
   return r;

@@ -6,6 +6,7 @@ import { AppError } from '../../domain/errors.ts';
 import { findAttachment } from '../../store/messages.ts';
 import { intParam } from '../context.ts';
 import { requirePermission } from '../middleware/auth.ts';
+import { sendStoredFile } from '../send-stored-file.ts';
 
 const INLINE_SAFE = /^image\/(png|jpeg|gif|webp)$/i;
 
@@ -13,7 +14,7 @@ export function attachmentRoutes(ctx: Ctx): Router {
   const r = Router();
   r.get('/attachments/:id', requirePermission('ticket.view'), async (req, res) => {
     const a = await findAttachment(ctx.db, intParam(req.params.id, 'Attachment'));
-    if (!a || !ctx.files.has('files', a.sha256)) throw new AppError('not_found', 'Attachment not found');
+    if (!a || !(await ctx.files.has('files', a.sha256))) throw new AppError('not_found', 'Attachment not found');
     const inline = req.query.inline === '1' && INLINE_SAFE.test(a.contentType);
     if (inline) res.set('Content-Disposition', `inline; filename*=UTF-8''${encodeURIComponent(a.filename)}`);
     else res.attachment(a.filename);
@@ -23,7 +24,7 @@ export function attachmentRoutes(ctx: Ctx): Router {
       'Cache-Control': 'private, max-age=86400',
       'Content-Length': String(a.size),
     });
-    ctx.files.stream('files', a.sha256).pipe(res);
+    sendStoredFile(res, await ctx.files.stream('files', a.sha256), ctx.log, { attachmentId: a.id });
   });
   return r;
 }

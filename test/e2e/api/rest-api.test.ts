@@ -50,7 +50,7 @@ describe('REST API', () => {
     expect(reply.status).toBe(201);
     expect(valid(schemas.one(schemas.messageOut), reply.json).data).toMatchObject({ kind: 'reply', direction: 'out', delivery_status: 'queued', cc: ['boss@acme.example'], attachments: [{ filename: 'steps.txt', size: 12 }] });
     const m = (await listTicketMessages(desk.deps.db, (await findTicketByNumber(desk.deps.db, 1))!.id)).find((x) => x.kind === 'reply' && x.direction === 'out')!;
-    expect(desk.srv.services.ctx.files.read('files', (await listAttachmentsForMessages(desk.deps.db, [m.id]))[0].sha256).toString()).toBe('1. off 2. on');
+    expect((await desk.srv.services.ctx.files.read('files', (await listAttachmentsForMessages(desk.deps.db, [m.id]))[0].sha256)).toString()).toBe('1. off 2. on');
 
     expect((await api('POST', '/tickets/1/notes', { body: 'Driver issue, I think.' })).status).toBe(201);
     const work = await api('POST', '/tickets/1/worklogs', { minutes: 25, note: 'Remote session', billable: false });

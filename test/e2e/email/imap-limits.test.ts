@@ -90,7 +90,7 @@ describe('IMAP intake of mail over MAX_MAIL_BYTES', () => {
       error: 'mail is 3 MB, over the 1 MB limit (MAX_MAIL_BYTES): only its headers were read; it is still in the mailbox (folder "INBOX", UID 2)',
     });
     // what was kept is the header block, nothing of the body
-    const kept = deps.files.read('raw', rec.rawSha256).toString('latin1');
+    const kept = (await deps.files.read('raw', rec.rawSha256)).toString('latin1');
     expect(rec.rawSize).toBe(kept.length);
     expect(kept.length).toBe(64 * 1024); // the first 64 KB of its 200 KB header block
     expect(kept).toContain('Subject: Scans of the whole archive');
@@ -154,7 +154,7 @@ describe('IMAP intake of mail over MAX_MAIL_BYTES', () => {
       error: 'mail is over the 1 MB limit (MAX_MAIL_BYTES), though the server gave its size as 2 KB: only its headers were read; it is still in the mailbox (folder "INBOX", UID 2)',
     });
     // only the headers are kept, and it is still in the folder, unread and where it was
-    expect(deps.files.read('raw', rec.rawSha256).toString('latin1')).not.toContain('xxxxxxxx');
+    expect((await deps.files.read('raw', rec.rawSha256)).toString('latin1')).not.toContain('xxxxxxxx');
     expect(Math.max(...rawFiles())).toBeLessThan(4096);
     expect(await dovecot.list(user)).toEqual([
       { uid: 1, flags: ['\\Seen'] }, { uid: 2, flags: [] }, { uid: 3, flags: ['\\Seen'] },
@@ -175,7 +175,7 @@ describe('IMAP intake of mail over MAX_MAIL_BYTES', () => {
     expect(await quarantined()).toEqual([]);
     expect(await count('tickets')).toBe(1);
     const [rec] = (await deps.db.all('select raw_sha256 sha from inbound_messages')) as { sha: string }[];
-    expect(deps.files.read('raw', rec.sha).equals(Buffer.from(raw))).toBe(true);
+    expect((await deps.files.read('raw', rec.sha)).equals(Buffer.from(raw))).toBe(true);
   });
 
   it('fails the connection, not its memory, when the server sends more of a mail than was asked for', async () => {

@@ -16,7 +16,7 @@ import { startIntake, type IntakeRole } from '../../../src/roles/intake.ts';
 import { startScheduler } from '../../../src/roles/scheduler.ts';
 import { buildServices } from '../../../src/services.ts';
 import { insertMailbox, updateMailbox } from '../../../src/store/mailboxes.ts';
-import { createFileStore } from '../../../src/store/file-store.ts';
+import { openFileStore } from '../../../src/store/open-file-store.ts';
 import { startDovecot, type Dovecot } from '../../helpers/dovecot.ts';
 import { makeMail, waitUntil } from '../../helpers/mail.ts';
 import { startPostgres, type PostgresCluster } from '../../helpers/postgres.ts';
@@ -38,7 +38,7 @@ async function desk(url: string, dataDir: string, lines: string[] = []): Promise
   const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, DATABASE_URL: url, LOG_LEVEL: 'silent', SESSION_SECRET: 's'.repeat(40), IMAP_ALLOW_PLAINTEXT: 'true' });
   const db = await openDatabase(config.database);
-  return { config, db, files: createFileStore(dataDir), log, clock: { now: () => Date.now() }, secrets: { session: 's'.repeat(40), token: 't'.repeat(40), credentials: 'c'.repeat(43) } };
+  return { config, db, files: openFileStore(db, dataDir), log, clock: { now: () => Date.now() }, secrets: { session: 's'.repeat(40), token: 't'.repeat(40), credentials: 'c'.repeat(43) } };
 }
 
 /** Ends the server side of the connection holding the named lock, as when its process's machine goes away. */

@@ -61,7 +61,7 @@ describe('incoming SMS webhook', () => {
     expect(m).toMatchObject({ kind: 'reply', direction: 'in', channel: 'sms', fromAddress: ANNA, bodyText: params.Body, headerMessageId: params.MessageSid });
     const [rec] = await allInbound(deps.db);
     expect(rec).toMatchObject({ channel: 'sms', source: 'twilio', outcome: 'created', externalId: params.MessageSid, fromAddress: ANNA, ticketId: t.id });
-    expect(JSON.parse(deps.files.read('raw', rec.rawSha256).toString('utf8'))).toEqual(params);
+    expect(JSON.parse((await deps.files.read('raw', rec.rawSha256)).toString('utf8'))).toEqual(params);
     // the requester is told the ticket number, in the language they wrote in
     expect(await allOutbox(deps.db)).toMatchObject([{ channel: 'sms', event: 'ack', recipient: ANNA, payload: { template: 'ack', locale: 'en', vars: { number: 1 } } }]);
   });
@@ -152,7 +152,7 @@ describe('incoming SMS webhook', () => {
     const [a] = await messageAttachments(deps.db, m.id);
     expect(a).toMatchObject({ contentType: 'image/png', size: PNG_1X1.length });
     expect(a.filename).toMatch(/^ME[0-9a-f]{32}\.png$/);
-    expect(deps.files.read('files', a.sha256).equals(PNG_1X1)).toBe(true);
+    expect((await deps.files.read('files', a.sha256)).equals(PNG_1X1)).toBe(true);
     // credentials go to the API, not to the storage it redirects to
     const mediaGet = fake.requests.find((q) => q.path === new URL(url).pathname)!;
     expect(mediaGet.auth).toEqual({ user: deps.config.twilio!.accountSid, password: deps.config.twilio!.authToken });
@@ -213,7 +213,7 @@ describe('incoming SMS that cannot be stored right away', () => {
     const [rec] = await allInbound(deps.db);
     expect(rec).toMatchObject({ outcome: 'quarantined', source: 'twilio', channel: 'sms' });
     expect(rec.error).toMatch(/not a phone number we can answer/);
-    expect(deps.files.has('raw', rec.rawSha256)).toBe(true);
+    expect(await deps.files.has('raw', rec.rawSha256)).toBe(true);
     // an admin sets SMS_DEFAULT_COUNTRY=RU and reprocesses
     const withCountry = buildServices({ ...deps, config: { ...deps.config, sms: { ...deps.config.sms, defaultCountry: 'RU' } } });
     const r = await withCountry.intake.reprocess(rec.id);
