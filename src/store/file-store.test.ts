@@ -95,6 +95,21 @@ describe('file store under DATA_DIR', () => {
     await expect(files.has('raw', '../etc/passwd')).rejects.toThrow(/not a sha256/);
   });
 
+  it('only reads, read-only: finds the files, writes nothing (not even the layout marker), refuses a put', async () => {
+    const dir = dataDir();
+    const data = Buffer.from('kept before');
+    const sha = await createFileStore(dir).put('files', data);
+    const before = filesUnder(dir);
+    const reader = createFileStore(dir, { readOnly: true });
+    expect(await reader.read('files', sha)).toEqual(data);
+    expect(await reader.has('raw', sha256Hex('not there'))).toBe(false);
+    await expect(reader.put('raw', Buffer.from('new'))).rejects.toThrow(/only read/);
+    expect(filesUnder(dir)).toEqual(before);
+    const empty = dataDir();
+    expect(await createFileStore(empty, { readOnly: true }).has('files', sha)).toBe(false);
+    expect(readdirSync(empty)).toEqual([]);
+  });
+
   it('writes the file again when its directory was removed by hand', async () => {
     const dir = dataDir();
     const files = createFileStore(dir);
@@ -117,7 +132,9 @@ describe("the desk's file store", () => {
         expect(filesUnder(path.join(deps.dataDir, 'raw'))).toContain(path.join(sha.slice(0, 2), sha));
         expect(rows).toBe(0);
       } else {
-        expect(filesUnder(path.join(deps.dataDir, 'raw'))).toEqual([]);
+        // nothing under DATA_DIR, also after looking there for a file the database lacks
+        expect(await deps.files.has('files', sha256Hex('in neither place'))).toBe(false);
+        expect(filesUnder(deps.dataDir)).toEqual([]);
         expect(rows).toBe(1);
       }
       // the store a desk process opens over the same database and DATA_DIR finds it

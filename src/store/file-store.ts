@@ -48,8 +48,9 @@ export function checkSha256(sha: string): void {
 /**
  * Files under dataDir. The file system calls are synchronous, as before the store's API became
  * asynchronous: a put is a few small writes and fsyncs, cheaper than a trip through the thread pool.
+ * `readOnly`: files are only looked for (a PostgreSQL desk's DATA_DIR), nothing is written there.
  */
-export function createFileStore(dataDir: string): FileStore {
+export function createFileStore(dataDir: string, opts: { readOnly?: boolean } = {}): FileStore {
   const root = path.resolve(dataDir);
   const check = checkSha256;
   const currentPath = (kind: FileKind, sha: string) => path.join(root, kind, sha.slice(0, 2), sha);
@@ -59,7 +60,7 @@ export function createFileStore(dataDir: string): FileStore {
   const legacy = new Map<FileKind, boolean>();
   const hasLegacy = (kind: FileKind) => {
     let known = legacy.get(kind);
-    if (known === undefined) legacy.set(kind, (known = holdsLegacyLayout(path.join(root, kind))));
+    if (known === undefined) legacy.set(kind, (known = holdsLegacyLayout(path.join(root, kind), !opts.readOnly)));
     return known;
   };
   const locate = (kind: FileKind, sha: string) => {
@@ -77,6 +78,7 @@ export function createFileStore(dataDir: string): FileStore {
   const write = (file: string, data: Buffer) => writeFileDurably(file, data, `${tmpPrefix}.${++tmpCount}`);
   return {
     async put(kind, data) {
+      if (opts.readOnly) throw new Error(`the files under ${root} are only read`);
       const sha = sha256Hex(data);
       const file = currentPath(kind, sha);
       if (existsSync(file) || (hasLegacy(kind) && existsSync(legacyPath(kind, sha)))) return sha;
@@ -104,10 +106,10 @@ export function createFileStore(dataDir: string): FileStore {
 
 /**
  * Whether <kind>/ab/ holds a two-hex-digit directory anywhere (the current layout puts only files
- * there). Looked for once per store: when none is found a marker file says so, so a large store
- * is not listed again at every start.
+ * there). Looked for once per store: when none is found a marker file says so (`mark`), so a large
+ * store is not listed again at every start.
  */
-function holdsLegacyLayout(kindDir: string): boolean {
+function holdsLegacyLayout(kindDir: string, mark: boolean): boolean {
   const marker = path.join(kindDir, LAYOUT_MARKER);
   if (existsSync(marker)) return false;
   let fanOut: string[] = [];
@@ -123,6 +125,7 @@ function holdsLegacyLayout(kindDir: string): boolean {
       // a file, or a directory that went away: not the old layout
     }
   }
+  if (!mark) return false; // a store only read from is left as it is
   try {
     mkdirSync(kindDir, { recursive: true });
     writeFileSync(marker, 'one directory level\n');

@@ -9,6 +9,6 @@ import { createFileStore, type FileStore } from './file-store.ts';
  * SQLite before kept it (nothing is written there any more).
  */
 export function openFileStore(db: Db, dataDir: string): FileStore {
-  const disk = createFileStore(dataDir);
-  return db.engine === 'postgres' ? createDatabaseFileStore(db, { fallback: disk }) : disk;
+  if (db.engine === 'postgres') return createDatabaseFileStore(db, { fallback: createFileStore(dataDir, { readOnly: true }) });
+  return createFileStore(dataDir);
 }
