@@ -96,7 +96,7 @@ it(`survives ${CASES} mutated mails: each is stored or quarantined, nothing thro
     if (result.outcome === 'quarantined') {
       // the evidence is kept: the raw bytes are retrievable exactly as received
       const rec = (await deps.db.get('select raw_sha256 from inbound_messages where id = ?', result.inboundId)) as { raw_sha256: string };
-      expect(deps.files.read('raw', rec.raw_sha256).equals(raw)).toBe(true);
+      expect((await deps.files.read('raw', rec.raw_sha256)).equals(raw)).toBe(true);
     }
     if (i % 100 === 0) peak = Math.max(peak, process.memoryUsage().rss);
   }
