@@ -139,3 +139,4 @@ export const webhookInbox = pgTwin(lite.webhookInbox);
 export const presence = pgTwin(lite.presence);
 export const storedFiles = pgTwin(lite.storedFiles);
 export const storedFileChunks = pgTwin(lite.storedFileChunks);
+export const rateLimits = pgTwin(lite.rateLimits);

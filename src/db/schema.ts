@@ -517,3 +517,12 @@ export const storedFileChunks = sqliteTable('stored_file_chunks', {
   primaryKey({ columns: [t.kind, t.sha256, t.seq] }),
   foreignKey({ columns: [t.kind, t.sha256], foreignColumns: [storedFiles.kind, storedFiles.sha256], name: 'stored_file_chunks_file_fk' }).onDelete('cascade'),
 ]);
+
+// Rate limits of the web (bad API tokens, unsigned SMS webhooks) counted in the database on
+// PostgreSQL, so that every desk process behind a load balancer counts the same hits
+// (src/store/rate-limits.ts). A SQLite desk counts in its one web process's memory.
+export const rateLimits = sqliteTable('rate_limits', {
+  key: text('key').primaryKey(),
+  hits: integer('hits').notNull(),
+  resetAt: integer('reset_at').notNull(),
+}, (t) => [index('rate_limits_reset_at_idx').on(t.resetAt)]);

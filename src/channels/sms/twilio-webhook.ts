@@ -12,6 +12,7 @@ import { inTransaction } from '../../db/client.ts';
 import type { Intake } from '../../intake/receive.ts';
 import { createWebhookInbox, type WebhookInbox, type WebhookInboxOptions, type WebhookMeta } from '../../intake/webhook-inbox.ts';
 import { findMessage } from '../../store/messages.ts';
+import { rateLimitStore } from '../../store/rate-limit-store.ts';
 import { advanceDeliveryStatus, findMessageByExternalId, updatePhoneOptOut, type DeliveryStatus } from '../../store/sms.ts';
 import type { ChannelWebhooks } from '../channel.ts';
 import { messageSidOf, param, type TwilioParams } from './parse-sms.ts';
@@ -57,6 +58,7 @@ export function twilioWebhooks(ctx: Ctx, intake: Intake, opts: { inbox?: Webhook
         legacyHeaders: false,
         skip: (_req, res) => res.locals.twilioSigned === true,
         keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
+        store: rateLimitStore(ctx, 'sms-unsigned'),
         handler: (_req, res) => {
           res.status(429).type('text').send('Too many unsigned requests.');
         },

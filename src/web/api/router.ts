@@ -11,6 +11,7 @@ import type { User } from '../../store/users.ts';
 import type { WebRouter } from '../app.ts';
 import { openApiDocument } from './openapi.ts';
 import { API_ROUTES } from './routes.ts';
+import { rateLimitStore } from '../../store/rate-limit-store.ts';
 
 export const API_BASE = '/api/v1';
 
@@ -27,6 +28,7 @@ function bearer(ctx: Ctx): RequestHandler {
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
+    store: rateLimitStore(ctx, 'api-bad-token'),
     handler: (_req, _res, next) => next(new AppError('rate_limited', 'Too many requests with a bad token; wait 15 minutes')),
   });
   return async (req, res, next) => {
@@ -39,7 +41,8 @@ function bearer(ctx: Ctx): RequestHandler {
     }
     res.set('WWW-Authenticate', 'Bearer realm="helpdesk"');
     // only failures count towards the limit
-    failures(req, res, () => next(new AppError('unauthenticated', m ? 'The token is unknown, revoked or expired, or its user is inactive' : 'Send an API token: Authorization: Bearer hd_…')));
+    // the limiter passes its own error on (rate_limited) once a client has had too many failures
+    failures(req, res, (err?: unknown) => next(err ?? new AppError('unauthenticated', m ? 'The token is unknown, revoked or expired, or its user is inactive' : 'Send an API token: Authorization: Bearer hd_…')));
   };
 }
 

@@ -131,6 +131,16 @@ describe('REST API', () => {
     expect((await findTicketByNumber(desk.deps.db, 1))!.priority).toBe('normal');
   });
 
+  it('refuses a client after 100 bad tokens in 15 minutes, also with a good token, and says so', async () => {
+    for (let i = 0; i < 100; i++) expect((await api('GET', '/tickets', undefined, `hd_guess-${i}`)).status).toBe(401);
+    const limited = await api('GET', '/tickets', undefined, 'hd_guess-100');
+    expect(limited.status).toBe(429);
+    expect(limited.json.error.code).toBe('rate_limited');
+    expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+    // a good token still works: only failures are counted and refused
+    expect((await api('GET', '/tickets')).status).toBe(200);
+  });
+
   it('stops accepting a revoked token and never accepts a session cookie instead', async () => {
     const { token: t2, record } = await createApiToken(desk.srv.services.ctx, agent, {});
     expect((await api('GET', '/me', undefined, t2)).json.data).toMatchObject({ email: agent.email, role: 'agent' });
