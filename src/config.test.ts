@@ -68,6 +68,14 @@ describe('config', () => {
     expect(problems({ SIGN_IN_FAILURES_PER_IP: '0', SIGN_IN_WINDOW_MINUTES: 'soon' }).map((x) => x.split(':')[0])).toEqual(['SIGN_IN_FAILURES_PER_IP', 'SIGN_IN_WINDOW_MINUTES']);
   });
 
+  it('believes X-Forwarded-For from the loopback by default, and from the proxies TRUST_PROXY names', () => {
+    expect(loadConfig({}).trustProxy).toEqual(['loopback']);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: ' 10.0.0.5, 10.1.0.0/16 ,uniquelocal, fd00::/8' }).trustProxy).toEqual(['10.0.0.5', '10.1.0.0/16', 'uniquelocal', 'fd00::/8']);
+    // trusting every proxy would let any client choose the address it is counted under
+    for (const v of ['true', 'all', '10.0.0.0/33', '10.0.0', 'proxy.example']) expect(problems({ TRUST_PROXY: v }).map((x) => x.split(':')[0])).toEqual(['TRUST_PROXY']);
+  });
+
   it('treats empty values as unset, as .env files write them', () => {
     const c = loadConfig({ IMAP_HOST: '', SMTP_URL: '', TWILIO_ACCOUNT_SID: '', SMTP_INBOUND_PORT: '' });
     expect(c.imap).toBeUndefined();

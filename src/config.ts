@@ -1,4 +1,5 @@
 // The environment contract (README "Configuration"). Only main.ts and the CLI call loadConfig.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { isSupportedCountry } from 'libphonenumber-js';
 
@@ -32,6 +33,14 @@ const schema = z
     PORT: port.default(3000),
     HOST: z.string().min(1).default('127.0.0.1'),
     PUBLIC_URL: url('e.g. https://help.example.com').default('http://localhost:3000'),
+    TRUST_PROXY: z
+      .string()
+      .default('loopback')
+      .transform((v, c) => {
+        const parsed = parseTrustProxy(v);
+        if (parsed === null) c.addIssue({ code: 'custom', message: 'must be a number of proxies (e.g. 1), or a comma-separated list of addresses and networks (e.g. 10.0.0.5, 10.0.0.0/8, loopback, uniquelocal)' });
+        return parsed ?? ['loopback'];
+      }),
     DATABASE_URL: z
       .string()
       .default('file:./data/helpdesk.sqlite')
@@ -155,11 +164,30 @@ export function databaseLabel(db: DatabaseConfig): string {
   }
 }
 
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** TRUST_PROXY: a number of proxies, or the addresses and networks of trusted proxies; null when neither. */
+export function parseTrustProxy(v: string): number | string[] | null {
+  const text = v.trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  const list = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const valid = (entry: string) => {
+    if (PROXY_NAMES.includes(entry)) return true;
+    const [address, bits, more] = entry.split('/');
+    const family = isIP(address);
+    if (!family || more !== undefined) return false;
+    return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+  };
+  return list.length > 0 && list.every(valid) ? list : null;
+}
+
 export type Config = {
   env: Env['NODE_ENV'];
   port: number;
   host: string;
   publicUrl: string;
+  /** which proxies in front of the web are believed about the client's address (X-Forwarded-For), as Express's `trust proxy` */
+  trustProxy: number | string[];
   database: DatabaseConfig;
   dataDir: string;
   logLevel: Env['LOG_LEVEL'];
@@ -235,6 +263,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     port: e.PORT,
     host: e.HOST,
     publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
+    trustProxy: e.TRUST_PROXY,
     database: e.DATABASE_URL.startsWith('file:') ? { engine: 'sqlite', file: e.DATABASE_URL.slice('file:'.length) } : { engine: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,

@@ -54,7 +54,7 @@ export async function createApp(ctx: Ctx, opts: WebOptions = {}): Promise<Expres
   // pages are built per user and request: an ETag would hash every page and never match
   // (static files keep theirs: express.static sets its own)
   app.set('etag', false);
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', ctx.config.trustProxy);
   app.use(
     helmet({
       contentSecurityPolicy: {
