@@ -247,20 +247,26 @@ class PostgresHandle {
     const timer = setInterval(() => void client.query('select 1').catch(end), LOCK_CHECK_MS);
     timer.unref();
     let released = false;
-    return {
+    const held: HeldLock = {
       lost: lost.then(() => {
         clearInterval(timer);
         if (released) return new Promise<void>(() => undefined); // released, not lost
       }),
-      async release() {
+      release: async () => {
         if (released) return;
         released = true;
+        this.locks.delete(held);
         clearInterval(timer);
         await client.query('select pg_advisory_unlock($1, hashtext($2))', [LOCK_SPACE, name]).catch(() => undefined);
         await end();
       },
     };
+    this.locks.add(held);
+    return held;
   }
+
+  /** the locks held now: close() lets them go */
+  private readonly locks = new Set<HeldLock>();
 
   async notify(channel: string): Promise<void> {
     // NOTIFY inside a transaction is delivered when it commits, and not at all when it rolls back
@@ -330,6 +336,7 @@ class PostgresHandle {
   /** Closes the pool and the listening connection; a second call waits for the first. */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      await Promise.all([...this.locks].map((l) => l.release()));
       if (this.listener) {
         this.listener.closed = true;
         await this.listener.client?.end().catch(() => undefined);

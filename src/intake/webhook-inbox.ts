@@ -5,7 +5,10 @@
 // resend a message it got an answer for, so "answered" has to mean "kept": a row leaves the inbox
 // only once intake has stored (or quarantined) it, a temporary failure is retried with backoff,
 // and a restart resumes where it stopped. If even the inbox cannot be written (database locked),
-// the message goes to a spool file instead.
+// the message goes to a spool file instead. Desk processes sharing a PostgreSQL database each
+// accept webhooks, but one at a time hands the inbox over to intake (the one holding its lock),
+// so a sender's messages go through in order; the others wake it when they accept a message, and
+// take the inbox over when its process dies.
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -15,7 +18,7 @@ import { TemporaryIntakeError, isTemporary, type Intake } from './receive.ts';
 import { dedupeKeyOf } from './steps/drop-duplicate.ts';
 import type { InboundSource } from './types.ts';
 import { makeDirDurably, writeFileDurably } from '../store/durable-file.ts';
-import { inTransaction } from '../db/client.ts';
+import { inTransaction, type HeldLock } from '../db/client.ts';
 import { sha256Hex } from '../store/file-store.ts';
 import { webhookInboxStore, type WebhookInboxRow } from '../store/webhook-inbox.ts';
 
@@ -59,6 +62,8 @@ export type WebhookInbox = {
   pending(): Promise<number>;
 };
 
+/** how soon a process retries the inbox's lock while messages wait (its holder may have died) */
+const LOCK_RETRY_MS = 5000;
 const MAX_MEDIA_IN_FLIGHT = 3; // messages with media wait on downloads; the others go one at a time
 const backoffMs = (attempts: number) => Math.min(1000 * 2 ** (attempts - 1), 5 * 60_000);
 
@@ -75,6 +80,23 @@ export function createWebhookInbox(deps: Deps, intake: Intake, opts: WebhookInbo
   let timer: NodeJS.Timeout | undefined;
   let stalledUntil = 0;
   let stallDelay = 1000;
+  const lockName = `webhook-inbox:${channel}`;
+  let lock: HeldLock | null = null;
+
+  /** Whether this process hands the inbox over: it holds the lock, or takes it now. */
+  async function handsOver(): Promise<boolean> {
+    if (lock) return true;
+    const got = await deps.db.tryLock(lockName);
+    if (!got) return false; // another desk process does; it was told of the message
+    lock = got;
+    void got.lost.then(() => {
+      if (lock !== got) return;
+      lock = null;
+      deps.log.warn({ channel }, 'lost the database connection that held the webhook inbox; another desk process takes it over');
+      schedule(LOCK_RETRY_MS);
+    });
+    return true;
+  }
 
   const keyOf = (externalId: string | undefined, raw: Buffer) => externalId ?? `raw-${sha256Hex(raw)}`;
 
@@ -127,6 +149,11 @@ export function createWebhookInbox(deps: Deps, intake: Intake, opts: WebhookInbo
 
   async function run(): Promise<void> {
     if (spooledFiles().length) await importSpool();
+    if (!(await handsOver())) {
+      // the holder hands them over; should it be gone, this process takes the lock at a retry
+      if (await store.count()) schedule(LOCK_RETRY_MS);
+      return;
+    }
     for (;;) {
       const row = await next();
       if (!row) {
@@ -200,6 +227,9 @@ export function createWebhookInbox(deps: Deps, intake: Intake, opts: WebhookInbo
     timer.unref();
   }
 
+  // messages accepted by the other desk processes
+  deps.db.listen(lockName, () => void wake()).catch((err: unknown) => deps.log.warn({ err, channel }, 'webhook inbox: cannot listen for messages accepted elsewhere; they are handed over at the next retry'));
+
   // left over from before a restart
   void (async () => {
     if (spooledFiles().length || (await store.count())) setImmediate(() => void wake());
@@ -223,6 +253,8 @@ export function createWebhookInbox(deps: Deps, intake: Intake, opts: WebhookInbo
       results = await inTransaction(deps.db, async () => {
         const out: ('accepted' | 'duplicate')[] = [];
         for (const w of batch) out.push(await keep(w, now));
+        // tells the process handing the inbox over, once this commits
+        if (out.includes('accepted')) await deps.db.notify(lockName);
         return out;
       });
     } catch (err) {
