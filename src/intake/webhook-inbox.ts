@@ -84,10 +84,16 @@ export function createWebhookInbox(deps: Deps, intake: Intake, opts: WebhookInbo
   let lock: HeldLock | null = null;
 
   /** Whether this process hands the inbox over: it holds the lock, or takes it now. */
+  let refusedAt = -Infinity;
   async function handsOver(): Promise<boolean> {
     if (lock) return true;
+    // a refused lock is asked for again only at the retry, not at every message accepted here
+    if (Date.now() - refusedAt < LOCK_RETRY_MS / 2) return false;
     const got = await deps.db.tryLock(lockName);
-    if (!got) return false; // another desk process does; it was told of the message
+    if (!got) {
+      refusedAt = Date.now();
+      return false; // another desk process does; it was told of the message
+    }
     lock = got;
     void got.lost.then(() => {
       if (lock !== got) return;
@@ -124,6 +130,7 @@ export function createWebhookInbox(deps: Deps, intake: Intake, opts: WebhookInbo
       await store.insert({ key: keyOf(meta.externalId, raw), sender: meta.sender ?? null, raw: raw.toString('utf8'), hasMedia: meta.hasMedia, receivedAt }, deps.clock.now());
       rmSync(file, { force: true });
     }
+    await deps.db.notify(lockName); // for the process handing the inbox over, if not this one
   }
 
   async function handOver(row: WebhookInboxRow): Promise<void> {
