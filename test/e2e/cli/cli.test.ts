@@ -14,7 +14,8 @@ import { lockForWrites } from '../../helpers/lock-database.ts';
 const root = path.resolve(import.meta.dirname, '../../..');
 const fixture = (name: string) => path.join(root, 'fixtures/email', name);
 
-describe('helpdesk CLI', () => {
+// each run of the CLI starts a process that compiles the sources (tsx): seconds apiece on a busy machine
+describe('helpdesk CLI', { timeout: 120_000 }, () => {
   let dir: string;
   let env: Record<string, string>;
   const run = (args: string[], input?: Buffer | string, extraEnv: Record<string, string> = {}) => {
