@@ -1,12 +1,16 @@
 #!/usr/bin/env node
-// The `helpdesk` command line: migrate, user add, import (MTA pipe), reprocess, demo, token create, unlock.
-import { readFileSync } from 'node:fs';
+// The `helpdesk` command line: migrate, user add, import (MTA pipe), reprocess, demo, token create, unlock,
+// migrate-to-postgres.
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { configOrExit, loadDotEnv, openDeps } from './bootstrap.ts';
 import { createUser } from './actions/users.ts';
 import { ROLES, type Role } from './db/schema.ts';
 import { closeDb } from './db/client.ts';
-import { databaseLabel } from './config.ts';
+import { databaseLabel, type Config } from './config.ts';
+import { openDatabase } from './db/open.ts';
+import { migratePostgres, openPostgres } from './db/postgres.ts';
+import { copyToPostgres, CopyRefused, formatCopyResult } from './db/copy-to-postgres.ts';
 import { buildServices } from './services.ts';
 import { TemporaryIntakeError } from './intake/receive.ts';
 import { AppError } from './domain/errors.ts';
@@ -35,6 +39,10 @@ Commands:
                                    make an API token for a user; the token is the last line
   unlock [--account EMAIL | --ip ADDRESS]
                                    list the sign-in locks, or lift one (also when no admin can sign in)
+  migrate-to-postgres --to postgres://USER:PASS@HOST/DB
+                                   copy this desk's SQLite database (DATABASE_URL) into an empty
+                                   PostgreSQL database. Stop the desk first: what it writes
+                                   meanwhile would not be copied (the copy then refuses to finish)
 
 Configuration comes from the environment and .env (see .env.example).`;
 
@@ -53,6 +61,8 @@ async function main(argv: string[]): Promise<number> {
   }
   loadDotEnv();
   const config = configOrExit();
+  // not through openDeps: the desk's own database is the source, the target is opened here
+  if (command === 'migrate-to-postgres') return await migrateToPostgres(rest, config);
   // the CLI logs warnings only, so its own output stays readable
   const deps = await openDeps({ ...config, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel });
   const services = buildServices(deps);
@@ -193,6 +203,63 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await closeDb(deps.db);
   }
+}
+
+const MIGRATE_USAGE = 'Usage: helpdesk migrate-to-postgres --to postgres://USER:PASS@HOST:PORT/DB';
+
+/** `helpdesk migrate-to-postgres`: the desk's SQLite database copied into an empty PostgreSQL one (src/db/copy-to-postgres.ts). */
+async function migrateToPostgres(args: string[], config: Config): Promise<number> {
+  const { values } = parseArgs({ args, options: { to: { type: 'string' } } });
+  if (!values.to || !/^postgres(ql)?:\/\//.test(values.to)) {
+    console.error(`${MIGRATE_USAGE}\n--to names the PostgreSQL database to copy into: an empty one (createdb).`);
+    return EX_USAGE;
+  }
+  if (config.database.engine !== 'sqlite') {
+    console.error(`This desk runs on ${databaseLabel(config.database)} already: migrate-to-postgres copies from the SQLite database DATABASE_URL names (file:…).`);
+    return EX_USAGE;
+  }
+  if (config.database.file === ':memory:' || !existsSync(config.database.file)) {
+    console.error(`There is no SQLite database at ${config.database.file}: set DATABASE_URL to the desk's database file.`);
+    return EX_USAGE;
+  }
+  const targetLabel = databaseLabel({ engine: 'postgres', url: values.to, poolSize: 2 });
+  const source = await openDatabase(config.database); // with the migrations of this version, whose tables the copy reads
+  const target = openPostgres(values.to, { max: 2 });
+  try {
+    console.log(`Applying the PostgreSQL migrations to ${targetLabel}…`);
+    try {
+      await migratePostgres(target);
+    } catch (err) {
+      console.error(`Could not apply the PostgreSQL migrations to ${targetLabel}: ${describeError(err)}`);
+      console.error('Nothing was copied. Check the address, the password and that the user owns the database (createdb --owner), then run the command again.');
+      return 1;
+    }
+    console.log(`Copying ${config.database.file} into ${targetLabel}…`);
+    const result = await copyToPostgres({ source, target, progress: (line) => console.log(line) });
+    console.log(formatCopyResult(result));
+    console.log(
+      `Done: every table has as many rows as in SQLite. Start the desk with DATABASE_URL=${targetLabel} (and its password), ` +
+        'with the same DATA_DIR (attachments, raw mail, secret.key) and SESSION_SECRET.',
+    );
+    return 0;
+  } catch (err) {
+    if (err instanceof CopyRefused) {
+      console.error(err.message);
+      return EX_DATAERR;
+    }
+    console.error(`The copy failed: ${describeError(err)}`);
+    console.error(`Nothing of it was kept: the copy runs in one transaction, which PostgreSQL rolled back, so ${targetLabel} has the desk's tables and no rows. Correct the cause and run the command again.`);
+    return 1;
+  } finally {
+    await target.close();
+    await closeDb(source);
+  }
+}
+
+/** An error with what PostgreSQL adds to it (the row a constraint refused). */
+function describeError(err: unknown): string {
+  const e = err as Error & { detail?: string; table?: string };
+  return [e.message ?? String(err), e.table && `(table ${e.table})`, e.detail].filter(Boolean).join(' ');
 }
 
 main(process.argv.slice(2)).then(
