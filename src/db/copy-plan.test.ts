@@ -1,6 +1,6 @@
 import { getTableConfig, integer, primaryKey, sqliteTable, text, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { describe, expect, it } from 'vitest';
-import { copyPlan, SCHEMA_TABLES } from './copy-plan.ts';
+import { copyPlan, ROW_TABLES, SCHEMA_TABLES } from './copy-plan.ts';
 
 describe('the copy plan', () => {
   it('copies every table of the schema once, each after the tables it references, without the generated columns', () => {
@@ -21,6 +21,12 @@ describe('the copy plan', () => {
     expect(plan.find((t) => t.name === 'ticket_links')!.key).toEqual(['ticket_id', 'linked_ticket_id']);
     // nothing in the schema references its own table (today): nothing waits for a second pass
     expect(plan.filter((t) => t.later.length)).toEqual([]);
+  });
+
+  it('copies as rows every table but the file store\'s, whose files come from DATA_DIR', () => {
+    const names = (ts: typeof SCHEMA_TABLES) => ts.map((t) => getTableConfig(t).name).sort();
+    expect(names(SCHEMA_TABLES).filter((n) => !names(ROW_TABLES).includes(n))).toEqual(['stored_file_chunks', 'stored_files']);
+    expect(ROW_TABLES.length).toBe(SCHEMA_TABLES.length - 2);
   });
 
   const people = sqliteTable('people', {

@@ -18,6 +18,13 @@ export type PlannedTable = {
 /** Every table of the schema (src/db/schema.ts): a table added there is copied without more ado. */
 export const SCHEMA_TABLES: readonly SQLiteTable[] = (Object.values(schema) as unknown[]).filter((t): t is SQLiteTable => is(t, SQLiteTable));
 
+/**
+ * The tables whose rows are copied as rows: all but the file store's (stored_files and its chunks),
+ * which a SQLite desk leaves empty — its files are under DATA_DIR, and go into those tables file by
+ * file (src/store/copy-files-to-postgres.ts).
+ */
+export const ROW_TABLES: readonly SQLiteTable[] = SCHEMA_TABLES.filter((t) => t !== schema.storedFiles && t !== schema.storedFileChunks);
+
 type Reference = { columns: string[]; target: string; nullable: boolean };
 type Table = PlannedTable & { references: Reference[] };
 

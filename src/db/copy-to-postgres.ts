@@ -1,7 +1,8 @@
 // `helpdesk migrate-to-postgres`: copies a SQLite desk into an empty PostgreSQL database that has the
 // desk's migrations — every table of the schema (copy-plan.ts), with its ids and values as they are.
+// (The files under DATA_DIR go first, in batches of their own: src/store/copy-files-to-postgres.ts.)
 //
-// The copy is one PostgreSQL transaction. A copy that fails, or is stopped, leaves the target as it
+// The copy of the rows is one PostgreSQL transaction. A copy that fails, or is stopped, leaves the target as it
 // was: the desk's tables, without rows; the same command can simply run again. (A transaction per
 // batch would leave part of a desk, which the next run refuses as not empty and which a desk started
 // on it by mistake would take for the whole.) A long transaction costs PostgreSQL nothing here: the
@@ -16,14 +17,13 @@ import type Database from 'better-sqlite3';
 import type pg from 'pg';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from './client.ts';
-import { copyPlan, SCHEMA_TABLES, type PlannedTable } from './copy-plan.ts';
+import { copyPlan, ROW_TABLES, type PlannedTable } from './copy-plan.ts';
 import type { PostgresDb } from './postgres.ts';
 
 /** PostgreSQL's limit on the parameters of one statement */
 const MAX_PARAMS = 65_535;
 /** text per INSERT at most (a few long mails need not make one statement of hundreds of MB) */
 const MAX_BATCH_CHARS = 8_000_000;
-const PROGRESS_EVERY_MS = 5_000;
 /** below every rowid (-2^63 itself is not a rowid SQLite hands out) */
 const MIN_ROWID = -(2n ** 63n);
 
@@ -50,8 +50,15 @@ export type CopyResult = {
 export type CopyOptions = {
   source: Db;
   target: PostgresDb;
-  /** the tables to copy; default: every table of the schema */
+  /** the tables to copy; default: every table of the schema but the file store's (ROW_TABLES) */
   tables?: readonly SQLiteTable[];
+  /**
+   * SQLite's data_version read (on the source's connection, outside a transaction) when the caller
+   * began its part of the copy (the files): a desk that wrote since then is found out as well.
+   */
+  sourceVersion?: unknown;
+  /** rows copied so far, of all the tables' rows (for a progress bar), after every page */
+  onRows?: (done: number, total: number) => void;
   /** rows per INSERT at most (fewer when the columns would pass PostgreSQL's parameter limit) */
   batchRows?: number;
   /** progress lines for a person watching */
@@ -71,14 +78,21 @@ type Run = {
   /** INSERT statements by table and rows */
   statements: Map<string, string>;
   nulValues: number;
+  onRows: (done: number, total: number) => void;
+  /** rows copied so far, and of all the tables */
+  done: number;
+  total: number;
 };
 
 /** Copies the source desk into the target (see the top of the file). The target must have its migrations and no rows. */
 export async function copyToPostgres(opts: CopyOptions): Promise<CopyResult> {
   if (opts.source.engine !== 'sqlite') throw new CopyRefused('The source of the copy must be a SQLite database.');
-  const plan = copyPlan(opts.tables ?? SCHEMA_TABLES);
+  const plan = copyPlan(opts.tables ?? ROW_TABLES);
   const client = await opts.target.pool.connect();
-  const run: Run = { lite: opts.source.sqlite, client, batchRows: opts.batchRows ?? 1000, progress: opts.progress ?? (() => undefined), statements: new Map(), nulValues: 0 };
+  const run: Run = {
+    lite: opts.source.sqlite, client, batchRows: opts.batchRows ?? 1000, progress: opts.progress ?? (() => undefined), statements: new Map(), nulValues: 0,
+    onRows: opts.onRows ?? (() => undefined), done: 0, total: 0,
+  };
   const names = plan.map((t) => q(t.name)).join(', ');
   let broken = false;
   const started = performance.now();
@@ -88,7 +102,7 @@ export async function copyToPostgres(opts: CopyOptions): Promise<CopyResult> {
     await client.query(`lock table ${names} in access exclusive mode`);
     await refuseRowsIn(client, plan);
     const indexes = await setIndexesAside(client, plan);
-    const copied = await inOneSnapshot(run.lite, () => copyTables(run, plan));
+    const copied = await inOneSnapshot(run.lite, () => copyTables(run, plan), opts.sourceVersion);
     run.progress(`building ${indexes.length} indexes`);
     const indexing = performance.now();
     for (const def of indexes) await client.query(def);
@@ -144,13 +158,13 @@ async function analyze(run: Run, names: string): Promise<{ analyzeSeconds: numbe
  * the result when another connection committed to the source meanwhile (a desk still running),
  * which the snapshot does not show and the copy would miss.
  */
-async function inOneSnapshot<T>(lite: Database.Database, read: () => Promise<T>): Promise<T> {
+async function inOneSnapshot<T>(lite: Database.Database, read: () => Promise<T>, since?: unknown): Promise<T> {
   lite.prepare('begin').run();
   let version: unknown;
   let result: T;
   try {
     lite.prepare('select count(*) from sqlite_master').get(); // the snapshot starts with the first read
-    version = lite.pragma('data_version', { simple: true });
+    version = since ?? lite.pragma('data_version', { simple: true });
     result = await read();
   } finally {
     if (lite.inTransaction) lite.prepare('rollback').run();
@@ -163,11 +177,35 @@ async function inOneSnapshot<T>(lite: Database.Database, read: () => Promise<T>)
 }
 
 /** Refuses a target that has rows in any of the tables: a copy is made into an empty database only. */
-async function refuseRowsIn(client: pg.PoolClient, plan: PlannedTable[]): Promise<void> {
+async function refuseRowsIn(client: pg.PoolClient | pg.Pool, plan: PlannedTable[]): Promise<void> {
+  const full = await tablesWithRows(client, plan);
+  if (full.length) throw notEmpty(full);
+}
+
+async function tablesWithRows(client: pg.PoolClient | pg.Pool, plan: PlannedTable[]): Promise<string[]> {
   const probe = plan.map((t) => `select ${literal(t.name)} as t where exists (select 1 from ${q(t.name)})`).join(' union all ');
-  const full = (await client.query<{ t: string }>(probe)).rows.map((r) => r.t);
-  if (full.length === 0) return;
-  throw new CopyRefused(
+  return (await client.query<{ t: string }>(probe)).rows.map((r) => r.t);
+}
+
+/**
+ * What the target holds of the desk's rows: none (the copy goes ahead), or a finished copy of this
+ * desk — every table with as many rows as in SQLite, as a run stopped after its commit leaves it —
+ * or else rows of something else, which the copy refuses (CopyRefused).
+ */
+export async function targetRows(opts: { source: Db; target: PostgresDb; tables?: readonly SQLiteTable[] }): Promise<'empty' | 'copied'> {
+  const plan = copyPlan(opts.tables ?? ROW_TABLES);
+  const full = await tablesWithRows(opts.target.pool, plan);
+  if (full.length === 0) return 'empty';
+  const lite = opts.source.sqlite;
+  for (const t of plan) {
+    const there = Number((await opts.target.pool.query<{ n: string }>(`select count(*) as n from ${q(t.name)}`)).rows[0].n);
+    if (there !== Number(lite.prepare(`select count(*) from ${q(t.name)}`).pluck().get())) throw notEmpty(full);
+  }
+  return 'copied';
+}
+
+function notEmpty(full: string[]): CopyRefused {
+  return new CopyRefused(
     `The target database is not empty: ${named(full)} already ${full.length === 1 ? 'has rows' : 'have rows'}. ` +
       'The copy goes into an empty database only, so that nothing is mixed or overwritten: create a new database ' +
       '(createdb --owner desk desk), or drop and recreate this one, and run the command again.',
@@ -183,10 +221,12 @@ async function copyTables(run: Run, plan: PlannedTable[]): Promise<TableCopied[]
   const { lite, client } = run;
   refuseBrokenReferences(lite, plan);
   const counts = new Map(plan.map((t) => [t.name, Number(lite.prepare(`select count(*) from ${q(t.name)}`).pluck().get())]));
+  run.total = [...counts.values()].reduce((n, c) => n + c, 0);
+  run.onRows(0, run.total);
   const copied: TableCopied[] = [];
   for (const t of plan) {
     const started = performance.now();
-    const rows = await copyTable(run, t, counts.get(t.name)!);
+    const rows = await copyTable(run, t);
     copied.push({ table: t.name, rows, seconds: elapsed(started) });
   }
   for (const t of plan.filter((p) => p.later.length)) {
@@ -223,7 +263,7 @@ function refuseBrokenReferences(lite: Database.Database, plan: PlannedTable[]): 
 }
 
 /** The rows of one table, in rowid order a page at a time; PostgreSQL inserts a page while the next is read. */
-async function copyTable(run: Run, t: PlannedTable, total: number): Promise<number> {
+async function copyTable(run: Run, t: PlannedTable): Promise<number> {
   const { lite } = run;
   const pageRows = Math.max(1, Math.min(run.batchRows, Math.floor(MAX_PARAMS / t.columns.length)));
   const columns = t.columns.map(q).join(', ');
@@ -232,7 +272,6 @@ async function copyTable(run: Run, t: PlannedTable, total: number): Promise<numb
   let after = MIN_ROWID;
   let copied = 0;
   let inserting: Promise<unknown> = Promise.resolve();
-  let told = performance.now();
   for (;;) {
     const page = read.all(after, pageRows) as unknown[][];
     if (page.length === 0) break;
@@ -244,10 +283,8 @@ async function copyTable(run: Run, t: PlannedTable, total: number): Promise<numb
       inserting.catch(() => undefined); // awaited before the next batch or at the end
     }
     copied += page.length;
-    if (performance.now() - told > PROGRESS_EVERY_MS) {
-      told = performance.now();
-      run.progress(`  ${t.name}: ${copied.toLocaleString('en')} of ${total.toLocaleString('en')} rows`);
-    }
+    run.done += page.length;
+    run.onRows(run.done, run.total);
   }
   await inserting;
   return copied;

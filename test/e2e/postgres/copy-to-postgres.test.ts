@@ -9,7 +9,7 @@ import path from 'node:path';
 import { integer, primaryKey, sqliteTable, text, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { closeDb, openDb, type Db } from '../../../src/db/client.ts';
-import { copyToPostgres, CopyRefused } from '../../../src/db/copy-to-postgres.ts';
+import { copyToPostgres, CopyRefused, targetRows } from '../../../src/db/copy-to-postgres.ts';
 import { openPostgres, type PostgresDb } from '../../../src/db/postgres.ts';
 import { startPostgres, type PostgresCluster } from '../../helpers/postgres.ts';
 
@@ -133,4 +133,32 @@ it('refuses a source with rows that refer to missing rows, before copying anythi
   expect(err).toBeInstanceOf(CopyRefused);
   expect(String(err)).toMatch(/1 in tags \(rowid \d+\) refer to nodes rows that do not exist/);
   expect(await target.value('select count(*) from nodes')).toBe(0);
+});
+
+it('refuses a copy when the source changed after the caller began (while the files were copied), and the target stays empty', async () => {
+  const version = source.sqlite.pragma('data_version', { simple: true });
+  const desk = new Database(path.join(dir, 'source.sqlite'));
+  desk.prepare("insert into tags (node_id, label) values (1, 'written before the rows were copied')").run();
+  desk.close();
+  const err = await copyToPostgres({ source, target, tables: [tags, nodes], sourceVersion: version }).catch((e: Error) => e);
+  expect(err).toBeInstanceOf(CopyRefused);
+  expect(String(err)).toMatch(/changed while it was copied/);
+  expect(await target.value('select count(*) from nodes')).toBe(0);
+  // read again, nothing changed since: the copy goes through
+  const now = source.sqlite.pragma('data_version', { simple: true });
+  expect((await copyToPostgres({ source, target, tables: [tags, nodes], sourceVersion: now })).rows).toBe(2 * ROWS + 1);
+});
+
+it('tells an empty target, a finished copy of the same desk, and rows of something else apart', async () => {
+  const tables = [tags, nodes];
+  expect(await targetRows({ source, target, tables })).toBe('empty');
+  const seen: number[] = [];
+  await copyToPostgres({ source, target, tables, batchRows: 1000, onRows: (done, total) => seen.push(done, total) });
+  expect(seen.slice(0, 2)).toEqual([0, 2 * ROWS]);
+  expect(seen.slice(-2)).toEqual([2 * ROWS, 2 * ROWS]);
+  expect(await targetRows({ source, target, tables })).toBe('copied');
+  await target.run("insert into tags (node_id, label) values (1, 'written on PostgreSQL')");
+  const err = await targetRows({ source, target, tables }).catch((e: Error) => e);
+  expect(err).toBeInstanceOf(CopyRefused);
+  expect(String(err)).toMatch(/not empty: nodes, tags already have rows/);
 });
