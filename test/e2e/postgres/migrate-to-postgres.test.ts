@@ -1,8 +1,10 @@
 // `helpdesk migrate-to-postgres` as an admin runs it: a SQLite desk with real data (the demo, mail
-// through intake, and a row in every other table through the desk's own actions), copied by the
-// command in a process of its own into a real PostgreSQL server, and compared row by row.
+// through intake, and a row in every other table through the desk's own actions; attachments and
+// raw mail under DATA_DIR, one of several chunks), copied by the command in a process of its own
+// into a real PostgreSQL server, and compared row by row and file by file.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { getTableConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core';
@@ -10,7 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDeps } from '../../../src/bootstrap.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { closeDb, type Db } from '../../../src/db/client.ts';
-import { copyPlan, SCHEMA_TABLES } from '../../../src/db/copy-plan.ts';
+import { copyPlan, ROW_TABLES, SCHEMA_TABLES } from '../../../src/db/copy-plan.ts';
+import { CHUNK_BYTES, createDatabaseFileStore } from '../../../src/store/database-file-store.ts';
+import { listStoredFiles, sha256Hex } from '../../../src/store/file-store.ts';
 import { openDatabase } from '../../../src/db/open.ts';
 import { migratePostgres, openPostgres } from '../../../src/db/postgres.ts';
 import { buildServices, type Services } from '../../../src/services.ts';
@@ -56,6 +60,8 @@ async function withDesk<T>(fn: (s: Services, db: Db) => Promise<T>, over: Record
   }
 }
 
+const BIG = randomBytes(2 * CHUNK_BYTES + 12_345);
+
 /** A row in each table the demo leaves empty, written by the actions that write them in the desk. */
 async function fillTheRest(s: Services, db: Db): Promise<void> {
   const { ctx } = s;
@@ -68,7 +74,10 @@ async function fillTheRest(s: Services, db: Db): Promise<void> {
   const c = await ticket(s, admin, { subject: 'Duplicate of the scanner', body: 'Scanner!' });
   await replyToTicket(ctx, actor, {
     ticketId: a.id, body: 'Перезагрузите, пожалуйста, сканер. Журнал во вложении.', cc: ['boss@client.example'],
-    attachments: [{ filename: 'журнал.txt', contentType: 'text/plain', content: Buffer.from('line 1\nline 2\n') }],
+    attachments: [
+      { filename: 'журнал.txt', contentType: 'text/plain', content: Buffer.from('line 1\nline 2\n') },
+      { filename: 'dump.bin', contentType: 'application/octet-stream', content: BIG }, // several chunks in PostgreSQL
+    ],
   });
   await logWork(ctx, actor, { ticketId: a.id, minutes: 45, note: 'Заменил роутер', billable: false });
   await linkTickets(ctx, actor, { ticketId: a.id, otherNumber: b.number });
@@ -108,6 +117,11 @@ describe('helpdesk migrate-to-postgres', () => {
     expect(run(['import', fixture('gmail-reply.eml')]).code).toBe(0);
     expect(run(['token', 'create', '--user', 'olga@desk.example', '--name', 'reports']).code).toBe(0);
     await withDesk(fillTheRest);
+    // a file where desks of earlier versions kept it (DATA_DIR/files/ab/cd/<sha256>)
+    const old = Buffer.from('kept the old way');
+    const sha = sha256Hex(old);
+    mkdirSync(path.join(dir, 'files', sha.slice(0, 2), sha.slice(2, 4)), { recursive: true });
+    writeFileSync(path.join(dir, 'files', sha.slice(0, 2), sha.slice(2, 4), sha), old);
     target = cluster.url(await cluster.createDatabase('desk'));
   }, 240_000);
   afterAll(() => {
@@ -119,25 +133,47 @@ describe('helpdesk migrate-to-postgres', () => {
     const source = await openDatabase(config().database);
     try {
       // every table of the schema has rows to compare, so a table the copy missed cannot pass
-      for (const t of SCHEMA_TABLES) expect(await source.value<number>(`select count(*) from "${getTableConfig(t).name}"`), getTableConfig(t).name).toBeGreaterThan(0);
+      // (but the file store's: a SQLite desk keeps its files under DATA_DIR)
+      expect(await source.value('select count(*) from stored_files')).toBe(0);
+      for (const t of ROW_TABLES) expect(await source.value<number>(`select count(*) from "${getTableConfig(t).name}"`), getTableConfig(t).name).toBeGreaterThan(0);
       // and the schema's tables are all of SQLite's, but for the full-text index (PostgreSQL indexes the text itself)
       const virtual = await source.column<string>("select name from sqlite_master where type = 'table' and sql like 'CREATE VIRTUAL TABLE%'");
       const tables = await source.column<string>("select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\' and name <> '__drizzle_migrations'");
       expect(virtual.sort()).toEqual(['messages_fts', 'tickets_fts']);
       expect(tables.filter((n) => !virtual.some((v) => n === v || n.startsWith(`${v}_`))).sort()).toEqual(names);
 
+      const files = [...listStoredFiles(dir)].flat();
+      expect(files.length).toBeGreaterThan(10); // raw mail and attachments of the demo and the imports
+      expect(files.some((f) => f.size === BIG.length)).toBe(true);
+      const bytes = files.reduce((n, f) => n + f.size, 0);
+
       const r = run(['migrate-to-postgres', '--to', target]);
-      expect(r.err).toBe('');
-      expect(r.code).toBe(0);
+      expect(r.code, r.err).toBe(0);
+      // the progress, on stderr: plain lines, as stderr is not a terminal here
+      expect(r.err).toMatch(new RegExp(`^files: 0%, 0 of ${files.length.toLocaleString('en')} files, 0 B of [\\d.]+ MiB\n`));
+      expect(r.err).toMatch(new RegExp(`\nfiles: done, ${files.length.toLocaleString('en')} of ${files.length.toLocaleString('en')} files, [\\d.]+ MiB of [\\d.]+ MiB in [\\d.]+ s\n`));
+      expect(r.err).toMatch(/\nrows: 0%, 0 of [\d,]+ rows\n(.*\n)*rows: done, ([\d,]+) of \2 rows in [\d.]+ s\nbuilding \d+ indexes\n/);
+      expect(r.err).not.toMatch(/\r|\x1b/);
+      const n = files.length.toLocaleString('en');
+      expect(r.out).toMatch(new RegExp(`\n  files: ${n} \\([\\d.]+ MiB\\) under DATA_DIR, ${n} \\([\\d.]+ MiB\\) of them in the database; ${n} \\([\\d.]+ MiB\\) copied now, 0 \\(0 B\\) by an earlier run\n`));
       const messages = await source.value<number>('select count(*) from messages');
       expect(r.out).toMatch(new RegExp(`\\n  messages +${messages!.toLocaleString('en')} +[\\d.]+ s\\n`));
       expect(r.out).toMatch(/\n {2}total +[\d,]+ +[\d.]+ s {2}\([\d,]+ rows\/s, of which [\d.]+ s building the indexes\)\n/);
-      expect(r.out).toMatch(/same DATA_DIR/);
+      expect(r.out).toMatch(/every file under .* is in the database/);
+      expect(r.out).not.toMatch(/note:/); // no file the tables refer to is missing
 
       const pg = openPostgres(target, { max: 2 });
       try {
         expect((await pg.column<string>("select table_name from information_schema.tables where table_schema = 'public'")).sort()).toEqual(names);
-        for (const t of SCHEMA_TABLES) expect(await rowsOf(pg, t), getTableConfig(t).name).toEqual(await rowsOf(source, t));
+        for (const t of ROW_TABLES) expect(await rowsOf(pg, t), getTableConfig(t).name).toEqual(await rowsOf(source, t));
+        // every file, read through the desk's file store on PostgreSQL (no DATA_DIR to fall back on), has the same bytes
+        expect(await pg.get('select count(*) as files, sum(size) as bytes from stored_files')).toEqual({ files: files.length, bytes });
+        const store = createDatabaseFileStore(pg);
+        for (const f of files) expect((await store.read(f.kind, f.sha256)).equals(readFileSync(f.path)), f.path).toBe(true);
+        expect(await pg.value("select count(*) from stored_file_chunks where kind = 'files' and sha256 = ?", sha256Hex(BIG))).toBe(3);
+        // and every attachment and raw mail the tables name is there
+        for (const a of await pg.all<{ sha256: string }>('select sha256 from attachments')) expect(await store.has('files', a.sha256)).toBe(true);
+        for (const m of await pg.all<{ sha: string }>('select raw_sha256 as sha from inbound_messages')) expect(await store.has('raw', m.sha)).toBe(true);
       } finally {
         await pg.close();
       }
