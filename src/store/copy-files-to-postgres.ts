@@ -120,20 +120,26 @@ async function presentIn(client: pg.PoolClient, files: ListedFile[]): Promise<Se
   return new Set(rows.map((r) => `${kind}/${r.sha256}`));
 }
 
-/** A file's bytes a chunk at a time, each chunk full but the last. */
-async function* chunksOf(file: string, chunkBytes: number): AsyncGenerator<Buffer> {
+/**
+ * A file's bytes a chunk at a time, each chunk full but the last, for a file of `size` bytes (as
+ * listed): buffers no larger than what is left, so a small file takes no more than its size. Past
+ * that size one byte is asked for, to find a file that grew.
+ */
+async function* chunksOf(file: string, chunkBytes: number, size: number): AsyncGenerator<Buffer> {
   const fh = await open(file, 'r');
   try {
-    for (;;) {
-      const buf = Buffer.allocUnsafe(chunkBytes);
+    for (let left = size; ;) {
+      const want = left > 0 ? Math.min(chunkBytes, left) : left === 0 ? 1 : chunkBytes;
+      const buf = Buffer.allocUnsafe(want);
       let filled = 0;
-      while (filled < chunkBytes) {
-        const { bytesRead } = await fh.read(buf, filled, chunkBytes - filled, null);
+      while (filled < want) {
+        const { bytesRead } = await fh.read(buf, filled, want - filled, null);
         if (bytesRead === 0) break;
         filled += bytesRead;
       }
-      if (filled > 0) yield filled === chunkBytes ? buf : buf.subarray(0, filled);
-      if (filled < chunkBytes) return;
+      if (filled > 0) yield filled === want ? buf : buf.subarray(0, filled);
+      left -= filled;
+      if (filled < want) return;
     }
   } finally {
     await fh.close();
@@ -157,11 +163,14 @@ async function copyBatch(client: pg.PoolClient, files: ListedFile[], chunkBytes:
     }
     if (small.sha.length) {
       await client.query('insert into stored_files (kind, sha256, size, chunks) select * from unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) on conflict do nothing', [small.kind, small.sha, small.size, small.chunks]);
+      // the bytes as parameters of their own, which go over the wire as they are (in an array they would go as hex text)
       const withData = small.chunks.flatMap((n, i) => (n ? [i] : []));
-      await client.query(
-        'insert into stored_file_chunks (kind, sha256, seq, data) select k, s, 0, d from unnest($1::text[], $2::text[], $3::bytea[]) as t(k, s, d) on conflict do nothing',
-        [withData.map((i) => small.kind[i]), withData.map((i) => small.sha[i]), withData.map((i) => small.data[i])],
-      );
+      if (withData.length) {
+        await client.query(
+          `insert into stored_file_chunks (kind, sha256, seq, data) values ${withData.map((_i, r) => `($${3 * r + 1}, $${3 * r + 2}, 0, $${3 * r + 3})`).join(', ')} on conflict do nothing`,
+          withData.flatMap((i) => [small.kind[i], small.sha[i], small.data[i]]),
+        );
+      }
     }
     await client.query('commit');
   } catch (err) {
@@ -178,7 +187,7 @@ async function readSmall(f: ListedFile, chunkBytes: number, small: Small): Promi
   const hash = createHash('sha256');
   const parts: Buffer[] = [];
   try {
-    for await (const c of chunksOf(f.path, chunkBytes)) {
+    for await (const c of chunksOf(f.path, chunkBytes, f.size)) {
       hash.update(c);
       parts.push(c);
     }
@@ -205,7 +214,7 @@ async function sendLarge(client: pg.PoolClient, f: ListedFile, chunkBytes: numbe
   let problem: string | undefined;
   await client.query('insert into stored_files (kind, sha256, size, chunks) values ($1, $2, $3, $4) on conflict do nothing', [f.kind, f.sha256, f.size, Math.ceil(f.size / chunkBytes)]);
   try {
-    for await (const c of chunksOf(f.path, chunkBytes)) {
+    for await (const c of chunksOf(f.path, chunkBytes, f.size)) {
       hash.update(c);
       size += c.length;
       if (size > f.size) break;
