@@ -2,11 +2,12 @@
 // desk's migrations — every table of the schema (copy-plan.ts), with its ids and values as they are.
 // (The files under DATA_DIR go first, in batches of their own: src/store/copy-files-to-postgres.ts.)
 //
-// The copy of the rows is one PostgreSQL transaction. A copy that fails, or is stopped, leaves the target as it
-// was: the desk's tables, without rows; the same command can simply run again. (A transaction per
-// batch would leave part of a desk, which the next run refuses as not empty and which a desk started
-// on it by mistake would take for the whole.) A long transaction costs PostgreSQL nothing here: the
-// foreign keys are checked at the end of each statement, not kept for the commit.
+// The rows are copied in one PostgreSQL transaction. A copy that fails, or is stopped, leaves the
+// tables as they were: without rows; the same command can simply run again. (A transaction per batch
+// would leave part of a desk, which a desk started on it by mistake would take for the whole; the
+// files can go in batches, as a file is either there whole or not at all.) A long transaction costs
+// PostgreSQL nothing here: the foreign keys are checked at the end of each statement, not kept for
+// the commit.
 //
 // SQLite is read in one read transaction (one snapshot), each table in rowid order, a page at a time
 // (a keyset cursor: memory stays flat however many rows there are), while PostgreSQL inserts the
