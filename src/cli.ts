@@ -1,12 +1,18 @@
 #!/usr/bin/env node
-// The `helpdesk` command line: migrate, user add, import (MTA pipe), reprocess, demo, token create, unlock.
-import { readFileSync } from 'node:fs';
+// The `helpdesk` command line: migrate, user add, import (MTA pipe), reprocess, demo, token create, unlock,
+// migrate-to-postgres.
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { configOrExit, loadDotEnv, openDeps } from './bootstrap.ts';
 import { createUser } from './actions/users.ts';
 import { ROLES, type Role } from './db/schema.ts';
 import { closeDb } from './db/client.ts';
-import { databaseLabel } from './config.ts';
+import { databaseLabel, type Config } from './config.ts';
+import { openDatabase } from './db/open.ts';
+import { migratePostgres, openPostgres } from './db/postgres.ts';
+import { copyToPostgres, CopyRefused, formatCopyResult, targetRows, type CopyResult } from './db/copy-to-postgres.ts';
+import { createProgress } from './db/copy-progress.ts';
+import { checkFilesInPostgres, copyFilesToPostgres, countMissingFiles, formatFilesCheck, tallyStoredFiles } from './store/copy-files-to-postgres.ts';
 import { buildServices } from './services.ts';
 import { TemporaryIntakeError } from './intake/receive.ts';
 import { AppError } from './domain/errors.ts';
@@ -35,6 +41,12 @@ Commands:
                                    make an API token for a user; the token is the last line
   unlock [--account EMAIL | --ip ADDRESS]
                                    list the sign-in locks, or lift one (also when no admin can sign in)
+  migrate-to-postgres --to postgres://USER:PASS@HOST/DB [--from file:PATH] [--data-dir DIR]
+                                   copy this desk (its SQLite database, DATABASE_URL, and the
+                                   attachments and raw mail under DATA_DIR) into an empty
+                                   PostgreSQL database. Stop the desk first: what it writes
+                                   meanwhile would not be copied (the copy then refuses to finish).
+                                   Run it again after an interruption: it goes on where it stopped
 
 Configuration comes from the environment and .env (see .env.example).`;
 
@@ -53,6 +65,8 @@ async function main(argv: string[]): Promise<number> {
   }
   loadDotEnv();
   const config = configOrExit();
+  // not through openDeps: the desk's own database is the source, the target is opened here
+  if (command === 'migrate-to-postgres') return await migrateToPostgres(rest, config);
   // the CLI logs warnings only, so its own output stays readable
   const deps = await openDeps({ ...config, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel });
   const services = buildServices(deps);
@@ -193,6 +207,147 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await closeDb(deps.db);
   }
+}
+
+const MIGRATE_USAGE = 'Usage: helpdesk migrate-to-postgres --to postgres://USER:PASS@HOST:PORT/DB [--from file:PATH] [--data-dir DIR]';
+
+/**
+ * `helpdesk migrate-to-postgres`: a SQLite desk copied into PostgreSQL — first its files (the
+ * attachments and raw mail under DATA_DIR, into the database's file store, in committed batches:
+ * src/store/copy-files-to-postgres.ts), then its tables (one transaction: src/db/copy-to-postgres.ts),
+ * then both checked. Run again after an interruption, it passes over the files already copied and
+ * copies the tables again (or finds them copied).
+ */
+async function migrateToPostgres(args: string[], config: Config): Promise<number> {
+  let values: { to?: string; from?: string; 'data-dir'?: string };
+  try {
+    ({ values } = parseArgs({ args, options: { to: { type: 'string' }, from: { type: 'string' }, 'data-dir': { type: 'string' } } }));
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${MIGRATE_USAGE}`);
+    return EX_USAGE;
+  }
+  const isPostgres = (url: string) => /^postgres(ql)?:\/\//.test(url);
+  if (!values.to || !isPostgres(values.to)) {
+    console.error(`${MIGRATE_USAGE}\n--to names the PostgreSQL database to copy into: an empty one (createdb).`);
+    return EX_USAGE;
+  }
+  const from = values.from ?? (config.database.engine === 'sqlite' ? `file:${config.database.file}` : config.database.url);
+  if (isPostgres(from)) {
+    console.error(values.from
+      ? `--from names a PostgreSQL database: migrate-to-postgres copies from a SQLite database (--from file:PATH).`
+      : `This desk runs on ${databaseLabel(config.database)} already: migrate-to-postgres copies from the SQLite database DATABASE_URL names (file:…), or the one --from names.`);
+    return EX_USAGE;
+  }
+  const file = from.startsWith('file:') ? from.slice('file:'.length) : from;
+  if (file === ':memory:' || !existsSync(file)) {
+    console.error(`There is no SQLite database at ${file}: set DATABASE_URL (or --from file:PATH) to the desk's database file.`);
+    return EX_USAGE;
+  }
+  const dataDir = values['data-dir'] ?? config.dataDir;
+  if (!existsSync(dataDir)) {
+    console.error(`There is no folder ${dataDir}: set DATA_DIR (or --data-dir) to the desk's data folder, where its attachments and raw mail are.`);
+    return EX_USAGE;
+  }
+  const targetLabel = databaseLabel({ engine: 'postgres', url: values.to, poolSize: 2 });
+  const progress = createProgress(process.stderr);
+  const source = await openDatabase({ engine: 'sqlite', file }); // with the migrations of this version, whose tables the copy reads
+  const target = openPostgres(values.to, { max: 2 });
+  let phase: 'files' | 'tables' = 'files';
+  try {
+    console.log(`Applying the PostgreSQL migrations to ${targetLabel}…`);
+    try {
+      await migratePostgres(target);
+    } catch (err) {
+      console.error(`Could not apply the PostgreSQL migrations to ${targetLabel}: ${describeError(err)}`);
+      console.error('Nothing was copied. Check the address, the password and that the user owns the database (createdb --owner), then run the command again.');
+      return 1;
+    }
+    // a desk that writes from now on is found out before the tables' copy is kept
+    const version = source.sqlite.pragma('data_version', { simple: true });
+    const rows = await targetRows({ source, target });
+
+    console.log(`Copying the files under ${dataDir} into ${targetLabel}…`);
+    const tally = tallyStoredFiles(dataDir);
+    progress.start('files', tally.files, 'files', tally.bytes);
+    const files = await copyFilesToPostgres({ dataDir, target, onProgress: (d) => progress.update(d.files, d.bytes) });
+    progress.finish();
+    if (files.bad.length) {
+      console.error(`${files.bad.length} ${files.bad.length === 1 ? 'file' : 'files'} under ${dataDir} could not be copied:`);
+      for (const b of files.bad.slice(0, 20)) console.error(`  ${b.path}: ${b.problem}`);
+      if (files.bad.length > 20) console.error(`  and ${files.bad.length - 20} more`);
+      console.error(
+        'A file is kept under the SHA-256 of its bytes, so these are damaged (or were changed by hand). Put the right file back from a backup, ' +
+          'or move it out of DATA_DIR (the desk then shows that attachment or raw mail as missing), and run the command again: the files copied are kept and not copied again.',
+      );
+      return EX_DATAERR;
+    }
+
+    phase = 'tables';
+    let result: CopyResult | undefined;
+    if (rows === 'copied') {
+      console.log(`The tables are in ${targetLabel} already (an earlier run copied them: every table has as many rows as in SQLite); they are not copied again.`);
+    } else {
+      console.log(`Copying the tables of ${file} into ${targetLabel}…`);
+      let started = false;
+      result = await copyToPostgres({
+        source, target, sourceVersion: version,
+        onRows: (done, total) => {
+          if (!started) progress.start('rows', total, 'rows');
+          started = true;
+          progress.update(done);
+        },
+        progress: (line) => {
+          progress.finish();
+          progress.note(line);
+        },
+      });
+      progress.finish();
+      console.log(formatCopyResult(result));
+    }
+
+    const check = await checkFilesInPostgres({ dataDir, target });
+    console.log(formatFilesCheck(check, files));
+    if (check.wrongCount) {
+      console.error(`${check.wrongCount} of the files under ${dataDir} are not whole in ${targetLabel}:`);
+      for (const w of check.wrong) console.error(`  ${w}`);
+      console.error('Run the command again: it copies what is missing.');
+      return 1;
+    }
+    const missing = await countMissingFiles(target);
+    if (missing.files || missing.raw) {
+      console.log(
+        `  note: ${missing.files} attachments and ${missing.raw} raw mails the tables refer to were not under ${dataDir} (missing on SQLite already); ` +
+          'the desk shows them as missing, as it did. If you have them elsewhere, put them under DATA_DIR and run the command again.',
+      );
+    }
+    console.log(
+      `Done: every table has as many rows as in SQLite, and every file under ${dataDir} is in the database. Start the desk with DATABASE_URL=${targetLabel} (and its password) ` +
+        'and the same SESSION_SECRET, or the same DATA_DIR for its secret.key. The raw/ and files/ folders under DATA_DIR are not needed any more: keep them as a backup until you are satisfied.',
+    );
+    return 0;
+  } catch (err) {
+    progress.finish();
+    if (err instanceof CopyRefused) {
+      console.error(err.message);
+      return EX_DATAERR;
+    }
+    console.error(`The copy failed: ${describeError(err)}`);
+    console.error(
+      phase === 'files'
+        ? `The files copied so far are kept in ${targetLabel} (they go in committed batches). Correct the cause and run the command again: it goes on with the files not copied yet.`
+        : `The tables were not kept: they are copied in one transaction, which PostgreSQL rolled back, so ${targetLabel} has the desk's files and its tables without rows. Correct the cause and run the command again.`,
+    );
+    return 1;
+  } finally {
+    await target.close();
+    await closeDb(source);
+  }
+}
+
+/** An error with what PostgreSQL adds to it (the row a constraint refused). */
+function describeError(err: unknown): string {
+  const e = err as Error & { detail?: string; table?: string };
+  return [e.message ?? String(err), e.table && `(table ${e.table})`, e.detail].filter(Boolean).join(' ');
 }
 
 main(process.argv.slice(2)).then(

@@ -124,7 +124,12 @@ class PostgresHandle {
     }
     const on: pg.ClientBase | pg.Pool = this.mine()?.client ?? this.pool;
     const config: pg.QueryArrayConfig | pg.QueryConfig = rowMode ? { text, values: params, rowMode, types: TYPES } : { text, values: params, types: TYPES };
-    return (on as pg.Pool).query(config as pg.QueryConfig);
+    const result = (await (on as pg.Pool).query(config as pg.QueryConfig)) as pg.QueryResult | pg.QueryResult[];
+    // a script of several statements (no parameters) answers with a result for each: taken as
+    // SQLite's exec takes it, the changes of all of them and the rows of the last
+    if (!Array.isArray(result)) return result;
+    const last = result[result.length - 1];
+    return { ...last, rowCount: result.reduce((n, r) => n + (r.rowCount ?? 0), 0) };
   }
 
   async all<R>(sql: Query, ...params: unknown[]): Promise<R[]> {

@@ -7,7 +7,7 @@
 // before kept a second level (<kind>/ab/cd/<sha256>), which cost a new directory for nearly every
 // file until 65,536 of them existed; files stored that way are still found where they are.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, type Dirent } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -133,4 +133,44 @@ function holdsLegacyLayout(kindDir: string, mark: boolean): boolean {
     // a read-only store is still readable; it is listed again next time
   }
   return false;
+}
+
+/** A file found under DATA_DIR by listStoredFiles. */
+export type ListedFile = { kind: FileKind; sha256: string; path: string; size: number };
+
+/**
+ * The files kept under dataDir, one fan-out directory (<kind>/ab/) at a time, in the order of their
+ * names, in both layouts; anything whose name is not a SHA-256 (a temporary file a crash left, the
+ * layout marker) is passed over. A directory at a time: a store of a million files is never listed
+ * whole in memory.
+ */
+export function* listStoredFiles(dataDir: string, kinds: readonly FileKind[] = ['raw', 'files']): Generator<ListedFile[]> {
+  const root = path.resolve(dataDir);
+  for (const kind of kinds) {
+    const kindDir = path.join(root, kind);
+    for (const ab of sortedEntries(kindDir).filter((e) => e.isDirectory() && TWO_HEX.test(e.name))) {
+      const found: ListedFile[] = [];
+      const take = (dir: string, prefix: string) => {
+        for (const e of sortedEntries(dir)) {
+          const file = path.join(dir, e.name);
+          if (e.isFile() && SHA256.test(e.name) && e.name.startsWith(prefix)) found.push({ kind, sha256: e.name, path: file, size: statSync(file).size });
+          // the two-level layout of earlier versions: <kind>/ab/cd/<sha256>
+          else if (e.isDirectory() && TWO_HEX.test(e.name) && prefix.length === 2) take(file, prefix + e.name);
+        }
+      };
+      take(path.join(kindDir, ab.name), ab.name);
+      found.sort((x, y) => (x.sha256 < y.sha256 ? -1 : x.sha256 > y.sha256 ? 1 : 0));
+      // a file kept in both layouts is one file
+      yield found.filter((f, i) => i === 0 || found[i - 1].sha256 !== f.sha256);
+    }
+  }
+}
+
+function sortedEntries(dir: string): Dirent[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true }).sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
 }

@@ -100,3 +100,10 @@ it('changes its change token when another connection commits a write, and only t
     await other.close();
   }
 });
+
+it('runs a script of several statements, as SQLite\'s exec does: the changes of all, the rows of the last', async () => {
+  const r = await db.run("insert into settings (key, value) values ('multi.a', '1'); insert into settings (key, value) values ('multi.b', '2'), ('multi.c', '3')");
+  expect(r.changes).toBe(3);
+  expect(await db.all("select key from settings where key like 'multi.%' order by key; select count(*) as n from settings where key like 'multi.%'")).toEqual([{ n: 3 }]);
+  expect(await db.value("delete from settings where key = 'multi.a'; select count(*) from settings where key like 'multi.%'")).toBe(2);
+});
