@@ -28,6 +28,7 @@ import { replyToTicket } from '../../../src/actions/tickets.ts';
 import { createUser } from '../../../src/actions/users.ts';
 import { logWork } from '../../../src/actions/worklog.ts';
 import { touchPresence } from '../../../src/store/presence.ts';
+import { hitRateLimit } from '../../../src/store/rate-limits.ts';
 import { insertSession } from '../../../src/store/sessions.ts';
 import { webhookInboxStore } from '../../../src/store/webhook-inbox.ts';
 import { DEMO_PASSWORD } from '../../../src/demo/seed.ts';
@@ -90,6 +91,7 @@ async function fillTheRest(s: Services, db: Db): Promise<void> {
   expect((await signIn(ctx, { email: admin.email, password: DEMO_PASSWORD, ip: '203.0.113.10' })).ok).toBe(true);
   await insertSession(db, { id: 'f'.repeat(64), userId: admin.id, createdAt: now, expiresAt: now + 86_400_000, lastSeenAt: now, userAgent: 'Firefox', ip: '203.0.113.10' });
   await touchPresence(db, { ticketId: a.id, userId: agent.id, name: agent.name, mode: 'replying', at: now });
+  await hitRateLimit(db, 'api-bad-token:203.0.113.9', now, 15 * 60_000);
   await webhookInboxStore(db, 'sms').insert({ key: 'SM0001', sender: '+79161234567', raw: '{"Body":"Принтер снова"}', hasMedia: false, receivedAt: now }, now);
 }
 
