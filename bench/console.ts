@@ -10,7 +10,12 @@ import { load, type LoadFigures } from './http-load.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
-export type PageFigures = LoadFigures & { /** CPU time of the desk process per request (user + system), a figure a busy machine does not inflate */ cpu_ms: number };
+export type PageFigures = LoadFigures & {
+  /** CPU time of the desk process per request (user + system), a figure a busy machine does not inflate */
+  cpu_ms: number;
+  /** CPU time of the database server per request, when it is a server of its own on this machine */
+  db_cpu_ms?: number;
+};
 
 export type ConsoleFigures = {
   tickets: number;
@@ -185,11 +190,15 @@ export async function measureConsole(opts: {
       }
       // a short warm-up fills the database's cache the way a running desk has it filled
       await load({ url, headers, connections: opts.connections, seconds: 2, next });
+      const serverCpu = opts.engine.serverCpuMs;
       const cpu0 = processCpuMs(child.pid!);
+      const db0 = serverCpu?.();
       const f = await load({ url, headers, connections: opts.connections, seconds: opts.seconds, next });
-      const p = { ...f, cpu_ms: Math.round(((processCpuMs(child.pid!) - cpu0) / Math.max(1, f.requests)) * 100) / 100 };
+      const perRequest = (ms: number) => Math.round((ms / Math.max(1, f.requests)) * 100) / 100;
+      const p: PageFigures = { ...f, cpu_ms: perRequest(processCpuMs(child.pid!) - cpu0) };
+      if (serverCpu && db0 !== undefined) p.db_cpu_ms = perRequest(serverCpu() - db0);
       pages[target.name] = p;
-      opts.log(`${target.name}: ${p.rps} req/s, p50 ${p.p50_ms} ms, p95 ${p.p95_ms} ms, p99 ${p.p99_ms} ms, desk CPU ${p.cpu_ms} ms/request (${p.requests} requests, ${p.non2xx} non-2xx, ${p.errors} errors)`);
+      opts.log(`${target.name}: ${p.rps} req/s, p50 ${p.p50_ms} ms, p95 ${p.p95_ms} ms, p99 ${p.p99_ms} ms, desk CPU ${p.cpu_ms} ms/request${p.db_cpu_ms === undefined ? '' : `, database CPU ${p.db_cpu_ms} ms/request`} (${p.requests} requests, ${p.non2xx} non-2xx, ${p.errors} errors)`);
     }
     const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
     const hwm = Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1] ?? 0);

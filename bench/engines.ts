@@ -19,6 +19,8 @@ export type BenchEngine = {
   label: string;
   /** how the server runs, for the table's header (empty for SQLite) */
   about: string;
+  /** CPU time (ms) the database server has used so far, when it runs on this machine as a server of its own */
+  serverCpuMs?: () => number;
   /** DATABASE_URL of a new, empty database for one measurement (on SQLite a file in dir); drop() removes it */
   scratch(dir: string): Promise<{ url: string; drop(): Promise<void> }>;
   /** DATABASE_URL of the console database with this name (on SQLite a file in dir), created empty when missing */
@@ -71,7 +73,7 @@ function sqliteEngine(): BenchEngine {
 }
 
 /** A PostgreSQL server the bench creates its databases on (`helpdesk_bench_*`), reached through `serverUrl`. */
-function postgresEngine(serverUrl: string, about: string, stop: () => Promise<void>): BenchEngine {
+function postgresEngine(serverUrl: string, about: string, stop: () => Promise<void>, serverCpuMs?: () => number): BenchEngine {
   const urlOf = (database: string) => {
     const u = new URL(serverUrl);
     u.pathname = `/${database}`;
@@ -97,6 +99,7 @@ function postgresEngine(serverUrl: string, about: string, stop: () => Promise<vo
     name: 'postgres',
     label: ENGINE_LABELS.postgres,
     about,
+    serverCpuMs,
     async scratch() {
       const db = dbName(`scratch_${process.pid}_${++n}`);
       await drop(db);
@@ -164,7 +167,25 @@ async function openPostgresEngine(dataRoot: string, log: (s: string) => void): P
   const cluster = await startPostgres({ dir, settings: PRIVATE_CLUSTER_SETTINGS });
   const version = readFileSync(path.join(dir, 'data', 'PG_VERSION'), 'utf8').trim();
   const about = `PostgreSQL ${version}, private cluster on loopback TCP (${Object.entries(PRIVATE_CLUSTER_SETTINGS).map(([k, v]) => `${k} ${v}`).join(', ')})`;
-  return postgresEngine(cluster.url(), about, async () => cluster.stop());
+  const postmaster = Number(readFileSync(path.join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  return postgresEngine(cluster.url(), about, async () => cluster.stop(), () => clusterCpuMs(postmaster));
+}
+
+/** CPU time (user + system, ms) of a process: its own, that of its children that have ended, that of those still running. */
+function clusterCpuMs(pid: number): number {
+  const stat = (p: number) => readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ').map(Number);
+  const own = stat(pid);
+  // fields after the command: utime 11, stime 12, cutime 13, cstime 14 (clock ticks of 10 ms)
+  let ticks = own[11] + own[12] + own[13] + own[14];
+  for (const child of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number)) {
+    try {
+      const c = stat(child);
+      ticks += c[11] + c[12];
+    } catch {
+      // ended meanwhile: counted in cutime from now on
+    }
+  }
+  return ticks * 10;
 }
 
 export async function openEngines(names: readonly EngineName[], log: (s: string) => void): Promise<BenchEngine[]> {

@@ -154,7 +154,7 @@ async function consoleSection({ engine, tickets, quick, json, set, invalid, log 
     if (p.non2xx || p.errors) invalid.push(`${engine.label}: ${target.label}: ${p.non2xx} non-2xx answers, ${p.errors} errors`);
     set(
       figure,
-      `${fmt(p.rps)} req/s · p50 ${ms(p.p50_ms)} · p95 ${ms(p.p95_ms)} · p99 ${ms(p.p99_ms)} · desk CPU ${fmt(p.cpu_ms, 1)} ms/request · ${fmt(p.requests)} requests${p.non2xx || p.errors ? `, ${p.non2xx} non-2xx, ${p.errors} errors` : ''}`,
+      `${fmt(p.rps)} req/s · p50 ${ms(p.p50_ms)} · p95 ${ms(p.p95_ms)} · p99 ${ms(p.p99_ms)} · desk CPU ${fmt(p.cpu_ms, 1)}${p.db_cpu_ms === undefined ? '' : ` + database ${fmt(p.db_cpu_ms, 1)}`} ms/request · ${fmt(p.requests)} requests${p.non2xx || p.errors ? `, ${p.non2xx} non-2xx, ${p.errors} errors` : ''}`,
       { text: 'p95 < 50 ms', met: p.p95_ms < 50 && !p.non2xx && !p.errors },
     );
   }
