@@ -62,16 +62,22 @@ async function main() {
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
   const engines = await openEngines(engineNames, log);
   try {
-    for (const engine of engines) {
-      const json = jsons.get(engine.name)!;
-      const set = (figure: string, value: string, target?: { text: string; met: boolean }) => {
-        row(figure, target?.text).cells[engine.name] = { value, met: target?.met };
-      };
-      const tag = engines.length > 1 ? `${engine.label}: ` : '';
-      if (want('intake')) await intakeSection({ engine, scale, json, set, log: (s) => log(tag + s) });
-      if (want('ttt')) await tttSection({ engine, json, set, log: (s) => log(tag + s) });
-      if (want('console')) await consoleSection({ engine, tickets: consoleTickets, quick, json, set, invalid, log: (s) => log(tag + s) });
-      if (want('sms')) await smsSection({ engine, quick, json, set, invalid, log: (s) => log(tag + s) });
+    // section by section, each on every engine in turn: the engines' figures of a section are taken
+    // minutes apart, not a whole run apart, so a neighbour's load weighs on both alike
+    const on = (engine: BenchEngine): Section => ({
+      engine,
+      json: jsons.get(engine.name)!,
+      set: (figure, value, target) => void (row(figure, target?.text).cells[engine.name] = { value, met: target?.met }),
+      log: (s) => log(engines.length > 1 ? `${engine.label}: ${s}` : s),
+    });
+    for (const section of SECTIONS) {
+      if (!want(section)) continue;
+      for (const engine of engines) {
+        if (section === 'intake') await intakeSection({ ...on(engine), scale });
+        if (section === 'ttt') await tttSection(on(engine));
+        if (section === 'console') await consoleSection({ ...on(engine), tickets: consoleTickets, quick, invalid });
+        if (section === 'sms') await smsSection({ ...on(engine), quick, invalid });
+      }
       loads.push(loadavg());
     }
   } finally {
