@@ -86,7 +86,8 @@ async function main() {
 
   const cpu = cpus();
   const load = loads.map((l) => l[0].toFixed(2)).join(' → ');
-  console.log(`\n**Benchmarks** (${quick ? 'quick: 10× smaller data' : 'full'}), ${new Date().toISOString().slice(0, 10)}: ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, load average (1 min) ${load}`);
+  const size = `${quick ? 'quick: 10× smaller data' : 'full'}${values.tickets ? `, console database of ${fmt(consoleTickets)} tickets` : ''}`;
+  console.log(`\n**Benchmarks** (${size}), ${new Date().toISOString().slice(0, 10)}: ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, load average (1 min) ${load}`);
   for (const e of engines) if (e.about) console.log(`${e.about}`);
   console.log(`\n| figure | target | ${engines.map((e) => `${e.label} | |`).join(' ')}`);
   console.log(`|---|---|${engines.map(() => '---|---|').join('')}`);
