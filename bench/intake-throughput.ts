@@ -1,7 +1,8 @@
 // Intake throughput: the same corpus through bare mailparser and through the whole intake
 // (archive, parse, steps, one committed transaction per mail on a real database, a SQLite file or
-// a PostgreSQL database, with the desk's hooks), in one run. Bare mailparser is timed before and after intake and the faster of the two
-// runs is the reference, so neither warm-up order nor a noisy neighbour flatters the ratio.
+// a new PostgreSQL database, with the desk's hooks), in one run. Bare mailparser is timed before
+// and after intake and the faster of the two runs is the reference, so neither warm-up order nor a
+// noisy neighbour flatters the ratio.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

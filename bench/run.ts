@@ -147,7 +147,7 @@ async function consoleSection({ engine, tickets, quick, json, set, invalid, log 
   json.tickets = f.tickets;
   json.messages = f.messages;
   json.rss_peak_mb = f.rss_peak_mb;
-  set('Console database: tickets / messages', `${fmt(f.tickets)} / ${fmt(f.messages)}`);
+  set('Console database: tickets / messages (time to build it, when measured)', `${fmt(f.tickets)} / ${fmt(f.messages)}${f.buildSeconds ? ` (${fmt(f.buildSeconds)} s)` : ''}`);
   for (const target of CONSOLE_TARGETS) {
     const p = f.pages[target.name];
     const key = `${target.name}_p95_ms` as JsonKey;
