@@ -31,6 +31,7 @@ export type BenchEngine = {
   markDatasetReady(dir: string, name: string, buildSeconds: number): Promise<DatasetCounts>;
   /** empties a console database that was never finished, before it is built again */
   resetDataset(dir: string, name: string): Promise<void>;
+  /** stops what the engine started (a private cluster); synchronous up to its first await, so a signal handler may call it */
   close(): Promise<void>;
 };
 
@@ -168,7 +169,13 @@ async function openPostgresEngine(dataRoot: string, log: (s: string) => void): P
   const version = readFileSync(path.join(dir, 'data', 'PG_VERSION'), 'utf8').trim();
   const about = `PostgreSQL ${version}, private cluster on loopback TCP (${Object.entries(PRIVATE_CLUSTER_SETTINGS).map(([k, v]) => `${k} ${v}`).join(', ')})`;
   const postmaster = Number(readFileSync(path.join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
-  return postgresEngine(cluster.url(), about, async () => cluster.stop(), () => clusterCpuMs(postmaster));
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    cluster.stop();
+  };
+  return postgresEngine(cluster.url(), about, stop, () => clusterCpuMs(postmaster));
 }
 
 /** CPU time (user + system, ms) of a process: its own, that of its children that have ended, that of those still running. */

@@ -61,6 +61,12 @@ async function main() {
   log('building dist/ …');
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
   const engines = await openEngines(engineNames, log);
+  // an interrupted run stops the private PostgreSQL cluster too (its stop is synchronous)
+  const interrupted = (signal: NodeJS.Signals) => {
+    for (const engine of engines) void engine.close();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
   try {
     // section by section, each on every engine in turn: the engines' figures of a section are taken
     // minutes apart, not a whole run apart, so a neighbour's load weighs on both alike
