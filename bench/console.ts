@@ -2,18 +2,26 @@
 // (node dist/main.js, web role only) and is measured at a fixed concurrency; its peak RSS is
 // read from /proc when the load is over.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import type { BenchEngine } from './engines.ts';
 import { load, type LoadFigures } from './http-load.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
-export type PageFigures = LoadFigures & { /** CPU time of the desk process per request (user + system), a figure a busy machine does not inflate */ cpu_ms: number };
+export type PageFigures = LoadFigures & {
+  /** CPU time of the desk process per request (user + system), a figure a busy machine does not inflate */
+  cpu_ms: number;
+  /** CPU time of the database server per request, when it is a server of its own on this machine */
+  db_cpu_ms?: number;
+};
 
 export type ConsoleFigures = {
   tickets: number;
   messages: number;
+  /** how long building the database took, when that was measured */
+  buildSeconds?: number;
   pages: Record<string, PageFigures | null>;
   rss_peak_mb: number;
 };
@@ -39,22 +47,27 @@ function cli(env: NodeJS.ProcessEnv, args: string[], input?: string): string {
   return r.stdout;
 }
 
-/** Builds (once) and returns a database with `tickets` tickets and five messages each. */
-export function ensureDataset(dataRoot: string, tickets: number, log: (s: string) => void): { env: NodeJS.ProcessEnv; tickets: number; messages: number } {
-  const dir = path.join(dataRoot, `console-${tickets}`);
+/** Builds (once) and returns a database with `tickets` tickets and five messages each, on the engine. */
+export async function ensureDataset(
+  dataRoot: string, tickets: number, log: (s: string) => void, engine: BenchEngine,
+): Promise<{ env: NodeJS.ProcessEnv; tickets: number; messages: number; buildSeconds?: number }> {
+  // SQLite's database and every engine's DATA_DIR (on PostgreSQL the desk keeps its files in the database)
+  const dir = path.join(dataRoot, engine.name === 'sqlite' ? `console-${tickets}` : `console-${tickets}-${engine.name}`);
+  const name = `console_${tickets}`;
   mkdirSync(dir, { recursive: true });
-  const env = { ...process.env, DATABASE_URL: `file:${path.join(dir, 'desk.sqlite')}`, DATA_DIR: dir, LOG_LEVEL: 'warn', NODE_ENV: 'production', SESSION_SECRET: 'bench-'.repeat(8) };
-  const marker = path.join(dir, 'ready.json');
-  if (!existsSync(marker)) {
-    log(`building a database with ${tickets} tickets in ${dir} (reused by later runs)…`);
+  const url = await engine.dataset(dir, name);
+  const env = { ...process.env, DATABASE_URL: url, DATA_DIR: dir, LOG_LEVEL: 'warn', NODE_ENV: 'production', SESSION_SECRET: 'bench-'.repeat(8) };
+  let counts = await engine.findDatasetCounts(dir, name);
+  if (!counts) {
+    await engine.resetDataset(dir, name); // what a run stopped while building left
+    log(`building a ${engine.label} database with ${tickets} tickets (${engine.name === 'sqlite' ? dir : name}; reused by later runs)…`);
+    const t0 = performance.now();
     cli(env, ['demo', '--tickets', String(tickets)]);
-    const counts = JSON.parse(
-      spawnSync(process.execPath, ['-e', `const D=require(${JSON.stringify(path.join(ROOT, 'node_modules/better-sqlite3'))});const d=new D(${JSON.stringify(path.join(dir, 'desk.sqlite'))},{readonly:true});console.log(JSON.stringify({t:d.prepare('select count(*) n from tickets').get().n,m:d.prepare('select count(*) n from messages').get().n}))`], { encoding: 'utf8' }).stdout,
-    ) as { t: number; m: number };
-    writeFileSync(marker, JSON.stringify(counts));
+    const seconds = Math.round((performance.now() - t0) / 100) / 10;
+    counts = await engine.markDatasetReady(dir, name, seconds);
+    log(`built in ${seconds} s (${Math.round((seconds * 100_000) / tickets)} s per 100,000 tickets)`);
   }
-  const counts = JSON.parse(readFileSync(marker, 'utf8')) as { t: number; m: number };
-  return { env, tickets: counts.t, messages: counts.m };
+  return { env, tickets: counts.t, messages: counts.m, buildSeconds: counts.buildSeconds };
 }
 
 /** The node options of package.json's start script (`node <options> dist/main.js`). */
@@ -133,11 +146,12 @@ export async function measureConsole(opts: {
   seconds: number;
   connections: number;
   dataRoot: string;
+  engine: BenchEngine;
   log: (s: string) => void;
   /** measure only these pages (profiling one page) */
   pages?: string[];
 }): Promise<ConsoleFigures> {
-  const { env, messages, tickets } = ensureDataset(opts.dataRoot, opts.tickets, opts.log);
+  const { env, messages, tickets, buildSeconds } = await ensureDataset(opts.dataRoot, opts.tickets, opts.log, opts.engine);
   const token = cli(env, ['token', 'create', '--user', 'olga@desk.example', '--name', 'bench']).trim().split('\n').pop()!;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -174,17 +188,21 @@ export async function measureConsole(opts: {
         pages[target.name] = null;
         continue;
       }
-      // a short warm-up fills SQLite's page cache the way a running desk has it filled
+      // a short warm-up fills the database's cache the way a running desk has it filled
       await load({ url, headers, connections: opts.connections, seconds: 2, next });
+      const serverCpu = opts.engine.serverCpuMs;
       const cpu0 = processCpuMs(child.pid!);
+      const db0 = serverCpu?.();
       const f = await load({ url, headers, connections: opts.connections, seconds: opts.seconds, next });
-      const p = { ...f, cpu_ms: Math.round(((processCpuMs(child.pid!) - cpu0) / Math.max(1, f.requests)) * 100) / 100 };
+      const perRequest = (ms: number) => Math.round((ms / Math.max(1, f.requests)) * 100) / 100;
+      const p: PageFigures = { ...f, cpu_ms: perRequest(processCpuMs(child.pid!) - cpu0) };
+      if (serverCpu && db0 !== undefined) p.db_cpu_ms = perRequest(serverCpu() - db0);
       pages[target.name] = p;
-      opts.log(`${target.name}: ${p.rps} req/s, p50 ${p.p50_ms} ms, p95 ${p.p95_ms} ms, p99 ${p.p99_ms} ms, desk CPU ${p.cpu_ms} ms/request (${p.requests} requests, ${p.non2xx} non-2xx, ${p.errors} errors)`);
+      opts.log(`${target.name}: ${p.rps} req/s, p50 ${p.p50_ms} ms, p95 ${p.p95_ms} ms, p99 ${p.p99_ms} ms, desk CPU ${p.cpu_ms} ms/request${p.db_cpu_ms === undefined ? '' : `, database CPU ${p.db_cpu_ms} ms/request`} (${p.requests} requests, ${p.non2xx} non-2xx, ${p.errors} errors)`);
     }
     const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
     const hwm = Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1] ?? 0);
-    return { tickets, messages, pages, rss_peak_mb: Math.round(hwm / 1024) };
+    return { tickets, messages, buildSeconds, pages, rss_peak_mb: Math.round(hwm / 1024) };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));

@@ -1,4 +1,5 @@
-// The desk as it runs in production (file database, the real app and services, web role),
+// The desk as it runs in production (a database file, or the PostgreSQL database BENCH_ENV names;
+// the real app and services, web role),
 // started as a child of bench/sms-webhook.ts so the load generator does not share its thread.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,7 +30,7 @@ process.on('message', async (m) => {
     process.send?.({ marked: true });
   }
   if (m === 'stats') {
-    const count = async (sql: string) => ((await deps.db.get(sql)) as { n: number }).n;
+    const count = async (sql: string) => Number(((await deps.db.get(sql)) as { n: number | string }).n);
     process.send?.({
       stats: {
         inbound: await count('select count(*) n from inbound_messages'),
@@ -45,7 +46,7 @@ process.on('message', async (m) => {
     // how fast intake empties the SMS inbox once the load stops
     const start = performance.now();
     const cpuStart = cpuMs();
-    const waiting = async () => ((await deps.db.get('select count(*) n from sms_inbox')) as { n: number }).n;
+    const waiting = async () => Number(((await deps.db.get('select count(*) n from sms_inbox')) as { n: number | string }).n);
     const before = await waiting();
     const tick = async () => {
       if (await waiting() > 0) return void setTimeout(tick, 20);
@@ -54,8 +55,8 @@ process.on('message', async (m) => {
     await tick();
   }
   if (m === 'stop') {
-    void web.stop().then(() => {
-      deps.db.sqlite.close();
+    void web.stop().then(async () => {
+      await deps.db.close();
       rmSync(dir, { recursive: true, force: true });
       process.exit(0);
     });

@@ -1,12 +1,13 @@
 // Twilio webhook throughput with signature validation: signed incoming texts (each a new
 // MessageSid, from a few hundred numbers, so most join an open ticket and some open one) posted
 // to the real app in a child process. Target (DESIGN.md): ≥ 1,000 requests/s on 2 cores, p99 < 20 ms.
-// Run alone: npm run bench:sms [-- --duration 10 --connections 10]; BENCH_PROF=<dir> writes a CPU
-// profile of the server there.
+// Run alone: npm run bench:sms [-- --duration 10 --connections 10 --engine postgres]; BENCH_PROF=<dir>
+// writes a CPU profile of the server there.
 import { fork } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import twilio from 'twilio';
+import { engineArg, openEngines, type BenchEngine } from './engines.ts';
 
 const ACCOUNT_SID = `AC${'0123456789abcdef'.repeat(2)}`;
 const AUTH_TOKEN = 'bench-auth-token';
@@ -60,14 +61,19 @@ function cpuCost(answered: number, during: Stats, drained: { messages: number; c
   return { webhookCpuMs: Math.round(webhookCpuMs * 1000) / 1000, intakeCpuMs: Math.round(intakeCpuMs * 100) / 100 };
 }
 
-export async function measureSmsWebhook(opts: { durationSec?: number; connections?: number; senders?: number } = {}): Promise<SmsWebhookResult> {
+export async function measureSmsWebhook(opts: { engine: BenchEngine; durationSec?: number; connections?: number; senders?: number }): Promise<SmsWebhookResult> {
   const duration = opts.durationSec ?? 10;
   const connections = opts.connections ?? 10;
+  // on SQLite the server keeps its file in a temp folder of its own
+  const database = opts.engine.name === 'sqlite' ? undefined : await opts.engine.scratch('');
   const child = fork(fileURLToPath(new URL('./sms-webhook-server.ts', import.meta.url)), [], {
     execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : [])],
     env: {
       ...process.env,
-      BENCH_ENV: JSON.stringify({ TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_FROM: '+15005550006', PUBLIC_URL }),
+      BENCH_ENV: JSON.stringify({
+        TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_FROM: '+15005550006', PUBLIC_URL,
+        ...(database ? { DATABASE_URL: database.url } : {}),
+      }),
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -127,8 +133,11 @@ export async function measureSmsWebhook(opts: { durationSec?: number; connection
       ...cpuCost(result['2xx'], stats, drained),
     };
   } finally {
-    child.send('stop');
-    await new Promise((r) => child.once('exit', r));
+    if (child.exitCode === null) {
+      child.send('stop');
+      await new Promise((r) => child.once('exit', r));
+    }
+    await database?.drop();
   }
 }
 
@@ -137,7 +146,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     const i = process.argv.indexOf(`--${name}`);
     return i > 0 ? Number(process.argv[i + 1]) : undefined;
   };
-  const r = await measureSmsWebhook({ durationSec: arg('duration'), connections: arg('connections') });
+  const [engine] = await openEngines([engineArg(process.argv)], (s) => console.error(s));
+  const r = await measureSmsWebhook({ engine, durationSec: arg('duration'), connections: arg('connections') }).finally(() => engine.close());
   console.table({
     'Twilio SMS webhook (signed, kept)': {
       'req/s': r.rps, 'p50 ms': r.p50Ms, 'p99 ms': r.p99Ms, 'max ms': r.maxMs, answered: r.answered, 'non-2xx': r.non2xx, errors: r.errors,

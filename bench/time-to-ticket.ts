@@ -1,6 +1,7 @@
 // Time to ticket: from IMAP APPEND into a private Dovecot to the committed ticket, with the
 // poller running in-process on IDLE. Mails arrive one at a time (a help desk's normal traffic),
 // so each figure is the latency of one mail, not of a queue. Run alone: npm run bench:ttt
+// [-- --engine postgres]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,22 +12,24 @@ import { loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/open.ts';
 import { systemClock, type Deps } from '../src/deps.ts';
 import { buildServices } from '../src/services.ts';
-import { createFileStore } from '../src/store/file-store.ts';
+import { openFileStore } from '../src/store/open-file-store.ts';
 import { insertMailbox } from '../src/store/mailboxes.ts';
 import { startDovecot } from '../test/helpers/dovecot.ts';
 import { makeMail } from '../test/helpers/mail.ts';
+import { engineArg, openEngines, type BenchEngine } from './engines.ts';
 import { percentile } from './http-load.ts';
 
 export type TimeToTicket = { mails: number; p50: number; p95: number; p99: number; max: number; mean: number };
 
-export async function measureTimeToTicket(opts: { mails?: number; pauseMs?: number; log?: (s: string) => void } = {}): Promise<TimeToTicket> {
+export async function measureTimeToTicket(opts: { engine: BenchEngine; mails?: number; pauseMs?: number; log?: (s: string) => void }): Promise<TimeToTicket> {
   const mails = opts.mails ?? 100;
   const log = opts.log ?? (() => undefined);
   const dovecot = await startDovecot();
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-ttt-'));
-  const config = loadConfig({ DATA_DIR: dir, DATABASE_URL: `file:${path.join(dir, 'desk.sqlite')}`, LOG_LEVEL: 'silent', SESSION_SECRET: 'b'.repeat(40) });
+  const database = await opts.engine.scratch(dir);
+  const config = loadConfig({ DATA_DIR: dir, DATABASE_URL: database.url, LOG_LEVEL: 'silent', SESSION_SECRET: 'b'.repeat(40) });
   const db = await openDatabase(config.database);
-  const deps: Deps = { config, db, files: createFileStore(dir), log: pino({ level: 'silent' }), clock: systemClock, secrets: { session: 's'.repeat(40), token: 't'.repeat(40), credentials: 'c'.repeat(43) } };
+  const deps: Deps = { config, db, files: openFileStore(db, dir), log: pino({ level: 'silent' }), clock: systemClock, secrets: { session: 's'.repeat(40), token: 't'.repeat(40), credentials: 'c'.repeat(43) } };
   const services = buildServices(deps);
   // the moment each message's transaction is about to commit (hooks run last, inside it)
   const committed = new Map<string, number>();
@@ -72,7 +75,8 @@ export async function measureTimeToTicket(opts: { mails?: number; pauseMs?: numb
   } finally {
     await appender.logout().catch(() => appender.close());
     await poller.stop();
-    db.sqlite.close();
+    await db.close();
+    await database.drop();
     rmSync(dir, { recursive: true, force: true });
     await dovecot.close();
   }
@@ -88,8 +92,10 @@ export function formatTimeToTicket(r: TimeToTicket): string {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const mails = Number(process.env.TTT_MAILS ?? 100);
-  measureTimeToTicket({ mails, log: (s) => console.error(s) })
+  const [engine] = await openEngines([engineArg(process.argv)], (s) => console.error(s));
+  measureTimeToTicket({ engine, mails, log: (s) => console.error(s) })
     .then((r) => console.log(formatTimeToTicket(r)))
+    .finally(() => engine.close())
     .catch((err: unknown) => {
       console.error(err);
       process.exit(1);

@@ -1,8 +1,9 @@
-// A private PostgreSQL cluster for the tests: initdb in a temp folder, started on a free loopback
-// port, stopped and removed at the end. PostgreSQL refuses to run as root, so when the tests run as
-// root the server's commands run as the `postgres` user (the Debian package creates it).
+// A private PostgreSQL cluster for the tests (and the benchmarks): initdb in a temp folder, started
+// on a free loopback port, stopped and removed at the end; or kept in a given folder and started
+// again from it. PostgreSQL refuses to run as root, so when we run as root the server's commands
+// run as the `postgres` user (the Debian package creates it).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -39,10 +40,25 @@ export type PostgresCluster = {
   stop(): void;
 };
 
-export async function startPostgres(): Promise<PostgresCluster> {
+// tests need no durability: no fsync, no full-page writes; a small shared memory for many clusters
+const TEST_SETTINGS: Record<string, string> = { fsync: 'off', full_page_writes: 'off', synchronous_commit: 'off', max_connections: '200' };
+
+export type PostgresOptions = {
+  /**
+   * Keep the cluster in this folder: created (initdb) when it holds none, started again from it
+   * when it does, and left there by stop(). Without it, a temp folder that stop() removes.
+   */
+  dir?: string;
+  /** server settings (`-c name=value`) instead of the tests' (no fsync, no full-page writes, 200 connections) */
+  settings?: Record<string, string>;
+};
+
+export async function startPostgres(opts: PostgresOptions = {}): Promise<PostgresCluster> {
   const bin = postgresBinDir();
   if (!bin) throw new Error('PostgreSQL 15 or newer is not installed: apt-get install -y --no-install-recommends postgresql');
-  const dir = mkdtempSync(path.join(tmpdir(), 'helpdesk-pg-'));
+  const kept = opts.dir !== undefined;
+  const dir = opts.dir ?? mkdtempSync(path.join(tmpdir(), 'helpdesk-pg-'));
+  mkdirSync(dir, { recursive: true });
   const asRoot = process.getuid?.() === 0;
   const run = (cmd: string, args: string[]) => {
     const argv = asRoot ? ['runuser', ['-u', 'postgres', '--', path.join(bin, cmd), ...args]] as const : [path.join(bin, cmd), args] as const;
@@ -55,10 +71,20 @@ export async function startPostgres(): Promise<PostgresCluster> {
   }
   chmodSync(dir, 0o700);
   const data = path.join(dir, 'data');
-  run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
+  if (!existsSync(path.join(data, 'PG_VERSION'))) {
+    rmSync(data, { recursive: true, force: true }); // what an interrupted initdb left
+    run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
+  } else if (existsSync(path.join(data, 'postmaster.pid'))) {
+    // a server a killed run left behind (a stale pid file alone pg_ctl start handles itself)
+    try {
+      run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+    } catch {
+      // not running
+    }
+  }
   const port = await freePort();
-  // tests need no durability: no fsync, no full-page writes; a small shared memory for many clusters
-  run('pg_ctl', ['-D', data, '-l', path.join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=200`, 'start']);
+  const settings = Object.entries(opts.settings ?? TEST_SETTINGS).map(([k, v]) => ` -c ${k}=${v}`).join('');
+  run('pg_ctl', ['-D', data, '-l', path.join(dir, 'log'), '-w', '-t', '600', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${settings}`, 'start']);
   const url = (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`;
   let n = 0;
   return {
@@ -76,9 +102,10 @@ export async function startPostgres(): Promise<PostgresCluster> {
     },
     stop() {
       try {
-        run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+        // a kept cluster shuts down cleanly (a checkpoint), so the next start needs no recovery
+        run('pg_ctl', ['-D', data, '-m', kept ? 'fast' : 'immediate', '-w', '-t', '600', 'stop']);
       } finally {
-        rmSync(dir, { recursive: true, force: true });
+        if (!kept) rmSync(dir, { recursive: true, force: true });
       }
     },
   };

@@ -1,4 +1,8 @@
-// The private PostgreSQL cluster the engine's tests run on starts, takes Russian text search, and stops.
+// The private PostgreSQL cluster the engine's tests run on starts, takes Russian text search, and stops;
+// one kept in a folder (the benchmarks') starts again from it with its data and its own settings.
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startPostgres, type PostgresCluster } from '../../helpers/postgres.ts';
@@ -25,3 +29,38 @@ it('starts a private cluster with its own databases, Russian and English text se
     await c.end();
   }
 });
+
+it('keeps a cluster given a folder: started again from it with its databases, with the settings asked for', async () => {
+  const parent = mkdtempSync(path.join(tmpdir(), 'kept-pg-test-'));
+  chmodSync(parent, 0o755); // the server's user must reach the folder
+  const dir = path.join(parent, 'pg');
+  const query = async (c: PostgresCluster, db: string, sql: string) => {
+    const client = new pg.Client({ connectionString: c.url(db) });
+    await client.connect();
+    try {
+      return (await client.query<Record<string, string>>(sql)).rows;
+    } finally {
+      await client.end();
+    }
+  };
+  try {
+    const first = await startPostgres({ dir, settings: { shared_buffers: '64MB' } });
+    try {
+      await first.createDatabase('kept');
+      await query(first, 'kept', "create table t (v text); insert into t values ('still here')");
+      expect((await query(first, 'kept', 'show fsync'))[0].fsync).toBe('on'); // not the tests' fsync=off
+    } finally {
+      first.stop();
+    }
+    expect(existsSync(path.join(dir, 'data', 'PG_VERSION'))).toBe(true);
+    const again = await startPostgres({ dir, settings: { shared_buffers: '64MB' } });
+    try {
+      expect(await query(again, 'kept', 'select v from t')).toEqual([{ v: 'still here' }]);
+      expect((await query(again, 'kept', 'show shared_buffers'))[0].shared_buffers).toBe('64MB');
+    } finally {
+      again.stop();
+    }
+  } finally {
+    rmSync(parent, { recursive: true, force: true });
+  }
+}, 120_000);
