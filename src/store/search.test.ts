@@ -2,7 +2,7 @@
 // every matching ticket exactly once across pages, latest match first, filters applied, with any
 // page size. The answer cuts words as SQLite's unicode61 tokenizer does (letters and digits;
 // Latin diacritics removed; case folded), so it also checks that PostgreSQL's index cuts them alike.
-import { desc, inArray, sql } from 'drizzle-orm';
+import { asc, desc, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestDeps, TEST_ENGINE, type TestDeps } from '../../test/helpers/deps.ts';
 import { createTicket } from '../actions/tickets.ts';
@@ -37,7 +37,7 @@ async function fillDesk(): Promise<void> {
     });
     await deps.db.insert(tickets).values(batch).run();
   }
-  const ids = new Map((await deps.db.select({ id: tickets.id, number: tickets.number }).from(tickets).all()).map((t) => [t.number, t.id]));
+  const ids = new Map((await deps.db.select({ id: tickets.id, number: tickets.number }).from(tickets).orderBy(asc(tickets.number)).all()).map((t) => [t.number, t.id]));
   const firsts = [...ids].map(([number]) => ({ number, ru: number % 2 === 0 }));
   const shuffled = replies.map((r) => ({ r, k: rand() })).sort((a, b) => a.k - b.k).map((x) => x.r);
   const all = [...firsts, ...shuffled];

@@ -208,16 +208,15 @@ function sqliteStreams(db: Db, match: string, ok: SQL): Streams {
 }
 
 /**
- * PostgreSQL: the messages' stored words (body_words) and the subjects' words (an index on
- * helpdesk_search_doc(subject)). Each read finds the newest matches below `before` itself instead
+ * PostgreSQL: the messages' and the subjects' stored words (body_words, subject_words, each with a
+ * GIN index). Each read finds the newest matches below `before` itself instead
  * of leaving the choice to the planner, whose guess for a rare or absent word (from the statistics
  * of common words) can make it walk every message looking for one.
  */
 function postgresStreams(db: Db, query: SQL, ok: SQL): Streams {
   const messagesSource: Source = { table: sql`messages`, words: sql`body_words`, ticket: sql`ticket_id`, first: sql`null`, walkCost: 1 };
-  // a subject's words are worked out again for each one tested on a walk: several times the cost
   const subjectsSource: Source = {
-    table: sql`${tickets}`, words: sql`helpdesk_search_doc(subject)`, ticket: sql`id`, first: sql`(select min(id) from messages where ticket_id = x.id)`, walkCost: 5,
+    table: sql`${tickets}`, words: sql`subject_words`, ticket: sql`id`, first: sql`(select min(id) from messages where ticket_id = x.id)`, walkCost: 1,
   };
   return {
     messages: async (before, limit) => await newestMatches(db, messagesSource, query, ok, before, limit),
@@ -226,7 +225,7 @@ function postgresStreams(db: Db, query: SQL, ok: SQL): Streams {
     shown: async (cursor) =>
       (await db.all<{ t: number }>(sql`
         select ticket_id as t from messages where body_words @@ (${query}) and id >= ${cursor.m}
-        union select id from ${tickets} where helpdesk_search_doc(subject) @@ (${query}) and id >= ${cursor.s}`)).map((r) => r.t),
+        union select id from ${tickets} where subject_words @@ (${query}) and id >= ${cursor.s}`)).map((r) => r.t),
   };
 }
 
