@@ -6,7 +6,8 @@ import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 's
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { waitUntil } from './mail.ts';
 
-export type ReceivedMail = { from: string; to: string[]; raw: Buffer; parsed: ParsedMail; messageId: string };
+/** remotePort: the sending client's port (which process sent it, see processOfConnection in desk-process.ts) */
+export type ReceivedMail = { from: string; to: string[]; raw: Buffer; parsed: ParsedMail; messageId: string; remotePort: number };
 
 export type SmtpBehaviour = {
   /** an SMTP error for this mail (e.g. { code: 451, message: 'try later' }), or null to accept it */
@@ -55,6 +56,7 @@ export async function startSmtpServer(behaviour: SmtpBehaviour = {}, port = 0): 
         raw,
         parsed,
         messageId: (parsed.messageId ?? '').replace(/^<|>$/g, ''),
+        remotePort: session.remotePort,
       };
       if (t.behaviour.hold?.(mail)) {
         held.push(mail);
