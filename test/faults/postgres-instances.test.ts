@@ -129,7 +129,8 @@ describe('desk processes sharing a PostgreSQL database, under faults', () => {
     expect(report.outcomeDiffers).toEqual([]);
   };
   const stopAll = async (running: Named[]) => {
-    for (const d of running) expect(await d.proc.stop(), `${d.name}:\n${d.proc.log()}`).toBe(0);
+    const codes = await Promise.all(running.map((d) => d.proc.stop()));
+    running.forEach((d, i) => expect(codes[i], `${d.name}:\n${d.proc.log()}`).toBe(0));
   };
 
   it(`imports ${MAILS} mails exactly once while the process polling the mailbox is killed ${KILLS} times`, { timeout: TIMEOUT_MS }, async () => {
@@ -137,7 +138,6 @@ describe('desk processes sharing a PostgreSQL database, under faults', () => {
     const user = dovecot.addUser();
     const { url, db } = await newDatabase();
     const mails = await buildFaultMails(MAILS, SEED + 7, 'pg-kill');
-    const expected = await cleanOutcomes(mails);
     const env = imapEnv(user);
     let started = 0;
     const fresh = () => spawnDesk(url, `desk-${++started}`, 'intake', env);
@@ -149,6 +149,8 @@ describe('desk processes sharing a PostgreSQL database, under faults', () => {
     const sizes = Array.from({ length: KILLS }, (_, k) => Math.floor(((MAILS - early) * (k + 1)) / KILLS) - Math.floor(((MAILS - early) * k) / KILLS));
 
     let live = [fresh(), fresh(), fresh()];
+    // while they start: what each mail becomes (done before the kills, so the timing is not disturbed)
+    const expected = await cleanOutcomes(mails);
     const lock = await waitUntil('the mailbox from IMAP_* to be created', async () => ((await db.value<number>('select count(*) from mailboxes')) ? await mailboxLock(db) : undefined), TIMEOUT_MS / 4, 100);
     await waitUntil('a desk to poll the mailbox', () => lockHolder(db, lock), TIMEOUT_MS / 4, 100);
 
@@ -272,11 +274,11 @@ describe('desk processes sharing a PostgreSQL database, under faults', () => {
     const user = dovecot.addUser();
     const { url, db } = await newDatabase();
     const mails = await buildFaultMails(n, SEED + 9, 'pg-restart');
-    const expected = await cleanOutcomes(mails);
     const ports = [await freePort(), await freePort(), await freePort()];
     const env = (i: number) => ({ ...imapEnv(user), PORT: String(ports[i]), ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
     // every role in every process (ROLES' default): web, intake, outbox and scheduler
     const live = [0, 1, 2].map((i) => spawnDesk(url, `full-${i + 1}`, 'web,intake,outbox,scheduler', env(i)));
+    const expected = await cleanOutcomes(mails);
     await Promise.all(live.map((d) => d.proc.started));
     const lock = await mailboxLock(db);
     const thirds = [0, Math.ceil(n / 3), Math.ceil((2 * n) / 3), n];
