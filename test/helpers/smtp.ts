@@ -14,6 +14,8 @@ export type SmtpBehaviour = {
   respond?: (mail: ReceivedMail) => { code: number; message: string } | null;
   /** true: read the whole mail but never answer (the sender waits, as if the server hung) */
   hold?: (mail: ReceivedMail) => boolean;
+  /** awaited before the server answers a mail it read (something else happens between the end of the data and the answer) */
+  beforeAnswer?: (mail: ReceivedMail) => Promise<void>;
   /** called for each accepted mail, after the server answered 250 */
   onMail?: (mail: ReceivedMail) => void | Promise<void>;
 };
@@ -58,6 +60,7 @@ export async function startSmtpServer(behaviour: SmtpBehaviour = {}, port = 0): 
         messageId: (parsed.messageId ?? '').replace(/^<|>$/g, ''),
         remotePort: session.remotePort,
       };
+      await t.behaviour.beforeAnswer?.(mail);
       if (t.behaviour.hold?.(mail)) {
         held.push(mail);
         return; // never answered
