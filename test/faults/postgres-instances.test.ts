@@ -8,7 +8,7 @@
 //    every mail exactly once at the server.
 // 3. PostgreSQL itself is restarted (pg_ctl stop -m fast, a few seconds down) while mail arrives
 //    before, during and after: the processes reconnect by themselves, take their locks again,
-//    import every mail exactly once, and the console answers.
+//    import every mail and send every acknowledgement exactly once, and the console answers.
 // The cluster is this file's own (part 3 restarts it). FAULT_MAILS, FAULT_KILLS and FAULT_BURST size
 // the run (npm test: 24, 2 and 20; npm run test:faults: 500, 20 and 100).
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -60,6 +60,7 @@ describe('desk processes sharing a PostgreSQL database, under faults', () => {
   const dirs: string[] = [];
   const desks: DeskProcess[] = [];
   const readers: PostgresReader[] = [];
+  const closers: (() => Promise<void>)[] = [];
 
   beforeAll(async () => {
     [{ cluster, template }, dovecot] = await Promise.all([startTemplateCluster(), startDovecot()]);
@@ -67,6 +68,7 @@ describe('desk processes sharing a PostgreSQL database, under faults', () => {
   afterAll(async () => {
     await Promise.all(desks.map((d) => d.kill9()));
     for (const r of readers) await r.close().catch(() => undefined);
+    for (const c of closers) await c().catch(() => undefined);
     await dovecot?.close();
     cluster?.stop();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
@@ -269,13 +271,15 @@ describe('desk processes sharing a PostgreSQL database, under faults', () => {
     }
   });
 
-  it('imports every mail exactly once across a PostgreSQL restart, takes its locks again, and the console answers afterwards', { timeout: TIMEOUT_MS }, async () => {
+  it('imports every mail and sends every acknowledgement exactly once across a PostgreSQL restart, takes its locks again, and the console answers afterwards', { timeout: TIMEOUT_MS }, async () => {
     const n = Math.max(12, Math.round(MAILS / 8));
+    const smtp = await startSmtpServer();
+    closers.push(() => smtp.close());
     const user = dovecot.addUser();
     const { url, db } = await newDatabase();
     const mails = await buildFaultMails(n, SEED + 9, 'pg-restart');
     const ports = [await freePort(), await freePort(), await freePort()];
-    const env = (i: number) => ({ ...imapEnv(user), PORT: String(ports[i]), ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
+    const env = (i: number) => ({ ...imapEnv(user), PORT: String(ports[i]), ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, SMTP_URL: smtp.url, MAIL_FROM: FROM });
     // every role in every process (ROLES' default): web, intake, outbox and scheduler
     const live = [0, 1, 2].map((i) => spawnDesk(url, `full-${i + 1}`, 'web,intake,outbox,scheduler', env(i)));
     const expected = await cleanOutcomes(mails);
@@ -298,6 +302,11 @@ describe('desk processes sharing a PostgreSQL database, under faults', () => {
     await dovecot.appendMany(user, part(2));
     await settle(db, user, n, live, `all ${n} mails after the restart`);
     const importedS = (Date.now() - restartedAt) / 1000;
+    // the acknowledgements, some of them queued or in flight when the database went down
+    await waitUntil('every acknowledgement sent', async () => {
+      for (const d of live) d.proc.assertRunning();
+      return (await db.value<number>("select count(*) from outbox where status <> 'sent'")) === 0;
+    }, TIMEOUT_MS / 4, 200);
     for (const d of live) d.proc.assertRunning();
     // the locks were lost with their connections and taken again: the mailbox's at once (it is
     // polled), the scheduler's at its next pass, within 30 s of the restart (waited for in the fault
@@ -316,7 +325,13 @@ describe('desk processes sharing a PostgreSQL database, under faults', () => {
     await stopAll(live);
 
     const report = await checkExactlyOncePostgres(db, mails, expected);
-    console.log(summarize('pg-instances-restart', report, { processes: 3, 'restart-s': downS.toFixed(1), 'all-imported-after-s': importedS.toFixed(1) }));
+    const outbox = (await db.all<{ mid: string }>('select header_message_id as mid from outbox order by id')).map((r) => r.mid);
+    const received = smtp.messageIds();
+    console.log(summarize('pg-instances-restart', report, { processes: 3, 'restart-s': downS.toFixed(1), 'all-imported-after-s': importedS.toFixed(1), acknowledgements: outbox.length, received: received.length,
+      // sends the server accepted while the database was down, recorded once it was back
+      'sent-while-down': live.reduce((k, d) => k + d.proc.log().split('the sent mail is recorded when it is back').length - 1, 0) }));
     expectExactlyOnce(report, n);
+    expect(outbox.length).toBeGreaterThan(0);
+    expect([...received].sort()).toEqual([...outbox].sort());
   });
 });
