@@ -32,7 +32,6 @@ async function main(): Promise<void> {
     const role = await start(services);
     if (role) running.push(role);
   }
-  deps.log.info({ roles: running.map((r) => r.name), database: databaseLabel(config.database) }, 'help desk started');
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -50,8 +49,10 @@ async function main(): Promise<void> {
     await closeDb(deps.db);
     process.exit(0);
   };
+  // listening before the start is announced: a supervisor may signal the moment it reads that line
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  deps.log.info({ roles: running.map((r) => r.name), database: databaseLabel(config.database) }, 'help desk started');
 }
 
 main().catch((err: unknown) => {

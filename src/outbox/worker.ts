@@ -6,9 +6,11 @@
 // sent in the transaction right after the server's final 250. A worker that dies in between leaves
 // the row `sending`; when the lease runs out another worker (or the restarted one) sends it again
 // with the same Message-ID, which the receiving side can recognise. The only window for a repeat is
-// the server's answer to the final "." plus one SQLite commit.
+// the server's answer to the final "." plus one commit. A database out of reach at that moment (a
+// PostgreSQL restart) is waited for, up to the end of the lease, to record the mail as sent.
 import type { Deps } from '../deps.ts';
 import { inTransaction } from '../db/client.ts';
+import { isConnectionLost } from '../db/connection-lost.ts';
 import { channelTraits } from '../domain/channel-traits.ts';
 import { deskHost } from '../domain/desk-identity.ts';
 import { makeMessageId } from '../domain/reply-token.ts';
@@ -42,6 +44,8 @@ export type OutboxWorker = {
 
 // longer than any SMTP transaction can take with the sender's timeouts
 export const DEFAULT_LEASE_MS = 10 * 60_000;
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 1000);
 
@@ -127,6 +131,24 @@ export function createOutboxWorker(deps: Deps, opts: WorkerOptions): OutboxWorke
     });
   }
 
+  /**
+   * Writes the outcome of a mail the server accepted even when the database is out of reach for a
+   * while (a PostgreSQL restart): unwritten, the row would wait for its lease to end and the mail
+   * would go out again. Tried again until the lease ends or the worker stops.
+   */
+  async function settleDelivered(row: OutboxRow, write: (current: OutboxRow) => Promise<void>): Promise<boolean> {
+    const deadline = Date.now() + Math.max(0, row.nextAttemptAt - clock.now()); // wall time: the wait is real
+    for (let wait = 250; ; wait = Math.min(wait * 2, 5000)) {
+      try {
+        return await settle(row, write);
+      } catch (err) {
+        if (!isConnectionLost(err) || stopping || Date.now() + wait >= deadline) throw err;
+        log.warn({ outboxId: row.id, err: errorText(err) }, 'outbox: the database is out of reach; the sent mail is recorded when it is back');
+        await pause(wait);
+      }
+    }
+  }
+
   async function attempt(row: OutboxRow, summary: RunSummary): Promise<void> {
     const sender = senders.get(row.channel)!;
     let result;
@@ -136,7 +158,7 @@ export function createOutboxWorker(deps: Deps, opts: WorkerOptions): OutboxWorke
       await failed(row, err, summary);
       return;
     }
-    if (await settle(row, async (current) => await recordSent(db, current, result, clock.now()))) summary.sent++;
+    if (await settleDelivered(row, async (current) => await recordSent(db, current, result, clock.now()))) summary.sent++;
     await channelUp(row.channel);
   }
 

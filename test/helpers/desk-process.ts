@@ -1,8 +1,11 @@
 // The real desk process (src/main.ts through tsx) for fault tests: started with its own env, killed
-// with SIGKILL at any moment or stopped with SIGTERM, and its SQLite file read from the outside.
+// with SIGKILL at any moment or stopped with SIGTERM, and its database (a SQLite file, or a
+// PostgreSQL database several processes share) read from the outside.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { seededRandom } from '../../src/demo/random.ts';
 import { StopWaiting } from './mail.ts';
 export { seededRandom };
@@ -30,6 +33,8 @@ export type DeskProcess = {
 export type DeskEnv = {
   dataDir: string;
   roles: string;
+  /** the DATABASE_URL (a postgres:// URL for processes sharing one database); default: the SQLite file in dataDir */
+  databaseUrl?: string;
   env?: Record<string, string>;
 };
 
@@ -45,7 +50,7 @@ export function startDesk(opts: DeskEnv): DeskProcess {
       LOG_LEVEL: 'info',
       ROLES: opts.roles,
       DATA_DIR: opts.dataDir,
-      DATABASE_URL: `file:${deskDatabase(opts.dataDir)}`,
+      DATABASE_URL: opts.databaseUrl ?? `file:${deskDatabase(opts.dataDir)}`,
       SESSION_SECRET: 's'.repeat(40),
       // the loopback test servers (Dovecot, smtp-server) speak plain text only
       IMAP_ALLOW_PLAINTEXT: 'true',
@@ -126,6 +131,73 @@ export function readDb<T>(file: string, fn: (db: Database.Database) => T): T | u
   } finally {
     db.close();
   }
+}
+
+export type PostgresReader = {
+  all<R>(sql: string, ...params: unknown[]): Promise<R[]>;
+  /** the first column of the first row */
+  value<V>(sql: string, ...params: unknown[]): Promise<V | undefined>;
+  close(): Promise<void>;
+};
+
+/**
+ * Queries on a desk's PostgreSQL database from outside its processes ($1… placeholders; bigint and
+ * numeric as numbers). A connection broken by a server restart is dropped, and the next query
+ * opens a new one; a query while the server is down fails.
+ */
+export function readPostgres(url: string): PostgresReader {
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  pool.on('error', () => undefined);
+  const types = {
+    getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === 20 || oid === 1700 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)),
+  } as unknown as pg.CustomTypesConfig;
+  const query = (text: string, values: unknown[]) => pool.query({ text, values, types });
+  return {
+    all: async <R>(sql: string, ...params: unknown[]) => (await query(sql, params)).rows as R[],
+    value: async <V>(sql: string, ...params: unknown[]) => {
+      const row = (await query(sql, params)).rows[0] as Record<string, unknown> | undefined;
+      return (row ? Object.values(row)[0] : undefined) as V | undefined;
+    },
+    close: () => pool.end(),
+  };
+}
+
+/**
+ * Which of these processes has the TCP connection whose local port is `port` (a server sees it as
+ * the client's port): Linux's socket table (/proc/net/tcp*) names the socket, the process's open
+ * files hold it.
+ */
+export function processOfConnection(port: number, pids: number[]): number | undefined {
+  const inodes = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length > 9 && parseInt(f[1].split(':')[1], 16) === port) inodes.add(f[9]);
+    }
+  }
+  for (const pid of pids) {
+    let fds: string[] = [];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue; // gone
+    }
+    for (const fd of fds) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (m && inodes.has(m[1])) return pid;
+      } catch {
+        // closed meanwhile
+      }
+    }
+  }
+  return undefined;
 }
 
 /** An integer from the environment, or the default (sizes: small for `npm test`, large for the fault run). */

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { buildCorpus } from '../../bench/corpus.ts';
 import { buildServices } from '../../src/services.ts';
 import { makeTestDeps } from './deps.ts';
-import { readDb, seededRandom } from './desk-process.ts';
+import { readDb, seededRandom, type PostgresReader } from './desk-process.ts';
 
 export type FaultMail = { seq: string; kind: string; raw: Buffer; messageId: string | null };
 
@@ -80,18 +80,34 @@ export async function cleanOutcomes(mails: FaultMail[]): Promise<Expected> {
 
 export function checkExactlyOnce(dataDir: string, dbFile: string, mails: FaultMail[], expected: Expected): ExactlyOnceReport {
   const rows = readDb(dbFile, inboundRows) ?? [];
+  // the desk under test runs on SQLite with a fresh DATA_DIR: its raw archive is <kind>/<ab>/<sha256>
+  const seqs = rows.map((row) => seqOf(readFileSync(path.join(dataDir, 'raw', row.raw_sha256.slice(0, 2), row.raw_sha256))));
+  return compare(rows, seqs, mails, expected);
+}
+
+/** The same check on a desk's PostgreSQL database, whose raw mail is kept in the database (the first chunk holds the header). */
+export async function checkExactlyOncePostgres(db: PostgresReader, mails: FaultMail[], expected: Expected): Promise<ExactlyOnceReport> {
+  const rows = await db.all<InboundRow & { head: Buffer | null }>(
+    `select i.id, i.external_id, i.raw_sha256, i.outcome, i.error, i.ticket_id,
+       (select count(*) from messages m where m.inbound_message_id = i.id)::int as messages,
+       substring(c.data from 1 for 4096) as head
+     from inbound_messages i left join stored_file_chunks c on c.kind = 'raw' and c.sha256 = i.raw_sha256 and c.seq = 0
+     order by i.id`,
+  );
+  return compare(rows, rows.map((r) => (r.head ? seqOf(r.head) : undefined)), mails, expected);
+}
+
+function compare(rows: InboundRow[], seqs: (string | undefined)[], mails: FaultMail[], expected: Expected): ExactlyOnceReport {
   const bySeq = new Map<string, InboundRow[]>();
   let strangers = 0;
-  for (const row of rows) {
-    // the desk under test runs on SQLite with a fresh DATA_DIR: its raw archive is <kind>/<ab>/<sha256>
-    const raw = readFileSync(path.join(dataDir, 'raw', row.raw_sha256.slice(0, 2), row.raw_sha256));
-    const seq = seqOf(raw);
+  rows.forEach((row, i) => {
+    const seq = seqs[i];
     if (!seq) {
       strangers++;
-      continue;
+      return;
     }
     bySeq.set(seq, [...(bySeq.get(seq) ?? []), row]);
-  }
+  });
   const report: ExactlyOnceReport = {
     mails: mails.length, inbound: rows.length, lost: [], duplicated: [], strangers, wrongId: [], messageCountWrong: [], outcomeDiffers: [],
     outcomes: {}, withoutMessageId: mails.filter((m) => !m.messageId).length, messages: 0,

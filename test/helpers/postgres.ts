@@ -2,7 +2,7 @@
 // on a free loopback port, stopped and removed at the end; or kept in a given folder and started
 // again from it. PostgreSQL refuses to run as root, so when we run as root the server's commands
 // run as the `postgres` user (the Debian package creates it).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -37,6 +37,13 @@ export type PostgresCluster = {
   port: number;
   /** a fresh, empty database; its name */
   createDatabase(name?: string): Promise<string>;
+  /**
+   * Restarts the server as an operator does (pg_ctl stop -m fast: every connection is ended, then
+   * start), down for at least `downMs`; `whileDown` runs once it is down. Asynchronous, so the
+   * caller's work (mail arriving) goes on meanwhile. Only on a cluster of one's own: every test
+   * using it loses its connections.
+   */
+  restart(opts?: { downMs?: number; whileDown?: () => Promise<void> }): Promise<void>;
   stop(): void;
 };
 
@@ -84,7 +91,13 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
   }
   const port = await freePort();
   const settings = Object.entries(opts.settings ?? TEST_SETTINGS).map(([k, v]) => ` -c ${k}=${v}`).join('');
-  run('pg_ctl', ['-D', data, '-l', path.join(dir, 'log'), '-w', '-t', '600', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${settings}`, 'start']);
+  const startArgs = ['-D', data, '-l', path.join(dir, 'log'), '-w', '-t', '600', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${settings}`, 'start'];
+  run('pg_ctl', startArgs);
+  const runAsync = (cmd: string, args: string[]) =>
+    new Promise<void>((resolve, reject) => {
+      const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', path.join(bin, cmd), ...args]] : [path.join(bin, cmd), args];
+      execFile(file, argv, (err, _out, stderr) => (err ? reject(new Error(`${cmd}: ${err.message}\n${stderr}`)) : resolve()));
+    });
   const url = (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`;
   let n = 0;
   return {
@@ -99,6 +112,14 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
         await c.end();
       }
       return name;
+    },
+    async restart({ downMs = 0, whileDown }: { downMs?: number; whileDown?: () => Promise<void> } = {}) {
+      await runAsync('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+      const down = Date.now();
+      await whileDown?.();
+      const left = downMs - (Date.now() - down);
+      if (left > 0) await new Promise((r) => setTimeout(r, left));
+      await runAsync('pg_ctl', startArgs);
     },
     stop() {
       try {

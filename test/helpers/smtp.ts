@@ -6,13 +6,16 @@ import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 's
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { waitUntil } from './mail.ts';
 
-export type ReceivedMail = { from: string; to: string[]; raw: Buffer; parsed: ParsedMail; messageId: string };
+/** remotePort: the sending client's port (which process sent it, see processOfConnection in desk-process.ts) */
+export type ReceivedMail = { from: string; to: string[]; raw: Buffer; parsed: ParsedMail; messageId: string; remotePort: number };
 
 export type SmtpBehaviour = {
   /** an SMTP error for this mail (e.g. { code: 451, message: 'try later' }), or null to accept it */
   respond?: (mail: ReceivedMail) => { code: number; message: string } | null;
   /** true: read the whole mail but never answer (the sender waits, as if the server hung) */
   hold?: (mail: ReceivedMail) => boolean;
+  /** awaited before the server answers a mail it read (something else happens between the end of the data and the answer) */
+  beforeAnswer?: (mail: ReceivedMail) => Promise<void>;
   /** called for each accepted mail, after the server answered 250 */
   onMail?: (mail: ReceivedMail) => void | Promise<void>;
 };
@@ -55,7 +58,9 @@ export async function startSmtpServer(behaviour: SmtpBehaviour = {}, port = 0): 
         raw,
         parsed,
         messageId: (parsed.messageId ?? '').replace(/^<|>$/g, ''),
+        remotePort: session.remotePort,
       };
+      await t.behaviour.beforeAnswer?.(mail);
       if (t.behaviour.hold?.(mail)) {
         held.push(mail);
         return; // never answered
