@@ -4,7 +4,7 @@
 // A transaction runs on a connection of its own from BEGIN to COMMIT, at SERIALIZABLE isolation: a
 // read-modify-write (the next ticket number, a counter) behaves as under SQLite's single writer.
 // When PostgreSQL refuses a commit for a serialization failure or a deadlock, the whole
-// transaction function runs again (a few times, after a short random pause). Statements belong to
+// transaction function runs again (up to 20 times, after random pauses that grow). Statements belong to
 // the transaction whose async context they run in, as on SQLite; everything else runs on the pool.
 //
 // The store's SQL is written once, in the dialect both engines share; `toPostgres` turns the few
@@ -185,7 +185,9 @@ class PostgresHandle {
       } catch (err) {
         await client.query('rollback').catch(() => (broken = true));
         if (retryable(err) && attempt < 20) {
-          await pause(Math.random() * 4 * attempt);
+          // random pauses that grow (up to half a second), so that transactions colliding again and
+          // again under load (intake beside busy outbox workers) spread out instead of running out of tries
+          await pause(Math.random() * Math.min(500, 2 ** attempt));
           continue;
         }
         throw err;
