@@ -63,6 +63,12 @@ beforeAll(async () => {
   // the newest messages finds it once, at the oldest message it looked at, and reads the rest from the index
   const ids = (await deps.db.select({ id: messages.id }).from(messages).orderBy(desc(messages.id)).all()).map((m) => m.id).slice(127);
   await deps.db.update(messages).set({ bodyText: sql`${messages.bodyText} || ' quokka'` }).where(inArray(messages.id, ids.filter((_, i) => i % 20 === 0))).run();
+  // a word found in one message close to the newest, then in none for a long stretch, then in every
+  // 4th of the oldest 400 (3,600 messages): PostgreSQL, finding none among the newest, reads it from
+  // the index in windows of ids, the first finding one, the second none, the third everything left
+  const all = (await deps.db.select({ id: messages.id }).from(messages).orderBy(desc(messages.id)).all()).map((m) => m.id);
+  const sparse = [all[12], ...all.slice(-400).filter((_, i) => i % 4 === 0)];
+  await deps.db.update(messages).set({ bodyText: sql`${messages.bodyText} || ' wombat'` }).where(inArray(messages.id, sparse)).run();
 }, 60_000);
 afterAll(() => deps.close());
 
@@ -94,11 +100,11 @@ async function bruteForce(text: string, filter: (t: { isOpen: boolean | null }) 
   return new Map([...keys].filter(([id]) => filter(byId.get(id)!)));
 }
 
-async function pageAll(text: string, f: QueueFilter, limit: number): Promise<number[]> {
+async function pageAll(text: string, f: QueueFilter, limit: number, firstRead?: number): Promise<number[]> {
   const out: number[] = [];
   let cursor = null;
   for (let i = 0; i < 500; i++) {
-    const page = await searchTickets(deps.db, text, f, cursor, { limit, maxScan: 100_000 });
+    const page = await searchTickets(deps.db, text, f, cursor, { limit, maxScan: 100_000, firstRead });
     out.push(...page.hits.map((h) => h.ticket.id));
     if (!page.next) return out;
     cursor = decodeSearchCursor(encodeSearchCursor(page.next));
@@ -115,7 +121,7 @@ async function subjects(text: string): Promise<string[]> {
 describe('search', () => {
   it.each([
     ['printer', 7], ['printer', 50], ['password access', 11], ['принтер', 13], ['сканер', 5], ['ws-1*', 9], ['PRINTER', 20],
-    ['toner-jam', 6], ['e-mail', 8], ['cafe', 4], ['мой', 5], ['print*', 10], ['принт*', 10], ['user@client.example', 5], ["it's", 9], ['quokka', 7],
+    ['toner-jam', 6], ['e-mail', 8], ['cafe', 4], ['мой', 5], ['print*', 10], ['принт*', 10], ['user@client.example', 5], ["it's", 9], ['quokka', 7], ['wombat', 2], ['wombat', 40],
   ])('finds every ticket matching %j once, latest match first (page size %i)', async (text, limit) => {
     const want = await bruteForce(text, () => true);
     expect(want.size).toBeGreaterThan(0);
@@ -123,6 +129,16 @@ describe('search', () => {
     expect(new Set(got).size).toBe(got.length);
     expect(got).toEqual([...want].sort((a, b) => b[1] - a[1]).map(([id]) => id));
   });
+
+  // reading two matches at first, each stream walks a few messages and goes on in windows of ids
+  // a few dozen wide, as it does a large desk's hundreds of thousands
+  it.each([['wombat', 2], ['wombat', 5], ['quokka', 3], ['printer', 4], ['password access', 3], ['сканер', 2]])(
+    'finds every ticket matching %j once, latest match first, in small reads (page size %i)', async (text, limit) => {
+      const want = await bruteForce(text, () => true);
+      const got = await pageAll(text, {}, limit, 2);
+      expect(got).toEqual([...want].sort((a, b) => b[1] - a[1]).map(([id]) => id));
+    },
+  );
 
   it('reads words joined by punctuation as a phrase, folds case and Latin diacritics, and keeps й apart from и', async () => {
     expect(await subjects('toner-jam')).toContain('Toner/Jam on the second floor');

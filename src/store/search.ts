@@ -10,7 +10,8 @@
 // On PostgreSQL the same streams come from GIN indexes (migrations/postgres/0003_search.sql: words
 // cut and folded as unicode61 does, no stemming), read newest-first in the same chunks: a word in
 // many messages by walking the newest ones backwards, a rarer word by collecting its matches from
-// the index and sorting only those (newestMatches).
+// the index in windows of ids below the last one read, so that only about as many rows as the page
+// needs are fetched from the table (newestMatches).
 import { and, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { tickets } from '../db/schema.ts';
@@ -76,7 +77,8 @@ export async function searchTickets(
   text: string,
   filter: QueueFilter,
   cursor: SearchCursor | null,
-  opts: { limit: number; maxScan?: number; snippets?: boolean },
+  /** firstRead: how many matches each stream reads at first (tests read few to walk a small desk as a large one) */
+  opts: { limit: number; maxScan?: number; snippets?: boolean; firstRead?: number },
 ): Promise<SearchPage> {
   const terms = searchTerms(text);
   if (!terms.length) return { hits: [], next: null, scanned: 0, truncated: false };
@@ -86,7 +88,7 @@ export async function searchTickets(
   const ok = where.length ? sql`(${and(...where)})` : sql`1`;
   const read = db.engine === 'postgres' ? postgresStreams(db, tsQuery(terms), ok) : sqliteStreams(db, ftsMatch(terms), ok);
   // read a little first (most searches fill a page from the first hits), more when filters are picky
-  let chunk = Math.max(64, opts.limit * 2);
+  let chunk = opts.firstRead ?? Math.max(64, opts.limit * 2);
   const readMessages = (before: number) => read.messages(before, chunk);
   const readSubjects = (before: number) => read.subjects(before, chunk);
 
@@ -274,15 +276,25 @@ async function newestMatches(db: Db, src: Source, query: SQL, ok: SQL, before: n
     if ((src.walkCost * need) / density > from * density) break;
     window = Math.ceil((need / density) * 1.25);
   }
-  // the rest from the index: every match below `from`, then the newest of them (the CTE keeps the
-  // planner from walking again)
-  const rest = await db.all<Match>(sql`
-    with h as materialized (select id, ${src.ticket} as ticket_id from ${src.table} where ${src.words} @@ (${query}) and id < ${from})
-    select x.id as key, x.ticket_id as ticketId, ${src.first} as first, ${ok} as ok
-    from (select id, ticket_id from h order by id desc limit ${limit - out.length}) x
-    join ${tickets} on ${tickets.id} = x.ticket_id
-    order by x.id desc`);
-  return [...out, ...rest];
+  // the rest from the index, in windows of ids below `from`, newest first: a window sized to hold
+  // about four times the matches still needed, at the density measured so far (or, when the walk found
+  // none, at the most it can be), reads from the table only the matches in it instead of every
+  // match below. Each window costs a scan of the index, so there are at most three: a window that
+  // finds nothing, or the third, takes everything left. (The CTE keeps the planner from walking.)
+  let span = (4 * (limit - out.length) * walked) / (found + 1);
+  for (let windows = 1; out.length < limit && from > 0; windows++) {
+    const low = windows < 3 ? Math.max(0, Math.floor(from - span)) : 0;
+    const rows = await db.all<Match>(sql`
+      with h as materialized (select id, ${src.ticket} as ticket_id from ${src.table} where ${src.words} @@ (${query}) and id < ${from} and id >= ${low})
+      select x.id as key, x.ticket_id as ticketId, ${src.first} as first, ${ok} as ok
+      from (select id, ticket_id from h order by id desc limit ${limit - out.length}) x
+      join ${tickets} on ${tickets.id} = x.ticket_id
+      order by x.id desc`);
+    out.push(...rows);
+    span = rows.length ? (4 * (limit - out.length) * (from - low)) / rows.length : Infinity;
+    from = low;
+  }
+  return out;
 }
 
 /** Search cursors travel in URLs as base64url JSON, like the queue's. */
