@@ -14,15 +14,18 @@ describe('isTemporary', () => {
       coded('SQLITE_BUSY_SNAPSHOT'),
       coded('ENOSPC'),
       coded('ECONNREFUSED'),
+      coded('EAI_AGAIN'), // the database host's name not resolved, for now
       coded('08006'), // connection failure
       coded('57P01'), // admin shutdown
       coded('57P03'), // cannot connect now (starting up)
+      coded('57P05'), // idle session timeout: not a lost connection, still worth a retry
       coded('53100'), // disk full
       coded('53300'), // too many connections
       coded('55P03'), // lock not available (lock_timeout)
       coded('40001'), // serialization failure, after the handle's own retries
       new Error('Connection terminated unexpectedly'),
       new Error('timeout exceeded when trying to connect'),
+      new Error('Client has encountered a connection error and is not queryable'),
     ]) {
       expect(isTemporary(e), String((e as { code?: string }).code ?? e.message)).toBe(true);
       expect(isTemporary(wrapped(e))).toBe(true);

@@ -4,6 +4,7 @@
 import type { Deps } from '../deps.ts';
 import { getInbound, insertInbound, updateInbound, findInboundByDedupeKey } from '../store/inbound.ts';
 import { inTransaction } from '../db/client.ts';
+import { isConnectionLost } from '../db/connection-lost.ts';
 import { emptyHooks, type Ctx } from '../actions/context.ts';
 import { createCompiledCalendars } from '../domain/compiled-calendars.ts';
 import { createMailHtmlCache } from '../domain/safe-mail-html.ts';
@@ -43,24 +44,23 @@ export type Intake = {
   reprocess(inboundId: number): Promise<ReceiveResult>;
 };
 
-const TEMPORARY_CODES = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_IOERR', 'SQLITE_FULL', 'SQLITE_CANTOPEN', 'SQLITE_READONLY', 'ENOSPC', 'EIO', 'EMFILE', 'ENFILE', 'EROFS', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
-// PostgreSQL SQLSTATEs that say "not now" rather than "never": connection exceptions (08), a
+// Besides a lost connection (isConnectionLost): SQLite busy, locked, failing or full, and a local
+// disk or descriptor shortage; an extended code (SQLITE_BUSY_SNAPSHOT) counts as its base code
+const TEMPORARY_CODES = ['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_IOERR', 'SQLITE_FULL', 'SQLITE_CANTOPEN', 'SQLITE_READONLY', 'ENOSPC', 'EIO', 'EMFILE', 'ENFILE', 'EROFS'];
+// PostgreSQL SQLSTATEs that say "not now" rather than "never", besides a lost connection: a
 // transaction that lost a conflict (40), no resources (53: disk full, out of memory, too many
 // connections), a lock not granted in time (55P03), a cancelled statement (57014), the server
-// shutting down or starting (57P), an I/O error (58)
-const TEMPORARY_SQLSTATE = /^(08|40|53|57P|58)|^55P03$|^57014$/;
-// pg's own errors when the connection breaks or cannot be had carry no code
-const TEMPORARY_PG_MESSAGE = /^Connection terminated|^timeout exceeded when trying to connect|^Client has encountered a connection error|^Connection is closed/;
+// shutting down, starting or ending the session (57P), an I/O error (58)
+const TEMPORARY_SQLSTATE = /^(40|53|57P|58)|^55P03$|^57014$/;
 
 /** Whether err (or what it wraps: drizzle names the failed query around the driver's error) is a failure that may pass: retry later, do not quarantine. */
 export function isTemporary(err: unknown): boolean {
+  if (isConnectionLost(err)) return true;
   for (let e = err, depth = 0; e && typeof e === 'object' && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') {
-      if ([...TEMPORARY_CODES].some((c) => code === c || code.startsWith(`${c}_`))) return true;
-      if (/^[0-9A-Z]{5}$/.test(code) && TEMPORARY_SQLSTATE.test(code)) return true;
-    }
-    if (e instanceof Error && TEMPORARY_PG_MESSAGE.test(e.message)) return true;
+    if (typeof code !== 'string') continue;
+    if (TEMPORARY_CODES.some((c) => code === c || code.startsWith(`${c}_`))) return true;
+    if (/^[0-9A-Z]{5}$/.test(code) && TEMPORARY_SQLSTATE.test(code)) return true;
   }
   return false;
 }

@@ -8,15 +8,12 @@ import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emailChannel } from '../../../src/channels/email/index.ts';
-import { loadConfig } from '../../../src/config.ts';
-import { closeDb, type Db } from '../../../src/db/client.ts';
-import { openDatabase } from '../../../src/db/open.ts';
-import type { Deps } from '../../../src/deps.ts';
+import type { Db } from '../../../src/db/client.ts';
 import { startIntake, type IntakeRole } from '../../../src/roles/intake.ts';
 import { startScheduler } from '../../../src/roles/scheduler.ts';
 import { buildServices } from '../../../src/services.ts';
 import { insertMailbox, updateMailbox } from '../../../src/store/mailboxes.ts';
-import { openFileStore } from '../../../src/store/open-file-store.ts';
+import { deskDeps, type DeskDeps } from '../../helpers/desk-deps.ts';
 import { startDovecot, type Dovecot } from '../../helpers/dovecot.ts';
 import { makeMail, waitUntil } from '../../helpers/mail.ts';
 import { startPostgres, type PostgresCluster } from '../../helpers/postgres.ts';
@@ -33,12 +30,10 @@ afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-/** A desk process's dependencies on the shared database (its own pool, its own locks). */
-async function desk(url: string, dataDir: string, lines: string[] = []): Promise<Deps> {
+/** A desk process's dependencies on the shared database (its own pool, its own locks), logging into `lines`. */
+function desk(url: string, dataDir: string, lines: string[] = []): Promise<DeskDeps> {
   const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, DATABASE_URL: url, LOG_LEVEL: 'silent', SESSION_SECRET: 's'.repeat(40), IMAP_ALLOW_PLAINTEXT: 'true' });
-  const db = await openDatabase(config.database);
-  return { config, db, files: openFileStore(db, dataDir), log, clock: { now: () => Date.now() }, secrets: { session: 's'.repeat(40), token: 't'.repeat(40), credentials: 'c'.repeat(43) } };
+  return deskDeps(url, { dataDir, env: { IMAP_ALLOW_PLAINTEXT: 'true' }, log });
 }
 
 /** Ends the server side of the connection holding the named lock, as when its process's machine goes away. */
@@ -74,8 +69,8 @@ describe('named locks', () => {
       await waitUntil('the holder notices', () => lost, 10_000);
       expect(await b.db.tryLock('scheduler')).not.toBeNull();
     } finally {
-      await closeDb(a.db);
-      await closeDb(b.db);
+      await a.close();
+      await b.close();
     }
   });
 });
@@ -129,8 +124,8 @@ describe('one poller per mailbox among intake roles', () => {
       expect(Number(await a.db.value("select count(*) from inbound_messages where outcome <> 'duplicate'"))).toBe(35);
     } finally {
       for (const r of roles) await r?.stop();
-      await closeDb(a.db);
-      await closeDb(b.db);
+      await a.close();
+      await b.close();
     }
   });
 });
@@ -160,8 +155,8 @@ describe('notices between processes', () => {
       expect(heard).toEqual(['mailboxes', 'mailboxes']);
     } finally {
       await stop();
-      await closeDb(a.db);
-      await closeDb(b.db);
+      await a.close();
+      await b.close();
     }
   });
 
@@ -182,8 +177,8 @@ describe('notices between processes', () => {
       await waitUntil('the poller started again', () => polled() === 1, 5_000);
     } finally {
       await role.stop();
-      await closeDb(web.db);
-      await closeDb(intakeDesk.db);
+      await web.close();
+      await intakeDesk.close();
     }
   });
 });
@@ -206,7 +201,7 @@ describe('one scheduler among the processes', () => {
       expect(await desks[holder].db.tryLock('scheduler')).toBeNull();
     } finally {
       for (const s of schedulers) await s.stop();
-      for (const d of desks) await closeDb(d.db);
+      for (const d of desks) await d.close();
     }
   });
 });

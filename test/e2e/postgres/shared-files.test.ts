@@ -7,14 +7,9 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../src/config.ts';
-import { closeDb } from '../../../src/db/client.ts';
-import { openDatabase } from '../../../src/db/open.ts';
-import type { Deps } from '../../../src/deps.ts';
 import { listAttachmentsForMessages, listTicketMessages } from '../../../src/store/messages.ts';
-import { openFileStore } from '../../../src/store/open-file-store.ts';
+import { deskDeps } from '../../helpers/desk-deps.ts';
 import { startPostgres, type PostgresCluster } from '../../helpers/postgres.ts';
 import { addUser, Browser, startTestServer, TEST_PASSWORD } from '../../helpers/web.ts';
 
@@ -36,13 +31,6 @@ function dataDir(): string {
 }
 
 const env = (url: string, dir: string) => ({ NODE_ENV: 'test', DATABASE_URL: url, DATA_DIR: dir, SESSION_SECRET: 's'.repeat(40), LOG_LEVEL: 'warn' });
-
-/** A desk process's dependencies in this process, on the shared database and a DATA_DIR of its own. */
-async function desk(url: string, dir: string): Promise<Deps> {
-  const config = loadConfig({ ...env(url, dir), LOG_LEVEL: 'silent' });
-  const db = await openDatabase(config.database);
-  return { config, db, files: openFileStore(db, dir), log: pino({ level: 'silent' }), clock: { now: () => Date.now() }, secrets: { session: 's'.repeat(40), token: 't'.repeat(40), credentials: 'c'.repeat(43) } };
-}
 
 function compose(mail: ConstructorParameters<typeof MailComposer>[0]): Promise<Buffer> {
   return new Promise((resolve, reject) => new MailComposer(mail).compile().build((err, msg) => (err ? reject(err) : resolve(msg))));
@@ -72,7 +60,7 @@ describe('files shared by the desk processes on PostgreSQL', () => {
     });
 
     // process A: the MTA pipes the mail to `helpdesk import -`
-    const b = await desk(url, dirB); // migrates the new database before A starts
+    const b = await deskDeps(url, { dataDir: dirB }); // migrates the new database before A starts
     const imported = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), path.join(root, 'src/cli.ts'), 'import', '-'], {
       cwd: dirA, env: { ...process.env, ...env(url, dirA) }, input: raw, encoding: 'utf8', timeout: 60_000,
     });
@@ -112,15 +100,15 @@ describe('files shared by the desk processes on PostgreSQL', () => {
       expect(sent.status).toBeLessThan(400);
       const reply = (await listTicketMessages(b.db, 1)).find((m) => m.kind === 'reply' && m.direction === 'out');
       const [fixed] = await listAttachmentsForMessages(b.db, [reply!.id]);
-      const a = await desk(url, dirA);
+      const a = await deskDeps(url, { dataDir: dirA });
       try {
         expect((await a.files.read('files', fixed.sha256)).equals(upload)).toBe(true);
       } finally {
-        await closeDb(a.db);
+        await a.close();
       }
     } finally {
       await srv.close();
-      await closeDb(b.db);
+      await b.close();
     }
   });
 });

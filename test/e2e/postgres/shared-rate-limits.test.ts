@@ -1,43 +1,23 @@
 // Rate limits on PostgreSQL are counted in the database: a client refused by one desk process
 // behind the load balancer is refused by the others too, instead of getting a fresh allowance from
 // each of them.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../src/config.ts';
-import { closeDb } from '../../../src/db/client.ts';
-import { openDatabase } from '../../../src/db/open.ts';
-import type { Deps } from '../../../src/deps.ts';
-import { openFileStore } from '../../../src/store/open-file-store.ts';
+import { deskDeps } from '../../helpers/desk-deps.ts';
 import { startPostgres, type PostgresCluster } from '../../helpers/postgres.ts';
 import { startTestServer, type TestServer } from '../../helpers/web.ts';
 
 let cluster: PostgresCluster;
-const dirs: string[] = [];
 beforeAll(async () => {
   cluster = await startPostgres();
 }, 120_000);
-afterAll(() => {
-  cluster?.stop();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-async function desk(url: string): Promise<Deps> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'helpdesk-limits-'));
-  dirs.push(dataDir);
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, DATABASE_URL: url, LOG_LEVEL: 'silent', SESSION_SECRET: 's'.repeat(40) });
-  const db = await openDatabase(config.database);
-  return { config, db, files: openFileStore(db, dataDir), log: pino({ level: 'silent' }), clock: { now: () => Date.now() }, secrets: { session: 's'.repeat(40), token: 't'.repeat(40), credentials: 'c'.repeat(43) } };
-}
+afterAll(() => cluster?.stop());
 
 const badToken = (server: TestServer) => fetch(`${server.url}/api/v1/tickets`, { headers: { authorization: 'Bearer hd_not_a_token' } }).then(async (r) => (await r.arrayBuffer(), r.status));
 
 describe('rate limits shared by the desk processes on PostgreSQL', () => {
   it('counts the bad API tokens of one client across two processes and refuses it on both after the limit', { timeout: 60_000 }, async () => {
     const url = cluster.url(await cluster.createDatabase());
-    const [a, b] = [await desk(url), await desk(url)];
+    const [a, b] = [await deskDeps(url), await deskDeps(url)];
     const [one, two] = [await startTestServer(a), await startTestServer(b)];
     try {
       const statuses: number[] = [];
@@ -51,8 +31,8 @@ describe('rate limits shared by the desk processes on PostgreSQL', () => {
     } finally {
       await one.close();
       await two.close();
-      await closeDb(a.db);
-      await closeDb(b.db);
+      await a.close();
+      await b.close();
     }
   });
 });

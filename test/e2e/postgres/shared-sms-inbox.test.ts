@@ -1,17 +1,10 @@
 // Incoming texts with several desk processes on one PostgreSQL database: any process accepts
 // Twilio's webhooks, one at a time hands the inbox over to intake (so a sender's texts land in the
 // order they came), and another takes that over when the one doing it loses its connection.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../src/config.ts';
-import { closeDb, type Db } from '../../../src/db/client.ts';
-import { openDatabase } from '../../../src/db/open.ts';
-import type { Deps } from '../../../src/deps.ts';
+import type { Db } from '../../../src/db/client.ts';
 import { buildServices } from '../../../src/services.ts';
-import { openFileStore } from '../../../src/store/open-file-store.ts';
+import { deskDeps, type DeskDeps } from '../../helpers/desk-deps.ts';
 import { startPostgres, type PostgresCluster } from '../../helpers/postgres.ts';
 import { inboundSms, postSigned, startTwilioFake, twilioEnv, type TwilioFake } from '../../helpers/twilio-fake.ts';
 import { startTestServer, type TestServer } from '../../helpers/web.ts';
@@ -19,24 +12,18 @@ import { startTestServer, type TestServer } from '../../helpers/web.ts';
 const SMS = '/webhooks/twilio/sms';
 let cluster: PostgresCluster;
 let fake: TwilioFake;
-const dirs: string[] = [];
 beforeAll(async () => {
   [cluster, fake] = await Promise.all([startPostgres(), startTwilioFake()]);
 }, 120_000);
 afterAll(async () => {
   await fake?.close();
   cluster?.stop();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-type Desk = { deps: Deps; server: TestServer; handedOver: string[] };
+type Desk = { deps: DeskDeps; server: TestServer; handedOver: string[] };
 
 async function desk(url: string): Promise<Desk> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'helpdesk-sms-inbox-'));
-  dirs.push(dataDir);
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, DATABASE_URL: url, LOG_LEVEL: 'silent', SESSION_SECRET: 's'.repeat(40), ...twilioEnv(fake) });
-  const db = await openDatabase(config.database);
-  const deps: Deps = { config, db, files: openFileStore(db, dataDir), log: pino({ level: 'silent' }), clock: { now: () => Date.now() }, secrets: { session: 's'.repeat(40), token: 't'.repeat(40), credentials: 'c'.repeat(43) } };
+  const deps = await deskDeps(url, { env: twilioEnv(fake) });
   const services = buildServices(deps);
   // which process puts each text through intake
   const handedOver: string[] = [];
@@ -87,7 +74,7 @@ describe('the SMS inbox shared by the desk processes on PostgreSQL', () => {
     } finally {
       for (const d of [a, b]) {
         await d.server.close();
-        await closeDb(d.deps.db);
+        await d.deps.close();
       }
     }
   });
