@@ -14,6 +14,12 @@ async function rightsTicket(db: Db, ticket: Ticket): Promise<RightsTicket> {
   return { assigneeId: ticket.assigneeId, componentManagerId };
 }
 
+/** What the user may do on this ticket, each action answered without reading again (the console's controls). */
+export async function userRightsOn(db: Db, user: User, ticket: Ticket): Promise<(action: TicketAction) => boolean> {
+  const rt = await rightsTicket(db, ticket);
+  return (action) => mayChangeTicket(user, rt, action);
+}
+
 /** Whether the user may take the action on this ticket (the console hides what they may not). */
 export async function userMayChange(db: Db, user: User, ticket: Ticket, action: TicketAction = 'status'): Promise<boolean> {
   return mayChangeTicket(user, await rightsTicket(db, ticket), action);

@@ -93,12 +93,13 @@ export async function listOutbox(db: Db, filter: OutboxListFilter, page: { limit
 
 /** Row counts per status; `sent` grows without bound, so callers name the statuses they need. */
 export async function countOutboxByStatus(db: Db, statuses: OutboxStatus[], filter: { ticketId?: number } = {}): Promise<Partial<Record<OutboxStatus, number>>> {
-  const out: Partial<Record<OutboxStatus, number>> = {};
-  for (const status of statuses) {
-    out[status] = (filter.ticketId !== undefined
-      ? await db.value('select count(*) from outbox where ticket_id = ? and status = ?', filter.ticketId, status)
-      : await db.value('select count(*) from outbox where status = ?', status)) as number;
-  }
+  const out: Partial<Record<OutboxStatus, number>> = Object.fromEntries(statuses.map((s) => [s, 0]));
+  if (!statuses.length) return out;
+  const among = `status in (${statuses.map(() => '?').join(', ')})`;
+  const rows = filter.ticketId !== undefined
+    ? await db.all<{ status: OutboxStatus; n: number }>(`select status, count(*) as n from outbox where ticket_id = ? and ${among} group by status`, filter.ticketId, ...statuses)
+    : await db.all<{ status: OutboxStatus; n: number }>(`select status, count(*) as n from outbox where ${among} group by status`, ...statuses);
+  for (const r of rows) out[r.status] = r.n;
   return out;
 }
 

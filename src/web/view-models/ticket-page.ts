@@ -2,20 +2,19 @@
 // properties, time, links) and the forms with what was typed and the error, as presented objects.
 import { channelTraits } from '../../domain/channel-traits.ts';
 import type { Ctx } from '../../actions/context.ts';
-import { userMayChange } from '../../actions/ticket-rights.ts';
+import { userRightsOn } from '../../actions/ticket-rights.ts';
 import { CATEGORIES, PRIORITIES, STATUSES, TICKET_TYPES } from '../../db/schema.ts';
 import { CANNED_PLACEHOLDERS } from '../../domain/canned.ts';
 import type { Disclosure } from '../../domain/merge-disclosure.ts';
 import { can, type Permission } from '../../domain/permissions.ts';
 import type { TicketAction } from '../../domain/ticket-rights.ts';
 import { listCannedReplies, type CannedReply } from '../../store/canned-replies.ts';
-import { listComponentOptions } from '../../store/components.ts';
 import { findContact, listContactEmails, listContactPhones, type Contact, type ContactEmail, type ContactPhone } from '../../store/contacts.ts';
 import { listTicketEvents, type AuditEvent } from '../../store/events.ts';
 import { listAttachmentsForMessages, listTicketMessages, type Message } from '../../store/messages.ts';
-import { findOrganization } from '../../store/organizations.ts';
+import { findOrganization, type Organization } from '../../store/organizations.ts';
 import { findTicket, listParticipants, listTicketLinks, type Ticket } from '../../store/tickets.ts';
-import { listUserOptions, type User, type UserOption } from '../../store/users.ts';
+import type { User } from '../../store/users.ts';
 import { listTicketWorklogs, sumWorklogs } from '../../store/worklogs.ts';
 import type { PresenceMode } from '../presence.ts';
 import { ticketWorkflowView } from '../features/ticket-lifecycle/view.ts';
@@ -54,29 +53,35 @@ export type TicketPageInput = {
 export type TicketPageVM = Awaited<ReturnType<typeof ticketPageView>>;
 
 export async function ticketPageView(ctx: Ctx, { ticket: t, user: me, forms = {}, others = [] }: TicketPageInput) {
+  // what several parts of the page show is read once (on PostgreSQL each read is a round trip)
   const messages = await listTicketMessages(ctx.db, t.id);
   const names = await lookupsFor(ctx.db, [t], messages.flatMap((m) => (m.authorContactId ? [m.authorContactId] : [])));
   const requester = await requesterContact(ctx, t);
   const canned = await listCannedReplies(ctx.db);
+  const known = {
+    organization: t.organizationId ? await findOrganization(ctx.db, t.organizationId) : undefined,
+    links: await listTicketLinks(ctx.db, t.id),
+  };
+  const may = await userRightsOn(ctx.db, me, t);
   return {
     title: `#${t.number} ${t.subject}`,
     outbox: await ticketOutbox(ctx.db, ctx.config, t), // the ticket-outbox slot: mail waiting or failed
-    workflow: await ticketWorkflowView(ctx, t), // the ticket-sla slot (workflow & SLA)
-    sms: await ticketSmsView(ctx.db, t), // the ticket-sms slot
+    workflow: await ticketWorkflowView(ctx, t, known), // the ticket-sla slot (workflow & SLA)
+    sms: await ticketSmsView(ctx.db, t, requester?.phones ?? []), // the ticket-sms slot
     ticket: { ...ticketRow(t, names, ctx.clock.now()), reopenCount: t.reopenCount, resolutionNote: t.resolutionNote },
     mergedInto: t.mergedIntoId ? (await findTicket(ctx.db, t.mergedIntoId))?.number ?? null : null,
-    requester: requester && await requesterVM(ctx, t, requester),
+    requester: requester && requesterVM(requester, known.organization),
     participants: await listParticipants(ctx.db, t.id),
     thread: await threadVM(ctx, messages, names),
     presence: presenceVM(others),
     reply: replyFormVM(ctx, t, forms, requester, canned),
     note: { values: forms.noteValues ?? {}, error: forms.noteError },
-    props: await propertiesVM(ctx, t, forms, await listUserOptions(ctx.db)),
+    props: propertiesVM(t, forms, names),
     time: await timeVM(ctx, t, me, forms, names.users),
-    links: await linksVM(ctx, t, forms),
+    links: await linksVM(ctx, t, forms, known.links),
     history: await historyVM(ctx, t, names.users),
-    can: await ticketControls(ctx, t, me, canned.length > 0),
-    readOnlyFor: await userMayChange(ctx.db, me, t, 'status') ? null : t.assigneeId ? (names.users.get(t.assigneeId) ?? null) : null,
+    can: ticketControls(t, me, may, canned.length > 0),
+    readOnlyFor: may('status') ? null : t.assigneeId ? (names.users.get(t.assigneeId) ?? null) : null,
   };
 }
 
@@ -97,8 +102,7 @@ async function requesterContact(ctx: Ctx, t: Ticket): Promise<RequesterContact |
   return { contact, emails: await listContactEmails(ctx.db, contact.id), phones: await listContactPhones(ctx.db, contact.id) };
 }
 
-async function requesterVM(ctx: Ctx, t: Ticket, r: RequesterContact) {
-  const org = t.organizationId ? await findOrganization(ctx.db, t.organizationId) : undefined;
+function requesterVM(r: RequesterContact, org: Organization | undefined) {
   return {
     id: r.contact.id,
     name: r.contact.name,
@@ -131,7 +135,7 @@ function replyFormVM(ctx: Ctx, t: Ticket, forms: TicketFormState, requester: Req
 }
 
 /** The properties form: each choice selected as typed (after a refused save) or as the ticket has it. */
-async function propertiesVM(ctx: Ctx, t: Ticket, forms: TicketFormState, users: UserOption[]) {
+function propertiesVM(t: Ticket, forms: TicketFormState, names: Lookups) {
   const typed = forms.propsValues ?? {};
   const pick = (key: string, current: unknown) => (key in typed ? typed[key] : current === null || current === undefined ? '' : String(current));
   return {
@@ -142,8 +146,8 @@ async function propertiesVM(ctx: Ctx, t: Ticket, forms: TicketFormState, users: 
     types: TICKET_TYPES.map((s) => ({ id: s, selected: pick('type', t.type) === s })),
     categories: CATEGORIES.map((s) => ({ id: s, selected: pick('category', t.category) === s })),
     // an inactive component stays choosable on the tickets that already have it
-    components: (await listComponentOptions(ctx.db)).filter((c) => c.active || c.id === t.componentId).map((c) => ({ id: c.id, name: c.name, selected: pick('componentId', t.componentId) === String(c.id) })),
-    agents: users.filter((u) => u.active).map((u) => ({ id: u.id, name: u.name, away: !u.available, selected: pick('assigneeId', t.assigneeId) === String(u.id) })),
+    components: names.componentOptions.filter((c) => c.active || c.id === t.componentId).map((c) => ({ id: c.id, name: c.name, selected: pick('componentId', t.componentId) === String(c.id) })),
+    agents: names.userOptions.filter((u) => u.active).map((u) => ({ id: u.id, name: u.name, away: !u.available, selected: pick('assigneeId', t.assigneeId) === String(u.id) })),
   };
 }
 
@@ -168,8 +172,8 @@ async function timeVM(ctx: Ctx, t: Ticket, me: User, forms: TicketFormState, use
 }
 
 /** Linked tickets (only "related" links can be removed here) and a merge waiting for confirmation. */
-async function linksVM(ctx: Ctx, t: Ticket, forms: TicketFormState) {
-  const list = (await Promise.all((await listTicketLinks(ctx.db, t.id)).map(async (l) => {
+async function linksVM(ctx: Ctx, t: Ticket, forms: TicketFormState, links: Awaited<ReturnType<typeof listTicketLinks>>) {
+  const list = (await Promise.all(links.map(async (l) => {
     const other = await findTicket(ctx.db, l.ticketId);
     return other && { id: other.id, number: other.number, subject: other.subject, status: other.status, kind: l.kind, direction: l.direction, removable: l.kind === 'related' };
   }))).filter((l) => !!l);
@@ -205,17 +209,17 @@ function historyItem(e: AuditEvent, users: Map<number, string>) {
 }
 
 /** The controls the user may use on this ticket: their role's permissions and, for changes, their rights on it. */
-async function ticketControls(ctx: Ctx, t: Ticket, me: User, hasCanned: boolean) {
-  const change = async (permission: Permission, action: TicketAction) => can(me.role, permission) && await userMayChange(ctx.db, me, t, action);
+function ticketControls(t: Ticket, me: User, may: (action: TicketAction) => boolean, hasCanned: boolean) {
+  const change = (permission: Permission, action: TicketAction) => can(me.role, permission) && may(action);
   return {
     reply: can(me.role, 'ticket.reply'),
     note: can(me.role, 'ticket.note'),
     worklog: can(me.role, 'ticket.worklog'),
     canned: can(me.role, 'canned.use') && hasCanned,
-    edit: await change('ticket.edit', 'fields'),
-    assign: await change('ticket.assign', 'assign'),
-    status: await change('ticket.status', 'status'),
-    link: await change('ticket.link', 'link'),
-    merge: await change('ticket.merge', 'merge') && !t.mergedIntoId,
+    edit: change('ticket.edit', 'fields'),
+    assign: change('ticket.assign', 'assign'),
+    status: change('ticket.status', 'status'),
+    link: change('ticket.link', 'link'),
+    merge: change('ticket.merge', 'merge') && !t.mergedIntoId,
   };
 }

@@ -3,7 +3,7 @@
 import type { Db } from '../../db/client.ts';
 import { channelTraits } from '../../domain/channel-traits.ts';
 import { formatPhone } from '../../domain/phone.ts';
-import { listContactPhones } from '../../store/contacts.ts';
+import { listContactPhones, type ContactPhone } from '../../store/contacts.ts';
 import { findLastOutgoingSms } from '../../store/sms.ts';
 import type { Ticket } from '../../store/tickets.ts';
 
@@ -15,8 +15,9 @@ export type TicketSmsVM = {
   startHref: string | null;
 };
 
-export async function ticketSmsView(db: Db, t: Ticket): Promise<TicketSmsVM | null> {
-  const phones = t.requesterId ? await listContactPhones(db, t.requesterId) : [];
+/** requesterPhones: the requester's numbers when the caller has read them already */
+export async function ticketSmsView(db: Db, t: Ticket, requesterPhones?: ContactPhone[]): Promise<TicketSmsVM | null> {
+  const phones = requesterPhones ?? (t.requesterId ? await listContactPhones(db, t.requesterId) : []);
   const isSms = channelTraits(t.channel).answeredBy === 'sms';
   if (!isSms && phones.length === 0) return null;
   const last = isSms ? await findLastOutgoingSms(db, t.id) : undefined;

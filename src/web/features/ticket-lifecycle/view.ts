@@ -7,21 +7,27 @@ import { portalUrl } from '../../../domain/portal-link.ts';
 import { describeTargets } from '../../../domain/sla-clock.ts';
 import { missingFields } from '../../../domain/transitions.ts';
 import { findContact } from '../../../store/contacts.ts';
-import { findOrganization } from '../../../store/organizations.ts';
+import { findOrganization, type Organization } from '../../../store/organizations.ts';
 import { findSlaPolicy } from '../../../store/sla-policies.ts';
 import { findTicket, listTicketLinks, type Ticket } from '../../../store/tickets.ts';
 import { findUser } from '../../../store/users.ts';
 import { getWorkflowRules } from '../../../store/workflow-settings.ts';
-import { contractOfTicket } from '../../../store/contract-of.ts';
+import { contractOf } from '../../../store/contract-of.ts';
 import { readWorkflowState } from '../../../store/workflow-state.ts';
 
-export async function ticketWorkflowView(ctx: Ctx, t: Ticket) {
+/** What the ticket page has read already (the ticket's organisation and links), so that it is not read again. */
+export type KnownOfTicket = {
+  organization: Organization | undefined;
+  links: Awaited<ReturnType<typeof listTicketLinks>>;
+};
+
+export async function ticketWorkflowView(ctx: Ctx, t: Ticket, known?: KnownOfTicket) {
   const now = ctx.clock.now();
   const state = readWorkflowState(t);
   const targets = describeTargets(state.clock, now);
   const policy = state.clock?.policyId ? await findSlaPolicy(ctx.db, state.clock.policyId) : undefined;
-  const contract = await contractOfTicket(ctx.db, t);
-  const org = t.organizationId ? await findOrganization(ctx.db, t.organizationId) : undefined;
+  const org = known ? known.organization : t.organizationId ? await findOrganization(ctx.db, t.organizationId) : undefined;
+  const contract = contractOf(org);
   const logged = t.loggedMinutes;
   const open = t.status !== 'resolved' && t.status !== 'closed';
   const toResolve = open
@@ -41,7 +47,7 @@ export async function ticketWorkflowView(ctx: Ctx, t: Ticket) {
     handledAt: c.handledAt,
     handledBy: c.handledByUserId ? (await findUser(ctx.db, c.handledByUserId))?.name : null,
   };
-  const links = (await Promise.all((await listTicketLinks(ctx.db, t.id))
+  const links = (await Promise.all((known?.links ?? await listTicketLinks(ctx.db, t.id))
     .filter((l) => l.kind === 'follow_up')
     .map(async (l) => ({ number: (await findTicket(ctx.db, l.ticketId))?.number, followUpOf: l.direction === 'to' }))))
     .filter((l) => l.number !== undefined);
