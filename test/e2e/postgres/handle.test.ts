@@ -107,3 +107,23 @@ it('runs a script of several statements, as SQLite\'s exec does: the changes of 
   expect(await db.all("select key from settings where key like 'multi.%' order by key; select count(*) as n from settings where key like 'multi.%'")).toEqual([{ n: 3 }]);
   expect(await db.value("delete from settings where key = 'multi.a'; select count(*) from settings where key like 'multi.%'")).toBe(2);
 });
+
+it('prepares a statement once per connection, plans a first-rows or word search each time, and survives a column added meanwhile', async () => {
+  const now = 1_790_000_000_000;
+  await insertTicket(store(), { subject: 'Prepared', channel: 'email' }, now);
+  // inside a transaction every statement runs on one connection, whose prepared statements the server lists
+  const prepared = async (run: () => Promise<unknown>) => await db.transaction(async () => {
+    await run();
+    await run();
+    return await db.column<string>('select statement from pg_prepared_statements');
+  });
+  const point = await prepared(() => db.get('select id, subject from tickets where subject = ?', 'Prepared'));
+  expect(point.filter((s) => s.includes('where subject = $1'))).toHaveLength(1);
+  const firstRows = await prepared(() => db.all('select id from tickets where subject = ? order by id desc limit 5', 'Prepared'));
+  expect(firstRows.filter((s) => s.includes('limit'))).toEqual([]);
+  // another instance's migration adds a column: the prepared read goes on with the columns it names
+  await db.run('alter table tickets add column later_column text');
+  expect(await db.get('select id, subject from tickets where subject = ?', 'Prepared')).toMatchObject({ subject: 'Prepared' });
+  await db.run('alter table tickets drop column later_column');
+  expect(await db.get('select id, subject from tickets where subject = ?', 'Prepared')).toMatchObject({ subject: 'Prepared' });
+});
