@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../test/helpers/deps.ts';
 import { components, contacts, messages, tickets } from '../db/schema.ts';
 import { isUniqueViolation } from '../db/client.ts';
-import { findRow, insertRow, insertRowOnly, listRows, updateRows } from './rows.ts';
+import { findJoinedRow, findRow, insertRow, insertRowOnly, listRows, updateRows } from './rows.ts';
 
 describe('rows', () => {
   let deps: TestDeps;
@@ -42,6 +42,15 @@ describe('rows', () => {
     await insertRow(deps.db, components, { name: 'A', active: false, createdAt: 1, updatedAt: 1 });
     expect(await listRows(deps.db, components, 'order by name')).toEqual(await deps.db.select().from(components).orderBy(components.name).all());
     expect((await listRows(deps.db, components, 'where active = 1')).map((c) => c.name)).toEqual(['B']);
+  });
+
+  it('reads a row of two tables together, each half as findRow reads it, nothing when the join finds nothing', async () => {
+    const m = await insertRow(deps.db, messages, { ticketId, kind: 'reply', direction: 'in', channel: 'email', createdAt: 3, toAddresses: ['a@x.example'], isAutoReply: true });
+    const both = await findJoinedRow(deps.db, messages, tickets, 'join "tickets" b on b.id = a.ticket_id where a.id = ?', m.id);
+    expect(both).toEqual([await findRow(deps.db, messages, 'where id = ?', m.id), await findRow(deps.db, tickets, 'where id = ?', ticketId)]);
+    expect(both?.[0]).toMatchObject({ toAddresses: ['a@x.example'], isAutoReply: true });
+    expect(both?.[1]).toMatchObject({ subject: 'Printer', isOpen: true });
+    expect(await findJoinedRow(deps.db, messages, tickets, 'join "tickets" b on b.id = a.ticket_id and b.status = ? where a.id = ?', 'closed', m.id)).toBeUndefined();
   });
 
   it('updates only the given columns, with their codecs, and refuses SQL values', async () => {

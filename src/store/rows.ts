@@ -103,6 +103,21 @@ export async function findRow<T extends SQLiteTable>(db: Db, table: T, tail: str
   return row ? decodeRow<T>(s, row) : undefined;
 }
 
+/**
+ * One row of two tables read together (`select a.<every column>, b.<every column> from <a> a
+ * <tail>`, the tail joining `b`), each half as findRow returns it: one statement where two
+ * would each be a round trip on PostgreSQL.
+ */
+export async function findJoinedRow<A extends SQLiteTable, B extends SQLiteTable>(
+  db: Db, a: A, b: B, tail: string, ...params: unknown[]
+): Promise<[InferSelectModel<A>, InferSelectModel<B>] | undefined> {
+  const sa = shapeOf(a);
+  const sb = shapeOf(b);
+  const list = (s: Shape, alias: string) => s.cols.map((c) => `${alias}.${q(c.name)}`).join(', ');
+  const row = (await db.row(`select ${list(sa, 'a')}, ${list(sb, 'b')} from ${sa.table} a ${tail}`, ...params)) as unknown[] | undefined;
+  return row ? [decodeRow<A>(sa, row.slice(0, sa.cols.length)), decodeRow<B>(sb, row.slice(sa.cols.length))] : undefined;
+}
+
 /** `select <every column> from <table> <tail>`, every row. */
 export async function listRows<T extends SQLiteTable>(db: Db, table: T, tail: string, ...params: unknown[]): Promise<InferSelectModel<T>[]> {
   const s = shapeOf(table);
