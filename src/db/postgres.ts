@@ -60,6 +60,18 @@ export function toPostgres(sql: string): string {
     .replace(/\bas ([a-z]+[A-Z]\w*)\b/g, 'as "$1"');
 }
 
+// the desk runs the same few hundred statements again and again: each is translated once
+const TRANSLATED = new Map<string, string>();
+function postgresText(sql: string): string {
+  let text = TRANSLATED.get(sql);
+  if (text === undefined) {
+    text = toPostgres(sql);
+    if (TRANSLATED.size >= 2000) TRANSLATED.clear();
+    TRANSLATED.set(sql, text);
+  }
+  return text;
+}
+
 function closing(sql: string, start: number, quote: string): number {
   let i = start + 1;
   while (i < sql.length) {
@@ -135,7 +147,7 @@ class PostgresHandle {
   }
 
   private async query(query: Query, params: unknown[], rowMode?: 'array'): Promise<pg.QueryResult> {
-    const text = toPostgres(typeof query === 'string' ? query : this.render(query, params));
+    const text = postgresText(typeof query === 'string' ? query : this.render(query, params));
     // PostgreSQL's text cannot hold NUL (SQLite's can): written as U+FFFD, the mark of a character
     // that could not be kept (the raw mail, with its NULs, stays in the file store)
     for (let i = 0; i < params.length; i++) {
