@@ -60,16 +60,19 @@ export function toPostgres(sql: string): string {
     .replace(/\bas ([a-z]+[A-Z]\w*)\b/g, 'as "$1"');
 }
 
-// the desk runs the same few hundred statements again and again: each is translated once
-const TRANSLATED = new Map<string, string>();
-function postgresText(sql: string): string {
-  let text = TRANSLATED.get(sql);
-  if (text === undefined) {
-    text = toPostgres(sql);
+// the desk runs the same few hundred statements again and again: each is translated, and whether
+// it runs prepared decided, once
+type Translated = { text: string; name: string | undefined };
+const TRANSLATED = new Map<string, Translated>();
+function translated(sql: string): Translated {
+  let t = TRANSLATED.get(sql);
+  if (t === undefined) {
+    const text = toPostgres(sql);
+    t = { text, name: statementName(text) };
     if (TRANSLATED.size >= 2000) TRANSLATED.clear();
-    TRANSLATED.set(sql, text);
+    TRANSLATED.set(sql, t);
   }
-  return text;
+  return t;
 }
 
 function closing(sql: string, start: number, quote: string): number {
@@ -147,7 +150,7 @@ class PostgresHandle {
   }
 
   private async query(query: Query, params: unknown[], rowMode?: 'array'): Promise<pg.QueryResult> {
-    const text = postgresText(typeof query === 'string' ? query : this.render(query, params));
+    const { text, name: prepared } = translated(typeof query === 'string' ? query : this.render(query, params));
     // PostgreSQL's text cannot hold NUL (SQLite's can): written as U+FFFD, the mark of a character
     // that could not be kept (the raw mail, with its NULs, stays in the file store)
     for (let i = 0; i < params.length; i++) {
@@ -155,7 +158,8 @@ class PostgresHandle {
       if (typeof p === 'string' && p.includes('\0')) params[i] = p.replaceAll('\0', '\uFFFD');
     }
     const on: pg.ClientBase | pg.Pool = this.mine()?.client ?? this.pool;
-    const name = params.length ? statementName(text) : undefined;
+    // a script of several statements has no parameters and cannot be prepared
+    const name = params.length ? prepared : undefined;
     const config: pg.QueryArrayConfig | pg.QueryConfig = rowMode ? { name, text, values: params, rowMode, types: TYPES } : { name, text, values: params, types: TYPES };
     const result = (await (on as pg.Pool).query(config as pg.QueryConfig)) as pg.QueryResult | pg.QueryResult[];
     // a script of several statements (no parameters) answers with a result for each: taken as
