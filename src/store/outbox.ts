@@ -95,7 +95,7 @@ export async function listOutbox(db: Db, filter: OutboxListFilter, page: { limit
 export async function countOutboxByStatus(db: Db, statuses: OutboxStatus[], filter: { ticketId?: number } = {}): Promise<Partial<Record<OutboxStatus, number>>> {
   const out: Partial<Record<OutboxStatus, number>> = Object.fromEntries(statuses.map((s) => [s, 0]));
   if (!statuses.length) return out;
-  const among = `status in (${statuses.map(() => '?').join(', ')})`;
+  const among = `status in (${placeholders(statuses.length)})`;
   const rows = filter.ticketId !== undefined
     ? await db.all<{ status: OutboxStatus; n: number }>(`select status, count(*) as n from outbox where ticket_id = ? and ${among} group by status`, filter.ticketId, ...statuses)
     : await db.all<{ status: OutboxStatus; n: number }>(`select status, count(*) as n from outbox where ${among} group by status`, ...statuses);
