@@ -85,7 +85,10 @@ export async function insertTicketLink(db: Db, ticketId: number, linkedTicketId:
   await insertRowOnly(db, ticketLinks, { ticketId, linkedTicketId, kind, createdAt: now }, 'on conflict do nothing');
 }
 
-export async function listTicketLinks(db: Db, ticketId: number): Promise<{ ticketId: number; kind: string; direction: 'from' | 'to' }[]> {
+/** A link seen from one ticket: the other ticket, the kind, and whether it points there ('to') or here ('from'). */
+export type TicketLinkRef = { ticketId: number; kind: string; direction: 'from' | 'to' };
+
+export async function listTicketLinks(db: Db, ticketId: number): Promise<TicketLinkRef[]> {
   const out = (await listRows(db, ticketLinks, 'where ticket_id = ?', ticketId))
     .map((l) => ({ ticketId: l.linkedTicketId, kind: l.kind, direction: 'to' as const }));
   const inc = (await listRows(db, ticketLinks, 'where linked_ticket_id = ?', ticketId))

@@ -13,7 +13,7 @@ import { findContact, listContactEmails, listContactPhones, type Contact, type C
 import { listTicketEvents, type AuditEvent } from '../../store/events.ts';
 import { listAttachmentsForMessages, listTicketMessages, type Message } from '../../store/messages.ts';
 import { findOrganization, type Organization } from '../../store/organizations.ts';
-import { findTicket, listParticipants, listTicketLinks, type Ticket } from '../../store/tickets.ts';
+import { findTicket, listParticipants, listTicketLinks, type Ticket, type TicketLinkRef } from '../../store/tickets.ts';
 import type { User } from '../../store/users.ts';
 import { listTicketWorklogs, sumWorklogs } from '../../store/worklogs.ts';
 import type { PresenceMode } from '../presence.ts';
@@ -172,7 +172,7 @@ async function timeVM(ctx: Ctx, t: Ticket, me: User, forms: TicketFormState, use
 }
 
 /** Linked tickets (only "related" links can be removed here) and a merge waiting for confirmation. */
-async function linksVM(ctx: Ctx, t: Ticket, forms: TicketFormState, links: Awaited<ReturnType<typeof listTicketLinks>>) {
+async function linksVM(ctx: Ctx, t: Ticket, forms: TicketFormState, links: TicketLinkRef[]) {
   const list = (await Promise.all(links.map(async (l) => {
     const other = await findTicket(ctx.db, l.ticketId);
     return other && { id: other.id, number: other.number, subject: other.subject, status: other.status, kind: l.kind, direction: l.direction, removable: l.kind === 'related' };

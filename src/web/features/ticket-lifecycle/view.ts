@@ -9,7 +9,7 @@ import { missingFields } from '../../../domain/transitions.ts';
 import { findContact } from '../../../store/contacts.ts';
 import { findOrganization, type Organization } from '../../../store/organizations.ts';
 import { findSlaPolicy } from '../../../store/sla-policies.ts';
-import { findTicket, listTicketLinks, type Ticket } from '../../../store/tickets.ts';
+import { findTicket, listTicketLinks, type Ticket, type TicketLinkRef } from '../../../store/tickets.ts';
 import { findUser } from '../../../store/users.ts';
 import { getWorkflowRules } from '../../../store/workflow-settings.ts';
 import { contractOf } from '../../../store/contract-of.ts';
@@ -18,7 +18,7 @@ import { readWorkflowState } from '../../../store/workflow-state.ts';
 /** What the ticket page has read already (the ticket's organisation and links), so that it is not read again. */
 export type KnownOfTicket = {
   organization: Organization | undefined;
-  links: Awaited<ReturnType<typeof listTicketLinks>>;
+  links: TicketLinkRef[];
 };
 
 export async function ticketWorkflowView(ctx: Ctx, t: Ticket, known?: KnownOfTicket) {
