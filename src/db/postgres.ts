@@ -214,6 +214,11 @@ class PostgresHandle {
       const client = await this.pool.connect();
       const tx: Tx = { client, open: true, savepoints: 0 };
       let broken = false;
+      // the pool listens for a broken connection only while it is idle: one lost between two
+      // statements of the transaction (the server restarted) would otherwise be thrown at the
+      // process; the next statement fails with it instead, and the connection is not reused
+      const lost = () => (broken = true);
+      client.on('error', lost);
       try {
         await client.query('begin isolation level serializable');
         const result = await this.context.run(tx, fn);
@@ -230,6 +235,7 @@ class PostgresHandle {
         throw err;
       } finally {
         tx.open = false;
+        client.off('error', lost);
         client.release(broken);
       }
     }

@@ -5,6 +5,7 @@ import type { Db } from '../../../src/db/client.ts';
 import { migratePostgres, openPostgres, type PostgresDb } from '../../../src/db/postgres.ts';
 import { findContact, insertContact } from '../../../src/store/contacts.ts';
 import { findTicket, insertTicket, listTickets } from '../../../src/store/tickets.ts';
+import { isConnectionLost } from '../../../src/db/connection-lost.ts';
 import { startPostgres, type PostgresCluster } from '../../helpers/postgres.ts';
 
 let cluster: PostgresCluster;
@@ -126,4 +127,22 @@ it('prepares a statement once per connection, plans a first-rows or word search 
   expect(await db.get('select id, subject from tickets where subject = ?', 'Prepared')).toMatchObject({ subject: 'Prepared' });
   await db.run('alter table tickets drop column later_column');
   expect(await db.get('select id, subject from tickets where subject = ?', 'Prepared')).toMatchObject({ subject: 'Prepared' });
+});
+
+it('fails a transaction whose connection is lost between two statements, without bringing the process down', async () => {
+  const other = openPostgres(db.url);
+  try {
+    const tx = db.transaction(async () => {
+      const pid = await db.value<number>('select pg_backend_pid()');
+      await other.run('select pg_terminate_backend(?)', pid);
+      await later(300); // the connection breaks while no statement runs on it
+      return await db.value('select 1');
+    });
+    const err = await tx.then(() => null, (e: unknown) => e);
+    expect(isConnectionLost(err)).toBe(true);
+    // the pool goes on with other connections
+    expect(await db.value('select 2')).toBe(2);
+  } finally {
+    await other.close();
+  }
 });
