@@ -10,6 +10,7 @@ import { deleteUserSessions } from '../store/sessions.ts';
 import { getUser, listActiveUsersByRole, updateUser, type User } from '../store/users.ts';
 import type { Ctx } from './context.ts';
 import { requirePermission } from './tickets.ts';
+import { sendInvitation } from './password-links.ts';
 import { createUser, hashPassword } from './users.ts';
 import { parseInput } from './validate.ts';
 
@@ -34,12 +35,20 @@ export const staffSchema = z.object({
   available: z.boolean().default(true),
 });
 
+/**
+ * Adds a member of staff. Without a password (empty) they are invited: a mail with a link to set
+ * their own goes out with the new account, in the same transaction.
+ */
 export async function addStaff(ctx: Ctx, admin: User, input: { email: string; password: string } & z.input<typeof staffSchema>): Promise<User> {
   requirePermission(admin, 'user.manage');
   const v = parseInput(staffSchema, input);
-  const user = await createUser(ctx, { email: input.email, name: v.name, role: v.role, password: input.password, locale: v.locale });
-  await updateUser(ctx.db, user.id, { timeZone: v.timeZone, available: v.available }, ctx.clock.now());
-  return await getUser(ctx.db, user.id);
+  const invite = input.password === '';
+  return await inTransaction(ctx.db, async () => {
+    const user = await createUser(ctx, { email: input.email, name: v.name, role: v.role, password: invite ? null : input.password, locale: v.locale });
+    await updateUser(ctx.db, user.id, { timeZone: v.timeZone, available: v.available }, ctx.clock.now());
+    if (invite) await sendInvitation(ctx, admin, user.id);
+    return await getUser(ctx.db, user.id);
+  });
 }
 
 export async function editStaff(ctx: Ctx, admin: User, id: number, input: z.input<typeof staffSchema>): Promise<User> {

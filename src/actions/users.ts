@@ -21,14 +21,18 @@ export const newUserSchema = z.object({
   locale: z.enum(['en', 'ru']).optional(),
 });
 
+/** Someone who will choose their own password from an invitation (actions/password-links.ts). */
+const invitedUserSchema = newUserSchema.omit({ password: true });
+
 export function hashPassword(password: string): Promise<string> {
   return hash(password, { algorithm: ARGON2ID });
 }
 
-export async function createUser(deps: Deps, input: { email: string; name: string; role: Role; password: string; locale?: Locale }): Promise<User> {
-  const v = parseInput(newUserSchema, input);
+/** A new console user; without a password (null) they get one only through an invitation. */
+export async function createUser(deps: Deps, input: { email: string; name: string; role: Role; password: string | null; locale?: Locale }): Promise<User> {
+  const v = input.password === null ? { ...parseInput(invitedUserSchema, input), password: null } : parseInput(newUserSchema, input);
   if (await findUserByEmail(deps.db, v.email)) throw invalid(`A user with ${v.email} already exists`, { email: 'Already in use' });
-  const passwordHash = await hashPassword(v.password);
+  const passwordHash = v.password === null ? null : await hashPassword(v.password);
   return await insertUser(
     deps.db,
     { email: v.email, name: v.name, role: v.role, passwordHash, locale: v.locale ?? deps.config.defaultLocale, timeZone: deps.config.timeZone },

@@ -25,14 +25,19 @@ describe('email templates', () => {
     for (const name of en) expect(renderer.locales(name)).toEqual(['en', 'ru']);
   });
 
+  // mail about an account, not a ticket
+  const accountMail = new Set(['staff_invite', 'password_reset']);
+
   it('renders every template in both languages without leftovers', () => {
     for (const name of [...new Set(names('en'))]) {
       for (const locale of ['en', 'ru'] as const) {
         const r = renderer.render(name, locale, {
           ...base, componentName: 'Printers', assignedBy: 'Boris', target: 'resolution', dueAt: Date.UTC(2026, 10, 3, 12), reopenWindowDays: 14, reopensLeft: 2,
           reply: { body: 'Hi', author: 'Boris', attachments: [] }, message: { excerpt: 'It jams' },
+          passwordUrl: 'https://help.example/password/r1.abc.x', expiresAt: Date.UTC(2026, 10, 3, 13), account: { email: 'anna@desk.example', role: 'agent' }, inviterName: 'Ada',
         });
-        expect(r.subject, `${locale}/${name}`).toContain('[#7]');
+        if (accountMail.has(name)) expect(r.text, `${locale}/${name}`).toContain('https://help.example/password/r1.abc.x');
+        else expect(r.subject, `${locale}/${name}`).toContain('[#7]');
         expect(r.text).not.toMatch(/\{\{|\}\}|undefined|\[object/);
         expect(r.html).toMatch(/^<!doctype html>/);
         expect(r.html).toContain(`lang="${locale}"`);

@@ -55,3 +55,14 @@ export async function insertUser(
 export async function updateUser(db: Db, id: number, patch: Partial<Omit<User, 'id' | 'createdAt'>>, now: number): Promise<void> {
   await db.update(users).set({ ...patch, updatedAt: now }).where(eq(users.id, id)).run();
 }
+
+/**
+ * Sets a password only if the account still has the hash it had when the link was judged: of two
+ * uses of one link at the same moment, one wins. True when this one did.
+ */
+export async function replacePasswordHash(db: Db, id: number, expected: string | null, next: string, now: number): Promise<boolean> {
+  const sql = expected === null
+    ? 'update users set password_hash = ?, updated_at = ? where id = ? and password_hash is null'
+    : 'update users set password_hash = ?, updated_at = ? where id = ? and password_hash = ?';
+  return (await db.run(sql, next, now, id, ...(expected === null ? [] : [expected]))).changes === 1;
+}

@@ -3,6 +3,7 @@ import { localPath } from '../local-path.ts';
 import { Router, type Request, type Response } from 'express';
 import type { Ctx } from '../../actions/context.ts';
 import { issueSetupCode, setUpDesk, setupCodeRequired } from '../../actions/setup-code.ts';
+import { openPasswordLink, requestPasswordReset, setPasswordWithLink } from '../../actions/password-links.ts';
 import { signIn } from '../../actions/sign-in.ts';
 import { clientKey } from '../../domain/client-key.ts';
 import { endSession, startSession } from '../../actions/users.ts';
@@ -75,6 +76,50 @@ export async function authRoutes(ctx: Ctx, render: Renderer, cookies: ConsoleCoo
     if (token) await endSession(ctx, token);
     res.clearCookie(cookies.session, cookies.options);
     res.redirect(303, '/login');
+  });
+
+  // forgotten password: the same answer whether or not the address has an account
+  r.get('/forgot', (req, res) => render(req, res, 'forgot-password', { values: { email: String(req.query.email ?? '') } }, { layout: 'layouts/bare' }));
+
+  r.post('/forgot', async (req, res) => {
+    const email = String((req.body as Record<string, string>).email ?? '');
+    try {
+      await requestPasswordReset(ctx, { email, client: clientOf(req) });
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === 'validation')) throw err;
+      return render(req, res, 'forgot-password', { values: { email }, errors: { email: 'password.emailInvalid' } }, { status: 422, layout: 'layouts/bare' });
+    }
+    render(req, res, 'forgot-password', { sent: true, values: { email } }, { layout: 'layouts/bare' });
+  });
+
+  // an invitation or a reset link: choose a password, then be signed in
+  const passwordPage = async (req: Request, res: Response, token: string, data: Record<string, unknown> = {}, status = 200) => {
+    try {
+      const opened = await openPasswordLink(ctx, token);
+      render(req, res, 'password-link', { token, purpose: opened.purpose, invite: opened.purpose === 'invite', account: { name: opened.user.name, email: opened.user.email }, ...data }, { status, layout: 'layouts/bare' });
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === 'not_found')) throw err;
+      render(req, res, 'password-link', { closed: err.details.reason === 'expired' ? 'expired' : 'used', invite: err.details.purpose === 'invite' }, { status: 410, layout: 'layouts/bare' });
+    }
+  };
+
+  r.get('/password/:token', async (req, res) => await passwordPage(req, res, String(req.params.token)));
+
+  r.post('/password/:token', async (req, res) => {
+    const token = String(req.params.token);
+    const body = req.body as Record<string, string>;
+    try {
+      const user = await setPasswordWithLink(ctx, { token, password: body.password ?? '', confirm: body.confirm ?? '' });
+      await signedIn(req, res, user);
+      redirectWithFlash(res, '/tickets', 'password.set');
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === 'validation')) {
+        if (err instanceof AppError && err.code === 'not_found') return await passwordPage(req, res, token);
+        throw err;
+      }
+      const fields = (err.details.fields ?? {}) as Record<string, string>;
+      await passwordPage(req, res, token, { errors: { password: fields.password ? 'password.tooShort' : undefined, confirm: fields.confirm ? 'auth.passwordsDiffer' : undefined } }, 422);
+    }
   });
 
   // language switch for signed-out pages (signed-in users keep theirs in their profile)

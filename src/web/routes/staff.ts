@@ -2,11 +2,12 @@
 // deactivate, set a new password.
 import { Router, type Request, type Response } from 'express';
 import type { Ctx } from '../../actions/context.ts';
+import { sendInvitation } from '../../actions/password-links.ts';
 import { addStaff, editStaff, setStaffPassword } from '../../actions/staff.ts';
 import { LOCALES, ROLES, type Locale, type Role } from '../../db/schema.ts';
 import { countOpenTicketsByAssignee, listUserComponentIds } from '../../store/agent-loads.ts';
 import { listComponents } from '../../store/components.ts';
-import { getUser, listUsers } from '../../store/users.ts';
+import { getUser, listUsers, type User } from '../../store/users.ts';
 import { currentUser, intParam, web } from '../context.ts';
 import { checkbox, formError, str, type Body } from '../forms.ts';
 import { requirePermission } from '../middleware/auth.ts';
@@ -22,6 +23,10 @@ function fields(body: Body) {
     active: checkbox(body, 'active'),
     available: checkbox(body, 'available'),
   };
+}
+
+function valuesOf(u: User): Record<string, string> {
+  return { name: u.name, email: u.email, role: u.role, locale: u.locale, timeZone: u.timeZone, active: u.active ? 'on' : '', available: u.available ? 'on' : '' };
 }
 
 export function staffRoutes(ctx: Ctx, render: Renderer): Router {
@@ -40,13 +45,14 @@ export function staffRoutes(ctx: Ctx, render: Renderer): Router {
       timeZones: timeZoneOptions(v.timeZone),
       components: (await listComponents(ctx.db)).filter((c) => comps.has(c.id)).map((c) => ({ id: c.id, name: c.name })),
       isMe: data.id === currentUser(res).id,
+      invitationPending: data.id !== undefined && (await getUser(ctx.db, data.id)).passwordHash === null && v.active === 'on',
     }, { status });
   };
 
   r.get('/admin/users', requirePermission('user.manage'), async (req, res) => {
     const open = await countOpenTicketsByAssignee(ctx.db);
     render(req, res, 'staff', {
-      people: (await listUsers(ctx.db)).map((u) => ({ id: u.id, name: u.name, email: u.email, role: u.role, active: u.active, available: u.available, open: open.get(u.id) ?? 0 })),
+      people: (await listUsers(ctx.db)).map((u) => ({ id: u.id, name: u.name, email: u.email, role: u.role, active: u.active, invited: u.passwordHash === null, available: u.available, open: open.get(u.id) ?? 0 })),
     });
   });
 
@@ -56,7 +62,8 @@ export function staffRoutes(ctx: Ctx, render: Renderer): Router {
     const body = req.body as Body;
     try {
       const u = await addStaff(ctx, currentUser(res), { ...fields(body), email: str(body, 'email'), password: str(body, 'password') });
-      redirectWithFlash(res, `/admin/users/${u.id}`, 'people.staffSaved');
+      if (u.passwordHash === null) redirectWithFlash(res, `/admin/users/${u.id}`, 'people.invitationSent', { email: u.email });
+      else redirectWithFlash(res, `/admin/users/${u.id}`, 'people.staffSaved');
     } catch (err) {
       const e = formError(err);
       if (!e) throw err;
@@ -66,7 +73,7 @@ export function staffRoutes(ctx: Ctx, render: Renderer): Router {
 
   r.get('/admin/users/:id', requirePermission('user.manage'), async (req, res) => {
     const u = await getUser(ctx.db, intParam(req.params.id, 'User'));
-    await form(req, res, { id: u.id, values: { name: u.name, email: u.email, role: u.role, locale: u.locale, timeZone: u.timeZone, active: u.active ? 'on' : '', available: u.available ? 'on' : '' } });
+    await form(req, res, { id: u.id, values: valuesOf(u) });
   });
 
   r.post('/admin/users/:id', requirePermission('user.manage'), async (req, res) => {
@@ -82,6 +89,19 @@ export function staffRoutes(ctx: Ctx, render: Renderer): Router {
     }
   });
 
+  r.post('/admin/users/:id/invite', requirePermission('user.manage'), async (req, res) => {
+    const id = intParam(req.params.id, 'User');
+    try {
+      const u = await sendInvitation(ctx, currentUser(res), id);
+      redirectWithFlash(res, `/admin/users/${id}`, 'people.invitationSent', { email: u.email });
+    } catch (err) {
+      const e = formError(err);
+      if (!e) throw err;
+      const u = await getUser(ctx.db, id);
+      await form(req, res, { id, values: valuesOf(u), error: e.message }, 409);
+    }
+  });
+
   r.post('/admin/users/:id/password', requirePermission('user.manage'), async (req, res) => {
     const id = intParam(req.params.id, 'User');
     try {
@@ -91,7 +111,7 @@ export function staffRoutes(ctx: Ctx, render: Renderer): Router {
       const e = formError(err);
       if (!e) throw err;
       const u = await getUser(ctx.db, id);
-      await form(req, res, { id, values: { name: u.name, email: u.email, role: u.role, locale: u.locale, timeZone: u.timeZone, active: u.active ? 'on' : '', available: u.available ? 'on' : '' }, passwordError: e.message }, 422);
+      await form(req, res, { id, values: valuesOf(u), passwordError: e.message }, 422);
     }
   });
   return r;
