@@ -91,6 +91,9 @@ function connect(file: string, readonly: boolean): Database.Database {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('cache_size = -32000'); // 32 MB page cache
   sqlite.pragma('temp_store = MEMORY');
+  // lower() of every alphabet, as PostgreSQL's: SQLite's own folds only A–Z, so a search for
+  // "волк" would miss "Волкова" on one engine and find it on the other
+  sqlite.function('lower', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v) as string | null);
   cacheStatements(sqlite);
   return sqlite;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatPhone, toE164 } from './phone.ts';
+import { formatPhone, phoneSearchDigits, toE164 } from './phone.ts';
 
 describe('toE164', () => {
   it('keeps international numbers and normalises their spelling', () => {
@@ -31,4 +31,21 @@ describe('toE164', () => {
 it('formats numbers for reading', () => {
   expect(formatPhone('+79123456789')).toBe('+7 912 345 67 89');
   expect(formatPhone('+12345')).toBe('+12345');
+});
+
+describe('phone search', () => {
+  it('looks for the national digits of whatever part of a number was typed', () => {
+    expect(phoneSearchDigits('8 916 123', 'RU')).toBe('916123');
+    expect(phoneSearchDigits('+7 (916) 123', 'RU')).toBe('916123');
+    expect(phoneSearchDigits('+7 916 123', undefined)).toBe('916123');
+    expect(phoneSearchDigits('916-12', 'RU')).toBe('91612');
+    expect(phoneSearchDigits('020 7946', 'GB')).toBe('207946');
+    expect(phoneSearchDigits('1234567', undefined)).toBe('1234567');
+  });
+  it('is nothing for names, addresses and two digits', () => {
+    expect(phoneSearchDigits('Anna', 'RU')).toBeUndefined();
+    expect(phoneSearchDigits('anna@example.com', 'RU')).toBeUndefined();
+    expect(phoneSearchDigits('12', 'RU')).toBeUndefined();
+    expect(phoneSearchDigits('room 214', 'RU')).toBeUndefined();
+  });
 });

@@ -1,5 +1,5 @@
 // Phone numbers in one form, E.164 (+79123456789), whatever way people or providers write them.
-import { parsePhoneNumberFromString, isSupportedCountry, type CountryCode } from 'libphonenumber-js';
+import { AsYouType, parsePhoneNumberFromString, isSupportedCountry, type CountryCode } from 'libphonenumber-js';
 
 const E164 = /^\+[1-9]\d{4,14}$/;
 
@@ -23,4 +23,17 @@ export function toE164(input: string, defaultCountry?: string): string | undefin
 export function formatPhone(e164: string): string {
   const parsed = parsePhoneNumberFromString(e164);
   return parsed?.isPossible() ? parsed.formatInternational() : e164;
+}
+
+/**
+ * What to look for in stored (E.164) numbers when someone types a phone number or part of one: its
+ * national digits, so "8 916 123", "+7 (916) 123" and "916-123" all find +79161234567. Undefined
+ * when the text is not phone-like (letters) or too short to mean anything.
+ */
+export function phoneSearchDigits(input: string, defaultCountry?: string): string | undefined {
+  const text = input.trim();
+  if (!/^\+?[\d\s().-]+$/.test(text) || text.replace(/\D/g, '').length < 3) return undefined;
+  const typed = new AsYouType(defaultCountry && isSupportedCountry(defaultCountry) ? (defaultCountry as CountryCode) : undefined);
+  typed.input(text);
+  return typed.getNationalNumber() || text.replace(/\D/g, '');
 }

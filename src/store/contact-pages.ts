@@ -1,5 +1,5 @@
 // Keyset pages of contacts by id, for the API.
-import { and, asc, gt, inArray, like, or, type SQL } from 'drizzle-orm';
+import { and, asc, gt, inArray, like, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { contactEmails, contactPhones, contacts } from '../db/schema.ts';
 import type { Contact } from './contacts.ts';
@@ -10,7 +10,7 @@ export async function listContactsAfter(db: Db, opts: { q?: string; organization
   if (q) {
     where.push(
       or(
-        like(contacts.name, `%${q}%`),
+        like(sql`lower(${contacts.name})`, `%${q.toLowerCase()}%`),
         inArray(contacts.id, db.select({ id: contactEmails.contactId }).from(contactEmails).where(like(contactEmails.email, `%${q.toLowerCase()}%`))),
         inArray(contacts.id, db.select({ id: contactPhones.contactId }).from(contactPhones).where(like(contactPhones.phone, `%${q}%`))),
       )!,

@@ -86,7 +86,8 @@ export async function listContacts(db: Db, opts: { q?: string; limit: number; of
   const filtered = q
     ? base.where(
         or(
-          like(contacts.name, `%${q}%`),
+          // case-insensitive on both engines, in every alphabet (SQLite's lower() is ours, db/client.ts)
+          like(sql`lower(${contacts.name})`, `%${q.toLowerCase()}%`),
           inArray(
             contacts.id,
             db.select({ id: contactEmails.contactId }).from(contactEmails).where(like(contactEmails.email, `%${q.toLowerCase()}%`)),

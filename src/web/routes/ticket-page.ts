@@ -14,7 +14,7 @@ import { requirePermission } from '../middleware/auth.ts';
 import { uploadedFiles } from '../multipart.ts';
 import type { PresenceMode } from '../presence.ts';
 import { redirectWithFlash, type Renderer } from '../render.ts';
-import { newTicketForm } from '../view-models/new-ticket.ts';
+import { newTicketForm, pickContacts, pickedRequester } from '../view-models/new-ticket.ts';
 import { presenceVM, ticketPageView, type TicketFormState } from '../view-models/ticket-page.ts';
 import { ticketLinkRoutes } from './ticket-links.ts';
 import { ticketPageKit } from './ticket-page-kit.ts';
@@ -25,8 +25,29 @@ export function ticketPageRoutes(ctx: Ctx, render: Renderer): Router {
   const kit = ticketPageKit(ctx, render);
   const { presence, ticketOf, actor, page, act } = kit;
 
+  const queryText = (v: unknown) => (typeof v === 'string' ? v.slice(0, 100) : '');
+  const contactParam = (v: unknown) => (typeof v === 'string' && /^\d{1,12}$/.test(v) ? Number(v) : undefined);
+
+  // ?q= lists matching contacts, ?contact= fills the requester (the picker without script)
   r.get('/tickets/new', requirePermission('ticket.create'), async (req, res) => {
-    render(req, res, 'new-ticket', await newTicketForm(ctx, {}));
+    const contactId = contactParam(req.query.contact);
+    const picked = contactId ? await pickedRequester(ctx, contactId) : undefined;
+    render(req, res, 'new-ticket', await newTicketForm(ctx, picked?.values ?? {}, {}, undefined, { q: queryText(req.query.q), picked: picked?.picked }));
+  });
+
+  // the picker while typing, and a pick that fills the requester in place
+  r.get('/tickets/new/contacts', requirePermission('ticket.create'), async (req, res) => {
+    const q = queryText(req.query.q).trim();
+    if (!isHtmx(req)) return res.redirect(303, `/tickets/new?${new URLSearchParams({ q })}`);
+    render(req, res, 'new-ticket', { pick: { q, results: await pickContacts(ctx, q) } }, { partial: 'contact-picks' });
+  });
+
+  r.get('/tickets/new/requester', requirePermission('ticket.create'), async (req, res) => {
+    const contactId = contactParam(req.query.contact);
+    const picked = contactId ? await pickedRequester(ctx, contactId) : undefined;
+    if (!picked) throw new AppError('not_found', 'Contact not found or without an email address');
+    if (!isHtmx(req)) return res.redirect(303, `/tickets/new?contact=${contactId}`);
+    render(req, res, 'new-ticket', { ...picked, oob: true }, { partial: 'requester-fields' });
   });
 
   r.post('/tickets', requirePermission('ticket.create'), async (req, res) => {
