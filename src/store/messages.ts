@@ -39,3 +39,8 @@ export async function listAttachmentsForMessages(db: Db, messageIds: number[]): 
   if (messageIds.length === 0) return [];
   return await listRows(db, attachments, `where message_id in (${messageIds.map(() => '?').join(', ')}) order by id`, ...messageIds);
 }
+
+/** Whether anyone on the staff has ever answered a requester (by mail, SMS or the portal). */
+export async function hasStaffReply(db: Db): Promise<boolean> {
+  return (await db.get("select 1 as one from messages where kind = 'reply' and direction = 'out' and author_user_id is not null limit 1")) !== undefined;
+}

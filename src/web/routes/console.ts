@@ -5,6 +5,7 @@ import type { Renderer } from '../render.ts';
 import { cannedRoutes } from './canned.ts';
 import { componentRoutes } from './components.ts';
 import { contactRoutes } from './contacts.ts';
+import { gettingStartedRoutes } from './getting-started.ts';
 import { organizationRoutes } from './organizations.ts';
 import { profileRoutes } from './profile.ts';
 import { queueRoutes } from './queue.ts';
@@ -25,5 +26,6 @@ export function consoleRouters(ctx: Ctx, render: Renderer): Router[] {
     cannedRoutes(ctx, render),
     profileRoutes(ctx, render),
     signInLockRoutes(ctx, render),
+    gettingStartedRoutes(ctx, render),
   ];
 }

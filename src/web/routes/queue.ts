@@ -5,6 +5,7 @@ import { Router } from 'express';
 import type { Ctx } from '../../actions/context.ts';
 import { filterFor, runQueue } from '../../actions/queue.ts';
 import { bulkUpdate, type BulkAction } from '../../actions/bulk.ts';
+import { gettingStartedForQueue } from '../../actions/getting-started.ts';
 import { removeView, saveView } from '../../actions/saved-views.ts';
 import { CATEGORIES, CHANNELS, PRIORITIES, STATUSES, TICKET_TYPES, type Priority, type TicketStatus } from '../../db/schema.ts';
 import { can } from '../../domain/permissions.ts';
@@ -67,6 +68,7 @@ export function queueRoutes(ctx: Ctx, render: Renderer): Router {
     pollQuery.set('max', String(await maxTicketId(ctx.db)));
     render(req, res, 'queue', {
       q,
+      start: await gettingStartedForQueue(ctx, me),
       query: base,
       back: `/tickets?${queueQueryString(q)}`,
       views: await Promise.all(QUEUE_VIEWS.map(async (v) => {
