@@ -16,6 +16,8 @@ import { updateBillableFlag } from './contract-rules.ts';
 import { runHooks, type ActorRef, type Ctx } from './context.ts';
 import { auditActor, changeStatus, requirePermission } from './tickets.ts';
 import { requireTicketRights } from './ticket-rights.ts';
+import { updateTicketProperties, type TicketProperties } from './ticket-fields.ts';
+import { logWork } from './worklog.ts';
 
 type UserActor = ActorRef & { kind: 'user' };
 
@@ -26,13 +28,28 @@ function text(value: unknown, field: string, message: string, min = 1, max = 20_
   return s;
 }
 
-/** Resolves with a resolution note (the workflow may demand more, e.g. logged time). */
-export async function resolveTicket(ctx: Ctx, actor: UserActor, input: { ticketId: number; note: unknown }): Promise<Ticket> {
+/** What the resolve form may carry besides the note: what the workflow still asks for. */
+export type ResolveExtras = {
+  /** fields the workflow demands to resolve (component, category, priority, estimate, assignee) */
+  fields?: Omit<TicketProperties, 'status' | 'reason'>;
+  /** time spent, logged with the resolution */
+  worklog?: { minutes: number; billable: boolean };
+};
+
+/**
+ * Resolves with a resolution note and, in the same transaction, whatever else the workflow asks
+ * for that the form carries (fields, logged time): all of it or nothing.
+ */
+export async function resolveTicket(ctx: Ctx, actor: UserActor, input: { ticketId: number; note: unknown } & ResolveExtras): Promise<Ticket> {
   requirePermission(actor.user, 'ticket.status');
   const note = text(input.note, 'note', 'Write what was done to resolve the request');
   const now = ctx.clock.now();
   return await inTransaction(ctx.db, async () => {
     await requireTicketRights(ctx.db, actor, await getTicket(ctx.db, input.ticketId), 'status');
+    if (input.fields && Object.values(input.fields).some((v) => v !== undefined)) {
+      await updateTicketProperties(ctx, actor, { ticketId: input.ticketId, ...input.fields });
+    }
+    if (input.worklog) await logWork(ctx, actor, { ticketId: input.ticketId, minutes: input.worklog.minutes, billable: input.worklog.billable, note });
     await updateTicket(ctx.db, input.ticketId, { resolutionNote: note }, now);
     return await changeStatus(ctx, actor, { ticketId: input.ticketId, status: 'resolved', reason: note });
   });

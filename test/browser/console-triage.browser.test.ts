@@ -56,8 +56,12 @@ describe('triage to resolution', () => {
     await page.fill('#ticket-time input[name=note]', 'Diagnosis on site');
     await page.click('#ticket-time button:has-text("Log time")');
     await flash(page, 'Time logged.');
-    await page.click('#ticket-props button:has-text("Resolve")');
-    await flash(page, 'Status changed.');
+    // "Resolve" opens the one resolve form, which asks for what was done
+    await page.click('#ticket-props a:has-text("Resolve")');
+    await page.locator('#resolve-note').waitFor({ state: 'visible' });
+    await page.fill('#resolve-note', 'Replaced the fuser unit.');
+    await page.click('#resolve button[type=submit]');
+    await flash(page, 'Ticket resolved.');
   }
 
   async function checkTicket(id: number) {

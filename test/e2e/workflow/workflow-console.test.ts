@@ -195,6 +195,44 @@ describe('workflow in the console', () => {
     expect(await res.json()).toEqual({ error: { code: 'transition_refused', message: expect.stringContaining('fill in: component'), missing: ['component', 'estimate', 'resolution_note', 'logged_time'], from: 'new', to: 'resolved', refusal: 'missing' } });
   });
 
+  it('one resolve form asks for exactly what the workflow still needs, with errors at the fields, and applies it all at once', async () => {
+    const a = await signIn('admin@desk.test');
+    await a.get('/admin/workflow');
+    expect((await a.post('/admin/workflow', { recommend: 'all', 'incident.autoCloseDays': '5' })).status).toBe(303);
+    const printers = await insertComponent(deps.db, { name: 'Printers' }, deps.clock.now());
+    const t = await createTicket(ctx(), { kind: 'user', user: agent }, { subject: 'VPN', body: 'down', requesterEmail: 'anna@client.example' });
+    const b = await signIn('agent@desk.test');
+    const page = (await b.get(`/tickets/${t.number}`)).text;
+    const form = /<form method="post" action="\/tickets\/\d+\/resolve"[^]*?<\/form>/.exec(page)![0];
+    // what the workflow demands and the ticket lacks, in the form itself; nothing it has already
+    expect([...form.matchAll(/name="(\w+)"/g)].map((m) => m[1])).toEqual(['_csrf', 'componentId', 'estimate', 'spent', 'billable', 'note']);
+    expect(form).toContain('What was done (the resolution note)');
+    // the quick "Resolve" leads to this form instead of refusing elsewhere
+    expect(page).toMatch(/<a class="button subtle" href="#resolve-note"[^>]*>Resolve<\/a>/);
+
+    const bad = await b.post(`/tickets/${t.number}/resolve`, { componentId: String(printers.id), estimate: 'soon', spent: '45m', billable: 'on', note: 'Restarted the gateway' });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toMatch(/name="estimate"[^>]*aria-invalid="true" aria-describedby="resolve-estimateMinutes-error"/);
+    expect(bad.text).toContain('id="resolve-estimateMinutes-error"');
+    expect(bad.text).toContain('Restarted the gateway');
+    expect(bad.text).toMatch(new RegExp(`<option value="${printers.id}" selected>Printers`));
+    // nothing of it was applied
+    expect(await getTicket(deps.db, t.id)).toMatchObject({ status: 'new', componentId: null, estimateMinutes: null, loggedMinutes: 0, resolutionNote: null });
+
+    const ok = await b.post(`/tickets/${t.number}/resolve`, { componentId: String(printers.id), estimate: '1h', spent: '45m', billable: 'on', note: 'Restarted the gateway' });
+    expect(ok.status).toBe(303);
+    expect(await getTicket(deps.db, t.id)).toMatchObject({ status: 'resolved', componentId: printers.id, estimateMinutes: 60, loggedMinutes: 45, resolutionNote: 'Restarted the gateway' });
+
+    // an internal note is not shown as sent by mail
+    await addNote(ctx(), { kind: 'user', user: agent }, { ticketId: t.id, body: 'Called the ISP' });
+    const thread = (await b.get(`/tickets/${t.number}`)).text;
+    const note = /<li class="msg note[^]*?<\/header>/.exec(thread)![0];
+    expect(note).toContain('Internal note');
+    // (a plain badge is the channel's; the requester's message has one)
+    expect(note).not.toContain('<span class="badge">');
+    expect(/<li class="msg reply[^]*?<\/header>/.exec(thread)![0]).toContain('<span class="badge">');
+  });
+
   it('shows the SLA on the ticket and the time left in the queue, red once breached', async () => {
     const a = await signIn('admin@desk.test');
     await configure(a);

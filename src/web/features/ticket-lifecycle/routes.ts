@@ -4,13 +4,28 @@
 import { Router, type Request, type Response } from 'express';
 import type { Ctx } from '../../../actions/context.ts';
 import { revokePortalLinks } from '../../../actions/portal-links.ts';
-import { escalateTicket, handleComplaint, rejectResolution, resolveTicket, setBillable } from '../../../actions/resolution.ts';
+import { escalateTicket, handleComplaint, rejectResolution, resolveTicket, setBillable, type ResolveExtras } from '../../../actions/resolution.ts';
+import type { Category, Priority } from '../../../db/schema.ts';
+import { checkbox, idOrNull, minutes, str, type Body } from '../../forms.ts';
 import { AppError } from '../../../domain/errors.ts';
 import { findTicketByNumber, type Ticket } from '../../../store/tickets.ts';
 import { currentUser, intParam } from '../../context.ts';
 import { requirePermission } from '../../middleware/auth.ts';
 import { redirectWithFlash, type Renderer } from '../../render.ts';
 import { ticketPageView } from '../../view-models/ticket-page.ts';
+
+/** The resolve form's extra fields, each only when the form carried it. */
+function resolveExtras(b: Body): ResolveExtras {
+  const has = (k: string) => typeof b[k] === 'string';
+  const fields: NonNullable<ResolveExtras['fields']> = {};
+  if (has('componentId')) fields.componentId = idOrNull(b, 'componentId');
+  if (has('category')) fields.category = (str(b, 'category') || null) as Category | null;
+  if (has('priority')) fields.priority = str(b, 'priority') as Priority;
+  if (has('assigneeId')) fields.assigneeId = idOrNull(b, 'assigneeId');
+  if (has('estimate')) fields.estimateMinutes = minutes(b, 'estimate');
+  const worklog = has('spent') ? { minutes: minutes(b, 'spent') ?? Number.NaN, billable: checkbox(b, 'billable') } : undefined;
+  return { fields, worklog };
+}
 
 export function ticketWorkflowRoutes(ctx: Ctx, render: Renderer): Router {
   const r = Router();
@@ -27,7 +42,7 @@ export function ticketWorkflowRoutes(ctx: Ctx, render: Renderer): Router {
     } catch (err) {
       if (err instanceof AppError && (err.code === 'validation' || err.code === 'transition_refused' || err.code === 'conflict')) {
         const fresh = (await findTicketByNumber(ctx.db, t.number))!;
-        return render(req, res, 'ticket', { ...await ticketPageView(ctx, { ticket: fresh, user: currentUser(res) }), workflowError: err.message, form: req.body as Record<string, string> }, { status: 422, partial: 'ticket-sla' });
+        return render(req, res, 'ticket', { ...await ticketPageView(ctx, { ticket: fresh, user: currentUser(res) }), workflowError: err.message, workflowFields: err.details.fields ?? {}, form: req.body as Record<string, string> }, { status: 422, partial: 'ticket-sla' });
       }
       throw err;
     }
@@ -39,8 +54,9 @@ export function ticketWorkflowRoutes(ctx: Ctx, render: Renderer): Router {
     render(req, res, 'ticket', await ticketPageView(ctx, { ticket: await ticketOf(req), user: currentUser(res) }), { partial: 'ticket-sla' });
   });
 
+  // the note, and what else the workflow still asks for (only the fields the form shows are sent)
   r.post('/tickets/:number/resolve', requirePermission('ticket.status'), async (req, res) => {
-    await act(req, res, 'workflow.flash.resolved', async (t) => await resolveTicket(ctx, { kind: 'user', user: currentUser(res) }, { ticketId: t.id, note: body(req).note }));
+    await act(req, res, 'workflow.flash.resolved', async (t) => await resolveTicket(ctx, { kind: 'user', user: currentUser(res) }, { ticketId: t.id, note: body(req).note, ...resolveExtras(req.body as Body) }));
   });
 
   r.post('/tickets/:number/reject-resolution', requirePermission('ticket.reject_resolution'), async (req, res) => {
