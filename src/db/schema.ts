@@ -287,6 +287,9 @@ export const tickets = sqliteTable('tickets', {
   index('tickets_open_priority_idx').on(t.isOpen, t.priorityOrder, t.id),
   index('tickets_open_org_activity_idx').on(t.isOpen, t.organizationId, t.lastActivityAt, t.id),
   index('tickets_activity_idx').on(t.lastActivityAt, t.id),
+  // priority and SLA-due order in the views over closed tickets too (resolved, all)
+  index('tickets_priority_idx').on(t.priorityOrder, t.id),
+  index('tickets_due_idx').on(t.slaDueKey, t.id),
   index('tickets_status_activity_idx').on(t.status, t.lastActivityAt, t.id),
   index('tickets_assignee_activity_idx').on(t.assigneeId, t.lastActivityAt, t.id),
   index('tickets_assignee_id_idx').on(t.assigneeId, t.id),

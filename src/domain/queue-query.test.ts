@@ -8,8 +8,10 @@ describe('queue query', () => {
     expect(parseQueueQuery({ view: 'nope', sort: 'sideways' })).toMatchObject({ view: 'open', sort: 'updated' });
   });
 
-  it('only allows time sorts on the resolved and all views, and sorts the SLA view by due time', () => {
-    expect(parseQueueQuery({ view: 'all', sort: 'priority' }).sort).toBe('updated');
+  it('allows every sort in every view, drops an unknown one, and sorts the SLA view by due time', () => {
+    expect(parseQueueQuery({ view: 'all', sort: 'priority' }).sort).toBe('priority');
+    expect(parseQueueQuery({ view: 'resolved', sort: 'due' }).sort).toBe('due');
+    expect(parseQueueQuery({ view: 'all', sort: 'loudest' }).sort).toBe('updated');
     expect(parseQueueQuery({ view: 'sla' }).sort).toBe('due');
   });
 

@@ -8,11 +8,9 @@ export type QueueView = (typeof QUEUE_VIEWS)[number];
 export const QUEUE_SORTS = ['updated', 'created', 'oldest', 'priority', 'due'] as const;
 export type QueueSort = (typeof QUEUE_SORTS)[number];
 
-/** Views over closed tickets (or all of them) only sort by time: the other sorts are indexed for open work. */
-const CLOSED_VIEW_SORTS: readonly QueueSort[] = ['updated', 'created', 'oldest'];
-
-export function sortsFor(view: QueueView): readonly QueueSort[] {
-  return view === 'resolved' || view === 'all' ? CLOSED_VIEW_SORTS : QUEUE_SORTS;
+/** Every view offers every sort; each has an index over open tickets and one over all of them (schema.ts). */
+export function sortsFor(_view: QueueView): readonly QueueSort[] {
+  return QUEUE_SORTS;
 }
 
 export function defaultSort(view: QueueView): QueueSort {

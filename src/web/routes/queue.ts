@@ -9,7 +9,7 @@ import { gettingStartedForQueue } from '../../actions/getting-started.ts';
 import { removeView, saveView } from '../../actions/saved-views.ts';
 import { CATEGORIES, CHANNELS, PRIORITIES, STATUSES, TICKET_TYPES, type Priority, type TicketStatus } from '../../db/schema.ts';
 import { can } from '../../domain/permissions.ts';
-import { hasFilters, parseQueueQuery, queueQueryString, QUEUE_VIEWS, sortsFor, type QueueView } from '../../domain/queue-query.ts';
+import { hasFilters, parseQueueQuery, queueQueryString, QUEUE_VIEWS, sortsFor, type QueueQuery, type QueueSort, type QueueView } from '../../domain/queue-query.ts';
 import { listUserComponentIds } from '../../store/agent-loads.ts';
 import { invalid } from '../../domain/errors.ts';
 import { listOrganizationOptions } from '../../store/organization-names.ts';
@@ -31,6 +31,25 @@ const COUNTED_VIEWS: QueueView[] = ['unassigned', 'mine', 'components', 'sla', '
 
 function options<T extends string>(all: readonly T[], selected: readonly string[]) {
   return all.map((id) => ({ id, selected: selected.includes(id) }));
+}
+
+/**
+ * The sortable column headings: each a link to the same view sorted by it (the number column
+ * toggles newest and oldest first); none while a text search orders the list by match.
+ */
+function sortLinks(q: QueueQuery) {
+  const link = (sort: QueueSort, toggle?: QueueSort) => {
+    const active = q.sort === sort || (toggle !== undefined && q.sort === toggle);
+    const next = active && toggle !== undefined ? (q.sort === sort ? toggle : sort) : sort;
+    return { href: `/tickets?${queueQueryString(q, { sort: next, cursor: null })}`, active, dir: q.sort === 'oldest' || q.sort === 'priority' || q.sort === 'due' ? 'ascending' : 'descending' };
+  };
+  return { num: link('created', 'oldest'), priority: link('priority'), updated: link('updated'), due: link('due') };
+}
+
+/** What an empty list says: why it is empty and what to do about it. */
+function emptyState(q: QueueQuery): { key: string; clearHref: string | null } {
+  if (hasFilters(q)) return { key: 'queue.emptyState.filtered', clearHref: `/tickets?view=${q.view}` };
+  return { key: `queue.emptyState.${q.view}`, clearHref: null };
 }
 
 export function queueRoutes(ctx: Ctx, render: Renderer): Router {
@@ -97,6 +116,8 @@ export function queueRoutes(ctx: Ctx, render: Renderer): Router {
         organizations: (await listOrganizationOptions(ctx.db)).map((o) => ({ ...o, selected: q.organization === o.id })),
         sorts: sortsFor(q.view).map((s) => ({ id: s, selected: s === q.sort })),
       },
+      sortBy: q.q ? null : sortLinks(q),
+      empty: emptyState(q),
       tickets: result.rows.map((t) => ticketRow(t, names, now)),
       truncated: result.truncated,
       nextHref: result.next ? `/tickets?${queueQueryString(q, { cursor: result.next })}` : null,

@@ -46,6 +46,40 @@ describe('console', () => {
     expect(resolved.text).toMatch(/Unassigned <span class="count">1<\/span>/);
   });
 
+  it('sorts by clicking a column, priority and SLA due in every view, and says what to do when a list is empty', async () => {
+    const b = await desk.signIn(agent);
+    // empty lists say why and what to do
+    expect((await b.get('/tickets?view=mine')).text).toContain('Nothing assigned to you. Take a ticket from Unassigned');
+    expect((await b.get('/tickets?view=all')).text).toContain('No tickets yet. Connect a mailbox');
+    const low = await ticket(desk.srv.services, boss, { subject: 'Low one', priority: 'low' });
+    const urgent = await ticket(desk.srv.services, boss, { subject: 'Urgent one', priority: 'urgent' });
+    const normal = await ticket(desk.srv.services, boss, { subject: 'Normal one', priority: 'normal' });
+    const filtered = (await b.get('/tickets?view=open&priority=high')).text;
+    expect(filtered).toContain('No tickets match these filters.');
+    expect(unescape(filtered)).toContain('<a class="button" href="/tickets?view=open">Clear filters</a>');
+
+    await b.post(`/tickets/${urgent.number}/status`, { status: 'resolved' });
+    await b.post(`/tickets/${low.number}/status`, { status: 'resolved' });
+    const heads = (html: string) => Object.fromEntries([...html.matchAll(/<th scope="col" class="[^"]*"(?: aria-sort="(\w+)")?><a href="([^"]+)" class="sort[^"]*">([^<]+)<\/a><\/th>/g)].map((m) => [m[3], { href: unescape(m[2]), sort: m[1] ?? null }]));
+    for (const view of ['open', 'resolved', 'all']) {
+      const h = heads((await b.get(`/tickets?view=${view}`)).text);
+      expect(h['Updated'], view).toEqual({ href: `/tickets?view=${view}`, sort: 'descending' });
+      expect(h['Priority'].href, view).toBe(`/tickets?view=${view}&sort=priority`);
+      expect(h['Time left'].href, view).toBe(`/tickets?view=${view}&sort=due`);
+      expect(h['#'].href, view).toBe(`/tickets?view=${view}&sort=created`);
+    }
+    const byPriority = (await b.get('/tickets?view=all&sort=priority')).text;
+    expect(rows(byPriority)).toEqual([urgent.number, normal.number, low.number]);
+    expect(heads(byPriority)['Priority'].sort).toBe('ascending');
+    expect(rows((await b.get('/tickets?view=resolved&sort=priority')).text)).toEqual([urgent.number, low.number]);
+    // the number column toggles newest and oldest first
+    const newest = (await b.get('/tickets?view=all&sort=created')).text;
+    expect(rows(newest)).toEqual([normal.number, urgent.number, low.number]);
+    expect(heads(newest)['#'].href).toBe('/tickets?view=all&sort=oldest');
+    // a text search orders by match: no sort links then
+    expect(heads((await b.get('/tickets?view=all&q=one')).text)).toEqual({});
+  });
+
   it('filters through the URL, saves the view, pages with a cursor', async () => {
     for (let i = 1; i <= 60; i++) await ticket(desk.srv.services, boss, { subject: `Ticket ${i}`, priority: i % 3 === 0 ? 'urgent' : 'normal' });
     const b = await desk.signIn(boss);
