@@ -155,12 +155,18 @@ export function queueRoutes(ctx: Ctx, render: Renderer): Router {
     const back = localPath(str(body, 'back'), '/tickets', '/tickets');
     const kind = str(body, 'action');
     let action: BulkAction | null = null;
-    if (kind === 'assign') {
-      const v = str(body, 'assigneeId');
-      action = { kind: 'assign', assigneeId: v === 'me' ? me.id : v === 'none' || v === '' ? null : Number(v) };
-    } else if (kind === 'status') action = { kind: 'status', status: str(body, 'status') as TicketStatus };
-    else if (kind === 'priority') action = { kind: 'priority', priority: str(body, 'priority') as Priority };
+    // every choice starts empty: pressing a button without choosing changes nothing
+    const chosen = (key: string, what: string) => {
+      const v = str(body, key);
+      if (v === '') throw invalid(`Choose ${what} first`);
+      return v;
+    };
     try {
+      if (kind === 'assign') {
+        const v = chosen('assigneeId', 'whom to assign the tickets to');
+        action = { kind: 'assign', assigneeId: v === 'me' ? me.id : v === 'none' ? null : Number(v) };
+      } else if (kind === 'status') action = { kind: 'status', status: chosen('status', 'a status') as TicketStatus };
+      else if (kind === 'priority') action = { kind: 'priority', priority: chosen('priority', 'a priority') as Priority };
       if (!action) throw invalid('Choose what to change');
       const result = await bulkUpdate(ctx, { kind: 'user', user: me }, { ticketIds: ids(body, 'ids'), action });
       const skipped = result.skipped.map((s) => (s.number ? `#${s.number}: ${s.reason}` : s.reason)).slice(0, 5).join('; ');

@@ -127,6 +127,26 @@ describe('console', () => {
     expect(await Promise.all(ts.map(async (t) => (await findTicketByNumber(desk.deps.db, t.number))!.status))).toEqual(['in_progress', 'in_progress', 'new']);
     const flash = await b.get('/tickets?view=open');
     expect(flash.text).toContain(`Changed 2 tickets; 1 left as they were: #${ts[2].number}: Needs a component`);
+
+    // the bar's choices start empty, and pressing a button without choosing changes nothing
+    for (const name of ['assigneeId', 'status', 'priority']) {
+      expect(flash.text).toMatch(new RegExp(`<select name="${name}">\\s*<option value="" selected>— choose —</option>`));
+    }
+    const assigned = ts[0];
+    await b.post(`/tickets/${assigned.number}/assign`, { assigneeId: 'me' });
+    for (const [action, what] of [['assign', 'whom to assign the tickets to'], ['status', 'a status'], ['priority', 'a priority']]) {
+      const empty = new URLSearchParams({ back: '/tickets?view=open', action, status: '', assigneeId: '', priority: '' });
+      for (const t of ts) empty.append('ids', String(t.id));
+      expect((await b.postParams('/tickets/bulk', empty)).status).toBe(303);
+      expect((await b.get('/tickets?view=open')).text).toContain(`Choose ${what} first`);
+    }
+    expect(await Promise.all(ts.map(async (t) => (await findTicketByNumber(desk.deps.db, t.number))!)).then((r) => r.map((t) => [t.status, t.priority, t.assigneeId])))
+      .toEqual([['in_progress', 'normal', boss.id], ['in_progress', 'normal', null], ['new', 'normal', null]]);
+    // unassigning is a choice of its own
+    const none = new URLSearchParams({ back: '/tickets?view=open', action: 'assign', assigneeId: 'none' });
+    none.append('ids', String(assigned.id));
+    await b.postParams('/tickets/bulk', none);
+    expect((await findTicketByNumber(desk.deps.db, assigned.number))!.assigneeId).toBeNull();
   });
 
   it('the properties form shows a refused status change (422) with what was chosen still selected', async () => {
