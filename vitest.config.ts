@@ -7,6 +7,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     globalSetup: ['test/setup/global-setup.ts'],
+    setupFiles: ['test/setup/page-problems.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -1,7 +1,7 @@
 // A small desk for the console's browser tests: a manager, two printer specialists, components,
 // a canned reply and tickets that came in by mail; plus a signed-in Chromium page per person.
 import { readFileSync } from 'node:fs';
-import type { Browser as Chromium, Page } from 'playwright-core';
+import type { Browser as Chromium, BrowserContext, Page } from 'playwright-core';
 import { makeTestDeps, type TestDeps } from './deps.ts';
 import { startTestServer, type TestServer } from './web.ts';
 import { settled, signInAs, watchPageProblems } from './browser.ts';
@@ -19,6 +19,8 @@ export type Desk = {
   dmitry: User;
   sarah: User;
   printers: Component;
+  /** the browser contexts signed in to this desk: closed before the desk, so no page polls a desk that is gone */
+  contexts: BrowserContext[];
   close(): Promise<void>;
 };
 
@@ -38,7 +40,7 @@ export async function startDesk(): Promise<Desk> {
   const first = await s.intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw: mail });
   await updateTicketFields(s.ctx, { kind: 'user', user: olga }, { ticketId: first.ticketId!, componentId: printers.id, estimateMinutes: 240, priority: 'high' });
   await assignTicket(s.ctx, { kind: 'user', user: olga }, { ticketId: first.ticketId!, assigneeId: dmitry.id });
-  const desk = { deps, srv, olga, dmitry, sarah, printers };
+  const desk = { deps, srv, olga, dmitry, sarah, printers, contexts: [] as BrowserContext[] };
   // some everyday work around it, in both languages
   const more: [string, string, string, 'low' | 'normal' | 'high' | 'urgent', User | null][] = [
     ['VPN drops every hour', 'sergey.kim@romashka.ru', 'The VPN client disconnects every hour on the hour.', 'urgent', dmitry],
@@ -56,6 +58,7 @@ export async function startDesk(): Promise<Desk> {
   return {
     ...desk,
     async close() {
+      await Promise.all(desk.contexts.splice(0).map((c) => c.close().catch(() => undefined)));
       await srv.close();
       deps.close();
     },
@@ -79,6 +82,7 @@ export const PHONE: Viewport = { width: 390, height: 844 };
 /** A signed-in page; console errors, page errors and failed requests are collected (CSP violations show up there). */
 export async function signedIn(chromium: Chromium, desk: Desk, user: User, viewport: Viewport): Promise<{ page: Page; problems: string[] }> {
   const ctx = await chromium.newContext({ viewport, locale: 'en-US', timezoneId: 'UTC', isMobile: viewport.width < 500, hasTouch: viewport.width < 500 });
+  desk.contexts.push(ctx);
   const page = await ctx.newPage();
   // 422 is how a refused form comes back; anything else 4xx/5xx is a problem
   const problems = watchPageProblems(page, [422]);
