@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, databaseLabel, loadConfig } from './config.ts';
+import { ConfigError, databaseLabel, listenerUrl, loadConfig } from './config.ts';
 
 function problems(env: Record<string, string>): string[] {
   try {
@@ -24,6 +24,20 @@ describe('config', () => {
     expect(c.roles).toEqual(['web', 'intake', 'outbox', 'scheduler']);
     expect(c.limits).toEqual({ mailBytes: 25 * 1024 * 1024, attachmentBytes: 20 * 1024 * 1024, attachmentsPerMail: 100 });
     expect(c.portal.linkDays).toBe(30);
+  });
+
+  it('links to this listener when PUBLIC_URL is not set, and to PUBLIC_URL when it is', () => {
+    expect(loadConfig({}).publicUrl).toBe('http://localhost:3000');
+    expect(loadConfig({ PORT: '4100' })).toMatchObject({ publicUrl: 'http://localhost:4100', publicUrlConfigured: false });
+    expect(loadConfig({ HOST: '0.0.0.0', PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+    expect(loadConfig({ HOST: 'desk.lan', PORT: '8080' }).publicUrl).toBe('http://desk.lan:8080');
+    expect(loadConfig({ PORT: '4100', PUBLIC_URL: 'https://help.example.com/' })).toMatchObject({ publicUrl: 'https://help.example.com', publicUrlConfigured: true });
+    expect(listenerUrl('::', 3000)).toBe('http://localhost:3000');
+    expect(listenerUrl('::1', 3000)).toBe('http://localhost:3000');
+    expect(listenerUrl('127.0.0.2', 3000)).toBe('http://localhost:3000');
+    expect(listenerUrl('fd00::5', 3000)).toBe('http://[fd00::5]:3000');
+    expect(listenerUrl('[fd00::5]', 3000)).toBe('http://[fd00::5]:3000');
+    expect(listenerUrl('10.0.0.7', 3000)).toBe('http://10.0.0.7:3000');
   });
 
   it('reads the limits on one mail, and refuses a negative attachment count', () => {

@@ -24,6 +24,18 @@ const url = (what: string) =>
     }
   }, `must be an absolute URL (${what})`);
 
+/**
+ * The address of this listener when PUBLIC_URL is not set: HOST and PORT, with a wildcard or
+ * loopback host read as localhost (the links are opened on this machine) and an IPv6 literal in
+ * brackets.
+ */
+export function listenerUrl(host: string, port: number): string {
+  const h = host.trim().replace(/^\[|\]$/g, '');
+  const local = h === '' || h === '0.0.0.0' || h === '::' || h === '::1' || h === 'localhost' || /^127\./.test(h);
+  const name = local ? 'localhost' : h.includes(':') ? `[${h}]` : h;
+  return `http://${name}:${port}`;
+}
+
 export const ROLE_NAMES = ['web', 'intake', 'outbox', 'scheduler'] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
 
@@ -32,7 +44,7 @@ const schema = z
     NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
     PORT: port.default(3000),
     HOST: z.string().min(1).default('127.0.0.1'),
-    PUBLIC_URL: url('e.g. https://help.example.com').default('http://localhost:3000'),
+    PUBLIC_URL: optional(url('e.g. https://help.example.com')),
     TRUST_PROXY: z
       .string()
       .default('loopback')
@@ -186,6 +198,8 @@ export type Config = {
   port: number;
   host: string;
   publicUrl: string;
+  /** PUBLIC_URL was set (else publicUrl is this listener's own address) */
+  publicUrlConfigured: boolean;
   /** which proxies in front of the web are believed about the client's address (X-Forwarded-For), as Express's `trust proxy` */
   trustProxy: number | string[];
   database: DatabaseConfig;
@@ -262,7 +276,8 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     env: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,
-    publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
+    publicUrl: (e.PUBLIC_URL ?? listenerUrl(e.HOST, e.PORT)).replace(/\/+$/, ''),
+    publicUrlConfigured: e.PUBLIC_URL !== undefined,
     trustProxy: e.TRUST_PROXY,
     database: e.DATABASE_URL.startsWith('file:') ? { engine: 'sqlite', file: e.DATABASE_URL.slice('file:'.length) } : { engine: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
     dataDir: e.DATA_DIR,

@@ -3,8 +3,9 @@ import type { Server } from 'node:http';
 import { createApp } from '../web/app.ts';
 import type { Services } from '../services.ts';
 import type { RunningRole } from './role.ts';
+import { warnIfPublicUrlIsWrong, type PublicUrlCheck } from './public-url-check.ts';
 
-export async function startWeb(services: Services): Promise<RunningRole & { server: Server; port: number }> {
+export async function startWeb(services: Services): Promise<RunningRole & { server: Server; port: number; publicUrlCheck: Promise<PublicUrlCheck> }> {
   const { ctx } = services;
   const app = await createApp(ctx, services.web);
   const server = await new Promise<Server>((resolve, reject) => {
@@ -15,10 +16,14 @@ export async function startWeb(services: Services): Promise<RunningRole & { serv
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : ctx.config.port;
   ctx.log.info({ url: `http://${ctx.config.host}:${port}`, publicUrl: ctx.config.publicUrl }, 'web console listening');
+  const publicUrlCheck = ctx.config.publicUrlConfigured
+    ? warnIfPublicUrlIsWrong({ publicUrl: ctx.config.publicUrl, secret: ctx.secrets.session, log: ctx.log })
+    : Promise.resolve<PublicUrlCheck>({ ok: true });
   return {
     name: 'web',
     server,
     port,
+    publicUrlCheck,
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,5 +1,6 @@
 // The web console and its HTTP endpoints, built from the services (no listen here).
 import express, { type Express, type Router } from 'express';
+import { deskProof, isChallenge } from '../domain/desk-proof.ts';
 import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import { fileURLToPath } from 'node:url';
@@ -75,8 +76,10 @@ export async function createApp(ctx: Ctx, opts: WebOptions = {}): Promise<Expres
       crossOriginEmbedderPolicy: false,
     }),
   );
-  app.get('/healthz', (_req, res) => {
-    res.json({ ok: true });
+  // ?challenge= asks this desk to prove itself (the start check of PUBLIC_URL, roles/public-url-check.ts)
+  app.get('/healthz', (req, res) => {
+    res.set('Cache-Control', 'no-store');
+    res.json(isChallenge(req.query.challenge) ? { ok: true, proof: deskProof(ctx.secrets.session, req.query.challenge) } : { ok: true });
   });
   app.use('/static/htmx', express.static(HTMX_DIR, { maxAge: '7d', index: false }));
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: ctx.config.env === 'production' ? '1h' : 0, index: false }));
