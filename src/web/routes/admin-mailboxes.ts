@@ -5,6 +5,7 @@ import type { Ctx } from '../../actions/context.ts';
 import { connectionToTest, createMailbox, editMailbox, setMailboxEnabled, type MailboxForm } from '../../actions/mailboxes.ts';
 import { checkImapConnection } from '../../channels/email/imap-check.ts';
 import { AppError } from '../../domain/errors.ts';
+import { findMailboxPreset, MAILBOX_PRESETS, type MailboxPreset } from '../../domain/mailbox-presets.ts';
 import { listComponents } from '../../store/components.ts';
 import { countInboundSince } from '../../store/inbound.ts';
 import { getMailbox, listMailboxes } from '../../store/mailboxes.ts';
@@ -19,7 +20,7 @@ export function mailboxRoutes(ctx: Ctx, render: Renderer): Router {
   const r = Router();
   const guard = requirePermission('mailbox.manage');
 
-  const form = async (req: Request, res: Response, o: { id: number | null; values: Values; errors?: Record<string, string>; check?: unknown; status?: number }) => {
+  const form = async (req: Request, res: Response, o: { id: number | null; values: Values; errors?: Record<string, string>; check?: unknown; status?: number; preset?: MailboxPreset }) => {
     const stored = o.id ? await getMailbox(ctx.db, o.id) : null;
     render(req, res, 'admin-mailbox-form', {
       title: res.locals.web.t(o.id ? 'intake.mailboxes.editTitle' : 'intake.mailboxes.newTitle'),
@@ -30,6 +31,8 @@ export function mailboxRoutes(ctx: Ctx, render: Renderer): Router {
       values: o.values,
       errors: o.errors ?? {},
       check: o.check ?? null,
+      presets: o.id ? [] : MAILBOX_PRESETS.map((p) => ({ id: p.id, label: p.label, current: p.id === o.preset?.id })),
+      preset: o.preset ?? null,
       components: (await listComponents(ctx.db, { activeOnly: true })).map((c) => ({ id: c.id, name: c.name, selected: String(c.id) === String(o.values.componentId ?? '') })),
     }, { status: o.status, partial: o.check ? 'mailbox-check' : undefined });
   };
@@ -52,8 +55,11 @@ export function mailboxRoutes(ctx: Ctx, render: Renderer): Router {
     }, { partial: 'mailbox-list' });
   });
 
+  // ?preset=gmail fills the server for a common mail service (domain/mailbox-presets.ts)
   r.get('/admin/mailboxes/new', guard, async (req, res) => {
-    await form(req, res, { id: null, values: { port: 993, secure: true, folder: 'INBOX', enabled: true } });
+    const preset = findMailboxPreset(req.query.preset);
+    const values = { port: 993, secure: true, folder: 'INBOX', enabled: true, ...(preset ? { host: preset.host, port: preset.port, secure: preset.secure } : {}) };
+    await form(req, res, { id: null, values, preset });
   });
 
   r.post('/admin/mailboxes', guard, async (req, res) => {

@@ -111,6 +111,21 @@ describe('intake console', () => {
       await dovecot?.close();
     });
 
+    it('fills the server for a common mail service and says what it asks for first', async () => {
+      const plain = await admin.get('/admin/mailboxes/new');
+      for (const id of ['gmail', 'yandex', 'mailru', 'exchange', 'microsoft365']) expect(plain.text).toContain(`href="/admin/mailboxes/new?preset=${id}"`);
+      const yandex = await admin.get('/admin/mailboxes/new?preset=yandex');
+      expect(yandex.text).toMatch(/name="host" required value="imap\.yandex\.ru"/);
+      expect(yandex.text).toMatch(/name="port" type="number" min="1" max="65535" required value="993"/);
+      expect(yandex.text).toMatch(/name="secure" checked/);
+      expect(yandex.text).toContain('app password');
+      expect(yandex.text).toMatch(/href="\/admin\/mailboxes\/new\?preset=yandex" class="chip active" aria-current="true"/);
+      const m365 = await admin.get('/admin/mailboxes/new?preset=microsoft365');
+      expect(m365.text).toMatch(/<p class="banner warn" data-preset="microsoft365">Microsoft 365 accepts only OAuth 2\.0/);
+      expect((await admin.get('/admin/mailboxes/new?preset=exchange')).text).toMatch(/name="host" required value=""/);
+      expect((await admin.get('/admin/mailboxes/new?preset=aol')).text).not.toContain('data-preset=');
+    });
+
     it('adds a mailbox after validating the form, tests its connection and turns it off and on', async () => {
       const u = dovecot.addUser();
       await admin.get('/admin/mailboxes/new');
