@@ -46,6 +46,13 @@ const THREADS: { mail: Omit<Mail, 'date' | 'id'>; reply?: string; note?: string;
   { mail: { from: 'k.tanaka@acme.example', name: 'Ken Tanaka', subject: 'Request: second monitor', body: 'Could I get a second monitor for my desk (B-214)? My manager approved it.' }, status: 'new' },
 ];
 
+/** Who is who in the demo, printed at the end: address, role and language. */
+export function accountsTable(users: Pick<User, 'email' | 'name' | 'role' | 'locale'>[]): string {
+  const rows = [['account', 'name', 'role', 'language'], ...users.map((u) => [u.email, u.name, u.role, u.locale === 'ru' ? 'Russian' : 'English'])];
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => r.map((v, c) => v.padEnd(widths[c])).join('  ').trimEnd()).join('\n');
+}
+
 export async function seedDemo(services: Services, opts: { tickets?: number; log?: (s: string) => void } = {}): Promise<string> {
   const { ctx, intake } = services;
   const log = opts.log ?? (() => undefined);
@@ -106,7 +113,9 @@ export async function seedDemo(services: Services, opts: { tickets?: number; log
   }
   // the demo's requesters are made up: what the notification rules queued for them is not sent
   await inTransaction(ctx.db, async () => await discardWaitingSince(ctx.db, now, reasons.demo(), ctx.clock.now()));
-  log(`seeded ${created} demo threads; demo users sign in with the password "${DEMO_PASSWORD}": ${people.map((p) => p.email).join(', ')}`);
+  log(`seeded ${created} demo threads. Sign in at ${ctx.config.publicUrl}/login with the password "${DEMO_PASSWORD}" as:`);
+  log(accountsTable(people.map((p) => users[p.email])));
+  log('(the administrator is the account you created on the setup page)');
 
   if (opts.tickets && opts.tickets > 0) {
     const g = await generateTickets(ctx, { tickets: opts.tickets, messagesPerTicket: 5, log });

@@ -149,6 +149,12 @@ describe('helpdesk CLI', { timeout: 120_000 }, () => {
   it('seeds a demo desk', async () => {
     const r = run(['demo']);
     expect(r.code).toBe(0);
+    // who is who: every printed account exists with that role and language
+    expect(r.out).toMatch(/^account\s+name\s+role\s+language$/m);
+    expect(r.out).toMatch(/^olga@desk\.example\s+Olga Smirnova\s+manager\s+English$/m);
+    expect(r.out).toMatch(/^dmitry@desk\.example\s+Дмитрий Иванов\s+agent\s+Russian$/m);
+    expect(r.out).toContain('password "demo-password"');
+    expect(await count("select count(*) n from users where email = 'dmitry@desk.example' and role = 'agent' and locale = 'ru'")).toBe(1);
     expect(await count('select count(*) n from tickets')).toBeGreaterThanOrEqual(9);
     expect(await count("select count(*) n from users where role = 'agent'")).toBe(3);
     expect(await count("select count(*) n from tickets where subject like '%принтер%'")).toBe(1);
