@@ -4,7 +4,6 @@ import type { NavLink } from '../render.ts';
 
 export const CONSOLE_NAV: NavLink[] = [
   { href: '/tickets', labelKey: 'app.tickets', permission: 'ticket.view', group: 'main' },
-  { href: '/search', labelKey: 'app.search', permission: 'ticket.view', group: 'main' },
   { href: '/contacts', labelKey: 'app.contacts', permission: 'contact.view', group: 'main' },
   { href: '/organizations', labelKey: 'app.organizations', permission: 'organization.view', group: 'main' },
   { href: '/admin/getting-started', labelKey: 'start.title', permission: 'settings.manage' },

@@ -279,7 +279,24 @@ describe('console', () => {
     expect(r.text).not.toContain('<script>alert(1)');
     expect(r.text).toContain('&lt;script&gt;');
     expect((await b.get('/search?q=%232')).headers.get('location')).toBe('/tickets/2');
-    expect((await b.get('/search?q=nomatchhere')).text).toContain('Nothing found.');
+    const none = unescape((await b.get('/search?q=nomatchhere')).text);
+    expect(none).toContain('Nothing found for “nomatchhere”.');
+    expect(none).toContain('<a href="/search?q=nomatchhe*">the beginning of the word: nomatchhe*</a>');
+    expect(none).toContain('a ticket number, e.g. #123, opens that ticket');
+
+    // one search box: the top bar's, leading here; the results page narrows with the queue's filters
+    const queue = (await b.get('/tickets')).text;
+    expect(queue).toContain('<form class="quick-search" method="get" action="/search" role="search">');
+    expect(queue).not.toMatch(/<nav class="nav"[^]*?href="\/search"[^]*?<\/nav>/);
+    expect((await b.get('/search?q=vpn&priority=urgent')).text).not.toContain('VPN error 809');
+    const narrowed = (await b.get('/search?q=vpn&priority=normal')).text;
+    expect(narrowed).toContain('VPN error 809');
+    expect(narrowed).toContain('<option value="normal" selected>');
+    // an open-only search that finds nothing offers all tickets and no filters
+    await b.post(`/tickets/1/status`, { status: 'resolved' });
+    const open = unescape((await b.get('/search?q=vpn&scope=open&priority=normal')).text);
+    expect(open).toContain('<a href="/search?q=vpn">searching all tickets, closed ones too</a>');
+    expect(open).toContain('<a href="/search?q=vpn&scope=open">the same words without the filters</a>');
   });
 
   it('edits contacts and organizations; agents see the contract read-only; a phone offers "Send SMS"', async () => {
