@@ -10,8 +10,11 @@ import { insertOrganization, listOrganizations } from '../store/organizations.ts
 import { findUserByEmail, type User } from '../store/users.ts';
 import { findTicket } from '../store/tickets.ts';
 import { generateTickets } from './generate.ts';
-import { discardWaitingSince } from '../outbox/outcomes.ts';
-import { reasons } from '../outbox/reasons.ts';
+import { createCannedReply } from '../actions/canned-replies.ts';
+import { mergeTickets } from '../actions/ticket-links.ts';
+import { logWork } from '../actions/worklog.ts';
+import { listCannedReplies } from '../store/canned-replies.ts';
+import { setAsideDemoMail } from '../store/outbox.ts';
 import { seedWorkflowDemo } from './workflow-demo.ts';
 
 export const DEMO_PASSWORD = 'demo-password';
@@ -45,6 +48,31 @@ const THREADS: { mail: Omit<Mail, 'date' | 'id'>; reply?: string; note?: string;
   { mail: { from: 'b.olga@severtrans.ru', name: 'Ольга Белова', subject: 'Медленно работает компьютер', body: 'Компьютер очень долго загружается, по 10 минут. Windows 10.' }, note: 'Диск почти заполнен, нужна чистка профиля.', status: 'triaged' },
   { mail: { from: 'k.tanaka@acme.example', name: 'Ken Tanaka', subject: 'Request: second monitor', body: 'Could I get a second monitor for my desk (B-214)? My manager approved it.' }, status: 'new' },
 ];
+
+/** Canned replies in both languages, and a duplicate request merged into the first. */
+async function seedTour(services: Services, users: Record<string, User>, ticketOf: Record<string, number>): Promise<void> {
+  const { ctx, intake } = services;
+  const olga = users['olga@desk.example'];
+  if ((await listCannedReplies(ctx.db)).length === 0) {
+    const canned: [string, string, 'en' | 'ru'][] = [
+      ['Restart the printer', 'Hello {{requester.name}},\n\nplease switch the printer off, wait ten seconds and switch it on again, then tell us whether #{{ticket.number}} is solved.\n\n{{agent.name}}', 'en'],
+      ['We are on it', 'Hello {{requester.name}},\n\nthank you, we are working on "{{ticket.subject}}" and will write as soon as we know more.\n\n{{agent.name}}', 'en'],
+      ['Перезагрузите принтер', 'Здравствуйте, {{requester.name}}!\n\nВыключите принтер, подождите десять секунд и включите снова. Напишите, пожалуйста, решилась ли проблема по заявке #{{ticket.number}}.\n\n{{agent.name}}', 'ru'],
+      ['Заявка в работе', 'Здравствуйте, {{requester.name}}!\n\nСпасибо, мы занимаемся заявкой «{{ticket.subject}}» и напишем, как только будет результат.\n\n{{agent.name}}', 'ru'],
+    ];
+    for (const [title, body, locale] of canned) await createCannedReply(ctx, olga, { title, body, locale });
+  }
+  // the same request sent twice: the second is merged into the first
+  const original = ticketOf['Request: second monitor'];
+  const target = original ? await findTicket(ctx.db, original) : undefined;
+  if (target) {
+    const dup = await intake.receive({
+      channel: 'email', source: 'pipe', mailboxId: null,
+      raw: rawMail({ from: 'k.tanaka@acme.example', name: 'Ken Tanaka', subject: 'Second monitor for B-214?', body: 'Hi again, just checking about the second monitor for my desk.', id: 'demo-dup@seed.helpdesk', date: new Date(ctx.clock.now()).toUTCString().replace('GMT', '+0000') }),
+    });
+    if (dup.outcome === 'created' && dup.ticketId) await mergeTickets(ctx, { kind: 'user', user: olga }, { sourceId: dup.ticketId, targetNumber: target.number, confirm: true });
+  }
+}
 
 /** Who is who in the demo, printed at the end: address, role and language. */
 export function accountsTable(users: Pick<User, 'email' | 'name' | 'role' | 'locale'>[]): string {
@@ -91,12 +119,14 @@ export async function seedDemo(services: Services, opts: { tickets?: number; log
 
   let created = 0;
   const day = 24 * 3600 * 1000;
+  const ticketOf: Record<string, number> = {};
   for (const [i, th] of THREADS.entries()) {
     const id = `demo-${i + 1}@seed.helpdesk`;
     const date = new Date(now - (THREADS.length - i) * day / 3).toUTCString().replace('GMT', '+0000');
     const r = await intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw: rawMail({ ...th.mail, id, date }) });
     if (r.outcome !== 'created' || !r.ticketId) continue;
     created++;
+    ticketOf[th.mail.subject] = r.ticketId;
     const agent = th.agent ? users[th.agent] : undefined;
     if (agent) await assignTicket(ctx, { kind: 'user', user: users['olga@desk.example'] }, { ticketId: r.ticketId, assigneeId: agent.id });
     if (th.note && agent) await addNote(ctx, { kind: 'user', user: agent }, { ticketId: r.ticketId, body: th.note });
@@ -109,10 +139,16 @@ export async function seedDemo(services: Services, opts: { tickets?: number; log
       });
       await intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw: follow });
     }
+    // time spent this month on the clients' contracts (what the contract report counts)
+    if (agent && th.status && th.status !== 'new') {
+      await logWork(ctx, { kind: 'user', user: agent }, { ticketId: r.ticketId, minutes: 25 + (i % 4) * 20, billable: i % 3 !== 2, note: /[а-я]/i.test(th.mail.body) ? 'Диагностика и решение' : 'Diagnosis and fix' });
+    }
     if (th.status) await changeStatus(ctx, agent ? { kind: 'user', user: agent } : { kind: 'system' }, { ticketId: r.ticketId, status: th.status });
   }
-  // the demo's requesters are made up: what the notification rules queued for them is not sent
-  await inTransaction(ctx.db, async () => await discardWaitingSince(ctx.db, now, reasons.demo(), ctx.clock.now()));
+  if (created > 0) await seedTour(services, users, ticketOf);
+  // the demo's requesters are made up: what the notification rules queued for them is set aside
+  // quietly (no "not sent" line on every ticket, no pile in the outbox)
+  await inTransaction(ctx.db, async () => await setAsideDemoMail(ctx.db, now));
   log(`seeded ${created} demo threads. Sign in at ${ctx.config.publicUrl}/login with the password "${DEMO_PASSWORD}" as:`);
   log(accountsTable(people.map((p) => users[p.email])));
   log('(the administrator is the account you created on the setup page)');

@@ -6,7 +6,7 @@
 import type { Db } from '../db/client.ts';
 import { channelTraits } from '../domain/channel-traits.ts';
 import { findMessage, insertMessage, updateMessage, type Message } from '../store/messages.ts';
-import { listOutbox, updateOutbox, type OutboxRow } from '../store/outbox.ts';
+import { updateOutbox, type OutboxRow } from '../store/outbox.ts';
 import { findTicket } from '../store/tickets.ts';
 import { asReason, reasonData, reasons, type Reason } from './reasons.ts';
 import type { SendResult } from './types.ts';
@@ -121,14 +121,3 @@ export async function recordNotSent(
   });
 }
 
-/** Discards what is still waiting from `since` on (demo data must not mail real-looking addresses). */
-export async function discardWaitingSince(db: Db, since: number, reason: Reason, now: number): Promise<number> {
-  let n = 0;
-  for (const row of await listOutbox(db, { statuses: ['pending'] }, { limit: 100_000 })) {
-    if (row.createdAt < since) continue;
-    await updateOutbox(db, row.id, { status: 'discarded', lastError: reason.text, nextAttemptAt: now });
-    await setStatus(db, row, 'skipped', now, reasonData(reason), true);
-    n++;
-  }
-  return n;
-}

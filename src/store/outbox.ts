@@ -124,3 +124,12 @@ export async function listTicketNumbers(db: Db, ticketIds: number[]): Promise<Ma
 export async function findLatestTicketOutboxError(db: Db, ticketId: number): Promise<OutboxRow | undefined> {
   return await findRow(db, outbox, "where ticket_id = ? and status in ('pending', 'sending') and last_error is not null order by id desc limit 1", ticketId);
 }
+
+/**
+ * The demo's mail to its made-up requesters, queued since `since`: removed before anything is
+ * sent, and the agent replies among it shown without a delivery state. Only `helpdesk demo` calls it.
+ */
+export async function setAsideDemoMail(db: Db, since: number): Promise<number> {
+  await db.run("update messages set delivery_status = null where id in (select message_id from outbox where status = 'pending' and created_at >= ? and message_id is not null)", since);
+  return (await db.run("delete from outbox where status = 'pending' and created_at >= ?", since)).changes;
+}

@@ -155,6 +155,15 @@ describe('helpdesk CLI', { timeout: 120_000 }, () => {
     expect(r.out).toMatch(/^dmitry@desk\.example\s+Дмитрий Иванов\s+agent\s+Russian$/m);
     expect(r.out).toContain('password "demo-password"');
     expect(await count("select count(*) n from users where email = 'dmitry@desk.example' and role = 'agent' and locale = 'ru'")).toBe(1);
+    // a tour: canned replies in both languages, time logged this month (billable and not), a merged
+    // duplicate, and a quiet outbox — nothing queued for the made-up requesters, no "not sent" lines
+    expect(await count("select count(*) n from canned_replies where locale = 'ru'")).toBe(2);
+    expect(await count("select count(*) n from canned_replies where locale = 'en'")).toBe(2);
+    expect(await count('select count(*) n from worklogs where billable = 1')).toBeGreaterThan(2);
+    expect(await count('select count(*) n from worklogs where billable = 0')).toBeGreaterThan(0);
+    expect(await count("select count(*) n from tickets where merged_into_id is not null and status = 'closed'")).toBe(1);
+    expect(await count('select count(*) n from outbox')).toBe(0);
+    expect(await count("select count(*) n from messages where event_type = 'outbox'")).toBe(0);
     expect(await count('select count(*) n from tickets')).toBeGreaterThanOrEqual(9);
     expect(await count("select count(*) n from users where role = 'agent'")).toBe(3);
     expect(await count("select count(*) n from tickets where subject like '%принтер%'")).toBe(1);
@@ -164,9 +173,9 @@ describe('helpdesk CLI', { timeout: 120_000 }, () => {
     const r = run(['demo', '--tickets', '300']);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/generated 300 tickets and \d+ messages/);
-    expect(await count('select count(*) n from tickets')).toBe(309);
-    expect(await count('select count(distinct number) n from tickets where number between 1 and 309')).toBe(309);
+    expect(await count('select count(*) n from tickets')).toBe(310);
+    expect(await count('select count(distinct number) n from tickets where number between 1 and 310')).toBe(310);
     expect(await count("select count(*) n from users where email like '%@load.example'")).toBe(5);
-    expect(await count('select count(*) n from messages m join tickets t on t.id = m.ticket_id where t.number > 9')).toBe(Number(/and (\d+) messages/.exec(r.out)![1]));
+    expect(await count('select count(*) n from messages m join tickets t on t.id = m.ticket_id where t.number > 10')).toBe(Number(/and (\d+) messages/.exec(r.out)![1]));
   });
 });
