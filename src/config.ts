@@ -135,6 +135,9 @@ const schema = z
     PORTAL_LINK_DAYS: z.coerce.number({ message: 'must be a number of days' }).int().min(1).max(3650).default(30),
   });
 
+/** Every environment variable the desk reads (README "Configuration" and .env.example list them all). */
+export const ENV_NAMES: readonly string[] = Object.keys(schema.shape);
+
 // Rules across variables, checked on the raw values so they are reported even when other
 // variables are invalid (every problem is listed in one go).
 function crossFieldProblems(source: Record<string, string | undefined>): string[] {
