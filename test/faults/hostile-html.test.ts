@@ -113,7 +113,8 @@ describe('hostile input in the console (headless Chromium)', () => {
   const expectedText: { probe: string; path: string }[] = [];
 
   beforeAll(async () => {
-    chromium = await launchChromium();
+    // its own watch: the canary provokes CSP violations on purpose, and the tests run concurrently
+    chromium = await launchChromium({ watch: false });
     fake = await startTwilioFake();
     // small enough that the second attachment of each mail is left out and named in the parse problems
     deps = await makeTestDeps(twilioEnv(fake, { MAX_ATTACHMENT_BYTES: '4096' }));

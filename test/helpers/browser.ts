@@ -58,13 +58,18 @@ export async function takePageProblems(): Promise<string[]> {
 }
 (globalThis as { __helpdeskPageProblems?: () => Promise<string[]> }).__helpdeskPageProblems = takePageProblems;
 
-export async function launchChromium(): Promise<Browser> {
+/**
+ * `watch: false` for a test that watches its pages itself and provokes violations on purpose, or
+ * runs its tests concurrently (closing pages at the end of one test would cut the others short).
+ */
+export async function launchChromium(opts: { watch?: boolean } = {}): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}; install it with: apt-get install -y chromium`);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
   });
+  if (opts.watch === false) return browser;
   // every page of this browser is watched, however the test opens it
   const newContext = browser.newContext.bind(browser);
   browser.newContext = async (...args) => trackContext(await newContext(...args));
