@@ -71,6 +71,8 @@ describe('outbox in the console', () => {
     expect((await admin.get('/tickets/1')).text).toContain('href="/admin/outbox?view=waiting&amp;ticket=1"');
     // the reply composer says so too
     expect(ticket.text).toMatch(/id="reply-form"[\s\S]*Outgoing mail is off/);
+    // said once on the page, not once per block
+    expect(ticket.text.split('Outgoing mail is off (SMTP_URL is not set). Mail of this ticket waits in the outbox.').length - 1).toBe(1);
 
     const form = new FormData();
     form.set('body', 'We ordered a new fuser.');
