@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../test/helpers/deps.ts';
-import { getMailbox, insertMailbox, mailboxPassword, sealStoredPasswords, upsertEnvMailbox } from './mailboxes.ts';
+import { getMailbox, insertMailbox, listMailboxes, mailboxPassword, sealStoredPasswords, upsertEnvMailbox } from './mailboxes.ts';
 
 describe('stored mailbox passwords', () => {
   let deps: TestDeps;
@@ -40,6 +40,13 @@ describe('stored mailbox passwords', () => {
     expect(rekeyed.updatedAt).toBe(4);
     expect(mailboxPassword(rekeyed, newKey)).toBe('app-password-2');
     expect(() => mailboxPassword(rekeyed, key())).toThrow(/cannot be read with this desk's secret key/);
+  });
+
+  it('creates the IMAP_* mailbox once when several desk processes start together', async () => {
+    const started = await Promise.all([1, 2, 3, 4].map((n) => upsertEnvMailbox(deps.db, env, n, key())));
+    expect(new Set(started.map((m) => m.id)).size).toBe(1);
+    expect(await listMailboxes(deps.db)).toHaveLength(1);
+    expect(mailboxPassword(started[3]!, key())).toBe('app-password-1');
   });
 
   it('replaces a plain IMAP_* password from before sealing', async () => {

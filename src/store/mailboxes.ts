@@ -67,11 +67,22 @@ export async function upsertEnvMailbox(
   now: number,
   credentialsKey: string,
 ): Promise<Mailbox> {
-  const existing = await db.select().from(mailboxes).where(eq(mailboxes.fromEnv, true)).get() ?? await findMailboxByAddress(db, m.address);
-  const connection = { address: m.address.toLowerCase(), host: m.host, port: m.port, secure: m.secure, allowPlaintext: m.allowPlaintext, username: m.username, folder: m.folder };
+  const connection = { address: m.address.trim().toLowerCase(), host: m.host, port: m.port, secure: m.secure, allowPlaintext: m.allowPlaintext, username: m.username, folder: m.folder };
   const sealed = () => ({ password: sealSecret(credentialsKey, m.password) });
-  // a mailbox that already holds years of mail must not turn all of it into tickets
-  if (!existing) return await insertMailbox(db, { ...connection, ...sealed(), name: m.name, fromEnv: true, importSince: now - BACKLOG_MS }, now);
+  let existing = await db.select().from(mailboxes).where(eq(mailboxes.fromEnv, true)).get() ?? await findMailboxByAddress(db, m.address);
+  if (!existing) {
+    // desk processes sharing a database start together: the first one creates the mailbox, the others update it
+    // (a mailbox that already holds years of mail must not turn all of it into tickets: importSince)
+    const created = await db.insert(mailboxes)
+      .values({ ...connection, ...sealed(), name: m.name, fromEnv: true, importSince: now - BACKLOG_MS, createdAt: now, updatedAt: now })
+      .onConflictDoNothing({ target: mailboxes.address }).returning().get();
+    if (created) {
+      await db.notify(MAILBOXES_CHANGED);
+      return created;
+    }
+    existing = await findMailboxByAddress(db, m.address);
+    if (!existing) throw new Error(`The mailbox ${m.address} could neither be created nor found`);
+  }
   let samePassword: boolean;
   try {
     samePassword = isSealed(existing.password) && openSecret(credentialsKey, existing.password) === m.password;
