@@ -60,4 +60,20 @@ describe('bulk changes', () => {
     await expect(bulkUpdate(s.ctx, { kind: 'user', user: boss }, { ticketIds: [], action: { kind: 'priority', priority: 'low' } })).rejects.toThrow(/Select tickets/);
     await expect(bulkUpdate(s.ctx, { kind: 'user', user: boss }, { ticketIds: Array.from({ length: 501 }, (_, i) => i + 1), action: { kind: 'priority', priority: 'low' } })).rejects.toThrow(/At most 500/);
   });
+
+  it('refuses an empty choice and changes nothing; unassigning is an explicit null, never an empty value', async () => {
+    const boss = await person(s, 'Boss', 'manager');
+    const agent = await person(s, 'Agent');
+    const t = await ticket(s, boss);
+    await assignTicket(s.ctx, { kind: 'system' }, { ticketId: t.id, assigneeId: agent.id });
+    const as = { kind: 'user' as const, user: boss };
+    const empty = (action: unknown) => bulkUpdate(s.ctx, as, { ticketIds: [t.id], action: action as never });
+    await expect(empty({ kind: 'priority', priority: '' })).rejects.toThrow(/Unknown priority/);
+    await expect(empty({ kind: 'status', status: '' })).rejects.toThrow(/Unknown status/);
+    await expect(empty({ kind: 'assign', assigneeId: '' })).rejects.toThrow(AppError);
+    await expect(empty({ kind: 'assign' })).rejects.toThrow(AppError);
+    expect(await getTicket(deps.db, t.id)).toMatchObject({ assigneeId: agent.id, priority: 'normal', status: 'assigned' });
+    expect((await bulkUpdate(s.ctx, as, { ticketIds: [t.id], action: { kind: 'assign', assigneeId: null } })).changed).toEqual([t.id]);
+    expect((await getTicket(deps.db, t.id)).assigneeId).toBeNull();
+  });
 });

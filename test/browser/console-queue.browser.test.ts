@@ -89,6 +89,22 @@ describe('the queue', () => {
     expect(problems).toEqual([]);
   }, 60_000);
 
+  it('a bulk button pressed without choosing changes nothing and says what to choose', async () => {
+    const { page, problems } = await signedIn(chromium, desk, desk.olga, DESKTOP);
+    await page.goto(`${desk.srv.url}/tickets?view=unassigned`);
+    const before = await numbersOnPage(page);
+    const state = async () => Promise.all(before.map(async (n) => { const t = (await findTicketByNumber(desk.deps.db, n))!; return [t.status, t.priority, t.assigneeId]; }));
+    const was = await state();
+    for (const [button, message] of [['priority', 'choose a priority first'], ['status', 'choose a status first'], ['assign', 'choose whom to assign the tickets to first']]) {
+      await page.check('input[data-select-all]');
+      for (const name of ['assigneeId', 'status', 'priority']) expect(await page.inputValue(`.bulk-bar select[name=${name}]`)).toBe('');
+      await page.click(`.bulk-bar button[value=${button}]`);
+      await flash(page, `Nothing changed: ${message}.`);
+    }
+    expect(await state()).toEqual(was);
+    expect(problems).toEqual([]);
+  }, 60_000);
+
   it('shows "new: N" when tickets arrive, without reloading', async () => {
     const { page, problems } = await signedIn(chromium, desk, desk.dmitry, DESKTOP);
     await page.goto(`${desk.srv.url}/tickets?view=unassigned`);

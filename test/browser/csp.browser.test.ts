@@ -59,6 +59,21 @@ describe('no CSP or script errors', () => {
     await page.click('.bulk-bar button[value=priority]');
     await flash(page, /Changed 1 ticket/);
     await page.screenshot({ path: 'test-output/screenshots/csp-queue.png' });
+    // htmx's inline indicator styles are off; app.css hides an indicator until its request runs
+    const opacity = (during: boolean) => page.evaluate((d) => {
+      const g = globalThis as unknown as { document: { createElement(t: string): { className: string; appendChild(c: unknown): void; remove(): void }; body: { appendChild(c: unknown): void } }; getComputedStyle(e: unknown): { opacity: string } };
+      const outer = g.document.createElement('div');
+      const ind = g.document.createElement('span');
+      ind.className = 'htmx-indicator';
+      if (d) outer.className = 'htmx-request';
+      outer.appendChild(ind);
+      g.document.body.appendChild(outer);
+      const o = g.getComputedStyle(ind).opacity;
+      outer.remove();
+      return o;
+    }, during);
+    expect(await opacity(false)).toBe('0');
+    await expect.poll(() => opacity(true)).not.toBe('0');
   }, 60_000);
 
   it('catches a CSP violation when one happens', async () => {

@@ -156,17 +156,17 @@ export function queueRoutes(ctx: Ctx, render: Renderer): Router {
     const kind = str(body, 'action');
     let action: BulkAction | null = null;
     // every choice starts empty: pressing a button without choosing changes nothing
-    const chosen = (key: string, what: string) => {
-      const v = str(body, key);
-      if (v === '') throw invalid(`Choose ${what} first`);
-      return v;
-    };
+    const chosen = (key: string) => str(body, key);
+    if (kind === 'assign' || kind === 'status' || kind === 'priority') {
+      const key = kind === 'assign' ? 'assigneeId' : kind;
+      if (chosen(key) === '') return redirectWithFlash(res, back, `queue.bulkChoose${kind[0].toUpperCase()}${kind.slice(1)}`);
+    }
     try {
       if (kind === 'assign') {
-        const v = chosen('assigneeId', 'whom to assign the tickets to');
+        const v = chosen('assigneeId');
         action = { kind: 'assign', assigneeId: v === 'me' ? me.id : v === 'none' ? null : Number(v) };
-      } else if (kind === 'status') action = { kind: 'status', status: chosen('status', 'a status') as TicketStatus };
-      else if (kind === 'priority') action = { kind: 'priority', priority: chosen('priority', 'a priority') as Priority };
+      } else if (kind === 'status') action = { kind: 'status', status: chosen('status') as TicketStatus };
+      else if (kind === 'priority') action = { kind: 'priority', priority: chosen('priority') as Priority };
       if (!action) throw invalid('Choose what to change');
       const result = await bulkUpdate(ctx, { kind: 'user', user: me }, { ticketIds: ids(body, 'ids'), action });
       const skipped = result.skipped.map((s) => (s.number ? `#${s.number}: ${s.reason}` : s.reason)).slice(0, 5).join('; ');

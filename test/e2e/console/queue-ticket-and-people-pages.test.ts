@@ -138,7 +138,7 @@ describe('console', () => {
       const empty = new URLSearchParams({ back: '/tickets?view=open', action, status: '', assigneeId: '', priority: '' });
       for (const t of ts) empty.append('ids', String(t.id));
       expect((await b.postParams('/tickets/bulk', empty)).status).toBe(303);
-      expect((await b.get('/tickets?view=open')).text).toContain(`Choose ${what} first`);
+      expect((await b.get('/tickets?view=open')).text).toContain(`Nothing changed: choose ${what} first.`);
     }
     expect(await Promise.all(ts.map(async (t) => (await findTicketByNumber(desk.deps.db, t.number))!)).then((r) => r.map((t) => [t.status, t.priority, t.assigneeId])))
       .toEqual([['in_progress', 'normal', boss.id], ['in_progress', 'normal', null], ['new', 'normal', null]]);
