@@ -185,7 +185,7 @@ async function main(argv: string[]): Promise<number> {
 
       case 'demo': {
         const { values } = parseArgs({ args: rest, options: { tickets: { type: 'string' } } });
-        const summary = await seedDemo(services, { tickets: values.tickets ? Number(values.tickets) : undefined, log: (s) => console.log(s) });
+        const summary = await seedDemo(deps, { tickets: values.tickets ? Number(values.tickets) : undefined, log: (s) => console.log(s) });
         console.log(summary);
         return 0;
       }
