@@ -5,7 +5,7 @@ import { createCannedReply } from '../actions/canned-replies.ts';
 import { createContact } from '../actions/contacts.ts';
 import { escalateTicket, setBillable } from '../actions/resolution.ts';
 import { mergeTickets } from '../actions/ticket-links.ts';
-import { changeStatus, replyToTicket } from '../actions/tickets.ts';
+import { assignTicket, changeStatus, replyToTicket } from '../actions/tickets.ts';
 import { logWork } from '../actions/worklog.ts';
 import { listCannedReplies } from '../store/canned-replies.ts';
 import { findContactPhone, findOrganizationIdByDomain } from '../store/contacts.ts';
@@ -75,6 +75,7 @@ export async function smsThread(cast: Cast): Promise<number | undefined> {
   if (first.outcome !== 'created' || !first.ticketId) return undefined;
   const ticketId = first.ticketId;
   const sarah = actor(cast, 'sarah@desk.example');
+  await playAt(cast, cast.now - 45 * MINUTE, () => assignTicket(ctx, actor(cast, 'olga@desk.example'), { ticketId, assigneeId: sarah.user.id }));
   await playAt(cast, cast.now - 42 * MINUTE, async () => {
     await replyToTicket(ctx, sarah, { ticketId, body: 'Hi Tom, the access point at gate 2 restarted. Switch the terminal off and on, please. Sarah' });
     await changeStatus(ctx, sarah, { ticketId, status: 'in_progress' });
