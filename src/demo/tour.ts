@@ -90,7 +90,7 @@ export async function complain(cast: Cast, ticketId: number): Promise<void> {
   const t = await findTicket(cast.services.ctx.db, ticketId);
   if (!t?.requesterId || t.escalatedAt) return;
   await escalateTicket(cast.services.ctx, { kind: 'requester', contactId: t.requesterId }, {
-    ticketId, reason: 'Второй день без результата, а отчётность сдаём в пятницу. Прошу подключить руководителя.',
+    ticketId, reason: 'Ошибка всё ещё есть, а отчётность сдаём в пятницу. Прошу подключить руководителя.',
   });
 }
 
