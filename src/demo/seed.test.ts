@@ -2,17 +2,21 @@
 // the tour is there whenever it runs (tickets overdue and at risk by the queue's own reckoning,
 // canned replies, the month's contract figures, a merge, a refused reopen, an SMS thread, a
 // complaint), the ticket pages carry no outbox noise, and the printed accounts sign in.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../test/helpers/deps.ts';
 import { Browser, startTestServer, type TestServer } from '../../test/helpers/web.ts';
 import { parseQueueQuery, queueFilter } from '../domain/queue-query.ts';
 import { createUser } from '../actions/users.ts';
+import { buildServices } from '../services.ts';
 import { contractsReport } from '../reports/contracts/report.ts';
 import { listCannedReplies } from '../store/canned-replies.ts';
 import { listQueue } from '../store/queue.ts';
 import { findUserByEmail } from '../store/users.ts';
 import { slaCell } from '../web/features/helpers.ts';
 import { DEMO_PASSWORD, seedDemo } from './seed.ts';
+import { seedWorkflowDemo } from './workflow-demo.ts';
 
 const MOMENTS: [string, number][] = [
   ['on a Monday at noon in Moscow', Date.UTC(2026, 10, 2, 9, 0)],
@@ -35,6 +39,7 @@ function printedAccounts(out: string): Printed[] {
   return rows;
 }
 
+const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/email');
 const count = async (deps: TestDeps, sql: string) => Number(await deps.db.value(sql));
 
 describe.each(MOMENTS)('helpdesk demo seeded %s', (_when, at) => {
@@ -150,11 +155,24 @@ describe('helpdesk demo on a desk that has its administrator', () => {
   let deps: TestDeps;
   afterEach(() => deps.close());
 
-  it('makes no administrator of its own and prints the desk\'s without a password', async () => {
+  it('makes no administrator of its own, prints the desk\'s without a password and leaves the desk\'s own mail alone', async () => {
     deps = await makeTestDeps();
     await createUser(deps, { email: 'boss@company.test', name: 'The Boss', role: 'admin', password: 'chosen at setup', locale: 'ru' });
+    // a real request under the SLA, whose acknowledgement waits in the outbox
+    const services = buildServices(deps);
+    await seedWorkflowDemo(services.ctx);
+    const real = await services.intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw: readFileSync(path.join(FIXTURES, 'new-ticket-plain.eml')) });
+    expect(real.outcome).toBe('created');
+    const waiting = await count(deps, 'select count(*) from outbox');
+    expect(waiting).toBeGreaterThan(0);
+    deps.clock.advance(7 * 24 * 3_600_000);
     const lines: string[] = [];
     await seedDemo(deps, { log: (s) => lines.push(s) });
+    // the demo sets aside its own mail only: the real ticket keeps its acknowledgement, and the
+    // breach the demo's SLA run announced for it is queued for the staff
+    const mailOfReal = await count(deps, `select count(*) from outbox where ticket_id = ${real.ticketId}`);
+    expect(mailOfReal).toBeGreaterThan(waiting);
+    expect(await count(deps, 'select count(*) from outbox')).toBe(mailOfReal);
     expect(await findUserByEmail(deps.db, 'admin@desk.example')).toBeUndefined();
     const accounts = printedAccounts(lines.join('\n'));
     expect(accounts[0]).toEqual({ email: 'boss@company.test', password: '(your own)', name: 'The Boss', role: 'admin', language: 'Russian' });

@@ -132,11 +132,12 @@ export async function findLastOutboxId(db: Db): Promise<number | undefined> {
 }
 
 /**
- * The demo's mail to its made-up people, queued after row `afterId` (whatever moment the demo
- * dated it): removed before anything is sent, and the replies among it shown without a delivery
- * state. Only `helpdesk demo` calls it.
+ * The demo's mail about its own tickets (ids above `afterTicketId`), queued after outbox row
+ * `afterOutboxId` whatever moment the demo dated it: removed before anything is sent, and the
+ * replies among it shown without a delivery state. Only `helpdesk demo` calls it.
  */
-export async function setAsideDemoMail(db: Db, afterId: number): Promise<number> {
-  await db.run("update messages set delivery_status = null where id in (select message_id from outbox where status = 'pending' and id > ? and message_id is not null)", afterId);
-  return (await db.run("delete from outbox where status = 'pending' and id > ?", afterId)).changes;
+export async function setAsideDemoMail(db: Db, after: { outboxId: number; ticketId: number }): Promise<number> {
+  const demoMail = "status = 'pending' and id > ? and ticket_id > ?";
+  await db.run(`update messages set delivery_status = null where id in (select message_id from outbox where ${demoMail} and message_id is not null)`, after.outboxId, after.ticketId);
+  return (await db.run(`delete from outbox where ${demoMail}`, after.outboxId, after.ticketId)).changes;
 }
