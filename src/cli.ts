@@ -36,7 +36,8 @@ Commands:
   import <file.eml|file.mbox|->    pipe mail through intake (exit 75 on a temporary failure)
          [--mailbox ID]            as if it arrived in that mailbox
   reprocess <id>|--all             run quarantined mail through intake again
-  demo [--tickets N]               seed organisations, components, agents and tickets (en, ru)
+  demo [--tickets N]               seed a demo desk (clients, staff, tickets in en and ru, a tour
+                                   of SLA, SMS, reopens, billing) and print its accounts
   token create --user EMAIL [--name N] [--expires-days D] [--read-only]
                                    make an API token for a user; the token is the last line
   unlock [--account EMAIL | --ip ADDRESS]
