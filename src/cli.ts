@@ -36,7 +36,8 @@ Commands:
   import <file.eml|file.mbox|->    pipe mail through intake (exit 75 on a temporary failure)
          [--mailbox ID]            as if it arrived in that mailbox
   reprocess <id>|--all             run quarantined mail through intake again
-  demo [--tickets N]               seed organisations, components, agents and tickets (en, ru)
+  demo [--tickets N]               seed a demo desk (clients, staff, tickets in en and ru, a tour
+                                   of SLA, SMS, reopens, billing) and print its accounts
   token create --user EMAIL [--name N] [--expires-days D] [--read-only]
                                    make an API token for a user; the token is the last line
   unlock [--account EMAIL | --ip ADDRESS]
@@ -185,7 +186,7 @@ async function main(argv: string[]): Promise<number> {
 
       case 'demo': {
         const { values } = parseArgs({ args: rest, options: { tickets: { type: 'string' } } });
-        const summary = await seedDemo(services, { tickets: values.tickets ? Number(values.tickets) : undefined, log: (s) => console.log(s) });
+        const summary = await seedDemo(deps, { tickets: values.tickets ? Number(values.tickets) : undefined, log: (s) => console.log(s) });
         console.log(summary);
         return 0;
       }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addBusinessTime, ALWAYS_OPEN, businessTimeBetween, CalendarError, compileCalendar, isWorkingTime, parseHours, shortenedHours,
+  addBusinessTime, ALWAYS_OPEN, businessTimeBetween, CalendarError, compileCalendar, isWorkingTime, parseHours, shortenedHours, subtractBusinessTime,
   type BusinessCalendar, type Interval,
 } from './business-calendar.ts';
 
@@ -68,6 +68,24 @@ describe('business calendar: business time between two instants', () => {
         expect(businessTimeBetween(cal, Z(start), due)).toBe(ms);
       }
     }
+  });
+
+  it('counts back with subtractBusinessTime to the latest instant that leaves exactly that much', () => {
+    const cal = compileCalendar(moscow);
+    // Monday 10:00 Moscow minus 3 h: Friday 16:00 in a plain week, the transferred Saturday's 16:00 in this one
+    expect(new Date(subtractBusinessTime(compileCalendar({ ...moscow, exceptions: [] }), Z('2026-11-09T07:00:00Z'), 3 * H)).toISOString()).toBe('2026-11-06T13:00:00.000Z');
+    expect(new Date(subtractBusinessTime(cal, Z('2026-11-09T07:00:00Z'), 3 * H)).toISOString()).toBe('2026-11-07T13:00:00.000Z');
+    expect(new Date(subtractBusinessTime(cal, Z('2026-11-08T09:00:00Z'), 30 * M)).toISOString()).toBe('2026-11-07T14:30:00.000Z');
+    // over the holiday and the shortened day before it
+    expect(new Date(subtractBusinessTime(cal, Z('2026-11-05T07:00:00Z'), 2 * H)).toISOString()).toBe('2026-11-03T13:00:00.000Z');
+    for (const end of ['2026-11-02T05:00:00Z', '2026-11-03T13:59:00Z', '2026-11-06T17:00:00Z', '2026-11-08T12:00:00Z']) {
+      for (const ms of [M, 3 * H, 17 * H + 5 * M, 40 * H]) {
+        const from = subtractBusinessTime(cal, Z(end), ms);
+        expect(businessTimeBetween(cal, from, Z(end))).toBe(ms);
+        expect(isWorkingTime(cal, from)).toBe(true);
+      }
+    }
+    expect(subtractBusinessTime(compileCalendar(newYork247), Z('2026-11-08T12:00:00Z'), 5 * H)).toBe(Z('2026-11-08T07:00:00Z'));
   });
 
   it('knows when the desk is open', () => {

@@ -1,7 +1,7 @@
 // Business hours: weekly hours per weekday in the calendar's time zone, with dated exceptions
 // (holidays, transferred working days, shortened pre-holiday days) — enough for a Russian
-// production calendar. Answers "when is N business minutes after T" and "how much business
-// time lies between A and B".
+// production calendar. Answers "when is N business minutes after T" (and before it) and "how much
+// business time lies between A and B".
 import { addDays, dateKey, instantOf, isValidTimeZone, localDateOf, weekdayOf, type LocalDate } from './zoned-time.ts';
 
 /** ["09:00", "18:00"]; "24:00" is the end of the day. */
@@ -174,6 +174,26 @@ export function addBusinessTime(cal: CompiledCalendar, from: number, ms: number)
     }
   }
   throw new CalendarError('The calendar has no working time in the next five years');
+}
+
+/**
+ * The latest instant from which `ms` of business time have passed by `to`: addBusinessTime
+ * backwards. A ticket opened then has used exactly `ms` of its target at `to`.
+ */
+export function subtractBusinessTime(cal: CompiledCalendar, to: number, ms: number): number {
+  if (ms <= 0) return to;
+  let remaining = ms;
+  // start one day late, as addBusinessTime starts one day early
+  let date = addDays(localDateOf(to, cal.timeZone), 1);
+  for (let i = 0; i < MAX_DAYS; i++, date = addDays(date, -1)) {
+    for (const [start, end] of [...dayRanges(cal, date)].reverse()) {
+      const b = Math.min(end, to);
+      if (b <= start) continue;
+      if (remaining <= b - start) return b - remaining;
+      remaining -= b - start;
+    }
+  }
+  throw new CalendarError('The calendar has no working time in the last five years');
 }
 
 /** Business time between two instants (0 when `to` is not after `from`). */

@@ -125,11 +125,19 @@ export async function findLatestTicketOutboxError(db: Db, ticketId: number): Pro
   return await findRow(db, outbox, "where ticket_id = ? and status in ('pending', 'sending') and last_error is not null order by id desc limit 1", ticketId);
 }
 
+/** The id of the newest outbox row, if there is one. */
+export async function findLastOutboxId(db: Db): Promise<number | undefined> {
+  const id = await db.value('select max(id) from outbox');
+  return id === null || id === undefined ? undefined : Number(id);
+}
+
 /**
- * The demo's mail to its made-up requesters, queued since `since`: removed before anything is
- * sent, and the agent replies among it shown without a delivery state. Only `helpdesk demo` calls it.
+ * The demo's mail about its own tickets (ids above `afterTicketId`), queued after outbox row
+ * `afterOutboxId` whatever moment the demo dated it: removed before anything is sent, and the
+ * replies among it shown without a delivery state. Only `helpdesk demo` calls it.
  */
-export async function setAsideDemoMail(db: Db, since: number): Promise<number> {
-  await db.run("update messages set delivery_status = null where id in (select message_id from outbox where status = 'pending' and created_at >= ? and message_id is not null)", since);
-  return (await db.run("delete from outbox where status = 'pending' and created_at >= ?", since)).changes;
+export async function setAsideDemoMail(db: Db, after: { outboxId: number; ticketId: number }): Promise<number> {
+  const demoMail = "status = 'pending' and id > ? and ticket_id > ?";
+  await db.run(`update messages set delivery_status = null where id in (select message_id from outbox where ${demoMail} and message_id is not null)`, after.outboxId, after.ticketId);
+  return (await db.run(`delete from outbox where ${demoMail}`, after.outboxId, after.ticketId)).changes;
 }

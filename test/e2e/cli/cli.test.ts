@@ -150,13 +150,16 @@ describe('helpdesk CLI', { timeout: 120_000 }, () => {
     const r = run(['demo']);
     expect(r.code).toBe(0);
     // who is who: every printed account exists with that role and language
-    expect(r.out).toMatch(/^account\s+name\s+role\s+language$/m);
-    expect(r.out).toMatch(/^olga@desk\.example\s+Olga Smirnova\s+manager\s+English$/m);
-    expect(r.out).toMatch(/^dmitry@desk\.example\s+Дмитрий Иванов\s+agent\s+Russian$/m);
-    expect(r.out).toContain('password "demo-password"');
+    expect(r.out).toMatch(/^account\s+password\s+name\s+role\s+language$/m);
+    expect(r.out).toMatch(/^admin@desk\.example\s+demo-password\s+Alex Morgan\s+admin\s+English$/m); // no admin yet: the demo makes one
+    expect(r.out).toMatch(/^olga@desk\.example\s+demo-password\s+Olga Smirnova\s+manager\s+English$/m);
+    expect(r.out).toMatch(/^dmitry@desk\.example\s+demo-password\s+Дмитрий Иванов\s+agent\s+Russian$/m);
+    expect(r.out).toMatch(/^ {2}http:\/\/localhost:3000\/portal\/t4\.\S+$/m);
     expect(await count("select count(*) n from users where email = 'dmitry@desk.example' and role = 'agent' and locale = 'ru'")).toBe(1);
-    // a tour: canned replies in both languages, time logged this month (billable and not), a merged
-    // duplicate, and a quiet outbox — nothing queued for the made-up requesters, no "not sent" lines
+    expect(await count("select count(*) n from users where role = 'admin'")).toBe(1);
+    // a tour (src/demo/seed.test.ts has the rest): canned replies in both languages, time logged this
+    // month (billable and not), a merged duplicate, and a quiet outbox — nothing queued for the
+    // made-up requesters, no "not sent" lines
     expect(await count("select count(*) n from canned_replies where locale = 'ru'")).toBe(2);
     expect(await count("select count(*) n from canned_replies where locale = 'en'")).toBe(2);
     expect(await count('select count(*) n from worklogs where billable = 1')).toBeGreaterThan(2);
@@ -173,9 +176,9 @@ describe('helpdesk CLI', { timeout: 120_000 }, () => {
     const r = run(['demo', '--tickets', '300']);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/generated 300 tickets and \d+ messages/);
-    expect(await count('select count(*) n from tickets')).toBe(310);
-    expect(await count('select count(distinct number) n from tickets where number between 1 and 310')).toBe(310);
+    expect(await count('select count(*) n from tickets')).toBe(316);
+    expect(await count('select count(distinct number) n from tickets where number between 1 and 316')).toBe(316);
     expect(await count("select count(*) n from users where email like '%@load.example'")).toBe(5);
-    expect(await count('select count(*) n from messages m join tickets t on t.id = m.ticket_id where t.number > 10')).toBe(Number(/and (\d+) messages/.exec(r.out)![1]));
+    expect(await count('select count(*) n from messages m join tickets t on t.id = m.ticket_id where t.number > 16')).toBe(Number(/and (\d+) messages/.exec(r.out)![1]));
   });
 });
