@@ -4,6 +4,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
+import { applyDeliverySettings } from './outbox/delivery-settings.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openDatabase } from './db/open.ts';
 import { systemClock, type Deps, type Secrets } from './deps.ts';
@@ -65,5 +66,7 @@ export async function openDeps(config: Config, opts: { pretty?: boolean } = {}):
   const sealed = await sealStoredPasswords(db, secrets.credentials);
   if (sealed) log.info({ mailboxes: sealed }, 'sealed stored mailbox passwords');
   const resolveDns = systemDnsResolver(config.senderVerify.dnsTimeoutMs);
+  // outgoing mail and SMS as set in the console, where the environment does not set them
+  await applyDeliverySettings({ db, config, secrets, log });
   return { config, db, files: openFileStore(db, config.dataDir), log, clock: systemClock, secrets, resolveDns };
 }

@@ -227,6 +227,12 @@ export type Config = {
   /** how much a mail's From is believed (README "What the desk believes about a mail's sender") */
   senderVerify: SenderVerifyConfig;
   twilio: { accountSid: string; authToken: string; from: string; apiUrl: string | undefined } | undefined;
+  /**
+   * Where outgoing mail and SMS settings come from: the environment (SMTP_URL + MAIL_FROM, TWILIO_*)
+   * wins and the console shows it read-only; otherwise an admin sets them in the console and
+   * `smtp`/`twilio` above follow what is saved (outbox/delivery-settings.ts).
+   */
+  delivery: { smtpFromEnv: boolean; twilioFromEnv: boolean; twilioApiUrl: string | undefined };
   /** SMS: country for numbers written without +country code; how long a text joins the sender's open ticket */
   sms: { defaultCountry: string | undefined; threadWindowHours: number };
   /** requester portal links: how many days after the ticket closes (or the link was sent, if later) a link still opens */
@@ -331,6 +337,11 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_FROM
         ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM, apiUrl: e.TWILIO_API_URL?.replace(/\/+$/, '') }
         : undefined,
+    delivery: {
+      smtpFromEnv: !!(e.SMTP_URL && e.MAIL_FROM),
+      twilioFromEnv: !!(e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_FROM),
+      twilioApiUrl: e.TWILIO_API_URL?.replace(/\/+$/, ''),
+    },
     sms: { defaultCountry: e.SMS_DEFAULT_COUNTRY, threadWindowHours: e.SMS_THREAD_WINDOW_HOURS },
     portal: { linkDays: e.PORTAL_LINK_DAYS },
   };

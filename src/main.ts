@@ -6,6 +6,7 @@ import { buildServices, type Services } from './services.ts';
 import { ensureAdminFromEnv } from './actions/bootstrap-admin.ts';
 import { startWeb } from './roles/web.ts';
 import { closeDb } from './db/client.ts';
+import { watchDeliverySettings } from './outbox/delivery-settings.ts';
 import { startOutbox } from './roles/outbox.ts';
 import { startScheduler } from './roles/scheduler.ts';
 import { startIntake } from './roles/intake.ts';
@@ -24,6 +25,8 @@ async function main(): Promise<void> {
   const deps = await openDeps(config);
   const services = buildServices(deps);
   await ensureAdminFromEnv(services.ctx);
+  // what an admin saves as outgoing mail and SMS settings reaches this process at once
+  const stopDeliveryWatch = await watchDeliverySettings(deps);
 
   const running: RunningRole[] = [];
   for (const name of config.roles) {
@@ -46,6 +49,7 @@ async function main(): Promise<void> {
       await role.stop().catch((err: unknown) => deps.log.error({ err, role: role.name }, 'role failed to stop'));
     }
     clearTimeout(timer);
+    await stopDeliveryWatch().catch(() => {});
     await closeDb(deps.db);
     process.exit(0);
   };

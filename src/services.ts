@@ -78,6 +78,7 @@ export function buildServices(deps: Deps, opts: BuildOptions = {}): Services {
       { href: '/admin/inbound', labelKey: 'intake.nav.inbound', permission: 'inbound.manage' },
       ...consoles.flatMap((c) => c.nav),
       { href: '/admin/outbox', labelKey: 'outbox.nav', permission: 'outbox.manage' },
+      { href: '/admin/delivery', labelKey: 'outbox.delivery.nav', permission: 'settings.manage' },
       { href: '/me/notifications', labelKey: 'outbox.prefs.nav', permission: 'ticket.view', group: 'user' },
       ...featureNav(reports),
     ],

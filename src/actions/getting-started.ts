@@ -36,8 +36,8 @@ export async function gettingStarted(ctx: Ctx, admin: User): Promise<GettingStar
   const remembered = (await findSetting<Remembered>(ctx.db, SETTING)) ?? {};
   const steps: GettingStartedStep[] = [
     { id: 'mailbox', href: '/admin/mailboxes', optional: false, done: ctx.config.smtpInbound !== undefined || (await listMailboxes(ctx.db)).length > 0 },
-    { id: 'outgoingMail', href: '/admin/outbox', optional: false, done: ctx.config.smtp !== undefined },
-    { id: 'sms', href: '/admin/outbox', optional: true, done: ctx.config.twilio !== undefined },
+    { id: 'outgoingMail', href: '/admin/delivery#mail', optional: false, done: ctx.config.smtp !== undefined },
+    { id: 'sms', href: '/admin/delivery#sms', optional: true, done: ctx.config.twilio !== undefined },
     { id: 'agents', href: '/admin/users/new', optional: false, done: (await listActiveUsersByRole(ctx.db, 'agent')).length > 0 },
     { id: 'components', href: '/components', optional: false, done: await someComponentIsStaffed(ctx) },
     { id: 'workflow', href: '/admin/workflow', optional: false, done: (await findDefaultSlaPolicyId(ctx.db)) !== undefined },

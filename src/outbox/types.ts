@@ -39,7 +39,7 @@ export type ChannelSender = {
   channel: OutboxRow['channel'];
   /** false when the channel is not configured (no SMTP_URL, no Twilio): rows stay queued */
   configured: boolean;
-  /** what the log says while it is not configured and rows wait, e.g. "SMTP_URL is not set; mail stays queued" */
+  /** what the log says while it is not configured and rows wait, e.g. "outgoing mail is not set up (…); mail stays queued" */
   notConfigured?: string;
   /** the admin outbox page's banner for this sender, in its words */
   banners: SenderBanners;

@@ -145,7 +145,7 @@ describe('outbox worker (real SMTP server on loopback)', () => {
     expect(await getChannelHealth(deps.db, 'email')).toMatchObject({ ok: true });
   });
 
-  it('leaves mail queued when SMTP_URL is not set, and says so at start in the sender\'s words', async () => {
+  it('leaves mail queued while outgoing mail is not set up, and says so at start in the sender\'s words', async () => {
     const off = await makeTestDeps({});
     try {
       const { log, lines } = recordingLogger();
@@ -158,7 +158,7 @@ describe('outbox worker (real SMTP server on loopback)', () => {
       w.start();
       await w.stop();
       // only the channel with waiting rows is named: no SMS is queued here
-      expect(lines.filter((l) => l.level === 40).map((l) => [l.channel, l.msg])).toEqual([['email', 'outbox: SMTP_URL is not set; mail stays queued']]);
+      expect(lines.filter((l) => l.level === 40).map((l) => [l.channel, l.msg])).toEqual([['email', 'outbox: outgoing mail is not set up (Admin → Outgoing mail and SMS, or SMTP_URL and MAIL_FROM); mail stays queued']]);
     } finally {
       off.close();
     }

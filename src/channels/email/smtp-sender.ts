@@ -3,6 +3,7 @@
 // (nothing of the mail left) → ChannelUnavailableError; a 5xx answer to this mail → permanent;
 // anything else (4xx, a connection lost mid-mail) → retried with backoff.
 import nodemailer from 'nodemailer';
+import type { Config } from '../../config.ts';
 import type { Deps } from '../../deps.ts';
 import { createEmailRenderer, type EmailRenderer } from '../../outbox/render-email.ts';
 import { getOutboxSettings } from '../../outbox/settings.ts';
@@ -31,40 +32,51 @@ export function classifySmtpError(err: unknown): Error {
   return err;
 }
 
+/** A nodemailer transport for the desk's SMTP settings (a pool for the outbox, one connection for a test mail). */
+export function smtpTransport(smtp: NonNullable<Config['smtp']>, opts: { pool: boolean }) {
+  return nodemailer.createTransport({
+    url: smtp.url,
+    // smtp:// must switch to TLS: opportunistic STARTTLS can be stripped by anyone on the path.
+    // (smtps:// is TLS from the start; options in the URL's query string still take precedence.)
+    requireTLS: !smtp.allowPlaintext,
+    ...(opts.pool ? { pool: true, maxConnections: 1, maxMessages: 100 } : {}),
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 120_000,
+    logger: false,
+  });
+}
+
 export function createEmailSender(
   deps: Pick<Deps, 'db' | 'files' | 'config' | 'secrets' | 'log' | 'clock'>,
   opts: { renderer?: EmailRenderer } = {},
 ): ChannelSender {
-  const smtp = deps.config.smtp;
   const renderer =
     opts.renderer ??
     createEmailRenderer({ cache: deps.config.env !== 'development', defaultLocale: deps.config.defaultLocale, timeZone: deps.config.timeZone });
-  let transport: ReturnType<typeof nodemailer.createTransport> | undefined;
-  const getTransport = () =>
-    (transport ??= nodemailer.createTransport({
-      url: smtp!.url,
-      // smtp:// must switch to TLS: opportunistic STARTTLS can be stripped by anyone on the path.
-      // (smtps:// is TLS from the start; options in the URL's query string still take precedence.)
-      requireTLS: !smtp!.allowPlaintext,
-      pool: true,
-      maxConnections: 1,
-      maxMessages: 100,
-      connectionTimeout: 30_000,
-      greetingTimeout: 30_000,
-      socketTimeout: 120_000,
-      logger: false,
-    }));
+  // settings saved in the console change config.smtp while the desk runs: a new server gets a new pool
+  let transport: { key: string; t: ReturnType<typeof nodemailer.createTransport> } | undefined;
+  const getTransport = (smtp: NonNullable<typeof deps.config.smtp>) => {
+    const key = `${smtp.allowPlaintext}|${smtp.url}`;
+    if (transport?.key === key) return transport.t;
+    transport?.t.close();
+    transport = { key, t: smtpTransport(smtp, { pool: true }) };
+    return transport.t;
+  };
 
   return {
     channel: 'email',
-    configured: !!smtp,
-    notConfigured: 'SMTP_URL is not set; mail stays queued',
+    get configured() {
+      return !!deps.config.smtp;
+    },
+    notConfigured: 'outgoing mail is not set up (Admin → Outgoing mail and SMS, or SMTP_URL and MAIL_FROM); mail stays queued',
     banners: { notConfigured: 'outbox.smtpOff', waitingSince: 'outbox.waitingSince', down: 'outbox.smtpDown', on: 'outbox.smtpOn' },
     async send(row) {
-      if (!smtp) throw new ChannelUnavailableError('SMTP_URL is not set');
+      const smtp = deps.config.smtp;
+      if (!smtp) throw new ChannelUnavailableError('outgoing mail is not set up');
       const mail = await composeEmail(deps, renderer, await getOutboxSettings(deps.db), row);
       try {
-        const info = await getTransport().sendMail(mail);
+        const info = await getTransport(smtp).sendMail(mail);
         const rejected = ((info.rejected ?? []) as (string | { address: string })[]).map((a) => (typeof a === 'string' ? a : a.address));
         return { providerId: typeof info.response === 'string' ? info.response.slice(0, 200) : null, rejected };
       } catch (err) {
@@ -72,7 +84,7 @@ export function createEmailSender(
       }
     },
     async close() {
-      transport?.close();
+      transport?.t.close();
       transport = undefined;
     },
   };

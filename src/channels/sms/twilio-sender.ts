@@ -29,33 +29,45 @@ export function smsText(payload: SmsPayload, templates: SmsTemplates): string {
   return 'text' in payload ? payload.text : templates.render(payload.template, payload.locale, payload.vars);
 }
 
+/** TWILIO_FROM is a phone number, or a Messaging Service (MG…) that picks one. */
+export function twilioSender(from: string): { messagingServiceSid: string } | { from: string } {
+  return from.startsWith('MG') ? { messagingServiceSid: from } : { from };
+}
+
 export function createTwilioSender(deps: Deps, opts: { client?: TwilioClient; templates?: SmsTemplates } = {}): ChannelSender {
-  const tw = deps.config.twilio;
   const templates = opts.templates ?? createSmsTemplates();
-  let client = opts.client;
-  const sender = tw?.from.startsWith('MG') ? { messagingServiceSid: tw.from } : { from: tw?.from };
+  // settings saved in the console change config.twilio while the desk runs: new credentials get a new client
+  let client: { key: string; c: TwilioClient } | undefined;
+  const clientFor = (tw: NonNullable<typeof deps.config.twilio>) => {
+    if (opts.client) return opts.client;
+    const key = `${tw.accountSid}|${tw.authToken}|${tw.apiUrl ?? ''}`;
+    if (client?.key !== key) client = { key, c: createTwilioClient(tw) };
+    return client.c;
+  };
 
   return {
     channel: 'sms',
-    configured: !!tw,
-    notConfigured: 'SMS is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM); texts stay queued',
+    get configured() {
+      return !!deps.config.twilio;
+    },
+    notConfigured: 'SMS is not set up (Admin → Outgoing mail and SMS, or TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM); texts stay queued',
     banners: { notConfigured: 'outbox.smsOff', waitingSince: 'outbox.smsWaitingSince', down: 'outbox.smsDown' },
     async send(row: OutboxRow) {
-      if (!tw) throw new Error('SMS is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM)');
+      const tw = deps.config.twilio;
+      if (!tw) throw new Error('SMS is not set up');
       const payload = row.payload as SmsPayload;
       const confirmation = 'template' in payload && payload.template === 'opted-out';
       if ((await findContactPhone(deps.db, row.recipient))?.smsOptedOutAt && !confirmation) {
         await fail(row, 'skipped');
         throw new OptedOutError(row.recipient);
       }
-      client ??= createTwilioClient(tw);
       let sid: string;
       try {
-        const m = await client.messages.create({
+        const m = await clientFor(tw).messages.create({
           to: row.recipient,
           body: smsText(payload, templates),
           statusCallback: statusCallbackUrl(deps.config.publicUrl, row.messageId),
-          ...sender,
+          ...twilioSender(tw.from),
         });
         sid = m.sid;
       } catch (err) {

@@ -55,24 +55,24 @@ describe('outbox in the console', () => {
     expect((await agent.post('/admin/outbox/settings', { 'requester.0': '1' })).status).toBe(403);
   });
 
-  it('says mail is off when SMTP_URL is not set: outbox page, ticket page and reply composer', async () => {
+  it('says mail is off while it is not set up: outbox page, ticket page and reply composer', async () => {
     const { admin, agent } = await setup();
     await mailIn();
     const page = await admin.get('/admin/outbox');
-    expect(page.text).toContain('Outgoing mail is off: SMTP_URL is not set.');
+    expect(page.text).toContain('Outgoing mail is off: it is not set up yet (Admin → Outgoing mail and SMS).');
     expect(page.text).toMatch(/The oldest mail has been waiting since/);
     expect(page.text).toContain('anna@client.example');
     expect(page.text).toMatch(/Email: Acknowledgement/);
 
     const ticket = await agent.get('/tickets/1');
-    expect(ticket.text).toContain('Outgoing mail is off (SMTP_URL is not set). Mail of this ticket waits in the outbox.');
+    expect(ticket.text).toContain('Outgoing mail is off (not set up yet). Mail of this ticket waits in the outbox.');
     expect(ticket.text).toContain('Waiting to be sent: 1');
     expect(ticket.text).not.toContain('Open in the outbox'); // only admins get the link
     expect((await admin.get('/tickets/1')).text).toContain('href="/admin/outbox?view=waiting&amp;ticket=1"');
     // the reply composer says so too
     expect(ticket.text).toMatch(/id="reply-form"[\s\S]*Outgoing mail is off/);
     // said once on the page, not once per block
-    expect(ticket.text.split('Outgoing mail is off (SMTP_URL is not set). Mail of this ticket waits in the outbox.').length - 1).toBe(1);
+    expect(ticket.text.split('Outgoing mail is off (not set up yet). Mail of this ticket waits in the outbox.').length - 1).toBe(1);
 
     const form = new FormData();
     form.set('body', 'We ordered a new fuser.');
@@ -155,14 +155,14 @@ describe('outbox in the console', () => {
       const { admin } = await setup({ SMTP_URL: 'smtp://127.0.0.1:9', MAIL_FROM: 'support@desk.example' });
       expect(banners((await admin.get('/admin/outbox')).text)).toEqual([
         { tone: 'ok', channel: 'email', state: 'on', text: 'Outgoing mail is on (SMTP).' },
-        { tone: 'muted', channel: 'sms', state: 'notConfigured', text: 'SMS is not configured (TWILIO_*): text messages stay queued.' },
+        { tone: 'muted', channel: 'sms', state: 'notConfigured', text: 'SMS is not set up (Admin → Outgoing mail and SMS): text messages stay queued.' },
       ]);
       await textIn();
       const waiting = (await admin.get('/admin/outbox')).text;
       expect(waiting).toContain('The oldest text has been waiting since');
       const [, sms] = banners(waiting);
       expect(sms).toMatchObject({ tone: 'warn', state: 'notConfigured' });
-      expect(sms.text).toMatch(/^SMS is not configured \(TWILIO_\*\): text messages stay queued\. The oldest text has been waiting since \S/);
+      expect(sms.text).toMatch(/^SMS is not set up \(Admin → Outgoing mail and SMS\): text messages stay queued\. The oldest text has been waiting since \S/);
     });
 
     it('says since when Twilio has been down, with its last error, and nothing while it is fine', async () => {
@@ -193,8 +193,8 @@ describe('outbox in the console', () => {
       const page = (await admin.get('/admin/outbox')).text;
       expect(page).not.toContain('text messages stay queued'); // the words of the Twilio sender, which this desk does not run
       expect(banners(page)).toEqual([
-        { tone: 'muted', channel: 'email', state: 'notConfigured', text: 'Outgoing mail is off: SMTP_URL is not set. Mail stays in the outbox and goes out once SMTP_URL and MAIL_FROM are set.' },
-        { tone: 'muted', channel: 'sms', state: 'notConfigured', text: 'SMS is not configured on this desk (TWILIO_* settings): the text will wait in the outbox.' },
+        { tone: 'muted', channel: 'email', state: 'notConfigured', text: 'Outgoing mail is off: it is not set up yet (Admin → Outgoing mail and SMS). Mail stays in the outbox and goes out once it is.' },
+        { tone: 'muted', channel: 'sms', state: 'notConfigured', text: 'SMS is not set up on this desk yet (Admin → Outgoing mail and SMS): the text will wait in the outbox.' },
       ]);
       await srv.close();
       deps.close();
