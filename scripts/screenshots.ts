@@ -18,6 +18,7 @@ const SHOTS: [file: string, url: string][] = [
   ['getting-started.png', '/tickets'],
   ['add-mailbox.png', '/admin/mailboxes/new'],
   ['components.png', '/components'],
+  ['outgoing-mail-and-sms.png', '/admin/delivery'],
 ];
 
 const dir = mkdtempSync(path.join(tmpdir(), 'desk-shots-'));

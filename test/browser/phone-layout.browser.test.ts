@@ -55,7 +55,7 @@ describe('the console on a phone', () => {
       '/admin/users', '/admin/users/new', `/admin/users/${desk.olga.id}`, '/admin/tokens', '/admin/sign-in-locks',
       '/admin/mailboxes', '/admin/mailboxes/new', `/admin/mailboxes/${mailbox.id}`, '/admin/inbound', '/admin/outbox',
       '/admin/workflow', '/admin/sla-policies', `/admin/sla-policies/${sla.policy.id}`, '/admin/calendars', `/admin/calendars/${sla.calendar.id}`,
-      '/admin/getting-started', '/reports/contracts', '/profile', '/me/notifications',
+      '/admin/getting-started', '/admin/delivery', '/reports/contracts', '/profile', '/me/notifications',
     ];
   });
   afterEach(async () => {
