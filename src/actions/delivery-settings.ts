@@ -5,15 +5,13 @@ import { z } from 'zod';
 import { parseInput } from './validate.ts';
 import type { Ctx } from './context.ts';
 import { requirePermission } from './tickets.ts';
-import { classifySmtpError, smtpTransport } from '../channels/email/smtp-sender.ts';
-import { createTwilioClient } from '../channels/sms/twilio-client.ts';
-import { twilioSender } from '../channels/sms/twilio-sender.ts';
 import { AppError, invalid } from '../domain/errors.ts';
 import { parseAddress } from '../domain/mail-address.ts';
 import { toE164 } from '../domain/phone.ts';
 import {
   applyDeliverySettings, clearDelivery, getStoredSmtp, getStoredTwilio, saveSmtp, saveTwilio, SMTP_SECURITY,
 } from '../outbox/delivery-settings.ts';
+import type { ChannelSender, TestResult } from '../outbox/types.ts';
 import type { User } from '../store/users.ts';
 
 /** The messages of a refused form, by id: the console shows each in the reader's language (outbox.delivery.errors.<id>). */
@@ -110,42 +108,30 @@ export async function clearDeliverySettings(ctx: Ctx, user: User, which: 'smtp' 
   await applyDeliverySettings(ctx);
 }
 
-export type TestResult = { ok: true; detail: string } | { ok: false; error: string };
+export type { TestResult };
+
+/** The desk's sender for a channel, if it can send a test. */
+function tester(senders: readonly ChannelSender[], channel: ChannelSender['channel']) {
+  const test = senders.find((s) => s.channel === channel)?.test;
+  if (!test) throw new AppError('conflict', `This desk does not send ${channel === 'email' ? 'mail' : 'SMS'}`);
+  return test;
+}
 
 /** A mail to the admin's own address through the settings in use (saved or from the environment). */
-export async function sendTestMail(ctx: Ctx, user: User): Promise<TestResult> {
+export async function sendTestMail(ctx: Ctx, user: User, senders: readonly ChannelSender[]): Promise<TestResult> {
   requirePermission(user, 'settings.manage');
-  const smtp = ctx.config.smtp;
-  if (!smtp) return { ok: false, error: 'Outgoing mail is not set up yet: save the settings first' };
-  const transport = smtpTransport(smtp, { pool: false });
-  try {
-    const info = await transport.sendMail({
-      from: smtp.from,
-      to: user.email,
-      subject: `${ctx.config.deskName}: test mail`,
-      text: `This mail was sent from ${ctx.config.publicUrl} to check the outgoing mail settings. Mail from the desk reaches you.`,
-      headers: { 'Auto-Submitted': 'auto-generated' },
-    });
-    return { ok: true, detail: `${user.email}: ${String(info.response ?? 'accepted')}`.slice(0, 300) };
-  } catch (err) {
-    return { ok: false, error: classifySmtpError(err).message.slice(0, 500) };
-  } finally {
-    transport.close();
-  }
+  return tester(senders, 'email')(user.email, {
+    subject: `${ctx.config.deskName}: test mail`,
+    text: `This mail was sent from ${ctx.config.publicUrl} to check the outgoing mail settings. Mail from the desk reaches you.`,
+  });
 }
 
 /** An SMS to the number typed, through the Twilio account in use. */
-export async function sendTestSms(ctx: Ctx, user: User, to: unknown): Promise<TestResult> {
+export async function sendTestSms(ctx: Ctx, user: User, senders: readonly ChannelSender[], to: unknown): Promise<TestResult> {
   requirePermission(user, 'settings.manage');
-  const tw = ctx.config.twilio;
-  if (!tw) return { ok: false, error: 'SMS is not set up yet: save the settings first' };
+  const test = tester(senders, 'sms');
+  if (!ctx.config.twilio) return { ok: false, error: 'SMS is not set up yet: save the settings first' };
   const number = typeof to === 'string' ? toE164(to, ctx.config.sms.defaultCountry) : undefined;
   if (!number) throw invalid(E.to, { to: E.to });
-  try {
-    const m = await createTwilioClient(tw).messages.create({ to: number, body: `${ctx.config.deskName}: test SMS. Texts from the desk reach this number.`, ...twilioSender(tw.from) });
-    return { ok: true, detail: `${number}: ${m.sid}` };
-  } catch (err) {
-    const e = err as { status?: number; code?: number; message?: string };
-    return { ok: false, error: `Twilio: ${[e.status, e.code, e.message].filter((x) => x !== undefined).join(' ')}`.slice(0, 500) };
-  }
+  return test(number, { subject: '', text: `${ctx.config.deskName}: test SMS. Texts from the desk reach this number.` });
 }

@@ -35,6 +35,9 @@ export type SendResult = { providerId: string | null; /** recipients the server 
  */
 export type SenderBanners = { notConfigured: string; waitingSince?: string; down: string; on?: string };
 
+/** What a test send answers at once: the server's words, or why it refused. */
+export type TestResult = { ok: true; detail: string } | { ok: false; error: string };
+
 export type ChannelSender = {
   channel: OutboxRow['channel'];
   /** false when the channel is not configured (no SMTP_URL, no Twilio): rows stay queued */
@@ -44,6 +47,8 @@ export type ChannelSender = {
   /** the admin outbox page's banner for this sender, in its words */
   banners: SenderBanners;
   send(row: OutboxRow): Promise<SendResult>;
+  /** sends one message now, past the outbox, with the settings in use (Admin → Outgoing mail and SMS); never throws */
+  test?(to: string, message: { subject: string; text: string }): Promise<TestResult>;
   /** releases connections when the worker stops */
   close?(): Promise<void>;
 };

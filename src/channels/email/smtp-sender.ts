@@ -83,6 +83,19 @@ export function createEmailSender(
         throw classifySmtpError(err);
       }
     },
+    async test(to, message) {
+      const smtp = deps.config.smtp;
+      if (!smtp) return { ok: false, error: 'Outgoing mail is not set up yet: save the settings first' };
+      const once = smtpTransport(smtp, { pool: false });
+      try {
+        const info = await once.sendMail({ from: smtp.from, to, subject: message.subject, text: message.text, headers: { 'Auto-Submitted': 'auto-generated' } });
+        return { ok: true, detail: `${to}: ${String(info.response ?? 'accepted')}`.slice(0, 300) };
+      } catch (err) {
+        return { ok: false, error: classifySmtpError(err).message.slice(0, 500) };
+      } finally {
+        once.close();
+      }
+    },
     async close() {
       transport?.t.close();
       transport = undefined;

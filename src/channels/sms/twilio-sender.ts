@@ -84,6 +84,17 @@ export function createTwilioSender(deps: Deps, opts: { client?: TwilioClient; te
       if (row.messageId) await advanceDeliveryStatus(deps.db, row.messageId, 'sent', sid);
       return { providerId: sid };
     },
+    async test(to, message) {
+      const tw = deps.config.twilio;
+      if (!tw) return { ok: false, error: 'SMS is not set up yet: save the settings first' };
+      try {
+        const m = await clientFor(tw).messages.create({ to, body: message.text, ...twilioSender(tw.from) });
+        return { ok: true, detail: `${to}: ${m.sid}` };
+      } catch (err) {
+        const e = err as { status?: number; code?: number; message?: string };
+        return { ok: false, error: `Twilio: ${[e.status, e.code, e.message].filter((x) => x !== undefined).join(' ')}`.slice(0, 500) };
+      }
+    },
   };
 
   // the message shows the outcome; the outbox worker records the failed or skipped send in the thread

@@ -9,6 +9,8 @@ import {
 import { SMS_WEBHOOK_PATH } from '../../channels/sms/twilio-webhook.ts';
 import { AppError } from '../../domain/errors.ts';
 import { getStoredSmtp, getStoredTwilio, SMTP_SECURITY } from '../../outbox/delivery-settings.ts';
+import type { ChannelSender } from '../../outbox/types.ts';
+import type { WebRouter } from '../app.ts';
 import { currentUser } from '../context.ts';
 import { requirePermission } from '../middleware/auth.ts';
 import { redirectWithFlash, type Renderer } from '../render.ts';
@@ -27,7 +29,12 @@ function serverOf(url: string): string {
   }
 }
 
-export function deliveryRoutes(ctx: Ctx, render: Renderer): Router {
+/** `senders`: the desk's channel senders, which send the tests. */
+export function deliveryRouter(ctx: Ctx, senders: readonly ChannelSender[]): WebRouter {
+  return { auth: 'user', build: ({ render }) => deliveryRoutes(ctx, senders, render) };
+}
+
+function deliveryRoutes(ctx: Ctx, senders: readonly ChannelSender[], render: Renderer): Router {
   const r = Router();
   r.use(PATH, requirePermission('settings.manage'));
 
@@ -111,14 +118,14 @@ export function deliveryRoutes(ctx: Ctx, render: Renderer): Router {
   });
 
   r.post(`${PATH}/smtp/test`, async (req, res) => {
-    const test = await sendTestMail(ctx, currentUser(res));
+    const test = await sendTestMail(ctx, currentUser(res), senders);
     await page(req, res, { smtp: { test }, status: test.ok ? 200 : 422 });
   });
 
   r.post(`${PATH}/twilio/test`, async (req, res) => {
     const to = String(body(req).to ?? '');
     try {
-      const test = await sendTestSms(ctx, currentUser(res), to);
+      const test = await sendTestSms(ctx, currentUser(res), senders, to);
       await page(req, res, { sms: { test: { ...test, to } }, status: test.ok ? 200 : 422 });
     } catch (err) {
       const errors = refused(err);

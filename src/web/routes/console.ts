@@ -6,7 +6,6 @@ import { cannedRoutes } from './canned.ts';
 import { componentRoutes } from './components.ts';
 import { contactRoutes } from './contacts.ts';
 import { gettingStartedRoutes } from './getting-started.ts';
-import { deliveryRoutes } from './admin-delivery.ts';
 import { organizationRoutes } from './organizations.ts';
 import { profileRoutes } from './profile.ts';
 import { queueRoutes } from './queue.ts';
@@ -28,6 +27,5 @@ export function consoleRouters(ctx: Ctx, render: Renderer): Router[] {
     profileRoutes(ctx, render),
     signInLockRoutes(ctx, render),
     gettingStartedRoutes(ctx, render),
-    deliveryRoutes(ctx, render),
   ];
 }

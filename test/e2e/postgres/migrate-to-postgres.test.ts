@@ -67,7 +67,9 @@ const BIG = randomBytes(2 * CHUNK_BYTES + 12_345);
 async function fillTheRest(s: Services, db: Db): Promise<void> {
   const { ctx } = s;
   const now = ctx.clock.now();
-  const admin = await createUser(ctx, { email: 'admin@desk.example', name: 'Admin', role: 'admin', password: DEMO_PASSWORD });
+  // the demo's admin (it makes one on a desk without), and a user the demo does not make
+  const admin = (await findUserByEmail(db, 'admin@desk.example'))! as User;
+  await createUser(ctx, { email: 'auditor@desk.example', name: 'Auditor', role: 'manager', password: DEMO_PASSWORD });
   const agent = (await findUserByEmail(db, 'dmitry@desk.example'))! as User;
   const actor = { kind: 'user' as const, user: admin };
   const a = await ticket(s, admin, { subject: 'Сканер не видит сеть', body: 'Сканер на 2 этаже не видит сеть.' });
