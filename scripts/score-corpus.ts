@@ -35,9 +35,10 @@ async function main() {
   console.log(`peers: ${peers}`);
   const rows: Row[] = [];
   const problems: string[] = [];
-  for (const source of allSources()) {
-    if (values.source && values.source !== source.name) continue;
-    const dir = path.join(peers, source.name);
+  const byWhat = new Map<string, [number, number]>();
+  for (const source of allSources(ROOT)) {
+    if (values.source && values.source !== source.name && !(values.source === 'own' && source.name.startsWith('own/'))) continue;
+    const dir = source.dir ?? path.join(peers, source.name);
     if (!existsSync(dir)) {
       problems.push(`${source.name}: folder missing`);
       continue;
@@ -72,6 +73,11 @@ async function main() {
         for (const c of checks) {
           row.agree[c.kind][1]++;
           if (c.ok) row.agree[c.kind][0]++;
+          const what = `${c.kind}: ${whatOf(c.what)}`;
+          const w = byWhat.get(what) ?? [0, 0];
+          w[1]++;
+          if (c.ok) w[0]++;
+          byWhat.set(what, w);
           else if (values.details) {
             problems.push(`${source.name}/${item.name}: ${c.kind} ${c.what}\n    expected ${JSON.stringify(c.expected)?.slice(0, 300)}\n    actual   ${JSON.stringify(c.actual)?.slice(0, 300)}`);
           }
@@ -83,10 +89,28 @@ async function main() {
     rows.push(row);
   }
   print(rows, !!values.markdown);
+  printKinds(byWhat, !!values.markdown);
   if (problems.length) {
     console.log(`\n${values.details ? 'Disagreements and problems' : 'Problems'}:`);
     for (const p of problems) console.log(`- ${p}`);
   }
+}
+
+/** A check's kind without its particulars: "bounce (userunknown)" and "bounce (expired)" are one kind. */
+function whatOf(what: string): string {
+  return what.replace(/\s*\(.*\)\s*$/, '').replace(/ matches \/.*$/, ' matches').replace(/ contains ".*$/, ' contains');
+}
+
+function printKinds(byWhat: Map<string, [number, number]>, markdown: boolean) {
+  const cells = [...byWhat.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([what, n]) => [what, pct(n)]);
+  console.log('\nper kind of check (all sources):');
+  if (markdown) {
+    console.log('| kind | agreement |\n|---|---|');
+    for (const c of cells) console.log(`| ${c.join(' | ')} |`);
+    return;
+  }
+  const w = Math.max(...cells.map((c) => c[0].length));
+  for (const c of cells) console.log(`${c[0].padEnd(w)}  ${c[1]}`);
 }
 
 function pct([ok, n]: [number, number]): string {

@@ -9,7 +9,8 @@ import { parse as parseYamlText } from 'yaml';
 export type CheckKind = 'fields' | 'bounce' | 'auto' | 'trim';
 export type Check = { kind: CheckKind; ok: boolean; what: string; expected?: unknown; actual?: unknown };
 export type Item = { name: string; raw: Buffer; checks?: (run: Run) => Check[] };
-export type Source = { name: string; ourAddresses?: string[]; note?: string; items(dir: string): Item[] };
+/** `dir`: where the source's files are when they are not a folder of the peers corpus (our own cases). */
+export type Source = { name: string; ourAddresses?: string[]; note?: string; dir?: string; items(dir: string): Item[] };
 
 // ---------- helpers -------------------------------------------------------------------------
 
@@ -520,8 +521,81 @@ function robustness(name: string, sub: string, keep: (f: string) => boolean): So
   };
 }
 
-export function allSources(): Source[] {
+// ---------- our own cases: fixtures/email/corpus/<kind>/cases.json -------------------------
+
+/**
+ * What one of our cases expects (every key optional). Fields: from_address, from_name, subject, to,
+ * text (whole, normalised), text_includes / text_excludes, html_includes, attachments (names that
+ * must be reachable: listed, or named as left out), attachment_count. Bounces: is_bounce,
+ * bounce_status, bounce_permanent, bounce_recipients. Automatic mail: is_auto, may_acknowledge,
+ * outcome. Trimming: reply (whole, normalised), reply_includes, reply_excludes.
+ */
+export type OwnExpect = {
+  from_address?: string; from_name?: string; subject?: string; to?: string[]; text?: string; text_includes?: string[]; text_excludes?: string[];
+  html_includes?: string[]; attachments?: string[]; attachment_count?: number;
+  is_bounce?: boolean; bounce_status?: string | null; bounce_permanent?: boolean; bounce_recipients?: string[];
+  is_auto?: boolean; may_acknowledge?: boolean; outcome?: string;
+  reply?: string; reply_includes?: string[]; reply_excludes?: string[];
+};
+export type OwnCase = { file: string; source: string; note?: string; expect: OwnExpect };
+
+export const OWN_KINDS = ['charsets', 'parts', 'senders', 'bounces', 'auto-replies', 'trimming'] as const;
+
+export function ownChecks(e: OwnExpect, run: Run): Check[] {
+  const m = run.msg;
+  const out: Check[] = [];
+  const text = normText(m?.text);
+  const reply = replyOf(run);
+  if (e.from_address !== undefined) out.push(check('fields', 'from address', e.from_address, m?.from?.address ?? null));
+  if (e.from_name !== undefined) out.push(check('fields', 'from name', e.from_name, m?.from?.name ?? null));
+  if (e.subject !== undefined) out.push(check('fields', 'subject', squash(e.subject), squash(m?.subject)));
+  if (e.to) out.push(check('fields', 'to addresses', e.to, m?.to.map((a) => a.address) ?? null));
+  if (e.text !== undefined) out.push(check('fields', 'text', normText(e.text), text));
+  for (const s of e.text_includes ?? []) out.push(check('fields', 'text includes', s, text.includes(s) ? s : text.slice(0, 200)));
+  for (const s of e.text_excludes ?? []) out.push(check('fields', 'text excludes', true, !text.includes(s), !text.includes(s)));
+  for (const s of e.html_includes ?? []) out.push(check('fields', 'HTML includes', true, (m?.html ?? '').includes(s), (m?.html ?? '').includes(s)));
+  if (e.attachments) {
+    const ours = new Set([...(m?.attachments ?? []).map((a) => a.filename), ...(m?.omittedAttachments ?? []).map((a) => a.filename)]);
+    out.push(check('fields', 'attachment names', e.attachments, e.attachments.filter((f) => ours.has(f)), e.attachments.every((f) => ours.has(f))));
+  }
+  if (e.attachment_count !== undefined) out.push(check('fields', 'attachments (not inline)', e.attachment_count, listedAttachments(run).length));
+  if (e.is_bounce !== undefined) out.push(check('bounce', e.is_bounce ? 'bounce' : 'not a bounce', e.is_bounce, isBounce(run)));
+  if (e.bounce_status !== undefined) out.push(check('bounce', 'status code', e.bounce_status, run.draft?.bounce?.status ?? null));
+  if (e.bounce_permanent !== undefined) out.push(check('bounce', 'permanent', e.bounce_permanent, run.draft?.bounce?.permanent ?? null));
+  if (e.bounce_recipients) out.push(check('bounce', 'recipients', e.bounce_recipients, run.draft?.bounce?.recipients ?? null));
+  if (e.is_auto !== undefined) out.push(check('auto', e.is_auto ? 'automatic reply' : 'not an automatic reply', e.is_auto, isAuto(run)));
+  if (e.may_acknowledge !== undefined) out.push(check('auto', 'may be acknowledged', e.may_acknowledge, !!run.draft && mayAcknowledge(run.draft)));
+  if (e.outcome !== undefined) out.push(check('auto', 'outcome', e.outcome, run.result?.outcome ?? null));
+  if (e.reply !== undefined) out.push(check('trim', 'reply', normText(e.reply), reply));
+  for (const s of e.reply_includes ?? []) out.push(check('trim', 'reply includes', s, reply.includes(s) ? s : reply.slice(0, 200)));
+  for (const s of e.reply_excludes ?? []) out.push(check('trim', 'reply excludes', true, !reply.includes(s), !reply.includes(s)));
+  return out;
+}
+
+/**
+ * Our cases of one kind (fixtures/email/corpus/<kind>): a .eml is the mail as sent; a .txt or
+ * .html is a body, wrapped in a plain mail (as the reply-trimming corpora are).
+ */
+export function ownSource(kind: string, root: string): Source {
+  const dir = path.join(root, 'fixtures/email/corpus', kind);
+  return {
+    name: `own/${kind}`,
+    dir,
+    items(d) {
+      const cases = existsSync(path.join(d, 'cases.json')) ? readJson<{ cases: OwnCase[] }>(path.join(d, 'cases.json')).cases : [];
+      return cases.map((c) => {
+        if (!c.source?.trim()) throw new Error(`${kind}/${c.file}: the case does not name where its mail comes from`);
+        const file = path.join(d, c.file);
+        const raw = c.file.endsWith('.eml') ? read(file) : wrapBody(readFileSync(file, 'utf8'), { html: c.file.endsWith('.html') });
+        return { name: c.file, raw, checks: (run: Run) => ownChecks(c.expect, run) };
+      });
+    },
+  };
+}
+
+export function allSources(root?: string): Source[] {
   return [
+    ...(root ? OWN_KINDS.map((k) => ownSource(k, root)) : []),
     zammad,
     sisimai,
     robustness('stalwart-mail-parser', 'resources/eml', (f) => f.endsWith('.eml')),

@@ -2,12 +2,12 @@
 // fallback runs first; attachments over MAX_ATTACHMENT_BYTES or past MAX_ATTACHMENTS_PER_MAIL, and
 // text past the limits in mail-limits.ts, are reported and stay only in the original mail).
 import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
-import { htmlToText } from 'html-to-text';
 import libmime from 'libmime';
 import { sha256Hex } from '../../store/file-store.ts';
 import type { Parser } from '../../intake/receive.ts';
 import type { Address, InboundAttachment, InboundMessage } from '../../intake/types.ts';
 import { htmlDeeperThan } from './html-depth.ts';
+import { htmlToPlainText } from './html-text.ts';
 import { capChars, limitReason, MAX_HTML_CHARS, MAX_HTML_DEPTH, MAX_REFERENCES, MAX_SUBJECT_CHARS, MAX_TEXT_CHARS, PARSER_LIMITS } from './mail-limits.ts';
 import { repairMime } from './mime-repair.ts';
 import { senderEvidence } from './sender-evidence.ts';
@@ -330,7 +330,7 @@ function withoutFrom(evidence: SenderEvidence): SenderEvidence {
 function htmlText(html: string | null, problems: string[]): string {
   if (!html) return '';
   try {
-    return htmlToText(html, { limits: { maxDepth: MAX_HTML_DEPTH } });
+    return htmlToPlainText(html);
   } catch (err) {
     problems.push(`HTML could not be converted to text: ${err instanceof Error ? err.message : String(err)}`);
     return '';
