@@ -72,12 +72,12 @@ async function main() {
         }
         for (const c of checks) {
           row.agree[c.kind][1]++;
-          if (c.ok) row.agree[c.kind][0]++;
           const what = `${c.kind}: ${whatOf(c.what)}`;
           const w = byWhat.get(what) ?? [0, 0];
           w[1]++;
           if (c.ok) w[0]++;
           byWhat.set(what, w);
+          if (c.ok) row.agree[c.kind][0]++;
           else if (values.details) {
             problems.push(`${source.name}/${item.name}: ${c.kind} ${c.what}\n    expected ${JSON.stringify(c.expected)?.slice(0, 300)}\n    actual   ${JSON.stringify(c.actual)?.slice(0, 300)}`);
           }
