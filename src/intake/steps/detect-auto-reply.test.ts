@@ -30,11 +30,15 @@ describe('detect-auto-reply', () => {
     [{ 'X-Autoreply': 'yes' }, 'x-autoreply: yes'],
     [{ 'X-Autorespond': 'vacation' }, 'x-autorespond: vacation'],
     [{ 'X-Loop': 'desk@example.com' }, 'X-Loop: desk@example.com'],
+    [{ 'X-Auto-Response': 'yes' }, 'x-auto-response: yes'],
+    [{ 'X-Vacation': 'on' }, 'x-vacation: on'],
+    [{ 'X-Apple-Action': 'vacation' }, 'X-Apple-Action: vacation'],
+    [{ 'X-Auto-Response-Suppress': 'All', 'X-MS-Exchange-Inbox-Rules-Loop': 'it@client.example' }, 'X-Auto-Response-Suppress: All'],
   ])('treats %o as automatic', async (headers, reason) => {
     expect(await reasonOf(makeMail({ headers }))).toBe(reason);
   });
 
-  it.each(['Out of Office: Printer is jammed', 'Automatic reply: VPN', 'Autoreply: hello', 'Re: Автоматический ответ: заявка', 'Abwesenheitsnotiz: Urlaub'])(
+  it.each(['Out of Office: Printer is jammed', 'Automatic reply: VPN', 'Autoreply: hello', 'Re: Автоматический ответ: заявка', 'Abwesenheitsnotiz: Urlaub', 'Automatisk svar: Ferie', 'Risposta automatica: Ferie', 'Odpowiedź automatyczna: urlop', '自動応答: 休暇', '자동 회신: 휴가'])(
     'reads the subject "%s"',
     async (subject) => {
       expect(await reasonOf(makeMail({ subject }))).toBe(`subject: ${subject}`);
@@ -45,6 +49,16 @@ describe('detect-auto-reply', () => {
     expect(await reasonOf(makeMail({ headers: { 'Auto-Submitted': 'no' } }))).toBeUndefined();
     expect(await reasonOf(makeMail({ subject: 'My auto reply rule does not work in Outlook' }))).toBeUndefined();
     expect(await reasonOf(fixture('new-ticket-plain.eml'))).toBeUndefined();
+    // German "Auto" is a car; "Abwesenheit" is a word a person opens a subject with
+    expect(await reasonOf(makeMail({ subject: 'Auto: Reifenwechsel für den Dienstwagen' }))).toBeUndefined();
+    expect(await reasonOf(makeMail({ headers: { 'X-Autoreply': 'no', 'X-Vacation': 'off' } }))).toBeUndefined();
+  });
+
+  it('does not take a mail forwarded by an Exchange mailbox rule for an automatic reply', async () => {
+    // the rule's loop mark alone: a person's mail that an Exchange inbox rule forwarded into the desk
+    const d = await decide(deps, makeMail({ headers: { 'X-MS-Exchange-Inbox-Rules-Loop': 'helpdesk@client.example' } }), { steps });
+    expect(d.autoReply).toBeNull();
+    expect(mayAcknowledge(d)).toBe(true);
   });
 
   it('flags mailing-list mail so it is never acknowledged, without calling it an auto-reply', async () => {
