@@ -328,7 +328,7 @@ function regexOf(c: FragmentCheck): RegExp | null {
  * second one is hidden or not said to be visible (a quote header, a quote, a signature); and the
  * regular expressions the first fragment must match.
  */
-function expectedReply(checks: FragmentCheck[], body: string): { exact?: string; regexes: RegExp[] } | null {
+function expectedReply(checks: FragmentCheck[], body: string): { exact?: string; prefix?: string; regexes: RegExp[] } | null {
   const regexes = checks
     .filter((c) => (c.kind === 'fragment_matches' || c.kind === 'fragment_trimmed_matches') && c.index === 0)
     .map(regexOf)
@@ -340,6 +340,10 @@ function expectedReply(checks: FragmentCheck[], body: string): { exact?: string;
   const hidden = checks.find((c) => c.kind === 'hidden')?.value as boolean[] | undefined;
   const secondVisible = hidden ? hidden[1] === false : checks.some((c) => c.kind === 'hidden_at' && c.index === 1 && c.value === false);
   const eq = checks.find((c) => (c.kind === 'fragment_equals' || c.kind === 'fragment_trimmed_equals') && c.index === 0);
+  // the first fragment is the whole visible reply only when nothing visible can follow it: with more
+  // than two fragments and no hidden flags, a later unquoted fragment (a bottom post) may be visible too
+  const count = checks.find((c) => c.kind === 'fragment_count')?.value;
+  if (eq && !secondVisible && !hidden && typeof count === 'number' && count > 2) return { prefix: normText(String(eq.value)), regexes };
   if (eq && !secondVisible) return { exact: normText(String(eq.value)), regexes };
   return regexes.length ? { regexes } : null;
 }
@@ -364,6 +368,7 @@ function fragmentSource(name: string, sub: string): Source {
               ? (run: Run) => {
                   const reply = replyOf(run);
                   const out = exp.exact !== undefined ? [check('trim', 'visible reply', exp.exact, reply)] : [];
+                  if (exp.prefix !== undefined) out.push(check('trim', 'visible reply starts with', exp.prefix, reply.slice(0, exp.prefix.length)));
                   for (const re of exp.regexes) out.push(check('trim', `visible reply matches ${String(re)}`, true, re.test(reply), re.test(reply)));
                   return out;
                 }
@@ -416,7 +421,8 @@ const talon: Source = {
         covered.add(c.fixture);
         const body = readFileSync(path.join(dir, c.fixture), 'utf8').trim();
         const sig = readFileSync(path.join(dir, c.expected_signature_file), 'utf8').trim();
-        const expected = normText(body.endsWith(sig) ? body.slice(0, -sig.length) : body);
+        // an empty signature file: nothing is a signature, the whole body is the text
+        const expected = normText(sig && body.endsWith(sig) ? body.slice(0, -sig.length) : body);
         items.push({ name: c.fixture, raw: wrapBody(body), checks: (run) => [check('trim', 'text without signature', expected, replyOf(run))] });
       }
     }

@@ -39,8 +39,42 @@ describe('trimReply', () => {
     expect(trimReply(fwd)).toEqual({ reply: fwd, trimmed: false });
     const inline = 'Visit us now for assistance...\n>>> >>>  http://www.domain.com <<<\nVisit our site by clicking the link above';
     expect(trimReply(inline).trimmed).toBe(false);
+  });
+
+  it('finds no new content in a mail that is all quotes', () => {
     const onlyQuote = '> On Thu, Apr 30, 2020 at 10:07 AM, "someone" <someone@example.com> wrote:\n>> hello';
-    expect(trimReply(onlyQuote)).toEqual({ reply: onlyQuote, trimmed: false });
+    expect(trimReply(onlyQuote)).toEqual({ reply: '', trimmed: true });
+  });
+
+  it.each([
+    ['mobile sign-offs in many languages', 'Ok.\n\nEnvoyé de mon iPhone', 'Ok.'],
+    ['German mobile sign-off', 'Ok.\n\nVon meinem iPhone gesendet', 'Ok.'],
+    ['Russian mobile sign-off', 'Ok.\n\nОтправлено с iPhone', 'Ok.'],
+    ['Outlook for iOS', 'Ok.\n\nGet Outlook for iOS<https://aka.ms/o0ukef>', 'Ok.'],
+    ['Samsung', 'Ok.\n\nEnviado desde mi dispositivo Samsung', 'Ok.'],
+    ['Italian', 'Ok.\n\nInviato da iPhone', 'Ok.'],
+    ['"Name via mobile"', 'Thanks Sasha.\n\nStavros Xxxxxx\nvia mobile', 'Thanks Sasha.'],
+    ['a contact block', 'Done.\n\nGina Xxxxxxxxx\ngina@example.com\n(555) 346-9947\nwww.example.com', 'Done.'],
+    ['Danish Outlook block', 'Svar.\n\nFra: Peter <p@example.dk>\nSendt: 24. november 2025 10:00\nTil: Anders\nEmne: Hej\n\nHej', 'Svar.'],
+    ['Finnish Outlook block', 'Vastaus.\n\nLähettäjä: Matti <m@example.fi>\nLähetetty: 1. maaliskuuta 2023 12.00\nVastaanottaja: Anna\nAihe: Hei', 'Vastaus.'],
+    ['Japanese Outlook block', '了解です。\n\n差出人: 田中 <t@example.jp>\n送信日時: 2023年3月1日 12:00\n宛先: 織田\n件名: 会議', '了解です。'],
+    ['Korean Gmail header', '네.\n\n2023년 3월 1일 (수) 오후 12:00, 김 <kim@example.kr>님이 작성:\n> 안녕하세요', '네.'],
+    ['Turkish Gmail header', 'Tamam.\n\nAli <ali@example.com.tr>, 1 Mar 2023 Çar, 12:00 tarihinde şunu yazdı:\n> Merhaba', 'Tamam.'],
+    ['Zendesk marker', 'Thanks!\n\n##- Please type your reply above this line -##\n\nYour request has been updated.', 'Thanks!'],
+    ['Discourse previous replies', 'Reply.\n\n---\n*Previous Replies*\n\nOld reply.', 'Reply.'],
+    ['German previous replies', 'Antwort.\n\n--- Vorherige Antworten\n\nAlt.', 'Antwort.'],
+    ['header sharing a line with the answer', 'Sounds good. On Mon, Nov 2, 2026 at 9:00 AM Desk <support@desk.example> wrote:\n> Hello', 'Sounds good.'],
+    ['a forward at the top keeps its text', '---------- Forwarded message ---------\nFrom: A <a@example.com>\nDate: Mon, Nov 2, 2026\nSubject: x\nTo: b@example.com\n\nThe forwarded text.', 'The forwarded text.'],
+    ['a header at the top over unquoted text', 'On 15 May 2017 19:32, "A" <a@example.com> wrote:\n\nMy answer.', 'My answer.'],
+    ['a dash and a name is kept', 'Thanks.\n\n-Abhishek Kona', 'Thanks.\n\n-Abhishek Kona'],
+    ['a typed sign-off is kept', 'Please check.\n\nThank you,\nNoam', 'Please check.\n\nThank you,\nNoam'],
+  ])('general rule: %s', (_rule, text, expected) => {
+    expect(trimReply(text).reply).toBe(expected);
+  });
+
+  it('keeps answers interleaved with quotes, without the header and the trailing quote', () => {
+    const text = 'Before.\nOn Tue, 2011-03-01 at 18:02 +0530, Some One wrote:\n> Hello\n\nMy answer.\n\n> More quote\n>\n\n-- \nsig';
+    expect(trimReply(text).reply).toBe('Before.\n> Hello\n\nMy answer.');
   });
 
   it('does not take a line that merely starts with "On" for a quote header', () => {

@@ -1,147 +1,94 @@
-// Finds the new content of a mail reply: the text above the quoted history ("On … wrote:",
-// Outlook's "From: / Sent:" block, "-----Original Message-----", Russian "От:" and
-// "-----Исходное сообщение-----", Yandex/Mail.ru "<date>, <name> <address>:", "> " lines) and
-// without the signature. email-reply-parser covers the quote headers of more languages; our rules
-// come first because they know the Russian and Outlook forms and never cut a forwarded message.
+// Finds the new content of a mail reply: the text above the quoted history ("On … wrote:" and its
+// translations, Outlook's "From: / Sent:" block, "-----Original Message-----", other help desks'
+// "reply above this line" markers, "> " lines) and without the machine-added signature. The
+// language tables live in quote-headers.ts and signature-lines.ts. Rules, in order:
+// - a forward at the top: its header goes, its text is the content; with a note above, all stays;
+// - a header at the top followed by text (no quote): the header goes, the rest is trimmed again;
+// - a quote with answers between quoted parts (inline replies): everything stays but the header
+//   and the trailing quote; a short sign-off below a quote is kept with the answer;
+// - a mail that is nothing but quotes has no new content ("").
+// email-reply-parser is asked only when none of our rules found a quote.
 import EmailReplyParser from 'email-reply-parser';
-
-const ORIGINAL_MESSAGE =
-  /^\s*[-_=*]{2,}\s*(original message|original e-?mail|исходное (сообщение|письмо)|оригинальное сообщение|ursprüngliche nachricht|originalnachricht|message d'origine|mensaje original|messaggio originale|oorspronkelijk bericht|wiadomość oryginalna|původní zpráva|alkuperäinen viesti|opprinnelig melding|oprindelig meddelelse|originalmeddelande|mensagem original|eredeti üzenet|orijinal mesaj|оригінальне повідомлення|vastaus)\s*[-_=*]{2,}\s*$/i;
-const FORWARDED =
-  /^\s*(-{2,}\s*(forwarded message|пересылаемое сообщение|пересланное сообщение|weitergeleitete nachricht|message transféré|mensaje reenviado|messaggio inoltrato|doorgestuurd bericht|переслане повідомлення)\s*-{2,}|begin forwarded message:|начало переадресованного сообщения:|-{5,} ?(пересылаемое|forwarded) .*)\s*$/i;
-
-// first line of an Outlook/Exchange header block and the lines that must follow it
-const FROM_LINE = /^\s*[*>]*\s*\*?(from|message du|от|von|de|van|da|fra|från|od|lähettäjä|kimden|feladó|від|発信者|发件人|寄件者)\s*\*?\s*[:：]/i;
-const HEADER_LINE =
-  /^\s*[*>]*\s*\*?(sent|date|to|cc|subject|отправлено|дата|кому|копия|тема|gesendet|datum|an|betreff|envoyé|date d'envoi|à|objet|enviado|fecha|para|asunto|inviato|data|oggetto|a|verzonden|aan|onderwerp|sendt|til|emne|skickat|till|ämne|wysłano|do|temat|odesláno|komu|předmět|lähetetty|vastaanottaja|aihe|tarih|kime|konu|надіслано|тема|送信日時|宛先|件名|发送时间|收件人|主题)\s*\*?\s*[:：]/i;
-
-// "On <date>, <name> wrote:" in the languages our requesters write in, on up to three lines
-const WROTE =
-  /(wrote|writes|написал|написала|написал\(а\)|пишет|писал|писала|пише|schrieb|a écrit|escribió|ha scritto|schreef|geschreven|skrev|napisał|napisała|kirjoitti|escreveu|đã viết|yazdı|írta|napsal|написав|написала|寫道|写道|のメッセージ)\s*[:：]?\s*$/i;
-const ADDRESS_COLON = /(<[^<>\s@]+@[^<>\s]+>|\b[^\s<>()@]+@[^\s<>()]+\.[a-z]{2,}\)?|\]\s*)\s*[:：]\s*$/i;
-const DATEISH = /\d{1,4}[./:-]\d{1,2}|\d{4}|\b\d{1,2}:\d{2}\b|(mon|tue|wed|thu|fri|sat|sun|пн|вт|ср|чт|пт|сб|вс|понедельник|вторник|среда|четверг|пятница|суббота|воскресенье)/i;
-
-const MOBILE_SIGNATURE =
-  /^\s*(sent from (my )?[\w .-]{2,40}|sent via [\w .-]{2,40}|sent with [\w .-]{2,40}|get outlook for \w+|sendt fra min [\w .-]{2,30}|отправлено (с|из|через) .{2,60}|отправлено с моего .{2,40}|von meinem [\w .-]{2,30} gesendet|gesendet (von|mit) [\w .äöü-]{2,40}|envoyé de mon [\w .-]{2,30}|enviado desde mi [\w .-]{2,30}|inviato da(l mio)? [\w .-]{2,30}|verzonden (vanaf|met) (mijn )?[\w .-]{2,30}|skickat från min [\w .-]{2,30}|wysłane z (mojego )?[\w .-]{2,30})\s*(<[^>\s]*>)?\s*$/i;
+import { headerBlockAt, inlineHeaderStart, isForwardLine, isHeaderField, isMarkerLine, isOriginalMessageLine, wroteHeaderAt } from './quote-headers.ts';
+import { isMobileSignature, isRule, stripSignature } from './signature-lines.ts';
 
 export type TrimResult = { reply: string; trimmed: boolean };
 
-const EMAIL = /[^\s<>()"'\[\]@]+@[^\s<>()"'\[\]]+\.[a-z]{2,}/i;
-const HEADER_START = /^(on|le|am|el|il|op|em|w dniu|dne|den|på|vào)\b/i;
-const DATE_START = /^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})\b/;
+/** "> " and Supercite-style "AB> " quote lines. */
+const QUOTE = /^\s*(>|[A-Za-z]{1,3}>(\s|$))/;
+const isQuote = (l: string) => QUOTE.test(l);
+const blank = (l: string | undefined) => (l ?? '').trim() === '';
+/** A short closing below a quote: "Regards, Roman", "Thanks,\nAnna". */
+const CLOSING =
+  /^\s*(thanks|thank you|thx|cheers|regards|best|kind regards|best regards|warm regards|sincerely|yours|greetings|bye|ciao|merci|cordialement|bien à vous|danke|gruß|grüße|viele grüße|mit freundlichen grüßen|lg|vg|mfg|saludos|gracias|un saludo|atentamente|grazie|saluti|cordiali saluti|obrigad[oa]|abraços|atenciosamente|groeten|met vriendelijke groet|bedankt|mvh|med vennlig hilsen|hilsen|tack|hälsningar|kiitos|terveisin|pozdrawiam|dziękuję|díky|děkuji|s pozdravem|teşekkürler|saygılarımla|спасибо|с уважением|благодарю|дякую|з повагою|谢谢|ありがとう|감사합니다)\b/iu;
 
-/** The lines i..i+span-1 as one line, with addresses broken over lines ("<\nbob@x>") mended. */
-function joined(lines: string[], i: number, span: number): string {
-  return lines.slice(i, i + span).join(' ').replace(/\s+/g, ' ').replace(/<\s+/g, '<').replace(/\s+>/g, '>').trim();
+type Cut =
+  | { kind: 'none' }
+  | { kind: 'keep' } // a forwarded mail with a note above it
+  | { kind: 'hard'; at: number; span: number } // everything from here down is history
+  | { kind: 'header'; at: number; span: number } // "On … wrote:"
+  | { kind: 'quote'; at: number }; // "> " lines without a header
+
+function findCut(lines: string[]): Cut {
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (blank(line)) continue;
+    if (isQuote(line)) return { kind: 'quote', at: i };
+    if (isForwardLine(line)) return i === firstText(lines) ? { kind: 'hard', at: i, span: 1 } : { kind: 'keep' };
+    if (isOriginalMessageLine(line) || isMarkerLine(line)) return { kind: 'hard', at: i, span: 1 };
+    // "Sent from my iPhone" ends what the sender wrote; what follows is the quoted mail
+    if (i > 0 && isMobileSignature(line) && lines.slice(i + 1).some((l) => !blank(l))) return { kind: 'hard', at: i, span: 1 };
+    // a rule of underscores or dashes directly above an Outlook block
+    if (isRule(line)) {
+      let j = i + 1;
+      while (j < lines.length && blank(lines[j])) j++;
+      if (j < lines.length && j - i <= 3 && headerBlockAt(lines, j)) return { kind: 'hard', at: i, span: j - i + headerBlockAt(lines, j) };
+      continue;
+    }
+    const block = isHeaderField(line) ? headerBlockAt(lines, i) : 0;
+    if (block) return { kind: 'hard', at: i, span: block };
+    const span = wroteHeaderAt(lines, i);
+    if (span) return { kind: 'header', at: i, span };
+  }
+  return { kind: 'none' };
 }
 
-function isQuoteHeaderAt(lines: string[], i: number): number {
-  // returns how many lines the header spans (0: not a header)
-  const line = lines[i];
-  if (ORIGINAL_MESSAGE.test(line)) return 1;
-  if (/^\s*_{10,}\s*$/.test(line) && i + 1 < lines.length && FROM_LINE.test(lines[i + 1])) return 1;
-  if (FROM_LINE.test(line) || /^\s*\*?(date|дата)\s*\*?\s*:/i.test(line)) {
-    let headerish = 0;
-    for (let j = i + 1; j < Math.min(lines.length, i + 7); j++) {
-      if (HEADER_LINE.test(lines[j]) || FROM_LINE.test(lines[j])) headerish++;
-      else if (lines[j].trim() === '' && headerish > 0) break;
-    }
-    if (headerish >= 1) return 1;
-  }
-  // "reply text--- On <date>, <address> wrote:" sharing a line with the answer
-  if (/(^|\s|-{2,})on\s.{4,200}\s(wrote|writes):\s*$/i.test(line) && EMAIL.test(line) && /-{2,}\s*on\s/i.test(line)) return 1;
-  const first = line.trim().replace(/^[-\s>]*/, '');
-  // a header spanning lines starts like one: a date, "On", an address or a name with an address
-  const startsLikeHeader = HEADER_START.test(first) || DATE_START.test(first) || DATEISH.test(first) || EMAIL.test(first) || /[<"]/.test(first);
-  for (let span = 1; span <= 4 && i + span <= lines.length; span++) {
-    if (span > 1 && !startsLikeHeader) break;
-    const text = joined(lines, i, span);
-    if (text.length > 400) break;
-    const stripped = text.replace(/^[-\s>]*/, '').replace(/-+$/, '').trim();
-    if (HEADER_START.test(stripped) && WROTE.test(stripped)) return span;
-    if (WROTE.test(stripped) && (DATEISH.test(stripped) || EMAIL.test(stripped)) && stripped.length < 300) return span;
-    if (ADDRESS_COLON.test(stripped) && DATEISH.test(stripped) && stripped.length < 300 && !FROM_LINE.test(stripped)) return span;
-    // "<name> <address> schrieb am <date> um 11:53 Uhr:" and other "<address> … <date>:" forms
-    if (EMAIL.test(stripped) && DATEISH.test(stripped) && /[:：]\s*$/.test(stripped) && stripped.length < 300 && !FROM_LINE.test(stripped) && !HEADER_LINE.test(stripped)) return span;
-    // Gmail's "2016-03-03 17:21 GMT+01:00 Some One" and "2013/7/20 Name <address>"
-    if (span === 1 && DATE_START.test(stripped) && (/\bGMT[+-]\d{1,2}:?\d{2}\b/.test(stripped) || EMAIL.test(stripped)) && stripped.length < 200) return 1;
-    // "---- John Smith wrote ----" (Android)
-    if (/^-{2,}\s*.{1,80}\s(wrote|написал\(а\)|написал|пишет)\s*-{2,}$/i.test(text)) return span;
-    // the header ends at a line ending with ":" or "wrote"; do not join past a blank line
-    if (i + span < lines.length && lines[i + span - 1].trim() === '') break;
-  }
-  // "On <date> <name>" whose "wrote:" comes a few lines later, after a mangled address (Polymail)
-  if (HEADER_START.test(first) && DATEISH.test(first) && /\d{1,2}:\d{2}/.test(first)) {
-    for (let j = i + 1; j < Math.min(lines.length, i + 7); j++) {
-      if (/(wrote|writes|schrieb|a écrit|написал|пишет)\s*:\s*$/i.test(lines[j])) return j - i + 1;
-      if (/^\s*>/.test(lines[j]) && !/wrote/i.test(lines[j])) break;
-    }
-  }
-  return 0;
+function firstText(lines: string[]): number {
+  return lines.findIndex((l) => !blank(l));
 }
 
 /**
- * Index of the first line of the quoted history; -1 when there is none, KEEP when the text must
- * stay whole (a forwarded message, answers interleaved with quotes).
+ * End (exclusive) of the quote block at i: "> " lines, blank lines between them and an unquoted
+ * line wedged between two quote lines (a long quoted line or link the sender's client wrapped).
  */
-const KEEP = -2;
-// a line that can take part in a quote header or marker; the others are skipped quickly
-const HOT = /[:：>]|-{2,}|_{5,}|wrote|writes|schrieb|écrit|пиш|написал|skrev|schreef|escribió|scritto|napisa|kirjoitti|escreveu|viết|yazdı|írta|napsal|寫道|写道|メッセージ|sent |sendt |отправлено|gesendet|envoyé|enviado|inviato|verzonden|skickat|wysłane|get outlook/i;
-
-function findQuoteStart(lines: string[]): number {
-  const hot = lines.map((l) => HOT.test(l));
-  for (let i = 0; i < lines.length; i++) {
-    if (!hot[i] && !hot[i + 1] && !hot[i + 2] && !hot[i + 3]) continue;
-    if (FORWARDED.test(lines[i])) return KEEP;
-    // "Sent from my iPhone" ends what the sender wrote; what follows is the quoted mail
-    if (i > 0 && MOBILE_SIGNATURE.test(lines[i]) && lines.slice(i + 1).some((l) => l.trim() !== '')) return i;
-    if (isQuoteHeaderAt(lines, i)) return i;
-    if (/^\s*>/.test(lines[i])) {
-      // a trailing block of "> " lines; interleaved answers below it keep everything
-      const rest = lines.slice(i);
-      const unquotedAfter = rest.filter((l) => !/^\s*>/.test(l) && l.trim() !== '');
-      if (unquotedAfter.length === 0 || unquotedAfter.every((l) => MOBILE_SIGNATURE.test(l) || /^--\s*$/.test(l))) return i;
-      return KEEP;
-    }
+function quoteEnd(lines: string[], i: number): number {
+  let k = i;
+  for (;;) {
+    if (k < lines.length && isQuote(lines[k])) k++;
+    else if (k < lines.length && blank(lines[k]) && nextText(lines, k) !== -1 && isQuote(lines[nextText(lines, k)])) k = nextText(lines, k);
+    else if (k > i && k + 1 < lines.length && isQuote(lines[k - 1]) && !blank(lines[k]) && isQuote(lines[k + 1])) k++;
+    else if (k > i && k + 2 < lines.length && isQuote(lines[k - 1]) && !blank(lines[k]) && !blank(lines[k + 1]) && isQuote(lines[k + 2])) k += 2;
+    else return k;
   }
+}
+
+function nextText(lines: string[], from: number): number {
+  for (let k = from; k < lines.length; k++) if (!blank(lines[k])) return k;
   return -1;
 }
 
-/** A short sign-off below the quote ("Regards, Roman") belongs to the answer. */
-function signOffAfterQuote(lines: string[], from: number): string[] {
-  let k = from;
-  while (k < lines.length && lines[k].trim() === '') k++;
-  // only a "> " quote has a clear end; text after an unmarked quote is still the quote
-  if (!/^\s*>/.test(lines[k] ?? '')) return [];
-  while (k < lines.length && (/^\s*>/.test(lines[k]) || lines[k].trim() === '')) k++;
-  const after = lines.slice(k);
-  const text = after.filter((l) => l.trim() !== '');
-  if (text.length === 0 || text.length > 3 || k === from) return [];
-  if (text.some((l) => /^\s*>/.test(l) || l.length > 80)) return [];
-  for (let j = 0; j < after.length; j++) if (isQuoteHeaderAt(after, j)) return [];
-  return after;
+/** The text after a quote is only a short closing ("Regards, Roman") or a machine signature. */
+function isSignOff(after: string[]): boolean {
+  const text = stripSignature(['', ...after]).filter((l) => !blank(l));
+  if (text.length === 0) return true;
+  if (text.every((l) => isMobileSignature(l) || isRule(l) || /^--\s?$/.test(l))) return true;
+  return text.length <= 3 && text.every((l) => l.length <= 60 && !isQuote(l)) && CLOSING.test(text[0]);
 }
 
-function stripSignature(lines: string[]): string[] {
+/** Lines without "> " quotes at the end (and the blank lines, rules and headers among them). */
+function dropTrailingQuote(lines: string[]): string[] {
   let end = lines.length;
-  // "-- " (RFC 3676), a line of underscores (list footers) start a signature
-  for (let i = 1; i < end; i++) {
-    if (/^--\s?$/.test(lines[i]) || /^_{2,}\s*$/.test(lines[i])) {
-      end = i;
-      break;
-    }
-  }
-  // "-Abhishek Kona": a dash and a name on one of the last lines
-  const last = lines.slice(0, end).map((l, i) => ({ l, i })).filter((x) => x.l.trim() !== '').slice(-2);
-  const dashName = last.find((x) => x.i > 0 && /^-[\p{L}][\p{L} .'-]{1,38}$/u.test(x.l.trim()));
-  if (dashName) end = dashName.i;
-  // at the end: mobile "Sent from my iPhone" lines, separators, tracking marks (ᐧ)
-  for (;;) {
-    let j = end - 1;
-    while (j >= 0 && lines[j].trim() === '') j--;
-    if (j > 0 && (MOBILE_SIGNATURE.test(lines[j]) || /^\s*([-_=*]{5,}|[\u1427\u200b\s]+)\s*$/.test(lines[j]))) end = j;
-    else break;
-  }
+  while (end > 0 && (blank(lines[end - 1]) || isQuote(lines[end - 1]) || isRule(lines[end - 1]))) end--;
   return lines.slice(0, end);
 }
 
@@ -149,47 +96,82 @@ function tidy(lines: string[]): string {
   return lines.join('\n').replace(/[ \t\u00a0]+$/gm, '').replace(/^\s*\n/, '').trimEnd();
 }
 
+/** "answer On <date>, <name> wrote:" on one line becomes two lines. */
+function splitInlineHeaders(lines: string[]): string[] {
+  const out: string[] = [];
+  for (const line of lines) {
+    const at = /wrote|écrit|schrieb|escribió|scritto|escreveu|schreef|skrev|napisa/i.test(line) ? inlineHeaderStart(line) : -1;
+    if (at > 0) out.push(line.slice(0, at).trimEnd(), line.slice(at));
+    else out.push(line);
+  }
+  return out;
+}
+
+/** The new lines of the text, or null when it is all quoted history. */
+function newLines(lines: string[], depth = 0): string[] | null {
+  const cut = findCut(lines);
+  if (cut.kind === 'none' || cut.kind === 'keep' || depth > 4) return cut.kind === 'none' ? libraryCut(lines) : lines;
+  const above = lines.slice(0, cut.at);
+  const hasAbove = above.some((l) => !blank(l));
+  if (cut.kind === 'hard') {
+    if (hasAbove) return above;
+    // at the top: a forward or a bare header block; the text below it is the content
+    const rest = lines.slice(cut.at + cut.span);
+    return rest.some((l) => !blank(l)) ? newLines(rest, depth + 1) : null;
+  }
+  const from = cut.kind === 'header' ? cut.at + cut.span : cut.at;
+  const q = nextText(lines, from);
+  if (q === -1) return hasAbove ? above : null;
+  if (!isQuote(lines[q])) {
+    // a header followed by unquoted text: the quoted mail (below an answer) or, at the top, nothing
+    return hasAbove ? above : newLines(lines.slice(from), depth + 1);
+  }
+  const end = quoteEnd(lines, q);
+  const after = lines.slice(end);
+  const afterText = after.some((l) => !blank(l));
+  if (cut.kind === 'quote' && !hasAbove) return afterText ? dropTrailingQuote(stripSignature(lines)) : null;
+  if (isSignOff(after)) {
+    const signOff = stripSignature(['', ...after]);
+    const hasSignOff = signOff.some((l) => !blank(l) && !isRule(l));
+    if (!hasAbove) return hasSignOff ? signOff : null;
+    if (!hasSignOff) return above;
+    // the closing keeps the spacing the answer had above the quote
+    const gap = blank(lines[cut.at - 1]) ? [''] : [];
+    return [...tidy(above).split('\n'), ...gap, ...tidy(signOff).split('\n')];
+  }
+  // answers below the quote
+  const laterQuote = after.some((l) => isQuote(l));
+  if (!hasAbove && cut.kind === 'header' && !laterQuote) return newLines(after, depth + 1) ?? after;
+  // answers between quoted parts: everything stays but the header and the last quote
+  const kept = cut.kind === 'header' ? [...lines.slice(0, cut.at), ...lines.slice(from)] : lines;
+  return dropTrailingQuote(stripSignature(kept));
+}
+
 export function trimReply(text: string): TrimResult {
   const normalized = text.replace(/\r\n?/g, '\n');
   const original = normalized.trim();
   if (!original) return { reply: '', trimmed: false };
-  const lines = normalized.split('\n');
-  const start = findQuoteStart(lines);
-  let body: string[];
-  if (start === 0) {
-    // quote first, answer below it (bottom posting)
-    let k = isQuoteHeaderAt(lines, 0);
-    while (k < lines.length && (/^\s*>/.test(lines[k]) || lines[k].trim() === '')) k++;
-    body = lines.slice(k);
-  } else if (start > 0) {
-    body = lines.slice(0, start);
-    const header = isQuoteHeaderAt(lines, start);
-    const signOff = signOffAfterQuote(lines, start + header);
-    if (signOff.length) body = [...tidy(body).split('\n'), '', ...tidy(signOff).split('\n')];
-  } else if (start === KEEP) {
-    body = lines;
-  } else {
-    const viaLibrary = quoteStartFromLibrary(normalized);
-    body = viaLibrary !== null ? viaLibrary.split('\n') : lines;
-  }
-  const reply = tidy(stripSignature(body));
+  const lines = splitInlineHeaders(normalized.split('\n'));
+  const body = newLines(lines);
+  if (body === null) return { reply: '', trimmed: true };
+  const reply = tidy(dropTrailingQuote(stripSignature(body)));
   if (!reply) return { reply: original, trimmed: false };
   return { reply, trimmed: reply !== original };
 }
 
 /** email-reply-parser's cut, used only when it found a quoted part that our rules did not. */
-function quoteStartFromLibrary(text: string): string | null {
-  if (text.length > 200_000) return null; // its regexes are slow on huge quotes
+function libraryCut(lines: string[]): string[] {
+  const text = lines.join('\n');
+  if (text.length > 200_000) return lines; // its regexes are slow on huge quotes
   // every quote header it knows ends a line with ":" (or the quote is "> " lines): skip the rest
-  if (!/[:：]\s*$|^\s*>/m.test(text)) return null;
+  if (!/[:：]\s*$|^\s*>/m.test(text)) return lines;
   try {
-    const email = new EmailReplyParser().read(text);
-    const fragments = email.getFragments();
+    const fragments = new EmailReplyParser().read(text).getFragments();
     const firstQuoted = fragments.findIndex((f) => f.isQuoted());
-    if (firstQuoted <= 0) return null;
+    if (firstQuoted <= 0) return lines;
     const before = fragments.slice(0, firstQuoted).map((f) => f.getContent()).join('\n').trim();
-    return before || null;
+    return before ? before.split('\n') : lines;
   } catch {
-    return null;
+    return lines;
   }
 }
