@@ -470,7 +470,10 @@ const php: Source = {
               }
               if (e.attachments) {
                 const ours = [...(m?.attachments ?? []).map((a) => ({ filename: a.filename, size: a.size })), ...(m?.omittedAttachments ?? [])];
-                out.push(check('fields', 'attachments (name, size)', e.attachments.map((a) => `${a.filename}:${a.size}`).sort(), ours.map((a) => `${a.filename}:${a.size}`).sort()));
+                // a transcribed attachment without a size is compared by name alone
+                const key = (a: { filename: string; size?: number }, sized: boolean) => (sized ? `${a.filename}:${a.size}` : a.filename);
+                const sized = e.attachments.every((a) => typeof a.size === 'number');
+                out.push(check('fields', 'attachments (name, size)', e.attachments.map((a) => key(a, sized)).sort(), ours.map((a) => key(a, sized)).sort()));
               }
               return out;
             }

@@ -59,9 +59,32 @@ describe('parseEmail', () => {
 
   it('reads a sender without an address (the mail system) instead of refusing the mail', async () => {
     const m = await parse(deps, fixture('bounce-null-sender-dragonfly.eml'));
-    expect(m.from).toEqual({ address: 'mailer-daemon@unknown.invalid', name: 'MAILER-DAEMON' });
-    expect(m.problems[0]).toMatch(/the sender has no address/);
+    expect(m.from).toEqual({ address: 'mailer-daemon', name: 'MAILER-DAEMON' });
+    expect(m.problems[0]).toMatch(/the sender has no domain/);
+    // the null sender with the name the mail system gives itself
+    const named = await parse(deps, Buffer.from('From: Mail Delivery System <>\r\nTo: a@desk.example\r\nSubject: Delivery status notification\r\n\r\nFailed.\r\n'));
+    expect(named.from).toEqual({ address: 'mailer-daemon', name: 'Mail Delivery System' });
     await expect(parse(deps, fixture('corrupt-no-headers.eml'))).rejects.toThrow(/no (mail headers|sender)/);
+  });
+
+  it('lists every part: text parts with a name, HTML parts after the first, nameless parts by their description or kind', async () => {
+    const raw = [
+      'From: a@client.example', 'Subject: parts', 'Content-Type: multipart/mixed; boundary="B"', '',
+      '--B', 'Content-Type: text/html', '', '<p>body</p>',
+      '--B', 'Content-Type: text/html', '', '<p>more</p>',
+      '--B', 'Content-Type: text/plain; name="notes.txt"', 'Content-Disposition: inline', '', 'notes',
+      '--B', 'Content-Type: message/delivery-status', 'Content-Description: Delivery report', '', 'Status: 5.1.1',
+      '--B', 'Content-Type: application/x-thing', 'Content-ID: <32497.1617621278.2@host>', '', 'x',
+      '--B', 'Content-Type: application/octet-stream; name="../../etc/passwd"', '', 'x',
+      '--B', 'Content-Type: video/quicktime', '', 'x',
+      '--B', 'Content-Type: video/quicktime', '', 'y',
+      '--B--', '',
+    ].join('\r\n');
+    const m = await parse(deps, raw);
+    expect(m.attachments.map((a) => a.filename)).toEqual([
+      'Delivery report.txt', '32497.1617621278.2', '.._.._etc_passwd', 'video.mov', 'video1.mov', 'document.html', 'notes.txt',
+    ]);
+    expect(m.attachments.find((a) => a.contentType === 'message/delivery-status')?.content.toString()).toContain('Status: 5.1.1');
   });
 
   it('collects envelope recipients, Delivered-To and X-Original-To', async () => {

@@ -2,6 +2,7 @@
 // fallback runs first; attachments over MAX_ATTACHMENT_BYTES or past MAX_ATTACHMENTS_PER_MAIL, and
 // text past the limits in mail-limits.ts, are reported and stay only in the original mail).
 import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
+import { isUtf8 } from 'node:buffer';
 import libmime from 'libmime';
 import { sha256Hex } from '../../store/file-store.ts';
 import type { Parser } from '../../intake/receive.ts';
@@ -11,6 +12,8 @@ import { htmlToPlainText } from './html-text.ts';
 import { capChars, limitReason, MAX_HTML_CHARS, MAX_HTML_DEPTH, MAX_REFERENCES, MAX_SUBJECT_CHARS, MAX_TEXT_CHARS, PARSER_LIMITS } from './mail-limits.ts';
 import { repairMime } from './mime-repair.ts';
 import { senderEvidence } from './sender-evidence.ts';
+import { hasDomain, readFrom } from './sender.ts';
+import { extraTextParts, type ExtraPart } from './body-parts.ts';
 import type { SenderEvidence } from '../../domain/sender-trust.ts';
 
 export class MalformedMailError extends Error {
@@ -58,7 +61,7 @@ function addresses(value: AddressObject | AddressObject[] | undefined): Address[
   const walk = (items: AddressObject['value']) => {
     for (const a of items) {
       if (a.group) walk(a.group);
-      else if (a.address && a.address.includes('@')) out.push({ address: a.address.trim().toLowerCase(), name: (a.name ?? '').trim() });
+      else if (a.address && a.address.includes('@')) out.push({ address: a.address.trim().toLowerCase(), name: (a.name ?? '').replace(/[ \t\r\n]+/g, ' ').trim() });
     }
   };
   for (const obj of list) walk(obj.value);
@@ -83,30 +86,33 @@ export const parseEmail: Parser = async (input, deps) => {
   if (parsed.headerLines.length === 0) throw new MalformedMailError('no mail headers found');
 
   const problems: string[] = [...repaired.problems];
-  let from =
+  // every From header and every mailbox in it, the first with a whole address; then Sender, Reply-To
+  const fromLines = parsed.headerLines.filter((l) => l.key === 'from').map((l) => utf8Line(l.line.slice(l.line.indexOf(':') + 1)).replace(/\r?\n[ \t]+/g, ' ').trim());
+  const written = readFrom(fromLines);
+  let from: Address | null =
+    (written && hasDomain(written.address) ? written : null) ??
     addresses(parsed.from)[0] ??
     addresses(parsed.headers.get('sender') as AddressObject | undefined)[0] ??
     addresses(parsed.replyTo)[0] ??
     null;
   if (!from) {
-    // "From: MAILER-DAEMON <>" or "From: mailer-daemon": a sender without an address is still a
-    // sender (mostly bounces); it gets a placeholder address that can never receive mail
-    const first = parsed.from?.value[0];
-    const token = (first?.address || first?.name || '').trim().toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');
+    // "From: MAILER-DAEMON (Mail Delivery System)": a sender without a domain is kept as written,
+    // never given one (identify-requester never mails it); "From: <>" (the null sender), or a
+    // report with no From at all, is the mail system itself
     const fromLine = headers.from?.[0]?.trim();
     const contentType = headers['content-type']?.[0] ?? '';
-    // the null sender "<>" is the mail system itself (a report with no From at all is too)
-    const mailSystem = fromLine === '<>' || (!fromLine && (/^<\s*>$/.test(headers['return-path']?.[0]?.trim() ?? '') || /multipart\/report/i.test(contentType)));
-    if (token || mailSystem) {
-      from = { address: `${token || 'mailer-daemon'}@unknown.invalid`, name: first?.name?.trim() || (mailSystem ? 'Mail Delivery System' : '') };
-      problems.push(`the sender has no address (From: ${fromLine ?? 'missing'}); recorded as ${from.address}`);
-    }
+    // "From: <>" or "From: Mail Delivery System <>": the null sender, with the name it gives itself
+    const nullSender = fromLine !== undefined && /<\s*>\s*$/.test(fromLine);
+    const mailSystem = nullSender || (!fromLine && (/^<\s*>$/.test(headers['return-path']?.[0]?.trim() ?? '') || /multipart\/report/i.test(contentType)));
+    const ownName = nullSender ? fromLine.replace(/<\s*>\s*$/, '').trim().replace(/^"(.*)"$/, '$1').trim() : '';
+    from = written ?? (mailSystem ? { address: 'mailer-daemon', name: ownName || 'Mail Delivery System' } : null);
+    if (from) problems.push(`the sender has no domain (From: ${fromLine ?? 'missing'}); recorded as "${from.address}", which is never mailed`);
   }
   if (!from) throw new MalformedMailError('no sender address (From header missing or unreadable)');
 
   const messageId = parsed.messageId ? stripAngles(parsed.messageId) : '';
   const html = keptHtml(parsed.html, problems);
-  const { attachments, omittedAttachments } = keepAttachments(parsed, html, deps.config.limits, problems);
+  const { attachments, omittedAttachments } = keepAttachments(parsed, extraTextParts(repaired.raw), html, deps.config.limits, problems);
   if (parsed.textConversionError) problems.push(`HTML could not be converted to text: ${parsed.textConversionError.message}`);
 
   let text = kept(capChars((parsed.text || htmlText(html, problems)).replace(/\r\n/g, '\n'), MAX_TEXT_CHARS, 'text'), problems);
@@ -191,6 +197,7 @@ function keptHtml(value: string | false | undefined, problems: string[]): string
  */
 function keepAttachments(
   parsed: ParsedMail,
+  extra: ExtraPart[],
   html: string | null,
   limits: { attachmentBytes: number; attachmentsPerMail: number },
   problems: string[],
@@ -201,14 +208,21 @@ function keepAttachments(
   const omittedAttachments: NonNullable<InboundMessage['omittedAttachments']> = [];
   const names = new Set<string>();
   let overCount = 0;
-  parsed.attachments.forEach((a: Attachment) => {
-    const size = a.size ?? a.content.length;
+  const parts: Part[] = [
+    ...parsed.attachments.map((a: Attachment) => ({
+      filename: a.filename, contentType: a.contentType, contentId: a.contentId, content: a.content, size: a.size ?? a.content.length,
+      description: headerText(a.headers.get('content-description')),
+    })),
+    ...extra.map((e) => ({ ...e, contentId: e.contentId ?? undefined, size: e.content.length, description: '' })),
+  ];
+  parts.forEach((a) => {
+    const size = a.size;
     if (attachments.length >= limits.attachmentsPerMail && size <= limits.attachmentBytes) {
       overCount++; // not named: a mail with hundreds of them gets one line, not hundreds
       return;
     }
     const contentType = (a.contentType || 'application/octet-stream').toLowerCase();
-    const filename = uniqueName(names, (a.filename ?? '').trim() || nameFor(a.contentType, a.contentId, a.content));
+    const filename = uniqueName(names, cleanFilename(a.filename ?? '') || nameFor(a.contentType, a.contentId, a.content, a.description));
     if (size > limits.attachmentBytes) {
       omittedAttachments.push({ filename, contentType, size });
       problems.push(`attachment "${filename}" (${size} bytes) is over the ${limits.attachmentBytes}-byte limit (MAX_ATTACHMENT_BYTES); it is kept only in the original message`);
@@ -243,6 +257,12 @@ function isBlank(raw: Buffer): boolean {
     if (!((b >= 0x09 && b <= 0x0d) || b === 0x20 || b === 0xa0)) return false;
   }
   return true;
+}
+
+/** A header line as mailparser keeps it (one char a byte) read as the UTF-8 that mime-repair left. */
+function utf8Line(line: string): string {
+  const bytes = Buffer.from(line, 'latin1');
+  return /[\x80-\xff]/.test(line) && isUtf8(bytes) ? bytes.toString('utf8') : line;
 }
 
 function decodeWords(value: string): string {
@@ -283,33 +303,57 @@ function extensionFor(contentType: string): string {
   return EXTENSIONS[contentType.toLowerCase()] ?? '';
 }
 
-/** A name for a part that has none, as an agent would want to see it in the attachment list. */
-function nameFor(contentType: string, contentId: string | undefined, content: Buffer): string {
+type Part = { filename?: string; contentType: string; contentId?: string; content: Buffer; size: number; description: string };
+
+function headerText(value: unknown): string {
+  return typeof value === 'string' ? decodeWords(value).replace(/\s+/g, ' ').trim() : '';
+}
+
+/** A file name as a file system takes it: no folders ("../../x" → ".._.._x"), no control characters, composed accents. */
+export function cleanFilename(name: string): string {
+  return name.normalize('NFC').replace(/[\\/]/g, '_').replace(/[\x00-\x1f\x7f]+/g, ' ').trim().slice(0, 255);
+}
+
+// nameless parts of these types are named after their kind, as Zammad does
+const KIND_NAMES: Record<string, string> = { image: 'image', video: 'video', audio: 'audio', text: 'document' };
+
+/**
+ * A name for a part that has none, as an agent would want to see it in the attachment list: a
+ * returned or forwarded mail by its subject; an inline image by its Content-ID when that looks
+ * like a file name (Outlook's <image001.jpg@01CDB132.D8A510F0>); a part of a type we know by its
+ * Content-Description (Postfix's "Delivery report") or its kind ("image.jpg", "document.html");
+ * else by its Content-ID, else "file".
+ */
+function nameFor(contentType: string, contentId: string | undefined, content: Buffer, description = ''): string {
   const type = (contentType || 'application/octet-stream').toLowerCase();
   if (type === 'message/rfc822' || type === 'message/global') {
     // a forwarded or returned mail: its subject
     const head = content.subarray(0, 64 * 1024).toString('utf8').split(/\r?\n\r?\n/)[0].replace(/\r?\n[ \t]+/g, ' ');
     const subject = /^subject:[ \t]*(.*)$/im.exec(head)?.[1]?.trim();
-    const clean = subject ? decodeWords(subject).replace(/[\\/:*?"<>|\x00-\x1f]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 120) : '';
+    const clean = subject ? cleanFilename(decodeWords(subject).replace(/[*?"<>|]+/g, ' ')).slice(0, 120).trim() : '';
     return `${clean || 'message'}.eml`;
   }
+  const local = contentId ? cleanFilename(stripAngles(contentId).split('@')[0]) : '';
+  if (local && /^[\p{L}\p{N} ._()-]{1,100}$/u.test(local) && /\.[a-z0-9]{2,5}$/i.test(local)) return local;
+  const ext = extensionFor(type);
+  const described = cleanFilename(description.replace(/[*?"<>|:]+/g, ' ')).slice(0, 100).trim();
+  if (ext && described) return `${described}${ext}`;
   if (type.endsWith('delivery-status')) return 'delivery-status.txt';
   if (type === 'text/rfc822-headers') return 'original-headers.txt';
-  // Outlook and Apple Mail name inline images in their Content-ID: <image001.jpg@01CDB132.D8A510F0>
-  const local = contentId ? stripAngles(contentId).split('@')[0].trim() : '';
-  if (local && /^[\p{L}\p{N} ._()-]{1,100}$/u.test(local) && /\.[a-z0-9]{2,5}$/i.test(local)) return local;
-  const major = type.split('/')[0];
-  const base = ['image', 'video', 'audio'].includes(major) ? major : 'attachment';
-  return `${base}${extensionFor(type)}`;
+  if (type === 'text/calendar') return 'calendar.ics';
+  const kind = KIND_NAMES[type.split('/')[0]];
+  if (kind && (ext || kind !== 'document')) return `${kind}${ext}`;
+  if (local && /^[\p{L}\p{N}._-]{1,100}$/u.test(local)) return local;
+  return `file${ext}`;
 }
 
-/** image.jpg, image1.jpg, image2.jpg… */
+/** image.jpg, image1.jpg, image2.jpg… (the number before the first dot keeps ".tar.gz" whole, as Zammad numbers them) */
 function uniqueName(taken: Set<string>, name: string): string {
   let out = name;
-  const dot = name.lastIndexOf('.');
+  const dot = name.indexOf('.', 1);
   const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
-  for (let n = 1; taken.has(out.toLowerCase()); n++) out = `${stem}${n}${ext}`;
-  taken.add(out.toLowerCase());
+  for (let n = 1; taken.has(out); n++) out = `${stem}${n}${ext}`;
+  taken.add(out);
   return out;
 }
 

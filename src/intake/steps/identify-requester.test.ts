@@ -48,6 +48,13 @@ describe('identify-requester', () => {
     expect((await decide(deps, person, { steps })).requester?.address).toBe('peter@visitor.example');
   });
 
+  it('is nobody when the sender has no domain: such an address is never made a contact nor mailed', async () => {
+    const d = await decide(deps, 'From: MAILER-DAEMON (Mail Delivery System)\r\nTo: support@desk.example\r\nSubject: Undelivered Mail\r\n\r\nSorry.\r\n', { steps });
+    expect(d.msg.from).toEqual({ address: 'mailer-daemon', name: 'Mail Delivery System' });
+    expect(d.requester ?? null).toBeNull();
+    expect(d.notes).toContain('no requester: the sender "mailer-daemon" has no domain and cannot be answered');
+  });
+
   it('knows agents writing by mail', async () => {
     const agent = await addUser(buildServices(deps), 'agent', 'agent@desk.example');
     expect((await decide(deps, makeMail({ from: 'Agent <agent@desk.example>' }), { steps })).requester?.userId).toBe(agent.id);

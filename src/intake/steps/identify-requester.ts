@@ -1,6 +1,8 @@
 // Step 6: who wrote — a contact (by email or phone) or an agent; the organisation by email domain.
 // Mail relayed for someone else names them: Google Groups put the author in X-Original-Sender, web
-// forms and no-reply senders put the person to answer in Reply-To.
+// forms and no-reply senders put the person to answer in Reply-To. A sender without a domain
+// ("From: MAILER-DAEMON (Mail Delivery System)") is nobody the desk can answer: no requester, no
+// contact, so nothing is ever mailed to it.
 import { findContactEmail, findContact, findContactPhone, findOrganizationIdByDomain } from '../../store/contacts.ts';
 import { findUserByEmail } from '../../store/users.ts';
 import { addressKindOf } from '../../domain/channel-traits.ts';
@@ -38,6 +40,10 @@ export const identifyRequester: Step = {
     const { db } = ctx;
     const address = sender.address;
     const isPhone = addressKindOf(address) === 'phone';
+    if (!isPhone && !/^[^@\s]+@[^@\s]+$/.test(address)) {
+      draft.notes.push(`no requester: the sender "${address}" has no domain and cannot be answered`);
+      return;
+    }
     const known = isPhone ? await findContactPhone(db, address) : await findContactEmail(db, address);
     const contact = known ? await findContact(db, known.contactId) : undefined;
     const domain = isPhone ? undefined : address.split('@')[1];
