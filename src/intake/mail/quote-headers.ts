@@ -43,7 +43,7 @@ const QUOTING = /^(quoting|zitat von|citation de|citando|citeren|cytuję|cytat|�
 
 /** The header fields of Outlook's and other clients' quoted-mail block, by role. */
 const FIELD = {
-  from: ['from', 'von', 'de', 'van', 'da', 'fra', 'från', 'od', 'lähettäjä', 'kimden', 'feladó', 'от', 'від', 'από', 'expéditeur', 'remitente', 'mittente', 'afzender', 'avsändare', 'afsender', 'de la', 'message du', '差出人', '发件人', '寄件者', '發件人', '보낸 사람', '보낸사람'],
+  from: ['from', 'von', 'de', 'van', 'da', 'fra', 'från', 'od', 'lähettäjä', 'kimden', 'feladó', 'от', 'от кого', 'від', 'від кого', 'από', 'expéditeur', 'remitente', 'mittente', 'afzender', 'avsändare', 'afsender', 'de la', 'message du', '差出人', '发件人', '寄件者', '發件人', '보낸 사람', '보낸사람'],
   date: ['sent', 'date', 'gesendet', 'datum', 'envoyé', 'envoyé le', 'date d\'envoi', 'enviado', 'enviado el', 'enviada em', 'enviado em', 'fecha', 'data', 'inviato', 'verzonden', 'verstuurd', 'sendt', 'skickat', 'wysłano', 'wysłane', 'data wysłania', 'odesláno', 'odoslané', 'lähetetty', 'päivämäärä', 'tarih', 'gönderildi', 'gönderilme', 'отправлено', 'дата', 'надіслано', 'elküldve', 'dátum', 'στάλθηκε', 'ημερομηνία', 'trimis', 'ngày', '送信日時', '日付', '发送时间', '發送時間', '寄件日期', '日期', '时间', '時間', '보낸 날짜', '날짜'],
   to: ['to', 'an', 'à', 'a', 'para', 'aan', 'til', 'till', 'do', 'komu', 'vastaanottaja', 'kime', 'кому', 'címzett', 'προς', 'către', 'destinataire', 'destinatario', 'destinatário', 'empfänger', '宛先', '收件人', '收件者', '받는 사람', '받는사람'],
   cc: ['cc', 'kopie', 'copie', 'copie à', 'kopia', 'kopio', 'копия', 'копія', 'bilgi', 'másolat', 'dw', 'kópia', 'κοιν', 'copia', 'cópia', '抄送', '副本', '참조'],
@@ -122,8 +122,10 @@ export function headerBlockAt(lines: string[], i: number): number {
       // Outlook sometimes puts a blank line between the fields; two in a row end the block
       if (j + 1 < lines.length && ANY_FIELD.test(lines[j + 1]) && fields > 0) continue;
       break;
-    } else if (fields > 0 && j === end && line.length < 120 && !/[.!?]\s*$/.test(line)) {
-      end = j + 1; // a wrapped value ("Subject: Some subject that\nspans over 2 lines")
+    } else if (fields > 0 && j === end && line.length < 120 && (!/[.!?]\s*$/.test(line) || (j + 1 < lines.length && ANY_FIELD.test(lines[j + 1])))) {
+      // a wrapped value ("Subject: Some subject that\nspans over 2 lines"); one ending a sentence
+      // only when another field follows it
+      end = j + 1;
     } else break;
   }
   if ((fields >= 2 && keyField) || fields >= 3) return end - i;

@@ -81,4 +81,17 @@ describe('trimReply', () => {
     expect(trimReply('Blah-blah-blah\nOn blah-blah-blah').trimmed).toBe(false);
     expect(trimReply('Sent from my iPhone app, the report looks wrong.\nPlease check.').trimmed).toBe(false);
   });
+  it('takes a wrapped header value that ends a sentence as part of the block when another field follows', () => {
+    // closeio/quotequail tests/test_unwrap.py "Long subject" (MIT)
+    const fwd = '---------- Forwarded message ----------\nFrom: Someone <someone@example.com>\nSubject: The email has a very long and confusing subject with spans over\nmultiple lines.\nTo: Destination <to@example.com>\n\nEmail text.\n';
+    expect(trimReply(fwd).reply).toBe('Email text.');
+    // a sentence after a two-field block is the sender's text, not a wrapped value
+    expect(trimReply('Hi\n\nFrom: Bob <bob@example.com>\nSent: Monday, 1 May 2023 10:00\nThis is the end.').reply).toBe('Hi');
+  });
+  it('knows Mail.ru\'s and Yandex\'s "От кого:" sender field', () => {
+    // closeio/quotequail tests/files/mailru_forward.html (MIT), as text
+    const fwd = '-------- Пересылаемое сообщение --------\nОт кого: Иван Иванов <ivan@example.com>\nКому: Петр Петров <petr@example.com>\nДата: Среда, 14 июня 2017, 15:19 +03:00\nТема: Тестовая тема\n\nДорогой Петр,\nЭто тест!';
+    expect(trimReply(fwd).reply).toBe('Дорогой Петр,\nЭто тест!');
+    expect(trimReply('Спасибо!\n\nОт кого: Служба поддержки <support@desk.example>\nДата: 2 ноября 2026\n\nЗаменили картридж.').reply).toBe('Спасибо!');
+  });
 });
