@@ -44,7 +44,8 @@ export function htmlReplyText(html: string): string {
     exclusiveFilter: (frame) => QUOTE_CLASS.test(frame.attribs.class ?? '') || (frame.tag === 'blockquote' && /cite/i.test(frame.attribs.type ?? '')),
   });
   const text = listBullets(kept)
-    .replace(/\s*\n\s*/g, ' ')
+    // (from the start of a run of spaces only: a long run without a newline is not rescanned from each position)
+    .replace(/(?<![^\S\n])[^\S\n]*\n\s*/g, ' ')
     .replace(/<\/li\s*>/gi, '')
     .replace(/<br\s*\/?>/gi, '\n')
     .replace(/<hr[^>]*>/gi, '\n----\n')

@@ -94,4 +94,14 @@ describe('trimReply', () => {
     expect(trimReply(fwd).reply).toBe('Дорогой Петр,\nЭто тест!');
     expect(trimReply('Спасибо!\n\nОт кого: Служба поддержки <support@desk.example>\nДата: 2 ноября 2026\n\nЗаменили картридж.').reply).toBe('Спасибо!');
   });
+
+  it('keeps hostile long lines whole, and still cuts the quote after them', () => {
+    // runs that made line rules rescan from every position: spaces, a rule of underscores, "a@" repeated
+    for (const line of ['a' + ' '.repeat(200_000) + 'b', '_'.repeat(200_000), 'a@'.repeat(100_000), `x${'-'.repeat(1997)}y`]) {
+      const text = `${line}\n\nOn Mon, 2 Nov 2026 at 09:00, Anna <anna@client.example> wrote:\n> the question`;
+      expect(trimReply(text).reply).toBe(line.trimEnd());
+    }
+    // a long quoted line is still part of the quote
+    expect(trimReply(`Thanks!\n\nOn Mon, 2 Nov 2026 at 09:00, Anna <anna@client.example> wrote:\n> ${'q'.repeat(5000)}\n> end`).reply).toBe('Thanks!');
+  });
 });

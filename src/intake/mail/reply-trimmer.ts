@@ -93,7 +93,7 @@ function dropTrailingQuote(lines: string[]): string[] {
 }
 
 function tidy(lines: string[]): string {
-  return lines.join('\n').replace(/[ \t\u00a0]+$/gm, '').replace(/^\s*\n/, '').trimEnd();
+  return lines.map((l) => l.trimEnd()).join('\n').replace(/^\s*\n/, '').trimEnd();
 }
 
 /** "answer On <date>, <name> wrote:" on one line becomes two lines. */
@@ -147,14 +147,25 @@ function newLines(lines: string[], depth = 0): string[] | null {
   return dropTrailingQuote(stripSignature(kept));
 }
 
+/** Longer lines are never a quote header, marker or signature: the rules see a stand-in for each. */
+const MAX_RULE_LINE = 2000;
+const STAND_IN = /[ \t>]*\uE000(\d+)\uE001/g;
+
 export function trimReply(text: string): TrimResult {
   const normalized = text.replace(/\r\n?/g, '\n');
   const original = normalized.trim();
   if (!original) return { reply: '', trimmed: false };
-  const lines = splitInlineHeaders(normalized.split('\n'));
+  // the line rules cost more than linear on some long lines (a run of spaces, a rule of underscores):
+  // a line over MAX_RULE_LINE goes through them as a short stand-in (with its quote marks, so a long
+  // quoted line is still a quote) and comes back whole
+  const long: string[] = [];
+  const standIn = (l: string) => `${/^[ \t>]*/.exec(l)![0]}\uE000${long.push(l.trimEnd()) - 1}\uE001`;
+  const probe = normalized.replace(/[\uE000\uE001]/g, '').split('\n').map((l) => (l.length > MAX_RULE_LINE ? standIn(l) : l));
+  const back = (s: string) => (long.length ? s.replace(STAND_IN, (_m, i: string) => long[Number(i)]) : s);
+  const lines = splitInlineHeaders(probe);
   const body = newLines(lines);
   if (body === null) return { reply: '', trimmed: true };
-  const reply = tidy(dropTrailingQuote(stripSignature(body)));
+  const reply = back(tidy(dropTrailingQuote(stripSignature(body))));
   if (!reply) return { reply: original, trimmed: false };
   return { reply, trimmed: reply !== original };
 }

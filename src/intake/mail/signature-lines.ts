@@ -33,7 +33,8 @@ const NAME_LINE = /^\s*[\p{Lu}][\p{L}'’.-]*(\s+[\p{Lu}][\p{L}'’.-]*){0,3}\s*
 const RULE = /^\s*[-_=+~#*—–ᐧ\u200b]{2,}\s*$/;
 const TRAILING_RULE = /^\s*[-_=+~#*—–ᐧ\u200b]+\s*$/;
 
-const CONTACT = /[^\s@]+@[^\s@]+\.[a-z]{2,}|\bwww\.|https?:\/\/|(\+|\b)\(?\d[\d\s().-]{6,}\d\b/i;
+// each alternative starts only where a word or number starts (a long run is not rescanned from each position)
+const CONTACT = /(?<![^\s@])[^\s@]+@[^\s@]+\.[a-z]{2,}|\bwww\.|https?:\/\/|(?<![\d\s().-])(\+|\b)\(?\d[\d\s().-]{6,}\d\b/i;
 
 export function isMobileSignature(line: string): boolean {
   return line.length <= 120 && MOBILE_SIGNATURE.test(line.replace(/\[([^\]]+)\]\([^)]+\)/g, '$1'));

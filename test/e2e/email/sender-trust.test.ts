@@ -74,9 +74,17 @@ describe('who sent a mail', () => {
       desk = useMailDomain(deps, 'desk.example');
       await setStatus('pending_requester');
       const someonesSignedMail = await signMail(makeMail({ from: 'Boris <boris@desk.example>', subject: 'Lunch', body: 'Signed by the domain.', inReplyTo: OUR_MESSAGE_ID }), desk);
-      // the group From carries no address, so a sender is looked for in Sender: the check vouched for another header
+      // two From headers, the first a group without an address: the second (Boris) is the sender, and a
+      // mail with more than one From is never vouched for, whatever its signature covers
       const r = await receive(`From: undisclosed-recipients:;\r\nSender: Alex Agent <agent@desk.example>\r\n${someonesSignedMail}`);
       expect(r).toMatchObject({ outcome: 'appended', ticketId });
+      expect(await lastMessage(ticketId)).toMatchObject({ authorUserId: null, senderCheck: { verdict: 'unknown', reason: 'no-from', claimsAgent: false } });
+      expect(await getTicket(deps.db, ticketId)).toMatchObject({ firstRespondedAt: null });
+      await setStatus('pending_requester');
+      // only the group From: the agent named in Sender is looked at, and is not taken for the author
+      const sign = someonesSignedMail.replace(/^From: .*\r\n/m, '');
+      const onlySender = await receive(`From: undisclosed-recipients:;\r\nSender: Alex Agent <agent@desk.example>\r\n${sign.replace(/^Message-ID: <[^>]+>/im, 'Message-ID: <only-sender@desk.example>')}`);
+      expect(onlySender).toMatchObject({ outcome: 'appended', ticketId });
       expect(await lastMessage(ticketId)).toMatchObject({ authorUserId: null, senderCheck: { verdict: 'unknown', reason: 'no-from', claimsAgent: true } });
       expect(await getTicket(deps.db, ticketId)).toMatchObject({ status: 'pending_requester', firstRespondedAt: null });
     });
