@@ -102,8 +102,6 @@ export function isKnownCharset(name: string): boolean {
   return parserKnowsCharset(name);
 }
 
-const ASCII_NAMES = /^(us-?ascii|ascii|ansi_x3\.4-1968|iso646-us)$/i;
-
 type Header = { text: string; contentType: string; params: Record<string, string> };
 
 function parseHeader(block: string): Header {
