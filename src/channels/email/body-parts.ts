@@ -3,6 +3,7 @@
 // first (Apple Mail's and Outlook's extra HTML between attachments). Listed as attachments too,
 // so the agent can open each one as the sender sent it.
 import libmime from 'libmime';
+import { splitEntity, transferDecode } from './mime-entity.ts';
 
 export type ExtraPart = { contentType: string; filename: string; content: Buffer; contentId: string | null };
 
@@ -13,21 +14,11 @@ function headerValue(head: string, name: string): string {
   return m ? m[1].replace(/\r?\n[ \t]+/g, ' ').trim() : '';
 }
 
-function transferDecoded(body: string, cte: string): Buffer {
-  if (cte === 'base64') return Buffer.from(body.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
-  if (cte === 'quoted-printable') {
-    return Buffer.from(body.replace(/=\r?\n/g, '').replace(/=([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1');
-  }
-  return Buffer.from(body, 'latin1');
-}
-
 type Leaf = { contentType: string; disposition: string; filename: string; content: () => Buffer; contentId: string | null };
 
 function walk(entity: string, depth: number, out: Leaf[]): void {
   if (out.length >= MAX_PARTS || depth > 20) return;
-  const split = /\r?\n\r?\n/.exec(entity);
-  const head = split ? entity.slice(0, split.index) : entity;
-  const body = split ? entity.slice(split.index + split[0].length) : '';
+  const { head, body } = splitEntity(entity);
   const type = libmime.parseHeaderValue(headerValue(head, 'content-type') || 'text/plain');
   const contentType = (type.value || 'text/plain').toLowerCase();
   if (contentType.startsWith('multipart/')) {
@@ -51,7 +42,7 @@ function walk(entity: string, depth: number, out: Leaf[]): void {
     contentType,
     disposition: (disposition.value || '').toLowerCase(),
     filename: filename.trim(),
-    content: () => transferDecoded(body, cte),
+    content: () => transferDecode(body, cte),
     contentId: cid ? cid.replace(/^<+|>+$/g, '').trim() : null,
   });
 }

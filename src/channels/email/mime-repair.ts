@@ -10,8 +10,7 @@ import {
   decodesCleanly, decodeText, guessCjk, isAsciiLabel, isMislabelledUtf8, isMultibyteLabel, isUtf8Label, isValidUtf8, knowsCharset,
   parserKnowsCharset,
 } from './charsets.ts';
-
-export { isValidUtf8 };
+import { splitEntity, transferDecode } from './mime-entity.ts';
 
 const PARAMETER_LINE = /^\n(boundary|charset|name|filename|type)\*?=/i;
 
@@ -116,23 +115,6 @@ function parseHeader(block: string): Header {
   return { text: block, contentType: (m?.[1] ?? '').trim().toLowerCase(), params };
 }
 
-function transferDecode(body: string, cte: string): Buffer {
-  const bytes = Buffer.from(body, 'latin1');
-  if (cte === 'base64') return Buffer.from(body.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
-  if (cte === 'quoted-printable') {
-    const s = body.replace(/=\r?\n/g, '');
-    const out: number[] = [];
-    for (let i = 0; i < s.length; i++) {
-      if (s[i] === '=' && /^[0-9A-Fa-f]{2}$/.test(s.slice(i + 1, i + 3))) {
-        out.push(parseInt(s.slice(i + 1, i + 3), 16));
-        i += 2;
-      } else out.push(s.charCodeAt(i) & 0xff);
-    }
-    return Buffer.from(out);
-  }
-  return bytes;
-}
-
 function setCharset(headerBlock: string, charset: string): string {
   const re = /^(content-type:[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)/im;
   const m = re.exec(headerBlock);
@@ -232,10 +214,9 @@ function asUtf8(head: string, sep: string, text: string): string {
 }
 
 function fixEntity(entity: string, depth: number, problems: string[], messageGuess: () => GuessedCharset, declared: string[]): string {
-  const split = /\r?\n\r?\n/.exec(entity);
-  let head = split ? entity.slice(0, split.index) : entity;
-  const sep = split ? split[0] : '';
-  let body = split ? entity.slice(split.index + sep.length) : '';
+  const split = splitEntity(entity);
+  const { sep, body } = split;
+  let { head } = split;
   if (depth > 0 && /\r?\n[^ \t:\r\n][^:\r\n]*(?=\r?\n|$)/.test(head)) {
     head = head.replace(/(\r?\n)([^ \t:\r\n][^:\r\n]*)(?=\r?\n|$)/g, '$1\t$2');
     problems.push('a part header line without a name was read as part of the line above');
@@ -278,7 +259,7 @@ function fixEntity(entity: string, depth: number, problems: string[], messageGue
   }
 
   const isText = h.contentType === '' || h.contentType.startsWith('text/');
-  if (!isText || !split) return head + sep + body;
+  if (!isText || !split.whole) return head + sep + body;
   const label = h.params.charset?.trim() ?? '';
   const decoded = transferDecode(body, cte);
   if (label && !parserKnowsCharset(label) && knowsCharset(label)) {
