@@ -178,8 +178,10 @@ export function readDeliveryReport(msg: InboundMessage): DeliveryReport {
     dsnInText(text) ??
     msg.attachments.filter((a) => ORIGINAL_TYPES.has(a.contentType)).map((a) => dsnInText(contentOf(a))).find(Boolean) ??
     null;
-  const base = fields ? fromDsn(fields, notice) : fromText(text);
-  if (fields && !base.status) base.status = fromText(text).status;
-  if (fields && base.recipients.length === 0) base.recipients = fromText(text).recipients;
+  let plain: ReturnType<typeof fromText> | undefined;
+  const inText = () => (plain ??= fromText(text));
+  const base = fields ? fromDsn(fields, notice) : inText();
+  if (fields && !base.status) base.status = inText().status;
+  if (fields && base.recipients.length === 0) base.recipients = inText().recipients;
   return { ...base, originalMessageId: originalOf(msg, text) };
 }
