@@ -132,11 +132,11 @@ export function createOutboxWorker(deps: Deps, opts: WorkerOptions): OutboxWorke
   }
 
   /**
-   * Writes the outcome of a mail the server accepted even when the database is out of reach for a
-   * while (a PostgreSQL restart): unwritten, the row would wait for its lease to end and the mail
-   * would go out again. Tried again until the lease ends or the worker stops.
+   * Writes an attempt's outcome even when the database is out of reach for a while (a PostgreSQL
+   * restart): unwritten, the row would wait for its lease to end (ten minutes), and a mail the
+   * server accepted would go out again. Tried again until the lease ends or the worker stops.
    */
-  async function settleDelivered(row: OutboxRow, write: (current: OutboxRow) => Promise<void>): Promise<boolean> {
+  async function settleWhenBack(row: OutboxRow, write: (current: OutboxRow) => Promise<void>): Promise<boolean> {
     const deadline = Date.now() + Math.max(0, row.nextAttemptAt - clock.now()); // wall time: the wait is real
     for (let wait = 250; ; wait = Math.min(wait * 2, 5000)) {
       try {
@@ -158,12 +158,13 @@ export function createOutboxWorker(deps: Deps, opts: WorkerOptions): OutboxWorke
       await failed(row, err, summary);
       return;
     }
-    if (await settleDelivered(row, async (current) => await recordSent(db, current, result, clock.now()))) summary.sent++;
+    if (await settleWhenBack(row, async (current) => await recordSent(db, current, result, clock.now()))) summary.sent++;
     await channelUp(row.channel);
   }
 
   async function failed(row: OutboxRow, err: unknown, summary: RunSummary): Promise<void> {
     const now = clock.now();
+    const settle = settleWhenBack;
     if (err instanceof ChannelUnavailableError) {
       // nothing of this row left: the attempt does not count, the channel waits instead
       if (await settle(row, async (current) => await updateOutbox(db, current.id, { status: 'pending', attempts: Math.max(0, current.attempts - 1), nextAttemptAt: now, lastError: err.message }))) {
