@@ -65,7 +65,7 @@ export function buildServices(deps: Deps, opts: BuildOptions = {}): Services {
   const web: WebOptions = {
     routers: [
       ...channels.flatMap(({ parts }) => parts.webhooks?.(ctx, intake) ?? []),
-      apiRouter(ctx),
+      apiRouter(ctx, reports),
       // intake: quarantine console and raw downloads, for every channel
       { auth: 'user', build: ({ render }) => inboundRoutes(ctx, intake, render) },
       ...consoles.flatMap((c) => c.routers(ctx)),

@@ -22,6 +22,7 @@ const GENERATED: Record<string, SQL> = {
   'tickets.sla_due_key': sql.raw(`(case when sla_paused_at is not null then ${NONE} else least(
     case when first_responded_at is null then coalesce(first_response_due_at, ${NONE}) else ${NONE} end,
     coalesce(next_response_due_at, ${NONE}), coalesce(resolution_due_at, ${NONE})) end)`),
+  'tickets.done_at': sql`coalesce(resolved_at, closed_at)`,
 };
 
 /** A column's default as stored: flags 0/1, JSON as its text. */

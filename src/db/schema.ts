@@ -21,6 +21,9 @@ export const users = sqliteTable('users', {
   passwordHash: text('password_hash'),
   locale: text('locale', { enum: LOCALES }).notNull().default('en'),
   timeZone: text('time_zone').notNull().default('UTC'),
+  // what an hour of this person's time costs the desk (minor units of the desk's currency); the
+  // cost-of-service report prices their logged time with it
+  hourlyCostCents: integer('hourly_cost_cents'),
   available: bool('available').notNull().default(true),
   active: bool('active').notNull().default(true),
   // which notices the user gets by mail, e.g. {"assigned":true,"new_in_component":false}
@@ -277,6 +280,8 @@ export const tickets = sqliteTable('tickets', {
   slaDueKey: integer('sla_due_key').generatedAlwaysAs(sql`case when sla_paused_at is not null then 9007199254740991 else min(
     case when first_responded_at is null then coalesce(first_response_due_at, 9007199254740991) else 9007199254740991 end,
     coalesce(next_response_due_at, 9007199254740991), coalesce(resolution_due_at, 9007199254740991)) end`, { mode: 'virtual' }),
+  // reports: when the ticket stopped being open (resolved, or closed without a resolution)
+  doneAt: integer('done_at').generatedAlwaysAs(sql`coalesce(resolved_at, closed_at)`, { mode: 'virtual' }),
 }, (t) => [
   // console: keyset-paged queues (open/closed × sort), see src/store/queue.ts
   index('tickets_open_activity_idx').on(t.isOpen, t.lastActivityAt, t.id),
@@ -304,6 +309,9 @@ export const tickets = sqliteTable('tickets', {
   index('tickets_org_idx').on(t.organizationId, t.id),
   index('tickets_resolution_due_idx').on(t.resolutionDueAt),
   index('tickets_sla_next_event_idx').on(t.slaNextEventAt), // workflow scheduler
+  // reports: tickets created and done in a period
+  index('tickets_created_idx').on(t.createdAt),
+  index('tickets_done_idx').on(t.doneAt),
 ]);
 
 export const ticketParticipants = sqliteTable('ticket_participants', {
@@ -441,7 +449,7 @@ export const worklogs = sqliteTable('worklogs', {
   billable: bool('billable').notNull().default(true),
   workedAt: integer('worked_at').notNull(),
   createdAt: createdAt(),
-}, (t) => [index('worklogs_ticket_idx').on(t.ticketId), index('worklogs_user_idx').on(t.userId, t.workedAt)]);
+}, (t) => [index('worklogs_ticket_idx').on(t.ticketId), index('worklogs_user_idx').on(t.userId, t.workedAt), index('worklogs_worked_idx').on(t.workedAt)]);
 
 export const cannedReplies = sqliteTable('canned_replies', {
   id: integer('id').primaryKey(),

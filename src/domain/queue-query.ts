@@ -29,10 +29,29 @@ export type QueueQuery = {
   component: number[];
   assignee: AssigneeFilter | null;
   organization: number | null;
+  /** created within [from, to) (ms): a report's drill-down */
+  created: TimeRange | null;
+  /** resolved or closed within [from, to) (ms) */
+  done: TimeRange | null;
+  /** still open at that instant (created before it, not yet done): a report's backlog */
+  openAt: number | null;
   q: string;
   sort: QueueSort;
   cursor: string | null;
 };
+
+/** [from, to) in ms since the epoch; in the URL `from-to`. */
+export type TimeRange = { from: number; to: number };
+
+function timeRange(raw: unknown): TimeRange | null {
+  const m = /^(\d{1,15})-(\d{1,15})$/.exec(single(raw) ?? '');
+  return m && Number(m[1]) < Number(m[2]) ? { from: Number(m[1]), to: Number(m[2]) } : null;
+}
+
+function instant(raw: unknown): number | null {
+  const v = single(raw);
+  return v && /^\d{1,15}$/.test(v) ? Number(v) : null;
+}
 
 type Raw = Record<string, unknown>;
 
@@ -72,6 +91,9 @@ export function parseQueueQuery(raw: Raw, fallbackView: QueueView = 'open'): Que
     component: ids(raw.component),
     assignee,
     organization: org && /^\d{1,9}$/.test(org) ? Number(org) : null,
+    created: timeRange(raw.created),
+    done: timeRange(raw.done),
+    openAt: instant(raw.open_at),
     q,
     sort,
     cursor,
@@ -87,6 +109,9 @@ export function queueQueryString(q: QueueQuery, patch: Partial<QueueQuery> = {})
   if (v.component.length) p.set('component', v.component.join(','));
   if (v.assignee !== null) p.set('assignee', String(v.assignee));
   if (v.organization !== null) p.set('organization', String(v.organization));
+  if (v.created) p.set('created', `${v.created.from}-${v.created.to}`);
+  if (v.done) p.set('done', `${v.done.from}-${v.done.to}`);
+  if (v.openAt !== null) p.set('open_at', String(v.openAt));
   if (v.q) p.set('q', v.q);
   if (v.sort !== defaultSort(v.view)) p.set('sort', v.sort);
   if (v.cursor) p.set('cursor', v.cursor);
@@ -95,7 +120,7 @@ export function queueQueryString(q: QueueQuery, patch: Partial<QueueQuery> = {})
 
 /** True when anything beyond the view itself narrows the list. */
 export function hasFilters(q: QueueQuery): boolean {
-  return !!(q.status.length || q.priority.length || q.type.length || q.category.length || q.channel.length || q.component.length || q.assignee !== null || q.organization !== null || q.q);
+  return !!(q.status.length || q.priority.length || q.type.length || q.category.length || q.channel.length || q.component.length || q.assignee !== null || q.organization !== null || q.created || q.done || q.openAt !== null || q.q);
 }
 
 // Keyset cursors: the sort, the last row's sort value and its id, as base64url JSON.
@@ -134,6 +159,9 @@ export type QueueFilter = {
   /** null: unassigned */
   assigneeId?: number | null;
   organizationId?: number;
+  createdIn?: TimeRange;
+  doneIn?: TimeRange;
+  openAt?: number;
   /** earliest pending SLA time before this */
   slaDueBefore?: number;
   text?: string;
@@ -180,6 +208,9 @@ export function queueFilter(q: QueueQuery, who: { userId: number; componentIds: 
     if (wanted !== f.assigneeId) f.assigneeId = -1; // contradicts the view: nothing matches
   }
   if (q.organization !== null) f.organizationId = q.organization;
+  if (q.created) f.createdIn = q.created;
+  if (q.done) f.doneIn = q.done;
+  if (q.openAt !== null) f.openAt = q.openAt;
   if (q.q) f.text = q.q;
   return f;
 }

@@ -1,6 +1,7 @@
 // Every report the console offers: each gets its page, its permission check and its Admin menu
 // link from web/features/reports. A new report is a folder here and one line in this list.
 import { contractsReport } from './contracts/report.ts';
+import { createdResolvedReport } from './created-resolved/report.ts';
 import type { Report } from './report.ts';
 
-export const REPORTS: readonly Report[] = [contractsReport];
+export const REPORTS: readonly Report[] = [contractsReport, createdResolvedReport];

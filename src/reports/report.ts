@@ -9,14 +9,12 @@ import type { z } from 'zod';
 import type { Ctx } from '../actions/context.ts';
 import type { Locale } from '../domain/vocabulary.ts';
 import type { Permission } from '../domain/permissions.ts';
+import type { ReportTable } from './kit/table.ts';
 
 /** Who is looking: their language, for money, dates and column names. */
 export type ReportViewer = { locale: Locale; t: (key: string) => string };
 
 export type ReportCtx = Ctx & { viewer: ReportViewer };
-
-/** A download of the report: a header row and the data rows, each cell plain text or a number. */
-export type ReportCsv = { filename: string; header: string[]; rows: (string | number | null)[][] };
 
 /** The query string as Express parses it: a value, a repeated value (array) or none. */
 export type ReportQuery = Record<string, unknown>;
@@ -32,8 +30,11 @@ export type ReportDefinition<F = unknown> = {
   filters: z.ZodType<F>;
   /** the view data: a view model, never raw rows */
   load(ctx: ReportCtx, filters: F): Record<string, unknown> | Promise<Record<string, unknown>>;
-  /** when present, the same data as a CSV download at `<path>.csv`, with the same filters */
-  csv?(ctx: ReportCtx, filters: F): ReportCsv | Promise<ReportCsv>;
+  /**
+   * when present, the report's data as one table: the same filters give the CSV and XLSX
+   * downloads at `<path>.csv` and `<path>.xlsx` and the JSON at `/api/v1/reports/<id>`
+   */
+  table?(ctx: ReportCtx, filters: F): ReportTable | Promise<ReportTable>;
 };
 
 /** A report of any filter type, as the registry holds it (its schema and `load` still agree). */

@@ -1,7 +1,7 @@
 // The queue: tickets for a resolved filter in one of the indexed sorts, keyset-paged. Every sort
 // has a composite index that delivers rows in order (see the console indexes on tickets in
 // schema.ts), so a page costs about the same on the first page and the thousandth.
-import { and, asc, desc, eq, gt, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/client.ts';
 import { tickets } from '../db/schema.ts';
@@ -39,6 +39,9 @@ export function queueWhere(f: QueueFilter): SQL[] {
   if (f.assigneeId === null) w.push(isNull(tickets.assigneeId));
   else if (f.assigneeId !== undefined) w.push(eq(tickets.assigneeId, f.assigneeId));
   if (f.organizationId !== undefined) w.push(eq(tickets.organizationId, f.organizationId));
+  if (f.createdIn) w.push(gte(tickets.createdAt, f.createdIn.from), lt(tickets.createdAt, f.createdIn.to));
+  if (f.doneIn) w.push(gte(tickets.doneAt, f.doneIn.from), lt(tickets.doneAt, f.doneIn.to));
+  if (f.openAt !== undefined) w.push(lt(tickets.createdAt, f.openAt), or(isNull(tickets.doneAt), gte(tickets.doneAt, f.openAt))!);
   if (f.slaDueBefore !== undefined) w.push(lt(tickets.slaDueKey, f.slaDueBefore));
   return w;
 }

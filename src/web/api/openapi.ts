@@ -1,6 +1,6 @@
 // The OpenAPI 3.1 document, generated from the route table and its zod schemas.
 import { z } from 'zod';
-import { API_ROUTES } from './routes.ts';
+import { API_ROUTES, type ApiRoute } from './routes.ts';
 import { errorOut } from './schemas.ts';
 
 type JsonSchema = Record<string, unknown>;
@@ -22,10 +22,10 @@ const ERRORS: Record<string, string> = {
   '422': 'Invalid input (code validation, with fields) or a status change the workflow refuses (code transition_refused)',
 };
 
-export function openApiDocument(publicUrl: string): JsonSchema {
+export function openApiDocument(publicUrl: string, routes: readonly ApiRoute[] = API_ROUTES): JsonSchema {
   const error = schemaOf(errorOut, 'output');
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const r of API_ROUTES) {
+  for (const r of routes) {
     const p = openApiPath(r.path);
     const pathParams = [...r.path.matchAll(/:([A-Za-z_]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string', pattern: '^\\d+$' } }));
     const queryParams = r.query
@@ -58,7 +58,7 @@ export function openApiDocument(publicUrl: string): JsonSchema {
     info: {
       title: 'Help desk REST API',
       version: '1',
-      description: 'Tickets, replies, notes, time, contacts and organizations. Authenticate with `Authorization: Bearer <token>` (make one with `helpdesk token create --user EMAIL` or on your profile page). Errors are `{"error": {"code", "message"}}` with stable codes.',
+      description: 'Tickets, replies, notes, time, contacts, organizations and reports. Authenticate with `Authorization: Bearer <token>` (make one with `helpdesk token create --user EMAIL` or on your profile page). Errors are `{"error": {"code", "message"}}` with stable codes.',
     },
     servers: [{ url: `${publicUrl}/api/v1` }],
     security: [{ bearer: [] }],

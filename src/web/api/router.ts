@@ -11,6 +11,8 @@ import type { User } from '../../store/users.ts';
 import type { WebRouter } from '../app.ts';
 import { openApiDocument } from './openapi.ts';
 import { API_ROUTES } from './routes.ts';
+import { reportApiRoutes } from './report-routes.ts';
+import type { Report } from '../../reports/report.ts';
 import { rateLimitStore } from '../../store/rate-limit-store.ts';
 
 export const API_BASE = '/api/v1';
@@ -46,17 +48,18 @@ function bearer(ctx: Ctx): RequestHandler {
   };
 }
 
-export function apiRouter(ctx: Ctx): WebRouter {
+export function apiRouter(ctx: Ctx, reports: readonly Report[] = []): WebRouter {
+  const routes = [...API_ROUTES, ...reportApiRoutes(reports)];
   return {
     auth: 'public',
     build() {
       const r = Router();
-      const doc = openApiDocument(ctx.config.publicUrl);
+      const doc = openApiDocument(ctx.config.publicUrl, routes);
       r.get(`${API_BASE}/openapi.json`, (_req, res) => {
         res.json(doc);
       });
       r.use(API_BASE, bearer(ctx));
-      for (const route of API_ROUTES) {
+      for (const route of routes) {
         r[route.method](`${API_BASE}${route.path}`, async (req, res) => {
           const user = res.locals.apiUser!;
           if (!can(user.role, route.permission)) throw new AppError('forbidden', `Your role (${user.role}) may not do this`);

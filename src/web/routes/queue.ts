@@ -47,6 +47,16 @@ function sortLinks(q: QueueQuery) {
 }
 
 /** What an empty list says: why it is empty and what to do about it. */
+// a report's drill-down narrows the queue to a period: each shows as a chip that can be taken off
+function periodChips(q: QueueQuery) {
+  const off = (patch: Partial<QueueQuery>) => `/tickets?${queueQueryString(q, { ...patch, cursor: null })}`;
+  return [
+    q.created && { key: 'created', name: 'created', value: `${q.created.from}-${q.created.to}`, from: q.created.from, to: q.created.to, removeHref: off({ created: null }) },
+    q.done && { key: 'done', name: 'done', value: `${q.done.from}-${q.done.to}`, from: q.done.from, to: q.done.to, removeHref: off({ done: null }) },
+    q.openAt !== null && { key: 'openAt', name: 'open_at', value: String(q.openAt), at: q.openAt, removeHref: off({ openAt: null }) },
+  ].filter(Boolean);
+}
+
 function emptyState(q: QueueQuery): { key: string; clearHref: string | null } {
   if (hasFilters(q)) return { key: 'queue.emptyState.filtered', clearHref: `/tickets?view=${q.view}` };
   return { key: `queue.emptyState.${q.view}`, clearHref: null };
@@ -116,6 +126,7 @@ export function queueRoutes(ctx: Ctx, render: Renderer): Router {
         organizations: (await listOrganizationOptions(ctx.db)).map((o) => ({ ...o, selected: q.organization === o.id })),
         sorts: sortsFor(q.view).map((s) => ({ id: s, selected: s === q.sort })),
       },
+      periods: periodChips(q),
       sortBy: q.q ? null : sortLinks(q),
       empty: emptyState(q),
       tickets: result.rows.map((t) => ticketRow(t, names, now)),

@@ -31,11 +31,11 @@ const staff: Row = { roles: STAFF };
 const managers: Row = { roles: MANAGERS };
 const admin: Row = { roles: ADMIN };
 
-/** Every registered report's page (and CSV download), open to the roles its permission names, so a new report has its rows. */
+/** Every registered report's page (and its CSV and XLSX downloads), open to the roles its permission names, so a new report has its rows. */
 const REPORT_ROWS: Record<string, Row> = Object.fromEntries(
   REPORTS.flatMap((r) => {
     const row: Row = { roles: [...PERMISSIONS[r.permission]] };
-    return r.csv ? [[`GET ${r.path}`, row], [`GET ${r.path}.csv`, row]] : [[`GET ${r.path}`, row]];
+    return r.table ? [[`GET ${r.path}`, row], [`GET ${r.path}.csv`, row], [`GET ${r.path}.xlsx`, row]] : [[`GET ${r.path}`, row]];
   }),
 );
 
@@ -209,6 +209,8 @@ const API: Record<string, Row> = {
   'POST /api/v1/organizations': managers,
   'GET /api/v1/organizations/:id': staff,
   'PATCH /api/v1/organizations/:id': managers,
+  // each report with a table, as data, for the roles its permission names
+  ...Object.fromEntries(REPORTS.filter((r) => r.table).map((r) => [`GET /api/v1/reports/${r.id}`, { roles: [...PERMISSIONS[r.permission]] }])),
 };
 
 const concrete = (key: string, row: Row) => row.path ?? key.split(' ')[1].replace(':number', '1').replace(':id', '1');

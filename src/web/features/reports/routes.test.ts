@@ -12,12 +12,13 @@ import { REPORTS } from '../../../reports/index.ts';
 import { defineReport } from '../../../reports/report.ts';
 import { buildServices } from '../../../services.ts';
 import { updateUser } from '../../../store/users.ts';
+import { readXlsx } from '../../../../test/helpers/xlsx.ts';
 
 // a report folder outside src/reports: its view and its strings in both languages
 const folder = mkdtempSync(path.join(tmpdir(), 'tiny-report-'));
 writeFileSync(path.join(folder, 'view.hbs'), '<p id="tiny">{{t "reports.tiny.says"}}: {{n}} in {{viewer}}</p>\n');
-writeFileSync(path.join(folder, 'strings.en.json'), JSON.stringify({ title: 'Tiny sums', says: 'Tiny report' }));
-writeFileSync(path.join(folder, 'strings.ru.json'), JSON.stringify({ title: 'Мелкие суммы', says: 'Крошечный отчёт' }));
+writeFileSync(path.join(folder, 'strings.en.json'), JSON.stringify({ title: 'Tiny sums', says: 'Tiny report', columns: { n: 'n', subject: 'subject', spent: 'Spent' } }));
+writeFileSync(path.join(folder, 'strings.ru.json'), JSON.stringify({ title: 'Мелкие суммы', says: 'Крошечный отчёт', columns: { n: 'n', subject: 'тема', spent: 'Затрачено' } }));
 
 // admins only (unlike the contracts report), so the link and the refusal follow the report's own permission
 const tinyReport = defineReport({
@@ -27,7 +28,10 @@ const tinyReport = defineReport({
   folder,
   filters: z.object({ n: z.coerce.number().int().min(1).default(1) }),
   load: (ctx, { n }) => ({ n, viewer: ctx.viewer.locale }),
-  csv: (_ctx, { n }) => ({ filename: 'tiny.csv', header: ['n', 'subject'], rows: [[n, '=HYPERLINK("http://evil.example")'], [n + 1, 'Printer, jammed']] }),
+  table: (_ctx, { n }) => ({
+    columns: [{ key: 'n', kind: 'count' }, { key: 'subject', kind: 'text' }, { key: 'spent', kind: 'minutes' }],
+    rows: [{ cells: { n, subject: '=HYPERLINK("http://evil.example")', spent: 90 } }, { cells: { n: n + 1, subject: 'Printer, jammed', spent: 20 } }],
+  }),
 });
 
 describe('a report added by registration', () => {
@@ -70,12 +74,20 @@ describe('a report added by registration', () => {
     expect(page.text).toContain('<a href="/reports/contracts" >Договоры</a>');
   });
 
-  it('offers its CSV download with the same filters, formulas defused', async () => {
+  it('offers its CSV download with the same filters, formulas defused, hours as numbers', async () => {
     const res = await as.admin.get('/reports/tiny.csv?n=2');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="?tiny\.csv"?$/);
-    expect(res.text).toBe('n,subject\n2,"\'=HYPERLINK(""http://evil.example"")"\n3,"Printer, jammed"\n');
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="?tiny-\d{4}-\d\d-\d\d\.csv"?$/);
+    expect(res.text).toBe('n,subject,"Spent, h"\n2,"\'=HYPERLINK(""http://evil.example"")",1.5\n3,"Printer, jammed",0.33\n');
+  });
+
+  it('offers the same rows as an XLSX workbook', async () => {
+    const res = await as.admin.getBytes('/reports/tiny.xlsx?n=2');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    const rows = await readXlsx(res.body);
+    expect(rows).toEqual([['n', 'subject', 'Spent, h'], [2, '\'=HYPERLINK("http://evil.example")', 1.5], [3, 'Printer, jammed', 0.33]]);
   });
 
   it('links it in the Admin menu for the roles its permission names only, and refuses the others', async () => {
@@ -84,6 +96,7 @@ describe('a report added by registration', () => {
       expect((await as[role].get('/tickets')).text, role).not.toContain('href="/reports/tiny"');
       expect((await as[role].get('/reports/tiny')).status, role).toBe(403);
       expect((await as[role].get('/reports/tiny.csv')).status, role).toBe(403);
+      expect((await as[role].get('/reports/tiny.xlsx')).status, role).toBe(403);
     }
     // the registry's reports are still there beside it
     expect((await as.manager.get('/tickets')).text).toContain('href="/reports/contracts"');
