@@ -67,6 +67,7 @@ const schema = z
       .pipe(z.array(z.enum(ROLE_NAMES, { message: `each role must be one of ${ROLE_NAMES.join(', ')}` }))),
     DESK_NAME: z.string().min(1).default('Help Desk'),
     DEFAULT_LOCALE: z.enum(['en', 'ru']).default('en'),
+    COST_CURRENCY: z.string().trim().toUpperCase().regex(/^[A-Z]{3}$/, 'must be a three-letter currency code (ISO 4217), e.g. RUB').default('RUB'),
     TIME_ZONE: z
       .string()
       .default('UTC')
@@ -212,6 +213,8 @@ export type Config = {
   deskName: string;
   defaultLocale: 'en' | 'ru';
   timeZone: string;
+  /** the currency of staff's hourly costs (ISO 4217): the cost-of-service report prices logged time in it */
+  costCurrency: string;
   admin: { email: string; password: string } | undefined;
   sessionSecret: string | undefined;
   /** failed sign-ins allowed per account and per client address within the window, before a lock */
@@ -295,6 +298,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     deskName: e.DESK_NAME,
     defaultLocale: e.DEFAULT_LOCALE,
     timeZone: e.TIME_ZONE,
+    costCurrency: e.COST_CURRENCY,
     admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : undefined,
     sessionSecret: e.SESSION_SECRET,
     signIn: { failuresPerAccount: e.SIGN_IN_FAILURES_PER_ACCOUNT, failuresPerIp: e.SIGN_IN_FAILURES_PER_IP, windowMs: e.SIGN_IN_WINDOW_MINUTES * 60_000 },

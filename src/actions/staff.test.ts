@@ -27,6 +27,18 @@ describe('staff and profile', () => {
     await expect(editStaff(s.ctx, admin, u.id, { name: 'x', role: 'agent', locale: 'en', timeZone: 'Mars/Olympus', active: true, available: true })).rejects.toThrow(/time zone/);
   });
 
+  it('the admin sets what an hour of someone’s time costs, kept when a form leaves it out', async () => {
+    const admin = await person(s, 'Admin', 'admin');
+    const base = { name: 'Costly', role: 'agent', locale: 'en', timeZone: 'UTC', active: true, available: true } as const;
+    const u = await addStaff(s.ctx, admin, { ...base, email: 'cost@desk.test', password: 'long enough pw', hourlyCostCents: '1 500,50' });
+    expect(u.hourlyCostCents).toBe(150_050);
+    await editStaff(s.ctx, admin, u.id, base);
+    expect((await getUser(deps.db, u.id)).hourlyCostCents).toBe(150_050);
+    await editStaff(s.ctx, admin, u.id, { ...base, hourlyCostCents: '' });
+    expect((await getUser(deps.db, u.id)).hourlyCostCents).toBeNull();
+    await expect(editStaff(s.ctx, admin, u.id, { ...base, hourlyCostCents: 'a lot' })).rejects.toThrow(/not an amount/);
+  });
+
   it('keeps at least one active admin, and only admins manage people', async () => {
     const admin = await person(s, 'Admin', 'admin');
     const agent = await person(s, 'Agent');

@@ -2,6 +2,7 @@
 // edits their own profile (name, language, time zone, availability) and password.
 import { verify } from '@node-rs/argon2';
 import { z } from 'zod';
+import { parseMoneyCents } from '../domain/quantities.ts';
 import { inTransaction } from '../db/client.ts';
 import { LOCALES, ROLES } from '../db/schema.ts';
 import { AppError, invalid } from '../domain/errors.ts';
@@ -33,6 +34,17 @@ export const staffSchema = z.object({
   timeZone,
   active: z.boolean().default(true),
   available: z.boolean().default(true),
+  // what an hour of their time costs the desk, as typed ("1500", "1 500,50"); empty: not known
+  hourlyCostCents: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined) return undefined; // not on the form: left as it is
+      const v = parseMoneyCents(text);
+      if (v !== undefined && (v === null || v < 1e10)) return v;
+      ctx.issues.push({ code: 'custom', message: `“${text}” is not an amount like 1500 or 1500.50`, input: text });
+      return z.NEVER;
+    }),
 });
 
 /**
@@ -45,7 +57,7 @@ export async function addStaff(ctx: Ctx, admin: User, input: { email: string; pa
   const invite = input.password === '';
   return await inTransaction(ctx.db, async () => {
     const user = await createUser(ctx, { email: input.email, name: v.name, role: v.role, password: invite ? null : input.password, locale: v.locale });
-    await updateUser(ctx.db, user.id, { timeZone: v.timeZone, available: v.available }, ctx.clock.now());
+    await updateUser(ctx.db, user.id, { timeZone: v.timeZone, available: v.available, hourlyCostCents: v.hourlyCostCents ?? null }, ctx.clock.now());
     if (invite) await sendInvitation(ctx, admin, user.id);
     return await getUser(ctx.db, user.id);
   });
@@ -60,7 +72,8 @@ export async function editStaff(ctx: Ctx, admin: User, id: number, input: z.inpu
     if (losesAdmin && (await listActiveUsersByRole(ctx.db, 'admin')).length <= 1) {
       throw new AppError('conflict', 'The desk needs at least one active administrator');
     }
-    await updateUser(ctx.db, id, v, ctx.clock.now());
+    const { hourlyCostCents, ...rest } = v;
+    await updateUser(ctx.db, id, hourlyCostCents === undefined ? rest : { ...rest, hourlyCostCents }, ctx.clock.now());
     // a deactivated person is out at once: every session ends and every API token is revoked
     if (!v.active) {
       await deleteUserSessions(ctx.db, id);

@@ -1,7 +1,10 @@
 // Every report the console offers: each gets its page, its permission check and its Admin menu
 // link from web/features/reports. A new report is a folder here and one line in this list.
 import { contractsReport } from './contracts/report.ts';
+import { costReport } from './cost/report.ts';
 import { createdResolvedReport } from './created-resolved/report.ts';
 import type { Report } from './report.ts';
+import { statusReport } from './status/report.ts';
+import { timeReport } from './time/report.ts';
 
-export const REPORTS: readonly Report[] = [contractsReport, createdResolvedReport];
+export const REPORTS: readonly Report[] = [contractsReport, createdResolvedReport, costReport, statusReport, timeReport];

@@ -9,8 +9,10 @@ export type ColumnKind = 'text' | 'count' | 'minutes' | 'money' | 'percent';
 export type ReportColumn = {
   key: string;
   kind: ColumnKind;
-  /** for money: the key of the text column that holds the row's currency (ISO 4217) */
+  /** for money: the key of the text column that holds the row's currency (ISO 4217)… */
   currencyKey?: string;
+  /** …or one currency for the whole column */
+  currency?: string;
 };
 
 export type ReportCell = string | number | null;
@@ -41,7 +43,7 @@ export function formatCell(col: ReportColumn, row: ReportRow, viewer: ReportView
     case 'minutes':
       return n({ style: 'unit', unit: 'hour', maximumFractionDigits: 1 })(v / 60);
     case 'money': {
-      const currency = col.currencyKey ? String(row.cells[col.currencyKey] ?? '') : '';
+      const currency = col.currency ?? (col.currencyKey ? String(row.cells[col.currencyKey] ?? '') : '');
       return /^[A-Z]{3}$/.test(currency) ? n({ style: 'currency', currency, maximumFractionDigits: 0 })(v / 100) : n({ maximumFractionDigits: 2 })(v / 100);
     }
     case 'percent':

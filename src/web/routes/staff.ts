@@ -13,6 +13,7 @@ import { checkbox, formError, str, type Body } from '../forms.ts';
 import { requirePermission } from '../middleware/auth.ts';
 import { redirectWithFlash, type Renderer } from '../render.ts';
 import { timeZoneOptions } from '../view-models/time-zones.ts';
+import { formatMoneyInput } from '../../domain/quantities.ts';
 
 function fields(body: Body) {
   return {
@@ -22,11 +23,12 @@ function fields(body: Body) {
     timeZone: str(body, 'timeZone'),
     active: checkbox(body, 'active'),
     available: checkbox(body, 'available'),
+    hourlyCostCents: str(body, 'hourlyCost'),
   };
 }
 
 function valuesOf(u: User): Record<string, string> {
-  return { name: u.name, email: u.email, role: u.role, locale: u.locale, timeZone: u.timeZone, active: u.active ? 'on' : '', available: u.available ? 'on' : '' };
+  return { name: u.name, email: u.email, role: u.role, locale: u.locale, timeZone: u.timeZone, active: u.active ? 'on' : '', available: u.available ? 'on' : '', hourlyCost: formatMoneyInput(u.hourlyCostCents) };
 }
 
 export function staffRoutes(ctx: Ctx, render: Renderer): Router {
@@ -43,6 +45,7 @@ export function staffRoutes(ctx: Ctx, render: Renderer): Router {
       roles: ROLES.map((x) => ({ id: x, selected: v.role === x })),
       locales: LOCALES.map((x) => ({ id: x, selected: v.locale === x })),
       timeZones: timeZoneOptions(v.timeZone),
+      costCurrency: ctx.config.costCurrency,
       components: (await listComponents(ctx.db)).filter((c) => comps.has(c.id)).map((c) => ({ id: c.id, name: c.name })),
       isMe: data.id === currentUser(res).id,
       invitationPending: data.id !== undefined && (await getUser(ctx.db, data.id)).passwordHash === null && v.active === 'on',
