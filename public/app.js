@@ -162,4 +162,41 @@
     var flash = document.querySelector('#flash .flash:not(.error)');
     if (flash) setTimeout(function () { flash.remove(); }, 6000);
   });
+
+  // the dashboard: drag a widget by its title to move it; the new order is saved in the background
+  // (the forms under ⋯ do the same without JavaScript)
+  var dragged = null;
+  var csrf = function () {
+    try { return JSON.parse(document.body.getAttribute('hx-headers') || '{}')['X-CSRF-Token'] || ''; } catch (err) { return ''; }
+  };
+  document.addEventListener('mousedown', function (e) {
+    var head = e.target.closest && e.target.closest('#dashboard .widget-head h2');
+    if (head) head.closest('.widget').setAttribute('draggable', 'true');
+  });
+  document.addEventListener('dragstart', function (e) {
+    var w = e.target.closest && e.target.closest('#dashboard .widget');
+    if (!w) return;
+    dragged = w;
+    w.classList.add('dragging');
+    e.dataTransfer.effectAllowed = 'move';
+    e.dataTransfer.setData('text/plain', w.getAttribute('data-widget'));
+  });
+  document.addEventListener('dragover', function (e) {
+    var over = dragged && e.target.closest && e.target.closest('#dashboard .widget');
+    if (!over || over === dragged) return;
+    e.preventDefault();
+    var box = over.getBoundingClientRect();
+    var after = (e.clientY - box.top) / box.height > 0.5 || (e.clientX - box.left) / box.width > 0.5;
+    over.parentNode.insertBefore(dragged, after ? over.nextSibling : over);
+  });
+  document.addEventListener('dragend', function () {
+    if (!dragged) return;
+    var board = dragged.closest('#dashboard');
+    dragged.classList.remove('dragging');
+    dragged.removeAttribute('draggable');
+    dragged = null;
+    var ids = Array.prototype.map.call(board.querySelectorAll('.widget'), function (w) { return w.getAttribute('data-widget'); });
+    var body = new URLSearchParams({ op: 'order', ids: ids.join(',') });
+    fetch(board.getAttribute('data-arrange'), { method: 'POST', body: body, credentials: 'same-origin', headers: { 'X-CSRF-Token': csrf(), 'X-Requested-With': 'fetch' } });
+  });
 })();

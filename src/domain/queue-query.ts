@@ -35,6 +35,10 @@ export type QueueQuery = {
   done: TimeRange | null;
   /** still open at that instant (created before it, not yet done): a report's backlog */
   openAt: number | null;
+  /** time was logged on it within [from, to) */
+  worked: TimeRange | null;
+  /** time was logged on it by this person (within `worked` when both are given) */
+  workedBy: number | null;
   q: string;
   sort: QueueSort;
   cursor: string | null;
@@ -94,6 +98,8 @@ export function parseQueueQuery(raw: Raw, fallbackView: QueueView = 'open'): Que
     created: timeRange(raw.created),
     done: timeRange(raw.done),
     openAt: instant(raw.open_at),
+    worked: timeRange(raw.worked),
+    workedBy: instant(raw.worked_by),
     q,
     sort,
     cursor,
@@ -112,6 +118,8 @@ export function queueQueryString(q: QueueQuery, patch: Partial<QueueQuery> = {})
   if (v.created) p.set('created', `${v.created.from}-${v.created.to}`);
   if (v.done) p.set('done', `${v.done.from}-${v.done.to}`);
   if (v.openAt !== null) p.set('open_at', String(v.openAt));
+  if (v.worked) p.set('worked', `${v.worked.from}-${v.worked.to}`);
+  if (v.workedBy !== null) p.set('worked_by', String(v.workedBy));
   if (v.q) p.set('q', v.q);
   if (v.sort !== defaultSort(v.view)) p.set('sort', v.sort);
   if (v.cursor) p.set('cursor', v.cursor);
@@ -120,7 +128,7 @@ export function queueQueryString(q: QueueQuery, patch: Partial<QueueQuery> = {})
 
 /** True when anything beyond the view itself narrows the list. */
 export function hasFilters(q: QueueQuery): boolean {
-  return !!(q.status.length || q.priority.length || q.type.length || q.category.length || q.channel.length || q.component.length || q.assignee !== null || q.organization !== null || q.created || q.done || q.openAt !== null || q.q);
+  return !!(q.status.length || q.priority.length || q.type.length || q.category.length || q.channel.length || q.component.length || q.assignee !== null || q.organization !== null || q.created || q.done || q.openAt !== null || q.worked || q.workedBy !== null || q.q);
 }
 
 // Keyset cursors: the sort, the last row's sort value and its id, as base64url JSON.
@@ -162,6 +170,8 @@ export type QueueFilter = {
   createdIn?: TimeRange;
   doneIn?: TimeRange;
   openAt?: number;
+  /** time logged on the ticket (within the range, by the person, when given) */
+  work?: { in?: TimeRange; by?: number };
   /** earliest pending SLA time before this */
   slaDueBefore?: number;
   text?: string;
@@ -211,6 +221,7 @@ export function queueFilter(q: QueueQuery, who: { userId: number; componentIds: 
   if (q.created) f.createdIn = q.created;
   if (q.done) f.doneIn = q.done;
   if (q.openAt !== null) f.openAt = q.openAt;
+  if (q.worked || q.workedBy !== null) f.work = { ...(q.worked ? { in: q.worked } : {}), ...(q.workedBy !== null ? { by: q.workedBy } : {}) };
   if (q.q) f.text = q.q;
   return f;
 }

@@ -16,6 +16,11 @@ export type ReportViewer = { locale: Locale; t: (key: string) => string };
 
 export type ReportCtx = Ctx & { viewer: ReportViewer };
 
+/** A report on a dashboard: its chart (SVG from the kit) or a short list of names, opening the report. */
+export type ReportWidget =
+  | { kind: 'chart'; svg: string | null; href: string }
+  | { kind: 'names'; names: string[]; href: string; emptyKey: string };
+
 /** The query string as Express parses it: a value, a repeated value (array) or none. */
 export type ReportQuery = Record<string, unknown>;
 
@@ -35,6 +40,8 @@ export type ReportDefinition<F = unknown> = {
    * downloads at `<path>.csv` and `<path>.xlsx` and the JSON at `/api/v1/reports/<id>`
    */
   table?(ctx: ReportCtx, filters: F): ReportTable | Promise<ReportTable>;
+  /** when present, the report can sit on a dashboard: what it shows there, with its default filters */
+  widget?(ctx: ReportCtx): Promise<ReportWidget>;
 };
 
 /** A report of any filter type, as the registry holds it (its schema and `load` still agree). */

@@ -42,6 +42,14 @@ export function queueWhere(f: QueueFilter): SQL[] {
   if (f.createdIn) w.push(gte(tickets.createdAt, f.createdIn.from), lt(tickets.createdAt, f.createdIn.to));
   if (f.doneIn) w.push(gte(tickets.doneAt, f.doneIn.from), lt(tickets.doneAt, f.doneIn.to));
   if (f.openAt !== undefined) w.push(lt(tickets.createdAt, f.openAt), or(isNull(tickets.doneAt), gte(tickets.doneAt, f.openAt))!);
+  if (f.work) {
+    // written out with its table name: in a one-table select drizzle leaves columns unqualified,
+    // and inside the subquery a bare "id" would be the worklog's
+    const on = [sql.raw('w.ticket_id = "tickets"."id"')];
+    if (f.work.in) on.push(sql`w.worked_at >= ${f.work.in.from}`, sql`w.worked_at < ${f.work.in.to}`);
+    if (f.work.by !== undefined) on.push(sql`w.user_id = ${f.work.by}`);
+    w.push(sql`exists (select 1 from worklogs w where ${sql.join(on, sql` and `)})`);
+  }
   if (f.slaDueBefore !== undefined) w.push(lt(tickets.slaDueKey, f.slaDueBefore));
   return w;
 }

@@ -102,7 +102,8 @@ export async function createApp(ctx: Ctx, opts: WebOptions = {}): Promise<Expres
   );
 
   app.get('/', async (_req, res) => {
-    res.redirect(303, await countUsers(ctx.db) === 0 ? '/setup' : '/tickets');
+    // staff's home is their dashboard (sign-in comes first for someone not signed in)
+    res.redirect(303, await countUsers(ctx.db) === 0 ? '/setup' : '/dashboard');
   });
   app.use(await authRoutes(ctx, render, cookies));
   for (const r of opts.routers ?? []) if (r.auth === 'public') app.use(r.build({ render }));

@@ -103,6 +103,12 @@ export const costReport = defineReport({
   folder: reportFolder(import.meta.url),
   filters,
   table: costTable,
+  // this month's clients that cost more than they pay
+  async widget(ctx) {
+    const month = monthOf(undefined, ctx.clock.now(), ctx.config.timeZone);
+    const losing = (await clientMonths(ctx, month, undefined)).filter((c) => (c.margin.marginCents ?? 0) < 0).sort(byMargin);
+    return { kind: 'names', names: losing.map((c) => c.org.name), href: PATH, emptyKey: 'reports.cost.noneLosing' };
+  },
   async load(ctx, f) {
     const month = monthOf(f.month, ctx.clock.now(), ctx.config.timeZone);
     const table = await costTable(ctx, f);

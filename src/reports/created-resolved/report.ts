@@ -2,6 +2,7 @@
 // were resolved or closed, and the backlog (tickets still open) at the end of each. Every number
 // opens the queue on its tickets.
 import { countOpenAt, countTicketsPerSpan } from '../../store/report-counts.ts';
+import { renderChart } from '../kit/chart.ts';
 import { kitPage } from '../kit/page.ts';
 import { queueHref, scopeFilters, scopeOf, type Scope } from '../kit/scope.ts';
 import type { ReportTable } from '../kit/table.ts';
@@ -41,6 +42,19 @@ async function createdResolved(ctx: ReportCtx, scope: Scope): Promise<ReportTabl
   };
 }
 
+function chartOf(ctx: ReportCtx, table: ReportTable) {
+  const col = (key: string) => table.rows.map((r) => r.cells[key] as number);
+  const t = (key: string) => ctx.viewer.t(`reports.created-resolved.columns.${key}`);
+  return {
+    categories: col('period').map(String),
+    series: [
+      { name: t('created'), kind: 'bar' as const, values: col('created') },
+      { name: t('resolved'), kind: 'bar' as const, values: col('resolved') },
+      { name: t('backlog'), kind: 'line' as const, values: col('backlog') },
+    ],
+  };
+}
+
 export const createdResolvedReport = defineReport({
   id: 'created-resolved',
   path: PATH,
@@ -51,15 +65,11 @@ export const createdResolvedReport = defineReport({
   async load(ctx, f) {
     const scope = scopeOf(ctx, f);
     const table = await createdResolved(ctx, scope);
-    const col = (key: string) => table.rows.map((r) => r.cells[key] as number);
-    const t = (key: string) => ctx.viewer.t(`reports.created-resolved.columns.${key}`);
-    return kitPage(ctx, PATH, scope, table, {
-      categories: col('period').map(String),
-      series: [
-        { name: t('created'), kind: 'bar', values: col('created') },
-        { name: t('resolved'), kind: 'bar', values: col('resolved') },
-        { name: t('backlog'), kind: 'line', values: col('backlog') },
-      ],
-    });
+    return kitPage(ctx, PATH, scope, table, chartOf(ctx, table));
+  },
+  // the last 30 days of the whole desk
+  async widget(ctx) {
+    const table = await createdResolved(ctx, scopeOf(ctx, {}));
+    return { kind: 'chart', svg: renderChart({ ...chartOf(ctx, table), title: ctx.viewer.t('reports.created-resolved.title'), width: 560, height: 220 }), href: PATH };
   },
 });

@@ -13,6 +13,8 @@ export type ReportColumn = {
   currencyKey?: string;
   /** …or one currency for the whole column */
   currency?: string;
+  /** for text: the cells are ids (a ticket type, a status) shown as the strings under this key prefix */
+  labels?: string;
 };
 
 export type ReportCell = string | number | null;
@@ -37,7 +39,7 @@ export const columnLabel = (reportId: string, viewer: ReportViewer, key: string)
 export function formatCell(col: ReportColumn, row: ReportRow, viewer: ReportViewer): string {
   const v = row.cells[col.key];
   if (v === null || v === undefined || v === '') return '';
-  if (typeof v === 'string') return v;
+  if (typeof v === 'string') return col.labels ? viewer.t(`${col.labels}.${v}`) : v;
   const n = (opts: Intl.NumberFormatOptions) => new Intl.NumberFormat(viewer.locale, opts).format;
   switch (col.kind) {
     case 'minutes':
@@ -53,8 +55,9 @@ export function formatCell(col: ReportColumn, row: ReportRow, viewer: ReportView
   }
 }
 
-/** A cell as a spreadsheet gets it: numbers stay numbers (hours and money in whole units). */
-export function exportCell(col: ReportColumn, v: ReportCell): string | number | null {
+/** A cell as a spreadsheet gets it: numbers stay numbers (hours and money in whole units), ids their labels. */
+export function exportCell(col: ReportColumn, v: ReportCell, viewer: ReportViewer): string | number | null {
+  if (typeof v === 'string' && col.labels) return viewer.t(`${col.labels}.${v}`);
   if (v === null || v === undefined || typeof v === 'string') return v ?? null;
   if (col.kind === 'minutes') return Math.round((v / 60) * 100) / 100;
   if (col.kind === 'money') return v / 100;

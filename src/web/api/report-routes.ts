@@ -11,7 +11,7 @@ const cell = z.union([z.string(), z.number(), z.null()]);
 
 export const reportOut = z.object({
   report: z.string(),
-  columns: z.array(z.object({ key: z.string(), kind: z.enum(['text', 'count', 'minutes', 'money', 'percent']), currency_key: z.string().optional(), currency: z.string().optional() })),
+  columns: z.array(z.object({ key: z.string(), kind: z.enum(['text', 'count', 'minutes', 'money', 'percent']), currency_key: z.string().optional(), currency: z.string().optional(), labels: z.string().optional() })),
   rows: z.array(z.record(z.string(), cell)),
   totals: z.record(z.string(), cell).nullable(),
 });
@@ -34,7 +34,7 @@ export function reportApiRoutes(reports: readonly Report[]): ApiRoute[] {
         const data = await table({ ...c.ctx, viewer: { locale: c.user.locale, t: (key) => key } }, reportFilters(report, c.req.query));
         return {
           report: report.id,
-          columns: data.columns.map((col) => ({ key: col.key, kind: col.kind, ...(col.currencyKey ? { currency_key: col.currencyKey } : {}), ...(col.currency ? { currency: col.currency } : {}) })),
+          columns: data.columns.map((col) => ({ key: col.key, kind: col.kind, ...(col.currencyKey ? { currency_key: col.currencyKey } : {}), ...(col.currency ? { currency: col.currency } : {}), ...(col.labels ? { labels: col.labels } : {}) })),
           rows: data.rows.map((r) => r.cells),
           totals: data.totals?.cells ?? null,
         };

@@ -8,6 +8,7 @@ import type { WebOptions, WebRouter } from '../app.ts';
 import type { NavLink } from '../render.ts';
 import { calendarRoutes } from './sla/calendar-routes.ts';
 import { contractRoutes } from './contracts/routes.ts';
+import { dashboardRoutes } from './dashboard/routes.ts';
 import { policyRoutes } from './sla/policy-routes.ts';
 import { portalRoutes } from './portal/routes.ts';
 import { reportNav } from './reports/nav.ts';
@@ -28,7 +29,8 @@ export function featureRouters(ctx: Ctx, reports: readonly Report[]): WebRouter[
           .use(policyRoutes(ctx, render))
           .use(rulesRoutes(ctx, render))
           .use(contractRoutes(ctx, render))
-          .use(reportRoutes(ctx, render, reports)),
+          .use(reportRoutes(ctx, render, reports))
+          .use(dashboardRoutes(ctx, render, reports)),
     },
   ];
 }

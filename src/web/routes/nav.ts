@@ -3,6 +3,7 @@
 import type { NavLink } from '../render.ts';
 
 export const CONSOLE_NAV: NavLink[] = [
+  { href: '/dashboard', labelKey: 'dashboard.nav', permission: 'ticket.view', group: 'main' },
   { href: '/tickets', labelKey: 'app.tickets', permission: 'ticket.view', group: 'main' },
   { href: '/contacts', labelKey: 'app.contacts', permission: 'contact.view', group: 'main' },
   { href: '/organizations', labelKey: 'app.organizations', permission: 'organization.view', group: 'main' },

@@ -48,12 +48,14 @@ function sortLinks(q: QueueQuery) {
 
 /** What an empty list says: why it is empty and what to do about it. */
 // a report's drill-down narrows the queue to a period: each shows as a chip that can be taken off
-function periodChips(q: QueueQuery) {
+function periodChips(q: QueueQuery, names: ReadonlyMap<number, string>) {
   const off = (patch: Partial<QueueQuery>) => `/tickets?${queueQueryString(q, { ...patch, cursor: null })}`;
   return [
     q.created && { key: 'created', name: 'created', value: `${q.created.from}-${q.created.to}`, from: q.created.from, to: q.created.to, removeHref: off({ created: null }) },
     q.done && { key: 'done', name: 'done', value: `${q.done.from}-${q.done.to}`, from: q.done.from, to: q.done.to, removeHref: off({ done: null }) },
     q.openAt !== null && { key: 'openAt', name: 'open_at', value: String(q.openAt), at: q.openAt, removeHref: off({ openAt: null }) },
+    q.worked && { key: 'worked', name: 'worked', value: `${q.worked.from}-${q.worked.to}`, from: q.worked.from, to: q.worked.to, removeHref: off({ worked: null }) },
+    q.workedBy !== null && { key: 'workedBy', name: 'worked_by', value: String(q.workedBy), who: names.get(q.workedBy) ?? `#${q.workedBy}`, removeHref: off({ workedBy: null }) },
   ].filter(Boolean);
 }
 
@@ -126,7 +128,7 @@ export function queueRoutes(ctx: Ctx, render: Renderer): Router {
         organizations: (await listOrganizationOptions(ctx.db)).map((o) => ({ ...o, selected: q.organization === o.id })),
         sorts: sortsFor(q.view).map((s) => ({ id: s, selected: s === q.sort })),
       },
-      periods: periodChips(q),
+      periods: periodChips(q, new Map(names.userOptions.map((u) => [u.id, u.name]))),
       sortBy: q.q ? null : sortLinks(q),
       empty: emptyState(q),
       tickets: result.rows.map((t) => ticketRow(t, names, now)),

@@ -1,0 +1,149 @@
+// Status and backlog age on a desk in Moscow whose answers are known by construction: eight tickets
+// created and moved at chosen instants around the desk's midnights (one reopened, one resolved then
+// closed, one assigned, which moves it to 'assigned' without a status event), and open tickets aged
+// 2 hours to 100 days. The page, the CSV, the XLSX and the API give the same numbers, and every
+// linked number opens its tickets.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTestDeps, type TestDeps } from '../../../test/helpers/deps.ts';
+import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from '../../../test/helpers/web.ts';
+import { readXlsx } from '../../../test/helpers/xlsx.ts';
+import { createApiToken } from '../../actions/api-tokens.ts';
+import { assignTicket, createTicket, writeStatus } from '../../actions/tickets.ts';
+import type { TicketStatus } from '../../domain/vocabulary.ts';
+import { getTicket, type Ticket } from '../../store/tickets.ts';
+import { updateUser } from '../../store/users.ts';
+
+const at = (iso: string) => Date.parse(iso);
+const WEEK = '?from=2026-11-02&to=2026-11-08&group=day';
+const NOW = '2026-11-10T12:00:00Z';
+
+describe('the status and backlog age report', () => {
+  let deps: TestDeps;
+  let srv: TestServer;
+  let manager: Browser;
+  let token: string;
+  let agentId: number;
+  const t: Record<string, Ticket> = {};
+
+  beforeAll(async () => {
+    deps = await makeTestDeps({ TIME_ZONE: 'Europe/Moscow' });
+    srv = await startTestServer(deps);
+    const agent = await addUser(srv.services, 'agent');
+    const boss = await addUser(srv.services, 'manager');
+    agentId = agent.id;
+    const ctx = srv.services.ctx;
+    const by = { kind: 'user', user: agent } as const;
+    const open = async (key: string, when: string, priority: 'normal' | 'high' = 'normal') => {
+      deps.clock.set(at(when));
+      t[key] = await createTicket(ctx, by, { subject: `Case-${key}`, body: 'x', requesterEmail: 'anna@client.example', priority });
+    };
+    const move = async (key: string, when: string, to: TicketStatus) => {
+      deps.clock.set(at(when));
+      await writeStatus(ctx, by, await getTicket(deps.db, t[key].id), to);
+    };
+    await open('G', '2026-08-02T12:00:00Z'); // 100 days old at NOW
+    await move('G', '2026-08-03T12:00:00Z', 'triaged');
+    await open('A', '2026-10-20T10:00:00Z'); // new all along
+    await open('B', '2026-11-01T10:00:00Z');
+    await move('B', '2026-11-03T09:00:00Z', 'in_progress');
+    await move('B', '2026-11-04T09:00:00Z', 'resolved');
+    await move('B', '2026-11-05T09:00:00Z', 'reopened');
+    await open('C', '2026-11-02T08:00:00Z');
+    await move('C', '2026-11-03T10:00:00Z', 'resolved');
+    await move('C', '2026-11-06T10:00:00Z', 'closed');
+    await open('D', '2026-11-04T20:30:00Z'); // 23:30 on the 4th in Moscow
+    await move('D', '2026-11-04T21:30:00Z', 'pending_requester'); // 00:30 on the 5th in Moscow
+    await open('E', '2026-11-06T10:00:00Z', 'high');
+    deps.clock.set(at('2026-11-07T10:00:00Z'));
+    await assignTicket(ctx, { kind: 'user', user: boss }, { ticketId: t.E.id, assigneeId: agent.id }); // new → assigned
+    await open('H', '2026-11-09T12:00:00Z'); // exactly 1 day old at NOW
+    await open('F', '2026-11-10T10:00:00Z'); // 2 hours old at NOW
+    deps.clock.set(at(NOW));
+    manager = new Browser(srv.url);
+    await manager.login('manager@desk.test', TEST_PASSWORD);
+    token = (await createApiToken(ctx, boss, { name: 'reports' })).token;
+  });
+  afterAll(async () => {
+    await srv?.close();
+    deps?.close();
+  });
+
+  // per day of the desk, the tickets in each status at its end:
+  // new, triaged, assigned, in_progress, pending_requester, pending_third_party, resolved, closed, reopened
+  const EXPECTED = [
+    ['2026-11-02', 3, 1, 0, 0, 0, 0, 0, 0, 0], // A B C new, G triaged
+    ['2026-11-03', 1, 1, 0, 1, 0, 0, 1, 0, 0], // B in progress, C resolved
+    ['2026-11-04', 2, 1, 0, 0, 0, 0, 2, 0, 0], // D came at 23:30, B resolved
+    ['2026-11-05', 1, 1, 0, 0, 1, 0, 1, 0, 1], // D waits, B reopened
+    ['2026-11-06', 2, 1, 0, 0, 1, 0, 0, 1, 1], // E came, C closed
+    ['2026-11-07', 1, 1, 1, 0, 1, 0, 0, 1, 1], // E assigned
+    ['2026-11-08', 1, 1, 1, 0, 1, 0, 0, 1, 1],
+  ];
+  // now: A F H new, G triaged, E assigned, D waiting, C closed, B reopened
+  const NOW_COUNTS = [3, 1, 1, 0, 1, 0, 0, 1, 1];
+
+  const api = async (query: string) => {
+    const res = await fetch(`${srv.url}/api/v1/reports/status${query}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    return (await res.json()) as { columns: { key: string; kind: string }[]; rows: Record<string, unknown>[]; totals: Record<string, unknown> | null };
+  };
+  const STATUS_KEYS = ['new', 'triaged', 'assigned', 'in_progress', 'pending_requester', 'pending_third_party', 'resolved', 'closed', 'reopened'];
+  const cells = (r: Record<string, unknown>) => [r.period, ...STATUS_KEYS.map((k) => r[k])];
+
+  it('counts the tickets in each status at the end of each day of the desk', async () => {
+    const data = await api(WEEK);
+    expect(data.columns).toEqual([{ key: 'period', kind: 'text' }, ...STATUS_KEYS.map((key) => ({ key, kind: 'count' }))]);
+    expect(data.rows.map(cells)).toEqual(EXPECTED);
+    expect(data.totals).toBeNull();
+  });
+
+  it('narrows by the tickets’ fields and groups by week, the last week ending as things are now', async () => {
+    const high = await api(`${WEEK}&priority=high`);
+    const onlyE = (d: string) => (d < '2026-11-06' ? [0, 0] : d === '2026-11-06' ? [1, 0] : [0, 1]);
+    expect(high.rows.map((r) => [r.period, r.new, r.assigned])).toEqual(EXPECTED.map(([d]) => [d, ...onlyE(d as string)]));
+    const mine = await api(`${WEEK}&agent=${agentId}`);
+    expect(mine.rows.map((r) => [r.period, r.new, r.assigned])).toEqual(high.rows.map((r) => [r.period, r.new, r.assigned]));
+    const weeks = await api('?from=2026-10-26&to=2026-11-15&group=week');
+    expect(weeks.rows.map(cells)).toEqual([
+      ['2026-10-26', 2, 1, 0, 0, 0, 0, 0, 0, 0], // G triaged; A and B (the 1st) new
+      ['2026-11-02', ...EXPECTED[6].slice(1)],
+      ['2026-11-09', ...NOW_COUNTS],
+    ]);
+  });
+
+  it('gives the same numbers in the CSV and the XLSX, in the viewer’s language', async () => {
+    const csv = await manager.get(`/reports/status.csv${WEEK}`);
+    expect(csv.status).toBe(200);
+    const lines = csv.text.trim().split('\n');
+    expect(lines[0]).toBe('Period,New,Triaged,Assigned,In progress,Pending requester,Pending third party,Resolved,Closed,Reopened');
+    expect(lines.slice(1)).toEqual(EXPECTED.map((r) => r.join(',')));
+    const ru = await addUser(srv.services, 'manager', 'ru@desk.test', 'Ольга');
+    await updateUser(deps.db, ru.id, { locale: 'ru' }, deps.clock.now());
+    const olga = new Browser(srv.url);
+    await olga.login('ru@desk.test', TEST_PASSWORD);
+    const rows = await readXlsx((await olga.getBytes(`/reports/status.xlsx${WEEK}`)).body);
+    expect(rows).toEqual([['Период', 'Новая', 'Разобрана', 'Назначена', 'В работе', 'Ждёт заявителя', 'Ждёт третьей стороны', 'Решена', 'Закрыта', 'Переоткрыта'], ...EXPECTED]);
+    const page = await olga.get(`/reports/status${WEEK}`);
+    expect(page.text).toContain('<h1>Статусы и возраст очереди</h1>');
+    expect(page.text).toContain('<td>Меньше 1 дня</td>');
+  });
+
+  it('shows the statuses now, their history and the backlog by age, whose numbers open the queue on their tickets', async () => {
+    const page = await manager.get(`/reports/status${WEEK}`);
+    expect(page.status).toBe(200);
+    for (const label of ['Tickets per status now', 'Status and backlog age', 'Backlog age']) expect(page.text).toContain(`<svg role="img" aria-label="${label}" class="report-chart"`);
+    const links = [...page.text.matchAll(/<a href="(\/tickets\?[^"]+)">(\d+)<\/a>/g)].map((m) => ({ href: m[1].replaceAll('&#x3D;', '=').replaceAll('&amp;', '&'), n: Number(m[2]) }));
+    // 9 statuses and their total, then 6 ages and their total; the history has no links
+    expect(links.map((l) => l.n)).toEqual([...NOW_COUNTS, 8, 1, 1, 2, 2, 0, 1, 7]);
+    const subjects = async (href: string) => [...(await manager.get(href)).text.matchAll(/Case-([A-H])\b/g)].map((m) => m[1]).sort();
+    expect(await subjects(links[0].href)).toEqual(['A', 'F', 'H']);
+    expect(await subjects(links[8].href)).toEqual(['B']);
+    // the ages: 2 hours, exactly a day, 4 and 5.6 days, 9 and 21 days, 100 days
+    expect(await subjects(links[10].href)).toEqual(['F']);
+    expect(await subjects(links[11].href)).toEqual(['H']);
+    expect(await subjects(links[12].href)).toEqual(['D', 'E']);
+    expect(await subjects(links[13].href)).toEqual(['A', 'B']);
+    expect(await subjects(links[15].href)).toEqual(['G']);
+    for (const l of links) expect((await subjects(l.href)).length, l.href).toBe(l.n);
+  });
+});

@@ -1,0 +1,105 @@
+// Status and backlog age: how many tickets are in each status now, how many were in each at the end
+// of every day, week or month of the period, and how long the open tickets have waited. The counts
+// of now and of the backlog open the queue on their tickets; the queue cannot list a past status,
+// so the history's counts have no link.
+import { countTicketsBy, countTicketsPerSpan } from '../../store/report-counts.ts';
+import { countStatusesAt } from '../../store/report-status.ts';
+import { STATUSES } from '../../domain/vocabulary.ts';
+import { renderChart } from '../kit/chart.ts';
+import { kitPage } from '../kit/page.ts';
+import { queueHref, scopeFilters, scopeOf, type Scope } from '../kit/scope.ts';
+import { tableView, type ReportTable } from '../kit/table.ts';
+import { defineReport, reportFolder, type ReportCtx } from '../report.ts';
+
+const ID = 'status';
+const PATH = `/reports/${ID}`;
+const DAY = 86_400_000;
+
+/** The backlog's age groups, in days: [from, to). */
+const AGES = [
+  { key: 'lt1', from: 0, to: 1 },
+  { key: '1to3', from: 1, to: 3 },
+  { key: '3to7', from: 3, to: 7 },
+  { key: '7to30', from: 7, to: 30 },
+  { key: '30to90', from: 30, to: 90 },
+  { key: 'ge90', from: 90, to: Infinity },
+] as const;
+
+const sum = (xs: number[]) => xs.reduce((a, x) => a + x, 0);
+
+/** Per bucket of the period, the tickets in each status at its end: the report's table. */
+async function statusHistory(ctx: ReportCtx, scope: Scope): Promise<ReportTable> {
+  const counts = await countStatusesAt(ctx.db, scope.buckets.map((b) => b.to), scope.tickets);
+  return {
+    columns: [{ key: 'period', kind: 'text' }, ...STATUSES.map((s) => ({ key: s, kind: 'count' as const }))],
+    rows: scope.buckets.map((b, i) => ({ cells: { period: b.key, ...counts[i] } })),
+  };
+}
+
+/** The tickets in each status now, each count opening the queue on them. */
+async function statusNow(ctx: ReportCtx, scope: Scope): Promise<ReportTable> {
+  const counts = await countTicketsBy(ctx.db, 'status', scope.tickets);
+  const label = (s: string) => ctx.viewer.t(`reports.${ID}.columns.${s}`);
+  const n = STATUSES.map((s) => counts.get(s) ?? 0);
+  return {
+    columns: [{ key: 'status', kind: 'text' }, { key: 'tickets', kind: 'count' }],
+    rows: STATUSES.map((s, i) => ({ cells: { status: label(s), tickets: n[i] }, links: { tickets: queueHref(scope, { status: [s] }) } })),
+    totals: { cells: { status: null, tickets: sum(n) }, links: { tickets: queueHref(scope, {}) } },
+  };
+}
+
+/**
+ * The open tickets by how long ago they were created. An age in [from, to) days is a creation
+ * time in (now − to, now − from], which the queue's created filter, [from, to) in ms, reads as
+ * [now − to + 1, now − from + 1).
+ */
+async function backlogAge(ctx: ReportCtx, scope: Scope): Promise<ReportTable> {
+  const now = ctx.clock.now();
+  const spans = AGES.map((a) => ({ from: a.to === Infinity ? 0 : now - a.to * DAY + 1, to: now - a.from * DAY + 1 }));
+  const n = await countTicketsPerSpan(ctx.db, 'created', spans, { ...scope.tickets, open: true });
+  return {
+    columns: [{ key: 'age', kind: 'text' }, { key: 'tickets', kind: 'count' }],
+    rows: AGES.map((a, i) => ({
+      cells: { age: ctx.viewer.t(`reports.${ID}.ages.${a.key}`), tickets: n[i] },
+      links: { tickets: queueHref(scope, { view: 'open', created: spans[i] }) },
+    })),
+    totals: { cells: { age: null, tickets: sum(n) }, links: { tickets: queueHref(scope, { view: 'open' }) } },
+  };
+}
+
+/** A table besides the kit's one: its chart and its view, rendered like the report-table partial. */
+function section(ctx: ReportCtx, key: string, table: ReportTable, name: string) {
+  const title = ctx.viewer.t(`reports.${ID}.sections.${key}`);
+  const values = table.rows.map((r) => r.cells.tickets as number);
+  const chartSpec = { title, horizontal: true, categories: table.rows.map((r) => String(r.cells[name])), series: [{ name: ctx.viewer.t(`reports.${ID}.columns.tickets`), kind: 'bar' as const, values }] };
+  return {
+    caption: title,
+    chartSpec,
+    chart: renderChart(chartSpec),
+    table: tableView(ID, table, ctx.viewer),
+  };
+}
+
+export const statusReport = defineReport({
+  id: ID,
+  path: PATH,
+  permission: 'report.view',
+  folder: reportFolder(import.meta.url),
+  filters: scopeFilters,
+  table: (ctx, f) => statusHistory(ctx, scopeOf(ctx, f)),
+  // the whole desk's open tickets by age
+  async widget(ctx) {
+    const age = await backlogAge(ctx, scopeOf(ctx, {}));
+    return { kind: 'chart', svg: renderChart({ ...section(ctx, 'age', age, 'age').chartSpec, width: 560 }), href: PATH };
+  },
+  async load(ctx, f) {
+    const scope = scopeOf(ctx, f);
+    const [history, now, age] = await Promise.all([statusHistory(ctx, scope), statusNow(ctx, scope), backlogAge(ctx, scope)]);
+    const t = (key: string) => ctx.viewer.t(`reports.${ID}.columns.${key}`);
+    const page = await kitPage(ctx, PATH, scope, history, {
+      categories: history.rows.map((r) => String(r.cells.period)),
+      series: STATUSES.map((s) => ({ name: t(s), kind: 'bar' as const, stack: 'status', values: history.rows.map((r) => r.cells[s] as number) })),
+    });
+    return { ...page, now: section(ctx, 'now', now, 'status'), age: section(ctx, 'age', age, 'age') };
+  },
+});

@@ -1,0 +1,84 @@
+// Status history for the reports: how many tickets of a queue filter were in each status at given
+// instants, replayed from the events (the tickets table holds only the status now). One query reads
+// the filter's tickets created before the last instant with their status-changing events before it,
+// in order, and the replay is done here, the same on both engines (no JSON read in SQL). It reads
+// every such ticket; if that grows slow, counts per status and day kept current as statuses change
+// are the plan.
+import { and, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { events, tickets } from '../db/schema.ts';
+import type { QueueFilter } from '../domain/queue-query.ts';
+import { STATUSES, type TicketStatus } from '../domain/vocabulary.ts';
+import { queueWhere } from './queue.ts';
+
+/** A ticket's status at an instant, per status; a status nobody was in counts 0. */
+export type StatusCounts = Record<TicketStatus, number>;
+
+// Every event after which a ticket's status differs. Besides ticket.status (writeStatus), an
+// assignment moves a new or triaged ticket to 'assigned' and a merge closes the merged ticket, each
+// with an event of its own kind (src/actions/tickets.ts applyAssignment, ticket-links.ts mergeTickets).
+const STATUS_EVENTS = ['ticket.status', 'ticket.assigned', 'ticket.merged_into'] as const;
+type StatusEvent = { type: string; data: Record<string, unknown> };
+
+/** The status after an event, given the status before it (tickets start as 'new': insertTicket). */
+export function statusAfter(before: TicketStatus, e: StatusEvent): TicketStatus {
+  if (e.type === 'ticket.status') return (STATUSES as readonly string[]).includes(String(e.data.to)) ? (e.data.to as TicketStatus) : before;
+  if (e.type === 'ticket.assigned') return e.data.to != null && (before === 'new' || before === 'triaged') ? 'assigned' : before;
+  if (e.type === 'ticket.merged_into') return 'closed';
+  return before;
+}
+
+type Row = { ticket: number | string; opened: number | string; at: number | string | null; type: string | null; data: string | Record<string, unknown> | null };
+
+/**
+ * For each instant (ascending), the filter's tickets per status just before it: a ticket created
+ * before the instant is in the status its last status-changing event before the instant left it
+ * in, or 'new' without one.
+ */
+export async function countStatusesAt(db: Db, instants: readonly number[], f: QueueFilter): Promise<StatusCounts[]> {
+  const out = instants.map(() => Object.fromEntries(STATUSES.map((s) => [s, 0])) as StatusCounts);
+  if (instants.length === 0) return out;
+  const until = Math.max(...instants);
+  const types = sql.join(STATUS_EVENTS.map((t) => sql`${t}`), sql`, `);
+  const rows = await db.all<Row>(sql`select ${tickets.id} as ticket, ${tickets.createdAt} as opened, ${events.createdAt} as at, ${events.type} as type, ${events.data} as data
+    from ${tickets} left join ${events} on ${events.ticketId} = ${tickets.id} and ${events.type} in (${types}) and ${events.createdAt} < ${until}
+    where ${tickets.createdAt} < ${until}${also(f)} order by ${tickets.id}, ${events.id}`);
+  let i = 0;
+  while (i < rows.length) {
+    let j = i;
+    while (j < rows.length && rows[j].ticket === rows[i].ticket) j++;
+    replay(rows.slice(i, j), instants, out);
+    i = j;
+  }
+  return out;
+}
+
+/** Adds one ticket (its rows, events in order) to the counts at each instant after its creation. */
+function replay(rows: Row[], instants: readonly number[], out: StatusCounts[]): void {
+  const opened = Number(rows[0].opened);
+  const changes = rows.filter((r) => r.at !== null && r.type !== null).map((r) => ({ at: Number(r.at), type: r.type!, data: parseData(r.data) }));
+  let status: TicketStatus = 'new';
+  let next = 0;
+  for (const [k, instant] of instants.entries()) {
+    if (instant <= opened) continue;
+    while (next < changes.length && changes[next].at < instant) status = statusAfter(status, changes[next++]);
+    out[k][status] += 1;
+  }
+}
+
+// JSON is stored as text on both engines (dialect.ts); a driver that parses it gives an object
+function parseData(v: Row['data']): Record<string, unknown> {
+  if (v === null) return {};
+  if (typeof v === 'object') return v;
+  try {
+    const parsed: unknown = JSON.parse(v);
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function also(f: QueueFilter): SQL {
+  const w = queueWhere(f);
+  return w.length ? sql` and ${and(...w)}` : sql``;
+}

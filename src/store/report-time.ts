@@ -1,0 +1,93 @@
+// Logged time for the reports: the minutes worked in a period (billable or not), the tickets worked
+// on, and those tickets' estimates against all the time ever logged on them — per agent who logged
+// it, per organisation, component or type of the ticket, per span of the period, or in all. One
+// query per question, whatever the number of groups.
+import { and, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { components, organizations, tickets, users, worklogs } from '../db/schema.ts';
+import type { QueueFilter } from '../domain/queue-query.ts';
+import { queueWhere } from './queue.ts';
+import type { TimeSpan } from './report-counts.ts';
+
+/** The worklogs counted: worked in [from, to), on tickets of the filter, by one user or anyone. */
+export type TimeFilter = { from: number; to: number; tickets: QueueFilter; workedBy?: number };
+
+/**
+ * How the worklogs are grouped: by who logged them or by a field of their ticket (key: the id or the
+ * type, null for none), by span (key: the span's index), or all together (key: null).
+ */
+export type TimeGrouping = { by: 'agent' | 'organization' | 'component' | 'type' } | { by: 'span'; spans: readonly TimeSpan[] } | { by: 'all' };
+
+export type TimeSums = {
+  minutes: number;
+  billable: number;
+  /** distinct tickets worked on */
+  tickets: number;
+  /** the estimates of the tickets worked on that have one */
+  estimated: number;
+  /** every minute ever logged on those estimated tickets, in or out of the period, by anyone */
+  spentOnEstimated: number;
+};
+
+export type TimeGroup = TimeSums & { key: number | string | null; name: string | null };
+
+// ids start at 1: 0 stands for "none" in the grouping (a NULL key would not compare equal to itself)
+const KEYS: Record<TimeGrouping['by'], SQL> = {
+  agent: sql`coalesce(${worklogs.userId}, 0)`,
+  organization: sql`coalesce(${tickets.organizationId}, 0)`,
+  component: sql`coalesce(${tickets.componentId}, 0)`,
+  type: sql`${tickets.type}`,
+  span: sql`b.i`,
+  all: sql`0`,
+};
+
+const NAMES: Partial<Record<TimeGrouping['by'], SQL>> = {
+  agent: sql`(select ${users.name} from ${users} where ${users.id} = g.k)`,
+  organization: sql`(select ${organizations.name} from ${organizations} where ${organizations.id} = g.k)`,
+  component: sql`(select ${components.name} from ${components} where ${components.id} = g.k)`,
+};
+
+type Row = { k: number | string; name: string | null; minutes: number | string; billable: number | string; tickets: number | string; estimated: number | string | null; spent: number | string | null };
+
+/** The sums per group, in no particular order; a group without worklogs is absent. */
+export async function sumTime(db: Db, f: TimeFilter, g: TimeGrouping): Promise<TimeGroup[]> {
+  if (g.by === 'span' && g.spans.length === 0) return [];
+  const where: SQL[] = [sql`${worklogs.workedAt} >= ${f.from}`, sql`${worklogs.workedAt} < ${f.to}`, ...queueWhere(f.tickets)];
+  if (f.workedBy !== undefined) where.push(sql`${worklogs.userId} = ${f.workedBy}`);
+  let spans = sql``;
+  let join = sql``;
+  if (g.by === 'span') {
+    const values = sql.join(g.spans.map((s, i) => sql`(cast(${i} as integer), cast(${s.from} as bigint), cast(${s.to} as bigint))`), sql`, `);
+    spans = sql`b(i, s, e) as (values ${values}), `;
+    join = sql` cross join b`;
+    where.push(sql`${worklogs.workedAt} >= b.s`, sql`${worklogs.workedAt} < b.e`);
+  }
+  // first per group and ticket (so a ticket's estimate counts once in its group), then per group
+  const rows = await db.all<Row>(sql`with ${spans}w as (
+      select ${KEYS[g.by]} as k, ${worklogs.ticketId} as t, sum(${worklogs.minutes}) as m, sum(case when ${worklogs.billable} = 1 then ${worklogs.minutes} else 0 end) as bm
+      from ${worklogs} inner join ${tickets} on ${tickets.id} = ${worklogs.ticketId}${join}
+      where ${and(...where)}
+      group by k, t
+    ), g as (
+      select w.k as k, sum(w.m) as minutes, sum(w.bm) as billable, count(*) as tickets, sum(e.estimate_minutes) as estimated,
+        sum(case when e.estimate_minutes is not null then (select sum(x.minutes) from worklogs x where x.ticket_id = w.t) end) as spent
+      from w inner join tickets e on e.id = w.t
+      group by w.k
+    )
+    select g.k as k, ${NAMES[g.by] ?? sql`null`} as name, g.minutes as minutes, g.billable as billable, g.tickets as tickets, g.estimated as estimated, g.spent as spent from g`);
+  return rows.map((r) => ({
+    key: keyOf(g, r.k),
+    name: r.name ?? null,
+    minutes: Number(r.minutes),
+    billable: Number(r.billable),
+    tickets: Number(r.tickets),
+    estimated: Number(r.estimated ?? 0),
+    spentOnEstimated: Number(r.spent ?? 0),
+  }));
+}
+
+function keyOf(g: TimeGrouping, k: number | string): number | string | null {
+  if (g.by === 'all') return null;
+  if (g.by === 'type') return String(k);
+  return g.by !== 'span' && Number(k) === 0 ? null : Number(k);
+}

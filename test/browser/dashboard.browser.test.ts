@@ -1,0 +1,100 @@
+// The dashboard and the reports in headless Chromium: a manager's dashboard at desktop size,
+// rearranged by dragging (kept after a reload) and followed from a figure to the queue; an agent's
+// on a phone, arranged with the ⋯ forms by tapping; a report's number followed to its tickets.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Browser as Chromium, Page } from 'playwright-core';
+import { launchChromium, screenshotPath, settled } from '../helpers/browser.ts';
+import { DESKTOP, PHONE, signedIn, startDesk, type Desk } from '../helpers/console-desk.ts';
+
+let chromium: Chromium;
+beforeAll(async () => {
+  chromium = await launchChromium();
+});
+afterAll(async () => {
+  await chromium?.close();
+});
+
+const order = (page: Page) => page.$$eval('#dashboard .widget', (ws) => ws.map((w) => w.getAttribute('data-widget')));
+const rowsInQueue = (page: Page) => page.$$eval('table.tickets tbody tr[data-ticket]', (trs) => trs.length);
+
+describe('the dashboard in a browser', () => {
+  let desk: Desk;
+  beforeEach(async () => {
+    desk = await startDesk();
+  });
+  afterEach(async () => {
+    await desk?.close();
+  });
+
+  it('a manager drags a widget to the front, finds it there after a reload, and opens a figure’s tickets', async () => {
+    const { page, problems } = await signedIn(chromium, desk, desk.olga, DESKTOP);
+    await page.goto(`${desk.srv.url}/`);
+    await page.waitForURL(/\/dashboard$/);
+    await settled(page);
+    expect(await order(page)).toEqual(['sla-risk', 'unassigned', 'created-today', 'done-week', 'report:created-resolved', 'report:cost', 'sla-list']);
+    // the chart is drawn on the server and shown as an image with a name
+    await expect.poll(() => page.locator('#widget-report\\:created-resolved svg[role=img]').count()).toBe(1);
+    const saved = page.waitForResponse((r) => r.url().endsWith('/dashboard/layout') && r.status() === 204);
+    await page.locator('#widget-done-week .widget-head h2').dragTo(page.locator('#widget-sla-risk .widget-head h2'), { targetPosition: { x: 5, y: 5 } });
+    await saved;
+    expect((await order(page))[0]).toBe('done-week');
+    await page.reload();
+    await settled(page);
+    expect((await order(page))[0]).toBe('done-week');
+    await page.screenshot({ path: screenshotPath('dashboard-manager'), fullPage: true });
+
+    // the tickets that came in today (the desk's day, UTC; six unless the run crosses midnight): the figure opens the queue on them
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const today = (await desk.deps.db.all<{ created_at: number }>('select created_at from tickets')).filter((t) => day(Number(t.created_at)) === day(desk.deps.clock.now())).length;
+    expect(today).toBeGreaterThan(0);
+    const figure = page.locator('#widget-created-today .widget-figure');
+    expect(await figure.textContent()).toBe(String(today));
+    await figure.click();
+    await page.waitForURL(/\/tickets\?view=all&created=/);
+    await settled(page);
+    expect(await rowsInQueue(page)).toBe(today);
+    await expect.poll(() => page.locator('.period-chips .chip').count()).toBe(1);
+    expect(problems).toEqual([]);
+  });
+
+  it('an agent arranges the dashboard on a phone by tapping the ⋯ forms', async () => {
+    const { page, problems } = await signedIn(chromium, desk, desk.dmitry, PHONE);
+    await page.goto(`${desk.srv.url}/dashboard`);
+    await settled(page);
+    expect(await order(page)).toEqual(['my-open', 'sla-risk', 'unassigned', 'pending', 'my-queue', 'sla-list']);
+    const overflow = () => page.evaluate(() => {
+      const g = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
+      return g.document.documentElement.scrollWidth - g.innerWidth;
+    });
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.locator('#widget-pending summary').tap();
+    await page.locator('#widget-pending button[value=remove]').tap();
+    await page.waitForURL(/\/dashboard$/);
+    await settled(page);
+    await page.locator('.dashboard-tools select[name=id]').selectOption('my-components');
+    await page.locator('.dashboard-tools button[type=submit]', { hasText: 'Add' }).tap();
+    await settled(page);
+    await expect.poll(() => order(page)).toEqual(['my-open', 'sla-risk', 'unassigned', 'my-queue', 'sla-list', 'my-components']);
+    await page.locator('#widget-my-components summary').tap();
+    await page.locator('#widget-my-components button[value=up]').tap();
+    await settled(page);
+    await expect.poll(() => order(page)).toEqual(['my-open', 'sla-risk', 'unassigned', 'my-queue', 'my-components', 'sla-list']);
+    // Dmitry has the printer job and the VPN ticket
+    expect(await page.locator('#widget-my-open .widget-figure').textContent()).toBe('2');
+    await page.screenshot({ path: screenshotPath('dashboard-agent-phone'), fullPage: true });
+    expect(problems).toEqual([]);
+  });
+
+  it('a manager follows a report’s number to the tickets behind it', async () => {
+    const { page, problems } = await signedIn(chromium, desk, desk.olga, DESKTOP);
+    await page.goto(`${desk.srv.url}/reports/created-resolved?group=month`);
+    await settled(page);
+    const total = page.locator('#report-table tfoot td a').first();
+    expect(await total.textContent()).toBe('6');
+    await total.click();
+    await page.waitForURL(/\/tickets\?view=all&created=/);
+    await settled(page);
+    expect(await rowsInQueue(page)).toBe(6);
+    expect(problems).toEqual([]);
+  });
+});

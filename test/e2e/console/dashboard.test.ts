@@ -1,0 +1,104 @@
+// Each person's dashboard: the role's default widgets with figures that open the queue they count,
+// arranged with plain forms (add, move, widen, remove, reset) and by a dragged order, kept per
+// person, offering only what the person may see, in both languages.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTestDeps, type TestDeps } from '../../helpers/deps.ts';
+import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from '../../helpers/web.ts';
+import { saveView } from '../../../src/actions/saved-views.ts';
+import { assignTicket, createTicket } from '../../../src/actions/tickets.ts';
+import { updateUser, type User } from '../../../src/store/users.ts';
+
+const widgetIds = (html: string) => [...html.matchAll(/<section class="widget (small|wide)" id="widget-([^"]+)"/g)].map((m) => `${m[2]}:${m[1]}`);
+const figure = (html: string, id: string) => {
+  const m = new RegExp(`id="widget-${id}"[\\s\\S]*?<a class="widget-figure" href="([^"]+)">([^<]+)</a>`).exec(html);
+  return m ? { href: m[1].replaceAll('&#x3D;', '=').replaceAll('&amp;', '&'), value: m[2] } : null;
+};
+
+describe('the dashboard', () => {
+  let deps: TestDeps;
+  let srv: TestServer;
+  let agent: User;
+  const as: Record<'agent' | 'manager', Browser> = {} as never;
+
+  beforeAll(async () => {
+    deps = await makeTestDeps();
+    srv = await startTestServer(deps);
+    agent = await addUser(srv.services, 'agent');
+    await addUser(srv.services, 'manager');
+    const ctx = srv.services.ctx;
+    const by = { kind: 'user', user: agent } as const;
+    for (let i = 1; i <= 3; i++) await createTicket(ctx, by, { subject: `Printer ${i}`, body: 'x', requesterEmail: 'anna@client.example', priority: i === 1 ? 'high' : 'normal' });
+    const mine = await createTicket(ctx, by, { subject: 'Mine', body: 'x', requesterEmail: 'anna@client.example' });
+    await assignTicket(ctx, by, { ticketId: mine.id, assigneeId: agent.id });
+    await saveView(ctx, agent, { name: 'High ones', query: { view: 'all', priority: 'high' } });
+    for (const role of ['agent', 'manager'] as const) {
+      as[role] = new Browser(srv.url);
+      await as[role].login(`${role}@desk.test`, TEST_PASSWORD);
+    }
+  });
+  afterAll(async () => {
+    await srv?.close();
+    deps?.close();
+  });
+
+  it('is the staff’s home page, each role starting from its own default', async () => {
+    expect((await as.agent.get('/')).headers.get('location')).toBe('/dashboard');
+    const a = await as.agent.get('/dashboard');
+    expect(a.status).toBe(200);
+    expect(widgetIds(a.text)).toEqual(['my-open:small', 'sla-risk:small', 'unassigned:small', 'pending:small', 'my-queue:wide', 'sla-list:wide']);
+    const m = await as.manager.get('/dashboard');
+    expect(widgetIds(m.text)).toEqual(['sla-risk:small', 'unassigned:small', 'created-today:small', 'done-week:small', 'report:created-resolved:wide', 'report:cost:wide', 'sla-list:wide']);
+    expect(m.text).toMatch(/id="widget-report:created-resolved"[\s\S]*?<svg role="img"/);
+  });
+
+  it('shows figures that open the queue on the tickets they count', async () => {
+    const page = (await as.agent.get('/dashboard')).text;
+    expect(figure(page, 'my-open')).toEqual({ href: '/tickets?view=mine', value: '1' });
+    expect(figure(page, 'unassigned')).toEqual({ href: '/tickets?view=unassigned', value: '3' });
+    expect(page).toMatch(/id="widget-my-queue"[\s\S]*?<a href="\/tickets\/4">#4 Mine<\/a>/);
+    const created = figure((await as.manager.get('/dashboard')).text, 'created-today')!;
+    expect(created.value).toBe('4');
+    const queue = await as.manager.get(created.href);
+    expect([...queue.text.matchAll(/>(Printer \d|Mine)</g)].length).toBe(4);
+  });
+
+  it('is arranged with plain forms, kept per person', async () => {
+    const arrange = (form: Record<string, string>) => as.agent.post('/dashboard/layout', form);
+    expect((await arrange({ op: 'add', id: 'view:1', size: 'small' })).location).toBe('/dashboard');
+    await arrange({ op: 'up', id: 'view:1' });
+    await arrange({ op: 'resize', id: 'my-open' });
+    await arrange({ op: 'remove', id: 'pending' });
+    await arrange({ op: 'down', id: 'my-queue' });
+    const page = (await as.agent.get('/dashboard')).text;
+    expect(widgetIds(page)).toEqual(['my-open:wide', 'sla-risk:small', 'unassigned:small', 'view:1:small', 'my-queue:wide', 'sla-list:wide']);
+    // the saved view as a widget: its tickets
+    expect(page).toMatch(/id="widget-view:1"[\s\S]*?<h2 id="widget-view:1-title">High ones<\/h2>[\s\S]*?#1 Printer 1/);
+    // the manager's dashboard did not change
+    expect(widgetIds((await as.manager.get('/dashboard')).text)).toHaveLength(7);
+  });
+
+  it('takes a dragged order in the background, and resets to the role’s default', async () => {
+    await as.agent.get('/dashboard');
+    const drag = await as.agent.post('/dashboard/layout', { op: 'order', ids: 'my-queue,my-open' }, { headers: { 'X-Requested-With': 'fetch' } });
+    expect(drag.status).toBe(204);
+    expect(widgetIds((await as.agent.get('/dashboard')).text).slice(0, 3)).toEqual(['my-queue:wide', 'my-open:wide', 'sla-risk:small']);
+    await as.agent.post('/dashboard/layout', { op: 'reset' });
+    expect(widgetIds((await as.agent.get('/dashboard')).text)).toEqual(['my-open:small', 'sla-risk:small', 'unassigned:small', 'pending:small', 'my-queue:wide', 'sla-list:wide']);
+  });
+
+  it('offers only the widgets the person may see, and refuses to add another', async () => {
+    const page = (await as.agent.get('/dashboard')).text;
+    expect(page).not.toContain('value="report:cost"');
+    expect((await as.manager.get('/dashboard')).text).not.toContain('value="view:1"');
+    await as.agent.post('/dashboard/layout', { op: 'add', id: 'report:cost', size: 'wide' });
+    expect(widgetIds((await as.agent.get('/dashboard')).text)).not.toContain('report:cost:wide');
+  });
+
+  it('speaks Russian to a Russian speaker', async () => {
+    await updateUser(deps.db, agent.id, { locale: 'ru' }, deps.clock.now());
+    const page = (await as.agent.get('/dashboard')).text;
+    expect(page).toContain('<h1>Обзор</h1>');
+    expect(page).toContain('>Мои открытые заявки</h2>');
+    await updateUser(deps.db, agent.id, { locale: 'en' }, deps.clock.now());
+  });
+});
