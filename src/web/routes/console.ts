@@ -8,6 +8,7 @@ import { contactRoutes } from './contacts.ts';
 import { gettingStartedRoutes } from './getting-started.ts';
 import { organizationRoutes } from './organizations.ts';
 import { profileRoutes } from './profile.ts';
+import { queueExportRoutes } from './queue-export.ts';
 import { queueRoutes } from './queue.ts';
 import { searchRoutes } from './search.ts';
 import { signInLockRoutes } from './sign-in-locks.ts';
@@ -17,6 +18,7 @@ import { ticketPageRoutes } from './ticket-page.ts';
 export function consoleRouters(ctx: Ctx, render: Renderer): Router[] {
   return [
     queueRoutes(ctx, render),
+    queueExportRoutes(ctx),
     ticketPageRoutes(ctx, render),
     searchRoutes(ctx, render),
     contactRoutes(ctx, render),
