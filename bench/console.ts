@@ -24,6 +24,8 @@ export type ConsoleFigures = {
   buildSeconds?: number;
   pages: Record<string, PageFigures | null>;
   rss_peak_mb: number;
+  /** the whole queue as CSV, when measured */
+  export?: ExportFigures;
 };
 
 /** CPU time (user + system) a process has used, in ms, from /proc (clock ticks of 10 ms). */
@@ -115,13 +117,15 @@ export async function signIn(url: string, email: string, password: string): Prom
 
 export type ConsoleTarget = {
   /** key in the figures and in the JSON (`<name>_p95_ms`) */
-  name: 'queue' | 'ticket' | 'search' | 'api_list';
+  name: 'queue' | 'ticket' | 'search' | 'api_list' | 'reports' | 'dashboard';
   label: string;
   /** path of the next request; `n` is the number of tickets in the database */
   next: (n: number, rand: () => number) => string;
   auth: 'session' | 'token';
   /** what a real answer contains (checked on a sample before the load): not an empty or error page */
   looksRight: (body: string) => boolean;
+  /** the p95 target in ms (the console's pages: 50) */
+  targetMs?: number;
 };
 
 const pick = <T>(a: readonly T[], rand: () => number) => a[Math.floor(rand() * a.length)];
@@ -133,13 +137,42 @@ export const QUEUE_PAGES = [
 // common words (many matches: the page fills at once) and rarer ones, English and Russian, one and two words
 export const SEARCHES = ['printer', 'VPN', 'password', 'Outlook', 'принтер', 'пароль', 'почта', 'сеть', 'ошибка', 'доступ', 'toner jam', 'certificate expired', 'склад накладная', 'SharePoint sync'];
 const API_PAGES = ['', '&view=all', '&view=unassigned', '&sort=priority', '&view=sla'];
+// every report over the last 12 months (the contract bill and the cost of service: a month and its trend)
+export const REPORT_PAGES = [
+  '/reports/created-resolved?group=month&from=@12m', '/reports/created-resolved?group=week&from=@12m', '/reports/status?group=month&from=@12m',
+  '/reports/time?by=agent&from=@12m', '/reports/time?by=period&group=month&from=@12m', '/reports/cost', '/reports/contracts',
+  '/reports/created-resolved?group=month&from=@12m&priority=high',
+];
+/** A report page with "@12m" made the date a year before today. */
+const reportPath = (p: string) => p.replace('@12m', new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10));
 
 export const CONSOLE_TARGETS: ConsoleTarget[] = [
   { name: 'queue', label: 'Queue page', auth: 'session', next: (_n, r) => `/tickets?${pick(QUEUE_PAGES, r)}`, looksRight: (b) => b.includes('href="/tickets/') },
   { name: 'ticket', label: 'Ticket page', auth: 'session', next: (n, r) => `/tickets/${1 + Math.floor(r() * n)}`, looksRight: (b) => b.includes('<h1') },
   { name: 'search', label: 'Search page', auth: 'session', next: (_n, r) => `/search?q=${encodeURIComponent(pick(SEARCHES, r))}`, looksRight: (b) => b.includes('<mark>') },
   { name: 'api_list', label: 'REST API ticket list', auth: 'token', next: (_n, r) => `/api/v1/tickets?per_page=25${pick(API_PAGES, r)}`, looksRight: (b) => (JSON.parse(b) as { data: unknown[] }).data.length > 0 },
+  { name: 'reports', label: 'Reports over 12 months', auth: 'session', next: (_n, r) => reportPath(pick(REPORT_PAGES, r)), looksRight: (b) => b.includes('report-table'), targetMs: 300 },
+  { name: 'dashboard', label: 'Manager’s default dashboard', auth: 'session', next: () => '/dashboard', looksRight: (b) => b.includes('class="widget '), targetMs: 300 },
 ];
+
+export type ExportFigures = { rows: number; seconds: number; mb: number; rss_peak_mb: number };
+
+/** Downloads the whole queue as CSV once, counting its rows; the desk's peak RSS is read after it. */
+async function measureExport(url: string, cookie: string, pid: number): Promise<ExportFigures> {
+  const t0 = performance.now();
+  const res = await fetch(`${url}/tickets.csv?view=all`, { headers: { cookie } });
+  if (res.status !== 200 || !res.body) throw new Error(`export: ${res.status}`);
+  let bytes = 0;
+  let lines = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    bytes += chunk.length;
+    for (const b of chunk) if (b === 10) lines++;
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const hwm = Number(/VmHWM:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  // a subject with a line break counts twice: the figure is an upper bound of rows
+  return { rows: lines - 1, seconds: Math.round(seconds * 10) / 10, mb: Math.round(bytes / 2 ** 20), rss_peak_mb: Math.round(hwm / 1024) };
+}
 
 export async function measureConsole(opts: {
   tickets: number;
@@ -202,7 +235,9 @@ export async function measureConsole(opts: {
     }
     const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
     const hwm = Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1] ?? 0);
-    return { tickets, messages, buildSeconds, pages, rss_peak_mb: Math.round(hwm / 1024) };
+    const exported = opts.pages && !opts.pages.includes('export') ? undefined : await measureExport(url, cookie, child.pid!);
+    if (exported) opts.log(`export: ${exported.rows} rows, ${exported.mb} MB in ${exported.seconds} s, desk peak RSS ${exported.rss_peak_mb} MB`);
+    return { tickets, messages, buildSeconds, pages, rss_peak_mb: Math.round(hwm / 1024), export: exported };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));

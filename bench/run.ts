@@ -21,7 +21,7 @@ const SECTIONS = ['intake', 'ttt', 'console', 'sms'] as const;
 /** The flat JSON the issue asks for: exactly these keys, null when a section was not run. */
 const JSON_KEYS = [
   'intake_msgs_per_s', 'mailparser_msgs_per_s', 'intake_ratio', 'time_to_ticket_p50_ms', 'time_to_ticket_p99_ms',
-  'queue_p95_ms', 'ticket_p95_ms', 'search_p95_ms', 'api_list_p95_ms', 'rss_peak_mb', 'sms_rps', 'sms_p99_ms', 'tickets', 'messages',
+  'queue_p95_ms', 'ticket_p95_ms', 'search_p95_ms', 'api_list_p95_ms', 'reports_p95_ms', 'dashboard_p95_ms', 'export_seconds', 'export_rss_mb', 'rss_peak_mb', 'sms_rps', 'sms_p99_ms', 'tickets', 'messages',
 ] as const;
 type JsonKey = (typeof JSON_KEYS)[number];
 
@@ -158,9 +158,10 @@ async function consoleSection({ engine, tickets, quick, json, set, invalid, log 
     const p = f.pages[target.name];
     const key = `${target.name}_p95_ms` as JsonKey;
     const figure = `${target.label} (${connections} connections)`;
+    const limit = target.targetMs ?? 50;
     if (!p) {
       invalid.push(`${engine.label}: ${target.label}: not measured`);
-      set(figure, 'not measured', { text: 'p95 < 50 ms', met: false });
+      set(figure, 'not measured', { text: `p95 < ${limit} ms`, met: false });
       continue;
     }
     json[key] = p.p95_ms;
@@ -168,10 +169,17 @@ async function consoleSection({ engine, tickets, quick, json, set, invalid, log 
     set(
       figure,
       `${fmt(p.rps)} req/s · p50 ${ms(p.p50_ms)} · p95 ${ms(p.p95_ms)} · p99 ${ms(p.p99_ms)} · desk CPU ${fmt(p.cpu_ms, 1)}${p.db_cpu_ms === undefined ? '' : ` + database ${fmt(p.db_cpu_ms, 1)}`} ms/request · ${fmt(p.requests)} requests${p.non2xx || p.errors ? `, ${p.non2xx} non-2xx, ${p.errors} errors` : ''}`,
-      { text: 'p95 < 50 ms', met: p.p95_ms < 50 && !p.non2xx && !p.errors },
+      { text: `p95 < ${limit} ms`, met: p.p95_ms < limit && !p.non2xx && !p.errors },
     );
   }
   set('Peak RSS of the desk process during the console load', `${fmt(f.rss_peak_mb)} MB`, { text: '< 300 MB', met: f.rss_peak_mb < 300 });
+  if (f.export) {
+    json.export_seconds = f.export.seconds;
+    json.export_rss_mb = f.export.rss_peak_mb;
+    set(`Queue export: every ticket as CSV (${fmt(f.export.rows)} rows, ${fmt(f.export.mb)} MB)`, `${fmt(f.export.seconds, 1)} s · desk peak RSS ${fmt(f.export.rss_peak_mb)} MB`, {
+      text: '< 60 s per million, RSS < 300 MB', met: f.export.seconds < 60 * Math.max(1, f.export.rows / 1e6) && f.export.rss_peak_mb < 300,
+    });
+  }
 }
 
 async function smsSection({ engine, quick, json, set, invalid, log }: Section & { quick: boolean; invalid: string[] }) {
