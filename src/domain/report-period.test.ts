@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketsOf, periodOf } from './report-period.ts';
+import { bucketsOf, digestWeekOf, periodOf } from './report-period.ts';
 
 const MSK = 'Europe/Moscow';
 const BERLIN = 'Europe/Berlin';
@@ -46,5 +46,17 @@ describe('the buckets of a period', () => {
     expect(months[1]).toMatchObject({ from: at('2026-01-31T21:00:00Z'), to: at('2026-02-28T21:00:00Z') });
     const days = bucketsOf(periodOf({ from: '2026-03-28', to: '2026-03-30' }, 0, BERLIN), BERLIN);
     expect(days.map((d) => (d.to - d.from) / 3_600_000)).toEqual([24, 23, 24]);
+  });
+});
+
+describe('the week of a digest', () => {
+  it('is the last whole week, from Monday 08:00 of the desk on', () => {
+    // Monday 7 December 2026, 07:59 in Moscow: not yet
+    expect(digestWeekOf(Date.parse('2026-12-07T04:59:00Z'), MSK)).toBeUndefined();
+    const w = digestWeekOf(Date.parse('2026-12-07T05:00:00Z'), MSK)!;
+    expect(w.key).toBe('2026-12-07');
+    expect([w.period.fromKey, w.period.toKey]).toEqual(['2026-11-30', '2026-12-06']);
+    // any later day of that week names the same digest
+    expect(digestWeekOf(Date.parse('2026-12-13T20:00:00Z'), MSK)!.key).toBe('2026-12-07');
   });
 });

@@ -70,3 +70,19 @@ function bucketKey(start: LocalDate, group: Grouping): string {
 function daysBetween(a: LocalDate, b: LocalDate): number {
   return Math.round((Date.UTC(b.y, b.m - 1, b.d) - Date.UTC(a.y, a.m - 1, a.d)) / 86_400_000);
 }
+
+/** The hour of Monday (desk time) from which the week's digest goes out. */
+export const DIGEST_HOUR = 8;
+
+/**
+ * The week a digest sent at `now` covers: the last whole week (Monday to Sunday, desk time), once
+ * Monday DIGEST_HOUR:00 of the current week has passed; undefined before that on a Monday.
+ * `key` is the Monday the digest is sent on, naming it once per week.
+ */
+export function digestWeekOf(now: number, timeZone: string): { key: string; period: Period } | undefined {
+  const today = localDateOf(now, timeZone);
+  const monday = addDays(today, -weekdayOf(today));
+  if (now < instantOf(monday, DIGEST_HOUR * 60, timeZone)) return undefined;
+  const from = addDays(monday, -7);
+  return { key: dateKey(monday), period: periodOf({ from: dateKey(from), to: dateKey(addDays(monday, -1)), group: 'day' }, now, timeZone) };
+}

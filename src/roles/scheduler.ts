@@ -1,5 +1,6 @@
 // The scheduler role: every half minute, announce SLA warnings and breaches that fell due, close
-// resolved tickets whose auto-close period passed, and delete sessions, sign-in failures and
+// resolved tickets whose auto-close period passed, queue the managers' weekly digest on Monday
+// morning, and delete sessions, sign-in failures and
 // rate-limit windows that are over. In one process at a time (the one holding the scheduler's lock; the others take over
 // within a pass when it dies); each announcement is also recorded in the transaction that queues
 // its mail, so a pass that ran twice announces nothing twice.
@@ -7,22 +8,24 @@ import type { Ctx } from '../actions/context.ts';
 import { autoCloseResolved, runSlaChecks } from '../actions/sla-checks.ts';
 import { purgeSignInRecords } from '../actions/sign-in.ts';
 import { purgeRateLimits } from '../store/rate-limits.ts';
+import { queueWeeklyDigests } from '../reports/weekly-digest.ts';
 import type { HeldLock } from '../db/client.ts';
 import type { Services } from '../services.ts';
 import type { RunningRole } from './role.ts';
 
 export const SCHEDULER_INTERVAL_MS = 30_000;
 
-export type TickResult = { notices: number; closed: number; purged: { sessions: number; failures: number; knownClients: number; rateLimits: number } };
+export type TickResult = { notices: number; closed: number; digests: number; purged: { sessions: number; failures: number; knownClients: number; rateLimits: number } };
 
 /** One pass of the scheduler's work at the clock's current time. */
 export async function schedulerTick(ctx: Ctx): Promise<TickResult> {
   const now = ctx.clock.now();
   const notices = await runSlaChecks(ctx, now);
   const closed = await autoCloseResolved(ctx, now);
+  const digests = await queueWeeklyDigests(ctx, now);
   const purged = { ...(await purgeSignInRecords(ctx, now)), rateLimits: await purgeRateLimits(ctx.db, now) };
-  if (notices || closed || purged.sessions) ctx.log.info({ notices, closed, purgedSessions: purged.sessions }, 'scheduler run');
-  return { notices, closed, purged };
+  if (notices || closed || digests || purged.sessions) ctx.log.info({ notices, closed, digests, purgedSessions: purged.sessions }, 'scheduler run');
+  return { notices, closed, digests, purged };
 }
 
 export async function startScheduler(services: Services, opts: { intervalMs?: number } = {}): Promise<RunningRole> {

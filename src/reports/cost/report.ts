@@ -96,6 +96,12 @@ async function trend(ctx: ReportCtx, month: Month, orgFilter: number | undefined
   return { columns: [{ key: 'month', kind: 'text' }, { key: 'revenue', ...money }, { key: 'cost', ...money }, { key: 'margin', ...money }, { key: 'marginPercent', kind: 'percent' }], rows };
 }
 
+/** This month's clients that cost more than they pay, the biggest loss first. */
+export async function losingClients(ctx: ReportCtx): Promise<string[]> {
+  const month = monthOf(undefined, ctx.clock.now(), ctx.config.timeZone);
+  return (await clientMonths(ctx, month, undefined)).filter((c) => (c.margin.marginCents ?? 0) < 0).sort(byMargin).map((c) => c.org.name);
+}
+
 export const costReport = defineReport({
   id: 'cost',
   path: PATH,
@@ -105,9 +111,7 @@ export const costReport = defineReport({
   table: costTable,
   // this month's clients that cost more than they pay
   async widget(ctx) {
-    const month = monthOf(undefined, ctx.clock.now(), ctx.config.timeZone);
-    const losing = (await clientMonths(ctx, month, undefined)).filter((c) => (c.margin.marginCents ?? 0) < 0).sort(byMargin);
-    return { kind: 'names', names: losing.map((c) => c.org.name), href: PATH, emptyKey: 'reports.cost.noneLosing' };
+    return { kind: 'names', names: await losingClients(ctx), href: PATH, emptyKey: 'reports.cost.noneLosing' };
   },
   async load(ctx, f) {
     const month = monthOf(f.month, ctx.clock.now(), ctx.config.timeZone);

@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import type { Ctx } from '../../actions/context.ts';
 import { updateNotificationPrefs } from '../../actions/notification-prefs.ts';
-import { NOTICE_KINDS, noticeChoices } from '../../outbox/notify-prefs.ts';
+import { noticeChoices, noticeKindsFor } from '../../outbox/notify-prefs.ts';
 import type { WebRouter } from '../app.ts';
 import { currentUser } from '../context.ts';
 import { redirectWithFlash } from '../render.ts';
@@ -18,7 +18,7 @@ export function notificationPrefsRouter(ctx: Ctx): WebRouter {
         render(req, res, 'notification-prefs', {
           title: 'Notifications',
           email: me.email,
-          kinds: NOTICE_KINDS.map((id) => ({ id, on: choices[id] })),
+          kinds: noticeKindsFor(me.role).map((id) => ({ id, on: choices[id] })),
           smtpConfigured: !!ctx.config.smtp,
         });
       });

@@ -258,7 +258,8 @@ describe('outbox in the console', () => {
     const r = await agent.post('/me/notifications', { assigned: 'on', sla_breach: 'on' });
     expect(r.status).toBe(303);
     expect((await findUserByEmail(deps.db, 'boris@desk.example'))?.notifyPrefs).toEqual({
-      assigned: true, new_in_component: false, customer_reply: false, sla_warning: false, sla_breach: true,
+      // an agent is not offered the weekly digest: it keeps its value
+      assigned: true, new_in_component: false, customer_reply: false, sla_warning: false, sla_breach: true, weekly_digest: true,
     });
     const after = await agent.get('/me/notifications');
     expect(after.text).toContain('Notification choices saved.');
