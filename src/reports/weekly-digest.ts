@@ -3,7 +3,6 @@
 // now, the busiest components, the clients that cost more than they pay this month) and links to
 // the dashboard and the reports; a week with nothing created or done has none. Each person's mail is queued in the transaction that records
 // them as sent for that week, so a scheduler pass that runs twice sends nothing twice.
-import { sql } from 'drizzle-orm';
 import type { Ctx } from '../actions/context.ts';
 import { inTransaction } from '../db/client.ts';
 import { can } from '../domain/permissions.ts';
@@ -12,7 +11,7 @@ import { digestWeekOf } from '../domain/report-period.ts';
 import { ROLES } from '../domain/vocabulary.ts';
 import { queueEmail } from '../outbox/queue.ts';
 import { countQueue } from '../store/queue.ts';
-import { countOpenAt, countTicketsPerSpan } from '../store/report-counts.ts';
+import { countOpenAt, countTicketsPerSpan, listBusiestComponents } from '../store/report-counts.ts';
 import { findSetting, upsertSetting } from '../store/settings.ts';
 import { listActiveUsersByRole, type User } from '../store/users.ts';
 import { losingClients } from './cost/report.ts';
@@ -40,8 +39,7 @@ async function figures(ctx: Ctx, now: number, period: NonNullable<ReturnType<typ
     countOpenAt(ctx.db, now, {}),
     countQueue(ctx.db, { open: true, slaDueBefore: now + SLA_RISK_MS }, 100_000),
   ]);
-  const busiest = await ctx.db.all<{ name: string; n: number | string }>(sql`select c.name as name, count(*) as n from tickets t join components c on c.id = t.component_id
-    where t.created_at >= ${period.from} and t.created_at < ${period.to} group by c.id, c.name order by count(*) desc, c.name limit ${TOP_COMPONENTS}`);
+  const busiest = await listBusiestComponents(ctx.db, span[0], TOP_COMPONENTS);
   const base = ctx.config.publicUrl;
   return {
     from: period.fromKey,
@@ -50,7 +48,7 @@ async function figures(ctx: Ctx, now: number, period: NonNullable<ReturnType<typ
     resolved,
     open,
     overdue: Number(overdue),
-    components: busiest.map((c) => ({ name: c.name, created: Number(c.n) })),
+    components: busiest,
     losing: await losingClients({ ...ctx, viewer: { locale: ctx.config.defaultLocale, t: (k) => k } }),
     links: { dashboard: `${base}/dashboard`, week: `${base}/reports/created-resolved?from=${period.fromKey}&to=${period.toKey}&group=day`, cost: `${base}/reports/cost` },
   };

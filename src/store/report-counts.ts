@@ -41,3 +41,10 @@ function also(f: QueueFilter): SQL {
   const w = queueWhere(f);
   return w.length ? sql` and ${and(...w)}` : sql``;
 }
+
+/** The components with the most tickets created in a span, most first. */
+export async function listBusiestComponents(db: Db, span: TimeSpan, limit: number): Promise<{ name: string; created: number }[]> {
+  const rows = await db.all<{ name: string; n: number | string }>(sql`select c.name as name, count(*) as n from tickets t join components c on c.id = t.component_id
+    where t.created_at >= ${span.from} and t.created_at < ${span.to} group by c.id, c.name order by count(*) desc, c.name limit ${limit}`);
+  return rows.map((r) => ({ name: r.name, created: Number(r.n) }));
+}

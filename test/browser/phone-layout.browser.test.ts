@@ -56,7 +56,7 @@ describe('the console on a phone', () => {
       '/admin/mailboxes', '/admin/mailboxes/new', `/admin/mailboxes/${mailbox.id}`, '/admin/inbound', '/admin/outbox',
       '/admin/workflow', '/admin/sla-policies', `/admin/sla-policies/${sla.policy.id}`, '/admin/calendars', `/admin/calendars/${sla.calendar.id}`,
       '/admin/getting-started', '/admin/delivery', '/reports/contracts', '/profile', '/me/notifications',
-      '/dashboard', '/reports/created-resolved', '/reports/status', '/reports/time?by=period', '/reports/cost',
+      '/dashboard', '/calendar', '/calendar?view=week', '/reports/created-resolved', '/reports/status', '/reports/time?by=period', '/reports/cost',
     ];
   });
   afterEach(async () => {

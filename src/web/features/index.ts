@@ -7,6 +7,7 @@ import type { Report } from '../../reports/report.ts';
 import type { WebOptions, WebRouter } from '../app.ts';
 import type { NavLink } from '../render.ts';
 import { calendarRoutes } from './sla/calendar-routes.ts';
+import { calendarRouters } from './calendar/routes.ts';
 import { contractRoutes } from './contracts/routes.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
 import { policyRoutes } from './sla/policy-routes.ts';
@@ -20,6 +21,7 @@ import { ticketWorkflowRoutes } from './ticket-lifecycle/routes.ts';
 export function featureRouters(ctx: Ctx, reports: readonly Report[]): WebRouter[] {
   return [
     { auth: 'public', build: ({ render }) => portalRoutes(ctx, render) },
+    ...calendarRouters(ctx),
     {
       auth: 'user',
       build: ({ render }) =>

@@ -7,6 +7,7 @@ export const CONSOLE_NAV: NavLink[] = [
   { href: '/tickets', labelKey: 'app.tickets', permission: 'ticket.view', group: 'main' },
   { href: '/contacts', labelKey: 'app.contacts', permission: 'contact.view', group: 'main' },
   { href: '/organizations', labelKey: 'app.organizations', permission: 'organization.view', group: 'main' },
+  { href: '/calendar', labelKey: 'calendar.nav', permission: 'ticket.view', group: 'main' },
   { href: '/admin/getting-started', labelKey: 'start.title', permission: 'settings.manage' },
   { href: '/components', labelKey: 'app.components', permission: 'component.manage' },
   { href: '/canned', labelKey: 'app.canned', permission: 'canned.manage' },

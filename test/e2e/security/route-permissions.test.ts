@@ -58,6 +58,10 @@ const CONSOLE: Record<string, Row> = {
   'GET /tickets.csv': staff,
   'GET /tickets.xlsx': staff,
   'GET /dashboard': staff,
+  'GET /calendar': staff,
+  'POST /calendar/feed': staff,
+  // a calendar app's: the signed address is the key (test/e2e/console/calendar.test.ts)
+  'GET /calendar/feed/:token.ics': { roles: 'public', path: '/calendar/feed/1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.ics' },
   'POST /dashboard/layout': staff,
   'GET /tickets/poll': staff,
   'POST /tickets/bulk': staff,
