@@ -151,7 +151,7 @@ export const CONSOLE_TARGETS: ConsoleTarget[] = [
   { name: 'ticket', label: 'Ticket page', auth: 'session', next: (n, r) => `/tickets/${1 + Math.floor(r() * n)}`, looksRight: (b) => b.includes('<h1') },
   { name: 'search', label: 'Search page', auth: 'session', next: (_n, r) => `/search?q=${encodeURIComponent(pick(SEARCHES, r))}`, looksRight: (b) => b.includes('<mark>') },
   { name: 'api_list', label: 'REST API ticket list', auth: 'token', next: (_n, r) => `/api/v1/tickets?per_page=25${pick(API_PAGES, r)}`, looksRight: (b) => (JSON.parse(b) as { data: unknown[] }).data.length > 0 },
-  { name: 'reports', label: 'Reports over 12 months', auth: 'session', next: (_n, r) => reportPath(pick(REPORT_PAGES, r)), looksRight: (b) => b.includes('report-table'), targetMs: 300 },
+  { name: 'reports', label: 'Reports over 12 months', auth: 'session', next: (_n, r) => reportPath(pick(REPORT_PAGES, r)), looksRight: (b) => b.includes('<table class="wf'), targetMs: 300 },
   { name: 'dashboard', label: 'Manager’s default dashboard', auth: 'session', next: () => '/dashboard', looksRight: (b) => b.includes('class="widget '), targetMs: 300 },
 ];
 

@@ -22,10 +22,11 @@ const PALETTE = ['#2563eb', '#16a34a', '#dc2626', '#d97706', '#7c3aed', '#0891b2
 export function renderChart(spec: ChartSpec): string {
   const width = spec.width ?? 720;
   const height = spec.height ?? (spec.horizontal ? Math.max(160, 40 + spec.categories.length * 26) : 280);
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  const chart = canvasOf(width, height);
   try {
     const categoryAxis = { type: 'category' as const, data: spec.categories, axisLabel: { hideOverlap: true, width: spec.horizontal ? 160 : undefined, overflow: 'truncate' as const } };
     const valueAxis = { type: 'value' as const, minInterval: 1 };
+    // notMerge: nothing of the previous chart drawn on this instance stays
     chart.setOption({
       animation: false,
       color: PALETTE,
@@ -34,18 +35,35 @@ export function renderChart(spec: ChartSpec): string {
       grid: { left: spec.horizontal ? 170 : 48, right: 16, top: 36, bottom: 28 },
       xAxis: spec.horizontal ? valueAxis : categoryAxis,
       yAxis: spec.horizontal ? { ...categoryAxis, inverse: true } : valueAxis,
-      series: spec.series.map((s) => ({ name: s.name, type: s.kind, data: s.values, stack: s.stack, showSymbol: spec.categories.length <= 40, connectNulls: false })),
-    });
+      series: spec.series.map((s) => ({ name: s.name, type: s.kind, data: s.values, stack: s.stack, showSymbol: spec.categories.length <= 14, connectNulls: false })),
+    }, true);
     return withoutInlineStyles(chart.renderToSVGString()).replace(/^<svg /, `<svg role="img" aria-label="${escapeAttr(spec.title)}" class="report-chart" `);
   } finally {
-    chart.dispose();
+    chart.clear();
   }
+}
+
+// Making an ECharts instance costs about as much as drawing a chart: one is kept per size (a few
+// sizes exist) and cleared after each drawing. Drawing is synchronous, so two never share one.
+const canvases = new Map<string, echarts.ECharts>();
+function canvasOf(width: number, height: number): echarts.ECharts {
+  const key = `${width}x${height}`;
+  let c = canvases.get(key);
+  if (!c) {
+    if (canvases.size >= 32) {
+      for (const old of canvases.values()) old.dispose();
+      canvases.clear();
+    }
+    c = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+    canvases.set(key, c);
+  }
+  return c;
 }
 
 // The console's CSP allows no inline styles: the hover rules ECharts adds (a static chart has no
 // use for them) go, and its text styles become SVG presentation attributes, which CSP allows.
 function withoutInlineStyles(svg: string): string {
-  return svg.replace(/<style\b[\s\S]*?<\/style>/g, '').replace(/ style="([^"]*)"/g, (_m, css: string) =>
+  return svg.replace(/<style\b[\s\S]*?<\/style>/g, '').replace(/ class="zr\d+-cls-\d+"/g, '').replace(/ style="([^"]*)"/g, (_m, css: string) =>
     css.split(';').map((d) => d.split(':').map((x) => x.trim())).filter(([k, v]) => k && v && /^[a-z-]+$/.test(k)).map(([k, v]) => ` ${k}="${v}"`).join(''));
 }
 

@@ -27,7 +27,7 @@ function header(reportId: string, table: ReportTable, viewer: ReportViewer): str
 
 function body(table: ReportTable, viewer: ReportViewer): (string | number | null)[][] {
   const rows = table.totals ? [...table.rows, totalsRow(table, table.totals, viewer)] : table.rows;
-  return rows.map((r) => table.columns.map((c) => safeCell(exportCell(c, r.cells[c.key] ?? null, viewer))));
+  return rows.map((r) => table.columns.map((c) => safeCell(exportCell(c, r.cells[c.key] ?? null, viewer, r.worded))));
 }
 
 export function reportCsv(reportId: string, table: ReportTable, viewer: ReportViewer): string {

@@ -23,6 +23,8 @@ export type ReportRow = {
   cells: Record<string, ReportCell>;
   /** the queue on the tickets behind a cell, by column key */
   links?: Record<string, string>;
+  /** its text cells are already words (the totals' "Total"): no label is looked up for them */
+  worded?: boolean;
 };
 
 export type ReportTable = {
@@ -39,7 +41,7 @@ export const columnLabel = (reportId: string, viewer: ReportViewer, key: string)
 export function formatCell(col: ReportColumn, row: ReportRow, viewer: ReportViewer): string {
   const v = row.cells[col.key];
   if (v === null || v === undefined || v === '') return '';
-  if (typeof v === 'string') return col.labels ? viewer.t(`${col.labels}.${v}`) : v;
+  if (typeof v === 'string') return col.labels && !row.worded ? viewer.t(`${col.labels}.${v}`) : v;
   const n = (opts: Intl.NumberFormatOptions) => new Intl.NumberFormat(viewer.locale, opts).format;
   switch (col.kind) {
     case 'minutes':
@@ -56,8 +58,8 @@ export function formatCell(col: ReportColumn, row: ReportRow, viewer: ReportView
 }
 
 /** A cell as a spreadsheet gets it: numbers stay numbers (hours and money in whole units), ids their labels. */
-export function exportCell(col: ReportColumn, v: ReportCell, viewer: ReportViewer): string | number | null {
-  if (typeof v === 'string' && col.labels) return viewer.t(`${col.labels}.${v}`);
+export function exportCell(col: ReportColumn, v: ReportCell, viewer: ReportViewer, worded = false): string | number | null {
+  if (typeof v === 'string' && col.labels && !worded) return viewer.t(`${col.labels}.${v}`);
   if (v === null || v === undefined || typeof v === 'string') return v ?? null;
   if (col.kind === 'minutes') return Math.round((v / 60) * 100) / 100;
   if (col.kind === 'money') return v / 100;
@@ -78,5 +80,5 @@ export function tableView(reportId: string, table: ReportTable, viewer: ReportVi
 export function totalsRow(table: ReportTable, totals: ReportRow, viewer: ReportViewer): ReportRow {
   const first = table.columns[0];
   if (!first || first.kind !== 'text' || (totals.cells[first.key] ?? null) !== null) return totals;
-  return { ...totals, cells: { ...totals.cells, [first.key]: viewer.t('reportKit.total') } };
+  return { ...totals, worded: true, cells: { ...totals.cells, [first.key]: viewer.t('reportKit.total') } };
 }

@@ -188,6 +188,8 @@ describe('the time report', () => {
     ]);
     const types = await readXlsx((await olga.getBytes(`/reports/time.xlsx${WEEK}&by=type`)).body);
     expect(types.slice(1, -1).map((r) => r[0])).toEqual(['Инцидент', 'Запрос на обслуживание', 'Проблема']);
+    // the totals row's label is a word, not an id to look up
+    expect(types.at(-1)![0]).toBe('Итого');
   });
 
   it('shows a chart, the table, the groupings and downloads that keep the grouping', async () => {

@@ -10,7 +10,7 @@ import { createTicket } from '../../../src/actions/tickets.ts';
 import { insertBulkTickets, type BulkTicket } from '../../../src/store/bulk-load.ts';
 import { updateUser } from '../../../src/store/users.ts';
 
-const MANY = 1_202;
+const MANY = 4_202; // three pages of the download
 
 describe('the queue as a download', () => {
   let deps: TestDeps;

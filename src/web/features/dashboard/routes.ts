@@ -9,7 +9,7 @@ import type { User } from '../../../store/users.ts';
 import { currentUser, web } from '../../context.ts';
 import { requirePermission } from '../../middleware/auth.ts';
 import type { Renderer } from '../../render.ts';
-import { DEFAULT_LAYOUTS, widgetCatalogue, type WidgetDef } from './widgets.ts';
+import { DEFAULT_LAYOUTS, widgetCatalogue, type WidgetCache, type WidgetDef } from './widgets.ts';
 
 type Body = Record<string, unknown>;
 const str = (body: Body, k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
@@ -26,8 +26,9 @@ function changeOf(body: Body): LayoutChange | null {
 
 export function dashboardRoutes(ctx: Ctx, render: Renderer, reports: readonly Report[]): Router {
   const r = Router();
+  const cache: WidgetCache = new Map();
   const catalogue = async (me: User) => {
-    const widgets = await widgetCatalogue(ctx, me, reports);
+    const widgets = await widgetCatalogue(ctx, me, reports, cache);
     return { widgets, byId: new Map(widgets.map((w) => [w.id, w])), offered: new Set(widgets.map((w) => w.id)) };
   };
 

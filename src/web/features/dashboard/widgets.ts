@@ -69,14 +69,27 @@ function queueWidgets(ctx: Ctx): WidgetDef[] {
   ];
 }
 
-/** A report as a widget: its chart over the last 30 days, opening the report. */
-function reportWidgets(reports: readonly Report[]): WidgetDef[] {
+/** Report widgets drawn in the last minute, per report and language: they are the whole desk's, the same for everyone. */
+export type WidgetCache = Map<string, { at: number; view: Promise<WidgetView> }>;
+const WIDGET_FRESH_MS = 60_000;
+
+/** A report as a widget: its chart over the last 30 days (or its findings), opening the report. */
+function reportWidgets(reports: readonly Report[], cache: WidgetCache): WidgetDef[] {
   return reports.flatMap((r): WidgetDef[] => (r.widget ? [{
     id: `report:${r.id}`,
     title: { key: `reports.${r.id}.title` },
     permission: r.permission,
     size: 'wide',
-    show: async (ctx, _me, viewer) => r.widget!({ ...ctx, viewer }),
+    show: async (ctx, _me, viewer) => {
+      const key = `${r.id}:${viewer.locale}`;
+      const now = ctx.clock.now();
+      const kept = cache.get(key);
+      if (kept && now - kept.at < WIDGET_FRESH_MS) return await kept.view;
+      const view = r.widget!({ ...ctx, viewer });
+      cache.set(key, { at: now, view });
+      view.catch(() => cache.get(key)?.view === view && cache.delete(key));
+      return await view;
+    },
   }] : []));
 }
 
@@ -92,8 +105,8 @@ async function savedViewWidgets(ctx: Ctx, me: User): Promise<WidgetDef[]> {
 }
 
 /** The widgets this person may put on their dashboard. */
-export async function widgetCatalogue(ctx: Ctx, me: User, reports: readonly Report[]): Promise<WidgetDef[]> {
-  return [...queueWidgets(ctx), ...reportWidgets(reports), ...(await savedViewWidgets(ctx, me))].filter((w) => can(me.role, w.permission));
+export async function widgetCatalogue(ctx: Ctx, me: User, reports: readonly Report[], cache: WidgetCache): Promise<WidgetDef[]> {
+  return [...queueWidgets(ctx), ...reportWidgets(reports, cache), ...(await savedViewWidgets(ctx, me))].filter((w) => can(me.role, w.permission));
 }
 
 /** What each role starts with (and returns to on "reset"): an agent their work, a manager the desk. */

@@ -1,0 +1,163 @@
+// Difficult clients on a desk in Moscow whose answers are known by construction: three clients
+// that each stand out in their own ways (tickets per person, reopens, complaints, an out-of-scope
+// request, an SLA breach while waiting on the client, time that cost more than the fee) and one
+// quiet one, set up through the real actions. The API, the CSV and the XLSX agree; the ticket
+// counts open the queue on their tickets.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTestDeps, type TestDeps } from '../../../test/helpers/deps.ts';
+import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from '../../../test/helpers/web.ts';
+import { logWork, seedSla } from '../../../test/helpers/workflow.ts';
+import { readXlsx } from '../../../test/helpers/xlsx.ts';
+import { createApiToken } from '../../actions/api-tokens.ts';
+import { escalateTicket, handleComplaint, setBillable } from '../../actions/resolution.ts';
+import { createTicket, writeStatus } from '../../actions/tickets.ts';
+import { insertContact } from '../../store/contacts.ts';
+import { insertOrganization } from '../../store/organizations.ts';
+import { getTicket, type Ticket } from '../../store/tickets.ts';
+import { updateUser } from '../../store/users.ts';
+import { difficultClientsReport } from './report.ts';
+
+const at = (iso: string) => Date.parse(iso);
+const WEEK = '?from=2026-11-02&to=2026-11-08';
+const KEYS = ['organization', 'score', 'reasons', 'tickets', 'contacts', 'ticketsPerContact', 'reopenRate', 'complaints', 'outOfScope', 'slaBreaches', 'waitingBreaches', 'fee', 'cost', 'costOverFee'];
+const R = (...keys: string[]) => keys.map((k) => `reports.difficult-clients.reason.${k}`).join(', ');
+
+// medians of the three clients: 1 ticket per person, 25 % reopened, 1 complaint, 0 out of scope, 0 breaches
+const ACME = ['Acme', 3, R('ticketsPerContact', 'reopenRate', 'costOverFee'), 4, 2, 2, 50, 1, 0, 0, 0, 1_000_000, 1_200_000, 120];
+const GAMMA = ['Gamma', 2, R('outOfScope', 'slaBreaches'), 1, 1, 1, null, 1, 1, 1, 1, null, 120_000, null]; // billed in euros
+const BETA = ['Beta', 1, R('complaints'), 2, 4, 0.5, 0, 3, 0, 0, 0, 5_000_000, 120_000, 2.4];
+
+type Api = { columns: { key: string; kind: string }[]; rows: Record<string, unknown>[] };
+
+describe('the difficult clients report', () => {
+  let deps: TestDeps;
+  let srv: TestServer;
+  let manager: Browser;
+  let token: string;
+  let acme: number;
+  const t: Record<string, Ticket> = {};
+
+  beforeAll(async () => {
+    deps = await makeTestDeps({ TIME_ZONE: 'Europe/Moscow' });
+    srv = await startTestServer(deps);
+    const ctx = srv.services.ctx;
+    deps.clock.set(at('2026-10-19T09:00:00Z'));
+    const now = deps.clock.now();
+    const anna = await addUser(srv.services, 'agent', 'anna@desk.test', 'Anna');
+    const boss = await addUser(srv.services, 'manager');
+    await updateUser(deps.db, anna.id, { hourlyCostCents: 120_000 }, now);
+    // Gamma alone has an SLA: 1 business hour to answer, Mon–Fri 09:00–18:00 Moscow
+    const { policy } = await seedSla(ctx, { makeDefault: false, firstResponse: 60, resolution: 480 });
+    acme = (await insertOrganization(deps.db, { name: 'Acme', currency: 'RUB', monthlyFeeCents: 1_000_000 }, now, ['acme.example'])).id;
+    const beta = (await insertOrganization(deps.db, { name: 'Beta', currency: 'RUB', monthlyFeeCents: 5_000_000 }, now, ['beta.example'])).id;
+    await insertOrganization(deps.db, { name: 'Gamma', currency: 'EUR', monthlyFeeCents: 100_000, slaPolicyId: policy.id }, now, ['gamma.example']);
+    await insertOrganization(deps.db, { name: 'Delta', currency: 'RUB' }, now, ['delta.example']);
+    await insertContact(deps.db, { name: 'Carl', organizationId: acme }, now);
+    for (const name of ['Fay', 'Gil', 'Hal']) await insertContact(deps.db, { name, organizationId: beta }, now);
+    const agent = { kind: 'user', user: anna } as const;
+    const open = async (key: string, email: string) => {
+      t[key] = await createTicket(ctx, agent, { subject: `Ticket ${key}`, body: 'x', requesterEmail: email });
+    };
+    const move = async (key: string, when: string, to: 'resolved' | 'reopened' | 'pending_requester') => {
+      deps.clock.set(at(when));
+      await writeStatus(ctx, agent, await getTicket(deps.db, t[key].id), to);
+    };
+    const complain = async (key: string, when: string, who: 'requester' | 'agent') => {
+      deps.clock.set(at(when));
+      await escalateTicket(ctx, who === 'agent' ? { kind: 'agent', actor: agent } : { kind: 'requester', contactId: t[key].requesterId! }, { ticketId: t[key].id, reason: 'Unhappy' });
+    };
+    await open('D0', 'dan@delta.example'); // before the week
+    deps.clock.set(at('2026-11-02T07:00:00Z')); // Monday, 10:00 in Moscow
+    for (const key of ['A1', 'A2', 'A3', 'A4']) await open(key, 'ann@acme.example');
+    await open('B1', 'eve@beta.example');
+    await open('B2', 'eve@beta.example');
+    await open('G1', 'gus@gamma.example');
+    // Gamma: no answer by 11:00, then waiting on the client from 12:00; an out-of-scope request
+    await move('G1', '2026-11-02T09:00:00Z', 'pending_requester');
+    await setBillable(ctx, { kind: 'user', user: boss }, { ticketId: t.G1.id, billable: true });
+    // Acme: A1 reopened once, A2 resolved
+    await move('A1', '2026-11-03T08:00:00Z', 'resolved');
+    await move('A2', '2026-11-03T08:00:00Z', 'resolved');
+    await move('B1', '2026-11-03T08:00:00Z', 'resolved');
+    await move('A1', '2026-11-04T08:00:00Z', 'reopened');
+    await move('A1', '2026-11-05T08:00:00Z', 'resolved');
+    // complaints: Beta three (B1 twice), Acme and Gamma one each
+    await complain('B1', '2026-11-03T10:00:00Z', 'requester');
+    deps.clock.set(at('2026-11-03T11:30:00Z'));
+    await handleComplaint(ctx, { kind: 'user', user: boss }, { ticketId: t.B1.id });
+    await complain('B2', '2026-11-04T09:00:00Z', 'agent');
+    await complain('B1', '2026-11-05T12:00:00Z', 'requester');
+    await complain('A1', '2026-11-06T08:00:00Z', 'agent');
+    await complain('G1', '2026-11-06T09:00:00Z', 'requester');
+    // time: Acme 600 min in November (300 of them after the week) at 1 200 RUB/h against a 10 000 RUB fee
+    deps.clock.set(at('2026-11-10T09:00:00Z'));
+    await logWork(ctx, anna, t.A1.id, 300, { workedAt: at('2026-11-03T09:00:00Z') });
+    await logWork(ctx, anna, t.A1.id, 300, { workedAt: at('2026-11-20T09:00:00Z') });
+    await logWork(ctx, anna, t.A1.id, 120, { workedAt: at('2026-10-20T09:00:00Z') }); // October: not the week's months
+    await logWork(ctx, anna, t.B1.id, 60, { workedAt: at('2026-11-03T09:00:00Z') });
+    await logWork(ctx, anna, t.G1.id, 60, { workedAt: at('2026-11-03T09:00:00Z') });
+    manager = new Browser(srv.url);
+    await manager.login('manager@desk.test', TEST_PASSWORD);
+    token = (await createApiToken(ctx, boss, { name: 'reports' })).token;
+  });
+  afterAll(async () => {
+    await srv?.close();
+    deps?.close();
+  });
+
+  const api = async (query: string): Promise<Api> => {
+    const res = await fetch(`${srv.url}/api/v1/reports/difficult-clients${query}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    return (await res.json()) as Api;
+  };
+  const table = (data: Api) => data.rows.map((r) => KEYS.map((k) => r[k]));
+
+  it('ranks the clients of the week by the reasons that apply to them', async () => {
+    const data = await api(WEEK);
+    expect(data.columns.map((c) => c.key)).toEqual(KEYS);
+    expect(table(data)).toEqual([ACME, GAMMA, BETA]);
+  });
+
+  it('compares a client alone with nobody: only the cost against its fee remains', async () => {
+    expect(table(await api(`${WEEK}&org=${acme}`))).toEqual([['Acme', 1, R('costOverFee'), ...ACME.slice(3)]]);
+  });
+
+  it('gives the same numbers in the CSV and the XLSX, in the viewer’s language', async () => {
+    const csv = (await manager.get(`/reports/difficult-clients.csv${WEEK}`)).text.trim().split('\n');
+    expect(csv[0]).toBe('Client,Score,Reasons,Tickets,People,Tickets per person,"Reopened, %",Complaints,Out of scope,SLA breaches,…of them waited on the client,Fee,Cost,"Cost of fee, %"');
+    expect(csv[1]).toBe('Acme,3,"many tickets per person, reopens, costs more than the fee",4,2,2,50,1,0,0,0,10000,12000,120');
+    expect(csv).toHaveLength(4);
+    const ru = await addUser(srv.services, 'manager', 'ru@desk.test', 'Ольга');
+    await updateUser(deps.db, ru.id, { locale: 'ru' }, deps.clock.now());
+    const olga = new Browser(srv.url);
+    await olga.login('ru@desk.test', TEST_PASSWORD);
+    const rows = await readXlsx((await olga.getBytes(`/reports/difficult-clients.xlsx${WEEK}`)).body);
+    expect(rows[0]).toEqual(['Клиент', 'Балл', 'Причины', 'Заявки', 'Сотрудники', 'Заявок на сотрудника', 'Переоткрыто, %', 'Жалобы', 'Вне договора', 'Нарушения SLA', '…из них ждали клиента', 'Абонентская плата', 'Затраты', 'Затраты от платы, %']);
+    const money = (v: unknown) => (typeof v === 'number' ? v / 100 : v);
+    const asXlsx = (r: unknown[], reasons: string) => r.map((v, i) => (i === 2 ? reasons : i === 11 || i === 12 ? money(v) : v));
+    // empty cells come back as holes, a trailing one not at all
+    const norm = (r: unknown[]) => KEYS.map((_, i) => r[i] ?? null);
+    expect(rows.slice(1).map(norm)).toEqual([
+      asXlsx(ACME, 'много заявок на сотрудника, переоткрытия, дороже абонентской платы'),
+      asXlsx(GAMMA, 'запросы вне договора, нарушения SLA'),
+      asXlsx(BETA, 'жалобы'),
+    ]);
+  });
+
+  it('opens the queue on each client’s tickets of the week', async () => {
+    const page = await manager.get(`/reports/difficult-clients${WEEK}`);
+    expect(page.status).toBe(200);
+    const links = [...page.text.matchAll(/<a href="(\/tickets\?[^"]+)">(\d+)<\/a>/g)].map((m) => ({ href: m[1].replaceAll('&#x3D;', '=').replaceAll('&amp;', '&'), n: Number(m[2]) }));
+    const subjects = async (href: string) => [...(await manager.get(href)).text.matchAll(/>Ticket ([A-Z]\d)</g)].map((m) => m[1]).sort();
+    expect(await Promise.all(links.map((l) => subjects(l.href)))).toEqual([['A1', 'A2', 'A3', 'A4'], ['G1'], ['B1', 'B2']]);
+    for (const l of links) expect((await subjects(l.href)).length, l.href).toBe(l.n);
+  });
+
+  it('names the clients that stand out in the last 30 days on a dashboard', async () => {
+    const viewer = { locale: 'en' as const, t: (key: string) => key };
+    // October and November: Acme's 720 min cost less than its two fees; Delta stands out in nothing
+    expect(await difficultClientsReport.widget!({ ...srv.services.ctx, viewer })).toEqual({
+      kind: 'names', names: ['Acme', 'Gamma', 'Beta'], href: '/reports/difficult-clients', emptyKey: 'reports.difficult-clients.noneDifficult',
+    });
+  });
+});

@@ -1,0 +1,189 @@
+// Difficult clients: the organisations of the period ranked by what makes them hard to serve —
+// many tickets per person they employ, resolutions that did not hold (reopens), complaints,
+// out-of-scope requests, SLA breaches, and a cost of service above their fee — each reason that
+// applies named, and a score that counts them (the formula is in the page's `about` text).
+import { CONTRACT_TARGETS, type SlaState } from '../../domain/sla-clock.ts';
+import { listOrganizations, type Organization } from '../../store/organizations.ts';
+import { countContactsByOrganization, listClientTicketsCreatedIn, listComplaintsIn, type ClientTicket } from '../../store/report-clients.ts';
+import { listCostByOrganization } from '../../store/report-cost.ts';
+import { readWorkflowState } from '../../store/workflow-state.ts';
+import { monthOf } from '../contracts/month.ts';
+import { kitPage } from '../kit/page.ts';
+import { queueHref, scopeFilters, scopeOf, type Scope } from '../kit/scope.ts';
+import type { ReportColumn, ReportRow, ReportTable } from '../kit/table.ts';
+import { defineReport, reportFolder, type ReportCtx } from '../report.ts';
+
+const ID = 'difficult-clients';
+const PATH = `/reports/${ID}`;
+
+/** The measures compared with the desk's median: one point each when a client is above it. */
+const MEDIAN_REASONS = ['ticketsPerContact', 'reopenRate', 'complaints', 'outOfScope', 'slaBreaches'] as const;
+type Reason = (typeof MEDIAN_REASONS)[number] | 'costOverFee';
+
+type Client = {
+  org: Organization;
+  tickets: number;
+  contacts: number;
+  ticketsPerContact: number | null;
+  reopenRate: number | null;
+  complaints: number;
+  outOfScope: number;
+  slaBreaches: number;
+  waitingBreaches: number;
+  /** the fee of the period's months and the cost of the time logged in them, in the cost currency; null in another currency */
+  feeCents: number | null;
+  costCents: number;
+  costOverFee: number | null;
+  reasons: Reason[];
+};
+
+const percent = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 1000) / 10 : null);
+
+/** A contract target of the ticket missed: announced as breached, or due and still not met. */
+function breachedContractTarget(state: SlaState | null, now: number): boolean {
+  if (!state) return false;
+  return CONTRACT_TARGETS.some((key) => {
+    const t = state.targets[key];
+    return !!t && (t.breachedAt !== null || (t.metAt === null && t.dueAt !== null && t.dueAt <= now));
+  });
+}
+
+/** The calendar months (desk time) the period touches, as one span, and how many they are. */
+function monthsOf(ctx: ReportCtx, scope: Scope): { from: number; to: number; count: number } {
+  const tz = ctx.config.timeZone;
+  const first = monthOf(scope.period.fromKey.slice(0, 7), 0, tz);
+  const lastKey = scope.period.toKey.slice(0, 7);
+  let last = first;
+  let count = 1;
+  while (last.key < lastKey) {
+    last = monthOf(last.next, 0, tz);
+    count += 1;
+  }
+  return { from: first.from, to: last.to, count };
+}
+
+type TicketSums = { tickets: number; everResolved: number; reopened: number; outOfScope: number; slaBreaches: number; waitingBreaches: number };
+
+function sumTickets(list: ClientTicket[], now: number): Map<number, TicketSums> {
+  const out = new Map<number, TicketSums>();
+  for (const t of list) {
+    const s = out.get(t.organizationId) ?? { tickets: 0, everResolved: 0, reopened: 0, outOfScope: 0, slaBreaches: 0, waitingBreaches: 0 };
+    const breached = breachedContractTarget(readWorkflowState({ slaState: t.slaState }).clock, now);
+    s.tickets += 1;
+    // a reopened ticket was resolved once, even when it is open again now
+    if (t.done || t.reopenCount > 0) s.everResolved += 1;
+    if (t.reopenCount > 0) s.reopened += 1;
+    if (t.billable) s.outOfScope += 1;
+    if (breached) s.slaBreaches += 1;
+    if (breached && t.waitedOnClient) s.waitingBreaches += 1;
+    out.set(t.organizationId, s);
+  }
+  return out;
+}
+
+async function measureClients(ctx: ReportCtx, scope: Scope): Promise<Client[]> {
+  const months = monthsOf(ctx, scope);
+  const [orgs, tickets, complaints, contacts, costs] = await Promise.all([
+    listOrganizations(ctx.db),
+    listClientTicketsCreatedIn(ctx.db, scope.period, scope.tickets),
+    listComplaintsIn(ctx.db, scope.period, scope.tickets),
+    countContactsByOrganization(ctx.db),
+    listCostByOrganization(ctx.db, months),
+  ]);
+  const sums = sumTickets(tickets, ctx.clock.now());
+  const complained = new Map<number, number>();
+  for (const c of complaints) if (c.organizationId !== null) complained.set(c.organizationId, (complained.get(c.organizationId) ?? 0) + 1);
+  return orgs
+    .filter((o) => scope.filters.org === undefined || o.id === scope.filters.org)
+    .map((org): Client => {
+      const s = sums.get(org.id) ?? { tickets: 0, everResolved: 0, reopened: 0, outOfScope: 0, slaBreaches: 0, waitingBreaches: 0 };
+      const people = contacts.get(org.id) ?? 0;
+      const feeCents = org.currency === ctx.config.costCurrency ? (org.monthlyFeeCents ?? 0) * months.count : null;
+      const costCents = costs.get(org.id)?.costCents ?? 0;
+      return {
+        org, tickets: s.tickets, contacts: people,
+        ticketsPerContact: people > 0 ? Math.round((s.tickets / people) * 100) / 100 : null,
+        reopenRate: percent(s.reopened, s.everResolved),
+        complaints: complained.get(org.id) ?? 0, outOfScope: s.outOfScope, slaBreaches: s.slaBreaches, waitingBreaches: s.waitingBreaches,
+        feeCents, costCents, costOverFee: feeCents !== null ? percent(costCents, feeCents) : null, reasons: [],
+      };
+    })
+    // a client is ranked when it brought tickets or complaints in the period
+    .filter((c) => c.tickets > 0 || c.complaints > 0);
+}
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const v = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(v.length / 2);
+  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+}
+
+/** The reasons that apply to each client (above the median of the ranked clients, or cost above fee), most first. */
+function rankClients<C extends Omit<Client, 'org' | 'reasons'> & { name: string }>(clients: C[]): (C & { reasons: Reason[] })[] {
+  const medians = Object.fromEntries(MEDIAN_REASONS.map((k) => [k, median(clients.map((c) => c[k]).filter((v): v is number => v !== null))]));
+  const ranked = clients.map((c) => {
+    const reasons: Reason[] = MEDIAN_REASONS.filter((k) => {
+      const v = c[k];
+      const m = medians[k];
+      return v !== null && m !== null && v > 0 && v > m;
+    });
+    if (c.feeCents !== null && c.feeCents > 0 && c.costCents > c.feeCents) reasons.push('costOverFee');
+    return { ...c, reasons };
+  });
+  return ranked.sort((a, b) => b.reasons.length - a.reasons.length || b.complaints - a.complaints || b.tickets - a.tickets || a.name.localeCompare(b.name));
+}
+
+function columns(costCurrency: string): ReportColumn[] {
+  const money = { kind: 'money', currency: costCurrency } as const;
+  return [
+    { key: 'organization', kind: 'text' }, { key: 'score', kind: 'count' }, { key: 'reasons', kind: 'text' },
+    { key: 'tickets', kind: 'count' }, { key: 'contacts', kind: 'count' }, { key: 'ticketsPerContact', kind: 'count' },
+    { key: 'reopenRate', kind: 'percent' }, { key: 'complaints', kind: 'count' }, { key: 'outOfScope', kind: 'count' },
+    { key: 'slaBreaches', kind: 'count' }, { key: 'waitingBreaches', kind: 'count' },
+    { key: 'fee', ...money }, { key: 'cost', ...money }, { key: 'costOverFee', kind: 'percent' },
+  ];
+}
+
+function clientRow(ctx: ReportCtx, scope: Scope, c: Client): ReportRow {
+  const { from, to } = scope.period;
+  return {
+    cells: {
+      organization: c.org.name, score: c.reasons.length,
+      reasons: c.reasons.map((r) => ctx.viewer.t(`reports.${ID}.reason.${r}`)).join(', ') || null,
+      tickets: c.tickets, contacts: c.contacts, ticketsPerContact: c.ticketsPerContact, reopenRate: c.reopenRate,
+      complaints: c.complaints, outOfScope: c.outOfScope, slaBreaches: c.slaBreaches, waitingBreaches: c.waitingBreaches,
+      fee: c.feeCents, cost: c.costCents, costOverFee: c.costOverFee,
+    },
+    links: { tickets: queueHref(scope, { created: { from, to }, organization: c.org.id }) },
+  };
+}
+
+async function rankedClients(ctx: ReportCtx, scope: Scope): Promise<Client[]> {
+  return rankClients((await measureClients(ctx, scope)).map((c) => ({ ...c, name: c.org.name })));
+}
+
+async function difficultClients(ctx: ReportCtx, scope: Scope): Promise<ReportTable> {
+  const clients = await rankedClients(ctx, scope);
+  return { columns: columns(ctx.config.costCurrency), rows: clients.map((c) => clientRow(ctx, scope, c)) };
+}
+
+export const difficultClientsReport = defineReport({
+  id: ID,
+  path: PATH,
+  permission: 'report.view',
+  folder: reportFolder(import.meta.url),
+  filters: scopeFilters,
+  table: (ctx, f) => difficultClients(ctx, scopeOf(ctx, f)),
+  async load(ctx, f) {
+    const scope = scopeOf(ctx, f);
+    const table = await difficultClients(ctx, scope);
+    const page = await kitPage(ctx, PATH, scope, table, null, { grouping: false });
+    return { ...page, costCurrency: ctx.config.costCurrency };
+  },
+  // the last 30 days: the five clients with the most reasons
+  async widget(ctx) {
+    const clients = await rankedClients(ctx, scopeOf(ctx, {}));
+    return { kind: 'names', names: clients.filter((c) => c.reasons.length > 0).slice(0, 5).map((c) => c.org.name), href: PATH, emptyKey: `reports.${ID}.noneDifficult` };
+  },
+});

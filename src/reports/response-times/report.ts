@@ -1,0 +1,141 @@
+// Response and resolution times: of the tickets created in the period, how long the first answer
+// and the resolution took in business time — by the calendar of the ticket's SLA policy (the
+// desk's default policy for a ticket without a clock; wall-clock time when there is no calendar),
+// measured as the SLA clock measures it — with count, median, 90th percentile and mean per
+// priority, organisation, component or assignee, and a histogram of both. Each group's ticket
+// count opens its tickets; the queue cannot list tickets by how long they took, so nothing else does.
+import type { CompiledCalendar } from '../../domain/business-calendar.ts';
+import { businessTimeBetween } from '../../domain/business-calendar.ts';
+import { listTicketsCreatedIn, type MeasuredTicket } from '../../store/report-sla.ts';
+import { loadCompiledCalendar } from '../../store/sla-config.ts';
+import { listSlaPolicies } from '../../store/sla-policies.ts';
+import { findDefaultSlaPolicyId } from '../../store/workflow-settings.ts';
+import { readWorkflowState } from '../../store/workflow-state.ts';
+import { kitPage } from '../kit/page.ts';
+import { scopeOf, type Scope } from '../kit/scope.ts';
+import { tableView, type ReportColumn, type ReportRow, type ReportTable } from '../kit/table.ts';
+import { defineReport, reportFolder, type ReportCtx } from '../report.ts';
+import { createdHref, groupColumn, groupedFilters, groupingLinks, groupTickets, type GroupBy } from '../sla/ticket-groups.ts';
+
+const ID = 'response-times';
+const PATH = `/reports/${ID}`;
+const MINUTE = 60_000;
+
+/** The histogram's ranges of business minutes, [from, to); a business day counts as 8 hours. */
+export const BUCKETS = [
+  { key: 'lt1h', from: 0, to: 60 },
+  { key: '1to4h', from: 60, to: 240 },
+  { key: '4to8h', from: 240, to: 480 },
+  { key: '1to2d', from: 480, to: 960 },
+  { key: '2to5d', from: 960, to: 2400 },
+  { key: 'ge5d', from: 2400, to: Infinity },
+] as const;
+
+/** A ticket's times in whole business minutes; null while it has no first answer or is not done. */
+export type TicketTimes = { firstResponse: number | null; resolution: number | null };
+
+type Stats = { count: number; median: number | null; p90: number | null; mean: number | null };
+
+/** The nearest-rank percentile: the time of the ticket below or at which `p` % of them lie. */
+export function percentile(sorted: readonly number[], p: number): number | null {
+  if (!sorted.length) return null;
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+export function statsOf(values: readonly (number | null)[]): Stats {
+  const xs = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
+  const mean = xs.length ? Math.round(xs.reduce((a, x) => a + x, 0) / xs.length) : null;
+  return { count: xs.length, median: percentile(xs, 50), p90: percentile(xs, 90), mean };
+}
+
+/** Each ticket's calendar: its clock's policy's, else the default policy's, else none (wall-clock time). */
+async function calendarsOf(ctx: ReportCtx): Promise<(t: MeasuredTicket) => Promise<CompiledCalendar>> {
+  const policies = new Map((await listSlaPolicies(ctx.db)).map((p) => [p.id, p]));
+  const fallback = policies.get((await findDefaultSlaPolicyId(ctx.db)) ?? 0)?.calendarId ?? null;
+  const compiled = new Map<number | null, CompiledCalendar>();
+  return async (t) => {
+    const policyId = readWorkflowState(t).clock?.policyId ?? null;
+    const policy = policyId !== null ? policies.get(policyId) : undefined;
+    const calendarId = policy ? policy.calendarId : fallback;
+    let cal = compiled.get(calendarId);
+    if (!cal) compiled.set(calendarId, (cal = await loadCompiledCalendar(ctx.db, ctx.calendars, calendarId)));
+    return cal;
+  };
+}
+
+async function measure(ctx: ReportCtx, tickets: MeasuredTicket[]): Promise<Map<number, TicketTimes>> {
+  const calendarOf = await calendarsOf(ctx);
+  const out = new Map<number, TicketTimes>();
+  for (const t of tickets) {
+    const cal = await calendarOf(t);
+    const minutes = (to: number | null) => (to === null ? null : Math.round(businessTimeBetween(cal, t.createdAt, to) / MINUTE));
+    out.set(t.id, { firstResponse: minutes(t.firstRespondedAt), resolution: minutes(t.doneAt) });
+  }
+  return out;
+}
+
+const KEYS = ['Count', 'Median', 'P90', 'Mean'] as const;
+
+function statsCells(by: GroupBy, name: string | null, times: TicketTimes[]): ReportRow['cells'] {
+  const fr = statsOf(times.map((x) => x.firstResponse));
+  const res = statsOf(times.map((x) => x.resolution));
+  return {
+    [by]: name, tickets: times.length,
+    frCount: fr.count, frMedian: fr.median, frP90: fr.p90, frMean: fr.mean,
+    resCount: res.count, resMedian: res.median, resP90: res.p90, resMean: res.mean,
+  };
+}
+
+const COLUMNS = (by: GroupBy): ReportColumn[] => [
+  groupColumn(by),
+  { key: 'tickets', kind: 'count' },
+  ...(['fr', 'res'] as const).flatMap((p) => KEYS.map((k) => ({ key: `${p}${k}`, kind: k === 'Count' ? ('count' as const) : ('minutes' as const) }))),
+];
+
+/** The report's table, and each ticket's times (for the histogram). */
+async function timesTable(ctx: ReportCtx, scope: Scope, by: GroupBy): Promise<{ table: ReportTable; times: TicketTimes[] }> {
+  const all = await listTicketsCreatedIn(ctx.db, scope.period, scope.tickets);
+  const times = await measure(ctx, all);
+  const of = (ts: MeasuredTicket[]) => ts.map((t) => times.get(t.id)!);
+  const rows = groupTickets(ctx, ID, scope, by, all).map((g) => ({
+    cells: statsCells(by, g.name, of(g.tickets)),
+    ...(g.href ? { links: { tickets: g.href } } : {}),
+  }));
+  const table = { columns: COLUMNS(by), rows, totals: { cells: statsCells(by, null, of(all)), links: { tickets: createdHref(scope) } } };
+  return { table, times: of(all) };
+}
+
+/** How many first answers and resolutions took each range of business time. */
+export function histogram(times: TicketTimes[]): ReportTable {
+  const count = (pick: (t: TicketTimes) => number | null, b: (typeof BUCKETS)[number]) =>
+    times.filter((t) => { const v = pick(t); return v !== null && v >= b.from && v < b.to; }).length;
+  return {
+    columns: [{ key: 'range', kind: 'text', labels: `reports.${ID}.ranges` }, { key: 'frCount', kind: 'count' }, { key: 'resCount', kind: 'count' }],
+    rows: BUCKETS.map((b) => ({ cells: { range: b.key, frCount: count((t) => t.firstResponse, b), resCount: count((t) => t.resolution, b) } })),
+  };
+}
+
+function histogramChart(ctx: ReportCtx, h: ReportTable) {
+  const t = (key: string) => ctx.viewer.t(`reports.${ID}.${key}`);
+  return {
+    categories: h.rows.map((r) => t(`ranges.${String(r.cells.range)}`)),
+    series: (['frCount', 'resCount'] as const).map((k) => ({ name: t(`columns.${k}`), kind: 'bar' as const, values: h.rows.map((r) => r.cells[k] as number) })),
+  };
+}
+
+export const responseTimesReport = defineReport({
+  id: ID,
+  path: PATH,
+  permission: 'report.view',
+  folder: reportFolder(import.meta.url),
+  filters: groupedFilters,
+  table: async (ctx, f) => (await timesTable(ctx, scopeOf(ctx, f), f.by ?? 'priority')).table,
+  async load(ctx, f) {
+    const scope = scopeOf(ctx, f);
+    const by = f.by ?? 'priority';
+    const { table, times } = await timesTable(ctx, scope, by);
+    const h = histogram(times);
+    const page = await kitPage(ctx, PATH, scope, table, histogramChart(ctx, h), { grouping: false, hidden: { by } });
+    return { ...page, ...groupingLinks(ctx, ID, scope, by), histogram: { caption: ctx.viewer.t(`reports.${ID}.histogram`), table: tableView(ID, h, ctx.viewer) } };
+  },
+});

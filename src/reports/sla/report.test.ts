@@ -1,0 +1,192 @@
+// SLA compliance on a desk in Moscow whose answers are known by construction: an office calendar
+// (Mon–Fri 09:00–18:00), targets of 1 h to answer and 8 h to resolve (internally 30 min and 4 h),
+// and five tickets of the week answered, resolved or left open at chosen instants through the real
+// actions and the scheduler's SLA check. The API, the CSV, the XLSX and the page agree, and every
+// ticket count opens its tickets.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTestDeps, type TestDeps } from '../../../test/helpers/deps.ts';
+import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from '../../../test/helpers/web.ts';
+import { seedSla } from '../../../test/helpers/workflow.ts';
+import { readXlsx } from '../../../test/helpers/xlsx.ts';
+import { createApiToken } from '../../actions/api-tokens.ts';
+import { runSlaChecks } from '../../actions/sla-checks.ts';
+import { assignTicket, createTicket, replyToTicket, writeStatus } from '../../actions/tickets.ts';
+import type { Priority } from '../../domain/vocabulary.ts';
+import { insertComponent } from '../../store/components.ts';
+import { insertOrganization } from '../../store/organizations.ts';
+import { upsertSlaTarget } from '../../store/sla-policies.ts';
+import { getTicket, type Ticket } from '../../store/tickets.ts';
+import { updateUser, type User } from '../../store/users.ts';
+import { compliancePct } from './report.ts';
+
+const at = (iso: string) => Date.parse(iso);
+const WEEK = '?from=2026-11-02&to=2026-11-08';
+
+type Api = { columns: { key: string; kind: string }[]; rows: Record<string, unknown>[]; totals: Record<string, unknown> };
+const KEYS = ['tickets', ...['fr', 'frInternal', 'res', 'resInternal'].flatMap((p) => ['Met', 'Breached', 'Pending', 'Pct'].map((k) => `${p}${k}`))];
+
+// [group, tickets, then met, breached, running, compliance % for: first response, the same
+// internal, resolution, the same internal]; "now" is Friday 6 Nov, 16:05 in Moscow
+const D = [1, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 1, null, 0, 1, 0, 0]; // unanswered since 10:00 today
+const B_E = [2, 0, 1, 1, 0, 0, 2, 0, 0, 1, 0, 1, 100, 0, 1, 1, 0]; // B late in all but resolution; E came at 15:30
+const A_C = [2, 2, 0, 0, 100, 1, 1, 0, 50, 1, 1, 0, 50, 1, 1, 0, 50]; // A in time; C answered in 40 min, resolved in 19 h
+// the API speaks no language: a priority is the key of its label
+const BY_PRIORITY = [['priority.urgent', ...D], ['priority.high', ...B_E], ['priority.normal', ...A_C]];
+const TOTAL = [null, 5, 2, 2, 1, 50, 1, 4, 0, 20, 2, 1, 2, 66.7, 1, 3, 1, 25];
+const BY_ORGANIZATION = [
+  ['Acme', 2, 1, 1, 0, 50, 1, 1, 0, 50, 2, 0, 0, 100, 1, 1, 0, 50], // A, B
+  ['Beta', 2, 1, 0, 1, 100, 0, 2, 0, 0, 0, 1, 1, 0, 0, 1, 1, 0], // C, E
+  ['No organization', ...D],
+];
+
+describe('the SLA compliance report', () => {
+  let deps: TestDeps;
+  let srv: TestServer;
+  let manager: Browser;
+  let token: string;
+
+  beforeAll(async () => {
+    deps = await makeTestDeps({ TIME_ZONE: 'Europe/Moscow' });
+    srv = await startTestServer(deps);
+    const ctx = srv.services.ctx;
+    deps.clock.set(at('2026-10-30T09:00:00Z'));
+    const now = deps.clock.now();
+    const anna = await addUser(srv.services, 'agent', 'anna@desk.test', 'Anna');
+    const boris = await addUser(srv.services, 'agent', 'boris@desk.test', 'Boris');
+    const boss = await addUser(srv.services, 'manager');
+    const { policy } = await seedSla(ctx, { firstResponse: 60, resolution: 480 });
+    for (const priority of ['low', 'normal', 'high', 'urgent'] as const) {
+      await upsertSlaTarget(deps.db, policy.id, {
+        priority, firstResponseMinutes: 60, nextResponseMinutes: null, resolutionMinutes: 480, internalFirstResponseMinutes: 30, internalResolutionMinutes: 240,
+      });
+    }
+    await insertOrganization(deps.db, { name: 'Acme' }, now, ['acme.example']);
+    await insertOrganization(deps.db, { name: 'Beta' }, now, ['beta.example']);
+    const printers = (await insertComponent(deps.db, { name: 'Printers' }, now)).id;
+    const network = (await insertComponent(deps.db, { name: 'Network' }, now)).id;
+    const as = (user: User) => ({ kind: 'user', user }) as const;
+    const open = async (key: string, when: string, requesterEmail: string, priority: Priority, componentId?: number, assignee?: User) => {
+      deps.clock.set(at(when));
+      const t = await createTicket(ctx, as(boss), { subject: `Ticket ${key}`, body: 'x', requesterEmail, priority, componentId });
+      if (assignee) await assignTicket(ctx, as(boss), { ticketId: t.id, assigneeId: assignee.id });
+      return t;
+    };
+    const reply = async (t: Ticket, user: User, when: string) => {
+      deps.clock.set(at(when));
+      await replyToTicket(ctx, as(user), { ticketId: t.id, body: 'On it' });
+    };
+    const resolve = async (t: Ticket, when: string) => {
+      deps.clock.set(at(when));
+      await writeStatus(ctx, as(boss), await getTicket(deps.db, t.id), 'resolved', 'Done');
+    };
+    // times in UTC; Moscow is 3 hours ahead
+    const f = await open('F', '2026-11-01T19:00:00Z', 'fay@acme.example', 'normal', printers, anna); // Sunday 22:00 in Moscow: before the week
+    await reply(f, anna, '2026-11-02T06:30:00Z');
+    const a = await open('A', '2026-11-02T07:00:00Z', 'ann@acme.example', 'normal', printers, anna);
+    await reply(a, anna, '2026-11-02T07:20:00Z'); // 20 min
+    await resolve(a, '2026-11-02T10:00:00Z'); // 3 h
+    const b = await open('B', '2026-11-02T14:00:00Z', 'bob@acme.example', 'high', network, boris);
+    await reply(b, boris, '2026-11-03T06:45:00Z'); // 1 h on Monday and 45 min on Tuesday
+    await resolve(b, '2026-11-03T12:00:00Z'); // 7 h
+    const c = await open('C', '2026-11-03T08:00:00Z', 'eve@beta.example', 'normal', printers, anna);
+    await reply(c, anna, '2026-11-03T08:40:00Z'); // 40 min
+    await resolve(c, '2026-11-05T09:00:00Z'); // 7 h + 9 h + 3 h
+    await open('D', '2026-11-06T07:00:00Z', 'someone@mail.example', 'urgent');
+    await open('E', '2026-11-06T12:30:00Z', 'ed@beta.example', 'high', network, boris);
+    deps.clock.set(at('2026-11-06T13:05:00Z'));
+    // the scheduler announces what fell due, as in production
+    expect(await runSlaChecks(ctx, deps.clock.now())).toBeGreaterThan(0);
+    manager = new Browser(srv.url);
+    await manager.login('manager@desk.test', TEST_PASSWORD);
+    token = (await createApiToken(ctx, boss, { name: 'reports' })).token;
+  });
+  afterAll(async () => {
+    await srv?.close();
+    deps?.close();
+  });
+
+  const api = async (query: string): Promise<Api> => {
+    const res = await fetch(`${srv.url}/api/v1/reports/sla${query}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    return (await res.json()) as Api;
+  };
+  const table = (data: Api, first: string) => data.rows.map((r) => [r[first], ...KEYS.map((k) => r[k])]);
+  const totals = (data: Api, first: string) => [data.totals[first], ...KEYS.map((k) => data.totals[k])];
+
+  it('computes compliance as met out of met and breached', () => {
+    expect(compliancePct(2, 1)).toBe(66.7);
+    expect(compliancePct(0, 0)).toBeNull();
+  });
+
+  it('counts met, breached and running targets per priority, against the contract and the internal targets', async () => {
+    const data = await api(WEEK);
+    expect(data.columns.map((c) => [c.key, c.kind])).toEqual([
+      ['priority', 'text'],
+      ...KEYS.map((k) => [k, k === 'tickets' || !k.endsWith('Pct') ? 'count' : 'percent']),
+    ]);
+    expect(table(data, 'priority')).toEqual(BY_PRIORITY);
+    expect(totals(data, 'priority')).toEqual(TOTAL);
+  });
+
+  it('groups by organisation, component and assignee, and narrows by the tickets’ fields', async () => {
+    const none = (s: unknown) => (s === 'No organization' ? 'reports.sla.none.organization' : s);
+    const org = await api(`${WEEK}&by=organization`);
+    expect(table(org, 'organization')).toEqual(BY_ORGANIZATION.map(([s, ...n]) => [none(s), ...n]));
+    expect(totals(org, 'organization')).toEqual(TOTAL);
+    expect(table(await api(`${WEEK}&by=component`), 'component')).toEqual([['Network', ...B_E], ['Printers', ...A_C], ['reports.sla.none.component', ...D]]);
+    expect(table(await api(`${WEEK}&by=agent`), 'agent')).toEqual([['Anna', ...A_C], ['Boris', ...B_E], ['reports.sla.none.agent', ...D]]);
+    const high = await api(`${WEEK}&priority=high`);
+    expect(table(high, 'priority')).toEqual([['priority.high', ...B_E]]);
+    expect(totals(high, 'priority')).toEqual([null, ...B_E]);
+    // the week before holds F alone, answered in 30 min of Monday morning, unresolved past both resolution targets
+    const before = await api('?from=2026-10-26&to=2026-11-01');
+    expect(table(before, 'priority')).toEqual([['priority.normal', 1, 1, 0, 0, 100, 1, 0, 0, 100, 0, 1, 0, 0, 0, 1, 0, 0]]);
+  });
+
+  it('gives the same numbers in the CSV and the XLSX, in the viewer’s language', async () => {
+    const csv = await manager.get(`/reports/sla.csv${WEEK}&by=organization`);
+    expect(csv.status).toBe(200);
+    const lines = csv.text.trim().split('\n');
+    expect(lines[0].split(',').slice(0, 6)).toEqual(['Organization', 'Tickets', 'First response met', 'First response breached', 'First response running', 'First response compliance']);
+    const asCsv = (r: unknown[]) => r.map((v) => v ?? '').join(',');
+    expect(lines.slice(1)).toEqual([...BY_ORGANIZATION.map(asCsv), asCsv(['Total', ...TOTAL.slice(1)])]);
+    const ru = await addUser(srv.services, 'manager', 'ru@desk.test', 'Ольга');
+    await updateUser(deps.db, ru.id, { locale: 'ru' }, deps.clock.now());
+    const olga = new Browser(srv.url);
+    await olga.login('ru@desk.test', TEST_PASSWORD);
+    // an empty cell reads as null
+    const rows = (await readXlsx((await olga.getBytes(`/reports/sla.xlsx${WEEK}`)).body)).map((r) => Array.from(r, (v) => v ?? null));
+    expect(rows[0].slice(0, 6)).toEqual(['Приоритет', 'Заявки', 'Первый ответ в срок', 'Первый ответ с нарушением', 'Первый ответ: срок идёт', 'Соблюдение первого ответа']);
+    expect(rows[0]).toHaveLength(18);
+    expect(rows.slice(1)).toEqual([['Срочный', ...D], ['Высокий', ...B_E], ['Обычный', ...A_C], ['Итого', ...TOTAL.slice(1)]]);
+    const page = await olga.get(`/reports/sla${WEEK}`);
+    expect(page.text).toContain('<h1>Соблюдение SLA</h1>');
+    expect(page.text).toContain('<td>Высокий</td>');
+  });
+
+  it('shows a chart and the groupings, and only the ticket counts open the queue, on their tickets', async () => {
+    const page = await manager.get(`/reports/sla${WEEK}&by=agent`);
+    expect(page.status).toBe(200);
+    expect(page.text).toMatch(/<svg role="img" aria-label="SLA compliance" class="report-chart"/);
+    const text = page.text.replaceAll('&#x3D;', '=').replaceAll('&amp;', '&');
+    expect(text).toContain('<a href="/reports/sla?from=2026-11-02&to=2026-11-08&group=day&by=agent" aria-current="page">By agent</a>');
+    expect(text).toContain('href="/reports/sla.csv?from=2026-11-02&to=2026-11-08&group=day&by=agent"');
+    expect(text).toContain('<input type="hidden" name="by" value="agent">');
+    expect(text).toMatch(/<td class="num">50 ?%<\/td>/);
+    const subjects = async (href: string) => [...(await manager.get(href)).text.matchAll(/>Ticket ([A-F])</g)].map((m) => m[1]).sort();
+    const expected: Record<string, string[][]> = {
+      agent: [['A', 'C'], ['B', 'E'], ['D'], ['A', 'B', 'C', 'D', 'E']],
+      priority: [['D'], ['B', 'E'], ['A', 'C'], ['A', 'B', 'C', 'D', 'E']],
+      // tickets without an organisation or component have no list of their own
+      organization: [['A', 'B'], ['C', 'E'], ['A', 'B', 'C', 'D', 'E']],
+      component: [['B', 'E'], ['A', 'C'], ['A', 'B', 'C', 'D', 'E']],
+    };
+    for (const [by, lists] of Object.entries(expected)) {
+      const html = (await manager.get(`/reports/sla${WEEK}&by=${by}`)).text;
+      const links = [...html.matchAll(/<a href="(\/tickets\?[^"]+)">(\d+)<\/a>/g)].map((m) => ({ href: m[1].replaceAll('&#x3D;', '=').replaceAll('&amp;', '&'), n: Number(m[2]) }));
+      const got = await Promise.all(links.map((l) => subjects(l.href)));
+      expect(got, by).toEqual(lists);
+      for (const [i, l] of links.entries()) expect(got[i].length, l.href).toBe(l.n);
+    }
+  });
+});

@@ -1,0 +1,89 @@
+// The groupings the SLA and response-time reports share: the tickets created in the period, per
+// priority, organisation, component or assignee, each group named in the viewer's language and
+// its ticket count opening the queue on exactly its tickets (created in the period, of the group).
+import { z } from 'zod';
+import { PRIORITIES, type Priority } from '../../domain/vocabulary.ts';
+import type { QueueQuery } from '../../domain/queue-query.ts';
+import type { MeasuredTicket } from '../../store/report-sla.ts';
+import { queueHref, scopeFilters, scopeQuery, type Scope } from '../kit/scope.ts';
+import type { ReportColumn } from '../kit/table.ts';
+import type { ReportCtx } from '../report.ts';
+
+export const GROUP_BY = ['priority', 'organization', 'component', 'agent'] as const;
+export type GroupBy = (typeof GROUP_BY)[number];
+
+export const groupedFilters = scopeFilters.extend({ by: z.enum(GROUP_BY).optional().catch(undefined) });
+export type GroupedFilters = z.infer<typeof groupedFilters>;
+
+export type TicketGroup = {
+  /** the group's cell: its name in the viewer's language (the API gets label keys for priorities and "none") */
+  name: string;
+  /** the queue on the group's tickets; null for tickets without an organisation or component */
+  href: string | null;
+  tickets: MeasuredTicket[];
+};
+
+// urgent first, as the queue sorts them
+const PRIORITY_ORDER = [...PRIORITIES].reverse();
+
+/**
+ * The first column of a grouped table. Priorities are named in the cells rather than through the
+ * column's `labels`: the kit would look the totals row's "Total" up among the labels too.
+ */
+export const groupColumn = (by: GroupBy): ReportColumn => ({ key: by, kind: 'text' });
+
+/** The queue on the scope's tickets created in the period, narrowed further by `patch`. */
+export function createdHref(scope: Scope, patch: Partial<QueueQuery> = {}): string {
+  const { from, to } = scope.period;
+  return queueHref(scope, { created: { from, to }, ...patch });
+}
+
+function keyOf(by: GroupBy, t: MeasuredTicket): string | number | null {
+  if (by === 'priority') return t.priority;
+  if (by === 'organization') return t.organizationId;
+  if (by === 'component') return t.componentId;
+  return t.assigneeId;
+}
+
+function nameOf(ctx: ReportCtx, by: GroupBy, t: MeasuredTicket): string | null {
+  if (by === 'priority') return ctx.viewer.t(`priority.${t.priority}`);
+  if (by === 'organization') return t.organizationName;
+  if (by === 'component') return t.componentName;
+  return t.assigneeName;
+}
+
+function hrefOf(scope: Scope, by: GroupBy, key: string | number | null): string | null {
+  if (by === 'priority') return createdHref(scope, { priority: [key as Priority] });
+  if (by === 'agent') return createdHref(scope, { assignee: key === null ? 'none' : Number(key) });
+  if (key === null) return null;
+  return by === 'organization' ? createdHref(scope, { organization: Number(key) }) : createdHref(scope, { component: [Number(key)] });
+}
+
+/** The groups that have tickets: priorities urgent first, the others by name, "none" last. */
+export function groupTickets(ctx: ReportCtx, reportId: string, scope: Scope, by: GroupBy, rows: MeasuredTicket[]): TicketGroup[] {
+  const groups = new Map<string | number | null, TicketGroup>();
+  for (const t of rows) {
+    const key = keyOf(by, t);
+    let g = groups.get(key);
+    if (!g) {
+      g = { name: nameOf(ctx, by, t) ?? ctx.viewer.t(`reports.${reportId}.none.${by}`), href: hrefOf(scope, by, key), tickets: [] };
+      groups.set(key, g);
+    }
+    g.tickets.push(t);
+  }
+  const collator = new Intl.Collator(ctx.viewer.locale);
+  const rank = (key: string | number | null) => (by === 'priority' ? PRIORITY_ORDER.indexOf(key as Priority) : key === null ? 1 : 0);
+  return [...groups.entries()]
+    .sort(([ka, a], [kb, b]) => rank(ka) - rank(kb) || collator.compare(a.name, b.name))
+    .map(([, g]) => g);
+}
+
+/** The page's links to the other groupings, and the downloads that keep the current one. */
+export function groupingLinks(ctx: ReportCtx, reportId: string, scope: Scope, by: GroupBy) {
+  const path = `/reports/${reportId}`;
+  const query = scopeQuery(scope, { by });
+  return {
+    downloads: { csv: `${path}.csv?${query}`, xlsx: `${path}.xlsx?${query}` },
+    groupings: GROUP_BY.map((id) => ({ label: ctx.viewer.t(`reports.${reportId}.by.${id}`), href: `${path}?${scopeQuery(scope, { by: id })}`, current: id === by })),
+  };
+}

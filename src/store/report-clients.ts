@@ -1,0 +1,127 @@
+// What the complaints and difficult-clients reports read: every complaint made in a period (one per
+// `ticket.escalated` event, so a ticket escalated twice counts twice, each with its own handling),
+// the tickets of organisations created in a period with what makes a client hard to serve, and how
+// many people each organisation has. Plain reads, the same on both engines; judging is in code.
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { components, organizations, tickets } from '../db/schema.ts';
+import type { QueueFilter } from '../domain/queue-query.ts';
+import type { TicketStatus } from '../domain/vocabulary.ts';
+import { queueWhere } from './queue.ts';
+import type { TimeSpan } from './report-counts.ts';
+
+export type ComplaintRow = {
+  ticketId: number;
+  number: number;
+  subject: string;
+  status: TicketStatus;
+  organizationId: number | null;
+  organizationName: string | null;
+  componentId: number | null;
+  componentName: string | null;
+  /** when the ticket was created */
+  ticketCreatedAt: number;
+  by: 'requester' | 'agent';
+  at: number;
+  reason: string;
+  /** the first "complaint handled" after it (a ticket cannot be escalated again while a complaint is open) */
+  handledAt: number | null;
+};
+
+/** The complaints made in [from, to) on the tickets of the filter, oldest first. */
+export async function listComplaintsIn(db: Db, span: TimeSpan, f: QueueFilter): Promise<ComplaintRow[]> {
+  // a ticket escalated in the span has its last escalation at or after the span's start
+  const events = await db.all<{ tid: number | string; actor: string; at: number | string; data: string | Record<string, unknown> | null; handled: number | string | null }>(sql`
+    select e.ticket_id as tid, e.actor_kind as actor, e.created_at as at, e.data as data,
+      (select min(h.created_at) from events h where h.ticket_id = e.ticket_id and h.type = 'ticket.complaint_handled' and h.id > e.id) as handled
+    from events e
+    where e.type = 'ticket.escalated' and e.created_at >= cast(${span.from} as bigint) and e.created_at < cast(${span.to} as bigint)
+      and e.ticket_id in (select ${tickets.id} from ${tickets} where ${tickets.escalatedAt} >= cast(${span.from} as bigint)${also(f)})
+    order by e.created_at, e.id`);
+  if (events.length === 0) return [];
+  const about = new Map((await ticketsById(db, [...new Set(events.map((e) => Number(e.tid)))])).map((t) => [t.id, t]));
+  return events.flatMap((e) => {
+    const t = about.get(Number(e.tid));
+    if (!t) return [];
+    const reason = parseData(e.data).reason;
+    return [{
+      ticketId: t.id, number: t.number, subject: t.subject, status: t.status,
+      organizationId: t.organizationId, organizationName: t.organizationName, componentId: t.componentId, componentName: t.componentName,
+      ticketCreatedAt: Number(t.createdAt),
+      by: e.actor === 'user' ? 'agent' as const : 'requester' as const,
+      at: Number(e.at),
+      reason: typeof reason === 'string' ? reason : '',
+      handledAt: e.handled === null ? null : Number(e.handled),
+    }];
+  });
+}
+
+async function ticketsById(db: Db, ids: number[]) {
+  return await db
+    .select({
+      id: tickets.id, number: tickets.number, subject: tickets.subject, status: tickets.status, createdAt: tickets.createdAt,
+      organizationId: tickets.organizationId, organizationName: organizations.name, componentId: tickets.componentId, componentName: components.name,
+    })
+    .from(tickets)
+    .leftJoin(organizations, eq(organizations.id, tickets.organizationId))
+    .leftJoin(components, eq(components.id, tickets.componentId))
+    .where(inArray(tickets.id, ids))
+    .all();
+}
+
+export type ClientTicket = {
+  id: number;
+  organizationId: number;
+  reopenCount: number;
+  /** resolved or closed now */
+  done: boolean;
+  billable: boolean;
+  /** tickets.sla_state as stored (read it with readWorkflowState) */
+  slaState: Record<string, unknown> | null;
+  /** it was put to "pending requester" at least once: the desk waited on the client */
+  waitedOnClient: boolean;
+};
+
+/** The tickets of the filter that belong to an organisation, created in [from, to). */
+export async function listClientTicketsCreatedIn(db: Db, span: TimeSpan, f: QueueFilter): Promise<ClientTicket[]> {
+  const w = queueWhere({ ...f, createdIn: span });
+  // JSON is stored as text on both engines: the status event's data is {"from":…,"to":…}
+  const waited = sql.raw(`exists (select 1 from events e where e.ticket_id = "tickets"."id" and e.type = 'ticket.status' and e.data like '%"to":"pending_requester"%')`);
+  const rows = await db.all<{ id: number | string; org: number | string; reopens: number | string; done: number | string | null; billable: number | string | boolean; sla: string | Record<string, unknown> | null; waited: number | string | boolean }>(sql`
+    select ${tickets.id} as id, ${tickets.organizationId} as org, ${tickets.reopenCount} as reopens, ${tickets.doneAt} as done,
+      ${tickets.billable} as billable, ${tickets.slaState} as sla, case when ${waited} then 1 else 0 end as waited
+    from ${tickets} where ${tickets.organizationId} is not null and ${and(...w)}
+    order by ${tickets.id}`);
+  return rows.map((r) => ({
+    id: Number(r.id),
+    organizationId: Number(r.org),
+    reopenCount: Number(r.reopens),
+    done: r.done !== null,
+    billable: Number(r.billable) === 1 || r.billable === true,
+    slaState: r.sla === null ? null : parseData(r.sla),
+    waitedOnClient: Number(r.waited) === 1,
+  }));
+}
+
+/** How many contacts (the client's people) each organisation has. */
+export async function countContactsByOrganization(db: Db): Promise<Map<number, number>> {
+  const rows = await db.all<{ org: number | string; n: number | string }>(sql`select organization_id as org, count(*) as n from contacts where organization_id is not null group by organization_id`);
+  return new Map(rows.map((r) => [Number(r.org), Number(r.n)]));
+}
+
+// JSON is stored as text on both engines; a driver that parses it gives an object
+function parseData(v: string | Record<string, unknown> | null): Record<string, unknown> {
+  if (v === null) return {};
+  if (typeof v === 'object') return v;
+  try {
+    const parsed: unknown = JSON.parse(v);
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function also(f: QueueFilter): SQL {
+  const w = queueWhere(f);
+  return w.length ? sql` and ${and(...w)}` : sql``;
+}

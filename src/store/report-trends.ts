@@ -1,0 +1,75 @@
+// Ticket trends for the reports: per component, category or organisation of the tickets, how many
+// of a queue filter were created in each span of a period, and the minutes logged on them within
+// the whole period. One query per question, whatever the number of groups and spans.
+import { and, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { components, organizations, tickets, worklogs } from '../db/schema.ts';
+import type { QueueFilter } from '../domain/queue-query.ts';
+import { queueWhere } from './queue.ts';
+import type { TimeSpan } from './report-counts.ts';
+
+export const TREND_GROUPS = ['component', 'category', 'organization'] as const;
+export type TrendGroupBy = (typeof TREND_GROUPS)[number];
+
+/** A group's key: the component's or organisation's id, the category; null for tickets without one. */
+export type TrendKey = number | string | null;
+
+export type TrendGroup = {
+  key: TrendKey;
+  /** the component's or organisation's name (null for a category, or none) */
+  name: string | null;
+  /** tickets created in each span, in the spans' order */
+  perSpan: number[];
+  /** minutes logged on the group's tickets within [first span's start, last span's end) */
+  minutes: number;
+};
+
+// "none" is 0 (or '') in the grouping: a NULL key would not compare equal to itself
+const KEYS: Record<TrendGroupBy, SQL> = {
+  component: sql`coalesce(${tickets.componentId}, 0)`,
+  category: sql`coalesce(${tickets.category}, '')`,
+  organization: sql`coalesce(${tickets.organizationId}, 0)`,
+};
+
+type Raw = number | string;
+
+/** Every group that has tickets created in the spans or time logged in them, in no particular order. */
+export async function listTrendGroups(db: Db, by: TrendGroupBy, spans: readonly TimeSpan[], f: QueueFilter): Promise<TrendGroup[]> {
+  if (spans.length === 0) return [];
+  const values = sql.join(spans.map((s, i) => sql`(cast(${i} as integer), cast(${s.from} as bigint), cast(${s.to} as bigint))`), sql`, `);
+  const from = spans[0].from;
+  const to = spans[spans.length - 1].to;
+  const also = queueWhere(f);
+  const [created, logged] = await Promise.all([
+    db.all<{ i: Raw; k: Raw; n: Raw }>(sql`with b(i, s, e) as (values ${values})
+      select b.i as i, ${KEYS[by]} as k, count(*) as n from b cross join ${tickets}
+      where ${and(sql`${tickets.createdAt} >= b.s`, sql`${tickets.createdAt} < b.e`, ...also)} group by b.i, k`),
+    db.all<{ k: Raw; m: Raw }>(sql`select ${KEYS[by]} as k, sum(${worklogs.minutes}) as m
+      from ${worklogs} inner join ${tickets} on ${tickets.id} = ${worklogs.ticketId}
+      where ${and(sql`${worklogs.workedAt} >= ${from}`, sql`${worklogs.workedAt} < ${to}`, ...also)} group by k`),
+  ]);
+  const groups = new Map<string, TrendGroup>();
+  const group = (k: Raw): TrendGroup => {
+    const key = keyOf(by, k);
+    let g = groups.get(String(key));
+    if (!g) groups.set(String(key), (g = { key, name: null, perSpan: spans.map(() => 0), minutes: 0 }));
+    return g;
+  };
+  for (const r of created) group(r.k).perSpan[Number(r.i)] = Number(r.n);
+  for (const r of logged) group(r.k).minutes = Number(r.m ?? 0);
+  const names = await namesOf(db, by, [...groups.values()].map((g) => g.key).filter((k): k is number => typeof k === 'number'));
+  for (const g of groups.values()) g.name = typeof g.key === 'number' ? (names.get(g.key) ?? null) : null;
+  return [...groups.values()];
+}
+
+function keyOf(by: TrendGroupBy, k: Raw): TrendKey {
+  if (by === 'category') return k === '' ? null : String(k);
+  return Number(k) === 0 ? null : Number(k);
+}
+
+async function namesOf(db: Db, by: TrendGroupBy, ids: number[]): Promise<Map<number, string>> {
+  if (by === 'category' || ids.length === 0) return new Map();
+  const table = by === 'component' ? components : organizations;
+  const rows = await db.all<{ id: Raw; name: string }>(sql`select ${table.id} as id, ${table.name} as name from ${table} where ${inArray(table.id, ids)}`);
+  return new Map(rows.map((r) => [Number(r.id), r.name]));
+}
