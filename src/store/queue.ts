@@ -54,6 +54,12 @@ export function queueWhere(f: QueueFilter): SQL[] {
   return w;
 }
 
+/** The filter's conditions as `and …` to append to a where clause of a query on tickets (nothing when there are none). */
+export function andQueueWhere(f: QueueFilter): SQL {
+  const w = queueWhere(f);
+  return w.length ? sql` and ${and(...w)}` : sql``;
+}
+
 type SortSpec = { order: SQL[]; value: (t: Ticket) => number; after: (c: Cursor) => SQL };
 
 export const SORTS: Record<QueueSort, SortSpec> = {

@@ -2,12 +2,12 @@
 // `ticket.escalated` event, so a ticket escalated twice counts twice, each with its own handling),
 // the tickets of organisations created in a period with what makes a client hard to serve, and how
 // many people each organisation has. Plain reads, the same on both engines; judging is in code.
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { components, organizations, tickets } from '../db/schema.ts';
 import type { QueueFilter } from '../domain/queue-query.ts';
 import type { TicketStatus } from '../domain/vocabulary.ts';
-import { queueWhere } from './queue.ts';
+import { andQueueWhere, queueWhere } from './queue.ts';
 import type { TimeSpan } from './report-counts.ts';
 
 export type ComplaintRow = {
@@ -36,7 +36,7 @@ export async function listComplaintsIn(db: Db, span: TimeSpan, f: QueueFilter): 
       (select min(h.created_at) from events h where h.ticket_id = e.ticket_id and h.type = 'ticket.complaint_handled' and h.id > e.id) as handled
     from events e
     where e.type = 'ticket.escalated' and e.created_at >= cast(${span.from} as bigint) and e.created_at < cast(${span.to} as bigint)
-      and e.ticket_id in (select ${tickets.id} from ${tickets} where ${tickets.escalatedAt} >= cast(${span.from} as bigint)${also(f)})
+      and e.ticket_id in (select ${tickets.id} from ${tickets} where ${tickets.escalatedAt} >= cast(${span.from} as bigint)${andQueueWhere(f)})
     order by e.created_at, e.id`);
   if (events.length === 0) return [];
   const about = new Map((await ticketsById(db, [...new Set(events.map((e) => Number(e.tid)))])).map((t) => [t.id, t]));
@@ -121,7 +121,3 @@ function parseData(v: string | Record<string, unknown> | null): Record<string, u
   }
 }
 
-function also(f: QueueFilter): SQL {
-  const w = queueWhere(f);
-  return w.length ? sql` and ${and(...w)}` : sql``;
-}

@@ -1,11 +1,11 @@
 // Counts for the reports: tickets created or done (resolved or closed) per bucket of a period, and
 // the tickets open at an instant, for any queue filter. One query per question, whatever the
 // number of buckets: the buckets are a VALUES list joined to the tickets on the indexed time column.
-import { and, gte, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, gte, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { tickets } from '../db/schema.ts';
 import type { QueueFilter } from '../domain/queue-query.ts';
-import { queueWhere } from './queue.ts';
+import { andQueueWhere } from './queue.ts';
 
 export type TimeSpan = { from: number; to: number };
 
@@ -17,7 +17,7 @@ export async function countTicketsPerSpan(db: Db, which: keyof typeof TIME_COLUM
   const col = TIME_COLUMNS[which];
   const values = sql.join(spans.map((s, i) => sql`(${i}, cast(${s.from} as bigint), cast(${s.to} as bigint))`), sql`, `);
   const rows = await db.all<{ i: number | string; n: number | string }>(sql`with b(i, s, e) as (values ${values})
-    select b.i as i, count(*) as n from b cross join ${tickets} where ${col} >= b.s and ${col} < b.e${also(f)} group by b.i`);
+    select b.i as i, count(*) as n from b cross join ${tickets} where ${col} >= b.s and ${col} < b.e${andQueueWhere(f)} group by b.i`);
   const out = spans.map(() => 0);
   for (const r of rows) out[Number(r.i)] = Number(r.n);
   return out;
@@ -26,21 +26,17 @@ export async function countTicketsPerSpan(db: Db, which: keyof typeof TIME_COLUM
 /** How many tickets of the filter were open at an instant: created before it, not done before it. */
 export async function countOpenAt(db: Db, at: number, f: QueueFilter): Promise<number> {
   const open = and(lt(tickets.createdAt, at), or(isNull(tickets.doneAt), gte(tickets.doneAt, at)));
-  const row = await db.get<{ n: number | string }>(sql`select count(*) as n from ${tickets} where ${open}${also(f)}`);
+  const row = await db.get<{ n: number | string }>(sql`select count(*) as n from ${tickets} where ${open}${andQueueWhere(f)}`);
   return Number(row?.n ?? 0);
 }
 
 /** Tickets of the filter per value of one column (status, priority…), open ones only or all. */
 export async function countTicketsBy(db: Db, column: 'status' | 'priority' | 'type' | 'channel', f: QueueFilter): Promise<Map<string, number>> {
   const col = tickets[column];
-  const rows = await db.all<{ k: string; n: number | string }>(sql`select ${col} as k, count(*) as n from ${tickets} where 1 = 1${also(f)} group by ${col}`);
+  const rows = await db.all<{ k: string; n: number | string }>(sql`select ${col} as k, count(*) as n from ${tickets} where 1 = 1${andQueueWhere(f)} group by ${col}`);
   return new Map(rows.map((r) => [r.k, Number(r.n)]));
 }
 
-function also(f: QueueFilter): SQL {
-  const w = queueWhere(f);
-  return w.length ? sql` and ${and(...w)}` : sql``;
-}
 
 /** The components with the most tickets created in a span, most first. */
 export async function listBusiestComponents(db: Db, span: TimeSpan, limit: number): Promise<{ name: string; created: number }[]> {

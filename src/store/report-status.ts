@@ -4,12 +4,12 @@
 // in order, and the replay is done here, the same on both engines (no JSON read in SQL). It reads
 // every such ticket; if that grows slow, counts per status and day kept current as statuses change
 // are the plan.
-import { and, sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { events, tickets } from '../db/schema.ts';
 import type { QueueFilter } from '../domain/queue-query.ts';
 import { STATUSES, type TicketStatus } from '../domain/vocabulary.ts';
-import { queueWhere } from './queue.ts';
+import { andQueueWhere } from './queue.ts';
 
 /** A ticket's status at an instant, per status; a status nobody was in counts 0. */
 export type StatusCounts = Record<TicketStatus, number>;
@@ -42,7 +42,7 @@ export async function countStatusesAt(db: Db, instants: readonly number[], f: Qu
   const types = sql.join(STATUS_EVENTS.map((t) => sql`${t}`), sql`, `);
   const rows = await db.all<Row>(sql`select ${tickets.id} as ticket, ${tickets.createdAt} as opened, ${events.createdAt} as at, ${events.type} as type, ${events.data} as data
     from ${tickets} left join ${events} on ${events.ticketId} = ${tickets.id} and ${events.type} in (${types}) and ${events.createdAt} < ${until}
-    where ${tickets.createdAt} < ${until}${also(f)} order by ${tickets.id}, ${events.id}`);
+    where ${tickets.createdAt} < ${until}${andQueueWhere(f)} order by ${tickets.id}, ${events.id}`);
   let i = 0;
   while (i < rows.length) {
     let j = i;
@@ -78,7 +78,3 @@ function parseData(v: Row['data']): Record<string, unknown> {
   }
 }
 
-function also(f: QueueFilter): SQL {
-  const w = queueWhere(f);
-  return w.length ? sql` and ${and(...w)}` : sql``;
-}
