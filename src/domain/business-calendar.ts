@@ -2,7 +2,7 @@
 // (holidays, transferred working days, shortened pre-holiday days) — enough for a Russian
 // production calendar. Answers "when is N business minutes after T" (and before it) and "how much
 // business time lies between A and B".
-import { addDays, dateKey, instantOf, isValidTimeZone, localDateOf, weekdayOf, type LocalDate } from './zoned-time.ts';
+import { addDays, civilDateOf, dateKey, instantOf, isValidTimeZone, localDateOf, weekdayOf, type LocalDate } from './zoned-time.ts';
 
 /** ["09:00", "18:00"]; "24:00" is the end of the day. */
 export type Interval = [string, string];
@@ -26,6 +26,8 @@ export type CompiledCalendar = {
   exceptions: Map<string, Span[]>;
   /** working time of each local date as instants, computed once per date */
   days: Map<string, [number, number][]>;
+  /** running sums of business time per local date, see prefixAt */
+  prefix: { first: number; sums: number[] } | null;
 };
 
 const FULL_DAY: Interval[] = [['00:00', '24:00']];
@@ -138,7 +140,7 @@ export function compileCalendar(cal: BusinessCalendar): CompiledCalendar {
       exceptions.set(e.date, spans(hours));
     }
   }
-  return { timeZone: cal.timeZone, weekly: cal.weeklyHours.map(spans), standard: spans(standard), exceptions, days: new Map() };
+  return { timeZone: cal.timeZone, weekly: cal.weeklyHours.map(spans), standard: spans(standard), exceptions, days: new Map(), prefix: null };
 }
 
 /** The working minutes of a local date. */
@@ -199,19 +201,54 @@ export function subtractBusinessTime(cal: CompiledCalendar, to: number, ms: numb
 /** Business time between two instants (0 when `to` is not after `from`). */
 export function businessTimeBetween(cal: CompiledCalendar, from: number, to: number): number {
   if (to <= from) return 0;
-  let total = 0;
-  let date = addDays(localDateOf(from, cal.timeZone), -1);
+  const first = localDateOf(from, cal.timeZone);
   const last = localDateOf(to, cal.timeZone);
-  const lastKey = dateKey(last);
-  for (;;) {
+  const overlap = (date: LocalDate) => {
+    let t = 0;
     for (const [start, end] of dayRanges(cal, date)) {
       const a = Math.max(start, from);
       const b = Math.min(end, to);
-      if (b > a) total += b - a;
+      if (b > a) t += b - a;
     }
-    if (dateKey(date) >= lastKey) return total;
-    date = addDays(date, 1);
+    return t;
+  };
+  // a date's working time lies within the date, so the dates strictly between the first and the
+  // last are wholly inside and come from the running sums; the previous date is looked at too, for
+  // the DST edge cases addBusinessTime starts early for
+  const a = dayNumber(first);
+  const b = dayNumber(last);
+  let total = overlap(addDays(first, -1)) + overlap(first);
+  if (b > a) total += overlap(last);
+  if (b > a + 1) total += prefixAt(cal, b) - prefixAt(cal, a + 1);
+  return total;
+}
+
+const dayNumber = (d: LocalDate) => Date.UTC(d.y, d.m - 1, d.d) / 86_400_000;
+
+function dayTotal(cal: CompiledCalendar, n: number): number {
+  let t = 0;
+  for (const [start, end] of dayRanges(cal, civilDateOf(n))) t += end - start;
+  return t;
+}
+
+/**
+ * The business time of the local dates before day `n` (days since 1970-01-01), counted from the
+ * first day asked for, so only differences mean anything. The sums are extended a date at a time,
+ * so a report measuring thousands of tickets over a year looks at each date once.
+ */
+function prefixAt(cal: CompiledCalendar, n: number): number {
+  let p = cal.prefix;
+  if (!p || n < p.first - MAX_DAYS || n > p.first + p.sums.length + MAX_DAYS) p = cal.prefix = { first: n, sums: [0] };
+  if (n < p.first) {
+    // sums[i] is the time before day first + i; the days from n up to first are put in front
+    const before: number[] = [];
+    let sum = p.sums[0];
+    for (let k = p.first - 1; k >= n; k--) before.push((sum -= dayTotal(cal, k)));
+    p.sums = [...before.reverse(), ...p.sums];
+    p.first = n;
   }
+  for (let k = p.first + p.sums.length - 1; k < n; k++) p.sums.push(p.sums[p.sums.length - 1] + dayTotal(cal, k));
+  return p.sums[n - p.first];
 }
 
 /** Is the desk open at this instant? */

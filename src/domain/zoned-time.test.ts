@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, instantOf, isValidTimeZone, monthStart, offsetAt, parseDateKey, weekdayOf, zonedParts } from './zoned-time.ts';
+import { addDays, civilDateOf, instantOf, isValidTimeZone, monthStart, offsetAt, parseDateKey, weekdayOf, zonedParts } from './zoned-time.ts';
 
 const Z = (iso: string) => Date.parse(iso);
 
@@ -30,6 +30,18 @@ describe('zoned time', () => {
     expect(weekdayOf({ y: 2026, m: 11, d: 8 })).toBe(6); // Sunday
   });
 
+  it('knows the calendar date of every day number from 1600 to 2400, as Date does', () => {
+    const wrong: number[] = [];
+    for (let n = -135_000; n < 158_000; n++) {
+      const t = new Date(n * 86_400_000);
+      const c = civilDateOf(n);
+      if (c.y !== t.getUTCFullYear() || c.m !== t.getUTCMonth() + 1 || c.d !== t.getUTCDate()) wrong.push(n);
+    }
+    expect(wrong).toEqual([]);
+    expect(civilDateOf(0)).toEqual({ y: 1970, m: 1, d: 1 });
+    expect(civilDateOf(11_016)).toEqual({ y: 2000, m: 2, d: 29 });
+  });
+
   it('does date arithmetic and validates names and dates', () => {
     expect(addDays({ y: 2026, m: 12, d: 31 }, 1)).toEqual({ y: 2027, m: 1, d: 1 });
     expect(addDays({ y: 2028, m: 3, d: 1 }, -1)).toEqual({ y: 2028, m: 2, d: 29 });
@@ -49,5 +61,28 @@ describe('zoned time', () => {
       expect(offsetAt(Z('2026-07-15T12:00:00Z'), spell('Asia/Tokyo', i))).toBe(9 * 3_600_000);
     }
     expect(offsetAt(Z('2026-01-15T12:00:00Z'), 'Europe/Berlin')).toBe(3_600_000);
+  });
+
+  it('gives Intl’s offset at every minute around the changes of the year in zones with odd offsets and changes', () => {
+    // the memo takes a whole UTC day as one offset when its start, noon and end agree
+    const formats = new Map<string, Intl.DateTimeFormat>();
+    const intl = (ms: number, zone: string) => {
+      if (!formats.has(zone)) formats.set(zone, new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }));
+      const parts = Object.fromEntries(formats.get(zone)!.formatToParts(new Date(ms)).map((p) => [p.type, Number(p.value)]));
+      return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour % 24, parts.minute, parts.second) - Math.floor(ms / 1000) * 1000;
+    };
+    for (const zone of ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'America/St_Johns', 'Pacific/Chatham']) {
+      let checked = 0;
+      for (let day = Z('2026-01-01T00:00:00Z'); day < Z('2027-01-01T00:00:00Z'); day += 86_400_000) {
+        const changes = intl(day, zone) !== intl(day + 86_400_000, zone);
+        // every minute of a day with a change and of the days beside it; noon and a random minute of the others
+        const step = changes ? 60_000 : 43_200_000;
+        for (let ms = day - (changes ? 86_400_000 : 0); ms < day + 86_400_000 * (changes ? 2 : 1); ms += step) {
+          expect(offsetAt(ms, zone)).toBe(intl(ms, zone));
+          checked++;
+        }
+      }
+      expect(checked).toBeGreaterThan(365);
+    }
   });
 });

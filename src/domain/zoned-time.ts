@@ -36,7 +36,8 @@ export function isValidTimeZone(timeZone: string): boolean {
 }
 
 export function weekdayOf(date: LocalDate): number {
-  return (new Date(Date.UTC(date.y, date.m - 1, date.d)).getUTCDay() + 6) % 7;
+  // 1970-01-01 was a Thursday (3 counting from Monday)
+  return (((Date.UTC(date.y, date.m - 1, date.d) / DAY_MS + 3) % 7) + 7) % 7;
 }
 
 /** Local time minus UTC, straight from Intl (slow: formatToParts). */
@@ -52,11 +53,10 @@ const QUARTER = 900_000;
 // a pure memo: the offset per zone and quarter hour (at most MAX_ZONES zones of 200,001 quarters)
 const offsetMemo = new Map<string, Map<number, number>>();
 
-/** Local time minus UTC at an instant, in ms (Moscow: +3 h). */
-export function offsetAt(ms: number, timeZone: string): number {
+/** The offset at a quarter-hour instant, one Intl call per zone and quarter hour. */
+function quarterOffset(bucket: number, timeZone: string): number {
   let zone = offsetMemo.get(timeZone);
   if (!zone) zone = keepBounded(offsetMemo, timeZone, new Map<number, number>(), MAX_ZONES);
-  const bucket = Math.floor(ms / QUARTER);
   let off = zone.get(bucket);
   if (off === undefined) {
     if (zone.size > 200_000) zone.clear(); // a memo of a pure function: keep it bounded
@@ -64,6 +64,29 @@ export function offsetAt(ms: number, timeZone: string): number {
     zone.set(bucket, off);
   }
   return off;
+}
+
+// Most UTC days have one offset all day: a day whose offset is the same at its start, its noon and
+// the next day's start is taken as one (zones change their offset at most once in a day), so a
+// report measuring a year of tickets asks Intl a few times per day, not once per quarter hour.
+// A pure memo: the offset per zone and UTC day, null for a day with a change in it.
+const dayOffsetMemo = new Map<string, Map<number, number | null>>();
+const QUARTERS_PER_DAY = DAY_MS / QUARTER;
+
+/** Local time minus UTC at an instant, in ms (Moscow: +3 h). */
+export function offsetAt(ms: number, timeZone: string): number {
+  let zone = dayOffsetMemo.get(timeZone);
+  if (!zone) zone = keepBounded(dayOffsetMemo, timeZone, new Map<number, number | null>(), MAX_ZONES);
+  const day = Math.floor(ms / DAY_MS);
+  let off = zone.get(day);
+  if (off === undefined) {
+    if (zone.size > 100_000) zone.clear();
+    const q = day * QUARTERS_PER_DAY;
+    const start = quarterOffset(q, timeZone);
+    off = quarterOffset(q + QUARTERS_PER_DAY / 2, timeZone) === start && quarterOffset(q + QUARTERS_PER_DAY, timeZone) === start ? start : null;
+    zone.set(day, off);
+  }
+  return off ?? quarterOffset(Math.floor(ms / QUARTER), timeZone);
 }
 
 /** The local date and time of an instant in a zone. */
@@ -88,13 +111,28 @@ export function instantOf(date: LocalDate, minuteOfDay: number, timeZone: string
 }
 
 export function localDateOf(ms: number, timeZone: string): LocalDate {
-  const { y, m, d } = zonedParts(ms, timeZone);
-  return { y, m, d };
+  return civilDateOf(Math.floor((ms + offsetAt(ms, timeZone)) / DAY_MS));
+}
+
+/**
+ * The proleptic Gregorian date of a day number (days since 1970-01-01), by integer arithmetic
+ * (H. Hinnant's civil_from_days): reports ask it for every ticket they measure, and a Date object
+ * per call cost more than the rest of the measuring.
+ */
+export function civilDateOf(days: number): LocalDate {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return { y: yoe + era * 400 + (m <= 2 ? 1 : 0), m, d };
 }
 
 export function addDays(date: LocalDate, days: number): LocalDate {
-  const t = new Date(Date.UTC(date.y, date.m - 1, date.d + days));
-  return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() };
+  return civilDateOf(Date.UTC(date.y, date.m - 1, date.d) / DAY_MS + days);
 }
 
 export function dateKey(date: LocalDate): string {

@@ -9,6 +9,7 @@ import { createApiToken } from '../../actions/api-tokens.ts';
 import { createTicket, writeStatus } from '../../actions/tickets.ts';
 import { getTicket, type Ticket } from '../../store/tickets.ts';
 import { updateUser } from '../../store/users.ts';
+import { sql } from 'drizzle-orm';
 
 const at = (iso: string) => Date.parse(iso);
 const WEEK = '?from=2026-11-02&to=2026-11-08&group=day';
@@ -118,5 +119,33 @@ describe('the created vs resolved report', () => {
     expect(await subjects(links[21].href)).toEqual(['T3', 'T4', 'T5']);
     expect(await subjects(links[23].href)).toEqual(['T1', 'T4', 'T5']);
     for (const l of links) expect((await subjects(l.href)).length, l.href).toBe(l.n);
+  });
+
+  it('shows the same numbers for a minute, says when they were counted, and counts again after a ticket changes or when asked', async () => {
+    const page = async (query = WEEK) => {
+      const res = await manager.get(`/reports/created-resolved${query}`);
+      expect(res.status).toBe(200);
+      const total = /<tfoot><tr><td>Total<\/td><td class="num"><a href="[^"]+">(\d+)<\/a>/.exec(res.text)?.[1];
+      const asOf = /Figures as of <time datetime="([^"]+)">/.exec(res.text)?.[1];
+      const again = /<a href="([^"]+)">Count again now<\/a>/.exec(res.text)?.[1]?.replaceAll('&#x3D;', '=').replaceAll('&amp;', '&');
+      return { total: Number(total), asOf, again };
+    };
+    const week = '?from=2026-11-09&to=2026-11-15&group=day';
+    deps.clock.set(at('2026-11-10T09:00:00Z'));
+    const first = await page(week);
+    expect(first).toEqual({ total: 1, asOf: '2026-11-10T09:00:00.000Z', again: `/reports/created-resolved${week}&fresh=1` });
+    // a ticket changed straight in the database (as another process would change it) is not seen while the numbers are kept
+    const now = at('2026-11-10T09:00:30Z');
+    deps.clock.set(now);
+    await deps.db.run(sql`update tickets set created_at = ${now} where id = ${t.T1.id}`);
+    expect(await page(week)).toEqual(first);
+    expect(await page(`${week}&fresh=1`)).toEqual({ ...first, total: 2, asOf: '2026-11-10T09:00:30.000Z' });
+    // a minute later, and after any change to a ticket made through the desk, the numbers are counted again
+    await deps.db.run(sql`update tickets set created_at = ${t.T1.createdAt} where id = ${t.T1.id}`);
+    deps.clock.set(at('2026-11-10T09:01:31Z'));
+    expect((await page(week)).total).toBe(1);
+    deps.clock.set(at('2026-11-10T09:01:40Z'));
+    await createTicket(srv.services.ctx, { kind: 'system' }, { subject: 'Ticket T10', body: 'x', requesterEmail: 'anna@client.example' });
+    expect(await page(week)).toEqual({ ...first, total: 2, asOf: '2026-11-10T09:01:40.000Z', again: first.again });
   });
 });

@@ -4,6 +4,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Ctx } from '../../../actions/context.ts';
 import { EXPORT_FORMATS, EXPORT_TYPES, reportCsv, writeReportXlsx } from '../../../reports/kit/exports.ts';
+import { resultCache } from '../../../reports/kit/result-cache.ts';
 import type { Report, ReportCtx, ReportViewer } from '../../../reports/report.ts';
 import { invalid } from '../../../domain/errors.ts';
 import { web } from '../../context.ts';
@@ -13,17 +14,27 @@ import { reportPage } from './views.ts';
 
 export function reportRoutes(ctx: Ctx, render: Renderer, reports: readonly Report[]): Router {
   const r = Router();
+  // a page and its downloads show the numbers of one computation, kept for a minute (see result-cache)
+  const cache = resultCache({ now: () => ctx.clock.now(), freshMs: REPORT_FRESH_MS, max: 200 });
+  ctx.hooks.ticketChanged.push(async () => cache.forgetAll());
   for (const report of reports) {
     r.get(report.path, requirePermission(report.permission), async (req, res) => {
-      const data = await report.load(reportCtx(ctx, res), reportFilters(report, req.query));
-      render(req, res, reportPage(report), data);
+      const { fresh, query } = withoutFresh(req.query);
+      const filters = reportFilters(report, query);
+      const rc = reportCtx(ctx, res);
+      const kept = await cache.get(`${report.id} page ${rc.viewer.locale} ${JSON.stringify(filters)}`, async () => report.load(rc, filters), fresh);
+      const again = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => typeof e[1] === 'string'));
+      again.set('fresh', '1');
+      render(req, res, reportPage(report), { ...kept.value, freshness: { at: kept.at, again: `${report.path}?${again}` } });
     });
     const table = report.table;
     if (!table) continue;
     for (const format of EXPORT_FORMATS) {
       r.get(`${report.path}.${format}`, requirePermission(report.permission), async (req, res) => {
         const rc = reportCtx(ctx, res);
-        const data = await table(rc, reportFilters(report, req.query));
+        const { fresh, query } = withoutFresh(req.query);
+        const filters = reportFilters(report, query);
+        const { value: data } = await cache.get(`${report.id} table ${rc.viewer.locale} ${JSON.stringify(filters)}`, async () => table(rc, filters), fresh);
         const stamp = new Date(ctx.clock.now()).toISOString().slice(0, 10);
         res.attachment(`${report.id}-${stamp}.${format}`);
         res.type(EXPORT_TYPES[format]);
@@ -33,6 +44,15 @@ export function reportRoutes(ctx: Ctx, render: Renderer, reports: readonly Repor
     }
   }
   return r;
+}
+
+/** How long a report's numbers are shown again before they are computed afresh. */
+const REPORT_FRESH_MS = 60_000;
+
+/** `fresh=1` asks for the numbers computed now; the report's filters are the rest of the query. */
+function withoutFresh(query: Request['query']): { fresh: boolean; query: Request['query'] } {
+  const { fresh, ...rest } = query;
+  return { fresh: fresh === '1', query: rest };
 }
 
 function reportCtx(ctx: Ctx, res: Response): ReportCtx {
