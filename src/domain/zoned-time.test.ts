@@ -42,6 +42,21 @@ describe('zoned time', () => {
     expect(civilDateOf(11_016)).toEqual({ y: 2000, m: 2, d: 29 });
   });
 
+  it('reads the local parts of instants from 1960 to 2100 as Date reads the shifted instant', () => {
+    let seed = 5;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const wrong: number[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const ms = Z('1960-01-01T00:00:00Z') + Math.floor(rand() * 140 * 365.25 * 86_400_000);
+      const zone = ['UTC', 'Europe/Moscow', 'America/St_Johns', 'Asia/Kathmandu'][i % 4];
+      const t = new Date(ms + offsetAt(ms, zone));
+      const p = zonedParts(ms, zone);
+      const want = { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate(), hh: t.getUTCHours(), mm: t.getUTCMinutes(), ss: t.getUTCSeconds(), weekday: (t.getUTCDay() + 6) % 7 };
+      if (JSON.stringify(p) !== JSON.stringify(want)) wrong.push(ms);
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('does date arithmetic and validates names and dates', () => {
     expect(addDays({ y: 2026, m: 12, d: 31 }, 1)).toEqual({ y: 2027, m: 1, d: 1 });
     expect(addDays({ y: 2028, m: 3, d: 1 }, -1)).toEqual({ y: 2028, m: 2, d: 29 });

@@ -104,7 +104,13 @@ export function queueExportRoutes(ctx: Ctx): Router {
       const sink = format === 'csv' ? csvSink(res, header) : xlsxSink(res, header, w.t('queue.title'));
       const users = new Map((await listUserOptions(ctx.db)).map((u) => [u.id, u.name]));
       const components = new Map((await listComponentOptions(ctx.db)).map((c) => [c.id, c.name]));
-      const label = (key: string) => w.t(key);
+      // a handful of labels (statuses, priorities…) for every row: translated once each
+      const labels = new Map<string, string>();
+      const label = (key: string) => {
+        let l = labels.get(key);
+        if (l === undefined) labels.set(key, (l = w.t(key)));
+        return l;
+      };
       let cursor: string | null = null;
       do {
         const page = await runQueue(ctx, { ...q, cursor }, f, PAGE);

@@ -62,6 +62,20 @@ describe('the dashboard', () => {
     expect([...queue.text.matchAll(/>(Printer \d|Mine)</g)].length).toBe(4);
   });
 
+  it('shows any report with a table as one number, its first total as the report opens, opening the tickets behind it', async () => {
+    await as.manager.post('/dashboard/layout', { op: 'add', id: 'figure:created-resolved', size: 'small' });
+    await as.manager.post('/dashboard/layout', { op: 'add', id: 'figure:time', size: 'small' });
+    const page = (await as.manager.get('/dashboard')).text;
+    expect(page).toContain('<h2 id="widget-figure:created-resolved-title">Created vs resolved — a number</h2>');
+    const created = figure(page, 'figure:created-resolved')!;
+    expect(created.value).toBe('4');
+    expect(page).toMatch(/id="widget-figure:created-resolved"[\s\S]*?<\/a><p class="small muted">Created<\/p>/);
+    expect([...(await as.manager.get(created.href)).text.matchAll(/>(Printer \d|Mine)</g)].length).toBe(4);
+    // no time logged: a total the queue cannot list opens the report
+    expect(figure(page, 'figure:time')).toEqual({ href: '/reports/time', value: '0 hr' });
+    await as.manager.post('/dashboard/layout', { op: 'reset' });
+  });
+
   it('is arranged with plain forms, kept per person', async () => {
     const arrange = (form: Record<string, string>) => as.agent.post('/dashboard/layout', form);
     expect((await arrange({ op: 'add', id: 'view:1', size: 'small' })).location).toBe('/dashboard');

@@ -9,7 +9,7 @@ import type { User } from '../../../store/users.ts';
 import { currentUser, web } from '../../context.ts';
 import { requirePermission } from '../../middleware/auth.ts';
 import type { Renderer } from '../../render.ts';
-import { DEFAULT_LAYOUTS, widgetCatalogue, type WidgetCache, type WidgetDef } from './widgets.ts';
+import { DEFAULT_LAYOUTS, widgetCache, widgetCatalogue, type WidgetDef } from './widgets.ts';
 
 type Body = Record<string, unknown>;
 const str = (body: Body, k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
@@ -26,7 +26,7 @@ function changeOf(body: Body): LayoutChange | null {
 
 export function dashboardRoutes(ctx: Ctx, render: Renderer, reports: readonly Report[]): Router {
   const r = Router();
-  const cache: WidgetCache = new Map();
+  const cache = widgetCache(ctx);
   const catalogue = async (me: User) => {
     const widgets = await widgetCatalogue(ctx, me, reports, cache);
     return { widgets, byId: new Map(widgets.map((w) => [w.id, w])), offered: new Set(widgets.map((w) => w.id)) };
@@ -38,7 +38,7 @@ export function dashboardRoutes(ctx: Ctx, render: Renderer, reports: readonly Re
     const { widgets, byId, offered } = await catalogue(me);
     const layout = await dashboardLayout(ctx, me, offered, DEFAULT_LAYOUTS[me.role]);
     const viewer = { locale: w.locale, t: (key: string) => w.t(key) };
-    const title = (d: WidgetDef) => ('key' in d.title ? w.t(d.title.key) : d.title.text);
+    const title = (d: WidgetDef) => ('key' in d.title ? (d.title.then ? `${w.t(d.title.key)} — ${w.t(d.title.then)}` : w.t(d.title.key)) : d.title.text);
     const placed = await Promise.all(layout.map(async (p, i) => {
       const def = byId.get(p.id)!;
       const view = await def.show(ctx, me, viewer).catch((err: unknown) => {

@@ -9,19 +9,22 @@ import { periodOf } from '../../../domain/report-period.ts';
 import type { DashboardLayout, WidgetSize } from '../../../domain/dashboard-layout.ts';
 import type { Role } from '../../../domain/vocabulary.ts';
 import type { Report, ReportViewer, ReportWidget } from '../../../reports/report.ts';
+import { resultCache, type ResultCache } from '../../../reports/kit/result-cache.ts';
+import { tableView } from '../../../reports/kit/table.ts';
 import { countQueue } from '../../../store/queue.ts';
 import { listSavedViews } from '../../../store/saved-views.ts';
 import type { User } from '../../../store/users.ts';
 
 export type WidgetView =
   | { kind: 'count'; value: string; href: string }
+  | { kind: 'figure'; value: string; caption: string; href: string }
   | { kind: 'list'; items: { href: string; number: number; subject: string; status: string }[]; moreHref: string }
   | ReportWidget;
 
 export type WidgetDef = {
   id: string;
-  /** a key of the console's strings, or the widget's own title (a saved view's name) */
-  title: { key: string } | { text: string };
+  /** a key of the console's strings (with a second one after a dash), or the widget's own title (a saved view's name) */
+  title: { key: string; then?: string } | { text: string };
   permission: Permission;
   size: WidgetSize;
   show(ctx: Ctx, me: User, viewer: ReportViewer): Promise<WidgetView>;
@@ -70,8 +73,9 @@ function queueWidgets(ctx: Ctx): WidgetDef[] {
 }
 
 /** Report widgets drawn in the last minute, per report and language: they are the whole desk's, the same for everyone. */
-export type WidgetCache = Map<string, { at: number; view: Promise<WidgetView> }>;
+export type WidgetCache = ResultCache;
 const WIDGET_FRESH_MS = 60_000;
+export const widgetCache = (ctx: Ctx): WidgetCache => resultCache({ now: () => ctx.clock.now(), freshMs: WIDGET_FRESH_MS, max: 100 });
 
 /** A report as a widget: its chart over the last 30 days (or its findings), opening the report. */
 function reportWidgets(reports: readonly Report[], cache: WidgetCache): WidgetDef[] {
@@ -80,16 +84,29 @@ function reportWidgets(reports: readonly Report[], cache: WidgetCache): WidgetDe
     title: { key: `reports.${r.id}.title` },
     permission: r.permission,
     size: 'wide',
-    show: async (ctx, _me, viewer) => {
-      const key = `${r.id}:${viewer.locale}`;
-      const now = ctx.clock.now();
-      const kept = cache.get(key);
-      if (kept && now - kept.at < WIDGET_FRESH_MS) return await kept.view;
-      const view = r.widget!({ ...ctx, viewer });
-      cache.set(key, { at: now, view });
-      view.catch(() => cache.get(key)?.view === view && cache.delete(key));
-      return await view;
-    },
+    show: async (ctx, _me, viewer) => (await cache.get(`chart ${r.id} ${viewer.locale}`, () => r.widget!({ ...ctx, viewer }))).value,
+  }] : []));
+}
+
+/**
+ * A report as one number: the first total of its table as the report opens (its default filters),
+ * opening the tickets behind it where the report links them, else the report.
+ */
+export async function reportFigure(r: Report, ctx: Ctx, viewer: ReportViewer): Promise<WidgetView> {
+  const table = await r.table!({ ...ctx, viewer }, r.filters.parse({}));
+  const view = tableView(r.id, table, viewer);
+  const i = table.columns.findIndex((c) => c.kind !== 'text' && (table.totals?.cells[c.key] ?? null) !== null);
+  if (i < 0 || !view.totals) return { kind: 'figure', value: '—', caption: viewer.t('reportKit.empty'), href: r.path };
+  return { kind: 'figure', value: view.totals[i].text, caption: view.headers[i].label, href: view.totals[i].href ?? r.path };
+}
+
+function reportFigureWidgets(reports: readonly Report[], cache: WidgetCache): WidgetDef[] {
+  return reports.flatMap((r): WidgetDef[] => (r.table ? [{
+    id: `figure:${r.id}`,
+    title: { key: `reports.${r.id}.title`, then: 'dashboard.asFigure' },
+    permission: r.permission,
+    size: 'small',
+    show: async (ctx, _me, viewer) => (await cache.get(`figure ${r.id} ${viewer.locale}`, () => reportFigure(r, ctx, viewer))).value,
   }] : []));
 }
 
@@ -106,7 +123,7 @@ async function savedViewWidgets(ctx: Ctx, me: User): Promise<WidgetDef[]> {
 
 /** The widgets this person may put on their dashboard. */
 export async function widgetCatalogue(ctx: Ctx, me: User, reports: readonly Report[], cache: WidgetCache): Promise<WidgetDef[]> {
-  return [...queueWidgets(ctx), ...reportWidgets(reports, cache), ...(await savedViewWidgets(ctx, me))].filter((w) => can(me.role, w.permission));
+  return [...queueWidgets(ctx), ...reportWidgets(reports, cache), ...reportFigureWidgets(reports, cache), ...(await savedViewWidgets(ctx, me))].filter((w) => can(me.role, w.permission));
 }
 
 /** What each role starts with (and returns to on "reset"): an agent their work, a manager the desk. */
