@@ -7,6 +7,7 @@ import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } fro
 import { saveView } from '../../../src/actions/saved-views.ts';
 import { assignTicket, createTicket } from '../../../src/actions/tickets.ts';
 import { updateUser, type User } from '../../../src/store/users.ts';
+import { sql } from 'drizzle-orm';
 
 const widgetIds = (html: string) => [...html.matchAll(/<section class="widget (small|wide)" id="widget-([^"]+)"/g)].map((m) => `${m[2]}:${m[1]}`);
 const figure = (html: string, id: string) => {
@@ -74,6 +75,24 @@ describe('the dashboard', () => {
     // no time logged: a total the queue cannot list opens the report
     expect(figure(page, 'figure:time')).toEqual({ href: '/reports/time', value: '0 hr' });
     await as.manager.post('/dashboard/layout', { op: 'reset' });
+  });
+
+  it('shows the person’s SLA deadlines of the coming week as their calendar does, opening the calendar', async () => {
+    await as.agent.post('/dashboard/layout', { op: 'add', id: 'my-deadlines', size: 'wide' });
+    const widget = async () => /id="widget-my-deadlines"[\s\S]*?<\/section>/.exec((await as.agent.get('/dashboard')).text)![0].replaceAll('&#x3D;', '=');
+    const now = deps.clock.now();
+    await deps.db.run(sql`update tickets set resolution_due_at = null, first_response_due_at = null, next_response_due_at = null`);
+    expect(await widget()).toContain('No deadlines in the coming week.');
+    // the agent's ticket is due in two hours; an unassigned one tomorrow and the agent's next week are not shown
+    await deps.db.run(sql`update tickets set resolution_due_at = ${now + 2 * 3_600_000} where subject = 'Mine'`);
+    await deps.db.run(sql`update tickets set resolution_due_at = ${now + 86_400_000} where subject = 'Printer 1'`);
+    const html = await widget();
+    expect([...html.matchAll(/<li><a href="(\/tickets\/\d+)">#\d+ ([^<]+)<\/a> <span class="muted small">([^<]+) · <time datetime="([^"]+)">/g)].map((m) => [m[1], m[2], m[3], m[4]]))
+      .toEqual([['/tickets/4', 'Mine', 'Resolution', new Date(now + 2 * 3_600_000).toISOString()]]);
+    expect(html).toContain('<a href="/calendar?view=week">Open the calendar</a>');
+    await deps.db.run(sql`update tickets set resolution_due_at = ${now + 8 * 86_400_000} where subject = 'Mine'`);
+    expect(await widget()).toContain('No deadlines in the coming week.');
+    await as.agent.post('/dashboard/layout', { op: 'reset' });
   });
 
   it('is arranged with plain forms, kept per person', async () => {

@@ -11,6 +11,7 @@ import type { Role } from '../../../domain/vocabulary.ts';
 import type { Report, ReportViewer, ReportWidget } from '../../../reports/report.ts';
 import { resultCache, type ResultCache } from '../../../reports/kit/result-cache.ts';
 import { tableView } from '../../../reports/kit/table.ts';
+import { listCalendarItems, type DeadlineKind } from '../../../store/calendar-items.ts';
 import { countQueue } from '../../../store/queue.ts';
 import { listSavedViews } from '../../../store/saved-views.ts';
 import type { User } from '../../../store/users.ts';
@@ -19,6 +20,7 @@ export type WidgetView =
   | { kind: 'count'; value: string; href: string }
   | { kind: 'figure'; value: string; caption: string; href: string }
   | { kind: 'list'; items: { href: string; number: number; subject: string; status: string }[]; moreHref: string }
+  | { kind: 'deadlines'; items: { href: string; number: number; subject: string; kindKey: string; at: number }[]; moreHref: string }
   | ReportWidget;
 
 export type WidgetDef = {
@@ -49,6 +51,21 @@ async function listOf(ctx: Ctx, me: User, q: QueueQuery): Promise<WidgetView> {
 
 const queue = (raw: Record<string, unknown>) => parseQueueQuery(raw);
 
+const DEADLINES_AHEAD_MS = 7 * 86_400_000;
+// the SLA target names the workflow strings already have
+const TARGET_KEY: Record<DeadlineKind, string> = { first_response: 'firstResponse', next_response: 'nextResponse', resolution: 'resolution' };
+
+/** The person's next SLA deadlines in the coming week, as their calendar shows them. */
+async function deadlinesOf(ctx: Ctx, me: User): Promise<WidgetView> {
+  const now = ctx.clock.now();
+  const items = await listCalendarItems(ctx.db, { from: now, to: now + DEADLINES_AHEAD_MS, assigneeId: me.id }, LIST_LENGTH);
+  return {
+    kind: 'deadlines',
+    items: items.map((it) => ({ href: `/tickets/${it.number}`, number: it.number, subject: it.subject, kindKey: `workflow.target.${TARGET_KEY[it.kind]}`, at: it.at })),
+    moreHref: '/calendar?view=week',
+  };
+}
+
 /** The figures and lists every desk offers. */
 function queueWidgets(ctx: Ctx): WidgetDef[] {
   const today = (me: User) => periodOf({}, ctx.clock.now(), me.timeZone, 1);
@@ -69,6 +86,7 @@ function queueWidgets(ctx: Ctx): WidgetDef[] {
     { id: 'my-queue', title: { key: 'dashboard.widgets.my-queue' }, permission: 'ticket.view', size: 'wide', show: (c, me) => listOf(c, me, queue({ view: 'mine', sort: 'due' })) },
     { id: 'sla-list', title: { key: 'dashboard.widgets.sla-list' }, permission: 'ticket.view', size: 'wide', show: (c, me) => listOf(c, me, queue({ view: 'sla', sort: 'due' })) },
     { id: 'my-components', title: { key: 'dashboard.widgets.my-components' }, permission: 'ticket.view', size: 'wide', show: (c, me) => listOf(c, me, queue({ view: 'components', sort: 'due' })) },
+    { id: 'my-deadlines', title: { key: 'dashboard.widgets.my-deadlines' }, permission: 'ticket.view', size: 'wide', show: (c, me) => deadlinesOf(c, me) },
   ];
 }
 
