@@ -20,7 +20,7 @@ export const safeCell = <T extends ReportCell>(v: T): T | string => (typeof v ==
 
 function header(reportId: string, table: ReportTable, viewer: ReportViewer): string[] {
   return table.columns.map((c) => {
-    const label = columnLabel(reportId, viewer, c.key);
+    const label = columnLabel(reportId, viewer, c);
     return c.kind === 'minutes' ? `${label}, ${viewer.t('reportKit.hoursUnit')}` : label;
   });
 }

@@ -15,6 +15,8 @@ export type ReportColumn = {
   currency?: string;
   /** for text: the cells are ids (a ticket type, a status) shown as the strings under this key prefix */
   labels?: string;
+  /** the header already in the viewer's words (a column per month: "Sep 2026"), instead of reports.<id>.columns.<key> */
+  heading?: string;
 };
 
 export type ReportCell = string | number | null;
@@ -34,8 +36,8 @@ export type ReportTable = {
   totals?: ReportRow;
 };
 
-/** A column's header in the viewer's language: reports.<id>.columns.<key>. */
-export const columnLabel = (reportId: string, viewer: ReportViewer, key: string): string => viewer.t(`reports.${reportId}.columns.${key}`);
+/** A column's header in the viewer's language: its heading, else reports.<id>.columns.<key>. */
+export const columnLabel = (reportId: string, viewer: ReportViewer, c: ReportColumn): string => c.heading ?? viewer.t(`reports.${reportId}.columns.${c.key}`);
 
 /** A cell as the page shows it. */
 export function formatCell(col: ReportColumn, row: ReportRow, viewer: ReportViewer): string {
@@ -70,7 +72,7 @@ export function exportCell(col: ReportColumn, v: ReportCell, viewer: ReportViewe
 export function tableView(reportId: string, table: ReportTable, viewer: ReportViewer) {
   const row = (r: ReportRow) => table.columns.map((c) => ({ text: formatCell(c, r, viewer), href: r.links?.[c.key] ?? null, numeric: c.kind !== 'text' }));
   return {
-    headers: table.columns.map((c) => ({ label: columnLabel(reportId, viewer, c.key), numeric: c.kind !== 'text' })),
+    headers: table.columns.map((c) => ({ label: columnLabel(reportId, viewer, c), numeric: c.kind !== 'text' })),
     rows: table.rows.map(row),
     totals: table.totals ? row(totalsRow(table, table.totals, viewer)) : null,
   };

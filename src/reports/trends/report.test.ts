@@ -20,7 +20,7 @@ const at = (iso: string) => Date.parse(iso);
 const AUTUMN = '?from=2026-09-01&to=2026-11-30';
 
 type Api = { columns: { key: string; kind: string }[]; rows: Record<string, unknown>[]; totals: Record<string, unknown> };
-const KEYS = ['m09', 'm10', 'm11', 'tickets', 'minutes'];
+const KEYS = ['m2026-09', 'm2026-10', 'm2026-11', 'tickets', 'minutes'];
 
 const C = (i: number) => `C${String(i).padStart(2, '0')}`;
 // [component, Sep, Oct, Nov, tickets, minutes]: ties of one ticket go by time logged, then name
@@ -101,7 +101,7 @@ describe('the incident trends report', () => {
   it('counts the incidents of each month per component, the ten biggest apart and the rest as other', async () => {
     const data = await api(AUTUMN);
     expect(data.columns).toEqual([
-      { key: 'component', kind: 'text' }, { key: 'm09', kind: 'count' }, { key: 'm10', kind: 'count' }, { key: 'm11', kind: 'count' },
+      { key: 'component', kind: 'text' }, { key: 'm2026-09', kind: 'count' }, { key: 'm2026-10', kind: 'count' }, { key: 'm2026-11', kind: 'count' },
       { key: 'tickets', kind: 'count' }, { key: 'minutes', kind: 'minutes' },
     ]);
     expect(table(data, 'component')).toEqual(keyed(BY_COMPONENT, 'component'));
@@ -119,16 +119,20 @@ describe('the incident trends report', () => {
     expect(totals(requests, 'component')).toEqual([null, 0, 1, 0, 1, 45]);
   });
 
-  it('covers the last twelve months by default, and at most twelve', async () => {
-    const months = ['m01', 'm02', 'm03', 'm04', 'm05', 'm06', 'm07', 'm08', 'm09', 'm10', 'm11', 'm12'];
+  it('covers the last twelve months by default, any months asked for, and at most 36', async () => {
+    const months = (y: number, from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `m${y}-${String(from + i).padStart(2, '0')}`);
     const year = await api('');
-    expect(year.columns.map((c) => c.key)).toEqual(['component', ...months, 'tickets', 'minutes']);
+    expect(year.columns.map((c) => c.key)).toEqual(['component', ...months(2026, 1, 12), 'tickets', 'minutes']);
     // P0 came on 31 August in Moscow; P1's time in August counts too
-    expect([year.totals.m08, year.totals.m09, year.totals.tickets, year.totals.minutes]).toEqual([1, 2, 17, 215]);
-    const long = await api('?from=2025-01-01&to=2026-11-30');
-    expect(long.columns.map((c) => c.key)).toEqual(['component', 'm12', ...months.slice(0, 11), 'tickets', 'minutes']);
-    const page = await manager.get('/reports/trends?from=2025-01-01&to=2026-11-30');
-    expect(page.text).toContain('name="from" value="2025-12-01"');
+    expect([year.totals['m2026-08'], year.totals['m2026-09'], year.totals.tickets, year.totals.minutes]).toEqual([1, 2, 17, 215]);
+    const two = await api('?from=2025-01-01&to=2026-11-30');
+    expect(two.columns.map((c) => c.key)).toEqual(['component', ...months(2025, 1, 12), ...months(2026, 1, 11), 'tickets', 'minutes']);
+    expect(two.totals.tickets).toBe(17);
+    const long = await api('?from=2020-01-01&to=2026-11-30');
+    expect(long.columns.map((c) => c.key)).toEqual(['component', 'm2023-12', ...months(2024, 1, 12), ...months(2025, 1, 12), ...months(2026, 1, 11), 'tickets', 'minutes']);
+    const page = await manager.get('/reports/trends?from=2020-01-01&to=2026-11-30');
+    expect(page.text).toContain('name="from" value="2023-12-01"');
+    expect(page.text).toContain('<th scope="col" class="num">Dec 2023</th>');
   });
 
   it('gives the same numbers in the CSV and the XLSX, in the viewer’s language', async () => {
@@ -137,7 +141,7 @@ describe('the incident trends report', () => {
     const csv = await manager.get(`/reports/trends.csv${AUTUMN}`);
     expect(csv.status).toBe(200);
     const lines = csv.text.trim().split('\n');
-    expect(lines[0]).toBe('Component,Sep,Oct,Nov,Tickets,"Logged, h"');
+    expect(lines[0]).toBe('Component,Sep 2026,Oct 2026,Nov 2026,Tickets,"Logged, h"');
     expect(lines.slice(1)).toEqual([...BY_COMPONENT, ['Total', ...TOTAL.slice(1)]].map((r) => out(r).join(',')));
     const ru = await addUser(srv.services, 'manager', 'ru@desk.test', 'Ольга');
     await updateUser(deps.db, ru.id, { locale: 'ru' }, deps.clock.now());
@@ -145,7 +149,7 @@ describe('the incident trends report', () => {
     await olga.login('ru@desk.test', TEST_PASSWORD);
     const rows = await readXlsx((await olga.getBytes(`/reports/trends.xlsx${AUTUMN}&by=category`)).body);
     expect(rows).toEqual([
-      ['Категория', 'Сен', 'Окт', 'Ноя', 'Заявки', 'Списано, ч'],
+      ['Категория', 'Сен 2026', 'Окт 2026', 'Ноя 2026', 'Заявки', 'Списано, ч'],
       ...[['Без категории', 1, 9, 3, 13, 35], ['Неисправность', 1, 1, 0, 2, 150], ['Консультация', 0, 0, 1, 1, 0], ['Итого', ...TOTAL.slice(1)]].map(out),
     ]);
   });

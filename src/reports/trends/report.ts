@@ -1,4 +1,4 @@
-// Incident trends: per month of the period (the last twelve by default, and at most), which
+// Incident trends: per month of the period (the last twelve by default, at most 36), which
 // components, categories or organisations the tickets (incidents, unless the type filter says
 // otherwise) came from, and how much time was logged on them. The ten groups with the most tickets
 // get a row each, the rest one row together. Each month's count opens the queue on its tickets.
@@ -16,29 +16,34 @@ const ID = 'trends';
 const PATH = `/reports/${ID}`;
 const TOP = 10;
 const MONTHS = 12;
+const MAX_MONTHS = 36;
 
 const filters = scopeFilters.extend({ by: z.enum(TREND_GROUPS).optional().catch(undefined) });
 
 const t = (ctx: ReportCtx, key: string) => ctx.viewer.t(`reports.${ID}.${key}`);
 
 /**
- * Months, and at most twelve of them ending with the month of the period's end (the columns are
- * named by month of the year, so no two may share one); without a start, all twelve.
+ * Months: those of the period, at most 36 ending with the month of the period's end; without a
+ * start, the last twelve.
  */
 function trendScope(ctx: ReportCtx, f: ScopeFilters): Scope {
   const asked = scopeOf(ctx, { ...f, group: 'month' }, 365);
   const end = parseDateKey(asked.period.toKey)!;
-  const month = end.y * 12 + end.m - 1 - (MONTHS - 1);
-  const first = dateKey({ y: Math.floor(month / 12), m: (month % 12) + 1, d: 1 });
-  if (f.from !== undefined && asked.period.fromKey >= first) return asked;
-  return scopeOf(ctx, { ...f, from: first, to: asked.period.toKey, group: 'month' });
+  const firstOf = (months: number) => {
+    const month = end.y * 12 + end.m - 1 - (months - 1);
+    return dateKey({ y: Math.floor(month / 12), m: (month % 12) + 1, d: 1 });
+  };
+  if (f.from === undefined) return scopeOf(ctx, { ...f, from: firstOf(MONTHS), to: asked.period.toKey, group: 'month' });
+  if (asked.period.fromKey >= firstOf(MAX_MONTHS)) return asked;
+  return scopeOf(ctx, { ...f, from: firstOf(MAX_MONTHS), to: asked.period.toKey, group: 'month' });
 }
 
 /** The tickets counted: the scope's, of its type or else incidents. */
 const typeOf = (scope: Scope): TicketType => (scope.filters.type as TicketType | undefined) ?? 'incident';
 
-/** A month's column: m01 … m12 (the header is the month's name). */
-const monthColumn = (bucketKey: string) => `m${bucketKey.slice(5, 7)}`;
+/** A month's column: m2026-09 (the header is the month's name and year). */
+const monthColumn = (bucketKey: string) => `m${bucketKey.slice(0, 7)}`;
+const monthHeading = (ctx: ReportCtx, bucketKey: string) => `${t(ctx, `columns.m${bucketKey.slice(5, 7)}`)} ${bucketKey.slice(0, 4)}`;
 
 /** The queue on the group's tickets created in a span; none for the tickets without one (the queue has no such filter). */
 function groupHref(scope: Scope, by: TrendGroupBy, key: TrendKey, span: { from: number; to: number }): string | null {
@@ -106,7 +111,7 @@ async function trendsTable(ctx: ReportCtx, scope: Scope, by: TrendGroupBy): Prom
   const lines = linesOf(ctx, by, groups, scope.buckets.length);
   const columns: ReportColumn[] = [
     { key: by, kind: 'text' },
-    ...scope.buckets.map((b) => ({ key: monthColumn(b.key), kind: 'count' as const })),
+    ...scope.buckets.map((b) => ({ key: monthColumn(b.key), kind: 'count' as const, heading: monthHeading(ctx, b.key) })),
     { key: 'tickets', kind: 'count' },
     { key: 'minutes', kind: 'minutes' },
   ];
