@@ -1,6 +1,7 @@
 // The dashboard and the reports in headless Chromium: a manager's dashboard at desktop size,
 // rearranged by dragging (kept after a reload) and followed from a figure to the queue; an agent's
 // on a phone, arranged with the ⋯ forms by tapping; a report's number followed to its tickets.
+import { readFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser as Chromium, Page } from 'playwright-core';
 import { launchChromium, screenshotPath, settled } from '../helpers/browser.ts';
@@ -91,6 +92,11 @@ describe('the dashboard in a browser', () => {
     const { page, problems } = await signedIn(chromium, desk, desk.olga, DESKTOP);
     await page.goto(`${desk.srv.url}/reports/created-resolved?group=month`);
     await settled(page);
+    // the downloads are files, not pages: the CSV comes down with the table's numbers
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.locator('.report-downloads a', { hasText: 'CSV' }).click()]);
+    expect(csv.suggestedFilename()).toMatch(/^created-resolved-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect((await readFile((await csv.path())!, 'utf8')).trim().split('\n').at(-1)).toMatch(/^Total,6,/);
+    expect(page.url()).toContain('/reports/created-resolved?group=month');
     const total = page.locator('#report-table tfoot td a').first();
     expect(await total.textContent()).toBe('6');
     await total.click();

@@ -14,6 +14,7 @@ import type { Ticket } from '../../store/tickets.ts';
 import { currentUser, web } from '../context.ts';
 import { requirePermission } from '../middleware/auth.ts';
 import { listComponentOptions } from '../../store/components.ts';
+import { countQueue } from '../../store/queue.ts';
 import { listContactNames } from '../../store/contacts.ts';
 import { listOrganizationsByIds } from '../../store/organization-names.ts';
 import { listUserOptions } from '../../store/users.ts';
@@ -22,6 +23,7 @@ import { listUserOptions } from '../../store/users.ts';
 type Names = { users: Map<number, string>; components: Map<number, string>; contacts: Map<number, string>; organizations: Map<number, string> };
 
 const PAGE = 2000;
+const COUNT_CAP = 100_000_000;
 const COLUMNS = ['number', 'subject', 'status', 'priority', 'type', 'category', 'channel', 'organization', 'requester', 'assignee', 'component', 'created', 'updated', 'resolved', 'due', 'logged', 'estimate'] as const;
 const NONE = 9007199254740991; // no SLA time pending
 
@@ -101,6 +103,8 @@ export function queueExportRoutes(ctx: Ctx): Router {
       const stamp = localTime(ctx.clock.now(), me.timeZone)!.slice(0, 10);
       res.attachment(`tickets-${q.view}-${stamp}.${format}`);
       res.type(EXPORT_TYPES[format]);
+      // how many rows are coming, for the progress the queue page shows while it downloads
+      res.set('X-Total-Count', String(await countQueue(ctx.db, f, COUNT_CAP)));
       const sink = format === 'csv' ? csvSink(res, header) : xlsxSink(res, header, w.t('queue.title'));
       const users = new Map((await listUserOptions(ctx.db)).map((u) => [u.id, u.name]));
       const components = new Map((await listComponentOptions(ctx.db)).map((c) => [c.id, c.name]));
