@@ -43,7 +43,10 @@ describe('the queue as a download', () => {
     const res = await agent.get(`/tickets.csv?${query}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    return parse(res.text) as string[][];
+    const rows = parse(res.text) as string[][];
+    // the total announced before the rows, for the page's progress, is the number of rows that came
+    expect(Number(res.headers.get('x-total-count'))).toBe(rows.length - 1);
+    return rows;
   };
 
   it('streams every ticket of the view, page after page', async () => {
@@ -85,6 +88,8 @@ describe('the queue as a download', () => {
 
   it('is offered on the queue page with the view’s query', async () => {
     const page = await agent.get('/tickets?view=all&priority=high');
-    expect(page.text).toMatch(/<a href="\/tickets\.csv\?view&#x3D;all&amp;priority&#x3D;high" download>CSV<\/a>/);
+    // a plain download link (not boosted by htmx), with the progress the page shows while it comes down
+    expect(page.text).toMatch(/<a href="\/tickets\.csv\?view&#x3D;all&amp;priority&#x3D;high" download hx-boost="false" data-progress="#download-progress">CSV<\/a>/);
+    expect(page.text).toContain('<span id="download-progress" class="muted" role="status" aria-live="polite" hidden');
   });
 });
