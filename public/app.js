@@ -132,17 +132,19 @@
     box.hidden = false;
     fetch(a.href, { credentials: 'same-origin' }).then(function (res) {
       if (!res.ok || !res.body) throw new Error('HTTP ' + res.status);
-      var total = Number(res.headers.get('X-Total-Count')) || 0;
+      // no total for a text search: the rows are counted without one
+      var total = res.headers.get('X-Total-Count') === null ? null : Number(res.headers.get('X-Total-Count'));
       var name = (/filename="?([^";]+)"?/.exec(res.headers.get('Content-Disposition') || '') || [])[1] || 'tickets';
       var reader = res.body.getReader();
       var parts = [];
       var lines = 0;
       var bytes = 0;
-      bar.max = Math.max(1, total);
+      var rows = function () { return Math.max(0, lines - 1); }; // the first line is the header
       var show = function () {
-        var rows = Math.min(total, Math.max(0, lines - 1)); // the first line is the header
-        if (csv) { bar.value = rows; say(box.getAttribute('data-rows'), rows, total, ''); }
-        else { bar.removeAttribute('value'); say(box.getAttribute('data-bytes'), 0, total, (bytes / 1048576).toFixed(1)); }
+        var mb = (bytes / 1048576).toFixed(1);
+        if (csv && total !== null) { bar.max = Math.max(1, total); bar.value = Math.min(total, rows()); say(box.getAttribute('data-rows'), Math.min(total, rows()), total, mb); }
+        else if (csv) { bar.removeAttribute('value'); say(box.getAttribute('data-count'), rows(), 0, mb); }
+        else { bar.removeAttribute('value'); say(box.getAttribute(total === null ? 'data-mb' : 'data-bytes'), 0, total || 0, mb); }
       };
       show();
       var pump = function () {
@@ -166,7 +168,9 @@
         setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
         bar.max = 1;
         bar.value = 1;
-        say(box.getAttribute('data-done'), total, total, '');
+        var done = total !== null ? total : csv ? rows() : null;
+        if (done === null) say(box.getAttribute('data-mb'), 0, 0, (bytes / 1048576).toFixed(1));
+        else say(box.getAttribute('data-done'), done, done, '');
       });
     }).catch(function () {
       say(box.getAttribute('data-failed'), 0, 0, '');

@@ -44,6 +44,15 @@ describe('a queue download in a browser', () => {
     expect(xlsx.suggestedFilename()).toMatch(/^tickets-all-\d{4}-\d{2}-\d{2}\.xlsx$/);
     const bytes = await readFile((await xlsx.path())!);
     expect(bytes.subarray(0, 2).toString()).toBe('PK'); // a zip, as XLSX is
+
+    // a text search has no total announced: the rows are counted as they come
+    const word = (await desk.deps.db.get<{ subject: string }>('select subject from tickets order by id limit 1'))!.subject.split(' ')[0];
+    await page.goto(`${desk.srv.url}/tickets?view=all&q=${encodeURIComponent(word)}`);
+    await settled(page);
+    const [found] = await Promise.all([page.waitForEvent('download'), page.locator('a[href^="/tickets.csv"]').click()]);
+    const foundLines = (await readFile((await found.path())!, 'utf8')).trim().split('\n');
+    expect(foundLines.length).toBeGreaterThan(1);
+    await expect.poll(() => status.textContent()).toContain(`Downloaded: ${foundLines.length - 1} tickets`);
     expect(problems).toEqual([]);
   });
 });

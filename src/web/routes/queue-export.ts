@@ -103,8 +103,9 @@ export function queueExportRoutes(ctx: Ctx): Router {
       const stamp = localTime(ctx.clock.now(), me.timeZone)!.slice(0, 10);
       res.attachment(`tickets-${q.view}-${stamp}.${format}`);
       res.type(EXPORT_TYPES[format]);
-      // how many rows are coming, for the progress the queue page shows while it downloads
-      res.set('X-Total-Count', String(await countQueue(ctx.db, f, COUNT_CAP)));
+      // how many rows are coming, for the progress the queue page shows while it downloads (a text
+      // search has no exact count before it runs: the page then counts without a total)
+      if (!q.q) res.set('X-Total-Count', String(await countQueue(ctx.db, f, COUNT_CAP)));
       const sink = format === 'csv' ? csvSink(res, header) : xlsxSink(res, header, w.t('queue.title'));
       const users = new Map((await listUserOptions(ctx.db)).map((u) => [u.id, u.name]));
       const components = new Map((await listComponentOptions(ctx.db)).map((c) => [c.id, c.name]));

@@ -44,8 +44,10 @@ describe('the queue as a download', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     const rows = parse(res.text) as string[][];
-    // the total announced before the rows, for the page's progress, is the number of rows that came
-    expect(Number(res.headers.get('x-total-count'))).toBe(rows.length - 1);
+    // the total announced before the rows, for the page's progress, is the number of rows that came;
+    // a text search announces none (it has no exact count before it runs)
+    if (new URLSearchParams(query).has('q')) expect(res.headers.get('x-total-count')).toBeNull();
+    else expect(Number(res.headers.get('x-total-count'))).toBe(rows.length - 1);
     return rows;
   };
 
