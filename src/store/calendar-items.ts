@@ -5,6 +5,8 @@ import type { Db } from '../db/client.ts';
 
 export const DEADLINE_KINDS = ['first_response', 'next_response', 'resolution'] as const;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
+/** Each deadline's SLA target, as the workflow strings name it (workflow.target.<key>). */
+export const DEADLINE_TARGET: Record<DeadlineKind, string> = { first_response: 'firstResponse', next_response: 'nextResponse', resolution: 'resolution' };
 
 export type CalendarItem = { ticketId: number; number: number; subject: string; priority: string; assigneeId: number | null; kind: DeadlineKind; at: number };
 

@@ -9,7 +9,7 @@ import { calendarFeedToken, calendarFeedUser, checkCalendarFeedToken } from '../
 import { calendarGrid, parseCalendarDate } from '../../../domain/calendar-grid.ts';
 import { AppError } from '../../../domain/errors.ts';
 import { localDateOf, zonedParts } from '../../../domain/zoned-time.ts';
-import { listCalendarItems, type CalendarItem, type DeadlineKind } from '../../../store/calendar-items.ts';
+import { DEADLINE_TARGET, listCalendarItems, type CalendarItem } from '../../../store/calendar-items.ts';
 import { label } from '../../../i18n/labels.ts';
 import { listComponents } from '../../../store/components.ts';
 import { findSetting, upsertSetting } from '../../../store/settings.ts';
@@ -19,8 +19,6 @@ import { currentUser, web } from '../../context.ts';
 import { requirePermission } from '../../middleware/auth.ts';
 import type { Renderer } from '../../render.ts';
 
-// the SLA target names the workflow strings already have
-const TARGET_KEY: Record<DeadlineKind, string> = { first_response: 'firstResponse', next_response: 'nextResponse', resolution: 'resolution' };
 
 const FEED_PAST_MS = 7 * 86_400_000;
 const FEED_AHEAD_MS = 90 * 86_400_000;
@@ -73,7 +71,7 @@ function pageRoutes(ctx: Ctx, render: Renderer): Router {
       components: (await listComponents(ctx.db)).map((c) => ({ id: c.id, name: c.name, selected: c.id === component })),
       weeks: Array.from({ length: grid.days.length / 7 }, (_, i) => grid.days.slice(i * 7, i * 7 + 7).map((d) => ({
         key: d.key, day: Number(d.key.slice(8)), inMonth: d.inMonth, weekend: d.weekday >= 5,
-        items: (byDay.get(d.key) ?? []).map((it) => ({ ...it, time: hhmm(it.at, me.timeZone), href: `/tickets/${it.number}`, kindKey: `workflow.target.${TARGET_KEY[it.kind]}` })),
+        items: (byDay.get(d.key) ?? []).map((it) => ({ ...it, time: hhmm(it.at, me.timeZone), href: `/tickets/${it.number}`, kindKey: `workflow.target.${DEADLINE_TARGET[it.kind]}` })),
       }))),
       weekdays: [0, 1, 2, 3, 4, 5, 6],
       feedUrl: `${ctx.config.publicUrl}/calendar/feed/${calendarFeedToken(ctx.secrets.token, me.id, nonce)}.ics`,
@@ -100,7 +98,7 @@ function feedRoutes(ctx: Ctx): Router {
     const events: EventAttributes[] = items.map((it) => ({
       uid: `${it.kind}-${it.ticketId}@${new URL(ctx.config.publicUrl).host}`,
       start: it.at, startInputType: 'utc', startOutputType: 'utc', duration: { minutes: 15 },
-      title: `#${it.number} ${it.subject} (${label(ctx.locales, user.locale, `target.${TARGET_KEY[it.kind]}`)})`,
+      title: `#${it.number} ${it.subject} (${label(ctx.locales, user.locale, `target.${DEADLINE_TARGET[it.kind]}`)})`,
       url: `${ctx.config.publicUrl}/tickets/${it.number}`,
       description: `${ctx.config.publicUrl}/tickets/${it.number}`,
     }));

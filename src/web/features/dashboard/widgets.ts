@@ -11,7 +11,7 @@ import type { Role } from '../../../domain/vocabulary.ts';
 import type { Report, ReportViewer, ReportWidget } from '../../../reports/report.ts';
 import { resultCache, type ResultCache } from '../../../reports/kit/result-cache.ts';
 import { tableView } from '../../../reports/kit/table.ts';
-import { listCalendarItems, type DeadlineKind } from '../../../store/calendar-items.ts';
+import { DEADLINE_TARGET, listCalendarItems } from '../../../store/calendar-items.ts';
 import { countQueue } from '../../../store/queue.ts';
 import { listSavedViews } from '../../../store/saved-views.ts';
 import type { User } from '../../../store/users.ts';
@@ -52,8 +52,6 @@ async function listOf(ctx: Ctx, me: User, q: QueueQuery): Promise<WidgetView> {
 const queue = (raw: Record<string, unknown>) => parseQueueQuery(raw);
 
 const DEADLINES_AHEAD_MS = 7 * 86_400_000;
-// the SLA target names the workflow strings already have
-const TARGET_KEY: Record<DeadlineKind, string> = { first_response: 'firstResponse', next_response: 'nextResponse', resolution: 'resolution' };
 
 /** The person's next SLA deadlines in the coming week, as their calendar shows them. */
 async function deadlinesOf(ctx: Ctx, me: User): Promise<WidgetView> {
@@ -61,7 +59,7 @@ async function deadlinesOf(ctx: Ctx, me: User): Promise<WidgetView> {
   const items = await listCalendarItems(ctx.db, { from: now, to: now + DEADLINES_AHEAD_MS, assigneeId: me.id }, LIST_LENGTH);
   return {
     kind: 'deadlines',
-    items: items.map((it) => ({ href: `/tickets/${it.number}`, number: it.number, subject: it.subject, kindKey: `workflow.target.${TARGET_KEY[it.kind]}`, at: it.at })),
+    items: items.map((it) => ({ href: `/tickets/${it.number}`, number: it.number, subject: it.subject, kindKey: `workflow.target.${DEADLINE_TARGET[it.kind]}`, at: it.at })),
     moreHref: '/calendar?view=week',
   };
 }
