@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileCalendar, type BusinessCalendar, type Interval } from './business-calendar.ts';
 import {
-  agentReplied, describeTargets, dueNotices, escalationHandled, escalationStarted, nextCheckAt, recordNotices, requesterWrote, startClock, syncClock,
+  agentReplied, describeTargets, dueNotices, escalationHandled, escalationStarted, missedContractTarget, nextCheckAt, nextResponseCycles, recordNotices, requesterWrote, startClock, syncClock,
   type SlaConfig, type SlaState, type TicketSnapshot,
 } from './sla-clock.ts';
 import type { TicketStatus } from './vocabulary.ts';
@@ -224,6 +224,36 @@ describe('SLA clock: next response and escalation', () => {
     s = requesterWrote(s, c, snap(created, 'in_progress', '2026-11-09T07:20:00Z'), Z('2026-11-10T08:00:00Z'));
     expect(s.targets.nextResponse).toMatchObject({ cycle: 2, metAt: null });
     expect(dueNotices(s, Z('2026-11-10T10:00:00Z')).map((n) => n.key)).toEqual(['nextResponse#2:breach']);
+  });
+
+  it('counts every next-response cycle, though it keeps only the last one’s target', () => {
+    const c = config({ minutes: { firstResponse: 60, nextResponse: 120 } });
+    const created = '2026-11-09T07:00:00Z';
+    const answered = snap(created, 'in_progress', '2026-11-09T07:20:00Z');
+    let s = syncClock(null, c, snap(created), Z(created));
+    s = syncClock(s, c, answered, Z('2026-11-09T07:20:00Z'));
+    expect(nextResponseCycles(s, Z('2026-11-09T08:00:00Z'))).toEqual({ met: 0, breached: 0, pending: 0 });
+    // 1: answered in an hour of a two-hour target
+    s = requesterWrote(s, c, answered, Z('2026-11-09T08:00:00Z'));
+    expect(nextResponseCycles(s, Z('2026-11-09T08:30:00Z'))).toEqual({ met: 0, breached: 0, pending: 1 });
+    s = agentReplied(s, c, Z('2026-11-09T09:00:00Z'));
+    expect(missedContractTarget(s, Z('2026-11-09T10:00:00Z'))).toBe(false);
+    // 2: answered after four business hours
+    s = requesterWrote(s, c, answered, Z('2026-11-09T10:00:00Z'));
+    s = agentReplied(s, c, Z('2026-11-09T14:00:00Z'));
+    expect(nextResponseCycles(s, Z('2026-11-09T14:10:00Z'))).toEqual({ met: 1, breached: 1, pending: 0 });
+    // 3: still waiting, then overdue without an answer
+    s = requesterWrote(s, c, answered, Z('2026-11-10T06:00:00Z'));
+    expect(s.targets.nextResponse?.cycle).toBe(3);
+    expect(nextResponseCycles(s, Z('2026-11-10T07:00:00Z'))).toEqual({ met: 1, breached: 1, pending: 1 });
+    // the late answer is no longer the clock's target, and still a missed one
+    expect(s.targets.nextResponse).toMatchObject({ metAt: null, late: false });
+    expect(missedContractTarget(s, Z('2026-11-10T07:00:00Z'))).toBe(true);
+    expect(nextResponseCycles(s, Z('2026-11-10T09:00:00Z'))).toEqual({ met: 1, breached: 2, pending: 0 });
+    // resolving answers the requester: the open cycle ends, late
+    s = syncClock(s, c, snap(created, 'resolved', '2026-11-09T07:20:00Z'), Z('2026-11-10T10:00:00Z'));
+    expect(nextResponseCycles(s, Z('2026-11-11T10:00:00Z'))).toEqual({ met: 1, breached: 2, pending: 0 });
+    expect(nextResponseCycles(null, Z('2026-11-11T10:00:00Z'))).toEqual({ met: 0, breached: 0, pending: 0 });
   });
 
   it('gives a complaint its own clock that does not pause with the ticket', () => {

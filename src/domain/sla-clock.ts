@@ -58,6 +58,12 @@ export type SlaState = {
   watches: Record<WatchName, Stopwatch | null>;
   cycles: { next: number; escalation: number };
   targets: Partial<Record<TargetKey, TargetState>>;
+  /**
+   * Next-response cycles that ended before the present one began: the clock keeps only the last
+   * cycle's target, so each one it replaces is counted here, met in time or late. Absent on clocks
+   * kept before it was counted.
+   */
+  nextTally?: { met: number; late: number };
   /** announced notices: "resolution:warning", "nextResponse#2:breach", "budget:exceeded" */
   fired: string[];
 };
@@ -215,9 +221,12 @@ export function requesterWrote(s: SlaState, cfg: SlaConfig, snap: TicketSnapshot
   if (!minutes || open || snap.firstRespondedAt === null || isStoppedStatus(snap.status)) return s;
   const cycle = s.cycles.next + 1;
   const running = isRunningStatus(snap.status, cfg.pauseOnThirdParty);
+  const ended = s.targets.nextResponse;
+  const tally = s.nextTally ?? { met: 0, late: 0 };
   return rescheduled(
     {
       ...s,
+      ...(ended ? { nextTally: ended.late ? { ...tally, late: tally.late + 1 } : { ...tally, met: tally.met + 1 } } : {}),
       cycles: { ...s.cycles, next: cycle },
       watches: { ...s.watches, next: { elapsedMs: 0, since: running ? at : null } },
       targets: { ...s.targets, nextResponse: newTarget(minutes, at, cycle) },
@@ -319,6 +328,32 @@ export function nextCheckAt(s: SlaState | null): number | null {
     if (!fired.has(`${base}:warning`)) consider(t.warnAt);
   }
   return next;
+}
+
+/**
+ * Every next-response cycle of the clock at `now`: answered in time, breached (answered late, or
+ * overdue now) and still running.
+ */
+export function nextResponseCycles(s: SlaState | null, now: number): { met: number; breached: number; pending: number } {
+  const out = { met: s?.nextTally?.met ?? 0, breached: s?.nextTally?.late ?? 0, pending: 0 };
+  const present = describeTargets(s, now).find((v) => v.target === 'nextResponse');
+  if (present?.state === 'met') out.met++;
+  else if (present?.state === 'met_late' || present?.state === 'breached') out.breached++;
+  else if (present) out.pending++;
+  return out;
+}
+
+/**
+ * Whether the ticket missed a target of its contract: a first response or resolution announced as
+ * breached or overdue now, or any next-response cycle answered late or overdue.
+ */
+export function missedContractTarget(s: SlaState | null, now: number): boolean {
+  if (!s) return false;
+  if (nextResponseCycles(s, now).breached > 0) return true;
+  return CONTRACT_TARGETS.some((key) => {
+    const t = s.targets[key];
+    return !!t && (t.breachedAt !== null || (t.metAt === null && t.dueAt !== null && t.dueAt <= now));
+  });
 }
 
 export type TargetView = {

@@ -2,7 +2,7 @@
 // many tickets per person they employ, resolutions that did not hold (reopens), complaints,
 // out-of-scope requests, SLA breaches, and a cost of service above their fee — each reason that
 // applies named, and a score that counts them (the formula is in the page's `about` text).
-import { CONTRACT_TARGETS, type SlaState } from '../../domain/sla-clock.ts';
+import { missedContractTarget } from '../../domain/sla-clock.ts';
 import { listOrganizations, type Organization } from '../../store/organizations.ts';
 import { countContactsByOrganization, listClientTicketsCreatedIn, listComplaintsIn, type ClientTicket } from '../../store/report-clients.ts';
 import { listCostByOrganization } from '../../store/report-cost.ts';
@@ -39,14 +39,6 @@ type Client = {
 
 const percent = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 1000) / 10 : null);
 
-/** A contract target of the ticket missed: announced as breached, or due and still not met. */
-function breachedContractTarget(state: SlaState | null, now: number): boolean {
-  if (!state) return false;
-  return CONTRACT_TARGETS.some((key) => {
-    const t = state.targets[key];
-    return !!t && (t.breachedAt !== null || (t.metAt === null && t.dueAt !== null && t.dueAt <= now));
-  });
-}
 
 /** The calendar months (desk time) the period touches, as one span, and how many they are. */
 function monthsOf(ctx: ReportCtx, scope: Scope): { from: number; to: number; count: number } {
@@ -68,7 +60,7 @@ function sumTickets(list: ClientTicket[], now: number): Map<number, TicketSums> 
   const out = new Map<number, TicketSums>();
   for (const t of list) {
     const s = out.get(t.organizationId) ?? { tickets: 0, everResolved: 0, reopened: 0, outOfScope: 0, slaBreaches: 0, waitingBreaches: 0 };
-    const breached = breachedContractTarget(readWorkflowState({ slaState: t.slaState }).clock, now);
+    const breached = missedContractTarget(readWorkflowState({ slaState: t.slaState }).clock, now);
     s.tickets += 1;
     // a reopened ticket was resolved once, even when it is open again now
     if (t.done || t.reopenCount > 0) s.everResolved += 1;

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../../test/helpers/deps.ts';
 import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from '../../../test/helpers/web.ts';
-import { seedSla } from '../../../test/helpers/workflow.ts';
+import { rawMail, seedSla } from '../../../test/helpers/workflow.ts';
 import { readXlsx } from '../../../test/helpers/xlsx.ts';
 import { createApiToken } from '../../actions/api-tokens.ts';
 import { runSlaChecks } from '../../actions/sla-checks.ts';
@@ -23,19 +23,22 @@ const at = (iso: string) => Date.parse(iso);
 const WEEK = '?from=2026-11-02&to=2026-11-08';
 
 type Api = { columns: { key: string; kind: string }[]; rows: Record<string, unknown>[]; totals: Record<string, unknown> };
-const KEYS = ['tickets', ...['fr', 'frInternal', 'res', 'resInternal'].flatMap((p) => ['Met', 'Breached', 'Pending', 'Pct'].map((k) => `${p}${k}`))];
+const KEYS = ['tickets', ...['fr', 'frInternal', 'res', 'resInternal', 'nr'].flatMap((p) => ['Met', 'Breached', 'Pending', 'Pct'].map((k) => `${p}${k}`))];
 
 // [group, tickets, then met, breached, running, compliance % for: first response, the same
-// internal, resolution, the same internal]; "now" is Friday 6 Nov, 16:05 in Moscow
-const D = [1, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 1, null, 0, 1, 0, 0]; // unanswered since 10:00 today
-const B_E = [2, 0, 1, 1, 0, 0, 2, 0, 0, 1, 0, 1, 100, 0, 1, 1, 0]; // B late in all but resolution; E came at 15:30
-const A_C = [2, 2, 0, 0, 100, 1, 1, 0, 50, 1, 1, 0, 50, 1, 1, 0, 50]; // A in time; C answered in 40 min, resolved in 19 h
+// internal, resolution, the same internal, and next responses (answers, not tickets)]; "now" is
+// Friday 6 Nov, 16:05 in Moscow. Only C's requester wrote again: answered once in 1 h, once in
+// 4 h and once by resolving it 2.5 h later, against 2 h.
+const NO_NEXT = [0, 0, 0, null];
+const D = [1, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 1, null, 0, 1, 0, 0, ...NO_NEXT]; // unanswered since 10:00 today
+const B_E = [2, 0, 1, 1, 0, 0, 2, 0, 0, 1, 0, 1, 100, 0, 1, 1, 0, ...NO_NEXT]; // B late in all but resolution; E came at 15:30
+const A_C = [2, 2, 0, 0, 100, 1, 1, 0, 50, 1, 1, 0, 50, 1, 1, 0, 50, 1, 2, 0, 33.3]; // A in time; C answered in 40 min, resolved in 19 h
 // the API speaks no language: a priority is the key of its label
 const BY_PRIORITY = [['priority.urgent', ...D], ['priority.high', ...B_E], ['priority.normal', ...A_C]];
-const TOTAL = [null, 5, 2, 2, 1, 50, 1, 4, 0, 20, 2, 1, 2, 66.7, 1, 3, 1, 25];
+const TOTAL = [null, 5, 2, 2, 1, 50, 1, 4, 0, 20, 2, 1, 2, 66.7, 1, 3, 1, 25, 1, 2, 0, 33.3];
 const BY_ORGANIZATION = [
-  ['Acme', 2, 1, 1, 0, 50, 1, 1, 0, 50, 2, 0, 0, 100, 1, 1, 0, 50], // A, B
-  ['Beta', 2, 1, 0, 1, 100, 0, 2, 0, 0, 0, 1, 1, 0, 0, 1, 1, 0], // C, E
+  ['Acme', 2, 1, 1, 0, 50, 1, 1, 0, 50, 2, 0, 0, 100, 1, 1, 0, 50, ...NO_NEXT], // A, B
+  ['Beta', 2, 1, 0, 1, 100, 0, 2, 0, 0, 0, 1, 1, 0, 0, 1, 1, 0, 1, 2, 0, 33.3], // C, E
   ['No organization', ...D],
 ];
 
@@ -57,7 +60,7 @@ describe('the SLA compliance report', () => {
     const { policy } = await seedSla(ctx, { firstResponse: 60, resolution: 480 });
     for (const priority of ['low', 'normal', 'high', 'urgent'] as const) {
       await upsertSlaTarget(deps.db, policy.id, {
-        priority, firstResponseMinutes: 60, nextResponseMinutes: null, resolutionMinutes: 480, internalFirstResponseMinutes: 30, internalResolutionMinutes: 240,
+        priority, firstResponseMinutes: 60, nextResponseMinutes: 120, resolutionMinutes: 480, internalFirstResponseMinutes: 30, internalResolutionMinutes: 240,
       });
     }
     await insertOrganization(deps.db, { name: 'Acme' }, now, ['acme.example']);
@@ -90,7 +93,17 @@ describe('the SLA compliance report', () => {
     await resolve(b, '2026-11-03T12:00:00Z'); // 7 h
     const c = await open('C', '2026-11-03T08:00:00Z', 'eve@beta.example', 'normal', printers, anna);
     await reply(c, anna, '2026-11-03T08:40:00Z'); // 40 min
-    await resolve(c, '2026-11-05T09:00:00Z'); // 7 h + 9 h + 3 h
+    const requesterWrites = async (when: string) => {
+      deps.clock.set(at(when));
+      const raw = rawMail({ from: 'Eve <eve@beta.example>', subject: `Re: [#${c.number}] Ticket C`, body: 'One more thing' });
+      await srv.services.intake.receive({ channel: 'email', source: 'pipe', mailboxId: null, raw });
+    };
+    await requesterWrites('2026-11-04T07:00:00Z');
+    await reply(c, anna, '2026-11-04T08:00:00Z'); // 1 h
+    await requesterWrites('2026-11-04T10:00:00Z');
+    await reply(c, anna, '2026-11-04T14:00:00Z'); // 4 h
+    await requesterWrites('2026-11-05T06:30:00Z');
+    await resolve(c, '2026-11-05T09:00:00Z'); // 7 h + 9 h + 3 h, less the hours it waited on Eve; the last answer took 2.5 h
     await open('D', '2026-11-06T07:00:00Z', 'someone@mail.example', 'urgent');
     await open('E', '2026-11-06T12:30:00Z', 'ed@beta.example', 'high', network, boris);
     deps.clock.set(at('2026-11-06T13:05:00Z'));
@@ -140,7 +153,7 @@ describe('the SLA compliance report', () => {
     expect(totals(high, 'priority')).toEqual([null, ...B_E]);
     // the week before holds F alone, answered in 30 min of Monday morning, unresolved past both resolution targets
     const before = await api('?from=2026-10-26&to=2026-11-01');
-    expect(table(before, 'priority')).toEqual([['priority.normal', 1, 1, 0, 0, 100, 1, 0, 0, 100, 0, 1, 0, 0, 0, 1, 0, 0]]);
+    expect(table(before, 'priority')).toEqual([['priority.normal', 1, 1, 0, 0, 100, 1, 0, 0, 100, 0, 1, 0, 0, 0, 1, 0, 0, ...NO_NEXT]]);
   });
 
   it('gives the same numbers in the CSV and the XLSX, in the viewer’s language', async () => {
@@ -154,10 +167,11 @@ describe('the SLA compliance report', () => {
     await updateUser(deps.db, ru.id, { locale: 'ru' }, deps.clock.now());
     const olga = new Browser(srv.url);
     await olga.login('ru@desk.test', TEST_PASSWORD);
-    // an empty cell reads as null
-    const rows = (await readXlsx((await olga.getBytes(`/reports/sla.xlsx${WEEK}`)).body)).map((r) => Array.from(r, (v) => v ?? null));
+    // an empty cell reads as null, also at the end of a row
+    const rows = (await readXlsx((await olga.getBytes(`/reports/sla.xlsx${WEEK}`)).body)).map((r) => Array.from({ length: 22 }, (_, i) => r[i] ?? null));
     expect(rows[0].slice(0, 6)).toEqual(['Приоритет', 'Заявки', 'Первый ответ в срок', 'Первый ответ с нарушением', 'Первый ответ: срок идёт', 'Соблюдение первого ответа']);
-    expect(rows[0]).toHaveLength(18);
+    expect(rows[0]).toHaveLength(22);
+    expect(rows[0].slice(18)).toEqual(['Следующие ответы в срок', 'Следующие ответы с опозданием', 'Следующие ответы: ждут', 'Соблюдение срока следующего ответа']);
     expect(rows.slice(1)).toEqual([['Срочный', ...D], ['Высокий', ...B_E], ['Обычный', ...A_C], ['Итого', ...TOTAL.slice(1)]]);
     const page = await olga.get(`/reports/sla${WEEK}`);
     expect(page.text).toContain('<h1>Соблюдение SLA</h1>');

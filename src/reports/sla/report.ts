@@ -4,7 +4,9 @@
 // ones side by side — judged from each ticket's SLA clock as the workflow keeps it (a met target
 // keeps whether it was late; an open one is breached once its due time has passed). The queue
 // has no filter for met or breached targets, so only each group's ticket count opens its tickets.
-import { describeTargets, type TargetKey } from '../../domain/sla-clock.ts';
+// Next response counts answers rather than tickets: every time the requester wrote after the first
+// response and waited for the desk, met in time, late (or overdue now) or still waiting.
+import { describeTargets, nextResponseCycles, type TargetKey } from '../../domain/sla-clock.ts';
 import { listTicketsCreatedIn, type MeasuredTicket } from '../../store/report-sla.ts';
 import { readWorkflowState } from '../../store/workflow-state.ts';
 import { kitPage } from '../kit/page.ts';
@@ -28,11 +30,12 @@ const MEASURES = [
 
 /**
  * How each target of a ticket's clock stands at `now`; a target the ticket's SLA does not track is
- * absent. Next response is left out: the clock keeps only its last cycle.
+ * absent. Next response repeats, so its cycles are counted apart (`nextResponseCycles`).
  */
 export function targetOutcomes(t: Pick<MeasuredTicket, 'slaState'>, now: number): Partial<Record<TargetKey, Outcome>> {
   const out: Partial<Record<TargetKey, Outcome>> = {};
   for (const v of describeTargets(readWorkflowState(t).clock, now)) {
+    if (v.target === 'nextResponse') continue;
     out[v.target] = v.state === 'met' ? 'met' : v.state === 'met_late' || v.state === 'breached' ? 'breached' : 'pending';
   }
   return out;
@@ -53,6 +56,17 @@ function countsRow(by: GroupBy, name: string | null, tickets: MeasuredTicket[], 
     cells[`${m.prefix}Pending`] = n('pending');
     cells[`${m.prefix}Pct`] = compliancePct(n('met'), n('breached'));
   }
+  const cycles = { met: 0, breached: 0, pending: 0 };
+  for (const t of tickets) {
+    const c = nextResponseCycles(readWorkflowState(t).clock, now);
+    cycles.met += c.met;
+    cycles.breached += c.breached;
+    cycles.pending += c.pending;
+  }
+  cells.nrMet = cycles.met;
+  cells.nrBreached = cycles.breached;
+  cells.nrPending = cycles.pending;
+  cells.nrPct = compliancePct(cycles.met, cycles.breached);
   return cells;
 }
 
@@ -65,6 +79,8 @@ const COLUMNS = (by: GroupBy): ReportColumn[] => [
     { key: `${m.prefix}Pending`, kind: 'count' as const },
     { key: `${m.prefix}Pct`, kind: 'percent' as const },
   ]),
+  ...['nrMet', 'nrBreached', 'nrPending'].map((key) => ({ key, kind: 'count' as const })),
+  { key: 'nrPct', kind: 'percent' },
 ];
 
 async function slaTable(ctx: ReportCtx, scope: Scope, by: GroupBy): Promise<ReportTable> {
@@ -82,7 +98,7 @@ function chartOf(ctx: ReportCtx, table: ReportTable, by: GroupBy) {
   const t = (key: string) => ctx.viewer.t(`reports.${ID}.columns.${key}`);
   return {
     categories: table.rows.map((r) => String(r.cells[by])),
-    series: MEASURES.map((m) => ({ name: t(`${m.prefix}Pct`), kind: 'bar' as const, values: table.rows.map((r) => r.cells[`${m.prefix}Pct`] as number | null) })),
+    series: [...MEASURES.map((m) => m.prefix), 'nr'].map((prefix) => ({ name: t(`${prefix}Pct`), kind: 'bar' as const, values: table.rows.map((r) => r.cells[`${prefix}Pct`] as number | null) })),
     horizontal: true,
   };
 }
