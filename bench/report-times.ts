@@ -1,5 +1,6 @@
 // Each report page timed alone (no concurrency) on the bench's console database: which report costs
-// what. `tsx bench/report-times.ts [--tickets N] [--engine sqlite|postgres]`, after `npm run build`.
+// what. `tsx bench/report-times.ts [--tickets N] [--engine sqlite|postgres] [--runs N] [--only <path part>]
+// [--fresh] [--prof <dir>]`, after `npm run build`. The first run of a page includes loading its code.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -7,7 +8,7 @@ import { ensureDataset, signIn, startNodeArgs, waitHealthy } from './console.ts'
 import { openEngines, type EngineName } from './engines.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const { values } = parseArgs({ options: { tickets: { type: 'string', default: '100000' }, engine: { type: 'string', default: 'sqlite' }, runs: { type: 'string', default: '3' }, only: { type: 'string' }, prof: { type: 'string' } } });
+const { values } = parseArgs({ options: { tickets: { type: 'string', default: '100000' }, engine: { type: 'string', default: 'sqlite' }, runs: { type: 'string', default: '3' }, only: { type: 'string' }, prof: { type: 'string' }, fresh: { type: 'boolean', default: false } } });
 const since = new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10);
 const PAGES = [
   `/reports/created-resolved?group=month&from=${since}`, `/reports/created-resolved?group=week&from=${since}`, `/reports/created-resolved?group=day&from=${since}`,
@@ -36,7 +37,9 @@ try {
       let status = 0;
       for (let i = 0; i < Number(values.runs); i++) {
         const t0 = performance.now();
-        const res = await fetch(url + p, { headers: { cookie } });
+        // --fresh: every run counts afresh (`fresh=1`) rather than reading the minute's kept result
+        const target = values.fresh && p.startsWith('/reports/') ? `${p}${p.includes('?') ? '&' : '?'}fresh=1` : p;
+        const res = await fetch(url + target, { headers: { cookie } });
         await res.text();
         status = res.status;
         ms.push(Math.round(performance.now() - t0));

@@ -10,7 +10,6 @@ import { listTicketsCreatedIn, type MeasuredTicket } from '../../store/report-sl
 import { loadCompiledCalendar } from '../../store/sla-config.ts';
 import { listSlaPolicies } from '../../store/sla-policies.ts';
 import { findDefaultSlaPolicyId } from '../../store/workflow-settings.ts';
-import { readWorkflowState } from '../../store/workflow-state.ts';
 import { kitPage } from '../kit/page.ts';
 import { scopeOf, type Scope } from '../kit/scope.ts';
 import { tableView, type ReportColumn, type ReportRow, type ReportTable } from '../kit/table.ts';
@@ -54,8 +53,7 @@ async function calendarsOf(ctx: ReportCtx): Promise<(t: MeasuredTicket) => Promi
   const fallback = policies.get((await findDefaultSlaPolicyId(ctx.db)) ?? 0)?.calendarId ?? null;
   const compiled = new Map<number | null, CompiledCalendar>();
   return async (t) => {
-    const policyId = readWorkflowState(t).clock?.policyId ?? null;
-    const policy = policyId !== null ? policies.get(policyId) : undefined;
+    const policy = t.policyId !== null ? policies.get(t.policyId) : undefined;
     const calendarId = policy ? policy.calendarId : fallback;
     let cal = compiled.get(calendarId);
     if (!cal) compiled.set(calendarId, (cal = await loadCompiledCalendar(ctx.db, ctx.calendars, calendarId)));
@@ -94,7 +92,7 @@ const COLUMNS = (by: GroupBy): ReportColumn[] => [
 
 /** The report's table, and each ticket's times (for the histogram). */
 async function timesTable(ctx: ReportCtx, scope: Scope, by: GroupBy): Promise<{ table: ReportTable; times: TicketTimes[] }> {
-  const all = await listTicketsCreatedIn(ctx.db, scope.period, scope.tickets);
+  const all = await listTicketsCreatedIn(ctx.db, scope.period, scope.tickets, { clock: false });
   const times = await measure(ctx, all);
   const of = (ts: MeasuredTicket[]) => ts.map((t) => times.get(t.id)!);
   const rows = groupTickets(ctx, ID, scope, by, all).map((g) => ({

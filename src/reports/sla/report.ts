@@ -28,17 +28,21 @@ const MEASURES = [
   { prefix: 'resInternal', target: 'internalResolution' },
 ] as const satisfies readonly { prefix: string; target: TargetKey }[];
 
+/** How a ticket stands: each target its SLA tracks (next response apart), and its next-response cycles. */
+type Judged = { outcomes: Partial<Record<TargetKey, Outcome>>; cycles: ReturnType<typeof nextResponseCycles> };
+
 /**
  * How each target of a ticket's clock stands at `now`; a target the ticket's SLA does not track is
- * absent. Next response repeats, so its cycles are counted apart (`nextResponseCycles`).
+ * absent. Next response repeats, so its cycles are counted apart.
  */
-export function targetOutcomes(t: Pick<MeasuredTicket, 'slaState'>, now: number): Partial<Record<TargetKey, Outcome>> {
-  const out: Partial<Record<TargetKey, Outcome>> = {};
-  for (const v of describeTargets(readWorkflowState(t).clock, now)) {
+function judge(t: Pick<MeasuredTicket, 'slaState'>, now: number): Judged {
+  const clock = readWorkflowState(t).clock;
+  const outcomes: Partial<Record<TargetKey, Outcome>> = {};
+  for (const v of describeTargets(clock, now)) {
     if (v.target === 'nextResponse') continue;
-    out[v.target] = v.state === 'met' ? 'met' : v.state === 'met_late' || v.state === 'breached' ? 'breached' : 'pending';
+    outcomes[v.target] = v.state === 'met' ? 'met' : v.state === 'met_late' || v.state === 'breached' ? 'breached' : 'pending';
   }
-  return out;
+  return { outcomes, cycles: nextResponseCycles(clock, now) };
 }
 
 /** Met of met and breached, in per cent to one decimal; null when no target has an outcome yet. */
@@ -46,19 +50,21 @@ export function compliancePct(met: number, breached: number): number | null {
   return met + breached === 0 ? null : Math.round((met / (met + breached)) * 1000) / 10;
 }
 
-function countsRow(by: GroupBy, name: string | null, tickets: MeasuredTicket[], now: number): ReportRow['cells'] {
-  const cells: ReportRow['cells'] = { [by]: name, tickets: tickets.length };
-  const outcomes = tickets.map((t) => targetOutcomes(t, now));
+function countsRow(by: GroupBy, name: string | null, judged: Judged[]): ReportRow['cells'] {
+  const cells: ReportRow['cells'] = { [by]: name, tickets: judged.length };
   for (const m of MEASURES) {
-    const n = (o: Outcome) => outcomes.filter((x) => x[m.target] === o).length;
-    cells[`${m.prefix}Met`] = n('met');
-    cells[`${m.prefix}Breached`] = n('breached');
-    cells[`${m.prefix}Pending`] = n('pending');
-    cells[`${m.prefix}Pct`] = compliancePct(n('met'), n('breached'));
+    const n = { met: 0, breached: 0, pending: 0 };
+    for (const j of judged) {
+      const o = j.outcomes[m.target];
+      if (o) n[o]++;
+    }
+    cells[`${m.prefix}Met`] = n.met;
+    cells[`${m.prefix}Breached`] = n.breached;
+    cells[`${m.prefix}Pending`] = n.pending;
+    cells[`${m.prefix}Pct`] = compliancePct(n.met, n.breached);
   }
   const cycles = { met: 0, breached: 0, pending: 0 };
-  for (const t of tickets) {
-    const c = nextResponseCycles(readWorkflowState(t).clock, now);
+  for (const { cycles: c } of judged) {
     cycles.met += c.met;
     cycles.breached += c.breached;
     cycles.pending += c.pending;
@@ -85,12 +91,15 @@ const COLUMNS = (by: GroupBy): ReportColumn[] => [
 
 async function slaTable(ctx: ReportCtx, scope: Scope, by: GroupBy): Promise<ReportTable> {
   const now = ctx.clock.now();
-  const all = await listTicketsCreatedIn(ctx.db, scope.period, scope.tickets);
+  const all = await listTicketsCreatedIn(ctx.db, scope.period, scope.tickets, { clock: true });
+  // each ticket judged once, for its group and for the totals
+  const judged = new Map(all.map((t) => [t.id, judge(t, now)]));
+  const of = (list: MeasuredTicket[]) => list.map((t) => judged.get(t.id)!);
   const rows = groupTickets(ctx, ID, scope, by, all).map((g) => ({
-    cells: countsRow(by, g.name, g.tickets, now),
+    cells: countsRow(by, g.name, of(g.tickets)),
     ...(g.href ? { links: { tickets: g.href } } : {}),
   }));
-  return { columns: COLUMNS(by), rows, totals: { cells: countsRow(by, null, all, now), links: { tickets: createdHref(scope) } } };
+  return { columns: COLUMNS(by), rows, totals: { cells: countsRow(by, null, [...judged.values()]), links: { tickets: createdHref(scope) } } };
 }
 
 /** Per group, the compliance with each target, contract and internal. */
