@@ -154,7 +154,7 @@
     };
     var show = function (p) {
       if (p.state === 'done') { bar.max = 1; bar.value = 1; say(box.getAttribute('data-done'), p.rows, p.rows); }
-      else if (p.state === 'failed') { bar.removeAttribute('value'); say(box.getAttribute('data-failed'), 0, 0); }
+      else if (p.state === 'failed') { bar.max = 1; bar.value = 0; say(box.getAttribute('data-failed'), 0, 0); }
       else if (p.total !== null) { bar.max = Math.max(1, p.total); bar.value = Math.min(p.total, p.rows); say(box.getAttribute('data-rows'), Math.min(p.total, p.rows), p.total); }
       // a text search has no total: the rows are counted without one
       else if (p.rows > 0) { bar.removeAttribute('value'); say(box.getAttribute('data-count'), p.rows, 0); }
