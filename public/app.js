@@ -165,6 +165,7 @@
       if (!mine()) return;
       fetch('/tickets/export-progress/' + id, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
         .then(function (res) { return res.ok ? res.json() : null; })
+        .then(function (p) { return p && p.state !== 'unknown' ? p : null; })
         .catch(function () { return null; })
         .then(function (p) {
           if (!mine()) return;

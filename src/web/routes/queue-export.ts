@@ -12,7 +12,6 @@ import { parseQueueQuery } from '../../domain/queue-query.ts';
 import { zonedParts } from '../../domain/zoned-time.ts';
 import { EXPORT_TYPES, safeCell, type ExportFormat } from '../../reports/kit/exports.ts';
 import type { Ticket } from '../../store/tickets.ts';
-import { AppError } from '../../domain/errors.ts';
 import { currentUser, web } from '../context.ts';
 import { requirePermission } from '../middleware/auth.ts';
 import { listComponentOptions } from '../../store/components.ts';
@@ -153,10 +152,11 @@ export function queueExportRoutes(ctx: Ctx): Router {
   // the page's script asks here while the browser saves the file (three segments: /tickets/:number
   // does not take it, and this router is mounted before the ticket page's)
   r.get('/tickets/export-progress/:id', requirePermission('ticket.view'), (req, res) => {
+    // a download the desk has not heard of (yet, or someone else's) is "unknown" rather than a 404:
+    // the page may ask before its download's request arrives, and browsers report every 404
     const found = progress.find(currentUser(res).id, String(req.params.id));
-    if (!found) throw new AppError('not_found', 'No such download');
     res.set('Cache-Control', 'no-store');
-    res.json(found);
+    res.json(found ?? { rows: 0, total: null, state: 'unknown' });
   });
   for (const format of ['csv', 'xlsx'] as const satisfies ExportFormat[]) {
     r.get(`/tickets.${format}`, requirePermission('ticket.view'), async (req, res) => {

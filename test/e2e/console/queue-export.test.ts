@@ -125,14 +125,15 @@ describe('the queue as a download', () => {
       await addUser(srv.services, 'agent', 'pavel@desk.test', 'Pavel');
       const pavel = new Browser(srv.url);
       await pavel.login('pavel@desk.test', TEST_PASSWORD);
-      expect((await progressOf(pavel, 'only-mine-42')).status).toBe(404);
-      expect((await progressOf(agent, 'never-started')).status).toBe(404);
+      const unknown = { rows: 0, total: null, state: 'unknown' };
+      expect((await progressOf(pavel, 'only-mine-42')).body).toEqual(unknown);
+      expect((await progressOf(agent, 'never-started')).body).toEqual(unknown);
 
       // a malformed id does not stop the download; it is just not tracked
       for (const bad of ['short', 'has space 123', 'x'.repeat(65), '../../../etc']) {
         const rows = await csv(`view=all&priority=high&progress=${encodeURIComponent(bad)}`);
         expect(rows.length - 1).toBe(1 + Math.ceil(MANY / 3));
-        expect((await progressOf(agent, bad)).status).toBe(404);
+        expect((await progressOf(agent, bad)).body).toEqual(unknown);
       }
     });
   });
