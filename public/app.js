@@ -114,68 +114,72 @@
     });
   });
 
-  // A queue download with its progress: the file is fetched here, its rows counted as they arrive
-  // against the total the desk announces (X-Total-Count), then saved under the desk's file name.
-  // Without fetch streams (or with a modifier key) the link downloads as a plain link.
+  // A queue download with its progress: the browser saves the file itself (to disk as it comes, so
+  // a million rows cost the page nothing and the download outlives the page), under an id made up
+  // here for which the desk keeps the rows it has sent; the page asks for them every half second.
+  // Without JavaScript (or with a modifier key) the link is a plain download.
   document.addEventListener('click', function (e) {
     var a = e.target.closest && e.target.closest('a[data-progress]');
-    if (!a || !window.ReadableStream || !window.fetch || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
+    if (!a || !window.fetch || !window.crypto || !window.URL || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
     var box = document.querySelector(a.getAttribute('data-progress'));
     if (!box) return;
     e.preventDefault();
+    var id = downloadId();
+    var url = new URL(a.href);
+    url.searchParams.set('progress', id);
+    var save = document.createElement('a');
+    save.href = url.href;
+    save.setAttribute('download', ''); // under the desk's file name
+    save.setAttribute('hx-boost', 'false');
+    save.hidden = true;
+    document.body.appendChild(save);
+    save.click();
+    save.remove();
+    watchDownload(box, id);
+  });
+
+  function downloadId() {
+    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    return Array.prototype.map.call(bytes, function (b) { return (b < 16 ? '0' : '') + b.toString(16); }).join('');
+  }
+
+  // Asks until the desk says done or failed. The desk may not know the download for a moment (it
+  // counts the tickets first); not knowing it for 10 s (it never started, or another desk process
+  // serves it) hides the box: the browser's own download list still tells.
+  function watchDownload(box, id) {
     var bar = box.querySelector('progress');
     var text = box.querySelector('span');
-    var say = function (template, n, total, mb) {
-      text.textContent = template.replace('{n}', n.toLocaleString()).replace('{total}', total.toLocaleString()).replace('{mb}', mb);
+    var say = function (template, n, total) {
+      text.textContent = template.replace('{n}', n.toLocaleString()).replace('{total}', total.toLocaleString());
     };
-    var csv = /\.csv(\?|$)/.test(a.getAttribute('href'));
-    box.hidden = false;
-    fetch(a.href, { credentials: 'same-origin' }).then(function (res) {
-      if (!res.ok || !res.body) throw new Error('HTTP ' + res.status);
-      // no total for a text search: the rows are counted without one
-      var total = res.headers.get('X-Total-Count') === null ? null : Number(res.headers.get('X-Total-Count'));
-      var name = (/filename="?([^";]+)"?/.exec(res.headers.get('Content-Disposition') || '') || [])[1] || 'tickets';
-      var reader = res.body.getReader();
-      var parts = [];
-      var lines = 0;
-      var bytes = 0;
-      var rows = function () { return Math.max(0, lines - 1); }; // the first line is the header
-      var show = function () {
-        var mb = (bytes / 1048576).toFixed(1);
-        if (csv && total !== null) { bar.max = Math.max(1, total); bar.value = Math.min(total, rows()); say(box.getAttribute('data-rows'), Math.min(total, rows()), total, mb); }
-        else if (csv) { bar.removeAttribute('value'); say(box.getAttribute('data-count'), rows(), 0, mb); }
-        else { bar.removeAttribute('value'); say(box.getAttribute(total === null ? 'data-mb' : 'data-bytes'), 0, total || 0, mb); }
-      };
-      show();
-      var pump = function () {
-        return reader.read().then(function (r) {
-          if (r.done) return;
-          parts.push(r.value);
-          bytes += r.value.length;
-          for (var i = 0; i < r.value.length; i++) if (r.value[i] === 10) lines++;
-          show();
-          return pump();
+    var show = function (p) {
+      if (p.state === 'done') { bar.max = 1; bar.value = 1; say(box.getAttribute('data-done'), p.rows, p.rows); }
+      else if (p.state === 'failed') { bar.max = 1; bar.value = 0; say(box.getAttribute('data-failed'), 0, 0); }
+      else if (p.total !== null) { bar.max = Math.max(1, p.total); bar.value = Math.min(p.total, p.rows); say(box.getAttribute('data-rows'), Math.min(p.total, p.rows), p.total); }
+      // a text search has no total: the rows are counted without one
+      else if (p.rows > 0) { bar.removeAttribute('value'); say(box.getAttribute('data-count'), p.rows, 0); }
+    };
+    var mine = function () { return box.getAttribute('data-download') === id; }; // a newer download takes the box
+    var lastNews = Date.now();
+    var ask = function () {
+      if (!mine()) return;
+      fetch('/tickets/export-progress/' + id, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+        .then(function (res) { return res.ok ? res.json() : null; })
+        .then(function (p) { return p && p.state !== 'unknown' ? p : null; })
+        .catch(function () { return null; })
+        .then(function (p) {
+          if (!mine()) return;
+          if (p) { lastNews = Date.now(); show(p); }
+          if (!p && Date.now() - lastNews > 10000) box.hidden = true;
+          else if (!p || p.state === 'running') setTimeout(ask, 500);
         });
-      };
-      return pump().then(function () {
-        var url = URL.createObjectURL(new Blob(parts, { type: res.headers.get('Content-Type') || 'application/octet-stream' }));
-        var save = document.createElement('a');
-        save.href = url;
-        save.download = name;
-        document.body.appendChild(save);
-        save.click();
-        save.remove();
-        setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
-        bar.max = 1;
-        bar.value = 1;
-        var done = total !== null ? total : csv ? rows() : null;
-        if (done === null) say(box.getAttribute('data-mb'), 0, 0, (bytes / 1048576).toFixed(1));
-        else say(box.getAttribute('data-done'), done, done, '');
-      });
-    }).catch(function () {
-      say(box.getAttribute('data-failed'), 0, 0, '');
-    });
-  });
+    };
+    box.setAttribute('data-download', id);
+    bar.removeAttribute('value');
+    text.textContent = '';
+    box.hidden = false;
+    setTimeout(ask, 500);
+  }
 
   // filters apply as soon as a choice changes
   document.addEventListener('change', function (e) {

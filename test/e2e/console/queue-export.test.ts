@@ -88,6 +88,56 @@ describe('the queue as a download', () => {
     expect(rows.find((r) => r[0] === 2)!.slice(1, 4)).toEqual(['Bulk 2', 'Новая', 'Высокий']);
   });
 
+  describe('with the progress the page asks for', () => {
+    const progressOf = async (who: Browser, id: string) => {
+      const res = await who.get(`/tickets/export-progress/${encodeURIComponent(id)}`);
+      return { status: res.status, body: res.status === 200 ? (JSON.parse(res.text) as unknown) : null, headers: res.headers };
+    };
+    const done = async (who: Browser, id: string) => {
+      // the entry is done once the last byte has gone out, which the client may see a moment before the desk
+      await expect.poll(async () => ((await progressOf(who, id)).body as { state?: string } | null)?.state).toBe('done');
+      return progressOf(who, id);
+    };
+
+    it('tells the person the rows sent of the total, done at the end, as CSV and as XLSX', async () => {
+      const rows = await csv('view=all&progress=0f1e2d3c4b5a6978');
+      const all = await done(agent, '0f1e2d3c4b5a6978');
+      expect(all.body).toEqual({ rows: MANY + 1, total: MANY + 1, state: 'done' });
+      expect(rows.length - 1).toBe(MANY + 1);
+      expect(all.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(all.headers.get('cache-control')).toBe('no-store');
+
+      const id = crypto.randomUUID();
+      const xlsx = await agent.getBytes(`/tickets.xlsx?view=all&priority=high&progress=${id}`);
+      expect(xlsx.status).toBe(200);
+      const high = (await readXlsx(xlsx.body)).length - 1;
+      expect(high).toBe(1 + Math.ceil(MANY / 3));
+      expect((await done(agent, id)).body).toEqual({ rows: high, total: high, state: 'done' });
+
+      // a text search has no total: the rows are counted without one
+      await csv('view=all&q=HYPERLINK&progress=text-search-1');
+      expect((await done(agent, 'text-search-1')).body).toEqual({ rows: 1, total: null, state: 'done' });
+    });
+
+    it('shows a download to its person only, and nothing for an unknown or malformed id', async () => {
+      await csv('view=all&priority=high&progress=only-mine-42');
+      await done(agent, 'only-mine-42');
+      await addUser(srv.services, 'agent', 'pavel@desk.test', 'Pavel');
+      const pavel = new Browser(srv.url);
+      await pavel.login('pavel@desk.test', TEST_PASSWORD);
+      const unknown = { rows: 0, total: null, state: 'unknown' };
+      expect((await progressOf(pavel, 'only-mine-42')).body).toEqual(unknown);
+      expect((await progressOf(agent, 'never-started')).body).toEqual(unknown);
+
+      // a malformed id does not stop the download; it is just not tracked
+      for (const bad of ['short', 'has space 123', 'x'.repeat(65), '../../../etc']) {
+        const rows = await csv(`view=all&priority=high&progress=${encodeURIComponent(bad)}`);
+        expect(rows.length - 1).toBe(1 + Math.ceil(MANY / 3));
+        expect((await progressOf(agent, bad)).body).toEqual(unknown);
+      }
+    });
+  });
+
   it('is offered on the queue page with the view’s query', async () => {
     const page = await agent.get('/tickets?view=all&priority=high');
     // a plain download link (not boosted by htmx), with the progress the page shows while it comes down
