@@ -9,6 +9,7 @@ import type { CompiledCalendars } from '../domain/compiled-calendars.ts';
 import { getTicket, updateTicket, type Ticket } from '../store/tickets.ts';
 import { loadSlaConfig } from '../store/sla-config.ts';
 import { readWorkflowState, type TicketWorkflowState } from '../store/workflow-state.ts';
+import { measureColumns } from '../store/sla-measures.ts';
 
 export type ClockEvent = 'requester_wrote' | 'agent_replied' | 'escalated' | 'escalation_handled';
 
@@ -40,6 +41,7 @@ export async function writeWorkflowState(db: Db, ticket: Ticket, state: TicketWo
     slaPausedAt: clock?.pausedAt ?? null,
     slaNextEventAt: nextCheckAt(clock),
     slaState: state as unknown as Record<string, unknown>,
+    ...measureColumns(clock),
   };
   const same =
     patch.firstResponseDueAt === ticket.firstResponseDueAt &&
@@ -47,6 +49,7 @@ export async function writeWorkflowState(db: Db, ticket: Ticket, state: TicketWo
     patch.nextResponseDueAt === ticket.nextResponseDueAt &&
     patch.slaPausedAt === ticket.slaPausedAt &&
     patch.slaNextEventAt === ticket.slaNextEventAt &&
+    ticket.slaNextMet !== null &&
     JSON.stringify(patch.slaState) === JSON.stringify(ticket.slaState);
   if (same) return ticket;
   await updateTicket(db, ticket.id, patch, now);

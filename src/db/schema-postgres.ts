@@ -85,7 +85,9 @@ export function pgTwin(t: SQLiteTable): PgTableWithColumns<never> {
       ...cfg.primaryKeys.map((pk) => primaryKey({ columns: pk.columns.map((c) => col(c as SQLiteColumn)) as [AnyPgColumn, ...AnyPgColumn[]] })),
       ...cfg.indexes.map((i) => {
         const on = i.config.columns.map((c) => col(c as SQLiteColumn)) as [AnyPgColumn, ...AnyPgColumn[]];
-        return (i.config.unique ? uniqueIndex(i.config.name) : index(i.config.name)).on(...on);
+        const ix = (i.config.unique ? uniqueIndex(i.config.name) : index(i.config.name)).on(...on);
+        // a partial index keeps its condition (written in SQL both engines read alike)
+        return i.config.where ? ix.where(i.config.where) : ix;
       }),
       ...cfg.foreignKeys.map((fk) => {
         const ref = fk.reference();

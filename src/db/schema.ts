@@ -259,6 +259,15 @@ export const tickets = sqliteTable('tickets', {
   slaState: text('sla_state', { mode: 'json' }).$type<Record<string, unknown>>(),
   // workflow: when the scheduler must look at the ticket next (an SLA warning or breach falls due)
   slaNextEventAt: integer('sla_next_event_at'),
+  // reports: the clock's targets as the SLA report counts them (SlaMeasures in domain/sla-clock.ts),
+  // written with sla_state; sla_next_met is null on a clock not measured yet (kept before them)
+  slaFrMark: integer('sla_fr_mark'),
+  slaFrInternalMark: integer('sla_fr_internal_mark'),
+  slaResMark: integer('sla_res_mark'),
+  slaResInternalMark: integer('sla_res_internal_mark'),
+  slaNextMark: integer('sla_next_mark'),
+  slaNextMet: integer('sla_next_met'),
+  slaNextLate: integer('sla_next_late'),
   reopenCount: integer('reopen_count').notNull().default(0),
   parentTicketId: integer('parent_ticket_id'),
   mergedIntoId: integer('merged_into_id'),
@@ -312,6 +321,8 @@ export const tickets = sqliteTable('tickets', {
   // reports: tickets created and done in a period
   index('tickets_created_idx').on(t.createdAt),
   index('tickets_done_idx').on(t.doneAt),
+  // the clocks still to be measured (after an upgrade, or a rebuild): none once measured
+  index('tickets_unmeasured_idx').on(t.id).where(sql`sla_state is not null and sla_next_met is null`),
 ]);
 
 export const ticketParticipants = sqliteTable('ticket_participants', {

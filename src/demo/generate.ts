@@ -12,6 +12,7 @@ import {
   restoreSetAside as restoreStoreSetAside, setAsideForBulkLoad, withBulkCache, type BulkContact, type BulkMessage, type BulkTicket,
 } from '../store/bulk-load.ts';
 import { seededRandom as rng } from './random.ts';
+import { MEASURE_BREACHED, MEASURE_MET, MEASURE_PAUSED } from '../domain/sla-clock.ts';
 
 const EN_WORDS = `the a to and is it my on in for not with this of can you please we have after from again since error printer
 VPN password Outlook laptop monitor network slow access folder backup license update Wi-Fi scanner invoice server disk mailbox
@@ -75,6 +76,12 @@ export type GenerateOptions = {
 /** Puts back what an interrupted bulk run set aside (indexes, then triggers) and rebuilds the full-text indexes. */
 export async function restoreSetAside(ctx: Ctx, log?: (s: string) => void): Promise<boolean> {
   return await restoreStoreSetAside(ctx.db, log);
+}
+
+/** A target's mark for the SLA report (SlaMeasures in domain/sla-clock.ts), in wall-clock time. */
+function markOf(due: number, metAt: number | null, pausedAt: number | null): number {
+  if (metAt !== null) return metAt <= due ? MEASURE_MET : MEASURE_BREACHED;
+  return pausedAt !== null && pausedAt < due ? MEASURE_PAUSED : due;
 }
 
 export async function generateTickets(ctx: Ctx, opts: GenerateOptions): Promise<{ tickets: number; messages: number }> {
@@ -199,6 +206,9 @@ export async function generateTickets(ctx: Ctx, opts: GenerateOptions): Promise<
           organizationId: contact.org, assigneeId: assignee, estimateMinutes: estimate, loggedMinutes: logged,
           firstResponseDueAt: created + FIRST_RESPONSE_MIN[priority] * MINUTE, firstRespondedAt: responded,
           resolutionDueAt: created + RESOLUTION_MIN[priority] * MINUTE, slaPausedAt: paused,
+          // the SLA report's marks (SlaMeasures): met in time, late, or the due time (none while paused)
+          slaFrMark: markOf(created + FIRST_RESPONSE_MIN[priority] * MINUTE, responded, paused),
+          slaResMark: markOf(created + RESOLUTION_MIN[priority] * MINUTE, closed ? lastAt : null, paused),
           resolvedAt: closed ? lastAt : null, closedAt: status === 'closed' ? lastAt + 3 * DAY : null,
           lastActivityAt: lastAt, createdAt: created, updatedAt: lastAt, messages: [],
         };

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { compileCalendar, type BusinessCalendar, type Interval } from './business-calendar.ts';
 import {
-  agentReplied, describeTargets, dueNotices, escalationHandled, escalationStarted, missedContractTarget, nextCheckAt, nextResponseCycles, recordNotices, requesterWrote, startClock, syncClock,
+  agentReplied, describeTargets, dueNotices, escalationHandled, escalationStarted, measuresOf, missedByMeasures, missedContractTarget, nextCheckAt, nextResponseCycles, recordNotices, MEASURE_MET, requesterWrote, startClock, syncClock,
   type SlaConfig, type SlaState, type TicketSnapshot,
 } from './sla-clock.ts';
 import type { TicketStatus } from './vocabulary.ts';
+import { seededRandom } from '../demo/random.ts';
 
 const Z = (iso: string) => Date.parse(iso);
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString().replace('.000Z', 'Z'));
@@ -274,5 +275,70 @@ describe('SLA clock: next response and escalation', () => {
     const s0 = startClock(c, Z('2026-11-09T07:00:00Z'));
     expect(escalationStarted(s0, c, Z('2026-11-09T08:00:00Z'))).toBe(s0);
     expect(requesterWrote(s0, c, snap('2026-11-09T07:00:00Z', 'new', '2026-11-09T07:10:00Z'), Z('2026-11-09T08:00:00Z'))).toBe(s0);
+  });
+});
+
+describe('SLA clock: the measures stored for reports', () => {
+  /** How a mark judges at `now`: the rule the reports' SQL applies. */
+  const judged = (mark: number | null, now: number) => (mark === null ? undefined : mark === MEASURE_MET ? 'met' : mark <= now ? 'breached' : 'pending');
+
+  it('judge every target as the clock does, over random histories of status changes, answers and notices', () => {
+    const rand = seededRandom(17);
+    const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
+    const STATUSES: TicketStatus[] = ['assigned', 'in_progress', 'pending_requester', 'pending_third_party', 'resolved', 'reopened', 'closed'];
+    let checked = 0;
+    const seen = new Set<string>();
+    for (let run = 0; run < 300; run++) {
+      const c = config({
+        minutes: { firstResponse: 60, nextResponse: pick([null, 30, 120]), resolution: pick([240, 480]), internalFirstResponse: pick([null, 30]), internalResolution: pick([null, 120]) },
+        pauseOnThirdParty: rand() < 0.5,
+      });
+      const created = Z('2026-11-02T05:00:00Z') + Math.floor(rand() * 5 * 86_400_000);
+      let at = created;
+      let status: TicketStatus = 'new';
+      let responded: number | null = null;
+      const snapNow = () => ({ status, createdAt: created, firstRespondedAt: responded });
+      let s = syncClock(null, c, snapNow(), at);
+      for (let step = 0; step < 12; step++) {
+        at += Math.floor(rand() * 6 * 3_600_000);
+        const what = rand();
+        if (what < 0.35) {
+          status = pick(STATUSES);
+          s = syncClock(s, c, snapNow(), at);
+        } else if (what < 0.6) {
+          if (responded === null) responded = at;
+          s = agentReplied(syncClock(s, c, snapNow(), at), c, at);
+        } else if (what < 0.85) {
+          s = requesterWrote(s, c, snapNow(), at);
+        } else {
+          s = recordNotices(s, dueNotices(s, at));
+        }
+        const m = measuresOf(s);
+        for (const now of [at, at + 3_600_000, at + 3 * 86_400_000]) {
+          const views = describeTargets(s, now);
+          for (const key of ['firstResponse', 'internalFirstResponse', 'resolution', 'internalResolution'] as const) {
+            const v = views.find((x) => x.target === key);
+            const expected = v === undefined ? undefined : v.state === 'met' ? 'met' : v.state === 'met_late' || v.state === 'breached' ? 'breached' : 'pending';
+            expect(judged(m[key], now), `${run}/${step} ${key}`).toBe(expected);
+            seen.add(`${key}:${v?.state}`);
+          }
+          expect(missedByMeasures(m, now), `${run}/${step} missed`).toBe(missedContractTarget(s, now));
+          const cycles = nextResponseCycles(s, now);
+          const open = judged(m.next, now);
+          if (m.nextLate > 0) seen.add('next:late');
+          seen.add(`next:${open}`);
+          expect({ met: m.nextMet, breached: m.nextLate + (open === 'breached' ? 1 : 0), pending: open === 'pending' ? 1 : 0 }, `${run}/${step} next`).toEqual(cycles);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(300 * 12 * 3);
+    // the histories reach every state of the clock
+    for (const state of ['running', 'paused', 'met', 'met_late', 'breached']) expect(seen, state).toContain(`resolution:${state}`);
+    for (const state of ['late', 'breached', 'pending']) expect(seen, state).toContain(`next:${state}`);
+  });
+
+  it('mark a ticket without a clock as tracking nothing', () => {
+    expect(measuresOf(null)).toEqual({ firstResponse: null, internalFirstResponse: null, resolution: null, internalResolution: null, next: null, nextMet: 0, nextLate: 0 });
   });
 });

@@ -356,6 +356,59 @@ export function missedContractTarget(s: SlaState | null, now: number): boolean {
   });
 }
 
+/** A target of `SlaMeasures` met in time. */
+export const MEASURE_MET = -1;
+/** A target of `SlaMeasures` breached already (answered late, or ran out before its clock stopped). */
+export const MEASURE_BREACHED = 0;
+/** A target of `SlaMeasures` paused with time left: it cannot run out until its clock runs again. */
+export const MEASURE_PAUSED = 9007199254740991;
+
+/**
+ * What the reports count of a clock, as plain numbers the desk stores beside it, so a year of
+ * tickets is counted in SQL rather than by reading every clock. Each target is its mark: the
+ * instant from which it counts as breached (`MEASURE_BREACHED` already, `MEASURE_PAUSED` not while
+ * paused, else its due instant), `MEASURE_MET` when met in time, null when not tracked. Next response
+ * is the open cycle's mark (null when none is open) and the cycles ended, in time and late. At `now`,
+ * a mark m is met when m = -1, breached when 0 ≤ m ≤ now, and still running when m > now: the same
+ * judgement as `describeTargets` and `nextResponseCycles`.
+ */
+export type SlaMeasures = {
+  firstResponse: number | null;
+  internalFirstResponse: number | null;
+  resolution: number | null;
+  internalResolution: number | null;
+  next: number | null;
+  nextMet: number;
+  nextLate: number;
+};
+
+function markOf(t: TargetState | undefined): number | null {
+  if (!t) return null;
+  if (t.metAt !== null) return t.late ? MEASURE_BREACHED : MEASURE_MET;
+  if (t.dueAt === null) return t.leftMs !== null && t.leftMs <= 0 ? MEASURE_BREACHED : MEASURE_PAUSED;
+  return t.dueAt;
+}
+
+export function measuresOf(s: SlaState | null): SlaMeasures {
+  const next = s?.targets.nextResponse;
+  const ended = next && next.metAt !== null;
+  return {
+    firstResponse: markOf(s?.targets.firstResponse),
+    internalFirstResponse: markOf(s?.targets.internalFirstResponse),
+    resolution: markOf(s?.targets.resolution),
+    internalResolution: markOf(s?.targets.internalResolution),
+    next: ended ? null : markOf(next),
+    nextMet: (s?.nextTally?.met ?? 0) + (ended && !next.late ? 1 : 0),
+    nextLate: (s?.nextTally?.late ?? 0) + (ended && next.late ? 1 : 0),
+  };
+}
+
+/** `missedContractTarget` judged from the clock's measures at `now`. */
+export function missedByMeasures(m: Pick<SlaMeasures, 'firstResponse' | 'resolution' | 'next' | 'nextLate'>, now: number): boolean {
+  const breached = (mark: number | null) => mark !== null && mark >= 0 && mark <= now;
+  return m.nextLate > 0 || breached(m.firstResponse) || breached(m.resolution) || breached(m.next);
+}
+
 export type TargetView = {
   target: TargetKey;
   internal: boolean;

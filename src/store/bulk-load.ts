@@ -40,6 +40,9 @@ export type BulkTicket = {
   loggedMinutes: number;
   firstResponseDueAt: number;
   firstRespondedAt: number | null;
+  /** the SLA report's marks of first response and resolution (SlaMeasures); no next-response cycles */
+  slaFrMark: number | null;
+  slaResMark: number | null;
   resolutionDueAt: number;
   slaPausedAt: number | null;
   resolvedAt: number | null;
@@ -151,8 +154,9 @@ export async function insertBulkTickets(db: Db, tickets: BulkTicket[]): Promise<
   if (db.engine === 'postgres') return await insertBulkTicketsPostgres(db, tickets);
   const insTicket = db.sqlite.prepare(`insert into tickets (number, subject, status, priority, type, category, channel, component_id,
     requester_id, organization_id, assignee_id, estimate_minutes, logged_minutes, first_response_due_at, first_responded_at,
-    resolution_due_at, sla_paused_at, resolved_at, closed_at, last_activity_at, created_at, updated_at)
-    values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`);
+    resolution_due_at, sla_paused_at, resolved_at, closed_at, last_activity_at, created_at, updated_at, sla_fr_mark, sla_res_mark,
+    sla_next_met, sla_next_late)
+    values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,0)`);
   const insMsg = db.sqlite.prepare(`insert into messages (ticket_id, kind, direction, channel, author_user_id, author_contact_id,
     subject, body_text, created_at) values (?,?,?,?,?,?,?,?,?)`);
   db.sqlite.transaction(() => {
@@ -161,7 +165,7 @@ export async function insertBulkTickets(db: Db, tickets: BulkTicket[]): Promise<
         insTicket.run(
           t.number, t.subject, t.status, t.priority, t.type, t.category, t.channel, t.componentId, t.requesterId, t.organizationId,
           t.assigneeId, t.estimateMinutes, t.loggedMinutes, t.firstResponseDueAt, t.firstRespondedAt, t.resolutionDueAt,
-          t.slaPausedAt, t.resolvedAt, t.closedAt, t.lastActivityAt, t.createdAt, t.updatedAt,
+          t.slaPausedAt, t.resolvedAt, t.closedAt, t.lastActivityAt, t.createdAt, t.updatedAt, t.slaFrMark, t.slaResMark,
         ).lastInsertRowid,
       );
       for (const m of t.messages) {
@@ -173,8 +177,8 @@ export async function insertBulkTickets(db: Db, tickets: BulkTicket[]): Promise<
 
 const TICKET_COLUMNS = `number, subject, status, priority, type, category, channel, component_id, requester_id, organization_id,
   assignee_id, estimate_minutes, logged_minutes, first_response_due_at, first_responded_at, resolution_due_at, sla_paused_at,
-  resolved_at, closed_at, last_activity_at, created_at, updated_at`;
-const TICKET_TYPES = ['bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'bigint', 'bigint', 'bigint', 'bigint', 'bigint', 'bigint', 'bigint', 'bigint', 'bigint', 'bigint', 'bigint', 'bigint', 'bigint', 'bigint', 'bigint'];
+  resolved_at, closed_at, last_activity_at, created_at, updated_at, sla_fr_mark, sla_res_mark, sla_next_met, sla_next_late`;
+const TICKET_TYPES = ['bigint', 'text', 'text', 'text', 'text', 'text', 'text', ...Array<string>(19).fill('bigint')];
 const MESSAGE_COLUMNS = 'ticket_id, kind, direction, channel, author_user_id, author_contact_id, subject, body_text, created_at';
 const MESSAGE_TYPES = ['bigint', 'text', 'text', 'text', 'bigint', 'bigint', 'text', 'text', 'bigint'];
 
@@ -185,7 +189,7 @@ async function insertBulkTicketsPostgres(db: Db, tickets: BulkTicket[]): Promise
     const row = [
       t.number, t.subject, t.status, t.priority, t.type, t.category, t.channel, t.componentId, t.requesterId, t.organizationId,
       t.assigneeId, t.estimateMinutes, t.loggedMinutes, t.firstResponseDueAt, t.firstRespondedAt, t.resolutionDueAt,
-      t.slaPausedAt, t.resolvedAt, t.closedAt, t.lastActivityAt, t.createdAt, t.updatedAt,
+      t.slaPausedAt, t.resolvedAt, t.closedAt, t.lastActivityAt, t.createdAt, t.updatedAt, t.slaFrMark, t.slaResMark, 0, 0,
     ];
     for (let c = 0; c < row.length; c++) cols[c][i] = row[c];
   });

@@ -2,13 +2,14 @@
 // `ticket.escalated` event, so a ticket escalated twice counts twice, each with its own handling),
 // the tickets of organisations created in a period with what makes a client hard to serve, and how
 // many people each organisation has. Plain reads, the same on both engines; judging is in code.
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { components, organizations, tickets } from '../db/schema.ts';
 import type { QueueFilter } from '../domain/queue-query.ts';
 import type { TicketStatus } from '../domain/vocabulary.ts';
 import { andQueueWhere, queueWhere } from './queue.ts';
 import type { TimeSpan } from './report-counts.ts';
+import { UNMEASURED } from './sla-measures.ts';
 
 export type ComplaintRow = {
   ticketId: number;
@@ -82,11 +83,38 @@ export type ClientTicket = {
   waitedOnClient: boolean;
 };
 
-/** The tickets of the filter that belong to an organisation, created in [from, to). */
-export async function listClientTicketsCreatedIn(db: Db, span: TimeSpan, f: QueueFilter): Promise<ClientTicket[]> {
-  const w = queueWhere({ ...f, createdIn: span });
-  // JSON is stored as text on both engines: the status event's data is {"from":…,"to":…}
-  const waited = sql.raw(`exists (select 1 from events e where e.ticket_id = "tickets"."id" and e.type = 'ticket.status' and e.data like '%"to":"pending_requester"%')`);
+// JSON is stored as text on both engines: the status event's data is {"from":…,"to":…}
+const WAITED = sql.raw(`exists (select 1 from events e where e.ticket_id = "tickets"."id" and e.type = 'ticket.status' and e.data like '%"to":"pending_requester"%')`);
+
+/** Per organisation, what the difficult-clients report sums of its tickets. */
+export type ClientTicketSums = { tickets: number; everResolved: number; reopened: number; outOfScope: number; slaBreaches: number; waitingBreaches: number };
+
+/**
+ * Per organisation, the sums over its tickets of the filter created in [from, to) whose SLA clocks
+ * are measured (or that have none): a missed contract target judged from the measures at `now`
+ * (`missedByMeasures`, written in SQL). The clocks not measured yet are left out:
+ * `listUnmeasuredClientTickets` lists those tickets.
+ */
+export async function sumClientTickets(db: Db, span: TimeSpan, f: QueueFilter, now: number): Promise<Map<number, ClientTicketSums>> {
+  const past = (mark: AnyColumn) => sql`(${mark} >= 0 and ${mark} <= ${now})`;
+  const breached = sql`(coalesce(${tickets.slaNextLate}, 0) > 0 or ${past(tickets.slaFrMark)} or ${past(tickets.slaResMark)} or ${past(tickets.slaNextMark)})`;
+  const n = (cond: SQL) => sql`sum(case when ${cond} then 1 else 0 end)`;
+  const rows = await db.all<Record<'org' | 'n' | 'resolved' | 'reopened' | 'scope' | 'breached' | 'waiting', number | string | null>>(sql`
+    select ${tickets.organizationId} as org, count(*) as n, ${n(sql`${tickets.doneAt} is not null or ${tickets.reopenCount} > 0`)} as resolved,
+      ${n(sql`${tickets.reopenCount} > 0`)} as reopened, ${n(sql`${tickets.billable} = 1`)} as scope, ${n(breached)} as breached,
+      ${n(sql`${breached} and ${WAITED}`)} as waiting
+    from ${tickets} where ${tickets.organizationId} is not null and ${and(...queueWhere({ ...f, createdIn: span }))} and not (${UNMEASURED})
+    group by ${tickets.organizationId}`);
+  const num = (v: number | string | null) => Number(v ?? 0);
+  return new Map(rows.map((r) => [num(r.org), {
+    tickets: num(r.n), everResolved: num(r.resolved), reopened: num(r.reopened), outOfScope: num(r.scope), slaBreaches: num(r.breached), waitingBreaches: num(r.waiting),
+  }]));
+}
+
+/** The tickets of the filter that belong to an organisation, created in [from, to), whose SLA clocks are not measured yet. */
+export async function listUnmeasuredClientTickets(db: Db, span: TimeSpan, f: QueueFilter): Promise<ClientTicket[]> {
+  const w = [...queueWhere({ ...f, createdIn: span }), UNMEASURED];
+  const waited = WAITED;
   const rows = await db.all<{ id: number | string; org: number | string; reopens: number | string; done: number | string | null; billable: number | string | boolean; sla: string | Record<string, unknown> | null; waited: number | string | boolean }>(sql`
     select ${tickets.id} as id, ${tickets.organizationId} as org, ${tickets.reopenCount} as reopens, ${tickets.doneAt} as done,
       ${tickets.billable} as billable, ${tickets.slaState} as sla, case when ${waited} then 1 else 0 end as waited

@@ -16,6 +16,7 @@ import { insertOrganization } from '../../store/organizations.ts';
 import { getTicket, type Ticket } from '../../store/tickets.ts';
 import { updateUser } from '../../store/users.ts';
 import { difficultClientsReport } from './report.ts';
+import { forgetSlaMeasures, measureSlaClocks } from '../../store/sla-measures.ts';
 
 const at = (iso: string) => Date.parse(iso);
 const WEEK = '?from=2026-11-02&to=2026-11-08';
@@ -116,6 +117,13 @@ describe('the difficult clients report', () => {
     const data = await api(WEEK);
     expect(data.columns.map((c) => c.key)).toEqual(KEYS);
     expect(table(data)).toEqual([ACME, GAMMA, BETA]);
+  });
+
+  it('judges a clock not measured yet (kept before its measures) by reading it, the same', async () => {
+    expect(await forgetSlaMeasures(deps.db)).toBeGreaterThan(0);
+    expect(table(await api(WEEK))).toEqual([ACME, GAMMA, BETA]);
+    expect(await measureSlaClocks(deps.db)).toBeGreaterThan(0);
+    expect(table(await api(WEEK))).toEqual([ACME, GAMMA, BETA]);
   });
 
   it('compares a client alone with nobody: only the cost against its fee remains', async () => {

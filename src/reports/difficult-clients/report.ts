@@ -4,7 +4,7 @@
 // applies named, and a score that counts them (the formula is in the page's `about` text).
 import { missedContractTarget } from '../../domain/sla-clock.ts';
 import { listOrganizations, type Organization } from '../../store/organizations.ts';
-import { countContactsByOrganization, listClientTicketsCreatedIn, listComplaintsIn, type ClientTicket } from '../../store/report-clients.ts';
+import { countContactsByOrganization, listComplaintsIn, listUnmeasuredClientTickets, sumClientTickets, type ClientTicket, type ClientTicketSums } from '../../store/report-clients.ts';
 import { listCostByOrganization } from '../../store/report-cost.ts';
 import { readWorkflowState } from '../../store/workflow-state.ts';
 import { monthOf } from '../contracts/month.ts';
@@ -54,12 +54,13 @@ function monthsOf(ctx: ReportCtx, scope: Scope): { from: number; to: number; cou
   return { from: first.from, to: last.to, count };
 }
 
-type TicketSums = { tickets: number; everResolved: number; reopened: number; outOfScope: number; slaBreaches: number; waitingBreaches: number };
+const noSums = (): ClientTicketSums => ({ tickets: 0, everResolved: 0, reopened: 0, outOfScope: 0, slaBreaches: 0, waitingBreaches: 0 });
 
-function sumTickets(list: ClientTicket[], now: number): Map<number, TicketSums> {
-  const out = new Map<number, TicketSums>();
+/** Adds tickets whose SLA clocks are not measured yet (kept before their measures), each clock read. */
+function addUnmeasured(sums: Map<number, ClientTicketSums>, list: ClientTicket[], now: number): void {
   for (const t of list) {
-    const s = out.get(t.organizationId) ?? { tickets: 0, everResolved: 0, reopened: 0, outOfScope: 0, slaBreaches: 0, waitingBreaches: 0 };
+    let s = sums.get(t.organizationId);
+    if (!s) sums.set(t.organizationId, (s = noSums()));
     const breached = missedContractTarget(readWorkflowState({ slaState: t.slaState }).clock, now);
     s.tickets += 1;
     // a reopened ticket was resolved once, even when it is open again now
@@ -68,27 +69,27 @@ function sumTickets(list: ClientTicket[], now: number): Map<number, TicketSums> 
     if (t.billable) s.outOfScope += 1;
     if (breached) s.slaBreaches += 1;
     if (breached && t.waitedOnClient) s.waitingBreaches += 1;
-    out.set(t.organizationId, s);
   }
-  return out;
 }
 
 async function measureClients(ctx: ReportCtx, scope: Scope): Promise<Client[]> {
   const months = monthsOf(ctx, scope);
-  const [orgs, tickets, complaints, contacts, costs] = await Promise.all([
+  const now = ctx.clock.now();
+  const [orgs, sums, unmeasured, complaints, contacts, costs] = await Promise.all([
     listOrganizations(ctx.db),
-    listClientTicketsCreatedIn(ctx.db, scope.period, scope.tickets),
+    sumClientTickets(ctx.db, scope.period, scope.tickets, now),
+    listUnmeasuredClientTickets(ctx.db, scope.period, scope.tickets),
     listComplaintsIn(ctx.db, scope.period, scope.tickets),
     countContactsByOrganization(ctx.db),
     listCostByOrganization(ctx.db, months),
   ]);
-  const sums = sumTickets(tickets, ctx.clock.now());
+  addUnmeasured(sums, unmeasured, now);
   const complained = new Map<number, number>();
   for (const c of complaints) if (c.organizationId !== null) complained.set(c.organizationId, (complained.get(c.organizationId) ?? 0) + 1);
   return orgs
     .filter((o) => scope.filters.org === undefined || o.id === scope.filters.org)
     .map((org): Client => {
-      const s = sums.get(org.id) ?? { tickets: 0, everResolved: 0, reopened: 0, outOfScope: 0, slaBreaches: 0, waitingBreaches: 0 };
+      const s = sums.get(org.id) ?? noSums();
       const people = contacts.get(org.id) ?? 0;
       const feeCents = org.currency === ctx.config.costCurrency ? (org.monthlyFeeCents ?? 0) * months.count : null;
       const costCents = costs.get(org.id)?.costCents ?? 0;

@@ -18,6 +18,8 @@ import { upsertSlaTarget } from '../../store/sla-policies.ts';
 import { getTicket, type Ticket } from '../../store/tickets.ts';
 import { updateUser, type User } from '../../store/users.ts';
 import { compliancePct } from './report.ts';
+import { schedulerTick } from '../../roles/scheduler.ts';
+import { forgetSlaMeasures, measureSlaClocks } from '../../store/sla-measures.ts';
 
 const at = (iso: string) => Date.parse(iso);
 const WEEK = '?from=2026-11-02&to=2026-11-08';
@@ -139,6 +141,24 @@ describe('the SLA compliance report', () => {
     ]);
     expect(table(data, 'priority')).toEqual(BY_PRIORITY);
     expect(totals(data, 'priority')).toEqual(TOTAL);
+  });
+
+  it('counts clocks not measured yet (kept before their measures) the same, until the scheduler measures them', async () => {
+    const measured = async () => Number((await deps.db.get<{ n: number | string }>('select count(*) as n from tickets where sla_next_met is not null'))!.n);
+    expect(await measured()).toBe(6);
+    expect(await forgetSlaMeasures(deps.db)).toBe(6);
+    expect(await measured()).toBe(0);
+    const org = await api(`${WEEK}&by=organization&fresh=1`);
+    expect(table(org, 'organization').map(([s, ...n]) => [s === 'reports.sla.none.organization' ? 'No organization' : s, ...n])).toEqual(BY_ORGANIZATION);
+    expect(totals(await api(WEEK), 'priority')).toEqual(TOTAL);
+    // one clock measured, the others not: the two halves add up
+    expect(await measureSlaClocks(deps.db, { batch: 1, deadline: 0 })).toBe(1);
+    expect(table(await api(WEEK), 'priority')).toEqual(BY_PRIORITY);
+    expect((await schedulerTick(srv.services.ctx)).measured).toBe(5);
+    expect(await measured()).toBe(6);
+    expect(await measureSlaClocks(deps.db)).toBe(0);
+    expect(table(await api(WEEK), 'priority')).toEqual(BY_PRIORITY);
+    expect(totals(await api(WEEK), 'priority')).toEqual(TOTAL);
   });
 
   it('groups by organisation, component and assignee, and narrows by the tickets’ fields', async () => {

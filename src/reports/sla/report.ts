@@ -5,15 +5,16 @@
 // keeps whether it was late; an open one is breached once its due time has passed). The queue
 // has no filter for met or breached targets, so only each group's ticket count opens its tickets.
 // Next response counts answers rather than tickets: every time the requester wrote after the first
-// response and waited for the desk, met in time, late (or overdue now) or still waiting.
+// response and waited for the desk, met in time, late (or overdue now) or still waiting. The clocks'
+// measures are counted in SQL (store/sla-measures.ts), so a year of tickets is one grouped query.
 import { describeTargets, nextResponseCycles, type TargetKey } from '../../domain/sla-clock.ts';
-import { listTicketsCreatedIn, type MeasuredTicket } from '../../store/report-sla.ts';
+import { countSlaOutcomes, listTicketsCreatedIn, namesOf, type MeasuredTicket, type OutcomeCounts, type SlaGroupCounts, type SlaMeasure } from '../../store/report-sla.ts';
 import { readWorkflowState } from '../../store/workflow-state.ts';
 import { kitPage } from '../kit/page.ts';
 import { scopeOf, type Scope } from '../kit/scope.ts';
 import type { ReportColumn, ReportRow, ReportTable } from '../kit/table.ts';
 import { defineReport, reportFolder, type ReportCtx } from '../report.ts';
-import { createdHref, groupColumn, groupedFilters, groupingLinks, groupTickets, type GroupBy } from './ticket-groups.ts';
+import { createdHref, GROUP_KEY, groupColumn, groupedFilters, groupingLinks, orderGroups, type GroupBy } from './ticket-groups.ts';
 
 const ID = 'sla';
 const PATH = `/reports/${ID}`;
@@ -26,23 +27,33 @@ const MEASURES = [
   { prefix: 'frInternal', target: 'internalFirstResponse' },
   { prefix: 'res', target: 'resolution' },
   { prefix: 'resInternal', target: 'internalResolution' },
-] as const satisfies readonly { prefix: string; target: TargetKey }[];
+] as const satisfies readonly { prefix: SlaMeasure; target: TargetKey }[];
 
-/** How a ticket stands: each target its SLA tracks (next response apart), and its next-response cycles. */
-type Judged = { outcomes: Partial<Record<TargetKey, Outcome>>; cycles: ReturnType<typeof nextResponseCycles> };
+const zero = (): OutcomeCounts => ({ met: 0, breached: 0, pending: 0 });
+const emptyCounts = (key: string | number | null): SlaGroupCounts => ({
+  key, tickets: 0, targets: { fr: zero(), frInternal: zero(), res: zero(), resInternal: zero() }, next: zero(),
+});
+
+function add(into: SlaGroupCounts, c: SlaGroupCounts): void {
+  into.tickets += c.tickets;
+  for (const m of MEASURES) for (const o of ['met', 'breached', 'pending'] as const) into.targets[m.prefix][o] += c.targets[m.prefix][o];
+  for (const o of ['met', 'breached', 'pending'] as const) into.next[o] += c.next[o];
+}
 
 /**
- * How each target of a ticket's clock stands at `now`; a target the ticket's SLA does not track is
- * absent. Next response repeats, so its cycles are counted apart.
+ * A clock not measured yet (kept before its measures, until the scheduler measures it), judged
+ * as its measures would be: each target it tracks met, breached or still running at `now`.
  */
-function judge(t: Pick<MeasuredTicket, 'slaState'>, now: number): Judged {
+function judge(t: MeasuredTicket, key: string | number | null, now: number): SlaGroupCounts {
   const clock = readWorkflowState(t).clock;
-  const outcomes: Partial<Record<TargetKey, Outcome>> = {};
+  const out = emptyCounts(key);
+  out.tickets = 1;
   for (const v of describeTargets(clock, now)) {
-    if (v.target === 'nextResponse') continue;
-    outcomes[v.target] = v.state === 'met' ? 'met' : v.state === 'met_late' || v.state === 'breached' ? 'breached' : 'pending';
+    const m = MEASURES.find((x) => x.target === v.target);
+    if (m) out.targets[m.prefix][v.state === 'met' ? 'met' : v.state === 'met_late' || v.state === 'breached' ? 'breached' : 'pending']++;
   }
-  return { outcomes, cycles: nextResponseCycles(clock, now) };
+  out.next = nextResponseCycles(clock, now);
+  return out;
 }
 
 /** Met of met and breached, in per cent to one decimal; null when no target has an outcome yet. */
@@ -50,56 +61,55 @@ export function compliancePct(met: number, breached: number): number | null {
   return met + breached === 0 ? null : Math.round((met / (met + breached)) * 1000) / 10;
 }
 
-function countsRow(by: GroupBy, name: string | null, judged: Judged[]): ReportRow['cells'] {
-  const cells: ReportRow['cells'] = { [by]: name, tickets: judged.length };
-  for (const m of MEASURES) {
-    const n = { met: 0, breached: 0, pending: 0 };
-    for (const j of judged) {
-      const o = j.outcomes[m.target];
-      if (o) n[o]++;
-    }
-    cells[`${m.prefix}Met`] = n.met;
-    cells[`${m.prefix}Breached`] = n.breached;
-    cells[`${m.prefix}Pending`] = n.pending;
-    cells[`${m.prefix}Pct`] = compliancePct(n.met, n.breached);
+function countsRow(by: GroupBy, name: string | null, c: SlaGroupCounts): ReportRow['cells'] {
+  const cells: ReportRow['cells'] = { [by]: name, tickets: c.tickets };
+  for (const [prefix, n] of [...MEASURES.map((m) => [m.prefix, c.targets[m.prefix]] as const), ['nr', c.next] as const]) {
+    cells[`${prefix}Met`] = n.met;
+    cells[`${prefix}Breached`] = n.breached;
+    cells[`${prefix}Pending`] = n.pending;
+    cells[`${prefix}Pct`] = compliancePct(n.met, n.breached);
   }
-  const cycles = { met: 0, breached: 0, pending: 0 };
-  for (const { cycles: c } of judged) {
-    cycles.met += c.met;
-    cycles.breached += c.breached;
-    cycles.pending += c.pending;
-  }
-  cells.nrMet = cycles.met;
-  cells.nrBreached = cycles.breached;
-  cells.nrPending = cycles.pending;
-  cells.nrPct = compliancePct(cycles.met, cycles.breached);
   return cells;
 }
 
 const COLUMNS = (by: GroupBy): ReportColumn[] => [
   groupColumn(by),
   { key: 'tickets', kind: 'count' },
-  ...MEASURES.flatMap((m) => [
-    { key: `${m.prefix}Met`, kind: 'count' as const },
-    { key: `${m.prefix}Breached`, kind: 'count' as const },
-    { key: `${m.prefix}Pending`, kind: 'count' as const },
-    { key: `${m.prefix}Pct`, kind: 'percent' as const },
+  ...[...MEASURES.map((m) => m.prefix), 'nr'].flatMap((prefix) => [
+    { key: `${prefix}Met`, kind: 'count' as const },
+    { key: `${prefix}Breached`, kind: 'count' as const },
+    { key: `${prefix}Pending`, kind: 'count' as const },
+    { key: `${prefix}Pct`, kind: 'percent' as const },
   ]),
-  ...['nrMet', 'nrBreached', 'nrPending'].map((key) => ({ key, kind: 'count' as const })),
-  { key: 'nrPct', kind: 'percent' },
 ];
 
+/**
+ * Per group, the counts: the measured clocks counted in SQL, and those not measured yet (after an
+ * upgrade, until the scheduler has measured them) read and judged here.
+ */
 async function slaTable(ctx: ReportCtx, scope: Scope, by: GroupBy): Promise<ReportTable> {
   const now = ctx.clock.now();
-  const all = await listTicketsCreatedIn(ctx.db, scope.period, scope.tickets, { clock: true });
-  // each ticket judged once, for its group and for the totals
-  const judged = new Map(all.map((t) => [t.id, judge(t, now)]));
-  const of = (list: MeasuredTicket[]) => list.map((t) => judged.get(t.id)!);
-  const rows = groupTickets(ctx, ID, scope, by, all).map((g) => ({
-    cells: countsRow(by, g.name, of(g.tickets)),
+  const key = GROUP_KEY[by];
+  const groups = new Map<string | number | null, SlaGroupCounts>();
+  const into = (k: string | number | null) => {
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = emptyCounts(k)));
+    return g;
+  };
+  for (const c of await countSlaOutcomes(ctx.db, scope.period, scope.tickets, key, now)) add(into(c.key), c);
+  for (const t of await listTicketsCreatedIn(ctx.db, scope.period, scope.tickets, { clock: true, unmeasured: true })) add(into(t[key]), judge(t, t[key], now));
+  const names = await namesOf(ctx.db, [...groups.keys()].map((k) => ({
+    organizationId: by === 'organization' ? (k as number | null) : null, componentId: by === 'component' ? (k as number | null) : null, assigneeId: by === 'agent' ? (k as number | null) : null,
+  })));
+  const nameOf = (k: string | number | null) =>
+    (by === 'organization' ? names.organizations : by === 'component' ? names.components : names.users).get(k as number) ?? null;
+  const total = emptyCounts(null);
+  for (const g of groups.values()) add(total, g);
+  const rows = orderGroups(ctx, ID, scope, by, [...groups.keys()], nameOf).map((g) => ({
+    cells: countsRow(by, g.name, groups.get(g.key)!),
     ...(g.href ? { links: { tickets: g.href } } : {}),
   }));
-  return { columns: COLUMNS(by), rows, totals: { cells: countsRow(by, null, [...judged.values()]), links: { tickets: createdHref(scope) } } };
+  return { columns: COLUMNS(by), rows, totals: { cells: countsRow(by, null, total), links: { tickets: createdHref(scope) } } };
 }
 
 /** Per group, the compliance with each target, contract and internal. */

@@ -61,21 +61,37 @@ function hrefOf(scope: Scope, by: GroupBy, key: string | number | null): string 
 
 /** The groups that have tickets: priorities urgent first, the others by name, "none" last. */
 export function groupTickets(ctx: ReportCtx, reportId: string, scope: Scope, by: GroupBy, rows: MeasuredTicket[]): TicketGroup[] {
-  const groups = new Map<string | number | null, TicketGroup>();
+  const members = new Map<string | number | null, MeasuredTicket[]>();
+  const names = new Map<string | number | null, string | null>();
   for (const t of rows) {
     const key = keyOf(by, t);
-    let g = groups.get(key);
-    if (!g) {
-      g = { name: nameOf(ctx, by, t) ?? ctx.viewer.t(`reports.${reportId}.none.${by}`), href: hrefOf(scope, by, key), tickets: [] };
-      groups.set(key, g);
+    let list = members.get(key);
+    if (!list) {
+      members.set(key, (list = []));
+      names.set(key, nameOf(ctx, by, t));
     }
-    g.tickets.push(t);
+    list.push(t);
   }
+  return orderGroups(ctx, reportId, scope, by, [...members.keys()], (key) => names.get(key) ?? null).map((g) => ({ ...g, tickets: members.get(g.key)! }));
+}
+
+/** The column a grouping groups by, as the store names it. */
+export const GROUP_KEY = { priority: 'priority', organization: 'organizationId', component: 'componentId', agent: 'assigneeId' } as const satisfies Record<GroupBy, string>;
+
+/**
+ * Groups by their keys, named (`nameOf` gives the name of an organisation, component or person; a
+ * priority is named in the viewer's language), each with its queue link, in the report's order:
+ * priorities urgent first, the others by name, "none" last.
+ */
+export function orderGroups(ctx: ReportCtx, reportId: string, scope: Scope, by: GroupBy, keys: (string | number | null)[], nameOf: (key: string | number | null) => string | null) {
+  const named = keys.map((key) => ({
+    key,
+    name: (by === 'priority' ? ctx.viewer.t(`priority.${String(key)}`) : key === null ? null : nameOf(key)) ?? ctx.viewer.t(`reports.${reportId}.none.${by}`),
+    href: hrefOf(scope, by, key),
+  }));
   const collator = new Intl.Collator(ctx.viewer.locale);
   const rank = (key: string | number | null) => (by === 'priority' ? PRIORITY_ORDER.indexOf(key as Priority) : key === null ? 1 : 0);
-  return [...groups.entries()]
-    .sort(([ka, a], [kb, b]) => rank(ka) - rank(kb) || collator.compare(a.name, b.name))
-    .map(([, g]) => g);
+  return named.sort((a, b) => rank(a.key) - rank(b.key) || collator.compare(a.name, b.name));
 }
 
 /** The page's links to the other groupings, and the downloads that keep the current one. */

@@ -110,6 +110,26 @@ describe('helpdesk CLI', { timeout: 120_000 }, () => {
     expect(run(['token', 'create']).code).toBe(64);
   });
 
+  it('measures the SLA clocks that are not measured yet, or all of them again', async () => {
+    for (const mail of ['new-ticket-plain.eml', 'reply-subject-tag.eml']) expect(run(['import', fixture(mail)]).code).toBe(0);
+    const measured = "select count(*) n from tickets where sla_state is not null and sla_next_met is not null";
+    expect(await count(measured)).toBe(1);
+    expect(run(['measure-sla']).out).toContain('Done: 0 SLA clocks measured');
+    // a clock kept before its measures, as after an upgrade
+    const db = await openDatabase(config().database);
+    await db.run('update tickets set sla_next_met = null');
+    await closeDb(db);
+    expect(await count(measured)).toBe(0);
+    const r = run(['measure-sla']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Done: 1 SLA clocks measured; none is left to measure.');
+    expect(await count(measured)).toBe(1);
+    const again = run(['measure-sla', '--again']);
+    expect(again.out).toContain('Forgot the measures of 1 SLA clocks.');
+    expect(again.out).toContain('Done: 1 SLA clocks measured');
+    expect(await count(measured)).toBe(1);
+  });
+
   it('lists the sign-in locks and lifts one, for a desk whose admins are all locked out', async () => {
     expect(run(['migrate']).code).toBe(0);
     const db = await openDatabase(config().database);

@@ -27,7 +27,7 @@ describe('the queue as a download', () => {
     const many: BulkTicket[] = Array.from({ length: MANY }, (_, i) => ({
       number: i + 2, subject: `Bulk ${i + 2}`, status: 'new', priority: i % 3 === 0 ? 'high' : 'normal', type: 'incident', category: null, channel: 'email',
       componentId: null, requesterId: first.requesterId!, organizationId: null, assigneeId: null, estimateMinutes: i === 0 ? 90 : null, loggedMinutes: 0,
-      firstResponseDueAt: at + 3_600_000, firstRespondedAt: null, resolutionDueAt: at + 86_400_000, slaPausedAt: null, resolvedAt: null, closedAt: null,
+      firstResponseDueAt: at + 3_600_000, firstRespondedAt: null, slaFrMark: null, slaResMark: null, resolutionDueAt: at + 86_400_000, slaPausedAt: null, resolvedAt: null, closedAt: null,
       lastActivityAt: at + i, createdAt: at + i, updatedAt: at + i, messages: [],
     }));
     await insertBulkTickets(deps.db, many);

@@ -1,0 +1,51 @@
+// The SLA clocks' measures kept beside them on tickets (SlaMeasures, domain/sla-clock.ts): written
+// with every clock, measured afterwards for the clocks kept before them (after an upgrade, or when
+// a rebuild cleared them), so the SLA report counts a year of tickets in SQL.
+import { sql } from 'drizzle-orm';
+import { changed, type Db } from '../db/client.ts';
+import { tickets } from '../db/schema.ts';
+import { measuresOf, type SlaState } from '../domain/sla-clock.ts';
+import { readWorkflowState } from './workflow-state.ts';
+
+/** The clock's measures as the ticket's columns. */
+export function measureColumns(clock: SlaState | null) {
+  const m = measuresOf(clock);
+  return {
+    slaFrMark: m.firstResponse, slaFrInternalMark: m.internalFirstResponse, slaResMark: m.resolution, slaResInternalMark: m.internalResolution,
+    slaNextMark: m.next, slaNextMet: m.nextMet, slaNextLate: m.nextLate,
+  };
+}
+
+/** A clock not measured yet: the condition of the index that finds them (tickets_unmeasured_idx). */
+export const UNMEASURED = sql`${tickets.slaState} is not null and ${tickets.slaNextMet} is null`;
+
+/**
+ * Measures the clocks not measured yet, a batch per transaction, until none is left or `deadline`
+ * (a `performance.now()` instant) has passed; returns how many it measured. A clock that changes
+ * meanwhile is measured by its change, and the batch leaves it alone. The ticket is not "updated":
+ * nothing about it changed.
+ */
+export async function measureSlaClocks(db: Db, opts: { batch?: number; deadline?: number } = {}): Promise<number> {
+  const batch = opts.batch ?? 1000;
+  let done = 0;
+  let after = 0;
+  for (;;) {
+    const rows = await db.select({ id: tickets.id, slaState: tickets.slaState }).from(tickets)
+      .where(sql`${UNMEASURED} and ${tickets.id} > ${after}`).orderBy(tickets.id).limit(batch).all();
+    if (!rows.length) return done;
+    await db.transaction(async () => {
+      for (const r of rows) {
+        const m = measureColumns(readWorkflowState(r).clock);
+        await db.update(tickets).set(m).where(sql`${tickets.id} = ${r.id} and ${UNMEASURED}`).run();
+      }
+    });
+    done += rows.length;
+    after = rows[rows.length - 1].id;
+    if (opts.deadline !== undefined && performance.now() > opts.deadline) return done;
+  }
+}
+
+/** Forgets every clock's measures, for `measureSlaClocks` to measure them all again; returns how many. */
+export async function forgetSlaMeasures(db: Db): Promise<number> {
+  return changed(await db.update(tickets).set({ slaNextMet: null }).where(sql`${tickets.slaState} is not null`).run());
+}
