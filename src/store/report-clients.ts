@@ -10,6 +10,7 @@ import type { TicketStatus } from '../domain/vocabulary.ts';
 import { andQueueWhere, queueWhere } from './queue.ts';
 import type { TimeSpan } from './report-counts.ts';
 import { UNMEASURED } from './sla-measures.ts';
+import { parseData } from './rows.ts';
 
 export type ComplaintRow = {
   ticketId: number;
@@ -137,15 +138,4 @@ export async function countContactsByOrganization(db: Db): Promise<Map<number, n
   return new Map(rows.map((r) => [Number(r.org), Number(r.n)]));
 }
 
-// JSON is stored as text on both engines; a driver that parses it gives an object
-function parseData(v: string | Record<string, unknown> | null): Record<string, unknown> {
-  if (v === null) return {};
-  if (typeof v === 'object') return v;
-  try {
-    const parsed: unknown = JSON.parse(v);
-    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
 

@@ -4,7 +4,7 @@
 // The reports judge the clocks and measure business time in code (the domain's functions), so the
 // query is one plain read, the same on both engines. The SLA report counts the clocks' measures
 // (tickets.sla_*_mark, store/sla-measures.ts) in SQL instead, and reads only clocks not measured yet.
-import { and, asc, inArray, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, inArray, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { jsonNumber } from '../db/dialect.ts';
 import type { Db } from '../db/client.ts';
 import { components, organizations, tickets, users } from '../db/schema.ts';
@@ -12,6 +12,7 @@ import type { QueueFilter } from '../domain/queue-query.ts';
 import type { Priority } from '../domain/vocabulary.ts';
 import { queueWhere } from './queue.ts';
 import { UNMEASURED } from './sla-measures.ts';
+import { parseData } from './rows.ts';
 import type { TimeSpan } from './report-counts.ts';
 
 export type MeasuredTicket = {
@@ -41,24 +42,22 @@ export async function listTicketsCreatedIn(db: Db, span: TimeSpan, f: QueueFilte
   const where: SQL[] = [...queueWhere({ ...f, createdIn: span }), ...(opts.unmeasured ? [UNMEASURED] : [])];
   // the names come apart, once per organisation, component and person: joined, each of a year's
   // tickets would carry its own copies of them (a third of the read)
-  const rows = await db
-    .select({
-      id: tickets.id,
-      priority: tickets.priority,
-      organizationId: tickets.organizationId,
-      componentId: tickets.componentId,
-      assigneeId: tickets.assigneeId,
-      createdAt: tickets.createdAt,
-      firstRespondedAt: tickets.firstRespondedAt,
-      resolvedAt: tickets.resolvedAt,
-      closedAt: tickets.closedAt,
-      slaState: opts.clock ? tickets.slaState : sql<null>`null`,
-      policyId: jsonNumber(db, tickets.slaState, ['clock', 'policyId']),
-    })
-    .from(tickets)
-    .where(and(...where))
-    .orderBy(asc(tickets.id))
-    .all();
+  // a plain read of plain values (a year of tickets: the query builder's mapping of each field costs more)
+  type Row = { id: number | string; priority: Priority; org: number | string | null; comp: number | string | null; assignee: number | string | null;
+    created: number | string; responded: number | string | null; resolved: number | string | null; closed: number | string | null;
+    sla: string | null; policy: number | string | null };
+  const raw = await db.all<Row>(sql`
+    select ${tickets.id} as id, ${tickets.priority} as priority, ${tickets.organizationId} as org, ${tickets.componentId} as comp,
+      ${tickets.assigneeId} as assignee, ${tickets.createdAt} as created, ${tickets.firstRespondedAt} as responded,
+      ${tickets.resolvedAt} as resolved, ${tickets.closedAt} as closed, ${opts.clock ? tickets.slaState : sql`null`} as sla,
+      ${jsonNumber(db, tickets.slaState, ['clock', 'policyId'])} as policy
+    from ${tickets} where ${and(...where)} order by ${tickets.id}`);
+  const num = (v: number | string | null) => (v === null ? null : Number(v));
+  const rows = raw.map((r) => ({
+    id: Number(r.id), priority: r.priority, organizationId: num(r.org), componentId: num(r.comp), assigneeId: num(r.assignee),
+    createdAt: Number(r.created), firstRespondedAt: num(r.responded), resolvedAt: num(r.resolved), closedAt: num(r.closed),
+    slaState: r.sla === null ? null : parseData(r.sla), policyId: num(r.policy),
+  }));
   const names = await namesOf(db, rows);
   // built field by field: an object rest and spread per row costs more than the rest of the row
   return rows.map((r) => ({
@@ -86,7 +85,11 @@ export type GroupNames = { organizations: Map<number, string>; components: Map<n
  * year's tickets would carry its own copies of them.
  */
 export async function namesOf(db: Db, rows: readonly Named[]): Promise<GroupNames> {
-  const ids = (key: keyof Named) => [...new Set(rows.flatMap((r) => (r[key] === null ? [] : [r[key]])))];
+  const ids = (key: keyof Named) => {
+    const set = new Set<number>();
+    for (const r of rows) if (r[key] !== null) set.add(r[key]);
+    return [...set];
+  };
   const names = async (table: typeof organizations | typeof components | typeof users, list: number[]) => {
     const out = new Map<number, string>();
     // in slices: the engines bound the parameters of one statement

@@ -155,3 +155,15 @@ export async function updateRows<T extends SQLiteTable>(db: Db, table: T, patch:
   if (sets.length === 0) return 0;
   return (await db.run(`update ${s.table} set ${sets.join(', ')} ${tail}`, ...values, ...params)).changes;
 }
+
+/** A JSON object column read by plain SQL: text on both engines (a driver that parses it gives an object); {} when not an object. */
+export function parseData(v: string | Record<string, unknown> | null): Record<string, unknown> {
+  if (v === null) return {};
+  if (typeof v === 'object') return v;
+  try {
+    const parsed: unknown = JSON.parse(v);
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}

@@ -36,28 +36,32 @@ export type TicketTimes = { firstResponse: number | null; resolution: number | n
 type Stats = { count: number; median: number | null; p90: number | null; mean: number | null };
 
 /** The nearest-rank percentile: the time of the ticket below or at which `p` % of them lie. */
-export function percentile(sorted: readonly number[], p: number): number | null {
+export function percentile(sorted: ArrayLike<number>, p: number): number | null {
   if (!sorted.length) return null;
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 export function statsOf(values: readonly (number | null)[]): Stats {
-  const xs = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
-  const mean = xs.length ? Math.round(xs.reduce((a, x) => a + x, 0) / xs.length) : null;
+  // a typed array sorts numbers natively, several times faster than a comparator over a year's tickets
+  const xs = Float64Array.from(values.filter((v): v is number => v !== null)).sort();
+  let sum = 0;
+  for (const x of xs) sum += x;
+  const mean = xs.length ? Math.round(sum / xs.length) : null;
   return { count: xs.length, median: percentile(xs, 50), p90: percentile(xs, 90), mean };
 }
 
 /** Each ticket's calendar: its clock's policy's, else the default policy's, else none (wall-clock time). */
-async function calendarsOf(ctx: ReportCtx): Promise<(t: MeasuredTicket) => Promise<CompiledCalendar>> {
+async function calendarsOf(ctx: ReportCtx): Promise<(t: MeasuredTicket) => CompiledCalendar> {
   const policies = new Map((await listSlaPolicies(ctx.db)).map((p) => [p.id, p]));
   const fallback = policies.get((await findDefaultSlaPolicyId(ctx.db)) ?? 0)?.calendarId ?? null;
+  // the few calendars compiled up front: a year's tickets are then measured without an await apiece
   const compiled = new Map<number | null, CompiledCalendar>();
-  return async (t) => {
+  for (const id of new Set([fallback, ...[...policies.values()].map((p) => p.calendarId)])) {
+    compiled.set(id, await loadCompiledCalendar(ctx.db, ctx.calendars, id));
+  }
+  return (t) => {
     const policy = t.policyId !== null ? policies.get(t.policyId) : undefined;
-    const calendarId = policy ? policy.calendarId : fallback;
-    let cal = compiled.get(calendarId);
-    if (!cal) compiled.set(calendarId, (cal = await loadCompiledCalendar(ctx.db, ctx.calendars, calendarId)));
-    return cal;
+    return compiled.get(policy ? policy.calendarId : fallback)!;
   };
 }
 
@@ -65,7 +69,7 @@ async function measure(ctx: ReportCtx, tickets: MeasuredTicket[]): Promise<Map<n
   const calendarOf = await calendarsOf(ctx);
   const out = new Map<number, TicketTimes>();
   for (const t of tickets) {
-    const cal = await calendarOf(t);
+    const cal = calendarOf(t);
     const minutes = (to: number | null) => (to === null ? null : Math.round(businessTimeBetween(cal, t.createdAt, to) / MINUTE));
     out.set(t.id, { firstResponse: minutes(t.firstRespondedAt), resolution: minutes(t.doneAt) });
   }
