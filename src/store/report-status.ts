@@ -9,6 +9,7 @@ import { events, tickets } from '../db/schema.ts';
 import type { QueueFilter } from '../domain/queue-query.ts';
 import { STATUSES, type TicketStatus } from '../domain/vocabulary.ts';
 import { andQueueWhere } from './queue.ts';
+import { parseData } from './rows.ts';
 
 /** A ticket's status at an instant, per status; a status nobody was in counts 0. */
 export type StatusCounts = Record<TicketStatus, number>;
@@ -78,15 +79,4 @@ function replay(rows: Row[], instants: readonly number[], out: StatusCounts[]): 
   }
 }
 
-// JSON is stored as text on both engines (dialect.ts); a driver that parses it gives an object
-function parseData(v: Row['data']): Record<string, unknown> {
-  if (v === null) return {};
-  if (typeof v === 'object') return v;
-  try {
-    const parsed: unknown = JSON.parse(v);
-    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
 
