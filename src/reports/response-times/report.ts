@@ -6,7 +6,7 @@
 // count opens its tickets; the queue cannot list tickets by how long they took, so nothing else does.
 import type { CompiledCalendar } from '../../domain/business-calendar.ts';
 import { businessTimeBetween } from '../../domain/business-calendar.ts';
-import { listTicketsCreatedIn, type MeasuredTicket } from '../../store/report-sla.ts';
+import { eachTicketCreatedIn, type MeasuredTicket } from '../../store/report-sla.ts';
 import { loadCompiledCalendar } from '../../store/sla-config.ts';
 import { listSlaPolicies } from '../../store/sla-policies.ts';
 import { findDefaultSlaPolicyId } from '../../store/workflow-settings.ts';
@@ -14,7 +14,7 @@ import { kitPage } from '../kit/page.ts';
 import { scopeOf, type Scope } from '../kit/scope.ts';
 import { tableView, type ReportColumn, type ReportRow, type ReportTable } from '../kit/table.ts';
 import { defineReport, reportFolder, type ReportCtx } from '../report.ts';
-import { createdHref, groupColumn, groupedFilters, groupingLinks, groupTickets, type GroupBy } from '../sla/ticket-groups.ts';
+import { createdHref, GROUP_KEY, groupColumn, groupedFilters, groupingLinks, groupNames, orderGroups, type GroupBy } from '../sla/ticket-groups.ts';
 
 const ID = 'response-times';
 const PATH = `/reports/${ID}`;
@@ -29,9 +29,6 @@ export const BUCKETS = [
   { key: '2to5d', from: 960, to: 2400 },
   { key: 'ge5d', from: 2400, to: Infinity },
 ] as const;
-
-/** A ticket's times in whole business minutes; null while it has no first answer or is not done. */
-export type TicketTimes = { firstResponse: number | null; resolution: number | null };
 
 type Stats = { count: number; median: number | null; p90: number | null; mean: number | null };
 
@@ -65,24 +62,45 @@ async function calendarsOf(ctx: ReportCtx): Promise<(t: MeasuredTicket) => Compi
   };
 }
 
-async function measure(ctx: ReportCtx, tickets: MeasuredTicket[]): Promise<Map<number, TicketTimes>> {
+/** A group's times in whole business minutes: first answers and resolutions, of its tickets so far. */
+type Times = { tickets: number; firstResponse: number[]; resolution: number[] };
+
+const noTimes = (): Times => ({ tickets: 0, firstResponse: [], resolution: [] });
+
+/**
+ * Each group's times, and all of them, measured a page of tickets at a time: only the minutes are
+ * kept (a year of a large desk is half a million tickets).
+ */
+async function measure(ctx: ReportCtx, scope: Scope, by: GroupBy): Promise<{ groups: Map<string | number | null, Times>; all: Times }> {
   const calendarOf = await calendarsOf(ctx);
-  const out = new Map<number, TicketTimes>();
-  for (const t of tickets) {
-    const cal = calendarOf(t);
-    const minutes = (to: number | null) => (to === null ? null : Math.round(businessTimeBetween(cal, t.createdAt, to) / MINUTE));
-    out.set(t.id, { firstResponse: minutes(t.firstRespondedAt), resolution: minutes(t.doneAt) });
-  }
-  return out;
+  const key = GROUP_KEY[by];
+  const groups = new Map<string | number | null, Times>();
+  const all = noTimes();
+  await eachTicketCreatedIn(ctx.db, scope.period, scope.tickets, { clock: false }, (page) => {
+    for (const t of page) {
+      let g = groups.get(t[key]);
+      if (!g) groups.set(t[key], (g = noTimes()));
+      const cal = calendarOf(t);
+      g.tickets++;
+      all.tickets++;
+      for (const [to, into] of [[t.firstRespondedAt, 'firstResponse'], [t.doneAt, 'resolution']] as const) {
+        if (to === null) continue;
+        const minutes = Math.round(businessTimeBetween(cal, t.createdAt, to) / MINUTE);
+        g[into].push(minutes);
+        all[into].push(minutes);
+      }
+    }
+  });
+  return { groups, all };
 }
 
 const KEYS = ['Count', 'Median', 'P90', 'Mean'] as const;
 
-function statsCells(by: GroupBy, name: string | null, times: TicketTimes[]): ReportRow['cells'] {
-  const fr = statsOf(times.map((x) => x.firstResponse));
-  const res = statsOf(times.map((x) => x.resolution));
+function statsCells(by: GroupBy, name: string | null, times: Times): ReportRow['cells'] {
+  const fr = statsOf(times.firstResponse);
+  const res = statsOf(times.resolution);
   return {
-    [by]: name, tickets: times.length,
+    [by]: name, tickets: times.tickets,
     frCount: fr.count, frMedian: fr.median, frP90: fr.p90, frMean: fr.mean,
     resCount: res.count, resMedian: res.median, resP90: res.p90, resMean: res.mean,
   };
@@ -94,26 +112,24 @@ const COLUMNS = (by: GroupBy): ReportColumn[] => [
   ...(['fr', 'res'] as const).flatMap((p) => KEYS.map((k) => ({ key: `${p}${k}`, kind: k === 'Count' ? ('count' as const) : ('minutes' as const) }))),
 ];
 
-/** The report's table, and each ticket's times (for the histogram). */
-async function timesTable(ctx: ReportCtx, scope: Scope, by: GroupBy): Promise<{ table: ReportTable; times: TicketTimes[] }> {
-  const all = await listTicketsCreatedIn(ctx.db, scope.period, scope.tickets, { clock: false });
-  const times = await measure(ctx, all);
-  const of = (ts: MeasuredTicket[]) => ts.map((t) => times.get(t.id)!);
-  const rows = groupTickets(ctx, ID, scope, by, all).map((g) => ({
-    cells: statsCells(by, g.name, of(g.tickets)),
+/** The report's table, and all the times (for the histogram). */
+async function timesTable(ctx: ReportCtx, scope: Scope, by: GroupBy): Promise<{ table: ReportTable; times: Times }> {
+  const { groups, all } = await measure(ctx, scope, by);
+  const nameOf = await groupNames(ctx, by, [...groups.keys()]);
+  const rows = orderGroups(ctx, ID, scope, by, [...groups.keys()], nameOf).map((g) => ({
+    cells: statsCells(by, g.name, groups.get(g.key)!),
     ...(g.href ? { links: { tickets: g.href } } : {}),
   }));
-  const table = { columns: COLUMNS(by), rows, totals: { cells: statsCells(by, null, of(all)), links: { tickets: createdHref(scope) } } };
-  return { table, times: of(all) };
+  const table = { columns: COLUMNS(by), rows, totals: { cells: statsCells(by, null, all), links: { tickets: createdHref(scope) } } };
+  return { table, times: all };
 }
 
 /** How many first answers and resolutions took each range of business time. */
-export function histogram(times: TicketTimes[]): ReportTable {
-  const count = (pick: (t: TicketTimes) => number | null, b: (typeof BUCKETS)[number]) =>
-    times.filter((t) => { const v = pick(t); return v !== null && v >= b.from && v < b.to; }).length;
+export function histogram(times: Pick<Times, 'firstResponse' | 'resolution'>): ReportTable {
+  const count = (values: number[], b: (typeof BUCKETS)[number]) => values.reduce((n, v) => (v >= b.from && v < b.to ? n + 1 : n), 0);
   return {
     columns: [{ key: 'range', kind: 'text', labels: `reports.${ID}.ranges` }, { key: 'frCount', kind: 'count' }, { key: 'resCount', kind: 'count' }],
-    rows: BUCKETS.map((b) => ({ cells: { range: b.key, frCount: count((t) => t.firstResponse, b), resCount: count((t) => t.resolution, b) } })),
+    rows: BUCKETS.map((b) => ({ cells: { range: b.key, frCount: count(times.firstResponse, b), resCount: count(times.resolution, b) } })),
   };
 }
 

@@ -8,13 +8,13 @@
 // response and waited for the desk, met in time, late (or overdue now) or still waiting. The clocks'
 // measures are counted in SQL (store/sla-measures.ts), so a year of tickets is one grouped query.
 import { describeTargets, nextResponseCycles, type TargetKey } from '../../domain/sla-clock.ts';
-import { countSlaOutcomes, listTicketsCreatedIn, namesOf, type MeasuredTicket, type OutcomeCounts, type SlaGroupCounts, type SlaMeasure } from '../../store/report-sla.ts';
+import { countSlaOutcomes, eachTicketCreatedIn, type MeasuredTicket, type OutcomeCounts, type SlaGroupCounts, type SlaMeasure } from '../../store/report-sla.ts';
 import { readWorkflowState } from '../../store/workflow-state.ts';
 import { kitPage } from '../kit/page.ts';
 import { scopeOf, type Scope } from '../kit/scope.ts';
 import type { ReportColumn, ReportRow, ReportTable } from '../kit/table.ts';
 import { defineReport, reportFolder, type ReportCtx } from '../report.ts';
-import { createdHref, GROUP_KEY, groupColumn, groupedFilters, groupingLinks, orderGroups, type GroupBy } from './ticket-groups.ts';
+import { createdHref, GROUP_KEY, groupColumn, groupedFilters, groupingLinks, groupNames, orderGroups, type GroupBy } from './ticket-groups.ts';
 
 const ID = 'sla';
 const PATH = `/reports/${ID}`;
@@ -97,12 +97,10 @@ async function slaTable(ctx: ReportCtx, scope: Scope, by: GroupBy): Promise<Repo
     return g;
   };
   for (const c of await countSlaOutcomes(ctx.db, scope.period, scope.tickets, key, now)) add(into(c.key), c);
-  for (const t of await listTicketsCreatedIn(ctx.db, scope.period, scope.tickets, { clock: true, unmeasured: true })) add(into(t[key]), judge(t, t[key], now));
-  const names = await namesOf(ctx.db, [...groups.keys()].map((k) => ({
-    organizationId: by === 'organization' ? (k as number | null) : null, componentId: by === 'component' ? (k as number | null) : null, assigneeId: by === 'agent' ? (k as number | null) : null,
-  })));
-  const nameOf = (k: string | number | null) =>
-    (by === 'organization' ? names.organizations : by === 'component' ? names.components : names.users).get(k as number) ?? null;
+  await eachTicketCreatedIn(ctx.db, scope.period, scope.tickets, { clock: true, unmeasured: true }, (page) => {
+    for (const t of page) add(into(t[key]), judge(t, t[key], now));
+  });
+  const nameOf = await groupNames(ctx, by, [...groups.keys()]);
   const total = emptyCounts(null);
   for (const g of groups.values()) add(total, g);
   const rows = orderGroups(ctx, ID, scope, by, [...groups.keys()], nameOf).map((g) => ({

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { PRIORITIES, type Priority } from '../../domain/vocabulary.ts';
 import type { QueueQuery } from '../../domain/queue-query.ts';
-import type { MeasuredTicket } from '../../store/report-sla.ts';
+import { namesOf } from '../../store/report-sla.ts';
 import { queueHref, scopeFilters, scopeQuery, type Scope } from '../kit/scope.ts';
 import type { ReportColumn } from '../kit/table.ts';
 import type { ReportCtx } from '../report.ts';
@@ -14,14 +14,6 @@ export type GroupBy = (typeof GROUP_BY)[number];
 
 export const groupedFilters = scopeFilters.extend({ by: z.enum(GROUP_BY).optional().catch(undefined) });
 export type GroupedFilters = z.infer<typeof groupedFilters>;
-
-export type TicketGroup = {
-  /** the group's cell: its name in the viewer's language (the API gets label keys for priorities and "none") */
-  name: string;
-  /** the queue on the group's tickets; null for tickets without an organisation or component */
-  href: string | null;
-  tickets: MeasuredTicket[];
-};
 
 // urgent first, as the queue sorts them
 const PRIORITY_ORDER = [...PRIORITIES].reverse();
@@ -38,20 +30,6 @@ export function createdHref(scope: Scope, patch: Partial<QueueQuery> = {}): stri
   return queueHref(scope, { created: { from, to }, ...patch });
 }
 
-function keyOf(by: GroupBy, t: MeasuredTicket): string | number | null {
-  if (by === 'priority') return t.priority;
-  if (by === 'organization') return t.organizationId;
-  if (by === 'component') return t.componentId;
-  return t.assigneeId;
-}
-
-function nameOf(ctx: ReportCtx, by: GroupBy, t: MeasuredTicket): string | null {
-  if (by === 'priority') return ctx.viewer.t(`priority.${t.priority}`);
-  if (by === 'organization') return t.organizationName;
-  if (by === 'component') return t.componentName;
-  return t.assigneeName;
-}
-
 function hrefOf(scope: Scope, by: GroupBy, key: string | number | null): string | null {
   if (by === 'priority') return createdHref(scope, { priority: [key as Priority] });
   if (by === 'agent') return createdHref(scope, { assignee: key === null ? 'none' : Number(key) });
@@ -59,20 +37,16 @@ function hrefOf(scope: Scope, by: GroupBy, key: string | number | null): string 
   return by === 'organization' ? createdHref(scope, { organization: Number(key) }) : createdHref(scope, { component: [Number(key)] });
 }
 
-/** The groups that have tickets: priorities urgent first, the others by name, "none" last. */
-export function groupTickets(ctx: ReportCtx, reportId: string, scope: Scope, by: GroupBy, rows: MeasuredTicket[]): TicketGroup[] {
-  const members = new Map<string | number | null, MeasuredTicket[]>();
-  const names = new Map<string | number | null, string | null>();
-  for (const t of rows) {
-    const key = keyOf(by, t);
-    let list = members.get(key);
-    if (!list) {
-      members.set(key, (list = []));
-      names.set(key, nameOf(ctx, by, t));
-    }
-    list.push(t);
-  }
-  return orderGroups(ctx, reportId, scope, by, [...members.keys()], (key) => names.get(key) ?? null).map((g) => ({ ...g, tickets: members.get(g.key)! }));
+/**
+ * The names of the groups' organisations, components or people, read once each (priorities are
+ * named by `orderGroups` in the viewer's language).
+ */
+export async function groupNames(ctx: ReportCtx, by: GroupBy, keys: (string | number | null)[]): Promise<(key: string | number | null) => string | null> {
+  if (by === 'priority') return () => null;
+  const ids = keys.filter((k): k is number => typeof k === 'number');
+  const names = await namesOf(ctx.db, ids.map((id) => ({ organizationId: by === 'organization' ? id : null, componentId: by === 'component' ? id : null, assigneeId: by === 'agent' ? id : null })));
+  const map = by === 'organization' ? names.organizations : by === 'component' ? names.components : names.users;
+  return (key) => (typeof key === 'number' ? (map.get(key) ?? null) : null);
 }
 
 /** The column a grouping groups by, as the store names it. */
