@@ -159,7 +159,8 @@
       // a text search has no total: the rows are counted without one
       else if (p.rows > 0) { bar.removeAttribute('value'); say(box.getAttribute('data-count'), p.rows, 0); }
     };
-    var mine = function () { return box.getAttribute('data-download') === id; }; // a newer download takes the box
+    // a newer download takes the box; a page left behind (htmx swapped it out) asks no more
+    var mine = function () { return box.isConnected && box.getAttribute('data-download') === id; };
     var lastNews = Date.now();
     var ask = function () {
       if (!mine()) return;

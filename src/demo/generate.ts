@@ -206,7 +206,9 @@ export async function generateTickets(ctx: Ctx, opts: GenerateOptions): Promise<
           organizationId: contact.org, assigneeId: assignee, estimateMinutes: estimate, loggedMinutes: logged,
           firstResponseDueAt: created + FIRST_RESPONSE_MIN[priority] * MINUTE, firstRespondedAt: responded,
           resolutionDueAt: created + RESOLUTION_MIN[priority] * MINUTE, slaPausedAt: paused,
-          // the SLA report's marks (SlaMeasures): met in time, late, or the due time (none while paused)
+          // the SLA report's marks (SlaMeasures): met in time, late, or the due time (none while paused).
+          // Load-test tickets have due times but no clock (sla_state): their marks are written here
+          // directly, so the SLA reports count them as a desk of that size would
           slaFrMark: markOf(created + FIRST_RESPONSE_MIN[priority] * MINUTE, responded, paused),
           slaResMark: markOf(created + RESOLUTION_MIN[priority] * MINUTE, closed ? lastAt : null, paused),
           resolvedAt: closed ? lastAt : null, closedAt: status === 'closed' ? lastAt + 3 * DAY : null,

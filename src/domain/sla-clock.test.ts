@@ -289,20 +289,27 @@ describe('SLA clock: the measures stored for reports', () => {
     let checked = 0;
     const seen = new Set<string>();
     for (let run = 0; run < 300; run++) {
-      const c = config({
-        minutes: { firstResponse: 60, nextResponse: pick([null, 30, 120]), resolution: pick([240, 480]), internalFirstResponse: pick([null, 30]), internalResolution: pick([null, 120]) },
-        pauseOnThirdParty: rand() < 0.5,
+      // the targets of a priority; a change of priority or policy mid-history changes them
+      const pauseOnThirdParty = rand() < 0.5;
+      const targets = () => config({
+        minutes: { firstResponse: pick([30, 60, 480]), nextResponse: pick([null, 30, 120]), resolution: pick([240, 480]), internalFirstResponse: pick([null, 30]), internalResolution: pick([null, 120]) },
+        pauseOnThirdParty,
       });
-      const created = Z('2026-11-02T05:00:00Z') + Math.floor(rand() * 5 * 86_400_000);
+      let c = targets();
+      // on the hour or half hour now and then: due times that fall on the end of a working day
+      const created = Z('2026-11-02T05:00:00Z') + (rand() < 0.5 ? Math.floor(rand() * 240) * 1_800_000 : Math.floor(rand() * 5 * 86_400_000));
       let at = created;
       let status: TicketStatus = 'new';
       let responded: number | null = null;
       const snapNow = () => ({ status, createdAt: created, firstRespondedAt: responded });
       let s = syncClock(null, c, snapNow(), at);
       for (let step = 0; step < 12; step++) {
-        at += Math.floor(rand() * 6 * 3_600_000);
+        at += rand() < 0.5 ? Math.floor(rand() * 12) * 1_800_000 : Math.floor(rand() * 6 * 3_600_000);
         const what = rand();
-        if (what < 0.35) {
+        if (what < 0.1) {
+          c = targets();
+          s = syncClock(s, c, snapNow(), at);
+        } else if (what < 0.35) {
           status = pick(STATUSES);
           s = syncClock(s, c, snapNow(), at);
         } else if (what < 0.6) {

@@ -344,16 +344,15 @@ export function nextResponseCycles(s: SlaState | null, now: number): { met: numb
 }
 
 /**
- * Whether the ticket missed a target of its contract: a first response or resolution announced as
- * breached or overdue now, or any next-response cycle answered late or overdue.
+ * Whether the ticket missed a target of its contract, as the SLA report judges targets: a first
+ * response or resolution met late or breached now (`describeTargets`), or any next-response cycle
+ * answered late or overdue. A breach announced against a target that was later relaxed (a lower
+ * priority), or met at its very due instant, is judged by the target as it stands.
  */
 export function missedContractTarget(s: SlaState | null, now: number): boolean {
   if (!s) return false;
   if (nextResponseCycles(s, now).breached > 0) return true;
-  return CONTRACT_TARGETS.some((key) => {
-    const t = s.targets[key];
-    return !!t && (t.breachedAt !== null || (t.metAt === null && t.dueAt !== null && t.dueAt <= now));
-  });
+  return describeTargets(s, now).some((v) => (v.target === 'firstResponse' || v.target === 'resolution') && (v.state === 'met_late' || v.state === 'breached'));
 }
 
 /** A target of `SlaMeasures` met in time. */

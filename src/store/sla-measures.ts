@@ -6,6 +6,7 @@ import { changed, type Db } from '../db/client.ts';
 import { tickets } from '../db/schema.ts';
 import { measuresOf, type SlaState } from '../domain/sla-clock.ts';
 import { readWorkflowState } from './workflow-state.ts';
+import { parseData } from './rows.ts';
 
 /** The clock's measures as the ticket's columns. */
 export function measureColumns(clock: SlaState | null) {
@@ -21,26 +22,30 @@ export const UNMEASURED = sql`${tickets.slaState} is not null and ${tickets.slaN
 
 /**
  * Measures the clocks not measured yet, a batch per transaction, until none is left or `deadline`
- * (a `performance.now()` instant) has passed; returns how many it measured. A clock that changes
- * meanwhile is measured by its change, and the batch leaves it alone. The ticket is not "updated":
- * nothing about it changed.
+ * (a `performance.now()` instant) has passed; returns how many it measured. The ticket is not
+ * "updated": nothing about it changed.
  */
 export async function measureSlaClocks(db: Db, opts: { batch?: number; deadline?: number } = {}): Promise<number> {
   const batch = opts.batch ?? 1000;
   let done = 0;
   let after = 0;
+  // PostgreSQL: the clocks read stay as read until the batch commits (SQLite's one writer holds them)
+  const locked = db.engine === 'postgres' ? sql` for update` : sql``;
   for (;;) {
-    const rows = await db.select({ id: tickets.id, slaState: tickets.slaState }).from(tickets)
-      .where(sql`${UNMEASURED} and ${tickets.id} > ${after}`).orderBy(tickets.id).limit(batch).all();
-    if (!rows.length) return done;
-    await db.transaction(async () => {
-      for (const r of rows) {
-        const m = measureColumns(readWorkflowState(r).clock);
-        await db.update(tickets).set(m).where(sql`${tickets.id} = ${r.id} and ${UNMEASURED}`).run();
+    // read and measured in one transaction: a clock that changes meanwhile is measured by its change
+    const rows = await db.transaction(async () => {
+      const read = await db.all<{ id: number | string; sla: string | Record<string, unknown> | null }>(sql`
+        select ${tickets.id} as id, ${tickets.slaState} as sla from ${tickets} where ${UNMEASURED} and ${tickets.id} > ${after}
+        order by ${tickets.id} limit ${batch}${locked}`);
+      for (const r of read) {
+        const m = measureColumns(readWorkflowState({ slaState: r.sla === null ? null : parseData(r.sla) }).clock);
+        await db.update(tickets).set(m).where(sql`${tickets.id} = ${Number(r.id)}`).run();
       }
+      return read;
     });
+    if (!rows.length) return done;
     done += rows.length;
-    after = rows[rows.length - 1].id;
+    after = Number(rows[rows.length - 1].id);
     if (opts.deadline !== undefined && performance.now() > opts.deadline) return done;
   }
 }

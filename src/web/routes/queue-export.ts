@@ -52,13 +52,26 @@ function rowOf(t: Ticket, names: Names, label: (key: string) => string, timeZone
   ].map((v) => safeCell(v));
 }
 
+/**
+ * Until the person's connection takes more, or is gone (a download cancelled in the browser): the
+ * rows wait for neither forever.
+ */
+async function drained(res: Response): Promise<void> {
+  if (res.destroyed) return;
+  const stop = new AbortController();
+  // the wait that loses is called off (and its rejection, as the one that errors, swallowed)
+  const wait = (event: string) => once(res, event, { signal: stop.signal }).catch(() => undefined);
+  await Promise.race([wait('drain'), wait('close')]);
+  stop.abort();
+}
+
 /** Where the rows go: the response, written as CSV text or as an XLSX workbook being zipped. */
 type Sink = { rows(rows: Cell[][]): Promise<void>; end(): Promise<void> };
 
 function csvSink(res: Response, header: string[]): Sink {
   const write = async (text: string) => {
     // the person's connection sets the pace: wait for it rather than hold the rows in memory
-    if (!res.write(text)) await once(res, 'drain');
+    if (!res.write(text)) await drained(res);
   };
   let first = true;
   return {
@@ -83,7 +96,7 @@ function xlsxSink(res: Response, header: string[], sheetName: string): Sink {
   return {
     async rows(rows) {
       for (const cells of rows) sheet.addRow(cells).commit();
-      if (res.writableNeedDrain) await once(res, 'drain');
+      if (res.writableNeedDrain) await drained(res);
     },
     async end() {
       sheet.commit();
@@ -165,6 +178,8 @@ export function queueExportRoutes(ctx: Ctx): Router {
         await sendQueue(ctx, req, res, format, tracker);
       } catch (err) {
         tracker?.failed();
+        // the file has begun: end the connection, so the browser's download fails rather than waits
+        if (res.headersSent) return void res.destroy(err as Error);
         throw err;
       }
     });
