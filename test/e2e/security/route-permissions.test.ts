@@ -57,6 +57,7 @@ const CONSOLE: Record<string, Row> = {
   'GET /tickets': staff,
   'GET /tickets.csv': staff,
   'GET /tickets.xlsx': staff,
+  'GET /tickets/export-progress/:id': { roles: STAFF, path: '/tickets/export-progress/0123456789abcdef' },
   'GET /dashboard': staff,
   'GET /calendar': staff,
   'POST /calendar/feed': staff,
