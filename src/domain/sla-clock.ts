@@ -7,8 +7,7 @@ import type { TicketStatus } from './vocabulary.ts';
 
 export const TARGET_KEYS = ['firstResponse', 'nextResponse', 'resolution', 'internalFirstResponse', 'internalResolution', 'escalation'] as const;
 export type TargetKey = (typeof TARGET_KEYS)[number];
-/** Targets promised in the contract; the internal ones are stricter goals of the desk. */
-export const CONTRACT_TARGETS: readonly TargetKey[] = ['firstResponse', 'nextResponse', 'resolution'];
+/** Targets that are the desk's own stricter goals, not promised in the contract. */
 export const INTERNAL_TARGETS: readonly TargetKey[] = ['internalFirstResponse', 'internalResolution'];
 
 type WatchName = 'main' | 'next' | 'escalation';

@@ -1,9 +1,14 @@
 // The SLA and response-time reports read a year of tickets a page at a time: every ticket of the
-// span once, in order of creation, also when many were created in the same millisecond.
+// span once, in order of creation, also when many were created in the same millisecond. The
+// reports' groups are named by one lookup of names by id.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../test/helpers/deps.ts';
-import { eachTicketCreatedIn } from './report-sla.ts';
+import type { Db } from '../db/client.ts';
+import { insertComponent } from './components.ts';
+import { insertOrganization } from './organizations.ts';
+import { eachTicketCreatedIn, namesByIds } from './report-sla.ts';
 import { insertTicket } from './tickets.ts';
+import { insertUser } from './users.ts';
 
 describe('reading the tickets created in a span, a page at a time', () => {
   let deps: TestDeps;
@@ -32,5 +37,31 @@ describe('reading the tickets created in a span, a page at a time', () => {
       expect(got, `page of ${page}`).toEqual(expected);
       expect(Math.max(...sizes)).toBeLessThanOrEqual(page);
     }
+  });
+});
+
+describe('names by id', () => {
+  let deps: TestDeps;
+  beforeEach(async () => {
+    deps = await makeTestDeps();
+  });
+  afterEach(() => deps.close());
+
+  it('names organisations, components and users from their own tables, each id once, unknown ids left out', async () => {
+    const now = deps.clock.now();
+    const org = await insertOrganization(deps.db, { name: 'Acme' }, now);
+    const comp = await insertComponent(deps.db, { name: 'Printers' }, now);
+    const user = await insertUser(deps.db, { email: 'ada@example.org', name: 'Ada', role: 'agent', passwordHash: null }, now);
+    expect(await namesByIds(deps.db, 'organization', [org.id, org.id, 999_999])).toEqual(new Map([[org.id, 'Acme']]));
+    expect(await namesByIds(deps.db, 'component', [comp.id])).toEqual(new Map([[comp.id, 'Printers']]));
+    expect(await namesByIds(deps.db, 'user', [user.id])).toEqual(new Map([[user.id, 'Ada']]));
+  });
+
+  it('reads more ids than one statement may bind, and no ids without touching the database', async () => {
+    const org = await insertOrganization(deps.db, { name: 'Acme' }, deps.clock.now());
+    const many = [...Array.from({ length: 2500 }, (_, i) => 1_000_000 + i), org.id];
+    expect(await namesByIds(deps.db, 'organization', many)).toEqual(new Map([[org.id, 'Acme']]));
+    // a database that is not there: any query would throw
+    expect(await namesByIds({} as Db, 'user', [])).toEqual(new Map());
   });
 });

@@ -4,6 +4,7 @@
 // The reports judge the clocks and measure business time in code (the domain's functions), so the
 // query is one plain read, the same on both engines. The SLA report counts the clocks' measures
 // (tickets.sla_*_mark, store/sla-measures.ts) in SQL instead, and reads only clocks not measured yet.
+// The names of what these reports and the trend report group by are read apart, once each (namesByIds).
 import { and, inArray, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { jsonNumber } from '../db/dialect.ts';
 import type { Db } from '../db/client.ts';
@@ -73,29 +74,22 @@ export async function eachTicketCreatedIn(
   }
 }
 
-type Named = { organizationId: number | null; componentId: number | null; assigneeId: number | null };
-export type GroupNames = { organizations: Map<number, string>; components: Map<number, string>; users: Map<number, string> };
+const NAMED_TABLES = { organization: organizations, component: components, user: users } as const;
 
 /**
- * The names of the rows' organisations, components and assignees, read once each: joined, each of a
- * year's tickets would carry its own copies of them.
+ * The names of the organisations, components or users with these ids, read once each: joined, each
+ * of a year's tickets would carry its own copies of them. Ids without a row are left out.
  */
-export async function namesOf(db: Db, rows: readonly Named[]): Promise<GroupNames> {
-  const ids = (key: keyof Named) => {
-    const set = new Set<number>();
-    for (const r of rows) if (r[key] !== null) set.add(r[key]);
-    return [...set];
-  };
-  const names = async (table: typeof organizations | typeof components | typeof users, list: number[]) => {
-    const out = new Map<number, string>();
-    // in slices: the engines bound the parameters of one statement
-    for (let i = 0; i < list.length; i += 1000) {
-      for (const r of await db.select({ id: table.id, name: table.name }).from(table).where(inArray(table.id, list.slice(i, i + 1000))).all()) out.set(r.id, r.name);
-    }
-    return out;
-  };
-  const [orgs, comps, people] = await Promise.all([names(organizations, ids('organizationId')), names(components, ids('componentId')), names(users, ids('assigneeId'))]);
-  return { organizations: orgs, components: comps, users: people };
+export async function namesByIds(db: Db, kind: 'organization' | 'component' | 'user', ids: readonly number[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  const list = [...new Set(ids)];
+  if (list.length === 0) return out;
+  const table = NAMED_TABLES[kind];
+  // in slices: the engines bound the parameters of one statement
+  for (let i = 0; i < list.length; i += 1000) {
+    for (const r of await db.select({ id: table.id, name: table.name }).from(table).where(inArray(table.id, list.slice(i, i + 1000))).all()) out.set(r.id, r.name);
+  }
+  return out;
 }
 
 export const SLA_MEASURES = ['fr', 'frInternal', 'res', 'resInternal'] as const;

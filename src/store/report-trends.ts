@@ -1,11 +1,12 @@
 // Ticket trends for the reports: per component, category or organisation of the tickets, how many
 // of a queue filter were created in each span of a period, and the minutes logged on them within
 // the whole period. One query per question, whatever the number of groups and spans.
-import { and, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { components, organizations, tickets, worklogs } from '../db/schema.ts';
+import { tickets, worklogs } from '../db/schema.ts';
 import type { QueueFilter } from '../domain/queue-query.ts';
 import { queueWhere } from './queue.ts';
+import { namesByIds } from './report-sla.ts';
 import type { TimeSpan } from './report-counts.ts';
 
 export const TREND_GROUPS = ['component', 'category', 'organization'] as const;
@@ -57,7 +58,9 @@ export async function listTrendGroups(db: Db, by: TrendGroupBy, spans: readonly 
   };
   for (const r of created) group(r.k).perSpan[Number(r.i)] = Number(r.n);
   for (const r of logged) group(r.k).minutes = Number(r.m ?? 0);
-  const names = await namesOf(db, by, [...groups.values()].map((g) => g.key).filter((k): k is number => typeof k === 'number'));
+  // categories are named in the viewer's language by the report, not read from a table
+  if (by === 'category') return [...groups.values()];
+  const names = await namesByIds(db, by, [...groups.values()].map((g) => g.key).filter((k): k is number => typeof k === 'number'));
   for (const g of groups.values()) g.name = typeof g.key === 'number' ? (names.get(g.key) ?? null) : null;
   return [...groups.values()];
 }
@@ -65,11 +68,4 @@ export async function listTrendGroups(db: Db, by: TrendGroupBy, spans: readonly 
 function keyOf(by: TrendGroupBy, k: Raw): TrendKey {
   if (by === 'category') return k === '' ? null : String(k);
   return Number(k) === 0 ? null : Number(k);
-}
-
-async function namesOf(db: Db, by: TrendGroupBy, ids: number[]): Promise<Map<number, string>> {
-  if (by === 'category' || ids.length === 0) return new Map();
-  const table = by === 'component' ? components : organizations;
-  const rows = await db.all<{ id: Raw; name: string }>(sql`select ${table.id} as id, ${table.name} as name from ${table} where ${inArray(table.id, ids)}`);
-  return new Map(rows.map((r) => [Number(r.id), r.name]));
 }

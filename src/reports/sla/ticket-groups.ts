@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { PRIORITIES, type Priority } from '../../domain/vocabulary.ts';
 import type { QueueQuery } from '../../domain/queue-query.ts';
-import { namesOf } from '../../store/report-sla.ts';
+import { namesByIds } from '../../store/report-sla.ts';
 import { queueHref, scopeFilters, scopeQuery, type Scope } from '../kit/scope.ts';
 import type { ReportColumn } from '../kit/table.ts';
 import type { ReportCtx } from '../report.ts';
@@ -44,9 +44,8 @@ function hrefOf(scope: Scope, by: GroupBy, key: string | number | null): string 
 export async function groupNames(ctx: ReportCtx, by: GroupBy, keys: (string | number | null)[]): Promise<(key: string | number | null) => string | null> {
   if (by === 'priority') return () => null;
   const ids = keys.filter((k): k is number => typeof k === 'number');
-  const names = await namesOf(ctx.db, ids.map((id) => ({ organizationId: by === 'organization' ? id : null, componentId: by === 'component' ? id : null, assigneeId: by === 'agent' ? id : null })));
-  const map = by === 'organization' ? names.organizations : by === 'component' ? names.components : names.users;
-  return (key) => (typeof key === 'number' ? (map.get(key) ?? null) : null);
+  const names = await namesByIds(ctx.db, by === 'agent' ? 'user' : by, ids);
+  return (key) => (typeof key === 'number' ? (names.get(key) ?? null) : null);
 }
 
 /** The column a grouping groups by, as the store names it. */
