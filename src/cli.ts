@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `helpdesk` command line: migrate, user add, import (MTA pipe), reprocess, demo, token create, unlock,
-// measure-sla, migrate-to-postgres.
+// measure-sla, count-statuses, migrate-to-postgres.
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { configOrExit, loadDotEnv, openDeps } from './bootstrap.ts';
@@ -23,6 +23,7 @@ import { createApiToken } from './actions/api-tokens.ts';
 import { currentSignInLocks, liftLock } from './actions/sign-in.ts';
 import { findUserByEmail } from './store/users.ts';
 import { forgetSlaMeasures, measureSlaClocks } from './store/sla-measures.ts';
+import { buildStatusCounts, forgetStatusCounts } from './store/status-counts.ts';
 
 const EX_USAGE = 64;
 const EX_DATAERR = 65;
@@ -46,6 +47,10 @@ Commands:
   measure-sla [--again]            measure the SLA clocks the SLA report counts in SQL that are not
                                    measured yet (the scheduler does it by itself after an upgrade,
                                    a few seconds a pass); --again measures every clock afresh
+  count-statuses [--again]         count the status histories the status report reads that are not
+                                   counted yet (the scheduler does it by itself after an upgrade or
+                                   a bulk load, a few seconds a pass); --again counts every
+                                   ticket's history afresh from its events
   migrate-to-postgres --to postgres://USER:PASS@HOST/DB [--from file:PATH] [--data-dir DIR]
                                    copy this desk (its SQLite database, DATABASE_URL, and the
                                    attachments and raw mail under DATA_DIR) into an empty
@@ -199,6 +204,20 @@ async function main(argv: string[]): Promise<number> {
           console.log(`Measured ${total} SLA clocks…`);
         }
         console.log(`Done: ${total} SLA clocks measured; none is left to measure.`);
+        return 0;
+      }
+
+      case 'count-statuses': {
+        const { values } = parseArgs({ args: rest, options: { again: { type: 'boolean', default: false } } });
+        if (values.again) console.log(`Forgot the status counts of ${await forgetStatusCounts(deps.db)} tickets.`);
+        let total = 0;
+        for (;;) {
+          const n = await buildStatusCounts(deps.db, { deadline: performance.now() + 2000 });
+          if (n === 0) break;
+          total += n;
+          console.log(`Counted the status histories of ${total} tickets…`);
+        }
+        console.log(`Done: ${total} status histories counted; none is left to count.`);
         return 0;
       }
 

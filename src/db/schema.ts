@@ -548,3 +548,38 @@ export const rateLimits = sqliteTable('rate_limits', {
   hits: integer('hits').notNull(),
   resetAt: integer('reset_at').notNull(),
 }, (t) => [index('rate_limits_reset_at_idx').on(t.resetAt)]);
+
+// reports: how many tickets were in each status at any instant (the status report), kept up to date
+// by triggers on tickets in the transaction of every change (custom SQL in the migration that made
+// these tables; src/store/status-counts.ts reads and rebuilds them). status_steps is each ticket's
+// status history: the status it entered at each step. status_counts holds, per key (the whole desk,
+// or one value of a field the report filters by: dim 'org', 'component', 'agent', 'type', 'channel',
+// 'priority'), the change in tickets per status within each quarter hour and each UTC day (grain,
+// in ms) — every local midnight is on a quarter hour — so the tickets in a status at an instant are
+// a sum over a few thousand rows, whatever the desk's size. A key is the ticket's present value:
+// a ticket moved to another organisation takes its whole history along, as the queue's filter
+// would list it.
+export const statusSteps = sqliteTable('status_steps', {
+  ticketId: integer('ticket_id').notNull(),
+  seq: integer('seq').notNull(),
+  at: integer('at').notNull(),
+  status: text('status').notNull(),
+}, (t) => [primaryKey({ columns: [t.ticketId, t.seq] })]);
+
+export const statusCounts = sqliteTable('status_counts', {
+  dim: text('dim').notNull(),
+  val: text('val').notNull(),
+  grain: integer('grain').notNull(),
+  start: integer('start').notNull(),
+  status: text('status').notNull(),
+  n: integer('n').notNull(),
+}, (t) => [primaryKey({ columns: [t.dim, t.val, t.grain, t.start, t.status] })]);
+
+// the tickets whose history is not counted yet: ids in (built, upto], kept before the tables existed
+// (or set aside by a bulk load or a rebuild); the triggers leave them to buildStatusCounts. No row:
+// every ticket is counted.
+export const statusCountState = sqliteTable('status_count_state', {
+  name: text('name').primaryKey(),
+  built: integer('built').notNull(),
+  upto: integer('upto').notNull(),
+});

@@ -130,6 +130,29 @@ describe('helpdesk CLI', { timeout: 120_000 }, () => {
     expect(await count(measured)).toBe(1);
   });
 
+  it('counts the status histories that are not counted yet, or all of them again', async () => {
+    for (const mail of ['new-ticket-plain.eml', 'reply-subject-tag.eml']) expect(run(['import', fixture(mail)]).code).toBe(0);
+    const tickets = await count('select count(*) n from tickets');
+    const desk = "select coalesce(sum(n), 0) n from status_counts where dim = 'all' and grain = 86400000";
+    expect(await count(desk)).toBe(tickets);
+    expect(run(['count-statuses']).out).toContain('Done: 0 status histories counted');
+    // histories kept before their counts, as after an upgrade
+    const db = await openDatabase(config().database);
+    await db.run('delete from status_counts');
+    await db.run('delete from status_steps');
+    await db.run("insert into status_count_state (name, built, upto) select 'status', 0, max(id) from tickets");
+    await closeDb(db);
+    const r = run(['count-statuses']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`Done: ${tickets} status histories counted; none is left to count.`);
+    expect(await count(desk)).toBe(tickets);
+    expect(await count('select count(*) n from status_count_state')).toBe(0);
+    const again = run(['count-statuses', '--again']);
+    expect(again.out).toContain(`Forgot the status counts of ${tickets} tickets.`);
+    expect(again.out).toContain(`Done: ${tickets} status histories counted`);
+    expect(await count(desk)).toBe(tickets);
+  });
+
   it('lists the sign-in locks and lifts one, for a desk whose admins are all locked out', async () => {
     expect(run(['migrate']).code).toBe(0);
     const db = await openDatabase(config().database);
