@@ -320,6 +320,8 @@ export const tickets = sqliteTable('tickets', {
   index('tickets_sla_next_event_idx').on(t.slaNextEventAt), // workflow scheduler
   // reports: tickets created and done in a period
   index('tickets_created_idx').on(t.createdAt),
+  // reports: the open tickets by age (the status report's backlog), read from the index alone
+  index('tickets_open_created_idx').on(t.isOpen, t.createdAt),
   index('tickets_done_idx').on(t.doneAt),
   // the clocks still to be measured (after an upgrade, or a rebuild): none once measured
   index('tickets_unmeasured_idx').on(t.id).where(sql`sla_state is not null and sla_next_met is null`),
@@ -554,17 +556,17 @@ export const rateLimits = sqliteTable('rate_limits', {
 // these tables; src/store/status-counts.ts reads and rebuilds them). status_steps is each ticket's
 // status history: the status it entered at each step. status_counts holds, per key (the whole desk,
 // or one value of a field the report filters by: dim 'org', 'component', 'agent', 'type', 'channel',
-// 'priority'), the change in tickets per status within each quarter hour and each UTC day (grain,
-// in ms) — every local midnight is on a quarter hour — so the tickets in a status at an instant are
-// a sum over a few thousand rows, whatever the desk's size. A key is the ticket's present value:
-// a ticket moved to another organisation takes its whole history along, as the queue's filter
-// would list it.
+// 'priority'), the change in tickets per status within each UTC day (grain, in ms), so the tickets
+// in a status at an instant are the sum of the days before the instant's day — a few thousand rows,
+// whatever the desk's size — and the steps of its day before it. A key is the ticket's present
+// value: a ticket moved to another organisation takes its whole history along, as the queue's
+// filter would list it.
 export const statusSteps = sqliteTable('status_steps', {
   ticketId: integer('ticket_id').notNull(),
   seq: integer('seq').notNull(),
   at: integer('at').notNull(),
   status: text('status').notNull(),
-}, (t) => [primaryKey({ columns: [t.ticketId, t.seq] })]);
+}, (t) => [primaryKey({ columns: [t.ticketId, t.seq] }), index('status_steps_at_idx').on(t.at)]);
 
 export const statusCounts = sqliteTable('status_counts', {
   dim: text('dim').notNull(),

@@ -9,6 +9,8 @@ import { andQueueWhere } from './queue.ts';
 
 export type TimeSpan = { from: number; to: number };
 
+const DAY = 86_400_000;
+
 const TIME_COLUMNS = { created: tickets.createdAt, done: tickets.doneAt } as const;
 
 /** How many tickets of the filter were created (or done) in each span, in the spans' order. */
@@ -30,13 +32,18 @@ export async function countOpenAt(db: Db, at: number, f: QueueFilter): Promise<n
   return Number(row?.n ?? 0);
 }
 
-/** Tickets of the filter per value of one column (status, priority…), open ones only or all. */
-export async function countTicketsBy(db: Db, column: 'status' | 'priority' | 'type' | 'channel', f: QueueFilter): Promise<Map<string, number>> {
-  const col = tickets[column];
-  const rows = await db.all<{ k: string; n: number | string }>(sql`select ${col} as k, count(*) as n from ${tickets} where 1 = 1${andQueueWhere(f)} group by ${col}`);
-  return new Map(rows.map((r) => [r.k, Number(r.n)]));
+/**
+ * The filter's open tickets by age in whole days at `now` (⌊(now − created) / 1 day⌋), read along
+ * the index of open tickets: at a million tickets, ranges of the creation time would each be read
+ * through the index on it and checked ticket by ticket, most of them long closed.
+ */
+export async function countOpenByAgeInDays(db: Db, now: number, f: QueueFilter): Promise<Map<number, number>> {
+  // the day's length as a literal: a bound number divides as a real on SQLite (a group per ticket)
+  const age = sql`(cast(${now} as bigint) - ${tickets.createdAt}) / ${sql.raw(String(DAY))}`;
+  const rows = await db.all<{ d: number | string; n: number | string }>(sql`select ${age} as d, count(*) as n from ${tickets}
+    where 1 = 1${andQueueWhere({ ...f, open: true })} group by d`);
+  return new Map(rows.map((r) => [Number(r.d), Number(r.n)]));
 }
-
 
 /** The components with the most tickets created in a span, most first. */
 export async function listBusiestComponents(db: Db, span: TimeSpan, limit: number): Promise<{ name: string; created: number }[]> {

@@ -12,7 +12,7 @@ import type { QueueFilter } from '../domain/queue-query.ts';
 import { STATUSES, type TicketStatus } from '../domain/vocabulary.ts';
 import { andQueueWhere } from './queue.ts';
 import { parseData } from './rows.ts';
-import { countKeyOf, countStatusesFromCounts, noCounts, QUARTER, STATUS_EVENTS, statusAfter, statusCountsReady, type StatusCounts } from './status-counts.ts';
+import { countKeyOf, countStatusesFromCounts, noCounts, STATUS_EVENTS, statusAfter, statusCountsReady, type StatusCounts } from './status-counts.ts';
 
 export type { StatusCounts } from './status-counts.ts';
 
@@ -30,10 +30,18 @@ type Row = { ticket: number | string; opened: number | string; at: number | stri
  * a desk with years of history reads only the tickets of those months.
  */
 export async function countStatusesAt(db: Db, instants: readonly number[], f: QueueFilter): Promise<StatusCounts[]> {
-  // the counts the triggers keep answer the whole desk or one field's value, at quarter hours
-  const key = countKeyOf(f);
-  if (key && instants.every((t) => t % QUARTER === 0) && (await statusCountsReady(db))) return await countStatusesFromCounts(db, key, instants);
+  // the counts the triggers keep answer the whole desk or one field's value
+  if (countKeyOf(f) && (await statusCountsReady(db))) return await countStatusesFromCounts(db, f, instants);
   return await replayStatusesAt(db, instants, f);
+}
+
+/** The filter's tickets per status now: from the counts when they answer it (summed over every day), else from the tickets. */
+export async function countStatusesNow(db: Db, f: QueueFilter): Promise<StatusCounts> {
+  if (countKeyOf(f) && (await statusCountsReady(db))) return (await countStatusesFromCounts(db, f, [Number.MAX_SAFE_INTEGER]))[0];
+  const out = noCounts();
+  const rows = await db.all<{ status: string; n: number | string }>(sql`select ${tickets.status} as status, count(*) as n from ${tickets} where 1 = 1${andQueueWhere(f)} group by ${tickets.status}`);
+  for (const r of rows) if ((STATUSES as readonly string[]).includes(r.status)) out[r.status as TicketStatus] += Number(r.n);
+  return out;
 }
 
 /** countStatusesAt from the tickets and their events (what the counts are checked against). */

@@ -1,9 +1,10 @@
 // The status counts the triggers keep, checked against the replay of the events they stand in for:
 // random histories of tickets (status changes, assignments that move a ticket to 'assigned',
 // merges, and changes of every field the report filters by, some at the same instant), read at
-// local midnights, at the instants of changes and at random quarter hours, for the whole desk and
-// for every value of every field. Then the same after the counts are forgotten, half built while
-// changes go on, and built again.
+// local midnights (some changes fall on them), at the instants of changes and just after, and at
+// random instants, for the whole desk and for every value of every field. Then the same after the
+// counts are forgotten, half built while changes go on, and built again.
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../test/helpers/deps.ts';
 import { component, person, ticket } from '../../test/helpers/factories.ts';
@@ -11,12 +12,13 @@ import { applyAssignment, writeStatus } from '../actions/tickets.ts';
 import { mergeTickets } from '../actions/ticket-links.ts';
 import { seededRandom } from '../demo/random.ts';
 import type { QueueFilter } from '../domain/queue-query.ts';
-import { CHANNELS, PRIORITIES, STATUSES, TICKET_TYPES } from '../domain/vocabulary.ts';
+import { CHANNELS, PRIORITIES, STATUSES, TICKET_TYPES, type TicketStatus } from '../domain/vocabulary.ts';
 import { buildServices, type Services } from '../services.ts';
 import type { User } from './users.ts';
 import { insertOrganization } from './organizations.ts';
-import { replayStatusesAt } from './report-status.ts';
-import { buildStatusCounts, countKeyOf, countStatusesFromCounts, forgetStatusCounts, QUARTER, setAsideStatusCounts, endSetAsideStatusCounts, statusCountsReady } from './status-counts.ts';
+import { andQueueWhere } from './queue.ts';
+import { countStatusesNow, replayStatusesAt } from './report-status.ts';
+import { buildStatusCounts, countKeyOf, countStatusesFromCounts, DAY, forgetStatusCounts, noCounts, setAsideStatusCounts, endSetAsideStatusCounts, statusCountsReady } from './status-counts.ts';
 import { getTicket, updateTicket } from './tickets.ts';
 
 const MINUTE = 60_000;
@@ -36,7 +38,7 @@ describe('the status counts kept by the database', () => {
   async function changeAtRandom(n: number) {
     const ctx = s.ctx;
     for (let i = 0; i < n; i++) {
-      if (rand() > 0.2) deps.clock.set(deps.clock.now() + (rand() < 0.3 ? QUARTER - (deps.clock.now() % QUARTER) : Math.ceil(rand() * 300) * MINUTE));
+      if (rand() > 0.2) deps.clock.set(deps.clock.now() + (rand() < 0.3 ? DAY - ((deps.clock.now() - T0) % DAY) : Math.ceil(rand() * 300) * MINUTE));
       changedAt.push(deps.clock.now());
       const r = rand();
       if (r < 0.12 || ids.length < 4) {
@@ -65,13 +67,13 @@ describe('the status counts kept by the database', () => {
     }
   }
 
-  /** Instants to count at: local midnights, the instants of changes, random quarter hours. */
+  /** Instants to count at: local midnights, the instants of changes and a millisecond after, random ones. */
   function instants(): number[] {
-    const end = deps.clock.now() + 2 * QUARTER;
+    const end = deps.clock.now() + 2 * 60 * MINUTE;
     const out = new Set<number>();
     for (let t = T0 - 86_400_000; t <= end + 86_400_000; t += 86_400_000) out.add(t);
-    for (const t of changedAt) if (t % QUARTER === 0) out.add(t);
-    for (let k = 0; k < 40; k++) out.add(T0 + Math.floor(rand() * ((end - T0) / QUARTER)) * QUARTER);
+    for (const t of changedAt.filter((_, i) => i % 4 === 0)) out.add(t).add(t + 1);
+    for (let k = 0; k < 40; k++) out.add(T0 + Math.floor(rand() * (end - T0)));
     return [...out].sort((a, b) => a - b);
   }
 
@@ -80,8 +82,12 @@ describe('the status counts kept by the database', () => {
     let seen = 0;
     for (const f of filters) {
       const key = countKeyOf(f)!;
-      const kept = await countStatusesFromCounts(deps.db, key, at);
+      const kept = await countStatusesFromCounts(deps.db, f, at);
       expect(kept, JSON.stringify(key)).toEqual(await replayStatusesAt(deps.db, at, f));
+      // and now: the tickets' present statuses
+      const present = noCounts();
+      for (const t of await deps.db.all<{ status: TicketStatus }>(sql`select status from tickets where 1 = 1${andQueueWhere(f)}`)) present[t.status] += 1;
+      expect(await countStatusesNow(deps.db, f), JSON.stringify(key)).toEqual(present);
       seen += kept.reduce((a, c) => a + Object.values(c).reduce((x, y) => x + y, 0), 0);
     }
     expect(seen).toBeGreaterThan(0);

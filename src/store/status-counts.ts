@@ -8,12 +8,11 @@ import type { Db } from '../db/client.ts';
 import { events, statusCounts, statusCountState, statusSteps, tickets } from '../db/schema.ts';
 import type { QueueFilter } from '../domain/queue-query.ts';
 import { STATUSES, type TicketStatus } from '../domain/vocabulary.ts';
+import { andQueueWhere } from './queue.ts';
 import { parseData } from './rows.ts';
 
-/** The grains the counts are kept in, ms: every quarter hour, and every UTC day. */
-export const QUARTER = 900_000;
+/** The span each count holds, ms: a UTC day. */
 export const DAY = 86_400_000;
-const GRAINS = [QUARTER, DAY] as const;
 const STATE = 'status';
 /** upto while a bulk load sets its tickets aside: every id */
 const EVERY_ID = Number.MAX_SAFE_INTEGER;
@@ -70,10 +69,13 @@ export async function statusCountsReady(db: Db): Promise<boolean> {
 }
 
 /**
- * The key's tickets per status just before each instant (each on a quarter hour): the changes of
- * the whole UTC days before the instant's day, then those of its day's quarter hours before it.
+ * The filter's tickets per status just before each instant, the filter being one key's (countKeyOf):
+ * the key's changes of the whole UTC days before the instant's day, then the steps its tickets took
+ * that day before the instant (a step enters its status, and leaves the one of the step before).
  */
-export async function countStatusesFromCounts(db: Db, key: CountKey, instants: readonly number[]): Promise<StatusCounts[]> {
+export async function countStatusesFromCounts(db: Db, f: QueueFilter, instants: readonly number[]): Promise<StatusCounts[]> {
+  const key = countKeyOf(f);
+  if (!key) throw new Error('countStatusesFromCounts: the counts answer the whole desk or one field’s value');
   const out = instants.map(() => noCounts());
   if (instants.length === 0) return out;
   const ofKey = sql`${statusCounts.dim} = ${key.dim} and ${statusCounts.val} = ${key.val}`;
@@ -91,12 +93,14 @@ export async function countStatusesFromCounts(db: Db, key: CountKey, instants: r
   const between = await db.all<{ start: number | string; status: string; n: number | string }>(sql`select ${statusCounts.start} as start, ${statusCounts.status} as status, ${statusCounts.n} as n
     from ${statusCounts} where ${ofKey} and ${statusCounts.grain} = ${DAY} and ${statusCounts.start} >= ${first} and ${statusCounts.start} < ${last}`);
   for (const r of between) for (const [k, day] of days.entries()) if (Number(r.start) < day) add(k, r.status, r.n);
-  // within each instant's day: its quarter hours before the instant
+  // within each instant's day: its tickets' steps before the instant
   const ranges = sql.join(instants.map((t, k) => sql`(${k}, cast(${days[k]} as bigint), cast(${t} as bigint))`), sql`, `);
+  const ofTickets = key.dim === 'all' ? sql`` : sql` join ${tickets} on ${tickets.id} = s.ticket_id${andQueueWhere(f)}`;
   const within = await db.all<{ k: number | string; status: string; n: number | string }>(sql`with r(k, lo, hi) as (values ${ranges})
-    select r.k as k, ${statusCounts.status} as status, sum(${statusCounts.n}) as n from r join ${statusCounts}
-      on ${ofKey} and ${statusCounts.grain} = ${QUARTER} and ${statusCounts.start} >= r.lo and ${statusCounts.start} < r.hi
-    group by r.k, ${statusCounts.status}`);
+    select r.k as k, s.status as status, count(*) as n from r join ${statusSteps} s on s.at >= r.lo and s.at < r.hi${ofTickets} group by r.k, s.status
+    union all
+    select r.k as k, p.status as status, -count(*) as n from r join ${statusSteps} s on s.at >= r.lo and s.at < r.hi
+      join ${statusSteps} p on p.ticket_id = s.ticket_id and p.seq = s.seq - 1${ofTickets} group by r.k, p.status`);
   for (const r of within) add(Number(r.k), r.status, r.n);
   return out;
 }
@@ -199,15 +203,13 @@ async function countHistories(db: Db, rows: BuildRow[]): Promise<void> {
     const keys = keysOf(t);
     for (const [i, s] of steps.entries()) {
       const left = steps[i + 1]?.at;
-      for (const grain of GRAINS) {
-        for (const k of keys) {
-          const bump = (at: number, n: number) => {
-            const cell = JSON.stringify([k.dim, k.val, grain, Math.floor(at / grain) * grain, s.status]);
-            sums.set(cell, (sums.get(cell) ?? 0) + n);
-          };
-          bump(s.at, 1);
-          if (left !== undefined) bump(left, -1);
-        }
+      for (const k of keys) {
+        const bump = (at: number, n: number) => {
+          const cell = JSON.stringify([k.dim, k.val, DAY, Math.floor(at / DAY) * DAY, s.status]);
+          sums.set(cell, (sums.get(cell) ?? 0) + n);
+        };
+        bump(s.at, 1);
+        if (left !== undefined) bump(left, -1);
       }
     }
   }

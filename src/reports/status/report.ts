@@ -2,8 +2,8 @@
 // of every day, week or month of the period, and how long the open tickets have waited. The counts
 // of now and of the backlog open the queue on their tickets; the queue cannot list a past status,
 // so the history's counts have no link.
-import { countTicketsBy, countTicketsPerSpan } from '../../store/report-counts.ts';
-import { countStatusesAt } from '../../store/report-status.ts';
+import { countOpenByAgeInDays } from '../../store/report-counts.ts';
+import { countStatusesAt, countStatusesNow } from '../../store/report-status.ts';
 import { STATUSES } from '../../domain/vocabulary.ts';
 import { renderChart } from '../kit/chart.ts';
 import { kitPage } from '../kit/page.ts';
@@ -38,9 +38,9 @@ async function statusHistory(ctx: ReportCtx, scope: Scope): Promise<ReportTable>
 
 /** The tickets in each status now, each count opening the queue on them. */
 async function statusNow(ctx: ReportCtx, scope: Scope): Promise<ReportTable> {
-  const counts = await countTicketsBy(ctx.db, 'status', scope.tickets);
+  const counts = await countStatusesNow(ctx.db, scope.tickets);
   const label = (s: string) => ctx.viewer.t(`reports.${ID}.columns.${s}`);
-  const n = STATUSES.map((s) => counts.get(s) ?? 0);
+  const n = STATUSES.map((s) => counts[s]);
   return {
     columns: [{ key: 'status', kind: 'text' }, { key: 'tickets', kind: 'count' }],
     rows: STATUSES.map((s, i) => ({ cells: { status: label(s), tickets: n[i] }, links: { tickets: queueHref(scope, { status: [s] }) } })),
@@ -56,7 +56,8 @@ async function statusNow(ctx: ReportCtx, scope: Scope): Promise<ReportTable> {
 async function backlogAge(ctx: ReportCtx, scope: Scope): Promise<ReportTable> {
   const now = ctx.clock.now();
   const spans = AGES.map((a) => ({ from: a.to === Infinity ? 0 : now - a.to * DAY + 1, to: now - a.from * DAY + 1 }));
-  const n = await countTicketsPerSpan(ctx.db, 'created', spans, { ...scope.tickets, open: true });
+  const byAge = await countOpenByAgeInDays(ctx.db, now, scope.tickets);
+  const n = AGES.map((a) => [...byAge].reduce((sum, [days, k]) => (days >= a.from && days < a.to ? sum + k : sum), 0));
   return {
     columns: [{ key: 'age', kind: 'text' }, { key: 'tickets', kind: 'count' }],
     rows: AGES.map((a, i) => ({
