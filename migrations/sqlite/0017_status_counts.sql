@@ -23,7 +23,11 @@ CREATE TABLE `status_steps` (
 );
 --> statement-breakpoint
 CREATE INDEX `status_steps_at_idx` ON `status_steps` (`at`);--> statement-breakpoint
-CREATE INDEX `tickets_open_created_idx` ON `tickets` (`is_open`,`created_at`);
+DROP INDEX `tickets_open_assignee_activity_idx`;--> statement-breakpoint
+DROP INDEX `tickets_done_idx`;--> statement-breakpoint
+CREATE INDEX `tickets_open_created_idx` ON `tickets` (`is_open`,`created_at`);--> statement-breakpoint
+CREATE INDEX `tickets_open_assignee_activity_idx` ON `tickets` (`is_open`,`assignee_id`,`last_activity_at`,`id`,`estimate_minutes`,`logged_minutes`);--> statement-breakpoint
+CREATE INDEX `tickets_done_idx` ON `tickets` (`done_at`,`assignee_id`,`reopen_count`);
 --> statement-breakpoint
 -- The status report's counts (status_steps, status_counts: see src/db/schema.ts), kept by triggers
 -- in the transaction of every change to a ticket's status or to a field the report filters by. A new

@@ -295,7 +295,8 @@ export const tickets = sqliteTable('tickets', {
   // console: keyset-paged queues (open/closed × sort), see src/store/queue.ts
   index('tickets_open_activity_idx').on(t.isOpen, t.lastActivityAt, t.id),
   index('tickets_open_id_idx').on(t.isOpen, t.id),
-  index('tickets_open_assignee_activity_idx').on(t.isOpen, t.assigneeId, t.lastActivityAt, t.id),
+  // (with the estimate and the time logged: the workload report's open tickets per person, read from the index alone)
+  index('tickets_open_assignee_activity_idx').on(t.isOpen, t.assigneeId, t.lastActivityAt, t.id, t.estimateMinutes, t.loggedMinutes),
   index('tickets_open_component_activity_idx').on(t.isOpen, t.componentId, t.lastActivityAt, t.id),
   index('tickets_open_due_idx').on(t.isOpen, t.slaDueKey, t.id),
   index('tickets_open_priority_idx').on(t.isOpen, t.priorityOrder, t.id),
@@ -322,7 +323,8 @@ export const tickets = sqliteTable('tickets', {
   index('tickets_created_idx').on(t.createdAt),
   // reports: the open tickets by age (the status report's backlog), read from the index alone
   index('tickets_open_created_idx').on(t.isOpen, t.createdAt),
-  index('tickets_done_idx').on(t.doneAt),
+  // (with the assignee and the reopens: the workload report's tickets resolved per person, read from the index alone)
+  index('tickets_done_idx').on(t.doneAt, t.assigneeId, t.reopenCount),
   // the clocks still to be measured (after an upgrade, or a rebuild): none once measured
   index('tickets_unmeasured_idx').on(t.id).where(sql`sla_state is not null and sla_next_met is null`),
 ]);
