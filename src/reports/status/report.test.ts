@@ -12,6 +12,8 @@ import { assignTicket, createTicket, writeStatus } from '../../actions/tickets.t
 import type { TicketStatus } from '../../domain/vocabulary.ts';
 import { getTicket, type Ticket } from '../../store/tickets.ts';
 import { updateUser } from '../../store/users.ts';
+import { forgetStatusCounts, statusCountsReady } from '../../store/status-counts.ts';
+import { schedulerTick } from '../../roles/scheduler.ts';
 
 const at = (iso: string) => Date.parse(iso);
 const WEEK = '?from=2026-11-02&to=2026-11-08&group=day';
@@ -145,5 +147,17 @@ describe('the status and backlog age report', () => {
     expect(await subjects(links[13].href)).toEqual(['A', 'B']);
     expect(await subjects(links[15].href)).toEqual(['G']);
     for (const l of links) expect((await subjects(l.href)).length, l.href).toBe(l.n);
+  });
+
+  it('gives the same numbers while the histories kept before the counts are replayed, and once the scheduler counted them', async () => {
+    const queries = [WEEK, `${WEEK}&agent=${agentId}`, `${WEEK}&priority=high`, '?from=2026-10-26&to=2026-11-15&group=week'];
+    const before = await Promise.all(queries.map(api));
+    // as after an upgrade: every ticket's history left to be counted
+    expect(await forgetStatusCounts(deps.db)).toBe(Object.keys(t).length);
+    expect(await statusCountsReady(deps.db)).toBe(false);
+    expect(await Promise.all(queries.map(api))).toEqual(before);
+    expect((await schedulerTick(srv.services.ctx)).statusesCounted).toBe(Object.keys(t).length);
+    expect(await statusCountsReady(deps.db)).toBe(true);
+    expect(await Promise.all(queries.map(api))).toEqual(before);
   });
 });
