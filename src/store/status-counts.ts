@@ -95,12 +95,16 @@ export async function countStatusesFromCounts(db: Db, f: QueueFilter, instants: 
   for (const r of between) for (const [k, day] of days.entries()) if (Number(r.start) < day) add(k, r.status, r.n);
   // within each instant's day: its tickets' steps before the instant
   const ranges = sql.join(instants.map((t, k) => sql`(${k}, cast(${days[k]} as bigint), cast(${t} as bigint))`), sql`, `);
-  const ofTickets = key.dim === 'all' ? sql`` : sql` join ${tickets} on ${tickets.id} = s.ticket_id${andQueueWhere(f)}`;
+  // the day's steps first, by their index on the time, then their tickets (SQLite keeps the order
+  // of a CROSS JOIN): from the tickets, a priority's would be read with all their steps per instant
+  const ofTickets = key.dim === 'all' ? sql`` : sql` cross join ${tickets}`;
+  const onTickets = key.dim === 'all' ? sql`` : sql` and ${tickets.id} = s.ticket_id${andQueueWhere(f)}`;
   const within = await db.all<{ k: number | string; status: string; n: number | string }>(sql`with r(k, lo, hi) as (values ${ranges})
-    select r.k as k, s.status as status, count(*) as n from r join ${statusSteps} s on s.at >= r.lo and s.at < r.hi${ofTickets} group by r.k, s.status
+    select r.k as k, s.status as status, count(*) as n from r cross join ${statusSteps} s${ofTickets}
+      where s.at >= r.lo and s.at < r.hi${onTickets} group by r.k, s.status
     union all
-    select r.k as k, p.status as status, -count(*) as n from r join ${statusSteps} s on s.at >= r.lo and s.at < r.hi
-      join ${statusSteps} p on p.ticket_id = s.ticket_id and p.seq = s.seq - 1${ofTickets} group by r.k, p.status`);
+    select r.k as k, p.status as status, -count(*) as n from r cross join ${statusSteps} s cross join ${statusSteps} p${ofTickets}
+      where s.at >= r.lo and s.at < r.hi and p.ticket_id = s.ticket_id and p.seq = s.seq - 1${onTickets} group by r.k, p.status`);
   for (const r of within) add(Number(r.k), r.status, r.n);
   return out;
 }
@@ -160,19 +164,21 @@ export async function buildStatusCounts(db: Db, opts: { batch?: number; deadline
   let done = 0;
   for (;;) {
     const counted = await db.transaction(async () => {
-      const state = (await db.all<{ built: number | string; upto: number | string }>(sql`select ${statusCountState.built} as built, ${statusCountState.upto} as upto
-        from ${statusCountState} where ${statusCountState.name} = ${STATE}${locked}`))[0];
+      // the first range to count; one a bulk load is still filling (open-ended) waits for its end
+      const state = (await db.all<{ name: string; built: number | string; upto: number | string }>(sql`select ${statusCountState.name} as name,
+        ${statusCountState.built} as built, ${statusCountState.upto} as upto from ${statusCountState}
+        where ${statusCountState.upto} < ${EVERY_ID} order by ${statusCountState.name} limit 1${locked}`))[0];
       if (!state) return null;
       if (Number(state.built) >= Number(state.upto)) {
-        await db.run(sql`delete from ${statusCountState} where ${statusCountState.name} = ${STATE}`);
-        return null;
+        await db.run(sql`delete from ${statusCountState} where ${statusCountState.name} = ${state.name}`);
+        return 0;
       }
       const rows = await db.all<BuildRow>(sql`select ${tickets.id} as id, ${tickets.createdAt} as created, ${tickets.updatedAt} as updated, ${tickets.status} as status,
         ${tickets.organizationId} as org, ${tickets.componentId} as component, ${tickets.assigneeId} as agent, ${tickets.type} as type, ${tickets.channel} as channel, ${tickets.priority} as priority
         from ${tickets} where ${tickets.id} > ${Number(state.built)} and ${tickets.id} <= ${Number(state.upto)} order by ${tickets.id} limit ${batch}${locked}`);
-      const built = rows.length ? Number(rows[rows.length - 1].id) : Number(state.upto);
       if (rows.length) await countHistories(db, rows);
-      await db.run(sql`update ${statusCountState} set built = ${rows.length < batch ? Number(state.upto) : built} where ${statusCountState.name} = ${STATE}`);
+      const built = rows.length < batch ? Number(state.upto) : Number(rows[rows.length - 1].id);
+      await db.run(sql`update ${statusCountState} set built = ${built} where ${statusCountState.name} = ${state.name}`);
       return rows.length;
     });
     if (counted === null) return done;
@@ -242,19 +248,27 @@ export async function forgetStatusCounts(db: Db): Promise<number> {
 }
 
 /**
- * Before a bulk load: the tickets it inserts are left aside by the triggers (one by one they would
- * cost it dearly); `afterBulkLoad` hands them to buildStatusCounts.
+ * Before a bulk load: the tickets it inserts (every id above the last one now) are left aside by
+ * the triggers (one by one they would cost it dearly), in a range of its own that the build leaves
+ * alone until `endSetAsideStatusCounts` closes it.
  */
 export async function setAsideStatusCounts(db: Db): Promise<void> {
   await db.transaction(async () => {
     const [{ top }] = await db.all<{ top: number | string | null }>(sql`select max(${tickets.id}) as top from ${tickets}`);
-    await db.run(sql`insert into ${statusCountState} (name, built, upto) values (${STATE}, ${Number(top ?? 0)}, ${EVERY_ID})
-      on conflict (name) do update set upto = ${EVERY_ID}`);
+    await db.run(sql`insert into ${statusCountState} (name, built, upto) values (${`bulk ${String(top ?? 0).padStart(16, '0')}`}, ${Number(top ?? 0)}, ${EVERY_ID})
+      on conflict (name) do nothing`);
   });
 }
 
-/** After a bulk load: the tickets it left aside, up to the last one, are for buildStatusCounts. */
+/**
+ * After a bulk load (or an interrupted one): its tickets, up to the last one, are for
+ * buildStatusCounts. The last id is read in the write that closes the range: a ticket inserted
+ * meanwhile is either in it or counted by the triggers (on PostgreSQL no ticket is inserted until
+ * the range is closed).
+ */
 export async function endSetAsideStatusCounts(db: Db): Promise<void> {
-  const [{ top }] = await db.all<{ top: number | string | null }>(sql`select max(${tickets.id}) as top from ${tickets}`);
-  await db.run(sql`update ${statusCountState} set upto = ${Number(top ?? 0)} where ${statusCountState.name} = ${STATE} and ${statusCountState.upto} = ${EVERY_ID}`);
+  await db.transaction(async () => {
+    if (db.engine === 'postgres') await db.run(sql`lock table ${tickets} in share row exclusive mode`);
+    await db.run(sql`update ${statusCountState} set upto = (select coalesce(max(${tickets.id}), 0) from ${tickets}) where ${statusCountState.upto} = ${EVERY_ID}`);
+  });
 }
