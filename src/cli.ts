@@ -23,7 +23,7 @@ import { createApiToken } from './actions/api-tokens.ts';
 import { currentSignInLocks, liftLock } from './actions/sign-in.ts';
 import { findUserByEmail } from './store/users.ts';
 import { forgetSlaMeasures, measureSlaClocks } from './store/sla-measures.ts';
-import { buildStatusCounts, forgetStatusCounts } from './store/status-counts.ts';
+import { buildStatusCounts, foldStatusCountChanges, forgetStatusCounts } from './store/status-counts.ts';
 
 const EX_USAGE = 64;
 const EX_DATAERR = 65;
@@ -217,6 +217,7 @@ async function main(argv: string[]): Promise<number> {
           total += n;
           console.log(`Counted the status histories of ${total} tickets…`);
         }
+        await foldStatusCountChanges(deps.db);
         console.log(`Done: ${total} status histories counted; none is left to count.`);
         return 0;
       }

@@ -1,3 +1,13 @@
+CREATE TABLE `status_count_changes` (
+	`id` integer PRIMARY KEY NOT NULL,
+	`dim` text NOT NULL,
+	`val` text NOT NULL,
+	`grain` integer NOT NULL,
+	`start` integer NOT NULL,
+	`status` text NOT NULL,
+	`n` integer NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE `status_count_state` (
 	`name` text PRIMARY KEY NOT NULL,
 	`built` integer NOT NULL,

@@ -68,7 +68,7 @@ function column(table: string, c: SQLiteColumn, singleIntegerKey: boolean): PgCo
   return b;
 }
 
-// a pure memo of constants: one twin per table of the schema (36), so references share it
+// a pure memo of constants: one twin per table of the schema (37), so references share it
 const made = new Map<SQLiteTable, PgTableWithColumns<never>>();
 
 /** The PostgreSQL twin of one SQLite table: columns, keys, indexes and foreign keys. */
@@ -145,4 +145,5 @@ export const storedFileChunks = pgTwin(lite.storedFileChunks);
 export const rateLimits = pgTwin(lite.rateLimits);
 export const statusSteps = pgTwin(lite.statusSteps);
 export const statusCounts = pgTwin(lite.statusCounts);
+export const statusCountChanges = pgTwin(lite.statusCountChanges);
 export const statusCountState = pgTwin(lite.statusCountState);

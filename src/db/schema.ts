@@ -579,6 +579,20 @@ export const statusCounts = sqliteTable('status_counts', {
   n: integer('n').notNull(),
 }, (t) => [primaryKey({ columns: [t.dim, t.val, t.grain, t.start, t.status] })]);
 
+// PostgreSQL's triggers add their changes here rather than to status_counts: a desk's changes of one
+// day all touch the same few counts, and under SERIALIZABLE two transactions writing one row abort
+// each other. The readers add these rows to the counts; the scheduler folds them in. (SQLite has one
+// writer at a time: its triggers write the counts themselves and this stays empty.)
+export const statusCountChanges = sqliteTable('status_count_changes', {
+  id: integer('id').primaryKey(),
+  dim: text('dim').notNull(),
+  val: text('val').notNull(),
+  grain: integer('grain').notNull(),
+  start: integer('start').notNull(),
+  status: text('status').notNull(),
+  n: integer('n').notNull(),
+});
+
 // the tickets whose history is not counted yet: ids in (built, upto], kept before the tables existed
 // (or set aside by a bulk load or a rebuild); the triggers leave them to buildStatusCounts. No row:
 // every ticket is counted.

@@ -2,7 +2,7 @@
 // resolved tickets whose auto-close period passed, queue the managers' weekly digest on Monday
 // morning, measure SLA clocks kept before their measures were (for the SLA report) and count the
 // status histories of tickets kept before their counts were (for the status report), a few seconds
-// a pass each, and delete sessions, sign-in failures and
+// a pass each, fold the status changes PostgreSQL's triggers logged into the counts, and delete sessions, sign-in failures and
 // rate-limit windows that are over. In one process at a time (the one holding the scheduler's lock; the others take over
 // within a pass when it dies); each announcement is also recorded in the transaction that queues
 // its mail, so a pass that ran twice announces nothing twice.
@@ -11,7 +11,7 @@ import { autoCloseResolved, runSlaChecks } from '../actions/sla-checks.ts';
 import { purgeSignInRecords } from '../actions/sign-in.ts';
 import { purgeRateLimits } from '../store/rate-limits.ts';
 import { measureSlaClocks } from '../store/sla-measures.ts';
-import { buildStatusCounts } from '../store/status-counts.ts';
+import { buildStatusCounts, foldStatusCountChanges } from '../store/status-counts.ts';
 import { queueWeeklyDigests } from '../reports/weekly-digest.ts';
 import type { HeldLock } from '../db/client.ts';
 import type { Services } from '../services.ts';
@@ -31,6 +31,7 @@ export async function schedulerTick(ctx: Ctx): Promise<TickResult> {
   const closed = await autoCloseResolved(ctx, now);
   const digests = await queueWeeklyDigests(ctx, now);
   const measured = await measureSlaClocks(ctx.db, { deadline: performance.now() + MEASURING_MS });
+  await foldStatusCountChanges(ctx.db);
   const statusesCounted = await buildStatusCounts(ctx.db, { deadline: performance.now() + MEASURING_MS });
   const purged = { ...(await purgeSignInRecords(ctx, now)), rateLimits: await purgeRateLimits(ctx.db, now) };
   if (notices || closed || digests || measured || statusesCounted || purged.sessions) ctx.log.info({ notices, closed, digests, measured, statusesCounted, purgedSessions: purged.sessions }, 'scheduler run');

@@ -5,7 +5,7 @@
 // a rebuild.
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { events, statusCounts, statusCountState, statusSteps, tickets } from '../db/schema.ts';
+import { events, statusCountChanges, statusCounts, statusCountState, statusSteps, tickets } from '../db/schema.ts';
 import type { QueueFilter } from '../domain/queue-query.ts';
 import { STATUSES, type TicketStatus } from '../domain/vocabulary.ts';
 import { andQueueWhere } from './queue.ts';
@@ -78,7 +78,10 @@ export async function countStatusesFromCounts(db: Db, f: QueueFilter, instants: 
   if (!key) throw new Error('countStatusesFromCounts: the counts answer the whole desk or one field’s value');
   const out = instants.map(() => noCounts());
   if (instants.length === 0) return out;
-  const ofKey = sql`${statusCounts.dim} = ${key.dim} and ${statusCounts.val} = ${key.val}`;
+  // the counts, and the changes PostgreSQL's triggers left beside them (not folded in yet)
+  const cells = sql`(select dim, val, grain, start, status, n from ${statusCounts}
+    union all select dim, val, grain, start, status, n from ${statusCountChanges}) c`;
+  const ofKey = sql`c.dim = ${key.dim} and c.val = ${key.val} and c.grain = ${DAY}`;
   const dayOf = (t: number) => Math.floor(t / DAY) * DAY;
   const days = instants.map(dayOf);
   const first = Math.min(...days);
@@ -87,11 +90,11 @@ export async function countStatusesFromCounts(db: Db, f: QueueFilter, instants: 
     if ((STATUSES as readonly string[]).includes(status)) out[k][status as TicketStatus] += Number(n);
   };
   // the days before the first instant's day count for every instant; those after it, for the instants after them
-  const before = await db.all<{ status: string; n: number | string }>(sql`select ${statusCounts.status} as status, sum(${statusCounts.n}) as n from ${statusCounts}
-    where ${ofKey} and ${statusCounts.grain} = ${DAY} and ${statusCounts.start} < ${first} group by ${statusCounts.status}`);
+  const before = await db.all<{ status: string; n: number | string }>(sql`select c.status as status, sum(c.n) as n from ${cells}
+    where ${ofKey} and c.start < ${first} group by c.status`);
   for (const r of before) for (const k of instants.keys()) add(k, r.status, r.n);
-  const between = await db.all<{ start: number | string; status: string; n: number | string }>(sql`select ${statusCounts.start} as start, ${statusCounts.status} as status, ${statusCounts.n} as n
-    from ${statusCounts} where ${ofKey} and ${statusCounts.grain} = ${DAY} and ${statusCounts.start} >= ${first} and ${statusCounts.start} < ${last}`);
+  const between = await db.all<{ start: number | string; status: string; n: number | string }>(sql`select c.start as start, c.status as status, c.n as n
+    from ${cells} where ${ofKey} and c.start >= ${first} and c.start < ${last}`);
   for (const r of between) for (const [k, day] of days.entries()) if (Number(r.start) < day) add(k, r.status, r.n);
   // within each instant's day: its tickets' steps before the instant
   const ranges = sql.join(instants.map((t, k) => sql`(${k}, cast(${days[k]} as bigint), cast(${t} as bigint))`), sql`, `);
@@ -230,6 +233,22 @@ async function countHistories(db: Db, rows: BuildRow[]): Promise<void> {
 }
 
 /**
+ * Adds the changes PostgreSQL's triggers wrote beside the counts to them (the scheduler, every
+ * pass); returns how many it folded in. A change written meanwhile stays for the next time.
+ */
+export async function foldStatusCountChanges(db: Db): Promise<number> {
+  return await db.transaction(async () => {
+    const [{ top, n }] = await db.all<{ top: number | string | null; n: number | string }>(sql`select max(${statusCountChanges.id}) as top, count(*) as n from ${statusCountChanges}`);
+    if (top === null) return 0;
+    await db.run(sql`insert into ${statusCounts} (dim, val, grain, start, status, n)
+      select dim, val, grain, start, status, sum(n) from ${statusCountChanges} where ${statusCountChanges.id} <= ${Number(top)} group by dim, val, grain, start, status
+      on conflict (dim, val, grain, start, status) do update set n = ${statusCounts}.n + excluded.n`);
+    await db.run(sql`delete from ${statusCountChanges} where ${statusCountChanges.id} <= ${Number(top)}`);
+    return Number(n);
+  });
+}
+
+/**
  * Sets aside every ticket's history, for buildStatusCounts to count them all again (after a bug,
  * or a restore of part of the tables); returns how many tickets it set aside. On PostgreSQL no
  * ticket is written meanwhile: one the triggers counted while the tables were cleared would be
@@ -240,6 +259,7 @@ export async function forgetStatusCounts(db: Db): Promise<number> {
     if (db.engine === 'postgres') await db.run(sql`lock table ${tickets} in share row exclusive mode`);
     await db.run(sql`delete from ${statusSteps}`);
     await db.run(sql`delete from ${statusCounts}`);
+    await db.run(sql`delete from ${statusCountChanges}`);
     await db.run(sql`delete from ${statusCountState}`);
     const [{ upto, n }] = await db.all<{ upto: number | string | null; n: number | string }>(sql`select max(${tickets.id}) as upto, count(*) as n from ${tickets}`);
     if (upto !== null) await db.run(sql`insert into ${statusCountState} (name, built, upto) values (${STATE}, 0, ${Number(upto)})`);
