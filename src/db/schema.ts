@@ -570,21 +570,8 @@ export const statusSteps = sqliteTable('status_steps', {
   status: text('status').notNull(),
 }, (t) => [primaryKey({ columns: [t.ticketId, t.seq] }), index('status_steps_at_idx').on(t.at)]);
 
-export const statusCounts = sqliteTable('status_counts', {
-  dim: text('dim').notNull(),
-  val: text('val').notNull(),
-  grain: integer('grain').notNull(),
-  start: integer('start').notNull(),
-  status: text('status').notNull(),
-  n: integer('n').notNull(),
-}, (t) => [primaryKey({ columns: [t.dim, t.val, t.grain, t.start, t.status] })]);
-
-// PostgreSQL's triggers add their changes here rather than to status_counts: a desk's changes of one
-// day all touch the same few counts, and under SERIALIZABLE two transactions writing one row abort
-// each other. The readers add these rows to the counts; the scheduler folds them in. (SQLite has one
-// writer at a time: its triggers write the counts themselves and this stays empty.)
-export const statusCountChanges = sqliteTable('status_count_changes', {
-  id: integer('id').primaryKey(),
+/** A count's columns: its key (dimension, value, grain, start of the span, status) and the change in tickets. */
+const statusCountColumns = () => ({
   dim: text('dim').notNull(),
   val: text('val').notNull(),
   grain: integer('grain').notNull(),
@@ -592,6 +579,14 @@ export const statusCountChanges = sqliteTable('status_count_changes', {
   status: text('status').notNull(),
   n: integer('n').notNull(),
 });
+
+export const statusCounts = sqliteTable('status_counts', statusCountColumns(), (t) => [primaryKey({ columns: [t.dim, t.val, t.grain, t.start, t.status] })]);
+
+// PostgreSQL's triggers add their changes here rather than to status_counts: a desk's changes of one
+// day all touch the same few counts, and under SERIALIZABLE two transactions writing one row abort
+// each other. The readers add these rows to the counts; the scheduler folds them in. (SQLite has one
+// writer at a time: its triggers write the counts themselves and this stays empty.)
+export const statusCountChanges = sqliteTable('status_count_changes', { id: integer('id').primaryKey(), ...statusCountColumns() });
 
 // the tickets whose history is not counted yet: ids in (built, upto], kept before the tables existed
 // (or set aside by a bulk load or a rebuild); the triggers leave them to buildStatusCounts. No row:
