@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `helpdesk` command line: migrate, user add, import (MTA pipe), reprocess, demo, token create, unlock,
-// measure-sla, count-statuses, migrate-to-postgres.
+// measure-sla, count-statuses, measure-times, migrate-to-postgres.
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { configOrExit, loadDotEnv, openDeps } from './bootstrap.ts';
@@ -24,6 +24,7 @@ import { currentSignInLocks, liftLock } from './actions/sign-in.ts';
 import { findUserByEmail } from './store/users.ts';
 import { forgetSlaMeasures, measureSlaClocks } from './store/sla-measures.ts';
 import { buildStatusCounts, foldStatusCountChanges, forgetStatusCounts } from './store/status-counts.ts';
+import { forgetTicketTimes, keptTimesUsable, loadTimesCalendars, measureTicketTimes } from './store/ticket-times.ts';
 
 const EX_USAGE = 64;
 const EX_DATAERR = 65;
@@ -51,6 +52,10 @@ Commands:
                                    counted yet (the scheduler does it by itself after an upgrade or
                                    a bulk load, a few seconds a pass); --again counts every
                                    ticket's history afresh from its events
+  measure-times [--again]          measure the response and resolution times the response-times
+                                   report reads that are not measured yet (the scheduler does it by
+                                   itself, a few seconds a pass, and after a calendar changed);
+                                   --again measures every ticket's times afresh
   migrate-to-postgres --to postgres://USER:PASS@HOST/DB [--from file:PATH] [--data-dir DIR]
                                    copy this desk (its SQLite database, DATABASE_URL, and the
                                    attachments and raw mail under DATA_DIR) into an empty
@@ -219,6 +224,21 @@ async function main(argv: string[]): Promise<number> {
         }
         await foldStatusCountChanges(deps.db);
         console.log(`Done: ${total} status histories counted; none is left to count.`);
+        return 0;
+      }
+
+      case 'measure-times': {
+        const { values } = parseArgs({ args: rest, options: { again: { type: 'boolean', default: false } } });
+        const now = services.ctx.clock.now();
+        if (values.again) console.log(`Forgot the times of ${await forgetTicketTimes(deps.db, now)} tickets.`);
+        let total = 0;
+        for (;;) {
+          const n = await measureTicketTimes(deps.db, services.ctx.calendars, now, { deadline: performance.now() + 2000 });
+          if (n === 0 && (await keptTimesUsable(deps.db, await loadTimesCalendars(deps.db, services.ctx.calendars)))) break;
+          total += n;
+          console.log(`Measured the times of ${total} tickets…`);
+        }
+        console.log(`Done: ${total} tickets' response and resolution times measured; none is left to measure.`);
         return 0;
       }
 

@@ -3,7 +3,7 @@
 // Most of the store's SQL reads the same on both engines: values are kept the same way on both
 // (times and integers as bigint, flags as 0/1, JSON as text), `?` placeholders and conflict
 // targets are translated by the PostgreSQL handle, and common functions (coalesce, lower, min,
-// max, count, sum) exist on both. What remains is here: reading inside a JSON column.
+// max, count, sum) exist on both. What remains is here: reading inside a JSON column, joining texts.
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client.ts';
 
@@ -32,4 +32,9 @@ export function jsonIsTrue(db: Pick<Db, 'engine'>, column: Expr, path: readonly 
   const k = keys(path);
   if (db.engine === 'postgres') return sql`coalesce((${column}::jsonb #> ${sql.raw(`'{${k.join(',')}}'`)}) = 'true'::jsonb, false)`;
   return sql`json_extract(${column}, ${sql.raw(`'$.${k.join('.')}'`)}) = 1`;
+}
+
+/** The texts of a group's rows joined into one, separated by `sep` (in no particular order). */
+export function joinedText(db: Pick<Db, 'engine'>, text: Expr, sep: string): SQL {
+  return db.engine === 'postgres' ? sql`string_agg(${text}, ${sep})` : sql`group_concat(${text}, ${sep})`;
 }

@@ -268,6 +268,11 @@ export const tickets = sqliteTable('tickets', {
   slaNextMark: integer('sla_next_mark'),
   slaNextMet: integer('sla_next_met'),
   slaNextLate: integer('sla_next_late'),
+  // reports: how long the first answer and the resolution took, in business minutes by the ticket's
+  // calendar (store/ticket-times.ts); null until measured, and again when what they measure changes
+  // (a trigger: the instants, the clock's policy) or a calendar does (the scheduler forgets them all)
+  frMinutes: integer('fr_minutes'),
+  resMinutes: integer('res_minutes'),
   reopenCount: integer('reopen_count').notNull().default(0),
   parentTicketId: integer('parent_ticket_id'),
   mergedIntoId: integer('merged_into_id'),
@@ -327,6 +332,9 @@ export const tickets = sqliteTable('tickets', {
   index('tickets_done_idx').on(t.doneAt, t.assigneeId, t.reopenCount),
   // the clocks still to be measured (after an upgrade, or a rebuild): none once measured
   index('tickets_unmeasured_idx').on(t.id).where(sql`sla_state is not null and sla_next_met is null`),
+  // the response and resolution times still to be measured: a few, once the scheduler has been by
+  index('tickets_times_unmeasured_idx').on(t.id)
+    .where(sql`(first_responded_at is not null and fr_minutes is null) or (coalesce(resolved_at, closed_at) is not null and res_minutes is null)`),
 ]);
 
 export const ticketParticipants = sqliteTable('ticket_participants', {

@@ -12,6 +12,7 @@ import {
   restoreSetAside as restoreStoreSetAside, setAsideForBulkLoad, withBulkCache, type BulkContact, type BulkMessage, type BulkTicket,
 } from '../store/bulk-load.ts';
 import { buildStatusCounts, endSetAsideStatusCounts, setAsideStatusCounts } from '../store/status-counts.ts';
+import { measureTicketTimes } from '../store/ticket-times.ts';
 import { seededRandom as rng } from './random.ts';
 import { MEASURE_BREACHED, MEASURE_MET, MEASURE_PAUSED } from '../domain/sla-clock.ts';
 
@@ -182,6 +183,9 @@ export async function generateTickets(ctx: Ctx, opts: GenerateOptions): Promise<
     const t2 = Date.now();
     const counted = await buildStatusCounts(db);
     opts.log?.(`status histories of ${counted} tickets counted in ${((Date.now() - t2) / 1000).toFixed(0)} s`);
+    const t3 = Date.now();
+    const timed = await measureTicketTimes(db, ctx.calendars, ctx.clock.now());
+    opts.log?.(`response and resolution times of ${timed} tickets measured in ${((Date.now() - t3) / 1000).toFixed(0)} s`);
     // bulk inserts leave SQLite's full-text indexes in many segments: merge them as an admin would after an import; update the statistics
     const t1 = Date.now();
     await optimizeAfterBulkLoad(db);

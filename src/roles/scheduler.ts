@@ -1,8 +1,8 @@
 // The scheduler role: every half minute, announce SLA warnings and breaches that fell due, close
 // resolved tickets whose auto-close period passed, queue the managers' weekly digest on Monday
 // morning, measure SLA clocks kept before their measures were (for the SLA report) and count the
-// status histories of tickets kept before their counts were (for the status report), a few seconds
-// a pass each, fold the status changes PostgreSQL's triggers logged into the counts, and delete sessions, sign-in failures and
+// status histories of tickets kept before their counts were (for the status report) and the response
+// and resolution times not measured yet (for the response-times report), a few seconds a pass each, fold the status changes PostgreSQL's triggers logged into the counts, and delete sessions, sign-in failures and
 // rate-limit windows that are over. In one process at a time (the one holding the scheduler's lock; the others take over
 // within a pass when it dies); each announcement is also recorded in the transaction that queues
 // its mail, so a pass that ran twice announces nothing twice.
@@ -12,6 +12,7 @@ import { purgeSignInRecords } from '../actions/sign-in.ts';
 import { purgeRateLimits } from '../store/rate-limits.ts';
 import { measureSlaClocks } from '../store/sla-measures.ts';
 import { buildStatusCounts, foldStatusCountChanges } from '../store/status-counts.ts';
+import { measureTicketTimes } from '../store/ticket-times.ts';
 import { queueWeeklyDigests } from '../reports/weekly-digest.ts';
 import type { HeldLock } from '../db/client.ts';
 import type { Services } from '../services.ts';
@@ -22,7 +23,7 @@ export const SCHEDULER_INTERVAL_MS = 30_000;
 /** How long a pass may spend measuring SLA clocks, and counting status histories, kept before those were (after an upgrade). */
 const MEASURING_MS = 5_000;
 
-export type TickResult = { notices: number; closed: number; digests: number; measured: number; statusesCounted: number; purged: { sessions: number; failures: number; knownClients: number; rateLimits: number } };
+export type TickResult = { notices: number; closed: number; digests: number; measured: number; statusesCounted: number; timesMeasured: number; purged: { sessions: number; failures: number; knownClients: number; rateLimits: number } };
 
 /** One pass of the scheduler's work at the clock's current time. */
 export async function schedulerTick(ctx: Ctx): Promise<TickResult> {
@@ -33,9 +34,10 @@ export async function schedulerTick(ctx: Ctx): Promise<TickResult> {
   const measured = await measureSlaClocks(ctx.db, { deadline: performance.now() + MEASURING_MS });
   await foldStatusCountChanges(ctx.db);
   const statusesCounted = await buildStatusCounts(ctx.db, { deadline: performance.now() + MEASURING_MS });
+  const timesMeasured = await measureTicketTimes(ctx.db, ctx.calendars, now, { deadline: performance.now() + MEASURING_MS });
   const purged = { ...(await purgeSignInRecords(ctx, now)), rateLimits: await purgeRateLimits(ctx.db, now) };
-  if (notices || closed || digests || measured || statusesCounted || purged.sessions) ctx.log.info({ notices, closed, digests, measured, statusesCounted, purgedSessions: purged.sessions }, 'scheduler run');
-  return { notices, closed, digests, measured, statusesCounted, purged };
+  if (notices || closed || digests || measured || statusesCounted || timesMeasured || purged.sessions) ctx.log.info({ notices, closed, digests, measured, statusesCounted, timesMeasured, purgedSessions: purged.sessions }, 'scheduler run');
+  return { notices, closed, digests, measured, statusesCounted, timesMeasured, purged };
 }
 
 export async function startScheduler(services: Services, opts: { intervalMs?: number } = {}): Promise<RunningRole> {

@@ -38,10 +38,11 @@ const PAGE = 5000;
 /**
  * The tickets of the filter created in [from, to), in order of creation, handed to `onPage` a
  * page at a time; with their whole SLA clocks when `clock` is asked for, else only their
- * policies; of the clocks not measured yet only, when `unmeasured` is asked for.
+ * policies. Given `only` (the clocks or times not measured yet: a few, found by a partial index on
+ * the ids), only the tickets meeting it, in order of their ids.
  */
 export async function eachTicketCreatedIn(
-  db: Db, span: TimeSpan, f: QueueFilter, opts: { clock: boolean; unmeasured?: boolean; page?: number }, onPage: (rows: MeasuredTicket[]) => void,
+  db: Db, span: TimeSpan, f: QueueFilter, opts: { clock: boolean; only?: SQL; page?: number }, onPage: (rows: MeasuredTicket[]) => void,
 ): Promise<void> {
   const size = opts.page ?? PAGE;
   // a plain read of plain values (a year of tickets: the query builder's mapping of each field costs more)
@@ -50,18 +51,24 @@ export async function eachTicketCreatedIn(
   const num = (v: number | string | null) => (v === null ? null : Number(v));
   let after: { at: number; id: number } | null = null;
   for (;;) {
-    // the next page goes on from the last ticket read, along the index on the creation time
-    const where: SQL[] = [
-      ...queueWhere({ ...f, createdIn: { from: after ? after.at : span.from, to: span.to } }),
-      ...(opts.unmeasured ? [UNMEASURED] : []),
-      ...(after ? [sql`(${tickets.createdAt} > ${after.at} or ${tickets.id} > ${after.id})`] : []),
-    ];
+    // the next page goes on from the last ticket read, along the index on the creation time (or on the ids)
+    const where: SQL[] = opts.only
+      ? [
+        // the creation time as a value, not through its index: the partial index on the ids is the one to read
+        ...queueWhere({ ...f, createdIn: undefined }), sql`+${tickets.createdAt} >= ${span.from} and +${tickets.createdAt} < ${span.to}`,
+        opts.only, sql`${tickets.id} > ${after ? after.id : 0}`,
+      ]
+      : [
+        ...queueWhere({ ...f, createdIn: { from: after ? after.at : span.from, to: span.to } }),
+        ...(after ? [sql`(${tickets.createdAt} > ${after.at} or ${tickets.id} > ${after.id})`] : []),
+      ];
+    const order = opts.only ? sql`${tickets.id}` : sql`${tickets.createdAt}, ${tickets.id}`;
     const raw: Row[] = await db.all<Row>(sql`
       select ${tickets.id} as id, ${tickets.priority} as priority, ${tickets.organizationId} as org, ${tickets.componentId} as comp,
         ${tickets.assigneeId} as assignee, ${tickets.createdAt} as created, ${tickets.firstRespondedAt} as responded,
         coalesce(${tickets.resolvedAt}, ${tickets.closedAt}) as done, ${opts.clock ? tickets.slaState : sql`null`} as sla,
         ${jsonNumber(db, tickets.slaState, ['clock', 'policyId'])} as policy
-      from ${tickets} where ${and(...where)} order by ${tickets.createdAt}, ${tickets.id} limit ${size}`);
+      from ${tickets} where ${and(...where)} order by ${order} limit ${size}`);
     if (!raw.length) return;
     onPage(raw.map((r) => ({
       id: Number(r.id), priority: r.priority, organizationId: num(r.org), componentId: num(r.comp), assigneeId: num(r.assignee),
@@ -108,7 +115,7 @@ const MARKS: Record<SlaMeasure, AnyColumn> = {
  * Per group, the SLA outcomes of the measured tickets of the filter created in [from, to), judged
  * at `now` as the clock judges them (a mark of -1 is met, one at or before now breached, a later one
  * still running; see SlaMeasures). Clocks not measured yet are left out: read them with
- * `listTicketsCreatedIn(…, { unmeasured: true })`.
+ * `eachTicketCreatedIn(…, { only: UNMEASURED })`.
  */
 export async function countSlaOutcomes(db: Db, span: TimeSpan, f: QueueFilter, by: SlaGroupKey, now: number): Promise<SlaGroupCounts[]> {
   const key = tickets[by];

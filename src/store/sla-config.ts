@@ -16,14 +16,22 @@ export async function findPolicyForTicket(db: Db, ticket: Pick<Ticket, 'organiza
   return id ? await findSlaPolicy(db, id) : undefined;
 }
 
+/**
+ * The compiled calendar and its version (its row and a fingerprint of its exceptions), from the
+ * desk's compiled calendars while that version is unchanged. No calendar: always open.
+ */
+export async function loadCalendarVersion(db: Db, calendars: CompiledCalendars, calendarId: number | null): Promise<{ version: string; calendar: CompiledCalendar }> {
+  const row = calendarId ? await findCalendar(db, calendarId) : undefined;
+  const version = row ? `${row.id}:${row.updatedAt}:${row.timeZone}:${JSON.stringify(row.weeklyHours)}:${await calendarExceptionsVersion(db, row.id)}` : 'always-open';
+  const kept = calendars.peek(version);
+  if (kept) return { version, calendar: kept };
+  const business = row ? await loadBusinessCalendar(db, row.id) : undefined;
+  return { version, calendar: calendars.get(version, () => compileCalendar(business || ALWAYS_OPEN)) };
+}
+
 /** The compiled calendar, from the desk's compiled calendars while its row and exceptions are unchanged. */
 export async function loadCompiledCalendar(db: Db, calendars: CompiledCalendars, calendarId: number | null): Promise<CompiledCalendar> {
-  const row = calendarId ? await findCalendar(db, calendarId) : undefined;
-  const key = row ? `${row.id}:${row.updatedAt}:${row.timeZone}:${JSON.stringify(row.weeklyHours)}:${await calendarExceptionsVersion(db, row.id)}` : 'always-open';
-  const kept = calendars.peek(key);
-  if (kept) return kept;
-  const business = row ? await loadBusinessCalendar(db, row.id) : undefined;
-  return calendars.get(key, () => compileCalendar(business || ALWAYS_OPEN));
+  return (await loadCalendarVersion(db, calendars, calendarId)).calendar;
 }
 
 /** The clock's configuration for a ticket, or null when no SLA applies to it. */

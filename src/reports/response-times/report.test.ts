@@ -3,6 +3,7 @@
 // answered and resolved at chosen instants through the real actions — over nights, so business
 // time and wall-clock time differ. The API, the CSV, the XLSX and the page agree, and every ticket
 // count opens its tickets. Without any SLA policy, times are wall-clock time.
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../../test/helpers/deps.ts';
 import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from '../../../test/helpers/web.ts';
@@ -14,6 +15,7 @@ import type { Priority } from '../../domain/vocabulary.ts';
 import { insertComponent } from '../../store/components.ts';
 import { insertOrganization } from '../../store/organizations.ts';
 import { getTicket, type Ticket } from '../../store/tickets.ts';
+import { schedulerTick } from '../../roles/scheduler.ts';
 import { updateUser, type User } from '../../store/users.ts';
 import { percentile, statsOf } from './report.ts';
 
@@ -129,6 +131,20 @@ describe('the response and resolution times report', () => {
     expect(totals(await api(`${WEEK}&org=${acme}`), 'priority')).toEqual([null, 2, 2, 20, 105, 63, 2, 180, 420, 300]);
     // the week before holds F alone: created on Sunday night, answered at 09:30 on Monday
     expect(totals(await api('?from=2026-10-26&to=2026-11-01'), 'priority')).toEqual([null, 1, 1, 30, 30, 30, 0, null, null, null]);
+  });
+
+  it('gives the same numbers from the times the tickets keep, once the scheduler has measured them', async () => {
+    const views = ['', '&by=organization', '&by=component', '&by=agent', `&org=${acme}`];
+    const before = await Promise.all(views.map((v) => api(`${WEEK}${v}`)));
+    const { timesMeasured } = await schedulerTick(srv.services.ctx);
+    // A, B and C answered and resolved, F answered the week before
+    expect(timesMeasured).toBe(4);
+    expect(await Promise.all(views.map((v) => api(`${WEEK}${v}&fresh=1`)))).toEqual(before);
+    expect(table(before[0], 'priority')).toEqual([['priority.urgent', ...D], ['priority.high', ...B_E], ['priority.normal', ...A_C]]);
+    // the numbers are those kept: a kept time changed by hand shows
+    await deps.db.run(sql`update tickets set fr_minutes = fr_minutes + 60 where subject = 'Ticket B'`);
+    expect(table(await api(`${WEEK}&fresh=1`), 'priority')[1]).toEqual(['priority.high', 2, 1, 165, 165, 165, 1, 420, 420, 420]);
+    await deps.db.run(sql`update tickets set fr_minutes = fr_minutes - 60 where subject = 'Ticket B'`);
   });
 
   it('gives the same numbers in the CSV and the XLSX, in hours, in the viewer’s language', async () => {

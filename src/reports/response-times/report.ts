@@ -4,12 +4,8 @@
 // measured as the SLA clock measures it — with count, median, 90th percentile and mean per
 // priority, organisation, component or assignee, and a histogram of both. Each group's ticket
 // count opens its tickets; the queue cannot list tickets by how long they took, so nothing else does.
-import type { CompiledCalendar } from '../../domain/business-calendar.ts';
-import { businessTimeBetween } from '../../domain/business-calendar.ts';
-import { eachTicketCreatedIn, type MeasuredTicket } from '../../store/report-sla.ts';
-import { loadCompiledCalendar } from '../../store/sla-config.ts';
-import { listSlaPolicies } from '../../store/sla-policies.ts';
-import { findDefaultSlaPolicyId } from '../../store/workflow-settings.ts';
+import { eachTicketCreatedIn } from '../../store/report-sla.ts';
+import { businessMinutes, eachKeptTimes, keptTimesUsable, loadTimesCalendars, TIMES_UNMEASURED } from '../../store/ticket-times.ts';
 import { kitPage } from '../kit/page.ts';
 import { scopeOf, type Scope } from '../kit/scope.ts';
 import { tableView, type ReportColumn, type ReportRow, type ReportTable } from '../kit/table.ts';
@@ -18,7 +14,6 @@ import { createdHref, GROUP_KEY, groupColumn, groupedFilters, groupingLinks, gro
 
 const ID = 'response-times';
 const PATH = `/reports/${ID}`;
-const MINUTE = 60_000;
 
 /** The histogram's ranges of business minutes, [from, to); a business day counts as 8 hours. */
 export const BUCKETS = [
@@ -39,66 +34,92 @@ export function percentile(sorted: ArrayLike<number>, p: number): number | null 
 }
 
 export function statsOf(values: readonly (number | null)[]): Stats {
-  // a typed array sorts numbers natively, several times faster than a comparator over a year's tickets
-  const xs = Float64Array.from(values.filter((v): v is number => v !== null)).sort();
+  return sortedStats(Float64Array.from(values.filter((v): v is number => v !== null)).sort());
+}
+
+/** Count, median, 90th percentile and mean of minutes sorted ascending. */
+function sortedStats(xs: Float64Array | Int32Array): Stats {
   let sum = 0;
-  for (const x of xs) sum += x;
+  for (let i = 0; i < xs.length; i++) sum += xs[i];
   const mean = xs.length ? Math.round(sum / xs.length) : null;
   return { count: xs.length, median: percentile(xs, 50), p90: percentile(xs, 90), mean };
 }
 
-/** Each ticket's calendar: its clock's policy's, else the default policy's, else none (wall-clock time). */
-async function calendarsOf(ctx: ReportCtx): Promise<(t: MeasuredTicket) => CompiledCalendar> {
-  const policies = new Map((await listSlaPolicies(ctx.db)).map((p) => [p.id, p]));
-  const fallback = policies.get((await findDefaultSlaPolicyId(ctx.db)) ?? 0)?.calendarId ?? null;
-  // the few calendars compiled up front: a year's tickets are then measured without an await apiece
-  const compiled = new Map<number | null, CompiledCalendar>();
-  for (const id of new Set([fallback, ...[...policies.values()].map((p) => p.calendarId)])) {
-    compiled.set(id, await loadCompiledCalendar(ctx.db, ctx.calendars, id));
-  }
-  return (t) => {
-    const policy = t.policyId !== null ? policies.get(t.policyId) : undefined;
-    return compiled.get(policy ? policy.calendarId : fallback)!;
+/**
+ * Whole minutes, growing as they come: a year of a large desk is half a million of them, which a
+ * typed array holds without a value apiece for the collector and sorts natively.
+ */
+type MinuteList = { add(v: number): void; sorted(): Int32Array };
+
+function minuteList(): MinuteList {
+  let buf = new Int32Array(16);
+  let n = 0;
+  return {
+    add(v) {
+      if (n === buf.length) {
+        const grown = new Int32Array(n * 2);
+        grown.set(buf);
+        buf = grown;
+      }
+      buf[n++] = v;
+    },
+    sorted: () => buf.subarray(0, n).sort(),
   };
 }
 
-/** A group's times in whole business minutes: first answers and resolutions, of its tickets so far. */
-type Times = { tickets: number; firstResponse: number[]; resolution: number[] };
+/** A group's times in whole business minutes, sorted: first answers and resolutions, and its tickets. */
+type Times = { tickets: number; firstResponse: Int32Array; resolution: Int32Array };
 
-const noTimes = (): Times => ({ tickets: 0, firstResponse: [], resolution: [] });
+/** All the groups' times together. */
+function allTimes(groups: Iterable<Times>): Times {
+  const list = [...groups];
+  const joined = (pick: (t: Times) => Int32Array) => {
+    const out = new Int32Array(list.reduce((n, t) => n + pick(t).length, 0));
+    let at = 0;
+    for (const t of list) {
+      out.set(pick(t), at);
+      at += pick(t).length;
+    }
+    return out.sort();
+  };
+  return { tickets: list.reduce((n, t) => n + t.tickets, 0), firstResponse: joined((t) => t.firstResponse), resolution: joined((t) => t.resolution) };
+}
 
 /**
- * Each group's times, and all of them, measured a page of tickets at a time: only the minutes are
- * kept (a year of a large desk is half a million tickets).
+ * Each group's times, and all of them: those the tickets keep (store/ticket-times.ts), and those
+ * of the tickets not measured yet measured here by their calendars, a page at a time; only the
+ * minutes are kept (a year of a large desk is half a million tickets).
  */
 async function measure(ctx: ReportCtx, scope: Scope, by: GroupBy): Promise<{ groups: Map<string | number | null, Times>; all: Times }> {
-  const calendarOf = await calendarsOf(ctx);
+  const cals = await loadTimesCalendars(ctx.db, ctx.calendars);
   const key = GROUP_KEY[by];
-  const groups = new Map<string | number | null, Times>();
-  const all = noTimes();
-  await eachTicketCreatedIn(ctx.db, scope.period, scope.tickets, { clock: false }, (page) => {
+  type Taking = { tickets: number; firstResponse: MinuteList; resolution: MinuteList };
+  const taking = new Map<string | number | null, Taking>();
+  const add = (k: string | number | null, fr: number | null, res: number | null) => {
+    let g = taking.get(k);
+    if (!g) taking.set(k, (g = { tickets: 0, firstResponse: minuteList(), resolution: minuteList() }));
+    g.tickets++;
+    if (fr !== null) g.firstResponse.add(fr);
+    if (res !== null) g.resolution.add(res);
+  };
+  const kept = await keptTimesUsable(ctx.db, cals);
+  if (kept) await eachKeptTimes(ctx.db, scope.period, scope.tickets, key, add);
+  await eachTicketCreatedIn(ctx.db, scope.period, scope.tickets, { clock: false, only: kept ? TIMES_UNMEASURED : undefined }, (page) => {
     for (const t of page) {
-      let g = groups.get(t[key]);
-      if (!g) groups.set(t[key], (g = noTimes()));
-      const cal = calendarOf(t);
-      g.tickets++;
-      all.tickets++;
-      for (const [to, into] of [[t.firstRespondedAt, 'firstResponse'], [t.doneAt, 'resolution']] as const) {
-        if (to === null) continue;
-        const minutes = Math.round(businessTimeBetween(cal, t.createdAt, to) / MINUTE);
-        g[into].push(minutes);
-        all[into].push(minutes);
-      }
+      const cal = cals.calendarOf(t.policyId);
+      const minutes = (to: number | null) => (to === null ? null : businessMinutes(cal, t.createdAt, to));
+      add(t[key], minutes(t.firstRespondedAt), minutes(t.doneAt));
     }
   });
-  return { groups, all };
+  const groups = new Map([...taking].map(([k, g]) => [k, { tickets: g.tickets, firstResponse: g.firstResponse.sorted(), resolution: g.resolution.sorted() }]));
+  return { groups, all: allTimes(groups.values()) };
 }
 
 const KEYS = ['Count', 'Median', 'P90', 'Mean'] as const;
 
 function statsCells(by: GroupBy, name: string | null, times: Times): ReportRow['cells'] {
-  const fr = statsOf(times.firstResponse);
-  const res = statsOf(times.resolution);
+  const fr = sortedStats(times.firstResponse);
+  const res = sortedStats(times.resolution);
   return {
     [by]: name, tickets: times.tickets,
     frCount: fr.count, frMedian: fr.median, frP90: fr.p90, frMean: fr.mean,
@@ -124,9 +145,21 @@ async function timesTable(ctx: ReportCtx, scope: Scope, by: GroupBy): Promise<{ 
   return { table, times: all };
 }
 
-/** How many first answers and resolutions took each range of business time. */
+/** How many of the sorted minutes are below `limit`. */
+function below(sorted: Int32Array, limit: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < limit) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** How many first answers and resolutions took each range of business time (of minutes sorted ascending). */
 export function histogram(times: Pick<Times, 'firstResponse' | 'resolution'>): ReportTable {
-  const count = (values: number[], b: (typeof BUCKETS)[number]) => values.reduce((n, v) => (v >= b.from && v < b.to ? n + 1 : n), 0);
+  const count = (sorted: Int32Array, b: (typeof BUCKETS)[number]) => below(sorted, b.to) - below(sorted, b.from);
   return {
     columns: [{ key: 'range', kind: 'text', labels: `reports.${ID}.ranges` }, { key: 'frCount', kind: 'count' }, { key: 'resCount', kind: 'count' }],
     rows: BUCKETS.map((b) => ({ cells: { range: b.key, frCount: count(times.firstResponse, b), resCount: count(times.resolution, b) } })),

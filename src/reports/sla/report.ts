@@ -9,6 +9,7 @@
 // measures are counted in SQL (store/sla-measures.ts), so a year of tickets is one grouped query.
 import { describeTargets, nextResponseCycles, type TargetKey } from '../../domain/sla-clock.ts';
 import { countSlaOutcomes, eachTicketCreatedIn, type MeasuredTicket, type OutcomeCounts, type SlaGroupCounts, type SlaMeasure } from '../../store/report-sla.ts';
+import { UNMEASURED } from '../../store/sla-measures.ts';
 import { readWorkflowState } from '../../store/workflow-state.ts';
 import { kitPage } from '../kit/page.ts';
 import { scopeOf, type Scope } from '../kit/scope.ts';
@@ -97,7 +98,7 @@ async function slaTable(ctx: ReportCtx, scope: Scope, by: GroupBy): Promise<Repo
     return g;
   };
   for (const c of await countSlaOutcomes(ctx.db, scope.period, scope.tickets, key, now)) add(into(c.key), c);
-  await eachTicketCreatedIn(ctx.db, scope.period, scope.tickets, { clock: true, unmeasured: true }, (page) => {
+  await eachTicketCreatedIn(ctx.db, scope.period, scope.tickets, { clock: true, only: UNMEASURED }, (page) => {
     for (const t of page) add(into(t[key]), judge(t, t[key], now));
   });
   const nameOf = await groupNames(ctx, by, [...groups.keys()]);

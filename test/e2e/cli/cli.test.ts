@@ -154,6 +154,25 @@ describe('helpdesk CLI', { timeout: 120_000 }, () => {
     expect(await count(desk)).toBe(tickets);
   });
 
+  it('measures the response and resolution times not measured yet, or all of them again', async () => {
+    expect(run(['import', fixture('new-ticket-plain.eml')]).code).toBe(0);
+    // answered after an hour and a half, resolved after three hours (no SLA policy: wall-clock time)
+    const db = await openDatabase(config().database);
+    await db.run('update tickets set first_responded_at = created_at + 5400000, resolved_at = created_at + 10800000');
+    await closeDb(db);
+    const times = 'select count(*) n from tickets where fr_minutes = 90 and res_minutes = 180';
+    expect(await count(times)).toBe(0);
+    const r = run(['measure-times']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("Done: 1 tickets' response and resolution times measured; none is left to measure.");
+    expect(await count(times)).toBe(1);
+    expect(run(['measure-times']).out).toContain("Done: 0 tickets'");
+    const again = run(['measure-times', '--again']);
+    expect(again.out).toContain('Forgot the times of 1 tickets.');
+    expect(again.out).toContain("Done: 1 tickets' response and resolution times measured");
+    expect(await count(times)).toBe(1);
+  });
+
   it('lists the sign-in locks and lifts one, for a desk whose admins are all locked out', async () => {
     expect(run(['migrate']).code).toBe(0);
     const db = await openDatabase(config().database);
