@@ -328,8 +328,9 @@ export const tickets = sqliteTable('tickets', {
   index('tickets_created_idx').on(t.createdAt),
   // reports: the open tickets by age (the status report's backlog), read from the index alone
   index('tickets_open_created_idx').on(t.isOpen, t.createdAt),
-  // (with the assignee and the reopens: the workload report's tickets resolved per person, read from the index alone)
-  index('tickets_done_idx').on(t.doneAt, t.assigneeId, t.reopenCount),
+  // (with the assignee and the reopens: the workload report's tickets resolved per person, read from the index alone;
+  // with the creation time: the tickets of the whole desk done before an instant that were created before it)
+  index('tickets_done_idx').on(t.doneAt, t.assigneeId, t.reopenCount, t.createdAt),
   // the clocks still to be measured (after an upgrade, or a rebuild): none once measured
   index('tickets_unmeasured_idx').on(t.id).where(sql`sla_state is not null and sla_next_met is null`),
   // the response and resolution times still to be measured: a few, once the scheduler has been by

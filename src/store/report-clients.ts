@@ -9,6 +9,7 @@ import type { QueueFilter } from '../domain/queue-query.ts';
 import type { TicketStatus } from '../domain/vocabulary.ts';
 import { andQueueWhere, queueWhere } from './queue.ts';
 import type { TimeSpan } from './report-counts.ts';
+import { createdAsValue } from './report-sla.ts';
 import { UNMEASURED } from './sla-measures.ts';
 import { parseData } from './rows.ts';
 
@@ -114,7 +115,7 @@ export async function sumClientTickets(db: Db, span: TimeSpan, f: QueueFilter, n
 
 /** The tickets of the filter that belong to an organisation, created in [from, to), whose SLA clocks are not measured yet. */
 export async function listUnmeasuredClientTickets(db: Db, span: TimeSpan, f: QueueFilter): Promise<ClientTicket[]> {
-  const w = [...queueWhere({ ...f, createdIn: span }), UNMEASURED];
+  const w = [...queueWhere({ ...f, createdIn: undefined }), createdAsValue(span), UNMEASURED, sql`${tickets.id} > 0`]; // (a bound on the ids: the partial index on them is read)
   const waited = WAITED;
   const rows = await db.all<{ id: number | string; org: number | string; reopens: number | string; done: number | string | null; billable: number | string | boolean; sla: string | Record<string, unknown> | null; waited: number | string | boolean }>(sql`
     select ${tickets.id} as id, ${tickets.organizationId} as org, ${tickets.reopenCount} as reopens, ${tickets.doneAt} as done,

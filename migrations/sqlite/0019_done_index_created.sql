@@ -1,0 +1,2 @@
+DROP INDEX `tickets_done_idx`;--> statement-breakpoint
+CREATE INDEX `tickets_done_idx` ON `tickets` (`done_at`,`assignee_id`,`reopen_count`,`created_at`);
