@@ -13,7 +13,7 @@ import { schedulerTick } from '../roles/scheduler.ts';
 import { buildServices, type Services } from '../services.ts';
 import { updateCalendar } from './calendars.ts';
 import { getTicket, type Ticket } from './tickets.ts';
-import { eachTriple, forgetTicketTimes, keptTimesUsable, loadTimesCalendars, measureTicketTimes } from './ticket-times.ts';
+import { eachTuple, forgetTicketTimes, keptTimesUsable, loadTimesCalendars, measureTicketTimes } from './ticket-times.ts';
 import { insertUser, type User } from './users.ts';
 
 const at = (iso: string) => Date.parse(iso);
@@ -111,12 +111,15 @@ describe('the response and resolution times kept on tickets', () => {
   });
 });
 
-describe('the kept times as the database joins them into one text', () => {
-  it('reads three numbers a ticket, an empty place as null', () => {
+describe('the times as the database joins them into one text', () => {
+  it('reads whole numbers, so many a ticket, an empty place as null, and refuses anything else', () => {
     const got: (number | null)[][] = [];
-    eachTriple('12 0 1440  7 ', (a, b, c) => got.push([a, b, c]));
+    eachTuple('12 0 1440  7 ', 3, (v) => got.push([...v]));
     expect(got).toEqual([[12, 0, 1440], [null, 7, null]]);
-    eachTriple('', () => got.push([]));
+    eachTuple('', 3, () => got.push([]));
     expect(got).toHaveLength(2);
+    eachTuple('2 1796564403460  1796564403461 4', 5, (v) => got.push([...v]));
+    expect(got[2]).toEqual([2, 1796564403460, null, 1796564403461, 4]);
+    expect(() => eachTuple('1 -5 3', 3, () => undefined)).toThrow(/not a whole number/);
   });
 });

@@ -9,8 +9,10 @@
 // the clock's policy). A change of any calendar, policy or the default policy changes the version
 // of the calendars: the scheduler then forgets every kept time, a range of tickets per transaction,
 // before it measures again under the new version, and until it is done the report measures every
-// ticket itself, as before. So the report never reads a time measured by another calendar.
-import { sql, type SQL } from 'drizzle-orm';
+// ticket itself, as before. So a report begun after a change never reads a time measured by the
+// calendars before it. A measurer checks the version in each transaction: one begun before the
+// change writes nothing after it.
+import { and, sql, type SQL } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/client.ts';
 import { joinedText, jsonNumber } from '../db/dialect.ts';
@@ -63,7 +65,8 @@ export async function loadTimesCalendars(db: Db, calendars: CompiledCalendars): 
     compiled.set(id, c.calendar);
     versions.push([id, c.version]);
   }
-  const what = JSON.stringify({ fallback, policies: [...policies].sort((a, b) => a[0] - b[0]), versions });
+  // in the order of the ids: the policies are listed by name, which a rename (or another engine's collation) reorders
+  const what = JSON.stringify({ fallback, policies: [...policies].sort((a, b) => a[0] - b[0]), versions: versions.sort((a, b) => (a[0] ?? 0) - (b[0] ?? 0)) });
   return {
     version: createHash('sha256').update(what).digest('base64url'),
     calendarOf: (policyId) => compiled.get(policyId !== null && policies.has(policyId) ? policies.get(policyId)! : fallback)!,
@@ -114,6 +117,9 @@ async function measureMissing(db: Db, cals: TimesCalendars, batch: number, late:
   let after = 0;
   for (;;) {
     const rows = await db.transaction(async () => {
+      // the calendars may have changed since this pass began (another process forgetting the times
+      // under their new version): then nothing is measured by the old ones
+      if (!(await keptTimesUsable(db, cals))) return null;
       const read = await db.all<Unmeasured>(sql`
         select ${tickets.id} as id, ${tickets.createdAt} as created, ${tickets.firstRespondedAt} as responded,
           coalesce(${tickets.resolvedAt}, ${tickets.closedAt}) as done, ${jsonNumber(db, tickets.slaState, ['clock', 'policyId'])} as policy
@@ -126,7 +132,7 @@ async function measureMissing(db: Db, cals: TimesCalendars, batch: number, late:
       }
       return read;
     });
-    if (!rows.length) return done;
+    if (!rows?.length) return done;
     done += rows.length;
     after = Number(rows[rows.length - 1].id);
     if (late()) return done;
@@ -141,13 +147,15 @@ export async function forgetTicketTimes(db: Db, now: number): Promise<number> {
 }
 
 /**
- * The kept times of the filter's tickets created in `span` whose times are all measured, handed to
- * `onTicket` one by one with the ticket's group key (null times: not answered, not resolved); a
- * month of tickets is read at a time. Those with a time still to measure are left to the caller
- * (`TIMES_UNMEASURED`).
+ * The times of the filter's tickets created in `span`, handed to `onTicket` one by one with the
+ * ticket's group key (null: not answered, not resolved): those kept, and those of the tickets not
+ * measured yet measured here by `cals`. A month of tickets is read at a time, each in one statement,
+ * so a ticket measured or forgotten meanwhile is read once, either way. (While the calendars change
+ * under a running report, the months read before the change keep the times of the old ones.)
  */
-export async function eachKeptTimes(
-  db: Db, span: TimeSpan, f: QueueFilter, by: SlaGroupKey, onTicket: (key: string | number | null, fr: number | null, res: number | null) => void,
+export async function eachTicketTimes(
+  db: Db, span: TimeSpan, f: QueueFilter, by: SlaGroupKey, cals: TimesCalendars,
+  onTicket: (key: string | number | null, fr: number | null, res: number | null) => void,
 ): Promise<void> {
   const step = READ_DAYS * 86_400_000;
   // a priority by its order (0 urgent … 3 low): every value read is a whole number
@@ -156,27 +164,41 @@ export async function eachKeptTimes(
   // from the first ticket of the span on: a period may begin years before the desk did
   const first = await db.value<number | string | null>(sql`select min(${tickets.createdAt}) from ${tickets} where ${tickets.createdAt} >= ${span.from} and ${tickets.createdAt} < ${span.to}`);
   if (first === null || first === undefined) return;
-  const text = (v: SQL | typeof key) => sql`coalesce(cast(${v} as text), '')`;
-  const triple = sql`${text(key)} || ' ' || ${text(sql`fr_minutes`)} || ' ' || ${text(sql`res_minutes`)}`;
+  const joined = (values: SQL[]) => sql.join(values.map((v) => sql`coalesce(cast(${v} as text), '')`), sql` || ' ' || `);
+  const kept = joined([sql`${key}`, sql`fr_minutes`, sql`res_minutes`]);
+  const raw = joined([sql`${key}`, sql`${tickets.createdAt}`, sql`${tickets.firstRespondedAt}`, sql`coalesce(${tickets.resolvedAt}, ${tickets.closedAt})`,
+    jsonNumber(db, tickets.slaState, ['clock', 'policyId'])]);
   for (let from = Number(first); from < span.to; from += step) {
-    const where: SQL[] = [...queueWhere({ ...f, createdIn: { from, to: Math.min(span.to, from + step) } }), sql`not ${TIMES_UNMEASURED}`];
-    // a month of tickets as one text of numbers: half a million rows cost more to hand over one by one than to read
-    const joined = await db.value<string | null>(sql`select ${joinedText(db, triple, ' ')} from ${tickets} where ${sql.join(where, sql` and `)}`);
-    if (joined) eachTriple(joined, (k, fr, res) => onTicket(keyOf(k), fr, res));
+    const where = and(...queueWhere({ ...f, createdIn: { from, to: Math.min(span.to, from + step) } }));
+    // the month as two texts of numbers: half a million rows cost more to hand over one by one than to read
+    const r = await db.row(sql`select ${joinedText(db, sql`case when not ${TIMES_UNMEASURED} then ${kept} end`, ' ')},
+      ${joinedText(db, sql`case when ${TIMES_UNMEASURED} then ${raw} end`, ' ')} from ${tickets} where ${where}`);
+    if (typeof r?.[0] === 'string') eachTuple(r[0], 3, (v) => onTicket(keyOf(v[0]), v[1], v[2]));
+    if (typeof r?.[1] === 'string') {
+      eachTuple(r[1], 5, ([k, created, responded, done, policy]) => {
+        const cal = cals.calendarOf(policy);
+        const minutes = (to: number | null) => (to === null ? null : businessMinutes(cal, created!, to));
+        onTicket(keyOf(k), minutes(responded), minutes(done));
+      });
+    }
   }
 }
 
 const BY_ORDER: Priority[] = ['urgent', 'high', 'normal', 'low'];
 
-/** Reads "key fr res key fr res …" (an empty place is null) without a string apiece. */
-export function eachTriple(text: string, on: (a: number | null, b: number | null, c: number | null) => void): void {
-  const got: (number | null)[] = [null, null, null];
+/**
+ * Reads whole numbers separated by spaces, `width` to a ticket (an empty place is null), without a
+ * string apiece; `on` gets the same array each time.
+ */
+export function eachTuple(text: string, width: number, on: (values: (number | null)[]) => void): void {
+  const got: (number | null)[] = new Array<number | null>(width).fill(null);
   let at = 0;
   let v = 0;
   let digits = false;
   for (let i = 0; i <= text.length; i++) {
     const ch = i < text.length ? text.charCodeAt(i) : 32;
     if (ch !== 32) {
+      if (ch < 48 || ch > 57) throw new Error(`ticket times: not a whole number at ${i}: ${text.slice(i, i + 20)}`);
       v = v * 10 + (ch - 48);
       digits = true;
       continue;
@@ -184,8 +206,8 @@ export function eachTriple(text: string, on: (a: number | null, b: number | null
     got[at++] = digits ? v : null;
     v = 0;
     digits = false;
-    if (at === 3) {
-      on(got[0], got[1], got[2]);
+    if (at === width) {
+      on(got);
       at = 0;
     }
   }

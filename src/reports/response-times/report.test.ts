@@ -145,6 +145,10 @@ describe('the response and resolution times report', () => {
     await deps.db.run(sql`update tickets set fr_minutes = fr_minutes + 60 where subject = 'Ticket B'`);
     expect(table(await api(`${WEEK}&fresh=1`), 'priority')[1]).toEqual(['priority.high', 2, 1, 165, 165, 165, 1, 420, 420, 420]);
     await deps.db.run(sql`update tickets set fr_minutes = fr_minutes - 60 where subject = 'Ticket B'`);
+    // kept times and times still to measure together: B's forgotten (answered, not measured) is measured by the report
+    await deps.db.run(sql`update tickets set fr_minutes = null, res_minutes = null where subject = 'Ticket B'`);
+    expect(await Promise.all(views.map((v) => api(`${WEEK}${v}&fresh=1`)))).toEqual(before);
+    expect((await schedulerTick(srv.services.ctx)).timesMeasured).toBe(1);
   });
 
   it('gives the same numbers in the CSV and the XLSX, in hours, in the viewer’s language', async () => {

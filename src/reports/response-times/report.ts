@@ -5,7 +5,7 @@
 // priority, organisation, component or assignee, and a histogram of both. Each group's ticket
 // count opens its tickets; the queue cannot list tickets by how long they took, so nothing else does.
 import { eachTicketCreatedIn } from '../../store/report-sla.ts';
-import { businessMinutes, eachKeptTimes, keptTimesUsable, loadTimesCalendars, TIMES_UNMEASURED } from '../../store/ticket-times.ts';
+import { businessMinutes, eachTicketTimes, keptTimesUsable, loadTimesCalendars } from '../../store/ticket-times.ts';
 import { kitPage } from '../kit/page.ts';
 import { scopeOf, type Scope } from '../kit/scope.ts';
 import { tableView, type ReportColumn, type ReportRow, type ReportTable } from '../kit/table.ts';
@@ -102,15 +102,18 @@ async function measure(ctx: ReportCtx, scope: Scope, by: GroupBy): Promise<{ gro
     if (fr !== null) g.firstResponse.add(fr);
     if (res !== null) g.resolution.add(res);
   };
-  const kept = await keptTimesUsable(ctx.db, cals);
-  if (kept) await eachKeptTimes(ctx.db, scope.period, scope.tickets, key, add);
-  await eachTicketCreatedIn(ctx.db, scope.period, scope.tickets, { clock: false, only: kept ? TIMES_UNMEASURED : undefined }, (page) => {
-    for (const t of page) {
-      const cal = cals.calendarOf(t.policyId);
-      const minutes = (to: number | null) => (to === null ? null : businessMinutes(cal, t.createdAt, to));
-      add(t[key], minutes(t.firstRespondedAt), minutes(t.doneAt));
-    }
-  });
+  if (await keptTimesUsable(ctx.db, cals)) {
+    await eachTicketTimes(ctx.db, scope.period, scope.tickets, key, cals, add);
+  } else {
+    // the kept times are of other calendars (or being forgotten): every ticket measured here
+    await eachTicketCreatedIn(ctx.db, scope.period, scope.tickets, { clock: false }, (page) => {
+      for (const t of page) {
+        const cal = cals.calendarOf(t.policyId);
+        const minutes = (to: number | null) => (to === null ? null : businessMinutes(cal, t.createdAt, to));
+        add(t[key], minutes(t.firstRespondedAt), minutes(t.doneAt));
+      }
+    });
+  }
   const groups = new Map([...taking].map(([k, g]) => [k, { tickets: g.tickets, firstResponse: g.firstResponse.sorted(), resolution: g.resolution.sorted() }]));
   return { groups, all: allTimes(groups.values()) };
 }
