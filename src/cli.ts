@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `helpdesk` command line: migrate, user add, import (MTA pipe), reprocess, demo, token create, unlock,
-// measure-sla, count-statuses, measure-times, migrate-to-postgres.
+// measure-sla, count-statuses, measure-times, sum-tickets, migrate-to-postgres.
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { configOrExit, loadDotEnv, openDeps } from './bootstrap.ts';
@@ -24,6 +24,7 @@ import { currentSignInLocks, liftLock } from './actions/sign-in.ts';
 import { findUserByEmail } from './store/users.ts';
 import { forgetSlaMeasures, measureSlaClocks } from './store/sla-measures.ts';
 import { buildStatusCounts, foldStatusCountChanges, forgetStatusCounts } from './store/status-counts.ts';
+import { rebuildClosedSums } from './store/closed-sums.ts';
 import { forgetTicketTimes, keptTimesUsable, loadTimesCalendars, measureTicketTimes } from './store/ticket-times.ts';
 
 const EX_USAGE = 64;
@@ -56,6 +57,9 @@ Commands:
                                    report reads that are not measured yet (the scheduler does it by
                                    itself, a few seconds a pass, and after a calendar changed);
                                    --again measures every ticket's times afresh
+  sum-tickets                      sum the closed tickets' SLA outcomes per day afresh from the
+                                   tickets (the database keeps the sums by itself; for after a
+                                   bulk load that was cut short, or a partial restore)
   migrate-to-postgres --to postgres://USER:PASS@HOST/DB [--from file:PATH] [--data-dir DIR]
                                    copy this desk (its SQLite database, DATABASE_URL, and the
                                    attachments and raw mail under DATA_DIR) into an empty
@@ -239,6 +243,12 @@ async function main(argv: string[]): Promise<number> {
           console.log(`Measured the times of ${total} tickets…`);
         }
         console.log(`Done: ${total} tickets' response and resolution times measured; none is left to measure.`);
+        return 0;
+      }
+
+      case 'sum-tickets': {
+        const n = await rebuildClosedSums(deps.db);
+        console.log(`Done: the SLA outcomes of ${n} closed tickets summed afresh.`);
         return 0;
       }
 

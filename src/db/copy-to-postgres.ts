@@ -102,9 +102,11 @@ export async function copyToPostgres(opts: CopyOptions): Promise<CopyResult> {
     // no desk process started on the target by mistake reads or writes half a copy
     await client.query(`lock table ${names} in access exclusive mode`);
     await refuseRowsIn(client, plan);
-    // the status counts are copied as rows: the trigger that counts a new ticket would count each twice
+    // the status counts and the closed tickets' sums are copied as rows: the triggers that count a
+    // new ticket would count each twice
     const counting = plan.some((t) => t.name === 'tickets');
-    if (counting) await client.query('alter table tickets disable trigger tickets_status_counts_ai');
+    const COUNTING_TRIGGERS = ['tickets_status_counts_ai', 'tickets_closed_sums_ai'];
+    if (counting) for (const t of COUNTING_TRIGGERS) await client.query(`alter table tickets disable trigger ${t}`);
     const indexes = await setIndexesAside(client, plan);
     const copied = await inOneSnapshot(run.lite, () => copyTables(run, plan), opts.sourceVersion);
     run.progress(`building ${indexes.length} indexes`);
@@ -112,7 +114,7 @@ export async function copyToPostgres(opts: CopyOptions): Promise<CopyResult> {
     for (const def of indexes) await client.query(def);
     const indexSeconds = elapsed(indexing);
     await continueIdentities(client, plan);
-    if (counting) await client.query('alter table tickets enable trigger tickets_status_counts_ai');
+    if (counting) for (const t of COUNTING_TRIGGERS) await client.query(`alter table tickets enable trigger ${t}`);
     await client.query('commit');
     const seconds = elapsed(started);
     return { tables: copied, rows: copied.reduce((n, t) => n + t.rows, 0), seconds, indexSeconds, ...(await analyze(run, names)), nulValues: run.nulValues };

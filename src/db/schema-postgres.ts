@@ -147,3 +147,6 @@ export const statusSteps = pgTwin(lite.statusSteps);
 export const statusCounts = pgTwin(lite.statusCounts);
 export const statusCountChanges = pgTwin(lite.statusCountChanges);
 export const statusCountState = pgTwin(lite.statusCountState);
+export const closedTicketSums = pgTwin(lite.closedTicketSums);
+export const closedTicketSumChanges = pgTwin(lite.closedTicketSumChanges);
+export const closedTicketSumState = pgTwin(lite.closedTicketSumState);

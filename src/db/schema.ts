@@ -331,6 +331,13 @@ export const tickets = sqliteTable('tickets', {
   // (with the assignee and the reopens: the workload report's tickets resolved per person, read from the index alone;
   // with the creation time: the tickets of the whole desk done before an instant that were created before it)
   index('tickets_done_idx').on(t.doneAt, t.assigneeId, t.reopenCount, t.createdAt),
+  // the SLA and difficult-clients reports' open tickets (the closed ones are summed: closed_ticket_sums), read from the index alone
+  index('tickets_open_sla_idx').on(t.createdAt, t.priority, t.organizationId, t.componentId, t.assigneeId, t.type, t.channel,
+    t.slaFrMark, t.slaFrInternalMark, t.slaResMark, t.slaResInternalMark, t.slaNextMark, t.slaNextMet, t.slaNextLate, t.reopenCount, t.billable)
+    .where(sql`status not in ('resolved', 'closed')`),
+  // the closed tickets the sums leave to the reports (UNSETTLED_CLOSED in src/store/closed-sums.ts): next to none
+  index('tickets_closed_unsettled_idx').on(t.createdAt).where(sql.raw("status in ('resolved', 'closed') and (coalesce(sla_fr_mark, -1) > 0 or coalesce(sla_fr_internal_mark, -1) > 0"
+    + ' or coalesce(sla_res_mark, -1) > 0 or coalesce(sla_res_internal_mark, -1) > 0 or sla_next_mark is not null)')),
   // the clocks still to be measured (after an upgrade, or a rebuild): none once measured
   index('tickets_unmeasured_idx').on(t.id).where(sql`sla_state is not null and sla_next_met is null`),
   // the response and resolution times still to be measured: a few, once the scheduler has been by
@@ -604,4 +611,47 @@ export const statusCountState = sqliteTable('status_count_state', {
   name: text('name').primaryKey(),
   built: integer('built').notNull(),
   upto: integer('upto').notNull(),
+});
+
+// reports: the SLA outcomes of the closed tickets (resolved or closed), and what makes a client
+// difficult, summed per span of their creation (grain, in ms: UTC days, and blocks of 28 of them for
+// long periods) under each key the reports group and filter by (dim 'all', or one value of 'org',
+// 'component', 'agent', 'type', 'channel', 'priority', as status_counts), kept by triggers on
+// tickets in the transaction of every change (custom SQL in the migration that made these tables;
+// src/store/closed-sums.ts reads and rebuilds them). A closed ticket's clock is stopped, so its
+// outcomes no longer change with time: each target it tracks is met (mark -1) or breached (mark 0).
+// Open tickets, clocks not measured yet, and a closed ticket whose clock began a target after it
+// stopped are left out: the reports count those from the tickets.
+const closedSumColumns = () => ({
+  dim: text('dim').notNull(),
+  val: text('val').notNull(),
+  grain: integer('grain').notNull(),
+  start: integer('start').notNull(),
+  tickets: integer('tickets').notNull(),
+  frMet: integer('fr_met').notNull(),
+  frBreached: integer('fr_breached').notNull(),
+  frInternalMet: integer('fr_internal_met').notNull(),
+  frInternalBreached: integer('fr_internal_breached').notNull(),
+  resMet: integer('res_met').notNull(),
+  resBreached: integer('res_breached').notNull(),
+  resInternalMet: integer('res_internal_met').notNull(),
+  resInternalBreached: integer('res_internal_breached').notNull(),
+  nextMet: integer('next_met').notNull(),
+  nextBreached: integer('next_breached').notNull(),
+  // the difficult-clients report's: reopened, out of scope, a contract target missed, missed after waiting on the client
+  reopened: integer('reopened').notNull(),
+  outOfScope: integer('out_of_scope').notNull(),
+  contractBreached: integer('contract_breached').notNull(),
+  waitingBreached: integer('waiting_breached').notNull(),
+});
+
+export const closedTicketSums = sqliteTable('closed_ticket_sums', closedSumColumns(), (t) => [primaryKey({ columns: [t.dim, t.grain, t.start, t.val] })]);
+
+// PostgreSQL's triggers add their changes here (as status_count_changes); the readers add them in, the scheduler folds them.
+export const closedTicketSumChanges = sqliteTable('closed_ticket_sum_changes', { id: integer('id').primaryKey(), ...closedSumColumns() });
+
+// a row while the sums are not kept (a bulk load, a rebuild): the triggers skip, the reports count from the tickets
+export const closedTicketSumState = sqliteTable('closed_ticket_sum_state', {
+  name: text('name').primaryKey(),
+  since: integer('since').notNull(),
 });

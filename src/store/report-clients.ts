@@ -11,6 +11,7 @@ import { andQueueWhere, queueWhere } from './queue.ts';
 import type { TimeSpan } from './report-counts.ts';
 import { createdAsValue } from './report-sla.ts';
 import { UNMEASURED } from './sla-measures.ts';
+import { closedSumParts, measuredClocks, waitedSql } from './closed-sums.ts';
 import { parseData } from './rows.ts';
 
 export type ComplaintRow = {
@@ -85,30 +86,39 @@ export type ClientTicket = {
   waitedOnClient: boolean;
 };
 
-// JSON is stored as text on both engines: the status event's data is {"from":…,"to":…}
-const WAITED = sql.raw(`exists (select 1 from events e where e.ticket_id = "tickets"."id" and e.type = 'ticket.status' and e.data like '%"to":"pending_requester"%')`);
+// JSON is stored as text on both engines: the status event's data is {"from":…,"to":…}; the same
+// test as the closed tickets' sums make (waitedSql)
+const WAITED = sql.raw(waitedSql('"tickets"'));
 
 /** Per organisation, what the difficult-clients report sums of its tickets. */
 export type ClientTicketSums = { tickets: number; everResolved: number; reopened: number; outOfScope: number; slaBreaches: number; waitingBreaches: number };
 
+const CLIENT_SUMS = ['n', 'resolved', 'reopened', 'scope', 'breached', 'waiting'] as const;
+
 /**
  * Per organisation, the sums over its tickets of the filter created in [from, to) whose SLA clocks
  * are measured (or that have none): a missed contract target judged from the measures at `now`
- * (`missedByMeasures`, written in SQL). The clocks not measured yet are left out:
- * `listUnmeasuredClientTickets` lists those tickets.
+ * (`missedByMeasures`, written in SQL). The closed tickets of the whole days of the period are read
+ * from their sums when the filter is the whole desk or one organisation (closedSumParts), the others
+ * from the tickets. The clocks not measured yet are left out: `listUnmeasuredClientTickets` lists
+ * those tickets.
  */
 export async function sumClientTickets(db: Db, span: TimeSpan, f: QueueFilter, now: number): Promise<Map<number, ClientTicketSums>> {
   const past = (mark: AnyColumn) => sql`(${mark} >= 0 and ${mark} <= ${now})`;
   const breached = sql`(coalesce(${tickets.slaNextLate}, 0) > 0 or ${past(tickets.slaFrMark)} or ${past(tickets.slaResMark)} or ${past(tickets.slaNextMark)})`;
-  const n = (cond: SQL) => sql`sum(case when ${cond} then 1 else 0 end)`;
-  const rows = await db.all<Record<'org' | 'n' | 'resolved' | 'reopened' | 'scope' | 'breached' | 'waiting', number | string | null>>(sql`
-    select ${tickets.organizationId} as org, count(*) as n, ${n(sql`${tickets.doneAt} is not null or ${tickets.reopenCount} > 0`)} as resolved,
-      ${n(sql`${tickets.reopenCount} > 0`)} as reopened, ${n(sql`${tickets.billable} = 1`)} as scope, ${n(breached)} as breached,
-      ${n(sql`${breached} and ${WAITED}`)} as waiting
-    from ${tickets} where ${tickets.organizationId} is not null and ${and(...queueWhere({ ...f, createdIn: span }))} and not (${UNMEASURED})
-    group by ${tickets.organizationId}`);
+  const n = (cond: SQL) => sql`case when ${cond} then 1 else 0 end`;
+  const fromTickets = (g: QueueFilter, also?: SQL) => sql`select 2 as part, cast(${tickets.organizationId} as text) as key, 1 as n,
+      ${n(sql`${tickets.doneAt} is not null or ${tickets.reopenCount} > 0`)} as resolved, ${n(sql`${tickets.reopenCount} > 0`)} as reopened,
+      ${n(sql`${tickets.billable} = 1`)} as scope, ${n(breached)} as breached, ${n(sql`${breached} and ${WAITED}`)} as waiting
+    from ${tickets} where ${tickets.organizationId} is not null and ${and(...queueWhere(g), measuredClocks(UNMEASURED), also)}`;
+  // a closed ticket was resolved (or closed), and its marks are all met or past
+  const sums = sql`c.tickets as n, c.tickets as resolved, c.reopened as reopened, c.out_of_scope as scope, c.contract_breached as breached, c.waiting_breached as waiting`;
+  const { parts } = await closedSumParts(db, span, f, 'org', { sums, fromTickets, withoutValue: false });
+  const rows = await db.all<Record<'org' | (typeof CLIENT_SUMS)[number], number | string | null>>(sql`
+    select u.key as org, ${sql.raw(CLIENT_SUMS.map((c) => `sum(u.${c}) as ${c}`).join(', '))}
+    from (${sql.join(parts, sql` union all `)}) u group by u.key`);
   const num = (v: number | string | null) => Number(v ?? 0);
-  return new Map(rows.map((r) => [num(r.org), {
+  return new Map(rows.filter((r) => num(r.n) > 0).map((r) => [num(r.org), {
     tickets: num(r.n), everResolved: num(r.resolved), reopened: num(r.reopened), outOfScope: num(r.scope), slaBreaches: num(r.breached), waitingBreaches: num(r.waiting),
   }]));
 }

@@ -15,6 +15,8 @@ import { queueWhere } from './queue.ts';
 import { UNMEASURED } from './sla-measures.ts';
 import { parseData } from './rows.ts';
 import type { TimeSpan } from './report-counts.ts';
+import { closedSumParts, measuredClocks } from './closed-sums.ts';
+import type { CountKey } from './status-counts.ts';
 
 export type MeasuredTicket = {
   id: number;
@@ -38,7 +40,7 @@ const PAGE = 5000;
 /**
  * The tickets of the filter created in [from, to), in order of creation, handed to `onPage` a
  * page at a time; with their whole SLA clocks when `clock` is asked for, else only their
- * policies. Given `only` (the clocks or times not measured yet: a few, found by a partial index on
+ * policies. Given `only` (the clocks not measured yet, `UNMEASURED`: a few, found by a partial index on
  * the ids), only the tickets meeting it, in order of their ids.
  */
 export async function eachTicketCreatedIn(
@@ -79,7 +81,7 @@ export async function eachTicketCreatedIn(
 
 /**
  * Created in the span, the creation time read as a value (`+`), not through its index: for the few
- * tickets a partial index on the ids finds (the clocks or times not measured yet), which the
+ * tickets a partial index on the ids finds (the clocks not measured yet), which the
  * planner would otherwise look for among the half a million of the span.
  */
 export function createdAsValue(span: TimeSpan): SQL {
@@ -115,39 +117,65 @@ export type SlaGroupCounts = { key: string | number | null; tickets: number; tar
 const MARKS: Record<SlaMeasure, AnyColumn> = {
   fr: tickets.slaFrMark, frInternal: tickets.slaFrInternalMark, res: tickets.slaResMark, resInternal: tickets.slaResInternalMark,
 };
+/** Each measure's columns in the closed tickets' sums (store/closed-sums.ts). */
+const SUMMED: Record<SlaMeasure, string> = { fr: 'fr', frInternal: 'fr_internal', res: 'res', resInternal: 'res_internal' };
+
+/** The key of the closed tickets' sums each grouping reads. */
+const SUM_DIM: Record<SlaGroupKey, CountKey['dim']> = { priority: 'priority', organizationId: 'org', componentId: 'component', assigneeId: 'agent' };
+
+/** Every count of a group, in the order of the statement's columns. */
+const COUNTS = ['tickets', ...SLA_MEASURES.flatMap((m) => [`${SUMMED[m]}_met`, `${SUMMED[m]}_breached`, `${SUMMED[m]}_pending`]), 'next_met', 'next_breached', 'next_pending'];
 
 /**
  * Per group, the SLA outcomes of the measured tickets of the filter created in [from, to), judged
  * at `now` as the clock judges them (a mark of -1 is met, one at or before now breached, a later one
  * still running; see SlaMeasures). Clocks not measured yet are left out: read them with
  * `eachTicketCreatedIn(…, { only: UNMEASURED })`.
+ *
+ * The closed tickets of the whole UTC days of the period are read from their sums, kept by the
+ * database (closed_ticket_sums: their outcomes no longer change with time), when the filter is the
+ * whole desk or one value of the field grouped by; the open tickets, those of the period's first
+ * and last partial days, and every ticket of any other filter, from the tickets. One statement, so
+ * a ticket closed meanwhile is counted once.
  */
 export async function countSlaOutcomes(db: Db, span: TimeSpan, f: QueueFilter, by: SlaGroupKey, now: number): Promise<SlaGroupCounts[]> {
-  const key = tickets[by];
-  const n = (cond: SQL) => sql<number | string>`sum(case when ${cond} then 1 else 0 end)`;
-  const cols: Record<string, SQL> = { tickets: sql`count(*)` };
-  for (const [m, mark] of Object.entries(MARKS)) {
-    cols[`${m}Met`] = n(sql`${mark} = -1`);
-    cols[`${m}Breached`] = n(sql`${mark} >= 0 and ${mark} <= ${now}`);
-    cols[`${m}Pending`] = n(sql`${mark} > ${now}`);
+  const col = tickets[by];
+  const when = (cond: SQL) => sql`case when ${cond} then 1 else 0 end`;
+  // a ticket's counts, from its row
+  const facts: SQL[] = [sql`1`];
+  for (const mark of Object.values(MARKS)) facts.push(when(sql`${mark} = -1`), when(sql`${mark} >= 0 and ${mark} <= ${now}`), when(sql`${mark} > ${now}`));
+  facts.push(sql`coalesce(${tickets.slaNextMet}, 0)`, sql`coalesce(${tickets.slaNextLate}, 0) + ${when(sql`${tickets.slaNextMark} >= 0 and ${tickets.slaNextMark} <= ${now}`)}`,
+    when(sql`${tickets.slaNextMark} > ${now}`));
+  const named = (values: SQL[]) => sql.join(values.map((v, i) => sql`${v} as ${sql.raw(COUNTS[i])}`), sql`, `);
+  // (the clocks not measured yet are found by their partial index, so the open tickets are read from theirs alone)
+  const fromTickets = (g: QueueFilter, also?: SQL) => sql`select 2 as part, cast(${col} as text) as key, ${named(facts)}
+    from ${tickets} where ${and(...queueWhere(g), measuredClocks(UNMEASURED), also)}`;
+  // the tickets without a value: the whole desk's, less those of every value (a closed ticket has nothing pending)
+  const { parts, withoutValue } = await closedSumParts(db, span, f, SUM_DIM[by], {
+    sums: named(COUNTS.map((c) => (c.endsWith('_pending') ? sql`0` : sql.raw(`c.${c}`)))), fromTickets, withoutValue: by !== 'priority',
+  });
+  const totals = sql.join(COUNTS.map((c) => sql.raw(`sum(u.${c}) as ${c}`)), sql`, `);
+  const rows = await db.all<Record<string, number | string | null>>(sql`select u.part as part, u.key as key, ${totals}
+    from (${sql.join(parts, sql` union all `)}) u group by u.part, u.key`);
+  const groups = new Map<string | number | null, number[]>();
+  const addTo = (k: string | number | null, r: Record<string, number | string | null>, sign: number) => {
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = COUNTS.map(() => 0)));
+    for (const [i, c] of COUNTS.entries()) g[i] += sign * Number(r[c] ?? 0);
+  };
+  for (const r of rows) {
+    const k = r.key === null || by === 'priority' ? r.key : Number(r.key);
+    if (Number(r.part) === 1) addTo(null, r, 1);
+    else addTo(k, r, 1);
+    if (Number(r.part) === 0 && withoutValue) addTo(null, r, -1);
   }
-  cols.nextMet = sql`sum(coalesce(${tickets.slaNextMet}, 0))`;
-  cols.nextBreached = sql`sum(coalesce(${tickets.slaNextLate}, 0) + case when ${tickets.slaNextMark} >= 0 and ${tickets.slaNextMark} <= ${now} then 1 else 0 end)`;
-  cols.nextPending = n(sql`${tickets.slaNextMark} > ${now}`);
-  const rows = await db
-    .select({ key, ...cols })
-    .from(tickets)
-    .where(and(...queueWhere({ ...f, createdIn: span }), sql`not (${UNMEASURED})`))
-    .groupBy(key)
-    .all();
-  return rows.map((r) => {
-    const c = r as unknown as Record<string, number | string | null>;
-    const num = (k: string) => Number(c[k] ?? 0);
-    const counts = (p: string): OutcomeCounts => ({ met: num(`${p}Met`), breached: num(`${p}Breached`), pending: num(`${p}Pending`) });
+  return [...groups].filter(([, g]) => g[0] > 0).map(([k, g]) => {
+    const num = (c: string) => g[COUNTS.indexOf(c)];
+    const counts = (p: string): OutcomeCounts => ({ met: num(`${p}_met`), breached: num(`${p}_breached`), pending: num(`${p}_pending`) });
     return {
-      key: r.key as string | number | null,
+      key: k,
       tickets: num('tickets'),
-      targets: Object.fromEntries(SLA_MEASURES.map((m) => [m, counts(m)])) as Record<SlaMeasure, OutcomeCounts>,
+      targets: Object.fromEntries(SLA_MEASURES.map((m) => [m, counts(SUMMED[m])])) as Record<SlaMeasure, OutcomeCounts>,
       next: counts('next'),
     };
   });
