@@ -338,6 +338,8 @@ export const tickets = sqliteTable('tickets', {
   // the closed tickets the sums leave to the reports (UNSETTLED_CLOSED in src/store/closed-sums.ts): next to none
   index('tickets_closed_unsettled_idx').on(t.createdAt).where(sql.raw("status in ('resolved', 'closed') and (coalesce(sla_fr_mark, -1) > 0 or coalesce(sla_fr_internal_mark, -1) > 0"
     + ' or coalesce(sla_res_mark, -1) > 0 or coalesce(sla_res_internal_mark, -1) > 0 or sla_next_mark is not null)')),
+  // reports: the tickets complained about since an instant (few among all the tickets)
+  index('tickets_escalated_idx').on(t.escalatedAt).where(sql`escalated_at is not null`),
   // the clocks still to be measured (after an upgrade, or a rebuild): none once measured
   index('tickets_unmeasured_idx').on(t.id).where(sql`sla_state is not null and sla_next_met is null`),
   // the response and resolution times still to be measured: a few, once the scheduler has been by
@@ -469,7 +471,11 @@ export const events = sqliteTable('events', {
   type: text('type').notNull(),
   data: text('data', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default({}),
   createdAt: createdAt(),
-}, (t) => [index('events_ticket_idx').on(t.ticketId, t.id)]);
+}, (t) => [
+  index('events_ticket_idx').on(t.ticketId, t.id),
+  // reports: the complaints made in a period (few among all the events)
+  index('events_escalated_idx').on(t.createdAt).where(sql`type = 'ticket.escalated'`),
+]);
 
 export const worklogs = sqliteTable('worklogs', {
   id: integer('id').primaryKey(),

@@ -1,0 +1,2 @@
+CREATE INDEX `events_escalated_idx` ON `events` (`created_at`) WHERE type = 'ticket.escalated';--> statement-breakpoint
+CREATE INDEX `tickets_escalated_idx` ON `tickets` (`escalated_at`) WHERE escalated_at is not null;
