@@ -24,7 +24,7 @@ import { currentSignInLocks, liftLock } from './actions/sign-in.ts';
 import { findUserByEmail } from './store/users.ts';
 import { forgetSlaMeasures, measureSlaClocks } from './store/sla-measures.ts';
 import { buildStatusCounts, foldStatusCountChanges, forgetStatusCounts } from './store/status-counts.ts';
-import { rebuildClosedSums } from './store/closed-sums.ts';
+import { rebuildTicketSums } from './store/ticket-sums.ts';
 import { forgetTicketTimes, keptTimesUsable, loadTimesCalendars, measureTicketTimes } from './store/ticket-times.ts';
 
 const EX_USAGE = 64;
@@ -57,9 +57,10 @@ Commands:
                                    report reads that are not measured yet (the scheduler does it by
                                    itself, a few seconds a pass, and after a calendar changed);
                                    --again measures every ticket's times afresh
-  sum-tickets                      sum the closed tickets' SLA outcomes per day afresh from the
-                                   tickets (the database keeps the sums by itself; for after a
-                                   bulk load that was cut short, or a partial restore)
+  sum-tickets                      sum the closed tickets' SLA outcomes, and count the tickets
+                                   created and resolved, per day afresh from the tickets (the
+                                   database keeps them by itself; for after a bulk load that was
+                                   cut short, or a partial restore)
   migrate-to-postgres --to postgres://USER:PASS@HOST/DB [--from file:PATH] [--data-dir DIR]
                                    copy this desk (its SQLite database, DATABASE_URL, and the
                                    attachments and raw mail under DATA_DIR) into an empty
@@ -247,8 +248,8 @@ async function main(argv: string[]): Promise<number> {
       }
 
       case 'sum-tickets': {
-        const n = await rebuildClosedSums(deps.db);
-        console.log(`Done: the SLA outcomes of ${n} closed tickets summed afresh.`);
+        const { closed, counted } = await rebuildTicketSums(deps.db);
+        console.log(`Done: the SLA outcomes of ${closed} closed tickets summed, and ${counted} tickets counted per day of creation and of resolution, afresh.`);
         return 0;
       }
 

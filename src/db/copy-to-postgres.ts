@@ -102,10 +102,10 @@ export async function copyToPostgres(opts: CopyOptions): Promise<CopyResult> {
     // no desk process started on the target by mistake reads or writes half a copy
     await client.query(`lock table ${names} in access exclusive mode`);
     await refuseRowsIn(client, plan);
-    // the status counts and the closed tickets' sums are copied as rows: the triggers that count a
+    // the status counts, the closed tickets' sums and the day counts are copied as rows: the triggers that count a
     // new ticket would count each twice
     const counting = plan.some((t) => t.name === 'tickets');
-    const COUNTING_TRIGGERS = ['tickets_status_counts_ai', 'tickets_closed_sums_ai'];
+    const COUNTING_TRIGGERS = ['tickets_status_counts_ai', 'tickets_closed_sums_ai', 'tickets_day_counts_ai'];
     if (counting) for (const t of COUNTING_TRIGGERS) await client.query(`alter table tickets disable trigger ${t}`);
     const indexes = await setIndexesAside(client, plan);
     const copied = await inOneSnapshot(run.lite, () => copyTables(run, plan), opts.sourceVersion);

@@ -150,3 +150,5 @@ export const statusCountState = pgTwin(lite.statusCountState);
 export const closedTicketSums = pgTwin(lite.closedTicketSums);
 export const closedTicketSumChanges = pgTwin(lite.closedTicketSumChanges);
 export const closedTicketSumState = pgTwin(lite.closedTicketSumState);
+export const ticketDayCounts = pgTwin(lite.ticketDayCounts);
+export const ticketDayCountChanges = pgTwin(lite.ticketDayCountChanges);

@@ -656,7 +656,30 @@ export const closedTicketSums = sqliteTable('closed_ticket_sums', closedSumColum
 // PostgreSQL's triggers add their changes here (as status_count_changes); the readers add them in, the scheduler folds them.
 export const closedTicketSumChanges = sqliteTable('closed_ticket_sum_changes', { id: integer('id').primaryKey(), ...closedSumColumns() });
 
-// a row while the sums are not kept (a bulk load, a rebuild): the triggers skip, the reports count from the tickets
+// reports: how many tickets were created, and how many resolved or closed (the present done time,
+// coalesce(resolved_at, closed_at): a ticket reopened and resolved again counts when it was last
+// done), per span (grain, in ms: UTC days and blocks of 28 of them, as the closed tickets' sums),
+// under each key the reports group and filter by (dim 'all', or one value of 'org', 'component',
+// 'agent', 'type', 'channel', 'priority', 'category'), kept by triggers on tickets in the
+// transaction of every change (custom SQL in the migration that made the table; src/store/day-counts.ts
+// reads it). `done_reopened`: of those done, the ones that had been reopened. A key is the ticket's
+// present value, as the queue's filter lists it. Set aside and rebuilt with the closed tickets' sums.
+const dayCountColumns = () => ({
+  dim: text('dim').notNull(),
+  val: text('val').notNull(),
+  grain: integer('grain').notNull(),
+  start: integer('start').notNull(),
+  created: integer('created').notNull(),
+  done: integer('done').notNull(),
+  doneReopened: integer('done_reopened').notNull(),
+});
+
+export const ticketDayCounts = sqliteTable('ticket_day_counts', dayCountColumns(), (t) => [primaryKey({ columns: [t.dim, t.grain, t.start, t.val] })]);
+
+// PostgreSQL's triggers add their changes here (as status_count_changes); the readers add them in, the scheduler folds them.
+export const ticketDayCountChanges = sqliteTable('ticket_day_count_changes', { id: integer('id').primaryKey(), ...dayCountColumns() });
+
+// a row while the sums (the closed tickets' and the day counts) are not kept (a bulk load, a rebuild): the triggers skip, the reports count from the tickets
 export const closedTicketSumState = sqliteTable('closed_ticket_sum_state', {
   name: text('name').primaryKey(),
   since: integer('since').notNull(),

@@ -12,7 +12,7 @@ import { purgeSignInRecords } from '../actions/sign-in.ts';
 import { purgeRateLimits } from '../store/rate-limits.ts';
 import { measureSlaClocks } from '../store/sla-measures.ts';
 import { buildStatusCounts, foldStatusCountChanges } from '../store/status-counts.ts';
-import { foldClosedSumChanges } from '../store/closed-sums.ts';
+import { foldTicketSumChanges } from '../store/ticket-sums.ts';
 import { measureTicketTimes } from '../store/ticket-times.ts';
 import { queueWeeklyDigests } from '../reports/weekly-digest.ts';
 import type { HeldLock } from '../db/client.ts';
@@ -34,7 +34,7 @@ export async function schedulerTick(ctx: Ctx): Promise<TickResult> {
   const digests = await queueWeeklyDigests(ctx, now);
   const measured = await measureSlaClocks(ctx.db, { deadline: performance.now() + MEASURING_MS });
   await foldStatusCountChanges(ctx.db);
-  await foldClosedSumChanges(ctx.db);
+  await foldTicketSumChanges(ctx.db);
   const statusesCounted = await buildStatusCounts(ctx.db, { deadline: performance.now() + MEASURING_MS });
   const timesMeasured = await measureTicketTimes(ctx.db, ctx.calendars, now, { deadline: performance.now() + MEASURING_MS });
   const purged = { ...(await purgeSignInRecords(ctx, now)), rateLimits: await purgeRateLimits(ctx.db, now) };

@@ -12,7 +12,7 @@ import { countKeyOf, type CountKey } from './status-counts.ts';
 /** The spans of creation the sums are kept for, ms: UTC days, and blocks of 28 of them (a year is 13 blocks and a few days). */
 export const SUM_DAY = 86_400_000;
 export const SUM_BLOCK = 28 * SUM_DAY;
-const GRAINS = `(SELECT ${SUM_DAY} AS grain UNION ALL SELECT ${SUM_BLOCK})`;
+export const GRAINS = `(SELECT ${SUM_DAY} AS grain UNION ALL SELECT ${SUM_BLOCK})`;
 
 /** The keys a closed ticket is summed under: the whole desk and each field's value ('all' first). */
 export const SUM_KEYS: readonly { dim: CountKey['dim']; column: string | null; nullable: boolean }[] = [
@@ -183,27 +183,10 @@ export async function closedSumsKept(db: Db): Promise<boolean> {
 
 /**
  * Before a bulk load: the triggers stop keeping the sums (one by one they would cost the load
- * dearly) and the reports count from the tickets, until `rebuildClosedSums`.
+ * dearly) and the reports count from the tickets, until `rebuildTicketSums` (store/ticket-sums.ts).
  */
 export async function setAsideClosedSums(db: Db, now: number): Promise<void> {
   await db.run(sql`insert into ${closedTicketSumState} (name, since) values ('set aside', ${now}) on conflict (name) do nothing`);
-}
-
-/**
- * Sums every closed ticket afresh and keeps the sums from then on (after a bulk load, or by
- * `helpdesk sum-tickets` after a bug or a partial restore); returns the tickets summed. One
- * transaction: on PostgreSQL no ticket is written meanwhile.
- */
-export async function rebuildClosedSums(db: Db): Promise<number> {
-  return await db.transaction(async () => {
-    if (db.engine === 'postgres') await db.run(sql`lock table ${tickets} in share row exclusive mode`);
-    await db.run(sql`delete from ${closedTicketSums}`);
-    await db.run(sql`delete from ${closedTicketSumChanges}`);
-    for (const q of fillSumsSql()) await db.run(sql.raw(q));
-    await db.run(sql`delete from ${closedTicketSumState}`);
-    const [{ n }] = await db.all<{ n: number | string | null }>(sql`select sum(tickets) as n from ${closedTicketSums} where dim = 'all' and grain = ${SUM_DAY}`);
-    return Number(n ?? 0);
-  });
 }
 
 /**

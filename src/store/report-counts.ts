@@ -1,49 +1,55 @@
 // Counts for the reports: tickets created or done (resolved or closed) per bucket of a period, and
-// the tickets open at an instant, for any queue filter. One query per question, whatever the
-// number of buckets: the buckets are a VALUES list, each counted on the indexed time column by a
-// subquery of its own (joined and grouped, half a million tickets went through a sort first).
+// the tickets open at an instant, for any queue filter: from the day counts the database keeps
+// (store/day-counts.ts) for the whole desk or one field's value, from the tickets for the others.
+// One query per question, whatever the number of buckets.
 import { and, gte, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { tickets } from '../db/schema.ts';
 import type { QueueFilter } from '../domain/queue-query.ts';
 import { andQueueWhere } from './queue.ts';
+import { countTicketsAsked, type CountAsk } from './day-counts.ts';
 import { countKeyOf } from './status-counts.ts';
 
 export type TimeSpan = { from: number; to: number };
 
 const DAY = 86_400_000;
 
-const TIME_COLUMNS = { created: tickets.createdAt, done: tickets.doneAt } as const;
-
 /** How many tickets of the filter were created (or done) in each span, in the spans' order. */
-export async function countTicketsPerSpan(db: Db, which: keyof typeof TIME_COLUMNS, spans: readonly TimeSpan[], f: QueueFilter): Promise<number[]> {
-  if (spans.length === 0) return [];
-  const col = TIME_COLUMNS[which];
-  const values = sql.join(spans.map((s, i) => sql`(${i}, cast(${s.from} as bigint), cast(${s.to} as bigint))`), sql`, `);
-  const rows = await db.all<{ i: number | string; n: number | string }>(sql`with b(i, s, e) as (values ${values})
-    select b.i as i, (select count(*) from ${tickets} where ${col} >= b.s and ${col} < b.e${andQueueWhere(f)}) as n from b`);
-  const out = spans.map(() => 0);
-  for (const r of rows) out[Number(r.i)] = Number(r.n);
-  return out;
+export async function countTicketsPerSpan(db: Db, which: CountAsk['which'], spans: readonly TimeSpan[], f: QueueFilter): Promise<number[]> {
+  return await countTicketsAsked(db, spans.map((span) => ({ which, span })), f);
 }
+
+const SINCE_EVER = 0;
 
 /**
  * How many tickets of the filter were open at an instant: created before it, not done before it.
- * For the whole desk, those created before it less those of them done before it, each counted in
- * an index alone (tickets_created_idx; tickets_done_idx holds the creation time, read as a value,
- * `+`, so that the index on it is not the one taken): checking half a million tickets' done time one
- * by one took three times as long.
+ * For the whole desk or one field's value, those created before it less those done before it, read
+ * from the day counts (store/day-counts.ts); for any other filter, from the tickets.
  */
 export async function countOpenAt(db: Db, at: number, f: QueueFilter): Promise<number> {
-  if (countKeyOf(f)?.dim === 'all') {
-    const row = await db.get<{ created: number | string; done: number | string }>(sql`select
-      (select count(*) from ${tickets} where ${tickets.createdAt} < ${at}) as created,
-      (select count(*) from ${tickets} where ${tickets.doneAt} < ${at} and +${tickets.createdAt} < ${at}) as done`);
-    return Number(row?.created ?? 0) - Number(row?.done ?? 0);
-  }
+  if (countKeyOf(f)) return (await countCreatedDone(db, [], f, at)).openAt;
   const open = and(lt(tickets.createdAt, at), or(isNull(tickets.doneAt), gte(tickets.doneAt, at)));
   const row = await db.get<{ n: number | string }>(sql`select count(*) as n from ${tickets} where ${open}${andQueueWhere(f)}`);
   return Number(row?.n ?? 0);
+}
+
+/**
+ * The tickets of the filter created and done in each span, and open at `at`, in one statement for
+ * the whole desk or one field's value, so the backlog moves by what came in less what was done
+ * (a ticket done while the report counts is counted once).
+ */
+export async function countCreatedDone(db: Db, spans: readonly TimeSpan[], f: QueueFilter, at: number): Promise<{ created: number[]; done: number[]; openAt: number }> {
+  if (!countKeyOf(f)) {
+    const [created, done, openAt] = await Promise.all([countTicketsPerSpan(db, 'created', spans, f), countTicketsPerSpan(db, 'done', spans, f), countOpenAt(db, at, f)]);
+    return { created, done, openAt };
+  }
+  const ever = { from: SINCE_EVER, to: at };
+  const n = await countTicketsAsked(db, [
+    ...spans.map((span) => ({ which: 'created' as const, span })), ...spans.map((span) => ({ which: 'done' as const, span })),
+    { which: 'created', span: ever }, { which: 'done', span: ever },
+  ], f);
+  const k = spans.length;
+  return { created: n.slice(0, k), done: n.slice(k, 2 * k), openAt: n[2 * k] - n[2 * k + 1] };
 }
 
 /**

@@ -1,10 +1,11 @@
 // Ticket trends for the reports: per component, category or organisation of the tickets, how many
 // of a queue filter were created in each span of a period, and the minutes logged on them within
 // the whole period. One query per question, whatever the number of groups and spans.
-import { and, sql, type SQL } from 'drizzle-orm';
+import { and, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { tickets, worklogs } from '../db/schema.ts';
 import type { QueueFilter } from '../domain/queue-query.ts';
+import { countTicketsBy, type DayCountDim } from './day-counts.ts';
 import { queueWhere } from './queue.ts';
 import { namesByIds } from './report-sla.ts';
 import type { TimeSpan } from './report-counts.ts';
@@ -34,17 +35,21 @@ const KEYS: Record<TrendGroupBy, SQL> = {
 
 type Raw = number | string;
 
+const COUNTED: Record<TrendGroupBy, { dim: DayCountDim; column: AnyColumn }> = {
+  component: { dim: 'component', column: tickets.componentId },
+  category: { dim: 'category', column: tickets.category },
+  organization: { dim: 'org', column: tickets.organizationId },
+};
+
 /** Every group that has tickets created in the spans or time logged in them, in no particular order. */
 export async function listTrendGroups(db: Db, by: TrendGroupBy, spans: readonly TimeSpan[], f: QueueFilter): Promise<TrendGroup[]> {
   if (spans.length === 0) return [];
-  const values = sql.join(spans.map((s, i) => sql`(cast(${i} as integer), cast(${s.from} as bigint), cast(${s.to} as bigint))`), sql`, `);
   const from = spans[0].from;
   const to = spans[spans.length - 1].to;
   const also = queueWhere(f);
   const [created, logged] = await Promise.all([
-    db.all<{ i: Raw; k: Raw; n: Raw }>(sql`with b(i, s, e) as (values ${values})
-      select b.i as i, ${KEYS[by]} as k, count(*) as n from b cross join ${tickets}
-      where ${and(sql`${tickets.createdAt} >= b.s`, sql`${tickets.createdAt} < b.e`, ...also)} group by b.i, k`),
+    // the day counts under each value (store/day-counts.ts)
+    countTicketsBy(db, spans.map((span) => ({ which: 'created' as const, span })), f, COUNTED[by]),
     db.all<{ k: Raw; m: Raw }>(sql`select ${KEYS[by]} as k, sum(${worklogs.minutes}) as m
       from ${worklogs} inner join ${tickets} on ${tickets.id} = ${worklogs.ticketId}
       where ${and(sql`${worklogs.workedAt} >= ${from}`, sql`${worklogs.workedAt} < ${to}`, ...also)} group by k`),
@@ -56,7 +61,7 @@ export async function listTrendGroups(db: Db, by: TrendGroupBy, spans: readonly 
     if (!g) groups.set(String(key), (g = { key, name: null, perSpan: spans.map(() => 0), minutes: 0 }));
     return g;
   };
-  for (const r of created) group(r.k).perSpan[Number(r.i)] = Number(r.n);
+  for (const c of created) group(c.key ?? (by === 'category' ? '' : 0)).perSpan[c.ask] += c.n;
   for (const r of logged) group(r.k).minutes = Number(r.m ?? 0);
   // categories are named in the viewer's language by the report, not read from a table
   if (by === 'category') return [...groups.values()];

@@ -8,6 +8,7 @@ import { tickets, users, worklogs } from '../db/schema.ts';
 import { compileCalendar, type CompiledCalendar, type Interval } from '../domain/business-calendar.ts';
 import type { CompiledCalendars } from '../domain/compiled-calendars.ts';
 import type { QueueFilter } from '../domain/queue-query.ts';
+import { countTicketsBy } from './day-counts.ts';
 import { queueWhere } from './queue.ts';
 import { loadCompiledCalendar } from './sla-config.ts';
 import { findSlaPolicy } from './sla-policies.ts';
@@ -49,14 +50,13 @@ export async function listWorkload(db: Db, f: WorkloadFilter): Promise<Workload[
       from ${worklogs} inner join ${tickets} on ${tickets.id} = ${worklogs.ticketId}
       where ${and(sql`${worklogs.workedAt} >= ${f.from}`, sql`${worklogs.workedAt} < ${f.to}`, sql`${worklogs.userId} is not null`, ...queueWhere(f.tickets))}
       group by ${worklogs.userId}`),
-    db.all<{ u: number | string; n: number | string; r: number | string }>(sql`select ${tickets.assigneeId} as u, count(*) as n,
-        sum(case when ${tickets.reopenCount} > 0 then 1 else 0 end) as r
-      from ${tickets} where ${and(sql`${tickets.assigneeId} is not null`, ...queueWhere({ ...f.tickets, doneIn: { from: f.from, to: f.to } }))} group by ${tickets.assigneeId}`),
+    // resolved while assigned: the day counts under each agent (store/day-counts.ts)
+    countTicketsBy(db, [{ which: 'done', span: { from: f.from, to: f.to } }], f.tickets, { dim: 'agent', column: tickets.assigneeId }),
   ]);
   const byUser = <T extends { u: number | string }>(rows: T[]) => new Map(rows.map((r) => [Number(r.u), r]));
   const o = byUser(open);
   const l = byUser(logged);
-  const d = byUser(done);
+  const d = new Map(done.filter((c) => c.key !== null).map((c) => [Number(c.key), { n: c.n, r: c.reopened }]));
   return people.map((p) => {
     const id = Number(p.id);
     return {

@@ -1,7 +1,7 @@
 // Created vs resolved: per day, week or month of the period, how many tickets came in, how many
 // were resolved or closed, and the backlog (tickets still open) at the end of each. Every number
 // opens the queue on its tickets.
-import { countOpenAt, countTicketsPerSpan } from '../../store/report-counts.ts';
+import { countCreatedDone } from '../../store/report-counts.ts';
 import { renderChart } from '../kit/chart.ts';
 import { kitPage } from '../kit/page.ts';
 import { queueHref, scopeFilters, scopeOf, type Scope } from '../kit/scope.ts';
@@ -12,11 +12,7 @@ const PATH = '/reports/created-resolved';
 
 async function createdResolved(ctx: ReportCtx, scope: Scope): Promise<ReportTable> {
   const { buckets, tickets } = scope;
-  const [created, done, openAtStart] = await Promise.all([
-    countTicketsPerSpan(ctx.db, 'created', buckets, tickets),
-    countTicketsPerSpan(ctx.db, 'done', buckets, tickets),
-    countOpenAt(ctx.db, scope.period.from, tickets),
-  ]);
+  const { created, done, openAt: openAtStart } = await countCreatedDone(ctx.db, buckets, tickets, scope.period.from);
   // a ticket is done after it was created, so the backlog moves by what came in less what was done
   let backlog = openAtStart;
   const rows = buckets.map((b, i) => {

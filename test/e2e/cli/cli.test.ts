@@ -173,7 +173,7 @@ describe('helpdesk CLI', { timeout: 120_000 }, () => {
     expect(await count(times)).toBe(1);
   });
 
-  it('sums the closed tickets afresh, also after the sums were left aside', async () => {
+  it('sums the closed tickets and counts the tickets per day afresh, also after the sums were left aside', async () => {
     expect(run(['import', fixture('new-ticket-plain.eml')]).code).toBe(0);
     const db = await openDatabase(config().database);
     await db.run("update tickets set status = 'resolved', resolved_at = created_at + 60000");
@@ -183,16 +183,24 @@ describe('helpdesk CLI', { timeout: 120_000 }, () => {
     const summed = `select coalesce(sum(tickets), 0) n from (select tickets from closed_ticket_sums where dim = 'all' and grain = 86400000
       union all select tickets from closed_ticket_sum_changes where dim = 'all' and grain = 86400000) s`;
     expect(await count(summed)).toBe(closed);
+    const tickets = await count('select count(*) n from tickets');
+    const counted = `select coalesce(sum(created), 0) n from (select created from ticket_day_counts where dim = 'all' and grain = 86400000
+      union all select created from ticket_day_count_changes where dim = 'all' and grain = 86400000) s`;
+    expect(await count(counted)).toBe(tickets);
     // a bulk load cut short: the sums were left aside and are behind
     await db.run("insert into closed_ticket_sum_state (name, since) values ('set aside', 0)");
     await db.run('delete from closed_ticket_sums');
     await db.run('delete from closed_ticket_sum_changes');
+    await db.run('delete from ticket_day_counts');
+    await db.run('delete from ticket_day_count_changes');
     await closeDb(db);
     expect(await count(summed)).toBe(0);
+    expect(await count(counted)).toBe(0);
     const r = run(['sum-tickets']);
     expect(r.code).toBe(0);
-    expect(r.out).toContain(`Done: the SLA outcomes of ${closed} closed tickets summed afresh.`);
+    expect(r.out).toContain(`Done: the SLA outcomes of ${closed} closed tickets summed, and ${tickets} tickets counted per day of creation and of resolution, afresh.`);
     expect(await count(summed)).toBe(closed);
+    expect(await count(counted)).toBe(tickets);
     expect(await count('select count(*) n from closed_ticket_sum_state')).toBe(0);
   });
 
