@@ -21,7 +21,7 @@ import { applyAssignment, replyToTicket, writeStatus } from '../actions/tickets.
 import { seededRandom } from '../demo/random.ts';
 import type { QueueFilter } from '../domain/queue-query.ts';
 import { tickets } from '../db/schema.ts';
-import { CATEGORIES, PRIORITIES, TICKET_TYPES } from '../domain/vocabulary.ts';
+import { CATEGORIES, CHANNELS, PRIORITIES, TICKET_TYPES } from '../domain/vocabulary.ts';
 import { buildServices, type Services } from '../services.ts';
 import { MIGRATIONS_DIR } from '../db/migrate.ts';
 import { POSTGRES_MIGRATIONS_DIR } from '../db/postgres.ts';
@@ -148,6 +148,9 @@ describe('the closed tickets’ sums kept by the database', () => {
       if (i % 3 === 0) await updateTicket(deps.db, id, { category: CATEGORIES[i % 2] }, deps.clock.now());
       if (i % 6 === 0) await updateTicket(deps.db, id, { category: i % 4 === 0 ? null : CATEGORIES[2] }, deps.clock.now());
       if (i % 5 === 0) await updateTicket(deps.db, id, { reopenCount: 1 }, deps.clock.now());
+      if (i % 7 === 0) await updateTicket(deps.db, id, { channel: CHANNELS[i % CHANNELS.length] }, deps.clock.now());
+      // (an import or a repair moves a creation time: the desk itself never does)
+      if (i % 11 === 0) await deps.db.run(sql`update tickets set created_at = created_at - ${(i % 3) * DAY + 7 * MINUTE} where id = ${id}`);
     }
     // a resolved low-priority ticket raised to high: its clock begins a resolution target it cannot run
     const low = await ticket(s, agents[0], { priority: 'low' });
@@ -230,8 +233,10 @@ describe('the closed tickets’ sums kept by the database', () => {
       order by case when exists (select 1 from events e where e.ticket_id = t.id and e.type = 'ticket.status' and e.data like ${'%"to":"pending_requester"%'}) then 0 else 1 end, t.id limit 1`);
     await deps.db.run(sql`delete from tickets where id = ${Number(gone.id)}`);
     const kept = await sums();
+    const keptDays = await dayCounts();
     await rebuildTicketSums(deps.db);
     expect(await sums()).toEqual(kept);
+    expect(await dayCounts()).toEqual(keptDays);
   });
 
   it('keeps the same day counts (created, done, reopened) as a rebuild from the tickets, after every kind of change', async () => {

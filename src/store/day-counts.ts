@@ -59,7 +59,7 @@ function addSql(engine: 'sqlite' | 'postgres', r: string, sign: '' | '-', onlyMo
 
 /**
  * The triggers' SQL, for the migration that made the counts (printed once by hand and kept there;
- * day-counts.test.ts proves the triggers' counts equal a rebuild's). On SQLite they add to the
+ * closed-sums.test.ts proves the triggers' counts equal a rebuild's). On SQLite they add to the
  * counts; on PostgreSQL they append to ticket_day_count_changes, which the scheduler folds in.
  */
 export function dayCountsSql(engine: 'sqlite' | 'postgres'): string {
@@ -147,7 +147,10 @@ function dayCountCells(): SQL {
 /** A question: the tickets created, or done, in a span. */
 export type CountAsk = { which: 'created' | 'done'; span: TimeSpan };
 
-/** The answer to one question for one value of the dimension asked (null: the tickets without one, or no dimension). */
+/**
+ * The answer to one question for one value of the dimension asked (null: the tickets without one, or
+ * no dimension); `reopened`, of the tickets done, is counted only when split by a field.
+ */
 export type KeyCount = { ask: number; key: string | null; n: number; reopened: number };
 
 const TIME_OF = { created: tickets.createdAt, done: tickets.doneAt } as const;
