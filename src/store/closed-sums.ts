@@ -6,6 +6,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { closedTicketSumChanges, closedTicketSums, closedTicketSumState, tickets } from '../db/schema.ts';
 import type { QueueFilter } from '../domain/queue-query.ts';
+import { keptSums } from './kept-sums.ts';
 import type { TimeSpan } from './report-counts.ts';
 import { countKeyOf, type CountKey } from './status-counts.ts';
 
@@ -189,29 +190,13 @@ export async function setAsideClosedSums(db: Db, now: number): Promise<void> {
   await db.run(sql`insert into ${closedTicketSumState} (name, since) values ('set aside', ${now}) on conflict (name) do nothing`);
 }
 
-/**
- * Adds the changes PostgreSQL's triggers wrote beside the sums to them (the scheduler, every pass);
- * returns how many it folded in.
- */
-export async function foldClosedSumChanges(db: Db): Promise<number> {
-  return await db.transaction(async () => {
-    const [{ top, n }] = await db.all<{ top: number | string | null; n: number | string }>(sql`select max(${closedTicketSumChanges.id}) as top, count(*) as n from ${closedTicketSumChanges}`);
-    if (top === null) return 0;
-    const cols = sql.raw(SUM_FACTS.join(', '));
-    await db.run(sql`insert into ${closedTicketSums} (dim, val, grain, start, ${cols})
-      select dim, val, grain, start, ${sql.raw(SUM_FACTS.map((f) => `sum(${f})`).join(', '))} from ${closedTicketSumChanges}
-      where ${closedTicketSumChanges.id} <= ${Number(top)} group by dim, val, grain, start
-      on conflict (dim, grain, start, val) do update set ${sql.raw(SUM_FACTS.map((f) => `${f} = closed_ticket_sums.${f} + excluded.${f}`).join(', '))}`);
-    await db.run(sql`delete from ${closedTicketSumChanges} where ${closedTicketSumChanges.id} <= ${Number(top)}`);
-    return Number(n);
-  });
-}
+const KEPT = keptSums(closedTicketSums, closedTicketSumChanges, SUM_FACTS);
+
+/** Adds the changes PostgreSQL's triggers wrote beside the sums to them (the scheduler, every pass); returns how many it folded in. */
+export const foldClosedSumChanges = KEPT.fold;
 
 /** The sums and the changes beside them (PostgreSQL's, not folded in yet), as one table `c`. */
-export function closedSumCells(): SQL {
-  const cols = sql.raw(`dim, val, grain, start, ${SUM_FACTS.join(', ')}`);
-  return sql`(select ${cols} from ${closedTicketSums} union all select ${cols} from ${closedTicketSumChanges}) c`;
-}
+export const closedSumCells = KEPT.cells;
 
 /**
  * The spans of the sums that cover the whole UTC days [first, last): the blocks inside them, and

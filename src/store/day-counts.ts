@@ -9,6 +9,7 @@ import type { Db } from '../db/client.ts';
 import { ticketDayCountChanges, ticketDayCounts, tickets } from '../db/schema.ts';
 import type { QueueFilter } from '../domain/queue-query.ts';
 import { closedSumsKept, GRAINS, SUM_BLOCK, SUM_DAY, SUM_KEYS, sumSpans } from './closed-sums.ts';
+import { keptSums } from './kept-sums.ts';
 import { andQueueWhere } from './queue.ts';
 import type { TimeSpan } from './report-counts.ts';
 import { countKeyOf, type CountKey } from './status-counts.ts';
@@ -124,25 +125,10 @@ export function fillDayCountsSql(): string[] {
   FROM ticket_day_counts WHERE grain = ${SUM_DAY} GROUP BY dim, val, start / ${SUM_BLOCK} * ${SUM_BLOCK};`];
 }
 
-/** Adds the changes PostgreSQL's triggers wrote beside the counts to them (the scheduler, every pass); returns how many. */
-export async function foldDayCountChanges(db: Db): Promise<number> {
-  return await db.transaction(async () => {
-    const [{ top, n }] = await db.all<{ top: number | string | null; n: number | string }>(sql`select max(${ticketDayCountChanges.id}) as top, count(*) as n from ${ticketDayCountChanges}`);
-    if (top === null) return 0;
-    await db.run(sql`insert into ${ticketDayCounts} (dim, val, grain, start, ${sql.raw(FACTS.join(', '))})
-      select dim, val, grain, start, ${sql.raw(FACTS.map((f) => `sum(${f})`).join(', '))} from ${ticketDayCountChanges}
-      where ${ticketDayCountChanges.id} <= ${Number(top)} group by dim, val, grain, start
-      on conflict (dim, grain, start, val) do update set ${sql.raw(FACTS.map((f) => `${f} = ticket_day_counts.${f} + excluded.${f}`).join(', '))}`);
-    await db.run(sql`delete from ${ticketDayCountChanges} where ${ticketDayCountChanges.id} <= ${Number(top)}`);
-    return Number(n);
-  });
-}
+const KEPT = keptSums(ticketDayCounts, ticketDayCountChanges, FACTS);
 
-/** The counts and the changes beside them (PostgreSQL's, not folded in yet), as one table `c`. */
-function dayCountCells(): SQL {
-  const cols = sql.raw(`dim, val, grain, start, ${FACTS.join(', ')}`);
-  return sql`(select ${cols} from ${ticketDayCounts} union all select ${cols} from ${ticketDayCountChanges}) c`;
-}
+/** Adds the changes PostgreSQL's triggers wrote beside the counts to them (the scheduler, every pass); returns how many. */
+export const foldDayCountChanges = KEPT.fold;
 
 /** A question: the tickets created, or done, in a span. */
 export type CountAsk = { which: 'created' | 'done'; span: TimeSpan };
@@ -189,7 +175,7 @@ export async function countTicketsBy(db: Db, asks: readonly CountAsk[], f: Queue
   const facts = sql`sum(case when p.w = 0 then c.created else c.done end) as n, sum(case when p.w = 0 then 0 else c.done_reopened end) as r`;
   if (pieces.length) {
     withs.push(sql`p(i, w, g, s, e) as (values ${values(pieces)})`);
-    const cells = (dim: string) => sql`from p join ${dayCountCells()} on c.dim = ${dim} and c.grain = p.g and c.start >= p.s and c.start < p.e`;
+    const cells = (dim: string) => sql`from p join ${KEPT.cells()} on c.dim = ${dim} and c.grain = p.g and c.start >= p.s and c.start < p.e`;
     if (by === undefined) {
       parts.push(sql`select 0 as src, p.i as i, null as k, ${facts} ${cells(key!.dim)} and c.val = ${key!.val} group by p.i`);
     } else {
