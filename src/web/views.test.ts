@@ -60,3 +60,25 @@ it('renders a page kept outside the views folder with the same helpers and parti
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+it('shortens a date by the day of the desk’s clock, not the machine’s', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'views-'));
+  try {
+    mkdirSync(path.join(dir, 'pages'));
+    writeFileSync(path.join(dir, 'pages', 'short.hbs'), '{{shortDate ts}}');
+    const views = createViews({ dir, cache: true });
+    const t = ((key: string) => `[${key}]`) as unknown as TFunction;
+    const ts = Date.UTC(2025, 11, 31, 21, 30);
+    const at = (now: number, timeZone = 'UTC') => views.page('short', { ts }, { t, locale: 'en', timeZone, now }, '');
+    const fmt = (o: Intl.DateTimeFormatOptions, timeZone = 'UTC') => new Intl.DateTimeFormat('en', { ...o, timeZone }).format(ts);
+    // the same day: the time; the same year: the day; before: the whole date
+    expect(at(Date.UTC(2025, 11, 31, 23, 0))).toBe(fmt({ timeStyle: 'short' }));
+    expect(at(Date.UTC(2025, 5, 1))).not.toContain('2025');
+    expect(at(Date.UTC(2025, 5, 1))).toContain('31');
+    expect(at(Date.UTC(2026, 0, 1, 0, 30))).toContain('2025');
+    // in Moscow 21:30 UTC on 31 December is already 1 January 2026
+    expect(at(Date.UTC(2026, 0, 1, 0, 30), 'Europe/Moscow')).toBe(fmt({ timeStyle: 'short' }, 'Europe/Moscow'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -98,10 +98,11 @@ export function registerHelpers(hb: typeof Handlebars): void {
   // compact: the time today, the day this year, the date before
   hb.registerHelper('shortDate', function (ts: number | null | undefined, options: Handlebars.HelperOptions) {
     if (ts === null || ts === undefined) return '';
-    const { locale, timeZone } = g(options);
+    const { locale, timeZone, now } = g(options);
     const dayKey = dateFormat(locale, timeZone, 'key');
     const day = dayKey.format(ts);
-    const today = dayKey.format(Date.now());
+    // today by the desk's clock, as the rest of the page
+    const today = dayKey.format(now ?? Date.now());
     if (day === today) return dateFormat(locale, timeZone, 'time').format(ts);
     return dateFormat(locale, timeZone, day.slice(0, 4) === today.slice(0, 4) ? 'dayMonth' : 'date').format(ts);
   });
