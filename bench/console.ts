@@ -141,7 +141,8 @@ const API_PAGES = ['', '&view=all', '&view=unassigned', '&sort=priority', '&view
 export const REPORT_PAGES = [
   '/reports/created-resolved?group=month&from=@12m', '/reports/created-resolved?group=week&from=@12m', '/reports/status?group=month&from=@12m',
   '/reports/time?by=agent&from=@12m', '/reports/time?by=period&group=month&from=@12m', '/reports/cost', '/reports/contracts',
-  '/reports/created-resolved?group=month&from=@12m&priority=high',
+  '/reports/created-resolved?group=month&from=@12m&priority=high', '/reports/sla?from=@12m', '/reports/response-times?from=@12m',
+  '/reports/workload?from=@12m', '/reports/trends?from=@12m', '/reports/complaints?from=@12m', '/reports/difficult-clients?from=@12m',
 ];
 /** A report page with "@12m" made the date a year before today. */
 const reportPath = (p: string) => p.replace('@12m', new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10));
