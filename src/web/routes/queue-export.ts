@@ -24,7 +24,10 @@ import { EXPORT_PROGRESS_ID, exportProgressRegistry, type ExportProgressRegistry
 /** The names a page of rows needs: people and components read once per download, contacts and organisations per page. */
 type Names = { users: Map<number, string>; components: Map<number, string>; contacts: Map<number, string>; organizations: Map<number, string> };
 
-const PAGE = 2000;
+// rows per page: a page's rows live across the awaits for the connection, and 2,000 of them were
+// promoted to the old space, which grew the heap by tens of MB over a million rows (250: 21 s and a
+// peak RSS of 251–255 MB alone, against 25–29 s and 277–286 MB)
+const PAGE = 250;
 const COUNT_CAP = 100_000_000;
 const COLUMNS = ['number', 'subject', 'status', 'priority', 'type', 'category', 'channel', 'organization', 'requester', 'assignee', 'component', 'created', 'updated', 'resolved', 'due', 'logged', 'estimate'] as const;
 const NONE = 9007199254740991; // no SLA time pending

@@ -10,7 +10,7 @@ import { createTicket } from '../../../src/actions/tickets.ts';
 import { insertBulkTickets, type BulkTicket } from '../../../src/store/bulk-load.ts';
 import { updateUser } from '../../../src/store/users.ts';
 
-const MANY = 4_202; // three pages of the download
+const MANY = 4_202; // many pages of the download (250 rows each)
 
 describe('the queue as a download', () => {
   let deps: TestDeps;
