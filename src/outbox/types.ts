@@ -1,6 +1,7 @@
 // The contract between whoever queues outbound mail/SMS (notification rules, workflow, replies)
 // and the outbox worker with the channel senders that deliver the rows.
 import type { Locale } from '../db/schema.ts';
+import { isConnectionLost } from '../db/connection-lost.ts';
 import type { OutboxRow } from '../store/outbox.ts';
 
 /**
@@ -77,5 +78,26 @@ export class SkipSendError extends PermanentSendError {
   constructor(message: string) {
     super(message);
     this.name = 'SkipSendError';
+  }
+}
+
+/**
+ * The desk's database went out of reach while a message was being prepared (a PostgreSQL restart):
+ * nothing was transmitted, so the attempt does not count, and the row is sent as soon as the
+ * database is back instead of waiting out a retry's backoff.
+ */
+export class DatabaseUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`the database was out of reach while the message was prepared: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
+/** Runs a sender's preparation (reading the row's ticket, settings, contacts): a lost database connection there is a DatabaseUnavailableError. */
+export async function preparing<T>(prepare: () => Promise<T>): Promise<T> {
+  try {
+    return await prepare();
+  } catch (err) {
+    throw isConnectionLost(err) ? new DatabaseUnavailableError(err) : err;
   }
 }

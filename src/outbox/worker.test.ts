@@ -14,6 +14,7 @@ import { contactEmails } from '../db/schema.ts';
 import { eq } from 'drizzle-orm';
 import { getChannelHealth } from './settings.ts';
 import { createOutboxWorker, type OutboxWorker } from './worker.ts';
+import { DatabaseUnavailableError, preparing } from './types.ts';
 import { recordingLogger } from '../../test/helpers/log.ts';
 
 const FROM = 'Acme IT <support@desk.example>';
@@ -143,6 +144,52 @@ describe('outbox worker (real SMTP server on loopback)', () => {
     expect(new Set(ids).size).toBe(3);
     expect(ids.sort()).toEqual((await rows()).map((r) => r.headerMessageId).sort());
     expect(await getChannelHealth(deps.db, 'email')).toMatchObject({ ok: true });
+  });
+
+  it('keeps a mail queued, its attempt uncounted and due at once, when the database goes out of reach while the mail is prepared', async () => {
+    await webTicket();
+    const [email] = buildServices(deps).senders.filter((s) => s.channel === 'email');
+    let lost = 0;
+    // the mail's preparation meets a PostgreSQL restart (the driver's own words), once
+    const sender = { ...email, configured: true, send: (row: OutboxRow) => (lost++ === 0 ? preparing(() => Promise.reject(new Error('Connection terminated unexpectedly'))) : email.send(row)) };
+    const w = createOutboxWorker(services.ctx, { senders: [sender], retry });
+    workers.push(w);
+    expect(await w.runOnce()).toMatchObject({ deferred: 1, retried: 0, sent: 0 });
+    const [row] = await rows();
+    expect(row).toMatchObject({ status: 'pending', attempts: 0, nextAttemptAt: deps.clock.now() });
+    expect(row.lastError).toMatch(/database was out of reach/);
+    // the channel is not paused: the very next pass sends it, on its first counted attempt
+    expect(await getChannelHealth(deps.db, 'email')).not.toMatchObject({ ok: false });
+    expect(await w.runOnce()).toMatchObject({ sent: 1 });
+    expect(await rows()).toMatchObject([{ status: 'sent', attempts: 1 }]);
+    await smtp.waitFor(1);
+    // anything else thrown while preparing is not taken for the database
+    await expect(preparing(() => Promise.reject(new Error('no such template')))).rejects.not.toBeInstanceOf(DatabaseUnavailableError);
+  });
+
+  it('sends a mail whose claim was committed though the answer to the COMMIT was lost, instead of leaving it for the lease', async () => {
+    await webTicket();
+    // the first transaction (the claim) commits, then the connection breaks before its answer
+    let transactions = 0;
+    const db = new Proxy(deps.db, {
+      get(target, key) {
+        const value = Reflect.get(target, key, target) as unknown;
+        if (key !== 'transaction' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+        return async (fn: () => unknown) => {
+          const result = await value.call(target, fn);
+          if (transactions++ === 0) throw new Error('Connection terminated unexpectedly');
+          return result;
+        };
+      },
+    });
+    const { log, lines } = recordingLogger();
+    const w = createOutboxWorker({ ...services.ctx, db, log }, { senders: buildServices(deps).senders, retry });
+    workers.push(w);
+    expect(await w.runOnce()).toMatchObject({ sent: 1 });
+    expect(transactions).toBeGreaterThan(1);
+    await smtp.waitFor(1);
+    expect(await rows()).toMatchObject([{ status: 'sent', attempts: 1 }]);
+    expect(lines.map((l) => l.msg)).toContain('outbox: the claim was written though its commit went unanswered; sending it');
   });
 
   it('leaves mail queued while outgoing mail is not set up, and says so at start in the sender\'s words', async () => {

@@ -19,8 +19,8 @@ import { findDueOutbox, findOldestPending, getOutbox, updateOutbox, type OutboxC
 import { sendBlock } from './backstop.ts';
 import { recordClaimed, recordDead, recordSent, recordSkipped } from './outcomes.ts';
 import { reasons } from './reasons.ts';
-import { getChannelHealth, getOutboxSettings, saveChannelHealth } from './settings.ts';
-import { ChannelUnavailableError, PermanentSendError, SkipSendError, type ChannelSender } from './types.ts';
+import { getChannelHealth, getOutboxSettings, saveChannelHealth, type OutboxSettings } from './settings.ts';
+import { ChannelUnavailableError, DatabaseUnavailableError, PermanentSendError, SkipSendError, type ChannelSender } from './types.ts';
 
 export type WorkerOptions = {
   senders: ChannelSender[];
@@ -71,6 +71,16 @@ export function createOutboxWorker(deps: Deps, opts: WorkerOptions): OutboxWorke
     const channels = activeChannels(now);
     if (channels.length === 0) return null;
     const settings = await getOutboxSettings(db);
+    let claiming: Pick<OutboxRow, 'id' | 'attempts' | 'nextAttemptAt'> | undefined;
+    try {
+      return await claimIn(now, channels, settings, (c) => (claiming = c));
+    } catch (err) {
+      if (!claiming || !isConnectionLost(err)) throw err;
+      return await claimIfCommitted(claiming);
+    }
+  }
+
+  async function claimIn(now: number, channels: OutboxChannel[], settings: OutboxSettings, claiming: (c: Pick<OutboxRow, 'id' | 'attempts' | 'nextAttemptAt'>) => void): Promise<Claim | null> {
     return await inTransaction(db, async () => {
       const row = await findDueOutbox(db, channels, now);
       if (!row) return null;
@@ -88,6 +98,7 @@ export function createOutboxWorker(deps: Deps, opts: WorkerOptions): OutboxWorke
       const headerMessageId =
         channelTraits(row.channel).threadsByMessageId && !row.headerMessageId ? makeMessageId(deps.secrets.token, row.ticketId ?? 0, deskHost(deps.config.publicUrl)) : null;
       await recordClaimed(db, row, headerMessageId, now);
+      claiming({ id: row.id, attempts: row.attempts + 1, nextAttemptAt: now + leaseMs });
       await updateOutbox(db, row.id, {
         status: 'sending',
         attempts: row.attempts + 1,
@@ -96,6 +107,31 @@ export function createOutboxWorker(deps: Deps, opts: WorkerOptions): OutboxWorke
       });
       return { kind: 'claimed', row: await getOutbox(db, row.id) } as const;
     });
+  }
+
+  /**
+   * The connection broke while a claim was committing (a PostgreSQL restart): the COMMIT may have
+   * been done with its answer lost. Left alone, a claim that was written would hold its row for the
+   * whole lease (ten minutes); read back once the database is there again, it is this worker's.
+   */
+  async function claimIfCommitted(claim: Pick<OutboxRow, 'id' | 'attempts' | 'nextAttemptAt'>): Promise<Claim | null> {
+    const row = await whenBack(Date.now() + leaseMs, async () => await getOutbox(db, claim.id));
+    const ours = row.status === 'sending' && row.attempts === claim.attempts && row.nextAttemptAt === claim.nextAttemptAt;
+    if (ours) log.warn({ outboxId: row.id }, 'outbox: the claim was written though its commit went unanswered; sending it');
+    return ours ? { kind: 'claimed', row } : null;
+  }
+
+  /** Runs fn, again and again while the database is out of reach, until the deadline (wall time) or the worker stops. */
+  async function whenBack<T>(deadline: number, fn: () => Promise<T>, waiting?: (err: unknown) => void): Promise<T> {
+    for (let wait = 250; ; wait = Math.min(wait * 2, 5000)) {
+      try {
+        return await fn();
+      } catch (err) {
+        if (!isConnectionLost(err) || stopping || Date.now() + wait >= deadline) throw err;
+        waiting?.(err);
+        await pause(wait);
+      }
+    }
   }
 
   async function channelDown(channel: OutboxChannel, err: Error): Promise<void> {
@@ -138,33 +174,37 @@ export function createOutboxWorker(deps: Deps, opts: WorkerOptions): OutboxWorke
    */
   async function settleWhenBack(row: OutboxRow, write: (current: OutboxRow) => Promise<void>): Promise<boolean> {
     const deadline = Date.now() + Math.max(0, row.nextAttemptAt - clock.now()); // wall time: the wait is real
-    for (let wait = 250; ; wait = Math.min(wait * 2, 5000)) {
-      try {
-        return await settle(row, write);
-      } catch (err) {
-        if (!isConnectionLost(err) || stopping || Date.now() + wait >= deadline) throw err;
-        log.warn({ outboxId: row.id, err: errorText(err) }, 'outbox: the database is out of reach; the sent mail is recorded when it is back');
-        await pause(wait);
-      }
-    }
+    return await whenBack(deadline, async () => await settle(row, write), (err) =>
+      log.warn({ outboxId: row.id, err: errorText(err) }, 'outbox: the database is out of reach; the outcome is recorded when it is back'),
+    );
   }
 
-  async function attempt(row: OutboxRow, summary: RunSummary): Promise<void> {
+  /** Sends a claimed row and records the outcome; false when the pass should end here (the database went away). */
+  async function attempt(row: OutboxRow, summary: RunSummary): Promise<boolean> {
     const sender = senders.get(row.channel)!;
     let result;
     try {
       result = await sender.send(row);
     } catch (err) {
       await failed(row, err, summary);
-      return;
+      return !(err instanceof DatabaseUnavailableError);
     }
     if (await settleWhenBack(row, async (current) => await recordSent(db, current, result, clock.now()))) summary.sent++;
     await channelUp(row.channel);
+    return true;
   }
 
   async function failed(row: OutboxRow, err: unknown, summary: RunSummary): Promise<void> {
     const now = clock.now();
     const settle = settleWhenBack;
+    if (err instanceof DatabaseUnavailableError) {
+      // nothing was transmitted: the attempt does not count, and the row is due again once the database is back
+      if (await settle(row, async (current) => await updateOutbox(db, current.id, { status: 'pending', attempts: Math.max(0, current.attempts - 1), nextAttemptAt: clock.now(), lastError: err.message }))) {
+        summary.deferred++;
+      }
+      log.warn({ outboxId: row.id, err: err.message }, 'outbox: the database went out of reach before the message was sent; it stays queued');
+      return;
+    }
     if (err instanceof ChannelUnavailableError) {
       // nothing of this row left: the attempt does not count, the channel waits instead
       if (await settle(row, async (current) => await updateOutbox(db, current.id, { status: 'pending', attempts: Math.max(0, current.attempts - 1), nextAttemptAt: now, lastError: err.message }))) {
@@ -201,7 +241,8 @@ export function createOutboxWorker(deps: Deps, opts: WorkerOptions): OutboxWorke
         summary[claim.outcome]++;
         continue;
       }
-      await attempt(claim.row, summary);
+      // a database that just came back is given until the next poll before the row is tried again
+      if (!(await attempt(claim.row, summary))) break;
     }
     return summary;
   }

@@ -312,10 +312,14 @@ describe('desk processes sharing a PostgreSQL database, under faults', () => {
     await settle(db, user, n, live, `all ${n} mails after the restart`);
     const importedS = (Date.now() - restartedAt) / 1000;
     // the acknowledgements, some of them queued or in flight when the database went down
+    const logged = (text: string) => live.reduce((k, d) => k + d.proc.log().split(text).length - 1, 0);
     await waitUntil('every acknowledgement sent (or skipped by the send limits)', async () => {
       for (const d of live) d.proc.assertRunning();
       return (await db.value<number>("select count(*) from outbox where status in ('pending', 'sending')")) === 0;
-    }, TIMEOUT_MS / 4, 200);
+    }, TIMEOUT_MS / 4, 200).catch(async (err: Error) => {
+      const waiting = await db.all("select id, status, attempts, next_attempt_at, last_error from outbox where status in ('pending', 'sending')");
+      throw new Error(`${err.message}; still waiting: ${JSON.stringify(waiting)}`);
+    });
     for (const d of live) d.proc.assertRunning();
     // the locks were lost with their connections and taken again: the mailbox's at once (it is
     // polled), the scheduler's at its next pass, within 30 s of the restart (waited for in the fault
@@ -338,8 +342,12 @@ describe('desk processes sharing a PostgreSQL database, under faults', () => {
     const outbox = (await db.all<{ mid: string }>("select header_message_id as mid from outbox where status = 'sent' order by id")).map((r) => r.mid);
     const received = smtp.messageIds();
     console.log(summarize('pg-instances-restart', report, { processes: 3, 'restart-s': downS.toFixed(1), 'all-imported-after-s': importedS.toFixed(1), acknowledgements: statuses.map((r) => `${r.status}:${r.n}`).join(','), received: received.length,
-      // times a worker found the database down when recording a mail the server had accepted, and waited
-      'record-sent-waits': live.reduce((k, d) => k + d.proc.log().split('the sent mail is recorded when it is back').length - 1, 0) }));
+      // times a worker found the database down when recording an outcome (a mail the server had accepted), and waited
+      'record-sent-waits': logged('the outcome is recorded when it is back'),
+      // mails whose preparation met the restart (kept queued, the attempt uncounted)
+      'prepare-lost': logged('the database went out of reach before the message was sent'),
+      // claims whose commit went unanswered but was written
+      'claims-unanswered': logged('the claim was written though its commit went unanswered') }));
     expectExactlyOnce(report, n);
     expect(outbox.length).toBeGreaterThan(0);
     expect(statuses.map((r) => r.status).filter((st) => st !== 'sent' && st !== 'skipped')).toEqual([]);

@@ -7,7 +7,7 @@ import type { Config } from '../../config.ts';
 import type { Deps } from '../../deps.ts';
 import { createEmailRenderer, type EmailRenderer } from '../../outbox/render-email.ts';
 import { getOutboxSettings } from '../../outbox/settings.ts';
-import { ChannelUnavailableError, PermanentSendError, type ChannelSender } from '../../outbox/types.ts';
+import { ChannelUnavailableError, PermanentSendError, preparing, type ChannelSender } from '../../outbox/types.ts';
 import { composeEmail } from './compose-email.ts';
 
 type SmtpError = Error & { code?: string; command?: string; responseCode?: number; response?: string };
@@ -74,7 +74,7 @@ export function createEmailSender(
     async send(row) {
       const smtp = deps.config.smtp;
       if (!smtp) throw new ChannelUnavailableError('outgoing mail is not set up');
-      const mail = await composeEmail(deps, renderer, await getOutboxSettings(deps.db), row);
+      const mail = await preparing(async () => await composeEmail(deps, renderer, await getOutboxSettings(deps.db), row));
       try {
         const info = await getTransport(smtp).sendMail(mail);
         const rejected = ((info.rejected ?? []) as (string | { address: string })[]).map((a) => (typeof a === 'string' ? a : a.address));

@@ -2,7 +2,7 @@
 // status callback so delivery is recorded on the message. Numbers that opted out get nothing
 // (except the one confirmation of their opt-out).
 import type { Deps } from '../../deps.ts';
-import { PermanentSendError, SkipSendError, type ChannelSender, type SmsPayload } from '../../outbox/types.ts';
+import { PermanentSendError, preparing, SkipSendError, type ChannelSender, type SmsPayload } from '../../outbox/types.ts';
 import { findContactPhone } from '../../store/contacts.ts';
 import type { OutboxRow } from '../../store/outbox.ts';
 import { advanceDeliveryStatus, updatePhoneOptOut } from '../../store/sms.ts';
@@ -57,7 +57,7 @@ export function createTwilioSender(deps: Deps, opts: { client?: TwilioClient; te
       if (!tw) throw new Error('SMS is not set up');
       const payload = row.payload as SmsPayload;
       const confirmation = 'template' in payload && payload.template === 'opted-out';
-      if ((await findContactPhone(deps.db, row.recipient))?.smsOptedOutAt && !confirmation) {
+      if ((await preparing(async () => await findContactPhone(deps.db, row.recipient)))?.smsOptedOutAt && !confirmation) {
         await fail(row, 'skipped');
         throw new OptedOutError(row.recipient);
       }
