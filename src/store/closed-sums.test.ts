@@ -248,9 +248,16 @@ describe('the closed tickets’ sums kept by the database', () => {
     expect(await total('created', DAY)).toBe(Number(n));
     expect(await total('created', SUM_BLOCK)).toBe(Number(n));
     expect(await total('done', SUM_BLOCK)).toBe(Number(done));
-    for (const dim of ['category', 'agent', 'org', 'component', 'priority', 'type', 'channel']) expect(kept.some((r) => r.startsWith(`${dim} `)), dim).toBe(true);
+    for (const dim of ['category', 'agent', 'org', 'component', 'priority', 'type', 'channel', 'type.component', 'type.category', 'type.org']) expect(kept.some((r) => r.startsWith(`${dim} `)), dim).toBe(true);
     expect(await total('done_reopened', DAY)).toBeGreaterThan(0);
     await rebuildTicketSums(deps.db);
+    expect(await dayCounts()).toEqual(kept);
+    // the upgrade that began keeping the type's pairs counts the tickets already there as they are kept (its own statements)
+    const dir = deps.db.engine === 'sqlite' ? MIGRATIONS_DIR : POSTGRES_MIGRATIONS_DIR;
+    const upgrade = readFileSync(path.join(dir, readdirSync(dir).find((f) => f.endsWith('_trend_pairs.sql'))!), 'utf8');
+    await deps.db.run(sql`delete from ticket_day_counts where substr(dim, 1, 5) = 'type.'`);
+    expect(await dayCounts()).not.toEqual(kept);
+    for (const q of upgrade.split('--> statement-breakpoint').map((x) => x.trim()).filter((x) => x.startsWith('INSERT'))) await deps.db.run(sql.raw(q));
     expect(await dayCounts()).toEqual(kept);
   });
 
@@ -279,13 +286,19 @@ describe('the closed tickets’ sums kept by the database', () => {
       asked: asks.map((a) => rows.filter((r) => keep(r) && within(a.which === 'created' ? r.created : r.done, a.span)).length),
       open: spans.map((sp) => rows.filter((r) => keep(r) && r.created < sp.from && !(r.done !== null && r.done < sp.from)).length),
     });
-    const splits: [DayCountDim, AnyColumn, (r: Row) => number | string | null][] = [
-      ['agent', tickets.assigneeId, (r) => r.agent], ['component', tickets.componentId, (r) => r.component],
-      ['category', tickets.category, (r) => r.category], ['org', tickets.organizationId, (r) => r.org], ['priority', tickets.priority, (r) => r.priority],
+    const incidents: [QueueFilter, (r: Row) => boolean] = [{ types: ['incident'] }, (r) => r.type === 'incident'];
+    const everyTicket: [QueueFilter, (r: Row) => boolean] = [{}, () => true];
+    // split for the whole desk, and for one type by the fields the trends split it by (the type's pairs)
+    const splits: [DayCountDim, AnyColumn, (r: Row) => number | string | null, [QueueFilter, (r: Row) => boolean]][] = [
+      ['agent', tickets.assigneeId, (r) => r.agent, everyTicket], ['component', tickets.componentId, (r) => r.component, everyTicket],
+      ['category', tickets.category, (r) => r.category, everyTicket], ['org', tickets.organizationId, (r) => r.org, everyTicket],
+      ['priority', tickets.priority, (r) => r.priority, everyTicket],
+      ['component', tickets.componentId, (r) => r.component, incidents], ['category', tickets.category, (r) => r.category, incidents],
+      ['org', tickets.organizationId, (r) => r.org, incidents], ['priority', tickets.priority, (r) => r.priority, incidents], // no pair: from the tickets
     ];
-    const split = (value: (r: Row) => number | string | null) => asks.map((a) => {
+    const split = (value: (r: Row) => number | string | null, keep: (r: Row) => boolean) => asks.map((a) => {
       const by = new Map<string, [number, number]>();
-      for (const r of rows.filter((x) => within(a.which === 'created' ? x.created : x.done, a.span))) {
+      for (const r of rows.filter((x) => keep(x) && within(a.which === 'created' ? x.created : x.done, a.span))) {
         const k = value(r) === null ? 'none' : String(value(r));
         const [n, re] = by.get(k) ?? [0, 0];
         by.set(k, [n + 1, re + (a.which === 'done' && r.reopened ? 1 : 0)]);
@@ -300,8 +313,8 @@ describe('the closed tickets’ sums kept by the database', () => {
         for (const sp of spans) open.push((await countCreatedDone(deps.db, [sp], f, sp.from)).openAt);
         out.push(open);
       }
-      for (const [dim, column] of splits) {
-        const got = await countTicketsBy(deps.db, asks, {}, { dim, column });
+      for (const [dim, column, , [f]] of splits) {
+        const got = await countTicketsBy(deps.db, asks, f, { dim, column });
         out.push(asks.map((_, i) => got.filter((c) => c.ask === i).map((c) => [c.key ?? 'none', [c.n, c.reopened]]).sort()));
       }
       return out;
@@ -311,7 +324,7 @@ describe('the closed tickets’ sums kept by the database', () => {
       const e = expected(keep);
       want.push(e.asked, e.open);
     }
-    for (const [, , value] of splits) want.push(split(value));
+    for (const [, , value, [, keep]] of splits) want.push(split(value, keep));
     // tickets created and done in the first week, to count
     const [created, done] = want[0] as number[];
     expect(created).toBeGreaterThan(10);
@@ -324,6 +337,15 @@ describe('the closed tickets’ sums kept by the database', () => {
     // a count changed by hand shows: the counts are read for the whole days
     await deps.db.run(sql`update ticket_day_counts set created = created + 3 where dim = 'all' and grain = ${DAY} and start = ${T0 + 3 * 60 * MINUTE}`);
     expect((await countTicketsAsked(deps.db, [{ which: 'created', span: spans[1] }], {}))[0]).toBe((want[0] as number[])[2] + 3);
+    // and the type's pairs are read when one type is split by component
+    const [pairRow] = await deps.db.all<{ val: string; start: number | string }>(sql`select val, start from ticket_day_counts where dim = 'type.component' and grain = ${DAY}
+      and start >= ${Math.ceil(spans[0].from / DAY) * DAY} and start + ${DAY} <= ${spans[0].to} and substr(val, 1, 9) = 'incident/' and created > 0 order by start, val limit 1`);
+    expect(pairRow).toBeDefined();
+    const componentOf = async () => (await countTicketsBy(deps.db, [{ which: 'created', span: spans[0] }], incidents[0], { dim: 'component', column: tickets.componentId }))
+      .find((c) => c.key === pairRow.val.slice('incident/'.length))?.n;
+    const before = await componentOf();
+    await deps.db.run(sql`update ticket_day_counts set created = created + 2 where dim = 'type.component' and grain = ${DAY} and start = ${Number(pairRow.start)} and val = ${pairRow.val}`);
+    expect(await componentOf()).toBe(before! + 2);
     await rebuildTicketSums(deps.db);
   });
 

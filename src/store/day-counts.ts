@@ -14,14 +14,32 @@ import { andQueueWhere } from './queue.ts';
 import type { TimeSpan } from './report-counts.ts';
 import { countKeyOf, type CountKey } from './status-counts.ts';
 
-/** A field the counts are kept under: the queue filters' keys, and the category (the trends report groups by it). */
-export type DayCountDim = CountKey['dim'] | 'category';
+/**
+ * The fields a ticket's type is counted together with (the incident trends split one type's tickets
+ * by them), and their pair's key: its value is the type, '/', and the field's value.
+ */
+export const TYPE_PAIRS = { component: 'type.component', category: 'type.category', org: 'type.org' } as const;
+type PairDim = (typeof TYPE_PAIRS)[keyof typeof TYPE_PAIRS];
 
-/** The keys a ticket is counted under: the whole desk and each field's value ('all' first). */
-export const DAY_COUNT_KEYS: readonly { dim: DayCountDim; column: string | null; nullable: boolean }[] = [
-  ...SUM_KEYS,
-  { dim: 'category', column: 'category', nullable: true },
+/** A field the counts are kept under: the queue filters' keys, the category, and the type with a second field. */
+export type DayCountDim = CountKey['dim'] | 'category' | PairDim;
+
+/** A key: the columns whose values (cast to text, joined by '/') make its value; nullable: none counted without the last. */
+type DayCountKey = { dim: DayCountDim; columns: readonly string[]; nullable: boolean };
+
+/** The keys a ticket is counted under: the whole desk, each field's value, and the type's pairs ('all' first). */
+export const DAY_COUNT_KEYS: readonly DayCountKey[] = [
+  ...SUM_KEYS.map((k) => ({ dim: k.dim, columns: k.column ? [k.column] : [], nullable: k.nullable })),
+  { dim: 'category', columns: ['category'], nullable: true },
+  { dim: TYPE_PAIRS.component, columns: ['type', 'component_id'], nullable: true },
+  { dim: TYPE_PAIRS.category, columns: ['type', 'category'], nullable: true },
+  { dim: TYPE_PAIRS.org, columns: ['type', 'organization_id'], nullable: true },
 ];
+
+/** A key's value for a row alias (`''` for the whole desk). */
+const valueOf = (k: DayCountKey, r: string) => (k.columns.length === 0 ? `''` : k.columns.map((c) => `CAST(${r}.${c} AS TEXT)`).join(` || '/' || `));
+/** The condition (after WHERE or AND) that a row has a value under a nullable key. */
+const hasValue = (k: DayCountKey, r: string) => `${r}.${k.columns[k.columns.length - 1]} IS NOT NULL`;
 
 const FACTS = ['created', 'done', 'done_reopened'] as const;
 
@@ -29,8 +47,7 @@ const FACTS = ['created', 'done', 'done_reopened'] as const;
 const doneAt = (r: string) => `coalesce(${r}.resolved_at, ${r}.closed_at)`;
 
 /** The columns the triggers watch: a change to any other leaves the counts as they were. */
-export const COUNTED_COLUMNS = ['created_at', 'resolved_at', 'closed_at', 'reopen_count',
-  ...DAY_COUNT_KEYS.flatMap((k) => (k.column ? [k.column] : []))] as const;
+export const COUNTED_COLUMNS = [...new Set(['created_at', 'resolved_at', 'closed_at', 'reopen_count', ...DAY_COUNT_KEYS.flatMap((k) => k.columns)])];
 
 /**
  * One statement that adds what a ticket (`r`: OLD or NEW in a trigger) counts under each of its keys
@@ -43,9 +60,9 @@ function addSql(engine: 'sqlite' | 'postgres', r: string, sign: '' | '-', onlyMo
   const into = engine === 'sqlite' ? 'ticket_day_counts' : 'ticket_day_count_changes';
   const differs = engine === 'sqlite' ? 'IS NOT' : 'IS DISTINCT FROM';
   const flag = (cond: string) => (onlyMoved ? `CASE WHEN ${cond} THEN 1 ELSE 0 END` : '1');
-  const keys = DAY_COUNT_KEYS.map((k) => (k.column === null
+  const keys = DAY_COUNT_KEYS.map((k) => (k.columns.length === 0
     ? `SELECT 'all' AS dim, '' AS val, ${onlyMoved ? '0' : '1'} AS moved`
-    : `SELECT '${k.dim}', CAST(${r}.${k.column} AS TEXT), ${flag(`OLD.${k.column} ${differs} NEW.${k.column}`)}${k.nullable ? ` WHERE ${r}.${k.column} IS NOT NULL` : ''}`)).join(' UNION ALL ');
+    : `SELECT '${k.dim}', ${valueOf(k, r)}, ${flag(k.columns.map((c) => `OLD.${c} ${differs} NEW.${c}`).join(' OR '))}${k.nullable ? ` WHERE ${hasValue(k, r)}` : ''}`)).join(' UNION ALL ');
   const reopened = (x: string) => `(${x}.reopen_count > 0)`;
   const times = `SELECT ${r}.created_at AS at, 1 AS c, 0 AS d, 0 AS rr, ${flag(`OLD.created_at ${differs} NEW.created_at`)} AS moved
       UNION ALL SELECT ${doneAt(r)}, 0, 1, CASE WHEN ${reopened(r)} THEN 1 ELSE 0 END,
@@ -107,13 +124,14 @@ CREATE TRIGGER tickets_day_counts_ad AFTER DELETE ON tickets FOR EACH ROW EXECUT
 }
 
 /**
- * The counts of every ticket, key by key, from the tickets (the migration's first fill and a
- * rebuild): the days from the tickets, then the blocks from the days.
+ * The counts of every ticket under the keys (all of them when not given), key by key, from the
+ * tickets (a migration's first fill and a rebuild): the days from the tickets, then the blocks from
+ * the days.
  */
-export function fillDayCountsSql(): string[] {
-  const days = DAY_COUNT_KEYS.map((k) => {
-    const val = k.column === null ? `''` : `CAST(t.${k.column} AS TEXT)`;
-    const has = k.nullable ? ` AND t.${k.column} IS NOT NULL` : '';
+export function fillDayCountsSql(keys: readonly DayCountKey[] = DAY_COUNT_KEYS): string[] {
+  const days = keys.map((k) => {
+    const val = valueOf(k, 't');
+    const has = k.nullable ? ` AND ${hasValue(k, 't')}` : '';
     return `INSERT INTO ticket_day_counts (dim, val, grain, start, ${FACTS.join(', ')})
   SELECT '${k.dim}', x.val, ${SUM_DAY}, x.at / ${SUM_DAY} * ${SUM_DAY}, sum(x.c), sum(x.d), sum(x.rr)
   FROM (SELECT ${val} AS val, t.created_at AS at, 1 AS c, 0 AS d, 0 AS rr FROM tickets t WHERE 1 = 1${has}
@@ -122,7 +140,7 @@ export function fillDayCountsSql(): string[] {
   });
   return [...days, `INSERT INTO ticket_day_counts (dim, val, grain, start, ${FACTS.join(', ')})
   SELECT dim, val, ${SUM_BLOCK}, start / ${SUM_BLOCK} * ${SUM_BLOCK}, sum(created), sum(done), sum(done_reopened)
-  FROM ticket_day_counts WHERE grain = ${SUM_DAY} GROUP BY dim, val, start / ${SUM_BLOCK} * ${SUM_BLOCK};`];
+  FROM ticket_day_counts WHERE grain = ${SUM_DAY} AND dim IN (${keys.map((k) => `'${k.dim}'`).join(', ')}) GROUP BY dim, val, start / ${SUM_BLOCK} * ${SUM_BLOCK};`];
 }
 
 const KEPT = keptSums(ticketDayCounts, ticketDayCountChanges, FACTS);
@@ -155,7 +173,9 @@ const int = (n: number) => sql`cast(${n} as integer)`;
 export async function countTicketsBy(db: Db, asks: readonly CountAsk[], f: QueueFilter, by?: { dim: DayCountDim; column: SQL | AnyColumn }): Promise<KeyCount[]> {
   if (asks.length === 0) return [];
   const key = countKeyOf(f);
-  const served = key !== undefined && (by === undefined || key.dim === 'all') && (await closedSumsKept(db));
+  // split by a field, the counts serve the whole desk, and one type (by the type's pairs)
+  const pair = by !== undefined && key?.dim === 'type' ? TYPE_PAIRS[by.dim as keyof typeof TYPE_PAIRS] : undefined;
+  const served = key !== undefined && (by === undefined || key.dim === 'all' || pair !== undefined) && (await closedSumsKept(db));
   const pieces: SQL[] = [];
   const live: Record<CountAsk['which'], SQL[]> = { created: [], done: [] };
   asks.forEach((a, i) => {
@@ -176,12 +196,20 @@ export async function countTicketsBy(db: Db, asks: readonly CountAsk[], f: Queue
   if (pieces.length) {
     withs.push(sql`p(i, w, g, s, e) as (values ${values(pieces)})`);
     const cells = (dim: string) => sql`from p join ${KEPT.cells()} on c.dim = ${dim} and c.grain = p.g and c.start >= p.s and c.start < p.e`;
+    const asked = sql`${cells(key!.dim)} and c.val = ${key!.val} group by p.i`;
     if (by === undefined) {
-      parts.push(sql`select 0 as src, p.i as i, null as k, ${facts} ${cells(key!.dim)} and c.val = ${key!.val} group by p.i`);
+      parts.push(sql`select 0 as src, p.i as i, null as k, ${facts} ${asked}`);
     } else {
-      parts.push(sql`select 0 as src, p.i as i, c.val as k, ${facts} ${cells(by.dim)} group by p.i, c.val`);
-      // the tickets without a value: the whole desk's less every value's
-      parts.push(sql`select 1 as src, p.i as i, null as k, ${facts} ${cells('all')} group by p.i`);
+      if (pair === undefined) {
+        parts.push(sql`select 0 as src, p.i as i, c.val as k, ${facts} ${cells(by.dim)} group by p.i, c.val`);
+      } else {
+        // the type's pairs: 'incident/7' is component 7's (compared by substr: a collation may ignore the '/')
+        const prefix = `${key!.val}/`;
+        parts.push(sql`select 0 as src, p.i as i, substr(c.val, ${int(prefix.length + 1)}) as k, ${facts} ${cells(pair)}
+          and substr(c.val, 1, ${int(prefix.length)}) = ${prefix} group by p.i, c.val`);
+      }
+      // the tickets without a value: the whole desk's (or the type's) less every value's
+      parts.push(sql`select 1 as src, p.i as i, null as k, ${facts} ${asked}`);
     }
   }
   for (const which of ['created', 'done'] as const) {
