@@ -15,6 +15,8 @@ export type PageFigures = LoadFigures & {
   cpu_ms: number;
   /** CPU time of the database server per request, when it is a server of its own on this machine */
   db_cpu_ms?: number;
+  /** tickets changed during the load, when the target changes them */
+  changes?: number;
 };
 
 export type ConsoleFigures = {
@@ -117,7 +119,7 @@ export async function signIn(url: string, email: string, password: string): Prom
 
 export type ConsoleTarget = {
   /** key in the figures and in the JSON (`<name>_p95_ms`) */
-  name: 'queue' | 'ticket' | 'search' | 'api_list' | 'reports' | 'dashboard';
+  name: 'queue' | 'ticket' | 'search' | 'api_list' | 'reports' | 'dashboard' | 'reports_busy' | 'dashboard_busy';
   label: string;
   /** path of the next request; `n` is the number of tickets in the database */
   next: (n: number, rand: () => number) => string;
@@ -126,6 +128,11 @@ export type ConsoleTarget = {
   looksRight: (body: string) => boolean;
   /** the p95 target in ms (the console's pages: 50) */
   targetMs?: number;
+  /**
+   * measured while an agent adds an internal note to a random ticket this often (ms) through the
+   * API: every change drops the reports' and widgets' kept results, so they are counted again
+   */
+  changeEveryMs?: number;
 };
 
 const pick = <T>(a: readonly T[], rand: () => number) => a[Math.floor(rand() * a.length)];
@@ -155,6 +162,37 @@ export const CONSOLE_TARGETS: ConsoleTarget[] = [
   { name: 'reports', label: 'Reports over 12 months', auth: 'session', next: (_n, r) => reportPath(pick(REPORT_PAGES, r)), looksRight: (b) => b.includes('<table class="wf'), targetMs: 300 },
   { name: 'dashboard', label: 'Manager’s default dashboard', auth: 'session', next: () => '/dashboard', looksRight: (b) => b.includes('class="widget '), targetMs: 300 },
 ];
+// a busy desk: a note a second is 28,800 changes in a working day, several times what a desk of a
+// million tickets (about a thousand new ones a day) makes
+const CHANGE_EVERY_MS = 1000;
+for (const name of ['reports', 'dashboard'] as const) {
+  const quiet = CONSOLE_TARGETS.find((t) => t.name === name)!;
+  CONSOLE_TARGETS.push({ ...quiet, name: `${name}_busy`, label: `${quiet.label}, a ticket changed every second`, changeEveryMs: CHANGE_EVERY_MS });
+}
+
+/** Adds an internal note to a random ticket every `everyMs` through the API until stopped; counts them. */
+function changeTickets(url: string, token: string, tickets: number, everyMs: number, rand: () => number) {
+  let made = 0;
+  const failed: string[] = [];
+  let pending = Promise.resolve();
+  const timer = setInterval(() => {
+    const number = 1 + Math.floor(rand() * tickets);
+    pending = pending.then(async () => {
+      const res = await fetch(`${url}/api/v1/tickets/${number}/notes`, {
+        method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ body: 'Checked the logs again, nothing new.' }),
+      }).catch((err: Error) => ({ status: 0, statusText: err.message }) as const);
+      if (res.status === 201) made++;
+      else failed.push(`#${number} → ${res.status} ${res.statusText}`);
+    });
+  }, everyMs);
+  return {
+    async stop(): Promise<{ made: number; failed: string[] }> {
+      clearInterval(timer);
+      await pending;
+      return { made, failed };
+    },
+  };
+}
 
 export type ExportFigures = { rows: number; seconds: number; mb: number; rss_peak_mb: number };
 
@@ -227,12 +265,20 @@ export async function measureConsole(opts: {
       const serverCpu = opts.engine.serverCpuMs;
       const cpu0 = processCpuMs(child.pid!);
       const db0 = serverCpu?.();
+      const changes = target.changeEveryMs ? changeTickets(url, token, tickets, target.changeEveryMs, rand) : undefined;
       const f = await load({ url, headers, connections: opts.connections, seconds: opts.seconds, next });
+      const changed = await changes?.stop();
       const perRequest = (ms: number) => Math.round((ms / Math.max(1, f.requests)) * 100) / 100;
       const p: PageFigures = { ...f, cpu_ms: perRequest(processCpuMs(child.pid!) - cpu0) };
+      if (changed) {
+        p.changes = changed.made;
+        // a change refused is a request answered wrongly
+        p.non2xx += changed.failed.length;
+        if (changed.failed.length) opts.log(`${target.name}: changes refused: ${changed.failed.slice(0, 5).join(', ')}`);
+      }
       if (serverCpu && db0 !== undefined) p.db_cpu_ms = perRequest(serverCpu() - db0);
       pages[target.name] = p;
-      opts.log(`${target.name}: ${p.rps} req/s, p50 ${p.p50_ms} ms, p95 ${p.p95_ms} ms, p99 ${p.p99_ms} ms, desk CPU ${p.cpu_ms} ms/request${p.db_cpu_ms === undefined ? '' : `, database CPU ${p.db_cpu_ms} ms/request`} (${p.requests} requests, ${p.non2xx} non-2xx, ${p.errors} errors)`);
+      opts.log(`${target.name}: ${p.rps} req/s, p50 ${p.p50_ms} ms, p95 ${p.p95_ms} ms, p99 ${p.p99_ms} ms, desk CPU ${p.cpu_ms} ms/request${p.db_cpu_ms === undefined ? '' : `, database CPU ${p.db_cpu_ms} ms/request`} (${p.requests} requests, ${p.non2xx} non-2xx, ${p.errors} errors${p.changes === undefined ? '' : `, ${p.changes} tickets changed`})`);
     }
     const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
     const hwm = Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1] ?? 0);
