@@ -1,38 +1,97 @@
 // Report results kept for a minute: a report aggregates a period's tickets, which at a million
-// tickets costs seconds, while managers and their dashboards open the same few reports again and
-// again. A result is kept per report, filters and language; requests for one that is being
-// computed wait for it instead of computing it again. Any change to a ticket in this process
-// (the ticketChanged hook) drops every kept result, also one still being computed, so a result
-// computed across a change is not kept. A result says when it was computed, and the page offers
-// to compute it afresh.
+// tickets costs up to half a second, while managers and their dashboards open the same few reports
+// again and again. A result is kept per report, filters and language; requests for one that is
+// being computed wait for it instead of computing it again. A result says when it was computed, and
+// the page offers to compute it afresh.
+//
+// A change to a ticket in this process (the ticketChanged hook) makes every kept result out of date.
+// One that was cheap to count (under `slowMs`) is dropped, also one still being computed, so the
+// next request counts it again and sees the change. One that was slow to count is not counted again
+// until ten times as long as it took has passed since it was counted (at most `staleMaxMs`): on a
+// desk where tickets change every second, counting every slow report again after every change
+// would keep the process busy counting reports that change by a ticket. So under a stream of
+// changes a slow report is at most a few seconds behind (its page says when it was counted), and
+// keeping it current takes at most a tenth of the process's time.
 export type Kept<T> = { at: number; value: T };
 
 export type ResultCache = {
   /** the kept result for the key while it is fresh, else compute's (kept); `fresh` always computes */
   get<T>(key: string, compute: () => Promise<T>, fresh?: boolean): Promise<Kept<T>>;
-  /** drops every kept result */
-  forgetAll(): void;
+  /** a ticket changed: every kept result is out of date (see above) */
+  changed(): void;
 };
 
-export function resultCache(opts: { now: () => number; freshMs: number; max: number }): ResultCache {
-  const kept = new Map<string, { at: number; value: Promise<unknown> }>();
+type Entry = {
+  /** the desk's time when it was computed: what the page shows, and what the minute is counted from */
+  at: number;
+  value: Promise<unknown>;
+  /** real time (ms) when the computation started, and how long it took once done */
+  started: number;
+  tookMs?: number;
+  /** real time when it was done */
+  done?: number;
+  /** a change came after the computation started */
+  outdated: boolean;
+};
+
+export type ResultCacheOptions = {
+  /** the desk's clock */
+  now: () => number;
+  freshMs: number;
+  max: number;
+  /** a result that took at least this long to count is kept for a while after a change */
+  slowMs?: number;
+  /** the longest a slow result is served after a change */
+  staleMaxMs?: number;
+  /** real time in ms (performance.now), for what counting costs */
+  realMs?: () => number;
+};
+
+const STALE_FACTOR = 10;
+
+export function resultCache(opts: ResultCacheOptions): ResultCache {
+  const slowMs = opts.slowMs ?? 100;
+  const staleMaxMs = opts.staleMaxMs ?? 30_000;
+  const realMs = opts.realMs ?? (() => performance.now());
+  const kept = new Map<string, Entry>();
+
+  const slow = (e: Entry) => (e.tookMs ?? realMs() - e.started) >= slowMs;
+  /** an entry a request may be given: fresh, and either current or slow and not behind for long */
+  const usable = (e: Entry, now: number) => {
+    if (now - e.at >= opts.freshMs) return false;
+    if (!e.outdated) return true;
+    if (e.done === undefined) return slow(e); // a slow computation still running is waited for
+    return slow(e) && realMs() - e.done < Math.min(staleMaxMs, STALE_FACTOR * e.tookMs!);
+  };
+
   return {
     get<T>(key: string, compute: () => Promise<T>, fresh = false): Promise<Kept<T>> {
       const now = opts.now();
       const hit = kept.get(key);
-      if (!fresh && hit && now - hit.at < opts.freshMs) return (hit.value as Promise<T>).then((value) => ({ at: hit.at, value }));
+      if (!fresh && hit && usable(hit, now)) return (hit.value as Promise<T>).then((value) => ({ at: hit.at, value }));
       const value = compute();
-      const entry = { at: now, value };
+      const entry: Entry = { at: now, value, started: realMs(), outdated: false };
       kept.delete(key);
       if (opts.freshMs > 0) {
         if (kept.size >= opts.max) kept.delete(kept.keys().next().value!); // the oldest first
         kept.set(key, entry);
-        value.catch(() => kept.get(key) === entry && kept.delete(key));
+        value.then(
+          () => {
+            entry.done = realMs();
+            entry.tookMs = entry.done - entry.started;
+            // counted across a change and cheap to count again: not kept
+            if (entry.outdated && !slow(entry) && kept.get(key) === entry) kept.delete(key);
+          },
+          () => kept.get(key) === entry && kept.delete(key),
+        );
       }
       return value.then((v) => ({ at: now, value: v }));
     },
-    forgetAll() {
-      kept.clear();
+    changed() {
+      for (const [key, e] of kept) {
+        if (e.done !== undefined && !slow(e)) kept.delete(key);
+        else e.outdated = true;
+      }
     },
   };
 }

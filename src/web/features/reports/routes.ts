@@ -16,7 +16,7 @@ export function reportRoutes(ctx: Ctx, render: Renderer, reports: readonly Repor
   const r = Router();
   // a page and its downloads show the numbers of one computation, kept for a minute (see result-cache)
   const cache = resultCache({ now: () => ctx.clock.now(), freshMs: REPORT_FRESH_MS, max: 200 });
-  ctx.hooks.ticketChanged.push(async () => cache.forgetAll());
+  ctx.hooks.ticketChanged.push(async () => cache.changed());
   for (const report of reports) {
     r.get(report.path, requirePermission(report.permission), async (req, res) => {
       const { fresh, query } = withoutFresh(req.query);
