@@ -12,7 +12,8 @@ export type EngineName = (typeof ENGINE_NAMES)[number];
 export const ENGINE_LABELS: Record<EngineName, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
 
 /** What the generated console database holds, and how long building it took. */
-export type DatasetCounts = { t: number; m: number; buildSeconds?: number };
+/** tickets, messages, worklogs (missing in a database built before the generator logged time) */
+export type DatasetCounts = { t: number; m: number; w?: number; buildSeconds?: number };
 
 export type BenchEngine = {
   name: EngineName;
@@ -59,7 +60,7 @@ function sqliteEngine(): BenchEngine {
       const d = new Database(file(dir), { readonly: true });
       try {
         const n = (sql: string) => (d.prepare(sql).get() as { n: number }).n;
-        const counts = { t: n('select count(*) n from tickets'), m: n('select count(*) n from messages'), buildSeconds };
+        const counts = { t: n('select count(*) n from tickets'), m: n('select count(*) n from messages'), w: n('select count(*) n from worklogs'), buildSeconds };
         writeFileSync(marker(dir), JSON.stringify(counts));
         return counts;
       } finally {
@@ -123,7 +124,7 @@ function postgresEngine(serverUrl: string, about: string, stop: () => Promise<vo
       await c.connect();
       try {
         const n = async (sql: string) => Number((await c.query<{ n: string }>(sql)).rows[0].n);
-        const counts = { t: await n('select count(*) n from tickets'), m: await n('select count(*) n from messages'), buildSeconds };
+        const counts = { t: await n('select count(*) n from tickets'), m: await n('select count(*) n from messages'), w: await n('select count(*) n from worklogs'), buildSeconds };
         await c.query(`comment on database "${dbName(name)}" is '${JSON.stringify(counts)}'`);
         return counts;
       } finally {

@@ -43,6 +43,10 @@ async function danglingReferences(deps: TestDeps): Promise<Record<string, number
       or m.author_user_id is not null and not exists (select 1 from users u where u.id = m.author_user_id)
       or m.author_contact_id is not null and not exists (select 1 from contacts c where c.id = m.author_contact_id)`,
     contactEmail: 'select count(*) from contacts c where not exists (select 1 from contact_emails e where e.contact_id = c.id and e.is_primary = 1)',
+    // the time logged: by an agent, within the ticket's life, adding up to the ticket's logged minutes
+    worklogUser: "select count(*) from worklogs w where not exists (select 1 from users u where u.id = w.user_id and u.role = 'agent')",
+    worklogTime: 'select count(*) from worklogs w join tickets t on t.id = w.ticket_id where w.worked_at < t.created_at or w.worked_at > t.last_activity_at or w.minutes <= 0 or w.minutes % 15 <> 0',
+    worklogSum: 'select count(*) from tickets t where t.logged_minutes <> coalesce((select sum(w.minutes) from worklogs w where w.ticket_id = t.id), 0)',
     // ids in the order of the numbers: each batch's rows got theirs from the table, in turn
     idOrder: 'select count(*) from tickets a join tickets b on a.number < b.number and a.id > b.id',
   };
@@ -50,7 +54,7 @@ async function danglingReferences(deps: TestDeps): Promise<Record<string, number
   for (const [name, sql] of Object.entries(checks)) out[name] = await count(deps, sql);
   return out;
 }
-const SOUND = { requester: 0, organization: 0, assignee: 0, component: 0, messageTicket: 0, messageAuthor: 0, contactEmail: 0, idOrder: 0 };
+const SOUND = { requester: 0, organization: 0, assignee: 0, component: 0, messageTicket: 0, messageAuthor: 0, contactEmail: 0, worklogUser: 0, worklogTime: 0, worklogSum: 0, idOrder: 0 };
 
 /**
  * A trigger that refuses every message of a ticket numbered above `above` (a run that fails half
@@ -93,6 +97,13 @@ describe('generateTickets', () => {
     const perTicket = await deps.db.row('select min(n), max(n), count(*) from (select count(*) as n from messages m join tickets t on t.id = m.ticket_id where t.number > 1 group by t.id) x');
     expect(perTicket!.map(Number)).toEqual([2, 4, 300]);
     expect(await danglingReferences(deps)).toEqual(SOUND);
+    // time is logged on the resolved and closed tickets and on some in progress, some of it out of scope
+    const logged = (await deps.db.row('select count(distinct ticket_id), count(*), sum(case when billable then 1 else 0 end) from worklogs'))!.map(Number);
+    expect(logged[0]).toBe(await count(deps, 'select count(*) from tickets where logged_minutes > 0'));
+    expect(logged[0]).toBeGreaterThan(100);
+    expect(logged[1]).toBeGreaterThan(logged[0]);
+    expect(logged[2]).toBeGreaterThan(0);
+    expect(logged[2]).toBeLessThan(logged[1] / 2);
     expect(await count(deps, "select count(*) from users where email like '%@load.example'")).toBe(2);
     expect(await count(deps, 'select count(*) from contacts')).toBe(200); // the one already there and 199 made up
     // the indexes are back as they were, nothing left noted, and the planner has statistics

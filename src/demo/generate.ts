@@ -9,7 +9,7 @@ import { hashPassword } from '../actions/users.ts';
 import {
   countContacts, countOrganizations, insertBulkAgents, insertBulkContacts, insertBulkOrganizations, insertBulkTickets,
   listActiveAgentIds, listComponentIds, listContactOrganizations, listOrganizationIds, maxTicketNumber, optimizeAfterBulkLoad,
-  restoreSetAside as restoreStoreSetAside, setAsideForBulkLoad, withBulkCache, type BulkContact, type BulkMessage, type BulkTicket,
+  restoreSetAside as restoreStoreSetAside, setAsideForBulkLoad, withBulkCache, type BulkContact, type BulkMessage, type BulkTicket, type BulkWorklog,
 } from '../store/bulk-load.ts';
 import { buildStatusCounts, endSetAsideStatusCounts, setAsideStatusCounts } from '../store/status-counts.ts';
 import { closedSumsKept, setAsideClosedSums } from '../store/closed-sums.ts';
@@ -99,6 +99,8 @@ export async function generateTickets(ctx: Ctx, opts: GenerateOptions): Promise<
   // an earlier bulk run that was interrupted left indexes and triggers aside: put them back first
   await restoreSetAside(ctx, opts.log);
   const rand = rng(opts.tickets);
+  // the time logged has draws of its own: the tickets and messages stay what the same N always gave
+  const workRand = rng(opts.tickets ^ 0x5eed);
   const pickW = <T>(table: [T, number][]) => {
     const total = table.reduce((s, [, w]) => s + w, 0);
     let r = rand() * total;
@@ -202,6 +204,27 @@ export async function generateTickets(ctx: Ctx, opts: GenerateOptions): Promise<
   });
   return { tickets: opts.tickets, messages };
 
+  /**
+   * The time logged on a ticket in one to three entries of whole quarter hours, by its assignee (or
+   * another agent), spread from its creation to its last activity; about one in five out of scope.
+   */
+  function worklogsOf(logged: number, assignee: number | null, created: number, lastAt: number): BulkWorklog[] {
+    const quarters = logged / 15;
+    if (quarters < 1) return [];
+    const parts = Math.min(quarters, 1 + Math.floor(workRand() * 3));
+    const out: BulkWorklog[] = [];
+    let left = quarters;
+    for (let i = 0; i < parts; i++) {
+      const q = i === parts - 1 ? left : 1 + Math.floor(workRand() * (left - (parts - i - 1)));
+      left -= q;
+      out.push({
+        userId: assignee !== null && workRand() < 0.85 ? assignee : agentIds[Math.floor(workRand() * agentIds.length)],
+        minutes: q * 15, billable: workRand() < 0.2, workedAt: created + Math.floor(((lastAt - created) * (i + 1)) / (parts + 1)),
+      });
+    }
+    return out;
+  }
+
   async function insertAll(): Promise<void> {
     for (let done = 0; done < opts.tickets; ) {
       const n = Math.min(batch, opts.tickets - done);
@@ -238,6 +261,7 @@ export async function generateTickets(ctx: Ctx, opts: GenerateOptions): Promise<
           slaResMark: markOf(created + RESOLUTION_MIN[priority] * MINUTE, closed ? lastAt : null, paused),
           resolvedAt: closed ? lastAt : null, closedAt: status === 'closed' ? lastAt + 3 * DAY : null,
           lastActivityAt: lastAt, createdAt: created, updatedAt: lastAt, messages: [],
+          worklogs: worklogsOf(logged, assignee, created, lastAt),
         };
         for (let m = 0; m < msgCount; m++) {
           const fromAgent = m % 2 === 1 && assignee !== null;

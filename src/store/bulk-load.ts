@@ -51,7 +51,10 @@ export type BulkTicket = {
   createdAt: number;
   updatedAt: number;
   messages: BulkMessage[];
+  /** the time logged on it: its minutes add up to loggedMinutes (none when left out) */
+  worklogs?: BulkWorklog[];
 };
+export type BulkWorklog = { userId: number; minutes: number; billable: boolean; workedAt: number };
 
 // The lists the generator picks from are read in one fixed order, the one SQLite's indexes give
 // (names byte by byte, contacts by organization with none first): the same N gives the same desk on
@@ -159,6 +162,7 @@ export async function insertBulkTickets(db: Db, tickets: BulkTicket[]): Promise<
     values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,0)`);
   const insMsg = db.sqlite.prepare(`insert into messages (ticket_id, kind, direction, channel, author_user_id, author_contact_id,
     subject, body_text, created_at) values (?,?,?,?,?,?,?,?,?)`);
+  const insWork = db.sqlite.prepare('insert into worklogs (ticket_id, user_id, minutes, billable, worked_at, created_at) values (?,?,?,?,?,?)');
   db.sqlite.transaction(() => {
     for (const t of tickets) {
       const tid = Number(
@@ -171,6 +175,7 @@ export async function insertBulkTickets(db: Db, tickets: BulkTicket[]): Promise<
       for (const m of t.messages) {
         insMsg.run(tid, m.kind, m.direction, m.channel, m.authorUserId, m.authorContactId, m.subject, m.bodyText, m.createdAt);
       }
+      for (const w of t.worklogs ?? []) insWork.run(tid, w.userId, w.minutes, w.billable ? 1 : 0, w.workedAt, w.workedAt);
     }
   }).immediate();
 }
@@ -181,32 +186,42 @@ const TICKET_COLUMNS = `number, subject, status, priority, type, category, chann
 const TICKET_TYPES = ['bigint', 'text', 'text', 'text', 'text', 'text', 'text', ...Array<string>(19).fill('bigint')];
 const MESSAGE_COLUMNS = 'ticket_id, kind, direction, channel, author_user_id, author_contact_id, subject, body_text, created_at';
 const MESSAGE_TYPES = ['bigint', 'text', 'text', 'text', 'bigint', 'bigint', 'text', 'text', 'bigint'];
+const WORKLOG_COLUMNS = 'ticket_id, user_id, minutes, billable, worked_at, created_at';
+const WORKLOG_TYPES = ['bigint', 'bigint', 'bigint', 'boolean', 'bigint', 'bigint'];
+
+/** Rows as one array per column, for `select * from unnest(…)`. */
+function columnsOf<T>(items: T[], width: number, row: (item: T) => unknown[]): unknown[][] {
+  const cols: unknown[][] = Array.from({ length: width }, () => new Array(items.length));
+  items.forEach((item, i) => {
+    const r = row(item);
+    for (let c = 0; c < width; c++) cols[c][i] = r[c];
+  });
+  return cols;
+}
 
 /** The batch in two statements, one array per column; the tickets' ids come back with their numbers. */
 async function insertBulkTicketsPostgres(db: Db, tickets: BulkTicket[]): Promise<void> {
-  const cols: unknown[][] = TICKET_TYPES.map(() => new Array(tickets.length));
-  tickets.forEach((t, i) => {
-    const row = [
-      t.number, t.subject, t.status, t.priority, t.type, t.category, t.channel, t.componentId, t.requesterId, t.organizationId,
-      t.assigneeId, t.estimateMinutes, t.loggedMinutes, t.firstResponseDueAt, t.firstRespondedAt, t.resolutionDueAt,
-      t.slaPausedAt, t.resolvedAt, t.closedAt, t.lastActivityAt, t.createdAt, t.updatedAt, t.slaFrMark, t.slaResMark, 0, 0,
-    ];
-    for (let c = 0; c < row.length; c++) cols[c][i] = row[c];
-  });
+  const cols = columnsOf(tickets, TICKET_TYPES.length, (t) => [
+    t.number, t.subject, t.status, t.priority, t.type, t.category, t.channel, t.componentId, t.requesterId, t.organizationId,
+    t.assigneeId, t.estimateMinutes, t.loggedMinutes, t.firstResponseDueAt, t.firstRespondedAt, t.resolutionDueAt,
+    t.slaPausedAt, t.resolvedAt, t.closedAt, t.lastActivityAt, t.createdAt, t.updatedAt, t.slaFrMark, t.slaResMark, 0, 0,
+  ]);
   const messages = tickets.flatMap((t) => t.messages.map((m) => ({ number: t.number, m })));
+  const worklogs = tickets.flatMap((t) => (t.worklogs ?? []).map((w) => ({ number: t.number, w })));
   await db.transaction(async () => {
     const ids = await db.all<{ id: number; number: number }>(
       `insert into tickets (${TICKET_COLUMNS}) select * from unnest(${arrays(TICKET_TYPES)}) returning id, number`,
       ...cols,
     );
-    if (messages.length === 0) return;
     const idOf = new Map(ids.map((r) => [r.number, r.id]));
-    const mcols: unknown[][] = MESSAGE_TYPES.map(() => new Array(messages.length));
-    messages.forEach(({ number, m }, i) => {
-      const row = [idOf.get(number), m.kind, m.direction, m.channel, m.authorUserId, m.authorContactId, m.subject, m.bodyText, m.createdAt];
-      for (let c = 0; c < row.length; c++) mcols[c][i] = row[c];
-    });
-    await db.run(`insert into messages (${MESSAGE_COLUMNS}) select * from unnest(${arrays(MESSAGE_TYPES)})`, ...mcols);
+    if (messages.length) {
+      const mcols = columnsOf(messages, MESSAGE_TYPES.length, ({ number, m }) => [idOf.get(number), m.kind, m.direction, m.channel, m.authorUserId, m.authorContactId, m.subject, m.bodyText, m.createdAt]);
+      await db.run(`insert into messages (${MESSAGE_COLUMNS}) select * from unnest(${arrays(MESSAGE_TYPES)})`, ...mcols);
+    }
+    if (worklogs.length) {
+      const wcols = columnsOf(worklogs, WORKLOG_TYPES.length, ({ number, w }) => [idOf.get(number), w.userId, w.minutes, w.billable, w.workedAt, w.workedAt]);
+      await db.run(`insert into worklogs (${WORKLOG_COLUMNS}) select * from unnest(${arrays(WORKLOG_TYPES)})`, ...wcols);
+    }
   });
 }
 
