@@ -134,6 +134,7 @@ const schema = z
     ),
     SMS_THREAD_WINDOW_HOURS: z.coerce.number({ message: 'must be a number of hours' }).int().min(0).max(24 * 365).default(72),
     PORTAL_LINK_DAYS: z.coerce.number({ message: 'must be a number of days' }).int().min(1).max(3650).default(30),
+    REPORT_SLOW_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(0).max(3_600_000).default(100),
   });
 
 /** Every environment variable the desk reads (README "Configuration" and .env.example list them all). */
@@ -238,6 +239,12 @@ export type Config = {
   delivery: { smtpFromEnv: boolean; twilioFromEnv: boolean; twilioApiUrl: string | undefined };
   /** SMS: country for numbers written without +country code; how long a text joins the sender's open ticket */
   sms: { defaultCountry: string | undefined; threadWindowHours: number };
+  /**
+   * a report that takes at least slowMs to count is counted again after a ticket change only once
+   * ten times its counting time has passed since it was counted (reports/kit/result-cache.ts); 0: every
+   * report is counted again after every change
+   */
+  reports: { slowMs: number };
   /** requester portal links: how many days after the ticket closes (or the link was sent, if later) a link still opens */
   portal: { linkDays: number };
 };
@@ -348,5 +355,6 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     },
     sms: { defaultCountry: e.SMS_DEFAULT_COUNTRY, threadWindowHours: e.SMS_THREAD_WINDOW_HOURS },
     portal: { linkDays: e.PORTAL_LINK_DAYS },
+    reports: { slowMs: e.REPORT_SLOW_MS },
   };
 }

@@ -206,7 +206,8 @@ export async function generateTickets(ctx: Ctx, opts: GenerateOptions): Promise<
 
   /**
    * The time logged on a ticket in one to three entries of whole quarter hours, by its assignee (or
-   * another agent), spread from its creation to its last activity; about one in five out of scope.
+   * another agent), spread from its creation to its last activity; about one entry in seven is the
+   * desk's own time, not billed to the client's contract.
    */
   function worklogsOf(logged: number, assignee: number | null, created: number, lastAt: number): BulkWorklog[] {
     const quarters = logged / 15;
@@ -219,7 +220,7 @@ export async function generateTickets(ctx: Ctx, opts: GenerateOptions): Promise<
       left -= q;
       out.push({
         userId: assignee !== null && workRand() < 0.85 ? assignee : agentIds[Math.floor(workRand() * agentIds.length)],
-        minutes: q * 15, billable: workRand() < 0.2, workedAt: created + Math.floor(((lastAt - created) * (i + 1)) / (parts + 1)),
+        minutes: q * 15, billable: workRand() >= 0.15, workedAt: created + Math.floor(((lastAt - created) * (i + 1)) / (parts + 1)),
       });
     }
     return out;

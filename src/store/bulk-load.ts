@@ -187,7 +187,8 @@ const TICKET_TYPES = ['bigint', 'text', 'text', 'text', 'text', 'text', 'text', 
 const MESSAGE_COLUMNS = 'ticket_id, kind, direction, channel, author_user_id, author_contact_id, subject, body_text, created_at';
 const MESSAGE_TYPES = ['bigint', 'text', 'text', 'text', 'bigint', 'bigint', 'text', 'text', 'bigint'];
 const WORKLOG_COLUMNS = 'ticket_id, user_id, minutes, billable, worked_at, created_at';
-const WORKLOG_TYPES = ['bigint', 'bigint', 'bigint', 'boolean', 'bigint', 'bigint'];
+// billable is an integer column (0/1) on both engines
+const WORKLOG_TYPES = ['bigint', 'bigint', 'bigint', 'integer', 'bigint', 'bigint'];
 
 /** Rows as one array per column, for `select * from unnest(…)`. */
 function columnsOf<T>(items: T[], width: number, row: (item: T) => unknown[]): unknown[][] {
@@ -219,7 +220,7 @@ async function insertBulkTicketsPostgres(db: Db, tickets: BulkTicket[]): Promise
       await db.run(`insert into messages (${MESSAGE_COLUMNS}) select * from unnest(${arrays(MESSAGE_TYPES)})`, ...mcols);
     }
     if (worklogs.length) {
-      const wcols = columnsOf(worklogs, WORKLOG_TYPES.length, ({ number, w }) => [idOf.get(number), w.userId, w.minutes, w.billable, w.workedAt, w.workedAt]);
+      const wcols = columnsOf(worklogs, WORKLOG_TYPES.length, ({ number, w }) => [idOf.get(number), w.userId, w.minutes, w.billable ? 1 : 0, w.workedAt, w.workedAt]);
       await db.run(`insert into worklogs (${WORKLOG_COLUMNS}) select * from unnest(${arrays(WORKLOG_TYPES)})`, ...wcols);
     }
   });

@@ -23,7 +23,7 @@ export type DeskDeps = Deps & {
  */
 export async function deskDeps(url: string, opts: { dataDir?: string; env?: Record<string, string>; log?: Logger } = {}): Promise<DeskDeps> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'helpdesk-desk-'));
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, DATABASE_URL: url, LOG_LEVEL: 'silent', SESSION_SECRET: 's'.repeat(40), ...opts.env });
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, DATABASE_URL: url, LOG_LEVEL: 'silent', SESSION_SECRET: 's'.repeat(40), REPORT_SLOW_MS: '0', ...opts.env });
   let db: Db;
   try {
     db = await openDatabase(config.database);

@@ -2,29 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { resultCache } from './result-cache.ts';
 
 describe('report result cache', () => {
-  const setup = (max = 2) => {
+  const setup = (max = 2, slowMs = 100) => {
     let now = 1_000_000;
     let computed = 0;
     let real = 0;
-    let cpu = 0;
-    const cache = resultCache({ now: () => now, freshMs: 60_000, max, realMs: () => real, cpuMs: () => cpu });
+    const cache = resultCache({ now: () => now, freshMs: 60_000, max, slowMs, realMs: () => real });
     const compute = (v: string) => async () => {
       computed++;
       return v;
     };
-    /** a computation that takes `ms` of real time, `cpuMs` of it (all, unless said) the process's CPU time */
-    const taking = (ms: number, v: string, cpuMs = ms) => async () => {
+    /** a computation that takes `ms`, all of it before its first wait (as SQLite's synchronous queries do) */
+    const taking = (ms: number, v: string) => async () => {
       computed++;
-      await Promise.resolve();
       real += ms;
-      cpu += cpuMs;
+      await Promise.resolve();
       return v;
     };
-    const busy = (ms: number, cpuMs = ms) => {
-      real += ms;
-      cpu += cpuMs;
-    };
-    return { cache, compute, taking, busy, computed: () => computed, tick: (ms: number) => (now += ms), wait: (ms: number) => (real += ms) };
+    return { cache, compute, taking, computed: () => computed, tick: (ms: number) => (now += ms), wait: (ms: number) => (real += ms) };
   };
 
   it('keeps a result for a minute, says when it was computed, and computes afresh when asked or when stale', async () => {
@@ -38,7 +32,7 @@ describe('report result cache', () => {
     expect(s.computed()).toBe(3);
   });
 
-  it('lets requests for a result being computed wait for it, forgets everything on a change, keeps a bounded number, and not a failure', async () => {
+  it('lets requests for a result being computed wait for it, forgets a cheap one on a change, keeps a bounded number, and not a failure', async () => {
     const s = setup();
     let release!: (v: string) => void;
     const slow = () => new Promise<string>((r) => (release = r));
@@ -68,15 +62,12 @@ describe('report result cache', () => {
   it('after a change, counts a cheap result again at once, and a slow one only once ten times its counting time has passed (at most 30 s)', async () => {
     const s = setup(5);
     expect((await s.cache.get('cheap', s.taking(20, 'cheap 1'))).value).toBe('cheap 1');
-    // 500 ms on a busy machine, but 30 ms of the desk's CPU: cheap
-    expect((await s.cache.get('waited', s.taking(500, 'waited 1', 30))).value).toBe('waited 1');
     expect((await s.cache.get('slow', s.taking(400, 'slow 1'))).value).toBe('slow 1');
     s.cache.changed();
     // 400 ms to count: kept until 4 s after it was counted, then counted again
     s.wait(3_900);
     expect(await s.cache.get('slow', s.taking(400, 'slow 2'))).toEqual({ at: 1_000_000, value: 'slow 1' });
     expect((await s.cache.get('cheap', s.taking(20, 'cheap 2'))).value).toBe('cheap 2');
-    expect((await s.cache.get('waited', s.taking(500, 'waited 2', 30))).value).toBe('waited 2');
     s.tick(5_000);
     s.wait(100);
     expect(await s.cache.get('slow', s.taking(400, 'slow 2'))).toEqual({ at: 1_005_000, value: 'slow 2' });
@@ -93,7 +84,7 @@ describe('report result cache', () => {
     expect((await s.cache.get('slower', s.taking(10_000, 'slower 2'))).value).toBe('slower 1');
     s.wait(1_000);
     expect((await s.cache.get('slower', s.taking(10_000, 'slower 2'))).value).toBe('slower 2');
-    expect(s.computed()).toBe(9);
+    expect(s.computed()).toBe(7);
   });
 
   it('lets requests after a change wait for a slow result already being counted, and count a cheap one again', async () => {
@@ -101,19 +92,26 @@ describe('report result cache', () => {
     let release!: (v: string) => void;
     const held = () => new Promise<string>((r) => (release = r));
     const first = s.cache.get('a', held);
-    s.busy(150); // counting for 150 ms of CPU so far: slow
+    s.wait(150); // counting for 150 ms so far: slow
     s.cache.changed();
     const second = s.cache.get('a', s.compute('again'));
     release('slow');
     expect((await first).value).toBe('slow');
     expect((await second).value).toBe('slow');
-    // one that has run for 300 ms, 10 ms of them on the desk's CPU, when the change comes is counted again
+    // one that has run for 10 ms when the change comes is counted again
     const third = s.cache.get('b', held);
-    s.busy(300, 10);
+    s.wait(10);
     s.cache.changed();
     expect((await s.cache.get('b', s.compute('b after'))).value).toBe('b after');
     release('b before');
     expect((await third).value).toBe('b before');
     expect((await s.cache.get('b', s.compute('b third'))).value).toBe('b after');
+  });
+
+  it('with slowMs 0 counts every result again after every change, however long it took', async () => {
+    const s = setup(5, 0);
+    expect((await s.cache.get('slow', s.taking(5_000, 'slow 1'))).value).toBe('slow 1');
+    s.cache.changed();
+    expect((await s.cache.get('slow', s.taking(5_000, 'slow 2'))).value).toBe('slow 2');
   });
 });

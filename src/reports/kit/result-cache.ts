@@ -5,14 +5,14 @@
 // the page offers to compute it afresh.
 //
 // A change to a ticket in this process (the ticketChanged hook) makes every kept result out of date.
-// One that was cheap to count (under `slowMs` of the process's CPU time: a busy machine's waits do
-// not make a small desk's report slow) is dropped, also one still being computed, so the next
-// request counts it again and sees the change. One that was slow to count is not counted again
+// One that was cheap to count (under `slowMs`, REPORT_SLOW_MS; 0 makes none slow) is dropped, also
+// one still being computed, so the next request counts it again and sees the change. One that was
+// slow to count is not counted again
 // until ten times as long as it took has passed since it was counted (at most `staleMaxMs`): on a
 // desk where tickets change every second, counting every slow report again after every change
 // would keep the process busy counting reports that change by a ticket. So under a stream of
 // changes a slow report is at most a few seconds behind (its page says when it was counted), and
-// keeping it current takes at most a tenth of the process's time.
+// keeping one report current takes about a tenth of the time it would.
 export type Kept<T> = { at: number; value: T };
 
 export type ResultCache = {
@@ -26,11 +26,9 @@ type Entry = {
   /** the desk's time when it was computed: what the page shows, and what the minute is counted from */
   at: number;
   value: Promise<unknown>;
-  /** real time (ms) and the process's CPU time (ms) when the computation started, and how long it took once done */
+  /** real time (ms) when the computation started, and how long it took once done */
   started: number;
-  startedCpu: number;
   tookMs?: number;
-  tookCpuMs?: number;
   /** real time when it was done */
   done?: number;
   /** a change came after the computation started */
@@ -42,31 +40,23 @@ export type ResultCacheOptions = {
   now: () => number;
   freshMs: number;
   max: number;
-  /** a result whose counting took at least this much of the process's CPU time is kept for a while after a change */
-  slowMs?: number;
+  /** a result that took at least this long to count is kept for a while after a change; 0: none */
+  slowMs: number;
   /** the longest a slow result is served after a change */
   staleMaxMs?: number;
   /** real time in ms (performance.now) */
   realMs?: () => number;
-  /** the process's CPU time in ms (process.cpuUsage) */
-  cpuMs?: () => number;
-};
-
-const processCpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
 };
 
 const STALE_FACTOR = 10;
 
 export function resultCache(opts: ResultCacheOptions): ResultCache {
-  const slowMs = opts.slowMs ?? 100;
+  const { slowMs } = opts;
   const staleMaxMs = opts.staleMaxMs ?? 30_000;
   const realMs = opts.realMs ?? (() => performance.now());
-  const cpuMs = opts.cpuMs ?? processCpuMs;
   const kept = new Map<string, Entry>();
 
-  const slow = (e: Entry) => (e.tookCpuMs ?? cpuMs() - e.startedCpu) >= slowMs;
+  const slow = (e: Entry) => slowMs > 0 && (e.tookMs ?? realMs() - e.started) >= slowMs;
   /** an entry a request may be given: fresh, and either current or slow and not behind for long */
   const usable = (e: Entry, now: number) => {
     if (now - e.at >= opts.freshMs) return false;
@@ -80,8 +70,10 @@ export function resultCache(opts: ResultCacheOptions): ResultCache {
       const now = opts.now();
       const hit = kept.get(key);
       if (!fresh && hit && usable(hit, now)) return (hit.value as Promise<T>).then((value) => ({ at: hit.at, value }));
+      // the clock is read first: on SQLite a computation's first queries run before compute() returns
+      const started = realMs();
       const value = compute();
-      const entry: Entry = { at: now, value, started: realMs(), startedCpu: cpuMs(), outdated: false };
+      const entry: Entry = { at: now, value, started, outdated: false };
       kept.delete(key);
       if (opts.freshMs > 0) {
         if (kept.size >= opts.max) kept.delete(kept.keys().next().value!); // the oldest first
@@ -90,7 +82,6 @@ export function resultCache(opts: ResultCacheOptions): ResultCache {
           () => {
             entry.done = realMs();
             entry.tookMs = entry.done - entry.started;
-            entry.tookCpuMs = cpuMs() - entry.startedCpu;
             // counted across a change and cheap to count again: not kept
             if (entry.outdated && !slow(entry) && kept.get(key) === entry) kept.delete(key);
           },

@@ -91,7 +91,7 @@ function queueWidgets(ctx: Ctx): WidgetDef[] {
 /** Report widgets drawn in the last minute, per report and language: they are the whole desk's, the same for everyone. */
 export type WidgetCache = ResultCache;
 const WIDGET_FRESH_MS = 60_000;
-export const widgetCache = (ctx: Ctx): WidgetCache => resultCache({ now: () => ctx.clock.now(), freshMs: WIDGET_FRESH_MS, max: 100 });
+export const widgetCache = (ctx: Ctx): WidgetCache => resultCache({ now: () => ctx.clock.now(), freshMs: WIDGET_FRESH_MS, max: 100, slowMs: 0 });
 
 /** A report as a widget: its chart over the last 30 days (or its findings), opening the report. */
 function reportWidgets(reports: readonly Report[], cache: WidgetCache): WidgetDef[] {

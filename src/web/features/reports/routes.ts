@@ -15,7 +15,7 @@ import { reportPage } from './views.ts';
 export function reportRoutes(ctx: Ctx, render: Renderer, reports: readonly Report[]): Router {
   const r = Router();
   // a page and its downloads show the numbers of one computation, kept for a minute (see result-cache)
-  const cache = resultCache({ now: () => ctx.clock.now(), freshMs: REPORT_FRESH_MS, max: 200 });
+  const cache = resultCache({ now: () => ctx.clock.now(), freshMs: REPORT_FRESH_MS, max: 200, slowMs: ctx.config.reports.slowMs });
   ctx.hooks.ticketChanged.push(async () => cache.changed());
   for (const report of reports) {
     r.get(report.path, requirePermission(report.permission), async (req, res) => {
