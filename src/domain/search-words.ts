@@ -1,0 +1,62 @@
+// The words search indexes and looks for, the same for a text and for a query: cut where SQLite's
+// unicode61 tokenizer cuts (a word is a run of letters, digits and combining marks; everything
+// else separates), case folded, `ё` folded to `е`, Latin diacritics removed (café → cafe), then
+// reduced to their stem by the Snowball stemmers (a well-kept port of the reference algorithms):
+// Russian for a word in Cyrillic, English for one in Latin letters. A word with a digit in it (an
+// error code, an asset tag, `ws-1042`'s parts) or in another script stays as it is. So `принтера`,
+// `принтеры` and `принтер` are one word, `папка` and `папке`, `printers` and `printer`, and `ежик`
+// finds `Ёжик`.
+import { newStemmer } from 'snowball-stemmers';
+
+type Stemmer = { stem(word: string): string };
+
+const russian: Stemmer = newStemmer('russian');
+const english: Stemmer = newStemmer('english');
+
+// a run of letters, digits and combining marks (unicode61's token characters)
+const WORD = /[\p{L}\p{N}\p{M}]+/gu;
+const CYRILLIC = /^[\u0400-\u04ff]+$/;
+const LATIN = /^[a-z]+$/;
+const MARKS = /\p{M}/gu;
+
+/** A word as search compares it before stemming: lower case, `ё` as `е`, no Latin diacritics. */
+export function foldWord(word: string): string {
+  const lower = word.toLowerCase().replace(/ё/g, 'е');
+  // only Latin letters lose their marks: й and ё are letters of their own in Russian
+  return /[\u00c0-\u024f\u1e00-\u1eff]/.test(lower) ? lower.normalize('NFD').replace(MARKS, '').normalize('NFC') : lower;
+}
+
+// Stemming costs 5–10 µs a word; a desk's texts use a few hundred thousand different words, most of
+// them again and again, so the stems are remembered (and forgotten all at once past a bound).
+const STEMS_KEPT = 200_000;
+const stems = new Map<string, string>();
+
+/** The stem of a folded word (see foldWord). */
+export function stemWord(folded: string): string {
+  const known = stems.get(folded);
+  if (known !== undefined) return known;
+  const stem = CYRILLIC.test(folded) ? russian.stem(folded) : LATIN.test(folded) ? english.stem(folded) : folded;
+  if (stems.size >= STEMS_KEPT) stems.clear();
+  stems.set(folded, stem);
+  return stem;
+}
+
+/** One word of a text, where it is, and what search makes of it. */
+export type TextWord = { start: number; end: number; stem: string };
+
+/** Every word of a text with its place, for marking the words found in it. */
+export function textWords(text: string): TextWord[] {
+  const out: TextWord[] = [];
+  for (const m of text.matchAll(WORD)) out.push({ start: m.index, end: m.index + m[0].length, stem: stemWord(foldWord(m[0])) });
+  return out;
+}
+
+/** A text as the stems of its words separated by spaces: what the full-text index holds. */
+export function stemmedText(text: string): string {
+  let out = '';
+  for (const m of text.matchAll(WORD)) {
+    if (out) out += ' ';
+    out += stemWord(foldWord(m[0]));
+  }
+  return out;
+}
