@@ -16,45 +16,48 @@ import { and, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { tickets } from '../db/schema.ts';
 import type { QueueFilter } from '../domain/queue-query.ts';
+import { parseSearch, type SearchQuery, type SearchTerm } from '../domain/search-query.ts';
+import { textWords } from '../domain/search-words.ts';
 import { queueWhere } from './queue.ts';
 import { listRows, placeholders } from './rows.ts';
 import type { Ticket } from './tickets.ts';
 
-/** One searched term: a word, or words joined by punctuation (which must follow each other); a prefix when typed with `*`. */
-export type SearchTerm = { text: string; prefix: boolean };
+/** A term's words as the index holds them: their stems, in a row. */
+const termStems = (t: SearchTerm): string[] => textWords(t.text).map((w) => w.stem);
 
-/** What a person typed as search terms: split at spaces, FTS5's operators dropped, at most 12. */
-export function searchTerms(input: string): SearchTerm[] {
-  return input
-    .normalize('NFC')
-    .split(/[\s\0]+/) // a NUL would end FTS5's quoted string early: a syntax error
-    .map((w) => {
-      const prefix = w.endsWith('*');
-      const core = w.replace(/["*^():{}[\]]/g, ' ').trim();
-      if (!/[\p{L}\p{N}]/u.test(core)) return null;
-      return { text: core, prefix: prefix && core.length >= 2 };
-    })
-    .filter((t): t is SearchTerm => t !== null)
-    .slice(0, 12);
+/**
+ * The FTS5 query for a search: each term the stems of its words as a phrase (a prefix on the last
+ * one when typed with `*`), the terms of a group joined by OR, the groups by AND, the excluded
+ * terms after NOT. The stems hold letters and digits only, so nothing typed can break the syntax.
+ */
+function ftsMatch(q: SearchQuery): string | null {
+  const term = (t: SearchTerm) => {
+    const stems = termStems(t);
+    return stems.length ? `"${stems.join(' ')}"${t.prefix ? '*' : ''}` : null;
+  };
+  const groups = q.all
+    .map((g) => g.map(term).filter((x): x is string => x !== null))
+    .filter((g) => g.length)
+    .map((g) => (g.length > 1 ? `(${g.join(' OR ')})` : g[0]));
+  if (!groups.length) return null;
+  const none = q.none.map(term).filter((x): x is string => x !== null);
+  return none.length ? `(${groups.join(' AND ')}) NOT (${none.join(' OR ')})` : groups.join(' AND ');
 }
 
-/** Builds an FTS5 query from what a person typed: every word must occur; "word*" is a prefix. */
+/** The FTS5 query for what a person typed; null when it holds nothing to look for. */
 export function ftsQuery(input: string): string | null {
-  const terms = searchTerms(input);
-  return terms.length ? ftsMatch(terms) : null;
-}
-
-function ftsMatch(terms: SearchTerm[]): string {
-  return terms.map((t) => `"${t.text.replace(/"/g, '""')}"${t.prefix ? '*' : ''}`).join(' ');
+  return ftsMatch(parseSearch(input));
 }
 
 /**
- * The same terms as a PostgreSQL tsquery, built by the database from plain text
- * (helpdesk_search_term, with the words cut and folded as in the index): nothing typed can make it
- * a syntax error. Immutable, so the planner sees the finished tsquery and its selectivity.
+ * The same query as a PostgreSQL tsquery, built by the database from plain text
+ * (helpdesk_search_term, with the words cut, folded and stemmed as in the index): nothing typed can
+ * make it a syntax error. Immutable, so the planner sees the finished tsquery and its selectivity.
  */
-export function tsQuery(terms: SearchTerm[]): SQL {
-  return sql.join(terms.map((t) => sql`helpdesk_search_term(${t.text}, ${sql.raw(t.prefix ? 'true' : 'false')})`), sql` && `);
+function tsQuery(q: SearchQuery): SQL {
+  const term = (t: SearchTerm) => sql`helpdesk_search_term(${t.text}, ${sql.raw(t.prefix ? 'true' : 'false')})`;
+  const groups = q.all.map((g) => (g.length > 1 ? sql`(${sql.join(g.map(term), sql` || `)})` : term(g[0])));
+  return sql.join([...groups, ...q.none.map((t) => sql`!!${term(t)}`)], sql` && `);
 }
 
 /** Where each stream stopped: message id and ticket id (exclusive upper bounds for the next page). */
@@ -80,13 +83,14 @@ export async function searchTickets(
   /** firstRead: how many matches each stream reads at first (tests read few to walk a small desk as a large one) */
   opts: { limit: number; maxScan?: number; snippets?: boolean; firstRead?: number },
 ): Promise<SearchPage> {
-  const terms = searchTerms(text);
-  if (!terms.length) return { hits: [], next: null, scanned: 0, truncated: false };
+  const q = parseSearch(text);
+  const match = ftsMatch(q);
+  if (!match) return { hits: [], next: null, scanned: 0, truncated: false };
   const maxScan = opts.maxScan ?? 6000;
   const where = queueWhere(filter);
   // the filter is evaluated in SQL for every hit; JS only sees whether the ticket qualifies
   const ok = where.length ? sql`(${and(...where)})` : sql`1`;
-  const read = db.engine === 'postgres' ? postgresStreams(db, tsQuery(terms), ok) : sqliteStreams(db, ftsMatch(terms), ok);
+  const read = db.engine === 'postgres' ? postgresStreams(db, tsQuery(q), ok) : sqliteStreams(db, match, ok);
   // read a little first (most searches fill a page from the first hits), more when filters are picky
   let chunk = opts.firstRead ?? Math.max(64, opts.limit * 2);
   const readMessages = (before: number) => read.messages(before, chunk);
@@ -169,8 +173,8 @@ export async function searchTickets(
     const texts = ids.length
       ? new Map((await db.all<{ id: number; t: string }>(sql`select id, body_text as t from messages where id in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`)).map((r) => [r.id, r.t]))
       : new Map<number, string>();
-    const re = wordsPattern(text); // compiled once for the page: compiling costs more than using it
-    for (const h of hits) if (h.messageId) h.snippet = snippetWith(texts.get(h.messageId) ?? '', re, SNIPPET_WIDTH);
+    const sought = soughtStems(q);
+    for (const h of hits) if (h.messageId) h.snippet = snippetWith(texts.get(h.messageId) ?? '', sought, SNIPPET_WIDTH);
   }
   const more = mBuf.length > 0 || sBuf.length > 0 || !mDone || !sDone;
   const next = last && more ? { m: pm, s: ps } : null;
@@ -318,26 +322,36 @@ const SNIPPET_WIDTH = 160;
 
 /** A short excerpt around the first searched word, with the words marked (MARK_START/MARK_END). */
 export function snippetOf(body: string, query: string, width = SNIPPET_WIDTH): string {
-  return snippetWith(body, wordsPattern(query), width);
+  return snippetWith(body, soughtStems(parseSearch(query)), width);
 }
 
-function snippetWith(body: string, re: RegExp | null, width: number): string {
+/** The stems a search looks for (not those it leaves out): whole, and as prefixes. */
+type Sought = { stems: Set<string>; prefixes: string[] };
+
+function soughtStems(q: SearchQuery): Sought {
+  const stems = new Set<string>();
+  const prefixes: string[] = [];
+  for (const t of q.all.flat()) {
+    const s = termStems(t);
+    if (t.prefix && s.length) prefixes.push(s.pop()!);
+    for (const x of s) stems.add(x);
+  }
+  return { stems, prefixes };
+}
+
+function snippetWith(body: string, sought: Sought, width: number): string {
   const text = body.replace(/\s+/g, ' ').trim();
-  if (!re) return text.slice(0, width);
-  re.lastIndex = 0;
-  const first = re.exec(text);
-  const start = first ? Math.max(0, first.index - Math.floor(width / 3)) : 0;
-  const excerpt = (start > 0 ? '…' : '') + text.slice(start, start + width) + (start + width < text.length ? '…' : '');
-  return excerpt.replace(re, (w) => `${MARK_START}${w}${MARK_END}`);
-}
-
-/** The searched words as one pattern, each matching the start of a word in the text. */
-function wordsPattern(query: string): RegExp | null {
-  const words = query
-    .toLocaleLowerCase()
-    .split(/[^\p{L}\p{N}*]+/u)
-    .filter((w) => w.replace(/\*$/, '').length > 0)
-    .map((w) => w.replace(/\*$/, ''));
-  const escaped = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return words.length ? new RegExp(`(?<![\\p{L}\\p{N}])(${escaped.join('|')})[\\p{L}\\p{N}]*`, 'giu') : null;
+  const found = (stem: string) => sought.stems.has(stem) || sought.prefixes.some((p) => stem.startsWith(p));
+  const words = textWords(text);
+  const first = words.find((w) => found(w.stem));
+  const start = first ? Math.max(0, first.start - Math.floor(width / 3)) : 0;
+  const end = Math.min(text.length, start + width);
+  let out = start > 0 ? '…' : '';
+  let at = start;
+  for (const w of words) {
+    if (w.start < start || w.end > end || !found(w.stem)) continue;
+    out += `${text.slice(at, w.start)}${MARK_START}${text.slice(w.start, w.end)}${MARK_END}`;
+    at = w.end;
+  }
+  return out + text.slice(at, end) + (end < text.length ? '…' : '');
 }
