@@ -167,6 +167,8 @@ export type QueueFilter = {
   /** null: unassigned */
   assigneeId?: number | null;
   organizationId?: number;
+  /** the tickets of these requesters (an empty list matches nothing) */
+  requesterIds?: number[];
   createdIn?: TimeRange;
   doneIn?: TimeRange;
   openAt?: number;

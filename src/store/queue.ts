@@ -39,6 +39,7 @@ export function queueWhere(f: QueueFilter): SQL[] {
   if (f.assigneeId === null) w.push(isNull(tickets.assigneeId));
   else if (f.assigneeId !== undefined) w.push(eq(tickets.assigneeId, f.assigneeId));
   if (f.organizationId !== undefined) w.push(eq(tickets.organizationId, f.organizationId));
+  if (f.requesterIds) w.push(f.requesterIds.length ? inArray(tickets.requesterId, f.requesterIds) : sql`1 = 0`);
   if (f.createdIn) w.push(gte(tickets.createdAt, f.createdIn.from), lt(tickets.createdAt, f.createdIn.to));
   if (f.doneIn) w.push(gte(tickets.doneAt, f.doneIn.from), lt(tickets.doneAt, f.doneIn.to));
   if (f.openAt !== undefined) w.push(lt(tickets.createdAt, f.openAt), or(isNull(tickets.doneAt), gte(tickets.doneAt, f.openAt))!);

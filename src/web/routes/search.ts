@@ -2,12 +2,15 @@
 // highlighted. "#123" (or a bare number of an existing ticket) opens that ticket.
 import { Router } from 'express';
 import type { Ctx } from '../../actions/context.ts';
-import { hasFilters, parseQueueQuery, queueQueryString } from '../../domain/queue-query.ts';
+import { decodeCursor, encodeCursor, hasFilters, parseQueueQuery, queueQueryString, type QueueFilter } from '../../domain/queue-query.ts';
+import { hasText, parseSearch } from '../../domain/search-query.ts';
+import { applySearchFields } from '../../actions/search-fields.ts';
+import { listQueue } from '../../store/queue.ts';
 import { PRIORITIES, STATUSES } from '../../db/schema.ts';
 import { listOrganizationOptions } from '../../store/organization-names.ts';
-import { decodeSearchCursor, encodeSearchCursor, MARK_END, MARK_START, searchTickets } from '../../store/search.ts';
+import { decodeSearchCursor, encodeSearchCursor, MARK_END, MARK_START, searchTickets, type SearchHit } from '../../store/search.ts';
 import { findTicketByNumber } from '../../store/tickets.ts';
-import { currentUser } from '../context.ts';
+import { currentUser, web } from '../context.ts';
 import { requirePermission } from '../middleware/auth.ts';
 import type { Renderer } from '../render.ts';
 import { lookupsFor } from '../view-models/lookups.ts';
@@ -40,6 +43,20 @@ export function suggestionsFor(text: string, scope: 'all' | 'open', filtered: bo
   return out;
 }
 
+/** A page of results, with the cursor of the next one as it travels in the URL. */
+type Found = { hits: SearchHit[]; next: string | null; scanned: number; truncated: boolean };
+
+async function textSearch(ctx: Ctx, text: string, filter: QueueFilter, cursorRaw: string | null): Promise<Found> {
+  const page = await searchTickets(ctx.db, text, filter, decodeSearchCursor(cursorRaw), { limit: SEARCH_PAGE_SIZE, snippets: true });
+  return { ...page, next: page.next ? encodeSearchCursor(page.next) : null };
+}
+
+/** A search of fields only (`status:open org:romashka`): the tickets they select, recently updated first. */
+async function fieldsOnly(ctx: Ctx, filter: QueueFilter, cursorRaw: string | null): Promise<Found> {
+  const page = await listQueue(ctx.db, filter, 'updated', decodeCursor(cursorRaw, 'updated'), SEARCH_PAGE_SIZE);
+  return { hits: page.rows.map((ticket) => ({ ticket, messageId: null, snippet: null })), next: page.next ? encodeCursor(page.next) : null, scanned: page.rows.length, truncated: false };
+}
+
 export function searchRoutes(ctx: Ctx, render: Renderer): Router {
   const r = Router();
   r.get('/search', requirePermission('ticket.view'), async (req, res) => {
@@ -51,9 +68,13 @@ export function searchRoutes(ctx: Ctx, render: Renderer): Router {
     const q = parseQueueQuery({ ...(req.query as Record<string, unknown>), view: scope, q: '', sort: undefined, cursor: undefined });
     const me = currentUser(res);
     const cursorRaw = typeof req.query.cursor === 'string' ? req.query.cursor : null;
-    const page = text
-      ? await searchTickets(ctx.db, text, await filterFor(ctx, q, me), decodeSearchCursor(cursorRaw), { limit: SEARCH_PAGE_SIZE, snippets: true })
-      : { hits: [], next: null, scanned: 0, truncated: false };
+    const query = parseSearch(text);
+    const { filter, problems } = await applySearchFields(ctx, query, { user: me, timeZone: web(res).timeZone }, await filterFor(ctx, q, me));
+    const page: Found = !text || problems.length
+      ? { hits: [], next: null, scanned: 0, truncated: false }
+      : hasText(query)
+        ? await textSearch(ctx, text, filter, cursorRaw)
+        : await fieldsOnly(ctx, filter, cursorRaw);
     const names = await lookupsFor(ctx.db, page.hits.map((h) => h.ticket));
     const filters = new URLSearchParams(queueQueryString(q));
     filters.delete('view');
@@ -74,10 +95,11 @@ export function searchRoutes(ctx: Ctx, render: Renderer): Router {
         organizations: (await listOrganizationOptions(ctx.db)).map((o) => ({ ...o, selected: q.organization === o.id })),
       },
       results: page.hits.map((h) => ({ ...ticketRow(h.ticket, names, ctx.clock.now()), snippet: h.snippet ? snippetHtml(h.snippet) : null, messageId: h.messageId })),
-      suggestions: text && page.hits.length === 0 && !cursorRaw ? suggestionsFor(text, scope, hasFilters(q)) : null,
+      problems: problems.map((p) => ({ field: `${p.name}:${p.value}`, key: `search.problem.${p.name === 'before' || p.name === 'after' ? 'date' : p.problem}` })),
+      suggestions: text && !problems.length && page.hits.length === 0 && !cursorRaw ? suggestionsFor(text, scope, hasFilters(q)) : null,
       truncated: page.truncated,
       scanned: page.scanned,
-      nextHref: page.next ? `/search?${new URLSearchParams({ ...Object.fromEntries(base), cursor: encodeSearchCursor(page.next) })}` : null,
+      nextHref: page.next ? `/search?${new URLSearchParams({ ...Object.fromEntries(base), cursor: page.next })}` : null,
       firstHref: cursorRaw ? `/search?${base}` : null,
     });
   });
