@@ -84,13 +84,9 @@ export async function searchTickets(
   opts: { limit: number; maxScan?: number; snippets?: boolean; firstRead?: number },
 ): Promise<SearchPage> {
   const q = parseSearch(text);
-  const match = ftsMatch(q);
-  if (!match) return { hits: [], next: null, scanned: 0, truncated: false };
+  const read = streamsFor(db, q, filter);
+  if (!read) return { hits: [], next: null, scanned: 0, truncated: false };
   const maxScan = opts.maxScan ?? 6000;
-  const where = queueWhere(filter);
-  // the filter is evaluated in SQL for every hit; JS only sees whether the ticket qualifies
-  const ok = where.length ? sql`(${and(...where)})` : sql`1`;
-  const read = db.engine === 'postgres' ? postgresStreams(db, tsQuery(q), ok) : sqliteStreams(db, match, ok);
   // read a little first (most searches fill a page from the first hits), more when filters are picky
   let chunk = opts.firstRead ?? Math.max(64, opts.limit * 2);
   const readMessages = (before: number) => read.messages(before, chunk);
@@ -161,6 +157,24 @@ export async function searchTickets(
     if (await shownBefore(it.ticketId)) continue;
     picked.push(it);
   }
+  const hits = await hitsOf(db, picked, opts.snippets ? q : null);
+  const more = mBuf.length > 0 || sBuf.length > 0 || !mDone || !sDone;
+  const next = last && more ? { m: pm, s: ps } : null;
+  return { hits, next, scanned, truncated };
+}
+
+/** The streams of a search's matches, or null when it looks for nothing. */
+function streamsFor(db: Db, q: SearchQuery, filter: QueueFilter): Streams | null {
+  const match = ftsMatch(q);
+  if (!match) return null;
+  const where = queueWhere(filter);
+  // the filter is evaluated in SQL for every hit; JS only sees whether the ticket qualifies
+  const ok = where.length ? sql`(${and(...where)})` : sql`1`;
+  return db.engine === 'postgres' ? postgresStreams(db, tsQuery(q), ok) : sqliteStreams(db, match, ok);
+}
+
+/** The picked matches as hits, in their order, with their tickets and (when asked) snippets marking the searched words. */
+async function hitsOf(db: Db, picked: { ticketId: number; messageId: number | null }[], snippetsFor: SearchQuery | null): Promise<SearchHit[]> {
   const byId = picked.length
     ? new Map((await listRows(db, tickets, `where id in (${placeholders(picked.length)})`, ...picked.map((p) => p.ticketId))).map((t) => [t.id, t]))
     : new Map<number, Ticket>();
@@ -168,17 +182,74 @@ export async function searchTickets(
     const t = byId.get(p.ticketId);
     return t ? [{ ticket: t, messageId: p.messageId, snippet: null }] : [];
   });
-  if (opts.snippets) {
+  if (snippetsFor) {
     const ids = hits.flatMap((h) => (h.messageId ? [h.messageId] : []));
     const texts = ids.length
       ? new Map((await db.all<{ id: number; t: string }>(sql`select id, body_text as t from messages where id in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`)).map((r) => [r.id, r.t]))
       : new Map<number, string>();
-    const sought = soughtStems(q);
+    const sought = soughtStems(snippetsFor);
     for (const h of hits) if (h.messageId) h.snippet = snippetWith(texts.get(h.messageId) ?? '', sought, SNIPPET_WIDTH);
   }
-  const more = mBuf.length > 0 || sBuf.length > 0 || !mDone || !sDone;
-  const next = last && more ? { m: pm, s: ps } : null;
-  return { hits, next, scanned, truncated };
+  return hits;
+}
+
+/** How many of the newest matches (messages and subjects each) relevance ranks. */
+export const RANKED_MATCHES = 2000;
+
+/**
+ * A search ranked by relevance: the newest RANKED_MATCHES matching messages and subjects of
+ * tickets that pass the filter (reading at most maxScan of each), each ticket scored by its best
+ * matching message and its subject (BM25 on SQLite, ts_rank_cd on PostgreSQL, a subject counting
+ * twice a message), the best first and the later match first on a tie. A desk where a search finds
+ * fewer matches than that ranks all of them; one where a word is in half the mail ranks its newest
+ * thousands, which keeps the answer as fast as the search by date. Paged by offset in that order.
+ */
+export async function searchTicketsRanked(
+  db: Db, text: string, filter: QueueFilter, offset: number, opts: { limit: number; maxScan?: number; snippets?: boolean },
+): Promise<{ hits: SearchHit[]; next: number | null; candidates: number }> {
+  const q = parseSearch(text);
+  const read = streamsFor(db, q, filter);
+  if (!read) return { hits: [], next: null, candidates: 0 };
+  const maxScan = opts.maxScan ?? 20_000;
+  const collect = async (stream: (before: number, limit: number) => Promise<{ key: number; ticketId: number; ok: unknown }[]>) => {
+    const out: { key: number; ticketId: number }[] = [];
+    let before = BIG;
+    let scanned = 0;
+    for (let chunk = 500; out.length < RANKED_MATCHES && scanned < maxScan; chunk = Math.min(chunk * 2, 4000)) {
+      const rows = await stream(before, chunk);
+      scanned += rows.length;
+      for (const r of rows) if (r.ok && out.length < RANKED_MATCHES) out.push({ key: r.key, ticketId: r.ticketId });
+      if (rows.length < chunk) break;
+      before = rows[rows.length - 1].key;
+    }
+    return out;
+  };
+  const msgs = await collect(read.messages);
+  const subjects = await collect(async (before, limit) => (await read.subjects(before, limit)).map((r) => ({ key: r.ticketId, ticketId: r.ticketId, ok: r.ok })));
+  const [msgScores, subjectScores] = await Promise.all([read.scores('messages', msgs.map((m) => m.key)), read.scores('subjects', subjects.map((m) => m.key))]);
+  type Ranked = { ticketId: number; messageId: number | null; score: number; latest: number };
+  const byTicket = new Map<number, Ranked & { best: number; subject: number }>();
+  const entry = (ticketId: number) => {
+    let e = byTicket.get(ticketId);
+    if (!e) byTicket.set(ticketId, (e = { ticketId, messageId: null, score: 0, latest: 0, best: 0, subject: 0 }));
+    return e;
+  };
+  for (const m of msgs) {
+    const e = entry(m.ticketId);
+    const sc = msgScores.get(m.key) ?? 0;
+    if (e.messageId === null || sc > e.best) {
+      e.best = sc;
+      e.messageId = m.key;
+    }
+    e.latest = Math.max(e.latest, m.key);
+  }
+  for (const t of subjects) entry(t.ticketId).subject = subjectScores.get(t.key) ?? 0;
+  const ranked = [...byTicket.values()]
+    .map((e) => ({ ...e, score: e.best + 2 * e.subject }))
+    .sort((a, b) => b.score - a.score || b.latest - a.latest || b.ticketId - a.ticketId);
+  const page = ranked.slice(offset, offset + opts.limit);
+  const hits = await hitsOf(db, page, opts.snippets ? q : null);
+  return { hits, next: offset + opts.limit < ranked.length ? offset + opts.limit : null, candidates: ranked.length };
 }
 
 type Streams = {
@@ -188,7 +259,11 @@ type Streams = {
   subjects(before: number, limit: number): Promise<{ ticketId: number; first: number | null; ok: unknown }[]>;
   /** the tickets matching at or above the cursor's stream positions */
   shown(cursor: SearchCursor): Promise<number[]>;
+  /** how well each of these messages (or tickets' subjects) matches: higher is better, 0 when not at all */
+  scores(of: 'messages' | 'subjects', ids: number[]): Promise<Map<number, number>>;
 };
+
+const idList = (ids: number[]) => sql.join(ids.map((i) => sql`${i}`), sql`, `);
 
 /** SQLite: the FTS5 tables, read newest-first (FTS5 walks its doclists backwards and stops at the LIMIT). */
 function sqliteStreams(db: Db, match: string, ok: SQL): Streams {
@@ -210,6 +285,13 @@ function sqliteStreams(db: Db, match: string, ok: SQL): Streams {
       ...(await db.all<{ t: number }>(sql`select distinct m.ticket_id as t from (select rowid from messages_fts where messages_fts match ${match} and rowid >= cast(${cursor.m} as integer)) h cross join messages m on m.id = h.rowid`)).map((r) => r.t),
       ...(await db.all<{ t: number }>(sql`select rowid as t from tickets_fts where tickets_fts match ${match} and rowid >= cast(${cursor.s} as integer)`)).map((r) => r.t),
     ],
+    // BM25 is negative, the better the lower: turned round
+    scores: async (of, ids) => {
+      if (!ids.length) return new Map();
+      const table = sql.raw(of === 'messages' ? 'messages_fts' : 'tickets_fts');
+      const rows = await db.all<{ id: number; s: number }>(sql`select rowid as id, -bm25(${table}) as s from ${table} where ${table} match ${match} and rowid in (${idList(ids)})`);
+      return new Map(rows.map((r) => [Number(r.id), Number(r.s)]));
+    },
   };
 }
 
@@ -232,6 +314,14 @@ function postgresStreams(db: Db, query: SQL, ok: SQL): Streams {
       (await db.all<{ t: number }>(sql`
         select ticket_id as t from messages where body_words @@ (${query}) and id >= ${cursor.m}
         union select id from ${tickets} where subject_words @@ (${query}) and id >= ${cursor.s}`)).map((r) => r.t),
+    // cover density: how many of the words occur, and how close together; normalised by the text's length
+    scores: async (of, ids) => {
+      if (!ids.length) return new Map();
+      const rows = of === 'messages'
+        ? await db.all<{ id: number; s: number }>(sql`select id, ts_rank_cd(body_words, ${query}, 1) as s from messages where id in (${idList(ids)})`)
+        : await db.all<{ id: number; s: number }>(sql`select id, ts_rank_cd(subject_words, ${query}, 1) as s from ${tickets} where id in (${idList(ids)})`);
+      return new Map(rows.map((r) => [Number(r.id), Number(r.s)]));
+    },
   };
 }
 

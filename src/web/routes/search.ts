@@ -8,7 +8,7 @@ import { applySearchFields } from '../../actions/search-fields.ts';
 import { listQueue } from '../../store/queue.ts';
 import { PRIORITIES, STATUSES } from '../../db/schema.ts';
 import { listOrganizationOptions } from '../../store/organization-names.ts';
-import { decodeSearchCursor, encodeSearchCursor, MARK_END, MARK_START, searchTickets, type SearchHit } from '../../store/search.ts';
+import { decodeSearchCursor, encodeSearchCursor, MARK_END, MARK_START, searchTickets, searchTicketsRanked, type SearchHit } from '../../store/search.ts';
 import { findTicketByNumber } from '../../store/tickets.ts';
 import { currentUser, web } from '../context.ts';
 import { requirePermission } from '../middleware/auth.ts';
@@ -46,7 +46,16 @@ export function suggestionsFor(text: string, scope: 'all' | 'open', filtered: bo
 /** A page of results, with the cursor of the next one as it travels in the URL. */
 type Found = { hits: SearchHit[]; next: string | null; scanned: number; truncated: boolean };
 
-async function textSearch(ctx: Ctx, text: string, filter: QueueFilter, cursorRaw: string | null): Promise<Found> {
+/** The orders of results: the best match first (the default), or the latest match first. */
+export const SEARCH_ORDERS = ['relevance', 'date'] as const;
+export type SearchOrder = (typeof SEARCH_ORDERS)[number];
+
+async function textSearch(ctx: Ctx, text: string, filter: QueueFilter, cursorRaw: string | null, order: SearchOrder): Promise<Found> {
+  if (order === 'relevance') {
+    const offset = Number(/^r(\d{1,6})$/.exec(cursorRaw ?? '')?.[1] ?? 0);
+    const page = await searchTicketsRanked(ctx.db, text, filter, offset, { limit: SEARCH_PAGE_SIZE, snippets: true });
+    return { hits: page.hits, next: page.next === null ? null : `r${page.next}`, scanned: page.candidates, truncated: false };
+  }
   const page = await searchTickets(ctx.db, text, filter, decodeSearchCursor(cursorRaw), { limit: SEARCH_PAGE_SIZE, snippets: true });
   return { ...page, next: page.next ? encodeSearchCursor(page.next) : null };
 }
@@ -64,6 +73,7 @@ export function searchRoutes(ctx: Ctx, render: Renderer): Router {
     const ref = /^#?(\d{1,9})$/.exec(text);
     if (ref && await findTicketByNumber(ctx.db, Number(ref[1]))) return res.redirect(303, `/tickets/${ref[1]}`);
     const scope = req.query.scope === 'open' ? 'open' : 'all';
+    const order: SearchOrder = req.query.order === 'date' ? 'date' : 'relevance';
     // the queue's filters narrow the search too (status, priority, component, assignee, organisation)
     const q = parseQueueQuery({ ...(req.query as Record<string, unknown>), view: scope, q: '', sort: undefined, cursor: undefined });
     const me = currentUser(res);
@@ -73,16 +83,17 @@ export function searchRoutes(ctx: Ctx, render: Renderer): Router {
     const page: Found = !text || problems.length
       ? { hits: [], next: null, scanned: 0, truncated: false }
       : hasText(query)
-        ? await textSearch(ctx, text, filter, cursorRaw)
+        ? await textSearch(ctx, text, filter, cursorRaw, order)
         : await fieldsOnly(ctx, filter, cursorRaw);
     const names = await lookupsFor(ctx.db, page.hits.map((h) => h.ticket));
     const filters = new URLSearchParams(queueQueryString(q));
     filters.delete('view');
-    const base = new URLSearchParams({ q: text, ...(scope === 'open' ? { scope } : {}), ...Object.fromEntries(filters) });
+    const base = new URLSearchParams({ q: text, ...(scope === 'open' ? { scope } : {}), ...(order === 'date' ? { order } : {}), ...Object.fromEntries(filters) });
     render(req, res, 'search', {
       title: text,
       q: text,
       scope,
+      order,
       searched: text !== '',
       filtered: hasFilters(q),
       filters: {
