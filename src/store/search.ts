@@ -7,8 +7,14 @@
 // cursor remembers where each stream stopped; a ticket already shown on an earlier page is
 // recognised by a point check (does it match above the cursor?) instead of remembered.
 //
+// Both engines compare the stems of words (src/domain/search-words.ts): SQLite's FTS5 tables hold
+// each text's stems (migrations/sqlite/0024_search_stems.sql) and the query is made of the stems of
+// what was typed; PostgreSQL stems text and query with its Snowball dictionaries
+// (migrations/postgres/0019_search_stems.sql). A search by relevance ranks the newest matches
+// (searchTicketsRanked).
+//
 // On PostgreSQL the same streams come from GIN indexes (migrations/postgres/0003_search.sql: words
-// cut and folded as unicode61 does, no stemming), read newest-first in the same chunks: a word in
+// cut and folded as unicode61 does), read newest-first in the same chunks: a word in
 // many messages by walking the newest ones backwards, a rarer word by collecting its matches from
 // the index in windows of ids below the last one read, so that only about as many rows as the page
 // needs are fetched from the table (newestMatches).
