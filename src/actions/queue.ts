@@ -3,7 +3,7 @@
 import {
   decodeCursor, encodeCursor, queueFilter, type QueueFilter, type QueueQuery,
 } from '../domain/queue-query.ts';
-import { hasText, parseSearch } from '../domain/search-query.ts';
+import { hasText, onlyFields, parseSearch } from '../domain/search-query.ts';
 import { invalid } from '../domain/errors.ts';
 import { listUserComponentIds } from '../store/agent-loads.ts';
 import { applySearchFields } from './search-fields.ts';
@@ -17,10 +17,13 @@ export type QueueResult = { rows: Ticket[]; next: string | null; truncated: bool
 
 /** One page of a queue query for a user: the indexed keyset path, or the search path when there is text. */
 export async function runQueue(ctx: Ctx, q: QueueQuery, f: QueueFilter, limit: number): Promise<QueueResult> {
-  if (q.q && hasText(parseSearch(q.q))) {
+  const text = q.q ? parseSearch(q.q) : null;
+  if (text && hasText(text)) {
     const page = await searchTickets(ctx.db, q.q, f, decodeSearchCursor(q.cursor), { limit });
     return { rows: page.hits.map((h) => h.ticket), next: page.next ? encodeSearchCursor(page.next) : null, truncated: page.truncated };
   }
+  // exclusions alone, or only marks: nothing to look for (fields alone select like the filters)
+  if (text && !onlyFields(text)) return { rows: [], next: null, truncated: false };
   const page = await listQueue(ctx.db, f, q.sort, decodeCursor(q.cursor, q.sort), limit);
   return { rows: page.rows, next: page.next ? encodeCursor(page.next) : null, truncated: false };
 }

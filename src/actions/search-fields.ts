@@ -5,7 +5,7 @@
 // would show every organisation's tickets as if they were Romashka's.
 import type { QueueFilter } from '../domain/queue-query.ts';
 import type { SearchField, SearchQuery } from '../domain/search-query.ts';
-import { CATEGORIES, CHANNELS, PRIORITIES, STATUSES, TICKET_TYPES, type TicketStatus } from '../domain/vocabulary.ts';
+import { CATEGORIES, CHANNELS, PRIORITIES, STATUSES, TICKET_TYPES, type Category, type Channel, type Priority, type TicketStatus, type TicketType } from '../domain/vocabulary.ts';
 import { instantOf, parseDateKey } from '../domain/zoned-time.ts';
 import { listComponentOptions } from '../store/components.ts';
 import { listContactIdsByEmail } from '../store/contacts.ts';
@@ -46,84 +46,93 @@ const narrowed = (range: QueueFilter['createdIn'], from?: number, to?: number) =
   to: Math.min(range?.to ?? Number.MAX_SAFE_INTEGER, to ?? Number.MAX_SAFE_INTEGER),
 });
 
-/** The queue filter narrowed by the search's fields, and the fields that could not be placed. */
+/** The values the page's filter allows and the typed ones allow both (a field given twice allows either); none left: a value nothing has. */
+function both<T>(base: T[] | undefined, typed: T[], nothing: T): T[] {
+  if (!typed.length) return base ?? [];
+  const kept = base ? base.filter((v) => typed.includes(v)) : typed;
+  return kept.length ? kept : [nothing];
+}
+
+/** One id the page's filter and the typed field must both be; when they differ nothing matches. */
+function same<T>(base: T | undefined, typed: T | undefined, nothing: T): T | undefined {
+  if (typed === undefined) return base;
+  return base === undefined || base === typed ? typed : nothing;
+}
+
+/**
+ * The queue filter narrowed by the search's fields (each narrows what the page's filter already
+ * selects; the same field given twice allows either value), and the fields that could not be placed.
+ */
 export async function applySearchFields(
   ctx: Ctx, q: SearchQuery, who: { user: User; timeZone: string }, base: QueueFilter,
 ): Promise<{ filter: QueueFilter; problems: FieldProblem[] }> {
   const me = who.user;
+  const { timeZone } = who;
   const f: QueueFilter = { ...base };
   const problems: FieldProblem[] = [];
-  const { timeZone } = who;
-  const add = <T>(list: T[] | undefined, v: T) => [...(list ?? []), v];
+  const typed = {
+    statuses: [] as TicketStatus[], priorities: [] as Priority[], types: [] as TicketType[], categories: [] as Category[], channels: [] as Channel[],
+    componentIds: [] as number[], requesters: { emails: [] as string[], domains: [] as string[] },
+  };
+  let open: boolean | undefined;
+  let assignee: number | null | undefined;
+  let organization: number | undefined;
   for (const { name, value } of q.fields) {
     const bad = (problem: FieldProblem['problem'] = 'unknown') => problems.push({ name, value, problem });
+    const pick = <T extends string>(vocabulary: readonly T[], into: T[]) => {
+      const v = oneOf(vocabulary, value);
+      if (v) into.push(v);
+      else bad();
+    };
     switch (name) {
       case 'status': {
         const v = value.toLowerCase();
-        if (v === 'open') f.open = true;
-        else if (v === 'done') f.statuses = [...(f.statuses ?? []), ...DONE];
-        else {
-          const s = oneOf(STATUSES, value);
-          if (s) f.statuses = add(f.statuses, s);
-          else bad();
-        }
+        if (v === 'open') open = true;
+        else if (v === 'done') typed.statuses.push(...DONE);
+        else pick(STATUSES, typed.statuses);
         break;
       }
-      case 'priority': {
-        const p = oneOf(PRIORITIES, value);
-        if (p) f.priorities = add(f.priorities, p);
-        else bad();
+      case 'priority':
+        pick(PRIORITIES, typed.priorities);
         break;
-      }
-      case 'type': {
-        const t = oneOf(TICKET_TYPES, value);
-        if (t) f.types = add(f.types, t);
-        else bad();
+      case 'type':
+        pick(TICKET_TYPES, typed.types);
         break;
-      }
-      case 'category': {
-        const c = oneOf(CATEGORIES, value);
-        if (c) f.categories = add(f.categories, c);
-        else bad();
+      case 'category':
+        pick(CATEGORIES, typed.categories);
         break;
-      }
-      case 'channel': {
-        const c = oneOf(CHANNELS, value);
-        if (c) f.channels = add(f.channels, c);
-        else bad();
+      case 'channel':
+        pick(CHANNELS, typed.channels);
         break;
-      }
       case 'assignee': {
         const v = value.toLowerCase();
-        if (v === 'me') f.assigneeId = me.id;
-        else if (v === 'none' || v === 'nobody') f.assigneeId = null;
+        if (v === 'me') assignee = me.id;
+        else if (v === 'none' || v === 'nobody') assignee = null;
         else {
           const users = await listUsers(ctx.db);
-          const byEmail = users.find((u) => u.email === v);
-          const u = byEmail ?? byName(users, value);
-          if (typeof u === 'object') f.assigneeId = u.id;
+          const u = users.find((x) => x.email === v) ?? byName(users, value);
+          if (typeof u === 'object') assignee = u.id;
           else bad(u);
         }
         break;
       }
       case 'org': {
         const o = byName(await listOrganizationOptions(ctx.db), value);
-        if (typeof o === 'object') f.organizationId = o.id;
+        if (typeof o === 'object') organization = o.id;
         else bad(o);
         break;
       }
       case 'component': {
         const c = byName(await listComponentOptions(ctx.db), value);
-        if (typeof c === 'object') f.componentIds = f.componentIds ? f.componentIds.filter((id) => id === c.id) : [c.id];
+        if (typeof c === 'object') typed.componentIds.push(c.id);
         else bad(c);
         break;
       }
       case 'from': {
-        const v = value.replace(/^@/, '');
-        const ids = await listContactIdsByEmail(ctx.db, v.includes('@') ? { email: v } : { domain: v });
-        if (!ids.length) bad();
-        // two from: fields are either sender
-        else f.requesterIds = [...(f.requesterIds ?? []), ...ids];
+        const v = value.replace(/^@/, '').toLowerCase();
+        const address = v.includes('@');
+        if (!(await listContactIdsByEmail(ctx.db, address ? { email: v } : { domain: v }, 1)).length) bad();
+        else (address ? typed.requesters.emails : typed.requesters.domains).push(v);
         break;
       }
       case 'before':
@@ -140,5 +149,16 @@ export async function applySearchFields(
       }
     }
   }
+  if (typed.statuses.length) f.statuses = both(f.statuses, typed.statuses, '__none__' as TicketStatus);
+  if (typed.priorities.length) f.priorities = both(f.priorities, typed.priorities, '__none__' as Priority);
+  if (typed.types.length) f.types = both(f.types, typed.types, '__none__' as TicketType);
+  if (typed.categories.length) f.categories = both(f.categories, typed.categories, '__none__' as Category);
+  if (typed.channels.length) f.channels = both(f.channels, typed.channels, '__none__' as Channel);
+  if (typed.componentIds.length) f.componentIds = both(f.componentIds, typed.componentIds, -1);
+  if (open !== undefined) f.open = f.open === false ? f.open : open;
+  if (open && base.open === false) f.statuses = ['__none__' as TicketStatus]; // open, in the closed view: nothing
+  if (assignee !== undefined) f.assigneeId = same(f.assigneeId, assignee, -1);
+  if (organization !== undefined) f.organizationId = same(f.organizationId, organization, -1);
+  if (typed.requesters.emails.length || typed.requesters.domains.length) f.requesters = typed.requesters;
   return { filter: f, problems };
 }

@@ -26,8 +26,9 @@ export const MAX_TERMS = 12;
 
 type Token = { kind: 'term'; term: SearchTerm; negated: boolean } | { kind: 'or' } | { kind: 'field'; name: SearchField; value: string };
 
-// a quoted phrase, or a run of anything but spaces (which may hold a quoted value: org:"A B")
-const TOKEN = /(-?)"([^"]*)"?|(\S*?"[^"]*"?\S*|\S+)/gu;
+// a quoted phrase, a field with a quoted value (org:"A B"), or a run of anything but spaces (a quote
+// inside it, as in 17", separates words there)
+const TOKEN = /(-?)"([^"]*)"?|([a-z]+:"[^"]*"?|\S+)/giu;
 const HAS_WORD = /[\p{L}\p{N}]/u;
 
 /** A term as typed: FTS5's own operators and quotes are not ours to pass on, so they separate words. */
@@ -78,7 +79,7 @@ export function parseSearch(input: string): SearchQuery {
       joinNext = q.all.length > 0;
       continue;
     }
-    if (terms >= MAX_TERMS) break;
+    if (terms >= MAX_TERMS) continue; // the fields after them still count
     terms++;
     if (t.negated) q.none.push(t.term);
     else if (joinNext) q.all[q.all.length - 1].push(t.term);
@@ -88,8 +89,11 @@ export function parseSearch(input: string): SearchQuery {
   return q;
 }
 
-/** Whether the query looks for any text (a query of fields only lists the tickets they select). */
+/** Whether the query looks for any text. */
 export const hasText = (q: SearchQuery) => q.all.length > 0;
+
+/** A query of fields and nothing else: it lists the tickets they select. (Exclusions alone look for nothing.) */
+export const onlyFields = (q: SearchQuery) => q.fields.length > 0 && !q.all.length && !q.none.length;
 
 /** The query written back as the desk reads it: what a search page shows it understood. */
 export function formatSearch(q: SearchQuery): string {

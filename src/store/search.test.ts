@@ -75,32 +75,47 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => deps.close());
 
-/** The stems of a text's words, as search compares them. */
-const words = (text: string): string[] => textWords(text).map((w) => w.stem);
+/** A text's words as search compares them: stems, and folded words (for prefixes). */
+const words = (text: string) => {
+  const w = textWords(text);
+  return { stems: w.map((x) => x.stem), folded: w.map((x) => x.folded) };
+};
 
-function matches(text: string, query: string): boolean {
+/** Whether a text holds the term: its stems in a row, or its folded words with the last one a prefix. */
+function holds(text: string, t: SearchTerm): boolean {
   const doc = words(text);
-  const has = (t: SearchTerm) => {
-    const w = words(t.text);
-    const at = (i: number) => w.every((x, j) => (t.prefix && j === w.length - 1 ? doc[i + j]?.startsWith(x) : doc[i + j] === x));
-    return doc.some((_, i) => at(i));
-  };
-  const q = parseSearch(query);
-  return q.all.every((group) => group.some(has)) && !q.none.some(has);
+  const want = t.prefix ? words(t.text).folded : words(t.text).stems;
+  const seq = t.prefix ? doc.folded : doc.stems;
+  const at = (i: number) => want.every((x, j) => (t.prefix && j === want.length - 1 ? seq[i + j]?.startsWith(x) : seq[i + j] === x));
+  return want.length > 0 && seq.some((_, i) => at(i));
 }
+
+/** Whether a text has what the search looks for (the words it leaves out are checked per ticket). */
+function matches(text: string, query: string): boolean {
+  const q = parseSearch(query);
+  return q.all.length > 0 && q.all.every((group) => group.some((t) => holds(text, t)));
+}
+
+/** Whether a text has a word the search leaves out. */
+const excluded = (text: string, query: string) => parseSearch(query).none.some((t) => holds(text, t));
 
 /** ticket id → its latest match key (message id, or first message id for a subject match) */
 async function bruteForce(text: string, filter: (t: { isOpen: boolean | null }) => boolean): Promise<Map<number, number>> {
   const keys = new Map<number, number>();
   const first = new Map<number, number>();
+  const left = new Set<number>(); // tickets with a word the search leaves out, anywhere
   for (const m of await deps.db.select({ id: messages.id, ticketId: messages.ticketId, body: messages.bodyText }).from(messages).all()) {
     first.set(m.ticketId, Math.min(first.get(m.ticketId) ?? Infinity, m.id));
     if (matches(m.body, text)) keys.set(m.ticketId, Math.max(keys.get(m.ticketId) ?? 0, m.id));
+    if (excluded(m.body, text)) left.add(m.ticketId);
   }
   const rows = await deps.db.select().from(tickets).all();
-  for (const t of rows) if (matches(t.subject, text)) keys.set(t.id, Math.max(keys.get(t.id) ?? 0, first.get(t.id)!));
+  for (const t of rows) {
+    if (matches(t.subject, text)) keys.set(t.id, Math.max(keys.get(t.id) ?? 0, first.get(t.id)!));
+    if (excluded(t.subject, text)) left.add(t.id);
+  }
   const byId = new Map(rows.map((t) => [t.id, t]));
-  return new Map([...keys].filter(([id]) => filter(byId.get(id)!)));
+  return new Map([...keys].filter(([id]) => !left.has(id) && filter(byId.get(id)!)));
 }
 
 async function pageAll(text: string, f: QueueFilter, limit: number, firstRead?: number): Promise<number[]> {
@@ -128,6 +143,8 @@ describe('search', () => {
     // other forms of the words, and the query syntax
     ['принтера', 7], ['ошибки', 9], ['printers', 7], ['печатают', 10], ['Ошибкой принтеры', 6], ['printer OR сканер', 10], ['printer -toner', 10],
     ['"paper jam"', 10], ['"jam paper"', 10], ['пароль OR password -сеть -network', 10], ['-printer', 5],
+    // a prefix reaching past the stem of the words it is to find (печатает → печата)
+    ['печатае*', 10], ['printe*', 10], ['passwor* OR парол*', 10],
   ])('finds every ticket matching %j once, latest match first (page size %i)', async (text, limit) => {
     const want = await bruteForce(text, () => true);
     // a search that only leaves out finds nothing: there is nothing it looks for
@@ -147,7 +164,7 @@ describe('search', () => {
     },
   );
 
-  it('reads words joined by punctuation as a phrase, folds case and Latin diacritics, and keeps й apart from и', async () => {
+  it('reads words joined by punctuation as a phrase, folds case, ё and Latin diacritics', async () => {
     expect(await subjects('toner-jam')).toContain('Toner/Jam on the second floor');
     expect(await subjects('toner-jam')).not.toContain('Jam again');
     expect(await subjects('cafe-bar')).toEqual(['Ёжик в тумане']);
@@ -155,9 +172,6 @@ describe('search', () => {
     expect(await subjects('ёжик')).toEqual(['Ёжик в тумане']);
     expect(await subjects('ежик')).toEqual(['Ёжик в тумане']);
     expect(await subjects('ежики')).toEqual(['Ёжик в тумане']);
-    const mine = await bruteForce('мой', () => true);
-    const theirs = await bruteForce('мои', () => true);
-    expect([...mine.keys()].filter((id) => theirs.has(id)).length).toBeLessThan(mine.size);
   });
 
   it('applies the queue filter to the matches', async () => {
@@ -175,9 +189,10 @@ describe('search', () => {
   });
 
   it('turns what people type into a safe query', async () => {
-    expect(ftsQuery('VPN "down" (again)')).toBe('"vpn" AND "down" AND "again"');
-    expect(ftsQuery('принтера* NEAR/2 x')).toBe('"принтер"* AND "near 2" AND "x"');
-    expect(ftsQuery('ws-1* OR "paper jams" -toner -"ошибки печати"')).toBe('("ws 1"* OR "paper jam") NOT ("toner" OR "ошибк печат")');
+    expect(ftsQuery('VPN "down" (again)')).toBe('stems : "vpn" AND stems : "down" AND stems : "again"');
+    expect(ftsQuery('Принтера* NEAR/2 x')).toBe('words : "принтера"* AND stems : "near 2" AND stems : "x"');
+    expect(ftsQuery('ws-1* OR "paper jams" -toner -"ошибки печати"')).toBe('(words : "ws 1"* OR stems : "paper jam") NOT (stems : "toner" OR stems : "ошибк печат")');
+    expect(ftsQuery('a b -c')).toBe('(stems : "a" AND stems : "b") NOT (stems : "c")');
     expect(ftsQuery(' * " ( ')).toBeNull();
     expect(ftsQuery('-toner')).toBeNull();
     const hostile = ['"', "'", "'printer':*", '\\', 'a:*', ':*', '&', 'printer & !toner', 'a | b', '<->', 'printer<2>toner', '!!', '((x', "it''s", 'x\u0000y', '\u0000',

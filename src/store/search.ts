@@ -23,31 +23,45 @@ import type { Db } from '../db/client.ts';
 import { tickets } from '../db/schema.ts';
 import type { QueueFilter } from '../domain/queue-query.ts';
 import { parseSearch, type SearchQuery, type SearchTerm } from '../domain/search-query.ts';
-import { textWords } from '../domain/search-words.ts';
+import { textWords, type TextWord } from '../domain/search-words.ts';
 import { queueWhere } from './queue.ts';
 import { listRows, placeholders } from './rows.ts';
 import type { Ticket } from './tickets.ts';
 
-/** A term's words as the index holds them: their stems, in a row. */
-const termStems = (t: SearchTerm): string[] => textWords(t.text).map((w) => w.stem);
+/**
+ * A term's words as the index holds them, in a row: their stems, or when typed as a prefix the
+ * words folded but whole (a prefix may reach past a stem: `printi*` is to find `printing`, whose
+ * stem is `print`).
+ */
+const termWords = (t: SearchTerm): string[] => textWords(t.text).map((w) => (t.prefix ? w.folded : w.stem));
 
 /**
- * The FTS5 query for a search: each term the stems of its words as a phrase (a prefix on the last
- * one when typed with `*`), the terms of a group joined by OR, the groups by AND, the excluded
- * terms after NOT. The stems hold letters and digits only, so nothing typed can break the syntax.
+ * The FTS5 query for a search: each term its stems as a phrase in the `stems` column, or when
+ * typed as a prefix its folded words in the `words` column with a prefix on the last one; the
+ * terms of a group joined by OR, the groups by AND, the excluded terms after NOT. The words hold
+ * letters and digits only, so nothing typed can break the syntax.
  */
+function ftsTerm(t: SearchTerm): string | null {
+  const words = termWords(t);
+  return words.length ? (t.prefix ? `words : "${words.join(' ')}"*` : `stems : "${words.join(' ')}"`) : null;
+}
+
+/** An FTS5 query matching any of the terms; null for none. */
+function ftsAny(terms: SearchTerm[]): string | null {
+  const parts = terms.map(ftsTerm).filter((x): x is string => x !== null);
+  return parts.length ? parts.join(' OR ') : null;
+}
+
 function ftsMatch(q: SearchQuery): string | null {
-  const term = (t: SearchTerm) => {
-    const stems = termStems(t);
-    return stems.length ? `"${stems.join(' ')}"${t.prefix ? '*' : ''}` : null;
-  };
+  const term = ftsTerm;
   const groups = q.all
     .map((g) => g.map(term).filter((x): x is string => x !== null))
     .filter((g) => g.length)
     .map((g) => (g.length > 1 ? `(${g.join(' OR ')})` : g[0]));
   if (!groups.length) return null;
-  const none = q.none.map(term).filter((x): x is string => x !== null);
-  return none.length ? `(${groups.join(' AND ')}) NOT (${none.join(' OR ')})` : groups.join(' AND ');
+  const none = ftsAny(q.none);
+  const all = groups.length > 1 ? `(${groups.join(' AND ')})` : groups[0];
+  return none ? `${all} NOT (${none})` : groups.join(' AND ');
 }
 
 /** The FTS5 query for what a person typed; null when it holds nothing to look for. */
@@ -56,14 +70,29 @@ export function ftsQuery(input: string): string | null {
 }
 
 /**
- * The same query as a PostgreSQL tsquery, built by the database from plain text
- * (helpdesk_search_term, with the words cut, folded and stemmed as in the index): nothing typed can
- * make it a syntax error. Immutable, so the planner sees the finished tsquery and its selectivity.
+ * The same search on PostgreSQL as a condition on a table's stems and words: a term is its stems in
+ * a row, `stems @@ helpdesk_stem_term(…)`, or when typed as a prefix its folded words with the last
+ * one a prefix, `words @@ helpdesk_search_term(…, true)`; the terms of a group are joined by OR,
+ * the groups by AND, the excluded terms negated. The database builds each tsquery from plain text,
+ * with the words cut, folded and stemmed as in the index: nothing typed can make it a syntax error.
+ * Immutable, so the planner sees the finished tsqueries and their selectivity.
  */
-function tsQuery(q: SearchQuery): SQL {
-  const term = (t: SearchTerm) => sql`helpdesk_search_term(${t.text}, ${sql.raw(t.prefix ? 'true' : 'false')})`;
-  const groups = q.all.map((g) => (g.length > 1 ? sql`(${sql.join(g.map(term), sql` || `)})` : term(g[0])));
-  return sql.join([...groups, ...q.none.map((t) => sql`!!${term(t)}`)], sql` && `);
+function pgMatch(q: SearchQuery, words: SQL, stems: SQL): SQL {
+  const term = (t: SearchTerm) => (t.prefix ? sql`${words} @@ helpdesk_search_term(${t.text}, true)` : sql`${stems} @@ helpdesk_stem_term(${t.text})`);
+  const groups = q.all.map((g) => (g.length > 1 ? sql`(${sql.join(g.map(term), sql` or `)})` : term(g[0])));
+  return sql`(${sql.join([...groups, ...q.none.map((t) => sql`not ${term(t)}`)], sql` and `)})`;
+}
+
+/** How well a row matches on PostgreSQL: cover density of its stems (and words, for prefixes), normalised by its length. */
+function pgRank(q: SearchQuery, words: SQL, stems: SQL): SQL {
+  const of = (prefix: boolean) => {
+    const groups = q.all.map((g) => g.filter((t) => t.prefix === prefix)).filter((g) => g.length);
+    if (!groups.length) return null;
+    const term = (t: SearchTerm) => (prefix ? sql`helpdesk_search_term(${t.text}, true)` : sql`helpdesk_stem_term(${t.text})`);
+    return sql.join(groups.map((g) => (g.length > 1 ? sql`(${sql.join(g.map(term), sql` || `)})` : term(g[0]))), sql` && `);
+  };
+  const parts = [[stems, of(false)], [words, of(true)]].flatMap(([col, tsq]) => (tsq ? [sql`ts_rank_cd(${col}, ${tsq}, 1)`] : []));
+  return parts.length ? sql.join(parts, sql` + `) : sql`0`;
 }
 
 /** Where each stream stopped: message id and ticket id (exclusive upper bounds for the next page). */
@@ -147,21 +176,31 @@ export async function searchTickets(
   let scanned = 0;
   let truncated = false;
   let last: Item | undefined;
-  while (picked.length < opts.limit) {
-    if (scanned >= maxScan) {
-      truncated = true;
-      break;
+  // tickets picked and found not to hold an excluded word anywhere (a message may lack it while another has it)
+  let checked = 0;
+  for (;;) {
+    while (picked.length < opts.limit) {
+      if (scanned >= maxScan) {
+        truncated = true;
+        break;
+      }
+      const it = await nextItem();
+      if (!it) break;
+      scanned++;
+      last = it;
+      if (it.stream === 'm') pm = it.key;
+      else ps = it.ticketId;
+      if (!it.ok || seen.has(it.ticketId)) continue;
+      seen.add(it.ticketId);
+      if (await shownBefore(it.ticketId)) continue;
+      picked.push(it);
     }
-    const it = await nextItem();
-    if (!it) break;
-    scanned++;
-    last = it;
-    if (it.stream === 'm') pm = it.key;
-    else ps = it.ticketId;
-    if (!it.ok || seen.has(it.ticketId)) continue;
-    seen.add(it.ticketId);
-    if (await shownBefore(it.ticketId)) continue;
-    picked.push(it);
+    if (!q.none.length || checked === picked.length) break;
+    const out = await read.excluded(picked.slice(checked).map((p) => p.ticketId));
+    const kept = picked.filter((p, i) => i < checked || !out.has(p.ticketId));
+    picked.splice(0, picked.length, ...kept);
+    checked = picked.length;
+    if (!out.size) break;
   }
   const hits = await hitsOf(db, picked, opts.snippets ? q : null);
   const more = mBuf.length > 0 || sBuf.length > 0 || !mDone || !sDone;
@@ -176,7 +215,7 @@ function streamsFor(db: Db, q: SearchQuery, filter: QueueFilter): Streams | null
   const where = queueWhere(filter);
   // the filter is evaluated in SQL for every hit; JS only sees whether the ticket qualifies
   const ok = where.length ? sql`(${and(...where)})` : sql`1`;
-  return db.engine === 'postgres' ? postgresStreams(db, tsQuery(q), ok) : sqliteStreams(db, match, ok);
+  return db.engine === 'postgres' ? postgresStreams(db, q, ok) : sqliteStreams(db, match, ftsAny(q.none), ok);
 }
 
 /** The picked matches as hits, in their order, with their tickets and (when asked) snippets marking the searched words. */
@@ -212,26 +251,32 @@ export const RANKED_MATCHES = 2000;
  */
 export async function searchTicketsRanked(
   db: Db, text: string, filter: QueueFilter, offset: number, opts: { limit: number; maxScan?: number; snippets?: boolean },
-): Promise<{ hits: SearchHit[]; next: number | null; candidates: number }> {
+): Promise<{ hits: SearchHit[]; next: number | null; candidates: number; truncated: boolean }> {
   const q = parseSearch(text);
   const read = streamsFor(db, q, filter);
-  if (!read) return { hits: [], next: null, candidates: 0 };
+  if (!read) return { hits: [], next: null, candidates: 0, truncated: false };
   const maxScan = opts.maxScan ?? 20_000;
-  const collect = async (stream: (before: number, limit: number) => Promise<{ key: number; ticketId: number; ok: unknown }[]>) => {
-    const out: { key: number; ticketId: number }[] = [];
+  // whether older matches were left unranked
+  let cut = false;
+  const collect = async <T extends { key: number; ok: unknown }>(stream: (before: number, limit: number) => Promise<T[]>): Promise<T[]> => {
+    const out: T[] = [];
     let before = BIG;
     let scanned = 0;
-    for (let chunk = 500; out.length < RANKED_MATCHES && scanned < maxScan; chunk = Math.min(chunk * 2, 4000)) {
+    for (let chunk = 500; ; chunk = Math.min(chunk * 2, 4000)) {
+      if (out.length >= RANKED_MATCHES || scanned >= maxScan) {
+        cut = true;
+        break;
+      }
       const rows = await stream(before, chunk);
       scanned += rows.length;
-      for (const r of rows) if (r.ok && out.length < RANKED_MATCHES) out.push({ key: r.key, ticketId: r.ticketId });
+      for (const r of rows) if (r.ok && out.length < RANKED_MATCHES) out.push(r);
       if (rows.length < chunk) break;
       before = rows[rows.length - 1].key;
     }
     return out;
   };
   const msgs = await collect(read.messages);
-  const subjects = await collect(async (before, limit) => (await read.subjects(before, limit)).map((r) => ({ key: r.ticketId, ticketId: r.ticketId, ok: r.ok })));
+  const subjects = await collect(async (before, limit) => (await read.subjects(before, limit)).map((r) => ({ ...r, key: r.ticketId })));
   const [msgScores, subjectScores] = await Promise.all([read.scores('messages', msgs.map((m) => m.key)), read.scores('subjects', subjects.map((m) => m.key))]);
   type Ranked = { ticketId: number; messageId: number | null; score: number; latest: number };
   const byTicket = new Map<number, Ranked & { best: number; subject: number }>();
@@ -249,13 +294,19 @@ export async function searchTicketsRanked(
     }
     e.latest = Math.max(e.latest, m.key);
   }
-  for (const t of subjects) entry(t.ticketId).subject = subjectScores.get(t.key) ?? 0;
+  for (const t of subjects) {
+    const e = entry(t.ticketId);
+    e.subject = subjectScores.get(t.key) ?? 0;
+    e.latest = Math.max(e.latest, t.first ?? 0);
+  }
+  const out = q.none.length ? await read.excluded([...byTicket.keys()]) : new Set<number>();
   const ranked = [...byTicket.values()]
+    .filter((e) => !out.has(e.ticketId))
     .map((e) => ({ ...e, score: e.best + 2 * e.subject }))
     .sort((a, b) => b.score - a.score || b.latest - a.latest || b.ticketId - a.ticketId);
   const page = ranked.slice(offset, offset + opts.limit);
   const hits = await hitsOf(db, page, opts.snippets ? q : null);
-  return { hits, next: offset + opts.limit < ranked.length ? offset + opts.limit : null, candidates: ranked.length };
+  return { hits, next: offset + opts.limit < ranked.length ? offset + opts.limit : null, candidates: ranked.length, truncated: cut };
 }
 
 type Streams = {
@@ -267,12 +318,14 @@ type Streams = {
   shown(cursor: SearchCursor): Promise<number[]>;
   /** how well each of these messages (or tickets' subjects) matches: higher is better, 0 when not at all */
   scores(of: 'messages' | 'subjects', ids: number[]): Promise<Map<number, number>>;
+  /** those of these tickets with an excluded word (`-word`) in their subject or any message */
+  excluded(ticketIds: number[]): Promise<Set<number>>;
 };
 
 const idList = (ids: number[]) => sql.join(ids.map((i) => sql`${i}`), sql`, `);
 
 /** SQLite: the FTS5 tables, read newest-first (FTS5 walks its doclists backwards and stops at the LIMIT). */
-function sqliteStreams(db: Db, match: string, ok: SQL): Streams {
+function sqliteStreams(db: Db, match: string, noneMatch: string | null, ok: SQL): Streams {
   // rowid bounds are cast: better-sqlite3 binds numbers as REAL, and FTS5 cannot seek on a REAL rowid
   return {
     messages: async (before, limit) =>
@@ -291,6 +344,15 @@ function sqliteStreams(db: Db, match: string, ok: SQL): Streams {
       ...(await db.all<{ t: number }>(sql`select distinct m.ticket_id as t from (select rowid from messages_fts where messages_fts match ${match} and rowid >= cast(${cursor.m} as integer)) h cross join messages m on m.id = h.rowid`)).map((r) => r.t),
       ...(await db.all<{ t: number }>(sql`select rowid as t from tickets_fts where tickets_fts match ${match} and rowid >= cast(${cursor.s} as integer)`)).map((r) => r.t),
     ],
+    excluded: async (ticketIds) => {
+      const none = noneMatch;
+      if (!none || !ticketIds.length) return new Set();
+      const rows = await db.all<{ t: number }>(sql`
+        select m.ticket_id as t from messages m where m.ticket_id in (${idList(ticketIds)})
+          and exists (select 1 from messages_fts where messages_fts.rowid = m.id and messages_fts match ${none})
+        union select rowid from tickets_fts where tickets_fts match ${none} and rowid in (${idList(ticketIds)})`);
+      return new Set(rows.map((r) => Number(r.t)));
+    },
     // BM25 is negative, the better the lower: turned round
     scores: async (of, ids) => {
       if (!ids.length) return new Map();
@@ -302,41 +364,48 @@ function sqliteStreams(db: Db, match: string, ok: SQL): Streams {
 }
 
 /**
- * PostgreSQL: the messages' and the subjects' stored words (body_words, subject_words, each with a
- * GIN index). Each read finds the newest matches below `before` itself instead
- * of leaving the choice to the planner, whose guess for a rare or absent word (from the statistics
- * of common words) can make it walk every message looking for one.
+ * PostgreSQL: the messages' and the subjects' stored stems and words (body_stems and body_words,
+ * subject_stems and subject_words, each with a GIN index). Each read finds the newest matches
+ * below `before` itself instead of leaving the choice to the planner, whose guess for a rare or
+ * absent word (from the statistics of common words) can make it walk every message looking for one.
  */
-function postgresStreams(db: Db, query: SQL, ok: SQL): Streams {
-  const messagesSource: Source = { table: sql`messages`, words: sql`body_words`, ticket: sql`ticket_id`, first: sql`null`, walkCost: 1 };
+function postgresStreams(db: Db, q: SearchQuery, ok: SQL): Streams {
+  const messagesSource: Source = { table: sql`messages`, match: pgMatch(q, sql`body_words`, sql`body_stems`), ticket: sql`ticket_id`, first: sql`null`, walkCost: 1 };
   const subjectsSource: Source = {
-    table: sql`${tickets}`, words: sql`subject_words`, ticket: sql`id`, first: sql`(select min(id) from messages where ticket_id = x.id)`, walkCost: 1,
+    table: sql`${tickets}`, match: pgMatch(q, sql`subject_words`, sql`subject_stems`), ticket: sql`id`, first: sql`(select min(id) from messages where ticket_id = x.id)`, walkCost: 1,
   };
   return {
-    messages: async (before, limit) => await newestMatches(db, messagesSource, query, ok, before, limit),
+    messages: async (before, limit) => await newestMatches(db, messagesSource, ok, before, limit),
     subjects: async (before, limit) =>
-      (await newestMatches(db, subjectsSource, query, ok, before, limit)).map((r) => ({ ticketId: r.key, first: r.first, ok: r.ok })),
+      (await newestMatches(db, subjectsSource, ok, before, limit)).map((r) => ({ ticketId: r.key, first: r.first, ok: r.ok })),
     shown: async (cursor) =>
       (await db.all<{ t: number }>(sql`
-        select ticket_id as t from messages where body_words @@ (${query}) and id >= ${cursor.m}
-        union select id from ${tickets} where subject_words @@ (${query}) and id >= ${cursor.s}`)).map((r) => r.t),
-    // cover density: how many of the words occur, and how close together; normalised by the text's length
+        select ticket_id as t from messages where ${messagesSource.match} and id >= ${cursor.m}
+        union select id from ${tickets} where ${subjectsSource.match} and id >= ${cursor.s}`)).map((r) => r.t),
+    excluded: async (ticketIds) => {
+      if (!q.none.length || !ticketIds.length) return new Set();
+      const any = (words: SQL, stems: SQL) => pgMatch({ all: [q.none], none: [], fields: [] }, words, stems);
+      const rows = await db.all<{ t: number }>(sql`
+        select ticket_id as t from messages where ticket_id in (${idList(ticketIds)}) and ${any(sql`body_words`, sql`body_stems`)}
+        union select id from ${tickets} where id in (${idList(ticketIds)}) and ${any(sql`subject_words`, sql`subject_stems`)}`);
+      return new Set(rows.map((r) => Number(r.t)));
+    },
     scores: async (of, ids) => {
       if (!ids.length) return new Map();
       const rows = of === 'messages'
-        ? await db.all<{ id: number; s: number }>(sql`select id, ts_rank_cd(body_words, ${query}, 1) as s from messages where id in (${idList(ids)})`)
-        : await db.all<{ id: number; s: number }>(sql`select id, ts_rank_cd(subject_words, ${query}, 1) as s from ${tickets} where id in (${idList(ids)})`);
+        ? await db.all<{ id: number; s: number }>(sql`select id, ${pgRank(q, sql`body_words`, sql`body_stems`)} as s from messages where id in (${idList(ids)})`)
+        : await db.all<{ id: number; s: number }>(sql`select id, ${pgRank(q, sql`subject_words`, sql`subject_stems`)} as s from ${tickets} where id in (${idList(ids)})`);
       return new Map(rows.map((r) => [Number(r.id), Number(r.s)]));
     },
   };
 }
 
 /**
- * A table searched on PostgreSQL: its words, the ticket a row belongs to, (subjects) the ticket's
- * first message, `x` naming the row; and what testing a row on a walk costs, where fetching a match
- * found in the index costs 1.
+ * A table searched on PostgreSQL: the search's condition on its columns, the ticket a row belongs
+ * to, (subjects) the ticket's first message, `x` naming the row; and what testing a row on a walk
+ * costs, where fetching a match found in the index costs 1.
  */
-type Source = { table: SQL; words: SQL; ticket: SQL; first: SQL; walkCost: number };
+type Source = { table: SQL; match: SQL; ticket: SQL; first: SQL; walkCost: number };
 type Match = { key: number; ticketId: number; first: number | null; ok: unknown };
 
 /**
@@ -347,7 +416,7 @@ type Match = { key: number; ticketId: number; first: number | null; ok: unknown 
  * density (a word in half the messages fills the read right there); the rest is walked when that is
  * cheaper, else collected from the index (a rare word: only its matches are read and sorted).
  */
-async function newestMatches(db: Db, src: Source, query: SQL, ok: SQL, before: number, limit: number): Promise<Match[]> {
+async function newestMatches(db: Db, src: Source, ok: SQL, before: number, limit: number): Promise<Match[]> {
   const out: Match[] = [];
   let from = before;
   let walked = 0;
@@ -358,7 +427,7 @@ async function newestMatches(db: Db, src: Source, query: SQL, ok: SQL, before: n
     const rows = await db.all<Match & { hit: boolean; floor: number; n: number }>(sql`
       select x.id as key, x.ticket_id as ticketId, ${src.first} as first, ${ok} as ok, x.hit, x.floor, x.n
       from (select id, ticket_id, hit, min(id) over () as floor, count(*) over () as n
-        from (select id, ${src.ticket} as ticket_id, ${src.words} @@ (${query}) as hit from ${src.table} where id < ${from} order by id desc limit ${window}) w) x
+        from (select id, ${src.ticket} as ticket_id, ${src.match} as hit from ${src.table} where id < ${from} order by id desc limit ${window}) w) x
       join ${tickets} on ${tickets.id} = x.ticket_id
       where x.hit or x.id = x.floor
       order by x.id desc`);
@@ -385,7 +454,7 @@ async function newestMatches(db: Db, src: Source, query: SQL, ok: SQL, before: n
   for (let windows = 1; out.length < limit && from > 0; windows++) {
     const low = windows < 3 ? Math.max(0, Math.floor(from - span)) : 0;
     const rows = await db.all<Match>(sql`
-      with h as materialized (select id, ${src.ticket} as ticket_id from ${src.table} where ${src.words} @@ (${query}) and id < ${from} and id >= ${low})
+      with h as materialized (select id, ${src.ticket} as ticket_id from ${src.table} where ${src.match} and id < ${from} and id >= ${low})
       select x.id as key, x.ticket_id as ticketId, ${src.first} as first, ${ok} as ok
       from (select id, ticket_id from h order by id desc limit ${limit - out.length}) x
       join ${tickets} on ${tickets.id} = x.ticket_id
@@ -421,31 +490,33 @@ export function snippetOf(body: string, query: string, width = SNIPPET_WIDTH): s
   return snippetWith(body, soughtStems(parseSearch(query)), width);
 }
 
-/** The stems a search looks for (not those it leaves out): whole, and as prefixes. */
-type Sought = { stems: Set<string>; prefixes: string[] };
+/** What a search looks for (not what it leaves out): stems, and the words typed as prefixes (folded), with the words before a prefix. */
+type Sought = { stems: Set<string>; words: Set<string>; prefixes: string[] };
 
 function soughtStems(q: SearchQuery): Sought {
-  const stems = new Set<string>();
-  const prefixes: string[] = [];
+  const sought: Sought = { stems: new Set(), words: new Set(), prefixes: [] };
   for (const t of q.all.flat()) {
-    const s = termStems(t);
-    if (t.prefix && s.length) prefixes.push(s.pop()!);
-    for (const x of s) stems.add(x);
+    const w = termWords(t);
+    if (!t.prefix) for (const x of w) sought.stems.add(x);
+    else if (w.length) {
+      sought.prefixes.push(w.pop()!);
+      for (const x of w) sought.words.add(x);
+    }
   }
-  return { stems, prefixes };
+  return sought;
 }
 
 function snippetWith(body: string, sought: Sought, width: number): string {
-  const text = body.replace(/\s+/g, ' ').trim();
-  const found = (stem: string) => sought.stems.has(stem) || sought.prefixes.some((p) => stem.startsWith(p));
+  const text = body.normalize('NFC').replace(/\s+/g, ' ').trim();
+  const found = (w: TextWord) => sought.stems.has(w.stem) || sought.words.has(w.folded) || sought.prefixes.some((p) => w.folded.startsWith(p));
   const words = textWords(text);
-  const first = words.find((w) => found(w.stem));
+  const first = words.find(found);
   const start = first ? Math.max(0, first.start - Math.floor(width / 3)) : 0;
   const end = Math.min(text.length, start + width);
   let out = start > 0 ? '…' : '';
   let at = start;
   for (const w of words) {
-    if (w.start < start || w.end > end || !found(w.stem)) continue;
+    if (w.start < start || w.end > end || !found(w)) continue;
     out += `${text.slice(at, w.start)}${MARK_START}${text.slice(w.start, w.end)}${MARK_END}`;
     at = w.end;
   }

@@ -3,12 +3,15 @@
 import { Router } from 'express';
 import type { Ctx } from '../../actions/context.ts';
 import { decodeCursor, encodeCursor, hasFilters, parseQueueQuery, queueQueryString, type QueueFilter } from '../../domain/queue-query.ts';
-import { hasText, parseSearch } from '../../domain/search-query.ts';
-import { applySearchFields } from '../../actions/search-fields.ts';
+import { hasText, onlyFields, parseSearch } from '../../domain/search-query.ts';
+import { applySearchFields, type FieldProblem } from '../../actions/search-fields.ts';
+
+/** A field that could not be placed, or a search with nothing to look for. */
+type SearchProblem = FieldProblem | { name: 'text'; value: string; problem: 'nothing' };
 import { listQueue } from '../../store/queue.ts';
 import { PRIORITIES, STATUSES } from '../../db/schema.ts';
 import { listOrganizationOptions } from '../../store/organization-names.ts';
-import { decodeSearchCursor, encodeSearchCursor, MARK_END, MARK_START, searchTickets, searchTicketsRanked, type SearchHit } from '../../store/search.ts';
+import { decodeSearchCursor, encodeSearchCursor, MARK_END, MARK_START, searchTickets, searchTicketsRanked, RANKED_MATCHES, type SearchHit } from '../../store/search.ts';
 import { findTicketByNumber } from '../../store/tickets.ts';
 import { currentUser, web } from '../context.ts';
 import { requirePermission } from '../middleware/auth.ts';
@@ -44,7 +47,7 @@ export function suggestionsFor(text: string, scope: 'all' | 'open', filtered: bo
 }
 
 /** A page of results, with the cursor of the next one as it travels in the URL. */
-type Found = { hits: SearchHit[]; next: string | null; scanned: number; truncated: boolean };
+type Found = { hits: SearchHit[]; next: string | null; scanned: number; truncated: boolean; /** relevance ranked only the newest matches */ ranked?: boolean };
 
 /** The orders of results: the best match first (the default), or the latest match first. */
 export const SEARCH_ORDERS = ['relevance', 'date'] as const;
@@ -54,7 +57,7 @@ async function textSearch(ctx: Ctx, text: string, filter: QueueFilter, cursorRaw
   if (order === 'relevance') {
     const offset = Number(/^r(\d{1,6})$/.exec(cursorRaw ?? '')?.[1] ?? 0);
     const page = await searchTicketsRanked(ctx.db, text, filter, offset, { limit: SEARCH_PAGE_SIZE, snippets: true });
-    return { hits: page.hits, next: page.next === null ? null : `r${page.next}`, scanned: page.candidates, truncated: false };
+    return { hits: page.hits, next: page.next === null ? null : `r${page.next}`, scanned: page.candidates, truncated: false, ranked: page.truncated };
   }
   const page = await searchTickets(ctx.db, text, filter, decodeSearchCursor(cursorRaw), { limit: SEARCH_PAGE_SIZE, snippets: true });
   return { ...page, next: page.next ? encodeSearchCursor(page.next) : null };
@@ -79,12 +82,14 @@ export function searchRoutes(ctx: Ctx, render: Renderer): Router {
     const me = currentUser(res);
     const cursorRaw = typeof req.query.cursor === 'string' ? req.query.cursor : null;
     const query = parseSearch(text);
-    const { filter, problems } = await applySearchFields(ctx, query, { user: me, timeZone: web(res).timeZone }, await filterFor(ctx, q, me));
-    const page: Found = !text || problems.length
-      ? { hits: [], next: null, scanned: 0, truncated: false }
-      : hasText(query)
-        ? await textSearch(ctx, text, filter, cursorRaw, order)
-        : await fieldsOnly(ctx, filter, cursorRaw);
+    const { filter, problems }: { filter: QueueFilter; problems: SearchProblem[] } = await applySearchFields(ctx, query, { user: me, timeZone: web(res).timeZone }, await filterFor(ctx, q, me));
+    const page: Found = hasText(query) && !problems.length
+      ? await textSearch(ctx, text, filter, cursorRaw, order)
+      : onlyFields(query) && !problems.length
+        ? await fieldsOnly(ctx, filter, cursorRaw)
+        : { hits: [], next: null, scanned: 0, truncated: false };
+    // something typed, but nothing to look for: exclusions alone, or only marks
+    if (text && !hasText(query) && !onlyFields(query)) problems.push({ name: 'text', value: text, problem: 'nothing' });
     const names = await lookupsFor(ctx.db, page.hits.map((h) => h.ticket));
     const filters = new URLSearchParams(queueQueryString(q));
     filters.delete('view');
@@ -106,12 +111,15 @@ export function searchRoutes(ctx: Ctx, render: Renderer): Router {
         organizations: (await listOrganizationOptions(ctx.db)).map((o) => ({ ...o, selected: q.organization === o.id })),
       },
       results: page.hits.map((h) => ({ ...ticketRow(h.ticket, names, ctx.clock.now()), snippet: h.snippet ? snippetHtml(h.snippet) : null, messageId: h.messageId })),
-      problems: problems.map((p) => ({ field: `${p.name}:${p.value}`, key: `search.problem.${p.name === 'before' || p.name === 'after' ? 'date' : p.problem}` })),
+      problems: problems.map((p) => ({ field: p.name === 'text' ? p.value : `${p.name}:${p.value}`, key: `search.problem.${p.name === 'before' || p.name === 'after' ? 'date' : p.problem}` })),
+      ranked: !!page.ranked,
+      rankedCount: RANKED_MATCHES,
       suggestions: text && !problems.length && page.hits.length === 0 && !cursorRaw ? suggestionsFor(text, scope, hasFilters(q)) : null,
       truncated: page.truncated,
       scanned: page.scanned,
       nextHref: page.next ? `/search?${new URLSearchParams({ ...Object.fromEntries(base), cursor: page.next })}` : null,
       firstHref: cursorRaw ? `/search?${base}` : null,
+      dateHref: `/search?${new URLSearchParams({ ...Object.fromEntries(base), order: 'date' })}`,
     });
   });
   return r;

@@ -311,7 +311,7 @@ describe('console', () => {
     expect(await found('ошибки')).toEqual([t1.number]);
     expect(await found('printers jammed')).toEqual([t3.number]);
     const marked = (await b.get(`/search?q=${encodeURIComponent('принтеры')}`)).text;
-    expect(marked).toContain('<mark>Принтер</mark>');
+    expect(marked).toContain('<mark>принтера</mark>');
     // phrases, OR, exclusions; best match first, or the latest first
     expect(await found('"paper jam"')).toEqual([t3.number]);
     expect(await found('"jam paper"')).toEqual([]);
@@ -332,6 +332,12 @@ describe('console', () => {
     expect(unknown).toContain('org:ландыш: nothing of that name, so nothing was searched.');
     expect(unknown).not.toContain('data-ticket=');
     expect(unescape((await b.get('/search?q=printer+before:30.11.2026')).text)).toContain('before:30.11.2026: write the date as 2026-11-30.');
+    // exclusions alone look for nothing, and say so
+    const nothing = unescape((await b.get(`/search?q=${encodeURIComponent('-принтер')}`)).text);
+    expect(nothing).toContain('-принтер: nothing to look for');
+    expect(nothing).not.toContain('data-ticket=');
+    // a prefix reaching past a word's stem (печатает → печата)
+    expect(await found('печатае*')).toEqual([t1.number]);
     // the syntax is explained on the page
     expect((await b.get('/search')).text).toContain('<code>"paper jam"</code>');
   });
