@@ -237,7 +237,7 @@ describe('search', () => {
       Outlook SharePoint OneDrive Teams VPN Wi-Fi 0x80070005 ws-1042 inv12345 ORA-12154 TLS1.2 2026-11-30 http://intranet/wiki`;
     const words = [...new Set(vocabulary.split(/\s+/).filter(Boolean))];
     const rows = await deps.db.all<{ w: string; d: string }>(
-      `select w, array_to_string(tsvector_to_array(helpdesk_search_doc(w)), ' ') as d from unnest(?::text[]) as w`, words,
+      `select w, array_to_string(tsvector_to_array(helpdesk_search_stems(w)), ' ') as d from unnest(?::text[]) as w`, words,
     );
     // tsvector_to_array lists a text's lexemes sorted and without repeats
     const js = (w: string) => [...new Set(textWords(w).map((x) => x.stem))].sort().join(' ');
