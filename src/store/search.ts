@@ -83,18 +83,6 @@ function pgMatch(q: SearchQuery, words: SQL, stems: SQL): SQL {
   return sql`(${sql.join([...groups, ...q.none.map((t) => sql`not ${term(t)}`)], sql` and `)})`;
 }
 
-/** How well a row matches on PostgreSQL: cover density of its stems (and words, for prefixes), normalised by its length. */
-function pgRank(q: SearchQuery, words: SQL, stems: SQL): SQL {
-  const of = (prefix: boolean) => {
-    const groups = q.all.map((g) => g.filter((t) => t.prefix === prefix)).filter((g) => g.length);
-    if (!groups.length) return null;
-    const term = (t: SearchTerm) => (prefix ? sql`helpdesk_search_term(${t.text}, true)` : sql`helpdesk_stem_term(${t.text})`);
-    return sql.join(groups.map((g) => (g.length > 1 ? sql`(${sql.join(g.map(term), sql` || `)})` : term(g[0]))), sql` && `);
-  };
-  const parts = [[stems, of(false)], [words, of(true)]].flatMap(([col, tsq]) => (tsq ? [sql`ts_rank_cd(${col}, ${tsq}, 1)`] : []));
-  return parts.length ? sql.join(parts, sql` + `) : sql`0`;
-}
-
 /** Where each stream stopped: message id and ticket id (exclusive upper bounds for the next page). */
 export type SearchCursor = { m: number; s: number };
 
@@ -239,15 +227,54 @@ async function hitsOf(db: Db, picked: { ticketId: number; messageId: number | nu
 }
 
 /** How many of the newest matches (messages and subjects each) relevance ranks. */
-export const RANKED_MATCHES = 2000;
+export const RANKED_MATCHES = 300;
+
+// BM25's saturation of repeated words and its normalisation by length
+const K1 = 1.2;
+const B = 0.75;
+
+/**
+ * How well each text matches the search, the same way on both engines, worked out here from the
+ * texts themselves: per group of terms the best of its terms, each term's occurrences (its stems in
+ * a row, or its folded words with the last a prefix) saturated as BM25 saturates them and weighed
+ * down in texts longer than the average of those ranked. (The engines' own BM25 and ts_rank_cd
+ * rank differently from each other, and FTS5's needs a pass over every match of a common word.)
+ */
+export function relevance(texts: string[], q: SearchQuery): number[] {
+  const docs = texts.map((t) => textWords(t.normalize('NFC')));
+  const avg = Math.max(1, docs.reduce((n, d) => n + d.length, 0) / Math.max(1, docs.length));
+  const terms = q.all.map((g) => g.map((t) => ({ t, want: termWords(t) })));
+  return docs.map((doc) => {
+    const norm = K1 * (1 - B + (B * doc.length) / avg);
+    let score = 0;
+    for (const group of terms) {
+      let best = 0;
+      for (const { t, want } of group) {
+        if (!want.length) continue;
+        let tf = 0;
+        for (let i = 0; i + want.length <= doc.length; i++) {
+          let all = true;
+          for (let j = 0; j < want.length && all; j++) {
+            const w = doc[i + j];
+            all = t.prefix ? (j === want.length - 1 ? w.folded.startsWith(want[j]) : w.folded === want[j]) : w.stem === want[j];
+          }
+          if (all) tf++;
+        }
+        best = Math.max(best, (tf * (K1 + 1)) / (tf + norm));
+      }
+      score += best;
+    }
+    return score;
+  });
+}
 
 /**
  * A search ranked by relevance: the newest RANKED_MATCHES matching messages and subjects of
  * tickets that pass the filter (reading at most maxScan of each), each ticket scored by its best
- * matching message and its subject (BM25 on SQLite, ts_rank_cd on PostgreSQL, a subject counting
- * twice a message), the best first and the later match first on a tie. A desk where a search finds
- * fewer matches than that ranks all of them; one where a word is in half the mail ranks its newest
- * thousands, which keeps the answer as fast as the search by date. Paged by offset in that order.
+ * matching message and its subject (see relevance(); a subject counting twice a message), the
+ * best first and the later match first on a tie. A desk where a search finds fewer matches than
+ * that ranks all of them; one where a word is in half the mail ranks its newest hundreds, which
+ * keeps the answer about as fast as the search by date. Paged by offset in that order.
  */
 export async function searchTicketsRanked(
   db: Db, text: string, filter: QueueFilter, offset: number, opts: { limit: number; maxScan?: number; snippets?: boolean },
@@ -262,7 +289,7 @@ export async function searchTicketsRanked(
     const out: T[] = [];
     let before = BIG;
     let scanned = 0;
-    for (let chunk = 500; ; chunk = Math.min(chunk * 2, 4000)) {
+    for (let chunk = RANKED_MATCHES + 1; ; chunk = Math.min(chunk * 2, 4000)) {
       if (out.length >= RANKED_MATCHES || scanned >= maxScan) {
         cut = true;
         break;
@@ -277,7 +304,15 @@ export async function searchTicketsRanked(
   };
   const msgs = await collect(read.messages);
   const subjects = await collect(async (before, limit) => (await read.subjects(before, limit)).map((r) => ({ ...r, key: r.ticketId })));
-  const [msgScores, subjectScores] = await Promise.all([read.scores('messages', msgs.map((m) => m.key)), read.scores('subjects', subjects.map((m) => m.key))]);
+  const texts = (rows: { id: number; t: string | null }[]) => new Map(rows.map((r) => [Number(r.id), r.t ?? '']));
+  const bodies = msgs.length ? texts(await db.all(sql`select id, body_text as t from messages where id in (${idList(msgs.map((m) => m.key))})`)) : new Map<number, string>();
+  const titles = subjects.length ? texts(await db.all(sql`select id, subject as t from ${tickets} where id in (${idList(subjects.map((m) => m.key))})`)) : new Map<number, string>();
+  const scoresOf = (ids: number[], of: Map<number, string>) => {
+    const scores = relevance(ids.map((id) => of.get(id) ?? ''), q);
+    return new Map(ids.map((id, i) => [id, scores[i]]));
+  };
+  const msgScores = scoresOf(msgs.map((m) => m.key), bodies);
+  const subjectScores = scoresOf(subjects.map((m) => m.key), titles);
   type Ranked = { ticketId: number; messageId: number | null; score: number; latest: number };
   const byTicket = new Map<number, Ranked & { best: number; subject: number }>();
   const entry = (ticketId: number) => {
@@ -316,8 +351,6 @@ type Streams = {
   subjects(before: number, limit: number): Promise<{ ticketId: number; first: number | null; ok: unknown }[]>;
   /** the tickets matching at or above the cursor's stream positions */
   shown(cursor: SearchCursor): Promise<number[]>;
-  /** how well each of these messages (or tickets' subjects) matches: higher is better, 0 when not at all */
-  scores(of: 'messages' | 'subjects', ids: number[]): Promise<Map<number, number>>;
   /** those of these tickets with an excluded word (`-word`) in their subject or any message */
   excluded(ticketIds: number[]): Promise<Set<number>>;
 };
@@ -353,13 +386,6 @@ function sqliteStreams(db: Db, match: string, noneMatch: string | null, ok: SQL)
         union select rowid from tickets_fts where tickets_fts match ${none} and rowid in (${idList(ticketIds)})`);
       return new Set(rows.map((r) => Number(r.t)));
     },
-    // BM25 is negative, the better the lower: turned round
-    scores: async (of, ids) => {
-      if (!ids.length) return new Map();
-      const table = sql.raw(of === 'messages' ? 'messages_fts' : 'tickets_fts');
-      const rows = await db.all<{ id: number; s: number }>(sql`select rowid as id, -bm25(${table}) as s from ${table} where ${table} match ${match} and rowid in (${idList(ids)})`);
-      return new Map(rows.map((r) => [Number(r.id), Number(r.s)]));
-    },
   };
 }
 
@@ -389,13 +415,6 @@ function postgresStreams(db: Db, q: SearchQuery, ok: SQL): Streams {
         select ticket_id as t from messages where ticket_id in (${idList(ticketIds)}) and ${any(sql`body_words`, sql`body_stems`)}
         union select id from ${tickets} where id in (${idList(ticketIds)}) and ${any(sql`subject_words`, sql`subject_stems`)}`);
       return new Set(rows.map((r) => Number(r.t)));
-    },
-    scores: async (of, ids) => {
-      if (!ids.length) return new Map();
-      const rows = of === 'messages'
-        ? await db.all<{ id: number; s: number }>(sql`select id, ${pgRank(q, sql`body_words`, sql`body_stems`)} as s from messages where id in (${idList(ids)})`)
-        : await db.all<{ id: number; s: number }>(sql`select id, ${pgRank(q, sql`subject_words`, sql`subject_stems`)} as s from ${tickets} where id in (${idList(ids)})`);
-      return new Map(rows.map((r) => [Number(r.id), Number(r.s)]));
     },
   };
 }
