@@ -52,12 +52,28 @@ export function stemWord(folded: string): string {
 /** One word of a text, where it is, and what search makes of it: folded, and its stem. */
 export type TextWord = { start: number; end: number; folded: string; stem: string };
 
+// A word as written, folded and stemmed: ranking reads every word of hundreds of texts per search,
+// and looking a written word up costs less than folding it again (forgotten all at once past a bound)
+const WORDS_KEPT = 200_000;
+const written = new Map<string, readonly [folded: string, stem: string]>();
+
+function known(word: string): readonly [string, string] {
+  let w = written.get(word);
+  if (!w) {
+    const folded = foldWord(word);
+    w = [folded, stemWord(folded)];
+    if (written.size >= WORDS_KEPT) written.clear();
+    written.set(word, w);
+  }
+  return w;
+}
+
 /** Every word of a text (in NFC, as the desk stores text) with its place, for marking the words found in it. */
 export function textWords(text: string): TextWord[] {
   const out: TextWord[] = [];
   for (const m of text.matchAll(WORD)) {
-    const folded = foldWord(m[0]);
-    out.push({ start: m.index, end: m.index + m[0].length, folded, stem: stemWord(folded) });
+    const [folded, stem] = known(m[0]);
+    out.push({ start: m.index, end: m.index + m[0].length, folded, stem });
   }
   return out;
 }

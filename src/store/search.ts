@@ -227,7 +227,7 @@ async function hitsOf(db: Db, picked: { ticketId: number; messageId: number | nu
 }
 
 /** How many of the newest matches (messages and subjects each) relevance ranks. */
-export const RANKED_MATCHES = 300;
+export const RANKED_MATCHES = 150;
 
 // BM25's saturation of repeated words and its normalisation by length
 const K1 = 1.2;
@@ -334,14 +334,23 @@ export async function searchTicketsRanked(
     e.subject = subjectScores.get(t.key) ?? 0;
     e.latest = Math.max(e.latest, t.first ?? 0);
   }
-  const out = q.none.length ? await read.excluded([...byTicket.keys()]) : new Set<number>();
   const ranked = [...byTicket.values()]
-    .filter((e) => !out.has(e.ticketId))
     .map((e) => ({ ...e, score: e.best + 2 * e.subject }))
     .sort((a, b) => b.score - a.score || b.latest - a.latest || b.ticketId - a.ticketId);
-  const page = ranked.slice(offset, offset + opts.limit);
+  // the tickets with an excluded word anywhere are left out, looked for from the top in batches
+  // until the page is full (a ticket's own message may lack the word while another has it)
+  let kept = ranked;
+  if (q.none.length) {
+    kept = [];
+    for (let at = 0; at < ranked.length && kept.length < offset + opts.limit + 1; at += 50) {
+      const batch = ranked.slice(at, at + 50);
+      const out = await read.excluded(batch.map((e) => e.ticketId));
+      kept.push(...batch.filter((e) => !out.has(e.ticketId)));
+    }
+  }
+  const page = kept.slice(offset, offset + opts.limit);
   const hits = await hitsOf(db, page, opts.snippets ? q : null);
-  return { hits, next: offset + opts.limit < ranked.length ? offset + opts.limit : null, candidates: ranked.length, truncated: cut };
+  return { hits, next: offset + opts.limit < kept.length ? offset + opts.limit : null, candidates: ranked.length, truncated: cut };
 }
 
 type Streams = {
