@@ -86,7 +86,8 @@ function pgMatch(q: SearchQuery, words: SQL, stems: SQL): SQL {
 /** Where each stream stopped: message id and ticket id (exclusive upper bounds for the next page). */
 export type SearchCursor = { m: number; s: number };
 
-export type SearchHit = { ticket: Ticket; messageId: number | null; snippet: string | null };
+/** A ticket found: the message that matched (with a snippet) when one did, and (when snippets are asked) its subject with the searched words marked. */
+export type SearchHit = { ticket: Ticket; messageId: number | null; snippet: string | null; subject?: string };
 
 export type SearchPage = { hits: SearchHit[]; next: SearchCursor | null; scanned: number; truncated: boolean };
 
@@ -221,7 +222,10 @@ async function hitsOf(db: Db, picked: { ticketId: number; messageId: number | nu
       ? new Map((await db.all<{ id: number; t: string }>(sql`select id, body_text as t from messages where id in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`)).map((r) => [r.id, r.t]))
       : new Map<number, string>();
     const sought = soughtStems(snippetsFor);
-    for (const h of hits) if (h.messageId) h.snippet = snippetWith(texts.get(h.messageId) ?? '', sought, SNIPPET_WIDTH);
+    for (const h of hits) {
+      if (h.messageId) h.snippet = snippetWith(texts.get(h.messageId) ?? '', sought, SNIPPET_WIDTH);
+      h.subject = snippetWith(h.ticket.subject, sought, Number.MAX_SAFE_INTEGER);
+    }
   }
   return hits;
 }

@@ -110,7 +110,7 @@ export function searchRoutes(ctx: Ctx, render: Renderer): Router {
         assigneeNone: q.assignee === 'none',
         organizations: (await listOrganizationOptions(ctx.db)).map((o) => ({ ...o, selected: q.organization === o.id })),
       },
-      results: page.hits.map((h) => ({ ...ticketRow(h.ticket, names, ctx.clock.now()), snippet: h.snippet ? snippetHtml(h.snippet) : null, messageId: h.messageId })),
+      results: page.hits.map((h) => ({ ...ticketRow(h.ticket, names, ctx.clock.now()), snippet: h.snippet ? snippetHtml(h.snippet) : null, subjectHtml: snippetHtml(h.subject ?? h.ticket.subject), messageId: h.messageId })),
       problems: problems.map((p) => ({ field: p.name === 'text' ? p.value : `${p.name}:${p.value}`, key: `search.problem.${p.name === 'before' || p.name === 'after' ? 'date' : p.problem}` })),
       ranked: !!page.ranked,
       rankedCount: RANKED_MATCHES,
