@@ -231,7 +231,7 @@ async function hitsOf(db: Db, picked: { ticketId: number; messageId: number | nu
 }
 
 /** How many of the newest matches (messages and subjects each) relevance ranks. */
-export const RANKED_MATCHES = 150;
+export const RANKED_MATCHES = 100;
 
 // BM25's saturation of repeated words and its normalisation by length
 const K1 = 1.2;
