@@ -14,6 +14,7 @@ import { drizzle, type SqliteRemoteDatabase } from 'drizzle-orm/sqlite-proxy';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import * as schema from './schema.ts';
+import { foldedText, stemmedText } from '../domain/search-words.ts';
 
 export type RunResult = { changes: number; lastId: number };
 
@@ -94,6 +95,10 @@ function connect(file: string, readonly: boolean): Database.Database {
   // lower() of every alphabet, as PostgreSQL's: SQLite's own folds only A–Z, so a search for
   // "волк" would miss "Волкова" on one engine and find it on the other
   sqlite.function('lower', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v) as string | null);
+  // the stems of a text's words and the words themselves folded, as the full-text tables hold them
+  // (migrations/sqlite/0024_search_stems.sql)
+  sqlite.function('helpdesk_stems', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? stemmedText(v) : null));
+  sqlite.function('helpdesk_words', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? foldedText(v) : null));
   cacheStatements(sqlite);
   return sqlite;
 }

@@ -167,6 +167,8 @@ export type QueueFilter = {
   /** null: unassigned */
   assigneeId?: number | null;
   organizationId?: number;
+  /** the tickets of requesters writing from one of these addresses, or from any address at one of these domains */
+  requesters?: { emails: string[]; domains: string[] };
   createdIn?: TimeRange;
   doneIn?: TimeRange;
   openAt?: number;

@@ -22,6 +22,14 @@ export async function findContactEmail(db: Db, email: string): Promise<ContactEm
   return await findRow(db, contactEmails, 'where email = ?', email.trim().toLowerCase());
 }
 
+/** The contacts writing from an address, or from any address of a domain (`client.example`); at most `limit`. */
+export async function listContactIdsByEmail(db: Db, by: { email: string } | { domain: string }, limit = 1000): Promise<number[]> {
+  const rows = 'email' in by
+    ? await db.all<{ id: number }>('select distinct contact_id as id from contact_emails where email = ? limit ?', by.email.trim().toLowerCase(), limit)
+    : await db.all<{ id: number }>("select distinct contact_id as id from contact_emails where email like ? escape '\\' limit ?", `%@${by.domain.trim().toLowerCase().replace(/[\\%_]/g, '\\$&')}`, limit);
+  return rows.map((r) => Number(r.id));
+}
+
 export async function findContactPhone(db: Db, phone: string): Promise<ContactPhone | undefined> {
   return await findRow(db, contactPhones, 'where phone = ?', phone);
 }

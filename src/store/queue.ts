@@ -39,6 +39,12 @@ export function queueWhere(f: QueueFilter): SQL[] {
   if (f.assigneeId === null) w.push(isNull(tickets.assigneeId));
   else if (f.assigneeId !== undefined) w.push(eq(tickets.assigneeId, f.assigneeId));
   if (f.organizationId !== undefined) w.push(eq(tickets.organizationId, f.organizationId));
+  if (f.requesters) {
+    // a domain as the end of an address: the index on addresses cannot help, the contacts are read once
+    const like = f.requesters.domains.map((d) => sql`e.email like ${`%@${d.replace(/[\\%_]/g, '\\$&')}`} escape '\\'`);
+    const exact = f.requesters.emails.length ? [sql`e.email in (${sql.join(f.requesters.emails.map((e) => sql`${e}`), sql`, `)})`] : [];
+    w.push(sql`${tickets.requesterId} in (select e.contact_id from contact_emails e where ${sql.join([...exact, ...like], sql` or `)})`);
+  }
   if (f.createdIn) w.push(gte(tickets.createdAt, f.createdIn.from), lt(tickets.createdAt, f.createdIn.to));
   if (f.doneIn) w.push(gte(tickets.doneAt, f.doneIn.from), lt(tickets.doneAt, f.doneIn.to));
   if (f.openAt !== undefined) w.push(lt(tickets.createdAt, f.openAt), or(isNull(tickets.doneAt), gte(tickets.doneAt, f.openAt))!);

@@ -274,7 +274,8 @@ describe('console', () => {
     await ticket(desk.srv.services, boss, { subject: 'Printer', body: 'nothing to see' });
     const b = await desk.signIn(agent);
     const r = await b.get('/search?q=vpn');
-    expect(r.text).toContain('VPN error 809');
+    // the searched words are marked in the subject too
+    expect(r.text).toContain('<mark>VPN</mark> error 809');
     expect(r.text).toContain('<mark>VPN</mark>');
     expect(r.text).not.toContain('<script>alert(1)');
     expect(r.text).toContain('&lt;script&gt;');
@@ -288,15 +289,58 @@ describe('console', () => {
     const queue = (await b.get('/tickets')).text;
     expect(queue).toContain('<form class="quick-search" method="get" action="/search" role="search">');
     expect(queue).not.toMatch(/<nav class="nav"[^]*?href="\/search"[^]*?<\/nav>/);
-    expect((await b.get('/search?q=vpn&priority=urgent')).text).not.toContain('VPN error 809');
+    expect((await b.get('/search?q=vpn&priority=urgent')).text).not.toContain('</mark> error 809');
     const narrowed = (await b.get('/search?q=vpn&priority=normal')).text;
-    expect(narrowed).toContain('VPN error 809');
+    expect(narrowed).toContain('<mark>VPN</mark> error 809');
     expect(narrowed).toContain('<option value="normal" selected>');
     // an open-only search that finds nothing offers all tickets and no filters
     await b.post(`/tickets/1/status`, { status: 'resolved' });
     const open = unescape((await b.get('/search?q=vpn&scope=open&priority=normal')).text);
     expect(open).toContain('<a href="/search?q=vpn">searching all tickets, closed ones too</a>');
     expect(open).toContain('<a href="/search?q=vpn&scope=open">the same words without the filters</a>');
+  });
+
+  it('searches every form of a word, with phrases, OR, exclusions and fields, and says which field it could not place', async () => {
+    expect((await (await desk.signIn(boss)).post('/organizations', { name: 'ООО «Ромашка»', domains: 'romashka.example' })).status).toBe(303);
+    const t1 = await ticket(desk.srv.services, boss, { subject: 'Принтер не печатает', body: 'На экране принтера ошибка замятия бумаги.', requesterEmail: 'anna@romashka.example' });
+    const t2 = await ticket(desk.srv.services, boss, { subject: 'Заказ картриджей', body: 'Нужны картриджи для принтеров, тонер закончился.', requesterEmail: 'boris@other.example' });
+    const t3 = await ticket(desk.srv.services, boss, { subject: 'Paper jam in the printer', body: 'The printers on floor 2 jam.', requesterEmail: 'boris@other.example' });
+    const b = await desk.signIn(agent);
+    const found = async (q: string, extra = '') => [...(await b.get(`/search?q=${encodeURIComponent(q)}${extra}`)).text.matchAll(/<li class="result" data-ticket="(\d+)">/g)].map((m) => Number(m[1]));
+    // other forms of the words
+    expect((await found('принтера')).sort()).toEqual([t1.number, t2.number].sort());
+    expect(await found('ошибки')).toEqual([t1.number]);
+    expect(await found('printers jammed')).toEqual([t3.number]);
+    const marked = (await b.get(`/search?q=${encodeURIComponent('принтеры')}`)).text;
+    expect(marked).toContain('<mark>принтера</mark>');
+    // phrases, OR, exclusions; best match first, or the latest first
+    expect(await found('"paper jam"')).toEqual([t3.number]);
+    expect(await found('"jam paper"')).toEqual([]);
+    expect((await found('тонер OR бумаги')).sort()).toEqual([t1.number, t2.number].sort());
+    expect(await found('принтер -картриджи')).toEqual([t1.number]);
+    expect((await found('принтер', '&order=date'))[0]).toBe(t2.number);
+    expect((await found('принтер'))[0]).toBe(t1.number);
+    // fields narrow the search, or list what they select
+    expect(await found('принтер org:ромашка')).toEqual([t1.number]);
+    expect(await found('from:other.example')).toEqual([t3.number, t2.number]);
+    expect(await found('from:anna@romashka.example принтер')).toEqual([t1.number]);
+    expect(await found('printer status:open')).toEqual([t3.number]);
+    await b.post(`/tickets/${t3.number}/status`, { status: 'resolved' });
+    expect(await found('printer status:open')).toEqual([]);
+    expect(await found('printer status:resolved')).toEqual([t3.number]);
+    expect(await found(`принтер after:${new Date(desk.deps.clock.now() + 86_400_000).toISOString().slice(0, 10)}`)).toEqual([]);
+    const unknown = unescape((await b.get(`/search?q=${encodeURIComponent('принтер org:ландыш')}`)).text);
+    expect(unknown).toContain('org:ландыш: nothing of that name, so nothing was searched.');
+    expect(unknown).not.toContain('data-ticket=');
+    expect(unescape((await b.get('/search?q=printer+before:30.11.2026')).text)).toContain('before:30.11.2026: write the date as 2026-11-30.');
+    // exclusions alone look for nothing, and say so
+    const nothing = unescape((await b.get(`/search?q=${encodeURIComponent('-принтер')}`)).text);
+    expect(nothing).toContain('-принтер: nothing to look for');
+    expect(nothing).not.toContain('data-ticket=');
+    // a prefix reaching past a word's stem (печатает → печата)
+    expect(await found('печатае*')).toEqual([t1.number]);
+    // the syntax is explained on the page
+    expect((await b.get('/search')).text).toContain('<code>"paper jam"</code>');
   });
 
   it('edits contacts and organizations; agents see the contract read-only; a phone offers "Send SMS"', async () => {
