@@ -248,8 +248,8 @@ async function main(argv: string[]): Promise<number> {
       }
 
       case 'sum-tickets': {
-        const { closed, counted } = await rebuildTicketSums(deps.db);
-        console.log(`Done: the SLA outcomes of ${closed} closed tickets summed, and ${counted} tickets counted per day of creation and of resolution, afresh.`);
+        const { closed, counted, minutes } = await rebuildTicketSums(deps.db);
+        console.log(`Done: the SLA outcomes of ${closed} closed tickets summed, ${counted} tickets counted per day of creation and of resolution, and ${minutes} minutes of logged time summed per day, afresh.`);
         return 0;
       }
 

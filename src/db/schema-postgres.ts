@@ -152,3 +152,5 @@ export const closedTicketSumChanges = pgTwin(lite.closedTicketSumChanges);
 export const closedTicketSumState = pgTwin(lite.closedTicketSumState);
 export const ticketDayCounts = pgTwin(lite.ticketDayCounts);
 export const ticketDayCountChanges = pgTwin(lite.ticketDayCountChanges);
+export const worklogDaySums = pgTwin(lite.worklogDaySums);
+export const worklogDaySumChanges = pgTwin(lite.worklogDaySumChanges);

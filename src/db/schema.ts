@@ -679,6 +679,23 @@ export const ticketDayCounts = sqliteTable('ticket_day_counts', dayCountColumns(
 // PostgreSQL's triggers add their changes here (as status_count_changes); the readers add them in, the scheduler folds them.
 export const ticketDayCountChanges = sqliteTable('ticket_day_count_changes', { id: integer('id').primaryKey(), ...dayCountColumns() });
 
+// The minutes logged (and of them, billable) per UTC day and block of 28 days under each key of the
+// worklog and its ticket (the whole desk, who logged it, the ticket's fields, and pairs), kept by
+// triggers on worklogs and tickets; see src/store/time-sums.ts. The reports of logged time read them.
+const timeSumColumns = () => ({
+  dim: text('dim').notNull(),
+  val: text('val').notNull(),
+  grain: integer('grain').notNull(),
+  start: integer('start').notNull(),
+  minutes: integer('minutes').notNull(),
+  billable: integer('billable').notNull(),
+});
+
+export const worklogDaySums = sqliteTable('worklog_day_sums', timeSumColumns(), (t) => [primaryKey({ columns: [t.dim, t.grain, t.start, t.val] })]);
+
+// PostgreSQL's triggers add their changes here (as ticket_day_count_changes); the readers add them in, the scheduler folds them.
+export const worklogDaySumChanges = sqliteTable('worklog_day_sum_changes', { id: integer('id').primaryKey(), ...timeSumColumns() });
+
 // a row while the sums (the closed tickets' and the day counts) are not kept (a bulk load, a rebuild): the triggers skip, the reports count from the tickets
 export const closedTicketSumState = sqliteTable('closed_ticket_sum_state', {
   name: text('name').primaryKey(),

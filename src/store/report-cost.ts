@@ -2,19 +2,33 @@
 // people whose hourly cost is not set, and the cost at each person's hourly cost.
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { users } from '../db/schema.ts';
+import { sumLogged } from './time-sums.ts';
 
 export type OrganizationCost = { organizationId: number; minutes: number; uncostedMinutes: number; costCents: number };
 
-/** Logged time in [from, to) per organisation of the ticket, priced at the hourly cost of who logged it. */
+/**
+ * Logged time in [from, to) per organisation of the ticket, priced at the hourly cost of who logged
+ * it: the minutes per person and organisation from the kept sums (store/time-sums.ts).
+ */
 export async function listCostByOrganization(db: Db, span: { from: number; to: number }): Promise<Map<number, OrganizationCost>> {
-  const rows = await db.all<{ org: number | string; minutes: number | string; uncosted: number | string; costx60: number | string }>(sql`
-    select t.organization_id as org, sum(w.minutes) as minutes,
-      sum(case when u.hourly_cost_cents is null then w.minutes else 0 end) as uncosted,
-      sum(w.minutes * coalesce(u.hourly_cost_cents, 0)) as costx60
-    from worklogs w join tickets t on t.id = w.ticket_id left join users u on u.id = w.user_id
-    where w.worked_at >= cast(${span.from} as bigint) and w.worked_at < cast(${span.to} as bigint) and t.organization_id is not null
-    group by t.organization_id`);
-  return new Map(rows.map((r) => [Number(r.org), {
-    organizationId: Number(r.org), minutes: Number(r.minutes), uncostedMinutes: Number(r.uncosted), costCents: Math.round(Number(r.costx60) / 60),
+  const [sums, people] = await Promise.all([
+    sumLogged(db, [span], { tickets: {} }, 'worker.org'),
+    db.all<{ id: number | string; cost: number | string | null }>(sql`select ${users.id} as id, ${users.hourlyCostCents} as cost from ${users}`),
+  ]);
+  const hourly = new Map(people.map((p) => [Number(p.id), p.cost === null ? null : Number(p.cost)]));
+  const out = new Map<number, { organizationId: number; minutes: number; uncostedMinutes: number; costx60: number }>();
+  for (const s of sums) {
+    if (s.key === null) continue;
+    const [user, org] = s.key.split('/').map(Number);
+    const got = out.get(org) ?? { organizationId: org, minutes: 0, uncostedMinutes: 0, costx60: 0 };
+    const cost = hourly.get(user) ?? null;
+    got.minutes += s.minutes;
+    if (cost === null) got.uncostedMinutes += s.minutes;
+    else got.costx60 += s.minutes * cost;
+    out.set(org, got);
+  }
+  return new Map([...out].filter(([, c]) => c.minutes !== 0).map(([org, c]) => [org, {
+    organizationId: org, minutes: c.minutes, uncostedMinutes: c.uncostedMinutes, costCents: Math.round(c.costx60 / 60),
   }]));
 }

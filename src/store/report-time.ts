@@ -7,6 +7,7 @@ import type { Db } from '../db/client.ts';
 import { components, organizations, tickets, users, worklogs } from '../db/schema.ts';
 import type { QueueFilter } from '../domain/queue-query.ts';
 import { queueWhere } from './queue.ts';
+import { sumLogged, type TimeSplit } from './time-sums.ts';
 import type { TimeSpan } from './report-counts.ts';
 
 /** The worklogs counted: worked in [from, to), on tickets of the filter, by one user or anyone. */
@@ -47,9 +48,15 @@ const NAMES: Partial<Record<TimeGrouping['by'], SQL>> = {
   component: sql`(select ${components.name} from ${components} where ${components.id} = g.k)`,
 };
 
-type Row = { k: number | string; name: string | null; minutes: number | string; billable: number | string; tickets: number | string; estimated: number | string | null; spent: number | string | null };
+type Row = { k: number | string; name: string | null; tickets: number | string; estimated: number | string | null; spent: number | string | null };
 
-/** The sums per group, in no particular order; a group without worklogs is absent. */
+const SPLITS: Partial<Record<TimeGrouping['by'], TimeSplit>> = { agent: 'worker', organization: 'org', component: 'component', type: 'type' };
+
+/**
+ * The sums per group, in no particular order; a group without worklogs is absent. The minutes come
+ * from the kept sums where they serve (store/time-sums.ts); the tickets worked on and their estimates
+ * from the worklogs.
+ */
 export async function sumTime(db: Db, f: TimeFilter, g: TimeGrouping): Promise<TimeGroup[]> {
   if (g.by === 'span' && g.spans.length === 0) return [];
   const where: SQL[] = [sql`${worklogs.workedAt} >= ${f.from}`, sql`${worklogs.workedAt} < ${f.to}`, ...queueWhere(f.tickets)];
@@ -62,28 +69,37 @@ export async function sumTime(db: Db, f: TimeFilter, g: TimeGrouping): Promise<T
     join = sql` cross join b`;
     where.push(sql`${worklogs.workedAt} >= b.s`, sql`${worklogs.workedAt} < b.e`);
   }
-  // first per group and ticket (so a ticket's estimate counts once in its group), then per group
-  const rows = await db.all<Row>(sql`with ${spans}w as (
-      select ${KEYS[g.by]} as k, ${worklogs.ticketId} as t, sum(${worklogs.minutes}) as m, sum(case when ${worklogs.billable} = 1 then ${worklogs.minutes} else 0 end) as bm
+  const asked = g.by === 'span' ? g.spans : [{ from: f.from, to: f.to }];
+  // first the tickets per group (so a ticket's estimate counts once in its group), then per group;
+  // all the time ever logged on a ticket is its logged_minutes
+  const [rows, logged] = await Promise.all([
+    db.all<Row>(sql`with ${spans}w as (
+      select distinct ${KEYS[g.by]} as k, ${worklogs.ticketId} as t
       from ${worklogs} inner join ${tickets} on ${tickets.id} = ${worklogs.ticketId}${join}
       where ${and(...where)}
-      group by k, t
     ), g as (
-      select w.k as k, sum(w.m) as minutes, sum(w.bm) as billable, count(*) as tickets, sum(e.estimate_minutes) as estimated,
-        sum(case when e.estimate_minutes is not null then (select sum(x.minutes) from worklogs x where x.ticket_id = w.t) end) as spent
+      select w.k as k, count(*) as tickets, sum(e.estimate_minutes) as estimated,
+        sum(case when e.estimate_minutes is not null then e.logged_minutes end) as spent
       from w inner join tickets e on e.id = w.t
       group by w.k
     )
-    select g.k as k, ${NAMES[g.by] ?? sql`null`} as name, g.minutes as minutes, g.billable as billable, g.tickets as tickets, g.estimated as estimated, g.spent as spent from g`);
-  return rows.map((r) => ({
-    key: keyOf(g, r.k),
-    name: r.name ?? null,
-    minutes: Number(r.minutes),
-    billable: Number(r.billable),
-    tickets: Number(r.tickets),
-    estimated: Number(r.estimated ?? 0),
-    spentOnEstimated: Number(r.spent ?? 0),
-  }));
+    select g.k as k, ${NAMES[g.by] ?? sql`null`} as name, g.tickets as tickets, g.estimated as estimated, g.spent as spent from g`),
+    sumLogged(db, asked, { tickets: f.tickets, workedBy: f.workedBy }, SPLITS[g.by]),
+  ]);
+  const minutes = new Map(logged.map((l) => [String(keyOf(g, g.by === 'span' ? l.ask : (l.key ?? 0))), l]));
+  return rows.map((r) => {
+    const key = keyOf(g, r.k);
+    const m = minutes.get(String(key));
+    return {
+      key,
+      name: r.name ?? null,
+      minutes: m?.minutes ?? 0,
+      billable: m?.billable ?? 0,
+      tickets: Number(r.tickets),
+      estimated: Number(r.estimated ?? 0),
+      spentOnEstimated: Number(r.spent ?? 0),
+    };
+  });
 }
 
 function keyOf(g: TimeGrouping, k: number | string): number | string | null {

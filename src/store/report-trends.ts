@@ -1,14 +1,14 @@
 // Ticket trends for the reports: per component, category or organisation of the tickets, how many
 // of a queue filter were created in each span of a period, and the minutes logged on them within
 // the whole period. One query per question, whatever the number of groups and spans.
-import { and, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { type AnyColumn } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { tickets, worklogs } from '../db/schema.ts';
+import { tickets } from '../db/schema.ts';
 import type { QueueFilter } from '../domain/queue-query.ts';
 import { countTicketsBy, type DayCountDim } from './day-counts.ts';
-import { queueWhere } from './queue.ts';
 import { namesByIds } from './report-sla.ts';
 import type { TimeSpan } from './report-counts.ts';
+import { sumLogged, type TimeSplit } from './time-sums.ts';
 
 export const TREND_GROUPS = ['component', 'category', 'organization'] as const;
 export type TrendGroupBy = (typeof TREND_GROUPS)[number];
@@ -26,14 +26,9 @@ export type TrendGroup = {
   minutes: number;
 };
 
-// "none" is 0 (or '') in the grouping: a NULL key would not compare equal to itself
-const KEYS: Record<TrendGroupBy, SQL> = {
-  component: sql`coalesce(${tickets.componentId}, 0)`,
-  category: sql`coalesce(${tickets.category}, '')`,
-  organization: sql`coalesce(${tickets.organizationId}, 0)`,
-};
-
 type Raw = number | string;
+
+const SPLIT: Record<TrendGroupBy, TimeSplit> = { component: 'component', category: 'category', organization: 'org' };
 
 const COUNTED: Record<TrendGroupBy, { dim: DayCountDim; column: AnyColumn }> = {
   component: { dim: 'component', column: tickets.componentId },
@@ -46,13 +41,11 @@ export async function listTrendGroups(db: Db, by: TrendGroupBy, spans: readonly 
   if (spans.length === 0) return [];
   const from = spans[0].from;
   const to = spans[spans.length - 1].to;
-  const also = queueWhere(f);
   const [created, logged] = await Promise.all([
     // the day counts under each value (store/day-counts.ts)
     countTicketsBy(db, spans.map((span) => ({ which: 'created' as const, span })), f, COUNTED[by]),
-    db.all<{ k: Raw; m: Raw }>(sql`select ${KEYS[by]} as k, sum(${worklogs.minutes}) as m
-      from ${worklogs} inner join ${tickets} on ${tickets.id} = ${worklogs.ticketId}
-      where ${and(sql`${worklogs.workedAt} >= ${from}`, sql`${worklogs.workedAt} < ${to}`, ...also)} group by k`),
+    // the minutes under each value: the kept sums (store/time-sums.ts)
+    sumLogged(db, [{ from, to }], { tickets: f }, SPLIT[by]),
   ]);
   const groups = new Map<string, TrendGroup>();
   const group = (k: Raw): TrendGroup => {
@@ -62,7 +55,7 @@ export async function listTrendGroups(db: Db, by: TrendGroupBy, spans: readonly 
     return g;
   };
   for (const c of created) group(c.key ?? (by === 'category' ? '' : 0)).perSpan[c.ask] += c.n;
-  for (const r of logged) group(r.k).minutes = Number(r.m ?? 0);
+  for (const l of logged) group(l.key ?? (by === 'category' ? '' : 0)).minutes += l.minutes;
   // categories are named in the viewer's language by the report, not read from a table
   if (by === 'category') return [...groups.values()];
   const names = await namesByIds(db, by, [...groups.values()].map((g) => g.key).filter((k): k is number => typeof k === 'number'));

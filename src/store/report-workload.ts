@@ -4,13 +4,14 @@
 // working time is counted on. One query per question, whatever the number of people.
 import { and, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { tickets, users, worklogs } from '../db/schema.ts';
+import { tickets, users } from '../db/schema.ts';
 import { compileCalendar, type CompiledCalendar, type Interval } from '../domain/business-calendar.ts';
 import type { CompiledCalendars } from '../domain/compiled-calendars.ts';
 import type { QueueFilter } from '../domain/queue-query.ts';
 import { countTicketsBy } from './day-counts.ts';
 import { queueWhere } from './queue.ts';
 import { loadCompiledCalendar } from './sla-config.ts';
+import { sumLogged } from './time-sums.ts';
 import { findSlaPolicy } from './sla-policies.ts';
 import { findDefaultSlaPolicyId } from './workflow-settings.ts';
 
@@ -46,16 +47,14 @@ export async function listWorkload(db: Db, f: WorkloadFilter): Promise<Workload[
         sum(coalesce(${tickets.estimateMinutes}, 0)) as est, sum(${tickets.loggedMinutes}) as logged,
         sum(case when ${tickets.estimateMinutes} > ${tickets.loggedMinutes} then ${tickets.estimateMinutes} - ${tickets.loggedMinutes} else 0 end) as todo
       from ${tickets} where ${and(sql`${tickets.assigneeId} is not null`, ...queueWhere({ ...f.tickets, open: true }))} group by ${tickets.assigneeId}`),
-    db.all<{ u: number | string; m: number | string }>(sql`select ${worklogs.userId} as u, sum(${worklogs.minutes}) as m
-      from ${worklogs} inner join ${tickets} on ${tickets.id} = ${worklogs.ticketId}
-      where ${and(sql`${worklogs.workedAt} >= ${f.from}`, sql`${worklogs.workedAt} < ${f.to}`, sql`${worklogs.userId} is not null`, ...queueWhere(f.tickets))}
-      group by ${worklogs.userId}`),
+    // the minutes each person logged: the kept sums (store/time-sums.ts)
+    sumLogged(db, [{ from: f.from, to: f.to }], { tickets: f.tickets }, 'worker'),
     // resolved while assigned: the day counts under each agent (store/day-counts.ts)
     countTicketsBy(db, [{ which: 'done', span: { from: f.from, to: f.to } }], f.tickets, { dim: 'agent', column: tickets.assigneeId }),
   ]);
   const byUser = <T extends { u: number | string }>(rows: T[]) => new Map(rows.map((r) => [Number(r.u), r]));
   const o = byUser(open);
-  const l = byUser(logged);
+  const l = new Map(logged.filter((s) => s.key !== null).map((s) => [Number(s.key), s.minutes]));
   const d = new Map(done.filter((c) => c.key !== null).map((c) => [Number(c.key), { n: c.n, r: c.reopened }]));
   return people.map((p) => {
     const id = Number(p.id);
@@ -66,7 +65,7 @@ export async function listWorkload(db: Db, f: WorkloadFilter): Promise<Workload[
       openEstimate: num(o.get(id)?.est),
       openLogged: num(o.get(id)?.logged),
       openRemaining: num(o.get(id)?.todo),
-      logged: num(l.get(id)?.m),
+      logged: num(l.get(id)),
       resolved: num(d.get(id)?.n),
       reopened: num(d.get(id)?.r),
     };

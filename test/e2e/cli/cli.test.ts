@@ -173,10 +173,11 @@ describe('helpdesk CLI', { timeout: 120_000 }, () => {
     expect(await count(times)).toBe(1);
   });
 
-  it('sums the closed tickets and counts the tickets per day afresh, also after the sums were left aside', async () => {
+  it('sums the closed tickets, counts the tickets and sums the logged time per day afresh, also after the sums were left aside', async () => {
     expect(run(['import', fixture('new-ticket-plain.eml')]).code).toBe(0);
     const db = await openDatabase(config().database);
     await db.run("update tickets set status = 'resolved', resolved_at = created_at + 60000");
+    await db.run('insert into worklogs (ticket_id, user_id, minutes, billable, worked_at, created_at) select id, null, 45, 1, created_at, created_at from tickets');
     const closed = await count("select count(*) n from tickets where status = 'resolved'");
     expect(closed).toBeGreaterThan(0);
     // (on PostgreSQL the triggers' changes wait beside the sums for the scheduler)
@@ -187,19 +188,27 @@ describe('helpdesk CLI', { timeout: 120_000 }, () => {
     const counted = `select coalesce(sum(created), 0) n from (select created from ticket_day_counts where dim = 'all' and grain = 86400000
       union all select created from ticket_day_count_changes where dim = 'all' and grain = 86400000) s`;
     expect(await count(counted)).toBe(tickets);
+    const logged = await count('select coalesce(sum(minutes), 0) n from worklogs');
+    const loggedSummed = `select coalesce(sum(minutes), 0) n from (select minutes from worklog_day_sums where dim = 'all' and grain = 86400000
+      union all select minutes from worklog_day_sum_changes where dim = 'all' and grain = 86400000) s`;
+    expect(logged).toBeGreaterThan(0);
+    expect(await count(loggedSummed)).toBe(logged);
     // a bulk load cut short: the sums were left aside and are behind
     await db.run("insert into closed_ticket_sum_state (name, since) values ('set aside', 0)");
     await db.run('delete from closed_ticket_sums');
     await db.run('delete from closed_ticket_sum_changes');
     await db.run('delete from ticket_day_counts');
     await db.run('delete from ticket_day_count_changes');
+    await db.run('delete from worklog_day_sums');
+    await db.run('delete from worklog_day_sum_changes');
     await closeDb(db);
     expect(await count(summed)).toBe(0);
     expect(await count(counted)).toBe(0);
     const r = run(['sum-tickets']);
     expect(r.code).toBe(0);
-    expect(r.out).toContain(`Done: the SLA outcomes of ${closed} closed tickets summed, and ${tickets} tickets counted per day of creation and of resolution, afresh.`);
+    expect(r.out).toContain(`Done: the SLA outcomes of ${closed} closed tickets summed, ${tickets} tickets counted per day of creation and of resolution, and ${logged} minutes of logged time summed per day, afresh.`);
     expect(await count(summed)).toBe(closed);
+    expect(await count(loggedSummed)).toBe(logged);
     expect(await count(counted)).toBe(tickets);
     expect(await count('select count(*) n from closed_ticket_sum_state')).toBe(0);
   });
