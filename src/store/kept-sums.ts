@@ -7,8 +7,8 @@ import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/client.ts';
 
 export type KeptSums = {
-  /** the sums and the changes beside them, as one table `c` */
-  cells: () => SQL;
+  /** the sums and the changes beside them, as one table `c` (only the rows `where` keeps, when given: a join does not narrow a union) */
+  cells: (where?: SQL) => SQL;
   /** adds the changes to the sums and removes them (the scheduler, every pass); returns how many */
   fold: (db: Db) => Promise<number>;
 };
@@ -17,7 +17,10 @@ export function keptSums(sums: SQLiteTable, changes: SQLiteTable & { id: SQLiteC
   const name = getTableName(sums);
   const cols = sql.raw(`dim, val, grain, start, ${facts.join(', ')}`);
   return {
-    cells: () => sql`(select ${cols} from ${sums} union all select ${cols} from ${changes}) c`,
+    cells: (where) => {
+      const w = where ? sql` where ${where}` : sql``;
+      return sql`(select ${cols} from ${sums}${w} union all select ${cols} from ${changes}${w}) c`;
+    },
     fold: async (db) => await db.transaction(async () => {
       const [{ top, n }] = await db.all<{ top: number | string | null; n: number | string }>(sql`select max(${changes.id}) as top, count(*) as n from ${changes}`);
       if (top === null) return 0;

@@ -233,6 +233,7 @@ export async function sumLogged(db: Db, spans: readonly TimeSpan[], f: LoggedFil
   const served = key !== undefined && (await closedSumsKept(db));
   const pieces: SQL[] = [];
   const live: SQL[] = [];
+  const read: { grain: number; from: number; to: number }[] = [];
   spans.forEach((span, i) => {
     const first = Math.ceil(span.from / SUM_DAY) * SUM_DAY;
     const last = Math.floor(span.to / SUM_DAY) * SUM_DAY;
@@ -240,7 +241,10 @@ export async function sumLogged(db: Db, spans: readonly TimeSpan[], f: LoggedFil
       if (span.from < span.to) live.push(sql`(${int(i)}, ${big(span.from)}, ${big(span.to)})`);
       return;
     }
-    for (const r of sumSpans(first, last)) pieces.push(sql`(${int(i)}, ${big(r.grain)}, ${big(r.from)}, ${big(r.to)})`);
+    for (const r of sumSpans(first, last)) {
+      pieces.push(sql`(${int(i)}, ${big(r.grain)}, ${big(r.from)}, ${big(r.to)})`);
+      read.push(r);
+    }
     if (span.from < first) live.push(sql`(${int(i)}, ${big(span.from)}, ${big(first)})`);
     if (last < span.to) live.push(sql`(${int(i)}, ${big(last)}, ${big(span.to)})`);
   });
@@ -249,7 +253,11 @@ export async function sumLogged(db: Db, spans: readonly TimeSpan[], f: LoggedFil
   const facts = sql`sum(c.minutes) as m, sum(c.billable) as b`;
   if (pieces.length) {
     withs.push(sql`p(i, g, s, e) as (values ${values(pieces)})`);
-    const cells = (dim: string) => sql`from p join ${KEPT.cells()} on c.dim = ${dim} and c.grain = p.g and c.start >= p.s and c.start < p.e`;
+    const reach = mergedRanges(read);
+    // the rows of the key within the spans' reach read first (a join would not narrow the union)
+    const ranges = sql.join(reach.map((r) => sql`(grain = ${big(r.grain)} and start >= ${big(r.from)} and start < ${big(r.to)})`), sql` or `);
+    const within = (dim: string) => sql`dim = ${dim} and (${ranges})`;
+    const cells = (dim: string) => sql`from p join ${KEPT.cells(within(dim))} on c.dim = ${dim} and c.grain = p.g and c.start >= p.s and c.start < p.e`;
     const asked = sql`${cells(key!.dim)} and c.val = ${key!.val} group by p.i`;
     if (split === undefined) {
       parts.push(sql`select 0 as src, p.i as i, null as k, ${facts} ${asked}`);
@@ -292,4 +300,15 @@ export async function sumLogged(db: Db, spans: readonly TimeSpan[], f: LoggedFil
     add(i, src === 1 ? null : row.k, m, b);
   }
   return [...out.values()].filter((s) => s.minutes !== 0 || s.billable !== 0);
+}
+
+/** The ranges of each grain read, those that touch or overlap made one (a period's days read as one range). */
+function mergedRanges(read: readonly { grain: number; from: number; to: number }[]): { grain: number; from: number; to: number }[] {
+  const out: { grain: number; from: number; to: number }[] = [];
+  for (const r of [...read].sort((a, b) => a.grain - b.grain || a.from - b.from)) {
+    const last = out[out.length - 1];
+    if (last && last.grain === r.grain && r.from <= last.to) last.to = Math.max(last.to, r.to);
+    else out.push({ ...r });
+  }
+  return out;
 }
