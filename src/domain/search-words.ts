@@ -68,6 +68,16 @@ function known(word: string): readonly [string, string] {
   return w;
 }
 
+/** The words of a text from `from` on, one by one (a snippet stops at the first word it looks for). */
+export function* eachWord(text: string, from = 0): Generator<TextWord> {
+  const re = new RegExp(WORD.source, WORD.flags);
+  re.lastIndex = from;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const [folded, stem] = known(m[0]);
+    yield { start: m.index, end: m.index + m[0].length, folded, stem };
+  }
+}
+
 /** Every word of a text (in NFC, as the desk stores text) with its place, for marking the words found in it. */
 export function textWords(text: string): TextWord[] {
   const out: TextWord[] = [];

@@ -208,6 +208,14 @@ describe('search', () => {
     const s = snippetOf(`${'lorem '.repeat(60)}the Printer jams, printers everywhere`, 'printer', 80);
     expect(s.startsWith('…')).toBe(true);
     expect(s).toContain(`${MARK_START}Printer${MARK_END} jams, ${MARK_START}printers${MARK_END}`);
+    // a word the window cuts at its start is shown cut and not marked; the words past its end are not read
+    const long = `printer ${'x'.repeat(50)} printerprinterprinterprinterprinterprinterprinterprinterprinterprinter printer ${'lorem '.repeat(40)} printer`;
+    const cut = snippetOf(long.replace(/^printer /, 'scanner '), 'printer', 30);
+    expect(cut.slice(0, cut.indexOf(MARK_START))).toMatch(/^…(printer|rinter|inter|nter|ter|er)+ $/);
+    expect(cut.split(MARK_START).length - 1).toBe(1);
+    expect(cut).toContain(`${MARK_START}printer${MARK_END} lorem`);
+    expect(cut.startsWith('…')).toBe(true);
+    expect(cut.endsWith('…')).toBe(true);
   });
 
   it('marks each search’s own words in its snippets, whatever was searched before', async () => {

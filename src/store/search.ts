@@ -23,7 +23,7 @@ import type { Db } from '../db/client.ts';
 import { tickets } from '../db/schema.ts';
 import type { QueueFilter } from '../domain/queue-query.ts';
 import { parseSearch, type SearchQuery, type SearchTerm } from '../domain/search-query.ts';
-import { textWords, type TextWord } from '../domain/search-words.ts';
+import { eachWord, textWords, type TextWord } from '../domain/search-words.ts';
 import { queueWhere } from './queue.ts';
 import { listRows, placeholders } from './rows.ts';
 import type { Ticket } from './tickets.ts';
@@ -541,13 +541,19 @@ function soughtStems(q: SearchQuery): Sought {
 function snippetWith(body: string, sought: Sought, width: number): string {
   const text = body.normalize('NFC').replace(/\s+/g, ' ').trim();
   const found = (w: TextWord) => sought.stems.has(w.stem) || sought.words.has(w.folded) || sought.prefixes.some((p) => w.folded.startsWith(p));
-  const words = textWords(text);
-  const first = words.find(found);
+  let first: TextWord | undefined;
+  for (const w of eachWord(text)) {
+    if (!found(w)) continue;
+    first = w;
+    break;
+  }
   const start = first ? Math.max(0, first.start - Math.floor(width / 3)) : 0;
   const end = Math.min(text.length, start + width);
   let out = start > 0 ? '…' : '';
   let at = start;
-  for (const w of words) {
+  // the window's words alone, read from a little before it so a word cut by its edge is read whole (and left unmarked)
+  for (const w of eachWord(text, Math.max(0, start - 64))) {
+    if (w.start >= end) break;
     if (w.start < start || w.end > end || !found(w)) continue;
     out += `${text.slice(at, w.start)}${MARK_START}${text.slice(w.start, w.end)}${MARK_END}`;
     at = w.end;
