@@ -486,7 +486,7 @@ export const worklogs = sqliteTable('worklogs', {
   billable: bool('billable').notNull().default(true),
   workedAt: integer('worked_at').notNull(),
   createdAt: createdAt(),
-}, (t) => [index('worklogs_ticket_idx').on(t.ticketId), index('worklogs_user_idx').on(t.userId, t.workedAt), index('worklogs_worked_idx').on(t.workedAt)]);
+}, (t) => [index('worklogs_ticket_idx').on(t.ticketId), index('worklogs_user_idx').on(t.userId, t.workedAt), index('worklogs_worked_idx').on(t.workedAt, t.userId, t.ticketId)]);
 
 export const cannedReplies = sqliteTable('canned_replies', {
   id: integer('id').primaryKey(),

@@ -53,54 +53,71 @@ type Row = { k: number | string; name: string | null; tickets: number | string; 
 const SPLITS: Partial<Record<TimeGrouping['by'], TimeSplit>> = { agent: 'worker', organization: 'org', component: 'component', type: 'type' };
 
 /**
- * The sums per group, in no particular order; a group without worklogs is absent. The minutes come
- * from the kept sums where they serve (store/time-sums.ts); the tickets worked on and their estimates
- * from the worklogs.
+ * The sums per group, in no particular order (a group without worklogs is absent), and the sums of
+ * all the worklogs grouped, each ticket counted once. The minutes come from the kept sums where they
+ * serve (store/time-sums.ts); the tickets worked on and their estimates from the worklogs, in one
+ * pass for the groups and the total, on the worklogs' index alone when neither the filter nor the
+ * grouping reads the ticket.
  */
-export async function sumTime(db: Db, f: TimeFilter, g: TimeGrouping): Promise<TimeGroup[]> {
-  if (g.by === 'span' && g.spans.length === 0) return [];
-  const where: SQL[] = [sql`${worklogs.workedAt} >= ${f.from}`, sql`${worklogs.workedAt} < ${f.to}`, ...queueWhere(f.tickets)];
+export async function sumTimeWithTotal(db: Db, f: TimeFilter, g: TimeGrouping): Promise<{ groups: TimeGroup[]; total: TimeSums }> {
+  if (g.by === 'span' && g.spans.length === 0) return { groups: [], total: NOTHING };
+  const ofTickets = queueWhere(f.tickets);
+  const where: SQL[] = [sql`${worklogs.workedAt} >= ${f.from}`, sql`${worklogs.workedAt} < ${f.to}`, ...ofTickets];
   if (f.workedBy !== undefined) where.push(sql`${worklogs.userId} = ${f.workedBy}`);
   let spans = sql``;
   let join = sql``;
+  if (ofTickets.length > 0 || g.by === 'organization' || g.by === 'component' || g.by === 'type') join = sql` inner join ${tickets} on ${tickets.id} = ${worklogs.ticketId}`;
   if (g.by === 'span') {
     const values = sql.join(g.spans.map((s, i) => sql`(cast(${i} as integer), cast(${s.from} as bigint), cast(${s.to} as bigint))`), sql`, `);
     spans = sql`b(i, s, e) as (values ${values}), `;
-    join = sql` cross join b`;
+    join = sql`${join} cross join b`;
     where.push(sql`${worklogs.workedAt} >= b.s`, sql`${worklogs.workedAt} < b.e`);
   }
   const asked = g.by === 'span' ? g.spans : [{ from: f.from, to: f.to }];
-  // first the tickets per group (so a ticket's estimate counts once in its group), then per group;
-  // all the time ever logged on a ticket is its logged_minutes
-  const [rows, logged] = await Promise.all([
-    db.all<Row>(sql`with ${spans}w as (
+  const whole = [{ from: f.from, to: f.to }];
+  // the tickets per group (so a ticket's estimate counts once in its group), then per group, and
+  // each ticket once for the total; all the time ever logged on a ticket is its logged_minutes
+  const estimates = sql`count(*) as tickets, sum(e.estimate_minutes) as estimated, sum(case when e.estimate_minutes is not null then e.logged_minutes end) as spent`;
+  const [rows, logged, all] = await Promise.all([
+    db.all<Row & { total: number | string }>(sql`with ${spans}w as (
       select distinct ${KEYS[g.by]} as k, ${worklogs.ticketId} as t
-      from ${worklogs} inner join ${tickets} on ${tickets.id} = ${worklogs.ticketId}${join}
+      from ${worklogs}${join}
       where ${and(...where)}
     ), g as (
-      select w.k as k, count(*) as tickets, sum(e.estimate_minutes) as estimated,
-        sum(case when e.estimate_minutes is not null then e.logged_minutes end) as spent
-      from w inner join tickets e on e.id = w.t
-      group by w.k
+      select w.k as k, ${estimates} from w inner join tickets e on e.id = w.t group by w.k
+    ), a as (
+      select ${estimates} from (select distinct t from w) x inner join tickets e on e.id = x.t
     )
-    select g.k as k, ${NAMES[g.by] ?? sql`null`} as name, g.tickets as tickets, g.estimated as estimated, g.spent as spent from g`),
+    select 0 as total, g.k as k, ${NAMES[g.by] ?? sql`null`} as name, g.tickets as tickets, g.estimated as estimated, g.spent as spent from g
+    union all select 1, null, null, a.tickets, a.estimated, a.spent from a`),
     sumLogged(db, asked, { tickets: f.tickets, workedBy: f.workedBy }, SPLITS[g.by]),
+    g.by === 'all' ? Promise.resolve([]) : sumLogged(db, whole, { tickets: f.tickets, workedBy: f.workedBy }),
   ]);
   const minutes = new Map(logged.map((l) => [String(keyOf(g, g.by === 'span' ? l.ask : (l.key ?? 0))), l]));
-  return rows.map((r) => {
-    const key = keyOf(g, r.k);
-    const m = minutes.get(String(key));
-    return {
-      key,
-      name: r.name ?? null,
-      minutes: m?.minutes ?? 0,
-      billable: m?.billable ?? 0,
-      tickets: Number(r.tickets),
-      estimated: Number(r.estimated ?? 0),
-      spentOnEstimated: Number(r.spent ?? 0),
-    };
+  const sums = (r: Row, m: { minutes: number; billable: number } | undefined): TimeSums => ({
+    minutes: m?.minutes ?? 0,
+    billable: m?.billable ?? 0,
+    tickets: Number(r.tickets),
+    estimated: Number(r.estimated ?? 0),
+    spentOnEstimated: Number(r.spent ?? 0),
   });
+  const totalRow = rows.find((r) => Number(r.total) === 1)!;
+  const totalMinutes = g.by === 'all' ? logged[0] : all[0];
+  return {
+    groups: rows.filter((r) => Number(r.total) === 0).map((r) => {
+      const key = keyOf(g, r.k);
+      return { key, name: r.name ?? null, ...sums(r, minutes.get(String(key))) };
+    }),
+    total: sums(totalRow, totalMinutes),
+  };
 }
+
+/** The sums per group, in no particular order; a group without worklogs is absent (sumTimeWithTotal). */
+export async function sumTime(db: Db, f: TimeFilter, g: TimeGrouping): Promise<TimeGroup[]> {
+  return (await sumTimeWithTotal(db, f, g)).groups;
+}
+
+const NOTHING: TimeSums = { minutes: 0, billable: 0, tickets: 0, estimated: 0, spentOnEstimated: 0 };
 
 function keyOf(g: TimeGrouping, k: number | string): number | string | null {
   if (g.by === 'all') return null;

@@ -21,7 +21,7 @@ import { setAsideClosedSums, SUM_BLOCK } from './closed-sums.ts';
 import { insertComponent } from './components.ts';
 import { insertOrganization } from './organizations.ts';
 import { listCostByOrganization } from './report-cost.ts';
-import { sumTime, type TimeGrouping } from './report-time.ts';
+import { sumTime, sumTimeWithTotal, type TimeGrouping } from './report-time.ts';
 import { listTrendGroups, TREND_GROUPS } from './report-trends.ts';
 import { listWorkload } from './report-workload.ts';
 import { rebuildTicketSums } from './ticket-sums.ts';
@@ -113,7 +113,10 @@ describe('the minutes logged per day, kept by the database', () => {
       out.push(sorted(await sumLogged(deps.db, SPANS, { tickets: f, workedBy: agents[1].id })));
       for (const span of SPANS.slice(0, 5)) {
         const groupings: TimeGrouping[] = [{ by: 'agent' }, { by: 'organization' }, { by: 'component' }, { by: 'type' }, { by: 'all' }, { by: 'span', spans: SPANS }];
-        for (const g of groupings) out.push(sorted(await sumTime(deps.db, { ...span, tickets: f }, g)));
+        for (const g of groupings) {
+          const { groups, total } = await sumTimeWithTotal(deps.db, { ...span, tickets: f }, g);
+          out.push(sorted(groups), total);
+        }
         out.push(sorted(await sumTime(deps.db, { ...span, tickets: f, workedBy: agents[0].id }, { by: 'organization' })));
         out.push(sorted(await listWorkload(deps.db, { ...span, tickets: f })));
         for (const by of TREND_GROUPS) out.push(sorted(await listTrendGroups(deps.db, by, [span, SPANS[1]], f)));

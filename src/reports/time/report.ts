@@ -5,7 +5,7 @@
 // period, by the group's agent or of its organisation, component or type.
 import { z } from 'zod';
 import { TICKET_TYPES } from '../../domain/vocabulary.ts';
-import { sumTime, type TimeFilter, type TimeGroup, type TimeSums } from '../../store/report-time.ts';
+import { sumTimeWithTotal, type TimeFilter, type TimeGroup, type TimeSums } from '../../store/report-time.ts';
 import { kitPage } from '../kit/page.ts';
 import { queueHref, scopeFilters, scopeOf, scopeQuery, type Scope } from '../kit/scope.ts';
 import type { QueueQuery } from '../../domain/queue-query.ts';
@@ -32,10 +32,7 @@ function worklogFilter(scope: Scope, by: GroupBy): TimeFilter {
 
 async function timeTable(ctx: ReportCtx, scope: Scope, by: GroupBy): Promise<ReportTable> {
   const f = worklogFilter(scope, by);
-  const [groups, all] = await Promise.all([
-    by === 'period' ? sumTime(ctx.db, f, { by: 'span', spans: scope.buckets }) : sumTime(ctx.db, f, { by }),
-    sumTime(ctx.db, f, { by: 'all' }),
-  ]);
+  const { groups, total } = await sumTimeWithTotal(ctx.db, f, by === 'period' ? { by: 'span', spans: scope.buckets } : { by });
   const rows = by === 'period' ? periodRows(scope, groups) : namedRows(ctx, scope, by, groups);
   const columns: ReportColumn[] = [
     // ticket types stay ids in the data (the API's) and read as the console names them
@@ -46,7 +43,7 @@ async function timeTable(ctx: ReportCtx, scope: Scope, by: GroupBy): Promise<Rep
     { key: 'spentOnEstimated', kind: 'minutes' },
   ];
   // the totals count each ticket once, also when several agents or days worked on it
-  return { columns, rows, totals: { ...sumsRow(by, null, all[0] ?? NOTHING), links: { tickets: workedHref(scope, {}) } } };
+  return { columns, rows, totals: { ...sumsRow(by, null, total), links: { tickets: workedHref(scope, {}) } } };
 }
 
 /** The queue on the scope's tickets worked on in the period (by the scope's agent, when one is chosen). */
