@@ -85,6 +85,11 @@ type Run = {
   total: number;
 };
 
+/** The triggers that add a copied row to sums the copy brings as rows of their own: off while it copies. */
+const COUNTING_TRIGGERS = [
+  ['tickets', 'tickets_status_counts_ai'], ['tickets', 'tickets_closed_sums_ai'], ['tickets', 'tickets_day_counts_ai'], ['worklogs', 'worklogs_time_sums_ai'],
+] as const;
+
 /** Copies the source desk into the target (see the top of the file). The target must have its migrations and no rows. */
 export async function copyToPostgres(opts: CopyOptions): Promise<CopyResult> {
   if (opts.source.engine !== 'sqlite') throw new CopyRefused('The source of the copy must be a SQLite database.');
@@ -102,11 +107,10 @@ export async function copyToPostgres(opts: CopyOptions): Promise<CopyResult> {
     // no desk process started on the target by mistake reads or writes half a copy
     await client.query(`lock table ${names} in access exclusive mode`);
     await refuseRowsIn(client, plan);
-    // the status counts, the closed tickets' sums and the day counts are copied as rows: the triggers that count a
-    // new ticket would count each twice
-    const counting = plan.some((t) => t.name === 'tickets');
-    const COUNTING_TRIGGERS = ['tickets_status_counts_ai', 'tickets_closed_sums_ai', 'tickets_day_counts_ai'];
-    if (counting) for (const t of COUNTING_TRIGGERS) await client.query(`alter table tickets disable trigger ${t}`);
+    // the status counts, the closed tickets' sums, the day counts and the minutes logged are copied as rows: the
+    // triggers that count a new ticket or sum a new worklog would count each twice
+    const counting = COUNTING_TRIGGERS.filter(([table]) => plan.some((t) => t.name === table));
+    for (const [table, trigger] of counting) await client.query(`alter table ${table} disable trigger ${trigger}`);
     const indexes = await setIndexesAside(client, plan);
     const copied = await inOneSnapshot(run.lite, () => copyTables(run, plan), opts.sourceVersion);
     run.progress(`building ${indexes.length} indexes`);
@@ -114,7 +118,7 @@ export async function copyToPostgres(opts: CopyOptions): Promise<CopyResult> {
     for (const def of indexes) await client.query(def);
     const indexSeconds = elapsed(indexing);
     await continueIdentities(client, plan);
-    if (counting) for (const t of COUNTING_TRIGGERS) await client.query(`alter table tickets enable trigger ${t}`);
+    for (const [table, trigger] of counting) await client.query(`alter table ${table} enable trigger ${trigger}`);
     await client.query('commit');
     const seconds = elapsed(started);
     return { tables: copied, rows: copied.reduce((n, t) => n + t.rows, 0), seconds, indexSeconds, ...(await analyze(run, names)), nulValues: run.nulValues };

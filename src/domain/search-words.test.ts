@@ -30,6 +30,16 @@ describe('search words', () => {
     expect(stem('東京')).toBe('東京');
   });
 
+  it('leaves a run of letters longer than any word as it is, however long (a mail of one 300 KB word)', () => {
+    const word = 'printing'.repeat(8); // 64 letters: still a word
+    expect(stemWord(word)).toBe(word.slice(0, -3));
+    const longer = `${word}s`;
+    expect(stemWord(longer)).toBe(longer);
+    const blob = 'Y'.repeat(300 * 1024);
+    expect(stemmedText(`printers ${blob} printers`)).toBe(`printer ${blob.toLowerCase()} printer`);
+    expect(textWords(blob)[0].stem).toBe(blob.toLowerCase());
+  });
+
   it('cuts a text where unicode61 cuts it, and knows where each word is', () => {
     expect(stemmedText('Принтер не печатает: ошибка 0x80070005 на ws-1042.')).toBe('принтер не печата ошибк 0x80070005 на ws 1042');
     const text = 'В папке «Отчёты» ошибки';

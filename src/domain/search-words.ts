@@ -39,8 +39,14 @@ export function foldWord(word: string): string {
 const STEMS_KEPT = 200_000;
 const stems = new Map<string, string>();
 
+/** The longest word stemmed, in characters. */
+export const LONGEST_STEMMED = 64;
+
 /** The stem of a folded word (see foldWord). */
 export function stemWord(folded: string): string {
+  // no language has words this long: a run of letters in a mail (a key, an encoded blob) is left as it is,
+  // since the stemmers take time that grows faster than its length (64 KB: 0.4 s) and remembering it costs memory
+  if (folded.length > LONGEST_STEMMED) return folded;
   const known = stems.get(folded);
   if (known !== undefined) return known;
   const stem = CYRILLIC.test(folded) ? russian.stem(folded) : LATIN.test(folded) ? english.stem(folded) : folded;
@@ -58,6 +64,10 @@ const WORDS_KEPT = 200_000;
 const written = new Map<string, readonly [folded: string, stem: string]>();
 
 function known(word: string): readonly [string, string] {
+  if (word.length > LONGEST_STEMMED) {
+    const folded = foldWord(word);
+    return [folded, folded];
+  }
   let w = written.get(word);
   if (!w) {
     const folded = foldWord(word);

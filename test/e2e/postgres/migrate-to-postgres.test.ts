@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDeps } from '../../../src/bootstrap.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { closeDb, type Db } from '../../../src/db/client.ts';
-import { closedTicketSumChanges, closedTicketSumState, statusCountChanges, ticketDayCountChanges } from '../../../src/db/schema.ts';
+import { closedTicketSumChanges, closedTicketSumState, statusCountChanges, ticketDayCountChanges, worklogDaySumChanges } from '../../../src/db/schema.ts';
 import { copyPlan, ROW_TABLES, SCHEMA_TABLES } from '../../../src/db/copy-plan.ts';
 import { CHUNK_BYTES, createDatabaseFileStore } from '../../../src/store/database-file-store.ts';
 import { listStoredFiles, sha256Hex } from '../../../src/store/file-store.ts';
@@ -144,10 +144,10 @@ describe('helpdesk migrate-to-postgres', () => {
       // every table of the schema has rows to compare, so a table the copy missed cannot pass
       // (but the file store's: a SQLite desk keeps its files under DATA_DIR)
       expect(await source.value('select count(*) from stored_files')).toBe(0);
-      // (and PostgreSQL's logs of status changes, closed tickets' sums and day counts, which SQLite's triggers write
+      // (and PostgreSQL's logs of status changes, closed tickets' sums, day counts and minutes logged, which SQLite's triggers write
       // straight into the counts and sums; and the note of sums set aside, which a desk has only
       // during a bulk load: the triggers' rows would show beside the copied sums)
-      const empty: SQLiteTable[] = [statusCountChanges, closedTicketSumChanges, ticketDayCountChanges, closedTicketSumState];
+      const empty: SQLiteTable[] = [statusCountChanges, closedTicketSumChanges, ticketDayCountChanges, worklogDaySumChanges, closedTicketSumState];
       for (const t of ROW_TABLES.filter((x) => !empty.includes(x))) expect(await source.value<number>(`select count(*) from "${getTableConfig(t).name}"`), getTableConfig(t).name).toBeGreaterThan(0);
       // and the schema's tables are all of SQLite's, but for the full-text index (PostgreSQL indexes the text itself)
       const virtual = await source.column<string>("select name from sqlite_master where type = 'table' and sql like 'CREATE VIRTUAL TABLE%'");
