@@ -6,7 +6,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { closedTicketSumChanges, closedTicketSums, closedTicketSumState, tickets } from '../db/schema.ts';
 import type { QueueFilter } from '../domain/queue-query.ts';
-import { keptSums } from './kept-sums.ts';
+import { keptSums, type SumSpan } from './kept-sums.ts';
 import type { TimeSpan } from './report-counts.ts';
 import { countKeyOf, type CountKey } from './status-counts.ts';
 
@@ -199,10 +199,22 @@ export const foldClosedSumChanges = KEPT.fold;
 export const closedSumCells = KEPT.cells;
 
 /**
+ * How the sums read a span: the sums over its whole UTC days, and the rest (its partial first and
+ * last days; all of it when it holds no whole day, or `kept` is false) to read from the rows.
+ */
+export function spanParts(span: TimeSpan, kept: boolean): { sums: SumSpan[]; rows: TimeSpan[] } {
+  const first = Math.ceil(span.from / SUM_DAY) * SUM_DAY;
+  const last = Math.floor(span.to / SUM_DAY) * SUM_DAY;
+  if (!kept || first >= last) return { sums: [], rows: span.from < span.to ? [span] : [] };
+  const rows = [...(span.from < first ? [{ from: span.from, to: first }] : []), ...(last < span.to ? [{ from: last, to: span.to }] : [])];
+  return { sums: sumSpans(first, last), rows };
+}
+
+/**
  * The spans of the sums that cover the whole UTC days [first, last): the blocks inside them, and
  * the days before the first block and after the last (all days when no block fits).
  */
-export function sumSpans(first: number, last: number): { grain: number; from: number; to: number }[] {
+export function sumSpans(first: number, last: number): SumSpan[] {
   const b0 = Math.ceil(first / SUM_BLOCK) * SUM_BLOCK;
   const b1 = Math.floor(last / SUM_BLOCK) * SUM_BLOCK;
   if (b0 >= b1) return [{ grain: SUM_DAY, from: first, to: last }];

@@ -8,8 +8,8 @@ import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { ticketDayCountChanges, ticketDayCounts, tickets } from '../db/schema.ts';
 import type { QueueFilter } from '../domain/queue-query.ts';
-import { closedSumsKept, GRAINS, SUM_BLOCK, SUM_DAY, SUM_KEYS, sumSpans } from './closed-sums.ts';
-import { keptSums } from './kept-sums.ts';
+import { closedSumsKept, GRAINS, spanParts, SUM_BLOCK, SUM_DAY, SUM_KEYS } from './closed-sums.ts';
+import { keptSums, keyedSums, type KeyedRow, type SumSpan } from './kept-sums.ts';
 import { andQueueWhere } from './queue.ts';
 import type { TimeSpan } from './report-counts.ts';
 import { countKeyOf, type CountKey } from './status-counts.ts';
@@ -177,25 +177,21 @@ export async function countTicketsBy(db: Db, asks: readonly CountAsk[], f: Queue
   const pair = by !== undefined && key?.dim === 'type' ? TYPE_PAIRS[by.dim as keyof typeof TYPE_PAIRS] : undefined;
   const served = key !== undefined && (by === undefined || key.dim === 'all' || pair !== undefined) && (await closedSumsKept(db));
   const pieces: SQL[] = [];
+  const read: SumSpan[] = [];
   const live: Record<CountAsk['which'], SQL[]> = { created: [], done: [] };
   asks.forEach((a, i) => {
     const w = a.which === 'created' ? 0 : 1;
-    const first = Math.ceil(a.span.from / SUM_DAY) * SUM_DAY;
-    const last = Math.floor(a.span.to / SUM_DAY) * SUM_DAY;
-    if (!served || first >= last) {
-      if (a.span.from < a.span.to) live[a.which].push(sql`(${int(i)}, ${big(a.span.from)}, ${big(a.span.to)})`);
-      return;
-    }
-    for (const r of sumSpans(first, last)) pieces.push(sql`(${int(i)}, ${int(w)}, ${big(r.grain)}, ${big(r.from)}, ${big(r.to)})`);
-    if (a.span.from < first) live[a.which].push(sql`(${int(i)}, ${big(a.span.from)}, ${big(first)})`);
-    if (last < a.span.to) live[a.which].push(sql`(${int(i)}, ${big(last)}, ${big(a.span.to)})`);
+    const { sums, rows } = spanParts(a.span, served);
+    for (const r of sums) pieces.push(sql`(${int(i)}, ${int(w)}, ${big(r.grain)}, ${big(r.from)}, ${big(r.to)})`);
+    read.push(...sums);
+    for (const r of rows) live[a.which].push(sql`(${int(i)}, ${big(r.from)}, ${big(r.to)})`);
   });
   const withs: SQL[] = [];
   const parts: SQL[] = [];
   const facts = sql`sum(case when p.w = 0 then c.created else c.done end) as n, sum(case when p.w = 0 then 0 else c.done_reopened end) as r`;
   if (pieces.length) {
     withs.push(sql`p(i, w, g, s, e) as (values ${values(pieces)})`);
-    const cells = (dim: string) => sql`from p join ${KEPT.cells()} on c.dim = ${dim} and c.grain = p.g and c.start >= p.s and c.start < p.e`;
+    const cells = (dim: string) => sql`from p join ${KEPT.cellsWithin(dim, read)} on c.grain = p.g and c.start >= p.s and c.start < p.e`;
     const asked = sql`${cells(key!.dim)} and c.val = ${key!.val} group by p.i`;
     if (by === undefined) {
       parts.push(sql`select 0 as src, p.i as i, null as k, ${facts} ${asked}`);
@@ -228,22 +224,8 @@ export async function countTicketsBy(db: Db, asks: readonly CountAsk[], f: Queue
     parts.push(sql`select 2 as src, ${name}.i as i, ${k} as k, count(*) as n, ${r} as r from ${name} join ${tickets}
       on ${col} >= ${name}.s and ${col} < ${name}.e where 1 = 1${andQueueWhere(f)} group by ${name}.i, ${by.column}`);
   }
-  const rows = await db.all<{ src: number | string; i: number | string; k: string | null; n: number | string | null; r: number | string | null }>(
-    sql`with ${sql.join(withs, sql`, `)} ${sql.join(parts, sql` union all `)}`);
-  const out = new Map<string, KeyCount>();
-  const add = (i: number, k: string | null, n: number, r: number) => {
-    const id = `${i}\u0000${k ?? ''}\u0000${k === null}`;
-    const got = out.get(id) ?? { ask: i, key: k, n: 0, reopened: 0 };
-    got.n += n;
-    got.reopened += r;
-    out.set(id, got);
-  };
-  for (const row of rows) {
-    const [src, i, n, r] = [Number(row.src), Number(row.i), Number(row.n ?? 0), Number(row.r ?? 0)];
-    if (src === 0 && by !== undefined) add(i, null, -n, -r);
-    add(i, src === 1 ? null : row.k, n, r);
-  }
-  return [...out.values()].filter((c) => c.n !== 0 || c.reopened !== 0);
+  const rows = await db.all<KeyedRow>(sql`with ${sql.join(withs, sql`, `)} ${sql.join(parts, sql` union all `)}`);
+  return keyedSums(rows, ['n', 'r'], by !== undefined).map((c) => ({ ask: c.ask, key: c.key, n: c.n, reopened: c.r }));
 }
 
 /** For each question, the tickets of the filter created (or done) in its span (countTicketsBy, not split). */

@@ -60,7 +60,7 @@ const SPLITS: Partial<Record<TimeGrouping['by'], TimeSplit>> = { agent: 'worker'
  * grouping reads the ticket.
  */
 export async function sumTimeWithTotal(db: Db, f: TimeFilter, g: TimeGrouping): Promise<{ groups: TimeGroup[]; total: TimeSums }> {
-  if (g.by === 'span' && g.spans.length === 0) return { groups: [], total: NOTHING };
+  if (g.by === 'span' && g.spans.length === 0) return { groups: [], total: NO_TIME };
   const ofTickets = queueWhere(f.tickets);
   const where: SQL[] = [sql`${worklogs.workedAt} >= ${f.from}`, sql`${worklogs.workedAt} < ${f.to}`, ...ofTickets];
   if (f.workedBy !== undefined) where.push(sql`${worklogs.userId} = ${f.workedBy}`);
@@ -112,12 +112,8 @@ export async function sumTimeWithTotal(db: Db, f: TimeFilter, g: TimeGrouping): 
   };
 }
 
-/** The sums per group, in no particular order; a group without worklogs is absent (sumTimeWithTotal). */
-export async function sumTime(db: Db, f: TimeFilter, g: TimeGrouping): Promise<TimeGroup[]> {
-  return (await sumTimeWithTotal(db, f, g)).groups;
-}
-
-const NOTHING: TimeSums = { minutes: 0, billable: 0, tickets: 0, estimated: 0, spentOnEstimated: 0 };
+/** The sums of no worklogs. */
+export const NO_TIME: TimeSums = { minutes: 0, billable: 0, tickets: 0, estimated: 0, spentOnEstimated: 0 };
 
 function keyOf(g: TimeGrouping, k: number | string): number | string | null {
   if (g.by === 'all') return null;

@@ -21,7 +21,7 @@ import { setAsideClosedSums, SUM_BLOCK } from './closed-sums.ts';
 import { insertComponent } from './components.ts';
 import { insertOrganization } from './organizations.ts';
 import { listCostByOrganization } from './report-cost.ts';
-import { sumTime, sumTimeWithTotal, type TimeGrouping } from './report-time.ts';
+import { sumTimeWithTotal, type TimeGrouping } from './report-time.ts';
 import { listTrendGroups, TREND_GROUPS } from './report-trends.ts';
 import { listWorkload } from './report-workload.ts';
 import { rebuildTicketSums } from './ticket-sums.ts';
@@ -117,7 +117,7 @@ describe('the minutes logged per day, kept by the database', () => {
           const { groups, total } = await sumTimeWithTotal(deps.db, { ...span, tickets: f }, g);
           out.push(sorted(groups), total);
         }
-        out.push(sorted(await sumTime(deps.db, { ...span, tickets: f, workedBy: agents[0].id }, { by: 'organization' })));
+        out.push(sorted((await sumTimeWithTotal(deps.db, { ...span, tickets: f, workedBy: agents[0].id }, { by: 'organization' })).groups));
         out.push(sorted(await listWorkload(deps.db, { ...span, tickets: f })));
         for (const by of TREND_GROUPS) out.push(sorted(await listTrendGroups(deps.db, by, [span, SPANS[1]], f)));
       }

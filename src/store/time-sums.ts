@@ -10,8 +10,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { tickets, worklogDaySumChanges, worklogDaySums, worklogs } from '../db/schema.ts';
 import type { QueueFilter } from '../domain/queue-query.ts';
-import { closedSumsKept, GRAINS, SUM_BLOCK, SUM_DAY, sumSpans } from './closed-sums.ts';
-import { keptSums } from './kept-sums.ts';
+import { closedSumsKept, GRAINS, spanParts, SUM_BLOCK, SUM_DAY } from './closed-sums.ts';
+import { keptSums, keyedSums, type KeyedRow, type SumSpan } from './kept-sums.ts';
 import { andQueueWhere } from './queue.ts';
 import type { TimeSpan } from './report-counts.ts';
 import { countKeyOf } from './status-counts.ts';
@@ -233,31 +233,19 @@ export async function sumLogged(db: Db, spans: readonly TimeSpan[], f: LoggedFil
   const served = key !== undefined && (await closedSumsKept(db));
   const pieces: SQL[] = [];
   const live: SQL[] = [];
-  const read: { grain: number; from: number; to: number }[] = [];
+  const read: SumSpan[] = [];
   spans.forEach((span, i) => {
-    const first = Math.ceil(span.from / SUM_DAY) * SUM_DAY;
-    const last = Math.floor(span.to / SUM_DAY) * SUM_DAY;
-    if (!served || first >= last) {
-      if (span.from < span.to) live.push(sql`(${int(i)}, ${big(span.from)}, ${big(span.to)})`);
-      return;
-    }
-    for (const r of sumSpans(first, last)) {
-      pieces.push(sql`(${int(i)}, ${big(r.grain)}, ${big(r.from)}, ${big(r.to)})`);
-      read.push(r);
-    }
-    if (span.from < first) live.push(sql`(${int(i)}, ${big(span.from)}, ${big(first)})`);
-    if (last < span.to) live.push(sql`(${int(i)}, ${big(last)}, ${big(span.to)})`);
+    const { sums, rows } = spanParts(span, served);
+    for (const r of sums) pieces.push(sql`(${int(i)}, ${big(r.grain)}, ${big(r.from)}, ${big(r.to)})`);
+    read.push(...sums);
+    for (const r of rows) live.push(sql`(${int(i)}, ${big(r.from)}, ${big(r.to)})`);
   });
   const withs: SQL[] = [];
   const parts: SQL[] = [];
   const facts = sql`sum(c.minutes) as m, sum(c.billable) as b`;
   if (pieces.length) {
     withs.push(sql`p(i, g, s, e) as (values ${values(pieces)})`);
-    const reach = mergedRanges(read);
-    // the rows of the key within the spans' reach read first (a join would not narrow the union)
-    const ranges = sql.join(reach.map((r) => sql`(grain = ${big(r.grain)} and start >= ${big(r.from)} and start < ${big(r.to)})`), sql` or `);
-    const within = (dim: string) => sql`dim = ${dim} and (${ranges})`;
-    const cells = (dim: string) => sql`from p join ${KEPT.cells(within(dim))} on c.dim = ${dim} and c.grain = p.g and c.start >= p.s and c.start < p.e`;
+    const cells = (dim: string) => sql`from p join ${KEPT.cellsWithin(dim, read)} on c.grain = p.g and c.start >= p.s and c.start < p.e`;
     const asked = sql`${cells(key!.dim)} and c.val = ${key!.val} group by p.i`;
     if (split === undefined) {
       parts.push(sql`select 0 as src, p.i as i, null as k, ${facts} ${asked}`);
@@ -284,31 +272,6 @@ export async function sumLogged(db: Db, spans: readonly TimeSpan[], f: LoggedFil
       join ${tickets} on ${tickets.id} = ${worklogs.ticketId}
       where 1 = 1${by}${andQueueWhere(f.tickets)} group by l.i${split === undefined ? sql`` : sql`, ${k}`}`);
   }
-  const rows = await db.all<{ src: number | string; i: number | string; k: string | null; m: number | string | null; b: number | string | null }>(
-    sql`with ${sql.join(withs, sql`, `)} ${sql.join(parts, sql` union all `)}`);
-  const out = new Map<string, LoggedSum>();
-  const add = (i: number, k: string | null, m: number, b: number) => {
-    const id = `${i}\u0000${k ?? ''}\u0000${k === null}`;
-    const got = out.get(id) ?? { ask: i, key: k, minutes: 0, billable: 0 };
-    got.minutes += m;
-    got.billable += b;
-    out.set(id, got);
-  };
-  for (const row of rows) {
-    const [src, i, m, b] = [Number(row.src), Number(row.i), Number(row.m ?? 0), Number(row.b ?? 0)];
-    if (src === 0 && split !== undefined) add(i, null, -m, -b);
-    add(i, src === 1 ? null : row.k, m, b);
-  }
-  return [...out.values()].filter((s) => s.minutes !== 0 || s.billable !== 0);
-}
-
-/** The ranges of each grain read, those that touch or overlap made one (a period's days read as one range). */
-function mergedRanges(read: readonly { grain: number; from: number; to: number }[]): { grain: number; from: number; to: number }[] {
-  const out: { grain: number; from: number; to: number }[] = [];
-  for (const r of [...read].sort((a, b) => a.grain - b.grain || a.from - b.from)) {
-    const last = out[out.length - 1];
-    if (last && last.grain === r.grain && r.from <= last.to) last.to = Math.max(last.to, r.to);
-    else out.push({ ...r });
-  }
-  return out;
+  const rows = await db.all<KeyedRow>(sql`with ${sql.join(withs, sql`, `)} ${sql.join(parts, sql` union all `)}`);
+  return keyedSums(rows, ['m', 'b'], split !== undefined).map((r) => ({ ask: r.ask, key: r.key, minutes: r.m, billable: r.b }));
 }

@@ -1,18 +1,17 @@
 // Report results kept for a minute: a report aggregates a period's tickets, which at a million
-// tickets costs up to half a second, while managers and their dashboards open the same few reports
-// again and again. A result is kept per report, filters and language; requests for one that is
+// tickets costs from milliseconds to seconds, while managers and their dashboards open the same few
+// reports again and again. A result is kept per report, filters and language; requests for one that is
 // being computed wait for it instead of computing it again. A result says when it was computed, and
 // the page offers to compute it afresh.
 //
 // A change to a ticket in this process (the ticketChanged hook) makes every kept result out of date.
 // One that was cheap to count (under `slowMs`, REPORT_SLOW_MS; 0 makes none slow) is dropped, also
 // one still being computed, so the next request counts it again and sees the change. One that was
-// slow to count is not counted again
-// until ten times as long as it took has passed since it was counted (at most `staleMaxMs`): on a
-// desk where tickets change every second, counting every slow report again after every change
-// would keep the process busy counting reports that change by a ticket. So under a stream of
-// changes a slow report is at most a few seconds behind (its page says when it was counted), and
-// keeping one report current takes about a tenth of the time it would.
+// slow to count is not counted again until ten times as long as it took has passed since it was
+// counted (at most `staleMaxMs`): on a desk where tickets change every second, counting every slow
+// report again after every change would keep the process busy counting reports that change by a
+// ticket. So under a stream of changes a slow report is at most a few seconds behind (its page says
+// when it was counted), and keeping one report current takes about a tenth of the time it would.
 export type Kept<T> = { at: number; value: T };
 
 export type ResultCache = {

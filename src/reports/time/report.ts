@@ -5,7 +5,7 @@
 // period, by the group's agent or of its organisation, component or type.
 import { z } from 'zod';
 import { TICKET_TYPES } from '../../domain/vocabulary.ts';
-import { sumTimeWithTotal, type TimeFilter, type TimeGroup, type TimeSums } from '../../store/report-time.ts';
+import { NO_TIME, sumTimeWithTotal, type TimeFilter, type TimeGroup, type TimeSums } from '../../store/report-time.ts';
 import { kitPage } from '../kit/page.ts';
 import { queueHref, scopeFilters, scopeOf, scopeQuery, type Scope } from '../kit/scope.ts';
 import type { QueueQuery } from '../../domain/queue-query.ts';
@@ -61,8 +61,6 @@ function groupHref(scope: Scope, by: Exclude<GroupBy, 'period'>, key: TimeGroup[
   return workedHref(scope, { type: [key as TicketType] });
 }
 
-const NOTHING: TimeSums = { minutes: 0, billable: 0, tickets: 0, estimated: 0, spentOnEstimated: 0 };
-
 function sumsRow(by: GroupBy, name: string | null, s: TimeSums): ReportRow {
   return {
     cells: {
@@ -75,7 +73,7 @@ function sumsRow(by: GroupBy, name: string | null, s: TimeSums): ReportRow {
 /** Every bucket of the period, in order, the empty ones too (the chart is a time line). */
 function periodRows(scope: Scope, groups: TimeGroup[]): ReportRow[] {
   const byIndex = new Map(groups.map((g) => [g.key, g]));
-  return scope.buckets.map((b, i) => ({ ...sumsRow('period', b.key, byIndex.get(i) ?? NOTHING), links: { tickets: workedHref(scope, { worked: { from: b.from, to: b.to } }) } }));
+  return scope.buckets.map((b, i) => ({ ...sumsRow('period', b.key, byIndex.get(i) ?? NO_TIME), links: { tickets: workedHref(scope, { worked: { from: b.from, to: b.to } }) } }));
 }
 
 /** The groups that have time, by name (types in their usual order), the group of "none" last. */
