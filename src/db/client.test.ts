@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { changeToken, closeDb, openDb, type Db } from './client.ts';
 import { migrateDb } from './migrate.ts';
 import { settings } from './schema.ts';
@@ -136,4 +136,66 @@ it('on an in-memory database, where nothing else can read, a read from outside w
   await tx;
   expect(order).toEqual(['commit', 'read a']);
   closeDb(db);
+});
+
+describe('offLoop: reads answered by a reader thread', () => {
+  // a read that takes a few hundred milliseconds of SQLite's time
+  const SLOW = 'with recursive n(i) as (select 1 union all select i + 1 from n where i < 3000000) select count(*) as c from n';
+
+  it('answers every kind of read as the event loop does, and the event loop runs meanwhile', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'helpdesk-offloop-'));
+    const db = openDb(path.join(dir, 'desk.sqlite'));
+    try {
+      await migrateDb(db);
+      await db.insert(settings).values([{ key: 'a', value: { x: 1 }, updatedAt: 1 }, { key: 'b', value: 2, updatedAt: 2 }]).run();
+      const reads = async () => [
+        await db.all('select key, updated_at from settings order by key'),
+        await db.get('select key, updated_at from settings where key = ?', 'b'),
+        await db.get('select key from settings where key = ?', 'none'),
+        await db.column('select key from settings order by key'),
+        await db.value('select count(*) from settings'),
+        await db.rows('select key, updated_at from settings order by key'),
+        await db.row('select key, updated_at from settings where key = ?', 'a'),
+        await db.select().from(settings).where(eq(settings.key, 'a')).get(),
+        await db.select().from(settings).all(),
+        // a function only the desk's own connections know: run on the event loop instead
+        await db.value("select helpdesk_words('Ёжик')"),
+      ];
+      const here = await reads();
+      expect(await db.offLoop(reads)).toEqual(here);
+      expect(here[9]).toBe('ежик');
+      // while the thread counts, timers fire; on the event loop the same read holds them all up
+      const ticksDuring = async (read: () => Promise<unknown>) => {
+        let ticks = 0;
+        const timer = setInterval(() => (ticks += 1), 1);
+        await read();
+        clearInterval(timer);
+        return ticks;
+      };
+      expect(await ticksDuring(() => db.offLoop(() => db.value(SLOW)))).toBeGreaterThan(2);
+      expect(await ticksDuring(() => db.value(SLOW))).toBe(0);
+      await expect(db.offLoop(() => db.all('select * from no_such_table'))).rejects.toThrow(/no such table/);
+      // a transaction's reads see its own rows, also inside offLoop; reads outside it, the last commit
+      await db.offLoop(async () => {
+        await db.transaction(async () => {
+          await db.insert(settings).values({ key: 'c', value: 3, updatedAt: 3 }).run();
+          expect(await db.value('select count(*) from settings')).toBe(3);
+        });
+        expect(await db.value('select count(*) from settings')).toBe(3);
+      });
+    } finally {
+      await closeDb(db);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs its reads as they are on an in-memory database, which nothing else can open', async () => {
+    const db = openDb(':memory:');
+    await migrateDb(db);
+    let ticks = 0;
+    const timer = setInterval(() => (ticks += 1), 1);
+    expect(await db.offLoop(() => db.value(SLOW))).toBe(3000000);
+    clearInterval(timer);
+    expect(ticks).toBe(0);
+  });
 });

@@ -8,6 +8,8 @@
 // from the async context the transaction's function runs in, so store functions take the same
 // handle inside and outside a transaction.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { SQL } from 'drizzle-orm';
 import { drizzle, type SqliteRemoteDatabase } from 'drizzle-orm/sqlite-proxy';
@@ -43,6 +45,12 @@ export type Db = Omit<SqliteRemoteDatabase<typeof schema>, 'all' | 'get' | 'run'
   transaction<T>(fn: () => Promise<T> | T): Promise<T>;
   /** whether the caller runs inside a transaction of this handle */
   readonly inTransaction: boolean;
+  /**
+   * Runs fn with its reads outside a transaction answered off the event loop: on SQLite by a reader
+   * thread with its own connection (a report's query of a second does not hold up every other
+   * request of the process meanwhile); on PostgreSQL, whose queries never hold it, as it is.
+   */
+  offLoop<T>(fn: () => Promise<T>): Promise<T>;
   /** the SQLite connection that writes, for what only SQLite does (pragmas, bulk load, backups); throws on PostgreSQL */
   readonly sqlite: Database.Database;
   /** a value that changes whenever the database may have changed (see SqliteHandle.changeToken) */
@@ -103,9 +111,93 @@ function connect(file: string, readonly: boolean): Database.Database {
   return sqlite;
 }
 
+/** What a read returns: every row or the first, as objects, arrays (raw) or first columns (pluck). */
+type Shape = { first: boolean; raw: boolean; pluck: boolean };
+
+// The reader thread's code: a read-only connection to the file, answering one statement at a time.
+// It knows lower() as the desk's connections do (connect, above); a statement that calls a function
+// it lacks fails there and is run on the event loop instead.
+const READER_THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { readonly: true, fileMustExist: true });
+db.pragma('busy_timeout = 5000');
+db.pragma('cache_size = -32000');
+db.pragma('temp_store = MEMORY');
+db.function('lower', { deterministic: true }, (v) => (typeof v === 'string' ? v.toLowerCase() : v));
+const statements = new Map();
+parentPort.on('message', ({ id, sql, params, shape }) => {
+  try {
+    let s = statements.get(sql);
+    if (!s) {
+      s = db.prepare(sql);
+      if (statements.size >= 200) statements.delete(statements.keys().next().value);
+      statements.set(sql, s);
+    }
+    s.raw(shape.raw);
+    if (!shape.raw) s.pluck(shape.pluck);
+    parentPort.postMessage({ id, result: shape.first ? s.get(...params) : s.all(...params) });
+  } catch (err) {
+    parentPort.postMessage({ id, error: String(err && err.message) });
+  }
+});
+`;
+
+/** A thread with its own read-only connection to the database file; started at the first read sent to it. */
+class ReaderThread {
+  private worker: Worker | null = null;
+  private next = 0;
+  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+
+  constructor(private readonly file: string) {}
+
+  private start(): Worker {
+    const worker = new Worker(READER_THREAD, { eval: true, workerData: { file: this.file, driver: createRequire(import.meta.url).resolve('better-sqlite3') } });
+    worker.on('message', ({ id, result, error }: { id: number; result?: unknown; error?: string }) => {
+      const w = this.waiting.get(id);
+      this.waiting.delete(id);
+      if (this.waiting.size === 0) worker.unref();
+      if (error !== undefined) w?.reject(new Error(error));
+      else w?.resolve(result);
+    });
+    // a thread that died fails what it was asked; the next read starts another
+    const fail = (err: Error) => {
+      if (this.worker === worker) this.worker = null;
+      for (const w of this.waiting.values()) w.reject(err);
+      this.waiting.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the reader thread stopped (${code})`)));
+    return worker;
+  }
+
+  read(sql: string, params: unknown[], shape: Shape): Promise<unknown> {
+    this.worker ??= this.start();
+    // referenced while it owes an answer, so the process waits for it, and not otherwise
+    if (this.waiting.size === 0) this.worker.ref();
+    const id = ++this.next;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.worker!.postMessage({ id, sql, params, shape });
+    });
+  }
+
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = null;
+    await w?.terminate();
+  }
+}
+
+const ROWS: Shape = { first: false, raw: false, pluck: false };
+const COLUMN: Shape = { first: false, raw: false, pluck: true };
+const ARRAYS: Shape = { first: false, raw: true, pluck: false };
+
 class SqliteHandle {
   readonly engine = 'sqlite' as const;
   private readonly context = new AsyncLocalStorage<Tx>();
+  /** set inside offLoop: reads go to the reader thread */
+  private readonly offloaded = new AsyncLocalStorage<true>();
   /** the transaction holding the writer, if any */
   private current: Tx | null = null;
   private tail: Promise<void> = Promise.resolve();
@@ -116,7 +208,13 @@ class SqliteHandle {
     private readonly reader: Database.Database | null,
     /** drizzle's `sql` template as text; its values are appended to params */
     private readonly render: (query: SQL, params: unknown[]) => string,
+    /** null for an in-memory database: offLoop's reads run here */
+    private readonly thread: ReaderThread | null,
   ) {}
+
+  offLoop<T>(fn: () => Promise<T>): Promise<T> {
+    return this.thread ? this.offloaded.run(true, fn) : fn();
+  }
 
   get inTransaction(): boolean {
     return this.mine();
@@ -136,9 +234,21 @@ class SqliteHandle {
     return prev.then(() => release);
   }
 
-  /** runs f on the connection this statement belongs on (see the top of the file) */
-  private use<T>(query: Query, params: unknown[], f: (s: Database.Statement) => T): T | Promise<T> {
+  /**
+   * runs f on the connection this statement belongs on (see the top of the file); a read of the
+   * given shape inside offLoop and outside a transaction of its own goes to the reader thread
+   */
+  private use<T>(query: Query, params: unknown[], f: (s: Database.Statement) => T, shape?: Shape): T | Promise<T> {
     const sql = typeof query === 'string' ? query : this.render(query, params);
+    if (shape && this.thread && this.offloaded.getStore() && !this.mine()) {
+      const s = this.reader!.prepare(sql);
+      if (s.reader && s.readonly) {
+        return (this.thread.read(sql, params, shape) as Promise<T>).catch((err: Error) => {
+          if (!/no such function/.test(err.message)) throw err;
+          return this.offloaded.exit(() => this.use(sql, params, f));
+        });
+      }
+    }
     if (!this.current || this.mine()) return f(this.sqlite.prepare(sql));
     if (this.reader) {
       const s = this.reader.prepare(sql);
@@ -154,27 +264,27 @@ class SqliteHandle {
   }
 
   async all<R>(sql: Query, ...params: unknown[]): Promise<R[]> {
-    return this.use(sql, params, (s) => s.all(...params) as R[]);
+    return this.use(sql, params, (s) => s.all(...params) as R[], ROWS);
   }
 
   async get<R>(sql: Query, ...params: unknown[]): Promise<R | undefined> {
-    return this.use(sql, params, (s) => s.get(...params) as R | undefined);
+    return this.use(sql, params, (s) => s.get(...params) as R | undefined, { ...ROWS, first: true });
   }
 
   async column<V>(sql: Query, ...params: unknown[]): Promise<V[]> {
-    return this.use(sql, params, (s) => s.pluck().all(...params) as V[]);
+    return this.use(sql, params, (s) => s.pluck().all(...params) as V[], COLUMN);
   }
 
   async value<V>(sql: Query, ...params: unknown[]): Promise<V | undefined> {
-    return this.use(sql, params, (s) => s.pluck().get(...params) as V | undefined);
+    return this.use(sql, params, (s) => s.pluck().get(...params) as V | undefined, { ...COLUMN, first: true });
   }
 
   async rows(sql: Query, ...params: unknown[]): Promise<unknown[][]> {
-    return this.use(sql, params, (s) => s.raw(true).all(...params) as unknown[][]);
+    return this.use(sql, params, (s) => s.raw(true).all(...params) as unknown[][], ARRAYS);
   }
 
   async row(sql: Query, ...params: unknown[]): Promise<unknown[] | undefined> {
-    return this.use(sql, params, (s) => s.raw(true).get(...params) as unknown[] | undefined);
+    return this.use(sql, params, (s) => s.raw(true).get(...params) as unknown[] | undefined, { ...ARRAYS, first: true });
   }
 
   async run(sql: Query, ...params: unknown[]): Promise<RunResult> {
@@ -186,14 +296,17 @@ class SqliteHandle {
 
   /** drizzle's query builder runs its statements here */
   async remote(sql: string, params: unknown[], method: 'run' | 'all' | 'values' | 'get'): Promise<{ rows: unknown[] }> {
-    return this.use(sql, params, (s) => {
+    const read = method === 'run' ? undefined : { ...ARRAYS, first: method === 'get' };
+    const rows = this.use(sql, params, (s) => {
       if (method === 'run' || !s.reader) {
         const r = s.run(...params);
-        return { rows: [], changes: r.changes, lastInsertRowid: r.lastInsertRowid };
+        return { rows: [], changes: r.changes, lastInsertRowid: r.lastInsertRowid } as { rows: unknown[] };
       }
       if (method === 'get') return { rows: s.raw(true).get(...params) as unknown[] };
       return { rows: s.raw(true).all(...params) as unknown[] };
-    });
+    }, read);
+    // from the reader thread come the rows themselves
+    return Promise.resolve(rows).then((r) => (Array.isArray(r) || r === undefined ? { rows: r as unknown[] } : r));
   }
 
   async transaction<T>(fn: () => Promise<T> | T): Promise<T> {
@@ -268,6 +381,7 @@ class SqliteHandle {
   }
 
   async close(): Promise<void> {
+    void this.thread?.close();
     this.reader?.close();
     this.sqlite.close();
   }
@@ -282,7 +396,7 @@ export function openDb(file: string): Db {
     params.push(...q.params);
     return q.sql;
   };
-  const handle = new SqliteHandle(writer, memory ? null : connect(file, true), render);
+  const handle = new SqliteHandle(writer, memory ? null : connect(file, true), render, memory ? null : new ReaderThread(file));
   const orm = drizzle((sql, params, method) => handle.remote(sql, params, method), { schema });
   const dialect = (orm as unknown as { dialect: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } } }).dialect;
   // the handle answers for its own methods and hands drizzle's query builder on to drizzle

@@ -255,6 +255,11 @@ class PostgresHandle {
     }
   }
 
+  /** PostgreSQL's queries never hold the event loop (see Db.offLoop) */
+  offLoop<T>(fn: () => Promise<T>): Promise<T> {
+    return fn();
+  }
+
   /**
    * A value that changes whenever the database may have changed: the current snapshot (the
    * transactions running and the next transaction id), which changes exactly when a write

@@ -31,7 +31,7 @@ export function reportApiRoutes(reports: readonly Report[]): ApiRoute[] {
       response: reportOut,
       async handle(c) {
         // the API speaks no language: a label a report would translate is given as its key
-        const data = await table({ ...c.ctx, viewer: { locale: c.user.locale, t: (key) => key } }, reportFilters(report, c.req.query));
+        const data = await c.ctx.db.offLoop(async () => table({ ...c.ctx, viewer: { locale: c.user.locale, t: (key) => key } }, reportFilters(report, c.req.query)));
         return {
           report: report.id,
           columns: data.columns.map((col) => ({ key: col.key, kind: col.kind, ...(col.currencyKey ? { currency_key: col.currencyKey } : {}), ...(col.currency ? { currency: col.currency } : {}), ...(col.labels ? { labels: col.labels } : {}) })),

@@ -100,7 +100,7 @@ function reportWidgets(reports: readonly Report[], cache: WidgetCache): WidgetDe
     title: { key: `reports.${r.id}.title` },
     permission: r.permission,
     size: 'wide',
-    show: async (ctx, _me, viewer) => (await cache.get(`chart ${r.id} ${viewer.locale}`, () => r.widget!({ ...ctx, viewer }))).value,
+    show: async (ctx, _me, viewer) => (await cache.get(`chart ${r.id} ${viewer.locale}`, () => ctx.db.offLoop(() => r.widget!({ ...ctx, viewer })))).value,
   }] : []));
 }
 
@@ -122,7 +122,7 @@ function reportFigureWidgets(reports: readonly Report[], cache: WidgetCache): Wi
     title: { key: `reports.${r.id}.title`, then: 'dashboard.asFigure' },
     permission: r.permission,
     size: 'small',
-    show: async (ctx, _me, viewer) => (await cache.get(`figure ${r.id} ${viewer.locale}`, () => reportFigure(r, ctx, viewer))).value,
+    show: async (ctx, _me, viewer) => (await cache.get(`figure ${r.id} ${viewer.locale}`, () => ctx.db.offLoop(() => reportFigure(r, ctx, viewer)))).value,
   }] : []));
 }
 
