@@ -8,7 +8,7 @@ it('migrates an empty database, twice without harm, with WAL, foreign keys and f
   await migrateDb(db);
   await migrateDb(db);
   const tables = ((await db.all("select name from sqlite_master where type in ('table') order by name")) as { name: string }[]).map((r) => r.name);
-  for (const t of ['users', 'contacts', 'contact_emails', 'contact_phones', 'organizations', 'components', 'tickets', 'messages', 'attachments', 'inbound_messages', 'outbox', 'events', 'worklogs', 'sessions', 'api_tokens', 'tickets_fts', 'messages_fts']) {
+  for (const t of ['users', 'contacts', 'contact_emails', 'contact_phones', 'organizations', 'components', 'tickets', 'messages', 'attachments', 'inbound_messages', 'outbox', 'events', 'worklogs', 'sessions', 'api_tokens', 'tickets_fts', 'messages_fts', 'kb_articles', 'kb_article_versions', 'kb_categories', 'kb_votes', 'kb_deflections', 'kb_articles_fts']) {
     expect(tables).toContain(t);
   }
   expect(db.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);

@@ -4,7 +4,7 @@
 // Times are integer milliseconds since the epoch (UTC); money is integer minor units (kopecks, cents).
 import { sql } from 'drizzle-orm';
 import { sqliteTable, integer, text, blob, index, uniqueIndex, primaryKey, foreignKey } from 'drizzle-orm/sqlite-core';
-import { type Channel, ROLES, LOCALES, STATUSES, PRIORITIES, TICKET_TYPES, CATEGORIES, CHANNELS, MESSAGE_KINDS, DIRECTIONS, API_TOKEN_SCOPES } from '../domain/vocabulary.ts';
+import { type Channel, ROLES, LOCALES, STATUSES, PRIORITIES, TICKET_TYPES, CATEGORIES, CHANNELS, MESSAGE_KINDS, DIRECTIONS, API_TOKEN_SCOPES, KB_VISIBILITIES, KB_STATUSES } from '../domain/vocabulary.ts';
 // the vocabulary lives in the domain; re-exported for the code that still reads it from here
 export { ROLES, LOCALES, STATUSES, PRIORITIES, TICKET_TYPES, CATEGORIES, SLA_NONE, CHANNELS, MESSAGE_KINDS, DIRECTIONS, API_TOKEN_SCOPES, type ApiTokenScope, type Role, type Locale, type TicketStatus, type Priority, type TicketType, type Category, type Channel, type MessageKind, type Direction } from '../domain/vocabulary.ts';
 import type { SenderCheck } from '../domain/sender-trust.ts';
@@ -701,3 +701,60 @@ export const closedTicketSumState = sqliteTable('closed_ticket_sum_state', {
   name: text('name').primaryKey(),
   since: integer('since').notNull(),
 });
+
+// --- Knowledge base -----------------------------------------------------------------------
+// Articles in Markdown, grouped in categories (each optionally about a component). An article's
+// English and Russian versions share a translation group (the id of the group's first article;
+// null while it has no translation). Its text is searched by word forms as messages are
+// (migrations/sqlite/0027_kb.sql: kb_articles_fts; migrations/postgres/0022_kb.sql: stems columns).
+export const kbCategories = sqliteTable('kb_categories', {
+  id: integer('id').primaryKey(),
+  name: text('name').notNull(),
+  componentId: integer('component_id').references(() => components.id, { onDelete: 'set null' }),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('kb_categories_name_uq').on(t.name)]);
+
+export const kbArticles = sqliteTable('kb_articles', {
+  id: integer('id').primaryKey(),
+  title: text('title').notNull(),
+  body: text('body').notNull(), // Markdown
+  categoryId: integer('category_id').references(() => kbCategories.id, { onDelete: 'set null' }),
+  visibility: text('visibility', { enum: KB_VISIBILITIES }).notNull().default('internal'),
+  status: text('status', { enum: KB_STATUSES }).notNull().default('draft'),
+  locale: text('locale', { enum: LOCALES }).notNull().default('en'),
+  translationGroup: integer('translation_group'),
+  authorId: integer('author_id').references(() => users.id, { onDelete: 'set null' }),
+  // the resolved ticket the article was made from, if any
+  sourceTicketId: integer('source_ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
+  views: integer('views').notNull().default(0),
+  publishedAt: integer('published_at'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [index('kb_articles_category_idx').on(t.categoryId), index('kb_articles_translation_idx').on(t.translationGroup)]);
+
+/** Every saved text of an article, who saved it and when: the latest is the current one, the earlier ones its history. */
+export const kbArticleVersions = sqliteTable('kb_article_versions', {
+  id: integer('id').primaryKey(),
+  articleId: integer('article_id').notNull().references(() => kbArticles.id, { onDelete: 'cascade' }),
+  title: text('title').notNull(),
+  body: text('body').notNull(),
+  editedBy: integer('edited_by').references(() => users.id, { onDelete: 'set null' }),
+  editedAt: integer('edited_at').notNull(),
+}, (t) => [index('kb_article_versions_article_idx').on(t.articleId, t.id)]);
+
+/** "Was this helpful?": one answer per voter per article; the voter is `u:<user>`, `c:<contact>` or `s:<session key>`. */
+export const kbVotes = sqliteTable('kb_votes', {
+  id: integer('id').primaryKey(),
+  articleId: integer('article_id').notNull().references(() => kbArticles.id, { onDelete: 'cascade' }),
+  voter: text('voter').notNull(),
+  helpful: bool('helpful').notNull(),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('kb_votes_voter_uq').on(t.articleId, t.voter)]);
+
+/** A requester said the article solved it instead of sending a request. */
+export const kbDeflections = sqliteTable('kb_deflections', {
+  id: integer('id').primaryKey(),
+  articleId: integer('article_id').notNull().references(() => kbArticles.id, { onDelete: 'cascade' }),
+  contactId: integer('contact_id').references(() => contacts.id, { onDelete: 'set null' }),
+  createdAt: createdAt(),
+}, (t) => [index('kb_deflections_article_idx').on(t.articleId)]);

@@ -27,6 +27,10 @@ export const PERMISSIONS = {
   'view.save': ['admin', 'manager', 'agent'],
   'canned.use': ['admin', 'manager', 'agent'],
   'canned.manage': ['admin', 'manager'],
+  /** the knowledge base: reading internal articles, writing drafts, publishing */
+  'kb.view': ['admin', 'manager', 'agent'],
+  'kb.edit': ['admin', 'manager', 'agent'],
+  'kb.publish': ['admin', 'manager'],
   'contact.view': ['admin', 'manager', 'agent'],
   'contact.manage': ['admin', 'manager', 'agent'],
   'organization.view': ['admin', 'manager', 'agent'],

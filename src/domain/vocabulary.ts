@@ -25,3 +25,8 @@ export const DIRECTIONS = ['in', 'out', 'internal'] as const;
 export type Direction = (typeof DIRECTIONS)[number];
 export const API_TOKEN_SCOPES = ['full', 'read'] as const;
 export type ApiTokenScope = (typeof API_TOKEN_SCOPES)[number];
+/** who may read a knowledge-base article: staff only, or requesters too */
+export const KB_VISIBILITIES = ['internal', 'public'] as const;
+export type KbVisibility = (typeof KB_VISIBILITIES)[number];
+export const KB_STATUSES = ['draft', 'published'] as const;
+export type KbStatus = (typeof KB_STATUSES)[number];

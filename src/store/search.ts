@@ -52,7 +52,7 @@ function ftsAny(terms: SearchTerm[]): string | null {
   return parts.length ? parts.join(' OR ') : null;
 }
 
-function ftsMatch(q: SearchQuery): string | null {
+export function ftsMatch(q: SearchQuery): string | null {
   const term = ftsTerm;
   const groups = q.all
     .map((g) => g.map(term).filter((x): x is string => x !== null))
@@ -77,7 +77,7 @@ export function ftsQuery(input: string): string | null {
  * with the words cut, folded and stemmed as in the index: nothing typed can make it a syntax error.
  * Immutable, so the planner sees the finished tsqueries and their selectivity.
  */
-function pgMatch(q: SearchQuery, words: SQL, stems: SQL): SQL {
+export function pgMatch(q: SearchQuery, words: SQL, stems: SQL): SQL {
   const term = (t: SearchTerm) => (t.prefix ? sql`${words} @@ helpdesk_search_term(${t.text}, true)` : sql`${stems} @@ helpdesk_stem_term(${t.text})`);
   const groups = q.all.map((g) => (g.length > 1 ? sql`(${sql.join(g.map(term), sql` or `)})` : term(g[0])));
   return sql`(${sql.join([...groups, ...q.none.map((t) => sql`not ${term(t)}`)], sql` and `)})`;

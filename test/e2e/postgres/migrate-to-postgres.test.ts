@@ -20,6 +20,7 @@ import { openDatabase } from '../../../src/db/open.ts';
 import { migratePostgres, openPostgres } from '../../../src/db/postgres.ts';
 import { buildServices, type Services } from '../../../src/services.ts';
 import { createCannedReply } from '../../../src/actions/canned-replies.ts';
+import { createKbArticle, createKbCategory, publishKbArticle, recordKbDeflection, staffReader, voteKbArticle } from '../../../src/actions/kb.ts';
 import { createContact } from '../../../src/actions/contacts.ts';
 import { createMailbox } from '../../../src/actions/mailboxes.ts';
 import { saveView } from '../../../src/actions/saved-views.ts';
@@ -91,6 +92,11 @@ async function fillTheRest(s: Services, db: Db): Promise<void> {
   await createMailbox(ctx, admin, { name: 'Support', address: 'help@desk.example', host: 'imap.desk.example', port: 993, secure: 'on', username: 'help', password: 'imap secret', folder: 'INBOX', enabled: 'on' });
   await createCannedReply(ctx, admin, { title: 'Restart', body: 'Please restart the device and tell us if it helps.' });
   await saveView(ctx, agent, { name: 'Mine, open', query: { assignee: 'me' } });
+  const printers = await createKbCategory(ctx, admin, { name: 'Принтеры' });
+  const article = await createKbArticle(ctx, admin, { title: 'Принтер не печатает', body: 'Проверьте **бумагу**.', categoryId: printers.id, visibility: 'public', locale: 'ru' });
+  await publishKbArticle(ctx, admin, article.id, true);
+  await voteKbArticle(ctx, staffReader(agent), article.id, true);
+  await recordKbDeflection(ctx, { access: 'public', voter: { session: 'anonymous' } }, article.id);
   expect((await signIn(ctx, { email: agent.email, password: 'wrong', ip: '203.0.113.9' })).ok).toBe(false);
   expect((await signIn(ctx, { email: admin.email, password: DEMO_PASSWORD, ip: '203.0.113.10' })).ok).toBe(true);
   await insertSession(db, { id: 'f'.repeat(64), userId: admin.id, createdAt: now, expiresAt: now + 86_400_000, lastSeenAt: now, userAgent: 'Firefox', ip: '203.0.113.10' });
@@ -152,7 +158,7 @@ describe('helpdesk migrate-to-postgres', () => {
       // and the schema's tables are all of SQLite's, but for the full-text index (PostgreSQL indexes the text itself)
       const virtual = await source.column<string>("select name from sqlite_master where type = 'table' and sql like 'CREATE VIRTUAL TABLE%'");
       const tables = await source.column<string>("select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\' and name <> '__drizzle_migrations'");
-      expect(virtual.sort()).toEqual(['messages_fts', 'tickets_fts']);
+      expect(virtual.sort()).toEqual(['kb_articles_fts', 'messages_fts', 'tickets_fts']);
       expect(tables.filter((n) => !virtual.some((v) => n === v || n.startsWith(`${v}_`))).sort()).toEqual(names);
 
       const files = [...listStoredFiles(dir)].flat();

@@ -1,0 +1,88 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTestDeps, type TestDeps } from '../../test/helpers/deps.ts';
+import { person, ticket } from '../../test/helpers/factories.ts';
+import { getKbArticle, kbFigures, listKbArticles, listKbTranslations, listKbVersions } from '../store/kb.ts';
+import { updateTicket } from '../store/tickets.ts';
+import { buildServices, type Services } from '../services.ts';
+import {
+  createKbArticle, createKbCategory, draftFromTicket, editKbArticle, linkKbTranslation, publishKbArticle,
+  readKbArticle, recordKbDeflection, staffReader, voteKbArticle, type KbReader,
+} from './kb.ts';
+import { replyToTicket } from './tickets.ts';
+
+describe('knowledge base', () => {
+  let deps: TestDeps;
+  let s: Services;
+  beforeEach(async () => {
+    deps = await makeTestDeps();
+    s = buildServices(deps);
+  });
+  afterEach(() => deps.close());
+  const requester: KbReader = { access: 'public', voter: { session: 'requester' } };
+  const anonymous: KbReader = { access: 'public', voter: { session: 'abc' } };
+
+  it('agents write drafts, each save kept as a version; managers publish them for requesters', async () => {
+    const boss = await person(s, 'Olga', 'manager');
+    const agent = await person(s, 'Sarah Lee');
+    const cat = await createKbCategory(s.ctx, boss, { name: 'Printers' });
+    await expect(createKbCategory(s.ctx, agent, { name: 'Mail' })).rejects.toThrow(/not allowed/);
+    await expect(createKbCategory(s.ctx, boss, { name: 'Printers' })).rejects.toThrow(/exists/);
+    const a = await createKbArticle(s.ctx, agent, { title: 'Paper jam', body: 'Open the tray.', categoryId: cat.id, visibility: 'public' });
+    expect(a).toMatchObject({ status: 'draft', authorId: agent.id, locale: 'en' });
+    await editKbArticle(s.ctx, agent, a.id, { title: 'Paper jam', body: 'Open tray **B**.', categoryId: cat.id, visibility: 'public' });
+    await editKbArticle(s.ctx, agent, a.id, { title: 'Paper jam', body: 'Open tray **B**.', categoryId: null, visibility: 'public' });
+    expect((await listKbVersions(deps.db, a.id)).map((v) => v.body)).toEqual(['Open tray **B**.', 'Open the tray.']);
+    await expect(editKbArticle(s.ctx, agent, a.id, { title: '', body: 'x' })).rejects.toThrow(/title/);
+
+    // a draft is the writers' alone
+    await expect(readKbArticle(s.ctx, requester, a.id)).rejects.toThrow(/not found/);
+    await expect(publishKbArticle(s.ctx, agent, a.id, true)).rejects.toThrow(/not allowed/);
+    await publishKbArticle(s.ctx, boss, a.id, true);
+    expect((await readKbArticle(s.ctx, requester, a.id)).views).toBe(1);
+    expect((await listKbArticles(deps.db, { access: 'public', text: 'трей OR tray' })).map((x) => x.id)).toEqual([a.id]);
+    await publishKbArticle(s.ctx, boss, a.id, false);
+    await expect(readKbArticle(s.ctx, anonymous, a.id)).rejects.toThrow(/not found/);
+  });
+
+  it('counts views, one vote per reader and deflected requests; internal articles stay with staff', async () => {
+    const boss = await person(s, 'Olga', 'manager');
+    const a = await createKbArticle(s.ctx, boss, { title: 'VPN', body: 'Reconnect.', visibility: 'internal' });
+    await publishKbArticle(s.ctx, boss, a.id, true);
+    await expect(voteKbArticle(s.ctx, requester, a.id, true)).rejects.toThrow(/not found/);
+    await readKbArticle(s.ctx, staffReader(boss), a.id);
+    await voteKbArticle(s.ctx, staffReader(boss), a.id, false);
+    await voteKbArticle(s.ctx, staffReader(boss), a.id, true);
+    const pub = await createKbArticle(s.ctx, boss, { title: 'Wi-Fi', body: 'Join "Guest".', visibility: 'public' });
+    await publishKbArticle(s.ctx, boss, pub.id, true);
+    await voteKbArticle(s.ctx, anonymous, pub.id, false);
+    const anna = (await ticket(s, boss)).requesterId!;
+    await recordKbDeflection(s.ctx, { access: 'public', voter: { contact: anna } }, pub.id);
+    const f = await kbFigures(deps.db, [a.id, pub.id]);
+    expect(f.get(a.id)).toEqual({ helpful: 1, unhelpful: 0, deflections: 0 });
+    expect(f.get(pub.id)).toEqual({ helpful: 0, unhelpful: 1, deflections: 1 });
+    expect((await getKbArticle(deps.db, a.id)).views).toBe(1);
+  });
+
+  it('links the English and the Russian version as translations', async () => {
+    const agent = await person(s, 'Sarah Lee');
+    const en = await createKbArticle(s.ctx, agent, { title: 'Printer', body: 'x' });
+    const ru = await createKbArticle(s.ctx, agent, { title: 'Принтер', body: 'x', locale: 'ru' });
+    const en2 = await createKbArticle(s.ctx, agent, { title: 'Printer 2', body: 'x' });
+    await expect(linkKbTranslation(s.ctx, agent, en.id, en2.id)).rejects.toThrow(/other language/);
+    await linkKbTranslation(s.ctx, agent, ru.id, en.id);
+    expect((await listKbTranslations(deps.db, await getKbArticle(deps.db, en.id))).map((a) => a.title)).toEqual(['Принтер']);
+    expect((await listKbTranslations(deps.db, await getKbArticle(deps.db, ru.id))).map((a) => a.title)).toEqual(['Printer']);
+  });
+
+  it('makes a draft from a resolved ticket: its subject, resolution note and last answer', async () => {
+    const agent = await person(s, 'Sarah Lee');
+    const t = await ticket(s, agent, { subject: 'Printer offline' });
+    await replyToTicket(s.ctx, { kind: 'user', user: agent }, { ticketId: t.id, body: 'Please try again.' });
+    await replyToTicket(s.ctx, { kind: 'user', user: agent }, { ticketId: t.id, body: 'Switch it off and on; it reconnects to Wi-Fi.' });
+    await expect(draftFromTicket(s.ctx, agent, t.id, 'en')).rejects.toThrow(/resolved/);
+    await updateTicket(deps.db, t.id, { status: 'resolved', resolutionNote: 'The printer lost its Wi-Fi address.' }, deps.clock.now());
+    const d = await draftFromTicket(s.ctx, agent, t.id, 'en');
+    expect(d).toMatchObject({ title: 'Printer offline', status: 'draft', visibility: 'internal', sourceTicketId: t.id });
+    expect(d.body).toBe('The printer lost its Wi-Fi address.\n\nSwitch it off and on; it reconnects to Wi-Fi.');
+  });
+});

@@ -1,0 +1,145 @@
+// Knowledge-base use cases: writing articles (each save kept as a version), publishing, linking
+// the English and Russian versions, and what readers do — read (counted), vote, say it solved it.
+import { z } from 'zod';
+import { inTransaction, isUniqueViolation } from '../db/client.ts';
+import { KB_VISIBILITIES, LOCALES, type Locale } from '../domain/vocabulary.ts';
+import { invalid, notFound } from '../domain/errors.ts';
+import { kbAccessFor, kbReadable, kbVoterKey, type KbAccess, type KbVoter } from '../domain/kb.ts';
+import {
+  findKbCategory, getKbArticle, incrementKbViews, insertKbArticle, insertKbCategory, insertKbDeflection, insertKbVersion,
+  updateKbArticle, updateKbTranslationGroup, upsertKbVote, type KbArticle, type KbCategory,
+} from '../store/kb.ts';
+import { listTicketMessages } from '../store/messages.ts';
+import { getTicket } from '../store/tickets.ts';
+import type { User } from '../store/users.ts';
+import type { Ctx } from './context.ts';
+import { requirePermission } from './tickets.ts';
+import { parseInput } from './validate.ts';
+
+export const kbArticleSchema = z.object({
+  title: z.string().trim().min(1, 'Enter a title').max(200),
+  body: z.string().trim().min(1, 'Write the article').max(100_000),
+  categoryId: z.coerce.number().int().positive().nullable().default(null),
+  visibility: z.enum(KB_VISIBILITIES).default('internal'),
+  locale: z.enum(LOCALES).default('en'),
+});
+export type KbArticleInput = z.input<typeof kbArticleSchema>;
+
+/** Who reads: what they may see, and who their vote is from. */
+export type KbReader = { access: KbAccess; voter: KbVoter };
+
+export const staffReader = (user: User): KbReader => ({ access: kbAccessFor(user.role), voter: { user: user.id } });
+
+async function checkedInput(ctx: Ctx, input: KbArticleInput) {
+  const v = parseInput(kbArticleSchema, input);
+  if (v.categoryId !== null && !(await findKbCategory(ctx.db, v.categoryId))) throw invalid('Choose a category', { categoryId: 'Choose a category' });
+  return v;
+}
+
+/** A new draft, its text kept as the first version. */
+export async function createKbArticle(ctx: Ctx, user: User, input: KbArticleInput, from: { sourceTicketId?: number } = {}): Promise<KbArticle> {
+  requirePermission(user, 'kb.edit');
+  const v = await checkedInput(ctx, input);
+  const now = ctx.clock.now();
+  return await inTransaction(ctx.db, async () => {
+    const a = await insertKbArticle(ctx.db, { ...v, status: 'draft', authorId: user.id, sourceTicketId: from.sourceTicketId ?? null }, now);
+    await insertKbVersion(ctx.db, { articleId: a.id, title: a.title, body: a.body, editedBy: user.id, editedAt: now });
+    return a;
+  });
+}
+
+/** Saves an article; a changed title or text is kept as a new version beside the earlier ones. */
+export async function editKbArticle(ctx: Ctx, user: User, id: number, input: KbArticleInput): Promise<KbArticle> {
+  requirePermission(user, 'kb.edit');
+  const v = await checkedInput(ctx, input);
+  const now = ctx.clock.now();
+  return await inTransaction(ctx.db, async () => {
+    const before = await getKbArticle(ctx.db, id);
+    await updateKbArticle(ctx.db, id, v, now);
+    if (before.title !== v.title || before.body !== v.body) await insertKbVersion(ctx.db, { articleId: id, title: v.title, body: v.body, editedBy: user.id, editedAt: now });
+    return await getKbArticle(ctx.db, id);
+  });
+}
+
+export async function publishKbArticle(ctx: Ctx, user: User, id: number, publish: boolean): Promise<void> {
+  requirePermission(user, 'kb.publish');
+  const a = await getKbArticle(ctx.db, id);
+  const now = ctx.clock.now();
+  await updateKbArticle(ctx.db, id, publish ? { status: 'published', publishedAt: a.publishedAt ?? now } : { status: 'draft' }, now);
+}
+
+/** Links two articles in different languages as translations of each other (joining their groups). */
+export async function linkKbTranslation(ctx: Ctx, user: User, id: number, otherId: number): Promise<void> {
+  requirePermission(user, 'kb.edit');
+  await inTransaction(ctx.db, async () => {
+    const a = await getKbArticle(ctx.db, id);
+    const b = await getKbArticle(ctx.db, otherId).catch(() => {
+      throw invalid('No such article', { translation: 'No such article' });
+    });
+    if (a.id === b.id || a.locale === b.locale) throw invalid('A translation is an article in the other language', { translation: 'A translation is an article in the other language' });
+    const group = a.translationGroup ?? b.translationGroup ?? Math.min(a.id, b.id);
+    // the other group's members join too, so a group never splits into two
+    const members = [a.id, b.id];
+    for (const g of [a.translationGroup, b.translationGroup]) {
+      if (g !== null && g !== group) members.push(...(await ctx.db.column<number>('select id from kb_articles where translation_group = ?', g)).map(Number));
+    }
+    await updateKbTranslationGroup(ctx.db, members, group);
+  });
+}
+
+async function readable(ctx: Ctx, reader: KbReader, id: number): Promise<KbArticle> {
+  const a = await getKbArticle(ctx.db, id);
+  // an article the reader may not see is not found, as if it did not exist
+  if (!kbReadable(reader.access, a)) throw notFound('Article');
+  return a;
+}
+
+/** An article read by someone who may: counted as a view. */
+export async function readKbArticle(ctx: Ctx, reader: KbReader, id: number): Promise<KbArticle> {
+  const a = await readable(ctx, reader, id);
+  await incrementKbViews(ctx.db, id);
+  return { ...a, views: a.views + 1 };
+}
+
+/** "Was this helpful?": one answer per reader, the last one counts. */
+export async function voteKbArticle(ctx: Ctx, reader: KbReader, id: number, helpful: boolean): Promise<void> {
+  await readable(ctx, reader, id);
+  await upsertKbVote(ctx.db, id, kbVoterKey(reader.voter), helpful, ctx.clock.now());
+}
+
+/** A requester found the answer here instead of sending a request. */
+export async function recordKbDeflection(ctx: Ctx, reader: KbReader, id: number): Promise<void> {
+  await readable(ctx, reader, id);
+  await insertKbDeflection(ctx.db, id, 'contact' in reader.voter ? reader.voter.contact : null, ctx.clock.now());
+}
+
+export const kbCategorySchema = z.object({
+  name: z.string().trim().min(1, 'Enter a name').max(120),
+  componentId: z.coerce.number().int().positive().nullable().default(null),
+});
+
+export async function createKbCategory(ctx: Ctx, user: User, input: z.input<typeof kbCategorySchema>): Promise<KbCategory> {
+  requirePermission(user, 'kb.publish');
+  const v = parseInput(kbCategorySchema, input);
+  try {
+    return await insertKbCategory(ctx.db, v, ctx.clock.now());
+  } catch (err) {
+    if (isUniqueViolation(err, 'kb_categories', 'name')) throw invalid('A category of that name exists', { name: 'A category of that name exists' });
+    throw err;
+  }
+}
+
+/**
+ * A draft made from a resolved ticket: its subject as the title, and as the text the resolution
+ * note and the last answer the desk sent the requester. Written in the language asked for.
+ */
+export async function draftFromTicket(ctx: Ctx, user: User, ticketId: number, locale: Locale): Promise<KbArticle> {
+  requirePermission(user, 'kb.edit');
+  requirePermission(user, 'ticket.view');
+  const t = await getTicket(ctx.db, ticketId);
+  if (t.status !== 'resolved' && t.status !== 'closed') throw invalid('Only a resolved ticket makes an article');
+  const lastAnswer = (await listTicketMessages(ctx.db, t.id)).filter((m) => m.kind === 'reply' && m.direction === 'out' && m.bodyText.trim()).at(-1);
+  const parts = [t.resolutionNote?.trim(), lastAnswer?.bodyText.trim()].filter((p): p is string => !!p);
+  const body = parts.length ? parts.join('\n\n') : t.subject;
+  return await createKbArticle(ctx, user, { title: t.subject, body, locale, visibility: 'internal', categoryId: null }, { sourceTicketId: t.id });
+}

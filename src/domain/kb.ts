@@ -1,0 +1,32 @@
+// Who reads which knowledge-base articles, and who a vote is from.
+import { can } from './permissions.ts';
+import type { Role } from './vocabulary.ts';
+
+/**
+ * What a reader may see: `public` published public articles (requesters, and anyone when the desk
+ * allows it), `internal` every published article (staff), `all` drafts too (those who write them).
+ */
+export type KbAccess = 'public' | 'internal' | 'all';
+
+/** The access of a staff member by role, or of a requester or anonymous reader (null). */
+export function kbAccessFor(role: Role | null): KbAccess {
+  if (!role || !can(role, 'kb.view')) return 'public';
+  return can(role, 'kb.edit') ? 'all' : 'internal';
+}
+
+/** Whether an article is readable with this access. */
+export function kbReadable(access: KbAccess, a: { visibility: 'internal' | 'public'; status: 'draft' | 'published' }): boolean {
+  if (access === 'all') return true;
+  if (a.status !== 'published') return false;
+  return access === 'internal' || a.visibility === 'public';
+}
+
+/** Who votes: a staff member, a requester's contact, or an anonymous reader's session key. */
+export type KbVoter = { user: number } | { contact: number } | { session: string };
+
+/** The voter as kept in kb_votes.voter: one answer per voter per article. */
+export function kbVoterKey(v: KbVoter): string {
+  if ('user' in v) return `u:${v.user}`;
+  if ('contact' in v) return `c:${v.contact}`;
+  return `s:${v.session}`;
+}

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { renderMarkdown } from './markdown.ts';
+
+describe('article Markdown', () => {
+  it('renders headings, lists, emphasis, code and links', () => {
+    const html = renderMarkdown('# Title\n\nSome **bold** and *em* and `a<b`.\n\n- one\n- two\n\n1. first\n\n```\nx < y\n```\n\n[docs](https://example.com/a?b=1&c=2)');
+    expect(html).toContain('<h1>Title</h1>');
+    expect(html).toContain('<strong>bold</strong> and <em>em</em> and <code>a&lt;b</code>');
+    expect(html).toContain('<ul><li>one</li><li>two</li></ul>');
+    expect(html).toContain('<ol><li>first</li></ol>');
+    expect(html).toContain('<pre><code>x &lt; y</code></pre>');
+    expect(html).toContain('<a href="https://example.com/a?b=1&amp;c=2" rel="noopener noreferrer nofollow">docs</a>');
+  });
+
+  it('shows raw HTML as text and drops unsafe links', () => {
+    const html = renderMarkdown('<script>alert(1)</script> <img src=x onerror=alert(1)>\n\n[click](javascript:alert(1)) [x](data:text/html,hi)');
+    expect(html).not.toContain('<script');
+    expect(html).not.toContain('<img');
+    expect(html).toContain('&lt;script&gt;');
+    expect(html).not.toMatch(/href="(javascript|data):/);
+  });
+});
