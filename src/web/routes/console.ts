@@ -5,6 +5,7 @@ import type { Renderer } from '../render.ts';
 import { cannedRoutes } from './canned.ts';
 import { componentRoutes } from './components.ts';
 import { contactRoutes } from './contacts.ts';
+import { kbRoutes } from './kb.ts';
 import { gettingStartedRoutes } from './getting-started.ts';
 import { organizationRoutes } from './organizations.ts';
 import { profileRoutes } from './profile.ts';
@@ -26,6 +27,7 @@ export function consoleRouters(ctx: Ctx, render: Renderer): Router[] {
     componentRoutes(ctx, render),
     staffRoutes(ctx, render),
     cannedRoutes(ctx, render),
+    kbRoutes(ctx, render),
     profileRoutes(ctx, render),
     signInLockRoutes(ctx, render),
     gettingStartedRoutes(ctx, render),

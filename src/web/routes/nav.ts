@@ -8,6 +8,7 @@ export const CONSOLE_NAV: NavLink[] = [
   { href: '/contacts', labelKey: 'app.contacts', permission: 'contact.view', group: 'main' },
   { href: '/organizations', labelKey: 'app.organizations', permission: 'organization.view', group: 'main' },
   { href: '/calendar', labelKey: 'calendar.nav', permission: 'ticket.view', group: 'main' },
+  { href: '/kb', labelKey: 'kb.nav', permission: 'kb.view', group: 'main' },
   { href: '/admin/getting-started', labelKey: 'start.title', permission: 'settings.manage' },
   { href: '/components', labelKey: 'app.components', permission: 'component.manage' },
   { href: '/canned', labelKey: 'app.canned', permission: 'canned.manage' },

@@ -221,5 +221,7 @@ function ticketControls(t: Ticket, me: User, may: (action: TicketAction) => bool
     status: change('ticket.status', 'status'),
     link: change('ticket.link', 'link'),
     merge: change('ticket.merge', 'merge') && !t.mergedIntoId,
+    /** "make an article from this resolution" */
+    kbArticle: can(me.role, 'kb.edit') && (t.status === 'resolved' || t.status === 'closed'),
   };
 }

@@ -126,6 +126,18 @@ const CONSOLE: Record<string, Row> = {
   'GET /canned/:id': managers,
   'POST /canned/:id': managers,
   'POST /canned/:id/delete': { roles: MANAGERS, path: '/canned/999/delete' },
+  // the knowledge base: every staff member reads, agents and up write, managers publish
+  'GET /kb': staff,
+  'POST /kb/categories': managers,
+  'GET /kb/new': staff,
+  'POST /kb': staff,
+  'GET /kb/:id': staff,
+  'GET /kb/:id/edit': staff,
+  'POST /kb/:id': staff,
+  'POST /kb/:id/publish': managers,
+  'POST /kb/:id/translation': staff,
+  'POST /kb/:id/vote': staff,
+  'POST /tickets/:number/kb-article': staff,
   'GET /profile': staff,
   'POST /profile': staff,
   'POST /profile/availability': staff,
@@ -348,6 +360,8 @@ const OPEN_TO_EVERY_AGENT = [
   'POST /tickets/:number/escalate', 'POST /api/v1/tickets/:number/replies',
   // a leaked link is stopped by whoever notices it first, whoever holds the ticket
   'POST /tickets/:number/portal-links/revoke', 'POST /api/v1/tickets/:number/notes', 'POST /api/v1/tickets/:number/worklogs',
+  // makes a knowledge-base draft from the ticket and leaves the ticket as it is
+  'POST /tickets/:number/kb-article',
 ];
 
 async function snapshot(ids: number[]) {

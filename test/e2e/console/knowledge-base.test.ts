@@ -1,0 +1,74 @@
+// The knowledge base in the console, as a browser without JavaScript uses it: an agent writes a
+// draft (Markdown, shown sanitised), saves it again (history), a manager publishes it, staff find it
+// by another word form, vote, link the Russian version; a resolved ticket makes a draft.
+import { describe, expect, it } from 'vitest';
+import { useTestDesk } from '../../helpers/test-desk.ts';
+import { ticket } from '../../helpers/factories.ts';
+import { replyToTicket } from '../../../src/actions/tickets.ts';
+import { updateTicket } from '../../../src/store/tickets.ts';
+
+describe('knowledge base pages', () => {
+  const desk = useTestDesk();
+  const idOf = (location: string | null) => Number(/^\/kb\/(\d+)/.exec(location ?? '')?.[1]);
+
+  it('write, save again, publish, search by word form, vote and link a translation', async () => {
+    const agent = await desk.person('Dmitry Ivanov');
+    const boss = await desk.person('Olga Smirnova', 'manager');
+    const b = await desk.signIn(agent);
+    expect((await b.get('/kb')).text).toContain('No articles found.');
+    await b.get('/kb/new');
+    const empty = await b.post('/kb', { title: '', body: 'x', visibility: 'public', locale: 'en' });
+    expect(empty.status).toBe(422);
+    const made = await b.post('/kb', { title: 'Printer offline', body: '# Steps\n\n- Switch the **printer** off\n\n<script>alert(1)</script>', visibility: 'public', locale: 'en' });
+    expect(made.status).toBe(303);
+    const id = idOf(made.location);
+    const page = (await b.get(`/kb/${id}`)).text;
+    expect(page).toContain('<h1>Steps</h1>');
+    expect(page).toContain('<li>Switch the <strong>printer</strong> off</li>');
+    expect(page).not.toContain('<script>alert');
+    expect(page).toContain('Draft');
+    // an agent may not publish
+    expect((await b.post(`/kb/${id}/publish`, { publish: '1' })).status).toBe(403);
+    await b.get(`/kb/${id}/edit`);
+    expect((await b.post(`/kb/${id}`, { title: 'Printer offline', body: 'Switch the printers off and on.', visibility: 'public', locale: 'en' })).status).toBe(303);
+    const history = (await b.get(`/kb/${id}`)).text;
+    expect(history).toContain('Switch the printers off and on.');
+    expect(history.match(/<li>\s*<details>/g)).toHaveLength(2);
+
+    const m = await desk.signIn(boss);
+    await m.get(`/kb/${id}`);
+    expect((await m.post(`/kb/${id}/publish`, { publish: '1' })).status).toBe(303);
+    expect((await m.get(`/kb/${id}`)).text).toContain('Published');
+    expect((await m.post(`/kb/${id}/vote`, { helpful: 'yes' })).status).toBe(303);
+    expect((await b.post(`/kb/${id}/vote`, { helpful: 'no' })).status).toBe(303);
+    const list = (await m.get('/kb?q=printer')).text;
+    expect(list).toContain(`href="/kb/${id}"`);
+    expect(list).toContain('1 yes · 1 no');
+    expect((await m.get('/kb?q=scanner')).text).toContain('No articles found.');
+
+    // the Russian version, linked as its translation, found by another word form
+    await b.get('/kb/new');
+    const ru = idOf((await b.post('/kb', { title: 'Принтер не в сети', body: 'Выключите принтер.', visibility: 'internal', locale: 'ru' })).location);
+    expect((await b.get('/kb?q=принтера')).text).toContain(`href="/kb/${ru}"`);
+    await b.get(`/kb/${ru}`);
+    expect((await b.post(`/kb/${ru}/translation`, { translationId: String(id) })).status).toBe(303);
+    expect((await b.get(`/kb/${id}`)).text).toContain(`<a href="/kb/${ru}" hreflang="ru">Принтер не в сети</a>`);
+  });
+
+  it('makes a draft from a resolved ticket', async () => {
+    const agent = await desk.person('Dmitry Ivanov');
+    const s = desk.srv.services;
+    const t = await ticket(s, agent, { subject: 'VPN drops every hour' });
+    await replyToTicket(s.ctx, { kind: 'user', user: agent }, { ticketId: t.id, body: 'Update the VPN client to 5.2.' });
+    const b = await desk.signIn(agent);
+    expect((await b.get(`/tickets/${t.number}`)).text).not.toContain('Make an article from this resolution');
+    await updateTicket(desk.deps.db, t.id, { status: 'resolved', resolutionNote: 'The old client timed out.' }, desk.deps.clock.now());
+    expect((await b.get(`/tickets/${t.number}`)).text).toContain('Make an article from this resolution');
+    const r = await b.post(`/tickets/${t.number}/kb-article`, {});
+    expect(r.status).toBe(303);
+    expect(r.location).toMatch(/^\/kb\/\d+\/edit$/);
+    const form = (await b.get(r.location!)).text;
+    expect(form).toContain('value="VPN drops every hour"');
+    expect(form).toContain('The old client timed out.\n\nUpdate the VPN client to 5.2.');
+  });
+});
