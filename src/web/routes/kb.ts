@@ -1,18 +1,18 @@
 // The knowledge base in the console: the list with search and figures, an article with its
-// translations, history and votes, the writing form, publishing, and a draft from a resolved ticket.
+// translations, history and votes, the writing form, publishing (the ticket page's parts: ticket-kb.ts).
 import { Router, type Request, type Response } from 'express';
 import type { Ctx } from '../../actions/context.ts';
 import {
-  createKbArticle, createKbCategory, draftFromTicket, editKbArticle, linkKbTranslation, publishKbArticle, readKbArticle, staffReader, voteKbArticle,
+  createKbArticle, createKbCategory, editKbArticle, linkKbTranslation, publishKbArticle, readKbArticle, staffReader, voteKbArticle,
   type KbArticleInput,
 } from '../../actions/kb.ts';
-import { invalid, notFound } from '../../domain/errors.ts';
+import { invalid } from '../../domain/errors.ts';
 import { kbAccessFor } from '../../domain/kb.ts';
 import { can } from '../../domain/permissions.ts';
 import { LOCALES, KB_VISIBILITIES, type KbVisibility, type Locale } from '../../domain/vocabulary.ts';
 import { listComponents } from '../../store/components.ts';
 import { findKbCategory, getKbArticle, kbFigures, listKbArticles, listKbCategories, listKbTranslations, listKbVersions } from '../../store/kb.ts';
-import { findTicket, findTicketByNumber } from '../../store/tickets.ts';
+import { findTicket } from '../../store/tickets.ts';
 import { listUsers } from '../../store/users.ts';
 import { currentUser, intParam } from '../context.ts';
 import { formError, idOrNull, str, type Body } from '../forms.ts';
@@ -141,18 +141,5 @@ export function kbRoutes(ctx: Ctx, render: Renderer): Router {
     redirectWithFlash(res, `/kb/${id}`, 'kb.voted');
   });
 
-  r.post('/tickets/:number/kb-article', requirePermission('kb.edit'), async (req, res) => {
-    const t = await findTicketByNumber(ctx.db, intParam(req.params.number, 'Ticket'));
-    if (!t) throw notFound('Ticket');
-    const me = currentUser(res);
-    try {
-      const a = await draftFromTicket(ctx, me, t.id, me.locale);
-      redirectWithFlash(res, `/kb/${a.id}/edit`, 'kb.draftMade');
-    } catch (err) {
-      const e = formError(err);
-      if (!e) throw err;
-      redirectWithFlash(res, `/tickets/${t.number}`, e.message);
-    }
-  });
   return r;
 }

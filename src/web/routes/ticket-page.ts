@@ -16,6 +16,7 @@ import type { PresenceMode } from '../presence.ts';
 import { redirectWithFlash, type Renderer } from '../render.ts';
 import { newTicketForm, pickContacts, pickedRequester } from '../view-models/new-ticket.ts';
 import { presenceVM, ticketPageView, type TicketFormState } from '../view-models/ticket-page.ts';
+import { ticketKbRoutes } from './ticket-kb.ts';
 import { ticketLinkRoutes } from './ticket-links.ts';
 import { ticketPageKit } from './ticket-page-kit.ts';
 import { ticketPropertyRoutes } from './ticket-properties.ts';
@@ -138,6 +139,6 @@ export function ticketPageRoutes(ctx: Ctx, render: Renderer): Router {
     }, (message) => ({ noteValues: { body: text }, noteError: message }));
   });
 
-  r.use(ticketPropertyRoutes(ctx, kit), ticketLinkRoutes(ctx, kit));
+  r.use(ticketPropertyRoutes(ctx, kit), ticketLinkRoutes(ctx, kit), ticketKbRoutes(ctx, kit));
   return r;
 }

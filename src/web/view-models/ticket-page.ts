@@ -34,6 +34,8 @@ export type TicketFormState = {
   timeValues?: Record<string, string>;
   timeError?: string;
   linkError?: string;
+  /** articles found from the reply box (undefined: no search made) */
+  kbResults?: { id: number; title: string; locale: string; status: string; visibility: string }[];
   /** a merge that waits for confirmation: the target and who would see what */
   mergeConfirm?: { target: number; disclosures: Disclosure[] };
 };
@@ -129,6 +131,9 @@ function replyFormVM(ctx: Ctx, t: Ticket, forms: TicketFormState, requester: Req
     values: forms.replyValues ?? {},
     error: forms.replyError,
     canned: canned.map((c) => ({ id: c.id, title: c.title, locale: c.locale })),
+    kbq: forms.replyValues?.kbq ?? '',
+    kbResults: forms.kbResults ?? [],
+    kbSearched: forms.kbResults !== undefined,
     placeholders: CANNED_PLACEHOLDERS,
     statuses: STATUSES.filter((s) => s !== t.status && s !== 'new').map((s) => ({ id: s, selected: forms.replyValues?.statusAfter === s })),
   };
@@ -223,5 +228,6 @@ function ticketControls(t: Ticket, me: User, may: (action: TicketAction) => bool
     merge: change('ticket.merge', 'merge') && !t.mergedIntoId,
     /** "make an article from this resolution" */
     kbArticle: can(me.role, 'kb.edit') && (t.status === 'resolved' || t.status === 'closed'),
+    kb: can(me.role, 'kb.view'),
   };
 }

@@ -55,6 +55,25 @@ describe('knowledge base pages', () => {
     expect((await b.get(`/kb/${id}`)).text).toContain(`<a href="/kb/${ru}" hreflang="ru">Принтер не в сети</a>`);
   });
 
+  it('finds articles from the reply box and puts their text after what was typed', async () => {
+    const agent = await desk.person('Dmitry Ivanov');
+    const boss = await desk.person('Olga Smirnova', 'manager');
+    const s = desk.srv.services;
+    const m = await desk.signIn(boss);
+    await m.get('/kb/new');
+    const id = idOf((await m.post('/kb', { title: 'Сброс пароля', body: 'Откройте портал и нажмите «Забыли пароль».', visibility: 'public', locale: 'ru' })).location);
+    const t = await ticket(s, boss, { subject: 'Не могу войти' });
+    const b = await desk.signIn(agent);
+    const found = (await b.get(`/tickets/${t.number}/kb?kbq=${encodeURIComponent('пароли')}&body=${encodeURIComponent('Здравствуйте!')}`)).text;
+    expect(found).toContain(`<a href="/kb/${id}">Сброс пароля</a>`);
+    expect(found).toContain(`name="article" value="${id}"`);
+    expect(found).toContain('>Здравствуйте!</textarea>');
+    expect((await b.get(`/tickets/${t.number}/kb?kbq=${encodeURIComponent('принтер')}`)).text).toContain('No articles found.');
+    const inserted = (await b.get(`/tickets/${t.number}/kb?article=${id}&body=${encodeURIComponent('Здравствуйте!')}`)).text;
+    expect(inserted).toContain('>Здравствуйте!\n\nОткройте портал и нажмите «Забыли пароль».</textarea>');
+    expect((await b.get(`/tickets/${t.number}/kb?article=99999`)).status).toBe(404);
+  });
+
   it('makes a draft from a resolved ticket', async () => {
     const agent = await desk.person('Dmitry Ivanov');
     const s = desk.srv.services;

@@ -138,6 +138,7 @@ const CONSOLE: Record<string, Row> = {
   'POST /kb/:id/translation': staff,
   'POST /kb/:id/vote': staff,
   'POST /tickets/:number/kb-article': staff,
+  'GET /tickets/:number/kb': staff,
   'GET /profile': staff,
   'POST /profile': staff,
   'POST /profile/availability': staff,

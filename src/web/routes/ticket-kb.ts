@@ -1,0 +1,53 @@
+// The knowledge base from the ticket page: articles found and their text put into the reply box
+// (a plain GET form inside the reply form, so what was typed comes along), and a draft article
+// made from a resolved ticket.
+import { Router, type Request } from 'express';
+import type { Ctx } from '../../actions/context.ts';
+import { draftFromTicket } from '../../actions/kb.ts';
+import { notFound } from '../../domain/errors.ts';
+import { kbAccessFor, kbReadable } from '../../domain/kb.ts';
+import { findKbArticle, listKbArticles } from '../../store/kb.ts';
+import { currentUser } from '../context.ts';
+import { formError } from '../forms.ts';
+import { requirePermission } from '../middleware/auth.ts';
+import { redirectWithFlash } from '../render.ts';
+import type { TicketPageKit } from './ticket-page-kit.ts';
+
+const query = (req: Request, key: string) => (typeof req.query[key] === 'string' ? req.query[key] : '');
+
+export function ticketKbRoutes(ctx: Ctx, { ticketOf, page }: TicketPageKit): Router {
+  const r = Router();
+
+  r.get('/tickets/:number/kb', requirePermission('kb.view'), async (req, res) => {
+    const t = await ticketOf(req);
+    const access = kbAccessFor(currentUser(res).role);
+    const typed = query(req, 'body');
+    const kbq = query(req, 'kbq');
+    const articleId = /^\d{1,12}$/.test(query(req, 'article')) ? Number(query(req, 'article')) : null;
+    let body = typed;
+    if (articleId !== null) {
+      const a = await findKbArticle(ctx.db, articleId);
+      if (!a || !kbReadable(access, a)) throw notFound('Article');
+      body = typed.trim() ? `${typed.replace(/\s+$/, '')}\n\n${a.body}` : a.body;
+    }
+    const found = kbq.trim() && articleId === null ? await listKbArticles(ctx.db, { access, text: kbq, limit: 10 }) : [];
+    await page(req, res, t, {
+      replyValues: { body, cc: query(req, 'cc'), kbq },
+      kbResults: kbq.trim() && articleId === null ? found.map((a) => ({ id: a.id, title: a.title, locale: a.locale, status: a.status, visibility: a.visibility })) : undefined,
+    });
+  });
+
+  r.post('/tickets/:number/kb-article', requirePermission('kb.edit'), async (req, res) => {
+    const t = await ticketOf(req);
+    const me = currentUser(res);
+    try {
+      const a = await draftFromTicket(ctx, me, t.id, me.locale);
+      redirectWithFlash(res, `/kb/${a.id}/edit`, 'kb.draftMade');
+    } catch (err) {
+      const e = formError(err);
+      if (!e) throw err;
+      redirectWithFlash(res, `/tickets/${t.number}`, e.message);
+    }
+  });
+  return r;
+}
