@@ -94,9 +94,10 @@ async function readable(ctx: Ctx, reader: KbReader, id: number): Promise<KbArtic
   return a;
 }
 
-/** An article read by someone who may: counted as a view. */
+/** An article read by someone who may: counted as a view, unless the reader wrote it (checking one's own article is not reading it). */
 export async function readKbArticle(ctx: Ctx, reader: KbReader, id: number): Promise<KbArticle> {
   const a = await readable(ctx, reader, id);
+  if ('user' in reader.voter && reader.voter.user === a.authorId) return a;
   await incrementKbViews(ctx.db, id);
   return { ...a, views: a.views + 1 };
 }

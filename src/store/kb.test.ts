@@ -27,6 +27,9 @@ describe('knowledge base store', () => {
     expect(await ids('папке', 'internal')).toEqual([]);
     expect((await ids('ежик', 'all')).length).toBe(1);
     expect(await ids('принтер OR vpn', 'all')).toHaveLength(2);
+    expect(await ids('принт*', 'public')).toEqual([printer.id]);
+    expect(await ids('"не печатает"', 'public')).toEqual([printer.id]);
+    expect(await ids('vpn -printing', 'internal')).toEqual([]);
     expect(await ids('', 'public')).toEqual([printer.id]);
     // a changed text is searched as changed
     await updateKbArticle(deps.db, printer.id, { body: 'Замените картридж' }, 2000);

@@ -102,14 +102,17 @@ const ACCESS_WHERE: Record<KbAccess, string> = {
   all: '1 = 1',
 };
 
-/** The ids of the articles whose title or text matches the search, by word forms; null when it looks for nothing. */
+/** How many of the newest matching articles a search ranks (as ticket search ranks the newest matches). */
+export const KB_RANKED_MATCHES = 2000;
+
+/** The ids of the newest articles whose title or text matches the search, by word forms; null when it looks for nothing. */
 async function matchingIds(db: Db, text: string): Promise<number[] | null> {
   const q = parseSearch(text);
   const match = ftsMatch(q);
   if (!match) return null;
   const ids = db.engine === 'postgres'
-    ? await db.column<number>(sql`select id from kb_articles where ${pgMatch(q, sql`search_words`, sql`search_stems`)}`)
-    : await db.column<number>('select rowid from kb_articles_fts where kb_articles_fts match ?', match);
+    ? await db.column<number>(sql`select id from kb_articles where ${pgMatch(q, sql`search_words`, sql`search_stems`)} order by id desc limit ${KB_RANKED_MATCHES}`)
+    : await db.column<number>(`select rowid from kb_articles_fts where kb_articles_fts match ? order by rowid desc limit ${KB_RANKED_MATCHES}`, match);
   return ids.map(Number);
 }
 
@@ -138,7 +141,7 @@ export async function listKbArticles(db: Db, query: KbListQuery): Promise<KbArti
     params.push(...ids);
   }
   const limit = query.limit ?? 200;
-  const rows = await listRows(db, kbArticles, `where ${where.join(' and ')} order by updated_at desc, id desc limit ${ids ? 2000 : limit}`, ...params);
+  const rows = await listRows(db, kbArticles, `where ${where.join(' and ')} order by updated_at desc, id desc limit ${ids ? KB_RANKED_MATCHES : limit}`, ...params);
   if (!ids) return rows;
   const q = parseSearch(text);
   const titles = relevance(rows.map((r) => r.title), q);
