@@ -12,6 +12,11 @@ describe('article Markdown', () => {
     expect(html).toContain('<a href="https://example.com/a?b=1&amp;c=2" rel="noopener noreferrer nofollow">docs</a>');
   });
 
+  it('leaves addresses and code alone when they hold emphasis marks', () => {
+    const html = renderMarkdown('[the *guide*](https://example.com/a_b_c/*x*) and `x_y_z` and _this_');
+    expect(html).toBe('<p><a href="https://example.com/a_b_c/*x*" rel="noopener noreferrer nofollow">the <em>guide</em></a> and <code>x_y_z</code> and <em>this</em></p>');
+  });
+
   it('shows raw HTML as text and drops unsafe links', () => {
     const html = renderMarkdown('<script>alert(1)</script> <img src=x onerror=alert(1)>\n\n[click](javascript:alert(1)) [x](data:text/html,hi)');
     expect(html).not.toContain('<script');

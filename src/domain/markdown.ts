@@ -21,17 +21,21 @@ const OPTIONS: sanitizeHtml.IOptions = {
 
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** Inline Markdown of one escaped line: code spans first (their text is left alone), then links, bold, emphasis. */
+const emphasis = (text: string) =>
+  text
+    .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
+    .replace(/(^|[^*\w])\*([^*\s][^*]*)\*/g, '$1<em>$2</em>')
+    .replace(/(^|\W)_([^_\s][^_]*)_(?=\W|$)/g, '$1<em>$2</em>');
+
+/** Inline Markdown of one escaped line: code spans and links are cut out first, so emphasis never reaches into code or an address. */
 function inline(escaped: string): string {
   return escaped
-    .split(/(`[^`]+`)/)
+    .split(/(`[^`]+`|\[[^\]]+\]\([^)\s]+\))/)
     .map((part) => {
       if (/^`[^`]+`$/.test(part)) return `<code>${part.slice(1, -1)}</code>`;
-      return part
-        .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (_, text: string, href: string) => `<a href="${href}">${text}</a>`)
-        .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
-        .replace(/(^|[^*\w])\*([^*\s][^*]*)\*/g, '$1<em>$2</em>')
-        .replace(/(^|\W)_([^_\s][^_]*)_(?=\W|$)/g, '$1<em>$2</em>');
+      const link = /^\[([^\]]+)\]\(([^)\s]+)\)$/.exec(part);
+      if (link) return `<a href="${link[2]}">${emphasis(link[1])}</a>`;
+      return emphasis(part);
     })
     .join('');
 }
