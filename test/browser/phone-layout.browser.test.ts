@@ -6,6 +6,7 @@ import type { Browser as Chromium, Page } from 'playwright-core';
 import { launchChromium, screenshotPath, settled } from '../helpers/browser.ts';
 import { DESKTOP, PHONE, signedIn, startDesk, type Desk } from '../helpers/console-desk.ts';
 import { person } from '../helpers/factories.ts';
+import { createKbArticle } from '../../src/actions/kb.ts';
 import { createOrganization } from '../../src/actions/organizations.ts';
 import { seedSla } from '../helpers/workflow.ts';
 import { insertMailbox } from '../../src/store/mailboxes.ts';
@@ -48,6 +49,10 @@ describe('the console on a phone', () => {
     const org = await createOrganization(s.ctx, admin, { name: 'ООО «Ромашка» — головной офис на Профсоюзной улице', domains: ['romashka.ru'] });
     const sla = await seedSla(s.ctx, { makeDefault: true });
     const mailbox = await insertMailbox(desk.deps.db, { name: 'Поддержка', address: 'support@desk.example', host: 'imap.very-long-hostname-of-the-mail-server.example.com', username: 'support-desk-mailbox-user@desk.example', password: 'secret' }, desk.deps.clock.now());
+    const article = await createKbArticle(s.ctx, admin, {
+      title: 'Принтер на третьем этаже не печатает двусторонние документы после обновления драйвера', locale: 'ru', visibility: 'public',
+      body: '# Что делать\n\n```\nrundll32 printui.dll,PrintUIEntry /dl /n "\\\\print-server-with-a-very-long-name.corp.example\\HP-LaserJet-M507-3rd-floor"\n```\n\n- Откройте https://very-long-hostname-of-the-intranet.example.com/printers/third-floor/drivers/latest',
+    });
     pages = [
       '/tickets', '/tickets?view=all', '/tickets?view=sla', '/tickets/1', '/tickets/new', '/search?q=printer', '/sms/new',
       '/contacts', '/contacts/new', '/contacts/1', '/organizations', '/organizations/new', `/organizations/${org.id}`, `/organizations/${org.id}/contract`,
@@ -56,6 +61,7 @@ describe('the console on a phone', () => {
       '/admin/mailboxes', '/admin/mailboxes/new', `/admin/mailboxes/${mailbox.id}`, '/admin/inbound', '/admin/outbox',
       '/admin/workflow', '/admin/sla-policies', `/admin/sla-policies/${sla.policy.id}`, '/admin/calendars', `/admin/calendars/${sla.calendar.id}`,
       '/admin/getting-started', '/admin/delivery', '/reports/contracts', '/profile', '/me/notifications',
+      '/kb', '/kb/new', `/kb/${article.id}`, `/kb/${article.id}/edit`,
       '/dashboard', '/calendar', '/calendar?view=week', '/reports/created-resolved', '/reports/status', '/reports/time?by=period', '/reports/cost',
     ];
   });
