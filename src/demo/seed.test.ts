@@ -12,6 +12,7 @@ import { createUser } from '../actions/users.ts';
 import { buildServices } from '../services.ts';
 import { contractsReport } from '../reports/contracts/report.ts';
 import { listCannedReplies } from '../store/canned-replies.ts';
+import { listKbArticles, listKbTranslations } from '../store/kb.ts';
 import { listQueue } from '../store/queue.ts';
 import { findUserByEmail } from '../store/users.ts';
 import { slaCell } from '../web/features/helpers.ts';
@@ -85,6 +86,13 @@ describe.each(MOMENTS)('helpdesk demo seeded %s', (_when, at) => {
     expect(bills.every((r) => r.bill.totalCents > 0)).toBe(true);
     const billable = report.billable as { subject: string; minutes: number }[];
     expect(billable.some((t) => t.minutes > 0)).toBe(true);
+  });
+
+  it('has knowledge-base articles in both languages, linked as translations, and one for staff only', async () => {
+    const forRequesters = await listKbArticles(deps.db, { access: 'public' });
+    expect(new Set(forRequesters.map((a) => a.locale))).toEqual(new Set(['en', 'ru']));
+    expect(await listKbTranslations(deps.db, forRequesters[0])).toHaveLength(1);
+    expect((await listKbArticles(deps.db, { access: 'internal', text: 'принтера' })).map((a) => a.visibility)).toEqual(['internal']);
   });
 
   it('has a merged ticket, a refused reopen, an SMS thread, an internal note and a complaint', async () => {

@@ -19,7 +19,7 @@ import { actor, receiveMail, type Cast } from './cast.ts';
 import { demoClock } from './demo-clock.ts';
 import { generateTickets } from './generate.ts';
 import { playSlaScene, SLA_SCENES } from './sla-scenes.ts';
-import { billRequest, complain, mergeDuplicate, refuseReopen, seedCannedReplies, smsThread } from './tour.ts';
+import { billRequest, complain, mergeDuplicate, refuseReopen, seedCannedReplies, seedKnowledgeBase, smsThread } from './tour.ts';
 import { seedWorkflowDemo } from './workflow-demo.ts';
 
 export const DEMO_PASSWORD = 'demo-password';
@@ -133,6 +133,7 @@ async function seedThreads(cast: Cast): Promise<Record<string, number>> {
 /** What the desk does beyond mail threads; each scene is played once, when its tickets are new. */
 async function seedTour(cast: Cast, ticketOf: Record<string, number>): Promise<void> {
   await seedCannedReplies(cast);
+  await seedKnowledgeBase(cast);
   const opened = (subject: string, scene: (ticketId: number) => Promise<void>) => (ticketOf[subject] ? scene(ticketOf[subject]) : undefined);
   await opened('Request: second monitor', (id) => mergeDuplicate(cast, id));
   await opened(OUTLOOK, (id) => refuseReopen(cast, id, threadMailId(THREADS.findIndex((th) => th.mail.subject === OUTLOOK))));

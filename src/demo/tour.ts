@@ -1,8 +1,10 @@
-// The demo's tour of what the desk does beyond a mail thread: canned replies in both languages, a
+// The demo's tour of what the desk does beyond a mail thread: canned replies and knowledge-base articles in both languages, a
 // duplicate merged into the first request, a reopen refused beyond the contract's limit, a
 // conversation by SMS, a requester's complaint and a request billed outside the contract.
 import { createCannedReply } from '../actions/canned-replies.ts';
 import { createContact } from '../actions/contacts.ts';
+import { createKbArticle, createKbCategory, linkKbTranslation, publishKbArticle, readKbArticle, staffReader, voteKbArticle } from '../actions/kb.ts';
+import { listKbCategories } from '../store/kb.ts';
 import { escalateTicket, setBillable } from '../actions/resolution.ts';
 import { mergeTickets } from '../actions/ticket-links.ts';
 import { assignTicket, changeStatus, replyToTicket } from '../actions/tickets.ts';
@@ -24,6 +26,39 @@ export async function seedCannedReplies(cast: Cast): Promise<void> {
   const { ctx } = cast.services;
   if ((await listCannedReplies(ctx.db)).length > 0) return;
   for (const [title, body, locale] of CANNED) await createCannedReply(ctx, cast.staff['olga@desk.example'], { title, body, locale });
+}
+
+const KB: { title: string; body: string; locale: 'en' | 'ru'; visibility: 'internal' | 'public' }[] = [
+  {
+    title: 'Outlook keeps asking for the password', locale: 'en', visibility: 'public',
+    body: 'After a password change Outlook may keep the **old** one.\n\n1. Open *Credential Manager* in Windows.\n2. Remove the entries that mention Outlook or Office.\n3. Restart Outlook and sign in with the new password.',
+  },
+  {
+    title: 'Outlook постоянно спрашивает пароль', locale: 'ru', visibility: 'public',
+    body: 'После смены пароля Outlook может помнить **старый**.\n\n1. Откройте *Диспетчер учётных данных* Windows.\n2. Удалите записи, где упоминается Outlook или Office.\n3. Перезапустите Outlook и войдите с новым паролем.',
+  },
+  {
+    title: 'Принтер зажёвывает бумагу', locale: 'ru', visibility: 'internal',
+    body: '# Для инженеров\n\n- Проверьте ролик подачи: стёртый ролик — частая причина.\n- Запчасть заказывается у поставщика, срок 3–5 дней.',
+  },
+];
+
+/** A few knowledge-base articles: an English one and its Russian translation (public), an internal note for engineers. */
+export async function seedKnowledgeBase(cast: Cast): Promise<void> {
+  const { ctx } = cast.services;
+  if ((await listKbCategories(ctx.db)).length > 0) return;
+  const olga = cast.staff['olga@desk.example'];
+  const category = await createKbCategory(ctx, olga, { name: 'Mail and printers' });
+  const made = [];
+  for (const a of KB) {
+    const article = await createKbArticle(ctx, olga, { ...a, categoryId: category.id });
+    await publishKbArticle(ctx, olga, article.id, true);
+    made.push(article);
+  }
+  await linkKbTranslation(ctx, olga, made[0].id, made[1].id);
+  const dmitry = staffReader(cast.staff['dmitry@desk.example']);
+  await readKbArticle(ctx, dmitry, made[2].id);
+  await voteKbArticle(ctx, dmitry, made[2].id, true);
 }
 
 /** The same request sent twice: the second is merged into the first. */
