@@ -11,7 +11,8 @@
 // each text's stems (migrations/sqlite/0024_search_stems.sql) and the query is made of the stems of
 // what was typed; PostgreSQL stems text and query with its Snowball dictionaries
 // (migrations/postgres/0019_search_stems.sql). A search by relevance ranks the newest matches
-// (searchTicketsRanked).
+// (searchTicketsRanked). Knowledge-base articles are matched by the same queries (ftsMatch, pgMatch;
+// src/store/kb.ts) over their own index.
 //
 // On PostgreSQL the same streams come from GIN indexes (migrations/postgres/0003_search.sql: words
 // cut and folded as unicode61 does), read newest-first in the same chunks: a word in
