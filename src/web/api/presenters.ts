@@ -7,6 +7,8 @@ import { listOrganizationDomains, type Organization } from '../../store/organiza
 import type { Ticket } from '../../store/tickets.ts';
 import type { Worklog } from '../../store/worklogs.ts';
 import type { MailHtmlCache } from '../../domain/safe-mail-html.ts';
+import { renderMarkdown } from '../../domain/markdown.ts';
+import type { KbArticle, KbFigures } from '../../store/kb.ts';
 
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 
@@ -110,4 +112,26 @@ export async function presentOrganization(db: Db, o: Organization) {
 
 export function presentWorklog(w: Worklog) {
   return { id: w.id, ticket_id: w.ticketId, user_id: w.userId, minutes: w.minutes, note: w.note, billable: w.billable, worked_at: iso(w.workedAt), created_at: iso(w.createdAt) };
+}
+
+export function presentKbArticle(a: KbArticle, f: KbFigures | undefined, publicUrl: string) {
+  return {
+    id: a.id,
+    title: a.title,
+    body: a.body,
+    html: renderMarkdown(a.body),
+    category_id: a.categoryId,
+    visibility: a.visibility,
+    status: a.status,
+    locale: a.locale,
+    translation_group: a.translationGroup,
+    views: a.views,
+    helpful: f?.helpful ?? 0,
+    unhelpful: f?.unhelpful ?? 0,
+    deflections: f?.deflections ?? 0,
+    created_at: iso(a.createdAt)!,
+    updated_at: iso(a.updatedAt)!,
+    published_at: iso(a.publishedAt),
+    url: `${publicUrl}/kb/${a.id}`,
+  };
 }

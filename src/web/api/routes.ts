@@ -21,7 +21,9 @@ import { getOrganization, listOrganizations } from '../../store/organizations.ts
 import { findTicketByNumber, getTicket, type Ticket } from '../../store/tickets.ts';
 import type { User } from '../../store/users.ts';
 import { filterFor, runQueue } from '../../actions/queue.ts';
-import { presentContact, presentMessage, presentOrganization, presentTicket, presentWorklog } from './presenters.ts';
+import { kbAccessFor, kbReadable } from '../../domain/kb.ts';
+import { getKbArticle, kbFigures, listKbArticles } from '../../store/kb.ts';
+import { presentContact, presentKbArticle, presentMessage, presentOrganization, presentTicket, presentWorklog } from './presenters.ts';
 import * as s from './schemas.ts';
 
 export type ApiContext = { ctx: Ctx; user: User; req: Request; params: Record<string, string>; query: Record<string, unknown>; body: unknown };
@@ -253,6 +255,27 @@ export const API_ROUTES: ApiRoute[] = [
       const id = numberParam(c.params.id, 'Organization');
       const base = await presentOrganization(c.ctx.db, await getOrganization(c.ctx.db, id));
       return { data: await presentOrganization(c.ctx.db, await editOrganization(c.ctx, c.user, id, organizationInput(parseInput(s.organizationPatch, c.body), base))) };
+    },
+  },
+  {
+    method: 'get', path: '/kb/articles', permission: 'kb.view', tag: 'knowledge base',
+    summary: 'Knowledge-base articles the token\'s user may read (drafts too for those who write them), found by word forms',
+    query: s.kbListQuery, response: s.page(s.kbArticleOut),
+    handle: async (c) => {
+      const category = typeof c.query.category === 'string' && /^\d+$/.test(c.query.category) ? Number(c.query.category) : null;
+      const locale = c.query.locale === 'en' || c.query.locale === 'ru' ? c.query.locale : undefined;
+      const rows = await listKbArticles(c.ctx.db, { access: kbAccessFor(c.user.role), text: typeof c.query.q === 'string' ? c.query.q : '', categoryId: category, locale, limit: perPage(c.query.per_page) });
+      const figures = await kbFigures(c.ctx.db, rows.map((a) => a.id));
+      return { data: rows.map((a) => presentKbArticle(a, figures.get(a.id), url(c))), next_cursor: null };
+    },
+  },
+  {
+    method: 'get', path: '/kb/articles/:id', permission: 'kb.view', tag: 'knowledge base', summary: 'One knowledge-base article, its Markdown and its sanitised HTML',
+    response: s.one(s.kbArticleOut),
+    handle: async (c) => {
+      const a = await getKbArticle(c.ctx.db, numberParam(c.params.id, 'Article'));
+      if (!kbReadable(kbAccessFor(c.user.role), a)) throw new AppError('not_found', 'Article not found');
+      return { data: presentKbArticle(a, (await kbFigures(c.ctx.db, [a.id])).get(a.id), url(c)) };
     },
   },
 ];

@@ -77,6 +77,13 @@ export const worklogCreate = z.object({
   billable: z.boolean().optional().describe('default true'),
 });
 
+export const kbListQuery = z.object({
+  q: z.string().optional().describe('words to find in titles and texts, by word forms in English and Russian (quotes, OR, -word, prefix*); the most relevant first'),
+  category: z.string().regex(/^\d+$/).optional().describe('category id'),
+  locale: z.enum(LOCALES).optional(),
+  per_page: z.string().regex(/^\d+$/).optional().describe('1–100, default 25'),
+});
+
 export const contactListQuery = z.object({
   q: z.string().optional().describe('part of a name, email address or phone number'),
   organization: z.string().regex(/^\d+$/).optional(),
@@ -212,6 +219,26 @@ export const worklogOut = z.object({
   billable: z.boolean(),
   worked_at: time,
   created_at: time,
+});
+
+export const kbArticleOut = z.object({
+  id,
+  title: z.string(),
+  body: z.string().describe('Markdown'),
+  html: z.string().describe('the Markdown rendered and sanitised'),
+  category_id: id.nullable(),
+  visibility: z.enum(['internal', 'public']),
+  status: z.enum(['draft', 'published']),
+  locale: z.enum(LOCALES),
+  translation_group: id.nullable().describe('articles with the same group are translations of each other'),
+  views: z.number().int(),
+  helpful: z.number().int(),
+  unhelpful: z.number().int(),
+  deflections: z.number().int().describe('requests not sent because the article answered them'),
+  created_at: time,
+  updated_at: time,
+  published_at: nullableTime,
+  url: z.string(),
 });
 
 export const meOut = z.object({ id, email: z.string(), name: z.string(), role: z.enum(['admin', 'manager', 'agent']), locale: z.enum(LOCALES), time_zone: z.string() });

@@ -7,6 +7,7 @@ import { listRoutes } from '../../helpers/routes.ts';
 import { component } from '../../helpers/factories.ts';
 import { useTestDesk } from '../../helpers/test-desk.ts';
 import { createApiToken, revokeApiToken } from '../../../src/actions/api-tokens.ts';
+import { createKbArticle, publishKbArticle } from '../../../src/actions/kb.ts';
 import { createApp } from '../../../src/web/app.ts';
 import { API_ROUTES } from '../../../src/web/api/routes.ts';
 import { openApiPath } from '../../../src/web/api/openapi.ts';
@@ -38,6 +39,20 @@ describe('REST API', () => {
     if (!r.success) throw new Error(`response does not match its documented schema: ${JSON.stringify(r.error.issues.slice(0, 3))}`);
     return r.data as z.infer<T>;
   };
+
+  it('finds knowledge-base articles by word forms and reads one with its HTML', async () => {
+    const boss = await desk.person('Olga', 'manager');
+    const a = await createKbArticle(desk.srv.services.ctx, boss, { title: 'Принтер не печатает', body: 'Проверьте **бумагу**.', locale: 'ru', visibility: 'public' });
+    await publishKbArticle(desk.srv.services.ctx, boss, a.id, true);
+    await createKbArticle(desk.srv.services.ctx, boss, { title: 'VPN', body: 'Reconnect.' });
+    const found = valid(schemas.page(schemas.kbArticleOut), (await api('GET', `/kb/articles?q=${encodeURIComponent('принтера')}`)).json);
+    expect(found.data.map((x) => x.id)).toEqual([a.id]);
+    expect(found.data[0]).toMatchObject({ status: 'published', visibility: 'public', locale: 'ru', html: '<p>Проверьте <strong>бумагу</strong>.</p>' });
+    // agents write articles: drafts are listed for them
+    expect((await api('GET', '/kb/articles')).json.data).toHaveLength(2);
+    expect(valid(schemas.one(schemas.kbArticleOut), (await api('GET', `/kb/articles/${a.id}`)).json).data.title).toBe('Принтер не печатает');
+    expect((await api('GET', '/kb/articles/999')).status).toBe(404);
+  });
 
   it('opens a ticket, reads it with its messages, replies, notes, logs time and changes it', async () => {
     const printers = await component(desk.srv.services, 'Printers', [agent]);

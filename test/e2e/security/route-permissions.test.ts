@@ -214,6 +214,8 @@ const CONSOLE: Record<string, Row> = {
 
 /** the REST API: bearer tokens instead of sessions */
 const API: Record<string, Row> = {
+  'GET /api/v1/kb/articles': staff,
+  'GET /api/v1/kb/articles/:id': staff,
   'GET /api/v1/me': staff,
   'GET /api/v1/tickets': staff,
   'POST /api/v1/tickets': staff,
