@@ -3,7 +3,8 @@
 // by another word form, vote, link the Russian version; a resolved ticket makes a draft.
 import { describe, expect, it } from 'vitest';
 import { useTestDesk } from '../../helpers/test-desk.ts';
-import { ticket } from '../../helpers/factories.ts';
+import { component, ticket } from '../../helpers/factories.ts';
+import { listKbCategories } from '../../../src/store/kb.ts';
 import { replyToTicket } from '../../../src/actions/tickets.ts';
 import { updateTicket } from '../../../src/store/tickets.ts';
 
@@ -53,6 +54,25 @@ describe('knowledge base pages', () => {
     await b.get(`/kb/${ru}`);
     expect((await b.post(`/kb/${ru}/translation`, { translationId: String(id) })).status).toBe(303);
     expect((await b.get(`/kb/${id}`)).text).toContain(`<a href="/kb/${ru}" hreflang="ru">Принтер не в сети</a>`);
+  });
+
+  it('managers add categories tied to components; the list filters by category', async () => {
+    const boss = await desk.person('Olga Smirnova', 'manager');
+    const printers = await component(desk.srv.services, 'Printers', []);
+    const m = await desk.signIn(boss);
+    const list = (await m.get('/kb')).text;
+    expect(list).toContain(`<option value="${printers.id}">Printers</option>`);
+    expect((await m.post('/kb/categories', { name: 'Printing', componentId: String(printers.id) })).status).toBe(303);
+    expect((await m.post('/kb/categories', { name: 'Printing' })).status).toBe(303); // refused: the name exists (said in the flash)
+    const cat = (await listKbCategories(desk.deps.db));
+    expect(cat.map((c) => [c.name, c.componentId])).toEqual([['Printing', printers.id]]);
+    await m.get('/kb/new');
+    const inCat = idOf((await m.post('/kb', { title: 'Toner', body: 'Shake it.', categoryId: String(cat[0].id), visibility: 'internal', locale: 'en' })).location);
+    const other = idOf((await m.post('/kb', { title: 'Wi-Fi', body: 'Guest network.', visibility: 'internal', locale: 'en' })).location);
+    const filtered = (await m.get(`/kb?category=${cat[0].id}`)).text;
+    expect(filtered).toContain(`href="/kb/${inCat}"`);
+    expect(filtered).not.toContain(`href="/kb/${other}"`);
+    expect(filtered).toContain('Printing (Printers)');
   });
 
   it('finds articles from the reply box and puts their text after what was typed', async () => {
