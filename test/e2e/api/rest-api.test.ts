@@ -47,7 +47,7 @@ describe('REST API', () => {
     await createKbArticle(desk.srv.services.ctx, boss, { title: 'VPN', body: 'Reconnect.' });
     const found = valid(schemas.page(schemas.kbArticleOut), (await api('GET', `/kb/articles?q=${encodeURIComponent('принтера')}`)).json);
     expect(found.data.map((x) => x.id)).toEqual([a.id]);
-    expect(found.data[0]).toMatchObject({ status: 'published', visibility: 'public', locale: 'ru', html: '<p>Проверьте <strong>бумагу</strong>.</p>' });
+    expect(found.data[0]).toMatchObject({ status: 'published', visibility: 'public', locale: 'ru', html: '<p>Проверьте <strong>бумагу</strong>.</p>\n' });
     // agents write articles: drafts are listed for them
     expect((await api('GET', '/kb/articles')).json.data).toHaveLength(2);
     expect(valid(schemas.one(schemas.kbArticleOut), (await api('GET', `/kb/articles/${a.id}`)).json).data.title).toBe('Принтер не печатает');
