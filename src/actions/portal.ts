@@ -11,7 +11,8 @@ import { contractOfTicket } from '../store/contract-of.ts';
 import { label } from '../i18n/labels.ts';
 import { refreshSla } from './sla-sync.ts';
 import { runHooks, type Ctx } from './context.ts';
-import { changeStatus } from './tickets.ts';
+import { changeStatus, createTicket } from './tickets.ts';
+import { TICKET_TYPES } from '../domain/vocabulary.ts';
 import { escalateTicket } from './resolution.ts';
 
 export type Requester = { contactId: number };
@@ -86,3 +87,12 @@ export async function complainAsRequester(ctx: Ctx, who: Requester, input: { tic
   return await escalateTicket(ctx, { kind: 'requester', contactId: who.contactId }, input);
 }
 
+
+/** A requester opens a new request from the portal: the same path as every other new ticket. */
+export async function openRequestFromPortal(ctx: Ctx, who: Requester, input: { subject: unknown; body: unknown; type?: unknown }): Promise<Ticket> {
+  const type = TICKET_TYPES.find((t) => t === input.type) ?? 'incident';
+  return await createTicket(ctx, { kind: 'contact', contactId: who.contactId }, {
+    subject: typeof input.subject === 'string' ? input.subject : '', body: typeof input.body === 'string' ? input.body : '',
+    requesterContactId: who.contactId, channel: 'web', type,
+  });
+}

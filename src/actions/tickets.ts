@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { inTransaction } from '../db/client.ts';
 import { PRIORITIES, STATUSES, TICKET_TYPES, CATEGORIES, type TicketStatus, type Channel } from '../db/schema.ts';
 import { can, type Permission } from '../domain/permissions.ts';
-import { findContactEmail, findOrganizationIdByDomain, insertContact, findContact } from '../store/contacts.ts';
+import { findContactEmail, findOrganizationIdByDomain, insertContact, findContact, findPrimaryEmail, getContact, type Contact } from '../store/contacts.ts';
 import { AppError, forbidden, invalid } from '../domain/errors.ts';
 import { insertEvent, type Actor } from '../store/events.ts';
 import { insertMessage, type Message } from '../store/messages.ts';
@@ -49,32 +49,36 @@ export async function insertThreadEvent(
 export const newTicketSchema = z.object({
   subject: z.string().trim().min(1, 'Enter a subject').max(300),
   body: z.string().trim().min(1, 'Describe the request').max(100_000),
-  requesterEmail: z.email({ message: 'Enter the requester’s email address' }).transform((v) => v.toLowerCase()),
+  requesterEmail: z.email({ message: 'Enter the requester’s email address' }).transform((v) => v.toLowerCase()).optional(),
   requesterName: z.string().trim().max(200).optional(),
   priority: z.enum(PRIORITIES).default('normal'),
   type: z.enum(TICKET_TYPES).default('incident'),
   category: z.enum(CATEGORIES).optional(),
   componentId: z.coerce.number().int().positive().optional(),
   channel: z.enum(['web', 'api', 'phone'] as const satisfies Channel[]).default('web'),
-});
+  /** a known contact as the requester (the portal's signed-in requester), instead of an address */
+  requesterContactId: z.number().int().positive().optional(),
+}).refine((v) => v.requesterEmail !== undefined || v.requesterContactId !== undefined, { message: 'Enter the requester’s email address', path: ['requesterEmail'] });
+
+/** The requester of a new ticket: the contact named, else the one with the address (made if new). */
+async function requesterOf(ctx: Ctx, v: z.infer<typeof newTicketSchema>, now: number): Promise<Contact> {
+  if (v.requesterContactId !== undefined) return await getContact(ctx.db, v.requesterContactId);
+  const email = v.requesterEmail!;
+  const known = await findContactEmail(ctx.db, email);
+  if (known) return (await findContact(ctx.db, known.contactId))!;
+  return await insertContact(ctx.db, {
+    name: v.requesterName || email.split('@')[0],
+    organizationId: await findOrganizationIdByDomain(ctx.db, email.split('@')[1]) ?? null,
+    emails: [email],
+  }, now);
+}
 
 export async function createTicket(ctx: Ctx, actor: ActorRef, input: z.input<typeof newTicketSchema>): Promise<Ticket> {
   if (actor.kind === 'user') requirePermission(actor.user, 'ticket.create');
   const v = parse(newTicketSchema, input);
   const now = ctx.clock.now();
   return await inTransaction(ctx.db, async () => {
-    const known = await findContactEmail(ctx.db, v.requesterEmail);
-    const contact = known
-      ? (await findContact(ctx.db, known.contactId))!
-      : await insertContact(
-          ctx.db,
-          {
-            name: v.requesterName || v.requesterEmail.split('@')[0],
-            organizationId: await findOrganizationIdByDomain(ctx.db, v.requesterEmail.split('@')[1]) ?? null,
-            emails: [v.requesterEmail],
-          },
-          now,
-        );
+    const contact = await requesterOf(ctx, v, now);
     const ticket = await insertTicket(
       ctx.db,
       {
@@ -86,7 +90,7 @@ export async function createTicket(ctx: Ctx, actor: ActorRef, input: z.input<typ
     const message = await insertMessage(ctx.db, {
       ticketId: ticket.id, kind: 'reply', direction: 'in', channel: v.channel,
       authorUserId: actor.kind === 'user' ? actor.user.id : null, authorContactId: contact.id,
-      fromAddress: v.requesterEmail, subject: v.subject, bodyText: v.body, createdAt: now,
+      fromAddress: v.requesterEmail ?? (await findPrimaryEmail(ctx.db, contact.id))?.email ?? null, subject: v.subject, bodyText: v.body, createdAt: now,
     });
     await insertEvent(ctx.db, { ticketId: ticket.id, actor: auditActor(actor), type: 'ticket.created', data: { channel: v.channel } }, now);
     await runHooks(ctx.hooks.ticketChanged, ctx, { type: 'created', ticket, message, actor });

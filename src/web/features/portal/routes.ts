@@ -18,19 +18,17 @@ import { findTicket, listParticipants, type Ticket } from '../../../store/ticket
 import { listUsers } from '../../../store/users.ts';
 import { contractOfTicket } from '../../../store/contract-of.ts';
 import { readWorkflowState } from '../../../store/workflow-state.ts';
-import { createTranslator, pickLocale, type Translator } from '../../i18n.ts';
+import { PORTAL_LANGS, portalLocale } from './portal-locale.ts';
+import { requesterSession, visibleTicket } from './requester-session.ts';
 import { redirectWithFlash, type Renderer } from '../../render.ts';
-import { web } from '../../context.ts';
-
-const LANG_COOKIE = 'hd_lang';
 
 type Opened = { token: string; ticket: Ticket; verdict: PortalLinkVerdict };
 type MergedLink = Opened & { verdict: { kind: 'merged'; intoId: number } };
 
 export function portalRoutes(ctx: Ctx, render: Renderer): Router {
   const r = Router();
-  let translator: Promise<Translator> | undefined;
   const key = ctx.secrets.token;
+  const session = requesterSession(ctx);
   const layout = 'layouts/portal';
 
   /** The link's ticket and what the link may still do; 404 for a link the desk never issued. */
@@ -42,20 +40,9 @@ export function portalRoutes(ctx: Ctx, render: Renderer): Router {
     return { token, ticket, verdict: judgePortalLink(key, claim, ticket, ctx.clock.now(), ctx.config.portal.linkDays) };
   };
 
-  /** The requester's language: their choice on this page, else their contact record, else the browser's. */
-  const settleLocale = async (req: Request, res: Response, t: Ticket): Promise<Locale> => {
-    const asked = req.query.lang === 'en' || req.query.lang === 'ru' ? (req.query.lang as Locale) : undefined;
-    if (asked) res.cookie(LANG_COOKIE, asked, { sameSite: 'lax', httpOnly: true, path: '/', maxAge: 365 * 86_400_000 });
-    const cookie = req.cookies?.[LANG_COOKIE] as string | undefined;
-    const contact = t.requesterId ? await findContact(ctx.db, t.requesterId) : undefined;
-    const locale: Locale = asked ?? (cookie === 'en' || cookie === 'ru' ? cookie : undefined) ?? contact?.locale ?? pickLocale(req.get('accept-language'), ctx.config.defaultLocale);
-    const w = web(res);
-    w.locale = locale;
-    w.t = (await (translator ??= createTranslator())).t(locale);
-    w.timeZone = ctx.config.timeZone;
-    return locale;
-  };
-  const langs = [{ id: 'en', name: 'English' }, { id: 'ru', name: 'Русский' }];
+  const settle = portalLocale(ctx);
+  const settleLocale = async (req: Request, res: Response, t: Ticket): Promise<Locale> => await settle(req, res, t.requesterId);
+  const langs = PORTAL_LANGS;
 
   /** The ticket's page, its forms posting to the link it was opened with (never a fresher one). */
   const page = async (req: Request, res: Response, t: Ticket, token: string, extra: Record<string, unknown> = {}, status = 200) => {
@@ -137,9 +124,24 @@ export function portalRoutes(ctx: Ctx, render: Renderer): Router {
     }
   };
 
+  // a request opened from My requests: the requester's own gets its page with a link issued now;
+  // a designated contact sees a colleague's read-only, and is never given a link that acts for them
+  r.get('/portal/requests/:number', async (req, res) => {
+    const who = await session.current(req, res);
+    if (!who) return void res.redirect(303, '/portal/sign-in');
+    const t = await visibleTicket(ctx, who, req.params.number);
+    if (t.requesterId === who.id) return void res.redirect(303, `/portal/${makePortalToken(key, t, ctx.clock.now())}`);
+    await page(req, res, t, '', { signedIn: true, readOnly: true, colleague: true });
+  });
+
   r.get('/portal/:token', async (req, res) => {
     const o = await open(req);
-    if (o.verdict.kind === 'valid') return page(req, res, o.ticket, o.token);
+    if (o.verdict.kind === 'valid') {
+      // a link from our mail signs its requester in to the portal (My requests, new requests)
+      const current = await session.current(req, res);
+      if (o.ticket.requesterId && !current) session.start(res, o.ticket.requesterId);
+      return page(req, res, o.ticket, o.token, { signedIn: !!(current ?? o.ticket.requesterId) });
+    }
     if (o.verdict.kind === 'merged') return mergedPage(req, res, o as MergedLink, 200);
     await gonePage(req, res, o);
   });

@@ -1,0 +1,246 @@
+// The signed-in requester portal over HTTP, with the real outbox worker and a loopback SMTP server:
+// sign-in by a one-time link (works once, expires, the same answer for an unknown address and no
+// mail), by SMS code, by a notification mail's link; My requests shows a requester their own
+// tickets only (and a designated contact their colleagues'), never another's by changing the
+// number; a new request becomes a ticket; sign-out ends the session.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTestDeps, type TestDeps } from '../../helpers/deps.ts';
+import { startSmtpServer, type TestSmtp } from '../../helpers/smtp.ts';
+import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from '../../helpers/web.ts';
+import { createTicket, replyToTicket } from '../../../src/actions/tickets.ts';
+import { organizations, outbox } from '../../../src/db/schema.ts';
+import { makePortalToken } from '../../../src/domain/portal-link.ts';
+import { SIGN_IN_LIFETIME_MS } from '../../../src/domain/portal-sign-in.ts';
+import { createOutboxWorker, type OutboxWorker } from '../../../src/outbox/worker.ts';
+import { insertContact, updateContact, type Contact } from '../../../src/store/contacts.ts';
+import { listTicketMessages } from '../../../src/store/messages.ts';
+import { findTicketByNumber, getTicket, type Ticket } from '../../../src/store/tickets.ts';
+
+const PUBLIC_URL = 'https://help.desk.example';
+
+describe('requester portal: sign-in, my requests, new request', () => {
+  let smtp: TestSmtp;
+  let deps: TestDeps;
+  let srv: TestServer;
+  let worker: OutboxWorker;
+  let orgId: number;
+  let anna: Contact;
+  let boris: Contact;
+  let chief: Contact;
+  let stranger: Contact;
+  beforeEach(async () => {
+    smtp = await startSmtpServer();
+    deps = await makeTestDeps({ SMTP_URL: smtp.url, MAIL_FROM: 'Acme IT <support@desk.example>', PUBLIC_URL });
+    srv = await startTestServer(deps);
+    worker = createOutboxWorker(srv.services.ctx, { senders: srv.services.senders });
+    const now = deps.clock.now();
+    orgId = (await deps.db.insert(organizations).values({ name: 'Romashka', createdAt: now, updatedAt: now }).returning())[0].id;
+    anna = await insertContact(deps.db, { name: 'Anna', organizationId: orgId, emails: ['anna@romashka.example'], phones: ['+79123456789'] }, now);
+    boris = await insertContact(deps.db, { name: 'Boris', organizationId: orgId, emails: ['boris@romashka.example'] }, now);
+    chief = await insertContact(deps.db, { name: 'Chief', organizationId: orgId, emails: ['chief@romashka.example'] }, now);
+    await updateContact(deps.db, chief.id, { seesOrganizationRequests: true }, now);
+    stranger = await insertContact(deps.db, { name: 'Stranger', emails: ['x@elsewhere.example'] }, now);
+  });
+  afterEach(async () => {
+    await worker.stop();
+    await srv.close();
+    await smtp.close();
+    deps.close();
+  });
+
+  const ctx = () => srv.services.ctx;
+  const ticketOf = async (c: Contact, subject: string): Promise<Ticket> =>
+    await createTicket(ctx(), { kind: 'contact', contactId: c.id }, { subject, body: `${subject}, please help`, requesterContactId: c.id });
+  const signInMails = async () => (await deps.db.select().from(outbox).all()).filter((r) => r.event === 'portal_sign_in');
+  /** asks for a link and returns the path in the mail that went out */
+  const mailedLink = async (b: Browser, address: string) => {
+    await worker.runOnce(); // the mail about the tickets so far
+    await b.get('/portal/sign-in?lang=en');
+    expect((await b.post('/portal/sign-in', { address })).status).toBe(200);
+    const before = smtp.received.length;
+    expect(await worker.runOnce()).toMatchObject({ sent: 1 });
+    const mail = smtp.received[before];
+    expect(mail.to).toEqual([address]);
+    expect(mail.parsed.subject).toBe('Sign in to Help Desk');
+    return /https:\/\/help\.desk\.example(\/portal\/sign-in\/\S+)/.exec(mail.parsed.text!)![1];
+  };
+  const signIn = async (address: string) => {
+    const b = new Browser(srv.url);
+    const link = await mailedLink(b, address);
+    await b.get(link);
+    const r = await b.post(link, {});
+    expect(r.status).toBe(303);
+    expect(r.location).toBe('/portal');
+    return b;
+  };
+
+  it('signs in by a mailed link that works once; the outbox never holds the link', async () => {
+    await ticketOf(anna, 'Printer jams');
+    const b = new Browser(srv.url);
+    const link = await mailedLink(b, 'anna@romashka.example');
+    expect(JSON.stringify(await signInMails())).not.toContain(link.split('/').at(-1));
+    expect((await b.get('/portal')).status).toBe(303); // not signed in until the link is used
+    const page = await b.get(link);
+    expect(page.status).toBe(200);
+    const first = await b.post(link, {});
+    expect(first.status).toBe(303);
+    const list = await b.get('/portal');
+    expect(list.status).toBe(200);
+    expect(list.text).toContain('Printer jams');
+    expect(list.text).toContain('Sign out');
+
+    const other = new Browser(srv.url);
+    expect((await other.get(link)).status).toBe(410);
+    await other.get('/portal/sign-in');
+    const again = await other.post(link, {});
+    expect(again.status).toBe(410);
+    expect(again.text).toContain('already been used');
+    expect((await other.get('/portal')).status).toBe(303);
+  });
+
+  it('a link expires after 30 minutes', async () => {
+    const b = new Browser(srv.url);
+    const link = await mailedLink(b, 'anna@romashka.example');
+    deps.clock.advance(SIGN_IN_LIFETIME_MS + 1000);
+    const page = await b.get(link);
+    expect(page.status).toBe(410);
+    expect(page.text).toContain('expired');
+    expect((await b.post(link, {})).status).toBe(410);
+    expect((await b.get('/portal')).status).toBe(303);
+  });
+
+  it('answers an unknown address exactly as a known one, and sends nothing', async () => {
+    const answer = async (address: string) => {
+      const b = new Browser(srv.url);
+      await b.get('/portal/sign-in?lang=en');
+      const r = await b.post('/portal/sign-in', { address });
+      return { status: r.status, text: r.text.replace(/name="_csrf" value="[^"]+"/g, '').replaceAll(address, 'ADDRESS') };
+    };
+    const known = await answer('boris@romashka.example');
+    const unknown = await answer('nobody@romashka.example');
+    expect(unknown).toEqual(known);
+    expect(known.text).toContain('If we know this address');
+    const rows = await signInMails();
+    expect(rows.map((r) => r.recipient)).toEqual(['boris@romashka.example']);
+    // a forged token names no sign-in
+    expect((await new Browser(srv.url).get('/portal/sign-in/s1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).status).toBe(410);
+  });
+
+  it('limits sign-in requests per address', async () => {
+    const b = new Browser(srv.url);
+    await b.get('/portal/sign-in?lang=en');
+    for (let i = 0; i < 3; i++) expect((await b.post('/portal/sign-in', { address: 'anna@romashka.example' })).status).toBe(200);
+    const fourth = await b.post('/portal/sign-in', { address: 'anna@romashka.example' });
+    expect(fourth.status).toBe(429);
+    // the unknown address is limited the same way, so the limit tells nothing either
+    for (let i = 0; i < 3; i++) await b.post('/portal/sign-in', { address: 'ghost@romashka.example' });
+    const c = new Browser(srv.url);
+    await c.get('/portal/sign-in?lang=en');
+    expect((await c.post('/portal/sign-in', { address: 'ghost@romashka.example' })).status).toBe(429);
+    expect(await signInMails()).toHaveLength(3);
+  });
+
+  it('signs in by an SMS code to a known number, once', async () => {
+    const b = new Browser(srv.url);
+    await b.get('/portal/sign-in?lang=en');
+    const r = await b.post('/portal/sign-in', { address: '+7 912 345-67-89' });
+    expect(r.status).toBe(200);
+    expect(r.text).toContain('Code from the SMS');
+    const sms = (await deps.db.select().from(outbox).all()).filter((x) => x.channel === 'sms' && x.event === 'portal_sign_in');
+    expect(sms.map((x) => x.recipient)).toEqual(['+79123456789']);
+    const code = String((sms[0].payload as { vars: { code: string } }).vars.code);
+    expect(code).toMatch(/^\d{6}$/);
+    const wrong = code === '000000' ? '111111' : '000000';
+    expect((await b.post('/portal/sign-in/code', { address: '+79123456789', code: wrong })).status).toBe(422);
+    const ok = await b.post('/portal/sign-in/code', { address: '+79123456789', code });
+    expect(ok.status).toBe(303);
+    expect((await b.get('/portal')).status).toBe(200);
+    const other = new Browser(srv.url);
+    await other.get('/portal/sign-in');
+    expect((await other.post('/portal/sign-in/code', { address: '+79123456789', code })).status).toBe(422);
+  });
+
+  it('a requester sees only their own requests, never another’s by changing the number', async () => {
+    const mine = await ticketOf(anna, 'Anna’s monitor');
+    const borisTicket = await ticketOf(boris, 'Boris’s salary question');
+    const strangers = await ticketOf(stranger, 'Stranger’s laptop');
+    const b = await signIn('anna@romashka.example');
+    const list = await b.get('/portal');
+    expect(list.text).toContain('Anna’s monitor');
+    expect(list.text).not.toContain('Boris’s salary question');
+    expect(list.text).not.toContain('Stranger’s laptop');
+    const open = await b.get(`/portal/requests/${mine.number}`);
+    expect(open.status).toBe(303);
+    expect((await b.get(open.headers.get('location')!)).text).toContain('Anna’s monitor');
+    for (const t of [borisTicket, strangers]) {
+      const r = await b.get(`/portal/requests/${t.number}`);
+      expect(r.status).toBe(404);
+      expect(r.text).not.toContain(t.subject);
+    }
+    expect((await b.get('/portal/requests/999999')).status).toBe(404);
+    expect((await b.get('/portal/requests/abc')).status).toBe(404);
+  });
+
+  it('a designated contact also sees their colleagues’ requests, and not other organisations’', async () => {
+    const borisTicket = await ticketOf(boris, 'Boris’s VPN');
+    const agent = await addUser(srv.services, 'agent', 'agent@desk.example', 'Alex Agent');
+    await replyToTicket(ctx(), { kind: 'user', user: agent }, { ticketId: borisTicket.id, body: 'Please restart the VPN client' });
+    const strangers = await ticketOf(stranger, 'Stranger’s laptop');
+    const b = await signIn('chief@romashka.example');
+    const list = await b.get('/portal');
+    expect(list.text).toContain('Boris’s VPN');
+    expect(list.text).toContain('from Boris');
+    expect(list.text).toContain('Please restart the VPN client');
+    expect(list.text).not.toContain('Stranger’s laptop');
+    // a colleague's request is shown read-only, with no link that would act for Boris
+    const page = await b.get(`/portal/requests/${borisTicket.number}?lang=en`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Please restart the VPN client');
+    expect(page.text).toContain('Only Boris can confirm');
+    expect(page.text).not.toMatch(/\/portal\/t\d+\./);
+    expect(page.text).not.toContain('action="/portal//');
+    expect((await b.get(`/portal/requests/${strangers.number}`)).status).toBe(404);
+  });
+
+  it('a new request becomes a ticket of the requester and shows in My requests', async () => {
+    const b = await signIn('boris@romashka.example');
+    await b.get('/portal/new?lang=en');
+    const empty = await b.post('/portal/new', { subject: '', body: '' });
+    expect(empty.status).toBe(422);
+    expect(empty.text).toContain('Please give your request a subject');
+    const r = await b.post('/portal/new', { subject: 'Need a second screen', body: 'For the new designer', type: 'service_request' });
+    expect(r.status).toBe(303);
+    const number = Number(/\/portal\/requests\/(\d+)/.exec(r.location!)![1]);
+    const t = (await findTicketByNumber(deps.db, number))!;
+    expect(t).toMatchObject({ subject: 'Need a second screen', requesterId: boris.id, organizationId: orgId, channel: 'web', type: 'service_request' });
+    const msgs = await listTicketMessages(deps.db, t.id);
+    expect(msgs[0]).toMatchObject({ direction: 'in', authorContactId: boris.id, bodyText: 'For the new designer', fromAddress: 'boris@romashka.example' });
+    expect((await b.get('/portal')).text).toContain('Need a second screen');
+    const page = await b.get((await b.get(r.location!)).headers.get('location')!);
+    expect(page.text).toContain('For the new designer');
+  });
+
+  it('a notification mail’s link starts the requester session; signing out ends it', async () => {
+    const t = await ticketOf(anna, 'Keyboard');
+    const b = new Browser(srv.url);
+    expect((await b.get('/portal')).status).toBe(303);
+    const link = `/portal/${makePortalToken(deps.secrets.token, await getTicket(deps.db, t.id), deps.clock.now())}`;
+    expect((await b.get(link)).status).toBe(200);
+    const list = await b.get('/portal');
+    expect(list.status).toBe(200);
+    expect(list.text).toContain('Keyboard');
+    const out = await b.post('/portal/sign-out', {});
+    expect(out.status).toBe(303);
+    expect(out.location).toBe('/portal/sign-in');
+    expect((await b.get('/portal')).status).toBe(303);
+    expect((await b.get('/portal/new')).status).toBe(303);
+  });
+
+  it('a staff session is not a requester session', async () => {
+    await addUser(srv.services, 'admin', 'admin@desk.example', 'Ada Admin');
+    const b = new Browser(srv.url);
+    await b.login('admin@desk.example', TEST_PASSWORD);
+    for (const path of ['/portal', '/portal/new', '/portal/requests/1']) expect((await b.get(path)).headers.get('location'), path).toBe('/portal/sign-in');
+    expect((await b.post('/portal/new', { subject: 'x', body: 'y' })).location).toBe('/portal/sign-in');
+  });
+});
