@@ -202,6 +202,21 @@ describe('requester portal: sign-in, my requests, new request', () => {
     expect((await b.get(`/portal/requests/${strangers.number}`)).status).toBe(404);
   });
 
+  it('an admin marks a designated contact with a checkbox on the contact page', async () => {
+    await addUser(srv.services, 'admin', 'admin@desk.example', 'Ada Admin');
+    const b = new Browser(srv.url);
+    await b.login('admin@desk.example', TEST_PASSWORD);
+    const form = await b.get(`/contacts/${boris.id}`);
+    expect(form.text).toMatch(/<input type="checkbox" name="seesOrganizationRequests" aria-describedby/);
+    const saved = await b.post(`/contacts/${boris.id}`, { name: 'Boris', emails: 'boris@romashka.example', organizationId: String(orgId), seesOrganizationRequests: 'on' });
+    expect(saved.status).toBe(303);
+    expect((await b.get(`/contacts/${boris.id}`)).text).toMatch(/name="seesOrganizationRequests" checked/);
+    await ticketOf(anna, 'Anna’s headset');
+    expect((await (await signIn('boris@romashka.example')).get('/portal')).text).toContain('Anna’s headset');
+    await b.post(`/contacts/${boris.id}`, { name: 'Boris', emails: 'boris@romashka.example', organizationId: String(orgId) });
+    expect((await b.get(`/contacts/${boris.id}`)).text).not.toMatch(/name="seesOrganizationRequests" checked/);
+  });
+
   it('a new request becomes a ticket of the requester and shows in My requests', async () => {
     const b = await signIn('boris@romashka.example');
     await b.get('/portal/new?lang=en');
