@@ -6,12 +6,15 @@ import { insertEvent } from '../store/events.ts';
 import { AppError, invalid } from '../domain/errors.ts';
 import { findContact } from '../store/contacts.ts';
 import { insertMessage } from '../store/messages.ts';
-import { getTicket, insertTicket, insertTicketLink, type Ticket } from '../store/tickets.ts';
+import { getTicket, insertTicket, insertTicketLink, updateTicket, type Ticket } from '../store/tickets.ts';
 import { contractOfTicket } from '../store/contract-of.ts';
 import { label } from '../i18n/labels.ts';
 import { refreshSla } from './sla-sync.ts';
 import { runHooks, type Ctx } from './context.ts';
-import { changeStatus, createTicket } from './tickets.ts';
+import { changeStatus, createTicket, insertAttachments, storeAttachments, writeStatus, type ReplyAttachment } from './tickets.ts';
+import { resumedByRequester } from '../domain/transitions.ts';
+import { queueAgentNotice } from '../outbox/agent-notice.ts';
+import { findUser } from '../store/users.ts';
 import { TICKET_TYPES } from '../domain/vocabulary.ts';
 import { escalateTicket } from './resolution.ts';
 
@@ -89,10 +92,36 @@ export async function complainAsRequester(ctx: Ctx, who: Requester, input: { tic
 
 
 /** A requester opens a new request from the portal: the same path as every other new ticket. */
-export async function openRequestFromPortal(ctx: Ctx, who: Requester, input: { subject: unknown; body: unknown; type?: unknown }): Promise<Ticket> {
+export async function openRequestFromPortal(ctx: Ctx, who: Requester, input: { subject: unknown; body: unknown; type?: unknown; attachments?: ReplyAttachment[] }): Promise<Ticket> {
   const type = TICKET_TYPES.find((t) => t === input.type) ?? 'incident';
   return await createTicket(ctx, { kind: 'contact', contactId: who.contactId }, {
     subject: typeof input.subject === 'string' ? input.subject : '', body: typeof input.body === 'string' ? input.body : '',
     requesterContactId: who.contactId, channel: 'web', type,
+  }, input.attachments ?? []);
+}
+
+/**
+ * The requester adds to an open request from the portal, with attachments: stored as their message
+ * (as a mail reply would be), a request waiting on them goes back to work, the assignee is told.
+ * A resolved or closed request is reopened through reopenByRequester instead.
+ */
+export async function replyFromPortal(ctx: Ctx, who: Requester, input: { ticketId: number; message: unknown; attachments?: ReplyAttachment[] }): Promise<Ticket> {
+  const body = message(input.message, true);
+  const stored = await storeAttachments(ctx, input.attachments ?? []);
+  const now = ctx.clock.now();
+  return await inTransaction(ctx.db, async () => {
+    let t = await ownTicket(ctx, who, input.ticketId);
+    if (t.status === 'resolved' || t.status === 'closed' || t.mergedIntoId !== null) throw new AppError('conflict', 'The request is no longer open');
+    const m = await insertMessage(ctx.db, {
+      ticketId: t.id, kind: 'reply', direction: 'in', channel: 'web', authorContactId: who.contactId, subject: t.subject, bodyText: body, createdAt: now,
+    });
+    await insertAttachments(ctx, m.id, stored, now);
+    await updateTicket(ctx.db, t.id, { lastActivityAt: now }, now);
+    await insertEvent(ctx.db, { ticketId: t.id, actor: { kind: 'contact', contactId: who.contactId }, type: 'ticket.requester_replied', data: { messageId: m.id, via: 'portal' } }, now);
+    const resumed = resumedByRequester(t);
+    if (resumed) t = await writeStatus(ctx, { kind: 'contact', contactId: who.contactId }, t, resumed);
+    const assignee = t.assigneeId ? await findUser(ctx.db, t.assigneeId) : undefined;
+    if (assignee) await queueAgentNotice(ctx.db, ctx, { user: assignee, kind: 'customer_reply', ticket: t });
+    return await refreshSla(ctx.db, ctx.calendars, t.id, now, ['requester_wrote']);
   });
 }

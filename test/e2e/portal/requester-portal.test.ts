@@ -7,13 +7,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../helpers/deps.ts';
 import { startSmtpServer, type TestSmtp } from '../../helpers/smtp.ts';
 import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from '../../helpers/web.ts';
-import { createTicket, replyToTicket } from '../../../src/actions/tickets.ts';
+import { assignTicket, changeStatus, createTicket, replyToTicket } from '../../../src/actions/tickets.ts';
 import { organizations, outbox } from '../../../src/db/schema.ts';
 import { makePortalToken } from '../../../src/domain/portal-link.ts';
 import { SIGN_IN_LIFETIME_MS } from '../../../src/domain/portal-sign-in.ts';
 import { createOutboxWorker, type OutboxWorker } from '../../../src/outbox/worker.ts';
 import { insertContact, updateContact, type Contact } from '../../../src/store/contacts.ts';
-import { listTicketMessages } from '../../../src/store/messages.ts';
+import { listAttachmentsForMessages, listTicketMessages } from '../../../src/store/messages.ts';
 import { findTicketByNumber, getTicket, type Ticket } from '../../../src/store/tickets.ts';
 
 const PUBLIC_URL = 'https://help.desk.example';
@@ -233,6 +233,36 @@ describe('requester portal: sign-in, my requests, new request', () => {
     expect((await b.get('/portal')).text).toContain('Need a second screen');
     const page = await b.get((await b.get(r.location!)).headers.get('location')!);
     expect(page.text).toContain('For the new designer');
+  });
+
+  it('a new request takes attachments; a reply from the request page with a file sends a waiting request back to work', async () => {
+    const b = await signIn('boris@romashka.example');
+    await b.get('/portal/new?lang=en');
+    const r = await b.postMultipart('/portal/new', { subject: 'Scanner error', body: 'See the photo' }, [{ field: 'attachments', name: 'photo.png', type: 'image/png', content: Buffer.from('png bytes') }]);
+    expect(r.status).toBe(303);
+    const t = (await findTicketByNumber(deps.db, Number(/(\d+)$/.exec(r.location!)![1])))!;
+    const first = (await listTicketMessages(deps.db, t.id))[0];
+    expect((await listAttachmentsForMessages(deps.db, [first.id])).map((a) => a.filename)).toEqual(['photo.png']);
+
+    const agent = await addUser(srv.services, 'agent', 'agent@desk.example', 'Alex Agent');
+    await assignTicket(ctx(), { kind: 'system' }, { ticketId: t.id, assigneeId: agent.id });
+    await changeStatus(ctx(), { kind: 'user', user: agent }, { ticketId: t.id, status: 'pending_requester' });
+    const list = await b.get('/portal?lang=en');
+    expect(list.text).toContain('We are waiting for your answer');
+    const pagePath = (await b.get(`/portal/requests/${t.number}`)).headers.get('location')!;
+    const page = await b.get(pagePath);
+    expect(page.text).toContain('id="portal-reply"');
+    expect(page.text).toContain('photo.png');
+    const sent = await b.postMultipart(`${pagePath}/reply`, { message: 'Here is the log' }, [{ field: 'attachments', name: 'scan.log', type: 'text/plain', content: Buffer.from('E42') }]);
+    expect(sent.status).toBe(303);
+    const after = await getTicket(deps.db, t.id);
+    expect(after.status).toBe('in_progress');
+    const last = (await listTicketMessages(deps.db, t.id)).filter((m) => m.kind === 'reply').at(-1)!;
+    expect(last).toMatchObject({ direction: 'in', authorContactId: boris.id, bodyText: 'Here is the log', channel: 'web' });
+    expect((await listAttachmentsForMessages(deps.db, [last.id])).map((a) => a.filename)).toEqual(['scan.log']);
+    const notices = (await deps.db.select().from(outbox).all()).filter((o) => o.event === 'customer_reply');
+    expect(notices.map((o) => o.recipient)).toEqual(['agent@desk.example']);
+    expect((await b.postMultipart(`${pagePath}/reply`, { message: '' })).status).toBe(422);
   });
 
   it('a notification mail’s link starts the requester session; signing out ends it', async () => {

@@ -144,6 +144,7 @@ const CONSOLE: Record<string, Row> = {
   'POST /portal/:token/confirm': pub,
   'POST /portal/:token/reopen': pub,
   'POST /portal/:token/escalate': pub,
+  'POST /portal/:token/reply': pub,
   'POST /portal/:token/fresh-link': pub,
   // the signed-in requester portal: sign-in by a one-time link or code; the rest needs the
   // requester session (not a staff one) and sends anyone else to /portal/sign-in

@@ -11,6 +11,7 @@ import { AppError } from '../../../domain/errors.ts';
 import type { Contact } from '../../../store/contacts.ts';
 import { listRequesterTickets, findLastPublicAnswer } from '../../../store/requester-tickets.ts';
 import { listContactNames } from '../../../store/contacts.ts';
+import { uploadedFiles } from '../../multipart.ts';
 import { redirectWithFlash, type Renderer } from '../../render.ts';
 import { PORTAL_LANGS, portalLocale } from './portal-locale.ts';
 import { requesterSession, viewerOf } from './requester-session.ts';
@@ -114,8 +115,13 @@ export function requesterRoutes(ctx: Ctx, render: Renderer): Router {
     const who = await signedIn(req, res);
     if (!who) return;
     const body = req.body as Record<string, unknown>;
+    const uploadError = res.locals.uploadError as AppError | undefined;
     try {
-      const t = await openRequestFromPortal(ctx, { contactId: who.id }, { subject: body.subject, body: body.body, type: REQUEST_TYPES.find((x) => x === body.type) });
+      if (uploadError) throw uploadError;
+      const t = await openRequestFromPortal(ctx, { contactId: who.id }, {
+        subject: body.subject, body: body.body, type: REQUEST_TYPES.find((x) => x === body.type),
+        attachments: uploadedFiles(req, 'attachments').map((f) => ({ filename: f.originalname, contentType: f.mimetype, content: f.buffer })),
+      });
       redirectWithFlash(res, `/portal/requests/${t.number}`, 'requesterPortal.flash.created', { number: t.number });
     } catch (err) {
       if (!(err instanceof AppError && err.code === 'validation')) throw err;

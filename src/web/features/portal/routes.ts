@@ -6,14 +6,15 @@
 // requester's address on file; a merged ticket's link only says so (domain/portal-link.ts).
 import { Router, type Request, type Response } from 'express';
 import type { Ctx } from '../../../actions/context.ts';
-import { complainAsRequester, confirmResolution, reopenByRequester } from '../../../actions/portal.ts';
+import { complainAsRequester, confirmResolution, reopenByRequester, replyFromPortal } from '../../../actions/portal.ts';
+import { uploadedFiles } from '../../multipart.ts';
 import { sendFreshPortalLink } from '../../../actions/portal-links.ts';
 import type { Locale } from '../../../db/schema.ts';
 import { decideReopen } from '../../../domain/contract.ts';
 import { judgePortalLink, makePortalToken, mergeFollow, readPortalToken, type PortalLinkVerdict } from '../../../domain/portal-link.ts';
 import { findContact, listContactEmails, listContactPhones } from '../../../store/contacts.ts';
 import { AppError } from '../../../domain/errors.ts';
-import { listTicketMessages } from '../../../store/messages.ts';
+import { listAttachmentsForMessages, listTicketMessages } from '../../../store/messages.ts';
 import { findTicket, listParticipants, type Ticket } from '../../../store/tickets.ts';
 import { listUsers } from '../../../store/users.ts';
 import { contractOfTicket } from '../../../store/contract-of.ts';
@@ -50,6 +51,9 @@ export function portalRoutes(ctx: Ctx, render: Renderer): Router {
     const users = new Map((await listUsers(ctx.db)).map((u) => [u.id, u.name]));
     const contact = t.requesterId ? await findContact(ctx.db, t.requesterId) : undefined;
     const state = readWorkflowState(t);
+    const shown = (await listTicketMessages(ctx.db, t.id)).filter((m) => m.kind === 'reply' && !m.isAutoReply);
+    const files = new Map<number, string[]>();
+    for (const a of await listAttachmentsForMessages(ctx.db, shown.map((m) => m.id))) files.set(a.messageId, [...(files.get(a.messageId) ?? []), a.filename]);
     const verdict = t.status === 'resolved' || t.status === 'closed' ? decideReopen(t, await contractOfTicket(ctx.db, t), ctx.clock.now()) : null;
     res.set('X-Robots-Tag', 'noindex');
     render(req, res, 'portal/portal', {
@@ -57,13 +61,12 @@ export function portalRoutes(ctx: Ctx, render: Renderer): Router {
       token,
       ticket: { number: t.number, subject: t.subject, status: t.status, createdAt: t.createdAt, resolutionNote: t.resolutionNote },
       requesterName: contact?.name ?? '',
-      messages: (await listTicketMessages(ctx.db, t.id))
-        .filter((m) => m.kind === 'reply' && !m.isAutoReply)
-        .map((m) => ({
-          id: m.id, fromDesk: m.direction === 'out', createdAt: m.createdAt,
-          author: m.direction === 'out' ? (m.authorUserId ? users.get(m.authorUserId) : null) ?? ctx.config.deskName : (contact?.name ?? m.fromAddress ?? ''),
-          text: m.newText?.trim() || m.bodyText,
-        })),
+      messages: shown.map((m) => ({
+        id: m.id, fromDesk: m.direction === 'out', createdAt: m.createdAt,
+        author: m.direction === 'out' ? (m.authorUserId ? users.get(m.authorUserId) : null) ?? ctx.config.deskName : (contact?.name ?? m.fromAddress ?? ''),
+        text: m.newText?.trim() || m.bodyText,
+        files: files.get(m.id) ?? [],
+      })),
       resolved: t.status === 'resolved',
       finished: t.status === 'resolved' || t.status === 'closed',
       canReopen: verdict?.allowed === true,
@@ -167,6 +170,23 @@ export function portalRoutes(ctx: Ctx, render: Renderer): Router {
       }
       throw err;
     }
+  });
+
+  // a multipart form: its attachments were read before the CSRF check (web/multipart.ts)
+  r.post('/portal/:token/reply', async (req, res) => {
+    const uploadError = res.locals.uploadError as AppError | undefined;
+    if (uploadError) {
+      const o = await open(req);
+      if (o.verdict.kind !== 'valid') return refuse(req, res, o);
+      return page(req, res, o.ticket, o.token, { error: 'requesterPortal.reply.tooLarge', form: req.body }, 422);
+    }
+    await guarded(req, res, async (t) => {
+      await replyFromPortal(ctx, who(t), {
+        ticketId: t.id, message: (req.body as Record<string, unknown>).message,
+        attachments: uploadedFiles(req, 'attachments').map((f) => ({ filename: f.originalname, contentType: f.mimetype, content: f.buffer })),
+      });
+      return 'requesterPortal.reply.sent';
+    });
   });
 
   r.post('/portal/:token/escalate', async (req, res) => {
