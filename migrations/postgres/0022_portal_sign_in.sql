@@ -10,6 +10,8 @@ CREATE TABLE "portal_sign_ins" (
 );
 --> statement-breakpoint
 ALTER TABLE "contacts" ADD COLUMN "sees_organization_requests" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE "tickets" ADD COLUMN "satisfaction_rating" bigint;--> statement-breakpoint
+ALTER TABLE "tickets" ADD COLUMN "satisfaction_comment" text;--> statement-breakpoint
 ALTER TABLE "portal_sign_ins" ADD CONSTRAINT "portal_sign_ins_contact_id_contacts_id_fk" FOREIGN KEY ("contact_id") REFERENCES "public"."contacts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "portal_sign_ins_contact_idx" ON "portal_sign_ins" USING btree ("contact_id","created_at");--> statement-breakpoint
 -- written by hand: ids of rows inserted with a null id (as SQLite takes them) come from the sequence (0001_fill_ids)

@@ -11,4 +11,6 @@ CREATE TABLE `portal_sign_ins` (
 );
 --> statement-breakpoint
 CREATE INDEX `portal_sign_ins_contact_idx` ON `portal_sign_ins` (`contact_id`,`created_at`);--> statement-breakpoint
-ALTER TABLE `contacts` ADD `sees_organization_requests` integer DEFAULT false NOT NULL;
+ALTER TABLE `contacts` ADD `sees_organization_requests` integer DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE `tickets` ADD `satisfaction_rating` integer;--> statement-breakpoint
+ALTER TABLE `tickets` ADD `satisfaction_comment` text;

@@ -33,14 +33,25 @@ function message(value: unknown, required: boolean): string {
   return s;
 }
 
-export async function confirmResolution(ctx: Ctx, who: Requester, input: { ticketId: number }): Promise<Ticket> {
+/** The optional satisfaction given with a confirmation: a rating 1–5 and a comment. */
+function satisfaction(input: { rating?: unknown; comment?: unknown }): { rating: number | null; comment: string | null } {
+  const r = typeof input.rating === 'string' && input.rating !== '' ? Number(input.rating) : typeof input.rating === 'number' ? input.rating : null;
+  if (r !== null && !(Number.isInteger(r) && r >= 1 && r <= 5)) throw invalid('Choose a rating from 1 to 5', { rating: 'range' });
+  const comment = typeof input.comment === 'string' ? input.comment.trim() : '';
+  if (comment.length > 5000) throw invalid('The comment is too long', { comment: 'too long' });
+  return { rating: r, comment: comment || null };
+}
+
+export async function confirmResolution(ctx: Ctx, who: Requester, input: { ticketId: number; rating?: unknown; comment?: unknown }): Promise<Ticket> {
+  const given = satisfaction(input);
   const now = ctx.clock.now();
   return await inTransaction(ctx.db, async () => {
     const t = await ownTicket(ctx, who, input.ticketId);
     if (t.status !== 'resolved') throw new AppError('conflict', 'Only a resolved ticket can be confirmed');
     const closed = await changeStatus(ctx, { kind: 'system' }, { ticketId: t.id, status: 'closed', reason: label(ctx.locales, ctx.config.defaultLocale, 'portal.confirmedReason') });
-    await insertEvent(ctx.db, { ticketId: t.id, actor: { kind: 'contact', contactId: who.contactId }, type: 'ticket.resolution_confirmed' }, now);
-    return closed;
+    if (given.rating !== null || given.comment !== null) await updateTicket(ctx.db, t.id, { satisfactionRating: given.rating, satisfactionComment: given.comment }, now);
+    await insertEvent(ctx.db, { ticketId: t.id, actor: { kind: 'contact', contactId: who.contactId }, type: 'ticket.resolution_confirmed', data: given.rating !== null || given.comment !== null ? given : undefined }, now);
+    return given.rating !== null || given.comment !== null ? await getTicket(ctx.db, t.id) : closed;
   });
 }
 

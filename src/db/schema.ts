@@ -265,6 +265,9 @@ export const tickets = sqliteTable('tickets', {
   estimateMinutes: integer('estimate_minutes'),
   loggedMinutes: integer('logged_minutes').notNull().default(0),
   resolutionNote: text('resolution_note'),
+  // the requester's satisfaction when they confirmed the resolution in the portal (1–5, a comment)
+  satisfactionRating: integer('satisfaction_rating'),
+  satisfactionComment: text('satisfaction_comment'),
   // SLA: due times are computed by the SLA clock and stored so the queue can sort by them
   firstResponseDueAt: integer('first_response_due_at'),
   nextResponseDueAt: integer('next_response_due_at'),

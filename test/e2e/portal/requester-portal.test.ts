@@ -8,6 +8,7 @@ import { makeTestDeps, type TestDeps } from '../../helpers/deps.ts';
 import { startSmtpServer, type TestSmtp } from '../../helpers/smtp.ts';
 import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from '../../helpers/web.ts';
 import { assignTicket, changeStatus, createTicket, replyToTicket } from '../../../src/actions/tickets.ts';
+import { resolveTicket } from '../../../src/actions/resolution.ts';
 import { organizations, outbox } from '../../../src/db/schema.ts';
 import { makePortalToken } from '../../../src/domain/portal-link.ts';
 import { SIGN_IN_LIFETIME_MS } from '../../../src/domain/portal-sign-in.ts';
@@ -263,6 +264,25 @@ describe('requester portal: sign-in, my requests, new request', () => {
     const notices = (await deps.db.select().from(outbox).all()).filter((o) => o.event === 'customer_reply');
     expect(notices.map((o) => o.recipient)).toEqual(['agent@desk.example']);
     expect((await b.postMultipart(`${pagePath}/reply`, { message: '' })).status).toBe(422);
+  });
+
+  it('confirms a resolution with a satisfaction rating and a comment, which the agent sees on the ticket', async () => {
+    const t = await ticketOf(anna, 'Projector');
+    const agent = await addUser(srv.services, 'agent', 'agent@desk.example', 'Alex Agent');
+    await resolveTicket(ctx(), { kind: 'user', user: agent }, { ticketId: t.id, note: 'Replaced the lamp' });
+    const b = await signIn('anna@romashka.example');
+    expect((await b.get('/portal?lang=en')).text).toContain('Please confirm the resolution');
+    const pagePath = (await b.get(`/portal/requests/${t.number}`)).headers.get('location')!;
+    const page = await b.get(pagePath);
+    expect(page.text).toMatch(/<input type="radio" name="rating" value="5">/);
+    expect(page.text).toContain('<label for="portal-rating-comment">');
+    expect((await b.post(`${pagePath}/confirm`, { rating: '9' })).status).toBe(422);
+    expect((await b.post(`${pagePath}/confirm`, { rating: '4', comment: 'Quick, thanks' })).status).toBe(303);
+    expect(await getTicket(deps.db, t.id)).toMatchObject({ status: 'closed', satisfactionRating: 4, satisfactionComment: 'Quick, thanks' });
+    const staff = new Browser(srv.url);
+    await staff.login('agent@desk.example', TEST_PASSWORD);
+    const console = await staff.get(`/tickets/${t.number}?lang=en`);
+    expect(console.text).toMatch(/id="ticket-satisfaction"[^]*4 of 5\.[^]*Quick, thanks/);
   });
 
   it('a notification mail’s link starts the requester session; signing out ends it', async () => {

@@ -68,6 +68,7 @@ export function portalRoutes(ctx: Ctx, render: Renderer): Router {
         files: files.get(m.id) ?? [],
       })),
       resolved: t.status === 'resolved',
+      ratings: ['1', '2', '3', '4', '5'],
       finished: t.status === 'resolved' || t.status === 'closed',
       canReopen: verdict?.allowed === true,
       reopenRefusal: verdict && !verdict.allowed ? verdict : null,
@@ -151,7 +152,8 @@ export function portalRoutes(ctx: Ctx, render: Renderer): Router {
 
   r.post('/portal/:token/confirm', async (req, res) => {
     await guarded(req, res, async (t) => {
-      await confirmResolution(ctx, who(t), { ticketId: t.id });
+      const body = req.body as Record<string, unknown>;
+      await confirmResolution(ctx, who(t), { ticketId: t.id, rating: body.rating, comment: body.comment });
       return 'workflow.portal.flash.confirmed';
     });
   });
