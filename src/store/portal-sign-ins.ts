@@ -31,3 +31,8 @@ export async function markPortalSignInUsed(db: Db, id: number, now: number): Pro
 export async function countPortalSignInAttempt(db: Db, id: number): Promise<void> {
   await db.run('update portal_sign_ins set attempts = attempts + 1 where id = ?', id);
 }
+
+/** Forgets the sign-ins that stopped working before `now` (used or not); the rows deleted. */
+export async function purgePortalSignIns(db: Db, now: number): Promise<number> {
+  return (await db.run('delete from portal_sign_ins where expires_at <= ?', now)).changes;
+}

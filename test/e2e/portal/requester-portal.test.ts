@@ -9,7 +9,8 @@ import { startSmtpServer, type TestSmtp } from '../../helpers/smtp.ts';
 import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from '../../helpers/web.ts';
 import { assignTicket, changeStatus, createTicket, replyToTicket } from '../../../src/actions/tickets.ts';
 import { resolveTicket } from '../../../src/actions/resolution.ts';
-import { organizations, outbox } from '../../../src/db/schema.ts';
+import { organizations, outbox, portalSignIns } from '../../../src/db/schema.ts';
+import { schedulerTick } from '../../../src/roles/scheduler.ts';
 import { makePortalToken } from '../../../src/domain/portal-link.ts';
 import { SIGN_IN_LIFETIME_MS } from '../../../src/domain/portal-sign-in.ts';
 import { createOutboxWorker, type OutboxWorker } from '../../../src/outbox/worker.ts';
@@ -108,6 +109,9 @@ describe('requester portal: sign-in, my requests, new request', () => {
     expect(page.text).toContain('expired');
     expect((await b.post(link, {})).status).toBe(410);
     expect((await b.get('/portal')).status).toBe(303);
+    // the scheduler forgets sign-ins that no longer work
+    expect((await schedulerTick(ctx())).purged.portalSignIns).toBe(1);
+    expect(await deps.db.select().from(portalSignIns).all()).toEqual([]);
   });
 
   it('answers an unknown address exactly as a known one, and sends nothing', async () => {
