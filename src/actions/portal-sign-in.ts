@@ -83,7 +83,8 @@ async function redeem(ctx: Ctx, id: number | undefined, secret: string, contactI
     const row = id !== undefined ? await findPortalSignIn(ctx.db, id) : undefined;
     if (!row || (contactId !== undefined && row.contactId !== contactId)) return { refusal: 'used' };
     const verdict = judgeSignIn(row, hashSignInSecret(secret), now);
-    if (verdict === 'wrong') await countPortalSignInAttempt(ctx.db, row.id);
+    // wrong codes are counted; a wrong link is a guess at someone's row, which must not use it up
+    if (verdict === 'wrong' && row.channel === 'sms') await countPortalSignInAttempt(ctx.db, row.id);
     // a link that does not match its row is one the desk never made: the same answer as a used one
     if (verdict !== 'valid') return { refusal: verdict === 'wrong' && row.channel === 'email' ? 'used' : verdict };
     const contact = await findContact(ctx.db, row.contactId);

@@ -100,6 +100,22 @@ describe('requester portal: sign-in, my requests, new request', () => {
     expect((await other.get('/portal')).status).toBe(303);
   });
 
+  it('five wrong codes end an SMS sign-in; wrong guesses at a link do not use it up', async () => {
+    const b = new Browser(srv.url);
+    await b.get('/portal/sign-in?lang=en');
+    await b.post('/portal/sign-in', { address: '+79123456789' });
+    const code = String(((await deps.db.select().from(outbox).all()).find((x) => x.channel === 'sms')!.payload as { vars: { code: string } }).vars.code);
+    const wrong = code === '000000' ? '111111' : '000000';
+    for (let i = 0; i < 5; i++) expect((await b.post('/portal/sign-in/code', { address: '+79123456789', code: wrong })).status).toBe(422);
+    expect((await b.post('/portal/sign-in/code', { address: '+79123456789', code })).status).toBe(422);
+
+    const link = await mailedLink(b, 'anna@romashka.example');
+    const id = /\/s(\d+)\./.exec(link)![1];
+    for (let i = 0; i < 6; i++) await b.post(`/portal/sign-in/s${id}.${'A'.repeat(32)}`, {});
+    await b.get(link);
+    expect((await b.post(link, {})).status).toBe(303);
+  });
+
   it('a link expires after 30 minutes', async () => {
     const b = new Browser(srv.url);
     const link = await mailedLink(b, 'anna@romashka.example');
