@@ -90,6 +90,8 @@ describe('requester portal: sign-in, my requests, new request', () => {
     expect(list.status).toBe(200);
     expect(list.text).toContain('Printer jams');
     expect(list.text).toContain('Sign out');
+    expect(list.text).toContain('<title>My requests · ');
+    expect((await b.get('/portal?lang=ru')).text).toContain('<title>Мои заявки · ');
 
     const other = new Browser(srv.url);
     expect((await other.get(link)).status).toBe(410);

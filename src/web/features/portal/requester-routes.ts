@@ -12,11 +12,16 @@ import type { Contact } from '../../../store/contacts.ts';
 import { listRequesterTickets, findLastPublicAnswer } from '../../../store/requester-tickets.ts';
 import { listContactNames } from '../../../store/contacts.ts';
 import { uploadedFiles } from '../../multipart.ts';
+import { web } from '../../context.ts';
 import { redirectWithFlash, type Renderer } from '../../render.ts';
 import { PORTAL_LANGS, portalLocale } from './portal-locale.ts';
 import { requesterSession, viewerOf } from './requester-session.ts';
 
 const LAYOUT = 'layouts/portal';
+const TITLES: Record<string, string> = {
+  'portal/sign-in': 'requesterPortal.signIn.title', 'portal/sign-in-link': 'requesterPortal.signIn.title',
+  'portal/requests': 'requesterPortal.requests.title', 'portal/new': 'requesterPortal.new.title',
+};
 const LIST_LIMIT = 100;
 /** what a requester may ask for (ticket types), in this order */
 const REQUEST_TYPES = ['incident', 'service_request'] as const;
@@ -27,11 +32,12 @@ export function requesterRoutes(ctx: Ctx, render: Renderer): Router {
   const settle = portalLocale(ctx);
   const clientOf = (req: Request) => clientKey(req.ip ?? '');
 
+  /** A portal page in the requester's language; its title is the page's heading (an i18n key). */
   const show = async (req: Request, res: Response, who: Contact | null, view: string, data: Record<string, unknown>, status = 200) => {
     await settle(req, res, who?.id ?? null);
     res.set('X-Robots-Tag', 'noindex');
     res.set('Cache-Control', 'no-store');
-    render(req, res, view, { langs: PORTAL_LANGS, signedIn: !!who, ...data }, { status, layout: LAYOUT });
+    render(req, res, view, { langs: PORTAL_LANGS, signedIn: !!who, ...data, title: web(res).t(TITLES[view] ?? 'requesterPortal.signIn.title') }, { status, layout: LAYOUT });
   };
 
   /** The signed-in requester, or a redirect to the sign-in page. */
@@ -44,7 +50,7 @@ export function requesterRoutes(ctx: Ctx, render: Renderer): Router {
   r.get('/portal/sign-in', async (req, res) => {
     const who = await session.current(req, res);
     if (who) return void res.redirect(303, '/portal');
-    await show(req, res, null, 'portal/sign-in', { title: 'sign-in' });
+    await show(req, res, null, 'portal/sign-in', {});
   });
 
   // the same answer whether or not the address is known (what happened goes to the log)
@@ -102,7 +108,7 @@ export function requesterRoutes(ctx: Ctx, render: Renderer): Router {
   r.get('/portal', async (req, res) => {
     const who = await signedIn(req, res);
     if (!who) return;
-    await show(req, res, who, 'portal/requests', { title: 'requests', name: who.name, ...(await requestList(ctx, who)) });
+    await show(req, res, who, 'portal/requests', { name: who.name, ...(await requestList(ctx, who)) });
   });
 
   r.get('/portal/new', async (req, res) => {
