@@ -286,6 +286,19 @@ describe('requester portal: sign-in, my requests, new request', () => {
     const notices = (await deps.db.select().from(outbox).all()).filter((o) => o.event === 'customer_reply');
     expect(notices.map((o) => o.recipient)).toEqual(['agent@desk.example']);
     expect((await b.postMultipart(`${pagePath}/reply`, { message: '' })).status).toBe(422);
+
+    // the files download from the request's page; another request's file does not, by its id
+    const href = /href="(\/portal\/[^"]+\/attachments\/\d+)" download>scan\.log</.exec((await b.get(pagePath)).text)![1];
+    const file = await b.getBytes(href);
+    expect(file.status).toBe(200);
+    expect(file.body.toString()).toBe('E42');
+    expect(file.headers.get('content-type')).toBe('application/octet-stream');
+    expect(file.headers.get('content-security-policy')).toContain('sandbox');
+    const other = await createTicket(ctx(), { kind: 'contact', contactId: stranger.id }, { subject: 'Secret', body: 'Private', requesterContactId: stranger.id }, [{ filename: 'secret.txt', contentType: 'text/plain', content: Buffer.from('secret') }]);
+    const secretId = (await listAttachmentsForMessages(deps.db, [(await listTicketMessages(deps.db, other.id))[0].id]))[0].id;
+    const probe = await b.getBytes(href.replace(/\d+$/, String(secretId)));
+    expect(probe.status).toBe(404);
+    expect(probe.body.toString()).not.toContain('secret');
   });
 
   it('confirms a resolution with a satisfaction rating and a comment, which the agent sees on the ticket', async () => {

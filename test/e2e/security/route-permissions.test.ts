@@ -145,6 +145,7 @@ const CONSOLE: Record<string, Row> = {
   'POST /portal/:token/reopen': pub,
   'POST /portal/:token/escalate': pub,
   'POST /portal/:token/reply': pub,
+  'GET /portal/:token/attachments/:id': pub,
   'POST /portal/:token/fresh-link': pub,
   // the signed-in requester portal: sign-in by a one-time link or code; the rest needs the
   // requester session (not a staff one) and sends anyone else to /portal/sign-in

@@ -14,7 +14,8 @@ import { decideReopen } from '../../../domain/contract.ts';
 import { judgePortalLink, makePortalToken, mergeFollow, readPortalToken, type PortalLinkVerdict } from '../../../domain/portal-link.ts';
 import { findContact, listContactEmails, listContactPhones } from '../../../store/contacts.ts';
 import { AppError } from '../../../domain/errors.ts';
-import { listAttachmentsForMessages, listTicketMessages } from '../../../store/messages.ts';
+import { findAttachment, findMessage, listAttachmentsForMessages, listTicketMessages } from '../../../store/messages.ts';
+import { sendStoredFile } from '../../send-stored-file.ts';
 import { findTicket, listParticipants, type Ticket } from '../../../store/tickets.ts';
 import { listUsers } from '../../../store/users.ts';
 import { contractOfTicket } from '../../../store/contract-of.ts';
@@ -52,8 +53,8 @@ export function portalRoutes(ctx: Ctx, render: Renderer): Router {
     const contact = t.requesterId ? await findContact(ctx.db, t.requesterId) : undefined;
     const state = readWorkflowState(t);
     const shown = (await listTicketMessages(ctx.db, t.id)).filter((m) => m.kind === 'reply' && !m.isAutoReply);
-    const files = new Map<number, string[]>();
-    for (const a of await listAttachmentsForMessages(ctx.db, shown.map((m) => m.id))) files.set(a.messageId, [...(files.get(a.messageId) ?? []), a.filename]);
+    const files = new Map<number, { id: number; name: string }[]>();
+    for (const a of await listAttachmentsForMessages(ctx.db, shown.map((m) => m.id))) files.set(a.messageId, [...(files.get(a.messageId) ?? []), { id: a.id, name: a.filename }]);
     const verdict = t.status === 'resolved' || t.status === 'closed' ? decideReopen(t, await contractOfTicket(ctx.db, t), ctx.clock.now()) : null;
     res.set('X-Robots-Tag', 'noindex');
     render(req, res, 'portal/portal', {
@@ -172,6 +173,17 @@ export function portalRoutes(ctx: Ctx, render: Renderer): Router {
       }
       throw err;
     }
+  });
+
+  // a file of the public conversation, always as a download under a sandboxing CSP (as the console's)
+  r.get('/portal/:token/attachments/:id', async (req, res) => {
+    const o = await open(req);
+    const a = o.verdict.kind === 'valid' ? await findAttachment(ctx.db, Number(req.params.id) || 0) : undefined;
+    const m = a ? await findMessage(ctx.db, a.messageId) : undefined;
+    if (!a || !m || m.ticketId !== o.ticket.id || m.kind !== 'reply' || m.isAutoReply || !(await ctx.files.has('files', a.sha256))) throw new AppError('not_found', 'Attachment not found');
+    res.attachment(a.filename);
+    res.set({ 'Content-Type': 'application/octet-stream', 'Content-Security-Policy': "default-src 'none'; sandbox", 'Cache-Control': 'private, no-store', 'Content-Length': String(a.size), 'X-Robots-Tag': 'noindex' });
+    sendStoredFile(res, await ctx.files.stream('files', a.sha256), ctx.log, { attachmentId: a.id });
   });
 
   // a multipart form: its attachments were read before the CSRF check (web/multipart.ts)
