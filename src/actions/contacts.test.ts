@@ -49,6 +49,15 @@ describe('contacts', () => {
     expect(await listContactPhones(deps.db, c.id)).toEqual([]);
   });
 
+  it('marks a designated contact of the organisation, and leaves the mark alone when an edit does not say', async () => {
+    const manager = await person(s, 'Manager', 'manager');
+    const c = await createContact(s.ctx, manager, { name: 'Chief', emails: ['chief@client.example'], seesOrganizationRequests: true });
+    expect(c.seesOrganizationRequests).toBe(true);
+    expect((await editContact(s.ctx, manager, c.id, { name: 'Chief', emails: ['chief@client.example'] })).seesOrganizationRequests).toBe(true);
+    expect((await editContact(s.ctx, manager, c.id, { name: 'Chief', emails: ['chief@client.example'], seesOrganizationRequests: false })).seesOrganizationRequests).toBe(false);
+    expect((await createContact(s.ctx, manager, { name: 'Anna', emails: ['anna@client.example'] })).seesOrganizationRequests).toBe(false);
+  });
+
   it('refuses addresses that belong to someone else, bad phones, and a contact without any address', async () => {
     const agent = await person(s, 'Agent');
     await createContact(s.ctx, agent, { name: 'Boris', emails: ['boris@client.example'] });

@@ -21,6 +21,8 @@ export const contactSchema = z.object({
   organizationId: z.number().int().positive().nullable().default(null),
   locale: z.enum(LOCALES).nullable().default(null),
   note: z.string().trim().max(5000).nullable().default(null),
+  /** a designated contact of their organisation: sees their colleagues' requests in the portal (left as it is when not given) */
+  seesOrganizationRequests: z.boolean().optional(),
 });
 
 export type ContactInput = z.input<typeof contactSchema>;
@@ -59,7 +61,7 @@ export async function createContact(ctx: Ctx, user: User, input: ContactInput): 
   return await inTransaction(ctx.db, async () => {
     await check(ctx, null, v);
     const c = await insertContact(ctx.db, { name: v.name, organizationId: v.organizationId, locale: v.locale, emails: [...new Set(v.emails)], phones: [...new Set(v.phones)] }, ctx.clock.now());
-    if (v.note) await updateContact(ctx.db, c.id, { note: v.note }, ctx.clock.now());
+    if (v.note || v.seesOrganizationRequests) await updateContact(ctx.db, c.id, { note: v.note, seesOrganizationRequests: v.seesOrganizationRequests }, ctx.clock.now());
     return await getContact(ctx.db, c.id);
   });
 }
@@ -70,7 +72,7 @@ export async function editContact(ctx: Ctx, user: User, id: number, input: Conta
   return await inTransaction(ctx.db, async () => {
     await getContact(ctx.db, id);
     await check(ctx, id, v);
-    await updateContact(ctx.db, id, { name: v.name, organizationId: v.organizationId, locale: v.locale, note: v.note }, ctx.clock.now());
+    await updateContact(ctx.db, id, { name: v.name, organizationId: v.organizationId, locale: v.locale, note: v.note, seesOrganizationRequests: v.seesOrganizationRequests }, ctx.clock.now());
     await replaceContactEmails(ctx.db, id, [...new Set(v.emails)]);
     await replaceContactPhones(ctx.db, id, [...new Set(v.phones)]);
     return await getContact(ctx.db, id);

@@ -6,12 +6,16 @@ import { insertEvent } from '../store/events.ts';
 import { AppError, invalid } from '../domain/errors.ts';
 import { findContact } from '../store/contacts.ts';
 import { insertMessage } from '../store/messages.ts';
-import { getTicket, insertTicket, insertTicketLink, type Ticket } from '../store/tickets.ts';
+import { getTicket, insertTicket, insertTicketLink, updateTicket, type Ticket } from '../store/tickets.ts';
 import { contractOfTicket } from '../store/contract-of.ts';
 import { label } from '../i18n/labels.ts';
 import { refreshSla } from './sla-sync.ts';
 import { runHooks, type Ctx } from './context.ts';
-import { changeStatus } from './tickets.ts';
+import { changeStatus, createTicket, insertAttachments, storeAttachments, writeStatus, type ReplyAttachment } from './tickets.ts';
+import { resumedByRequester } from '../domain/transitions.ts';
+import { queueAgentNotice } from '../outbox/agent-notice.ts';
+import { findUser } from '../store/users.ts';
+import { TICKET_TYPES } from '../domain/vocabulary.ts';
 import { escalateTicket } from './resolution.ts';
 
 export type Requester = { contactId: number };
@@ -29,14 +33,25 @@ function message(value: unknown, required: boolean): string {
   return s;
 }
 
-export async function confirmResolution(ctx: Ctx, who: Requester, input: { ticketId: number }): Promise<Ticket> {
+/** The optional satisfaction given with a confirmation: a rating 1–5 and a comment. */
+function satisfaction(input: { rating?: unknown; comment?: unknown }): { rating: number | null; comment: string | null } {
+  const r = typeof input.rating === 'string' && input.rating !== '' ? Number(input.rating) : typeof input.rating === 'number' ? input.rating : null;
+  if (r !== null && !(Number.isInteger(r) && r >= 1 && r <= 5)) throw invalid('Choose a rating from 1 to 5', { rating: 'range' });
+  const comment = typeof input.comment === 'string' ? input.comment.trim() : '';
+  if (comment.length > 5000) throw invalid('The comment is too long', { comment: 'too long' });
+  return { rating: r, comment: comment || null };
+}
+
+export async function confirmResolution(ctx: Ctx, who: Requester, input: { ticketId: number; rating?: unknown; comment?: unknown }): Promise<Ticket> {
+  const given = satisfaction(input);
   const now = ctx.clock.now();
   return await inTransaction(ctx.db, async () => {
     const t = await ownTicket(ctx, who, input.ticketId);
     if (t.status !== 'resolved') throw new AppError('conflict', 'Only a resolved ticket can be confirmed');
     const closed = await changeStatus(ctx, { kind: 'system' }, { ticketId: t.id, status: 'closed', reason: label(ctx.locales, ctx.config.defaultLocale, 'portal.confirmedReason') });
-    await insertEvent(ctx.db, { ticketId: t.id, actor: { kind: 'contact', contactId: who.contactId }, type: 'ticket.resolution_confirmed' }, now);
-    return closed;
+    if (given.rating !== null || given.comment !== null) await updateTicket(ctx.db, t.id, { satisfactionRating: given.rating, satisfactionComment: given.comment }, now);
+    await insertEvent(ctx.db, { ticketId: t.id, actor: { kind: 'contact', contactId: who.contactId }, type: 'ticket.resolution_confirmed', data: given.rating !== null || given.comment !== null ? given : undefined }, now);
+    return given.rating !== null || given.comment !== null ? await getTicket(ctx.db, t.id) : closed;
   });
 }
 
@@ -86,3 +101,38 @@ export async function complainAsRequester(ctx: Ctx, who: Requester, input: { tic
   return await escalateTicket(ctx, { kind: 'requester', contactId: who.contactId }, input);
 }
 
+
+/** A requester opens a new request from the portal: the same path as every other new ticket. */
+export async function openRequestFromPortal(ctx: Ctx, who: Requester, input: { subject: unknown; body: unknown; type?: unknown; attachments?: ReplyAttachment[] }): Promise<Ticket> {
+  const type = TICKET_TYPES.find((t) => t === input.type) ?? 'incident';
+  return await createTicket(ctx, { kind: 'contact', contactId: who.contactId }, {
+    subject: typeof input.subject === 'string' ? input.subject : '', body: typeof input.body === 'string' ? input.body : '',
+    requesterContactId: who.contactId, channel: 'web', type,
+  }, input.attachments ?? []);
+}
+
+/**
+ * The requester adds to an open request from the portal, with attachments: stored as their message
+ * (as a mail reply would be), a request waiting on them goes back to work, the assignee is told.
+ * A resolved or closed request is reopened through reopenByRequester instead.
+ */
+export async function replyFromPortal(ctx: Ctx, who: Requester, input: { ticketId: number; message: unknown; attachments?: ReplyAttachment[] }): Promise<Ticket> {
+  const body = message(input.message, true);
+  const stored = await storeAttachments(ctx, input.attachments ?? []);
+  const now = ctx.clock.now();
+  return await inTransaction(ctx.db, async () => {
+    let t = await ownTicket(ctx, who, input.ticketId);
+    if (t.status === 'resolved' || t.status === 'closed' || t.mergedIntoId !== null) throw new AppError('conflict', 'The request is no longer open');
+    const m = await insertMessage(ctx.db, {
+      ticketId: t.id, kind: 'reply', direction: 'in', channel: 'web', authorContactId: who.contactId, subject: t.subject, bodyText: body, createdAt: now,
+    });
+    await insertAttachments(ctx, m.id, stored, now);
+    await updateTicket(ctx.db, t.id, { lastActivityAt: now }, now);
+    await insertEvent(ctx.db, { ticketId: t.id, actor: { kind: 'contact', contactId: who.contactId }, type: 'ticket.requester_replied', data: { messageId: m.id, via: 'portal' } }, now);
+    const resumed = resumedByRequester(t);
+    if (resumed) t = await writeStatus(ctx, { kind: 'contact', contactId: who.contactId }, t, resumed);
+    const assignee = t.assigneeId ? await findUser(ctx.db, t.assigneeId) : undefined;
+    if (assignee) await queueAgentNotice(ctx.db, ctx, { user: assignee, kind: 'customer_reply', ticket: t });
+    return await refreshSla(ctx.db, ctx.calendars, t.id, now, ['requester_wrote']);
+  });
+}

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { inTransaction } from '../db/client.ts';
 import { PRIORITIES, STATUSES, TICKET_TYPES, CATEGORIES, type TicketStatus, type Channel } from '../db/schema.ts';
 import { can, type Permission } from '../domain/permissions.ts';
-import { findContactEmail, findOrganizationIdByDomain, insertContact, findContact } from '../store/contacts.ts';
+import { findContactEmail, findOrganizationIdByDomain, insertContact, findContact, findPrimaryEmail, getContact, type Contact } from '../store/contacts.ts';
 import { AppError, forbidden, invalid } from '../domain/errors.ts';
 import { insertEvent, type Actor } from '../store/events.ts';
 import { insertMessage, type Message } from '../store/messages.ts';
@@ -49,32 +49,38 @@ export async function insertThreadEvent(
 export const newTicketSchema = z.object({
   subject: z.string().trim().min(1, 'Enter a subject').max(300),
   body: z.string().trim().min(1, 'Describe the request').max(100_000),
-  requesterEmail: z.email({ message: 'Enter the requester’s email address' }).transform((v) => v.toLowerCase()),
+  requesterEmail: z.email({ message: 'Enter the requester’s email address' }).transform((v) => v.toLowerCase()).optional(),
   requesterName: z.string().trim().max(200).optional(),
   priority: z.enum(PRIORITIES).default('normal'),
   type: z.enum(TICKET_TYPES).default('incident'),
   category: z.enum(CATEGORIES).optional(),
   componentId: z.coerce.number().int().positive().optional(),
   channel: z.enum(['web', 'api', 'phone'] as const satisfies Channel[]).default('web'),
-});
+  /** a known contact as the requester (the portal's signed-in requester), instead of an address */
+  requesterContactId: z.number().int().positive().optional(),
+}).refine((v) => v.requesterEmail !== undefined || v.requesterContactId !== undefined, { message: 'Enter the requester’s email address', path: ['requesterEmail'] });
 
-export async function createTicket(ctx: Ctx, actor: ActorRef, input: z.input<typeof newTicketSchema>): Promise<Ticket> {
+/** The requester of a new ticket: the contact named, else the one with the address (made if new). */
+async function requesterOf(ctx: Ctx, v: z.infer<typeof newTicketSchema>, now: number): Promise<Contact> {
+  if (v.requesterContactId !== undefined) return await getContact(ctx.db, v.requesterContactId);
+  const email = v.requesterEmail!;
+  const known = await findContactEmail(ctx.db, email);
+  if (known) return (await findContact(ctx.db, known.contactId))!;
+  return await insertContact(ctx.db, {
+    name: v.requesterName || email.split('@')[0],
+    organizationId: await findOrganizationIdByDomain(ctx.db, email.split('@')[1]) ?? null,
+    emails: [email],
+  }, now);
+}
+
+/** `attachments`: files of the first message (the portal's request form). */
+export async function createTicket(ctx: Ctx, actor: ActorRef, input: z.input<typeof newTicketSchema>, attachments: ReplyAttachment[] = []): Promise<Ticket> {
   if (actor.kind === 'user') requirePermission(actor.user, 'ticket.create');
   const v = parse(newTicketSchema, input);
+  const stored = await storeAttachments(ctx, attachments);
   const now = ctx.clock.now();
   return await inTransaction(ctx.db, async () => {
-    const known = await findContactEmail(ctx.db, v.requesterEmail);
-    const contact = known
-      ? (await findContact(ctx.db, known.contactId))!
-      : await insertContact(
-          ctx.db,
-          {
-            name: v.requesterName || v.requesterEmail.split('@')[0],
-            organizationId: await findOrganizationIdByDomain(ctx.db, v.requesterEmail.split('@')[1]) ?? null,
-            emails: [v.requesterEmail],
-          },
-          now,
-        );
+    const contact = await requesterOf(ctx, v, now);
     const ticket = await insertTicket(
       ctx.db,
       {
@@ -86,8 +92,9 @@ export async function createTicket(ctx: Ctx, actor: ActorRef, input: z.input<typ
     const message = await insertMessage(ctx.db, {
       ticketId: ticket.id, kind: 'reply', direction: 'in', channel: v.channel,
       authorUserId: actor.kind === 'user' ? actor.user.id : null, authorContactId: contact.id,
-      fromAddress: v.requesterEmail, subject: v.subject, bodyText: v.body, createdAt: now,
+      fromAddress: v.requesterEmail ?? (await findPrimaryEmail(ctx.db, contact.id))?.email ?? null, subject: v.subject, bodyText: v.body, createdAt: now,
     });
+    await insertAttachments(ctx, message.id, stored, now);
     await insertEvent(ctx.db, { ticketId: ticket.id, actor: auditActor(actor), type: 'ticket.created', data: { channel: v.channel } }, now);
     await runHooks(ctx.hooks.ticketChanged, ctx, { type: 'created', ticket, message, actor });
     return await getTicket(ctx.db, ticket.id);
@@ -182,6 +189,25 @@ export async function applyAssignment(ctx: Ctx, actor: ActorRef, ticket: Ticket,
 }
 
 export type ReplyAttachment = { filename: string; contentType: string; content: Buffer };
+export type StoredAttachment = ReplyAttachment & { sha256: string };
+
+/** Puts a message's files in the file store (before its transaction), within the size limit. */
+export async function storeAttachments(ctx: Ctx, files: ReplyAttachment[]): Promise<StoredAttachment[]> {
+  const limit = ctx.config.limits.attachmentBytes;
+  for (const a of files) {
+    if (a.content.length > limit) throw invalid(`${a.filename} is larger than the ${Math.round(limit / 1048576)} MB limit`, { attachments: 'Too large' });
+  }
+  const stored: StoredAttachment[] = [];
+  for (const a of files) stored.push({ ...a, sha256: await ctx.files.put('files', a.content) });
+  return stored;
+}
+
+/** The stored files' rows on a message. */
+export async function insertAttachments(ctx: Ctx, messageId: number, stored: StoredAttachment[], now: number): Promise<void> {
+  for (const a of stored) {
+    await insertAttachment(ctx.db, { messageId, sha256: a.sha256, size: a.content.length, filename: a.filename, contentType: a.contentType || 'application/octet-stream', inline: false, createdAt: now });
+  }
+}
 
 export const replySchema = z.object({
   body: z.string().trim().min(1, 'Write the reply first').max(100_000),
@@ -199,12 +225,7 @@ export async function replyToTicket(
 ): Promise<Message> {
   requirePermission(actor.user, 'ticket.reply');
   const v = parse(replySchema, { body: input.body, cc: (input.cc ?? []).map((a) => a.trim().toLowerCase()).filter(Boolean) });
-  const limit = ctx.config.limits.attachmentBytes;
-  for (const a of input.attachments ?? []) {
-    if (a.content.length > limit) throw invalid(`${a.filename} is larger than the ${Math.round(limit / 1048576)} MB limit`, { attachments: 'Too large' });
-  }
-  const stored: (ReplyAttachment & { sha256: string })[] = [];
-  for (const a of input.attachments ?? []) stored.push({ ...a, sha256: await ctx.files.put('files', a.content) });
+  const stored = await storeAttachments(ctx, input.attachments ?? []);
   const now = ctx.clock.now();
   return await inTransaction(ctx.db, async () => {
     const ticket = await getTicket(ctx.db, input.ticketId);
@@ -213,9 +234,7 @@ export async function replyToTicket(
       authorUserId: actor.user.id, ccAddresses: v.cc.length ? v.cc : null, subject: ticket.subject,
       bodyText: v.body, deliveryStatus: 'queued', createdAt: now,
     });
-    for (const a of stored) {
-      await insertAttachment(ctx.db, { messageId: message.id, sha256: a.sha256, size: a.content.length, filename: a.filename, contentType: a.contentType || 'application/octet-stream', inline: false, createdAt: now });
-    }
+    await insertAttachments(ctx, message.id, stored, now);
     if (v.cc.length) await insertParticipants(ctx.db, ticket.id, v.cc);
     await updateTicket(ctx.db, ticket.id, { lastActivityAt: now, firstRespondedAt: ticket.firstRespondedAt ?? now }, now);
     await insertEvent(ctx.db, { ticketId: ticket.id, actor: auditActor(actor), type: 'ticket.reply', data: { messageId: message.id, cc: v.cc } }, now);

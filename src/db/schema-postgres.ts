@@ -123,6 +123,7 @@ export const organizationDomains = pgTwin(lite.organizationDomains);
 export const contacts = pgTwin(lite.contacts);
 export const contactEmails = pgTwin(lite.contactEmails);
 export const contactPhones = pgTwin(lite.contactPhones);
+export const portalSignIns = pgTwin(lite.portalSignIns);
 export const components = pgTwin(lite.components);
 export const componentAgents = pgTwin(lite.componentAgents);
 export const mailboxes = pgTwin(lite.mailboxes);

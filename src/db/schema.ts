@@ -163,6 +163,8 @@ export const contacts = sqliteTable('contacts', {
   organizationId: integer('organization_id').references(() => organizations.id, { onDelete: 'set null' }),
   locale: text('locale', { enum: LOCALES }),
   note: text('note'),
+  // a designated contact of their organisation: sees their colleagues' requests in the portal
+  seesOrganizationRequests: bool('sees_organization_requests').notNull().default(false),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 }, (t) => [index('contacts_org_idx').on(t.organizationId)]);
@@ -176,6 +178,19 @@ export const contactEmails = sqliteTable('contact_emails', {
   undeliverableReason: text('undeliverable_reason'),
   optedOutAt: integer('opted_out_at'),
 }, (t) => [uniqueIndex('contact_emails_email_uq').on(t.email), index('contact_emails_contact_idx').on(t.contactId)]);
+
+// one-time requester sign-in links (and SMS codes) for the portal: only a hash of what was sent
+// is kept; a row opens once (used_at) and until expires_at (src/actions/portal-sign-in.ts)
+export const portalSignIns = sqliteTable('portal_sign_ins', {
+  id: integer('id').primaryKey(),
+  contactId: integer('contact_id').notNull().references(() => contacts.id, { onDelete: 'cascade' }),
+  channel: text('channel', { enum: ['email', 'sms'] }).notNull(),
+  secretHash: text('secret_hash').notNull(),
+  createdAt: createdAt(),
+  expiresAt: integer('expires_at').notNull(),
+  usedAt: integer('used_at'),
+  attempts: integer('attempts').notNull().default(0),
+}, (t) => [index('portal_sign_ins_contact_idx').on(t.contactId, t.createdAt)]);
 
 export const contactPhones = sqliteTable('contact_phones', {
   id: integer('id').primaryKey(),
@@ -250,6 +265,9 @@ export const tickets = sqliteTable('tickets', {
   estimateMinutes: integer('estimate_minutes'),
   loggedMinutes: integer('logged_minutes').notNull().default(0),
   resolutionNote: text('resolution_note'),
+  // the requester's satisfaction when they confirmed the resolution in the portal (1–5, a comment)
+  satisfactionRating: integer('satisfaction_rating'),
+  satisfactionComment: text('satisfaction_comment'),
   // SLA: due times are computed by the SLA clock and stored so the queue can sort by them
   firstResponseDueAt: integer('first_response_due_at'),
   nextResponseDueAt: integer('next_response_due_at'),

@@ -188,3 +188,9 @@ export function refusalMessage(v: Exclude<TransitionVerdict, { ok: true }>, from
       return `To move the ticket ${move}, fill in: ${v.missing.map((f) => FIELD_NAMES[f]).join(', ')}`;
   }
 }
+
+/** Where a ticket waiting on its requester goes when they answer (by mail, SMS or the portal): back to work. */
+export function resumedByRequester(t: { status: TicketStatus; assigneeId: number | null }): TicketStatus | null {
+  if (t.status !== 'pending_requester') return null;
+  return t.assigneeId ? 'in_progress' : 'new';
+}

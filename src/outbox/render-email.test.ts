@@ -29,6 +29,8 @@ describe('email templates', () => {
   const accountMail = new Set(['staff_invite', 'password_reset']);
   // mail about the whole desk
   const deskMail = new Set(['weekly_digest']);
+  // a requester's portal sign-in link
+  const signInMail = new Set(['portal_sign_in']);
 
   it('renders every template in both languages without leftovers', () => {
     for (const name of [...new Set(names('en'))]) {
@@ -36,13 +38,14 @@ describe('email templates', () => {
         const r = renderer.render(name, locale, {
           ...base, componentName: 'Printers', assignedBy: 'Boris', target: 'resolution', dueAt: Date.UTC(2026, 10, 3, 12), reopenWindowDays: 14, reopensLeft: 2,
           reply: { body: 'Hi', author: 'Boris', attachments: [] }, message: { excerpt: 'It jams' },
-          passwordUrl: 'https://help.example/password/r1.abc.x', expiresAt: Date.UTC(2026, 10, 3, 13), account: { email: 'anna@desk.example', role: 'agent' }, inviterName: 'Ada',
+          passwordUrl: 'https://help.example/password/r1.abc.x', signInUrl: 'https://help.example/portal/sign-in/s1.abc', expiresAt: Date.UTC(2026, 10, 3, 13), account: { email: 'anna@desk.example', role: 'agent' }, inviterName: 'Ada',
           digest: {
             from: '2026-11-23', to: '2026-11-29', created: 41, resolved: 37, open: 12, overdue: 3, components: [{ name: 'Printers', created: 17 }], losing: ['Romashka'],
             links: { dashboard: 'https://help.example/dashboard', week: 'https://help.example/reports/created-resolved?from=2026-11-23', cost: 'https://help.example/reports/cost' },
           },
         });
         if (accountMail.has(name)) expect(r.text, `${locale}/${name}`).toContain('https://help.example/password/r1.abc.x');
+        else if (signInMail.has(name)) expect(r.text, `${locale}/${name}`).toContain('https://help.example/portal/sign-in/s1.abc');
         else if (deskMail.has(name)) expect(r.text, `${locale}/${name}`).toMatch(/41[\s\S]*37[\s\S]*12[\s\S]*3[\s\S]*Printers: 17[\s\S]*Romashka[\s\S]*https:\/\/help\.example\/dashboard/);
         else expect(r.subject, `${locale}/${name}`).toContain('[#7]');
         expect(r.text).not.toMatch(/\{\{|\}\}|undefined|\[object/);

@@ -10,6 +10,7 @@ import type { Ctx } from '../actions/context.ts';
 import { autoCloseResolved, runSlaChecks } from '../actions/sla-checks.ts';
 import { purgeSignInRecords } from '../actions/sign-in.ts';
 import { purgeRateLimits } from '../store/rate-limits.ts';
+import { purgePortalSignIns } from '../store/portal-sign-ins.ts';
 import { measureSlaClocks } from '../store/sla-measures.ts';
 import { buildStatusCounts, foldStatusCountChanges } from '../store/status-counts.ts';
 import { foldTicketSumChanges } from '../store/ticket-sums.ts';
@@ -24,7 +25,7 @@ export const SCHEDULER_INTERVAL_MS = 30_000;
 /** How long a pass may spend measuring SLA clocks, and counting status histories, kept before those were (after an upgrade). */
 const MEASURING_MS = 5_000;
 
-export type TickResult = { notices: number; closed: number; digests: number; measured: number; statusesCounted: number; timesMeasured: number; purged: { sessions: number; failures: number; knownClients: number; rateLimits: number } };
+export type TickResult = { notices: number; closed: number; digests: number; measured: number; statusesCounted: number; timesMeasured: number; purged: { sessions: number; failures: number; knownClients: number; rateLimits: number; portalSignIns: number } };
 
 /** One pass of the scheduler's work at the clock's current time. */
 export async function schedulerTick(ctx: Ctx): Promise<TickResult> {
@@ -37,7 +38,7 @@ export async function schedulerTick(ctx: Ctx): Promise<TickResult> {
   await foldTicketSumChanges(ctx.db);
   const statusesCounted = await buildStatusCounts(ctx.db, { deadline: performance.now() + MEASURING_MS });
   const timesMeasured = await measureTicketTimes(ctx.db, ctx.calendars, now, { deadline: performance.now() + MEASURING_MS });
-  const purged = { ...(await purgeSignInRecords(ctx, now)), rateLimits: await purgeRateLimits(ctx.db, now) };
+  const purged = { ...(await purgeSignInRecords(ctx, now)), rateLimits: await purgeRateLimits(ctx.db, now), portalSignIns: await purgePortalSignIns(ctx.db, now) };
   if (notices || closed || digests || measured || statusesCounted || timesMeasured || purged.sessions) ctx.log.info({ notices, closed, digests, measured, statusesCounted, timesMeasured, purgedSessions: purged.sessions }, 'scheduler run');
   return { notices, closed, digests, measured, statusesCounted, timesMeasured, purged };
 }

@@ -10,6 +10,8 @@ export type ConsoleCookies = {
   session: string;
   /** binds signed-out forms' CSRF tokens (setup, sign-in) */
   anon: string;
+  /** the requester portal's session (contact id and end), signed; separate from staff sessions */
+  requester: string;
   /** csrf-csrf's token cookie */
   csrf: string;
   /** attributes of the session and anon cookies, also when they are cleared */
@@ -23,6 +25,7 @@ export function consoleCookies(config: Pick<Config, 'publicUrl'>): ConsoleCookie
     secure,
     session: `${prefix}hd_session`,
     anon: `${prefix}hd_anon`,
+    requester: `${prefix}hd_requester`,
     csrf: secure ? '__Host-hd.csrf' : 'hd_csrf',
     options: { httpOnly: true, sameSite: 'lax', secure, path: '/' },
   };

@@ -21,6 +21,7 @@ import type { EmailRenderer } from '../../outbox/render-email.ts';
 import type { OutboxSettings } from '../../outbox/settings.ts';
 import { requesterThreadRefs } from '../../outbox/thread-refs.ts';
 import { passwordLinkVars } from './password-link-vars.ts';
+import { portalSignInVars } from './portal-sign-in-vars.ts';
 import { ChannelUnavailableError, PermanentSendError, type EmailPayload } from '../../outbox/types.ts';
 
 export type ComposeDeps = Pick<Deps, 'db' | 'files' | 'config' | 'secrets' | 'clock'>;
@@ -138,6 +139,7 @@ export async function composeEmail(deps: ComposeDeps, renderer: EmailRenderer, s
     ...(reply ? { reply: reply.reply, quote: reply.quote } : {}),
     ...payload.vars,
     ...(await passwordLinkVars(deps, payload.vars)),
+    ...(await portalSignInVars(deps, payload.vars)),
     // after the vars: a link queued with the row (older rows have one) would carry the queue time
     ...(ticket && requesterMail ? { portalUrl: portalUrl(deps.config.publicUrl, deps.secrets.token, ticket, deps.clock.now()) } : {}),
   };

@@ -5,6 +5,7 @@
 // does mail claiming an agent's address that could not be verified; a requester whose sender must
 // be verified (MAIL_VERIFY_REQUESTERS=on) and is not gets a new linked ticket instead of a reopen.
 import { decideReopen as reopenVerdict } from '../../domain/contract.ts';
+import { resumedByRequester } from '../../domain/transitions.ts';
 import { findTicket } from '../../store/tickets.ts';
 import { contractOfTicket } from '../../store/contract-of.ts';
 import type { Step } from '../types.ts';
@@ -29,8 +30,9 @@ export const decideReopen: Step = {
       const why = verdict.reason === 'sender' ? 'the sender is not verified' : verdict.reason;
       draft.notes.push(`reopen of #${ticket.number} refused (${why}): opened as a linked ticket`);
       draft.match = null;
-    } else if (ticket.status === 'pending_requester') {
-      draft.statusChange = { to: ticket.assigneeId ? 'in_progress' : 'new', reopen: false };
+    } else {
+      const resumed = resumedByRequester(ticket);
+      if (resumed) draft.statusChange = { to: resumed, reopen: false };
     }
   },
 };

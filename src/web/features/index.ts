@@ -12,6 +12,7 @@ import { contractRoutes } from './contracts/routes.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
 import { policyRoutes } from './sla/policy-routes.ts';
 import { portalRoutes } from './portal/routes.ts';
+import { requesterRoutes } from './portal/requester-routes.ts';
 import { reportNav } from './reports/nav.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { reportViews } from './reports/views.ts';
@@ -20,6 +21,8 @@ import { ticketWorkflowRoutes } from './ticket-lifecycle/routes.ts';
 
 export function featureRouters(ctx: Ctx, reports: readonly Report[]): WebRouter[] {
   return [
+    // the signed-in portal first: /portal/:token would take its paths
+    { auth: 'public', build: ({ render }) => requesterRoutes(ctx, render) },
     { auth: 'public', build: ({ render }) => portalRoutes(ctx, render) },
     ...calendarRouters(ctx),
     {

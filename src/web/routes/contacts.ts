@@ -25,6 +25,7 @@ function input(body: Body): ContactInput {
     organizationId: idOrNull(body, 'organizationId'),
     locale: (LOCALES as readonly string[]).includes(locale) ? (locale as Locale) : null,
     note: str(body, 'note').trim() || null,
+    seesOrganizationRequests: str(body, 'seesOrganizationRequests') === 'on',
   };
 }
 
@@ -58,6 +59,7 @@ export function contactRoutes(ctx: Ctx, render: Renderer): Router {
       organizationId: c.organizationId ? String(c.organizationId) : '',
       locale: c.locale ?? '',
       note: c.note ?? '',
+      seesOrganizationRequests: c.seesOrganizationRequests ? 'on' : '',
     };
   };
 

@@ -35,6 +35,7 @@ import { hitRateLimit } from '../../../src/store/rate-limits.ts';
 import { insertSession } from '../../../src/store/sessions.ts';
 import { webhookInboxStore } from '../../../src/store/webhook-inbox.ts';
 import { DEMO_PASSWORD } from '../../../src/demo/seed.ts';
+import { requestPortalSignIn } from '../../../src/actions/portal-sign-in.ts';
 import { findUserByEmail, type User } from '../../../src/store/users.ts';
 import { ticket } from '../../helpers/factories.ts';
 import { startPostgres, type PostgresCluster } from '../../helpers/postgres.ts';
@@ -89,6 +90,7 @@ async function fillTheRest(s: Services, db: Db): Promise<void> {
   await linkTickets(ctx, actor, { ticketId: a.id, otherNumber: b.number });
   await mergeTickets(ctx, actor, { sourceId: c.id, targetNumber: b.number, confirm: true });
   await createContact(ctx, admin, { name: 'Иван Смирнов', emails: ['ivan@client.example'], phones: ['+79161234567'] });
+  expect(await requestPortalSignIn(ctx, { address: 'ivan@client.example', client: '203.0.113.11' })).toBe('queued');
   await createMailbox(ctx, admin, { name: 'Support', address: 'help@desk.example', host: 'imap.desk.example', port: 993, secure: 'on', username: 'help', password: 'imap secret', folder: 'INBOX', enabled: 'on' });
   await createCannedReply(ctx, admin, { title: 'Restart', body: 'Please restart the device and tell us if it helps.' });
   await saveView(ctx, agent, { name: 'Mine, open', query: { assignee: 'me' } });

@@ -157,7 +157,22 @@ const CONSOLE: Record<string, Row> = {
   'POST /portal/:token/confirm': pub,
   'POST /portal/:token/reopen': pub,
   'POST /portal/:token/escalate': pub,
+  'POST /portal/:token/reply': pub,
+  'GET /portal/:token/attachments/:id': pub,
   'POST /portal/:token/fresh-link': pub,
+  // the signed-in requester portal: sign-in by a one-time link or code; the rest needs the
+  // requester session (not a staff one) and sends anyone else to /portal/sign-in
+  // (test/e2e/portal/requester-portal.test.ts)
+  'GET /portal/sign-in': pub,
+  'POST /portal/sign-in': pub,
+  'POST /portal/sign-in/code': pub,
+  'GET /portal/sign-in/:token': pub,
+  'POST /portal/sign-in/:token': pub,
+  'POST /portal/sign-out': pub,
+  'GET /portal': pub,
+  'GET /portal/requests/:number': pub,
+  'GET /portal/new': pub,
+  'POST /portal/new': pub,
   // incoming mail: quarantine and mailboxes (any agent may download the original of mail on a ticket)
   'GET /admin/inbound': managers,
   'POST /admin/inbound/:id/reprocess': { roles: MANAGERS, path: '/admin/inbound/999/reprocess' },

@@ -54,9 +54,9 @@ describe('sessions', () => {
     desk.deps.clock.advance(15 * DAY);
     await startSession(ctx, agent, {}); // fresh
     await insertSignInFailure(desk.deps.db, { email: agent.email, ip: '192.0.2.1', at: desk.deps.clock.now() });
-    expect((await schedulerTick(ctx)).purged).toEqual({ sessions: 2, failures: 1, knownClients: 0, rateLimits: 0 });
+    expect((await schedulerTick(ctx)).purged).toEqual({ sessions: 2, failures: 1, knownClients: 0, rateLimits: 0, portalSignIns: 0 });
     expect((await desk.deps.db.select().from(sessions).all()).map((s) => s.createdAt)).toEqual([desk.deps.clock.now()]);
-    expect((await schedulerTick(ctx)).purged).toEqual({ sessions: 0, failures: 0, knownClients: 0, rateLimits: 0 });
+    expect((await schedulerTick(ctx)).purged).toEqual({ sessions: 0, failures: 0, knownClients: 0, rateLimits: 0, portalSignIns: 0 });
   });
 
   const tokenStatus = async (token: string) => (await fetch(`${desk.srv.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } })).status;

@@ -6,31 +6,31 @@
 // requester's address on file; a merged ticket's link only says so (domain/portal-link.ts).
 import { Router, type Request, type Response } from 'express';
 import type { Ctx } from '../../../actions/context.ts';
-import { complainAsRequester, confirmResolution, reopenByRequester } from '../../../actions/portal.ts';
+import { complainAsRequester, confirmResolution, reopenByRequester, replyFromPortal } from '../../../actions/portal.ts';
+import { uploadedFiles } from '../../multipart.ts';
 import { sendFreshPortalLink } from '../../../actions/portal-links.ts';
 import type { Locale } from '../../../db/schema.ts';
 import { decideReopen } from '../../../domain/contract.ts';
 import { judgePortalLink, makePortalToken, mergeFollow, readPortalToken, type PortalLinkVerdict } from '../../../domain/portal-link.ts';
 import { findContact, listContactEmails, listContactPhones } from '../../../store/contacts.ts';
 import { AppError } from '../../../domain/errors.ts';
-import { listTicketMessages } from '../../../store/messages.ts';
+import { findAttachment, findMessage, listAttachmentsForMessages, listTicketMessages } from '../../../store/messages.ts';
+import { sendStoredFile } from '../../send-stored-file.ts';
 import { findTicket, listParticipants, type Ticket } from '../../../store/tickets.ts';
 import { listUsers } from '../../../store/users.ts';
 import { contractOfTicket } from '../../../store/contract-of.ts';
 import { readWorkflowState } from '../../../store/workflow-state.ts';
-import { createTranslator, pickLocale, type Translator } from '../../i18n.ts';
+import { PORTAL_LANGS, portalLocale } from './portal-locale.ts';
+import { requesterSession, visibleTicket } from './requester-session.ts';
 import { redirectWithFlash, type Renderer } from '../../render.ts';
-import { web } from '../../context.ts';
-
-const LANG_COOKIE = 'hd_lang';
 
 type Opened = { token: string; ticket: Ticket; verdict: PortalLinkVerdict };
 type MergedLink = Opened & { verdict: { kind: 'merged'; intoId: number } };
 
 export function portalRoutes(ctx: Ctx, render: Renderer): Router {
   const r = Router();
-  let translator: Promise<Translator> | undefined;
   const key = ctx.secrets.token;
+  const session = requesterSession(ctx);
   const layout = 'layouts/portal';
 
   /** The link's ticket and what the link may still do; 404 for a link the desk never issued. */
@@ -42,20 +42,9 @@ export function portalRoutes(ctx: Ctx, render: Renderer): Router {
     return { token, ticket, verdict: judgePortalLink(key, claim, ticket, ctx.clock.now(), ctx.config.portal.linkDays) };
   };
 
-  /** The requester's language: their choice on this page, else their contact record, else the browser's. */
-  const settleLocale = async (req: Request, res: Response, t: Ticket): Promise<Locale> => {
-    const asked = req.query.lang === 'en' || req.query.lang === 'ru' ? (req.query.lang as Locale) : undefined;
-    if (asked) res.cookie(LANG_COOKIE, asked, { sameSite: 'lax', httpOnly: true, path: '/', maxAge: 365 * 86_400_000 });
-    const cookie = req.cookies?.[LANG_COOKIE] as string | undefined;
-    const contact = t.requesterId ? await findContact(ctx.db, t.requesterId) : undefined;
-    const locale: Locale = asked ?? (cookie === 'en' || cookie === 'ru' ? cookie : undefined) ?? contact?.locale ?? pickLocale(req.get('accept-language'), ctx.config.defaultLocale);
-    const w = web(res);
-    w.locale = locale;
-    w.t = (await (translator ??= createTranslator())).t(locale);
-    w.timeZone = ctx.config.timeZone;
-    return locale;
-  };
-  const langs = [{ id: 'en', name: 'English' }, { id: 'ru', name: 'Русский' }];
+  const settle = portalLocale(ctx);
+  const settleLocale = async (req: Request, res: Response, t: Ticket): Promise<Locale> => await settle(req, res, t.requesterId);
+  const langs = PORTAL_LANGS;
 
   /** The ticket's page, its forms posting to the link it was opened with (never a fresher one). */
   const page = async (req: Request, res: Response, t: Ticket, token: string, extra: Record<string, unknown> = {}, status = 200) => {
@@ -63,6 +52,9 @@ export function portalRoutes(ctx: Ctx, render: Renderer): Router {
     const users = new Map((await listUsers(ctx.db)).map((u) => [u.id, u.name]));
     const contact = t.requesterId ? await findContact(ctx.db, t.requesterId) : undefined;
     const state = readWorkflowState(t);
+    const shown = (await listTicketMessages(ctx.db, t.id)).filter((m) => m.kind === 'reply' && !m.isAutoReply);
+    const files = new Map<number, { id: number; name: string }[]>();
+    for (const a of await listAttachmentsForMessages(ctx.db, shown.map((m) => m.id))) files.set(a.messageId, [...(files.get(a.messageId) ?? []), { id: a.id, name: a.filename }]);
     const verdict = t.status === 'resolved' || t.status === 'closed' ? decideReopen(t, await contractOfTicket(ctx.db, t), ctx.clock.now()) : null;
     res.set('X-Robots-Tag', 'noindex');
     render(req, res, 'portal/portal', {
@@ -70,14 +62,14 @@ export function portalRoutes(ctx: Ctx, render: Renderer): Router {
       token,
       ticket: { number: t.number, subject: t.subject, status: t.status, createdAt: t.createdAt, resolutionNote: t.resolutionNote },
       requesterName: contact?.name ?? '',
-      messages: (await listTicketMessages(ctx.db, t.id))
-        .filter((m) => m.kind === 'reply' && !m.isAutoReply)
-        .map((m) => ({
-          id: m.id, fromDesk: m.direction === 'out', createdAt: m.createdAt,
-          author: m.direction === 'out' ? (m.authorUserId ? users.get(m.authorUserId) : null) ?? ctx.config.deskName : (contact?.name ?? m.fromAddress ?? ''),
-          text: m.newText?.trim() || m.bodyText,
-        })),
+      messages: shown.map((m) => ({
+        id: m.id, fromDesk: m.direction === 'out', createdAt: m.createdAt,
+        author: m.direction === 'out' ? (m.authorUserId ? users.get(m.authorUserId) : null) ?? ctx.config.deskName : (contact?.name ?? m.fromAddress ?? ''),
+        text: m.newText?.trim() || m.bodyText,
+        files: files.get(m.id) ?? [],
+      })),
       resolved: t.status === 'resolved',
+      ratings: ['1', '2', '3', '4', '5'],
       finished: t.status === 'resolved' || t.status === 'closed',
       canReopen: verdict?.allowed === true,
       reopenRefusal: verdict && !verdict.allowed ? verdict : null,
@@ -137,16 +129,32 @@ export function portalRoutes(ctx: Ctx, render: Renderer): Router {
     }
   };
 
+  // a request opened from My requests: the requester's own gets its page with a link issued now;
+  // a designated contact sees a colleague's read-only, and is never given a link that acts for them
+  r.get('/portal/requests/:number', async (req, res) => {
+    const who = await session.current(req, res);
+    if (!who) return void res.redirect(303, '/portal/sign-in');
+    const t = await visibleTicket(ctx, who, req.params.number);
+    if (t.requesterId === who.id) return void res.redirect(303, `/portal/${makePortalToken(key, t, ctx.clock.now())}`);
+    await page(req, res, t, '', { signedIn: true, readOnly: true, colleague: true });
+  });
+
   r.get('/portal/:token', async (req, res) => {
     const o = await open(req);
-    if (o.verdict.kind === 'valid') return page(req, res, o.ticket, o.token);
+    if (o.verdict.kind === 'valid') {
+      // a link from our mail signs its requester in to the portal (My requests, new requests)
+      const current = await session.current(req, res);
+      if (o.ticket.requesterId && !current) session.start(res, o.ticket.requesterId);
+      return page(req, res, o.ticket, o.token, { signedIn: !!(current ?? o.ticket.requesterId) });
+    }
     if (o.verdict.kind === 'merged') return mergedPage(req, res, o as MergedLink, 200);
     await gonePage(req, res, o);
   });
 
   r.post('/portal/:token/confirm', async (req, res) => {
     await guarded(req, res, async (t) => {
-      await confirmResolution(ctx, who(t), { ticketId: t.id });
+      const body = req.body as Record<string, unknown>;
+      await confirmResolution(ctx, who(t), { ticketId: t.id, rating: body.rating, comment: body.comment });
       return 'workflow.portal.flash.confirmed';
     });
   });
@@ -165,6 +173,34 @@ export function portalRoutes(ctx: Ctx, render: Renderer): Router {
       }
       throw err;
     }
+  });
+
+  // a file of the public conversation, always as a download under a sandboxing CSP (as the console's)
+  r.get('/portal/:token/attachments/:id', async (req, res) => {
+    const o = await open(req);
+    const a = o.verdict.kind === 'valid' ? await findAttachment(ctx.db, Number(req.params.id) || 0) : undefined;
+    const m = a ? await findMessage(ctx.db, a.messageId) : undefined;
+    if (!a || !m || m.ticketId !== o.ticket.id || m.kind !== 'reply' || m.isAutoReply || !(await ctx.files.has('files', a.sha256))) throw new AppError('not_found', 'Attachment not found');
+    res.attachment(a.filename);
+    res.set({ 'Content-Type': 'application/octet-stream', 'Content-Security-Policy': "default-src 'none'; sandbox", 'Cache-Control': 'private, no-store', 'Content-Length': String(a.size), 'X-Robots-Tag': 'noindex' });
+    sendStoredFile(res, await ctx.files.stream('files', a.sha256), ctx.log, { attachmentId: a.id });
+  });
+
+  // a multipart form: its attachments were read before the CSRF check (web/multipart.ts)
+  r.post('/portal/:token/reply', async (req, res) => {
+    const uploadError = res.locals.uploadError as AppError | undefined;
+    if (uploadError) {
+      const o = await open(req);
+      if (o.verdict.kind !== 'valid') return refuse(req, res, o);
+      return page(req, res, o.ticket, o.token, { error: 'requesterPortal.reply.tooLarge', form: req.body }, 422);
+    }
+    await guarded(req, res, async (t) => {
+      await replyFromPortal(ctx, who(t), {
+        ticketId: t.id, message: (req.body as Record<string, unknown>).message,
+        attachments: uploadedFiles(req, 'attachments').map((f) => ({ filename: f.originalname, contentType: f.mimetype, content: f.buffer })),
+      });
+      return 'requesterPortal.reply.sent';
+    });
   });
 
   r.post('/portal/:token/escalate', async (req, res) => {

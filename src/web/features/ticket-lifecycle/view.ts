@@ -62,6 +62,7 @@ export async function ticketWorkflowView(ctx: Ctx, t: Ticket, known?: KnownOfTic
     resolved: t.status === 'resolved',
     toResolve,
     resolutionNote: t.resolutionNote,
+    satisfaction: t.satisfactionRating !== null || t.satisfactionComment !== null ? { rating: t.satisfactionRating, comment: t.satisfactionComment } : null,
     complaint,
     billable: t.billable,
     billableManual: state.billableManual,
