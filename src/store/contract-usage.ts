@@ -2,27 +2,27 @@
 // and the time logged on one ticket.
 import { and, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { tickets, worklogs } from '../db/schema.ts';
+import { tickets } from '../db/schema.ts';
+import { sumLogged } from './time-sums.ts';
 
 export type OrganizationUsage = { organizationId: number; coveredMinutes: number; outOfScopeMinutes: number };
 
-/** Billable minutes worked in [from, to), per organisation, split by whether the ticket is out of scope. */
+/**
+ * Billable minutes worked in [from, to), per organisation, split by whether the ticket is out of
+ * scope: from the kept sums of the minutes logged (store/time-sums.ts), the whole days of the span
+ * read from them and its partial days from the worklogs.
+ */
 export async function listUsageByOrganization(db: Db, range: { from: number; to: number }, organizationId?: number): Promise<OrganizationUsage[]> {
-  const where: SQL[] = [eq(worklogs.billable, true), gte(worklogs.workedAt, range.from), lt(worklogs.workedAt, range.to), sql`${tickets.organizationId} is not null`];
-  if (organizationId !== undefined) where.push(eq(tickets.organizationId, organizationId));
-  const rows = await db
-    .select({ organizationId: tickets.organizationId, billable: tickets.billable, minutes: sql<number>`coalesce(sum(${worklogs.minutes}), 0)` })
-    .from(worklogs)
-    .innerJoin(tickets, eq(tickets.id, worklogs.ticketId))
-    .where(and(...where))
-    .groupBy(tickets.organizationId, tickets.billable)
-    .all();
+  const sums = await sumLogged(db, [range], { tickets: {} }, 'scope.org');
   const out = new Map<number, OrganizationUsage>();
-  for (const r of rows) {
-    const id = r.organizationId!;
+  for (const s of sums) {
+    if (s.key === null || s.billable === 0) continue;
+    const [scope, org] = s.key.split('/');
+    const id = Number(org);
+    if (organizationId !== undefined && id !== organizationId) continue;
     const u = out.get(id) ?? { organizationId: id, coveredMinutes: 0, outOfScopeMinutes: 0 };
-    if (r.billable) u.outOfScopeMinutes += Number(r.minutes);
-    else u.coveredMinutes += Number(r.minutes);
+    if (scope === '1') u.outOfScopeMinutes += s.billable;
+    else u.coveredMinutes += s.billable;
     out.set(id, u);
   }
   return [...out.values()];

@@ -20,6 +20,7 @@ import { buildServices, type Services } from '../services.ts';
 import { setAsideClosedSums, SUM_BLOCK } from './closed-sums.ts';
 import { insertComponent } from './components.ts';
 import { insertOrganization } from './organizations.ts';
+import { listUsageByOrganization } from './contract-usage.ts';
 import { listCostByOrganization } from './report-cost.ts';
 import { sumTimeWithTotal, type TimeGrouping } from './report-time.ts';
 import { listTrendGroups, TREND_GROUPS } from './report-trends.ts';
@@ -76,7 +77,7 @@ describe('the minutes logged per day, kept by the database', () => {
         const patch = pick([
           { organizationId: rand() < 0.2 ? null : pick(orgs) }, { componentId: rand() < 0.2 ? null : pick(comps) }, { priority: pick(PRIORITIES) },
           { type: pick(TICKET_TYPES) }, { category: rand() < 0.2 ? null : pick(CATEGORIES) }, { channel: pick(CHANNELS) },
-          { type: pick(TICKET_TYPES), organizationId: pick(orgs) }, { assigneeId: pick(agents).id },
+          { type: pick(TICKET_TYPES), organizationId: pick(orgs) }, { assigneeId: pick(agents).id }, { billable: rand() < 0.5 },
         ]);
         await updateTicket(deps.db, t.id, patch, deps.clock.now());
       } else {
@@ -107,7 +108,7 @@ describe('the minutes logged per day, kept by the database', () => {
     const out: unknown[] = [];
     const sorted = <T>(xs: T[]) => xs.map((x) => JSON.stringify(x)).sort();
     for (const f of filters) {
-      for (const split of [undefined, 'worker', 'org', 'component', 'type', 'category', 'worker.org'] as (TimeSplit | undefined)[]) {
+      for (const split of [undefined, 'worker', 'org', 'component', 'type', 'category', 'worker.org', 'scope.org'] as (TimeSplit | undefined)[]) {
         out.push(sorted(await sumLogged(deps.db, SPANS, { tickets: f }, split)));
       }
       out.push(sorted(await sumLogged(deps.db, SPANS, { tickets: f, workedBy: agents[1].id })));
@@ -122,7 +123,7 @@ describe('the minutes logged per day, kept by the database', () => {
         for (const by of TREND_GROUPS) out.push(sorted(await listTrendGroups(deps.db, by, [span, SPANS[1]], f)));
       }
     }
-    for (const span of SPANS) out.push(sorted([...(await listCostByOrganization(deps.db, span)).values()]));
+    for (const span of SPANS) out.push(sorted([...(await listCostByOrganization(deps.db, span)).values()]), sorted(await listUsageByOrganization(deps.db, span)), await listUsageByOrganization(deps.db, span, orgs[1]));
     return out;
   }
 
@@ -161,12 +162,14 @@ describe('the minutes logged per day, kept by the database', () => {
     expect(before.some((r) => r.startsWith('worker.org ') && r.split(' ')[1].startsWith('0/'))).toBe(true);
     await rebuildTicketSums(deps.db);
     expect(await kept()).toEqual(before);
-    // the upgrade that began keeping them sums the worklogs already there as they are kept (its own statements)
+    // the upgrades that began keeping them and added keys sum the worklogs already there as they are kept (their own statements, in order)
     const dir = deps.db.engine === 'sqlite' ? MIGRATIONS_DIR : POSTGRES_MIGRATIONS_DIR;
-    const upgrade = readFileSync(path.join(dir, readdirSync(dir).find((f) => f.endsWith('_worklog_day_sums.sql'))!), 'utf8');
+    const upgrades = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort().map((f) => readFileSync(path.join(dir, f), 'utf8'));
+    const fills = upgrades.flatMap((u) => u.split('--> statement-breakpoint').map((x) => x.trim().replace(/^(--.*\n)+/, '')).filter((x) => x.startsWith('INSERT INTO worklog_day_sums ')));
+    expect(fills.filter((q) => q.includes("'scope.org'")).length).toBe(2);
     await deps.db.run(sql`delete from worklog_day_sums`);
     expect(await kept()).toEqual([]);
-    for (const q of upgrade.split('--> statement-breakpoint').map((x) => x.trim().replace(/^(--.*\n)+/, '')).filter((x) => x.startsWith('INSERT'))) await deps.db.run(sql.raw(q));
+    for (const q of fills) await deps.db.run(sql.raw(q));
     expect(await kept()).toEqual(before);
   });
 

@@ -21,7 +21,7 @@ type Part = { of: 'w' | 't'; column: string; orZero?: boolean };
 
 /** A field the sums are kept under: who logged the time, the ticket's fields, and pairs of them. */
 export type TimeSumDim = 'all' | 'worker' | 'org' | 'component' | 'type' | 'category' | 'channel' | 'priority'
-  | 'worker.org' | 'type.component' | 'type.category' | 'type.org';
+  | 'worker.org' | 'type.component' | 'type.category' | 'type.org' | 'scope.org';
 
 /** A key: the parts whose values (cast to text, joined by '/') make its value; a part without a value leaves the worklog out of it. */
 type TimeSumKey = { dim: TimeSumDim; parts: readonly Part[] };
@@ -44,6 +44,8 @@ export const TIME_SUM_KEYS: readonly TimeSumKey[] = [
   { dim: 'type.component', parts: [t('type'), t('component_id')] },
   { dim: 'type.category', parts: [t('type'), t('category')] },
   { dim: 'type.org', parts: [t('type'), t('organization_id')] },
+  // a client's contract usage: the ticket out of the contract's scope (billable: 1) or in it (0), with the organisation
+  { dim: 'scope.org', parts: [t('billable'), t('organization_id')] },
 ];
 
 /** The ticket's columns the sums depend on: a change to one moves its worklogs' minutes. */
@@ -162,18 +164,20 @@ CREATE TRIGGER tickets_time_sums_au AFTER UPDATE OF ${SUMMED_TICKET_COLUMNS.join
 
 /**
  * The sums of every worklog, key by key, from the worklogs and their tickets (a migration's first
- * fill and a rebuild): the days from the worklogs, then the blocks from the days.
+ * fill and a rebuild): the days from the worklogs, then the blocks from the days. `dims`: only
+ * those keys (a migration that adds a key fills it alone).
  */
-export function fillTimeSumsSql(): string[] {
+export function fillTimeSumsSql(dims?: readonly TimeSumDim[]): string[] {
   const r = { w: 'w', t: 't' };
-  const days = TIME_SUM_KEYS.map((k) => `INSERT INTO worklog_day_sums (dim, val, grain, start, ${FACTS.join(', ')})
+  const only = dims ? ` AND dim IN (${dims.map((d) => `'${d}'`).join(', ')})` : '';
+  const days = TIME_SUM_KEYS.filter((k) => !dims || dims.includes(k.dim)).map((k) => `INSERT INTO worklog_day_sums (dim, val, grain, start, ${FACTS.join(', ')})
   SELECT '${k.dim}', x.val, ${SUM_DAY}, x.at / ${SUM_DAY} * ${SUM_DAY}, sum(x.m), sum(x.bm)
   FROM (SELECT ${valueOf(k, r)} AS val, w.worked_at AS at, w.minutes AS m, ${billableOf('w')} AS bm
     FROM worklogs w JOIN tickets t ON t.id = w.ticket_id${hasValue(k, r).length ? ` WHERE ${hasValue(k, r).join(' AND ')}` : ''}) x
   GROUP BY x.val, x.at / ${SUM_DAY} * ${SUM_DAY};`);
   return [...days, `INSERT INTO worklog_day_sums (dim, val, grain, start, ${FACTS.join(', ')})
   SELECT dim, val, ${SUM_BLOCK}, start / ${SUM_BLOCK} * ${SUM_BLOCK}, sum(minutes), sum(billable)
-  FROM worklog_day_sums WHERE grain = ${SUM_DAY} GROUP BY dim, val, start / ${SUM_BLOCK} * ${SUM_BLOCK};`];
+  FROM worklog_day_sums WHERE grain = ${SUM_DAY}${only} GROUP BY dim, val, start / ${SUM_BLOCK} * ${SUM_BLOCK};`];
 }
 
 const KEPT = keptSums(worklogDaySums, worklogDaySumChanges, FACTS);
@@ -181,8 +185,11 @@ const KEPT = keptSums(worklogDaySums, worklogDaySumChanges, FACTS);
 /** Adds the changes PostgreSQL's triggers wrote beside the sums to them (the scheduler, every pass); returns how many. */
 export const foldTimeSumChanges = KEPT.fold;
 
-/** What the minutes are split by: who logged them, a field of their ticket, or who logged them with the organisation. */
-export type TimeSplit = 'worker' | 'org' | 'component' | 'type' | 'category' | 'worker.org';
+/**
+ * What the minutes are split by: who logged them, a field of their ticket, who logged them with the
+ * organisation, or whether the ticket is out of the contract's scope with the organisation.
+ */
+export type TimeSplit = 'worker' | 'org' | 'component' | 'type' | 'category' | 'worker.org' | 'scope.org';
 
 /** The split's value for a live worklog `w` of ticket `tickets` (null: none), as text like the sums' values. */
 const LIVE_KEYS: Record<TimeSplit, SQL> = {
@@ -192,6 +199,7 @@ const LIVE_KEYS: Record<TimeSplit, SQL> = {
   type: sql`cast(${tickets.type} as text)`,
   category: sql`cast(${tickets.category} as text)`,
   'worker.org': sql`case when ${tickets.organizationId} is null then null else cast(coalesce(${worklogs.userId}, 0) as text) || '/' || cast(${tickets.organizationId} as text) end`,
+  'scope.org': sql`case when ${tickets.organizationId} is null then null else cast(${tickets.billable} as text) || '/' || cast(${tickets.organizationId} as text) end`,
 };
 
 /** The minutes of one span (`ask`: its index) under one value of the split (null: none, or no split). */
