@@ -5,7 +5,7 @@ import { getKbArticle, kbFigures, listKbArticles, listKbTranslations, listKbVers
 import { updateTicket } from '../store/tickets.ts';
 import { buildServices, type Services } from '../services.ts';
 import {
-  createKbArticle, createKbCategory, draftFromTicket, editKbArticle, linkKbTranslation, publishKbArticle,
+  createKbArticle, createKbCategory, draftFromTicket, editKbArticle, linkKbTranslation, mayEditKbArticle, publishKbArticle,
   readKbArticle, recordKbDeflection, staffReader, voteKbArticle, type KbReader,
 } from './kb.ts';
 import { replyToTicket } from './tickets.ts';
@@ -39,6 +39,12 @@ describe('knowledge base', () => {
     await expect(publishKbArticle(s.ctx, agent, a.id, true)).rejects.toThrow(/not allowed/);
     await publishKbArticle(s.ctx, boss, a.id, true);
     expect((await readKbArticle(s.ctx, requester, a.id)).views).toBe(1);
+    // published, it is live: only who may publish changes it (an agent could otherwise make it internal, or say anything)
+    const published = await getKbArticle(deps.db, a.id);
+    expect([mayEditKbArticle(agent, published), mayEditKbArticle(boss, published)]).toEqual([false, true]);
+    await expect(editKbArticle(s.ctx, agent, a.id, { title: 'Paper jam', body: 'Call us.', visibility: 'internal' })).rejects.toThrow(/not allowed/);
+    await editKbArticle(s.ctx, boss, a.id, { title: 'Paper jam', body: 'Open tray **B**, then C.', categoryId: cat.id, visibility: 'public' });
+    expect((await getKbArticle(deps.db, a.id)).body).toBe('Open tray **B**, then C.');
     expect((await listKbArticles(deps.db, { access: 'public', text: 'трей OR tray' })).map((x) => x.id)).toEqual([a.id]);
     await publishKbArticle(s.ctx, boss, a.id, false);
     await expect(readKbArticle(s.ctx, anonymous, a.id)).rejects.toThrow(/not found/);

@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import { inTransaction, isUniqueViolation } from '../db/client.ts';
 import { KB_VISIBILITIES, LOCALES, type Locale } from '../domain/vocabulary.ts';
-import { invalid, notFound } from '../domain/errors.ts';
+import { forbidden, invalid, notFound } from '../domain/errors.ts';
+import { can } from '../domain/permissions.ts';
 import { kbAccessFor, kbReadable, kbVoterKey, type KbAccess, type KbVoter } from '../domain/kb.ts';
 import {
   findKbCategory, getKbArticle, incrementKbViews, insertKbArticle, insertKbCategory, insertKbDeflection, insertKbVersion,
@@ -49,12 +50,21 @@ export async function createKbArticle(ctx: Ctx, user: User, input: KbArticleInpu
 }
 
 /** Saves an article; a changed title or text is kept as a new version beside the earlier ones. */
+/**
+ * Whether the person may change the article: a draft, anyone who writes articles; a published one,
+ * only who may publish (an edit of a published article is live at once, its visibility included).
+ */
+export function mayEditKbArticle(user: User, article: Pick<KbArticle, 'status'>): boolean {
+  return can(user.role, 'kb.edit') && (article.status !== 'published' || can(user.role, 'kb.publish'));
+}
+
 export async function editKbArticle(ctx: Ctx, user: User, id: number, input: KbArticleInput): Promise<KbArticle> {
   requirePermission(user, 'kb.edit');
   const v = await checkedInput(ctx, input);
   const now = ctx.clock.now();
   return await inTransaction(ctx.db, async () => {
     const before = await getKbArticle(ctx.db, id);
+    if (!mayEditKbArticle(user, before)) throw forbidden();
     await updateKbArticle(ctx.db, id, v, now);
     if (before.title !== v.title || before.body !== v.body) await insertKbVersion(ctx.db, { articleId: id, title: v.title, body: v.body, editedBy: user.id, editedAt: now });
     return await getKbArticle(ctx.db, id);

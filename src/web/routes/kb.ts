@@ -3,10 +3,10 @@
 import { Router, type Request, type Response } from 'express';
 import type { Ctx } from '../../actions/context.ts';
 import {
-  createKbArticle, createKbCategory, editKbArticle, linkKbTranslation, publishKbArticle, readKbArticle, staffReader, voteKbArticle,
+  createKbArticle, createKbCategory, editKbArticle, linkKbTranslation, mayEditKbArticle, publishKbArticle, readKbArticle, staffReader, voteKbArticle,
   type KbArticleInput,
 } from '../../actions/kb.ts';
-import { invalid } from '../../domain/errors.ts';
+import { forbidden, invalid } from '../../domain/errors.ts';
 import { kbAccessFor } from '../../domain/kb.ts';
 import { can } from '../../domain/permissions.ts';
 import { LOCALES, KB_VISIBILITIES, type KbVisibility, type Locale } from '../../domain/vocabulary.ts';
@@ -99,13 +99,14 @@ export function kbRoutes(ctx: Ctx, render: Renderer): Router {
       article: kbArticleVM(a, figures.get(a.id), { category: category?.name ?? null, author: a.authorId ? (names.get(a.authorId) ?? null) : null, sourceTicket: source?.number ?? null }),
       translations: translations.map((t) => ({ id: t.id, title: t.title, locale: t.locale })),
       versions: kbVersionsVM(versions, names),
-      canEdit: can(me.role, 'kb.edit'),
+      canEdit: mayEditKbArticle(me, a),
       canPublish: can(me.role, 'kb.publish'),
     });
   });
 
   r.get('/kb/:id/edit', requirePermission('kb.edit'), async (req, res) => {
     const a = await getKbArticle(ctx.db, intParam(req.params.id, 'Article'));
+    if (!mayEditKbArticle(currentUser(res), a)) throw forbidden();
     await form(req, res, { id: a.id, values: { title: a.title, body: a.body, categoryId: a.categoryId ? String(a.categoryId) : '', visibility: a.visibility, locale: a.locale } });
   });
 
