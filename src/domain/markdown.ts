@@ -1,6 +1,6 @@
 // Knowledge-base articles' Markdown as HTML safe to show: markdown-it with raw HTML off (HTML typed
 // into an article shows as text) and its own link check, then sanitize-html, which keeps only the
-// tags below and links to http(s) and mail addresses.
+// tags below and links to http(s), mail addresses and pages of the desk itself (relative links).
 import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
 
