@@ -1,6 +1,7 @@
 // The knowledge base from the ticket page: articles found and their text put into the reply box
-// (a plain GET form inside the reply form, so what was typed comes along), and a draft article
-// made from a resolved ticket.
+// (buttons of the reply form that post it here without its files, so what was typed comes along
+// and stays out of the address bar, the history and the logs), and a draft article made from a
+// resolved ticket.
 import { Router, type Request } from 'express';
 import type { Ctx } from '../../actions/context.ts';
 import { draftFromTicket } from '../../actions/kb.ts';
@@ -13,17 +14,17 @@ import { requirePermission } from '../middleware/auth.ts';
 import { redirectWithFlash } from '../render.ts';
 import type { TicketPageKit } from './ticket-page-kit.ts';
 
-const query = (req: Request, key: string) => (typeof req.query[key] === 'string' ? req.query[key] : '');
+const field = (req: Request, key: string) => (typeof req.body?.[key] === 'string' ? (req.body[key] as string) : '');
 
 export function ticketKbRoutes(ctx: Ctx, { ticketOf, page }: TicketPageKit): Router {
   const r = Router();
 
-  r.get('/tickets/:number/kb', requirePermission('kb.view'), async (req, res) => {
+  r.post('/tickets/:number/kb', requirePermission('kb.view'), async (req, res) => {
     const t = await ticketOf(req);
     const access = kbAccessFor(currentUser(res).role);
-    const typed = query(req, 'body');
-    const kbq = query(req, 'kbq');
-    const articleId = /^\d{1,12}$/.test(query(req, 'article')) ? Number(query(req, 'article')) : null;
+    const typed = field(req, 'body');
+    const kbq = field(req, 'kbq');
+    const articleId = /^\d{1,12}$/.test(field(req, 'article')) ? Number(field(req, 'article')) : null;
     let body = typed;
     if (articleId !== null) {
       const a = await findKbArticle(ctx.db, articleId);
@@ -32,7 +33,7 @@ export function ticketKbRoutes(ctx: Ctx, { ticketOf, page }: TicketPageKit): Rou
     }
     const found = kbq.trim() && articleId === null ? await listKbArticles(ctx.db, { access, text: kbq, limit: 10 }) : [];
     await page(req, res, t, {
-      replyValues: { body, cc: query(req, 'cc'), kbq },
+      replyValues: { body, cc: field(req, 'cc'), kbq },
       kbResults: kbq.trim() && articleId === null ? found.map((a) => ({ id: a.id, title: a.title, locale: a.locale, status: a.status, visibility: a.visibility })) : undefined,
     });
   });
