@@ -10,7 +10,7 @@ import { queueEmail, queueSms } from '../outbox/queue.ts';
 import { findContact, findContactEmail, findContactPhone, type Contact } from '../store/contacts.ts';
 import { insertEvent } from '../store/events.ts';
 import { countPortalSignInAttempt, findOpenSmsSignIn, findPortalSignIn, insertPortalSignIn, markPortalSignInUsed, updatePortalSignInHash } from '../store/portal-sign-ins.ts';
-import { hitRateLimit } from '../store/rate-limits.ts';
+import { hitRateLimit, readRateLimit } from '../store/rate-limits.ts';
 import type { Ctx } from './context.ts';
 
 export const PORTAL_SIGN_IN_EVENT = 'portal_sign_in';
@@ -75,18 +75,30 @@ export async function requestPortalSignIn(ctx: Ctx, input: { address: string; cl
 const refused = (reason: 'used' | 'expired' | 'wrong') =>
   new AppError('not_found', reason === 'expired' ? 'This sign-in link has expired' : reason === 'wrong' ? 'This code is not right' : 'This sign-in link has already been used', { reason });
 
-/** Uses a sign-in once: the contact it signs in, or why not (an AppError the page explains). */
-async function redeem(ctx: Ctx, id: number | undefined, secret: string, contactId?: number): Promise<Contact> {
+const wrongCodesKey = (contactId: number) => `portal-sign-in:wrong-codes:${contactId}`;
+
+/**
+ * Uses a sign-in once: the contact it signs in, or why not (an AppError the page explains). A link
+ * opens only a mailed sign-in and a code only an SMS one: a link made up for an SMS sign-in's row is
+ * not a way to use up its code's tries.
+ */
+async function redeem(ctx: Ctx, channel: 'email' | 'sms', id: number | undefined, secret: string, contactId?: number): Promise<Contact> {
   const now = ctx.clock.now();
   // a wrong code is counted (committed), then refused
   const r = await inTransaction(ctx.db, async (): Promise<{ contact: Contact } | { refusal: 'used' | 'expired' | 'wrong' }> => {
     const row = id !== undefined ? await findPortalSignIn(ctx.db, id) : undefined;
-    if (!row || (contactId !== undefined && row.contactId !== contactId)) return { refusal: 'used' };
+    if (!row || row.channel !== channel || (contactId !== undefined && row.contactId !== contactId)) return { refusal: 'used' };
+    // a day's wrong codes, over all the contact's sign-ins, end the day's codes: five a sign-in and
+    // three sign-ins an hour would otherwise allow a guess in 6,700 a day at each number
+    if (channel === 'sms' && ((await readRateLimit(ctx.db, wrongCodesKey(row.contactId), now))?.hits ?? 0) >= SIGN_IN_LIMITS.wrongCodesPerDay) return { refusal: 'wrong' };
     const verdict = judgeSignIn(row, hashSignInSecret(secret), now);
     // wrong codes are counted; a wrong link is a guess at someone's row, which must not use it up
-    if (verdict === 'wrong' && row.channel === 'sms') await countPortalSignInAttempt(ctx.db, row.id);
+    if (verdict === 'wrong' && channel === 'sms') {
+      await countPortalSignInAttempt(ctx.db, row.id);
+      await hitRateLimit(ctx.db, wrongCodesKey(row.contactId), now, SIGN_IN_LIMITS.dayMs);
+    }
     // a link that does not match its row is one the desk never made: the same answer as a used one
-    if (verdict !== 'valid') return { refusal: verdict === 'wrong' && row.channel === 'email' ? 'used' : verdict };
+    if (verdict !== 'valid') return { refusal: verdict === 'wrong' && channel === 'email' ? 'used' : verdict };
     const contact = await findContact(ctx.db, row.contactId);
     if (!contact || !(await markPortalSignInUsed(ctx.db, row.id, now))) return { refusal: 'used' };
     await insertEvent(ctx.db, { ticketId: null, actor: { kind: 'contact', contactId: row.contactId }, type: 'contact.portal_signed_in', data: { channel: row.channel } }, now);
@@ -98,15 +110,21 @@ async function redeem(ctx: Ctx, id: number | undefined, secret: string, contactI
 
 /** Opens a sign-in link. */
 export async function redeemPortalSignInLink(ctx: Ctx, token: string): Promise<Contact> {
-  return await redeem(ctx, readSignInToken(token)?.id, token);
+  return await redeem(ctx, 'email', readSignInToken(token)?.id, token);
 }
 
-/** Checks an SMS code typed on the sign-in page for the phone number it was sent to. */
-export async function redeemPortalSignInCode(ctx: Ctx, input: { phone: string; code: string }): Promise<Contact> {
+/**
+ * Checks an SMS code typed on the sign-in page for the phone number it was sent to; a client that
+ * types more codes an hour than a person would is refused before any is checked.
+ */
+export async function redeemPortalSignInCode(ctx: Ctx, input: { phone: string; code: string; client: string }): Promise<Contact> {
+  const now = ctx.clock.now();
+  const tries = await inTransaction(ctx.db, async () => await hitRateLimit(ctx.db, `portal-sign-in:codes:${input.client}`, now, SIGN_IN_LIMITS.windowMs));
+  if (tries.hits > SIGN_IN_LIMITS.codesPerClient) throw refused('wrong');
   const phone = toE164(input.phone.trim(), ctx.config.sms.defaultCountry);
   const known = phone ? await findContactPhone(ctx.db, phone) : undefined;
-  const open = known ? await findOpenSmsSignIn(ctx.db, known.contactId, ctx.clock.now()) : undefined;
-  return await redeem(ctx, open?.id, input.code.replace(/\s/g, ''), known?.contactId);
+  const open = known ? await findOpenSmsSignIn(ctx.db, known.contactId, now) : undefined;
+  return await redeem(ctx, 'sms', open?.id, input.code.replace(/\s/g, ''), known?.contactId);
 }
 
 /** Whether a sign-in link would open now, without using it (its page asks to confirm first, so a
@@ -114,7 +132,7 @@ export async function redeemPortalSignInCode(ctx: Ctx, input: { phone: string; c
 export async function checkPortalSignInLink(ctx: Ctx, token: string): Promise<'valid' | 'used' | 'expired'> {
   const id = readSignInToken(token)?.id;
   const row = id !== undefined ? await findPortalSignIn(ctx.db, id) : undefined;
-  if (!row) return 'used';
+  if (!row || row.channel !== 'email') return 'used';
   const verdict = judgeSignIn(row, hashSignInSecret(token), ctx.clock.now());
   return verdict === 'wrong' ? 'used' : verdict;
 }

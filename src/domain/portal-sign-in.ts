@@ -11,7 +11,14 @@ export const SIGN_IN_CODE_TRIES = 5;
 /** How long the requester stays signed in on a device. */
 export const REQUESTER_SESSION_MS = 30 * 86_400_000;
 /** At most this many sign-in messages per address, and requests per client, in a window. */
-export const SIGN_IN_LIMITS = { perAddress: 3, perClient: 10, windowMs: 3_600_000 };
+export const SIGN_IN_LIMITS = {
+  perAddress: 3, perClient: 10, windowMs: 3_600_000,
+  /** codes typed per client an hour, right or wrong: a guesser spreading over many numbers */
+  codesPerClient: 20,
+  /** wrong codes per contact a day, over all their sign-ins: beyond it no code signs them in that day */
+  wrongCodesPerDay: 10,
+  dayMs: 86_400_000,
+};
 
 export type SignInRow = { id: number; contactId: number; createdAt: number };
 

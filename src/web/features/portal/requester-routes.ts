@@ -2,6 +2,7 @@
 // My requests (their own, and a designated contact's colleagues'), a new request, sign out.
 // A request opens the ticket's existing page (/portal/requests/:number, routes.ts).
 // Registered before routes.ts, whose /portal/:token would otherwise take these paths.
+import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import type { Ctx } from '../../../actions/context.ts';
 import { openRequestFromPortal } from '../../../actions/portal.ts';
@@ -73,7 +74,7 @@ export function requesterRoutes(ctx: Ctx, render: Renderer): Router {
     const body = req.body as Record<string, unknown>;
     const address = String(body.address ?? '');
     try {
-      const who = await redeemPortalSignInCode(ctx, { phone: address, code: String(body.code ?? '') });
+      const who = await redeemPortalSignInCode(ctx, { phone: address, code: String(body.code ?? ''), client: clientOf(req) });
       session.start(res, who.id);
       redirectWithFlash(res, '/portal', 'requesterPortal.flash.signedIn');
     } catch (err) {
@@ -114,7 +115,7 @@ export function requesterRoutes(ctx: Ctx, render: Renderer): Router {
   r.get('/portal/new', async (req, res) => {
     const who = await signedIn(req, res);
     if (!who) return;
-    await show(req, res, who, 'portal/new', { types: REQUEST_TYPES, values: { type: 'incident' } });
+    await show(req, res, who, 'portal/new', { types: REQUEST_TYPES, values: { type: 'incident' }, submission: randomUUID() });
   });
 
   r.post('/portal/new', async (req, res) => {
@@ -125,13 +126,13 @@ export function requesterRoutes(ctx: Ctx, render: Renderer): Router {
     try {
       if (uploadError) throw uploadError;
       const t = await openRequestFromPortal(ctx, { contactId: who.id }, {
-        subject: body.subject, body: body.body, type: REQUEST_TYPES.find((x) => x === body.type),
+        subject: body.subject, body: body.body, type: REQUEST_TYPES.find((x) => x === body.type), submission: body.submission,
         attachments: uploadedFiles(req, 'attachments').map((f) => ({ filename: f.originalname, contentType: f.mimetype, content: f.buffer })),
       });
       redirectWithFlash(res, `/portal/requests/${t.number}`, 'requesterPortal.flash.created', { number: t.number });
     } catch (err) {
       if (!(err instanceof AppError && err.code === 'validation')) throw err;
-      await show(req, res, who, 'portal/new', { types: REQUEST_TYPES, values: body, errors: (err.details as { fields?: Record<string, string> }).fields ?? {} }, 422);
+      await show(req, res, who, 'portal/new', { types: REQUEST_TYPES, values: body, submission: typeof body.submission === 'string' ? body.submission : randomUUID(), errors: (err.details as { fields?: Record<string, string> }).fields ?? {} }, 422);
     }
   });
 
