@@ -1,6 +1,8 @@
 // What the requester can do from the portal: confirm a resolution, reopen within the contract's
 // limits (beyond them the message opens a new linked ticket, as a mail reply would), complain.
-import { inTransaction } from '../db/client.ts';
+import { createHash } from 'node:crypto';
+import { inTransaction, isUniqueViolation } from '../db/client.ts';
+import { findInboundByDedupeKey, insertInbound } from '../store/inbound.ts';
 import { decideReopen } from '../domain/contract.ts';
 import { insertEvent } from '../store/events.ts';
 import { AppError, invalid } from '../domain/errors.ts';
@@ -102,13 +104,49 @@ export async function complainAsRequester(ctx: Ctx, who: Requester, input: { tic
 }
 
 
-/** A requester opens a new request from the portal: the same path as every other new ticket. */
-export async function openRequestFromPortal(ctx: Ctx, who: Requester, input: { subject: unknown; body: unknown; type?: unknown; attachments?: ReplyAttachment[] }): Promise<Ticket> {
+/** A portal form's one-time key (made when the form is shown), or null for a form without one. */
+export type Submission = unknown;
+
+/**
+ * A portal form sent twice (a double click, a retry after a timeout, Back and send again) stores
+ * what it carries once: its one-time key goes into the intake ledger with the ticket it made or
+ * added to, as a mail's Message-ID does, and a second send with the same key gets that ticket.
+ */
+async function once(ctx: Ctx, who: Requester, submission: Submission, outcome: 'created' | 'appended', text: string, store: () => Promise<Ticket>): Promise<Ticket> {
+  const key = typeof submission === 'string' && /^[A-Za-z0-9-]{16,64}$/.test(submission) ? `portal:${who.contactId}:${submission}` : null;
+  if (!key) return await store();
+  const seen = async () => {
+    const r = await findInboundByDedupeKey(ctx.db, key);
+    return r?.ticketId ? await getTicket(ctx.db, r.ticketId) : undefined;
+  };
+  try {
+    return await inTransaction(ctx.db, async () => {
+      const before = await seen();
+      if (before) return before;
+      const t = await store();
+      const now = ctx.clock.now();
+      await insertInbound(ctx.db, {
+        channel: 'web', source: 'web', dedupeKey: key, rawSha256: createHash('sha256').update(text).digest('hex'), rawSize: Buffer.byteLength(text),
+        subject: t.subject, outcome, reason: 'portal', ticketId: t.id, receivedAt: now, processedAt: now,
+      });
+      return t;
+    });
+  } catch (err) {
+    // the same form sent at the same moment on another connection: that one stored it
+    const other = isUniqueViolation(err, 'inbound_messages', 'dedupe_key') ? await seen() : undefined;
+    if (other) return other;
+    throw err;
+  }
+}
+
+/** A requester opens a new request from the portal: the same path as every other new ticket, once per form. */
+export async function openRequestFromPortal(ctx: Ctx, who: Requester, input: { subject: unknown; body: unknown; type?: unknown; attachments?: ReplyAttachment[]; submission?: Submission }): Promise<Ticket> {
   const type = TICKET_TYPES.find((t) => t === input.type) ?? 'incident';
-  return await createTicket(ctx, { kind: 'contact', contactId: who.contactId }, {
-    subject: typeof input.subject === 'string' ? input.subject : '', body: typeof input.body === 'string' ? input.body : '',
-    requesterContactId: who.contactId, channel: 'web', type,
-  }, input.attachments ?? []);
+  const subject = typeof input.subject === 'string' ? input.subject : '';
+  const body = typeof input.body === 'string' ? input.body : '';
+  return await once(ctx, who, input.submission, 'created', `${subject}\n${body}`, async () => await createTicket(ctx, { kind: 'contact', contactId: who.contactId }, {
+    subject, body, requesterContactId: who.contactId, channel: 'web', type,
+  }, input.attachments ?? []));
 }
 
 /**
@@ -116,11 +154,11 @@ export async function openRequestFromPortal(ctx: Ctx, who: Requester, input: { s
  * (as a mail reply would be), a request waiting on them goes back to work, the assignee is told.
  * A resolved or closed request is reopened through reopenByRequester instead.
  */
-export async function replyFromPortal(ctx: Ctx, who: Requester, input: { ticketId: number; message: unknown; attachments?: ReplyAttachment[] }): Promise<Ticket> {
+export async function replyFromPortal(ctx: Ctx, who: Requester, input: { ticketId: number; message: unknown; attachments?: ReplyAttachment[]; submission?: Submission }): Promise<Ticket> {
   const body = message(input.message, true);
   const stored = await storeAttachments(ctx, input.attachments ?? []);
   const now = ctx.clock.now();
-  return await inTransaction(ctx.db, async () => {
+  return await once(ctx, who, input.submission, 'appended', body, async () => await inTransaction(ctx.db, async () => {
     let t = await ownTicket(ctx, who, input.ticketId);
     if (t.status === 'resolved' || t.status === 'closed' || t.mergedIntoId !== null) throw new AppError('conflict', 'The request is no longer open');
     const m = await insertMessage(ctx.db, {
@@ -134,5 +172,5 @@ export async function replyFromPortal(ctx: Ctx, who: Requester, input: { ticketI
     const assignee = t.assigneeId ? await findUser(ctx.db, t.assigneeId) : undefined;
     if (assignee) await queueAgentNotice(ctx.db, ctx, { user: assignee, kind: 'customer_reply', ticket: t });
     return await refreshSla(ctx.db, ctx.calendars, t.id, now, ['requester_wrote']);
-  });
+  }));
 }
