@@ -4,6 +4,7 @@
 // pre-session cookie like the other signed-out forms. A link the desk never issued is unknown
 // (404); one that expired or was revoked gets a 410 page offering a fresh link by mail to the
 // requester's address on file; a merged ticket's link only says so (domain/portal-link.ts).
+import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import type { Ctx } from '../../../actions/context.ts';
 import { complainAsRequester, confirmResolution, reopenByRequester, replyFromPortal } from '../../../actions/portal.ts';
@@ -57,6 +58,8 @@ export function portalRoutes(ctx: Ctx, render: Renderer): Router {
     for (const a of await listAttachmentsForMessages(ctx.db, shown.map((m) => m.id))) files.set(a.messageId, [...(files.get(a.messageId) ?? []), { id: a.id, name: a.filename }]);
     const verdict = t.status === 'resolved' || t.status === 'closed' ? decideReopen(t, await contractOfTicket(ctx.db, t), ctx.clock.now()) : null;
     res.set('X-Robots-Tag', 'noindex');
+    // a requester's conversation: not kept by the browser, so Back after signing out on a shared computer shows nothing
+    res.set('Cache-Control', 'no-store');
     render(req, res, 'portal/portal', {
       title: `#${t.number}`,
       token,
@@ -74,6 +77,8 @@ export function portalRoutes(ctx: Ctx, render: Renderer): Router {
       canReopen: verdict?.allowed === true,
       reopenRefusal: verdict && !verdict.allowed ? verdict : null,
       complaintOpen: !!state.complaint && state.complaint.handledAt === null,
+      // the reply form's one-time key: sent twice, it is stored once (actions/portal.ts)
+      submission: randomUUID(),
       langs,
       ...extra,
     }, { status, layout });
@@ -142,13 +147,21 @@ export function portalRoutes(ctx: Ctx, render: Renderer): Router {
   r.get('/portal/:token', async (req, res) => {
     const o = await open(req);
     if (o.verdict.kind === 'valid') {
-      // a link from our mail signs its requester in to the portal (My requests, new requests)
+      // a link from our mail opens its request; signing its requester in to the rest of the portal
+      // (My requests, new requests) takes a press of a button: a link opened by someone else (an
+      // agent's preview, a link planted on a visitor) signs no one in by being opened
       const current = await session.current(req, res);
-      if (o.ticket.requesterId && !current) session.start(res, o.ticket.requesterId);
-      return page(req, res, o.ticket, o.token, { signedIn: !!(current ?? o.ticket.requesterId) });
+      return page(req, res, o.ticket, o.token, { signedIn: !!current, offerSignIn: !current && !!o.ticket.requesterId });
     }
     if (o.verdict.kind === 'merged') return mergedPage(req, res, o as MergedLink, 200);
     await gonePage(req, res, o);
+  });
+
+  r.post('/portal/:token/sign-in', async (req, res) => {
+    const o = await open(req);
+    if (o.verdict.kind !== 'valid' || !o.ticket.requesterId) return gonePage(req, res, o);
+    session.start(res, o.ticket.requesterId);
+    redirectWithFlash(res, '/portal', 'requesterPortal.flash.signedIn');
   });
 
   r.post('/portal/:token/confirm', async (req, res) => {
@@ -196,7 +209,7 @@ export function portalRoutes(ctx: Ctx, render: Renderer): Router {
     }
     await guarded(req, res, async (t) => {
       await replyFromPortal(ctx, who(t), {
-        ticketId: t.id, message: (req.body as Record<string, unknown>).message,
+        ticketId: t.id, message: (req.body as Record<string, unknown>).message, submission: (req.body as Record<string, unknown>).submission,
         attachments: uploadedFiles(req, 'attachments').map((f) => ({ filename: f.originalname, contentType: f.mimetype, content: f.buffer })),
       });
       return 'requesterPortal.reply.sent';
