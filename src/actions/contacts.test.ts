@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../test/helpers/deps.ts';
 import { person } from '../../test/helpers/factories.ts';
@@ -56,6 +57,19 @@ describe('contacts', () => {
     expect((await editContact(s.ctx, manager, c.id, { name: 'Chief', emails: ['chief@client.example'] })).seesOrganizationRequests).toBe(true);
     expect((await editContact(s.ctx, manager, c.id, { name: 'Chief', emails: ['chief@client.example'], seesOrganizationRequests: false })).seesOrganizationRequests).toBe(false);
     expect((await createContact(s.ctx, manager, { name: 'Anna', emails: ['anna@client.example'] })).seesOrganizationRequests).toBe(false);
+  });
+
+  it('leaves the designation to who manages organisations, and records each change', async () => {
+    const manager = await person(s, 'Manager', 'manager');
+    const agent = await person(s, 'Agent');
+    const c = await createContact(s.ctx, agent, { name: 'Chief', emails: ['chief@client.example'], seesOrganizationRequests: true });
+    expect(c.seesOrganizationRequests).toBe(false);
+    expect((await editContact(s.ctx, agent, c.id, { name: 'Chief', emails: ['chief@client.example'], seesOrganizationRequests: true })).seesOrganizationRequests).toBe(false);
+    expect((await editContact(s.ctx, manager, c.id, { name: 'Chief', emails: ['chief@client.example'], seesOrganizationRequests: true })).seesOrganizationRequests).toBe(true);
+    // an agent's edit of other fields (the form's box shown to them unticked and disabled) keeps it
+    expect((await editContact(s.ctx, agent, c.id, { name: 'Chief Officer', emails: ['chief@client.example'], seesOrganizationRequests: false })).seesOrganizationRequests).toBe(true);
+    const changes = (await deps.db.all<{ actor_user_id: number | string | null; data: string }>(sql`select actor_user_id, data from events where type = 'contact.designation_changed' order by id`));
+    expect(changes.map((e) => [Number(e.actor_user_id), JSON.parse(e.data)])).toEqual([[manager.id, { contactId: c.id, seesOrganizationRequests: true }]]);
   });
 
   it('refuses addresses that belong to someone else, bad phones, and a contact without any address', async () => {

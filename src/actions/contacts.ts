@@ -6,6 +6,8 @@ import { toE164 } from '../domain/phone.ts';
 import { listEmailsOfOthers, listPhonesOfOthers, replaceContactEmails, replaceContactPhones } from '../store/contact-details.ts';
 import { getContact, insertContact, updateContact, type Contact } from '../store/contacts.ts';
 import { invalid } from '../domain/errors.ts';
+import { can } from '../domain/permissions.ts';
+import { insertEvent } from '../store/events.ts';
 import { findOrganization } from '../store/organizations.ts';
 import type { User } from '../store/users.ts';
 import type { Ctx } from './context.ts';
@@ -55,13 +57,27 @@ async function check(ctx: Ctx, id: number | null, v: ReturnType<typeof parseCont
   if (takenP.length) throw invalid(`${takenP[0].phone} already belongs to another contact`, { phones: 'Already in use' });
 }
 
+/**
+ * Whether a contact sees their organisation's requests in the portal is the organisation's
+ * business: only who manages organisations sets it (for anyone else it stays as it was), and each
+ * change is recorded.
+ */
+async function designation(ctx: Ctx, user: User, contactId: number, wanted: boolean | undefined, was: boolean): Promise<boolean> {
+  const value = wanted !== undefined && can(user.role, 'organization.manage') ? wanted : was;
+  if (value !== was) {
+    await insertEvent(ctx.db, { ticketId: null, actor: { kind: 'user', userId: user.id }, type: 'contact.designation_changed', data: { contactId, seesOrganizationRequests: value } }, ctx.clock.now());
+  }
+  return value;
+}
+
 export async function createContact(ctx: Ctx, user: User, input: ContactInput): Promise<Contact> {
   requirePermission(user, 'contact.manage');
   const v = parseContact(ctx, input);
   return await inTransaction(ctx.db, async () => {
     await check(ctx, null, v);
     const c = await insertContact(ctx.db, { name: v.name, organizationId: v.organizationId, locale: v.locale, emails: [...new Set(v.emails)], phones: [...new Set(v.phones)] }, ctx.clock.now());
-    if (v.note || v.seesOrganizationRequests) await updateContact(ctx.db, c.id, { note: v.note, seesOrganizationRequests: v.seesOrganizationRequests }, ctx.clock.now());
+    const sees = await designation(ctx, user, c.id, v.seesOrganizationRequests, false);
+    if (v.note || sees) await updateContact(ctx.db, c.id, { note: v.note, seesOrganizationRequests: sees }, ctx.clock.now());
     return await getContact(ctx.db, c.id);
   });
 }
@@ -70,9 +86,10 @@ export async function editContact(ctx: Ctx, user: User, id: number, input: Conta
   requirePermission(user, 'contact.manage');
   const v = parseContact(ctx, input);
   return await inTransaction(ctx.db, async () => {
-    await getContact(ctx.db, id);
+    const before = await getContact(ctx.db, id);
     await check(ctx, id, v);
-    await updateContact(ctx.db, id, { name: v.name, organizationId: v.organizationId, locale: v.locale, note: v.note, seesOrganizationRequests: v.seesOrganizationRequests }, ctx.clock.now());
+    const sees = await designation(ctx, user, id, v.seesOrganizationRequests, before.seesOrganizationRequests);
+    await updateContact(ctx.db, id, { name: v.name, organizationId: v.organizationId, locale: v.locale, note: v.note, seesOrganizationRequests: sees }, ctx.clock.now());
     await replaceContactEmails(ctx.db, id, [...new Set(v.emails)]);
     await replaceContactPhones(ctx.db, id, [...new Set(v.phones)]);
     return await getContact(ctx.db, id);

@@ -48,6 +48,8 @@ export function contactRoutes(ctx: Ctx, render: Renderer): Router {
       tickets: tickets.map((t) => ticketRow(t, names, ctx.clock.now())),
       smsPhone: phones.find((p) => !p.smsOptedOutAt)?.phone ?? null,
       readOnly: !can(me.role, 'contact.manage'),
+      // who sees their organisation's requests in the portal: set by who manages organisations (actions/contacts.ts)
+      canDesignate: can(me.role, 'organization.manage'),
     }, { status });
   };
   const valuesOf = async (id: number) => {
