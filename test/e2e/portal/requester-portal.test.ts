@@ -3,6 +3,7 @@
 // mail), by SMS code, by a notification mail's link; My requests shows a requester their own
 // tickets only (and a designated contact their colleagues'), never another's by changing the
 // number; a new request becomes a ticket; sign-out ends the session.
+import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../helpers/deps.ts';
 import { startSmtpServer, type TestSmtp } from '../../helpers/smtp.ts';
@@ -118,6 +119,38 @@ describe('requester portal: sign-in, my requests, new request', () => {
     expect((await b.post(link, {})).status).toBe(303);
   });
 
+  it('a link made up for an SMS sign-in does not spend its tries; ten wrong codes a day over sign-ins end the day’s codes; a client typing codes by the score is refused', async () => {
+    const phone = '+79123456789';
+    const b = new Browser(srv.url);
+    await b.get('/portal/sign-in?lang=en');
+    const ask = async () => {
+      await b.post('/portal/sign-in', { address: phone });
+      const sms = (await deps.db.select().from(outbox).all()).filter((x) => x.channel === 'sms' && x.event === 'portal_sign_in').at(-1)!;
+      return String((sms.payload as { vars: { code: string } }).vars.code);
+    };
+    const type = async (code: string, address = phone) => (await b.post('/portal/sign-in/code', { address, code })).status;
+    const wrongFor = (code: string) => (code === '000000' ? '111111' : '000000');
+    let code = await ask();
+    const rows = await deps.db.select().from(portalSignIns).all();
+    const sms = rows.filter((r) => r.channel === 'sms').at(-1)!;
+    for (let i = 0; i < 6; i++) expect((await b.post(`/portal/sign-in/s${sms.id}.${'A'.repeat(32)}`, {})).status).not.toBe(303);
+    for (let i = 0; i < 4; i++) expect(await type(wrongFor(code))).toBe(422);
+    expect(await type(code)).toBe(303);
+    // four more wrong on a second sign-in and two on a third: ten today, and the right code is refused
+    code = await ask();
+    for (let i = 0; i < 4; i++) expect(await type(wrongFor(code))).toBe(422);
+    code = await ask();
+    for (let i = 0; i < 2; i++) expect(await type(wrongFor(code))).toBe(422);
+    expect(await type(code)).toBe(422);
+    // the next day codes work again; but a client that typed twenty codes this hour is refused any more, even a right one
+    deps.clock.advance(24 * 3_600_000 + 1000);
+    code = await ask();
+    for (let i = 0; i < 20; i++) expect(await type('123456', '+79990001122')).toBe(422);
+    expect(await type(code)).toBe(422);
+    deps.clock.advance(3_600_000 + 1000);
+    expect(await type(await ask())).toBe(303);
+  });
+
   it('a link expires after 30 minutes', async () => {
     const b = new Browser(srv.url);
     const link = await mailedLink(b, 'anna@romashka.example');
@@ -218,6 +251,8 @@ describe('requester portal: sign-in, my requests, new request', () => {
     // a colleague's request is shown read-only, with no link that would act for Boris
     const page = await b.get(`/portal/requests/${borisTicket.number}?lang=en`);
     expect(page.status).toBe(200);
+    // not kept by the browser: Back after signing out on a shared computer shows nothing
+    expect(page.headers.get('cache-control')).toBe('no-store');
     expect(page.text).toContain('Please restart the VPN client');
     expect(page.text).toContain('Only Boris can confirm');
     expect(page.text).not.toMatch(/\/portal\/t\d+\./);
@@ -256,6 +291,27 @@ describe('requester portal: sign-in, my requests, new request', () => {
     expect((await b.get('/portal')).text).toContain('Need a second screen');
     const page = await b.get((await b.get(r.location!)).headers.get('location')!);
     expect(page.text).toContain('For the new designer');
+  });
+
+  it('stores a form sent twice once: a new request and a reply each carry a one-time key', async () => {
+    const b = await signIn('boris@romashka.example');
+    const form = (await b.get('/portal/new?lang=en')).text;
+    const submission = /name="submission" value="([0-9a-f-]{36})"/.exec(form)![1];
+    expect(/name="submission" value="([0-9a-f-]{36})"/.exec((await b.get('/portal/new?lang=en')).text)![1]).not.toBe(submission);
+    const send = () => b.post('/portal/new', { subject: 'Printer offline', body: 'Since this morning', submission });
+    const [first, second] = [await send(), await send()];
+    expect(second.location).toBe(first.location);
+    const mine = async () => (await deps.db.all<{ n: number | string }>(sql`select count(*) as n from tickets where requester_id = ${boris.id} and subject = 'Printer offline'`))[0].n;
+    expect(Number(await mine())).toBe(1);
+    // a new form is a new request
+    await b.post('/portal/new', { subject: 'Printer offline', body: 'Again', submission: crypto.randomUUID() });
+    expect(Number(await mine())).toBe(2);
+
+    const t = (await findTicketByNumber(deps.db, Number(/(\d+)$/.exec(first.location!)![1])))!;
+    const pagePath = (await b.get(`/portal/requests/${t.number}`)).headers.get('location')!;
+    const replyKey = /id="portal-reply"[\s\S]*?name="submission" value="([0-9a-f-]{36})"/.exec((await b.get(pagePath)).text)![1];
+    for (let i = 0; i < 2; i++) expect((await b.postMultipart(`${pagePath}/reply`, { message: 'It prints again', submission: replyKey })).status).toBe(303);
+    expect((await listTicketMessages(deps.db, t.id)).filter((m) => m.bodyText === 'It prints again')).toHaveLength(1);
   });
 
   it('a new request takes attachments; a reply from the request page with a file sends a waiting request back to work', async () => {
@@ -320,12 +376,20 @@ describe('requester portal: sign-in, my requests, new request', () => {
     expect(console.text).toMatch(/id="ticket-satisfaction"[^]*4 of 5\.[^]*Quick, thanks/);
   });
 
-  it('a notification mail’s link starts the requester session; signing out ends it', async () => {
+  it('a notification mail’s link opens its request, and signs its requester in at a press of a button; signing out ends it', async () => {
     const t = await ticketOf(anna, 'Keyboard');
     const b = new Browser(srv.url);
     expect((await b.get('/portal')).status).toBe(303);
     const link = `/portal/${makePortalToken(deps.secrets.token, await getTicket(deps.db, t.id), deps.clock.now())}`;
-    expect((await b.get(link)).status).toBe(200);
+    const opened = await b.get(`${link}?lang=en`);
+    expect(opened.status).toBe(200);
+    expect(opened.text).toContain('See all your requests and open new ones');
+    // opening it signed no one in (an agent's preview, a link planted on a visitor)
+    expect((await b.get('/portal')).status).toBe(303);
+    expect((await b.post(`${link}/sign-in`, {}, { csrf: false })).status).toBe(403);
+    const signedIn = await b.post(`${link}/sign-in`, {});
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.location).toBe('/portal');
     const list = await b.get('/portal');
     expect(list.status).toBe(200);
     expect(list.text).toContain('Keyboard');
