@@ -134,6 +134,7 @@ const schema = z
     ),
     SMS_THREAD_WINDOW_HOURS: z.coerce.number({ message: 'must be a number of hours' }).int().min(0).max(24 * 365).default(72),
     PORTAL_LINK_DAYS: z.coerce.number({ message: 'must be a number of days' }).int().min(1).max(3650).default(30),
+    KB_PUBLIC: optional(bool),
     REPORT_SLOW_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(0).max(3_600_000).default(100),
   });
 
@@ -246,7 +247,8 @@ export type Config = {
    */
   reports: { slowMs: number };
   /** requester portal links: how many days after the ticket closes (or the link was sent, if later) a link still opens */
-  portal: { linkDays: number };
+  /** kbWithoutSignIn: the knowledge base's public articles are read in the portal without signing in */
+  portal: { linkDays: number; kbWithoutSignIn: boolean };
 };
 
 export type SmtpInboundConfig = {
@@ -354,7 +356,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       twilioApiUrl: e.TWILIO_API_URL?.replace(/\/+$/, ''),
     },
     sms: { defaultCountry: e.SMS_DEFAULT_COUNTRY, threadWindowHours: e.SMS_THREAD_WINDOW_HOURS },
-    portal: { linkDays: e.PORTAL_LINK_DAYS },
+    portal: { linkDays: e.PORTAL_LINK_DAYS, kbWithoutSignIn: e.KB_PUBLIC ?? false },
     reports: { slowMs: e.REPORT_SLOW_MS },
   };
 }

@@ -30,3 +30,14 @@ export function kbVoterKey(v: KbVoter): string {
   if ('contact' in v) return `c:${v.contact}`;
   return `s:${v.session}`;
 }
+
+/**
+ * A search for the articles that may answer a request being typed: its words (three letters or
+ * more, the first twenty different ones) any of which may match, the best matching first; null
+ * when it has no such word. Quotes, minus signs and fields typed by the requester are words here,
+ * not search syntax.
+ */
+export function suggestionSearch(text: string): string | null {
+  const words = [...new Set((text.toLocaleLowerCase().match(/[\p{L}\p{N}]{3,}/gu) ?? []))].slice(0, 20);
+  return words.length ? words.join(' OR ') : null;
+}

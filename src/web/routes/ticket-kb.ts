@@ -24,17 +24,21 @@ export function ticketKbRoutes(ctx: Ctx, { ticketOf, page }: TicketPageKit): Rou
     const access = kbAccessFor(currentUser(res).role);
     const typed = field(req, 'body');
     const kbq = field(req, 'kbq');
-    const articleId = /^\d{1,12}$/.test(field(req, 'article')) ? Number(field(req, 'article')) : null;
+    // the article's text (`article`), or a link to it in the portal (`link`: public articles, which requesters may open)
+    const asLink = /^\d{1,12}$/.test(field(req, 'link'));
+    const picked = field(req, asLink ? 'link' : 'article');
+    const articleId = /^\d{1,12}$/.test(picked) ? Number(picked) : null;
     let body = typed;
     if (articleId !== null) {
       const a = await findKbArticle(ctx.db, articleId);
-      if (!a || !kbReadable(access, a)) throw notFound('Article');
-      body = typed.trim() ? `${typed.replace(/\s+$/, '')}\n\n${a.body}` : a.body;
+      if (!a || !kbReadable(asLink ? 'public' : access, a)) throw notFound('Article');
+      const added = asLink ? `${a.title}: ${new URL(`/portal/kb/${a.id}`, ctx.config.publicUrl).href}` : a.body;
+      body = typed.trim() ? `${typed.replace(/\s+$/, '')}\n\n${added}` : added;
     }
     const found = kbq.trim() && articleId === null ? await listKbArticles(ctx.db, { access, text: kbq, limit: 10 }) : [];
     await page(req, res, t, {
       replyValues: { body, cc: field(req, 'cc'), kbq },
-      kbResults: kbq.trim() && articleId === null ? found.map((a) => ({ id: a.id, title: a.title, locale: a.locale, status: a.status, visibility: a.visibility })) : undefined,
+      kbResults: kbq.trim() && articleId === null ? found.map((a) => ({ id: a.id, title: a.title, locale: a.locale, status: a.status, visibility: a.visibility, public: kbReadable('public', a) })) : undefined,
     });
   });
 

@@ -96,6 +96,13 @@ describe('knowledge base pages', () => {
     const inserted = (await find({ article: String(id), body: 'Здравствуйте!' })).text;
     expect(inserted).toContain('>Здравствуйте!\n\nОткройте портал и нажмите «Забыли пароль».</textarea>');
     expect((await find({ article: '99999' })).status).toBe(404);
+    // a public article, once published, also goes in as a link requesters open in the portal
+    expect(found).not.toContain(`name="link" value="${id}"`);
+    await m.get(`/kb/${id}`);
+    expect((await m.post(`/kb/${id}/publish`, { publish: '1' })).status).toBe(303);
+    expect((await find({ kbq: 'пароли' })).text).toContain(`name="link" value="${id}"`);
+    const linked = (await find({ link: String(id), body: 'Здравствуйте!' })).text;
+    expect(linked).toMatch(new RegExp(`>Здравствуйте!\\n\\nСброс пароля: https?://[^<\\s]+/portal/kb/${id}</textarea>`));
     expect((await b.post(`/tickets/${t.number}/kb`, { kbq: 'пароли' }, { csrf: false })).status).toBe(403);
   });
 

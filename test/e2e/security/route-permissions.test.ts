@@ -174,6 +174,13 @@ const CONSOLE: Record<string, Row> = {
   'GET /portal/requests/:number': pub,
   'GET /portal/new': pub,
   'POST /portal/new': pub,
+  // the knowledge base's public articles: a signed-in requester, or anyone when KB_PUBLIC allows
+  // (test/e2e/portal/portal-kb.test.ts)
+  'GET /portal/kb': pub,
+  'GET /portal/kb/:id': pub,
+  'POST /portal/kb/:id/vote': pub,
+  'POST /portal/kb/:id/solved': pub,
+  'GET /portal/suggestions': pub,
   // incoming mail: quarantine and mailboxes (any agent may download the original of mail on a ticket)
   'GET /admin/inbound': managers,
   'POST /admin/inbound/:id/reprocess': { roles: MANAGERS, path: '/admin/inbound/999/reprocess' },

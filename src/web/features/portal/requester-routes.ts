@@ -17,11 +17,13 @@ import { web } from '../../context.ts';
 import { redirectWithFlash, type Renderer } from '../../render.ts';
 import { PORTAL_LANGS, portalLocale } from './portal-locale.ts';
 import { requesterSession, viewerOf } from './requester-session.ts';
+import { portalKbRoutes, type ShowPortalPage } from './kb-routes.ts';
 
 const LAYOUT = 'layouts/portal';
 const TITLES: Record<string, string> = {
   'portal/sign-in': 'requesterPortal.signIn.title', 'portal/sign-in-link': 'requesterPortal.signIn.title',
   'portal/requests': 'requesterPortal.requests.title', 'portal/new': 'requesterPortal.new.title',
+  'portal/kb': 'requesterPortal.kb.title', 'portal/kb-article': 'requesterPortal.kb.title', 'portal/suggestions': 'requesterPortal.kb.suggestions',
 };
 const LIST_LIMIT = 100;
 /** what a requester may ask for (ticket types), in this order */
@@ -34,11 +36,11 @@ export function requesterRoutes(ctx: Ctx, render: Renderer): Router {
   const clientOf = (req: Request) => clientKey(req.ip ?? '');
 
   /** A portal page in the requester's language; its title is the page's heading (an i18n key). */
-  const show = async (req: Request, res: Response, who: Contact | null, view: string, data: Record<string, unknown>, status = 200) => {
+  const show: ShowPortalPage = async (req, res, who, view, data, status = 200, partial) => {
     await settle(req, res, who?.id ?? null);
     res.set('X-Robots-Tag', 'noindex');
     res.set('Cache-Control', 'no-store');
-    render(req, res, view, { langs: PORTAL_LANGS, signedIn: !!who, ...data, title: web(res).t(TITLES[view] ?? 'requesterPortal.signIn.title') }, { status, layout: LAYOUT });
+    render(req, res, view, { langs: PORTAL_LANGS, signedIn: !!who, ...data, title: web(res).t(TITLES[view] ?? 'requesterPortal.signIn.title') }, { status, layout: LAYOUT, partial });
   };
 
   /** The signed-in requester, or a redirect to the sign-in page. */
@@ -135,6 +137,8 @@ export function requesterRoutes(ctx: Ctx, render: Renderer): Router {
       await show(req, res, who, 'portal/new', { types: REQUEST_TYPES, values: body, submission: typeof body.submission === 'string' ? body.submission : randomUUID(), errors: (err.details as { fields?: Record<string, string> }).fields ?? {} }, 422);
     }
   });
+
+  r.use(portalKbRoutes(ctx, { show, session }));
 
   return r;
 }

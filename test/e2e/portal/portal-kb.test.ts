@@ -1,0 +1,129 @@
+// The knowledge base in the requester portal: the articles that match a request as it is typed
+// (by word forms; public and published only), "this solved my problem" counted as a deflected
+// request with nothing sent, reading and voting, and reading without sign-in only when the desk
+// allows it (KB_PUBLIC).
+import { sql } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeTestDeps, type TestDeps } from '../../helpers/deps.ts';
+import { addUser, Browser, startTestServer, type TestServer } from '../../helpers/web.ts';
+import { createKbArticle, publishKbArticle } from '../../../src/actions/kb.ts';
+import { createTicket } from '../../../src/actions/tickets.ts';
+import { makePortalToken } from '../../../src/domain/portal-link.ts';
+import { insertContact, type Contact } from '../../../src/store/contacts.ts';
+import { kbFigures } from '../../../src/store/kb.ts';
+import { getTicket } from '../../../src/store/tickets.ts';
+
+describe('the knowledge base in the requester portal', () => {
+  let deps: TestDeps;
+  let srv: TestServer;
+  let anna: Contact;
+  let ids: { printer: number; internal: number; draft: number; vpn: number };
+
+  const start = async (env: Record<string, string> = {}) => {
+    deps = await makeTestDeps({ PUBLIC_URL: 'https://help.desk.example', ...env });
+    srv = await startTestServer(deps);
+    anna = await insertContact(deps.db, { name: 'Anna', emails: ['anna@romashka.example'] }, deps.clock.now());
+    const ctx = srv.services.ctx;
+    const boss = await addUser(srv.services, 'manager', 'olga@desk.example', 'Olga');
+    const article = async (title: string, body: string, visibility: 'public' | 'internal', publish = true) => {
+      const a = await createKbArticle(ctx, boss, { title, body, visibility, locale: 'ru' });
+      if (publish) await publishKbArticle(ctx, boss, a.id, true);
+      return a.id;
+    };
+    ids = {
+      printer: await article('Принтер не печатает', 'Откройте лоток и уберите замятую бумагу.', 'public'),
+      internal: await article('Принтер: сервисный пароль', 'Пароль от панели принтера — у инженеров.', 'internal'),
+      draft: await article('Принтер: черновик', 'Ещё не готово про принтеры.', 'public', false),
+      vpn: await article('VPN не подключается', 'Перезапустите клиент VPN.', 'public'),
+    };
+  };
+  afterEach(async () => {
+    await srv?.close();
+    deps?.close();
+  });
+
+  /** Anna, signed in from her ticket's link. */
+  const signedIn = async () => {
+    const t = await createTicket(srv.services.ctx, { kind: 'contact', contactId: anna.id }, { subject: 'Monitor', body: 'It flickers', requesterContactId: anna.id });
+    const link = `/portal/${makePortalToken(deps.secrets.token, await getTicket(deps.db, t.id), deps.clock.now())}`;
+    const b = new Browser(srv.url);
+    await b.get(link);
+    expect((await b.post(`${link}/sign-in`, {})).status).toBe(303);
+    return b;
+  };
+  const annasTickets = async () => Number((await deps.db.all<{ n: number | string }>(sql`select count(*) as n from tickets where requester_id = ${anna.id}`))[0].n);
+
+  it('suggests the public articles that match a request as it is typed, by word forms; "this solved my problem" counts a deflected request and sends nothing', async () => {
+    await start();
+    const b = await signedIn();
+    const form = (await b.get('/portal/new?lang=en')).text;
+    expect(form).toContain('hx-get="/portal/suggestions"');
+    expect(form).toContain('<script src="/static/htmx/htmx.min.js" defer></script>');
+    const typed = `/portal/suggestions?subject=${encodeURIComponent('Принтеры')}&body=${encodeURIComponent('"не печатают" -ничего status:open')}`;
+    // as htmx asks while they type: the suggestions alone, public and published only
+    const partial = await b.get(typed, { 'HX-Request': 'true' });
+    expect(partial.status).toBe(200);
+    expect(partial.text).not.toContain('<html');
+    expect(partial.text).toContain(`href="/portal/kb/${ids.printer}?from=new"`);
+    for (const hidden of [ids.internal, ids.draft, ids.vpn]) expect(partial.text).not.toContain(`/portal/kb/${hidden}?`);
+    expect(partial.text).toContain('Откройте лоток и уберите замятую бумагу.');
+    expect((await b.get(`/portal/suggestions?subject=${encodeURIComponent('клавиатура')}`, { 'HX-Request': 'true' })).text).not.toContain('/portal/kb/');
+    // without JavaScript the same address is a page of its own
+    expect((await b.get(`${typed}&lang=en`)).text).toContain('These articles may answer your request');
+
+    const before = await annasTickets();
+    const page = await b.get(`/portal/kb/${ids.printer}?from=new&lang=en`);
+    expect(page.text).toContain('This solved my problem');
+    expect(page.text).toContain('Откройте лоток');
+    const solved = await b.post(`/portal/kb/${ids.printer}/solved`, {});
+    expect(solved.status).toBe(303);
+    expect(solved.location).toBe('/portal');
+    expect((await kbFigures(deps.db, [ids.printer])).get(ids.printer)).toMatchObject({ deflections: 1 });
+    expect(await annasTickets()).toBe(before);
+    expect((await b.post(`/portal/kb/${ids.internal}/solved`, {})).status).toBe(404);
+  });
+
+  it('lists, finds and shows public articles to a signed-in requester, one vote each; not without sign-in', async () => {
+    await start();
+    const anonymous = new Browser(srv.url);
+    expect((await anonymous.get('/portal/kb')).headers.get('location')).toBe('/portal/sign-in');
+    expect((await anonymous.get(`/portal/kb/${ids.printer}`)).headers.get('location')).toBe('/portal/sign-in');
+    const b = await signedIn();
+    const list = (await b.get('/portal/kb?lang=en')).text;
+    expect(list).toContain(`href="/portal/kb/${ids.printer}"`);
+    expect(list).toContain(`href="/portal/kb/${ids.vpn}"`);
+    expect(list).not.toContain(`href="/portal/kb/${ids.internal}"`);
+    expect(list).not.toContain(`href="/portal/kb/${ids.draft}"`);
+    const found = (await b.get(`/portal/kb?q=${encodeURIComponent('принтера')}`)).text;
+    expect(found).toContain(`href="/portal/kb/${ids.printer}"`);
+    expect(found).not.toContain(`href="/portal/kb/${ids.vpn}"`);
+    for (const hidden of [ids.internal, ids.draft, 99999]) expect((await b.get(`/portal/kb/${hidden}`)).status).toBe(404);
+
+    const page = await b.get(`/portal/kb/${ids.printer}?lang=en`);
+    expect(page.text).toContain('Was this article helpful?');
+    expect(page.text).not.toContain('This solved my problem');
+    expect((await b.post(`/portal/kb/${ids.printer}/vote`, { helpful: 'yes' })).status).toBe(303);
+    expect((await b.post(`/portal/kb/${ids.printer}/vote`, { helpful: 'no' })).status).toBe(303);
+    expect((await kbFigures(deps.db, [ids.printer])).get(ids.printer)).toMatchObject({ helpful: 0, unhelpful: 1 });
+    const [{ views }] = await deps.db.all<{ views: number | string }>(sql`select views from kb_articles where id = ${ids.printer}`);
+    expect(Number(views)).toBe(2);
+  });
+
+  it('lets anyone read and vote on public articles when the desk allows it', async () => {
+    await start({ KB_PUBLIC: 'true' });
+    const reader = new Browser(srv.url);
+    const page = await reader.get(`/portal/kb/${ids.printer}?lang=en`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Откройте лоток');
+    expect(page.text).not.toContain('Still need help?');
+    expect((await reader.get(`/portal/kb/${ids.internal}`)).status).toBe(404);
+    await reader.post(`/portal/kb/${ids.printer}/vote`, { helpful: 'yes' });
+    await reader.post(`/portal/kb/${ids.printer}/vote`, { helpful: 'yes' });
+    const other = new Browser(srv.url);
+    await other.get(`/portal/kb/${ids.printer}`);
+    await other.post(`/portal/kb/${ids.printer}/vote`, { helpful: 'yes' });
+    expect((await kbFigures(deps.db, [ids.printer])).get(ids.printer)).toMatchObject({ helpful: 2, unhelpful: 0 });
+    // still nothing a requester has: no request can be sent without signing in
+    expect((await reader.get('/portal/new')).headers.get('location')).toBe('/portal/sign-in');
+  });
+});
