@@ -48,8 +48,8 @@ describe('the requester portal on a phone, without JavaScript', () => {
       await page.goto(`${base}/portal/sign-in`);
       expect(await overflow(page)).toBeLessThanOrEqual(0);
       await page.getByLabel(locale === 'ru' ? 'Адрес почты или номер мобильного' : 'E-mail address or mobile number').fill('anna.petrova-vodkina@romashka.example');
-      await page.keyboard.press('Enter');
-      await page.waitForLoadState();
+      // the form posts without JavaScript: wait for the page it loads, not the one already loaded
+      await Promise.all([page.waitForEvent('load'), page.keyboard.press('Enter')]);
       expect(await page.locator('[role=status]').last().textContent()).toMatch(locale === 'ru' ? /Если мы знаем этот адрес/ : /If we know this address/);
       const row = (await deps.db.select().from(portalSignIns).all()).at(-1)!;
       await page.goto(`${base}/portal/sign-in/${makeSignInToken(deps.secrets.token, row)}`);
@@ -58,12 +58,11 @@ describe('the requester portal on a phone, without JavaScript', () => {
       expect(await overflow(page)).toBeLessThanOrEqual(0);
       expect(await page.textContent('main')).toContain('Принтер на третьем этаже');
 
-      await page.getByRole('link', { name: locale === 'ru' ? 'Новая заявка' : 'New request' }).first().click();
+      await Promise.all([page.waitForEvent('load'), page.getByRole('link', { name: locale === 'ru' ? 'Новая заявка' : 'New request' }).first().click()]);
       expect(await overflow(page)).toBeLessThanOrEqual(0);
       await page.getByLabel(locale === 'ru' ? 'Тема' : 'Subject').fill('Нужен второй монитор');
       await page.getByLabel(locale === 'ru' ? 'Опишите заявку' : 'Describe the request').fill('Для нового дизайнера');
-      await page.getByRole('button', { name: locale === 'ru' ? 'Отправить заявку' : 'Send the request' }).click();
-      await page.waitForLoadState();
+      await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: locale === 'ru' ? 'Отправить заявку' : 'Send the request' }).click()]);
       expect(await page.textContent('main')).toContain('Для нового дизайнера');
       expect(await page.locator('#portal-reply textarea').count()).toBe(1);
       expect(await overflow(page)).toBeLessThanOrEqual(0);
