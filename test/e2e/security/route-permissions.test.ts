@@ -388,6 +388,8 @@ const OPEN_TO_EVERY_AGENT = [
   'POST /tickets/:number/portal-links/revoke', 'POST /api/v1/tickets/:number/notes', 'POST /api/v1/tickets/:number/worklogs',
   // makes a knowledge-base draft from the ticket and leaves the ticket as it is
   'POST /tickets/:number/kb-article',
+  // finds articles and fills the reply box from them (posted to keep the draft out of the address); the ticket is left as it is
+  'POST /tickets/:number/kb',
 ];
 
 async function snapshot(ids: number[]) {
