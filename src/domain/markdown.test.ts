@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown } from './markdown.ts';
+import { markdownText, renderMarkdown } from './markdown.ts';
 
 describe('article Markdown', () => {
   it('renders headings, lists, emphasis, code and links', () => {
@@ -24,5 +24,10 @@ describe('article Markdown', () => {
     expect(html).toContain('&lt;script&gt;');
     expect(html).not.toMatch(/href="(javascript|data):/);
     expect(html).toContain('<a href="https://ok.example/" rel="noopener noreferrer nofollow">https://ok.example/</a>');
+  });
+
+  it('gives the words of an article as plain text for an excerpt', () => {
+    expect(markdownText('# Принтер\n\nОткройте **лоток** и [уберите бумагу](https://x.example/a_b).\nЗатем `reset-1`.\n\n```\nrm -rf\n```\n\n- один\n- два'))
+      .toBe('Принтер Откройте лоток и уберите бумагу. Затем reset-1. один два');
   });
 });

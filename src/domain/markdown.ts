@@ -26,3 +26,22 @@ const OPTIONS: sanitizeHtml.IOptions = {
 export function renderMarkdown(markdown: string): string {
   return sanitizeHtml(md.render(markdown), OPTIONS);
 }
+
+type MdToken = { type: string; content: string; children: MdToken[] | null };
+
+/**
+ * An article's words as plain text, as markdown-it reads them (marks, link addresses and code
+ * blocks left out; inline code kept): for a short excerpt.
+ */
+export function markdownText(markdown: string): string {
+  const words: string[] = [];
+  const walk = (tokens: MdToken[]) => {
+    for (const t of tokens) {
+      if (t.type === 'text' || t.type === 'code_inline') words.push(t.content);
+      else if (t.type === 'softbreak' || t.type === 'hardbreak' || t.type === 'paragraph_close' || t.type === 'heading_close') words.push(' ');
+      else if (t.children) walk(t.children);
+    }
+  };
+  walk(md.parse(markdown, {}) as MdToken[]);
+  return words.join('').replace(/\s+/g, ' ').trim();
+}

@@ -7,6 +7,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Ctx } from '../../../actions/context.ts';
 import { readKbArticle, recordKbDeflection, voteKbArticle, type KbReader } from '../../../actions/kb.ts';
 import { suggestionSearch } from '../../../domain/kb.ts';
+import { markdownText } from '../../../domain/markdown.ts';
 import type { Contact } from '../../../store/contacts.ts';
 import { kbFigures, listKbArticles, listKbTranslations } from '../../../store/kb.ts';
 import { consoleCookies } from '../../cookies.ts';
@@ -98,6 +99,6 @@ export function portalKbRoutes(ctx: Ctx, deps: { show: ShowPortalPage; session: 
 
 /** The start of an article's text, as plain words, for a suggestion. */
 function excerpt(markdown: string): string {
-  const plain = markdown.replace(/```[\s\S]*?```/g, ' ').replace(/[#>*_`|[\]()-]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const plain = markdownText(markdown);
   return plain.length > 160 ? `${plain.slice(0, 157).replace(/\s+\S*$/, '')}…` : plain;
 }
