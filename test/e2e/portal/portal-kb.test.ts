@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../helpers/deps.ts';
 import { addUser, Browser, startTestServer, type TestServer } from '../../helpers/web.ts';
 import { createKbArticle, publishKbArticle } from '../../../src/actions/kb.ts';
-import { createTicket } from '../../../src/actions/tickets.ts';
+import { resolveTicket } from '../../../src/actions/resolution.ts';
+import { addNote, createTicket } from '../../../src/actions/tickets.ts';
 import { makePortalToken } from '../../../src/domain/portal-link.ts';
 import { insertContact, type Contact } from '../../../src/store/contacts.ts';
 import { kbFigures } from '../../../src/store/kb.ts';
@@ -126,5 +127,39 @@ describe('the knowledge base in the requester portal', () => {
     expect((await kbFigures(deps.db, [ids.printer])).get(ids.printer)).toMatchObject({ helpful: 2, unhelpful: 0 });
     // still nothing a requester has: no request can be sent without signing in
     expect((await reader.get('/portal/new')).headers.get('location')).toBe('/portal/sign-in');
+  });
+
+  it('finds a requester’s own requests by word forms (never a note, never another’s), and offers their resolved ones like a new request', async () => {
+    await start();
+    const ctx = srv.services.ctx;
+    const agent = await addUser(srv.services, 'agent', 'ivan@desk.example', 'Ivan');
+    const user = { kind: 'user' as const, user: agent };
+    const printer = await createTicket(ctx, { kind: 'contact', contactId: anna.id }, { subject: 'Принтер в бухгалтерии', body: 'Принтер <b>мнёт</b> бумагу', requesterContactId: anna.id });
+    await addNote(ctx, user, { ticketId: printer.id, body: 'Внутреннее: сервисный код quokka' });
+    await resolveTicket(ctx, user, { ticketId: printer.id, note: 'Почистили ролики подачи бумаги' });
+    const boris = await insertContact(deps.db, { name: 'Boris', emails: ['boris@elsewhere.example'] }, deps.clock.now());
+    const theirs = await createTicket(ctx, { kind: 'contact', contactId: boris.id }, { subject: 'Принтер дома', body: 'Принтер не печатает', requesterContactId: boris.id });
+    const b = await signedIn();
+
+    const found = (await b.get(`/portal?q=${encodeURIComponent('принтера')}&lang=en`)).text;
+    expect(found).toContain('Requests matching “принтера”');
+    expect(found).toContain(`href="/portal/requests/${printer.number}"`);
+    expect(found).toContain('<mark>Принтер</mark> в бухгалтерии'); // the subject, the word marked
+    expect(found).toContain('<mark>Принтер</mark> &lt;b&gt;мнёт&lt;/b&gt; бумагу'); // the text escaped, then marked
+    expect(found).not.toContain(`/portal/requests/${theirs.number}"`);
+    expect((await b.get('/portal?q=quokka&lang=en')).text).toContain('None of your requests match.');
+    expect((await b.get('/portal?q=quokka&lang=ru')).text).toContain('Подходящих заявок нет.');
+
+    // typing a new request: the public article and her resolved request like it, how it was answered
+    const typed = (await b.get(`/portal/suggestions?subject=${encodeURIComponent('Принтеры опять мнут бумагу')}&lang=en`, { 'HX-Request': 'true' })).text;
+    expect(typed).toContain(`href="/portal/kb/${ids.printer}?from=new"`);
+    expect(typed).toContain('Your resolved requests like this one');
+    expect(typed).toContain(`href="/portal/requests/${printer.number}" target="_blank"`);
+    expect(typed).toContain('<mark>бумагу</mark>');
+    expect(typed).toContain('What we did:</span> Почистили ролики подачи бумаги');
+    expect(typed).not.toContain(`/portal/requests/${theirs.number}"`);
+    // an open request is not offered as an answer, nor anything to someone not signed in
+    const open = (await b.get(`/portal/suggestions?subject=${encodeURIComponent('monitor flickers')}&lang=en`, { 'HX-Request': 'true' })).text;
+    expect(open).not.toContain('Your resolved requests like this one');
   });
 });

@@ -10,17 +10,21 @@ import { suggestionSearch } from '../../../domain/kb.ts';
 import { markdownText } from '../../../domain/markdown.ts';
 import type { Contact } from '../../../store/contacts.ts';
 import { kbFigures, listKbArticles, listKbTranslations } from '../../../store/kb.ts';
+import { searchRequesterTickets } from '../../../store/requester-tickets.ts';
 import { consoleCookies } from '../../cookies.ts';
 import { intParam } from '../../context.ts';
 import { redirectWithFlash } from '../../render.ts';
 import { kbArticleVM } from '../../view-models/kb.ts';
-import type { RequesterSession } from './requester-session.ts';
+import { viewerOf, type RequesterSession } from './requester-session.ts';
+import { requestHitVM } from './request-hits.ts';
 
 /** A portal page (requester-routes.ts): in the requester's language, not kept by the browser. */
 export type ShowPortalPage = (req: Request, res: Response, who: Contact | null, view: string, data: Record<string, unknown>, status?: number, partial?: string) => Promise<void>;
 
 /** How many articles a new request's suggestions show. */
 export const SUGGESTED = 5;
+/** How many of the requester's resolved requests like it they show. */
+export const SIMILAR = 3;
 const READER_COOKIE = 'hd_kb_reader';
 
 export function portalKbRoutes(ctx: Ctx, deps: { show: ShowPortalPage; session: RequesterSession }): Router {
@@ -83,14 +87,17 @@ export function portalKbRoutes(ctx: Ctx, deps: { show: ShowPortalPage; session: 
   });
 
   // the articles that match what is typed into a new request (htmx, as they type; a plain GET of
-  // the form's words without JavaScript); never more than the public ones
+  // the form's words without JavaScript), never more than the public ones; and for a signed-in
+  // requester their resolved requests like it
   r.get('/portal/suggestions', async (req, res) => {
     const me = await readerOf(req, res);
     if (!me) return;
     const words = ['subject', 'body'].map((k) => (typeof req.query[k] === 'string' ? (req.query[k] as string) : '')).join(' ');
     const search = suggestionSearch(words);
     const articles = search ? await listKbArticles(ctx.db, { access: 'public', text: search, limit: SUGGESTED }) : [];
-    const data = { suggestions: articles.map((a) => ({ id: a.id, title: a.title, excerpt: excerpt(a.body) })), asked: search !== null };
+    // and the requester's own resolved requests like it (a designated contact's colleagues' too), with how they were answered
+    const similar = search && me.who ? await searchRequesterTickets(ctx.db, viewerOf(me.who), search, { limit: SIMILAR, finished: true }) : [];
+    const data = { suggestions: articles.map((a) => ({ id: a.id, title: a.title, excerpt: excerpt(a.body) })), similar: similar.map(requestHitVM), asked: search !== null };
     await show(req, res, me.who, 'portal/suggestions', data, 200, 'portal-suggestions');
   });
 

@@ -10,7 +10,7 @@ import { checkPortalSignInLink, redeemPortalSignInCode, redeemPortalSignInLink, 
 import { clientKey } from '../../../domain/client-key.ts';
 import { AppError } from '../../../domain/errors.ts';
 import type { Contact } from '../../../store/contacts.ts';
-import { listRequesterTickets, findLastPublicAnswer } from '../../../store/requester-tickets.ts';
+import { listRequesterTickets, findLastPublicAnswer, searchRequesterTickets } from '../../../store/requester-tickets.ts';
 import { listContactNames } from '../../../store/contacts.ts';
 import { uploadedFiles } from '../../multipart.ts';
 import { web } from '../../context.ts';
@@ -18,6 +18,7 @@ import { redirectWithFlash, type Renderer } from '../../render.ts';
 import { PORTAL_LANGS, portalLocale } from './portal-locale.ts';
 import { requesterSession, viewerOf } from './requester-session.ts';
 import { portalKbRoutes, type ShowPortalPage } from './kb-routes.ts';
+import { requestHitVM } from './request-hits.ts';
 
 const LAYOUT = 'layouts/portal';
 const TITLES: Record<string, string> = {
@@ -111,7 +112,9 @@ export function requesterRoutes(ctx: Ctx, render: Renderer): Router {
   r.get('/portal', async (req, res) => {
     const who = await signedIn(req, res);
     if (!who) return;
-    await show(req, res, who, 'portal/requests', { name: who.name, ...(await requestList(ctx, who)) });
+    const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 200) : '';
+    const found = q ? { q, results: (await searchRequesterTickets(ctx.db, viewerOf(who), q, { limit: LIST_LIMIT })).map(requestHitVM) } : { q };
+    await show(req, res, who, 'portal/requests', { name: who.name, ...found, ...(await requestList(ctx, who)) });
   });
 
   r.get('/portal/new', async (req, res) => {
