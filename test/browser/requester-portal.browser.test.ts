@@ -1,5 +1,5 @@
 // The requester portal in a real browser at phone width with JavaScript off: sign in by the mailed
-// link, My requests, a new request filled in by its labels, the request's page; no page scrolls
+// link, My requests (and searching them), a new request filled in by its labels, the request's page; no page scrolls
 // sideways, in English or Russian.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser as Chromium, Page } from 'playwright-core';
@@ -57,6 +57,11 @@ describe('the requester portal on a phone, without JavaScript', () => {
       await page.waitForURL(`${base}/portal`);
       expect(await overflow(page)).toBeLessThanOrEqual(0);
       expect(await page.textContent('main')).toContain('Принтер на третьем этаже');
+      // search my requests, by another form of the word
+      await page.getByLabel(locale === 'ru' ? 'Поиск по моим заявкам' : 'Search my requests').fill('принтера');
+      await Promise.all([page.waitForEvent('load'), page.keyboard.press('Enter')]);
+      expect(await page.locator('#portal-found mark').first().textContent()).toBe('Принтер');
+      expect(await overflow(page)).toBeLessThanOrEqual(0);
 
       await Promise.all([page.waitForEvent('load'), page.getByRole('link', { name: locale === 'ru' ? 'Новая заявка' : 'New request' }).first().click()]);
       expect(await overflow(page)).toBeLessThanOrEqual(0);
