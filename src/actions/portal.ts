@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { inTransaction, isUniqueViolation } from '../db/client.ts';
 import { findInboundByDedupeKey, insertInbound } from '../store/inbound.ts';
+import { hitRateLimit } from '../store/rate-limits.ts';
 import { decideReopen } from '../domain/contract.ts';
 import { insertEvent } from '../store/events.ts';
 import { AppError, invalid } from '../domain/errors.ts';
@@ -21,6 +22,23 @@ import { TICKET_TYPES } from '../domain/vocabulary.ts';
 import { escalateTicket } from './resolution.ts';
 
 export type Requester = { contactId: number };
+
+/**
+ * What one requester may write from the portal an hour: new requests (a follow-up opened by a
+ * refused reopen is one), and messages (replies and reopening words). A form sent again with its
+ * one-time key is not counted again. Beyond it the portal answers 429 with when to try again;
+ * mail and SMS have limits of their own (intake).
+ */
+export const PORTAL_WRITE_LIMITS = { windowMs: 3_600_000, requests: 20, messages: 60 };
+
+/** Counts one new request or message of the requester, or refuses it when the hour's are spent. */
+async function spend(ctx: Ctx, who: Requester, what: 'requests' | 'messages'): Promise<void> {
+  const now = ctx.clock.now();
+  const hit = await hitRateLimit(ctx.db, `portal-write:${what}:${who.contactId}`, now, PORTAL_WRITE_LIMITS.windowMs);
+  if (hit.hits > PORTAL_WRITE_LIMITS[what]) {
+    throw new AppError('rate_limited', `Too many ${what === 'requests' ? 'new requests' : 'messages'} from the portal; try again later`, { retryAfterSeconds: Math.max(1, Math.ceil((hit.resetAt - now) / 1000)) });
+  }
+}
 
 async function ownTicket(ctx: Ctx, who: Requester, ticketId: number): Promise<Ticket> {
   const t = await getTicket(ctx.db, ticketId);
@@ -57,19 +75,37 @@ export async function confirmResolution(ctx: Ctx, who: Requester, input: { ticke
   });
 }
 
-export type ReopenResult = { reopened: true; ticket: Ticket } | { reopened: false; reason: 'limit' | 'window'; ticket: Ticket; followUp: Ticket };
+/** reason null: the same form was sent before, and its first send opened the follow-up */
+export type ReopenResult = { reopened: true; ticket: Ticket } | { reopened: false; reason: 'limit' | 'window' | null; ticket: Ticket; followUp: Ticket };
 
 /**
  * "It is not fixed": reopens the ticket with the requester's words, or — beyond the contract's
- * reopen limit or window — opens a new ticket linked to it.
+ * reopen limit or window — opens a new ticket linked to it; once per form (a second send of it
+ * gets what the first did, never a second follow-up).
  */
-export async function reopenByRequester(ctx: Ctx, who: Requester, input: { ticketId: number; message: unknown }): Promise<ReopenResult> {
+export async function reopenByRequester(ctx: Ctx, who: Requester, input: { ticketId: number; message: unknown; submission?: Submission }): Promise<ReopenResult> {
   const body = message(input.message, true);
+  let result: ReopenResult | undefined;
+  const ticketOf = (r: ReopenResult) => (r.reopened ? r.ticket : r.followUp);
+  const stored = await once(ctx, who, input.submission, (t) => (t.id === input.ticketId ? 'appended' : 'created'), body, async () => {
+    result = await reopenOnce(ctx, who, input.ticketId, body);
+    return ticketOf(result);
+  });
+  // this send stored it (once hands back the very ticket it stored; a send that lost the race to another gets the other's)
+  if (result && stored === ticketOf(result)) return result;
+  // the same form sent again: what its first send did
+  if (stored.id === input.ticketId) return { reopened: true, ticket: stored };
+  return { reopened: false, reason: null, ticket: await getTicket(ctx.db, input.ticketId), followUp: stored };
+}
+
+async function reopenOnce(ctx: Ctx, who: Requester, ticketId: number, body: string): Promise<ReopenResult> {
   const now = ctx.clock.now();
   return await inTransaction(ctx.db, async () => {
-    const t = await ownTicket(ctx, who, input.ticketId);
+    const t = await ownTicket(ctx, who, ticketId);
     if (t.status !== 'resolved' && t.status !== 'closed') throw new AppError('conflict', 'The ticket is still open');
     const verdict = decideReopen(t, await contractOfTicket(ctx.db, t), now);
+    await spend(ctx, who, 'messages');
+    if (!verdict.allowed) await spend(ctx, who, 'requests');
     if (verdict.allowed) {
       await insertMessage(ctx.db, {
         ticketId: t.id, kind: 'reply', direction: 'in', channel: 'web', authorContactId: who.contactId, subject: t.subject, bodyText: body, createdAt: now,
@@ -106,13 +142,14 @@ export async function complainAsRequester(ctx: Ctx, who: Requester, input: { tic
 
 /** A portal form's one-time key (made when the form is shown), or null for a form without one. */
 export type Submission = unknown;
+type Outcome = 'created' | 'appended';
 
 /**
  * A portal form sent twice (a double click, a retry after a timeout, Back and send again) stores
  * what it carries once: its one-time key goes into the intake ledger with the ticket it made or
  * added to, as a mail's Message-ID does, and a second send with the same key gets that ticket.
  */
-async function once(ctx: Ctx, who: Requester, submission: Submission, outcome: 'created' | 'appended', text: string, store: () => Promise<Ticket>): Promise<Ticket> {
+async function once(ctx: Ctx, who: Requester, submission: Submission, outcome: Outcome | ((t: Ticket) => Outcome), text: string, store: () => Promise<Ticket>): Promise<Ticket> {
   const key = typeof submission === 'string' && /^[A-Za-z0-9-]{16,64}$/.test(submission) ? `portal:${who.contactId}:${submission}` : null;
   if (!key) return await store();
   const seen = async () => {
@@ -127,7 +164,7 @@ async function once(ctx: Ctx, who: Requester, submission: Submission, outcome: '
       const now = ctx.clock.now();
       await insertInbound(ctx.db, {
         channel: 'web', source: 'web', dedupeKey: key, rawSha256: createHash('sha256').update(text).digest('hex'), rawSize: Buffer.byteLength(text),
-        subject: t.subject, outcome, reason: 'portal', ticketId: t.id, receivedAt: now, processedAt: now,
+        subject: t.subject, outcome: typeof outcome === 'function' ? outcome(t) : outcome, reason: 'portal', ticketId: t.id, receivedAt: now, processedAt: now,
       });
       return t;
     });
@@ -144,9 +181,10 @@ export async function openRequestFromPortal(ctx: Ctx, who: Requester, input: { s
   const type = TICKET_TYPES.find((t) => t === input.type) ?? 'incident';
   const subject = typeof input.subject === 'string' ? input.subject : '';
   const body = typeof input.body === 'string' ? input.body : '';
-  return await once(ctx, who, input.submission, 'created', `${subject}\n${body}`, async () => await createTicket(ctx, { kind: 'contact', contactId: who.contactId }, {
-    subject, body, requesterContactId: who.contactId, channel: 'web', type,
-  }, input.attachments ?? []));
+  return await once(ctx, who, input.submission, 'created', `${subject}\n${body}`, async () => await inTransaction(ctx.db, async () => {
+    await spend(ctx, who, 'requests');
+    return await createTicket(ctx, { kind: 'contact', contactId: who.contactId }, { subject, body, requesterContactId: who.contactId, channel: 'web', type }, input.attachments ?? []);
+  }));
 }
 
 /**
@@ -161,6 +199,7 @@ export async function replyFromPortal(ctx: Ctx, who: Requester, input: { ticketI
   return await once(ctx, who, input.submission, 'appended', body, async () => await inTransaction(ctx.db, async () => {
     let t = await ownTicket(ctx, who, input.ticketId);
     if (t.status === 'resolved' || t.status === 'closed' || t.mergedIntoId !== null) throw new AppError('conflict', 'The request is no longer open');
+    await spend(ctx, who, 'messages');
     const m = await insertMessage(ctx.db, {
       ticketId: t.id, kind: 'reply', direction: 'in', channel: 'web', authorContactId: who.contactId, subject: t.subject, bodyText: body, createdAt: now,
     });

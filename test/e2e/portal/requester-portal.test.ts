@@ -10,6 +10,7 @@ import { startSmtpServer, type TestSmtp } from '../../helpers/smtp.ts';
 import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from '../../helpers/web.ts';
 import { assignTicket, changeStatus, createTicket, replyToTicket } from '../../../src/actions/tickets.ts';
 import { resolveTicket } from '../../../src/actions/resolution.ts';
+import { PORTAL_WRITE_LIMITS, replyFromPortal } from '../../../src/actions/portal.ts';
 import { organizations, outbox, portalSignIns } from '../../../src/db/schema.ts';
 import { schedulerTick } from '../../../src/roles/scheduler.ts';
 import { makePortalToken } from '../../../src/domain/portal-link.ts';
@@ -312,6 +313,39 @@ describe('requester portal: sign-in, my requests, new request', () => {
     const replyKey = /id="portal-reply"[\s\S]*?name="submission" value="([0-9a-f-]{36})"/.exec((await b.get(pagePath)).text)![1];
     for (let i = 0; i < 2; i++) expect((await b.postMultipart(`${pagePath}/reply`, { message: 'It prints again', submission: replyKey })).status).toBe(303);
     expect((await listTicketMessages(deps.db, t.id)).filter((m) => m.bodyText === 'It prints again')).toHaveLength(1);
+  });
+
+  it('limits what one requester writes from the portal an hour: new requests, then messages; a repeated form is not counted again', async () => {
+    const b = await signIn('boris@romashka.example');
+    const count = async () => Number((await deps.db.all<{ n: number | string }>(sql`select count(*) as n from tickets where requester_id = ${boris.id}`))[0].n);
+    const before = await count();
+    const first = crypto.randomUUID();
+    for (let i = 0; i < PORTAL_WRITE_LIMITS.requests; i++) {
+      expect((await b.post('/portal/new', { subject: `Request ${i}`, body: 'Please', submission: i === 0 ? first : crypto.randomUUID() })).status).toBe(303);
+    }
+    // the first form sent again is not a new request, and not counted
+    expect((await b.post('/portal/new', { subject: 'Request 0', body: 'Please', submission: first })).status).toBe(303);
+    const refused = await b.post('/portal/new?lang=en', { subject: 'One more', body: 'Please', submission: crypto.randomUUID() });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(refused.text).toContain('You have sent a lot from the portal in the last hour');
+    expect(refused.text).toContain('value="One more"'); // the words are kept
+    expect(await count()).toBe(before + PORTAL_WRITE_LIMITS.requests);
+    // another requester is not held back
+    const a = await signIn('anna@romashka.example');
+    expect((await a.post('/portal/new', { subject: 'Mine', body: 'Please' })).status).toBe(303);
+
+    // messages on a request: the hour's are spent, then the next hour they are not
+    const t = (await findTicketByNumber(deps.db, (await ticketOf(boris, 'Keyboard')).number))!;
+    const pagePath = (await b.get(`/portal/requests/${t.number}`)).headers.get('location')!;
+    for (let i = 0; i < PORTAL_WRITE_LIMITS.messages; i++) await replyFromPortal(ctx(), { contactId: boris.id }, { ticketId: t.id, message: `Reply ${i}` });
+    const tooMany = await b.postMultipart(`${pagePath}/reply?lang=ru`, { message: 'Ещё одно', submission: crypto.randomUUID() });
+    expect(tooMany.status).toBe(429);
+    expect(tooMany.text).toContain('За последний час вы отправили слишком много');
+    expect((await listTicketMessages(deps.db, t.id)).some((m) => m.bodyText === 'Ещё одно')).toBe(false);
+    deps.clock.advance(PORTAL_WRITE_LIMITS.windowMs);
+    expect((await b.postMultipart(`${pagePath}/reply`, { message: 'Ещё одно', submission: crypto.randomUUID() })).status).toBe(303);
+    expect((await b.post('/portal/new', { subject: 'Next hour', body: 'Please', submission: crypto.randomUUID() })).status).toBe(303);
   });
 
   it('a new request takes attachments; a reply from the request page with a file sends a waiting request back to work', async () => {

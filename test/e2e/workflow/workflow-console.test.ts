@@ -339,10 +339,16 @@ describe('the requester portal', () => {
     await resolveTicket(ctx(), { kind: 'user', user: agent }, { ticketId: t.id, note: 'Заменили ролики' });
     const limit = await b.get(await portal(t.id));
     expect(limit.text).toContain('уже открывали повторно 1 раз');
-    const follow = await b.post(`${await portal(t.id)}/reopen`, { message: 'И опять' });
+    const form = { message: 'И опять', submission: 'reopen-form-0123456789' };
+    const follow = await b.post(`${await portal(t.id)}/reopen`, form);
     expect(follow.status).toBe(303);
     const next = (await findTicketByNumber(desk.deps.db, t.number + 1))!;
     expect(follow.location).toBe(await portal(next.id));
+    // the same form sent again (a double click, Back and send) opens no second request
+    const again = await b.post(`${await portal(t.id)}/reopen`, form);
+    expect(again.location).toBe(await portal(next.id));
+    expect(await findTicketByNumber(desk.deps.db, t.number + 2)).toBeUndefined();
+    expect((await listTicketMessages(desk.deps.db, next.id)).filter((m) => m.bodyText === 'И опять')).toHaveLength(1);
     expect(await listTicketLinks(desk.deps.db, next.id)).toEqual([{ ticketId: t.id, kind: 'follow_up', direction: 'to' }]);
     expect((await getTicket(desk.deps.db, t.id)).status).toBe('resolved');
     expect((await b.get(follow.location!)).text).toContain('Мы открыли для вашего сообщения новую заявку');

@@ -136,6 +136,10 @@ export function requesterRoutes(ctx: Ctx, render: Renderer): Router {
       });
       redirectWithFlash(res, `/portal/requests/${t.number}`, 'requesterPortal.flash.created', { number: t.number });
     } catch (err) {
+      if (err instanceof AppError && err.code === 'rate_limited') {
+        res.set('Retry-After', String(Number(err.details.retryAfterSeconds) || 3600));
+        return await show(req, res, who, 'portal/new', { types: REQUEST_TYPES, values: body, submission: randomUUID(), error: 'requesterPortal.tooMany' }, 429);
+      }
       if (!(err instanceof AppError && err.code === 'validation')) throw err;
       await show(req, res, who, 'portal/new', { types: REQUEST_TYPES, values: body, submission: typeof body.submission === 'string' ? body.submission : randomUUID(), errors: (err.details as { fields?: Record<string, string> }).fields ?? {} }, 422);
     }

@@ -77,7 +77,7 @@ export function portalRoutes(ctx: Ctx, render: Renderer): Router {
       canReopen: verdict?.allowed === true,
       reopenRefusal: verdict && !verdict.allowed ? verdict : null,
       complaintOpen: !!state.complaint && state.complaint.handledAt === null,
-      // the reply form's one-time key: sent twice, it is stored once (actions/portal.ts)
+      // the reply (or reopen) form's one-time key: sent twice, it is stored once (actions/portal.ts)
       submission: randomUUID(),
       langs,
       ...extra,
@@ -120,6 +120,11 @@ export function portalRoutes(ctx: Ctx, render: Renderer): Router {
     if (!t.requesterId) throw new AppError('forbidden', 'This ticket has no requester');
     return { contactId: t.requesterId };
   };
+  /** Too much written from the portal this hour (actions/portal.ts): the page again with the words kept, 429. */
+  const limited = async (req: Request, res: Response, ticketId: number, token: string, err: AppError) => {
+    res.set('Retry-After', String(Number(err.details.retryAfterSeconds) || 3600));
+    return page(req, res, (await findTicket(ctx.db, ticketId))!, token, { error: 'requesterPortal.tooMany', form: req.body }, 429);
+  };
   /** Runs a requester action on a link that may still act; a refusal re-renders the page (422). */
   const guarded = async (req: Request, res: Response, fn: (t: Ticket) => Promise<string> | string) => {
     const o = await open(req);
@@ -127,6 +132,7 @@ export function portalRoutes(ctx: Ctx, render: Renderer): Router {
     try {
       back(res, o.token, await fn(o.ticket));
     } catch (err) {
+      if (err instanceof AppError && err.code === 'rate_limited') return limited(req, res, o.ticket.id, o.token, err);
       if (err instanceof AppError && (err.code === 'validation' || err.code === 'conflict' || err.code === 'transition_refused')) {
         return page(req, res, (await findTicket(ctx.db, o.ticket.id))!, o.token, { error: err.code === 'conflict' ? 'workflow.portal.errors.conflict' : 'workflow.portal.errors.missing', form: req.body }, 422);
       }
@@ -177,10 +183,12 @@ export function portalRoutes(ctx: Ctx, render: Renderer): Router {
     if (o.verdict.kind !== 'valid') return refuse(req, res, o);
     const t = o.ticket;
     try {
-      const result = await reopenByRequester(ctx, who(t), { ticketId: t.id, message: (req.body as Record<string, unknown>).message });
+      const body = req.body as Record<string, unknown>;
+      const result = await reopenByRequester(ctx, who(t), { ticketId: t.id, message: body.message, submission: body.submission });
       if (result.reopened) return back(res, o.token, 'workflow.portal.flash.reopened');
       back(res, makePortalToken(key, result.followUp, ctx.clock.now()), 'workflow.portal.flash.followUp');
     } catch (err) {
+      if (err instanceof AppError && err.code === 'rate_limited') return limited(req, res, t.id, o.token, err);
       if (err instanceof AppError && (err.code === 'validation' || err.code === 'conflict')) {
         return page(req, res, (await findTicket(ctx.db, t.id))!, o.token, { error: err.code === 'conflict' ? 'workflow.portal.errors.conflict' : 'workflow.portal.errors.message', form: req.body }, 422);
       }
