@@ -7,11 +7,13 @@ import { AppError, invalid } from '../domain/errors.ts';
 import { toE164 } from '../domain/phone.ts';
 import { hashSignInSecret, judgeSignIn, makeSignInCode, makeSignInToken, readSignInToken, SIGN_IN_LIFETIME_MS, SIGN_IN_LIMITS } from '../domain/portal-sign-in.ts';
 import { queueEmail, queueSms } from '../outbox/queue.ts';
-import { findContact, findContactEmail, findContactPhone, type Contact } from '../store/contacts.ts';
+import { findContact, findContactEmail, findContactPhone, raisePortalSessionEpoch, type Contact } from '../store/contacts.ts';
 import { insertEvent } from '../store/events.ts';
 import { countPortalSignInAttempt, findOpenSmsSignIn, findPortalSignIn, insertPortalSignIn, markPortalSignInUsed, updatePortalSignInHash } from '../store/portal-sign-ins.ts';
 import { hitRateLimit, readRateLimit } from '../store/rate-limits.ts';
+import type { User } from '../store/users.ts';
 import type { Ctx } from './context.ts';
+import { requirePermission } from './tickets.ts';
 
 export const PORTAL_SIGN_IN_EVENT = 'portal_sign_in';
 
@@ -135,4 +137,19 @@ export async function checkPortalSignInLink(ctx: Ctx, token: string): Promise<'v
   if (!row || row.channel !== 'email') return 'used';
   const verdict = judgeSignIn(row, hashSignInSecret(token), ctx.clock.now());
   return verdict === 'wrong' ? 'used' : verdict;
+}
+
+/**
+ * Ends every portal session of a contact, on every browser: the requester's own "sign out
+ * everywhere", or staff who manage contacts (a lost phone, someone who left). Recorded with who did it.
+ */
+export async function endPortalSessions(ctx: Ctx, by: { kind: 'user'; user: User } | { kind: 'contact'; contactId: number }, contactId: number): Promise<void> {
+  if (by.kind === 'user') requirePermission(by.user, 'contact.manage');
+  else if (by.contactId !== contactId) throw new AppError('forbidden', 'Only your own sessions');
+  const now = ctx.clock.now();
+  await inTransaction(ctx.db, async () => {
+    await raisePortalSessionEpoch(ctx.db, contactId, now);
+    const actor = by.kind === 'user' ? { kind: 'user' as const, userId: by.user.id } : { kind: 'contact' as const, contactId };
+    await insertEvent(ctx.db, { ticketId: null, actor, type: 'contact.portal_sessions_ended', data: { contactId } }, now);
+  });
 }

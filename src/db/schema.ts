@@ -165,6 +165,8 @@ export const contacts = sqliteTable('contacts', {
   note: text('note'),
   // a designated contact of their organisation: sees their colleagues' requests in the portal
   seesOrganizationRequests: bool('sees_organization_requests').notNull().default(false),
+  // the generation of their portal sessions: raising it ends every session they have (signed out everywhere)
+  portalSessionEpoch: integer('portal_session_epoch').notNull().default(0),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 }, (t) => [index('contacts_org_idx').on(t.organizationId)]);

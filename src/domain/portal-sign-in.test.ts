@@ -28,7 +28,9 @@ describe('portal sign-in', () => {
 
   it('reads a requester session while it lasts', () => {
     const v = requesterSessionValue(7, 2_000_000);
-    expect(readRequesterSession(v, 1_999_000)).toEqual({ contactId: 7, expiresAt: 2_000_000 });
+    expect(readRequesterSession(v, 1_999_000)).toEqual({ contactId: 7, expiresAt: 2_000_000, epoch: 0 });
+    expect(readRequesterSession(requesterSessionValue(7, 2_000_000, 37), 1_999_000)).toEqual({ contactId: 7, expiresAt: 2_000_000, epoch: 37 });
+    expect(readRequesterSession(`${v}.`, 0)).toBeUndefined();
     expect(readRequesterSession(v, 2_000_000)).toBeUndefined();
     expect(readRequesterSession('u7.zz', 0)).toBeUndefined();
     expect(readRequesterSession(undefined, 0)).toBeUndefined();

@@ -61,18 +61,23 @@ export function judgeSignIn(row: { secretHash: string; expiresAt: number; usedAt
   return sameHash(row.secretHash, presentedHash) ? 'valid' : 'wrong';
 }
 
-/** The requester session cookie's value (signed by the cookie layer): contact id and end. */
-export function requesterSessionValue(contactId: number, expiresAt: number): string {
-  return `c${contactId}.${Math.floor(expiresAt / 1000).toString(36)}`;
+/**
+ * The requester session cookie's value (signed by the cookie layer): contact id, end, and the
+ * generation of the contact's sessions it belongs to (contacts.portal_session_epoch; a session
+ * of an earlier generation has been ended everywhere). Generation 0 is left out, as in values made
+ * before there were generations.
+ */
+export function requesterSessionValue(contactId: number, expiresAt: number, epoch = 0): string {
+  return `c${contactId}.${Math.floor(expiresAt / 1000).toString(36)}${epoch ? `.${epoch.toString(36)}` : ''}`;
 }
 
-/** The contact a (signature-checked) requester session value names, while it lasts. */
-export function readRequesterSession(value: unknown, now: number): { contactId: number; expiresAt: number } | undefined {
+/** The contact a (signature-checked) requester session value names, and its generation, while it lasts. */
+export function readRequesterSession(value: unknown, now: number): { contactId: number; expiresAt: number; epoch: number } | undefined {
   if (typeof value !== 'string') return undefined;
-  const m = /^c(\d{1,12})\.([0-9a-z]{1,10})$/.exec(value);
+  const m = /^c(\d{1,12})\.([0-9a-z]{1,10})(?:\.([0-9a-z]{1,10}))?$/.exec(value);
   if (!m) return undefined;
   const expiresAt = parseInt(m[2], 36) * 1000;
-  return now < expiresAt ? { contactId: Number(m[1]), expiresAt } : undefined;
+  return now < expiresAt ? { contactId: Number(m[1]), expiresAt, epoch: m[3] ? parseInt(m[3], 36) : 0 } : undefined;
 }
 
 /** Who may see a ticket in the portal: its requester, and a designated contact of its organisation. */

@@ -113,3 +113,10 @@ export async function listContactNames(db: Db, ids: number[]): Promise<{ id: num
   if (unique.length === 0) return [];
   return (await db.all(`select id, name from contacts where id in (${placeholders(unique.length)})`, ...unique)) as { id: number; name: string }[];
 }
+
+/** Ends every portal session of the contact (a new generation; sessions of earlier ones are refused); the new generation. */
+export async function raisePortalSessionEpoch(db: Db, id: number, now: number): Promise<number> {
+  const row = await db.get<{ epoch: number }>('update contacts set portal_session_epoch = portal_session_epoch + 1, updated_at = ? where id = ? returning portal_session_epoch as epoch', now, id);
+  if (!row) throw notFound('Contact');
+  return Number(row.epoch);
+}

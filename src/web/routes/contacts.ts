@@ -1,4 +1,5 @@
 // Contacts: list and search, create, edit (emails, phones, organisation, language), their tickets.
+import { endPortalSessions } from '../../actions/portal-sign-in.ts';
 import { Router, type Request, type Response } from 'express';
 import type { Ctx } from '../../actions/context.ts';
 import { createContact, editContact, type ContactInput } from '../../actions/contacts.ts';
@@ -113,6 +114,13 @@ export function contactRoutes(ctx: Ctx, render: Renderer): Router {
       if (!e) throw err;
       await form(req, res, { id, values: body as Record<string, string>, error: e.message, fields: e.fields }, 422);
     }
+  });
+
+  // signs the contact out of the requester portal on every browser (a lost phone, someone who left)
+  r.post('/contacts/:id/portal-sessions/end', requirePermission('contact.manage'), async (req, res) => {
+    const id = intParam(req.params.id, 'Contact');
+    await endPortalSessions(ctx, { kind: 'user', user: currentUser(res) }, id);
+    redirectWithFlash(res, `/contacts/${id}`, 'people.portalSessionsEnded');
   });
   return r;
 }

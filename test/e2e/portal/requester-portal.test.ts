@@ -410,6 +410,36 @@ describe('requester portal: sign-in, my requests, new request', () => {
     expect(console.text).toMatch(/id="ticket-satisfaction"[^]*4 of 5\.[^]*Quick, thanks/);
   });
 
+  it('signing out everywhere ends every browser’s session; staff who manage contacts can do it for them, and it is recorded', async () => {
+    await ticketOf(anna, 'Laptop');
+    const phone = await signIn('anna@romashka.example');
+    const laptop = await signIn('anna@romashka.example');
+    const boris1 = await signIn('boris@romashka.example');
+    expect((await laptop.get('/portal')).status).toBe(200);
+    const page = (await phone.get('/portal?lang=en')).text;
+    expect(page).toContain('Sign out on every device');
+    expect((await phone.post('/portal/sign-out-everywhere', {}, { csrf: false })).status).toBe(403);
+    const out = await phone.post('/portal/sign-out-everywhere', {});
+    expect(out.location).toBe('/portal/sign-in');
+    for (const b of [phone, laptop]) expect((await b.get('/portal')).headers.get('location')).toBe('/portal/sign-in');
+    expect((await boris1.get('/portal')).status).toBe(200); // someone else's sessions go on
+    // signing in again works, from a new link
+    const again = await signIn('anna@romashka.example');
+    expect((await again.get('/portal')).status).toBe(200);
+
+    // staff: the contact's page ends them too
+    await addUser(srv.services, 'agent', 'agent@desk.example', 'Alex Agent');
+    const staff = new Browser(srv.url);
+    await staff.login('agent@desk.example', TEST_PASSWORD);
+    expect((await staff.get(`/contacts/${anna.id}?lang=en`)).text).toContain('Sign out of the portal everywhere');
+    const ended = await staff.post(`/contacts/${anna.id}/portal-sessions/end`, {});
+    expect(ended.location).toBe(`/contacts/${anna.id}`);
+    expect((await again.get('/portal')).headers.get('location')).toBe('/portal/sign-in');
+    const events = await deps.db.all<{ type: string; actor_kind: string; data: string }>(sql`select type, actor_kind, data from events where type = 'contact.portal_sessions_ended' order by id`);
+    expect(events.map((e) => [e.actor_kind, JSON.parse(e.data)])).toEqual([['contact', { contactId: anna.id }], ['user', { contactId: anna.id }]]);
+    expect((await staff.post('/contacts/999999/portal-sessions/end', {})).status).toBe(404);
+  });
+
   it('a notification mail’s link opens its request, and signs its requester in at a press of a button; signing out ends it', async () => {
     const t = await ticketOf(anna, 'Keyboard');
     const b = new Browser(srv.url);

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import type { Ctx } from '../../../actions/context.ts';
 import { openRequestFromPortal } from '../../../actions/portal.ts';
-import { checkPortalSignInLink, redeemPortalSignInCode, redeemPortalSignInLink, requestPortalSignIn } from '../../../actions/portal-sign-in.ts';
+import { checkPortalSignInLink, endPortalSessions, redeemPortalSignInCode, redeemPortalSignInLink, requestPortalSignIn } from '../../../actions/portal-sign-in.ts';
 import { clientKey } from '../../../domain/client-key.ts';
 import { AppError } from '../../../domain/errors.ts';
 import type { Contact } from '../../../store/contacts.ts';
@@ -78,7 +78,7 @@ export function requesterRoutes(ctx: Ctx, render: Renderer): Router {
     const address = String(body.address ?? '');
     try {
       const who = await redeemPortalSignInCode(ctx, { phone: address, code: String(body.code ?? ''), client: clientOf(req) });
-      session.start(res, who.id);
+      session.start(res, who);
       redirectWithFlash(res, '/portal', 'requesterPortal.flash.signedIn');
     } catch (err) {
       if (!(err instanceof AppError && err.code === 'not_found')) throw err;
@@ -95,7 +95,7 @@ export function requesterRoutes(ctx: Ctx, render: Renderer): Router {
   r.post('/portal/sign-in/:token', async (req, res) => {
     try {
       const who = await redeemPortalSignInLink(ctx, String(req.params.token));
-      session.start(res, who.id);
+      session.start(res, who);
       redirectWithFlash(res, '/portal', 'requesterPortal.flash.signedIn');
     } catch (err) {
       if (!(err instanceof AppError && err.code === 'not_found')) throw err;
@@ -107,6 +107,15 @@ export function requesterRoutes(ctx: Ctx, render: Renderer): Router {
   r.post('/portal/sign-out', (_req, res) => {
     session.end(res);
     redirectWithFlash(res, '/portal/sign-in', 'requesterPortal.flash.signedOut');
+  });
+
+  // every browser signed in as them (a phone left behind, a shared computer), this one too
+  r.post('/portal/sign-out-everywhere', async (req, res) => {
+    const who = await signedIn(req, res);
+    if (!who) return;
+    await endPortalSessions(ctx, { kind: 'contact', contactId: who.id }, who.id);
+    session.end(res);
+    redirectWithFlash(res, '/portal/sign-in', 'requesterPortal.flash.signedOutEverywhere');
   });
 
   r.get('/portal', async (req, res) => {

@@ -1,6 +1,8 @@
 // The requester's portal session: a signed cookie naming the contact and when it ends, separate
 // from staff sessions (a staff session never makes anyone a requester, nor the other way round).
-// Signing out clears it on that browser; it ends by itself after REQUESTER_SESSION_MS.
+// Signing out clears it on that browser; signing out everywhere (or staff ending a contact's
+// sessions) raises the contact's session generation, which every older cookie names; it ends by
+// itself after REQUESTER_SESSION_MS.
 import type { Request, Response } from 'express';
 import type { Ctx } from '../../../actions/context.ts';
 import { readRequesterSession, REQUESTER_SESSION_MS, requesterSessionValue } from '../../../domain/portal-sign-in.ts';
@@ -12,9 +14,9 @@ import { findTicketByNumber, type Ticket } from '../../../store/tickets.ts';
 import { consoleCookies } from '../../cookies.ts';
 
 export type RequesterSession = {
-  /** the signed-in contact, if any (a removed contact signs out) */
+  /** the signed-in contact, if any (a removed contact, or one whose sessions were ended everywhere, signs out) */
   current(req: Request, res: Response): Promise<Contact | undefined>;
-  start(res: Response, contactId: number): void;
+  start(res: Response, who: Contact): void;
   end(res: Response): void;
 };
 
@@ -24,13 +26,14 @@ export function requesterSession(ctx: Ctx): RequesterSession {
   return {
     async current(req, res) {
       const claim = readRequesterSession(req.signedCookies?.[name], ctx.clock.now());
-      const contact = claim ? await findContact(ctx.db, claim.contactId) : undefined;
+      const found = claim ? await findContact(ctx.db, claim.contactId) : undefined;
+      const contact = found && Number(found.portalSessionEpoch) === claim!.epoch ? found : undefined;
       if (req.signedCookies?.[name] !== undefined && !contact) res.clearCookie(name, cookies.options);
       return contact;
     },
-    start(res, contactId) {
+    start(res, who) {
       const expiresAt = ctx.clock.now() + REQUESTER_SESSION_MS;
-      res.cookie(name, requesterSessionValue(contactId, expiresAt), { ...cookies.options, signed: true, maxAge: REQUESTER_SESSION_MS });
+      res.cookie(name, requesterSessionValue(who.id, expiresAt, Number(who.portalSessionEpoch)), { ...cookies.options, signed: true, maxAge: REQUESTER_SESSION_MS });
     },
     end(res) {
       res.clearCookie(name, cookies.options);

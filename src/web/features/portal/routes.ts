@@ -165,8 +165,9 @@ export function portalRoutes(ctx: Ctx, render: Renderer): Router {
 
   r.post('/portal/:token/sign-in', async (req, res) => {
     const o = await open(req);
-    if (o.verdict.kind !== 'valid' || !o.ticket.requesterId) return gonePage(req, res, o);
-    session.start(res, o.ticket.requesterId);
+    const requester = o.verdict.kind === 'valid' && o.ticket.requesterId ? await findContact(ctx.db, o.ticket.requesterId) : undefined;
+    if (!requester) return gonePage(req, res, o);
+    session.start(res, requester);
     redirectWithFlash(res, '/portal', 'requesterPortal.flash.signedIn');
   });
 

@@ -1,0 +1,1 @@
+ALTER TABLE "contacts" ADD COLUMN "portal_session_epoch" bigint DEFAULT 0 NOT NULL;

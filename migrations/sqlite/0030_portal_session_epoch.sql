@@ -1,0 +1,1 @@
+ALTER TABLE `contacts` ADD `portal_session_epoch` integer DEFAULT 0 NOT NULL;
