@@ -5,8 +5,8 @@ import { getKbArticle, kbFigures, listKbArticles, listKbTranslations, listKbVers
 import { updateTicket } from '../store/tickets.ts';
 import { buildServices, type Services } from '../services.ts';
 import {
-  createKbArticle, createKbCategory, draftFromTicket, editKbArticle, linkKbTranslation, mayEditKbArticle, publishKbArticle,
-  readKbArticle, recordKbDeflection, staffReader, voteKbArticle, type KbReader,
+  createKbArticle, createKbCategory, deleteKbArticle, draftFromTicket, editKbArticle, linkKbTranslation, mayEditKbArticle, publishKbArticle,
+  readKbArticle, recordKbDeflection, staffReader, unlinkKbTranslation, voteKbArticle, type KbReader,
 } from './kb.ts';
 import { replyToTicket } from './tickets.ts';
 
@@ -80,6 +80,42 @@ describe('knowledge base', () => {
     await linkKbTranslation(s.ctx, agent, ru.id, en.id);
     expect((await listKbTranslations(deps.db, await getKbArticle(deps.db, en.id))).map((a) => a.title)).toEqual(['Принтер']);
     expect((await listKbTranslations(deps.db, await getKbArticle(deps.db, ru.id))).map((a) => a.title)).toEqual(['Printer']);
+    // linked by mistake: unlinked, and the one left alone is in no group either
+    await unlinkKbTranslation(s.ctx, agent, ru.id);
+    expect(await listKbTranslations(deps.db, await getKbArticle(deps.db, en.id))).toEqual([]);
+    expect((await getKbArticle(deps.db, en.id)).translationGroup).toBeNull();
+    expect((await getKbArticle(deps.db, ru.id)).translationGroup).toBeNull();
+    // an article deleted leaves its translation alone
+    await linkKbTranslation(s.ctx, agent, ru.id, en2.id);
+    await deleteKbArticle(s.ctx, agent, en2.id);
+    expect((await getKbArticle(deps.db, ru.id)).translationGroup).toBeNull();
+  });
+
+  it('deletes an article with its history, votes and figures, and out of search; a published one only by who publishes; recorded', async () => {
+    const boss = await person(s, 'Olga', 'manager');
+    const agent = await person(s, 'Sarah Lee');
+    const draft = await createKbArticle(s.ctx, agent, { title: 'Wombat draft', body: 'x', visibility: 'public' });
+    const live = await createKbArticle(s.ctx, agent, { title: 'Wombat live', body: 'x', visibility: 'public' });
+    await publishKbArticle(s.ctx, boss, live.id, true);
+    await editKbArticle(s.ctx, boss, live.id, { title: 'Wombat live', body: 'y', visibility: 'public' });
+    await voteKbArticle(s.ctx, requester, live.id, true);
+    await recordKbDeflection(s.ctx, requester, live.id);
+    expect((await listKbArticles(deps.db, { access: 'all', text: 'wombat' })).length).toBe(2);
+
+    await deleteKbArticle(s.ctx, agent, draft.id);
+    await expect(deleteKbArticle(s.ctx, agent, live.id)).rejects.toThrow(/not allowed/);
+    await deleteKbArticle(s.ctx, boss, live.id);
+    expect(await listKbArticles(deps.db, { access: 'all', text: 'wombat' })).toEqual([]);
+    await expect(getKbArticle(deps.db, live.id)).rejects.toThrow(/not found/);
+    for (const table of ['kb_article_versions', 'kb_votes', 'kb_deflections']) {
+      expect(Number((await deps.db.all<{ n: number | string }>(`select count(*) as n from ${table} where article_id = ?`, live.id))[0].n), table).toBe(0);
+    }
+    const events = await deps.db.all<{ data: string }>("select data from events where type = 'kb.article_deleted' order by id");
+    expect(events.map((e) => JSON.parse(e.data))).toEqual([
+      { articleId: draft.id, title: 'Wombat draft', locale: 'en', status: 'draft' },
+      { articleId: live.id, title: 'Wombat live', locale: 'en', status: 'published' },
+    ]);
+    await expect(deleteKbArticle(s.ctx, boss, live.id)).rejects.toThrow(/not found/);
   });
 
   it('makes a draft from a resolved ticket: its subject, resolution note and last answer', async () => {

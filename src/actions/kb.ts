@@ -1,5 +1,5 @@
 // Knowledge-base use cases: writing articles (each save kept as a version), publishing, linking
-// the English and Russian versions, and what readers do — read (counted), vote, say it solved it.
+// the English and Russian versions (and unlinking them), deleting, and what readers do — read (counted), vote, say it solved it.
 import { z } from 'zod';
 import { inTransaction, isUniqueViolation } from '../db/client.ts';
 import { KB_VISIBILITIES, LOCALES, type Locale } from '../domain/vocabulary.ts';
@@ -7,9 +7,10 @@ import { forbidden, invalid, notFound } from '../domain/errors.ts';
 import { can } from '../domain/permissions.ts';
 import { kbAccessFor, kbReadable, kbVoterKey, type KbAccess, type KbVoter } from '../domain/kb.ts';
 import {
-  findKbCategory, getKbArticle, incrementKbViews, insertKbArticle, insertKbCategory, insertKbDeflection, insertKbVersion,
+  deleteKbArticleRow, dissolveLoneKbGroup, findKbCategory, getKbArticle, incrementKbViews, insertKbArticle, insertKbCategory, insertKbDeflection, insertKbVersion,
   updateKbArticle, updateKbTranslationGroup, upsertKbVote, type KbArticle, type KbCategory,
 } from '../store/kb.ts';
+import { insertEvent } from '../store/events.ts';
 import { listTicketMessages } from '../store/messages.ts';
 import { getTicket } from '../store/tickets.ts';
 import type { User } from '../store/users.ts';
@@ -94,6 +95,33 @@ export async function linkKbTranslation(ctx: Ctx, user: User, id: number, otherI
       if (g !== null && g !== group) members.push(...(await ctx.db.column<number>('select id from kb_articles where translation_group = ?', g)).map(Number));
     }
     await updateKbTranslationGroup(ctx.db, members, group);
+  });
+}
+
+/** Takes an article out of its translation group (linked by mistake); a group left with one article is dissolved. */
+export async function unlinkKbTranslation(ctx: Ctx, user: User, id: number): Promise<void> {
+  requirePermission(user, 'kb.edit');
+  await inTransaction(ctx.db, async () => {
+    const a = await getKbArticle(ctx.db, id);
+    if (!mayEditKbArticle(user, a)) throw forbidden();
+    if (a.translationGroup === null) return;
+    await updateKbTranslationGroup(ctx.db, [a.id], null);
+    await dissolveLoneKbGroup(ctx.db, a.translationGroup);
+  });
+}
+
+/**
+ * Deletes an article, its versions, votes and deflections: a draft, whoever writes articles; a
+ * published one, only who may publish (as for editing). Recorded with its title and who deleted it.
+ */
+export async function deleteKbArticle(ctx: Ctx, user: User, id: number): Promise<void> {
+  requirePermission(user, 'kb.edit');
+  await inTransaction(ctx.db, async () => {
+    const a = await getKbArticle(ctx.db, id);
+    if (!mayEditKbArticle(user, a)) throw forbidden();
+    await deleteKbArticleRow(ctx.db, id);
+    if (a.translationGroup !== null) await dissolveLoneKbGroup(ctx.db, a.translationGroup);
+    await insertEvent(ctx.db, { ticketId: null, actor: { kind: 'user', userId: user.id }, type: 'kb.article_deleted', data: { articleId: a.id, title: a.title, locale: a.locale, status: a.status } }, ctx.clock.now());
   });
 }
 

@@ -66,6 +66,16 @@ export async function updateKbTranslationGroup(db: Db, ids: number[], group: num
   await updateRows(db, kbArticles, { translationGroup: group }, `where id in (${placeholders(ids.length)})`, ...ids);
 }
 
+/** Deletes an article with its versions, votes and deflections (their rows cascade; the search index follows by trigger). */
+export async function deleteKbArticleRow(db: Db, id: number): Promise<void> {
+  await db.run('delete from kb_articles where id = ?', id);
+}
+
+/** A translation group left with a single article is no group: that article stands alone again. */
+export async function dissolveLoneKbGroup(db: Db, group: number): Promise<void> {
+  await db.run('update kb_articles set translation_group = null where translation_group = ? and (select count(*) from kb_articles where translation_group = ?) = 1', group, group);
+}
+
 /** A voter's answer to "was this helpful?"; a second answer replaces the first. */
 export async function upsertKbVote(db: Db, articleId: number, voter: string, helpful: boolean, now: number): Promise<void> {
   await db.run(

@@ -3,7 +3,8 @@
 import { Router, type Request, type Response } from 'express';
 import type { Ctx } from '../../actions/context.ts';
 import {
-  createKbArticle, createKbCategory, editKbArticle, linkKbTranslation, mayEditKbArticle, publishKbArticle, readKbArticle, staffReader, voteKbArticle,
+  createKbArticle, createKbCategory, deleteKbArticle, editKbArticle, linkKbTranslation, mayEditKbArticle, publishKbArticle, readKbArticle, staffReader,
+  unlinkKbTranslation, voteKbArticle,
   type KbArticleInput,
 } from '../../actions/kb.ts';
 import { forbidden, invalid } from '../../domain/errors.ts';
@@ -134,6 +135,17 @@ export function kbRoutes(ctx: Ctx, render: Renderer): Router {
       if (!e) throw err;
       redirectWithFlash(res, `/kb/${id}`, e.message);
     }
+  });
+
+  r.post('/kb/:id/translation/unlink', requirePermission('kb.edit'), async (req, res) => {
+    const id = intParam(req.params.id, 'Article');
+    await unlinkKbTranslation(ctx, currentUser(res), id);
+    redirectWithFlash(res, `/kb/${id}`, 'kb.unlinked');
+  });
+
+  r.post('/kb/:id/delete', requirePermission('kb.edit'), async (req, res) => {
+    await deleteKbArticle(ctx, currentUser(res), intParam(req.params.id, 'Article'));
+    redirectWithFlash(res, '/kb', 'kb.deleted');
   });
 
   r.post('/kb/:id/vote', requirePermission('kb.view'), async (req, res) => {

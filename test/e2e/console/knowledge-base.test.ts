@@ -54,6 +54,18 @@ describe('knowledge base pages', () => {
     await b.get(`/kb/${ru}`);
     expect((await b.post(`/kb/${ru}/translation`, { translationId: String(id) })).status).toBe(303);
     expect((await b.get(`/kb/${id}`)).text).toContain(`<a href="/kb/${ru}" hreflang="ru">Принтер не в сети</a>`);
+
+    // unlinked again from the draft's page; then the agent deletes the draft, not the published one
+    expect((await b.get(`/kb/${ru}`)).text).toContain(`action="/kb/${ru}/translation/unlink"`);
+    expect((await b.post(`/kb/${ru}/translation/unlink`, {})).status).toBe(303);
+    expect((await b.get(`/kb/${id}`)).text).not.toContain(`href="/kb/${ru}"`);
+    expect((await b.get(`/kb/${id}`)).text).not.toContain(`action="/kb/${id}/delete"`);
+    expect((await b.post(`/kb/${id}/delete`, {})).status).toBe(403);
+    const gone = await b.post(`/kb/${ru}/delete`, {});
+    expect(gone.location).toBe('/kb');
+    expect((await b.get(`/kb/${ru}`)).status).toBe(404);
+    expect((await b.get('/kb?q=принтера')).text).not.toContain(`href="/kb/${ru}"`);
+    expect((await m.get(`/kb/${id}`)).text).toContain(`action="/kb/${id}/delete"`);
   });
 
   it('managers add categories tied to components; the list filters by category', async () => {

@@ -137,6 +137,8 @@ const CONSOLE: Record<string, Row> = {
   'POST /kb/:id': staff,
   'POST /kb/:id/publish': managers,
   'POST /kb/:id/translation': staff,
+  'POST /kb/:id/translation/unlink': staff,
+  'POST /kb/:id/delete': staff,
   'POST /kb/:id/vote': staff,
   'POST /tickets/:number/kb-article': staff,
   'POST /tickets/:number/kb': staff,
