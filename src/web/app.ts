@@ -98,6 +98,7 @@ export async function createApp(ctx: Ctx, opts: WebOptions = {}): Promise<Expres
       // bearer-token API calls and provider webhooks carry no cookies and prove themselves otherwise
       skip: (req) => req.path.startsWith('/api/') || req.path.startsWith('/webhooks/'),
       uploadBytes: ctx.config.limits.attachmentBytes,
+      uploadTotalBytes: ctx.config.limits.mailBytes,
     }),
   );
 

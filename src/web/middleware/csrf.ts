@@ -9,9 +9,9 @@ import { readMultipart } from '../multipart.ts';
 /**
  * The token comes in the body field `_csrf` or the X-CSRF-Token header (htmx sends it on every
  * request), never in the URL: a URL ends up in logs, history and Referer headers. Multipart bodies
- * (uploads) are read just before the check, with at most `uploadBytes` per file.
+ * (uploads) are read just before the check, with at most `uploadBytes` per file and `uploadTotalBytes` for all of a form's files.
  */
-export function csrfMiddleware(opts: { secret: string; cookies: ConsoleCookies; skip: (req: Request) => boolean; uploadBytes: number }): RequestHandler[] {
+export function csrfMiddleware(opts: { secret: string; cookies: ConsoleCookies; skip: (req: Request) => boolean; uploadBytes: number; uploadTotalBytes: number }): RequestHandler[] {
   const anonCookie = opts.cookies.anon;
   const { doubleCsrfProtection, generateCsrfToken, validateRequest, invalidCsrfTokenError } = doubleCsrf({
     getSecret: () => opts.secret,
@@ -30,7 +30,7 @@ export function csrfMiddleware(opts: { secret: string; cookies: ConsoleCookies; 
     res.locals.web.csrfToken = () => generateCsrfToken(req, res);
     next();
   };
-  const multipart = readMultipart({ maxBytes: opts.uploadBytes, tokenOk: validateRequest, refusal: () => invalidCsrfTokenError });
+  const multipart = readMultipart({ maxBytes: opts.uploadBytes, maxTotalBytes: opts.uploadTotalBytes, tokenOk: validateRequest, refusal: () => invalidCsrfTokenError });
   const readUploads: RequestHandler = (req, res, next) => (opts.skip(req) ? next() : multipart(req, res, next));
   return [ensureAnon, readUploads, doubleCsrfProtection];
 }

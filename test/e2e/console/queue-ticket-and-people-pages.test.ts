@@ -209,6 +209,32 @@ describe('console', () => {
     }
   });
 
+  it('refuses a form whose files together exceed MAX_MAIL_BYTES, keeping the reply text; within it, every file is sent', async () => {
+    const small = await makeTestDeps({ MAX_ATTACHMENT_BYTES: '1000', MAX_MAIL_BYTES: '1500' });
+    const smallSrv = await startTestServer(small);
+    try {
+      const sender = await person(smallSrv.services, 'Dmitry Ivanov');
+      const t = await ticket(smallSrv.services, sender);
+      const b = new Browser(smallSrv.url);
+      await b.login(sender.email, PASSWORD);
+      await b.get(`/tickets/${t.number}`);
+      const file = (name: string) => ({ field: 'attachments', name, type: 'text/plain', content: Buffer.alloc(600, 'x') });
+      const r = await b.postMultipart(`/tickets/${t.number}/replies`, { body: 'Three logs', cc: '' }, [file('a.log'), file('b.log'), file('c.log')]);
+      expect(r.status).toBe(422);
+      expect(r.text).toContain('The files together are larger than the');
+      expect(r.text).toContain('>Three logs</textarea>');
+      expect((await listTicketMessages(small.db, t.id)).filter((m) => m.direction === 'out')).toHaveLength(0);
+      await b.get(`/tickets/${t.number}`);
+      const ok = await b.postMultipart(`/tickets/${t.number}/replies`, { body: 'Two logs', cc: '' }, [file('a.log'), file('b.log')]);
+      expect(ok.status).toBe(303);
+      const [sent] = (await listTicketMessages(small.db, t.id)).filter((m) => m.direction === 'out');
+      expect((await listAttachmentsForMessages(small.db, [sent.id])).map((a) => [a.filename, a.size])).toEqual([['a.log', 600], ['b.log', 600]]);
+    } finally {
+      await smallSrv.close();
+      small.close();
+    }
+  });
+
   it('inserts a canned reply with the ticket\'s values, as an htmx region and as a page', async () => {
     const c = await createCannedReply(desk.srv.services.ctx, boss, { title: 'Restart', body: 'Hello {{requester.name}}, about #{{ticket.number}}. {{agent.name}}' });
     const t = await ticket(desk.srv.services, boss);
