@@ -11,7 +11,9 @@ import { LOCALES } from '../../domain/vocabulary.ts';
 import { insertComponent } from '../../store/components.ts';
 import { insertOrganization } from '../../store/organizations.ts';
 import type { Organization } from '../../store/organizations.ts';
-import { updateUser } from '../../store/users.ts';
+import { listUsers, updateUser } from '../../store/users.ts';
+import { createApiToken } from '../../actions/api-tokens.ts';
+import { readXlsx } from '../../../test/helpers/xlsx.ts';
 
 describe('the contracts report page', () => {
   let deps: TestDeps;
@@ -51,6 +53,34 @@ describe('the contracts report page', () => {
     expect(res.status).toBe(200);
     return res.text.replaceAll(b.csrf, 'CSRF');
   };
+
+  it('hands accounting the month’s bills as CSV and XLSX, and the API the same numbers', async () => {
+    const b = new Browser(srv.url);
+    await b.login('manager-en@desk.test', TEST_PASSWORD);
+    // Client Ltd: 21 h covered against 20 h included (1 h over at 2 500 RUB), 1 h 15 min out of scope, fee 60 000 RUB
+    const csv = (await b.get('/reports/contracts.csv?month=2026-11')).text.trim().split('\n');
+    expect(csv[0]).toBe('Organisation,Currency,"Included, h","Used (covered), h","Used, % of included","Over the included time, h",Overage cost,"Out of scope, h",Out-of-scope cost,Monthly fee,Total');
+    expect(csv[1]).toBe('Client Ltd,RUB,20,21,105,1,2500,1.25,3125,60000,65625');
+    expect(csv[2]).toBe('Other & Co,EUR,10,0,0,0,0,0,0,500,500');
+    expect(csv).toHaveLength(3);
+    expect((await b.get(`/reports/contracts.csv?month=2026-11&org=${client.id}`)).text.trim().split('\n')).toHaveLength(2);
+    // the page offers them with its filters
+    expect((await b.get(`/reports/contracts?month=2026-11&org=${client.id}`)).text).toContain(`href="/reports/contracts.csv?month&#x3D;2026-11&amp;org&#x3D;${client.id}"`);
+    const ru = new Browser(srv.url);
+    await ru.login('manager-ru@desk.test', TEST_PASSWORD);
+    const rows = await readXlsx((await ru.getBytes('/reports/contracts.xlsx?month=2026-11')).body);
+    expect(rows[0].slice(0, 3)).toEqual(['Организация', 'Валюта', 'Включено, ч']);
+    expect(rows[1]).toEqual(['Client Ltd', 'RUB', 20, 21, 105, 1, 2500, 1.25, 3125, 60000, 65625]);
+    const manager = (await listUsers(deps.db)).find((u) => u.email === 'manager-en@desk.test')!;
+    const { token } = await createApiToken(srv.services.ctx, manager, { name: 'accounting' });
+    const res = await fetch(`${srv.url}/api/v1/reports/contracts?month=2026-11`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    const json = (await res.json()) as { rows: Record<string, unknown>[] };
+    expect(json.rows[0]).toEqual({
+      organization: 'Client Ltd', currency: 'RUB', included: 1200, used: 1260, usedPercent: 105, overage: 60, overageCost: 250_000,
+      outOfScope: 75, outOfScopeCost: 312_500, fee: 6_000_000, total: 6_562_500,
+    });
+  });
 
   for (const locale of LOCALES) {
     it(`renders a month of every organisation in ${locale}`, async () => {
