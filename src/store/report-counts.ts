@@ -66,6 +66,15 @@ export async function countOpenByAgeInDays(db: Db, now: number, f: QueueFilter):
 }
 
 /** The components with the most tickets created in a span, most first. */
+/** The organisations with the most tickets created in the span in these components, most first. */
+export async function listBusiestOrganizations(db: Db, span: TimeSpan, componentIds: number[], limit: number): Promise<{ name: string; created: number }[]> {
+  if (!componentIds.length) return [];
+  const rows = await db.all<{ name: string; n: number | string }>(sql`select o.name as name, count(*) as n from tickets t join organizations o on o.id = t.organization_id
+    where t.created_at >= ${span.from} and t.created_at < ${span.to} and t.component_id in (${sql.join(componentIds.map((c) => sql`${c}`), sql`, `)})
+    group by o.id, o.name order by count(*) desc, o.name limit ${limit}`);
+  return rows.map((r) => ({ name: r.name, created: Number(r.n) }));
+}
+
 export async function listBusiestComponents(db: Db, span: TimeSpan, limit: number): Promise<{ name: string; created: number }[]> {
   const rows = await db.all<{ name: string; n: number | string }>(sql`select c.name as name, count(*) as n from tickets t join components c on c.id = t.component_id
     where t.created_at >= ${span.from} and t.created_at < ${span.to} group by c.id, c.name order by count(*) desc, c.name limit ${limit}`);

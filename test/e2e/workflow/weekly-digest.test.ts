@@ -10,6 +10,7 @@ import { createTicket, writeStatus } from '../../../src/actions/tickets.ts';
 import { schedulerTick } from '../../../src/roles/scheduler.ts';
 import { outbox } from '../../../src/db/schema.ts';
 import { insertComponent } from '../../../src/store/components.ts';
+import { insertOrganization } from '../../../src/store/organizations.ts';
 import { getTicket } from '../../../src/store/tickets.ts';
 import { createEmailRenderer } from '../../../src/outbox/render-email.ts';
 import type { EmailPayload } from '../../../src/outbox/types.ts';
@@ -25,11 +26,13 @@ describe('the weekly digest', () => {
     const s = buildServices(deps);
     const pw = 'long enough password';
     const agent = await createUser(s.ctx, { email: 'agent@desk.test', name: 'Alex', role: 'agent', password: pw });
-    await createUser(s.ctx, { email: 'olga@desk.test', name: 'Ольга', role: 'manager', password: pw, locale: 'ru' });
+    const olgaUser = await createUser(s.ctx, { email: 'olga@desk.test', name: 'Ольга', role: 'manager', password: pw, locale: 'ru' });
     await createUser(s.ctx, { email: 'ada@desk.test', name: 'Ada', role: 'admin', password: pw });
     const quiet = await createUser(s.ctx, { email: 'quiet@desk.test', name: 'Quiet', role: 'manager', password: pw });
     await updateNotificationPrefs(s.ctx, { kind: 'user', user: quiet }, { weekly_digest: '' });
-    const printers = await insertComponent(deps.db, { name: 'Printers' }, deps.clock.now());
+    // Olga manages printers: her digest also has their figures and the clients busiest there
+    const printers = await insertComponent(deps.db, { name: 'Printers', managerId: olgaUser.id }, deps.clock.now());
+    await insertOrganization(deps.db, { name: 'Client Ltd' }, deps.clock.now(), ['client.example']);
     const by = { kind: 'user', user: agent } as const;
     // last week (Monday 23 to Sunday 29 November, Moscow): three tickets, one resolved; one the week before
     const open = async (when: string, componentId?: number) => {
@@ -64,6 +67,15 @@ describe('the weekly digest', () => {
     expect(mail.subject).toBe('ИТ: неделя 2026-11-23 – 2026-11-29');
     expect(mail.text).toContain('Поступило: 3');
     expect(mail.text).toContain('https://help.example/reports/created-resolved?from=2026-11-23&to=2026-11-29&group=day');
+    const mine = (p.vars.digest as { mine?: unknown }).mine;
+    expect(mine).toEqual([{ name: 'Printers', created: 2, resolved: 1, open: 1, overdue: expect.any(Number), href: `https://help.example/tickets?view=open&component=${printers.id}` }]);
+    expect((p.vars.digest as { clients?: unknown }).clients).toEqual([{ name: 'Client Ltd', created: 2 }]);
+    expect(mail.text).toMatch(/Ваши компоненты \(поступило, [^)]*\):\n- Printers: 2, 1, 1, \d+ \(https:\/\/help\.example\/tickets\?view=open&component=\d+\)/);
+    expect(mail.text).toContain('Ваши самые активные клиенты за неделю: Client Ltd (2)');
+    expect(mail.html).toContain(`<a href="https://help.example/tickets?view&#x3D;open&amp;component&#x3D;${printers.id}">Printers</a>`);
+    // Ada (an admin of no component) gets the desk's figures alone
+    const ada = (rows.find((r) => r.recipient === 'ada@desk.test')!.payload as unknown as EmailPayload).vars.digest as { mine?: unknown };
+    expect(ada.mine).toBeUndefined();
 
     // next Monday: the next week's (a ticket came in on Thursday)
     await open('2026-12-03T12:00:00Z');
