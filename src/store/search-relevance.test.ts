@@ -1,12 +1,14 @@
 // The relevance test set: a desk's worth of tickets in Russian and English, and the searches a
 // person types with the ticket each must find first (and the ones it must find at all), on both
-// engines. The right ticket is the one a person means: its subject is about it, the words are in
+// engines; then knowledge-base articles, and the article each search must find first (by staff,
+// and by a requester, who never finds an internal or draft one). The right ticket is the one a person means: its subject is about it, the words are in
 // it in other forms than typed, the others only mention a word in passing. Older tickets that match
 // better must still come before newer ones that merely mention the words.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../test/helpers/deps.ts';
 import { createTicket } from '../actions/tickets.ts';
 import { buildServices, type Services } from '../services.ts';
+import { insertKbArticle, listKbArticles } from './kb.ts';
 import { searchTicketsRanked } from './search.ts';
 
 type Doc = { key: string; subject: string; body: string };
@@ -101,5 +103,54 @@ describe('search relevance (both languages)', () => {
     expect(new Set(all).size).toBe(all.length);
     expect(all.map((id) => ids.get(id)).slice(0, 2).sort()).toEqual(['printer-en', 'printer-ru']);
     expect(all.map((id) => ids.get(id))).toEqual(expect.arrayContaining(['n1', 'n2', 'n4', 'n5', 'n6', 'n7', 'n8']));
+  });
+});
+
+// articles: the one about it, and others that mention its words in passing (newer, so a list by date puts them first)
+const ARTICLES: (Doc & { locale: 'en' | 'ru'; visibility?: 'internal'; draft?: boolean })[] = [
+  { key: 'a-printer-ru', locale: 'ru', subject: 'Принтер не печатает: что проверить', body: 'Если принтер не печатает, проверьте бумагу в лотке, очередь печати и нет ли ошибки замятия.' },
+  { key: 'a-vpn-ru', locale: 'ru', subject: 'Как подключиться к VPN из дома', body: 'Установите клиент VPN с портала, войдите с учётной записью домена; при ошибке подключения перезапустите клиент.' },
+  { key: 'a-password-en', locale: 'en', subject: 'Reset your password', body: 'Use the self-service page to reset a forgotten password; an account locked after wrong passwords unlocks in 15 minutes.' },
+  { key: 'a-scanner-en', locale: 'en', subject: 'Scanning to a network folder', body: 'The scanner saves scans to \\\\fs01\\scan; if the folder is unavailable, check that the share is reachable.' },
+  { key: 'a-vpn-internal', locale: 'en', visibility: 'internal', subject: 'VPN gateway maintenance', body: 'Internal: how engineers restart the VPN gateway and rotate its certificates.' },
+  { key: 'a-printer-draft', locale: 'ru', draft: true, subject: 'Принтеры: черновик', body: 'Черновик про принтеры и печать.' },
+  { key: 'a-n1', locale: 'ru', subject: 'Новым сотрудникам', body: 'Ваш принтер, VPN, пароль и почта: всё о первом дне.' },
+  { key: 'a-n2', locale: 'en', subject: 'Office equipment', body: 'Each floor has a printer and a scanner; the VPN is for working from home; reset a password on the portal.' },
+];
+
+// [what is typed, who reads, the article it must find first, articles it must never find]
+const ARTICLE_QUERIES: [string, 'public' | 'all', string, string[]][] = [
+  ['принтер не печатает', 'public', 'a-printer-ru', ['a-printer-draft']],
+  ['принтеры не печатают', 'public', 'a-printer-ru', ['a-printer-draft']],
+  ['подключение vpn', 'public', 'a-vpn-ru', ['a-vpn-internal']],
+  ['vpn', 'public', 'a-vpn-ru', ['a-vpn-internal']],
+  ['vpn gateway', 'all', 'a-vpn-internal', []],
+  ['forgotten passwords', 'public', 'a-password-en', []],
+  ['locked accounts', 'public', 'a-password-en', []],
+  ['scans network folders', 'public', 'a-scanner-en', []],
+  ['scanner -printer', 'public', 'a-scanner-en', ['a-n2']],
+  ['ошибки подключения', 'public', 'a-vpn-ru', ['a-vpn-internal']],
+];
+
+describe('knowledge-base search relevance (both languages)', () => {
+  let deps: TestDeps;
+  const keys = new Map<number, string>();
+
+  beforeAll(async () => {
+    deps = await makeTestDeps();
+    let at = deps.clock.now();
+    for (const a of ARTICLES) {
+      const row = await insertKbArticle(deps.db, {
+        title: a.subject, body: a.body, locale: a.locale, visibility: a.visibility ?? 'public', status: a.draft ? 'draft' : 'published',
+      }, (at += 3_600_000));
+      keys.set(row.id, a.key);
+    }
+  });
+  afterAll(() => deps.close());
+
+  it.each(ARTICLE_QUERIES)('%j (%s) finds %s first', async (query, access, first, never) => {
+    const found = (await listKbArticles(deps.db, { access, text: query, limit: 10 })).map((a) => keys.get(a.id));
+    expect(found[0], `${query}: ${found.join(', ')}`).toBe(first);
+    for (const key of never) expect(found, query).not.toContain(key);
   });
 });
