@@ -38,12 +38,12 @@ export type RequesterHit = { ticket: Ticket; subject: string; snippet: string | 
 /**
  * A portal search over what the viewer may see: the subjects and the public conversation (replies
  * that are not automatic, as the request page shows them; never a note) of their newest
- * SEARCHED_TICKETS tickets (`finished`: resolved and closed ones only), by the desk's search syntax
+ * SEARCHED_TICKETS tickets (or `within`; `finished`: resolved and closed ones only), by the desk's search syntax
  * and word forms (src/store/search.ts), the best matching first (a subject counting twice a
  * message, as the console ranks) and the latest activity first on a tie. Each ticket's messages are
  * tested one by one against the index, so the cost follows the viewer's own mail, not the desk's.
  */
-export async function searchRequesterTickets(db: Db, viewer: Viewer, text: string, opts: { limit: number; finished?: boolean }): Promise<RequesterHit[]> {
+export async function searchRequesterTickets(db: Db, viewer: Viewer, text: string, opts: { limit: number; finished?: boolean; within?: number }): Promise<RequesterHit[]> {
   const q = parseSearch(text);
   const match = ftsMatch(q);
   if (!match) return [];
@@ -52,7 +52,7 @@ export async function searchRequesterTickets(db: Db, viewer: Viewer, text: strin
     ? sql`(requester_id = ${viewer.contactId} or organization_id = ${viewer.organizationId})`
     : sql`requester_id = ${viewer.contactId}`;
   const finished = opts.finished ? sql` and status in ('resolved', 'closed')` : sql``;
-  const mine = sql`select id from ${tickets} where ${whose} and merged_into_id is null${finished} order by last_activity_at desc, id desc limit ${SEARCHED_TICKETS}`;
+  const mine = sql`select id from ${tickets} where ${whose} and merged_into_id is null${finished} order by last_activity_at desc, id desc limit ${opts.within ?? SEARCHED_TICKETS}`;
   const shown = sql`m.kind = 'reply' and m.is_auto_reply = 0`;
   // the public messages and the subjects of the viewer's tickets that match `terms` (all of q, or any of its excluded words)
   const matching = async (terms: SearchQuery) => {

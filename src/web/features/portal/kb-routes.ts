@@ -23,8 +23,9 @@ export type ShowPortalPage = (req: Request, res: Response, who: Contact | null, 
 
 /** How many articles a new request's suggestions show. */
 export const SUGGESTED = 5;
-/** How many of the requester's resolved requests like it they show. */
+/** How many of the requester's resolved requests like it they show, from how many of the newest (asked at every pause in typing). */
 export const SIMILAR = 3;
+const SIMILAR_WITHIN = 100;
 const READER_COOKIE = 'hd_kb_reader';
 
 export function portalKbRoutes(ctx: Ctx, deps: { show: ShowPortalPage; session: RequesterSession }): Router {
@@ -96,7 +97,7 @@ export function portalKbRoutes(ctx: Ctx, deps: { show: ShowPortalPage; session: 
     const search = suggestionSearch(words);
     const articles = search ? await listKbArticles(ctx.db, { access: 'public', text: search, limit: SUGGESTED }) : [];
     // and the requester's own resolved requests like it (a designated contact's colleagues' too), with how they were answered
-    const similar = search && me.who ? await searchRequesterTickets(ctx.db, viewerOf(me.who), search, { limit: SIMILAR, finished: true }) : [];
+    const similar = search && me.who ? await searchRequesterTickets(ctx.db, viewerOf(me.who), search, { limit: SIMILAR, finished: true, within: SIMILAR_WITHIN }) : [];
     const data = { suggestions: articles.map((a) => ({ id: a.id, title: a.title, excerpt: excerpt(a.body) })), similar: similar.map(requestHitVM), asked: search !== null };
     await show(req, res, me.who, 'portal/suggestions', data, 200, 'portal-suggestions');
   });
