@@ -12,6 +12,7 @@ import { countSlaOutcomes, eachTicketCreatedIn, type MeasuredTicket, type Outcom
 import { UNMEASURED } from '../../store/sla-measures.ts';
 import { readWorkflowState } from '../../store/workflow-state.ts';
 import { kitPage } from '../kit/page.ts';
+import { renderChart } from '../kit/chart.ts';
 import { scopeOf, type Scope } from '../kit/scope.ts';
 import type { ReportColumn, ReportRow, ReportTable } from '../kit/table.ts';
 import { defineReport, reportFolder, type ReportCtx } from '../report.ts';
@@ -134,5 +135,10 @@ export const slaReport = defineReport({
     const table = await slaTable(ctx, scope, by);
     const page = await kitPage(ctx, PATH, scope, table, chartOf(ctx, table, by), { grouping: false, hidden: { by } });
     return { ...page, ...groupingLinks(ctx, ID, scope, by) };
+  },
+  // the last 30 days' compliance by priority
+  async widget(ctx) {
+    const table = await slaTable(ctx, scopeOf(ctx, {}), 'priority');
+    return { kind: 'chart', svg: table.rows.length ? renderChart({ ...chartOf(ctx, table, 'priority'), title: ctx.viewer.t(`reports.${ID}.title`), width: 560, height: 220 }) : null, href: PATH };
   },
 });

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { TICKET_TYPES } from '../../domain/vocabulary.ts';
 import { NO_TIME, sumTimeWithTotal, type TimeFilter, type TimeGroup, type TimeSums } from '../../store/report-time.ts';
 import { kitPage } from '../kit/page.ts';
+import { renderChart } from '../kit/chart.ts';
 import { queueHref, scopeFilters, scopeOf, scopeQuery, type Scope } from '../kit/scope.ts';
 import type { QueueQuery } from '../../domain/queue-query.ts';
 import type { TicketType } from '../../domain/vocabulary.ts';
@@ -90,6 +91,20 @@ function namedRows(ctx: ReportCtx, scope: Scope, by: Exclude<GroupBy, 'period'>,
     });
 }
 
+/** Billable and other hours per group, stacked. */
+function hoursChart(ctx: ReportCtx, table: ReportTable, by: GroupBy) {
+  const hours = (key: string) => table.rows.map((r) => Math.round(((r.cells[key] as number) / 60) * 10) / 10);
+  const inHours = (key: string) => `${t(ctx, `columns.${key}`)}, ${ctx.viewer.t('reportKit.hoursUnit')}`;
+  return {
+    categories: table.rows.map((r) => String(r.cells[by])),
+    series: [
+      { name: inHours('billable'), kind: 'bar' as const, stack: 'time', values: hours('billable') },
+      { name: inHours('nonBillable'), kind: 'bar' as const, stack: 'time', values: hours('nonBillable') },
+    ],
+    horizontal: by !== 'period',
+  };
+}
+
 export const timeReport = defineReport({
   id: 'time',
   path: PATH,
@@ -101,16 +116,7 @@ export const timeReport = defineReport({
     const scope = scopeOf(ctx, f);
     const by = f.by ?? 'agent';
     const table = await timeTable(ctx, scope, by);
-    const hours = (key: string) => table.rows.map((r) => Math.round(((r.cells[key] as number) / 60) * 10) / 10);
-    const inHours = (key: string) => `${t(ctx, `columns.${key}`)}, ${ctx.viewer.t('reportKit.hoursUnit')}`;
-    const page = await kitPage(ctx, PATH, scope, table, {
-      categories: table.rows.map((r) => String(r.cells[by])),
-      series: [
-        { name: inHours('billable'), kind: 'bar', stack: 'time', values: hours('billable') },
-        { name: inHours('nonBillable'), kind: 'bar', stack: 'time', values: hours('nonBillable') },
-      ],
-      horizontal: by !== 'period',
-    }, { grouping: by === 'period', hidden: { by } });
+    const page = await kitPage(ctx, PATH, scope, table, hoursChart(ctx, table, by), { grouping: by === 'period', hidden: { by } });
     // the downloads and the grouping links keep the grouping (the filter form does too)
     const query = scopeQuery(scope, { by });
     return {
@@ -118,5 +124,10 @@ export const timeReport = defineReport({
       downloads: { csv: `${PATH}.csv?${query}`, xlsx: `${PATH}.xlsx?${query}` },
       groupings: GROUP_BY.map((id) => ({ label: t(ctx, `by.${id}`), href: `${PATH}?${scopeQuery(scope, { by: id })}`, current: id === by })),
     };
+  },
+  // the last 30 days' hours per agent
+  async widget(ctx) {
+    const table = await timeTable(ctx, scopeOf(ctx, {}), 'agent');
+    return { kind: 'chart', svg: table.rows.length ? renderChart({ ...hoursChart(ctx, table, 'agent'), title: t(ctx, 'title'), width: 560, height: 220 }) : null, href: PATH };
   },
 });

@@ -52,6 +52,27 @@ describe('the dashboard', () => {
     expect(m.text).toMatch(/id="widget-report:created-resolved"[\s\S]*?<svg role="img"/);
   });
 
+  it('puts any report with a chart on the dashboard as its chart: SLA, response times, time, trends', async () => {
+    const m = new Browser(srv.url);
+    await m.login('manager@desk.test', TEST_PASSWORD);
+    await m.get('/dashboard');
+    const charts = ['report:sla', 'report:response-times', 'report:time', 'report:trends'];
+    const offered = (await m.get('/dashboard?lang=en')).text;
+    for (const id of charts) {
+      expect(offered).toContain(`value="${id}"`);
+      expect((await m.post('/dashboard/layout', { op: 'add', id, size: 'wide' })).status).toBe(303);
+    }
+    const page = (await m.get('/dashboard?lang=en')).text;
+    for (const id of charts) expect(widgetIds(page)).toContain(`${id}:wide`);
+    // tickets created in the last 30 days: their SLA compliance by priority and the trend per component are charts
+    expect(page).toMatch(/id="widget-report:sla"[\s\S]*?<svg role="img"/);
+    expect(page).toMatch(/id="widget-report:trends"[\s\S]*?<svg role="img"/);
+    // no time logged and nothing answered yet: they say so, and open their report
+    expect(page).toMatch(/id="widget-report:time"[\s\S]*?class="muted">[^<]+<\/p><p class="small"><a href="\/reports\/time">/);
+    expect(page).toMatch(/id="widget-report:response-times"[\s\S]*?<a href="\/reports\/response-times">/);
+    await m.post('/dashboard/layout', { op: 'reset' });
+  });
+
   it('shows figures that open the queue on the tickets they count', async () => {
     const page = (await as.agent.get('/dashboard')).text;
     expect(figure(page, 'my-open')).toEqual({ href: '/tickets?view=mine', value: '1' });
