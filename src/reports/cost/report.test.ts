@@ -93,6 +93,12 @@ describe('the cost of service report', () => {
     expect(page.text).toMatch(/<p class="banner warn" id="losing">Cost more than they pay this month: Vasilek<\/p>/);
     expect(page.text).toMatch(/<svg role="img" aria-label="Revenue and cost per client"/);
     expect(page.text).toContain('<a href="/organizations/2/contract?month&#x3D;2026-11">Vasilek</a>');
+    // the time logged opens the queue on the client's tickets worked on that month
+    const logged = /<a href="(\/tickets\?[^"]*organization&#x3D;2[^"]*)">16 hr<\/a>/.exec(page.text);
+    expect(logged, 'Vasilek’s 16 hours link to the queue').not.toBeNull();
+    const queue = await manager.get(logged![1].replaceAll('&#x3D;', '=').replaceAll('&amp;', '&'));
+    expect(queue.status).toBe(200);
+    expect([...new Set([...queue.text.matchAll(/<a href="\/tickets\/(\d+)"/g)].map((m) => Number(m[1])))]).toEqual([2]);
     const trend = /<table class="wf report-table" id="cost-trend">([\s\S]*?)<\/table>/.exec(page.text)![1];
     const cells = [...trend.matchAll(/<tr>(.*?)<\/tr>/g)].slice(1).map((m) => [...m[1].matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((c) => c[1]));
     expect(cells.map((c) => c[0])).toEqual(['2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11']);

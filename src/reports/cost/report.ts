@@ -4,6 +4,7 @@
 // that cost more than they pay come first.
 import { z } from 'zod';
 import { monthlyBill } from '../../domain/contract.ts';
+import { parseQueueQuery, queueQueryString } from '../../domain/queue-query.ts';
 import { serviceMargin } from '../../domain/service-margin.ts';
 import { contractOf } from '../../store/contract-of.ts';
 import { listUsageByOrganization } from '../../store/contract-usage.ts';
@@ -56,7 +57,11 @@ function row(c: ClientMonth, month: Month): ReportRow {
       revenue: c.margin.revenueCents, logged: c.cost.minutes, uncosted: c.cost.uncostedMinutes, cost: c.margin.costCents,
       margin: c.margin.marginCents, marginPercent: c.margin.marginPercent,
     },
-    links: { organization: `/organizations/${c.org.id}/contract?month=${month.key}` },
+    links: {
+      organization: `/organizations/${c.org.id}/contract?month=${month.key}`,
+      // the client's tickets with time logged that month: the time (and so the cost) behind the row
+      logged: `/tickets?${queueQueryString(parseQueueQuery({ view: 'all' }), { organization: c.org.id, worked: { from: month.from, to: month.to } })}`,
+    },
   };
 }
 
