@@ -6,7 +6,7 @@ import { updateTicket } from '../store/tickets.ts';
 import { buildServices, type Services } from '../services.ts';
 import {
   createKbArticle, createKbCategory, deleteKbArticle, draftFromTicket, editKbArticle, linkKbTranslation, mayEditKbArticle, publishKbArticle,
-  readKbArticle, recordKbDeflection, staffReader, unlinkKbTranslation, voteKbArticle, type KbReader,
+  DEFLECTION_WINDOW_MS, readKbArticle, recordKbDeflection, staffReader, unlinkKbTranslation, voteKbArticle, type KbReader,
 } from './kb.ts';
 import { replyToTicket } from './tickets.ts';
 
@@ -65,9 +65,16 @@ describe('knowledge base', () => {
     await voteKbArticle(s.ctx, anonymous, pub.id, false);
     const anna = (await ticket(s, boss)).requesterId!;
     await recordKbDeflection(s.ctx, { access: 'public', voter: { contact: anna } }, pub.id);
+    // pressed again (or by an anonymous reader twice) the same day: not another request saved; the next day it is
+    await recordKbDeflection(s.ctx, { access: 'public', voter: { contact: anna } }, pub.id);
+    await recordKbDeflection(s.ctx, anonymous, pub.id);
+    await recordKbDeflection(s.ctx, anonymous, pub.id);
     const f = await kbFigures(deps.db, [a.id, pub.id]);
     expect(f.get(a.id)).toEqual({ helpful: 1, unhelpful: 0, deflections: 0 });
-    expect(f.get(pub.id)).toEqual({ helpful: 0, unhelpful: 1, deflections: 1 });
+    expect(f.get(pub.id)).toEqual({ helpful: 0, unhelpful: 1, deflections: 2 });
+    deps.clock.advance(DEFLECTION_WINDOW_MS);
+    await recordKbDeflection(s.ctx, { access: 'public', voter: { contact: anna } }, pub.id);
+    expect((await kbFigures(deps.db, [pub.id])).get(pub.id)!.deflections).toBe(3);
     expect((await getKbArticle(deps.db, a.id)).views).toBe(1);
   });
 

@@ -11,6 +11,7 @@ import {
   updateKbArticle, updateKbTranslationGroup, upsertKbVote, type KbArticle, type KbCategory,
 } from '../store/kb.ts';
 import { insertEvent } from '../store/events.ts';
+import { hitRateLimit } from '../store/rate-limits.ts';
 import { listTicketMessages } from '../store/messages.ts';
 import { getTicket } from '../store/tickets.ts';
 import type { User } from '../store/users.ts';
@@ -146,10 +147,17 @@ export async function voteKbArticle(ctx: Ctx, reader: KbReader, id: number, help
   await upsertKbVote(ctx.db, id, kbVoterKey(reader.voter), helpful, ctx.clock.now());
 }
 
+/** A reader's "this solved it" on an article counts once a day (pressed again, or the form sent twice, it is not another request saved). */
+export const DEFLECTION_WINDOW_MS = 86_400_000;
+
 /** A requester found the answer here instead of sending a request. */
 export async function recordKbDeflection(ctx: Ctx, reader: KbReader, id: number): Promise<void> {
   await readable(ctx, reader, id);
-  await insertKbDeflection(ctx.db, id, 'contact' in reader.voter ? reader.voter.contact : null, ctx.clock.now());
+  const now = ctx.clock.now();
+  await inTransaction(ctx.db, async () => {
+    const seen = await hitRateLimit(ctx.db, `kb-deflection:${id}:${kbVoterKey(reader.voter)}`, now, DEFLECTION_WINDOW_MS);
+    if (seen.hits === 1) await insertKbDeflection(ctx.db, id, 'contact' in reader.voter ? reader.voter.contact : null, now);
+  });
 }
 
 export const kbCategorySchema = z.object({
