@@ -5,8 +5,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Browser as Chromium, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/browser.ts';
 import { makeTestDeps, type TestDeps } from '../helpers/deps.ts';
-import { startTestServer, type TestServer } from '../helpers/web.ts';
+import { addUser, startTestServer, type TestServer } from '../helpers/web.ts';
 import { createTicket } from '../../src/actions/tickets.ts';
+import { createKbArticle, publishKbArticle } from '../../src/actions/kb.ts';
+import { resolveTicket } from '../../src/actions/resolution.ts';
 import { portalSignIns } from '../../src/db/schema.ts';
 import { makeSignInToken } from '../../src/domain/portal-sign-in.ts';
 import { insertContact } from '../../src/store/contacts.ts';
@@ -34,6 +36,35 @@ describe('the requester portal on a phone, without JavaScript', () => {
   afterEach(async () => {
     await srv.close();
     deps.close();
+  });
+
+  it('with JavaScript on, shows the matching help articles and the requester’s resolved requests while they type', async () => {
+    const anna = await insertContact(deps.db, { name: 'Anna', emails: ['anna@romashka.example'], locale: 'ru' }, deps.clock.now());
+    const ctx = srv.services.ctx;
+    const boss = await addUser(srv.services, 'manager', 'olga@desk.example', 'Olga');
+    const a = await createKbArticle(ctx, boss, { title: 'Принтер не печатает', body: 'Откройте лоток и уберите замятую бумагу.', visibility: 'public', locale: 'ru' });
+    await publishKbArticle(ctx, boss, a.id, true);
+    const old = await createTicket(ctx, { kind: 'contact', contactId: anna.id }, { subject: 'Принтер мнёт бумагу', body: 'Снова замятие', requesterContactId: anna.id });
+    await resolveTicket(ctx, { kind: 'user', user: boss }, { ticketId: old.id, note: 'Почистили ролики' });
+    const context = await chromium.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale: 'ru-RU' });
+    const page = await context.newPage();
+    await page.goto(`${srv.url}/portal/sign-in`);
+    await page.getByLabel('Адрес почты или номер мобильного').fill('anna@romashka.example');
+    await Promise.all([page.waitForEvent('load'), page.keyboard.press('Enter')]);
+    const row = (await deps.db.select().from(portalSignIns).all()).at(-1)!;
+    await page.goto(`${srv.url}/portal/sign-in/${makeSignInToken(deps.secrets.token, row)}`);
+    await page.getByRole('button', { name: 'Войти' }).click();
+    await page.waitForURL(`${srv.url}/portal`);
+    await page.goto(`${srv.url}/portal/new`);
+    // typed the way people type, key by key: the suggestions come after a pause, in the live region
+    await page.getByLabel('Тема').pressSequentially('Принтеры не печатают', { delay: 30 });
+    const region = page.locator('#portal-suggestions');
+    await expect.poll(async () => await region.locator(`a[href="/portal/kb/${a.id}?from=new"]`).count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(async () => await region.locator(`a[href="/portal/requests/${old.number}"]`).count(), { timeout: 10_000 }).toBe(1);
+    expect(await region.getAttribute('aria-live')).toBe('polite');
+    expect(await region.textContent()).toContain('Почистили ролики');
+    expect(await overflow(page)).toBeLessThanOrEqual(0);
+    await context.close();
   });
 
   for (const locale of ['en', 'ru'] as const) {
