@@ -2,14 +2,14 @@
 // htmx regions: queue views and filters, saved views, bulk changes, the "N new" poll, the ticket
 // page's forms, presence, canned replies, search, people pages, profile and language.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { makeTestDeps } from '../../helpers/deps.ts';
+import { makeTestDeps, type TestDeps } from '../../helpers/deps.ts';
 import { Browser, startTestServer } from '../../helpers/web.ts';
 import { component, PASSWORD, person, ticket } from '../../helpers/factories.ts';
 import { useTestDesk } from '../../helpers/test-desk.ts';
 import { createCannedReply } from '../../../src/actions/canned-replies.ts';
 import { createContact } from '../../../src/actions/contacts.ts';
 import { AppError } from '../../../src/domain/errors.ts';
-import { findTicketByNumber, listParticipants } from '../../../src/store/tickets.ts';
+import { findTicketByNumber, listParticipants, type Ticket } from '../../../src/store/tickets.ts';
 import { listAttachmentsForMessages, listTicketMessages } from '../../../src/store/messages.ts';
 import { listTicketWorklogs } from '../../../src/store/worklogs.ts';
 import { listSavedViews } from '../../../src/store/saved-views.ts';
@@ -188,9 +188,9 @@ describe('console', () => {
     expect(forged.status).toBe(403);
   });
 
-  it('keeps the reply text when an attachment is too large', async () => {
-    // a desk of its own, with a small attachment limit
-    const small = await makeTestDeps({ MAX_ATTACHMENT_BYTES: '1000' });
+  /** A desk of its own with small upload limits: an agent signed in on a ticket's page. */
+  const withSmallDesk = async (env: Record<string, string>, fn: (d: { db: TestDeps['db']; b: Browser; t: Ticket }) => Promise<void>) => {
+    const small = await makeTestDeps(env);
     const smallSrv = await startTestServer(small);
     try {
       const sender = await person(smallSrv.services, 'Dmitry Ivanov');
@@ -198,41 +198,37 @@ describe('console', () => {
       const b = new Browser(smallSrv.url);
       await b.login(sender.email, PASSWORD);
       await b.get(`/tickets/${t.number}`);
-      const r = await b.postMultipart(`/tickets/${t.number}/replies`, { body: 'Here is the log', cc: '' }, [{ field: 'attachments', name: 'big.log', type: 'text/plain', content: Buffer.alloc(5000, 'x') }]);
-      expect(r.status).toBe(422);
-      expect(r.text).toContain('larger than the');
-      expect(r.text).toContain('>Here is the log</textarea>');
-      expect((await listTicketMessages(small.db, t.id)).filter((m) => m.direction === 'out')).toHaveLength(0);
+      await fn({ db: small.db, b, t });
     } finally {
       await smallSrv.close();
       small.close();
     }
+  };
+
+  it('keeps the reply text when an attachment is too large', async () => {
+    await withSmallDesk({ MAX_ATTACHMENT_BYTES: '1000' }, async ({ db, b, t }) => {
+      const r = await b.postMultipart(`/tickets/${t.number}/replies`, { body: 'Here is the log', cc: '' }, [{ field: 'attachments', name: 'big.log', type: 'text/plain', content: Buffer.alloc(5000, 'x') }]);
+      expect(r.status).toBe(422);
+      expect(r.text).toContain('larger than the');
+      expect(r.text).toContain('>Here is the log</textarea>');
+      expect((await listTicketMessages(db, t.id)).filter((m) => m.direction === 'out')).toHaveLength(0);
+    });
   });
 
   it('refuses a form whose files together exceed MAX_MAIL_BYTES, keeping the reply text; within it, every file is sent', async () => {
-    const small = await makeTestDeps({ MAX_ATTACHMENT_BYTES: '1000', MAX_MAIL_BYTES: '1500' });
-    const smallSrv = await startTestServer(small);
-    try {
-      const sender = await person(smallSrv.services, 'Dmitry Ivanov');
-      const t = await ticket(smallSrv.services, sender);
-      const b = new Browser(smallSrv.url);
-      await b.login(sender.email, PASSWORD);
-      await b.get(`/tickets/${t.number}`);
+    await withSmallDesk({ MAX_ATTACHMENT_BYTES: '1000', MAX_MAIL_BYTES: '1500' }, async ({ db, b, t }) => {
       const file = (name: string) => ({ field: 'attachments', name, type: 'text/plain', content: Buffer.alloc(600, 'x') });
       const r = await b.postMultipart(`/tickets/${t.number}/replies`, { body: 'Three logs', cc: '' }, [file('a.log'), file('b.log'), file('c.log')]);
       expect(r.status).toBe(422);
       expect(r.text).toContain('The files together are larger than the');
       expect(r.text).toContain('>Three logs</textarea>');
-      expect((await listTicketMessages(small.db, t.id)).filter((m) => m.direction === 'out')).toHaveLength(0);
+      expect((await listTicketMessages(db, t.id)).filter((m) => m.direction === 'out')).toHaveLength(0);
       await b.get(`/tickets/${t.number}`);
       const ok = await b.postMultipart(`/tickets/${t.number}/replies`, { body: 'Two logs', cc: '' }, [file('a.log'), file('b.log')]);
       expect(ok.status).toBe(303);
-      const [sent] = (await listTicketMessages(small.db, t.id)).filter((m) => m.direction === 'out');
-      expect((await listAttachmentsForMessages(small.db, [sent.id])).map((a) => [a.filename, a.size])).toEqual([['a.log', 600], ['b.log', 600]]);
-    } finally {
-      await smallSrv.close();
-      small.close();
-    }
+      const [sent] = (await listTicketMessages(db, t.id)).filter((m) => m.direction === 'out');
+      expect((await listAttachmentsForMessages(db, [sent.id])).map((a) => [a.filename, a.size])).toEqual([['a.log', 600], ['b.log', 600]]);
+    });
   });
 
   it('inserts a canned reply with the ticket\'s values, as an htmx region and as a page', async () => {
