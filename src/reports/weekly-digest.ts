@@ -12,7 +12,7 @@ import { digestWeekOf } from '../domain/report-period.ts';
 import { ROLES } from '../domain/vocabulary.ts';
 import { queueEmail } from '../outbox/queue.ts';
 import { countQueue } from '../store/queue.ts';
-import type { QueueFilter } from '../domain/queue-query.ts';
+import { parseQueueQuery, queueQueryString, type QueueFilter } from '../domain/queue-query.ts';
 import { listUserComponentIds } from '../store/agent-loads.ts';
 import { listComponents } from '../store/components.ts';
 import { countOpenAt, countTicketsPerSpan, listBusiestComponents, listBusiestOrganizations } from '../store/report-counts.ts';
@@ -84,7 +84,7 @@ export async function queueWeeklyDigests(ctx: Ctx, now: number): Promise<number>
     const ids = (await listUserComponentIds(ctx.db, user.id)).filter((id) => names.has(id));
     if (!ids.length) return vars;
     const mine = await Promise.all(ids.map(async (id) => ({
-      name: names.get(id)!, ...(await componentCounts(id)), href: `${ctx.config.publicUrl}/tickets?view=open&component=${id}`,
+      name: names.get(id)!, ...(await componentCounts(id)), href: `${ctx.config.publicUrl}/tickets?${queueQueryString(parseQueueQuery({ view: 'open' }), { component: [id] })}`,
     })));
     const clients = await listBusiestOrganizations(ctx.db, { from: week.period.from, to: week.period.to }, ids, TOP_COMPONENTS);
     return { ...vars, mine: mine.sort((a, b) => a.name.localeCompare(b.name)), clients };

@@ -2,7 +2,7 @@
 // were resolved or closed, and the backlog (tickets still open) at the end of each. Every number
 // opens the queue on its tickets.
 import { countCreatedDone } from '../../store/report-counts.ts';
-import { renderChart } from '../kit/chart.ts';
+import { chartWidget } from '../kit/chart.ts';
 import { kitPage } from '../kit/page.ts';
 import { queueHref, scopeFilters, scopeOf, type Scope } from '../kit/scope.ts';
 import type { ReportTable } from '../kit/table.ts';
@@ -66,6 +66,6 @@ export const createdResolvedReport = defineReport({
   // the last 30 days of the whole desk
   async widget(ctx) {
     const table = await createdResolved(ctx, scopeOf(ctx, {}));
-    return { kind: 'chart', svg: renderChart({ ...chartOf(ctx, table), title: ctx.viewer.t('reports.created-resolved.title'), width: 560, height: 220 }), href: PATH };
+    return chartWidget({ ...chartOf(ctx, table), title: ctx.viewer.t('reports.created-resolved.title') }, PATH);
   },
 });

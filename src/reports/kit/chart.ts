@@ -16,6 +16,11 @@ export type ChartSpec = {
   height?: number;
 };
 
+/** A report's chart as a dashboard widget, opening the report; without a spec (nothing to draw) the widget says it is empty. */
+export function chartWidget(spec: Omit<ChartSpec, 'width' | 'height'> | null, href: string): { kind: 'chart'; svg: string | null; href: string } {
+  return { kind: 'chart', svg: spec ? renderChart({ ...spec, width: 560, height: 220 }) : null, href };
+}
+
 const PALETTE = ['#2563eb', '#16a34a', '#dc2626', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#4b5563'];
 
 /** The chart as an SVG element (text escaped by ECharts), with role="img" and its title. */

@@ -7,7 +7,7 @@
 import { eachTicketCreatedIn } from '../../store/report-sla.ts';
 import { businessMinutes, eachTicketTimes, keptTimesUsable, loadTimesCalendars } from '../../store/ticket-times.ts';
 import { kitPage } from '../kit/page.ts';
-import { renderChart } from '../kit/chart.ts';
+import { chartWidget } from '../kit/chart.ts';
 import { scopeOf, type Scope } from '../kit/scope.ts';
 import { tableView, type ReportColumn, type ReportRow, type ReportTable } from '../kit/table.ts';
 import { defineReport, reportFolder, type ReportCtx } from '../report.ts';
@@ -198,6 +198,6 @@ export const responseTimesReport = defineReport({
     const { times } = await timesTable(ctx, scopeOf(ctx, {}), 'priority');
     const h = histogram(times);
     const any = h.rows.some((r) => Number(r.cells.frCount) > 0 || Number(r.cells.resCount) > 0);
-    return { kind: 'chart', svg: any ? renderChart({ ...histogramChart(ctx, h), title: ctx.viewer.t(`reports.${ID}.title`), width: 560, height: 220 }) : null, href: PATH };
+    return chartWidget(any ? { ...histogramChart(ctx, h), title: ctx.viewer.t(`reports.${ID}.title`) } : null, PATH);
   },
 });

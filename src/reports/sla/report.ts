@@ -12,7 +12,7 @@ import { countSlaOutcomes, eachTicketCreatedIn, type MeasuredTicket, type Outcom
 import { UNMEASURED } from '../../store/sla-measures.ts';
 import { readWorkflowState } from '../../store/workflow-state.ts';
 import { kitPage } from '../kit/page.ts';
-import { renderChart } from '../kit/chart.ts';
+import { chartWidget } from '../kit/chart.ts';
 import { scopeOf, type Scope } from '../kit/scope.ts';
 import type { ReportColumn, ReportRow, ReportTable } from '../kit/table.ts';
 import { defineReport, reportFolder, type ReportCtx } from '../report.ts';
@@ -139,6 +139,6 @@ export const slaReport = defineReport({
   // the last 30 days' compliance by priority
   async widget(ctx) {
     const table = await slaTable(ctx, scopeOf(ctx, {}), 'priority');
-    return { kind: 'chart', svg: table.rows.length ? renderChart({ ...chartOf(ctx, table, 'priority'), title: ctx.viewer.t(`reports.${ID}.title`), width: 560, height: 220 }) : null, href: PATH };
+    return chartWidget(table.rows.length ? { ...chartOf(ctx, table, 'priority'), title: ctx.viewer.t(`reports.${ID}.title`) } : null, PATH);
   },
 });

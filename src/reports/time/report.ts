@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { TICKET_TYPES } from '../../domain/vocabulary.ts';
 import { NO_TIME, sumTimeWithTotal, type TimeFilter, type TimeGroup, type TimeSums } from '../../store/report-time.ts';
 import { kitPage } from '../kit/page.ts';
-import { renderChart } from '../kit/chart.ts';
+import { chartWidget } from '../kit/chart.ts';
 import { queueHref, scopeFilters, scopeOf, scopeQuery, type Scope } from '../kit/scope.ts';
 import type { QueueQuery } from '../../domain/queue-query.ts';
 import type { TicketType } from '../../domain/vocabulary.ts';
@@ -128,6 +128,6 @@ export const timeReport = defineReport({
   // the last 30 days' hours per agent
   async widget(ctx) {
     const table = await timeTable(ctx, scopeOf(ctx, {}), 'agent');
-    return { kind: 'chart', svg: table.rows.length ? renderChart({ ...hoursChart(ctx, table, 'agent'), title: t(ctx, 'title'), width: 560, height: 220 }) : null, href: PATH };
+    return chartWidget(table.rows.length ? { ...hoursChart(ctx, table, 'agent'), title: t(ctx, 'title') } : null, PATH);
   },
 });

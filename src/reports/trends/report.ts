@@ -8,7 +8,7 @@ import { dateKey, parseDateKey } from '../../domain/zoned-time.ts';
 import type { Category, TicketType } from '../../domain/vocabulary.ts';
 import { listTrendGroups, TREND_GROUPS, type TrendGroup, type TrendGroupBy, type TrendKey } from '../../store/report-trends.ts';
 import { kitPage } from '../kit/page.ts';
-import { renderChart } from '../kit/chart.ts';
+import { chartWidget } from '../kit/chart.ts';
 import { queueHref, scopeFilters, scopeOf, scopeQuery, type Scope, type ScopeFilters } from '../kit/scope.ts';
 import type { ReportColumn, ReportRow, ReportTable } from '../kit/table.ts';
 import { defineReport, reportFolder, type ReportCtx } from '../report.ts';
@@ -150,6 +150,6 @@ export const trendsReport = defineReport({
   async widget(ctx) {
     const scope = trendScope(ctx, {});
     const table = await trendsTable(ctx, scope, 'component');
-    return { kind: 'chart', svg: table.rows.length ? renderChart({ ...chartOf(scope, 'component', table), title: ctx.viewer.t(`reports.${ID}.title`), width: 560, height: 220 }) : null, href: PATH };
+    return chartWidget(table.rows.length ? { ...chartOf(scope, 'component', table), title: ctx.viewer.t(`reports.${ID}.title`) } : null, PATH);
   },
 });

@@ -19,6 +19,7 @@ import { PORTAL_LANGS, portalLocale } from './portal-locale.ts';
 import { requesterSession, viewerOf } from './requester-session.ts';
 import { portalKbRoutes, type ShowPortalPage } from './kb-routes.ts';
 import { requestHitVM } from './request-hits.ts';
+import { CLOSED_STATUSES } from '../../../store/tickets.ts';
 
 const LAYOUT = 'layouts/portal';
 const TITLES: Record<string, string> = {
@@ -159,7 +160,6 @@ export function requesterRoutes(ctx: Ctx, render: Renderer): Router {
   return r;
 }
 
-const FINISHED = new Set(['resolved', 'closed']);
 
 /** My requests: open first, then finished, each with the desk's last answer and who waits. */
 async function requestList(ctx: Ctx, who: Contact) {
@@ -176,5 +176,5 @@ async function requestList(ctx: Ctx, who: Contact) {
       answer: answer ? { text: answer.text.length > 280 ? `${answer.text.slice(0, 279)}…` : answer.text, createdAt: answer.createdAt } : null,
     };
   }));
-  return { open: items.filter((i) => !FINISHED.has(i.status)), finished: items.filter((i) => FINISHED.has(i.status)), seesColleagues: viewerOf(who).seesOrganizationRequests && who.organizationId !== null };
+  return { open: items.filter((i) => !CLOSED_STATUSES.includes(i.status)), finished: items.filter((i) => CLOSED_STATUSES.includes(i.status)), seesColleagues: viewerOf(who).seesOrganizationRequests && who.organizationId !== null };
 }
