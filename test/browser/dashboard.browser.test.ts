@@ -1,11 +1,14 @@
 // The dashboard and the reports in headless Chromium: a manager's dashboard at desktop size,
 // rearranged by dragging (kept after a reload) and followed from a figure to the queue; an agent's
-// on a phone, arranged with the ⋯ forms by tapping; a report's number followed to its tickets.
+// on a phone, arranged with the ⋯ forms by tapping; a report's number followed to its tickets, at
+// desktop size and, in Russian, on a phone.
 import { readFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser as Chromium, Page } from 'playwright-core';
 import { launchChromium, screenshotPath, settled } from '../helpers/browser.ts';
 import { DESKTOP, PHONE, signedIn, startDesk, type Desk } from '../helpers/console-desk.ts';
+import { REPORTS } from '../../src/reports/index.ts';
+import { updateUser } from '../../src/store/users.ts';
 
 let chromium: Chromium;
 beforeAll(async () => {
@@ -16,6 +19,7 @@ afterAll(async () => {
 });
 
 const order = (page: Page) => page.$$eval('#dashboard .widget', (ws) => ws.map((w) => w.getAttribute('data-widget')));
+const sidewaysScroll = (page: Page) => page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
 const rowsInQueue = (page: Page) => page.$$eval('table.tickets tbody tr[data-ticket]', (trs) => trs.length);
 
 describe('the dashboard in a browser', () => {
@@ -103,6 +107,30 @@ describe('the dashboard in a browser', () => {
     await page.waitForURL(/\/tickets\?view=all&created=/);
     await settled(page);
     expect(await rowsInQueue(page)).toBe(6);
+    expect(problems).toEqual([]);
+  });
+
+  it('a Russian-speaking manager reads every report on a phone without sideways scrolling and taps a number through to its tickets', async () => {
+    await updateUser(desk.deps.db, desk.olga.id, { locale: 'ru' }, desk.deps.clock.now());
+    const { page, problems } = await signedIn(chromium, desk, desk.olga, PHONE);
+    for (const report of REPORTS) {
+      await page.goto(`${desk.srv.url}${report.path}`);
+      await settled(page);
+      expect(await page.getAttribute('html', 'lang'), report.id).toBe('ru');
+      // the wide tables scroll inside their own box, the page itself does not
+      expect(await sidewaysScroll(page), report.id).toBeLessThanOrEqual(0);
+    }
+    await page.goto(`${desk.srv.url}/reports/created-resolved?group=month`);
+    await settled(page);
+    expect(await page.locator('#report-table tfoot td').first().textContent()).toBe('Итого');
+    await page.screenshot({ path: screenshotPath('report-manager-phone-ru'), fullPage: true });
+    const total = page.locator('#report-table tfoot td a').first();
+    expect(await total.textContent()).toBe('6');
+    await total.tap();
+    await page.waitForURL(/\/tickets\?view=all&created=/);
+    await settled(page);
+    expect(await rowsInQueue(page)).toBe(6);
+    expect(await sidewaysScroll(page)).toBeLessThanOrEqual(0);
     expect(problems).toEqual([]);
   });
 });
