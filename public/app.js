@@ -231,40 +231,45 @@
     if (flash) setTimeout(function () { flash.remove(); }, 6000);
   });
 
-  // the dashboard: drag a widget by its title to move it; the new order is saved in the background
-  // (the forms under ⋯ do the same without JavaScript)
+  // the dashboard: drag a widget by its title (mouse) or its grip (mouse, finger, pen) to move it; the
+  // new order is sent by htmx through the board's order form (the forms under ⋯ do the same without
+  // JavaScript). Pointer events, so a phone's finger drags as a mouse does.
   var dragged = null;
-  var csrf = function () {
-    try { return JSON.parse(document.body.getAttribute('hx-headers') || '{}')['X-CSRF-Token'] || ''; } catch (err) { return ''; }
+  var before = '';
+  var orderOf = function (board) {
+    return Array.prototype.map.call(board.querySelectorAll('.widget'), function (w) { return w.getAttribute('data-widget'); }).join(',');
   };
-  document.addEventListener('mousedown', function (e) {
-    var head = e.target.closest && e.target.closest('#dashboard .widget-head h2');
-    if (head) head.closest('.widget').setAttribute('draggable', 'true');
-  });
-  document.addEventListener('dragstart', function (e) {
-    var w = e.target.closest && e.target.closest('#dashboard .widget');
-    if (!w) return;
-    dragged = w;
-    w.classList.add('dragging');
-    e.dataTransfer.effectAllowed = 'move';
-    e.dataTransfer.setData('text/plain', w.getAttribute('data-widget'));
-  });
-  document.addEventListener('dragover', function (e) {
-    var over = dragged && e.target.closest && e.target.closest('#dashboard .widget');
-    if (!over || over === dragged) return;
+  document.addEventListener('pointerdown', function (e) {
+    if (!e.target.closest || (e.pointerType === 'mouse' && e.button !== 0)) return;
+    var handle = e.target.closest('#dashboard .widget-grip') || (e.pointerType === 'mouse' && e.target.closest('#dashboard .widget-head h2'));
+    if (!handle) return;
     e.preventDefault();
+    dragged = handle.closest('.widget');
+    before = orderOf(dragged.closest('#dashboard'));
+    dragged.classList.add('dragging');
+    if (handle.setPointerCapture) handle.setPointerCapture(e.pointerId);
+  });
+  document.addEventListener('pointermove', function (e) {
+    if (!dragged) return;
+    var at = document.elementFromPoint(e.clientX, e.clientY);
+    var over = at && at.closest && at.closest('#dashboard .widget');
+    if (!over || over === dragged) return;
     var box = over.getBoundingClientRect();
     var after = (e.clientY - box.top) / box.height > 0.5 || (e.clientX - box.left) / box.width > 0.5;
     over.parentNode.insertBefore(dragged, after ? over.nextSibling : over);
   });
-  document.addEventListener('dragend', function () {
+  var drop = function () {
     if (!dragged) return;
     var board = dragged.closest('#dashboard');
     dragged.classList.remove('dragging');
-    dragged.removeAttribute('draggable');
     dragged = null;
-    var ids = Array.prototype.map.call(board.querySelectorAll('.widget'), function (w) { return w.getAttribute('data-widget'); });
-    var body = new URLSearchParams({ op: 'order', ids: ids.join(',') });
-    fetch(board.getAttribute('data-arrange'), { method: 'POST', body: body, credentials: 'same-origin', headers: { 'X-CSRF-Token': csrf(), 'X-Requested-With': 'fetch' } });
-  });
+    var ids = orderOf(board);
+    var form = document.getElementById('dashboard-order');
+    if (ids === before || !form) return;
+    form.elements.ids.value = ids;
+    if (window.htmx) window.htmx.trigger(form, 'submit');
+    else form.submit();
+  };
+  document.addEventListener('pointerup', drop);
+  document.addEventListener('pointercancel', drop);
 })();

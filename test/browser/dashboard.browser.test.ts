@@ -1,6 +1,6 @@
 // The dashboard and the reports in headless Chromium: a manager's dashboard at desktop size,
 // rearranged by dragging (kept after a reload) and followed from a figure to the queue; an agent's
-// on a phone, arranged with the ⋯ forms by tapping; a report's number followed to its tickets, at
+// on a phone, arranged with the ⋯ forms by tapping and by a finger's drag; a report's number followed to its tickets, at
 // desktop size and, in Russian, on a phone.
 import { readFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -20,6 +20,18 @@ afterAll(async () => {
 
 const order = (page: Page) => page.$$eval('#dashboard .widget', (ws) => ws.map((w) => w.getAttribute('data-widget')));
 const sidewaysScroll = (page: Page) => page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+/** Presses a finger on `from`, slides it in steps to the top-left corner of `to`, and lifts it. */
+async function touchDrag(page: Page, from: string, to: string): Promise<void> {
+  const a = (await page.locator(from).boundingBox())!;
+  const b = (await page.locator(to).boundingBox())!;
+  const cdp = await page.context().newCDPSession(page);
+  const at = (x: number, y: number) => [{ x: Math.round(x), y: Math.round(y) }];
+  const [x0, y0, x1, y1] = [a.x + a.width / 2, a.y + a.height / 2, b.x + 4, b.y + 4];
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(x0, y0) });
+  for (let i = 1; i <= 8; i++) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(x0 + ((x1 - x0) * i) / 8, y0 + ((y1 - y0) * i) / 8) });
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await cdp.detach();
+}
 const rowsInQueue = (page: Page) => page.$$eval('table.tickets tbody tr[data-ticket]', (trs) => trs.length);
 
 describe('the dashboard in a browser', () => {
@@ -62,7 +74,7 @@ describe('the dashboard in a browser', () => {
     expect(problems).toEqual([]);
   });
 
-  it('an agent arranges the dashboard on a phone by tapping the ⋯ forms', async () => {
+  it('an agent arranges the dashboard on a phone by tapping the ⋯ forms and dragging with a finger', async () => {
     const { page, problems } = await signedIn(chromium, desk, desk.dmitry, PHONE);
     await page.goto(`${desk.srv.url}/dashboard`);
     await settled(page);
@@ -86,6 +98,15 @@ describe('the dashboard in a browser', () => {
     await page.locator('#widget-my-components button[value=up]').tap();
     await settled(page);
     await expect.poll(() => order(page)).toEqual(['my-open', 'sla-risk', 'unassigned', 'my-queue', 'my-components', 'sla-list']);
+    // a finger on a widget's grip drags it (real touch input, through the DevTools protocol): the
+    // components go to the front, and the order is kept after a reload
+    const saved = page.waitForResponse((r) => r.url().endsWith('/dashboard/layout') && r.status() === 204);
+    await touchDrag(page, '#widget-my-components .widget-grip', '#widget-my-open .widget-head h2');
+    await saved;
+    expect(await order(page)).toEqual(['my-components', 'my-open', 'sla-risk', 'unassigned', 'my-queue', 'sla-list']);
+    await page.reload();
+    await settled(page);
+    expect(await order(page)).toEqual(['my-components', 'my-open', 'sla-risk', 'unassigned', 'my-queue', 'sla-list']);
     // Dmitry has the printer job and the VPN ticket
     expect(await page.locator('#widget-my-open .widget-figure').textContent()).toBe('2');
     await page.screenshot({ path: screenshotPath('dashboard-agent-phone'), fullPage: true });

@@ -133,7 +133,7 @@ describe('the dashboard', () => {
 
   it('takes a dragged order in the background, and resets to the role’s default', async () => {
     await as.agent.get('/dashboard');
-    const drag = await as.agent.post('/dashboard/layout', { op: 'order', ids: 'my-queue,my-open' }, { headers: { 'X-Requested-With': 'fetch' } });
+    const drag = await as.agent.post('/dashboard/layout', { op: 'order', ids: 'my-queue,my-open' }, { headers: { 'HX-Request': 'true', 'HX-Trigger': 'dashboard-order' } });
     expect(drag.status).toBe(204);
     expect(widgetIds((await as.agent.get('/dashboard')).text).slice(0, 3)).toEqual(['my-queue:wide', 'my-open:wide', 'sla-risk:small']);
     await as.agent.post('/dashboard/layout', { op: 'reset' });

@@ -62,8 +62,9 @@ export function dashboardRoutes(ctx: Ctx, render: Renderer, reports: readonly Re
       const { offered } = await catalogue(me);
       await arrangeDashboard(ctx, me, change, offered, DEFAULT_LAYOUTS[me.role]);
     }
-    // a drag sends its order in the background and needs no page back
-    if (req.get('X-Requested-With') === 'fetch') res.status(204).end();
+    // a drag sends its order in the background through the board's order form (htmx) and needs no
+    // page back; the boosted ⋯ forms get the page
+    if (req.get('HX-Trigger') === 'dashboard-order') res.status(204).end();
     else res.redirect(303, '/dashboard');
   });
   return r;
