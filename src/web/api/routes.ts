@@ -21,6 +21,8 @@ import { getOrganization, listOrganizations } from '../../store/organizations.ts
 import { findTicketByNumber, getTicket, type Ticket } from '../../store/tickets.ts';
 import type { User } from '../../store/users.ts';
 import { filterFor, runQueue } from '../../actions/queue.ts';
+import { searchPage } from '../../actions/ticket-search.ts';
+import { snippetHtml } from '../routes/search.ts';
 import { kbAccessFor, kbReadable } from '../../domain/kb.ts';
 import { getKbArticle, kbFigures, listKbArticles } from '../../store/kb.ts';
 import { presentContact, presentKbArticle, presentMessage, presentOrganization, presentTicket, presentWorklog } from './presenters.ts';
@@ -124,6 +126,25 @@ export const API_ROUTES: ApiRoute[] = [
       if (typeof c.query.cursor === 'string' && c.query.cursor && !q.cursor) throw invalid('cursor is not one this API gave out', { cursor: 'Invalid' });
       const result = await runQueue(c.ctx, q, await filterFor(c.ctx, q, c.user), perPage(c.query.per_page));
       return { data: result.rows.map((t) => presentTicket(t, url(c))), next_cursor: result.next };
+    },
+  },
+  {
+    method: 'get', path: '/search', permission: 'ticket.view', tag: 'tickets',
+    summary: 'Search tickets as the console does: word forms, phrases, OR, -word and fields, the best match first, with highlighted snippets',
+    query: s.searchQuery, response: s.page(s.searchHitOut),
+    errors: { 422: 'q names something the desk cannot place (org:, assignee:, a date), or has nothing to look for' },
+    handle: async (c) => {
+      const text = typeof c.query.q === 'string' ? c.query.q.trim() : '';
+      const q = parseQueueQuery({ ...c.query, view: c.query.view ?? 'all', q: '', sort: undefined, cursor: undefined });
+      const cursor = typeof c.query.cursor === 'string' && c.query.cursor ? c.query.cursor : null;
+      const { page, problems } = await searchPage(c.ctx, text, await filterFor(c.ctx, q, c.user), {
+        user: c.user, timeZone: c.user.timeZone, cursor, order: c.query.order === 'date' ? 'date' : 'relevance', limit: perPage(c.query.per_page),
+      });
+      if (problems.length) throw invalid(`Search not understood: ${problems.map((p) => (p.name === 'text' ? `"${p.value}" (nothing to look for)` : `${p.name}:${p.value} (${p.problem === 'ambiguous' ? 'more than one match' : 'no match'})`)).join(', ')}`, { q: 'fields' });
+      return {
+        data: page.hits.map((h) => ({ ticket: presentTicket(h.ticket, url(c)), message_id: h.messageId, subject_html: snippetHtml(h.subject ?? h.ticket.subject), snippet_html: h.snippet ? snippetHtml(h.snippet) : null })),
+        next_cursor: page.next,
+      };
     },
   },
   {

@@ -30,6 +30,12 @@ export const ticketListQuery = z.object({
   cursor: z.string().optional().describe('next_cursor from the previous page'),
 });
 
+/** The search: the list's filters, with the words and fields typed into `q` and an order instead of a sort. */
+export const searchQuery = ticketListQuery.omit({ q: true, sort: true }).extend({
+  q: z.string().max(200).describe('words, "quoted phrases", OR, -word and fields (status:open assignee:me org:romashka type:incident from:anna@client.example before:/after:YYYY-MM-DD); word forms in English and Russian are found'),
+  order: z.enum(['relevance', 'date']).optional().describe('relevance (default: the best match first, recency breaking ties) or date (the latest match first)'),
+});
+
 export const ticketCreate = z.object({
   subject: z.string().trim().min(1).max(300),
   body: z.string().trim().min(1).max(100_000),
@@ -250,6 +256,13 @@ export const errorOut = z.object({
     fields: z.record(z.string(), z.string()).optional().describe('for validation: a message per field'),
     who_sees_what: z.array(z.string()).optional().describe('for confirmation_required: who would see which conversation'),
   }),
+});
+
+export const searchHitOut = z.object({
+  ticket: ticketOut,
+  message_id: id.nullable().describe('the message the words were found in; null when they were found in the subject, or fields alone were searched'),
+  subject_html: z.string().describe('the subject, HTML-escaped, with the matched words in <mark>'),
+  snippet_html: z.string().nullable().describe('the words around the match, HTML-escaped, with the matched words in <mark>'),
 });
 
 export const one = <T extends z.ZodTypeAny>(schema: T) => z.object({ data: schema });

@@ -2,16 +2,11 @@
 // highlighted. "#123" (or a bare number of an existing ticket) opens that ticket.
 import { Router } from 'express';
 import type { Ctx } from '../../actions/context.ts';
-import { decodeCursor, encodeCursor, hasFilters, parseQueueQuery, queueQueryString, type QueueFilter } from '../../domain/queue-query.ts';
-import { hasText, onlyFields, parseSearch } from '../../domain/search-query.ts';
-import { applySearchFields, type FieldProblem } from '../../actions/search-fields.ts';
-
-/** A field that could not be placed, or a search with nothing to look for. */
-type SearchProblem = FieldProblem | { name: 'text'; value: string; problem: 'nothing' };
-import { listQueue } from '../../store/queue.ts';
+import { hasFilters, parseQueueQuery, queueQueryString } from '../../domain/queue-query.ts';
+import { searchPage, type SearchOrder } from '../../actions/ticket-search.ts';
 import { PRIORITIES, STATUSES } from '../../db/schema.ts';
 import { listOrganizationOptions } from '../../store/organization-names.ts';
-import { decodeSearchCursor, encodeSearchCursor, MARK_END, MARK_START, searchTickets, searchTicketsRanked, RANKED_MATCHES, type SearchHit } from '../../store/search.ts';
+import { MARK_END, MARK_START, RANKED_MATCHES } from '../../store/search.ts';
 import { findTicketByNumber } from '../../store/tickets.ts';
 import { currentUser, web } from '../context.ts';
 import { requirePermission } from '../middleware/auth.ts';
@@ -46,29 +41,6 @@ export function suggestionsFor(text: string, scope: 'all' | 'open', filtered: bo
   return out;
 }
 
-/** A page of results, with the cursor of the next one as it travels in the URL. */
-type Found = { hits: SearchHit[]; next: string | null; scanned: number; truncated: boolean; /** relevance ranked only the newest matches */ ranked?: boolean };
-
-/** The orders of results: the best match first (the default), or the latest match first. */
-export const SEARCH_ORDERS = ['relevance', 'date'] as const;
-export type SearchOrder = (typeof SEARCH_ORDERS)[number];
-
-async function textSearch(ctx: Ctx, text: string, filter: QueueFilter, cursorRaw: string | null, order: SearchOrder): Promise<Found> {
-  if (order === 'relevance') {
-    const offset = Number(/^r(\d{1,6})$/.exec(cursorRaw ?? '')?.[1] ?? 0);
-    const page = await searchTicketsRanked(ctx.db, text, filter, offset, { limit: SEARCH_PAGE_SIZE, snippets: true });
-    return { hits: page.hits, next: page.next === null ? null : `r${page.next}`, scanned: page.candidates, truncated: false, ranked: page.truncated };
-  }
-  const page = await searchTickets(ctx.db, text, filter, decodeSearchCursor(cursorRaw), { limit: SEARCH_PAGE_SIZE, snippets: true });
-  return { ...page, next: page.next ? encodeSearchCursor(page.next) : null };
-}
-
-/** A search of fields only (`status:open org:romashka`): the tickets they select, recently updated first. */
-async function fieldsOnly(ctx: Ctx, filter: QueueFilter, cursorRaw: string | null): Promise<Found> {
-  const page = await listQueue(ctx.db, filter, 'updated', decodeCursor(cursorRaw, 'updated'), SEARCH_PAGE_SIZE);
-  return { hits: page.rows.map((ticket) => ({ ticket, messageId: null, snippet: null })), next: page.next ? encodeCursor(page.next) : null, scanned: page.rows.length, truncated: false };
-}
-
 export function searchRoutes(ctx: Ctx, render: Renderer): Router {
   const r = Router();
   r.get('/search', requirePermission('ticket.view'), async (req, res) => {
@@ -81,15 +53,7 @@ export function searchRoutes(ctx: Ctx, render: Renderer): Router {
     const q = parseQueueQuery({ ...(req.query as Record<string, unknown>), view: scope, q: '', sort: undefined, cursor: undefined });
     const me = currentUser(res);
     const cursorRaw = typeof req.query.cursor === 'string' ? req.query.cursor : null;
-    const query = parseSearch(text);
-    const { filter, problems }: { filter: QueueFilter; problems: SearchProblem[] } = await applySearchFields(ctx, query, { user: me, timeZone: web(res).timeZone }, await filterFor(ctx, q, me));
-    const page: Found = hasText(query) && !problems.length
-      ? await textSearch(ctx, text, filter, cursorRaw, order)
-      : onlyFields(query) && !problems.length
-        ? await fieldsOnly(ctx, filter, cursorRaw)
-        : { hits: [], next: null, scanned: 0, truncated: false };
-    // something typed, but nothing to look for: exclusions alone, or only marks
-    if (text && !hasText(query) && !onlyFields(query)) problems.push({ name: 'text', value: text, problem: 'nothing' });
+    const { page, problems } = await searchPage(ctx, text, await filterFor(ctx, q, me), { user: me, timeZone: web(res).timeZone, cursor: cursorRaw, order, limit: SEARCH_PAGE_SIZE });
     const names = await lookupsFor(ctx.db, page.hits.map((h) => h.ticket));
     const filters = new URLSearchParams(queueQueryString(q));
     filters.delete('view');

@@ -100,6 +100,45 @@ describe('REST API', () => {
     expect((await api('GET', '/tickets?cursor=garbage!')).json.error.code).toBe('validation');
   });
 
+  it('searches as the console does: word forms, the best match first or the latest, snippets marked and escaped, fields, pages', async () => {
+    const open = async (subject: string, body: string) => valid(schemas.one(schemas.ticketOut), (await api('POST', '/tickets', { subject, body, requester_email: 'anna@client.example' })).json).data;
+    const printer = await open('Принтер не печатает', 'Принтер в бухгалтерии не печатает, принтер мигает <b>красным</b>.');
+    desk.deps.clock.advance(60_000);
+    const vpn = await open('VPN отключается', 'Кроме того, принтера нет в списке устройств, а VPN отключается каждый час и после обеда снова.');
+    await open('Пароль', 'Не могу войти в почту.');
+    const hits = async (query: string) => valid(schemas.page(schemas.searchHitOut), (await api('GET', `/search?${query}`)).json);
+
+    const best = await hits(`q=${encodeURIComponent('принтеры')}`);
+    expect(best.data.map((h) => h.ticket.number)).toEqual([printer.number, vpn.number]);
+    expect(best.data[0].subject_html).toBe('<mark>Принтер</mark> не печатает');
+    // the words around each match, the message's own markup escaped
+    expect(best.data[0].snippet_html).toBe('<mark>Принтер</mark> в бухгалтерии не печатает, <mark>принтер</mark> мигает &lt;b&gt;красным&lt;/b&gt;.');
+    expect(best.data[1].snippet_html).toMatch(/^Кроме того, <mark>принтера<\/mark> нет в списке/);
+    expect(best.data.every((h) => h.message_id !== null)).toBe(true);
+    const latest = await hits(`q=${encodeURIComponent('принтеры')}&order=date`);
+    expect(latest.data.map((h) => h.ticket.number)).toEqual([vpn.number, printer.number]);
+
+    // fields narrow the words, or select alone; a field the desk cannot place is refused, not ignored
+    await api('PATCH', `/tickets/${printer.number}`, { status: 'resolved' });
+    expect((await hits(`q=${encodeURIComponent('принтер status:open')}`)).data.map((h) => h.ticket.number)).toEqual([vpn.number]);
+    expect((await hits(`q=${encodeURIComponent('status:resolved')}`)).data.map((h) => [h.ticket.number, h.snippet_html])).toEqual([[printer.number, null]]);
+    const refused = await api('GET', `/search?q=${encodeURIComponent('принтер org:nowhere')}`);
+    expect(refused.status).toBe(422);
+    expect(refused.json.error).toMatchObject({ code: 'validation', fields: { q: expect.any(String) } });
+    expect((await api('GET', `/search?q=${encodeURIComponent('-принтер')}`)).status).toBe(422);
+
+    // one result a page, to the end, each once
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await hits(`q=${encodeURIComponent('принтер OR пароль')}&per_page=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      seen.push(...page.data.map((h) => h.ticket.number));
+      cursor = page.next_cursor;
+    } while (cursor);
+    expect(seen.sort()).toEqual([printer.number, vpn.number, 3].sort());
+    expect((await api('GET', '/search?q=x', undefined, null)).status).toBe(401);
+  });
+
   it('manages contacts and organizations with their contract fields', async () => {
     const boss = await desk.person('Olga', 'manager');
     const bossToken = (await createApiToken(desk.srv.services.ctx, boss, {})).token;

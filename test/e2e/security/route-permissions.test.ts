@@ -245,6 +245,7 @@ const API: Record<string, Row> = {
   'GET /api/v1/kb/articles/:id': staff,
   'GET /api/v1/me': staff,
   'GET /api/v1/tickets': staff,
+  'GET /api/v1/search': { roles: STAFF, path: '/api/v1/search?q=printer' },
   'POST /api/v1/tickets': staff,
   'GET /api/v1/tickets/:number': staff,
   'PATCH /api/v1/tickets/:number': staff,
