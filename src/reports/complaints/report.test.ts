@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../../test/helpers/deps.ts';
 import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from '../../../test/helpers/web.ts';
-import { readXlsx } from '../../../test/helpers/xlsx.ts';
+import { readXlsx, readXlsxSheets } from '../../../test/helpers/xlsx.ts';
 import { createApiToken } from '../../actions/api-tokens.ts';
 import { escalateTicket, handleComplaint } from '../../actions/resolution.ts';
 import { createTicket, writeStatus } from '../../actions/tickets.ts';
@@ -19,7 +19,7 @@ const at = (iso: string) => Date.parse(iso);
 const WEEK = '?from=2026-11-02&to=2026-11-08';
 const KEYS = ['ticket', 'subject', 'organization', 'component', 'by', 'reason', 'at', 'handling', 'outcome', 'status'];
 
-type Api = { columns: { key: string; kind: string; labels?: string }[]; rows: Record<string, unknown>[] };
+type Api = { columns: { key: string; kind: string; labels?: string }[]; rows: Record<string, unknown>[]; parts: { key: string; rows: Record<string, unknown>[] }[] };
 
 describe('the complaints report', () => {
   let deps: TestDeps;
@@ -148,5 +148,25 @@ describe('the complaints report', () => {
       expect(subjects.length).toBe(l.n);
     }
     expect(text).toContain(`<a href="/tickets/${t.B1.number}">${t.B1.number}</a>`);
+  });
+
+  it('hands the counts per organisation and component to accounting too: a CSV each, sheets of the XLSX, parts of the API', async () => {
+    const page = (await manager.get(`/reports/complaints${WEEK}`)).text.replaceAll('&#x3D;', '=').replaceAll('&amp;', '&');
+    const hrefs = [...page.matchAll(/<caption>[^<]*<a class="small" href="([^"]+)"/g)].map((m) => m[1]);
+    expect(hrefs).toEqual([`/reports/complaints.csv${WEEK}&group=day&part=byOrganization`, `/reports/complaints.csv${WEEK}&group=day&part=byComponent`]);
+    const csvs = await Promise.all(hrefs.map(async (h) => (await manager.get(h)).text.trim().split('\n')));
+    expect(csvs).toEqual([['Organization,Complaints', 'Beta,3', 'Acme,1', 'Gamma,1'], ['Component,Complaints', 'Network,2', 'Printers,2', 'Billing,1']]);
+    expect((await manager.get(`/reports/complaints.csv${WEEK}&part=nothing`)).status).toBe(404);
+
+    const sheets = await readXlsxSheets((await manager.getBytes(`/reports/complaints.xlsx${WEEK}`)).body);
+    expect(sheets.map((sh) => sh.name)).toEqual(['Complaints', 'Complaints per organization', 'Complaints per component']);
+    expect(sheets[0].rows).toHaveLength(6);
+    expect(sheets.slice(1).map((sh) => sh.rows.map((r) => r.join(',')))).toEqual(csvs);
+
+    const data = await api(WEEK);
+    expect(data.rows).toHaveLength(5);
+    expect(data.parts.map((p) => [p.key, p.rows.map((r) => Object.values(r).join(','))])).toEqual([
+      ['byOrganization', ['Beta,3', 'Acme,1', 'Gamma,1']], ['byComponent', ['Network,2', 'Printers,2', 'Billing,1']],
+    ]);
   });
 });

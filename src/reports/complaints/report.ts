@@ -7,7 +7,7 @@ import { countTicketsPerSpan } from '../../store/report-counts.ts';
 import { listComplaintsIn, type ComplaintRow } from '../../store/report-clients.ts';
 import { kitPage } from '../kit/page.ts';
 import { queueHref, scopeFilters, scopeOf, type Scope } from '../kit/scope.ts';
-import { tableView, type ReportRow, type ReportTable } from '../kit/table.ts';
+import { partCsv, tableView, type ReportRow, type ReportTable } from '../kit/table.ts';
 import { defineReport, reportFolder, type ReportCtx } from '../report.ts';
 
 const ID = 'complaints';
@@ -91,6 +91,13 @@ async function summaryTable(ctx: ReportCtx, scope: Scope, list: ComplaintRow[], 
   return { columns: [{ key: by, kind: 'text' }, { key: 'complaints', kind: 'count' }], rows };
 }
 
+/** The complaints, one row each, with the counts per organisation and per component as its parts. */
+async function complaintsWithSummaries(ctx: ReportCtx, scope: Scope): Promise<{ list: ComplaintRow[]; table: ReportTable }> {
+  const list = await listComplaintsIn(ctx.db, scope.period, scope.tickets);
+  const [byOrganization, byComponent] = await Promise.all([summaryTable(ctx, scope, list, 'organization'), summaryTable(ctx, scope, list, 'component')]);
+  return { list, table: { ...complaintsTable(ctx, list), parts: [{ key: 'byOrganization', table: byOrganization }, { key: 'byComponent', table: byComponent }] } };
+}
+
 export const complaintsReport = defineReport({
   id: ID,
   path: PATH,
@@ -98,19 +105,17 @@ export const complaintsReport = defineReport({
   folder: reportFolder(import.meta.url),
   filters: scopeFilters,
   async table(ctx, f) {
-    const scope = scopeOf(ctx, f);
-    return complaintsTable(ctx, await listComplaintsIn(ctx.db, scope.period, scope.tickets));
+    return (await complaintsWithSummaries(ctx, scopeOf(ctx, f))).table;
   },
   async load(ctx, f) {
     const scope = scopeOf(ctx, f);
-    const list = await listComplaintsIn(ctx.db, scope.period, scope.tickets);
-    const [byOrganization, byComponent] = await Promise.all([summaryTable(ctx, scope, list, 'organization'), summaryTable(ctx, scope, list, 'component')]);
-    const page = await kitPage(ctx, PATH, scope, complaintsTable(ctx, list), null, { grouping: false });
+    const { list, table } = await complaintsWithSummaries(ctx, scope);
+    const page = await kitPage(ctx, PATH, scope, table, null, { grouping: false });
     return {
       ...page,
       total: list.length,
       open: list.filter((c) => c.handledAt === null).length,
-      summaries: [tableView(ID, byOrganization, ctx.viewer), tableView(ID, byComponent, ctx.viewer)],
+      summaries: (table.parts ?? []).map((p) => ({ ...tableView(ID, p.table, ctx.viewer), title: ctx.viewer.t(`reports.${ID}.parts.${p.key}`), csv: partCsv(page.downloads.csv, p.key) })),
     };
   },
 });

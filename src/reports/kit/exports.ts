@@ -34,15 +34,31 @@ export function reportCsv(reportId: string, table: ReportTable, viewer: ReportVi
   return stringify([header(reportId, table, viewer), ...body(table, viewer)]);
 }
 
-/** Writes the workbook to `out` (a response) one row at a time; resolves when it is complete. */
-export async function writeReportXlsx(out: Writable, reportId: string, sheetName: string, table: ReportTable, viewer: ReportViewer): Promise<void> {
+/** A sheet name is at most 31 characters, without []:*?/\ and unique in its workbook. */
+function sheetName(name: string, taken: Set<string>): string {
+  const base = name.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31) || 'Report';
+  let out = base;
+  for (let i = 2; taken.has(out.toLowerCase()); i++) out = `${base.slice(0, 31 - String(i).length - 1)} ${i}`;
+  taken.add(out.toLowerCase());
+  return out;
+}
+
+/**
+ * Writes the workbook to `out` (a response) one row at a time, the report's table on the first
+ * sheet and each of its parts on a sheet of its own; resolves when it is complete.
+ */
+export async function writeReportXlsx(out: Writable, reportId: string, sheetTitle: string, table: ReportTable, viewer: ReportViewer): Promise<void> {
   const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-  // a sheet name is at most 31 characters, without []:*?/\
-  const sheet = book.addWorksheet(sheetName.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31) || 'Report', { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = table.columns.map((c, i) => ({ header: header(reportId, table, viewer)[i], key: c.key, width: c.kind === 'text' ? 28 : 14 }));
-  sheet.getRow(1).font = { bold: true };
-  sheet.getRow(1).commit();
-  for (const row of body(table, viewer)) sheet.addRow(row).commit();
-  sheet.commit();
+  const taken = new Set<string>();
+  const sheets = [{ name: sheetTitle, table }, ...(table.parts ?? []).map((p) => ({ name: viewer.t(`reports.${reportId}.parts.${p.key}`), table: p.table }))];
+  for (const { name, table: t } of sheets) {
+    const sheet = book.addWorksheet(sheetName(name, taken), { views: [{ state: 'frozen', ySplit: 1 }] });
+    const heads = header(reportId, t, viewer);
+    sheet.columns = t.columns.map((c, i) => ({ header: heads[i], key: c.key, width: c.kind === 'text' ? 28 : 14 }));
+    sheet.getRow(1).font = { bold: true };
+    sheet.getRow(1).commit();
+    for (const row of body(t, viewer)) sheet.addRow(row).commit();
+    sheet.commit();
+  }
   await book.commit();
 }

@@ -34,7 +34,23 @@ export type ReportTable = {
   rows: ReportRow[];
   /** a last row of sums (the same columns), when the rows add up; an empty first text cell reads "Total" */
   totals?: ReportRow;
+  /**
+   * the report's other tables (a summary per organisation, an age histogram), each named by
+   * reports.<id>.parts.<key>: a sheet of their own in the XLSX, a CSV of their own (`?part=<key>`),
+   * and `parts` in the API
+   */
+  parts?: ReportPart[];
 };
+
+export type ReportPart = { key: string; table: ReportTable };
+
+/** The CSV download of a part, from the report's own CSV link. */
+export const partCsv = (csvHref: string, key: string): string => `${csvHref}${csvHref.includes('?') && !csvHref.endsWith('?') ? '&' : ''}part=${encodeURIComponent(key)}`;
+
+/** The table a download names: the report's own, or one of its parts; undefined for no such part. */
+export function tablePart(table: ReportTable, part: string | undefined): ReportTable | undefined {
+  return part === undefined ? table : table.parts?.find((p) => p.key === part)?.table;
+}
 
 /** A column's header in the viewer's language: its heading, else reports.<id>.columns.<key>. */
 export const columnLabel = (reportId: string, viewer: ReportViewer, c: ReportColumn): string => c.heading ?? viewer.t(`reports.${reportId}.columns.${c.key}`);

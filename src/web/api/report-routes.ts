@@ -3,18 +3,31 @@
 // minutes, minor units of money) with each column's key and kind.
 import { z } from 'zod';
 import { loadReportStrings } from '../../reports/report-files.ts';
+import type { ReportTable } from '../../reports/kit/table.ts';
 import type { Report } from '../../reports/report.ts';
 import { reportFilters } from '../features/reports/routes.ts';
 import type { ApiRoute } from './routes.ts';
 
 const cell = z.union([z.string(), z.number(), z.null()]);
 
-export const reportOut = z.object({
-  report: z.string(),
+const tableOut = z.object({
   columns: z.array(z.object({ key: z.string(), kind: z.enum(['text', 'count', 'minutes', 'money', 'percent']), currency_key: z.string().optional(), currency: z.string().optional(), labels: z.string().optional() })),
   rows: z.array(z.record(z.string(), cell)),
   totals: z.record(z.string(), cell).nullable(),
 });
+
+export const reportOut = tableOut.extend({
+  report: z.string(),
+  parts: z.array(tableOut.extend({ key: z.string() })).describe('the report\'s other tables (a summary per organisation, an age histogram), each with its key'),
+});
+
+function tableJson(data: ReportTable): z.infer<typeof tableOut> {
+  return {
+    columns: data.columns.map((col) => ({ key: col.key, kind: col.kind, ...(col.currencyKey ? { currency_key: col.currencyKey } : {}), ...(col.currency ? { currency: col.currency } : {}), ...(col.labels ? { labels: col.labels } : {}) })),
+    rows: data.rows.map((r) => r.cells),
+    totals: data.totals?.cells ?? null,
+  };
+}
 
 export function reportApiRoutes(reports: readonly Report[]): ApiRoute[] {
   return reports.flatMap((report): ApiRoute[] => {
@@ -32,12 +45,7 @@ export function reportApiRoutes(reports: readonly Report[]): ApiRoute[] {
       async handle(c) {
         // the API speaks no language: a label a report would translate is given as its key
         const data = await c.ctx.db.offLoop(async () => table({ ...c.ctx, viewer: { locale: c.user.locale, t: (key) => key } }, reportFilters(report, c.req.query)));
-        return {
-          report: report.id,
-          columns: data.columns.map((col) => ({ key: col.key, kind: col.kind, ...(col.currencyKey ? { currency_key: col.currencyKey } : {}), ...(col.currency ? { currency: col.currency } : {}), ...(col.labels ? { labels: col.labels } : {}) })),
-          rows: data.rows.map((r) => r.cells),
-          totals: data.totals?.cells ?? null,
-        };
+        return { report: report.id, ...tableJson(data), parts: (data.parts ?? []).map((p) => ({ key: p.key, ...tableJson(p.table) })) };
       },
     }];
   });

@@ -1,12 +1,14 @@
 // Mounts every registered report (src/reports/index.ts) the same way: GET its path → its
 // permission → filters from the query string → load → its page; and, for a report that has a
-// table, the same data as CSV and XLSX downloads at <path>.csv and <path>.xlsx.
+// table, the same data as CSV and XLSX downloads at <path>.csv and <path>.xlsx (its other tables:
+// more sheets of the XLSX, and each a CSV at <path>.csv?part=<key>).
 import { Router, type Request, type Response } from 'express';
 import type { Ctx } from '../../../actions/context.ts';
 import { EXPORT_FORMATS, EXPORT_TYPES, reportCsv, writeReportXlsx } from '../../../reports/kit/exports.ts';
 import { resultCache } from '../../../reports/kit/result-cache.ts';
 import type { Report, ReportCtx, ReportViewer } from '../../../reports/report.ts';
-import { invalid } from '../../../domain/errors.ts';
+import { AppError, invalid } from '../../../domain/errors.ts';
+import { tablePart } from '../../../reports/kit/table.ts';
 import { web } from '../../context.ts';
 import { requirePermission } from '../../middleware/auth.ts';
 import type { Renderer } from '../../render.ts';
@@ -33,13 +35,18 @@ export function reportRoutes(ctx: Ctx, render: Renderer, reports: readonly Repor
     for (const format of EXPORT_FORMATS) {
       r.get(`${report.path}.${format}`, requirePermission(report.permission), async (req, res) => {
         const rc = reportCtx(ctx, res);
-        const { fresh, query } = withoutFresh(req.query);
+        const { fresh, query: all } = withoutFresh(req.query);
+        // a CSV holds one table: the report's own, or the part `part` names (the XLSX has them all)
+        const { part: partRaw, ...query } = all;
+        const part = format === 'csv' && typeof partRaw === 'string' ? partRaw : undefined;
         const filters = reportFilters(report, query);
         const { value: data } = await cache.get(`${report.id} table ${rc.viewer.locale} ${JSON.stringify(filters)}`, () => ctx.db.offLoop(async () => table(rc, filters)), fresh);
+        const chosen = tablePart(data, part);
+        if (!chosen) throw new AppError('not_found', `The report has no table "${part}"`);
         const stamp = new Date(ctx.clock.now()).toISOString().slice(0, 10);
-        res.attachment(`${report.id}-${stamp}.${format}`);
+        res.attachment(`${report.id}${part ? `-${part}` : ''}-${stamp}.${format}`);
         res.type(EXPORT_TYPES[format]);
-        if (format === 'csv') res.send(reportCsv(report.id, data, rc.viewer));
+        if (format === 'csv') res.send(reportCsv(report.id, chosen, rc.viewer));
         else await writeReportXlsx(res, report.id, rc.viewer.t(`reports.${report.id}.title`), data, rc.viewer);
       });
     }
