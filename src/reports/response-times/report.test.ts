@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../../test/helpers/deps.ts';
 import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from '../../../test/helpers/web.ts';
 import { seedSla } from '../../../test/helpers/workflow.ts';
-import { readXlsx } from '../../../test/helpers/xlsx.ts';
+import { readXlsx, readXlsxSheets } from '../../../test/helpers/xlsx.ts';
 import { createApiToken } from '../../actions/api-tokens.ts';
 import { assignTicket, createTicket, replyToTicket, writeStatus } from '../../actions/tickets.ts';
 import type { Priority } from '../../domain/vocabulary.ts';
@@ -22,7 +22,7 @@ import { percentile, statsOf } from './report.ts';
 const at = (iso: string) => Date.parse(iso);
 const WEEK = '?from=2026-11-02&to=2026-11-08';
 
-type Api = { columns: { key: string; kind: string }[]; rows: Record<string, unknown>[]; totals: Record<string, unknown> };
+type Api = { columns: { key: string; kind: string }[]; rows: Record<string, unknown>[]; totals: Record<string, unknown>; parts: { key: string; rows: Record<string, unknown>[] }[] };
 const KEYS = ['tickets', 'frCount', 'frMedian', 'frP90', 'frMean', 'resCount', 'resMedian', 'resP90', 'resMean'];
 
 // business minutes: first answers A 20, B 105 (1 h on Monday evening, 45 min on Tuesday), C 40;
@@ -173,6 +173,15 @@ describe('the response and resolution times report', () => {
     const page = await olga.get(`/reports/response-times${WEEK}`);
     expect(page.text).toContain('<h1>Время реакции и решения</h1>');
     expect(page.text).toContain('<td>2–5 дней</td>');
+
+    // the histogram downloads too: a sheet of the workbook, a CSV of its own, a part of the API
+    const HISTOGRAM = [[2, 0], [1, 1], [0, 1], [0, 0], [0, 1], [0, 0]];
+    const sheets = await readXlsxSheets((await olga.getBytes(`/reports/response-times.xlsx${WEEK}`)).body);
+    expect(sheets.map((sh) => sh.name)).toEqual(['Время реакции и решения', 'Распределение']);
+    expect(sheets[1].rows.slice(1).map((r) => [r[1], r[2]])).toEqual(HISTOGRAM);
+    const href = /<a href="([^"]+part&#x3D;histogram)"/.exec(page.text)?.[1].replaceAll('&#x3D;', '=').replaceAll('&amp;', '&');
+    expect((await olga.get(href!)).text.trim().split('\n').slice(1)).toEqual(sheets[1].rows.slice(1).map((r) => r.join(',')));
+    expect((await api(WEEK)).parts.map((p) => [p.key, p.rows.map((r) => Object.values(r).slice(1))])).toEqual([['histogram', HISTOGRAM]]);
   });
 
   it('shows the histogram of business time and the groupings, whose ticket counts open the queue on their tickets', async () => {

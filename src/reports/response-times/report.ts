@@ -9,7 +9,7 @@ import { businessMinutes, eachTicketTimes, keptTimesUsable, loadTimesCalendars }
 import { kitPage } from '../kit/page.ts';
 import { chartWidget } from '../kit/chart.ts';
 import { scopeOf, type Scope } from '../kit/scope.ts';
-import { tableView, type ReportColumn, type ReportRow, type ReportTable } from '../kit/table.ts';
+import { partCsv, tableView, type ReportColumn, type ReportRow, type ReportTable } from '../kit/table.ts';
 import { defineReport, reportFolder, type ReportCtx } from '../report.ts';
 import { createdHref, GROUP_KEY, groupColumn, groupedFilters, groupingLinks, groupNames, orderGroups, type GroupBy } from '../sla/ticket-groups.ts';
 
@@ -184,14 +184,18 @@ export const responseTimesReport = defineReport({
   permission: 'report.view',
   folder: reportFolder(import.meta.url),
   filters: groupedFilters,
-  table: async (ctx, f) => (await timesTable(ctx, scopeOf(ctx, f), f.by ?? 'priority')).table,
+  // the histogram is the table's part: a sheet of the XLSX, a CSV of its own, `parts` in the API
+  table: async (ctx, f) => {
+    const { table, times } = await timesTable(ctx, scopeOf(ctx, f), f.by ?? 'priority');
+    return { ...table, parts: [{ key: 'histogram', table: histogram(times) }] };
+  },
   async load(ctx, f) {
     const scope = scopeOf(ctx, f);
     const by = f.by ?? 'priority';
     const { table, times } = await timesTable(ctx, scope, by);
     const h = histogram(times);
     const page = await kitPage(ctx, PATH, scope, table, histogramChart(ctx, h), { grouping: false, hidden: { by } });
-    return { ...page, ...groupingLinks(ctx, ID, scope, by), histogram: { caption: ctx.viewer.t(`reports.${ID}.histogram`), table: tableView(ID, h, ctx.viewer) } };
+    return { ...page, ...groupingLinks(ctx, ID, scope, by), histogram: { caption: ctx.viewer.t(`reports.${ID}.histogram`), table: tableView(ID, h, ctx.viewer), csv: partCsv(page.downloads.csv, 'histogram') } };
   },
   // the last 30 days' first responses and resolutions, by how long they took
   async widget(ctx) {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../../test/helpers/deps.ts';
 import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from '../../../test/helpers/web.ts';
-import { readXlsx } from '../../../test/helpers/xlsx.ts';
+import { readXlsx, readXlsxSheets } from '../../../test/helpers/xlsx.ts';
 import { createApiToken } from '../../actions/api-tokens.ts';
 import { assignTicket, createTicket, writeStatus } from '../../actions/tickets.ts';
 import type { TicketStatus } from '../../domain/vocabulary.ts';
@@ -87,7 +87,7 @@ describe('the status and backlog age report', () => {
   const api = async (query: string) => {
     const res = await fetch(`${srv.url}/api/v1/reports/status${query}`, { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(200);
-    return (await res.json()) as { columns: { key: string; kind: string }[]; rows: Record<string, unknown>[]; totals: Record<string, unknown> | null };
+    return (await res.json()) as { columns: { key: string; kind: string }[]; rows: Record<string, unknown>[]; totals: Record<string, unknown> | null; parts: { key: string; rows: Record<string, unknown>[] }[] };
   };
   const STATUS_KEYS = ['new', 'triaged', 'assigned', 'in_progress', 'pending_requester', 'pending_third_party', 'resolved', 'closed', 'reopened'];
   const cells = (r: Record<string, unknown>) => [r.period, ...STATUS_KEYS.map((k) => r[k])];
@@ -128,6 +128,19 @@ describe('the status and backlog age report', () => {
     const page = await olga.get(`/reports/status${WEEK}`);
     expect(page.text).toContain('<h1>Статусы и возраст очереди</h1>');
     expect(page.text).toContain('<td>Меньше 1 дня</td>');
+
+    // the statuses now and the backlog's age download too: sheets of the workbook, a CSV each, parts of the API
+    const sheets = await readXlsxSheets((await olga.getBytes(`/reports/status.xlsx${WEEK}`)).body);
+    expect(sheets.map((sh) => sh.name)).toEqual(['Статусы и возраст очереди', 'Заявки по статусам сейчас', 'Возраст очереди']);
+    expect(sheets[1].rows.slice(1).map((r) => r[1])).toEqual([...NOW_COUNTS, NOW_COUNTS.reduce((a, b) => a + b, 0)]);
+    expect(sheets[2].rows.at(-1)).toEqual(['Итого', 7]);
+    const ageHref = /<a href="([^"]+part&#x3D;age)"/.exec(page.text)?.[1].replaceAll('&#x3D;', '=').replaceAll('&amp;', '&');
+    expect(ageHref).toMatch(/^\/reports\/status\.csv\?/);
+    const ageCsv = (await olga.get(ageHref!)).text.trim().split('\n');
+    expect(ageCsv.slice(1)).toEqual(sheets[2].rows.slice(1).map((r) => r.join(',')));
+    const data = await api(WEEK);
+    expect(data.parts.map((p) => p.key)).toEqual(['now', 'age']);
+    expect(data.parts[1].rows.map((r) => r.tickets)).toEqual([1, 1, 2, 2, 0, 1]);
   });
 
   it('shows the statuses now, their history and the backlog by age, whose numbers open the queue on their tickets', async () => {

@@ -8,7 +8,7 @@ import { STATUSES } from '../../domain/vocabulary.ts';
 import { renderChart } from '../kit/chart.ts';
 import { kitPage } from '../kit/page.ts';
 import { queueHref, scopeFilters, scopeOf, type Scope } from '../kit/scope.ts';
-import { tableView, type ReportTable } from '../kit/table.ts';
+import { partCsv, tableView, type ReportTable } from '../kit/table.ts';
 import { defineReport, reportFolder, type ReportCtx } from '../report.ts';
 
 const ID = 'status';
@@ -69,7 +69,7 @@ async function backlogAge(ctx: ReportCtx, scope: Scope): Promise<ReportTable> {
 }
 
 /** A table besides the kit's one: its chart and its view, rendered like the report-table partial. */
-function section(ctx: ReportCtx, key: string, table: ReportTable, name: string) {
+function section(ctx: ReportCtx, key: string, table: ReportTable, name: string, csvHref = '') {
   const title = ctx.viewer.t(`reports.${ID}.sections.${key}`);
   const values = table.rows.map((r) => r.cells.tickets as number);
   const chartSpec = { title, horizontal: true, categories: table.rows.map((r) => String(r.cells[name])), series: [{ name: ctx.viewer.t(`reports.${ID}.columns.tickets`), kind: 'bar' as const, values }] };
@@ -78,7 +78,14 @@ function section(ctx: ReportCtx, key: string, table: ReportTable, name: string) 
     chartSpec,
     chart: renderChart(chartSpec),
     table: tableView(ID, table, ctx.viewer),
+    csv: partCsv(csvHref, key),
   };
+}
+
+/** The status history, with the statuses now and the backlog's age as its parts (the page's other tables). */
+async function statusTables(ctx: ReportCtx, scope: Scope): Promise<ReportTable> {
+  const [history, now, age] = await Promise.all([statusHistory(ctx, scope), statusNow(ctx, scope), backlogAge(ctx, scope)]);
+  return { ...history, parts: [{ key: 'now', table: now }, { key: 'age', table: age }] };
 }
 
 export const statusReport = defineReport({
@@ -87,7 +94,7 @@ export const statusReport = defineReport({
   permission: 'report.view',
   folder: reportFolder(import.meta.url),
   filters: scopeFilters,
-  table: (ctx, f) => statusHistory(ctx, scopeOf(ctx, f)),
+  table: (ctx, f) => statusTables(ctx, scopeOf(ctx, f)),
   // the whole desk's open tickets by age
   async widget(ctx) {
     const age = await backlogAge(ctx, scopeOf(ctx, {}));
@@ -95,12 +102,13 @@ export const statusReport = defineReport({
   },
   async load(ctx, f) {
     const scope = scopeOf(ctx, f);
-    const [history, now, age] = await Promise.all([statusHistory(ctx, scope), statusNow(ctx, scope), backlogAge(ctx, scope)]);
+    const history = await statusTables(ctx, scope);
+    const part = (key: string) => history.parts!.find((p) => p.key === key)!.table;
     const t = (key: string) => ctx.viewer.t(`reports.${ID}.columns.${key}`);
     const page = await kitPage(ctx, PATH, scope, history, {
       categories: history.rows.map((r) => String(r.cells.period)),
       series: STATUSES.map((s) => ({ name: t(s), kind: 'bar' as const, stack: 'status', values: history.rows.map((r) => r.cells[s] as number) })),
     });
-    return { ...page, now: section(ctx, 'now', now, 'status'), age: section(ctx, 'age', age, 'age') };
+    return { ...page, now: section(ctx, 'now', part('now'), 'status', page.downloads.csv), age: section(ctx, 'age', part('age'), 'age', page.downloads.csv) };
   },
 });
