@@ -39,3 +39,11 @@ export function kbCategoriesVM(categories: KbCategory[], components: Component[]
   const names = new Map(components.map((c) => [c.id, c.name]));
   return categories.map((c) => ({ id: c.id, name: c.name, component: c.componentId ? (names.get(c.componentId) ?? null) : null, selected: c.id === selected }));
 }
+
+/** Each category as its edit and delete forms show it: its name, component, how many articles it holds and where they may move. */
+export function kbCategoryFormsVM(categories: KbCategory[], counts: Map<number, number>) {
+  return categories.map((c) => ({
+    id: c.id, name: c.name, componentId: c.componentId, articles: counts.get(c.id) ?? 0,
+    others: categories.filter((o) => o.id !== c.id).map((o) => ({ id: o.id, name: o.name })),
+  }));
+}
