@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../test/helpers/deps.ts';
 import { insertComponent } from './components.ts';
+import { MARK_END, MARK_START, snippetOf } from './search.ts';
+import { markdownText } from '../domain/markdown.ts';
 import {
   countKbArticlesByCategory, deleteKbCategoryRow, listKbCategories, listKbCategoriesOfComponent, moveKbArticlesToCategory, updateKbCategory,
   getKbArticle, incrementKbViews, insertKbArticle, insertKbCategory, insertKbDeflection, insertKbVersion, kbFigures,
@@ -81,5 +83,15 @@ describe('knowledge base store', () => {
     await deleteKbCategoryRow(deps.db, a.id);
     expect((await listKbCategories(deps.db)).map((c) => c.name)).toEqual(['Hardware']);
     expect((await getKbArticle(deps.db, x.id)).categoryId).toBe(b.id);
+  });
+
+  it('gives a found article\'s excerpt around the words the search matched by their forms, as ticket search does', async () => {
+    const long = `${'Intro words. '.repeat(30)}Then the **printers** stop; reconnect them.`;
+    const a = await article('Offline', long);
+    const [found] = await listKbArticles(deps.db, { access: 'all', text: 'printer -scanner' });
+    expect(found.id).toBe(a.id);
+    const snippet = snippetOf(markdownText(found.body), 'printer -scanner');
+    expect(snippet).toContain(`Then the ${MARK_START}printers${MARK_END} stop`);
+    expect(snippet.length).toBeLessThan(long.length);
   });
 });

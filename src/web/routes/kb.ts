@@ -19,7 +19,7 @@ import { currentUser, intParam } from '../context.ts';
 import { formError, idOrNull, str, type Body } from '../forms.ts';
 import { requirePermission } from '../middleware/auth.ts';
 import { redirectWithFlash, type Renderer } from '../render.ts';
-import { kbArticleVM, kbCategoriesVM, kbCategoryFormsVM, kbFormVM, kbListRowVM, kbVersionsVM, type KbFormValues } from '../view-models/kb.ts';
+import { kbArticleVM, kbCategoriesVM, kbCategoryFormsVM, kbFormVM, kbListRowVM, kbSnippetHtml, kbVersionsVM, type KbFormValues } from '../view-models/kb.ts';
 
 function input(body: Body): KbArticleInput {
   const visibility = str(body, 'visibility');
@@ -64,7 +64,7 @@ export function kbRoutes(ctx: Ctx, render: Renderer): Router {
     const names = new Map(categories.map((c) => [c.id, c.name]));
     render(req, res, 'kb-articles', {
       q: text,
-      articles: articles.map((a) => kbListRowVM(a, figures.get(a.id), names)),
+      articles: articles.map((a) => ({ ...kbListRowVM(a, figures.get(a.id), names), snippetHtml: kbSnippetHtml(a, text) })),
       categories: kbCategoriesVM(categories, await listComponents(ctx.db), categoryId),
       components: can(me.role, 'kb.publish') ? (await listComponents(ctx.db, { activeOnly: true })).map((c) => ({ id: c.id, name: c.name })) : [],
       managed: can(me.role, 'kb.publish') ? kbCategoryFormsVM(categories, await countKbArticlesByCategory(ctx.db)) : [],

@@ -1,11 +1,21 @@
 // What the knowledge-base pages show: rows turned into view models (the article's Markdown as sanitised HTML).
 import { LOCALES } from '../../domain/vocabulary.ts';
 import { KB_VISIBILITIES } from '../../domain/vocabulary.ts';
-import { renderMarkdown } from '../../domain/markdown.ts';
+import { markdownText, renderMarkdown } from '../../domain/markdown.ts';
+import { snippetOf } from '../../store/search.ts';
+import { snippetHtml } from '../routes/search.ts';
 import type { KbArticle, KbArticleVersion, KbCategory, KbFigures } from '../../store/kb.ts';
 import type { Component } from '../../store/components.ts';
 
 const NO_FIGURES: KbFigures = { helpful: 0, unhelpful: 0, deflections: 0 };
+
+/**
+ * A found article's excerpt as HTML: its text (Markdown read as plain text) around the searched
+ * words, escaped, the words marked, as ticket search shows a message. No search, no excerpt.
+ */
+export function kbSnippetHtml(a: Pick<KbArticle, 'body'>, search: string): string | null {
+  return search.trim() ? snippetHtml(snippetOf(markdownText(a.body), search)) : null;
+}
 
 export function kbListRowVM(a: KbArticle, figures: KbFigures | undefined, categories: Map<number, string>) {
   const f = figures ?? NO_FIGURES;

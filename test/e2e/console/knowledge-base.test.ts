@@ -119,6 +119,21 @@ describe('knowledge base pages', () => {
     expect((await m.post(`/kb/categories/${printing.id}/delete`, { moveTo: String(hardware.id) })).status).toBe(404);
   });
 
+  it('shows found articles with their text around the searched words, escaped, the words marked (the list and the reply box)', async () => {
+    const agent = await desk.person('Dmitry Ivanov');
+    const b = await desk.signIn(agent);
+    await b.get('/kb/new');
+    const id = idOf((await b.post('/kb', { title: 'Toner', body: 'Shake the <b>cartridge</b> & **printers** restart.', visibility: 'internal', locale: 'en' })).location);
+    const marked = 'Shake the &lt;b&gt;cartridge&lt;/b&gt; &amp; <mark>printers</mark> restart.';
+    const list = (await b.get('/kb?q=printer')).text;
+    expect(list).toContain(`href="/kb/${id}"`);
+    expect(list).toContain(`<p class="snippet">${marked}</p>`);
+    expect((await b.get('/kb')).text).not.toContain('class="snippet"');
+    const t = await ticket(desk.srv.services, agent, { subject: 'Toner low' });
+    await b.get(`/tickets/${t.number}`);
+    expect((await b.post(`/tickets/${t.number}/kb`, { kbq: 'printer' })).text).toContain(`<p class="snippet small">${marked}</p>`);
+  });
+
   it('finds articles from the reply box and puts their text after what was typed', async () => {
     const agent = await desk.person('Dmitry Ivanov');
     const boss = await desk.person('Olga Smirnova', 'manager');

@@ -98,6 +98,8 @@ describe('the knowledge base in the requester portal', () => {
     const found = (await b.get(`/portal/kb?q=${encodeURIComponent('принтера')}`)).text;
     expect(found).toContain(`href="/portal/kb/${ids.printer}"`);
     expect(found).not.toContain(`href="/portal/kb/${ids.vpn}"`);
+    // the article's text around the searched word, the word marked
+    expect((await b.get(`/portal/kb?q=${encodeURIComponent('бумаги')}`)).text).toContain('<p class="small">Откройте лоток и уберите замятую <mark>бумагу</mark>.</p>');
     for (const hidden of [ids.internal, ids.draft, 99999]) expect((await b.get(`/portal/kb/${hidden}`)).status).toBe(404);
 
     const page = await b.get(`/portal/kb/${ids.printer}?lang=en`);
