@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../test/helpers/deps.ts';
-import { person, ticket } from '../../test/helpers/factories.ts';
-import { getKbArticle, kbFigures, listKbArticles, listKbTranslations, listKbVersions } from '../store/kb.ts';
+import { component, person, ticket } from '../../test/helpers/factories.ts';
+import { getKbArticle, kbFigures, listKbArticles, listKbCategories, listKbTranslations, listKbVersions } from '../store/kb.ts';
 import { updateTicket } from '../store/tickets.ts';
 import { buildServices, type Services } from '../services.ts';
 import {
-  createKbArticle, createKbCategory, deleteKbArticle, draftFromTicket, editKbArticle, linkKbTranslation, mayEditKbArticle, publishKbArticle,
+  createKbArticle, createKbCategory, deleteKbArticle, deleteKbCategory, draftFromTicket, editKbArticle, editKbCategory, linkKbTranslation, mayEditKbArticle, publishKbArticle,
   DEFLECTION_WINDOW_MS, readKbArticle, recordKbDeflection, staffReader, unlinkKbTranslation, voteKbArticle, type KbReader,
 } from './kb.ts';
 import { replyToTicket } from './tickets.ts';
@@ -135,5 +135,50 @@ describe('knowledge base', () => {
     const d = await draftFromTicket(s.ctx, agent, t.id, 'en');
     expect(d).toMatchObject({ title: 'Printer offline', status: 'draft', visibility: 'internal', sourceTicketId: t.id });
     expect(d.body).toBe('The printer lost its Wi-Fi address.\n\nSwitch it off and on; it reconnects to Wi-Fi.');
+  });
+
+  it('puts a draft from a ticket in the category tied to its component: the first as listed, else none', async () => {
+    const boss = await person(s, 'Olga', 'manager');
+    const agent = await person(s, 'Sarah Lee');
+    const printers = await component(s, 'Printers', []);
+    const mail = await component(s, 'Mail', []);
+    await createKbCategory(s.ctx, boss, { name: 'Toner', componentId: printers.id });
+    const jams = await createKbCategory(s.ctx, boss, { name: 'Jams', componentId: printers.id });
+    const draft = async (componentId: number | undefined) => {
+      const t = await ticket(s, agent, { subject: 'Printer offline', componentId });
+      await updateTicket(deps.db, t.id, { status: 'resolved', resolutionNote: 'Restarted.' }, deps.clock.now());
+      return await draftFromTicket(s.ctx, agent, t.id, 'en');
+    };
+    expect((await draft(printers.id)).categoryId).toBe(jams.id);
+    expect((await draft(mail.id)).categoryId).toBeNull();
+    expect((await draft(undefined)).categoryId).toBeNull();
+  });
+
+  it('renames categories, ties them to another component, and deletes one with articles only by moving them', async () => {
+    const boss = await person(s, 'Olga', 'manager');
+    const agent = await person(s, 'Sarah Lee');
+    const printers = await component(s, 'Printers', []);
+    const old = await createKbCategory(s.ctx, boss, { name: 'Printers' });
+    const other = await createKbCategory(s.ctx, boss, { name: 'Hardware' });
+    await expect(editKbCategory(s.ctx, agent, old.id, { name: 'Printing' })).rejects.toThrow(/not allowed/);
+    await expect(editKbCategory(s.ctx, boss, old.id, { name: 'Hardware' })).rejects.toThrow(/exists/);
+    await expect(editKbCategory(s.ctx, boss, old.id, { name: ' ' })).rejects.toThrow(/name/);
+    await editKbCategory(s.ctx, boss, old.id, { name: 'Printing', componentId: printers.id });
+    expect((await listKbCategories(deps.db)).map((c) => [c.name, c.componentId])).toEqual([['Hardware', null], ['Printing', printers.id]]);
+
+    const a = await createKbArticle(s.ctx, agent, { title: 'Paper jam', body: 'Open the tray.', categoryId: old.id });
+    await expect(deleteKbCategory(s.ctx, agent, old.id, other.id)).rejects.toThrow(/not allowed/);
+    await expect(deleteKbCategory(s.ctx, boss, old.id, null)).rejects.toThrow(/move to/);
+    await expect(deleteKbCategory(s.ctx, boss, old.id, old.id)).rejects.toThrow(/move to/);
+    await expect(deleteKbCategory(s.ctx, boss, old.id, 99999)).rejects.toThrow(/move to/);
+    expect((await getKbArticle(deps.db, a.id)).categoryId).toBe(old.id);
+    await deleteKbCategory(s.ctx, boss, old.id, other.id);
+    expect((await getKbArticle(deps.db, a.id)).categoryId).toBe(other.id);
+    expect((await listKbCategories(deps.db)).map((c) => c.name)).toEqual(['Hardware']);
+    await expect(deleteKbCategory(s.ctx, boss, old.id, other.id)).rejects.toThrow(/not found/);
+    // an empty category goes without asking where
+    const empty = await createKbCategory(s.ctx, boss, { name: 'Empty' });
+    await deleteKbCategory(s.ctx, boss, empty.id, null);
+    expect((await listKbCategories(deps.db)).map((c) => c.name)).toEqual(['Hardware']);
   });
 });

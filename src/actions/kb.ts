@@ -7,7 +7,7 @@ import { forbidden, invalid, notFound } from '../domain/errors.ts';
 import { can } from '../domain/permissions.ts';
 import { kbAccessFor, kbReadable, kbVoterKey, type KbAccess, type KbVoter } from '../domain/kb.ts';
 import {
-  deleteKbArticleRow, dissolveLoneKbGroup, findKbCategory, getKbArticle, incrementKbViews, insertKbArticle, insertKbCategory, insertKbDeflection, insertKbVersion,
+  countKbArticlesByCategory, deleteKbArticleRow, deleteKbCategoryRow, dissolveLoneKbGroup, findKbCategory, listKbCategoriesOfComponent, moveKbArticlesToCategory, updateKbCategory, getKbArticle, incrementKbViews, insertKbArticle, insertKbCategory, insertKbDeflection, insertKbVersion,
   updateKbArticle, updateKbTranslationGroup, upsertKbVote, type KbArticle, type KbCategory,
 } from '../store/kb.ts';
 import { insertEvent } from '../store/events.ts';
@@ -171,14 +171,57 @@ export async function createKbCategory(ctx: Ctx, user: User, input: z.input<type
   try {
     return await insertKbCategory(ctx.db, v, ctx.clock.now());
   } catch (err) {
-    if (isUniqueViolation(err, 'kb_categories', 'name')) throw invalid('A category of that name exists', { name: 'A category of that name exists' });
-    throw err;
+    throw nameTaken(err);
+  }
+}
+
+const nameTaken = (err: unknown) => (isUniqueViolation(err, 'kb_categories', 'name') ? invalid('A category of that name exists', { name: 'A category of that name exists' }) : err);
+
+async function getKbCategory(ctx: Ctx, id: number): Promise<KbCategory> {
+  const c = await findKbCategory(ctx.db, id);
+  if (!c) throw notFound('Category');
+  return c;
+}
+
+/** Renames a category or ties it to another component (or to none). */
+export async function editKbCategory(ctx: Ctx, user: User, id: number, input: z.input<typeof kbCategorySchema>): Promise<void> {
+  requirePermission(user, 'kb.publish');
+  const v = parseInput(kbCategorySchema, input);
+  await getKbCategory(ctx, id);
+  try {
+    await updateKbCategory(ctx.db, id, v);
+  } catch (err) {
+    throw nameTaken(err);
   }
 }
 
 /**
+ * Deletes a category. Its articles are never left without one: a category that holds articles is
+ * deleted only with another category to move them to (`moveTo`), in the same transaction.
+ */
+export async function deleteKbCategory(ctx: Ctx, user: User, id: number, moveTo: number | null): Promise<void> {
+  requirePermission(user, 'kb.publish');
+  await inTransaction(ctx.db, async () => {
+    await getKbCategory(ctx, id);
+    if ((await countKbArticlesByCategory(ctx.db)).get(id)) {
+      const refused = () => invalid('Choose the category its articles move to', { moveTo: 'Choose the category its articles move to' });
+      if (moveTo === null || moveTo === id || !(await findKbCategory(ctx.db, moveTo))) throw refused();
+      await moveKbArticlesToCategory(ctx.db, id, moveTo);
+    }
+    await deleteKbCategoryRow(ctx.db, id);
+  });
+}
+
+/** The category an article about a ticket goes in: the first one tied to the ticket's component, if any. */
+async function categoryForComponent(ctx: Ctx, componentId: number | null): Promise<number | null> {
+  if (componentId === null) return null;
+  return (await listKbCategoriesOfComponent(ctx.db, componentId))[0]?.id ?? null;
+}
+
+/**
  * A draft made from a resolved ticket: its subject as the title, and as the text the resolution
- * note and the last answer the desk sent the requester. Written in the language asked for.
+ * note and the last answer the desk sent the requester; in the category tied to the ticket's
+ * component (the first, as listed, when several are). Written in the language asked for.
  */
 export async function draftFromTicket(ctx: Ctx, user: User, ticketId: number, locale: Locale): Promise<KbArticle> {
   requirePermission(user, 'kb.edit');
@@ -188,5 +231,5 @@ export async function draftFromTicket(ctx: Ctx, user: User, ticketId: number, lo
   const lastAnswer = (await listTicketMessages(ctx.db, t.id)).filter((m) => m.kind === 'reply' && m.direction === 'out' && m.bodyText.trim()).at(-1);
   const parts = [t.resolutionNote?.trim(), lastAnswer?.bodyText.trim()].filter((p): p is string => !!p);
   const body = parts.length ? parts.join('\n\n') : t.subject;
-  return await createKbArticle(ctx, user, { title: t.subject, body, locale, visibility: 'internal', categoryId: null }, { sourceTicketId: t.id });
+  return await createKbArticle(ctx, user, { title: t.subject, body, locale, visibility: 'internal', categoryId: await categoryForComponent(ctx, t.componentId) }, { sourceTicketId: t.id });
 }

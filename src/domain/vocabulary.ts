@@ -9,6 +9,8 @@ export const STATUSES = [
   'resolved', 'closed', 'reopened',
 ] as const;
 export type TicketStatus = (typeof STATUSES)[number];
+/** A finished ticket's statuses: resolved, and closed after it. */
+export const CLOSED_STATUSES: TicketStatus[] = ['resolved', 'closed'];
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 export const TICKET_TYPES = ['incident', 'service_request', 'problem', 'project'] as const;

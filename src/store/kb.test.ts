@@ -1,6 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../test/helpers/deps.ts';
+import { insertComponent } from './components.ts';
+import { MARK_END, MARK_START, snippetOf } from './search.ts';
+import { markdownText } from '../domain/markdown.ts';
 import {
+  countKbArticlesByCategory, deleteKbCategoryRow, listKbCategories, listKbCategoriesOfComponent, moveKbArticlesToCategory, updateKbCategory,
   getKbArticle, incrementKbViews, insertKbArticle, insertKbCategory, insertKbDeflection, insertKbVersion, kbFigures,
   listKbArticles, listKbTranslations, listKbVersions, updateKbArticle, updateKbTranslationGroup, upsertKbVote,
 } from './kb.ts';
@@ -62,5 +66,32 @@ describe('knowledge base store', () => {
     expect((await kbFigures(deps.db, [en.id, ru.id])).get(en.id)).toEqual({ helpful: 1, unhelpful: 1, deflections: 1 });
     expect((await kbFigures(deps.db, [ru.id])).get(ru.id)).toEqual({ helpful: 0, unhelpful: 0, deflections: 0 });
     expect((await getKbArticle(deps.db, en.id)).views).toBe(2);
+  });
+
+  it('renames categories, counts, moves their articles, deletes them, and lists a component\'s by name', async () => {
+    const comp = (await insertComponent(deps.db, { name: 'Printers' }, 1, [])).id;
+    const a = await insertKbCategory(deps.db, { name: 'Toner', componentId: null }, 1);
+    const b = await insertKbCategory(deps.db, { name: 'Hardware', componentId: null }, 1);
+    await updateKbCategory(deps.db, a.id, { name: 'Jams', componentId: comp });
+    await updateKbCategory(deps.db, b.id, { name: 'Hardware', componentId: comp });
+    expect((await listKbCategoriesOfComponent(deps.db, comp)).map((c) => c.name)).toEqual(['Hardware', 'Jams']);
+    const x = await article('Paper jam', 'Open the tray', { categoryId: a.id });
+    await article('Toner low', 'Shake it', { categoryId: a.id });
+    expect([...(await countKbArticlesByCategory(deps.db))]).toEqual([[a.id, 2]]);
+    await moveKbArticlesToCategory(deps.db, a.id, b.id);
+    expect([...(await countKbArticlesByCategory(deps.db))]).toEqual([[b.id, 2]]);
+    await deleteKbCategoryRow(deps.db, a.id);
+    expect((await listKbCategories(deps.db)).map((c) => c.name)).toEqual(['Hardware']);
+    expect((await getKbArticle(deps.db, x.id)).categoryId).toBe(b.id);
+  });
+
+  it('gives a found article\'s excerpt around the words the search matched by their forms, as ticket search does', async () => {
+    const long = `${'Intro words. '.repeat(30)}Then the **printers** stop; reconnect them.`;
+    const a = await article('Offline', long);
+    const [found] = await listKbArticles(deps.db, { access: 'all', text: 'printer -scanner' });
+    expect(found.id).toBe(a.id);
+    const snippet = snippetOf(markdownText(found.body), 'printer -scanner');
+    expect(snippet).toContain(`Then the ${MARK_START}printers${MARK_END} stop`);
+    expect(snippet.length).toBeLessThan(long.length);
   });
 });

@@ -27,6 +27,31 @@ export async function insertKbCategory(db: Db, c: { name: string; componentId: n
   return await insertRow(db, kbCategories, { ...c, createdAt: now });
 }
 
+export async function updateKbCategory(db: Db, id: number, patch: { name: string; componentId: number | null }): Promise<void> {
+  await updateRows(db, kbCategories, patch, 'where id = ?', id);
+}
+
+/** How many articles each category holds (categories without articles are left out). */
+export async function countKbArticlesByCategory(db: Db): Promise<Map<number, number>> {
+  const rows = await db.all<{ c: number; n: number }>('select category_id as c, count(*) as n from kb_articles where category_id is not null group by category_id');
+  return new Map(rows.map((r) => [Number(r.c), Number(r.n)]));
+}
+
+/** Puts a category's articles into another one. */
+export async function moveKbArticlesToCategory(db: Db, from: number, to: number): Promise<void> {
+  await db.run('update kb_articles set category_id = ? where category_id = ?', to, from);
+}
+
+/** Deletes a category row (its articles, if any were left, would lose their category: move them first). */
+export async function deleteKbCategoryRow(db: Db, id: number): Promise<void> {
+  await db.run('delete from kb_categories where id = ?', id);
+}
+
+/** The categories tied to a component, in the order the knowledge base lists them. */
+export async function listKbCategoriesOfComponent(db: Db, componentId: number): Promise<KbCategory[]> {
+  return await listRows(db, kbCategories, 'where component_id = ? order by lower(name), id', componentId);
+}
+
 export async function findKbArticle(db: Db, id: number): Promise<KbArticle | undefined> {
   return await findRow(db, kbArticles, 'where id = ?', id);
 }

@@ -10,6 +10,8 @@ import { resolveTicket } from '../actions/resolution.ts';
 import { messages, organizations } from '../db/schema.ts';
 import { buildServices, type Services } from '../services.ts';
 import { insertContact, updateContact, type Contact } from './contacts.ts';
+import { requesterSearchFilter } from '../domain/requester-search.ts';
+import { parseSearch } from '../domain/search-query.ts';
 import { searchRequesterTickets, type Viewer } from './requester-tickets.ts';
 import { MARK_END, MARK_START } from './search.ts';
 import type { Ticket } from './tickets.ts';
@@ -90,5 +92,24 @@ describe('portal search of a requester’s requests', () => {
     expect(await found(chief, 'принтер', true)).toEqual([t.printer.id]);
     expect(await found(anna, 'vpn', true)).toEqual([]);
     expect(await found(anna, 'mailbox', true)).toEqual([t.mail.id]);
+  });
+
+  it('narrows by the fields a requester types (status, after, before); fields alone list the requests newest first', async () => {
+    const typed = async (c: Contact, text: string) =>
+      (await searchRequesterTickets(deps.db, viewer(c), text, { limit: 10, filter: requesterSearchFilter(parseSearch(text), 'UTC').filter })).map((h) => h.ticket.id);
+    const day = new Date(t.printer.createdAt).toISOString().slice(0, 10);
+    const nextDay = new Date(t.printer.createdAt + 86_400_000).toISOString().slice(0, 10);
+    expect(await typed(anna, 'status:open')).toEqual([t.vpn.id]);
+    expect(await typed(anna, 'status:closed')).toEqual([t.mail.id, t.printer.id]);
+    expect(await typed(anna, 'status:resolved status:new')).toEqual([t.mail.id, t.vpn.id, t.printer.id]);
+    expect(await typed(chief, 'принтер status:closed')).toEqual([t.printer.id]);
+    expect(await typed(chief, 'принтер status:open')).toEqual([t.boris.id]);
+    expect(await typed(anna, `after:${day}`)).toEqual([t.mail.id, t.vpn.id, t.printer.id]);
+    expect(await typed(anna, `after:${nextDay}`)).toEqual([]);
+    expect(await typed(anna, `before:${nextDay} vpn OR mailbox`)).toHaveLength(2);
+    expect(await typed(anna, `before:${day}`)).toEqual([]);
+    expect(await typed(anna, 'status:open -vpn')).toEqual([]); // exclusions alone look for nothing
+    // without a filter (the suggestions beside a new request), fields alone find nothing
+    expect(await found(anna, 'status:open')).toEqual([]);
   });
 });

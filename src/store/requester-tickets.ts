@@ -1,10 +1,12 @@
 // What the requester portal lists: a contact's own tickets (and, for a designated contact, their
 // organisation's), newest activity first, with the desk's last public answer on each; and the
 // same tickets searched by what the requester types.
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { tickets } from '../db/schema.ts';
-import { parseSearch, type SearchQuery } from '../domain/search-query.ts';
+import type { RequesterFilter } from '../domain/requester-search.ts';
+import { CLOSED_STATUSES } from '../domain/vocabulary.ts';
+import { onlyFields, parseSearch, type SearchQuery } from '../domain/search-query.ts';
 import { listRows, placeholders } from './rows.ts';
 import { ftsMatch, pgMatch, relevance, snippetOf } from './search.ts';
 import type { Ticket } from './tickets.ts';
@@ -35,24 +37,43 @@ export const SEARCHED_TICKETS = 500;
 /** A request found by a portal search: the ticket, its subject and its best public message's excerpt, with the searched words marked (MARK_START/MARK_END). */
 export type RequesterHit = { ticket: Ticket; subject: string; snippet: string | null };
 
-/**
- * A portal search over what the viewer may see: the subjects and the public conversation (replies
- * that are not automatic, as the request page shows them; never a note) of their newest
- * SEARCHED_TICKETS tickets (or `within`; `finished`: resolved and closed ones only), by the desk's search syntax
- * and word forms (src/store/search.ts), the best matching first (a subject counting twice a
- * message, as the console ranks) and the latest activity first on a tie. Each ticket's messages are
- * tested one by one against the index, so the cost follows the viewer's own mail, not the desk's.
- */
-export async function searchRequesterTickets(db: Db, viewer: Viewer, text: string, opts: { limit: number; finished?: boolean; within?: number }): Promise<RequesterHit[]> {
-  const q = parseSearch(text);
-  const match = ftsMatch(q);
-  if (!match) return [];
-  const pg = db.engine === 'postgres';
+/** The conditions on a viewer's tickets: whose they are, not merged, and what the typed fields select (`filter`). */
+function viewerTickets(viewer: Viewer, finished: boolean, filter: RequesterFilter = {}): SQL {
   const whose = viewer.seesOrganizationRequests && viewer.organizationId !== null
     ? sql`(requester_id = ${viewer.contactId} or organization_id = ${viewer.organizationId})`
     : sql`requester_id = ${viewer.contactId}`;
-  const finished = opts.finished ? sql` and status in ('resolved', 'closed')` : sql``;
-  const mine = sql`select id from ${tickets} where ${whose} and merged_into_id is null${finished} order by last_activity_at desc, id desc limit ${opts.within ?? SEARCHED_TICKETS}`;
+  const parts = [whose, sql`merged_into_id is null`];
+  const statusIn = (list: readonly string[]) => sql`status in (${sql.join(list.map((x) => sql`${x}`), sql`, `)})`;
+  if (finished) parts.push(statusIn(CLOSED_STATUSES));
+  if (filter.statuses) parts.push(statusIn(filter.statuses));
+  if (filter.from !== undefined) parts.push(sql`created_at >= ${filter.from}`);
+  if (filter.to !== undefined) parts.push(sql`created_at < ${filter.to}`);
+  return sql.join(parts, sql` and `);
+}
+
+export type RequesterSearchOptions = { limit: number; finished?: boolean; within?: number; filter?: RequesterFilter };
+
+/**
+ * A portal search over what the viewer may see: the subjects and the public conversation (replies
+ * that are not automatic, as the request page shows them; never a note) of their newest
+ * SEARCHED_TICKETS tickets (or `within`; `finished`: resolved and closed ones only; `filter`: what
+ * the typed fields select), by the desk's search syntax and word forms (src/store/search.ts), the
+ * best matching first (a subject counting twice a message, as the console ranks) and the latest
+ * activity first on a tie. Each ticket's messages are tested one by one against the index, so the
+ * cost follows the viewer's own mail, not the desk's. A search of fields alone, with a filter,
+ * lists the requests it selects, the newest first.
+ */
+export async function searchRequesterTickets(db: Db, viewer: Viewer, text: string, opts: RequesterSearchOptions): Promise<RequesterHit[]> {
+  const q = parseSearch(text);
+  const match = ftsMatch(q);
+  const where = viewerTickets(viewer, !!opts.finished, opts.filter);
+  if (!match) {
+    if (!opts.filter || !onlyFields(q)) return [];
+    const rows = await db.all<{ id: number }>(sql`select id from ${tickets} where ${where} order by created_at desc, id desc limit ${opts.limit}`);
+    return await inOrder(db, rows.map((r) => Number(r.id)), (t) => ({ ticket: t, subject: t.subject, snippet: null }));
+  }
+  const pg = db.engine === 'postgres';
+  const mine = sql`select id from ${tickets} where ${where} order by last_activity_at desc, id desc limit ${opts.within ?? SEARCHED_TICKETS}`;
   const shown = sql`m.kind = 'reply' and m.is_auto_reply = 0`;
   // the public messages and the subjects of the viewer's tickets that match `terms` (all of q, or any of its excluded words)
   const matching = async (terms: SearchQuery) => {
@@ -93,4 +114,11 @@ export async function searchRequesterTickets(db: Db, viewer: Viewer, text: strin
       const e = byTicket.get(t.id)!;
       return { ticket: t, subject: snippetOf(t.subject, text, Number.MAX_SAFE_INTEGER), snippet: e.text === null ? null : snippetOf(e.text, text) };
     });
+}
+
+/** The tickets of these ids, in this order, as hits. */
+async function inOrder(db: Db, ids: number[], hit: (t: Ticket) => RequesterHit): Promise<RequesterHit[]> {
+  if (!ids.length) return [];
+  const byId = new Map((await listRows(db, tickets, `where id in (${placeholders(ids.length)})`, ...ids)).map((t) => [t.id, t]));
+  return ids.map((id) => hit(byId.get(id)!));
 }

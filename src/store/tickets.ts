@@ -9,7 +9,7 @@ export type Ticket = typeof tickets.$inferSelect;
 export type TicketInsert = Omit<typeof tickets.$inferInsert, 'id' | 'number' | 'createdAt' | 'updatedAt' | 'lastActivityAt' | 'portalNonce'>;
 export type TicketPatch = Partial<Omit<Ticket, 'id' | 'number' | 'createdAt'>>;
 
-export const CLOSED_STATUSES: TicketStatus[] = ['resolved', 'closed'];
+export { CLOSED_STATUSES } from '../domain/vocabulary.ts';
 
 export async function findTicket(db: Db, id: number): Promise<Ticket | undefined> {
   return await findRow(db, tickets, 'where id = ?', id);

@@ -3,7 +3,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Ctx } from '../../actions/context.ts';
 import {
-  createKbArticle, createKbCategory, deleteKbArticle, editKbArticle, linkKbTranslation, mayEditKbArticle, publishKbArticle, readKbArticle, staffReader,
+  createKbArticle, createKbCategory, deleteKbArticle, deleteKbCategory, editKbArticle, editKbCategory, linkKbTranslation, mayEditKbArticle, publishKbArticle, readKbArticle, staffReader,
   unlinkKbTranslation, voteKbArticle,
   type KbArticleInput,
 } from '../../actions/kb.ts';
@@ -12,14 +12,14 @@ import { kbAccessFor } from '../../domain/kb.ts';
 import { can } from '../../domain/permissions.ts';
 import { LOCALES, KB_VISIBILITIES, type KbVisibility, type Locale } from '../../domain/vocabulary.ts';
 import { listComponents } from '../../store/components.ts';
-import { findKbCategory, getKbArticle, kbFigures, listKbArticles, listKbCategories, listKbTranslations, listKbVersions } from '../../store/kb.ts';
+import { countKbArticlesByCategory, findKbCategory, getKbArticle, kbFigures, listKbArticles, listKbCategories, listKbTranslations, listKbVersions } from '../../store/kb.ts';
 import { findTicket } from '../../store/tickets.ts';
 import { listUsers } from '../../store/users.ts';
 import { currentUser, intParam } from '../context.ts';
 import { formError, idOrNull, str, type Body } from '../forms.ts';
 import { requirePermission } from '../middleware/auth.ts';
 import { redirectWithFlash, type Renderer } from '../render.ts';
-import { kbArticleVM, kbCategoriesVM, kbFormVM, kbListRowVM, kbVersionsVM, type KbFormValues } from '../view-models/kb.ts';
+import { kbArticleVM, kbCategoriesVM, kbCategoryFormsVM, kbFormVM, kbListRowVM, kbSnippetHtml, kbVersionsVM, type KbFormValues } from '../view-models/kb.ts';
 
 function input(body: Body): KbArticleInput {
   const visibility = str(body, 'visibility');
@@ -64,24 +64,40 @@ export function kbRoutes(ctx: Ctx, render: Renderer): Router {
     const names = new Map(categories.map((c) => [c.id, c.name]));
     render(req, res, 'kb-articles', {
       q: text,
-      articles: articles.map((a) => kbListRowVM(a, figures.get(a.id), names)),
+      articles: articles.map((a) => ({ ...kbListRowVM(a, figures.get(a.id), names), snippetHtml: kbSnippetHtml(a, text) })),
       categories: kbCategoriesVM(categories, await listComponents(ctx.db), categoryId),
       components: can(me.role, 'kb.publish') ? (await listComponents(ctx.db, { activeOnly: true })).map((c) => ({ id: c.id, name: c.name })) : [],
+      managed: can(me.role, 'kb.publish') ? kbCategoryFormsVM(categories, await countKbArticlesByCategory(ctx.db)) : [],
       canEdit: can(me.role, 'kb.edit'),
       canManage: can(me.role, 'kb.publish'),
     });
   });
 
-  r.post('/kb/categories', requirePermission('kb.publish'), async (req, res) => {
-    const body = req.body as Body;
+  /** A change to the categories, then back to the list with what happened (or what was refused) said in the flash. */
+  const categoryChange = async (res: Response, done: string, run: () => Promise<unknown>) => {
     try {
-      await createKbCategory(ctx, currentUser(res), { name: str(body, 'name'), componentId: idOrNull(body, 'componentId') });
-      redirectWithFlash(res, '/kb', 'kb.categorySaved');
+      await run();
+      redirectWithFlash(res, '/kb', done);
     } catch (err) {
       const e = formError(err);
       if (!e) throw err;
       redirectWithFlash(res, '/kb', e.message);
     }
+  };
+  const categoryInput = (body: Body) => ({ name: str(body, 'name'), componentId: idOrNull(body, 'componentId') });
+
+  r.post('/kb/categories', requirePermission('kb.publish'), async (req, res) => {
+    await categoryChange(res, 'kb.categorySaved', () => createKbCategory(ctx, currentUser(res), categoryInput(req.body as Body)));
+  });
+
+  r.post('/kb/categories/:id', requirePermission('kb.publish'), async (req, res) => {
+    const id = intParam(req.params.id, 'Category');
+    await categoryChange(res, 'kb.categoryChanged', () => editKbCategory(ctx, currentUser(res), id, categoryInput(req.body as Body)));
+  });
+
+  r.post('/kb/categories/:id/delete', requirePermission('kb.publish'), async (req, res) => {
+    const id = intParam(req.params.id, 'Category');
+    await categoryChange(res, 'kb.categoryDeleted', () => deleteKbCategory(ctx, currentUser(res), id, idOrNull(req.body as Body, 'moveTo')));
   });
 
   r.get('/kb/new', requirePermission('kb.edit'), async (req, res) => form(req, res, { values: { locale: currentUser(res).locale } }));

@@ -12,6 +12,7 @@ import { currentUser } from '../context.ts';
 import { formError } from '../forms.ts';
 import { requirePermission } from '../middleware/auth.ts';
 import { redirectWithFlash } from '../render.ts';
+import { kbSnippetHtml } from '../view-models/kb.ts';
 import type { TicketPageKit } from './ticket-page-kit.ts';
 
 const field = (req: Request, key: string) => (typeof req.body?.[key] === 'string' ? (req.body[key] as string) : '');
@@ -38,7 +39,7 @@ export function ticketKbRoutes(ctx: Ctx, { ticketOf, page }: TicketPageKit): Rou
     const found = kbq.trim() && articleId === null ? await listKbArticles(ctx.db, { access, text: kbq, limit: 10 }) : [];
     await page(req, res, t, {
       replyValues: { body, cc: field(req, 'cc'), kbq },
-      kbResults: kbq.trim() && articleId === null ? found.map((a) => ({ id: a.id, title: a.title, locale: a.locale, status: a.status, visibility: a.visibility, public: kbReadable('public', a) })) : undefined,
+      kbResults: kbq.trim() && articleId === null ? found.map((a) => ({ id: a.id, title: a.title, locale: a.locale, status: a.status, visibility: a.visibility, public: kbReadable('public', a), snippetHtml: kbSnippetHtml(a, kbq) })) : undefined,
     });
   });
 

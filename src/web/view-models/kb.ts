@@ -1,11 +1,21 @@
 // What the knowledge-base pages show: rows turned into view models (the article's Markdown as sanitised HTML).
 import { LOCALES } from '../../domain/vocabulary.ts';
 import { KB_VISIBILITIES } from '../../domain/vocabulary.ts';
-import { renderMarkdown } from '../../domain/markdown.ts';
+import { markdownText, renderMarkdown } from '../../domain/markdown.ts';
+import { snippetOf } from '../../store/search.ts';
+import { snippetHtml } from '../routes/search.ts';
 import type { KbArticle, KbArticleVersion, KbCategory, KbFigures } from '../../store/kb.ts';
 import type { Component } from '../../store/components.ts';
 
 const NO_FIGURES: KbFigures = { helpful: 0, unhelpful: 0, deflections: 0 };
+
+/**
+ * A found article's excerpt as HTML: its text (Markdown read as plain text) around the searched
+ * words, escaped, the words marked, as ticket search shows a message. No search, no excerpt.
+ */
+export function kbSnippetHtml(a: Pick<KbArticle, 'body'>, search: string): string | null {
+  return search.trim() ? snippetHtml(snippetOf(markdownText(a.body), search)) : null;
+}
 
 export function kbListRowVM(a: KbArticle, figures: KbFigures | undefined, categories: Map<number, string>) {
   const f = figures ?? NO_FIGURES;
@@ -38,4 +48,12 @@ export function kbFormVM(values: KbFormValues, categories: KbCategory[]) {
 export function kbCategoriesVM(categories: KbCategory[], components: Component[], selected: number | null) {
   const names = new Map(components.map((c) => [c.id, c.name]));
   return categories.map((c) => ({ id: c.id, name: c.name, component: c.componentId ? (names.get(c.componentId) ?? null) : null, selected: c.id === selected }));
+}
+
+/** Each category as its edit and delete forms show it: its name, component, how many articles it holds and where they may move. */
+export function kbCategoryFormsVM(categories: KbCategory[], counts: Map<number, number>) {
+  return categories.map((c) => ({
+    id: c.id, name: c.name, componentId: c.componentId, articles: counts.get(c.id) ?? 0,
+    others: categories.filter((o) => o.id !== c.id).map((o) => ({ id: o.id, name: o.name })),
+  }));
 }

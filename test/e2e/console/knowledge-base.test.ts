@@ -87,6 +87,53 @@ describe('knowledge base pages', () => {
     expect(filtered).toContain('Printing (Printers)');
   });
 
+  it('managers rename a category, tie it to another component, and delete it by moving its articles', async () => {
+    const boss = await desk.person('Olga Smirnova', 'manager');
+    const agent = await desk.person('Dmitry Ivanov');
+    const printers = await component(desk.srv.services, 'Printers', []);
+    const m = await desk.signIn(boss);
+    await m.get('/kb');
+    await m.post('/kb/categories', { name: 'Printng' });
+    await m.post('/kb/categories', { name: 'Hardware' });
+    const [hardware, printing] = await listKbCategories(desk.deps.db);
+    expect((await m.get('/kb')).text).toContain(`action="/kb/categories/${printing.id}/delete"`);
+    expect((await (await desk.signIn(agent)).get('/kb')).text).not.toContain(`action="/kb/categories/${printing.id}"`);
+    expect((await m.post(`/kb/categories/${printing.id}`, { name: 'Printing', componentId: String(printers.id) })).status).toBe(303);
+    const list = (await m.get('/kb')).text;
+    expect(list).toContain('Category saved.');
+    expect(list).toContain(`<option value="${printers.id}" selected>Printers</option>`);
+    expect(list).toContain('Printing (Printers)');
+    await m.get('/kb/new');
+    const inCat = idOf((await m.post('/kb', { title: 'Toner', body: 'Shake it.', categoryId: String(printing.id), visibility: 'internal', locale: 'en' })).location);
+    const withArticle = (await m.get('/kb')).text;
+    expect(withArticle).toContain('Its 1 article moves to');
+    expect(withArticle).toContain(`<option value="${hardware.id}">Hardware</option>`);
+    // without a category to move to, nothing is lost: refused, the category and its article stay
+    expect((await m.post(`/kb/categories/${printing.id}/delete`, {})).status).toBe(303);
+    expect((await m.get('/kb')).text).toContain('Choose the category its articles move to');
+    expect((await m.get(`/kb?category=${printing.id}`)).text).toContain(`href="/kb/${inCat}"`);
+    expect((await m.post(`/kb/categories/${printing.id}/delete`, { moveTo: String(hardware.id) })).status).toBe(303);
+    expect((await m.get('/kb')).text).toContain('Category deleted.');
+    expect((await listKbCategories(desk.deps.db)).map((c) => c.name)).toEqual(['Hardware']);
+    expect((await m.get(`/kb?category=${hardware.id}`)).text).toContain(`href="/kb/${inCat}"`);
+    expect((await m.post(`/kb/categories/${printing.id}/delete`, { moveTo: String(hardware.id) })).status).toBe(404);
+  });
+
+  it('shows found articles with their text around the searched words, escaped, the words marked (the list and the reply box)', async () => {
+    const agent = await desk.person('Dmitry Ivanov');
+    const b = await desk.signIn(agent);
+    await b.get('/kb/new');
+    const id = idOf((await b.post('/kb', { title: 'Toner', body: 'Shake the <b>cartridge</b> & **printers** restart.', visibility: 'internal', locale: 'en' })).location);
+    const marked = 'Shake the &lt;b&gt;cartridge&lt;/b&gt; &amp; <mark>printers</mark> restart.';
+    const list = (await b.get('/kb?q=printer')).text;
+    expect(list).toContain(`href="/kb/${id}"`);
+    expect(list).toContain(`<p class="snippet">${marked}</p>`);
+    expect((await b.get('/kb')).text).not.toContain('class="snippet"');
+    const t = await ticket(desk.srv.services, agent, { subject: 'Toner low' });
+    await b.get(`/tickets/${t.number}`);
+    expect((await b.post(`/tickets/${t.number}/kb`, { kbq: 'printer' })).text).toContain(`<p class="snippet small">${marked}</p>`);
+  });
+
   it('finds articles from the reply box and puts their text after what was typed', async () => {
     const agent = await desk.person('Dmitry Ivanov');
     const boss = await desk.person('Olga Smirnova', 'manager');
@@ -133,5 +180,22 @@ describe('knowledge base pages', () => {
     const form = (await b.get(r.location!)).text;
     expect(form).toContain('value="VPN drops every hour"');
     expect(form).toContain('The old client timed out.\n\nUpdate the VPN client to 5.2.');
+  });
+
+  it('puts the draft from a resolved ticket in the category tied to its component', async () => {
+    const agent = await desk.person('Dmitry Ivanov');
+    const boss = await desk.person('Olga Smirnova', 'manager');
+    const s = desk.srv.services;
+    const vpn = await component(s, 'VPN', []);
+    const m = await desk.signIn(boss);
+    await m.get('/kb');
+    await m.post('/kb/categories', { name: 'Remote access', componentId: String(vpn.id) });
+    const [cat] = await listKbCategories(desk.deps.db);
+    const t = await ticket(s, agent, { subject: 'VPN drops every hour', componentId: vpn.id });
+    await updateTicket(desk.deps.db, t.id, { status: 'resolved', resolutionNote: 'The old client timed out.' }, desk.deps.clock.now());
+    const b = await desk.signIn(agent);
+    await b.get(`/tickets/${t.number}`);
+    const r = await b.post(`/tickets/${t.number}/kb-article`, {});
+    expect((await b.get(r.location!)).text).toContain(`<option value="${cat.id}" selected>Remote access</option>`);
   });
 });

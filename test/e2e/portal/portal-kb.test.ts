@@ -98,6 +98,8 @@ describe('the knowledge base in the requester portal', () => {
     const found = (await b.get(`/portal/kb?q=${encodeURIComponent('принтера')}`)).text;
     expect(found).toContain(`href="/portal/kb/${ids.printer}"`);
     expect(found).not.toContain(`href="/portal/kb/${ids.vpn}"`);
+    // the article's text around the searched word, the word marked
+    expect((await b.get(`/portal/kb?q=${encodeURIComponent('бумаги')}`)).text).toContain('<p class="small">Откройте лоток и уберите замятую <mark>бумагу</mark>.</p>');
     for (const hidden of [ids.internal, ids.draft, 99999]) expect((await b.get(`/portal/kb/${hidden}`)).status).toBe(404);
 
     const page = await b.get(`/portal/kb/${ids.printer}?lang=en`);
@@ -161,5 +163,37 @@ describe('the knowledge base in the requester portal', () => {
     // an open request is not offered as an answer, nor anything to someone not signed in
     const open = (await b.get(`/portal/suggestions?subject=${encodeURIComponent('monitor flickers')}&lang=en`, { 'HX-Request': 'true' })).text;
     expect(open).not.toContain('Your resolved requests like this one');
+  });
+
+  it('narrows a requester’s search by status and by day, lists by fields alone newest first, and says what it cannot read', async () => {
+    await start();
+    const ctx = srv.services.ctx;
+    const agent = await addUser(srv.services, 'agent', 'ivan@desk.example', 'Ivan');
+    const b = await signedIn(); // her first request: "Monitor", open
+    deps.clock.advance(60_000);
+    const printer = await createTicket(ctx, { kind: 'contact', contactId: anna.id }, { subject: 'Printer jams', body: 'The printer jams', requesterContactId: anna.id });
+    await resolveTicket(ctx, { kind: 'user', user: agent }, { ticketId: printer.id, note: 'Cleaned the rollers' });
+    deps.clock.advance(60_000);
+    const scanner = await createTicket(ctx, { kind: 'contact', contactId: anna.id }, { subject: 'Scanner and printer offline', body: 'Nothing scans', requesterContactId: anna.id });
+    const monitor = Number((await deps.db.all<{ n: number | string }>(sql`select number as n from tickets where subject = 'Monitor'`))[0].n);
+    const hrefs = (html: string) => [...html.matchAll(/<a href="\/portal\/requests\/(\d+)"/g)].map((m) => Number(m[1]));
+    const section = (html: string) => html.slice(html.indexOf('id="portal-found"'), html.indexOf('id="portal-open-title"'));
+    const search = async (q: string, lang = 'en') => (await b.get(`/portal?q=${encodeURIComponent(q)}&lang=${lang}`)).text;
+
+    const help = await search('');
+    expect(help).toContain('status:open or status:closed (resolved or closed)');
+    expect(await search('', 'ru')).toContain('status:open или status:closed (решённые и закрытые)');
+    expect(hrefs(section(await search('status:open')))).toEqual([scanner.number, monitor]);
+    expect(hrefs(section(await search('status:closed')))).toEqual([printer.number]);
+    expect(hrefs(section(await search('printer status:open')))).toEqual([scanner.number]);
+    const today = new Date(deps.clock.now()).toISOString().slice(0, 10);
+    const tomorrow = new Date(deps.clock.now() + 86_400_000).toISOString().slice(0, 10);
+    expect(hrefs(section(await search(`after:${today} printer OR scanner`)))).toHaveLength(2);
+    expect(hrefs(section(await search(`after:${tomorrow}`)))).toEqual([]);
+    expect(hrefs(section(await search(`before:${tomorrow} -scanner status:closed "printer jams"`)))).toEqual([printer.number]);
+    const refused = await search('printer assignee:me');
+    expect(refused).toContain('Not understood here: assignee:me.');
+    expect(hrefs(section(refused))).toEqual([]);
+    expect(await search('printer assignee:me', 'ru')).toContain('Здесь не понято: assignee:me.');
   });
 });

@@ -130,6 +130,8 @@ const CONSOLE: Record<string, Row> = {
   // the knowledge base: every staff member reads, agents and up write, managers publish
   'GET /kb': staff,
   'POST /kb/categories': managers,
+  'POST /kb/categories/:id': { roles: MANAGERS, path: '/kb/categories/999' },
+  'POST /kb/categories/:id/delete': { roles: MANAGERS, path: '/kb/categories/999/delete' },
   'GET /kb/new': staff,
   'POST /kb': staff,
   'GET /kb/:id': staff,

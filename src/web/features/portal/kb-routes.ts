@@ -14,7 +14,7 @@ import { searchRequesterTickets } from '../../../store/requester-tickets.ts';
 import { consoleCookies } from '../../cookies.ts';
 import { intParam } from '../../context.ts';
 import { redirectWithFlash } from '../../render.ts';
-import { kbArticleVM } from '../../view-models/kb.ts';
+import { kbArticleVM, kbSnippetHtml } from '../../view-models/kb.ts';
 import { viewerOf, type RequesterSession } from './requester-session.ts';
 import { requestHitVM } from './request-hits.ts';
 
@@ -54,7 +54,7 @@ export function portalKbRoutes(ctx: Ctx, deps: { show: ShowPortalPage; session: 
     if (!me) return;
     const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 200) : '';
     const articles = await listKbArticles(ctx.db, { access: 'public', text: q || undefined, limit: 50 });
-    await show(req, res, me.who, 'portal/kb', { q, searched: q !== '', articles: articles.map((a) => ({ id: a.id, title: a.title, locale: a.locale })) });
+    await show(req, res, me.who, 'portal/kb', { q, searched: q !== '', articles: articles.map((a) => ({ id: a.id, title: a.title, locale: a.locale, snippetHtml: kbSnippetHtml(a, q) })) });
   });
 
   r.get('/portal/kb/:id', async (req, res) => {

@@ -9,6 +9,8 @@ import { openRequestFromPortal } from '../../../actions/portal.ts';
 import { checkPortalSignInLink, endPortalSessions, redeemPortalSignInCode, redeemPortalSignInLink, requestPortalSignIn } from '../../../actions/portal-sign-in.ts';
 import { clientKey } from '../../../domain/client-key.ts';
 import { AppError } from '../../../domain/errors.ts';
+import { requesterSearchFilter } from '../../../domain/requester-search.ts';
+import { parseSearch } from '../../../domain/search-query.ts';
 import type { Contact } from '../../../store/contacts.ts';
 import { listRequesterTickets, findLastPublicAnswer, searchRequesterTickets } from '../../../store/requester-tickets.ts';
 import { listContactNames } from '../../../store/contacts.ts';
@@ -123,7 +125,7 @@ export function requesterRoutes(ctx: Ctx, render: Renderer): Router {
     const who = await signedIn(req, res);
     if (!who) return;
     const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 200) : '';
-    const found = q ? { q, results: (await searchRequesterTickets(ctx.db, viewerOf(who), q, { limit: LIST_LIMIT })).map(requestHitVM) } : { q };
+    const found = q ? await requestSearch(ctx, who, q, web(res).timeZone) : { q };
     await show(req, res, who, 'portal/requests', { name: who.name, ...found, ...(await requestList(ctx, who)) });
   });
 
@@ -160,6 +162,16 @@ export function requesterRoutes(ctx: Ctx, render: Renderer): Router {
   return r;
 }
 
+
+/**
+ * My requests searched: words and phrases by the desk's syntax, narrowed by the fields a requester
+ * may use (status, after, before); a field it cannot read is said, and nothing is searched then.
+ */
+async function requestSearch(ctx: Ctx, who: Contact, q: string, timeZone: string) {
+  const { filter, problems } = requesterSearchFilter(parseSearch(q), timeZone);
+  if (problems.length) return { q, results: [], problems: problems.map((p) => `${p.name}:${p.value}`) };
+  return { q, results: (await searchRequesterTickets(ctx.db, viewerOf(who), q, { limit: LIST_LIMIT, filter })).map(requestHitVM) };
+}
 
 /** My requests: open first, then finished, each with the desk's last answer and who waits. */
 async function requestList(ctx: Ctx, who: Contact) {
