@@ -36,7 +36,8 @@ export async function listCalendarItems(db: Db, f: CalendarFilter, limit = 2000)
   if (f.assigneeId !== undefined) where.push(sql`t.assignee_id = ${f.assigneeId}`);
   if (f.componentId !== undefined) where.push(sql`t.component_id = ${f.componentId}`);
   const base = sql.join(where, sql` and `);
-  const one = (kind: CalendarKind, column: string, extra: SQL = sql``, minutes: SQL = sql`null`) =>
+  // (a typed null: PostgreSQL makes a union's bare nulls text, which bigint cannot join)
+  const one = (kind: CalendarKind, column: string, extra: SQL = sql``, minutes: SQL = sql`cast(null as bigint)`) =>
     sql`select t.id as id, t.number as num, t.subject as subject, t.priority as priority, t.assignee_id as assignee, ${kind} as kind, ${sql.raw(`t.${column}`)} as at, ${minutes} as minutes
       from tickets t where ${base} and ${sql.raw(`t.${column}`)} >= ${f.from} and ${sql.raw(`t.${column}`)} < ${f.to}${extra}`;
   const running = sql` and t.sla_paused_at is null`;
@@ -44,7 +45,7 @@ export async function listCalendarItems(db: Db, f: CalendarFilter, limit = 2000)
     union all ${one('next_response', 'next_response_due_at', running)}
     union all ${one('resolution', 'resolution_due_at', running)}
     union all ${one('due', 'due_at', sql` and t.due_at is not null`)}
-    union all ${one('planned', 'planned_at', sql` and t.planned_at is not null`, sql`coalesce(t.estimate_minutes, ${DEFAULT_PLANNED_MINUTES})`)}) d order by at, num, kind limit ${limit}`);
+    union all ${one('planned', 'planned_at', sql` and t.planned_at is not null`, sql.raw(`coalesce(t.estimate_minutes, ${DEFAULT_PLANNED_MINUTES})`))}) d order by at, num, kind limit ${limit}`);
   return rows.map((r) => ({
     ticketId: Number(r.id), number: Number(r.num), subject: r.subject, priority: r.priority, assigneeId: r.assignee === null ? null : Number(r.assignee),
     kind: r.kind, at: Number(r.at), minutes: r.minutes === null ? null : Number(r.minutes),
