@@ -7,7 +7,7 @@ import { makeTestDeps, type TestDeps } from '../../helpers/deps.ts';
 import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from '../../helpers/web.ts';
 import { seedSla } from '../../helpers/workflow.ts';
 import { assignTicket, changeStatus, createTicket } from '../../../src/actions/tickets.ts';
-import { getTicket, type Ticket } from '../../../src/store/tickets.ts';
+import { findTicketByNumber, getTicket, updateTicket, type Ticket } from '../../../src/store/tickets.ts';
 import { updateUser, type User } from '../../../src/store/users.ts';
 import { listTicketEvents } from '../../../src/store/events.ts';
 import { zonedParts } from '../../../src/domain/zoned-time.ts';
@@ -115,6 +115,7 @@ describe('the calendar of work', () => {
     expect(page).toContain('name="dueDate" value="2026-11-13"');
     expect(page).toContain('name="dueTime" value="17:00"');
     expect(page).toContain('name="plannedTime" value="10:00"');
+    expect(page).toMatch(/When the assignee plans to do it, for the estimate \(1 h\w* 30 min\)/);
 
     for (const url of ['/calendar?date=2026-11', '/calendar?view=week&date=2026-11-12']) {
       const cal = (await browser.get(url)).text;
@@ -156,5 +157,17 @@ describe('the calendar of work', () => {
     const cal = (await browser.get('/calendar?view=week&date=2026-11-12')).text;
     expect(cell(cal, '2026-11-13')).toContain('<span class="mark" title="Срок">Срок</span>');
     await updateUser(deps.db, anna.id, { locale: 'en' }, deps.clock.now());
+  });
+
+  it('shows the due date and planned time, without the form, to whom may not change the ticket', async () => {
+    const theirs = (await findTicketByNumber(deps.db, 3))!;
+    expect(theirs.subject).toBe('Boris laptop');
+    await updateTicket(deps.db, theirs.id, { dueAt: Date.parse('2026-11-13T14:00:00Z') }, deps.clock.now());
+    const page = (await browser.get(`/tickets/${theirs.number}`)).text;
+    expect(page).toContain('data-read-only');
+    expect(page).not.toContain(`action="/tickets/${theirs.number}/schedule"`);
+    expect(page).toMatch(/<dt>Due<\/dt><dd><time datetime="2026-11-13T14:00:00.000Z">Nov 13, 2026, 5:00 PM<\/time><\/dd>/);
+    expect(page).not.toContain('<dt>Planned</dt>');
+    expect((await browser.post(`/tickets/${theirs.number}/schedule`, { dueDate: '', dueTime: '', plannedDate: '', plannedTime: '' })).status).toBe(403);
   });
 });
