@@ -1,4 +1,4 @@
-// Editing a ticket's properties: priority, type, category, component, estimate — and the ticket
+// Editing a ticket's properties: priority, type, category, component, estimate, due date, planned time — and the ticket
 // page's one "properties" form, which also changes assignee and status in the same transaction,
 // so a status the workflow refuses leaves nothing half-saved.
 import { z } from 'zod';
@@ -13,17 +13,22 @@ import { applyAssignment, applyStatus, auditActor, insertThreadEvent, requirePer
 import { requireTicketRights } from './ticket-rights.ts';
 import { parseInput } from './validate.ts';
 
+// an instant in milliseconds within years 2000–2200 (a typo'd year would hide the ticket from every calendar)
+const instant = (message: string) => z.number({ message }).int({ message }).min(946_684_800_000, { message }).max(7_258_118_400_000, { message });
+
 export const ticketFieldsSchema = z.object({
   priority: z.enum(PRIORITIES, { message: 'Unknown priority' }).optional(),
   type: z.enum(TICKET_TYPES, { message: 'Unknown type' }).optional(),
   category: z.enum(CATEGORIES, { message: 'Unknown category' }).nullable().optional(),
   componentId: z.number().int().positive().nullable().optional(),
   estimateMinutes: z.number({ message: 'Enter the estimate in minutes or hours, e.g. 90 or 1h 30m' }).int().min(0).max(1_000_000).nullable().optional(),
+  dueAt: instant('Enter the due date as a date and a time').nullable().optional(),
+  plannedAt: instant('Enter the planned time as a date and a time').nullable().optional(),
 });
 
 export type TicketFields = z.infer<typeof ticketFieldsSchema>;
 const statusSchema = z.enum(STATUSES, { message: 'Unknown status' });
-const FIELD_KEYS = ['priority', 'type', 'category', 'componentId', 'estimateMinutes'] as const;
+const FIELD_KEYS = ['priority', 'type', 'category', 'componentId', 'estimateMinutes', 'dueAt', 'plannedAt'] as const;
 
 export async function updateTicketFields(ctx: Ctx, actor: ActorRef, input: { ticketId: number } & TicketFields): Promise<Ticket> {
   if (actor.kind === 'user') requirePermission(actor.user, 'ticket.edit');

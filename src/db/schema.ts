@@ -265,6 +265,10 @@ export const tickets = sqliteTable('tickets', {
   assigneeId: integer('assignee_id').references(() => users.id, { onDelete: 'set null' }),
   mailboxId: integer('mailbox_id').references(() => mailboxes.id, { onDelete: 'set null' }),
   estimateMinutes: integer('estimate_minutes'),
+  // the calendar of work: when the work is promised by (set by a person, unlike the SLA's due times)
+  // and when the assignee plans to do it (for estimate_minutes, or an hour)
+  dueAt: integer('due_at'),
+  plannedAt: integer('planned_at'),
   loggedMinutes: integer('logged_minutes').notNull().default(0),
   resolutionNote: text('resolution_note'),
   // the requester's satisfaction when they confirmed the resolution in the portal (1–5, a comment)
@@ -360,6 +364,14 @@ export const tickets = sqliteTable('tickets', {
     + ' or coalesce(sla_res_mark, -1) > 0 or coalesce(sla_res_internal_mark, -1) > 0 or sla_next_mark is not null)')),
   // reports: the tickets complained about since an instant (few among all the tickets)
   index('tickets_escalated_idx').on(t.escalatedAt).where(sql`escalated_at is not null`),
+  // the calendar of work: the open tickets' due dates and planned work in a span, of everyone, one
+  // assignee or one component (src/store/calendar-items.ts); only the tickets that have one
+  index('tickets_open_due_at_idx').on(t.dueAt, t.id).where(sql`status not in ('resolved', 'closed') and due_at is not null`),
+  index('tickets_open_assignee_due_at_idx').on(t.assigneeId, t.dueAt, t.id).where(sql`status not in ('resolved', 'closed') and due_at is not null`),
+  index('tickets_open_component_due_at_idx').on(t.componentId, t.dueAt, t.id).where(sql`status not in ('resolved', 'closed') and due_at is not null`),
+  index('tickets_open_planned_at_idx').on(t.plannedAt, t.id).where(sql`status not in ('resolved', 'closed') and planned_at is not null`),
+  index('tickets_open_assignee_planned_at_idx').on(t.assigneeId, t.plannedAt, t.id).where(sql`status not in ('resolved', 'closed') and planned_at is not null`),
+  index('tickets_open_component_planned_at_idx').on(t.componentId, t.plannedAt, t.id).where(sql`status not in ('resolved', 'closed') and planned_at is not null`),
   // the clocks still to be measured (after an upgrade, or a rebuild): none once measured
   index('tickets_unmeasured_idx').on(t.id).where(sql`sla_state is not null and sla_next_met is null`),
   // the response and resolution times still to be measured: a few, once the scheduler has been by

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, civilDateOf, instantOf, isValidTimeZone, monthStart, offsetAt, parseDateKey, weekdayOf, zonedParts } from './zoned-time.ts';
+import { addDays, civilDateOf, instantOf, isValidTimeZone, localDateTimeOf, monthStart, offsetAt, parseDateKey, parseLocalDateTime, weekdayOf, zonedParts } from './zoned-time.ts';
 
 const Z = (iso: string) => Date.parse(iso);
 
@@ -98,6 +98,18 @@ describe('zoned time', () => {
         }
       }
       expect(checked).toBeGreaterThan(365);
+    }
+  });
+
+  it('reads a date and a time input in a time zone and writes them back', () => {
+    const at = parseLocalDateTime('2026-12-11', '17:00', 'Europe/Moscow');
+    expect(at).toBe(Date.parse('2026-12-11T14:00:00Z'));
+    expect(localDateTimeOf(at!, 'Europe/Moscow')).toEqual({ date: '2026-12-11', time: '17:00' });
+    expect(localDateTimeOf(at!, 'UTC')).toEqual({ date: '2026-12-11', time: '14:00' });
+    // the hour skipped when clocks go forward moves forward by the gap
+    expect(parseLocalDateTime('2026-03-29', '02:30', 'Europe/Berlin')).toBe(Date.parse('2026-03-29T01:30:00Z'));
+    for (const [date, time] of [['2026-02-30', '10:00'], ['2026-12-11', '24:00'], ['2026-12-11', '9:5'], ['', '10:00'], ['2026-12-11', '']]) {
+      expect(parseLocalDateTime(date, time, 'UTC')).toBeUndefined();
     }
   });
 });

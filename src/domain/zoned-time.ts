@@ -158,3 +158,19 @@ export function monthStart(y: number, m: number, timeZone: string): number {
   const t = new Date(Date.UTC(y, m - 1, 1));
   return instantOf({ y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: 1 }, 0, timeZone);
 }
+
+/**
+ * The instant of a date (YYYY-MM-DD) and a wall-clock time (HH:MM) in a time zone, as a date and a
+ * time input send them; undefined when either is not one.
+ */
+export function parseLocalDateTime(date: string, time: string, timeZone: string): number | undefined {
+  const day = parseDateKey(date);
+  const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(time.trim());
+  return day && m ? instantOf(day, Number(m[1]) * 60 + Number(m[2]), timeZone) : undefined;
+}
+
+/** An instant as a date input's and a time input's values in a time zone (the inverse of parseLocalDateTime). */
+export function localDateTimeOf(ms: number, timeZone: string): { date: string; time: string } {
+  const p = zonedParts(ms, timeZone);
+  return { date: dateKey(p), time: `${String(p.hh).padStart(2, '0')}:${String(p.mm).padStart(2, '0')}` };
+}

@@ -1,6 +1,7 @@
 // Reading console forms: urlencoded bodies into the typed values the actions take. Lenient about
 // shape (a missing field is empty), strict about meaning (the actions validate).
 import { parseDurationMinutes } from '../domain/quantities.ts';
+import { parseLocalDateTime } from '../domain/zoned-time.ts';
 import { AppError } from '../domain/errors.ts';
 
 export type Body = Record<string, unknown>;
@@ -48,6 +49,14 @@ export function centsToMoney(cents: number | null): string {
 /** Logged time and estimates: "90", "1:30", "1h 30m", "1,5 ч" → minutes; null when empty; NaN when unreadable. */
 export function minutes(body: Body, key: string): number | null {
   return parseDurationMinutes(str(body, key), { days: false }) ?? Number.NaN;
+}
+
+/** A date and a time field (`<key>Date`, `<key>Time`) in the person's time zone → an instant; null when both are empty; NaN when unreadable. */
+export function zonedInstant(body: Body, key: string, timeZone: string): number | null {
+  const date = str(body, `${key}Date`).trim();
+  const time = str(body, `${key}Time`).trim();
+  if (date === '' && time === '') return null;
+  return parseLocalDateTime(date, time, timeZone) ?? Number.NaN;
 }
 
 export function checkbox(body: Body, key: string): boolean {

@@ -119,6 +119,7 @@ export function registerHelpers(hb: typeof Handlebars): void {
     if (value === null || value === undefined || value === '') return '—';
     if (['priority', 'type', 'category', 'status'].includes(field)) return tr(t, `${field}.${String(value)}`);
     if (field === 'estimateMinutes' && typeof value === 'number') return formatMinutes(t, value);
+    if ((field === 'dueAt' || field === 'plannedAt') && typeof value === 'number') return dateFormat(g(options).locale, g(options).timeZone, 'full').format(value);
     return String(value);
   });
   // one line of the audit history

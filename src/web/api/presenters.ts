@@ -27,6 +27,8 @@ export function presentTicket(t: Ticket, publicUrl: string) {
     organization_id: t.organizationId,
     assignee_id: t.assigneeId,
     estimate_minutes: t.estimateMinutes,
+    due_at: iso(t.dueAt),
+    planned_at: iso(t.plannedAt),
     logged_minutes: t.loggedMinutes,
     reopen_count: t.reopenCount,
     merged_into_id: t.mergedIntoId,

@@ -166,7 +166,7 @@ export const API_ROUTES: ApiRoute[] = [
   },
   {
     method: 'patch', path: '/tickets/:number', permission: 'ticket.edit', tag: 'tickets',
-    summary: 'Change status, priority, type, category, component, assignee or estimate (all or nothing)',
+    summary: 'Change status, priority, type, category, component, assignee, estimate, due date or planned time (all or nothing)',
     body: s.ticketPatch, response: s.one(s.ticketOut),
     handle: async (c) => {
       const t = await ticketOf(c);
@@ -174,6 +174,7 @@ export const API_ROUTES: ApiRoute[] = [
       const updated = await updateTicketProperties(c.ctx, actor(c), {
         ticketId: t.id, status: b.status, reason: b.reason, priority: b.priority as Priority | undefined, type: b.type as TicketType | undefined,
         category: b.category as Category | null | undefined, componentId: b.component_id, assigneeId: b.assignee_id, estimateMinutes: b.estimate_minutes,
+        dueAt: b.due_at, plannedAt: b.planned_at,
       });
       return { data: presentTicket(updated, url(c)) };
     },

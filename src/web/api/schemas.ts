@@ -9,6 +9,8 @@ import { SENDER_REASONS } from '../../domain/sender-trust.ts';
 const id = z.number().int().positive();
 const time = z.string().describe('ISO 8601 time (UTC)');
 const nullableTime = time.nullable();
+/** An instant given in ISO 8601 with its offset (2026-12-11T17:00:00+03:00 or …Z), as milliseconds. */
+const isoInstant = z.iso.datetime({ offset: true }).transform((v) => Date.parse(v));
 
 // ---- requests ---------------------------------------------------------------------------------
 
@@ -58,6 +60,8 @@ export const ticketPatch = z
     component_id: id.nullable().optional(),
     assignee_id: id.nullable().optional(),
     estimate_minutes: z.number().int().min(0).max(1_000_000).nullable().optional(),
+    due_at: isoInstant.nullable().optional().describe('when the work is promised by; null clears it'),
+    planned_at: isoInstant.nullable().optional().describe('when the assignee plans to do the work (for the estimate, or an hour); null clears it'),
   })
   .strict();
 
@@ -148,6 +152,8 @@ export const ticketOut = z.object({
   organization_id: id.nullable(),
   assignee_id: id.nullable(),
   estimate_minutes: z.number().int().nullable(),
+  due_at: nullableTime.describe('when the work is promised by'),
+  planned_at: nullableTime.describe('when the assignee plans to do the work'),
   logged_minutes: z.number().int(),
   reopen_count: z.number().int(),
   merged_into_id: id.nullable(),

@@ -1,6 +1,6 @@
 // The ticket's properties from its page: the properties form (status, priority, type, category,
-// component, assignee), the quick assign and status buttons, assignment to a free specialist,
-// the estimate and the worklog.
+// component, assignee), the due date and the planned time, the quick assign and status buttons,
+// assignment to a free specialist, the estimate and the worklog.
 import { Router } from 'express';
 import type { Ctx } from '../../actions/context.ts';
 import { assignFreeSpecialist } from '../../actions/assignment.ts';
@@ -10,7 +10,7 @@ import { logWork, removeWorkEntry } from '../../actions/worklog.ts';
 import type { Category, Priority, TicketType } from '../../db/schema.ts';
 import { listUsers } from '../../store/users.ts';
 import { currentUser, intParam } from '../context.ts';
-import { checkbox, idOrNull, minutes, str, type Body } from '../forms.ts';
+import { checkbox, idOrNull, minutes, str, zonedInstant, type Body } from '../forms.ts';
 import { requirePermission } from '../middleware/auth.ts';
 import type { TicketPageKit } from './ticket-page-kit.ts';
 
@@ -74,6 +74,18 @@ export function ticketPropertyRoutes(ctx: Ctx, { ticketOf, actor, act }: TicketP
       await updateTicketFields(ctx, actor(res), { ticketId: t.id, estimateMinutes: minutes(req.body as Body, 'estimate') });
       return 'ticket.estimateSaved';
     }, (message) => ({ timeValues: { estimate: text }, timeError: message }));
+  });
+
+  // the due date and the planned time, as dates and times in the person's zone; empty clears them
+  r.post('/tickets/:number/schedule', requirePermission('ticket.edit'), async (req, res) => {
+    const t = await ticketOf(req);
+    const body = req.body as Body;
+    const zone = currentUser(res).timeZone;
+    const values = Object.fromEntries(['dueDate', 'dueTime', 'plannedDate', 'plannedTime'].map((k) => [k, str(body, k)]));
+    await act(req, res, t, async () => {
+      await updateTicketFields(ctx, actor(res), { ticketId: t.id, dueAt: zonedInstant(body, 'due', zone), plannedAt: zonedInstant(body, 'planned', zone) });
+      return 'ticket.scheduleSaved';
+    }, (message) => ({ propsValues: values, propsError: message }));
   });
 
   r.post('/tickets/:number/worklogs', requirePermission('ticket.worklog'), async (req, res) => {

@@ -7,6 +7,8 @@ import { CATEGORIES, PRIORITIES, STATUSES, TICKET_TYPES } from '../../db/schema.
 import { CANNED_PLACEHOLDERS } from '../../domain/canned.ts';
 import type { Disclosure } from '../../domain/merge-disclosure.ts';
 import { can, type Permission } from '../../domain/permissions.ts';
+import { localDateTimeOf } from '../../domain/zoned-time.ts';
+import { DEFAULT_PLANNED_MINUTES } from '../../store/calendar-items.ts';
 import type { TicketAction } from '../../domain/ticket-rights.ts';
 import { listCannedReplies, type CannedReply } from '../../store/canned-replies.ts';
 import { findContact, listContactEmails, listContactPhones, type Contact, type ContactEmail, type ContactPhone } from '../../store/contacts.ts';
@@ -78,7 +80,7 @@ export async function ticketPageView(ctx: Ctx, { ticket: t, user: me, forms = {}
     presence: presenceVM(others),
     reply: replyFormVM(ctx, t, forms, requester, canned),
     note: { values: forms.noteValues ?? {}, error: forms.noteError },
-    props: propertiesVM(t, forms, names),
+    props: propertiesVM(t, forms, names, me.timeZone),
     time: await timeVM(ctx, t, me, forms, names.users),
     links: await linksVM(ctx, t, forms, known.links),
     history: await historyVM(ctx, t, names.users),
@@ -140,7 +142,7 @@ function replyFormVM(ctx: Ctx, t: Ticket, forms: TicketFormState, requester: Req
 }
 
 /** The properties form: each choice selected as typed (after a refused save) or as the ticket has it. */
-function propertiesVM(t: Ticket, forms: TicketFormState, names: Lookups) {
+function propertiesVM(t: Ticket, forms: TicketFormState, names: Lookups, timeZone: string) {
   const typed = forms.propsValues ?? {};
   const pick = (key: string, current: unknown) => (key in typed ? typed[key] : current === null || current === undefined ? '' : String(current));
   return {
@@ -153,6 +155,18 @@ function propertiesVM(t: Ticket, forms: TicketFormState, names: Lookups) {
     // an inactive component stays choosable on the tickets that already have it
     components: names.componentOptions.filter((c) => c.active || c.id === t.componentId).map((c) => ({ id: c.id, name: c.name, selected: pick('componentId', t.componentId) === String(c.id) })),
     agents: names.userOptions.filter((u) => u.active).map((u) => ({ id: u.id, name: u.name, away: !u.available, selected: pick('assigneeId', t.assigneeId) === String(u.id) })),
+    schedule: scheduleVM(t, typed, timeZone),
+  };
+}
+
+/** The due date and the planned time as the date and time inputs show them, in the viewer's zone. */
+function scheduleVM(t: Ticket, typed: Record<string, string>, timeZone: string) {
+  const due = t.dueAt === null ? { date: '', time: '' } : localDateTimeOf(t.dueAt, timeZone);
+  const planned = t.plannedAt === null ? { date: '', time: '' } : localDateTimeOf(t.plannedAt, timeZone);
+  return {
+    dueAt: t.dueAt, plannedAt: t.plannedAt, plannedMinutes: t.estimateMinutes ?? DEFAULT_PLANNED_MINUTES,
+    dueDate: typed.dueDate ?? due.date, dueTime: typed.dueTime ?? due.time,
+    plannedDate: typed.plannedDate ?? planned.date, plannedTime: typed.plannedTime ?? planned.time,
   };
 }
 

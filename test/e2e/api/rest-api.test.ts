@@ -81,6 +81,24 @@ describe('REST API', () => {
     expect(data.messages[0]).toMatchObject({ direction: 'in', body: 'Since Monday.' });
   });
 
+  it('sets and clears a ticket\'s due date and planned time in ISO 8601, kept in its history', async () => {
+    await api('POST', '/tickets', { subject: 'Install the printer', body: 'By Friday.', requester_email: 'ken@acme.example' });
+    const set = await api('PATCH', '/tickets/1', { due_at: '2026-11-13T17:00:00+03:00', planned_at: '2026-11-12T07:00:00Z' });
+    expect(set.status).toBe(200);
+    expect(valid(schemas.one(schemas.ticketOut), set.json).data).toMatchObject({ due_at: '2026-11-13T14:00:00.000Z', planned_at: '2026-11-12T07:00:00.000Z' });
+    const bad = await api('PATCH', '/tickets/1', { due_at: 'Friday' });
+    expect(bad.status).toBe(422);
+    expect(bad.json.error).toMatchObject({ code: 'validation', fields: { due_at: expect.any(String) } });
+    expect((await api('PATCH', '/tickets/1', { due_at: '2026-11-13T17:00:00' })).status).toBe(422); // no offset: which zone?
+    const cleared = await api('PATCH', '/tickets/1', { planned_at: null });
+    expect(valid(schemas.one(schemas.ticketOut), cleared.json).data).toMatchObject({ due_at: '2026-11-13T14:00:00.000Z', planned_at: null });
+    const events = valid(schemas.one(schemas.ticketWithMessagesOut), (await api('GET', '/tickets/1')).json).data.messages.filter((m) => m.kind === 'event');
+    expect(events.map((m) => m.event_data)).toEqual(expect.arrayContaining([
+      { changes: [{ field: 'dueAt', from: null, to: Date.parse('2026-11-13T14:00:00Z') }, { field: 'plannedAt', from: null, to: Date.parse('2026-11-12T07:00:00Z') }] },
+      { changes: [{ field: 'plannedAt', from: Date.parse('2026-11-12T07:00:00Z'), to: null }] },
+    ]));
+  });
+
   it('lists tickets with the queue filters and keyset cursors, and searches text', async () => {
     for (let i = 0; i < 7; i++) await api('POST', '/tickets', { subject: `Printer ${i}`, body: i % 2 ? 'toner empty' : 'paper jam', requester_email: `u${i}@acme.example`, priority: i < 2 ? 'urgent' : 'normal' });
     const seen: number[] = [];

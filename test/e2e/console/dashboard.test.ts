@@ -98,12 +98,12 @@ describe('the dashboard', () => {
     await as.manager.post('/dashboard/layout', { op: 'reset' });
   });
 
-  it('shows the person’s SLA deadlines of the coming week as their calendar does, opening the calendar', async () => {
+  it('shows the person’s due dates, planned work and SLA deadlines of the coming week as their calendar does, opening the calendar', async () => {
     await as.agent.post('/dashboard/layout', { op: 'add', id: 'my-deadlines', size: 'wide' });
     const widget = async () => /id="widget-my-deadlines"[\s\S]*?<\/section>/.exec((await as.agent.get('/dashboard')).text)![0].replaceAll('&#x3D;', '=');
     const now = deps.clock.now();
     await deps.db.run(sql`update tickets set resolution_due_at = null, first_response_due_at = null, next_response_due_at = null`);
-    expect(await widget()).toContain('No deadlines in the coming week.');
+    expect(await widget()).toContain('Nothing due, planned or at a deadline in the coming week.');
     // the agent's ticket is due in two hours; an unassigned one tomorrow and the agent's next week are not shown
     await deps.db.run(sql`update tickets set resolution_due_at = ${now + 2 * 3_600_000} where subject = 'Mine'`);
     await deps.db.run(sql`update tickets set resolution_due_at = ${now + 86_400_000} where subject = 'Printer 1'`);
@@ -111,8 +111,12 @@ describe('the dashboard', () => {
     expect([...html.matchAll(/<li><a href="(\/tickets\/\d+)">#\d+ ([^<]+)<\/a> <span class="muted small">([^<]+) · <time datetime="([^"]+)">/g)].map((m) => [m[1], m[2], m[3], m[4]]))
       .toEqual([['/tickets/4', 'Mine', 'Resolution', new Date(now + 2 * 3_600_000).toISOString()]]);
     expect(html).toContain('<a href="/calendar?view=week">Open the calendar</a>');
-    await deps.db.run(sql`update tickets set resolution_due_at = ${now + 8 * 86_400_000} where subject = 'Mine'`);
-    expect(await widget()).toContain('No deadlines in the coming week.');
+    // its due date and planned work count too, in time order
+    await deps.db.run(sql`update tickets set due_at = ${now + 3 * 3_600_000}, planned_at = ${now + 3_600_000} where subject = 'Mine'`);
+    expect([...(await widget()).matchAll(/<li><a href="\/tickets\/4">#\d+ Mine<\/a> <span class="muted small">([^<]+) · /g)].map((m) => m[1]))
+      .toEqual(['Planned work', 'Resolution', 'Due']);
+    await deps.db.run(sql`update tickets set resolution_due_at = ${now + 8 * 86_400_000}, due_at = ${now + 8 * 86_400_000}, planned_at = null where subject = 'Mine'`);
+    expect(await widget()).toContain('Nothing due, planned or at a deadline in the coming week.');
     await as.agent.post('/dashboard/layout', { op: 'reset' });
   });
 

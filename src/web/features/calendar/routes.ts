@@ -1,6 +1,7 @@
-// The calendar of work: a month or a week of the SLA deadlines ahead of open tickets, of one person
-// (yourself by default) or one component, in your time zone; and each person's iCalendar feed of
-// their own deadlines at an address with a signature, for calendar apps that cannot sign in.
+// The calendar of work: a month or a week of the due dates, planned work and SLA deadlines of open
+// tickets, of one person (yourself by default) or one component, in your time zone; and each
+// person's iCalendar feed of their own at an address with a signature, for calendar apps that
+// cannot sign in.
 import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
 import { createEvents, type EventAttributes } from 'ics';
@@ -9,7 +10,7 @@ import { calendarFeedToken, calendarFeedUser, checkCalendarFeedToken } from '../
 import { calendarGrid, parseCalendarDate } from '../../../domain/calendar-grid.ts';
 import { AppError } from '../../../domain/errors.ts';
 import { localDateOf, zonedParts } from '../../../domain/zoned-time.ts';
-import { DEADLINE_TARGET, listCalendarItems, type CalendarItem } from '../../../store/calendar-items.ts';
+import { CALENDAR_KIND_LABEL, listCalendarItems, type CalendarItem, type CalendarKind } from '../../../store/calendar-items.ts';
 import { label } from '../../../i18n/labels.ts';
 import { listComponents } from '../../../store/components.ts';
 import { findSetting, upsertSetting } from '../../../store/settings.ts';
@@ -36,6 +37,18 @@ const hhmm = (ms: number, timeZone: string) => {
   const p = zonedParts(ms, timeZone);
   return `${String(p.hh).padStart(2, '0')}:${String(p.mm).padStart(2, '0')}`;
 };
+
+/** Which of the three a kind is, for the page's marks and styles: a due date, planned work, an SLA deadline. */
+const family = (kind: CalendarKind) => (kind === 'due' || kind === 'planned' ? kind : 'sla');
+
+/** One item as a day of the page shows it: its time (planned work: its span), its kind in words and its mark. */
+function dayItem(it: CalendarItem, timeZone: string) {
+  const end = it.minutes === null ? null : it.at + it.minutes * 60_000;
+  return {
+    ...it, href: `/tickets/${it.number}`, family: family(it.kind), familyKey: `calendar.kind.${family(it.kind)}`, kindKey: `workflow.${CALENDAR_KIND_LABEL[it.kind]}`,
+    time: hhmm(it.at, timeZone), until: end === null ? null : hhmm(end, timeZone),
+  };
+}
 
 function pageRoutes(ctx: Ctx, render: Renderer): Router {
   const r = Router();
@@ -71,9 +84,10 @@ function pageRoutes(ctx: Ctx, render: Renderer): Router {
       components: (await listComponents(ctx.db)).map((c) => ({ id: c.id, name: c.name, selected: c.id === component })),
       weeks: Array.from({ length: grid.days.length / 7 }, (_, i) => grid.days.slice(i * 7, i * 7 + 7).map((d) => ({
         key: d.key, day: Number(d.key.slice(8)), inMonth: d.inMonth, weekend: d.weekday >= 5,
-        items: (byDay.get(d.key) ?? []).map((it) => ({ ...it, time: hhmm(it.at, me.timeZone), href: `/tickets/${it.number}`, kindKey: `workflow.target.${DEADLINE_TARGET[it.kind]}` })),
+        items: (byDay.get(d.key) ?? []).map((it) => dayItem(it, me.timeZone)),
       }))),
       weekdays: [0, 1, 2, 3, 4, 5, 6],
+      kinds: ['due', 'planned', 'sla'],
       feedUrl: `${ctx.config.publicUrl}/calendar/feed/${calendarFeedToken(ctx.secrets.token, me.id, nonce)}.ics`,
     });
   });
@@ -97,8 +111,10 @@ function feedRoutes(ctx: Ctx): Router {
     const items = await listCalendarItems(ctx.db, { from: now - FEED_PAST_MS, to: now + FEED_AHEAD_MS, assigneeId: user.id });
     const events: EventAttributes[] = items.map((it) => ({
       uid: `${it.kind}-${it.ticketId}@${new URL(ctx.config.publicUrl).host}`,
-      start: it.at, startInputType: 'utc', startOutputType: 'utc', duration: { minutes: 15 },
-      title: `#${it.number} ${it.subject} (${label(ctx.locales, user.locale, `target.${DEADLINE_TARGET[it.kind]}`)})`,
+      // planned work lasts its estimate; a due date or a deadline is a moment, shown as a quarter of an hour
+      start: it.at, startInputType: 'utc', startOutputType: 'utc', duration: { minutes: it.minutes ?? 15 },
+      title: `#${it.number} ${it.subject} (${label(ctx.locales, user.locale, CALENDAR_KIND_LABEL[it.kind])})`,
+      categories: [label(ctx.locales, user.locale, CALENDAR_KIND_LABEL[it.kind])],
       url: `${ctx.config.publicUrl}/tickets/${it.number}`,
       description: `${ctx.config.publicUrl}/tickets/${it.number}`,
     }));

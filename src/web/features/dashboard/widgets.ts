@@ -11,7 +11,7 @@ import type { Role } from '../../../domain/vocabulary.ts';
 import type { Report, ReportViewer, ReportWidget } from '../../../reports/report.ts';
 import { resultCache, type ResultCache } from '../../../reports/kit/result-cache.ts';
 import { tableView } from '../../../reports/kit/table.ts';
-import { DEADLINE_TARGET, listCalendarItems } from '../../../store/calendar-items.ts';
+import { CALENDAR_KIND_LABEL, listCalendarItems } from '../../../store/calendar-items.ts';
 import { countQueue } from '../../../store/queue.ts';
 import { listSavedViews } from '../../../store/saved-views.ts';
 import type { User } from '../../../store/users.ts';
@@ -53,13 +53,13 @@ const queue = (raw: Record<string, unknown>) => parseQueueQuery(raw);
 
 const DEADLINES_AHEAD_MS = 7 * 86_400_000;
 
-/** The person's next SLA deadlines in the coming week, as their calendar shows them. */
+/** The person's due dates, planned work and SLA deadlines in the coming week, as their calendar shows them. */
 async function deadlinesOf(ctx: Ctx, me: User): Promise<WidgetView> {
   const now = ctx.clock.now();
   const items = await listCalendarItems(ctx.db, { from: now, to: now + DEADLINES_AHEAD_MS, assigneeId: me.id }, LIST_LENGTH);
   return {
     kind: 'deadlines',
-    items: items.map((it) => ({ href: `/tickets/${it.number}`, number: it.number, subject: it.subject, kindKey: `workflow.target.${DEADLINE_TARGET[it.kind]}`, at: it.at })),
+    items: items.map((it) => ({ href: `/tickets/${it.number}`, number: it.number, subject: it.subject, kindKey: `workflow.${CALENDAR_KIND_LABEL[it.kind]}`, at: it.at })),
     moreHref: '/calendar?view=week',
   };
 }
