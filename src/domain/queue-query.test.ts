@@ -33,6 +33,20 @@ describe('queue query', () => {
     expect(queueFilter(parseQueueQuery({ view: 'mine', assignee: 'none' }), who).assigneeId).toBe(-1);
   });
 
+  it('reads, writes back and resolves the SLA outcome and the answered and finished filters of a report’s drill-down', () => {
+    const q = parseQueueQuery({ view: 'all', met: ['frInternal', 'res'], breached: 'bogus,resInternal', answered: '1', finished: '1' });
+    expect(q).toMatchObject({ met: 'frInternal', breached: 'resInternal', answered: true, finished: true });
+    const s = queueQueryString(q);
+    expect(s).toBe('view=all&met=frInternal&breached=resInternal&answered=1&finished=1');
+    expect(parseQueueQuery(Object.fromEntries(new URLSearchParams(s)))).toEqual(q);
+    expect(queueFilter(q, { userId: 7, componentIds: [], now: 5000 })).toEqual({ sla: { met: 'frInternal', breached: 'resInternal', at: 5000 }, answered: true, finished: true });
+    // anything else is no filter: an old or hand-edited link still opens the queue
+    const none = parseQueueQuery({ view: 'all', met: 'late', breached: '', answered: 'yes', finished: ['0'] });
+    expect(none).toMatchObject({ met: null, breached: null, answered: false, finished: false });
+    expect(queueQueryString(none)).toBe('view=all');
+    expect(queueFilter(none, { userId: 7, componentIds: [], now: 5000 })).toEqual({});
+  });
+
   it('round-trips cursors and refuses forged or foreign ones', () => {
     const c = { sort: 'updated' as const, value: 1_700_000_000_000, id: 42 };
     expect(decodeCursor(encodeCursor(c), 'updated')).toEqual(c);

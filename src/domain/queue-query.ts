@@ -19,6 +19,10 @@ export function defaultSort(view: QueueView): QueueSort {
 
 export type AssigneeFilter = 'me' | 'none' | number;
 
+/** An SLA clock's targets a ticket is judged against: first response and resolution, contract and internal. */
+export const SLA_TARGETS = ['fr', 'frInternal', 'res', 'resInternal'] as const;
+export type SlaTarget = (typeof SLA_TARGETS)[number];
+
 export type QueueQuery = {
   view: QueueView;
   status: TicketStatus[];
@@ -39,6 +43,14 @@ export type QueueQuery = {
   worked: TimeRange | null;
   /** time was logged on it by this person (within `worked` when both are given) */
   workedBy: number | null;
+  /** its clock met this target in time */
+  met: SlaTarget | null;
+  /** its clock missed this target: met late, or overdue now */
+  breached: SlaTarget | null;
+  /** it has had its first response */
+  answered: boolean;
+  /** it has been resolved or closed (and not reopened since) */
+  finished: boolean;
   q: string;
   sort: QueueSort;
   cursor: string | null;
@@ -100,6 +112,10 @@ export function parseQueueQuery(raw: Raw, fallbackView: QueueView = 'open'): Que
     openAt: instant(raw.open_at),
     worked: timeRange(raw.worked),
     workedBy: instant(raw.worked_by),
+    met: oneOf(SLA_TARGETS, raw.met)[0] ?? null,
+    breached: oneOf(SLA_TARGETS, raw.breached)[0] ?? null,
+    answered: single(raw.answered) === '1',
+    finished: single(raw.finished) === '1',
     q,
     sort,
     cursor,
@@ -120,6 +136,10 @@ export function queueQueryString(q: QueueQuery, patch: Partial<QueueQuery> = {})
   if (v.openAt !== null) p.set('open_at', String(v.openAt));
   if (v.worked) p.set('worked', `${v.worked.from}-${v.worked.to}`);
   if (v.workedBy !== null) p.set('worked_by', String(v.workedBy));
+  if (v.met) p.set('met', v.met);
+  if (v.breached) p.set('breached', v.breached);
+  if (v.answered) p.set('answered', '1');
+  if (v.finished) p.set('finished', '1');
   if (v.q) p.set('q', v.q);
   if (v.sort !== defaultSort(v.view)) p.set('sort', v.sort);
   if (v.cursor) p.set('cursor', v.cursor);
@@ -128,7 +148,7 @@ export function queueQueryString(q: QueueQuery, patch: Partial<QueueQuery> = {})
 
 /** True when anything beyond the view itself narrows the list. */
 export function hasFilters(q: QueueQuery): boolean {
-  return !!(q.status.length || q.priority.length || q.type.length || q.category.length || q.channel.length || q.component.length || q.assignee !== null || q.organization !== null || q.created || q.done || q.openAt !== null || q.worked || q.workedBy !== null || q.q);
+  return !!(q.status.length || q.priority.length || q.type.length || q.category.length || q.channel.length || q.component.length || q.assignee !== null || q.organization !== null || q.created || q.done || q.openAt !== null || q.worked || q.workedBy !== null || q.met || q.breached || q.answered || q.finished || q.q);
 }
 
 // Keyset cursors: the sort, the last row's sort value and its id, as base64url JSON.
@@ -174,6 +194,12 @@ export type QueueFilter = {
   openAt?: number;
   /** time logged on the ticket (within the range, by the person, when given) */
   work?: { in?: TimeRange; by?: number };
+  /** the clock's outcome for targets: met in time, or missed (met late, or overdue at `at`) */
+  sla?: { met?: SlaTarget; breached?: SlaTarget; at: number };
+  /** has had its first response */
+  answered?: boolean;
+  /** has been resolved or closed (and not reopened since) */
+  finished?: boolean;
   /** earliest pending SLA time before this */
   slaDueBefore?: number;
   text?: string;
@@ -224,6 +250,9 @@ export function queueFilter(q: QueueQuery, who: { userId: number; componentIds: 
   if (q.done) f.doneIn = q.done;
   if (q.openAt !== null) f.openAt = q.openAt;
   if (q.worked || q.workedBy !== null) f.work = { ...(q.worked ? { in: q.worked } : {}), ...(q.workedBy !== null ? { by: q.workedBy } : {}) };
+  if (q.met || q.breached) f.sla = { ...(q.met ? { met: q.met } : {}), ...(q.breached ? { breached: q.breached } : {}), at: who.now };
+  if (q.answered) f.answered = true;
+  if (q.finished) f.finished = true;
   if (q.q) f.text = q.q;
   return f;
 }

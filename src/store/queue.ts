@@ -1,12 +1,13 @@
 // The queue: tickets for a resolved filter in one of the indexed sorts, keyset-paged. Every sort
 // has a composite index that delivers rows in order (see the console indexes on tickets in
 // schema.ts), so a page costs about the same on the first page and the thousandth.
-import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/client.ts';
 import { tickets } from '../db/schema.ts';
 import type { Cursor, QueueFilter, QueueSort } from '../domain/queue-query.ts';
 import { listRows } from './rows.ts';
+import { slaOutcomeIs } from './sla-measures.ts';
 import type { Ticket } from './tickets.ts';
 
 // The conditions are drizzle SQL (the search reuses them); only they are compiled per request, the
@@ -56,6 +57,13 @@ export function queueWhere(f: QueueFilter): SQL[] {
     if (f.work.by !== undefined) on.push(sql`w.user_id = ${f.work.by}`);
     w.push(sql`exists (select 1 from worklogs w where ${sql.join(on, sql` and `)})`);
   }
+  if (f.sla) {
+    // measured clocks only, as the SLA report counts them in SQL (it judges the few not measured yet in code)
+    if (f.sla.met) w.push(slaOutcomeIs(f.sla.met, 'met', f.sla.at));
+    if (f.sla.breached) w.push(slaOutcomeIs(f.sla.breached, 'breached', f.sla.at));
+  }
+  if (f.answered) w.push(isNotNull(tickets.firstRespondedAt));
+  if (f.finished) w.push(isNotNull(tickets.doneAt));
   if (f.slaDueBefore !== undefined) w.push(lt(tickets.slaDueKey, f.slaDueBefore));
   return w;
 }

@@ -47,7 +47,7 @@ function sortLinks(q: QueueQuery) {
 }
 
 /** What an empty list says: why it is empty and what to do about it. */
-// a report's drill-down narrows the queue to a period: each shows as a chip that can be taken off
+// a report's drill-down narrows the queue to a period (or to what the report counted): each shows as a chip that can be taken off
 function periodChips(q: QueueQuery, names: ReadonlyMap<number, string>) {
   const off = (patch: Partial<QueueQuery>) => `/tickets?${queueQueryString(q, { ...patch, cursor: null })}`;
   return [
@@ -56,6 +56,10 @@ function periodChips(q: QueueQuery, names: ReadonlyMap<number, string>) {
     q.openAt !== null && { key: 'openAt', name: 'open_at', value: String(q.openAt), at: q.openAt, removeHref: off({ openAt: null }) },
     q.worked && { key: 'worked', name: 'worked', value: `${q.worked.from}-${q.worked.to}`, from: q.worked.from, to: q.worked.to, removeHref: off({ worked: null }) },
     q.workedBy !== null && { key: 'workedBy', name: 'worked_by', value: String(q.workedBy), who: names.get(q.workedBy) ?? `#${q.workedBy}`, removeHref: off({ workedBy: null }) },
+    q.met && { key: 'met', name: 'met', value: q.met, target: q.met, removeHref: off({ met: null }) },
+    q.breached && { key: 'breached', name: 'breached', value: q.breached, target: q.breached, removeHref: off({ breached: null }) },
+    q.answered && { key: 'answered', name: 'answered', value: '1', bare: true, removeHref: off({ answered: false }) },
+    q.finished && { key: 'finished', name: 'finished', value: '1', bare: true, removeHref: off({ finished: false }) },
   ].filter(Boolean);
 }
 
