@@ -33,16 +33,19 @@ describe('queue query', () => {
     expect(queueFilter(parseQueueQuery({ view: 'mine', assignee: 'none' }), who).assigneeId).toBe(-1);
   });
 
-  it('reads, writes back and resolves the SLA outcome and the answered and finished filters of a report’s drill-down', () => {
-    const q = parseQueueQuery({ view: 'all', met: ['frInternal', 'res'], breached: 'bogus,resInternal', answered: '1', finished: '1' });
-    expect(q).toMatchObject({ met: 'frInternal', breached: 'resInternal', answered: true, finished: true });
+  it('reads, writes back and resolves the SLA outcome and the ticket flags of a report’s drill-down', () => {
+    const q = parseQueueQuery({ view: 'all', met: ['frInternal', 'res'], breached: 'bogus,resInternal', flag: ['answered,nope', 'slaMissed', 'waitedOnClient', 'answered'] });
+    expect(q).toMatchObject({ met: 'frInternal', breached: 'resInternal', flags: ['answered', 'slaMissed', 'waitedOnClient'] });
     const s = queueQueryString(q);
-    expect(s).toBe('view=all&met=frInternal&breached=resInternal&answered=1&finished=1');
+    expect(s).toBe('view=all&met=frInternal&breached=resInternal&flag=answered%2CslaMissed%2CwaitedOnClient');
     expect(parseQueueQuery(Object.fromEntries(new URLSearchParams(s)))).toEqual(q);
-    expect(queueFilter(q, { userId: 7, componentIds: [], now: 5000 })).toEqual({ sla: { met: 'frInternal', breached: 'resInternal', at: 5000 }, answered: true, finished: true });
+    expect(queueFilter(q, { userId: 7, componentIds: [], now: 5000 })).toEqual({
+      sla: { met: 'frInternal', breached: 'resInternal', at: 5000 }, flags: { names: ['answered', 'slaMissed', 'waitedOnClient'], at: 5000 },
+    });
+    for (const flag of ['finished', 'reopened', 'billable']) expect(queueQueryString(parseQueueQuery({ view: 'all', flag }))).toBe(`view=all&flag=${flag}`);
     // anything else is no filter: an old or hand-edited link still opens the queue
-    const none = parseQueueQuery({ view: 'all', met: 'late', breached: '', answered: 'yes', finished: ['0'] });
-    expect(none).toMatchObject({ met: null, breached: null, answered: false, finished: false });
+    const none = parseQueueQuery({ view: 'all', met: 'late', breached: '', flag: 'yes,' });
+    expect(none).toMatchObject({ met: null, breached: null, flags: [] });
     expect(queueQueryString(none)).toBe('view=all');
     expect(queueFilter(none, { userId: 7, componentIds: [], now: 5000 })).toEqual({});
   });

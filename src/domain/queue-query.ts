@@ -23,6 +23,14 @@ export type AssigneeFilter = 'me' | 'none' | number;
 export const SLA_TARGETS = ['fr', 'frInternal', 'res', 'resInternal'] as const;
 export type SlaTarget = (typeof SLA_TARGETS)[number];
 
+/**
+ * Facts about a ticket that reports count: it has had its first response; it is resolved or closed
+ * (not reopened since); it was ever reopened; it is billable (out of the contract's scope); it
+ * missed a contract SLA target (met late, or overdue now); the desk waited on the requester.
+ */
+export const TICKET_FLAGS = ['answered', 'finished', 'reopened', 'billable', 'slaMissed', 'waitedOnClient'] as const;
+export type TicketFlag = (typeof TICKET_FLAGS)[number];
+
 export type QueueQuery = {
   view: QueueView;
   status: TicketStatus[];
@@ -47,10 +55,8 @@ export type QueueQuery = {
   met: SlaTarget | null;
   /** its clock missed this target: met late, or overdue now */
   breached: SlaTarget | null;
-  /** it has had its first response */
-  answered: boolean;
-  /** it has been resolved or closed (and not reopened since) */
-  finished: boolean;
+  /** every one of these holds for it */
+  flags: TicketFlag[];
   q: string;
   sort: QueueSort;
   cursor: string | null;
@@ -114,8 +120,7 @@ export function parseQueueQuery(raw: Raw, fallbackView: QueueView = 'open'): Que
     workedBy: instant(raw.worked_by),
     met: oneOf(SLA_TARGETS, raw.met)[0] ?? null,
     breached: oneOf(SLA_TARGETS, raw.breached)[0] ?? null,
-    answered: single(raw.answered) === '1',
-    finished: single(raw.finished) === '1',
+    flags: oneOf(TICKET_FLAGS, raw.flag),
     q,
     sort,
     cursor,
@@ -138,8 +143,7 @@ export function queueQueryString(q: QueueQuery, patch: Partial<QueueQuery> = {})
   if (v.workedBy !== null) p.set('worked_by', String(v.workedBy));
   if (v.met) p.set('met', v.met);
   if (v.breached) p.set('breached', v.breached);
-  if (v.answered) p.set('answered', '1');
-  if (v.finished) p.set('finished', '1');
+  if (v.flags.length) p.set('flag', v.flags.join(','));
   if (v.q) p.set('q', v.q);
   if (v.sort !== defaultSort(v.view)) p.set('sort', v.sort);
   if (v.cursor) p.set('cursor', v.cursor);
@@ -148,7 +152,7 @@ export function queueQueryString(q: QueueQuery, patch: Partial<QueueQuery> = {})
 
 /** True when anything beyond the view itself narrows the list. */
 export function hasFilters(q: QueueQuery): boolean {
-  return !!(q.status.length || q.priority.length || q.type.length || q.category.length || q.channel.length || q.component.length || q.assignee !== null || q.organization !== null || q.created || q.done || q.openAt !== null || q.worked || q.workedBy !== null || q.met || q.breached || q.answered || q.finished || q.q);
+  return !!(q.status.length || q.priority.length || q.type.length || q.category.length || q.channel.length || q.component.length || q.assignee !== null || q.organization !== null || q.created || q.done || q.openAt !== null || q.worked || q.workedBy !== null || q.met || q.breached || q.flags.length || q.q);
 }
 
 // Keyset cursors: the sort, the last row's sort value and its id, as base64url JSON.
@@ -196,10 +200,8 @@ export type QueueFilter = {
   work?: { in?: TimeRange; by?: number };
   /** the clock's outcome for targets: met in time, or missed (met late, or overdue at `at`) */
   sla?: { met?: SlaTarget; breached?: SlaTarget; at: number };
-  /** has had its first response */
-  answered?: boolean;
-  /** has been resolved or closed (and not reopened since) */
-  finished?: boolean;
+  /** every one of these holds (an SLA target missed judged at `at`) */
+  flags?: { names: TicketFlag[]; at: number };
   /** earliest pending SLA time before this */
   slaDueBefore?: number;
   text?: string;
@@ -251,8 +253,7 @@ export function queueFilter(q: QueueQuery, who: { userId: number; componentIds: 
   if (q.openAt !== null) f.openAt = q.openAt;
   if (q.worked || q.workedBy !== null) f.work = { ...(q.worked ? { in: q.worked } : {}), ...(q.workedBy !== null ? { by: q.workedBy } : {}) };
   if (q.met || q.breached) f.sla = { ...(q.met ? { met: q.met } : {}), ...(q.breached ? { breached: q.breached } : {}), at: who.now };
-  if (q.answered) f.answered = true;
-  if (q.finished) f.finished = true;
+  if (q.flags.length) f.flags = { names: q.flags, at: who.now };
   if (q.q) f.text = q.q;
   return f;
 }

@@ -1,13 +1,14 @@
 // The queue: tickets for a resolved filter in one of the indexed sorts, keyset-paged. Every sort
 // has a composite index that delivers rows in order (see the console indexes on tickets in
 // schema.ts), so a page costs about the same on the first page and the thousandth.
-import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/client.ts';
 import { tickets } from '../db/schema.ts';
 import type { Cursor, QueueFilter, QueueSort } from '../domain/queue-query.ts';
 import { listRows } from './rows.ts';
 import { slaOutcomeIs } from './sla-measures.ts';
+import { flagIs } from './ticket-flags.ts';
 import type { Ticket } from './tickets.ts';
 
 // The conditions are drizzle SQL (the search reuses them); only they are compiled per request, the
@@ -62,8 +63,7 @@ export function queueWhere(f: QueueFilter): SQL[] {
     if (f.sla.met) w.push(slaOutcomeIs(f.sla.met, 'met', f.sla.at));
     if (f.sla.breached) w.push(slaOutcomeIs(f.sla.breached, 'breached', f.sla.at));
   }
-  if (f.answered) w.push(isNotNull(tickets.firstRespondedAt));
-  if (f.finished) w.push(isNotNull(tickets.doneAt));
+  if (f.flags) for (const flag of f.flags.names) w.push(flagIs(flag, f.flags.at));
   if (f.slaDueBefore !== undefined) w.push(lt(tickets.slaDueKey, f.slaDueBefore));
   return w;
 }

@@ -219,9 +219,9 @@ describe('the response and resolution times report', () => {
     const after = await linked();
     expect(after.lists.slice(6)).toEqual([['A', 'C'], ['A', 'C'], ['A'], ['A', 'B', 'C', 'D', 'E'], ['A', 'B', 'C'], ['A', 'B']]);
     expect(after.counts).toEqual(after.lists.map((l) => l.length));
-    const queue = (await manager.get(`/tickets?view=all&answered=1&finished=1`)).text;
-    expect(queue).toContain('data-period="answered">Answered <a href="/tickets?view&#x3D;all&amp;finished&#x3D;1"');
-    expect(queue).toContain('data-period="finished">Resolved or closed, not reopened <a href="/tickets?view&#x3D;all&amp;answered&#x3D;1"');
+    const queue = (await manager.get(`/tickets?view=all&flag=answered,finished`)).text;
+    expect(queue).toContain('data-period="flags.answered">Answered <a href="/tickets?view&#x3D;all&amp;flag&#x3D;finished"');
+    expect(queue).toContain('data-period="flags.finished">Resolved or closed, not reopened <a href="/tickets?view&#x3D;all&amp;flag&#x3D;answered"');
   });
 });
 

@@ -141,7 +141,7 @@ const COLUMNS = (by: GroupBy): ReportColumn[] => [
 
 /** A row's links: its tickets, those answered (the first responses counted) and those resolved or closed (the resolutions). */
 function countLinks(href: (more?: Partial<QueueQuery>) => string | null): Record<string, string> {
-  return { tickets: href()!, frCount: href({ answered: true })!, resCount: href({ finished: true })! };
+  return { tickets: href()!, frCount: href({ flags: ['answered'] })!, resCount: href({ flags: ['finished'] })! };
 }
 
 /** The report's table, and all the times (for the histogram). */

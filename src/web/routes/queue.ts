@@ -58,8 +58,7 @@ function periodChips(q: QueueQuery, names: ReadonlyMap<number, string>) {
     q.workedBy !== null && { key: 'workedBy', name: 'worked_by', value: String(q.workedBy), who: names.get(q.workedBy) ?? `#${q.workedBy}`, removeHref: off({ workedBy: null }) },
     q.met && { key: 'met', name: 'met', value: q.met, target: q.met, removeHref: off({ met: null }) },
     q.breached && { key: 'breached', name: 'breached', value: q.breached, target: q.breached, removeHref: off({ breached: null }) },
-    q.answered && { key: 'answered', name: 'answered', value: '1', bare: true, removeHref: off({ answered: false }) },
-    q.finished && { key: 'finished', name: 'finished', value: '1', bare: true, removeHref: off({ finished: false }) },
+    ...q.flags.map((flag) => ({ key: `flags.${flag}`, name: 'flag', value: flag, bare: true, removeHref: off({ flags: q.flags.filter((x) => x !== flag) }) })),
   ].filter(Boolean);
 }
 
