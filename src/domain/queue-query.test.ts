@@ -43,6 +43,12 @@ describe('queue query', () => {
       sla: { met: 'frInternal', breached: 'resInternal', at: 5000 }, flags: { names: ['answered', 'slaMissed', 'waitedOnClient'], at: 5000 },
     });
     for (const flag of ['finished', 'reopened', 'billable']) expect(queueQueryString(parseQueueQuery({ view: 'all', flag }))).toBe(`view=all&flag=${flag}`);
+    // the time of any active staff member (the workload report's total)
+    const staff = parseQueueQuery({ view: 'all', worked: '10-20', worked_by: 'staff', flag: 'assignedToStaff' });
+    expect(queueQueryString(staff)).toBe('view=all&worked=10-20&worked_by=staff&flag=assignedToStaff');
+    expect(parseQueueQuery(Object.fromEntries(new URLSearchParams(queueQueryString(staff))))).toEqual(staff);
+    expect(queueFilter(staff, { userId: 7, componentIds: [], now: 5000 })).toMatchObject({ work: { in: { from: 10, to: 20 }, by: 'staff' }, flags: { names: ['assignedToStaff'] } });
+    expect(parseQueueQuery({ worked_by: 'everyone' }).workedBy).toBeNull();
     // anything else is no filter: an old or hand-edited link still opens the queue
     const none = parseQueueQuery({ view: 'all', met: 'late', breached: '', flag: 'yes,' });
     expect(none).toMatchObject({ met: null, breached: null, flags: [] });

@@ -26,9 +26,10 @@ export type SlaTarget = (typeof SLA_TARGETS)[number];
 /**
  * Facts about a ticket that reports count: it has had its first response; it is resolved or closed
  * (not reopened since); it was ever reopened; it is billable (out of the contract's scope); it
- * missed a contract SLA target (met late, or overdue now); the desk waited on the requester.
+ * missed a contract SLA target (met late, or overdue now); the desk waited on the requester; it is
+ * assigned to an active staff member (the people the workload report has a row for).
  */
-export const TICKET_FLAGS = ['answered', 'finished', 'reopened', 'billable', 'slaMissed', 'waitedOnClient'] as const;
+export const TICKET_FLAGS = ['answered', 'finished', 'reopened', 'billable', 'slaMissed', 'waitedOnClient', 'assignedToStaff'] as const;
 export type TicketFlag = (typeof TICKET_FLAGS)[number];
 
 export type QueueQuery = {
@@ -49,8 +50,8 @@ export type QueueQuery = {
   openAt: number | null;
   /** time was logged on it within [from, to) */
   worked: TimeRange | null;
-  /** time was logged on it by this person (within `worked` when both are given) */
-  workedBy: number | null;
+  /** time was logged on it by this person, or by any active staff member (within `worked` when both are given) */
+  workedBy: number | 'staff' | null;
   /** its clock met this target in time */
   met: SlaTarget | null;
   /** its clock missed this target: met late, or overdue now */
@@ -117,7 +118,7 @@ export function parseQueueQuery(raw: Raw, fallbackView: QueueView = 'open'): Que
     done: timeRange(raw.done),
     openAt: instant(raw.open_at),
     worked: timeRange(raw.worked),
-    workedBy: instant(raw.worked_by),
+    workedBy: single(raw.worked_by) === 'staff' ? 'staff' : instant(raw.worked_by),
     met: oneOf(SLA_TARGETS, raw.met)[0] ?? null,
     breached: oneOf(SLA_TARGETS, raw.breached)[0] ?? null,
     flags: oneOf(TICKET_FLAGS, raw.flag),
@@ -197,7 +198,7 @@ export type QueueFilter = {
   doneIn?: TimeRange;
   openAt?: number;
   /** time logged on the ticket (within the range, by the person, when given) */
-  work?: { in?: TimeRange; by?: number };
+  work?: { in?: TimeRange; by?: number | 'staff' };
   /** the clock's outcome for targets: met in time, or missed (met late, or overdue at `at`) */
   sla?: { met?: SlaTarget; breached?: SlaTarget; at: number };
   /** every one of these holds (an SLA target missed judged at `at`) */

@@ -8,7 +8,7 @@ import { tickets } from '../db/schema.ts';
 import type { Cursor, QueueFilter, QueueSort } from '../domain/queue-query.ts';
 import { listRows } from './rows.ts';
 import { slaOutcomeIs } from './sla-measures.ts';
-import { flagIs } from './ticket-flags.ts';
+import { activeStaffIds, flagIs } from './ticket-flags.ts';
 import type { Ticket } from './tickets.ts';
 
 // The conditions are drizzle SQL (the search reuses them); only they are compiled per request, the
@@ -55,7 +55,8 @@ export function queueWhere(f: QueueFilter): SQL[] {
     // and inside the subquery a bare "id" would be the worklog's
     const on = [sql.raw('w.ticket_id = "tickets"."id"')];
     if (f.work.in) on.push(sql`w.worked_at >= ${f.work.in.from}`, sql`w.worked_at < ${f.work.in.to}`);
-    if (f.work.by !== undefined) on.push(sql`w.user_id = ${f.work.by}`);
+    if (f.work.by === 'staff') on.push(sql`w.user_id in (${activeStaffIds()})`);
+    else if (f.work.by !== undefined) on.push(sql`w.user_id = ${f.work.by}`);
     w.push(sql`exists (select 1 from worklogs w where ${sql.join(on, sql` and `)})`);
   }
   if (f.sla) {

@@ -2,7 +2,7 @@
 // condition on the tickets table, so a report's number and the list it opens are made of the same
 // condition.
 import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
-import { tickets } from '../db/schema.ts';
+import { tickets, users } from '../db/schema.ts';
 import type { TicketFlag } from '../domain/queue-query.ts';
 
 /**
@@ -25,6 +25,12 @@ function slaMissed(now: number): SQL {
   return sql`(coalesce(${tickets.slaNextLate}, 0) > 0 or ${past(tickets.slaFrMark)} or ${past(tickets.slaResMark)} or ${past(tickets.slaNextMark)})`;
 }
 
+/** An active staff member (agent, manager or admin): whom the workload report has a row for. */
+export const ACTIVE_STAFF = sql`${users.active} = 1 and ${users.role} in ('agent', 'manager', 'admin')`;
+
+/** The ids of the active staff, for `x in (…)`. */
+export const activeStaffIds = (): SQL => sql`select ${users.id} from ${users} where ${ACTIVE_STAFF}`;
+
 /** The condition on tickets that a flag holds; `now` judges SLA targets still running. */
 export function flagIs(flag: TicketFlag, now: number): SQL {
   switch (flag) {
@@ -40,5 +46,7 @@ export function flagIs(flag: TicketFlag, now: number): SQL {
       return slaMissed(now);
     case 'waitedOnClient':
       return sql`${WAITED}`;
+    case 'assignedToStaff':
+      return sql`${tickets.assigneeId} in (${activeStaffIds()})`;
   }
 }

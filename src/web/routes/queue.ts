@@ -55,9 +55,12 @@ function periodChips(q: QueueQuery, names: ReadonlyMap<number, string>) {
     q.done && { key: 'done', name: 'done', value: `${q.done.from}-${q.done.to}`, from: q.done.from, to: q.done.to, removeHref: off({ done: null }) },
     q.openAt !== null && { key: 'openAt', name: 'open_at', value: String(q.openAt), at: q.openAt, removeHref: off({ openAt: null }) },
     q.worked && { key: 'worked', name: 'worked', value: `${q.worked.from}-${q.worked.to}`, from: q.worked.from, to: q.worked.to, removeHref: off({ worked: null }) },
-    q.workedBy !== null && { key: 'workedBy', name: 'worked_by', value: String(q.workedBy), who: names.get(q.workedBy) ?? `#${q.workedBy}`, removeHref: off({ workedBy: null }) },
-    q.met && { key: 'met', name: 'met', value: q.met, target: q.met, removeHref: off({ met: null }) },
-    q.breached && { key: 'breached', name: 'breached', value: q.breached, target: q.breached, removeHref: off({ breached: null }) },
+    q.workedBy !== null && {
+      key: 'workedBy', name: 'worked_by', value: String(q.workedBy), removeHref: off({ workedBy: null }),
+      ...(q.workedBy === 'staff' ? { word: 'staff' } : { who: names.get(q.workedBy) ?? `#${q.workedBy}` }),
+    },
+    q.met && { key: 'met', name: 'met', value: q.met, word: q.met, removeHref: off({ met: null }) },
+    q.breached && { key: 'breached', name: 'breached', value: q.breached, word: q.breached, removeHref: off({ breached: null }) },
     ...q.flags.map((flag) => ({ key: `flags.${flag}`, name: 'flag', value: flag, bare: true, removeHref: off({ flags: q.flags.filter((x) => x !== flag) }) })),
   ].filter(Boolean);
 }
