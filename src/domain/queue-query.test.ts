@@ -49,6 +49,13 @@ describe('queue query', () => {
     expect(parseQueueQuery(Object.fromEntries(new URLSearchParams(queueQueryString(staff))))).toEqual(staff);
     expect(queueFilter(staff, { userId: 7, componentIds: [], now: 5000 })).toMatchObject({ work: { in: { from: 10, to: 20 }, by: 'staff' }, flags: { names: ['assignedToStaff'] } });
     expect(parseQueueQuery({ worked_by: 'everyone' }).workedBy).toBeNull();
+    // a status at an instant (the status report's history)
+    const was = parseQueueQuery({ view: 'all', status_at: ['pending_requester.1762290000000', 'new.1'] });
+    expect(was.statusAt).toEqual({ status: 'pending_requester', at: 1762290000000 });
+    expect(queueQueryString(was)).toBe('view=all&status_at=pending_requester.1762290000000');
+    expect(parseQueueQuery(Object.fromEntries(new URLSearchParams(queueQueryString(was))))).toEqual(was);
+    expect(queueFilter(was, { userId: 7, componentIds: [], now: 5000 })).toEqual({ statusAt: { status: 'pending_requester', at: 1762290000000 } });
+    for (const bad of ['asleep.5', 'new', 'new.', 'new.x', '.5']) expect(parseQueueQuery({ status_at: bad }).statusAt, bad).toBeNull();
     // anything else is no filter: an old or hand-edited link still opens the queue
     const none = parseQueueQuery({ view: 'all', met: 'late', breached: '', flag: 'yes,' });
     expect(none).toMatchObject({ met: null, breached: null, flags: [] });

@@ -52,6 +52,8 @@ export type QueueQuery = {
   worked: TimeRange | null;
   /** time was logged on it by this person, or by any active staff member (within `worked` when both are given) */
   workedBy: number | 'staff' | null;
+  /** it was in this status just before that instant (ms): a report's status history */
+  statusAt: StatusAt | null;
   /** its clock met this target in time */
   met: SlaTarget | null;
   /** its clock missed this target: met late, or overdue now */
@@ -62,6 +64,14 @@ export type QueueQuery = {
   sort: QueueSort;
   cursor: string | null;
 };
+
+/** A status at an instant; in the URL `status.ms`. */
+export type StatusAt = { status: TicketStatus; at: number };
+
+function statusAt(raw: unknown): StatusAt | null {
+  const m = /^([a-z_]{1,40})\.(\d{1,15})$/.exec(single(raw) ?? '');
+  return m && (STATUSES as readonly string[]).includes(m[1]) ? { status: m[1] as TicketStatus, at: Number(m[2]) } : null;
+}
 
 /** [from, to) in ms since the epoch; in the URL `from-to`. */
 export type TimeRange = { from: number; to: number };
@@ -119,6 +129,7 @@ export function parseQueueQuery(raw: Raw, fallbackView: QueueView = 'open'): Que
     openAt: instant(raw.open_at),
     worked: timeRange(raw.worked),
     workedBy: single(raw.worked_by) === 'staff' ? 'staff' : instant(raw.worked_by),
+    statusAt: statusAt(raw.status_at),
     met: oneOf(SLA_TARGETS, raw.met)[0] ?? null,
     breached: oneOf(SLA_TARGETS, raw.breached)[0] ?? null,
     flags: oneOf(TICKET_FLAGS, raw.flag),
@@ -142,6 +153,7 @@ export function queueQueryString(q: QueueQuery, patch: Partial<QueueQuery> = {})
   if (v.openAt !== null) p.set('open_at', String(v.openAt));
   if (v.worked) p.set('worked', `${v.worked.from}-${v.worked.to}`);
   if (v.workedBy !== null) p.set('worked_by', String(v.workedBy));
+  if (v.statusAt) p.set('status_at', `${v.statusAt.status}.${v.statusAt.at}`);
   if (v.met) p.set('met', v.met);
   if (v.breached) p.set('breached', v.breached);
   if (v.flags.length) p.set('flag', v.flags.join(','));
@@ -153,7 +165,7 @@ export function queueQueryString(q: QueueQuery, patch: Partial<QueueQuery> = {})
 
 /** True when anything beyond the view itself narrows the list. */
 export function hasFilters(q: QueueQuery): boolean {
-  return !!(q.status.length || q.priority.length || q.type.length || q.category.length || q.channel.length || q.component.length || q.assignee !== null || q.organization !== null || q.created || q.done || q.openAt !== null || q.worked || q.workedBy !== null || q.met || q.breached || q.flags.length || q.q);
+  return !!(q.status.length || q.priority.length || q.type.length || q.category.length || q.channel.length || q.component.length || q.assignee !== null || q.organization !== null || q.created || q.done || q.openAt !== null || q.worked || q.workedBy !== null || q.statusAt || q.met || q.breached || q.flags.length || q.q);
 }
 
 // Keyset cursors: the sort, the last row's sort value and its id, as base64url JSON.
@@ -199,6 +211,8 @@ export type QueueFilter = {
   openAt?: number;
   /** time logged on the ticket (within the range, by the person, when given) */
   work?: { in?: TimeRange; by?: number | 'staff' };
+  /** in this status just before the instant (its status history) */
+  statusAt?: StatusAt;
   /** the clock's outcome for targets: met in time, or missed (met late, or overdue at `at`) */
   sla?: { met?: SlaTarget; breached?: SlaTarget; at: number };
   /** every one of these holds (an SLA target missed judged at `at`) */
@@ -253,6 +267,7 @@ export function queueFilter(q: QueueQuery, who: { userId: number; componentIds: 
   if (q.done) f.doneIn = q.done;
   if (q.openAt !== null) f.openAt = q.openAt;
   if (q.worked || q.workedBy !== null) f.work = { ...(q.worked ? { in: q.worked } : {}), ...(q.workedBy !== null ? { by: q.workedBy } : {}) };
+  if (q.statusAt) f.statusAt = q.statusAt;
   if (q.met || q.breached) f.sla = { ...(q.met ? { met: q.met } : {}), ...(q.breached ? { breached: q.breached } : {}), at: who.now };
   if (q.flags.length) f.flags = { names: q.flags, at: who.now };
   if (q.q) f.text = q.q;

@@ -8,6 +8,7 @@ import { tickets } from '../db/schema.ts';
 import type { Cursor, QueueFilter, QueueSort } from '../domain/queue-query.ts';
 import { listRows } from './rows.ts';
 import { slaOutcomeIs } from './sla-measures.ts';
+import { inStatusAt } from './status-at.ts';
 import { activeStaffIds, flagIs } from './ticket-flags.ts';
 import type { Ticket } from './tickets.ts';
 
@@ -59,6 +60,7 @@ export function queueWhere(f: QueueFilter): SQL[] {
     else if (f.work.by !== undefined) on.push(sql`w.user_id = ${f.work.by}`);
     w.push(sql`exists (select 1 from worklogs w where ${sql.join(on, sql` and `)})`);
   }
+  if (f.statusAt) w.push(inStatusAt(f.statusAt));
   if (f.sla) {
     // measured clocks only, as the SLA report counts them in SQL (it judges the few not measured yet in code)
     if (f.sla.met) w.push(slaOutcomeIs(f.sla.met, 'met', f.sla.at));

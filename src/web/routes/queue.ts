@@ -59,6 +59,7 @@ function periodChips(q: QueueQuery, names: ReadonlyMap<number, string>) {
       key: 'workedBy', name: 'worked_by', value: String(q.workedBy), removeHref: off({ workedBy: null }),
       ...(q.workedBy === 'staff' ? { word: 'staff' } : { who: names.get(q.workedBy) ?? `#${q.workedBy}` }),
     },
+    q.statusAt && { key: 'statusAt', name: 'status_at', value: `${q.statusAt.status}.${q.statusAt.at}`, status: q.statusAt.status, at: q.statusAt.at, removeHref: off({ statusAt: null }) },
     q.met && { key: 'met', name: 'met', value: q.met, word: q.met, removeHref: off({ met: null }) },
     q.breached && { key: 'breached', name: 'breached', value: q.breached, word: q.breached, removeHref: off({ breached: null }) },
     ...q.flags.map((flag) => ({ key: `flags.${flag}`, name: 'flag', value: flag, bare: true, removeHref: off({ flags: q.flags.filter((x) => x !== flag) }) })),
