@@ -33,6 +33,36 @@ describe('queue query', () => {
     expect(queueFilter(parseQueueQuery({ view: 'mine', assignee: 'none' }), who).assigneeId).toBe(-1);
   });
 
+  it('reads, writes back and resolves the SLA outcome and the ticket flags of a report’s drill-down', () => {
+    const q = parseQueueQuery({ view: 'all', met: ['frInternal', 'res'], breached: 'bogus,resInternal', flag: ['answered,nope', 'slaMissed', 'waitedOnClient', 'answered'] });
+    expect(q).toMatchObject({ met: 'frInternal', breached: 'resInternal', flags: ['answered', 'slaMissed', 'waitedOnClient'] });
+    const s = queueQueryString(q);
+    expect(s).toBe('view=all&met=frInternal&breached=resInternal&flag=answered%2CslaMissed%2CwaitedOnClient');
+    expect(parseQueueQuery(Object.fromEntries(new URLSearchParams(s)))).toEqual(q);
+    expect(queueFilter(q, { userId: 7, componentIds: [], now: 5000 })).toEqual({
+      sla: { met: 'frInternal', breached: 'resInternal', at: 5000 }, flags: { names: ['answered', 'slaMissed', 'waitedOnClient'], at: 5000 },
+    });
+    for (const flag of ['finished', 'reopened', 'billable']) expect(queueQueryString(parseQueueQuery({ view: 'all', flag }))).toBe(`view=all&flag=${flag}`);
+    // the time of any active staff member (the workload report's total)
+    const staff = parseQueueQuery({ view: 'all', worked: '10-20', worked_by: 'staff', flag: 'assignedToStaff' });
+    expect(queueQueryString(staff)).toBe('view=all&worked=10-20&worked_by=staff&flag=assignedToStaff');
+    expect(parseQueueQuery(Object.fromEntries(new URLSearchParams(queueQueryString(staff))))).toEqual(staff);
+    expect(queueFilter(staff, { userId: 7, componentIds: [], now: 5000 })).toMatchObject({ work: { in: { from: 10, to: 20 }, by: 'staff' }, flags: { names: ['assignedToStaff'] } });
+    expect(parseQueueQuery({ worked_by: 'everyone' }).workedBy).toBeNull();
+    // a status at an instant (the status report's history)
+    const was = parseQueueQuery({ view: 'all', status_at: ['pending_requester.1762290000000', 'new.1'] });
+    expect(was.statusAt).toEqual({ status: 'pending_requester', at: 1762290000000 });
+    expect(queueQueryString(was)).toBe('view=all&status_at=pending_requester.1762290000000');
+    expect(parseQueueQuery(Object.fromEntries(new URLSearchParams(queueQueryString(was))))).toEqual(was);
+    expect(queueFilter(was, { userId: 7, componentIds: [], now: 5000 })).toEqual({ statusAt: { status: 'pending_requester', at: 1762290000000 } });
+    for (const bad of ['asleep.5', 'new', 'new.', 'new.x', '.5']) expect(parseQueueQuery({ status_at: bad }).statusAt, bad).toBeNull();
+    // anything else is no filter: an old or hand-edited link still opens the queue
+    const none = parseQueueQuery({ view: 'all', met: 'late', breached: '', flag: 'yes,' });
+    expect(none).toMatchObject({ met: null, breached: null, flags: [] });
+    expect(queueQueryString(none)).toBe('view=all');
+    expect(queueFilter(none, { userId: 7, componentIds: [], now: 5000 })).toEqual({});
+  });
+
   it('round-trips cursors and refuses forged or foreign ones', () => {
     const c = { sort: 'updated' as const, value: 1_700_000_000_000, id: 42 };
     expect(decodeCursor(encodeCursor(c), 'updated')).toEqual(c);

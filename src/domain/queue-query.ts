@@ -19,6 +19,19 @@ export function defaultSort(view: QueueView): QueueSort {
 
 export type AssigneeFilter = 'me' | 'none' | number;
 
+/** An SLA clock's targets a ticket is judged against: first response and resolution, contract and internal. */
+export const SLA_TARGETS = ['fr', 'frInternal', 'res', 'resInternal'] as const;
+export type SlaTarget = (typeof SLA_TARGETS)[number];
+
+/**
+ * Facts about a ticket that reports count: it has had its first response; it is resolved or closed
+ * (not reopened since); it was ever reopened; it is billable (out of the contract's scope); it
+ * missed a contract SLA target (met late, or overdue now); the desk waited on the requester; it is
+ * assigned to an active staff member (the people the workload report has a row for).
+ */
+export const TICKET_FLAGS = ['answered', 'finished', 'reopened', 'billable', 'slaMissed', 'waitedOnClient', 'assignedToStaff'] as const;
+export type TicketFlag = (typeof TICKET_FLAGS)[number];
+
 export type QueueQuery = {
   view: QueueView;
   status: TicketStatus[];
@@ -37,12 +50,28 @@ export type QueueQuery = {
   openAt: number | null;
   /** time was logged on it within [from, to) */
   worked: TimeRange | null;
-  /** time was logged on it by this person (within `worked` when both are given) */
-  workedBy: number | null;
+  /** time was logged on it by this person, or by any active staff member (within `worked` when both are given) */
+  workedBy: number | 'staff' | null;
+  /** it was in this status just before that instant (ms): a report's status history */
+  statusAt: StatusAt | null;
+  /** its clock met this target in time */
+  met: SlaTarget | null;
+  /** its clock missed this target: met late, or overdue now */
+  breached: SlaTarget | null;
+  /** every one of these holds for it */
+  flags: TicketFlag[];
   q: string;
   sort: QueueSort;
   cursor: string | null;
 };
+
+/** A status at an instant; in the URL `status.ms`. */
+export type StatusAt = { status: TicketStatus; at: number };
+
+function statusAt(raw: unknown): StatusAt | null {
+  const m = /^([a-z_]{1,40})\.(\d{1,15})$/.exec(single(raw) ?? '');
+  return m && (STATUSES as readonly string[]).includes(m[1]) ? { status: m[1] as TicketStatus, at: Number(m[2]) } : null;
+}
 
 /** [from, to) in ms since the epoch; in the URL `from-to`. */
 export type TimeRange = { from: number; to: number };
@@ -99,7 +128,11 @@ export function parseQueueQuery(raw: Raw, fallbackView: QueueView = 'open'): Que
     done: timeRange(raw.done),
     openAt: instant(raw.open_at),
     worked: timeRange(raw.worked),
-    workedBy: instant(raw.worked_by),
+    workedBy: single(raw.worked_by) === 'staff' ? 'staff' : instant(raw.worked_by),
+    statusAt: statusAt(raw.status_at),
+    met: oneOf(SLA_TARGETS, raw.met)[0] ?? null,
+    breached: oneOf(SLA_TARGETS, raw.breached)[0] ?? null,
+    flags: oneOf(TICKET_FLAGS, raw.flag),
     q,
     sort,
     cursor,
@@ -120,6 +153,10 @@ export function queueQueryString(q: QueueQuery, patch: Partial<QueueQuery> = {})
   if (v.openAt !== null) p.set('open_at', String(v.openAt));
   if (v.worked) p.set('worked', `${v.worked.from}-${v.worked.to}`);
   if (v.workedBy !== null) p.set('worked_by', String(v.workedBy));
+  if (v.statusAt) p.set('status_at', `${v.statusAt.status}.${v.statusAt.at}`);
+  if (v.met) p.set('met', v.met);
+  if (v.breached) p.set('breached', v.breached);
+  if (v.flags.length) p.set('flag', v.flags.join(','));
   if (v.q) p.set('q', v.q);
   if (v.sort !== defaultSort(v.view)) p.set('sort', v.sort);
   if (v.cursor) p.set('cursor', v.cursor);
@@ -128,7 +165,7 @@ export function queueQueryString(q: QueueQuery, patch: Partial<QueueQuery> = {})
 
 /** True when anything beyond the view itself narrows the list. */
 export function hasFilters(q: QueueQuery): boolean {
-  return !!(q.status.length || q.priority.length || q.type.length || q.category.length || q.channel.length || q.component.length || q.assignee !== null || q.organization !== null || q.created || q.done || q.openAt !== null || q.worked || q.workedBy !== null || q.q);
+  return !!(q.status.length || q.priority.length || q.type.length || q.category.length || q.channel.length || q.component.length || q.assignee !== null || q.organization !== null || q.created || q.done || q.openAt !== null || q.worked || q.workedBy !== null || q.statusAt || q.met || q.breached || q.flags.length || q.q);
 }
 
 // Keyset cursors: the sort, the last row's sort value and its id, as base64url JSON.
@@ -173,7 +210,13 @@ export type QueueFilter = {
   doneIn?: TimeRange;
   openAt?: number;
   /** time logged on the ticket (within the range, by the person, when given) */
-  work?: { in?: TimeRange; by?: number };
+  work?: { in?: TimeRange; by?: number | 'staff' };
+  /** in this status just before the instant (its status history) */
+  statusAt?: StatusAt;
+  /** the clock's outcome for targets: met in time, or missed (met late, or overdue at `at`) */
+  sla?: { met?: SlaTarget; breached?: SlaTarget; at: number };
+  /** every one of these holds (an SLA target missed judged at `at`) */
+  flags?: { names: TicketFlag[]; at: number };
   /** earliest pending SLA time before this */
   slaDueBefore?: number;
   text?: string;
@@ -224,6 +267,9 @@ export function queueFilter(q: QueueQuery, who: { userId: number; componentIds: 
   if (q.done) f.doneIn = q.done;
   if (q.openAt !== null) f.openAt = q.openAt;
   if (q.worked || q.workedBy !== null) f.work = { ...(q.worked ? { in: q.worked } : {}), ...(q.workedBy !== null ? { by: q.workedBy } : {}) };
+  if (q.statusAt) f.statusAt = q.statusAt;
+  if (q.met || q.breached) f.sla = { ...(q.met ? { met: q.met } : {}), ...(q.breached ? { breached: q.breached } : {}), at: who.now };
+  if (q.flags.length) f.flags = { names: q.flags, at: who.now };
   if (q.q) f.text = q.q;
   return f;
 }

@@ -9,6 +9,7 @@ import type { QueueFilter } from '../domain/queue-query.ts';
 import { keptSums, type SumSpan } from './kept-sums.ts';
 import type { TimeSpan } from './report-counts.ts';
 import { countKeyOf, type CountKey } from './status-counts.ts';
+import { waitedSql } from './ticket-flags.ts';
 
 /** The spans of creation the sums are kept for, ms: UTC days, and blocks of 28 of them (a year is 13 blocks and a few days). */
 export const SUM_DAY = 86_400_000;
@@ -37,17 +38,6 @@ const MARK_FACTS = [
 /** The sums' columns, in order. */
 export const SUM_FACTS = ['tickets', ...MARK_FACTS.flatMap(([f]) => [`${f}_met`, `${f}_breached`]), 'next_met', 'next_breached',
   'reopened', 'out_of_scope', 'contract_breached', 'waiting_breached'] as const;
-
-/**
- * Whether the desk waited on the client for a ticket (the difficult-clients report): it was put to
- * "pending requester" before it was last resolved or closed (at any time, while open). Bounded by
- * the done time, so what a closed ticket added to the sums is what is taken away when it changes:
- * the status events after it are all later.
- */
-export function waitedSql(r: string): string {
-  return `EXISTS (SELECT 1 FROM events e WHERE e.ticket_id = ${r}.id AND e.type = 'ticket.status' AND e.data LIKE '%"to":"pending_requester"%'
-      AND e.created_at < CASE WHEN ${r}.status IN ('resolved', 'closed') THEN coalesce(${r}.resolved_at, ${r}.closed_at, ${Number.MAX_SAFE_INTEGER}) ELSE ${Number.MAX_SAFE_INTEGER} END)`;
-}
 
 /** A contract target missed (`missedByMeasures`) by a closed ticket, whose marks are all -1 or past. */
 function contractBreachedSql(r: string): string {

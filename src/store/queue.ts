@@ -7,6 +7,9 @@ import type { Db } from '../db/client.ts';
 import { tickets } from '../db/schema.ts';
 import type { Cursor, QueueFilter, QueueSort } from '../domain/queue-query.ts';
 import { listRows } from './rows.ts';
+import { slaOutcomeIs } from './sla-measures.ts';
+import { inStatusAt } from './status-at.ts';
+import { activeStaffIds, flagIs } from './ticket-flags.ts';
 import type { Ticket } from './tickets.ts';
 
 // The conditions are drizzle SQL (the search reuses them); only they are compiled per request, the
@@ -53,9 +56,17 @@ export function queueWhere(f: QueueFilter): SQL[] {
     // and inside the subquery a bare "id" would be the worklog's
     const on = [sql.raw('w.ticket_id = "tickets"."id"')];
     if (f.work.in) on.push(sql`w.worked_at >= ${f.work.in.from}`, sql`w.worked_at < ${f.work.in.to}`);
-    if (f.work.by !== undefined) on.push(sql`w.user_id = ${f.work.by}`);
+    if (f.work.by === 'staff') on.push(sql`w.user_id in (${activeStaffIds()})`);
+    else if (f.work.by !== undefined) on.push(sql`w.user_id = ${f.work.by}`);
     w.push(sql`exists (select 1 from worklogs w where ${sql.join(on, sql` and `)})`);
   }
+  if (f.statusAt) w.push(inStatusAt(f.statusAt));
+  if (f.sla) {
+    // measured clocks only, as the SLA report counts them in SQL (it judges the few not measured yet in code)
+    if (f.sla.met) w.push(slaOutcomeIs(f.sla.met, 'met', f.sla.at));
+    if (f.sla.breached) w.push(slaOutcomeIs(f.sla.breached, 'breached', f.sla.at));
+  }
+  if (f.flags) for (const flag of f.flags.names) w.push(flagIs(flag, f.flags.at));
   if (f.slaDueBefore !== undefined) w.push(lt(tickets.slaDueKey, f.slaDueBefore));
   return w;
 }

@@ -2,7 +2,7 @@
 // `ticket.escalated` event, so a ticket escalated twice counts twice, each with its own handling),
 // the tickets of organisations created in a period with what makes a client hard to serve, and how
 // many people each organisation has. Plain reads, the same on both engines; judging is in code.
-import { and, eq, inArray, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { components, organizations, tickets } from '../db/schema.ts';
 import type { QueueFilter } from '../domain/queue-query.ts';
@@ -11,7 +11,8 @@ import { andQueueWhere, queueWhere } from './queue.ts';
 import type { TimeSpan } from './report-counts.ts';
 import { createdAsValue } from './report-sla.ts';
 import { UNMEASURED } from './sla-measures.ts';
-import { closedSumParts, measuredClocks, waitedSql } from './closed-sums.ts';
+import { closedSumParts, measuredClocks } from './closed-sums.ts';
+import { flagIs } from './ticket-flags.ts';
 import { parseData } from './rows.ts';
 
 export type ComplaintRow = {
@@ -86,9 +87,8 @@ export type ClientTicket = {
   waitedOnClient: boolean;
 };
 
-// JSON is stored as text on both engines: the status event's data is {"from":…,"to":…}; the same
-// test as the closed tickets' sums make (waitedSql)
-const WAITED = sql.raw(waitedSql('"tickets"'));
+// the same test as the closed tickets' sums make, and the queue's filter
+const WAITED = flagIs('waitedOnClient', 0);
 
 /** Per organisation, what the difficult-clients report sums of its tickets. */
 export type ClientTicketSums = { tickets: number; everResolved: number; reopened: number; outOfScope: number; slaBreaches: number; waitingBreaches: number };
@@ -104,12 +104,11 @@ const CLIENT_SUMS = ['n', 'resolved', 'reopened', 'scope', 'breached', 'waiting'
  * those tickets.
  */
 export async function sumClientTickets(db: Db, span: TimeSpan, f: QueueFilter, now: number): Promise<Map<number, ClientTicketSums>> {
-  const past = (mark: AnyColumn) => sql`(${mark} >= 0 and ${mark} <= ${now})`;
-  const breached = sql`(coalesce(${tickets.slaNextLate}, 0) > 0 or ${past(tickets.slaFrMark)} or ${past(tickets.slaResMark)} or ${past(tickets.slaNextMark)})`;
+  const breached = flagIs('slaMissed', now);
   const n = (cond: SQL) => sql`case when ${cond} then 1 else 0 end`;
   const fromTickets = (g: QueueFilter, also?: SQL) => sql`select 2 as part, cast(${tickets.organizationId} as text) as key, 1 as n,
-      ${n(sql`${tickets.doneAt} is not null or ${tickets.reopenCount} > 0`)} as resolved, ${n(sql`${tickets.reopenCount} > 0`)} as reopened,
-      ${n(sql`${tickets.billable} = 1`)} as scope, ${n(breached)} as breached, ${n(sql`${breached} and ${WAITED}`)} as waiting
+      ${n(sql`${flagIs('finished', now)} or ${flagIs('reopened', now)}`)} as resolved, ${n(flagIs('reopened', now))} as reopened,
+      ${n(flagIs('billable', now))} as scope, ${n(breached)} as breached, ${n(sql`${breached} and ${WAITED}`)} as waiting
     from ${tickets} where ${tickets.organizationId} is not null and ${and(...queueWhere(g), measuredClocks(UNMEASURED), also)}`;
   // a closed ticket was resolved (or closed), and its marks are all met or past
   const sums = sql`c.tickets as n, c.tickets as resolved, c.reopened as reopened, c.out_of_scope as scope, c.contract_breached as breached, c.waiting_breached as waiting`;

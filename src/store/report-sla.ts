@@ -5,14 +5,14 @@
 // query is one plain read, the same on both engines. The SLA report counts the clocks' measures
 // (tickets.sla_*_mark, store/sla-measures.ts) in SQL instead, and reads only clocks not measured yet.
 // The names of what these reports and the trend report group by are read apart, once each (namesByIds).
-import { and, inArray, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, inArray, sql, type SQL } from 'drizzle-orm';
 import { jsonNumber } from '../db/dialect.ts';
 import type { Db } from '../db/client.ts';
 import { components, organizations, tickets, users } from '../db/schema.ts';
-import type { QueueFilter } from '../domain/queue-query.ts';
+import { SLA_TARGETS, type QueueFilter, type SlaTarget } from '../domain/queue-query.ts';
 import type { Priority } from '../domain/vocabulary.ts';
 import { queueWhere } from './queue.ts';
-import { UNMEASURED } from './sla-measures.ts';
+import { slaOutcomeIs, UNMEASURED } from './sla-measures.ts';
 import { parseData } from './rows.ts';
 import type { TimeSpan } from './report-counts.ts';
 import { closedSumParts, measuredClocks } from './closed-sums.ts';
@@ -106,17 +106,15 @@ export async function namesByIds(db: Db, kind: 'organization' | 'component' | 'u
   return out;
 }
 
-export const SLA_MEASURES = ['fr', 'frInternal', 'res', 'resInternal'] as const;
-export type SlaMeasure = (typeof SLA_MEASURES)[number];
+// the targets the queue can filter by (domain/queue-query.ts)
+export const SLA_MEASURES = SLA_TARGETS;
+export type SlaMeasure = SlaTarget;
 export type OutcomeCounts = { met: number; breached: number; pending: number };
 export type SlaGroupKey = 'priority' | 'organizationId' | 'componentId' | 'assigneeId';
 
 /** One group's counts of measured tickets: its tickets, each target's outcomes, and next-response cycles. */
 export type SlaGroupCounts = { key: string | number | null; tickets: number; targets: Record<SlaMeasure, OutcomeCounts>; next: OutcomeCounts };
 
-const MARKS: Record<SlaMeasure, AnyColumn> = {
-  fr: tickets.slaFrMark, frInternal: tickets.slaFrInternalMark, res: tickets.slaResMark, resInternal: tickets.slaResInternalMark,
-};
 /** Each measure's columns in the closed tickets' sums (store/closed-sums.ts). */
 const SUMMED: Record<SlaMeasure, string> = { fr: 'fr', frInternal: 'fr_internal', res: 'res', resInternal: 'res_internal' };
 
@@ -143,7 +141,7 @@ export async function countSlaOutcomes(db: Db, span: TimeSpan, f: QueueFilter, b
   const when = (cond: SQL) => sql`case when ${cond} then 1 else 0 end`;
   // a ticket's counts, from its row
   const facts: SQL[] = [sql`1`];
-  for (const mark of Object.values(MARKS)) facts.push(when(sql`${mark} = -1`), when(sql`${mark} >= 0 and ${mark} <= ${now}`), when(sql`${mark} > ${now}`));
+  for (const m of SLA_MEASURES) facts.push(when(slaOutcomeIs(m, 'met', now)), when(slaOutcomeIs(m, 'breached', now)), when(slaOutcomeIs(m, 'pending', now)));
   facts.push(sql`coalesce(${tickets.slaNextMet}, 0)`, sql`coalesce(${tickets.slaNextLate}, 0) + ${when(sql`${tickets.slaNextMark} >= 0 and ${tickets.slaNextMark} <= ${now}`)}`,
     when(sql`${tickets.slaNextMark} > ${now}`));
   const named = (values: SQL[]) => sql.join(values.map((v, i) => sql`${v} as ${sql.raw(COUNTS[i])}`), sql`, `);

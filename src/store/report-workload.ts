@@ -10,6 +10,7 @@ import type { CompiledCalendars } from '../domain/compiled-calendars.ts';
 import type { QueueFilter } from '../domain/queue-query.ts';
 import { countTicketsBy } from './day-counts.ts';
 import { queueWhere } from './queue.ts';
+import { ACTIVE_STAFF } from './ticket-flags.ts';
 import { loadCompiledCalendar } from './sla-config.ts';
 import { sumLogged } from './time-sums.ts';
 import { findSlaPolicy } from './sla-policies.ts';
@@ -39,7 +40,8 @@ const num = (v: unknown) => Number(v ?? 0);
 
 /** Every active staff member (or the one asked for), by name, with their numbers. */
 export async function listWorkload(db: Db, f: WorkloadFilter): Promise<Workload[]> {
-  const staff: SQL[] = [sql`${users.active} = 1`, sql`${users.role} in ('agent', 'manager', 'admin')`];
+  // the queue's filters on the active staff use the same condition (ticket-flags.ts)
+  const staff: SQL[] = [ACTIVE_STAFF];
   if (f.userId !== undefined) staff.push(sql`${users.id} = ${f.userId}`);
   const [people, open, logged, done] = await Promise.all([
     db.all<{ id: number | string; name: string }>(sql`select ${users.id} as id, ${users.name} as name from ${users} where ${and(...staff)} order by ${users.name}, ${users.id}`),

@@ -1,9 +1,10 @@
 // The SLA clocks' measures kept beside them on tickets (SlaMeasures, domain/sla-clock.ts): written
 // with every clock, measured afterwards for the clocks kept before them (after an upgrade, or when
 // a rebuild cleared them), so the SLA report counts a year of tickets in SQL.
-import { sql } from 'drizzle-orm';
+import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { changed, type Db } from '../db/client.ts';
 import { tickets } from '../db/schema.ts';
+import type { SlaTarget } from '../domain/queue-query.ts';
 import { measuresOf, type SlaState } from '../domain/sla-clock.ts';
 import { readWorkflowState } from './workflow-state.ts';
 import { parseData } from './rows.ts';
@@ -15,6 +16,21 @@ export function measureColumns(clock: SlaState | null) {
     slaFrMark: m.firstResponse, slaFrInternalMark: m.internalFirstResponse, slaResMark: m.resolution, slaResInternalMark: m.internalResolution,
     slaNextMark: m.next, slaNextMet: m.nextMet, slaNextLate: m.nextLate,
   };
+}
+
+/** Each target's mark on the ticket (SlaMeasures): -1 met in time, else the instant it was or is due (met late, or still running). */
+export const SLA_MARKS: Record<SlaTarget, AnyColumn> = {
+  fr: tickets.slaFrMark, frInternal: tickets.slaFrInternalMark, res: tickets.slaResMark, resInternal: tickets.slaResInternalMark,
+};
+
+/**
+ * A measured clock's outcome for a target at `now`, as the SLA report counts it and the queue
+ * filters by it: met in time, breached (due at or before now: met late, or overdue), or still running.
+ */
+export function slaOutcomeIs(target: SlaTarget, outcome: 'met' | 'breached' | 'pending', now: number): SQL {
+  const mark = SLA_MARKS[target];
+  if (outcome === 'met') return sql`${mark} = -1`;
+  return outcome === 'breached' ? sql`${mark} >= 0 and ${mark} <= ${now}` : sql`${mark} > ${now}`;
 }
 
 /** A clock not measured yet: the condition of the index that finds them (tickets_unmeasured_idx). */

@@ -157,7 +157,7 @@ describe('the difficult clients report', () => {
     expect(page.status).toBe(200);
     const links = [...page.text.matchAll(/<a href="(\/tickets\?[^"]+)">(\d+)<\/a>/g)].map((m) => ({ href: m[1].replaceAll('&#x3D;', '=').replaceAll('&amp;', '&'), n: Number(m[2]) }));
     const subjects = async (href: string) => [...(await manager.get(href)).text.matchAll(/>Ticket ([A-Z]\d)</g)].map((m) => m[1]).sort();
-    expect(await Promise.all(links.map((l) => subjects(l.href)))).toEqual([['A1', 'A2', 'A3', 'A4'], ['G1'], ['B1', 'B2']]);
+    expect(await Promise.all(links.map((l) => subjects(l.href)))).toEqual([['A1', 'A2', 'A3', 'A4'], [], [], [], ['G1'], ['G1'], ['G1'], ['G1'], ['B1', 'B2'], [], [], []]);
     for (const l of links) expect((await subjects(l.href)).length, l.href).toBe(l.n);
   });
 
@@ -167,5 +167,36 @@ describe('the difficult clients report', () => {
     expect(await difficultClientsReport.widget!({ ...srv.services.ctx, viewer })).toEqual({
       kind: 'names', names: ['Acme', 'Gamma', 'Beta'], href: '/reports/difficult-clients', emptyKey: 'reports.difficult-clients.noneDifficult',
     });
+  });
+
+  it('opens the queue on the tickets behind each reason: reopened, out of scope, SLA breaches and those while waiting on the client', async () => {
+    // (the last test: it changes B2) B2 of Beta breached nothing; waited on, made billable and reopened now, it is counted and listed alike
+    const ctx = srv.services.ctx;
+    const boss = { kind: 'user', user: (await addUser(srv.services, 'manager', 'boss2@desk.test', 'Boss')) } as const;
+    deps.clock.set(at('2026-11-10T10:00:00Z'));
+    await writeStatus(ctx, boss, await getTicket(deps.db, t.B2.id), 'pending_requester');
+    await writeStatus(ctx, boss, await getTicket(deps.db, t.B2.id), 'resolved');
+    await writeStatus(ctx, boss, await getTicket(deps.db, t.B2.id), 'reopened');
+    await setBillable(ctx, boss, { ticketId: t.B2.id, billable: true });
+    const rows = [...(await manager.get(`/reports/difficult-clients${WEEK}&fresh=1`)).text.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => m[1]).filter((r) => r.includes('/tickets?'));
+    const subjects = async (href: string) => [...(await manager.get(href)).text.matchAll(/>Ticket ([A-Z]\d)</g)].map((m) => m[1]).sort();
+    const linked = async (row: string) => await Promise.all([...row.matchAll(/<a href="(\/tickets\?[^"]+)">([^<]*)<\/a>/g)].map(async (m) => {
+      const href = m[1].replaceAll('&#x3D;', '=').replaceAll('&amp;', '&');
+      return { text: m[2], flag: new URLSearchParams(href.split('?')[1]).get('flag'), tickets: await subjects(href) };
+    }));
+    const rowOf = (name: string) => linked(rows.find((r) => r.includes(`<td>${name}</td>`))!);
+    const [acmeRow, gammaRow, betaRow] = await Promise.all(['Acme', 'Gamma', 'Beta'].map(rowOf));
+    expect(acmeRow.map((l) => [l.text, l.flag, l.tickets])).toEqual([
+      ['4', null, ['A1', 'A2', 'A3', 'A4']], ['50%', 'reopened', ['A1']], ['0', 'billable', []], ['0', 'slaMissed', []], ['0', 'slaMissed,waitedOnClient', []],
+    ]);
+    // Gamma's one ticket: no reopen rate (nothing resolved), so no link; out of scope, and late to answer before waiting on the client
+    expect(gammaRow.map((l) => [l.text, l.flag, l.tickets])).toEqual([
+      ['1', null, ['G1']], ['1', 'billable', ['G1']], ['1', 'slaMissed', ['G1']], ['1', 'slaMissed,waitedOnClient', ['G1']],
+    ]);
+    expect(betaRow.map((l) => [l.text, l.flag, l.tickets])).toEqual([
+      ['2', null, ['B1', 'B2']], ['50%', 'reopened', ['B2']], ['1', 'billable', ['B2']], ['0', 'slaMissed', []], ['0', 'slaMissed,waitedOnClient', []],
+    ]);
+    const queue = (await manager.get('/tickets?view=all&flag=slaMissed,waitedOnClient')).text;
+    expect(queue).toContain('data-period="flags.waitedOnClient">Waited on the client <a href="/tickets?view&#x3D;all&amp;flag&#x3D;slaMissed"');
   });
 });

@@ -2,6 +2,7 @@
 // many tickets per person they employ, resolutions that did not hold (reopens), complaints,
 // out-of-scope requests, SLA breaches, and a cost of service above their fee — each reason that
 // applies named, and a score that counts them (the formula is in the page's `about` text).
+import type { TicketFlag } from '../../domain/queue-query.ts';
 import { missedContractTarget } from '../../domain/sla-clock.ts';
 import { listOrganizations, type Organization } from '../../store/organizations.ts';
 import { countContactsByOrganization, listComplaintsIn, listUnmeasuredClientTickets, sumClientTickets, type ClientTicket, type ClientTicketSums } from '../../store/report-clients.ts';
@@ -138,8 +139,13 @@ function columns(costCurrency: string): ReportColumn[] {
   ];
 }
 
+/**
+ * A client's row. Its counts open the queue on their tickets, all but the complaints: those are
+ * escalations (a ticket escalated twice counts twice), which the queue cannot list.
+ */
 function clientRow(ctx: ReportCtx, scope: Scope, c: Client): ReportRow {
   const { from, to } = scope.period;
+  const its = (flags: TicketFlag[] = []) => queueHref(scope, { created: { from, to }, organization: c.org.id, flags });
   return {
     cells: {
       organization: c.org.name, score: c.reasons.length,
@@ -148,7 +154,11 @@ function clientRow(ctx: ReportCtx, scope: Scope, c: Client): ReportRow {
       complaints: c.complaints, outOfScope: c.outOfScope, slaBreaches: c.slaBreaches, waitingBreaches: c.waitingBreaches,
       fee: c.feeCents, cost: c.costCents, costOverFee: c.costOverFee,
     },
-    links: { tickets: queueHref(scope, { created: { from, to }, organization: c.org.id }) },
+    links: {
+      tickets: its(),
+      // the reopen rate's reopened tickets, and those behind each count (the conditions they are counted by)
+      ...(c.reopenRate !== null ? { reopenRate: its(['reopened']) } : {}), outOfScope: its(['billable']), slaBreaches: its(['slaMissed']), waitingBreaches: its(['slaMissed', 'waitedOnClient']),
+    },
   };
 }
 

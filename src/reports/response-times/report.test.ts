@@ -205,9 +205,32 @@ describe('the response and resolution times report', () => {
       const html = (await manager.get(`/reports/response-times${WEEK}&by=${by}`)).text;
       const links = [...html.matchAll(/<a href="(\/tickets\?[^"]+)">(\d+)<\/a>/g)].map((m) => ({ href: m[1].replaceAll('&#x3D;', '=').replaceAll('&amp;', '&'), n: Number(m[2]) }));
       const got = await Promise.all(links.map((l) => subjects(l.href)));
-      expect(got, by).toEqual(lists);
+      // per row: its tickets, those answered and those resolved
+      expect(got.filter((_, i) => i % 3 === 0), by).toEqual(lists);
       for (const [i, l] of links.entries()) expect(got[i].length, l.href).toBe(l.n);
     }
+  });
+
+  it('opens the queue on the tickets behind each count of first answers and resolutions', async () => {
+    const subjects = async (href: string) => [...(await manager.get(href)).text.matchAll(/>Ticket ([A-F])</g)].map((m) => m[1]).sort();
+    const linked = async () => {
+      const html = (await manager.get(`/reports/response-times${WEEK}&fresh=1`)).text;
+      const links = [...html.matchAll(/<a href="(\/tickets\?[^"]+)">(\d+)<\/a>/g)].map((m) => ({ href: m[1].replaceAll('&#x3D;', '=').replaceAll('&amp;', '&'), n: Number(m[2]) }));
+      return { counts: links.map((l) => l.n), lists: await Promise.all(links.map((l) => subjects(l.href))) };
+    };
+    // per priority (urgent, high, normal) and in total: tickets, answered, resolved
+    const before = await linked();
+    expect(before.lists).toEqual([['D'], [], [], ['B', 'E'], ['B'], ['B'], ['A', 'C'], ['A', 'C'], ['A', 'C'], ['A', 'B', 'C', 'D', 'E'], ['A', 'B', 'C'], ['A', 'B', 'C']]);
+    expect(before.counts).toEqual(before.lists.map((l) => l.length));
+    // C reopened: still answered, no longer resolved, in the report and in the queue alike
+    deps.clock.set(at('2026-11-06T13:10:00Z'));
+    await writeStatus(srv.services.ctx, { kind: 'system' }, await getTicket(deps.db, (await deps.db.get<{ id: number }>(sql`select id from tickets where subject = 'Ticket C'`))!.id), 'reopened');
+    const after = await linked();
+    expect(after.lists.slice(6)).toEqual([['A', 'C'], ['A', 'C'], ['A'], ['A', 'B', 'C', 'D', 'E'], ['A', 'B', 'C'], ['A', 'B']]);
+    expect(after.counts).toEqual(after.lists.map((l) => l.length));
+    const queue = (await manager.get(`/tickets?view=all&flag=answered,finished`)).text;
+    expect(queue).toContain('data-period="flags.answered">Answered <a href="/tickets?view&#x3D;all&amp;flag&#x3D;finished"');
+    expect(queue).toContain('data-period="flags.finished">Resolved or closed, not reopened <a href="/tickets?view&#x3D;all&amp;flag&#x3D;answered"');
   });
 });
 

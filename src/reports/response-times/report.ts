@@ -3,7 +3,9 @@
 // desk's default policy for a ticket without a clock; wall-clock time when there is no calendar),
 // measured as the SLA clock measures it — with count, median, 90th percentile and mean per
 // priority, organisation, component or assignee, and a histogram of both. Each group's ticket
-// count opens its tickets; the queue cannot list tickets by how long they took, so nothing else does.
+// count, and its counts of first answers and resolutions, open their tickets; the queue cannot list
+// tickets by how long they took, so the times and the histogram do not.
+import type { QueueQuery } from '../../domain/queue-query.ts';
 import { eachTicketCreatedIn } from '../../store/report-sla.ts';
 import { businessMinutes, eachTicketTimes, keptTimesUsable, loadTimesCalendars } from '../../store/ticket-times.ts';
 import { kitPage } from '../kit/page.ts';
@@ -137,15 +139,20 @@ const COLUMNS = (by: GroupBy): ReportColumn[] => [
   ...(['fr', 'res'] as const).flatMap((p) => KEYS.map((k) => ({ key: `${p}${k}`, kind: k === 'Count' ? ('count' as const) : ('minutes' as const) }))),
 ];
 
+/** A row's links: its tickets, those answered (the first responses counted) and those resolved or closed (the resolutions). */
+function countLinks(href: (more?: Partial<QueueQuery>) => string | null): Record<string, string> {
+  return { tickets: href()!, frCount: href({ flags: ['answered'] })!, resCount: href({ flags: ['finished'] })! };
+}
+
 /** The report's table, and all the times (for the histogram). */
 async function timesTable(ctx: ReportCtx, scope: Scope, by: GroupBy): Promise<{ table: ReportTable; times: Times }> {
   const { groups, all } = await measure(ctx, scope, by);
   const nameOf = await groupNames(ctx, by, [...groups.keys()]);
   const rows = orderGroups(ctx, ID, scope, by, [...groups.keys()], nameOf).map((g) => ({
     cells: statsCells(by, g.name, groups.get(g.key)!),
-    ...(g.href ? { links: { tickets: g.href } } : {}),
+    ...(g.href() ? { links: countLinks(g.href) } : {}),
   }));
-  const table = { columns: COLUMNS(by), rows, totals: { cells: statsCells(by, null, all), links: { tickets: createdHref(scope) } } };
+  const table = { columns: COLUMNS(by), rows, totals: { cells: statsCells(by, null, all), links: countLinks((more) => createdHref(scope, more)) } };
   return { table, times: all };
 }
 

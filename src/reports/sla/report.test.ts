@@ -198,7 +198,7 @@ describe('the SLA compliance report', () => {
     expect(page.text).toContain('<td>Высокий</td>');
   });
 
-  it('shows a chart and the groupings, and only the ticket counts open the queue, on their tickets', async () => {
+  it('shows a chart and the groupings, and its ticket counts open the queue on their tickets', async () => {
     const page = await manager.get(`/reports/sla${WEEK}&by=agent`);
     expect(page.status).toBe(200);
     expect(page.text).toMatch(/<svg role="img" aria-label="SLA compliance" class="report-chart"/);
@@ -207,7 +207,6 @@ describe('the SLA compliance report', () => {
     expect(text).toContain('href="/reports/sla.csv?from=2026-11-02&to=2026-11-08&group=day&by=agent"');
     expect(text).toContain('<input type="hidden" name="by" value="agent">');
     expect(text).toMatch(/<td class="num">50 ?%<\/td>/);
-    const subjects = async (href: string) => [...(await manager.get(href)).text.matchAll(/>Ticket ([A-F])</g)].map((m) => m[1]).sort();
     const expected: Record<string, string[][]> = {
       agent: [['A', 'C'], ['B', 'E'], ['D'], ['A', 'B', 'C', 'D', 'E']],
       priority: [['D'], ['B', 'E'], ['A', 'C'], ['A', 'B', 'C', 'D', 'E']],
@@ -216,11 +215,46 @@ describe('the SLA compliance report', () => {
       component: [['B', 'E'], ['A', 'C'], ['A', 'B', 'C', 'D', 'E']],
     };
     for (const [by, lists] of Object.entries(expected)) {
-      const html = (await manager.get(`/reports/sla${WEEK}&by=${by}`)).text;
-      const links = [...html.matchAll(/<a href="(\/tickets\?[^"]+)">(\d+)<\/a>/g)].map((m) => ({ href: m[1].replaceAll('&#x3D;', '=').replaceAll('&amp;', '&'), n: Number(m[2]) }));
+      const links = await linkedCounts(`/reports/sla${WEEK}&by=${by}`);
+      // per row: its tickets, then met and breached for each of the four targets
       const got = await Promise.all(links.map((l) => subjects(l.href)));
-      expect(got, by).toEqual(lists);
+      expect(got.filter((_, i) => i % 9 === 0), by).toEqual(lists);
       for (const [i, l] of links.entries()) expect(got[i].length, l.href).toBe(l.n);
     }
   });
+
+  it('opens the queue on the tickets that met or breached each target, the counts and the lists made of one condition', async () => {
+    const links = await linkedCounts(`/reports/sla${WEEK}`);
+    const got = await Promise.all(links.map((l) => subjects(l.href)));
+    // the totals: A in time everywhere; B late to answer and past the internal resolution target; C answered
+    // in time by the contract only and resolved late; D unanswered past both, past the internal resolution
+    // target, within the contract's; E still within the contract's first response
+    expect(got.slice(-9)).toEqual([
+      ['A', 'B', 'C', 'D', 'E'],
+      ['A', 'C'], ['B', 'D'], ['A'], ['B', 'C', 'D', 'E'],
+      ['A', 'B'], ['C'], ['A'], ['B', 'C', 'D'],
+    ]);
+    expect(links.slice(-9).map((l) => l.n)).toEqual([5, 2, 2, 1, 4, 2, 1, 1, 3]);
+    expect(links.slice(-9).map((l) => new URLSearchParams(l.href.split('?')[1]).get('met') ?? new URLSearchParams(l.href.split('?')[1]).get('breached')))
+      .toEqual([null, 'fr', 'fr', 'frInternal', 'frInternal', 'res', 'res', 'resInternal', 'resInternal']);
+    // the urgent row: D breached both first-response targets and the internal resolution one
+    expect(got.slice(0, 9)).toEqual([['D'], [], ['D'], [], ['D'], [], [], [], ['D']]);
+    // the queue names what it narrowed to, and the chip takes it off
+    const queue = (await manager.get(links[links.length - 5].href)).text;
+    expect(queue).toContain('data-period="breached">SLA target breached: First response (internal) <a href="');
+    expect(queue).toContain('<input type="hidden" name="breached" value="frInternal">');
+    // an hour later E's first response is overdue too: the report and the queue move together
+    deps.clock.set(at('2026-11-06T14:05:00Z'));
+    const later = await linkedCounts(`/reports/sla${WEEK}&fresh=1`);
+    expect(later.slice(-7, -6)[0].n).toBe(3);
+    expect(await subjects(later.slice(-7, -6)[0].href)).toEqual(['B', 'D', 'E']);
+    deps.clock.set(at('2026-11-06T13:05:00Z'));
+  });
+
+  const subjects = async (href: string) => [...(await manager.get(href)).text.matchAll(/>Ticket ([A-F])</g)].map((m) => m[1]).sort();
+  /** The page's linked counts, in order, with their queue links. */
+  const linkedCounts = async (path: string) => {
+    const html = (await manager.get(path)).text;
+    return [...html.matchAll(/<a href="(\/tickets\?[^"]+)">(\d+)<\/a>/g)].map((m) => ({ href: m[1].replaceAll('&#x3D;', '=').replaceAll('&amp;', '&'), n: Number(m[2]) }));
+  };
 });

@@ -2,14 +2,15 @@
 // assignee, how many met their first-response and resolution targets, how many breached them and
 // how many are still running — against the contract's targets and the desk's stricter internal
 // ones side by side — judged from each ticket's SLA clock as the workflow keeps it (a met target
-// keeps whether it was late; an open one is breached once its due time has passed). The queue
-// has no filter for met or breached targets, so only each group's ticket count opens its tickets.
+// keeps whether it was late; an open one is breached once its due time has passed). Each group's
+// ticket count and its met and breached counts open the queue on their tickets.
 // Next response counts answers rather than tickets: every time the requester wrote after the first
 // response and waited for the desk, met in time, late (or overdue now) or still waiting. The clocks'
 // measures are counted in SQL (store/sla-measures.ts), so a year of tickets is one grouped query.
 import { describeTargets, nextResponseCycles, type TargetKey } from '../../domain/sla-clock.ts';
 import { countSlaOutcomes, eachTicketCreatedIn, type MeasuredTicket, type OutcomeCounts, type SlaGroupCounts, type SlaMeasure } from '../../store/report-sla.ts';
 import { UNMEASURED } from '../../store/sla-measures.ts';
+import type { QueueQuery } from '../../domain/queue-query.ts';
 import { readWorkflowState } from '../../store/workflow-state.ts';
 import { kitPage } from '../kit/page.ts';
 import { chartWidget } from '../kit/chart.ts';
@@ -86,6 +87,20 @@ const COLUMNS = (by: GroupBy): ReportColumn[] => [
 ];
 
 /**
+ * A row's links: its tickets, and those that met or breached each target (the queue's `met` and
+ * `breached` filters are the conditions the counts are made of). Next responses count answers, not
+ * tickets, so they have none.
+ */
+function countLinks(href: (more?: Partial<QueueQuery>) => string | null): Record<string, string> {
+  const links: Record<string, string> = { tickets: href()! };
+  for (const { prefix } of MEASURES) {
+    links[`${prefix}Met`] = href({ met: prefix })!;
+    links[`${prefix}Breached`] = href({ breached: prefix })!;
+  }
+  return links;
+}
+
+/**
  * Per group, the counts: the measured clocks counted in SQL, and those not measured yet (after an
  * upgrade, until the scheduler has measured them) read and judged here.
  */
@@ -107,9 +122,9 @@ async function slaTable(ctx: ReportCtx, scope: Scope, by: GroupBy): Promise<Repo
   for (const g of groups.values()) add(total, g);
   const rows = orderGroups(ctx, ID, scope, by, [...groups.keys()], nameOf).map((g) => ({
     cells: countsRow(by, g.name, groups.get(g.key)!),
-    ...(g.href ? { links: { tickets: g.href } } : {}),
+    ...(g.href() ? { links: countLinks(g.href) } : {}),
   }));
-  return { columns: COLUMNS(by), rows, totals: { cells: countsRow(by, null, total), links: { tickets: createdHref(scope) } } };
+  return { columns: COLUMNS(by), rows, totals: { cells: countsRow(by, null, total), links: countLinks((more) => createdHref(scope, more)) } };
 }
 
 /** Per group, the compliance with each target, contract and internal. */

@@ -30,11 +30,12 @@ export function createdHref(scope: Scope, patch: Partial<QueueQuery> = {}): stri
   return queueHref(scope, { created: { from, to }, ...patch });
 }
 
-function hrefOf(scope: Scope, by: GroupBy, key: string | number | null): string | null {
-  if (by === 'priority') return createdHref(scope, { priority: [key as Priority] });
-  if (by === 'agent') return createdHref(scope, { assignee: key === null ? 'none' : Number(key) });
+/** The queue's filter on a group's tickets; null when the queue has none (no organisation, no component). */
+function patchOf(by: GroupBy, key: string | number | null): Partial<QueueQuery> | null {
+  if (by === 'priority') return { priority: [key as Priority] };
+  if (by === 'agent') return { assignee: key === null ? 'none' : Number(key) };
   if (key === null) return null;
-  return by === 'organization' ? createdHref(scope, { organization: Number(key) }) : createdHref(scope, { component: [Number(key)] });
+  return by === 'organization' ? { organization: Number(key) } : { component: [Number(key)] };
 }
 
 /**
@@ -57,11 +58,15 @@ export const GROUP_KEY = { priority: 'priority', organization: 'organizationId',
  * priorities urgent first, the others by name, "none" last.
  */
 export function orderGroups(ctx: ReportCtx, reportId: string, scope: Scope, by: GroupBy, keys: (string | number | null)[], nameOf: (key: string | number | null) => string | null) {
-  const named = keys.map((key) => ({
-    key,
-    name: (by === 'priority' ? ctx.viewer.t(`priority.${String(key)}`) : key === null ? null : nameOf(key)) ?? ctx.viewer.t(`reports.${reportId}.none.${by}`),
-    href: hrefOf(scope, by, key),
-  }));
+  const named = keys.map((key) => {
+    const patch = patchOf(by, key);
+    return {
+      key,
+      name: (by === 'priority' ? ctx.viewer.t(`priority.${String(key)}`) : key === null ? null : nameOf(key)) ?? ctx.viewer.t(`reports.${reportId}.none.${by}`),
+      /** the queue on the group's tickets created in the period, narrowed further by `more` (null: the queue cannot list the group) */
+      href: (more: Partial<QueueQuery> = {}) => (patch ? createdHref(scope, { ...patch, ...more }) : null),
+    };
+  });
   const collator = new Intl.Collator(ctx.viewer.locale);
   const rank = (key: string | number | null) => (by === 'priority' ? PRIORITY_ORDER.indexOf(key as Priority) : key === null ? 1 : 0);
   return named.sort((a, b) => rank(a.key) - rank(b.key) || collator.compare(a.name, b.name));

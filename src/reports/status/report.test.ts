@@ -148,18 +148,48 @@ describe('the status and backlog age report', () => {
     expect(page.status).toBe(200);
     for (const label of ['Tickets per status now', 'Status and backlog age', 'Backlog age']) expect(page.text).toContain(`<svg role="img" aria-label="${label}" class="report-chart"`);
     const links = [...page.text.matchAll(/<a href="(\/tickets\?[^"]+)">(\d+)<\/a>/g)].map((m) => ({ href: m[1].replaceAll('&#x3D;', '=').replaceAll('&amp;', '&'), n: Number(m[2]) }));
-    // 9 statuses and their total, then 6 ages and their total; the history has no links
-    expect(links.map((l) => l.n)).toEqual([...NOW_COUNTS, 8, 1, 1, 2, 2, 0, 1, 7]);
+    // 9 statuses and their total, the history (7 days of 9 statuses), then 6 ages and their total
+    const now = links.slice(0, 10);
+    const age = links.slice(73);
+    expect(now.map((l) => l.n)).toEqual([...NOW_COUNTS, 8]);
+    expect(links.slice(10, 73).map((l) => l.n)).toEqual(EXPECTED.flatMap((r) => r.slice(1)));
+    expect(age.map((l) => l.n)).toEqual([1, 1, 2, 2, 0, 1, 7]);
     const subjects = async (href: string) => [...(await manager.get(href)).text.matchAll(/Case-([A-H])\b/g)].map((m) => m[1]).sort();
-    expect(await subjects(links[0].href)).toEqual(['A', 'F', 'H']);
-    expect(await subjects(links[8].href)).toEqual(['B']);
+    expect(await subjects(now[0].href)).toEqual(['A', 'F', 'H']);
+    expect(await subjects(now[8].href)).toEqual(['B']);
     // the ages: 2 hours, exactly a day, 4 and 5.6 days, 9 and 21 days, 100 days
-    expect(await subjects(links[10].href)).toEqual(['F']);
-    expect(await subjects(links[11].href)).toEqual(['H']);
-    expect(await subjects(links[12].href)).toEqual(['D', 'E']);
-    expect(await subjects(links[13].href)).toEqual(['A', 'B']);
-    expect(await subjects(links[15].href)).toEqual(['G']);
-    for (const l of links) expect((await subjects(l.href)).length, l.href).toBe(l.n);
+    expect(await subjects(age[0].href)).toEqual(['F']);
+    expect(await subjects(age[1].href)).toEqual(['H']);
+    expect(await subjects(age[2].href)).toEqual(['D', 'E']);
+    expect(await subjects(age[3].href)).toEqual(['A', 'B']);
+    expect(await subjects(age[5].href)).toEqual(['G']);
+    for (const l of [...now, ...age]) expect((await subjects(l.href)).length, l.href).toBe(l.n);
+  });
+
+  it('opens the queue from each count of the history on the tickets in that status at the end of that day', async () => {
+    const subjects = async (href: string) => [...(await manager.get(href)).text.matchAll(/Case-([A-H])\b/g)].map((m) => m[1]).sort();
+    const history = async (query: string) => {
+      const html = (await manager.get(`/reports/status${query}`)).text;
+      const table = html.match(/<table class="wf report-table" id="report-table">[\s\S]*?<\/table>/)![0];
+      return [...table.matchAll(/<a href="(\/tickets\?[^"]+)">(\d+)<\/a>/g)].map((m) => ({ href: m[1].replaceAll('&#x3D;', '=').replaceAll('&amp;', '&'), n: Number(m[2]) }));
+    };
+    const links = await history(WEEK);
+    const cell = (day: number, status: string) => links[day * 9 + STATUS_KEYS.indexOf(status)];
+    expect(await subjects(cell(0, 'new').href)).toEqual(['A', 'B', 'C']);
+    expect(await subjects(cell(0, 'triaged').href)).toEqual(['G']);
+    // D came at 23:30 on the 4th (Moscow) and waited from 00:30 on the 5th; B resolved on the 4th, reopened on the 5th
+    expect(await subjects(cell(2, 'new').href)).toEqual(['A', 'D']);
+    expect(await subjects(cell(2, 'resolved').href)).toEqual(['B', 'C']);
+    expect(await subjects(cell(3, 'pending_requester').href)).toEqual(['D']);
+    expect(await subjects(cell(3, 'reopened').href)).toEqual(['B']);
+    expect(await subjects(cell(5, 'assigned').href)).toEqual(['E']);
+    expect(cell(2, 'resolved').href).toContain(`status_at=resolved.${at('2026-11-04T21:00:00Z')}`);
+    // every count, also of a filter the kept counts do not answer (two fields: replayed from the events), is its list
+    for (const query of [WEEK, `${WEEK}&priority=high&agent=${agentId}`]) {
+      for (const l of await history(query)) expect((await subjects(l.href)).length, l.href).toBe(l.n);
+    }
+    const queue = (await manager.get(cell(2, 'resolved').href)).text;
+    expect(queue).toMatch(/data-period="statusAt">Status just before: Resolved, [^<]+<a href="\/tickets\?view&#x3D;all"/);
   });
 
   it('gives the same numbers while the histories kept before the counts are replayed, and once the scheduler counted them', async () => {

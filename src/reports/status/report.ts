@@ -1,7 +1,6 @@
 // Status and backlog age: how many tickets are in each status now, how many were in each at the end
-// of every day, week or month of the period, and how long the open tickets have waited. The counts
-// of now and of the backlog open the queue on their tickets; the queue cannot list a past status,
-// so the history's counts have no link.
+// of every day, week or month of the period, and how long the open tickets have waited. Every
+// count opens the queue on its tickets: the history's on those in the status at the bucket's end.
 import { countOpenByAgeInDays } from '../../store/report-counts.ts';
 import { countStatusesAt, countStatusesNow } from '../../store/report-status.ts';
 import { STATUSES } from '../../domain/vocabulary.ts';
@@ -32,7 +31,10 @@ async function statusHistory(ctx: ReportCtx, scope: Scope): Promise<ReportTable>
   const counts = await countStatusesAt(ctx.db, scope.buckets.map((b) => b.to), scope.tickets);
   return {
     columns: [{ key: 'period', kind: 'text' }, ...STATUSES.map((s) => ({ key: s, kind: 'count' as const }))],
-    rows: scope.buckets.map((b, i) => ({ cells: { period: b.key, ...counts[i] } })),
+    rows: scope.buckets.map((b, i) => ({
+      cells: { period: b.key, ...counts[i] },
+      links: Object.fromEntries(STATUSES.map((s) => [s, queueHref(scope, { statusAt: { status: s, at: b.to } })])),
+    })),
   };
 }
 

@@ -168,14 +168,36 @@ describe('the agent workload report', () => {
     const decode = (s: string) => s.replaceAll('&#x3D;', '=').replaceAll('&amp;', '&');
     const subjects = async (href: string) => [...(await manager.get(href)).text.matchAll(/>Ticket (T\d)</g)].map((m) => m[1]).sort();
     const counts = [...page.text.matchAll(/<a href="(\/tickets\?[^"]+)">(\d+)<\/a>/g)].map((m) => ({ href: decode(m[1]), n: Number(m[2]) }));
-    // open now and resolved, per person: no totals links
-    expect(counts.map((l) => l.n)).toEqual([2, 0, 1, 2, 0, 0, 0, 0]);
+    // open now and resolved, per person, then the totals: nobody's T7 and the inactive agent's T8 are no one's row
+    expect(counts.map((l) => l.n)).toEqual([2, 0, 1, 2, 0, 0, 0, 0, 3, 2]);
     const got = await Promise.all(counts.map((l) => subjects(l.href)));
     expect(got.slice(0, 4)).toEqual([['T1', 'T2'], [], ['T6'], ['T3', 'T4']]);
+    expect(got.slice(8)).toEqual([['T1', 'T2', 'T6'], ['T3', 'T4']]);
     for (const [i, l] of counts.entries()) expect(got[i].length, l.href).toBe(l.n);
-    // the time each logged in the week, on which tickets
+    // the time each logged in the week, on which tickets, and the tickets of the total
     const time = [...page.text.matchAll(/<a href="(\/tickets\?[^"]+)">([\d.,]+ hr)<\/a>/g)].map((m) => decode(m[1]));
-    expect(await Promise.all(time.map(subjects))).toEqual([['T1', 'T2'], ['T2', 'T3'], [], []]);
+    expect(await Promise.all(time.map(subjects))).toEqual([['T1', 'T2'], ['T2', 'T3'], [], [], ['T1', 'T2', 'T3']]);
+  });
+
+  it('opens the queue from the totals on the tickets of exactly the people shown', async () => {
+    const decode = (s: string) => s.replaceAll('&#x3D;', '=').replaceAll('&amp;', '&');
+    const subjects = async (href: string) => [...(await manager.get(href)).text.matchAll(/>Ticket (T\d)</g)].map((m) => m[1]).sort();
+    const totals = async (query: string) => {
+      const foot = (await manager.get(`/reports/workload${query}`)).text.match(/<tfoot>([\s\S]*?)<\/tfoot>/)![1];
+      return await Promise.all([...foot.matchAll(/<a href="(\/tickets\?[^"]+)">([^<]+)<\/a>/g)].map(async (m) => [m[2], await subjects(decode(m[1]))]));
+    };
+    expect(await totals(WEEK)).toEqual([['3', ['T1', 'T2', 'T6']], ['64 hr', ['T1', 'T2', 'T3']], ['2', ['T3', 'T4']]]);
+    // one person: their row's tickets
+    expect(await totals(`${WEEK}&agent=${boris.id}`)).toEqual([['1', ['T6']], ['20 hr', ['T2', 'T3']], ['2', ['T3', 'T4']]]);
+    // the queue names the filters, each removable
+    const queue = (await manager.get('/tickets?view=all&worked_by=staff&flag=assignedToStaff')).text;
+    expect(queue).toContain('data-period="workedBy">Time logged by: active staff <a href="/tickets?view&#x3D;all&amp;flag&#x3D;assignedToStaff"');
+    expect(queue).toContain('data-period="flags.assignedToStaff">Assigned to active staff <a href="/tickets?view&#x3D;all&amp;worked_by&#x3D;staff"');
+    // a person who leaves is no longer counted, nor listed
+    const anna = Number((await deps.db.get<{ id: number | string }>("select id from users where email = 'anna@desk.test'"))!.id);
+    await updateUser(deps.db, anna, { active: false }, deps.clock.now());
+    expect(await totals(`${WEEK}&fresh=1`)).toEqual([['1', ['T6']], ['20 hr', ['T2', 'T3']], ['2', ['T3', 'T4']]]);
+    await updateUser(deps.db, anna, { active: true }, deps.clock.now());
   });
 
   it('lists the overloaded and idle people of the last 30 days on a dashboard', async () => {

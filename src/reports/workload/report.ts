@@ -71,17 +71,28 @@ function personRow(scope: Scope, w: Workload, hours: Hours): ReportRow {
   };
 }
 
-/** The sums over the people shown; the rates are of the sums. No links: the queue cannot list "assigned to an active person". */
-function totalsRow(people: Workload[], hours: Hours): ReportRow {
+/**
+ * The sums over the people shown; the rates are of the sums. Its counts open the queue on the
+ * tickets of every person shown: assigned to (or worked on by) an active staff member, the same
+ * condition that picks the people; with the agent filter, that one person's.
+ */
+function totalsRow(scope: Scope, people: Workload[], hours: Hours, rows: ReportRow[]): ReportRow {
   const sum = (f: (w: Workload) => number) => people.reduce((a, w) => a + f(w), 0);
   const logged = sum((w) => w.logged);
   const working = hours.working * people.length;
   const resolved = sum((w) => w.resolved);
+  const { from, to } = scope.period;
+  const links = scope.filters.agent !== undefined ? rows[0]?.links : {
+    open: queueHref(scope, { view: 'open', flags: ['assignedToStaff'] }),
+    logged: queueHref(scope, { worked: { from, to }, workedBy: 'staff' }),
+    resolved: queueHref(scope, { done: { from, to }, flags: ['assignedToStaff'] }),
+  };
   return {
     cells: {
       agent: null, open: sum((w) => w.open), openEstimate: sum((w) => w.openEstimate), openLogged: sum((w) => w.openLogged), logged, working,
       utilisation: percent(logged, working), resolved, reopenRate: percent(sum((w) => w.reopened), resolved), load: null,
     },
+    ...(links ? { links } : {}),
   };
 }
 
@@ -94,7 +105,8 @@ async function workloadTable(ctx: ReportCtx, scope: Scope): Promise<ReportTable>
   // by name in the viewer's language (the databases' collations differ)
   const collator = new Intl.Collator(ctx.viewer.locale);
   people.sort((a, b) => collator.compare(a.name, b.name) || a.userId - b.userId);
-  return { columns: COLUMNS, rows: people.map((w) => personRow(scope, w, hours)), totals: totalsRow(people, hours) };
+  const rows = people.map((w) => personRow(scope, w, hours));
+  return { columns: COLUMNS, rows, totals: totalsRow(scope, people, hours, rows) };
 }
 
 function chartOf(ctx: ReportCtx, table: ReportTable) {

@@ -47,7 +47,7 @@ function sortLinks(q: QueueQuery) {
 }
 
 /** What an empty list says: why it is empty and what to do about it. */
-// a report's drill-down narrows the queue to a period: each shows as a chip that can be taken off
+// a report's drill-down narrows the queue to a period (or to what the report counted): each shows as a chip that can be taken off
 function periodChips(q: QueueQuery, names: ReadonlyMap<number, string>) {
   const off = (patch: Partial<QueueQuery>) => `/tickets?${queueQueryString(q, { ...patch, cursor: null })}`;
   return [
@@ -55,7 +55,14 @@ function periodChips(q: QueueQuery, names: ReadonlyMap<number, string>) {
     q.done && { key: 'done', name: 'done', value: `${q.done.from}-${q.done.to}`, from: q.done.from, to: q.done.to, removeHref: off({ done: null }) },
     q.openAt !== null && { key: 'openAt', name: 'open_at', value: String(q.openAt), at: q.openAt, removeHref: off({ openAt: null }) },
     q.worked && { key: 'worked', name: 'worked', value: `${q.worked.from}-${q.worked.to}`, from: q.worked.from, to: q.worked.to, removeHref: off({ worked: null }) },
-    q.workedBy !== null && { key: 'workedBy', name: 'worked_by', value: String(q.workedBy), who: names.get(q.workedBy) ?? `#${q.workedBy}`, removeHref: off({ workedBy: null }) },
+    q.workedBy !== null && {
+      key: 'workedBy', name: 'worked_by', value: String(q.workedBy), removeHref: off({ workedBy: null }),
+      ...(q.workedBy === 'staff' ? { word: 'staff' } : { who: names.get(q.workedBy) ?? `#${q.workedBy}` }),
+    },
+    q.statusAt && { key: 'statusAt', name: 'status_at', value: `${q.statusAt.status}.${q.statusAt.at}`, status: q.statusAt.status, at: q.statusAt.at, removeHref: off({ statusAt: null }) },
+    q.met && { key: 'met', name: 'met', value: q.met, word: q.met, removeHref: off({ met: null }) },
+    q.breached && { key: 'breached', name: 'breached', value: q.breached, word: q.breached, removeHref: off({ breached: null }) },
+    ...q.flags.map((flag) => ({ key: `flags.${flag}`, name: 'flag', value: flag, bare: true, removeHref: off({ flags: q.flags.filter((x) => x !== flag) }) })),
   ].filter(Boolean);
 }
 
