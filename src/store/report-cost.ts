@@ -3,20 +3,36 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { users } from '../db/schema.ts';
-import { sumLogged } from './time-sums.ts';
+import type { QueueFilter } from '../domain/queue-query.ts';
+import { sumLogged, type LoggedSum } from './time-sums.ts';
 
 export type OrganizationCost = { organizationId: number; minutes: number; uncostedMinutes: number; costCents: number };
+
+/** Which time is costed: on the tickets of a queue filter (its organisation aside), logged by one person or anyone. */
+export type CostFilter = { tickets: Omit<QueueFilter, 'organizationId'>; workedBy?: number };
 
 /**
  * Logged time in [from, to) per organisation of the ticket, priced at the hourly cost of who logged
  * it: the minutes per person and organisation from the kept sums (store/time-sums.ts).
  */
 export async function listCostByOrganization(db: Db, span: { from: number; to: number }): Promise<Map<number, OrganizationCost>> {
+  return (await listCostByOrganizationIn(db, [span], { tickets: {} }))[0];
+}
+
+/**
+ * The same for several spans (months) in one statement, of the time the filter keeps: the whole
+ * desk's from the kept sums, a narrower filter's summed from the worklogs (exact either way).
+ */
+export async function listCostByOrganizationIn(db: Db, spans: readonly { from: number; to: number }[], f: CostFilter): Promise<Map<number, OrganizationCost>[]> {
   const [sums, people] = await Promise.all([
-    sumLogged(db, [span], { tickets: {} }, 'worker.org'),
+    sumLogged(db, spans, { tickets: f.tickets, workedBy: f.workedBy }, 'worker.org'),
     db.all<{ id: number | string; cost: number | string | null }>(sql`select ${users.id} as id, ${users.hourlyCostCents} as cost from ${users}`),
   ]);
   const hourly = new Map(people.map((p) => [Number(p.id), p.cost === null ? null : Number(p.cost)]));
+  return spans.map((_, i) => priced(sums.filter((s) => s.ask === i), hourly));
+}
+
+function priced(sums: LoggedSum[], hourly: Map<number, number | null>): Map<number, OrganizationCost> {
   const out = new Map<number, { organizationId: number; minutes: number; uncostedMinutes: number; costx60: number }>();
   for (const s of sums) {
     if (s.key === null) continue;
