@@ -1,6 +1,6 @@
 // The cost report's page: the month's clients (chart and table), each client's trend (figures and a
-// sparkline), and the revenue and cost over a year of the desk or of the client chosen (chart and
-// table side by side), under the report filters.
+// sparkline), and the revenue and cost month by month of the desk or, over a year, of the client
+// chosen (chart and table side by side), under the report filters.
 import { renderChart } from '../kit/chart.ts';
 import { scopeForm, scopeQuery } from '../kit/scope.ts';
 import { formatCell, tableView, type ReportColumn, type ReportRow, type ReportTable } from '../kit/table.ts';

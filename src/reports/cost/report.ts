@@ -1,8 +1,9 @@
 // Cost of service per client: for a month, what each organisation's contract brings in (fee,
 // billable overage, out-of-scope work) against what the time logged on its tickets cost the desk
 // (each person's hourly cost), the margin, each client's margin in the six months up to it, and the
-// revenue and cost of the desk (or of the client chosen) month by month over a year. Clients that
-// cost more than they pay come first. The report filters narrow the time and its cost (client-months.ts).
+// revenue and cost month by month of the desk (those six months) or of the client chosen (a year).
+// Clients that cost more than they pay come first. The report filters narrow the time and its cost
+// (client-months.ts).
 import { z } from 'zod';
 import { scopeFilters, scopeOf } from '../kit/scope.ts';
 import type { ReportColumn, ReportRow, ReportTable } from '../kit/table.ts';
@@ -12,8 +13,8 @@ import { CLIENT_TREND_MONTHS, clientTrendMonths, costHistory, listedClients, mon
 import { costPage } from './page.ts';
 
 export const COST_PATH = '/reports/cost';
-/** the months of the revenue and cost chart */
-export const TREND_MONTHS = 12;
+/** the months of the revenue and cost chart of one client (the desk's is as long as each client's trend: a year of every client's costs takes a second to read) */
+export const CLIENT_YEAR_MONTHS = 12;
 
 // a filter that does not parse is left out, as a hand-edited link should still show a month
 const filters = scopeFilters.omit({ from: true, to: true, group: true }).extend({
@@ -107,7 +108,7 @@ export const costReport = defineReport({
     return { kind: 'names', names: await losingClients(ctx), href: COST_PATH, emptyKey: 'reports.cost.noneLosing' };
   },
   async load(ctx, f) {
-    const d = await costData(ctx, f, TREND_MONTHS);
+    const d = await costData(ctx, f, f.org !== undefined ? CLIENT_YEAR_MONTHS : CLIENT_TREND_MONTHS);
     return costPage(ctx, d, costTable(ctx, d));
   },
 });
