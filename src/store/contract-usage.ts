@@ -17,9 +17,12 @@ export async function listUsageByOrganization(db: Db, range: { from: number; to:
   return organizationId === undefined ? usage : usage.filter((u) => u.organizationId === organizationId);
 }
 
-/** The same for several spans (months) in one statement, span by span. */
-export async function listUsageByOrganizationIn(db: Db, ranges: readonly { from: number; to: number }[]): Promise<OrganizationUsage[][]> {
-  const sums = await sumLogged(db, ranges, { tickets: {} }, 'scope.org');
+/**
+ * The same for several spans (months) in one statement, span by span; `organizationId`: only its
+ * (summed from its worklogs, fewer than the sums of every organisation).
+ */
+export async function listUsageByOrganizationIn(db: Db, ranges: readonly { from: number; to: number }[], organizationId?: number): Promise<OrganizationUsage[][]> {
+  const sums = await sumLogged(db, ranges, { tickets: organizationId === undefined ? {} : { organizationId } }, 'scope.org');
   const out = ranges.map(() => new Map<number, OrganizationUsage>());
   for (const s of sums) {
     if (s.key === null || s.billable === 0) continue;

@@ -9,8 +9,8 @@ import { sumLogged, type LoggedSum } from './time-sums.ts';
 
 export type OrganizationCost = { organizationId: number; minutes: number; uncostedMinutes: number; costCents: number };
 
-/** Which time is costed: on the tickets of a queue filter (its organisation aside), logged by one person or anyone. */
-export type CostFilter = { tickets: Omit<QueueFilter, 'organizationId'>; workedBy?: number };
+/** Which time is costed: on the tickets of a queue filter, logged by one person or anyone. */
+export type CostFilter = { tickets: QueueFilter; workedBy?: number };
 
 /**
  * Logged time in [from, to) per organisation of the ticket, priced at the hourly cost of who logged
@@ -25,7 +25,7 @@ export async function listCostByOrganization(db: Db, span: { from: number; to: n
  * sums, a narrower filter's summed from the worklogs (exact either way). The sums of a person and
  * organisation are many rows a day, and one statement over many spans matches each of them against
  * every span: they are read span by span (a year on a desk of a million tickets: 1 s rather than 4 s).
- * The worklogs of a filter are read once for all the spans, by the index of their time.
+ * The worklogs of a filter (one organisation's: a few thousand in a year) are read once for all the spans.
  */
 export async function listCostByOrganizationIn(db: Db, spans: readonly { from: number; to: number }[], f: CostFilter): Promise<Map<number, OrganizationCost>[]> {
   const people = await db.all<{ id: number | string; cost: number | string | null }>(sql`select ${users.id} as id, ${users.hourlyCostCents} as cost from ${users}`);

@@ -56,15 +56,16 @@ export const isNarrowed = (scope: Scope): boolean => {
   return [f.component, f.agent, f.type, f.channel, f.priority].some((v) => v !== undefined);
 };
 
-/** The time the scope costs: on its tickets (the organisation is the split), logged by its agent (whose time, not the assignee). */
+/** The time the scope costs: on its tickets, logged by its agent (whose time, not the assignee). */
 function costFilterOf(scope: Scope): CostFilter {
-  const { organizationId: _org, assigneeId: _assignee, ...tickets } = scope.tickets;
+  const tickets = { ...scope.tickets };
+  delete tickets.assigneeId;
   return { tickets, workedBy: scope.filters.agent };
 }
 
 export async function costHistory(ctx: ReportCtx, scope: Scope, months: Month[]): Promise<CostHistory> {
   const [all, usage, costs] = await Promise.all([
-    listOrganizations(ctx.db), listUsageByOrganizationIn(ctx.db, months), listCostByOrganizationIn(ctx.db, months, costFilterOf(scope)),
+    listOrganizations(ctx.db), listUsageByOrganizationIn(ctx.db, months, scope.filters.org), listCostByOrganizationIn(ctx.db, months, costFilterOf(scope)),
   ]);
   const orgs = all.filter((o) => scope.filters.org === undefined || o.id === scope.filters.org);
   const narrowed = isNarrowed(scope);
