@@ -13,7 +13,7 @@ const since = new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10)
 const PAGES = [
   `/reports/created-resolved?group=month&from=${since}`, `/reports/created-resolved?group=week&from=${since}`, `/reports/created-resolved?group=day&from=${since}`,
   `/reports/status?group=month&from=${since}`, `/reports/time?by=agent&from=${since}`, `/reports/time?by=period&group=month&from=${since}`,
-  '/reports/cost', '/reports/contracts', `/reports/created-resolved?group=month&from=${since}&priority=high`,
+  '/reports/cost', '/reports/cost?org=1', '/reports/cost?component=1', '/reports/cost?agent=2', '/reports/contracts', `/reports/created-resolved?group=month&from=${since}&priority=high`,
   `/reports/sla?from=${since}`, `/reports/response-times?from=${since}`, `/reports/workload?from=${since}`, `/reports/trends?from=${since}`,
   `/reports/complaints?from=${since}`, `/reports/difficult-clients?from=${since}`, '/dashboard', '/calendar', '/tickets.csv?view=all',
 ];

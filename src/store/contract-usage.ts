@@ -13,19 +13,27 @@ export type OrganizationUsage = { organizationId: number; coveredMinutes: number
  * read from them and its partial days from the worklogs.
  */
 export async function listUsageByOrganization(db: Db, range: { from: number; to: number }, organizationId?: number): Promise<OrganizationUsage[]> {
-  const sums = await sumLogged(db, [range], { tickets: {} }, 'scope.org');
-  const out = new Map<number, OrganizationUsage>();
+  const [usage] = await listUsageByOrganizationIn(db, [range]);
+  return organizationId === undefined ? usage : usage.filter((u) => u.organizationId === organizationId);
+}
+
+/**
+ * The same for several spans (months) in one statement, span by span; `organizationId`: only its
+ * (summed from its worklogs, fewer than the sums of every organisation).
+ */
+export async function listUsageByOrganizationIn(db: Db, ranges: readonly { from: number; to: number }[], organizationId?: number): Promise<OrganizationUsage[][]> {
+  const sums = await sumLogged(db, ranges, { tickets: organizationId === undefined ? {} : { organizationId } }, 'scope.org');
+  const out = ranges.map(() => new Map<number, OrganizationUsage>());
   for (const s of sums) {
     if (s.key === null || s.billable === 0) continue;
     const [scope, org] = s.key.split('/');
     const id = Number(org);
-    if (organizationId !== undefined && id !== organizationId) continue;
-    const u = out.get(id) ?? { organizationId: id, coveredMinutes: 0, outOfScopeMinutes: 0 };
+    const u = out[s.ask].get(id) ?? { organizationId: id, coveredMinutes: 0, outOfScopeMinutes: 0 };
     if (scope === '1') u.outOfScopeMinutes += s.billable;
     else u.coveredMinutes += s.billable;
-    out.set(id, u);
+    out[s.ask].set(id, u);
   }
-  return [...out.values()];
+  return out.map((m) => [...m.values()]);
 }
 
 export type BillableTicket = { id: number; number: number; subject: string; status: string; organizationId: number | null; createdAt: number; minutes: number };

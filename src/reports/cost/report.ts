@@ -1,149 +1,114 @@
 // Cost of service per client: for a month, what each organisation's contract brings in (fee,
 // billable overage, out-of-scope work) against what the time logged on its tickets cost the desk
-// (each person's hourly cost), the margin, and the trend over the six months up to it. Clients
-// that cost more than they pay come first.
+// (each person's hourly cost), the margin, each client's margin in the six months up to it, and the
+// revenue and cost month by month of the desk (those six months) or of the client chosen (a year).
+// Clients that cost more than they pay come first. The report filters narrow the time and its cost
+// (client-months.ts).
 import { z } from 'zod';
-import { monthlyBill } from '../../domain/contract.ts';
-import { parseQueueQuery, queueQueryString } from '../../domain/queue-query.ts';
-import { serviceMargin } from '../../domain/service-margin.ts';
-import { contractOf } from '../../store/contract-of.ts';
-import { listUsageByOrganization } from '../../store/contract-usage.ts';
-import { listOrganizations, type Organization } from '../../store/organizations.ts';
-import { listCostByOrganization, type OrganizationCost } from '../../store/report-cost.ts';
+import { scopeFilters, scopeOf } from '../kit/scope.ts';
+import type { ReportColumn, ReportRow, ReportTable } from '../kit/table.ts';
 import { monthOf, type Month } from '../contracts/month.ts';
-import { renderChart } from '../kit/chart.ts';
-import { tableView, type ReportColumn, type ReportRow, type ReportTable } from '../kit/table.ts';
 import { defineReport, reportFolder, type ReportCtx } from '../report.ts';
+import { CLIENT_TREND_MONTHS, clientTrendMonths, costHistory, listedClients, monthColumn, monthsUpTo, sumClients, workedHref, type ClientMonth, type CostData } from './client-months.ts';
+import { costPage } from './page.ts';
 
-const PATH = '/reports/cost';
-const TREND_MONTHS = 6;
+export const COST_PATH = '/reports/cost';
+/** the months of the revenue and cost chart of one client (the desk's is as long as each client's trend: a year of every client's costs takes a second to read) */
+export const CLIENT_YEAR_MONTHS = 12;
 
 // a filter that does not parse is left out, as a hand-edited link should still show a month
-const filters = z.object({
+const filters = scopeFilters.omit({ from: true, to: true, group: true }).extend({
   month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional().catch(undefined),
-  org: z.string().regex(/^\d{1,9}$/).transform(Number).optional().catch(undefined),
 });
-type Filters = z.infer<typeof filters>;
+export type CostFilters = z.infer<typeof filters>;
 
-type ClientMonth = { org: Organization; cost: OrganizationCost; bill: ReturnType<typeof monthlyBill>; margin: ReturnType<typeof serviceMargin> };
-
-async function clientMonths(ctx: ReportCtx, month: Month, orgFilter: number | undefined): Promise<ClientMonth[]> {
-  const [orgs, usage, costs] = await Promise.all([listOrganizations(ctx.db), listUsageByOrganization(ctx.db, month), listCostByOrganization(ctx.db, month)]);
-  const used = new Map(usage.map((u) => [u.organizationId, u]));
-  const none = (id: number): OrganizationCost => ({ organizationId: id, minutes: 0, uncostedMinutes: 0, costCents: 0 });
-  return orgs
-    .filter((o) => (orgFilter === undefined ? (o.monthlyFeeCents ?? 0) > 0 || costs.has(o.id) : o.id === orgFilter))
-    .map((org) => {
-      const cost = costs.get(org.id) ?? none(org.id);
-      const bill = monthlyBill(contractOf(org), used.get(org.id) ?? { coveredMinutes: 0, outOfScopeMinutes: 0 });
-      return { org, cost, bill, margin: serviceMargin(bill, cost.costCents, org.currency === ctx.config.costCurrency) };
-    });
+/** The report's month and the history behind it, `count` months long. */
+export async function costData(ctx: ReportCtx, f: CostFilters, count: number): Promise<CostData> {
+  const month = monthOf(f.month, ctx.clock.now(), ctx.config.timeZone);
+  const scope = scopeOf(ctx, f);
+  return { month, scope, history: await costHistory(ctx, scope, monthsUpTo(month, count, ctx.config.timeZone)) };
 }
 
-function columns(costCurrency: string): ReportColumn[] {
+const monthName = (ctx: ReportCtx, m: Month) =>
+  new Intl.DateTimeFormat(ctx.viewer.locale, { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(Date.UTC(Number(m.key.slice(0, 4)), Number(m.key.slice(5)) - 1, 15));
+
+function columns(ctx: ReportCtx, d: CostData): ReportColumn[] {
   const own = { kind: 'money', currencyKey: 'currency' } as const;
+  // the trend is of the margin, or narrowed (no margin) of the cost
+  const trendOf = d.history.narrowed ? 'cost' : 'margin';
+  const trendMoney = d.history.narrowed ? { kind: 'money', currency: ctx.config.costCurrency } as const : own;
   return [
     { key: 'organization', kind: 'text' }, { key: 'currency', kind: 'text' },
     { key: 'fee', ...own }, { key: 'overage', ...own }, { key: 'outOfScope', ...own }, { key: 'revenue', ...own },
     { key: 'logged', kind: 'minutes' }, { key: 'uncosted', kind: 'minutes' },
-    { key: 'cost', kind: 'money', currency: costCurrency }, { key: 'margin', ...own }, { key: 'marginPercent', kind: 'percent' },
+    { key: 'cost', kind: 'money', currency: ctx.config.costCurrency }, { key: 'margin', ...own }, { key: 'marginPercent', kind: 'percent' },
+    ...clientTrendMonths(d).map(({ m }) => ({ key: monthColumn(m), ...trendMoney, heading: `${ctx.viewer.t(`reports.cost.columns.${trendOf}`)}, ${monthName(ctx, m)}` })),
   ];
 }
 
-function row(c: ClientMonth, month: Month): ReportRow {
-  return {
-    cells: {
-      organization: c.org.name, currency: c.org.currency, fee: c.bill.feeCents, overage: c.bill.overageCents, outOfScope: c.bill.outOfScopeCents,
-      revenue: c.margin.revenueCents, logged: c.cost.minutes, uncosted: c.cost.uncostedMinutes, cost: c.margin.costCents,
-      margin: c.margin.marginCents, marginPercent: c.margin.marginPercent,
-    },
-    links: {
-      organization: `/organizations/${c.org.id}/contract?month=${month.key}`,
-      // the client's tickets with time logged that month: the time (and so the cost) behind the row
-      logged: `/tickets?${queueQueryString(parseQueueQuery({ view: 'all' }), { organization: c.org.id, worked: { from: month.from, to: month.to } })}`,
-    },
+/** A client's figure of a month: its margin, or narrowed its cost. */
+const trendFigure = (d: CostData, c: ClientMonth | undefined) => (c === undefined ? 0 : d.history.narrowed ? c.margin.costCents : c.margin.marginCents);
+
+function row(d: CostData, c: ClientMonth): ReportRow {
+  const worked = workedHref(d.scope, d.month, { organization: c.org.id });
+  const cells: ReportRow['cells'] = {
+    organization: c.org.name, currency: c.org.currency, fee: c.bill.feeCents, overage: c.bill.overageCents, outOfScope: c.bill.outOfScopeCents,
+    revenue: c.margin.revenueCents, logged: c.cost.minutes, uncosted: c.cost.uncostedMinutes, cost: c.margin.costCents,
+    margin: c.margin.marginCents, marginPercent: c.margin.marginPercent,
   };
+  // the client's tickets with time logged in the month (under the filters): the time and so the cost behind the figure
+  const links: Record<string, string> = { organization: `/organizations/${c.org.id}/contract?month=${d.month.key}`, logged: worked, cost: worked };
+  for (const { m, i } of clientTrendMonths(d)) {
+    cells[monthColumn(m)] = trendFigure(d, d.history.byMonth[i].get(c.org.id));
+    links[monthColumn(m)] = workedHref(d.scope, m, { organization: c.org.id });
+  }
+  return { cells, links };
 }
 
 // the clients billed in the cost currency add up; the others are in the rows only
-function totals(rows: ClientMonth[], costCurrency: string): ReportRow {
-  const same = rows.filter((c) => c.org.currency === costCurrency);
-  const sum = (f: (c: ClientMonth) => number) => same.reduce((a, c) => a + f(c), 0);
-  const revenue = sum((c) => c.margin.revenueCents);
-  const margin = serviceMargin({ totalCents: revenue }, sum((c) => c.margin.costCents), true);
-  return {
-    cells: {
-      organization: null, currency: costCurrency, fee: sum((c) => c.bill.feeCents), overage: sum((c) => c.bill.overageCents), outOfScope: sum((c) => c.bill.outOfScopeCents),
-      revenue, logged: sum((c) => c.cost.minutes), uncosted: sum((c) => c.cost.uncostedMinutes), cost: margin.costCents, margin: margin.marginCents, marginPercent: margin.marginPercent,
-    },
+function totals(ctx: ReportCtx, d: CostData, clients: ClientMonth[]): ReportRow {
+  const s = sumClients(clients, ctx.config.costCurrency, d.history.narrowed);
+  const cells: ReportRow['cells'] = {
+    organization: null, currency: ctx.config.costCurrency, fee: s.fee, overage: s.overage, outOfScope: s.outOfScope, revenue: s.margin.revenueCents,
+    logged: s.logged, uncosted: s.uncosted, cost: s.margin.costCents, margin: s.margin.marginCents, marginPercent: s.margin.marginPercent,
   };
+  const ids = new Set(clients.map((c) => c.org.id));
+  for (const { m, i } of clientTrendMonths(d)) {
+    const month = sumClients([...d.history.byMonth[i].values()].filter((c) => ids.has(c.org.id)), ctx.config.costCurrency, d.history.narrowed);
+    cells[monthColumn(m)] = d.history.narrowed ? month.margin.costCents : month.margin.marginCents;
+  }
+  return { cells };
 }
 
-// worst margin first (a loss on top), clients without a margin (another currency) last
+// worst margin first (a loss on top), clients without a margin (another currency, or narrowed) by cost, the highest first
 const byMargin = (a: ClientMonth, b: ClientMonth) =>
-  (a.margin.marginCents ?? Infinity) - (b.margin.marginCents ?? Infinity) || a.org.name.localeCompare(b.org.name);
+  (a.margin.marginCents ?? Infinity) - (b.margin.marginCents ?? Infinity) || b.margin.costCents - a.margin.costCents || a.org.name.localeCompare(b.org.name);
 
-async function costTable(ctx: ReportCtx, f: Filters): Promise<ReportTable> {
-  const month = monthOf(f.month, ctx.clock.now(), ctx.config.timeZone);
-  const clients = (await clientMonths(ctx, month, f.org)).sort(byMargin);
-  return { columns: columns(ctx.config.costCurrency), rows: clients.map((c) => row(c, month)), totals: totals(clients, ctx.config.costCurrency) };
-}
-
-/** Revenue, cost and margin of the clients in the cost currency, month by month up to `month`. */
-async function trend(ctx: ReportCtx, month: Month, orgFilter: number | undefined): Promise<ReportTable> {
-  const months: Month[] = [month];
-  while (months.length < TREND_MONTHS) months.unshift(monthOf(months[0].prev, 0, ctx.config.timeZone));
-  const rows = await Promise.all(months.map(async (m) => {
-    const t = totals(await clientMonths(ctx, m, orgFilter), ctx.config.costCurrency);
-    return { cells: { month: m.key, revenue: t.cells.revenue, cost: t.cells.cost, margin: t.cells.margin, marginPercent: t.cells.marginPercent } };
-  }));
-  const money = { kind: 'money', currency: ctx.config.costCurrency } as const;
-  return { columns: [{ key: 'month', kind: 'text' }, { key: 'revenue', ...money }, { key: 'cost', ...money }, { key: 'margin', ...money }, { key: 'marginPercent', kind: 'percent' }], rows };
+/** The month's clients, with their trend columns, worst first. */
+export function costTable(ctx: ReportCtx, d: CostData): ReportTable {
+  const clients = listedClients(d.history, d.history.months.length - 1, d.scope.filters.org).sort(byMargin);
+  return { columns: columns(ctx, d), rows: clients.map((c) => row(d, c)), totals: totals(ctx, d, clients) };
 }
 
 /** This month's clients that cost more than they pay, the biggest loss first. */
 export async function losingClients(ctx: ReportCtx): Promise<string[]> {
-  const month = monthOf(undefined, ctx.clock.now(), ctx.config.timeZone);
-  return (await clientMonths(ctx, month, undefined)).filter((c) => (c.margin.marginCents ?? 0) < 0).sort(byMargin).map((c) => c.org.name);
+  const d = await costData(ctx, {}, 1);
+  return listedClients(d.history, 0, undefined).filter((c) => (c.margin.marginCents ?? 0) < 0).sort(byMargin).map((c) => c.org.name);
 }
 
 export const costReport = defineReport({
   id: 'cost',
-  path: PATH,
+  path: COST_PATH,
   permission: 'report.view',
   folder: reportFolder(import.meta.url),
   filters,
-  table: costTable,
+  table: async (ctx, f) => costTable(ctx, await costData(ctx, f, CLIENT_TREND_MONTHS)),
   // this month's clients that cost more than they pay
   async widget(ctx) {
-    return { kind: 'names', names: await losingClients(ctx), href: PATH, emptyKey: 'reports.cost.noneLosing' };
+    return { kind: 'names', names: await losingClients(ctx), href: COST_PATH, emptyKey: 'reports.cost.noneLosing' };
   },
   async load(ctx, f) {
-    const month = monthOf(f.month, ctx.clock.now(), ctx.config.timeZone);
-    const table = await costTable(ctx, f);
-    const history = await trend(ctx, month, f.org);
-    const t = (key: string) => ctx.viewer.t(`reports.cost.${key}`);
-    const same = table.rows.filter((r) => r.cells.currency === ctx.config.costCurrency);
-    const money = (v: unknown) => Math.round(Number(v ?? 0)) / 100;
-    const query = new URLSearchParams({ month: month.key, ...(f.org !== undefined ? { org: String(f.org) } : {}) }).toString();
-    return {
-      month,
-      orgFilter: f.org,
-      costCurrency: ctx.config.costCurrency,
-      organizations: (await listOrganizations(ctx.db)).map((o) => ({ id: o.id, name: o.name, selected: o.id === f.org })),
-      losing: same.filter((r) => (r.cells.margin as number) < 0).map((r) => r.cells.organization),
-      chart: same.length ? renderChart({
-        title: t('chartTitle'), horizontal: true, categories: same.map((r) => String(r.cells.organization)),
-        series: [{ name: t('columns.revenue'), kind: 'bar', values: same.map((r) => money(r.cells.revenue)) }, { name: t('columns.cost'), kind: 'bar', values: same.map((r) => money(r.cells.cost)) }],
-      }) : null,
-      caption: t('title'),
-      table: tableView('cost', table, ctx.viewer),
-      downloads: { csv: `${PATH}.csv?${query}`, xlsx: `${PATH}.xlsx?${query}` },
-      trendChart: renderChart({
-        title: t('trendTitle'), categories: history.rows.map((r) => String(r.cells.month)),
-        series: ['revenue', 'cost', 'margin'].map((k) => ({ name: t(`columns.${k}`), kind: 'line' as const, values: history.rows.map((r) => money(r.cells[k])) })),
-      }),
-      trend: tableView('cost', history, ctx.viewer),
-    };
+    const d = await costData(ctx, f, f.org !== undefined ? CLIENT_YEAR_MONTHS : CLIENT_TREND_MONTHS);
+    return costPage(ctx, d, costTable(ctx, d));
   },
 });
