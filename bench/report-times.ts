@@ -15,7 +15,7 @@ const PAGES = [
   `/reports/status?group=month&from=${since}`, `/reports/time?by=agent&from=${since}`, `/reports/time?by=period&group=month&from=${since}`,
   '/reports/cost', '/reports/cost?org=1', '/reports/cost?component=1', '/reports/cost?agent=2', '/reports/contracts', `/reports/created-resolved?group=month&from=${since}&priority=high`,
   `/reports/sla?from=${since}`, `/reports/response-times?from=${since}`, `/reports/workload?from=${since}`, `/reports/trends?from=${since}`,
-  `/reports/complaints?from=${since}`, `/reports/difficult-clients?from=${since}`, '/dashboard', '/calendar', '/tickets.csv?view=all',
+  `/reports/complaints?from=${since}`, `/reports/difficult-clients?from=${since}`, '/dashboard', '/calendar', '/calendar?agent=all', '/calendar?agent=all&view=week', '/tickets.csv?view=all',
 ];
 
 const log = (s: string) => console.log(s);

@@ -366,6 +366,9 @@ export const tickets = sqliteTable('tickets', {
   index('tickets_escalated_idx').on(t.escalatedAt).where(sql`escalated_at is not null`),
   // the calendar of work: the open tickets' due dates and planned work in a span, of everyone, one
   // assignee or one component (src/store/calendar-items.ts); only the tickets that have one
+  // and their SLA deadlines ahead in a span (the resolution's: tickets_resolution_due_idx)
+  index('tickets_open_first_response_due_idx').on(t.firstResponseDueAt).where(sql`status not in ('resolved', 'closed') and first_responded_at is null and first_response_due_at is not null`),
+  index('tickets_open_next_response_due_idx').on(t.nextResponseDueAt).where(sql`status not in ('resolved', 'closed') and next_response_due_at is not null`),
   index('tickets_open_due_at_idx').on(t.dueAt, t.id).where(sql`status not in ('resolved', 'closed') and due_at is not null`),
   index('tickets_open_assignee_due_at_idx').on(t.assigneeId, t.dueAt, t.id).where(sql`status not in ('resolved', 'closed') and due_at is not null`),
   index('tickets_open_component_due_at_idx').on(t.componentId, t.dueAt, t.id).where(sql`status not in ('resolved', 'closed') and due_at is not null`),

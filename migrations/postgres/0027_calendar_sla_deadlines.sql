@@ -1,0 +1,2 @@
+CREATE INDEX "tickets_open_first_response_due_idx" ON "tickets" USING btree ("first_response_due_at") WHERE status not in ('resolved', 'closed') and first_responded_at is null and first_response_due_at is not null;--> statement-breakpoint
+CREATE INDEX "tickets_open_next_response_due_idx" ON "tickets" USING btree ("next_response_due_at") WHERE status not in ('resolved', 'closed') and next_response_due_at is not null;
