@@ -34,6 +34,16 @@ async function touchDrag(page: Page, from: string, to: string): Promise<void> {
 }
 const rowsInQueue = (page: Page) => page.$$eval('table.tickets tbody tr[data-ticket]', (trs) => trs.length);
 
+/** The created-vs-resolved report's total (six tickets), followed by a click or a finger to the queue on them. */
+async function followTotal(page: Page, how: 'click' | 'tap'): Promise<void> {
+  const total = page.locator('#report-table tfoot td a').first();
+  expect(await total.textContent()).toBe('6');
+  await total[how]();
+  await page.waitForURL(/\/tickets\?view=all&created=/);
+  await settled(page);
+  expect(await rowsInQueue(page)).toBe(6);
+}
+
 describe('the dashboard in a browser', () => {
   let desk: Desk;
   beforeEach(async () => {
@@ -79,11 +89,7 @@ describe('the dashboard in a browser', () => {
     await page.goto(`${desk.srv.url}/dashboard`);
     await settled(page);
     expect(await order(page)).toEqual(['my-open', 'sla-risk', 'unassigned', 'pending', 'my-queue', 'sla-list']);
-    const overflow = () => page.evaluate(() => {
-      const g = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
-      return g.document.documentElement.scrollWidth - g.innerWidth;
-    });
-    expect(await overflow()).toBeLessThanOrEqual(0);
+    expect(await sidewaysScroll(page)).toBeLessThanOrEqual(0);
     await page.locator('#widget-pending summary').tap();
     await page.locator('#widget-pending button[value=remove]').tap();
     // the page the form answers with has no pending widget: wait for it before choosing what to add,
@@ -122,12 +128,7 @@ describe('the dashboard in a browser', () => {
     expect(csv.suggestedFilename()).toMatch(/^created-resolved-\d{4}-\d{2}-\d{2}\.csv$/);
     expect((await readFile((await csv.path())!, 'utf8')).trim().split('\n').at(-1)).toMatch(/^Total,6,/);
     expect(page.url()).toContain('/reports/created-resolved?group=month');
-    const total = page.locator('#report-table tfoot td a').first();
-    expect(await total.textContent()).toBe('6');
-    await total.click();
-    await page.waitForURL(/\/tickets\?view=all&created=/);
-    await settled(page);
-    expect(await rowsInQueue(page)).toBe(6);
+    await followTotal(page, 'click');
     expect(problems).toEqual([]);
   });
 
@@ -145,12 +146,7 @@ describe('the dashboard in a browser', () => {
     await settled(page);
     expect(await page.locator('#report-table tfoot td').first().textContent()).toBe('Итого');
     await page.screenshot({ path: screenshotPath('report-manager-phone-ru'), fullPage: true });
-    const total = page.locator('#report-table tfoot td a').first();
-    expect(await total.textContent()).toBe('6');
-    await total.tap();
-    await page.waitForURL(/\/tickets\?view=all&created=/);
-    await settled(page);
-    expect(await rowsInQueue(page)).toBe(6);
+    await followTotal(page, 'tap');
     expect(await sidewaysScroll(page)).toBeLessThanOrEqual(0);
     expect(problems).toEqual([]);
   });
