@@ -7,7 +7,7 @@ import { forbidden, invalid, notFound } from '../domain/errors.ts';
 import { can } from '../domain/permissions.ts';
 import { kbAccessFor, kbReadable, kbVoterKey, type KbAccess, type KbVoter } from '../domain/kb.ts';
 import {
-  countKbArticlesByCategory, deleteKbArticleRow, deleteKbCategoryRow, dissolveLoneKbGroup, findKbCategory, listKbCategoriesOfComponent, moveKbArticlesToCategory, updateKbCategory, getKbArticle, incrementKbViews, insertKbArticle, insertKbCategory, insertKbDeflection, insertKbVersion,
+  countKbArticlesByCategory, deleteKbArticleRow, deleteKbCategoryRow, dissolveLoneKbGroup, findKbCategory, listKbCategories, listKbCategoriesOfComponent, setKbCategoryOrder, moveKbArticlesToCategory, updateKbCategory, getKbArticle, incrementKbViews, insertKbArticle, insertKbCategory, insertKbDeflection, insertKbVersion,
   updateKbArticle, updateKbTranslationGroup, upsertKbVote, type KbArticle, type KbCategory,
 } from '../store/kb.ts';
 import { insertEvent } from '../store/events.ts';
@@ -193,6 +193,20 @@ export async function editKbCategory(ctx: Ctx, user: User, id: number, input: z.
   } catch (err) {
     throw nameTaken(err);
   }
+}
+
+/** Moves a category one place up or down the list everyone sees (the others keep their order). */
+export async function moveKbCategory(ctx: Ctx, user: User, id: number, direction: 'up' | 'down'): Promise<void> {
+  requirePermission(user, 'kb.publish');
+  await inTransaction(ctx.db, async () => {
+    await getKbCategory(ctx, id);
+    const ids = (await listKbCategories(ctx.db)).map((c) => c.id);
+    const i = ids.indexOf(id);
+    const j = direction === 'up' ? i - 1 : i + 1;
+    if (j < 0 || j >= ids.length) return;
+    [ids[i], ids[j]] = [ids[j], ids[i]];
+    await setKbCategoryOrder(ctx.db, ids);
+  });
 }
 
 /**

@@ -746,6 +746,8 @@ export const kbCategories = sqliteTable('kb_categories', {
   id: integer('id').primaryKey(),
   name: text('name').notNull(),
   componentId: integer('component_id').references(() => components.id, { onDelete: 'set null' }),
+  /** where the category stands in lists (then by name): 0 for all until someone orders them */
+  position: integer('position').notNull().default(0),
   createdAt: createdAt(),
 }, (t) => [uniqueIndex('kb_categories_name_uq').on(t.name)]);
 

@@ -15,16 +15,26 @@ export type KbArticle = typeof kbArticles.$inferSelect;
 export type KbArticleVersion = typeof kbArticleVersions.$inferSelect;
 export type KbFigures = { helpful: number; unhelpful: number; deflections: number };
 
+/** Categories stand in the order people put them in, then by name (all stand at 0 until someone orders them). */
+const CATEGORY_ORDER = 'order by position, lower(name), id';
+
 export async function listKbCategories(db: Db): Promise<KbCategory[]> {
-  return await listRows(db, kbCategories, 'order by lower(name), id');
+  return await listRows(db, kbCategories, CATEGORY_ORDER);
 }
 
 export async function findKbCategory(db: Db, id: number): Promise<KbCategory | undefined> {
   return await findRow(db, kbCategories, 'where id = ?', id);
 }
 
+/** A new category goes last once the categories have been ordered, else among the others by its name. */
 export async function insertKbCategory(db: Db, c: { name: string; componentId: number | null }, now: number): Promise<KbCategory> {
-  return await insertRow(db, kbCategories, { ...c, createdAt: now });
+  const last = Number(await db.value('select coalesce(max(position), 0) from kb_categories'));
+  return await insertRow(db, kbCategories, { ...c, position: last > 0 ? last + 1 : 0, createdAt: now });
+}
+
+/** Puts the categories in this order (1, 2, 3…): `ids` lists every category. */
+export async function setKbCategoryOrder(db: Db, ids: readonly number[]): Promise<void> {
+  for (const [i, id] of ids.entries()) await db.run('update kb_categories set position = ? where id = ?', i + 1, id);
 }
 
 export async function updateKbCategory(db: Db, id: number, patch: { name: string; componentId: number | null }): Promise<void> {
@@ -49,7 +59,7 @@ export async function deleteKbCategoryRow(db: Db, id: number): Promise<void> {
 
 /** The categories tied to a component, in the order the knowledge base lists them. */
 export async function listKbCategoriesOfComponent(db: Db, componentId: number): Promise<KbCategory[]> {
-  return await listRows(db, kbCategories, 'where component_id = ? order by lower(name), id', componentId);
+  return await listRows(db, kbCategories, `where component_id = ? ${CATEGORY_ORDER}`, componentId);
 }
 
 export async function findKbArticle(db: Db, id: number): Promise<KbArticle | undefined> {

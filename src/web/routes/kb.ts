@@ -3,7 +3,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Ctx } from '../../actions/context.ts';
 import {
-  createKbArticle, createKbCategory, deleteKbArticle, deleteKbCategory, editKbArticle, editKbCategory, linkKbTranslation, mayEditKbArticle, publishKbArticle, readKbArticle, staffReader,
+  createKbArticle, createKbCategory, deleteKbArticle, deleteKbCategory, editKbArticle, editKbCategory, linkKbTranslation, mayEditKbArticle, moveKbCategory, publishKbArticle, readKbArticle, staffReader,
   unlinkKbTranslation, voteKbArticle,
   type KbArticleInput,
 } from '../../actions/kb.ts';
@@ -93,6 +93,12 @@ export function kbRoutes(ctx: Ctx, render: Renderer): Router {
   r.post('/kb/categories/:id', requirePermission('kb.publish'), async (req, res) => {
     const id = intParam(req.params.id, 'Category');
     await categoryChange(res, 'kb.categoryChanged', () => editKbCategory(ctx, currentUser(res), id, categoryInput(req.body as Body)));
+  });
+
+  r.post('/kb/categories/:id/move', requirePermission('kb.publish'), async (req, res) => {
+    const id = intParam(req.params.id, 'Category');
+    const direction = str(req.body as Body, 'direction') === 'down' ? 'down' : 'up';
+    await categoryChange(res, 'kb.categoryMoved', () => moveKbCategory(ctx, currentUser(res), id, direction));
   });
 
   r.post('/kb/categories/:id/delete', requirePermission('kb.publish'), async (req, res) => {

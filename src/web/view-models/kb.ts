@@ -52,8 +52,8 @@ export function kbCategoriesVM(categories: KbCategory[], components: Component[]
 
 /** Each category as its edit and delete forms show it: its name, component, how many articles it holds and where they may move. */
 export function kbCategoryFormsVM(categories: KbCategory[], counts: Map<number, number>) {
-  return categories.map((c) => ({
-    id: c.id, name: c.name, componentId: c.componentId, articles: counts.get(c.id) ?? 0,
+  return categories.map((c, i) => ({
+    id: c.id, name: c.name, componentId: c.componentId, articles: counts.get(c.id) ?? 0, first: i === 0, last: i === categories.length - 1,
     others: categories.filter((o) => o.id !== c.id).map((o) => ({ id: o.id, name: o.name })),
   }));
 }

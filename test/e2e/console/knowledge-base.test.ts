@@ -119,6 +119,43 @@ describe('knowledge base pages', () => {
     expect((await m.post(`/kb/categories/${printing.id}/delete`, { moveTo: String(hardware.id) })).status).toBe(404);
   });
 
+  it('managers put the categories in their own order, which every list of them keeps; a new one goes last', async () => {
+    const boss = await desk.person('Olga Smirnova', 'manager');
+    const agent = await desk.person('Dmitry Ivanov');
+    const m = await desk.signIn(boss);
+    await m.get('/kb');
+    for (const name of ['Printers', 'Accounts', 'Mail']) await m.post('/kb/categories', { name });
+    const names = async () => (await listKbCategories(desk.deps.db)).map((c) => c.name);
+    expect(await names()).toEqual(['Accounts', 'Mail', 'Printers']); // by name until someone orders them
+    const [accounts, mail, printers] = await listKbCategories(desk.deps.db);
+    const page = (await m.get('/kb')).text;
+    expect(page).toContain('aria-label="Move Printers up"');
+    expect(page).toMatch(/value="up" disabled aria-label="Move Accounts up"/);
+    expect(page).toMatch(/value="down" disabled aria-label="Move Printers down"/);
+
+    expect((await m.post(`/kb/categories/${printers.id}/move`, { direction: 'up' })).status).toBe(303);
+    expect((await m.get('/kb')).text).toContain('Category moved.');
+    expect(await names()).toEqual(['Accounts', 'Printers', 'Mail']);
+    await m.post(`/kb/categories/${printers.id}/move`, { direction: 'up' });
+    await m.post(`/kb/categories/${accounts.id}/move`, { direction: 'down' }); // Printers, Mail, Accounts
+    await m.post(`/kb/categories/${accounts.id}/move`, { direction: 'down' }); // already last: stays
+    expect(await names()).toEqual(['Printers', 'Mail', 'Accounts']);
+    await m.post('/kb/categories', { name: 'Access' });
+    expect(await names()).toEqual(['Printers', 'Mail', 'Accounts', 'Access']);
+    // the filter list and the article form follow the same order
+    const list = (await m.get('/kb')).text;
+    expect(list.indexOf(`<option value="${printers.id}" >Printers</option>`)).toBeGreaterThan(0);
+    expect(list.indexOf(`<option value="${printers.id}" >Printers</option>`)).toBeLessThan(list.indexOf(`<option value="${mail.id}" >Mail</option>`));
+    const form = (await m.get('/kb/new')).text;
+    expect(form.indexOf(`<option value="${mail.id}"`)).toBeLessThan(form.indexOf(`<option value="${accounts.id}"`));
+
+    const a = await desk.signIn(agent);
+    await a.get('/kb');
+    expect((await a.post(`/kb/categories/${mail.id}/move`, { direction: 'up' })).status).toBe(403);
+    expect(await names()).toEqual(['Printers', 'Mail', 'Accounts', 'Access']);
+    expect((await m.post('/kb/categories/99999/move', { direction: 'up' })).status).toBe(404);
+  });
+
   it('shows found articles with their text around the searched words, escaped, the words marked (the list and the reply box)', async () => {
     const agent = await desk.person('Dmitry Ivanov');
     const b = await desk.signIn(agent);

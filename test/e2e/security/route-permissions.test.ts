@@ -133,6 +133,7 @@ const CONSOLE: Record<string, Row> = {
   'POST /kb/categories': managers,
   'POST /kb/categories/:id': { roles: MANAGERS, path: '/kb/categories/999' },
   'POST /kb/categories/:id/delete': { roles: MANAGERS, path: '/kb/categories/999/delete' },
+  'POST /kb/categories/:id/move': { roles: MANAGERS, path: '/kb/categories/999/move' },
   'GET /kb/new': staff,
   'POST /kb': staff,
   'GET /kb/:id': staff,

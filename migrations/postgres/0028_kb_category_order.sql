@@ -1,0 +1,1 @@
+ALTER TABLE "kb_categories" ADD COLUMN "position" bigint DEFAULT 0 NOT NULL;

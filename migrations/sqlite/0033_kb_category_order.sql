@@ -1,0 +1,1 @@
+ALTER TABLE `kb_categories` ADD `position` integer DEFAULT 0 NOT NULL;
