@@ -41,3 +41,26 @@ export function suggestionSearch(text: string): string | null {
   const words = [...new Set((text.toLocaleLowerCase().match(/[\p{L}\p{N}]{3,}/gu) ?? []))].slice(0, 20);
   return words.length ? words.join(' OR ') : null;
 }
+
+type ShelvedArticle = { id: number; categoryId: number | null; translationGroup: number | null; locale: string };
+
+/**
+ * The articles as a requester browses them: a shelf per category, in the categories' order (only
+ * those holding articles), then the articles in none. An article and its translation show once, as
+ * the version in the reader's language when there is one, else as the first of them listed.
+ */
+export function kbShelves<A extends ShelvedArticle, C extends { id: number }>(articles: readonly A[], categories: readonly C[], locale: string): { category: C | null; articles: A[] }[] {
+  const keyOf = (a: A) => (a.translationGroup === null ? `a${a.id}` : `g${a.translationGroup}`);
+  const chosen = new Map<string, A>();
+  for (const a of articles) {
+    const key = keyOf(a);
+    const held = chosen.get(key);
+    if (!held || (held.locale !== locale && a.locale === locale)) chosen.set(key, a);
+  }
+  const kept = articles.filter((a) => chosen.get(keyOf(a)) === a);
+  // an article in no category, or in one not given, goes on the last shelf
+  const known = new Set(categories.map((c) => c.id));
+  const shelves = categories.map((category) => ({ category: category as C | null, articles: kept.filter((a) => a.categoryId === category.id) }));
+  shelves.push({ category: null, articles: kept.filter((a) => a.categoryId === null || !known.has(a.categoryId)) });
+  return shelves.filter((s) => s.articles.length > 0);
+}

@@ -6,12 +6,12 @@ import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../helpers/deps.ts';
 import { addUser, Browser, startTestServer, type TestServer } from '../../helpers/web.ts';
-import { createKbArticle, publishKbArticle } from '../../../src/actions/kb.ts';
+import { createKbArticle, createKbCategory, editKbArticle, linkKbTranslation, moveKbCategory, publishKbArticle } from '../../../src/actions/kb.ts';
 import { resolveTicket } from '../../../src/actions/resolution.ts';
 import { addNote, createTicket } from '../../../src/actions/tickets.ts';
 import { makePortalToken } from '../../../src/domain/portal-link.ts';
 import { insertContact, type Contact } from '../../../src/store/contacts.ts';
-import { kbFigures } from '../../../src/store/kb.ts';
+import { getKbArticle, kbFigures } from '../../../src/store/kb.ts';
 import { getTicket } from '../../../src/store/tickets.ts';
 
 describe('the knowledge base in the requester portal', () => {
@@ -111,6 +111,51 @@ describe('the knowledge base in the requester portal', () => {
     const [{ views }] = await deps.db.all<{ views: number | string }>(sql`select views from kb_articles where id = ${ids.printer}`);
     // one reading (the refused ones and the votes are not readings)
     expect(Number(views)).toBe(1);
+  });
+
+  it('shelves the public articles by category in the desk\'s order, each in the reader\'s language where it has a version in it', async () => {
+    await start({ KB_PUBLIC: 'true' });
+    const ctx = srv.services.ctx;
+    const boss = await addUser(srv.services, 'manager', 'irina@desk.example', 'Irina');
+    const vpnCat = await createKbCategory(ctx, boss, { name: 'Remote work' });
+    const printCat = await createKbCategory(ctx, boss, { name: 'Printing' });
+    const secret = await createKbCategory(ctx, boss, { name: 'Engineers only' });
+    await moveKbCategory(ctx, boss, printCat.id, 'up'); // Printing, Remote work, Engineers only
+    const put = async (id: number, categoryId: number) => {
+      const a = await getKbArticle(deps.db, id);
+      await editKbArticle(ctx, boss, id, { title: a.title, body: a.body, categoryId, visibility: a.visibility, locale: a.locale });
+    };
+    await put(ids.printer, printCat.id);
+    await put(ids.vpn, vpnCat.id);
+    await put(ids.internal, secret.id);
+    const english = await createKbArticle(ctx, boss, { title: 'Printer does not print', body: 'Open the tray and pull out the jammed paper.', visibility: 'public', locale: 'en', categoryId: printCat.id });
+    await publishKbArticle(ctx, boss, english.id, true);
+    await linkKbTranslation(ctx, boss, english.id, ids.printer);
+    const loose = await createKbArticle(ctx, boss, { title: 'Opening hours', body: 'We work 9 to 6.', visibility: 'public', locale: 'en' });
+    await publishKbArticle(ctx, boss, loose.id, true);
+
+    const reader = new Browser(srv.url);
+    const en = (await reader.get('/portal/kb?lang=en')).text;
+    const order = ['Printing', 'Remote work', 'Other articles'].map((h) => en.indexOf(`>${h}</h2>`));
+    expect(order.every((i) => i > 0)).toBe(true);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(en).not.toContain('Engineers only'); // a category holding nothing a requester may read is not offered
+    expect(en).toContain(`href="/portal/kb/${english.id}"`); // the English version to an English reader…
+    expect(en).not.toContain(`href="/portal/kb/${ids.printer}"`);
+    expect(en).toContain(`<a href="/portal/kb?category=${printCat.id}">Printing</a> <span class="muted small">(1)</span>`);
+    expect(en).toContain(`href="/portal/kb/${loose.id}"`);
+    const ru = (await reader.get('/portal/kb?lang=ru')).text; // …and the Russian one to a Russian reader
+    expect(ru).toContain(`href="/portal/kb/${ids.printer}"`);
+    expect(ru).not.toContain(`href="/portal/kb/${english.id}"`);
+    expect(ru).toContain('>Другие статьи</h2>');
+
+    const one = await reader.get(`/portal/kb?category=${vpnCat.id}&lang=en`);
+    expect(one.text).toContain(`href="/portal/kb/${ids.vpn}"`);
+    expect(one.text).not.toContain(`href="/portal/kb/${english.id}"`);
+    expect(one.text).toContain(`<a href="/portal/kb?category=${vpnCat.id}" aria-current="page">Remote work</a>`);
+    expect(one.text).toContain('<a href="/portal/kb">All articles</a>');
+    expect((await reader.get(`/portal/kb?category=${secret.id}`)).status).toBe(404);
+    expect((await reader.get('/portal/kb?category=99999')).status).toBe(404);
   });
 
   it('lets anyone read and vote on public articles when the desk allows it', async () => {

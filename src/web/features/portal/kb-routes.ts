@@ -6,15 +6,16 @@ import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import type { Ctx } from '../../../actions/context.ts';
 import { readKbArticle, recordKbDeflection, voteKbArticle, type KbReader } from '../../../actions/kb.ts';
-import { suggestionSearch } from '../../../domain/kb.ts';
+import { kbShelves, suggestionSearch } from '../../../domain/kb.ts';
 import { markdownText } from '../../../domain/markdown.ts';
 import type { Contact } from '../../../store/contacts.ts';
-import { kbFigures, listKbArticles, listKbTranslations } from '../../../store/kb.ts';
+import { kbFigures, listKbArticles, listKbCategories, listKbTranslations } from '../../../store/kb.ts';
 import { searchRequesterTickets } from '../../../store/requester-tickets.ts';
 import { consoleCookies } from '../../cookies.ts';
 import { intParam } from '../../context.ts';
 import { redirectWithFlash } from '../../render.ts';
 import { kbArticleVM, kbSnippetHtml } from '../../view-models/kb.ts';
+import type { SettleLocale } from './portal-locale.ts';
 import { viewerOf, type RequesterSession } from './requester-session.ts';
 import { requestHitVM } from './request-hits.ts';
 
@@ -26,11 +27,13 @@ export const SUGGESTED = 5;
 /** How many of the requester's resolved requests like it they show, from how many of the newest (asked at every pause in typing). */
 export const SIMILAR = 3;
 const SIMILAR_WITHIN = 100;
+/** How many of the newest public articles browsing shows (a desk's whole public knowledge base, as a rule). */
+const BROWSED = 1000;
 const READER_COOKIE = 'hd_kb_reader';
 
-export function portalKbRoutes(ctx: Ctx, deps: { show: ShowPortalPage; session: RequesterSession }): Router {
+export function portalKbRoutes(ctx: Ctx, deps: { show: ShowPortalPage; session: RequesterSession; settle: SettleLocale }): Router {
   const r = Router();
-  const { show, session } = deps;
+  const { show, session, settle } = deps;
   const cookies = consoleCookies(ctx.config);
 
   /** Who reads: the signed-in requester; without sign-in, when the desk allows it, a reader known by a cookie of their own; else undefined (sent to sign in). */
@@ -53,8 +56,23 @@ export function portalKbRoutes(ctx: Ctx, deps: { show: ShowPortalPage; session: 
     const me = await readerOf(req, res);
     if (!me) return;
     const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 200) : '';
-    const articles = await listKbArticles(ctx.db, { access: 'public', text: q || undefined, limit: 50 });
-    await show(req, res, me.who, 'portal/kb', { q, searched: q !== '', articles: articles.map((a) => ({ id: a.id, title: a.title, locale: a.locale, snippetHtml: kbSnippetHtml(a, q) })) });
+    if (q) {
+      const found = await listKbArticles(ctx.db, { access: 'public', text: q, limit: 50 });
+      return void (await show(req, res, me.who, 'portal/kb', { q, searched: true, articles: found.map((a) => ({ id: a.id, title: a.title, locale: a.locale, snippetHtml: kbSnippetHtml(a, q) })) }));
+    }
+    // browsing: the articles on a shelf per category (or one category's), each in the reader's language where it has a version in it
+    const asked = typeof req.query.category === 'string' && /^\d{1,9}$/.test(req.query.category) ? Number(req.query.category) : null;
+    const [articles, categories, locale] = await Promise.all([listKbArticles(ctx.db, { access: 'public', limit: BROWSED }), listKbCategories(ctx.db), settle(req, res, me.who?.id ?? null)]);
+    const shelves = kbShelves(articles, categories, locale).map((s) => ({
+      category: s.category && { id: s.category.id, name: s.category.name, count: s.articles.length, current: s.category.id === asked },
+      articles: s.articles.map((a) => ({ id: a.id, title: a.title, locale: a.locale })),
+    }));
+    const chosen = asked === null ? undefined : shelves.find((s) => s.category?.id === asked);
+    await show(req, res, me.who, 'portal/kb', {
+      q, searched: false, shelves: asked === null ? shelves : chosen ? [chosen] : [], chosen: chosen?.category,
+      // the categories a reader may pick: those holding something they can read
+      categories: shelves.flatMap((s) => (s.category ? [s.category] : [])),
+    }, asked !== null && !chosen ? 404 : 200);
   });
 
   r.get('/portal/kb/:id', async (req, res) => {

@@ -157,7 +157,7 @@ export function requesterRoutes(ctx: Ctx, render: Renderer): Router {
     }
   });
 
-  r.use(portalKbRoutes(ctx, { show, session }));
+  r.use(portalKbRoutes(ctx, { show, session, settle }));
 
   return r;
 }
