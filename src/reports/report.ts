@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import type { Ctx } from '../actions/context.ts';
 import type { Locale } from '../domain/vocabulary.ts';
 import type { Permission } from '../domain/permissions.ts';
+import type { ChartData } from './kit/chart.ts';
 import type { ReportTable } from './kit/table.ts';
 
 /** Who is looking: their language, for money, dates and column names. */
@@ -16,10 +17,23 @@ export type ReportViewer = { locale: Locale; t: (key: string) => string };
 
 export type ReportCtx = Ctx & { viewer: ReportViewer };
 
-/** A report on a dashboard: its chart (SVG from the kit) or a short list of names, opening the report. */
+/** A report on a dashboard: its chart (SVG from the kit, with the numbers it draws) or a short list of names, opening the report. */
 export type ReportWidget =
-  | { kind: 'chart'; svg: string | null; href: string }
+  | { kind: 'chart'; svg: string | null; data: ChartData | null; href: string }
   | { kind: 'names'; names: string[]; href: string; emptyKey: string };
+
+/** A report's one number, in the viewer's words: what it counts, and the tickets behind it (else the report). */
+export type ReportHeadline = { value: string; caption: string; href: string };
+
+/** The cell of the report's table (as it opens) that is its one number. */
+export type HeadlineCell = {
+  /** one of the table's parts (its key), else the table itself */
+  part?: string;
+  row: 'totals' | 'first' | 'last';
+  column: string;
+  /** what the number is: the string reports.<id>.<caption>; else the column's header */
+  caption?: string;
+};
 
 /** The query string as Express parses it: a value, a repeated value (array) or none. */
 export type ReportQuery = Record<string, unknown>;
@@ -42,6 +56,11 @@ export type ReportDefinition<F = unknown> = {
   table?(ctx: ReportCtx, filters: F): ReportTable | Promise<ReportTable>;
   /** when present, the report can sit on a dashboard: what it shows there, with its default filters */
   widget?(ctx: ReportCtx): Promise<ReportWidget>;
+  /**
+   * with a table, the one number the report stands for (a dashboard's figure) as it opens: a cell
+   * of its table, or a figure made from the table; without it, the first total of the table
+   */
+  headline?: HeadlineCell | ((table: ReportTable, viewer: ReportViewer) => ReportHeadline);
 };
 
 /** A report of any filter type, as the registry holds it (its schema and `load` still agree). */

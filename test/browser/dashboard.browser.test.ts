@@ -59,8 +59,14 @@ describe('the dashboard in a browser', () => {
     await page.waitForURL(/\/dashboard$/);
     await settled(page);
     expect(await order(page)).toEqual(['sla-risk', 'unassigned', 'created-today', 'done-week', 'report:created-resolved', 'report:cost', 'sla-list']);
-    // the chart is drawn on the server and shown as an image with a name
-    await expect.poll(() => page.locator('#widget-report\\:created-resolved svg[role=img]').count()).toBe(1);
+    // the chart is drawn on the server; its numbers are a table beside it, for screen readers (the
+    // picture is hidden from them) and printing: not shown on screen, shown on paper
+    await expect.poll(() => page.locator('#widget-report\\:created-resolved [aria-hidden=true] svg[role=img]').count()).toBe(1);
+    const numbers = page.locator('#widget-report\\:created-resolved .chart-data');
+    expect((await numbers.boundingBox())!.width).toBeLessThanOrEqual(1);
+    await page.emulateMedia({ media: 'print' });
+    expect((await numbers.boundingBox())!.width).toBeGreaterThan(100);
+    await page.emulateMedia({ media: 'screen' });
     const saved = page.waitForResponse((r) => r.url().endsWith('/dashboard/layout') && r.status() === 204);
     await page.locator('#widget-done-week .widget-head h2').dragTo(page.locator('#widget-sla-risk .widget-head h2'), { targetPosition: { x: 5, y: 5 } });
     await saved;

@@ -8,6 +8,7 @@ import { listComplaintsIn, type ComplaintRow } from '../../store/report-clients.
 import { kitPage } from '../kit/page.ts';
 import { queueHref, scopeFilters, scopeOf, type Scope } from '../kit/scope.ts';
 import { partCsv, tableView, type ReportRow, type ReportTable } from '../kit/table.ts';
+import { countText } from '../kit/headline.ts';
 import { defineReport, reportFolder, type ReportCtx } from '../report.ts';
 
 const ID = 'complaints';
@@ -107,6 +108,8 @@ export const complaintsReport = defineReport({
   async table(ctx, f) {
     return (await complaintsWithSummaries(ctx, scopeOf(ctx, f))).table;
   },
+  // the complaints of the last 30 days: escalations, which the queue cannot list, so it opens the report
+  headline: (table, viewer) => ({ value: countText(table.rows.length, viewer), caption: viewer.t(`reports.${ID}.headline`), href: PATH }),
   async load(ctx, f) {
     const scope = scopeOf(ctx, f);
     const { list, table } = await complaintsWithSummaries(ctx, scope);

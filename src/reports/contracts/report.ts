@@ -5,8 +5,8 @@
 import { z } from 'zod';
 import { listBillableTickets, listUsageByOrganization } from '../../store/contract-usage.ts';
 import { listOrganizations, type Organization } from '../../store/organizations.ts';
-import type { ReportTable } from '../kit/table.ts';
-import { defineReport, reportFolder, type ReportCtx } from '../report.ts';
+import { formatCell, type ReportTable } from '../kit/table.ts';
+import { defineReport, reportFolder, type ReportCtx, type ReportHeadline, type ReportViewer } from '../report.ts';
 import { billView, NO_USAGE } from './bill-view.ts';
 import { monthOf } from './month.ts';
 
@@ -52,6 +52,14 @@ async function billsTable(ctx: ReportCtx, f: Filters): Promise<ReportTable> {
   };
 }
 
+/** What the month's bills come to, a sum per currency ("€1,200 + $300"): money in two currencies does not add up. */
+function billedHeadline(table: ReportTable, viewer: ReportViewer): ReportHeadline {
+  const sums = new Map<string, number>();
+  for (const r of table.rows) sums.set(String(r.cells.currency), (sums.get(String(r.cells.currency)) ?? 0) + Number(r.cells.total ?? 0));
+  const money = [...sums].sort(([a], [b]) => a.localeCompare(b)).map(([currency, total]) => formatCell({ key: 'total', kind: 'money', currency }, { cells: { total } }, viewer));
+  return { value: money.join(' + ') || formatCell({ key: 'total', kind: 'count' }, { cells: { total: 0 } }, viewer), caption: viewer.t('reports.contracts.headline'), href: '/reports/contracts' };
+}
+
 export const contractsReport = defineReport({
   id: 'contracts',
   path: '/reports/contracts',
@@ -76,4 +84,5 @@ export const contractsReport = defineReport({
     };
   },
   table: billsTable,
+  headline: billedHeadline,
 });

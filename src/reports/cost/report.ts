@@ -103,6 +103,8 @@ export const costReport = defineReport({
   folder: reportFolder(import.meta.url),
   filters,
   table: async (ctx, f) => costTable(ctx, await costData(ctx, f, CLIENT_TREND_MONTHS)),
+  // the month's margin over the clients billed in the cost currency
+  headline: { row: 'totals', column: 'margin' },
   // this month's clients that cost more than they pay
   async widget(ctx) {
     return { kind: 'names', names: await losingClients(ctx), href: COST_PATH, emptyKey: 'reports.cost.noneLosing' };

@@ -12,6 +12,7 @@ import { monthOf } from '../contracts/month.ts';
 import { kitPage } from '../kit/page.ts';
 import { queueHref, scopeFilters, scopeOf, type Scope } from '../kit/scope.ts';
 import type { ReportColumn, ReportRow, ReportTable } from '../kit/table.ts';
+import { countText } from '../kit/headline.ts';
 import { defineReport, reportFolder, type ReportCtx } from '../report.ts';
 
 const ID = 'difficult-clients';
@@ -189,4 +190,10 @@ export const difficultClientsReport = defineReport({
     const clients = await rankedClients(ctx, scopeOf(ctx, {}));
     return { kind: 'names', names: clients.filter((c) => c.reasons.length > 0).slice(0, 5).map((c) => c.org.name), href: PATH, emptyKey: `reports.${ID}.noneDifficult` };
   },
+  // how many clients are ranked, naming the first
+  headline: (table, viewer) => ({
+    value: countText(table.rows.length, viewer),
+    caption: table.rows.length ? `${viewer.t(`reports.${ID}.headlineFirst`)}: ${String(table.rows[0].cells.organization)}` : viewer.t(`reports.${ID}.headline`),
+    href: PATH,
+  }),
 });

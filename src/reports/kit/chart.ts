@@ -16,9 +16,24 @@ export type ChartSpec = {
   height?: number;
 };
 
+/** What a chart draws, without how: the numbers of each series by category (for the table beside it). */
+export type ChartData = { title: string; categories: string[]; series: { name: string; values: (number | null)[] }[] };
+
 /** A report's chart as a dashboard widget, opening the report; without a spec (nothing to draw) the widget says it is empty. */
-export function chartWidget(spec: Omit<ChartSpec, 'width' | 'height'> | null, href: string): { kind: 'chart'; svg: string | null; href: string } {
-  return { kind: 'chart', svg: spec ? renderChart({ ...spec, width: 560, height: 220 }) : null, href };
+export function chartWidget(spec: Omit<ChartSpec, 'width' | 'height'> | null, href: string): { kind: 'chart'; svg: string | null; data: ChartData | null; href: string } {
+  if (!spec) return { kind: 'chart', svg: null, data: null, href };
+  const data = { title: spec.title, categories: spec.categories, series: spec.series.map((s) => ({ name: s.name, values: s.values })) };
+  return { kind: 'chart', svg: renderChart({ ...spec, width: 560, height: 220 }), data, href };
+}
+
+/** A chart's numbers as a table in the viewer's language: a row per category, a column per series. */
+export function chartTable(data: ChartData, locale: string) {
+  const number = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+  return {
+    caption: data.title,
+    headers: data.series.map((s) => s.name),
+    rows: data.categories.map((category, i) => ({ category, cells: data.series.map((s) => (s.values[i] === null || s.values[i] === undefined ? '—' : number.format(s.values[i]!))) })),
+  };
 }
 
 const PALETTE = ['#2563eb', '#16a34a', '#dc2626', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#4b5563'];

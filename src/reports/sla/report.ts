@@ -144,6 +144,8 @@ export const slaReport = defineReport({
   folder: reportFolder(import.meta.url),
   filters: groupedFilters,
   table: (ctx, f) => slaTable(ctx, scopeOf(ctx, f), f.by ?? 'priority'),
+  // the share of first responses in time (contract targets): the figure an SLA is read by
+  headline: { row: 'totals', column: 'frPct' },
   async load(ctx, f) {
     const scope = scopeOf(ctx, f);
     const by = f.by ?? 'priority';

@@ -4,7 +4,7 @@
 import { countOpenByAgeInDays } from '../../store/report-counts.ts';
 import { countStatusesAt, countStatusesNow } from '../../store/report-status.ts';
 import { STATUSES } from '../../domain/vocabulary.ts';
-import { renderChart } from '../kit/chart.ts';
+import { chartWidget, renderChart } from '../kit/chart.ts';
 import { kitPage } from '../kit/page.ts';
 import { queueHref, scopeFilters, scopeOf, type Scope } from '../kit/scope.ts';
 import { partCsv, tableView, type ReportTable } from '../kit/table.ts';
@@ -100,8 +100,10 @@ export const statusReport = defineReport({
   // the whole desk's open tickets by age
   async widget(ctx) {
     const age = await backlogAge(ctx, scopeOf(ctx, {}));
-    return { kind: 'chart', svg: renderChart({ ...section(ctx, 'age', age, 'age').chartSpec, width: 560 }), href: PATH };
+    return chartWidget(section(ctx, 'age', age, 'age').chartSpec, PATH);
   },
+  // the open tickets now (the backlog's total), opening the queue on them
+  headline: { part: 'age', row: 'totals', column: 'tickets', caption: 'headline' },
   async load(ctx, f) {
     const scope = scopeOf(ctx, f);
     const history = await statusTables(ctx, scope);

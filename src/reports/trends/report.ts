@@ -133,6 +133,8 @@ export const trendsReport = defineReport({
   folder: reportFolder(import.meta.url),
   filters,
   table: (ctx, f) => trendsTable(ctx, trendScope(ctx, f), f.by ?? 'component'),
+  // the incidents of the twelve months, opening the queue on them
+  headline: { row: 'totals', column: 'tickets', caption: 'headline' },
   async load(ctx, f) {
     const scope = trendScope(ctx, f);
     const by = f.by ?? 'component';

@@ -84,7 +84,7 @@ describe('the dashboard', () => {
     expect([...queue.text.matchAll(/>(Printer \d|Mine)</g)].length).toBe(4);
   });
 
-  it('shows any report with a table as one number, its first total as the report opens, opening the tickets behind it', async () => {
+  it('shows any report with a table as one number, its headline (else its first total) as the report opens, opening the tickets behind it', async () => {
     await as.manager.post('/dashboard/layout', { op: 'add', id: 'figure:created-resolved', size: 'small' });
     await as.manager.post('/dashboard/layout', { op: 'add', id: 'figure:time', size: 'small' });
     const page = (await as.manager.get('/dashboard')).text;

@@ -10,7 +10,8 @@ import type { DashboardLayout, WidgetSize } from '../../../domain/dashboard-layo
 import type { Role } from '../../../domain/vocabulary.ts';
 import type { Report, ReportViewer, ReportWidget } from '../../../reports/report.ts';
 import { resultCache, type ResultCache } from '../../../reports/kit/result-cache.ts';
-import { tableView } from '../../../reports/kit/table.ts';
+import { chartTable } from '../../../reports/kit/chart.ts';
+import { reportHeadline } from '../../../reports/kit/headline.ts';
 import { CALENDAR_KIND_LABEL, listCalendarItems } from '../../../store/calendar-items.ts';
 import { countQueue } from '../../../store/queue.ts';
 import { listSavedViews } from '../../../store/saved-views.ts';
@@ -21,7 +22,8 @@ export type WidgetView =
   | { kind: 'figure'; value: string; caption: string; href: string }
   | { kind: 'list'; items: { href: string; number: number; subject: string; status: string }[]; moreHref: string }
   | { kind: 'deadlines'; items: { href: string; number: number; subject: string; kindKey: string; at: number }[]; moreHref: string }
-  | ReportWidget;
+  | { kind: 'chart'; svg: string | null; table: ReturnType<typeof chartTable> | null; href: string }
+  | Exclude<ReportWidget, { kind: 'chart' }>;
 
 export type WidgetDef = {
   id: string;
@@ -93,6 +95,12 @@ export type WidgetCache = ResultCache;
 const WIDGET_FRESH_MS = 60_000;
 export const widgetCache = (ctx: Ctx): WidgetCache => resultCache({ now: () => ctx.clock.now(), freshMs: WIDGET_FRESH_MS, max: 100, slowMs: 0 });
 
+/** A report's widget as the dashboard shows it: a chart with the table of its numbers beside it (screen readers, print). */
+function reportWidgetView(w: ReportWidget, viewer: ReportViewer): WidgetView {
+  if (w.kind !== 'chart') return w;
+  return { kind: 'chart', svg: w.svg, table: w.data && chartTable(w.data, viewer.locale), href: w.href };
+}
+
 /** A report as a widget: its chart over the last 30 days (or its findings), opening the report. */
 function reportWidgets(reports: readonly Report[], cache: WidgetCache): WidgetDef[] {
   return reports.flatMap((r): WidgetDef[] => (r.widget ? [{
@@ -100,20 +108,17 @@ function reportWidgets(reports: readonly Report[], cache: WidgetCache): WidgetDe
     title: { key: `reports.${r.id}.title` },
     permission: r.permission,
     size: 'wide',
-    show: async (ctx, _me, viewer) => (await cache.get(`chart ${r.id} ${viewer.locale}`, () => ctx.db.offLoop(() => r.widget!({ ...ctx, viewer })))).value,
+    show: async (ctx, _me, viewer) => (await cache.get(`chart ${r.id} ${viewer.locale}`, () => ctx.db.offLoop(async () => reportWidgetView(await r.widget!({ ...ctx, viewer }), viewer)))).value,
   }] : []));
 }
 
 /**
- * A report as one number: the first total of its table as the report opens (its default filters),
- * opening the tickets behind it where the report links them, else the report.
+ * A report as one number: its headline as the report opens (its default filters), opening the
+ * tickets behind it where the report links them, else the report.
  */
 export async function reportFigure(r: Report, ctx: Ctx, viewer: ReportViewer): Promise<WidgetView> {
-  const table = await r.table!({ ...ctx, viewer }, r.filters.parse({}));
-  const view = tableView(r.id, table, viewer);
-  const i = table.columns.findIndex((c) => c.kind !== 'text' && (table.totals?.cells[c.key] ?? null) !== null);
-  if (i < 0 || !view.totals) return { kind: 'figure', value: '—', caption: viewer.t('reportKit.empty'), href: r.path };
-  return { kind: 'figure', value: view.totals[i].text, caption: view.headers[i].label, href: view.totals[i].href ?? r.path };
+  const headline = reportHeadline(r, await r.table!({ ...ctx, viewer }, r.filters.parse({})), viewer);
+  return { kind: 'figure', ...(headline ?? { value: '—', caption: viewer.t('reportKit.empty'), href: r.path }) };
 }
 
 function reportFigureWidgets(reports: readonly Report[], cache: WidgetCache): WidgetDef[] {
