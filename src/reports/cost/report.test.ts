@@ -167,6 +167,25 @@ describe('the cost of service report', () => {
     expect(trendCells(page.text)[5][4]).toBe('45.2%');
   });
 
+  it('reports on the month picked in its form, this month by default, keeping the other filters', async () => {
+    const monthField = (html: string) => /<input type="month" name="month" value="([^"]*)"/.exec(html)?.[1];
+    // the desk's clock says 1 December in Moscow
+    const now = await manager.get('/reports/cost');
+    expect(monthField(now.text)).toBe('2026-12');
+    expect(trendCells(now.text).map((c) => c[0]).at(-1)).toBe('2026-12');
+    // the plain form sends the month with the filters; an October of Romashka alone
+    const picked = await manager.get('/reports/cost?month=2026-10&org=1&component=&agent=&type=&channel=&priority=');
+    expect(picked.status).toBe(200);
+    expect(monthField(picked.text)).toBe('2026-10');
+    expect(picked.text).toContain('<small class="muted">2026-10</small>');
+    expect(picked.text).toMatch(/<option value="1" selected>Romashka<\/option>/);
+    expect(trendCells(picked.text).map((c) => c[0]).at(-1)).toBe('2026-10');
+    expect(trendCells(picked.text).at(-1)).toEqual(['2026-10', 'RUB 50,000', 'RUB 3,600', 'RUB 46,400', '92.8%']);
+    expect(picked.text).toContain('/reports/cost.csv?org&#x3D;1&amp;month&#x3D;2026-10');
+    // a month that does not parse is this month again
+    expect(monthField((await manager.get('/reports/cost?month=2026-13')).text)).toBe('2026-12');
+  });
+
   it('with one client chosen, charts its revenue against its cost over the year', async () => {
     const page = await manager.get('/reports/cost?month=2026-11&org=1');
     expect(page.text).toContain('<h2>Romashka: revenue, cost and margin by month</h2>');
