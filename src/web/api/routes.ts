@@ -27,6 +27,7 @@ import { kbAccessFor, kbReadable } from '../../domain/kb.ts';
 import { getKbArticle, kbFigures, listKbArticles } from '../../store/kb.ts';
 import { presentContact, presentKbArticle, presentMessage, presentOrganization, presentTicket, presentWorklog } from './presenters.ts';
 import * as s from './schemas.ts';
+import { calendarApiRoute } from './calendar-route.ts';
 
 export type ApiContext = { ctx: Ctx; user: User; req: Request; params: Record<string, string>; query: Record<string, unknown>; body: unknown };
 
@@ -224,6 +225,7 @@ export const API_ROUTES: ApiRoute[] = [
       return { data: presentTicket(target, url(c)) };
     },
   },
+  calendarApiRoute,
   {
     method: 'get', path: '/contacts', permission: 'contact.view', tag: 'contacts', summary: 'List or search contacts, keyset-paged by id',
     query: s.contactListQuery, response: s.page(s.contactOut),

@@ -5,6 +5,9 @@ import { z } from 'zod';
 import { CATEGORIES, CHANNELS, LOCALES, PRIORITIES, STATUSES, TICKET_TYPES } from '../../db/schema.ts';
 import { QUEUE_SORTS, QUEUE_VIEWS } from '../../domain/queue-query.ts';
 import { SENDER_REASONS } from '../../domain/sender-trust.ts';
+import { parseDateKey } from '../../domain/zoned-time.ts';
+import { CALENDAR_FAMILIES, DEADLINE_KINDS } from '../../store/calendar-items.ts';
+import { calendarFilters } from '../features/calendar/filters.ts';
 
 const id = z.number().int().positive();
 const time = z.string().describe('ISO 8601 time (UTC)');
@@ -269,6 +272,38 @@ export const searchHitOut = z.object({
   message_id: id.nullable().describe('the message the words were found in; null when they were found in the subject, or fields alone were searched'),
   subject_html: z.string().describe('the subject, HTML-escaped, with the matched words in <mark>'),
   snippet_html: z.string().nullable().describe('the words around the match, HTML-escaped, with the matched words in <mark>'),
+});
+
+const day = z.string().refine((v) => parseDateKey(v) !== undefined, 'A date as YYYY-MM-DD');
+
+/** The calendar: the page's filters over days in the user's time zone. */
+export const calendarQuery = calendarFilters.extend({
+  from: day.describe('the first day (YYYY-MM-DD, in the token user\'s time zone)'),
+  to: day.describe('the last day, included (YYYY-MM-DD); at most 92 days after from'),
+});
+
+export const calendarItemOut = z.object({
+  at: time.describe('when: the due date, the start of planned work, or the deadline'),
+  kind: z.enum([...DEADLINE_KINDS, 'due', 'planned']).describe('first_response, next_response, resolution (the SLA deadlines), due or planned'),
+  family: z.enum(CALENDAR_FAMILIES).describe('what the console marks it as: due, planned or sla'),
+  minutes: z.number().int().nullable().describe('planned work\'s length (the estimate, or 60); null for the other kinds'),
+  ticket_number: id,
+  subject: z.string(),
+  priority: z.enum(PRIORITIES),
+  assignee_id: id.nullable(),
+  assignee: z.string().nullable().describe('the assignee\'s name'),
+  component_id: id.nullable(),
+  component: z.string().nullable(),
+  organization_id: id.nullable(),
+  organization: z.string().nullable(),
+  url: z.string(),
+});
+
+export const calendarOut = z.object({
+  data: z.array(calendarItemOut).describe('earliest first'),
+  from: time,
+  to: time.describe('the end of the last day (excluded)'),
+  truncated: z.boolean().describe('true when there were more items than the 2,000 given: narrow the filters or the days'),
 });
 
 export const one = <T extends z.ZodTypeAny>(schema: T) => z.object({ data: schema });

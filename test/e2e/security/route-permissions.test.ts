@@ -61,6 +61,8 @@ const CONSOLE: Record<string, Row> = {
   'GET /dashboard': staff,
   'GET /calendar': staff,
   'POST /calendar/feed': staff,
+  'GET /calendar.csv': staff,
+  'GET /calendar.xlsx': staff,
   // a calendar app's: the signed address is the key (test/e2e/console/calendar.test.ts)
   'GET /calendar/feed/:token.ics': { roles: 'public', path: '/calendar/feed/1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.ics' },
   'POST /dashboard/layout': staff,
@@ -248,6 +250,7 @@ const API: Record<string, Row> = {
   'GET /api/v1/kb/articles': staff,
   'GET /api/v1/kb/articles/:id': staff,
   'GET /api/v1/me': staff,
+  'GET /api/v1/calendar': { roles: STAFF, path: '/api/v1/calendar?from=2026-11-01&to=2026-11-30' },
   'GET /api/v1/tickets': staff,
   'GET /api/v1/search': { roles: STAFF, path: '/api/v1/search?q=printer' },
   'POST /api/v1/tickets': staff,
