@@ -103,7 +103,7 @@ describe('the calendar’s filters, downloads and API', () => {
     const page = (await annaBrowser.get(`${week}&priority=high&org=${romashka}&kind=due&kind=planned`)).text;
     expect(page).toContain('<option value="high" selected>High</option>');
     expect(page).toContain(`<option value="${romashka}" selected>Romashka</option>`);
-    expect(page).toContain('<input type="checkbox" name="kind" value="due" checked> Due');
+    expect(page).toContain('<label class="check"><input type="checkbox" name="kind" value="due" checked> Due</label>');
     expect(page).toContain('<input type="checkbox" name="kind" value="sla" > SLA');
     expect(page).toMatch(/<details class="filter-more" data-collapse-narrow open>/);
     expect(page).toContain('<input type="hidden" name="view" value="week">');
@@ -128,7 +128,7 @@ describe('the calendar’s filters, downloads and API', () => {
     try {
       const page = (await annaBrowser.get('/calendar?view=week&date=2026-11-12&kind=due')).text;
       expect(page).toContain('<legend>Показывать</legend>');
-      expect(page).toContain('<input type="checkbox" name="kind" value="due" checked> Срок');
+      expect(page).toContain('<label class="check"><input type="checkbox" name="kind" value="due" checked> Срок</label>');
       expect(page).toContain('Скачать');
       const csv = parse((await annaBrowser.get('/calendar.csv?view=week&date=2026-11-12&kind=due')).text) as string[][];
       expect(csv[0]).toEqual(['Когда', 'Вид', 'Заявка', 'Тема', 'Исполнитель', 'Компонент', 'Организация']);
