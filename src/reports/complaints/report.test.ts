@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../../test/helpers/deps.ts';
 import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from '../../../test/helpers/web.ts';
+import { expectDownloadsMatchApi } from '../../../test/helpers/report-downloads.ts';
 import { readBarChart } from '../../../test/helpers/report-chart.ts';
 import { readXlsx, readXlsxSheets } from '../../../test/helpers/xlsx.ts';
 import { createApiToken } from '../../actions/api-tokens.ts';
@@ -130,6 +131,10 @@ describe('the complaints report', () => {
       [String(t.A0.number), 'Сотрудник', 'Again', 2, 'Рассмотрена', null],
       [String(t.G1.number), 'Заявитель', 'Wrong invoice', null, 'Открыта', null],
     ]);
+  });
+
+  it('gives the API’s rows in the CSV and on every sheet of the XLSX', async () => {
+    for (const query of [WEEK, `${WEEK}&org=${beta}`]) await expectDownloadsMatchApi({ url: srv.url, token, browser: manager, report: 'complaints', query });
   });
 
   it('draws the complaints per organisation, handled and open, above the table, in the viewer’s language', async () => {

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../../test/helpers/deps.ts';
 import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from '../../../test/helpers/web.ts';
+import { expectDownloadsMatchApi } from '../../../test/helpers/report-downloads.ts';
 import { logWork, seedSla } from '../../../test/helpers/workflow.ts';
 import { readBarChart } from '../../../test/helpers/report-chart.ts';
 import { readXlsx } from '../../../test/helpers/xlsx.ts';
@@ -151,6 +152,10 @@ describe('the difficult clients report', () => {
       asXlsx(GAMMA, 'запросы вне договора, нарушения SLA'),
       asXlsx(BETA, 'жалобы'),
     ]);
+  });
+
+  it('gives the API’s rows in the CSV and on every sheet of the XLSX', async () => {
+    for (const query of [WEEK, `${WEEK}&org=${acme}`]) await expectDownloadsMatchApi({ url: srv.url, token, browser: manager, report: 'difficult-clients', query });
   });
 
   it('draws the ranked clients’ cost beside their fee above the table, in the viewer’s language', async () => {
