@@ -31,14 +31,18 @@ export type ComplaintRow = {
   reason: string;
   /** the first "complaint handled" after it (a ticket cannot be escalated again while a complaint is open) */
   handledAt: number | null;
+  /** what the manager wrote when handling it (kept on the "complaint handled" event), null when nothing was written or it is open */
+  handlingNote: string | null;
 };
 
 /** The complaints made in [from, to) on the tickets of the filter, oldest first. */
 export async function listComplaintsIn(db: Db, span: TimeSpan, f: QueueFilter): Promise<ComplaintRow[]> {
   // a ticket escalated in the span has its last escalation at or after the span's start
-  const events = await db.all<{ tid: number | string; actor: string; at: number | string; data: string | Record<string, unknown> | null; handled: number | string | null }>(sql`
+  type Data = string | Record<string, unknown> | null;
+  const events = await db.all<{ tid: number | string; actor: string; at: number | string; data: Data; handled: number | string | null; handling: Data }>(sql`
     select e.ticket_id as tid, e.actor_kind as actor, e.created_at as at, e.data as data,
-      (select min(h.created_at) from events h where h.ticket_id = e.ticket_id and h.type = 'ticket.complaint_handled' and h.id > e.id) as handled
+      (select min(h.created_at) from events h where h.ticket_id = e.ticket_id and h.type = 'ticket.complaint_handled' and h.id > e.id) as handled,
+      (select h.data from events h where h.ticket_id = e.ticket_id and h.type = 'ticket.complaint_handled' and h.id > e.id order by h.created_at, h.id limit 1) as handling
     from events e
     where e.type = 'ticket.escalated' and e.created_at >= cast(${span.from} as bigint) and e.created_at < cast(${span.to} as bigint)
       and e.ticket_id in (select ${tickets.id} from ${tickets} where ${tickets.escalatedAt} >= cast(${span.from} as bigint)${andQueueWhere(f)})
@@ -49,6 +53,7 @@ export async function listComplaintsIn(db: Db, span: TimeSpan, f: QueueFilter): 
     const t = about.get(Number(e.tid));
     if (!t) return [];
     const reason = parseData(e.data).reason;
+    const note = e.handled === null ? null : parseData(e.handling).note;
     return [{
       ticketId: t.id, number: t.number, subject: t.subject, status: t.status,
       organizationId: t.organizationId, organizationName: t.organizationName, componentId: t.componentId, componentName: t.componentName,
@@ -57,6 +62,7 @@ export async function listComplaintsIn(db: Db, span: TimeSpan, f: QueueFilter): 
       at: Number(e.at),
       reason: typeof reason === 'string' ? reason : '',
       handledAt: e.handled === null ? null : Number(e.handled),
+      handlingNote: typeof note === 'string' && note !== '' ? note : null,
     }];
   });
 }

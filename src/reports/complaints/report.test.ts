@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../../test/helpers/deps.ts';
 import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from '../../../test/helpers/web.ts';
+import { expectDownloadsMatchApi } from '../../../test/helpers/report-downloads.ts';
+import { readBarChart } from '../../../test/helpers/report-chart.ts';
 import { readXlsx, readXlsxSheets } from '../../../test/helpers/xlsx.ts';
 import { createApiToken } from '../../actions/api-tokens.ts';
 import { escalateTicket, handleComplaint } from '../../actions/resolution.ts';
@@ -17,7 +19,7 @@ import { updateUser } from '../../store/users.ts';
 
 const at = (iso: string) => Date.parse(iso);
 const WEEK = '?from=2026-11-02&to=2026-11-08';
-const KEYS = ['ticket', 'subject', 'organization', 'component', 'by', 'reason', 'at', 'handling', 'outcome', 'status'];
+const KEYS = ['ticket', 'subject', 'organization', 'component', 'by', 'reason', 'at', 'handling', 'outcome', 'handlingNote', 'status'];
 
 type Api = { columns: { key: string; kind: string; labels?: string }[]; rows: Record<string, unknown>[]; parts: { key: string; rows: Record<string, unknown>[] }[] };
 
@@ -50,14 +52,14 @@ describe('the complaints report', () => {
       deps.clock.set(at(when));
       await escalateTicket(ctx, who === 'agent' ? { kind: 'agent', actor: agent } : { kind: 'requester', contactId: t[key].requesterId! }, { ticketId: t[key].id, reason });
     };
-    const handle = async (key: string, when: string) => {
+    const handle = async (key: string, when: string, note?: string) => {
       deps.clock.set(at(when));
-      await handleComplaint(ctx, { kind: 'user', user: boss }, { ticketId: t[key].id, note: 'Taken up' });
+      await handleComplaint(ctx, { kind: 'user', user: boss }, { ticketId: t[key].id, note });
     };
     deps.clock.set(at('2026-10-28T09:00:00Z'));
     await open('A0', 'ann@acme.example', network);
     await complain('A0', '2026-10-30T09:00:00Z', 'agent', 'Too slow'); // before the week
-    await handle('A0', '2026-10-31T09:00:00Z');
+    await handle('A0', '2026-10-31T09:00:00Z', 'Taken up');
     deps.clock.set(at('2026-11-02T07:00:00Z'));
     await open('B1', 'eve@beta.example', printers);
     await open('B2', 'eve@beta.example', network);
@@ -66,11 +68,11 @@ describe('the complaints report', () => {
     deps.clock.set(at('2026-11-03T08:00:00Z'));
     await writeStatus(ctx, agent, await getTicket(deps.db, t.B1.id), 'resolved');
     await complain('B1', '2026-11-03T10:00:00Z', 'requester', 'Not fixed');
-    await handle('B1', '2026-11-03T11:30:00Z');
+    await handle('B1', '2026-11-03T11:30:00Z', 'Called Eve: a new cartridge is on its way');
     await complain('B2', '2026-11-04T09:00:00Z', 'agent', 'Client angry');
     await complain('B1', '2026-11-05T12:00:00Z', 'requester', 'Still broken'); // the same ticket again
     await complain('A0', '2026-11-06T08:00:00Z', 'agent', 'Again');
-    await handle('A0', '2026-11-06T10:00:00Z');
+    await handle('A0', '2026-11-06T10:00:00Z'); // nothing written
     await complain('G1', '2026-11-06T09:00:00Z', 'requester', 'Wrong invoice');
     await complain('A1', '2026-11-08T21:30:00Z', 'requester', 'Late'); // 00:30 on the 9th in Moscow: after the week
     deps.clock.set(at('2026-11-10T09:00:00Z'));
@@ -88,13 +90,13 @@ describe('the complaints report', () => {
     expect(res.status).toBe(200);
     return (await res.json()) as Api;
   };
-  // the week's complaints, oldest first: [ticket, organisation, component, by, reason, when (Moscow), handling minutes, outcome, status now]
+  // the week's complaints, oldest first: [ticket, organisation, component, by, reason, when (Moscow), handling minutes, outcome, handling note, status now]
   const expected = () => [
-    [t.B1, 'Beta', 'Printers', 'requester', 'Not fixed', '2026-11-03 13:00', 90, 'handled', 'resolved'],
-    [t.B2, 'Beta', 'Network', 'agent', 'Client angry', '2026-11-04 12:00', null, 'open', t.B2.status],
-    [t.B1, 'Beta', 'Printers', 'requester', 'Still broken', '2026-11-05 15:00', null, 'open', 'resolved'],
-    [t.A0, 'Acme', 'Network', 'agent', 'Again', '2026-11-06 11:00', 120, 'handled', t.A0.status],
-    [t.G1, 'Gamma', 'Billing', 'requester', 'Wrong invoice', '2026-11-06 12:00', null, 'open', t.G1.status],
+    [t.B1, 'Beta', 'Printers', 'requester', 'Not fixed', '2026-11-03 13:00', 90, 'handled', 'Called Eve: a new cartridge is on its way', 'resolved'],
+    [t.B2, 'Beta', 'Network', 'agent', 'Client angry', '2026-11-04 12:00', null, 'open', null, t.B2.status],
+    [t.B1, 'Beta', 'Printers', 'requester', 'Still broken', '2026-11-05 15:00', null, 'open', null, 'resolved'],
+    [t.A0, 'Acme', 'Network', 'agent', 'Again', '2026-11-06 11:00', 120, 'handled', null, t.A0.status],
+    [t.G1, 'Gamma', 'Billing', 'requester', 'Wrong invoice', '2026-11-06 12:00', null, 'open', null, t.G1.status],
   ].map(([ticket, ...rest]) => [String((ticket as Ticket).number), (ticket as Ticket).subject, ...rest]);
 
   it('lists each complaint of the week once, with who made it, its handling time and the ticket’s status now', async () => {
@@ -102,7 +104,7 @@ describe('the complaints report', () => {
     expect(data.columns.map((c) => [c.key, c.kind, c.labels ?? null])).toEqual([
       ['ticket', 'text', null], ['subject', 'text', null], ['organization', 'text', null], ['component', 'text', null],
       ['by', 'text', 'reports.complaints.by'], ['reason', 'text', null], ['at', 'text', null], ['handling', 'minutes', null],
-      ['outcome', 'text', 'reports.complaints.outcome'], ['status', 'text', 'status'],
+      ['outcome', 'text', 'reports.complaints.outcome'], ['handlingNote', 'text', null], ['status', 'text', 'status'],
     ]);
     expect(data.rows.map((r) => KEYS.map((k) => r[k]))).toEqual(expected());
     const betaOnly = await api(`${WEEK}&org=${beta}`);
@@ -113,22 +115,41 @@ describe('the complaints report', () => {
 
   it('gives the same rows in the CSV and the XLSX, labels and headers in the viewer’s language', async () => {
     const csv = (await manager.get(`/reports/complaints.csv${WEEK}`)).text.trim().split('\n');
-    expect(csv[0]).toBe('Ticket,Subject,Organization,Component,Complained,Reason,When,"Handling time, h",Outcome,Status now');
-    expect(csv[1]).toBe(`${t.B1.number},Ticket B1,Beta,Printers,Requester,Not fixed,2026-11-03 13:00,1.5,Handled,Resolved`);
+    expect(csv[0]).toBe('Ticket,Subject,Organization,Component,Complained,Reason,When,"Handling time, h",Outcome,Handling note,Status now');
+    expect(csv[1]).toBe(`${t.B1.number},Ticket B1,Beta,Printers,Requester,Not fixed,2026-11-03 13:00,1.5,Handled,Called Eve: a new cartridge is on its way,Resolved`);
     expect(csv).toHaveLength(6);
     const ru = await addUser(srv.services, 'manager', 'ru@desk.test', 'Ольга');
     await updateUser(deps.db, ru.id, { locale: 'ru' }, deps.clock.now());
     const olga = new Browser(srv.url);
     await olga.login('ru@desk.test', TEST_PASSWORD);
     const rows = await readXlsx((await olga.getBytes(`/reports/complaints.xlsx${WEEK}`)).body);
-    expect(rows[0]).toEqual(['Заявка', 'Тема', 'Организация', 'Компонент', 'Кто пожаловался', 'Причина', 'Когда', 'Время рассмотрения, ч', 'Итог', 'Статус сейчас']);
-    expect(rows.slice(1).map((r) => [r[0], r[4], r[5], r[7] ?? null, r[8]])).toEqual([
-      [String(t.B1.number), 'Заявитель', 'Not fixed', 1.5, 'Рассмотрена'],
-      [String(t.B2.number), 'Сотрудник', 'Client angry', null, 'Открыта'],
-      [String(t.B1.number), 'Заявитель', 'Still broken', null, 'Открыта'],
-      [String(t.A0.number), 'Сотрудник', 'Again', 2, 'Рассмотрена'],
-      [String(t.G1.number), 'Заявитель', 'Wrong invoice', null, 'Открыта'],
+    expect(rows[0]).toEqual(['Заявка', 'Тема', 'Организация', 'Компонент', 'Кто пожаловался', 'Причина', 'Когда', 'Время рассмотрения, ч', 'Итог', 'Заметка при рассмотрении', 'Статус сейчас']);
+    expect(rows.slice(1).map((r) => [r[0], r[4], r[5], r[7] ?? null, r[8], r[9] ?? null])).toEqual([
+      [String(t.B1.number), 'Заявитель', 'Not fixed', 1.5, 'Рассмотрена', 'Called Eve: a new cartridge is on its way'],
+      [String(t.B2.number), 'Сотрудник', 'Client angry', null, 'Открыта', null],
+      [String(t.B1.number), 'Заявитель', 'Still broken', null, 'Открыта', null],
+      [String(t.A0.number), 'Сотрудник', 'Again', 2, 'Рассмотрена', null],
+      [String(t.G1.number), 'Заявитель', 'Wrong invoice', null, 'Открыта', null],
     ]);
+  });
+
+  it('gives the API’s rows in the CSV and on every sheet of the XLSX', async () => {
+    for (const query of [WEEK, `${WEEK}&org=${beta}`]) await expectDownloadsMatchApi({ url: srv.url, token, browser: manager, report: 'complaints', query });
+  });
+
+  it('draws the complaints per organisation, handled and open, above the table, in the viewer’s language', async () => {
+    const page = (await manager.get(`/reports/complaints${WEEK}`)).text;
+    // Beta: B1 handled, B2 and B1 again open; Acme: A0 handled; Gamma: G1 open
+    expect(readBarChart(page, 'Complaints')).toEqual({ title: 'Complaints', legend: ['Handled', 'Open'], categories: ['Beta', 'Acme', 'Gamma'], values: [[1, 1, 0], [2, 0, 1]] });
+    expect(page.indexOf('class="report-chart"')).toBeLessThan(page.indexOf('id="report-table"'));
+    const ru = await addUser(srv.services, 'manager', 'ru.chart@desk.test', 'Вера');
+    await updateUser(deps.db, ru.id, { locale: 'ru' }, deps.clock.now());
+    const vera = new Browser(srv.url);
+    await vera.login('ru.chart@desk.test', TEST_PASSWORD);
+    const chart = readBarChart((await vera.get(`/reports/complaints${WEEK}`)).text, 'Жалобы');
+    expect([chart.legend, chart.categories, chart.values]).toEqual([['Рассмотрена', 'Открыта'], ['Beta', 'Acme', 'Gamma'], [[1, 1, 0], [2, 0, 1]]]);
+    // nothing to draw in a period without complaints
+    expect((await manager.get('/reports/complaints?from=2026-10-01&to=2026-10-07')).text).not.toContain('class="report-chart"');
   });
 
   it('counts per organisation and component, linking only the counts the queue can list exactly', async () => {

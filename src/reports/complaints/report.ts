@@ -30,7 +30,7 @@ function complaintRow(ctx: ReportCtx, c: ComplaintRow): ReportRow {
       organization: c.organizationName ?? none('organization'), component: c.componentName ?? none('component'),
       by: c.by, reason: c.reason, at: deskTime(c.at, ctx.config.timeZone),
       handling: c.handledAt === null ? null : Math.round((c.handledAt - c.at) / MINUTE),
-      outcome: c.handledAt === null ? 'open' : 'handled', status: c.status,
+      outcome: c.handledAt === null ? 'open' : 'handled', handlingNote: c.handlingNote, status: c.status,
     },
     links: { ticket: `/tickets/${c.number}` },
   };
@@ -41,7 +41,8 @@ function complaintsTable(ctx: ReportCtx, list: ComplaintRow[]): ReportTable {
     columns: [
       { key: 'ticket', kind: 'text' }, { key: 'subject', kind: 'text' }, { key: 'organization', kind: 'text' }, { key: 'component', kind: 'text' },
       { key: 'by', kind: 'text', labels: `reports.${ID}.by` }, { key: 'reason', kind: 'text' }, { key: 'at', kind: 'text' },
-      { key: 'handling', kind: 'minutes' }, { key: 'outcome', kind: 'text', labels: `reports.${ID}.outcome` }, { key: 'status', kind: 'text', labels: 'status' },
+      { key: 'handling', kind: 'minutes' }, { key: 'outcome', kind: 'text', labels: `reports.${ID}.outcome` },
+      { key: 'handlingNote', kind: 'text' }, { key: 'status', kind: 'text', labels: 'status' },
     ],
     rows: list.map((c) => complaintRow(ctx, c)),
   };
@@ -75,21 +76,37 @@ async function groupHref(ctx: ReportCtx, scope: Scope, by: 'organization' | 'com
   return queueHref(scope, { created: { from, to }, ...(by === 'organization' ? { organization: g.id } : { component: [g.id] }) });
 }
 
-/** Complaints per organisation or component, most first; the group without one last. */
-async function summaryTable(ctx: ReportCtx, scope: Scope, list: ComplaintRow[], by: 'organization' | 'component'): Promise<ReportTable> {
+/** The complaints per organisation or component, most first; the group without one last. */
+function sortedGroups(ctx: ReportCtx, list: ComplaintRow[], by: 'organization' | 'component'): Group[] {
   const groups = by === 'organization'
     ? groupsOf(list, (c) => c.organizationId, (c) => c.organizationName)
     : groupsOf(list, (c) => c.componentId, (c) => c.componentName);
   const collator = new Intl.Collator(ctx.viewer.locale);
-  groups.sort((a, b) => Number(a.id === null) - Number(b.id === null) || b.complaints.length - a.complaints.length || collator.compare(a.name, b.name));
-  const rows = await Promise.all(groups.map(async (g): Promise<ReportRow> => {
+  return groups.sort((a, b) => Number(a.id === null) - Number(b.id === null) || b.complaints.length - a.complaints.length || collator.compare(a.name, b.name));
+}
+
+const groupName = (ctx: ReportCtx, g: Group, by: 'organization' | 'component') => (g.id === null ? ctx.viewer.t(`reports.${ID}.none.${by}`) : g.name);
+
+/** Complaints per organisation or component, most first; the group without one last. */
+async function summaryTable(ctx: ReportCtx, scope: Scope, list: ComplaintRow[], by: 'organization' | 'component'): Promise<ReportTable> {
+  const rows = await Promise.all(sortedGroups(ctx, list, by).map(async (g): Promise<ReportRow> => {
     const href = await groupHref(ctx, scope, by, g);
     return {
-      cells: { [by]: g.id === null ? ctx.viewer.t(`reports.${ID}.none.${by}`) : g.name, complaints: g.complaints.length },
+      cells: { [by]: groupName(ctx, g, by), complaints: g.complaints.length },
       ...(href ? { links: { complaints: href } } : {}),
     };
   }));
   return { columns: [{ key: by, kind: 'text' }, { key: 'complaints', kind: 'count' }], rows };
+}
+
+/** Complaints per organisation in the order of its summary, the handled and the open ones stacked. */
+function organizationChart(ctx: ReportCtx, list: ComplaintRow[]) {
+  const groups = sortedGroups(ctx, list, 'organization');
+  const series = (outcome: 'handled' | 'open') => ({
+    name: ctx.viewer.t(`reports.${ID}.outcome.${outcome}`), kind: 'bar' as const, stack: 'outcome',
+    values: groups.map((g) => g.complaints.filter((c) => (c.handledAt === null) === (outcome === 'open')).length),
+  });
+  return { categories: groups.map((g) => groupName(ctx, g, 'organization')), series: [series('handled'), series('open')], horizontal: true };
 }
 
 /** The complaints, one row each, with the counts per organisation and per component as its parts. */
@@ -113,7 +130,7 @@ export const complaintsReport = defineReport({
   async load(ctx, f) {
     const scope = scopeOf(ctx, f);
     const { list, table } = await complaintsWithSummaries(ctx, scope);
-    const page = await kitPage(ctx, PATH, scope, table, null, { grouping: false });
+    const page = await kitPage(ctx, PATH, scope, table, organizationChart(ctx, list), { grouping: false });
     return {
       ...page,
       total: list.length,

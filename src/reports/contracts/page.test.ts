@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../../test/helpers/deps.ts';
 import { logWork } from '../../../test/helpers/workflow.ts';
 import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from '../../../test/helpers/web.ts';
+import { expectDownloadsMatchApi } from '../../../test/helpers/report-downloads.ts';
 import { createTicket } from '../../actions/tickets.ts';
 import { LOCALES } from '../../domain/vocabulary.ts';
 import { insertComponent } from '../../store/components.ts';
@@ -80,6 +81,7 @@ describe('the contracts report page', () => {
       organization: 'Client Ltd', currency: 'RUB', included: 1200, used: 1260, usedPercent: 105, overage: 60, overageCost: 250_000,
       outOfScope: 75, outOfScopeCost: 312_500, fee: 6_000_000, total: 6_562_500,
     });
+    for (const query of ['?month=2026-11', `?month=2026-11&org=${client.id}`]) await expectDownloadsMatchApi({ url: srv.url, token, browser: b, report: 'contracts', query });
   });
 
   for (const locale of LOCALES) {

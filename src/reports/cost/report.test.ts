@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../../test/helpers/deps.ts';
 import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from '../../../test/helpers/web.ts';
 import { logWork } from '../../../test/helpers/workflow.ts';
-import { readXlsx } from '../../../test/helpers/xlsx.ts';
+import { expectDownloadsMatchApi } from '../../../test/helpers/report-downloads.ts';
 import { createApiToken } from '../../actions/api-tokens.ts';
 import { createTicket } from '../../actions/tickets.ts';
 import { insertComponent } from '../../store/components.ts';
@@ -213,18 +213,6 @@ describe('the cost of service report', () => {
     expect(csv[1]).toBe('Vasilek,RUB,10000,9000,0,19000,16,1,27000,-8000,-42.1,10000,10000,10000,10000,10000,-8000');
     expect(csv[3]).toBe('Euro GmbH,EUR,1000,0,0,1000,1,0,1200,,,,,,,,');
     expect(csv[4]).toBe('Total,RUB,60000,9000,0,69000,24,1,37800,31200,45.2,60000,60000,60000,52800,56400,31200');
-    for (const query of ['?month=2026-11', `?month=2026-11&agent=${boris.id}`]) {
-      const data = await api(query);
-      // the API's raw values as a spreadsheet gets them: money in whole units, time in hours
-      const asExported = [...data.rows, { ...data.totals, organization: 'Total' }].map((r) => data.columns.map((c) => {
-        const v = r[c.key] ?? null;
-        if (typeof v !== 'number') return v;
-        return c.kind === 'money' ? v / 100 : c.kind === 'minutes' ? Math.round((v / 60) * 100) / 100 : v;
-      }));
-      const xlsx = await readXlsx((await manager.getBytes(`/reports/cost.xlsx${query}`)).body);
-      expect(xlsx.slice(1).map((r) => data.columns.map((_, i) => r[i] ?? null)), query).toEqual(asExported);
-      const parsed = (await manager.get(`/reports/cost.csv${query}`)).text.trim().split('\n').slice(1).map((line) => line.split(','));
-      expect(parsed, query).toEqual(asExported.map((r) => r.map((v) => (v === null ? '' : String(v)))));
-    }
+    for (const query of ['?month=2026-11', `?month=2026-11&agent=${boris.id}`]) await expectDownloadsMatchApi({ url: srv.url, token, browser: manager, report: 'cost', query });
   });
 });

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../../test/helpers/deps.ts';
 import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from '../../../test/helpers/web.ts';
+import { expectDownloadsMatchApi } from '../../../test/helpers/report-downloads.ts';
 import { readXlsx } from '../../../test/helpers/xlsx.ts';
 import { createApiToken } from '../../actions/api-tokens.ts';
 import { createTicket, writeStatus } from '../../actions/tickets.ts';
@@ -102,6 +103,10 @@ describe('the created vs resolved report', () => {
     await olga.login('ru@desk.test', TEST_PASSWORD);
     const rows = await readXlsx((await olga.getBytes(`/reports/created-resolved.xlsx${WEEK}`)).body);
     expect(rows).toEqual([['Период', 'Поступило', 'Решено', 'Открыто на конец'], ...EXPECTED, ['Итого', 3, 2, 3]]);
+  });
+
+  it('gives the API’s rows in the CSV and on every sheet of the XLSX', async () => {
+    for (const query of [WEEK, '?from=2026-10-26&to=2026-11-15&group=week', `${WEEK}&priority=high`]) await expectDownloadsMatchApi({ url: srv.url, token, browser: manager, report: 'created-resolved', query });
   });
 
   it('shows a chart and a table whose numbers open the queue on their tickets', async () => {

@@ -6,7 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../../test/helpers/deps.ts';
 import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from '../../../test/helpers/web.ts';
+import { expectDownloadsMatchApi } from '../../../test/helpers/report-downloads.ts';
 import { logWork, seedSla } from '../../../test/helpers/workflow.ts';
+import { readBarChart } from '../../../test/helpers/report-chart.ts';
 import { readXlsx } from '../../../test/helpers/xlsx.ts';
 import { createApiToken } from '../../actions/api-tokens.ts';
 import { escalateTicket, handleComplaint, setBillable } from '../../actions/resolution.ts';
@@ -150,6 +152,25 @@ describe('the difficult clients report', () => {
       asXlsx(GAMMA, 'запросы вне договора, нарушения SLA'),
       asXlsx(BETA, 'жалобы'),
     ]);
+  });
+
+  it('gives the API’s rows in the CSV and on every sheet of the XLSX', async () => {
+    for (const query of [WEEK, `${WEEK}&org=${acme}`]) await expectDownloadsMatchApi({ url: srv.url, token, browser: manager, report: 'difficult-clients', query });
+  });
+
+  it('draws the ranked clients’ cost beside their fee above the table, in the viewer’s language', async () => {
+    const page = (await manager.get(`/reports/difficult-clients${WEEK}`)).text;
+    // in roubles, read to the hundred; Gamma pays in euros, so it has no fee to compare
+    expect(readBarChart(page, 'Difficult clients', 100)).toEqual({
+      title: 'Difficult clients', legend: ['Cost, RUB', 'Fee, RUB'], categories: ['Acme', 'Gamma', 'Beta'], values: [[12_000, 1_200, 1_200], [10_000, null, 50_000]],
+    });
+    expect(page.indexOf('class="report-chart"')).toBeLessThan(page.indexOf('id="report-table"'));
+    const ru = await addUser(srv.services, 'manager', 'ru.chart@desk.test', 'Вера');
+    await updateUser(deps.db, ru.id, { locale: 'ru' }, deps.clock.now());
+    const vera = new Browser(srv.url);
+    await vera.login('ru.chart@desk.test', TEST_PASSWORD);
+    const chart = readBarChart((await vera.get(`/reports/difficult-clients${WEEK}`)).text, 'Сложные клиенты');
+    expect([chart.legend, chart.categories]).toEqual([['Затраты, RUB', 'Абонентская плата, RUB'], ['Acme', 'Gamma', 'Beta']]);
   });
 
   it('opens the queue on each client’s tickets of the week', async () => {

@@ -172,6 +172,18 @@ async function difficultClients(ctx: ReportCtx, scope: Scope): Promise<ReportTab
   return { columns: columns(ctx.config.costCurrency), rows: clients.map((c) => clientRow(ctx, scope, c)) };
 }
 
+/** The clients of the table (ranked, the first ten) with their cost beside their fee, in whole units of the cost currency. */
+function costChart(ctx: ReportCtx, table: ReportTable) {
+  const rows = table.rows.slice(0, 10);
+  const units = (key: string) => rows.map((r) => (typeof r.cells[key] === 'number' ? Math.round(r.cells[key] / 100) : null));
+  const name = (key: string) => `${ctx.viewer.t(`reports.${ID}.columns.${key}`)}, ${ctx.config.costCurrency}`;
+  return {
+    categories: rows.map((r) => String(r.cells.organization)),
+    series: [{ name: name('cost'), kind: 'bar' as const, values: units('cost') }, { name: name('fee'), kind: 'bar' as const, values: units('fee') }],
+    horizontal: true,
+  };
+}
+
 export const difficultClientsReport = defineReport({
   id: ID,
   path: PATH,
@@ -182,7 +194,7 @@ export const difficultClientsReport = defineReport({
   async load(ctx, f) {
     const scope = scopeOf(ctx, f);
     const table = await difficultClients(ctx, scope);
-    const page = await kitPage(ctx, PATH, scope, table, null, { grouping: false });
+    const page = await kitPage(ctx, PATH, scope, table, costChart(ctx, table), { grouping: false });
     return { ...page, costCurrency: ctx.config.costCurrency };
   },
   // the last 30 days: the five clients with the most reasons

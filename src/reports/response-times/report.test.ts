@@ -7,6 +7,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../../test/helpers/deps.ts';
 import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from '../../../test/helpers/web.ts';
+import { expectDownloadsMatchApi } from '../../../test/helpers/report-downloads.ts';
 import { seedSla } from '../../../test/helpers/workflow.ts';
 import { readXlsx, readXlsxSheets } from '../../../test/helpers/xlsx.ts';
 import { createApiToken } from '../../actions/api-tokens.ts';
@@ -182,6 +183,10 @@ describe('the response and resolution times report', () => {
     const href = /<a href="([^"]+part&#x3D;histogram)"/.exec(page.text)?.[1].replaceAll('&#x3D;', '=').replaceAll('&amp;', '&');
     expect((await olga.get(href!)).text.trim().split('\n').slice(1)).toEqual(sheets[1].rows.slice(1).map((r) => r.join(',')));
     expect((await api(WEEK)).parts.map((p) => [p.key, p.rows.map((r) => Object.values(r).slice(1))])).toEqual([['histogram', HISTOGRAM]]);
+  });
+
+  it('gives the API’s rows in the CSV and on every sheet of the XLSX', async () => {
+    for (const query of [WEEK, `${WEEK}&by=organization`, `${WEEK}&by=component`, `${WEEK}&by=agent`]) await expectDownloadsMatchApi({ url: srv.url, token, browser: manager, report: 'response-times', query });
   });
 
   it('shows the histogram of business time and the groupings, whose ticket counts open the queue on their tickets', async () => {

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../../test/helpers/deps.ts';
 import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from '../../../test/helpers/web.ts';
+import { expectDownloadsMatchApi } from '../../../test/helpers/report-downloads.ts';
 import { rawMail, seedSla } from '../../../test/helpers/workflow.ts';
 import { readXlsx } from '../../../test/helpers/xlsx.ts';
 import { createApiToken } from '../../actions/api-tokens.ts';
@@ -196,6 +197,10 @@ describe('the SLA compliance report', () => {
     const page = await olga.get(`/reports/sla${WEEK}`);
     expect(page.text).toContain('<h1>Соблюдение SLA</h1>');
     expect(page.text).toContain('<td>Высокий</td>');
+  });
+
+  it('gives the API’s rows in the CSV and on every sheet of the XLSX', async () => {
+    for (const query of [WEEK, `${WEEK}&by=organization`, `${WEEK}&by=component`, `${WEEK}&by=agent`]) await expectDownloadsMatchApi({ url: srv.url, token, browser: manager, report: 'sla', query });
   });
 
   it('shows a chart and the groupings, and its ticket counts open the queue on their tickets', async () => {

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../../test/helpers/deps.ts';
 import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from '../../../test/helpers/web.ts';
+import { expectDownloadsMatchApi } from '../../../test/helpers/report-downloads.ts';
 import { readXlsx, readXlsxSheets } from '../../../test/helpers/xlsx.ts';
 import { createApiToken } from '../../actions/api-tokens.ts';
 import { assignTicket, createTicket, writeStatus } from '../../actions/tickets.ts';
@@ -141,6 +142,10 @@ describe('the status and backlog age report', () => {
     const data = await api(WEEK);
     expect(data.parts.map((p) => p.key)).toEqual(['now', 'age']);
     expect(data.parts[1].rows.map((r) => r.tickets)).toEqual([1, 1, 2, 2, 0, 1]);
+  });
+
+  it('gives the API’s rows in the CSV and on every sheet of the XLSX', async () => {
+    for (const query of [WEEK, '?from=2026-10-26&to=2026-11-15&group=week']) await expectDownloadsMatchApi({ url: srv.url, token, browser: manager, report: 'status', query });
   });
 
   it('shows the statuses now, their history and the backlog by age, whose numbers open the queue on their tickets', async () => {

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../../test/helpers/deps.ts';
 import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from '../../../test/helpers/web.ts';
+import { expectDownloadsMatchApi } from '../../../test/helpers/report-downloads.ts';
 import { logWork } from '../../../test/helpers/workflow.ts';
 import { readXlsx } from '../../../test/helpers/xlsx.ts';
 import { createApiToken } from '../../actions/api-tokens.ts';
@@ -190,6 +191,10 @@ describe('the time report', () => {
     expect(types.slice(1, -1).map((r) => r[0])).toEqual(['Инцидент', 'Запрос на обслуживание', 'Проблема']);
     // the totals row's label is a word, not an id to look up
     expect(types.at(-1)![0]).toBe('Итого');
+  });
+
+  it('gives the API’s rows in the CSV and on every sheet of the XLSX', async () => {
+    for (const query of [WEEK, `${WEEK}&by=organization`, `${WEEK}&by=component`, `${WEEK}&by=type`, `${WEEK}&by=period`]) await expectDownloadsMatchApi({ url: srv.url, token, browser: manager, report: 'time', query });
   });
 
   it('shows a chart, the table, the groupings and downloads that keep the grouping', async () => {

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../../test/helpers/deps.ts';
 import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from '../../../test/helpers/web.ts';
+import { expectDownloadsMatchApi } from '../../../test/helpers/report-downloads.ts';
 import { logWork } from '../../../test/helpers/workflow.ts';
 import { readXlsx } from '../../../test/helpers/xlsx.ts';
 import { createApiToken } from '../../actions/api-tokens.ts';
@@ -152,6 +153,10 @@ describe('the incident trends report', () => {
       ['Категория', 'Сен 2026', 'Окт 2026', 'Ноя 2026', 'Заявки', 'Списано, ч'],
       ...[['Без категории', 1, 9, 3, 13, 35], ['Неисправность', 1, 1, 0, 2, 150], ['Консультация', 0, 0, 1, 1, 0], ['Итого', ...TOTAL.slice(1)]].map(out),
     ]);
+  });
+
+  it('gives the API’s rows in the CSV and on every sheet of the XLSX', async () => {
+    for (const query of [AUTUMN, `${AUTUMN}&by=organization`, `${AUTUMN}&by=category`]) await expectDownloadsMatchApi({ url: srv.url, token, browser: manager, report: 'trends', query });
   });
 
   it('shows lines per group, the groupings, and counts that open the queue on their tickets', async () => {

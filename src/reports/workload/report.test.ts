@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../../test/helpers/deps.ts';
 import { addUser, Browser, startTestServer, TEST_PASSWORD, type TestServer } from '../../../test/helpers/web.ts';
+import { expectDownloadsMatchApi } from '../../../test/helpers/report-downloads.ts';
 import { logWork, seedSla } from '../../../test/helpers/workflow.ts';
 import { readXlsx } from '../../../test/helpers/xlsx.ts';
 import { createApiToken } from '../../actions/api-tokens.ts';
@@ -157,6 +158,10 @@ describe('the agent workload report', () => {
       ...[...WEEK_ROWS].sort((a, b) => collator.compare(a[0] as string, b[0] as string)).map((r) => trim(out(r, ru))),
       trim(out(['Итого', ...WEEK_TOTAL.slice(1)], ru)),
     ]);
+  });
+
+  it('gives the API’s rows in the CSV and on every sheet of the XLSX', async () => {
+    for (const query of [WEEK, `${WEEK}&agent=${boris.id}`]) await expectDownloadsMatchApi({ url: srv.url, token, browser: manager, report: 'workload', query });
   });
 
   it('shows a chart and a table whose counts and logged time open the queue on their tickets', async () => {
