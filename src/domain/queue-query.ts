@@ -39,9 +39,11 @@ export type QueueQuery = {
   type: TicketType[];
   category: Category[];
   channel: Channel[];
-  component: number[];
+  /** 'none': the tickets without a component (a report's row for them) */
+  component: (number | 'none')[];
   assignee: AssigneeFilter | null;
-  organization: number | null;
+  /** 'none': the tickets without an organisation */
+  organization: number | 'none' | null;
   /** created within [from, to) (ms): a report's drill-down */
   created: TimeRange | null;
   /** resolved or closed within [from, to) (ms) */
@@ -101,6 +103,11 @@ function ids(raw: unknown): number[] {
   return [...new Set(list(raw).filter((v) => /^\d{1,9}$/.test(v)).map(Number))];
 }
 
+/** Ids, and 'none' for "without one". */
+function idsOrNone(raw: unknown): (number | 'none')[] {
+  return [...ids(raw), ...(list(raw).includes('none') ? ['none' as const] : [])];
+}
+
 function single(raw: unknown): string | undefined {
   return list(raw)[0];
 }
@@ -121,9 +128,9 @@ export function parseQueueQuery(raw: Raw, fallbackView: QueueView = 'open'): Que
     type: oneOf(TICKET_TYPES, raw.type),
     category: oneOf(CATEGORIES, raw.category),
     channel: oneOf(CHANNELS, raw.channel),
-    component: ids(raw.component),
+    component: idsOrNone(raw.component),
     assignee,
-    organization: org && /^\d{1,9}$/.test(org) ? Number(org) : null,
+    organization: org === 'none' ? 'none' : org && /^\d{1,9}$/.test(org) ? Number(org) : null,
     created: timeRange(raw.created),
     done: timeRange(raw.done),
     openAt: instant(raw.open_at),
@@ -199,11 +206,12 @@ export type QueueFilter = {
   types?: TicketType[];
   categories?: Category[];
   channels?: Channel[];
-  /** an empty list matches nothing (a user with no components) */
-  componentIds?: number[];
+  /** an empty list matches nothing (a user with no components); null: no component */
+  componentIds?: (number | null)[];
   /** null: unassigned */
   assigneeId?: number | null;
-  organizationId?: number;
+  /** null: no organisation */
+  organizationId?: number | null;
   /** the tickets of requesters writing from one of these addresses, or from any address at one of these domains */
   requesters?: { emails: string[]; domains: string[] };
   createdIn?: TimeRange;
@@ -256,13 +264,14 @@ export function queueFilter(q: QueueQuery, who: { userId: number; componentIds: 
   if (q.type.length) f.types = q.type;
   if (q.category.length) f.categories = q.category;
   if (q.channel.length) f.channels = q.channel;
-  if (q.component.length) f.componentIds = f.componentIds ? f.componentIds.filter((c) => q.component.includes(c)) : q.component;
+  const component = q.component.map((c) => (c === 'none' ? null : c));
+  if (component.length) f.componentIds = f.componentIds ? f.componentIds.filter((c) => component.includes(c)) : component;
   if (q.assignee !== null && f.assigneeId === undefined) f.assigneeId = q.assignee === 'me' ? who.userId : q.assignee === 'none' ? null : q.assignee;
   else if (q.assignee !== null) {
     const wanted = q.assignee === 'me' ? who.userId : q.assignee === 'none' ? null : q.assignee;
     if (wanted !== f.assigneeId) f.assigneeId = -1; // contradicts the view: nothing matches
   }
-  if (q.organization !== null) f.organizationId = q.organization;
+  if (q.organization !== null) f.organizationId = q.organization === 'none' ? null : q.organization;
   if (q.created) f.createdIn = q.created;
   if (q.done) f.doneIn = q.done;
   if (q.openAt !== null) f.openAt = q.openAt;

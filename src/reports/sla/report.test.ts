@@ -210,9 +210,9 @@ describe('the SLA compliance report', () => {
     const expected: Record<string, string[][]> = {
       agent: [['A', 'C'], ['B', 'E'], ['D'], ['A', 'B', 'C', 'D', 'E']],
       priority: [['D'], ['B', 'E'], ['A', 'C'], ['A', 'B', 'C', 'D', 'E']],
-      // tickets without an organisation or component have no list of their own
-      organization: [['A', 'B'], ['C', 'E'], ['A', 'B', 'C', 'D', 'E']],
-      component: [['B', 'E'], ['A', 'C'], ['A', 'B', 'C', 'D', 'E']],
+      // the tickets without an organisation or component last
+      organization: [['A', 'B'], ['C', 'E'], ['D'], ['A', 'B', 'C', 'D', 'E']],
+      component: [['B', 'E'], ['A', 'C'], ['D'], ['A', 'B', 'C', 'D', 'E']],
     };
     for (const [by, lists] of Object.entries(expected)) {
       const links = await linkedCounts(`/reports/sla${WEEK}&by=${by}`);
@@ -221,6 +221,13 @@ describe('the SLA compliance report', () => {
       expect(got.filter((_, i) => i % 9 === 0), by).toEqual(lists);
       for (const [i, l] of links.entries()) expect(got[i].length, l.href).toBe(l.n);
     }
+    // the queue names the tickets without an organisation, and the chip takes that off
+    const none = (await linkedCounts(`/reports/sla${WEEK}&by=organization`)).find((l) => l.href.includes('organization=none'))!;
+    const queue = (await manager.get(none.href)).text;
+    expect(queue).toContain('data-period="noOrganization">No organisation <a href="');
+    expect(queue).toContain('<input type="hidden" name="organization" value="none">');
+    const off = /data-period="noOrganization">No organisation <a href="([^"]+)"/.exec(queue)![1].replaceAll('&#x3D;', '=').replaceAll('&amp;', '&');
+    expect(await subjects(off)).toEqual(['A', 'B', 'C', 'D', 'E']);
   });
 
   it('opens the queue on the tickets that met or breached each target, the counts and the lists made of one condition', async () => {

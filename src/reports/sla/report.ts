@@ -122,7 +122,7 @@ async function slaTable(ctx: ReportCtx, scope: Scope, by: GroupBy): Promise<Repo
   for (const g of groups.values()) add(total, g);
   const rows = orderGroups(ctx, ID, scope, by, [...groups.keys()], nameOf).map((g) => ({
     cells: countsRow(by, g.name, groups.get(g.key)!),
-    ...(g.href() ? { links: countLinks(g.href) } : {}),
+    links: countLinks(g.href),
   }));
   return { columns: COLUMNS(by), rows, totals: { cells: countsRow(by, null, total), links: countLinks((more) => createdHref(scope, more)) } };
 }

@@ -213,8 +213,9 @@ describe('the time report', () => {
     const expected: Record<string, string[][]> = {
       // Carl's account is gone: his row has no link; the totals are T1–T4
       agent: [['T1', 'T3', 'T4'], ['T1', 'T2', 'T3'], ['T1', 'T2', 'T3', 'T4']],
-      // tickets without an organisation have no list of their own
-      organization: [['T1', 'T2'], ['T3'], ['T1', 'T2', 'T3', 'T4']],
+      // the tickets without an organisation or component last
+      organization: [['T1', 'T2'], ['T3'], ['T4'], ['T1', 'T2', 'T3', 'T4']],
+      component: [['T2'], ['T1', 'T3'], ['T4'], ['T1', 'T2', 'T3', 'T4']],
       type: [['T1', 'T4'], ['T2'], ['T3'], ['T1', 'T2', 'T3', 'T4']],
     };
     for (const [by, lists] of Object.entries(expected)) {

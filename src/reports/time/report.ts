@@ -53,12 +53,12 @@ function workedHref(scope: Scope, patch: Partial<QueueQuery>): string {
   return queueHref(scope, { assignee: null, worked: { from, to }, workedBy: scope.filters.agent ?? null, ...patch });
 }
 
-/** The queue on a group's tickets; none for the group of tickets without an organisation or component. */
+/** The queue on a group's tickets (key null or 0: the tickets without an organisation or component). */
 function groupHref(scope: Scope, by: Exclude<GroupBy, 'period'>, key: TimeGroup['key']): string | null {
-  if (key === null || key === 0) return null;
-  if (by === 'agent') return workedHref(scope, { workedBy: Number(key) });
-  if (by === 'organization') return workedHref(scope, { organization: Number(key) });
-  if (by === 'component') return workedHref(scope, { component: [Number(key)] });
+  const id = key === null || key === 0 ? ('none' as const) : Number(key);
+  if (by === 'agent') return id === 'none' ? null : workedHref(scope, { workedBy: id });
+  if (by === 'organization') return workedHref(scope, { organization: id });
+  if (by === 'component') return workedHref(scope, { component: [id] });
   return workedHref(scope, { type: [key as TicketType] });
 }
 
