@@ -44,6 +44,13 @@ describe('queue query', () => {
     expect(queueFilter(parseQueueQuery({ view: 'components', component: 'none' }), who).componentIds).toEqual([]);
   });
 
+  it('reads the SLA targets still running', () => {
+    const q = parseQueueQuery({ view: 'all', running: 'resInternal,fr', breached: 'bogus' });
+    expect(q).toMatchObject({ running: 'resInternal', breached: null });
+    expect(queueQueryString(q)).toBe('view=all&running=resInternal');
+    expect(queueFilter(q, { userId: 7, componentIds: [], now: 5000 })).toEqual({ sla: { running: 'resInternal', at: 5000 } });
+  });
+
   it('reads, writes back and resolves the SLA outcome and the ticket flags of a report’s drill-down', () => {
     const q = parseQueueQuery({ view: 'all', met: ['frInternal', 'res'], breached: 'bogus,resInternal', flag: ['answered,nope', 'slaMissed', 'waitedOnClient', 'answered'] });
     expect(q).toMatchObject({ met: 'frInternal', breached: 'resInternal', flags: ['answered', 'slaMissed', 'waitedOnClient'] });

@@ -60,6 +60,8 @@ export type QueueQuery = {
   met: SlaTarget | null;
   /** its clock missed this target: met late, or overdue now */
   breached: SlaTarget | null;
+  /** its clock is still running for this target: not met, not due yet */
+  running: SlaTarget | null;
   /** every one of these holds for it */
   flags: TicketFlag[];
   q: string;
@@ -139,6 +141,7 @@ export function parseQueueQuery(raw: Raw, fallbackView: QueueView = 'open'): Que
     statusAt: statusAt(raw.status_at),
     met: oneOf(SLA_TARGETS, raw.met)[0] ?? null,
     breached: oneOf(SLA_TARGETS, raw.breached)[0] ?? null,
+    running: oneOf(SLA_TARGETS, raw.running)[0] ?? null,
     flags: oneOf(TICKET_FLAGS, raw.flag),
     q,
     sort,
@@ -163,6 +166,7 @@ export function queueQueryString(q: QueueQuery, patch: Partial<QueueQuery> = {})
   if (v.statusAt) p.set('status_at', `${v.statusAt.status}.${v.statusAt.at}`);
   if (v.met) p.set('met', v.met);
   if (v.breached) p.set('breached', v.breached);
+  if (v.running) p.set('running', v.running);
   if (v.flags.length) p.set('flag', v.flags.join(','));
   if (v.q) p.set('q', v.q);
   if (v.sort !== defaultSort(v.view)) p.set('sort', v.sort);
@@ -172,7 +176,7 @@ export function queueQueryString(q: QueueQuery, patch: Partial<QueueQuery> = {})
 
 /** True when anything beyond the view itself narrows the list. */
 export function hasFilters(q: QueueQuery): boolean {
-  return !!(q.status.length || q.priority.length || q.type.length || q.category.length || q.channel.length || q.component.length || q.assignee !== null || q.organization !== null || q.created || q.done || q.openAt !== null || q.worked || q.workedBy !== null || q.statusAt || q.met || q.breached || q.flags.length || q.q);
+  return !!(q.status.length || q.priority.length || q.type.length || q.category.length || q.channel.length || q.component.length || q.assignee !== null || q.organization !== null || q.created || q.done || q.openAt !== null || q.worked || q.workedBy !== null || q.statusAt || q.met || q.breached || q.running || q.flags.length || q.q);
 }
 
 // Keyset cursors: the sort, the last row's sort value and its id, as base64url JSON.
@@ -221,8 +225,8 @@ export type QueueFilter = {
   work?: { in?: TimeRange; by?: number | 'staff' };
   /** in this status just before the instant (its status history) */
   statusAt?: StatusAt;
-  /** the clock's outcome for targets: met in time, or missed (met late, or overdue at `at`) */
-  sla?: { met?: SlaTarget; breached?: SlaTarget; at: number };
+  /** the clock's outcome for targets: met in time, missed (met late, or overdue at `at`), or still running at `at` */
+  sla?: { met?: SlaTarget; breached?: SlaTarget; running?: SlaTarget; at: number };
   /** every one of these holds (an SLA target missed judged at `at`) */
   flags?: { names: TicketFlag[]; at: number };
   /** earliest pending SLA time before this */
@@ -277,7 +281,9 @@ export function queueFilter(q: QueueQuery, who: { userId: number; componentIds: 
   if (q.openAt !== null) f.openAt = q.openAt;
   if (q.worked || q.workedBy !== null) f.work = { ...(q.worked ? { in: q.worked } : {}), ...(q.workedBy !== null ? { by: q.workedBy } : {}) };
   if (q.statusAt) f.statusAt = q.statusAt;
-  if (q.met || q.breached) f.sla = { ...(q.met ? { met: q.met } : {}), ...(q.breached ? { breached: q.breached } : {}), at: who.now };
+  if (q.met || q.breached || q.running) {
+    f.sla = { ...(q.met ? { met: q.met } : {}), ...(q.breached ? { breached: q.breached } : {}), ...(q.running ? { running: q.running } : {}), at: who.now };
+  }
   if (q.flags.length) f.flags = { names: q.flags, at: who.now };
   if (q.q) f.text = q.q;
   return f;

@@ -66,6 +66,7 @@ export function queueWhere(f: QueueFilter): SQL[] {
     // measured clocks only, as the SLA report counts them in SQL (it judges the few not measured yet in code)
     if (f.sla.met) w.push(slaOutcomeIs(f.sla.met, 'met', f.sla.at));
     if (f.sla.breached) w.push(slaOutcomeIs(f.sla.breached, 'breached', f.sla.at));
+    if (f.sla.running) w.push(slaOutcomeIs(f.sla.running, 'pending', f.sla.at));
   }
   if (f.flags) for (const flag of f.flags.names) w.push(flagIs(flag, f.flags.at));
   if (f.slaDueBefore !== undefined) w.push(lt(tickets.slaDueKey, f.slaDueBefore));
