@@ -202,7 +202,7 @@ describe('the time report', () => {
     expect(text).toContain('href="/reports/time.csv?from=2026-11-02&to=2026-11-08&group=day&by=organization"');
     expect(text).toContain('<input type="hidden" name="by" value="organization">');
     // the table, in hours: Acme 170 min
-    expect(text).toMatch(/<td>Acme<\/td><td class="num">2\.8 hr<\/td>/);
+    expect(text).toMatch(/<td>Acme<\/td><td class="num"><a href="[^"]+">2\.8 hr<\/a><\/td>/);
     expect(text).toContain('<td>No organization</td>');
     const days = await manager.get(`/reports/time${WEEK}&by=period`);
     expect(days.text).toMatch(/<svg role="img" aria-label="Time" class="report-chart"/);
@@ -224,6 +224,15 @@ describe('the time report', () => {
       const got = await Promise.all(links.map((l) => subjects(l.href)));
       expect(got, by).toEqual(lists);
       for (const [i, l] of links.entries()) expect(got[i].length, l.href).toBe(l.n);
+    }
+    // the hours open the queue on the same tickets, those the time was logged on (per day: the days with time)
+    for (const by of ['agent', 'organization', 'component', 'type', 'period']) {
+      const page = (await manager.get(`/reports/time${WEEK}&by=${by}`)).text;
+      const pairs = [...page.matchAll(/<td class="num"><a href="(\/tickets\?[^"]+)">[\d.,]+ hr<\/a><\/td>(?:<td class="num">[^<]*<\/td>){2}<td class="num"><a href="(\/tickets\?[^"]+)">(\d+)<\/a>/g)];
+      // every linked ticket count (all but the row of a gone account) beside its linked hours
+      expect(pairs.length, by).toBe([...page.matchAll(/<a href="\/tickets\?[^"]+">\d+<\/a>/g)].length);
+      expect(pairs.length, by).toBeGreaterThanOrEqual(3);
+      for (const [, hours, tickets] of pairs) expect(hours, by).toBe(tickets);
     }
     // the agent filter is who logged the time: Boris's tickets, whoever they are assigned to
     const boris = await manager.get(`/reports/time${WEEK}&by=type&agent=${(await manager.get('/tickets')).text.match(/<option value="(\d+)"[^>]*>Boris</)![1]}`);
