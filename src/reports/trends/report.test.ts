@@ -172,6 +172,9 @@ describe('the incident trends report', () => {
     for (const [i, l] of links.entries()) expect(got[i].length, l.href).toBe(l.n);
     // the tickets without a component
     expect(got.filter((_, i) => links[i].href.includes('component=none'))).toEqual([[], [], ['X1'], ['X1']]);
+    const queue = (await manager.get(links.find((l) => l.href.includes('component=none'))!.href)).text;
+    expect(queue).toContain('data-period="noComponent">No component <a href="');
+    expect(queue).toContain('<input type="hidden" name="component" value="none">');
     // by category: the fault tickets
     const category = linksOf((await manager.get(`/reports/trends${AUTUMN}&by=category`)).text);
     expect(await subjects(category[3].href)).toEqual(['N1', 'P1']);
