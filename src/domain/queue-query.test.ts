@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor, parseQueueQuery, queueFilter, queueQueryString, SLA_RISK_MS } from './queue-query.ts';
+import { decodeCursor, encodeCursor, hasFilters, parseQueueQuery, queueFilter, queueQueryString, SLA_RISK_MS } from './queue-query.ts';
 
 describe('queue query', () => {
   it('reads the URL leniently: repeated and comma-separated values, unknown ones dropped', () => {
@@ -31,6 +31,24 @@ describe('queue query', () => {
     expect(queueFilter(parseQueueQuery({ view: 'pending', status: 'new' }), who).statuses).toEqual(['__none__']);
     expect(queueFilter(parseQueueQuery({ view: 'all', assignee: 'me', q: 'x' }), who)).toEqual({ assigneeId: 7, text: 'x' });
     expect(queueFilter(parseQueueQuery({ view: 'mine', assignee: 'none' }), who).assigneeId).toBe(-1);
+  });
+
+  it('reads "none" as the tickets without an organisation or component, and writes it back', () => {
+    const who = { userId: 7, componentIds: [1, 2], now: 1_000_000 };
+    const q = parseQueueQuery({ view: 'all', organization: 'none', component: 'none,3,bogus' });
+    expect(q).toMatchObject({ organization: 'none', component: [3, 'none'] });
+    expect(queueQueryString(q)).toBe('view=all&component=3%2Cnone&organization=none');
+    expect(hasFilters(parseQueueQuery({ component: 'none' }))).toBe(true);
+    expect(queueFilter(q, who)).toEqual({ componentIds: [3, null], organizationId: null });
+    // the tickets without a component are in none of the user's components
+    expect(queueFilter(parseQueueQuery({ view: 'components', component: 'none' }), who).componentIds).toEqual([]);
+  });
+
+  it('reads the SLA targets still running', () => {
+    const q = parseQueueQuery({ view: 'all', running: 'resInternal,fr', breached: 'bogus' });
+    expect(q).toMatchObject({ running: 'resInternal', breached: null });
+    expect(queueQueryString(q)).toBe('view=all&running=resInternal');
+    expect(queueFilter(q, { userId: 7, componentIds: [], now: 5000 })).toEqual({ sla: { running: 'resInternal', at: 5000 } });
   });
 
   it('reads, writes back and resolves the SLA outcome and the ticket flags of a report’s drill-down', () => {

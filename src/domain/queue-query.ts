@@ -39,9 +39,11 @@ export type QueueQuery = {
   type: TicketType[];
   category: Category[];
   channel: Channel[];
-  component: number[];
+  /** 'none': the tickets without a component (a report's row for them) */
+  component: (number | 'none')[];
   assignee: AssigneeFilter | null;
-  organization: number | null;
+  /** 'none': the tickets without an organisation */
+  organization: number | 'none' | null;
   /** created within [from, to) (ms): a report's drill-down */
   created: TimeRange | null;
   /** resolved or closed within [from, to) (ms) */
@@ -58,6 +60,8 @@ export type QueueQuery = {
   met: SlaTarget | null;
   /** its clock missed this target: met late, or overdue now */
   breached: SlaTarget | null;
+  /** its clock is still running for this target: not met, not due yet */
+  running: SlaTarget | null;
   /** every one of these holds for it */
   flags: TicketFlag[];
   q: string;
@@ -101,6 +105,11 @@ function ids(raw: unknown): number[] {
   return [...new Set(list(raw).filter((v) => /^\d{1,9}$/.test(v)).map(Number))];
 }
 
+/** Ids, and 'none' for "without one". */
+function idsOrNone(raw: unknown): (number | 'none')[] {
+  return [...ids(raw), ...(list(raw).includes('none') ? ['none' as const] : [])];
+}
+
 function single(raw: unknown): string | undefined {
   return list(raw)[0];
 }
@@ -121,9 +130,9 @@ export function parseQueueQuery(raw: Raw, fallbackView: QueueView = 'open'): Que
     type: oneOf(TICKET_TYPES, raw.type),
     category: oneOf(CATEGORIES, raw.category),
     channel: oneOf(CHANNELS, raw.channel),
-    component: ids(raw.component),
+    component: idsOrNone(raw.component),
     assignee,
-    organization: org && /^\d{1,9}$/.test(org) ? Number(org) : null,
+    organization: org === 'none' ? 'none' : org && /^\d{1,9}$/.test(org) ? Number(org) : null,
     created: timeRange(raw.created),
     done: timeRange(raw.done),
     openAt: instant(raw.open_at),
@@ -132,6 +141,7 @@ export function parseQueueQuery(raw: Raw, fallbackView: QueueView = 'open'): Que
     statusAt: statusAt(raw.status_at),
     met: oneOf(SLA_TARGETS, raw.met)[0] ?? null,
     breached: oneOf(SLA_TARGETS, raw.breached)[0] ?? null,
+    running: oneOf(SLA_TARGETS, raw.running)[0] ?? null,
     flags: oneOf(TICKET_FLAGS, raw.flag),
     q,
     sort,
@@ -156,6 +166,7 @@ export function queueQueryString(q: QueueQuery, patch: Partial<QueueQuery> = {})
   if (v.statusAt) p.set('status_at', `${v.statusAt.status}.${v.statusAt.at}`);
   if (v.met) p.set('met', v.met);
   if (v.breached) p.set('breached', v.breached);
+  if (v.running) p.set('running', v.running);
   if (v.flags.length) p.set('flag', v.flags.join(','));
   if (v.q) p.set('q', v.q);
   if (v.sort !== defaultSort(v.view)) p.set('sort', v.sort);
@@ -165,7 +176,7 @@ export function queueQueryString(q: QueueQuery, patch: Partial<QueueQuery> = {})
 
 /** True when anything beyond the view itself narrows the list. */
 export function hasFilters(q: QueueQuery): boolean {
-  return !!(q.status.length || q.priority.length || q.type.length || q.category.length || q.channel.length || q.component.length || q.assignee !== null || q.organization !== null || q.created || q.done || q.openAt !== null || q.worked || q.workedBy !== null || q.statusAt || q.met || q.breached || q.flags.length || q.q);
+  return !!(q.status.length || q.priority.length || q.type.length || q.category.length || q.channel.length || q.component.length || q.assignee !== null || q.organization !== null || q.created || q.done || q.openAt !== null || q.worked || q.workedBy !== null || q.statusAt || q.met || q.breached || q.running || q.flags.length || q.q);
 }
 
 // Keyset cursors: the sort, the last row's sort value and its id, as base64url JSON.
@@ -199,11 +210,12 @@ export type QueueFilter = {
   types?: TicketType[];
   categories?: Category[];
   channels?: Channel[];
-  /** an empty list matches nothing (a user with no components) */
-  componentIds?: number[];
+  /** an empty list matches nothing (a user with no components); null: no component */
+  componentIds?: (number | null)[];
   /** null: unassigned */
   assigneeId?: number | null;
-  organizationId?: number;
+  /** null: no organisation */
+  organizationId?: number | null;
   /** the tickets of requesters writing from one of these addresses, or from any address at one of these domains */
   requesters?: { emails: string[]; domains: string[] };
   createdIn?: TimeRange;
@@ -213,8 +225,8 @@ export type QueueFilter = {
   work?: { in?: TimeRange; by?: number | 'staff' };
   /** in this status just before the instant (its status history) */
   statusAt?: StatusAt;
-  /** the clock's outcome for targets: met in time, or missed (met late, or overdue at `at`) */
-  sla?: { met?: SlaTarget; breached?: SlaTarget; at: number };
+  /** the clock's outcome for targets: met in time, missed (met late, or overdue at `at`), or still running at `at` */
+  sla?: { met?: SlaTarget; breached?: SlaTarget; running?: SlaTarget; at: number };
   /** every one of these holds (an SLA target missed judged at `at`) */
   flags?: { names: TicketFlag[]; at: number };
   /** earliest pending SLA time before this */
@@ -256,19 +268,22 @@ export function queueFilter(q: QueueQuery, who: { userId: number; componentIds: 
   if (q.type.length) f.types = q.type;
   if (q.category.length) f.categories = q.category;
   if (q.channel.length) f.channels = q.channel;
-  if (q.component.length) f.componentIds = f.componentIds ? f.componentIds.filter((c) => q.component.includes(c)) : q.component;
+  const component = q.component.map((c) => (c === 'none' ? null : c));
+  if (component.length) f.componentIds = f.componentIds ? f.componentIds.filter((c) => component.includes(c)) : component;
   if (q.assignee !== null && f.assigneeId === undefined) f.assigneeId = q.assignee === 'me' ? who.userId : q.assignee === 'none' ? null : q.assignee;
   else if (q.assignee !== null) {
     const wanted = q.assignee === 'me' ? who.userId : q.assignee === 'none' ? null : q.assignee;
     if (wanted !== f.assigneeId) f.assigneeId = -1; // contradicts the view: nothing matches
   }
-  if (q.organization !== null) f.organizationId = q.organization;
+  if (q.organization !== null) f.organizationId = q.organization === 'none' ? null : q.organization;
   if (q.created) f.createdIn = q.created;
   if (q.done) f.doneIn = q.done;
   if (q.openAt !== null) f.openAt = q.openAt;
   if (q.worked || q.workedBy !== null) f.work = { ...(q.worked ? { in: q.worked } : {}), ...(q.workedBy !== null ? { by: q.workedBy } : {}) };
   if (q.statusAt) f.statusAt = q.statusAt;
-  if (q.met || q.breached) f.sla = { ...(q.met ? { met: q.met } : {}), ...(q.breached ? { breached: q.breached } : {}), at: who.now };
+  if (q.met || q.breached || q.running) {
+    f.sla = { ...(q.met ? { met: q.met } : {}), ...(q.breached ? { breached: q.breached } : {}), ...(q.running ? { running: q.running } : {}), at: who.now };
+  }
   if (q.flags.length) f.flags = { names: q.flags, at: who.now };
   if (q.q) f.text = q.q;
   return f;

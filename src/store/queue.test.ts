@@ -1,7 +1,7 @@
 // The queue's keyset pages against a brute-force reading of the same generated tickets (on either
 // engine), and the query plans: every view and sort must be served in index order (no sort of the
 // whole view).
-import { and } from 'drizzle-orm';
+import { and, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestDeps, TEST_ENGINE, type TestDeps } from '../../test/helpers/deps.ts';
 import { generateTickets } from '../demo/generate.ts';
@@ -33,7 +33,7 @@ function matches(t: Ticket, f: QueueFilter): boolean {
   if (f.statuses && !f.statuses.includes(t.status)) return false;
   if (f.priorities && !f.priorities.includes(t.priority)) return false;
   if (f.channels && !f.channels.includes(t.channel)) return false;
-  if (f.componentIds && !f.componentIds.includes(t.componentId ?? -1)) return false;
+  if (f.componentIds && !f.componentIds.includes(t.componentId)) return false;
   if (f.assigneeId !== undefined && t.assigneeId !== f.assigneeId) return false;
   if (f.organizationId !== undefined && t.organizationId !== f.organizationId) return false;
   if (f.slaDueBefore !== undefined && !((t.slaDueKey ?? SLA_NONE) < f.slaDueBefore)) return false;
@@ -91,6 +91,22 @@ describe('queue', () => {
     const org = all.find((t) => t.organizationId && t.isOpen)!.organizationId!;
     const g = queueFilter(parseQueueQuery({ view: 'all', organization: String(org) }), who());
     expect(await pageThrough(g, 'updated', 10)).toEqual(expected(g, 'updated'));
+  });
+
+  it('lists the tickets without an organisation or component', async () => {
+    // the generated tickets all have an organisation: a few lose theirs
+    await deps.db.update(tickets).set({ organizationId: null }).where(sql`${tickets.id} % 7 = 0`).run();
+    all = await deps.db.select().from(tickets).all();
+    for (const [query, without] of [[{ organization: 'none' }, (t: Ticket) => t.organizationId === null], [{ component: 'none' }, (t: Ticket) => t.componentId === null]] as const) {
+      const f = queueFilter(parseQueueQuery({ view: 'all', ...query }), who());
+      const got = await pageThrough(f, 'created', 50);
+      expect(got.length, JSON.stringify(query)).toBeGreaterThan(0);
+      expect(got).toEqual(all.filter(without).map((t) => t.id).sort((a, b) => b - a));
+    }
+    const either = queueFilter(parseQueueQuery({ view: 'open', component: '1,none' }), who());
+    const listed = await pageThrough(either, 'updated', 50);
+    expect(new Set(listed.map((id) => all.find((t) => t.id === id)!.componentId))).toEqual(new Set([1, null]));
+    expect(listed).toEqual(expected(either, 'updated'));
   });
 
   it('counts up to a cap, and counts what changed since a moment', async () => {

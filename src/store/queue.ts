@@ -38,10 +38,11 @@ export function queueWhere(f: QueueFilter): SQL[] {
   if (f.types?.length) w.push(inArray(tickets.type, f.types));
   if (f.categories?.length) w.push(inArray(tickets.category, f.categories));
   if (f.channels?.length) w.push(inArray(tickets.channel, f.channels));
-  if (f.componentIds) w.push(f.componentIds.length ? inArray(tickets.componentId, f.componentIds) : sql`1 = 0`);
+  if (f.componentIds) w.push(componentIn(f.componentIds));
   if (f.assigneeId === null) w.push(isNull(tickets.assigneeId));
   else if (f.assigneeId !== undefined) w.push(eq(tickets.assigneeId, f.assigneeId));
-  if (f.organizationId !== undefined) w.push(eq(tickets.organizationId, f.organizationId));
+  if (f.organizationId === null) w.push(isNull(tickets.organizationId));
+  else if (f.organizationId !== undefined) w.push(eq(tickets.organizationId, f.organizationId));
   if (f.requesters) {
     // a domain as the end of an address: the index on addresses cannot help, the contacts are read once
     const like = f.requesters.domains.map((d) => sql`e.email like ${`%@${d.replace(/[\\%_]/g, '\\$&')}`} escape '\\'`);
@@ -65,10 +66,18 @@ export function queueWhere(f: QueueFilter): SQL[] {
     // measured clocks only, as the SLA report counts them in SQL (it judges the few not measured yet in code)
     if (f.sla.met) w.push(slaOutcomeIs(f.sla.met, 'met', f.sla.at));
     if (f.sla.breached) w.push(slaOutcomeIs(f.sla.breached, 'breached', f.sla.at));
+    if (f.sla.running) w.push(slaOutcomeIs(f.sla.running, 'pending', f.sla.at));
   }
   if (f.flags) for (const flag of f.flags.names) w.push(flagIs(flag, f.flags.at));
   if (f.slaDueBefore !== undefined) w.push(lt(tickets.slaDueKey, f.slaDueBefore));
   return w;
+}
+
+/** In one of the components, or without one (null); nothing for an empty list. */
+function componentIn(ids: (number | null)[]): SQL {
+  const known = ids.filter((c): c is number => c !== null);
+  const either = [...(known.length ? [inArray(tickets.componentId, known)] : []), ...(ids.includes(null) ? [isNull(tickets.componentId)] : [])];
+  return either.length ? or(...either)! : sql`1 = 0`;
 }
 
 /** The filter's conditions as `and …` to append to a where clause of a query on tickets (nothing when there are none). */

@@ -120,7 +120,7 @@ describe('the status counts kept by the database', () => {
     expect(countKeyOf({})).toEqual({ dim: 'all', val: '' });
     expect(countKeyOf({ organizationId: 4 })).toEqual({ dim: 'org', val: '4' });
     expect(countKeyOf({ priorities: ['high'], componentIds: undefined })).toEqual({ dim: 'priority', val: 'high' });
-    for (const f of [{ organizationId: 4, priorities: ['high'] }, { assigneeId: null }, { componentIds: [1, 2] }, { componentIds: [] }, { open: true }, { text: 'x' }] as QueueFilter[]) {
+    for (const f of [{ organizationId: 4, priorities: ['high'] }, { assigneeId: null }, { componentIds: [1, 2] }, { componentIds: [] }, { organizationId: null }, { componentIds: [null] }, { open: true }, { text: 'x' }] as QueueFilter[]) {
       expect(countKeyOf(f), JSON.stringify(f)).toBeUndefined();
     }
   });

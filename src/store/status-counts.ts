@@ -49,9 +49,10 @@ export function countKeyOf(f: QueueFilter): CountKey | undefined {
   for (const [name, value] of Object.entries(f)) {
     if (value === undefined) continue;
     let key: CountKey | undefined;
-    if (name === 'organizationId') key = { dim: 'org', val: String(value) };
+    // the counts keep no key for "no organisation" or "no component": those are counted from the tickets
+    if (name === 'organizationId' && value !== null) key = { dim: 'org', val: String(value) };
     else if (name === 'assigneeId' && value !== null) key = { dim: 'agent', val: String(value) };
-    else if (name === 'componentIds' && one(f.componentIds)) key = { dim: 'component', val: one(f.componentIds)! };
+    else if (name === 'componentIds' && !f.componentIds?.includes(null) && one(f.componentIds)) key = { dim: 'component', val: one(f.componentIds)! };
     else if (name === 'types' && one(f.types)) key = { dim: 'type', val: one(f.types)! };
     else if (name === 'channels' && one(f.channels)) key = { dim: 'channel', val: one(f.channels)! };
     else if (name === 'priorities' && one(f.priorities)) key = { dim: 'priority', val: one(f.priorities)! };

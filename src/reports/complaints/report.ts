@@ -62,18 +62,18 @@ function groupsOf(list: ComplaintRow[], key: (c: ComplaintRow) => number | null,
 }
 
 /**
- * The queue on a group's tickets created in the period, when that list is exactly the complaints:
+ * The queue on a group's tickets (the group without one too) created in the period, when that list is exactly the complaints:
  * one complaint per ticket, each ticket created in the period, and no other ticket of the group.
  */
 async function groupHref(ctx: ReportCtx, scope: Scope, by: 'organization' | 'component', g: Group): Promise<string | null> {
-  if (g.id === null) return null;
   const { from, to } = scope.period;
   const tickets = new Set(g.complaints.map((c) => c.ticketId));
   if (tickets.size !== g.complaints.length || g.complaints.some((c) => c.ticketCreatedAt < from || c.ticketCreatedAt >= to)) return null;
   const filter = by === 'organization' ? { ...scope.tickets, organizationId: g.id } : { ...scope.tickets, componentIds: [g.id] };
   const [created] = await countTicketsPerSpan(ctx.db, 'created', [{ from, to }], filter);
   if (created !== tickets.size) return null;
-  return queueHref(scope, { created: { from, to }, ...(by === 'organization' ? { organization: g.id } : { component: [g.id] }) });
+  const id = g.id ?? 'none';
+  return queueHref(scope, { created: { from, to }, ...(by === 'organization' ? { organization: id } : { component: [id] }) });
 }
 
 /** The complaints per organisation or component, most first; the group without one last. */

@@ -57,7 +57,7 @@ export const isNarrowed = (scope: Scope): boolean => {
 };
 
 /** The time the scope costs: on its tickets, logged by its agent (whose time, not the assignee). */
-function costFilterOf(scope: Scope): CostFilter {
+export function costFilterOf(scope: Scope): CostFilter {
   const tickets = { ...scope.tickets };
   delete tickets.assigneeId;
   return { tickets, workedBy: scope.filters.agent };

@@ -15,7 +15,8 @@ import { escalateTicket, handleComplaint, setBillable } from '../../actions/reso
 import { createTicket, writeStatus } from '../../actions/tickets.ts';
 import { insertContact } from '../../store/contacts.ts';
 import { insertOrganization } from '../../store/organizations.ts';
-import { getTicket, type Ticket } from '../../store/tickets.ts';
+import { getTicket, updateTicket, type Ticket } from '../../store/tickets.ts';
+import { insertComponent } from '../../store/components.ts';
 import { updateUser } from '../../store/users.ts';
 import { difficultClientsReport } from './report.ts';
 import { forgetSlaMeasures, measureSlaClocks } from '../../store/sla-measures.ts';
@@ -219,5 +220,19 @@ describe('the difficult clients report', () => {
     ]);
     const queue = (await manager.get('/tickets?view=all&flag=slaMissed,waitedOnClient')).text;
     expect(queue).toContain('data-period="flags.waitedOnClient">Waited on the client <a href="/tickets?view&#x3D;all&amp;flag&#x3D;slaMissed"');
+  });
+
+  it('costs the time of the filtered tickets only, as the cost report does', async () => {
+    // A2 (no time) and B1 (60 min) in one component: Acme's 600 min on A1 are not its
+    const now = deps.clock.now();
+    const printers = (await insertComponent(deps.db, { name: 'Printers' }, now)).id;
+    for (const key of ['A2', 'B1']) await updateTicket(deps.db, t[key].id, { componentId: printers }, now);
+    const cost = (data: Api) => data.rows.map((r) => [r.organization, r.tickets, r.cost, r.costOverFee]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    expect(cost(await api(`${WEEK}&component=${printers}`))).toEqual([['Acme', 1, 0, 0], ['Beta', 1, 120_000, 2.4]]);
+    // the cost report's November, narrowed the same: the same cost
+    const res = await fetch(`${srv.url}/api/v1/reports/cost?month=2026-11&component=${printers}`, { headers: { authorization: `Bearer ${token}` } });
+    const costReport = (await res.json()) as Api;
+    expect(costReport.rows.filter((r) => r.organization !== null).map((r) => [r.organization, r.cost]).sort()).toEqual([['Beta', 120_000]]);
+    for (const key of ['A2', 'B1']) await updateTicket(deps.db, t[key].id, { componentId: null }, now);
   });
 });

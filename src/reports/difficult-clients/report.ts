@@ -6,7 +6,8 @@ import type { TicketFlag } from '../../domain/queue-query.ts';
 import { missedContractTarget } from '../../domain/sla-clock.ts';
 import { listOrganizations, type Organization } from '../../store/organizations.ts';
 import { countContactsByOrganization, listComplaintsIn, listUnmeasuredClientTickets, sumClientTickets, type ClientTicket, type ClientTicketSums } from '../../store/report-clients.ts';
-import { listCostByOrganization } from '../../store/report-cost.ts';
+import { listCostByOrganizationIn } from '../../store/report-cost.ts';
+import { costFilterOf } from '../cost/client-months.ts';
 import { readWorkflowState } from '../../store/workflow-state.ts';
 import { monthOf } from '../contracts/month.ts';
 import { kitPage } from '../kit/page.ts';
@@ -83,7 +84,8 @@ async function measureClients(ctx: ReportCtx, scope: Scope): Promise<Client[]> {
     listUnmeasuredClientTickets(ctx.db, scope.period, scope.tickets),
     listComplaintsIn(ctx.db, scope.period, scope.tickets),
     countContactsByOrganization(ctx.db),
-    listCostByOrganization(ctx.db, months),
+    // the time the scope's tickets took (its agent: who logged it), as the cost report counts it
+    listCostByOrganizationIn(ctx.db, [months], costFilterOf(scope)).then(([costs]) => costs),
   ]);
   addUnmeasured(sums, unmeasured, now);
   const complained = new Map<number, number>();

@@ -203,7 +203,8 @@ describe('the response and resolution times report', () => {
     const subjects = async (href: string) => [...(await manager.get(href)).text.matchAll(/>Ticket ([A-F])</g)].map((m) => m[1]).sort();
     const expected: Record<string, string[][]> = {
       priority: [['D'], ['B', 'E'], ['A', 'C'], ['A', 'B', 'C', 'D', 'E']],
-      organization: [['A', 'B'], ['C', 'E'], ['A', 'B', 'C', 'D', 'E']],
+      organization: [['A', 'B'], ['C', 'E'], ['D'], ['A', 'B', 'C', 'D', 'E']],
+      component: [['B', 'E'], ['A', 'C'], ['D'], ['A', 'B', 'C', 'D', 'E']],
       agent: [['A', 'C'], ['B', 'E'], ['D'], ['A', 'B', 'C', 'D', 'E']],
     };
     for (const [by, lists] of Object.entries(expected)) {

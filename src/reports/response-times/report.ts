@@ -150,7 +150,7 @@ async function timesTable(ctx: ReportCtx, scope: Scope, by: GroupBy): Promise<{ 
   const nameOf = await groupNames(ctx, by, [...groups.keys()]);
   const rows = orderGroups(ctx, ID, scope, by, [...groups.keys()], nameOf).map((g) => ({
     cells: statsCells(by, g.name, groups.get(g.key)!),
-    ...(g.href() ? { links: countLinks(g.href) } : {}),
+    links: countLinks(g.href),
   }));
   const table = { columns: COLUMNS(by), rows, totals: { cells: statsCells(by, null, all), links: countLinks((more) => createdHref(scope, more)) } };
   return { table, times: all };

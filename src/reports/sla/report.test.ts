@@ -215,44 +215,57 @@ describe('the SLA compliance report', () => {
     const expected: Record<string, string[][]> = {
       agent: [['A', 'C'], ['B', 'E'], ['D'], ['A', 'B', 'C', 'D', 'E']],
       priority: [['D'], ['B', 'E'], ['A', 'C'], ['A', 'B', 'C', 'D', 'E']],
-      // tickets without an organisation or component have no list of their own
-      organization: [['A', 'B'], ['C', 'E'], ['A', 'B', 'C', 'D', 'E']],
-      component: [['B', 'E'], ['A', 'C'], ['A', 'B', 'C', 'D', 'E']],
+      // the tickets without an organisation or component last
+      organization: [['A', 'B'], ['C', 'E'], ['D'], ['A', 'B', 'C', 'D', 'E']],
+      component: [['B', 'E'], ['A', 'C'], ['D'], ['A', 'B', 'C', 'D', 'E']],
     };
     for (const [by, lists] of Object.entries(expected)) {
       const links = await linkedCounts(`/reports/sla${WEEK}&by=${by}`);
-      // per row: its tickets, then met and breached for each of the four targets
+      // per row: its tickets, then met, breached and running for each of the four targets
       const got = await Promise.all(links.map((l) => subjects(l.href)));
-      expect(got.filter((_, i) => i % 9 === 0), by).toEqual(lists);
+      expect(got.filter((_, i) => i % 13 === 0), by).toEqual(lists);
       for (const [i, l] of links.entries()) expect(got[i].length, l.href).toBe(l.n);
     }
+    // the queue names the tickets without an organisation, and the chip takes that off
+    const none = (await linkedCounts(`/reports/sla${WEEK}&by=organization`)).find((l) => l.href.includes('organization=none'))!;
+    const queue = (await manager.get(none.href)).text;
+    expect(queue).toContain('data-period="noOrganization">No organisation <a href="');
+    expect(queue).toContain('<input type="hidden" name="organization" value="none">');
+    const off = /data-period="noOrganization">No organisation <a href="([^"]+)"/.exec(queue)![1].replaceAll('&#x3D;', '=').replaceAll('&amp;', '&');
+    expect(await subjects(off)).toEqual(['A', 'B', 'C', 'D', 'E']);
   });
 
-  it('opens the queue on the tickets that met or breached each target, the counts and the lists made of one condition', async () => {
+  it('opens the queue on the tickets that met, breached or still run for each target, the counts and the lists made of one condition', async () => {
     const links = await linkedCounts(`/reports/sla${WEEK}`);
     const got = await Promise.all(links.map((l) => subjects(l.href)));
     // the totals: A in time everywhere; B late to answer and past the internal resolution target; C answered
     // in time by the contract only and resolved late; D unanswered past both, past the internal resolution
-    // target, within the contract's; E still within the contract's first response
-    expect(got.slice(-9)).toEqual([
+    // target, within the contract's; E still within the contract's first response; D and E still to be resolved
+    expect(got.slice(-13)).toEqual([
       ['A', 'B', 'C', 'D', 'E'],
-      ['A', 'C'], ['B', 'D'], ['A'], ['B', 'C', 'D', 'E'],
-      ['A', 'B'], ['C'], ['A'], ['B', 'C', 'D'],
+      ['A', 'C'], ['B', 'D'], ['E'],
+      ['A'], ['B', 'C', 'D', 'E'], [],
+      ['A', 'B'], ['C'], ['D', 'E'],
+      ['A'], ['B', 'C', 'D'], ['E'],
     ]);
-    expect(links.slice(-9).map((l) => l.n)).toEqual([5, 2, 2, 1, 4, 2, 1, 1, 3]);
-    expect(links.slice(-9).map((l) => new URLSearchParams(l.href.split('?')[1]).get('met') ?? new URLSearchParams(l.href.split('?')[1]).get('breached')))
-      .toEqual([null, 'fr', 'fr', 'frInternal', 'frInternal', 'res', 'res', 'resInternal', 'resInternal']);
-    // the urgent row: D breached both first-response targets and the internal resolution one
-    expect(got.slice(0, 9)).toEqual([['D'], [], ['D'], [], ['D'], [], [], [], ['D']]);
+    expect(links.slice(-13).map((l) => l.n)).toEqual([5, 2, 2, 1, 1, 4, 0, 2, 1, 2, 1, 3, 1]);
+    const condition = (href: string) => ['met', 'breached', 'running'].flatMap((k) => new URLSearchParams(href.split('?')[1]).getAll(k).map((v) => `${k}=${v}`));
+    expect(links.slice(-13).map((l) => condition(l.href))).toEqual([[], ...['fr', 'frInternal', 'res', 'resInternal'].flatMap((m) => [[`met=${m}`], [`breached=${m}`], [`running=${m}`]])]);
+    // the urgent row: D breached both first-response targets and the internal resolution one; its resolution runs
+    expect(got.slice(0, 13)).toEqual([['D'], [], ['D'], [], [], ['D'], [], [], [], ['D'], [], ['D'], []]);
     // the queue names what it narrowed to, and the chip takes it off
-    const queue = (await manager.get(links[links.length - 5].href)).text;
+    const running = (await manager.get(links[links.length - 4].href)).text;
+    expect(running).toContain('data-period="running">SLA target still running: Resolution <a href="');
+    expect(running).toContain('<input type="hidden" name="running" value="res">');
+    const queue = (await manager.get(links[links.length - 8].href)).text;
     expect(queue).toContain('data-period="breached">SLA target breached: First response (internal) <a href="');
     expect(queue).toContain('<input type="hidden" name="breached" value="frInternal">');
     // an hour later E's first response is overdue too: the report and the queue move together
     deps.clock.set(at('2026-11-06T14:05:00Z'));
     const later = await linkedCounts(`/reports/sla${WEEK}&fresh=1`);
-    expect(later.slice(-7, -6)[0].n).toBe(3);
-    expect(await subjects(later.slice(-7, -6)[0].href)).toEqual(['B', 'D', 'E']);
+    expect(later.slice(-11, -9).map((l) => l.n)).toEqual([3, 0]);
+    expect(await subjects(later.slice(-11, -10)[0].href)).toEqual(['B', 'D', 'E']);
+    expect(await subjects(later.slice(-10, -9)[0].href)).toEqual([]);
     deps.clock.set(at('2026-11-06T13:05:00Z'));
   });
 

@@ -3,7 +3,7 @@
 // how many are still running — against the contract's targets and the desk's stricter internal
 // ones side by side — judged from each ticket's SLA clock as the workflow keeps it (a met target
 // keeps whether it was late; an open one is breached once its due time has passed). Each group's
-// ticket count and its met and breached counts open the queue on their tickets.
+// ticket count and its met, breached and running counts open the queue on their tickets.
 // Next response counts answers rather than tickets: every time the requester wrote after the first
 // response and waited for the desk, met in time, late (or overdue now) or still waiting. The clocks'
 // measures are counted in SQL (store/sla-measures.ts), so a year of tickets is one grouped query.
@@ -87,15 +87,16 @@ const COLUMNS = (by: GroupBy): ReportColumn[] => [
 ];
 
 /**
- * A row's links: its tickets, and those that met or breached each target (the queue's `met` and
- * `breached` filters are the conditions the counts are made of). Next responses count answers, not
- * tickets, so they have none.
+ * A row's links: its tickets, and those that met, breached or are still running for each target
+ * (the queue's `met`, `breached` and `running` filters are the conditions the counts are made of).
+ * Next responses count answers, not tickets, so they have none.
  */
 function countLinks(href: (more?: Partial<QueueQuery>) => string | null): Record<string, string> {
   const links: Record<string, string> = { tickets: href()! };
   for (const { prefix } of MEASURES) {
     links[`${prefix}Met`] = href({ met: prefix })!;
     links[`${prefix}Breached`] = href({ breached: prefix })!;
+    links[`${prefix}Pending`] = href({ running: prefix })!;
   }
   return links;
 }
@@ -122,7 +123,7 @@ async function slaTable(ctx: ReportCtx, scope: Scope, by: GroupBy): Promise<Repo
   for (const g of groups.values()) add(total, g);
   const rows = orderGroups(ctx, ID, scope, by, [...groups.keys()], nameOf).map((g) => ({
     cells: countsRow(by, g.name, groups.get(g.key)!),
-    ...(g.href() ? { links: countLinks(g.href) } : {}),
+    links: countLinks(g.href),
   }));
   return { columns: COLUMNS(by), rows, totals: { cells: countsRow(by, null, total), links: countLinks((more) => createdHref(scope, more)) } };
 }

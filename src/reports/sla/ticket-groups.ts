@@ -30,12 +30,12 @@ export function createdHref(scope: Scope, patch: Partial<QueueQuery> = {}): stri
   return queueHref(scope, { created: { from, to }, ...patch });
 }
 
-/** The queue's filter on a group's tickets; null when the queue has none (no organisation, no component). */
-function patchOf(by: GroupBy, key: string | number | null): Partial<QueueQuery> | null {
+/** The queue's filter on a group's tickets (null: the tickets without one). */
+function patchOf(by: GroupBy, key: string | number | null): Partial<QueueQuery> {
   if (by === 'priority') return { priority: [key as Priority] };
-  if (by === 'agent') return { assignee: key === null ? 'none' : Number(key) };
-  if (key === null) return null;
-  return by === 'organization' ? { organization: Number(key) } : { component: [Number(key)] };
+  const id = key === null ? ('none' as const) : Number(key);
+  if (by === 'agent') return { assignee: id };
+  return by === 'organization' ? { organization: id } : { component: [id] };
 }
 
 /**
@@ -63,8 +63,8 @@ export function orderGroups(ctx: ReportCtx, reportId: string, scope: Scope, by: 
     return {
       key,
       name: (by === 'priority' ? ctx.viewer.t(`priority.${String(key)}`) : key === null ? null : nameOf(key)) ?? ctx.viewer.t(`reports.${reportId}.none.${by}`),
-      /** the queue on the group's tickets created in the period, narrowed further by `more` (null: the queue cannot list the group) */
-      href: (more: Partial<QueueQuery> = {}) => (patch ? createdHref(scope, { ...patch, ...more }) : null),
+      /** the queue on the group's tickets created in the period, narrowed further by `more` */
+      href: (more: Partial<QueueQuery> = {}) => createdHref(scope, { ...patch, ...more }),
     };
   });
   const collator = new Intl.Collator(ctx.viewer.locale);

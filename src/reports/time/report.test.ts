@@ -207,7 +207,7 @@ describe('the time report', () => {
     expect(text).toContain('href="/reports/time.csv?from=2026-11-02&to=2026-11-08&group=day&by=organization"');
     expect(text).toContain('<input type="hidden" name="by" value="organization">');
     // the table, in hours: Acme 170 min
-    expect(text).toMatch(/<td>Acme<\/td><td class="num">2\.8 hr<\/td>/);
+    expect(text).toMatch(/<td>Acme<\/td><td class="num"><a href="[^"]+">2\.8 hr<\/a><\/td>/);
     expect(text).toContain('<td>No organization</td>');
     const days = await manager.get(`/reports/time${WEEK}&by=period`);
     expect(days.text).toMatch(/<svg role="img" aria-label="Time" class="report-chart"/);
@@ -218,8 +218,9 @@ describe('the time report', () => {
     const expected: Record<string, string[][]> = {
       // Carl's account is gone: his row has no link; the totals are T1–T4
       agent: [['T1', 'T3', 'T4'], ['T1', 'T2', 'T3'], ['T1', 'T2', 'T3', 'T4']],
-      // tickets without an organisation have no list of their own
-      organization: [['T1', 'T2'], ['T3'], ['T1', 'T2', 'T3', 'T4']],
+      // the tickets without an organisation or component last
+      organization: [['T1', 'T2'], ['T3'], ['T4'], ['T1', 'T2', 'T3', 'T4']],
+      component: [['T2'], ['T1', 'T3'], ['T4'], ['T1', 'T2', 'T3', 'T4']],
       type: [['T1', 'T4'], ['T2'], ['T3'], ['T1', 'T2', 'T3', 'T4']],
     };
     for (const [by, lists] of Object.entries(expected)) {
@@ -228,6 +229,15 @@ describe('the time report', () => {
       const got = await Promise.all(links.map((l) => subjects(l.href)));
       expect(got, by).toEqual(lists);
       for (const [i, l] of links.entries()) expect(got[i].length, l.href).toBe(l.n);
+    }
+    // the hours open the queue on the same tickets, those the time was logged on (per day: the days with time)
+    for (const by of ['agent', 'organization', 'component', 'type', 'period']) {
+      const page = (await manager.get(`/reports/time${WEEK}&by=${by}`)).text;
+      const pairs = [...page.matchAll(/<td class="num"><a href="(\/tickets\?[^"]+)">[\d.,]+ hr<\/a><\/td>(?:<td class="num">[^<]*<\/td>){2}<td class="num"><a href="(\/tickets\?[^"]+)">(\d+)<\/a>/g)];
+      // every linked ticket count (all but the row of a gone account) beside its linked hours
+      expect(pairs.length, by).toBe([...page.matchAll(/<a href="\/tickets\?[^"]+">\d+<\/a>/g)].length);
+      expect(pairs.length, by).toBeGreaterThanOrEqual(3);
+      for (const [, hours, tickets] of pairs) expect(hours, by).toBe(tickets);
     }
     // the agent filter is who logged the time: Boris's tickets, whoever they are assigned to
     const boris = await manager.get(`/reports/time${WEEK}&by=type&agent=${(await manager.get('/tickets')).text.match(/<option value="(\d+)"[^>]*>Boris</)![1]}`);

@@ -44,7 +44,7 @@ async function timeTable(ctx: ReportCtx, scope: Scope, by: GroupBy): Promise<Rep
     { key: 'spentOnEstimated', kind: 'minutes' },
   ];
   // the totals count each ticket once, also when several agents or days worked on it
-  return { columns, rows, totals: { ...sumsRow(by, null, total), links: { tickets: workedHref(scope, {}) } } };
+  return { columns, rows, totals: { ...sumsRow(by, null, total), links: workedLinks(workedHref(scope, {})) } };
 }
 
 /** The queue on the scope's tickets worked on in the period (by the scope's agent, when one is chosen). */
@@ -53,12 +53,18 @@ function workedHref(scope: Scope, patch: Partial<QueueQuery>): string {
   return queueHref(scope, { assignee: null, worked: { from, to }, workedBy: scope.filters.agent ?? null, ...patch });
 }
 
-/** The queue on a group's tickets; none for the group of tickets without an organisation or component. */
+/**
+ * A row's links: its tickets worked on, from their count and from the time logged on them. Billable
+ * and other time are parts of single entries, which the queue does not tell apart: no links.
+ */
+const workedLinks = (href: string): Record<string, string> => ({ tickets: href, minutes: href });
+
+/** The queue on a group's tickets (key null or 0: the tickets without an organisation or component). */
 function groupHref(scope: Scope, by: Exclude<GroupBy, 'period'>, key: TimeGroup['key']): string | null {
-  if (key === null || key === 0) return null;
-  if (by === 'agent') return workedHref(scope, { workedBy: Number(key) });
-  if (by === 'organization') return workedHref(scope, { organization: Number(key) });
-  if (by === 'component') return workedHref(scope, { component: [Number(key)] });
+  const id = key === null || key === 0 ? ('none' as const) : Number(key);
+  if (by === 'agent') return id === 'none' ? null : workedHref(scope, { workedBy: id });
+  if (by === 'organization') return workedHref(scope, { organization: id });
+  if (by === 'component') return workedHref(scope, { component: [id] });
   return workedHref(scope, { type: [key as TicketType] });
 }
 
@@ -74,7 +80,7 @@ function sumsRow(by: GroupBy, name: string | null, s: TimeSums): ReportRow {
 /** Every bucket of the period, in order, the empty ones too (the chart is a time line). */
 function periodRows(scope: Scope, groups: TimeGroup[]): ReportRow[] {
   const byIndex = new Map(groups.map((g) => [g.key, g]));
-  return scope.buckets.map((b, i) => ({ ...sumsRow('period', b.key, byIndex.get(i) ?? NO_TIME), links: { tickets: workedHref(scope, { worked: { from: b.from, to: b.to } }) } }));
+  return scope.buckets.map((b, i) => ({ ...sumsRow('period', b.key, byIndex.get(i) ?? NO_TIME), links: workedLinks(workedHref(scope, { worked: { from: b.from, to: b.to } })) }));
 }
 
 /** The groups that have time, by name (types in their usual order), the group of "none" last. */
@@ -87,7 +93,7 @@ function namedRows(ctx: ReportCtx, scope: Scope, by: Exclude<GroupBy, 'period'>,
     .sort((a, b) => a.rank - b.rank || collator.compare(a.name, b.name))
     .map(({ g, name }) => {
       const href = groupHref(scope, by, g.key);
-      return { ...sumsRow(by, name, g), ...(href ? { links: { tickets: href } } : {}) };
+      return { ...sumsRow(by, name, g), ...(href ? { links: workedLinks(href) } : {}) };
     });
 }
 

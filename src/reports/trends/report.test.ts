@@ -168,13 +168,18 @@ describe('the incident trends report', () => {
     expect(text).toContain('href="/reports/trends.csv?from=2026-09-01&to=2026-11-30&group=month&by=component"');
     const subjects = async (href: string) => [...(await manager.get(href)).text.matchAll(/>Ticket ([A-Z]\d+)</g)].map((m) => m[1]).sort();
     const linksOf = (html: string) => [...html.matchAll(/<a href="(\/tickets\?[^"]+)">(\d+)<\/a>/g)].map((m) => ({ href: m[1].replaceAll('&#x3D;', '=').replaceAll('&amp;', '&'), n: Number(m[2]) }));
-    // tickets without a component and "Other" have no list of their own: 9 rows and the totals, 4 counts each
+    // "Other" has no list of its own: 10 rows (the tickets without a component too) and the totals, 4 counts each
     const links = linksOf(page.text);
-    expect(links).toHaveLength(40);
+    expect(links).toHaveLength(44);
     const got = await Promise.all(links.map((l) => subjects(l.href)));
     expect(got.slice(0, 4)).toEqual([['P1'], ['P2'], ['P3'], ['P1', 'P2', 'P3']]);
     expect(got.at(-1)).toEqual(['C01', 'C02', 'C03', 'C04', 'C05', 'C06', 'C07', 'C08', 'C09', 'C10', 'N1', 'N2', 'P1', 'P2', 'P3', 'X1']);
     for (const [i, l] of links.entries()) expect(got[i].length, l.href).toBe(l.n);
+    // the tickets without a component
+    expect(got.filter((_, i) => links[i].href.includes('component=none'))).toEqual([[], [], ['X1'], ['X1']]);
+    const queue = (await manager.get(links.find((l) => l.href.includes('component=none'))!.href)).text;
+    expect(queue).toContain('data-period="noComponent">No component <a href="');
+    expect(queue).toContain('<input type="hidden" name="component" value="none">');
     // by category: the fault tickets
     const category = linksOf((await manager.get(`/reports/trends${AUTUMN}&by=category`)).text);
     expect(await subjects(category[3].href)).toEqual(['N1', 'P1']);

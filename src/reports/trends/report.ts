@@ -46,12 +46,13 @@ const typeOf = (scope: Scope): TicketType => (scope.filters.type as TicketType |
 const monthColumn = (bucketKey: string) => `m${bucketKey.slice(0, 7)}`;
 const monthHeading = (ctx: ReportCtx, bucketKey: string) => `${t(ctx, `columns.m${bucketKey.slice(5, 7)}`)} ${bucketKey.slice(0, 4)}`;
 
-/** The queue on the group's tickets created in a span; none for the tickets without one (the queue has no such filter). */
+/** The queue on the group's tickets created in a span; none for the tickets without a category (the queue has no such filter). */
 function groupHref(scope: Scope, by: TrendGroupBy, key: TrendKey, span: { from: number; to: number }): string | null {
-  if (key === null) return null;
   const patch: Partial<QueueQuery> = { created: span, type: [typeOf(scope)] };
-  if (by === 'component') patch.component = [Number(key)];
-  else if (by === 'organization') patch.organization = Number(key);
+  const id = key === null ? ('none' as const) : Number(key);
+  if (by === 'component') patch.component = [id];
+  else if (by === 'organization') patch.organization = id;
+  else if (key === null) return null;
   else patch.category = [key as Category];
   return queueHref(scope, patch);
 }

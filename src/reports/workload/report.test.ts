@@ -179,9 +179,21 @@ describe('the agent workload report', () => {
     expect(got.slice(0, 4)).toEqual([['T1', 'T2'], [], ['T6'], ['T3', 'T4']]);
     expect(got.slice(8)).toEqual([['T1', 'T2', 'T6'], ['T3', 'T4']]);
     for (const [i, l] of counts.entries()) expect(got[i].length, l.href).toBe(l.n);
-    // the time each logged in the week, on which tickets, and the tickets of the total
+    // per person and in total: the estimates and the time ever logged of their open tickets (those tickets), and the time
+    // they logged in the week (on which tickets)
     const time = [...page.text.matchAll(/<a href="(\/tickets\?[^"]+)">([\d.,]+ hr)<\/a>/g)].map((m) => decode(m[1]));
-    expect(await Promise.all(time.map(subjects))).toEqual([['T1', 'T2'], ['T2', 'T3'], [], [], ['T1', 'T2', 'T3']]);
+    const worked = await Promise.all(time.map(subjects));
+    expect(worked).toEqual([
+      ['T1', 'T2'], ['T1', 'T2'], ['T1', 'T2'], ['T6'], ['T6'], ['T2', 'T3'], [], [], [], [], [], [],
+      ['T1', 'T2', 'T6'], ['T1', 'T2', 'T6'], ['T1', 'T2', 'T3'],
+    ]);
+    // the estimates of the tickets listed add up to the report's sums
+    const estimates = new Map((await deps.db.all<{ subject: string; e: number | string | null }>('select subject, estimate_minutes as e from tickets')).map((r) => [r.subject.slice(7), Number(r.e ?? 0)]));
+    const listed = (i: number) => worked[i].reduce((a, key) => a + estimates.get(key)!, 0);
+    expect([0, 3, 6, 9, 12].map(listed)).toEqual([...WEEK_ROWS.map((r) => r[2]), WEEK_TOTAL[2]]);
+    // the reopen rate opens the queue on its reopened part: of Boris's two resolved, T4 (Anna resolved none: no rate, no link)
+    const rates = [...page.text.matchAll(/<a href="(\/tickets\?[^"]+)">([\d.,]+%)<\/a>/g)].map((m) => ({ href: decode(m[1]), pct: m[2] }));
+    expect(await Promise.all(rates.map(async (r) => [r.pct, await subjects(r.href)]))).toEqual([['50%', ['T4']], ['50%', ['T4']]]);
   });
 
   it('opens the queue from the totals on the tickets of exactly the people shown', async () => {
@@ -191,9 +203,11 @@ describe('the agent workload report', () => {
       const foot = (await manager.get(`/reports/workload${query}`)).text.match(/<tfoot>([\s\S]*?)<\/tfoot>/)![1];
       return await Promise.all([...foot.matchAll(/<a href="(\/tickets\?[^"]+)">([^<]+)<\/a>/g)].map(async (m) => [m[2], await subjects(decode(m[1]))]));
     };
-    expect(await totals(WEEK)).toEqual([['3', ['T1', 'T2', 'T6']], ['64 hr', ['T1', 'T2', 'T3']], ['2', ['T3', 'T4']]]);
+    const open = (n: string, estimate: string, logged: string, tickets: string[]) => [[n, tickets], [estimate, tickets], [logged, tickets]];
+    expect(await totals(WEEK)).toEqual([...open('3', '48.3 hr', '49.8 hr', ['T1', 'T2', 'T6']), ['64 hr', ['T1', 'T2', 'T3']], ['2', ['T3', 'T4']], ['50%', ['T4']]]);
     // one person: their row's tickets
-    expect(await totals(`${WEEK}&agent=${boris.id}`)).toEqual([['1', ['T6']], ['20 hr', ['T2', 'T3']], ['2', ['T3', 'T4']]]);
+    const borisOnly = [...open('1', '33.3 hr', '0.8 hr', ['T6']), ['20 hr', ['T2', 'T3']], ['2', ['T3', 'T4']], ['50%', ['T4']]];
+    expect(await totals(`${WEEK}&agent=${boris.id}`)).toEqual(borisOnly);
     // the queue names the filters, each removable
     const queue = (await manager.get('/tickets?view=all&worked_by=staff&flag=assignedToStaff')).text;
     expect(queue).toContain('data-period="workedBy">Time logged by: active staff <a href="/tickets?view&#x3D;all&amp;flag&#x3D;assignedToStaff"');
@@ -201,7 +215,7 @@ describe('the agent workload report', () => {
     // a person who leaves is no longer counted, nor listed
     const anna = Number((await deps.db.get<{ id: number | string }>("select id from users where email = 'anna@desk.test'"))!.id);
     await updateUser(deps.db, anna, { active: false }, deps.clock.now());
-    expect(await totals(`${WEEK}&fresh=1`)).toEqual([['1', ['T6']], ['20 hr', ['T2', 'T3']], ['2', ['T3', 'T4']]]);
+    expect(await totals(`${WEEK}&fresh=1`)).toEqual(borisOnly);
     await updateUser(deps.db, anna, { active: true }, deps.clock.now());
   });
 

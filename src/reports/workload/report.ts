@@ -63,13 +63,17 @@ function personRow(scope: Scope, w: Workload, hours: Hours): ReportRow {
       agent: w.name, open: w.open, openEstimate: w.openEstimate, openLogged: w.openLogged, logged: w.logged, working: hours.working,
       utilisation: percent(w.logged, hours.working), resolved: w.resolved, reopenRate: percent(w.reopened, w.resolved), load: loadOf(w, hours),
     },
-    links: {
-      open: queueHref(scope, { view: 'open', assignee: w.userId }),
+    links: openWork(queueHref(scope, { view: 'open', assignee: w.userId }), {
       logged: queueHref(scope, { assignee: null, worked: { from, to }, workedBy: w.userId }),
       resolved: queueHref(scope, { done: { from, to }, assignee: w.userId }),
-    },
+      // the rate's part: those resolved that had been reopened
+      ...(w.resolved > 0 ? { reopenRate: queueHref(scope, { done: { from, to }, assignee: w.userId, flags: ['reopened'] }) } : {}),
+    }),
   };
 }
+
+/** The open tickets open the queue from their count and from the sums of their estimates and logged time alike. */
+const openWork = (open: string, more: Record<string, string>): Record<string, string> => ({ open, openEstimate: open, openLogged: open, ...more });
 
 /**
  * The sums over the people shown; the rates are of the sums. Its counts open the queue on the
@@ -82,11 +86,11 @@ function totalsRow(scope: Scope, people: Workload[], hours: Hours, rows: ReportR
   const working = hours.working * people.length;
   const resolved = sum((w) => w.resolved);
   const { from, to } = scope.period;
-  const links = scope.filters.agent !== undefined ? rows[0]?.links : {
-    open: queueHref(scope, { view: 'open', flags: ['assignedToStaff'] }),
+  const links = scope.filters.agent !== undefined ? rows[0]?.links : openWork(queueHref(scope, { view: 'open', flags: ['assignedToStaff'] }), {
     logged: queueHref(scope, { worked: { from, to }, workedBy: 'staff' }),
     resolved: queueHref(scope, { done: { from, to }, flags: ['assignedToStaff'] }),
-  };
+    ...(resolved > 0 ? { reopenRate: queueHref(scope, { done: { from, to }, flags: ['assignedToStaff', 'reopened'] }) } : {}),
+  });
   return {
     cells: {
       agent: null, open: sum((w) => w.open), openEstimate: sum((w) => w.openEstimate), openLogged: sum((w) => w.openLogged), logged, working,

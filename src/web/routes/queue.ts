@@ -62,6 +62,9 @@ function periodChips(q: QueueQuery, names: ReadonlyMap<number, string>) {
     q.statusAt && { key: 'statusAt', name: 'status_at', value: `${q.statusAt.status}.${q.statusAt.at}`, status: q.statusAt.status, at: q.statusAt.at, removeHref: off({ statusAt: null }) },
     q.met && { key: 'met', name: 'met', value: q.met, word: q.met, removeHref: off({ met: null }) },
     q.breached && { key: 'breached', name: 'breached', value: q.breached, word: q.breached, removeHref: off({ breached: null }) },
+    q.running && { key: 'running', name: 'running', value: q.running, word: q.running, removeHref: off({ running: null }) },
+    q.organization === 'none' && { key: 'noOrganization', name: 'organization', value: 'none', bare: true, removeHref: off({ organization: null }) },
+    q.component.includes('none') && { key: 'noComponent', name: 'component', value: 'none', bare: true, removeHref: off({ component: q.component.filter((c) => c !== 'none') }) },
     ...q.flags.map((flag) => ({ key: `flags.${flag}`, name: 'flag', value: flag, bare: true, removeHref: off({ flags: q.flags.filter((x) => x !== flag) }) })),
   ].filter(Boolean);
 }
