@@ -74,7 +74,8 @@ describe('the reports on the dashboard', () => {
       contracts: { value: '€500 + RUB 1,000', caption: 'Billed this month', href: '/reports/contracts' },
       // the clients billed in roubles (the cost currency), no time logged: the margin is the fee
       cost: { value: 'RUB 1,000', caption: 'Margin', href: '/reports/cost' },
-      time: { value: '0 hr', href: '/reports/time' },
+      // no time logged: the hours open the (empty) queue of the tickets worked in the period
+      time: { value: '0 hr', href: expect.stringMatching(/^\/tickets\?view=all&worked=\d+-\d+$/) },
       // one answered at once, the others' first response not yet due
       sla: { value: '100%', caption: 'First response compliance', href: '/reports/sla' },
       'response-times': { value: '4', caption: 'Tickets' },
@@ -85,6 +86,7 @@ describe('the reports on the dashboard', () => {
     expect(await behind('created-resolved')).toEqual(['Acme 1', 'Acme 2', 'Acme 3', 'Beta 1']);
     expect(await behind('trends')).toEqual(['Acme 1', 'Acme 2', 'Acme 3', 'Beta 1']);
     expect(await behind('workload')).toEqual(['Acme 1']);
+    expect(await behind('time')).toEqual([]);
   });
 
   it('says its headlines in Russian to a Russian speaker', async () => {
