@@ -123,8 +123,10 @@ export async function signIn(url: string, email: string, password: string): Prom
 
 export type ConsoleTarget = {
   /** key in the figures and in the JSON (`<name>_p95_ms`) */
-  name: 'queue' | 'ticket' | 'search' | 'api_list' | 'reports' | 'dashboard' | 'reports_busy' | 'dashboard_busy';
+  name: 'queue' | 'ticket' | 'search' | 'api_list' | 'reports' | 'dashboard' | 'dashboard_agent' | 'dashboard_admin' | 'calendar' | 'report_files' | 'reports_busy' | 'dashboard_busy';
   label: string;
+  /** who is signed in (a demo account; the manager when not given) */
+  user?: string;
   /** path of the next request; `n` is the number of tickets in the database */
   next: (n: number, rand: () => number) => string;
   auth: 'session' | 'token';
@@ -158,6 +160,9 @@ export const REPORT_PAGES = [
 ];
 /** A report page with "@12m" made the date a year before today. */
 const reportPath = (p: string) => p.replace('@12m', new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10));
+/** A report page's download: `/reports/time.xlsx?…` for `/reports/time?…`. */
+const reportFile = (p: string, ext: 'csv' | 'xlsx') => p.replace(/^([^?]+)/, `$1.${ext}`);
+const CALENDAR_PAGES = ['/calendar?agent=all', '/calendar?agent=all&view=week', '/calendar'];
 
 export const CONSOLE_TARGETS: ConsoleTarget[] = [
   { name: 'queue', label: 'Queue page', auth: 'session', next: (_n, r) => `/tickets?${pick(QUEUE_PAGES, r)}`, looksRight: (b) => b.includes('href="/tickets/') },
@@ -166,6 +171,13 @@ export const CONSOLE_TARGETS: ConsoleTarget[] = [
   { name: 'api_list', label: 'REST API ticket list', auth: 'token', next: (_n, r) => `/api/v1/tickets?per_page=25${pick(API_PAGES, r)}`, looksRight: (b) => (JSON.parse(b) as { data: unknown[] }).data.length > 0 },
   { name: 'reports', label: 'Reports over 12 months', auth: 'session', next: (_n, r) => reportPath(pick(REPORT_PAGES, r)), looksRight: (b) => b.includes('<table class="wf'), targetMs: 300 },
   { name: 'dashboard', label: 'Manager’s default dashboard', auth: 'session', next: () => '/dashboard', looksRight: (b) => b.includes('class="widget '), targetMs: 300 },
+  { name: 'dashboard_agent', label: 'Agent’s default dashboard', user: 'dmitry@desk.example', auth: 'session', next: () => '/dashboard', looksRight: (b) => b.includes('class="widget '), targetMs: 300 },
+  { name: 'dashboard_admin', label: 'Administrator’s default dashboard', user: 'admin@desk.example', auth: 'session', next: () => '/dashboard', looksRight: (b) => b.includes('class="widget '), targetMs: 300 },
+  { name: 'calendar', label: 'Calendar of work (everyone’s month, week)', auth: 'session', next: (_n, r) => pick(CALENDAR_PAGES, r), looksRight: (b) => b.includes('href="/tickets/'), targetMs: 300 },
+  {
+    name: 'report_files', label: 'Report downloads over 12 months (CSV, XLSX)', auth: 'session', next: (_n, r) => reportFile(reportPath(pick(REPORT_PAGES, r)), r() < 0.5 ? 'csv' : 'xlsx'),
+    looksRight: (b) => b.startsWith('PK') || b.includes(','), targetMs: 300,
+  },
 ];
 // a busy desk: a note a second is 28,800 changes in a working day, several times what a desk of a
 // million tickets (about a thousand new ones a day) makes
@@ -256,12 +268,14 @@ export async function measureConsole(opts: {
   try {
     await waitHealthy(url, child);
     const cookie = await signIn(url, 'olga@desk.example', 'demo-password');
+    const sessions = new Map<string, string>([['olga@desk.example', cookie]]);
+    const cookieOf = async (user = 'olga@desk.example') => sessions.get(user) ?? sessions.set(user, await signIn(url, user, 'demo-password')).get(user)!;
     let seed = 7;
     const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
     const pages: Record<string, PageFigures | null> = {};
     for (const target of CONSOLE_TARGETS) {
       if (opts.pages && !opts.pages.includes(target.name)) continue;
-      const headers: Record<string, string> = target.auth === 'session' ? { cookie } : { authorization: `Bearer ${token}` };
+      const headers: Record<string, string> = target.auth === 'session' ? { cookie: await cookieOf(target.user) } : { authorization: `Bearer ${token}` };
       const next = () => ({ path: target.next(tickets, rand) });
       // every kind of request the load sends must answer 200 with a real page, or the figure means nothing
       const wrong: string[] = [];

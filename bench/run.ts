@@ -21,7 +21,7 @@ const SECTIONS = ['intake', 'ttt', 'console', 'sms'] as const;
 /** The flat JSON the issue asks for: exactly these keys, null when a section was not run. */
 const JSON_KEYS = [
   'intake_msgs_per_s', 'mailparser_msgs_per_s', 'intake_ratio', 'time_to_ticket_p50_ms', 'time_to_ticket_p99_ms',
-  'queue_p95_ms', 'ticket_p95_ms', 'search_p95_ms', 'api_list_p95_ms', 'reports_p95_ms', 'dashboard_p95_ms', 'reports_busy_p95_ms', 'dashboard_busy_p95_ms', 'export_seconds', 'export_rss_mb', 'rss_peak_mb', 'sms_rps', 'sms_p99_ms', 'tickets', 'messages',
+  'queue_p95_ms', 'ticket_p95_ms', 'search_p95_ms', 'api_list_p95_ms', 'reports_p95_ms', 'dashboard_p95_ms', 'dashboard_agent_p95_ms', 'dashboard_admin_p95_ms', 'calendar_p95_ms', 'report_files_p95_ms', 'reports_busy_p95_ms', 'dashboard_busy_p95_ms', 'export_seconds', 'export_rss_mb', 'rss_peak_mb', 'sms_rps', 'sms_p99_ms', 'tickets', 'messages',
 ] as const;
 type JsonKey = (typeof JSON_KEYS)[number];
 
