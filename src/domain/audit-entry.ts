@@ -2,7 +2,7 @@
 // which fields an entry changed, for the page and the CSV.
 
 /** The kinds of thing the audit log records changes to. */
-export const AUDIT_KINDS = ['user', 'api_token', 'component', 'mailbox', 'calendar', 'sla_policy', 'workflow', 'contract'] as const;
+export const AUDIT_KINDS = ['user', 'api_token', 'component', 'mailbox', 'delivery', 'calendar', 'sla_policy', 'workflow', 'contract', 'kb_category'] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
 export type AuditSnapshot = Record<string, unknown>;

@@ -9,6 +9,9 @@ import { findUserByEmail } from '../../../src/store/users.ts';
 import { findMailboxByAddress } from '../../../src/store/mailboxes.ts';
 import { listApiTokens } from '../../../src/store/api-tokens.ts';
 import { recordAudit } from '../../../src/actions/audit.ts';
+import { createKbCategory, deleteKbCategory, editKbCategory } from '../../../src/actions/kb.ts';
+
+const SID = `AC${'0123456789abcdef'.repeat(2)}`;
 
 describe('audit log', () => {
   const desk = useTestDesk();
@@ -103,6 +106,31 @@ describe('audit log', () => {
     expect(log[3]).toMatchObject({ before: { enabled: true }, after: { enabled: false } });
     const raw = await everything();
     expect(raw).not.toMatch(/imap secret|sealed:/);
+  });
+
+  it('records outgoing mail and SMS settings without the password or auth token, and knowledge base categories', async () => {
+    const root = await desk.person('Root Admin', 'admin');
+    const a = await desk.signIn(root);
+    const smtp = { host: '127.0.0.1', port: '2525', security: 'none', username: 'support@desk.example', password: 'smtp secret one', from: 'IT Support <support@desk.example>' };
+    expect((await a.post('/admin/delivery/smtp', smtp)).status).toBe(303);
+    expect((await a.post('/admin/delivery/smtp', { ...smtp, port: '2526', password: '' })).status).toBe(303);
+    expect((await a.post('/admin/delivery/twilio', { accountSid: SID, authToken: 'twilio secret token', from: '+1 500 555 0006' })).status).toBe(303);
+    expect((await a.post('/admin/delivery/smtp/off', {})).status).toBe(303);
+    const log = await entries('delivery');
+    expect(log.map((e) => [e.subjectLabel, e.action])).toEqual([['SMTP', 'created'], ['SMTP', 'updated'], ['Twilio', 'created'], ['SMTP', 'removed']]);
+    expect(log[0].after).toMatchObject({ host: '127.0.0.1', port: 2525, password: 'set' });
+    expect(log[1]).toMatchObject({ before: { port: 2525, password: 'set' }, after: { port: 2526, password: 'set' } });
+    expect(log[2].after).toMatchObject({ accountSid: SID, authToken: 'set' });
+    expect(log[3]).toMatchObject({ before: { port: 2526 }, after: null });
+    expect(await everything()).not.toMatch(/secret|sealed:/);
+
+    const ctx = desk.srv.services.ctx;
+    const cat = await createKbCategory(ctx, root, { name: 'Printers' });
+    await editKbCategory(ctx, root, cat.id, { name: 'Printers and scanners' });
+    await deleteKbCategory(ctx, root, cat.id, null);
+    const cats = await entries('kb_category');
+    expect(cats.map((e) => [e.action, e.subjectLabel])).toEqual([['created', 'Printers'], ['updated', 'Printers and scanners'], ['removed', 'Printers and scanners']]);
+    expect(cats[1]).toMatchObject({ before: { name: 'Printers' }, after: { name: 'Printers and scanners' } });
   });
 
   it('filters by who, what, period and name, pages newest first, and exports the same entries as CSV', async () => {
