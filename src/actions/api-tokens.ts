@@ -14,7 +14,7 @@ import { pickFields, recordAudit } from './audit.ts';
 import { inTransaction } from '../db/client.ts';
 
 /** A token as the audit log keeps it: never the token or its hash. */
-function auditToken(deps: Deps, by: User, action: string, before: ApiToken | null, after: ApiToken): Promise<void> {
+function auditToken(deps: Deps, by: User | null, action: string, before: ApiToken | null, after: ApiToken): Promise<void> {
   const fields = ['userId', 'name', 'prefix', 'scope', 'expiresAt', 'revokedAt'] as const;
   return recordAudit(deps, by, { kind: 'api_token', id: after.id, label: `${after.name} (${after.prefix}…)` }, action, {
     before: before && pickFields(before, fields), after: pickFields(after, fields),
@@ -36,7 +36,8 @@ export const newTokenSchema = z.object({
   scope: z.enum(API_TOKEN_SCOPES, { message: 'Choose full access or read-only' }).default('full'),
 });
 
-export async function createApiToken(deps: Deps, user: User, input: z.input<typeof newTokenSchema>): Promise<{ token: string; record: ApiToken }> {
+/** `opts.by`: who made it, for the audit log — the owner, unless the command line made it for them (null). */
+export async function createApiToken(deps: Deps, user: User, input: z.input<typeof newTokenSchema>, opts: { by?: User | null } = {}): Promise<{ token: string; record: ApiToken }> {
   requirePermission(user, 'token.manage');
   const v = parseInput(newTokenSchema, input);
   const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
@@ -47,7 +48,7 @@ export async function createApiToken(deps: Deps, user: User, input: z.input<type
       { userId: user.id, name: v.name || 'API token', tokenHash: tokenHash(token), prefix: token.slice(0, 10), scope: v.scope, expiresAt: v.expiresInDays ? now + v.expiresInDays * DAY_MS : null },
       now,
     );
-    await auditToken(deps, user, 'created', null, made);
+    await auditToken(deps, opts.by === undefined ? user : opts.by, 'created', null, made);
     return made;
   });
   return { token, record };

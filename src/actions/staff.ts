@@ -13,7 +13,7 @@ import type { Ctx } from './context.ts';
 import { requirePermission } from './tickets.ts';
 import { sendInvitation } from './password-links.ts';
 import { createUser, hashPassword } from './users.ts';
-import { pickFields, recordAudit } from './audit.ts';
+import { auditUser } from './user-audit.ts';
 import { parseInput } from './validate.ts';
 
 export function isTimeZone(tz: string): boolean {
@@ -52,22 +52,9 @@ export const staffSchema = z.object({
  * Adds a member of staff. Without a password (empty) they are invited: a mail with a link to set
  * their own goes out with the new account, in the same transaction.
  */
-const USER_FIELDS = ['email', 'name', 'role', 'locale', 'timeZone', 'hourlyCostCents', 'available', 'active', 'passwordHash'] as const;
-
-/** A person as the audit log keeps them (the password hash only as "set", see domain/audit-entry.ts). */
-export function userSnapshot(u: User) {
-  return pickFields(u, USER_FIELDS);
-}
-
 function staffEditAction(before: User, after: User): string {
   if (before.active !== after.active) return after.active ? 'reactivated' : 'deactivated';
   return before.role !== after.role ? 'role_changed' : 'updated';
-}
-
-async function auditUser(ctx: Ctx, by: User | null, action: string, before: User | null, after: User): Promise<void> {
-  await recordAudit(ctx, by, { kind: 'user', id: after.id, label: `${after.name} <${after.email}>` }, action, {
-    before: before && userSnapshot(before), after: userSnapshot(after),
-  });
 }
 
 export async function addStaff(ctx: Ctx, admin: User, input: { email: string; password: string } & z.input<typeof staffSchema>): Promise<User> {
