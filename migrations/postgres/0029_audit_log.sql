@@ -15,6 +15,9 @@ CREATE TABLE "audit_log" (
 CREATE INDEX "audit_log_created_idx" ON "audit_log" USING btree ("created_at","id");--> statement-breakpoint
 CREATE INDEX "audit_log_actor_idx" ON "audit_log" USING btree ("actor_user_id","id");--> statement-breakpoint
 CREATE INDEX "audit_log_subject_idx" ON "audit_log" USING btree ("subject_kind","id");--> statement-breakpoint
+-- ids left to the database, as for every other table (0001_fill_ids.sql)
+CREATE TRIGGER audit_log_fill_id BEFORE INSERT ON "audit_log" FOR EACH ROW EXECUTE FUNCTION helpdesk_fill_id();
+--> statement-breakpoint
 -- The audit log is never edited: the database itself refuses to change or remove an entry.
 CREATE FUNCTION helpdesk_audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
