@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { configOrExit, loadDotEnv, openDeps } from './bootstrap.ts';
-import { createUser } from './actions/users.ts';
+import { createUserBySystem } from './actions/users.ts';
 import { ROLES, type Role } from './db/schema.ts';
 import { closeDb } from './db/client.ts';
 import { databaseLabel, type Config } from './config.ts';
@@ -111,7 +111,7 @@ async function main(argv: string[]): Promise<number> {
           return EX_USAGE;
         }
         const password = values.password ?? (process.stdin.isTTY ? '' : (await readInput('-')).toString('utf8').trim());
-        const user = await createUser(services.ctx, {
+        const user = await createUserBySystem(services.ctx, {
           email: values.email, name: values.name ?? values.email.split('@')[0], role: values.role as Role, password,
           locale: values.locale === 'ru' ? 'ru' : values.locale === 'en' ? 'en' : undefined,
         });
@@ -176,7 +176,7 @@ async function main(argv: string[]): Promise<number> {
           console.error(`No active user ${values.user}. Add one with: helpdesk user add --email ${values.user} --name N`);
           return EX_DATAERR;
         }
-        const { token, record } = await createApiToken(deps, user, { name: values.name ?? 'CLI token', expiresInDays: values['expires-days'] ?? null, scope: values['read-only'] ? 'read' : 'full' });
+        const { token, record } = await createApiToken(deps, user, { name: values.name ?? 'CLI token', expiresInDays: values['expires-days'] ?? null, scope: values['read-only'] ? 'read' : 'full' }, { by: null });
         console.log(`Created API token "${record.name}" (${record.prefix}…) for ${user.email} (${user.role}). Keep it secret; it is shown only now:`);
         console.log(token);
         return 0;

@@ -16,6 +16,7 @@ import type { ChannelSender } from './outbox/types.ts';
 import type { WebOptions } from './web/app.ts';
 import { notificationPrefsRouter } from './web/routes/notification-prefs.ts';
 import { outboxAdminRouter } from './web/routes/outbox-admin.ts';
+import { auditLogRouter } from './web/routes/audit-log.ts';
 import { deliveryRouter } from './web/routes/admin-delivery.ts';
 import { registerPolicyHooks } from './policies/hooks.ts';
 import { REPORTS } from './reports/index.ts';
@@ -70,6 +71,7 @@ export function buildServices(deps: Deps, opts: BuildOptions = {}): Services {
       { auth: 'user', build: ({ render }) => inboundRoutes(ctx, intake, render) },
       ...consoles.flatMap((c) => c.routers(ctx)),
       outboxAdminRouter(ctx, senders),
+      auditLogRouter(ctx),
       deliveryRouter(ctx, senders),
       notificationPrefsRouter(ctx),
       ...featureRouters(ctx, reports),

@@ -10,6 +10,16 @@ import type { User } from '../store/users.ts';
 import type { Deps } from '../deps.ts';
 import { requirePermission } from './tickets.ts';
 import { parseInput } from './validate.ts';
+import { pickFields, recordAudit } from './audit.ts';
+import { inTransaction } from '../db/client.ts';
+
+/** A token as the audit log keeps it: never the token or its hash. */
+function auditToken(deps: Deps, by: User | null, action: string, before: ApiToken | null, after: ApiToken): Promise<void> {
+  const fields = ['userId', 'name', 'prefix', 'scope', 'expiresAt', 'revokedAt'] as const;
+  return recordAudit(deps, by, { kind: 'api_token', id: after.id, label: `${after.name} (${after.prefix}…)` }, action, {
+    before: before && pickFields(before, fields), after: pickFields(after, fields),
+  });
+}
 
 export const TOKEN_PREFIX = 'hd_';
 
@@ -26,16 +36,21 @@ export const newTokenSchema = z.object({
   scope: z.enum(API_TOKEN_SCOPES, { message: 'Choose full access or read-only' }).default('full'),
 });
 
-export async function createApiToken(deps: Deps, user: User, input: z.input<typeof newTokenSchema>): Promise<{ token: string; record: ApiToken }> {
+/** `opts.by`: who made it, for the audit log — the owner, unless the command line made it for them (null). */
+export async function createApiToken(deps: Deps, user: User, input: z.input<typeof newTokenSchema>, opts: { by?: User | null } = {}): Promise<{ token: string; record: ApiToken }> {
   requirePermission(user, 'token.manage');
   const v = parseInput(newTokenSchema, input);
   const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
   const now = deps.clock.now();
-  const record = await insertApiToken(
-    deps.db,
-    { userId: user.id, name: v.name || 'API token', tokenHash: tokenHash(token), prefix: token.slice(0, 10), scope: v.scope, expiresAt: v.expiresInDays ? now + v.expiresInDays * DAY_MS : null },
-    now,
-  );
+  const record = await inTransaction(deps.db, async () => {
+    const made = await insertApiToken(
+      deps.db,
+      { userId: user.id, name: v.name || 'API token', tokenHash: tokenHash(token), prefix: token.slice(0, 10), scope: v.scope, expiresAt: v.expiresInDays ? now + v.expiresInDays * DAY_MS : null },
+      now,
+    );
+    await auditToken(deps, opts.by === undefined ? user : opts.by, 'created', null, made);
+    return made;
+  });
   return { token, record };
 }
 
@@ -58,8 +73,12 @@ export function scopeAllows(scope: ApiTokenScope, method: string): boolean {
 /** Revokes a token: one's own, or anyone's for an admin. */
 export async function revokeApiToken(deps: Deps, user: User, id: number): Promise<void> {
   requirePermission(user, 'token.manage');
-  const t = await findApiToken(deps.db, id);
-  if (!t) throw notFound('API token');
-  if (t.userId !== user.id && !can(user.role, 'token.admin')) throw forbidden();
-  await revoke(deps.db, id, deps.clock.now());
+  await inTransaction(deps.db, async () => {
+    const t = await findApiToken(deps.db, id);
+    if (!t) throw notFound('API token');
+    if (t.userId !== user.id && !can(user.role, 'token.admin')) throw forbidden();
+    await revoke(deps.db, id, deps.clock.now());
+    const after = await findApiToken(deps.db, id);
+    if (after && after.revokedAt !== t.revokedAt) await auditToken(deps, user, 'revoked', t, after);
+  });
 }

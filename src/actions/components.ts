@@ -2,12 +2,20 @@
 // who work it, how new tickets are assigned, and the routing keywords and address aliases intake reads.
 import { z } from 'zod';
 import { inTransaction, isUniqueViolation } from '../db/client.ts';
-import { getComponent, insertComponent, setComponentAgents, updateComponent, type Component } from '../store/components.ts';
+import { getComponent, insertComponent, listComponentAgentIds, setComponentAgents, updateComponent, type Component } from '../store/components.ts';
 import { invalid } from '../domain/errors.ts';
 import { findUser, type User } from '../store/users.ts';
 import type { Ctx } from './context.ts';
 import { requirePermission } from './tickets.ts';
 import { parseInput } from './validate.ts';
+import { pickFields, recordAudit } from './audit.ts';
+
+const AUDITED = ['name', 'description', 'managerId', 'autoAssign', 'keywords', 'emailAliases', 'active'] as const;
+
+/** A component and its members (agent ids, in order) as the audit log keeps them. */
+async function componentSnapshot(ctx: Ctx, c: Component) {
+  return { ...pickFields(c, AUDITED), agentIds: [...(await listComponentAgentIds(ctx.db, c.id))].sort((a, b) => a - b) };
+}
 
 export const componentSchema = z.object({
   name: z.string().trim().min(1, 'Enter a name').max(120),
@@ -40,7 +48,9 @@ export async function createComponent(ctx: Ctx, user: User, input: ComponentInpu
     return await inTransaction(ctx.db, async () => {
       await check(ctx, v);
       const { agentIds, ...fields } = v;
-      return await insertComponent(ctx.db, fields, ctx.clock.now(), agentIds);
+      const made = await insertComponent(ctx.db, fields, ctx.clock.now(), agentIds);
+      await recordAudit(ctx, user, { kind: 'component', id: made.id, label: made.name }, 'created', { before: null, after: await componentSnapshot(ctx, made) });
+      return made;
     });
   } catch (err) {
     if (nameTaken(err)) throw invalid(`A component named ${v.name} exists already`, { name: 'Already in use' });
@@ -53,12 +63,14 @@ export async function editComponent(ctx: Ctx, user: User, id: number, input: Com
   const v = parseInput(componentSchema, input);
   try {
     return await inTransaction(ctx.db, async () => {
-      await getComponent(ctx.db, id);
+      const before = await componentSnapshot(ctx, await getComponent(ctx.db, id));
       await check(ctx, v);
       const { agentIds, ...fields } = v;
       await updateComponent(ctx.db, id, fields, ctx.clock.now());
       await setComponentAgents(ctx.db, id, agentIds);
-      return await getComponent(ctx.db, id);
+      const after = await getComponent(ctx.db, id);
+      await recordAudit(ctx, user, { kind: 'component', id, label: after.name }, 'updated', { before, after: await componentSnapshot(ctx, after) });
+      return after;
     });
   } catch (err) {
     if (nameTaken(err)) throw invalid(`A component named ${v.name} exists already`, { name: 'Already in use' });

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { parseInput } from './validate.ts';
 import type { Ctx } from './context.ts';
 import { requirePermission } from './tickets.ts';
+import { recordAudit } from './audit.ts';
+import { inTransaction } from '../db/client.ts';
 import { AppError, invalid } from '../domain/errors.ts';
 import { parseAddress } from '../domain/mail-address.ts';
 import { toE164 } from '../domain/phone.ts';
@@ -71,6 +73,19 @@ function editable(ctx: Ctx, user: User, which: 'smtp' | 'twilio'): void {
   if (fromEnv) throw new AppError('conflict', which === 'smtp' ? 'Outgoing mail is set by SMTP_URL and MAIL_FROM in the environment' : 'SMS is set by TWILIO_* in the environment');
 }
 
+const storedSettings = (ctx: Ctx, which: 'smtp' | 'twilio') => (which === 'smtp' ? getStoredSmtp(ctx.db) : getStoredTwilio(ctx.db));
+
+/** Saves outgoing mail or SMS settings and records them before → after (the password and auth token only as "set" or "changed"). */
+async function audited(ctx: Ctx, user: User, which: 'smtp' | 'twilio', save: () => Promise<void>): Promise<void> {
+  await inTransaction(ctx.db, async () => {
+    const before = (await storedSettings(ctx, which)) ?? null;
+    await save();
+    const after = (await storedSettings(ctx, which)) ?? null;
+    const action = !after ? 'removed' : before ? 'updated' : 'created';
+    await recordAudit(ctx, user, { kind: 'delivery', id: null, label: which === 'smtp' ? 'SMTP' : 'Twilio' }, action, { before, after });
+  });
+}
+
 export async function saveSmtpSettings(ctx: Ctx, user: User, input: DeliveryForm): Promise<void> {
   editable(ctx, user, 'smtp');
   const stored = await getStoredSmtp(ctx.db);
@@ -84,7 +99,7 @@ export async function saveSmtpSettings(ctx: Ctx, user: User, input: DeliveryForm
   });
   // no user name: the server takes mail without a login (a relay), and no password is kept
   const password = !v.username ? '' : v.password ?? null;
-  await saveSmtp(ctx.db, { host: v.host.replace(/^\[|\]$/g, ''), port: v.port, security: v.security, username: v.username, password, from: v.from }, ctx.clock.now(), ctx.secrets.credentials);
+  await audited(ctx, user, 'smtp', () => saveSmtp(ctx.db, { host: v.host.replace(/^\[|\]$/g, ''), port: v.port, security: v.security, username: v.username, password, from: v.from }, ctx.clock.now(), ctx.secrets.credentials));
   await applyDeliverySettings(ctx);
 }
 
@@ -97,14 +112,14 @@ export async function saveTwilioSettings(ctx: Ctx, user: User, input: DeliveryFo
     return stored.accountSid === String(raw.accountSid ?? '').trim() ? undefined : { authToken: E.authTokenAgain };
   });
   const from = /^MG/i.test(v.from) ? v.from : toE164(v.from)!;
-  await saveTwilio(ctx.db, { accountSid: v.accountSid, authToken: v.authToken ?? null, from }, ctx.clock.now(), ctx.secrets.credentials);
+  await audited(ctx, user, 'twilio', () => saveTwilio(ctx.db, { accountSid: v.accountSid, authToken: v.authToken ?? null, from }, ctx.clock.now(), ctx.secrets.credentials));
   await applyDeliverySettings(ctx);
 }
 
 /** Switches outgoing mail or SMS off; what waits stays in the outbox until it is set up again. */
 export async function clearDeliverySettings(ctx: Ctx, user: User, which: 'smtp' | 'twilio'): Promise<void> {
   editable(ctx, user, which);
-  await clearDelivery(ctx.db, which);
+  await audited(ctx, user, which, () => clearDelivery(ctx.db, which));
   await applyDeliverySettings(ctx);
 }
 

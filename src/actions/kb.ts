@@ -18,6 +18,13 @@ import type { User } from '../store/users.ts';
 import type { Ctx } from './context.ts';
 import { requirePermission } from './tickets.ts';
 import { parseInput } from './validate.ts';
+import { pickFields, recordAudit } from './audit.ts';
+
+async function auditCategory(ctx: Ctx, user: User, action: string, before: KbCategory | null, after: KbCategory | null): Promise<void> {
+  const c = (after ?? before)!;
+  const snap = (x: KbCategory | null) => x && pickFields(x, ['name', 'componentId']);
+  await recordAudit(ctx, user, { kind: 'kb_category', id: c.id, label: c.name }, action, { before: snap(before), after: snap(after) });
+}
 
 export const kbArticleSchema = z.object({
   title: z.string().trim().min(1, 'Enter a title').max(200),
@@ -169,7 +176,11 @@ export async function createKbCategory(ctx: Ctx, user: User, input: z.input<type
   requirePermission(user, 'kb.publish');
   const v = parseInput(kbCategorySchema, input);
   try {
-    return await insertKbCategory(ctx.db, v, ctx.clock.now());
+    return await inTransaction(ctx.db, async () => {
+      const made = await insertKbCategory(ctx.db, v, ctx.clock.now());
+      await auditCategory(ctx, user, 'created', null, made);
+      return made;
+    });
   } catch (err) {
     throw nameTaken(err);
   }
@@ -187,9 +198,12 @@ async function getKbCategory(ctx: Ctx, id: number): Promise<KbCategory> {
 export async function editKbCategory(ctx: Ctx, user: User, id: number, input: z.input<typeof kbCategorySchema>): Promise<void> {
   requirePermission(user, 'kb.publish');
   const v = parseInput(kbCategorySchema, input);
-  await getKbCategory(ctx, id);
   try {
-    await updateKbCategory(ctx.db, id, v);
+    await inTransaction(ctx.db, async () => {
+      const before = await getKbCategory(ctx, id);
+      await updateKbCategory(ctx.db, id, v);
+      await auditCategory(ctx, user, 'updated', before, await getKbCategory(ctx, id));
+    });
   } catch (err) {
     throw nameTaken(err);
   }
@@ -216,13 +230,14 @@ export async function moveKbCategory(ctx: Ctx, user: User, id: number, direction
 export async function deleteKbCategory(ctx: Ctx, user: User, id: number, moveTo: number | null): Promise<void> {
   requirePermission(user, 'kb.publish');
   await inTransaction(ctx.db, async () => {
-    await getKbCategory(ctx, id);
+    const before = await getKbCategory(ctx, id);
     if ((await countKbArticlesByCategory(ctx.db)).get(id)) {
       const refused = () => invalid('Choose the category its articles move to', { moveTo: 'Choose the category its articles move to' });
       if (moveTo === null || moveTo === id || !(await findKbCategory(ctx.db, moveTo))) throw refused();
       await moveKbArticlesToCategory(ctx.db, id, moveTo);
     }
     await deleteKbCategoryRow(ctx.db, id);
+    await auditCategory(ctx, user, 'removed', before, null);
   });
 }
 

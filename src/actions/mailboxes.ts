@@ -10,6 +10,16 @@ import { BACKLOG_MS, findMailboxByAddress, getMailbox, insertMailbox, mailboxPas
 import type { User } from '../store/users.ts';
 import type { Ctx } from './context.ts';
 import { requirePermission } from './tickets.ts';
+import { pickFields, recordAudit } from './audit.ts';
+
+const AUDITED = ['name', 'address', 'host', 'port', 'secure', 'allowPlaintext', 'username', 'password', 'folder', 'markSeen', 'moveTo', 'componentId', 'enabled'] as const;
+
+/** A mailbox's settings as the audit log keeps them (the sealed password only as "set" or "changed"). */
+function auditMailbox(ctx: Ctx, by: User, action: string, before: Mailbox | null, after: Mailbox): Promise<void> {
+  return recordAudit(ctx, by, { kind: 'mailbox', id: after.id, label: `${after.name} <${after.address}>` }, action, {
+    before: before && pickFields(before, AUDITED), after: pickFields(after, AUDITED),
+  });
+}
 
 const checkbox = z.preprocess((v) => v === true || v === 'on' || v === '1' || v === 'true', z.boolean());
 const optionalText = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().max(300).optional());
@@ -66,7 +76,9 @@ export async function createMailbox(ctx: Ctx, user: User, input: MailboxForm): P
     const { importExisting, ...fields } = v;
     fields.allowPlaintext = !v.secure && v.allowPlaintext;
     const now = ctx.clock.now();
-    return await insertMailbox(ctx.db, { ...fields, password: sealSecret(ctx.secrets.credentials, v.password!), moveTo: v.moveTo ?? null, fromEnv: false, importSince: importExisting ? null : now - BACKLOG_MS }, now);
+    const made = await insertMailbox(ctx.db, { ...fields, password: sealSecret(ctx.secrets.credentials, v.password!), moveTo: v.moveTo ?? null, fromEnv: false, importSince: importExisting ? null : now - BACKLOG_MS }, now);
+    await auditMailbox(ctx, user, 'created', null, made);
+    return made;
   });
 }
 
@@ -85,7 +97,9 @@ export async function editMailbox(ctx: Ctx, user: User, id: number, input: Mailb
     const moved = !mb.fromEnv && (v.host !== mb.host || v.username !== mb.username || v.folder !== mb.folder);
     // another server or folder: its UIDs mean nothing against the old cursor
     await updateMailbox(ctx.db, id, { ...own, ...connection, ...(moved ? { uidValidity: null, lastUid: 0 } : {}) }, ctx.clock.now());
-    return await getMailbox(ctx.db, id);
+    const after = await getMailbox(ctx.db, id);
+    await auditMailbox(ctx, user, 'updated', mb, after);
+    return after;
   });
 }
 
@@ -93,8 +107,11 @@ export async function setMailboxEnabled(ctx: Ctx, user: User, id: number, enable
   requirePermission(user, 'mailbox.manage');
   return await inTransaction(ctx.db, async () => {
     const mb = await getMailbox(ctx.db, id);
-    if (mb.enabled !== enabled) await updateMailbox(ctx.db, id, { enabled }, ctx.clock.now());
-    return await getMailbox(ctx.db, id);
+    if (mb.enabled === enabled) return mb;
+    await updateMailbox(ctx.db, id, { enabled }, ctx.clock.now());
+    const after = await getMailbox(ctx.db, id);
+    await auditMailbox(ctx, user, enabled ? 'enabled' : 'disabled', mb, after);
+    return after;
   });
 }
 

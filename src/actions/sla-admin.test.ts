@@ -4,7 +4,8 @@ import { makeTestDeps, type TestDeps } from '../../test/helpers/deps.ts';
 import { buildServices, type Services } from '../services.ts';
 import { createUser } from './users.ts';
 import { changeStatus, createTicket } from './tickets.ts';
-import { addCalendarException, importCalendar, removeCalendarException, saveCalendar, saveContract, saveSlaPolicy, saveWorkflowRules } from './sla-admin.ts';
+import { addCalendarException, importCalendar, removeCalendar, removeCalendarException, removeSlaPolicy, saveCalendar, saveContract, saveSlaPolicy, saveWorkflowRules } from './sla-admin.ts';
+import { listAuditEntries } from '../store/audit-log.ts';
 import { AppError } from '../domain/errors.ts';
 import { listCalendarExceptions } from '../store/calendars.ts';
 import { insertOrganization } from '../store/organizations.ts';
@@ -84,5 +85,45 @@ describe('workflow administration', () => {
     expect((await getWorkflowRules(deps.db)).incident.autoCloseDays).toBe(7);
     await expect(saveCalendar(s.ctx, as(agent), null, { name: 'x', timeZone: 'UTC', hours: WEEK })).rejects.toThrow(/not allowed/);
     await expect(saveWorkflowRules(s.ctx, as(agent), {}, {})).rejects.toThrow(/not allowed/);
+  });
+
+  it('records every change in the audit log: calendars, policies, workflow rules and contracts, before → after', async () => {
+    const log = async (kind: string) => (await listAuditEntries(deps.db, { kind }, { limit: 50 })).reverse();
+    const cal = await saveCalendar(s.ctx, as(admin), null, { name: 'Moscow', timeZone: 'Europe/Moscow', hours: WEEK });
+    await saveCalendar(s.ctx, as(admin), cal.id, { name: 'Moscow office', timeZone: 'Europe/Moscow', hours: WEEK });
+    await addCalendarException(s.ctx, as(admin), cal.id, { date: '2026-11-04', kind: 'holiday', note: 'Unity Day' });
+    const holiday = (await listCalendarExceptions(deps.db, cal.id))[0];
+    await removeCalendarException(s.ctx, as(admin), cal.id, holiday.id);
+    await importCalendar(s.ctx, as(admin), cal.id, '2026-11-04,holiday');
+    const calendars = await log('calendar');
+    expect(calendars.map((e) => e.action)).toEqual(['created', 'updated', 'exception_added', 'exception_removed', 'imported']);
+    expect(calendars.every((e) => e.actorUserId === admin.id && e.actorName === 'Ada' && e.subjectId === cal.id)).toBe(true);
+    expect(calendars[1]).toMatchObject({ subjectLabel: 'Moscow office', before: { name: 'Moscow' }, after: { name: 'Moscow office' } });
+    expect(calendars[2]).toMatchObject({ before: { exceptions: [] }, after: { exceptions: ['2026-11-04 holiday (Unity Day)'] } });
+
+    const t = (x: string) => ({ firstResponseMinutes: '', nextResponseMinutes: '', resolutionMinutes: x, internalFirstResponseMinutes: '', internalResolutionMinutes: '' });
+    const p = await saveSlaPolicy(s.ctx, as(admin), null, { name: 'Std', calendarId: String(cal.id), warningPercent: '80', targets: { normal: t('12h') } });
+    await saveSlaPolicy(s.ctx, as(admin), p.id, { name: 'Std', calendarId: String(cal.id), warningPercent: '70', isDefault: true, targets: { normal: t('8h') } });
+    const policies = await log('sla_policy');
+    expect(policies[0]).toMatchObject({ action: 'created', before: null, after: { name: 'Std', calendarId: cal.id, isDefault: false, 'normal.resolutionMinutes': 720 } });
+    expect(policies[1]).toMatchObject({
+      action: 'updated', before: { warningPercent: 80, isDefault: false, 'normal.resolutionMinutes': 720 }, after: { warningPercent: 70, isDefault: true, 'normal.resolutionMinutes': 480 },
+    });
+
+    await saveWorkflowRules(s.ctx, as(admin), {}, { incident: '3' });
+    const [rules] = await log('workflow');
+    expect(JSON.parse(String(rules.before!.incident))).toMatchObject({ autoCloseDays: 7 });
+    expect(JSON.parse(String(rules.after!.incident))).toMatchObject({ autoCloseDays: 3 });
+
+    const org = await insertOrganization(deps.db, { name: 'Client' }, deps.clock.now(), ['client.example']);
+    await saveContract(s.ctx, as(admin), org.id, { slaPolicyId: String(p.id), allComponents: true, allChannels: true });
+    const [contract] = await log('contract');
+    expect(contract).toMatchObject({ subjectId: org.id, subjectLabel: 'Client', before: { slaPolicyId: null }, after: { slaPolicyId: p.id } });
+
+    const spare = await saveSlaPolicy(s.ctx, as(admin), null, { name: 'Spare', warningPercent: '80', targets: {} });
+    await removeSlaPolicy(s.ctx, as(admin), spare.id);
+    await removeCalendar(s.ctx, as(admin), cal.id);
+    expect((await log('sla_policy'))[3]).toMatchObject({ action: 'removed', subjectId: spare.id, subjectLabel: 'Spare', before: { name: 'Spare' }, after: null });
+    expect((await log('calendar'))[5]).toMatchObject({ action: 'removed', subjectLabel: 'Moscow office', after: null });
   });
 });

@@ -17,7 +17,10 @@ import {
   deleteSlaPolicy, findSlaPolicy, getSlaPolicy, insertSlaPolicy, listSlaPolicies, updateSlaPolicy, upsertSlaTarget, type SlaPolicy,
 } from '../store/sla-policies.ts';
 import { listOpenTicketIdsOfOrganization, listOpenTicketIdsOnPolicies, listOpenTicketIdsWithoutContractPolicy } from '../store/sla-tickets.ts';
-import { findDefaultSlaPolicyId, updateDefaultSlaPolicyId, updateWorkflowRules } from '../store/workflow-settings.ts';
+import { findDefaultSlaPolicyId, getWorkflowRules, updateDefaultSlaPolicyId, updateWorkflowRules } from '../store/workflow-settings.ts';
+import type { AuditKind, AuditSnapshot } from '../domain/audit-entry.ts';
+import { recordAudit } from './audit.ts';
+import { calendarSnapshot, contractSnapshot, policySnapshot, rulesSnapshot } from './sla-audit.ts';
 import { updateBillableFlag } from './contract-rules.ts';
 import { refreshSla } from './sla-sync.ts';
 import { checkContractReferences, CONTRACT_FORM_KEYS, contractFormSchema, type ContractForm } from './contract-schema.ts';
@@ -30,6 +33,17 @@ import { auditActor, requirePermission } from './tickets.ts';
 import { parseInput } from './validate.ts';
 
 type UserActor = ActorRef & { kind: 'user' };
+
+type Snapshotter = (ctx: Ctx, id: number) => Promise<{ label: string; snapshot: AuditSnapshot | null }>;
+
+/** Runs a change to a calendar or a policy and records it: the thing before → after. */
+async function audited<T>(ctx: Ctx, actor: UserActor, kind: AuditKind, snap: Snapshotter, id: number | null, action: string, change: () => Promise<T>, idOf: (r: T) => number): Promise<T> {
+  const before = id === null ? null : (await snap(ctx, id)).snapshot;
+  const result = await change();
+  const after = await snap(ctx, idOf(result));
+  await recordAudit(ctx, actor.user, { kind, id: idOf(result), label: after.label }, action, { before, after: after.snapshot });
+  return result;
+}
 
 function fail(fields: Record<string, string>): never {
   throw invalid(Object.values(fields).join('; '), fields);
@@ -49,7 +63,7 @@ export async function saveCalendar(ctx: Ctx, actor: UserActor, id: number | null
   requirePermission(actor.user, 'sla.manage');
   const { name, timeZone, hours: weeklyHours } = parseInput(calendarFormSchema, form, calendarFormField);
   const now = ctx.clock.now();
-  return await inTransaction(ctx.db, async () => {
+  return await inTransaction(ctx.db, () => audited(ctx, actor, 'calendar', calendarSnapshot, id, id === null ? 'created' : 'updated', async () => {
     let cal: CalendarRow;
     if (id === null) cal = await insertCalendar(ctx.db, { name, timeZone, weeklyHours }, now);
     else {
@@ -60,7 +74,7 @@ export async function saveCalendar(ctx: Ctx, actor: UserActor, id: number | null
     }
     await insertEvent(ctx.db, { ticketId: null, actor: auditActor(actor), type: id === null ? 'calendar.created' : 'calendar.updated', data: { calendarId: cal.id } }, now);
     return cal;
-  });
+  }, (c) => c.id));
 }
 
 async function ticketsOnCalendar(ctx: Ctx, calendarId: number): Promise<number[]> {
@@ -71,7 +85,7 @@ export async function addCalendarException(ctx: Ctx, actor: UserActor, calendarI
   requirePermission(actor.user, 'sla.manage');
   const { date, kind, hours, note } = parseInput(exceptionFormSchema, form);
   const now = ctx.clock.now();
-  await inTransaction(ctx.db, async () => {
+  await inTransaction(ctx.db, () => audited(ctx, actor, 'calendar', calendarSnapshot, calendarId, 'exception_added', async () => {
     const cal = await getCalendar(ctx.db, calendarId);
     const key = dateKey(date);
     if (kind === 'holiday') await upsertCalendarException(ctx.db, calendarId, { date: key, kind: 'holiday', hours: null, note });
@@ -83,7 +97,7 @@ export async function addCalendarException(ctx: Ctx, actor: UserActor, calendarI
     await touchCalendar(ctx.db, calendarId, now);
     await validateCalendar(ctx, calendarId);
     await recompute(ctx, await ticketsOnCalendar(ctx, calendarId), now);
-  });
+  }, () => calendarId));
 }
 
 async function validateCalendar(ctx: Ctx, calendarId: number): Promise<void> {
@@ -100,11 +114,11 @@ async function validateCalendar(ctx: Ctx, calendarId: number): Promise<void> {
 export async function removeCalendarException(ctx: Ctx, actor: UserActor, calendarId: number, exceptionId: number): Promise<void> {
   requirePermission(actor.user, 'sla.manage');
   const now = ctx.clock.now();
-  await inTransaction(ctx.db, async () => {
+  await inTransaction(ctx.db, () => audited(ctx, actor, 'calendar', calendarSnapshot, calendarId, 'exception_removed', async () => {
     await deleteCalendarException(ctx.db, calendarId, exceptionId);
     await touchCalendar(ctx.db, calendarId, now);
     await recompute(ctx, await ticketsOnCalendar(ctx, calendarId), now);
-  });
+  }, () => calendarId));
 }
 
 /** Imports a year of holidays and working days; nothing is stored when any line is wrong. */
@@ -112,7 +126,7 @@ export async function importCalendar(ctx: Ctx, actor: UserActor, calendarId: num
   requirePermission(actor.user, 'sla.manage');
   if (!text.trim()) fail({ import: 'Paste the calendar first' });
   const now = ctx.clock.now();
-  return await inTransaction(ctx.db, async () => {
+  return await inTransaction(ctx.db, () => audited(ctx, actor, 'calendar', calendarSnapshot, calendarId, 'imported', async () => {
     const cal = await getCalendar(ctx.db, calendarId);
     const parsed = parseCalendarImport(text, cal.weeklyHours);
     if (parsed.errors.length) fail({ import: parsed.errors.slice(0, 10).join('; ') });
@@ -124,16 +138,18 @@ export async function importCalendar(ctx: Ctx, actor: UserActor, calendarId: num
     await insertEvent(ctx.db, { ticketId: null, actor: auditActor(actor), type: 'calendar.imported', data: { calendarId, count: parsed.exceptions.length, years: parsed.years } }, now);
     await recompute(ctx, await ticketsOnCalendar(ctx, calendarId), now);
     return { count: parsed.exceptions.length, years: parsed.years };
-  });
+  }, () => calendarId));
 }
 
 export async function removeCalendar(ctx: Ctx, actor: UserActor, calendarId: number): Promise<void> {
   requirePermission(actor.user, 'sla.manage');
   const now = ctx.clock.now();
   await inTransaction(ctx.db, async () => {
+    const before = await calendarSnapshot(ctx, calendarId);
     const ids = await ticketsOnCalendar(ctx, calendarId);
     await deleteCalendar(ctx.db, calendarId); // policies fall back to round-the-clock time
     await recompute(ctx, ids, now);
+    if (before.snapshot) await recordAudit(ctx, actor.user, { kind: 'calendar', id: calendarId, label: before.label }, 'removed', { before: before.snapshot, after: null });
   });
 }
 
@@ -143,7 +159,7 @@ export async function saveSlaPolicy(ctx: Ctx, actor: UserActor, id: number | nul
   requirePermission(actor.user, 'sla.manage');
   const { name, calendarId, warningPercent, pauseOnThirdParty, escalation, isDefault, targets } = parseInput(policyFormSchema, form, policyFormField);
   const now = ctx.clock.now();
-  return await inTransaction(ctx.db, async () => {
+  return await inTransaction(ctx.db, () => audited(ctx, actor, 'sla_policy', policySnapshot, id, id === null ? 'created' : 'updated', async () => {
     if (calendarId !== null) await getCalendar(ctx.db, calendarId);
     const values = { name, calendarId, warningPercent, pauseOnThirdParty, escalationMinutes: escalation };
     let policy: SlaPolicy;
@@ -166,7 +182,7 @@ export async function saveSlaPolicy(ctx: Ctx, actor: UserActor, id: number | nul
     await insertEvent(ctx.db, { ticketId: null, actor: auditActor(actor), type: id === null ? 'sla_policy.created' : 'sla_policy.updated', data: { policyId: policy.id } }, now);
     await recompute(ctx, affected, now);
     return policy;
-  });
+  }, (p) => p.id));
 }
 
 export async function removeSlaPolicy(ctx: Ctx, actor: UserActor, id: number): Promise<void> {
@@ -174,10 +190,12 @@ export async function removeSlaPolicy(ctx: Ctx, actor: UserActor, id: number): P
   const now = ctx.clock.now();
   await inTransaction(ctx.db, async () => {
     if (!await findSlaPolicy(ctx.db, id)) throw new AppError('not_found', 'SLA policy not found');
+    const before = await policySnapshot(ctx, id);
     const affected = await listOpenTicketIdsOnPolicies(ctx.db, [id]);
     if (await findDefaultSlaPolicyId(ctx.db) === id) await updateDefaultSlaPolicyId(ctx.db, null, now);
     await deleteSlaPolicy(ctx.db, id); // contracts that used it fall back to the default policy
     await recompute(ctx, affected, now);
+    await recordAudit(ctx, actor.user, { kind: 'sla_policy', id, label: before.label }, 'removed', { before: before.snapshot, after: null });
   });
 }
 
@@ -190,7 +208,9 @@ export async function saveWorkflowRules(ctx: Ctx, actor: UserActor, rules: unkno
   for (const [type, d] of Object.entries(days)) normalized[type as keyof WorkflowRules].autoCloseDays = d;
   const now = ctx.clock.now();
   await inTransaction(ctx.db, async () => {
+    const before = await getWorkflowRules(ctx.db);
     await updateWorkflowRules(ctx.db, normalized, now);
+    await recordAudit(ctx, actor.user, { kind: 'workflow', id: null, label: 'Workflow rules' }, 'updated', { before: rulesSnapshot(before), after: rulesSnapshot(normalized) });
     await insertEvent(ctx.db, { ticketId: null, actor: auditActor(actor), type: 'workflow.rules_updated', data: {} }, now);
   });
   return normalized;
@@ -203,9 +223,11 @@ export async function saveContract(ctx: Ctx, actor: UserActor, organizationId: n
   const contract = parseInput(contractFormSchema, form);
   const now = ctx.clock.now();
   return await inTransaction(ctx.db, async () => {
-    await getOrganization(ctx.db, organizationId);
+    const before = await getOrganization(ctx.db, organizationId);
     await checkContractReferences(ctx.db, contract, CONTRACT_FORM_KEYS);
     await updateOrganization(ctx.db, organizationId, contract, now);
+    const after = await getOrganization(ctx.db, organizationId);
+    await recordAudit(ctx, actor.user, { kind: 'contract', id: organizationId, label: after.name }, 'updated', { before: contractSnapshot(before), after: contractSnapshot(after) });
     await insertEvent(ctx.db, { ticketId: null, actor: auditActor(actor), type: 'organization.contract_updated', data: { organizationId } }, now);
     await recompute(ctx, await listOpenTicketIdsOfOrganization(ctx.db, organizationId), now);
     return await getOrganization(ctx.db, organizationId);

@@ -13,6 +13,7 @@ import type { Ctx } from './context.ts';
 import { requirePermission } from './tickets.ts';
 import { sendInvitation } from './password-links.ts';
 import { createUser, hashPassword } from './users.ts';
+import { auditUser } from './user-audit.ts';
 import { parseInput } from './validate.ts';
 
 export function isTimeZone(tz: string): boolean {
@@ -51,6 +52,11 @@ export const staffSchema = z.object({
  * Adds a member of staff. Without a password (empty) they are invited: a mail with a link to set
  * their own goes out with the new account, in the same transaction.
  */
+function staffEditAction(before: User, after: User): string {
+  if (before.active !== after.active) return after.active ? 'reactivated' : 'deactivated';
+  return before.role !== after.role ? 'role_changed' : 'updated';
+}
+
 export async function addStaff(ctx: Ctx, admin: User, input: { email: string; password: string } & z.input<typeof staffSchema>): Promise<User> {
   requirePermission(admin, 'user.manage');
   const v = parseInput(staffSchema, input);
@@ -59,7 +65,9 @@ export async function addStaff(ctx: Ctx, admin: User, input: { email: string; pa
     const user = await createUser(ctx, { email: input.email, name: v.name, role: v.role, password: invite ? null : input.password, locale: v.locale });
     await updateUser(ctx.db, user.id, { timeZone: v.timeZone, available: v.available, hourlyCostCents: v.hourlyCostCents ?? null }, ctx.clock.now());
     if (invite) await sendInvitation(ctx, admin, user.id);
-    return await getUser(ctx.db, user.id);
+    const added = await getUser(ctx.db, user.id);
+    await auditUser(ctx, admin, invite ? 'invited' : 'created', null, added);
+    return added;
   });
 }
 
@@ -79,7 +87,9 @@ export async function editStaff(ctx: Ctx, admin: User, id: number, input: z.inpu
       await deleteUserSessions(ctx.db, id);
       await revokeUserApiTokens(ctx.db, id, ctx.clock.now());
     }
-    return await getUser(ctx.db, id);
+    const after = await getUser(ctx.db, id);
+    await auditUser(ctx, admin, staffEditAction(user, after), user, after);
+    return after;
   });
 }
 
@@ -94,9 +104,11 @@ export async function setStaffPassword(ctx: Ctx, admin: User, id: number, newPas
   await getUser(ctx.db, id);
   const hash = await hashPassword(p);
   await inTransaction(ctx.db, async () => {
+    const before = await getUser(ctx.db, id);
     await updateUser(ctx.db, id, { passwordHash: hash }, ctx.clock.now());
     await deleteUserSessions(ctx.db, id, { except: id === admin.id ? opts.currentSessionId : null });
     await revokeUserApiTokens(ctx.db, id, ctx.clock.now());
+    await auditUser(ctx, admin, 'password_set', before, await getUser(ctx.db, id));
   });
 }
 
@@ -109,8 +121,14 @@ export const profileSchema = z.object({
 
 export async function updateProfile(ctx: Ctx, user: User, input: z.input<typeof profileSchema>): Promise<User> {
   requirePermission(user, 'profile.edit');
-  await updateUser(ctx.db, user.id, parseInput(profileSchema, input), ctx.clock.now());
-  return await getUser(ctx.db, user.id);
+  const v = parseInput(profileSchema, input);
+  return await inTransaction(ctx.db, async () => {
+    const before = await getUser(ctx.db, user.id);
+    await updateUser(ctx.db, user.id, v, ctx.clock.now());
+    const after = await getUser(ctx.db, user.id);
+    await auditUser(ctx, user, 'profile_updated', before, after);
+    return after;
+  });
 }
 
 export async function setAvailability(ctx: Ctx, user: User, available: boolean): Promise<User> {
@@ -132,5 +150,6 @@ export async function changeOwnPassword(ctx: Ctx, user: User, input: { current: 
     await updateUser(ctx.db, user.id, { passwordHash: hash }, ctx.clock.now());
     await deleteUserSessions(ctx.db, user.id, { except: input.currentSessionId });
     await revokeUserApiTokens(ctx.db, user.id, ctx.clock.now());
+    await auditUser(ctx, user, 'password_changed', fresh, await getUser(ctx.db, user.id));
   });
 }

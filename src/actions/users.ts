@@ -10,6 +10,7 @@ import { deleteSession, insertSession } from '../store/sessions.ts';
 import { inTransaction } from '../db/client.ts';
 import { sessionExpiry } from '../domain/session-lifetime.ts';
 import { parseInput } from './validate.ts';
+import { auditUser } from './user-audit.ts';
 
 const ARGON2ID = 2; // @node-rs/argon2 Algorithm.Argon2id (a const enum, so spelled out)
 
@@ -40,6 +41,15 @@ export async function createUser(deps: Deps, input: { email: string; name: strin
   );
 }
 
+/** A new console user added from the command line: recorded in the audit log as made by the system. */
+export async function createUserBySystem(deps: Deps, input: Parameters<typeof createUser>[1]): Promise<User> {
+  return await inTransaction(deps.db, async () => {
+    const user = await createUser(deps, input);
+    await auditUser(deps, null, 'created', null, user);
+    return user;
+  });
+}
+
 /** First-run setup: creates the admin only while there are no users at all. */
 export async function createFirstAdmin(deps: Deps, input: { email: string; name: string; password: string; locale?: Locale }): Promise<User> {
   if (await countUsers(deps.db) > 0) throw new AppError('conflict', 'The desk is already set up');
@@ -47,11 +57,13 @@ export async function createFirstAdmin(deps: Deps, input: { email: string; name:
   const passwordHash = await hashPassword(v.password);
   return await inTransaction(deps.db, async () => {
     if (await countUsers(deps.db) > 0) throw new AppError('conflict', 'The desk is already set up');
-    return await insertUser(
+    const admin = await insertUser(
       deps.db,
       { email: v.email, name: v.name, role: 'admin', passwordHash, locale: v.locale ?? deps.config.defaultLocale, timeZone: deps.config.timeZone },
       deps.clock.now(),
     );
+    await auditUser(deps, null, 'created', null, admin);
+    return admin;
   });
 }
 

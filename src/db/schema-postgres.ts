@@ -160,3 +160,4 @@ export const kbArticles = pgTwin(lite.kbArticles);
 export const kbArticleVersions = pgTwin(lite.kbArticleVersions);
 export const kbVotes = pgTwin(lite.kbVotes);
 export const kbDeflections = pgTwin(lite.kbDeflections);
+export const auditLog = pgTwin(lite.auditLog);

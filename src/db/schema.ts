@@ -795,3 +795,27 @@ export const kbDeflections = sqliteTable('kb_deflections', {
   contactId: integer('contact_id').references(() => contacts.id, { onDelete: 'set null' }),
   createdAt: createdAt(),
 }, (t) => [index('kb_deflections_article_idx').on(t.articleId)]);
+
+/**
+ * The audit log: every change to the desk's configuration and people, who made it and the thing
+ * before → after (secrets redacted). Never edited: triggers refuse UPDATE and DELETE on both
+ * engines, so the actor is a plain id (no foreign key whose ON DELETE would rewrite a row) and
+ * the name is kept as it was then.
+ */
+export const auditLog = sqliteTable('audit_log', {
+  id: integer('id').primaryKey(),
+  createdAt: createdAt(),
+  actorKind: text('actor_kind', { enum: ['user', 'system'] }).notNull(),
+  actorUserId: integer('actor_user_id'),
+  actorName: text('actor_name').notNull().default(''),
+  subjectKind: text('subject_kind').notNull(),
+  subjectId: integer('subject_id'),
+  subjectLabel: text('subject_label').notNull().default(''),
+  action: text('action').notNull(),
+  before: text('before', { mode: 'json' }).$type<Record<string, unknown> | null>(),
+  after: text('after', { mode: 'json' }).$type<Record<string, unknown> | null>(),
+}, (t) => [
+  index('audit_log_created_idx').on(t.createdAt, t.id),
+  index('audit_log_actor_idx').on(t.actorUserId, t.id),
+  index('audit_log_subject_idx').on(t.subjectKind, t.id),
+]);

@@ -44,6 +44,8 @@ export const PERMISSIONS = {
   'outbox.manage': ['admin'],
   'settings.manage': ['admin'],
   'sla.manage': ['admin'],
+  /** the audit log of changes to configuration and people (read only: nobody edits it) */
+  'audit.view': ['admin'],
   'report.view': ['admin', 'manager'],
   /** one's own API tokens */
   'token.manage': ['admin', 'manager', 'agent'],

@@ -15,4 +15,5 @@ export const CONSOLE_NAV: NavLink[] = [
   { href: '/admin/users', labelKey: 'app.people', permission: 'user.manage' },
   { href: '/admin/tokens', labelKey: 'app.tokens', permission: 'token.admin' },
   { href: '/admin/sign-in-locks', labelKey: 'signin.nav', permission: 'user.manage' },
+  { href: '/admin/audit', labelKey: 'audit.nav', permission: 'audit.view' },
 ];

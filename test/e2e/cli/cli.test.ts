@@ -92,6 +92,9 @@ describe('helpdesk CLI', { timeout: 120_000 }, () => {
     const short = run(['user', 'add', '--email', 'x@desk.example', '--password', 'short']);
     expect(short.err).toMatch(/at least 10 characters/);
     expect(run(['user', 'add', '--email', 'y@desk.example', '--role', 'boss', '--password', 'long enough pw']).code).toBe(64);
+    // the audit log: one entry, made by the system, without the password
+    expect(await count("select count(*) n from audit_log where actor_kind = 'system' and actor_user_id is null and subject_kind = 'user' and action = 'created' and subject_label = 'Olga <olga@desk.example>'")).toBe(1);
+    expect(await count("select count(*) n from audit_log where after like '%argon2%' or after like '%long enough%'")).toBe(0);
   });
 
   it('makes an API token for a user and prints it on the last line (only its hash is stored)', async () => {
@@ -108,6 +111,7 @@ describe('helpdesk CLI', { timeout: 120_000 }, () => {
     expect(await count(`select count(*) n from api_tokens where name = 'zabbix' and scope = 'full' and expires_at is null`)).toBe(1);
     expect(run(['token', 'create', '--user', 'nobody@desk.example']).code).toBe(65);
     expect(run(['token', 'create']).code).toBe(64);
+    expect(await count("select count(*) n from audit_log where actor_kind = 'system' and subject_kind = 'api_token' and action = 'created'")).toBe(2);
   });
 
   it('measures the SLA clocks that are not measured yet, or all of them again', async () => {

@@ -210,6 +210,8 @@ const CONSOLE: Record<string, Row> = {
   'POST /admin/outbox/settings': admin,
   'POST /admin/outbox/:id/retry': { roles: ADMIN, path: '/admin/outbox/999/retry' },
   'POST /admin/outbox/:id/discard': { roles: ADMIN, path: '/admin/outbox/999/discard' },
+  'GET /admin/audit': admin,
+  'GET /admin/audit.csv': admin,
   'GET /me/notifications': staff,
   'POST /me/notifications': staff,
   // SMS
