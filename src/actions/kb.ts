@@ -22,7 +22,7 @@ import { pickFields, recordAudit } from './audit.ts';
 
 async function auditCategory(ctx: Ctx, user: User, action: string, before: KbCategory | null, after: KbCategory | null): Promise<void> {
   const c = (after ?? before)!;
-  const snap = (x: KbCategory | null) => x && pickFields(x, ['name', 'componentId']);
+  const snap = (x: KbCategory | null) => x && pickFields(x, ['name', 'componentId', 'position']);
   await recordAudit(ctx, user, { kind: 'kb_category', id: c.id, label: c.name }, action, { before: snap(before), after: snap(after) });
 }
 
@@ -213,13 +213,14 @@ export async function editKbCategory(ctx: Ctx, user: User, id: number, input: z.
 export async function moveKbCategory(ctx: Ctx, user: User, id: number, direction: 'up' | 'down'): Promise<void> {
   requirePermission(user, 'kb.publish');
   await inTransaction(ctx.db, async () => {
-    await getKbCategory(ctx, id);
+    const before = await getKbCategory(ctx, id);
     const ids = (await listKbCategories(ctx.db)).map((c) => c.id);
     const i = ids.indexOf(id);
     const j = direction === 'up' ? i - 1 : i + 1;
     if (j < 0 || j >= ids.length) return;
     [ids[i], ids[j]] = [ids[j], ids[i]];
     await setKbCategoryOrder(ctx.db, ids);
+    await auditCategory(ctx, user, 'updated', before, await getKbCategory(ctx, id));
   });
 }
 

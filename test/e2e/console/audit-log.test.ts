@@ -9,7 +9,7 @@ import { findUserByEmail } from '../../../src/store/users.ts';
 import { findMailboxByAddress } from '../../../src/store/mailboxes.ts';
 import { listApiTokens } from '../../../src/store/api-tokens.ts';
 import { recordAudit } from '../../../src/actions/audit.ts';
-import { createKbCategory, deleteKbCategory, editKbCategory } from '../../../src/actions/kb.ts';
+import { createKbCategory, deleteKbCategory, editKbCategory, moveKbCategory } from '../../../src/actions/kb.ts';
 
 const SID = `AC${'0123456789abcdef'.repeat(2)}`;
 
@@ -127,10 +127,15 @@ describe('audit log', () => {
     const ctx = desk.srv.services.ctx;
     const cat = await createKbCategory(ctx, root, { name: 'Printers' });
     await editKbCategory(ctx, root, cat.id, { name: 'Printers and scanners' });
+    await createKbCategory(ctx, root, { name: 'Access' });
+    await moveKbCategory(ctx, root, cat.id, 'up'); // above Access, which comes first by name
     await deleteKbCategory(ctx, root, cat.id, null);
     const cats = await entries('kb_category');
-    expect(cats.map((e) => [e.action, e.subjectLabel])).toEqual([['created', 'Printers'], ['updated', 'Printers and scanners'], ['removed', 'Printers and scanners']]);
+    expect(cats.map((e) => [e.action, e.subjectLabel])).toEqual([
+      ['created', 'Printers'], ['updated', 'Printers and scanners'], ['created', 'Access'], ['updated', 'Printers and scanners'], ['removed', 'Printers and scanners'],
+    ]);
     expect(cats[1]).toMatchObject({ before: { name: 'Printers' }, after: { name: 'Printers and scanners' } });
+    expect(cats[3]).toMatchObject({ before: { position: 0 }, after: { position: 1 } });
   });
 
   it('filters by who, what, period and name, pages newest first, and exports the same entries as CSV', async () => {
