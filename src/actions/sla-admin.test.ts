@@ -10,7 +10,7 @@ import { AppError } from '../domain/errors.ts';
 import { listCalendarExceptions } from '../store/calendars.ts';
 import { insertOrganization } from '../store/organizations.ts';
 import { getTicket } from '../store/tickets.ts';
-import { getWorkflowRules } from '../store/workflow-settings.ts';
+import { findDefaultSlaPolicyId, getWorkflowRules } from '../store/workflow-settings.ts';
 import type { User } from '../store/users.ts';
 
 const Z = (iso: string) => Date.parse(iso);
@@ -70,6 +70,21 @@ describe('workflow administration', () => {
     expect((await getTicket(deps.db, ticket.id)).resolutionDueAt).toBe(deps.clock.now() + 48 * 3_600_000); // round the clock
     await saveContract(s.ctx, as(admin), org.id, { slaPolicyId: String(fast.id), allComponents: true, allChannels: true });
     expect((await getTicket(deps.db, ticket.id)).resolutionDueAt).toBe(deps.clock.now() + 2 * 3_600_000);
+  });
+
+  it('leaves the desk without a default policy when the default is unticked or removed; its tickets lose their deadlines', async () => {
+    const t = (x: string) => ({ firstResponseMinutes: '', nextResponseMinutes: '', resolutionMinutes: x, internalFirstResponseMinutes: '', internalResolutionMinutes: '' });
+    const std = await saveSlaPolicy(s.ctx, as(admin), null, { name: 'Std', warningPercent: '80', isDefault: true, targets: { normal: t('8h') } });
+    const ticket = await createTicket(s.ctx, as(agent), { subject: 'Mail', body: 'down', requesterEmail: 'anna@client.example' });
+    expect((await getTicket(deps.db, ticket.id)).resolutionDueAt).toBe(deps.clock.now() + 8 * 3_600_000);
+    await saveSlaPolicy(s.ctx, as(admin), std.id, { name: 'Std', warningPercent: '80', isDefault: false, targets: { normal: t('8h') } });
+    expect(await findDefaultSlaPolicyId(deps.db)).toBeUndefined();
+    expect((await getTicket(deps.db, ticket.id)).resolutionDueAt).toBeNull();
+    await saveSlaPolicy(s.ctx, as(admin), std.id, { name: 'Std', warningPercent: '80', isDefault: true, targets: { normal: t('8h') } });
+    expect(await findDefaultSlaPolicyId(deps.db)).toBe(std.id);
+    await removeSlaPolicy(s.ctx, as(admin), std.id);
+    expect(await findDefaultSlaPolicyId(deps.db)).toBeUndefined();
+    expect((await getTicket(deps.db, ticket.id)).resolutionDueAt).toBeNull();
   });
 
   it('names every bad field and stores nothing', async () => {

@@ -13,3 +13,7 @@ export async function upsertSetting(db: Db, key: string, value: unknown, now: nu
     .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: now } })
     .run();
 }
+
+export async function deleteSetting(db: Db, key: string): Promise<void> {
+  await db.run('delete from settings where key = ?', key);
+}

@@ -2,7 +2,7 @@
 // without a contract policy. Kept in the settings table.
 import type { Db } from '../db/client.ts';
 import { normalizeRules, type WorkflowRules } from '../domain/transitions.ts';
-import { findSetting, upsertSetting } from './settings.ts';
+import { deleteSetting, findSetting, upsertSetting } from './settings.ts';
 
 const RULES_KEY = 'workflow.rules';
 const DEFAULT_POLICY_KEY = 'workflow.defaultSlaPolicyId';
@@ -20,6 +20,9 @@ export async function findDefaultSlaPolicyId(db: Db): Promise<number | undefined
   return typeof v === 'number' ? v : undefined;
 }
 
+/** Makes a policy the default, or (null) leaves the desk without one. */
 export async function updateDefaultSlaPolicyId(db: Db, id: number | null, now: number): Promise<void> {
-  await upsertSetting(db, DEFAULT_POLICY_KEY, id, now);
+  // a setting's value is never null: no default is no setting
+  if (id === null) await deleteSetting(db, DEFAULT_POLICY_KEY);
+  else await upsertSetting(db, DEFAULT_POLICY_KEY, id, now);
 }
